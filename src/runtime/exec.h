@@ -1,0 +1,83 @@
+/* exec: what the interpreter asks of the runtime while running one scenario thread. Every call takes the calling
+ * thread's RtThread and is made only from that thread's own pthread.
+ *
+ * Steps. The interpreter calls rt_stmt() at the start of every statement: that passes the gate (which may wait for a
+ * serial pick, pace the thread, or pause it). The statement's first visible action (a shared read or write, an object
+ * method, a start/join, an activity) belongs to that step; every further visible action within the same statement
+ * passes the gate again first, as a step of its own. So `N = N + 1` is two steps (read, write) and `M = N` one.
+ * Purely local work never passes the gate on its own.
+ *
+ * Every call returns EXEC_OK, or EXEC_STOP when the run is being stopped (the interpreter unwinds at once, releasing
+ * nothing), or EXEC_FAIL when this thread hit a runtime error (already recorded; the interpreter unwinds, releasing
+ * the locks of `with` blocks it leaves, as Python would). */
+#ifndef LOCKSTEP_EXEC_H
+#define LOCKSTEP_EXEC_H
+
+#include "lang/ast.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct Rt Rt;
+typedef struct RtThread RtThread;
+
+typedef enum ExecStatus { EXEC_OK, EXEC_STOP, EXEC_FAIL } ExecStatus;
+
+/* Where a value read from a shared slot came from, so that a later write computed from it can be recognised as a lost
+ * update when another thread wrote the slot in between. slot < 0: not derived from a shared read. */
+typedef struct Taint {
+    int32_t slot;
+    uint32_t version;
+} Taint;
+
+static inline Taint taint_none(void)
+{
+    Taint t = {-1, 0};
+    return t;
+}
+
+/* The run and program this thread belongs to, its id, and the run's parameter values. */
+Rt *rt_thread_rt(RtThread *t);
+const Program *rt_thread_program(RtThread *t);
+int rt_thread_id(RtThread *t);
+const int64_t *rt_thread_params(RtThread *t);
+
+/* Start a statement at pos: passes the gate. */
+ExecStatus rt_stmt(RtThread *t, SrcPos pos);
+
+/* Shared variables. The slot of element i of shared declaration d is rt_shared_slot(...) (or -1 when i is out of
+ * range: the interpreter reports the IndexError). */
+int rt_shared_slot(Rt *rt, int decl, int64_t index);
+int rt_shared_length(Rt *rt, int decl);
+ExecStatus rt_shared_read(RtThread *t, int slot, int64_t *value, Taint *taint);
+ExecStatus rt_shared_write(RtThread *t, int slot, int64_t value, Taint taint);
+
+/* Synchronization objects: element i of object declaration d is object rt_object_id(...) (or -1 out of range). */
+int rt_object_id(Rt *rt, int decl, int64_t index);
+int rt_object_length(Rt *rt, int decl);
+/* Call method m on object obj with integer arguments. *result gets the method's value (acquire(False): 1/0, get():
+ * the item, Barrier.wait(): the arrival index, is_set(), qsize(), ...; 0 when the method has none). Misuse (releasing
+ * a lock not held, popleft on an empty queue, wait on a condition without its lock ...) records a runtime error and
+ * returns EXEC_FAIL. */
+ExecStatus rt_call(RtThread *t, int obj, Method m, const int64_t *args, int nargs, int64_t *result);
+
+/* Threads. rt_start_thread starts func(args) as a new thread named after it and returns its id as the handle. */
+ExecStatus rt_start_thread(RtThread *t, int func, const int64_t *args, int nargs, int64_t *handle);
+ExecStatus rt_join_thread(RtThread *t, int64_t handle);
+
+/* A labelled activity of a duration in milliseconds: sleeps in free/paced mode (scaled by speed; skipped at max),
+ * a single step in serial mode. The state label shows until the thread's next step. */
+ExecStatus rt_activity(RtThread *t, const char *word, const char *state_label, int64_t ms);
+/* Seeded per-thread random number in [lo, hi] (activity durations). */
+int64_t rt_random(RtThread *t, int64_t lo, int64_t hi);
+
+/* A narration line. */
+ExecStatus rt_say(RtThread *t, const char *text);
+
+/* Record a runtime error of this thread at pos (with a Python-like message) and return EXEC_FAIL. */
+ExecStatus rt_fail(RtThread *t, SrcPos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Read a shared slot without a step or any analysis (for expect/invariant evaluation by the runtime itself). */
+int64_t rt_shared_peek(Rt *rt, int slot);
+
+#endif

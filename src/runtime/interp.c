@@ -1,0 +1,1354 @@
+/* interp: the tree-walking interpreter that runs one scenario thread (see interp.h).
+ *
+ * Each scenario thread owns one Interp, on its own pthread's stack. Local variables live in a value stack that is
+ * allocated once per thread, large enough for the deepest allowed recursion, so that running a statement never
+ * allocates: the race-counter loop of the lecture runs tens of millions of statements. Statements and expressions are
+ * dispatched with a switch on their kind.
+ *
+ * Steps: rt_stmt() is called at the start of every statement execution (each condition test of if/elif/while, each
+ * for iteration, with entry and exit, every simple statement). Visible actions (shared reads and writes, object
+ * methods, start, join, activities, say) are then made through exec.h in Python's evaluation order; the runtime turns
+ * the second and later ones of a statement into steps of their own.
+ *
+ * Values are integers, thread handles and thread-local lists; each carries the Taint of the shared read it was
+ * computed from (the left operand's, else the right's) so the runtime can recognise lost updates. Lists have Python
+ * reference semantics and live until the thread ends, in a per-thread registry (a value refers to its list by index).
+ *
+ * Errors go through rt_fail with Python's wording. A failing statement unwinds with FLOW_FAIL: every `with` left on
+ * the way out releases its object directly (no step), as Python's `with` does on an exception. EXEC_STOP unwinds at
+ * once and releases nothing: the run is being torn down.
+ *
+ * interp_eval_check() at the bottom is a separate, step-free evaluator for expect/invariant expressions. */
+#include "runtime/interp.h"
+
+#include "lang/lang.h"
+#include "runtime/rt.h"
+#include "util/xalloc.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    INTERP_MAX_DEPTH = 100,             /* nested user function calls (RecursionError beyond) */
+    INTERP_MAX_LISTS = 1 << 20,         /* lists one thread may create */
+    INTERP_MAX_LIST_ITEMS = 1 << 22,    /* list elements one thread may hold in all */
+    INTERP_TUPLE_INLINE = 8,            /* tuple assignments up to this size need no allocation */
+    INTERP_MAX_ARGS = 256,              /* arguments of start f(...) (the checker allows 255) */
+    INTERP_METHOD_ARGS = 4,             /* arguments of an object method */
+    INTERP_MSG = 512,                   /* room for one error message */
+    INTERP_PRINT_DEPTH = 8,             /* nesting shown when printing lists */
+    CHECK_MAX_SEEN = 64,                /* distinct names listed by interp_eval_check */
+};
+
+typedef enum ValKind { VAL_UNBOUND, VAL_INT, VAL_THREAD, VAL_LIST } ValKind;
+
+typedef struct Value {
+    ValKind kind;
+    Taint taint;
+    int64_t v; /* the integer, the thread id, or the list's index in the registry */
+} Value;
+
+typedef struct List {
+    Value *items;
+    int len;
+    size_t cap;
+} List;
+
+/* What a statement ended with: go on, a loop jump, a return, or an unwinding status. */
+typedef enum Flow { FLOW_NEXT, FLOW_BREAK, FLOW_CONTINUE, FLOW_RETURN, FLOW_STOP, FLOW_FAIL } Flow;
+
+typedef struct Interp {
+    RtThread *t;
+    Rt *rt;
+    const Program *prog;
+    const int64_t *params;
+    Value *stack; /* frames of every active or pending call; never reallocated */
+    size_t sp;
+    int depth;
+    Value retval;
+    List *lists;
+    size_t nlists, lists_cap;
+    size_t list_items;
+    StrBuf text; /* say lines and printed values */
+    bool text_busy;
+} Interp;
+
+/* The place an assignment stores to. */
+typedef enum LvKind { LV_LOCAL, LV_SHARED, LV_LIST } LvKind;
+
+typedef struct LValue {
+    LvKind kind;
+    int slot;       /* LV_LOCAL: frame slot; LV_SHARED: shared slot */
+    int64_t list;   /* LV_LIST: registry index */
+    int64_t index;  /* LV_LIST: element */
+} LValue;
+
+static ExecStatus eval(Interp *in, const Expr *e, Value *locals, Value *out);
+static Flow exec_block(Interp *in, const Block *b, Value *locals);
+
+/* ---------------------------------------------------------------- small helpers */
+
+static Value int_value(int64_t v, Taint taint)
+{
+    Value r = {VAL_INT, taint, v};
+    return r;
+}
+
+static Taint taint_of(const Value *a, const Value *b)
+{
+    return a->taint.slot >= 0 ? a->taint : b->taint;
+}
+
+static Flow flow_of(ExecStatus st)
+{
+    return st == EXEC_STOP ? FLOW_STOP : FLOW_FAIL;
+}
+
+static const char *kind_name(ValKind k)
+{
+    switch (k) {
+    case VAL_INT: return "int";
+    case VAL_THREAD: return "Thread";
+    case VAL_LIST: return "list";
+    case VAL_UNBOUND: break;
+    }
+    return "unbound";
+}
+
+static ExecStatus fail(Interp *in, SrcPos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static ExecStatus fail(Interp *in, SrcPos pos, const char *fmt, ...)
+{
+    char msg[INTERP_MSG];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return rt_fail(in->t, pos, "%s", msg);
+}
+
+static bool truthy(const Interp *in, const Value *v)
+{
+    if (v->kind == VAL_LIST)
+        return in->lists[v->v].len > 0;
+    return v->kind == VAL_THREAD || v->v != 0;
+}
+
+static const char *shared_name(const Interp *in, int decl)
+{
+    return in->prog->shareds[decl].name;
+}
+
+/* ---------------------------------------------------------------- integer arithmetic (shared with checks) */
+
+typedef enum ArithError { AR_OK, AR_ZERO_DIV, AR_OVERFLOW } ArithError;
+
+static ArithError int_div(BinOp op, int64_t a, int64_t b, int64_t *r)
+{
+    if (b == 0)
+        return AR_ZERO_DIV;
+    if (b == -1) { /* avoids INT64_MIN / -1 */
+        if (op == OP_MOD) {
+            *r = 0;
+            return AR_OK;
+        }
+        return __builtin_sub_overflow((int64_t)0, a, r) ? AR_OVERFLOW : AR_OK;
+    }
+    int64_t q = a / b, m = a % b;
+    if (m != 0 && ((m < 0) != (b < 0))) {
+        q -= 1;
+        m += b;
+    }
+    *r = op == OP_MOD ? m : q;
+    return AR_OK;
+}
+
+/* Python semantics on int64: floor division and modulo, comparisons as 0/1; overflow is an error. */
+static ArithError int_binop(BinOp op, int64_t a, int64_t b, int64_t *r)
+{
+    switch (op) {
+    case OP_ADD: return __builtin_add_overflow(a, b, r) ? AR_OVERFLOW : AR_OK;
+    case OP_SUB: return __builtin_sub_overflow(a, b, r) ? AR_OVERFLOW : AR_OK;
+    case OP_MUL: return __builtin_mul_overflow(a, b, r) ? AR_OVERFLOW : AR_OK;
+    case OP_FLOORDIV:
+    case OP_MOD: return int_div(op, a, b, r);
+    case OP_EQ: *r = a == b; break;
+    case OP_NE: *r = a != b; break;
+    case OP_LT: *r = a < b; break;
+    case OP_LE: *r = a <= b; break;
+    case OP_GT: *r = a > b; break;
+    case OP_GE: *r = a >= b; break;
+    default: *r = 0; break;
+    }
+    return AR_OK;
+}
+
+static const char *arith_message(ArithError err)
+{
+    return err == AR_ZERO_DIV ? "ZeroDivisionError: integer division or modulo by zero"
+                              : "OverflowError: integer result out of range";
+}
+
+static bool is_comparison(BinOp op)
+{
+    return op >= OP_EQ && op <= OP_GE;
+}
+
+/* ---------------------------------------------------------------- lists */
+
+static ExecStatus list_new(Interp *in, SrcPos pos, int64_t *index)
+{
+    if (in->nlists >= INTERP_MAX_LISTS)
+        return fail(in, pos, "MemoryError: this thread created more than %d lists", INTERP_MAX_LISTS);
+    xgrow((void **)&in->lists, &in->lists_cap, in->nlists + 1, sizeof *in->lists);
+    List *l = &in->lists[in->nlists];
+    l->items = NULL;
+    l->len = 0;
+    l->cap = 0;
+    *index = (int64_t)in->nlists++;
+    return EXEC_OK;
+}
+
+static ExecStatus list_push(Interp *in, SrcPos pos, int64_t index, const Value *v)
+{
+    if (in->list_items >= INTERP_MAX_LIST_ITEMS)
+        return fail(in, pos, "MemoryError: the lists of this thread hold more than %d items", INTERP_MAX_LIST_ITEMS);
+    List *l = &in->lists[index];
+    xgrow((void **)&l->items, &l->cap, (size_t)l->len + 1, sizeof *l->items);
+    l->items[l->len++] = *v;
+    in->list_items++;
+    return EXEC_OK;
+}
+
+static bool values_equal(const Interp *in, const Value *a, const Value *b, int depth)
+{
+    if (a->kind != b->kind)
+        return false;
+    if (a->kind != VAL_LIST || a->v == b->v)
+        return a->v == b->v;
+    const List *x = &in->lists[a->v], *y = &in->lists[b->v];
+    if (x->len != y->len || depth > INTERP_PRINT_DEPTH)
+        return false;
+    for (int i = 0; i < x->len; i++)
+        if (!values_equal(in, &x->items[i], &y->items[i], depth + 1))
+            return false;
+    return true;
+}
+
+static void print_value(const Interp *in, StrBuf *sb, const Value *v, int depth)
+{
+    if (v->kind == VAL_INT) {
+        strbuf_printf(sb, "%" PRId64, v->v);
+    } else if (v->kind == VAL_THREAD) {
+        strbuf_printf(sb, "thread %" PRId64, v->v);
+    } else if (v->kind == VAL_LIST && depth < INTERP_PRINT_DEPTH) {
+        const List *l = &in->lists[v->v];
+        strbuf_append(sb, "[");
+        for (int i = 0; i < l->len; i++) {
+            if (i > 0)
+                strbuf_append(sb, ", ");
+            print_value(in, sb, &l->items[i], depth + 1);
+        }
+        strbuf_append(sb, "]");
+    } else {
+        strbuf_append(sb, "[...]");
+    }
+}
+
+/* ---------------------------------------------------------------- names, indexes, slots */
+
+static ExecStatus eval_int(Interp *in, const Expr *e, Value *locals, int64_t *out, const char *what)
+{
+    Value v;
+    ExecStatus st = eval(in, e, locals, &v);
+    if (st != EXEC_OK)
+        return st;
+    if (v.kind != VAL_INT)
+        return fail(in, e->pos, "TypeError: %s must be an integer, not %s", what, kind_name(v.kind));
+    *out = v.v;
+    return EXEC_OK;
+}
+
+static ExecStatus index_error(Interp *in, SrcPos pos, const char *name, int64_t i, int len)
+{
+    return fail(in, pos, "IndexError: %s index %" PRId64 " is out of range 0..%d", name, i, len - 1);
+}
+
+/* The shared slot named by e: a scalar EX_NAME or an EX_INDEX of a shared array (evaluating the index). */
+static ExecStatus shared_slot(Interp *in, const Expr *e, Value *locals, int *slot)
+{
+    if (e->kind == EX_NAME) {
+        *slot = rt_shared_slot(in->rt, e->ref.index, 0);
+        return EXEC_OK;
+    }
+    int decl = e->a->ref.index;
+    int64_t i;
+    ExecStatus st = eval_int(in, e->b, locals, &i, "an index");
+    if (st != EXEC_OK)
+        return st;
+    *slot = rt_shared_slot(in->rt, decl, i);
+    if (*slot < 0)
+        return index_error(in, e->pos, shared_name(in, decl), i, rt_shared_length(in->rt, decl));
+    return EXEC_OK;
+}
+
+/* The object named by e: EX_NAME of a single object or EX_INDEX of an object array. */
+static ExecStatus object_id(Interp *in, const Expr *e, Value *locals, int *id)
+{
+    const Expr *base = e->kind == EX_INDEX ? e->a : e;
+    if (base->kind != EX_NAME || base->ref.kind != REF_OBJECT)
+        return fail(in, e->pos, "TypeError: '%s' is not a synchronization object", base->name ? base->name : "?");
+    int64_t i = 0;
+    if (e->kind == EX_INDEX) {
+        ExecStatus st = eval_int(in, e->b, locals, &i, "an index");
+        if (st != EXEC_OK)
+            return st;
+    }
+    *id = rt_object_id(in->rt, base->ref.index, i);
+    if (*id < 0)
+        return index_error(in, e->pos, base->name, i, rt_object_length(in->rt, base->ref.index));
+    return EXEC_OK;
+}
+
+static ExecStatus read_local(Interp *in, const Expr *e, Value *locals, Value *out)
+{
+    const Value *v = &locals[e->ref.index];
+    if (v->kind == VAL_UNBOUND)
+        return fail(in, e->pos, "UnboundLocalError: local variable '%s' referenced before assignment", e->name);
+    *out = *v;
+    return EXEC_OK;
+}
+
+static ExecStatus read_shared(Interp *in, int slot, Value *out)
+{
+    int64_t x;
+    Taint taint;
+    ExecStatus st = rt_shared_read(in->t, slot, &x, &taint);
+    *out = int_value(x, taint);
+    return st;
+}
+
+static ExecStatus eval_name(Interp *in, const Expr *e, Value *locals, Value *out)
+{
+    switch (e->ref.kind) {
+    case REF_LOCAL: return read_local(in, e, locals, out);
+    case REF_PARAM: *out = int_value(in->params[e->ref.index], taint_none()); return EXEC_OK;
+    case REF_CHOICE: *out = int_value(e->ref.value, taint_none()); return EXEC_OK;
+    case REF_SHARED: return read_shared(in, rt_shared_slot(in->rt, e->ref.index, 0), out);
+    case REF_OBJECT:
+    case REF_NONE: break;
+    }
+    return fail(in, e->pos, "TypeError: '%s' cannot be used as a value", e->name);
+}
+
+/* A list element: base evaluated, then the index, bounds checked. */
+static ExecStatus list_element(Interp *in, const Expr *e, Value *locals, int64_t *list, int64_t *index)
+{
+    Value base;
+    ExecStatus st = eval(in, e->a, locals, &base);
+    if (st != EXEC_OK)
+        return st;
+    if (base.kind != VAL_LIST)
+        return fail(in, e->pos, "TypeError: '%s' object is not subscriptable", kind_name(base.kind));
+    st = eval_int(in, e->b, locals, index, "a list index");
+    if (st != EXEC_OK)
+        return st;
+    int len = in->lists[base.v].len;
+    if (*index < 0 || *index >= len) {
+        if (len == 0)
+            return fail(in, e->pos, "IndexError: %s index %" PRId64 " is out of range (the list is empty)",
+                        e->a->name, *index);
+        return index_error(in, e->pos, e->a->name, *index, len);
+    }
+    *list = base.v;
+    return EXEC_OK;
+}
+
+static ExecStatus eval_index(Interp *in, const Expr *e, Value *locals, Value *out)
+{
+    ExecStatus st;
+    if (e->a->kind == EX_NAME && e->a->ref.kind == REF_SHARED) {
+        int slot;
+        st = shared_slot(in, e, locals, &slot);
+        return st != EXEC_OK ? st : read_shared(in, slot, out);
+    }
+    if (e->a->kind == EX_NAME && e->a->ref.kind == REF_OBJECT)
+        return fail(in, e->pos, "TypeError: '%s' is an object, not a value", e->a->name);
+    int64_t list, index;
+    st = list_element(in, e, locals, &list, &index);
+    if (st == EXEC_OK)
+        *out = in->lists[list].items[index];
+    return st;
+}
+
+/* ---------------------------------------------------------------- operators */
+
+static ExecStatus compare(Interp *in, const Expr *e, const Value *a, const Value *b, Value *out)
+{
+    int64_t r = 0;
+    bool same = a->kind == b->kind && a->kind != VAL_LIST;
+    if (same) {
+        int_binop(e->op, a->v, b->v, &r);
+    } else if (e->op == OP_EQ || e->op == OP_NE) {
+        r = values_equal(in, a, b, 0) == (e->op == OP_EQ);
+    } else {
+        return fail(in, e->pos, "TypeError: '%s' not supported between instances of '%s' and '%s'",
+                    ast_op_text(e->op), kind_name(a->kind), kind_name(b->kind));
+    }
+    *out = int_value(r, taint_of(a, b));
+    return EXEC_OK;
+}
+
+static ExecStatus binop(Interp *in, const Expr *e, BinOp op, const Value *a, const Value *b, Value *out)
+{
+    if (is_comparison(op))
+        return compare(in, e, a, b, out);
+    if (a->kind != VAL_INT || b->kind != VAL_INT)
+        return fail(in, e->pos, "TypeError: unsupported operand type(s) for %s: '%s' and '%s'", ast_op_text(op),
+                    kind_name(a->kind), kind_name(b->kind));
+    int64_t r;
+    ArithError err = int_binop(op, a->v, b->v, &r);
+    if (err != AR_OK)
+        return fail(in, e->pos, "%s", arith_message(err));
+    *out = int_value(r, taint_of(a, b));
+    return EXEC_OK;
+}
+
+static ExecStatus eval_binary(Interp *in, const Expr *e, Value *locals, Value *out)
+{
+    Value a, b;
+    ExecStatus st = eval(in, e->a, locals, &a);
+    if (st != EXEC_OK)
+        return st;
+    if (e->op == OP_AND || e->op == OP_OR) {
+        if (truthy(in, &a) == (e->op == OP_OR)) {
+            *out = a;
+            return EXEC_OK;
+        }
+        return eval(in, e->b, locals, out);
+    }
+    st = eval(in, e->b, locals, &b);
+    return st != EXEC_OK ? st : binop(in, e, e->op, &a, &b, out);
+}
+
+static ExecStatus eval_unary(Interp *in, const Expr *e, Value *locals, Value *out)
+{
+    Value a;
+    ExecStatus st = eval(in, e->a, locals, &a);
+    if (st != EXEC_OK)
+        return st;
+    if (e->op == OP_NOT) {
+        *out = int_value(!truthy(in, &a), a.taint);
+        return EXEC_OK;
+    }
+    if (a.kind != VAL_INT)
+        return fail(in, e->pos, "TypeError: bad operand type for unary -: '%s'", kind_name(a.kind));
+    int64_t r;
+    if (__builtin_sub_overflow((int64_t)0, a.v, &r))
+        return fail(in, e->pos, "%s", arith_message(AR_OVERFLOW));
+    *out = int_value(r, a.taint);
+    return EXEC_OK;
+}
+
+/* ---------------------------------------------------------------- builtins */
+
+static bool better(Builtin b, const Value *v, const Value *best)
+{
+    return b == BI_MIN ? v->v < best->v : v->v > best->v;
+}
+
+static ExecStatus minmax_item(Interp *in, const Expr *e, const Value *v, int i, Value *best)
+{
+    if (v->kind != VAL_INT)
+        return fail(in, e->pos, "TypeError: %s() takes integers, not %s", e->name, kind_name(v->kind));
+    if (i == 0 || better(e->builtin, v, best))
+        *best = *v;
+    return EXEC_OK;
+}
+
+/* min(a, b, ...) / max(...), or min(lst) over a local list. */
+static ExecStatus eval_minmax(Interp *in, const Expr *e, Value *locals, Value *out)
+{
+    Value v;
+    int n = e->args.count;
+    for (int i = 0; i < n; i++) {
+        ExecStatus st = eval(in, e->args.items[i], locals, &v);
+        if (st == EXEC_OK && v.kind == VAL_LIST && n == 1) {
+            const List *l = &in->lists[v.v];
+            if (l->len == 0)
+                return fail(in, e->pos, "ValueError: %s() arg is an empty sequence", e->name);
+            for (int k = 0; k < l->len && st == EXEC_OK; k++)
+                st = minmax_item(in, e, &l->items[k], k, out);
+            return st;
+        }
+        if (st == EXEC_OK)
+            st = minmax_item(in, e, &v, i, out);
+        if (st != EXEC_OK)
+            return st;
+    }
+    if (n == 0)
+        return fail(in, e->pos, "TypeError: %s expected at least 1 argument, got 0", e->name);
+    return EXEC_OK;
+}
+
+/* len() of a declaration (shared array, object array, queue), without evaluating it as a value. */
+static ExecStatus eval_len_decl(Interp *in, const Expr *e, const Expr *arg, Value *locals, Value *out)
+{
+    const Expr *base = arg->kind == EX_INDEX ? arg->a : arg;
+    if (base->ref.kind == REF_SHARED && arg->kind == EX_NAME && in->prog->shareds[base->ref.index].size) {
+        *out = int_value(rt_shared_length(in->rt, base->ref.index), taint_none());
+        return EXEC_OK;
+    }
+    const ObjDecl *d = &in->prog->objects[base->ref.index];
+    if (arg->kind == EX_NAME && d->size) {
+        *out = int_value(rt_object_length(in->rt, base->ref.index), taint_none());
+        return EXEC_OK;
+    }
+    if (d->kind != OBJ_QUEUE)
+        return fail(in, e->pos, "TypeError: object of type '%s' has no len()", ast_obj_kind_name(d->kind));
+    int id;
+    int64_t n = 0;
+    ExecStatus st = object_id(in, arg, locals, &id);
+    if (st == EXEC_OK)
+        st = rt_call(in->t, id, M_QSIZE, NULL, 0, &n);
+    *out = int_value(n, taint_none());
+    return st;
+}
+
+static ExecStatus eval_len(Interp *in, const Expr *e, Value *locals, Value *out)
+{
+    const Expr *arg = e->args.items[0];
+    const Expr *base = arg->kind == EX_INDEX ? arg->a : arg;
+    bool decl = base->kind == EX_NAME && (base->ref.kind == REF_OBJECT ||
+                                          (base->ref.kind == REF_SHARED && arg->kind == EX_NAME &&
+                                           in->prog->shareds[base->ref.index].size));
+    if (decl)
+        return eval_len_decl(in, e, arg, locals, out);
+    Value v;
+    ExecStatus st = eval(in, arg, locals, &v);
+    if (st != EXEC_OK)
+        return st;
+    if (v.kind != VAL_LIST)
+        return fail(in, e->pos, "TypeError: object of type '%s' has no len()", kind_name(v.kind));
+    *out = int_value(in->lists[v.v].len, taint_none());
+    return EXEC_OK;
+}
+
+static ExecStatus eval_builtin(Interp *in, const Expr *e, Value *locals, Value *out)
+{
+    if (e->builtin == BI_LEN && e->args.count == 1)
+        return eval_len(in, e, locals, out);
+    if (e->builtin == BI_MIN || e->builtin == BI_MAX)
+        return eval_minmax(in, e, locals, out);
+    if (e->builtin != BI_ABS || e->args.count != 1)
+        return fail(in, e->pos, "TypeError: %s() takes exactly one argument", e->name);
+    Value v;
+    ExecStatus st = eval(in, e->args.items[0], locals, &v);
+    if (st != EXEC_OK)
+        return st;
+    if (v.kind != VAL_INT)
+        return fail(in, e->pos, "TypeError: bad operand type for abs(): '%s'", kind_name(v.kind));
+    if (v.v == INT64_MIN)
+        return fail(in, e->pos, "%s", arith_message(AR_OVERFLOW));
+    *out = int_value(v.v < 0 ? -v.v : v.v, v.taint);
+    return EXEC_OK;
+}
+
+/* ---------------------------------------------------------------- calls, methods, threads */
+
+static ExecStatus call_function(Interp *in, const Expr *e, Value *locals, Value *out)
+{
+    const FuncDecl *fn = &in->prog->funcs[e->func];
+    if (in->depth >= INTERP_MAX_DEPTH)
+        return fail(in, e->pos, "RecursionError: maximum recursion depth exceeded");
+    size_t size = (size_t)(fn->nlocals > fn->nparams ? fn->nlocals : fn->nparams);
+    Value *frame = in->stack + in->sp;
+    in->sp += size;
+    in->depth++;
+    for (size_t i = 0; i < size; i++)
+        frame[i].kind = VAL_UNBOUND;
+    ExecStatus st = EXEC_OK;
+    for (int i = 0; i < e->args.count && i < fn->nparams && st == EXEC_OK; i++)
+        st = eval(in, e->args.items[i], locals, &frame[i]);
+    Flow flow = st == EXEC_OK ? exec_block(in, &fn->body, frame) : flow_of(st);
+    in->sp -= size;
+    in->depth--;
+    if (flow == FLOW_STOP || flow == FLOW_FAIL)
+        return flow == FLOW_STOP ? EXEC_STOP : EXEC_FAIL;
+    *out = flow == FLOW_RETURN ? in->retval : int_value(0, taint_none());
+    return EXEC_OK;
+}
+
+static ExecStatus int_args(Interp *in, const ExprList *args, Value *locals, int64_t *vals, const char *what)
+{
+    for (int i = 0; i < args->count; i++) {
+        Value v;
+        ExecStatus st = eval(in, args->items[i], locals, &v);
+        if (st != EXEC_OK)
+            return st;
+        if (v.kind != VAL_INT)
+            return fail(in, args->items[i]->pos, "TypeError: only integers can be passed to %s, not %s", what,
+                        kind_name(v.kind));
+        vals[i] = v.v;
+    }
+    return EXEC_OK;
+}
+
+static ExecStatus eval_start(Interp *in, const Expr *e, Value *locals, Value *out)
+{
+    int64_t args[INTERP_MAX_ARGS];
+    if (e->args.count > INTERP_MAX_ARGS)
+        return fail(in, e->pos, "TypeError: too many arguments for a thread");
+    ExecStatus st = int_args(in, &e->args, locals, args, "a thread");
+    if (st != EXEC_OK)
+        return st;
+    int64_t handle = 0;
+    st = rt_start_thread(in->t, e->func, args, e->args.count, &handle);
+    out->kind = VAL_THREAD;
+    out->v = handle;
+    out->taint = taint_none();
+    return st;
+}
+
+static bool names_local(const Expr *target)
+{
+    const Expr *base = target->kind == EX_INDEX ? target->a : target;
+    return base->kind == EX_NAME && base->ref.kind == REF_LOCAL;
+}
+
+/* t.join() and lst.append(x) on local values. */
+static ExecStatus local_method(Interp *in, const Expr *e, Value *locals, Value *out)
+{
+    Value target, x;
+    ExecStatus st = eval(in, e->a, locals, &target);
+    if (st != EXEC_OK)
+        return st;
+    *out = int_value(0, taint_none());
+    bool join = e->method == M_JOIN;
+    if (join ? target.kind != VAL_THREAD : target.kind != VAL_LIST)
+        return fail(in, e->pos, "AttributeError: '%s' object has no attribute '%s'", kind_name(target.kind),
+                    e->name);
+    if (join)
+        return rt_join_thread(in->t, target.v);
+    if (e->args.count != 1)
+        return fail(in, e->pos, "TypeError: append() takes exactly one argument (%d given)", e->args.count);
+    st = eval(in, e->args.items[0], locals, &x);
+    return st != EXEC_OK ? st : list_push(in, e->pos, target.v, &x);
+}
+
+static ExecStatus eval_method(Interp *in, const Expr *e, Value *locals, Value *out)
+{
+    if (names_local(e->a))
+        return local_method(in, e, locals, out);
+    if (e->method == M_READ || e->method == M_WRITE)
+        return fail(in, e->pos, "TypeError: %s() can only be used as `with %s.%s():`", e->name,
+                    e->a->kind == EX_NAME ? e->a->name : "rw", e->name);
+    int id;
+    int64_t args[INTERP_METHOD_ARGS], result = 0;
+    ExecStatus st = object_id(in, e->a, locals, &id);
+    if (st != EXEC_OK)
+        return st;
+    if (e->args.count > INTERP_METHOD_ARGS)
+        return fail(in, e->pos, "TypeError: too many arguments for %s()", e->name);
+    st = int_args(in, &e->args, locals, args, e->name);
+    if (st != EXEC_OK)
+        return st;
+    st = rt_call(in->t, id, e->method, args, e->args.count, &result);
+    *out = int_value(result, taint_none());
+    return st;
+}
+
+static ExecStatus eval_list(Interp *in, const Expr *e, Value *locals, Value *out)
+{
+    int64_t index = 0;
+    ExecStatus st = list_new(in, e->pos, &index);
+    for (int i = 0; i < e->args.count && st == EXEC_OK; i++) {
+        Value v;
+        st = eval(in, e->args.items[i], locals, &v);
+        if (st == EXEC_OK)
+            st = list_push(in, e->pos, index, &v);
+    }
+    out->kind = VAL_LIST;
+    out->v = index;
+    out->taint = taint_none();
+    return st;
+}
+
+static ExecStatus eval(Interp *in, const Expr *e, Value *locals, Value *out)
+{
+    switch (e->kind) {
+    case EX_INT: *out = int_value(e->ival, taint_none()); return EXEC_OK;
+    case EX_NAME:
+        if (e->ref.kind == REF_LOCAL)
+            return read_local(in, e, locals, out);
+        return eval_name(in, e, locals, out);
+    case EX_BINARY: return eval_binary(in, e, locals, out);
+    case EX_INDEX: return eval_index(in, e, locals, out);
+    case EX_UNARY: return eval_unary(in, e, locals, out);
+    case EX_BUILTIN: return eval_builtin(in, e, locals, out);
+    case EX_METHOD: return eval_method(in, e, locals, out);
+    case EX_CALL: return call_function(in, e, locals, out);
+    case EX_START: return eval_start(in, e, locals, out);
+    case EX_LIST: return eval_list(in, e, locals, out);
+    }
+    return fail(in, e->pos, "internal error: unknown expression kind %d", (int)e->kind);
+}
+
+/* ---------------------------------------------------------------- assignment */
+
+static ExecStatus resolve_target(Interp *in, const Expr *t, Value *locals, LValue *lv)
+{
+    const Expr *base = t->kind == EX_INDEX ? t->a : t;
+    if (base->kind == EX_NAME && base->ref.kind == REF_SHARED) {
+        lv->kind = LV_SHARED;
+        return shared_slot(in, t, locals, &lv->slot);
+    }
+    if (t->kind == EX_NAME && t->ref.kind == REF_LOCAL) {
+        lv->kind = LV_LOCAL;
+        lv->slot = t->ref.index;
+        return EXEC_OK;
+    }
+    if (t->kind == EX_INDEX && names_local(t)) {
+        lv->kind = LV_LIST;
+        return list_element(in, t, locals, &lv->list, &lv->index);
+    }
+    return fail(in, t->pos, "TypeError: cannot assign to '%s'", base->name ? base->name : "this");
+}
+
+static ExecStatus load_target(Interp *in, const Expr *t, const LValue *lv, Value *locals, Value *out)
+{
+    switch (lv->kind) {
+    case LV_LOCAL: return read_local(in, t, locals, out);
+    case LV_SHARED: return read_shared(in, lv->slot, out);
+    case LV_LIST: *out = in->lists[lv->list].items[lv->index]; return EXEC_OK;
+    }
+    return EXEC_FAIL;
+}
+
+static ExecStatus store_target(Interp *in, const Expr *t, const LValue *lv, Value *locals, const Value *v)
+{
+    switch (lv->kind) {
+    case LV_LOCAL: locals[lv->slot] = *v; return EXEC_OK;
+    case LV_LIST: in->lists[lv->list].items[lv->index] = *v; return EXEC_OK;
+    case LV_SHARED: break;
+    }
+    if (v->kind != VAL_INT) {
+        const Expr *base = t->kind == EX_INDEX ? t->a : t;
+        return fail(in, t->pos, "TypeError: only integers can be stored in shared variable '%s', not %s",
+                    base->name, kind_name(v->kind));
+    }
+    return rt_shared_write(in->t, lv->slot, v->v, v->taint);
+}
+
+static ExecStatus assign(Interp *in, const Expr *t, Value *locals, const Value *v)
+{
+    if (t->kind == EX_NAME && t->ref.kind == REF_LOCAL) { /* the common case, kept short */
+        locals[t->ref.index] = *v;
+        return EXEC_OK;
+    }
+    LValue lv;
+    ExecStatus st = resolve_target(in, t, locals, &lv);
+    return st != EXEC_OK ? st : store_target(in, t, &lv, locals, v);
+}
+
+/* a, b = e1, e2: every value first, then the targets left to right. */
+static ExecStatus assign_tuple(Interp *in, const Stmt *s, Value *locals)
+{
+    Value inline_vals[INTERP_TUPLE_INLINE];
+    int n = s->values.count;
+    Value *vals = n <= INTERP_TUPLE_INLINE ? inline_vals : xmalloc((size_t)n * sizeof *vals);
+    ExecStatus st = EXEC_OK;
+    for (int i = 0; i < n && st == EXEC_OK; i++)
+        st = eval(in, s->values.items[i], locals, &vals[i]);
+    for (int i = 0; i < n && i < s->targets.count && st == EXEC_OK; i++)
+        st = assign(in, s->targets.items[i], locals, &vals[i]);
+    if (vals != inline_vals)
+        free(vals);
+    return st;
+}
+
+static ExecStatus exec_assign(Interp *in, const Stmt *s, Value *locals)
+{
+    if (s->targets.count != 1 || s->values.count != 1)
+        return assign_tuple(in, s, locals);
+    Value v;
+    ExecStatus st = eval(in, s->values.items[0], locals, &v);
+    return st != EXEC_OK ? st : assign(in, s->targets.items[0], locals, &v);
+}
+
+/* target op= value: the target (and its index) once, its current value, the operand, then the store. */
+static ExecStatus exec_augassign(Interp *in, const Stmt *s, Value *locals)
+{
+    const Expr *t = s->targets.items[0];
+    LValue lv;
+    Value cur, operand, result;
+    ExecStatus st = resolve_target(in, t, locals, &lv);
+    if (st == EXEC_OK)
+        st = load_target(in, t, &lv, locals, &cur);
+    if (st == EXEC_OK)
+        st = eval(in, s->values.items[0], locals, &operand);
+    if (st == EXEC_OK)
+        st = binop(in, t, s->op, &cur, &operand, &result);
+    return st != EXEC_OK ? st : store_target(in, t, &lv, locals, &result);
+}
+
+/* ---------------------------------------------------------------- compound statements */
+
+static Flow exec_if(Interp *in, const Stmt *s, Value *locals)
+{
+    Value c;
+    ExecStatus st = rt_stmt(in->t, s->pos);
+    if (st == EXEC_OK)
+        st = eval(in, s->expr, locals, &c);
+    if (st != EXEC_OK)
+        return flow_of(st);
+    return exec_block(in, truthy(in, &c) ? &s->body : &s->orelse, locals);
+}
+
+/* Loop bodies: FLOW_NEXT to go on, or the flow that ends the loop (FLOW_BREAK becomes FLOW_NEXT). */
+static bool loop_ends(Flow *f)
+{
+    if (*f == FLOW_NEXT || *f == FLOW_CONTINUE) {
+        *f = FLOW_NEXT;
+        return false;
+    }
+    if (*f == FLOW_BREAK)
+        *f = FLOW_NEXT;
+    return true;
+}
+
+static Flow exec_while(Interp *in, const Stmt *s, Value *locals)
+{
+    for (;;) {
+        Value c;
+        ExecStatus st = rt_stmt(in->t, s->pos);
+        if (st == EXEC_OK)
+            st = eval(in, s->expr, locals, &c);
+        if (st != EXEC_OK)
+            return flow_of(st);
+        if (!truthy(in, &c))
+            return FLOW_NEXT;
+        Flow f = exec_block(in, &s->body, locals);
+        if (loop_ends(&f))
+            return f;
+    }
+}
+
+static ExecStatus range_args(Interp *in, const Stmt *s, Value *locals, int64_t r[3])
+{
+    int64_t v[3] = {0, 0, 1};
+    int n = s->range.count;
+    for (int i = 0; i < n && i < 3; i++) {
+        ExecStatus st = eval_int(in, s->range.items[i], locals, &v[i], "a range() argument");
+        if (st != EXEC_OK)
+            return st;
+    }
+    r[0] = n == 1 ? 0 : v[0];
+    r[1] = n == 1 ? v[0] : v[1];
+    r[2] = n == 3 ? v[2] : 1;
+    if (r[2] == 0)
+        return fail(in, s->pos, "ValueError: range() arg 3 must not be zero");
+    return EXEC_OK;
+}
+
+static Flow exec_for_range(Interp *in, const Stmt *s, Value *locals)
+{
+    int64_t r[3];
+    ExecStatus st = EXEC_OK;
+    bool shared = false; /* range arguments that read shared state get a step of their own */
+    for (int i = 0; i < s->range.count; i++)
+        shared = shared || s->range.items[i]->reads_shared;
+    if (shared)
+        st = rt_stmt(in->t, s->pos);
+    if (st == EXEC_OK)
+        st = range_args(in, s, locals, r);
+    if (st != EXEC_OK)
+        return flow_of(st);
+    for (int64_t i = r[0]; r[2] > 0 ? i < r[1] : i > r[1];) {
+        st = rt_stmt(in->t, s->pos);
+        if (st != EXEC_OK)
+            return flow_of(st);
+        locals[s->var_slot] = int_value(i, taint_none());
+        Flow f = exec_block(in, &s->body, locals);
+        if (loop_ends(&f) || __builtin_add_overflow(i, r[2], &i))
+            return f;
+    }
+    return FLOW_NEXT;
+}
+
+/* for v in lst: live iteration by index, so appends made by the body are visited too (as in Python). */
+static Flow exec_for_list(Interp *in, const Stmt *s, Value *locals)
+{
+    Value l;
+    ExecStatus st = eval(in, s->iter, locals, &l);
+    if (st != EXEC_OK)
+        return flow_of(st);
+    if (l.kind != VAL_LIST)
+        return flow_of(fail(in, s->iter->pos, "TypeError: '%s' object is not iterable", kind_name(l.kind)));
+    for (int i = 0; i < in->lists[l.v].len; i++) {
+        st = rt_stmt(in->t, s->pos);
+        if (st != EXEC_OK)
+            return flow_of(st);
+        locals[s->var_slot] = in->lists[l.v].items[i];
+        Flow f = exec_block(in, &s->body, locals);
+        if (loop_ends(&f))
+            return f;
+    }
+    return FLOW_NEXT;
+}
+
+static Flow exec_with(Interp *in, const Stmt *s, Value *locals)
+{
+    const Expr *target = s->expr;
+    Method acquire = M_ACQUIRE, release = M_RELEASE;
+    if (target->kind == EX_METHOD) {
+        acquire = target->method == M_WRITE ? M_ACQUIRE_WRITE : M_ACQUIRE_READ;
+        release = target->method == M_WRITE ? M_RELEASE_WRITE : M_RELEASE_READ;
+        target = target->a;
+    }
+    int id;
+    int64_t result = 0;
+    ExecStatus st = rt_stmt(in->t, s->pos);
+    if (st == EXEC_OK)
+        st = object_id(in, target, locals, &id);
+    if (st == EXEC_OK)
+        st = rt_call(in->t, id, acquire, NULL, 0, &result);
+    if (st != EXEC_OK)
+        return flow_of(st);
+    Flow f = exec_block(in, &s->body, locals);
+    if (f == FLOW_STOP)
+        return f;
+    if (f == FLOW_FAIL) { /* unwinding after an error: release without a step, ignoring the outcome */
+        rt_call(in->t, id, release, NULL, 0, &result);
+        return f;
+    }
+    st = rt_stmt(in->t, s->pos);
+    if (st == EXEC_OK)
+        st = rt_call(in->t, id, release, NULL, 0, &result);
+    else if (st == EXEC_FAIL)
+        rt_call(in->t, id, release, NULL, 0, &result);
+    return st == EXEC_OK ? f : flow_of(st);
+}
+
+/* ---------------------------------------------------------------- simple statements */
+
+static ExecStatus duration_bound(Interp *in, const Stmt *s, const Expr *e, Value *locals, int64_t *ms)
+{
+    int64_t v = 0;
+    ExecStatus st = eval_int(in, e, locals, &v, "a duration");
+    if (st != EXEC_OK)
+        return st;
+    if (v < 0)
+        return fail(in, e->pos, "ValueError: negative duration %" PRId64 " %s", v, s->unit == UNIT_S ? "s" : "ms");
+    if (s->unit == UNIT_S && __builtin_mul_overflow(v, (int64_t)1000, &v))
+        return fail(in, e->pos, "OverflowError: duration too long");
+    *ms = v;
+    return EXEC_OK;
+}
+
+static ExecStatus exec_activity(Interp *in, const Stmt *s, Value *locals)
+{
+    int64_t lo, hi;
+    ExecStatus st = duration_bound(in, s, s->lo, locals, &lo);
+    if (st != EXEC_OK)
+        return st;
+    hi = lo;
+    if (s->hi) {
+        st = duration_bound(in, s, s->hi, locals, &hi);
+        if (st != EXEC_OK)
+            return st;
+        if (hi < lo)
+            return fail(in, s->pos, "ValueError: empty duration range %" PRId64 "..%" PRId64 " ms", lo, hi);
+    }
+    int64_t ms = hi > lo ? rt_random(in->t, lo, hi) : lo;
+    return rt_activity(in->t, s->label, s->state, ms);
+}
+
+static ExecStatus exec_say(Interp *in, const Stmt *s, Value *locals)
+{
+    StrBuf own, *sb = &in->text;
+    if (in->text_busy) { /* a say inside a function called from a say's {expr} */
+        strbuf_init(&own);
+        sb = &own;
+    }
+    in->text_busy = true;
+    strbuf_clear(sb);
+    ExecStatus st = EXEC_OK;
+    for (int i = 0; i < s->nparts && st == EXEC_OK; i++) {
+        Value v;
+        if (s->parts[i].text) {
+            strbuf_append(sb, s->parts[i].text);
+        } else if ((st = eval(in, s->parts[i].expr, locals, &v)) == EXEC_OK) {
+            print_value(in, sb, &v, 0);
+        }
+    }
+    if (st == EXEC_OK)
+        st = rt_say(in->t, sb->data);
+    if (sb == &own)
+        strbuf_finish(&own);
+    else
+        in->text_busy = false;
+    return st;
+}
+
+static int op_prec(const Expr *e)
+{
+    if (e->kind == EX_UNARY)
+        return e->op == OP_NOT ? 3 : 7;
+    if (e->kind != EX_BINARY)
+        return 8;
+    switch (e->op) {
+    case OP_OR: return 1;
+    case OP_AND: return 2;
+    case OP_ADD: case OP_SUB: return 5;
+    case OP_MUL: case OP_FLOORDIV: case OP_MOD: return 6;
+    default: return 4;
+    }
+}
+
+static void print_expr(StrBuf *sb, const Expr *e, int min_prec);
+
+static void print_args(StrBuf *sb, const ExprList *args, const char *open, const char *close)
+{
+    strbuf_append(sb, open);
+    for (int i = 0; i < args->count; i++) {
+        if (i > 0)
+            strbuf_append(sb, ", ");
+        print_expr(sb, args->items[i], 0);
+    }
+    strbuf_append(sb, close);
+}
+
+/* An expression's text, rebuilt from the tree (for assert messages): parentheses only where precedence needs them. */
+static void print_expr(StrBuf *sb, const Expr *e, int min_prec)
+{
+    int prec = op_prec(e);
+    if (prec < min_prec)
+        strbuf_append(sb, "(");
+    switch (e->kind) {
+    case EX_INT: strbuf_printf(sb, "%" PRId64, e->ival); break;
+    case EX_NAME: strbuf_append(sb, e->name); break;
+    case EX_INDEX:
+        print_expr(sb, e->a, 8);
+        strbuf_append(sb, "[");
+        print_expr(sb, e->b, 0);
+        strbuf_append(sb, "]");
+        break;
+    case EX_UNARY: strbuf_append(sb, e->op == OP_NOT ? "not " : "-"); print_expr(sb, e->a, prec); break;
+    case EX_BINARY: /* comparisons do not chain here: (a < b) < c keeps its parentheses */
+        print_expr(sb, e->a, prec == 4 ? prec + 1 : prec);
+        strbuf_printf(sb, " %s ", ast_op_text(e->op));
+        print_expr(sb, e->b, prec + 1);
+        break;
+    case EX_METHOD:
+        print_expr(sb, e->a, 8);
+        strbuf_printf(sb, ".%s", e->name);
+        print_args(sb, &e->args, "(", ")");
+        break;
+    case EX_START: strbuf_append(sb, "start "); /* fall through */
+    case EX_BUILTIN:
+    case EX_CALL: strbuf_append(sb, e->name); print_args(sb, &e->args, "(", ")"); break;
+    case EX_LIST: print_args(sb, &e->args, "[", "]"); break;
+    }
+    if (prec < min_prec)
+        strbuf_append(sb, ")");
+}
+
+static ExecStatus exec_assert(Interp *in, const Stmt *s, Value *locals)
+{
+    Value c;
+    ExecStatus st = eval(in, s->expr, locals, &c);
+    if (st != EXEC_OK || truthy(in, &c))
+        return st;
+    if (s->message)
+        return fail(in, s->pos, "AssertionError: %s", s->message);
+    StrBuf text;
+    strbuf_init(&text);
+    print_expr(&text, s->expr, 0);
+    st = fail(in, s->pos, "AssertionError: %s", text.data);
+    strbuf_finish(&text);
+    return st;
+}
+
+static ExecStatus exec_return(Interp *in, const Stmt *s, Value *locals)
+{
+    if (!s->expr) {
+        in->retval = int_value(0, taint_none());
+        return EXEC_OK;
+    }
+    return eval(in, s->expr, locals, &in->retval);
+}
+
+/* A statement that is one step: rt_stmt, then its work. */
+static Flow exec_simple(Interp *in, const Stmt *s, Value *locals)
+{
+    Value ignored;
+    ExecStatus st = rt_stmt(in->t, s->pos);
+    if (st != EXEC_OK)
+        return flow_of(st);
+    switch (s->kind) {
+    case ST_ASSIGN: st = exec_assign(in, s, locals); break;
+    case ST_EXPR: st = eval(in, s->expr, locals, &ignored); break;
+    case ST_AUGASSIGN: st = exec_augassign(in, s, locals); break;
+    case ST_ACTIVITY: st = exec_activity(in, s, locals); break;
+    case ST_SAY: st = exec_say(in, s, locals); break;
+    case ST_ASSERT: st = exec_assert(in, s, locals); break;
+    case ST_RETURN: st = exec_return(in, s, locals); break;
+    case ST_BREAK: return FLOW_BREAK;
+    case ST_CONTINUE: return FLOW_CONTINUE;
+    default: break; /* ST_PASS */
+    }
+    if (st != EXEC_OK)
+        return flow_of(st);
+    return s->kind == ST_RETURN ? FLOW_RETURN : FLOW_NEXT;
+}
+
+static Flow exec_block(Interp *in, const Block *b, Value *locals)
+{
+    for (int i = 0; i < b->count; i++) {
+        const Stmt *s = b->items[i];
+        Flow f;
+        switch (s->kind) {
+        case ST_IF: f = exec_if(in, s, locals); break;
+        case ST_WHILE: f = exec_while(in, s, locals); break;
+        case ST_FOR: f = s->iter ? exec_for_list(in, s, locals) : exec_for_range(in, s, locals); break;
+        case ST_WITH: f = exec_with(in, s, locals); break;
+        default: f = exec_simple(in, s, locals); break;
+        }
+        if (f != FLOW_NEXT)
+            return f;
+    }
+    return FLOW_NEXT;
+}
+
+/* ---------------------------------------------------------------- threads */
+
+static size_t max_frame(const Program *prog)
+{
+    size_t m = (size_t)(prog->main.nlocals > 0 ? prog->main.nlocals : 0);
+    for (int i = 0; i < prog->nfuncs; i++) {
+        const FuncDecl *f = &prog->funcs[i];
+        size_t n = (size_t)(f->nlocals > f->nparams ? f->nlocals : f->nparams);
+        m = n > m ? n : m;
+    }
+    return m > 0 ? m : 1;
+}
+
+static void interp_init(Interp *in, RtThread *t)
+{
+    memset(in, 0, sizeof *in);
+    in->t = t;
+    in->rt = rt_thread_rt(t);
+    in->prog = rt_thread_program(t);
+    in->params = rt_thread_params(t);
+    in->stack = xcalloc((INTERP_MAX_DEPTH + 1) * max_frame(in->prog), sizeof *in->stack);
+    in->retval = int_value(0, taint_none());
+    strbuf_init(&in->text);
+}
+
+static void interp_finish(Interp *in)
+{
+    for (size_t i = 0; i < in->nlists; i++)
+        free(in->lists[i].items);
+    free(in->lists);
+    free(in->stack);
+    strbuf_finish(&in->text);
+}
+
+void interp_thread(RtThread *t, int func, const int64_t *args, int nargs)
+{
+    Interp in;
+    interp_init(&in, t);
+    const FuncDecl *fn = func < 0 ? &in.prog->main : &in.prog->funcs[func];
+    size_t size = (size_t)(fn->nlocals > fn->nparams ? fn->nlocals : fn->nparams);
+    in.sp = size;
+    in.depth = 1;
+    if (nargs != fn->nparams) {
+        fail(&in, fn->pos, "TypeError: %s() takes %d arguments but %d were given", fn->name, fn->nparams, nargs);
+    } else {
+        for (int i = 0; i < nargs; i++)
+            in.stack[i] = int_value(args[i], taint_none());
+        exec_block(&in, &fn->body, in.stack);
+    }
+    interp_finish(&in);
+}
+
+/* ---------------------------------------------------------------- expect / invariant evaluation */
+
+typedef struct CheckSeen {
+    RefKind kind;
+    int decl;
+    int64_t index;
+} CheckSeen;
+
+typedef struct CheckEval {
+    Rt *rt;
+    const Program *prog;
+    const int64_t *params;
+    StrBuf *names; /* NULL when the caller does not want them */
+    char error[INTERP_MSG]; /* the first failure; empty while none */
+    CheckSeen seen[CHECK_MAX_SEEN];
+    int nseen;
+} CheckEval;
+
+static bool check_eval(CheckEval *c, const Expr *e, int64_t *out);
+
+/* Note "name = value" the first time a parameter or shared element is used. */
+static void check_note(CheckEval *c, RefKind kind, int decl, int64_t index, bool indexed, int64_t value)
+{
+    if (!c->names)
+        return;
+    for (int i = 0; i < c->nseen; i++)
+        if (c->seen[i].kind == kind && c->seen[i].decl == decl && c->seen[i].index == index)
+            return;
+    if (c->nseen < CHECK_MAX_SEEN)
+        c->seen[c->nseen++] = (CheckSeen){kind, decl, index};
+    if (c->names->len > 0)
+        strbuf_append(c->names, ", ");
+    if (kind == REF_PARAM) {
+        char buf[32];
+        strbuf_printf(c->names, "%s = %s", c->prog->params[decl].name,
+                      lang_param_value_text(c->prog, decl, value, buf));
+    } else if (indexed) {
+        strbuf_printf(c->names, "%s[%" PRId64 "] = %" PRId64, c->prog->shareds[decl].name, index, value);
+    } else {
+        strbuf_printf(c->names, "%s = %" PRId64, c->prog->shareds[decl].name, value);
+    }
+}
+
+static bool check_fail(CheckEval *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static bool check_fail(CheckEval *c, const char *fmt, ...)
+{
+    if (c->error[0] != '\0')
+        return false;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->error, sizeof c->error, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+static bool check_shared(CheckEval *c, const Expr *e, int64_t *out)
+{
+    const Expr *base = e->kind == EX_INDEX ? e->a : e;
+    int decl = base->ref.index;
+    int64_t i = 0;
+    if (e->kind == EX_INDEX && !check_eval(c, e->b, &i))
+        return false;
+    int slot = rt_shared_slot(c->rt, decl, i);
+    if (slot < 0)
+        return check_fail(c, "IndexError: %s index %" PRId64 " is out of range 0..%d", base->name, i,
+                          rt_shared_length(c->rt, decl) - 1);
+    *out = rt_shared_peek(c->rt, slot);
+    check_note(c, REF_SHARED, decl, i, e->kind == EX_INDEX, *out);
+    return true;
+}
+
+static bool check_len(CheckEval *c, const Expr *e, int64_t *out)
+{
+    const Expr *arg = e->args.count == 1 ? e->args.items[0] : NULL;
+    if (arg && arg->kind == EX_NAME && arg->ref.kind == REF_SHARED && c->prog->shareds[arg->ref.index].size) {
+        *out = rt_shared_length(c->rt, arg->ref.index);
+        return true;
+    }
+    if (arg && arg->kind == EX_NAME && arg->ref.kind == REF_OBJECT && c->prog->objects[arg->ref.index].size) {
+        *out = rt_object_length(c->rt, arg->ref.index);
+        return true;
+    }
+    return check_fail(c, "TypeError: len() in a check takes a shared array or an object array");
+}
+
+static bool check_builtin(CheckEval *c, const Expr *e, int64_t *out)
+{
+    if (e->builtin == BI_LEN)
+        return check_len(c, e, out);
+    if (e->args.count == 0)
+        return check_fail(c, "TypeError: %s() expects arguments", e->name);
+    int64_t best = 0;
+    for (int i = 0; i < e->args.count; i++) {
+        int64_t v;
+        if (!check_eval(c, e->args.items[i], &v))
+            return false;
+        if (i == 0 || (e->builtin == BI_MIN ? v < best : v > best))
+            best = v;
+    }
+    if (e->builtin == BI_ABS && best == INT64_MIN)
+        return check_fail(c, "%s", arith_message(AR_OVERFLOW));
+    *out = e->builtin == BI_ABS && best < 0 ? -best : best;
+    return true;
+}
+
+static bool check_binary(CheckEval *c, const Expr *e, int64_t *out)
+{
+    int64_t a, b;
+    if (!check_eval(c, e->a, &a))
+        return false;
+    if (e->op == OP_AND || e->op == OP_OR) {
+        if ((a != 0) == (e->op == OP_OR)) {
+            *out = a;
+            return true;
+        }
+        return check_eval(c, e->b, out);
+    }
+    if (!check_eval(c, e->b, &b))
+        return false;
+    ArithError err = int_binop(e->op, a, b, out);
+    return err == AR_OK ? true : check_fail(c, "%s", arith_message(err));
+}
+
+static bool check_eval(CheckEval *c, const Expr *e, int64_t *out)
+{
+    switch (e->kind) {
+    case EX_INT: *out = e->ival; return true;
+    case EX_NAME:
+        if (e->ref.kind == REF_SHARED)
+            return check_shared(c, e, out);
+        if (e->ref.kind == REF_CHOICE) {
+            *out = e->ref.value;
+            return true;
+        }
+        if (e->ref.kind != REF_PARAM)
+            return check_fail(c, "TypeError: '%s' cannot be used in a check", e->name);
+        *out = c->params[e->ref.index];
+        check_note(c, REF_PARAM, e->ref.index, 0, false, *out);
+        return true;
+    case EX_INDEX:
+        if (e->a->kind == EX_NAME && e->a->ref.kind == REF_SHARED)
+            return check_shared(c, e, out);
+        break;
+    case EX_UNARY: {
+        int64_t a;
+        if (!check_eval(c, e->a, &a))
+            return false;
+        if (e->op == OP_NEG && a == INT64_MIN)
+            return check_fail(c, "%s", arith_message(AR_OVERFLOW));
+        *out = e->op == OP_NOT ? !a : -a;
+        return true;
+    }
+    case EX_BINARY: return check_binary(c, e, out);
+    case EX_BUILTIN: return check_builtin(c, e, out);
+    default: break;
+    }
+    return check_fail(c, "TypeError: this expression cannot be used in a check");
+}
+
+bool interp_eval_check(Rt *rt, const Expr *e, int64_t *out, StrBuf *values)
+{
+    StrBuf names;
+    CheckEval c = {.rt = rt, .prog = rt_program(rt), .params = rt_param_values(rt)};
+    if (values) {
+        strbuf_init(&names);
+        c.names = &names;
+    }
+    *out = 0;
+    bool ok = check_eval(&c, e, out);
+    if (values) {
+        strbuf_append(values, ok ? names.data : c.error);
+        strbuf_finish(&names);
+    }
+    return ok;
+}

@@ -1,0 +1,25 @@
+/* interp: runs scenario code. A tree-walking interpreter over the checked AST: each scenario thread runs
+ * interp_thread() on its own pthread, calling the runtime (exec.h) for every step and every visible action.
+ *
+ * Values are integers (booleans are 0/1), thread handles and thread-local lists. Every error a thread can hit at run
+ * time (division by zero, index out of range, joining something that is not a thread ...) goes through rt_fail with a
+ * message in Python's terms. */
+#ifndef LOCKSTEP_INTERP_H
+#define LOCKSTEP_INTERP_H
+
+#include "lang/ast.h"
+#include "runtime/exec.h"
+#include "util/strbuf.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Run function `func` (index into Program.funcs, or -1 for main) with args in thread t, to the end. */
+void interp_thread(RtThread *t, int func, const int64_t *args, int nargs);
+
+/* Evaluate an expect/invariant expression (params and shared variables only) without taking steps. Appends
+ * "name = value" for every shared variable and parameter it mentions to `values` (comma separated) when not NULL.
+ * Returns false if evaluation failed (division by zero, index out of range), with the reason in `values`. */
+bool interp_eval_check(Rt *rt, const Expr *e, int64_t *out, StrBuf *values);
+
+#endif

@@ -1,0 +1,667 @@
+/* rt: the life of one run — instantiate a checked program for given parameter values, start main and the controller,
+ * steer and stop — and the controller thread itself.
+ *
+ * The controller is the runtime's own pthread. Every few milliseconds (or when a worker signals it) it drains the
+ * event buffers, enforces the step and time limits, notices the end of the run (every thread finished: evaluate the
+ * expectations) and, in serial mode, once no thread is running, grants the next step: to the thread picked with
+ * rt_step(), else (unless paused) by the seeded scheduler or the given schedule, paced by the speed. */
+#include "runtime/interp.h"
+#include "runtime/rt_internal.h"
+#include "util/check.h"
+#include "util/clock.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    DRAIN_INTERVAL_NS = 2000000,  /* controller wake-up while threads run freely */
+    IDLE_INTERVAL_NS = 50000000,  /* controller wake-up when nothing can happen by itself */
+};
+
+void rt_config_defaults(RtConfig *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->mode = RT_FREE;
+    cfg->pick = RT_PICK_RANDOM;
+    cfg->seed = 1;
+    cfg->speed = 1.0;
+    cfg->paced_step_ms = 400;
+    cfg->serial_step_ms = 400;
+}
+
+/* ---------------------------------------------------------------- instantiation */
+
+static char *element_name(const char *base, bool array, int index)
+{
+    return array ? xasprintf("%s[%d]", base, index) : xstrdup(base);
+}
+
+static int64_t eval_or(const Rt *rt, const Expr *e, int64_t fallback)
+{
+    int64_t v = fallback;
+    if (e && !ast_const_eval(rt->prog, rt->params, e, &v))
+        v = fallback;
+    return v;
+}
+
+static void count_objects(Rt *rt)
+{
+    const Program *p = rt->prog;
+    rt->obj_base = xcalloc((size_t)p->nobjects + 1, sizeof(int));
+    rt->obj_len = xcalloc((size_t)p->nobjects + 1, sizeof(int));
+    int n = 0;
+    for (int d = 0; d < p->nobjects; d++) {
+        rt->obj_base[d] = n;
+        rt->obj_len[d] = (int)eval_or(rt, p->objects[d].size, 1);
+        n += rt->obj_len[d];
+    }
+    for (int d = 0; d < p->nobjects; d++) /* private locks of conditions come after all declared objects */
+        if (p->objects[d].kind == OBJ_CONDITION && p->objects[d].lock_decl < 0)
+            n += rt->obj_len[d];
+    rt->nobjects = n;
+    rt->objects = xcalloc((size_t)n + 1, sizeof(RtObject));
+}
+
+static void init_declared_object(Rt *rt, const ObjDecl *d, int decl, int index)
+{
+    RtObject *o = &rt->objects[rt->obj_base[decl] + index];
+    sync_init_object(o);
+    o->kind = d->kind;
+    o->id = rt->obj_base[decl] + index;
+    o->decl = decl;
+    o->index = index;
+    o->name = element_name(d->name, d->size != NULL, index);
+    o->writer_pref = d->writer_preferring;
+    switch (d->kind) {
+    case OBJ_SEMAPHORE:
+        o->value = eval_or(rt, d->arg, 1);
+        break;
+    case OBJ_BOUNDED_SEMAPHORE:
+        o->value = o->capacity = eval_or(rt, d->arg, 1);
+        break;
+    case OBJ_BARRIER:
+        o->capacity = eval_or(rt, d->arg, 1);
+        break;
+    case OBJ_QUEUE:
+        o->capacity = eval_or(rt, d->arg, 0) > 0 ? eval_or(rt, d->arg, 0) : -1;
+        break;
+    default:
+        break;
+    }
+}
+
+/* A condition's lock: the declared lock (element-wise for a lock array of the same size) or a private RLock. */
+static void bind_condition(Rt *rt, const ObjDecl *d, int decl, int index, int *next_private)
+{
+    RtObject *o = &rt->objects[rt->obj_base[decl] + index];
+    if (d->lock_decl >= 0) {
+        int len = rt->obj_len[d->lock_decl];
+        o->lock_obj = rt->obj_base[d->lock_decl] + (len == rt->obj_len[decl] ? index : 0);
+        return;
+    }
+    RtObject *l = &rt->objects[*next_private];
+    sync_init_object(l);
+    l->kind = OBJ_RLOCK;
+    l->id = (*next_private)++;
+    l->decl = decl;
+    l->index = index;
+    l->name = xasprintf("%s.lock", o->name);
+    o->lock_obj = l->id;
+}
+
+static void create_objects(Rt *rt)
+{
+    const Program *p = rt->prog;
+    count_objects(rt);
+    int next_private = p->nobjects ? rt->obj_base[p->nobjects - 1] + rt->obj_len[p->nobjects - 1] : 0;
+    for (int d = 0; d < p->nobjects; d++)
+        for (int i = 0; i < rt->obj_len[d]; i++)
+            init_declared_object(rt, &p->objects[d], d, i);
+    for (int d = 0; d < p->nobjects; d++)
+        if (p->objects[d].kind == OBJ_CONDITION)
+            for (int i = 0; i < rt->obj_len[d]; i++)
+                bind_condition(rt, &p->objects[d], d, i, &next_private);
+}
+
+static int64_t initial_value(const Rt *rt, const SharedDecl *d, int index)
+{
+    if (!d->init)
+        return 0;
+    if (d->init->kind == EX_LIST)
+        return index < d->init->args.count ? eval_or(rt, d->init->args.items[index], 0) : 0;
+    return eval_or(rt, d->init, 0);
+}
+
+static void create_slots(Rt *rt)
+{
+    const Program *p = rt->prog;
+    rt->slot_base = xcalloc((size_t)p->nshareds + 1, sizeof(int));
+    rt->slot_len = xcalloc((size_t)p->nshareds + 1, sizeof(int));
+    int n = 0;
+    for (int d = 0; d < p->nshareds; d++) {
+        rt->slot_base[d] = n;
+        rt->slot_len[d] = (int)eval_or(rt, p->shareds[d].size, 1);
+        n += rt->slot_len[d];
+    }
+    rt->nslots = n;
+    rt->slots = xcalloc((size_t)n + 1, sizeof(RtSlot));
+    for (int d = 0; d < p->nshareds; d++) {
+        for (int i = 0; i < rt->slot_len[d]; i++) {
+            RtSlot *s = &rt->slots[rt->slot_base[d] + i];
+            atomic_init(&s->value, initial_value(rt, &p->shareds[d], i));
+            atomic_init(&s->last_writer, -1);
+            atomic_init(&s->lost_thread, -1);
+            atomic_init(&s->lost_victim, -1);
+            s->first_writer = -1;
+            s->race_threads[0] = s->race_threads[1] = -1;
+            s->name = element_name(p->shareds[d].name, p->shareds[d].size != NULL, i);
+            s->decl = d;
+            s->index = i;
+        }
+    }
+}
+
+static void init_sync(Rt *rt)
+{
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    CHECK_PTHREAD(pthread_mutex_init(&rt->world, NULL));
+    CHECK_PTHREAD(pthread_cond_init(&rt->ctl_cv, &attr));
+    CHECK_PTHREAD(pthread_cond_init(&rt->done_cv, &attr));
+    pthread_condattr_destroy(&attr);
+}
+
+static void copy_config(Rt *rt, const RtConfig *cfg)
+{
+    rt->cfg = *cfg;
+    if (cfg->schedule_len > 0) {
+        int *copy = xmalloc(sizeof(int) * (size_t)cfg->schedule_len);
+        memcpy(copy, cfg->schedule, sizeof(int) * (size_t)cfg->schedule_len);
+        rt->cfg.schedule = copy;
+        if (rt->cfg.pick == RT_PICK_RANDOM)
+            rt->cfg.pick = RT_PICK_SCHEDULE;
+    } else {
+        rt->cfg.schedule = NULL;
+    }
+    if (rt->cfg.paced_step_ms <= 0)
+        rt->cfg.paced_step_ms = 400;
+    if (rt->cfg.serial_step_ms < 0)
+        rt->cfg.serial_step_ms = 0;
+    rt->mode = cfg->mode;
+    rt->pick = rt->cfg.pick;
+    rt->speed = cfg->speed;
+    rt->paused = cfg->start_paused;
+    rt->pending_pick = -2;
+    rng_init(&rt->sched_rng, cfg->seed);
+}
+
+Rt *rt_create(const Program *prog, const int64_t *param_values, const RtConfig *cfg, char **err)
+{
+    Rt *rt = xcalloc(1, sizeof(Rt));
+    rt->prog = prog;
+    rt->params = param_values;
+    copy_config(rt, cfg);
+    init_sync(rt);
+    evlog_init(rt);
+    create_objects(rt);
+    create_slots(rt);
+    rt->checks = xcalloc((size_t)prog->nchecks + 1, sizeof(RtCheckState));
+    for (int i = 0; i < prog->nchecks; i++)
+        if (prog->checks[i].kind == CHECK_INVARIANT)
+            rt->has_invariants = true;
+    rt->outcome = RT_RUNNING;
+    gate_update_flags(rt);
+    (void)err;
+    return rt;
+}
+
+/* ---------------------------------------------------------------- outcome and checks */
+
+void rt_set_outcome(Rt *rt, RtOutcome outcome)
+{
+    if (rt->outcome != RT_RUNNING)
+        return;
+    rt->outcome = outcome;
+    rt->serial++;
+    pthread_cond_broadcast(&rt->done_cv);
+    pthread_cond_signal(&rt->ctl_cv);
+}
+
+static bool evaluate_check(Rt *rt, int i, uint64_t step)
+{
+    RtCheckState *cs = &rt->checks[i];
+    StrBuf values;
+    strbuf_init(&values);
+    int64_t v = 0;
+    bool ok = interp_eval_check(rt, rt->prog->checks[i].expr, &v, &values) && v != 0;
+    if (!cs->evaluated || (!ok && cs->passed)) {
+        free(cs->values);
+        cs->values = strbuf_take(&values);
+        cs->value = v;
+        cs->passed = ok;
+        cs->step = step;
+        cs->evaluated = true;
+    }
+    strbuf_finish(&values);
+    return ok;
+}
+
+/* Under world: the first failing invariant ends the run. */
+static void check_invariants_locked(Rt *rt, uint64_t step)
+{
+    for (int i = 0; i < rt->prog->nchecks; i++) {
+        if (rt->prog->checks[i].kind != CHECK_INVARIANT || (rt->checks[i].evaluated && !rt->checks[i].passed))
+            continue;
+        if (!evaluate_check(rt, i, step)) {
+            rt->checks[i].failed_invariant = true;
+            ev_emit_rt(rt, EV_CHECK, -1, i, 1, 0);
+            rt_set_outcome(rt, RT_EXPECT_FAILED);
+        }
+    }
+}
+
+/* Free/paced mode, from a worker's gate: a quick look without world; world only to record a failure. */
+void rt_check_invariants(Rt *rt, RtThread *t)
+{
+    for (int i = 0; i < rt->prog->nchecks; i++) {
+        if (rt->prog->checks[i].kind != CHECK_INVARIANT)
+            continue;
+        int64_t v = 0;
+        if (interp_eval_check(rt, rt->prog->checks[i].expr, &v, NULL) && v != 0)
+            continue;
+        pthread_mutex_lock(&rt->world);
+        check_invariants_locked(rt, atomic_load(&t->steps));
+        pthread_mutex_unlock(&rt->world);
+        return;
+    }
+}
+
+/* Under world, once every thread has finished. */
+static void finish_run(Rt *rt)
+{
+    bool all_ok = true;
+    for (int i = 0; i < rt->prog->nchecks; i++) {
+        if (rt->prog->checks[i].kind == CHECK_EXPECT && !evaluate_check(rt, i, rt->step)) {
+            all_ok = false;
+            ev_emit_rt(rt, EV_CHECK, -1, i, 0, 0);
+        }
+        if (rt->checks[i].failed_invariant)
+            all_ok = false;
+    }
+    rt_set_outcome(rt, rt->had_error ? RT_ERROR : all_ok ? RT_COMPLETED : RT_EXPECT_FAILED);
+}
+
+/* ---------------------------------------------------------------- serial scheduling */
+
+static int ready_threads(Rt *rt, int *out)
+{
+    int n = 0, count = atomic_load(&rt->nthreads);
+    for (int i = 0; i < count; i++)
+        if (rt->threads[i]->state == TS_READY && !rt->threads[i]->granted)
+            out[n++] = i;
+    return n;
+}
+
+static void grant(Rt *rt, RtThread *t)
+{
+    t->granted = true;
+    t->state = TS_RUNNING;
+    rt->ready--;
+    rt->running++;
+    rt->step++;
+    rt->serial++;
+    if (rt->nschedule == rt->capschedule) {
+        size_t cap = (size_t)rt->capschedule;
+        xgrow((void **)&rt->schedule, &cap, (size_t)rt->nschedule + 1, sizeof(int));
+        rt->capschedule = (int)cap;
+    }
+    rt->schedule[rt->nschedule++] = t->id;
+    pthread_cond_signal(&t->cv);
+}
+
+static const char *wait_text(Rt *rt, RtThread *t, char *buf, size_t n)
+{
+    if (t->state == TS_BLOCKED && t->waits_obj >= 0)
+        snprintf(buf, n, "it is blocked on %s", rt->objects[t->waits_obj].name);
+    else if (t->state == TS_BLOCKED)
+        snprintf(buf, n, "it is waiting to join thread %d", t->waits_thread);
+    else
+        snprintf(buf, n, "it is %s", snapshot_state_name(t->state));
+    return buf;
+}
+
+/* The next thread by the schedule given in the configuration, or -1 (with the run ended) when impossible. */
+static int next_from_schedule(Rt *rt, const int *ready, int nready)
+{
+    int want = rt->cfg.schedule[rt->schedule_pos];
+    for (int i = 0; i < nready; i++) {
+        if (ready[i] == want) {
+            rt->schedule_pos++;
+            return want;
+        }
+    }
+    char why[160] = "no such thread";
+    if (want >= 0 && want < atomic_load(&rt->nthreads))
+        wait_text(rt, rt->threads[want], why, sizeof why);
+    free(rt->fatal);
+    rt->fatal = xasprintf("schedule step %d names thread %d, which cannot run at that step (%s)",
+                          rt->schedule_pos + 1, want, why);
+    rt_set_outcome(rt, RT_ERROR);
+    return -1;
+}
+
+static int choose(Rt *rt, const int *ready, int nready)
+{
+    if (rt->pick == RT_PICK_SCHEDULE && rt->cfg.schedule) {
+        if (rt->schedule_pos < rt->cfg.schedule_len)
+            return next_from_schedule(rt, ready, nready);
+        if (rt->cfg.schedule_then_stop) {
+            rt_set_outcome(rt, RT_LIMIT);
+            return -1;
+        }
+    }
+    return ready[rng_below(&rt->sched_rng, (uint64_t)nready)];
+}
+
+static bool is_ready(const int *ready, int nready, int id)
+{
+    for (int i = 0; i < nready; i++)
+        if (ready[i] == id)
+            return true;
+    return false;
+}
+
+/* Under world, with no thread running: grant one step if one is due. Returns how long the controller may sleep. */
+static uint64_t serial_schedule(Rt *rt)
+{
+    int ready[RT_MAX_THREADS];
+    int nready = ready_threads(rt, ready);
+    if (nready == 0)
+        return IDLE_INTERVAL_NS;
+    if (rt->cfg.max_steps && rt->step >= rt->cfg.max_steps) {
+        rt_set_outcome(rt, RT_LIMIT);
+        return IDLE_INTERVAL_NS;
+    }
+    int pick = -1;
+    if (rt->pending_pick != -2) {
+        int want = rt->pending_pick;
+        rt->pending_pick = -2;
+        pick = want >= 0 ? (is_ready(ready, nready, want) ? want : -1) : choose(rt, ready, nready);
+    } else if (!rt->paused && rt->pick != RT_PICK_MANUAL) {
+        uint64_t now = rt_now(rt);
+        if (now < rt->next_auto_ns)
+            return rt->next_auto_ns - now;
+        pick = choose(rt, ready, nready);
+    }
+    if (pick < 0)
+        return IDLE_INTERVAL_NS;
+    grant(rt, rt->threads[pick]);
+    double interval = rt->speed > 0 ? rt->cfg.serial_step_ms * 1e6 / rt->speed : 0;
+    rt->next_auto_ns = rt_now(rt) + (uint64_t)interval;
+    return IDLE_INTERVAL_NS;
+}
+
+/* ---------------------------------------------------------------- the controller */
+
+static uint64_t total_steps(Rt *rt)
+{
+    if (rt->mode == RT_SERIAL)
+        return rt->step;
+    uint64_t sum = 0;
+    int n = atomic_load(&rt->nthreads);
+    for (int i = 0; i < n; i++)
+        sum += atomic_load_explicit(&rt->threads[i]->steps, memory_order_relaxed);
+    return sum;
+}
+
+static void check_limits(Rt *rt)
+{
+    if (rt->outcome != RT_RUNNING)
+        return;
+    if (rt->cfg.max_seconds > 0 && rt_now(rt) >= (uint64_t)(rt->cfg.max_seconds * 1e9))
+        rt_set_outcome(rt, RT_LIMIT);
+    else if (rt->cfg.max_steps && rt->mode != RT_SERIAL && total_steps(rt) >= rt->cfg.max_steps)
+        rt_set_outcome(rt, RT_LIMIT);
+}
+
+static uint64_t controller_tick(Rt *rt)
+{
+    check_limits(rt);
+    if (rt->live == 0 && rt->outcome == RT_RUNNING)
+        finish_run(rt);
+    if (rt->mode != RT_SERIAL)
+        return rt->running > 0 ? DRAIN_INTERVAL_NS : IDLE_INTERVAL_NS;
+    if (rt->running > 0 || rt->outcome != RT_RUNNING)
+        return rt->running > 0 ? DRAIN_INTERVAL_NS : IDLE_INTERVAL_NS;
+    if (rt->has_invariants)
+        check_invariants_locked(rt, rt->step);
+    if (rt->outcome != RT_RUNNING)
+        return IDLE_INTERVAL_NS;
+    return serial_schedule(rt);
+}
+
+static void *controller_main(void *arg)
+{
+    Rt *rt = arg;
+    pthread_setname_np(pthread_self(), "lockstep-ctl");
+    pthread_mutex_lock(&rt->world);
+    while (!rt->stopping) {
+        /* drain when quiescent in serial mode, so each batch holds whole steps */
+        pthread_mutex_unlock(&rt->world);
+        evlog_drain(rt);
+        pthread_mutex_lock(&rt->world);
+        if (rt->stopping)
+            break;
+        uint64_t sleep_ns = controller_tick(rt);
+        if (rt->stopping)
+            break;
+        struct timespec ts = clock_deadline(clock_now_ns() + sleep_ns);
+        pthread_cond_timedwait(&rt->ctl_cv, &rt->world, &ts);
+    }
+    pthread_mutex_unlock(&rt->world);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- life cycle */
+
+void rt_start(Rt *rt)
+{
+    pthread_mutex_lock(&rt->world);
+    if (rt->started) {
+        pthread_mutex_unlock(&rt->world);
+        return;
+    }
+    rt->started = true;
+    rt->start_ns = clock_now_ns();
+    char *err = NULL;
+    RtThread *main_thread = gate_create_thread(rt, NULL, -1, NULL, 0, &err);
+    gate_launch(main_thread);
+    CHECK_PTHREAD(pthread_create(&rt->controller, NULL, controller_main, rt));
+    rt->has_controller = true;
+    pthread_mutex_unlock(&rt->world);
+}
+
+RtOutcome rt_wait(Rt *rt, double timeout_s)
+{
+    pthread_mutex_lock(&rt->world);
+    uint64_t deadline = timeout_s >= 0 ? clock_now_ns() + (uint64_t)(timeout_s * 1e9) : 0;
+    while (rt->outcome == RT_RUNNING && !rt->stopped) {
+        if (!deadline) {
+            pthread_cond_wait(&rt->done_cv, &rt->world);
+            continue;
+        }
+        if (clock_now_ns() >= deadline)
+            break;
+        struct timespec ts = clock_deadline(deadline);
+        pthread_cond_timedwait(&rt->done_cv, &rt->world, &ts);
+    }
+    RtOutcome o = rt->outcome;
+    pthread_mutex_unlock(&rt->world);
+    return o;
+}
+
+void rt_stop(Rt *rt)
+{
+    pthread_mutex_lock(&rt->world);
+    if (rt->stopping) {
+        pthread_mutex_unlock(&rt->world);
+        return;
+    }
+    if (rt->live == 0 && rt->started && rt->outcome == RT_RUNNING)
+        finish_run(rt);
+    rt->stopping = true;
+    gate_update_flags(rt);
+    gate_wake_all(rt);
+    pthread_cond_broadcast(&rt->done_cv);
+    pthread_mutex_unlock(&rt->world);
+
+    if (rt->has_controller)
+        pthread_join(rt->controller, NULL);
+    int n = atomic_load(&rt->nthreads);
+    for (int i = 0; i < n; i++)
+        if (rt->threads[i]->has_pthread)
+            pthread_join(rt->threads[i]->pthread, NULL);
+    evlog_drain(rt);
+
+    pthread_mutex_lock(&rt->world);
+    rt->stopped = true;
+    if (rt->outcome == RT_RUNNING)
+        rt->outcome = RT_STOPPED;
+    rt->serial++;
+    pthread_cond_broadcast(&rt->done_cv);
+    pthread_mutex_unlock(&rt->world);
+}
+
+static void free_thread(RtThread *t)
+{
+    pthread_cond_destroy(&t->cv);
+    evbuf_finish(&t->evbuf);
+    free(t->name);
+    free(t->args);
+    free(t->held);
+    free(t->error);
+    free(t);
+}
+
+void rt_destroy(Rt *rt)
+{
+    if (!rt)
+        return;
+    rt_stop(rt);
+    int n = atomic_load(&rt->nthreads);
+    for (int i = 0; i < n; i++)
+        free_thread(rt->threads[i]);
+    for (int i = 0; i < rt->nobjects; i++)
+        sync_finish_object(&rt->objects[i]);
+    for (int i = 0; i < rt->nslots; i++)
+        free(rt->slots[i].name);
+    for (int i = 0; i < rt->prog->nchecks; i++)
+        free(rt->checks[i].values);
+    for (int i = 0; i < rt->nactivity_words; i++)
+        free(rt->activity_words[i]);
+    free(rt->checks);
+    free(rt->objects);
+    free(rt->obj_base);
+    free(rt->obj_len);
+    free(rt->slots);
+    free(rt->slot_base);
+    free(rt->slot_len);
+    free(rt->schedule);
+    free(rt->deadlock.edges);
+    free(rt->fatal);
+    free((void *)rt->cfg.schedule);
+    evlog_finish(rt);
+    pthread_cond_destroy(&rt->ctl_cv);
+    pthread_cond_destroy(&rt->done_cv);
+    pthread_mutex_destroy(&rt->world);
+    free(rt);
+}
+
+/* ---------------------------------------------------------------- steering */
+
+static void changed(Rt *rt)
+{
+    rt->serial++;
+    gate_update_flags(rt);
+    gate_wake_all(rt);
+}
+
+void rt_set_paused(Rt *rt, bool paused)
+{
+    pthread_mutex_lock(&rt->world);
+    rt->paused = paused;
+    rt->next_auto_ns = 0;
+    changed(rt);
+    pthread_mutex_unlock(&rt->world);
+}
+
+void rt_set_mode(Rt *rt, RtMode mode)
+{
+    pthread_mutex_lock(&rt->world);
+    rt->mode = mode;
+    changed(rt);
+    pthread_mutex_unlock(&rt->world);
+}
+
+void rt_set_speed(Rt *rt, double speed)
+{
+    pthread_mutex_lock(&rt->world);
+    rt->speed = speed;
+    rt->next_auto_ns = 0;
+    changed(rt);
+    pthread_mutex_unlock(&rt->world);
+}
+
+void rt_set_pick(Rt *rt, RtPick pick)
+{
+    pthread_mutex_lock(&rt->world);
+    rt->pick = pick;
+    changed(rt);
+    pthread_mutex_unlock(&rt->world);
+}
+
+static char *step_refusal(Rt *rt, int thread)
+{
+    if (rt->mode != RT_SERIAL)
+        return xstrdup("stepping works in serial mode only");
+    if (rt->outcome != RT_RUNNING || rt->stopping)
+        return xstrdup("the run is over");
+    if (thread < -1 || thread >= atomic_load(&rt->nthreads))
+        return xasprintf("there is no thread %d", thread);
+    if (thread >= 0 && rt->threads[thread]->state != TS_READY) {
+        char why[160];
+        return xasprintf("%s cannot move now: %s", rt->threads[thread]->name,
+                         wait_text(rt, rt->threads[thread], why, sizeof why));
+    }
+    return NULL;
+}
+
+bool rt_step(Rt *rt, int thread, char **err)
+{
+    pthread_mutex_lock(&rt->world);
+    char *why = step_refusal(rt, thread);
+    if (!why) {
+        rt->pending_pick = thread;
+        pthread_cond_signal(&rt->ctl_cv);
+    }
+    pthread_mutex_unlock(&rt->world);
+    if (why && err)
+        *err = why;
+    else
+        free(why);
+    return why == NULL;
+}
+
+const Program *rt_program(Rt *rt)
+{
+    return rt->prog;
+}
+
+const int64_t *rt_param_values(Rt *rt)
+{
+    return rt->params;
+}

@@ -1,0 +1,88 @@
+/* rt: one run of a scenario with real pthreads. The control side of the runtime: create a run from a checked
+ * program and parameter values, start it, steer it (pause, mode, speed, step a chosen thread), observe it (snapshots,
+ * events) and stop it. Every call here may be made from any thread (the GUI's, the CLI's) and never waits on a worker's
+ * synchronization object; rt_stop ends every thread of the run, whatever it is blocked in, and joins them.
+ *
+ * A reset is rt_destroy + rt_create. Stepping back in serial mode is a new run replaying the first k-1 picks of the
+ * current schedule (Snapshot.schedule) with RT_PICK_MANUAL afterwards.
+ *
+ * Thread ids: main is 0, then every started thread in start order (1, 2, ...). */
+#ifndef LOCKSTEP_RT_H
+#define LOCKSTEP_RT_H
+
+#include "lang/ast.h"
+#include "runtime/event.h"
+#include "runtime/snapshot.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct Rt Rt;
+
+/* How serial mode chooses the next thread. */
+typedef enum RtPick {
+    RT_PICK_RANDOM,   /* seeded random choice among the runnable threads */
+    RT_PICK_SCHEDULE, /* follow RtConfig.schedule; when it runs out, continue with RT_PICK_RANDOM (or stop: see
+                         schedule_then_stop) */
+    RT_PICK_MANUAL,   /* only rt_step() moves a thread */
+} RtPick;
+
+typedef void (*RtEventSink)(void *ctx, const Event *events, size_t count);
+
+typedef struct RtConfig {
+    RtMode mode;           /* default RT_FREE */
+    RtPick pick;           /* serial mode; default RT_PICK_RANDOM (RT_PICK_SCHEDULE when a schedule is given) */
+    uint64_t seed;         /* serial scheduler and activity durations; default 1 */
+    const int *schedule;   /* serial replay: thread ids, one per step */
+    int schedule_len;
+    bool schedule_then_stop; /* end with RT_LIMIT when the schedule is exhausted instead of going on at random */
+    double speed;          /* speed factor (1 = real time); <= 0 means max (no sleeping at all) */
+    double paced_step_ms;  /* paced mode: minimum time of one step at speed 1 (default 400) */
+    double serial_step_ms; /* serial mode with automatic picks: time between steps at speed 1 (default 400); at
+                              speed max there is no delay */
+    uint64_t max_steps;    /* 0 = no limit: outcome RT_LIMIT when reached */
+    double max_seconds;    /* 0 = no limit */
+    bool start_paused;
+    RtEventSink sink;      /* optional: receives every event, in log order, on the runtime's own thread */
+    void *sink_ctx;
+} RtConfig;
+
+/* Fill in the defaults described above. */
+void rt_config_defaults(RtConfig *cfg);
+
+/* Instantiate a run (objects, shared variables) without starting any thread. On a parameter-dependent error (an array
+ * too large, ...) returns NULL with *err set (caller frees). prog and param_values must outlive the Rt. */
+Rt *rt_create(const Program *prog, const int64_t *param_values, const RtConfig *cfg, char **err);
+/* Stop (if running) and free everything; NULL-safe. */
+void rt_destroy(Rt *rt);
+
+/* Start main (thread 0) and the runtime's controller thread. */
+void rt_start(Rt *rt);
+/* Wait until the outcome is no longer RT_RUNNING, or timeout_s seconds (< 0: forever). Returns the outcome. */
+RtOutcome rt_wait(Rt *rt, double timeout_s);
+/* End every thread (within 100 ms, whatever it waits in), join them all, and evaluate what is left to evaluate.
+ * Idempotent. The outcome becomes RT_STOPPED if it was still RT_RUNNING. */
+void rt_stop(Rt *rt);
+
+/* Steering, from any thread, at any time. */
+void rt_set_paused(Rt *rt, bool paused);
+void rt_set_mode(Rt *rt, RtMode mode);
+void rt_set_speed(Rt *rt, double speed); /* <= 0: max */
+void rt_set_pick(Rt *rt, RtPick pick);
+/* Serial mode: let thread `thread` (or the scheduler's choice when -1) take exactly one step. Returns false with *err
+ * set when that thread cannot move now (blocked, finished, unknown) or the run is over. Does not wait for the step. */
+bool rt_step(Rt *rt, int thread, char **err);
+
+/* Observe. */
+void rt_snapshot(Rt *rt, Snapshot *out);
+/* Copy events with seq > *cursor into out (at most max), oldest first, and advance *cursor. Events older than the
+ * log's capacity are skipped (the count skipped is added to *skipped when not NULL). */
+size_t rt_events_read(Rt *rt, uint64_t *cursor, Event *out, size_t max, uint64_t *skipped);
+/* The text behind a string id of an event (say lines, labels, error messages); valid until rt_destroy. */
+const char *rt_string(Rt *rt, int64_t id);
+/* The program and parameter values this run was created with. */
+const Program *rt_program(Rt *rt);
+const int64_t *rt_param_values(Rt *rt);
+
+#endif

@@ -1,0 +1,266 @@
+/* snapshot: copying a run's whole state under the runtime's mutex, and the names of states and outcomes.
+ *
+ * rt_snapshot holds the mutex only while it copies; the arrays of the Snapshot are reused from one call to the next
+ * (a frame loop calls it 60 times a second), and every string is copied so a snapshot outlives its run. */
+#include "runtime/rt_internal.h"
+#include "util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void snapshot_init(Snapshot *s)
+{
+    memset(s, 0, sizeof *s);
+}
+
+static void free_owned(Snapshot *s)
+{
+    for (size_t i = 0; i < s->nowned; i++)
+        free(s->owned[i]);
+    s->nowned = 0;
+}
+
+void snapshot_finish(Snapshot *s)
+{
+    free_owned(s);
+    free(s->owned);
+    free(s->threads);
+    free(s->objects);
+    free(s->vars);
+    free(s->checks);
+    free(s->deadlock.edges);
+    free(s->activity_labels);
+    free(s->schedule);
+    free(s->int_pool);
+    free(s->item_pool);
+    memset(s, 0, sizeof *s);
+}
+
+static char *own(Snapshot *s, const char *text)
+{
+    if (!text)
+        return NULL;
+    xgrow((void **)&s->owned, &s->cap_owned, s->nowned + 1, sizeof(char *));
+    return s->owned[s->nowned++] = xstrdup(text);
+}
+
+static const char *label_text(Rt *rt, int id)
+{
+    return id >= 1 && id <= rt->nstrings ? rt->strings[id - 1] : NULL;
+}
+
+static void copy_thread(Snapshot *s, Rt *rt, SnapThread *st, RtThread *t)
+{
+    memset(st, 0, sizeof *st);
+    st->id = t->id;
+    st->name = own(s, t->name);
+    st->func = t->func;
+    st->state = t->state;
+    st->label = own(s, label_text(rt, atomic_load_explicit(&t->label_id, memory_order_relaxed)));
+    st->line = atomic_load_explicit(&t->line, memory_order_relaxed);
+    st->waits_obj = t->state == TS_BLOCKED ? t->waits_obj : -1;
+    st->waits_method = t->state == TS_BLOCKED ? t->waits_method : M_NONE;
+    st->waits_thread = t->state == TS_BLOCKED ? t->waits_thread : -1;
+    st->held_count = t->nheld;
+    st->steps = atomic_load_explicit(&t->steps, memory_order_relaxed);
+    st->blocked_ns = t->blocked_ns + (t->state == TS_BLOCKED ? rt_now(rt) - t->blocked_since : 0);
+    memcpy(st->activity_counts, t->activity_counts, sizeof st->activity_counts);
+    st->error = own(s, t->error);
+    st->error_line = t->error_line;
+}
+
+static void copy_threads(Snapshot *s, Rt *rt)
+{
+    int n = atomic_load(&rt->nthreads);
+    xgrow((void **)&s->threads, &s->cap_threads, (size_t)n, sizeof(SnapThread));
+    for (int i = 0; i < n; i++)
+        copy_thread(s, rt, &s->threads[i], rt->threads[i]);
+    s->nthreads = n;
+}
+
+/* Reserve room in the int and item pools for every object's lists before any pointer into them is taken. */
+static void reserve_pools(Snapshot *s, Rt *rt)
+{
+    size_t ints = 0, items = 0;
+    for (int i = 0; i < rt->nobjects; i++) {
+        ints += (size_t)(rt->objects[i].waiters.count + rt->objects[i].readers.count);
+        items += (size_t)rt->objects[i].icount;
+    }
+    xgrow((void **)&s->int_pool, &s->cap_ints, ints + 1, sizeof(int));
+    xgrow((void **)&s->item_pool, &s->cap_items, items + 1, sizeof(SnapItem));
+    s->nint_pool = 0;
+    s->nitem_pool = 0;
+}
+
+static int *copy_ints(Snapshot *s, const IntQueue *q)
+{
+    int *dst = s->int_pool + s->nint_pool;
+    memcpy(dst, q->items, sizeof(int) * (size_t)q->count);
+    s->nint_pool += (size_t)q->count;
+    return dst;
+}
+
+static void copy_object(Snapshot *s, SnapObject *so, const RtObject *o)
+{
+    memset(so, 0, sizeof *so);
+    so->id = o->id;
+    so->kind = o->kind;
+    so->name = own(s, o->name);
+    so->decl = o->decl;
+    so->index = o->index;
+    so->owner = o->owner;
+    so->count = o->count;
+    so->value = o->kind == OBJ_QUEUE ? o->icount : o->value;
+    so->capacity = o->capacity;
+    so->lock_obj = o->kind == OBJ_CONDITION ? o->lock_obj : -1;
+    so->holders = copy_ints(s, &o->readers);
+    so->nholders = o->readers.count;
+    so->waiters = copy_ints(s, &o->waiters);
+    so->nwaiters = o->waiters.count;
+    so->items = s->item_pool + s->nitem_pool;
+    for (int i = 0; i < o->icount; i++) {
+        const Item *it = &o->items[(o->ihead + i) % o->icap];
+        so->items[i] = (SnapItem){it->id, it->value};
+    }
+    so->nitems = o->icount;
+    s->nitem_pool += (size_t)o->icount;
+}
+
+static void copy_objects(Snapshot *s, Rt *rt)
+{
+    reserve_pools(s, rt);
+    xgrow((void **)&s->objects, &s->cap_objects, (size_t)rt->nobjects, sizeof(SnapObject));
+    for (int i = 0; i < rt->nobjects; i++)
+        copy_object(s, &s->objects[i], &rt->objects[i]);
+    s->nobjects = rt->nobjects;
+}
+
+static void copy_var(Snapshot *s, SnapVar *v, RtSlot *slot)
+{
+    v->name = own(s, slot->name);
+    v->decl = slot->decl;
+    v->index = slot->index;
+    v->value = atomic_load_explicit(&slot->value, memory_order_relaxed);
+    v->writes = atomic_load_explicit(&slot->writes, memory_order_relaxed);
+    v->lost = atomic_load_explicit(&slot->lost, memory_order_relaxed);
+    v->lost_thread = atomic_load_explicit(&slot->lost_thread, memory_order_relaxed);
+    v->lost_victim = atomic_load_explicit(&slot->lost_victim, memory_order_relaxed);
+    v->race = atomic_load_explicit(&slot->race_reported, memory_order_relaxed);
+    v->race_threads[0] = slot->race_threads[0];
+    v->race_threads[1] = slot->race_threads[1];
+    v->last_writer = atomic_load_explicit(&slot->last_writer, memory_order_relaxed);
+}
+
+static void copy_vars(Snapshot *s, Rt *rt)
+{
+    xgrow((void **)&s->vars, &s->cap_vars, (size_t)rt->nslots, sizeof(SnapVar));
+    for (int i = 0; i < rt->nslots; i++)
+        copy_var(s, &s->vars[i], &rt->slots[i]);
+    s->nvars = rt->nslots;
+}
+
+static void copy_checks(Snapshot *s, Rt *rt)
+{
+    int n = rt->prog->nchecks;
+    free(s->checks);
+    s->checks = xcalloc((size_t)n + 1, sizeof(SnapCheck));
+    for (int i = 0; i < n; i++) {
+        const RtCheckState *c = &rt->checks[i];
+        s->checks[i] = (SnapCheck){
+            .index = i,
+            .evaluated = c->evaluated,
+            .passed = c->passed,
+            .value = c->value,
+            .values = own(s, c->values),
+            .step = c->step,
+        };
+    }
+    s->nchecks = n;
+}
+
+static void copy_verdicts(Snapshot *s, Rt *rt)
+{
+    free(s->deadlock.edges);
+    s->deadlock = rt->deadlock;
+    s->deadlock.edges = xmalloc(sizeof(SnapWait) * (size_t)(rt->deadlock.nedges + 1));
+    memcpy(s->deadlock.edges, rt->deadlock.edges, sizeof(SnapWait) * (size_t)rt->deadlock.nedges);
+    free(s->activity_labels);
+    s->activity_labels = xcalloc((size_t)rt->nactivity_words + 1, sizeof(char *));
+    for (int i = 0; i < rt->nactivity_words; i++)
+        s->activity_labels[i] = own(s, rt->activity_words[i]);
+    s->nactivity_labels = rt->nactivity_words;
+    xgrow((void **)&s->schedule, &s->cap_schedule, (size_t)rt->nschedule + 1, sizeof(int));
+    memcpy(s->schedule, rt->schedule, sizeof(int) * (size_t)rt->nschedule);
+    s->nschedule = rt->nschedule;
+    s->run_error = own(s, rt->fatal);
+}
+
+static uint64_t step_total(Rt *rt)
+{
+    if (rt->mode == RT_SERIAL)
+        return rt->step;
+    uint64_t sum = 0;
+    int n = atomic_load(&rt->nthreads);
+    for (int i = 0; i < n; i++)
+        sum += atomic_load_explicit(&rt->threads[i]->steps, memory_order_relaxed);
+    return sum;
+}
+
+void rt_snapshot(Rt *rt, Snapshot *s)
+{
+    free_owned(s);
+    pthread_mutex_lock(&rt->world);
+    s->serial = rt->serial + (uint64_t)step_total(rt);
+    s->step = step_total(rt);
+    s->time_ns = rt->started ? rt_now(rt) : 0;
+    s->mode = rt->mode;
+    s->paused = rt->paused;
+    s->speed = rt->speed > 0 ? rt->speed : 0;
+    s->outcome = rt->outcome;
+    s->idle = rt->mode == RT_SERIAL && rt->running == 0 && rt->ready > 0;
+    copy_threads(s, rt);
+    copy_objects(s, rt);
+    copy_vars(s, rt);
+    copy_checks(s, rt);
+    copy_verdicts(s, rt);
+    pthread_mutex_unlock(&rt->world);
+    pthread_mutex_lock(&rt->log_lock);
+    s->events_recorded = rt->log_count;
+    pthread_mutex_unlock(&rt->log_lock);
+    s->events_dropped = atomic_load(&rt->dropped);
+}
+
+const char *snapshot_state_name(ThreadState state)
+{
+    static const char *const names[] = {"ready", "running", "active", "blocked", "finished", "error"};
+    return state <= TS_ERROR ? names[state] : "unknown";
+}
+
+const char *snapshot_outcome_name(RtOutcome outcome)
+{
+    static const char *const names[] = {"running", "completed", "deadlock", "expectation_failed",
+                                        "limit",   "error",     "stopped"};
+    return outcome <= RT_STOPPED ? names[outcome] : "unknown";
+}
+
+const char *snapshot_mode_name(RtMode mode)
+{
+    static const char *const names[] = {"free", "paced", "serial"};
+    return mode <= RT_SERIAL ? names[mode] : "unknown";
+}
+
+const char *snapshot_method_name(Method m)
+{
+    static const char *const names[] = {
+        [M_NONE] = "none",           [M_ACQUIRE] = "acquire",       [M_RELEASE] = "release",
+        [M_LOCKED] = "locked",       [M_WAIT] = "wait",             [M_NOTIFY] = "notify",
+        [M_NOTIFY_ALL] = "notify_all", [M_SET] = "set",             [M_CLEAR] = "clear",
+        [M_IS_SET] = "is_set",       [M_ACQUIRE_READ] = "acquire_read", [M_RELEASE_READ] = "release_read",
+        [M_ACQUIRE_WRITE] = "acquire_write", [M_RELEASE_WRITE] = "release_write", [M_READ] = "read",
+        [M_WRITE] = "write",         [M_PUT] = "put",               [M_GET] = "get",
+        [M_APPEND] = "append",       [M_POPLEFT] = "popleft",       [M_TASK_DONE] = "task_done",
+        [M_JOIN] = "join",           [M_QSIZE] = "qsize",           [M_EMPTY] = "empty",
+        [M_FULL] = "full",           [M_LIST_APPEND] = "append",
+    };
+    return m <= M_LIST_APPEND && names[m] ? names[m] : "unknown";
+}

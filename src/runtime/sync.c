@@ -1,0 +1,699 @@
+/* sync: the instrumented synchronization objects — Lock, RLock, Semaphore, BoundedSemaphore, Condition, Event,
+ * Barrier, RWLock and Queue — built on the runtime's mutex and each thread's condition variable (gate.c).
+ *
+ * Every object keeps its exact state for display: owner and recursion count, value, the threads waiting in arrival
+ * order, a condition's wait set, a barrier's arrivals, a queue's items with their ids. Releases hand the object
+ * directly to the first waiter (FIFO), so who gets a lock next is visible and, in serial mode, deterministic.
+ * A Condition without a lock of its own gets a private RLock object (as Python's Condition() does), named
+ * "<condition>.lock", so a condition's own waiter list is always its wait set.
+ *
+ * Misuse is reported as a runtime error of the calling thread, in Python's words where Python has them. */
+#include "runtime/rt_internal.h"
+#include "util/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { ERR_MAX = 256 };
+
+/* The state of one rt_call while world is held. */
+typedef struct Call {
+    RtThread *t;
+    Rt *rt;
+    RtObject *o;
+    const int64_t *args;
+    int nargs;
+    int64_t result;
+    char err[ERR_MAX]; /* non-empty: the call failed with this message */
+} Call;
+
+/* ---------------------------------------------------------------- small containers */
+
+void intq_push(IntQueue *q, int v)
+{
+    if (q->count == q->cap) {
+        q->cap = q->cap ? q->cap * 2 : 4;
+        q->items = xrealloc(q->items, sizeof(int) * (size_t)q->cap);
+    }
+    q->items[q->count++] = v;
+}
+
+static void intq_remove_at(IntQueue *q, int i)
+{
+    memmove(q->items + i, q->items + i + 1, sizeof(int) * (size_t)(q->count - i - 1));
+    q->count--;
+}
+
+int intq_pop(IntQueue *q)
+{
+    if (q->count == 0)
+        return -1;
+    int v = q->items[0];
+    intq_remove_at(q, 0);
+    return v;
+}
+
+bool intq_remove(IntQueue *q, int v)
+{
+    for (int i = 0; i < q->count; i++) {
+        if (q->items[i] == v) {
+            intq_remove_at(q, i);
+            return true;
+        }
+    }
+    return false;
+}
+
+int intq_at(const IntQueue *q, int i)
+{
+    return q->items[i];
+}
+
+void held_add(RtThread *t, int obj)
+{
+    if (t->nheld == t->capheld) {
+        t->capheld = t->capheld ? t->capheld * 2 : 4;
+        t->held = xrealloc(t->held, sizeof(int) * (size_t)t->capheld);
+    }
+    t->held[t->nheld++] = obj;
+}
+
+void held_remove(RtThread *t, int obj)
+{
+    for (int i = t->nheld - 1; i >= 0; i--) {
+        if (t->held[i] == obj) {
+            memmove(t->held + i, t->held + i + 1, sizeof(int) * (size_t)(t->nheld - i - 1));
+            t->nheld--;
+            return;
+        }
+    }
+}
+
+void sync_init_object(RtObject *o)
+{
+    o->owner = -1;
+    o->capacity = -1;
+    o->lock_obj = -1;
+}
+
+void sync_finish_object(RtObject *o)
+{
+    free(o->waiters.items);
+    free(o->readers.items);
+    free(o->items);
+    free(o->name);
+}
+
+static RtThread *thread_of(Rt *rt, int id)
+{
+    return rt->threads[id];
+}
+
+/* The first waiter of o blocked in method m (M_NONE: any), removed from the queue; NULL if none. */
+static RtThread *take_waiter(Call *c, RtObject *o, Method m)
+{
+    for (int i = 0; i < o->waiters.count; i++) {
+        RtThread *w = thread_of(c->rt, intq_at(&o->waiters, i));
+        if (m == M_NONE || w->waits_method == m) {
+            intq_remove_at(&o->waiters, i);
+            return w;
+        }
+    }
+    return NULL;
+}
+
+static bool has_waiter(RtObject *o, Rt *rt, Method m)
+{
+    for (int i = 0; i < o->waiters.count; i++)
+        if (thread_of(rt, intq_at(&o->waiters, i))->waits_method == m)
+            return true;
+    return false;
+}
+
+static void fail(Call *c, const char *fmt, const char *name)
+{
+    snprintf(c->err, sizeof c->err, fmt, name);
+}
+
+/* Block the caller on o in method m (after queueing it where it belongs). */
+static ExecStatus wait_on(Call *c, RtObject *o, Method m)
+{
+    return gate_block(c->t, o->id, m, -1);
+}
+
+/* ---------------------------------------------------------------- locks (Lock, RLock, a Condition's lock) */
+
+/* The object that carries the lock state for o (a Condition's lock, or o itself). */
+static RtObject *lock_target(Call *c)
+{
+    RtObject *o = c->o;
+    if (o->kind == OBJ_CONDITION)
+        return &c->rt->objects[o->lock_obj];
+    return o;
+}
+
+static bool reentrant(RtObject *target)
+{
+    return target->kind == OBJ_RLOCK;
+}
+
+static void grant_lock(Call *c, RtObject *l, RtThread *w, int count)
+{
+    l->owner = w->id;
+    l->count = count;
+    held_add(w, l->id);
+    ev_emit(c->t, EV_ACQUIRE, w->id, l->id, count, 0);
+}
+
+static ExecStatus lock_acquire(Call *c, bool blocking)
+{
+    RtObject *l = lock_target(c);
+    RtThread *t = c->t;
+    ev_emit(t, EV_REQUEST, t->id, l->id, M_ACQUIRE, 0);
+    if (l->owner == -1) {
+        grant_lock(c, l, t, 1);
+        c->result = 1;
+        return EXEC_OK;
+    }
+    if (l->owner == t->id && reentrant(l)) {
+        l->count++;
+        ev_emit(t, EV_ACQUIRE, t->id, l->id, l->count, 0);
+        c->result = 1;
+        return EXEC_OK;
+    }
+    if (!blocking) {
+        c->result = 0;
+        return EXEC_OK;
+    }
+    t->wake_value = 1; /* the recursion count to restore on hand-off */
+    intq_push(&l->waiters, t->id);
+    c->result = 1;
+    return wait_on(c, l, M_ACQUIRE);
+}
+
+/* Give l to its first waiter, or leave it free. */
+static void lock_handoff(Call *c, RtObject *l)
+{
+    RtThread *w = take_waiter(c, l, M_NONE);
+    if (!w) {
+        l->owner = -1;
+        l->count = 0;
+        return;
+    }
+    grant_lock(c, l, w, (int)w->wake_value);
+    gate_wake(c->t, w);
+}
+
+static void lock_release_fully(Call *c, RtObject *l)
+{
+    held_remove(c->t, l->id);
+    ev_emit(c->t, EV_RELEASE, c->t->id, l->id, 0, 0);
+    lock_handoff(c, l);
+}
+
+static ExecStatus lock_release(Call *c)
+{
+    RtObject *l = lock_target(c);
+    if (l->owner != c->t->id) {
+        fail(c, l->owner < 0 ? "RuntimeError: release unlocked lock (%s is not held)"
+                             : "RuntimeError: cannot release %s: it is held by another thread",
+             l->name);
+        return EXEC_FAIL;
+    }
+    if (--l->count > 0) {
+        ev_emit(c->t, EV_RELEASE, c->t->id, l->id, l->count, 0);
+        return EXEC_OK;
+    }
+    lock_release_fully(c, l);
+    return EXEC_OK;
+}
+
+/* ---------------------------------------------------------------- semaphores */
+
+static ExecStatus sem_acquire(Call *c, bool blocking)
+{
+    RtObject *o = c->o;
+    ev_emit(c->t, EV_REQUEST, c->t->id, o->id, M_ACQUIRE, 0);
+    if (o->value > 0) {
+        o->value--;
+        ev_emit(c->t, EV_SEM, c->t->id, o->id, o->value, -1);
+        c->result = 1;
+        return EXEC_OK;
+    }
+    if (!blocking) {
+        c->result = 0;
+        return EXEC_OK;
+    }
+    intq_push(&o->waiters, c->t->id);
+    c->result = 1;
+    return wait_on(c, o, M_ACQUIRE);
+}
+
+static ExecStatus sem_release(Call *c)
+{
+    RtObject *o = c->o;
+    if (o->kind == OBJ_BOUNDED_SEMAPHORE && o->value >= o->capacity) {
+        fail(c, "ValueError: %s released too many times", o->name);
+        return EXEC_FAIL;
+    }
+    o->value++;
+    ev_emit(c->t, EV_SEM, c->t->id, o->id, o->value, +1);
+    RtThread *w = take_waiter(c, o, M_NONE);
+    if (w) {
+        o->value--;
+        ev_emit(c->t, EV_SEM, w->id, o->id, o->value, -1);
+        gate_wake(c->t, w);
+    }
+    return EXEC_OK;
+}
+
+/* ---------------------------------------------------------------- conditions */
+
+static bool holds_condition_lock(Call *c, const char *what)
+{
+    RtObject *l = lock_target(c);
+    if (l->owner == c->t->id)
+        return true;
+    char fmt[ERR_MAX];
+    snprintf(fmt, sizeof fmt, "RuntimeError: cannot %s on un-acquired lock (%%s)", what);
+    fail(c, fmt, l->name);
+    return false;
+}
+
+static ExecStatus cond_wait(Call *c)
+{
+    if (!holds_condition_lock(c, "wait"))
+        return EXEC_FAIL;
+    RtObject *l = lock_target(c);
+    RtThread *t = c->t;
+    t->wake_value = l->count; /* restored when the lock comes back */
+    ev_emit(t, EV_REQUEST, t->id, c->o->id, M_WAIT, 0);
+    lock_release_fully(c, l);
+    intq_push(&c->o->waiters, t->id);
+    return wait_on(c, c->o, M_WAIT);
+}
+
+/* Move up to n threads from the condition's wait set to its lock's queue: they wake when they get the lock. */
+static ExecStatus cond_notify(Call *c, int64_t n)
+{
+    if (!holds_condition_lock(c, "notify"))
+        return EXEC_FAIL;
+    RtObject *l = lock_target(c);
+    int moved = 0;
+    while (moved < n && c->o->waiters.count > 0) {
+        RtThread *w = thread_of(c->rt, intq_pop(&c->o->waiters));
+        w->waits_obj = l->id;
+        w->waits_method = M_ACQUIRE;
+        intq_push(&l->waiters, w->id);
+        moved++;
+    }
+    ev_emit(c->t, EV_NOTIFY, c->t->id, c->o->id, moved, 0);
+    c->rt->serial++;
+    return EXEC_OK;
+}
+
+/* ---------------------------------------------------------------- events and barriers */
+
+static ExecStatus event_set(Call *c)
+{
+    RtObject *o = c->o;
+    o->value = 1;
+    ev_emit(c->t, EV_SET, c->t->id, o->id, 0, 0);
+    RtThread *w;
+    while ((w = take_waiter(c, o, M_NONE)))
+        gate_wake(c->t, w);
+    return EXEC_OK;
+}
+
+static ExecStatus event_wait(Call *c)
+{
+    ev_emit(c->t, EV_REQUEST, c->t->id, c->o->id, M_WAIT, 0);
+    c->result = 1;
+    if (c->o->value)
+        return EXEC_OK;
+    intq_push(&c->o->waiters, c->t->id);
+    return wait_on(c, c->o, M_WAIT);
+}
+
+static ExecStatus barrier_wait(Call *c)
+{
+    RtObject *o = c->o;
+    RtThread *t = c->t;
+    c->result = o->value++;
+    ev_emit(t, EV_BARRIER, t->id, o->id, o->value, o->capacity);
+    if (o->value < o->capacity) {
+        intq_push(&o->waiters, t->id);
+        return wait_on(c, o, M_WAIT);
+    }
+    o->value = 0;
+    ev_emit(t, EV_BARRIER, t->id, o->id, 0, o->capacity);
+    RtThread *w;
+    while ((w = take_waiter(c, o, M_NONE)))
+        gate_wake(t, w);
+    return EXEC_OK;
+}
+
+/* ---------------------------------------------------------------- readers-writer locks */
+
+static void rw_grant(Call *c, RtObject *o, RtThread *w, bool write)
+{
+    if (write) {
+        o->owner = w->id;
+    } else {
+        intq_push(&o->readers, w->id);
+        o->count++;
+    }
+    held_add(w, o->id);
+    ev_emit(c->t, EV_ACQUIRE, w->id, o->id, write ? 1 : o->count, write);
+}
+
+/* After a release: admit whoever may enter now, by the lock's policy. */
+static void rw_dispatch(Call *c, RtObject *o)
+{
+    if (o->owner != -1)
+        return;
+    bool writer_waiting = has_waiter(o, c->rt, M_ACQUIRE_WRITE);
+    if (!(o->writer_pref && writer_waiting)) {
+        RtThread *r;
+        while ((r = take_waiter(c, o, M_ACQUIRE_READ))) {
+            rw_grant(c, o, r, false);
+            gate_wake(c->t, r);
+        }
+    }
+    if (o->count == 0 && writer_waiting) {
+        RtThread *w = take_waiter(c, o, M_ACQUIRE_WRITE);
+        rw_grant(c, o, w, true);
+        gate_wake(c->t, w);
+    }
+}
+
+static ExecStatus rw_acquire(Call *c, bool write)
+{
+    RtObject *o = c->o;
+    RtThread *t = c->t;
+    Method m = write ? M_ACQUIRE_WRITE : M_ACQUIRE_READ;
+    ev_emit(t, EV_REQUEST, t->id, o->id, m, 0);
+    bool free_now = write ? (o->owner == -1 && o->count == 0)
+                          : (o->owner == -1 && !(o->writer_pref && has_waiter(o, c->rt, M_ACQUIRE_WRITE)));
+    if (free_now) {
+        rw_grant(c, o, t, write);
+        return EXEC_OK;
+    }
+    intq_push(&o->waiters, t->id);
+    return wait_on(c, o, m);
+}
+
+static ExecStatus rw_release(Call *c, bool write)
+{
+    RtObject *o = c->o;
+    RtThread *t = c->t;
+    bool ok = write ? o->owner == t->id : intq_remove(&o->readers, t->id);
+    if (!ok) {
+        fail(c, write ? "RuntimeError: release_write of %s, which this thread does not hold for writing"
+                      : "RuntimeError: release_read of %s, which this thread does not hold for reading",
+             o->name);
+        return EXEC_FAIL;
+    }
+    if (write)
+        o->owner = -1;
+    else
+        o->count--;
+    held_remove(t, o->id);
+    ev_emit(t, EV_RELEASE, t->id, o->id, o->count, write);
+    rw_dispatch(c, o);
+    return EXEC_OK;
+}
+
+/* ---------------------------------------------------------------- queues */
+
+static void queue_push_item(RtObject *o, int64_t id, int64_t value)
+{
+    if (o->icount == o->icap) {
+        int cap = o->icap ? o->icap * 2 : 8;
+        Item *items = xmalloc(sizeof(Item) * (size_t)cap);
+        for (int i = 0; i < o->icount; i++)
+            items[i] = o->items[(o->ihead + i) % o->icap];
+        free(o->items);
+        o->items = items;
+        o->icap = cap;
+        o->ihead = 0;
+    }
+    o->items[(o->ihead + o->icount) % o->icap] = (Item){id, value};
+    o->icount++;
+}
+
+static Item queue_pop_item(RtObject *o)
+{
+    Item it = o->items[o->ihead];
+    o->ihead = (o->ihead + 1) % o->icap;
+    o->icount--;
+    return it;
+}
+
+static bool queue_full(const RtObject *o)
+{
+    return o->capacity > 0 && o->icount >= o->capacity;
+}
+
+/* An item enters the queue: straight to a waiting getter, or onto the end. */
+static void queue_accept(Call *c, int64_t id, int64_t value, int putter)
+{
+    RtObject *o = c->o;
+    o->count++; /* unfinished tasks */
+    ev_emit(c->t, EV_PUT, putter, o->id, id, value);
+    RtThread *g = take_waiter(c, o, M_GET);
+    if (g) {
+        g->wake_value = value;
+        ev_emit(c->t, EV_GET, g->id, o->id, id, value);
+        gate_wake(c->t, g);
+        return;
+    }
+    queue_push_item(o, id, value);
+}
+
+static ExecStatus queue_put(Call *c, bool blocking)
+{
+    RtObject *o = c->o;
+    RtThread *t = c->t;
+    int64_t value = c->nargs > 0 ? c->args[0] : 0;
+    ev_emit(t, EV_REQUEST, t->id, o->id, blocking ? M_PUT : M_APPEND, value);
+    if (queue_full(o)) {
+        if (!blocking) {
+            fail(c, "IndexError: append to %s, which is full", o->name);
+            return EXEC_FAIL;
+        }
+        t->wake_value = value;
+        intq_push(&o->waiters, t->id);
+        return wait_on(c, o, M_PUT);
+    }
+    queue_accept(c, ++c->rt->next_item_id, value, t->id);
+    return EXEC_OK;
+}
+
+/* An item leaves the head: a putter waiting on a full queue can now put its item. */
+static void queue_take_head(Call *c)
+{
+    RtObject *o = c->o;
+    Item it = queue_pop_item(o);
+    c->result = it.value;
+    ev_emit(c->t, EV_GET, c->t->id, o->id, it.id, it.value);
+    RtThread *p = take_waiter(c, o, M_PUT);
+    if (p) {
+        int64_t id = ++c->rt->next_item_id;
+        o->count++;
+        queue_push_item(o, id, p->wake_value);
+        ev_emit(c->t, EV_PUT, p->id, o->id, id, p->wake_value);
+        gate_wake(c->t, p);
+    }
+}
+
+static ExecStatus queue_get(Call *c, bool blocking)
+{
+    RtObject *o = c->o;
+    RtThread *t = c->t;
+    ev_emit(t, EV_REQUEST, t->id, o->id, blocking ? M_GET : M_POPLEFT, 0);
+    if (o->icount > 0) {
+        queue_take_head(c);
+        return EXEC_OK;
+    }
+    if (!blocking) {
+        fail(c, "IndexError: pop from an empty deque (%s is empty)", o->name);
+        return EXEC_FAIL;
+    }
+    intq_push(&o->waiters, t->id);
+    ExecStatus st = wait_on(c, o, M_GET);
+    c->result = t->wake_value;
+    return st;
+}
+
+static ExecStatus queue_task_done(Call *c)
+{
+    RtObject *o = c->o;
+    if (o->count <= 0) {
+        fail(c, "ValueError: task_done() called too many times on %s", o->name);
+        return EXEC_FAIL;
+    }
+    if (--o->count == 0) {
+        RtThread *w;
+        while ((w = take_waiter(c, o, M_JOIN)))
+            gate_wake(c->t, w);
+    }
+    c->rt->serial++;
+    return EXEC_OK;
+}
+
+static ExecStatus queue_join(Call *c)
+{
+    ev_emit(c->t, EV_REQUEST, c->t->id, c->o->id, M_JOIN, 0);
+    if (c->o->count == 0)
+        return EXEC_OK;
+    intq_push(&c->o->waiters, c->t->id);
+    return wait_on(c, c->o, M_JOIN);
+}
+
+/* ---------------------------------------------------------------- dispatch */
+
+static bool blocking_arg(const Call *c)
+{
+    return c->nargs == 0 || c->args[0] != 0;
+}
+
+static ExecStatus call_lockish(Call *c, Method m)
+{
+    switch (m) {
+    case M_ACQUIRE:
+        return lock_acquire(c, blocking_arg(c));
+    case M_RELEASE:
+        return lock_release(c);
+    case M_LOCKED:
+        c->result = lock_target(c)->owner != -1;
+        return EXEC_OK;
+    case M_WAIT:
+        return c->o->kind == OBJ_CONDITION ? cond_wait(c) : EXEC_FAIL;
+    case M_NOTIFY:
+        return c->o->kind == OBJ_CONDITION ? cond_notify(c, c->nargs ? c->args[0] : 1) : EXEC_FAIL;
+    case M_NOTIFY_ALL:
+        return c->o->kind == OBJ_CONDITION ? cond_notify(c, INT64_MAX) : EXEC_FAIL;
+    default:
+        return EXEC_FAIL;
+    }
+}
+
+static ExecStatus call_semaphore(Call *c, Method m)
+{
+    if (m == M_ACQUIRE)
+        return sem_acquire(c, blocking_arg(c));
+    if (m == M_RELEASE)
+        return sem_release(c);
+    return EXEC_FAIL;
+}
+
+static ExecStatus call_event(Call *c, Method m)
+{
+    switch (m) {
+    case M_SET:
+        return event_set(c);
+    case M_CLEAR:
+        c->o->value = 0;
+        ev_emit(c->t, EV_CLEAR, c->t->id, c->o->id, 0, 0);
+        return EXEC_OK;
+    case M_WAIT:
+        return event_wait(c);
+    case M_IS_SET:
+        c->result = c->o->value;
+        return EXEC_OK;
+    default:
+        return EXEC_FAIL;
+    }
+}
+
+static ExecStatus call_rwlock(Call *c, Method m)
+{
+    switch (m) {
+    case M_ACQUIRE_READ:
+        return rw_acquire(c, false);
+    case M_RELEASE_READ:
+        return rw_release(c, false);
+    case M_ACQUIRE_WRITE:
+        return rw_acquire(c, true);
+    case M_RELEASE_WRITE:
+        return rw_release(c, true);
+    default:
+        return EXEC_FAIL;
+    }
+}
+
+static ExecStatus call_queue(Call *c, Method m)
+{
+    switch (m) {
+    case M_PUT:
+        return queue_put(c, true);
+    case M_APPEND:
+        return queue_put(c, false);
+    case M_GET:
+        return queue_get(c, true);
+    case M_POPLEFT:
+        return queue_get(c, false);
+    case M_TASK_DONE:
+        return queue_task_done(c);
+    case M_JOIN:
+        return queue_join(c);
+    case M_QSIZE:
+        c->result = c->o->icount;
+        return EXEC_OK;
+    case M_EMPTY:
+        c->result = c->o->icount == 0;
+        return EXEC_OK;
+    case M_FULL:
+        c->result = queue_full(c->o);
+        return EXEC_OK;
+    default:
+        return EXEC_FAIL;
+    }
+}
+
+static ExecStatus dispatch(Call *c, Method m)
+{
+    switch (c->o->kind) {
+    case OBJ_LOCK:
+    case OBJ_RLOCK:
+    case OBJ_CONDITION:
+        return call_lockish(c, m);
+    case OBJ_SEMAPHORE:
+    case OBJ_BOUNDED_SEMAPHORE:
+        return call_semaphore(c, m);
+    case OBJ_EVENT:
+        return call_event(c, m);
+    case OBJ_BARRIER:
+        return m == M_WAIT ? barrier_wait(c) : EXEC_FAIL;
+    case OBJ_RWLOCK:
+        return call_rwlock(c, m);
+    case OBJ_QUEUE:
+        return call_queue(c, m);
+    default:
+        return EXEC_FAIL;
+    }
+}
+
+ExecStatus rt_call(RtThread *t, int obj, Method m, const int64_t *args, int nargs, int64_t *result)
+{
+    ExecStatus st = gate_action(t);
+    if (st != EXEC_OK)
+        return st;
+    Rt *rt = t->rt;
+    Call c = {.t = t, .rt = rt, .o = &rt->objects[obj], .args = args, .nargs = nargs};
+    pthread_mutex_lock(&rt->world);
+    st = rt->stopping ? EXEC_STOP : dispatch(&c, m);
+    rt->serial++;
+    pthread_mutex_unlock(&rt->world);
+    if (result)
+        *result = c.result;
+    if (st != EXEC_FAIL)
+        return st;
+    SrcPos pos = {atomic_load(&t->line), 0};
+    if (!c.err[0])
+        snprintf(c.err, sizeof c.err, "TypeError: %s has no method %s()", ast_obj_kind_name(c.o->kind),
+                 snapshot_method_name(m));
+    return rt_fail(t, pos, "%s", c.err);
+}

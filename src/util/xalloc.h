@@ -1,0 +1,21 @@
+/* xalloc: allocation wrappers that abort on out-of-memory.
+ *
+ * Running out of memory is not something lockstep can recover from in a useful way, so every allocation goes
+ * through these wrappers and the rest of the code never checks for NULL from malloc. */
+#ifndef LOCKSTEP_XALLOC_H
+#define LOCKSTEP_XALLOC_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *ptr, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* printf into a freshly allocated string. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Grow *items (of element size elem) so that it holds at least need elements; *cap is updated. */
+void xgrow(void **items, size_t *cap, size_t need, size_t elem);
+
+#endif
