@@ -132,7 +132,7 @@ static int cmp_by_step(const void *pa, const void *pb)
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-void evlog_drain(Rt *rt)
+size_t evlog_collect(Rt *rt)
 {
     size_t n = 0;
     int nthreads = atomic_load(&rt->nthreads);
@@ -141,8 +141,9 @@ void evlog_drain(Rt *rt)
     pthread_mutex_lock(&rt->ctl_buf_lock);
     n = take_buffer(rt, &rt->ctl_buf, n);
     pthread_mutex_unlock(&rt->ctl_buf_lock);
+    rt->batch_len = n;
     if (n == 0)
-        return;
+        return 0;
     /* seq temporarily holds the position in the batch, so that sorting is stable */
     for (size_t i = 0; i < n; i++)
         rt->batch[i].seq = i;
@@ -153,8 +154,20 @@ void evlog_drain(Rt *rt)
         rt->log[(rt->log_count - 1) & (EVLOG_CAPACITY - 1)] = rt->batch[i];
     }
     pthread_mutex_unlock(&rt->log_lock);
-    if (rt->cfg.sink)
-        rt->cfg.sink(rt->cfg.sink_ctx, rt->batch, n);
+    return n;
+}
+
+void evlog_deliver(Rt *rt)
+{
+    if (rt->cfg.sink && rt->batch_len)
+        rt->cfg.sink(rt->cfg.sink_ctx, rt->batch, rt->batch_len);
+    rt->batch_len = 0;
+}
+
+void evlog_drain(Rt *rt)
+{
+    evlog_collect(rt);
+    evlog_deliver(rt);
 }
 
 size_t rt_events_read(Rt *rt, uint64_t *cursor, Event *out, size_t max, uint64_t *skipped)

@@ -370,6 +370,18 @@ int rt_shared_length(Rt *rt, int decl)
     return rt->slot_len[decl];
 }
 
+int rt_object_id(Rt *rt, int decl, int64_t index)
+{
+    if (index < 0 || index >= rt->obj_len[decl])
+        return -1;
+    return rt->obj_base[decl] + (int)index;
+}
+
+int rt_object_length(Rt *rt, int decl)
+{
+    return rt->obj_len[decl];
+}
+
 int64_t rt_shared_peek(Rt *rt, int slot)
 {
     return atomic_load_explicit(&rt->slots[slot].value, memory_order_relaxed);

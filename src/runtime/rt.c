@@ -195,7 +195,6 @@ static void copy_config(Rt *rt, const RtConfig *cfg)
     rt->pick = rt->cfg.pick;
     rt->speed = cfg->speed;
     rt->paused = cfg->start_paused;
-    rt->pending_pick = -2;
     rng_init(&rt->sched_rng, cfg->seed);
 }
 
@@ -387,9 +386,10 @@ static uint64_t serial_schedule(Rt *rt)
         return IDLE_INTERVAL_NS;
     }
     int pick = -1;
-    if (rt->pending_pick != -2) {
-        int want = rt->pending_pick;
-        rt->pending_pick = -2;
+    if (rt->npending > 0) {
+        int want = rt->pending[0];
+        rt->npending--;
+        memmove(rt->pending, rt->pending + 1, sizeof(int) * (size_t)rt->npending);
         pick = want >= 0 ? (is_ready(ready, nready, want) ? want : -1) : choose(rt, ready, nready);
     } else if (!rt->paused && rt->pick != RT_PICK_MANUAL) {
         uint64_t now = rt_now(rt);
@@ -444,16 +444,28 @@ static uint64_t controller_tick(Rt *rt)
     return serial_schedule(rt);
 }
 
+/* Collect events: in serial mode only at a quiescent point (under world), so batches hold whole steps. */
+static void controller_drain(Rt *rt)
+{
+    if (rt->mode == RT_SERIAL) {
+        if (rt->running == 0)
+            evlog_collect(rt);
+        pthread_mutex_unlock(&rt->world);
+    } else {
+        pthread_mutex_unlock(&rt->world);
+        evlog_collect(rt);
+    }
+    evlog_deliver(rt);
+    pthread_mutex_lock(&rt->world);
+}
+
 static void *controller_main(void *arg)
 {
     Rt *rt = arg;
     pthread_setname_np(pthread_self(), "lockstep-ctl");
     pthread_mutex_lock(&rt->world);
     while (!rt->stopping) {
-        /* drain when quiescent in serial mode, so each batch holds whole steps */
-        pthread_mutex_unlock(&rt->world);
-        evlog_drain(rt);
-        pthread_mutex_lock(&rt->world);
+        controller_drain(rt);
         if (rt->stopping)
             break;
         uint64_t sleep_ns = controller_tick(rt);
@@ -632,7 +644,10 @@ static char *step_refusal(Rt *rt, int thread)
         return xstrdup("the run is over");
     if (thread < -1 || thread >= atomic_load(&rt->nthreads))
         return xasprintf("there is no thread %d", thread);
-    if (thread >= 0 && rt->threads[thread]->state != TS_READY) {
+    if (rt->npending == RT_MAX_PENDING)
+        return xstrdup("too many steps requested at once");
+    ThreadState ts = thread >= 0 ? rt->threads[thread]->state : TS_READY;
+    if (rt->npending == 0 && (ts == TS_BLOCKED || ts == TS_FINISHED || ts == TS_ERROR)) {
         char why[160];
         return xasprintf("%s cannot move now: %s", rt->threads[thread]->name,
                          wait_text(rt, rt->threads[thread], why, sizeof why));
@@ -645,7 +660,7 @@ bool rt_step(Rt *rt, int thread, char **err)
     pthread_mutex_lock(&rt->world);
     char *why = step_refusal(rt, thread);
     if (!why) {
-        rt->pending_pick = thread;
+        rt->pending[rt->npending++] = thread;
         pthread_cond_signal(&rt->ctl_cv);
     }
     pthread_mutex_unlock(&rt->world);

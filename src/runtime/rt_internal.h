@@ -30,6 +30,7 @@ enum {
     RT_MAX_THREADS = 256,
     RT_MAX_ACTIVITIES = 8,    /* distinct activity words counted per thread */
     RT_LOCKSET_MAX = 8,       /* locks remembered per variable for the lockset analysis */
+    RT_MAX_PENDING = 64,      /* rt_step requests queued ahead of the controller */
     EVBUF_CAPACITY = 4096,    /* events per thread buffer (a power of two) */
     EVLOG_CAPACITY = 1 << 16, /* events kept in the merged log (a power of two) */
 };
@@ -156,7 +157,8 @@ struct Rt {
     bool paused;
     double speed;           /* <= 0: max */
     RtPick pick;
-    int pending_pick;       /* serial: a requested rt_step thread, -2 none, -1 scheduler's choice */
+    int pending[RT_MAX_PENDING]; /* serial: steps requested by rt_step, in order (-1: scheduler's choice) */
+    int npending;
     uint64_t next_auto_ns;  /* serial auto-picks: not before this time */
     Rng sched_rng;
     int schedule_pos;
@@ -199,8 +201,8 @@ struct Rt {
     Event *log;                 /* EVLOG_CAPACITY */
     uint64_t log_count;         /* events ever appended */
     _Atomic uint64_t dropped;
-    Event *batch;               /* drainer scratch */
-    size_t batch_cap;
+    Event *batch;               /* drainer scratch: the last collected batch, until delivered */
+    size_t batch_cap, batch_len;
     EvBuf ctl_buf;              /* events recorded by the runtime itself (thread -1) */
     pthread_mutex_t ctl_buf_lock;
 };
@@ -238,7 +240,11 @@ void evbuf_finish(EvBuf *b);
 void ev_emit(RtThread *by, EventKind kind, int about, int obj, int64_t a, int64_t b);
 /* Record an event from the runtime itself (any thread; serialised by ctl_buf_lock). */
 void ev_emit_rt(Rt *rt, EventKind kind, int thread, int obj, int64_t a, int64_t b);
-/* Move every buffered event to the merged log (controller thread, or any thread once workers are gone). */
+/* Move every buffered event to the merged log (controller thread, or any thread once workers are gone). In serial
+ * mode collect only while no thread runs (under world), so that a batch never cuts a step in two. The sink is called
+ * by evlog_deliver, never under world (a sink may call rt_string). evlog_drain = collect + deliver. */
+size_t evlog_collect(Rt *rt);
+void evlog_deliver(Rt *rt);
 void evlog_drain(Rt *rt);
 int64_t rt_intern(Rt *rt, const char *s);      /* under world: string id (>= 1; 0 when the table is full) */
 int64_t rt_intern_say(Rt *rt, const char *s);  /* under world: like rt_intern, never 0 */

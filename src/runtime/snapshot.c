@@ -95,7 +95,8 @@ static void reserve_pools(Snapshot *s, Rt *rt)
 static int *copy_ints(Snapshot *s, const IntQueue *q)
 {
     int *dst = s->int_pool + s->nint_pool;
-    memcpy(dst, q->items, sizeof(int) * (size_t)q->count);
+    if (q->count > 0)
+        memcpy(dst, q->items, sizeof(int) * (size_t)q->count);
     s->nint_pool += (size_t)q->count;
     return dst;
 }
@@ -183,14 +184,16 @@ static void copy_verdicts(Snapshot *s, Rt *rt)
     free(s->deadlock.edges);
     s->deadlock = rt->deadlock;
     s->deadlock.edges = xmalloc(sizeof(SnapWait) * (size_t)(rt->deadlock.nedges + 1));
-    memcpy(s->deadlock.edges, rt->deadlock.edges, sizeof(SnapWait) * (size_t)rt->deadlock.nedges);
+    if (rt->deadlock.nedges > 0)
+        memcpy(s->deadlock.edges, rt->deadlock.edges, sizeof(SnapWait) * (size_t)rt->deadlock.nedges);
     free(s->activity_labels);
     s->activity_labels = xcalloc((size_t)rt->nactivity_words + 1, sizeof(char *));
     for (int i = 0; i < rt->nactivity_words; i++)
         s->activity_labels[i] = own(s, rt->activity_words[i]);
     s->nactivity_labels = rt->nactivity_words;
     xgrow((void **)&s->schedule, &s->cap_schedule, (size_t)rt->nschedule + 1, sizeof(int));
-    memcpy(s->schedule, rt->schedule, sizeof(int) * (size_t)rt->nschedule);
+    if (rt->nschedule > 0)
+        memcpy(s->schedule, rt->schedule, sizeof(int) * (size_t)rt->nschedule);
     s->nschedule = rt->nschedule;
     s->run_error = own(s, rt->fatal);
 }

@@ -26,7 +26,8 @@ void strbuf_finish(StrBuf *sb)
 void strbuf_clear(StrBuf *sb)
 {
     sb->len = 0;
-    sb->data[0] = '\0';
+    if (sb->data)
+        sb->data[0] = '\0';
 }
 
 static void reserve(StrBuf *sb, size_t extra)
@@ -34,6 +35,8 @@ static void reserve(StrBuf *sb, size_t extra)
     size_t need = sb->len + extra + 1;
     if (need <= sb->cap)
         return;
+    if (sb->cap == 0)
+        sb->cap = 64;
     while (sb->cap < need)
         sb->cap *= 2;
     sb->data = xrealloc(sb->data, sb->cap);
@@ -67,7 +70,8 @@ void strbuf_printf(StrBuf *sb, const char *fmt, ...)
 
 char *strbuf_take(StrBuf *sb)
 {
-    char *s = sb->data;
-    strbuf_init(sb);
+    char *s = sb->data ? sb->data : xstrdup("");
+    sb->data = NULL;
+    sb->len = sb->cap = 0;
     return s;
 }

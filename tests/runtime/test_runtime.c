@@ -1,0 +1,608 @@
+/* test_runtime: the runtime end to end through the real parser — serial determinism, hand-off order, deadlock cycles
+ * and stalls, every synchronization object's semantics, lost updates, lockset races, runtime errors, and that stop
+ * ends and joins every thread whatever it waits in. Thread tests use serial scheduling with fixed seeds or
+ * schedules, or assert properties that hold on every run. */
+#include "lang/lang.h"
+#include "runtime/rt.h"
+#include "util/clock.h"
+#include "util/xalloc.h"
+
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+typedef struct Run {
+    Program *prog;
+    int64_t *params;
+    Rt *rt;
+    Snapshot snap;
+    RtOutcome outcome;
+} Run;
+
+static Program *load(const char *src)
+{
+    Diags d;
+    diags_init(&d, "test.lsc");
+    Program *p = NULL;
+    LangStatus st = lang_load_string("test.lsc", src, &d, &p);
+    if (st != LANG_OK)
+        diags_print(&d, stderr);
+    diags_finish(&d);
+    assert_int_equal(st, LANG_OK);
+    return p;
+}
+
+static void run_begin(Run *r, const char *src, const RtConfig *cfg, const char *set)
+{
+    memset(r, 0, sizeof *r);
+    r->prog = load(src);
+    r->params = lang_param_defaults(r->prog);
+    if (set) {
+        char *err = NULL;
+        assert_true(lang_param_set(r->prog, r->params, set, &err));
+    }
+    char *err = NULL;
+    r->rt = rt_create(r->prog, r->params, cfg, &err);
+    assert_non_null(r->rt);
+    snapshot_init(&r->snap);
+    rt_start(r->rt);
+}
+
+static void run_end(Run *r)
+{
+    rt_stop(r->rt);
+    rt_snapshot(r->rt, &r->snap);
+}
+
+static void run_free(Run *r)
+{
+    snapshot_finish(&r->snap);
+    rt_destroy(r->rt);
+    free(r->params);
+    program_destroy(r->prog);
+}
+
+/* Run to the end (or a limit) and take the final snapshot. */
+static void run_all(Run *r, const char *src, const RtConfig *cfg, const char *set)
+{
+    run_begin(r, src, cfg, set);
+    r->outcome = rt_wait(r->rt, 20.0);
+    run_end(r);
+}
+
+static RtConfig serial_cfg(uint64_t seed)
+{
+    RtConfig cfg;
+    rt_config_defaults(&cfg);
+    cfg.mode = RT_SERIAL;
+    cfg.seed = seed;
+    cfg.speed = 0;
+    cfg.max_steps = 100000;
+    return cfg;
+}
+
+static const SnapVar *var(const Snapshot *s, const char *name)
+{
+    for (int i = 0; i < s->nvars; i++)
+        if (strcmp(s->vars[i].name, name) == 0)
+            return &s->vars[i];
+    fail_msg("no variable %s", name);
+    return NULL;
+}
+
+static int count_tasks(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n;
+}
+
+/* ---------------------------------------------------------------- scenarios used below */
+
+static const char *const RACE = "param workers = 2 in 1..8\n"
+                                "param iterations = 1 in 1..1000000\n"
+                                "param use_lock = no\n"
+                                "shared N = 0\n"
+                                "lock lock\n"
+                                "expect N == workers * iterations\n"
+                                "def worker(i):\n"
+                                "    for k in range(iterations):\n"
+                                "        if use_lock:\n"
+                                "            lock.acquire()\n"
+                                "        M = N\n"
+                                "        N = M + 1\n"
+                                "        if use_lock:\n"
+                                "            lock.release()\n"
+                                "main:\n"
+                                "    ts = []\n"
+                                "    for i in range(workers):\n"
+                                "        ts.append(start worker(i))\n"
+                                "    for t in ts:\n"
+                                "        t.join()\n";
+
+static const char *const PHILOSOPHERS = "param n = 5 in 2..16\n"
+                                        "param strategy = naive | ordered\n"
+                                        "lock chopstick[n]\n"
+                                        "def philosopher(i):\n"
+                                        "    first, second = i, (i + 1) % n\n"
+                                        "    if strategy == ordered:\n"
+                                        "        first, second = min(i, (i + 1) % n), max(i, (i + 1) % n)\n"
+                                        "    while True:\n"
+                                        "        think 100..400 ms\n"
+                                        "        with chopstick[first]:\n"
+                                        "            with chopstick[second]:\n"
+                                        "                eat 100..300 ms\n"
+                                        "main:\n"
+                                        "    for i in range(n):\n"
+                                        "        start philosopher(i)\n";
+
+/* ---------------------------------------------------------------- tests */
+
+/* The notes' story with an explicit schedule: main starts both workers, then worker 1 reads, worker 2 reads,
+ * worker 1 writes, worker 2 writes: N ends at 1 and one update is lost. Main's steps: ts = [] (1), for i=0 (2),
+ * append start (3), for i=1 (4), append start (5), for t (6), join (7: blocks). Each worker: for k (1),
+ * if use_lock (2), M = N (3), N = M + 1 (4), if use_lock (5), then finishes. */
+static void test_lost_update_story(void **state)
+{
+    (void)state;
+    static const int schedule[] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 1, 2, 1, 2, 0, 0, 0};
+    RtConfig cfg = serial_cfg(1);
+    cfg.schedule = schedule;
+    cfg.schedule_len = (int)(sizeof schedule / sizeof schedule[0]);
+    Run r;
+    run_all(&r, RACE, &cfg, NULL);
+    assert_int_equal(r.outcome, RT_EXPECT_FAILED);
+    assert_int_equal(var(&r.snap, "N")->value, 1);
+    assert_int_equal(var(&r.snap, "N")->lost, 1);
+    assert_int_equal(var(&r.snap, "N")->lost_thread, 2);
+    assert_int_equal(var(&r.snap, "N")->lost_victim, 1);
+    assert_true(var(&r.snap, "N")->race);
+    assert_false(r.snap.checks[0].passed);
+    assert_non_null(strstr(r.snap.checks[0].values, "N = 1"));
+    run_free(&r);
+}
+
+static void collect(void *ctx, const Event *events, size_t count)
+{
+    FILE *f = ctx;
+    for (size_t i = 0; i < count; i++)
+        fprintf(f, "%llu %d %d %d %lld %lld\n", (unsigned long long)events[i].step, events[i].kind, events[i].thread,
+                events[i].obj, (long long)events[i].a, (long long)events[i].b);
+}
+
+/* Same seed, same schedule, same event sequence; and replaying the recorded schedule gives the same run again. */
+static void test_serial_determinism(void **state)
+{
+    (void)state;
+    char *logs[3];
+    size_t lens[3];
+    int *schedule = NULL;
+    int nschedule = 0;
+    for (int k = 0; k < 3; k++) {
+        FILE *f = open_memstream(&logs[k], &lens[k]);
+        RtConfig cfg = serial_cfg(42);
+        cfg.max_steps = 300;
+        cfg.sink = collect;
+        cfg.sink_ctx = f;
+        if (k == 2) {
+            cfg.schedule = schedule;
+            cfg.schedule_len = nschedule;
+        }
+        Run r;
+        run_all(&r, PHILOSOPHERS, &cfg, NULL);
+        fclose(f);
+        if (k == 0) {
+            nschedule = r.snap.nschedule;
+            schedule = xmalloc(sizeof(int) * (size_t)nschedule);
+            memcpy(schedule, r.snap.schedule, sizeof(int) * (size_t)nschedule);
+        }
+        run_free(&r);
+    }
+    assert_true(lens[0] > 1000);
+    assert_int_equal(lens[0], lens[1]);
+    assert_memory_equal(logs[0], logs[1], lens[0]);
+    assert_int_equal(lens[0], lens[2]);
+    assert_memory_equal(logs[0], logs[2], lens[0]);
+    for (int k = 0; k < 3; k++)
+        free(logs[k]);
+    free(schedule);
+}
+
+/* Naive philosophers deadlock under serial scheduling with the full cycle; each edge is i -> i+1. */
+static void test_philosophers_cycle(void **state)
+{
+    (void)state;
+    int deadlocks = 0;
+    for (uint64_t seed = 1; seed <= 20; seed++) {
+        RtConfig cfg = serial_cfg(seed);
+        Run r;
+        run_all(&r, PHILOSOPHERS, &cfg, NULL);
+        if (r.outcome == RT_DEADLOCK) {
+            deadlocks++;
+            assert_true(r.snap.deadlock.is_cycle);
+            assert_int_equal(r.snap.deadlock.nedges, 5);
+            for (int e = 0; e < 5; e++) {
+                const SnapWait *w = &r.snap.deadlock.edges[e];
+                assert_int_equal(w->thread, e + 1); /* philosopher e is thread e+1 */
+                assert_int_equal(w->held_by, (e + 1) % 5 + 1);
+                char want[32];
+                snprintf(want, sizeof want, "chopstick[%d]", (e + 1) % 5);
+                assert_string_equal(r.snap.objects[w->obj].name, want);
+            }
+        }
+        run_free(&r);
+    }
+    assert_true(deadlocks >= 16);
+}
+
+static void test_ordered_never_deadlocks(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 10; seed++) {
+        RtConfig cfg = serial_cfg(seed);
+        cfg.max_steps = 5000;
+        Run r;
+        run_all(&r, PHILOSOPHERS, &cfg, "strategy=ordered");
+        assert_int_equal(r.outcome, RT_LIMIT);
+        assert_false(r.snap.deadlock.found);
+        run_free(&r);
+    }
+}
+
+/* With the lock, every seed gives the right total, no lost update and no race warning. */
+static void test_lock_protects(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 10; seed++) {
+        RtConfig cfg = serial_cfg(seed);
+        Run r;
+        run_all(&r, RACE, &cfg, "use_lock=yes");
+        assert_int_equal(r.outcome, RT_COMPLETED);
+        assert_int_equal(var(&r.snap, "N")->value, 2);
+        assert_int_equal(var(&r.snap, "N")->lost, 0);
+        assert_false(var(&r.snap, "N")->race);
+        run_free(&r);
+    }
+}
+
+/* Free-running philosophers at max speed deadlock; stop then joins every thread: none left behind. */
+static void test_free_deadlock_and_stop(void **state)
+{
+    (void)state;
+    int before = count_tasks();
+    RtConfig cfg;
+    rt_config_defaults(&cfg);
+    cfg.speed = 0;
+    Run r;
+    run_begin(&r, PHILOSOPHERS, &cfg, NULL);
+    RtOutcome o = rt_wait(r.rt, 20.0);
+    uint64_t t0 = clock_now_ns();
+    run_end(&r);
+    uint64_t stop_ns = clock_now_ns() - t0;
+    assert_int_equal(o, RT_DEADLOCK);
+    assert_true(r.snap.deadlock.is_cycle);
+    assert_int_equal(r.snap.deadlock.nedges, 5);
+    assert_true(stop_ns < 100000000ull);
+    run_free(&r);
+    assert_int_equal(count_tasks(), before);
+}
+
+/* Stop ends threads mid-sleep (a 1 hour activity) and mid-wait, within 100 ms. */
+static void test_stop_mid_sleep(void **state)
+{
+    (void)state;
+    static const char *const src = "semaphore s(0)\n"
+                                   "def sleeper():\n"
+                                   "    sleep 3600 s\n"
+                                   "def waiter():\n"
+                                   "    s.acquire()\n"
+                                   "main:\n"
+                                   "    start sleeper()\n"
+                                   "    start waiter()\n"
+                                   "    sleep 3600 s\n";
+    int before = count_tasks();
+    RtConfig cfg;
+    rt_config_defaults(&cfg);
+    Run r;
+    run_begin(&r, src, &cfg, NULL);
+    assert_int_equal(rt_wait(r.rt, 0.3), RT_RUNNING);
+    uint64_t t0 = clock_now_ns();
+    run_end(&r);
+    assert_true(clock_now_ns() - t0 < 100000000ull);
+    assert_int_equal(r.snap.outcome, RT_STOPPED);
+    run_free(&r);
+    assert_int_equal(count_tasks(), before);
+}
+
+/* A Lock taken twice by its owner is a one-edge cycle; an RLock is fine. */
+static void test_self_deadlock(void **state)
+{
+    (void)state;
+    static const char *const src = "param kind = plain | reentrant\n"
+                                   "lock l\n"
+                                   "rlock r\n"
+                                   "def twice():\n"
+                                   "    if kind == plain:\n"
+                                   "        with l:\n"
+                                   "            with l:\n"
+                                   "                pass\n"
+                                   "    else:\n"
+                                   "        with r:\n"
+                                   "            with r:\n"
+                                   "                pass\n"
+                                   "main:\n"
+                                   "    t = start twice()\n"
+                                   "    t.join()\n";
+    RtConfig cfg = serial_cfg(3);
+    Run r;
+    run_all(&r, src, &cfg, NULL);
+    assert_int_equal(r.outcome, RT_DEADLOCK);
+    assert_true(r.snap.deadlock.is_cycle);
+    assert_int_equal(r.snap.deadlock.nedges, 1);
+    assert_int_equal(r.snap.deadlock.edges[0].thread, 1);
+    assert_int_equal(r.snap.deadlock.edges[0].held_by, 1);
+    run_free(&r);
+    run_all(&r, src, &cfg, "kind=reentrant");
+    assert_int_equal(r.outcome, RT_COMPLETED);
+    run_free(&r);
+}
+
+/* Consumers blocked on an empty queue with nobody left to put: a stall listing each wait. */
+static void test_stall(void **state)
+{
+    (void)state;
+    static const char *const src = "queue q\n"
+                                   "def consumer():\n"
+                                   "    x = q.get()\n"
+                                   "main:\n"
+                                   "    a = start consumer()\n"
+                                   "    b = start consumer()\n"
+                                   "    a.join()\n";
+    RtConfig cfg = serial_cfg(5);
+    Run r;
+    run_all(&r, src, &cfg, NULL);
+    assert_int_equal(r.outcome, RT_DEADLOCK);
+    assert_false(r.snap.deadlock.is_cycle);
+    assert_int_equal(r.snap.deadlock.nedges, 3);
+    run_free(&r);
+}
+
+/* Queue FIFO order with item ids; a bounded queue blocks its producer; task_done/join. */
+static void test_queue_fifo(void **state)
+{
+    (void)state;
+    static const char *const src = "queue q(2)\n"
+                                   "shared out[6]\n"
+                                   "shared bad = 0\n"
+                                   "expect bad == 0\n"
+                                   "def producer():\n"
+                                   "    for k in range(6):\n"
+                                   "        q.put(k * 10)\n"
+                                   "def consumer():\n"
+                                   "    for k in range(6):\n"
+                                   "        x = q.get()\n"
+                                   "        out[k] = x\n"
+                                   "        if x != k * 10:\n"
+                                   "            bad = 1\n"
+                                   "        q.task_done()\n"
+                                   "main:\n"
+                                   "    p = start producer()\n"
+                                   "    c = start consumer()\n"
+                                   "    q.join()\n"
+                                   "    p.join()\n"
+                                   "    c.join()\n";
+    for (uint64_t seed = 1; seed <= 10; seed++) {
+        RtConfig cfg = serial_cfg(seed);
+        Run r;
+        run_all(&r, src, &cfg, NULL);
+        assert_int_equal(r.outcome, RT_COMPLETED);
+        assert_int_equal(var(&r.snap, "out[5]")->value, 50);
+        run_free(&r);
+    }
+}
+
+/* Runtime misuse stops the thread with a message, not the program. */
+static void test_runtime_errors(void **state)
+{
+    (void)state;
+    static const char *const src = "param what = popleft | release | wait\n"
+                                   "queue q\n"
+                                   "lock l\n"
+                                   "condition c(l)\n"
+                                   "def bad():\n"
+                                   "    if what == popleft:\n"
+                                   "        x = q.popleft()\n"
+                                   "    elif what == release:\n"
+                                   "        l.release()\n"
+                                   "    else:\n"
+                                   "        c.wait()\n"
+                                   "main:\n"
+                                   "    t = start bad()\n"
+                                   "    t.join()\n";
+    static const char *const sets[] = {"what=popleft", "what=release", "what=wait"};
+    static const char *const words[] = {"IndexError", "RuntimeError", "RuntimeError"};
+    for (int k = 0; k < 3; k++) {
+        RtConfig cfg = serial_cfg(1);
+        Run r;
+        run_all(&r, src, &cfg, sets[k]);
+        assert_int_equal(r.outcome, RT_ERROR);
+        assert_int_equal(r.snap.threads[1].state, TS_ERROR);
+        assert_non_null(r.snap.threads[1].error);
+        assert_non_null(strstr(r.snap.threads[1].error, words[k]));
+        assert_int_equal(r.snap.threads[0].state, TS_FINISHED);
+        run_free(&r);
+    }
+}
+
+/* Condition: notify_all moves waiters to the lock; with `while` every consumer sees the data. */
+static void test_condition(void **state)
+{
+    (void)state;
+    static const char *const src = "lock m\n"
+                                   "condition ready(m)\n"
+                                   "shared data = 0\n"
+                                   "shared seen = 0\n"
+                                   "expect seen == 3\n"
+                                   "def consumer():\n"
+                                   "    with ready:\n"
+                                   "        while data == 0:\n"
+                                   "            ready.wait()\n"
+                                   "        seen += 1\n"
+                                   "main:\n"
+                                   "    ts = []\n"
+                                   "    for i in range(3):\n"
+                                   "        ts.append(start consumer())\n"
+                                   "    with ready:\n"
+                                   "        data = 1\n"
+                                   "        ready.notify_all()\n"
+                                   "    for t in ts:\n"
+                                   "        t.join()\n";
+    for (uint64_t seed = 1; seed <= 10; seed++) {
+        RtConfig cfg = serial_cfg(seed);
+        Run r;
+        run_all(&r, src, &cfg, NULL);
+        assert_int_equal(r.outcome, RT_COMPLETED);
+        run_free(&r);
+    }
+}
+
+/* Barrier: nobody passes before all arrived; invariant checked after every step. */
+static void test_barrier_invariant(void **state)
+{
+    (void)state;
+    static const char *const src = "barrier b(3)\n"
+                                   "lock m\n"
+                                   "shared arrived = 0\n"
+                                   "shared passed = 0\n"
+                                   "invariant passed == 0 or arrived == 3\n"
+                                   "def w():\n"
+                                   "    with m:\n"
+                                   "        arrived += 1\n"
+                                   "    b.wait()\n"
+                                   "    with m:\n"
+                                   "        passed += 1\n"
+                                   "main:\n"
+                                   "    ts = []\n"
+                                   "    for i in range(3):\n"
+                                   "        ts.append(start w())\n"
+                                   "    for t in ts:\n"
+                                   "        t.join()\n";
+    for (uint64_t seed = 1; seed <= 10; seed++) {
+        RtConfig cfg = serial_cfg(seed);
+        Run r;
+        run_all(&r, src, &cfg, NULL);
+        assert_int_equal(r.outcome, RT_COMPLETED);
+        assert_int_equal(var(&r.snap, "passed")->value, 3);
+        run_free(&r);
+    }
+}
+
+/* An invariant that fails stops a serial run at the failing step. */
+static void test_invariant_fails(void **state)
+{
+    (void)state;
+    static const char *const src = "shared x = 0\n"
+                                   "invariant x < 3\n"
+                                   "main:\n"
+                                   "    for i in range(10):\n"
+                                   "        x = i\n";
+    RtConfig cfg = serial_cfg(1);
+    Run r;
+    run_all(&r, src, &cfg, NULL);
+    assert_int_equal(r.outcome, RT_EXPECT_FAILED);
+    assert_int_equal(var(&r.snap, "x")->value, 3);
+    assert_false(r.snap.checks[0].passed);
+    run_free(&r);
+}
+
+/* Semaphore as a pool: never more than 2 inside. */
+static void test_semaphore_pool(void **state)
+{
+    (void)state;
+    static const char *const src = "semaphore pool(2)\n"
+                                   "lock m\n"
+                                   "shared inside = 0\n"
+                                   "invariant inside <= 2\n"
+                                   "def user():\n"
+                                   "    for k in range(3):\n"
+                                   "        with pool:\n"
+                                   "            with m:\n"
+                                   "                inside += 1\n"
+                                   "            work 10 ms\n"
+                                   "            with m:\n"
+                                   "                inside -= 1\n"
+                                   "main:\n"
+                                   "    for i in range(5):\n"
+                                   "        start user()\n";
+    for (uint64_t seed = 1; seed <= 10; seed++) {
+        RtConfig cfg = serial_cfg(seed);
+        Run r;
+        run_all(&r, src, &cfg, NULL);
+        assert_int_equal(r.outcome, RT_COMPLETED);
+        assert_int_equal(var(&r.snap, "inside")->value, 0);
+        run_free(&r);
+    }
+}
+
+/* Manual picks: only rt_step moves threads; a blocked thread cannot be picked. */
+static void test_manual_step(void **state)
+{
+    (void)state;
+    RtConfig cfg = serial_cfg(1);
+    cfg.pick = RT_PICK_MANUAL;
+    Run r;
+    run_begin(&r, RACE, &cfg, NULL);
+    char *err = NULL;
+    for (int i = 0; i < 5; i++)
+        assert_true(rt_step(r.rt, 0, &err));
+    for (int spin = 0; spin < 2000; spin++) {
+        rt_snapshot(r.rt, &r.snap);
+        if (r.snap.idle && r.snap.step == 5 && r.snap.nthreads == 3)
+            break;
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    assert_int_equal(r.snap.nthreads, 3);
+    assert_int_equal(r.snap.step, 5);
+    assert_false(rt_step(r.rt, 7, &err));
+    assert_non_null(err);
+    free(err);
+
+    run_end(&r);
+    run_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lost_update_story),
+        cmocka_unit_test(test_serial_determinism),
+        cmocka_unit_test(test_philosophers_cycle),
+        cmocka_unit_test(test_ordered_never_deadlocks),
+        cmocka_unit_test(test_lock_protects),
+        cmocka_unit_test(test_free_deadlock_and_stop),
+        cmocka_unit_test(test_stop_mid_sleep),
+        cmocka_unit_test(test_self_deadlock),
+        cmocka_unit_test(test_stall),
+        cmocka_unit_test(test_queue_fifo),
+        cmocka_unit_test(test_runtime_errors),
+        cmocka_unit_test(test_condition),
+        cmocka_unit_test(test_barrier_invariant),
+        cmocka_unit_test(test_invariant_fails),
+        cmocka_unit_test(test_semaphore_pool),
+        cmocka_unit_test(test_manual_step),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
