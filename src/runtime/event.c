@@ -8,7 +8,7 @@ static const char *const names[EV_KIND_COUNT] = {
     [EV_SET] = "set",         [EV_CLEAR] = "clear",       [EV_BARRIER] = "barrier", [EV_START] = "start",
     [EV_FINISH] = "finish",   [EV_JOIN] = "join",         [EV_STATE] = "state",     [EV_SAY] = "say",
     [EV_ERROR] = "error",     [EV_LOST_UPDATE] = "lost_update", [EV_RACE] = "race", [EV_DEADLOCK] = "deadlock",
-    [EV_CHECK] = "check",
+    [EV_CHECK] = "check",     [EV_CHOICE] = "choice",
 };
 
 const char *event_kind_name(EventKind kind)

@@ -26,6 +26,9 @@
  *   EV_RACE        first unprotected write to slot obj by two threads: b = the other writer
  *   EV_DEADLOCK    a deadlock or stall was detected (thread = -1)
  *   EV_CHECK       an expectation/invariant failed: obj = check index, a = 1 if invariant
+ *   EV_CHOICE      serial mode: the controller granted step `step` to thread a; b = bit mask of the threads that
+ *                  could have run (ids 0..63; higher ids are not in the mask). thread = -1. It comes first among the
+ *                  events of its step.
  */
 #ifndef LOCKSTEP_EVENT_H
 #define LOCKSTEP_EVENT_H
@@ -58,6 +61,7 @@ typedef enum EventKind {
     EV_RACE,
     EV_DEADLOCK,
     EV_CHECK,
+    EV_CHOICE,
     EV_KIND_COUNT
 } EventKind;
 

@@ -135,12 +135,13 @@ static int cmp_by_step(const void *pa, const void *pb)
 size_t evlog_collect(Rt *rt)
 {
     size_t n = 0;
-    int nthreads = atomic_load(&rt->nthreads);
-    for (int i = 0; i < nthreads; i++)
-        n = take_buffer(rt, &rt->threads[i]->evbuf, n);
+    /* the runtime's own events first: a step's EV_CHOICE precedes the step's events after the stable sort */
     pthread_mutex_lock(&rt->ctl_buf_lock);
     n = take_buffer(rt, &rt->ctl_buf, n);
     pthread_mutex_unlock(&rt->ctl_buf_lock);
+    int nthreads = atomic_load(&rt->nthreads);
+    for (int i = 0; i < nthreads; i++)
+        n = take_buffer(rt, &rt->threads[i]->evbuf, n);
     rt->batch_len = n;
     if (n == 0)
         return 0;

@@ -345,6 +345,7 @@ void rt_thread_finished(RtThread *t)
     rt->serial++;
     if (rt->stopping)
         return;
+    rt->progress_step = rt_total_steps(rt);
     ev_emit(t, EV_FINISH, t->id, -1, t->error != NULL, 0);
     int n = atomic_load(&rt->nthreads);
     for (int i = 0; i < n; i++) {
@@ -437,6 +438,8 @@ ExecStatus rt_activity(RtThread *t, const char *word, const char *state_label, i
     int k = activity_index(rt, word);
     if (k >= 0)
         t->activity_counts[k]++;
+    if (strcmp(word, "sleep") != 0)
+        rt->progress_step = rt_total_steps(rt);
     int label = (int)rt_intern(rt, state_label);
     t->label_shadow = label;
     atomic_store_explicit(&t->label_id, label, memory_order_relaxed);

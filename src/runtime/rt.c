@@ -305,8 +305,12 @@ static int ready_threads(Rt *rt, int *out)
     return n;
 }
 
-static void grant(Rt *rt, RtThread *t)
+static void grant(Rt *rt, RtThread *t, const int *ready, int nready)
 {
+    uint64_t mask = 0;
+    for (int i = 0; i < nready; i++)
+        if (ready[i] < 64)
+            mask |= 1ull << ready[i];
     t->granted = true;
     t->state = TS_RUNNING;
     rt->ready--;
@@ -319,6 +323,7 @@ static void grant(Rt *rt, RtThread *t)
         rt->capschedule = (int)cap;
     }
     rt->schedule[rt->nschedule++] = t->id;
+    ev_emit_rt(rt, EV_CHOICE, -1, -1, t->id, (int64_t)mask);
     pthread_cond_signal(&t->cv);
 }
 
@@ -342,6 +347,10 @@ static int next_from_schedule(Rt *rt, const int *ready, int nready)
             rt->schedule_pos++;
             return want;
         }
+    }
+    if (rt->cfg.schedule_lenient) {
+        rt->schedule_pos++;
+        return ready[0];
     }
     char why[160] = "no such thread";
     if (want >= 0 && want < atomic_load(&rt->nthreads))
@@ -399,7 +408,7 @@ static uint64_t serial_schedule(Rt *rt)
     }
     if (pick < 0)
         return IDLE_INTERVAL_NS;
-    grant(rt, rt->threads[pick]);
+    grant(rt, rt->threads[pick], ready, nready);
     double interval = rt->speed > 0 ? rt->cfg.serial_step_ms * 1e6 / rt->speed : 0;
     rt->next_auto_ns = rt_now(rt) + (uint64_t)interval;
     return IDLE_INTERVAL_NS;
@@ -407,7 +416,7 @@ static uint64_t serial_schedule(Rt *rt)
 
 /* ---------------------------------------------------------------- the controller */
 
-static uint64_t total_steps(Rt *rt)
+uint64_t rt_total_steps(Rt *rt)
 {
     if (rt->mode == RT_SERIAL)
         return rt->step;
@@ -418,13 +427,20 @@ static uint64_t total_steps(Rt *rt)
     return sum;
 }
 
+bool rt_livelock(Rt *rt)
+{
+    uint64_t steps = rt_total_steps(rt);
+    uint64_t idle = steps - (rt->progress_step < steps ? rt->progress_step : steps);
+    return rt->live > 0 && (rt->running > 0 || rt->ready > 0) && idle > 1000 + 200 * (uint64_t)rt->live;
+}
+
 static void check_limits(Rt *rt)
 {
     if (rt->outcome != RT_RUNNING)
         return;
     if (rt->cfg.max_seconds > 0 && rt_now(rt) >= (uint64_t)(rt->cfg.max_seconds * 1e9))
         rt_set_outcome(rt, RT_LIMIT);
-    else if (rt->cfg.max_steps && rt->mode != RT_SERIAL && total_steps(rt) >= rt->cfg.max_steps)
+    else if (rt->cfg.max_steps && rt->mode != RT_SERIAL && rt_total_steps(rt) >= rt->cfg.max_steps)
         rt_set_outcome(rt, RT_LIMIT);
 }
 
@@ -525,6 +541,7 @@ void rt_stop(Rt *rt)
     }
     if (rt->live == 0 && rt->started && rt->outcome == RT_RUNNING)
         finish_run(rt);
+    rt->livelock_at_stop = rt_livelock(rt);
     rt->stopping = true;
     gate_update_flags(rt);
     gate_wake_all(rt);

@@ -37,6 +37,8 @@ typedef struct RtConfig {
     const int *schedule;   /* serial replay: thread ids, one per step */
     int schedule_len;
     bool schedule_then_stop; /* end with RT_LIMIT when the schedule is exhausted instead of going on at random */
+    bool schedule_lenient; /* a schedule entry naming a thread that cannot run picks the lowest-numbered runnable
+                              thread instead of ending the run with an error (for minimizing schedules) */
     double speed;          /* speed factor (1 = real time); <= 0 means max (no sleeping at all) */
     double paced_step_ms;  /* paced mode: minimum time of one step at speed 1 (default 400) */
     double serial_step_ms; /* serial mode with automatic picks: time between steps at speed 1 (default 400); at

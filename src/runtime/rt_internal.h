@@ -181,6 +181,8 @@ struct Rt {
     int *slot_base, *slot_len;  /* per SharedDecl */
     int64_t next_item_id;
 
+    uint64_t progress_step;     /* total steps at the last progress (see Snapshot.livelock) */
+    bool livelock_at_stop;
     RtOutcome outcome;
     SnapDeadlock deadlock;      /* the verdict, owned here (edges allocated) */
     RtCheckState *checks;
@@ -258,5 +260,7 @@ void access_on_write(RtThread *t, RtSlot *s, int slot, int64_t old, Taint taint,
 void rt_set_outcome(Rt *rt, RtOutcome outcome); /* under world: first verdict wins; wakes waiters */
 void rt_thread_finished(RtThread *t);           /* under world */
 void rt_check_invariants(Rt *rt, RtThread *t);  /* evaluates invariants; takes world itself when one fails */
+uint64_t rt_total_steps(Rt *rt);                /* serial: steps granted; else the sum over threads */
+bool rt_livelock(Rt *rt);                       /* under world: see Snapshot.livelock */
 
 #endif

@@ -198,29 +198,20 @@ static void copy_verdicts(Snapshot *s, Rt *rt)
     s->run_error = own(s, rt->fatal);
 }
 
-static uint64_t step_total(Rt *rt)
-{
-    if (rt->mode == RT_SERIAL)
-        return rt->step;
-    uint64_t sum = 0;
-    int n = atomic_load(&rt->nthreads);
-    for (int i = 0; i < n; i++)
-        sum += atomic_load_explicit(&rt->threads[i]->steps, memory_order_relaxed);
-    return sum;
-}
-
 void rt_snapshot(Rt *rt, Snapshot *s)
 {
     free_owned(s);
     pthread_mutex_lock(&rt->world);
-    s->serial = rt->serial + (uint64_t)step_total(rt);
-    s->step = step_total(rt);
+    s->serial = rt->serial + (uint64_t)rt_total_steps(rt);
+    s->step = rt_total_steps(rt);
     s->time_ns = rt->started ? rt_now(rt) : 0;
     s->mode = rt->mode;
     s->paused = rt->paused;
     s->speed = rt->speed > 0 ? rt->speed : 0;
     s->outcome = rt->outcome;
     s->idle = rt->mode == RT_SERIAL && rt->running == 0 && rt->ready > 0;
+    s->steps_without_progress = s->step - (rt->progress_step < s->step ? rt->progress_step : s->step);
+    s->livelock = rt->stopping ? rt->livelock_at_stop : rt_livelock(rt);
     copy_threads(s, rt);
     copy_objects(s, rt);
     copy_vars(s, rt);

@@ -141,6 +141,11 @@ typedef struct Snapshot {
     uint64_t events_recorded;
     uint64_t events_dropped;
     char *run_error;  /* a run-level error, e.g. a schedule naming a thread that cannot run; NULL when none */
+    /* Livelock: progress is an activity other than `sleep`, or a thread finishing. steps_without_progress counts the
+     * steps taken since the last progress; `livelock` is set once that exceeds 1000 + 200 x (threads alive) while
+     * threads are still running (not all blocked: that would be a deadlock). */
+    uint64_t steps_without_progress;
+    bool livelock;
 
     /* internal: capacities for reuse */
     size_t cap_threads, cap_objects, cap_vars, cap_ints, cap_items, cap_schedule;

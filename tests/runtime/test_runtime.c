@@ -584,6 +584,34 @@ static void test_manual_step(void **state)
     run_free(&r);
 }
 
+/* Two threads that only ever back off: no progress, flagged as a livelock; one that works is not. */
+static void test_livelock(void **state)
+{
+    (void)state;
+    static const char *const src = "param polite = yes\n"
+                                   "lock a\n"
+                                   "def spin():\n"
+                                   "    while True:\n"
+                                   "        if polite:\n"
+                                   "            sleep 1 ms\n"
+                                   "        else:\n"
+                                   "            work 1 ms\n"
+                                   "main:\n"
+                                   "    start spin()\n"
+                                   "    start spin()\n";
+    RtConfig cfg = serial_cfg(9);
+    cfg.max_steps = 5000;
+    Run r;
+    run_all(&r, src, &cfg, NULL);
+    assert_int_equal(r.outcome, RT_LIMIT);
+    assert_true(r.snap.livelock);
+    assert_true(r.snap.steps_without_progress > 1000);
+    run_free(&r);
+    run_all(&r, src, &cfg, "polite=no");
+    assert_false(r.snap.livelock);
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -603,6 +631,7 @@ int main(void)
         cmocka_unit_test(test_invariant_fails),
         cmocka_unit_test(test_semaphore_pool),
         cmocka_unit_test(test_manual_step),
+        cmocka_unit_test(test_livelock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
