@@ -1,6 +1,7 @@
 /* shared_access: what every write to a shared variable tells the analysis.
  *
- * Lost updates. Each shared slot has a version, bumped by every write, and remembers its last writer. A value read
+ * Lost updates. Each shared slot has a version (its write count), bumped by every write, and remembers its last
+ * writer; both live in one atomic word. A value read
  * from a slot carries the version it saw (its Taint, propagated through locals by the interpreter). When a thread
  * writes a slot with a value computed from its own earlier read of that same slot, and another thread has written the
  * slot since that read, the other thread's update is overwritten: a lost update, counted per slot with both threads.
@@ -12,12 +13,24 @@
  * warning, reported once per slot. This part runs under the runtime's mutex, and is skipped once a slot is reported. */
 #include "runtime/rt_internal.h"
 
+/* Count the write and make t the last writer in one compare-and-swap; returns the stamp before. */
+static uint64_t stamp_write(RtSlot *s, int writer)
+{
+    uint64_t old = atomic_load_explicit(&s->stamp, memory_order_relaxed);
+    uint64_t next;
+    do {
+        next = ((stamp_writes(old) + 1) << STAMP_WRITER_BITS) | (uint64_t)(writer + 1);
+    } while (!atomic_compare_exchange_weak_explicit(&s->stamp, &old, next, memory_order_acq_rel,
+                                                    memory_order_relaxed));
+    return old;
+}
+
 static void check_lost_update(RtThread *t, RtSlot *s, int slot, Taint taint, int64_t value)
 {
-    uint32_t before = atomic_fetch_add_explicit(&s->version, 1, memory_order_acq_rel);
-    int32_t last = atomic_exchange_explicit(&s->last_writer, t->id, memory_order_relaxed);
-    atomic_fetch_add_explicit(&s->writes, 1, memory_order_relaxed);
-    if (taint.slot != slot || taint.version == before || last < 0 || last == t->id)
+    uint64_t before = stamp_write(s, t->id);
+    int last = stamp_writer(before);
+    uint32_t overwritten = stamp_version(before) - taint.version;
+    if (taint.slot != slot || overwritten == 0 || last < 0 || last == t->id)
         return;
     atomic_fetch_add_explicit(&s->lost, 1, memory_order_relaxed);
     atomic_store_explicit(&s->lost_thread, t->id, memory_order_relaxed);
@@ -79,7 +92,7 @@ static void update_lockset(RtThread *t, RtSlot *s, int slot, int previous_writer
 void access_on_write(RtThread *t, RtSlot *s, int slot, int64_t old, Taint taint, int64_t value)
 {
     (void)old;
-    int previous_writer = atomic_load_explicit(&s->last_writer, memory_order_relaxed);
+    int previous_writer = stamp_writer(atomic_load_explicit(&s->stamp, memory_order_relaxed));
     check_lost_update(t, s, slot, taint, value);
     if (atomic_load_explicit(&s->race_reported, memory_order_relaxed))
         return;

@@ -1,8 +1,9 @@
 /* evlog: recording events without making workers wait, and merging them into one ordered log.
  *
  * Each thread appends to its own single-producer ring (EvBuf); no lock and no shared counter is touched on that path.
- * The controller drains all rings every few milliseconds (and after every serial step), orders the batch — by global
- * step in serial mode, where everything of one step comes from the one thread that took it, by time otherwise — and
+ * The controller drains all rings every few milliseconds (and after every serial step) and merges them — each ring is
+ * already in order, so a k-way merge by global step in serial mode (everything of one step comes from the one thread
+ * that took it) or by time otherwise is linear — and
  * appends it to the merged log, a ring that keeps the newest EVLOG_CAPACITY events for the GUI, and hands it to the
  * optional sink, which sees every event. A full thread ring drops the event and counts it (free mode at speed max can
  * outrun any reader); serial runs never drop because they are drained at every step. */
@@ -10,6 +11,7 @@
 #include "util/clock.h"
 #include "util/xalloc.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +20,7 @@ void evbuf_init(EvBuf *b)
     b->events = xmalloc(sizeof(Event) * EVBUF_CAPACITY);
     atomic_init(&b->head, 0);
     atomic_init(&b->tail, 0);
+    atomic_init(&b->dropped, 0);
 }
 
 void evbuf_finish(EvBuf *b)
@@ -38,6 +41,7 @@ void evlog_finish(Rt *rt)
 {
     free(rt->log);
     free(rt->batch);
+    free(rt->scratch);
     evbuf_finish(&rt->ctl_buf);
     pthread_mutex_destroy(&rt->log_lock);
     pthread_mutex_destroy(&rt->ctl_buf_lock);
@@ -47,12 +51,14 @@ void evlog_finish(Rt *rt)
     free(rt->string_table);
 }
 
-static void evbuf_push(Rt *rt, EvBuf *b, const Event *e)
+/* Only the buffer's owner writes: the drop counter is a plain load and store, no shared read-modify-write. */
+static void evbuf_push(EvBuf *b, const Event *e)
 {
     uint64_t head = atomic_load_explicit(&b->head, memory_order_relaxed);
     uint64_t tail = atomic_load_explicit(&b->tail, memory_order_acquire);
     if (head - tail >= EVBUF_CAPACITY) {
-        atomic_fetch_add_explicit(&rt->dropped, 1, memory_order_relaxed);
+        uint64_t d = atomic_load_explicit(&b->dropped, memory_order_relaxed);
+        atomic_store_explicit(&b->dropped, d + 1, memory_order_relaxed);
         return;
     }
     b->events[head & (EVBUF_CAPACITY - 1)] = *e;
@@ -71,11 +77,37 @@ static uint64_t event_step(Rt *rt, RtThread *by)
     return by ? atomic_load_explicit(&by->steps, memory_order_relaxed) : 0;
 }
 
+/* Reading the clock costs tens of ns on some virtual machines, more than everything else an event costs. The
+ * frequent kinds (step, read, write) reuse the thread's last timestamp for up to TS_REUSE events; any other kind,
+ * and the first event after the thread waited, reads the clock. */
+enum { TS_REUSE = 64 };
+
+static uint64_t event_ticks(RtThread *by, EventKind kind)
+{
+    if (kind <= EV_WRITE && (by->ts_count++ & (TS_REUSE - 1)) != 0)
+        return by->ts_cache;
+    by->ts_count = 1;
+    return by->ts_cache = clock_ticks();
+}
+
+/* A full buffer drops the event before any work is spent on it (free mode at speed max outruns every reader). */
+static bool evbuf_full(EvBuf *b)
+{
+    uint64_t head = atomic_load_explicit(&b->head, memory_order_relaxed);
+    if (head - atomic_load_explicit(&b->tail, memory_order_relaxed) < EVBUF_CAPACITY)
+        return false;
+    uint64_t d = atomic_load_explicit(&b->dropped, memory_order_relaxed);
+    atomic_store_explicit(&b->dropped, d + 1, memory_order_relaxed);
+    return true;
+}
+
 void ev_emit(RtThread *by, EventKind kind, int about, int obj, int64_t a, int64_t b)
 {
     Rt *rt = by->rt;
+    if (evbuf_full(&by->evbuf))
+        return;
     Event e = {
-        .t_ns = rt_now(rt),
+        .t_ns = event_ticks(by, kind), /* converted to ns since the start by the drainer */
         .step = event_step(rt, by),
         .obj = obj,
         .line = atomic_load_explicit(&by->line, memory_order_relaxed),
@@ -84,13 +116,13 @@ void ev_emit(RtThread *by, EventKind kind, int about, int obj, int64_t a, int64_
         .kind = (uint16_t)kind,
         .thread = (int16_t)about,
     };
-    evbuf_push(rt, &by->evbuf, &e);
+    evbuf_push(&by->evbuf, &e);
 }
 
 void ev_emit_rt(Rt *rt, EventKind kind, int thread, int obj, int64_t a, int64_t b)
 {
     Event e = {
-        .t_ns = rt_now(rt),
+        .t_ns = clock_ticks(),
         .step = rt->mode == RT_SERIAL ? rt->step : 0,
         .obj = obj,
         .a = a,
@@ -99,56 +131,111 @@ void ev_emit_rt(Rt *rt, EventKind kind, int thread, int obj, int64_t a, int64_t 
         .thread = (int16_t)thread,
     };
     pthread_mutex_lock(&rt->ctl_buf_lock);
-    evbuf_push(rt, &rt->ctl_buf, &e);
+    evbuf_push(&rt->ctl_buf, &e);
     pthread_mutex_unlock(&rt->ctl_buf_lock);
 }
 
-/* Copy everything buffered in b into the batch. */
+/* Copy everything buffered in b into the scratch area; returns the new fill. */
 static size_t take_buffer(Rt *rt, EvBuf *b, size_t n)
 {
     uint64_t tail = atomic_load_explicit(&b->tail, memory_order_relaxed);
     uint64_t head = atomic_load_explicit(&b->head, memory_order_acquire);
     size_t count = (size_t)(head - tail);
-    xgrow((void **)&rt->batch, &rt->batch_cap, n + count, sizeof(Event));
+    xgrow((void **)&rt->scratch, &rt->scratch_cap, n + count, sizeof(Event));
     for (uint64_t i = tail; i < head; i++)
-        rt->batch[n++] = b->events[i & (EVBUF_CAPACITY - 1)];
+        rt->scratch[n++] = b->events[i & (EVBUF_CAPACITY - 1)];
     atomic_store_explicit(&b->tail, head, memory_order_release);
     return n;
 }
 
-static int cmp_by_time(const void *pa, const void *pb)
+/* One buffer's events in the scratch area: already in order, since one thread wrote them. */
+typedef struct Run {
+    size_t at, end;
+} Run;
+
+static uint64_t merge_key(const Rt *rt, const Event *e)
 {
-    const Event *a = pa, *b = pb;
-    if (a->t_ns != b->t_ns)
-        return a->t_ns < b->t_ns ? -1 : 1;
-    return a->seq < b->seq ? -1 : a->seq > b->seq;
+    return rt->mode == RT_SERIAL ? e->step : e->t_ns;
 }
 
-static int cmp_by_step(const void *pa, const void *pb)
+/* Is run a's head before run b's? Equal keys keep buffer order (the runtime's own buffer first). */
+static bool run_before(const Rt *rt, const Run *runs, int a, int b)
 {
-    const Event *a = pa, *b = pb;
-    if (a->step != b->step)
-        return a->step < b->step ? -1 : 1;
-    return a->seq < b->seq ? -1 : a->seq > b->seq;
+    uint64_t ka = merge_key(rt, &rt->scratch[runs[a].at]), kb = merge_key(rt, &rt->scratch[runs[b].at]);
+    return ka != kb ? ka < kb : a < b;
+}
+
+static void sift_down(const Rt *rt, const Run *runs, int *heap, int n, int i)
+{
+    for (;;) {
+        int l = 2 * i + 1, r = l + 1, m = i;
+        if (l < n && run_before(rt, runs, heap[l], heap[m]))
+            m = l;
+        if (r < n && run_before(rt, runs, heap[r], heap[m]))
+            m = r;
+        if (m == i)
+            return;
+        int tmp = heap[i];
+        heap[i] = heap[m];
+        heap[m] = tmp;
+        i = m;
+    }
+}
+
+/* k-way merge of the ordered runs into rt->batch, linear in the number of events (times log k). */
+static void merge_runs(Rt *rt, Run *runs, int nruns, size_t total)
+{
+    xgrow((void **)&rt->batch, &rt->batch_cap, total, sizeof(Event));
+    int heap[RT_MAX_THREADS + 1], n = 0;
+    for (int i = 0; i < nruns; i++)
+        if (runs[i].at < runs[i].end)
+            heap[n++] = i;
+    for (int i = n / 2 - 1; i >= 0; i--)
+        sift_down(rt, runs, heap, n, i);
+    size_t out = 0;
+    while (n > 0) {
+        Run *r = &runs[heap[0]];
+        rt->batch[out++] = rt->scratch[r->at++];
+        if (r->at == r->end)
+            heap[0] = heap[--n];
+        sift_down(rt, runs, heap, n, 0);
+    }
+}
+
+/* Every event in the batch was recorded before now: scale ticks since the start by the rate measured since then. */
+static void ticks_to_ns(Rt *rt)
+{
+    uint64_t ticks = clock_ticks() - rt->start_ticks;
+    uint64_t ns = rt_now(rt);
+    double rate = ticks ? (double)ns / (double)ticks : 1.0;
+    for (size_t i = 0; i < rt->batch_len; i++) {
+        uint64_t t = rt->batch[i].t_ns > rt->start_ticks ? rt->batch[i].t_ns - rt->start_ticks : 0;
+        rt->batch[i].t_ns = (uint64_t)((double)t * rate);
+    }
 }
 
 size_t evlog_collect(Rt *rt)
 {
+    Run runs[RT_MAX_THREADS + 1];
+    int nruns = 0;
     size_t n = 0;
-    /* the runtime's own events first: a step's EV_CHOICE precedes the step's events after the stable sort */
+    /* the runtime's own events first: a step's EV_CHOICE precedes the step's events */
     pthread_mutex_lock(&rt->ctl_buf_lock);
+    runs[nruns].at = n;
     n = take_buffer(rt, &rt->ctl_buf, n);
+    runs[nruns++].end = n;
     pthread_mutex_unlock(&rt->ctl_buf_lock);
     int nthreads = atomic_load(&rt->nthreads);
-    for (int i = 0; i < nthreads; i++)
+    for (int i = 0; i < nthreads; i++) {
+        runs[nruns].at = n;
         n = take_buffer(rt, &rt->threads[i]->evbuf, n);
+        runs[nruns++].end = n;
+    }
     rt->batch_len = n;
     if (n == 0)
         return 0;
-    /* seq temporarily holds the position in the batch, so that sorting is stable */
-    for (size_t i = 0; i < n; i++)
-        rt->batch[i].seq = i;
-    qsort(rt->batch, n, sizeof(Event), rt->mode == RT_SERIAL ? cmp_by_step : cmp_by_time);
+    merge_runs(rt, runs, nruns, n);
+    ticks_to_ns(rt);
     pthread_mutex_lock(&rt->log_lock);
     for (size_t i = 0; i < n; i++) {
         rt->batch[i].seq = ++rt->log_count;

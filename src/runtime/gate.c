@@ -47,6 +47,7 @@ void gate_wake_all(Rt *rt)
 static void thread_wait(RtThread *t, uint64_t deadline_ns)
 {
     Rt *rt = t->rt;
+    t->ts_count = 0; /* time passes while waiting: the next event reads the clock */
     if (!deadline_ns) {
         pthread_cond_wait(&t->cv, &rt->world);
         return;
@@ -394,7 +395,7 @@ ExecStatus rt_shared_read(RtThread *t, int slot, int64_t *value, Taint *taint)
     if (st != EXEC_OK)
         return st;
     RtSlot *s = &t->rt->slots[slot];
-    uint32_t version = atomic_load_explicit(&s->version, memory_order_acquire);
+    uint32_t version = stamp_version(atomic_load_explicit(&s->stamp, memory_order_acquire));
     *value = atomic_load_explicit(&s->value, memory_order_relaxed);
     taint->slot = slot;
     taint->version = version;

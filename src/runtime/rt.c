@@ -152,7 +152,7 @@ static void create_slots(Rt *rt)
         for (int i = 0; i < rt->slot_len[d]; i++) {
             RtSlot *s = &rt->slots[rt->slot_base[d] + i];
             atomic_init(&s->value, initial_value(rt, &p->shareds[d], i));
-            atomic_init(&s->last_writer, -1);
+            atomic_init(&s->stamp, 0);
             atomic_init(&s->lost_thread, -1);
             atomic_init(&s->lost_victim, -1);
             s->first_writer = -1;
@@ -505,6 +505,7 @@ void rt_start(Rt *rt)
     }
     rt->started = true;
     rt->start_ns = clock_now_ns();
+    rt->start_ticks = clock_ticks();
     char *err = NULL;
     RtThread *main_thread = gate_create_thread(rt, NULL, -1, NULL, 0, &err);
     gate_launch(main_thread);

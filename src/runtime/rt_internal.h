@@ -58,6 +58,7 @@ typedef struct EvBuf {
     Event *events; /* EVBUF_CAPACITY */
     _Atomic uint64_t head; /* next slot to write (worker) */
     _Atomic uint64_t tail; /* next slot to read (drainer) */
+    _Atomic uint64_t dropped; /* events lost to a full buffer (written by the owner only) */
 } EvBuf;
 
 struct RtThread {
@@ -93,6 +94,8 @@ struct RtThread {
     _Atomic int label_id;   /* interned state label, 0 = none */
     int label_shadow;       /* the thread's own copy of label_id, to avoid an atomic load per step */
     bool step_fresh;        /* the current statement's first visible action has not happened yet */
+    uint64_t ts_cache;      /* last timestamp read by this thread's events (see evlog.c) */
+    unsigned ts_count;      /* events since; 0 forces a fresh timestamp */
     Rng rng;
     EvBuf evbuf;
 };
@@ -115,11 +118,27 @@ typedef struct RtObject {
 
 typedef enum RaceState { RACE_VIRGIN, RACE_EXCLUSIVE, RACE_SHARED } RaceState;
 
+enum { STAMP_WRITER_BITS = 24 };
+
+static inline uint32_t stamp_version(uint64_t stamp)
+{
+    return (uint32_t)(stamp >> STAMP_WRITER_BITS);
+}
+
+static inline uint64_t stamp_writes(uint64_t stamp)
+{
+    return stamp >> STAMP_WRITER_BITS;
+}
+
+static inline int stamp_writer(uint64_t stamp)
+{
+    return (int)(stamp & ((1u << STAMP_WRITER_BITS) - 1)) - 1;
+}
+
 typedef struct RtSlot {
     _Atomic int64_t value;
-    _Atomic uint32_t version;
-    _Atomic int32_t last_writer;
-    _Atomic uint64_t writes;
+    _Atomic uint64_t stamp;  /* writes so far (high 40 bits) and the last writer + 1 (low 24 bits), one word so a
+                                write updates both with one compare-and-swap; see shared_access.c */
     _Atomic uint64_t lost;
     _Atomic int32_t lost_thread, lost_victim;
     _Atomic bool race_reported; /* lets writers skip the lockset work once a race is known */
@@ -166,6 +185,7 @@ struct Rt {
     int nschedule, capschedule;
     uint64_t step;          /* serial: steps granted */
     uint64_t start_ns;
+    uint64_t start_ticks;   /* clock_ticks() at start: event times are ticks until the drainer converts them */
     uint64_t serial;        /* snapshot change counter */
 
     RtThread *threads[RT_MAX_THREADS];
@@ -202,8 +222,9 @@ struct Rt {
     pthread_mutex_t log_lock;   /* guards the merged log; taken by the drainer and by readers */
     Event *log;                 /* EVLOG_CAPACITY */
     uint64_t log_count;         /* events ever appended */
-    _Atomic uint64_t dropped;
-    Event *batch;               /* drainer scratch: the last collected batch, until delivered */
+    Event *scratch;             /* drainer: events as taken from the buffers */
+    size_t scratch_cap;
+    Event *batch;               /* drainer: the last collected batch, merged, until delivered */
     size_t batch_cap, batch_len;
     EvBuf ctl_buf;              /* events recorded by the runtime itself (thread -1) */
     pthread_mutex_t ctl_buf_lock;

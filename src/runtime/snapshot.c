@@ -142,14 +142,15 @@ static void copy_var(Snapshot *s, SnapVar *v, RtSlot *slot)
     v->decl = slot->decl;
     v->index = slot->index;
     v->value = atomic_load_explicit(&slot->value, memory_order_relaxed);
-    v->writes = atomic_load_explicit(&slot->writes, memory_order_relaxed);
+    uint64_t stamp = atomic_load_explicit(&slot->stamp, memory_order_relaxed);
+    v->writes = stamp_writes(stamp);
     v->lost = atomic_load_explicit(&slot->lost, memory_order_relaxed);
     v->lost_thread = atomic_load_explicit(&slot->lost_thread, memory_order_relaxed);
     v->lost_victim = atomic_load_explicit(&slot->lost_victim, memory_order_relaxed);
     v->race = atomic_load_explicit(&slot->race_reported, memory_order_relaxed);
     v->race_threads[0] = slot->race_threads[0];
     v->race_threads[1] = slot->race_threads[1];
-    v->last_writer = atomic_load_explicit(&slot->last_writer, memory_order_relaxed);
+    v->last_writer = stamp_writer(stamp);
 }
 
 static void copy_vars(Snapshot *s, Rt *rt)
@@ -221,7 +222,10 @@ void rt_snapshot(Rt *rt, Snapshot *s)
     pthread_mutex_lock(&rt->log_lock);
     s->events_recorded = rt->log_count;
     pthread_mutex_unlock(&rt->log_lock);
-    s->events_dropped = atomic_load(&rt->dropped);
+    s->events_dropped = atomic_load(&rt->ctl_buf.dropped);
+    int n = atomic_load(&rt->nthreads);
+    for (int i = 0; i < n; i++)
+        s->events_dropped += atomic_load_explicit(&rt->threads[i]->evbuf.dropped, memory_order_relaxed);
 }
 
 const char *snapshot_state_name(ThreadState state)
