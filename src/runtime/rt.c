@@ -371,6 +371,9 @@ static int choose(Rt *rt, const int *ready, int nready)
             rt_set_outcome(rt, RT_LIMIT);
             return -1;
         }
+        rt->pick = rt->cfg.after_schedule == RT_PICK_MANUAL ? RT_PICK_MANUAL : RT_PICK_RANDOM;
+        if (rt->pick == RT_PICK_MANUAL)
+            return -1;
     }
     return ready[rng_below(&rt->sched_rng, (uint64_t)nready)];
 }

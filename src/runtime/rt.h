@@ -36,7 +36,9 @@ typedef struct RtConfig {
     uint64_t seed;         /* serial scheduler and activity durations; default 1 */
     const int *schedule;   /* serial replay: thread ids, one per step */
     int schedule_len;
-    bool schedule_then_stop; /* end with RT_LIMIT when the schedule is exhausted instead of going on at random */
+    bool schedule_then_stop; /* end with RT_LIMIT when the schedule is exhausted instead of going on */
+    RtPick after_schedule; /* how to go on once the schedule is exhausted: RT_PICK_RANDOM (default) or
+                              RT_PICK_MANUAL (step back in the GUI: replay k-1 steps, then wait for picks) */
     bool schedule_lenient; /* a schedule entry naming a thread that cannot run picks the lowest-numbered runnable
                               thread instead of ending the run with an error (for minimizing schedules) */
     double speed;          /* speed factor (1 = real time); <= 0 means max (no sleeping at all) */

@@ -584,6 +584,39 @@ static void test_manual_step(void **state)
     run_free(&r);
 }
 
+/* Step back = replay the first k picks, then wait for manual picks. */
+static void test_replay_then_manual(void **state)
+{
+    (void)state;
+    static const int schedule[] = {0, 0, 0};
+    RtConfig cfg = serial_cfg(1);
+    cfg.schedule = schedule;
+    cfg.schedule_len = 3;
+    cfg.after_schedule = RT_PICK_MANUAL;
+    Run r;
+    run_begin(&r, RACE, &cfg, NULL);
+    for (int spin = 0; spin < 2000 && !(r.snap.idle && r.snap.step == 3); spin++) {
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+        rt_snapshot(r.rt, &r.snap);
+    }
+    assert_int_equal(r.snap.step, 3);
+    assert_int_equal(r.snap.nthreads, 2); /* main started worker 0 at its third step */
+    assert_int_equal(rt_wait(r.rt, 0.05), RT_RUNNING); /* nothing moves by itself */
+    rt_snapshot(r.rt, &r.snap);
+    assert_int_equal(r.snap.step, 3);
+    char *err = NULL;
+    assert_true(rt_step(r.rt, 1, &err));
+    for (int spin = 0; spin < 2000 && r.snap.step != 4; spin++) {
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+        rt_snapshot(r.rt, &r.snap);
+    }
+    assert_int_equal(r.snap.schedule[3], 1);
+    run_end(&r);
+    run_free(&r);
+}
+
 /* Two threads that only ever back off: no progress, flagged as a livelock; one that works is not. */
 static void test_livelock(void **state)
 {
@@ -632,6 +665,7 @@ int main(void)
         cmocka_unit_test(test_semaphore_pool),
         cmocka_unit_test(test_manual_step),
         cmocka_unit_test(test_livelock),
+        cmocka_unit_test(test_replay_then_manual),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
