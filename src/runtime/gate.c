@@ -336,16 +336,17 @@ ExecStatus rt_join_thread(RtThread *t, int64_t handle)
     return st;
 }
 
-/* Under world: t's body has returned (normally, on an error, or because the run is stopping). */
+/* Under world: t's body has returned (normally, on an error, or because the run is stopping). A thread ended by a
+ * stop keeps the state it had (blocked, ready ...), so the final snapshot shows where everyone was. */
 void rt_thread_finished(RtThread *t)
 {
     Rt *rt = t->rt;
-    t->state = t->error ? TS_ERROR : TS_FINISHED;
     rt->running--;
     rt->live--;
     rt->serial++;
     if (rt->stopping)
         return;
+    t->state = t->error ? TS_ERROR : TS_FINISHED;
     rt->progress_step = rt_total_steps(rt);
     ev_emit(t, EV_FINISH, t->id, -1, t->error != NULL, 0);
     int n = atomic_load(&rt->nthreads);

@@ -284,9 +284,12 @@ static void finish_run(Rt *rt)
 {
     bool all_ok = true;
     for (int i = 0; i < rt->prog->nchecks; i++) {
-        if (rt->prog->checks[i].kind == CHECK_EXPECT && !evaluate_check(rt, i, rt->step)) {
+        bool expect = rt->prog->checks[i].kind == CHECK_EXPECT;
+        /* an invariant that never failed is reported as held, checked once more on the final state */
+        if ((expect || !rt->checks[i].evaluated) && !evaluate_check(rt, i, rt_total_steps(rt))) {
             all_ok = false;
-            ev_emit_rt(rt, EV_CHECK, -1, i, 0, 0);
+            rt->checks[i].failed_invariant = !expect;
+            ev_emit_rt(rt, EV_CHECK, -1, i, !expect, 0);
         }
         if (rt->checks[i].failed_invariant)
             all_ok = false;

@@ -1,0 +1,308 @@
+/* cli: the command line's front: which verb, its arguments, and the verbs that do not run anything (--list, check,
+ * --help, --version). `run` itself is in cli_run.c.
+ *
+ * Every problem with the command line ends in ONE line on stderr that names the option or argument at fault
+ * ("lockstep: --seconds: expected a positive number, got '-1'") and exit status 1; scenario errors are the language's
+ * diagnostics, one per line, and exit status 2. Nothing here exits the process: every path returns to main. */
+#include "cli/cli.h"
+
+#include "app/paths.h"
+#include "cli/cli_parts.h"
+#include "util/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef LOCKSTEP_VERSION
+#define LOCKSTEP_VERSION "unknown"
+#endif
+
+static const char usage_text[] =
+    "usage:\n"
+    "  lockstep [SCENARIO] [options]          open the window\n"
+    "  lockstep --list                        the shipped scenarios, grouped\n"
+    "  lockstep check SCENARIO [--set NAME=VALUE]...\n"
+    "                                         parse and validate only\n"
+    "  lockstep run SCENARIO [options]        run without a window and print a report\n"
+    "  lockstep --help | --version\n"
+    "\n"
+    "SCENARIO is a path to a .lsc file or the name of a shipped scenario (dining-philosophers).\n"
+    "\n"
+    "run options:\n"
+    "  --set NAME=VALUE       set a scenario parameter (repeatable)\n"
+    "  --sched free|paced|serial\n"
+    "                         free: real threads at full pace (default); paced: every step takes a\n"
+    "                         minimum time; serial: one step at a time, the seeded scheduler picks\n"
+    "  --seed N               seed of the serial scheduler and of activity durations (default 1)\n"
+    "  --schedule 0,1,1,0     serial replay: the thread id to run at each step (implies --sched serial)\n"
+    "  --speed X|max          speed factor (default 1 in free/paced mode, max in serial mode)\n"
+    "  --steps N              stop after N steps\n"
+    "  --seconds S            stop after S seconds\n"
+    "  --json                 print the report as one JSON object\n"
+    "  --data-dir DIR         look for shipped scenarios in DIR/scenarios first\n"
+    "\n"
+    "exit status: 0 completed (or stopped by --steps/--seconds), 1 usage or file error, 2 scenario error,\n"
+    "3 deadlock, 4 expectation failed or thread error, 130 interrupted. See docs/cli.md.\n";
+
+static const char *const cli_verbs[] = {"run", "check", "explore", "--list", "--help", "-h", "--version"};
+
+bool cli_is_verb(const char *arg)
+{
+    for (size_t k = 0; arg != NULL && k < sizeof cli_verbs / sizeof cli_verbs[0]; k++) {
+        if (strcmp(arg, cli_verbs[k]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* ---------------------------------------------------------------- arguments */
+
+/* --data-dir DIR / --data-dir=DIR: 1 if consumed, 0 if not ours, -1 after printing an error. */
+static int parse_data_dir(CliArgs *a, int argc, char **argv, int *i)
+{
+    const char *arg = argv[*i];
+    if (strncmp(arg, "--data-dir=", 11) == 0) {
+        a->data_dir = arg + 11;
+        *i += 1;
+        return 1;
+    }
+    if (strcmp(arg, "--data-dir") != 0)
+        return 0;
+    if (*i + 1 >= argc || strncmp(argv[*i + 1], "--", 2) == 0) {
+        fprintf(stderr, "lockstep: --data-dir: missing value (expected a directory)\n");
+        return -1;
+    }
+    a->data_dir = argv[*i + 1];
+    *i += 2;
+    return 1;
+}
+
+/* Which verbs take a run option: run takes them all, check only --set. False after printing the one line. */
+static bool option_allowed(const CliArgs *a, const char *opt)
+{
+    bool is_run = strcmp(a->verb, "run") == 0;
+    bool is_check = strcmp(a->verb, "check") == 0;
+    if (is_run || (is_check && strncmp(opt, "--set", 5) == 0))
+        return true;
+    fprintf(stderr, "lockstep: %.*s: an option of run, not of %s\n", (int)strcspn(opt, "="), opt, a->verb);
+    return false;
+}
+
+static int parse_one(CliArgs *a, int argc, char **argv, int *i)
+{
+    const char *arg = argv[*i];
+    char *err = NULL;
+    int rc = parse_data_dir(a, argc, argv, i);
+    if (rc != 0)
+        return rc;
+    rc = runopts_parse(&a->run, argc, argv, i, &err);
+    if (rc < 0) {
+        fprintf(stderr, "lockstep: %s\n", err);
+        free(err);
+        return -1;
+    }
+    if (rc > 0)
+        return option_allowed(a, arg) ? 1 : -1;
+    if (strcmp(arg, "--json") == 0) {
+        if (!option_allowed(a, arg))
+            return -1;
+        a->json = true;
+    } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+        a->help = true;
+    } else if (arg[0] == '-' && arg[1] != '\0') {
+        fprintf(stderr, "lockstep: unknown option '%s' (see lockstep --help)\n", arg);
+        return -1;
+    } else if (a->scenario == NULL && (strcmp(a->verb, "run") == 0 || strcmp(a->verb, "check") == 0 ||
+                                       strcmp(a->verb, "explore") == 0)) {
+        a->scenario = arg;
+    } else {
+        fprintf(stderr, "lockstep: %s: unexpected argument '%s'\n", a->verb, arg);
+        return -1;
+    }
+    *i += 1;
+    return 1;
+}
+
+/* Parse argv[first..]; returns CLI_EXIT_OK or CLI_EXIT_USAGE (after printing the one line). */
+static int parse_args(CliArgs *a, int argc, char **argv, int first)
+{
+    for (int i = first; i < argc;) {
+        if (parse_one(a, argc, argv, &i) < 0)
+            return CLI_EXIT_USAGE;
+    }
+    if (a->run.schedule_len > 0 && a->run.mode_given && a->run.mode != RT_SERIAL) {
+        fprintf(stderr, "lockstep: --schedule: a schedule is only followed with --sched serial, not --sched %s\n",
+                snapshot_mode_name(a->run.mode));
+        return CLI_EXIT_USAGE;
+    }
+    return CLI_EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- loading a scenario */
+
+void cli_scenario_init(CliScenario *sc)
+{
+    memset(sc, 0, sizeof *sc);
+    diags_init(&sc->diags, "");
+}
+
+void cli_scenario_finish(CliScenario *sc)
+{
+    free(sc->values);
+    program_destroy(sc->prog);
+    diags_finish(&sc->diags);
+    free(sc->path);
+    memset(sc, 0, sizeof *sc);
+}
+
+static int resolve(const CliArgs *a, CliScenario *sc)
+{
+    char *dir = paths_data_dir(a->data_dir);
+    int rc = CLI_EXIT_OK;
+    if (a->data_dir != NULL && (dir == NULL || strcmp(dir, a->data_dir) != 0)) {
+        fprintf(stderr, "lockstep: --data-dir: '%s' has no scenarios/ folder\n", a->data_dir);
+        rc = CLI_EXIT_USAGE;
+        goto out;
+    }
+    sc->path = paths_resolve_scenario(dir, a->scenario);
+    if (sc->path == NULL) {
+        fprintf(stderr, "lockstep: %s: no such file, and no shipped scenario of that name (see lockstep --list)\n",
+                a->scenario);
+        rc = CLI_EXIT_USAGE;
+    }
+out:
+    free(dir);
+    return rc;
+}
+
+static void print_io_error(const CliScenario *sc)
+{
+    const char *why = sc->diags.count > 0 ? sc->diags.items[0].message : "cannot be read";
+    fprintf(stderr, "lockstep: %s: %s\n", sc->path, why);
+}
+
+int cli_scenario_load(const CliArgs *a, CliScenario *sc)
+{
+    if (a->scenario == NULL) {
+        fprintf(stderr, "lockstep: %s: missing SCENARIO (a .lsc file or a shipped name; see lockstep --list)\n",
+                a->verb);
+        return CLI_EXIT_USAGE;
+    }
+    int rc = resolve(a, sc);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    diags_finish(&sc->diags);
+    diags_init(&sc->diags, sc->path);
+    switch (lang_load_file(sc->path, &sc->diags, &sc->prog)) {
+    case LANG_OK:
+        break;
+    case LANG_IO_ERROR:
+        print_io_error(sc);
+        return CLI_EXIT_USAGE;
+    case LANG_SCENARIO_ERROR:
+        diags_print(&sc->diags, stderr);
+        return CLI_EXIT_SCENARIO;
+    }
+    sc->values = lang_param_defaults(sc->prog);
+    char *err = NULL;
+    if (!runopts_apply_sets(&a->run, sc->prog, sc->values, &err)) {
+        fprintf(stderr, "lockstep: %s\n", err);
+        rc = CLI_EXIT_USAGE;
+    } else if (!lang_validate_instance(sc->prog, sc->values, &err)) {
+        fprintf(stderr, "%s: error: %s\n", sc->path, err);
+        rc = CLI_EXIT_SCENARIO;
+    }
+    free(err);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- verbs */
+
+static int cmd_list(const CliArgs *a)
+{
+    char *dir = paths_data_dir(a->data_dir);
+    if (dir == NULL || (a->data_dir != NULL && strcmp(dir, a->data_dir) != 0)) {
+        fprintf(stderr, "lockstep: --list: no data directory with a scenarios/ folder found%s%s\n",
+                a->data_dir ? " in " : " (try --data-dir DIR)", a->data_dir ? a->data_dir : "");
+        free(dir);
+        return CLI_EXIT_USAGE;
+    }
+    int n = 0, width = 0;
+    ScenarioInfo *list = paths_list_scenarios(dir, &n);
+    for (int k = 0; k < n; k++)
+        width = (int)strlen(list[k].name) > width ? (int)strlen(list[k].name) : width;
+    for (int k = 0; k < n; k++) {
+        if (k == 0 || strcmp(list[k].group, list[k - 1].group) != 0)
+            printf("%s%s\n", k ? "\n" : "", list[k].group);
+        printf("  %-*s  %s%s%s\n", width, list[k].name, list[k].title, list[k].about ? ": " : "",
+               list[k].about ? list[k].about : "");
+    }
+    paths_free_scenarios(list, n);
+    free(dir);
+    return CLI_EXIT_OK;
+}
+
+static void print_plural(int n, const char *what, const char *sep)
+{
+    printf("%d %s%s%s", n, what, n == 1 ? "" : "s", sep);
+}
+
+static int cmd_check(const CliArgs *a)
+{
+    CliScenario sc;
+    cli_scenario_init(&sc);
+    int rc = cli_scenario_load(a, &sc);
+    if (rc == CLI_EXIT_OK) {
+        const Program *p = sc.prog;
+        printf("ok: %s (", p->title ? p->title : a->scenario);
+        print_plural(p->nfuncs, "function", ", ");
+        print_plural(p->nparams, "parameter", ", ");
+        print_plural(p->nshareds, "shared variable", ", ");
+        print_plural(p->nobjects, "synchronization object", ", ");
+        print_plural(p->nchecks, "check", ")\n");
+    }
+    cli_scenario_finish(&sc);
+    return rc;
+}
+
+static int dispatch(const CliArgs *a)
+{
+    if (a->help || strcmp(a->verb, "--help") == 0 || strcmp(a->verb, "-h") == 0) {
+        fputs(usage_text, stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(a->verb, "--version") == 0) {
+        printf("lockstep %s\n", LOCKSTEP_VERSION);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(a->verb, "--list") == 0)
+        return cmd_list(a);
+    if (strcmp(a->verb, "check") == 0)
+        return cmd_check(a);
+    if (strcmp(a->verb, "explore") == 0) {
+        fprintf(stderr, "lockstep: explore: not available yet\n");
+        return CLI_EXIT_USAGE;
+    }
+    CliScenario sc;
+    cli_scenario_init(&sc);
+    int rc = cli_scenario_load(a, &sc);
+    if (rc == CLI_EXIT_OK)
+        rc = cli_run(a, &sc);
+    cli_scenario_finish(&sc);
+    return rc;
+}
+
+int cli_main(int argc, char **argv)
+{
+    CliArgs a;
+    memset(&a, 0, sizeof a);
+    runopts_init(&a.run);
+    a.verb = argc > 1 ? argv[1] : "--help";
+    bool info = strcmp(a.verb, "--help") == 0 || strcmp(a.verb, "-h") == 0 || strcmp(a.verb, "--version") == 0;
+    int rc = info ? CLI_EXIT_OK : parse_args(&a, argc, argv, 2);
+    if (rc == CLI_EXIT_OK)
+        rc = dispatch(&a);
+    runopts_finish(&a.run);
+    return rc;
+}

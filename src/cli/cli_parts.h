@@ -1,0 +1,37 @@
+/* cli_parts: what the verbs of the command line share: the parsed arguments and a loaded, parameterised scenario.
+ * Private to src/cli (cli.c parses and dispatches, cli_run.c runs). */
+#ifndef LOCKSTEP_CLI_PARTS_H
+#define LOCKSTEP_CLI_PARTS_H
+
+#include "app/runopts.h"
+#include "lang/lang.h"
+
+#include <stdbool.h>
+
+typedef struct CliArgs {
+    const char *verb;      /* "run", "check", ... */
+    const char *scenario;  /* SCENARIO as given, or NULL */
+    const char *data_dir;  /* --data-dir, or NULL */
+    bool json;             /* --json */
+    bool help;             /* --help / -h after the verb */
+    RunOptions run;
+} CliArgs;
+
+/* A scenario read, checked and given its parameter values. */
+typedef struct CliScenario {
+    char *path;
+    Diags diags;
+    Program *prog;
+    int64_t *values;
+} CliScenario;
+
+void cli_scenario_init(CliScenario *sc);
+void cli_scenario_finish(CliScenario *sc);
+/* Resolve, load, apply --set and validate the instance, printing any problem on stderr (one line per problem).
+ * Returns CLI_EXIT_OK or the exit status to end with. */
+int cli_scenario_load(const CliArgs *a, CliScenario *sc);
+
+/* `lockstep run`: a loaded scenario through the runtime to the report. */
+int cli_run(const CliArgs *a, CliScenario *sc);
+
+#endif

@@ -1,0 +1,335 @@
+/* report: the readable report of a finished run, and the helpers it shares with the JSON report (report_parts.h).
+ *
+ * The text is meant for a student at a terminal: the verdict first (one line), then what explains it (the deadlock
+ * edge by edge, failed expectations with the values involved, the scenario's hint), then the details (shared values,
+ * lost updates, races, thread errors, a table of threads) and, for serial runs, the schedule with the command that
+ * replays the run. Sections with nothing to say are left out. */
+#include "cli/report.h"
+
+#include "cli/report_parts.h"
+#include "lang/lang.h"
+#include "util/xalloc.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    TEXT_SCHEDULE_MAX = 20000, /* longer schedules are only printed in the JSON report */
+};
+
+/* ---------------------------------------------------------------- shared helpers */
+
+int report_exit_status(const Snapshot *snap)
+{
+    enum { EXIT_DEADLOCK = 3, EXIT_FAILED = 4, EXIT_INTERRUPTED = 130 };
+    switch (snap->outcome) {
+    case RT_COMPLETED:
+        for (int k = 0; k < snap->nchecks; k++) {
+            if (snap->checks[k].evaluated && !snap->checks[k].passed)
+                return EXIT_FAILED;
+        }
+        return 0;
+    case RT_LIMIT:
+        return 0;
+    case RT_DEADLOCK:
+        return EXIT_DEADLOCK;
+    case RT_EXPECT_FAILED:
+    case RT_ERROR:
+        return EXIT_FAILED;
+    case RT_STOPPED:
+        return EXIT_INTERRUPTED;
+    case RT_RUNNING:
+        break;
+    }
+    return 1;
+}
+
+const char *report_thread_name(const Snapshot *s, int id, char buf[32])
+{
+    for (int k = 0; k < s->nthreads; k++) {
+        if (s->threads[k].id == id)
+            return s->threads[k].name;
+    }
+    snprintf(buf, 32, "thread %d", id);
+    return buf;
+}
+
+const char *report_object_name(const Snapshot *s, int obj, char buf[32])
+{
+    for (int k = 0; k < s->nobjects; k++) {
+        if (s->objects[k].id == obj)
+            return s->objects[k].name;
+    }
+    snprintf(buf, 32, "object %d", obj);
+    return buf;
+}
+
+char *report_wait_target(const Snapshot *s, const SnapWait *w)
+{
+    char buf[32];
+    if (w->obj < 0)
+        return xasprintf("%s to finish", report_thread_name(s, w->held_by, buf));
+    const char *obj = report_object_name(s, w->obj, buf);
+    if (w->method == M_ACQUIRE || w->method == M_NONE)
+        return xstrdup(obj);
+    return xasprintf("%s.%s()", obj, snapshot_method_name(w->method));
+}
+
+char *report_wait_text(const Snapshot *s, const SnapWait *w)
+{
+    char b1[32], b2[32];
+    char *target = report_wait_target(s, w);
+    const char *who = report_thread_name(s, w->thread, b1);
+    char *text = (w->obj >= 0 && w->held_by >= 0)
+                     ? xasprintf("%s waits for %s held by %s", who, target, report_thread_name(s, w->held_by, b2))
+                     : xasprintf("%s waits for %s", who, target);
+    free(target);
+    return text;
+}
+
+const char *report_hint(const Report *r)
+{
+    if (r->run_error != NULL)
+        return NULL;
+    switch (r->snap->outcome) {
+    case RT_DEADLOCK:
+        return r->prog->hint_deadlock;
+    case RT_EXPECT_FAILED:
+    case RT_ERROR:
+        return r->prog->hint_failure;
+    case RT_COMPLETED:
+        return report_exit_status(r->snap) != 0 ? r->prog->hint_failure : NULL;
+    default:
+        return NULL;
+    }
+}
+
+int64_t *report_shared_values(const Snapshot *s, int decl, int *n)
+{
+    int count = 0;
+    for (int k = 0; k < s->nvars; k++) {
+        if (s->vars[k].decl == decl && s->vars[k].index + 1 > count)
+            count = s->vars[k].index + 1;
+    }
+    int64_t *vals = xcalloc(count > 0 ? (size_t)count : 1, sizeof *vals);
+    for (int k = 0; k < s->nvars; k++) {
+        if (s->vars[k].decl == decl && s->vars[k].index >= 0)
+            vals[s->vars[k].index] = s->vars[k].value;
+    }
+    *n = count;
+    return vals;
+}
+
+const char *report_check_kind(const Program *prog, const SnapCheck *c)
+{
+    bool inv = c->index >= 0 && c->index < prog->nchecks && prog->checks[c->index].kind == CHECK_INVARIANT;
+    return inv ? "invariant" : "expect";
+}
+
+/* ---------------------------------------------------------------- text sections */
+
+static const char *outcome_words(const Report *r)
+{
+    const Snapshot *s = r->snap;
+    if (r->run_error != NULL)
+        return "STOPPED: the run itself could not go on";
+    switch (s->outcome) {
+    case RT_COMPLETED:
+        return report_exit_status(s) == 0 ? "completed" : "completed, but an expectation failed";
+    case RT_DEADLOCK:
+        return s->deadlock.is_cycle ? "DEADLOCK (a circular wait)" : "DEADLOCK (every live thread is blocked)";
+    case RT_EXPECT_FAILED:
+        return "EXPECTATION FAILED";
+    case RT_LIMIT:
+        return "stopped at the step or time limit";
+    case RT_ERROR:
+        return "a THREAD ERROR stopped it";
+    case RT_STOPPED:
+        return "stopped (interrupted)";
+    case RT_RUNNING:
+        break;
+    }
+    return "still running";
+}
+
+static void print_header(const Report *r, FILE *out)
+{
+    const Snapshot *s = r->snap;
+    fprintf(out, "%s: %s\n", r->prog->title ? r->prog->title : r->scenario, outcome_words(r));
+    fprintf(out, "  %" PRIu64 " steps in %.2f s, %s scheduling, seed %" PRIu64 "\n", s->step, (double)s->time_ns / 1e9,
+            snapshot_mode_name(s->mode), r->seed);
+    if (r->prog->nparams > 0) {
+        fprintf(out, "  parameters:");
+        for (int k = 0; k < r->prog->nparams; k++) {
+            char buf[32];
+            fprintf(out, "%s %s = %s", k ? "," : "", r->prog->params[k].name,
+                    lang_param_value_text(r->prog, k, r->params[k], buf));
+        }
+        fputc('\n', out);
+    }
+    if (r->run_error != NULL)
+        fprintf(out, "  run error: %s\n", r->run_error);
+    if (s->livelock)
+        fprintf(out, "  livelock warning: %" PRIu64 " steps without progress (threads keep running, nothing gets done)\n",
+                s->steps_without_progress);
+}
+
+static void print_deadlock(const Report *r, FILE *out)
+{
+    const SnapDeadlock *d = &r->snap->deadlock;
+    if (!d->found)
+        return;
+    fprintf(out, "\n%s (found at step %" PRIu64 "):\n", d->is_cycle ? "Deadlock, a circular wait" : "Stall, nobody can move",
+            d->step);
+    for (int k = 0; k < d->nedges; k++) {
+        char *text = report_wait_text(r->snap, &d->edges[k]);
+        fprintf(out, "  %s\n", text);
+        free(text);
+    }
+}
+
+static void print_hint(const Report *r, FILE *out)
+{
+    const char *hint = report_hint(r);
+    if (hint != NULL)
+        fprintf(out, "\nHint: %s\n", hint);
+}
+
+static void print_shared(const Report *r, FILE *out)
+{
+    if (r->prog->nshareds == 0)
+        return;
+    fprintf(out, "\nShared values:\n");
+    for (int d = 0; d < r->prog->nshareds; d++) {
+        int n = 0;
+        int64_t *vals = report_shared_values(r->snap, d, &n);
+        fprintf(out, "  %s = ", r->prog->shareds[d].name);
+        if (r->prog->shareds[d].size == NULL) {
+            fprintf(out, "%" PRId64 "\n", n > 0 ? vals[0] : 0);
+        } else {
+            for (int k = 0; k < n; k++)
+                fprintf(out, "%s%" PRId64, k ? ", " : "[", vals[k]);
+            fprintf(out, "%s\n", n ? "]" : "[]");
+        }
+        free(vals);
+    }
+}
+
+static void print_checks(const Report *r, FILE *out)
+{
+    if (r->snap->nchecks == 0)
+        return;
+    fprintf(out, "\nExpectations:\n");
+    for (int k = 0; k < r->snap->nchecks; k++) {
+        const SnapCheck *c = &r->snap->checks[k];
+        const CheckDecl *decl = c->index >= 0 && c->index < r->prog->nchecks ? &r->prog->checks[c->index] : NULL;
+        const char *verdict = !c->evaluated ? "not checked" : c->passed ? "held  " : "FAILED";
+        fprintf(out, "  %s %s %s", verdict, report_check_kind(r->prog, c), decl ? decl->text : "?");
+        if (c->evaluated && c->values != NULL && *c->values != '\0')
+            fprintf(out, "   (%s)", c->values);
+        if (c->evaluated && !c->passed && decl != NULL && decl->message != NULL)
+            fprintf(out, ": %s", decl->message);
+        if (c->evaluated && !c->passed && decl != NULL && decl->kind == CHECK_INVARIANT)
+            fprintf(out, " [first broken at step %" PRIu64 "]", c->step);
+        fputc('\n', out);
+    }
+}
+
+static void print_lost_and_races(const Report *r, FILE *out)
+{
+    const Snapshot *s = r->snap;
+    bool any_lost = false, any_race = false;
+    for (int k = 0; k < s->nvars; k++) {
+        any_lost |= s->vars[k].lost > 0;
+        any_race |= s->vars[k].race;
+    }
+    char b1[32], b2[32];
+    if (any_lost)
+        fprintf(out, "\nLost updates (a write that overwrote another thread's update it never read):\n");
+    for (int k = 0; any_lost && k < s->nvars; k++) {
+        const SnapVar *v = &s->vars[k];
+        if (v->lost > 0)
+            fprintf(out, "  %s: %" PRIu64 " lost; the last: %s overwrote %s's update\n", v->name, v->lost,
+                    report_thread_name(s, v->lost_thread, b1), report_thread_name(s, v->lost_victim, b2));
+    }
+    if (any_race)
+        fprintf(out, "\nRace warnings (written by two threads holding no common lock):\n");
+    for (int k = 0; any_race && k < s->nvars; k++) {
+        const SnapVar *v = &s->vars[k];
+        if (v->race)
+            fprintf(out, "  %s: %s and %s\n", v->name, report_thread_name(s, v->race_threads[0], b1),
+                    report_thread_name(s, v->race_threads[1], b2));
+    }
+}
+
+static void print_errors(const Report *r, FILE *out)
+{
+    bool any = false;
+    for (int k = 0; k < r->snap->nthreads; k++) {
+        const SnapThread *t = &r->snap->threads[k];
+        if (t->error == NULL)
+            continue;
+        if (!any)
+            fprintf(out, "\nThread errors:\n");
+        any = true;
+        fprintf(out, "  %s, line %d: %s\n", t->name, t->error_line, t->error);
+    }
+}
+
+static void print_activities(const Snapshot *s, const SnapThread *t, FILE *out)
+{
+    bool first = true;
+    for (int a = 0; a < s->nactivity_labels && a < 8; a++) {
+        if (t->activity_counts[a] == 0)
+            continue;
+        fprintf(out, "%s%s %" PRIu64, first ? "  " : ", ", s->activity_labels[a], t->activity_counts[a]);
+        first = false;
+    }
+}
+
+static void print_threads(const Report *r, FILE *out)
+{
+    const Snapshot *s = r->snap;
+    fprintf(out, "\nThreads:\n  %-3s %-20s %-9s %10s %11s  %s\n", "id", "name", "state", "steps", "blocked", "activities");
+    for (int k = 0; k < s->nthreads; k++) {
+        const SnapThread *t = &s->threads[k];
+        fprintf(out, "  %-3d %-20s %-9s %10" PRIu64 " %9.3f s", t->id, t->name, snapshot_state_name(t->state),
+                t->steps, (double)t->blocked_ns / 1e9);
+        print_activities(s, t, out);
+        fputc('\n', out);
+    }
+}
+
+static void print_schedule(const Report *r, FILE *out)
+{
+    const Snapshot *s = r->snap;
+    if (s->mode != RT_SERIAL)
+        return;
+    fprintf(out, "\nSchedule (%d steps", s->nschedule);
+    if (s->nschedule > TEXT_SCHEDULE_MAX) {
+        fprintf(out, "; too long to print here: --json gives it in full)\n");
+        return;
+    }
+    if (s->nschedule == 0) {
+        fprintf(out, ")\n");
+        return;
+    }
+    fprintf(out, "; replay it with --schedule):\n  ");
+    for (int k = 0; k < s->nschedule; k++)
+        fprintf(out, "%s%d", k ? "," : "", s->schedule[k]);
+    fputc('\n', out);
+}
+
+void report_print_text(const Report *r, FILE *out)
+{
+    print_header(r, out);
+    print_deadlock(r, out);
+    print_checks(r, out);
+    print_hint(r, out);
+    print_shared(r, out);
+    print_lost_and_races(r, out);
+    print_errors(r, out);
+    print_threads(r, out);
+    print_schedule(r, out);
+}

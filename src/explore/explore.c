@@ -1,0 +1,311 @@
+/* explore: random and exhaustive exploration and their summary (see explore.h).
+ *
+ * Each exploring thread keeps its own tally (counts per outcome, values per variable, witnesses); tallies merge by
+ * adding counts and keeping, for each witness, the shortest schedule with the lowest seed on ties. That order does not
+ * depend on which thread ran which seed, so the result is the same for every --jobs. */
+#include "explore/explore.h"
+
+#include "explore/dpor.h"
+#include "explore/minimize.h"
+#include "util/check.h"
+#include "util/clock.h"
+#include "util/xalloc.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct Explorer {
+    const ExploreConfig *cfg;
+    pthread_mutex_t mu;      /* guards done/first_error and the progress callback */
+    atomic_uint_fast64_t next;
+    uint64_t done;
+    char *first_error;
+} Explorer;
+
+typedef struct Worker {
+    Explorer *ex;
+    ExploreResult tally;
+    pthread_t thread;
+} Worker;
+
+void explore_config_defaults(ExploreConfig *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->runs = 1000;
+    cfg->seed = 1;
+    cfg->max_runs = 20000;
+    cfg->max_seconds = 60;
+    cfg->minimize = true;
+}
+
+bool explore_is_failure(RtOutcome o)
+{
+    return o == RT_DEADLOCK || o == RT_EXPECT_FAILED || o == RT_ERROR;
+}
+
+static void witness_finish(ExploreWitness *w)
+{
+    free(w->schedule);
+    free(w->edges);
+    memset(w, 0, sizeof *w);
+}
+
+void explore_result_finish(ExploreResult *r)
+{
+    if (!r)
+        return;
+    for (int i = 0; i < r->nvars; i++) {
+        for (int k = 0; k < r->vars[i].nvalues; k++)
+            witness_finish(&r->vars[i].values[k].witness);
+        free(r->vars[i].values);
+        free(r->vars[i].name);
+    }
+    free(r->vars);
+    for (int o = 0; o < EXPLORE_OUTCOMES; o++)
+        witness_finish(&r->failure[o]);
+    memset(r, 0, sizeof *r);
+}
+
+const ExploreVar *explore_find_var(const ExploreResult *r, const char *name)
+{
+    for (int i = 0; i < r->nvars; i++)
+        if (strcmp(r->vars[i].name, name) == 0)
+            return &r->vars[i];
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- tallies */
+
+static bool better(int len, uint64_t seed, const ExploreWitness *w)
+{
+    return !w->found || len < w->len || (len == w->len && seed < w->seed);
+}
+
+static void witness_set(ExploreWitness *w, const int *schedule, int len, uint64_t seed, const SnapWait *edges,
+                        int nedges, bool is_cycle)
+{
+    witness_finish(w);
+    w->found = true;
+    w->seed = seed;
+    w->len = w->found_len = len;
+    w->schedule = xmalloc(sizeof(int) * ((size_t)len + 1));
+    memcpy(w->schedule, schedule, sizeof(int) * (size_t)len);
+    w->nedges = nedges;
+    w->is_cycle = is_cycle;
+    w->edges = xmalloc(sizeof(SnapWait) * ((size_t)nedges + 1));
+    if (nedges)
+        memcpy(w->edges, edges, sizeof(SnapWait) * (size_t)nedges);
+}
+
+static void witness_offer(ExploreWitness *w, const ExploreWitness *from)
+{
+    if (from->found && better(from->len, from->seed, w))
+        witness_set(w, from->schedule, from->len, from->seed, from->edges, from->nedges, from->is_cycle);
+}
+
+static ExploreVar *var_get(ExploreResult *t, const char *name)
+{
+    for (int i = 0; i < t->nvars; i++)
+        if (strcmp(t->vars[i].name, name) == 0)
+            return &t->vars[i];
+    t->vars = xrealloc(t->vars, sizeof(ExploreVar) * ((size_t)t->nvars + 1));
+    ExploreVar *v = &t->vars[t->nvars++];
+    memset(v, 0, sizeof *v);
+    v->name = xstrdup(name);
+    return v;
+}
+
+/* The entry for `value` in v, inserted in sorted position if new. */
+static ExploreValue *value_get(ExploreVar *v, int64_t value)
+{
+    int at = 0;
+    while (at < v->nvalues && v->values[at].value < value)
+        at++;
+    if (at < v->nvalues && v->values[at].value == value)
+        return &v->values[at];
+    v->values = xrealloc(v->values, sizeof(ExploreValue) * ((size_t)v->nvalues + 1));
+    memmove(&v->values[at + 1], &v->values[at], sizeof(ExploreValue) * (size_t)(v->nvalues - at));
+    v->nvalues++;
+    memset(&v->values[at], 0, sizeof(ExploreValue));
+    v->values[at].value = value;
+    return &v->values[at];
+}
+
+static void tally_run(ExploreResult *t, const XRun *r, uint64_t seed)
+{
+    t->runs++;
+    t->by_outcome[r->outcome]++;
+    t->cut += r->outcome == RT_LIMIT;
+    for (int i = 0; i < r->nvalues; i++) {
+        ExploreValue *ev = value_get(var_get(t, r->names[i]), r->values[i]);
+        ev->count++;
+        if (better(r->nschedule, seed, &ev->witness))
+            witness_set(&ev->witness, r->schedule, r->nschedule, seed, NULL, 0, false);
+    }
+    ExploreWitness *w = &t->failure[r->outcome];
+    if (r->outcome != RT_COMPLETED && better(r->nschedule, seed, w))
+        witness_set(w, r->schedule, r->nschedule, seed, r->edges, r->nedges, r->is_cycle);
+}
+
+static void tally_merge(ExploreResult *into, const ExploreResult *from)
+{
+    into->runs += from->runs;
+    into->cut += from->cut;
+    for (int o = 0; o < EXPLORE_OUTCOMES; o++) {
+        into->by_outcome[o] += from->by_outcome[o];
+        witness_offer(&into->failure[o], &from->failure[o]);
+    }
+    for (int i = 0; i < from->nvars; i++) {
+        ExploreVar *v = var_get(into, from->vars[i].name);
+        for (int k = 0; k < from->vars[i].nvalues; k++) {
+            const ExploreValue *src = &from->vars[i].values[k];
+            ExploreValue *dst = value_get(v, src->value);
+            dst->count += src->count;
+            witness_offer(&dst->witness, &src->witness);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- random exploration */
+
+static void note_progress(Explorer *ex)
+{
+    pthread_mutex_lock(&ex->mu);
+    ex->done++;
+    if (ex->cfg->progress)
+        ex->cfg->progress(ex->cfg->progress_ctx, ex->done, ex->cfg->runs);
+    pthread_mutex_unlock(&ex->mu);
+}
+
+static void *worker_main(void *arg)
+{
+    Worker *w = arg;
+    Explorer *ex = w->ex;
+    const ExploreConfig *c = ex->cfg;
+    for (;;) {
+        uint64_t k = atomic_fetch_add(&ex->next, 1);
+        if (k >= c->runs)
+            break;
+        XRunSpec spec = {.prog = c->prog, .params = c->params, .seed = c->seed + k, .max_steps = c->max_steps};
+        XRun r;
+        char *err = NULL;
+        if (!xrun_exec(&spec, &r, &err)) {
+            pthread_mutex_lock(&ex->mu);
+            if (!ex->first_error)
+                ex->first_error = err;
+            else
+                free(err);
+            pthread_mutex_unlock(&ex->mu);
+            atomic_store(&ex->next, c->runs);
+            break;
+        }
+        tally_run(&w->tally, &r, spec.seed);
+        xrun_finish(&r);
+        note_progress(ex);
+    }
+    return NULL;
+}
+
+static int default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+static bool explore_random(const ExploreConfig *cfg, ExploreResult *out, char **err)
+{
+    Explorer ex = {.cfg = cfg};
+    CHECK_PTHREAD(pthread_mutex_init(&ex.mu, NULL));
+    atomic_init(&ex.next, 0);
+    int jobs = cfg->jobs > 0 ? cfg->jobs : default_jobs();
+    if ((uint64_t)jobs > cfg->runs)
+        jobs = cfg->runs > 0 ? (int)cfg->runs : 1;
+    Worker *ws = xcalloc((size_t)jobs, sizeof(Worker));
+    for (int j = 0; j < jobs; j++) {
+        ws[j].ex = &ex;
+        CHECK_PTHREAD(pthread_create(&ws[j].thread, NULL, worker_main, &ws[j]));
+    }
+    for (int j = 0; j < jobs; j++) {
+        CHECK_PTHREAD(pthread_join(ws[j].thread, NULL));
+        tally_merge(out, &ws[j].tally);
+        explore_result_finish(&ws[j].tally);
+    }
+    free(ws);
+    pthread_mutex_destroy(&ex.mu);
+    out->complete = out->runs == cfg->runs;
+    if (ex.first_error)
+        *err = ex.first_error;
+    return ex.first_error == NULL;
+}
+
+/* ---------------------------------------------------------------- exhaustive exploration */
+
+typedef struct AllCtx {
+    const ExploreConfig *cfg;
+    ExploreResult *out;
+} AllCtx;
+
+static void all_visit(void *ctx, const XRun *r)
+{
+    AllCtx *a = ctx;
+    tally_run(a->out, r, a->cfg->seed);
+    if (a->cfg->progress)
+        a->cfg->progress(a->cfg->progress_ctx, a->out->runs, a->cfg->max_runs);
+}
+
+static bool explore_all(const ExploreConfig *cfg, ExploreResult *out, char **err)
+{
+    AllCtx ctx = {cfg, out};
+    DporConfig dc = {.prog = cfg->prog, .params = cfg->params, .seed = cfg->seed, .max_steps = cfg->max_steps,
+                     .max_runs = cfg->max_runs, .max_seconds = cfg->max_seconds, .plain = cfg->plain,
+                     .visit = all_visit, .ctx = &ctx};
+    DporStats st;
+    bool ok = dpor_explore(&dc, &st, err);
+    out->complete = ok && st.exhausted;
+    return ok;
+}
+
+/* ---------------------------------------------------------------- minimizing the failure witnesses */
+
+static bool minimize_witness(const ExploreConfig *cfg, ExploreWitness *w, RtOutcome kind, char **err)
+{
+    XRunSpec spec = {.prog = cfg->prog, .params = cfg->params, .seed = w->seed, .schedule = w->schedule,
+                     .schedule_len = w->len, .then_stop = true, .max_steps = (uint64_t)w->len + 1};
+    XRun r, small;
+    if (!xrun_exec(&spec, &r, err))
+        return false;
+    bool ok = true;
+    if (minimize_same_failure(&r, kind)) {
+        MinimizeConfig mc = {.prog = cfg->prog, .params = cfg->params, .seed = w->seed};
+        uint64_t runs = 0;
+        ok = minimize_run(&mc, &r, &small, &runs, err);
+        if (ok) {
+            int found_len = w->found_len;
+            witness_set(w, small.schedule, small.nschedule, w->seed, small.edges, small.nedges, small.is_cycle);
+            w->found_len = found_len;
+            w->minimize_runs = runs;
+            xrun_finish(&small);
+        }
+    }
+    xrun_finish(&r);
+    return ok;
+}
+
+bool explore_run(const ExploreConfig *cfg_in, ExploreResult *out, char **err)
+{
+    ExploreConfig cfg = *cfg_in;
+    if (!cfg.max_steps)
+        cfg.max_steps = cfg.mode == EXPLORE_ALL ? 400 : 2000;
+    memset(out, 0, sizeof *out);
+    out->mode = cfg.mode;
+    uint64_t t0 = clock_now_ns();
+    bool ok = cfg.mode == EXPLORE_ALL ? explore_all(&cfg, out, err) : explore_random(&cfg, out, err);
+    for (int o = 0; ok && cfg.minimize && o < EXPLORE_OUTCOMES; o++)
+        if (explore_is_failure((RtOutcome)o) && out->failure[o].found)
+            ok = minimize_witness(&cfg, &out->failure[o], (RtOutcome)o, err);
+    out->seconds = (double)(clock_now_ns() - t0) / 1e9;
+    return ok;
+}

@@ -1,0 +1,85 @@
+/* explore: run a scenario many times in serial mode and summarize what can happen. Two ways:
+ *   EXPLORE_RANDOM  N runs with seeds S, S+1, ... spread over J worker threads (each run is its own Rt; results are
+ *                   merged in seed order, so they do not depend on J);
+ *   EXPLORE_ALL     every interleaving, by depth-first search with a partial-order reduction (dpor.h), within a
+ *                   budget of runs and seconds.
+ * The summary: runs per outcome, the distinct final values of every shared variable (each with a count and the
+ * shortest schedule that produced it), and for every kind of failure the shortest failing schedule found, minimized
+ * (minimize.h). Schedules are full recorded schedules: `run --schedule-file` replays them strictly. */
+#ifndef LOCKSTEP_EXPLORE_H
+#define LOCKSTEP_EXPLORE_H
+
+#include "explore/xrun.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum ExploreMode { EXPLORE_RANDOM, EXPLORE_ALL } ExploreMode;
+
+enum { EXPLORE_OUTCOMES = RT_STOPPED + 1 };
+
+typedef void (*ExploreProgress)(void *ctx, uint64_t done, uint64_t total);
+
+typedef struct ExploreConfig {
+    const Program *prog;
+    const int64_t *params;
+    ExploreMode mode;
+    uint64_t runs;          /* random: how many runs (default 1000) */
+    uint64_t seed;          /* random: first seed (default 1); all: the seed of activity durations */
+    uint64_t max_steps;     /* per run (default 2000 random, 400 all) */
+    int jobs;               /* random: worker threads (0: the number of cores) */
+    uint64_t max_runs;      /* all: run budget (default 20000) */
+    double max_seconds;     /* all: time budget (default 60) */
+    bool plain;             /* all: no reduction (tests) */
+    bool minimize;          /* minimize failure witnesses (default true) */
+    ExploreProgress progress; /* optional; called from the exploring threads, serialized */
+    void *progress_ctx;
+} ExploreConfig;
+
+typedef struct ExploreWitness {
+    bool found;
+    uint64_t seed;
+    int *schedule;          /* full recorded schedule */
+    int len;
+    int found_len;          /* length before minimizing */
+    uint64_t minimize_runs;
+    SnapWait *edges;        /* deadlock edges */
+    int nedges;
+    bool is_cycle;
+} ExploreWitness;
+
+typedef struct ExploreValue {
+    int64_t value;
+    uint64_t count;
+    ExploreWitness witness; /* shortest run ending with this value */
+} ExploreValue;
+
+typedef struct ExploreVar {
+    char *name;
+    ExploreValue *values;   /* sorted by value */
+    int nvalues;
+} ExploreVar;
+
+typedef struct ExploreResult {
+    ExploreMode mode;
+    uint64_t runs;
+    uint64_t by_outcome[EXPLORE_OUTCOMES];
+    bool complete;          /* all: the whole space (within max_steps) was covered */
+    uint64_t cut;           /* runs that hit max_steps */
+    double seconds;
+    ExploreVar *vars;
+    int nvars;
+    ExploreWitness failure[EXPLORE_OUTCOMES]; /* RT_DEADLOCK, RT_EXPECT_FAILED, RT_ERROR, RT_LIMIT */
+} ExploreResult;
+
+void explore_config_defaults(ExploreConfig *cfg);
+/* False with *err (caller frees) on a run that cannot be made. */
+bool explore_run(const ExploreConfig *cfg, ExploreResult *out, char **err);
+void explore_result_finish(ExploreResult *r);
+
+/* The explored variable `name`, or NULL. */
+const ExploreVar *explore_find_var(const ExploreResult *r, const char *name);
+/* True for the outcomes that count as failures (deadlock, expectation failed, error). */
+bool explore_is_failure(RtOutcome o);
+
+#endif

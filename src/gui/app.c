@@ -1,0 +1,425 @@
+/* app: window setup, the frame loop and the ui-script runner (see app.h).
+ *
+ * The loop: wait for input (briefly while the run moves, long while paused), handle it, run due script actions, read
+ * the run's new events into the timeline and narration, take a snapshot, and draw only when the snapshot's serial or
+ * the window's own state changed. */
+#include "gui/app_internal.h"
+
+#include "lang/lang.h"
+#include "util/clock.h"
+#include "util/xalloc.h"
+
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <string.h>
+
+enum { FRAME_MS = 16, IDLE_WAIT_MS = 250, FIRST_FRAMES_FOR_SCREENSHOT = 3, WORKER_NICE = 10 };
+
+uint64_t app_now_ms(void)
+{
+    return clock_now_ns() / 1000000;
+}
+
+void app_note(App *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->message, sizeof a->message, fmt, ap);
+    va_end(ap);
+    a->message_until = app_now_ms() + APP_MESSAGE_MS;
+    a->dirty = true;
+}
+
+const char *app_rt_string(void *ctx, int64_t id)
+{
+    return rt_string((Rt *)ctx, id);
+}
+
+/* ------------------------------------------------------------------ setup */
+
+static bool load_initial(App *a)
+{
+    const char *name = a->opts->scenario ? a->opts->scenario : "dining-philosophers";
+    a->data_dir = paths_data_dir(a->opts->data_dir);
+    char *path = paths_resolve_scenario(a->data_dir, name);
+    if (!path) {
+        fprintf(stderr, "lockstep: no scenario file or shipped scenario named '%s' (try `lockstep --list`)\n", name);
+        return false;
+    }
+    Diags d;
+    diags_init(&d, path);
+    LangStatus st = lang_load_file(path, &d, &a->prog);
+    if (st != LANG_OK)
+        diags_print(&d, stderr);
+    diags_finish(&d);
+    free(path);
+    if (st != LANG_OK)
+        return false;
+    a->params = lang_param_defaults(a->prog);
+    char *err = NULL;
+    if (!runopts_apply_sets(&a->opts->run, a->prog, a->params, &err) ||
+        !lang_validate_instance(a->prog, a->params, &err)) {
+        fprintf(stderr, "lockstep: %s\n", err);
+        free(err);
+        return false;
+    }
+    const char *slash = strrchr(name, '/');
+    a->scenario_name = xstrdup(slash ? slash + 1 : name);
+    char *dot = strrchr(a->scenario_name, '.');
+    if (dot && strcmp(dot, ".lsc") == 0)
+        *dot = '\0';
+    if (a->data_dir)
+        a->list = paths_list_scenarios(a->data_dir, &a->nlist);
+    return true;
+}
+
+static bool open_window(App *a)
+{
+    SDL_SetHintWithPriority(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0", SDL_HINT_DEFAULT);
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+        fprintf(stderr, "lockstep: no display available (%s); use `lockstep run %s` for a headless run\n",
+                SDL_GetError(), a->scenario_name);
+        return false;
+    }
+    Uint32 flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI | (a->opts->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+    char *title = xasprintf("lockstep - %s", a->prog->title);
+    a->win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, a->opts->width, a->opts->height,
+                              flags);
+    free(title);
+    if (!a->win) {
+        fprintf(stderr, "lockstep: cannot open a window: %s\n", SDL_GetError());
+        return false;
+    }
+    bool automated = a->opts->screenshot || a->opts->ui_script;
+    a->ren = automated ? NULL : SDL_CreateRenderer(a->win, -1, SDL_RENDERER_ACCELERATED);
+    if (!a->ren)
+        a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
+    if (!a->ren) {
+        fprintf(stderr, "lockstep: cannot create a renderer: %s\n", SDL_GetError());
+        return false;
+    }
+    a->fullscreen = a->opts->fullscreen;
+    return true;
+}
+
+static bool setup(App *a)
+{
+    if (!load_initial(a) || !open_window(a))
+        return false;
+    char *err = NULL;
+    a->font = font_create(a->ren, a->opts->font, a->opts->mono_font, a->zoom, &err);
+    if (!a->font) {
+        fprintf(stderr, "lockstep: %s\n", err);
+        free(err);
+        return false;
+    }
+    if (a->opts->ui_script) {
+        a->script = uiscript_load(a->opts->ui_script, &err);
+        if (!a->script) {
+            fprintf(stderr, "lockstep: %s\n", err);
+            free(err);
+            return false;
+        }
+    }
+    theme_init(&a->theme, a->opts->theme);
+    scene_layout_init(&a->scene);
+    snapshot_init(&a->snap);
+    code_view_init(&a->code);
+    a->sview = scene_view_create();
+    a->timeline = timeline_create();
+    a->narration = xcalloc(1, sizeof *a->narration);
+    a->controls = controls_create();
+    a->evbuf = xmalloc(sizeof *a->evbuf * APP_EVENT_BATCH);
+    a->relayout = true;
+    return app_new_run(a, NULL, 0);
+}
+
+static void teardown(App *a)
+{
+    rt_destroy(a->rt);
+    snapshot_finish(&a->snap);
+    scene_layout_finish(&a->scene);
+    scene_view_destroy(a->sview);
+    timeline_destroy(a->timeline);
+    free(a->narration);
+    controls_destroy(a->controls);
+    free(a->evbuf);
+    uiscript_destroy(a->script);
+    font_destroy(a->font);
+    if (a->ren)
+        SDL_DestroyRenderer(a->ren);
+    if (a->win)
+        SDL_DestroyWindow(a->win);
+    if (TTF_WasInit())
+        TTF_Quit();
+    SDL_Quit();
+    program_destroy(a->prog);
+    free(a->params);
+    paths_free_scenarios(a->list, a->nlist);
+    free(a->data_dir);
+    free(a->scenario_name);
+    free(a->shot_path);
+}
+
+/* ------------------------------------------------------------------ the run's news */
+
+static void read_events(App *a)
+{
+    if (!a->rt)
+        return;
+    NarrCtx c = {&a->snap, a->prog, app_rt_string, a->rt, a->prog->layout == LAYOUT_RING};
+    for (int batch = 0; batch < APP_EVENT_BATCHES_PER_FRAME; batch++) {
+        size_t n = rt_events_read(a->rt, &a->cursor, a->evbuf, APP_EVENT_BATCH, NULL);
+        if (n == 0)
+            break;
+        timeline_add(a->timeline, a->evbuf, n);
+        size_t from = n > NARRATION_KEEP ? n - NARRATION_KEEP : 0;
+        for (size_t i = from; i < n; i++)
+            narration_add(a->narration, &c, &a->evbuf[i]);
+        for (size_t i = n; i-- > 0;)
+            if (a->evbuf[i].kind == EV_STEP) {
+                code_view_focus(&a->code, a->evbuf[i].line);
+                break;
+            }
+        a->dirty = true;
+        if (n < APP_EVENT_BATCH)
+            break;
+    }
+}
+
+/* Keep the window smooth while the run's threads compute flat out (speed max): every other thread of the process
+ * (workers, the runtime's controller) gets a lower CPU priority than the window's. Raising a thread's niceness needs
+ * no privilege; threads are found in /proc/self/task, again whenever the run gains threads. */
+static void lower_workers(App *a)
+{
+    if (a->snap.nthreads == a->niced_threads)
+        return;
+    a->niced_threads = a->snap.nthreads;
+    DIR *d = opendir("/proc/self/task");
+    if (!d)
+        return;
+    pid_t self = gettid();
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        pid_t tid = (pid_t)atoi(e->d_name);
+        if (tid > 0 && tid != self)
+            setpriority(PRIO_PROCESS, (id_t)tid, WORKER_NICE);
+    }
+    closedir(d);
+}
+
+static bool refresh(App *a)
+{
+    if (!a->rt)
+        return false;
+    rt_snapshot(a->rt, &a->snap);
+    lower_workers(a);
+    read_events(a);
+    bool changed = a->snap.serial != a->last_serial;
+    a->last_serial = a->snap.serial;
+    return changed;
+}
+
+/* ------------------------------------------------------------------ ui-script */
+
+static bool outcome_matches(const App *a, const char *what)
+{
+    unsigned long long n = 0;
+    if (sscanf(what, "steps>=%llu", &n) == 1)
+        return a->snap.step >= n;
+    if (strcmp(what, "deadlock") == 0)
+        return a->snap.deadlock.found || a->snap.outcome == RT_DEADLOCK;
+    if (strcmp(what, "idle") == 0)
+        return a->snap.idle;
+    return strcmp(snapshot_outcome_name(a->snap.outcome), what) == 0;
+}
+
+static void script_fail(App *a, const UiAction *act, const char *why)
+{
+    fprintf(stderr, "lockstep: %s:%d: %s\n", a->opts->ui_script, act->line, why);
+    a->script->failed = true;
+    a->exit_status = 1;
+}
+
+/* Start one action; returns true when it finished at once (else the script waits). */
+static bool script_start(App *a, const UiAction *act, uint64_t now)
+{
+    switch (act->kind) {
+    case UA_WAIT: a->script->wait_until = now + (uint64_t)act->n; return false;
+    case UA_WAIT_UNTIL: a->script->wait_until = now + (uint64_t)act->n; return outcome_matches(a, act->arg);
+    case UA_KEY:
+        if (!app_key_by_name(a, act->arg))
+            script_fail(a, act, "unknown key name");
+        return true;
+    case UA_CLICK_THREAD: {
+        const SlNode *n = scene_layout_find(&a->scene, SL_THREAD, (int)act->n);
+        if (n)
+            app_click(a, (int)n->x, (int)n->y, false);
+        else
+            script_fail(a, act, "no such thread in the scene");
+        return true;
+    }
+    case UA_SET:
+        if (!app_set_param_text(a, act->arg))
+            script_fail(a, act, "cannot set that parameter");
+        return true;
+    case UA_STEP: app_step(a, (int)act->n); return true;
+    case UA_BACK: app_command(a, CMD_STEP_BACK); return true;
+    case UA_MODE:
+        app_set_mode(a, act->arg[0] == 'f' ? RT_FREE : act->arg[0] == 'p' ? RT_PACED : RT_SERIAL);
+        return true;
+    case UA_SPEED: app_set_speed(a, act->value); return true;
+    case UA_SCREENSHOT:
+        free(a->shot_path);
+        a->shot_path = xstrdup(act->arg);
+        return true;
+    case UA_DUMP_STATE:
+        if (!app_dump_state(a, act->arg))
+            script_fail(a, act, "cannot write the state file");
+        return true;
+    case UA_QUIT: a->quit = true; return true;
+    }
+    return true;
+}
+
+static void script_tick(App *a)
+{
+    UiScript *s = a->script;
+    uint64_t now = app_now_ms();
+    while (s && !a->quit && !a->shot_path) {
+        if (s->waiting) {
+            const UiAction *cur = &s->actions[s->next - 1];
+            bool until = cur->kind == UA_WAIT_UNTIL;
+            if (until && outcome_matches(a, cur->arg)) {
+                s->waiting = false;
+            } else if (now >= s->wait_until) {
+                if (until)
+                    script_fail(a, cur, "wait-until timed out");
+                s->waiting = false;
+            } else {
+                return;
+            }
+        }
+        if (s->next >= s->count)
+            return;
+        const UiAction *act = &s->actions[s->next++];
+        s->waiting = !script_start(a, act, now);
+        a->dirty = true;
+        if (act->kind == UA_SET || act->kind == UA_BACK || act->kind == UA_STEP || act->kind == UA_CLICK_THREAD ||
+            act->kind == UA_KEY)
+            return; /* let a frame show the effect before the next action */
+    }
+}
+
+static bool script_done(const App *a)
+{
+    return !a->script || (a->script->next >= a->script->count && !a->script->waiting);
+}
+
+/* ------------------------------------------------------------------ the loop */
+
+static void handle_event(App *a, const SDL_Event *e)
+{
+    switch (e->type) {
+    case SDL_QUIT: a->quit = true; break;
+    case SDL_KEYDOWN: app_key(a, e->key.keysym.sym, e->key.keysym.mod); break;
+    case SDL_MOUSEBUTTONDOWN:
+        if (e->button.button == SDL_BUTTON_LEFT)
+            app_click(a, e->button.x, e->button.y, e->button.clicks >= 2);
+        break;
+    case SDL_MOUSEBUTTONUP: a->dragging_speed = false; break;
+    case SDL_MOUSEMOTION:
+        a->mx = e->motion.x;
+        a->my = e->motion.y;
+        if (a->dragging_speed)
+            app_click(a, a->mx, a->my, false);
+        a->dirty = true;
+        break;
+    case SDL_MOUSEWHEEL:
+        if (layout_contains(a->layout.timeline, a->mx, a->my))
+            timeline_wheel(a->timeline, a->layout.timeline, a->mx, e->wheel.y != 0 ? e->wheel.y : -e->wheel.x,
+                           (SDL_GetModState() & KMOD_SHIFT) || e->wheel.x != 0);
+        else if (layout_contains(a->layout.code, a->mx, a->my))
+            code_view_scroll(&a->code, -3 * e->wheel.y, app_now_ms());
+        a->dirty = true;
+        break;
+    case SDL_WINDOWEVENT:
+        if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED || e->window.event == SDL_WINDOWEVENT_EXPOSED)
+            a->relayout = true;
+        a->dirty = true;
+        break;
+    default: break;
+    }
+}
+
+/* Busy while the run moves by itself, an animation plays, or the script is active. */
+static bool busy(const App *a)
+{
+    bool moving = a->rt && a->cs.playing && a->snap.outcome == RT_RUNNING && !a->snap.idle;
+    return moving || a->dirty || !script_done(a) || a->opts->screenshot;
+}
+
+static void wait_input(App *a, uint64_t frame_start)
+{
+    SDL_Event e;
+    uint64_t spent = app_now_ms() - frame_start;
+    int timeout = busy(a) ? (spent >= FRAME_MS ? 1 : (int)(FRAME_MS - spent)) : IDLE_WAIT_MS;
+    if (SDL_WaitEventTimeout(&e, timeout))
+        handle_event(a, &e);
+    while (SDL_PollEvent(&e))
+        handle_event(a, &e);
+}
+
+static void loop(App *a)
+{
+    uint64_t frame_start = app_now_ms();
+    while (!a->quit) {
+        wait_input(a, frame_start);
+        frame_start = app_now_ms();
+        script_tick(a);
+        if (refresh(a) || (a->opts->screenshot && a->frames_drawn < FIRST_FRAMES_FOR_SCREENSHOT))
+            a->dirty = true;
+        if (a->dirty || a->shot_path) {
+            a->dirty = false;
+            uint64_t t0 = clock_now_ns();
+            app_draw(a);
+            a->draw_ns += clock_now_ns() - t0;
+        }
+        if (a->opts->screenshot && script_done(a) && a->frames_drawn >= FIRST_FRAMES_FOR_SCREENSHOT) {
+            if (a->shots_taken == 0) {
+                free(a->shot_path);
+                a->shot_path = xstrdup(a->opts->screenshot);
+                a->shots_taken = 1;
+                a->dirty = true;
+            } else if (!a->shot_path) {
+                a->quit = true;
+            }
+        }
+    }
+}
+
+int app_run(const AppOptions *opts)
+{
+    App *a = xcalloc(1, sizeof *a);
+    a->opts = opts;
+    a->zoom = opts->zoom > 0 ? opts->zoom : 1.0f;
+    a->cs.mode = opts->run.mode_given ? opts->run.mode : RT_FREE;
+    a->cs.speed = opts->run.speed_given ? opts->run.speed : 1.0;
+    a->cs.playing = false;
+    int status = 1;
+    if (setup(a)) {
+        loop(a);
+        status = a->exit_status;
+        if (opts->dump_state && !app_dump_state(a, opts->dump_state))
+            status = 1;
+    }
+    teardown(a);
+    free(a);
+    return status;
+}

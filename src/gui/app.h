@@ -1,0 +1,31 @@
+/* app: the window's frame loop and everything it owns. It loads the scenario, owns the run (Rt) and recreates it on
+ * reset, parameter change, scenario change and step back; each frame it polls input, applies commands, reads the
+ * run's new events (timeline, narration) and its snapshot, and draws only when something changed, sleeping in
+ * SDL_WaitEventTimeout while paused or idle so that a paused window costs next to no CPU. */
+#ifndef LOCKSTEP_GUI_APP_H
+#define LOCKSTEP_GUI_APP_H
+
+#include "app/runopts.h"
+#include "gui/theme.h"
+
+#include <stdbool.h>
+
+typedef struct AppOptions {
+    const char *scenario;   /* name or path; NULL: dining-philosophers */
+    const char *data_dir;   /* --data-dir */
+    const char *font;       /* --font FILE (sans) */
+    const char *mono_font;  /* --mono-font FILE */
+    ThemeKind theme;
+    int width, height;      /* --size WxH */
+    float zoom;             /* --zoom */
+    bool fullscreen;
+    const char *screenshot; /* --screenshot FILE: take a PNG after the first frames (or the ui-script) and quit */
+    const char *ui_script;  /* --ui-script FILE */
+    const char *dump_state; /* --dump-state FILE: write the state as JSON when quitting */
+    RunOptions run;         /* --set, --sched, --seed, --speed ... */
+} AppOptions;
+
+/* Open the window and run until it is closed. Returns the exit status. */
+int app_run(const AppOptions *opts);
+
+#endif

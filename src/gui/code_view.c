@@ -1,0 +1,93 @@
+/* code_view: the source with thread markers (see code_view.h). */
+#include "gui/code_view.h"
+
+#include "gui/draw.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { MANUAL_SCROLL_MS = 6000, MAX_MARKS = 16 };
+
+void code_view_init(CodeView *cv)
+{
+    memset(cv, 0, sizeof *cv);
+    cv->top = 1;
+}
+
+void code_view_focus(CodeView *cv, int line)
+{
+    if (line > 0)
+        cv->focus_line = line;
+}
+
+void code_view_scroll(CodeView *cv, int lines, uint64_t now_ms)
+{
+    cv->top += lines;
+    if (cv->top < 1)
+        cv->top = 1;
+    cv->manual_until = now_ms + MANUAL_SCROLL_MS;
+}
+
+static void auto_scroll(CodeView *cv, int visible, int nlines, uint64_t now_ms)
+{
+    if (now_ms >= cv->manual_until && cv->focus_line > 0) {
+        if (cv->focus_line < cv->top + 1 || cv->focus_line > cv->top + visible - 2)
+            cv->top = cv->focus_line - visible / 3;
+    }
+    if (cv->top > nlines - visible + 1)
+        cv->top = nlines - visible + 1;
+    if (cv->top < 1)
+        cv->top = 1;
+}
+
+/* Threads (not finished) whose current line is `line`. */
+static int threads_on(const Snapshot *s, int line, int *ids)
+{
+    int n = 0;
+    for (int i = 0; i < s->nthreads && n < MAX_MARKS; i++) {
+        const SnapThread *t = &s->threads[i];
+        int at = t->state == TS_ERROR && t->error_line > 0 ? t->error_line : t->line;
+        if (at == line && t->state != TS_FINISHED)
+            ids[n++] = t->id;
+    }
+    return n;
+}
+
+static void draw_line_marks(SDL_Renderer *r, const Theme *th, const int *ids, int n, UiRect row, int gutter,
+                            int num_w)
+{
+    Rgba tint = theme_mix(theme_thread_color(th, ids[0]), th->code_bg, 0.78f);
+    draw_rect(r, (float)(row.x + num_w), (float)row.y, (float)(row.w - num_w), (float)row.h, tint);
+    int bw = n > 0 ? gutter / n : gutter;
+    bw = bw > 12 ? 12 : bw < 3 ? 3 : bw;
+    for (int k = 0; k < n; k++)
+        draw_rect(r, (float)(row.x + 2 + k * (bw + 1)), (float)row.y + 1, (float)bw, (float)row.h - 2,
+                  theme_thread_color(th, ids[k]));
+}
+
+void code_view_draw(CodeView *cv, SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Program *prog,
+                    const Snapshot *s, uint64_t now_ms)
+{
+    draw_ui_rect(r, area, th->code_bg);
+    if (!prog)
+        return;
+    int lh = font_height(f, FONT_CODE) + 1, visible = area.h / lh;
+    auto_scroll(cv, visible, prog->nlines, now_ms);
+    int gutter = font_width(f, FONT_CODE, "0") * 4, num_w = gutter + font_width(f, FONT_CODE, "000 ");
+    SDL_Rect clip = {area.x, area.y, area.w, area.h};
+    SDL_RenderSetClipRect(r, &clip);
+    for (int k = 0; k < visible && cv->top + k <= prog->nlines; k++) {
+        int line = cv->top + k, ids[MAX_MARKS];
+        UiRect row = {area.x, area.y + k * lh, area.w, lh};
+        int n = threads_on(s, line, ids);
+        if (n > 0)
+            draw_line_marks(r, th, ids, n, row, gutter, num_w);
+        char num[16];
+        snprintf(num, sizeof num, "%3d", line);
+        font_draw(f, FONT_CODE, num, area.x + gutter, row.y, th->text_dim, FONT_LEFT);
+        const char *text = prog->lines[line - 1];
+        if (text && *text)
+            font_draw(f, FONT_CODE, text, area.x + num_w, row.y, th->text, FONT_LEFT);
+    }
+    SDL_RenderSetClipRect(r, NULL);
+}

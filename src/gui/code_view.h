@@ -1,0 +1,26 @@
+/* code_view: the scenario source with line numbers, and each thread's current line marked in the thread's colour:
+ * a coloured block per thread in the gutter (several threads on one line sit side by side) and a tint over the line.
+ * It scrolls by itself to keep the most recently moved thread's line in view, unless the user scrolled lately. */
+#ifndef LOCKSTEP_GUI_CODE_VIEW_H
+#define LOCKSTEP_GUI_CODE_VIEW_H
+
+#include "gui/font.h"
+#include "gui/layout.h"
+#include "runtime/snapshot.h"
+
+#include <SDL.h>
+
+typedef struct CodeView {
+    int top;              /* first line shown, 1-based */
+    uint64_t manual_until; /* ms: no automatic scrolling before this */
+    int focus_line;       /* the line to keep in view */
+} CodeView;
+
+void code_view_init(CodeView *cv);
+/* The line of the thread that moved last (from the events), to keep in view. */
+void code_view_focus(CodeView *cv, int line);
+void code_view_scroll(CodeView *cv, int lines, uint64_t now_ms);
+void code_view_draw(CodeView *cv, SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Program *prog,
+                    const Snapshot *s, uint64_t now_ms);
+
+#endif

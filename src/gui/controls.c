@@ -1,0 +1,477 @@
+/* controls: toolbar, parameters drawer, scenario picker and help overlay (see controls.h).
+ *
+ * Widgets are rectangles with a meaning (a command, a parameter value, a picker row) kept in three lists, one per
+ * surface, so that hit testing looks only at what is visible: an open overlay swallows clicks meant for the toolbar
+ * below it. */
+#include "gui/controls.h"
+
+#include "gui/draw.h"
+#include "lang/lang.h"
+#include "util/xalloc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+enum { MAX_WIDGETS = 512, HELP_LINES = 14 };
+
+typedef enum Surface { SURF_TOOLBAR, SURF_PARAMS, SURF_PICKER, SURF_COUNT } Surface;
+
+typedef struct Widget {
+    UiRect r;
+    HitKind kind;
+    Cmd cmd;
+    int param;
+    int64_t value;
+    int pick;
+    bool slider;     /* an integer parameter's slider: the value follows the x position */
+    bool step;       /* an integer parameter's - or + button: value is the delta */
+    int64_t lo, hi;
+} Widget;
+
+struct Controls {
+    Widget w[SURF_COUNT][MAX_WIDGETS];
+    int n[SURF_COUNT];
+    UiRect speed;     /* the speed slider's track */
+    UiRect status;    /* where the status text goes */
+    UiRect params, picker, help;
+    float zoom;
+};
+
+static const double speed_steps[] = {0.05, 0.1, 0.25, 0.5, 1, 2, 4, 10};
+enum { NSPEED_STEPS = sizeof speed_steps / sizeof speed_steps[0] };
+static const double SPEED_MIN = 0.05, SPEED_MAX = 10, SLIDER_MAX_AT = 0.94;
+
+Controls *controls_create(void)
+{
+    return xcalloc(1, sizeof(Controls));
+}
+
+void controls_destroy(Controls *c)
+{
+    free(c);
+}
+
+double controls_speed_at(double t)
+{
+    if (t >= SLIDER_MAX_AT)
+        return 0;
+    t = t < 0 ? 0 : t / (SLIDER_MAX_AT - 0.02);
+    t = t > 1 ? 1 : t;
+    return SPEED_MIN * pow(SPEED_MAX / SPEED_MIN, t);
+}
+
+double controls_speed_pos(double speed)
+{
+    if (speed <= 0)
+        return 1;
+    double t = log(speed / SPEED_MIN) / log(SPEED_MAX / SPEED_MIN);
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    return t * (SLIDER_MAX_AT - 0.02);
+}
+
+double controls_speed_step(double speed, int dir)
+{
+    if (speed <= 0)
+        return dir > 0 ? 0 : speed_steps[NSPEED_STEPS - 1];
+    if (dir > 0) {
+        for (int i = 0; i < NSPEED_STEPS; i++)
+            if (speed_steps[i] > speed * 1.001)
+                return speed_steps[i];
+        return 0;
+    }
+    for (int i = NSPEED_STEPS - 1; i >= 0; i--)
+        if (speed_steps[i] < speed * 0.999)
+            return speed_steps[i];
+    return speed_steps[0];
+}
+
+/* ------------------------------------------------------------------ layout */
+
+static Widget *add(Controls *c, Surface s, UiRect r, HitKind kind)
+{
+    if (c->n[s] >= MAX_WIDGETS)
+        return NULL;
+    Widget *w = &c->w[s][c->n[s]++];
+    memset(w, 0, sizeof *w);
+    w->r = r;
+    w->kind = kind;
+    return w;
+}
+
+static const char *cmd_label(Cmd cmd, const CtlState *st)
+{
+    static const char *const labels[CMD_COUNT] = {
+        [CMD_MODE_FREE] = "Free", [CMD_MODE_PACED] = "Paced", [CMD_MODE_SERIAL] = "Serial",
+        [CMD_STEP] = "Step >", [CMD_STEP_BACK] = "< Back", [CMD_RESET] = "Reset",
+        [CMD_PARAMS] = "Parameters", [CMD_PICKER] = "Scenarios", [CMD_THEME] = "Theme", [CMD_HELP] = "?",
+    };
+    if (cmd == CMD_PLAY)
+        return st && st->playing ? "Pause" : "Play";
+    return labels[cmd] ? labels[cmd] : "";
+}
+
+static int button_w(Controls *c, Font *f, const char *label)
+{
+    return font_width(f, FONT_BOLD, label) + (int)(28 * c->zoom);
+}
+
+static void layout_toolbar(Controls *c, const UiLayout *l, Font *f, int win_w)
+{
+    int pad = l->pad, h = l->toolbar.h - 2 * pad, x = pad, y = l->toolbar.y + pad;
+    static const Cmd left[] = {CMD_PLAY, CMD_MODE_FREE, CMD_MODE_PACED, CMD_MODE_SERIAL, CMD_STEP, CMD_STEP_BACK,
+                               CMD_RESET};
+    for (size_t i = 0; i < sizeof left / sizeof left[0]; i++) {
+        int w = button_w(c, f, left[i] == CMD_PLAY ? "Pause" : cmd_label(left[i], NULL));
+        Widget *wd = add(c, SURF_TOOLBAR, (UiRect){x, y, w, h}, HIT_CMD);
+        wd->cmd = left[i];
+        x += w + (i == 0 || i == 3 || i == 5 ? 3 * pad : pad / 2);
+    }
+    static const Cmd right[] = {CMD_HELP, CMD_THEME, CMD_PICKER, CMD_PARAMS};
+    int rx = win_w - pad;
+    for (size_t i = 0; i < sizeof right / sizeof right[0]; i++) {
+        int w = button_w(c, f, cmd_label(right[i], NULL));
+        rx -= w;
+        Widget *wd = add(c, SURF_TOOLBAR, (UiRect){rx, y, w, h}, HIT_CMD);
+        wd->cmd = right[i];
+        rx -= pad / 2;
+    }
+    int sw = layout_px(l, 200);
+    c->speed = (UiRect){x + 2 * pad, y, sw, h};
+    c->status = (UiRect){c->speed.x + sw + 2 * pad, y, rx - (c->speed.x + sw + 3 * pad), h};
+}
+
+static int choice_row(Controls *c, Font *f, const ParamDecl *p, int pi, int x, int y, int maxw, int h)
+{
+    int x0 = x, nchoices = p->kind == PARAM_BOOL ? 2 : p->nchoices;
+    for (int k = 0; k < nchoices; k++) {
+        const char *label = p->kind == PARAM_BOOL ? (k ? "yes" : "no") : p->choices[k];
+        int w = button_w(c, f, label);
+        if (x + w > x0 + maxw && x > x0) {
+            x = x0;
+            y += h + 4;
+        }
+        Widget *wd = add(c, SURF_PARAMS, (UiRect){x, y, w, h}, HIT_PARAM);
+        if (wd) {
+            wd->param = pi;
+            wd->value = k;
+        }
+        x += w + 6;
+    }
+    return y + h;
+}
+
+static int int_row(Controls *c, Font *f, const ParamDecl *p, int pi, int x, int y, int maxw, int h)
+{
+    int bw = button_w(c, f, "+");
+    int64_t lo = p->has_range ? p->lo : 0, hi = p->has_range ? p->hi : p->def * 2 + 10;
+    Widget *minus = add(c, SURF_PARAMS, (UiRect){x, y, bw, h}, HIT_PARAM);
+    Widget *slider = add(c, SURF_PARAMS, (UiRect){x + bw + 8, y, maxw - 2 * bw - 16, h}, HIT_PARAM);
+    Widget *plus = add(c, SURF_PARAMS, (UiRect){x + maxw - bw, y, bw, h}, HIT_PARAM);
+    Widget *ws[3] = {minus, slider, plus};
+    for (int k = 0; k < 3; k++) {
+        if (!ws[k])
+            continue;
+        ws[k]->param = pi;
+        ws[k]->lo = lo;
+        ws[k]->hi = hi;
+        ws[k]->value = k == 0 ? -1 : 1; /* delta for the buttons */
+    }
+    if (slider)
+        slider->slider = true;
+    if (minus)
+        minus->step = true;
+    if (plus)
+        plus->step = true;
+    return y + h;
+}
+
+static void layout_params(Controls *c, const UiLayout *l, Font *f, const Program *prog)
+{
+    c->params = l->params;
+    if (!prog)
+        return;
+    int pad = layout_px(l, 14), x = c->params.x + pad, maxw = c->params.w - 2 * pad;
+    int y = c->params.y + pad + font_height(f, FONT_TITLE) + font_height(f, FONT_SMALL) + pad;
+    int h = font_height(f, FONT_BOLD) + layout_px(l, 10);
+    for (int i = 0; i < prog->nparams; i++) {
+        const ParamDecl *p = &prog->params[i];
+        y += font_height(f, FONT_BOLD) + (p->help ? font_height(f, FONT_SMALL) : 0) + 4;
+        if (p->kind == PARAM_INT)
+            y = int_row(c, f, p, i, x, y, maxw, h);
+        else
+            y = choice_row(c, f, p, i, x, y, maxw, h);
+        y += pad;
+    }
+}
+
+static void layout_picker(Controls *c, const UiLayout *l, Font *f, int nlist, int win_w, int win_h)
+{
+    int w = win_w * 7 / 10, h = win_h * 8 / 10;
+    c->picker = (UiRect){(win_w - w) / 2, (win_h - h) / 2, w, h};
+    int row_h = font_height(f, FONT_BOLD) + font_height(f, FONT_SMALL) + layout_px(l, 10);
+    int top = c->picker.y + font_height(f, FONT_TITLE) + layout_px(l, 24);
+    int rows = (c->picker.y + h - top) / row_h;
+    rows = rows < 1 ? 1 : rows;
+    int cols = (nlist + rows - 1) / rows;
+    cols = cols < 1 ? 1 : cols;
+    int cw = (w - layout_px(l, 24)) / cols;
+    for (int i = 0; i < nlist; i++) {
+        UiRect r = {c->picker.x + layout_px(l, 12) + (i / rows) * cw, top + (i % rows) * row_h, cw - 8, row_h - 4};
+        Widget *wd = add(c, SURF_PICKER, r, HIT_PICK);
+        if (wd)
+            wd->pick = i;
+    }
+}
+
+void controls_layout(Controls *c, const UiLayout *l, Font *f, const Program *prog, const int64_t *params,
+                     const ScenarioInfo *list, int nlist, int win_w, int win_h)
+{
+    (void)params;
+    (void)list;
+    memset(c->n, 0, sizeof c->n);
+    c->zoom = l->zoom;
+    layout_toolbar(c, l, f, win_w);
+    layout_params(c, l, f, prog);
+    layout_picker(c, l, f, nlist, win_w, win_h);
+    int hw = win_w * 6 / 10;
+    int hh = font_height(f, FONT_TITLE) + HELP_LINES * (font_height(f, FONT_CODE) + 4) + font_height(f, FONT_SMALL) +
+             layout_px(l, 80);
+    hh = hh > win_h ? win_h : hh;
+    c->help = (UiRect){(win_w - hw) / 2, (win_h - hh) / 2, hw, hh};
+}
+
+/* ------------------------------------------------------------------ hit testing */
+
+static const Widget *find(const Controls *c, Surface s, int x, int y)
+{
+    for (int i = 0; i < c->n[s]; i++)
+        if (layout_contains(c->w[s][i].r, x, y))
+            return &c->w[s][i];
+    return NULL;
+}
+
+static Hit param_hit(const Widget *w, int x)
+{
+    Hit h = {HIT_PARAM, CMD_NONE, 0, w->param, w->value, 0, w->step};
+    if (w->slider) {
+        double t = (double)(x - w->r.x) / (w->r.w > 1 ? w->r.w - 1 : 1);
+        h.value = w->lo + (int64_t)llround(t * (double)(w->hi - w->lo));
+    }
+    return h;
+}
+
+Hit controls_hit(const Controls *c, const CtlState *st, int x, int y)
+{
+    Hit none = {HIT_NONE, CMD_NONE, 0, 0, 0, 0, false};
+    if (st->help_open) {
+        none.kind = HIT_CMD;
+        none.cmd = CMD_HELP;
+        return none;
+    }
+    Surface s = st->picker_open ? SURF_PICKER : SURF_TOOLBAR;
+    const Widget *w = find(c, s, x, y);
+    if (!w && st->params_open && !st->picker_open) {
+        w = find(c, SURF_PARAMS, x, y);
+        if (!w && layout_contains(c->params, x, y))
+            none.kind = HIT_OVERLAY;
+    }
+    if (!w && st->picker_open) {
+        none.kind = layout_contains(c->picker, x, y) ? HIT_OVERLAY : HIT_CMD;
+        none.cmd = layout_contains(c->picker, x, y) ? CMD_NONE : CMD_PICKER;
+        return none;
+    }
+    if (!w && layout_contains(c->speed, x, y)) {
+        Hit h = {HIT_SPEED, CMD_NONE, controls_speed_at((double)(x - c->speed.x) / c->speed.w), 0, 0, 0, false};
+        return h;
+    }
+    if (!w)
+        return none;
+    if (w->kind == HIT_PARAM)
+        return param_hit(w, x);
+    Hit h = {w->kind, w->cmd, 0, w->param, w->value, w->pick, false};
+    return h;
+}
+
+/* ------------------------------------------------------------------ drawing */
+
+static void draw_button(SDL_Renderer *r, Font *f, const Theme *th, UiRect rc, const char *label, bool on, bool hover)
+{
+    Rgba bg = on ? th->accent : hover ? th->button_hover : th->button;
+    draw_round_rect(r, (float)rc.x, (float)rc.y, (float)rc.w, (float)rc.h, 6, bg);
+    Rgba fg = on ? theme_text_on(th->accent) : th->text;
+    font_draw(f, FONT_BOLD, label, rc.x + rc.w / 2, rc.y + (rc.h - font_height(f, FONT_BOLD)) / 2, fg, FONT_CENTER);
+}
+
+static bool cmd_on(Cmd cmd, const CtlState *st)
+{
+    switch (cmd) {
+    case CMD_PLAY:
+        return st->playing;
+    case CMD_MODE_FREE:
+        return st->mode == RT_FREE;
+    case CMD_MODE_PACED:
+        return st->mode == RT_PACED;
+    case CMD_MODE_SERIAL:
+        return st->mode == RT_SERIAL;
+    case CMD_PARAMS:
+        return st->params_open;
+    case CMD_PICKER:
+        return st->picker_open;
+    case CMD_HELP:
+        return st->help_open;
+    default:
+        return false;
+    }
+}
+
+static void draw_speed(Controls *c, SDL_Renderer *r, Font *f, const Theme *th, double speed)
+{
+    UiRect s = c->speed;
+    int ty = s.y + s.h / 2;
+    draw_rect(r, (float)s.x, (float)ty - 3, (float)s.w, 6, th->panel_edge);
+    float kx = s.x + (float)controls_speed_pos(speed) * s.w;
+    draw_rect(r, (float)s.x, (float)ty - 3, kx - s.x, 6, th->accent);
+    draw_disc(r, kx, (float)ty, 11 * c->zoom, th->accent);
+    (void)f;
+    (void)speed;
+}
+
+static void draw_toolbar(Controls *c, SDL_Renderer *r, Font *f, const Theme *th, const CtlState *st, int mx, int my)
+{
+    for (int i = 0; i < c->n[SURF_TOOLBAR]; i++) {
+        const Widget *w = &c->w[SURF_TOOLBAR][i];
+        draw_button(r, f, th, w->r, cmd_label(w->cmd, st), cmd_on(w->cmd, st), layout_contains(w->r, mx, my));
+    }
+    draw_speed(c, r, f, th, st->speed);
+    if (st->status)
+        font_draw(f, FONT_BODY, st->status, c->status.x, c->status.y + (c->status.h - font_height(f, FONT_BODY)) / 2,
+                  th->text, FONT_LEFT);
+}
+
+static void draw_int_slider(SDL_Renderer *r, Font *f, const Theme *th, const Widget *w, int64_t v)
+{
+    int ty = w->r.y + w->r.h / 2;
+    draw_rect(r, (float)w->r.x, (float)ty - 3, (float)w->r.w, 6, th->panel_edge);
+    double t = w->hi > w->lo ? (double)(v - w->lo) / (double)(w->hi - w->lo) : 0;
+    float kx = w->r.x + (float)(t < 0 ? 0 : t > 1 ? 1 : t) * w->r.w;
+    draw_disc(r, kx, (float)ty, (float)w->r.h * 0.32f, th->accent);
+    char val[32];
+    snprintf(val, sizeof val, "%lld", (long long)v);
+    font_draw(f, FONT_BOLD, val, (int)kx, w->r.y - font_height(f, FONT_BOLD) / 2 - 2, th->text, FONT_CENTER);
+}
+
+static void draw_params(Controls *c, SDL_Renderer *r, Font *f, const Theme *th, const Program *prog,
+                        const int64_t *params, int mx, int my)
+{
+    UiRect p = c->params;
+    draw_rect(r, (float)p.x - 2, (float)p.y - 2, (float)p.w + 4, (float)p.h + 4, th->panel_edge);
+    draw_ui_rect(r, p, th->panel);
+    int pad = (int)(14 * c->zoom), y = p.y + pad;
+    font_draw(f, FONT_TITLE, "Parameters", p.x + pad, y, th->text, FONT_LEFT);
+    y += font_height(f, FONT_TITLE);
+    font_draw(f, FONT_SMALL, "changing one restarts the run", p.x + pad, y, th->text_dim, FONT_LEFT);
+    if (!prog || prog->nparams == 0) {
+        font_draw(f, FONT_BODY, "This scenario has no parameters.", p.x + pad, y + 2 * pad, th->text, FONT_LEFT);
+        return;
+    }
+    int wi = 0;
+    for (int i = 0; i < prog->nparams; i++) {
+        const ParamDecl *pd = &prog->params[i];
+        const Widget *first = wi < c->n[SURF_PARAMS] ? &c->w[SURF_PARAMS][wi] : NULL;
+        if (!first)
+            break;
+        int ly = first->r.y - 4 - font_height(f, FONT_BOLD) - (pd->help ? font_height(f, FONT_SMALL) : 0);
+        if (pd->kind == PARAM_INT)
+            ly -= font_height(f, FONT_BOLD) / 2;
+        font_draw(f, FONT_BOLD, pd->name, p.x + pad, ly, th->text, FONT_LEFT);
+        if (pd->help)
+            font_draw(f, FONT_SMALL, pd->help, p.x + pad, ly + font_height(f, FONT_BOLD), th->text_dim, FONT_LEFT);
+        for (; wi < c->n[SURF_PARAMS] && c->w[SURF_PARAMS][wi].param == i; wi++) {
+            const Widget *w = &c->w[SURF_PARAMS][wi];
+            bool hover = layout_contains(w->r, mx, my);
+            if (w->slider)
+                draw_int_slider(r, f, th, w, params[i]);
+            else if (w->step)
+                draw_button(r, f, th, w->r, w->value < 0 ? "-" : "+", false, hover);
+            else
+                draw_button(r, f, th, w->r, pd->kind == PARAM_BOOL ? (w->value ? "yes" : "no") : pd->choices[w->value],
+                            params[i] == w->value, hover);
+        }
+    }
+}
+
+static void draw_picker(Controls *c, SDL_Renderer *r, Font *f, const Theme *th, const ScenarioInfo *list, int nlist,
+                        int mx, int my)
+{
+    UiRect p = c->picker;
+    draw_rect(r, (float)p.x - 3, (float)p.y - 3, (float)p.w + 6, (float)p.h + 6, th->accent);
+    draw_ui_rect(r, p, th->panel);
+    int pad = (int)(12 * c->zoom);
+    font_draw(f, FONT_TITLE, nlist ? "Scenarios: click one to open it" : "No shipped scenarios found (see --data-dir)",
+              p.x + pad, p.y + pad, th->text, FONT_LEFT);
+    for (int i = 0; i < c->n[SURF_PICKER] && i < nlist; i++) {
+        const Widget *w = &c->w[SURF_PICKER][i];
+        if (layout_contains(w->r, mx, my))
+            draw_ui_rect(r, w->r, th->button_hover);
+        char head[160];
+        snprintf(head, sizeof head, "%s  (%s)", list[i].title ? list[i].title : list[i].name,
+                 list[i].group ? list[i].group : "other");
+        SDL_Rect clip = {w->r.x, w->r.y, w->r.w, w->r.h};
+        SDL_RenderSetClipRect(r, &clip);
+        font_draw(f, FONT_BOLD, head, w->r.x + 6, w->r.y + 2, th->text, FONT_LEFT);
+        if (list[i].about)
+            font_draw(f, FONT_SMALL, list[i].about, w->r.x + 6, w->r.y + 2 + font_height(f, FONT_BOLD), th->text_dim,
+                      FONT_LEFT);
+        SDL_RenderSetClipRect(r, NULL);
+    }
+}
+
+static void draw_help(Controls *c, SDL_Renderer *r, Font *f, const Theme *th)
+{
+    static const char *const lines[] = {
+        "space            play / pause",
+        "m                mode: free -> paced -> serial",
+        "n or right       step one statement (serial mode)",
+        "1 - 9, click     step that thread (serial mode; the # in the stats)",
+        "b or left        step back (serial mode: replays the run up to the previous step)",
+        "+ / -            faster / slower (0.05x .. max)",
+        "r                reset the run",
+        "o                parameters     s  scenarios",
+        "t                light / dark theme",
+        "p or F12         screenshot (PNG in the current folder)",
+        "f                fullscreen",
+        "ctrl + / ctrl -  zoom the whole window (ctrl 0: back to 100%)",
+        "wheel            timeline: zoom; shift+wheel: scroll; double-click: follow",
+        "h or ?           this help          q or Esc  quit",
+    };
+    UiRect p = c->help;
+    draw_rect(r, (float)p.x - 3, (float)p.y - 3, (float)p.w + 6, (float)p.h + 6, th->accent);
+    draw_ui_rect(r, p, th->panel);
+    int pad = (int)(20 * c->zoom), y = p.y + pad;
+    font_draw(f, FONT_TITLE, "Keys and controls", p.x + pad, y, th->text, FONT_LEFT);
+    y += font_height(f, FONT_TITLE) + pad / 2;
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++, y += font_height(f, FONT_CODE) + 4)
+        font_draw(f, FONT_CODE, lines[i], p.x + pad, y, th->text, FONT_LEFT);
+    font_draw(f, FONT_SMALL, "click anywhere to close", p.x + pad, p.y + p.h - pad - font_height(f, FONT_SMALL),
+              th->text_dim, FONT_LEFT);
+}
+
+void controls_draw(Controls *c, SDL_Renderer *r, Font *f, const Theme *th, const CtlState *st, const Program *prog,
+                   const int64_t *params, const ScenarioInfo *list, int nlist, int mx, int my)
+{
+    draw_toolbar(c, r, f, th, st, mx, my);
+    if (st->picker_open || st->help_open) {
+        Rgba dim = th->bg;
+        dim.a = 190;
+        int w = 0, h = 0;
+        SDL_GetRendererOutputSize(r, &w, &h);
+        draw_rect(r, 0, 0, (float)w, (float)h, dim);
+    }
+    if (st->params_open)
+        draw_params(c, r, f, th, prog, params, mx, my);
+    if (st->picker_open)
+        draw_picker(c, r, f, th, list, nlist, mx, my);
+    if (st->help_open)
+        draw_help(c, r, f, th);
+}

@@ -1,0 +1,255 @@
+/* narration: events in plain words (see narration.h). */
+#include "gui/narration.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *thread_name(const NarrCtx *c, int id, char *tmp, size_t size)
+{
+    const Snapshot *s = c->snap;
+    for (int i = 0; s && i < s->nthreads; i++)
+        if (s->threads[i].id == id && s->threads[i].name)
+            return s->threads[i].name;
+    snprintf(tmp, size, id == 0 ? "main" : "thread %d", id);
+    return tmp;
+}
+
+static const SnapObject *object_of(const NarrCtx *c, int id)
+{
+    const Snapshot *s = c->snap;
+    if (!s)
+        return NULL;
+    if (id >= 0 && id < s->nobjects && s->objects[id].id == id)
+        return &s->objects[id];
+    for (int i = 0; i < s->nobjects; i++)
+        if (s->objects[i].id == id)
+            return &s->objects[i];
+    return NULL;
+}
+
+static const char *object_name(const NarrCtx *c, int id)
+{
+    const SnapObject *o = object_of(c, id);
+    return o && o->name ? o->name : "an object";
+}
+
+static const char *var_name(const NarrCtx *c, int slot)
+{
+    const Snapshot *s = c->snap;
+    return s && slot >= 0 && slot < s->nvars && s->vars[slot].name ? s->vars[slot].name : "a shared variable";
+}
+
+static const char *string_of(const NarrCtx *c, int64_t id)
+{
+    const char *t = c->string && id > 0 ? c->string(c->string_ctx, id) : NULL;
+    return t ? t : "";
+}
+
+static bool is_semaphore(const NarrCtx *c, int id)
+{
+    const SnapObject *o = object_of(c, id);
+    return o && (o->kind == OBJ_SEMAPHORE || o->kind == OBJ_BOUNDED_SEMAPHORE);
+}
+
+static const char *wait_verb(Method m)
+{
+    switch (m) {
+    case M_GET:
+        return "waits for an item from";
+    case M_PUT:
+        return "waits for room in";
+    case M_WAIT:
+        return "waits on";
+    case M_JOIN:
+        return "waits for";
+    case M_ACQUIRE_READ:
+    case M_READ:
+        return "waits to read";
+    case M_ACQUIRE_WRITE:
+    case M_WRITE:
+        return "waits to write";
+    default:
+        return "waits for";
+    }
+}
+
+void narration_wait_text(const NarrCtx *c, const SnapWait *w, char *buf, size_t size)
+{
+    char t1[32], t2[32];
+    const char *who = thread_name(c, w->thread, t1, sizeof t1);
+    if (w->obj < 0) {
+        snprintf(buf, size, "%s waits for %s to finish", who, thread_name(c, w->held_by, t2, sizeof t2));
+        return;
+    }
+    const char *what = object_name(c, w->obj);
+    if (w->held_by >= 0)
+        snprintf(buf, size, "%s %s %s, held by %s", who, wait_verb(w->method), what,
+                 thread_name(c, w->held_by, t2, sizeof t2));
+    else
+        snprintf(buf, size, "%s %s %s", who, wait_verb(w->method), what);
+}
+
+/* Events about synchronization objects. */
+static bool narrate_object(const NarrCtx *c, const Event *ev, const char *who, char *buf, size_t size)
+{
+    const char *obj = object_name(c, ev->obj);
+    switch ((EventKind)ev->kind) {
+    case EV_ACQUIRE:
+        if (is_semaphore(c, ev->obj))
+            return false;
+        if (ev->a > 1)
+            snprintf(buf, size, "%s acquires %s again (count %lld)", who, obj, (long long)ev->a);
+        else
+            snprintf(buf, size, "%s %s %s", who, c->physical ? "picks up" : "acquires", obj);
+        return true;
+    case EV_RELEASE:
+        if (is_semaphore(c, ev->obj))
+            return false;
+        snprintf(buf, size, "%s %s %s", who, c->physical ? "puts down" : "releases", obj);
+        return true;
+    case EV_BLOCK: {
+        SnapWait w = {ev->thread, ev->obj, (Method)ev->a, -1};
+        const SnapObject *o = object_of(c, ev->obj);
+        if (ev->obj < 0) { /* a join: whom it waits for is in the snapshot */
+            for (int i = 0; c->snap && i < c->snap->nthreads; i++)
+                if (c->snap->threads[i].id == ev->thread)
+                    w.held_by = c->snap->threads[i].waits_thread;
+            if (w.held_by < 0) {
+                snprintf(buf, size, "%s waits for a thread to finish", who);
+                return true;
+            }
+            narration_wait_text(c, &w, buf, size);
+            return true;
+        }
+        w.held_by = o && o->kind != OBJ_SEMAPHORE && o->kind != OBJ_QUEUE ? o->owner : -1;
+        narration_wait_text(c, &w, buf, size);
+        return true;
+    }
+    case EV_SEM:
+        snprintf(buf, size, ev->b < 0 ? "%s takes a token from %s (%lld left)" : "%s gives a token back to %s (%lld now)",
+                 who, obj, (long long)ev->a);
+        return true;
+    case EV_PUT:
+        snprintf(buf, size, "%s puts item #%lld (%lld) into %s", who, (long long)ev->a, (long long)ev->b, obj);
+        return true;
+    case EV_GET:
+        snprintf(buf, size, "%s takes item #%lld (%lld) from %s", who, (long long)ev->a, (long long)ev->b, obj);
+        return true;
+    case EV_NOTIFY:
+        snprintf(buf, size, "%s notifies %s: %lld woken", who, obj, (long long)ev->a);
+        return true;
+    case EV_SET:
+        snprintf(buf, size, "%s sets %s", who, obj);
+        return true;
+    case EV_CLEAR:
+        snprintf(buf, size, "%s clears %s", who, obj);
+        return true;
+    case EV_BARRIER:
+        if (ev->a == 0)
+            snprintf(buf, size, "%s arrives at %s: all %lld there, everyone goes on", who, obj, (long long)ev->b);
+        else
+            snprintf(buf, size, "%s arrives at %s (%lld of %lld)", who, obj, (long long)ev->a, (long long)ev->b);
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Events about threads and shared variables. */
+static bool narrate_thread(const NarrCtx *c, const Event *ev, const char *who, char *buf, size_t size)
+{
+    char tmp[32];
+    switch ((EventKind)ev->kind) {
+    case EV_READ:
+        snprintf(buf, size, "%s reads %s = %lld", who, var_name(c, ev->obj), (long long)ev->a);
+        return true;
+    case EV_WRITE:
+        snprintf(buf, size, "%s writes %s = %lld", who, var_name(c, ev->obj), (long long)ev->a);
+        return true;
+    case EV_START:
+        snprintf(buf, size, "%s starts", who);
+        return true;
+    case EV_FINISH:
+        snprintf(buf, size, "%s finishes", who);
+        return true;
+    case EV_JOIN:
+        snprintf(buf, size, "%s has waited for %s to finish", who, thread_name(c, (int)ev->a, tmp, sizeof tmp));
+        return true;
+    case EV_STATE:
+        if (ev->a == 0)
+            return false;
+        snprintf(buf, size, "%s is %s", who, string_of(c, ev->a));
+        return true;
+    case EV_SAY:
+        snprintf(buf, size, "%s: %s", who, string_of(c, ev->a));
+        return true;
+    case EV_ERROR:
+        snprintf(buf, size, "%s stops on an error: %s", who, string_of(c, ev->a));
+        return true;
+    case EV_LOST_UPDATE:
+        snprintf(buf, size, "LOST UPDATE: %s writes %s = %lld over the update of %s", who, var_name(c, ev->obj),
+                 (long long)ev->a, thread_name(c, (int)ev->b, tmp, sizeof tmp));
+        return true;
+    case EV_RACE:
+        snprintf(buf, size, "RACE: %s and %s both write %s without a common lock", who,
+                 thread_name(c, (int)ev->b, tmp, sizeof tmp), var_name(c, ev->obj));
+        return true;
+    default:
+        return narrate_object(c, ev, who, buf, size);
+    }
+}
+
+static void narrate_check(const NarrCtx *c, const Event *ev, char *buf, size_t size)
+{
+    const char *what = ev->a ? "invariant" : "expectation";
+    if (c->prog && ev->obj >= 0 && ev->obj < c->prog->nchecks)
+        snprintf(buf, size, "FAILED %s: %s", what, c->prog->checks[ev->obj].text);
+    else
+        snprintf(buf, size, "FAILED %s", what);
+}
+
+bool narration_text(const NarrCtx *c, const Event *ev, char *buf, size_t size)
+{
+    char tmp[32];
+    if (size > 0)
+        buf[0] = '\0';
+    if (ev->kind == EV_DEADLOCK) {
+        bool stall = c->snap && c->snap->deadlock.found && !c->snap->deadlock.is_cycle;
+        snprintf(buf, size, stall ? "STALL: every live thread is blocked" : "DEADLOCK: the threads wait in a circle");
+        return true;
+    }
+    if (ev->kind == EV_CHECK) {
+        narrate_check(c, ev, buf, size);
+        return true;
+    }
+    if (ev->kind == EV_STEP || ev->kind == EV_REQUEST || ev->kind == EV_WAKE)
+        return false;
+    return narrate_thread(c, ev, thread_name(c, ev->thread, tmp, sizeof tmp), buf, size);
+}
+
+void narration_init(Narration *n)
+{
+    memset(n, 0, sizeof *n);
+}
+
+void narration_add(Narration *n, const NarrCtx *c, const Event *ev)
+{
+    NarrLine line;
+    if (!narration_text(c, ev, line.text, sizeof line.text))
+        return;
+    line.thread = ev->thread;
+    line.seq = ev->seq;
+    line.alarm = ev->kind == EV_DEADLOCK || ev->kind == EV_CHECK || ev->kind == EV_ERROR ||
+                 ev->kind == EV_LOST_UPDATE || ev->kind == EV_RACE;
+    int at = (n->start + n->count) % NARRATION_KEEP;
+    if (n->count == NARRATION_KEEP)
+        n->start = (n->start + 1) % NARRATION_KEEP;
+    else
+        n->count++;
+    n->lines[at] = line;
+}
+
+const NarrLine *narration_line(const Narration *n, int i)
+{
+    return &n->lines[(n->start + i) % NARRATION_KEEP];
+}

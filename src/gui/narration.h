@@ -1,0 +1,48 @@
+/* narration: runtime events in plain words ("philosopher 2 picks up chopstick[2]") and the short log of recent lines
+ * the narration panel shows, newest last. The wording is a pure function of the event and the snapshot's names, so
+ * tests check it directly; the GUI colours each line in its thread's colour. */
+#ifndef LOCKSTEP_GUI_NARRATION_H
+#define LOCKSTEP_GUI_NARRATION_H
+
+#include "runtime/event.h"
+#include "runtime/snapshot.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef const char *(*NarrStringFn)(void *ctx, int64_t id);
+
+typedef struct NarrCtx {
+    const Snapshot *snap;   /* names of threads, objects and shared variables */
+    const Program *prog;    /* check texts; may be NULL */
+    NarrStringFn string;    /* text of a string id (say lines, labels, errors); may be NULL */
+    void *string_ctx;
+    bool physical;          /* ring scenes: locks are things picked up and put down */
+} NarrCtx;
+
+/* Write the words for ev into buf. Returns false for events too fine-grained to narrate (steps, requests ...). */
+bool narration_text(const NarrCtx *c, const Event *ev, char *buf, size_t size);
+/* "philosopher 1 waits for chopstick[2], held by philosopher 2": one edge of a deadlock. */
+void narration_wait_text(const NarrCtx *c, const SnapWait *w, char *buf, size_t size);
+
+enum { NARRATION_KEEP = 200, NARRATION_LINE_MAX = 160 };
+
+typedef struct NarrLine {
+    int thread;  /* whose colour; -1 for the runtime (deadlock, failed checks) */
+    bool alarm;
+    uint64_t seq;
+    char text[NARRATION_LINE_MAX];
+} NarrLine;
+
+/* The recent lines, a ring buffer embedded by value. */
+typedef struct Narration {
+    NarrLine lines[NARRATION_KEEP];
+    int start, count;
+} Narration;
+
+void narration_init(Narration *n);
+void narration_add(Narration *n, const NarrCtx *c, const Event *ev);
+/* The i-th line, oldest first (0 <= i < count). */
+const NarrLine *narration_line(const Narration *n, int i);
+
+#endif

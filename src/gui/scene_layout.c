@@ -1,0 +1,814 @@
+/* scene_layout: positions and colours of the scene (see scene_layout.h).
+ *
+ * The build runs in three passes: place the nodes for the chosen layout, colour and label them from the snapshot,
+ * then draw arrows between the placed nodes and mark the deadlock edges. Placement never depends on colour, so a run
+ * that changes state keeps its picture still except for the ring elements that travel to their holder. */
+#include "gui/scene_layout.h"
+
+#include "lang/lang.h"
+#include "util/xalloc.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SL_PI 3.14159265358979f
+
+enum { MAX_ROLE_DECLS = 64, MAX_VARS_SHOWN = 48 };
+
+typedef struct Area {
+    float x, y, w, h;
+} Area;
+
+/* ------------------------------------------------------------------ storage */
+
+void scene_layout_init(SceneLayout *sl)
+{
+    memset(sl, 0, sizeof *sl);
+}
+
+void scene_layout_finish(SceneLayout *sl)
+{
+    free(sl->nodes);
+    free(sl->arrows);
+    free(sl->chips);
+    memset(sl, 0, sizeof *sl);
+}
+
+static SlNode *push_node(SceneLayout *sl, SlKind kind, int ref)
+{
+    xgrow((void **)&sl->nodes, &sl->cap_nodes, (size_t)sl->nnodes + 1, sizeof *sl->nodes);
+    SlNode *n = &sl->nodes[sl->nnodes++];
+    memset(n, 0, sizeof *n);
+    n->kind = kind;
+    n->ref = ref;
+    n->shape = kind == SL_THREAD ? SL_SHAPE_CIRCLE : SL_SHAPE_BOX;
+    return n;
+}
+
+static SlArrow *push_arrow(SceneLayout *sl)
+{
+    xgrow((void **)&sl->arrows, &sl->cap_arrows, (size_t)sl->narrows + 1, sizeof *sl->arrows);
+    SlArrow *a = &sl->arrows[sl->narrows++];
+    memset(a, 0, sizeof *a);
+    return a;
+}
+
+static SlChip *push_chip(SceneLayout *sl)
+{
+    xgrow((void **)&sl->chips, &sl->cap_chips, (size_t)sl->nchips + 1, sizeof *sl->chips);
+    SlChip *c = &sl->chips[sl->nchips++];
+    memset(c, 0, sizeof *c);
+    return c;
+}
+
+const SlNode *scene_layout_find(const SceneLayout *sl, SlKind kind, int ref)
+{
+    for (int i = 0; i < sl->nnodes; i++)
+        if (sl->nodes[i].kind == kind && sl->nodes[i].ref == ref)
+            return &sl->nodes[i];
+    return NULL;
+}
+
+int scene_layout_thread_at(const SceneLayout *sl, float x, float y)
+{
+    for (int i = 0; i < sl->nnodes; i++) {
+        const SlNode *n = &sl->nodes[i];
+        float r = n->w / 2 + 6 * sl->scale;
+        if (n->kind == SL_THREAD && (x - n->x) * (x - n->x) + (y - n->y) * (y - n->y) <= r * r)
+            return n->ref;
+    }
+    return -1;
+}
+
+/* ------------------------------------------------------------------ snapshot lookups */
+
+static int obj_index(const Snapshot *s, int id)
+{
+    if (id >= 0 && id < s->nobjects && s->objects[id].id == id)
+        return id;
+    for (int i = 0; i < s->nobjects; i++)
+        if (s->objects[i].id == id)
+            return i;
+    return -1;
+}
+
+static const SnapThread *thread_by_id(const Snapshot *s, int id)
+{
+    if (id >= 0 && id < s->nthreads && s->threads[id].id == id)
+        return &s->threads[id];
+    for (int i = 0; i < s->nthreads; i++)
+        if (s->threads[i].id == id)
+            return &s->threads[i];
+    return NULL;
+}
+
+const char *scene_state_text(const SnapThread *t)
+{
+    switch (t->state) {
+    case TS_ERROR:
+        return "error";
+    case TS_FINISHED:
+        return "finished";
+    case TS_BLOCKED:
+        return "blocked";
+    case TS_ACTIVE:
+        return t->label ? t->label : "busy";
+    default:
+        break;
+    }
+    if (t->held_count > 0)
+        return "in critical section";
+    return t->state == TS_RUNNING ? "running" : "ready";
+}
+
+/* ------------------------------------------------------------------ sizes */
+
+static float thread_radius(const SceneInput *in)
+{
+    return 34.0f * in->scale;
+}
+
+static void object_size(const SceneInput *in, const SnapObject *o, float *w, float *h)
+{
+    float s = in->scale;
+    int slots;
+    *h = 56 * s;
+    *w = 56 * s;
+    switch (o->kind) {
+    case OBJ_SEMAPHORE:
+    case OBJ_BOUNDED_SEMAPHORE:
+        slots = (int)(o->capacity > o->value ? o->capacity : o->value);
+        slots = slots < 1 ? 1 : slots > 8 ? 8 : slots;
+        *w = (20 + 24 * slots) * s;
+        *h = 48 * s;
+        break;
+    case OBJ_BARRIER:
+        slots = (int)(o->capacity < 1 ? 1 : o->capacity > 10 ? 10 : o->capacity);
+        *w = (20 + 24 * slots) * s;
+        *h = 48 * s;
+        break;
+    case OBJ_QUEUE:
+        slots = o->capacity > 0 ? (int)o->capacity : (o->nitems + 1 > 5 ? o->nitems + 1 : 5);
+        slots = slots > 10 ? 10 : slots;
+        *w = (12 + 44 * slots) * s;
+        *h = 52 * s;
+        break;
+    case OBJ_CONDITION:
+    case OBJ_RWLOCK:
+        *w = 64 * s;
+        break;
+    default:
+        break;
+    }
+}
+
+/* ------------------------------------------------------------------ placement helpers */
+
+static void place_thread(SceneLayout *sl, const SceneInput *in, int id, float x, float y, float r)
+{
+    SlNode *n = push_node(sl, SL_THREAD, id);
+    n->x = x;
+    n->y = y;
+    n->w = n->h = 2 * r;
+    (void)in;
+}
+
+static void place_object(SceneLayout *sl, const SceneInput *in, int idx, float x, float y, float fit)
+{
+    SlNode *n = push_node(sl, SL_OBJECT, idx);
+    object_size(in, &in->snap->objects[idx], &n->w, &n->h);
+    if (fit > 0 && n->w > fit) {
+        n->h *= fit / n->w;
+        n->w = fit;
+    }
+    n->x = x;
+    n->y = y;
+}
+
+/* The main thread sits small in the top-left corner when other threads exist. */
+static void place_main(SceneLayout *sl, const SceneInput *in, Area a)
+{
+    const SnapThread *m = thread_by_id(in->snap, 0);
+    if (!m)
+        return;
+    float r = thread_radius(in) * 0.7f;
+    place_thread(sl, in, 0, a.x + r + 16 * in->scale, a.y + r + 12 * in->scale, r);
+}
+
+/* Place a set of objects on a grid inside a. */
+static void place_object_grid(SceneLayout *sl, const SceneInput *in, const int *objs, int n, Area a)
+{
+    if (n == 0)
+        return;
+    int cols = (int)ceilf(sqrtf((float)n * (a.w + 1) / (a.h + 1)));
+    cols = cols < 1 ? 1 : cols > n ? n : cols;
+    int rows = (n + cols - 1) / cols;
+    float cw = a.w / cols, ch = a.h / rows;
+    for (int i = 0; i < n; i++) {
+        int r = i / cols, c = i % cols;
+        int in_row = r == rows - 1 ? n - r * cols : cols;
+        float off = (a.w - in_row * cw) / 2;
+        place_object(sl, in, objs[i], a.x + off + (c + 0.5f) * cw, a.y + (r + 0.4f) * ch, cw * 0.86f);
+    }
+}
+
+/* Shared variables in rows along the bottom strip. */
+static void place_vars(SceneLayout *sl, const SceneInput *in, Area strip)
+{
+    const Snapshot *s = in->snap;
+    int n = s->nvars < MAX_VARS_SHOWN ? s->nvars : MAX_VARS_SHOWN;
+    if (n == 0)
+        return;
+    float bw = 130 * in->scale, bh = 62 * in->scale, gap = 10 * in->scale;
+    int per_row = (int)((strip.w + gap) / (bw + gap));
+    per_row = per_row < 1 ? 1 : per_row;
+    int rows = (n + per_row - 1) / per_row;
+    if (rows * (bh + gap) > strip.h && rows > 1)
+        bh = strip.h / rows - gap;
+    for (int i = 0; i < n; i++) {
+        int r = i / per_row, c = i % per_row;
+        int in_row = r == rows - 1 ? n - r * per_row : per_row;
+        float x0 = strip.x + (strip.w - in_row * (bw + gap) + gap) / 2;
+        SlNode *v = push_node(sl, SL_VAR, i);
+        v->w = bw;
+        v->h = bh;
+        v->x = x0 + c * (bw + gap) + bw / 2;
+        v->y = strip.y + r * (bh + gap) + bh / 2;
+    }
+}
+
+/* Split off the variable strip at the bottom of the area. */
+static Area split_vars(const SceneInput *in, Area *a)
+{
+    Area strip = {a->x, a->y + a->h, a->w, 0};
+    if (in->snap->nvars == 0)
+        return strip;
+    int n = in->snap->nvars < MAX_VARS_SHOWN ? in->snap->nvars : MAX_VARS_SHOWN;
+    float bw = 140 * in->scale;
+    int per_row = (int)(a->w / bw);
+    int rows = (n + (per_row < 1 ? 1 : per_row) - 1) / (per_row < 1 ? 1 : per_row);
+    float h = rows * 72 * in->scale + 10 * in->scale;
+    if (h > a->h * 0.3f)
+        h = a->h * 0.3f;
+    strip.h = h;
+    strip.y = a->y + a->h - h;
+    a->h -= h + 16 * in->scale;
+    return strip;
+}
+
+/* ------------------------------------------------------------------ ring */
+
+/* The object array laid round the table: one whose element count equals the number of ring threads (locks first). */
+static int ring_decl(const Snapshot *s, int nring)
+{
+    int best = -1;
+    for (int pass = 0; pass < 2 && best < 0; pass++) {
+        for (int i = 0; i < s->nobjects && best < 0; i++) {
+            const SnapObject *o = &s->objects[i];
+            int count = 0;
+            for (int j = 0; j < s->nobjects; j++)
+                count += s->objects[j].decl == o->decl;
+            bool lockish = o->kind == OBJ_LOCK || o->kind == OBJ_RLOCK;
+            if (count >= 2 && (pass == 1 || (lockish && count == nring)))
+                best = o->decl;
+        }
+    }
+    return best;
+}
+
+static float ring_angle(int k, int n)
+{
+    return -SL_PI / 2 + 2 * SL_PI * (float)k / (float)(n > 0 ? n : 1);
+}
+
+static void move_to_holder(SlNode *n, const SlNode *holder, float cx, float cy, float scale)
+{
+    float ux = cx - holder->x, uy = cy - holder->y, len = sqrtf(ux * ux + uy * uy);
+    if (len < 1)
+        return;
+    ux /= len;
+    uy /= len;
+    float tx = -uy, ty = ux;
+    float side = (n->x - holder->x) * tx + (n->y - holder->y) * ty >= 0 ? 1.0f : -1.0f;
+    float reach = holder->w / 2 + n->w / 2 + 6 * scale;
+    n->x = holder->x + ux * reach + tx * side * 20 * scale;
+    n->y = holder->y + uy * reach + ty * side * 20 * scale;
+    n->angle = atan2f(uy, ux);
+}
+
+static void place_ring_objects(SceneLayout *sl, const SceneInput *in, int decl, float cx, float cy, float radius)
+{
+    const Snapshot *s = in->snap;
+    int count = 0;
+    for (int i = 0; i < s->nobjects; i++)
+        count += s->objects[i].decl == decl;
+    for (int i = 0; i < s->nobjects; i++) {
+        const SnapObject *o = &s->objects[i];
+        if (o->decl != decl)
+            continue;
+        /* element i lies between ring threads i - 1 and i: philosopher i's left and right are i and i + 1 */
+        float ang = ring_angle(o->index, count) - SL_PI / (float)count;
+        SlNode *n = push_node(sl, SL_OBJECT, i);
+        n->shape = SL_SHAPE_STICK;
+        n->angle = ang + SL_PI; /* sticks point at the centre of the table */
+        n->w = fminf(86 * in->scale, radius * 0.42f);
+        n->h = fmaxf(fminf(18 * in->scale, n->w / 4), 6);
+        n->x = cx + radius * 0.58f * cosf(ang);
+        n->y = cy + radius * 0.58f * sinf(ang);
+        const SlNode *holder = o->owner >= 0 ? scene_layout_find(sl, SL_THREAD, o->owner) : NULL;
+        if (holder) /* in the holder's hand: just inside the table from it, on the side the stick came from */
+            move_to_holder(n, holder, cx, cy, in->scale);
+    }
+}
+
+static void layout_ring(SceneLayout *sl, const SceneInput *in, Area a)
+{
+    const Snapshot *s = in->snap;
+    int ids[LANG_MAX_THREADS], n = 0;
+    for (int i = 0; i < s->nthreads && n < LANG_MAX_THREADS; i++)
+        if (s->threads[i].id != 0)
+            ids[n++] = s->threads[i].id;
+    int decl = ring_decl(s, n);
+    int rest[LANG_MAX_ARRAY], nrest = 0;
+    for (int i = 0; i < s->nobjects && nrest < LANG_MAX_ARRAY; i++)
+        if (s->objects[i].decl != decl)
+            rest[nrest++] = i;
+    Area side = {a.x + a.w * 0.78f, a.y + 10 * in->scale, a.w * 0.22f, a.h * 0.6f};
+    if (nrest > 0) /* the other objects (a waiter's semaphore ...) in a column on the right, the table keeps the rest */
+        a.w *= 0.78f;
+    float r = thread_radius(in), label = 56 * in->scale;
+    float cx = a.x + a.w / 2, cy = a.y + a.h / 2;
+    float rad = fminf(a.w / 2 - r - 90 * in->scale, a.h / 2 - label - r);
+    rad = rad < 4 * r ? 4 * r : rad;
+    if (n > 0 && rad * sinf(SL_PI / n) < 1.4f * r)
+        r = fmaxf(rad * sinf(SL_PI / n) / 1.4f, 10 * in->scale);
+    place_main(sl, in, a);
+    bool crowded = n > 0 && 2 * rad * sinf(SL_PI / n) < 170 * in->scale; /* neighbours' names would overlap */
+    for (int k = 0; k < n; k++) {
+        place_thread(sl, in, ids[k], cx + rad * cosf(ring_angle(k, n)), cy + rad * sinf(ring_angle(k, n)), r);
+        sl->nodes[sl->nnodes - 1].label_above = sinf(ring_angle(k, n)) < -0.2f;
+        sl->nodes[sl->nnodes - 1].label_inside = crowded;
+    }
+    if (decl >= 0)
+        place_ring_objects(sl, in, decl, cx, cy, rad);
+    place_object_grid(sl, in, rest, nrest, side);
+}
+
+/* ------------------------------------------------------------------ pipeline */
+
+typedef struct QueueUse {
+    unsigned long long puts, gets; /* bit per object declaration */
+} QueueUse;
+
+static void use_expr(const Program *p, const Expr *e, QueueUse *u);
+
+static void use_exprs(const Program *p, const ExprList *l, QueueUse *u)
+{
+    for (int i = 0; i < l->count; i++)
+        use_expr(p, l->items[i], u);
+}
+
+static int expr_object_decl(const Expr *e)
+{
+    if (e && e->kind == EX_INDEX)
+        e = e->a;
+    if (e && e->kind == EX_NAME && e->ref.kind == REF_OBJECT)
+        return e->ref.index;
+    return -1;
+}
+
+static void use_expr(const Program *p, const Expr *e, QueueUse *u)
+{
+    if (!e)
+        return;
+    if (e->kind == EX_METHOD) {
+        int d = expr_object_decl(e->a);
+        if (d >= 0 && d < MAX_ROLE_DECLS && d < p->nobjects && p->objects[d].kind == OBJ_QUEUE) {
+            if (e->method == M_PUT || e->method == M_APPEND)
+                u->puts |= 1ull << d;
+            if (e->method == M_GET || e->method == M_POPLEFT)
+                u->gets |= 1ull << d;
+        }
+    }
+    use_expr(p, e->a, u);
+    use_expr(p, e->b, u);
+    use_exprs(p, &e->args, u);
+}
+
+static void use_block(const Program *p, const Block *b, QueueUse *u)
+{
+    for (int i = 0; i < b->count; i++) {
+        const Stmt *st = b->items[i];
+        use_exprs(p, &st->targets, u);
+        use_exprs(p, &st->values, u);
+        use_exprs(p, &st->range, u);
+        use_expr(p, st->expr, u);
+        use_expr(p, st->iter, u);
+        use_block(p, &st->body, u);
+        use_block(p, &st->orelse, u);
+    }
+}
+
+/* Column of a queue declaration: 2 * its rank among the queues + 1. */
+static int queue_column(const Program *p, int decl)
+{
+    int rank = 0;
+    for (int i = 0; i < decl; i++)
+        rank += p->objects[i].kind == OBJ_QUEUE;
+    return 2 * rank + 1;
+}
+
+/* A function's column: right of the last queue it takes from, else far left (producers) or by name. */
+static int func_column(const Program *p, int func, int ncols)
+{
+    if (func < 0 || func >= p->nfuncs)
+        return 0;
+    QueueUse u = {0, 0};
+    use_block(p, &p->funcs[func].body, &u);
+    int col = -1;
+    for (int d = 0; d < p->nobjects && d < MAX_ROLE_DECLS; d++)
+        if (u.gets & (1ull << d))
+            col = queue_column(p, d) + 1 > col ? queue_column(p, d) + 1 : col;
+    if (col >= 0)
+        return col;
+    if (u.puts)
+        return 0;
+    const char *name = p->funcs[func].name;
+    if (strstr(name, "consum") || strstr(name, "reader") || strstr(name, "eater") || strstr(name, "get"))
+        return ncols - 1;
+    return 0;
+}
+
+static int count_queue_decls(const Program *p)
+{
+    int n = 0;
+    for (int i = 0; i < p->nobjects; i++)
+        n += p->objects[i].kind == OBJ_QUEUE;
+    return n;
+}
+
+static void place_pipeline_threads(SceneLayout *sl, const SceneInput *in, Area a, int ncols, float colw)
+{
+    const Snapshot *s = in->snap;
+    int per_col[2 * MAX_ROLE_DECLS + 2] = {0}, seen[2 * MAX_ROLE_DECLS + 2] = {0};
+    int cols[LANG_MAX_THREADS];
+    for (int i = 0; i < s->nthreads && i < LANG_MAX_THREADS; i++) {
+        cols[i] = s->threads[i].id == 0 ? -1 : func_column(in->prog, s->threads[i].func, ncols);
+        if (cols[i] >= 0)
+            per_col[cols[i]]++;
+    }
+    float r = thread_radius(in), label = 56 * in->scale;
+    for (int i = 0; i < s->nthreads && i < LANG_MAX_THREADS; i++) {
+        if (cols[i] < 0)
+            continue;
+        int c = cols[i], k = seen[c]++;
+        float cell = a.h / per_col[c];
+        float rr = fminf(r, (cell - label) / 2.2f);
+        rr = rr < 10 * in->scale ? 10 * in->scale : rr;
+        place_thread(sl, in, s->threads[i].id, a.x + (c + 0.5f) * colw, a.y + k * cell + (cell - label) / 2, rr);
+    }
+}
+
+static bool layout_pipeline(SceneLayout *sl, const SceneInput *in, Area a)
+{
+    const Program *p = in->prog;
+    const Snapshot *s = in->snap;
+    if (!p || count_queue_decls(p) == 0 || p->nobjects > MAX_ROLE_DECLS)
+        return false;
+    int ncols = 2 * count_queue_decls(p) + 1;
+    float colw = a.w / ncols;
+    place_main(sl, in, a);
+    Area body = {a.x, a.y + 20 * in->scale, a.w, a.h - 20 * in->scale};
+    place_pipeline_threads(sl, in, body, ncols, colw);
+    int rest[LANG_MAX_ARRAY], nrest = 0;
+    int qcount[2 * MAX_ROLE_DECLS + 2] = {0}, qseen[2 * MAX_ROLE_DECLS + 2] = {0};
+    for (int i = 0; i < s->nobjects; i++)
+        if (p->objects[s->objects[i].decl].kind == OBJ_QUEUE)
+            qcount[queue_column(p, s->objects[i].decl)]++;
+    for (int i = 0; i < s->nobjects && nrest < LANG_MAX_ARRAY; i++) {
+        const SnapObject *o = &s->objects[i];
+        if (p->objects[o->decl].kind != OBJ_QUEUE) {
+            rest[nrest++] = i;
+            continue;
+        }
+        int c = queue_column(p, o->decl), k = qseen[c]++;
+        float cell = body.h * 0.7f / qcount[c];
+        place_object(sl, in, i, a.x + (c + 0.5f) * colw, body.y + (k + 0.5f) * cell, colw * 1.5f);
+    }
+    Area low = {a.x + colw * 0.5f, body.y + body.h * 0.72f, a.w - colw, body.h * 0.26f};
+    place_object_grid(sl, in, rest, nrest, low);
+    return true;
+}
+
+/* ------------------------------------------------------------------ graph */
+
+static void layout_graph(SceneLayout *sl, const SceneInput *in, Area a)
+{
+    const Snapshot *s = in->snap;
+    int ids[LANG_MAX_THREADS], n = 0;
+    for (int i = 0; i < s->nthreads && n < LANG_MAX_THREADS; i++)
+        if (s->threads[i].id != 0 || s->nthreads == 1)
+            ids[n++] = s->threads[i].id;
+    float r = thread_radius(in), label = 56 * in->scale;
+    float cx = a.x + a.w / 2, cy = a.y + (a.h - label) / 2 + r * 0.2f;
+    float rx = a.w / 2 - r - 90 * in->scale, ry = (a.h - label) / 2 - r;
+    rx = rx < 2 * r ? 2 * r : rx;
+    ry = ry < 2 * r ? 2 * r : ry;
+    if (n > 0 && (rx + ry) * SL_PI / n < 3.0f * r)
+        r = fmaxf((rx + ry) * SL_PI / n / 3.0f, 10 * in->scale);
+    if (s->nthreads > 1)
+        place_main(sl, in, a);
+    for (int k = 0; k < n; k++) {
+        float ang = n == 1 ? -SL_PI / 2 : n == 2 ? -SL_PI * (k == 0 ? 0.8f : 0.2f) : ring_angle(k, n);
+        place_thread(sl, in, ids[k], cx + rx * cosf(ang), cy + ry * sinf(ang), r);
+    }
+    int objs[LANG_MAX_ARRAY], nobj = 0;
+    for (int i = 0; i < s->nobjects && nobj < LANG_MAX_ARRAY; i++)
+        objs[nobj++] = i;
+    Area inner = {cx - rx * 0.62f, cy - ry * 0.55f, rx * 1.24f, ry * 1.1f};
+    place_object_grid(sl, in, objs, nobj, inner);
+}
+
+/* ------------------------------------------------------------------ colours and labels */
+
+static void decorate_thread(SlNode *n, const SceneInput *in)
+{
+    const Theme *th = in->theme;
+    const SnapThread *t = thread_by_id(in->snap, n->ref);
+    n->fill = theme_thread_color(th, n->ref);
+    n->edge = th->obj_edge;
+    n->text = th->text;
+    if (!t)
+        return;
+    snprintf(n->label, sizeof n->label, "%s", t->name ? t->name : "thread");
+    snprintf(n->sub, sizeof n->sub, "%s", scene_state_text(t));
+    if (n->label_inside) { /* "philosopher 12" -> "12" */
+        const char *sp = t->name ? strrchr(t->name, ' ') : NULL;
+        snprintf(n->label, sizeof n->label, "%s", sp ? sp + 1 : n->label);
+    }
+    n->dim = t->state == TS_FINISHED;
+    n->alarm = t->state == TS_ERROR;
+    if (n->dim)
+        n->fill = theme_mix(n->fill, th->panel, 0.6f);
+}
+
+static void object_sub(const SceneInput *in, const SnapObject *o, char *buf, size_t size)
+{
+    const SnapThread *owner = o->owner >= 0 ? thread_by_id(in->snap, o->owner) : NULL;
+    switch (o->kind) {
+    case OBJ_SEMAPHORE:
+    case OBJ_BOUNDED_SEMAPHORE:
+        snprintf(buf, size, "value %lld", (long long)o->value);
+        break;
+    case OBJ_QUEUE:
+        if (o->capacity > 0)
+            snprintf(buf, size, "%lld/%lld items", (long long)o->value, (long long)o->capacity);
+        else
+            snprintf(buf, size, "%lld items", (long long)o->value);
+        break;
+    case OBJ_CONDITION:
+        snprintf(buf, size, "%d waiting", o->nwaiters);
+        break;
+    case OBJ_BARRIER:
+        snprintf(buf, size, "%lld/%lld arrived", (long long)o->value, (long long)o->capacity);
+        break;
+    case OBJ_EVENT:
+        snprintf(buf, size, "%s", o->value ? "set" : "clear");
+        break;
+    case OBJ_RWLOCK:
+        if (owner)
+            snprintf(buf, size, "writer: %s", owner->name);
+        else
+            snprintf(buf, size, o->count > 0 ? "%d reading" : "free", o->count);
+        break;
+    default:
+        snprintf(buf, size, "%s", owner ? owner->name : "free");
+        break;
+    }
+}
+
+static void decorate_object(SlNode *n, const SceneInput *in)
+{
+    const Theme *th = in->theme;
+    const SnapObject *o = &in->snap->objects[n->ref];
+    n->edge = th->obj_edge;
+    n->text = th->text;
+    n->fill = th->panel;
+    bool ownable = o->kind == OBJ_LOCK || o->kind == OBJ_RLOCK || o->kind == OBJ_CONDITION || o->kind == OBJ_RWLOCK;
+    if (ownable) {
+        n->held = o->owner >= 0;
+        n->fill = n->held ? theme_thread_color(th, o->owner) : th->free_obj;
+        if (o->kind == OBJ_RLOCK && o->count > 1)
+            n->badge = o->count;
+    }
+    if (o->kind == OBJ_EVENT)
+        n->fill = o->value ? th->ok : th->free_obj;
+    if (n->shape == SL_SHAPE_STICK)
+        snprintf(n->label, sizeof n->label, "%d", o->index);
+    else
+        snprintf(n->label, sizeof n->label, "%s", o->name ? o->name : "object");
+    if (n->shape != SL_SHAPE_STICK)
+        object_sub(in, o, n->sub, sizeof n->sub);
+}
+
+static void decorate_var(SlNode *n, const SceneInput *in)
+{
+    const Theme *th = in->theme;
+    const SnapVar *v = &in->snap->vars[n->ref];
+    n->fill = th->panel;
+    n->edge = th->obj_edge;
+    n->text = th->text;
+    n->alarm = v->lost > 0 || v->race;
+    snprintf(n->label, sizeof n->label, "%s", v->name ? v->name : "var");
+    snprintf(n->sub, sizeof n->sub, "%lld", (long long)v->value);
+}
+
+static void decorate(SceneLayout *sl, const SceneInput *in)
+{
+    for (int i = 0; i < sl->nnodes; i++) {
+        SlNode *n = &sl->nodes[i];
+        if (n->kind == SL_THREAD)
+            decorate_thread(n, in);
+        else if (n->kind == SL_OBJECT)
+            decorate_object(n, in);
+        else
+            decorate_var(n, in);
+    }
+}
+
+/* ------------------------------------------------------------------ arrows and chips */
+
+/* Distance from a node's centre to its outline in direction (dx, dy) (a unit vector). */
+static float node_reach(const SlNode *n, float dx, float dy)
+{
+    if (n->shape == SL_SHAPE_CIRCLE)
+        return n->w / 2;
+    if (n->shape == SL_SHAPE_STICK) {
+        float c = cosf(-n->angle), s = sinf(-n->angle);
+        float rx = dx * c - dy * s, ry = dx * s + dy * c;
+        dx = rx;
+        dy = ry;
+    }
+    float tx = fabsf(dx) > 1e-4f ? (n->w / 2) / fabsf(dx) : 1e9f;
+    float ty = fabsf(dy) > 1e-4f ? (n->h / 2) / fabsf(dy) : 1e9f;
+    return fminf(tx, ty);
+}
+
+static void connect(SlArrow *a, const SlNode *from, const SlNode *to, float gap)
+{
+    float dx = to->x - from->x, dy = to->y - from->y;
+    float len = sqrtf(dx * dx + dy * dy);
+    if (len < 1e-3f)
+        len = 1e-3f;
+    dx /= len;
+    dy /= len;
+    float r0 = node_reach(from, dx, dy) + gap, r1 = node_reach(to, -dx, -dy) + gap;
+    if (r0 + r1 > len) { /* overlapping nodes: a stub between the centres */
+        r0 = len * 0.3f;
+        r1 = len * 0.3f;
+    }
+    a->x0 = from->x + dx * r0;
+    a->y0 = from->y + dy * r0;
+    a->x1 = to->x - dx * r1;
+    a->y1 = to->y - dy * r1;
+}
+
+static bool in_cycle(const Snapshot *s, int thread, int obj_id, int held_by)
+{
+    if (!s->deadlock.found)
+        return false;
+    for (int i = 0; i < s->deadlock.nedges; i++) {
+        const SnapWait *w = &s->deadlock.edges[i];
+        if (thread >= 0 && w->thread == thread && w->obj == obj_id && (held_by < 0 || w->held_by == held_by))
+            return true;
+        if (thread < 0 && w->obj == obj_id && w->held_by == held_by)
+            return true;
+    }
+    return false;
+}
+
+static void add_arrow(SceneLayout *sl, const SceneInput *in, SlArrowKind kind, int thread, int obj_idx,
+                      const SlNode *from, const SlNode *to, bool alarm)
+{
+    SlArrow *a = push_arrow(sl);
+    a->kind = kind;
+    a->thread = thread;
+    a->obj = obj_idx;
+    a->alarm = alarm;
+    a->color = alarm ? in->theme->alarm : theme_thread_color(in->theme, thread);
+    connect(a, from, to, 4 * in->scale);
+}
+
+static void holds_arrows(SceneLayout *sl, const SceneInput *in, int i)
+{
+    const Snapshot *s = in->snap;
+    const SnapObject *o = &s->objects[i];
+    const SlNode *on = scene_layout_find(sl, SL_OBJECT, i);
+    if (!on)
+        return;
+    if (o->owner >= 0 && o->kind != OBJ_SEMAPHORE && o->kind != OBJ_BOUNDED_SEMAPHORE) {
+        const SlNode *tn = scene_layout_find(sl, SL_THREAD, o->owner);
+        if (tn)
+            add_arrow(sl, in, SL_HOLDS, o->owner, i, on, tn, in_cycle(s, -1, o->id, o->owner));
+    }
+    for (int k = 0; k < o->nholders; k++) {
+        const SlNode *tn = scene_layout_find(sl, SL_THREAD, o->holders[k]);
+        if (tn)
+            add_arrow(sl, in, SL_HOLDS, o->holders[k], i, on, tn, in_cycle(s, -1, o->id, o->holders[k]));
+    }
+}
+
+static void wait_arrow(SceneLayout *sl, const SceneInput *in, const SnapThread *t)
+{
+    const SlNode *tn = scene_layout_find(sl, SL_THREAD, t->id);
+    if (!tn || t->state != TS_BLOCKED)
+        return;
+    if (t->waits_obj >= 0) {
+        int idx = obj_index(in->snap, t->waits_obj);
+        const SlNode *on = idx >= 0 ? scene_layout_find(sl, SL_OBJECT, idx) : NULL;
+        if (on)
+            add_arrow(sl, in, SL_WAITS, t->id, idx, tn, on, in_cycle(in->snap, t->id, t->waits_obj, -1));
+    } else if (t->waits_thread >= 0) {
+        const SlNode *jn = scene_layout_find(sl, SL_THREAD, t->waits_thread);
+        if (jn)
+            add_arrow(sl, in, SL_WAITS, t->id, -1, tn, jn, in_cycle(in->snap, t->id, -1, -1));
+    }
+}
+
+/* Threads blocked on an object, as discs in arrival order just above it. */
+static void waiter_chips(SceneLayout *sl, const SceneInput *in, int i)
+{
+    const SnapObject *o = &in->snap->objects[i];
+    const SlNode *on = scene_layout_find(sl, SL_OBJECT, i);
+    if (!on || o->nwaiters == 0)
+        return;
+    float r = 11 * in->scale, step = 2 * r + 3 * in->scale;
+    float top = on->y - on->h / 2 - r - 6 * in->scale;
+    float x0 = on->x - (o->nwaiters - 1) * step / 2;
+    for (int k = 0; k < o->nwaiters; k++) {
+        SlChip *c = push_chip(sl);
+        c->thread = o->waiters[k];
+        c->obj = i;
+        c->r = r;
+        c->x = x0 + k * step;
+        c->y = top;
+        if (on->shape == SL_SHAPE_STICK) { /* in a row from the stick's inner end towards the table's centre */
+            float reach = on->w / 2 + r + 4 * in->scale + k * step;
+            c->x = on->x + cosf(on->angle) * reach;
+            c->y = on->y + sinf(on->angle) * reach;
+        }
+        c->alarm = in_cycle(in->snap, c->thread, o->id, -1);
+        c->color = theme_thread_color(in->theme, c->thread);
+    }
+}
+
+static void mark_alarm_nodes(SceneLayout *sl, const Snapshot *s)
+{
+    if (!s->deadlock.found)
+        return;
+    for (int i = 0; i < s->deadlock.nedges; i++) {
+        const SnapWait *w = &s->deadlock.edges[i];
+        for (int k = 0; k < sl->nnodes; k++) {
+            SlNode *n = &sl->nodes[k];
+            if ((n->kind == SL_THREAD && n->ref == w->thread) ||
+                (n->kind == SL_OBJECT && w->obj >= 0 && s->objects[n->ref].id == w->obj))
+                n->alarm = true;
+        }
+    }
+}
+
+static void connect_all(SceneLayout *sl, const SceneInput *in)
+{
+    const Snapshot *s = in->snap;
+    for (int i = 0; i < s->nobjects; i++) {
+        holds_arrows(sl, in, i);
+        waiter_chips(sl, in, i);
+    }
+    for (int i = 0; i < s->nthreads; i++)
+        wait_arrow(sl, in, &s->threads[i]);
+    mark_alarm_nodes(sl, s);
+}
+
+/* ------------------------------------------------------------------ entry */
+
+void scene_layout_build(SceneLayout *sl, const SceneInput *in)
+{
+    sl->nnodes = sl->narrows = sl->nchips = 0;
+    sl->scale = in->scale;
+    sl->kind = in->layout;
+    Area a = {in->x, in->y, in->w, in->h};
+    Area strip = split_vars(in, &a);
+    if (in->layout == LAYOUT_RING) {
+        layout_ring(sl, in, a);
+    } else if (in->layout == LAYOUT_PIPELINE && layout_pipeline(sl, in, a)) {
+        sl->kind = LAYOUT_PIPELINE;
+    } else {
+        sl->kind = LAYOUT_GRAPH;
+        layout_graph(sl, in, a);
+    }
+    place_vars(sl, in, strip);
+    decorate(sl, in);
+    connect_all(sl, in);
+}

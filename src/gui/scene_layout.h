@@ -1,0 +1,101 @@
+/* scene_layout: the resource-allocation picture as plain geometry. From a snapshot (and the program, for roles and
+ * names) it computes where every thread, synchronization object and shared variable goes, which colour each element
+ * has, and the "holds" and "waits for" arrows between them, with the deadlock cycle marked. Three layouts:
+ *   ring      threads round a table, the elements of the ring's object array between neighbours (chopsticks); a
+ *             held element moves most of the way to its holder;
+ *   pipeline  producers on the left, each queue in its own column, consumers to the right of the queue they get from;
+ *   graph     threads on an ellipse round the objects (everything else).
+ * Shared variables sit in a strip along the bottom. This module is pure (no SDL): scene_view draws its output and the
+ * tests check it directly. */
+#ifndef LOCKSTEP_GUI_SCENE_LAYOUT_H
+#define LOCKSTEP_GUI_SCENE_LAYOUT_H
+
+#include "gui/theme.h"
+#include "runtime/snapshot.h"
+
+#include <stdbool.h>
+
+typedef enum SlKind { SL_THREAD, SL_OBJECT, SL_VAR } SlKind;
+
+typedef enum SlShape {
+    SL_SHAPE_CIRCLE, /* threads */
+    SL_SHAPE_BOX,    /* objects, variables */
+    SL_SHAPE_STICK,  /* a ring element: a box rotated by angle */
+} SlShape;
+
+enum { SL_LABEL_MAX = 48 };
+
+typedef struct SlNode {
+    SlKind kind;
+    SlShape shape;
+    int ref;         /* SL_THREAD: thread id; SL_OBJECT: index into Snapshot.objects; SL_VAR: index into vars */
+    float x, y;      /* centre */
+    float w, h;      /* size; a circle's diameter is w */
+    float angle;     /* SL_SHAPE_STICK: radians */
+    Rgba fill;
+    Rgba edge;
+    Rgba text;       /* label colour */
+    bool alarm;      /* part of a deadlock, a lost update, an error: drawn with a red outline */
+    bool held;       /* an object somebody holds */
+    bool dim;        /* a finished thread */
+    bool label_above; /* ring threads in the upper half: labels outside the table */
+    bool label_inside; /* crowded ring: a short label inside the disc, no state line */
+    int badge;       /* RLock recursion count > 1, or 0 */
+    char label[SL_LABEL_MAX]; /* name, drawn below the node */
+    char sub[SL_LABEL_MAX];   /* state or value, drawn under the label (or inside a variable box) */
+} SlNode;
+
+typedef enum SlArrowKind { SL_HOLDS, SL_WAITS } SlArrowKind;
+
+typedef struct SlArrow {
+    SlArrowKind kind; /* holds: object -> holder, solid; waits: thread -> object, dashed */
+    float x0, y0, x1, y1;
+    Rgba color;
+    bool alarm;       /* an edge of the deadlock cycle */
+    int thread;       /* the holder / the waiter */
+    int obj;          /* index into Snapshot.objects, or -1 for a join */
+} SlArrow;
+
+/* A small disc: a thread queued at an object (in arrival order), a reader of an RWLock. */
+typedef struct SlChip {
+    float x, y, r;
+    Rgba color;
+    int thread;
+    int obj;          /* index into Snapshot.objects */
+    bool alarm;
+} SlChip;
+
+typedef struct SceneLayout {
+    SlNode *nodes;
+    int nnodes;
+    SlArrow *arrows;
+    int narrows;
+    SlChip *chips;
+    int nchips;
+    size_t cap_nodes, cap_arrows, cap_chips;
+    Layout kind;      /* the layout actually used */
+    float scale;
+} SceneLayout;
+
+typedef struct SceneInput {
+    const Snapshot *snap;
+    const Program *prog; /* may be NULL: then roles come from names only */
+    Layout layout;
+    float x, y, w, h;    /* the area to fill */
+    float scale;         /* UI zoom: node and label sizes */
+    const Theme *theme;
+} SceneInput;
+
+void scene_layout_init(SceneLayout *sl);
+void scene_layout_finish(SceneLayout *sl);
+void scene_layout_build(SceneLayout *sl, const SceneInput *in);
+
+/* The node of a thread / object (index into Snapshot.objects) / variable, or NULL. */
+const SlNode *scene_layout_find(const SceneLayout *sl, SlKind kind, int ref);
+/* The thread whose node contains (x, y), or -1. */
+int scene_layout_thread_at(const SceneLayout *sl, float x, float y);
+
+/* The words for a thread's state in the scene: "eating", "blocked", "in critical section", "finished" ... */
+const char *scene_state_text(const SnapThread *t);
+
+#endif

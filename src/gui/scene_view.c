@@ -1,0 +1,213 @@
+/* scene_view: drawing of the scene layout (see scene_view.h). */
+#include "gui/scene_view.h"
+
+#include "gui/draw.h"
+#include "util/xalloc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+enum { FLASH_MS = 1500, MAX_TOKENS = 8 };
+
+struct SceneView {
+    uint64_t *lost_seen;  /* per shared slot: lost count at the last frame */
+    uint64_t *flash_until;
+    int nvars;
+};
+
+SceneView *scene_view_create(void)
+{
+    return xcalloc(1, sizeof(SceneView));
+}
+
+void scene_view_destroy(SceneView *v)
+{
+    if (!v)
+        return;
+    free(v->lost_seen);
+    free(v->flash_until);
+    free(v);
+}
+
+void scene_view_reset(SceneView *v)
+{
+    free(v->lost_seen);
+    free(v->flash_until);
+    v->lost_seen = v->flash_until = NULL;
+    v->nvars = 0;
+}
+
+/* Start a flash for every variable whose lost count grew. */
+static bool update_flash(SceneView *v, const Snapshot *s, uint64_t now)
+{
+    if (s->nvars != v->nvars) {
+        v->lost_seen = xrealloc(v->lost_seen, sizeof *v->lost_seen * (size_t)(s->nvars + 1));
+        v->flash_until = xrealloc(v->flash_until, sizeof *v->flash_until * (size_t)(s->nvars + 1));
+        for (int i = v->nvars; i < s->nvars; i++)
+            v->lost_seen[i] = v->flash_until[i] = 0;
+        v->nvars = s->nvars;
+    }
+    bool active = false;
+    for (int i = 0; i < s->nvars; i++) {
+        if (s->vars[i].lost > v->lost_seen[i])
+            v->flash_until[i] = now + FLASH_MS;
+        v->lost_seen[i] = s->vars[i].lost;
+        active |= v->flash_until[i] > now;
+    }
+    return active;
+}
+
+/* ------------------------------------------------------------------ arrows */
+
+static void draw_arrow(SDL_Renderer *r, const SlArrow *a, float scale)
+{
+    float t = (a->alarm ? 6.0f : a->kind == SL_HOLDS ? 4.0f : 3.5f) * scale;
+    float head = (a->alarm ? 22.0f : 16.0f) * scale;
+    float dx = a->x1 - a->x0, dy = a->y1 - a->y0, len = sqrtf(dx * dx + dy * dy);
+    if (len < 1)
+        return;
+    float ex = a->x1 - dx / len * head * 0.8f, ey = a->y1 - dy / len * head * 0.8f;
+    if (a->kind == SL_WAITS)
+        draw_dashed(r, a->x0, a->y0, ex, ey, t, 10 * scale, a->color);
+    else
+        draw_line(r, a->x0, a->y0, ex, ey, t, a->color);
+    draw_arrow_head(r, a->x0, a->y0, a->x1, a->y1, head, a->color);
+}
+
+/* ------------------------------------------------------------------ nodes */
+
+static void draw_labels(Font *f, const Theme *th, const SlNode *n, float below)
+{
+    int y = (int)(n->y + below);
+    if (n->label_above)
+        y = (int)(n->y - below) - font_height(f, FONT_BOLD) - font_height(f, FONT_SMALL) + 2;
+    Rgba sub = n->alarm ? th->alarm : th->text_dim;
+    font_draw(f, FONT_BOLD, n->label, (int)n->x, y, n->text, FONT_CENTER);
+    font_draw(f, FONT_SMALL, n->sub, (int)n->x, y + font_height(f, FONT_BOLD) - 2, sub, FONT_CENTER);
+}
+
+static void draw_thread(SDL_Renderer *r, Font *f, const Theme *th, const SlNode *n, float scale)
+{
+    float rad = n->w / 2;
+    if (n->alarm)
+        draw_ring(r, n->x, n->y, rad + 7 * scale, 6 * scale, th->alarm);
+    draw_disc(r, n->x, n->y, rad, n->fill);
+    draw_ring(r, n->x, n->y, rad, 2.5f * scale, n->dim ? th->panel_edge : th->obj_edge);
+    if (n->label_inside)
+        font_draw(f, FONT_BOLD, n->label, (int)n->x, (int)n->y - font_height(f, FONT_BOLD) / 2, theme_text_on(n->fill),
+                  FONT_CENTER);
+    else
+        draw_labels(f, th, n, rad + 6 * scale);
+}
+
+static void draw_tokens(SDL_Renderer *r, Font *f, const Theme *th, const SlNode *n, const SnapObject *o, float scale)
+{
+    int slots = (int)(o->capacity > o->value ? o->capacity : o->value);
+    bool bounded = o->kind == OBJ_BARRIER || o->kind == OBJ_BOUNDED_SEMAPHORE;
+    slots = slots > MAX_TOKENS + 2 ? MAX_TOKENS + 2 : slots < 1 ? 1 : slots;
+    float step = (n->w - 20 * scale) / slots, rad = fminf(step, n->h) * 0.36f;
+    for (int i = 0; i < slots; i++) {
+        float cx = n->x - n->w / 2 + 10 * scale + step * (i + 0.5f);
+        if (i < o->value)
+            draw_disc(r, cx, n->y, rad, th->token);
+        else if (bounded || o->kind == OBJ_BARRIER)
+            draw_ring(r, cx, n->y, rad, 2 * scale, th->text_dim);
+    }
+    if (o->value > slots) {
+        char more[24];
+        snprintf(more, sizeof more, "+%lld", (long long)(o->value - slots));
+        font_draw(f, FONT_SMALL, more, (int)(n->x + n->w / 2 + 4 * scale), (int)(n->y - 10 * scale), th->text,
+                  FONT_LEFT);
+    }
+}
+
+static void draw_queue(SDL_Renderer *r, Font *f, const Theme *th, const SlNode *n, const SnapObject *o, float scale)
+{
+    int slots = o->capacity > 0 ? (int)o->capacity : (o->nitems + 1 > 5 ? o->nitems + 1 : 5);
+    slots = slots > 10 ? 10 : slots;
+    float pad = 6 * scale, cw = (n->w - 2 * pad) / slots;
+    for (int i = 0; i < slots; i++) {
+        float x = n->x - n->w / 2 + pad + i * cw;
+        Rgba cell = i < o->nitems ? theme_mix(th->token, th->panel, 0.75f) : th->code_bg;
+        draw_rect(r, x + 2, n->y - n->h / 2 + pad, cw - 4, n->h - 2 * pad, cell);
+        if (i < o->nitems) {
+            char id[24];
+            snprintf(id, sizeof id, "#%lld", (long long)o->items[i].id);
+            font_draw(f, FONT_SMALL, id, (int)(x + cw / 2), (int)(n->y - font_height(f, FONT_SMALL) / 2), th->text,
+                      FONT_CENTER);
+        }
+    }
+}
+
+static void draw_object(SDL_Renderer *r, Font *f, const Theme *th, const SlNode *n, const Snapshot *s, float scale)
+{
+    const SnapObject *o = &s->objects[n->ref];
+    if (n->shape == SL_SHAPE_STICK) {
+        if (n->alarm)
+            draw_stick(r, n->x, n->y, n->w + 10 * scale, n->h + 10 * scale, n->angle, th->alarm);
+        draw_stick(r, n->x, n->y, n->w, n->h, n->angle, n->held ? th->obj_edge : th->panel_edge);
+        draw_stick(r, n->x, n->y, n->w - 4 * scale, n->h - 4 * scale, n->angle, n->fill);
+        font_draw(f, FONT_SMALL, n->label, (int)(n->x - 20 * scale * sinf(n->angle)),
+                  (int)(n->y + 20 * scale * cosf(n->angle) - 10 * scale), th->text_dim, FONT_CENTER);
+        return;
+    }
+    float x = n->x - n->w / 2, y = n->y - n->h / 2, t = (n->alarm ? 5.0f : 2.5f) * scale;
+    draw_round_rect(r, x, y, n->w, n->h, 8 * scale, n->alarm ? th->alarm : th->obj_edge);
+    draw_round_rect(r, x + t, y + t, n->w - 2 * t, n->h - 2 * t, 6 * scale, n->fill);
+    if (o->kind == OBJ_SEMAPHORE || o->kind == OBJ_BOUNDED_SEMAPHORE || o->kind == OBJ_BARRIER)
+        draw_tokens(r, f, th, n, o, scale);
+    else if (o->kind == OBJ_QUEUE)
+        draw_queue(r, f, th, n, o, scale);
+    if (n->badge > 1) {
+        char b[16];
+        snprintf(b, sizeof b, "x%d", n->badge);
+        draw_disc(r, x + n->w, y, 14 * scale, th->text);
+        font_draw(f, FONT_SMALL, b, (int)(x + n->w), (int)(y - font_height(f, FONT_SMALL) / 2), th->panel,
+                  FONT_CENTER);
+    }
+    draw_labels(f, th, n, n->h / 2 + 4 * scale);
+}
+
+static void draw_var(SDL_Renderer *r, Font *f, const Theme *th, const SlNode *n, bool flash, float scale)
+{
+    float x = n->x - n->w / 2, y = n->y - n->h / 2, t = (n->alarm ? 4.0f : 2.0f) * scale;
+    draw_round_rect(r, x, y, n->w, n->h, 6 * scale, n->alarm ? th->alarm : th->obj_edge);
+    draw_round_rect(r, x + t, y + t, n->w - 2 * t, n->h - 2 * t, 5 * scale, flash ? th->alarm_bg : n->fill);
+    font_draw(f, FONT_SMALL, n->label, (int)n->x, (int)(y + 2 * scale), th->text_dim, FONT_CENTER);
+    font_draw(f, FONT_BOLD, n->sub, (int)n->x, (int)(y + n->h - font_height(f, FONT_BOLD) - 2 * scale),
+              n->alarm ? th->alarm : th->text, FONT_CENTER);
+}
+
+static void draw_chip(SDL_Renderer *r, Font *f, const Theme *th, const SlChip *c, float scale)
+{
+    if (c->alarm)
+        draw_disc(r, c->x, c->y, c->r + 3 * scale, th->alarm);
+    draw_disc(r, c->x, c->y, c->r, c->color);
+    (void)f;
+}
+
+bool scene_view_draw(SceneView *v, SDL_Renderer *r, Font *f, const Theme *th, const SceneLayout *sl,
+                     const Snapshot *s, uint64_t now_ms)
+{
+    bool animating = update_flash(v, s, now_ms);
+    float scale = sl->scale;
+    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
+    for (int pass = 0; pass < 2; pass++) /* red edges on top */
+        for (int i = 0; i < sl->narrows; i++)
+            if (sl->arrows[i].alarm == (pass == 1))
+                draw_arrow(r, &sl->arrows[i], scale);
+    for (int i = 0; i < sl->nnodes; i++) {
+        const SlNode *n = &sl->nodes[i];
+        if (n->kind == SL_THREAD)
+            draw_thread(r, f, th, n, scale);
+        else if (n->kind == SL_OBJECT)
+            draw_object(r, f, th, n, s, scale);
+        else
+            draw_var(r, f, th, n, n->ref < v->nvars && v->flash_until[n->ref] > now_ms && (now_ms / 250) % 2 == 0,
+                     scale);
+    }
+    for (int i = 0; i < sl->nchips; i++)
+        draw_chip(r, f, th, &sl->chips[i], scale);
+    return animating;
+}

@@ -1,0 +1,393 @@
+/* timeline: per-thread lanes built from events (see timeline.h).
+ *
+ * Each thread keeps a list of state segments (a segment lasts until the next one starts), a list of lock spans, and
+ * ticks for the events worth pointing at. Lists are capped: when one grows past its cap its older half is dropped,
+ * which only matters for runs far longer than anyone looks back at. */
+#include "gui/timeline.h"
+
+#include "gui/draw.h"
+#include "lang/lang.h"
+#include "util/xalloc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+enum { MAX_LANES = LANG_MAX_THREADS, LIST_CAP = 20000 };
+
+typedef enum TlState { TL_NONE, TL_RUNNING, TL_ACTIVE, TL_BLOCKED, TL_FINISHED, TL_ERROR } TlState;
+
+typedef struct Seg {
+    double x;
+    TlState state;
+} Seg;
+
+typedef struct Span {
+    double x0, x1; /* x1 < 0: still held */
+    int obj;
+} Span;
+
+typedef struct Lane {
+    Seg *segs;
+    size_t nsegs, cap_segs;
+    Span *spans;
+    size_t nspans, cap_spans;
+    Event *ticks;
+    size_t nticks, cap_ticks;
+    bool used;
+} Lane;
+
+struct Timeline {
+    Lane lanes[MAX_LANES];
+    bool step_axis;
+    double now;      /* largest x seen */
+    bool follow;
+    double span;     /* visible width in axis units */
+    double end;      /* right edge when not following */
+};
+
+Timeline *timeline_create(void)
+{
+    Timeline *t = xcalloc(1, sizeof *t);
+    timeline_reset(t, false);
+    return t;
+}
+
+static void lanes_free(Timeline *t)
+{
+    for (int i = 0; i < MAX_LANES; i++) {
+        free(t->lanes[i].segs);
+        free(t->lanes[i].spans);
+        free(t->lanes[i].ticks);
+    }
+    memset(t->lanes, 0, sizeof t->lanes);
+}
+
+void timeline_destroy(Timeline *t)
+{
+    if (!t)
+        return;
+    lanes_free(t);
+    free(t);
+}
+
+void timeline_reset(Timeline *t, bool step_axis)
+{
+    lanes_free(t);
+    t->step_axis = step_axis;
+    t->now = 0;
+    t->follow = true;
+    t->span = step_axis ? 60 : 8000;
+    t->end = t->span;
+}
+
+double timeline_now(const Timeline *t)
+{
+    return t->now;
+}
+
+void timeline_follow(Timeline *t)
+{
+    t->follow = true;
+}
+
+/* Drop the older half of a list that reached its cap. */
+static void trim(void *items, size_t *n, size_t elem)
+{
+    if (*n < LIST_CAP)
+        return;
+    size_t keep = *n / 2;
+    memmove(items, (char *)items + (*n - keep) * elem, keep * elem);
+    *n = keep;
+}
+
+static void push_seg(Lane *l, double x, TlState st)
+{
+    if (l->nsegs > 0 && l->segs[l->nsegs - 1].state == st)
+        return;
+    if (l->nsegs > 0 && l->segs[l->nsegs - 1].x == x) {
+        l->segs[l->nsegs - 1].state = st;
+        return;
+    }
+    trim(l->segs, &l->nsegs, sizeof *l->segs);
+    xgrow((void **)&l->segs, &l->cap_segs, l->nsegs + 1, sizeof *l->segs);
+    l->segs[l->nsegs++] = (Seg){x, st};
+}
+
+static void lock_event(Lane *l, const Event *e, double x)
+{
+    if (e->kind == EV_ACQUIRE && e->a <= 1) {
+        trim(l->spans, &l->nspans, sizeof *l->spans);
+        xgrow((void **)&l->spans, &l->cap_spans, l->nspans + 1, sizeof *l->spans);
+        l->spans[l->nspans++] = (Span){x, -1, e->obj};
+    } else if (e->kind == EV_RELEASE && e->a == 0) {
+        for (size_t i = l->nspans; i-- > 0;)
+            if (l->spans[i].obj == e->obj && l->spans[i].x1 < 0) {
+                l->spans[i].x1 = x;
+                break;
+            }
+    }
+}
+
+static bool worth_a_tick(EventKind k)
+{
+    return k != EV_STEP && k != EV_READ && k != EV_REQUEST && k != EV_WAKE;
+}
+
+static void add_one(Timeline *t, const Event *e)
+{
+    double x = t->step_axis ? (double)e->step : (double)e->t_ns / 1e6;
+    if (x > t->now)
+        t->now = x;
+    if (e->thread < 0 || e->thread >= MAX_LANES)
+        return;
+    Lane *l = &t->lanes[e->thread];
+    l->used = true;
+    switch ((EventKind)e->kind) {
+    case EV_START: case EV_STEP: case EV_WAKE: push_seg(l, x, TL_RUNNING); break;
+    case EV_STATE: push_seg(l, x, e->a ? TL_ACTIVE : TL_RUNNING); break;
+    case EV_BLOCK: push_seg(l, x, TL_BLOCKED); break;
+    case EV_FINISH: push_seg(l, x, TL_FINISHED); break;
+    case EV_ERROR: push_seg(l, x, TL_ERROR); break;
+    case EV_ACQUIRE: case EV_RELEASE: lock_event(l, e, x); break;
+    default: break;
+    }
+    if (worth_a_tick((EventKind)e->kind)) {
+        trim(l->ticks, &l->nticks, sizeof *l->ticks);
+        xgrow((void **)&l->ticks, &l->cap_ticks, l->nticks + 1, sizeof *l->ticks);
+        l->ticks[l->nticks++] = *e;
+    }
+}
+
+void timeline_add(Timeline *t, const Event *events, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        add_one(t, &events[i]);
+}
+
+/* ------------------------------------------------------------------ view */
+
+void timeline_wheel(Timeline *t, UiRect area, int mx, int dy, bool pan)
+{
+    double end = t->follow ? fmax(t->now, t->span) : t->end;
+    if (pan) {
+        t->follow = false;
+        t->end = end - dy * t->span * 0.1;
+        if (t->end < t->span * 0.2)
+            t->end = t->span * 0.2;
+        return;
+    }
+    double frac = area.w > 0 ? (double)(mx - area.x) / area.w : 1;
+    double at = end - t->span + frac * t->span;
+    double factor = dy > 0 ? 0.8 : 1.25;
+    t->span = fmin(fmax(t->span * factor, t->step_axis ? 5 : 50), 1e9);
+    if (dy > 0 || !t->follow) {
+        t->follow = false;
+        t->end = at + (1 - frac) * t->span;
+    }
+}
+
+typedef struct View {
+    double x0, x1, now;
+    int left, right;
+} View;
+
+static float to_px(const View *v, double x)
+{
+    return (float)(v->left + (x - v->x0) / (v->x1 - v->x0) * (v->right - v->left));
+}
+
+static Rgba state_color(const Theme *th, int id, TlState st)
+{
+    Rgba c = theme_thread_color(th, id);
+    switch (st) {
+    case TL_ACTIVE: return theme_mix(c, th->panel, 0.45f);
+    case TL_BLOCKED: return th->obj_edge;
+    case TL_ERROR: return th->alarm;
+    default: return c;
+    }
+}
+
+/* The first segment that may be visible: the last one starting at or before x (segments are in time order). */
+static size_t first_seg(const Lane *l, double x)
+{
+    size_t lo = 0, hi = l->nsegs;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (l->segs[mid].x <= x)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Segments narrower than a pixel share it: each pixel column is painted once, by the first segment in it. */
+static void draw_lane_states(SDL_Renderer *r, const Theme *th, const Lane *l, int id, const View *v, double now,
+                             float y, float h)
+{
+    float painted = (float)v->left - 1;
+    for (size_t i = l->nsegs ? first_seg(l, v->x0) : 0; i < l->nsegs; i++) {
+        double a = l->segs[i].x, b = i + 1 < l->nsegs ? l->segs[i + 1].x : fmax(now, a);
+        if (a > v->x1)
+            break;
+        if (b < v->x0 || l->segs[i].state == TL_FINISHED || l->segs[i].state == TL_NONE)
+            continue;
+        float pa = fmaxf(fmaxf(to_px(v, a), (float)v->left), painted), pb = fminf(to_px(v, b), (float)v->right);
+        if (pb - pa < 1 && pa - painted < 1 && painted >= v->left)
+            continue;
+        if (pb < pa + 1)
+            pb = pa + 1;
+        float hh = l->segs[i].state == TL_BLOCKED ? h * 0.3f : h;
+        draw_rect(r, pa, y + (h - hh) / 2, pb - pa, hh, state_color(th, id, l->segs[i].state));
+        painted = pb;
+    }
+}
+
+static void draw_lane_spans(SDL_Renderer *r, const Theme *th, const Lane *l, const View *v, float y, float h)
+{
+    float painted = (float)v->left - 1;
+    for (size_t i = 0; i < l->nspans; i++) {
+        double a = l->spans[i].x0, b = l->spans[i].x1 < 0 ? fmin(v->x1, v->now) : l->spans[i].x1;
+        if (b < v->x0 || a > v->x1)
+            continue;
+        float pa = fmaxf(fmaxf(to_px(v, a), (float)v->left), painted), pb = fminf(to_px(v, b), (float)v->right);
+        if (pb <= painted)
+            continue;
+        draw_rect(r, pa, y + h, fmaxf(pb - pa, 1.5f), h * 0.28f, th->text);
+        painted = pb;
+    }
+}
+
+static double event_x(const Timeline *t, const Event *e)
+{
+    return t->step_axis ? (double)e->step : (double)e->t_ns / 1e6;
+}
+
+/* Ticks; returns the hovered event (the nearest tick within a few pixels of mx when the mouse is on this lane). */
+static const Event *draw_lane_ticks(const Timeline *t, SDL_Renderer *r, const Theme *th, const Lane *l, const View *v,
+                                    float y, int mx, bool hover_lane)
+{
+    const Event *best = NULL;
+    float best_d = 8;
+    float th_px = 3;
+    float painted = -1e9f;
+    size_t lo = 0, hi = l->nticks; /* ticks are in log order, so (nearly) sorted by x: skip the invisible past */
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (event_x(t, &l->ticks[mid]) < v->x0)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < l->nticks; i++) {
+        const Event *e = &l->ticks[i];
+        double x = event_x(t, e);
+        if (x < v->x0 || x > v->x1)
+            continue;
+        float px = to_px(v, x);
+        bool alarm = e->kind == EV_DEADLOCK || e->kind == EV_LOST_UPDATE || e->kind == EV_ERROR || e->kind == EV_RACE;
+        if (px - painted >= 3 || alarm) { /* one tick per few pixels is all the eye can tell apart */
+            draw_rect(r, px - 1, y - th_px * 2, 2, th_px * 2, alarm ? th->alarm : th->text_dim);
+            painted = px;
+        }
+        float d = fabsf(px - (float)mx);
+        if (hover_lane && d < best_d) {
+            best_d = d;
+            best = e;
+        }
+    }
+    return best;
+}
+
+static void draw_axis(const Timeline *t, SDL_Renderer *r, Font *f, const Theme *th, const View *v, UiRect area)
+{
+    double span = v->x1 - v->x0, unit = pow(10, floor(log10(span / 4)));
+    if (span / unit > 16)
+        unit *= 5;
+    else if (span / unit > 8)
+        unit *= 2;
+    for (double x = ceil(v->x0 / unit) * unit; x <= v->x1; x += unit) {
+        float px = to_px(v, x);
+        draw_rect(r, px, (float)area.y + 4, 1, (float)area.h - 8, theme_mix(th->panel_edge, th->panel, 0.5f));
+        char label[32];
+        if (fabs(x) < unit * 1e-6)
+            x = 0;
+        if (t->step_axis)
+            snprintf(label, sizeof label, "%.0f", x);
+        else if (unit >= 1000)
+            snprintf(label, sizeof label, "%.0f s", x / 1000);
+        else
+            snprintf(label, sizeof label, "%.0f ms", x);
+        font_draw(f, FONT_SMALL, label, (int)px + 3, area.y + area.h - font_height(f, FONT_SMALL) - 2,
+                  th->text_dim, FONT_LEFT);
+    }
+}
+
+static void draw_tooltip(SDL_Renderer *r, Font *f, const Theme *th, const Event *e, const NarrCtx *words, int mx,
+                         int my, UiRect area)
+{
+    char text[NARRATION_LINE_MAX + 32];
+    char what[NARRATION_LINE_MAX];
+    if (!narration_text(words, e, what, sizeof what))
+        snprintf(what, sizeof what, "%s", event_kind_name((EventKind)e->kind));
+    snprintf(text, sizeof text, "step %llu, %.1f ms: %s", (unsigned long long)e->step, (double)e->t_ns / 1e6, what);
+    int w = font_width(f, FONT_BODY, text) + 16, h = font_height(f, FONT_BODY) + 8;
+    int x = mx + 12, y = my - h - 8;
+    if (x + w > area.x + area.w)
+        x = area.x + area.w - w;
+    if (y < area.y - h)
+        y = area.y - h;
+    draw_rect(r, (float)x - 2, (float)y - 2, (float)w + 4, (float)h + 4, th->text);
+    draw_rect(r, (float)x, (float)y, (float)w, (float)h, th->panel);
+    font_draw(f, FONT_BODY, text, x + 8, y + 4, th->text, FONT_LEFT);
+}
+
+static void view_range(const Timeline *t, View *v, UiRect area, int label_w)
+{
+    double end = t->follow ? fmax(t->now, t->span * 0.9) + t->span * 0.05 : t->end;
+    v->x1 = end;
+    v->x0 = end - t->span;
+    v->now = t->now;
+    v->left = area.x + label_w;
+    v->right = area.x + area.w - 8;
+}
+
+void timeline_draw(Timeline *t, SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Snapshot *s,
+                   const NarrCtx *words, int mx, int my)
+{
+    int label_w = (int)(font_height(f, FONT_SMALL) * 8.5f), nl = s->nthreads < MAX_LANES ? s->nthreads : MAX_LANES;
+    double snap_now = t->step_axis ? (double)s->step : (double)s->time_ns / 1e6;
+    if (s->outcome == RT_RUNNING && snap_now > t->now)
+        t->now = snap_now;
+    View v;
+    view_range(t, &v, area, label_w);
+    int axis_h = font_height(f, FONT_SMALL) + 4;
+    float lane_h = nl > 0 ? (float)(area.h - axis_h - 8) / nl : 10;
+    float bar_h = fminf(lane_h * 0.62f, 26);
+    draw_axis(t, r, f, th, &v, area);
+    const Event *hovered = NULL;
+    for (int i = 0; i < nl; i++) {
+        const SnapThread *st = &s->threads[i];
+        float y = area.y + 4 + i * lane_h;
+        if (lane_h >= font_height(f, FONT_SMALL) * 0.8f || i % 2 == 0) {
+            draw_rect(r, (float)area.x + 4, y + lane_h / 2 - 6, 12, 12, theme_thread_color(th, st->id));
+            font_draw(f, FONT_SMALL, st->name, area.x + 20, (int)(y + lane_h / 2 - font_height(f, FONT_SMALL) / 2),
+                      th->text, FONT_LEFT);
+        }
+        if (st->id < 0 || st->id >= MAX_LANES)
+            continue;
+        const Lane *l = &t->lanes[st->id];
+        float by = y + (lane_h - bar_h) / 2;
+        draw_lane_states(r, th, l, st->id, &v, t->now, by, bar_h);
+        draw_lane_spans(r, th, l, &v, by, bar_h);
+        bool on_lane = my >= y && my < y + lane_h && mx >= v.left;
+        const Event *h = draw_lane_ticks(t, r, th, l, &v, by, mx, on_lane);
+        if (h)
+            hovered = h;
+    }
+    if (!t->follow)
+        font_draw(f, FONT_SMALL, "double-click: follow", area.x + area.w - 8, area.y + 2, th->accent, FONT_RIGHT);
+    if (hovered)
+        draw_tooltip(r, f, th, hovered, words, mx, my, area);
+}

@@ -1,0 +1,61 @@
+/* uiscript: a file of timed actions that drives the window like a user would (for tests, demos and screenshots).
+ * One action per line, `#` comments:
+ *     wait MS                  do nothing for MS milliseconds
+ *     key NAME                 press a key: space, right, n, b, r, h, p, f, t, m, o, s, plus, minus, 1..9, F12,
+ *                              ctrl+plus, ctrl+minus, escape ...
+ *     click-thread N           click thread N's node in the scene (steps it in serial mode)
+ *     set NAME=VALUE           change a parameter (as the parameters panel does: the run restarts)
+ *     step [N]                 step thread N (or the scheduler's choice) in serial mode
+ *     back                     step back one step
+ *     mode free|paced|serial   switch mode
+ *     speed X|max              set the speed
+ *     wait-until OUTCOME [MS]  wait (default 10 s) until the run's outcome is OUTCOME (deadlock, completed, ...),
+ *                              or `steps>=N`; fails the script on timeout
+ *     screenshot FILE          save a PNG of the window
+ *     dump-state FILE          write the state as JSON
+ *     quit                     close the window
+ * Parsing is pure; a bad line gives `file:line: message`. */
+#ifndef LOCKSTEP_GUI_UISCRIPT_H
+#define LOCKSTEP_GUI_UISCRIPT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum UiActKind {
+    UA_WAIT,
+    UA_KEY,
+    UA_CLICK_THREAD,
+    UA_SET,
+    UA_STEP,
+    UA_BACK,
+    UA_MODE,
+    UA_SPEED,
+    UA_WAIT_UNTIL,
+    UA_SCREENSHOT,
+    UA_DUMP_STATE,
+    UA_QUIT,
+} UiActKind;
+
+typedef struct UiAction {
+    UiActKind kind;
+    int line;
+    int64_t n;    /* wait ms, thread id (-1: scheduler's choice), wait-until timeout ms */
+    double value; /* speed (0 = max) */
+    char *arg;    /* key name, NAME=VALUE, mode, outcome, file */
+} UiAction;
+
+typedef struct UiScript {
+    UiAction *actions;
+    int count;
+    int next;         /* index of the next action */
+    uint64_t wait_until; /* ms: the current wait ends */
+    bool waiting;
+    bool failed;      /* a wait-until timed out */
+} UiScript;
+
+/* Parse a script file; NULL with *err (caller frees) on a bad line or an unreadable file. */
+UiScript *uiscript_load(const char *path, char **err);
+UiScript *uiscript_parse(const char *name, const char *text, char **err);
+void uiscript_destroy(UiScript *s);
+
+#endif

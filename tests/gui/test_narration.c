@@ -1,0 +1,130 @@
+/* Tests of narration: events in plain words, the deadlock explanation, and the recent-lines log. */
+#include "fixture.h"
+#include "gui/narration.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+static const char *strings(void *ctx, int64_t id)
+{
+    (void)ctx;
+    return id == 1 ? "eating" : id == 2 ? "hello 3" : NULL;
+}
+
+static Event ev(EventKind kind, int thread, int obj, int64_t a, int64_t b)
+{
+    Event e = {0};
+    e.kind = (uint16_t)kind;
+    e.thread = (int16_t)thread;
+    e.obj = obj;
+    e.a = a;
+    e.b = b;
+    return e;
+}
+
+static void expect_text(const NarrCtx *c, Event e, const char *want)
+{
+    char buf[NARRATION_LINE_MAX];
+    assert_true(narration_text(c, &e, buf, sizeof buf));
+    assert_string_equal(buf, want);
+}
+
+static void test_philosopher_words(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    fx_philosophers(&f, 5, 0, false);
+    NarrCtx c = {&f.snap, &f.prog, strings, NULL, true};
+    expect_text(&c, ev(EV_ACQUIRE, 3, 2, 1, 0), "philosopher 2 picks up chopstick[2]");
+    expect_text(&c, ev(EV_RELEASE, 3, 2, 0, 0), "philosopher 2 puts down chopstick[2]");
+    expect_text(&c, ev(EV_STATE, 3, -1, 1, 200), "philosopher 2 is eating");
+    expect_text(&c, ev(EV_SAY, 1, -1, 2, 0), "philosopher 0: hello 3");
+    f.snap.objects[3].owner = 4;
+    expect_text(&c, ev(EV_BLOCK, 3, 3, M_ACQUIRE, 0), "philosopher 2 waits for chopstick[3], held by philosopher 3");
+    char buf[64];
+    Event step = ev(EV_STEP, 1, -1, 0, 0);
+    assert_false(narration_text(&c, &step, buf, sizeof buf));
+    c.physical = false;
+    expect_text(&c, ev(EV_ACQUIRE, 3, 2, 1, 0), "philosopher 2 acquires chopstick[2]");
+    fx_finish(&f);
+}
+
+static void test_deadlock_edges_in_words(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    fx_philosophers(&f, 3, 3, true);
+    NarrCtx c = {&f.snap, &f.prog, NULL, NULL, true};
+    char buf[NARRATION_LINE_MAX];
+    narration_wait_text(&c, &f.snap.deadlock.edges[2], buf, sizeof buf);
+    assert_string_equal(buf, "philosopher 2 waits for chopstick[0], held by philosopher 0");
+    SnapWait join = {0, -1, M_JOIN, 1};
+    narration_wait_text(&c, &join, buf, sizeof buf);
+    assert_string_equal(buf, "main waits for philosopher 0 to finish");
+    expect_text(&c, ev(EV_DEADLOCK, -1, -1, 0, 0), "DEADLOCK: the threads wait in a circle");
+    fx_finish(&f);
+}
+
+static void test_shared_variables_and_races(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_RUNNING);
+    fx_thread(&f, "worker 0", -1, TS_RUNNING);
+    fx_thread(&f, "worker 1", -1, TS_RUNNING);
+    fx_var(&f, "N", 0);
+    NarrCtx c = {&f.snap, NULL, NULL, NULL, false};
+    expect_text(&c, ev(EV_READ, 1, 0, 4, 0), "worker 0 reads N = 4");
+    expect_text(&c, ev(EV_WRITE, 2, 0, 5, 4), "worker 1 writes N = 5");
+    expect_text(&c, ev(EV_LOST_UPDATE, 2, 0, 5, 1), "LOST UPDATE: worker 1 writes N = 5 over the update of worker 0");
+    expect_text(&c, ev(EV_START, 7, -1, 0, 0), "thread 7 starts");
+    expect_text(&c, ev(EV_BLOCK, 0, -1, M_JOIN, 0), "main waits for a thread to finish");
+    f.snap.threads[0].waits_thread = 2;
+    expect_text(&c, ev(EV_BLOCK, 0, -1, M_JOIN, 0), "main waits for worker 1 to finish");
+    fx_finish(&f);
+}
+
+static void test_log_keeps_newest_last(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_RUNNING);
+    fx_var(&f, "N", 0);
+    NarrCtx c = {&f.snap, NULL, NULL, NULL, false};
+    Narration *n = calloc(1, sizeof *n);
+    narration_init(n);
+    for (int i = 0; i < NARRATION_KEEP + 10; i++) {
+        Event e = ev(EV_WRITE, 0, 0, i, 0);
+        e.seq = (uint64_t)i + 1;
+        narration_add(n, &c, &e);
+        Event s = ev(EV_STEP, 0, -1, 0, 0);
+        narration_add(n, &c, &s); /* not narrated */
+    }
+    assert_int_equal(n->count, NARRATION_KEEP);
+    assert_string_equal(narration_line(n, n->count - 1)->text, "main writes N = 209");
+    assert_string_equal(narration_line(n, 0)->text, "main writes N = 10");
+    Event d = ev(EV_DEADLOCK, -1, -1, 0, 0);
+    narration_add(n, &c, &d);
+    assert_true(narration_line(n, n->count - 1)->alarm);
+    free(n);
+    fx_finish(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_philosopher_words),
+        cmocka_unit_test(test_deadlock_edges_in_words),
+        cmocka_unit_test(test_shared_variables_and_races),
+        cmocka_unit_test(test_log_keeps_newest_last),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

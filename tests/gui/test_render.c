@@ -1,0 +1,182 @@
+/* Render test: draw known snapshots into an offscreen software surface and check pixels at the positions the layout
+ * computed: a chopstick held by a philosopher has that philosopher's colour, the deadlock edges are red, a free
+ * chopstick is in the free colour. Set LOCKSTEP_RENDER_PNG=DIR to also save the pictures for a human to look at. */
+#include "fixture.h"
+#include "gui/draw.h"
+#include "gui/font.h"
+#include "gui/scene_layout.h"
+#include "gui/scene_view.h"
+
+#include <SDL.h>
+#include <SDL_image.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+enum { W = 1200, H = 800 };
+
+typedef struct Canvas {
+    SDL_Surface *surf;
+    SDL_Renderer *ren;
+    Font *font;
+    Theme theme;
+    SceneLayout sl;
+    SceneView *view;
+} Canvas;
+
+static void canvas_open(Canvas *c, ThemeKind kind)
+{
+    c->surf = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
+    assert_non_null(c->surf);
+    c->ren = SDL_CreateSoftwareRenderer(c->surf);
+    assert_non_null(c->ren);
+    char *err = NULL;
+    c->font = font_create(c->ren, NULL, NULL, 1.0f, &err);
+    if (!c->font)
+        fail_msg("font: %s", err);
+    theme_init(&c->theme, kind);
+    scene_layout_init(&c->sl);
+    c->view = scene_view_create();
+}
+
+static void canvas_close(Canvas *c)
+{
+    scene_view_destroy(c->view);
+    scene_layout_finish(&c->sl);
+    font_destroy(c->font);
+    SDL_DestroyRenderer(c->ren);
+    SDL_FreeSurface(c->surf);
+}
+
+static void canvas_draw(Canvas *c, const Fixture *f, const char *png)
+{
+    SceneInput in = {&f->snap, &f->prog, f->prog.layout, 0, 0, W, H, 1.0f, &c->theme};
+    scene_layout_build(&c->sl, &in);
+    Rgba bg = c->theme.panel;
+    SDL_SetRenderDrawColor(c->ren, bg.r, bg.g, bg.b, 255);
+    SDL_RenderClear(c->ren);
+    scene_view_draw(c->view, c->ren, c->font, &c->theme, &c->sl, &f->snap, 0);
+    SDL_RenderPresent(c->ren);
+    const char *dir = getenv("LOCKSTEP_RENDER_PNG");
+    if (dir) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, png);
+        IMG_SavePNG(c->surf, path);
+    }
+}
+
+static Rgba pixel(const Canvas *c, float x, float y)
+{
+    Uint32 *row = (Uint32 *)((Uint8 *)c->surf->pixels + (int)y * c->surf->pitch);
+    Uint8 r, g, b, a;
+    SDL_GetRGBA(row[(int)x], c->surf->format, &r, &g, &b, &a);
+    return (Rgba){r, g, b, 255};
+}
+
+static void assert_color(Rgba got, Rgba want)
+{
+    if (!theme_rgba_equal(got, want))
+        fail_msg("pixel %02x%02x%02x, expected %02x%02x%02x", got.r, got.g, got.b, want.r, want.g, want.b);
+}
+
+static void test_held_chopstick_has_holder_colour(void **state)
+{
+    (void)state;
+    Canvas c;
+    canvas_open(&c, THEME_LIGHT);
+    Fixture f;
+    fx_init(&f);
+    fx_philosophers(&f, 5, 2, false);
+    canvas_draw(&c, &f, "render-held.png");
+    const SlNode *held = scene_layout_find(&c.sl, SL_OBJECT, 1); /* held by philosopher 1 = thread 2 */
+    assert_color(pixel(&c, held->x, held->y), theme_thread_color(&c.theme, 2));
+    const SlNode *free_stick = scene_layout_find(&c.sl, SL_OBJECT, 3);
+    assert_color(pixel(&c, free_stick->x, free_stick->y), c.theme.free_obj);
+    const SlNode *p3 = scene_layout_find(&c.sl, SL_THREAD, 4);
+    assert_color(pixel(&c, p3->x + p3->w / 4, p3->y + p3->w / 4), theme_thread_color(&c.theme, 4));
+    fx_finish(&f);
+    canvas_close(&c);
+}
+
+/* Most samples along each red edge are red (labels may cover a few). */
+static void check_red_edges(const Canvas *c)
+{
+    int red_edges = 0;
+    for (int i = 0; i < c->sl.narrows; i++) {
+        const SlArrow *a = &c->sl.arrows[i];
+        if (!a->alarm || a->kind != SL_HOLDS)
+            continue;
+        int red = 0, samples = 9;
+        for (int k = 1; k <= samples; k++) {
+            float t = 0.15f + 0.6f * k / (samples + 1);
+            red += theme_rgba_equal(pixel(c, a->x0 + (a->x1 - a->x0) * t, a->y0 + (a->y1 - a->y0) * t), c->theme.alarm);
+        }
+        assert_true(red >= samples / 2);
+        red_edges++;
+    }
+    assert_int_equal(red_edges, 5);
+}
+
+static void test_deadlock_edges_are_red(void **state)
+{
+    (void)state;
+    for (int kind = THEME_LIGHT; kind <= THEME_DARK; kind++) {
+        Canvas c;
+        canvas_open(&c, (ThemeKind)kind);
+        Fixture f;
+        fx_init(&f);
+        fx_philosophers(&f, 5, 5, true);
+        canvas_draw(&c, &f, kind == THEME_LIGHT ? "render-deadlock-light.png" : "render-deadlock-dark.png");
+        check_red_edges(&c);
+        /* the waiting philosophers' dashed arrows are red too: at least one dash pixel on each */
+        for (int i = 0; i < c.sl.narrows; i++) {
+            const SlArrow *a = &c.sl.arrows[i];
+            if (a->kind != SL_WAITS)
+                continue;
+            int red = 0;
+            for (int k = 0; k < 40; k++) {
+                float t = 0.1f + 0.6f * k / 40;
+                red += theme_rgba_equal(pixel(&c, a->x0 + (a->x1 - a->x0) * t, a->y0 + (a->y1 - a->y0) * t),
+                                        c.theme.alarm);
+            }
+            assert_true(red > 5);
+        }
+        fx_finish(&f);
+        canvas_close(&c);
+    }
+}
+
+static void test_no_red_without_deadlock(void **state)
+{
+    (void)state;
+    Canvas c;
+    canvas_open(&c, THEME_LIGHT);
+    Fixture f;
+    fx_init(&f);
+    fx_philosophers(&f, 5, 3, false);
+    canvas_draw(&c, &f, "render-no-deadlock.png");
+    int red = 0;
+    for (int y = 0; y < H; y += 3)
+        for (int x = 0; x < W; x += 3)
+            red += theme_rgba_equal(pixel(&c, (float)x, (float)y), c.theme.alarm);
+    assert_int_equal(red, 0);
+    fx_finish(&f);
+    canvas_close(&c);
+}
+
+int main(void)
+{
+    if (SDL_Init(0) != 0)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_held_chopstick_has_holder_colour),
+        cmocka_unit_test(test_deadlock_edges_are_red),
+        cmocka_unit_test(test_no_red_without_deadlock),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    SDL_Quit();
+    return rc;
+}

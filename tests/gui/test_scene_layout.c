@@ -1,0 +1,244 @@
+/* Tests of scene_layout: where nodes go and which colour each element gets, from hand-built snapshots. */
+#include "fixture.h"
+#include "gui/scene_layout.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+static void build(SceneLayout *sl, const Fixture *f, const Theme *th)
+{
+    SceneInput in = {&f->snap, &f->prog, f->prog.layout, 0, 0, 1200, 800, 1.0f, th};
+    scene_layout_build(sl, &in);
+}
+
+static float dist(float x0, float y0, float x1, float y1)
+{
+    return sqrtf((x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0));
+}
+
+static void test_ring_places_philosophers_round_the_table(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    fx_philosophers(&f, 5, 0, false);
+    Theme th;
+    theme_init(&th, THEME_LIGHT);
+    SceneLayout sl;
+    scene_layout_init(&sl);
+    build(&sl, &f, &th);
+    assert_int_equal(sl.kind, LAYOUT_RING);
+    const SlNode *p[5];
+    for (int i = 0; i < 5; i++) {
+        p[i] = scene_layout_find(&sl, SL_THREAD, i + 1);
+        assert_non_null(p[i]);
+        assert_true(p[i]->x - p[i]->w / 2 >= 0 && p[i]->x + p[i]->w / 2 <= 1200);
+        assert_true(p[i]->y - p[i]->h / 2 >= 0 && p[i]->y + p[i]->h / 2 <= 800);
+        assert_true(theme_rgba_equal(p[i]->fill, theme_thread_color(&th, i + 1)));
+        assert_string_equal(p[i]->sub, "thinking");
+    }
+    /* all philosophers at the same distance from the centre of their bounding box */
+    float cx = 0, cy = 0;
+    for (int i = 0; i < 5; i++) {
+        cx += p[i]->x / 5;
+        cy += p[i]->y / 5;
+    }
+    float r0 = dist(cx, cy, p[0]->x, p[0]->y);
+    for (int i = 1; i < 5; i++)
+        assert_true(fabsf(dist(cx, cy, p[i]->x, p[i]->y) - r0) < 2.0f);
+    /* a free chopstick lies between its two philosophers (chopstick 1 between philosophers 0 and 1) */
+    const SlNode *c0 = scene_layout_find(&sl, SL_OBJECT, 1);
+    assert_non_null(c0);
+    assert_int_equal(c0->shape, SL_SHAPE_STICK);
+    assert_true(theme_rgba_equal(c0->fill, th.free_obj));
+    assert_true(fabsf(dist(c0->x, c0->y, p[0]->x, p[0]->y) - dist(c0->x, c0->y, p[1]->x, p[1]->y)) < 2.0f);
+    assert_int_equal(sl.narrows, 0);
+    scene_layout_finish(&sl);
+    fx_finish(&f);
+}
+
+static void test_held_chopstick_moves_to_holder_in_its_colour(void **state)
+{
+    (void)state;
+    Fixture f, g;
+    fx_init(&f);
+    fx_init(&g);
+    fx_philosophers(&f, 5, 0, false);
+    fx_philosophers(&g, 5, 2, false); /* philosophers 0 and 1 (threads 1, 2) hold chopsticks 0 and 1 */
+    Theme th;
+    theme_init(&th, THEME_DARK);
+    SceneLayout a, b;
+    scene_layout_init(&a);
+    scene_layout_init(&b);
+    build(&a, &f, &th);
+    build(&b, &g, &th);
+    const SlNode *home = scene_layout_find(&a, SL_OBJECT, 1);
+    const SlNode *held = scene_layout_find(&b, SL_OBJECT, 1);
+    const SlNode *holder = scene_layout_find(&b, SL_THREAD, 2);
+    assert_true(theme_rgba_equal(held->fill, theme_thread_color(&th, 2)));
+    assert_true(held->held);
+    assert_true(dist(held->x, held->y, holder->x, holder->y) < dist(home->x, home->y, holder->x, holder->y) * 0.6f);
+    /* one solid holds arrow per held chopstick, in the holder's colour, none red */
+    assert_int_equal(b.narrows, 2);
+    for (int i = 0; i < b.narrows; i++) {
+        assert_int_equal(b.arrows[i].kind, SL_HOLDS);
+        assert_false(b.arrows[i].alarm);
+        assert_true(theme_rgba_equal(b.arrows[i].color, theme_thread_color(&th, b.arrows[i].thread)));
+    }
+    assert_string_equal(scene_layout_find(&b, SL_THREAD, 2)->sub, "in critical section");
+    scene_layout_finish(&a);
+    scene_layout_finish(&b);
+    fx_finish(&f);
+    fx_finish(&g);
+}
+
+static void test_deadlock_cycle_is_red(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    fx_philosophers(&f, 4, 4, true);
+    Theme th;
+    theme_init(&th, THEME_LIGHT);
+    SceneLayout sl;
+    scene_layout_init(&sl);
+    build(&sl, &f, &th);
+    int holds = 0, waits = 0;
+    for (int i = 0; i < sl.narrows; i++) {
+        assert_true(sl.arrows[i].alarm);
+        assert_true(theme_rgba_equal(sl.arrows[i].color, th.alarm));
+        holds += sl.arrows[i].kind == SL_HOLDS;
+        waits += sl.arrows[i].kind == SL_WAITS;
+    }
+    assert_int_equal(holds, 4);
+    assert_int_equal(waits, 4);
+    for (int i = 1; i <= 4; i++) {
+        assert_true(scene_layout_find(&sl, SL_THREAD, i)->alarm);
+        assert_string_equal(scene_layout_find(&sl, SL_THREAD, i)->sub, "blocked");
+    }
+    /* each chopstick has its single waiter queued at it */
+    assert_int_equal(sl.nchips, 4);
+    for (int i = 0; i < 40; i++)
+        assert_false(theme_rgba_equal(theme_thread_color(&th, i), th.alarm));
+    scene_layout_finish(&sl);
+    fx_finish(&f);
+}
+
+static void test_waits_without_cycle_are_not_red(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_BLOCKED);
+    fx_thread(&f, "worker 0", -1, TS_RUNNING);
+    fx_thread(&f, "worker 1", -1, TS_RUNNING);
+    fx_thread(&f, "worker 2", -1, TS_RUNNING);
+    int lock = fx_objects(&f, OBJ_LOCK, "mutex", 1);
+    f.snap.objects[lock].owner = 1;
+    fx_block(&f, 2, lock, M_ACQUIRE);
+    fx_block(&f, 3, lock, M_ACQUIRE);
+    fx_var(&f, "N", 7);
+    Theme th;
+    theme_init(&th, THEME_LIGHT);
+    SceneLayout sl;
+    scene_layout_init(&sl);
+    build(&sl, &f, &th);
+    assert_int_equal(sl.kind, LAYOUT_GRAPH);
+    assert_int_equal(sl.narrows, 3);
+    for (int i = 0; i < sl.narrows; i++)
+        assert_false(sl.arrows[i].alarm);
+    /* waiters queue in arrival order, left to right, in their colours */
+    assert_int_equal(sl.nchips, 2);
+    assert_int_equal(sl.chips[0].thread, 2);
+    assert_int_equal(sl.chips[1].thread, 3);
+    assert_true(sl.chips[0].x < sl.chips[1].x);
+    assert_true(theme_rgba_equal(sl.chips[1].color, theme_thread_color(&th, 3)));
+    const SlNode *v = scene_layout_find(&sl, SL_VAR, 0);
+    assert_string_equal(v->sub, "7");
+    assert_false(v->alarm);
+    f.snap.vars[0].lost = 1;
+    build(&sl, &f, &th);
+    assert_true(scene_layout_find(&sl, SL_VAR, 0)->alarm);
+    /* the variable strip lies below every thread */
+    for (int i = 0; i < sl.nnodes; i++)
+        if (sl.nodes[i].kind == SL_THREAD)
+            assert_true(sl.nodes[i].y < scene_layout_find(&sl, SL_VAR, 0)->y);
+    /* clicking on a thread's node finds it */
+    const SlNode *w2 = scene_layout_find(&sl, SL_THREAD, 2);
+    assert_int_equal(scene_layout_thread_at(&sl, w2->x + 3, w2->y - 3), 2);
+    assert_int_equal(scene_layout_thread_at(&sl, -50, -50), -1);
+    scene_layout_finish(&sl);
+    fx_finish(&f);
+}
+
+static void test_pipeline_orders_producers_queue_consumers(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    f.prog.layout = LAYOUT_PIPELINE;
+    int q = fx_objects(&f, OBJ_QUEUE, "buffer", 1);
+    f.snap.objects[q].capacity = 4;
+    int prod = fx_func(&f, "producer", 0, M_PUT);
+    int cons = fx_func(&f, "consumer", 0, M_GET);
+    fx_thread(&f, "main", -1, TS_BLOCKED);
+    fx_thread(&f, "consumer", cons, TS_RUNNING);
+    fx_thread(&f, "producer", prod, TS_RUNNING);
+    fx_thread(&f, "producer 2", prod, TS_RUNNING);
+    Theme th;
+    theme_init(&th, THEME_LIGHT);
+    SceneLayout sl;
+    scene_layout_init(&sl);
+    build(&sl, &f, &th);
+    assert_int_equal(sl.kind, LAYOUT_PIPELINE);
+    const SlNode *qn = scene_layout_find(&sl, SL_OBJECT, q);
+    assert_true(scene_layout_find(&sl, SL_THREAD, 2)->x < qn->x);
+    assert_true(scene_layout_find(&sl, SL_THREAD, 3)->x < qn->x);
+    assert_true(scene_layout_find(&sl, SL_THREAD, 1)->x > qn->x);
+    assert_string_equal(qn->sub, "0/4 items");
+    scene_layout_finish(&sl);
+    fx_finish(&f);
+}
+
+static void test_sixteen_threads_fit_without_overlap(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_BLOCKED);
+    for (int i = 0; i < 16; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "worker %d", i);
+        fx_thread(&f, name, -1, TS_RUNNING);
+    }
+    fx_objects(&f, OBJ_SEMAPHORE, "slots", 1);
+    Theme th;
+    theme_init(&th, THEME_LIGHT);
+    SceneLayout sl;
+    scene_layout_init(&sl);
+    build(&sl, &f, &th);
+    for (int i = 1; i <= 16; i++)
+        for (int j = i + 1; j <= 16; j++) {
+            const SlNode *a = scene_layout_find(&sl, SL_THREAD, i), *b = scene_layout_find(&sl, SL_THREAD, j);
+            assert_true(dist(a->x, a->y, b->x, b->y) > (a->w + b->w) / 2);
+        }
+    scene_layout_finish(&sl);
+    fx_finish(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ring_places_philosophers_round_the_table),
+        cmocka_unit_test(test_held_chopstick_moves_to_holder_in_its_colour),
+        cmocka_unit_test(test_deadlock_cycle_is_red),
+        cmocka_unit_test(test_waits_without_cycle_are_not_red),
+        cmocka_unit_test(test_pipeline_orders_producers_queue_consumers),
+        cmocka_unit_test(test_sixteen_threads_fit_without_overlap),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

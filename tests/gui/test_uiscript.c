@@ -1,0 +1,72 @@
+/* Tests of uiscript parsing: every action, and one clear message for a bad line. */
+#include "gui/uiscript.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+static void test_parses_every_action(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    UiScript *s = uiscript_parse("t.uis",
+                                 "# a comment\n\nwait 200\nkey space   # play\nclick-thread 2\nset strategy=ordered\n"
+                                 "step\nstep 3\nback\nmode serial\nspeed 0.5\nspeed max\nwait-until deadlock 5000\n"
+                                 "wait-until completed\nscreenshot out.png\ndump-state f.json\nquit\n",
+                                 &err);
+    assert_non_null(s);
+    assert_int_equal(s->count, 15);
+    assert_int_equal(s->actions[0].kind, UA_WAIT);
+    assert_int_equal(s->actions[0].n, 200);
+    assert_int_equal(s->actions[0].line, 3);
+    assert_string_equal(s->actions[1].arg, "space");
+    assert_int_equal(s->actions[2].n, 2);
+    assert_string_equal(s->actions[3].arg, "strategy=ordered");
+    assert_int_equal(s->actions[4].n, -1);
+    assert_int_equal(s->actions[5].n, 3);
+    assert_int_equal(s->actions[6].kind, UA_BACK);
+    assert_true(s->actions[8].value == 0.5);
+    assert_true(s->actions[9].value == 0);
+    assert_string_equal(s->actions[10].arg, "deadlock");
+    assert_int_equal(s->actions[10].n, 5000);
+    assert_int_equal(s->actions[11].n, 10000);
+    assert_int_equal(s->actions[14].kind, UA_QUIT);
+    uiscript_destroy(s);
+}
+
+static void expect_error(const char *text, const char *message)
+{
+    char *err = NULL;
+    assert_null(uiscript_parse("t.uis", text, &err));
+    assert_non_null(err);
+    assert_string_equal(err, message);
+    free(err);
+}
+
+static void test_bad_lines(void **state)
+{
+    (void)state;
+    expect_error("wait 10\njump 3\n", "t.uis:2: unknown action 'jump' (wait, key, click-thread, set, step, back, "
+                                     "mode, speed, wait-until, screenshot, dump-state, quit)");
+    expect_error("wait soon\n", "t.uis:1: wait expects a number of milliseconds");
+    expect_error("key\n", "t.uis:1: 'key' needs an argument");
+    expect_error("quit now\n", "t.uis:1: 'quit' takes no argument");
+    expect_error("mode fast\n", "t.uis:1: mode expects free, paced or serial");
+    expect_error("set strategy\n", "t.uis:1: set expects NAME=VALUE");
+    expect_error("speed -1\n", "t.uis:1: speed expects a positive number or max");
+    char *err = NULL;
+    assert_null(uiscript_load("/nonexistent/x.uis", &err));
+    assert_non_null(err);
+    free(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parses_every_action),
+        cmocka_unit_test(test_bad_lines),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

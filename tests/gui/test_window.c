@@ -1,0 +1,257 @@
+/* Window test: start the real app under xvfb-run, drive it with a --ui-script of timed actions (keys, clicks on
+ * threads, parameter changes), and check the JSON states it dumps and the screenshots it takes. This is the
+ * "new user" story: open the philosophers, play, slow down, step one thread at a time into the deadlock, see the red
+ * cycle, step back, flip strategy to ordered and watch it run without deadlocking.
+ * argv[1] is the lockstep executable. Exits 77 (skipped) when xvfb-run is not installed. */
+#include <SDL.h>
+#include <SDL_image.h>
+#include <jansson.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+static const char *lockstep;
+static char dir[256];
+
+static char *path_in(const char *name)
+{
+    static char buf[8][512];
+    static int k;
+    char *p = buf[k++ % 8];
+    snprintf(p, 512, "%s/%s", dir, name);
+    return p;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Run lockstep under xvfb-run with the given options; returns its exit status. stderr goes to dir/stderr.txt. */
+static int run_app(const char *options)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "timeout 120 xvfb-run -a -s '-screen 0 1920x1080x24' %s %s 2>%s", lockstep, options,
+             path_in("stderr.txt"));
+    int rc = system(cmd);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static json_t *load_state(const char *name)
+{
+    json_error_t err;
+    json_t *j = json_load_file(path_in(name), 0, &err);
+    if (!j)
+        fail_msg("%s: %s", name, err.text);
+    return j;
+}
+
+static json_int_t int_at(json_t *j, const char *key)
+{
+    json_t *v = json_object_get(j, key);
+    if (!json_is_integer(v))
+        fail_msg("no integer '%s' in the state", key);
+    return json_integer_value(v);
+}
+
+static const char *str_at(json_t *j, const char *key)
+{
+    json_t *v = json_object_get(j, key);
+    if (!json_is_string(v))
+        fail_msg("no string '%s' in the state", key);
+    return json_string_value(v);
+}
+
+static json_t *thread_at(json_t *j, int id)
+{
+    return json_array_get(json_object_get(j, "threads"), (size_t)id);
+}
+
+/* The share of pixels of a PNG close to the given colour. */
+static double share_of(const char *png, Uint8 r, Uint8 g, Uint8 b, int *w, int *h)
+{
+    SDL_Surface *s = IMG_Load(png);
+    if (!s)
+        fail_msg("cannot read %s", png);
+    SDL_Surface *c = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_RGBA32, 0);
+    long hits = 0;
+    for (int y = 0; y < c->h; y++)
+        for (int x = 0; x < c->w; x++) {
+            Uint8 *p = (Uint8 *)c->pixels + y * c->pitch + x * 4;
+            hits += abs(p[0] - r) < 12 && abs(p[1] - g) < 12 && abs(p[2] - b) < 12;
+        }
+    *w = c->w;
+    *h = c->h;
+    double share = (double)hits / ((double)c->w * c->h);
+    SDL_FreeSurface(c);
+    SDL_FreeSurface(s);
+    return share;
+}
+
+static void append_steps(char *buf, size_t size, const char *action, int count)
+{
+    for (int i = 0; i < count; i++) {
+        strncat(buf, action, size - strlen(buf) - 1);
+        strncat(buf, "\nwait 40\n", size - strlen(buf) - 1);
+    }
+}
+
+/* The whole story in one run of the window. */
+static void test_new_user_story(void **state)
+{
+    (void)state;
+    static char script[16384];
+    snprintf(script, sizeof script,
+             "wait 300\ndump-state %s\n"
+             "key space\nwait 1500\ndump-state %s\n"
+             "key minus\nkey minus\nkey minus\ndump-state %s\n"
+             "mode serial\nkey space\nkey r\nwait 100\ndump-state %s\n",
+             path_in("s0.json"), path_in("s1.json"), path_in("s2.json"), path_in("s3.json"));
+    append_steps(script, sizeof script, "step 0", 10);        /* main starts the philosophers */
+    append_steps(script, sizeof script, "key 1", 8);          /* philosopher 0 picks up its first chopstick */
+    strcat(script, "dump-state ");
+    strcat(script, path_in("s4.json"));
+    strcat(script, "\n");
+    append_steps(script, sizeof script, "click-thread 2", 8); /* philosopher 1, by clicking it */
+    append_steps(script, sizeof script, "step 3", 8);
+    append_steps(script, sizeof script, "step 4", 8);
+    append_steps(script, sizeof script, "step 5", 8);
+    for (int k = 1; k <= 5; k++) {                            /* each reaches for the second one and blocks */
+        char s[32];
+        snprintf(s, sizeof s, "step %d", k);
+        append_steps(script, sizeof script, s, 1);
+    }
+    char tail[2048];
+    snprintf(tail, sizeof tail,
+             "wait-until deadlock 5000\nwait 300\nscreenshot %s\ndump-state %s\n"
+             "key b\nwait 300\ndump-state %s\n"
+             "set strategy=ordered\nwait 300\ndump-state %s\n"
+             "speed max\nkey space\nwait 3000\ndump-state %s\nscreenshot %s\nquit\n",
+             path_in("deadlock.png"), path_in("s5.json"), path_in("s6.json"), path_in("s7.json"), path_in("s8.json"),
+             path_in("ordered.png"));
+    strcat(script, tail);
+    write_file(path_in("story.uis"), script);
+    char opts[1024];
+    snprintf(opts, sizeof opts, "dining-philosophers --seed 1 --ui-script %s", path_in("story.uis"));
+    assert_int_equal(run_app(opts), 0);
+
+    json_t *s0 = load_state("s0.json"); /* opens paused on the philosophers */
+    assert_string_equal(str_at(s0, "scenario"), "dining-philosophers");
+    assert_true(json_is_true(json_object_get(s0, "paused")));
+    assert_int_equal(int_at(s0, "step"), 0);
+    assert_string_equal(str_at(s0, "mode"), "free");
+    json_t *s1 = load_state("s1.json"); /* space: they run */
+    assert_false(json_is_true(json_object_get(s1, "paused")));
+    assert_true(int_at(s1, "step") > 10);
+    assert_true(int_at(s1, "narration_lines") > 5);
+    json_t *s2 = load_state("s2.json"); /* minus three times: slow motion */
+    assert_true(json_real_value(json_object_get(s2, "speed")) < 0.2);
+    json_t *s3 = load_state("s3.json"); /* serial, paused, fresh run */
+    assert_string_equal(str_at(s3, "mode"), "serial");
+    assert_true(json_is_true(json_object_get(s3, "paused")));
+    assert_int_equal(int_at(s3, "step"), 0);
+    json_t *s4 = load_state("s4.json"); /* key 1 eight times moved thread 1 only, eight steps */
+    assert_int_equal(int_at(thread_at(s4, 1), "steps"), 8);
+    assert_int_equal(int_at(thread_at(s4, 1), "held"), 1);
+    assert_int_equal(int_at(thread_at(s4, 2), "steps"), 0);
+    json_t *s5 = load_state("s5.json"); /* the deadlock: a cycle of five */
+    json_t *dl = json_object_get(s5, "deadlock");
+    assert_true(json_is_true(json_object_get(dl, "found")));
+    assert_true(json_is_true(json_object_get(dl, "cycle")));
+    assert_int_equal(json_array_size(json_object_get(dl, "edges")), 5);
+    assert_int_equal(int_at(thread_at(s5, 2), "steps"), 9);
+    int w, h;
+    double red = share_of(path_in("deadlock.png"), 0xE0, 0x10, 0x1C, &w, &h);
+    assert_int_equal(w, 1920);
+    assert_int_equal(h, 1080);
+    assert_true(red > 0.002); /* red edges, outlines and the banner */
+    json_t *s6 = load_state("s6.json"); /* step back: one step earlier, no deadlock */
+    assert_int_equal(int_at(s6, "step"), int_at(s5, "step") - 1);
+    assert_false(json_is_true(json_object_get(json_object_get(s6, "deadlock"), "found")));
+    json_t *s7 = load_state("s7.json"); /* strategy = ordered: the run restarted */
+    assert_string_equal(str_at(json_object_get(s7, "params"), "strategy"), "ordered");
+    assert_int_equal(int_at(s7, "step"), 0);
+    json_t *s8 = load_state("s8.json"); /* and runs on without deadlock */
+    assert_true(int_at(s8, "step") > 500);
+    assert_false(json_is_true(json_object_get(json_object_get(s8, "deadlock"), "found")));
+    assert_string_equal(str_at(s8, "outcome"), "running");
+    double red2 = share_of(path_in("ordered.png"), 0xE0, 0x10, 0x1C, &w, &h);
+    assert_true(red2 < 0.0005);
+    json_t *all[] = {s0, s1, s2, s3, s4, s5, s6, s7, s8};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        json_decref(all[i]);
+}
+
+static void test_screenshot_option_and_dark_theme(void **state)
+{
+    (void)state;
+    char opts[1024];
+    snprintf(opts, sizeof opts, "race-counter --theme dark --size 1280x720 --screenshot %s --dump-state %s",
+             path_in("race.png"), path_in("race.json"));
+    assert_int_equal(run_app(opts), 0);
+    int w, h;
+    double bg = share_of(path_in("race.png"), 0x16, 0x18, 0x1C, &w, &h);
+    assert_int_equal(w, 1280);
+    assert_int_equal(h, 720);
+    assert_true(bg > 0.01); /* the dark background shows */
+    json_t *s = load_state("race.json");
+    assert_string_equal(str_at(s, "theme"), "dark");
+    json_decref(s);
+}
+
+static void test_bad_input_gets_one_line(void **state)
+{
+    (void)state;
+    assert_int_equal(run_app("--zoom 99"), 2);
+    assert_int_equal(run_app("no-such-scenario --screenshot /dev/null"), 1);
+    write_file(path_in("bad.uis"), "wait 10\njump 3\n");
+    char opts[600];
+    snprintf(opts, sizeof opts, "--ui-script %s", path_in("bad.uis"));
+    assert_int_equal(run_app(opts), 1);
+    FILE *f = fopen(path_in("stderr.txt"), "r");
+    char line[512] = "";
+    assert_non_null(fgets(line, sizeof line, f));
+    fclose(f);
+    assert_non_null(strstr(line, "bad.uis:2: unknown action 'jump'"));
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER %s > %s 2>&1", lockstep,
+             path_in("nodisplay.txt"));
+    int rc = system(cmd);
+    assert_int_equal(WEXITSTATUS(rc), 1);
+    f = fopen(path_in("nodisplay.txt"), "r");
+    assert_non_null(fgets(line, sizeof line, f));
+    fclose(f);
+    assert_non_null(strstr(line, "lockstep: no display available"));
+    assert_non_null(strstr(line, "lockstep run"));
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || system("command -v xvfb-run >/dev/null 2>&1") != 0)
+        return 77;
+    lockstep = argv[1];
+    snprintf(dir, sizeof dir, "/tmp/lockstep-gui-test-XXXXXX");
+    if (!mkdtemp(dir))
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_new_user_story),
+        cmocka_unit_test(test_screenshot_option_and_dark_theme),
+        cmocka_unit_test(test_bad_input_gets_one_line),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    if (rc == 0 && !getenv("LOCKSTEP_KEEP_TEST_FILES")) {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+        if (system(cmd) != 0)
+            return 1;
+    }
+    return rc;
+}

@@ -1,0 +1,56 @@
+/* mock_exec: a single-threaded stand-in for the runtime side of exec.h (and the few rt.h calls the interpreter
+ * makes), for testing the interpreter alone.
+ *
+ * Every visible action is appended to a text log, one space-separated item each, so a test can compare the exact
+ * order of what the interpreter did:
+ *     @L            rt_stmt at line L (a step)
+ *     rN=V          shared read of N (or a[2]) giving V
+ *     wN=V<M#k      shared write; "<M#k" is the taint passed (read of M at version k), absent when untainted
+ *     obj.method(args)=R    object call and its result   (e.g. l.acquire()=1, q[1].put(5)=0)
+ *     start f(1,2)=H  join H  act:think/thinking:150  say:"text"  FAIL@L  (message in Rt.error)  STOP
+ * Started threads are recorded, or run at once (synchronously, inside rt_start_thread) when run_started is set. */
+#ifndef LOCKSTEP_TEST_MOCK_EXEC_H
+#define LOCKSTEP_TEST_MOCK_EXEC_H
+
+#include "lang/ast.h"
+#include "runtime/exec.h"
+#include "util/strbuf.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct Rt {
+    const Program *prog;
+    const int64_t *params;
+    int64_t *shared;   /* one per slot */
+    uint32_t *version; /* one per slot, bumped by every write */
+    int nslots;
+    int *shared_base, *shared_len; /* per shared declaration */
+    int *obj_base, *obj_len;       /* per object declaration */
+    int nobjs;
+    StrBuf log;
+    int steps;          /* rt_stmt calls so far */
+    int stop_at_step;   /* rt_stmt number n (1-based) returns EXEC_STOP, and every later one; 0: never */
+    int fail_obj;       /* rt_call on this object id with fail_method fails (-1: never) */
+    Method fail_method;
+    int64_t call_result; /* what rt_call returns in *result */
+    bool run_started;   /* run started threads synchronously */
+    bool quiet_stmts;   /* do not log rt_stmt (long loops) */
+    int nthreads;       /* threads started */
+    char *error;        /* the last rt_fail message, "L:C: message" */
+    int nerrors;
+};
+
+struct RtThread {
+    Rt *rt;
+    int id;
+};
+
+Rt *mock_create(const Program *prog, const int64_t *params);
+void mock_destroy(Rt *rt);
+/* Run main as thread 0. */
+void mock_run_main(Rt *rt);
+/* The slot value of shared `name` element i (for assertions). */
+int64_t mock_shared(Rt *rt, const char *name, int index);
+
+#endif

@@ -1,0 +1,658 @@
+/* test_interp: the interpreter against a mock runtime (mock_exec.c). Programs are built with the real parser and
+ * checker; the mock logs every step and visible action, so each test compares the exact order of what a scenario
+ * thread asked of the runtime, or the values left in shared variables, or the runtime error it reported. */
+#include "mock_exec.h"
+
+#include "lang/lang.h"
+#include "runtime/interp.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+typedef struct Run {
+    Program *prog;
+    int64_t *params;
+    Rt *rt;
+} Run;
+
+static void run_load(Run *r, const char *src)
+{
+    Diags d;
+    diags_init(&d, "test.lsc");
+    r->prog = NULL;
+    LangStatus st = lang_load_string("test.lsc", src, &d, &r->prog);
+    if (st != LANG_OK)
+        diags_print(&d, stderr);
+    diags_finish(&d);
+    assert_int_equal(st, LANG_OK);
+    r->params = lang_param_defaults(r->prog);
+    r->rt = mock_create(r->prog, r->params);
+}
+
+static void run_finish(Run *r)
+{
+    mock_destroy(r->rt);
+    free(r->params);
+    program_destroy(r->prog);
+}
+
+/* Load, run main, and compare the log. */
+static void expect_log(const char *src, const char *log)
+{
+    Run r;
+    run_load(&r, src);
+    mock_run_main(r.rt);
+    if (strcmp(r.rt->log.data, log) != 0)
+        fprintf(stderr, "expected: %s\n     got: %s\n", log, r.rt->log.data);
+    assert_string_equal(r.rt->log.data, log);
+    run_finish(&r);
+}
+
+/* Load, run main, and check the error: "L:C: message" must start with `where` and contain `msg`. */
+static void expect_error(const char *src, int line, const char *msg)
+{
+    Run r;
+    run_load(&r, src);
+    mock_run_main(r.rt);
+    assert_int_equal(r.rt->nerrors, 1);
+    if (!strstr(r.rt->error, msg) || atoi(r.rt->error) != line)
+        fprintf(stderr, "expected line %d: %s\n     got: %s\n", line, msg, r.rt->error);
+    assert_int_equal(atoi(r.rt->error), line);
+    assert_non_null(strstr(r.rt->error, msg));
+    run_finish(&r);
+}
+
+/* ---------------------------------------------------------------- steps and taints */
+
+static void test_increment_reads_then_writes(void **state)
+{
+    expect_log("shared N\n"
+               "main:\n"
+               "    N = N + 1\n",
+               "@3 rN=0 wN=1<N#0");
+}
+
+static void test_taint_passes_through_local(void **state)
+{
+    expect_log("shared N\n"
+               "main:\n"
+               "    M = N\n"
+               "    N = M + 1\n"
+               "    N = 5\n",
+               "@3 rN=0 @4 wN=1<N#0 @5 wN=5");
+}
+
+static void test_taint_left_operand_first(void **state)
+{
+    expect_log("shared A\n"
+               "shared B\n"
+               "main:\n"
+               "    x = 2\n"
+               "    A = x + B\n"
+               "    A = B + A\n",
+               "@4 @5 rB=0 wA=2<B#0 @6 rB=0 rA=2 wA=2<B#0");
+}
+
+static void test_augassign_shared_array(void **state)
+{
+    expect_log("shared a[3]\n"
+               "main:\n"
+               "    i = 1\n"
+               "    a[i] += 4\n"
+               "    a[i + 1] -= a[i]\n",
+               "@3 @4 ra[1]=0 wa[1]=4<a[1]#0 @5 ra[2]=0 ra[1]=4 wa[2]=-4<a[2]#0");
+}
+
+static void test_tuple_assignment_evaluates_all_first(void **state)
+{
+    expect_log("shared x = 1\n"
+               "shared y = 2\n"
+               "main:\n"
+               "    x, y = y, x\n",
+               "@4 ry=2 rx=1 wx=2<y#0 wy=1<x#0");
+}
+
+static void test_local_swap(void **state)
+{
+    Run r;
+    run_load(&r, "shared x\nshared y\nmain:\n    a = 1\n    b = 2\n    a, b = b, a\n    x, y = a, b\n");
+    mock_run_main(r.rt);
+    assert_int_equal(mock_shared(r.rt, "x", 0), 2);
+    assert_int_equal(mock_shared(r.rt, "y", 0), 1);
+    run_finish(&r);
+}
+
+/* ---------------------------------------------------------------- arithmetic */
+
+static void test_floor_division_and_modulo(void **state)
+{
+    static const int64_t want[] = {3, -4, -4, 3, 1, 2, -2, -1, 0, -3};
+    Run r;
+    run_load(&r, "shared a[10]\n"
+                 "main:\n"
+                 "    a[0] = 7 // 2\n"
+                 "    a[1] = -7 // 2\n"
+                 "    a[2] = 7 // -2\n"
+                 "    a[3] = -7 // -2\n"
+                 "    a[4] = 7 % 3\n"
+                 "    a[5] = -7 % 3\n"
+                 "    a[6] = 7 % -3\n"
+                 "    a[7] = -7 % -3\n"
+                 "    a[8] = 6 % -3\n"
+                 "    a[9] = -6 // 2\n");
+    mock_run_main(r.rt);
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(mock_shared(r.rt, "a", i), want[i]);
+    run_finish(&r);
+}
+
+static void test_builtins_and_logic(void **state)
+{
+    static const int64_t want[] = {2, 9, 5, 3, 1, 0, 7, 1};
+    Run r;
+    run_load(&r, "shared a[8]\n"
+                 "main:\n"
+                 "    a[0] = min(4, 2, 8)\n"
+                 "    a[1] = max(4, 9, 8)\n"
+                 "    a[2] = abs(-5)\n"
+                 "    l = [1, 2, 3]\n"
+                 "    a[3] = len(l)\n"
+                 "    a[4] = not 0\n"
+                 "    a[5] = 3 > 4 or 0\n"
+                 "    a[6] = 1 and 7\n"
+                 "    a[7] = 2 + 3 * 4 == 14 and -1 < 0\n");
+    mock_run_main(r.rt);
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(mock_shared(r.rt, "a", i), want[i]);
+    run_finish(&r);
+}
+
+static void test_len_of_declarations(void **state)
+{
+    expect_log("shared a[4]\n"
+               "lock l[3]\n"
+               "queue q\n"
+               "shared r[3]\n"
+               "main:\n"
+               "    r[0] = len(a)\n"
+               "    r[1] = len(l)\n"
+               "    r[2] = len(q)\n",
+               "@6 wr[0]=4 @7 wr[1]=3 @8 q.qsize()=0 wr[2]=0");
+}
+
+static void test_short_circuit_skips_reads(void **state)
+{
+    expect_log("shared N\n"
+               "shared M\n"
+               "main:\n"
+               "    if N == 0 or M == 0:\n"
+               "        pass\n",
+               "@4 rN=0 @5");
+}
+
+/* ---------------------------------------------------------------- control flow */
+
+static void test_for_steps(void **state)
+{
+    expect_log("main:\n"
+               "    for k in range(2):\n"
+               "        pass\n"
+               "    for k in range(5, 1, -2):\n"
+               "        pass\n",
+               "@2 @3 @2 @3 @4 @5 @4 @5");
+}
+
+static void test_for_range_reading_shared_takes_a_step(void **state)
+{
+    expect_log("shared n = 2\n"
+               "main:\n"
+               "    for k in range(n):\n"
+               "        pass\n",
+               "@3 rn=2 @3 @4 @3 @4");
+}
+
+static void test_while_steps(void **state)
+{
+    expect_log("main:\n"
+               "    i = 0\n"
+               "    while i < 2:\n"
+               "        i += 1\n",
+               "@2 @3 @4 @3 @4 @3");
+}
+
+static void test_if_elif_else_steps(void **state)
+{
+    expect_log("shared N = 2\n"
+               "main:\n"
+               "    if N == 1:\n"
+               "        pass\n"
+               "    elif N == 2:\n"
+               "        say \"two\"\n"
+               "    else:\n"
+               "        pass\n",
+               "@3 rN=2 @5 rN=2 @6 say:\"two\"");
+}
+
+static void test_break_continue(void **state)
+{
+    Run r;
+    run_load(&r, "shared s\n"
+                 "main:\n"
+                 "    i = 0\n"
+                 "    while True:\n"
+                 "        i += 1\n"
+                 "        if i % 2 == 0:\n"
+                 "            continue\n"
+                 "        if i > 6:\n"
+                 "            break\n"
+                 "        s += i\n"
+                 "    for j in range(100):\n"
+                 "        if j == 3:\n"
+                 "            break\n"
+                 "        s += 100\n");
+    mock_run_main(r.rt);
+    assert_int_equal(r.rt->nerrors, 0);
+    assert_int_equal(mock_shared(r.rt, "s", 0), 1 + 3 + 5 + 300);
+    run_finish(&r);
+}
+
+static void test_lists_reference_semantics(void **state)
+{
+    Run r;
+    run_load(&r, "shared total\n"
+                 "shared n\n"
+                 "main:\n"
+                 "    lst = []\n"
+                 "    for i in range(4):\n"
+                 "        lst.append(i * i)\n"
+                 "    alias = lst\n"
+                 "    alias.append(100)\n"
+                 "    lst[0] = 7\n"
+                 "    for v in lst:\n"
+                 "        total += v\n"
+                 "    n = len(alias)\n");
+    mock_run_main(r.rt);
+    assert_int_equal(r.rt->nerrors, 0);
+    assert_int_equal(mock_shared(r.rt, "total", 0), 7 + 1 + 4 + 9 + 100);
+    assert_int_equal(mock_shared(r.rt, "n", 0), 5);
+    run_finish(&r);
+}
+
+static void test_for_over_list_is_live(void **state)
+{
+    Run r;
+    run_load(&r, "shared n\n"
+                 "main:\n"
+                 "    lst = [1]\n"
+                 "    for v in lst:\n"
+                 "        if v < 5:\n"
+                 "            lst.append(v + 1)\n"
+                 "        n += 1\n");
+    mock_run_main(r.rt);
+    assert_int_equal(mock_shared(r.rt, "n", 0), 5);
+    run_finish(&r);
+}
+
+static void test_functions_and_recursion(void **state)
+{
+    Run r;
+    run_load(&r, "shared a[3]\n"
+                 "def fact(n):\n"
+                 "    if n <= 1:\n"
+                 "        return 1\n"
+                 "    return n * fact(n - 1)\n"
+                 "def nothing():\n"
+                 "    x = 1\n"
+                 "def fill(lst):\n"
+                 "    lst.append(42)\n"
+                 "main:\n"
+                 "    a[0] = fact(5)\n"
+                 "    a[1] = nothing() + 3\n"
+                 "    l = []\n"
+                 "    fill(l)\n"
+                 "    a[2] = l[0]\n");
+    mock_run_main(r.rt);
+    assert_int_equal(r.rt->nerrors, 0);
+    assert_int_equal(mock_shared(r.rt, "a", 0), 120);
+    assert_int_equal(mock_shared(r.rt, "a", 1), 3);
+    assert_int_equal(mock_shared(r.rt, "a", 2), 42);
+    run_finish(&r);
+}
+
+static void test_recursion_limit(void **state)
+{
+    expect_error("def f(n):\n"
+                 "    return f(n + 1)\n"
+                 "main:\n"
+                 "    f(0)\n",
+                 2, "RecursionError: maximum recursion depth exceeded");
+}
+
+/* ---------------------------------------------------------------- objects, threads, activities, say */
+
+static void test_with_acquires_and_releases(void **state)
+{
+    expect_log("lock l\n"
+               "rwlock db\n"
+               "main:\n"
+               "    with l:\n"
+               "        pass\n"
+               "    with db.read():\n"
+               "        pass\n"
+               "    with db.write():\n"
+               "        pass\n",
+               "@4 l.acquire()=0 @5 @4 l.release()=0 @6 db.acquire_read()=0 @7 @6 db.release_read()=0 "
+               "@8 db.acquire_write()=0 @9 @8 db.release_write()=0");
+}
+
+static void test_with_releases_on_return_and_break(void **state)
+{
+    expect_log("lock l[2]\n"
+               "def f():\n"
+               "    with l[1]:\n"
+               "        return 3\n"
+               "main:\n"
+               "    while True:\n"
+               "        with l[0]:\n"
+               "            break\n"
+               "    f()\n",
+               "@6 @7 l[0].acquire()=0 @8 @7 l[0].release()=0 @9 @3 l[1].acquire()=0 @4 @3 l[1].release()=0");
+}
+
+static void test_with_releases_when_unwinding_error(void **state)
+{
+    expect_log("lock l\n"
+               "semaphore m\n"
+               "main:\n"
+               "    z = 0\n"
+               "    with l:\n"
+               "        with m:\n"
+               "            x = 1 // z\n"
+               "        say \"not reached\"\n",
+               "@4 @5 l.acquire()=0 @6 m.acquire()=0 @7 FAIL@7 m.release()=0 l.release()=0");
+}
+
+static void test_stop_unwinds_without_release(void **state)
+{
+    Run r;
+    run_load(&r, "lock l\n"
+                 "main:\n"
+                 "    with l:\n"
+                 "        x = 1\n"
+                 "        x = 2\n");
+    r.rt->stop_at_step = 3;
+    mock_run_main(r.rt);
+    assert_string_equal(r.rt->log.data, "@3 l.acquire()=0 @4 STOP");
+    assert_int_equal(r.rt->nerrors, 0);
+    run_finish(&r);
+}
+
+static void test_failed_call_releases_outer_with(void **state)
+{
+    Run r;
+    run_load(&r, "lock l\n"
+                 "lock m\n"
+                 "main:\n"
+                 "    with l:\n"
+                 "        m.release()\n"
+                 "        pass\n");
+    r.rt->fail_obj = 1;
+    r.rt->fail_method = M_RELEASE;
+    mock_run_main(r.rt);
+    assert_string_equal(r.rt->log.data, "@4 l.acquire()=0 @5 m.release()=0 FAIL@0 l.release()=0");
+    run_finish(&r);
+}
+
+static void test_method_arguments_and_results(void **state)
+{
+    Run r;
+    run_load(&r, "lock l\n"
+                 "queue q[2]\n"
+                 "shared got\n"
+                 "main:\n"
+                 "    ok = l.acquire(False)\n"
+                 "    q[1].put(ok + 4)\n"
+                 "    got = q[1].get()\n");
+    r.rt->call_result = 1;
+    mock_run_main(r.rt);
+    assert_string_equal(r.rt->log.data, "@5 l.acquire(0)=1 @6 q[1].put(5)=1 @7 q[1].get()=1 wgot=1");
+    run_finish(&r);
+}
+
+static void test_start_and_join(void **state)
+{
+    expect_log("def worker(i, j):\n"
+               "    say \"w {i}\"\n"
+               "main:\n"
+               "    t = start worker(3, 4)\n"
+               "    t.join()\n"
+               "    say \"done {t} {[1, [2]]}\"\n",
+               "@4 start worker(3,4)=1 @5 join 1 @6 say:\"done thread 1 [1, [2]]\"");
+}
+
+static void test_handles_compare_by_id(void **state)
+{
+    expect_log("def w():\n"
+               "    pass\n"
+               "main:\n"
+               "    a = start w()\n"
+               "    b = start w()\n"
+               "    c = a\n"
+               "    say \"{a == c} {a == b} {a != 1}\"\n",
+               "@4 start w()=1 @5 start w()=2 @6 @7 say:\"1 0 1\"");
+}
+
+static void test_started_thread_runs_body(void **state)
+{
+    Run r;
+    run_load(&r, "shared N\n"
+                 "def worker(i):\n"
+                 "    N = N + i\n"
+                 "main:\n"
+                 "    start worker(3)\n");
+    r.rt->run_started = true;
+    mock_run_main(r.rt);
+    assert_string_equal(r.rt->log.data, "@5 start worker(3)=1 @3 rN=0 wN=3<N#0 end1");
+    run_finish(&r);
+}
+
+static void test_activities(void **state)
+{
+    expect_log("param d = 3\n"
+               "main:\n"
+               "    think 100..400 ms\n"
+               "    eat 2 s\n"
+               "    work d ms\n"
+               "    sleep 1..2 s\n",
+               "@3 act:think/thinking:250 @4 act:eat/eating:2000 @5 act:work/working:3 @6 act:sleep/sleeping:1500");
+}
+
+static void test_say_interpolation(void **state)
+{
+    expect_log("shared N = 7\n"
+               "main:\n"
+               "    x = -2\n"
+               "    say \"N is {N}, x is {x}, {{literal}}\"\n",
+               "@3 @4 rN=7 say:\"N is 7, x is -2, {literal}\"");
+}
+
+/* ---------------------------------------------------------------- runtime errors */
+
+static void test_error_division_by_zero(void **state)
+{
+    expect_error("main:\n    z = 0\n    x = 5 % z\n", 3, "ZeroDivisionError: integer division or modulo by zero");
+}
+
+static void test_error_index(void **state)
+{
+    expect_error("shared a[5]\nmain:\n    i = 7\n    a[i] = 1\n", 4, "IndexError: a index 7 is out of range 0..4");
+}
+
+static void test_error_object_index(void **state)
+{
+    expect_error("lock l[3]\nmain:\n    with l[3]:\n        pass\n", 3, "IndexError: l index 3 is out of range 0..2");
+}
+
+static void test_error_unbound_local(void **state)
+{
+    expect_error("main:\n    if False:\n        x = 1\n    y = x\n", 4,
+                 "UnboundLocalError: local variable 'x' referenced before assignment");
+}
+
+static void test_error_thread_args(void **state)
+{
+    expect_error("def w(x):\n    pass\nmain:\n    start w([1])\n", 4, "TypeError: only integers can be passed to a thread");
+}
+
+static void test_error_operand_types(void **state)
+{
+    expect_error("main:\n    l = []\n    x = l + 1\n", 3, "TypeError: unsupported operand type(s) for +: 'list' and 'int'");
+}
+
+static void test_error_list_to_shared(void **state)
+{
+    expect_error("shared N\nmain:\n    N = [1]\n", 3, "TypeError: only integers can be stored in shared variable 'N'");
+}
+
+static void test_error_join_non_thread(void **state)
+{
+    expect_error("main:\n    t = 5\n    t.join()\n", 3, "AttributeError: 'int' object has no attribute 'join'");
+}
+
+static void test_error_assert(void **state)
+{
+    expect_error("main:\n    x = 2\n    assert x + 1 == 4 and not (x < 0)\n", 3,
+                 "AssertionError: x + 1 == 4 and not x < 0");
+    expect_error("main:\n    assert False, \"boom\"\n", 2, "AssertionError: boom");
+}
+
+static void test_error_negative_duration(void **state)
+{
+    expect_error("main:\n    d = -5\n    work d ms\n", 3, "ValueError: negative duration");
+}
+
+static void test_error_overflow(void **state)
+{
+    expect_error("main:\n    x = 9223372036854775807\n    x += 1\n", 3, "OverflowError");
+}
+
+static void test_error_list_index(void **state)
+{
+    expect_error("main:\n    l = [1, 2]\n    l[2] = 0\n", 3, "IndexError: l index 2 is out of range 0..1");
+}
+
+/* ---------------------------------------------------------------- expect / invariant evaluation */
+
+static void test_eval_check_values(void **state)
+{
+    Run r;
+    run_load(&r, "param workers = 2\n"
+                 "param iterations = 1\n"
+                 "param mode = fast | slow\n"
+                 "shared N = 1\n"
+                 "shared a[3] = 6\n"
+                 "expect N == workers * iterations\n"
+                 "expect mode == slow or a[2] + a[2] + N == 13\n"
+                 "expect N // (N - 1) == 0\n"
+                 "main:\n"
+                 "    pass\n");
+    assert_int_equal(r.prog->nchecks, 3);
+    StrBuf sb;
+    strbuf_init(&sb);
+    int64_t v = -1;
+    assert_true(interp_eval_check(r.rt, r.prog->checks[0].expr, &v, &sb));
+    assert_int_equal(v, 0);
+    assert_string_equal(sb.data, "N = 1, workers = 2, iterations = 1");
+    strbuf_clear(&sb);
+    assert_true(interp_eval_check(r.rt, r.prog->checks[1].expr, &v, &sb));
+    assert_int_equal(v, 1);
+    assert_string_equal(sb.data, "mode = fast, a[2] = 6, N = 1");
+    strbuf_clear(&sb);
+    assert_false(interp_eval_check(r.rt, r.prog->checks[2].expr, &v, &sb));
+    assert_non_null(strstr(sb.data, "ZeroDivisionError"));
+    assert_true(interp_eval_check(r.rt, r.prog->checks[0].expr, &v, NULL));
+    strbuf_finish(&sb);
+    assert_int_equal(r.rt->steps, 0);
+    run_finish(&r);
+}
+
+/* ---------------------------------------------------------------- speed */
+
+static void test_race_loop_speed(void **state)
+{
+    Run r;
+    run_load(&r, "param iterations = 2000000\n"
+                 "shared N\n"
+                 "main:\n"
+                 "    for k in range(iterations):\n"
+                 "        M = N\n"
+                 "        N = M + 1\n");
+    r.rt->quiet_stmts = true;
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    mock_run_main(r.rt);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    double s = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    fprintf(stderr, "race loop: 2M iterations (6M steps) in %.3f s\n", s);
+    assert_int_equal(mock_shared(r.rt, "N", 0), 2000000);
+    assert_int_equal(r.rt->steps, 6000000);
+    run_finish(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_increment_reads_then_writes),
+        cmocka_unit_test(test_taint_passes_through_local),
+        cmocka_unit_test(test_taint_left_operand_first),
+        cmocka_unit_test(test_augassign_shared_array),
+        cmocka_unit_test(test_tuple_assignment_evaluates_all_first),
+        cmocka_unit_test(test_local_swap),
+        cmocka_unit_test(test_floor_division_and_modulo),
+        cmocka_unit_test(test_builtins_and_logic),
+        cmocka_unit_test(test_len_of_declarations),
+        cmocka_unit_test(test_short_circuit_skips_reads),
+        cmocka_unit_test(test_for_steps),
+        cmocka_unit_test(test_for_range_reading_shared_takes_a_step),
+        cmocka_unit_test(test_while_steps),
+        cmocka_unit_test(test_if_elif_else_steps),
+        cmocka_unit_test(test_break_continue),
+        cmocka_unit_test(test_lists_reference_semantics),
+        cmocka_unit_test(test_for_over_list_is_live),
+        cmocka_unit_test(test_functions_and_recursion),
+        cmocka_unit_test(test_recursion_limit),
+        cmocka_unit_test(test_with_acquires_and_releases),
+        cmocka_unit_test(test_with_releases_on_return_and_break),
+        cmocka_unit_test(test_with_releases_when_unwinding_error),
+        cmocka_unit_test(test_stop_unwinds_without_release),
+        cmocka_unit_test(test_failed_call_releases_outer_with),
+        cmocka_unit_test(test_method_arguments_and_results),
+        cmocka_unit_test(test_start_and_join),
+        cmocka_unit_test(test_handles_compare_by_id),
+        cmocka_unit_test(test_started_thread_runs_body),
+        cmocka_unit_test(test_activities),
+        cmocka_unit_test(test_say_interpolation),
+        cmocka_unit_test(test_error_division_by_zero),
+        cmocka_unit_test(test_error_index),
+        cmocka_unit_test(test_error_object_index),
+        cmocka_unit_test(test_error_unbound_local),
+        cmocka_unit_test(test_error_thread_args),
+        cmocka_unit_test(test_error_operand_types),
+        cmocka_unit_test(test_error_list_to_shared),
+        cmocka_unit_test(test_error_join_non_thread),
+        cmocka_unit_test(test_error_assert),
+        cmocka_unit_test(test_error_negative_duration),
+        cmocka_unit_test(test_error_overflow),
+        cmocka_unit_test(test_error_list_index),
+        cmocka_unit_test(test_eval_check_values),
+        cmocka_unit_test(test_race_loop_speed),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
