@@ -114,6 +114,7 @@ static bool setup(App *a)
         return false;
     char *err = NULL;
     a->font = font_create(a->ren, a->opts->font, a->opts->mono_font, a->zoom, &err);
+    a->font_zoom = a->zoom;
     if (!a->font) {
         fprintf(stderr, "lockstep: %s\n", err);
         free(err);
@@ -265,6 +266,15 @@ static bool script_start(App *a, const UiAction *act, uint64_t now)
             script_fail(a, act, "no such thread in the scene");
         return true;
     }
+    case UA_MOVE:
+        a->mx = (int)act->n;
+        a->my = (int)act->y;
+        return true;
+    case UA_CLICK:
+        a->mx = (int)act->n;
+        a->my = (int)act->y;
+        app_click(a, a->mx, a->my, false);
+        return true;
     case UA_SET:
         if (!app_set_param_text(a, act->arg))
             script_fail(a, act, "cannot set that parameter");
@@ -312,7 +322,7 @@ static void script_tick(App *a)
         s->waiting = !script_start(a, act, now);
         a->dirty = true;
         if (act->kind == UA_SET || act->kind == UA_BACK || act->kind == UA_STEP || act->kind == UA_CLICK_THREAD ||
-            act->kind == UA_KEY)
+            act->kind == UA_KEY || act->kind == UA_CLICK || act->kind == UA_MOVE)
             return; /* let a frame show the effect before the next action */
     }
 }

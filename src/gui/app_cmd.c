@@ -155,7 +155,6 @@ static void take_screenshot(App *a)
 static void set_zoom(App *a, float zoom)
 {
     a->zoom = zoom < 0.5f ? 0.5f : zoom > 3.0f ? 3.0f : zoom;
-    font_set_zoom(a->font, a->zoom);
     a->relayout = true;
     a->dirty = true;
 }

@@ -8,6 +8,7 @@
 #include "util/xalloc.h"
 
 #include <SDL_image.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -279,7 +280,15 @@ static void save_screenshot(App *a)
 void app_relayout(App *a)
 {
     SDL_GetRendererOutputSize(a->ren, &a->win_w, &a->win_h);
-    layout_compute(&a->layout, a->win_w, a->win_h, a->zoom);
+    /* sizes are made for 1920x1080; smaller windows scale down (to 60%) so that everything still fits */
+    float fit = fminf((float)a->win_w / 1600.0f, (float)a->win_h / 900.0f);
+    fit = fit > 1 ? 1 : fit < 0.6f ? 0.6f : fit;
+    float eff = a->zoom * fit;
+    if (eff != a->font_zoom) {
+        font_set_zoom(a->font, eff);
+        a->font_zoom = eff;
+    }
+    layout_compute(&a->layout, a->win_w, a->win_h, eff);
     controls_layout(a->controls, &a->layout, a->font, a->prog, a->params, a->list, a->nlist, a->win_w, a->win_h);
     a->relayout = false;
 }

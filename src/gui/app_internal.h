@@ -40,7 +40,8 @@ typedef struct App {
     Theme theme;
     UiLayout layout;
     int win_w, win_h;
-    float zoom;
+    float zoom;           /* the user's zoom (ctrl +/-) */
+    float font_zoom;      /* zoom the fonts are open at: the user's times the window-size fit */
     bool fullscreen;
 
     SceneLayout scene;

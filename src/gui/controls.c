@@ -344,9 +344,13 @@ static void draw_toolbar(Controls *c, SDL_Renderer *r, Font *f, const Theme *th,
         draw_button(r, f, th, w->r, cmd_label(w->cmd, st), cmd_on(w->cmd, st), layout_contains(w->r, mx, my));
     }
     draw_speed(c, r, f, th, st->speed);
-    if (st->status)
+    if (st->status && c->status.w > 0) {
+        SDL_Rect clip = {c->status.x, c->status.y, c->status.w, c->status.h};
+        SDL_RenderSetClipRect(r, &clip);
         font_draw(f, FONT_BODY, st->status, c->status.x, c->status.y + (c->status.h - font_height(f, FONT_BODY)) / 2,
                   th->text, FONT_LEFT);
+        SDL_RenderSetClipRect(r, NULL);
+    }
 }
 
 static void draw_int_slider(SDL_Renderer *r, Font *f, const Theme *th, const Widget *w, int64_t v)

@@ -1,4 +1,4 @@
-/* draw: shapes on an SDL renderer (see draw.h). Everything is triangles through SDL_RenderGeometry. */
+/* draw: shapes on an SDL renderer (see draw.h): rows of rectangles for round things, triangles for lines. */
 #include "gui/draw.h"
 
 #include <math.h>

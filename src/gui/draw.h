@@ -1,6 +1,6 @@
 /* draw: the few shapes the window is made of (filled and outlined boxes, discs, rings, thick solid and dashed lines,
- * arrow heads, rotated sticks), drawn with SDL_RenderGeometry so that they are anti-alias-free but smooth enough at
- * projector sizes, and identical on the software renderer used by tests and screenshots. */
+ * arrow heads, rotated sticks). Round shapes are rows of rectangles and lines are triangles (SDL_RenderGeometry):
+ * cheap on the software renderer used under Xvfb, and pixel-identical in tests and screenshots. */
 #ifndef LOCKSTEP_GUI_DRAW_H
 #define LOCKSTEP_GUI_DRAW_H
 

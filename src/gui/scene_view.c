@@ -8,12 +8,22 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { FLASH_MS = 1500, MAX_TOKENS = 8 };
+enum { FLASH_MS = 1500, MAX_TOKENS = 8, MOVE_MS = 250 };
+
+/* An object sliding from where it was drawn to where the layout now puts it (a chopstick going to its holder). */
+typedef struct Glide {
+    float fx, fy; /* from */
+    float tx, ty; /* to: the layout's position */
+    uint64_t t0;  /* start, ms */
+    bool known;
+} Glide;
 
 struct SceneView {
     uint64_t *lost_seen;  /* per shared slot: lost count at the last frame */
     uint64_t *flash_until;
     int nvars;
+    Glide *glides;        /* per object (index into Snapshot.objects) */
+    int nglides;
 };
 
 SceneView *scene_view_create(void)
@@ -27,6 +37,7 @@ void scene_view_destroy(SceneView *v)
         return;
     free(v->lost_seen);
     free(v->flash_until);
+    free(v->glides);
     free(v);
 }
 
@@ -36,6 +47,40 @@ void scene_view_reset(SceneView *v)
     free(v->flash_until);
     v->lost_seen = v->flash_until = NULL;
     v->nvars = 0;
+    free(v->glides);
+    v->glides = NULL;
+    v->nglides = 0;
+}
+
+static float glide_progress(const Glide *g, uint64_t now)
+{
+    float t = now >= g->t0 + MOVE_MS ? 1.0f : (float)(now - g->t0) / MOVE_MS;
+    return t * t * (3 - 2 * t); /* ease in and out */
+}
+
+/* Where to draw object node n now; starts a glide when the layout moved it. Returns true while gliding. */
+static bool glide(SceneView *v, const SlNode *n, uint64_t now, float *x, float *y)
+{
+    if (n->ref >= v->nglides) {
+        v->glides = xrealloc(v->glides, sizeof *v->glides * (size_t)(n->ref + 1));
+        memset(v->glides + v->nglides, 0, sizeof *v->glides * (size_t)(n->ref + 1 - v->nglides));
+        v->nglides = n->ref + 1;
+    }
+    Glide *g = &v->glides[n->ref];
+    if (!g->known) {
+        *g = (Glide){n->x, n->y, n->x, n->y, 0, true};
+    } else if (fabsf(g->tx - n->x) > 1 || fabsf(g->ty - n->y) > 1) {
+        float p = glide_progress(g, now);
+        g->fx = g->fx + (g->tx - g->fx) * p;
+        g->fy = g->fy + (g->ty - g->fy) * p;
+        g->tx = n->x;
+        g->ty = n->y;
+        g->t0 = now;
+    }
+    float p = glide_progress(g, now);
+    *x = g->fx + (g->tx - g->fx) * p;
+    *y = g->fy + (g->ty - g->fy) * p;
+    return p < 1;
 }
 
 /* Start a flash for every variable whose lost count grew. */
@@ -201,8 +246,11 @@ bool scene_view_draw(SceneView *v, SDL_Renderer *r, Font *f, const Theme *th, co
         const SlNode *n = &sl->nodes[i];
         if (n->kind == SL_THREAD)
             draw_thread(r, f, th, n, scale);
-        else if (n->kind == SL_OBJECT)
-            draw_object(r, f, th, n, s, scale);
+        else if (n->kind == SL_OBJECT) {
+            SlNode moved = *n;
+            animating |= glide(v, n, now_ms, &moved.x, &moved.y);
+            draw_object(r, f, th, &moved, s, scale);
+        }
         else
             draw_var(r, f, th, n, n->ref < v->nvars && v->flash_until[n->ref] > now_ms && (now_ms / 250) % 2 == 0,
                      scale);

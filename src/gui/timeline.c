@@ -152,7 +152,7 @@ static void add_one(Timeline *t, const Event *e)
     case EV_ACQUIRE: case EV_RELEASE: lock_event(l, e, x); break;
     default: break;
     }
-    if (worth_a_tick((EventKind)e->kind)) {
+    if (worth_a_tick((EventKind)e->kind) && !(e->kind == EV_STATE && e->a == 0)) {
         trim(l->ticks, &l->nticks, sizeof *l->ticks);
         xgrow((void **)&l->ticks, &l->cap_ticks, l->nticks + 1, sizeof *l->ticks);
         l->ticks[l->nticks++] = *e;
@@ -329,8 +329,13 @@ static void draw_tooltip(SDL_Renderer *r, Font *f, const Theme *th, const Event 
 {
     char text[NARRATION_LINE_MAX + 32];
     char what[NARRATION_LINE_MAX];
-    if (!narration_text(words, e, what, sizeof what))
-        snprintf(what, sizeof what, "%s", event_kind_name((EventKind)e->kind));
+    if (!narration_text(words, e, what, sizeof what)) {
+        const char *name = NULL;
+        for (int i = 0; words->snap && i < words->snap->nthreads; i++)
+            if (words->snap->threads[i].id == e->thread)
+                name = words->snap->threads[i].name;
+        snprintf(what, sizeof what, "%s: %s", name ? name : "runtime", event_kind_name((EventKind)e->kind));
+    }
     snprintf(text, sizeof text, "step %llu, %.1f ms: %s", (unsigned long long)e->step, (double)e->t_ns / 1e6, what);
     int w = font_width(f, FONT_BODY, text) + 16, h = font_height(f, FONT_BODY) + 8;
     int x = mx + 12, y = my - h - 8;

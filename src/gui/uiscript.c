@@ -18,6 +18,7 @@ typedef struct Verb {
 
 static const Verb verbs[] = {
     {"wait", UA_WAIT, 1},           {"key", UA_KEY, 1},       {"click-thread", UA_CLICK_THREAD, 1},
+    {"move", UA_MOVE, 1},           {"click", UA_CLICK, 1},
     {"set", UA_SET, 1},             {"step", UA_STEP, 2},     {"back", UA_BACK, 0},
     {"mode", UA_MODE, 1},           {"speed", UA_SPEED, 1},   {"wait-until", UA_WAIT_UNTIL, 1},
     {"screenshot", UA_SCREENSHOT, 1}, {"dump-state", UA_DUMP_STATE, 1}, {"quit", UA_QUIT, 0},
@@ -48,6 +49,12 @@ static bool parse_int(const char *s, int64_t *out)
 static const char *parse_arg(UiAction *a, char *arg)
 {
     char *second = arg ? strchr(arg, ' ') : NULL;
+    if (a->kind == UA_MOVE || a->kind == UA_CLICK) {
+        if (!second)
+            return "expects X Y";
+        *second++ = '\0';
+        return parse_int(arg, &a->n) && parse_int(second, &a->y) && a->n >= 0 && a->y >= 0 ? NULL : "expects X Y";
+    }
     if (second && a->kind != UA_WAIT_UNTIL)
         return "too many arguments";
     switch (a->kind) {
@@ -113,7 +120,7 @@ static bool parse_line(UiScript *sc, char *text, int line, const char *name, cha
             *err = xasprintf("%s:%d: '%s' %s", name, line, text, arg ? "takes no argument" : "needs an argument");
             return false;
         }
-        UiAction a = {verbs[i].kind, line, 0, 0, NULL};
+        UiAction a = {verbs[i].kind, line, 0, 0, 0, NULL};
         const char *msg = parse_arg(&a, arg);
         if (msg) {
             *err = xasprintf("%s:%d: %s %s", name, line, text, msg);
@@ -124,8 +131,8 @@ static bool parse_line(UiScript *sc, char *text, int line, const char *name, cha
         sc->actions[sc->count++] = a;
         return true;
     }
-    *err = xasprintf("%s:%d: unknown action '%s' (wait, key, click-thread, set, step, back, mode, speed, wait-until, "
-                     "screenshot, dump-state, quit)", name, line, text);
+    *err = xasprintf("%s:%d: unknown action '%s' (wait, key, click-thread, move, click, set, step, back, mode, speed, "
+                     "wait-until, screenshot, dump-state, quit)", name, line, text);
     return false;
 }
 

@@ -4,6 +4,8 @@
  *     key NAME                 press a key: space, right, n, b, r, h, p, f, t, m, o, s, plus, minus, 1..9, F12,
  *                              ctrl+plus, ctrl+minus, escape ...
  *     click-thread N           click thread N's node in the scene (steps it in serial mode)
+ *     move X Y                 move the mouse to window pixel (X, Y) (hover: timeline events show their words)
+ *     click X Y                click at window pixel (X, Y)
  *     set NAME=VALUE           change a parameter (as the parameters panel does: the run restarts)
  *     step [N]                 step thread N (or the scheduler's choice) in serial mode
  *     back                     step back one step
@@ -25,6 +27,8 @@ typedef enum UiActKind {
     UA_WAIT,
     UA_KEY,
     UA_CLICK_THREAD,
+    UA_MOVE,
+    UA_CLICK,
     UA_SET,
     UA_STEP,
     UA_BACK,
@@ -39,7 +43,8 @@ typedef enum UiActKind {
 typedef struct UiAction {
     UiActKind kind;
     int line;
-    int64_t n;    /* wait ms, thread id (-1: scheduler's choice), wait-until timeout ms */
+    int64_t n;    /* wait ms, thread id (-1: scheduler's choice), wait-until timeout ms, x of move/click */
+    int64_t y;    /* y of move/click */
     double value; /* speed (0 = max) */
     char *arg;    /* key name, NAME=VALUE, mode, outcome, file */
 } UiAction;

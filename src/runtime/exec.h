@@ -77,6 +77,9 @@ ExecStatus rt_say(RtThread *t, const char *text);
 /* Record a runtime error of this thread at pos (with a Python-like message) and return EXEC_FAIL. */
 ExecStatus rt_fail(RtThread *t, SrcPos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* The interpreter registers its per-thread state (NULL when the thread's body ends), for rt_fingerprint. */
+void rt_thread_set_interp(RtThread *t, void *state);
+
 /* Read a shared slot without a step or any analysis (for expect/invariant evaluation by the runtime itself). */
 int64_t rt_shared_peek(Rt *rt, int slot);
 

@@ -502,6 +502,13 @@ ExecStatus rt_fail(RtThread *t, SrcPos pos, const char *fmt, ...)
 
 /* ---------------------------------------------------------------- accessors */
 
+void rt_thread_set_interp(RtThread *t, void *state)
+{
+    pthread_mutex_lock(&t->rt->world);
+    t->interp = state;
+    pthread_mutex_unlock(&t->rt->world);
+}
+
 Rt *rt_thread_rt(RtThread *t)
 {
     return t->rt;

@@ -51,6 +51,11 @@ typedef struct Value {
     int64_t v; /* the integer, the thread id, or the list's index in the registry */
 } Value;
 
+typedef struct PathEntry {
+    const Stmt *stmt;
+    int64_t aux; /* for-loop: the iteration's counter or list index */
+} PathEntry;
+
 typedef struct List {
     Value *items;
     int len;
@@ -74,6 +79,12 @@ typedef struct Interp {
     size_t list_items;
     StrBuf text; /* say lines and printed values */
     bool text_busy;
+    /* Where the thread is, for state fingerprints (interp_fingerprint): the statement being executed at every block
+     * level, with the iteration counter of for-loops, and a hash of the values visible actions returned since the
+     * current statement began (a thread parked between the read and the write of `N = N + 1` holds a temporary). */
+    PathEntry *path;
+    size_t npath, path_cap;
+    uint64_t pending;
 } Interp;
 
 /* The place an assignment stores to. */
@@ -88,6 +99,20 @@ typedef struct LValue {
 
 static ExecStatus eval(Interp *in, const Expr *e, Value *locals, Value *out);
 static Flow exec_block(Interp *in, const Block *b, Value *locals);
+static Flow exec_stmt(Interp *in, size_t level, const Stmt *s, Value *locals);
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+    return h * 0xBF58476D1CE4E5B9ull;
+}
+
+/* Start a statement: pass the gate, and forget the values of the previous one. */
+static ExecStatus stmt_begin(Interp *in, SrcPos pos)
+{
+    in->pending = 0;
+    return rt_stmt(in->t, pos);
+}
 
 /* ---------------------------------------------------------------- small helpers */
 
@@ -327,6 +352,7 @@ static ExecStatus read_shared(Interp *in, int slot, Value *out)
     int64_t x;
     Taint taint;
     ExecStatus st = rt_shared_read(in->t, slot, &x, &taint);
+    in->pending = mix(in->pending, (uint64_t)x);
     *out = int_value(x, taint);
     return st;
 }
@@ -657,6 +683,7 @@ static ExecStatus eval_method(Interp *in, const Expr *e, Value *locals, Value *o
     if (st != EXEC_OK)
         return st;
     st = rt_call(in->t, id, e->method, args, e->args.count, &result);
+    in->pending = mix(in->pending, (uint64_t)result);
     *out = int_value(result, taint_none());
     return st;
 }
@@ -800,7 +827,7 @@ static ExecStatus exec_augassign(Interp *in, const Stmt *s, Value *locals)
 static Flow exec_if(Interp *in, const Stmt *s, Value *locals)
 {
     Value c;
-    ExecStatus st = rt_stmt(in->t, s->pos);
+    ExecStatus st = stmt_begin(in, s->pos);
     if (st == EXEC_OK)
         st = eval(in, s->expr, locals, &c);
     if (st != EXEC_OK)
@@ -824,7 +851,7 @@ static Flow exec_while(Interp *in, const Stmt *s, Value *locals)
 {
     for (;;) {
         Value c;
-        ExecStatus st = rt_stmt(in->t, s->pos);
+        ExecStatus st = stmt_begin(in, s->pos);
         if (st == EXEC_OK)
             st = eval(in, s->expr, locals, &c);
         if (st != EXEC_OK)
@@ -862,16 +889,17 @@ static Flow exec_for_range(Interp *in, const Stmt *s, Value *locals)
     for (int i = 0; i < s->range.count; i++)
         shared = shared || s->range.items[i]->reads_shared;
     if (shared)
-        st = rt_stmt(in->t, s->pos);
+        st = stmt_begin(in, s->pos);
     if (st == EXEC_OK)
         st = range_args(in, s, locals, r);
     if (st != EXEC_OK)
         return flow_of(st);
     for (int64_t i = r[0]; r[2] > 0 ? i < r[1] : i > r[1];) {
-        st = rt_stmt(in->t, s->pos);
+        st = stmt_begin(in, s->pos);
         if (st != EXEC_OK)
             return flow_of(st);
         locals[s->var_slot] = int_value(i, taint_none());
+        in->path[in->npath - 1].aux = i;
         Flow f = exec_block(in, &s->body, locals);
         if (loop_ends(&f) || __builtin_add_overflow(i, r[2], &i))
             return f;
@@ -889,10 +917,11 @@ static Flow exec_for_list(Interp *in, const Stmt *s, Value *locals)
     if (l.kind != VAL_LIST)
         return flow_of(fail(in, s->iter->pos, "TypeError: '%s' object is not iterable", kind_name(l.kind)));
     for (int i = 0; i < in->lists[l.v].len; i++) {
-        st = rt_stmt(in->t, s->pos);
+        st = stmt_begin(in, s->pos);
         if (st != EXEC_OK)
             return flow_of(st);
         locals[s->var_slot] = in->lists[l.v].items[i];
+        in->path[in->npath - 1].aux = i;
         Flow f = exec_block(in, &s->body, locals);
         if (loop_ends(&f))
             return f;
@@ -911,7 +940,7 @@ static Flow exec_with(Interp *in, const Stmt *s, Value *locals)
     }
     int id;
     int64_t result = 0;
-    ExecStatus st = rt_stmt(in->t, s->pos);
+    ExecStatus st = stmt_begin(in, s->pos);
     if (st == EXEC_OK)
         st = object_id(in, target, locals, &id);
     if (st == EXEC_OK)
@@ -925,7 +954,7 @@ static Flow exec_with(Interp *in, const Stmt *s, Value *locals)
         rt_call(in->t, id, release, NULL, 0, &result);
         return f;
     }
-    st = rt_stmt(in->t, s->pos);
+    st = stmt_begin(in, s->pos);
     if (st == EXEC_OK)
         st = rt_call(in->t, id, release, NULL, 0, &result);
     else if (st == EXEC_FAIL)
@@ -1086,7 +1115,7 @@ static ExecStatus exec_return(Interp *in, const Stmt *s, Value *locals)
 static Flow exec_simple(Interp *in, const Stmt *s, Value *locals)
 {
     Value ignored;
-    ExecStatus st = rt_stmt(in->t, s->pos);
+    ExecStatus st = stmt_begin(in, s->pos);
     if (st != EXEC_OK)
         return flow_of(st);
     switch (s->kind) {
@@ -1108,8 +1137,19 @@ static Flow exec_simple(Interp *in, const Stmt *s, Value *locals)
 
 static Flow exec_block(Interp *in, const Block *b, Value *locals)
 {
-    for (int i = 0; i < b->count; i++) {
-        const Stmt *s = b->items[i];
+    xgrow((void **)&in->path, &in->path_cap, in->npath + 1, sizeof(PathEntry));
+    size_t level = in->npath++;
+    Flow result = FLOW_NEXT;
+    for (int i = 0; i < b->count && result == FLOW_NEXT; i++)
+        result = exec_stmt(in, level, b->items[i], locals);
+    in->npath = level;
+    return result;
+}
+
+static Flow exec_stmt(Interp *in, size_t level, const Stmt *s, Value *locals)
+{
+    in->path[level] = (PathEntry){s, 0};
+    {
         Flow f;
         switch (s->kind) {
         case ST_IF: f = exec_if(in, s, locals); break;
@@ -1118,10 +1158,8 @@ static Flow exec_block(Interp *in, const Block *b, Value *locals)
         case ST_WITH: f = exec_with(in, s, locals); break;
         default: f = exec_simple(in, s, locals); break;
         }
-        if (f != FLOW_NEXT)
-            return f;
+        return f;
     }
-    return FLOW_NEXT;
 }
 
 /* ---------------------------------------------------------------- threads */
@@ -1147,10 +1185,13 @@ static void interp_init(Interp *in, RtThread *t)
     in->stack = xcalloc((INTERP_MAX_DEPTH + 1) * max_frame(in->prog), sizeof *in->stack);
     in->retval = int_value(0, taint_none());
     strbuf_init(&in->text);
+    rt_thread_set_interp(t, in);
 }
 
 static void interp_finish(Interp *in)
 {
+    rt_thread_set_interp(in->t, NULL);
+    free(in->path);
     for (size_t i = 0; i < in->nlists; i++)
         free(in->lists[i].items);
     free(in->lists);
@@ -1174,6 +1215,30 @@ void interp_thread(RtThread *t, int func, const int64_t *args, int nargs)
         exec_block(&in, &fn->body, in.stack);
     }
     interp_finish(&in);
+}
+
+/* ---------------------------------------------------------------- state fingerprints */
+
+static uint64_t value_hash(uint64_t h, const Value *v)
+{
+    return mix(mix(h, (uint64_t)v->kind), (uint64_t)v->v);
+}
+
+uint64_t interp_fingerprint(const void *state)
+{
+    const Interp *in = state;
+    uint64_t h = mix(0x5EED, in->pending);
+    for (size_t i = 0; i < in->npath; i++)
+        h = mix(mix(h, ((uint64_t)in->path[i].stmt->pos.line << 24) ^ (uint64_t)in->path[i].stmt->pos.col),
+                (uint64_t)in->path[i].aux);
+    for (size_t i = 0; i < in->sp; i++)
+        h = value_hash(h, &in->stack[i]);
+    for (size_t i = 0; i < in->nlists; i++) {
+        h = mix(h, (uint64_t)in->lists[i].len);
+        for (int k = 0; k < in->lists[i].len; k++)
+            h = value_hash(h, &in->lists[i].items[k]);
+    }
+    return h;
 }
 
 /* ---------------------------------------------------------------- expect / invariant evaluation */

@@ -17,6 +17,11 @@
 /* Run function `func` (index into Program.funcs, or -1 for main) with args in thread t, to the end. */
 void interp_thread(RtThread *t, int func, const int64_t *args, int nargs);
 
+/* A hash of a parked thread's interpreter state (position, loop counters, locals, lists, values read within the
+ * current statement); `state` is what the interpreter registered with rt_thread_set_interp. Only valid while that
+ * thread is parked (at the gate or blocked). */
+uint64_t interp_fingerprint(const void *state);
+
 /* Evaluate an expect/invariant expression (params and shared variables only) without taking steps. Appends
  * "name = value" for every shared variable and parameter it mentions to `values` (comma separated) when not NULL.
  * Returns false if evaluation failed (division by zero, index out of range), with the reason in `values`. */

@@ -85,6 +85,12 @@ void rt_snapshot(Rt *rt, Snapshot *out);
 size_t rt_events_read(Rt *rt, uint64_t *cursor, Event *out, size_t max, uint64_t *skipped);
 /* The text behind a string id of an event (say lines, labels, error messages); valid until rt_destroy. */
 const char *rt_string(Rt *rt, int64_t id);
+/* Serial mode, only while every thread is parked (Snapshot.idle, or a run that has ended): a hash of the complete
+ * state — shared values, every object's state, every thread's scheduling state, position, loop counters, locals and
+ * the values it has read within its current statement. Equal fingerprints mean the same future behaviour (up to hash
+ * collisions), which lets exploration recognise states it has seen. Returns false when a thread is running. */
+bool rt_fingerprint(Rt *rt, uint64_t *out);
+
 /* The program and parameter values this run was created with. */
 const Program *rt_program(Rt *rt);
 const int64_t *rt_param_values(Rt *rt);

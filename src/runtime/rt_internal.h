@@ -98,6 +98,7 @@ struct RtThread {
     unsigned ts_count;      /* events since; 0 forces a fresh timestamp */
     Rng rng;
     EvBuf evbuf;
+    void *interp;           /* the interpreter's state (rt_thread_set_interp), for rt_fingerprint */
 };
 
 typedef struct RtObject {

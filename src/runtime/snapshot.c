@@ -2,6 +2,7 @@
  *
  * rt_snapshot holds the mutex only while it copies; the arrays of the Snapshot are reused from one call to the next
  * (a frame loop calls it 60 times a second), and every string is copied so a snapshot outlives its run. */
+#include "runtime/interp.h"
 #include "runtime/rt_internal.h"
 #include "util/xalloc.h"
 
@@ -226,6 +227,60 @@ void rt_snapshot(Rt *rt, Snapshot *s)
     int n = atomic_load(&rt->nthreads);
     for (int i = 0; i < n; i++)
         s->events_dropped += atomic_load_explicit(&rt->threads[i]->evbuf.dropped, memory_order_relaxed);
+}
+
+/* ---------------------------------------------------------------- fingerprints */
+
+static uint64_t fp_mix(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+    return h * 0x94D049BB133111EBull;
+}
+
+static uint64_t fp_queue(uint64_t h, const IntQueue *q)
+{
+    h = fp_mix(h, (uint64_t)q->count);
+    for (int i = 0; i < q->count; i++)
+        h = fp_mix(h, (uint64_t)q->items[i]);
+    return h;
+}
+
+/* Item ids differ between interleavings that reach the same state: only the values count. */
+static uint64_t fp_object(uint64_t h, const RtObject *o)
+{
+    h = fp_mix(fp_mix(fp_mix(h, (uint64_t)o->owner), (uint64_t)o->count), (uint64_t)o->value);
+    h = fp_queue(fp_queue(h, &o->waiters), &o->readers);
+    h = fp_mix(h, (uint64_t)o->icount);
+    for (int i = 0; i < o->icount; i++)
+        h = fp_mix(h, (uint64_t)o->items[(o->ihead + i) % o->icap].value);
+    return h;
+}
+
+static uint64_t fp_thread(uint64_t h, const RtThread *t)
+{
+    h = fp_mix(fp_mix(h, (uint64_t)t->state), (uint64_t)t->waits_obj);
+    h = fp_mix(fp_mix(h, (uint64_t)t->waits_method), (uint64_t)t->waits_thread);
+    h = fp_mix(h, (uint64_t)t->wake_value);
+    return fp_mix(h, t->interp ? interp_fingerprint(t->interp) : 0);
+}
+
+bool rt_fingerprint(Rt *rt, uint64_t *out)
+{
+    pthread_mutex_lock(&rt->world);
+    bool parked = rt->mode == RT_SERIAL && rt->running == 0;
+    if (parked) {
+        uint64_t h = fp_mix(0xF1A9, (uint64_t)rt->nslots);
+        for (int i = 0; i < rt->nslots; i++)
+            h = fp_mix(h, (uint64_t)atomic_load_explicit(&rt->slots[i].value, memory_order_relaxed));
+        for (int i = 0; i < rt->nobjects; i++)
+            h = fp_object(h, &rt->objects[i]);
+        int n = atomic_load(&rt->nthreads);
+        for (int i = 0; i < n; i++)
+            h = fp_thread(h, rt->threads[i]);
+        *out = h;
+    }
+    pthread_mutex_unlock(&rt->world);
+    return parked;
 }
 
 const char *snapshot_state_name(ThreadState state)

@@ -2,6 +2,8 @@
  * computed: a chopstick held by a philosopher has that philosopher's colour, the deadlock edges are red, a free
  * chopstick is in the free colour. Set LOCKSTEP_RENDER_PNG=DIR to also save the pictures for a human to look at. */
 #include "fixture.h"
+#include "gui/code_view.h"
+#include "gui/controls.h"
 #include "gui/draw.h"
 #include "gui/font.h"
 #include "gui/scene_layout.h"
@@ -167,6 +169,76 @@ static void test_no_red_without_deadlock(void **state)
     canvas_close(&c);
 }
 
+static void test_lost_update_box_is_red(void **state)
+{
+    (void)state;
+    Canvas c;
+    canvas_open(&c, THEME_LIGHT);
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_BLOCKED);
+    fx_thread(&f, "worker 1", -1, TS_RUNNING);
+    fx_var(&f, "N", 3);
+    f.snap.vars[0].lost = 1;
+    canvas_draw(&c, &f, "render-lost.png");
+    const SlNode *v = scene_layout_find(&c.sl, SL_VAR, 0);
+    assert_color(pixel(&c, v->x - v->w / 2 + 1, v->y), c.theme.alarm); /* the outline */
+    assert_color(pixel(&c, v->x - v->w / 2 + 8, v->y), c.theme.alarm_bg); /* flashing */
+    fx_finish(&f);
+    canvas_close(&c);
+}
+
+static void test_code_markers_in_thread_colours(void **state)
+{
+    (void)state;
+    Canvas c;
+    canvas_open(&c, THEME_DARK);
+    Fixture f;
+    fx_init(&f);
+    char *lines[] = {"def worker():", "    x = 1", "    y = 2", "main:", "    start worker()"};
+    f.prog.lines = lines;
+    f.prog.nlines = 5;
+    fx_thread(&f, "main", -1, TS_RUNNING);
+    fx_thread(&f, "worker 1", -1, TS_RUNNING);
+    fx_thread(&f, "worker 2", -1, TS_RUNNING);
+    f.snap.threads[0].line = 5;
+    f.snap.threads[1].line = 2;
+    f.snap.threads[2].line = 2; /* two threads on one line: two markers side by side */
+    CodeView cv;
+    code_view_init(&cv);
+    UiRect area = {0, 0, 600, 400};
+    code_view_draw(&cv, c.ren, c.font, &c.theme, area, &f.prog, &f.snap, 0);
+    SDL_RenderPresent(c.ren);
+    int lh = font_height(c.font, FONT_CODE) + 1;
+    float y2 = (float)lh * 1.5f, y5 = (float)lh * 4.5f;
+    assert_color(pixel(&c, 4, y2), theme_thread_color(&c.theme, 1));
+    bool second = false;
+    for (int x = 5; x < 40; x++)
+        second |= theme_rgba_equal(pixel(&c, (float)x, y2), theme_thread_color(&c.theme, 2));
+    assert_true(second);
+    assert_color(pixel(&c, 4, y5), theme_thread_color(&c.theme, 0));
+    assert_color(pixel(&c, 4, (float)lh * 2.5f), c.theme.code_bg); /* line 3: nobody */
+    f.prog.lines = NULL;
+    fx_finish(&f);
+    canvas_close(&c);
+}
+
+static void test_speed_slider_and_steps(void **state)
+{
+    (void)state;
+    assert_true(controls_speed_at(0) > 0.049 && controls_speed_at(0) < 0.051);
+    assert_true(controls_speed_at(1) == 0); /* the right end is max */
+    for (double t = 0; t < 0.85; t += 0.1) /* up to the max notch */
+        assert_true(controls_speed_at(t + 0.05) > controls_speed_at(t));
+    assert_true(controls_speed_pos(1.0) > 0.3 && controls_speed_pos(1.0) < 0.7);
+    assert_true(controls_speed_pos(0) == 1);
+    assert_true(controls_speed_step(1, +1) == 2);
+    assert_true(controls_speed_step(1, -1) == 0.5);
+    assert_true(controls_speed_step(0.05, -1) == 0.05);
+    assert_true(controls_speed_step(10, +1) == 0);
+    assert_true(controls_speed_step(0, -1) == 10);
+}
+
 int main(void)
 {
     if (SDL_Init(0) != 0)
@@ -175,6 +247,9 @@ int main(void)
         cmocka_unit_test(test_held_chopstick_has_holder_colour),
         cmocka_unit_test(test_deadlock_edges_are_red),
         cmocka_unit_test(test_no_red_without_deadlock),
+        cmocka_unit_test(test_lost_update_box_is_red),
+        cmocka_unit_test(test_code_markers_in_thread_colours),
+        cmocka_unit_test(test_speed_slider_and_steps),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     SDL_Quit();

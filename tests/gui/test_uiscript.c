@@ -14,10 +14,14 @@ static void test_parses_every_action(void **state)
     UiScript *s = uiscript_parse("t.uis",
                                  "# a comment\n\nwait 200\nkey space   # play\nclick-thread 2\nset strategy=ordered\n"
                                  "step\nstep 3\nback\nmode serial\nspeed 0.5\nspeed max\nwait-until deadlock 5000\n"
-                                 "wait-until completed\nscreenshot out.png\ndump-state f.json\nquit\n",
+                                 "wait-until completed\nscreenshot out.png\ndump-state f.json\nquit\nmove 10 20\nclick 5 6\n",
                                  &err);
     assert_non_null(s);
-    assert_int_equal(s->count, 15);
+    assert_int_equal(s->count, 17);
+    assert_int_equal(s->actions[15].kind, UA_MOVE);
+    assert_int_equal(s->actions[15].n, 10);
+    assert_int_equal(s->actions[15].y, 20);
+    assert_int_equal(s->actions[16].kind, UA_CLICK);
     assert_int_equal(s->actions[0].kind, UA_WAIT);
     assert_int_equal(s->actions[0].n, 200);
     assert_int_equal(s->actions[0].line, 3);
@@ -48,8 +52,9 @@ static void expect_error(const char *text, const char *message)
 static void test_bad_lines(void **state)
 {
     (void)state;
-    expect_error("wait 10\njump 3\n", "t.uis:2: unknown action 'jump' (wait, key, click-thread, set, step, back, "
-                                     "mode, speed, wait-until, screenshot, dump-state, quit)");
+    expect_error("wait 10\njump 3\n", "t.uis:2: unknown action 'jump' (wait, key, click-thread, move, click, set, step, "
+                                     "back, mode, speed, wait-until, screenshot, dump-state, quit)");
+    expect_error("move 10\n", "t.uis:1: move expects X Y");
     expect_error("wait soon\n", "t.uis:1: wait expects a number of milliseconds");
     expect_error("key\n", "t.uis:1: 'key' needs an argument");
     expect_error("quit now\n", "t.uis:1: 'quit' takes no argument");
