@@ -5,7 +5,8 @@
  *   EV_STEP        a statement step began at line
  *   EV_READ        shared slot obj read: a = value read
  *   EV_WRITE       shared slot obj written: a = new value, b = previous value
- *   EV_REQUEST     thread asks for obj (acquire, get, put, wait, join ...): a = Method
+ *   EV_REQUEST     thread asks for obj and does not get it at once (it blocks, or a non-blocking attempt fails),
+ *                  or only looks at it (locked, qsize, empty, full, is_set): a = Method, b = value or blocking
  *   EV_ACQUIRE     thread now holds obj: a = recursion count / readers after, b = 1 if a write (RWLock)
  *   EV_RELEASE     thread let go of obj: a = recursion count / readers after
  *   EV_BLOCK       thread blocks on obj: a = Method it waits in

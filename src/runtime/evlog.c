@@ -21,6 +21,7 @@ void evbuf_init(EvBuf *b)
     atomic_init(&b->head, 0);
     atomic_init(&b->tail, 0);
     atomic_init(&b->dropped, 0);
+    b->tail_seen = 0;
 }
 
 void evbuf_finish(EvBuf *b)
@@ -52,15 +53,12 @@ void evlog_finish(Rt *rt)
 }
 
 /* Only the buffer's owner writes: the drop counter is a plain load and store, no shared read-modify-write. */
+static bool evbuf_full(EvBuf *b);
+
+/* Append e; the caller checked evbuf_full first. */
 static void evbuf_push(EvBuf *b, const Event *e)
 {
     uint64_t head = atomic_load_explicit(&b->head, memory_order_relaxed);
-    uint64_t tail = atomic_load_explicit(&b->tail, memory_order_acquire);
-    if (head - tail >= EVBUF_CAPACITY) {
-        uint64_t d = atomic_load_explicit(&b->dropped, memory_order_relaxed);
-        atomic_store_explicit(&b->dropped, d + 1, memory_order_relaxed);
-        return;
-    }
     b->events[head & (EVBUF_CAPACITY - 1)] = *e;
     atomic_store_explicit(&b->head, head + 1, memory_order_release);
 }
@@ -94,29 +92,33 @@ static uint64_t event_ticks(RtThread *by, EventKind kind)
 static bool evbuf_full(EvBuf *b)
 {
     uint64_t head = atomic_load_explicit(&b->head, memory_order_relaxed);
-    if (head - atomic_load_explicit(&b->tail, memory_order_relaxed) < EVBUF_CAPACITY)
+    if (head - b->tail_seen < EVBUF_CAPACITY)
+        return false;
+    b->tail_seen = atomic_load_explicit(&b->tail, memory_order_acquire);
+    if (head - b->tail_seen < EVBUF_CAPACITY)
         return false;
     uint64_t d = atomic_load_explicit(&b->dropped, memory_order_relaxed);
     atomic_store_explicit(&b->dropped, d + 1, memory_order_relaxed);
     return true;
 }
 
+/* The hot path: fields are written straight into the ring slot, then the slot is published. */
 void ev_emit(RtThread *by, EventKind kind, int about, int obj, int64_t a, int64_t b)
 {
-    Rt *rt = by->rt;
-    if (evbuf_full(&by->evbuf))
+    EvBuf *buf = &by->evbuf;
+    if (evbuf_full(buf))
         return;
-    Event e = {
-        .t_ns = event_ticks(by, kind), /* converted to ns since the start by the drainer */
-        .step = event_step(rt, by),
-        .obj = obj,
-        .line = atomic_load_explicit(&by->line, memory_order_relaxed),
-        .a = a,
-        .b = b,
-        .kind = (uint16_t)kind,
-        .thread = (int16_t)about,
-    };
-    evbuf_push(&by->evbuf, &e);
+    uint64_t head = atomic_load_explicit(&buf->head, memory_order_relaxed);
+    Event *e = &buf->events[head & (EVBUF_CAPACITY - 1)];
+    e->t_ns = event_ticks(by, kind); /* converted to ns since the start by the drainer */
+    e->step = event_step(by->rt, by);
+    e->obj = obj;
+    e->line = atomic_load_explicit(&by->line, memory_order_relaxed);
+    e->a = a;
+    e->b = b;
+    e->kind = (uint16_t)kind;
+    e->thread = (int16_t)about;
+    atomic_store_explicit(&buf->head, head + 1, memory_order_release);
 }
 
 void ev_emit_rt(Rt *rt, EventKind kind, int thread, int obj, int64_t a, int64_t b)
@@ -131,7 +133,8 @@ void ev_emit_rt(Rt *rt, EventKind kind, int thread, int obj, int64_t a, int64_t 
         .thread = (int16_t)thread,
     };
     pthread_mutex_lock(&rt->ctl_buf_lock);
-    evbuf_push(&rt->ctl_buf, &e);
+    if (!evbuf_full(&rt->ctl_buf))
+        evbuf_push(&rt->ctl_buf, &e);
     pthread_mutex_unlock(&rt->ctl_buf_lock);
 }
 

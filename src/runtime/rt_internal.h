@@ -59,6 +59,7 @@ typedef struct EvBuf {
     _Atomic uint64_t head; /* next slot to write (worker) */
     _Atomic uint64_t tail; /* next slot to read (drainer) */
     _Atomic uint64_t dropped; /* events lost to a full buffer (written by the owner only) */
+    uint64_t tail_seen;       /* the producer's last look at tail: reloaded only when the buffer seems full */
 } EvBuf;
 
 struct RtThread {

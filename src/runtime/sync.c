@@ -170,7 +170,6 @@ static ExecStatus lock_acquire(Call *c, bool blocking)
 {
     RtObject *l = lock_target(c);
     RtThread *t = c->t;
-    ev_emit(t, EV_REQUEST, t->id, l->id, M_ACQUIRE, 0);
     if (l->owner == -1) {
         grant_lock(c, l, t, 1);
         c->result = 1;
@@ -182,6 +181,7 @@ static ExecStatus lock_acquire(Call *c, bool blocking)
         c->result = 1;
         return EXEC_OK;
     }
+    ev_emit(t, EV_REQUEST, t->id, l->id, M_ACQUIRE, blocking);
     if (!blocking) {
         c->result = 0;
         return EXEC_OK;
@@ -234,13 +234,13 @@ static ExecStatus lock_release(Call *c)
 static ExecStatus sem_acquire(Call *c, bool blocking)
 {
     RtObject *o = c->o;
-    ev_emit(c->t, EV_REQUEST, c->t->id, o->id, M_ACQUIRE, 0);
     if (o->value > 0) {
         o->value--;
         ev_emit(c->t, EV_SEM, c->t->id, o->id, o->value, -1);
         c->result = 1;
         return EXEC_OK;
     }
+    ev_emit(c->t, EV_REQUEST, c->t->id, o->id, M_ACQUIRE, blocking);
     if (!blocking) {
         c->result = 0;
         return EXEC_OK;
@@ -393,13 +393,13 @@ static ExecStatus rw_acquire(Call *c, bool write)
     RtObject *o = c->o;
     RtThread *t = c->t;
     Method m = write ? M_ACQUIRE_WRITE : M_ACQUIRE_READ;
-    ev_emit(t, EV_REQUEST, t->id, o->id, m, 0);
     bool free_now = write ? (o->owner == -1 && o->count == 0)
                           : (o->owner == -1 && !(o->writer_pref && has_waiter(o, c->rt, M_ACQUIRE_WRITE)));
     if (free_now) {
         rw_grant(c, o, t, write);
         return EXEC_OK;
     }
+    ev_emit(t, EV_REQUEST, t->id, o->id, m, 1);
     intq_push(&o->waiters, t->id);
     return wait_on(c, o, m);
 }
@@ -477,8 +477,8 @@ static ExecStatus queue_put(Call *c, bool blocking)
     RtObject *o = c->o;
     RtThread *t = c->t;
     int64_t value = c->nargs > 0 ? c->args[0] : 0;
-    ev_emit(t, EV_REQUEST, t->id, o->id, blocking ? M_PUT : M_APPEND, value);
     if (queue_full(o)) {
+        ev_emit(t, EV_REQUEST, t->id, o->id, blocking ? M_PUT : M_APPEND, value);
         if (!blocking) {
             fail(c, "IndexError: append to %s, which is full", o->name);
             return EXEC_FAIL;
@@ -512,11 +512,11 @@ static ExecStatus queue_get(Call *c, bool blocking)
 {
     RtObject *o = c->o;
     RtThread *t = c->t;
-    ev_emit(t, EV_REQUEST, t->id, o->id, blocking ? M_GET : M_POPLEFT, 0);
     if (o->icount > 0) {
         queue_take_head(c);
         return EXEC_OK;
     }
+    ev_emit(t, EV_REQUEST, t->id, o->id, blocking ? M_GET : M_POPLEFT, 0);
     if (!blocking) {
         fail(c, "IndexError: pop from an empty deque (%s is empty)", o->name);
         return EXEC_FAIL;
@@ -653,8 +653,16 @@ static ExecStatus call_queue(Call *c, Method m)
     }
 }
 
+/* Methods that only look at an object's state: recorded as a request, so exploration sees the access. */
+static bool is_query(Method m)
+{
+    return m == M_LOCKED || m == M_IS_SET || m == M_QSIZE || m == M_EMPTY || m == M_FULL;
+}
+
 static ExecStatus dispatch(Call *c, Method m)
 {
+    if (is_query(m))
+        ev_emit(c->t, EV_REQUEST, c->t->id, c->o->id, m, 0);
     switch (c->o->kind) {
     case OBJ_LOCK:
     case OBJ_RLOCK:
