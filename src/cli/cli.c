@@ -8,6 +8,7 @@
 
 #include "app/paths.h"
 #include "cli/cli_parts.h"
+#include "explore/explore_cli.h"
 #include "util/xalloc.h"
 
 #include <stdio.h>
@@ -41,6 +42,13 @@ static const char usage_text[] =
     "  --seconds S            stop after S seconds\n"
     "  --json                 print the report as one JSON object\n"
     "  --data-dir DIR         look for shipped scenarios in DIR/scenarios first\n"
+    "  --schedule-file F      replay a saved .schedule file (its scenario, parameters, seed and steps)\n"
+    "  --record F             save the schedule of this serial run to F\n"
+    "  --trace F              write the run's events to F as Chrome Trace JSON (open in ui.perfetto.dev)\n"
+    "\n"
+    "  lockstep explore SCENARIO [--set ...] [--runs N] [--seed S] [--max-steps M] [--jobs J] [--json] [--out DIR]\n"
+    "  lockstep explore SCENARIO --all [--max-steps M] [--max-runs R] [--max-seconds S] [--json] [--out DIR]\n"
+    "                         random or exhaustive exploration (lockstep explore --help, docs/explore.md)\n"
     "\n"
     "exit status: 0 completed (or stopped by --steps/--seconds), 1 usage or file error, 2 scenario error,\n"
     "3 deadlock, 4 expectation failed or thread error, 130 interrupted. See docs/cli.md.\n";
@@ -78,6 +86,31 @@ static int parse_data_dir(CliArgs *a, int argc, char **argv, int *i)
     return 1;
 }
 
+/* --schedule-file/--record/--trace F (or =F): 1 if consumed, 0 if not ours, -1 after printing an error. */
+static int parse_file_option(CliArgs *a, int argc, char **argv, int *i)
+{
+    static const char *const names[] = {"--schedule-file", "--record", "--trace"};
+    const char **slots[] = {&a->schedule_file, &a->record, &a->trace};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        size_t n = strlen(names[k]);
+        if (strncmp(argv[*i], names[k], n) != 0 || (argv[*i][n] != '\0' && argv[*i][n] != '='))
+            continue;
+        if (strcmp(a->verb, "run") != 0) {
+            fprintf(stderr, "lockstep: %s: an option of run, not of %s\n", names[k], a->verb);
+            return -1;
+        }
+        const char *v = argv[*i][n] == '=' ? argv[*i] + n + 1 : (*i + 1 < argc ? argv[*i + 1] : NULL);
+        if (v == NULL || *v == '\0' || (argv[*i][n] == '\0' && strncmp(v, "--", 2) == 0)) {
+            fprintf(stderr, "lockstep: %s: missing value (expected a file name)\n", names[k]);
+            return -1;
+        }
+        *slots[k] = v;
+        *i += argv[*i][n] == '=' ? 1 : 2;
+        return 1;
+    }
+    return 0;
+}
+
 /* Which verbs take a run option: run takes them all, check only --set. False after printing the one line. */
 static bool option_allowed(const CliArgs *a, const char *opt)
 {
@@ -94,6 +127,8 @@ static int parse_one(CliArgs *a, int argc, char **argv, int *i)
     const char *arg = argv[*i];
     char *err = NULL;
     int rc = parse_data_dir(a, argc, argv, i);
+    if (rc == 0)
+        rc = parse_file_option(a, argc, argv, i);
     if (rc != 0)
         return rc;
     rc = runopts_parse(&a->run, argc, argv, i, &err);
@@ -130,6 +165,15 @@ static int parse_args(CliArgs *a, int argc, char **argv, int first)
     for (int i = first; i < argc;) {
         if (parse_one(a, argc, argv, &i) < 0)
             return CLI_EXIT_USAGE;
+    }
+    if (a->record && a->run.mode_given && a->run.mode != RT_SERIAL) {
+        fprintf(stderr, "lockstep: --record: only a serial run has a schedule to record, not --sched %s\n",
+                snapshot_mode_name(a->run.mode));
+        return CLI_EXIT_USAGE;
+    }
+    if (a->record && !a->run.mode_given && a->run.schedule_len == 0 && !a->schedule_file) {
+        fprintf(stderr, "lockstep: --record: only a serial run has a schedule to record (add --sched serial)\n");
+        return CLI_EXIT_USAGE;
     }
     if (a->run.schedule_len > 0 && a->run.mode_given && a->run.mode != RT_SERIAL) {
         fprintf(stderr, "lockstep: --schedule: a schedule is only followed with --sched serial, not --sched %s\n",
@@ -280,16 +324,19 @@ static int dispatch(const CliArgs *a)
         return cmd_list(a);
     if (strcmp(a->verb, "check") == 0)
         return cmd_check(a);
-    if (strcmp(a->verb, "explore") == 0) {
-        fprintf(stderr, "lockstep: explore: not available yet\n");
-        return CLI_EXIT_USAGE;
-    }
+    CliArgs run = *a;
+    char *scenario = NULL;
+    int rc = a->schedule_file ? cli_apply_schedule_file(&run, &scenario) : CLI_EXIT_OK;
     CliScenario sc;
     cli_scenario_init(&sc);
-    int rc = cli_scenario_load(a, &sc);
     if (rc == CLI_EXIT_OK)
-        rc = cli_run(a, &sc);
+        rc = cli_scenario_load(&run, &sc);
+    if (rc == CLI_EXIT_OK)
+        rc = cli_run(&run, &sc);
     cli_scenario_finish(&sc);
+    free(scenario);
+    if (a->schedule_file) /* cli_apply_schedule_file made run.run a copy of its own */
+        runopts_finish(&run.run);
     return rc;
 }
 
@@ -299,6 +346,8 @@ int cli_main(int argc, char **argv)
     memset(&a, 0, sizeof a);
     runopts_init(&a.run);
     a.verb = argc > 1 ? argv[1] : "--help";
+    if (strcmp(a.verb, "explore") == 0)
+        return explore_cli_main(argc - 2, argv + 2, stdout, stderr);
     bool info = strcmp(a.verb, "--help") == 0 || strcmp(a.verb, "-h") == 0 || strcmp(a.verb, "--version") == 0;
     int rc = info ? CLI_EXIT_OK : parse_args(&a, argc, argv, 2);
     if (rc == CLI_EXIT_OK)

@@ -14,6 +14,11 @@ typedef struct CliArgs {
     const char *data_dir;  /* --data-dir, or NULL */
     bool json;             /* --json */
     bool help;             /* --help / -h after the verb */
+    const char *schedule_file; /* run: --schedule-file F (replay a saved schedule) */
+    const char *record;    /* run: --record F (save the serial run's schedule) */
+    const char *trace;     /* run: --trace F (Chrome Trace Event export) */
+    bool has_expect;       /* --schedule-file: the outcome the file says the run had */
+    RtOutcome expect;
     RunOptions run;
 } CliArgs;
 
@@ -30,6 +35,10 @@ void cli_scenario_finish(CliScenario *sc);
 /* Resolve, load, apply --set and validate the instance, printing any problem on stderr (one line per problem).
  * Returns CLI_EXIT_OK or the exit status to end with. */
 int cli_scenario_load(const CliArgs *a, CliScenario *sc);
+
+/* --schedule-file: load the file, take its scenario (when none was named), parameters, seed and schedule into *a
+ * (the file's values win; a conflicting --set or --seed is a usage error). Returns CLI_EXIT_OK or the status. */
+int cli_apply_schedule_file(CliArgs *a, char **scenario_owned);
 
 /* `lockstep run`: a loaded scenario through the runtime to the report. */
 int cli_run(const CliArgs *a, CliScenario *sc);

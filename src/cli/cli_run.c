@@ -10,6 +10,8 @@
 #include "cli/cli.h"
 #include "cli/cli_parts.h"
 #include "cli/report.h"
+#include "explore/schedule_file.h"
+#include "explore/trace.h"
 #include "runtime/rt.h"
 
 #include <signal.h>
@@ -95,11 +97,46 @@ static int report_and_status(const CliArgs *a, const CliScenario *sc, Rt *rt, co
     return rc;
 }
 
+/* --record, --trace and the --schedule-file check, once the run is over. False after printing the one line. */
+static bool after_run(const CliArgs *a, const CliScenario *sc, Rt *rt, const Trace *trace)
+{
+    Snapshot snap;
+    snapshot_init(&snap);
+    rt_snapshot(rt, &snap);
+    char *err = NULL;
+    bool ok = true;
+    if (a->record) {
+        ScheduleFile sf;
+        schedule_file_init(&sf);
+        schedule_file_from_run(&sf, a->scenario, sc->prog, sc->values, a->run.seed, snap.schedule, snap.nschedule,
+                               snap.outcome);
+        ok = schedule_file_save(a->record, &sf, &err);
+        schedule_file_finish(&sf);
+        if (!ok)
+            fprintf(stderr, "lockstep: --record: %s\n", err);
+    }
+    if (ok && trace && !trace_write(trace, rt, &snap, a->trace, &err)) {
+        fprintf(stderr, "lockstep: --trace: %s\n", err);
+        ok = false;
+    }
+    if (a->has_expect && snap.outcome != a->expect)
+        fprintf(stderr, "lockstep: note: %s says its run ended with %s; this replay ended with %s\n",
+                a->schedule_file, snapshot_outcome_name(a->expect), snapshot_outcome_name(snap.outcome));
+    free(err);
+    snapshot_finish(&snap);
+    return ok;
+}
+
 int cli_run(const CliArgs *a, CliScenario *sc)
 {
     RtConfig cfg;
     rt_config_defaults(&cfg);
     runopts_to_config(&a->run, &cfg);
+    Trace *trace = a->trace ? trace_create() : NULL;
+    if (trace) {
+        cfg.sink = trace_sink;
+        cfg.sink_ctx = trace;
+    }
     char *err = NULL;
     Rt *rt = rt_create(sc->prog, sc->values, &cfg, &err);
     int rc = CLI_EXIT_SCENARIO;
@@ -112,9 +149,12 @@ int cli_run(const CliArgs *a, CliScenario *sc)
     rt_start(rt);
     wait_for_run(rt, &at_end);
     rc = report_and_status(a, sc, rt, &at_end);
+    if (!after_run(a, sc, rt, trace))
+        rc = CLI_EXIT_USAGE;
     snapshot_finish(&at_end);
 out:
     rt_destroy(rt);
+    trace_destroy(trace);
     free(err);
     return rc;
 }

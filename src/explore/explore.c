@@ -7,6 +7,7 @@
 
 #include "explore/dpor.h"
 #include "explore/minimize.h"
+#include "explore/statespace.h"
 #include "util/check.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
@@ -256,8 +257,47 @@ static void all_visit(void *ctx, const XRun *r)
         a->cfg->progress(a->cfg->progress_ctx, a->out->runs, a->cfg->max_runs);
 }
 
+/* One end state of the stateful search, counted like a run whose schedule is the state's shortest one. */
+static void tally_end(ExploreResult *t, const SsResult *ss, const SsEnd *e, uint64_t seed)
+{
+    t->by_outcome[e->outcome]++;
+    for (int i = 0; i < ss->nnames; i++) {
+        ExploreValue *ev = value_get(var_get(t, ss->names[i]), e->values[i]);
+        ev->count++;
+        if (better(e->len, seed, &ev->witness))
+            witness_set(&ev->witness, e->schedule, e->len, seed, NULL, 0, false);
+    }
+    ExploreWitness *w = &t->failure[e->outcome];
+    if (e->outcome != RT_COMPLETED && better(e->len, seed, w))
+        witness_set(w, e->schedule, e->len, seed, e->edges, e->nedges, e->is_cycle);
+}
+
+static bool explore_states(const ExploreConfig *cfg, ExploreResult *out, char **err)
+{
+    SsConfig sc = {.prog = cfg->prog, .params = cfg->params, .seed = cfg->seed, .max_depth = cfg->max_steps,
+                   .max_runs = cfg->max_runs, .max_seconds = cfg->max_seconds};
+    SsResult ss;
+    bool ok = ss_explore(&sc, &ss, err);
+    if (ok) {
+        out->stateful = true;
+        out->runs = ss.runs;
+        out->states = ss.states;
+        out->transitions = ss.edges;
+        out->unexpanded = ss.unexpanded + ss.cut;
+        out->cut = ss.cut;
+        out->depth = ss.max_depth_seen;
+        out->complete = ss.complete;
+        for (int i = 0; i < ss.nends; i++)
+            tally_end(out, &ss, &ss.ends[i], cfg->seed);
+    }
+    ss_result_finish(&ss);
+    return ok;
+}
+
 static bool explore_all(const ExploreConfig *cfg, ExploreResult *out, char **err)
 {
+    if (!cfg->stateless && !cfg->plain)
+        return explore_states(cfg, out, err);
     AllCtx ctx = {cfg, out};
     DporConfig dc = {.prog = cfg->prog, .params = cfg->params, .seed = cfg->seed, .max_steps = cfg->max_steps,
                      .max_runs = cfg->max_runs, .max_seconds = cfg->max_seconds, .plain = cfg->plain,
@@ -303,7 +343,8 @@ bool explore_run(const ExploreConfig *cfg_in, ExploreResult *out, char **err)
     out->mode = cfg.mode;
     uint64_t t0 = clock_now_ns();
     bool ok = cfg.mode == EXPLORE_ALL ? explore_all(&cfg, out, err) : explore_random(&cfg, out, err);
-    for (int o = 0; ok && cfg.minimize && o < EXPLORE_OUTCOMES; o++)
+    /* the stateful search's witnesses are shortest paths already */
+    for (int o = 0; ok && cfg.minimize && !out->stateful && o < EXPLORE_OUTCOMES; o++)
         if (explore_is_failure((RtOutcome)o) && out->failure[o].found)
             ok = minimize_witness(&cfg, &out->failure[o], (RtOutcome)o, err);
     out->seconds = (double)(clock_now_ns() - t0) / 1e9;

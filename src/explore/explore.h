@@ -1,8 +1,9 @@
 /* explore: run a scenario many times in serial mode and summarize what can happen. Two ways:
  *   EXPLORE_RANDOM  N runs with seeds S, S+1, ... spread over J worker threads (each run is its own Rt; results are
  *                   merged in seed order, so they do not depend on J);
- *   EXPLORE_ALL     every interleaving, by depth-first search with a partial-order reduction (dpor.h), within a
- *                   budget of runs and seconds.
+ *   EXPLORE_ALL     every reachable state, breadth first over fingerprinted states (statespace.h), within a
+ *                   budget of runs and seconds; or (stateless) every interleaving by depth-first search with a
+ *                   partial-order reduction (dpor.h).
  * The summary: runs per outcome, the distinct final values of every shared variable (each with a count and the
  * shortest schedule that produced it), and for every kind of failure the shortest failing schedule found, minimized
  * (minimize.h). Schedules are full recorded schedules: `run --schedule-file` replays them strictly. */
@@ -30,7 +31,9 @@ typedef struct ExploreConfig {
     int jobs;               /* random: worker threads (0: the number of cores) */
     uint64_t max_runs;      /* all: run budget (default 20000) */
     double max_seconds;     /* all: time budget (default 60) */
-    bool plain;             /* all: no reduction (tests) */
+    bool plain;             /* all: no reduction (tests; implies stateless) */
+    bool stateless;         /* all: the run-based search with partial-order reduction (dpor.h) instead of the
+                               search over fingerprinted states (statespace.h, the default) */
     bool minimize;          /* minimize failure witnesses (default true) */
     ExploreProgress progress; /* optional; called from the exploring threads, serialized */
     void *progress_ctx;
@@ -65,6 +68,12 @@ typedef struct ExploreResult {
     uint64_t runs;
     uint64_t by_outcome[EXPLORE_OUTCOMES];
     bool complete;          /* all: the whole space (within max_steps) was covered */
+    bool stateful;          /* all: counted over states (statespace.h): by_outcome counts end states, values count
+                               the end states with that value, runs are replays */
+    uint64_t states;        /* stateful: distinct states found */
+    uint64_t transitions;   /* stateful: steps explored between them */
+    uint64_t unexpanded;    /* stateful: states whose successors were not all explored (a limit was hit) */
+    int depth;              /* stateful: the longest shortest schedule to any state found */
     uint64_t cut;           /* runs that hit max_steps */
     double seconds;
     ExploreVar *vars;

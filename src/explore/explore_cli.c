@@ -1,2 +1,457 @@
+/* explore_cli: `lockstep explore`: parse the options, load the scenario (through the CLI's loader, so problems are
+ * reported exactly like `lockstep run` reports them), explore, save a .schedule file for every witness worth
+ * replaying, and print the answer as text or as one JSON object.
+ *
+ * Random mode answers "what happened in N runs"; --all answers "what can happen", with certainty when the search
+ * covered every state, and says plainly what it covered when a limit stopped it. */
 #include "explore/explore_cli.h"
-int explore_cli_main(int argc, char **argv, FILE *out, FILE *err) { (void)argc; (void)argv; (void)out; (void)err; return 2; }
+
+#include "cli/cli.h"
+#include "cli/cli_parts.h"
+#include "explore/explore.h"
+#include "explore/schedule_file.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { EXPLORE_MAX_SAVED_VALUES = 16 }; /* a variable with more end values gets no witness files */
+
+static const char explore_usage[] =
+    "usage:\n"
+    "  lockstep explore SCENARIO [--set NAME=VALUE]... [--runs N] [--seed S] [--max-steps M] [--jobs J]\n"
+    "                   [--json] [--out DIR]\n"
+    "  lockstep explore SCENARIO --all [--set NAME=VALUE]... [--max-steps M] [--max-runs R] [--max-seconds S]\n"
+    "                   [--json] [--out DIR]\n"
+    "random (default): N serial runs with seeds S, S+1, ... (default 1000 runs, seed 1, 2000 steps each)\n"
+    "--all: every reachable state, breadth first (default at most 400 steps deep, 20000 runs, 60 s)\n"
+    "witnesses are saved as .schedule files in DIR (default: the current directory); replay one with\n"
+    "  lockstep run --schedule-file FILE\n"
+    "exit status: 0 nothing failed, 1 usage, 2 scenario error, 3 deadlock, 4 expectation failed or error\n";
+
+typedef struct ExOpts {
+    CliArgs args;
+    ExploreConfig cfg;
+    const char *out_dir;
+    bool help;
+} ExOpts;
+
+/* ---------------------------------------------------------------- options */
+
+static bool parse_count(const char *opt, const char *v, uint64_t *out, bool allow_zero)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long n = (v[0] >= '0' && v[0] <= '9') ? strtoull(v, &end, 10) : 0;
+    if (end == NULL || *end != '\0' || errno != 0 || (!allow_zero && n == 0)) {
+        fprintf(stderr, "lockstep: %s: expected a %s integer, got '%s'\n", opt, allow_zero ? "non-negative" :
+                "positive", v);
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
+/* The value of option `name` at argv[*i] (`--runs 5` or `--runs=5`), or NULL (not this option, or missing). */
+static const char *option_value(const char *name, int argc, char **argv, int *i, bool *missing)
+{
+    size_t n = strlen(name);
+    *missing = false;
+    if (strncmp(argv[*i], name, n) != 0 || (argv[*i][n] != '\0' && argv[*i][n] != '='))
+        return NULL;
+    if (argv[*i][n] == '=') {
+        *i += 1;
+        return argv[*i - 1] + n + 1;
+    }
+    if (*i + 1 >= argc || strncmp(argv[*i + 1], "--", 2) == 0) {
+        fprintf(stderr, "lockstep: %s: missing value\n", name);
+        *missing = true;
+        return NULL;
+    }
+    *i += 2;
+    return argv[*i - 1];
+}
+
+/* 1 consumed, 0 not a numeric explore option, -1 error printed. */
+static int parse_numeric(ExOpts *o, int argc, char **argv, int *i)
+{
+    static const char *const names[] = {"--runs", "--seed", "--max-steps", "--jobs", "--max-runs", "--max-seconds"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        bool missing;
+        const char *v = option_value(names[k], argc, argv, i, &missing);
+        if (missing)
+            return -1;
+        if (!v)
+            continue;
+        uint64_t n = 0;
+        if (!parse_count(names[k], v, &n, k == 1))
+            return -1;
+        uint64_t *slots[] = {&o->cfg.runs, &o->cfg.seed, &o->cfg.max_steps, NULL, &o->cfg.max_runs, NULL};
+        if (k == 3)
+            o->cfg.jobs = n > 256 ? 256 : (int)n;
+        else if (k == 5)
+            o->cfg.max_seconds = (double)n;
+        else
+            *slots[k] = n;
+        return 1;
+    }
+    return 0;
+}
+
+static int parse_one(ExOpts *o, int argc, char **argv, int *i)
+{
+    const char *arg = argv[*i];
+    int rc = parse_numeric(o, argc, argv, i);
+    if (rc != 0)
+        return rc;
+    bool missing;
+    const char *v = option_value("--out", argc, argv, i, &missing);
+    if (v || missing) {
+        o->out_dir = v;
+        return missing ? -1 : 1;
+    }
+    v = option_value("--data-dir", argc, argv, i, &missing);
+    if (v || missing) {
+        o->args.data_dir = v;
+        return missing ? -1 : 1;
+    }
+    char *err = NULL;
+    if (strncmp(arg, "--set", 5) == 0) {
+        rc = runopts_parse(&o->args.run, argc, argv, i, &err);
+        if (rc < 0) {
+            fprintf(stderr, "lockstep: %s\n", err);
+            free(err);
+        }
+        return rc;
+    }
+    if (strcmp(arg, "--all") == 0)
+        o->cfg.mode = EXPLORE_ALL;
+    else if (strcmp(arg, "--json") == 0)
+        o->args.json = true;
+    else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
+        o->help = true;
+    else if (arg[0] == '-' && arg[1] != '\0') {
+        fprintf(stderr, "lockstep: explore: unknown option '%s' (see lockstep explore --help)\n", arg);
+        return -1;
+    } else if (o->args.scenario == NULL)
+        o->args.scenario = arg;
+    else {
+        fprintf(stderr, "lockstep: explore: unexpected argument '%s'\n", arg);
+        return -1;
+    }
+    *i += 1;
+    return 1;
+}
+
+/* ---------------------------------------------------------------- witnesses */
+
+typedef struct Saved {
+    char *path;      /* NULL when not saved */
+    char *replay;
+} Saved;
+
+static char *witness_path(const ExOpts *o, const char *what)
+{
+    const char *base = strrchr(o->args.scenario, '/') ? strrchr(o->args.scenario, '/') + 1 : o->args.scenario;
+    size_t n = strlen(base);
+    if (n > 4 && strcmp(base + n - 4, ".lsc") == 0)
+        n -= 4;
+    char *name = xasprintf("%.*s-%s.schedule", (int)n, base, what);
+    for (char *p = name; *p; p++)
+        if (*p == '[' || *p == ']' || *p == '/' || *p == ' ')
+            *p = '_';
+    char *path = o->out_dir ? xasprintf("%s/%s", o->out_dir, name) : xstrdup(name);
+    free(name);
+    return path;
+}
+
+static bool save_witness(const ExOpts *o, const CliScenario *sc, const ExploreWitness *w, RtOutcome outcome,
+                         const char *what, Saved *out)
+{
+    memset(out, 0, sizeof *out);
+    ScheduleFile sf;
+    schedule_file_init(&sf);
+    schedule_file_from_run(&sf, o->args.scenario, sc->prog, sc->values, w->seed, w->schedule, w->len, outcome);
+    char *path = witness_path(o, what), *err = NULL;
+    bool ok = schedule_file_save(path, &sf, &err);
+    schedule_file_finish(&sf);
+    if (!ok) {
+        fprintf(stderr, "lockstep: --out: %s\n", err);
+        free(err);
+        free(path);
+        return false;
+    }
+    out->path = path;
+    out->replay = xasprintf("lockstep run --schedule-file %s", path);
+    return true;
+}
+
+static void saved_finish(Saved *s)
+{
+    free(s->path);
+    free(s->replay);
+}
+
+/* ---------------------------------------------------------------- the answer */
+
+static const char *const failure_words[EXPLORE_OUTCOMES] = {
+    [RT_DEADLOCK] = "deadlock", [RT_EXPECT_FAILED] = "expectation failed", [RT_ERROR] = "thread error"};
+static const char *const failure_files[EXPLORE_OUTCOMES] = {
+    [RT_DEADLOCK] = "deadlock", [RT_EXPECT_FAILED] = "expectation-failed", [RT_ERROR] = "error"};
+
+static int exit_status(const ExploreResult *r)
+{
+    if (r->failure[RT_DEADLOCK].found)
+        return CLI_EXIT_DEADLOCK;
+    if (r->failure[RT_EXPECT_FAILED].found || r->failure[RT_ERROR].found)
+        return CLI_EXIT_FAILED;
+    return CLI_EXIT_OK;
+}
+
+static void params_text(StrBuf *sb, const CliScenario *sc)
+{
+    ScheduleFile sf;
+    schedule_file_init(&sf);
+    schedule_file_from_run(&sf, "", sc->prog, sc->values, 0, NULL, 0, RT_COMPLETED);
+    for (int i = 0; i < sf.nsets; i++)
+        strbuf_printf(sb, "%s%s", i ? ", " : "", sf.sets[i]);
+    schedule_file_finish(&sf);
+}
+
+static void print_header(const ExOpts *o, const CliScenario *sc, const ExploreResult *r, FILE *out)
+{
+    StrBuf sb;
+    strbuf_init(&sb);
+    params_text(&sb, sc);
+    if (r->mode == EXPLORE_RANDOM)
+        fprintf(out, "%s (%s): %llu random runs, seeds %llu..%llu, at most %llu steps each, %.1f s\n",
+                o->args.scenario, sb.data ? sb.data : "", (unsigned long long)r->runs,
+                (unsigned long long)o->cfg.seed, (unsigned long long)(o->cfg.seed + r->runs - (r->runs > 0)),
+                (unsigned long long)o->cfg.max_steps, r->seconds);
+    else
+        fprintf(out, "%s (%s): exhaustive search, %s: %llu states, %llu transitions, %llu runs, %.1f s\n",
+                o->args.scenario, sb.data ? sb.data : "", r->complete ? "complete" : "INCOMPLETE (a limit was hit)",
+                (unsigned long long)r->states, (unsigned long long)r->transitions, (unsigned long long)r->runs,
+                r->seconds);
+    strbuf_finish(&sb);
+}
+
+static void print_counts(const ExploreResult *r, FILE *out)
+{
+    const char *unit = r->stateful ? "end states" : "runs";
+    fprintf(out, "  %s: completed %llu, deadlock %llu, expectation failed %llu, error %llu", unit,
+            (unsigned long long)r->by_outcome[RT_COMPLETED], (unsigned long long)r->by_outcome[RT_DEADLOCK],
+            (unsigned long long)r->by_outcome[RT_EXPECT_FAILED], (unsigned long long)r->by_outcome[RT_ERROR]);
+    if (!r->stateful)
+        fprintf(out, ", step limit %llu", (unsigned long long)r->by_outcome[RT_LIMIT]);
+    fputc('\n', out);
+}
+
+static void print_values(const ExploreResult *r, Saved *saved, FILE *out)
+{
+    int k = 0;
+    for (int i = 0; i < r->nvars; i++) {
+        const ExploreVar *v = &r->vars[i];
+        fprintf(out, "  %s %s ", v->name, r->mode == EXPLORE_ALL ? (r->complete ? "can end as" :
+                "was seen ending as") : "ended as");
+        for (int j = 0; j < v->nvalues; j++)
+            fprintf(out, "%s%lld (%llu)", j == 0 ? "" : (j + 1 == v->nvalues ? " or " : ", "),
+                    (long long)v->values[j].value, (unsigned long long)v->values[j].count);
+        fputc('\n', out);
+        for (int j = 0; j < v->nvalues; j++, k++)
+            if (saved[k].path)
+                fprintf(out, "    %s = %lld: witness of %d steps: %s\n", v->name, (long long)v->values[j].value,
+                        v->values[j].witness.len, saved[k].replay);
+    }
+}
+
+static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved *fsaved, FILE *out)
+{
+    for (int f = 0; f < EXPLORE_OUTCOMES; f++) {
+        if (!failure_words[f])
+            continue;
+        const ExploreWitness *w = &r->failure[f];
+        if (!w->found) {
+            if (r->mode == EXPLORE_ALL && r->complete)
+                fprintf(out, "  no %s in any of %llu states\n", failure_words[f], (unsigned long long)r->states);
+            else if (r->mode == EXPLORE_ALL)
+                fprintf(out, "  no %s found in the %llu states covered (not a proof: the search was cut)\n",
+                        failure_words[f], (unsigned long long)r->states);
+            else
+                fprintf(out, "  no %s in %llu runs\n", failure_words[f], (unsigned long long)r->runs);
+            continue;
+        }
+        if (r->mode == EXPLORE_ALL)
+            fprintf(out, "  %s is reachable: shortest witness of %d steps\n", failure_words[f], w->len);
+        else
+            fprintf(out, "  %s: shortest failing run %d steps (seed %llu), minimized to %d steps\n",
+                    failure_words[f], w->found_len, (unsigned long long)w->seed, w->len);
+        if (fsaved[f].path)
+            fprintf(out, "    saved %s; replay: %s\n", fsaved[f].path, fsaved[f].replay);
+    }
+    if (r->mode == EXPLORE_ALL && !r->complete)
+        fprintf(out, "  limits: %llu runs max, %llu steps deep max, %.0f s max; %llu states left unexpanded\n",
+                (unsigned long long)o->cfg.max_runs, (unsigned long long)o->cfg.max_steps, o->cfg.max_seconds,
+                (unsigned long long)r->unexpanded);
+}
+
+static json_t *witness_json(const ExploreWitness *w, const Saved *s)
+{
+    json_t *j = json_pack("{s:i, s:I}", "steps", w->len, "seed", (json_int_t)w->seed);
+    json_object_set_new(j, "found_steps", json_integer(w->found_len));
+    json_object_set_new(j, "file", s->path ? json_string(s->path) : json_null());
+    json_object_set_new(j, "replay", s->replay ? json_string(s->replay) : json_null());
+    json_t *sched = json_array();
+    for (int i = 0; i < w->len; i++)
+        json_array_append_new(sched, json_integer(w->schedule[i]));
+    json_object_set_new(j, "schedule", sched);
+    return j;
+}
+
+static void print_json(const ExOpts *o, const ExploreResult *r, const Saved *vsaved, const Saved *fsaved, FILE *out)
+{
+    json_t *j = json_pack("{s:s, s:s, s:I, s:b, s:f}", "scenario", o->args.scenario, "mode",
+                          r->mode == EXPLORE_ALL ? "all" : "random", "runs", (json_int_t)r->runs, "complete",
+                          r->complete, "seconds", r->seconds);
+    if (r->stateful) {
+        json_object_set_new(j, "states", json_integer((json_int_t)r->states));
+        json_object_set_new(j, "transitions", json_integer((json_int_t)r->transitions));
+        json_object_set_new(j, "unexpanded", json_integer((json_int_t)r->unexpanded));
+    }
+    json_t *outcomes = json_object();
+    for (int k = RT_COMPLETED; k <= RT_ERROR; k++)
+        json_object_set_new(outcomes, snapshot_outcome_name((RtOutcome)k), json_integer((json_int_t)r->by_outcome[k]));
+    json_object_set_new(j, "outcomes", outcomes);
+    json_t *values = json_object();
+    for (int i = 0, k = 0; i < r->nvars; i++) {
+        json_t *list = json_array();
+        for (int v = 0; v < r->vars[i].nvalues; v++, k++) {
+            json_t *e = json_pack("{s:I, s:I}", "value", (json_int_t)r->vars[i].values[v].value, "count",
+                                  (json_int_t)r->vars[i].values[v].count);
+            json_object_set_new(e, "witness", witness_json(&r->vars[i].values[v].witness, &vsaved[k]));
+            json_array_append_new(list, e);
+        }
+        json_object_set_new(values, r->vars[i].name, list);
+    }
+    json_object_set_new(j, "values", values);
+    json_t *fails = json_object();
+    for (int f = 0; f < EXPLORE_OUTCOMES; f++)
+        if (failure_words[f])
+            json_object_set_new(fails, snapshot_outcome_name((RtOutcome)f),
+                                r->failure[f].found ? witness_json(&r->failure[f], &fsaved[f]) : json_null());
+    json_object_set_new(j, "failures", fails);
+    json_object_set_new(j, "exit_status", json_integer(exit_status(r)));
+    char *text = json_dumps(j, JSON_COMPACT);
+    fprintf(out, "%s\n", text);
+    free(text);
+    json_decref(j);
+}
+
+/* ---------------------------------------------------------------- the command */
+
+static void progress_bar(void *ctx, uint64_t done, uint64_t total)
+{
+    FILE *err = ctx;
+    if (total == 0 || (done % 16 != 0 && done != total))
+        return;
+    int width = 40, fill = (int)(done * (uint64_t)width / total);
+    fprintf(err, "\r[%.*s%*s] %llu/%llu runs", fill, "########################################", width - fill, "",
+            (unsigned long long)done, (unsigned long long)total);
+    if (done == total)
+        fputs("\r\033[K", err);
+    fflush(err);
+}
+
+static int count_values(const ExploreResult *r)
+{
+    int n = 0;
+    for (int i = 0; i < r->nvars; i++)
+        n += r->vars[i].nvalues;
+    return n;
+}
+
+static bool save_all(const ExOpts *o, const CliScenario *sc, const ExploreResult *r, Saved *vsaved, Saved *fsaved)
+{
+    bool ok = true;
+    for (int f = 0; ok && f < EXPLORE_OUTCOMES; f++)
+        if (failure_words[f] && r->failure[f].found)
+            ok = save_witness(o, sc, &r->failure[f], (RtOutcome)f, failure_files[f], &fsaved[f]);
+    for (int i = 0, k = 0; ok && i < r->nvars; i++)
+        for (int v = 0; ok && v < r->vars[i].nvalues; v++, k++) {
+            if (r->mode != EXPLORE_ALL || r->vars[i].nvalues > EXPLORE_MAX_SAVED_VALUES)
+                continue;
+            char *what = xasprintf("%s-%lld", r->vars[i].name, (long long)r->vars[i].values[v].value);
+            ok = save_witness(o, sc, &r->vars[i].values[v].witness, RT_COMPLETED, what, &vsaved[k]);
+            free(what);
+        }
+    return ok;
+}
+
+static int explore_loaded(ExOpts *o, CliScenario *sc, FILE *out, FILE *err)
+{
+    o->cfg.prog = sc->prog;
+    o->cfg.params = sc->values;
+    if (o->cfg.mode == EXPLORE_RANDOM && isatty(fileno(err))) {
+        o->cfg.progress = progress_bar;
+        o->cfg.progress_ctx = err;
+    }
+    if (!o->cfg.max_steps)
+        o->cfg.max_steps = o->cfg.mode == EXPLORE_ALL ? 400 : 2000;
+    ExploreResult r;
+    char *why = NULL;
+    if (!explore_run(&o->cfg, &r, &why)) {
+        fprintf(err, "%s: error: %s\n", sc->path, why ? why : "exploration failed");
+        free(why);
+        explore_result_finish(&r);
+        return CLI_EXIT_SCENARIO;
+    }
+    int nv = count_values(&r);
+    Saved *vsaved = xcalloc((size_t)nv + 1, sizeof(Saved));
+    Saved fsaved[EXPLORE_OUTCOMES];
+    memset(fsaved, 0, sizeof fsaved);
+    int rc = save_all(o, sc, &r, vsaved, fsaved) ? exit_status(&r) : CLI_EXIT_USAGE;
+    if (o->args.json) {
+        print_json(o, &r, vsaved, fsaved, out);
+    } else {
+        print_header(o, sc, &r, out);
+        print_counts(&r, out);
+        print_values(&r, vsaved, out);
+        print_failures(o, &r, fsaved, out);
+    }
+    for (int k = 0; k < nv; k++)
+        saved_finish(&vsaved[k]);
+    for (int f = 0; f < EXPLORE_OUTCOMES; f++)
+        saved_finish(&fsaved[f]);
+    free(vsaved);
+    explore_result_finish(&r);
+    return rc;
+}
+
+int explore_cli_main(int argc, char **argv, FILE *out, FILE *err)
+{
+    ExOpts o;
+    memset(&o, 0, sizeof o);
+    runopts_init(&o.args.run);
+    explore_config_defaults(&o.cfg);
+    o.args.verb = "explore";
+    int rc = CLI_EXIT_OK;
+    for (int i = 0; i < argc && rc == CLI_EXIT_OK;)
+        if (parse_one(&o, argc, argv, &i) < 0)
+            rc = CLI_EXIT_USAGE;
+    if (rc == CLI_EXIT_OK && o.help) {
+        fputs(explore_usage, out);
+    } else if (rc == CLI_EXIT_OK) {
+        CliScenario sc;
+        cli_scenario_init(&sc);
+        rc = cli_scenario_load(&o.args, &sc);
+        if (rc == CLI_EXIT_OK)
+            rc = explore_loaded(&o, &sc, out, err);
+        cli_scenario_finish(&sc);
+    }
+    runopts_finish(&o.args.run);
+    return rc;
+}

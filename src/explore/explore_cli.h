@@ -4,8 +4,9 @@
 
 #include <stdio.h>
 
-/* argv[0] is "explore"'s first argument (the scenario) or an option. Returns the process exit status:
- * 0 explored and no failure found, 1 a failure was found, 2 bad usage or a scenario error. */
+/* argv[0] is "explore"'s first argument (the scenario) or an option. Returns the process exit status (docs/cli.md):
+ * 0 nothing failed, 1 bad usage, 2 a scenario error, 3 a deadlock was found (is reachable), 4 an expectation,
+ * invariant or thread error was found (is reachable). */
 int explore_cli_main(int argc, char **argv, FILE *out, FILE *err);
 
 #endif

@@ -62,7 +62,7 @@ static const UsageCase usage_cases[] = {
      "lockstep: /nonexistent/dir/x.lsc: no such file, and no shipped scenario of that name (see lockstep --list)",
      false, 1},
     {{"run", "/tmp"}, "lockstep: /tmp: ", true, 1},
-    {{"explore", "dining-philosophers"}, "lockstep: explore: not available yet", false, 1},
+    {{"explore", "dining-philosophers", "--runs", "0"}, "lockstep: --runs: ", true, 1},
 };
 
 static void check_case(const char *exe, const UsageCase *c)
