@@ -93,7 +93,8 @@ static void witness_set(ExploreWitness *w, const int *schedule, int len, uint64_
     w->seed = seed;
     w->len = w->found_len = len;
     w->schedule = xmalloc(sizeof(int) * ((size_t)len + 1));
-    memcpy(w->schedule, schedule, sizeof(int) * (size_t)len);
+    if (len > 0)
+        memcpy(w->schedule, schedule, sizeof(int) * (size_t)len);
     w->nedges = nedges;
     w->is_cycle = is_cycle;
     w->edges = xmalloc(sizeof(SnapWait) * ((size_t)nedges + 1));

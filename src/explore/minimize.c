@@ -130,11 +130,13 @@ static void copy_run(XRun *dst, const XRun *src)
     }
     dst->nschedule = src->nschedule;
     dst->schedule = xmalloc(sizeof(int) * ((size_t)src->nschedule + 1));
-    memcpy(dst->schedule, src->schedule, sizeof(int) * (size_t)src->nschedule);
+    if (src->nschedule > 0)
+        memcpy(dst->schedule, src->schedule, sizeof(int) * (size_t)src->nschedule);
     dst->nedges = src->nedges;
     dst->is_cycle = src->is_cycle;
     dst->edges = xmalloc(sizeof(SnapWait) * ((size_t)src->nedges + 1));
-    memcpy(dst->edges, src->edges, sizeof(SnapWait) * (size_t)src->nedges);
+    if (src->nedges > 0)
+        memcpy(dst->edges, src->edges, sizeof(SnapWait) * (size_t)src->nedges);
 }
 
 bool minimize_run(const MinimizeConfig *cfg, const XRun *failing, XRun *out, uint64_t *runs, char **err)

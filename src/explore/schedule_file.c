@@ -279,7 +279,8 @@ void schedule_file_from_run(ScheduleFile *sf, const char *scenario, const Progra
     sf->has_seed = true;
     sf->nsteps = nsteps;
     sf->steps = xmalloc(sizeof(int) * ((size_t)nsteps + 1));
-    memcpy(sf->steps, steps, sizeof(int) * (size_t)nsteps);
+    if (nsteps > 0)
+        memcpy(sf->steps, steps, sizeof(int) * (size_t)nsteps);
     sf->has_expect = outcome != RT_RUNNING;
     sf->expect = outcome;
 }

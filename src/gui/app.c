@@ -5,6 +5,7 @@
  * the window's own state changed. */
 #include "gui/app_internal.h"
 
+#include "explore/trace.h"
 #include "lang/lang.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
@@ -19,7 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { FRAME_MS = 16, IDLE_WAIT_MS = 250, FIRST_FRAMES_FOR_SCREENSHOT = 3, WORKER_NICE = 10 };
+enum { FRAME_MS = 16, IDLE_WAIT_MS = 250, FIRST_FRAMES_FOR_SCREENSHOT = 3, WORKER_NICE = 19 };
 
 uint64_t app_now_ms(void)
 {
@@ -79,6 +80,21 @@ static bool load_initial(App *a)
     return true;
 }
 
+typedef const unsigned char *(*GlGetStringFn)(unsigned int name);
+enum { GL_RENDERER_NAME = 0x1F01 };
+
+/* An "accelerated" OpenGL renderer that is really Mesa drawing on the CPU (llvmpipe, softpipe: no GPU, e.g. under
+ * Xvfb or in a VM) is about four times slower for this window than SDL's own software renderer. */
+static bool emulated_gpu(SDL_Renderer *ren)
+{
+    SDL_RendererInfo info;
+    if (SDL_GetRendererInfo(ren, &info) != 0 || strncmp(info.name, "opengl", 6) != 0)
+        return false;
+    GlGetStringFn get = (GlGetStringFn)SDL_GL_GetProcAddress("glGetString");
+    const char *name = get ? (const char *)get(GL_RENDERER_NAME) : NULL;
+    return name && (strstr(name, "llvmpipe") || strstr(name, "softpipe") || strstr(name, "Software"));
+}
+
 static bool open_window(App *a)
 {
     SDL_SetHintWithPriority(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0", SDL_HINT_DEFAULT);
@@ -98,6 +114,10 @@ static bool open_window(App *a)
     }
     bool automated = a->opts->screenshot || a->opts->ui_script;
     a->ren = automated ? NULL : SDL_CreateRenderer(a->win, -1, SDL_RENDERER_ACCELERATED);
+    if (a->ren && emulated_gpu(a->ren)) {
+        SDL_DestroyRenderer(a->ren);
+        a->ren = NULL;
+    }
     if (!a->ren)
         a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
     if (!a->ren) {
@@ -138,12 +158,18 @@ static bool setup(App *a)
     a->controls = controls_create();
     a->evbuf = xmalloc(sizeof *a->evbuf * APP_EVENT_BATCH);
     a->relayout = true;
+    if (a->opts->schedule_file)
+        return app_open_schedule(a, a->opts->schedule_file);
     return app_new_run(a, NULL, 0);
 }
 
 static void teardown(App *a)
 {
     rt_destroy(a->rt);
+    trace_destroy(a->trace);
+    free(a->replay);
+    free(a->replay_path);
+    free(a->bench_ns);
     snapshot_finish(&a->snap);
     scene_layout_finish(&a->scene);
     scene_view_destroy(a->sview);
@@ -180,6 +206,9 @@ static void read_events(App *a)
         if (n == 0)
             break;
         timeline_add(a->timeline, a->evbuf, n);
+        size_t room = APP_TRACE_MAX_EVENTS - a->trace_events;
+        trace_sink(a->trace, a->evbuf, n < room ? n : room);
+        a->trace_events += n < room ? n : room;
         size_t from = n > NARRATION_KEEP ? n - NARRATION_KEEP : 0;
         for (size_t i = from; i < n; i++)
             narration_add(a->narration, &c, &a->evbuf[i]);
@@ -279,7 +308,12 @@ static bool script_start(App *a, const UiAction *act, uint64_t now)
         if (!app_set_param_text(a, act->arg))
             script_fail(a, act, "cannot set that parameter");
         return true;
-    case UA_STEP: app_step(a, (int)act->n); return true;
+    case UA_STEP:
+        if (act->n < 0)
+            app_step_forward(a);
+        else
+            app_step(a, (int)act->n);
+        return true;
     case UA_BACK: app_command(a, CMD_STEP_BACK); return true;
     case UA_MODE:
         app_set_mode(a, act->arg[0] == 'f' ? RT_FREE : act->arg[0] == 'p' ? RT_PACED : RT_SERIAL);
@@ -292,6 +326,18 @@ static bool script_start(App *a, const UiAction *act, uint64_t now)
     case UA_DUMP_STATE:
         if (!app_dump_state(a, act->arg))
             script_fail(a, act, "cannot write the state file");
+        return true;
+    case UA_SAVE_SCHEDULE:
+        if (!app_save_schedule(a, act->arg))
+            script_fail(a, act, "cannot save the schedule");
+        return true;
+    case UA_OPEN_SCHEDULE:
+        if (!app_open_schedule(a, act->arg))
+            script_fail(a, act, "cannot open the schedule");
+        return true;
+    case UA_EXPORT_TRACE:
+        if (!app_export_trace(a, act->arg))
+            script_fail(a, act, "cannot write the trace");
         return true;
     case UA_QUIT: a->quit = true; return true;
     }
@@ -322,7 +368,7 @@ static void script_tick(App *a)
         s->waiting = !script_start(a, act, now);
         a->dirty = true;
         if (act->kind == UA_SET || act->kind == UA_BACK || act->kind == UA_STEP || act->kind == UA_CLICK_THREAD ||
-            act->kind == UA_KEY || act->kind == UA_CLICK || act->kind == UA_MOVE)
+            act->kind == UA_KEY || act->kind == UA_CLICK || act->kind == UA_MOVE || act->kind == UA_OPEN_SCHEDULE)
             return; /* let a frame show the effect before the next action */
     }
 }
@@ -338,6 +384,11 @@ static void handle_event(App *a, const SDL_Event *e)
 {
     switch (e->type) {
     case SDL_QUIT: a->quit = true; break;
+    case SDL_DROPFILE:
+        app_open_schedule(a, e->drop.file);
+        SDL_free(e->drop.file);
+        break;
+    case SDL_TEXTINPUT: app_path_field_text(a, e->text.text); break;
     case SDL_KEYDOWN: app_key(a, e->key.keysym.sym, e->key.keysym.mod); break;
     case SDL_MOUSEBUTTONDOWN:
         if (e->button.button == SDL_BUTTON_LEFT)
@@ -380,10 +431,73 @@ static void wait_input(App *a, uint64_t frame_start)
     SDL_Event e;
     uint64_t spent = app_now_ms() - frame_start;
     int timeout = busy(a) ? (spent >= FRAME_MS ? 1 : (int)(FRAME_MS - spent)) : IDLE_WAIT_MS;
-    if (SDL_WaitEventTimeout(&e, timeout))
+    if (a->opts->bench_frames > 0)
+        timeout = 0; /* the benchmark draws back to back */
+    if (timeout > 0 && SDL_WaitEventTimeout(&e, timeout))
         handle_event(a, &e);
     while (SDL_PollEvent(&e))
         handle_event(a, &e);
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* --bench-frames: note one frame's time; after the last, print p50/p95/max on one line and quit. */
+static void bench_record(App *a, uint64_t ns)
+{
+    int n = a->opts->bench_frames;
+    if (!a->bench_ns)
+        a->bench_ns = xcalloc((size_t)n, sizeof *a->bench_ns);
+    a->bench_ns[a->bench_count++] = ns;
+    a->dirty = true; /* every frame is drawn, as if the run changed each time */
+    if (a->bench_count < n)
+        return;
+    qsort(a->bench_ns, (size_t)n, sizeof *a->bench_ns, cmp_u64);
+    int i95 = n * 95 / 100 < n ? n * 95 / 100 : n - 1;
+    double p50 = (double)a->bench_ns[n / 2] / 1e6, p95 = (double)a->bench_ns[i95] / 1e6;
+    double max = (double)a->bench_ns[n - 1] / 1e6;
+    printf("frames %d  %dx%d  threads %d  frame ms p50 %.2f  p95 %.2f  max %.2f  (fps at p50 %.0f; mean ms: events "
+           "%.2f, drawing %.2f)\n", n, a->win_w, a->win_h, a->snap.nthreads, p50, p95, max, p50 > 0 ? 1000 / p50 : 0,
+           (double)a->refresh_ns / 1e6 / n, (double)a->draw_ns / 1e6 / n);
+    fflush(stdout);
+    a->quit = true;
+}
+
+/* One frame: script, the run's news, the schedule's next pick, and a drawing when something changed. */
+static void frame(App *a)
+{
+    uint64_t t0 = clock_now_ns();
+    script_tick(a);
+    bool changed = refresh(a);
+    a->refresh_ns += clock_now_ns() - t0;
+    if (changed || (a->opts->screenshot && a->frames_drawn < FIRST_FRAMES_FOR_SCREENSHOT))
+        a->dirty = true;
+    app_schedule_tick(a);
+    if (a->dirty || a->shot_path) {
+        a->dirty = false;
+        uint64_t d0 = clock_now_ns();
+        app_draw(a);
+        a->draw_ns += clock_now_ns() - d0;
+    }
+    if (a->opts->bench_frames > 0)
+        bench_record(a, clock_now_ns() - t0);
+}
+
+static void screenshot_then_quit(App *a)
+{
+    if (!a->opts->screenshot || !script_done(a) || a->frames_drawn < FIRST_FRAMES_FOR_SCREENSHOT)
+        return;
+    if (a->shots_taken == 0) {
+        free(a->shot_path);
+        a->shot_path = xstrdup(a->opts->screenshot);
+        a->shots_taken = 1;
+        a->dirty = true;
+    } else if (!a->shot_path) {
+        a->quit = true;
+    }
 }
 
 static void loop(App *a)
@@ -392,25 +506,8 @@ static void loop(App *a)
     while (!a->quit) {
         wait_input(a, frame_start);
         frame_start = app_now_ms();
-        script_tick(a);
-        if (refresh(a) || (a->opts->screenshot && a->frames_drawn < FIRST_FRAMES_FOR_SCREENSHOT))
-            a->dirty = true;
-        if (a->dirty || a->shot_path) {
-            a->dirty = false;
-            uint64_t t0 = clock_now_ns();
-            app_draw(a);
-            a->draw_ns += clock_now_ns() - t0;
-        }
-        if (a->opts->screenshot && script_done(a) && a->frames_drawn >= FIRST_FRAMES_FOR_SCREENSHOT) {
-            if (a->shots_taken == 0) {
-                free(a->shot_path);
-                a->shot_path = xstrdup(a->opts->screenshot);
-                a->shots_taken = 1;
-                a->dirty = true;
-            } else if (!a->shot_path) {
-                a->quit = true;
-            }
-        }
+        frame(a);
+        screenshot_then_quit(a);
     }
 }
 
@@ -421,7 +518,7 @@ int app_run(const AppOptions *opts)
     a->zoom = opts->zoom > 0 ? opts->zoom : 1.0f;
     a->cs.mode = opts->run.mode_given ? opts->run.mode : RT_FREE;
     a->cs.speed = opts->run.speed_given ? opts->run.speed : 1.0;
-    a->cs.playing = false;
+    a->cs.playing = opts->bench_frames > 0;
     int status = 1;
     if (setup(a)) {
         loop(a);

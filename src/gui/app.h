@@ -22,6 +22,8 @@ typedef struct AppOptions {
     const char *screenshot; /* --screenshot FILE: take a PNG after the first frames (or the ui-script) and quit */
     const char *ui_script;  /* --ui-script FILE */
     const char *dump_state; /* --dump-state FILE: write the state as JSON when quitting */
+    const char *schedule_file; /* --schedule-file F: open F's scenario paused at step 0, ready to replay F */
+    int bench_frames;       /* --bench-frames N: play, draw N frames, print frame-time p50/p95/max, quit */
     RunOptions run;         /* --set, --sched, --seed, --speed ... */
 } AppOptions;
 

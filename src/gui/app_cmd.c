@@ -10,7 +10,9 @@
 #include <string.h>
 #include <time.h>
 
-enum { REPLAY_STEP_TIMEOUT_MS = 3000 };
+#include "explore/trace.h"
+
+enum { REPLAY_TIMEOUT_MS = 5000 };
 
 static void sleep_ms(double ms)
 {
@@ -18,25 +20,19 @@ static void sleep_ms(double ms)
     nanosleep(&ts, NULL);
 }
 
-/* Serial mode, paused: make thread `thread` take step number `index` and wait until it has been granted. */
-static bool replay_one(App *a, int thread, uint64_t index)
+/* Wait until a replaying run has taken its n picks and settled (every thread parked again, or the run over). */
+static bool replay_wait(App *a, int n)
 {
-    uint64_t deadline = app_now_ms() + REPLAY_STEP_TIMEOUT_MS;
-    char *err = NULL;
-    while (!rt_step(a->rt, thread, &err)) {
-        free(err);
-        err = NULL;
+    uint64_t deadline = app_now_ms() + REPLAY_TIMEOUT_MS;
+    for (;;) {
+        rt_snapshot(a->rt, &a->snap);
+        bool over = a->snap.outcome != RT_RUNNING;
+        if ((a->snap.nschedule >= n && a->snap.idle) || over)
+            return a->snap.nschedule >= n;
         if (app_now_ms() > deadline)
             return false;
         sleep_ms(0.2);
     }
-    while (app_now_ms() <= deadline) {
-        rt_snapshot(a->rt, &a->snap);
-        if (a->snap.step >= index)
-            return true;
-        sleep_ms(0.2);
-    }
-    return false;
 }
 
 static void clear_views(App *a)
@@ -48,8 +44,13 @@ static void clear_views(App *a)
     narration_init(a->narration);
     scene_view_reset(a->sview);
     a->code.focus_line = 0;
+    trace_destroy(a->trace);
+    a->trace = trace_create();
+    a->trace_events = 0;
 }
 
+/* A replay (replay != NULL) is a serial run that follows the n picks at full speed and then waits for manual picks
+ * (the runtime's after_schedule): the window shows it paused at step n. */
 bool app_new_run(App *a, const int *replay, int nreplay)
 {
     rt_destroy(a->rt);
@@ -57,11 +58,20 @@ bool app_new_run(App *a, const int *replay, int nreplay)
     RtConfig cfg;
     rt_config_defaults(&cfg);
     runopts_to_config(&a->opts->run, &cfg);
-    cfg.mode = replay ? RT_SERIAL : a->cs.mode;
-    cfg.speed = a->cs.speed;
-    cfg.start_paused = replay ? true : !a->cs.playing;
+    if (a->seed_set)
+        cfg.seed = a->seed;
+    a->seed = cfg.seed;
     if (replay)
-        cfg.pick = RT_PICK_MANUAL;
+        a->cs.mode = RT_SERIAL;
+    cfg.mode = a->cs.mode;
+    cfg.speed = replay ? 0 : a->cs.speed;
+    cfg.start_paused = replay ? false : !a->cs.playing;
+    if (replay) {
+        cfg.schedule = replay;
+        cfg.schedule_len = nreplay;
+        cfg.pick = nreplay > 0 ? RT_PICK_SCHEDULE : RT_PICK_MANUAL;
+        cfg.after_schedule = RT_PICK_MANUAL;
+    }
     char *err = NULL;
     a->rt = rt_create(a->prog, a->params, &cfg, &err);
     clear_views(a);
@@ -72,14 +82,13 @@ bool app_new_run(App *a, const int *replay, int nreplay)
         return false;
     }
     rt_start(a->rt);
-    for (int i = 0; replay && i < nreplay; i++) {
-        if (!replay_one(a, replay[i], (uint64_t)i + 1)) {
-            app_note(a, "step back: could not replay step %d", i + 1);
-            break;
-        }
-    }
-    if (replay) { /* back to the user's settings, still paused */
-        rt_set_pick(a->rt, RT_PICK_RANDOM);
+    if (replay) {
+        if (!replay_wait(a, nreplay))
+            app_note(a, "replay: stopped after %d of %d steps%s%s", a->snap.nschedule, nreplay,
+                     a->snap.run_error ? ": " : "", a->snap.run_error ? a->snap.run_error : "");
+        rt_set_paused(a->rt, true); /* back to the user's settings, paused */
+        rt_set_speed(a->rt, a->cs.speed);
+        rt_set_pick(a->rt, a->replay ? RT_PICK_MANUAL : RT_PICK_RANDOM);
         a->cs.playing = false;
     }
     return true;
@@ -138,7 +147,6 @@ static void step_back(App *a)
     int n = a->snap.nschedule - 1;
     int *sched = xmalloc(sizeof *sched * (size_t)(n + 1));
     memcpy(sched, a->snap.schedule, sizeof *sched * (size_t)n);
-    a->cs.mode = RT_SERIAL;
     a->cs.playing = false;
     app_new_run(a, sched, n);
     free(sched);
@@ -177,9 +185,19 @@ void app_command(App *a, Cmd cmd)
     case CMD_MODE_FREE: app_set_mode(a, RT_FREE); break;
     case CMD_MODE_PACED: app_set_mode(a, RT_PACED); break;
     case CMD_MODE_SERIAL: app_set_mode(a, RT_SERIAL); break;
-    case CMD_STEP: app_step(a, -1); break;
+    case CMD_STEP: app_step_forward(a); break;
     case CMD_STEP_BACK: step_back(a); break;
-    case CMD_RESET: app_new_run(a, NULL, 0); break;
+    case CMD_RESET: a->replay ? app_replay_run(a, a->replay, 0) : app_new_run(a, NULL, 0); break;
+    case CMD_SAVE_SCHEDULE: app_save_schedule(a, NULL); break;
+    case CMD_OPEN_SCHEDULE:
+        a->path_open = !a->path_open;
+        a->path_text[0] = '\0';
+        if (a->path_open)
+            SDL_StartTextInput();
+        else
+            SDL_StopTextInput();
+        break;
+    case CMD_EXPORT_TRACE: app_export_trace(a, NULL); break;
     case CMD_SLOWER: app_set_speed(a, controls_speed_step(a->cs.speed, -1)); break;
     case CMD_FASTER: app_set_speed(a, controls_speed_step(a->cs.speed, +1)); break;
     case CMD_PARAMS: a->cs.params_open = !a->cs.params_open; break;
@@ -216,6 +234,7 @@ bool app_set_param(App *a, int param, int64_t value)
     }
     char buf[32];
     app_note(a, "%s = %s: the run restarts", p->name, lang_param_value_text(a->prog, param, value, buf));
+    app_forget_schedule(a);
     app_new_run(a, NULL, 0);
     return true;
 }

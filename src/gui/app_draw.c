@@ -178,12 +178,28 @@ static void draw_banner(App *a, const Banner *b, UiRect r)
 
 /* ------------------------------------------------------------------ panels */
 
+/* An opened schedule: "REPLAY  step 12 of 55" at the right of the title, so the class sees where the walk is. */
+static void draw_replay_badge(App *a, int right, int y)
+{
+    if (!a->replay)
+        return;
+    char text[160];
+    const char *slash = strrchr(a->replay_path, '/');
+    snprintf(text, sizeof text, "REPLAY %s: step %d of %d", slash ? slash + 1 : a->replay_path, a->snap.nschedule,
+             a->nreplay);
+    int w = font_width(a->font, FONT_BOLD, text) + 24, h = font_height(a->font, FONT_TITLE);
+    draw_round_rect(a->ren, (float)(right - w), (float)y, (float)w, (float)h, 6, a->theme.accent);
+    font_draw(a->font, FONT_BOLD, text, right - w / 2, y + (h - font_height(a->font, FONT_BOLD)) / 2,
+              theme_text_on(a->theme.accent), FONT_CENTER);
+}
+
 static void draw_scene(App *a)
 {
     UiRect r = a->layout.scene;
     panel(a, r, NULL);
     int pad = layout_px(&a->layout, 10), y = r.y + pad / 2;
     font_draw(a->font, FONT_TITLE, a->prog->title, r.x + pad, y, a->theme.text, FONT_LEFT);
+    draw_replay_badge(a, r.x + r.w - pad, y);
     y += font_height(a->font, FONT_TITLE);
     Banner b;
     banner_fill(a, &b);
@@ -195,8 +211,16 @@ static void draw_scene(App *a)
         char about[300];
         snprintf(about, sizeof about, "%s", a->prog->about);
         char *nl = strchr(about, '\n');
-        if (nl)
+        if (nl) { /* the first line, ended at its last full sentence when it has one */
             *nl = '\0';
+            char *stop = strrchr(about, '.');
+            if (stop && stop[1] == '\0')
+                stop = NULL;
+            for (char *p = about; (p = strstr(p, ". ")) != NULL; p++)
+                stop = p;
+            if (stop && nl[-1] != '.')
+                stop[1] = '\0';
+        }
         font_draw(a->font, FONT_SMALL, about, r.x + pad, y, a->theme.text_dim, FONT_LEFT);
         y += font_height(a->font, FONT_SMALL);
     }
@@ -235,7 +259,9 @@ static void status_text(App *a)
     const char *what = !a->rt ? "no run" : s->outcome != RT_RUNNING ? snapshot_outcome_name(s->outcome)
                        : a->cs.playing ? "running" : "paused";
     char when[64];
-    if (s->mode == RT_SERIAL)
+    if (a->replay)
+        snprintf(when, sizeof when, "step %d of %d", s->nschedule, a->nreplay);
+    else if (s->mode == RT_SERIAL)
         snprintf(when, sizeof when, "step %llu", (unsigned long long)s->step);
     else
         snprintf(when, sizeof when, "%.1f s, %llu steps", (double)s->time_ns / 1e9, (unsigned long long)s->step);
@@ -244,7 +270,12 @@ static void status_text(App *a)
         snprintf(speed, sizeof speed, "max speed");
     else
         snprintf(speed, sizeof speed, "%gx", a->cs.speed);
-    snprintf(a->status, sizeof a->status, "%s  |  %s  |  %s", speed, when, what);
+    if (s->outcome != RT_RUNNING && s->outcome != RT_STOPPED) /* the banner says how it ended, in large letters */
+        snprintf(a->status, sizeof a->status, "%s | %s", speed, when);
+    else
+        snprintf(a->status, sizeof a->status, "%s | %s | %s", speed, when, what);
+    for (char *u = strchr(a->status, '_'); u; u = strchr(u, '_'))
+        *u = ' '; /* expectation_failed -> expectation failed */
     a->cs.status = a->status;
 }
 
@@ -257,6 +288,31 @@ static void draw_message(App *a)
     draw_rect(a->ren, (float)x, (float)y, (float)w, (float)h, a->theme.text);
     font_draw(a->font, FONT_BODY, a->message, x + 15, y + 7, a->theme.panel, FONT_LEFT);
     a->dirty = true; /* redraw until it expires */
+}
+
+/* The "open schedule" field: a path typed in, Enter opens it. */
+static void draw_path_field(App *a)
+{
+    if (!a->path_open)
+        return;
+    const Theme *th = &a->theme;
+    UiRect sc = a->layout.scene;
+    int lh = font_height(a->font, FONT_BODY), pad = layout_px(&a->layout, 14);
+    int w = sc.w * 3 / 4, h = 3 * lh + 3 * pad, x = sc.x + (sc.w - w) / 2, y = sc.y + sc.h / 3;
+    draw_rect(a->ren, (float)x - 3, (float)y - 3, (float)w + 6, (float)h + 6, th->accent);
+    draw_rect(a->ren, (float)x, (float)y, (float)w, (float)h, th->panel);
+    font_draw(a->font, FONT_BOLD, "Open a schedule: type its path, Enter to open, Esc to cancel", x + pad, y + pad,
+              th->text, FONT_LEFT);
+    UiRect field = {x + pad, y + 2 * pad + lh, w - 2 * pad, lh + pad};
+    draw_frame(a->ren, (float)field.x, (float)field.y, (float)field.w, (float)field.h, 2, th->panel_edge);
+    char shown[sizeof a->path_text + 2];
+    snprintf(shown, sizeof shown, "%s_", a->path_text);
+    SDL_Rect clip = {field.x, field.y, field.w, field.h};
+    SDL_RenderSetClipRect(a->ren, &clip);
+    int tw = font_width(a->font, FONT_CODE, shown), room = field.w - pad;
+    font_draw(a->font, FONT_CODE, shown, field.x + pad / 2 - (tw > room ? tw - room : 0), field.y + pad / 2, th->text,
+              FONT_LEFT);
+    SDL_RenderSetClipRect(a->ren, NULL);
 }
 
 static void save_screenshot(App *a)
@@ -313,6 +369,7 @@ void app_draw(App *a)
     timeline_draw(a->timeline, a->ren, a->font, th, a->layout.timeline, &a->snap, &c, a->mx, a->my);
     status_text(a);
     draw_message(a);
+    draw_path_field(a);
     controls_draw(a->controls, a->ren, a->font, th, &a->cs, a->prog, a->params, a->list, a->nlist, a->mx, a->my);
     if (a->shot_path)
         save_screenshot(a);

@@ -93,6 +93,9 @@ bool app_dump_state(App *a, const char *path)
     json_object_set_new(root, "draw_ms_avg",
                         json_real(a->frames_drawn ? (double)a->draw_ns / 1e6 / (double)a->frames_drawn : 0));
     json_object_set_new(root, "serial", json_integer((json_int_t)s->serial));
+    json_object_set_new(root, "schedule_steps", json_integer(s->nschedule));
+    if (a->replay)
+        json_object_set_new(root, "replay", json_pack("{s:s, s:i}", "path", a->replay_path, "steps", a->nreplay));
     int rc = json_dump_file(root, path, JSON_INDENT(2) | JSON_SORT_KEYS);
     json_decref(root);
     return rc == 0;

@@ -28,6 +28,7 @@ bool app_open_scenario(App *a, const char *name)
     free(path);
     rt_destroy(a->rt); /* the run refers to the old program */
     a->rt = NULL;
+    app_forget_schedule(a);
     program_destroy(a->prog);
     free(a->params);
     a->prog = prog;
@@ -56,8 +57,11 @@ static Cmd key_command(SDL_Keycode key, Uint16 mod)
     case SDLK_m: return CMD_MODE_SERIAL; /* cycled in app_key */
     case SDLK_PLUS: case SDLK_EQUALS: case SDLK_KP_PLUS: return CMD_FASTER;
     case SDLK_MINUS: case SDLK_KP_MINUS: return CMD_SLOWER;
-    case SDLK_o: return CMD_PARAMS;
-    case SDLK_s: return CMD_PICKER;
+    case SDLK_v: return CMD_PARAMS;
+    case SDLK_c: return CMD_PICKER;
+    case SDLK_s: return CMD_SAVE_SCHEDULE;
+    case SDLK_o: return CMD_OPEN_SCHEDULE;
+    case SDLK_e: return CMD_EXPORT_TRACE;
     case SDLK_t: return CMD_THEME;
     case SDLK_h: case SDLK_QUESTION: case SDLK_SLASH: return CMD_HELP;
     case SDLK_p: case SDLK_F12: return CMD_SCREENSHOT;
@@ -69,6 +73,10 @@ static Cmd key_command(SDL_Keycode key, Uint16 mod)
 
 void app_key(App *a, SDL_Keycode key, Uint16 mod)
 {
+    if (a->path_open) {
+        app_path_field_key(a, key);
+        return;
+    }
     if (key == SDLK_ESCAPE) {
         if (a->cs.help_open || a->cs.picker_open || a->cs.params_open)
             a->cs.help_open = a->cs.picker_open = a->cs.params_open = false;

@@ -16,9 +16,12 @@
 #include "gui/uiscript.h"
 #include "runtime/rt.h"
 
+typedef struct Trace Trace;
+
 #include <SDL.h>
 
-enum { APP_EVENT_BATCH = 4096, APP_EVENT_BATCHES_PER_FRAME = 8, APP_MESSAGE_MS = 4000 };
+enum { APP_EVENT_BATCH = 4096, APP_EVENT_BATCHES_PER_FRAME = 8, APP_MESSAGE_MS = 4000,
+       APP_TRACE_MAX_EVENTS = 1 << 19 /* the trace keeps a run's first half million events (about 32 MB) */ };
 
 typedef struct App {
     const AppOptions *opts;
@@ -64,8 +67,23 @@ typedef struct App {
     bool dirty, relayout, quit;
     int exit_status;
     uint64_t frames_drawn;
-    uint64_t draw_ns;
-    int niced_threads;    /* thread count when the workers' priority was last lowered */     /* total time spent drawing, for the average in the state dump */
+    uint64_t draw_ns;     /* total time spent drawing, for the average in the state dump */
+    uint64_t refresh_ns;  /* total time spent taking snapshots and reading events */
+    int niced_threads;    /* thread count when the workers' priority was last lowered */
+
+    uint64_t seed;        /* the serial scheduler's seed of the current run (saved with a schedule) */
+    bool seed_set;        /* seed comes from an opened schedule file, not from --seed */
+    int *replay;          /* an opened schedule: step forward (and play) follow its picks; NULL when none */
+    int nreplay;
+    char *replay_path;
+    uint64_t replay_next_ms; /* play over a schedule: when the next pick is due */
+    Trace *trace;         /* the run's events so far (up to APP_TRACE_MAX_EVENTS), for export-trace */
+    size_t trace_events;
+    bool path_open;       /* the "open schedule" path field is shown */
+    char path_text[512];
+
+    uint64_t *bench_ns;   /* --bench-frames: the time of each frame */
+    int bench_count;
 } App;
 
 uint64_t app_now_ms(void);
@@ -85,6 +103,22 @@ bool app_open_scenario(App *a, const char *name);
 void app_key(App *a, SDL_Keycode key, Uint16 mod);
 bool app_key_by_name(App *a, const char *name);
 void app_click(App *a, int x, int y, bool double_click);
+
+/* app_sched.c: schedule files, trace export and stepping through an opened schedule. */
+bool app_open_schedule(App *a, const char *path);
+/* Leave an opened schedule (another scenario or parameter value makes it meaningless). */
+void app_forget_schedule(App *a);
+bool app_save_schedule(App *a, const char *path);  /* path NULL: <scenario>-<timestamp>.schedule */
+bool app_export_trace(App *a, const char *path);   /* path NULL: <scenario>-trace.json */
+/* Replay the first n picks of sched at full speed in a fresh serial run, then stay paused, waiting for picks. */
+bool app_replay_run(App *a, const int *sched, int n);
+/* Step forward: the opened schedule's next pick, else the scheduler's choice. */
+void app_step_forward(App *a);
+/* Each frame: while playing over an opened schedule, hand out its next pick when due. */
+void app_schedule_tick(App *a);
+/* The path field of "open schedule" (key o): text typed, Enter, Escape. */
+void app_path_field_key(App *a, SDL_Keycode key);
+void app_path_field_text(App *a, const char *text);
 
 /* app_draw.c */
 void app_draw(App *a);

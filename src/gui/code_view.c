@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { MANUAL_SCROLL_MS = 6000, MAX_MARKS = 16 };
+enum { MANUAL_SCROLL_MS = 6000, MAX_MARKS = 16, CODE_LINE_MAX = 1024 };
 
 void code_view_init(CodeView *cv)
 {
@@ -65,6 +65,44 @@ static void draw_line_marks(SDL_Renderer *r, const Theme *th, const int *ids, in
                   theme_thread_color(th, ids[k]));
 }
 
+/* Where to break a source line that is wider than `fit` characters: at the last space that leaves something on both
+ * sides, else hard at `fit`. */
+static size_t break_at(const char *text, size_t fit)
+{
+    for (size_t k = fit; k > 0; k--)
+        if (text[k] == ' ' && text[k - 1] != ' ')
+            return k;
+    return fit;
+}
+
+/* One source line, wrapped: continuation rows are indented four columns deeper than the line. Returns the rows used
+ * (at most max_rows); with f NULL it only counts them. */
+static int draw_wrapped_line(Font *f, const Theme *th, const char *text, int x, int y, int lh, int fit, int max_rows)
+{
+    size_t indent = strspn(text, " "), len = strlen(text);
+    char buf[CODE_LINE_MAX];
+    int rows = 0;
+    size_t pos = 0, lead = 0;
+    while (pos < len && rows < max_rows) {
+        size_t room = fit > (int)lead + 8 ? (size_t)fit - lead : 8, n = len - pos;
+        if (n > room)
+            n = break_at(text + pos, room);
+        if (lead + n >= sizeof buf)
+            n = sizeof buf - lead - 1;
+        memset(buf, ' ', lead);
+        memcpy(buf + lead, text + pos, n);
+        buf[lead + n] = '\0';
+        if (f)
+            font_draw(f, FONT_CODE, buf, x, y + rows * lh, th->text, FONT_LEFT);
+        rows++;
+        pos += n;
+        while (text[pos] == ' ')
+            pos++;
+        lead = indent + 4;
+    }
+    return rows > 0 ? rows : 1;
+}
+
 void code_view_draw(CodeView *cv, SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Program *prog,
                     const Snapshot *s, uint64_t now_ms)
 {
@@ -74,20 +112,22 @@ void code_view_draw(CodeView *cv, SDL_Renderer *r, Font *f, const Theme *th, UiR
     int lh = font_height(f, FONT_CODE) + 1, visible = area.h / lh;
     auto_scroll(cv, visible, prog->nlines, now_ms);
     int gutter = font_width(f, FONT_CODE, "0") * 4, num_w = gutter + font_width(f, FONT_CODE, "000 ");
+    int cw = font_width(f, FONT_CODE, "0"), fit = cw > 0 ? (area.w - num_w - 6) / cw : 80;
     SDL_Rect clip = {area.x, area.y, area.w, area.h};
     SDL_RenderSetClipRect(r, &clip);
-    for (int k = 0; k < visible && cv->top + k <= prog->nlines; k++) {
-        int line = cv->top + k, ids[MAX_MARKS];
-        UiRect row = {area.x, area.y + k * lh, area.w, lh};
-        int n = threads_on(s, line, ids);
+    for (int k = 0, line = cv->top; k < visible && line <= prog->nlines; line++) {
+        const char *text = prog->lines[line - 1];
+        int ids[MAX_MARKS], n = threads_on(s, line, ids), y = area.y + k * lh;
+        int rows = text && *text ? draw_wrapped_line(NULL, th, text, 0, 0, lh, fit, visible - k) : 1;
+        UiRect row = {area.x, y, area.w, lh * rows};
         if (n > 0)
             draw_line_marks(r, th, ids, n, row, gutter, num_w);
         char num[16];
         snprintf(num, sizeof num, "%3d", line);
-        font_draw(f, FONT_CODE, num, area.x + gutter, row.y, th->text_dim, FONT_LEFT);
-        const char *text = prog->lines[line - 1];
+        font_draw(f, FONT_CODE, num, area.x + gutter, y, th->text_dim, FONT_LEFT);
         if (text && *text)
-            font_draw(f, FONT_CODE, text, area.x + num_w, row.y, th->text, FONT_LEFT);
+            rows = draw_wrapped_line(f, th, text, area.x + num_w, y, lh, fit, visible - k);
+        k += rows;
     }
     SDL_RenderSetClipRect(r, NULL);
 }

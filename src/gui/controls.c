@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { MAX_WIDGETS = 512, HELP_LINES = 14 };
+enum { MAX_WIDGETS = 512, HELP_LINES = 17 };
 
 typedef enum Surface { SURF_TOOLBAR, SURF_PARAMS, SURF_PICKER, SURF_COUNT } Surface;
 
@@ -105,6 +105,7 @@ static const char *cmd_label(Cmd cmd, const CtlState *st)
         [CMD_MODE_FREE] = "Free", [CMD_MODE_PACED] = "Paced", [CMD_MODE_SERIAL] = "Serial",
         [CMD_STEP] = "Step >", [CMD_STEP_BACK] = "< Back", [CMD_RESET] = "Reset",
         [CMD_PARAMS] = "Parameters", [CMD_PICKER] = "Scenarios", [CMD_THEME] = "Theme", [CMD_HELP] = "?",
+        [CMD_SAVE_SCHEDULE] = "Save", [CMD_EXPORT_TRACE] = "Trace",
     };
     if (cmd == CMD_PLAY)
         return st && st->playing ? "Pause" : "Play";
@@ -127,16 +128,16 @@ static void layout_toolbar(Controls *c, const UiLayout *l, Font *f, int win_w)
         wd->cmd = left[i];
         x += w + (i == 0 || i == 3 || i == 5 ? 3 * pad : pad / 2);
     }
-    static const Cmd right[] = {CMD_HELP, CMD_THEME, CMD_PICKER, CMD_PARAMS};
+    static const Cmd right[] = {CMD_HELP, CMD_THEME, CMD_PICKER, CMD_PARAMS, CMD_EXPORT_TRACE, CMD_SAVE_SCHEDULE};
     int rx = win_w - pad;
     for (size_t i = 0; i < sizeof right / sizeof right[0]; i++) {
         int w = button_w(c, f, cmd_label(right[i], NULL));
         rx -= w;
         Widget *wd = add(c, SURF_TOOLBAR, (UiRect){rx, y, w, h}, HIT_CMD);
         wd->cmd = right[i];
-        rx -= pad / 2;
+        rx -= i == 3 ? 2 * pad : pad / 2;
     }
-    int sw = layout_px(l, 200);
+    int sw = layout_px(l, 160);
     c->speed = (UiRect){x + 2 * pad, y, sw, h};
     c->status = (UiRect){c->speed.x + sw + 2 * pad, y, rx - (c->speed.x + sw + 3 * pad), h};
 }
@@ -347,8 +348,9 @@ static void draw_toolbar(Controls *c, SDL_Renderer *r, Font *f, const Theme *th,
     if (st->status && c->status.w > 0) {
         SDL_Rect clip = {c->status.x, c->status.y, c->status.w, c->status.h};
         SDL_RenderSetClipRect(r, &clip);
-        font_draw(f, FONT_BODY, st->status, c->status.x, c->status.y + (c->status.h - font_height(f, FONT_BODY)) / 2,
-                  th->text, FONT_LEFT);
+        FontStyle fs = font_width(f, FONT_BODY, st->status) <= c->status.w ? FONT_BODY : FONT_SMALL;
+        font_draw(f, fs, st->status, c->status.x, c->status.y + (c->status.h - font_height(f, fs)) / 2, th->text,
+                  FONT_LEFT);
         SDL_RenderSetClipRect(r, NULL);
     }
 }
@@ -441,7 +443,10 @@ static void draw_help(Controls *c, SDL_Renderer *r, Font *f, const Theme *th)
         "b or left        step back (serial mode: replays the run up to the previous step)",
         "+ / -            faster / slower (0.05x .. max)",
         "r                reset the run",
-        "o                parameters     s  scenarios",
+        "v                parameters     c  scenarios",
+        "s                save the serial run's schedule (a .schedule file here)",
+        "o                open a schedule: type its path (or drop the file on the window)",
+        "e                export the run's events as a Chrome trace (Perfetto)",
         "t                light / dark theme",
         "p or F12         screenshot (PNG in the current folder)",
         "f                fullscreen",

@@ -33,6 +33,9 @@ typedef enum Cmd {
     CMD_ZOOM_IN,
     CMD_ZOOM_OUT,
     CMD_ZOOM_RESET,
+    CMD_SAVE_SCHEDULE,
+    CMD_OPEN_SCHEDULE,
+    CMD_EXPORT_TRACE,
     CMD_QUIT,
     CMD_COUNT
 } Cmd;

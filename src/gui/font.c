@@ -151,8 +151,12 @@ static CacheEntry *cache_slot(Font *f, FontStyle st, Rgba c, const char *text)
     return NULL;
 }
 
+static void cache_evict_stale(Font *f);
+
 static CacheEntry *render(Font *f, FontStyle st, const char *text, Rgba c)
 {
+    if (f->cached > CACHE_SLOTS * 3 / 4)
+        cache_evict_stale(f);
     if (f->cached > CACHE_SLOTS * 3 / 4)
         cache_clear(f);
     CacheEntry *e = cache_slot(f, st, c, text);
@@ -216,6 +220,29 @@ int font_height(const Font *f, FontStyle st)
     return f->heights[st];
 }
 
+/* Drop the entries not drawn for CACHE_MAX_AGE frames. Removing from an open-addressing table breaks probe chains,
+ * so the fresh entries are moved into a new table (their textures kept): the text on screen is never re-rendered. */
+static void cache_evict_stale(Font *f)
+{
+    CacheEntry *old = f->cache;
+    f->cache = xcalloc(CACHE_SLOTS, sizeof *f->cache);
+    f->cached = 0;
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+        CacheEntry *e = &old[i];
+        if (!e->text)
+            continue;
+        CacheEntry *slot = f->frame - e->used <= CACHE_MAX_AGE ? cache_slot(f, e->style, e->color, e->text) : NULL;
+        if (slot) {
+            *slot = *e;
+            f->cached++;
+        } else {
+            free(e->text);
+            SDL_DestroyTexture(e->tex);
+        }
+    }
+    free(old);
+}
+
 void font_end_frame(Font *f)
 {
     f->frame++;
@@ -224,8 +251,7 @@ void font_end_frame(Font *f)
     for (int i = 0; i < CACHE_SLOTS; i++) {
         CacheEntry *e = &f->cache[i];
         if (e->text && f->frame - e->used > CACHE_MAX_AGE) {
-            /* removing from an open-addressing table breaks probe chains: rebuild by clearing everything stale */
-            cache_clear(f);
+            cache_evict_stale(f);
             return;
         }
     }

@@ -19,7 +19,10 @@ static void usage(FILE *out)
           "  --screenshot FILE   save a PNG after the first frames (or after --ui-script) and quit\n"
           "  --ui-script FILE    timed actions: wait MS, key NAME, click-thread N, set NAME=VALUE, step [N],\n"
           "                      mode M, speed X, wait-until OUTCOME [MS], screenshot FILE, dump-state FILE, quit\n"
-          "  --dump-state FILE   write the final state as JSON when the window closes\n",
+          "                      save-schedule FILE, open-schedule FILE, export-trace FILE\n"
+          "  --dump-state FILE   write the final state as JSON when the window closes\n"
+          "  --schedule-file F   open F's scenario and parameters paused at step 0, ready to replay F step by step\n"
+          "  --bench-frames N    play, draw N frames back to back, print frame-time p50/p95/max, quit\n",
           out);
 }
 
@@ -77,12 +80,25 @@ static bool parse_theme(const char *v, AppOptions *o)
     return false;
 }
 
+static bool parse_bench(const char *v, AppOptions *o)
+{
+    char *end = NULL;
+    long n = strtol(v, &end, 10);
+    if (!end || *end || end == v || n < 1 || n > 1000000) {
+        fprintf(stderr, "lockstep: --bench-frames expects a number of frames from 1 to 1000000, got '%s'\n", v);
+        return false;
+    }
+    o->bench_frames = (int)n;
+    return true;
+}
+
 /* Options of the window itself. Returns 1 if consumed, 0 if not ours, -1 on a bad value. */
 static int parse_gui_option(AppOptions *o, int argc, char **argv, int *i)
 {
     static const char *const string_opts[] = {"--data-dir", "--font", "--mono-font", "--screenshot", "--ui-script",
-                                              "--dump-state"};
-    const char **targets[] = {&o->data_dir, &o->font, &o->mono_font, &o->screenshot, &o->ui_script, &o->dump_state};
+                                              "--dump-state", "--schedule-file"};
+    const char **targets[] = {&o->data_dir, &o->font, &o->mono_font, &o->screenshot, &o->ui_script, &o->dump_state,
+                              &o->schedule_file};
     for (size_t k = 0; k < sizeof string_opts / sizeof string_opts[0]; k++) {
         if (is_option(argv[*i], string_opts[k])) {
             *targets[k] = option_value(argc, argv, i, string_opts[k]);
@@ -93,9 +109,9 @@ static int parse_gui_option(AppOptions *o, int argc, char **argv, int *i)
         o->fullscreen = true;
         return 1;
     }
-    static const char *const valued[] = {"--size", "--zoom", "--theme"};
-    bool (*const parsers[])(const char *, AppOptions *) = {parse_size, parse_zoom, parse_theme};
-    for (size_t k = 0; k < 3; k++) {
+    static const char *const valued[] = {"--size", "--zoom", "--theme", "--bench-frames"};
+    bool (*const parsers[])(const char *, AppOptions *) = {parse_size, parse_zoom, parse_theme, parse_bench};
+    for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++) {
         if (is_option(argv[*i], valued[k])) {
             const char *v = option_value(argc, argv, i, valued[k]);
             return v && parsers[k](v, o) ? 1 : -1;

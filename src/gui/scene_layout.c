@@ -5,6 +5,8 @@
  * that changes state keeps its picture still except for the ring elements that travel to their holder. */
 #include "gui/scene_layout.h"
 
+#include "gui/layout.h"
+
 #include "lang/lang.h"
 #include "util/xalloc.h"
 
@@ -15,7 +17,7 @@
 
 #define SL_PI 3.14159265358979f
 
-enum { MAX_ROLE_DECLS = 64, MAX_VARS_SHOWN = 48 };
+enum { MAX_ROLE_DECLS = 64, MAX_VARS_SHOWN = 48, VAR_BOX_MIN = 130, OBJECT_ROW_MIN = 95 };
 
 typedef struct Area {
     float x, y, w, h;
@@ -197,12 +199,29 @@ static void place_main(SceneLayout *sl, const SceneInput *in, Area a)
     place_thread(sl, in, 0, a.x + r + 16 * in->scale, a.y + r + 12 * in->scale, r);
 }
 
+/* The room the widest of these objects' names needs (bold label size, about 0.62 em a character) plus a gap. */
+static float object_label_w(const SceneInput *in, const int *objs, int n)
+{
+    size_t longest = 0;
+    for (int i = 0; i < n; i++) {
+        const char *name = objs[i] >= 0 && objs[i] < in->snap->nobjects ? in->snap->objects[objs[i]].name : NULL;
+        size_t len = name ? strlen(name) : 0;
+        longest = len > longest ? len : longest;
+    }
+    return ((float)longest * LAYOUT_FONT_LABEL * 0.62f + 24) * in->scale;
+}
+
 /* Place a set of objects on a grid inside a. */
 static void place_object_grid(SceneLayout *sl, const SceneInput *in, const int *objs, int n, Area a)
 {
     if (n == 0)
         return;
     int cols = (int)ceilf(sqrtf((float)n * (a.w + 1) / (a.h + 1)));
+    int fit = (int)(a.w / object_label_w(in, objs, n)); /* no more columns than the names leave room for, */
+    int max_rows = (int)(a.h / (OBJECT_ROW_MIN * in->scale));   /* unless the rows would get too low for them */
+    int least = max_rows > 0 ? (n + max_rows - 1) / max_rows : n;
+    cols = cols > fit ? fit : cols;
+    cols = cols < least ? least : cols;
     cols = cols < 1 ? 1 : cols > n ? n : cols;
     int rows = (n + cols - 1) / cols;
     float cw = a.w / cols, ch = a.h / rows;
@@ -214,6 +233,19 @@ static void place_object_grid(SceneLayout *sl, const SceneInput *in, const int *
     }
 }
 
+/* The width of a variable's box: wide enough for the longest name (DejaVu Sans at the small size averages about
+ * 0.58 em a character), at least VAR_BOX_MIN. */
+static float var_box_w(const SceneInput *in)
+{
+    size_t longest = 0;
+    for (int i = 0; i < in->snap->nvars && i < MAX_VARS_SHOWN; i++) {
+        size_t len = in->snap->vars[i].name ? strlen(in->snap->vars[i].name) : 0;
+        longest = len > longest ? len : longest;
+    }
+    float text = (float)longest * LAYOUT_FONT_SMALL * 0.6f + 24;
+    return (text > VAR_BOX_MIN ? text : VAR_BOX_MIN) * in->scale;
+}
+
 /* Shared variables in rows along the bottom strip. */
 static void place_vars(SceneLayout *sl, const SceneInput *in, Area strip)
 {
@@ -221,7 +253,7 @@ static void place_vars(SceneLayout *sl, const SceneInput *in, Area strip)
     int n = s->nvars < MAX_VARS_SHOWN ? s->nvars : MAX_VARS_SHOWN;
     if (n == 0)
         return;
-    float bw = 130 * in->scale, bh = 62 * in->scale, gap = 10 * in->scale;
+    float bw = var_box_w(in), bh = 62 * in->scale, gap = 10 * in->scale;
     int per_row = (int)((strip.w + gap) / (bw + gap));
     per_row = per_row < 1 ? 1 : per_row;
     int rows = (n + per_row - 1) / per_row;
@@ -246,7 +278,7 @@ static Area split_vars(const SceneInput *in, Area *a)
     if (in->snap->nvars == 0)
         return strip;
     int n = in->snap->nvars < MAX_VARS_SHOWN ? in->snap->nvars : MAX_VARS_SHOWN;
-    float bw = 140 * in->scale;
+    float bw = var_box_w(in) + 10 * in->scale;
     int per_row = (int)(a->w / bw);
     int rows = (n + (per_row < 1 ? 1 : per_row) - 1) / (per_row < 1 ? 1 : per_row);
     float h = rows * 72 * in->scale + 10 * in->scale;
@@ -335,9 +367,12 @@ static void layout_ring(SceneLayout *sl, const SceneInput *in, Area a)
     for (int i = 0; i < s->nobjects && nrest < LANG_MAX_ARRAY; i++)
         if (s->objects[i].decl != decl)
             rest[nrest++] = i;
-    Area side = {a.x + a.w * 0.78f, a.y + 10 * in->scale, a.w * 0.22f, a.h * 0.6f};
-    if (nrest > 0) /* the other objects (a waiter's semaphore ...) in a column on the right, the table keeps the rest */
-        a.w *= 0.78f;
+    /* the other objects (a waiter's semaphore ...) go to the right of the table: as much room as a table limited
+     * by the height leaves, at least a fifth of the width */
+    float ring_w = fminf(a.w * 0.78f, fmaxf(a.h + 180 * in->scale, a.w * 0.5f));
+    Area side = {a.x + ring_w, a.y + 10 * in->scale, a.w - ring_w, a.h * 0.7f};
+    if (nrest > 0)
+        a.w = ring_w;
     float r = thread_radius(in), label = 56 * in->scale;
     float cx = a.x + a.w / 2, cy = a.y + a.h / 2;
     float rad = fminf(a.w / 2 - r - 90 * in->scale, a.h / 2 - label - r);

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+enum { STATS_LINE_MAX = 200, STATS_COL_EMS = 11 /* a table column is at least this many line heights wide */ };
+
 /* "eating 3, thinking 4": the thread's activity counts. */
 static void activity_text(const Snapshot *s, const SnapThread *t, char *buf, size_t size)
 {
@@ -22,24 +24,121 @@ static void activity_text(const Snapshot *s, const SnapThread *t, char *buf, siz
     }
 }
 
+/* Word-wrap text into lines of at most w pixels; returns the number of lines (at most max). */
+static int wrap(Font *f, FontStyle st, const char *text, int w, char lines[][STATS_LINE_MAX], int max)
+{
+    int n = 0;
+    const char *p = text;
+    while (*p && n < max) {
+        size_t len = strlen(p), fit = 0;
+        for (size_t k = 1; k <= len && k < STATS_LINE_MAX; k++) {
+            if (p[k] != ' ' && p[k] != '\0')
+                continue;
+            memcpy(lines[n], p, k);
+            lines[n][k] = '\0';
+            if (font_width(f, st, lines[n]) > w && fit > 0)
+                break;
+            fit = k;
+        }
+        if (fit == 0)
+            fit = len < STATS_LINE_MAX - 1 ? len : STATS_LINE_MAX - 1;
+        memcpy(lines[n], p, fit);
+        lines[n++][fit] = '\0';
+        p += fit;
+        while (*p == ' ')
+            p++;
+    }
+    return n;
+}
+
+/* The expectations, bottom up, each wrapped to the panel's width with its verdict first. Returns the top y used. */
 static int draw_checks(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Program *prog,
-                       const Snapshot *s)
+                       const Snapshot *s, int max_lines)
 {
     int lh = font_height(f, FONT_SMALL), y = area.y + area.h - 4;
     for (int i = s->nchecks - 1; i >= 0 && y - lh > area.y; i--) {
         const SnapCheck *c = &s->checks[i];
         const CheckDecl *d = prog && c->index >= 0 && c->index < prog->nchecks ? &prog->checks[c->index] : NULL;
-        char line[300];
+        char text[600], lines[4][STATS_LINE_MAX];
         const char *verdict = !c->evaluated ? "pending" : c->passed ? "holds" : "FAILED";
-        snprintf(line, sizeof line, "%s %s: %s%s%s%s", d && d->kind == CHECK_INVARIANT ? "invariant" : "expect",
-                 d ? d->text : "?", verdict, c->values && *c->values ? " (" : "", c->values ? c->values : "",
+        snprintf(text, sizeof text, "%s: %s %s%s%s%s", verdict, d && d->kind == CHECK_INVARIANT ? "invariant" : "expect",
+                 d ? d->text : "?", c->values && *c->values ? " (" : "", c->values ? c->values : "",
                  c->values && *c->values ? ")" : "");
+        int n = wrap(f, FONT_SMALL, text, area.w - 30, lines, max_lines);
         Rgba col = !c->evaluated ? th->text_dim : c->passed ? th->ok : th->alarm;
-        y -= lh;
+        y -= n * lh;
+        if (!r)
+            continue; /* measuring */
         draw_rect(r, (float)area.x + 6, (float)y + lh / 2 - 5, 10, 10, col);
-        font_draw(f, FONT_SMALL, line, area.x + 22, y, col, FONT_LEFT);
+        for (int k = 0; k < n; k++)
+            font_draw(f, FONT_SMALL, lines[k], area.x + 22, y + k * lh, col, FONT_LEFT);
     }
     return y;
+}
+
+/* One thread per row: "#1 philosopher 0   2358 steps   blocked 0.4 s   think 262, eat 261". */
+static void draw_rows(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Snapshot *s)
+{
+    int lh = font_height(f, FONT_SMALL);
+    for (int i = 0; i < s->nthreads; i++) {
+        const SnapThread *t = &s->threads[i];
+        int y = area.y + 4 + i * lh;
+        char acts[160], line[300];
+        activity_text(s, t, acts, sizeof acts);
+        snprintf(line, sizeof line, "#%d %s   %llu steps   blocked %.1f s%s%s", t->id, t->name,
+                 (unsigned long long)t->steps, (double)t->blocked_ns / 1e9, acts[0] ? "   " : "", acts);
+        draw_rect(r, (float)area.x + 6, (float)y + lh / 2 - 5, 10, 10, theme_thread_color(th, t->id));
+        font_draw(f, FONT_SMALL, line, area.x + 22, y, th->text, FONT_LEFT);
+    }
+}
+
+/* Many threads: a table in columns, each with a header naming its numbers (steps, and the first activity). Threads
+ * that do not fit are counted in the last row. */
+static void draw_table(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Snapshot *s, int rows, int cols)
+{
+    SDL_Rect panel = {area.x, area.y, area.w, area.h};
+    int lh = font_height(f, FONT_SMALL), cw = area.w / cols, shown = rows * cols;
+    shown = s->nthreads > shown ? shown - 1 : s->nthreads;
+    const char *act = s->nactivity_labels > 0 ? s->activity_labels[0] : NULL;
+    int num_w = font_width(f, FONT_SMALL, "steps") + 10, act_w = act ? font_width(f, FONT_SMALL, act) + 12 : 0;
+    int name_w = 0;
+    for (int i = 0; i < shown; i++) {
+        int w = font_width(f, FONT_SMALL, s->threads[i].name);
+        name_w = w > name_w ? w : name_w;
+    }
+    if (act && 16 + name_w + num_w + act_w + 20 > cw) { /* the names come first: no activity column */
+        act = NULL;
+        act_w = 0;
+    }
+    for (int c = 0; c < cols; c++) {
+        int x = area.x + c * cw + 6, right = x + cw - 14;
+        font_draw(f, FONT_SMALL, "thread", x + 16, area.y + 2, th->text_dim, FONT_LEFT);
+        font_draw(f, FONT_SMALL, "steps", right - act_w, area.y + 2, th->text_dim, FONT_RIGHT);
+        if (act)
+            font_draw(f, FONT_SMALL, act, right, area.y + 2, th->text_dim, FONT_RIGHT);
+    }
+    for (int i = 0; i < shown; i++) {
+        const SnapThread *t = &s->threads[i];
+        int x = area.x + (i / rows) * cw + 6, y = area.y + 2 + (i % rows + 1) * lh, right = x + cw - 14;
+        char num[32];
+        SDL_Rect cell = {x, y, right - act_w - num_w - x, lh};
+        SDL_RenderSetClipRect(r, &cell);
+        draw_rect(r, (float)x, (float)y + lh / 2 - 5, 10, 10, theme_thread_color(th, t->id));
+        font_draw(f, FONT_SMALL, t->name, x + 16, y, th->text, FONT_LEFT);
+        SDL_RenderSetClipRect(r, &panel);
+        snprintf(num, sizeof num, "%llu", (unsigned long long)t->steps);
+        font_draw(f, FONT_SMALL, num, right - act_w, y, th->text, FONT_RIGHT);
+        if (act) {
+            snprintf(num, sizeof num, "%llu", (unsigned long long)t->activity_counts[0]);
+            font_draw(f, FONT_SMALL, num, right, y, th->text, FONT_RIGHT);
+        }
+    }
+    if (shown < s->nthreads) {
+        char more[48];
+        snprintf(more, sizeof more, "... and %d more", s->nthreads - shown);
+        font_draw(f, FONT_SMALL, more, area.x + (shown / rows) * cw + 22, area.y + 2 + (shown % rows + 1) * lh,
+                  th->text_dim, FONT_LEFT);
+    }
 }
 
 void stats_view_draw(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Program *prog, const Snapshot *s)
@@ -47,27 +146,20 @@ void stats_view_draw(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, con
     draw_ui_rect(r, area, th->panel);
     SDL_Rect clip = {area.x, area.y, area.w, area.h};
     SDL_RenderSetClipRect(r, &clip);
-    int bottom = draw_checks(r, f, th, area, prog, s);
-    int lh = font_height(f, FONT_SMALL), rows = (bottom - area.y - 4) / lh;
-    rows = rows < 1 ? 1 : rows;
-    int cols = (s->nthreads + rows - 1) / rows;
-    cols = cols < 1 ? 1 : cols;
-    int cw = area.w / cols;
-    for (int i = 0; i < s->nthreads; i++) {
-        const SnapThread *t = &s->threads[i];
-        int x = area.x + (i / rows) * cw + 6, y = area.y + 4 + (i % rows) * lh;
-        char acts[160], line[260];
-        activity_text(s, t, acts, sizeof acts);
-        if (cols == 1)
-            snprintf(line, sizeof line, "#%d %s  %llu steps  blocked %.1f s%s%s", t->id, t->name,
-                     (unsigned long long)t->steps, (double)t->blocked_ns / 1e9, acts[0] ? "  " : "", acts);
-        else /* compact: id, steps, and the first activity count (meals ...) */
-            snprintf(line, sizeof line, "#%d %llu st %s", t->id, (unsigned long long)t->steps, acts);
-        SDL_Rect cell = {x, y, cw - 8, lh};
-        SDL_RenderSetClipRect(r, &cell);
-        draw_rect(r, (float)x, (float)y + lh / 2 - 5, 10, 10, theme_thread_color(th, t->id));
-        font_draw(f, FONT_SMALL, line, x + 16, y, th->text, FONT_LEFT);
-        SDL_RenderSetClipRect(r, &clip);
+    int lh = font_height(f, FONT_SMALL), all = (area.h - 8) / lh;
+    int max_cols = area.w / (lh * STATS_COL_EMS);
+    int wrapped = (area.y + area.h - 4 - draw_checks(NULL, f, th, area, prog, s, 4)) / lh; /* lines the checks take */
+    max_cols = max_cols < 1 ? 1 : max_cols;
+    bool one_column = s->nthreads <= all - wrapped;
+    int bottom = draw_checks(r, f, th, area, prog, s, 4); /* the expectations come whole; threads that do not fit
+                                                             are counted ("... and 3 more") */
+    int rows = (bottom - area.y - 4) / lh;
+    if (one_column) {
+        draw_rows(r, f, th, area, s);
+    } else {
+        rows = rows > 2 ? rows - 1 : 1; /* below the header */
+        int cols = (s->nthreads + rows - 1) / rows;
+        draw_table(r, f, th, area, s, rows, cols > max_cols ? max_cols : cols);
     }
     SDL_RenderSetClipRect(r, NULL);
 }

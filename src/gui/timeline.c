@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { MAX_LANES = LANG_MAX_THREADS, LIST_CAP = 20000 };
+enum { MAX_LANES = LANG_MAX_THREADS, LIST_CAP = 20000, SPAN_LOOKBACK = 16, TICK_GAP = 3, FIT_MIN_STEPS = 20, FIT_MIN_MS = 50 };
 
 typedef enum TlState { TL_NONE, TL_RUNNING, TL_ACTIVE, TL_BLOCKED, TL_FINISHED, TL_ERROR } TlState;
 
@@ -32,6 +32,7 @@ typedef struct Lane {
     size_t nsegs, cap_segs;
     Span *spans;
     size_t nspans, cap_spans;
+    size_t oldest_open;  /* index of the oldest span still held (nspans when none) */
     Event *ticks;
     size_t nticks, cap_ticks;
     bool used;
@@ -44,6 +45,7 @@ struct Timeline {
     bool follow;
     double span;     /* visible width in axis units */
     double end;      /* right edge when not following */
+    bool zoomed;     /* the user chose the span (wheel): no more fitting the axis to the run */
 };
 
 Timeline *timeline_create(void)
@@ -79,6 +81,7 @@ void timeline_reset(Timeline *t, bool step_axis)
     t->follow = true;
     t->span = step_axis ? 60 : 8000;
     t->end = t->span;
+    t->zoomed = false;
 }
 
 double timeline_now(const Timeline *t)
@@ -114,11 +117,23 @@ static void push_seg(Lane *l, double x, TlState st)
     l->segs[l->nsegs++] = (Seg){x, st};
 }
 
+static void advance_oldest_open(Lane *l)
+{
+    while (l->oldest_open < l->nspans && l->spans[l->oldest_open].x1 >= 0)
+        l->oldest_open++;
+}
+
 static void lock_event(Lane *l, const Event *e, double x)
 {
     if (e->kind == EV_ACQUIRE && e->a <= 1) {
-        trim(l->spans, &l->nspans, sizeof *l->spans);
+        if (l->nspans >= LIST_CAP) {
+            trim(l->spans, &l->nspans, sizeof *l->spans);
+            l->oldest_open = 0;
+            advance_oldest_open(l);
+        }
         xgrow((void **)&l->spans, &l->cap_spans, l->nspans + 1, sizeof *l->spans);
+        if (l->oldest_open >= l->nspans)
+            l->oldest_open = l->nspans;
         l->spans[l->nspans++] = (Span){x, -1, e->obj};
     } else if (e->kind == EV_RELEASE && e->a == 0) {
         for (size_t i = l->nspans; i-- > 0;)
@@ -126,6 +141,7 @@ static void lock_event(Lane *l, const Event *e, double x)
                 l->spans[i].x1 = x;
                 break;
             }
+        advance_oldest_open(l);
     }
 }
 
@@ -167,8 +183,19 @@ void timeline_add(Timeline *t, const Event *events, size_t n)
 
 /* ------------------------------------------------------------------ view */
 
+/* While following and not zoomed, a run shorter than the window's span is shown whole: the axis fits the run. */
+static double fitted_span(const Timeline *t)
+{
+    if (t->zoomed || !t->follow)
+        return t->span;
+    double least = t->step_axis ? FIT_MIN_STEPS : FIT_MIN_MS;
+    return fmin(fmax(t->now * 1.05, least), t->span);
+}
+
 void timeline_wheel(Timeline *t, UiRect area, int mx, int dy, bool pan)
 {
+    t->span = fitted_span(t);
+    t->zoomed = true;
     double end = t->follow ? fmax(t->now, t->span) : t->end;
     if (pan) {
         t->follow = false;
@@ -208,7 +235,32 @@ static Rgba state_color(const Theme *th, int id, TlState st)
     }
 }
 
-/* The first segment that may be visible: the last one starting at or before x (segments are in time order). */
+static double from_px(const View *v, float px)
+{
+    return v->x0 + (double)(px - (float)v->left) / (float)(v->right - v->left) * (v->x1 - v->x0);
+}
+
+/* The last segment starting at or before x, searching from index `from` on (segments are in time order): a galloping
+ * search, so that skipping the many segments hidden inside one pixel column costs a few probes. */
+static size_t seg_at(const Lane *l, size_t from, double x)
+{
+    size_t lo = from, step = 1, hi = from + 1;
+    while (hi < l->nsegs && l->segs[hi].x <= x) {
+        lo = hi;
+        step *= 2;
+        hi = lo + step;
+    }
+    hi = hi < l->nsegs ? hi : l->nsegs;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (l->segs[mid].x <= x)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static size_t first_seg(const Lane *l, double x)
 {
     size_t lo = 0, hi = l->nsegs;
@@ -222,41 +274,93 @@ static size_t first_seg(const Lane *l, double x)
     return lo;
 }
 
-/* Segments narrower than a pixel share it: each pixel column is painted once, by the first segment in it. */
+/* Segments narrower than a pixel share it: each pixel column is painted once, by the first segment in it, and the
+ * segments hidden behind it are skipped by a search instead of one by one. */
 static void draw_lane_states(SDL_Renderer *r, const Theme *th, const Lane *l, int id, const View *v, double now,
                              float y, float h)
 {
     float painted = (float)v->left - 1;
-    for (size_t i = l->nsegs ? first_seg(l, v->x0) : 0; i < l->nsegs; i++) {
+    size_t i = l->nsegs ? first_seg(l, v->x0) : 0;
+    while (i < l->nsegs) {
         double a = l->segs[i].x, b = i + 1 < l->nsegs ? l->segs[i + 1].x : fmax(now, a);
         if (a > v->x1)
             break;
-        if (b < v->x0 || l->segs[i].state == TL_FINISHED || l->segs[i].state == TL_NONE)
-            continue;
+        TlState st = l->segs[i].state;
         float pa = fmaxf(fmaxf(to_px(v, a), (float)v->left), painted), pb = fminf(to_px(v, b), (float)v->right);
-        if (pb - pa < 1 && pa - painted < 1 && painted >= v->left)
-            continue;
-        if (pb < pa + 1)
-            pb = pa + 1;
-        float hh = l->segs[i].state == TL_BLOCKED ? h * 0.3f : h;
-        draw_rect(r, pa, y + (h - hh) / 2, pb - pa, hh, state_color(th, id, l->segs[i].state));
-        painted = pb;
+        if (b >= v->x0 && st != TL_FINISHED && st != TL_NONE) {
+            if (pb < pa + 1)
+                pb = pa + 1;
+            float hh = st == TL_BLOCKED ? h * 0.3f : h;
+            draw_rect(r, pa, y + (h - hh) / 2, pb - pa, hh, state_color(th, id, st));
+            painted = pb;
+        }
+        size_t next = pb - pa <= 1 ? seg_at(l, i, from_px(v, fmaxf(pb, painted))) : i;
+        i = next > i ? next : i + 1;
     }
 }
 
+/* The first span that may be visible. Spans are in order of their start; one that started before the view may still
+ * be held (or end inside it): a thread holds few locks at once, so looking SPAN_LOOKBACK spans further back is
+ * enough, and the lane remembers its oldest span still held. */
+static size_t first_span(const Lane *l, double x)
+{
+    size_t lo = 0, hi = l->nspans;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (l->spans[mid].x0 < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    lo = lo > SPAN_LOOKBACK ? lo - SPAN_LOOKBACK : 0;
+    return l->oldest_open < lo ? l->oldest_open : lo;
+}
+
+/* The first span at or after index `from` that starts at or after x (galloping, as seg_at). */
+static size_t span_from(const Lane *l, size_t from, double x)
+{
+    size_t lo = from, step = 1, hi = from;
+    while (hi < l->nspans && l->spans[hi].x0 < x) {
+        lo = hi;
+        hi = lo + step;
+        step *= 2;
+    }
+    hi = hi < l->nspans ? hi : l->nspans;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (l->spans[mid].x0 < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Held spans as bars under the lane; spans closer than a pixel to each other merge into one bar, so that a lock taken
+ * thousands of times within the view costs a few rectangles, not thousands. */
 static void draw_lane_spans(SDL_Renderer *r, const Theme *th, const Lane *l, const View *v, float y, float h)
 {
-    float painted = (float)v->left - 1;
-    for (size_t i = 0; i < l->nspans; i++) {
+    float ra = 0, rb = -1e9f; /* the bar being merged */
+    for (size_t i = first_span(l, v->x0); i < l->nspans; i++) {
         double a = l->spans[i].x0, b = l->spans[i].x1 < 0 ? fmin(v->x1, v->now) : l->spans[i].x1;
-        if (b < v->x0 || a > v->x1)
+        if (a > v->x1)
+            break;
+        if (b < v->x0)
             continue;
-        float pa = fmaxf(fmaxf(to_px(v, a), (float)v->left), painted), pb = fminf(to_px(v, b), (float)v->right);
-        if (pb <= painted)
+        float pa = fmaxf(to_px(v, a), (float)v->left), pb = fminf(to_px(v, b), (float)v->right);
+        if (pa <= rb + 1) {
+            rb = fmaxf(rb, pb);
+            size_t next = span_from(l, i + 1, from_px(v, rb)); /* spans starting inside the bar only extend it */
+            i = next > i + 1 ? next - 2 : i;
             continue;
-        draw_rect(r, pa, y + h, fmaxf(pb - pa, 1.5f), h * 0.28f, th->text);
-        painted = pb;
+        }
+        if (rb > -1e8f)
+            draw_rect(r, ra, y + h, fmaxf(rb - ra, 1.5f), h * 0.28f, th->text);
+        ra = pa;
+        rb = pb;
     }
+    if (rb > -1e8f)
+        draw_rect(r, ra, y + h, fmaxf(rb - ra, 1.5f), h * 0.28f, th->text);
 }
 
 static double event_x(const Timeline *t, const Event *e)
@@ -264,31 +368,46 @@ static double event_x(const Timeline *t, const Event *e)
     return t->step_axis ? (double)e->step : (double)e->t_ns / 1e6;
 }
 
-/* Ticks; returns the hovered event (the nearest tick within a few pixels of mx when the mouse is on this lane). */
+/* The first tick at or after x, searching from index `from` on (ticks are in log order, so nearly sorted by x). */
+static size_t tick_from(const Timeline *t, const Lane *l, size_t from, double x)
+{
+    size_t lo = from, step = 1, hi = from;
+    while (hi < l->nticks && event_x(t, &l->ticks[hi]) < x) {
+        lo = hi;
+        hi = lo + step;
+        step *= 2;
+    }
+    hi = hi < l->nticks ? hi : l->nticks;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (event_x(t, &l->ticks[mid]) < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static bool alarming(const Event *e)
+{
+    return e->kind == EV_DEADLOCK || e->kind == EV_LOST_UPDATE || e->kind == EV_ERROR || e->kind == EV_RACE;
+}
+
+/* Ticks, one per TICK_GAP pixels at most (all the eye can tell apart; alarms always show). Returns the hovered event:
+ * the nearest tick within a few pixels of mx when the mouse is on this lane. */
 static const Event *draw_lane_ticks(const Timeline *t, SDL_Renderer *r, const Theme *th, const Lane *l, const View *v,
                                     float y, int mx, bool hover_lane)
 {
     const Event *best = NULL;
-    float best_d = 8;
-    float th_px = 3;
-    float painted = -1e9f;
-    size_t lo = 0, hi = l->nticks; /* ticks are in log order, so (nearly) sorted by x: skip the invisible past */
-    while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
-        if (event_x(t, &l->ticks[mid]) < v->x0)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    for (size_t i = lo; i < l->nticks; i++) {
+    float best_d = 8, painted = -1e9f;
+    for (size_t i = tick_from(t, l, 0, v->x0); i < l->nticks;) {
         const Event *e = &l->ticks[i];
         double x = event_x(t, e);
-        if (x < v->x0 || x > v->x1)
-            continue;
+        if (x > v->x1)
+            break;
         float px = to_px(v, x);
-        bool alarm = e->kind == EV_DEADLOCK || e->kind == EV_LOST_UPDATE || e->kind == EV_ERROR || e->kind == EV_RACE;
-        if (px - painted >= 3 || alarm) { /* one tick per few pixels is all the eye can tell apart */
-            draw_rect(r, px - 1, y - th_px * 2, 2, th_px * 2, alarm ? th->alarm : th->text_dim);
+        if (px - painted >= TICK_GAP || alarming(e)) {
+            draw_rect(r, px - 1, y - 6, 2, 6, alarming(e) ? th->alarm : th->text_dim);
             painted = px;
         }
         float d = fabsf(px - (float)mx);
@@ -296,6 +415,9 @@ static const Event *draw_lane_ticks(const Timeline *t, SDL_Renderer *r, const Th
             best_d = d;
             best = e;
         }
+        bool near_mouse = hover_lane && fabsf(px - (float)mx) < 16;
+        size_t next = near_mouse ? i + 1 : tick_from(t, l, i + 1, from_px(v, painted + TICK_GAP));
+        i = next > i ? next : i + 1;
     }
     return best;
 }
@@ -317,6 +439,8 @@ static void draw_axis(const Timeline *t, SDL_Renderer *r, Font *f, const Theme *
             snprintf(label, sizeof label, "%.0f", x);
         else if (unit >= 1000)
             snprintf(label, sizeof label, "%.0f s", x / 1000);
+        else if (x >= 1000)
+            snprintf(label, sizeof label, "%.1f s", x / 1000);
         else
             snprintf(label, sizeof label, "%.0f ms", x);
         font_draw(f, FONT_SMALL, label, (int)px + 3, area.y + area.h - font_height(f, FONT_SMALL) - 2,
@@ -350,9 +474,12 @@ static void draw_tooltip(SDL_Renderer *r, Font *f, const Theme *th, const Event 
 
 static void view_range(const Timeline *t, View *v, UiRect area, int label_w)
 {
-    double end = t->follow ? fmax(t->now, t->span * 0.9) + t->span * 0.05 : t->end;
+    double span = fitted_span(t);
+    double end = t->follow ? fmax(t->now, span * 0.9) + span * 0.05 : t->end;
+    if (t->follow && !t->zoomed && t->now * 1.05 <= t->span)
+        end = span; /* the whole run, from 0 */
     v->x1 = end;
-    v->x0 = end - t->span;
+    v->x0 = end - span;
     v->now = t->now;
     v->left = area.x + label_w;
     v->right = area.x + area.w - 8;

@@ -22,6 +22,8 @@ static const Verb verbs[] = {
     {"set", UA_SET, 1},             {"step", UA_STEP, 2},     {"back", UA_BACK, 0},
     {"mode", UA_MODE, 1},           {"speed", UA_SPEED, 1},   {"wait-until", UA_WAIT_UNTIL, 1},
     {"screenshot", UA_SCREENSHOT, 1}, {"dump-state", UA_DUMP_STATE, 1}, {"quit", UA_QUIT, 0},
+    {"save-schedule", UA_SAVE_SCHEDULE, 1}, {"open-schedule", UA_OPEN_SCHEDULE, 1},
+    {"export-trace", UA_EXPORT_TRACE, 1},
 };
 
 void uiscript_destroy(UiScript *s)
@@ -132,7 +134,8 @@ static bool parse_line(UiScript *sc, char *text, int line, const char *name, cha
         return true;
     }
     *err = xasprintf("%s:%d: unknown action '%s' (wait, key, click-thread, move, click, set, step, back, mode, speed, "
-                     "wait-until, screenshot, dump-state, quit)", name, line, text);
+                     "wait-until, screenshot, dump-state, save-schedule, open-schedule, export-trace, quit)",
+                     name, line, text);
     return false;
 }
 

@@ -15,6 +15,9 @@
  *                              or `steps>=N`; fails the script on timeout
  *     screenshot FILE          save a PNG of the window
  *     dump-state FILE          write the state as JSON
+ *     save-schedule FILE       save the serial run's schedule (a .schedule file)
+ *     open-schedule FILE       open a .schedule file (its scenario, parameters and picks), paused at step 0
+ *     export-trace FILE        write the events so far as a Chrome trace (JSON)
  *     quit                     close the window
  * Parsing is pure; a bad line gives `file:line: message`. */
 #ifndef LOCKSTEP_GUI_UISCRIPT_H
@@ -37,6 +40,9 @@ typedef enum UiActKind {
     UA_WAIT_UNTIL,
     UA_SCREENSHOT,
     UA_DUMP_STATE,
+    UA_SAVE_SCHEDULE,
+    UA_OPEN_SCHEDULE,
+    UA_EXPORT_TRACE,
     UA_QUIT,
 } UiActKind;
 

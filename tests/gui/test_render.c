@@ -8,6 +8,7 @@
 #include "gui/font.h"
 #include "gui/scene_layout.h"
 #include "gui/scene_view.h"
+#include "gui/timeline.h"
 
 #include <SDL.h>
 #include <SDL_image.h>
@@ -239,6 +240,43 @@ static void test_speed_slider_and_steps(void **state)
     assert_true(controls_speed_step(0, -1) == 10);
 }
 
+static bool near(Rgba a, Rgba b)
+{
+    return abs(a.r - b.r) < 8 && abs(a.g - b.g) < 8 && abs(a.b - b.b) < 8;
+}
+
+/* A run of 50 ms fills the timeline's width (the axis fits the run), instead of a sliver at the left of 8 s. */
+static void test_timeline_fits_a_short_run(void **state)
+{
+    (void)state;
+    Canvas c;
+    canvas_open(&c, THEME_LIGHT);
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_RUNNING);
+    fx_thread(&f, "worker 1", -1, TS_RUNNING);
+    f.snap.outcome = RT_RUNNING;
+    f.snap.time_ns = 50000000;
+    Timeline *t = timeline_create();
+    timeline_reset(t, false);
+    Event ev[3] = {{.seq = 1, .t_ns = 0, .kind = EV_START, .thread = 0, .obj = -1},
+                   {.seq = 2, .t_ns = 1000000, .kind = EV_START, .thread = 1, .obj = -1},
+                   {.seq = 3, .t_ns = 50000000, .kind = EV_STEP, .thread = 1, .obj = -1}};
+    timeline_add(t, ev, 3);
+    UiRect area = {0, 0, W, 200};
+    Rgba bg = c.theme.panel;
+    SDL_SetRenderDrawColor(c.ren, bg.r, bg.g, bg.b, 255);
+    SDL_RenderClear(c.ren);
+    timeline_draw(t, c.ren, c.font, &c.theme, area, &f.snap, NULL, -1000, -1000);
+    int axis_h = font_height(c.font, FONT_SMALL) + 4;
+    float lane_h = (float)(area.h - axis_h - 8) / 2, y = 4 + lane_h * 1.5f;
+    assert_true(near(pixel(&c, W * 0.85f, y), theme_thread_color(&c.theme, 1)));
+    assert_true(near(pixel(&c, W * 0.5f, y), theme_thread_color(&c.theme, 1)));
+    timeline_destroy(t);
+    fx_finish(&f);
+    canvas_close(&c);
+}
+
 int main(void)
 {
     if (SDL_Init(0) != 0)
@@ -250,6 +288,7 @@ int main(void)
         cmocka_unit_test(test_lost_update_box_is_red),
         cmocka_unit_test(test_code_markers_in_thread_colours),
         cmocka_unit_test(test_speed_slider_and_steps),
+        cmocka_unit_test(test_timeline_fits_a_short_run),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     SDL_Quit();

@@ -14,10 +14,16 @@ static void test_parses_every_action(void **state)
     UiScript *s = uiscript_parse("t.uis",
                                  "# a comment\n\nwait 200\nkey space   # play\nclick-thread 2\nset strategy=ordered\n"
                                  "step\nstep 3\nback\nmode serial\nspeed 0.5\nspeed max\nwait-until deadlock 5000\n"
-                                 "wait-until completed\nscreenshot out.png\ndump-state f.json\nquit\nmove 10 20\nclick 5 6\n",
+                                 "wait-until completed\nscreenshot out.png\ndump-state f.json\nquit\nmove 10 20\nclick 5 6\n"
+                                 "save-schedule a.schedule\nopen-schedule b.schedule\nexport-trace t.json\n",
                                  &err);
     assert_non_null(s);
-    assert_int_equal(s->count, 17);
+    assert_int_equal(s->count, 20);
+    assert_int_equal(s->actions[17].kind, UA_SAVE_SCHEDULE);
+    assert_string_equal(s->actions[17].arg, "a.schedule");
+    assert_int_equal(s->actions[18].kind, UA_OPEN_SCHEDULE);
+    assert_string_equal(s->actions[18].arg, "b.schedule");
+    assert_int_equal(s->actions[19].kind, UA_EXPORT_TRACE);
     assert_int_equal(s->actions[15].kind, UA_MOVE);
     assert_int_equal(s->actions[15].n, 10);
     assert_int_equal(s->actions[15].y, 20);
@@ -53,7 +59,8 @@ static void test_bad_lines(void **state)
 {
     (void)state;
     expect_error("wait 10\njump 3\n", "t.uis:2: unknown action 'jump' (wait, key, click-thread, move, click, set, step, "
-                                     "back, mode, speed, wait-until, screenshot, dump-state, quit)");
+                                     "back, mode, speed, wait-until, screenshot, dump-state, save-schedule, open-schedule, "
+                                     "export-trace, quit)");
     expect_error("move 10\n", "t.uis:1: move expects X Y");
     expect_error("wait soon\n", "t.uis:1: wait expects a number of milliseconds");
     expect_error("key\n", "t.uis:1: 'key' needs an argument");

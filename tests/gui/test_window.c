@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,6 +191,90 @@ static void test_new_user_story(void **state)
         json_decref(all[i]);
 }
 
+/* The thread ids after the "steps" line of a .schedule file (comments skipped); returns how many. */
+static int schedule_steps(const char *path, int *out, int max)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_msg("cannot read %s", path);
+    char line[1024];
+    int n = 0;
+    bool in_steps = false;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#')
+            continue;
+        if (!in_steps) {
+            in_steps = strncmp(line, "steps", 5) == 0;
+            continue;
+        }
+        for (char *p = strtok(line, " ,\n"); p && n < max; p = strtok(NULL, " ,\n"))
+            out[n++] = atoi(p);
+    }
+    fclose(f);
+    return n;
+}
+
+/* A lecturer's schedule: the naive philosophers each take their first chopstick, then all reach for the second. */
+static void test_schedule_file_replay(void **state)
+{
+    (void)state;
+    char steps[512] = "";
+    int expected[64], n = 0;
+    for (int i = 0; i < 10; i++)
+        expected[n++] = 0;
+    for (int t = 1; t <= 5; t++)
+        for (int i = 0; i < 8; i++)
+            expected[n++] = t;
+    for (int t = 1; t <= 5; t++)
+        expected[n++] = t;
+    for (int i = 0; i < n; i++)
+        snprintf(steps + strlen(steps), sizeof steps - strlen(steps), "%d%s", expected[i], i % 20 == 19 ? "\n" : " ");
+    char text[1024];
+    snprintf(text, sizeof text, "lockstep-schedule 1\nscenario dining-philosophers\nset n=5\nset strategy=naive\n"
+             "seed 3\nsteps\n%s\n", steps);
+    write_file(path_in("dl.schedule"), text);
+    static char script[8192];
+    snprintf(script, sizeof script, "wait 200\ndump-state %s\n", path_in("r0.json"));
+    append_steps(script, sizeof script, "step", n);
+    char tail[2048];
+    snprintf(tail, sizeof tail,
+             "wait-until deadlock 5000\ndump-state %s\nback\nwait 200\ndump-state %s\nstep\nwait-until deadlock 5000\n"
+             "save-schedule %s\nexport-trace %s\nquit\n",
+             path_in("r1.json"), path_in("r2.json"), path_in("saved.schedule"), path_in("trace.json"));
+    strcat(script, tail);
+    write_file(path_in("replay.uis"), script);
+    char opts[1024];
+    snprintf(opts, sizeof opts, "--schedule-file %s --ui-script %s", path_in("dl.schedule"), path_in("replay.uis"));
+    assert_int_equal(run_app(opts), 0);
+
+    json_t *r0 = load_state("r0.json"); /* opened: the file's scenario, serial, paused at step 0 */
+    assert_string_equal(str_at(r0, "scenario"), "dining-philosophers");
+    assert_string_equal(str_at(r0, "mode"), "serial");
+    assert_true(json_is_true(json_object_get(r0, "paused")));
+    assert_int_equal(int_at(r0, "step"), 0);
+    assert_int_equal(int_at(json_object_get(r0, "replay"), "steps"), n);
+    json_t *r1 = load_state("r1.json"); /* stepped forward through the file into the deadlock */
+    json_t *dl = json_object_get(r1, "deadlock");
+    assert_true(json_is_true(json_object_get(dl, "found")));
+    assert_int_equal(json_array_size(json_object_get(dl, "edges")), 5);
+    assert_int_equal(int_at(r1, "schedule_steps"), n);
+    json_t *r2 = load_state("r2.json"); /* one step back: no deadlock yet */
+    assert_false(json_is_true(json_object_get(json_object_get(r2, "deadlock"), "found")));
+    assert_int_equal(int_at(r2, "schedule_steps"), n - 1);
+    assert_string_equal(str_at(r2, "outcome"), "running");
+    int saved[128];
+    assert_int_equal(schedule_steps(path_in("saved.schedule"), saved, 128), n);
+    assert_memory_equal(saved, expected, sizeof(int) * (size_t)n);
+    json_error_t err;
+    json_t *trace = json_load_file(path_in("trace.json"), 0, &err);
+    if (!trace)
+        fail_msg("trace.json: %s", err.text);
+    assert_true(json_array_size(json_object_get(trace, "traceEvents")) > 10);
+    json_t *all[] = {r0, r1, r2, trace};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        json_decref(all[i]);
+}
+
 static void test_screenshot_option_and_dark_theme(void **state)
 {
     (void)state;
@@ -221,6 +306,12 @@ static void test_bad_input_gets_one_line(void **state)
     assert_non_null(fgets(line, sizeof line, f));
     fclose(f);
     assert_non_null(strstr(line, "bad.uis:2: unknown action 'jump'"));
+    snprintf(opts, sizeof opts, "--schedule-file %s", path_in("missing.schedule"));
+    assert_int_equal(run_app(opts), 1);
+    f = fopen(path_in("stderr.txt"), "r");
+    assert_non_null(fgets(line, sizeof line, f));
+    fclose(f);
+    assert_non_null(strstr(line, "missing.schedule"));
     char cmd[1024];
     snprintf(cmd, sizeof cmd, "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER %s > %s 2>&1", lockstep,
              path_in("nodisplay.txt"));
@@ -243,6 +334,7 @@ int main(int argc, char **argv)
         return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_new_user_story),
+        cmocka_unit_test(test_schedule_file_replay),
         cmocka_unit_test(test_screenshot_option_and_dark_theme),
         cmocka_unit_test(test_bad_input_gets_one_line),
     };
