@@ -22,8 +22,24 @@ static const char *file_set_for(const ScheduleFile *sf, const char *set)
     return NULL;
 }
 
+/* Do two ways of naming a scenario ("race-counter", "scenarios/race-counter.lsc") name the same one? Compared by base
+ * name without ".lsc": a schedule only fits the scenario it was made from. */
+static bool same_scenario(const char *x, const char *y)
+{
+    const char *bx = strrchr(x, '/') ? strrchr(x, '/') + 1 : x, *by = strrchr(y, '/') ? strrchr(y, '/') + 1 : y;
+    size_t nx = strlen(bx), ny = strlen(by);
+    nx -= nx > 4 && strcmp(bx + nx - 4, ".lsc") == 0 ? 4 : 0;
+    ny -= ny > 4 && strcmp(by + ny - 4, ".lsc") == 0 ? 4 : 0;
+    return nx == ny && strncmp(bx, by, nx) == 0;
+}
+
 static int check_conflicts(const CliArgs *a, const ScheduleFile *sf)
 {
+    if (a->scenario != NULL && !same_scenario(a->scenario, sf->scenario)) {
+        fprintf(stderr, "lockstep: --schedule-file: %s is a schedule of %s, not of %s\n", a->schedule_file,
+                sf->scenario, a->scenario);
+        return CLI_EXIT_USAGE;
+    }
     if (a->run.schedule_len > 0) {
         fprintf(stderr, "lockstep: --schedule-file: cannot be combined with --schedule\n");
         return CLI_EXIT_USAGE;

@@ -85,11 +85,12 @@ static bool better(int len, uint64_t seed, const ExploreWitness *w)
     return !w->found || len < w->len || (len == w->len && seed < w->seed);
 }
 
-static void witness_set(ExploreWitness *w, const int *schedule, int len, uint64_t seed, const SnapWait *edges,
-                        int nedges, bool is_cycle)
+static void witness_set(ExploreWitness *w, RtOutcome outcome, const int *schedule, int len, uint64_t seed,
+                        const SnapWait *edges, int nedges, bool is_cycle)
 {
     witness_finish(w);
     w->found = true;
+    w->outcome = outcome;
     w->seed = seed;
     w->len = w->found_len = len;
     w->schedule = xmalloc(sizeof(int) * ((size_t)len + 1));
@@ -105,7 +106,7 @@ static void witness_set(ExploreWitness *w, const int *schedule, int len, uint64_
 static void witness_offer(ExploreWitness *w, const ExploreWitness *from)
 {
     if (from->found && better(from->len, from->seed, w))
-        witness_set(w, from->schedule, from->len, from->seed, from->edges, from->nedges, from->is_cycle);
+        witness_set(w, from->outcome, from->schedule, from->len, from->seed, from->edges, from->nedges, from->is_cycle);
 }
 
 static ExploreVar *var_get(ExploreResult *t, const char *name)
@@ -145,11 +146,11 @@ static void tally_run(ExploreResult *t, const XRun *r, uint64_t seed)
         ExploreValue *ev = value_get(var_get(t, r->names[i]), r->values[i]);
         ev->count++;
         if (better(r->nschedule, seed, &ev->witness))
-            witness_set(&ev->witness, r->schedule, r->nschedule, seed, NULL, 0, false);
+            witness_set(&ev->witness, r->outcome, r->schedule, r->nschedule, seed, NULL, 0, false);
     }
     ExploreWitness *w = &t->failure[r->outcome];
     if (r->outcome != RT_COMPLETED && better(r->nschedule, seed, w))
-        witness_set(w, r->schedule, r->nschedule, seed, r->edges, r->nedges, r->is_cycle);
+        witness_set(w, r->outcome, r->schedule, r->nschedule, seed, r->edges, r->nedges, r->is_cycle);
 }
 
 static void tally_merge(ExploreResult *into, const ExploreResult *from)
@@ -266,11 +267,11 @@ static void tally_end(ExploreResult *t, const SsResult *ss, const SsEnd *e, uint
         ExploreValue *ev = value_get(var_get(t, ss->names[i]), e->values[i]);
         ev->count++;
         if (better(e->len, seed, &ev->witness))
-            witness_set(&ev->witness, e->schedule, e->len, seed, NULL, 0, false);
+            witness_set(&ev->witness, e->outcome, e->schedule, e->len, seed, NULL, 0, false);
     }
     ExploreWitness *w = &t->failure[e->outcome];
     if (e->outcome != RT_COMPLETED && better(e->len, seed, w))
-        witness_set(w, e->schedule, e->len, seed, e->edges, e->nedges, e->is_cycle);
+        witness_set(w, e->outcome, e->schedule, e->len, seed, e->edges, e->nedges, e->is_cycle);
 }
 
 static bool explore_states(const ExploreConfig *cfg, ExploreResult *out, char **err)
@@ -325,7 +326,7 @@ static bool minimize_witness(const ExploreConfig *cfg, ExploreWitness *w, RtOutc
         ok = minimize_run(&mc, &r, &small, &runs, err);
         if (ok) {
             int found_len = w->found_len;
-            witness_set(w, small.schedule, small.nschedule, w->seed, small.edges, small.nedges, small.is_cycle);
+            witness_set(w, small.outcome, small.schedule, small.nschedule, w->seed, small.edges, small.nedges, small.is_cycle);
             w->found_len = found_len;
             w->minimize_runs = runs;
             xrun_finish(&small);

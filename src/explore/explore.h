@@ -41,6 +41,7 @@ typedef struct ExploreConfig {
 
 typedef struct ExploreWitness {
     bool found;
+    RtOutcome outcome;      /* how the witness run ends (a value's witness may end completed or failing a check) */
     uint64_t seed;
     int *schedule;          /* full recorded schedule */
     int len;

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_parts.h"
+#include "cli/report_parts.h"
 #include "explore/explore.h"
 #include "explore/schedule_file.h"
 #include "util/strbuf.h"
@@ -17,9 +18,13 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum { EXPLORE_MAX_SAVED_VALUES = 16 }; /* a variable with more end values gets no witness files */
+
+/* The numeric options, in the order parse_numeric knows them; a bit each in ExOpts.given. */
+typedef enum ExNumeric { OPT_RUNS, OPT_SEED, OPT_MAX_STEPS, OPT_JOBS, OPT_MAX_RUNS, OPT_MAX_SECONDS } ExNumeric;
 
 static const char explore_usage[] =
     "usage:\n"
@@ -38,6 +43,7 @@ typedef struct ExOpts {
     ExploreConfig cfg;
     const char *out_dir;
     bool help;
+    unsigned given;         /* 1 << ExNumeric for each numeric option on the command line */
 } ExOpts;
 
 /* ---------------------------------------------------------------- options */
@@ -88,12 +94,13 @@ static int parse_numeric(ExOpts *o, int argc, char **argv, int *i)
         if (!v)
             continue;
         uint64_t n = 0;
-        if (!parse_count(names[k], v, &n, k == 1))
+        if (!parse_count(names[k], v, &n, k == OPT_SEED))
             return -1;
+        o->given |= 1u << k;
         uint64_t *slots[] = {&o->cfg.runs, &o->cfg.seed, &o->cfg.max_steps, NULL, &o->cfg.max_runs, NULL};
-        if (k == 3)
+        if (k == OPT_JOBS)
             o->cfg.jobs = n > 256 ? 256 : (int)n;
-        else if (k == 5)
+        else if (k == OPT_MAX_SECONDS)
             o->cfg.max_seconds = (double)n;
         else
             *slots[k] = n;
@@ -147,6 +154,29 @@ static int parse_one(ExOpts *o, int argc, char **argv, int *i)
     return 1;
 }
 
+/* Options of one mode given to the other are refused rather than silently ignored; --out must be a directory (checked
+ * before a search that may take a minute, not after it). False after printing the one line. */
+static bool check_options(const ExOpts *o)
+{
+    static const char *const names[] = {"--runs", "--seed", "--max-steps", "--jobs", "--max-runs", "--max-seconds"};
+    static const ExNumeric random_only[] = {OPT_RUNS, OPT_JOBS}, all_only[] = {OPT_MAX_RUNS, OPT_MAX_SECONDS};
+    bool all = o->cfg.mode == EXPLORE_ALL;
+    for (int k = 0; k < 2; k++) {
+        ExNumeric bad = all ? random_only[k] : all_only[k];
+        if (o->given & (1u << bad)) {
+            fprintf(stderr, "lockstep: %s: an option of %s exploration, not of %s\n", names[bad],
+                    all ? "random" : "exhaustive (--all)", all ? "--all" : "random exploration (add --all)");
+            return false;
+        }
+    }
+    struct stat st;
+    if (o->out_dir && (stat(o->out_dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        fprintf(stderr, "lockstep: --out: '%s' is not a directory\n", o->out_dir);
+        return false;
+    }
+    return true;
+}
+
 /* ---------------------------------------------------------------- witnesses */
 
 typedef struct Saved {
@@ -188,6 +218,53 @@ static bool save_witness(const ExOpts *o, const CliScenario *sc, const ExploreWi
     out->path = path;
     out->replay = xasprintf("lockstep run --schedule-file %s", path);
     return true;
+}
+
+/* The witness's deadlock in the words of the run report, {"kind": "cycle", "cycle": [...]} (or "stall", "stalled"),
+ * each edge {thread, thread_name, waits_for, method, held_by, held_by_name, text}. The names of threads and objects
+ * come from one replay of the witness (a few dozen steps); NULL when that replay cannot be made. */
+static json_t *deadlock_json(const CliScenario *sc, const ExploreWitness *w)
+{
+    RtConfig cfg;
+    rt_config_defaults(&cfg);
+    cfg.mode = RT_SERIAL;
+    cfg.speed = 0;
+    cfg.seed = w->seed;
+    cfg.schedule = w->schedule;
+    cfg.schedule_len = w->len;
+    cfg.schedule_then_stop = true;
+    char *err = NULL;
+    Rt *rt = rt_create(sc->prog, sc->values, &cfg, &err);
+    free(err);
+    if (rt == NULL)
+        return NULL;
+    rt_start(rt);
+    while (rt_wait(rt, 1.0) == RT_RUNNING)
+        ;
+    Snapshot snap;
+    snapshot_init(&snap);
+    rt_snapshot(rt, &snap);
+    json_t *edges = json_array();
+    for (int k = 0; k < w->nedges; k++) {
+        const SnapWait *e = &w->edges[k];
+        char b1[32], b2[32], *target = report_wait_target(&snap, e), *text = report_wait_text(&snap, e);
+        json_t *j = json_pack("{s:i, s:s, s:s, s:s}", "thread", e->thread, "thread_name",
+                              report_thread_name(&snap, e->thread, b1), "waits_for", target, "method",
+                              snapshot_method_name(e->method));
+        if (w->is_cycle) {
+            json_object_set_new(j, "held_by", e->held_by >= 0 ? json_integer(e->held_by) : json_null());
+            json_object_set_new(j, "held_by_name",
+                                e->held_by >= 0 ? json_string(report_thread_name(&snap, e->held_by, b2)) : json_null());
+        }
+        json_object_set_new(j, "text", json_string(text));
+        json_array_append_new(edges, j);
+        free(target);
+        free(text);
+    }
+    snapshot_finish(&snap);
+    rt_stop(rt);
+    rt_destroy(rt);
+    return json_pack("{s:s, s:o}", "kind", w->is_cycle ? "cycle" : "stall", w->is_cycle ? "cycle" : "stalled", edges);
 }
 
 static void saved_finish(Saved *s)
@@ -269,7 +346,7 @@ static void print_values(const ExploreResult *r, Saved *saved, FILE *out)
     }
 }
 
-static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved *fsaved, FILE *out)
+static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved *fsaved, const json_t *dl, FILE *out)
 {
     for (int f = 0; f < EXPLORE_OUTCOMES; f++) {
         if (!failure_words[f])
@@ -290,6 +367,10 @@ static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved 
         else
             fprintf(out, "  %s: shortest failing run %d steps (seed %llu), minimized to %d steps\n",
                     failure_words[f], w->found_len, (unsigned long long)w->seed, w->len);
+        size_t k;
+        const json_t *e;
+        json_array_foreach(f == RT_DEADLOCK ? json_object_get(dl, w->is_cycle ? "cycle" : "stalled") : NULL, k, e)
+            fprintf(out, "    %s\n", json_string_value(json_object_get(e, "text")));
         if (fsaved[f].path)
             fprintf(out, "    saved %s; replay: %s\n", fsaved[f].path, fsaved[f].replay);
     }
@@ -301,7 +382,8 @@ static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved 
 
 static json_t *witness_json(const ExploreWitness *w, const Saved *s)
 {
-    json_t *j = json_pack("{s:i, s:I}", "steps", w->len, "seed", (json_int_t)w->seed);
+    json_t *j = json_pack("{s:i, s:I, s:s}", "steps", w->len, "seed", (json_int_t)w->seed, "outcome",
+                          snapshot_outcome_name(w->outcome));
     json_object_set_new(j, "found_steps", json_integer(w->found_len));
     json_object_set_new(j, "file", s->path ? json_string(s->path) : json_null());
     json_object_set_new(j, "replay", s->replay ? json_string(s->replay) : json_null());
@@ -312,7 +394,8 @@ static json_t *witness_json(const ExploreWitness *w, const Saved *s)
     return j;
 }
 
-static void print_json(const ExOpts *o, const ExploreResult *r, const Saved *vsaved, const Saved *fsaved, FILE *out)
+static void print_json(const ExOpts *o, const ExploreResult *r, const Saved *vsaved, const Saved *fsaved,
+                       const json_t *dl, FILE *out)
 {
     json_t *j = json_pack("{s:s, s:s, s:I, s:b, s:f}", "scenario", o->args.scenario, "mode",
                           r->mode == EXPLORE_ALL ? "all" : "random", "runs", (json_int_t)r->runs, "complete",
@@ -339,10 +422,14 @@ static void print_json(const ExOpts *o, const ExploreResult *r, const Saved *vsa
     }
     json_object_set_new(j, "values", values);
     json_t *fails = json_object();
-    for (int f = 0; f < EXPLORE_OUTCOMES; f++)
-        if (failure_words[f])
-            json_object_set_new(fails, snapshot_outcome_name((RtOutcome)f),
-                                r->failure[f].found ? witness_json(&r->failure[f], &fsaved[f]) : json_null());
+    for (int f = 0; f < EXPLORE_OUTCOMES; f++) {
+        if (!failure_words[f])
+            continue;
+        json_t *w = r->failure[f].found ? witness_json(&r->failure[f], &fsaved[f]) : json_null();
+        if (f == RT_DEADLOCK && dl)
+            json_object_set(w, "deadlock", (json_t *)dl);
+        json_object_set_new(fails, snapshot_outcome_name((RtOutcome)f), w);
+    }
     json_object_set_new(j, "failures", fails);
     json_object_set_new(j, "exit_status", json_integer(exit_status(r)));
     char *text = json_dumps(j, JSON_COMPACT);
@@ -385,7 +472,8 @@ static bool save_all(const ExOpts *o, const CliScenario *sc, const ExploreResult
             if (r->mode != EXPLORE_ALL || r->vars[i].nvalues > EXPLORE_MAX_SAVED_VALUES)
                 continue;
             char *what = xasprintf("%s-%lld", r->vars[i].name, (long long)r->vars[i].values[v].value);
-            ok = save_witness(o, sc, &r->vars[i].values[v].witness, RT_COMPLETED, what, &vsaved[k]);
+            const ExploreWitness *w = &r->vars[i].values[v].witness;
+            ok = save_witness(o, sc, w, w->outcome, what, &vsaved[k]);
             free(what);
         }
     return ok;
@@ -414,14 +502,16 @@ static int explore_loaded(ExOpts *o, CliScenario *sc, FILE *out, FILE *err)
     Saved fsaved[EXPLORE_OUTCOMES];
     memset(fsaved, 0, sizeof fsaved);
     int rc = save_all(o, sc, &r, vsaved, fsaved) ? exit_status(&r) : CLI_EXIT_USAGE;
+    json_t *dl = r.failure[RT_DEADLOCK].found ? deadlock_json(sc, &r.failure[RT_DEADLOCK]) : NULL;
     if (o->args.json) {
-        print_json(o, &r, vsaved, fsaved, out);
+        print_json(o, &r, vsaved, fsaved, dl, out);
     } else {
         print_header(o, sc, &r, out);
         print_counts(&r, out);
         print_values(&r, vsaved, out);
-        print_failures(o, &r, fsaved, out);
+        print_failures(o, &r, fsaved, dl, out);
     }
+    json_decref(dl);
     for (int k = 0; k < nv; k++)
         saved_finish(&vsaved[k]);
     for (int f = 0; f < EXPLORE_OUTCOMES; f++)
@@ -442,6 +532,8 @@ int explore_cli_main(int argc, char **argv, FILE *out, FILE *err)
     for (int i = 0; i < argc && rc == CLI_EXIT_OK;)
         if (parse_one(&o, argc, argv, &i) < 0)
             rc = CLI_EXIT_USAGE;
+    if (rc == CLI_EXIT_OK && !o.help && !check_options(&o))
+        rc = CLI_EXIT_USAGE;
     if (rc == CLI_EXIT_OK && o.help) {
         fputs(explore_usage, out);
     } else if (rc == CLI_EXIT_OK) {

@@ -1,0 +1,295 @@
+/* test_cli_explore: `lockstep explore` end to end through the real binary (argv[1]), and the witnesses it saves
+ * replayed with `lockstep run --schedule-file`.
+ *
+ * Random exploration of naive philosophers (n = 5) finds a deadlock and minimizes it to the shortest possible
+ * schedule: main takes 2 steps per philosopher to start it (`for i` and `start`: 10 steps) and each philosopher 9 to
+ * hold its left chopstick and block on its right one (left = i, right = ..., first, second = ..., `if strategy ==
+ * ordered`, `while True`, think, `if strategy == waiter`, acquire first, ask for second): 10 + 5 x 9 = 55. The
+ * exhaustive search answers the course's questions exactly: the race counter (2 workers x 2 iterations) can end with
+ * N = 2, 3 or 4, only 4 with the lock; ordered philosophers (n = 3) cannot deadlock in any state; naive ones can, in
+ * 6 + 3 x 9 = 33 steps at the least. Every saved witness replays to what explore said about it. */
+#include "cli_harness.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum {
+    EXIT_OK = 0,
+    EXIT_DEADLOCK = 3,
+    EXIT_FAILED = 4,
+    PHIL5_SHORTEST = 10 + 5 * 9,
+    PHIL3_SHORTEST = 6 + 3 * 9,
+    LIMIT_S = 120,
+};
+
+/* A fresh empty directory for --out (removed with everything in it by remove_dir). */
+static char *make_dir(void)
+{
+    char tmpl[] = "/tmp/lockstep-explore-test-XXXXXX";
+    assert_non_null(mkdtemp(tmpl));
+    return strdup(tmpl);
+}
+
+static void remove_dir(char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+    free(dir);
+}
+
+static int count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d)) != NULL;)
+        n += e->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static void explore(const char *exe, const char *const *args, int want_status, CliResult *r)
+{
+    cli_run(exe, args, LIMIT_S, r);
+    assert_false(r->timed_out);
+    if (r->status != want_status)
+        fprintf(stderr, "status %d, stderr:\n%s\nstdout:\n%s\n", r->status, r->err, r->out);
+    assert_int_equal(r->status, want_status);
+}
+
+/* Replay a saved witness with `run --schedule-file FILE --json`. */
+static void replay(const char *exe, const char *file, int want_status, CliResult *r)
+{
+    const char *args[] = {"run", "--schedule-file", file, "--json", NULL};
+    cli_run(exe, args, 30, r);
+    assert_false(r->timed_out);
+    if (r->status != want_status)
+        fprintf(stderr, "replay of %s: status %d, stderr:\n%s\n", file, r->status, r->err);
+    assert_int_equal(r->status, want_status);
+    assert_non_null(r->json);
+    assert_string_equal(r->err, "");
+}
+
+/* The witness file is in dir, and the replay command explore printed names it. */
+static const char *witness_file(const json_t *w, const char *dir)
+{
+    const char *file = json_string_value(json_object_get(w, "file"));
+    assert_non_null(file);
+    assert_true(strncmp(file, dir, strlen(dir)) == 0 && file[strlen(dir)] == '/');
+    assert_int_equal(access(file, R_OK), 0);
+    char want[600];
+    snprintf(want, sizeof want, "lockstep run --schedule-file %s", file);
+    assert_string_equal(json_string_value(json_object_get(w, "replay")), want);
+    return file;
+}
+
+/* Both deadlocks are the same wait-for cycle: the same edges (thread, object, holder), in any order. */
+static void assert_same_cycle(const json_t *explored, const json_t *replayed, int n)
+{
+    assert_string_equal(json_string_value(json_object_get(explored, "kind")), "cycle");
+    assert_string_equal(json_string_value(json_object_get(replayed, "kind")), "cycle");
+    const json_t *a = json_object_get(explored, "cycle"), *b = json_object_get(replayed, "cycle");
+    assert_int_equal(json_array_size(a), (size_t)n);
+    assert_int_equal(json_array_size(b), (size_t)n);
+    size_t i, j;
+    const json_t *ea, *eb;
+    json_array_foreach(a, i, ea)
+    {
+        int matches = 0;
+        json_array_foreach(b, j, eb)
+        {
+            matches += json_equal(json_object_get(ea, "thread"), json_object_get(eb, "thread")) &&
+                       json_equal(json_object_get(ea, "waits_for"), json_object_get(eb, "waits_for")) &&
+                       json_equal(json_object_get(ea, "held_by"), json_object_get(eb, "held_by")) &&
+                       json_equal(json_object_get(ea, "text"), json_object_get(eb, "text"));
+        }
+        assert_int_equal(matches, 1);
+    }
+}
+
+/* A deadlock witness of explore --json: saved in dir, replays strictly to the same cycle in the same steps, with the
+ * same schedule. Returns its length. */
+static int check_deadlock_witness(const char *exe, const json_t *report, const char *dir, int nphil)
+{
+    const json_t *w = json_object_get(json_object_get(report, "failures"), "deadlock");
+    assert_true(json_is_object(w));
+    const char *file = witness_file(w, dir);
+    int steps = (int)json_integer_value(json_object_get(w, "steps"));
+    assert_int_equal(json_array_size(json_object_get(w, "schedule")), (size_t)steps);
+    CliResult r;
+    replay(exe, file, EXIT_DEADLOCK, &r);
+    assert_string_equal(json_string_value(json_object_get(r.json, "outcome")), "deadlock");
+    assert_int_equal(json_integer_value(json_object_get(r.json, "steps")), steps);
+    assert_true(json_equal(json_object_get(r.json, "schedule"), json_object_get(w, "schedule")));
+    assert_same_cycle(json_object_get(w, "deadlock"), json_object_get(r.json, "deadlock"), nphil);
+    cli_result_finish(&r);
+    return steps;
+}
+
+static void test_random_philosophers(void **state)
+{
+    char *dir = make_dir();
+    CliResult r;
+    const char *args[] = {"explore", "dining-philosophers", "--runs", "40", "--seed", "1", "--out", dir, "--json",
+                          NULL};
+    explore(*state, args, EXIT_DEADLOCK, &r);
+    assert_non_null(r.json);
+    assert_string_equal(json_string_value(json_object_get(r.json, "mode")), "random");
+    assert_int_equal(json_integer_value(json_object_get(r.json, "runs")), 40);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "exit_status")), EXIT_DEADLOCK);
+    const json_t *outcomes = json_object_get(r.json, "outcomes");
+    json_int_t deadlocked = json_integer_value(json_object_get(outcomes, "deadlock"));
+    assert_true(deadlocked > 0);
+    assert_int_equal(deadlocked + json_integer_value(json_object_get(outcomes, "limit")), 40);
+    const json_t *w = json_object_get(json_object_get(r.json, "failures"), "deadlock");
+    int found = (int)json_integer_value(json_object_get(w, "found_steps"));
+    int steps = check_deadlock_witness(*state, r.json, dir, 5);
+    printf("random: %lld of 40 runs deadlocked; shortest %d steps, minimized to %d, %.1f s\n", (long long)deadlocked,
+           found, steps, r.seconds);
+    assert_true(steps <= found);
+    assert_int_equal(steps, PHIL5_SHORTEST);
+    assert_int_equal(count_files(dir), 1);
+    cli_result_finish(&r);
+    remove_dir(dir);
+}
+
+/* The values N ends with, as explore --json lists them: exactly want[], each with a witness that replays to it. */
+static void check_values(const char *exe, const json_t *report, const char *dir, const int *want, int nwant)
+{
+    const json_t *list = json_object_get(json_object_get(report, "values"), "N");
+    assert_int_equal(json_array_size(list), (size_t)nwant);
+    for (int k = 0; k < nwant; k++) {
+        const json_t *v = json_array_get(list, (size_t)k);
+        assert_int_equal(json_integer_value(json_object_get(v, "value")), want[k]);
+        assert_true(json_integer_value(json_object_get(v, "count")) > 0);
+        const json_t *w = json_object_get(v, "witness");
+        const char *file = witness_file(w, dir);
+        CliResult r;
+        replay(exe, file, want[k] == 2 * 2 ? EXIT_OK : EXIT_FAILED, &r); /* expect N == workers * iterations */
+        assert_string_equal(json_string_value(json_object_get(r.json, "outcome")),
+                            json_string_value(json_object_get(w, "outcome")));
+        assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "shared"), "N")), want[k]);
+        cli_result_finish(&r);
+    }
+}
+
+static void test_all_race_counter(void **state)
+{
+    char *dir = make_dir();
+    CliResult r;
+    const char *args[] = {"explore", "race-counter", "--set", "workers=2", "--set", "iterations=2", "--all",
+                          "--json", "--out", dir, NULL};
+    explore(*state, args, EXIT_FAILED, &r);
+    assert_non_null(r.json);
+    assert_string_equal(json_string_value(json_object_get(r.json, "mode")), "all");
+    assert_true(json_is_true(json_object_get(r.json, "complete")));
+    check_values(*state, r.json, dir, (const int[]){2, 3, 4}, 3);
+    const json_t *fails = json_object_get(r.json, "failures");
+    assert_true(json_is_null(json_object_get(fails, "deadlock")));
+    const char *file = witness_file(json_object_get(fails, "expectation_failed"), dir);
+    CliResult again;
+    replay(*state, file, EXIT_FAILED, &again);
+    assert_string_equal(json_string_value(json_object_get(again.json, "outcome")), "expectation_failed");
+    cli_result_finish(&again);
+    assert_int_equal(count_files(dir), 4); /* N-2, N-3, N-4 and the failure */
+    cli_result_finish(&r);
+    remove_dir(dir);
+}
+
+static void test_all_race_counter_locked(void **state)
+{
+    char *dir = make_dir();
+    CliResult r;
+    const char *args[] = {"explore", "race-counter", "--set", "workers=2", "--set", "iterations=2", "--set",
+                          "use_lock=yes", "--all", "--json", "--out", dir, NULL};
+    explore(*state, args, EXIT_OK, &r);
+    assert_true(json_is_true(json_object_get(r.json, "complete")));
+    check_values(*state, r.json, dir, (const int[]){4}, 1);
+    const json_t *fails = json_object_get(r.json, "failures");
+    assert_true(json_is_null(json_object_get(fails, "deadlock")));
+    assert_true(json_is_null(json_object_get(fails, "expectation_failed")));
+    assert_true(json_is_null(json_object_get(fails, "error")));
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "outcomes"), "expectation_failed")),
+                     0);
+    cli_result_finish(&r);
+    remove_dir(dir);
+}
+
+/* The text answer for ordered philosophers: a complete search and no deadlock in any state. */
+static void test_all_ordered_philosophers(void **state)
+{
+    char *dir = make_dir();
+    CliResult r;
+    const char *args[] = {"explore", "dining-philosophers", "--set", "n=3", "--set", "strategy=ordered", "--all",
+                          "--out", dir, NULL};
+    explore(*state, args, EXIT_OK, &r);
+    printf("%s(%.1f s)\n", r.out, r.seconds);
+    assert_non_null(strstr(r.out, "dining-philosophers (n=3, strategy=ordered): exhaustive search, complete: "));
+    const char *none = strstr(r.out, "\n  no deadlock in any of ");
+    assert_non_null(none);
+    long states = strtol(none + strlen("\n  no deadlock in any of "), NULL, 10);
+    assert_true(states > 1000);
+    assert_null(strstr(r.out, "INCOMPLETE"));
+    assert_null(strstr(r.out, "reachable"));
+    assert_int_equal(count_files(dir), 0);
+    cli_result_finish(&r);
+    remove_dir(dir);
+}
+
+static void test_all_naive_philosophers(void **state)
+{
+    char *dir = make_dir();
+    CliResult r;
+    const char *args[] = {"explore", "dining-philosophers", "--set", "n=3", "--all", "--out", dir, "--json", NULL};
+    explore(*state, args, EXIT_DEADLOCK, &r);
+    assert_non_null(r.json);
+    assert_true(json_is_true(json_object_get(r.json, "complete")));
+    assert_int_equal(check_deadlock_witness(*state, r.json, dir, 3), PHIL3_SHORTEST);
+    cli_result_finish(&r);
+    /* and in words: a search cut at 34 steps deep is enough to meet the 33-step deadlock, and says it is cut */
+    const char *text_args[] = {"explore", "dining-philosophers", "--set", "n=3", "--all", "--max-steps", "34",
+                               "--out", dir, NULL};
+    explore(*state, text_args, EXIT_DEADLOCK, &r);
+    assert_non_null(strstr(r.out, "\n  deadlock is reachable: shortest witness of 33 steps\n"
+                                  "    philosopher 0 waits for chopstick[1] held by philosopher 1\n"));
+    assert_non_null(strstr(r.out, "exhaustive search, INCOMPLETE (a limit was hit): "));
+    assert_non_null(strstr(r.out, "\n  no expectation failed found in the "));
+    cli_result_finish(&r);
+    remove_dir(dir);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s PATH-TO-LOCKSTEP\n", argv[0]);
+        return 1;
+    }
+    void *exe = argv[1];
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_prestate(test_random_philosophers, exe),
+        cmocka_unit_test_prestate(test_all_race_counter, exe),
+        cmocka_unit_test_prestate(test_all_race_counter_locked, exe),
+        cmocka_unit_test_prestate(test_all_ordered_philosophers, exe),
+        cmocka_unit_test_prestate(test_all_naive_philosophers, exe),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
