@@ -125,6 +125,7 @@ static bool open_window(App *a)
         return false;
     }
     a->fullscreen = a->opts->fullscreen;
+    app_window_init(a);
     return true;
 }
 
@@ -339,6 +340,11 @@ static bool script_start(App *a, const UiAction *act, uint64_t now)
         if (!app_export_trace(a, act->arg))
             script_fail(a, act, "cannot write the trace");
         return true;
+    case UA_RESIZE:
+    case UA_MINIMIZE:
+    case UA_RESTORE:
+    case UA_FOCUS_LOST:
+    case UA_FOCUS_GAINED: app_window_action(a, act->kind, (int)act->n, (int)act->y); return true;
     case UA_QUIT: a->quit = true; return true;
     }
     return true;
@@ -368,7 +374,8 @@ static void script_tick(App *a)
         s->waiting = !script_start(a, act, now);
         a->dirty = true;
         if (act->kind == UA_SET || act->kind == UA_BACK || act->kind == UA_STEP || act->kind == UA_CLICK_THREAD ||
-            act->kind == UA_KEY || act->kind == UA_CLICK || act->kind == UA_MOVE || act->kind == UA_OPEN_SCHEDULE)
+            act->kind == UA_KEY || act->kind == UA_CLICK || act->kind == UA_MOVE || act->kind == UA_OPEN_SCHEDULE ||
+            act->kind >= UA_RESIZE)
             return; /* let a frame show the effect before the next action */
     }
 }
@@ -403,6 +410,8 @@ static void handle_event(App *a, const SDL_Event *e)
         a->dirty = true;
         break;
     case SDL_MOUSEWHEEL:
+        if (app_window_too_small(a))
+            break;
         if (layout_contains(a->layout.timeline, a->mx, a->my))
             timeline_wheel(a->timeline, a->layout.timeline, a->mx, e->wheel.y != 0 ? e->wheel.y : -e->wheel.x,
                            (SDL_GetModState() & KMOD_SHIFT) || e->wheel.x != 0);
@@ -410,11 +419,7 @@ static void handle_event(App *a, const SDL_Event *e)
             code_view_scroll(&a->code, -3 * e->wheel.y, app_now_ms());
         a->dirty = true;
         break;
-    case SDL_WINDOWEVENT:
-        if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED || e->window.event == SDL_WINDOWEVENT_EXPOSED)
-            a->relayout = true;
-        a->dirty = true;
-        break;
+    case SDL_WINDOWEVENT: app_window_event(a, &e->window); break;
     default: break;
     }
 }
@@ -426,13 +431,27 @@ static bool busy(const App *a)
     return moving || a->dirty || !script_done(a) || a->opts->screenshot;
 }
 
+/* How long to wait for input before the next frame. Hidden, the loop only wakes for the run's events (IDLE_WAIT_MS)
+ * or a due script action: no drawing, next to no CPU, whatever animation or message is pending. */
+static int wait_timeout(const App *a, uint64_t frame_start)
+{
+    if (a->opts->bench_frames > 0)
+        return 0; /* the benchmark draws back to back */
+    uint64_t now = app_now_ms(), spent = now - frame_start;
+    if (!a->hidden || a->shot_path)
+        return busy(a) ? (spent >= FRAME_MS ? 1 : (int)(FRAME_MS - spent)) : IDLE_WAIT_MS;
+    const UiScript *s = a->script;
+    if (s && !script_done(a) && !s->waiting)
+        return FRAME_MS;
+    if (s && s->waiting && s->wait_until > now && s->wait_until - now < IDLE_WAIT_MS)
+        return (int)(s->wait_until - now);
+    return s && s->waiting && s->wait_until <= now ? 1 : IDLE_WAIT_MS;
+}
+
 static void wait_input(App *a, uint64_t frame_start)
 {
     SDL_Event e;
-    uint64_t spent = app_now_ms() - frame_start;
-    int timeout = busy(a) ? (spent >= FRAME_MS ? 1 : (int)(FRAME_MS - spent)) : IDLE_WAIT_MS;
-    if (a->opts->bench_frames > 0)
-        timeout = 0; /* the benchmark draws back to back */
+    int timeout = wait_timeout(a, frame_start);
     if (timeout > 0 && SDL_WaitEventTimeout(&e, timeout))
         handle_event(a, &e);
     while (SDL_PollEvent(&e))
@@ -473,9 +492,12 @@ static void frame(App *a)
     script_tick(a);
     bool changed = refresh(a);
     a->refresh_ns += clock_now_ns() - t0;
-    if (changed || (a->opts->screenshot && a->frames_drawn < FIRST_FRAMES_FOR_SCREENSHOT))
+    bool first_frames = a->opts->screenshot && a->frames_drawn < FIRST_FRAMES_FOR_SCREENSHOT;
+    if (changed || first_frames)
         a->dirty = true;
     app_schedule_tick(a);
+    if (a->hidden && !a->shot_path && !first_frames && a->opts->bench_frames == 0)
+        a->dirty = false; /* minimized: nothing to show; drawn again on restore */
     if (a->dirty || a->shot_path) {
         a->dirty = false;
         uint64_t d0 = clock_now_ns();

@@ -336,6 +336,8 @@ static void save_screenshot(App *a)
 void app_relayout(App *a)
 {
     SDL_GetRendererOutputSize(a->ren, &a->win_w, &a->win_h);
+    if (app_window_too_small(a))
+        return; /* the panels keep their last layout; only a note is drawn (app_window.c) */
     /* sizes are made for 1920x1080; smaller windows scale down (to 60%) so that everything still fits */
     float fit = fminf((float)a->win_w / 1600.0f, (float)a->win_h / 900.0f);
     fit = fit > 1 ? 1 : fit < 0.6f ? 0.6f : fit;
@@ -349,10 +351,25 @@ void app_relayout(App *a)
     a->relayout = false;
 }
 
+/* Present the frame (after a pending screenshot is read back). */
+static void finish_frame(App *a)
+{
+    if (a->shot_path)
+        save_screenshot(a);
+    SDL_RenderPresent(a->ren);
+    font_end_frame(a->font);
+    a->frames_drawn++;
+}
+
 void app_draw(App *a)
 {
     if (a->relayout)
         app_relayout(a);
+    if (app_window_too_small(a)) {
+        app_window_draw_too_small(a);
+        finish_frame(a);
+        return;
+    }
     const Theme *th = &a->theme;
     SDL_SetRenderDrawBlendMode(a->ren, SDL_BLENDMODE_BLEND);
     SDL_SetRenderDrawColor(a->ren, th->bg.r, th->bg.g, th->bg.b, 255);
@@ -371,9 +388,5 @@ void app_draw(App *a)
     draw_message(a);
     draw_path_field(a);
     controls_draw(a->controls, a->ren, a->font, th, &a->cs, a->prog, a->params, a->list, a->nlist, a->mx, a->my);
-    if (a->shot_path)
-        save_screenshot(a);
-    SDL_RenderPresent(a->ren);
-    font_end_frame(a->font);
-    a->frames_drawn++;
+    finish_frame(a);
 }

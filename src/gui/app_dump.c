@@ -1,11 +1,13 @@
 /* app_dump: the window's state as JSON for tests and scripts (--dump-state, `dump-state` in a ui-script): the
  * scenario and its parameter values, the window's settings (mode, paused, speed, theme, zoom) and the snapshot
- * (threads, objects, shared variables, deadlock, checks). */
+ * (threads, objects, shared variables, deadlock, checks), and the window itself (size, minimized, focus, the CPU time
+ * the window's thread has used). */
 #include "gui/app_internal.h"
 
 #include "lang/lang.h"
 
 #include <jansson.h>
+#include <time.h>
 
 static json_t *dump_params(const App *a)
 {
@@ -73,6 +75,24 @@ static json_t *dump_deadlock(const Snapshot *s)
     return json_pack("{s:b, s:b, s:o}", "found", s->deadlock.found, "cycle", s->deadlock.is_cycle, "edges", edges);
 }
 
+/* CPU time of the calling thread (the window's: dumps run in the frame loop) in milliseconds. */
+static double thread_cpu_ms(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static json_t *dump_window(const App *a)
+{
+    int w = 0, h = 0;
+    SDL_GetWindowSize(a->win, &w, &h);
+    return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:b, s:b, s:f}", "width", w, "height", h, "drawn_width",
+                     a->win_w, "drawn_height", a->win_h, "max_width", a->max_w, "max_height", a->max_h, "minimized",
+                     a->hidden, "focused", a->focused, "gui_cpu_ms", thread_cpu_ms());
+}
+
 bool app_dump_state(App *a, const char *path)
 {
     if (a->rt)
@@ -87,6 +107,7 @@ bool app_dump_state(App *a, const char *path)
     json_object_set_new(root, "objects", dump_objects(s));
     json_object_set_new(root, "vars", dump_vars(s));
     json_object_set_new(root, "deadlock", dump_deadlock(s));
+    json_object_set_new(root, "window", dump_window(a));
     json_object_set_new(root, "frames_drawn", json_integer((json_int_t)a->frames_drawn));
     json_object_set_new(root, "narration_lines", json_integer(a->narration->count));
     json_object_set_new(root, "events_read", json_integer((json_int_t)a->cursor));

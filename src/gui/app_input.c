@@ -134,6 +134,8 @@ static void click_param(App *a, const Hit *h)
 
 void app_click(App *a, int x, int y, bool double_click)
 {
+    if (app_window_too_small(a))
+        return; /* no panels are shown (app_window.c) */
     Hit h = controls_hit(a->controls, &a->cs, x, y);
     a->dirty = true;
     switch (h.kind) {

@@ -23,6 +23,9 @@ typedef struct Trace Trace;
 enum { APP_EVENT_BATCH = 4096, APP_EVENT_BATCHES_PER_FRAME = 8, APP_MESSAGE_MS = 4000,
        APP_TRACE_MAX_EVENTS = 1 << 19 /* the trace keeps a run's first half million events (about 32 MB) */ };
 
+/* Window sizes: below APP_MIN_W x APP_MIN_H only a note is drawn; no side grows past APP_MAX_SIDE (app_window.c). */
+enum { APP_MIN_W = 320, APP_MIN_H = 240, APP_MAX_SIDE = 8192 };
+
 typedef struct App {
     const AppOptions *opts;
     char *data_dir;
@@ -46,6 +49,9 @@ typedef struct App {
     float zoom;           /* the user's zoom (ctrl +/-) */
     float font_zoom;      /* zoom the fonts are open at: the user's times the window-size fit */
     bool fullscreen;
+    bool hidden;          /* minimized or hidden: nothing is drawn, the loop wakes a few times a second */
+    bool focused;         /* has the keyboard focus */
+    int max_w, max_h;     /* the largest window size allowed (app_window.c) */
 
     SceneLayout scene;
     UiRect scene_area;    /* where the scene layout was computed (below the title and banner) */
@@ -123,6 +129,13 @@ void app_path_field_text(App *a, const char *text);
 /* app_draw.c */
 void app_draw(App *a);
 void app_relayout(App *a);
+
+/* app_window.c: size limits, minimizing and focus, and the ui-script actions for them. */
+void app_window_init(App *a);
+void app_window_event(App *a, const SDL_WindowEvent *w);
+void app_window_action(App *a, UiActKind kind, int w, int h);
+bool app_window_too_small(const App *a);
+void app_window_draw_too_small(App *a);
 
 /* app_dump.c: the state as JSON (the snapshot plus the window's settings). */
 bool app_dump_state(App *a, const char *path);

@@ -23,8 +23,12 @@ static const Verb verbs[] = {
     {"mode", UA_MODE, 1},           {"speed", UA_SPEED, 1},   {"wait-until", UA_WAIT_UNTIL, 1},
     {"screenshot", UA_SCREENSHOT, 1}, {"dump-state", UA_DUMP_STATE, 1}, {"quit", UA_QUIT, 0},
     {"save-schedule", UA_SAVE_SCHEDULE, 1}, {"open-schedule", UA_OPEN_SCHEDULE, 1},
-    {"export-trace", UA_EXPORT_TRACE, 1},
+    {"export-trace", UA_EXPORT_TRACE, 1}, {"resize", UA_RESIZE, 1},
+    {"minimize", UA_MINIMIZE, 0},   {"restore", UA_RESTORE, 0},
+    {"focus-lost", UA_FOCUS_LOST, 0}, {"focus-gained", UA_FOCUS_GAINED, 0},
 };
+
+enum { RESIZE_MAX = 16384 };
 
 void uiscript_destroy(UiScript *s)
 {
@@ -56,6 +60,13 @@ static const char *parse_arg(UiAction *a, char *arg)
             return "expects X Y";
         *second++ = '\0';
         return parse_int(arg, &a->n) && parse_int(second, &a->y) && a->n >= 0 && a->y >= 0 ? NULL : "expects X Y";
+    }
+    if (a->kind == UA_RESIZE) {
+        if (second)
+            *second++ = '\0';
+        bool ok = second && parse_int(arg, &a->n) && parse_int(second, &a->y);
+        return ok && a->n >= 1 && a->y >= 1 && a->n <= RESIZE_MAX && a->y <= RESIZE_MAX
+                   ? NULL : "expects WIDTH HEIGHT (1 to 16384 pixels each)";
     }
     if (second && a->kind != UA_WAIT_UNTIL)
         return "too many arguments";
@@ -134,7 +145,8 @@ static bool parse_line(UiScript *sc, char *text, int line, const char *name, cha
         return true;
     }
     *err = xasprintf("%s:%d: unknown action '%s' (wait, key, click-thread, move, click, set, step, back, mode, speed, "
-                     "wait-until, screenshot, dump-state, save-schedule, open-schedule, export-trace, quit)",
+                     "wait-until, screenshot, dump-state, save-schedule, open-schedule, export-trace, resize, "
+                     "minimize, restore, focus-lost, focus-gained, quit)",
                      name, line, text);
     return false;
 }

@@ -18,6 +18,10 @@
  *     save-schedule FILE       save the serial run's schedule (a .schedule file)
  *     open-schedule FILE       open a .schedule file (its scenario, parameters and picks), paused at step 0
  *     export-trace FILE        write the events so far as a Chrome trace (JSON)
+ *     resize W H               ask for a window of W x H pixels (1..16384; the app clamps it to what it handles)
+ *     minimize / restore       minimize the window / bring it back (the app also gets the window event itself, so
+ *                              this works without a window manager, e.g. under Xvfb)
+ *     focus-lost / focus-gained  the window loses / regains the keyboard focus (as when the user clicks elsewhere)
  *     quit                     close the window
  * Parsing is pure; a bad line gives `file:line: message`. */
 #ifndef LOCKSTEP_GUI_UISCRIPT_H
@@ -43,14 +47,19 @@ typedef enum UiActKind {
     UA_SAVE_SCHEDULE,
     UA_OPEN_SCHEDULE,
     UA_EXPORT_TRACE,
+    UA_RESIZE,
+    UA_MINIMIZE,
+    UA_RESTORE,
+    UA_FOCUS_LOST,
+    UA_FOCUS_GAINED,
     UA_QUIT,
 } UiActKind;
 
 typedef struct UiAction {
     UiActKind kind;
     int line;
-    int64_t n;    /* wait ms, thread id (-1: scheduler's choice), wait-until timeout ms, x of move/click */
-    int64_t y;    /* y of move/click */
+    int64_t n;    /* wait ms, thread id (-1: scheduler's choice), wait-until timeout ms, x of move/click, width of resize */
+    int64_t y;    /* y of move/click, height of resize */
     double value; /* speed (0 = max) */
     char *arg;    /* key name, NAME=VALUE, mode, outcome, file */
 } UiAction;

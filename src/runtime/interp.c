@@ -1,9 +1,12 @@
-/* interp: the tree-walking interpreter that runs one scenario thread (see interp.h).
+/* interp: the interpreter that runs one scenario thread (see interp.h).
  *
- * Each scenario thread owns one Interp, on its own pthread's stack. Local variables live in a value stack that is
- * allocated once per thread, large enough for the deepest allowed recursion, so that running a statement never
- * allocates: the race-counter loop of the lecture runs tens of millions of statements. Statements and expressions are
- * dispatched with a switch on their kind.
+ * Each scenario thread owns one Interp, on its own pthread's stack. When the thread starts, every function of the
+ * program is compiled (compile.h) into flat instructions with resolved slots and jump targets; a small stack VM
+ * (vm_run, one C call per scenario function call) then runs them. Local variables live in a value stack that is
+ * allocated once per thread, large enough for the deepest allowed recursion, as do the VM's operand stack and the
+ * stack of open `with` blocks, so that running a statement never allocates: the race-counter loop of the lecture
+ * runs tens of millions of statements. Expressions the compiler leaves as trees (calls, methods, builtins, lists)
+ * are evaluated by the tree evaluator below (eval), which is also what the VM falls back on for rare statements.
  *
  * Steps: rt_stmt() is called at the start of every statement execution (each condition test of if/elif/while, each
  * for iteration, with entry and exit, every simple statement). Visible actions (shared reads and writes, object
@@ -14,14 +17,15 @@
  * computed from (the left operand's, else the right's) so the runtime can recognise lost updates. Lists have Python
  * reference semantics and live until the thread ends, in a per-thread registry (a value refers to its list by index).
  *
- * Errors go through rt_fail with Python's wording. A failing statement unwinds with FLOW_FAIL: every `with` left on
- * the way out releases its object directly (no step), as Python's `with` does on an exception. EXEC_STOP unwinds at
- * once and releases nothing: the run is being torn down.
+ * Errors go through rt_fail with Python's wording. A failing statement unwinds the VM with FLOW_FAIL: every `with`
+ * left on the way out releases its object directly (no step), innermost first, as Python's `with` does on an
+ * exception. EXEC_STOP unwinds at once and releases nothing: the run is being torn down.
  *
  * interp_eval_check() at the bottom is a separate, step-free evaluator for expect/invariant expressions. */
 #include "runtime/interp.h"
 
 #include "lang/lang.h"
+#include "runtime/compile.h"
 #include "runtime/rt.h"
 #include "util/xalloc.h"
 
@@ -51,10 +55,11 @@ typedef struct Value {
     int64_t v; /* the integer, the thread id, or the list's index in the registry */
 } Value;
 
-typedef struct PathEntry {
-    const Stmt *stmt;
-    int64_t aux; /* for-loop: the iteration's counter or list index */
-} PathEntry;
+/* An open `with`: what to release when the block is left. */
+typedef struct WithEntry {
+    int obj;
+    Method release;
+} WithEntry;
 
 typedef struct List {
     Value *items;
@@ -62,8 +67,8 @@ typedef struct List {
     size_t cap;
 } List;
 
-/* What a statement ended with: go on, a loop jump, a return, or an unwinding status. */
-typedef enum Flow { FLOW_NEXT, FLOW_BREAK, FLOW_CONTINUE, FLOW_RETURN, FLOW_STOP, FLOW_FAIL } Flow;
+/* How a call ended: off the end of its body, by a return, or unwinding (stop or error). */
+typedef enum Flow { FLOW_NEXT, FLOW_RETURN, FLOW_STOP, FLOW_FAIL } Flow;
 
 typedef struct Interp {
     RtThread *t;
@@ -79,11 +84,16 @@ typedef struct Interp {
     size_t list_items;
     StrBuf text; /* say lines and printed values */
     bool text_busy;
-    /* Where the thread is, for state fingerprints (interp_fingerprint): the statement being executed at every block
-     * level, with the iteration counter of for-loops, and a hash of the values visible actions returned since the
-     * current statement began (a thread parked between the read and the write of `N = N + 1` holds a temporary). */
-    PathEntry *path;
-    size_t npath, path_cap;
+    CFunc *code;       /* [0]: main, [1 + i]: Program.funcs[i] */
+    Value *ostack;     /* the VM's operand stacks, one region per active call */
+    size_t osp;
+    WithEntry *withs;  /* open `with` blocks of every active call, innermost last */
+    size_t nwith, withs_cap;
+    /* Where the thread is, for state fingerprints (interp_fingerprint): per active call, its function and the
+     * instruction of the statement it is executing (for-loop counters live in hidden frame slots, hashed with the
+     * locals), and a hash of the values visible actions returned since the current statement began (a thread parked
+     * between the read and the write of `N = N + 1` holds a temporary). */
+    uint64_t where[INTERP_MAX_DEPTH + 1];
     uint64_t pending;
 } Interp;
 
@@ -98,20 +108,12 @@ typedef struct LValue {
 } LValue;
 
 static ExecStatus eval(Interp *in, const Expr *e, Value *locals, Value *out);
-static Flow exec_block(Interp *in, const Block *b, Value *locals);
-static Flow exec_stmt(Interp *in, size_t level, const Stmt *s, Value *locals);
+static Flow vm_run(Interp *in, int func, Value *locals);
 
 static uint64_t mix(uint64_t h, uint64_t v)
 {
     h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
     return h * 0xBF58476D1CE4E5B9ull;
-}
-
-/* Start a statement: pass the gate, and forget the values of the previous one. */
-static ExecStatus stmt_begin(Interp *in, SrcPos pos)
-{
-    in->pending = 0;
-    return rt_stmt(in->t, pos);
 }
 
 /* ---------------------------------------------------------------- small helpers */
@@ -310,7 +312,7 @@ static ExecStatus shared_slot(Interp *in, const Expr *e, Value *locals, int *slo
         return EXEC_OK;
     }
     int decl = e->a->ref.index;
-    int64_t i;
+    int64_t i = 0;
     ExecStatus st = eval_int(in, e->b, locals, &i, "an index");
     if (st != EXEC_OK)
         return st;
@@ -460,23 +462,27 @@ static ExecStatus eval_binary(Interp *in, const Expr *e, Value *locals, Value *o
     return st != EXEC_OK ? st : binop(in, e, e->op, &a, &b, out);
 }
 
+/* -a or not a, a already evaluated. */
+static ExecStatus apply_unary(Interp *in, const Expr *e, const Value *a, Value *out)
+{
+    if (e->op == OP_NOT) {
+        *out = int_value(!truthy(in, a), a->taint);
+        return EXEC_OK;
+    }
+    if (a->kind != VAL_INT)
+        return fail(in, e->pos, "TypeError: bad operand type for unary -: '%s'", kind_name(a->kind));
+    int64_t r;
+    if (__builtin_sub_overflow((int64_t)0, a->v, &r))
+        return fail(in, e->pos, "%s", arith_message(AR_OVERFLOW));
+    *out = int_value(r, a->taint);
+    return EXEC_OK;
+}
+
 static ExecStatus eval_unary(Interp *in, const Expr *e, Value *locals, Value *out)
 {
     Value a;
     ExecStatus st = eval(in, e->a, locals, &a);
-    if (st != EXEC_OK)
-        return st;
-    if (e->op == OP_NOT) {
-        *out = int_value(!truthy(in, &a), a.taint);
-        return EXEC_OK;
-    }
-    if (a.kind != VAL_INT)
-        return fail(in, e->pos, "TypeError: bad operand type for unary -: '%s'", kind_name(a.kind));
-    int64_t r;
-    if (__builtin_sub_overflow((int64_t)0, a.v, &r))
-        return fail(in, e->pos, "%s", arith_message(AR_OVERFLOW));
-    *out = int_value(r, a.taint);
-    return EXEC_OK;
+    return st != EXEC_OK ? st : apply_unary(in, e, &a, out);
 }
 
 /* ---------------------------------------------------------------- builtins */
@@ -590,16 +596,17 @@ static ExecStatus call_function(Interp *in, const Expr *e, Value *locals, Value 
     const FuncDecl *fn = &in->prog->funcs[e->func];
     if (in->depth >= INTERP_MAX_DEPTH)
         return fail(in, e->pos, "RecursionError: maximum recursion depth exceeded");
-    size_t size = (size_t)(fn->nlocals > fn->nparams ? fn->nlocals : fn->nparams);
+    size_t size = (size_t)in->code[e->func + 1].frame_size;
     Value *frame = in->stack + in->sp;
     in->sp += size;
     in->depth++;
+    in->where[in->depth - 1] = 0; /* not at a statement of the callee yet */
     for (size_t i = 0; i < size; i++)
-        frame[i].kind = VAL_UNBOUND;
+        frame[i] = (Value){VAL_UNBOUND, taint_none(), 0};
     ExecStatus st = EXEC_OK;
     for (int i = 0; i < e->args.count && i < fn->nparams && st == EXEC_OK; i++)
         st = eval(in, e->args.items[i], locals, &frame[i]);
-    Flow flow = st == EXEC_OK ? exec_block(in, &fn->body, frame) : flow_of(st);
+    Flow flow = st == EXEC_OK ? vm_run(in, e->func, frame) : flow_of(st);
     in->sp -= size;
     in->depth--;
     if (flow == FLOW_STOP || flow == FLOW_FAIL)
@@ -781,31 +788,6 @@ static ExecStatus assign(Interp *in, const Expr *t, Value *locals, const Value *
     return st != EXEC_OK ? st : store_target(in, t, &lv, locals, v);
 }
 
-/* a, b = e1, e2: every value first, then the targets left to right. */
-static ExecStatus assign_tuple(Interp *in, const Stmt *s, Value *locals)
-{
-    Value inline_vals[INTERP_TUPLE_INLINE];
-    int n = s->values.count;
-    Value *vals = n <= INTERP_TUPLE_INLINE ? inline_vals : xmalloc((size_t)n * sizeof *vals);
-    ExecStatus st = EXEC_OK;
-    for (int i = 0; i < n && st == EXEC_OK; i++)
-        st = eval(in, s->values.items[i], locals, &vals[i]);
-    for (int i = 0; i < n && i < s->targets.count && st == EXEC_OK; i++)
-        st = assign(in, s->targets.items[i], locals, &vals[i]);
-    if (vals != inline_vals)
-        free(vals);
-    return st;
-}
-
-static ExecStatus exec_assign(Interp *in, const Stmt *s, Value *locals)
-{
-    if (s->targets.count != 1 || s->values.count != 1)
-        return assign_tuple(in, s, locals);
-    Value v;
-    ExecStatus st = eval(in, s->values.items[0], locals, &v);
-    return st != EXEC_OK ? st : assign(in, s->targets.items[0], locals, &v);
-}
-
 /* target op= value: the target (and its index) once, its current value, the operand, then the store. */
 static ExecStatus exec_augassign(Interp *in, const Stmt *s, Value *locals)
 {
@@ -822,48 +804,9 @@ static ExecStatus exec_augassign(Interp *in, const Stmt *s, Value *locals)
     return st != EXEC_OK ? st : store_target(in, t, &lv, locals, &result);
 }
 
-/* ---------------------------------------------------------------- compound statements */
+/* ---------------------------------------------------------------- loops */
 
-static Flow exec_if(Interp *in, const Stmt *s, Value *locals)
-{
-    Value c;
-    ExecStatus st = stmt_begin(in, s->pos);
-    if (st == EXEC_OK)
-        st = eval(in, s->expr, locals, &c);
-    if (st != EXEC_OK)
-        return flow_of(st);
-    return exec_block(in, truthy(in, &c) ? &s->body : &s->orelse, locals);
-}
-
-/* Loop bodies: FLOW_NEXT to go on, or the flow that ends the loop (FLOW_BREAK becomes FLOW_NEXT). */
-static bool loop_ends(Flow *f)
-{
-    if (*f == FLOW_NEXT || *f == FLOW_CONTINUE) {
-        *f = FLOW_NEXT;
-        return false;
-    }
-    if (*f == FLOW_BREAK)
-        *f = FLOW_NEXT;
-    return true;
-}
-
-static Flow exec_while(Interp *in, const Stmt *s, Value *locals)
-{
-    for (;;) {
-        Value c;
-        ExecStatus st = stmt_begin(in, s->pos);
-        if (st == EXEC_OK)
-            st = eval(in, s->expr, locals, &c);
-        if (st != EXEC_OK)
-            return flow_of(st);
-        if (!truthy(in, &c))
-            return FLOW_NEXT;
-        Flow f = exec_block(in, &s->body, locals);
-        if (loop_ends(&f))
-            return f;
-    }
-}
-
+/* range(a[, b[, c]]) as start, end, step. */
 static ExecStatus range_args(Interp *in, const Stmt *s, Value *locals, int64_t r[3])
 {
     int64_t v[3] = {0, 0, 1};
@@ -879,87 +822,6 @@ static ExecStatus range_args(Interp *in, const Stmt *s, Value *locals, int64_t r
     if (r[2] == 0)
         return fail(in, s->pos, "ValueError: range() arg 3 must not be zero");
     return EXEC_OK;
-}
-
-static Flow exec_for_range(Interp *in, const Stmt *s, Value *locals)
-{
-    int64_t r[3];
-    ExecStatus st = EXEC_OK;
-    bool shared = false; /* range arguments that read shared state get a step of their own */
-    for (int i = 0; i < s->range.count; i++)
-        shared = shared || s->range.items[i]->reads_shared;
-    if (shared)
-        st = stmt_begin(in, s->pos);
-    if (st == EXEC_OK)
-        st = range_args(in, s, locals, r);
-    if (st != EXEC_OK)
-        return flow_of(st);
-    for (int64_t i = r[0]; r[2] > 0 ? i < r[1] : i > r[1];) {
-        st = stmt_begin(in, s->pos);
-        if (st != EXEC_OK)
-            return flow_of(st);
-        locals[s->var_slot] = int_value(i, taint_none());
-        in->path[in->npath - 1].aux = i;
-        Flow f = exec_block(in, &s->body, locals);
-        if (loop_ends(&f) || __builtin_add_overflow(i, r[2], &i))
-            return f;
-    }
-    return FLOW_NEXT;
-}
-
-/* for v in lst: live iteration by index, so appends made by the body are visited too (as in Python). */
-static Flow exec_for_list(Interp *in, const Stmt *s, Value *locals)
-{
-    Value l;
-    ExecStatus st = eval(in, s->iter, locals, &l);
-    if (st != EXEC_OK)
-        return flow_of(st);
-    if (l.kind != VAL_LIST)
-        return flow_of(fail(in, s->iter->pos, "TypeError: '%s' object is not iterable", kind_name(l.kind)));
-    for (int i = 0; i < in->lists[l.v].len; i++) {
-        st = stmt_begin(in, s->pos);
-        if (st != EXEC_OK)
-            return flow_of(st);
-        locals[s->var_slot] = in->lists[l.v].items[i];
-        in->path[in->npath - 1].aux = i;
-        Flow f = exec_block(in, &s->body, locals);
-        if (loop_ends(&f))
-            return f;
-    }
-    return FLOW_NEXT;
-}
-
-static Flow exec_with(Interp *in, const Stmt *s, Value *locals)
-{
-    const Expr *target = s->expr;
-    Method acquire = M_ACQUIRE, release = M_RELEASE;
-    if (target->kind == EX_METHOD) {
-        acquire = target->method == M_WRITE ? M_ACQUIRE_WRITE : M_ACQUIRE_READ;
-        release = target->method == M_WRITE ? M_RELEASE_WRITE : M_RELEASE_READ;
-        target = target->a;
-    }
-    int id;
-    int64_t result = 0;
-    ExecStatus st = stmt_begin(in, s->pos);
-    if (st == EXEC_OK)
-        st = object_id(in, target, locals, &id);
-    if (st == EXEC_OK)
-        st = rt_call(in->t, id, acquire, NULL, 0, &result);
-    if (st != EXEC_OK)
-        return flow_of(st);
-    Flow f = exec_block(in, &s->body, locals);
-    if (f == FLOW_STOP)
-        return f;
-    if (f == FLOW_FAIL) { /* unwinding after an error: release without a step, ignoring the outcome */
-        rt_call(in->t, id, release, NULL, 0, &result);
-        return f;
-    }
-    st = stmt_begin(in, s->pos);
-    if (st == EXEC_OK)
-        st = rt_call(in->t, id, release, NULL, 0, &result);
-    else if (st == EXEC_FAIL)
-        rt_call(in->t, id, release, NULL, 0, &result);
-    return st == EXEC_OK ? f : flow_of(st);
 }
 
 /* ---------------------------------------------------------------- simple statements */
@@ -1102,77 +964,419 @@ static ExecStatus exec_assert(Interp *in, const Stmt *s, Value *locals)
     return st;
 }
 
-static ExecStatus exec_return(Interp *in, const Stmt *s, Value *locals)
+/* ---------------------------------------------------------------- the VM */
+
+/* One running call: its code, frame and operand stack. */
+typedef struct Vm {
+    const CInstr *code;
+    Value *locals;
+    Value *stack;
+    uint64_t *where; /* this call's entry in Interp.where */
+    uint64_t tag;    /* the function, in the high half of `where` */
+} Vm;
+
+/* Start a statement at instruction pc: note the position, pass the gate, forget the previous statement's values. */
+static ExecStatus vm_step(Interp *in, const Vm *vm, int pc, SrcPos pos)
 {
-    if (!s->expr) {
-        in->retval = int_value(0, taint_none());
+    *vm->where = vm->tag | (uint64_t)pc;
+    in->pending = 0;
+    return rt_stmt(in->t, pos);
+}
+
+/* The shared slot of e (an EX_INDEX of shared declaration decl) at the already evaluated index. */
+static ExecStatus vm_shared_slot(Interp *in, const Expr *e, int decl, const Value *index, int *slot)
+{
+    if (index->kind != VAL_INT)
+        return fail(in, e->b->pos, "TypeError: an index must be an integer, not %s", kind_name(index->kind));
+    *slot = rt_shared_slot(in->rt, decl, index->v);
+    if (*slot < 0)
+        return index_error(in, e->pos, shared_name(in, decl), index->v, rt_shared_length(in->rt, decl));
+    return EXEC_OK;
+}
+
+static ExecStatus vm_read_indexed(Interp *in, const CInstr *ci, Value *top)
+{
+    int slot;
+    ExecStatus st = vm_shared_slot(in, ci->expr, ci->a, top, &slot);
+    return st != EXEC_OK ? st : read_shared(in, slot, top);
+}
+
+static ExecStatus vm_store_shared(Interp *in, const Expr *t, int slot, const Value *v)
+{
+    LValue lv = {LV_SHARED, slot, 0, 0};
+    return store_target(in, t, &lv, NULL, v);
+}
+
+static ExecStatus vm_store_indexed(Interp *in, const CInstr *ci, const Value *v, const Value *index)
+{
+    int slot;
+    ExecStatus st = vm_shared_slot(in, ci->expr, ci->a, index, &slot);
+    return st != EXEC_OK ? st : vm_store_shared(in, ci->expr, slot, v);
+}
+
+/* a op b in place of a; integers inline, everything else (lists, handles, errors) through binop. */
+static ExecStatus vm_binary(Interp *in, const CInstr *ci, Value *a, const Value *b)
+{
+    if (a->kind == VAL_INT && b->kind == VAL_INT) {
+        int64_t r;
+        ArithError err = int_binop(ci->bop, a->v, b->v, &r);
+        if (err != AR_OK)
+            return fail(in, ci->expr->pos, "%s", arith_message(err));
+        a->taint = taint_of(a, b);
+        a->v = r;
         return EXEC_OK;
     }
-    return eval(in, s->expr, locals, &in->retval);
+    Value r;
+    ExecStatus st = binop(in, ci->expr, ci->bop, a, b, &r);
+    *a = r;
+    return st;
 }
 
-/* A statement that is one step: rt_stmt, then its work. */
-static Flow exec_simple(Interp *in, const Stmt *s, Value *locals)
+static ExecStatus vm_unbound(Interp *in, const CInstr *ci)
 {
-    Value ignored;
-    ExecStatus st = stmt_begin(in, s->pos);
-    if (st != EXEC_OK)
-        return flow_of(st);
+    return fail(in, ci->expr->pos, "UnboundLocalError: local variable '%s' referenced before assignment",
+                ci->expr->name);
+}
+
+/* a, b = e1, e2: the values are on the stack; assign them to the targets left to right. */
+static ExecStatus vm_tuple(Interp *in, const Stmt *s, Value *locals, const Value *vals)
+{
+    ExecStatus st = EXEC_OK;
+    for (int i = 0; i < s->values.count && i < s->targets.count && st == EXEC_OK; i++)
+        st = assign(in, s->targets.items[i], locals, &vals[i]);
+    return st;
+}
+
+static ExecStatus vm_stmt_tree(Interp *in, const Stmt *s, Value *locals)
+{
     switch (s->kind) {
-    case ST_ASSIGN: st = exec_assign(in, s, locals); break;
-    case ST_EXPR: st = eval(in, s->expr, locals, &ignored); break;
-    case ST_AUGASSIGN: st = exec_augassign(in, s, locals); break;
-    case ST_ACTIVITY: st = exec_activity(in, s, locals); break;
-    case ST_SAY: st = exec_say(in, s, locals); break;
-    case ST_ASSERT: st = exec_assert(in, s, locals); break;
-    case ST_RETURN: st = exec_return(in, s, locals); break;
-    case ST_BREAK: return FLOW_BREAK;
-    case ST_CONTINUE: return FLOW_CONTINUE;
-    default: break; /* ST_PASS */
+    case ST_AUGASSIGN: return exec_augassign(in, s, locals);
+    case ST_ACTIVITY: return exec_activity(in, s, locals);
+    case ST_SAY: return exec_say(in, s, locals);
+    case ST_ASSERT: return exec_assert(in, s, locals);
+    default: return EXEC_OK;
     }
-    if (st != EXEC_OK)
-        return flow_of(st);
-    return s->kind == ST_RETURN ? FLOW_RETURN : FLOW_NEXT;
 }
 
-static Flow exec_block(Interp *in, const Block *b, Value *locals)
+static ExecStatus vm_range_init(Interp *in, const CInstr *ci, Value *locals)
 {
-    xgrow((void **)&in->path, &in->path_cap, in->npath + 1, sizeof(PathEntry));
-    size_t level = in->npath++;
-    Flow result = FLOW_NEXT;
-    for (int i = 0; i < b->count && result == FLOW_NEXT; i++)
-        result = exec_stmt(in, level, b->items[i], locals);
-    in->npath = level;
-    return result;
+    int64_t r[3];
+    ExecStatus st = range_args(in, ci->stmt, locals, r);
+    for (int i = 0; i < 3 && st == EXEC_OK; i++)
+        locals[ci->a + i] = int_value(r[i], taint_none());
+    return st;
 }
 
-static Flow exec_stmt(Interp *in, size_t level, const Stmt *s, Value *locals)
+static ExecStatus vm_list_init(Interp *in, const CInstr *ci, Value *locals, const Value *l)
 {
-    in->path[level] = (PathEntry){s, 0};
-    {
-        Flow f;
-        switch (s->kind) {
-        case ST_IF: f = exec_if(in, s, locals); break;
-        case ST_WHILE: f = exec_while(in, s, locals); break;
-        case ST_FOR: f = s->iter ? exec_for_list(in, s, locals) : exec_for_range(in, s, locals); break;
-        case ST_WITH: f = exec_with(in, s, locals); break;
-        default: f = exec_simple(in, s, locals); break;
-        }
-        return f;
+    if (l->kind != VAL_LIST)
+        return fail(in, ci->stmt->iter->pos, "TypeError: '%s' object is not iterable", kind_name(l->kind));
+    locals[ci->a] = *l;
+    locals[ci->a + 1] = int_value(0, taint_none());
+    return EXEC_OK;
+}
+
+static void vm_clear(Value *slots, int n)
+{
+    for (int i = 0; i < n; i++) {
+        slots[i].kind = VAL_UNBOUND;
+        slots[i].v = 0;
+        slots[i].taint = taint_none();
     }
+}
+
+/* with obj: (or with rw.read(): / with rw.write():) a step at the with line, then the acquire. */
+static ExecStatus vm_with_enter(Interp *in, const Vm *vm, int pc)
+{
+    const Stmt *s = vm->code[pc].stmt;
+    const Expr *target = s->expr;
+    Method acquire = M_ACQUIRE, release = M_RELEASE;
+    if (target->kind == EX_METHOD) {
+        acquire = target->method == M_WRITE ? M_ACQUIRE_WRITE : M_ACQUIRE_READ;
+        release = target->method == M_WRITE ? M_RELEASE_WRITE : M_RELEASE_READ;
+        target = target->a;
+    }
+    int id;
+    int64_t result = 0;
+    ExecStatus st = vm_step(in, vm, pc, s->pos);
+    if (st == EXEC_OK)
+        st = object_id(in, target, vm->locals, &id);
+    if (st == EXEC_OK)
+        st = rt_call(in->t, id, acquire, NULL, 0, &result);
+    if (st == EXEC_OK) {
+        xgrow((void **)&in->withs, &in->withs_cap, in->nwith + 1, sizeof *in->withs);
+        in->withs[in->nwith++] = (WithEntry){id, release};
+    }
+    return st;
+}
+
+/* Leaving a with normally (or by break/continue/return): a step at the with line, then the release. When the step
+ * fails the object is still released, without a step, before the error unwinds. */
+static ExecStatus vm_with_exit(Interp *in, const Vm *vm, int pc)
+{
+    WithEntry w = in->withs[--in->nwith];
+    int64_t result = 0;
+    ExecStatus st = vm_step(in, vm, pc, vm->code[pc].stmt->pos);
+    if (st == EXEC_OK)
+        st = rt_call(in->t, w.obj, w.release, NULL, 0, &result);
+    else if (st == EXEC_FAIL)
+        rt_call(in->t, w.obj, w.release, NULL, 0, &result);
+    return st;
+}
+
+static bool range_more(const Value *h)
+{
+    return h[2].v > 0 ? h[0].v < h[1].v : h[0].v > h[1].v;
+}
+
+/* The common integer operators that cannot fail except by overflow; false for anything else (or on overflow), which
+ * then takes the general path with its error messages. */
+static inline bool fast_int_op(BinOp op, int64_t a, int64_t b, int64_t *r)
+{
+    switch (op) {
+    case OP_ADD: return !__builtin_add_overflow(a, b, r);
+    case OP_SUB: return !__builtin_sub_overflow(a, b, r);
+    case OP_EQ: *r = a == b; return true;
+    case OP_NE: *r = a != b; return true;
+    case OP_LT: *r = a < b; return true;
+    case OP_LE: *r = a <= b; return true;
+    case OP_GT: *r = a > b; return true;
+    case OP_GE: *r = a >= b; return true;
+    default: return false;
+    }
+}
+
+/* local op constant: the local's UnboundLocalError first, then the operator's errors. */
+static ExecStatus vm_bin_lk(Interp *in, const CInstr *ci, const Value *local, Value *out)
+{
+    if (local->kind == VAL_UNBOUND)
+        return fail(in, ci->expr2->pos, "UnboundLocalError: local variable '%s' referenced before assignment",
+                    ci->expr2->name);
+    Value k = int_value(ci->k, taint_none());
+    *out = *local;
+    return vm_binary(in, ci, out, &k);
+}
+
+static ExecStatus vm_shared_to_local(Interp *in, const CInstr *ci, Value *locals)
+{
+    Value v;
+    ExecStatus st = read_shared(in, ci->a, &v);
+    if (st == EXEC_OK)
+        locals[ci->b] = v;
+    return st;
+}
+
+/* The instruction loop of one call, threaded (computed goto: one indirect jump per instruction). It is one long
+ * function on purpose: every instruction's code must sit in it for the jumps between them to stay direct. Returns FLOW_NEXT
+ * or FLOW_RETURN at the end of the call, FLOW_STOP or FLOW_FAIL when it unwinds (vm_run releases the withs). Hot
+ * instructions are inline; the rest are the helpers above. */
+static Flow vm_loop(Interp *in, const Vm *vm)
+{
+    static const void *const labels[] = {
+        [CI_STMT] = &&stmt, [CI_CONST] = &&konst, [CI_BIN_LK] = &&bin_lk, [CI_LOCAL] = &&local,
+        [CI_SHARED] = &&shared, [CI_SHARED_IDX] = &&shared_idx, [CI_UNARY] = &&unary, [CI_BIN] = &&bin,
+        [CI_SHORT] = &&shortc, [CI_TREE] = &&tree, [CI_POP] = &&pop, [CI_STORE_LOCAL] = &&store_local,
+        [CI_SHARED_TO_LOCAL] = &&shared_to_local, [CI_STORE_SHARED] = &&store_shared, [CI_STORE_IDX] = &&store_idx,
+        [CI_ASSIGN_TREE] = &&assign_tree, [CI_TUPLE] = &&tuple, [CI_STMT_TREE] = &&stmt_tree, [CI_JUMP] = &&jump,
+        [CI_JUMP_FALSE] = &&jump_false, [CI_RANGE_INIT] = &&range_init, [CI_RANGE_NEXT] = &&range_next,
+        [CI_RANGE_INC] = &&range_inc, [CI_LIST_INIT] = &&list_init, [CI_LIST_TEST] = &&list_test,
+        [CI_LIST_VAR] = &&list_var, [CI_LIST_INC] = &&list_inc, [CI_CLEAR] = &&clear, [CI_WITH_ENTER] = &&with_enter,
+        [CI_WITH_EXIT] = &&with_exit, [CI_SET_RETURN] = &&set_return, [CI_RETURN] = &&ret, [CI_END] = &&end,
+    };
+    _Static_assert(sizeof labels / sizeof labels[0] == CI_COUNT, "every instruction needs a label");
+    const CInstr *code = vm->code, *ci = code;
+    Value *locals = vm->locals, *sp = vm->stack;
+    ExecStatus st = EXEC_OK;
+    int64_t r;
+#define VM_NEXT() do { ci++; goto *labels[ci->op]; } while (0)
+#define VM_GOTO(target) do { ci = code + (target); goto *labels[ci->op]; } while (0)
+#define VM_CHECK() do { if (__builtin_expect(st != EXEC_OK, 0)) goto failed; } while (0)
+    goto *labels[ci->op];
+stmt:
+    st = vm_step(in, vm, (int)(ci - code), ci->pos);
+    VM_CHECK();
+    VM_NEXT();
+konst:
+    *sp++ = int_value(ci->k, taint_none());
+    VM_NEXT();
+bin_lk:
+    if (locals[ci->a].kind == VAL_INT && fast_int_op(ci->bop, locals[ci->a].v, ci->k, &r)) {
+        sp->kind = VAL_INT;
+        sp->v = r;
+        sp->taint = locals[ci->a].taint.slot >= 0 ? locals[ci->a].taint : taint_none();
+        sp++;
+        VM_NEXT();
+    }
+    st = vm_bin_lk(in, ci, &locals[ci->a], sp++);
+    VM_CHECK();
+    VM_NEXT();
+local:
+    if (locals[ci->a].kind == VAL_UNBOUND) {
+        st = vm_unbound(in, ci);
+        goto failed;
+    }
+    *sp++ = locals[ci->a];
+    VM_NEXT();
+shared:
+    st = read_shared(in, ci->a, sp++);
+    VM_CHECK();
+    VM_NEXT();
+shared_idx:
+    st = vm_read_indexed(in, ci, sp - 1);
+    VM_CHECK();
+    VM_NEXT();
+unary:
+    st = apply_unary(in, ci->expr, sp - 1, sp - 1);
+    VM_CHECK();
+    VM_NEXT();
+bin:
+    sp--;
+    if (sp[-1].kind == VAL_INT && sp->kind == VAL_INT && fast_int_op(ci->bop, sp[-1].v, sp->v, &r)) {
+        sp[-1].v = r;
+        sp[-1].taint = taint_of(&sp[-1], sp);
+        VM_NEXT();
+    }
+    st = vm_binary(in, ci, sp - 1, sp);
+    VM_CHECK();
+    VM_NEXT();
+shortc:
+    if (truthy(in, sp - 1) == (ci->bop == OP_OR))
+        VM_GOTO(ci->a);
+    sp--;
+    VM_NEXT();
+tree:
+    st = eval(in, ci->expr, locals, sp++);
+    VM_CHECK();
+    VM_NEXT();
+pop:
+    sp--;
+    VM_NEXT();
+store_local:
+    locals[ci->a] = *--sp;
+    VM_NEXT();
+shared_to_local:
+    st = vm_shared_to_local(in, ci, locals);
+    VM_CHECK();
+    VM_NEXT();
+store_shared:
+    sp--;
+    st = vm_store_shared(in, ci->expr, ci->a, sp);
+    VM_CHECK();
+    VM_NEXT();
+store_idx:
+    sp -= 2;
+    st = vm_store_indexed(in, ci, sp, sp + 1);
+    VM_CHECK();
+    VM_NEXT();
+assign_tree:
+    sp--;
+    st = assign(in, ci->expr, locals, sp);
+    VM_CHECK();
+    VM_NEXT();
+tuple:
+    sp -= ci->stmt->values.count;
+    st = vm_tuple(in, ci->stmt, locals, sp);
+    VM_CHECK();
+    VM_NEXT();
+stmt_tree:
+    st = vm_stmt_tree(in, ci->stmt, locals);
+    VM_CHECK();
+    VM_NEXT();
+jump:
+    VM_GOTO(ci->a);
+jump_false:
+    sp--;
+    if (!truthy(in, sp))
+        VM_GOTO(ci->a);
+    VM_NEXT();
+range_init:
+    st = vm_range_init(in, ci, locals);
+    VM_CHECK();
+    VM_NEXT();
+range_next:
+    if (!range_more(&locals[ci->a]))
+        VM_GOTO(ci->b);
+    st = vm_step(in, vm, (int)(ci - code), ci->pos);
+    VM_CHECK();
+    locals[ci->stmt->var_slot] = int_value(locals[ci->a].v, taint_none());
+    VM_NEXT();
+range_inc:
+    if (__builtin_add_overflow(locals[ci->a].v, locals[ci->a + 2].v, &locals[ci->a].v))
+        VM_GOTO(ci->b);
+    VM_GOTO(ci->k);
+list_init:
+    sp--;
+    st = vm_list_init(in, ci, locals, sp);
+    VM_CHECK();
+    VM_NEXT();
+list_test:
+    if (locals[ci->a + 1].v >= in->lists[locals[ci->a].v].len)
+        VM_GOTO(ci->b);
+    VM_NEXT();
+list_var:
+    locals[ci->stmt->var_slot] = in->lists[locals[ci->a].v].items[locals[ci->a + 1].v];
+    VM_NEXT();
+list_inc:
+    locals[ci->a + 1].v++;
+    VM_GOTO(ci->b);
+clear:
+    vm_clear(&locals[ci->a], ci->b);
+    VM_NEXT();
+with_enter:
+    st = vm_with_enter(in, vm, (int)(ci - code));
+    VM_CHECK();
+    VM_NEXT();
+with_exit:
+    st = vm_with_exit(in, vm, (int)(ci - code));
+    VM_CHECK();
+    VM_NEXT();
+set_return:
+    in->retval = ci->k ? *--sp : int_value(0, taint_none());
+    VM_NEXT();
+ret:
+    return FLOW_RETURN;
+end:
+    return FLOW_NEXT;
+failed:
+    return flow_of(st);
+#undef VM_NEXT
+#undef VM_GOTO
+#undef VM_CHECK
+}
+
+/* Run one call of func (-1: main) on the frame at locals. On an error, release the withs this call opened,
+ * innermost first and without steps; on a stop, release nothing. */
+static Flow vm_run(Interp *in, int func, Value *locals)
+{
+    const CFunc *f = &in->code[func + 1];
+    Vm vm = {f->code, locals, in->ostack + in->osp, &in->where[in->depth - 1], (uint64_t)(func + 2) << 32};
+    size_t with_base = in->nwith;
+    in->osp += (size_t)f->max_stack;
+    Flow flow = vm_loop(in, &vm);
+    in->osp -= (size_t)f->max_stack;
+    while (flow == FLOW_FAIL && in->nwith > with_base) {
+        int64_t result = 0;
+        WithEntry w = in->withs[--in->nwith];
+        rt_call(in->t, w.obj, w.release, NULL, 0, &result);
+    }
+    in->nwith = with_base;
+    return flow;
 }
 
 /* ---------------------------------------------------------------- threads */
 
-static size_t max_frame(const Program *prog)
+static void interp_compile(Interp *in)
 {
-    size_t m = (size_t)(prog->main.nlocals > 0 ? prog->main.nlocals : 0);
-    for (int i = 0; i < prog->nfuncs; i++) {
-        const FuncDecl *f = &prog->funcs[i];
-        size_t n = (size_t)(f->nlocals > f->nparams ? f->nlocals : f->nparams);
-        m = n > m ? n : m;
+    int n = in->prog->nfuncs + 1;
+    size_t frame = 1, stack = 1;
+    in->code = xcalloc((size_t)n, sizeof *in->code);
+    for (int i = 0; i < n; i++) {
+        compile_func(in->prog, in->rt, in->params, i - 1, &in->code[i]);
+        frame = (size_t)in->code[i].frame_size > frame ? (size_t)in->code[i].frame_size : frame;
+        stack = (size_t)in->code[i].max_stack > stack ? (size_t)in->code[i].max_stack : stack;
     }
-    return m > 0 ? m : 1;
+    in->stack = xcalloc((INTERP_MAX_DEPTH + 1) * frame, sizeof *in->stack);
+    in->ostack = xcalloc((INTERP_MAX_DEPTH + 1) * stack, sizeof *in->ostack);
 }
 
 static void interp_init(Interp *in, RtThread *t)
@@ -1182,7 +1386,7 @@ static void interp_init(Interp *in, RtThread *t)
     in->rt = rt_thread_rt(t);
     in->prog = rt_thread_program(t);
     in->params = rt_thread_params(t);
-    in->stack = xcalloc((INTERP_MAX_DEPTH + 1) * max_frame(in->prog), sizeof *in->stack);
+    interp_compile(in);
     in->retval = int_value(0, taint_none());
     strbuf_init(&in->text);
     rt_thread_set_interp(t, in);
@@ -1191,11 +1395,15 @@ static void interp_init(Interp *in, RtThread *t)
 static void interp_finish(Interp *in)
 {
     rt_thread_set_interp(in->t, NULL);
-    free(in->path);
     for (size_t i = 0; i < in->nlists; i++)
         free(in->lists[i].items);
     free(in->lists);
+    for (int i = 0; i <= in->prog->nfuncs; i++)
+        compile_func_finish(&in->code[i]);
+    free(in->code);
     free(in->stack);
+    free(in->ostack);
+    free(in->withs);
     strbuf_finish(&in->text);
 }
 
@@ -1204,15 +1412,14 @@ void interp_thread(RtThread *t, int func, const int64_t *args, int nargs)
     Interp in;
     interp_init(&in, t);
     const FuncDecl *fn = func < 0 ? &in.prog->main : &in.prog->funcs[func];
-    size_t size = (size_t)(fn->nlocals > fn->nparams ? fn->nlocals : fn->nparams);
-    in.sp = size;
+    in.sp = (size_t)in.code[func + 1].frame_size;
     in.depth = 1;
     if (nargs != fn->nparams) {
         fail(&in, fn->pos, "TypeError: %s() takes %d arguments but %d were given", fn->name, fn->nparams, nargs);
     } else {
         for (int i = 0; i < nargs; i++)
             in.stack[i] = int_value(args[i], taint_none());
-        exec_block(&in, &fn->body, in.stack);
+        vm_run(&in, func, in.stack);
     }
     interp_finish(&in);
 }
@@ -1228,9 +1435,8 @@ uint64_t interp_fingerprint(const void *state)
 {
     const Interp *in = state;
     uint64_t h = mix(0x5EED, in->pending);
-    for (size_t i = 0; i < in->npath; i++)
-        h = mix(mix(h, ((uint64_t)in->path[i].stmt->pos.line << 24) ^ (uint64_t)in->path[i].stmt->pos.col),
-                (uint64_t)in->path[i].aux);
+    for (int i = 0; i < in->depth; i++)
+        h = mix(h, in->where[i]);
     for (size_t i = 0; i < in->sp; i++)
         h = value_hash(h, &in->stack[i]);
     for (size_t i = 0; i < in->nlists; i++) {

@@ -46,6 +46,26 @@ static void test_parses_every_action(void **state)
     uiscript_destroy(s);
 }
 
+static void test_window_actions(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    UiScript *s = uiscript_parse("t.uis", "resize 1 1\nresize 8000 6000\nminimize\nrestore\nfocus-lost\n"
+                                          "focus-gained\n", &err);
+    assert_non_null(s);
+    assert_int_equal(s->count, 6);
+    assert_int_equal(s->actions[0].kind, UA_RESIZE);
+    assert_int_equal(s->actions[0].n, 1);
+    assert_int_equal(s->actions[0].y, 1);
+    assert_int_equal(s->actions[1].n, 8000);
+    assert_int_equal(s->actions[1].y, 6000);
+    assert_int_equal(s->actions[2].kind, UA_MINIMIZE);
+    assert_int_equal(s->actions[3].kind, UA_RESTORE);
+    assert_int_equal(s->actions[4].kind, UA_FOCUS_LOST);
+    assert_int_equal(s->actions[5].kind, UA_FOCUS_GAINED);
+    uiscript_destroy(s);
+}
+
 static void expect_error(const char *text, const char *message)
 {
     char *err = NULL;
@@ -60,7 +80,11 @@ static void test_bad_lines(void **state)
     (void)state;
     expect_error("wait 10\njump 3\n", "t.uis:2: unknown action 'jump' (wait, key, click-thread, move, click, set, step, "
                                      "back, mode, speed, wait-until, screenshot, dump-state, save-schedule, open-schedule, "
-                                     "export-trace, quit)");
+                                     "export-trace, resize, minimize, restore, focus-lost, focus-gained, quit)");
+    expect_error("resize 0 10\n", "t.uis:1: resize expects WIDTH HEIGHT (1 to 16384 pixels each)");
+    expect_error("resize 640\n", "t.uis:1: resize expects WIDTH HEIGHT (1 to 16384 pixels each)");
+    expect_error("resize 20000 10\n", "t.uis:1: resize expects WIDTH HEIGHT (1 to 16384 pixels each)");
+    expect_error("minimize now\n", "t.uis:1: 'minimize' takes no argument");
     expect_error("move 10\n", "t.uis:1: move expects X Y");
     expect_error("wait soon\n", "t.uis:1: wait expects a number of milliseconds");
     expect_error("key\n", "t.uis:1: 'key' needs an argument");
@@ -78,6 +102,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parses_every_action),
+        cmocka_unit_test(test_window_actions),
         cmocka_unit_test(test_bad_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -159,6 +159,8 @@ const int64_t *rt_param_values(Rt *rt) { return rt->params; }
 ExecStatus rt_stmt(RtThread *t, SrcPos pos)
 {
     Rt *rt = t->rt;
+    if (rt->record_fps && t->interp && rt->nfps < MOCK_MAX_FPS)
+        rt->fps[rt->nfps++] = interp_fingerprint(t->interp);
     rt->steps++;
     if (rt->stop_at_step > 0 && rt->steps >= rt->stop_at_step) {
         logf_(rt, "STOP");
@@ -304,6 +306,5 @@ int64_t rt_shared_peek(Rt *rt, int slot)
 /* The interpreter registers its state for fingerprints; the mock keeps it to let tests fingerprint a thread. */
 void rt_thread_set_interp(RtThread *t, void *state)
 {
-    (void)t;
-    (void)state;
+    t->interp = state;
 }

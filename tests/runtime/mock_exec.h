@@ -19,6 +19,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+enum { MOCK_MAX_FPS = 64 };
+
 struct Rt {
     const Program *prog;
     const int64_t *params;
@@ -39,11 +41,15 @@ struct Rt {
     int nthreads;       /* threads started */
     char *error;        /* the last rt_fail message, "L:C: message" */
     int nerrors;
+    bool record_fps;    /* at every rt_stmt, record the interpreter's state fingerprint (first MOCK_MAX_FPS) */
+    uint64_t fps[MOCK_MAX_FPS];
+    int nfps;
 };
 
 struct RtThread {
     Rt *rt;
     int id;
+    void *interp; /* what the interpreter registered (rt_thread_set_interp) */
 };
 
 Rt *mock_create(const Program *prog, const int64_t *params);

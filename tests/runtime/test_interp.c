@@ -583,6 +583,50 @@ static void test_eval_check_values(void **state)
     run_finish(&r);
 }
 
+/* ---------------------------------------------------------------- state fingerprints */
+
+/* Every pass through a for-loop is a different state (its counter), as is every statement of an iteration. */
+static void test_fingerprint_for_iterations_differ(void **state)
+{
+    Run r;
+    run_load(&r, "main:\n"
+                 "    for k in range(3):\n"
+                 "        pass\n");
+    r.rt->record_fps = true;
+    mock_run_main(r.rt);
+    assert_string_equal(r.rt->log.data, "@2 @3 @2 @3 @2 @3");
+    assert_int_equal(r.rt->nfps, 6);
+    for (int i = 0; i < 6; i++)
+        for (int j = i + 1; j < 6; j++)
+            assert_true(r.rt->fps[i] != r.rt->fps[j]);
+    run_finish(&r);
+}
+
+/* Coming back to the same statement with the same locals (and no loop counter) is the same state; another statement,
+ * or another value of a local, is not. */
+static void test_fingerprint_repeated_state_is_equal(void **state)
+{
+    Run r;
+    run_load(&r, "main:\n"
+                 "    x = 0\n"
+                 "    while True:\n"
+                 "        x = 0\n"
+                 "        y = x + 1\n");
+    r.rt->record_fps = true;
+    r.rt->stop_at_step = 9;
+    mock_run_main(r.rt);
+    assert_string_equal(r.rt->log.data, "@2 @3 @4 @5 @3 @4 @5 @3 STOP");
+    /* fp[k] is taken at the (k+1)-th step: fp[1..3] with y unbound, fp[4..8] with y = 1 */
+    const uint64_t *fp = r.rt->fps;
+    assert_int_equal(r.rt->nfps, 9);
+    assert_true(fp[4] == fp[7]); /* at the while, y = 1 */
+    assert_true(fp[5] == fp[8]); /* at x = 0, y = 1 */
+    assert_true(fp[1] != fp[4]); /* at the while, y unbound vs y = 1 */
+    assert_true(fp[2] != fp[5]);
+    assert_true(fp[4] != fp[5]); /* another statement */
+    run_finish(&r);
+}
+
 /* ---------------------------------------------------------------- speed */
 
 static void test_race_loop_speed(void **state)
@@ -652,6 +696,8 @@ int main(void)
         cmocka_unit_test(test_error_overflow),
         cmocka_unit_test(test_error_list_index),
         cmocka_unit_test(test_eval_check_values),
+        cmocka_unit_test(test_fingerprint_for_iterations_differ),
+        cmocka_unit_test(test_fingerprint_repeated_state_is_equal),
         cmocka_unit_test(test_race_loop_speed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,487 @@
+/* compile: AST to flat instructions for the interpreter's VM (see compile.h).
+ *
+ * One pass over a function body. Forward jumps (if/else ends, loop exits, break, continue) are emitted with a target
+ * of -1 and patched when their label is reached; break and continue first leave every `with` opened inside the loop
+ * (a CI_WITH_EXIT each, innermost first, exactly like the tree interpreter's unwinding), and return leaves all of
+ * them. The operand stack depth is tracked per instruction so the VM can size its stack once. */
+#include "runtime/compile.h"
+
+#include "util/xalloc.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { COMPILE_MAX_NEST = 256 }; /* with/loop nesting (the checker stops at 64) */
+
+typedef struct Loop {
+    size_t first_break, first_continue; /* where this loop's pending jumps start in the patch lists */
+    int with_depth;                     /* withs open when the loop began */
+    int continue_to;                    /* known continue target (while), or -1 (patched later) */
+} Loop;
+
+typedef struct Compiler {
+    const Program *prog;
+    Rt *rt;
+    const int64_t *params;
+    CInstr *code;
+    size_t ncode, cap;
+    int depth, max_depth; /* operand stack */
+    int next_hidden, frame_size;
+    const Stmt *withs[COMPILE_MAX_NEST];
+    int nwith;
+    Loop loops[COMPILE_MAX_NEST];
+    int nloop;
+    int *breaks, *continues; /* instruction indexes waiting for a target */
+    size_t nbreaks, ncontinues, breaks_cap, continues_cap;
+} Compiler;
+
+static void compile_block(Compiler *c, const Block *b);
+
+static CInstr *emit(Compiler *c, CompileOp op, int stack_delta)
+{
+    xgrow((void **)&c->code, &c->cap, c->ncode + 1, sizeof *c->code);
+    CInstr *in = &c->code[c->ncode++];
+    memset(in, 0, sizeof *in);
+    in->op = op;
+    in->a = -1;
+    in->b = -1;
+    c->depth += stack_delta;
+    if (c->depth > c->max_depth)
+        c->max_depth = c->depth;
+    return in;
+}
+
+static int here(const Compiler *c)
+{
+    return (int)c->ncode;
+}
+
+static void emit_stmt(Compiler *c, SrcPos pos)
+{
+    emit(c, CI_STMT, 0)->pos = pos;
+}
+
+static int alloc_hidden(Compiler *c, int n)
+{
+    int first = c->next_hidden;
+    c->next_hidden += n;
+    if (c->next_hidden > c->frame_size)
+        c->frame_size = c->next_hidden;
+    return first;
+}
+
+/* ---------------------------------------------------------------- expressions */
+
+static void compile_expr(Compiler *c, const Expr *e);
+
+static void emit_const(Compiler *c, int64_t v)
+{
+    emit(c, CI_CONST, 1)->k = v;
+}
+
+static void compile_name(Compiler *c, const Expr *e)
+{
+    switch (e->ref.kind) {
+    case REF_LOCAL: {
+        CInstr *in = emit(c, CI_LOCAL, 1);
+        in->a = e->ref.index;
+        in->expr = e;
+        return;
+    }
+    case REF_PARAM: emit_const(c, c->params[e->ref.index]); return;
+    case REF_CHOICE: emit_const(c, e->ref.value); return;
+    case REF_SHARED: emit(c, CI_SHARED, 1)->a = rt_shared_slot(c->rt, e->ref.index, 0); return;
+    default: emit(c, CI_TREE, 1)->expr = e; return; /* the tree evaluator reports the error */
+    }
+}
+
+/* a op b of two constants, when it cannot fail: one constant. */
+static bool fold_binary(Compiler *c, size_t start, BinOp op)
+{
+    if (c->ncode != start + 2 || c->code[start].op != CI_CONST || c->code[start + 1].op != CI_CONST)
+        return false;
+    int64_t a = c->code[start].k, b = c->code[start + 1].k, r;
+    switch (op) {
+    case OP_ADD: if (__builtin_add_overflow(a, b, &r)) return false; break;
+    case OP_SUB: if (__builtin_sub_overflow(a, b, &r)) return false; break;
+    case OP_MUL: if (__builtin_mul_overflow(a, b, &r)) return false; break;
+    case OP_EQ: r = a == b; break;
+    case OP_NE: r = a != b; break;
+    case OP_LT: r = a < b; break;
+    case OP_LE: r = a <= b; break;
+    case OP_GT: r = a > b; break;
+    case OP_GE: r = a >= b; break;
+    default: return false; /* division may fail at run time, with its message */
+    }
+    c->ncode = start;
+    c->depth -= 2;
+    emit_const(c, r);
+    return true;
+}
+
+static void compile_binary(Compiler *c, const Expr *e)
+{
+    size_t start = c->ncode;
+    compile_expr(c, e->a);
+    if (e->op == OP_AND || e->op == OP_OR) {
+        CInstr *sc = emit(c, CI_SHORT, -1);
+        sc->bop = e->op;
+        size_t at = c->ncode - 1;
+        compile_expr(c, e->b);
+        c->code[at].a = here(c);
+        return;
+    }
+    compile_expr(c, e->b);
+    if (fold_binary(c, start, e->op))
+        return;
+    if (c->ncode == start + 2 && c->code[start].op == CI_LOCAL && c->code[start + 1].op == CI_CONST) {
+        /* local op constant (M + 1, i < 3): one instruction */
+        CInstr local = c->code[start];
+        int64_t k = c->code[start + 1].k;
+        c->ncode = start;
+        c->depth -= 2;
+        CInstr *in = emit(c, CI_BIN_LK, 1);
+        in->a = local.a;
+        in->k = k;
+        in->bop = e->op;
+        in->expr = e;
+        in->expr2 = local.expr;
+        return;
+    }
+    CInstr *in = emit(c, CI_BIN, -1);
+    in->bop = e->op;
+    in->expr = e;
+}
+
+static void compile_expr(Compiler *c, const Expr *e)
+{
+    switch (e->kind) {
+    case EX_INT: emit_const(c, e->ival); return;
+    case EX_NAME: compile_name(c, e); return;
+    case EX_INDEX:
+        if (e->a->kind == EX_NAME && e->a->ref.kind == REF_SHARED) {
+            compile_expr(c, e->b);
+            CInstr *in = emit(c, CI_SHARED_IDX, 0);
+            in->a = e->a->ref.index;
+            in->expr = e;
+            return;
+        }
+        break;
+    case EX_UNARY:
+        compile_expr(c, e->a);
+        emit(c, CI_UNARY, 0)->expr = e;
+        return;
+    case EX_BINARY: compile_binary(c, e); return;
+    default: break;
+    }
+    emit(c, CI_TREE, 1)->expr = e;
+}
+
+/* A condition followed by a jump when false; a constant condition jumps unconditionally or not at all. Returns the
+ * index of the jump to patch, or -1 when there is none. */
+static int compile_cond_jump(Compiler *c, const Expr *e)
+{
+    size_t start = c->ncode;
+    compile_expr(c, e);
+    if (c->ncode == start + 1 && c->code[start].op == CI_CONST) {
+        int64_t v = c->code[start].k;
+        c->ncode = start;
+        c->depth--;
+        if (v != 0)
+            return -1;
+        emit(c, CI_JUMP, 0);
+        return (int)start;
+    }
+    emit(c, CI_JUMP_FALSE, -1);
+    return here(c) - 1;
+}
+
+static void patch(Compiler *c, int at, int target)
+{
+    if (at >= 0)
+        c->code[at].a = target;
+}
+
+/* ---------------------------------------------------------------- simple statements */
+
+static void compile_store(Compiler *c, const Expr *t)
+{
+    if (t->kind == EX_NAME && t->ref.kind == REF_LOCAL) {
+        emit(c, CI_STORE_LOCAL, -1)->a = t->ref.index;
+    } else if (t->kind == EX_NAME && t->ref.kind == REF_SHARED) {
+        CInstr *in = emit(c, CI_STORE_SHARED, -1);
+        in->a = rt_shared_slot(c->rt, t->ref.index, 0);
+        in->expr = t;
+    } else if (t->kind == EX_INDEX && t->a->kind == EX_NAME && t->a->ref.kind == REF_SHARED) {
+        compile_expr(c, t->b);
+        CInstr *in = emit(c, CI_STORE_IDX, -2);
+        in->a = t->a->ref.index;
+        in->expr = t;
+    } else {
+        emit(c, CI_ASSIGN_TREE, -1)->expr = t;
+    }
+}
+
+static void compile_assign(Compiler *c, const Stmt *s)
+{
+    bool single = s->targets.count == 1 && s->values.count == 1;
+    const Expr *t = single ? s->targets.items[0] : NULL, *v = single ? s->values.items[0] : NULL;
+    if (single && t->kind == EX_NAME && t->ref.kind == REF_LOCAL && v->kind == EX_NAME &&
+        v->ref.kind == REF_SHARED) { /* M = N */
+        CInstr *in = emit(c, CI_SHARED_TO_LOCAL, 0);
+        in->a = rt_shared_slot(c->rt, v->ref.index, 0);
+        in->b = t->ref.index;
+        return;
+    }
+    if (single) {
+        compile_expr(c, v);
+        compile_store(c, t);
+        return;
+    }
+    for (int i = 0; i < s->values.count; i++)
+        compile_expr(c, s->values.items[i]);
+    emit(c, CI_TUPLE, -s->values.count)->stmt = s;
+}
+
+/* target op= value on a local or a shared scalar: load, operand, operator, store; anything else stays a tree. */
+static void compile_augassign(Compiler *c, const Stmt *s)
+{
+    const Expr *t = s->targets.items[0];
+    bool local = t->kind == EX_NAME && t->ref.kind == REF_LOCAL;
+    bool shared = t->kind == EX_NAME && t->ref.kind == REF_SHARED;
+    if (!local && !shared) {
+        emit(c, CI_STMT_TREE, 0)->stmt = s;
+        return;
+    }
+    compile_name(c, t);
+    compile_expr(c, s->values.items[0]);
+    CInstr *in = emit(c, CI_BIN, -1);
+    in->bop = s->op;
+    in->expr = t;
+    compile_store(c, t);
+}
+
+/* Leave the withs opened since nesting level `down_to` (innermost first). */
+static void leave_withs(Compiler *c, int down_to)
+{
+    for (int i = c->nwith - 1; i >= down_to; i--)
+        emit(c, CI_WITH_EXIT, 0)->stmt = c->withs[i];
+}
+
+static void push_patch(int **list, size_t *n, size_t *cap, int at)
+{
+    xgrow((void **)list, cap, *n + 1, sizeof **list);
+    (*list)[(*n)++] = at;
+}
+
+static void compile_jump_out(Compiler *c, const Stmt *s)
+{
+    const Loop *l = &c->loops[c->nloop - 1];
+    emit_stmt(c, s->pos);
+    leave_withs(c, l->with_depth);
+    emit(c, CI_JUMP, 0);
+    if (s->kind == ST_BREAK)
+        push_patch(&c->breaks, &c->nbreaks, &c->breaks_cap, here(c) - 1);
+    else if (l->continue_to >= 0)
+        c->code[here(c) - 1].a = l->continue_to;
+    else
+        push_patch(&c->continues, &c->ncontinues, &c->continues_cap, here(c) - 1);
+}
+
+static void compile_return(Compiler *c, const Stmt *s)
+{
+    emit_stmt(c, s->pos);
+    if (s->expr)
+        compile_expr(c, s->expr);
+    emit(c, CI_SET_RETURN, s->expr ? -1 : 0)->k = s->expr != NULL;
+    leave_withs(c, 0);
+    emit(c, CI_RETURN, 0);
+}
+
+static void compile_simple(Compiler *c, const Stmt *s)
+{
+    if (s->kind == ST_BREAK || s->kind == ST_CONTINUE) {
+        compile_jump_out(c, s);
+        return;
+    }
+    if (s->kind == ST_RETURN) {
+        compile_return(c, s);
+        return;
+    }
+    emit_stmt(c, s->pos);
+    switch (s->kind) {
+    case ST_ASSIGN: compile_assign(c, s); break;
+    case ST_AUGASSIGN: compile_augassign(c, s); break;
+    case ST_EXPR:
+        compile_expr(c, s->expr);
+        emit(c, CI_POP, -1);
+        break;
+    case ST_ACTIVITY:
+    case ST_SAY:
+    case ST_ASSERT: emit(c, CI_STMT_TREE, 0)->stmt = s; break;
+    default: break; /* ST_PASS */
+    }
+}
+
+/* ---------------------------------------------------------------- compound statements */
+
+static void compile_if(Compiler *c, const Stmt *s)
+{
+    emit_stmt(c, s->pos);
+    int jf = compile_cond_jump(c, s->expr);
+    compile_block(c, &s->body);
+    if (s->orelse.count == 0) {
+        patch(c, jf, here(c));
+        return;
+    }
+    emit(c, CI_JUMP, 0);
+    int end = here(c) - 1;
+    patch(c, jf, here(c));
+    compile_block(c, &s->orelse);
+    patch(c, end, here(c));
+}
+
+static void loop_begin(Compiler *c, int continue_to)
+{
+    Loop *l = &c->loops[c->nloop++];
+    l->first_break = c->nbreaks;
+    l->first_continue = c->ncontinues;
+    l->with_depth = c->nwith;
+    l->continue_to = continue_to;
+}
+
+/* Patch the loop's continues to `cont` and its breaks to `brk`. */
+static void loop_end(Compiler *c, int cont, int brk)
+{
+    const Loop *l = &c->loops[--c->nloop];
+    for (size_t i = l->first_continue; i < c->ncontinues; i++)
+        c->code[c->continues[i]].a = cont;
+    for (size_t i = l->first_break; i < c->nbreaks; i++)
+        c->code[c->breaks[i]].a = brk;
+    c->ncontinues = l->first_continue;
+    c->nbreaks = l->first_break;
+}
+
+static void compile_while(Compiler *c, const Stmt *s)
+{
+    int top = here(c);
+    emit_stmt(c, s->pos);
+    int jf = compile_cond_jump(c, s->expr);
+    loop_begin(c, top);
+    compile_block(c, &s->body);
+    emit(c, CI_JUMP, 0)->a = top;
+    patch(c, jf, here(c));
+    loop_end(c, top, here(c));
+}
+
+/* The loop proper, shared by range and list loops: test, step, variable, body, increment, exit (hidden slots cleared). */
+static void compile_for_loop(Compiler *c, const Stmt *s, int hidden, int nhidden, bool list)
+{
+    int top = here(c);
+    if (list) {
+        emit(c, CI_LIST_TEST, 0)->a = hidden;
+        emit_stmt(c, s->pos);
+        CInstr *var = emit(c, CI_LIST_VAR, 0);
+        var->a = hidden;
+        var->stmt = s;
+    } else {
+        CInstr *next = emit(c, CI_RANGE_NEXT, 0);
+        next->a = hidden;
+        next->pos = s->pos;
+        next->stmt = s;
+    }
+    loop_begin(c, -1);
+    compile_block(c, &s->body);
+    int inc = here(c);
+    CInstr *step = emit(c, list ? CI_LIST_INC : CI_RANGE_INC, 0);
+    step->a = hidden;
+    step->b = top;
+    step->k = top;
+    int exit = here(c);
+    CInstr *clear = emit(c, CI_CLEAR, 0);
+    clear->a = hidden;
+    clear->b = nhidden;
+    c->code[top].b = exit;
+    if (!list)
+        c->code[inc].b = exit;
+    loop_end(c, inc, exit);
+}
+
+static void compile_for(Compiler *c, const Stmt *s)
+{
+    if (s->iter) {
+        compile_expr(c, s->iter);
+        int hidden = alloc_hidden(c, 2);
+        CInstr *init = emit(c, CI_LIST_INIT, -1);
+        init->a = hidden;
+        init->stmt = s;
+        compile_for_loop(c, s, hidden, 2, true);
+        c->next_hidden -= 2;
+        return;
+    }
+    bool shared = false; /* range arguments that read shared state get a step of their own */
+    for (int i = 0; i < s->range.count; i++)
+        shared = shared || s->range.items[i]->reads_shared;
+    if (shared)
+        emit_stmt(c, s->pos);
+    int hidden = alloc_hidden(c, 3);
+    CInstr *init = emit(c, CI_RANGE_INIT, 0);
+    init->a = hidden;
+    init->stmt = s;
+    compile_for_loop(c, s, hidden, 3, false);
+    c->next_hidden -= 3;
+}
+
+static void compile_with(Compiler *c, const Stmt *s)
+{
+    emit(c, CI_WITH_ENTER, 0)->stmt = s;
+    c->withs[c->nwith++] = s;
+    compile_block(c, &s->body);
+    c->nwith--;
+    emit(c, CI_WITH_EXIT, 0)->stmt = s;
+}
+
+static void compile_stmt(Compiler *c, const Stmt *s)
+{
+    switch (s->kind) {
+    case ST_IF: compile_if(c, s); break;
+    case ST_WHILE: compile_while(c, s); break;
+    case ST_FOR: compile_for(c, s); break;
+    case ST_WITH: compile_with(c, s); break;
+    default: compile_simple(c, s); break;
+    }
+}
+
+static void compile_block(Compiler *c, const Block *b)
+{
+    for (int i = 0; i < b->count; i++)
+        compile_stmt(c, b->items[i]);
+}
+
+void compile_func(const Program *prog, Rt *rt, const int64_t *params, int func, CFunc *out)
+{
+    const FuncDecl *fn = func < 0 ? &prog->main : &prog->funcs[func];
+    Compiler c;
+    memset(&c, 0, sizeof c);
+    c.prog = prog;
+    c.rt = rt;
+    c.params = params;
+    c.frame_size = fn->nlocals > fn->nparams ? fn->nlocals : fn->nparams;
+    c.next_hidden = c.frame_size;
+    compile_block(&c, &fn->body);
+    emit(&c, CI_END, 0);
+    out->code = c.code;
+    out->ncode = (int)c.ncode;
+    out->frame_size = c.frame_size;
+    out->max_stack = c.max_depth + 1;
+    free(c.breaks);
+    free(c.continues);
+}
+
+void compile_func_finish(CFunc *f)
+{
+    free(f->code);
+    f->code = NULL;
+    f->ncode = 0;
+}
