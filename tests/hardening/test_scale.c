@@ -7,6 +7,8 @@
 #include "util/clock.h"
 #include "util/xalloc.h"
 
+#include "../common/tasks.h"
+
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -160,5 +162,6 @@ int main(void)
         cmocka_unit_test(test_too_many_threads),
         cmocka_unit_test(test_param_beyond_range),
     };
+    tasks_warm_up();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

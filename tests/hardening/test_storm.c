@@ -11,6 +11,8 @@
 #include "util/rng.h"
 #include "util/xalloc.h"
 
+#include "../common/tasks.h"
+
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -217,5 +219,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reset_storm),
     };
+    tasks_warm_up();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

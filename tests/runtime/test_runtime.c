@@ -7,6 +7,8 @@
 #include "util/clock.h"
 #include "util/xalloc.h"
 
+#include "../common/tasks.h"
+
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -99,14 +101,7 @@ static const SnapVar *var(const Snapshot *s, const char *name)
 
 static int count_tasks(void)
 {
-    DIR *d = opendir("/proc/self/task");
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (e->d_name[0] != '.')
-            n++;
-    closedir(d);
-    return n;
+    return tasks_count();
 }
 
 /* ---------------------------------------------------------------- scenarios used below */
@@ -717,5 +712,6 @@ int main(void)
         cmocka_unit_test(test_replay_then_manual),
         cmocka_unit_test(test_fingerprint),
     };
+    tasks_warm_up();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
