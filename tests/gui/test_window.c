@@ -16,17 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-static const char *lockstep;
-static char dir[256];
-
-static char *path_in(const char *name)
-{
-    static char buf[8][512];
-    static int k;
-    char *p = buf[k++ % 8];
-    snprintf(p, 512, "%s/%s", dir, name);
-    return p;
-}
+#include "window_harness.h"
 
 static void write_file(const char *path, const char *text)
 {
@@ -34,33 +24,6 @@ static void write_file(const char *path, const char *text)
     assert_non_null(f);
     fputs(text, f);
     fclose(f);
-}
-
-/* Run lockstep under xvfb-run with the given options; returns its exit status. stderr goes to dir/stderr.txt. */
-static int run_app(const char *options)
-{
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "timeout 120 xvfb-run -a -s '-screen 0 1920x1080x24' %s %s 2>%s", lockstep, options,
-             path_in("stderr.txt"));
-    int rc = system(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-static json_t *load_state(const char *name)
-{
-    json_error_t err;
-    json_t *j = json_load_file(path_in(name), 0, &err);
-    if (!j)
-        fail_msg("%s: %s", name, err.text);
-    return j;
-}
-
-static json_int_t int_at(json_t *j, const char *key)
-{
-    json_t *v = json_object_get(j, key);
-    if (!json_is_integer(v))
-        fail_msg("no integer '%s' in the state", key);
-    return json_integer_value(v);
 }
 
 static const char *str_at(json_t *j, const char *key)
@@ -115,11 +78,11 @@ static void test_new_user_story(void **state)
              "key space\nwait 1500\ndump-state %s\n"
              "key minus\nkey minus\nkey minus\ndump-state %s\n"
              "mode serial\nkey space\nkey r\nwait 100\ndump-state %s\n",
-             path_in("s0.json"), path_in("s1.json"), path_in("s2.json"), path_in("s3.json"));
+             wh_path("s0.json"), wh_path("s1.json"), wh_path("s2.json"), wh_path("s3.json"));
     append_steps(script, sizeof script, "step 0", 10);        /* main starts the philosophers */
     append_steps(script, sizeof script, "key 1", 8);          /* philosopher 0 picks up its first chopstick */
     strcat(script, "dump-state ");
-    strcat(script, path_in("s4.json"));
+    strcat(script, wh_path("s4.json"));
     strcat(script, "\n");
     append_steps(script, sizeof script, "click-thread 2", 8); /* philosopher 1, by clicking it */
     append_steps(script, sizeof script, "step 3", 8);
@@ -136,55 +99,55 @@ static void test_new_user_story(void **state)
              "key b\nwait 300\ndump-state %s\n"
              "set strategy=ordered\nwait 300\ndump-state %s\n"
              "speed max\nkey space\nwait 3000\ndump-state %s\nscreenshot %s\nquit\n",
-             path_in("deadlock.png"), path_in("s5.json"), path_in("s6.json"), path_in("s7.json"), path_in("s8.json"),
-             path_in("ordered.png"));
+             wh_path("deadlock.png"), wh_path("s5.json"), wh_path("s6.json"), wh_path("s7.json"), wh_path("s8.json"),
+             wh_path("ordered.png"));
     strcat(script, tail);
-    write_file(path_in("story.uis"), script);
+    write_file(wh_path("story.uis"), script);
     char opts[1024];
-    snprintf(opts, sizeof opts, "dining-philosophers --seed 1 --ui-script %s", path_in("story.uis"));
-    assert_int_equal(run_app(opts), 0);
+    snprintf(opts, sizeof opts, "dining-philosophers --seed 1 --ui-script %s", wh_path("story.uis"));
+    assert_int_equal(wh_run(opts), 0);
 
-    json_t *s0 = load_state("s0.json"); /* opens paused on the philosophers */
+    json_t *s0 = wh_state("s0.json"); /* opens paused on the philosophers */
     assert_string_equal(str_at(s0, "scenario"), "dining-philosophers");
     assert_true(json_is_true(json_object_get(s0, "paused")));
-    assert_int_equal(int_at(s0, "step"), 0);
+    assert_int_equal(wh_int(s0, "step"), 0);
     assert_string_equal(str_at(s0, "mode"), "free");
-    json_t *s1 = load_state("s1.json"); /* space: they run */
+    json_t *s1 = wh_state("s1.json"); /* space: they run */
     assert_false(json_is_true(json_object_get(s1, "paused")));
-    assert_true(int_at(s1, "step") > 10);
-    assert_true(int_at(s1, "narration_lines") > 5);
-    json_t *s2 = load_state("s2.json"); /* minus three times: slow motion */
+    assert_true(wh_int(s1, "step") > 10);
+    assert_true(wh_int(s1, "narration_lines") > 5);
+    json_t *s2 = wh_state("s2.json"); /* minus three times: slow motion */
     assert_true(json_real_value(json_object_get(s2, "speed")) < 0.2);
-    json_t *s3 = load_state("s3.json"); /* serial, paused, fresh run */
+    json_t *s3 = wh_state("s3.json"); /* serial, paused, fresh run */
     assert_string_equal(str_at(s3, "mode"), "serial");
     assert_true(json_is_true(json_object_get(s3, "paused")));
-    assert_int_equal(int_at(s3, "step"), 0);
-    json_t *s4 = load_state("s4.json"); /* key 1 eight times moved thread 1 only, eight steps */
-    assert_int_equal(int_at(thread_at(s4, 1), "steps"), 8);
-    assert_int_equal(int_at(thread_at(s4, 1), "held"), 1);
-    assert_int_equal(int_at(thread_at(s4, 2), "steps"), 0);
-    json_t *s5 = load_state("s5.json"); /* the deadlock: a cycle of five */
+    assert_int_equal(wh_int(s3, "step"), 0);
+    json_t *s4 = wh_state("s4.json"); /* key 1 eight times moved thread 1 only, eight steps */
+    assert_int_equal(wh_int(thread_at(s4, 1), "steps"), 8);
+    assert_int_equal(wh_int(thread_at(s4, 1), "held"), 1);
+    assert_int_equal(wh_int(thread_at(s4, 2), "steps"), 0);
+    json_t *s5 = wh_state("s5.json"); /* the deadlock: a cycle of five */
     json_t *dl = json_object_get(s5, "deadlock");
     assert_true(json_is_true(json_object_get(dl, "found")));
     assert_true(json_is_true(json_object_get(dl, "cycle")));
     assert_int_equal(json_array_size(json_object_get(dl, "edges")), 5);
-    assert_int_equal(int_at(thread_at(s5, 2), "steps"), 9);
+    assert_int_equal(wh_int(thread_at(s5, 2), "steps"), 9);
     int w, h;
-    double red = share_of(path_in("deadlock.png"), 0xE0, 0x10, 0x1C, &w, &h);
+    double red = share_of(wh_path("deadlock.png"), 0xE0, 0x10, 0x1C, &w, &h);
     assert_int_equal(w, 1920);
     assert_int_equal(h, 1080);
     assert_true(red > 0.002); /* red edges, outlines and the banner */
-    json_t *s6 = load_state("s6.json"); /* step back: one step earlier, no deadlock */
-    assert_int_equal(int_at(s6, "step"), int_at(s5, "step") - 1);
+    json_t *s6 = wh_state("s6.json"); /* step back: one step earlier, no deadlock */
+    assert_int_equal(wh_int(s6, "step"), wh_int(s5, "step") - 1);
     assert_false(json_is_true(json_object_get(json_object_get(s6, "deadlock"), "found")));
-    json_t *s7 = load_state("s7.json"); /* strategy = ordered: the run restarted */
+    json_t *s7 = wh_state("s7.json"); /* strategy = ordered: the run restarted */
     assert_string_equal(str_at(json_object_get(s7, "params"), "strategy"), "ordered");
-    assert_int_equal(int_at(s7, "step"), 0);
-    json_t *s8 = load_state("s8.json"); /* and runs on without deadlock */
-    assert_true(int_at(s8, "step") > 500);
+    assert_int_equal(wh_int(s7, "step"), 0);
+    json_t *s8 = wh_state("s8.json"); /* and runs on without deadlock */
+    assert_true(wh_int(s8, "step") > 500);
     assert_false(json_is_true(json_object_get(json_object_get(s8, "deadlock"), "found")));
     assert_string_equal(str_at(s8, "outcome"), "running");
-    double red2 = share_of(path_in("ordered.png"), 0xE0, 0x10, 0x1C, &w, &h);
+    double red2 = share_of(wh_path("ordered.png"), 0xE0, 0x10, 0x1C, &w, &h);
     assert_true(red2 < 0.0005);
     json_t *all[] = {s0, s1, s2, s3, s4, s5, s6, s7, s8};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
@@ -232,41 +195,41 @@ static void test_schedule_file_replay(void **state)
     char text[1024];
     snprintf(text, sizeof text, "lockstep-schedule 1\nscenario dining-philosophers\nset n=5\nset strategy=naive\n"
              "seed 3\nsteps\n%s\n", steps);
-    write_file(path_in("dl.schedule"), text);
+    write_file(wh_path("dl.schedule"), text);
     static char script[8192];
-    snprintf(script, sizeof script, "wait 200\ndump-state %s\n", path_in("r0.json"));
+    snprintf(script, sizeof script, "wait 200\ndump-state %s\n", wh_path("r0.json"));
     append_steps(script, sizeof script, "step", n);
     char tail[2048];
     snprintf(tail, sizeof tail,
              "wait-until deadlock 5000\ndump-state %s\nback\nwait 200\ndump-state %s\nstep\nwait-until deadlock 5000\n"
              "save-schedule %s\nexport-trace %s\nquit\n",
-             path_in("r1.json"), path_in("r2.json"), path_in("saved.schedule"), path_in("trace.json"));
+             wh_path("r1.json"), wh_path("r2.json"), wh_path("saved.schedule"), wh_path("trace.json"));
     strcat(script, tail);
-    write_file(path_in("replay.uis"), script);
+    write_file(wh_path("replay.uis"), script);
     char opts[1024];
-    snprintf(opts, sizeof opts, "--schedule-file %s --ui-script %s", path_in("dl.schedule"), path_in("replay.uis"));
-    assert_int_equal(run_app(opts), 0);
+    snprintf(opts, sizeof opts, "--schedule-file %s --ui-script %s", wh_path("dl.schedule"), wh_path("replay.uis"));
+    assert_int_equal(wh_run(opts), 0);
 
-    json_t *r0 = load_state("r0.json"); /* opened: the file's scenario, serial, paused at step 0 */
+    json_t *r0 = wh_state("r0.json"); /* opened: the file's scenario, serial, paused at step 0 */
     assert_string_equal(str_at(r0, "scenario"), "dining-philosophers");
     assert_string_equal(str_at(r0, "mode"), "serial");
     assert_true(json_is_true(json_object_get(r0, "paused")));
-    assert_int_equal(int_at(r0, "step"), 0);
-    assert_int_equal(int_at(json_object_get(r0, "replay"), "steps"), n);
-    json_t *r1 = load_state("r1.json"); /* stepped forward through the file into the deadlock */
+    assert_int_equal(wh_int(r0, "step"), 0);
+    assert_int_equal(wh_int(json_object_get(r0, "replay"), "steps"), n);
+    json_t *r1 = wh_state("r1.json"); /* stepped forward through the file into the deadlock */
     json_t *dl = json_object_get(r1, "deadlock");
     assert_true(json_is_true(json_object_get(dl, "found")));
     assert_int_equal(json_array_size(json_object_get(dl, "edges")), 5);
-    assert_int_equal(int_at(r1, "schedule_steps"), n);
-    json_t *r2 = load_state("r2.json"); /* one step back: no deadlock yet */
+    assert_int_equal(wh_int(r1, "schedule_steps"), n);
+    json_t *r2 = wh_state("r2.json"); /* one step back: no deadlock yet */
     assert_false(json_is_true(json_object_get(json_object_get(r2, "deadlock"), "found")));
-    assert_int_equal(int_at(r2, "schedule_steps"), n - 1);
+    assert_int_equal(wh_int(r2, "schedule_steps"), n - 1);
     assert_string_equal(str_at(r2, "outcome"), "running");
     int saved[128];
-    assert_int_equal(schedule_steps(path_in("saved.schedule"), saved, 128), n);
+    assert_int_equal(schedule_steps(wh_path("saved.schedule"), saved, 128), n);
     assert_memory_equal(saved, expected, sizeof(int) * (size_t)n);
     json_error_t err;
-    json_t *trace = json_load_file(path_in("trace.json"), 0, &err);
+    json_t *trace = json_load_file(wh_path("trace.json"), 0, &err);
     if (!trace)
         fail_msg("trace.json: %s", err.text);
     assert_true(json_array_size(json_object_get(trace, "traceEvents")) > 10);
@@ -280,14 +243,14 @@ static void test_screenshot_option_and_dark_theme(void **state)
     (void)state;
     char opts[1024];
     snprintf(opts, sizeof opts, "race-counter --theme dark --size 1280x720 --screenshot %s --dump-state %s",
-             path_in("race.png"), path_in("race.json"));
-    assert_int_equal(run_app(opts), 0);
+             wh_path("race.png"), wh_path("race.json"));
+    assert_int_equal(wh_run(opts), 0);
     int w, h;
-    double bg = share_of(path_in("race.png"), 0x16, 0x18, 0x1C, &w, &h);
+    double bg = share_of(wh_path("race.png"), 0x16, 0x18, 0x1C, &w, &h);
     assert_int_equal(w, 1280);
     assert_int_equal(h, 720);
     assert_true(bg > 0.01); /* the dark background shows */
-    json_t *s = load_state("race.json");
+    json_t *s = wh_state("race.json");
     assert_string_equal(str_at(s, "theme"), "dark");
     json_decref(s);
 }
@@ -295,29 +258,29 @@ static void test_screenshot_option_and_dark_theme(void **state)
 static void test_bad_input_gets_one_line(void **state)
 {
     (void)state;
-    assert_int_equal(run_app("--zoom 99"), 2);
-    assert_int_equal(run_app("no-such-scenario --screenshot /dev/null"), 1);
-    write_file(path_in("bad.uis"), "wait 10\njump 3\n");
+    assert_int_equal(wh_run("--zoom 99"), 2);
+    assert_int_equal(wh_run("no-such-scenario --screenshot /dev/null"), 1);
+    write_file(wh_path("bad.uis"), "wait 10\njump 3\n");
     char opts[600];
-    snprintf(opts, sizeof opts, "--ui-script %s", path_in("bad.uis"));
-    assert_int_equal(run_app(opts), 1);
-    FILE *f = fopen(path_in("stderr.txt"), "r");
+    snprintf(opts, sizeof opts, "--ui-script %s", wh_path("bad.uis"));
+    assert_int_equal(wh_run(opts), 1);
+    FILE *f = fopen(wh_path("stderr.txt"), "r");
     char line[512] = "";
     assert_non_null(fgets(line, sizeof line, f));
     fclose(f);
     assert_non_null(strstr(line, "bad.uis:2: unknown action 'jump'"));
-    snprintf(opts, sizeof opts, "--schedule-file %s", path_in("missing.schedule"));
-    assert_int_equal(run_app(opts), 1);
-    f = fopen(path_in("stderr.txt"), "r");
+    snprintf(opts, sizeof opts, "--schedule-file %s", wh_path("missing.schedule"));
+    assert_int_equal(wh_run(opts), 1);
+    f = fopen(wh_path("stderr.txt"), "r");
     assert_non_null(fgets(line, sizeof line, f));
     fclose(f);
     assert_non_null(strstr(line, "missing.schedule"));
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER %s > %s 2>&1", lockstep,
-             path_in("nodisplay.txt"));
+    snprintf(cmd, sizeof cmd, "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER %s > %s 2>&1", wh_exe(),
+             wh_path("nodisplay.txt"));
     int rc = system(cmd);
     assert_int_equal(WEXITSTATUS(rc), 1);
-    f = fopen(path_in("nodisplay.txt"), "r");
+    f = fopen(wh_path("nodisplay.txt"), "r");
     assert_non_null(fgets(line, sizeof line, f));
     fclose(f);
     assert_non_null(strstr(line, "lockstep: no display available"));
@@ -326,24 +289,11 @@ static void test_bad_input_gets_one_line(void **state)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || system("command -v xvfb-run >/dev/null 2>&1") != 0)
-        return 77;
-    lockstep = argv[1];
-    snprintf(dir, sizeof dir, "/tmp/lockstep-gui-test-XXXXXX");
-    if (!mkdtemp(dir))
-        return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_new_user_story),
         cmocka_unit_test(test_schedule_file_replay),
         cmocka_unit_test(test_screenshot_option_and_dark_theme),
         cmocka_unit_test(test_bad_input_gets_one_line),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    if (rc == 0 && !getenv("LOCKSTEP_KEEP_TEST_FILES")) {
-        char cmd[512];
-        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-        if (system(cmd) != 0)
-            return 1;
-    }
-    return rc;
+    return wh_main(argc, argv, "lockstep-gui-test", tests, sizeof tests / sizeof tests[0]);
 }

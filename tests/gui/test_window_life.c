@@ -17,46 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-enum { SCREEN_W = 1920, SCREEN_H = 1080 };
-
-static const char *lockstep;
-static char dir[256];
-
-static char *path_in(const char *name)
-{
-    static char buf[8][512];
-    static int k;
-    char *p = buf[k++ % 8];
-    snprintf(p, 512, "%s/%s", dir, name);
-    return p;
-}
-
-/* Run lockstep under xvfb-run; returns its exit status (stderr goes to dir/stderr.txt). */
-static int run_app(const char *options)
-{
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "timeout 120 xvfb-run -a -s '-screen 0 %dx%dx24' %s %s 2>%s", SCREEN_W, SCREEN_H,
-             lockstep, options, path_in("stderr.txt"));
-    int rc = system(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-static json_t *load_state(const char *name)
-{
-    json_error_t err;
-    json_t *j = json_load_file(path_in(name), 0, &err);
-    if (!j)
-        fail_msg("%s: %s", name, err.text);
-    return j;
-}
-
-static json_int_t int_at(json_t *j, const char *key)
-{
-    json_t *v = json_object_get(j, key);
-    if (!json_is_integer(v))
-        fail_msg("no integer '%s' in the state", key);
-    return json_integer_value(v);
-}
+#include "window_harness.h"
 
 static json_t *window_of(json_t *state)
 {
@@ -101,44 +62,44 @@ static void ordeal(const char *prefix, const char *options)
              "resize 1280 720\nwait 250\n"
              "minimize\nwait 300\ndump-state %s\nwait 1000\ndump-state %s\nrestore\nwait 250\n"
              "focus-lost\nwait 250\ndump-state %s\nfocus-gained\nwait 250\nscreenshot %s\ndump-state %s\nquit\n",
-             path_in(names[0]), path_in(names[6]), path_in(names[1]), path_in(names[2]), path_in(names[3]),
-             path_in(names[4]), path_in(names[7]), path_in(names[5]));
+             wh_path(names[0]), wh_path(names[6]), wh_path(names[1]), wh_path(names[2]), wh_path(names[3]),
+             wh_path(names[4]), wh_path(names[7]), wh_path(names[5]));
     char uis[80], opts[1024];
     snprintf(uis, sizeof uis, "%s.uis", prefix);
-    FILE *f = fopen(path_in(uis), "w");
+    FILE *f = fopen(wh_path(uis), "w");
     assert_non_null(f);
     fputs(script, f);
     fclose(f);
-    snprintf(opts, sizeof opts, "%s --ui-script %s", options, path_in(uis));
-    assert_int_equal(run_app(opts), 0);
+    snprintf(opts, sizeof opts, "%s --ui-script %s", options, wh_path(uis));
+    assert_int_equal(wh_run(opts), 0);
 
-    json_t *start = load_state(names[0]), *huge = load_state(names[1]), *min0 = load_state(names[2]);
-    json_t *min1 = load_state(names[3]), *unfocused = load_state(names[4]), *end = load_state(names[5]);
-    assert_true(int_at(start, "step") > 0);                        /* running */
+    json_t *start = wh_state(names[0]), *huge = wh_state(names[1]), *min0 = wh_state(names[2]);
+    json_t *min1 = wh_state(names[3]), *unfocused = wh_state(names[4]), *end = wh_state(names[5]);
+    assert_true(wh_int(start, "step") > 0);                        /* running */
     json_t *hw = window_of(huge);                                  /* clamped to the screen */
-    assert_true(int_at(hw, "width") <= SCREEN_W && int_at(hw, "height") <= SCREEN_H);
-    assert_true(int_at(hw, "drawn_width") <= SCREEN_W && int_at(hw, "drawn_height") <= SCREEN_H);
+    assert_true(wh_int(hw, "width") <= WH_SCREEN_W && wh_int(hw, "height") <= WH_SCREEN_H);
+    assert_true(wh_int(hw, "drawn_width") <= WH_SCREEN_W && wh_int(hw, "drawn_height") <= WH_SCREEN_H);
     assert_true(flag_at(window_of(min0), "minimized"));
-    assert_true(int_at(min1, "step") > int_at(min0, "step"));      /* the run goes on while minimized */
-    assert_int_equal(int_at(min1, "frames_drawn"), int_at(min0, "frames_drawn")); /* and nothing is drawn */
+    assert_true(wh_int(min1, "step") > wh_int(min0, "step"));      /* the run goes on while minimized */
+    assert_int_equal(wh_int(min1, "frames_drawn"), wh_int(min0, "frames_drawn")); /* and nothing is drawn */
     double cpu = json_real_value(json_object_get(window_of(min1), "gui_cpu_ms")) -
                  json_real_value(json_object_get(window_of(min0), "gui_cpu_ms"));
     assert_true(cpu < 250); /* the window's thread over a minimized second (even under ASan) */
     assert_false(flag_at(window_of(unfocused), "focused"));
     assert_false(flag_at(window_of(unfocused), "minimized"));
-    assert_true(int_at(unfocused, "step") > int_at(min1, "step"));
+    assert_true(wh_int(unfocused, "step") > wh_int(min1, "step"));
     json_t *ew = window_of(end);
     assert_true(flag_at(ew, "focused"));
-    assert_int_equal(int_at(ew, "drawn_width"), 1280);
-    assert_int_equal(int_at(ew, "drawn_height"), 720);
-    assert_true(int_at(end, "frames_drawn") > int_at(min1, "frames_drawn")); /* drawn again after restore */
-    assert_true(int_at(end, "step") > int_at(unfocused, "step"));
+    assert_int_equal(wh_int(ew, "drawn_width"), 1280);
+    assert_int_equal(wh_int(ew, "drawn_height"), 720);
+    assert_true(wh_int(end, "frames_drawn") > wh_int(min1, "frames_drawn")); /* drawn again after restore */
+    assert_true(wh_int(end, "step") > wh_int(unfocused, "step"));
     assert_string_equal(json_string_value(json_object_get(end, "outcome")), "running");
     int w, h;
-    png_size(path_in(names[6]), &w, &h);
+    png_size(wh_path(names[6]), &w, &h);
     assert_int_equal(w, 200);
     assert_int_equal(h, 150);
-    png_size(path_in(names[7]), &w, &h);
+    png_size(wh_path(names[7]), &w, &h);
     assert_int_equal(w, 1280);
     assert_int_equal(h, 720);
     json_t *all[] = {start, huge, min0, min1, unfocused, end};
@@ -160,22 +121,9 @@ static void test_serial_auto_play(void **state)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || system("command -v xvfb-run >/dev/null 2>&1") != 0)
-        return 77;
-    lockstep = argv[1];
-    snprintf(dir, sizeof dir, "/tmp/lockstep-life-test-XXXXXX");
-    if (!mkdtemp(dir))
-        return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_free_mode_at_speed_max),
         cmocka_unit_test(test_serial_auto_play),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    if (rc == 0 && !getenv("LOCKSTEP_KEEP_TEST_FILES")) {
-        char cmd[512];
-        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-        if (system(cmd) != 0)
-            return 1;
-    }
-    return rc;
+    return wh_main(argc, argv, "lockstep-life-test", tests, sizeof tests / sizeof tests[0]);
 }
