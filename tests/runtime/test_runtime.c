@@ -104,6 +104,20 @@ static int count_tasks(void)
     return tasks_count();
 }
 
+/* Every seed in 1..10 runs src to completion (every expectation held); with `name`, that shared slot ends at want. */
+static void assert_completes(const char *src, const char *name, int64_t want)
+{
+    for (uint64_t seed = 1; seed <= 10; seed++) {
+        RtConfig cfg = serial_cfg(seed);
+        Run r;
+        run_all(&r, src, &cfg, NULL);
+        assert_int_equal(r.outcome, RT_COMPLETED);
+        if (name)
+            assert_int_equal(var(&r.snap, name)->value, want);
+        run_free(&r);
+    }
+}
+
 /* ---------------------------------------------------------------- scenarios used below */
 
 static const char *const RACE = "param workers = 2 in 1..8\n"
@@ -398,14 +412,7 @@ static void test_queue_fifo(void **state)
                                    "    q.join()\n"
                                    "    p.join()\n"
                                    "    c.join()\n";
-    for (uint64_t seed = 1; seed <= 10; seed++) {
-        RtConfig cfg = serial_cfg(seed);
-        Run r;
-        run_all(&r, src, &cfg, NULL);
-        assert_int_equal(r.outcome, RT_COMPLETED);
-        assert_int_equal(var(&r.snap, "out[5]")->value, 50);
-        run_free(&r);
-    }
+    assert_completes(src, "out[5]", 50);
 }
 
 /* Runtime misuse stops the thread with a message, not the program. */
@@ -464,13 +471,7 @@ static void test_condition(void **state)
                                    "        ready.notify_all()\n"
                                    "    for t in ts:\n"
                                    "        t.join()\n";
-    for (uint64_t seed = 1; seed <= 10; seed++) {
-        RtConfig cfg = serial_cfg(seed);
-        Run r;
-        run_all(&r, src, &cfg, NULL);
-        assert_int_equal(r.outcome, RT_COMPLETED);
-        run_free(&r);
-    }
+    assert_completes(src, NULL, 0);
 }
 
 /* Barrier: nobody passes before all arrived; invariant checked after every step. */
@@ -494,14 +495,7 @@ static void test_barrier_invariant(void **state)
                                    "        ts.append(start w())\n"
                                    "    for t in ts:\n"
                                    "        t.join()\n";
-    for (uint64_t seed = 1; seed <= 10; seed++) {
-        RtConfig cfg = serial_cfg(seed);
-        Run r;
-        run_all(&r, src, &cfg, NULL);
-        assert_int_equal(r.outcome, RT_COMPLETED);
-        assert_int_equal(var(&r.snap, "passed")->value, 3);
-        run_free(&r);
-    }
+    assert_completes(src, "passed", 3);
 }
 
 /* An invariant that fails stops a serial run at the failing step. */
@@ -541,14 +535,7 @@ static void test_semaphore_pool(void **state)
                                    "main:\n"
                                    "    for i in range(5):\n"
                                    "        start user()\n";
-    for (uint64_t seed = 1; seed <= 10; seed++) {
-        RtConfig cfg = serial_cfg(seed);
-        Run r;
-        run_all(&r, src, &cfg, NULL);
-        assert_int_equal(r.outcome, RT_COMPLETED);
-        assert_int_equal(var(&r.snap, "inside")->value, 0);
-        run_free(&r);
-    }
+    assert_completes(src, "inside", 0);
 }
 
 /* Manual picks: only rt_step moves threads; a blocked thread cannot be picked. */
