@@ -557,7 +557,8 @@ static void fill_ends(Search *s)
     for (int i = 0; i < s->nstates; i++)
         if (s->states[i].depth > s->out->max_depth_seen)
             s->out->max_depth_seen = s->states[i].depth;
-    qsort(s->out->ends, (size_t)s->out->nends, sizeof(SsEnd), end_cmp);
+    if (s->out->nends > 1)
+        qsort(s->out->ends, (size_t)s->out->nends, sizeof(SsEnd), end_cmp);
 }
 
 static uint64_t count_unexpanded(const Search *s)

@@ -65,6 +65,7 @@ static void round_trip(const char *exe, const char *scenario, const char *set, c
            json_string_value(json_object_get(a, "outcome")), (long long)json_integer_value(json_object_get(a, "steps")));
     json_decref(a);
     json_decref(b);
+    cli_result_finish(&again);
     /* Naming the scenario as well is fine when it is the file's. */
     const char *named[] = {"run", scenario, "--schedule-file", file, "--json", NULL};
     cli_run(exe, named, 30, &again);
