@@ -242,15 +242,9 @@ static double from_px(const View *v, float px)
 
 /* The last segment starting at or before x, searching from index `from` on (segments are in time order): a galloping
  * search, so that skipping the many segments hidden inside one pixel column costs a few probes. */
-static size_t seg_at(const Lane *l, size_t from, double x)
+/* The last segment in segs[lo, hi) starting at or before x (lo when none does). */
+static size_t bisect_segs(const Lane *l, size_t lo, size_t hi, double x)
 {
-    size_t lo = from, step = 1, hi = from + 1;
-    while (hi < l->nsegs && l->segs[hi].x <= x) {
-        lo = hi;
-        step *= 2;
-        hi = lo + step;
-    }
-    hi = hi < l->nsegs ? hi : l->nsegs;
     while (hi - lo > 1) {
         size_t mid = (lo + hi) / 2;
         if (l->segs[mid].x <= x)
@@ -261,17 +255,21 @@ static size_t seg_at(const Lane *l, size_t from, double x)
     return lo;
 }
 
+/* Like bisect_segs over the whole lane, but galloping forward from `from` first (the next pixel is usually near). */
+static size_t seg_at(const Lane *l, size_t from, double x)
+{
+    size_t lo = from, step = 1, hi = from + 1;
+    while (hi < l->nsegs && l->segs[hi].x <= x) {
+        lo = hi;
+        step *= 2;
+        hi = lo + step;
+    }
+    return bisect_segs(l, lo, hi < l->nsegs ? hi : l->nsegs, x);
+}
+
 static size_t first_seg(const Lane *l, double x)
 {
-    size_t lo = 0, hi = l->nsegs;
-    while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
-        if (l->segs[mid].x <= x)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo;
+    return bisect_segs(l, 0, l->nsegs, x);
 }
 
 /* Segments narrower than a pixel share it: each pixel column is painted once, by the first segment in it, and the

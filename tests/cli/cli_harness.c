@@ -12,6 +12,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
 extern char **environ;
 
 static double now_s(void)
@@ -137,4 +143,15 @@ json_t *cli_report_without_timing(const json_t *report)
         json_object_del(t, "blocked_ms");
     }
     return copy;
+}
+
+int cli_test_main(int argc, char **argv, struct CMUnitTest *tests, size_t count)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s PATH-TO-LOCKSTEP\n", argv[0]);
+        return 1;
+    }
+    for (size_t i = 0; i < count; i++)
+        tests[i].initial_state = argv[1];
+    return _cmocka_run_group_tests(argv[0], tests, count, NULL, NULL);
 }

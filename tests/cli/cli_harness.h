@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef struct CliResult {
     int status;     /* exit status, or 128 + signal when killed */
@@ -27,5 +28,9 @@ int cli_count_lines(const char *s);
 
 /* A copy of a report without the keys that measure time (time_ms, threads[].blocked_ms), for comparing runs. */
 json_t *cli_report_without_timing(const json_t *report);
+
+/* The test program's main: argv[1] is the lockstep binary, handed to every test as its state. */
+struct CMUnitTest;
+int cli_test_main(int argc, char **argv, struct CMUnitTest *tests, size_t count);
 
 #endif

@@ -279,17 +279,12 @@ static void test_all_naive_philosophers(void **state)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s PATH-TO-LOCKSTEP\n", argv[0]);
-        return 1;
-    }
-    void *exe = argv[1];
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_prestate(test_random_philosophers, exe),
-        cmocka_unit_test_prestate(test_all_race_counter, exe),
-        cmocka_unit_test_prestate(test_all_race_counter_locked, exe),
-        cmocka_unit_test_prestate(test_all_ordered_philosophers, exe),
-        cmocka_unit_test_prestate(test_all_naive_philosophers, exe),
+    struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_random_philosophers),
+        cmocka_unit_test(test_all_race_counter),
+        cmocka_unit_test(test_all_race_counter_locked),
+        cmocka_unit_test(test_all_ordered_philosophers),
+        cmocka_unit_test(test_all_naive_philosophers),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cli_test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

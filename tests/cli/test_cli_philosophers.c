@@ -164,18 +164,13 @@ static void test_sigint_stops_run(void **state)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s PATH-TO-LOCKSTEP\n", argv[0]);
-        return 1;
-    }
-    void *exe = argv[1];
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_prestate(test_naive_serial_deadlocks, exe),
-        cmocka_unit_test_prestate(test_ordered_serial_never_deadlocks, exe),
-        cmocka_unit_test_prestate(test_text_report_names_the_cycle, exe),
-        cmocka_unit_test_prestate(test_free_naive_deadlock_is_found, exe),
-        cmocka_unit_test_prestate(test_seconds_limit_ends_run, exe),
-        cmocka_unit_test_prestate(test_sigint_stops_run, exe),
+    struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_naive_serial_deadlocks),
+        cmocka_unit_test(test_ordered_serial_never_deadlocks),
+        cmocka_unit_test(test_text_report_names_the_cycle),
+        cmocka_unit_test(test_free_naive_deadlock_is_found),
+        cmocka_unit_test(test_seconds_limit_ends_run),
+        cmocka_unit_test(test_sigint_stops_run),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cli_test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

@@ -65,14 +65,9 @@ static void test_free_full_speed(void **state)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s PATH-TO-LOCKSTEP\n", argv[0]);
-        return 1;
-    }
-    void *exe = argv[1];
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_prestate(test_serial_seeds, exe),
-        cmocka_unit_test_prestate(test_free_full_speed, exe),
+    struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_serial_seeds),
+        cmocka_unit_test(test_free_full_speed),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cli_test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

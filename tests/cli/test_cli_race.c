@@ -201,18 +201,13 @@ static void test_free_run_with_lock_is_exact(void **state)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s PATH-TO-LOCKSTEP\n", argv[0]);
-        return 1;
-    }
-    void *exe = argv[1];
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_prestate(test_story_schedule, exe),
-        cmocka_unit_test_prestate(test_replay_gives_same_report, exe),
-        cmocka_unit_test_prestate(test_lock_counts_everything, exe),
-        cmocka_unit_test_prestate(test_unlocked_serial_seeds_lose_updates, exe),
-        cmocka_unit_test_prestate(test_free_run_loses_updates, exe),
-        cmocka_unit_test_prestate(test_free_run_with_lock_is_exact, exe),
+    struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_story_schedule),
+        cmocka_unit_test(test_replay_gives_same_report),
+        cmocka_unit_test(test_lock_counts_everything),
+        cmocka_unit_test(test_unlocked_serial_seeds_lose_updates),
+        cmocka_unit_test(test_free_run_loses_updates),
+        cmocka_unit_test(test_free_run_with_lock_is_exact),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cli_test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

@@ -306,16 +306,11 @@ static void test_bad_options(void **state)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s PATH-TO-LOCKSTEP\n", argv[0]);
-        return 1;
-    }
-    void *exe = argv[1];
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_prestate(test_record_replay, exe),
-        cmocka_unit_test_prestate(test_trace, exe),
-        cmocka_unit_test_prestate(test_bad_schedule_files, exe),
-        cmocka_unit_test_prestate(test_bad_options, exe),
+    struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_record_replay),
+        cmocka_unit_test(test_trace),
+        cmocka_unit_test(test_bad_schedule_files),
+        cmocka_unit_test(test_bad_options),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cli_test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

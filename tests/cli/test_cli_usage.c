@@ -225,16 +225,11 @@ static void test_help_version(void **state)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s PATH-TO-LOCKSTEP\n", argv[0]);
-        return 1;
-    }
-    void *exe = argv[1];
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_prestate(test_bad_options, exe),   cmocka_unit_test_prestate(test_bad_data_dir, exe),
-        cmocka_unit_test_prestate(test_empty_file, exe),    cmocka_unit_test_prestate(test_scenario_errors, exe),
-        cmocka_unit_test_prestate(test_directory, exe),     cmocka_unit_test_prestate(test_bad_schedule_thread, exe),
-        cmocka_unit_test_prestate(test_check_and_list, exe), cmocka_unit_test_prestate(test_help_version, exe),
+    struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bad_options),   cmocka_unit_test(test_bad_data_dir),
+        cmocka_unit_test(test_empty_file),    cmocka_unit_test(test_scenario_errors),
+        cmocka_unit_test(test_directory),     cmocka_unit_test(test_bad_schedule_thread),
+        cmocka_unit_test(test_check_and_list), cmocka_unit_test(test_help_version),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cli_test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }
