@@ -352,12 +352,13 @@ bool lang_param_set(const Program *prog, int64_t *values, const char *assignment
             index = i;
     bool ok = false;
     if (index < 0) {
-        char *list = joined_names((const char *const *)&prog->params[0].name, prog->nparams, sizeof(ParamDecl));
-        if (prog->nparams)
+        if (prog->nparams) {
+            char *list = joined_names((const char *const *)&prog->params[0].name, prog->nparams, sizeof(ParamDecl));
             *err = xasprintf("unknown parameter '%s' (this scenario has: %s)", name, list);
-        else
+            free(list);
+        } else {
             *err = xasprintf("unknown parameter '%s' (this scenario has no parameters)", name);
-        free(list);
+        }
     } else {
         ok = set_value(&prog->params[index], eq + 1, &values[index], err);
     }
