@@ -27,9 +27,9 @@ static int successors(Rt *rt, const RtThread *t, int *out)
         return 1;
     }
     const RtObject *o = &rt->objects[t->waits_obj];
-    int n = 0;
-    if (o->owner >= 0)
-        out[n++] = o->owner;
+    int n = 0, owner = lock_owner(o);
+    if (owner >= 0)
+        out[n++] = owner;
     if (o->kind == OBJ_RWLOCK && t->waits_method == M_ACQUIRE_WRITE)
         for (int i = 0; i < o->readers.count; i++)
             out[n++] = intq_at(&o->readers, i);

@@ -1,11 +1,12 @@
 /* shared_access: what every write to a shared variable tells the analysis.
  *
- * Lost updates. Each shared slot has a version (its write count), bumped by every write, and remembers its last
- * writer; both live in one atomic word. A value read
- * from a slot carries the version it saw (its Taint, propagated through locals by the interpreter). When a thread
- * writes a slot with a value computed from its own earlier read of that same slot, and another thread has written the
- * slot since that read, the other thread's update is overwritten: a lost update, counted per slot with both threads.
- * These counters are atomics, so racing writers need no lock to be counted.
+ * Lost updates. Every write gives the slot a new stamp (writer and the writer's own write count) and learns the stamp
+ * it replaced from the same atomic exchange, which places each write exactly in the slot's order of writes, writer
+ * included, without a retry loop. A value read from a slot carries the stamp it saw (its Taint, propagated through
+ * locals by the interpreter). When a thread writes a slot with a value computed from its own earlier read of that
+ * slot, and the write it replaces is another thread's, made since that read, the other thread's update is
+ * overwritten: a lost update, counted per slot with both threads. On a slot that two cores write all the time that
+ * one locked instruction is most of what a write costs (see docs/performance.md); racing writers need no lock.
  *
  * Races (Eraser-style lockset). A slot written by one thread only is fine whatever it holds (initialisation); from the
  * first write by a second thread on, the slot's candidate lockset is the set of locks held at every write, refined by
@@ -13,29 +14,21 @@
  * warning, reported once per slot. This part runs under the runtime's mutex, and is skipped once a slot is reported. */
 #include "runtime/rt_internal.h"
 
-/* Count the write and make t the last writer in one compare-and-swap; returns the stamp before. */
-static uint64_t stamp_write(RtSlot *s, int writer)
+/* Stamp the write; returns the stamp it replaced. */
+static uint32_t stamp_write(RtThread *t, RtSlot *s)
 {
-    uint64_t old = atomic_load_explicit(&s->stamp, memory_order_relaxed);
-    uint64_t next;
-    do {
-        next = ((stamp_writes(old) + 1) << STAMP_WRITER_BITS) | (uint64_t)(writer + 1);
-    } while (!atomic_compare_exchange_weak_explicit(&s->stamp, &old, next, memory_order_acq_rel,
-                                                    memory_order_relaxed));
-    return old;
+    uint32_t mine = (++t->write_seq << STAMP_WRITER_BITS) | (uint32_t)(t->id + 1);
+    return atomic_exchange_explicit(&s->stamp, mine, memory_order_acq_rel);
 }
 
-static void check_lost_update(RtThread *t, RtSlot *s, int slot, Taint taint, int64_t value)
+static void note_lost_update(RtThread *t, RtSlot *s, int slot, int64_t value, int victim)
 {
-    uint64_t before = stamp_write(s, t->id);
-    int last = stamp_writer(before);
-    uint32_t overwritten = stamp_version(before) - taint.version;
-    if (taint.slot != slot || overwritten == 0 || last < 0 || last == t->id)
-        return;
     atomic_fetch_add_explicit(&s->lost, 1, memory_order_relaxed);
-    atomic_store_explicit(&s->lost_thread, t->id, memory_order_relaxed);
-    atomic_store_explicit(&s->lost_victim, last, memory_order_relaxed);
-    ev_emit(t, EV_LOST_UPDATE, t->id, slot, value, last);
+    if (atomic_load_explicit(&s->lost_thread, memory_order_relaxed) != t->id)
+        atomic_store_explicit(&s->lost_thread, t->id, memory_order_relaxed);
+    if (atomic_load_explicit(&s->lost_victim, memory_order_relaxed) != victim)
+        atomic_store_explicit(&s->lost_victim, victim, memory_order_relaxed);
+    ev_emit(t, EV_LOST_UPDATE, t->id, slot, value, victim);
 }
 
 static void set_lockset(RtSlot *s, const RtThread *t)
@@ -92,8 +85,10 @@ static void update_lockset(RtThread *t, RtSlot *s, int slot, int previous_writer
 void access_on_write(RtThread *t, RtSlot *s, int slot, int64_t old, Taint taint, int64_t value)
 {
     (void)old;
-    int previous_writer = stamp_writer(atomic_load_explicit(&s->stamp, memory_order_relaxed));
-    check_lost_update(t, s, slot, taint, value);
+    uint32_t before = stamp_write(t, s);
+    int previous_writer = stamp_writer(before);
+    if (taint.slot == slot && before != taint.version && previous_writer >= 0 && previous_writer != t->id)
+        note_lost_update(t, s, slot, value, previous_writer);
     if (atomic_load_explicit(&s->race_reported, memory_order_relaxed))
         return;
     Rt *rt = t->rt;

@@ -1,12 +1,19 @@
 /* evlog: recording events without making workers wait, and merging them into one ordered log.
  *
  * Each thread appends to its own single-producer ring (EvBuf); no lock and no shared counter is touched on that path.
+ * A ring slot is not the public Event but a 32-byte EvRec: the slots cross from the worker's core to the drainer's,
+ * so their size is what an event costs. Time and step are stored as short offsets from the ring's base, and a slot
+ * of kind EVREC_BASE (written only when an offset would not fit) moves the base; the drainer, reading every slot in
+ * order, rebuilds exactly the Event the worker recorded. The common case (ev_emit, inline in rt_internal.h) writes one
+ * slot with four stores and publishes it with one release store; ev_emit_slow does the rest (reading the clock, a new
+ * base, a full ring).
+ *
  * The controller drains all rings every few milliseconds (and after every serial step) and merges them — each ring is
  * already in order, so a k-way merge by global step in serial mode (everything of one step comes from the one thread
- * that took it) or by time otherwise is linear — and
- * appends it to the merged log, a ring that keeps the newest EVLOG_CAPACITY events for the GUI, and hands it to the
- * optional sink, which sees every event. A full thread ring drops the event and counts it (free mode at speed max can
- * outrun any reader); serial runs never drop because they are drained at every step. */
+ * that took it) or by time otherwise is linear — and appends it to the merged log, a ring that keeps the newest
+ * EVLOG_CAPACITY events for the GUI, and hands it to the optional sink, which sees every event. A full thread ring
+ * drops the event and counts it (free mode at speed max can outrun any reader); serial runs never drop because they
+ * are drained at every step. */
 #include "runtime/rt_internal.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
@@ -15,19 +22,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum { EVREC_ALIGN = 64 }; /* a cache line: no slot straddles two */
+
+_Static_assert(sizeof(EvRec) == 32 && EVREC_ALIGN % sizeof(EvRec) == 0, "two ring slots per cache line");
+_Static_assert(EVREC_BASE <= 0xff, "every slot kind fits EvRec.what's kind bits");
+
 void evbuf_init(EvBuf *b)
 {
-    b->events = xmalloc(sizeof(Event) * EVBUF_CAPACITY);
+    memset(b, 0, sizeof *b);
+    /* xmalloc has no aligned form; like it, abort on out-of-memory */
+    b->recs = aligned_alloc(EVREC_ALIGN, sizeof(EvRec) * EVBUF_CAPACITY);
+    if (!b->recs)
+        abort();
     atomic_init(&b->head, 0);
     atomic_init(&b->tail, 0);
     atomic_init(&b->dropped, 0);
-    b->tail_seen = 0;
 }
 
 void evbuf_finish(EvBuf *b)
 {
-    free(b->events);
-    b->events = NULL;
+    free(b->recs);
+    b->recs = NULL;
 }
 
 void evlog_init(Rt *rt)
@@ -52,73 +67,77 @@ void evlog_finish(Rt *rt)
     free(rt->string_table);
 }
 
-/* Only the buffer's owner writes: the drop counter is a plain load and store, no shared read-modify-write. */
-static bool evbuf_full(EvBuf *b);
-
-/* Append e; the caller checked evbuf_full first. */
-static void evbuf_push(EvBuf *b, const Event *e)
-{
-    uint64_t head = atomic_load_explicit(&b->head, memory_order_relaxed);
-    b->events[head & (EVBUF_CAPACITY - 1)] = *e;
-    atomic_store_explicit(&b->head, head + 1, memory_order_release);
-}
-
 uint64_t rt_now(Rt *rt)
 {
     return clock_now_ns() - rt->start_ns;
 }
 
-static uint64_t event_step(Rt *rt, RtThread *by)
-{
-    if (rt->mode == RT_SERIAL)
-        return rt->step;
-    return by ? atomic_load_explicit(&by->steps, memory_order_relaxed) : 0;
-}
-
 /* Reading the clock costs tens of ns on some virtual machines, more than everything else an event costs. The
- * frequent kinds (step, read, write) reuse the thread's last timestamp for up to TS_REUSE events; any other kind,
- * and the first event after the thread waited, reads the clock. */
-enum { TS_REUSE = 64 };
-
-static uint64_t event_ticks(RtThread *by, EventKind kind)
+ * frequent kinds (step, read, write) reuse the thread's last timestamp for the next EV_TS_REUSE - 1 slots of its ring
+ * (counting from the event that read it); any other kind, and the first event after the thread waited, reads the
+ * clock. head: the slot the event is about to take. */
+static uint64_t event_ticks(RtThread *by, EventKind kind, uint64_t head)
 {
-    if (kind <= EV_WRITE && (by->ts_count++ & (TS_REUSE - 1)) != 0)
+    if (kind <= EV_WRITE && head < by->ts_count)
         return by->ts_cache;
-    by->ts_count = 1;
+    by->ts_count = head + EV_TS_REUSE;
     return by->ts_cache = clock_ticks();
 }
 
-/* A full buffer drops the event before any work is spent on it (free mode at speed max outruns every reader). */
-static bool evbuf_full(EvBuf *b)
+/* Is there room for an event and the base slot it may need? A full buffer drops the event before any work is spent
+ * on it (free mode at speed max outruns every reader). Only the owner writes the drop counter: a plain load and
+ * store, no shared read-modify-write. */
+static bool evbuf_room(EvBuf *b, uint64_t head)
 {
-    uint64_t head = atomic_load_explicit(&b->head, memory_order_relaxed);
-    if (head - b->tail_seen < EVBUF_CAPACITY)
-        return false;
+    if (head - b->tail_seen <= EVBUF_CAPACITY - 2)
+        return true;
     b->tail_seen = atomic_load_explicit(&b->tail, memory_order_acquire);
-    if (head - b->tail_seen < EVBUF_CAPACITY)
-        return false;
+    if (head - b->tail_seen <= EVBUF_CAPACITY - 2)
+        return true;
     uint64_t d = atomic_load_explicit(&b->dropped, memory_order_relaxed);
     atomic_store_explicit(&b->dropped, d + 1, memory_order_relaxed);
-    return true;
+    return false;
 }
 
-/* The hot path: fields are written straight into the ring slot, then the slot is published. */
-void ev_emit(RtThread *by, EventKind kind, int about, int obj, int64_t a, int64_t b)
+/* Append e (t_ns in ticks) to a buffer with room, preceded by a base slot when its time or step is out of reach of
+ * the current base; then publish both. */
+static inline void evbuf_put(EvBuf *b, const Event *e)
+{
+    uint64_t head = atomic_load_explicit(&b->head, memory_order_relaxed);
+    uint64_t dticks = e->t_ns - b->base_ticks, dstep = e->step - b->base_step;
+    if (dticks > UINT32_MAX || dstep > UINT8_MAX) {
+        b->recs[head++ & (EVBUF_CAPACITY - 1)] = (EvRec){
+            .a = (int64_t)e->t_ns, .b = (int64_t)e->step, .what = evrec_what(0, 0, EVREC_BASE, 0)};
+        b->base_ticks = e->t_ns;
+        b->base_step = e->step;
+        dticks = dstep = 0;
+    }
+    b->recs[head++ & (EVBUF_CAPACITY - 1)] = (EvRec){
+        .a = e->a,
+        .b = e->b,
+        .where = evrec_where(e->obj, e->line),
+        .what = evrec_what((uint32_t)dticks, e->thread, e->kind, (unsigned)dstep),
+    };
+    atomic_store_explicit(&b->head, head, memory_order_release);
+}
+
+void ev_emit_slow(RtThread *by, EventKind kind, int about, int obj, int64_t a, int64_t b)
 {
     EvBuf *buf = &by->evbuf;
-    if (evbuf_full(buf))
-        return;
     uint64_t head = atomic_load_explicit(&buf->head, memory_order_relaxed);
-    Event *e = &buf->events[head & (EVBUF_CAPACITY - 1)];
-    e->t_ns = event_ticks(by, kind); /* converted to ns since the start by the drainer */
-    e->step = event_step(by->rt, by);
-    e->obj = obj;
-    e->line = atomic_load_explicit(&by->line, memory_order_relaxed);
-    e->a = a;
-    e->b = b;
-    e->kind = (uint16_t)kind;
-    e->thread = (int16_t)about;
-    atomic_store_explicit(&buf->head, head + 1, memory_order_release);
+    if (!evbuf_room(buf, head))
+        return;
+    Event e = {
+        .t_ns = event_ticks(by, kind, head), /* converted to ns since the start by the drainer */
+        .step = ev_step(by),
+        .obj = obj,
+        .line = atomic_load_explicit(&by->line, memory_order_relaxed),
+        .a = a,
+        .b = b,
+        .kind = (uint16_t)kind,
+        .thread = (int16_t)about,
+    };
+    evbuf_put(buf, &e);
 }
 
 void ev_emit_rt(Rt *rt, EventKind kind, int thread, int obj, int64_t a, int64_t b)
@@ -133,20 +152,46 @@ void ev_emit_rt(Rt *rt, EventKind kind, int thread, int obj, int64_t a, int64_t 
         .thread = (int16_t)thread,
     };
     pthread_mutex_lock(&rt->ctl_buf_lock);
-    if (!evbuf_full(&rt->ctl_buf))
-        evbuf_push(&rt->ctl_buf, &e);
+    if (evbuf_room(&rt->ctl_buf, atomic_load_explicit(&rt->ctl_buf.head, memory_order_relaxed)))
+        evbuf_put(&rt->ctl_buf, &e);
     pthread_mutex_unlock(&rt->ctl_buf_lock);
 }
 
-/* Copy everything buffered in b into the scratch area; returns the new fill. */
+static unsigned evrec_kind(const EvRec *r)
+{
+    return (unsigned)(r->what >> 48) & 0xff;
+}
+
+/* The public form of slot r, against the ring's last base (seq is set when the event joins the log). */
+static Event evrec_event(const EvBuf *b, const EvRec *r)
+{
+    return (Event){
+        .t_ns = b->read_ticks + (uint32_t)r->what,
+        .step = b->read_step + (r->what >> 56),
+        .obj = (int32_t)(uint32_t)r->where,
+        .line = (int32_t)(r->where >> 32),
+        .a = r->a,
+        .b = r->b,
+        .kind = (uint16_t)evrec_kind(r),
+        .thread = (int16_t)(uint16_t)(r->what >> 32),
+    };
+}
+
+/* Convert everything buffered in b into the scratch area; returns the new fill. */
 static size_t take_buffer(Rt *rt, EvBuf *b, size_t n)
 {
     uint64_t tail = atomic_load_explicit(&b->tail, memory_order_relaxed);
     uint64_t head = atomic_load_explicit(&b->head, memory_order_acquire);
-    size_t count = (size_t)(head - tail);
-    xgrow((void **)&rt->scratch, &rt->scratch_cap, n + count, sizeof(Event));
-    for (uint64_t i = tail; i < head; i++)
-        rt->scratch[n++] = b->events[i & (EVBUF_CAPACITY - 1)];
+    xgrow((void **)&rt->scratch, &rt->scratch_cap, n + (size_t)(head - tail), sizeof(Event));
+    for (uint64_t i = tail; i < head; i++) {
+        const EvRec *r = &b->recs[i & (EVBUF_CAPACITY - 1)];
+        if (evrec_kind(r) != EVREC_BASE) {
+            rt->scratch[n++] = evrec_event(b, r);
+            continue;
+        }
+        b->read_ticks = (uint64_t)r->a;
+        b->read_step = (uint64_t)r->b;
+    }
     atomic_store_explicit(&b->tail, head, memory_order_release);
     return n;
 }

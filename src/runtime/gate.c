@@ -185,7 +185,9 @@ ExecStatus gate_block(RtThread *t, int obj, Method m, int waits_thread)
     rt->serial++;
     ev_emit(t, EV_BLOCK, t->id, obj, m, waits_thread);
     deadlock_on_block(rt, t);
-    pthread_cond_signal(&rt->ctl_cv);
+    gate_flush_wakes(t);
+    if (rt->mode == RT_SERIAL) /* the controller grants the next step once nobody runs */
+        pthread_cond_signal(&rt->ctl_cv);
     while (!t->woken && !rt->stopping)
         thread_wait(t, 0);
     return t->woken ? EXEC_OK : EXEC_STOP;
@@ -203,7 +205,17 @@ void gate_wake(RtThread *waker, RtThread *t)
     rt->running++;
     rt->serial++;
     ev_emit(waker, EV_WAKE, t->id, obj, 0, 0);
-    pthread_cond_signal(&t->cv);
+    if (waker != t && waker->nwake_later < RT_WAKE_BATCH)
+        waker->wake_later[waker->nwake_later++] = t;
+    else
+        pthread_cond_signal(&t->cv);
+}
+
+void gate_flush_wakes(RtThread *waker)
+{
+    for (int i = 0; i < waker->nwake_later; i++)
+        pthread_cond_signal(&waker->wake_later[i]->cv);
+    waker->nwake_later = 0;
 }
 
 /* ---------------------------------------------------------------- threads */
@@ -273,6 +285,7 @@ static void *thread_main(void *arg)
     pthread_mutex_lock(&t->rt->world);
     rt_thread_finished(t);
     pthread_mutex_unlock(&t->rt->world);
+    gate_flush_wakes(t);
     return NULL;
 }
 
@@ -396,7 +409,7 @@ ExecStatus rt_shared_read(RtThread *t, int slot, int64_t *value, Taint *taint)
     if (st != EXEC_OK)
         return st;
     RtSlot *s = &t->rt->slots[slot];
-    uint32_t version = stamp_version(atomic_load_explicit(&s->stamp, memory_order_acquire));
+    uint32_t version = atomic_load_explicit(&s->stamp, memory_order_acquire);
     *value = atomic_load_explicit(&s->value, memory_order_relaxed);
     taint->slot = slot;
     taint->version = version;

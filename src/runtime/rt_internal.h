@@ -5,7 +5,8 @@
  * and the analysis verdicts; every blocking wait is a pthread_cond_wait on the waiting thread's own condition variable
  * with `world`, so any wait can be ended at once by stop/reset, and a snapshot taken under `world` is consistent.
  * Shared integer variables are NOT under `world`: they are C11 atomics read and written with separate relaxed loads
- * and stores, so scenarios race for real. Values a worker updates on every step without `world` (its line and step
+ * and stores, so scenarios race for real. A plain Lock's owner lives in its atomic lock word, which a free-running
+ * thread may change without `world` while nobody queues for it (see LOCK_QUEUED). Values a worker updates on every step without `world` (its line and step
  * count) are atomics written only by that worker.
  *
  * Who moves: `running` counts threads that may execute scenario code right now (not waiting at the gate, not blocked,
@@ -31,6 +32,7 @@ enum {
     RT_MAX_ACTIVITIES = 8,    /* distinct activity words counted per thread */
     RT_LOCKSET_MAX = 8,       /* locks remembered per variable for the lockset analysis */
     RT_MAX_PENDING = 64,      /* rt_step requests queued ahead of the controller */
+    RT_WAKE_BATCH = 8,        /* wake-ups a thread defers until it lets go of world (see gate_wake) */
     EVBUF_CAPACITY = 4096,    /* events per thread buffer (a power of two) */
     EVLOG_CAPACITY = 1 << 16, /* events kept in the merged log (a power of two) */
 };
@@ -53,13 +55,38 @@ typedef struct Item {
     int64_t id, value;
 } Item;
 
+/* One slot of a thread's ring: the private, compact form of an Event (32 bytes, two per cache line: every slot moves
+ * from the worker's core to the drainer's). Time and step are offsets from the ring's base, which an EVREC_BASE slot
+ * (a = ticks, b = step) sets; the drainer rebuilds the public Event (see evlog.c). The small fields are packed into
+ * two words so that a slot is written with four stores (evrec_where, evrec_what). */
+typedef struct EvRec {
+    int64_t a, b;
+    uint64_t where; /* obj (bits 0-31), line (32-63) */
+    uint64_t what;  /* ticks - base ticks (bits 0-31), thread (32-47), kind (48-55: EventKind or EVREC_BASE),
+                       step - base step (56-63) */
+} EvRec;
+
+static inline uint64_t evrec_where(int obj, int line)
+{
+    return (uint32_t)obj | (uint64_t)(uint32_t)line << 32;
+}
+
+static inline uint64_t evrec_what(uint32_t dticks, int thread, unsigned kind, unsigned dstep)
+{
+    return dticks | (uint64_t)(uint16_t)thread << 32 | (uint64_t)kind << 48 | (uint64_t)dstep << 56;
+}
+
 /* A single-producer single-consumer ring: the worker writes, the drainer (controller) reads. */
 typedef struct EvBuf {
-    Event *events; /* EVBUF_CAPACITY */
-    _Atomic uint64_t head; /* next slot to write (worker) */
-    _Atomic uint64_t tail; /* next slot to read (drainer) */
-    _Atomic uint64_t dropped; /* events lost to a full buffer (written by the owner only) */
+    EvRec *recs;              /* EVBUF_CAPACITY */
+    /* the producer's side */
     uint64_t tail_seen;       /* the producer's last look at tail: reloaded only when the buffer seems full */
+    uint64_t base_ticks, base_step; /* of the last EVREC_BASE written */
+    _Atomic uint64_t head;    /* next slot to write: published by the producer */
+    _Atomic uint64_t dropped; /* events lost to a full buffer (written by the owner only) */
+    /* the drainer's side */
+    _Atomic uint64_t tail;    /* next slot to read */
+    uint64_t read_ticks, read_step; /* of the last EVREC_BASE read */
 } EvBuf;
 
 struct RtThread {
@@ -77,14 +104,18 @@ struct RtThread {
     ThreadState state;
     bool granted;           /* serial: allowed one step */
     bool woken;             /* a blocking wait completed (set by the waker) */
+    struct RtThread *wake_later[RT_WAKE_BATCH]; /* threads this one woke, signalled once it lets go of world */
+    int nwake_later;
     int64_t wake_value;     /* a value delivered by the waker (a queue item) */
     int waits_obj;
     Method waits_method;
     int waits_thread;
     uint64_t blocked_since;
     uint64_t blocked_ns;
-    int *held;              /* object ids of the locks it holds, in acquisition order */
-    int nheld, capheld;
+    int *held;              /* object ids of the locks it holds, in acquisition order: written by the thread itself,
+                               or by the thread that hands it a lock while it is blocked */
+    _Atomic int nheld;      /* read by snapshots */
+    int capheld;
     uint64_t activity_counts[RT_MAX_ACTIVITIES];
     char *error;
     int error_line;
@@ -93,10 +124,12 @@ struct RtThread {
     _Atomic int line;
     _Atomic uint64_t steps;
     _Atomic int label_id;   /* interned state label, 0 = none */
+    uint32_t write_seq;     /* writes to shared slots so far, for their stamps */
     int label_shadow;       /* the thread's own copy of label_id, to avoid an atomic load per step */
     bool step_fresh;        /* the current statement's first visible action has not happened yet */
     uint64_t ts_cache;      /* last timestamp read by this thread's events (see evlog.c) */
-    unsigned ts_count;      /* events since; 0 forces a fresh timestamp */
+    uint64_t ts_count;      /* frequent events in evbuf slots before this one may reuse ts_cache; 0 forces a fresh
+                               timestamp */
     Rng rng;
     EvBuf evbuf;
     void *interp;           /* the interpreter's state (rt_thread_set_interp), for rt_fingerprint */
@@ -106,7 +139,8 @@ typedef struct RtObject {
     ObjKind kind;
     int id, decl, index;
     char *name;
-    int owner;          /* Lock, RLock, a Condition's private lock, RWLock writer: thread id or -1 */
+    _Atomic unsigned lockword; /* Lock, RLock, a Condition's private lock, RWLock writer: owner + 1 (0: free), plus
+                                  LOCK_QUEUED while threads wait for it; see lock_owner and sync.c */
     int count;          /* recursion (RLock, private condition lock); RWLock readers; Queue unfinished tasks */
     int64_t value;      /* Semaphore value; Event flag; Barrier arrivals */
     int64_t capacity;   /* BoundedSemaphore bound; Barrier parties; Queue maxsize; -1 none */
@@ -118,29 +152,38 @@ typedef struct RtObject {
     int ihead, icount, icap;
 } RtObject;
 
+/* The lock word: a free-running thread takes and gives back an uncontended Lock with one compare-and-swap each and no
+ * `world` (sync.c's fast path). Everything else changes the word under `world`; a thread that queues for a held lock
+ * first sets LOCK_QUEUED, which makes the owner's fast release fail and take the slow path that hands the lock over. */
+enum { LOCK_QUEUED = 1u << 16, LOCK_OWNER_MASK = LOCK_QUEUED - 1 };
+
+static inline int lock_owner(const RtObject *o)
+{
+    unsigned w = atomic_load_explicit(&((RtObject *)o)->lockword, memory_order_relaxed);
+    return (int)(w & LOCK_OWNER_MASK) - 1;
+}
+
+/* Recursion count, readers, unfinished tasks: a plain Lock's is 1 while held (the fast path does not keep `count`). */
+static inline int obj_count(const RtObject *o)
+{
+    return o->kind == OBJ_LOCK ? lock_owner(o) >= 0 : o->count;
+}
+
 typedef enum RaceState { RACE_VIRGIN, RACE_EXCLUSIVE, RACE_SHARED } RaceState;
 
-enum { STAMP_WRITER_BITS = 24 };
+/* A write's stamp: the writer + 1 in the low bits (0: never written) and the writer's own count of writes above, so
+ * that every write has its own stamp (until a thread's count wraps after 2^23 writes). */
+enum { STAMP_WRITER_BITS = 9, STAMP_WRITER_MASK = (1u << STAMP_WRITER_BITS) - 1 };
 
-static inline uint32_t stamp_version(uint64_t stamp)
+static inline int stamp_writer(uint32_t stamp)
 {
-    return (uint32_t)(stamp >> STAMP_WRITER_BITS);
-}
-
-static inline uint64_t stamp_writes(uint64_t stamp)
-{
-    return stamp >> STAMP_WRITER_BITS;
-}
-
-static inline int stamp_writer(uint64_t stamp)
-{
-    return (int)(stamp & ((1u << STAMP_WRITER_BITS) - 1)) - 1;
+    return (int)(stamp & STAMP_WRITER_MASK) - 1;
 }
 
 typedef struct RtSlot {
     _Atomic int64_t value;
-    _Atomic uint64_t stamp;  /* writes so far (high 40 bits) and the last writer + 1 (low 24 bits), one word so a
-                                write updates both with one compare-and-swap; see shared_access.c */
+    _Atomic uint32_t stamp;     /* the latest write's stamp, swapped in by one atomic exchange per write (a reader's
+                                   Taint keeps the stamp it saw); see shared_access.c */
     _Atomic uint64_t lost;
     _Atomic int32_t lost_thread, lost_victim;
     _Atomic bool race_reported; /* lets writers skip the lockset work once a race is known */
@@ -239,8 +282,10 @@ void gate_update_flags(Rt *rt); /* under world */
 void gate_wake_all(Rt *rt);     /* under world: signal every thread and the controller */
 /* Block t (under world, t running) on object obj or a join (obj -1) until woken or stopped. */
 ExecStatus gate_block(RtThread *t, int obj, Method m, int waits_thread);
-/* Complete t's blocking wait (under world), recording EV_WAKE on t's behalf in the waker's buffer. */
+/* Complete t's blocking wait (under world), recording EV_WAKE on t's behalf in the waker's buffer. The signal itself
+ * waits until the waker lets go of world (gate_flush_wakes), so that t does not wake only to wait for world. */
 void gate_wake(RtThread *waker, RtThread *t);
+void gate_flush_wakes(RtThread *waker); /* with or without world */
 /* The running thread's current "now" for events. */
 uint64_t rt_now(Rt *rt);
 RtThread *gate_create_thread(Rt *rt, RtThread *creator, int func, const int64_t *args, int nargs, char **err);
@@ -261,8 +306,41 @@ void evlog_init(Rt *rt);
 void evlog_finish(Rt *rt);
 void evbuf_init(EvBuf *b);
 void evbuf_finish(EvBuf *b);
-/* Record an event in `by`'s buffer (the thread doing the work) about thread `about`. */
-void ev_emit(RtThread *by, EventKind kind, int about, int obj, int64_t a, int64_t b);
+/* EVREC_BASE: the EvRec kind that moves a ring's base. EV_TS_REUSE: the frequent kinds (step, read, write) reuse the
+ * thread's last timestamp for the next EV_TS_REUSE - 1 slots of its ring (see evlog.c). */
+enum { EVREC_BASE = EV_KIND_COUNT, EV_TS_REUSE = 64 };
+/* ev_emit's general case: any kind, a fresh timestamp, a new base, a full ring. */
+void ev_emit_slow(RtThread *by, EventKind kind, int about, int obj, int64_t a, int64_t b);
+
+/* The step an event of `by` belongs to: the global step in serial mode, else the thread's own count. */
+static inline uint64_t ev_step(RtThread *by)
+{
+    if (by->rt->mode == RT_SERIAL)
+        return by->rt->step;
+    return atomic_load_explicit(&by->steps, memory_order_relaxed);
+}
+
+/* Record an event in `by`'s buffer (the thread doing the work) about thread `about`. Inline, the common case: a
+ * frequent kind that reuses the thread's timestamp, a step within reach of the ring's base and room in the ring
+ * (as last seen) take one slot, four stores and one release store. Since only ev_emit_slow reads the clock or moves the base,
+ * and it leaves the timestamp within reach of the base, the time offset needs no check here. */
+static inline void ev_emit(RtThread *by, EventKind kind, int about, int obj, int64_t a, int64_t b)
+{
+    EvBuf *buf = &by->evbuf;
+    uint64_t head = atomic_load_explicit(&buf->head, memory_order_relaxed);
+    uint64_t dstep = ev_step(by) - buf->base_step;
+    if (kind > EV_WRITE || head >= by->ts_count || dstep > UINT8_MAX || head - buf->tail_seen > EVBUF_CAPACITY - 2) {
+        ev_emit_slow(by, kind, about, obj, a, b);
+        return;
+    }
+    EvRec *r = &buf->recs[head & (EVBUF_CAPACITY - 1)];
+    r->a = a;
+    r->b = b;
+    r->where = evrec_where(obj, atomic_load_explicit(&by->line, memory_order_relaxed));
+    r->what = evrec_what((uint32_t)(by->ts_cache - buf->base_ticks), about, kind, (unsigned)dstep);
+    atomic_store_explicit(&buf->head, head + 1, memory_order_release);
+}
+
 /* Record an event from the runtime itself (any thread; serialised by ctl_buf_lock). */
 void ev_emit_rt(Rt *rt, EventKind kind, int thread, int obj, int64_t a, int64_t b);
 /* Move every buffered event to the merged log (controller thread, or any thread once workers are gone). In serial

@@ -62,7 +62,7 @@ static void copy_thread(Snapshot *s, Rt *rt, SnapThread *st, RtThread *t)
     st->waits_obj = t->state == TS_BLOCKED ? t->waits_obj : -1;
     st->waits_method = t->state == TS_BLOCKED ? t->waits_method : M_NONE;
     st->waits_thread = t->state == TS_BLOCKED ? t->waits_thread : -1;
-    st->held_count = t->nheld;
+    st->held_count = atomic_load_explicit(&t->nheld, memory_order_relaxed);
     st->steps = atomic_load_explicit(&t->steps, memory_order_relaxed);
     st->blocked_ns = t->blocked_ns + (t->state == TS_BLOCKED ? rt_now(rt) - t->blocked_since : 0);
     memcpy(st->activity_counts, t->activity_counts, sizeof st->activity_counts);
@@ -110,8 +110,8 @@ static void copy_object(Snapshot *s, SnapObject *so, const RtObject *o)
     so->name = own(s, o->name);
     so->decl = o->decl;
     so->index = o->index;
-    so->owner = o->owner;
-    so->count = o->count;
+    so->owner = lock_owner(o);
+    so->count = obj_count(o);
     so->value = o->kind == OBJ_QUEUE ? o->icount : o->value;
     so->capacity = o->capacity;
     so->lock_obj = o->kind == OBJ_CONDITION ? o->lock_obj : -1;
@@ -143,15 +143,13 @@ static void copy_var(Snapshot *s, SnapVar *v, RtSlot *slot)
     v->decl = slot->decl;
     v->index = slot->index;
     v->value = atomic_load_explicit(&slot->value, memory_order_relaxed);
-    uint64_t stamp = atomic_load_explicit(&slot->stamp, memory_order_relaxed);
-    v->writes = stamp_writes(stamp);
     v->lost = atomic_load_explicit(&slot->lost, memory_order_relaxed);
     v->lost_thread = atomic_load_explicit(&slot->lost_thread, memory_order_relaxed);
     v->lost_victim = atomic_load_explicit(&slot->lost_victim, memory_order_relaxed);
     v->race = atomic_load_explicit(&slot->race_reported, memory_order_relaxed);
     v->race_threads[0] = slot->race_threads[0];
     v->race_threads[1] = slot->race_threads[1];
-    v->last_writer = stamp_writer(stamp);
+    v->last_writer = stamp_writer(atomic_load_explicit(&slot->stamp, memory_order_relaxed));
 }
 
 static void copy_vars(Snapshot *s, Rt *rt)
@@ -248,7 +246,7 @@ static uint64_t fp_queue(uint64_t h, const IntQueue *q)
 /* Item ids differ between interleavings that reach the same state: only the values count. */
 static uint64_t fp_object(uint64_t h, const RtObject *o)
 {
-    h = fp_mix(fp_mix(fp_mix(h, (uint64_t)o->owner), (uint64_t)o->count), (uint64_t)o->value);
+    h = fp_mix(fp_mix(fp_mix(h, (uint64_t)lock_owner(o)), (uint64_t)obj_count(o)), (uint64_t)o->value);
     h = fp_queue(fp_queue(h, &o->waiters), &o->readers);
     h = fp_mix(h, (uint64_t)o->icount);
     for (int i = 0; i < o->icount; i++)

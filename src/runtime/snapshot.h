@@ -80,7 +80,6 @@ typedef struct SnapVar {
     int decl;        /* index into Program.shareds */
     int index;
     int64_t value;
-    uint64_t writes;
     uint64_t lost;       /* lost updates on this slot */
     int lost_thread;     /* the last lost update: the thread whose write overwrote ... */
     int lost_victim;     /* ... this thread's update (-1 when none) */

@@ -25,6 +25,7 @@ typedef struct Call {
     const int64_t *args;
     int nargs;
     int64_t result;
+    bool release_recorded; /* the fast path already recorded EV_RELEASE before falling back */
     char err[ERR_MAX]; /* non-empty: the call failed with this message */
 } Call;
 
@@ -37,6 +38,13 @@ void intq_push(IntQueue *q, int v)
         q->items = xrealloc(q->items, sizeof(int) * (size_t)q->cap);
     }
     q->items[q->count++] = v;
+}
+
+static void intq_push_front(IntQueue *q, int v)
+{
+    intq_push(q, v);
+    memmove(q->items + 1, q->items, sizeof(int) * (size_t)(q->count - 1));
+    q->items[0] = v;
 }
 
 static void intq_remove_at(IntQueue *q, int i)
@@ -72,19 +80,22 @@ int intq_at(const IntQueue *q, int i)
 
 void held_add(RtThread *t, int obj)
 {
-    if (t->nheld == t->capheld) {
+    int n = atomic_load_explicit(&t->nheld, memory_order_relaxed);
+    if (n == t->capheld) {
         t->capheld = t->capheld ? t->capheld * 2 : 4;
         t->held = xrealloc(t->held, sizeof(int) * (size_t)t->capheld);
     }
-    t->held[t->nheld++] = obj;
+    t->held[n] = obj;
+    atomic_store_explicit(&t->nheld, n + 1, memory_order_relaxed);
 }
 
 void held_remove(RtThread *t, int obj)
 {
-    for (int i = t->nheld - 1; i >= 0; i--) {
+    int n = atomic_load_explicit(&t->nheld, memory_order_relaxed);
+    for (int i = n - 1; i >= 0; i--) {
         if (t->held[i] == obj) {
-            memmove(t->held + i, t->held + i + 1, sizeof(int) * (size_t)(t->nheld - i - 1));
-            t->nheld--;
+            memmove(t->held + i, t->held + i + 1, sizeof(int) * (size_t)(n - i - 1));
+            atomic_store_explicit(&t->nheld, n - 1, memory_order_relaxed);
             return;
         }
     }
@@ -92,7 +103,7 @@ void held_remove(RtThread *t, int obj)
 
 void sync_init_object(RtObject *o)
 {
-    o->owner = -1;
+    atomic_init(&o->lockword, 0);
     o->capacity = -1;
     o->lock_obj = -1;
 }
@@ -158,27 +169,77 @@ static bool reentrant(RtObject *target)
     return target->kind == OBJ_RLOCK;
 }
 
+/* Under world, by the owner or for a lock nobody can take meanwhile (it is held and queued, or only world changes it):
+ * make w the owner (-1: free), keeping LOCK_QUEUED while threads still wait for l. */
+static void lockword_set(RtObject *l, int w)
+{
+    unsigned word = w < 0 ? 0 : (unsigned)(w + 1) | (l->waiters.count > 0 ? LOCK_QUEUED : 0);
+    atomic_store_explicit(&l->lockword, word, memory_order_release);
+}
+
+/* The bookkeeping of w now holding l (its owner is already w); marks l queued if others still wait for it. */
 static void grant_lock(Call *c, RtObject *l, RtThread *w, int count)
 {
-    l->owner = w->id;
+    lockword_set(l, w->id);
     l->count = count;
     held_add(w, l->id);
     ev_emit(c->t, EV_ACQUIRE, w->id, l->id, count, 0);
+}
+
+typedef enum LockTry { LOCK_TAKEN, LOCK_MINE, LOCK_BUSY } LockTry;
+
+/* Under world: take l if it is free, or mark it queued if another thread holds it. The owner may give it back
+ * without world at any moment (the fast path), hence the compare-and-swap loop. */
+static LockTry lock_try(RtObject *l, RtThread *t, bool queue)
+{
+    unsigned w = atomic_load_explicit(&l->lockword, memory_order_acquire);
+    for (;;) {
+        if (w == 0) {
+            if (atomic_compare_exchange_weak_explicit(&l->lockword, &w, (unsigned)(t->id + 1), memory_order_acquire,
+                                                      memory_order_acquire))
+                return LOCK_TAKEN;
+            continue;
+        }
+        if ((int)(w & LOCK_OWNER_MASK) - 1 == t->id)
+            return LOCK_MINE;
+        if (!queue || (w & LOCK_QUEUED))
+            return LOCK_BUSY;
+        if (atomic_compare_exchange_weak_explicit(&l->lockword, &w, w | LOCK_QUEUED, memory_order_acquire,
+                                                  memory_order_acquire))
+            return LOCK_BUSY;
+    }
+}
+
+/* After a wait for l ended: the waker handed l over (paced and serial mode), or, in free mode, only woke t to compete
+ * for it like any newcomer (a real mutex does the same: no convoy of hand-offs). Then t takes l if it is free, or
+ * queues again at the head of the line. */
+static ExecStatus lock_settle(Call *c, RtObject *l, ExecStatus st)
+{
+    RtThread *t = c->t;
+    while (st == EXEC_OK && lock_owner(l) != t->id) {
+        if (lock_try(l, t, true) == LOCK_TAKEN) {
+            grant_lock(c, l, t, (int)t->wake_value);
+            break;
+        }
+        intq_push_front(&l->waiters, t->id);
+        st = wait_on(c, l, M_ACQUIRE);
+    }
+    return st;
 }
 
 static ExecStatus lock_acquire(Call *c, bool blocking)
 {
     RtObject *l = lock_target(c);
     RtThread *t = c->t;
-    if (l->owner == -1) {
+    LockTry got = lock_try(l, t, blocking);
+    c->result = 1;
+    if (got == LOCK_TAKEN) {
         grant_lock(c, l, t, 1);
-        c->result = 1;
         return EXEC_OK;
     }
-    if (l->owner == t->id && reentrant(l)) {
+    if (got == LOCK_MINE && reentrant(l)) {
         l->count++;
         ev_emit(t, EV_ACQUIRE, t->id, l->id, l->count, 0);
-        c->result = 1;
         return EXEC_OK;
     }
     ev_emit(t, EV_REQUEST, t->id, l->id, M_ACQUIRE, blocking);
@@ -188,17 +249,21 @@ static ExecStatus lock_acquire(Call *c, bool blocking)
     }
     t->wake_value = 1; /* the recursion count to restore on hand-off */
     intq_push(&l->waiters, t->id);
-    c->result = 1;
-    return wait_on(c, l, M_ACQUIRE);
+    if (got == LOCK_MINE) /* a Lock acquired twice by its owner: it waits for itself */
+        lockword_set(l, t->id);
+    return lock_settle(c, l, wait_on(c, l, M_ACQUIRE));
 }
 
-/* Give l to its first waiter, or leave it free. */
+/* Give l to its first waiter (paced and serial mode: who gets a lock next is visible and deterministic), or leave it
+ * free; in free mode the first waiter is woken to compete for it (lock_settle). */
 static void lock_handoff(Call *c, RtObject *l)
 {
     RtThread *w = take_waiter(c, l, M_NONE);
-    if (!w) {
-        l->owner = -1;
+    if (!w || c->rt->mode == RT_FREE) {
+        lockword_set(l, -1);
         l->count = 0;
+        if (w)
+            gate_wake(c->t, w);
         return;
     }
     grant_lock(c, l, w, (int)w->wake_value);
@@ -208,25 +273,98 @@ static void lock_handoff(Call *c, RtObject *l)
 static void lock_release_fully(Call *c, RtObject *l)
 {
     held_remove(c->t, l->id);
-    ev_emit(c->t, EV_RELEASE, c->t->id, l->id, 0, 0);
+    if (!c->release_recorded)
+        ev_emit(c->t, EV_RELEASE, c->t->id, l->id, 0, 0);
     lock_handoff(c, l);
 }
 
 static ExecStatus lock_release(Call *c)
 {
     RtObject *l = lock_target(c);
-    if (l->owner != c->t->id) {
-        fail(c, l->owner < 0 ? "RuntimeError: release unlocked lock (%s is not held)"
-                             : "RuntimeError: cannot release %s: it is held by another thread",
+    int owner = lock_owner(l);
+    if (owner != c->t->id) {
+        fail(c, owner < 0 ? "RuntimeError: release unlocked lock (%s is not held)"
+                          : "RuntimeError: cannot release %s: it is held by another thread",
              l->name);
         return EXEC_FAIL;
     }
-    if (--l->count > 0) {
+    if (reentrant(l) && --l->count > 0) {
         ev_emit(c->t, EV_RELEASE, c->t->id, l->id, l->count, 0);
         return EXEC_OK;
     }
     lock_release_fully(c, l);
     return EXEC_OK;
+}
+
+/* ---------------------------------------------------------------- the fast path of a plain Lock
+ *
+ * A free-running thread (no stop, pause, serial or paced mode) takes an uncontended Lock with one compare-and-swap
+ * and gives it back with another, recording the same events as the slow path, without `world`. A thread that finds
+ * the lock held spins for a moment (the owner is running on another core and usually gives it back within a few
+ * hundred nanoseconds), then queues under `world`. A release finds LOCK_QUEUED set when somebody queued and takes
+ * the slow path, which hands the lock to the first in line. */
+enum { LOCK_SPIN = 100 };
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+static bool fast_take(RtObject *l, RtThread *t, bool blocking)
+{
+    unsigned want = (unsigned)(t->id + 1);
+    for (int i = 0; i < (blocking ? LOCK_SPIN : 1); i++) {
+        unsigned w = atomic_load_explicit(&l->lockword, memory_order_relaxed);
+        if (w & LOCK_QUEUED)
+            return false;
+        if (w == 0 && atomic_compare_exchange_weak_explicit(&l->lockword, &w, want, memory_order_acquire,
+                                                            memory_order_relaxed))
+            return true;
+        cpu_relax();
+    }
+    return false;
+}
+
+static bool fast_acquire(RtThread *t, RtObject *l, const int64_t *args, int nargs, int64_t *result)
+{
+    if (!fast_take(l, t, nargs == 0 || args[0] != 0))
+        return false;
+    held_add(t, l->id);
+    ev_emit(t, EV_ACQUIRE, t->id, l->id, 1, 0);
+    if (result)
+        *result = 1;
+    return true;
+}
+
+/* The release event is recorded before the lock is let go, so that it is never later than the next owner's acquire.
+ * When somebody queued meanwhile, the slow path hands the lock over without recording the release again. */
+static bool fast_release(RtThread *t, RtObject *l, bool *recorded)
+{
+    unsigned mine = (unsigned)(t->id + 1);
+    if (atomic_load_explicit(&l->lockword, memory_order_relaxed) != mine)
+        return false;
+    held_remove(t, l->id);
+    ev_emit(t, EV_RELEASE, t->id, l->id, 0, 0);
+    if (atomic_compare_exchange_strong_explicit(&l->lockword, &mine, 0, memory_order_release, memory_order_relaxed))
+        return true;
+    held_add(t, l->id);
+    *recorded = true;
+    return false;
+}
+
+/* True when the call was done here; false sends it to the slow path under world. */
+static bool fast_call(RtThread *t, RtObject *o, Method m, const int64_t *args, int nargs, int64_t *result,
+                      bool *recorded)
+{
+    if (o->kind != OBJ_LOCK || atomic_load_explicit(&t->rt->gate_flags, memory_order_relaxed) != 0)
+        return false;
+    if (m == M_ACQUIRE)
+        return fast_acquire(t, o, args, nargs, result);
+    if (m == M_RELEASE)
+        return fast_release(t, o, recorded);
+    return false;
 }
 
 /* ---------------------------------------------------------------- semaphores */
@@ -273,7 +411,7 @@ static ExecStatus sem_release(Call *c)
 static bool holds_condition_lock(Call *c, const char *what)
 {
     RtObject *l = lock_target(c);
-    if (l->owner == c->t->id)
+    if (lock_owner(l) == c->t->id)
         return true;
     char fmt[ERR_MAX];
     snprintf(fmt, sizeof fmt, "RuntimeError: cannot %s on un-acquired lock (%%s)", what);
@@ -287,11 +425,11 @@ static ExecStatus cond_wait(Call *c)
         return EXEC_FAIL;
     RtObject *l = lock_target(c);
     RtThread *t = c->t;
-    t->wake_value = l->count; /* restored when the lock comes back */
+    t->wake_value = obj_count(l); /* restored when the lock comes back */
     ev_emit(t, EV_REQUEST, t->id, c->o->id, M_WAIT, 0);
     lock_release_fully(c, l);
     intq_push(&c->o->waiters, t->id);
-    return wait_on(c, c->o, M_WAIT);
+    return lock_settle(c, l, wait_on(c, c->o, M_WAIT));
 }
 
 /* Move up to n threads from the condition's wait set to its lock's queue: they wake when they get the lock. */
@@ -308,6 +446,7 @@ static ExecStatus cond_notify(Call *c, int64_t n)
         intq_push(&l->waiters, w->id);
         moved++;
     }
+    lockword_set(l, c->t->id); /* its waiters now queue for the lock, which the notifier holds */
     ev_emit(c->t, EV_NOTIFY, c->t->id, c->o->id, moved, 0);
     c->rt->serial++;
     return EXEC_OK;
@@ -359,7 +498,7 @@ static ExecStatus barrier_wait(Call *c)
 static void rw_grant(Call *c, RtObject *o, RtThread *w, bool write)
 {
     if (write) {
-        o->owner = w->id;
+        lockword_set(o, w->id);
     } else {
         intq_push(&o->readers, w->id);
         o->count++;
@@ -371,7 +510,7 @@ static void rw_grant(Call *c, RtObject *o, RtThread *w, bool write)
 /* After a release: admit whoever may enter now, by the lock's policy. */
 static void rw_dispatch(Call *c, RtObject *o)
 {
-    if (o->owner != -1)
+    if (lock_owner(o) != -1)
         return;
     bool writer_waiting = has_waiter(o, c->rt, M_ACQUIRE_WRITE);
     if (!(o->writer_pref && writer_waiting)) {
@@ -393,8 +532,8 @@ static ExecStatus rw_acquire(Call *c, bool write)
     RtObject *o = c->o;
     RtThread *t = c->t;
     Method m = write ? M_ACQUIRE_WRITE : M_ACQUIRE_READ;
-    bool free_now = write ? (o->owner == -1 && o->count == 0)
-                          : (o->owner == -1 && !(o->writer_pref && has_waiter(o, c->rt, M_ACQUIRE_WRITE)));
+    bool free_now = write ? (lock_owner(o) == -1 && o->count == 0)
+                          : (lock_owner(o) == -1 && !(o->writer_pref && has_waiter(o, c->rt, M_ACQUIRE_WRITE)));
     if (free_now) {
         rw_grant(c, o, t, write);
         return EXEC_OK;
@@ -408,7 +547,7 @@ static ExecStatus rw_release(Call *c, bool write)
 {
     RtObject *o = c->o;
     RtThread *t = c->t;
-    bool ok = write ? o->owner == t->id : intq_remove(&o->readers, t->id);
+    bool ok = write ? lock_owner(o) == t->id : intq_remove(&o->readers, t->id);
     if (!ok) {
         fail(c, write ? "RuntimeError: release_write of %s, which this thread does not hold for writing"
                       : "RuntimeError: release_read of %s, which this thread does not hold for reading",
@@ -416,7 +555,7 @@ static ExecStatus rw_release(Call *c, bool write)
         return EXEC_FAIL;
     }
     if (write)
-        o->owner = -1;
+        lockword_set(o, -1);
     else
         o->count--;
     held_remove(t, o->id);
@@ -567,7 +706,7 @@ static ExecStatus call_lockish(Call *c, Method m)
     case M_RELEASE:
         return lock_release(c);
     case M_LOCKED:
-        c->result = lock_target(c)->owner != -1;
+        c->result = lock_owner(lock_target(c)) != -1;
         return EXEC_OK;
     case M_WAIT:
         return c->o->kind == OBJ_CONDITION ? cond_wait(c) : EXEC_FAIL;
@@ -690,11 +829,23 @@ ExecStatus rt_call(RtThread *t, int obj, Method m, const int64_t *args, int narg
     if (st != EXEC_OK)
         return st;
     Rt *rt = t->rt;
-    Call c = {.t = t, .rt = rt, .o = &rt->objects[obj], .args = args, .nargs = nargs};
+    bool recorded = false;
+    if (fast_call(t, &rt->objects[obj], m, args, nargs, result, &recorded))
+        return EXEC_OK;
+    Call c; /* not zero-initialised: the error buffer is large and rarely used */
+    c.t = t;
+    c.rt = rt;
+    c.o = &rt->objects[obj];
+    c.args = args;
+    c.nargs = nargs;
+    c.result = 0;
+    c.release_recorded = recorded;
+    c.err[0] = '\0';
     pthread_mutex_lock(&rt->world);
     st = rt->stopping ? EXEC_STOP : dispatch(&c, m);
     rt->serial++;
     pthread_mutex_unlock(&rt->world);
+    gate_flush_wakes(t);
     if (result)
         *result = c.result;
     if (st != EXEC_FAIL)
