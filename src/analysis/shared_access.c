@@ -11,7 +11,11 @@
  * Races (Eraser-style lockset). A slot written by one thread only is fine whatever it holds (initialisation); from the
  * first write by a second thread on, the slot's candidate lockset is the set of locks held at every write, refined by
  * intersection. When it becomes empty, the slot is written by two or more threads with no common lock: a race
- * warning, reported once per slot. This part runs under the runtime's mutex, and is skipped once a slot is reported. */
+ * warning, reported once per slot. This part runs under the runtime's mutex. A write that cannot change anything skips
+ * it: once a slot is reported, while only one thread has written it, and when the writer holds every lock of the
+ * slot's candidate set (the set then stays as it is). The slot publishes what such a write looks like as atomics
+ * (quiet_writer, quiet_locks): a candidate set only shrinks, so a writer reading a slightly stale one errs on the side
+ * of taking the mutex. */
 #include "runtime/rt_internal.h"
 
 /* Stamp the write; returns the stamp it replaced. */
@@ -55,6 +59,37 @@ static void intersect_lockset(RtSlot *s, const RtThread *t)
     s->nlockset = n;
 }
 
+/* Under world: what a write may skip from now on (see write_is_quiet). */
+static void publish_quiet(RtSlot *s)
+{
+    if (s->race_state != RACE_SHARED) {
+        atomic_store_explicit(&s->quiet_writer, s->first_writer, memory_order_relaxed);
+        return;
+    }
+    atomic_store_explicit(&s->quiet_writer, -1, memory_order_relaxed);
+    uint64_t bits = 0;
+    for (int i = 0; i < s->nlockset; i++) {
+        if (s->lockset[i] >= 64) {
+            atomic_store_explicit(&s->quiet_shared, false, memory_order_relaxed);
+            return;
+        }
+        bits |= 1ull << s->lockset[i];
+    }
+    atomic_store_explicit(&s->quiet_locks, bits, memory_order_relaxed);
+    atomic_store_explicit(&s->quiet_shared, true, memory_order_release);
+}
+
+/* True when t's write cannot change the slot's lockset verdict, so it need not take world. */
+static bool write_is_quiet(const RtThread *t, RtSlot *s)
+{
+    if (atomic_load_explicit(&s->race_reported, memory_order_relaxed))
+        return true;
+    if (atomic_load_explicit(&s->quiet_writer, memory_order_relaxed) == t->id)
+        return true;
+    return atomic_load_explicit(&s->quiet_shared, memory_order_acquire) &&
+           (atomic_load_explicit(&s->quiet_locks, memory_order_relaxed) & ~t->held_bits) == 0;
+}
+
 /* Under world. */
 static void update_lockset(RtThread *t, RtSlot *s, int slot, int previous_writer)
 {
@@ -62,6 +97,7 @@ static void update_lockset(RtThread *t, RtSlot *s, int slot, int previous_writer
     case RACE_VIRGIN:
         s->race_state = RACE_EXCLUSIVE;
         s->first_writer = t->id;
+        publish_quiet(s);
         return;
     case RACE_EXCLUSIVE:
         if (t->id == s->first_writer)
@@ -74,6 +110,7 @@ static void update_lockset(RtThread *t, RtSlot *s, int slot, int previous_writer
         intersect_lockset(s, t);
         break;
     }
+    publish_quiet(s);
     if (s->nlockset > 0)
         return;
     s->race_threads[0] = previous_writer;
@@ -89,7 +126,7 @@ void access_on_write(RtThread *t, RtSlot *s, int slot, int64_t old, Taint taint,
     int previous_writer = stamp_writer(before);
     if (taint.slot == slot && before != taint.version && previous_writer >= 0 && previous_writer != t->id)
         note_lost_update(t, s, slot, value, previous_writer);
-    if (atomic_load_explicit(&s->race_reported, memory_order_relaxed))
+    if (write_is_quiet(t, s))
         return;
     Rt *rt = t->rt;
     pthread_mutex_lock(&rt->world);

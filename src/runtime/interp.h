@@ -1,5 +1,5 @@
-/* interp: runs scenario code. A bytecode VM over code compiled per thread (compile.c) from the checked AST: each scenario thread runs
- * interp_thread() on its own pthread, calling the runtime (exec.h) for every step and every visible action.
+/* interp: runs scenario code, a bytecode VM over code compiled per thread (compile.c) from the checked AST. Each
+ * scenario thread runs interp_thread() on its own pthread, calling the runtime (exec.h) for every step and every visible action.
  *
  * Values are integers (booleans are 0/1), thread handles and thread-local lists. Every error a thread can hit at run
  * time (division by zero, index out of range, joining something that is not a thread ...) goes through rt_fail with a

@@ -156,6 +156,7 @@ static void create_slots(Rt *rt)
             atomic_init(&s->lost_thread, -1);
             atomic_init(&s->lost_victim, -1);
             s->first_writer = -1;
+            atomic_init(&s->quiet_writer, -1);
             s->race_threads[0] = s->race_threads[1] = -1;
             s->name = element_name(p->shareds[d].name, p->shareds[d].size != NULL, i);
             s->decl = d;

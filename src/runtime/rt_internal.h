@@ -115,6 +115,7 @@ struct RtThread {
     int *held;              /* object ids of the locks it holds, in acquisition order: written by the thread itself,
                                or by the thread that hands it a lock while it is blocked */
     _Atomic int nheld;      /* read by snapshots */
+    uint64_t held_bits;     /* the held locks with ids below 64, as bits (read only by the thread itself) */
     int capheld;
     uint64_t activity_counts[RT_MAX_ACTIVITIES];
     char *error;
@@ -187,6 +188,10 @@ typedef struct RtSlot {
     _Atomic uint64_t lost;
     _Atomic int32_t lost_thread, lost_victim;
     _Atomic bool race_reported; /* lets writers skip the lockset work once a race is known */
+    /* what a write may skip without world (set under world; see shared_access.c) */
+    _Atomic int quiet_writer;   /* only this thread has written the slot so far (-1: none or several) */
+    _Atomic uint64_t quiet_locks; /* a write holding all of these locks cannot change the lockset ... */
+    _Atomic bool quiet_shared;    /* ... when this is set (the lockset is exactly those locks, all ids < 64) */
     /* lockset analysis, under world */
     RaceState race_state;
     int first_writer;

@@ -87,6 +87,8 @@ void held_add(RtThread *t, int obj)
     }
     t->held[n] = obj;
     atomic_store_explicit(&t->nheld, n + 1, memory_order_relaxed);
+    if (obj < 64)
+        t->held_bits |= 1ull << obj;
 }
 
 void held_remove(RtThread *t, int obj)
@@ -96,6 +98,8 @@ void held_remove(RtThread *t, int obj)
         if (t->held[i] == obj) {
             memmove(t->held + i, t->held + i + 1, sizeof(int) * (size_t)(n - i - 1));
             atomic_store_explicit(&t->nheld, n - 1, memory_order_relaxed);
+            if (obj < 64)
+                t->held_bits &= ~(1ull << obj);
             return;
         }
     }

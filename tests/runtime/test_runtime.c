@@ -386,6 +386,61 @@ static void test_free_lock_visible(void **state)
     run_free(&r);
 }
 
+/* The lockset analysis through its shortcuts: x is written by one thread under {a} (exclusive), then under {a, b}
+ * (candidate set {a, b}), again under {a, b} (nothing changes), under {b} (set {b}), again under {b}, and finally —
+ * with last = yes — under {a} alone: only that write empties the set, so the race names thread 6 and no earlier. */
+static const char *const LOCKSET = "param last = yes\n"
+                                   "shared x = 0\n"
+                                   "lock a\n"
+                                   "lock b\n"
+                                   "def under_a():\n"
+                                   "    with a:\n"
+                                   "        x += 1\n"
+                                   "def under_ab():\n"
+                                   "    with a:\n"
+                                   "        with b:\n"
+                                   "            x += 1\n"
+                                   "def under_b():\n"
+                                   "    with b:\n"
+                                   "        x += 1\n"
+                                   "main:\n"
+                                   "    t = start under_a()\n"
+                                   "    t.join()\n"
+                                   "    t = start under_ab()\n"
+                                   "    t.join()\n"
+                                   "    t = start under_ab()\n"
+                                   "    t.join()\n"
+                                   "    t = start under_b()\n"
+                                   "    t.join()\n"
+                                   "    t = start under_b()\n"
+                                   "    t.join()\n"
+                                   "    if last:\n"
+                                   "        t = start under_a()\n"
+                                   "        t.join()\n";
+
+static void test_lockset_refinement(void **state)
+{
+    (void)state;
+    for (int free_mode = 0; free_mode <= 1; free_mode++) {
+        for (int last = 0; last <= 1; last++) {
+            RtConfig cfg = serial_cfg(3);
+            if (free_mode)
+                cfg.mode = RT_FREE;
+            Run r;
+            run_all(&r, LOCKSET, &cfg, last ? "last=yes" : "last=no");
+            assert_int_equal(r.outcome, RT_COMPLETED);
+            const SnapVar *x = var(&r.snap, "x");
+            assert_int_equal(x->value, 5 + last);
+            assert_int_equal(x->race, last);
+            if (last) {
+                assert_int_equal(x->race_threads[1], 6);
+                assert_int_equal(x->race_threads[0], 5);
+            }
+            run_free(&r);
+        }
+    }
+}
+
 /* Free-running philosophers at max speed deadlock; stop then joins every thread: none left behind. */
 static void test_free_deadlock_and_stop(void **state)
 {
@@ -786,6 +841,7 @@ int main(void)
         cmocka_unit_test(test_lock_protects),
         cmocka_unit_test(test_free_deadlock_and_stop),
         cmocka_unit_test(test_free_locks_contended),
+        cmocka_unit_test(test_lockset_refinement),
         cmocka_unit_test(test_free_lock_visible),
         cmocka_unit_test(test_stop_mid_sleep),
         cmocka_unit_test(test_self_deadlock),
