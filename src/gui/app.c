@@ -12,15 +12,12 @@
 
 #include <SDL_image.h>
 #include <SDL_ttf.h>
-#include <dirent.h>
 #include <stdarg.h>
 #include <stdlib.h>
-#include <sys/resource.h>
-#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
-enum { FRAME_MS = 16, IDLE_WAIT_MS = 250, FIRST_FRAMES_FOR_SCREENSHOT = 3, WORKER_NICE = 19 };
+enum { FRAME_MS = 16, IDLE_WAIT_MS = 250, FIRST_FRAMES_FOR_SCREENSHOT = 3 };
 
 uint64_t app_now_ms(void)
 {
@@ -224,33 +221,11 @@ static void read_events(App *a)
     }
 }
 
-/* Keep the window smooth while the run's threads compute flat out (speed max): every other thread of the process
- * (workers, the runtime's controller) gets a lower CPU priority than the window's. Raising a thread's niceness needs
- * no privilege; threads are found in /proc/self/task, again whenever the run gains threads. */
-static void lower_workers(App *a)
-{
-    if (a->snap.nthreads == a->niced_threads)
-        return;
-    a->niced_threads = a->snap.nthreads;
-    DIR *d = opendir("/proc/self/task");
-    if (!d)
-        return;
-    pid_t self = gettid();
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        pid_t tid = (pid_t)atoi(e->d_name);
-        if (tid > 0 && tid != self)
-            setpriority(PRIO_PROCESS, (id_t)tid, WORKER_NICE);
-    }
-    closedir(d);
-}
-
 static bool refresh(App *a)
 {
     if (!a->rt)
         return false;
     rt_snapshot(a->rt, &a->snap);
-    lower_workers(a);
     read_events(a);
     bool changed = a->snap.serial != a->last_serial;
     a->last_serial = a->snap.serial;

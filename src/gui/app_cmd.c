@@ -39,7 +39,6 @@ static void clear_views(App *a)
 {
     a->cursor = 0;
     a->last_serial = 0;
-    a->niced_threads = -1;
     timeline_reset(a->timeline, a->cs.mode == RT_SERIAL);
     narration_init(a->narration);
     scene_view_reset(a->sview);
@@ -66,6 +65,7 @@ bool app_new_run(App *a, const int *replay, int nreplay)
     cfg.mode = a->cs.mode;
     cfg.speed = replay ? 0 : a->cs.speed;
     cfg.start_paused = replay ? false : !a->cs.playing;
+    cfg.thread_nice = WORKER_NICE; /* the window keeps its frame rate while the run computes flat out */
     if (replay) {
         cfg.schedule = replay;
         cfg.schedule_len = nreplay;

@@ -21,7 +21,8 @@ typedef struct Trace Trace;
 #include <SDL.h>
 
 enum { APP_EVENT_BATCH = 4096, APP_EVENT_BATCHES_PER_FRAME = 8, APP_MESSAGE_MS = 4000,
-       APP_TRACE_MAX_EVENTS = 1 << 19 /* the trace keeps a run's first half million events (about 32 MB) */ };
+       APP_TRACE_MAX_EVENTS = 1 << 19 /* the trace keeps a run's first half million events (about 32 MB) */,
+       WORKER_NICE = 19 /* the run's threads yield the CPU to the window (RtConfig.thread_nice) */ };
 
 /* Window sizes: below APP_MIN_W x APP_MIN_H only a note is drawn; no side grows past APP_MAX_SIDE (app_window.c). */
 enum { APP_MIN_W = 320, APP_MIN_H = 240, APP_MAX_SIDE = 8192 };
@@ -75,7 +76,6 @@ typedef struct App {
     uint64_t frames_drawn;
     uint64_t draw_ns;     /* total time spent drawing, for the average in the state dump */
     uint64_t refresh_ns;  /* total time spent taking snapshots and reading events */
-    int niced_threads;    /* thread count when the workers' priority was last lowered */
 
     uint64_t seed;        /* the serial scheduler's seed of the current run (saved with a schedule) */
     bool seed_set;        /* seed comes from an opened schedule file, not from --seed */

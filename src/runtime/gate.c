@@ -13,6 +13,8 @@
 #include "util/xalloc.h"
 
 #include <stdarg.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,12 +277,20 @@ RtThread *gate_create_thread(Rt *rt, RtThread *creator, int func, const int64_t 
     return t;
 }
 
+/* Lower the calling thread's CPU priority as RtConfig.thread_nice asks (raising niceness needs no privilege). */
+void gate_lower_priority(const Rt *rt)
+{
+    if (rt->cfg.thread_nice > 0)
+        setpriority(PRIO_PROCESS, (id_t)gettid(), rt->cfg.thread_nice);
+}
+
 static void *thread_main(void *arg)
 {
     RtThread *t = arg;
     char short_name[16];
     snprintf(short_name, sizeof short_name, "%s", t->name);
     pthread_setname_np(pthread_self(), short_name);
+    gate_lower_priority(t->rt);
     interp_thread(t, t->func, t->args, t->nargs);
     pthread_mutex_lock(&t->rt->world);
     rt_thread_finished(t);

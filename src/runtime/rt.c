@@ -196,6 +196,8 @@ static void copy_config(Rt *rt, const RtConfig *cfg)
     rt->pick = rt->cfg.pick;
     rt->speed = cfg->speed;
     rt->paused = cfg->start_paused;
+    if (rt->cfg.thread_nice > 19)
+        rt->cfg.thread_nice = 19;
     rng_init(&rt->sched_rng, cfg->seed);
 }
 
@@ -486,6 +488,7 @@ static void *controller_main(void *arg)
 {
     Rt *rt = arg;
     pthread_setname_np(pthread_self(), "lockstep-ctl");
+    gate_lower_priority(rt);
     pthread_mutex_lock(&rt->world);
     while (!rt->stopping) {
         controller_drain(rt);

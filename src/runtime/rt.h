@@ -48,6 +48,9 @@ typedef struct RtConfig {
     uint64_t max_steps;    /* 0 = no limit: outcome RT_LIMIT when reached */
     double max_seconds;    /* 0 = no limit */
     bool start_paused;
+    int thread_nice;       /* > 0: every thread of the run (workers, the controller) lowers its own CPU priority to
+                              this niceness (1..19) as it starts, so that a window in the same process stays smooth
+                              while the run computes flat out; default 0 (unchanged) */
     RtEventSink sink;      /* optional: receives every event, in log order, on the runtime's own thread */
     void *sink_ctx;
 } RtConfig;

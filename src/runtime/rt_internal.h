@@ -295,6 +295,7 @@ void gate_flush_wakes(RtThread *waker); /* with or without world */
 uint64_t rt_now(Rt *rt);
 RtThread *gate_create_thread(Rt *rt, RtThread *creator, int func, const int64_t *args, int nargs, char **err);
 void gate_launch(RtThread *t);
+void gate_lower_priority(const Rt *rt); /* the calling thread, as RtConfig.thread_nice says */
 
 /* sync.c */
 void sync_init_object(RtObject *o);

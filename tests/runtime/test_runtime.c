@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -441,6 +443,76 @@ static void test_lockset_refinement(void **state)
     }
 }
 
+/* The run's threads of this process (named main, sleeper... or lockstep-ctl; not the test's own, nor a sanitizer's),
+ * from /proc/self/task/TID/stat: returns how many there are, and the lowest and highest niceness (field 19). */
+static int run_threads_nice(int *lo, int *hi)
+{
+    DIR *d = opendir("/proc/self/task");
+    assert_non_null(d);
+    int n = 0;
+    *lo = 100, *hi = -100;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        long tid = atol(e->d_name);
+        if (tid <= 0 || tid == (long)gettid())
+            continue;
+        char path[64], buf[512];
+        snprintf(path, sizeof path, "/proc/self/task/%ld/stat", tid);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        size_t len = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[len] = '\0';
+        char *p = strrchr(buf, ')'); /* the name may hold spaces: count fields after it */
+        char *name = strchr(buf, '(');
+        if (!p || !name || !(strncmp(name + 1, "main", 4) == 0 || strncmp(name + 1, "sleeper", 7) == 0 ||
+                             strncmp(name + 1, "lockstep-ctl", 12) == 0))
+            continue;
+        int nice = 0, field = 2;
+        for (char *tok = strtok(p + 1, " "); tok; tok = strtok(NULL, " "))
+            if (++field == 19)
+                nice = atoi(tok);
+        *lo = nice < *lo ? nice : *lo;
+        *hi = nice > *hi ? nice : *hi;
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+/* RtConfig.thread_nice: every thread of the run (main, workers, controller) runs at that niceness; the caller's own
+ * priority is untouched. */
+static void test_thread_nice(void **state)
+{
+    (void)state;
+    static const char *const src = "def sleeper():\n"
+                                   "    sleep 3600000 ms\n"
+                                   "main:\n"
+                                   "    start sleeper()\n"
+                                   "    start sleeper()\n"
+                                   "    sleep 3600000 ms\n";
+    RtConfig cfg;
+    rt_config_defaults(&cfg);
+    cfg.thread_nice = 7;
+    Run r;
+    run_begin(&r, src, &cfg, NULL);
+    for (int i = 0; i < 400; i++) {
+        rt_snapshot(r.rt, &r.snap);
+        if (r.snap.nthreads == 3 && r.snap.threads[2].state == TS_ACTIVE)
+            break;
+        struct timespec ms = {0, 5000000};
+        nanosleep(&ms, NULL);
+    }
+    int lo, hi;
+    assert_int_equal(run_threads_nice(&lo, &hi), 4); /* main, two sleepers, the controller */
+    assert_int_equal(lo, 7);
+    assert_int_equal(hi, 7);
+    assert_int_equal(getpriority(PRIO_PROCESS, (id_t)gettid()), 0);
+    run_end(&r);
+    run_free(&r);
+}
+
 /* Free-running philosophers at max speed deadlock; stop then joins every thread: none left behind. */
 static void test_free_deadlock_and_stop(void **state)
 {
@@ -841,6 +913,7 @@ int main(void)
         cmocka_unit_test(test_lock_protects),
         cmocka_unit_test(test_free_deadlock_and_stop),
         cmocka_unit_test(test_free_locks_contended),
+        cmocka_unit_test(test_thread_nice),
         cmocka_unit_test(test_lockset_refinement),
         cmocka_unit_test(test_free_lock_visible),
         cmocka_unit_test(test_stop_mid_sleep),
