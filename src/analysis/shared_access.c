@@ -1,12 +1,14 @@
 /* shared_access: what every write to a shared variable tells the analysis.
  *
- * Lost updates. Every write gives the slot a new stamp (writer and the writer's own write count) and learns the stamp
- * it replaced from the same atomic exchange, which places each write exactly in the slot's order of writes, writer
- * included, without a retry loop. A value read from a slot carries the stamp it saw (its Taint, propagated through
- * locals by the interpreter). When a thread writes a slot with a value computed from its own earlier read of that
- * slot, and the write it replaces is another thread's, made since that read, the other thread's update is
- * overwritten: a lost update, counted per slot with both threads. On a slot that two cores write all the time that
- * one locked instruction is most of what a write costs (see docs/performance.md); racing writers need no lock.
+ * Lost updates. Every write stamps the slot with its writer and its generation, the number of updates its value
+ * carries: one more than the generation of the write its value was computed from (the stamp a read saw travels with
+ * the value as its Taint, through locals, in the interpreter). Value and stamp share one word, so a read sees them
+ * together and a write swaps both in with one atomic exchange, learning the stamp it replaced — which places it
+ * exactly in the slot's order of writes. When the replaced write carries more updates than the one this value was
+ * computed from, the difference is the number of updates this write throws away: lost updates, counted per slot,
+ * and named with both threads when the updates were another thread's. For a counter the count is exactly how far it
+ * falls short. On a slot that two cores write all the time, that one locked instruction is most of what a write
+ * costs (see docs/performance.md); racing writers need no lock.
  *
  * Races (Eraser-style lockset). A slot written by one thread only is fine whatever it holds (initialisation); from the
  * first write by a second thread on, the slot's candidate lockset is the set of locks held at every write, refined by
@@ -18,16 +20,34 @@
  * of taking the mutex. */
 #include "runtime/rt_internal.h"
 
-/* Stamp the write; returns the stamp it replaced. */
-static uint32_t stamp_write(RtThread *t, RtSlot *s)
+uint64_t access_write(RtThread *t, RtSlot *s, int slot, int64_t value, Taint taint)
 {
-    uint32_t mine = (++t->write_seq << STAMP_WRITER_BITS) | (uint32_t)(t->id + 1);
-    return atomic_exchange_explicit(&s->stamp, mine, memory_order_acq_rel);
+    uint32_t from = taint.slot == slot ? taint.version
+                                       : slot_word_stamp(atomic_load_explicit(&s->word, memory_order_relaxed));
+    uint32_t stamp = ((stamp_gen(from) + 1) & STAMP_GEN_MASK) << STAMP_WRITER_BITS | (uint32_t)(t->id + 1);
+    uint64_t word = (uint64_t)(uint32_t)value << 32 | stamp;
+    if (value != (int32_t)value) {
+        atomic_store_explicit(&s->wide, value, memory_order_relaxed);
+        word = stamp | STAMP_WIDE;
+    }
+    return atomic_exchange_explicit(&s->word, word, memory_order_acq_rel);
 }
 
+/* How many updates a write computed from `taint` throws away by replacing `before`: the generations the replaced
+ * write is ahead of the read. It is negative when the replaced write is itself behind (it had thrown updates away
+ * that this value still carries): those updates come back, and the slot's net count stays exactly the counter's
+ * shortfall. */
+static int32_t updates_lost(int slot, Taint taint, uint32_t before)
+{
+    if (taint.slot != slot || stamp_writer(before) < 0)
+        return 0;
+    uint32_t ahead = (stamp_gen(before) - stamp_gen(taint.version)) & STAMP_GEN_MASK;
+    return ahead < STAMP_GEN_MASK / 2 ? (int32_t)ahead : (int32_t)ahead - (int32_t)STAMP_GEN_MASK - 1;
+}
+
+/* A write that threw away another thread's updates is named, with both threads, and recorded as an event. */
 static void note_lost_update(RtThread *t, RtSlot *s, int slot, int64_t value, int victim)
 {
-    atomic_fetch_add_explicit(&s->lost, 1, memory_order_relaxed);
     if (atomic_load_explicit(&s->lost_thread, memory_order_relaxed) != t->id)
         atomic_store_explicit(&s->lost_thread, t->id, memory_order_relaxed);
     if (atomic_load_explicit(&s->lost_victim, memory_order_relaxed) != victim)
@@ -119,12 +139,14 @@ static void update_lockset(RtThread *t, RtSlot *s, int slot, int previous_writer
     ev_emit(t, EV_RACE, t->id, slot, 0, previous_writer);
 }
 
-void access_on_write(RtThread *t, RtSlot *s, int slot, int64_t old, Taint taint, int64_t value)
+void access_on_write(RtThread *t, RtSlot *s, int slot, int64_t value, Taint taint, uint64_t before_word)
 {
-    (void)old;
-    uint32_t before = stamp_write(t, s);
+    uint32_t before = slot_word_stamp(before_word);
     int previous_writer = stamp_writer(before);
-    if (taint.slot == slot && before != taint.version && previous_writer >= 0 && previous_writer != t->id)
+    int32_t lost = updates_lost(slot, taint, before);
+    if (lost != 0)
+        atomic_fetch_add_explicit(&s->lost, lost, memory_order_relaxed);
+    if (lost > 0 && previous_writer != t->id)
         note_lost_update(t, s, slot, value, previous_writer);
     if (write_is_quiet(t, s))
         return;

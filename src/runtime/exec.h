@@ -27,7 +27,7 @@ typedef enum ExecStatus { EXEC_OK, EXEC_STOP, EXEC_FAIL } ExecStatus;
  * update when another thread wrote the slot in between. slot < 0: not derived from a shared read. */
 typedef struct Taint {
     int32_t slot;
-    uint32_t version; /* the stamp of the write that the read saw (which thread, its how-manieth write) */
+    uint32_t version; /* the stamp of the write that the read saw (its writer and generation, see rt_internal.h) */
 } Taint;
 
 static inline Taint taint_none(void)

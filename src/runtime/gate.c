@@ -410,7 +410,7 @@ int rt_object_length(Rt *rt, int decl)
 
 int64_t rt_shared_peek(Rt *rt, int slot)
 {
-    return atomic_load_explicit(&rt->slots[slot].value, memory_order_relaxed);
+    return slot_value(&rt->slots[slot]);
 }
 
 ExecStatus rt_shared_read(RtThread *t, int slot, int64_t *value, Taint *taint)
@@ -419,8 +419,9 @@ ExecStatus rt_shared_read(RtThread *t, int slot, int64_t *value, Taint *taint)
     if (st != EXEC_OK)
         return st;
     RtSlot *s = &t->rt->slots[slot];
-    uint32_t version = atomic_load_explicit(&s->stamp, memory_order_acquire);
-    *value = atomic_load_explicit(&s->value, memory_order_relaxed);
+    uint64_t word = atomic_load_explicit(&s->word, memory_order_acquire);
+    uint32_t version = slot_word_stamp(word);
+    *value = slot_word_value(s, word);
     taint->slot = slot;
     taint->version = version;
     ev_emit(t, EV_READ, t->id, slot, *value, 0);
@@ -433,10 +434,9 @@ ExecStatus rt_shared_write(RtThread *t, int slot, int64_t value, Taint taint)
     if (st != EXEC_OK)
         return st;
     RtSlot *s = &t->rt->slots[slot];
-    int64_t old = atomic_load_explicit(&s->value, memory_order_relaxed);
-    atomic_store_explicit(&s->value, value, memory_order_relaxed);
-    ev_emit(t, EV_WRITE, t->id, slot, value, old);
-    access_on_write(t, s, slot, old, taint, value);
+    uint64_t before = access_write(t, s, slot, value, taint);
+    ev_emit(t, EV_WRITE, t->id, slot, value, slot_word_value(s, before));
+    access_on_write(t, s, slot, value, taint, before);
     return EXEC_OK;
 }
 

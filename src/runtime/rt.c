@@ -151,8 +151,10 @@ static void create_slots(Rt *rt)
     for (int d = 0; d < p->nshareds; d++) {
         for (int i = 0; i < rt->slot_len[d]; i++) {
             RtSlot *s = &rt->slots[rt->slot_base[d] + i];
-            atomic_init(&s->value, initial_value(rt, &p->shareds[d], i));
-            atomic_init(&s->stamp, 0);
+            int64_t v = initial_value(rt, &p->shareds[d], i);
+            bool narrow = v == (int32_t)v;
+            atomic_init(&s->wide, v);
+            atomic_init(&s->word, narrow ? (uint64_t)(uint32_t)v << 32 : STAMP_WIDE);
             atomic_init(&s->lost_thread, -1);
             atomic_init(&s->lost_victim, -1);
             s->first_writer = -1;

@@ -4,8 +4,8 @@
  * Concurrency design. One mutex, `world`, guards all synchronization-object state, every thread's scheduling state
  * and the analysis verdicts; every blocking wait is a pthread_cond_wait on the waiting thread's own condition variable
  * with `world`, so any wait can be ended at once by stop/reset, and a snapshot taken under `world` is consistent.
- * Shared integer variables are NOT under `world`: they are C11 atomics read and written with separate relaxed loads
- * and stores, so scenarios race for real. A plain Lock's owner lives in its atomic lock word, which a free-running
+ * Shared integer variables are NOT under `world`: they are C11 atomics read and written in separate operations (a
+ * load, then an atomic exchange), so scenarios race for real. A plain Lock's owner lives in its atomic lock word, which a free-running
  * thread may change without `world` while nobody queues for it (see LOCK_QUEUED). Values a worker updates on every step without `world` (its line and step
  * count) are atomics written only by that worker.
  *
@@ -125,7 +125,6 @@ struct RtThread {
     _Atomic int line;
     _Atomic uint64_t steps;
     _Atomic int label_id;   /* interned state label, 0 = none */
-    uint32_t write_seq;     /* writes to shared slots so far, for their stamps */
     int label_shadow;       /* the thread's own copy of label_id, to avoid an atomic load per step */
     bool step_fresh;        /* the current statement's first visible action has not happened yet */
     uint64_t ts_cache;      /* last timestamp read by this thread's events (see evlog.c) */
@@ -172,20 +171,27 @@ static inline int obj_count(const RtObject *o)
 
 typedef enum RaceState { RACE_VIRGIN, RACE_EXCLUSIVE, RACE_SHARED } RaceState;
 
-/* A write's stamp: the writer + 1 in the low bits (0: never written) and the writer's own count of writes above, so
- * that every write has its own stamp (until a thread's count wraps after 2^23 writes). */
-enum { STAMP_WRITER_BITS = 9, STAMP_WRITER_MASK = (1u << STAMP_WRITER_BITS) - 1 };
+/* A write's stamp: the writer + 1 in the low bits (0: never written) and, above, the write's generation: how many
+ * updates the value carries — one more than the generation of the write its value was computed from (see
+ * shared_access.c). Generations count modulo 2^22. STAMP_WIDE: the value did not fit in the slot's word. */
+enum { STAMP_WRITER_BITS = 9, STAMP_WRITER_MASK = (1u << STAMP_WRITER_BITS) - 1, STAMP_GEN_BITS = 22,
+       STAMP_GEN_MASK = (1u << STAMP_GEN_BITS) - 1, STAMP_WIDE = 1u << 31 };
 
 static inline int stamp_writer(uint32_t stamp)
 {
     return (int)(stamp & STAMP_WRITER_MASK) - 1;
 }
 
+static inline uint32_t stamp_gen(uint32_t stamp)
+{
+    return (stamp >> STAMP_WRITER_BITS) & STAMP_GEN_MASK;
+}
+
 typedef struct RtSlot {
-    _Atomic int64_t value;
-    _Atomic uint32_t stamp;     /* the latest write's stamp, swapped in by one atomic exchange per write (a reader's
-                                   Taint keeps the stamp it saw); see shared_access.c */
-    _Atomic uint64_t lost;
+    _Atomic uint64_t word;      /* the value (as 32 bits) and the stamp of the write that stored it, so one load reads
+                                   both and one atomic exchange replaces both (see slot_word_value) */
+    _Atomic int64_t wide;       /* the value when it does not fit in 32 bits (its stamp then has STAMP_WIDE) */
+    _Atomic int64_t lost;       /* net updates lost (see shared_access.c); a moment below 0 while writers race */
     _Atomic int32_t lost_thread, lost_victim;
     _Atomic bool race_reported; /* lets writers skip the lockset work once a race is known */
     /* what a write may skip without world (set under world; see shared_access.c) */
@@ -201,6 +207,25 @@ typedef struct RtSlot {
     char *name;
     int decl, index;
 } RtSlot;
+
+static inline uint32_t slot_word_stamp(uint64_t word)
+{
+    return (uint32_t)word;
+}
+
+/* The value a slot word holds; a wide one is read from the slot's side field (as of now: with two wide writes racing
+ * it may be the other one — values beyond 32 bits are not what races are taught with). */
+static inline int64_t slot_word_value(const RtSlot *s, uint64_t word)
+{
+    if (slot_word_stamp(word) & STAMP_WIDE)
+        return atomic_load_explicit(&((RtSlot *)s)->wide, memory_order_relaxed);
+    return (int32_t)(uint32_t)(word >> 32);
+}
+
+static inline int64_t slot_value(const RtSlot *s)
+{
+    return slot_word_value(s, atomic_load_explicit(&((RtSlot *)s)->word, memory_order_acquire));
+}
 
 typedef struct RtCheckState {
     bool evaluated, passed, failed_invariant;
@@ -361,7 +386,10 @@ int64_t rt_intern_say(Rt *rt, const char *s);  /* under world: like rt_intern, n
 /* analysis (src/analysis) */
 void deadlock_on_block(Rt *rt, RtThread *t);   /* under world: look for a cycle through t, or a global stall */
 void deadlock_check_stall(Rt *rt);             /* under world */
-void access_on_write(RtThread *t, RtSlot *s, int slot, int64_t old, Taint taint, int64_t value);
+/* Store t's write of value (computed from the read that saw taint) into slot s; returns the slot word it replaced. */
+uint64_t access_write(RtThread *t, RtSlot *s, int slot, int64_t value, Taint taint);
+/* The analysis of that write (lost updates, lockset), after its EV_WRITE. */
+void access_on_write(RtThread *t, RtSlot *s, int slot, int64_t value, Taint taint, uint64_t before);
 
 /* rt.c */
 void rt_set_outcome(Rt *rt, RtOutcome outcome); /* under world: first verdict wins; wakes waiters */

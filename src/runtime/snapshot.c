@@ -142,14 +142,16 @@ static void copy_var(Snapshot *s, SnapVar *v, RtSlot *slot)
     v->name = own(s, slot->name);
     v->decl = slot->decl;
     v->index = slot->index;
-    v->value = atomic_load_explicit(&slot->value, memory_order_relaxed);
-    v->lost = atomic_load_explicit(&slot->lost, memory_order_relaxed);
+    uint64_t word = atomic_load_explicit(&slot->word, memory_order_acquire);
+    v->value = slot_word_value(slot, word);
+    int64_t lost = atomic_load_explicit(&slot->lost, memory_order_relaxed);
+    v->lost = lost > 0 ? (uint64_t)lost : 0;
     v->lost_thread = atomic_load_explicit(&slot->lost_thread, memory_order_relaxed);
     v->lost_victim = atomic_load_explicit(&slot->lost_victim, memory_order_relaxed);
     v->race = atomic_load_explicit(&slot->race_reported, memory_order_relaxed);
     v->race_threads[0] = slot->race_threads[0];
     v->race_threads[1] = slot->race_threads[1];
-    v->last_writer = stamp_writer(atomic_load_explicit(&slot->stamp, memory_order_relaxed));
+    v->last_writer = stamp_writer(slot_word_stamp(word));
 }
 
 static void copy_vars(Snapshot *s, Rt *rt)
@@ -269,7 +271,7 @@ bool rt_fingerprint(Rt *rt, uint64_t *out)
     if (parked) {
         uint64_t h = fp_mix(0xF1A9, (uint64_t)rt->nslots);
         for (int i = 0; i < rt->nslots; i++)
-            h = fp_mix(h, (uint64_t)atomic_load_explicit(&rt->slots[i].value, memory_order_relaxed));
+            h = fp_mix(h, (uint64_t)slot_value(&rt->slots[i]));
         for (int i = 0; i < rt->nobjects; i++)
             h = fp_object(h, &rt->objects[i]);
         int n = atomic_load(&rt->nthreads);

@@ -513,6 +513,67 @@ static void test_thread_nice(void **state)
     run_free(&r);
 }
 
+/* Free mode at max speed on real cores: however the increments interleave, the lost-update count is exactly how far
+ * N falls short — every update is either in N or counted as lost, never both or neither. */
+static void test_free_lost_updates_exact(void **state)
+{
+    (void)state;
+    static const char *const src = "param workers = 2 in 1..8\n"
+                                   "shared N = 0\n"
+                                   "def worker(i):\n"
+                                   "    for k in range(200000):\n"
+                                   "        M = N\n"
+                                   "        N = M + 1\n"
+                                   "main:\n"
+                                   "    for i in range(workers):\n"
+                                   "        start worker(i)\n";
+    for (int workers = 2; workers <= 4; workers += 2) {
+        RtConfig cfg;
+        rt_config_defaults(&cfg);
+        cfg.speed = 0;
+        char set[32];
+        snprintf(set, sizeof set, "workers=%d", workers);
+        Run r;
+        run_all(&r, src, &cfg, set);
+        assert_int_equal(r.outcome, RT_COMPLETED);
+        const SnapVar *n = var(&r.snap, "N");
+        assert_int_equal(n->value + (int64_t)n->lost, workers * 200000);
+        run_free(&r);
+    }
+}
+
+/* Shared values beyond 32 bits (and negative ones) are stored and read back whole. */
+static void test_wide_values(void **state)
+{
+    (void)state;
+    static const char *const src = "shared big = 4000000000\n"
+                                   "shared neg = -5\n"
+                                   "shared cells[3]\n"
+                                   "expect big == 4000000000 + 6000000000 + 2\n"
+                                   "expect neg == -5 - 4000000000\n"
+                                   "def add(k):\n"
+                                   "    big += k\n"
+                                   "main:\n"
+                                   "    t = start add(6000000000)\n"
+                                   "    t.join()\n"
+                                   "    big += 1\n"
+                                   "    big = big + 1\n"
+                                   "    neg -= 4000000000\n"
+                                   "    cells[1] = 2147483647\n"
+                                   "    cells[1] += 1\n"
+                                   "    cells[2] = -2147483648\n"
+                                   "    cells[2] -= 1\n";
+    assert_completes(src, "big", 10000000002);
+    RtConfig cfg = serial_cfg(1);
+    Run r;
+    run_all(&r, src, &cfg, NULL);
+    assert_int_equal(var(&r.snap, "neg")->value, -4000000005);
+    assert_int_equal(var(&r.snap, "cells[1]")->value, 2147483648);
+    assert_int_equal(var(&r.snap, "cells[2]")->value, -2147483649);
+    assert_int_equal(var(&r.snap, "big")->lost, 0);
+    run_free(&r);
+}
+
 /* Free-running philosophers at max speed deadlock; stop then joins every thread: none left behind. */
 static void test_free_deadlock_and_stop(void **state)
 {
@@ -913,6 +974,8 @@ int main(void)
         cmocka_unit_test(test_lock_protects),
         cmocka_unit_test(test_free_deadlock_and_stop),
         cmocka_unit_test(test_free_locks_contended),
+        cmocka_unit_test(test_free_lost_updates_exact),
+        cmocka_unit_test(test_wide_values),
         cmocka_unit_test(test_thread_nice),
         cmocka_unit_test(test_lockset_refinement),
         cmocka_unit_test(test_free_lock_visible),
