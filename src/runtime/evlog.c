@@ -21,19 +21,35 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
-enum { EVREC_ALIGN = 64 }; /* a cache line: no slot straddles two */
+enum { EVREC_ALIGN = 64 }; /* a cache line: no slot straddles two (a mapped ring starts on a page) */
 
 _Static_assert(sizeof(EvRec) == 32 && EVREC_ALIGN % sizeof(EvRec) == 0, "two ring slots per cache line");
 _Static_assert(EVREC_BASE <= 0xff, "every slot kind fits EvRec.what's kind bits");
 
+/* A ring is mapped on its own pages rather than taken from malloc: page-aligned (no record straddles two cache
+ * lines), and given back to the system whole when the run ends. Taken from malloc, rings freed by ever-changing
+ * threads stayed in the allocator's per-thread arenas (the reset storm test's growth went from about 20 to 33 MB,
+ * over its limit). Like xmalloc, abort when memory is exhausted. */
+static void *map_pages(size_t size)
+{
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        abort();
+    return p;
+}
+
+static void unmap_pages(void *p, size_t size)
+{
+    if (p)
+        munmap(p, size);
+}
+
 void evbuf_init(EvBuf *b)
 {
     memset(b, 0, sizeof *b);
-    /* xmalloc has no aligned form; like it, abort on out-of-memory */
-    b->recs = aligned_alloc(EVREC_ALIGN, sizeof(EvRec) * EVBUF_CAPACITY);
-    if (!b->recs)
-        abort();
+    b->recs = map_pages(sizeof(EvRec) * EVBUF_CAPACITY);
     atomic_init(&b->head, 0);
     atomic_init(&b->tail, 0);
     atomic_init(&b->dropped, 0);
@@ -41,7 +57,7 @@ void evbuf_init(EvBuf *b)
 
 void evbuf_finish(EvBuf *b)
 {
-    free(b->recs);
+    unmap_pages(b->recs, sizeof(EvRec) * EVBUF_CAPACITY);
     b->recs = NULL;
 }
 
@@ -49,13 +65,13 @@ void evlog_init(Rt *rt)
 {
     pthread_mutex_init(&rt->log_lock, NULL);
     pthread_mutex_init(&rt->ctl_buf_lock, NULL);
-    rt->log = xmalloc(sizeof(Event) * EVLOG_CAPACITY);
+    rt->log = map_pages(sizeof(Event) * EVLOG_CAPACITY); /* 3 MB: mapped for the same reason as the rings */
     evbuf_init(&rt->ctl_buf);
 }
 
 void evlog_finish(Rt *rt)
 {
-    free(rt->log);
+    unmap_pages(rt->log, sizeof(Event) * EVLOG_CAPACITY);
     free(rt->batch);
     free(rt->scratch);
     evbuf_finish(&rt->ctl_buf);
