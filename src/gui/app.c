@@ -243,6 +243,8 @@ static bool outcome_matches(const App *a, const char *what)
         return a->snap.deadlock.found || a->snap.outcome == RT_DEADLOCK;
     if (strcmp(what, "idle") == 0)
         return a->snap.idle;
+    if (strcmp(what, "ended") == 0)
+        return a->snap.outcome != RT_RUNNING;
     return strcmp(snapshot_outcome_name(a->snap.outcome), what) == 0;
 }
 

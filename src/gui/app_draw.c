@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { BANNER_MAX_LINES = 6 };
 
 static NarrCtx words(const App *a)
 {
@@ -63,14 +62,6 @@ static void panel(App *a, UiRect r, const char *title)
 
 /* ------------------------------------------------------------------ banner */
 
-typedef struct Banner {
-    const char *title;
-    char lines[BANNER_MAX_LINES + 1][NARRATION_LINE_MAX + 64];
-    int nlines;
-    const char *hint;
-    bool alarm;
-} Banner;
-
 static void banner_deadlock(const App *a, Banner *b)
 {
     const SnapDeadlock *d = &a->snap.deadlock;
@@ -84,6 +75,8 @@ static void banner_deadlock(const App *a, Banner *b)
     b->hint = a->prog->hint_deadlock;
     b->alarm = true;
 }
+
+static void banner_lost_updates(const App *a, Banner *b);
 
 static void banner_failure(const App *a, Banner *b)
 {
@@ -100,8 +93,33 @@ static void banner_failure(const App *a, Banner *b)
         if (s->threads[i].error)
             snprintf(b->lines[b->nlines++], sizeof b->lines[0], "%s, line %d: %s", s->threads[i].name,
                      s->threads[i].error_line, s->threads[i].error);
+    banner_lost_updates(a, b);
     b->hint = a->prog->hint_failure;
     b->alarm = true;
+}
+
+/* "worker 2" and "worker 1": who wrote over whose update the last time v lost one. */
+static void lost_update_threads(const Snapshot *s, const SnapVar *v, char *w1, char *w2, size_t size)
+{
+    const SnapThread *t1 = v->lost_thread >= 0 && v->lost_thread < s->nthreads ? &s->threads[v->lost_thread] : NULL;
+    const SnapThread *t2 = v->lost_victim >= 0 && v->lost_victim < s->nthreads ? &s->threads[v->lost_victim] : NULL;
+    snprintf(w1, size, "%s", t1 ? t1->name : "a thread");
+    snprintf(w2, size, "%s", t2 ? t2->name : "another thread");
+}
+
+/* After a failed check: how many updates each variable lost, the numbers that explain a counter's shortfall. */
+static void banner_lost_updates(const App *a, Banner *b)
+{
+    const Snapshot *s = &a->snap;
+    for (int i = 0; i < s->nvars && b->nlines < BANNER_MAX_LINES; i++) {
+        const SnapVar *v = &s->vars[i];
+        char w1[32], w2[32];
+        lost_update_threads(s, v, w1, w2, sizeof w1);
+        if (v->lost > 0)
+            snprintf(b->lines[b->nlines++], sizeof b->lines[0], "%llu update%s of %s %s lost; the last when %s wrote "
+                     "over the update of %s", (unsigned long long)v->lost, v->lost == 1 ? "" : "s", v->name,
+                     v->lost == 1 ? "was" : "were", w1, w2);
+    }
 }
 
 static void banner_warnings(const App *a, Banner *b)
@@ -110,10 +128,7 @@ static void banner_warnings(const App *a, Banner *b)
     for (int i = 0; i < s->nvars && b->nlines < 3; i++) {
         const SnapVar *v = &s->vars[i];
         char w1[32], w2[32];
-        const SnapThread *t1 = v->lost_thread >= 0 && v->lost_thread < s->nthreads ? &s->threads[v->lost_thread] : NULL;
-        const SnapThread *t2 = v->lost_victim >= 0 && v->lost_victim < s->nthreads ? &s->threads[v->lost_victim] : NULL;
-        snprintf(w1, sizeof w1, "%s", t1 ? t1->name : "a thread");
-        snprintf(w2, sizeof w2, "%s", t2 ? t2->name : "another thread");
+        lost_update_threads(s, v, w1, w2, sizeof w1);
         if (v->lost > 0)
             snprintf(b->lines[b->nlines++], sizeof b->lines[0], "LOST UPDATE on %s: %s wrote over the update of %s "
                      "(%llu lost so far)", v->name, w1, w2, (unsigned long long)v->lost);
@@ -127,7 +142,7 @@ static void banner_warnings(const App *a, Banner *b)
     }
 }
 
-static void banner_fill(const App *a, Banner *b)
+void app_banner(const App *a, Banner *b)
 {
     memset(b, 0, sizeof *b);
     const Snapshot *s = &a->snap;
@@ -202,7 +217,7 @@ static void draw_scene(App *a)
     draw_replay_badge(a, r.x + r.w - pad, y);
     y += font_height(a->font, FONT_TITLE);
     Banner b;
-    banner_fill(a, &b);
+    app_banner(a, &b);
     int bh = banner_height(a, &b, r.w - 2 * pad);
     if (bh > 0) {
         draw_banner(a, &b, (UiRect){r.x + pad, y + 4, r.w - 2 * pad, bh});

@@ -93,6 +93,18 @@ static json_t *dump_window(const App *a)
                      a->hidden, "focused", a->focused, "gui_cpu_ms", thread_cpu_ms());
 }
 
+static json_t *dump_banner(const App *a)
+{
+    Banner b;
+    app_banner(a, &b);
+    if (!b.title)
+        return json_null();
+    json_t *lines = json_array();
+    for (int i = 0; i < b.nlines; i++)
+        json_array_append_new(lines, json_string(b.lines[i]));
+    return json_pack("{s:s, s:o, s:b}", "title", b.title, "lines", lines, "alarm", b.alarm);
+}
+
 bool app_dump_state(App *a, const char *path)
 {
     if (a->rt)
@@ -107,6 +119,7 @@ bool app_dump_state(App *a, const char *path)
     json_object_set_new(root, "objects", dump_objects(s));
     json_object_set_new(root, "vars", dump_vars(s));
     json_object_set_new(root, "deadlock", dump_deadlock(s));
+    json_object_set_new(root, "banner", dump_banner(a));
     json_object_set_new(root, "window", dump_window(a));
     json_object_set_new(root, "frames_drawn", json_integer((json_int_t)a->frames_drawn));
     json_object_set_new(root, "narration_lines", json_integer(a->narration->count));

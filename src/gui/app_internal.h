@@ -130,6 +130,17 @@ void app_path_field_text(App *a, const char *text);
 void app_draw(App *a);
 void app_relayout(App *a);
 
+/* The banner over the scene: a deadlock, a failure (with the updates lost), or warnings; title NULL when none. */
+enum { BANNER_MAX_LINES = 6 };
+typedef struct Banner {
+    const char *title;
+    char lines[BANNER_MAX_LINES + 1][NARRATION_LINE_MAX + 64];
+    int nlines;
+    const char *hint;
+    bool alarm;
+} Banner;
+void app_banner(const App *a, Banner *b);
+
 /* app_window.c: size limits, minimizing and focus, and the ui-script actions for them. */
 void app_window_init(App *a);
 void app_window_event(App *a, const SDL_WindowEvent *w);

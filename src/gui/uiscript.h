@@ -11,7 +11,7 @@
  *     back                     step back one step
  *     mode free|paced|serial   switch mode
  *     speed X|max              set the speed
- *     wait-until OUTCOME [MS]  wait (default 10 s) until the run's outcome is OUTCOME (deadlock, completed, ...),
+ *     wait-until OUTCOME [MS]  wait (default 10 s) until the run's outcome is OUTCOME (deadlock, completed, ...; ended: any),
  *                              or `steps>=N`; fails the script on timeout
  *     screenshot FILE          save a PNG of the window
  *     dump-state FILE          write the state as JSON

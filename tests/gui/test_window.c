@@ -255,6 +255,41 @@ static void test_screenshot_option_and_dark_theme(void **state)
     json_decref(s);
 }
 
+/* The race counter run flat out on real cores: the failure banner says how many updates were lost, and that number
+ * is exactly how far N falls short of workers x iterations (two cores nearly always lose some; if none were lost the
+ * run completes, and then no update may be reported lost). */
+static void test_lost_updates_in_the_banner(void **state)
+{
+    (void)state;
+    char script[1024];
+    snprintf(script, sizeof script,
+             "speed max\nkey space\nwait-until ended 20000\nwait 200\ndump-state %s\nquit\n",
+             wh_path("lost.json"));
+    write_file(wh_path("lost.uis"), script);
+    char opts[1024];
+    snprintf(opts, sizeof opts, "race-counter --set iterations=100000 --ui-script %s", wh_path("lost.uis"));
+    assert_int_equal(wh_run(opts), 0);
+    json_t *s = wh_state("lost.json");
+    json_t *n = json_object_get(json_object_get(s, "vars"), "N");
+    json_int_t value = wh_int(n, "value"), lost = wh_int(n, "lost");
+    assert_int_equal(value + lost, 2 * 100000);
+    json_t *banner = json_object_get(s, "banner");
+    if (lost == 0) {
+        assert_string_equal(str_at(s, "outcome"), "completed");
+        json_decref(s);
+        return;
+    }
+    assert_string_equal(json_string_value(json_object_get(banner, "title")), "An expectation failed");
+    char want[64];
+    snprintf(want, sizeof want, "%lld update%s of N ", (long long)lost, lost == 1 ? "" : "s");
+    bool found = false;
+    json_t *lines = json_object_get(banner, "lines");
+    for (size_t i = 0; i < json_array_size(lines); i++)
+        found |= strncmp(json_string_value(json_array_get(lines, i)), want, strlen(want)) == 0;
+    assert_true(found);
+    json_decref(s);
+}
+
 static void test_bad_input_gets_one_line(void **state)
 {
     (void)state;
@@ -294,6 +329,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_schedule_file_replay),
         cmocka_unit_test(test_screenshot_option_and_dark_theme),
         cmocka_unit_test(test_bad_input_gets_one_line),
+        cmocka_unit_test(test_lost_updates_in_the_banner),
     };
     return wh_main(argc, argv, "lockstep-gui-test", tests, sizeof tests / sizeof tests[0]);
 }
