@@ -2,7 +2,8 @@
  * wait (a deadlock, a sleep, Condition.wait, Barrier.wait, a queue get, an Event wait, an RWLock), is started and
  * stopped many times at random moments — free runs stopped after a random 0–5 ms, serial runs stopped after a random
  * number of steps — and afterwards the process has exactly as many threads and file descriptors as before, and its
- * resident size has not kept growing. Under AddressSanitizer, LeakSanitizer checks memory at exit.
+ * resident size has not kept growing. Under AddressSanitizer the resident size is not checked — its quarantine keeps
+ * freed memory on purpose, up to 256 MB — and LeakSanitizer checks memory at exit instead.
  *
  * LOCKSTEP_STORM_CYCLES sets the cycles per scenario (default 1000; the sanitizer CI runs use fewer). */
 #include "lang/lang.h"
@@ -23,6 +24,17 @@
 #include <time.h>
 
 #include <cmocka.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define RSS_CHECKED 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RSS_CHECKED 0
+#endif
+#endif
+#ifndef RSS_CHECKED
+#define RSS_CHECKED 1
+#endif
 
 enum {
     DEFAULT_CYCLES = 1000,
@@ -211,7 +223,8 @@ static void test_reset_storm(void **state)
     assert_int_equal(count_dir("/proc/self/fd"), s.fds_before);
     long grown = rss_kb() - s.rss_warm_kb;
     print_message("resident size grew by %ld kB after the first scenario\n", grown);
-    assert_true(grown < RSS_GROWTH_LIMIT_KB);
+    if (RSS_CHECKED)
+        assert_true(grown < RSS_GROWTH_LIMIT_KB);
 }
 
 int main(void)
