@@ -297,41 +297,49 @@ static void draw_lane_states(SDL_Renderer *r, const Theme *th, const Lane *l, in
     }
 }
 
-/* The first span that may be visible. Spans are in order of their start; one that started before the view may still
- * be held (or end inside it): a thread holds few locks at once, so looking SPAN_LOOKBACK spans further back is
- * enough, and the lane remembers its oldest span still held. */
-static size_t first_span(const Lane *l, double x)
-{
-    size_t lo = 0, hi = l->nspans;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (l->spans[mid].x0 < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    lo = lo > SPAN_LOOKBACK ? lo - SPAN_LOOKBACK : 0;
-    return l->oldest_open < lo ? l->oldest_open : lo;
-}
+/* The key of element i of an array kept in order of it (a span's start, a tick's x). */
+typedef double (*KeyAt)(const void *ctx, size_t i);
 
-/* The first span at or after index `from` that starts at or after x (galloping, as seg_at). */
-static size_t span_from(const Lane *l, size_t from, double x)
+/* The first index in [from, n) whose key is at or after x (n when none), galloping forward from `from` first and then
+ * bisecting: the answer is usually near, as the next pixel's is. */
+static size_t first_at_or_after(const void *ctx, KeyAt key, size_t n, size_t from, double x)
 {
     size_t lo = from, step = 1, hi = from;
-    while (hi < l->nspans && l->spans[hi].x0 < x) {
+    while (hi < n && key(ctx, hi) < x) {
         lo = hi;
         hi = lo + step;
         step *= 2;
     }
-    hi = hi < l->nspans ? hi : l->nspans;
+    hi = hi < n ? hi : n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (l->spans[mid].x0 < x)
+        if (key(ctx, mid) < x)
             lo = mid + 1;
         else
             hi = mid;
     }
     return lo;
+}
+
+static double span_start(const void *lane, size_t i)
+{
+    return ((const Lane *)lane)->spans[i].x0;
+}
+
+/* The first span at or after index `from` that starts at or after x. */
+static size_t span_from(const Lane *l, size_t from, double x)
+{
+    return first_at_or_after(l, span_start, l->nspans, from, x);
+}
+
+/* The first span that may be visible. Spans are in order of their start; one that started before the view may still
+ * be held (or end inside it): a thread holds few locks at once, so looking SPAN_LOOKBACK spans further back is
+ * enough, and the lane remembers its oldest span still held. */
+static size_t first_span(const Lane *l, double x)
+{
+    size_t lo = span_from(l, 0, x);
+    lo = lo > SPAN_LOOKBACK ? lo - SPAN_LOOKBACK : 0;
+    return l->oldest_open < lo ? l->oldest_open : lo;
 }
 
 /* Held spans as bars under the lane; spans closer than a pixel to each other merge into one bar, so that a lock taken
@@ -366,24 +374,22 @@ static double event_x(const Timeline *t, const Event *e)
     return t->step_axis ? (double)e->step : (double)e->t_ns / 1e6;
 }
 
+typedef struct TickKeys {
+    const Timeline *t;
+    const Lane *l;
+} TickKeys;
+
+static double tick_x(const void *keys, size_t i)
+{
+    const TickKeys *k = keys;
+    return event_x(k->t, &k->l->ticks[i]);
+}
+
 /* The first tick at or after x, searching from index `from` on (ticks are in log order, so nearly sorted by x). */
 static size_t tick_from(const Timeline *t, const Lane *l, size_t from, double x)
 {
-    size_t lo = from, step = 1, hi = from;
-    while (hi < l->nticks && event_x(t, &l->ticks[hi]) < x) {
-        lo = hi;
-        hi = lo + step;
-        step *= 2;
-    }
-    hi = hi < l->nticks ? hi : l->nticks;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (event_x(t, &l->ticks[mid]) < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    TickKeys k = {t, l};
+    return first_at_or_after(&k, tick_x, l->nticks, from, x);
 }
 
 static bool alarming(const Event *e)
