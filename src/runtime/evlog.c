@@ -16,6 +16,7 @@
  * are drained at every step. */
 #include "runtime/rt_internal.h"
 #include "util/clock.h"
+#include "util/sanitize.h"
 #include "util/xalloc.h"
 
 #include <stdbool.h>
@@ -32,19 +33,11 @@ _Static_assert(EVREC_BASE <= 0xff, "every slot kind fits EvRec.what's kind bits"
  * lines), and given back to the system whole when the run ends. Taken from malloc, rings freed by ever-changing
  * threads stayed in the allocator's per-thread arenas (the reset storm test's growth went from about 20 to 33 MB,
  * over its limit). Like xmalloc, abort when memory is exhausted. */
-#if defined(__SANITIZE_ADDRESS__)
-#define EVLOG_MALLOC_PAGES 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define EVLOG_MALLOC_PAGES 1
-#endif
-#endif
-
 /* Under AddressSanitizer the pages come from its allocator instead: it checks their bounds, does not keep them in
  * per-thread arenas, and its shadow of ever-new mappings would grow with every run. */
 static void *map_pages(size_t size)
 {
-#ifdef EVLOG_MALLOC_PAGES
+#if LS_ASAN
     void *p = aligned_alloc(EVREC_ALIGN, size);
     if (!p)
         abort();
@@ -59,7 +52,7 @@ static void *map_pages(size_t size)
 
 static void unmap_pages(void *p, size_t size)
 {
-#ifdef EVLOG_MALLOC_PAGES
+#if LS_ASAN
     (void)size;
     free(p);
 #else

@@ -10,6 +10,7 @@
 #include "runtime/rt.h"
 #include "util/clock.h"
 #include "util/rng.h"
+#include "util/sanitize.h"
 #include "util/xalloc.h"
 
 #include "../common/tasks.h"
@@ -24,17 +25,6 @@
 #include <time.h>
 
 #include <cmocka.h>
-
-#if defined(__SANITIZE_ADDRESS__)
-#define RSS_CHECKED 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RSS_CHECKED 0
-#endif
-#endif
-#ifndef RSS_CHECKED
-#define RSS_CHECKED 1
-#endif
 
 enum {
     DEFAULT_CYCLES = 1000,
@@ -223,7 +213,7 @@ static void test_reset_storm(void **state)
     assert_int_equal(count_dir("/proc/self/fd"), s.fds_before);
     long grown = rss_kb() - s.rss_warm_kb;
     print_message("resident size grew by %ld kB after the first scenario\n", grown);
-    if (RSS_CHECKED)
+    if (!LS_ASAN)
         assert_true(grown < RSS_GROWTH_LIMIT_KB);
 }
 
