@@ -92,6 +92,15 @@ static RtConfig serial_cfg(uint64_t seed)
     return cfg;
 }
 
+/* Free mode at max speed: the threads run flat out on the real cores. */
+static RtConfig free_max_cfg(void)
+{
+    RtConfig cfg;
+    rt_config_defaults(&cfg);
+    cfg.speed = 0;
+    return cfg;
+}
+
 static const SnapVar *var(const Snapshot *s, const char *name)
 {
     for (int i = 0; i < s->nvars; i++)
@@ -330,9 +339,7 @@ static void test_free_locks_contended(void **state)
     (void)state;
     int before = count_tasks();
     for (int rep = 0; rep < 3; rep++) {
-        RtConfig cfg;
-        rt_config_defaults(&cfg);
-        cfg.speed = 0;
+        RtConfig cfg = free_max_cfg();
         Run r;
         run_all(&r, FREE_LOCKS, &cfg, NULL);
         assert_int_equal(r.outcome, RT_COMPLETED);
@@ -528,9 +535,7 @@ static void test_free_lost_updates_exact(void **state)
                                    "    for i in range(workers):\n"
                                    "        start worker(i)\n";
     for (int workers = 2; workers <= 4; workers += 2) {
-        RtConfig cfg;
-        rt_config_defaults(&cfg);
-        cfg.speed = 0;
+        RtConfig cfg = free_max_cfg();
         char set[32];
         snprintf(set, sizeof set, "workers=%d", workers);
         Run r;
@@ -579,9 +584,7 @@ static void test_free_deadlock_and_stop(void **state)
 {
     (void)state;
     int before = count_tasks();
-    RtConfig cfg;
-    rt_config_defaults(&cfg);
-    cfg.speed = 0;
+    RtConfig cfg = free_max_cfg();
     Run r;
     run_begin(&r, PHILOSOPHERS, &cfg, NULL);
     RtOutcome o = rt_wait(r.rt, 20.0);
