@@ -164,10 +164,24 @@ static void run_worker(RtThread *t, int w)
     }
 }
 
-/* bench_sync's threads run C loops, not the interpreter: they have no interpreter state to fingerprint. */
+/* bench_sync's threads run C loops, not the interpreter: they have no interpreter state to fingerprint or show. */
 uint64_t interp_fingerprint(const void *state)
 {
     (void)state;
+    return 0;
+}
+
+uint64_t interp_position(const void *state)
+{
+    (void)state;
+    return 0;
+}
+
+int interp_locals(const void *state, InterpLocal *out, int max)
+{
+    (void)state;
+    (void)out;
+    (void)max;
     return 0;
 }
 
@@ -181,16 +195,16 @@ void interp_thread(RtThread *t, int func, const int64_t *args, int nargs)
     BenchCtx *c = ctx_of(t);
     int64_t handles[BENCH_MAX_WORKERS];
     for (int64_t i = 0; i < c->workers; i++)
-        if (rt_start_thread(t, 0, &i, 1, &handles[i]) != EXEC_OK)
+        if (rt_start_thread(t, 0, &i, 1, false, &handles[i]) != EXEC_OK)
             return;
     for (int i = 0; i < c->workers; i++)
         if (rt_join_thread(t, handles[i]) != EXEC_OK)
             return;
 }
 
-bool interp_eval_check(Rt *rt, const Expr *e, int64_t *out, StrBuf *values)
+bool interp_eval_check(Rt *rt, const Expr *e, int64_t *out, StrBuf *values, StrBuf *error)
 {
-    (void)rt, (void)e, (void)values;
+    (void)rt, (void)e, (void)values, (void)error;
     *out = 1;
     return true;
 }

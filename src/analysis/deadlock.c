@@ -7,6 +7,8 @@
  * Objects without an owner (semaphores, queues, events, barriers, a condition's wait set) add no edge; for those the
  * verdict is a global stall: no thread is running or runnable, yet some are alive — each blocked thread's wait is
  * reported. Either verdict ends the run with RT_DEADLOCK. */
+#include "analysis/deadlock.h"
+
 #include "runtime/rt_internal.h"
 #include "util/xalloc.h"
 
@@ -129,7 +131,7 @@ void deadlock_check_stall(Rt *rt)
 {
     if (rt->outcome != RT_RUNNING || rt->deadlock.found || rt->stopping)
         return;
-    if (rt->running > 0 || rt->ready > 0 || rt->live == 0)
+    if (rt->running > 0 || rt->ready > 0 || rt_all_done(rt))
         return;
     int n = atomic_load(&rt->nthreads);
     for (int i = 0; i < n; i++)

@@ -18,6 +18,9 @@
  * slot's candidate set (the set then stays as it is). The slot publishes what such a write looks like as atomics
  * (quiet_writer, quiet_locks): a candidate set only shrinks, so a writer reading a slightly stale one errs on the side
  * of taking the mutex. */
+#include "analysis/shared_access.h"
+
+#include "analysis/happens_before.h"
 #include "runtime/rt_internal.h"
 
 uint64_t access_write(RtThread *t, RtSlot *s, int slot, int64_t value, Taint taint)
@@ -30,7 +33,15 @@ uint64_t access_write(RtThread *t, RtSlot *s, int slot, int64_t value, Taint tai
         atomic_store_explicit(&s->wide, value, memory_order_relaxed);
         word = stamp | STAMP_WIDE;
     }
-    return atomic_exchange_explicit(&s->word, word, memory_order_acq_rel);
+    if (!atomic_load_explicit(&s->atomic, memory_order_relaxed))
+        return atomic_exchange_explicit(&s->word, word, memory_order_acq_rel);
+    /* a write to an atomic variable (a spinlock's release) releases, as unlock does: under world, so that an atomic
+       operation that sees the new value also acquires what it releases */
+    pthread_mutex_lock(&t->rt->world);
+    uint64_t before = atomic_exchange_explicit(&s->word, word, memory_order_acq_rel);
+    hb_atomic(t, s, true);
+    pthread_mutex_unlock(&t->rt->world);
+    return before;
 }
 
 /* How many updates a write computed from `taint` throws away by replacing `before`: the generations the replaced
@@ -83,6 +94,7 @@ static void intersect_lockset(RtSlot *s, const RtThread *t)
 static void publish_quiet(RtSlot *s)
 {
     if (s->race_state != RACE_SHARED) {
+        atomic_store_explicit(&s->quiet_shared, false, memory_order_relaxed);
         atomic_store_explicit(&s->quiet_writer, s->first_writer, memory_order_relaxed);
         return;
     }
@@ -110,8 +122,8 @@ static bool write_is_quiet(const RtThread *t, RtSlot *s)
            (atomic_load_explicit(&s->quiet_locks, memory_order_relaxed) & ~t->held_bits) == 0;
 }
 
-/* Under world. */
-static void update_lockset(RtThread *t, RtSlot *s, int slot, int previous_writer)
+/* Under world. previous_write: the slot's last_write before t's (see hb_ordered). */
+static void update_lockset(RtThread *t, RtSlot *s, int slot, int previous_writer, uint64_t previous_write)
 {
     switch (s->race_state) {
     case RACE_VIRGIN:
@@ -130,8 +142,14 @@ static void update_lockset(RtThread *t, RtSlot *s, int slot, int previous_writer
         intersect_lockset(s, t);
         break;
     }
+    if (s->nlockset == 0 && (int)(previous_write & 0xFFFF) - 1 == previous_writer && hb_ordered(t, previous_write)) {
+        /* no common lock, but the last write happened before this one (a semaphore, a queue, a join ... ordered
+           them): the slot passes to t, as on its first write */
+        s->race_state = RACE_EXCLUSIVE;
+        s->first_writer = t->id;
+    }
     publish_quiet(s);
-    if (s->nlockset > 0)
+    if (s->nlockset > 0 || s->race_state == RACE_EXCLUSIVE)
         return;
     s->race_threads[0] = previous_writer;
     s->race_threads[1] = t->id;
@@ -148,11 +166,15 @@ void access_on_write(RtThread *t, RtSlot *s, int slot, int64_t value, Taint tain
         atomic_fetch_add_explicit(&s->lost, lost, memory_order_relaxed);
     if (lost > 0 && previous_writer != t->id)
         note_lost_update(t, s, slot, value, previous_writer);
-    if (write_is_quiet(t, s))
+    uint64_t previous_write = atomic_load_explicit(&s->last_write, memory_order_relaxed);
+    if (previous_write != hb_stamp(t))
+        atomic_store_explicit(&s->last_write, hb_stamp(t), memory_order_relaxed);
+    /* a write to an atomic variable is no race (access_write ordered it) */
+    if (atomic_load_explicit(&s->atomic, memory_order_relaxed) || write_is_quiet(t, s))
         return;
     Rt *rt = t->rt;
     pthread_mutex_lock(&rt->world);
     if (!atomic_load_explicit(&s->race_reported, memory_order_relaxed))
-        update_lockset(t, s, slot, previous_writer);
+        update_lockset(t, s, slot, previous_writer, previous_write);
     pthread_mutex_unlock(&rt->world);
 }

@@ -6,9 +6,12 @@
  * diagnostics, one per line, and exit status 2. Nothing here exits the process: every path returns to main. */
 #include "cli/cli.h"
 
-#include "app/paths.h"
+#include "session/paths.h"
 #include "cli/cli_parts.h"
-#include "explore/explore_cli.h"
+#include "cli/complete.h"
+#include "cli/explore_cli.h"
+#include "runtime/compile.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 #include <stdio.h>
@@ -23,10 +26,12 @@ static const char usage_text[] =
     "usage:\n"
     "  lockstep [SCENARIO] [options]          open the window\n"
     "  lockstep --list                        the shipped scenarios, grouped\n"
-    "  lockstep check SCENARIO [--set NAME=VALUE]...\n"
-    "                                         parse and validate only\n"
+    "  lockstep check SCENARIO [--set NAME=VALUE]... [--bytecode]\n"
+    "                                         parse and validate only; --bytecode also prints the\n"
+    "                                         compiled code of every function\n"
     "  lockstep run SCENARIO [options]        run without a window and print a report\n"
-    "  lockstep --help | --version\n"
+    "  lockstep --help | --help-gui | --version\n"
+    "                                         this text, the window's options, the version\n"
     "\n"
     "SCENARIO is a path to a .lsc file or the name of a shipped scenario (dining-philosophers).\n"
     "\n"
@@ -46,6 +51,12 @@ static const char usage_text[] =
     "  --record F             save the schedule of this serial run to F\n"
     "  --trace F              write the run's events to F as Chrome Trace JSON (open in ui.perfetto.dev)\n"
     "\n"
+    "window options (besides the run options; lockstep --help-gui says more):\n"
+    "  --size WxH  --zoom X  --fullscreen  --theme light|dark  --font FILE  --mono-font FILE\n"
+    "  --screenshot FILE  --ui-script FILE  --dump-state FILE  --bench-frames N\n"
+    "  in the window: space play/pause, n one step, b step back, a check all interleavings, x find a failure,\n"
+    "  l presenter layout, ctrl +/- zoom, h every key\n"
+    "\n"
     "  lockstep explore SCENARIO [--set ...] [--runs N] [--seed S] [--max-steps M] [--jobs J] [--json] [--out DIR]\n"
     "  lockstep explore SCENARIO --all [--max-steps M] [--max-runs R] [--max-seconds S] [--json] [--out DIR]\n"
     "                         random or exhaustive exploration (lockstep explore --help, docs/explore.md)\n"
@@ -53,7 +64,9 @@ static const char usage_text[] =
     "exit status: 0 completed (or stopped by --steps/--seconds), 1 usage or file error, 2 scenario error,\n"
     "3 deadlock, 4 expectation failed or thread error, 130 interrupted. See docs/cli.md.\n";
 
-static const char *const cli_verbs[] = {"run", "check", "explore", "--list", "--help", "-h", "--version"};
+/* --complete is hidden: shell completion asks it (complete.h). */
+static const char *const cli_verbs[] = {"run",       "check",     "explore", "--list",
+                                        "--help",    "-h",        "--version", "--complete"};
 
 bool cli_is_verb(const char *arg)
 {
@@ -131,7 +144,7 @@ static int parse_one(CliArgs *a, int argc, char **argv, int *i)
         rc = parse_file_option(a, argc, argv, i);
     if (rc != 0)
         return rc;
-    rc = runopts_parse(&a->run, argc, argv, i, &err);
+    rc = recipe_parse(&a->run, argc, argv, i, &err);
     if (rc < 0) {
         fprintf(stderr, "lockstep: %s\n", err);
         free(err);
@@ -143,6 +156,12 @@ static int parse_one(CliArgs *a, int argc, char **argv, int *i)
         if (!option_allowed(a, arg))
             return -1;
         a->json = true;
+    } else if (strcmp(arg, "--bytecode") == 0) {
+        if (strcmp(a->verb, "check") != 0) {
+            fprintf(stderr, "lockstep: --bytecode: an option of check, not of %s\n", a->verb);
+            return -1;
+        }
+        a->bytecode = true;
     } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
         a->help = true;
     } else if (arg[0] == '-' && arg[1] != '\0') {
@@ -185,79 +204,51 @@ static int parse_args(CliArgs *a, int argc, char **argv, int first)
 
 /* ---------------------------------------------------------------- loading a scenario */
 
-void cli_scenario_init(CliScenario *sc)
+/* The data directory: --data-dir when given (it must hold scenarios/), else the search of paths.h. */
+static int data_dir(const CliArgs *a, char **dir)
 {
-    memset(sc, 0, sizeof *sc);
-    diags_init(&sc->diags, "");
-}
-
-void cli_scenario_finish(CliScenario *sc)
-{
-    free(sc->values);
-    program_destroy(sc->prog);
-    diags_finish(&sc->diags);
-    free(sc->path);
-    memset(sc, 0, sizeof *sc);
-}
-
-static int resolve(const CliArgs *a, CliScenario *sc)
-{
-    char *dir = paths_data_dir(a->data_dir);
-    int rc = CLI_EXIT_OK;
-    if (a->data_dir != NULL && (dir == NULL || strcmp(dir, a->data_dir) != 0)) {
+    *dir = paths_data_dir(a->data_dir);
+    if (a->data_dir != NULL && (*dir == NULL || strcmp(*dir, a->data_dir) != 0)) {
         fprintf(stderr, "lockstep: --data-dir: '%s' has no scenarios/ folder\n", a->data_dir);
-        rc = CLI_EXIT_USAGE;
-        goto out;
+        return CLI_EXIT_USAGE;
     }
-    sc->path = paths_resolve_scenario(dir, a->scenario);
-    if (sc->path == NULL) {
-        fprintf(stderr, "lockstep: %s: no such file, and no shipped scenario of that name (see lockstep --list)\n",
-                a->scenario);
-        rc = CLI_EXIT_USAGE;
-    }
-out:
-    free(dir);
-    return rc;
+    return CLI_EXIT_OK;
 }
 
-static void print_io_error(const CliScenario *sc)
+/* The one-line message and exit status of a scenario that did not load (scenario.h says what each status means). */
+static int load_failure(const Scenario *sc, ScenarioStatus st)
 {
-    const char *why = sc->diags.count > 0 ? sc->diags.items[0].message : "cannot be read";
-    fprintf(stderr, "lockstep: %s: %s\n", sc->path, why);
+    switch (st) {
+    case SCENARIO_OK:
+        return CLI_EXIT_OK;
+    case SCENARIO_HAS_ERRORS:
+        diags_print(&sc->diags, stderr);
+        return CLI_EXIT_SCENARIO;
+    case SCENARIO_BAD_INSTANCE:
+        fprintf(stderr, "%s: error: %s\n", sc->path, sc->error);
+        return CLI_EXIT_SCENARIO;
+    case SCENARIO_NO_DATA_DIR:
+    case SCENARIO_NOT_FOUND:
+    case SCENARIO_UNREADABLE:
+    case SCENARIO_BAD_SET:
+        break;
+    }
+    fprintf(stderr, "lockstep: %s\n", sc->error);
+    return CLI_EXIT_USAGE;
 }
 
-int cli_scenario_load(const CliArgs *a, CliScenario *sc)
+int cli_scenario_load(const CliArgs *a, Scenario *sc)
 {
     if (a->scenario == NULL) {
         fprintf(stderr, "lockstep: %s: missing SCENARIO (a .lsc file or a shipped name; see lockstep --list)\n",
                 a->verb);
         return CLI_EXIT_USAGE;
     }
-    int rc = resolve(a, sc);
-    if (rc != CLI_EXIT_OK)
-        return rc;
-    diags_finish(&sc->diags);
-    diags_init(&sc->diags, sc->path);
-    switch (lang_load_file(sc->path, &sc->diags, &sc->prog)) {
-    case LANG_OK:
-        break;
-    case LANG_IO_ERROR:
-        print_io_error(sc);
-        return CLI_EXIT_USAGE;
-    case LANG_SCENARIO_ERROR:
-        diags_print(&sc->diags, stderr);
-        return CLI_EXIT_SCENARIO;
-    }
-    sc->values = lang_param_defaults(sc->prog);
-    char *err = NULL;
-    if (!runopts_apply_sets(&a->run, sc->prog, sc->values, &err)) {
-        fprintf(stderr, "lockstep: %s\n", err);
-        rc = CLI_EXIT_USAGE;
-    } else if (!lang_validate_instance(sc->prog, sc->values, &err)) {
-        fprintf(stderr, "%s: error: %s\n", sc->path, err);
-        rc = CLI_EXIT_SCENARIO;
-    }
-    free(err);
+    char *dir = NULL;
+    int rc = data_dir(a, &dir);
+    if (rc == CLI_EXIT_OK)
+        rc = load_failure(sc, scenario_load(sc, dir, a->scenario, &a->run));
+    free(dir);
     return rc;
 }
 
@@ -292,10 +283,38 @@ static void print_plural(int n, const char *what, const char *sep)
     printf("%d %s%s%s", n, what, n == 1 ? "" : "s", sep);
 }
 
+/* check --bytecode: every function as the interpreter runs it, compiled for the checked parameter values. */
+static int print_bytecode(const Scenario *sc)
+{
+    RtConfig cfg;
+    rt_config_defaults(&cfg);
+    char *err = NULL;
+    Rt *rt = rt_create(sc->prog, sc->params, &cfg, &err);
+    if (!rt) {
+        fprintf(stderr, "%s: error: %s\n", sc->path, err ? err : "cannot instantiate the scenario");
+        free(err);
+        return CLI_EXIT_SCENARIO;
+    }
+    StrBuf out;
+    strbuf_init(&out);
+    for (int f = 0; f <= sc->prog->nfuncs; f++) {
+        int func = f < sc->prog->nfuncs ? f : -1; /* main last, as in the file */
+        CFunc code;
+        compile_func(sc->prog, rt, sc->params, func, &code);
+        strbuf_append(&out, "\n");
+        compile_print(sc->prog, rt, func, &code, &out);
+        compile_func_finish(&code);
+    }
+    fputs(out.data, stdout);
+    strbuf_finish(&out);
+    rt_destroy(rt);
+    return CLI_EXIT_OK;
+}
+
 static int cmd_check(const CliArgs *a)
 {
-    CliScenario sc;
-    cli_scenario_init(&sc);
+    Scenario sc;
+    scenario_init(&sc);
     int rc = cli_scenario_load(a, &sc);
     if (rc == CLI_EXIT_OK) {
         const Program *p = sc.prog;
@@ -305,8 +324,10 @@ static int cmd_check(const CliArgs *a)
         print_plural(p->nshareds, "shared variable", ", ");
         print_plural(p->nobjects, "synchronization object", ", ");
         print_plural(p->nchecks, "check", ")\n");
+        if (a->bytecode)
+            rc = print_bytecode(&sc);
     }
-    cli_scenario_finish(&sc);
+    scenario_finish(&sc);
     return rc;
 }
 
@@ -327,16 +348,16 @@ static int dispatch(const CliArgs *a)
     CliArgs run = *a;
     char *scenario = NULL;
     int rc = a->schedule_file ? cli_apply_schedule_file(&run, &scenario) : CLI_EXIT_OK;
-    CliScenario sc;
-    cli_scenario_init(&sc);
+    Scenario sc;
+    scenario_init(&sc);
     if (rc == CLI_EXIT_OK)
         rc = cli_scenario_load(&run, &sc);
     if (rc == CLI_EXIT_OK)
         rc = cli_run(&run, &sc);
-    cli_scenario_finish(&sc);
+    scenario_finish(&sc);
     free(scenario);
     if (a->schedule_file) /* cli_apply_schedule_file made run.run a copy of its own */
-        runopts_finish(&run.run);
+        recipe_finish(&run.run);
     return rc;
 }
 
@@ -344,14 +365,16 @@ int cli_main(int argc, char **argv)
 {
     CliArgs a;
     memset(&a, 0, sizeof a);
-    runopts_init(&a.run);
+    recipe_init(&a.run);
     a.verb = argc > 1 ? argv[1] : "--help";
     if (strcmp(a.verb, "explore") == 0)
         return explore_cli_main(argc - 2, argv + 2, stdout, stderr);
+    if (strcmp(a.verb, "--complete") == 0)
+        return complete_main(argc - 2, argv + 2, stdout);
     bool info = strcmp(a.verb, "--help") == 0 || strcmp(a.verb, "-h") == 0 || strcmp(a.verb, "--version") == 0;
     int rc = info ? CLI_EXIT_OK : parse_args(&a, argc, argv, 2);
     if (rc == CLI_EXIT_OK)
         rc = dispatch(&a);
-    runopts_finish(&a.run);
+    recipe_finish(&a.run);
     return rc;
 }

@@ -3,7 +3,8 @@
 #ifndef LOCKSTEP_CLI_PARTS_H
 #define LOCKSTEP_CLI_PARTS_H
 
-#include "app/runopts.h"
+#include "session/recipe.h"
+#include "session/scenario.h"
 #include "lang/lang.h"
 
 #include <stdbool.h>
@@ -13,34 +14,24 @@ typedef struct CliArgs {
     const char *scenario;  /* SCENARIO as given, or NULL */
     const char *data_dir;  /* --data-dir, or NULL */
     bool json;             /* --json */
+    bool bytecode;         /* check: --bytecode (print each function's compiled code) */
     bool help;             /* --help / -h after the verb */
     const char *schedule_file; /* run: --schedule-file F (replay a saved schedule) */
     const char *record;    /* run: --record F (save the serial run's schedule) */
     const char *trace;     /* run: --trace F (Chrome Trace Event export) */
-    bool has_expect;       /* --schedule-file: the outcome the file says the run had */
-    RtOutcome expect;
-    RunOptions run;
+    RunRecipe run;         /* --set, --sched, ...; with --schedule-file, the file's recipe merged in (its has_expect:
+                              the outcome the file says the run had) */
 } CliArgs;
 
-/* A scenario read, checked and given its parameter values. */
-typedef struct CliScenario {
-    char *path;
-    Diags diags;
-    Program *prog;
-    int64_t *values;
-} CliScenario;
-
-void cli_scenario_init(CliScenario *sc);
-void cli_scenario_finish(CliScenario *sc);
 /* Resolve, load, apply --set and validate the instance, printing any problem on stderr (one line per problem).
  * Returns CLI_EXIT_OK or the exit status to end with. */
-int cli_scenario_load(const CliArgs *a, CliScenario *sc);
+int cli_scenario_load(const CliArgs *a, Scenario *sc);
 
 /* --schedule-file: load the file, take its scenario (when none was named), parameters, seed and schedule into *a
  * (the file's values win; a conflicting --set or --seed is a usage error). Returns CLI_EXIT_OK or the status. */
 int cli_apply_schedule_file(CliArgs *a, char **scenario_owned);
 
 /* `lockstep run`: a loaded scenario through the runtime to the report. */
-int cli_run(const CliArgs *a, CliScenario *sc);
+int cli_run(const CliArgs *a, Scenario *sc);
 
 #endif

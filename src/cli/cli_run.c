@@ -10,8 +10,8 @@
 #include "cli/cli.h"
 #include "cli/cli_parts.h"
 #include "cli/report.h"
-#include "explore/schedule_file.h"
-#include "explore/trace.h"
+#include "session/schedule_file.h"
+#include "session/trace.h"
 #include "runtime/rt.h"
 
 #include <signal.h>
@@ -75,13 +75,13 @@ static void keep_end_states(Snapshot *final, const Snapshot *at_end)
     }
 }
 
-static int report_and_status(const CliArgs *a, const CliScenario *sc, Rt *rt, const Snapshot *at_end)
+static int report_and_status(const CliArgs *a, const Scenario *sc, Rt *rt, const Snapshot *at_end)
 {
     Snapshot snap;
     snapshot_init(&snap);
     rt_snapshot(rt, &snap);
     keep_end_states(&snap, at_end);
-    Report r = {.prog = sc->prog, .params = sc->values, .snap = &snap, .scenario = a->scenario,
+    Report r = {.prog = sc->prog, .params = sc->params, .snap = &snap, .scenario = a->scenario,
                 .seed = a->run.seed, .run_error = run_error_text(&snap)};
     if (a->json)
         report_print_json(&r, stdout);
@@ -98,7 +98,7 @@ static int report_and_status(const CliArgs *a, const CliScenario *sc, Rt *rt, co
 }
 
 /* --record, --trace and the --schedule-file check, once the run is over. False after printing the one line. */
-static bool after_run(const CliArgs *a, const CliScenario *sc, Rt *rt, const Trace *trace)
+static bool after_run(const CliArgs *a, const Scenario *sc, Rt *rt, const Trace *trace)
 {
     Snapshot snap;
     snapshot_init(&snap);
@@ -106,39 +106,46 @@ static bool after_run(const CliArgs *a, const CliScenario *sc, Rt *rt, const Tra
     char *err = NULL;
     bool ok = true;
     if (a->record) {
-        ScheduleFile sf;
-        schedule_file_init(&sf);
-        schedule_file_from_run(&sf, a->scenario, sc->prog, sc->values, a->run.seed, snap.schedule, snap.nschedule,
+        RunRecipe sf;
+        schedule_file_from_run(&sf, sc->ref, sc->prog, sc->params, a->run.seed, snap.schedule, snap.nschedule,
                                snap.outcome);
         ok = schedule_file_save(a->record, &sf, &err);
-        schedule_file_finish(&sf);
+        recipe_finish(&sf);
         if (!ok)
             fprintf(stderr, "lockstep: --record: %s\n", err);
     }
     if (ok && trace && !trace_write(trace, rt, &snap, a->trace, &err)) {
         fprintf(stderr, "lockstep: --trace: %s\n", err);
         ok = false;
+    } else if (ok && trace && trace_dropped(trace) > 0) {
+        fprintf(stderr, "lockstep: --trace: note: %s holds the run's first %zu events only (the limit); %zu later "
+                        "events were not kept\n", a->trace, trace_event_count(trace), trace_dropped(trace));
     }
-    if (a->has_expect && snap.outcome != a->expect)
+    if (a->run.has_expect && snap.outcome != a->run.expect)
         fprintf(stderr, "lockstep: note: %s says its run ended with %s; this replay ended with %s\n",
-                a->schedule_file, snapshot_outcome_name(a->expect), snapshot_outcome_name(snap.outcome));
+                a->schedule_file, snapshot_outcome_name(a->run.expect), snapshot_outcome_name(snap.outcome));
     free(err);
     snapshot_finish(&snap);
     return ok;
 }
 
-int cli_run(const CliArgs *a, CliScenario *sc)
+int cli_run(const CliArgs *a, Scenario *sc)
 {
     RtConfig cfg;
     rt_config_defaults(&cfg);
-    runopts_to_config(&a->run, &cfg);
+    recipe_to_config(&a->run, &cfg);
+    if (a->run.has_expect && (a->run.expect == RT_LIMIT || a->run.expect == RT_STOPPED)) {
+        /* the recorded run was stopped by --steps, --seconds or Ctrl-C after its last step: so is the replay */
+        cfg.schedule_then_stop = true;
+        cfg.schedule_stop_outcome = a->run.expect;
+    }
     Trace *trace = a->trace ? trace_create() : NULL;
     if (trace) {
         cfg.sink = trace_sink;
         cfg.sink_ctx = trace;
     }
     char *err = NULL;
-    Rt *rt = rt_create(sc->prog, sc->values, &cfg, &err);
+    Rt *rt = rt_create(sc->prog, sc->params, &cfg, &err);
     int rc = CLI_EXIT_SCENARIO;
     if (rt == NULL) {
         fprintf(stderr, "%s: error: %s\n", sc->path, err ? err : "the run could not be set up");

@@ -7,6 +7,7 @@
 #include "cli/report.h"
 
 #include "cli/report_parts.h"
+#include "session/recipe.h"
 #include "lang/lang.h"
 #include "util/xalloc.h"
 
@@ -15,7 +16,8 @@
 #include <string.h>
 
 enum {
-    TEXT_SCHEDULE_MAX = 20000, /* longer schedules are only printed in the JSON report */
+    TEXT_SCHEDULE_MAX = 200, /* longer schedules are summed up: --record saves them, --json lists them */
+    TEXT_SCHEDULE_HEAD = 30, /* the steps a summed-up schedule shows */
 };
 
 /* ---------------------------------------------------------------- shared helpers */
@@ -33,6 +35,7 @@ int report_exit_status(const Snapshot *snap)
     case RT_LIMIT:
         return 0;
     case RT_DEADLOCK:
+    case RT_LIVELOCK:
         return EXIT_DEADLOCK;
     case RT_EXPECT_FAILED:
     case RT_ERROR:
@@ -43,49 +46,6 @@ int report_exit_status(const Snapshot *snap)
         break;
     }
     return 1;
-}
-
-const char *report_thread_name(const Snapshot *s, int id, char buf[32])
-{
-    for (int k = 0; k < s->nthreads; k++) {
-        if (s->threads[k].id == id)
-            return s->threads[k].name;
-    }
-    snprintf(buf, 32, "thread %d", id);
-    return buf;
-}
-
-const char *report_object_name(const Snapshot *s, int obj, char buf[32])
-{
-    for (int k = 0; k < s->nobjects; k++) {
-        if (s->objects[k].id == obj)
-            return s->objects[k].name;
-    }
-    snprintf(buf, 32, "object %d", obj);
-    return buf;
-}
-
-char *report_wait_target(const Snapshot *s, const SnapWait *w)
-{
-    char buf[32];
-    if (w->obj < 0)
-        return xasprintf("%s to finish", report_thread_name(s, w->held_by, buf));
-    const char *obj = report_object_name(s, w->obj, buf);
-    if (w->method == M_ACQUIRE || w->method == M_NONE)
-        return xstrdup(obj);
-    return xasprintf("%s.%s()", obj, snapshot_method_name(w->method));
-}
-
-char *report_wait_text(const Snapshot *s, const SnapWait *w)
-{
-    char b1[32], b2[32];
-    char *target = report_wait_target(s, w);
-    const char *who = report_thread_name(s, w->thread, b1);
-    char *text = (w->obj >= 0 && w->held_by >= 0)
-                     ? xasprintf("%s waits for %s held by %s", who, target, report_thread_name(s, w->held_by, b2))
-                     : xasprintf("%s waits for %s", who, target);
-    free(target);
-    return text;
 }
 
 const char *report_hint(const Report *r)
@@ -105,16 +65,30 @@ const char *report_hint(const Report *r)
     }
 }
 
+/* A snapshot lists the shared variables in slot order: by declaration, then by index (rt.c init_slots). So one
+ * declaration's elements are found by a binary search and a scan of its own elements, and a report with many arrays
+ * stays linear in the number of variables instead of declarations x variables. */
 int64_t *report_shared_values(const Snapshot *s, int decl, int *n)
 {
+    int lo = 0, hi = s->nvars;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (s->vars[mid].decl < decl)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int end = lo;
+    while (end < s->nvars && s->vars[end].decl == decl)
+        end++;
     int count = 0;
-    for (int k = 0; k < s->nvars; k++) {
-        if (s->vars[k].decl == decl && s->vars[k].index + 1 > count)
+    for (int k = lo; k < end; k++) {
+        if (s->vars[k].index + 1 > count)
             count = s->vars[k].index + 1;
     }
     int64_t *vals = xcalloc(count > 0 ? (size_t)count : 1, sizeof *vals);
-    for (int k = 0; k < s->nvars; k++) {
-        if (s->vars[k].decl == decl && s->vars[k].index >= 0)
+    for (int k = lo; k < end; k++) {
+        if (s->vars[k].index >= 0)
             vals[s->vars[k].index] = s->vars[k].value;
     }
     *n = count;
@@ -145,6 +119,8 @@ static const char *outcome_words(const Report *r)
         return "stopped at the step or time limit";
     case RT_ERROR:
         return "a THREAD ERROR stopped it";
+    case RT_LIVELOCK:
+        return "LIVELOCK (the threads keep going round states already seen, and none makes progress)";
     case RT_STOPPED:
         return "stopped (interrupted)";
     case RT_RUNNING:
@@ -170,7 +146,10 @@ static void print_header(const Report *r, FILE *out)
     }
     if (r->run_error != NULL)
         fprintf(out, "  run error: %s\n", r->run_error);
-    if (s->livelock)
+    if (s->outcome == RT_LIVELOCK)
+        fprintf(out, "  spinning from step %" PRIu64 " on: every step led back to a state already reached (the last one "
+                     "first at step %" PRIu64 ")\n", s->spin_from, s->spin_first);
+    else if (s->livelock)
         fprintf(out, "  livelock warning: %" PRIu64 " steps without progress (threads keep running, nothing gets done)\n",
                 s->steps_without_progress);
 }
@@ -183,9 +162,9 @@ static void print_deadlock(const Report *r, FILE *out)
     fprintf(out, "\n%s (found at step %" PRIu64 "):\n", d->is_cycle ? "Deadlock, a circular wait" : "Stall, nobody can move",
             d->step);
     for (int k = 0; k < d->nedges; k++) {
-        char *text = report_wait_text(r->snap, &d->edges[k]);
+        char text[256];
+        describe_wait(r->snap, &d->edges[k], text, sizeof text);
         fprintf(out, "  %s\n", text);
-        free(text);
     }
 }
 
@@ -228,6 +207,8 @@ static void print_checks(const Report *r, FILE *out)
         fprintf(out, "  %s %s %s", verdict, report_check_kind(r->prog, c), decl ? decl->text : "?");
         if (c->evaluated && c->values != NULL && *c->values != '\0')
             fprintf(out, "   (%s)", c->values);
+        if (c->evaluated && c->error != NULL)
+            fprintf(out, "   evaluating it failed: %s", c->error);
         if (c->evaluated && !c->passed && decl != NULL && decl->message != NULL)
             fprintf(out, ": %s", decl->message);
         if (c->evaluated && !c->passed && decl != NULL && decl->kind == CHECK_INVARIANT)
@@ -249,17 +230,19 @@ static void print_lost_and_races(const Report *r, FILE *out)
         fprintf(out, "\nLost updates (a write that overwrote another thread's update it never read):\n");
     for (int k = 0; any_lost && k < s->nvars; k++) {
         const SnapVar *v = &s->vars[k];
-        if (v->lost > 0)
-            fprintf(out, "  %s: %" PRIu64 " lost; the last: %s overwrote %s's update\n", v->name, v->lost,
-                    report_thread_name(s, v->lost_thread, b1), report_thread_name(s, v->lost_victim, b2));
+        char text[256];
+        if (v->lost > 0) {
+            describe_lost(s, v, text, sizeof text);
+            fprintf(out, "  %s\n", text);
+        }
     }
     if (any_race)
         fprintf(out, "\nRace warnings (written by two threads holding no common lock):\n");
     for (int k = 0; any_race && k < s->nvars; k++) {
         const SnapVar *v = &s->vars[k];
         if (v->race)
-            fprintf(out, "  %s: %s and %s\n", v->name, report_thread_name(s, v->race_threads[0], b1),
-                    report_thread_name(s, v->race_threads[1], b2));
+            fprintf(out, "  %s: %s and %s\n", v->name, describe_thread(s, v->race_threads[0], b1),
+                    describe_thread(s, v->race_threads[1], b2));
     }
 }
 
@@ -294,7 +277,9 @@ static void print_threads(const Report *r, FILE *out)
     fprintf(out, "\nThreads:\n  %-3s %-20s %-9s %10s %11s  %s\n", "id", "name", "state", "steps", "blocked", "activities");
     for (int k = 0; k < s->nthreads; k++) {
         const SnapThread *t = &s->threads[k];
-        fprintf(out, "  %-3d %-20s %-9s %10" PRIu64 " %9.3f s", t->id, t->name, snapshot_state_name(t->state),
+        char name[64];
+        snprintf(name, sizeof name, "%s%s", t->name, t->daemon ? " (daemon)" : "");
+        fprintf(out, "  %-3d %-20s %-9s %10" PRIu64 " %9.3f s", t->id, name, snapshot_state_name(t->state),
                 t->steps, (double)t->blocked_ns / 1e9);
         print_activities(s, t, out);
         fputc('\n', out);
@@ -307,8 +292,13 @@ static void print_schedule(const Report *r, FILE *out)
     if (s->mode != RT_SERIAL)
         return;
     fprintf(out, "\nSchedule (%d steps", s->nschedule);
-    if (s->nschedule > TEXT_SCHEDULE_MAX) {
-        fprintf(out, "; too long to print here: --json gives it in full)\n");
+    char buf[32];
+    if (s->nschedule > TEXT_SCHEDULE_MAX) { /* thousands of numbers help nobody on a terminal */
+        fprintf(out, "; the first %d:)\n  ", TEXT_SCHEDULE_HEAD);
+        for (int k = 0; k < TEXT_SCHEDULE_HEAD; k++)
+            fprintf(out, "%s%s", k ? "," : "", recipe_pick_text(s->schedule[k], buf));
+        fprintf(out, ",...\n  save the whole schedule with --record FILE, replay it with --schedule-file FILE (in the "
+                     "window too), or see it in --json\n");
         return;
     }
     if (s->nschedule == 0) {
@@ -317,7 +307,7 @@ static void print_schedule(const Report *r, FILE *out)
     }
     fprintf(out, "; replay it with --schedule):\n  ");
     for (int k = 0; k < s->nschedule; k++)
-        fprintf(out, "%s%d", k ? "," : "", s->schedule[k]);
+        fprintf(out, "%s%s", k ? "," : "", recipe_pick_text(s->schedule[k], buf));
     fputc('\n', out);
 }
 

@@ -7,6 +7,7 @@
 
 #include "cli/report_parts.h"
 #include "lang/lang.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 #include <jansson.h>
@@ -91,6 +92,7 @@ static json_t *build_checks(const Report *r)
         json_object_set_new(o, "kind", json_string(report_check_kind(r->prog, c)));
         json_object_set_new(o, "passed", c->evaluated ? json_boolean(c->passed) : json_null());
         json_object_set_new(o, "values", parse_check_values(c->evaluated ? c->values : NULL));
+        json_object_set_new(o, "error", json_str_or_null(c->evaluated ? c->error : NULL));
         json_object_set_new(o, "message", json_str_or_null(decl ? decl->message : NULL));
         if (decl != NULL && decl->kind == CHECK_INVARIANT && c->evaluated && !c->passed)
             json_object_set_new(o, "step", json_u64(c->step));
@@ -99,35 +101,12 @@ static json_t *build_checks(const Report *r)
     return arr;
 }
 
-static json_t *build_wait(const Snapshot *s, const SnapWait *w, bool with_holder)
-{
-    char b1[32], b2[32];
-    json_t *o = json_object();
-    char *target = report_wait_target(s, w);
-    char *text = report_wait_text(s, w);
-    json_object_set_new(o, "thread", json_integer(w->thread));
-    json_object_set_new(o, "thread_name", json_string(report_thread_name(s, w->thread, b1)));
-    json_object_set_new(o, "waits_for", json_string(target));
-    json_object_set_new(o, "method", json_string(snapshot_method_name(w->method)));
-    if (with_holder) {
-        json_object_set_new(o, "held_by", w->held_by >= 0 ? json_integer(w->held_by) : json_null());
-        json_object_set_new(o, "held_by_name",
-                            w->held_by >= 0 ? json_string(report_thread_name(s, w->held_by, b2)) : json_null());
-    }
-    json_object_set_new(o, "text", json_string(text));
-    free(target);
-    free(text);
-    return o;
-}
-
 static json_t *build_deadlock(const Snapshot *s)
 {
     if (!s->deadlock.found)
         return json_null();
     json_t *o = json_object();
-    json_t *arr = json_array();
-    for (int k = 0; k < s->deadlock.nedges; k++)
-        json_array_append_new(arr, build_wait(s, &s->deadlock.edges[k], s->deadlock.is_cycle));
+    json_t *arr = describe_edges_json(s, s->deadlock.edges, s->deadlock.nedges);
     json_object_set_new(o, "kind", json_string(s->deadlock.is_cycle ? "cycle" : "stall"));
     json_object_set_new(o, "step", json_u64(s->deadlock.step));
     json_object_set_new(o, s->deadlock.is_cycle ? "cycle" : "stalled", arr);
@@ -176,6 +155,7 @@ static json_t *build_thread(const Snapshot *s, const SnapThread *t)
     }
     json_object_set_new(o, "id", json_integer(t->id));
     json_object_set_new(o, "name", json_string(t->name));
+    json_object_set_new(o, "daemon", json_boolean(t->daemon));
     json_object_set_new(o, "state", json_string(snapshot_state_name(t->state)));
     json_object_set_new(o, "steps", json_u64(t->steps));
     json_object_set_new(o, "blocked_ms", json_real((double)t->blocked_ns / 1e6));
@@ -205,7 +185,9 @@ static json_t *build_report(const Report *r)
 {
     const Snapshot *s = r->snap;
     json_t *o = json_object();
-    json_object_set_new(o, "scenario", json_string(r->scenario));
+    char *scenario = utf8_lossy(r->scenario); /* a file name need not be UTF-8; a JSON string must be */
+    json_object_set_new(o, "scenario", json_string(scenario));
+    free(scenario);
     json_object_set_new(o, "title", json_str_or_null(r->prog->title));
     json_object_set_new(o, "outcome", json_string(snapshot_outcome_name(s->outcome)));
     json_object_set_new(o, "exit_status", json_integer(report_exit_status(s)));

@@ -1,22 +1,16 @@
 /* report_parts: the pieces the text report (report.c) and the JSON report (report_json.c) share, so that both say
- * exactly the same things in the same words: names of threads and objects, a blocked thread's wait as a sentence,
- * the hint that applies, and the values of one shared variable. Private to src/cli. */
+ * exactly the same things in the same words (names and sentences come from session/describe.h, which the window
+ * uses too): the hint that applies, and the values of one shared variable. Private to src/cli. */
 #ifndef LOCKSTEP_REPORT_PARTS_H
 #define LOCKSTEP_REPORT_PARTS_H
 
 #include "cli/report.h"
+#include "session/describe.h"
 
 #include <stdbool.h>
 
-/* "philosopher 2", or "thread 7" when the snapshot has no such thread. The result lives as long as the snapshot or
- * buf (32 bytes). */
-const char *report_thread_name(const Snapshot *s, int id, char buf[32]);
-/* "chopstick[1]", or "object 7". */
-const char *report_object_name(const Snapshot *s, int obj, char buf[32]);
-/* What the thread waits for, without the thread: "chopstick[1]", "buffer.get()", "worker 2 to finish". Caller frees. */
-char *report_wait_target(const Snapshot *s, const SnapWait *w);
-/* The whole sentence: "philosopher 0 waits for chopstick[1] held by philosopher 1". Caller frees. */
-char *report_wait_text(const Snapshot *s, const SnapWait *w);
+/* Names of threads and objects and the sentences about waits and lost updates are describe_* (session/describe.h),
+ * the same words the window uses. */
 /* The scenario's `on deadlock` / `on failure` text when the outcome calls for it, else NULL. */
 const char *report_hint(const Report *r);
 /* The values of shared declaration decl, by element index (a scalar has one). Caller frees; *n is the count. */

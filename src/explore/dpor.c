@@ -215,6 +215,8 @@ static bool run_once(Search *s, XRun *r, char **err)
 
 static bool over_budget(const DporConfig *c, const DporStats *st, uint64_t t0)
 {
+    if (c->cancel && atomic_load(c->cancel))
+        return true;
     if (c->max_runs && st->runs >= c->max_runs)
         return true;
     return c->max_seconds > 0 && (double)(clock_now_ns() - t0) / 1e9 >= c->max_seconds;

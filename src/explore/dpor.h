@@ -10,6 +10,7 @@
 
 #include "explore/xrun.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -25,6 +26,7 @@ typedef struct DporConfig {
     bool plain;           /* no reduction: try every runnable thread at every step (for testing the reduction) */
     bool cut_pending;     /* runs cut by max_steps: treat each runnable thread's unknown next step as dependent on
                              everything (complete for the bounded space, but far more runs) */
+    const atomic_bool *cancel; /* optional: true stops the search as a spent budget does */
     DporVisit visit;      /* called after each run */
     void *ctx;
 } DporConfig;

@@ -44,7 +44,7 @@ void explore_config_defaults(ExploreConfig *cfg)
 
 bool explore_is_failure(RtOutcome o)
 {
-    return o == RT_DEADLOCK || o == RT_EXPECT_FAILED || o == RT_ERROR;
+    return o == RT_DEADLOCK || o == RT_EXPECT_FAILED || o == RT_ERROR || o == RT_LIVELOCK;
 }
 
 static void witness_finish(ExploreWitness *w)
@@ -65,6 +65,8 @@ void explore_result_finish(ExploreResult *r)
         free(r->vars[i].name);
     }
     free(r->vars);
+    ss_graph_destroy(r->graph);
+    r->graph = NULL;
     for (int o = 0; o < EXPLORE_OUTCOMES; o++)
         witness_finish(&r->failure[o]);
     memset(r, 0, sizeof *r);
@@ -190,12 +192,19 @@ static void *worker_main(void *arg)
     const ExploreConfig *c = ex->cfg;
     for (;;) {
         uint64_t k = atomic_fetch_add(&ex->next, 1);
-        if (k >= c->runs)
+        if (k >= c->runs || (c->cancel && atomic_load(c->cancel)))
             break;
         XRunSpec spec = {.prog = c->prog, .params = c->params, .seed = c->seed + k, .max_steps = c->max_steps};
         XRun r;
         char *err = NULL;
-        if (!xrun_exec(&spec, &r, &err)) {
+        bool ran = xrun_exec(&spec, &r, &err);
+        if (ran && r.error) { /* an error of the run itself (the system refused a thread): not a finding */
+            err = xasprintf("run %llu (seed %llu): %s", (unsigned long long)k + 1, (unsigned long long)spec.seed,
+                            r.error);
+            xrun_finish(&r);
+            ran = false;
+        }
+        if (!ran) {
             pthread_mutex_lock(&ex->mu);
             if (!ex->first_error)
                 ex->first_error = err;
@@ -227,11 +236,16 @@ static bool explore_random(const ExploreConfig *cfg, ExploreResult *out, char **
     if ((uint64_t)jobs > cfg->runs)
         jobs = cfg->runs > 0 ? (int)cfg->runs : 1;
     Worker *ws = xcalloc((size_t)jobs, sizeof(Worker));
-    for (int j = 0; j < jobs; j++) {
+    int started = 0, rc = 0;
+    for (int j = 0; j < jobs && rc == 0; j++) {
         ws[j].ex = &ex;
-        CHECK_PTHREAD(pthread_create(&ws[j].thread, NULL, worker_main, &ws[j]));
+        rc = pthread_create(&ws[j].thread, NULL, worker_main, &ws[j]);
+        started += rc == 0;
     }
-    for (int j = 0; j < jobs; j++) {
+    /* The system refusing a worker (ulimit -u, memory) leaves fewer workers; none at all is an error. */
+    if (started == 0 && !ex.first_error)
+        ex.first_error = xasprintf("cannot start an exploration worker: the system refused a thread (%s)", strerror(rc));
+    for (int j = 0; j < started; j++) {
         CHECK_PTHREAD(pthread_join(ws[j].thread, NULL));
         tally_merge(out, &ws[j].tally);
         explore_result_finish(&ws[j].tally);
@@ -277,11 +291,15 @@ static void tally_end(ExploreResult *t, const SsResult *ss, const SsEnd *e, uint
 static bool explore_states(const ExploreConfig *cfg, ExploreResult *out, char **err)
 {
     SsConfig sc = {.prog = cfg->prog, .params = cfg->params, .seed = cfg->seed, .max_depth = cfg->max_steps,
-                   .max_runs = cfg->max_runs, .max_seconds = cfg->max_seconds};
+                   .max_runs = cfg->max_runs, .max_seconds = cfg->max_seconds, .cancel = cfg->cancel,
+                   .progress = cfg->progress, .progress_ctx = cfg->progress_ctx, .reduction = cfg->reduction,
+                   .counters = cfg->counters, .keep_graph = cfg->keep_graph,
+                   .order = SS_BREADTH_FIRST}; /* --max-steps cuts at a distance from the start */
     SsResult ss;
     bool ok = ss_explore(&sc, &ss, err);
     if (ok) {
         out->stateful = true;
+        out->reduction = ss_reduction_name(cfg->reduction);
         out->runs = ss.runs;
         out->states = ss.states;
         out->transitions = ss.edges;
@@ -289,8 +307,16 @@ static bool explore_states(const ExploreConfig *cfg, ExploreResult *out, char **
         out->cut = ss.cut;
         out->depth = ss.max_depth_seen;
         out->complete = ss.complete;
+        out->graph = ss.graph;
+        ss.graph = NULL;
         for (int i = 0; i < ss.nends; i++)
             tally_end(out, &ss, &ss.ends[i], cfg->seed);
+        if (ss.livelock) { /* a loop without progress: a failure like a deadlock, its lasso the witness (the path to
+                              the loop, then once round it) */
+            out->by_outcome[RT_LIVELOCK]++;
+            witness_set(&out->failure[RT_LIVELOCK], RT_LIVELOCK, ss.lasso, ss.lasso_len, cfg->seed, NULL, 0, false);
+            out->lasso_loop_at = ss.cycle_at;
+        }
     }
     ss_result_finish(&ss);
     return ok;
@@ -303,7 +329,7 @@ static bool explore_all(const ExploreConfig *cfg, ExploreResult *out, char **err
     AllCtx ctx = {cfg, out};
     DporConfig dc = {.prog = cfg->prog, .params = cfg->params, .seed = cfg->seed, .max_steps = cfg->max_steps,
                      .max_runs = cfg->max_runs, .max_seconds = cfg->max_seconds, .plain = cfg->plain,
-                     .visit = all_visit, .ctx = &ctx};
+                     .cancel = cfg->cancel, .visit = all_visit, .ctx = &ctx};
     DporStats st;
     bool ok = dpor_explore(&dc, &st, err);
     out->complete = ok && st.exhausted;
@@ -345,7 +371,12 @@ bool explore_run(const ExploreConfig *cfg_in, ExploreResult *out, char **err)
     out->mode = cfg.mode;
     uint64_t t0 = clock_now_ns();
     bool ok = cfg.mode == EXPLORE_ALL ? explore_all(&cfg, out, err) : explore_random(&cfg, out, err);
-    /* the stateful search's witnesses are shortest paths already */
+    out->cancelled = cfg.cancel && atomic_load(cfg.cancel);
+    if (out->cancelled)
+        out->complete = false;
+    /* the stateful search's witnesses are shortest paths already; a cancelled search is not minimized */
+    if (out->cancelled)
+        cfg.minimize = false;
     for (int o = 0; ok && cfg.minimize && !out->stateful && o < EXPLORE_OUTCOMES; o++)
         if (explore_is_failure((RtOutcome)o) && out->failure[o].found)
             ok = minimize_witness(&cfg, &out->failure[o], (RtOutcome)o, err);

@@ -10,8 +10,10 @@
 #ifndef LOCKSTEP_EXPLORE_H
 #define LOCKSTEP_EXPLORE_H
 
+#include "explore/statespace.h"
 #include "explore/xrun.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -34,9 +36,13 @@ typedef struct ExploreConfig {
     bool plain;             /* all: no reduction (tests; implies stateless) */
     bool stateless;         /* all: the run-based search with partial-order reduction (dpor.h) instead of the
                                search over fingerprinted states (statespace.h, the default) */
+    SsReduction reduction;  /* all: the state search's partial-order reduction (default, the zero value: merge) */
     bool minimize;          /* minimize failure witnesses (default true) */
     ExploreProgress progress; /* optional; called from the exploring threads, serialized */
     void *progress_ctx;
+    const atomic_bool *cancel; /* optional: when it becomes true the search stops soon, as if out of budget */
+    SsProgress *counters;   /* all (over states): optional live counters of the search (states, edges, depth) */
+    bool keep_graph;        /* all (over states): hand the state graph out (ExploreResult.graph) */
 } ExploreConfig;
 
 typedef struct ExploreWitness {
@@ -76,10 +82,15 @@ typedef struct ExploreResult {
     uint64_t unexpanded;    /* stateful: states whose successors were not all explored (a limit was hit) */
     int depth;              /* stateful: the longest shortest schedule to any state found */
     uint64_t cut;           /* runs that hit max_steps */
+    const char *reduction;  /* stateful: the reduction used (ss_reduction_name: "merge", "local", "none") */
     double seconds;
+    bool cancelled;         /* stopped by ExploreConfig.cancel: partial, witnesses not minimized */
+    SsGraph *graph;         /* ExploreConfig.keep_graph: the state graph (statespace.h), or NULL */
     ExploreVar *vars;
     int nvars;
-    ExploreWitness failure[EXPLORE_OUTCOMES]; /* RT_DEADLOCK, RT_EXPECT_FAILED, RT_ERROR, RT_LIMIT */
+    ExploreWitness failure[EXPLORE_OUTCOMES]; /* RT_DEADLOCK, RT_EXPECT_FAILED, RT_ERROR, RT_LIVELOCK, RT_LIMIT */
+    int lasso_loop_at;      /* stateful livelock: failure[RT_LIVELOCK] reaches the loop in this many steps, the rest
+                               of its schedule goes once round it */
 } ExploreResult;
 
 void explore_config_defaults(ExploreConfig *cfg);
@@ -89,7 +100,7 @@ void explore_result_finish(ExploreResult *r);
 
 /* The explored variable `name`, or NULL. */
 const ExploreVar *explore_find_var(const ExploreResult *r, const char *name);
-/* True for the outcomes that count as failures (deadlock, expectation failed, error). */
+/* True for the outcomes that count as failures (deadlock, expectation failed, error, livelock). */
 bool explore_is_failure(RtOutcome o);
 
 #endif

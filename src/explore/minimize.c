@@ -79,7 +79,7 @@ static int positions(const XRun *r, int t, int *pos)
 {
     int n = 0;
     for (int i = 0; i < r->nschedule; i++)
-        if (t < 0 || r->schedule[i] == t)
+        if (t < 0 || rt_pick_thread(r->schedule[i]) == t)
             pos[n++] = i;
     return n;
 }
@@ -88,8 +88,8 @@ static int max_thread(const XRun *r)
 {
     int m = -1;
     for (int i = 0; i < r->nschedule; i++)
-        if (r->schedule[i] > m)
-            m = r->schedule[i];
+        if (rt_pick_thread(r->schedule[i]) > m)
+            m = rt_pick_thread(r->schedule[i]);
     return m;
 }
 

@@ -5,8 +5,10 @@
  * over and, with RT_PICK_MANUAL, nothing else moves: the state can be fingerprinted. A run that ends instead (a
  * deadlock, the last thread finishing, a failed invariant) is seen through rt_wait. The start state (no step yet) is
  * waited for by looking at Snapshot.idle. */
+#include "explore/fpindex.h"
 #include "explore/statespace.h"
 
+#include "explore/mc.h"
 #include "util/check.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
@@ -53,6 +55,9 @@ typedef struct SsState {
     uint64_t enabled, explored;
     RtOutcome outcome;
     int end;              /* index into Search.ends, or SS_NONE */
+    /* a step of alt_thread from here made a choice (choose(), random()) among alt_count alternatives: the ones from
+       alt_next on are edges still to explore (alt_thread SS_NONE: none) */
+    int alt_thread, alt_next, alt_count;
 } SsState;
 
 typedef struct Search {
@@ -60,8 +65,7 @@ typedef struct Search {
     SsState *states;
     size_t cap_states;
     int nstates;
-    int *table;           /* open addressing: state index + 1, 0 empty */
-    size_t table_size;
+    FpIndex seen;         /* fingerprint -> state index */
     int *efrom, *eto, *evia;
     size_t cap_edges;
     int nedges;
@@ -155,10 +159,10 @@ static void drive_stop(Drive *d)
     pthread_cond_destroy(&d->probe.cv);
 }
 
-static bool drive_step(Drive *d, int thread)
+static bool drive_step(Drive *d, int pick)
 {
     char *why = NULL;
-    if (!rt_step(d->rt, thread, &why)) {
+    if (!rt_step_pick(d->rt, pick, &why)) {
         free(why);
         return false;
     }
@@ -217,41 +221,14 @@ static bool observe(Drive *d, Obs *o, char **err)
 
 /* ---------------------------------------------------------------- the state table */
 
-static uint64_t mix(uint64_t x)
-{
-    x ^= x >> 31;
-    x *= 0x9E3779B97F4A7C15ull;
-    return x ^ (x >> 29);
-}
-
-static void table_rehash(Search *s)
-{
-    size_t size = s->table_size ? s->table_size * 2 : 1024;
-    int *t = xcalloc(size, sizeof(int));
-    for (int i = 0; i < s->nstates; i++) {
-        size_t h = mix(s->states[i].fp) & (size - 1);
-        while (t[h])
-            h = (h + 1) & (size - 1);
-        t[h] = i + 1;
-    }
-    free(s->table);
-    s->table = t;
-    s->table_size = size;
-}
-
 static int state_find(const Search *s, uint64_t fp)
 {
-    if (!s->table_size)
-        return SS_NONE;
-    for (size_t h = mix(fp) & (s->table_size - 1); s->table[h]; h = (h + 1) & (s->table_size - 1))
-        if (s->states[s->table[h] - 1].fp == fp)
-            return s->table[h] - 1;
-    return SS_NONE;
+    int i = fpindex_find(&s->seen, fp);
+    return i == FPINDEX_NONE ? SS_NONE : i;
 }
 
-static void record_end(Search *s, int idx, const Snapshot *snap)
+int ss_end_add(SsResult *r, RtOutcome outcome, const Snapshot *snap)
 {
-    SsResult *r = s->out;
     if (!r->names) {
         r->nnames = snap->nvars;
         r->names = xcalloc((size_t)snap->nvars + 1, sizeof(char *));
@@ -261,7 +238,7 @@ static void record_end(Search *s, int idx, const Snapshot *snap)
     r->ends = xrealloc(r->ends, sizeof(SsEnd) * ((size_t)r->nends + 1));
     SsEnd *e = &r->ends[r->nends];
     memset(e, 0, sizeof *e);
-    e->outcome = s->states[idx].outcome;
+    e->outcome = outcome;
     e->values = xcalloc((size_t)r->nnames + 1, sizeof(int64_t));
     for (int i = 0; i < r->nnames && i < snap->nvars; i++)
         e->values[i] = snap->vars[i].value;
@@ -271,22 +248,23 @@ static void record_end(Search *s, int idx, const Snapshot *snap)
         e->edges = xmalloc(sizeof(SnapWait) * ((size_t)e->nedges + 1));
         memcpy(e->edges, snap->deadlock.edges, sizeof(SnapWait) * (size_t)e->nedges);
     }
-    s->states[idx].end = r->nends++;
+    return r->nends++;
+}
+
+static void record_end(Search *s, int idx, const Snapshot *snap)
+{
+    s->states[idx].end = ss_end_add(s->out, s->states[idx].outcome, snap);
 }
 
 static int state_add(Search *s, const Obs *o, int parent, int via, const Snapshot *snap)
 {
-    if ((size_t)(s->nstates + 1) * 2 > s->table_size)
-        table_rehash(s);
     xgrow((void **)&s->states, &s->cap_states, (size_t)s->nstates + 1, sizeof(SsState));
     int idx = s->nstates++;
     s->states[idx] = (SsState){.fp = o->fp, .parent = parent, .via = via, .enabled = o->ready,
                                .outcome = o->outcome, .end = SS_NONE,
                                .depth = parent == SS_NONE ? 0 : s->states[parent].depth + 1};
-    size_t h = mix(o->fp) & (s->table_size - 1);
-    while (s->table[h])
-        h = (h + 1) & (s->table_size - 1);
-    s->table[h] = idx + 1;
+    s->states[idx].alt_thread = SS_NONE;
+    fpindex_add(&s->seen, o->fp, idx);
     if (o->outcome != RT_RUNNING)
         record_end(s, idx, snap);
     return idx;
@@ -300,6 +278,7 @@ static void state_ends(Search *s, int idx, RtOutcome outcome, const Snapshot *sn
         return;
     st->outcome = outcome;
     st->explored = st->enabled;
+    st->alt_thread = SS_NONE;
     record_end(s, idx, snap);
 }
 
@@ -351,6 +330,26 @@ static int lowest(uint64_t m)
     return m ? __builtin_ctzll(m) : SS_NONE;
 }
 
+static bool unexplored(const SsState *st)
+{
+    return (st->enabled & ~st->explored) || st->alt_thread != SS_NONE;
+}
+
+/* The next edge to explore from st (which has one): a pending alternative of a choice, else the lowest thread not
+ * yet stepped from it. */
+static int next_pick(SsState *st)
+{
+    if (st->alt_thread != SS_NONE) {
+        int pick = rt_pick_make(st->alt_thread, st->alt_next++);
+        if (st->alt_next >= st->alt_count)
+            st->alt_thread = SS_NONE;
+        return pick;
+    }
+    int t = lowest(st->enabled & ~st->explored);
+    st->explored |= 1ull << t;
+    return t;
+}
+
 /* A new state reached from `from` by `via`, or the known one (a shorter path found becomes its discovery path). */
 static int reach(Search *s, int from, int via, const Obs *o, const Snapshot *snap, bool *is_new)
 {
@@ -369,13 +368,13 @@ static int reach(Search *s, int from, int via, const Obs *o, const Snapshot *sna
     return idx;
 }
 
-/* From state cur (live in d), take edge `t` and go on through new states while close to the frontier. */
+/* From state cur (live in d), take edge `t` (a pick) and go on through new states while close to the frontier. */
 static bool walk(Search *s, Drive *d, int cur, int t, int frontier)
 {
     for (;;) {
         Obs o;
         if (!drive_step(d, t)) {
-            *s->err = xasprintf("thread %d could not take a step it was offered", t);
+            *s->err = xasprintf("thread %d could not take a step it was offered", rt_pick_thread(t));
             return false;
         }
         if (!observe(d, &o, s->err))
@@ -388,15 +387,18 @@ static bool walk(Search *s, Drive *d, int cur, int t, int frontier)
             state_ends(s, cur, o.outcome, &d->snap);
             return true;
         }
+        if (rt_pick_alt(t) == 0 && d->snap.last_alternatives > 1) { /* the others are edges of their own */
+            s->states[cur].alt_thread = rt_pick_thread(t);
+            s->states[cur].alt_next = 1;
+            s->states[cur].alt_count = d->snap.last_alternatives;
+        }
         bool is_new;
         int next = reach(s, cur, t, &o, &d->snap, &is_new);
         SsState *n = &s->states[next];
-        uint64_t todo = n->enabled & ~n->explored;
-        if (!todo || n->outcome != RT_RUNNING || n->depth >= frontier + SS_CHAIN_SLACK ||
+        if (!unexplored(n) || n->outcome != RT_RUNNING || n->depth >= frontier + SS_CHAIN_SLACK ||
             (uint64_t)n->depth >= s->cfg->max_depth)
             return true;
-        t = lowest(todo);
-        n->explored |= 1ull << t;
+        t = next_pick(n);
         cur = next;
     }
 }
@@ -425,9 +427,7 @@ static bool replay(Search *s, int idx, Drive *d, Obs *o)
 /* One run: replay the way to state idx, check it is the state, explore one of its edges. */
 static bool expand(Search *s, int idx)
 {
-    SsState *st = &s->states[idx];
-    int t = lowest(st->enabled & ~st->explored);
-    st->explored |= 1ull << t;
+    int t = next_pick(&s->states[idx]);
     Drive d;
     Obs o;
     bool ok = replay(s, idx, &d, &o);
@@ -437,6 +437,7 @@ static bool expand(Search *s, int idx)
         if (at != SS_NONE)
             state_ends(s, at, o.outcome != RT_RUNNING ? o.outcome : RT_EXPECT_FAILED, &d.snap);
         s->states[idx].explored = s->states[idx].enabled;
+        s->states[idx].alt_thread = SS_NONE;
     } else if (ok && o.fp != s->states[idx].fp) {
         *s->err = xasprintf("replaying %d steps did not reach the same state again", len);
         ok = false;
@@ -450,6 +451,8 @@ static bool expand(Search *s, int idx)
 static bool over_budget(const Search *s, uint64_t t0)
 {
     const SsConfig *c = s->cfg;
+    if (c->cancel && atomic_load(c->cancel))
+        return true;
     if (c->max_runs && s->out->runs >= c->max_runs)
         return true;
     if (c->max_states && (uint64_t)s->nstates >= c->max_states)
@@ -477,19 +480,21 @@ static bool search_run(Search *s, uint64_t t0, bool *budget_hit)
 {
     for (int head = 0; head < s->nstates; head++) {
         SsState *st = &s->states[head];
-        if (st->outcome != RT_RUNNING || st->enabled == st->explored)
+        if (st->outcome != RT_RUNNING || !unexplored(st))
             continue;
         if ((uint64_t)st->depth >= s->cfg->max_depth) {
             s->out->cut++;
             continue;
         }
-        while (s->states[head].enabled & ~s->states[head].explored) {
+        while (unexplored(&s->states[head])) {
             if (over_budget(s, t0)) {
                 *budget_hit = true;
                 return true;
             }
             if (!expand(s, head))
                 return false;
+            if (s->cfg->progress)
+                s->cfg->progress(s->cfg->progress_ctx, s->out->runs, s->cfg->max_runs);
         }
     }
     return true;
@@ -526,7 +531,7 @@ static void shortest_paths(Search *s)
             s->states[v] = (SsState){.fp = s->states[v].fp, .parent = u, .via = s->evia[e],
                                      .depth = s->states[u].depth + 1, .enabled = s->states[v].enabled,
                                      .explored = s->states[v].explored, .outcome = s->states[v].outcome,
-                                     .end = s->states[v].end};
+                                     .end = s->states[v].end, .alt_thread = SS_NONE};
             queue[qt++] = v;
         }
     }
@@ -565,11 +570,16 @@ static uint64_t count_unexpanded(const Search *s)
 {
     uint64_t n = 0;
     for (int i = 0; i < s->nstates; i++)
-        n += s->states[i].outcome == RT_RUNNING && s->states[i].enabled != s->states[i].explored;
+        n += s->states[i].outcome == RT_RUNNING && unexplored(&s->states[i]);
     return n;
 }
 
-bool ss_explore(const SsConfig *cfg_in, SsResult *out, char **err)
+int ss_end_cmp(const void *a, const void *b)
+{
+    return end_cmp(a, b);
+}
+
+static bool replay_explore(const SsConfig *cfg_in, SsResult *out, char **err)
 {
     SsConfig cfg = *cfg_in;
     if (!cfg.max_depth)
@@ -577,6 +587,7 @@ bool ss_explore(const SsConfig *cfg_in, SsResult *out, char **err)
     if (!cfg.max_states)
         cfg.max_states = 2000000;
     memset(out, 0, sizeof *out);
+    out->reduction = "none";
     Search s = {.cfg = &cfg, .out = out, .err = err};
     uint64_t t0 = clock_now_ns();
     bool budget_hit = false;
@@ -590,12 +601,19 @@ bool ss_explore(const SsConfig *cfg_in, SsResult *out, char **err)
     }
     out->seconds = (double)(clock_now_ns() - t0) / 1e9;
     free(s.states);
-    free(s.table);
+    fpindex_finish(&s.seen);
     free(s.efrom);
     free(s.eto);
     free(s.evia);
     free(s.path);
     return ok;
+}
+
+bool ss_explore(const SsConfig *cfg, SsResult *out, char **err)
+{
+    if (cfg->engine == SS_ENGINE_REPLAY)
+        return replay_explore(cfg, out, err);
+    return mc_explore(cfg, out, err);
 }
 
 void ss_result_finish(SsResult *r)
@@ -611,5 +629,40 @@ void ss_result_finish(SsResult *r)
         free(r->ends[i].schedule);
     }
     free(r->ends);
+    free(r->lasso);
+    ss_graph_destroy(r->graph);
     memset(r, 0, sizeof *r);
+}
+
+static const char *const reduction_names[SS_REDUCE_COUNT] = {"merge", "local", "none"};
+
+const char *ss_reduction_name(SsReduction r)
+{
+    return r >= 0 && r < SS_REDUCE_COUNT ? reduction_names[r] : "?";
+}
+
+bool ss_reduction_parse(const char *name, SsReduction *out)
+{
+    for (int i = 0; i < SS_REDUCE_COUNT; i++)
+        if (strcmp(name, reduction_names[i]) == 0) {
+            *out = (SsReduction)i;
+            return true;
+        }
+    return false;
+}
+
+void ss_graph_destroy(SsGraph *g)
+{
+    if (!g)
+        return;
+    free(g->depth);
+    free(g->outcome);
+    free(g->parent);
+    free(g->via);
+    free(g->vsteps);
+    free(g->from);
+    free(g->to);
+    free(g->edge_via);
+    free(g->edge_steps);
+    free(g);
 }

@@ -15,8 +15,25 @@
 
 #include "runtime/rt.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+/* Which engine searches: the model checker (mc.h: cooperative runs in one OS thread, default) or the replay engine
+ * described above (every state reached by replaying its schedule on real threads; kept as the reference). */
+typedef enum SsEngine { SS_ENGINE_MC, SS_ENGINE_REPLAY } SsEngine;
+typedef enum SsOrder { SS_DEPTH_FIRST, SS_BREADTH_FIRST } SsOrder;
+/* The model checker's partial-order reduction (mc.h): persistent sets of one local step with chains of local steps
+ * merged into one edge, their inner states not stored (the default: the zero value); the same without merging, every
+ * state stored; or none. */
+typedef enum SsReduction { SS_REDUCE_MERGE, SS_REDUCE_LOCAL, SS_REDUCE_NONE, SS_REDUCE_COUNT } SsReduction;
+
+/* Live counters of a search, for a progress line or a window; `cancel` ends the search at the next step (the result
+ * then covers what was done, marked incomplete). Written by the searching thread, read by any. */
+typedef struct SsProgress {
+    _Atomic uint64_t states, edges, depth, queue;
+    _Atomic bool cancel;
+} SsProgress;
 
 typedef struct SsConfig {
     const Program *prog;
@@ -26,7 +43,34 @@ typedef struct SsConfig {
     uint64_t max_runs;    /* 0: no limit */
     double max_seconds;   /* 0: no limit */
     uint64_t max_states;  /* 0: 2,000,000 */
+    const atomic_bool *cancel; /* optional: true stops the search as a spent budget does */
+    void (*progress)(void *ctx, uint64_t runs, uint64_t max_runs); /* optional: after each expansion */
+    void *progress_ctx;
+    SsEngine engine;
+    SsOrder order;        /* the model checker's order (witnesses are shortest in either) */
+    SsReduction reduction; /* the model checker's partial-order reduction (mc.h); the replay engine has none */
+    int bitstate_log2;    /* > 0: the model checker keeps a bit table of 2^this bits instead of exact fingerprints
+                             (spaces that do not fit in memory; a collision may hide a state; no witnesses of end
+                             values beyond the path it ends) */
+    SsProgress *counters; /* optional: the model checker's live counters */
+    bool keep_graph;      /* the model checker: hand the state graph out (SsResult.graph) */
 } SsConfig;
+
+/* The state graph a search found (SsConfig.keep_graph), for a map of it: per state its distance from the start and
+ * how it ends (RT_RUNNING: it does not end there); for spaces up to SS_GRAPH_MAX_EDGES states also a shortest-path
+ * tree (parent, and via: the pick that reaches it, taken vsteps times: a merged chain of local steps) and every
+ * explored edge (from, to, via, steps). State 0 is the start; depth counts steps. */
+enum { SS_GRAPH_MAX_EDGES = 20000 };
+typedef struct SsGraph {
+    int nstates;
+    int *depth;
+    RtOutcome *outcome;
+    int *parent, *via, *vsteps; /* NULL above SS_GRAPH_MAX_EDGES states */
+    int nedges;
+    int *from, *to, *edge_via, *edge_steps;
+} SsGraph;
+
+void ss_graph_destroy(SsGraph *g); /* NULL-safe */
 
 /* A state where the run is over (every thread finished, a deadlock, a failed check, an error). */
 typedef struct SsEnd {
@@ -52,11 +96,29 @@ typedef struct SsResult {
     int nnames;
     SsEnd *ends;          /* sorted by schedule length */
     int nends;
+    const char *reduction; /* the reduction used, in words ("none", ...) */
+    bool cancelled;       /* SsProgress.cancel ended the search */
+    /* A livelock: a loop of states in which threads keep stepping without progress (an activity other than sleep,
+     * a thread finishing), every thread that could run all along taking steps in it. lasso[0 .. cycle_at) reaches
+     * the loop, lasso[cycle_at .. lasso_len) goes once around it. */
+    bool livelock;
+    int *lasso;
+    int lasso_len, cycle_at;
+    SsGraph *graph;       /* SsConfig.keep_graph: the state graph, or NULL */
 } SsResult;
 
 /* False with *err (caller frees) when a run cannot be made or does not behave (a bad parameter value, more than 64
  * threads, a replay that does not reach its state). */
 bool ss_explore(const SsConfig *cfg, SsResult *out, char **err);
 void ss_result_finish(SsResult *r);
+
+/* The reduction's name on the command line and in JSON ("merge", "local", "none"), and back (false: unknown). */
+const char *ss_reduction_name(SsReduction r);
+bool ss_reduction_parse(const char *name, SsReduction *out);
+
+/* For the engines: add an end state (outcome, the snapshot's shared values and deadlock edges) to r; its index. */
+int ss_end_add(SsResult *r, RtOutcome outcome, const Snapshot *snap);
+/* Orders SsEnd by schedule length (qsort). */
+int ss_end_cmp(const void *a, const void *b);
 
 #endif

@@ -5,7 +5,7 @@
 #ifndef LOCKSTEP_GUI_APP_H
 #define LOCKSTEP_GUI_APP_H
 
-#include "app/runopts.h"
+#include "session/recipe.h"
 #include "gui/theme.h"
 
 #include <stdbool.h>
@@ -24,7 +24,7 @@ typedef struct AppOptions {
     const char *dump_state; /* --dump-state FILE: write the state as JSON when quitting */
     const char *schedule_file; /* --schedule-file F: open F's scenario paused at step 0, ready to replay F */
     int bench_frames;       /* --bench-frames N: play, draw N frames, print frame-time p50/p95/max, quit */
-    RunOptions run;         /* --set, --sched, --seed, --speed ... */
+    RunRecipe run;         /* --set, --sched, --seed, --speed ... */
 } AppOptions;
 
 /* Open the window and run until it is closed. Returns the exit status. */

@@ -10,167 +10,89 @@
 #include <string.h>
 #include <time.h>
 
-#include "explore/trace.h"
 
-enum { REPLAY_TIMEOUT_MS = 5000 };
-
-static void sleep_ms(double ms)
+void app_clear_views(App *a)
 {
-    struct timespec ts = {(time_t)(ms / 1000), (long)((ms - (time_t)(ms / 1000) * 1000) * 1e6)};
-    nanosleep(&ts, NULL);
+    a->run.events_read = 0;
+    a->run.last_serial = 0;
+    timeline_reset(a->views.timeline, session_mode(a->run.session) == RT_SERIAL);
+    narration_init(a->views.narration);
+    scene_view_reset(a->views.sview);
+    a->views.code.focus_line = 0;
 }
 
-/* Wait until a replaying run has taken its n picks and settled (every thread parked again, or the run over). */
-static bool replay_wait(App *a, int n)
+/* Say what a session call refused, if it did. */
+static bool noted(App *a, bool ok, char *err)
 {
-    uint64_t deadline = app_now_ms() + REPLAY_TIMEOUT_MS;
-    for (;;) {
-        rt_snapshot(a->rt, &a->snap);
-        bool over = a->snap.outcome != RT_RUNNING;
-        if ((a->snap.nschedule >= n && a->snap.idle) || over)
-            return a->snap.nschedule >= n;
-        if (app_now_ms() > deadline)
-            return false;
-        sleep_ms(0.2);
-    }
-}
-
-static void clear_views(App *a)
-{
-    a->cursor = 0;
-    a->last_serial = 0;
-    timeline_reset(a->timeline, a->cs.mode == RT_SERIAL);
-    narration_init(a->narration);
-    scene_view_reset(a->sview);
-    a->code.focus_line = 0;
-    trace_destroy(a->trace);
-    a->trace = trace_create();
-    a->trace_events = 0;
-}
-
-/* A replay (replay != NULL) is a serial run that follows the n picks at full speed and then waits for manual picks
- * (the runtime's after_schedule): the window shows it paused at step n. */
-bool app_new_run(App *a, const int *replay, int nreplay)
-{
-    rt_destroy(a->rt);
-    a->rt = NULL;
-    RtConfig cfg;
-    rt_config_defaults(&cfg);
-    runopts_to_config(&a->opts->run, &cfg);
-    if (a->seed_set)
-        cfg.seed = a->seed;
-    a->seed = cfg.seed;
-    if (replay)
-        a->cs.mode = RT_SERIAL;
-    cfg.mode = a->cs.mode;
-    cfg.speed = replay ? 0 : a->cs.speed;
-    cfg.start_paused = replay ? false : !a->cs.playing;
-    cfg.thread_nice = WORKER_NICE; /* the window keeps its frame rate while the run computes flat out */
-    if (replay) {
-        cfg.schedule = replay;
-        cfg.schedule_len = nreplay;
-        cfg.pick = nreplay > 0 ? RT_PICK_SCHEDULE : RT_PICK_MANUAL;
-        cfg.after_schedule = RT_PICK_MANUAL;
-    }
-    char *err = NULL;
-    a->rt = rt_create(a->prog, a->params, &cfg, &err);
-    clear_views(a);
+    if (!ok && err)
+        app_note(a, "%s", err);
+    free(err);
+    app_follow_session(a);
     a->dirty = true;
-    if (!a->rt) {
-        app_note(a, "cannot start the run: %s", err ? err : "unknown error");
-        free(err);
-        return false;
-    }
-    rt_start(a->rt);
-    if (replay) {
-        if (!replay_wait(a, nreplay))
-            app_note(a, "replay: stopped after %d of %d steps%s%s", a->snap.nschedule, nreplay,
-                     a->snap.run_error ? ": " : "", a->snap.run_error ? a->snap.run_error : "");
-        rt_set_paused(a->rt, true); /* back to the user's settings, paused */
-        rt_set_speed(a->rt, a->cs.speed);
-        rt_set_pick(a->rt, a->replay ? RT_PICK_MANUAL : RT_PICK_RANDOM);
-        a->cs.playing = false;
-    }
-    return true;
+    return ok;
 }
 
-static void apply_playing(App *a)
+bool app_new_run(App *a)
 {
-    if (a->rt)
-        rt_set_paused(a->rt, !a->cs.playing);
+    char *err = NULL;
+    bool ok = session_new_run(a->run.session, &err);
+    app_clear_views(a);
+    return noted(a, ok, err);
 }
 
 void app_set_mode(App *a, RtMode mode)
 {
-    a->cs.mode = mode;
-    if (a->rt)
-        rt_set_mode(a->rt, mode);
-    a->dirty = true;
+    session_set_mode(a->run.session, mode);
+    noted(a, true, NULL);
 }
 
 void app_set_speed(App *a, double speed)
 {
-    a->cs.speed = speed;
-    if (a->rt)
-        rt_set_speed(a->rt, speed);
-    a->dirty = true;
+    session_set_speed(a->run.session, speed);
+    noted(a, true, NULL);
 }
 
 /* Stepping pauses the run and switches to serial mode first. */
 void app_step(App *a, int thread)
 {
-    if (!a->rt)
+    if (!a->run.rt)
         return;
-    if (a->cs.mode != RT_SERIAL)
-        app_set_mode(a, RT_SERIAL);
-    if (a->cs.playing) {
-        a->cs.playing = false;
-        apply_playing(a);
-    }
     char *err = NULL;
-    if (!rt_step(a->rt, thread, &err)) {
-        app_note(a, "%s", err ? err : "cannot step now");
-        free(err);
-    }
-    a->dirty = true;
+    noted(a, session_step(a->run.session, thread, &err), err);
 }
 
 static void step_back(App *a)
 {
-    if (!a->rt)
+    if (!a->run.rt)
         return;
-    rt_snapshot(a->rt, &a->snap);
-    if (a->snap.mode != RT_SERIAL || a->snap.nschedule == 0) {
-        app_note(a, "step back works in serial mode, after a step");
-        return;
-    }
-    int n = a->snap.nschedule - 1;
-    int *sched = xmalloc(sizeof *sched * (size_t)(n + 1));
-    memcpy(sched, a->snap.schedule, sizeof *sched * (size_t)n);
-    a->cs.playing = false;
-    app_new_run(a, sched, n);
-    free(sched);
-    app_note(a, "stepped back to step %d", n);
+    char *err = NULL;
+    int at = 0;
+    bool ok = session_step_back(a->run.session, &at, &err);
+    if (ok || session_rt(a->run.session) != a->run.rt)
+        app_clear_views(a); /* a new run replays the steps */
+    if (noted(a, ok, err))
+        app_note(a, "stepped back to step %d", at);
 }
 
 static void take_screenshot(App *a)
 {
-    free(a->shot_path);
-    a->shot_path = xasprintf("lockstep-%s-%d.png", a->scenario_name ? a->scenario_name : "shot", ++a->shots_taken);
+    free(a->automation.shot_path);
+    a->automation.shot_path = xasprintf("lockstep-%s-%d.png", a->run.scenario_name ? a->run.scenario_name : "shot",
+                                        ++a->automation.shots_taken);
     a->dirty = true;
 }
 
 static void set_zoom(App *a, float zoom)
 {
-    a->zoom = zoom < 0.5f ? 0.5f : zoom > 3.0f ? 3.0f : zoom;
+    a->win.zoom = zoom < 0.5f ? 0.5f : zoom > 3.0f ? 3.0f : zoom;
     a->relayout = true;
     a->dirty = true;
 }
 
 static void toggle_fullscreen(App *a)
 {
-    a->fullscreen = !a->fullscreen;
-    SDL_SetWindowFullscreen(a->win, a->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+    a->win.fullscreen = !a->win.fullscreen;
+    SDL_SetWindowFullscreen(a->win.sdl, a->win.fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
     a->relayout = true;
 }
 
@@ -179,36 +101,57 @@ void app_command(App *a, Cmd cmd)
     a->dirty = true;
     switch (cmd) {
     case CMD_PLAY:
-        a->cs.playing = !a->cs.playing;
-        apply_playing(a);
+        session_set_playing(a->run.session, !session_playing(a->run.session));
+        app_follow_session(a);
         break;
     case CMD_MODE_FREE: app_set_mode(a, RT_FREE); break;
     case CMD_MODE_PACED: app_set_mode(a, RT_PACED); break;
     case CMD_MODE_SERIAL: app_set_mode(a, RT_SERIAL); break;
+    case CMD_MODE_NEXT: {
+        RtMode cur = session_mode(a->run.session);
+        app_set_mode(a, cur == RT_FREE ? RT_PACED : cur == RT_PACED ? RT_SERIAL : RT_FREE);
+        break;
+    }
     case CMD_STEP: app_step_forward(a); break;
     case CMD_STEP_BACK: step_back(a); break;
-    case CMD_RESET: a->replay ? app_replay_run(a, a->replay, 0) : app_new_run(a, NULL, 0); break;
+    case CMD_RESET: app_new_run(a); break;
     case CMD_SAVE_SCHEDULE: app_save_schedule(a, NULL); break;
     case CMD_OPEN_SCHEDULE:
-        a->path_open = !a->path_open;
-        a->path_text[0] = '\0';
-        if (a->path_open)
+        a->views.path_open = !a->views.path_open;
+        a->views.path_text[0] = '\0';
+        if (a->views.path_open)
             SDL_StartTextInput();
         else
             SDL_StopTextInput();
         break;
     case CMD_EXPORT_TRACE: app_export_trace(a, NULL); break;
-    case CMD_SLOWER: app_set_speed(a, controls_speed_step(a->cs.speed, -1)); break;
-    case CMD_FASTER: app_set_speed(a, controls_speed_step(a->cs.speed, +1)); break;
-    case CMD_PARAMS: a->cs.params_open = !a->cs.params_open; break;
-    case CMD_PICKER: a->cs.picker_open = !a->cs.picker_open; break;
-    case CMD_HELP: a->cs.help_open = !a->cs.help_open; break;
-    case CMD_THEME: theme_init(&a->theme, a->theme.kind == THEME_DARK ? THEME_LIGHT : THEME_DARK); break;
+    case CMD_SLOWER: app_set_speed(a, controls_speed_step(session_speed(a->run.session), -1)); break;
+    case CMD_FASTER: app_set_speed(a, controls_speed_step(session_speed(a->run.session), +1)); break;
+    case CMD_PARAMS: a->views.cs.params_open = !a->views.cs.params_open; break;
+    case CMD_PICKER:
+        a->views.cs.picker_open = !a->views.cs.picker_open;
+        a->views.cs.pick_filter[0] = '\0'; /* a fresh list each time, the first row highlighted */
+        a->views.cs.pick_sel = 0;
+        controls_picker_key(a->views.controls, &a->views.cs, SDLK_BACKSPACE, a->run.list, a->run.nlist, &(int){0});
+        a->relayout = true;
+        break;
+    case CMD_HELP: a->views.cs.help_open = !a->views.cs.help_open; break;
+    case CMD_THEME: theme_init(&a->win.theme, a->win.theme.kind == THEME_DARK ? THEME_LIGHT : THEME_DARK); break;
     case CMD_SCREENSHOT: take_screenshot(a); break;
     case CMD_FULLSCREEN: toggle_fullscreen(a); break;
-    case CMD_ZOOM_IN: set_zoom(a, a->zoom * 1.15f); break;
-    case CMD_ZOOM_OUT: set_zoom(a, a->zoom / 1.15f); break;
+    case CMD_PRESENTER:
+        a->views.presenter = !a->views.presenter;
+        a->relayout = true;
+        if (a->views.presenter) /* the other buttons and panels are gone: say how to get them back */
+            app_note(a, "presenter layout: l brings all back");
+        break;
+    case CMD_ZOOM_IN: set_zoom(a, a->win.zoom * 1.15f); break;
+    case CMD_ZOOM_OUT: set_zoom(a, a->win.zoom / 1.15f); break;
     case CMD_ZOOM_RESET: set_zoom(a, 1.0f); break;
+    case CMD_CHECK_ALL: app_explore_start(a, EXPLORE_CHECK_ALL); break;
+    case CMD_FIND_FAILURE: app_explore_start(a, EXPLORE_FIND_FAILURE); break;
+    case CMD_EXPLORE_CANCEL: app_explore_cancel(a); break;
+    case CMD_EXPLORE_PANEL: a->views.explore_open = !a->views.explore_open; break;
     case CMD_QUIT: a->quit = true; break;
     default: break;
     }
@@ -216,37 +159,30 @@ void app_command(App *a, Cmd cmd)
 
 bool app_set_param(App *a, int param, int64_t value)
 {
-    if (!a->prog || param < 0 || param >= a->prog->nparams)
+    if (!a->run.prog || param < 0 || param >= a->run.prog->nparams)
         return false;
-    const ParamDecl *p = &a->prog->params[param];
-    if (p->kind == PARAM_INT && p->has_range && (value < p->lo || value > p->hi))
-        return false;
-    if (a->params[param] == value)
+    if (a->run.params[param] == value)
         return true;
-    int64_t old = a->params[param];
-    a->params[param] = value;
     char *err = NULL;
-    if (!lang_validate_instance(a->prog, a->params, &err)) {
-        a->params[param] = old;
-        app_note(a, "%s", err ? err : "invalid value");
-        free(err);
+    bool ok = session_set_param(a->run.session, param, value, &err);
+    if (ok || session_rt(a->run.session) != a->run.rt)
+        app_clear_views(a);
+    if (!noted(a, ok, err))
         return false;
-    }
     char buf[32];
-    app_note(a, "%s = %s: the run restarts", p->name, lang_param_value_text(a->prog, param, value, buf));
-    app_forget_schedule(a);
-    app_new_run(a, NULL, 0);
+    app_note(a, "%s = %s: the run restarts", a->run.prog->params[param].name,
+             lang_param_value_text(a->run.prog, param, value, buf));
     return true;
 }
 
 bool app_set_param_text(App *a, const char *assignment)
 {
-    int64_t *values = xmalloc(sizeof *values * (size_t)(a->prog->nparams + 1));
-    memcpy(values, a->params, sizeof *values * (size_t)a->prog->nparams);
+    int64_t *values = xmalloc(sizeof *values * (size_t)(a->run.prog->nparams + 1));
+    memcpy(values, a->run.params, sizeof *values * (size_t)a->run.prog->nparams);
     char *err = NULL;
-    bool ok = lang_param_set(a->prog, values, assignment, &err);
-    for (int i = 0; ok && i < a->prog->nparams; i++)
-        if (values[i] != a->params[i])
+    bool ok = lang_param_set(a->run.prog, values, assignment, &err);
+    for (int i = 0; ok && i < a->run.prog->nparams; i++)
+        if (values[i] != a->run.params[i])
             ok = app_set_param(a, i, values[i]);
     if (err) {
         app_note(a, "%s", err);

@@ -4,7 +4,9 @@
 
 #include "gui/draw.h"
 #include "gui/stats_view.h"
+#include "session/describe.h"
 #include "lang/lang.h"
+#include "util/atomic_file.h"
 #include "util/xalloc.h"
 
 #include <SDL_image.h>
@@ -12,15 +14,21 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The status bar: the widest status it is made to hold beside the short start hint, and the hints. */
+static const char WIDEST_STATUS[] = "paced | 0.25x | 99.9 s, 10000 steps | running";
+static const char START_HINT[] = "Press space (or Play) to start, n to take one step, h for help";
+static const char START_HINT_SHORT[] = "space: play   n: one step   h: help";
+enum { BANNER_SHARE = 45 }; /* the banner takes at most this share (%) of the scene panel below the title */
 
 static NarrCtx words(const App *a)
 {
-    NarrCtx c = {&a->snap, a->prog, a->rt ? app_rt_string : NULL, a->rt, a->prog && a->prog->layout == LAYOUT_RING};
+    NarrCtx c = {a->run.snap, a->run.prog, a->run.rt ? app_rt_string : NULL, a->run.rt,
+                 a->run.prog && a->run.prog->layout == LAYOUT_RING};
     return c;
 }
 
-/* Draw text wrapped to width w; returns the height used. */
-static int draw_wrapped(Font *f, FontStyle st, const char *text, int x, int y, int w, Rgba c)
+/* Text wrapped at spaces to width w, drawn in colour *c (NULL: only measured); returns the height used. */
+static int wrapped(Font *f, FontStyle st, const char *text, int x, int y, int w, const Rgba *c)
 {
     char line[512];
     int used = 0, lh = font_height(f, st);
@@ -43,7 +51,8 @@ static int draw_wrapped(Font *f, FontStyle st, const char *text, int x, int y, i
             fit = n > 0 ? n : 1;
         memcpy(line, p, fit);
         line[fit] = '\0';
-        font_draw(f, st, line, x, y + used, c, FONT_LEFT);
+        if (c)
+            font_draw(f, st, line, x, y + used, *c, FONT_LEFT);
         used += lh;
         p += fit;
         while (*p == ' ' || *p == '\n')
@@ -52,356 +61,419 @@ static int draw_wrapped(Font *f, FontStyle st, const char *text, int x, int y, i
     return used;
 }
 
+/* text, or when it is wider than w, its start and end round an ellipsis (a path keeps its file name). */
+static const char *fit_text(Font *f, FontStyle st, const char *text, int w, char *buf, size_t size)
+{
+    size_t n = strlen(text);
+    if (font_width(f, st, text) <= w || size < 8)
+        return text;
+    for (size_t keep = n < size - 4 ? n : size - 4; keep > 0; keep--) {
+        size_t head = keep / 3, tail = n - (keep - head);
+        while (head > 0 && (text[head] & 0xC0) == 0x80) /* never cut a UTF-8 character */
+            head--;
+        while (tail < n && (text[tail] & 0xC0) == 0x80)
+            tail++;
+        snprintf(buf, size, "%.*s\xe2\x80\xa6%s", (int)head, text, text + tail);
+        if (font_width(f, st, buf) <= w)
+            return buf;
+    }
+    return "";
+}
+
 static void panel(App *a, UiRect r, const char *title)
 {
-    draw_frame(a->ren, (float)r.x - 1, (float)r.y - 1, (float)r.w + 2, (float)r.h + 2, 1, a->theme.panel_edge);
-    draw_ui_rect(a->ren, r, a->theme.panel);
+    draw_frame(a->win.ren, (float)r.x - 1, (float)r.y - 1, (float)r.w + 2, (float)r.h + 2, 1, a->win.theme.panel_edge);
+    draw_ui_rect(a->win.ren, r, a->win.theme.panel);
     if (title)
-        font_draw(a->font, FONT_SMALL, title, r.x + r.w - 8, r.y + 2, a->theme.text_dim, FONT_RIGHT);
+        font_draw(a->win.font, FONT_SMALL, title, r.x + r.w - 8, r.y + 2, a->win.theme.text_dim, FONT_RIGHT);
 }
 
 /* ------------------------------------------------------------------ banner */
 
-static void banner_deadlock(const App *a, Banner *b)
-{
-    const SnapDeadlock *d = &a->snap.deadlock;
-    NarrCtx c = words(a);
-    b->title = d->is_cycle ? "DEADLOCK: the threads wait for each other in a circle"
-                           : "STALL: every thread that is still alive is blocked";
-    for (int i = 0; i < d->nedges && b->nlines < BANNER_MAX_LINES; i++)
-        narration_wait_text(&c, &d->edges[i], b->lines[b->nlines++], sizeof b->lines[0]);
-    if (d->nedges > BANNER_MAX_LINES)
-        snprintf(b->lines[b->nlines++], sizeof b->lines[0], "... and %d more", d->nedges - BANNER_MAX_LINES);
-    b->hint = a->prog->hint_deadlock;
-    b->alarm = true;
-}
-
-static void banner_lost_updates(const App *a, Banner *b);
-
-static void banner_failure(const App *a, Banner *b)
-{
-    const Snapshot *s = &a->snap;
-    b->title = s->outcome == RT_ERROR ? "A thread stopped on an error" : "An expectation failed";
-    for (int i = 0; i < s->nchecks && b->nlines < BANNER_MAX_LINES; i++) {
-        const SnapCheck *c = &s->checks[i];
-        if (c->evaluated && !c->passed && c->index >= 0 && c->index < a->prog->nchecks)
-            snprintf(b->lines[b->nlines++], sizeof b->lines[0], "%s %s, but %s",
-                     a->prog->checks[c->index].kind == CHECK_INVARIANT ? "invariant" : "expected",
-                     a->prog->checks[c->index].text, c->values ? c->values : "it is false");
-    }
-    for (int i = 0; i < s->nthreads && b->nlines < BANNER_MAX_LINES; i++)
-        if (s->threads[i].error)
-            snprintf(b->lines[b->nlines++], sizeof b->lines[0], "%s, line %d: %s", s->threads[i].name,
-                     s->threads[i].error_line, s->threads[i].error);
-    banner_lost_updates(a, b);
-    b->hint = a->prog->hint_failure;
-    b->alarm = true;
-}
-
-/* "worker 2" and "worker 1": who wrote over whose update the last time v lost one. */
-static void lost_update_threads(const Snapshot *s, const SnapVar *v, char *w1, char *w2, size_t size)
-{
-    const SnapThread *t1 = v->lost_thread >= 0 && v->lost_thread < s->nthreads ? &s->threads[v->lost_thread] : NULL;
-    const SnapThread *t2 = v->lost_victim >= 0 && v->lost_victim < s->nthreads ? &s->threads[v->lost_victim] : NULL;
-    snprintf(w1, size, "%s", t1 ? t1->name : "a thread");
-    snprintf(w2, size, "%s", t2 ? t2->name : "another thread");
-}
-
-/* After a failed check: how many updates each variable lost, the numbers that explain a counter's shortfall. */
-static void banner_lost_updates(const App *a, Banner *b)
-{
-    const Snapshot *s = &a->snap;
-    for (int i = 0; i < s->nvars && b->nlines < BANNER_MAX_LINES; i++) {
-        const SnapVar *v = &s->vars[i];
-        char w1[32], w2[32];
-        lost_update_threads(s, v, w1, w2, sizeof w1);
-        if (v->lost > 0)
-            snprintf(b->lines[b->nlines++], sizeof b->lines[0], "%llu update%s of %s %s lost; the last when %s wrote "
-                     "over the update of %s", (unsigned long long)v->lost, v->lost == 1 ? "" : "s", v->name,
-                     v->lost == 1 ? "was" : "were", w1, w2);
-    }
-}
-
-static void banner_warnings(const App *a, Banner *b)
-{
-    const Snapshot *s = &a->snap;
-    for (int i = 0; i < s->nvars && b->nlines < 3; i++) {
-        const SnapVar *v = &s->vars[i];
-        char w1[32], w2[32];
-        lost_update_threads(s, v, w1, w2, sizeof w1);
-        if (v->lost > 0)
-            snprintf(b->lines[b->nlines++], sizeof b->lines[0], "LOST UPDATE on %s: %s wrote over the update of %s "
-                     "(%llu lost so far)", v->name, w1, w2, (unsigned long long)v->lost);
-        else if (v->race)
-            snprintf(b->lines[b->nlines++], sizeof b->lines[0], "RACE on %s: two threads write it without a common "
-                     "lock", v->name);
-    }
-    if (b->nlines > 0) {
-        b->title = "Warning";
-        b->alarm = true;
-    }
-}
-
 void app_banner(const App *a, Banner *b)
 {
-    memset(b, 0, sizeof *b);
-    const Snapshot *s = &a->snap;
-    if (s->deadlock.found)
-        banner_deadlock(a, b);
-    else if (s->outcome == RT_EXPECT_FAILED || s->outcome == RT_ERROR)
-        banner_failure(a, b);
-    else if (s->outcome == RT_COMPLETED) {
-        banner_warnings(a, b);
-        b->title = s->nchecks ? "Completed: every thread finished and every expectation held"
-                              : "Completed: every thread finished";
-        b->alarm = false;
-    }
-    else if (s->outcome == RT_LIMIT)
-        b->title = "Stopped at the step or time limit";
-    else
-        banner_warnings(a, b);
+    NarrCtx c = words(a);
+    banner_compose(b, &c);
 }
 
-static int banner_height(App *a, const Banner *b, int w)
+/* The banner's contents from (x, y) in width w, drawn when draw is set; returns their height. Every line wraps, the
+ * headline too, so nothing is cut at the panel's edge. */
+static int banner_body(App *a, const Banner *b, int x, int y, int w, bool draw)
+{
+    const Theme *th = &a->win.theme;
+    Rgba head = b->alarm ? th->alarm : th->ok;
+    int y0 = y;
+    y += wrapped(a->win.font, FONT_TITLE, b->title, x, y, w, draw ? &head : NULL);
+    for (int i = 0; i < b->nlines; i++)
+        y += wrapped(a->win.font, FONT_BODY, b->lines[i], x, y, w, draw ? &th->text : NULL);
+    if (b->hint) {
+        char hint[600];
+        snprintf(hint, sizeof hint, "Hint: %s", b->hint);
+        y += layout_px(&a->win.layout, 4) + wrapped(a->win.font, FONT_BODY, hint, x, y + layout_px(&a->win.layout, 4), w,
+                                                 draw ? &th->text : NULL);
+    }
+    return y - y0;
+}
+
+static int banner_inset(const App *a)
+{
+    return layout_px(&a->win.layout, 14);
+}
+
+/* The banner's height in width w; when that is more than `room`, the hint and then the last lines are left out
+ * (the narration keeps them), so that the scene below keeps its share of the panel. */
+static int banner_fit(App *a, Banner *b, int w, int room)
 {
     if (!b->title)
         return 0;
-    int h = font_height(a->font, FONT_TITLE) + b->nlines * font_height(a->font, FONT_BODY) + layout_px(&a->layout, 16);
-    if (b->hint)
-        h += (font_width(a->font, FONT_BODY, b->hint) / (w - 40) + 1) * font_height(a->font, FONT_BODY) + 6;
+    int inset = banner_inset(a), h, all = b->nlines;
+    for (;;) {
+        h = banner_body(a, b, 0, 0, w - 2 * inset, false) + 2 * inset / 2 + layout_px(&a->win.layout, 6);
+        if (h <= room || (!b->hint && b->nlines <= 1))
+            break;
+        if (b->hint)
+            b->hint = NULL;
+        else
+            b->nlines--;
+    }
+    if (b->nlines < all && b->summary[0]) { /* one line for them all (a deadlock's circle) */
+        snprintf(b->lines[0], sizeof b->lines[0], "%s", b->summary);
+        b->nlines = 1;
+        h = banner_body(a, b, 0, 0, w - 2 * inset, false) + 2 * inset / 2 + layout_px(&a->win.layout, 6);
+    } else if (b->nlines < all) { /* the last line shown says how many more the narration has */
+        snprintf(b->lines[b->nlines - 1], sizeof b->lines[0], "... and %d more",
+                 all - b->nlines + 1);
+        h = banner_body(a, b, 0, 0, w - 2 * inset, false) + 2 * inset / 2 + layout_px(&a->win.layout, 6);
+    }
     return h;
 }
 
 static void draw_banner(App *a, const Banner *b, UiRect r)
 {
-    const Theme *th = &a->theme;
+    const Theme *th = &a->win.theme;
     Rgba edge = b->alarm ? th->alarm : th->ok;
-    draw_rect(a->ren, (float)r.x, (float)r.y, (float)r.w, (float)r.h, edge);
-    draw_rect(a->ren, (float)r.x + 4, (float)r.y + 4, (float)r.w - 8, (float)r.h - 8,
+    draw_rect(a->win.ren, (float)r.x, (float)r.y, (float)r.w, (float)r.h, edge);
+    draw_rect(a->win.ren, (float)r.x + 4, (float)r.y + 4, (float)r.w - 8, (float)r.h - 8,
               b->alarm ? th->alarm_bg : theme_mix(th->ok, th->panel, 0.85f));
-    int x = r.x + layout_px(&a->layout, 14), y = r.y + layout_px(&a->layout, 6);
-    font_draw(a->font, FONT_TITLE, b->title, x, y, b->alarm ? th->alarm : th->ok, FONT_LEFT);
-    y += font_height(a->font, FONT_TITLE);
-    for (int i = 0; i < b->nlines; i++, y += font_height(a->font, FONT_BODY))
-        font_draw(a->font, FONT_BODY, b->lines[i], x, y, th->text, FONT_LEFT);
-    if (b->hint) {
-        char hint[600];
-        snprintf(hint, sizeof hint, "Hint: %s", b->hint);
-        draw_wrapped(a->font, FONT_BODY, hint, x, y + 4, r.w - 40, th->text);
-    }
+    int inset = banner_inset(a);
+    banner_body(a, b, r.x + inset, r.y + layout_px(&a->win.layout, 6), r.w - 2 * inset, true);
 }
 
 /* ------------------------------------------------------------------ panels */
 
-/* An opened schedule: "REPLAY  step 12 of 55" at the right of the title, so the class sees where the walk is. */
-static void draw_replay_badge(App *a, int right, int y)
+/* An opened schedule: "REPLAY  step 12 of 55" at the right of the title, so the class sees where the walk is.
+ * Returns the width it took (0: no replay), at most max_w. */
+static int draw_replay_badge(App *a, int right, int y, int max_w)
 {
-    if (!a->replay)
+    int nreplay = 0;
+    const char *path = NULL;
+    if (!app_replay(a, &nreplay, &path))
+        return 0;
+    char text[160], cut[160];
+    const char *slash = strrchr(path, '/');
+    snprintf(text, sizeof text, "REPLAY %s: step %d of %d", slash ? slash + 1 : path, a->run.snap->nschedule, nreplay);
+    int inset = layout_px(&a->win.layout, 12);
+    if (font_width(a->win.font, FONT_BOLD, text) > max_w - 2 * inset) /* the step matters more than the name */
+        snprintf(text, sizeof text, "REPLAY step %d of %d", a->run.snap->nschedule, nreplay);
+    const char *shown = fit_text(a->win.font, FONT_BOLD, text, max_w - 2 * inset, cut, sizeof cut);
+    int w = font_width(a->win.font, FONT_BOLD, shown) + 2 * inset, h = font_height(a->win.font, FONT_TITLE);
+    draw_round_rect(a->win.ren, (float)(right - w), (float)y, (float)w, (float)h, 6, a->win.theme.accent);
+    font_draw(a->win.font, FONT_BOLD, shown, right - w / 2, y + (h - font_height(a->win.font, FONT_BOLD)) / 2,
+              theme_text_on(a->win.theme.accent), FONT_CENTER);
+    return w;
+}
+
+/* The first line of the scenario's description, ended at its last full sentence when it has one. */
+static void about_line(const char *about_text, char *about, size_t size)
+{
+    snprintf(about, size, "%s", about_text);
+    char *nl = strchr(about, '\n');
+    if (!nl)
         return;
-    char text[160];
-    const char *slash = strrchr(a->replay_path, '/');
-    snprintf(text, sizeof text, "REPLAY %s: step %d of %d", slash ? slash + 1 : a->replay_path, a->snap.nschedule,
-             a->nreplay);
-    int w = font_width(a->font, FONT_BOLD, text) + 24, h = font_height(a->font, FONT_TITLE);
-    draw_round_rect(a->ren, (float)(right - w), (float)y, (float)w, (float)h, 6, a->theme.accent);
-    font_draw(a->font, FONT_BOLD, text, right - w / 2, y + (h - font_height(a->font, FONT_BOLD)) / 2,
-              theme_text_on(a->theme.accent), FONT_CENTER);
+    *nl = '\0';
+    char *stop = strrchr(about, '.');
+    if (stop && stop[1] == '\0')
+        stop = NULL;
+    for (char *p = about; (p = strstr(p, ". ")) != NULL; p++)
+        stop = p;
+    if (stop && nl[-1] != '.')
+        stop[1] = '\0';
+}
+
+/* Prose cut after its last whole word that fits w, with an ellipsis. */
+static const char *fit_words(Font *f, FontStyle st, const char *text, int w, char *buf, size_t size)
+{
+    if (font_width(f, st, text) <= w)
+        return text;
+    snprintf(buf, size, "%s", text);
+    for (char *sp = strrchr(buf, ' '); sp; sp = strrchr(buf, ' ')) {
+        snprintf(sp, size - (size_t)(sp - buf), "\xe2\x80\xa6");
+        if (font_width(f, st, buf) <= w)
+            return buf;
+        *sp = '\0';
+    }
+    return fit_text(f, st, text, w, buf, size);
+}
+
+/* Title (and replay badge), then the banner or the description's first line: returns the y below them. */
+static int draw_scene_head(App *a, UiRect r, int pad)
+{
+    int y = r.y + pad / 2, tw = r.w - 2 * pad;
+    char cut[300];
+    int badge = draw_replay_badge(a, r.x + r.w - pad, y, tw / 2);
+    const char *title = fit_text(a->win.font, FONT_TITLE, a->run.prog->title, tw - badge - (badge ? pad : 0), cut, sizeof cut);
+    font_draw(a->win.font, FONT_TITLE, title, r.x + pad, y, a->win.theme.text, FONT_LEFT);
+    a->views.drawn.title = (UiRect){r.x + pad, y, font_width(a->win.font, FONT_TITLE, title), font_height(a->win.font, FONT_TITLE)};
+    y += font_height(a->win.font, FONT_TITLE);
+    Banner b;
+    app_banner(a, &b);
+    int bh = banner_fit(a, &b, tw, (r.y + r.h - y) * BANNER_SHARE / 100);
+    a->views.drawn.banner = (UiRect){r.x + pad, y + 4, bh ? tw : 0, bh};
+    if (bh > 0) {
+        draw_banner(a, &b, a->views.drawn.banner);
+        return y + bh + 8;
+    }
+    if (a->run.prog->about) {
+        char about[300];
+        about_line(a->run.prog->about, about, sizeof about);
+        const char *shown = fit_words(a->win.font, FONT_SMALL, about, tw, cut, sizeof cut);
+        font_draw(a->win.font, FONT_SMALL, shown, r.x + pad, y, a->win.theme.text_dim, FONT_LEFT);
+        y += font_height(a->win.font, FONT_SMALL);
+    }
+    return y;
 }
 
 static void draw_scene(App *a)
 {
-    UiRect r = a->layout.scene;
+    UiRect r = a->win.layout.scene;
     panel(a, r, NULL);
-    int pad = layout_px(&a->layout, 10), y = r.y + pad / 2;
-    font_draw(a->font, FONT_TITLE, a->prog->title, r.x + pad, y, a->theme.text, FONT_LEFT);
-    draw_replay_badge(a, r.x + r.w - pad, y);
-    y += font_height(a->font, FONT_TITLE);
-    Banner b;
-    app_banner(a, &b);
-    int bh = banner_height(a, &b, r.w - 2 * pad);
-    if (bh > 0) {
-        draw_banner(a, &b, (UiRect){r.x + pad, y + 4, r.w - 2 * pad, bh});
-        y += bh + 8;
-    } else if (a->prog->about) {
-        char about[300];
-        snprintf(about, sizeof about, "%s", a->prog->about);
-        char *nl = strchr(about, '\n');
-        if (nl) { /* the first line, ended at its last full sentence when it has one */
-            *nl = '\0';
-            char *stop = strrchr(about, '.');
-            if (stop && stop[1] == '\0')
-                stop = NULL;
-            for (char *p = about; (p = strstr(p, ". ")) != NULL; p++)
-                stop = p;
-            if (stop && nl[-1] != '.')
-                stop[1] = '\0';
-        }
-        font_draw(a->font, FONT_SMALL, about, r.x + pad, y, a->theme.text_dim, FONT_LEFT);
-        y += font_height(a->font, FONT_SMALL);
-    }
-    if (a->rt && !a->cs.playing && a->snap.outcome == RT_RUNNING && a->snap.step == 0)
-        font_draw(a->font, FONT_TITLE, "Press space (or Play) to start, n to take one step, h for help",
-                  r.x + r.w / 2, r.y + r.h - font_height(a->font, FONT_TITLE) * 2, a->theme.accent, FONT_CENTER);
-    a->scene_area = (UiRect){r.x + pad, y + pad, r.w - 2 * pad, r.y + r.h - y - 2 * pad};
-    SceneInput in = {&a->snap, a->prog, a->prog->layout, (float)a->scene_area.x, (float)a->scene_area.y,
-                     (float)a->scene_area.w, (float)a->scene_area.h, a->layout.zoom, &a->theme};
-    scene_layout_build(&a->scene, &in);
-    if (scene_view_draw(a->sview, a->ren, a->font, &a->theme, &a->scene, &a->snap, app_now_ms()))
+    int pad = layout_px(&a->win.layout, 10), y = draw_scene_head(a, r, pad);
+    a->views.scene_area = (UiRect){r.x + pad, y + pad, r.w - 2 * pad, r.y + r.h - y - 2 * pad};
+    SceneInput in = {a->run.snap, a->run.prog, a->run.prog->layout, (float)a->views.scene_area.x, (float)a->views.scene_area.y,
+                     (float)a->views.scene_area.w, (float)a->views.scene_area.h, a->win.layout.zoom, &a->win.theme, a->win.layout.zoom,
+                     a->run.params};
+    scene_layout_build(&a->views.scene, &in);
+    SDL_Rect clip = {r.x, r.y, r.w, r.h}; /* a long label stays in the scene's panel */
+    SDL_RenderSetClipRect(a->win.ren, &clip);
+    if (scene_view_draw(a->views.sview, a->win.ren, a->win.font, &a->win.theme, &a->views.scene, a->run.snap, app_now_ms()))
         a->dirty = true;
+    SDL_RenderSetClipRect(a->win.ren, NULL);
 }
 
+/* The newest lines of the narration, each wrapped to the panel's width, the oldest shown cut at the top. */
 static void draw_narration(App *a)
 {
-    UiRect r = a->layout.narration;
+    UiRect r = a->win.layout.narration;
     panel(a, r, NULL);
-    int lh = font_height(a->font, FONT_BODY), n = a->narration->count, fit = (r.h - 8) / lh;
-    int first = n > fit ? n - fit : 0, y = r.y + 4;
-    SDL_Rect clip = {r.x, r.y, r.w, r.h};
-    SDL_RenderSetClipRect(a->ren, &clip);
-    for (int i = first; i < n; i++, y += lh) {
-        const NarrLine *l = narration_line(a->narration, i);
-        Rgba c = l->alarm ? a->theme.alarm : a->theme.text;
-        draw_rect(a->ren, (float)r.x + 6, (float)y + 4, 6, (float)lh - 8,
-                  l->thread >= 0 ? theme_thread_color(&a->theme, l->thread) : a->theme.alarm);
-        font_draw(a->font, FONT_BODY, l->text, r.x + 18, y, c, FONT_LEFT);
+    Font *f = a->win.font;
+    int n = a->views.narration->count, text_w = r.w - 24, room = r.h - 8;
+    int first = n, used = 0;
+    while (first > 0 && used < room) { /* the oldest line shown may be cut at the top */
+        used += wrapped(f, FONT_BODY, narration_line(a->views.narration, first - 1)->text, 0, 0, text_w, NULL);
+        first--;
     }
-    SDL_RenderSetClipRect(a->ren, NULL);
+    SDL_Rect clip = {r.x, r.y, r.w, r.h};
+    SDL_RenderSetClipRect(a->win.ren, &clip);
+    for (int i = first, y = r.y + 4 + (used > room ? room - used : 0); i < n; i++) {
+        const NarrLine *l = narration_line(a->views.narration, i);
+        Rgba c = l->alarm ? a->win.theme.alarm : a->win.theme.text;
+        int h = wrapped(f, FONT_BODY, l->text, 0, 0, text_w, NULL);
+        draw_rect(a->win.ren, (float)r.x + 6, (float)y + 4, 6, (float)h - 8,
+                  l->thread >= 0 ? theme_thread_color(&a->win.theme, l->thread) : a->win.theme.alarm);
+        y += wrapped(f, FONT_BODY, l->text, r.x + 18, y, text_w, &c);
+    }
+    SDL_RenderSetClipRect(a->win.ren, NULL);
 }
 
 static void status_text(App *a)
 {
-    const Snapshot *s = &a->snap;
-    const char *what = !a->rt ? "no run" : s->outcome != RT_RUNNING ? snapshot_outcome_name(s->outcome)
-                       : a->cs.playing ? "running" : "paused";
+    const Snapshot *s = a->run.snap;
+    const char *what = !a->run.rt ? "no run" : s->outcome != RT_RUNNING ? "ended"
+                       : a->views.cs.playing ? "running" : "paused";
     char when[64];
-    if (a->replay)
-        snprintf(when, sizeof when, "step %d of %d", s->nschedule, a->nreplay);
+    int nreplay = 0;
+    if (app_replay(a, &nreplay, NULL))
+        snprintf(when, sizeof when, "step %d of %d", s->nschedule, nreplay);
     else if (s->mode == RT_SERIAL)
         snprintf(when, sizeof when, "step %llu", (unsigned long long)s->step);
     else
         snprintf(when, sizeof when, "%.1f s, %llu steps", (double)s->time_ns / 1e9, (unsigned long long)s->step);
     char speed[32];
-    if (a->cs.speed <= 0)
+    if (a->views.cs.speed <= 0)
         snprintf(speed, sizeof speed, "max speed");
     else
-        snprintf(speed, sizeof speed, "%gx", a->cs.speed);
-    if (s->outcome != RT_RUNNING && s->outcome != RT_STOPPED) /* the banner says how it ended, in large letters */
-        snprintf(a->status, sizeof a->status, "%s | %s", speed, when);
-    else
-        snprintf(a->status, sizeof a->status, "%s | %s | %s", speed, when, what);
-    for (char *u = strchr(a->status, '_'); u; u = strchr(u, '_'))
-        *u = ' '; /* expectation_failed -> expectation failed */
-    a->cs.status = a->status;
+        snprintf(speed, sizeof speed, "%gx", a->views.cs.speed);
+    /* always mode, speed, where the run is, and whether it runs, is paused or has ended (the banner says how) */
+    snprintf(a->views.status, sizeof a->views.status, "%s | %s | %s | %s", snapshot_mode_name(a->views.cs.mode), speed, when, what);
+    a->views.cs.ended = a->run.rt && s->outcome != RT_RUNNING;
 }
 
-static void draw_message(App *a)
+/* The status bar's notice: a fresh message (a refused step, a saved screenshot), else how to start. */
+static const char *notice_text(App *a, bool *fresh)
 {
-    if (app_now_ms() >= a->message_until || !a->message[0])
+    *fresh = app_now_ms() < a->views.message_until && a->views.message[0];
+    if (*fresh)
+        return a->views.message;
+    if (a->run.rt && !a->views.cs.playing && a->run.snap->outcome == RT_RUNNING && a->run.snap->step == 0)
+        return font_width(a->win.font, FONT_BOLD, START_HINT) <= a->win.layout.status.w / 2 ? START_HINT : START_HINT_SHORT;
+    return NULL;
+}
+
+/* The status bar along the bottom: the run's status on the left; notices right of it or, when the bar has two rows,
+ * on the second one. Nothing of it is ever drawn over a panel. */
+static void draw_status_bar(App *a)
+{
+    const Theme *th = &a->win.theme;
+    UiRect r = a->win.layout.status;
+    draw_ui_rect(a->win.ren, r, th->panel);
+    int pad = layout_px(&a->win.layout, 8), row = r.h / (a->views.status_rows > 1 ? 2 : 1);
+    char cut[sizeof a->views.message + 8];
+    const char *status = fit_text(a->win.font, FONT_BODY, a->views.status, r.w - 2 * pad, cut, sizeof cut);
+    int lh = font_height(a->win.font, FONT_BODY), sw = font_width(a->win.font, FONT_BODY, status);
+    font_draw(a->win.font, FONT_BODY, status, r.x + pad, r.y + (row - lh) / 2, th->text, FONT_LEFT);
+    a->views.drawn.status = (UiRect){r.x + pad, r.y + (row - lh) / 2, sw, lh};
+    bool fresh;
+    const char *notice = notice_text(a, &fresh);
+    a->views.drawn.notice = (UiRect){0, 0, 0, 0};
+    if (!notice)
         return;
-    int w = font_width(a->font, FONT_BODY, a->message) + 30, h = font_height(a->font, FONT_BODY) + 14;
-    int x = a->layout.scene.x + (a->layout.scene.w - w) / 2, y = a->layout.scene.y + a->layout.scene.h - h - 10;
-    draw_rect(a->ren, (float)x, (float)y, (float)w, (float)h, a->theme.text);
-    font_draw(a->font, FONT_BODY, a->message, x + 15, y + 7, a->theme.panel, FONT_LEFT);
-    a->dirty = true; /* redraw until it expires */
+    bool below = a->views.status_rows > 1;
+    int room = below ? r.w - 2 * pad : r.w - 2 * pad - sw - 4 * pad;
+    char ncut[sizeof a->views.message + 8];
+    const char *shown = fit_text(a->win.font, FONT_BOLD, notice, room, ncut, sizeof ncut);
+    int nw = font_width(a->win.font, FONT_BOLD, shown), nh = font_height(a->win.font, FONT_BOLD);
+    int x = below ? r.x + pad : r.x + r.w - pad - nw, y = r.y + (below ? row : 0) + (row - nh) / 2;
+    if (fresh) /* a message stands out on its own chip until it expires */
+        draw_round_rect(a->win.ren, (float)x - pad / 2, (float)y, (float)nw + pad, (float)nh, 4, th->button);
+    font_draw(a->win.font, FONT_BOLD, shown, x, y, fresh ? th->text : th->accent, FONT_LEFT);
+    a->views.drawn.notice = (UiRect){x, y, nw, nh};
+    if (fresh)
+        a->dirty = true; /* redraw until it expires */
+}
+
+/* The status bar's height at this zoom: one row when the longest status and the start hint fit side by side. */
+static int status_bar_height(App *a, float zoom)
+{
+    UiLayout z = {.zoom = zoom};
+    int pad = layout_px(&z, 8), row = font_height(a->win.font, FONT_BOLD) + layout_px(&z, 8);
+    int need = font_width(a->win.font, FONT_BODY, WIDEST_STATUS) + 4 * pad +
+               font_width(a->win.font, FONT_BOLD, START_HINT_SHORT) / 2 + 2 * pad; /* a notice may be shortened */
+    a->views.status_rows = need <= a->win.w ? 1 : 2;
+    return a->views.status_rows * row;
 }
 
 /* The "open schedule" field: a path typed in, Enter opens it. */
 static void draw_path_field(App *a)
 {
-    if (!a->path_open)
+    if (!a->views.path_open)
         return;
-    const Theme *th = &a->theme;
-    UiRect sc = a->layout.scene;
-    int lh = font_height(a->font, FONT_BODY), pad = layout_px(&a->layout, 14);
+    const Theme *th = &a->win.theme;
+    UiRect sc = a->win.layout.scene;
+    int lh = font_height(a->win.font, FONT_BODY), pad = layout_px(&a->win.layout, 14);
     int w = sc.w * 3 / 4, h = 3 * lh + 3 * pad, x = sc.x + (sc.w - w) / 2, y = sc.y + sc.h / 3;
-    draw_rect(a->ren, (float)x - 3, (float)y - 3, (float)w + 6, (float)h + 6, th->accent);
-    draw_rect(a->ren, (float)x, (float)y, (float)w, (float)h, th->panel);
-    font_draw(a->font, FONT_BOLD, "Open a schedule: type its path, Enter to open, Esc to cancel", x + pad, y + pad,
+    draw_rect(a->win.ren, (float)x - 3, (float)y - 3, (float)w + 6, (float)h + 6, th->accent);
+    draw_rect(a->win.ren, (float)x, (float)y, (float)w, (float)h, th->panel);
+    font_draw(a->win.font, FONT_BOLD, "Open a schedule: type its path, Enter to open, Esc to cancel", x + pad, y + pad,
               th->text, FONT_LEFT);
     UiRect field = {x + pad, y + 2 * pad + lh, w - 2 * pad, lh + pad};
-    draw_frame(a->ren, (float)field.x, (float)field.y, (float)field.w, (float)field.h, 2, th->panel_edge);
-    char shown[sizeof a->path_text + 2];
-    snprintf(shown, sizeof shown, "%s_", a->path_text);
+    draw_frame(a->win.ren, (float)field.x, (float)field.y, (float)field.w, (float)field.h, 2, th->panel_edge);
+    char shown[sizeof a->views.path_text + 2];
+    snprintf(shown, sizeof shown, "%s_", a->views.path_text);
     SDL_Rect clip = {field.x, field.y, field.w, field.h};
-    SDL_RenderSetClipRect(a->ren, &clip);
-    int tw = font_width(a->font, FONT_CODE, shown), room = field.w - pad;
-    font_draw(a->font, FONT_CODE, shown, field.x + pad / 2 - (tw > room ? tw - room : 0), field.y + pad / 2, th->text,
-              FONT_LEFT);
-    SDL_RenderSetClipRect(a->ren, NULL);
+    SDL_RenderSetClipRect(a->win.ren, &clip);
+    int tw = font_width(a->win.font, FONT_CODE, shown), room = field.w - pad;
+    font_draw(a->win.font, FONT_CODE, shown, field.x + pad / 2 - (tw > room ? tw - room : 0), field.y + pad / 2,
+              th->text, FONT_LEFT);
+    SDL_RenderSetClipRect(a->win.ren, NULL);
 }
 
 static void save_screenshot(App *a)
 {
     int w = 0, h = 0;
-    SDL_GetRendererOutputSize(a->ren, &w, &h);
+    SDL_GetRendererOutputSize(a->win.ren, &w, &h);
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-    bool ok = s && SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) == 0 &&
-              IMG_SavePNG(s, a->shot_path) == 0;
-    if (ok)
-        app_note(a, "screenshot saved: %s", a->shot_path);
+    char *why = NULL;
+    bool ok = s && SDL_RenderReadPixels(a->win.ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) == 0;
+    AtomicFile *af = ok ? atomic_file_open(a->automation.shot_path, &why) : NULL;
+    SDL_RWops *rw = af ? SDL_RWFromFP(atomic_file_stream(af), SDL_FALSE) : NULL;
+    ok = rw && IMG_SavePNG_RW(s, rw, 1) == 0; /* written beside, renamed over the name when complete */
+    if (!ok)
+        atomic_file_abort(af);
     else
-        fprintf(stderr, "lockstep: cannot save screenshot %s: %s\n", a->shot_path, SDL_GetError());
+        ok = atomic_file_commit(af, &why);
+    if (ok)
+        app_note(a, "screenshot saved: %s", a->automation.shot_path);
+    else
+        fprintf(stderr, "lockstep: cannot save screenshot %s: %s\n", a->automation.shot_path, why ? why : SDL_GetError());
+    free(why);
     if (!ok)
         a->exit_status = 1;
     SDL_FreeSurface(s);
-    free(a->shot_path);
-    a->shot_path = NULL;
+    free(a->automation.shot_path);
+    a->automation.shot_path = NULL;
 }
 
 void app_relayout(App *a)
 {
-    SDL_GetRendererOutputSize(a->ren, &a->win_w, &a->win_h);
-    if (app_window_too_small(a))
+    SDL_GetRendererOutputSize(a->win.ren, &a->win.w, &a->win.h);
+    if (app_window_too_small(&a->win))
         return; /* the panels keep their last layout; only a note is drawn (app_window.c) */
-    /* sizes are made for 1920x1080; smaller windows scale down (to 60%) so that everything still fits */
-    float fit = fminf((float)a->win_w / 1600.0f, (float)a->win_h / 900.0f);
-    fit = fit > 1 ? 1 : fit < 0.6f ? 0.6f : fit;
-    float eff = a->zoom * fit;
-    if (eff != a->font_zoom) {
-        font_set_zoom(a->font, eff);
-        a->font_zoom = eff;
+    float eff = layout_effective_zoom(a->win.w, a->win.h, a->win.zoom);
+    if (eff != a->win.font_zoom) {
+        font_set_zoom(a->win.font, eff);
+        a->win.font_zoom = eff;
     }
-    layout_compute(&a->layout, a->win_w, a->win_h, eff);
-    controls_layout(a->controls, &a->layout, a->font, a->prog, a->params, a->list, a->nlist, a->win_w, a->win_h);
+    UiBars bars = {controls_layout_toolbar(a->views.controls, a->win.font, eff, a->win.w, a->views.presenter),
+                   status_bar_height(a, eff),
+                   a->views.presenter};
+    layout_compute(&a->win.layout, a->win.w, a->win.h, eff, &bars);
+    controls_layout(a->views.controls, &a->win.layout, a->win.font, a->run.prog, a->run.params, a->run.list, a->run.nlist, a->win.w, a->win.h);
     a->relayout = false;
 }
 
 /* Present the frame (after a pending screenshot is read back). */
 static void finish_frame(App *a)
 {
-    if (a->shot_path)
+    if (a->automation.shot_path)
         save_screenshot(a);
-    SDL_RenderPresent(a->ren);
-    font_end_frame(a->font);
-    a->frames_drawn++;
+    SDL_RenderPresent(a->win.ren);
+    font_end_frame(a->win.font);
+    a->automation.frames_drawn++;
 }
 
 void app_draw(App *a)
 {
     if (a->relayout)
         app_relayout(a);
-    if (app_window_too_small(a)) {
-        app_window_draw_too_small(a);
+    if (app_window_too_small(&a->win)) {
+        app_window_draw_too_small(&a->win);
         finish_frame(a);
         return;
     }
-    const Theme *th = &a->theme;
-    SDL_SetRenderDrawBlendMode(a->ren, SDL_BLENDMODE_BLEND);
-    SDL_SetRenderDrawColor(a->ren, th->bg.r, th->bg.g, th->bg.b, 255);
-    SDL_RenderClear(a->ren);
-    draw_ui_rect(a->ren, a->layout.toolbar, th->panel);
+    const Theme *th = &a->win.theme;
+    SDL_SetRenderDrawBlendMode(a->win.ren, SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(a->win.ren, th->bg.r, th->bg.g, th->bg.b, 255);
+    SDL_RenderClear(a->win.ren);
+    draw_ui_rect(a->win.ren, a->win.layout.toolbar, th->panel);
     draw_scene(a);
-    panel(a, a->layout.code, NULL);
-    code_view_draw(&a->code, a->ren, a->font, th, a->layout.code, a->prog, &a->snap, app_now_ms());
-    panel(a, a->layout.stats, NULL);
-    stats_view_draw(a->ren, a->font, th, a->layout.stats, a->prog, &a->snap);
-    draw_narration(a);
-    panel(a, a->layout.timeline, NULL);
-    NarrCtx c = words(a);
-    timeline_draw(a->timeline, a->ren, a->font, th, a->layout.timeline, &a->snap, &c, a->mx, a->my);
+    if (!a->win.layout.presenter && !app_explore_shown(a)) { /* the presenter layout shows the scene alone */
+        panel(a, a->win.layout.code, NULL);
+        code_view_draw(&a->views.code, a->win.ren, a->win.font, th, a->win.layout.code, a->run.prog, a->run.snap, app_now_ms());
+        panel(a, a->win.layout.stats, NULL);
+        stats_view_draw(a->win.ren, a->win.font, th, a->win.layout.stats, a->run.prog, a->run.snap);
+        draw_narration(a);
+    }
+    if (a->win.layout.timeline.h > 0) {
+        panel(a, a->win.layout.timeline, NULL);
+        NarrCtx c = words(a);
+        timeline_draw(a->views.timeline, a->win.ren, a->win.font, th, a->win.layout.timeline, a->run.snap, &c,
+                      a->win.mx, a->win.my);
+    }
     status_text(a);
-    draw_message(a);
+    draw_status_bar(a);
+    app_explore_draw(a); /* over the right column, under the drawers */
     draw_path_field(a);
-    controls_draw(a->controls, a->ren, a->font, th, &a->cs, a->prog, a->params, a->list, a->nlist, a->mx, a->my);
+    controls_draw(a->views.controls, a->win.ren, a->win.font, th, &a->views.cs, a->run.prog, a->run.params, a->run.list,
+                  a->run.nlist, a->win.mx, a->win.my);
     finish_frame(a);
 }

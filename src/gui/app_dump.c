@@ -4,6 +4,8 @@
  * the window's thread has used). */
 #include "gui/app_internal.h"
 
+#include "session/describe.h"
+
 #include "lang/lang.h"
 
 #include <jansson.h>
@@ -12,13 +14,13 @@
 static json_t *dump_params(const App *a)
 {
     json_t *o = json_object();
-    for (int i = 0; i < a->prog->nparams; i++) {
+    for (int i = 0; i < a->run.prog->nparams; i++) {
         char buf[32];
-        const ParamDecl *p = &a->prog->params[i];
+        const ParamDecl *p = &a->run.prog->params[i];
         if (p->kind == PARAM_INT)
-            json_object_set_new(o, p->name, json_integer(a->params[i]));
+            json_object_set_new(o, p->name, json_integer(a->run.params[i]));
         else
-            json_object_set_new(o, p->name, json_string(lang_param_value_text(a->prog, i, a->params[i], buf)));
+            json_object_set_new(o, p->name, json_string(lang_param_value_text(a->run.prog, i, a->run.params[i], buf)));
     }
     return o;
 }
@@ -35,6 +37,18 @@ static json_t *dump_threads(const Snapshot *s)
             json_object_set_new(o, "label", json_string(t->label));
         if (t->waits_obj >= 0)
             json_object_set_new(o, "waits_for", json_integer(t->waits_obj));
+        json_t *locals = json_array();
+        for (int k = 0; k < t->nlocals; k++) {
+            const SnapLocal *l = &t->locals[k];
+            json_t *lo = json_pack("{s:s, s:I}", "name", l->name, "value", (json_int_t)l->value);
+            if (l->from) {
+                json_object_set_new(lo, "from", json_string(l->from));
+                json_object_set_new(lo, "stale", json_boolean(l->stale));
+                json_object_set_new(lo, "now", json_integer(l->now));
+            }
+            json_array_append_new(locals, lo);
+        }
+        json_object_set_new(o, "locals", locals);
         json_array_append_new(arr, o);
     }
     return arr;
@@ -66,12 +80,7 @@ static json_t *dump_vars(const Snapshot *s)
 
 static json_t *dump_deadlock(const Snapshot *s)
 {
-    json_t *edges = json_array();
-    for (int i = 0; i < s->deadlock.nedges; i++) {
-        const SnapWait *w = &s->deadlock.edges[i];
-        json_array_append_new(edges, json_pack("{s:i, s:i, s:i}", "thread", w->thread, "obj", w->obj, "held_by",
-                                               w->held_by));
-    }
+    json_t *edges = describe_edges_json(s, s->deadlock.edges, s->deadlock.nedges); /* as the JSON report */
     return json_pack("{s:b, s:b, s:o}", "found", s->deadlock.found, "cycle", s->deadlock.is_cycle, "edges", edges);
 }
 
@@ -87,10 +96,12 @@ static double thread_cpu_ms(void)
 static json_t *dump_window(const App *a)
 {
     int w = 0, h = 0;
-    SDL_GetWindowSize(a->win, &w, &h);
-    return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:b, s:b, s:f}", "width", w, "height", h, "drawn_width",
-                     a->win_w, "drawn_height", a->win_h, "max_width", a->max_w, "max_height", a->max_h, "minimized",
-                     a->hidden, "focused", a->focused, "gui_cpu_ms", thread_cpu_ms());
+    SDL_GetWindowSize(a->win.sdl, &w, &h);
+    const char *title = SDL_GetWindowTitle(a->win.sdl);
+    return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:b, s:b, s:f, s:s}", "width", w, "height", h, "drawn_width",
+                     a->win.w, "drawn_height", a->win.h, "max_width", a->win.max_w, "max_height", a->win.max_h,
+                     "minimized", a->win.hidden, "focused", a->win.focused, "gui_cpu_ms", thread_cpu_ms(), "title",
+                     title ? title : "");
 }
 
 static json_t *dump_banner(const App *a)
@@ -105,31 +116,87 @@ static json_t *dump_banner(const App *a)
     return json_pack("{s:s, s:o, s:b}", "title", b.title, "lines", lines, "alarm", b.alarm);
 }
 
+static json_t *rect_json(UiRect r)
+{
+    return json_pack("[i, i, i, i]", r.x, r.y, r.w, r.h);
+}
+
+/* Every rectangle the last frame laid out: panels, toolbar widgets, the texts it placed, the scene's nodes. */
+static json_t *dump_layout(const App *a)
+{
+    const UiLayout *l = &a->win.layout;
+    json_t *panels = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "toolbar", rect_json(l->toolbar), "scene",
+                               rect_json(l->scene), "code", rect_json(l->code), "stats", rect_json(l->stats),
+                               "narration", rect_json(l->narration), "timeline", rect_json(l->timeline), "status",
+                               rect_json(l->status));
+    UiRect tb[64];
+    int n = controls_toolbar_rects(a->views.controls, tb, 64);
+    json_t *toolbar = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(toolbar, rect_json(tb[i]));
+    json_t *texts = json_pack("{s:o, s:o, s:o, s:o}", "title", rect_json(a->views.drawn.title), "banner",
+                              rect_json(a->views.drawn.banner), "status", rect_json(a->views.drawn.status), "notice",
+                              rect_json(a->views.drawn.notice));
+    json_t *nodes = json_array();
+    for (int i = 0; i < a->views.scene.nnodes; i++) {
+        const SlNode *nd = &a->views.scene.nodes[i];
+        float side = nd->shape == SL_SHAPE_STICK ? (nd->w > nd->h ? nd->w : nd->h) : 0; /* a rotated stick's box */
+        float w = side > 0 ? side : nd->w, h = side > 0 ? side : nd->h;
+        UiRect r = {(int)(nd->x - w / 2), (int)(nd->y - h / 2), (int)(w + 0.5f), (int)(h + 0.5f)};
+        json_array_append_new(nodes, rect_json(r));
+    }
+    return json_pack("{s:f, s:i, s:b, s:o, s:o, s:o, s:o, s:o}", "zoom", (double)l->zoom, "status_rows",
+                     a->views.status_rows, "presenter", l->presenter,
+                     "panels", panels, "toolbar", toolbar, "texts", texts, "scene_area", rect_json(a->views.scene_area),
+                     "nodes", nodes);
+}
+
+/* The scenario picker: open or not, what was typed, the rows it shows (names, in order) and the highlighted one. */
+static json_t *dump_picker(const App *a)
+{
+    int rows[256], n = controls_picker_rows(a->views.controls, rows, 256);
+    json_t *names = json_array();
+    for (int i = 0; i < n; i++)
+        if (rows[i] >= 0 && rows[i] < a->run.nlist)
+            json_array_append_new(names, json_string(a->run.list[rows[i]].name));
+    return json_pack("{s:b, s:s, s:o, s:i}", "open", a->views.cs.picker_open, "filter", a->views.cs.pick_filter,
+                     "rows", names, "selected", a->views.cs.pick_sel);
+}
+
 bool app_dump_state(App *a, const char *path)
 {
-    if (a->rt)
-        rt_snapshot(a->rt, &a->snap);
-    const Snapshot *s = &a->snap;
-    json_t *root = json_pack("{s:s, s:s, s:o, s:s, s:b, s:b, s:f, s:s, s:f, s:I, s:s}", "scenario", a->scenario_name,
-                             "title", a->prog->title, "params", dump_params(a), "mode", snapshot_mode_name(s->mode),
-                             "paused", !a->cs.playing, "run_paused", s->paused, "speed", a->cs.speed, "theme",
-                             a->theme.kind == THEME_DARK ? "dark" : "light", "zoom", (double)a->zoom, "step",
-                             (json_int_t)s->step, "outcome", snapshot_outcome_name(s->outcome));
+    a->run.snap = session_snapshot(a->run.session);
+    const Snapshot *s = a->run.snap;
+    json_t *root =
+        json_pack("{s:s, s:s, s:o, s:s, s:b, s:b, s:f, s:s, s:f, s:I, s:s}", "scenario", a->run.scenario_name, "title",
+                  a->run.prog->title, "params", dump_params(a), "mode", snapshot_mode_name(s->mode), "paused",
+                  !a->views.cs.playing, "run_paused", s->paused, "speed", a->views.cs.speed, "theme",
+                  a->win.theme.kind == THEME_DARK ? "dark" : "light", "zoom", (double)a->win.zoom, "step",
+                  (json_int_t)s->step, "outcome", snapshot_outcome_name(s->outcome));
     json_object_set_new(root, "threads", dump_threads(s));
     json_object_set_new(root, "objects", dump_objects(s));
     json_object_set_new(root, "vars", dump_vars(s));
     json_object_set_new(root, "deadlock", dump_deadlock(s));
     json_object_set_new(root, "banner", dump_banner(a));
     json_object_set_new(root, "window", dump_window(a));
-    json_object_set_new(root, "frames_drawn", json_integer((json_int_t)a->frames_drawn));
-    json_object_set_new(root, "narration_lines", json_integer(a->narration->count));
-    json_object_set_new(root, "events_read", json_integer((json_int_t)a->cursor));
+    json_object_set_new(root, "status", json_string(a->views.status));
+    json_object_set_new(root, "layout", dump_layout(a));
+    json_object_set_new(root, "explore", app_explore_json(a));
+    json_object_set_new(root, "picker", dump_picker(a));
+    json_object_set_new(root, "play_button", json_string(controls_label(CMD_PLAY, &a->views.cs)));
+    json_object_set_new(root, "frames_drawn", json_integer((json_int_t)a->automation.frames_drawn));
+    json_object_set_new(root, "narration_lines", json_integer(a->views.narration->count));
+    json_object_set_new(root, "events_read", json_integer((json_int_t)a->run.events_read));
     json_object_set_new(root, "draw_ms_avg",
-                        json_real(a->frames_drawn ? (double)a->draw_ns / 1e6 / (double)a->frames_drawn : 0));
+                        json_real(a->automation.frames_drawn
+                                      ? (double)a->automation.draw_ns / 1e6 / (double)a->automation.frames_drawn
+                                      : 0));
     json_object_set_new(root, "serial", json_integer((json_int_t)s->serial));
     json_object_set_new(root, "schedule_steps", json_integer(s->nschedule));
-    if (a->replay)
-        json_object_set_new(root, "replay", json_pack("{s:s, s:i}", "path", a->replay_path, "steps", a->nreplay));
+    int nreplay = 0;
+    const char *replay_path = NULL;
+    if (app_replay(a, &nreplay, &replay_path))
+        json_object_set_new(root, "replay", json_pack("{s:s, s:i}", "path", replay_path, "steps", nreplay));
     int rc = json_dump_file(root, path, JSON_INDENT(2) | JSON_SORT_KEYS);
     json_decref(root);
     return rc == 0;

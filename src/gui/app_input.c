@@ -1,102 +1,92 @@
-/* app_input: keys and clicks turned into commands (see app_internal.h), and opening another scenario. */
+/* app_input: keys and clicks turned into commands (the table is commands.c), and loading a scenario: the window's
+ * one way to a scenario instance, at start, from the picker, and from a typed or dropped file (the schedule files'
+ * scenarios load in the session, session_open_schedule). */
 #include "gui/app_internal.h"
+
+#include "gui/commands.h"
 
 #include "lang/lang.h"
 #include "util/xalloc.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+bool app_load_scenario(App *a, const char *name, const RunRecipe *recipe, char **err)
+{
+    Scenario sc;
+    scenario_init(&sc);
+    ScenarioStatus st = scenario_load(&sc, a->run.data_dir, name, recipe);
+    *err = NULL;
+    if (st == SCENARIO_HAS_ERRORS) {
+        diags_print(&sc.diags, stderr); /* file:line:column, for the one who edits it */
+    } else if (st != SCENARIO_OK) {
+        *err = xstrdup(sc.error);
+    } else {
+        session_adopt(a->run.session, &sc);
+        app_follow_session(a);
+        code_view_init(&a->views.code);
+        a->relayout = true;
+        if (a->win.sdl) { /* the title bar (and the task bar) name the scenario on screen */
+            char *title = xasprintf("lockstep - %s", a->run.prog->title);
+            SDL_SetWindowTitle(a->win.sdl, title);
+            free(title);
+        }
+    }
+    scenario_finish(&sc);
+    return st == SCENARIO_OK;
+}
 
 bool app_open_scenario(App *a, const char *name)
 {
-    char *path = paths_resolve_scenario(a->data_dir, name);
-    if (!path) {
-        app_note(a, "no scenario named '%s'", name);
+    char *err = NULL;
+    if (!app_load_scenario(a, name, NULL, &err)) {
+        if (err)
+            app_note(a, "%s", err);
+        else
+            app_note(a, "%s has errors (see the terminal)", name);
+        free(err);
         return false;
     }
-    Diags d;
-    diags_init(&d, path);
-    Program *prog = NULL;
-    if (lang_load_file(path, &d, &prog) != LANG_OK) {
-        diags_print(&d, stderr);
-        app_note(a, "%s has errors (see the terminal)", name);
-        diags_finish(&d);
-        free(path);
-        return false;
-    }
-    diags_finish(&d);
-    free(path);
-    rt_destroy(a->rt); /* the run refers to the old program */
-    a->rt = NULL;
-    app_forget_schedule(a);
-    program_destroy(a->prog);
-    free(a->params);
-    a->prog = prog;
-    a->params = lang_param_defaults(prog);
-    free(a->scenario_name);
-    a->scenario_name = xstrdup(name);
-    code_view_init(&a->code);
-    a->relayout = true;
-    return app_new_run(a, NULL, 0);
-}
-
-static Cmd key_command(SDL_Keycode key, Uint16 mod)
-{
-    bool ctrl = (mod & KMOD_CTRL) != 0;
-    if (ctrl && (key == SDLK_PLUS || key == SDLK_EQUALS || key == SDLK_KP_PLUS))
-        return CMD_ZOOM_IN;
-    if (ctrl && (key == SDLK_MINUS || key == SDLK_KP_MINUS))
-        return CMD_ZOOM_OUT;
-    if (ctrl && (key == SDLK_0 || key == SDLK_KP_0))
-        return CMD_ZOOM_RESET;
-    switch (key) {
-    case SDLK_SPACE: return CMD_PLAY;
-    case SDLK_RIGHT: case SDLK_n: return CMD_STEP;
-    case SDLK_LEFT: case SDLK_b: return CMD_STEP_BACK;
-    case SDLK_r: return CMD_RESET;
-    case SDLK_m: return CMD_MODE_SERIAL; /* cycled in app_key */
-    case SDLK_PLUS: case SDLK_EQUALS: case SDLK_KP_PLUS: return CMD_FASTER;
-    case SDLK_MINUS: case SDLK_KP_MINUS: return CMD_SLOWER;
-    case SDLK_v: return CMD_PARAMS;
-    case SDLK_c: return CMD_PICKER;
-    case SDLK_s: return CMD_SAVE_SCHEDULE;
-    case SDLK_o: return CMD_OPEN_SCHEDULE;
-    case SDLK_e: return CMD_EXPORT_TRACE;
-    case SDLK_t: return CMD_THEME;
-    case SDLK_h: case SDLK_QUESTION: case SDLK_SLASH: return CMD_HELP;
-    case SDLK_p: case SDLK_F12: return CMD_SCREENSHOT;
-    case SDLK_f: case SDLK_F11: return CMD_FULLSCREEN;
-    case SDLK_q: return CMD_QUIT;
-    default: return CMD_NONE;
-    }
+    return app_new_run(a);
 }
 
 void app_key(App *a, SDL_Keycode key, Uint16 mod)
 {
-    if (a->path_open) {
+    if (a->views.path_open) {
         app_path_field_key(a, key);
         return;
     }
     if (key == SDLK_ESCAPE) {
-        if (a->cs.help_open || a->cs.picker_open || a->cs.params_open)
-            a->cs.help_open = a->cs.picker_open = a->cs.params_open = false;
-        else if (a->fullscreen)
+        if (app_explore_running(a))
+            app_explore_cancel(a);
+        else if (a->views.cs.help_open || a->views.cs.picker_open || a->views.cs.params_open)
+            a->views.cs.help_open = a->views.cs.picker_open = a->views.cs.params_open = false;
+        else if (app_explore_shown(a))
+            a->views.explore_open = false;
+        else if (a->win.fullscreen)
             app_command(a, CMD_FULLSCREEN);
         else
             a->quit = true;
         a->dirty = true;
         return;
     }
+    int open = -1;
+    if (!(mod & KMOD_CTRL) &&
+        controls_picker_key(a->views.controls, &a->views.cs, (int)key, a->run.list, a->run.nlist, &open)) {
+        a->relayout = true; /* the rows follow the filter */
+        a->dirty = true;
+        if (open >= 0) {
+            a->views.cs.picker_open = false;
+            app_open_scenario(a, a->run.list[open].name);
+        }
+        return;
+    }
     if (key >= SDLK_1 && key <= SDLK_9 && !(mod & KMOD_CTRL)) {
         app_step(a, (int)(key - SDLK_0));
         return;
     }
-    if (key == SDLK_m) {
-        RtMode m = a->cs.mode == RT_FREE ? RT_PACED : a->cs.mode == RT_PACED ? RT_SERIAL : RT_FREE;
-        app_set_mode(a, m);
-        return;
-    }
-    Cmd cmd = key_command(key, mod);
+    Cmd cmd = commands_for_key(key, mod);
     if (cmd != CMD_NONE)
         app_command(a, cmd);
 }
@@ -127,16 +117,16 @@ static void click_param(App *a, const Hit *h)
 {
     int64_t v = h->value;
     if (h->delta)
-        v = a->params[h->param] + h->value;
+        v = a->run.params[h->param] + h->value;
     app_set_param(a, h->param, v);
     a->relayout = true;
 }
 
 void app_click(App *a, int x, int y, bool double_click)
 {
-    if (app_window_too_small(a))
+    if (app_window_too_small(&a->win))
         return; /* no panels are shown (app_window.c) */
-    Hit h = controls_hit(a->controls, &a->cs, x, y);
+    Hit h = controls_hit(a->views.controls, &a->views.cs, x, y);
     a->dirty = true;
     switch (h.kind) {
     case HIT_CMD:
@@ -144,26 +134,29 @@ void app_click(App *a, int x, int y, bool double_click)
         return;
     case HIT_SPEED:
         app_set_speed(a, h.speed);
-        a->dragging_speed = true;
+        a->views.dragging_speed = true;
         return;
     case HIT_PARAM:
         click_param(a, &h);
         return;
     case HIT_PICK:
-        a->cs.picker_open = false;
-        if (h.pick >= 0 && h.pick < a->nlist)
-            app_open_scenario(a, a->list[h.pick].name);
+        a->views.cs.picker_open = false;
+        if (h.pick >= 0 && h.pick < a->run.nlist)
+            app_open_scenario(a, a->run.list[h.pick].name);
         return;
     case HIT_OVERLAY:
         return;
     default:
         break;
     }
-    if (layout_contains(a->layout.timeline, x, y) && double_click) {
-        timeline_follow(a->timeline);
+    if (app_explore_click(a, x, y))
+        return;
+    if (layout_contains(a->win.layout.timeline, x, y) && double_click) {
+        timeline_follow(a->views.timeline);
         return;
     }
-    int t = layout_contains(a->scene_area, x, y) ? scene_layout_thread_at(&a->scene, (float)x, (float)y) : -1;
+    int t =
+        layout_contains(a->views.scene_area, x, y) ? scene_layout_thread_at(&a->views.scene, (float)x, (float)y) : -1;
     if (t >= 0)
         app_step(a, t);
 }

@@ -18,7 +18,7 @@
 enum { TOO_SMALL_NOTE_PAD = 4 };
 
 /* The union of all displays' bounds, at least the window's current size, at most APP_MAX_SIDE a side. */
-static void max_size(App *a, int *w, int *h)
+static void max_size(const AppWindow *win, int *w, int *h)
 {
     int x0 = 0, y0 = 0, x1 = 0, y1 = 0, n = SDL_GetNumVideoDisplays();
     for (int i = 0; i < n; i++) {
@@ -31,7 +31,7 @@ static void max_size(App *a, int *w, int *h)
         y1 = i == 0 || r.y + r.h > y1 ? r.y + r.h : y1;
     }
     int cw = 0, ch = 0;
-    SDL_GetWindowSize(a->win, &cw, &ch);
+    SDL_GetWindowSize(win->sdl, &cw, &ch);
     *w = x1 - x0 > cw ? x1 - x0 : cw;
     *h = y1 - y0 > ch ? y1 - y0 : ch;
     *w = *w > APP_MAX_SIDE ? APP_MAX_SIDE : *w;
@@ -41,32 +41,32 @@ static void max_size(App *a, int *w, int *h)
 void app_window_init(App *a)
 {
     int w, h;
-    max_size(a, &w, &h);
-    SDL_SetWindowMaximumSize(a->win, w, h);
-    a->max_w = w;
-    a->max_h = h;
-    a->focused = (SDL_GetWindowFlags(a->win) & SDL_WINDOW_INPUT_FOCUS) != 0;
-    a->hidden = (SDL_GetWindowFlags(a->win) & (SDL_WINDOW_MINIMIZED | SDL_WINDOW_HIDDEN)) != 0;
+    max_size(&a->win, &w, &h);
+    SDL_SetWindowMaximumSize(a->win.sdl, w, h);
+    a->win.max_w = w;
+    a->win.max_h = h;
+    a->win.focused = (SDL_GetWindowFlags(a->win.sdl) & SDL_WINDOW_INPUT_FOCUS) != 0;
+    a->win.hidden = (SDL_GetWindowFlags(a->win.sdl) & (SDL_WINDOW_MINIMIZED | SDL_WINDOW_HIDDEN)) != 0;
 }
 
 void app_window_event(App *a, const SDL_WindowEvent *w)
 {
     switch (w->event) {
     case SDL_WINDOWEVENT_MINIMIZED:
-    case SDL_WINDOWEVENT_HIDDEN: a->hidden = true; break;
+    case SDL_WINDOWEVENT_HIDDEN: a->win.hidden = true; break;
     case SDL_WINDOWEVENT_RESTORED:
     case SDL_WINDOWEVENT_MAXIMIZED:
     case SDL_WINDOWEVENT_SHOWN:
     case SDL_WINDOWEVENT_EXPOSED:
-        a->hidden = false;
+        a->win.hidden = false;
         a->relayout = true;
         break;
     case SDL_WINDOWEVENT_SIZE_CHANGED:
     case SDL_WINDOWEVENT_RESIZED: a->relayout = true; break;
-    case SDL_WINDOWEVENT_FOCUS_GAINED: a->focused = true; break;
+    case SDL_WINDOWEVENT_FOCUS_GAINED: a->win.focused = true; break;
     case SDL_WINDOWEVENT_FOCUS_LOST:
-        a->focused = false;
-        a->dragging_speed = false; /* the button's release goes to another window */
+        a->win.focused = false;
+        a->views.dragging_speed = false; /* the button's release goes to another window */
         break;
     default: break;
     }
@@ -74,13 +74,13 @@ void app_window_event(App *a, const SDL_WindowEvent *w)
 }
 
 /* Post the window event a window manager would send (see the top of the file). */
-static void post_window_event(App *a, Uint8 event)
+static void post_window_event(const AppWindow *win, Uint8 event)
 {
     SDL_Event e;
     memset(&e, 0, sizeof e);
     e.type = SDL_WINDOWEVENT;
     e.window.timestamp = SDL_GetTicks();
-    e.window.windowID = SDL_GetWindowID(a->win);
+    e.window.windowID = SDL_GetWindowID(win->sdl);
     e.window.event = event;
     SDL_PushEvent(&e);
 }
@@ -89,41 +89,41 @@ void app_window_action(App *a, UiActKind kind, int w, int h)
 {
     switch (kind) {
     case UA_RESIZE:
-        if (a->fullscreen) /* a fullscreen window keeps the screen's size */
+        if (a->win.fullscreen) /* a fullscreen window keeps the screen's size */
             break;
-        SDL_SetWindowSize(a->win, w, h);
+        SDL_SetWindowSize(a->win.sdl, w, h);
         a->relayout = true;
         break;
     case UA_MINIMIZE:
-        SDL_MinimizeWindow(a->win);
-        post_window_event(a, SDL_WINDOWEVENT_MINIMIZED);
+        SDL_MinimizeWindow(a->win.sdl);
+        post_window_event(&a->win, SDL_WINDOWEVENT_MINIMIZED);
         break;
     case UA_RESTORE:
-        SDL_RestoreWindow(a->win);
-        post_window_event(a, SDL_WINDOWEVENT_RESTORED);
+        SDL_RestoreWindow(a->win.sdl);
+        post_window_event(&a->win, SDL_WINDOWEVENT_RESTORED);
         break;
-    case UA_FOCUS_LOST: post_window_event(a, SDL_WINDOWEVENT_FOCUS_LOST); break;
+    case UA_FOCUS_LOST: post_window_event(&a->win, SDL_WINDOWEVENT_FOCUS_LOST); break;
     case UA_FOCUS_GAINED:
-        SDL_RaiseWindow(a->win);
-        post_window_event(a, SDL_WINDOWEVENT_FOCUS_GAINED);
+        SDL_RaiseWindow(a->win.sdl);
+        post_window_event(&a->win, SDL_WINDOWEVENT_FOCUS_GAINED);
         break;
     default: break;
     }
 }
 
-bool app_window_too_small(const App *a)
+bool app_window_too_small(const AppWindow *win)
 {
-    return a->win_w < APP_MIN_W || a->win_h < APP_MIN_H;
+    return win->w < APP_MIN_W || win->h < APP_MIN_H;
 }
 
 /* The frame of a window too small for the panels: the background and, when it fits, what to do about it. */
-void app_window_draw_too_small(App *a)
+void app_window_draw_too_small(AppWindow *win)
 {
-    const Theme *th = &a->theme;
-    SDL_SetRenderDrawColor(a->ren, th->bg.r, th->bg.g, th->bg.b, 255);
-    SDL_RenderClear(a->ren);
+    const Theme *th = &win->theme;
+    SDL_SetRenderDrawColor(win->ren, th->bg.r, th->bg.g, th->bg.b, 255);
+    SDL_RenderClear(win->ren);
     static const char note[] = "Enlarge the window";
-    int tw = font_width(a->font, FONT_SMALL, note), th_px = font_height(a->font, FONT_SMALL);
-    if (tw + 2 * TOO_SMALL_NOTE_PAD <= a->win_w && th_px + 2 * TOO_SMALL_NOTE_PAD <= a->win_h)
-        font_draw(a->font, FONT_SMALL, note, a->win_w / 2, (a->win_h - th_px) / 2, th->text_dim, FONT_CENTER);
+    int tw = font_width(win->font, FONT_SMALL, note), th_px = font_height(win->font, FONT_SMALL);
+    if (tw + 2 * TOO_SMALL_NOTE_PAD <= win->w && th_px + 2 * TOO_SMALL_NOTE_PAD <= win->h)
+        font_draw(win->font, FONT_SMALL, note, win->w / 2, (win->h - th_px) / 2, th->text_dim, FONT_CENTER);
 }

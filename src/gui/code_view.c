@@ -6,7 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { MANUAL_SCROLL_MS = 6000, MAX_MARKS = 16, CODE_LINE_MAX = 1024 };
+enum { MANUAL_SCROLL_MS = 6000, MAX_MARKS = 16, CODE_LINE_MAX = 1024,
+       NARROW_COLUMNS = 48 /* below this many columns, indentation is drawn at half its width */ };
 
 void code_view_init(CodeView *cv)
 {
@@ -79,7 +80,12 @@ static size_t break_at(const char *text, size_t fit)
  * (at most max_rows); with f NULL it only counts them. */
 static int draw_wrapped_line(Font *f, const Theme *th, const char *text, int x, int y, int lh, int fit, int max_rows)
 {
-    size_t indent = strspn(text, " "), len = strlen(text);
+    size_t indent = strspn(text, " ");
+    if (fit < NARROW_COLUMNS) { /* a narrow panel: half-width indentation keeps the code's shape and its words */
+        text += indent - indent / 2;
+        indent /= 2;
+    }
+    size_t len = strlen(text);
     char buf[CODE_LINE_MAX];
     int rows = 0;
     size_t pos = 0, lead = 0;
@@ -98,7 +104,7 @@ static int draw_wrapped_line(Font *f, const Theme *th, const char *text, int x, 
         pos += n;
         while (text[pos] == ' ')
             pos++;
-        lead = indent + 4;
+        lead = indent + (fit < NARROW_COLUMNS ? 2 : 4);
     }
     return rows > 0 ? rows : 1;
 }
@@ -111,7 +117,7 @@ void code_view_draw(CodeView *cv, SDL_Renderer *r, Font *f, const Theme *th, UiR
         return;
     int lh = font_height(f, FONT_CODE) + 1, visible = area.h / lh;
     auto_scroll(cv, visible, prog->nlines, now_ms);
-    int gutter = font_width(f, FONT_CODE, "0") * 4, num_w = gutter + font_width(f, FONT_CODE, "000 ");
+    int gutter = font_width(f, FONT_CODE, "0") * 3 / 2, num_w = gutter + font_width(f, FONT_CODE, "000 ");
     int cw = font_width(f, FONT_CODE, "0"), fit = cw > 0 ? (area.w - num_w - 6) / cw : 80;
     SDL_Rect clip = {area.x, area.y, area.w, area.h};
     SDL_RenderSetClipRect(r, &clip);

@@ -5,15 +5,17 @@
  * below it. */
 #include "gui/controls.h"
 
+#include "gui/commands.h"
 #include "gui/draw.h"
 #include "lang/lang.h"
 #include "util/xalloc.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-enum { MAX_WIDGETS = 512, HELP_LINES = 17 };
+enum { MAX_WIDGETS = 512, HELP_LINES = 19 };
 
 typedef enum Surface { SURF_TOOLBAR, SURF_PARAMS, SURF_PICKER, SURF_COUNT } Surface;
 
@@ -33,9 +35,9 @@ struct Controls {
     Widget w[SURF_COUNT][MAX_WIDGETS];
     int n[SURF_COUNT];
     UiRect speed;     /* the speed slider's track */
-    UiRect status;    /* where the status text goes */
     UiRect params, picker, help;
     float zoom;
+    char pick_filter[48]; /* the filter the picker's rows were laid out for (CtlState.pick_filter) */
 };
 
 static const double speed_steps[] = {0.05, 0.1, 0.25, 0.5, 1, 2, 4, 10};
@@ -99,17 +101,11 @@ static Widget *add(Controls *c, Surface s, UiRect r, HitKind kind)
     return w;
 }
 
-static const char *cmd_label(Cmd cmd, const CtlState *st)
+const char *controls_label(Cmd cmd, const CtlState *st)
 {
-    static const char *const labels[CMD_COUNT] = {
-        [CMD_MODE_FREE] = "Free", [CMD_MODE_PACED] = "Paced", [CMD_MODE_SERIAL] = "Serial",
-        [CMD_STEP] = "Step >", [CMD_STEP_BACK] = "< Back", [CMD_RESET] = "Reset",
-        [CMD_PARAMS] = "Parameters", [CMD_PICKER] = "Scenarios", [CMD_THEME] = "Theme", [CMD_HELP] = "?",
-        [CMD_SAVE_SCHEDULE] = "Save", [CMD_EXPORT_TRACE] = "Trace",
-    };
-    if (cmd == CMD_PLAY)
-        return st && st->playing ? "Pause" : "Play";
-    return labels[cmd] ? labels[cmd] : "";
+    if (cmd == CMD_PLAY && st && st->playing && !st->ended)
+        return "Pause";
+    return commands_label(cmd);
 }
 
 static int button_w(Controls *c, Font *f, const char *label)
@@ -117,29 +113,80 @@ static int button_w(Controls *c, Font *f, const char *label)
     return font_width(f, FONT_BOLD, label) + (int)(28 * c->zoom);
 }
 
-static void layout_toolbar(Controls *c, const UiLayout *l, Font *f, int win_w)
+/* The widest label a button can show (the play button is sized for "Pause"). */
+static int command_w(Controls *c, Font *f, Cmd cmd)
 {
-    int pad = l->pad, h = l->toolbar.h - 2 * pad, x = pad, y = l->toolbar.y + pad;
-    static const Cmd left[] = {CMD_PLAY, CMD_MODE_FREE, CMD_MODE_PACED, CMD_MODE_SERIAL, CMD_STEP, CMD_STEP_BACK,
-                               CMD_RESET};
-    for (size_t i = 0; i < sizeof left / sizeof left[0]; i++) {
-        int w = button_w(c, f, left[i] == CMD_PLAY ? "Pause" : cmd_label(left[i], NULL));
-        Widget *wd = add(c, SURF_TOOLBAR, (UiRect){x, y, w, h}, HIT_CMD);
-        wd->cmd = left[i];
-        x += w + (i == 0 || i == 3 || i == 5 ? 3 * pad : pad / 2);
+    return button_w(c, f, cmd == CMD_PLAY ? "Pause" : controls_label(cmd, NULL));
+}
+
+enum { MAX_TOOLBAR = 32 };
+
+/* The toolbar's items in reading order: the command table's left part, the speed slider (cmds[i] = CMD_NONE), then
+ * its right part, pushed to the right edge of its row. Returns the count. */
+static int toolbar_items(Controls *c, Font *f, const UiLayout *z, Cmd *cmds, UiFlowItem *items, bool compact)
+{
+    int n = 0, count = 0;
+    const CommandInfo *table = commands_table(&count);
+    for (int part = 0; part < (compact ? 1 : 3); part++) {
+        CmdBar bar = part == 0 ? CMD_BAR_LEFT : CMD_BAR_RIGHT;
+        if (part == 1) { /* the speed slider, a group of its own */
+            cmds[n] = CMD_NONE;
+            items[n++] = (UiFlowItem){layout_px(z, 160), true, false};
+            continue;
+        }
+        int group = -1;
+        for (int i = 0; i < count && n < MAX_TOOLBAR; i++) {
+            if (table[i].bar != bar)
+                continue;
+            cmds[n] = table[i].cmd;
+            items[n] = (UiFlowItem){command_w(c, f, table[i].cmd), n > 0 && table[i].group != group, part == 2};
+            group = table[i].group;
+            n++;
+        }
     }
-    static const Cmd right[] = {CMD_HELP, CMD_THEME, CMD_PICKER, CMD_PARAMS, CMD_EXPORT_TRACE, CMD_SAVE_SCHEDULE};
-    int rx = win_w - pad;
-    for (size_t i = 0; i < sizeof right / sizeof right[0]; i++) {
-        int w = button_w(c, f, cmd_label(right[i], NULL));
-        rx -= w;
-        Widget *wd = add(c, SURF_TOOLBAR, (UiRect){rx, y, w, h}, HIT_CMD);
-        wd->cmd = right[i];
-        rx -= i == 3 ? 2 * pad : pad / 2;
+    return n;
+}
+
+int controls_layout_toolbar(Controls *c, Font *f, float zoom, int win_w, bool compact)
+{
+    UiLayout z = {.zoom = zoom};
+    int pad = layout_px(&z, 8), h = layout_px(&z, LAYOUT_TOOLBAR_H) - 2 * pad;
+    c->zoom = zoom;
+    c->n[SURF_TOOLBAR] = 0;
+    c->speed = (UiRect){0, 0, 0, 0};
+    Cmd cmds[MAX_TOOLBAR];
+    UiFlowItem items[MAX_TOOLBAR];
+    UiRect out[MAX_TOOLBAR];
+    int n = toolbar_items(c, f, &z, cmds, items, compact);
+    int used = layout_flow(items, n, (UiRect){pad, pad, win_w - 2 * pad, 0}, h, pad / 2, pad, out);
+    for (int i = 0; i < n; i++) {
+        if (cmds[i] == CMD_NONE) {
+            c->speed = out[i];
+            continue;
+        }
+        Widget *wd = add(c, SURF_TOOLBAR, out[i], HIT_CMD);
+        if (wd)
+            wd->cmd = cmds[i];
     }
-    int sw = layout_px(l, 160);
-    c->speed = (UiRect){x + 2 * pad, y, sw, h};
-    c->status = (UiRect){c->speed.x + sw + 2 * pad, y, rx - (c->speed.x + sw + 3 * pad), h};
+    return used + 2 * pad;
+}
+
+int controls_picker_rows(const Controls *c, int *out, int max)
+{
+    int n = 0;
+    for (int i = 0; i < c->n[SURF_PICKER] && n < max; i++)
+        out[n++] = c->w[SURF_PICKER][i].pick;
+    return n;
+}
+
+int controls_toolbar_rects(const Controls *c, UiRect *out, int max)
+{
+    int n = 0;
+    for (int i = 0; i < c->n[SURF_TOOLBAR] && n < max; i++)
+        out[n++] = c->w[SURF_TOOLBAR][i].r;
+    if (n < max && c->speed.w > 0)
+        out[n++] = c->speed;
+    return n;
 }
 
 static int choice_row(Controls *c, Font *f, const ParamDecl *p, int pi, int x, int y, int maxw, int h)
@@ -206,35 +253,91 @@ static void layout_params(Controls *c, const UiLayout *l, Font *f, const Program
     }
 }
 
-static void layout_picker(Controls *c, const UiLayout *l, Font *f, int nlist, int win_w, int win_h)
+/* Case-blind: text contains part. */
+static bool contains_ci(const char *text, const char *part)
+{
+    size_t n = strlen(part);
+    for (; text && *text; text++) {
+        size_t k = 0;
+        while (k < n && text[k] && tolower((unsigned char)text[k]) == tolower((unsigned char)part[k]))
+            k++;
+        if (k == n)
+            return true;
+    }
+    return n == 0;
+}
+
+static bool picker_matches(const ScenarioInfo *s, const char *filter)
+{
+    return !filter || !filter[0] || contains_ci(s->name, filter) || contains_ci(s->title, filter) ||
+           contains_ci(s->group, filter);
+}
+
+static void layout_picker(Controls *c, const UiLayout *l, Font *f, const ScenarioInfo *list, int nlist,
+                          const char *filter, int win_w, int win_h)
 {
     int w = win_w * 7 / 10, h = win_h * 8 / 10;
     c->picker = (UiRect){(win_w - w) / 2, (win_h - h) / 2, w, h};
     int row_h = font_height(f, FONT_BOLD) + font_height(f, FONT_SMALL) + layout_px(l, 10);
-    int top = c->picker.y + font_height(f, FONT_TITLE) + layout_px(l, 24);
-    int rows = (c->picker.y + h - top) / row_h;
+    int top = c->picker.y + font_height(f, FONT_TITLE) + font_height(f, FONT_SMALL) + layout_px(l, 28);
+    int rows = (c->picker.y + h - top) / row_h, shown = 0;
+    for (int i = 0; i < nlist; i++)
+        shown += picker_matches(&list[i], filter);
     rows = rows < 1 ? 1 : rows;
-    int cols = (nlist + rows - 1) / rows;
+    int cols = (shown + rows - 1) / rows;
     cols = cols < 1 ? 1 : cols;
     int cw = (w - layout_px(l, 24)) / cols;
-    for (int i = 0; i < nlist; i++) {
-        UiRect r = {c->picker.x + layout_px(l, 12) + (i / rows) * cw, top + (i % rows) * row_h, cw - 8, row_h - 4};
+    for (int i = 0, k = 0; i < nlist; i++) {
+        if (!picker_matches(&list[i], filter))
+            continue;
+        UiRect r = {c->picker.x + layout_px(l, 12) + (k / rows) * cw, top + (k % rows) * row_h, cw - 8, row_h - 4};
         Widget *wd = add(c, SURF_PICKER, r, HIT_PICK);
         if (wd)
             wd->pick = i;
+        k++;
     }
+}
+
+bool controls_picker_key(Controls *c, CtlState *st, int key, const ScenarioInfo *list, int nlist, int *open)
+{
+    *open = -1;
+    if (!st->picker_open)
+        return false;
+    size_t len = strlen(st->pick_filter);
+    int shown = c->n[SURF_PICKER];
+    if ((key >= 'a' && key <= 'z') || (key >= '0' && key <= '9') || key == '-' || key == ' ') {
+        if (len + 1 < sizeof st->pick_filter) {
+            st->pick_filter[len] = (char)key;
+            st->pick_filter[len + 1] = '\0';
+        }
+        st->pick_sel = 0;
+    } else if (key == SDLK_BACKSPACE) {
+        if (len > 0)
+            st->pick_filter[len - 1] = '\0';
+        st->pick_sel = 0;
+    } else if (key == SDLK_DOWN || key == SDLK_RIGHT) {
+        st->pick_sel = shown > 0 ? (st->pick_sel + 1) % shown : 0;
+    } else if (key == SDLK_UP || key == SDLK_LEFT) {
+        st->pick_sel = shown > 0 ? (st->pick_sel + shown - 1) % shown : 0;
+    } else if (key == SDLK_RETURN || key == SDLK_KP_ENTER) {
+        if (st->pick_sel >= 0 && st->pick_sel < shown && c->w[SURF_PICKER][st->pick_sel].pick < nlist)
+            *open = c->w[SURF_PICKER][st->pick_sel].pick;
+    } else {
+        return false;
+    }
+    snprintf(c->pick_filter, sizeof c->pick_filter, "%s", st->pick_filter);
+    (void)list;
+    return true;
 }
 
 void controls_layout(Controls *c, const UiLayout *l, Font *f, const Program *prog, const int64_t *params,
                      const ScenarioInfo *list, int nlist, int win_w, int win_h)
 {
     (void)params;
-    (void)list;
-    memset(c->n, 0, sizeof c->n);
+    c->n[SURF_PARAMS] = c->n[SURF_PICKER] = 0;
     c->zoom = l->zoom;
-    layout_toolbar(c, l, f, win_w);
     layout_params(c, l, f, prog);
-    layout_picker(c, l, f, nlist, win_w, win_h);
+    layout_picker(c, l, f, list, nlist, c->pick_filter, win_w, win_h);
     int hw = win_w * 6 / 10;
     int hh = font_height(f, FONT_TITLE) + HELP_LINES * (font_height(f, FONT_CODE) + 4) + font_height(f, FONT_SMALL) +
              layout_px(l, 80);
@@ -308,7 +411,7 @@ static bool cmd_on(Cmd cmd, const CtlState *st)
 {
     switch (cmd) {
     case CMD_PLAY:
-        return st->playing;
+        return st->playing && !st->ended;
     case CMD_MODE_FREE:
         return st->mode == RT_FREE;
     case CMD_MODE_PACED:
@@ -329,6 +432,8 @@ static bool cmd_on(Cmd cmd, const CtlState *st)
 static void draw_speed(Controls *c, SDL_Renderer *r, Font *f, const Theme *th, double speed)
 {
     UiRect s = c->speed;
+    if (s.w <= 0) /* the presenter layout leaves the slider out */
+        return;
     int ty = s.y + s.h / 2;
     draw_rect(r, (float)s.x, (float)ty - 3, (float)s.w, 6, th->panel_edge);
     float kx = s.x + (float)controls_speed_pos(speed) * s.w;
@@ -342,17 +447,9 @@ static void draw_toolbar(Controls *c, SDL_Renderer *r, Font *f, const Theme *th,
 {
     for (int i = 0; i < c->n[SURF_TOOLBAR]; i++) {
         const Widget *w = &c->w[SURF_TOOLBAR][i];
-        draw_button(r, f, th, w->r, cmd_label(w->cmd, st), cmd_on(w->cmd, st), layout_contains(w->r, mx, my));
+        draw_button(r, f, th, w->r, controls_label(w->cmd, st), cmd_on(w->cmd, st), layout_contains(w->r, mx, my));
     }
     draw_speed(c, r, f, th, st->speed);
-    if (st->status && c->status.w > 0) {
-        SDL_Rect clip = {c->status.x, c->status.y, c->status.w, c->status.h};
-        SDL_RenderSetClipRect(r, &clip);
-        FontStyle fs = font_width(f, FONT_BODY, st->status) <= c->status.w ? FONT_BODY : FONT_SMALL;
-        font_draw(f, fs, st->status, c->status.x, c->status.y + (c->status.h - font_height(f, fs)) / 2, th->text,
-                  FONT_LEFT);
-        SDL_RenderSetClipRect(r, NULL);
-    }
 }
 
 static void draw_int_slider(SDL_Renderer *r, Font *f, const Theme *th, const Widget *w, int64_t v)
@@ -407,28 +504,59 @@ static void draw_params(Controls *c, SDL_Renderer *r, Font *f, const Theme *th, 
     }
 }
 
-static void draw_picker(Controls *c, SDL_Renderer *r, Font *f, const Theme *th, const ScenarioInfo *list, int nlist,
-                        int mx, int my)
+/* Prose cut after the last whole word that fits w, with an ellipsis. */
+static void draw_words(Font *f, FontStyle st, const char *text, int x, int y, int w, Rgba color)
+{
+    char buf[400];
+    snprintf(buf, sizeof buf, "%s", text);
+    size_t n = strlen(buf);
+    while (n > 0 && font_width(f, st, buf) > w) {
+        char *sp = strrchr(buf, ' ');
+        if (!sp)
+            break;
+        *sp = '\0';
+        n = (size_t)(sp - buf);
+        if (n + 4 < sizeof buf)
+            strcat(buf, "\xe2\x80\xa6");
+        if (font_width(f, st, buf) <= w)
+            break;
+        buf[n] = '\0';
+    }
+    font_draw(f, st, buf, x, y, color, FONT_LEFT);
+}
+
+static void draw_picker(Controls *c, SDL_Renderer *r, Font *f, const Theme *th, const CtlState *st,
+                        const ScenarioInfo *list, int nlist, int mx, int my)
 {
     UiRect p = c->picker;
     draw_rect(r, (float)p.x - 3, (float)p.y - 3, (float)p.w + 6, (float)p.h + 6, th->accent);
     draw_ui_rect(r, p, th->panel);
     int pad = (int)(12 * c->zoom);
-    font_draw(f, FONT_TITLE, nlist ? "Scenarios: click one to open it" : "No shipped scenarios found (see --data-dir)",
+    font_draw(f, FONT_TITLE, nlist ? "Scenarios: click one, or type and press Enter"
+                                   : "No shipped scenarios found (see --data-dir)",
               p.x + pad, p.y + pad, th->text, FONT_LEFT);
-    for (int i = 0; i < c->n[SURF_PICKER] && i < nlist; i++) {
+    char typed[120];
+    snprintf(typed, sizeof typed, st->pick_filter[0] ? "with \"%s\"   arrows, Enter, Backspace, Esc"
+                                                     : "type to filter   arrows, Enter: open   Esc: close",
+             st->pick_filter);
+    font_draw(f, FONT_SMALL, typed, p.x + pad, p.y + pad + font_height(f, FONT_TITLE) + 2, th->accent, FONT_LEFT);
+    for (int i = 0; i < c->n[SURF_PICKER]; i++) {
         const Widget *w = &c->w[SURF_PICKER][i];
+        if (w->pick < 0 || w->pick >= nlist)
+            continue;
+        const ScenarioInfo *s = &list[w->pick];
+        if (i == st->pick_sel)
+            draw_frame(r, (float)w->r.x, (float)w->r.y, (float)w->r.w, (float)w->r.h, 3, th->accent);
         if (layout_contains(w->r, mx, my))
             draw_ui_rect(r, w->r, th->button_hover);
         char head[160];
-        snprintf(head, sizeof head, "%s  (%s)", list[i].title ? list[i].title : list[i].name,
-                 list[i].group ? list[i].group : "other");
+        snprintf(head, sizeof head, "%s  (%s)", s->title ? s->title : s->name, s->group ? s->group : "other");
         SDL_Rect clip = {w->r.x, w->r.y, w->r.w, w->r.h};
         SDL_RenderSetClipRect(r, &clip);
         font_draw(f, FONT_BOLD, head, w->r.x + 6, w->r.y + 2, th->text, FONT_LEFT);
-        if (list[i].about)
-            font_draw(f, FONT_SMALL, list[i].about, w->r.x + 6, w->r.y + 2 + font_height(f, FONT_BOLD), th->text_dim,
-                      FONT_LEFT);
+        if (s->about)
+            draw_words(f, FONT_SMALL, s->about, w->r.x + 6, w->r.y + 2 + font_height(f, FONT_BOLD), w->r.w - 12,
+                       th->text_dim);
         SDL_RenderSetClipRect(r, NULL);
     }
 }
@@ -443,13 +571,15 @@ static void draw_help(Controls *c, SDL_Renderer *r, Font *f, const Theme *th)
         "b or left        step back (serial mode: replays the run up to the previous step)",
         "+ / -            faster / slower (0.05x .. max)",
         "r                reset the run",
-        "v                parameters     c  scenarios",
+        "v                parameters     c  scenarios (type to filter, Enter)",
         "s                save the serial run's schedule (a .schedule file here)",
-        "o                open a schedule: type its path (or drop the file on the window)",
+        "o                open a schedule or a scenario (.lsc, .py): type its path, or drop the file",
         "e                export the run's events as a Chrome trace (Perfetto)",
+        "a  / x           check all interleavings / find a failure (Esc stops; i: the panel)",
+        "Replay           (in the Explore panel) walk through an answer's witness: n, b, space",
         "t                light / dark theme",
         "p or F12         screenshot (PNG in the current folder)",
-        "f                fullscreen",
+        "f                fullscreen     F5 or l  presenter layout (the scene takes the screen)",
         "ctrl + / ctrl -  zoom the whole window (ctrl 0: back to 100%)",
         "wheel            timeline: zoom; shift+wheel: scroll; double-click: follow",
         "h or ?           this help          q or Esc  quit",
@@ -480,7 +610,7 @@ void controls_draw(Controls *c, SDL_Renderer *r, Font *f, const Theme *th, const
     if (st->params_open)
         draw_params(c, r, f, th, prog, params, mx, my);
     if (st->picker_open)
-        draw_picker(c, r, f, th, list, nlist, mx, my);
+        draw_picker(c, r, f, th, st, list, nlist, mx, my);
     if (st->help_open)
         draw_help(c, r, f, th);
 }

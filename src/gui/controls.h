@@ -1,51 +1,28 @@
-/* controls: the toolbar (play/pause, mode, step, step back, reset, speed slider, and the buttons that open the
- * parameters drawer, the scenario picker and the help), the parameters drawer itself (choices and booleans as rows of
+/* controls: the toolbar (the buttons of the command table, commands.h: play/pause, mode, step, step back, reset, save,
+ * trace, and the buttons that open the parameters drawer, the scenario picker and the help; the speed slider and the
+ * status), the parameters drawer itself (choices and booleans as rows of
  * buttons, integers as sliders with - and +), the scenario picker and the help overlay. It lays them out from the
  * panel rectangles, draws them, and answers hit tests with what a click means; app.c carries the meaning out. */
 #ifndef LOCKSTEP_GUI_CONTROLS_H
 #define LOCKSTEP_GUI_CONTROLS_H
 
-#include "app/paths.h"
+#include "gui/commands.h"
 #include "gui/font.h"
 #include "gui/layout.h"
 #include "runtime/snapshot.h"
+#include "session/paths.h"
 
 #include <SDL.h>
 #include <stdbool.h>
 
-typedef enum Cmd {
-    CMD_NONE,
-    CMD_PLAY,        /* play/pause toggle */
-    CMD_MODE_FREE,
-    CMD_MODE_PACED,
-    CMD_MODE_SERIAL,
-    CMD_STEP,
-    CMD_STEP_BACK,
-    CMD_RESET,
-    CMD_SLOWER,
-    CMD_FASTER,
-    CMD_PARAMS,
-    CMD_PICKER,
-    CMD_THEME,
-    CMD_HELP,
-    CMD_SCREENSHOT,
-    CMD_FULLSCREEN,
-    CMD_ZOOM_IN,
-    CMD_ZOOM_OUT,
-    CMD_ZOOM_RESET,
-    CMD_SAVE_SCHEDULE,
-    CMD_OPEN_SCHEDULE,
-    CMD_EXPORT_TRACE,
-    CMD_QUIT,
-    CMD_COUNT
-} Cmd;
-
 typedef struct CtlState {
     bool playing;
+    bool ended;          /* the run has ended: the play button no longer offers "Pause" */
     RtMode mode;
     double speed;        /* <= 0: max */
     bool params_open, picker_open, help_open;
-    const char *status;  /* right of the slider: "step 42 - paused" */
+    char pick_filter[48]; /* the picker shows the scenarios whose name, title or group contains this */
+    int pick_sel;         /* the picker's highlighted row (Enter opens it) */
 } CtlState;
 
 typedef enum HitKind {
@@ -72,10 +49,24 @@ typedef struct Controls Controls;
 Controls *controls_create(void);
 void controls_destroy(Controls *c);
 /* Recompute every widget's rectangle (call after a resize, zoom, scenario or parameter change). */
+/* Lay out the toolbar for a window win_w wide at this zoom: its buttons flow into as many rows as the width needs.
+ * compact (the presenter layout) keeps only the run's own buttons (play, modes, step, back, reset): the rest stay on
+ * their keys. Returns the toolbar's height. Call before controls_layout, whose panels go below it. */
+int controls_layout_toolbar(Controls *c, Font *f, float zoom, int win_w, bool compact);
+/* The picker from the keyboard: a letter, digit or '-' narrows the filter, Backspace widens it, the arrows move the
+ * highlight, Return opens the highlighted scenario (*open gets its index in list, else -1). Returns whether the key
+ * was the picker's. Call controls_layout afterwards: the rows follow the filter. */
+bool controls_picker_key(Controls *c, CtlState *st, int key, const ScenarioInfo *list, int nlist, int *open);
+/* The picker's rows, in the order shown: each row's index in the scenario list, at most max; returns how many. */
+int controls_picker_rows(const Controls *c, int *out, int max);
+/* The toolbar's widget rectangles (buttons, then the speed slider), at most max; returns how many. */
+int controls_toolbar_rects(const Controls *c, UiRect *out, int max);
 void controls_layout(Controls *c, const UiLayout *l, Font *f, const Program *prog, const int64_t *params,
                      const ScenarioInfo *list, int nlist, int win_w, int win_h);
 void controls_draw(Controls *c, SDL_Renderer *r, Font *f, const Theme *th, const CtlState *st, const Program *prog,
                    const int64_t *params, const ScenarioInfo *list, int nlist, int mx, int my);
+/* A button's label in this state (the play button says "Pause" only while a run plays). */
+const char *controls_label(Cmd cmd, const CtlState *st);
 Hit controls_hit(const Controls *c, const CtlState *st, int x, int y);
 /* The speed for a slider position in [0, 1] and back (log scale 0.05x .. 10x, then max at the right end). */
 double controls_speed_at(double t);

@@ -19,7 +19,8 @@ static void usage(FILE *out)
           "  --screenshot FILE   save a PNG after the first frames (or after --ui-script) and quit\n"
           "  --ui-script FILE    timed actions: wait MS, key NAME, click-thread N, set NAME=VALUE, step [N],\n"
           "                      mode M, speed X, wait-until OUTCOME [MS], screenshot FILE, dump-state FILE, quit\n"
-          "                      save-schedule FILE, open-schedule FILE, export-trace FILE\n"
+          "                      save-schedule FILE, open-schedule FILE, open SCENARIO,\n"
+          "                      export-trace FILE, command NAME, replay-result N\n"
           "  --dump-state FILE   write the final state as JSON when the window closes\n"
           "  --schedule-file F   open F's scenario and parameters paused at step 0, ready to replay F step by step\n"
           "  --bench-frames N    play, draw N frames back to back, print frame-time p50/p95/max, quit\n",
@@ -62,7 +63,7 @@ static bool parse_zoom(const char *v, AppOptions *o)
 {
     char *end = NULL;
     double z = strtod(v, &end);
-    if (!end || *end || z < 0.5 || z > 4) {
+    if (!end || *end || end == v || !(z >= 0.5 && z <= 4)) { /* written so that NaN is refused too */
         fprintf(stderr, "lockstep: --zoom expects a number from 0.5 to 4, got '%s'\n", v);
         return false;
     }
@@ -120,12 +121,23 @@ static int parse_gui_option(AppOptions *o, int argc, char **argv, int *i)
     return 0;
 }
 
-/* One positional argument: the scenario. */
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n > m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* One positional argument: the scenario, or a saved `.schedule` file (as --schedule-file: what the desktop entry
+ * passes when a schedule is opened from a file manager). */
 static int take_scenario(AppOptions *o, const char *arg)
 {
     if (arg[0] == '-' && arg[1] != '\0') {
         fprintf(stderr, "lockstep: unknown option '%s' (try `lockstep --help`)\n", arg);
         return -1;
+    }
+    if (ends_with(arg, ".schedule") && !o->schedule_file && !o->scenario) {
+        o->schedule_file = arg;
+        return 1;
     }
     if (o->scenario) {
         fprintf(stderr, "lockstep: one scenario at a time ('%s' and '%s')\n", o->scenario, arg);
@@ -140,7 +152,7 @@ static int parse_args(AppOptions *o, int argc, char **argv)
 {
     int i = 0;
     while (i < argc) {
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help-gui") == 0) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help-gui") == 0 || strcmp(argv[i], "--help") == 0) {
             usage(stdout);
             return 0;
         }
@@ -151,7 +163,7 @@ static int parse_args(AppOptions *o, int argc, char **argv)
         }
         if (r == 0) {
             char *err = NULL;
-            r = runopts_parse(&o->run, argc, argv, &i, &err); /* advances i itself */
+            r = recipe_parse(&o->run, argc, argv, &i, &err); /* advances i itself */
             if (r < 0) {
                 fprintf(stderr, "lockstep: %s\n", err);
                 free(err);
@@ -160,7 +172,7 @@ static int parse_args(AppOptions *o, int argc, char **argv)
             }
         }
         if (r < 0)
-            return 2;
+            return 1; /* a usage error, as for every verb (docs/cli.md, Exit status) */
     }
     return -1;
 }
@@ -182,7 +194,7 @@ int gui_main(int argc, char **argv)
     o.width = 1920;
     o.height = 1080;
     o.zoom = 1.0f;
-    runopts_init(&o.run);
+    recipe_init(&o.run);
     int status = parse_args(&o, argc, argv);
     if (status < 0 && !have_display()) {
         fprintf(stderr, "lockstep: no display available (DISPLAY is not set); use `lockstep run %s` for a headless "
@@ -192,6 +204,6 @@ int gui_main(int argc, char **argv)
     }
     if (status < 0)
         status = app_run(&o);
-    runopts_finish(&o.run);
+    recipe_finish(&o.run);
     return status;
 }

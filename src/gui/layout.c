@@ -1,11 +1,27 @@
 /* layout: panel rectangles from window size and zoom (see layout.h). */
 #include "gui/layout.h"
 
-enum { NARROW_WIDTH = 1100 };
+/* Below NARROW_WIDTH zoom-1 pixels the right column moves below the scene: a landscape window keeps the scene beside
+ * the column down to the smallest size the zoom leaves (LAYOUT_MIN_W), because the scene needs height more than
+ * width. */
+enum { NARROW_WIDTH = 760, DESIGN_W = 1600, DESIGN_H = 900, TIMELINE_SHARE = 18, TIMELINE_MIN = 100 };
+
+static const float FIT_MIN = 0.6f, ZOOM_MIN = 0.25f;
 
 bool layout_contains(UiRect r, int x, int y)
 {
     return x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h;
+}
+
+bool layout_overlap(UiRect a, UiRect b)
+{
+    return a.w > 0 && a.h > 0 && b.w > 0 && b.h > 0 && a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h &&
+           b.y < a.y + a.h;
+}
+
+bool layout_inside(UiRect a, UiRect b)
+{
+    return a.x >= b.x && a.y >= b.y && a.x + a.w <= b.x + b.w && a.y + a.h <= b.y + b.h;
 }
 
 int layout_px(const UiLayout *l, int px)
@@ -14,11 +30,94 @@ int layout_px(const UiLayout *l, int px)
     return v < 1 ? 1 : v;
 }
 
+static float minf(float a, float b)
+{
+    return a < b ? a : b;
+}
+
+float layout_effective_zoom(int win_w, int win_h, float zoom)
+{
+    float fit = minf((float)win_w / DESIGN_W, (float)win_h / DESIGN_H);
+    fit = fit > 1 ? 1 : fit < FIT_MIN ? FIT_MIN : fit;
+    float eff = zoom * fit;
+    float room = minf((float)win_w / LAYOUT_MIN_W, (float)win_h / LAYOUT_MIN_H); /* the most the window holds */
+    if (eff > room)
+        eff = room > fit ? room : fit; /* a zoom-out is never undone, and a tiny window keeps the smallest sizes */
+    return eff < ZOOM_MIN ? ZOOM_MIN : eff;
+}
+
 static UiRect rect(int x, int y, int w, int h)
 {
     UiRect r = {x, y, w < 0 ? 0 : w, h < 0 ? 0 : h};
     return r;
 }
+
+/* ------------------------------------------------------------------ flow */
+
+/* The right-flagged items at the end of a row [first, end) move to the row's right edge. */
+static void push_right(const UiFlowItem *items, int first, int end, int right, UiRect *out)
+{
+    if (end <= first || !items[end - 1].right)
+        return;
+    int k = end - 1;
+    while (k > first && items[k - 1].right)
+        k--;
+    int shift = right - (out[end - 1].x + out[end - 1].w);
+    for (int i = k; shift > 0 && i < end; i++)
+        out[i].x += shift;
+}
+
+typedef struct Flow {
+    UiRect area;
+    int x, y, row_first, row_h, row_gap;
+} Flow;
+
+static void next_row(Flow *f, const UiFlowItem *items, int first, UiRect *out)
+{
+    push_right(items, f->row_first, first, f->area.x + f->area.w, out);
+    f->row_first = first;
+    f->x = f->area.x;
+    f->y += f->row_h + f->row_gap;
+}
+
+static int group_end(const UiFlowItem *items, int n, int i)
+{
+    int j = i + 1;
+    while (j < n && !items[j].group)
+        j++;
+    return j;
+}
+
+int layout_flow(const UiFlowItem *items, int n, UiRect area, int row_h, int gap, int row_gap, UiRect *out)
+{
+    if (n <= 0)
+        return 0;
+    Flow f = {area, area.x, area.y, 0, row_h, row_gap};
+    int right = area.x + area.w;
+    for (int i = 0; i < n;) {
+        int j = group_end(items, n, i), gw = (j - i - 1) * gap;
+        for (int k = i; k < j; k++)
+            gw += items[k].w;
+        bool empty = f.row_first == i && f.x == area.x;
+        if (!empty && f.x + 3 * gap + gw > right)
+            next_row(&f, items, i, out); /* the group moves down whole */
+        for (int k = i; k < j; k++) {
+            empty = f.row_first == k && f.x == area.x;
+            int lead = empty ? 0 : k == i ? 3 * gap : gap;
+            if (!empty && f.x + lead + items[k].w > right) {
+                next_row(&f, items, k, out); /* a group wider than a row wraps inside itself */
+                lead = 0;
+            }
+            out[k] = rect(f.x + lead, f.y, items[k].w, row_h);
+            f.x += lead + items[k].w;
+        }
+        i = j;
+    }
+    push_right(items, f.row_first, n, right, out);
+    return f.y + row_h - area.y;
+}
+
+/* ------------------------------------------------------------------ panels */
 
 /* Split the right column (or the lower band when stacked) into code, stats and narration. */
 static void layout_column(UiLayout *l, UiRect col)
@@ -46,19 +145,29 @@ static void layout_stacked(UiLayout *l, UiRect body)
     l->narration = rect(l->stats.x, l->stats.y + l->stats.h + p, l->stats.w, lower.h - l->stats.h - p);
 }
 
-void layout_compute(UiLayout *l, int win_w, int win_h, float zoom)
+void layout_compute(UiLayout *l, int win_w, int win_h, float zoom, const UiBars *bars)
 {
-    l->zoom = zoom > 0.25f ? zoom : 0.25f;
+    l->zoom = zoom > ZOOM_MIN ? zoom : ZOOM_MIN;
     l->pad = layout_px(l, 8);
     int p = l->pad;
-    l->toolbar = rect(0, 0, win_w, layout_px(l, LAYOUT_TOOLBAR_H));
-    int timeline_h = win_h * 22 / 100;
-    if (timeline_h < layout_px(l, 120))
-        timeline_h = layout_px(l, 120);
-    l->timeline = rect(p, win_h - timeline_h - p, win_w - 2 * p, timeline_h);
+    int toolbar_h = bars && bars->toolbar_h > 0 ? bars->toolbar_h : layout_px(l, LAYOUT_TOOLBAR_H);
+    int status_h = bars && bars->status_h > 0 ? bars->status_h : layout_px(l, LAYOUT_STATUS_H);
+    l->toolbar = rect(0, 0, win_w, toolbar_h);
+    l->status = rect(0, win_h - status_h, win_w, status_h);
+    l->presenter = bars && bars->presenter;
+    int timeline_h = win_h * TIMELINE_SHARE / 100;
+    if (timeline_h < layout_px(l, TIMELINE_MIN))
+        timeline_h = layout_px(l, TIMELINE_MIN);
+    if (l->presenter) /* the hall sees the scene and its banner: the timeline is for the desk */
+        timeline_h = 0;
+    l->timeline = rect(p, l->status.y - timeline_h, win_w - 2 * p, timeline_h);
     UiRect body = rect(p, l->toolbar.h + p, win_w - 2 * p, l->timeline.y - l->toolbar.h - 2 * p);
     l->stacked = win_w < (int)(NARROW_WIDTH * l->zoom);
-    if (l->stacked) {
+    if (l->presenter) {
+        l->stacked = false;
+        l->scene = body;
+        l->code = l->stats = l->narration = rect(body.x + body.w, body.y, 0, 0);
+    } else if (l->stacked) {
         layout_stacked(l, body);
     } else {
         int col_w = body.w * 38 / 100;

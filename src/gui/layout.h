@@ -1,6 +1,12 @@
 /* layout: where each panel of the window goes, from the window size and the UI zoom. Pure arithmetic, no SDL, so that
  * reflow on resize is tested directly. Wide windows put the scene on the left and code, stats and narration in a
- * column on the right; narrow ones stack everything. The timeline runs along the bottom, the toolbar along the top. */
+ * column on the right; narrow ones stack everything. The toolbar runs along the top, the timeline and below it the
+ * status bar (the run's status and every notice, so that nothing is ever drawn over the scene) along the bottom.
+ *
+ * Nothing is placed by fixed offsets that only work at one size: the toolbar's buttons flow into as many rows as the
+ * width needs (layout_flow, groups kept together), the bars get the height their rows need (UiBars, measured by the
+ * caller with the fonts), and the zoom a lecturer asks for is honoured only as far as the window can hold the
+ * layout (layout_effective_zoom): past that the text stops growing instead of running over its neighbours. */
 #ifndef LOCKSTEP_GUI_LAYOUT_H
 #define LOCKSTEP_GUI_LAYOUT_H
 
@@ -19,9 +25,20 @@ typedef struct UiLayout {
     UiRect stats;
     UiRect narration;
     UiRect timeline;
+    UiRect status;  /* the status bar: mode, speed, step, running/paused/ended, and notices */
     UiRect params;  /* the parameters drawer (over the right column) */
     bool stacked;   /* narrow window: right column below the scene */
+    bool presenter; /* the scene takes the body; code, stats and narration are hidden (empty) */
 } UiLayout;
+
+/* What the caller decides: the heights of the bars whose contents decide them (0: one row of the default height),
+ * and the presenter layout, where the scene takes the whole body (code, stats and narration get empty rectangles),
+ * for a hall. */
+typedef struct UiBars {
+    int toolbar_h;
+    int status_h;
+    bool presenter;
+} UiBars;
 
 /* Sizes at zoom 1, tuned for a projector at 1920x1080. */
 enum {
@@ -31,11 +48,35 @@ enum {
     LAYOUT_FONT_SMALL = 18,
     LAYOUT_FONT_TITLE = 28,
     LAYOUT_TOOLBAR_H = 58,
+    LAYOUT_STATUS_H = 34,
+    /* The smallest window, in zoom-1 pixels, the whole layout is made to hold: the zoom stops growing there. */
+    LAYOUT_MIN_W = 860,
+    LAYOUT_MIN_H = 600,
 };
 
-void layout_compute(UiLayout *l, int win_w, int win_h, float zoom);
+/* The zoom the layout uses in a window of this size when the user asked for `zoom`: sizes are made for 1920x1080,
+ * smaller windows scale down (to 60 %), and no zoom makes the window smaller than LAYOUT_MIN_W x LAYOUT_MIN_H zoom-1
+ * pixels. */
+float layout_effective_zoom(int win_w, int win_h, float zoom);
+void layout_compute(UiLayout *l, int win_w, int win_h, float zoom, const UiBars *bars);
 bool layout_contains(UiRect r, int x, int y);
+bool layout_overlap(UiRect a, UiRect b);
+/* a lies wholly inside b. */
+bool layout_inside(UiRect a, UiRect b);
 /* A pixel size at zoom 1 scaled to this layout. */
 int layout_px(const UiLayout *l, int px);
+
+/* One item of a flow: its width, and whether it starts a new group (a wider gap before it; a group moves to the
+ * next row whole when it does not fit, unless it is wider than a row by itself). Items with `right` set are pushed
+ * to the right end of their row (they must come last). */
+typedef struct UiFlowItem {
+    int w;
+    bool group;
+    bool right;
+} UiFlowItem;
+
+/* Place n items of height row_h in rows inside the width of `area` starting at its top, with `gap` between items of
+ * a group, 3 * gap between groups and row_gap between rows. Writes out[i]; returns the height used. */
+int layout_flow(const UiFlowItem *items, int n, UiRect area, int row_h, int gap, int row_gap, UiRect *out);
 
 #endif

@@ -1,17 +1,14 @@
 /* narration: events in plain words (see narration.h). */
 #include "gui/narration.h"
 
+#include "session/describe.h"
+
 #include <stdio.h>
 #include <string.h>
 
-static const char *thread_name(const NarrCtx *c, int id, char *tmp, size_t size)
+static const char *thread_name(const NarrCtx *c, int id, char tmp[32])
 {
-    const Snapshot *s = c->snap;
-    for (int i = 0; s && i < s->nthreads; i++)
-        if (s->threads[i].id == id && s->threads[i].name)
-            return s->threads[i].name;
-    snprintf(tmp, size, id == 0 ? "main" : "thread %d", id);
-    return tmp;
+    return describe_thread(c->snap, id, tmp);
 }
 
 static const SnapObject *object_of(const NarrCtx *c, int id)
@@ -51,42 +48,14 @@ static bool is_semaphore(const NarrCtx *c, int id)
     return o && (o->kind == OBJ_SEMAPHORE || o->kind == OBJ_BOUNDED_SEMAPHORE);
 }
 
-static const char *wait_verb(Method m)
-{
-    switch (m) {
-    case M_GET:
-        return "waits for an item from";
-    case M_PUT:
-        return "waits for room in";
-    case M_WAIT:
-        return "waits on";
-    case M_JOIN:
-        return "waits for";
-    case M_ACQUIRE_READ:
-    case M_READ:
-        return "waits to read";
-    case M_ACQUIRE_WRITE:
-    case M_WRITE:
-        return "waits to write";
-    default:
-        return "waits for";
-    }
-}
-
 void narration_wait_text(const NarrCtx *c, const SnapWait *w, char *buf, size_t size)
 {
-    char t1[32], t2[32];
-    const char *who = thread_name(c, w->thread, t1, sizeof t1);
-    if (w->obj < 0) {
-        snprintf(buf, size, "%s waits for %s to finish", who, thread_name(c, w->held_by, t2, sizeof t2));
-        return;
-    }
-    const char *what = object_name(c, w->obj);
-    if (w->held_by >= 0)
-        snprintf(buf, size, "%s %s %s, held by %s", who, wait_verb(w->method), what,
-                 thread_name(c, w->held_by, t2, sizeof t2));
-    else
-        snprintf(buf, size, "%s %s %s", who, wait_verb(w->method), what);
+    describe_wait(c->snap, w, buf, size); /* the report's words (session/describe.h) */
+}
+
+void narration_lost_text(const NarrCtx *c, const SnapVar *v, char *buf, size_t size)
+{
+    describe_lost(c->snap, v, buf, size);
 }
 
 /* Events about synchronization objects. */
@@ -173,7 +142,7 @@ static bool narrate_thread(const NarrCtx *c, const Event *ev, const char *who, c
         snprintf(buf, size, "%s finishes", who);
         return true;
     case EV_JOIN:
-        snprintf(buf, size, "%s has waited for %s to finish", who, thread_name(c, (int)ev->a, tmp, sizeof tmp));
+        snprintf(buf, size, "%s has waited for %s to finish", who, thread_name(c, (int)ev->a, tmp));
         return true;
     case EV_STATE:
         if (ev->a == 0)
@@ -188,11 +157,11 @@ static bool narrate_thread(const NarrCtx *c, const Event *ev, const char *who, c
         return true;
     case EV_LOST_UPDATE:
         snprintf(buf, size, "LOST UPDATE: %s writes %s = %lld over the update of %s", who, var_name(c, ev->obj),
-                 (long long)ev->a, thread_name(c, (int)ev->b, tmp, sizeof tmp));
+                 (long long)ev->a, thread_name(c, (int)ev->b, tmp));
         return true;
     case EV_RACE:
         snprintf(buf, size, "RACE: %s and %s both write %s without a common lock", who,
-                 thread_name(c, (int)ev->b, tmp, sizeof tmp), var_name(c, ev->obj));
+                 thread_name(c, (int)ev->b, tmp), var_name(c, ev->obj));
         return true;
     default:
         return narrate_object(c, ev, who, buf, size);
@@ -215,7 +184,10 @@ bool narration_text(const NarrCtx *c, const Event *ev, char *buf, size_t size)
         buf[0] = '\0';
     if (ev->kind == EV_DEADLOCK) {
         bool stall = c->snap && c->snap->deadlock.found && !c->snap->deadlock.is_cycle;
-        snprintf(buf, size, stall ? "STALL: every live thread is blocked" : "DEADLOCK: the threads wait in a circle");
+        if (ev->a == 2)
+            snprintf(buf, size, "LIVELOCK: the threads go round the same states, and none gets anywhere");
+        else
+            snprintf(buf, size, stall ? "STALL: every live thread is blocked" : "DEADLOCK: the threads wait in a circle");
         return true;
     }
     if (ev->kind == EV_CHECK) {
@@ -224,7 +196,7 @@ bool narration_text(const NarrCtx *c, const Event *ev, char *buf, size_t size)
     }
     if (ev->kind == EV_STEP || ev->kind == EV_REQUEST || ev->kind == EV_WAKE)
         return false;
-    return narrate_thread(c, ev, thread_name(c, ev->thread, tmp, sizeof tmp), buf, size);
+    return narrate_thread(c, ev, thread_name(c, ev->thread, tmp), buf, size);
 }
 
 void narration_init(Narration *n)

@@ -22,8 +22,12 @@ typedef struct NarrCtx {
 
 /* Write the words for ev into buf. Returns false for events too fine-grained to narrate (steps, requests ...). */
 bool narration_text(const NarrCtx *c, const Event *ev, char *buf, size_t size);
-/* "philosopher 1 waits for chopstick[2], held by philosopher 2": one edge of a deadlock. */
+/* "philosopher 1 waits for chopstick[2] held by philosopher 2": one edge of a deadlock, in the words of the report
+ * (describe_wait, session/describe.h). */
 void narration_wait_text(const NarrCtx *c, const SnapWait *w, char *buf, size_t size);
+/* "N lost 3 updates; the last: worker 2 overwrote worker 1's update": the banner's line for a variable that lost
+ * updates, in the words of the report (describe_lost). */
+void narration_lost_text(const NarrCtx *c, const SnapVar *v, char *buf, size_t size);
 
 enum { NARRATION_KEEP = 200, NARRATION_LINE_MAX = 160 };
 

@@ -18,6 +18,9 @@
 #define SL_PI 3.14159265358979f
 
 enum { MAX_ROLE_DECLS = 64, MAX_VARS_SHOWN = 48, VAR_BOX_MIN = 130, OBJECT_ROW_MIN = 95 };
+/* At zoom 1: half the width of main's state word ("finished") and the height of a name with a state line under it. */
+enum { MAIN_LABEL_HALF = 48, LABEL_ROOM = 46 };
+static const float STICK_LEAN = 0.3f; /* how far a held stick moves towards its holder */
 
 typedef struct Area {
     float x, y, w, h;
@@ -35,6 +38,7 @@ void scene_layout_finish(SceneLayout *sl)
     free(sl->nodes);
     free(sl->arrows);
     free(sl->chips);
+    free(sl->reach);
     memset(sl, 0, sizeof *sl);
 }
 
@@ -120,12 +124,16 @@ const char *scene_state_text(const SnapThread *t)
     default:
         break;
     }
-    if (t->held_count > 0)
-        return "in critical section";
     return t->state == TS_RUNNING ? "running" : "ready";
 }
 
 /* ------------------------------------------------------------------ sizes */
+
+/* The labels' size factor (see SceneInput.text). */
+static float text_of(const SceneInput *in)
+{
+    return in->text > 0 ? in->text : in->scale;
+}
 
 static float thread_radius(const SceneInput *in)
 {
@@ -196,7 +204,8 @@ static void place_main(SceneLayout *sl, const SceneInput *in, Area a)
     if (!m)
         return;
     float r = thread_radius(in) * 0.7f;
-    place_thread(sl, in, 0, a.x + r + 16 * in->scale, a.y + r + 12 * in->scale, r);
+    float x = fmaxf(r + 16 * in->scale, MAIN_LABEL_HALF * text_of(in)); /* room for "finished" below it */
+    place_thread(sl, in, 0, a.x + x, a.y + r + 12 * in->scale, r);
 }
 
 /* The room the widest of these objects' names needs (bold label size, about 0.62 em a character) plus a gap. */
@@ -208,7 +217,7 @@ static float object_label_w(const SceneInput *in, const int *objs, int n)
         size_t len = name ? strlen(name) : 0;
         longest = len > longest ? len : longest;
     }
-    return ((float)longest * LAYOUT_FONT_LABEL * 0.62f + 24) * in->scale;
+    return ((float)longest * LAYOUT_FONT_LABEL * 0.62f + 24) * text_of(in);
 }
 
 /* Place a set of objects on a grid inside a. */
@@ -315,19 +324,19 @@ static float ring_angle(int k, int n)
     return -SL_PI / 2 + 2 * SL_PI * (float)k / (float)(n > 0 ? n : 1);
 }
 
-static void move_to_holder(SlNode *n, const SlNode *holder, float cx, float cy, float scale)
+/* A held stick stays between its two neighbours, pulled towards its holder (at most STICK_LEAN of the way, and never
+ * into the holder's disc) and coloured like it: every stick keeps a place of its own, so even a full circle of held
+ * sticks never piles up in the middle. */
+static void lean_to_holder(SlNode *n, const SlNode *holder)
 {
-    float ux = cx - holder->x, uy = cy - holder->y, len = sqrtf(ux * ux + uy * uy);
-    if (len < 1)
+    float dx = holder->x - n->x, dy = holder->y - n->y, d = sqrtf(dx * dx + dy * dy);
+    if (d < 1)
         return;
-    ux /= len;
-    uy /= len;
-    float tx = -uy, ty = ux;
-    float side = (n->x - holder->x) * tx + (n->y - holder->y) * ty >= 0 ? 1.0f : -1.0f;
-    float reach = holder->w / 2 + n->w / 2 + 6 * scale;
-    n->x = holder->x + ux * reach + tx * side * 20 * scale;
-    n->y = holder->y + uy * reach + ty * side * 20 * scale;
-    n->angle = atan2f(uy, ux);
+    float keep = holder->w / 2 + n->w / 2, lean = fminf(STICK_LEAN, 1 - keep / d);
+    if (lean <= 0)
+        return;
+    n->x += dx * lean;
+    n->y += dy * lean;
 }
 
 static void place_ring_objects(SceneLayout *sl, const SceneInput *in, int decl, float cx, float cy, float radius)
@@ -336,6 +345,7 @@ static void place_ring_objects(SceneLayout *sl, const SceneInput *in, int decl, 
     int count = 0;
     for (int i = 0; i < s->nobjects; i++)
         count += s->objects[i].decl == decl;
+    float gap = 2 * radius * sinf(SL_PI / (float)(count > 1 ? count : 2)); /* between two neighbouring sticks */
     for (int i = 0; i < s->nobjects; i++) {
         const SnapObject *o = &s->objects[i];
         if (o->decl != decl)
@@ -345,14 +355,22 @@ static void place_ring_objects(SceneLayout *sl, const SceneInput *in, int decl, 
         SlNode *n = push_node(sl, SL_OBJECT, i);
         n->shape = SL_SHAPE_STICK;
         n->angle = ang + SL_PI; /* sticks point at the centre of the table */
-        n->w = fminf(86 * in->scale, radius * 0.42f);
+        n->w = fminf(fminf(86 * in->scale, radius * 0.42f), gap * 0.5f);
         n->h = fmaxf(fminf(18 * in->scale, n->w / 4), 6);
-        n->x = cx + radius * 0.58f * cosf(ang);
-        n->y = cy + radius * 0.58f * sinf(ang);
+        n->x = cx + radius * 0.62f * cosf(ang);
+        n->y = cy + radius * 0.62f * sinf(ang);
         const SlNode *holder = o->owner >= 0 ? scene_layout_find(sl, SL_THREAD, o->owner) : NULL;
-        if (holder) /* in the holder's hand: just inside the table from it, on the side the stick came from */
-            move_to_holder(n, holder, cx, cy, in->scale);
+        if (holder)
+            lean_to_holder(n, holder);
     }
+}
+
+/* The largest disc radius for n threads round a ring that must fit in a circle of radius `room` (centres at room - r):
+ * neighbours keep 2.8 r apart (room for a stick between them). */
+static float ring_fit_radius(float room, int n)
+{
+    float s = sinf(SL_PI / (float)(n > 1 ? n : 2));
+    return room * s / (1.4f + s);
 }
 
 static void layout_ring(SceneLayout *sl, const SceneInput *in, Area a)
@@ -373,14 +391,21 @@ static void layout_ring(SceneLayout *sl, const SceneInput *in, Area a)
     Area side = {a.x + ring_w, a.y + 10 * in->scale, a.w - ring_w, a.h * 0.7f};
     if (nrest > 0)
         a.w = ring_w;
-    float r = thread_radius(in), label = 56 * in->scale;
+    float r = thread_radius(in), label = 56 * text_of(in);
     float cx = a.x + a.w / 2, cy = a.y + a.h / 2;
-    float rad = fminf(a.w / 2 - r - 90 * in->scale, a.h / 2 - label - r);
-    rad = rad < 4 * r ? 4 * r : rad;
+    float rad = fminf(a.w / 2 - r - 90 * text_of(in), a.h / 2 - label - r);
+    bool crowded = n > 0 && 2 * rad * sinf(SL_PI / n) < 170 * text_of(in); /* neighbours' names would overlap */
+    if (crowded) { /* the names go inside the discs: the ring takes the labels' room, the discs fill the ring */
+        float room = fminf(a.w / 2, a.h / 2) - 12 * in->scale;
+        float fit = ring_fit_radius(room, n);
+        r = fminf(fminf(fmaxf(r, fit * 0.8f), fit), r * 1.6f);
+        r = fmaxf(r, 10 * in->scale);
+        rad = room - r;
+    }
+    rad = rad < 2 * r ? 2 * r : rad;
     if (n > 0 && rad * sinf(SL_PI / n) < 1.4f * r)
         r = fmaxf(rad * sinf(SL_PI / n) / 1.4f, 10 * in->scale);
     place_main(sl, in, a);
-    bool crowded = n > 0 && 2 * rad * sinf(SL_PI / n) < 170 * in->scale; /* neighbours' names would overlap */
     for (int k = 0; k < n; k++) {
         place_thread(sl, in, ids[k], cx + rad * cosf(ring_angle(k, n)), cy + rad * sinf(ring_angle(k, n)), r);
         sl->nodes[sl->nnodes - 1].label_above = sinf(ring_angle(k, n)) < -0.2f;
@@ -494,7 +519,7 @@ static void place_pipeline_threads(SceneLayout *sl, const SceneInput *in, Area a
         if (cols[i] >= 0)
             per_col[cols[i]]++;
     }
-    float r = thread_radius(in), label = 56 * in->scale;
+    float r = thread_radius(in), label = 56 * text_of(in);
     for (int i = 0; i < s->nthreads && i < LANG_MAX_THREADS; i++) {
         if (cols[i] < 0)
             continue;
@@ -544,17 +569,16 @@ static void layout_graph(SceneLayout *sl, const SceneInput *in, Area a)
     const Snapshot *s = in->snap;
     int ids[LANG_MAX_THREADS], n = 0;
     for (int i = 0; i < s->nthreads && n < LANG_MAX_THREADS; i++)
-        if (s->threads[i].id != 0 || s->nthreads == 1)
+        if (s->threads[i].id != 0)
             ids[n++] = s->threads[i].id;
-    float r = thread_radius(in), label = 56 * in->scale;
+    float r = thread_radius(in), label = 56 * text_of(in);
     float cx = a.x + a.w / 2, cy = a.y + (a.h - label) / 2 + r * 0.2f;
-    float rx = a.w / 2 - r - 90 * in->scale, ry = (a.h - label) / 2 - r;
+    float rx = a.w / 2 - r - 90 * text_of(in), ry = (a.h - label) / 2 - r;
     rx = rx < 2 * r ? 2 * r : rx;
     ry = ry < 2 * r ? 2 * r : ry;
     if (n > 0 && (rx + ry) * SL_PI / n < 3.0f * r)
         r = fmaxf((rx + ry) * SL_PI / n / 3.0f, 10 * in->scale);
-    if (s->nthreads > 1)
-        place_main(sl, in, a);
+    place_main(sl, in, a); /* in its corner from the start, where it stays when the others start */
     for (int k = 0; k < n; k++) {
         float ang = n == 1 ? -SL_PI / 2 : n == 2 ? -SL_PI * (k == 0 ? 0.8f : 0.2f) : ring_angle(k, n);
         place_thread(sl, in, ids[k], cx + rx * cosf(ang), cy + ry * sinf(ang), r);
@@ -567,6 +591,25 @@ static void layout_graph(SceneLayout *sl, const SceneInput *in, Area a)
 }
 
 /* ------------------------------------------------------------------ colours and labels */
+
+/* "M = 0" for each local copied from a shared variable; a stale one says what the variable holds now. */
+static void locals_line(SlNode *n, const SnapThread *t)
+{
+    size_t len = 0;
+    n->locals[0] = '\0';
+    n->stale = false;
+    for (int i = 0; i < t->nlocals && len < sizeof n->locals; i++) {
+        const SnapLocal *l = &t->locals[i];
+        if (!l->from)
+            continue;
+        int w = l->stale ? snprintf(n->locals + len, sizeof n->locals - len, "%s%s = %lld (stale: %s = %lld)",
+                                    len ? ", " : "", l->name, (long long)l->value, l->from, (long long)l->now)
+                         : snprintf(n->locals + len, sizeof n->locals - len, "%s%s = %lld", len ? ", " : "", l->name,
+                                    (long long)l->value);
+        len += w > 0 ? (size_t)w : 0;
+        n->stale |= l->stale;
+    }
+}
 
 static void decorate_thread(SlNode *n, const SceneInput *in)
 {
@@ -585,6 +628,8 @@ static void decorate_thread(SlNode *n, const SceneInput *in)
     }
     n->dim = t->state == TS_FINISHED;
     n->alarm = t->state == TS_ERROR;
+    n->state = t->state;
+    locals_line(n, t);
     if (n->dim)
         n->fill = theme_mix(n->fill, th->panel, 0.6f);
 }
@@ -648,6 +693,20 @@ static void decorate_object(SlNode *n, const SceneInput *in)
         object_sub(in, o, n->sub, sizeof n->sub);
 }
 
+/* An object these parameter values leave unused: greyed, and its state line says why. */
+static void grey_if_unused(SlNode *n, const SceneLayout *sl, const SceneInput *in)
+{
+    const SnapObject *o = &in->snap->objects[n->ref];
+    if (!sl->has_reach || o->decl < 0 || o->decl >= in->prog->nobjects || sl->reach[o->decl].live ||
+        !sl->reach[o->decl].guard)
+        return;
+    n->dim = true;
+    n->edge = in->theme->panel_edge;
+    n->text = in->theme->text_dim;
+    n->fill = in->theme->panel;
+    reach_reason(in->prog, &sl->reach[o->decl], n->sub, sizeof n->sub);
+}
+
 static void decorate_var(SlNode *n, const SceneInput *in)
 {
     const Theme *th = in->theme;
@@ -666,8 +725,10 @@ static void decorate(SceneLayout *sl, const SceneInput *in)
         SlNode *n = &sl->nodes[i];
         if (n->kind == SL_THREAD)
             decorate_thread(n, in);
-        else if (n->kind == SL_OBJECT)
+        else if (n->kind == SL_OBJECT) {
             decorate_object(n, in);
+            grey_if_unused(n, sl, in);
+        }
         else
             decorate_var(n, in);
     }
@@ -780,6 +841,8 @@ static void waiter_chips(SceneLayout *sl, const SceneInput *in, int i)
     if (!on || o->nwaiters == 0)
         return;
     float r = 11 * in->scale, step = 2 * r + 3 * in->scale;
+    if (on->shape == SL_SHAPE_STICK) /* a small ring: the chips shrink with the sticks */
+        r = fminf(r, fmaxf(on->w / 5, 4));
     float top = on->y - on->h / 2 - r - 6 * in->scale;
     float x0 = on->x - (o->nwaiters - 1) * step / 2;
     for (int k = 0; k < o->nwaiters; k++) {
@@ -789,10 +852,12 @@ static void waiter_chips(SceneLayout *sl, const SceneInput *in, int i)
         c->r = r;
         c->x = x0 + k * step;
         c->y = top;
-        if (on->shape == SL_SHAPE_STICK) { /* in a row from the stick's inner end towards the table's centre */
-            float reach = on->w / 2 + r + 4 * in->scale + k * step;
-            c->x = on->x + cosf(on->angle) * reach;
-            c->y = on->y + sinf(on->angle) * reach;
+        const SlNode *wn = scene_layout_find(sl, SL_THREAD, c->thread);
+        if (on->shape == SL_SHAPE_STICK && wn) { /* beside the stick, on its waiter's side (a held stick leans away) */
+            float dx = wn->x - on->x, dy = wn->y - on->y, len = fmaxf(sqrtf(dx * dx + dy * dy), 1e-3f);
+            float reach = fminf(on->h / 2 + r + 3 * in->scale + k * step, fmaxf(len - wn->w / 2 - r, 0));
+            c->x = on->x + dx / len * reach;
+            c->y = on->y + dy / len * reach;
         }
         c->alarm = in_cycle(in->snap, c->thread, o->id, -1);
         c->color = theme_thread_color(in->theme, c->thread);
@@ -828,7 +893,7 @@ static void connect_all(SceneLayout *sl, const SceneInput *in)
 
 /* ------------------------------------------------------------------ entry */
 
-void scene_layout_build(SceneLayout *sl, const SceneInput *in)
+static void build_at(SceneLayout *sl, const SceneInput *in)
 {
     sl->nnodes = sl->narrows = sl->nchips = 0;
     sl->scale = in->scale;
@@ -844,6 +909,53 @@ void scene_layout_build(SceneLayout *sl, const SceneInput *in)
         layout_graph(sl, in, a);
     }
     place_vars(sl, in, strip);
-    decorate(sl, in);
-    connect_all(sl, in);
+}
+
+/* How much the shapes must shrink to fit the area: 1 when they all lie inside it. */
+static float fit_ratio(const SceneLayout *sl, const SceneInput *in)
+{
+    float ratio = 1;
+    for (int i = 0; i < sl->nnodes; i++) {
+        const SlNode *n = &sl->nodes[i];
+        float side = n->shape == SL_SHAPE_STICK ? fmaxf(n->w, n->h) : 0; /* a rotated stick: its largest reach */
+        float hw = (side > 0 ? side : n->w) / 2, hh = (side > 0 ? side : n->h) / 2;
+        float cx = in->x + in->w / 2, cy = in->y + in->h / 2;
+        bool below = n->kind != SL_VAR && n->shape != SL_SHAPE_STICK && !n->label_inside; /* name and state */
+        float label_side = n->label_above ? -1.0f : 1.0f, dy = n->y - cy;
+        float reach_x = fabsf(n->x - cx) + hw, reach_y = fabsf(dy) + hh; /* from the area's centre */
+        if (below && dy * label_side >= 0)
+            reach_y += LABEL_ROOM * text_of(in);
+        if (reach_x > in->w / 2 && reach_x > 0)
+            ratio = fminf(ratio, in->w / 2 / reach_x);
+        if (reach_y > in->h / 2 && reach_y > 0)
+            ratio = fminf(ratio, in->h / 2 / reach_y);
+    }
+    return ratio;
+}
+
+/* The layouts size their shapes from the scale and place them in the area; a small area (a small window at a large
+ * zoom, a tall banner) could leave shapes outside it, so the scale shrinks until every shape fits (at most
+ * FIT_TRIES times, never below MIN_FIT_SCALE of the asked scale). */
+enum { FIT_TRIES = 6 };
+static const float MIN_FIT_SCALE = 0.25f;
+
+void scene_layout_build(SceneLayout *sl, const SceneInput *in)
+{
+    SceneInput at = *in;
+    at.text = text_of(in);
+    build_at(sl, &at);
+    for (int k = 0; k < FIT_TRIES; k++) {
+        float ratio = fit_ratio(sl, &at);
+        if (ratio >= 1 || at.scale <= in->scale * MIN_FIT_SCALE)
+            break;
+        at.scale = fmaxf(at.scale * fminf(0.92f, ratio * 0.97f), in->scale * MIN_FIT_SCALE);
+        build_at(sl, &at);
+    }
+    sl->has_reach = in->prog && in->params && in->prog->nobjects > 0;
+    if (sl->has_reach) {
+        xgrow((void **)&sl->reach, &sl->cap_reach, (size_t)in->prog->nobjects, sizeof *sl->reach);
+        reach_objects(in->prog, in->params, sl->reach);
+    }
+    decorate(sl, &at);
+    connect_all(sl, &at);
 }

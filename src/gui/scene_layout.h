@@ -10,6 +10,7 @@
 #ifndef LOCKSTEP_GUI_SCENE_LAYOUT_H
 #define LOCKSTEP_GUI_SCENE_LAYOUT_H
 
+#include "lang/reach.h"
 #include "gui/theme.h"
 #include "runtime/snapshot.h"
 
@@ -43,6 +44,9 @@ typedef struct SlNode {
     int badge;       /* RLock recursion count > 1, or 0 */
     char label[SL_LABEL_MAX]; /* name, drawn below the node */
     char sub[SL_LABEL_MAX];   /* state or value, drawn under the label (or inside a variable box) */
+    char locals[SL_LABEL_MAX]; /* SL_THREAD: the locals it copied from shared variables ("M = 0"), or "" */
+    bool stale;               /* one of those copies is stale: another thread wrote the variable since */
+    ThreadState state;        /* SL_THREAD: drawn as a badge of its own shape (running, blocked, finished ...) */
 } SlNode;
 
 typedef enum SlArrowKind { SL_HOLDS, SL_WAITS } SlArrowKind;
@@ -75,6 +79,9 @@ typedef struct SceneLayout {
     size_t cap_nodes, cap_arrows, cap_chips;
     Layout kind;      /* the layout actually used */
     float scale;
+    ObjReach *reach;  /* per object declaration of the program (valid when has_reach) */
+    size_t cap_reach;
+    bool has_reach;   /* SceneInput.params was given */
 } SceneLayout;
 
 typedef struct SceneInput {
@@ -84,6 +91,10 @@ typedef struct SceneInput {
     float x, y, w, h;    /* the area to fill */
     float scale;         /* UI zoom: node and label sizes */
     const Theme *theme;
+    float text;          /* the labels' size factor: their fonts follow the UI zoom even when the shapes shrink to
+                            fit a small area (0: scale) */
+    const int64_t *params; /* the run's parameter values (with prog): objects these values leave unused are greyed,
+                              with the reason (lang/reach.h); NULL: none is */
 } SceneInput;
 
 void scene_layout_init(SceneLayout *sl);

@@ -124,12 +124,47 @@ static void draw_arrow(SDL_Renderer *r, const SlArrow *a, float scale)
 
 static void draw_labels(Font *f, const Theme *th, const SlNode *n, float below)
 {
+    bool locals = n->kind == SL_THREAD && n->locals[0];
+    int extra = locals ? font_height(f, FONT_BOLD) : 0;
     int y = (int)(n->y + below);
     if (n->label_above)
-        y = (int)(n->y - below) - font_height(f, FONT_BOLD) - font_height(f, FONT_SMALL) + 2;
+        y = (int)(n->y - below) - font_height(f, FONT_BOLD) - font_height(f, FONT_SMALL) - extra + 2;
     Rgba sub = n->alarm ? th->alarm : th->text_dim;
     font_draw(f, FONT_BOLD, n->label, (int)n->x, y, n->text, FONT_CENTER);
     font_draw(f, FONT_SMALL, n->sub, (int)n->x, y + font_height(f, FONT_BOLD) - 2, sub, FONT_CENTER);
+    if (locals)
+        font_draw(f, FONT_BOLD, n->locals, (int)n->x, y + font_height(f, FONT_BOLD) + font_height(f, FONT_SMALL) - 2,
+                  n->stale ? th->alarm : th->text, FONT_CENTER);
+}
+
+/* The thread's state as a shape on its rim, so that states differ by more than colour: running a play triangle,
+ * blocked a stop square (with a bar across), finished a tick, an activity a small ring; ready has none. */
+static void draw_state_badge(SDL_Renderer *r, const Theme *th, const SlNode *n, float scale)
+{
+    float rad = n->w / 2, b = fmaxf(9 * scale, rad * 0.36f);
+    float bx = n->x + rad * 0.72f, by = n->y - rad * 0.72f;
+    Rgba ink = th->text, paper = th->panel;
+    switch (n->state) {
+    case TS_RUNNING:
+        draw_disc(r, bx, by, b, paper);
+        draw_ring(r, bx, by, b, 2 * scale, ink);
+        draw_arrow_head(r, bx - b * 0.6f, by, bx + b * 0.6f, by, b * 1.1f, ink);
+        break;
+    case TS_BLOCKED:
+        draw_round_rect(r, bx - b, by - b, 2 * b, 2 * b, 3 * scale, ink);
+        draw_rect(r, bx - b * 0.6f, by - b * 0.18f, b * 1.2f, b * 0.36f, paper);
+        break;
+    case TS_FINISHED:
+        draw_disc(r, bx, by, b, paper);
+        draw_line(r, bx - b * 0.55f, by, bx - b * 0.1f, by + b * 0.5f, 3 * scale, ink);
+        draw_line(r, bx - b * 0.1f, by + b * 0.5f, bx + b * 0.6f, by - b * 0.5f, 3 * scale, ink);
+        break;
+    case TS_ACTIVE:
+        draw_ring(r, bx, by, b * 0.8f, 3 * scale, ink);
+        break;
+    default:
+        break;
+    }
 }
 
 static void draw_thread(SDL_Renderer *r, Font *f, const Theme *th, const SlNode *n, float scale)
@@ -139,6 +174,7 @@ static void draw_thread(SDL_Renderer *r, Font *f, const Theme *th, const SlNode 
         draw_ring(r, n->x, n->y, rad + 7 * scale, 6 * scale, th->alarm);
     draw_disc(r, n->x, n->y, rad, n->fill);
     draw_ring(r, n->x, n->y, rad, 2.5f * scale, n->dim ? th->panel_edge : th->obj_edge);
+    draw_state_badge(r, th, n, scale);
     if (n->label_inside)
         font_draw(f, FONT_BOLD, n->label, (int)n->x, (int)n->y - font_height(f, FONT_BOLD) / 2, theme_text_on(n->fill),
                   FONT_CENTER);
@@ -204,6 +240,11 @@ static void draw_object(SDL_Renderer *r, Font *f, const Theme *th, const SlNode 
         draw_tokens(r, f, th, n, o, scale);
     else if (o->kind == OBJ_QUEUE)
         draw_queue(r, f, th, n, o, scale);
+    if (n->dim) { /* unused with these parameters: washed out, its words say why */
+        Rgba veil = th->panel;
+        veil.a = 170;
+        draw_round_rect(r, x, y, n->w, n->h, 8 * scale, veil);
+    }
     if (n->badge > 1) {
         char b[16];
         snprintf(b, sizeof b, "x%d", n->badge);

@@ -51,20 +51,24 @@ static int wrap(Font *f, FontStyle st, const char *text, int w, char lines[][STA
     return n;
 }
 
-/* The expectations, bottom up, each wrapped to the panel's width with its verdict first. Returns the top y used. */
+/* The expectations, bottom up, each wrapped to the panel's width with its verdict first, none above `top` (those
+ * left out are in the banner and the report at the end). Returns the top y used. */
 static int draw_checks(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Program *prog,
-                       const Snapshot *s, int max_lines)
+                       const Snapshot *s, int max_lines, int top)
 {
     int lh = font_height(f, FONT_SMALL), y = area.y + area.h - 4;
-    for (int i = s->nchecks - 1; i >= 0 && y - lh > area.y; i--) {
+    for (int i = s->nchecks - 1; i >= 0 && y - lh >= top; i--) {
         const SnapCheck *c = &s->checks[i];
         const CheckDecl *d = prog && c->index >= 0 && c->index < prog->nchecks ? &prog->checks[c->index] : NULL;
         char text[600], lines[4][STATS_LINE_MAX];
         const char *verdict = !c->evaluated ? "pending" : c->passed ? "holds" : "FAILED";
-        snprintf(text, sizeof text, "%s: %s %s%s%s%s", verdict, d && d->kind == CHECK_INVARIANT ? "invariant" : "expect",
-                 d ? d->text : "?", c->values && *c->values ? " (" : "", c->values ? c->values : "",
-                 c->values && *c->values ? ")" : "");
+        snprintf(text, sizeof text, "%s: %s %s%s%s%s%s%s", verdict,
+                 d && d->kind == CHECK_INVARIANT ? "invariant" : "expect", d ? d->text : "?",
+                 c->values && *c->values ? " (" : "", c->values ? c->values : "", c->values && *c->values ? ")" : "",
+                 c->error ? ": " : "", c->error ? c->error : "");
         int n = wrap(f, FONT_SMALL, text, area.w - 30, lines, max_lines);
+        if (y - n * lh < top)
+            break;
         Rgba col = !c->evaluated ? th->text_dim : c->passed ? th->ok : th->alarm;
         y -= n * lh;
         if (!r)
@@ -148,11 +152,12 @@ void stats_view_draw(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, con
     SDL_RenderSetClipRect(r, &clip);
     int lh = font_height(f, FONT_SMALL), all = (area.h - 8) / lh;
     int max_cols = area.w / (lh * STATS_COL_EMS);
-    int wrapped = (area.y + area.h - 4 - draw_checks(NULL, f, th, area, prog, s, 4)) / lh; /* lines the checks take */
+    int top = area.y + 4 + 2 * lh; /* the threads keep a header and a row */
+    int wrapped = (area.y + area.h - 4 - draw_checks(NULL, f, th, area, prog, s, 4, top)) / lh; /* the checks' lines */
     max_cols = max_cols < 1 ? 1 : max_cols;
     bool one_column = s->nthreads <= all - wrapped;
-    int bottom = draw_checks(r, f, th, area, prog, s, 4); /* the expectations come whole; threads that do not fit
-                                                             are counted ("... and 3 more") */
+    int bottom = draw_checks(r, f, th, area, prog, s, 4, top); /* the expectations come whole; threads that do not
+                                                                  fit are counted ("... and 3 more") */
     int rows = (bottom - area.y - 4) / lh;
     if (one_column) {
         draw_rows(r, f, th, area, s);

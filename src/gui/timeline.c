@@ -489,10 +489,47 @@ static void view_range(const Timeline *t, View *v, UiRect area, int label_w)
     v->right = area.x + area.w - 8;
 }
 
+/* One key of the legend at x: its mark drawn by kind, then its name; returns the x after it. */
+typedef enum LegendMark { MARK_BAR, MARK_THIN, MARK_UNDER, MARK_TICK } LegendMark;
+
+static int legend_key(SDL_Renderer *r, Font *f, const Theme *th, int x, int y, int h, LegendMark m, Rgba c,
+                      const char *name)
+{
+    float w = (float)h * 1.4f, cy = (float)y + (float)h / 2;
+    switch (m) {
+    case MARK_BAR: draw_rect(r, (float)x, cy - h * 0.3f, w, h * 0.6f, c); break;
+    case MARK_THIN: draw_rect(r, (float)x, cy - h * 0.1f, w, h * 0.2f, c); break;
+    case MARK_UNDER: draw_rect(r, (float)x, cy + h * 0.2f, w, h * 0.17f, c); break;
+    case MARK_TICK: draw_rect(r, (float)x + w / 2 - 1, cy - h * 0.3f, 2, h * 0.4f, c); break;
+    }
+    x += (int)w + h / 4;
+    font_draw(f, FONT_SMALL, name, x, y, th->text_dim, FONT_LEFT);
+    return x + font_width(f, FONT_SMALL, name) + h;
+}
+
+/* What each mark means, in a row along the bottom of the panel (left out when it would squeeze the lanes). */
+static void draw_legend(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, int left, int step_axis)
+{
+    int h = font_height(f, FONT_SMALL), y = area.y + area.h - h - 2, x = left;
+    Rgba c = theme_thread_color(th, 1);
+    x = legend_key(r, f, th, x, y, h, MARK_BAR, c, "running");
+    x = legend_key(r, f, th, x, y, h, MARK_BAR, theme_mix(c, th->panel, 0.45f), "busy (think, eat, sleep...)");
+    x = legend_key(r, f, th, x, y, h, MARK_THIN, th->obj_edge, "blocked");
+    x = legend_key(r, f, th, x, y, h, MARK_UNDER, th->text, "holds a lock");
+    x = legend_key(r, f, th, x, y, h, MARK_TICK, th->text_dim, "event (hover it)");
+    legend_key(r, f, th, x, y, h, MARK_TICK, th->alarm, step_axis ? "alarm  | axis: steps" : "alarm  | axis: run time");
+}
+
 void timeline_draw(Timeline *t, SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Snapshot *s,
                    const NarrCtx *words, int mx, int my)
 {
     int label_w = (int)(font_height(f, FONT_SMALL) * 8.5f), nl = s->nthreads < MAX_LANES ? s->nthreads : MAX_LANES;
+    int legend_h = font_height(f, FONT_SMALL) + 4;
+    bool legend = nl > 0 && (float)(area.h - 2 * legend_h - 8) / nl >= font_height(f, FONT_SMALL) * 0.8f;
+    if (legend) {
+        draw_legend(r, f, th, area, area.x + 8, t->step_axis);
+        area.h -= legend_h;
+    }
     double snap_now = t->step_axis ? (double)s->step : (double)s->time_ns / 1e6;
     if (s->outcome == RT_RUNNING && snap_now > t->now)
         t->now = snap_now;
@@ -506,8 +543,8 @@ void timeline_draw(Timeline *t, SDL_Renderer *r, Font *f, const Theme *th, UiRec
     for (int i = 0; i < nl; i++) {
         const SnapThread *st = &s->threads[i];
         float y = area.y + 4 + i * lane_h;
-        if (lane_h >= font_height(f, FONT_SMALL) * 0.8f || i % 2 == 0) {
-            draw_rect(r, (float)area.x + 4, y + lane_h / 2 - 6, 12, 12, theme_thread_color(th, st->id));
+        draw_rect(r, (float)area.x + 4, y + lane_h / 2 - 6, 12, 12, theme_thread_color(th, st->id));
+        if (lane_h >= font_height(f, FONT_SMALL) * 0.8f || i % 2 == 0) { /* crowded: every other name */
             font_draw(f, FONT_SMALL, st->name, area.x + 20, (int)(y + lane_h / 2 - font_height(f, FONT_SMALL) / 2),
                       th->text, FONT_LEFT);
         }

@@ -2,6 +2,7 @@
 #include "gui/uiscript.h"
 
 #include "util/strbuf.h"
+#include "util/textfile.h"
 #include "util/xalloc.h"
 
 #include <ctype.h>
@@ -23,12 +24,14 @@ static const Verb verbs[] = {
     {"mode", UA_MODE, 1},           {"speed", UA_SPEED, 1},   {"wait-until", UA_WAIT_UNTIL, 1},
     {"screenshot", UA_SCREENSHOT, 1}, {"dump-state", UA_DUMP_STATE, 1}, {"quit", UA_QUIT, 0},
     {"save-schedule", UA_SAVE_SCHEDULE, 1}, {"open-schedule", UA_OPEN_SCHEDULE, 1},
+    {"open", UA_OPEN, 1},
     {"export-trace", UA_EXPORT_TRACE, 1}, {"resize", UA_RESIZE, 1},
     {"minimize", UA_MINIMIZE, 0},   {"restore", UA_RESTORE, 0},
     {"focus-lost", UA_FOCUS_LOST, 0}, {"focus-gained", UA_FOCUS_GAINED, 0},
+    {"command", UA_COMMAND, 1},     {"replay-result", UA_REPLAY_RESULT, 1},
 };
 
-enum { RESIZE_MAX = 16384 };
+enum { RESIZE_MAX = 16384, UISCRIPT_MAX_BYTES = 1 << 20 }; /* a ui-script larger than 1 MiB is refused */
 
 void uiscript_destroy(UiScript *s)
 {
@@ -67,6 +70,13 @@ static const char *parse_arg(UiAction *a, char *arg)
         bool ok = second && parse_int(arg, &a->n) && parse_int(second, &a->y);
         return ok && a->n >= 1 && a->y >= 1 && a->n <= RESIZE_MAX && a->y <= RESIZE_MAX
                    ? NULL : "expects WIDTH HEIGHT (1 to 16384 pixels each)";
+    }
+    if (a->kind == UA_REPLAY_RESULT) {
+        a->y = -1;
+        if (second)
+            *second++ = '\0';
+        bool ok = parse_int(arg, &a->n) && a->n >= 0 && (!second || (parse_int(second, &a->y) && a->y >= 0));
+        return ok ? NULL : "expects an answer's number and, optionally, a line's";
     }
     if (second && a->kind != UA_WAIT_UNTIL)
         return "too many arguments";
@@ -145,8 +155,8 @@ static bool parse_line(UiScript *sc, char *text, int line, const char *name, cha
         return true;
     }
     *err = xasprintf("%s:%d: unknown action '%s' (wait, key, click-thread, move, click, set, step, back, mode, speed, "
-                     "wait-until, screenshot, dump-state, save-schedule, open-schedule, export-trace, resize, "
-                     "minimize, restore, focus-lost, focus-gained, quit)",
+                     "wait-until, screenshot, dump-state, save-schedule, open-schedule, open, export-trace, replay-result, resize, "
+                     "minimize, restore, focus-lost, focus-gained, quit, command)",
                      name, line, text);
     return false;
 }
@@ -173,19 +183,18 @@ UiScript *uiscript_parse(const char *name, const char *text, char **err)
 
 UiScript *uiscript_load(const char *path, char **err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *err = xasprintf("%s: cannot read the ui-script: %s", path, strerror(errno));
+    TextFileError e;
+    size_t len;
+    char *text = textfile_read(path, "ui-script", UISCRIPT_MAX_BYTES, &len, &e);
+    if (!text) {
+        if (e.line > 0)
+            *err = xasprintf("%s:%d:%d: %s", path, e.line, e.col, e.message);
+        else
+            *err = xasprintf("%s: %s", path, e.message);
+        free(e.message);
         return NULL;
     }
-    StrBuf sb;
-    strbuf_init(&sb);
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        strbuf_append_n(&sb, buf, n);
-    fclose(f);
-    UiScript *sc = uiscript_parse(path, sb.data, err);
-    strbuf_finish(&sb);
+    UiScript *sc = uiscript_parse(path, text, err);
+    free(text);
     return sc;
 }

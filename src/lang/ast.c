@@ -1,11 +1,12 @@
 /* ast: building, freeing and evaluating the syntax tree, and the English names of its kinds.
  *
  * Everything in a Program is owned by it: program_destroy() walks the tree and frees every node and string.
- * ast_const_eval() is the one evaluator the front end needs itself (array sizes, object arguments and shared
- * initialisers are constant expressions over parameters); it uses Python's floor division and modulo and wraps on
- * overflow instead of invoking undefined behaviour. */
+ * ast_const_eval() evaluates the constant expressions the front end needs itself (array sizes, object arguments and
+ * shared initialisers are constant expressions over parameters) with the language's one arithmetic (arith.h), where
+ * overflow and division by zero are errors. */
 #include "lang/ast.h"
 
+#include "lang/arith.h"
 #include "lang/parser.h"
 #include "util/xalloc.h"
 
@@ -98,6 +99,9 @@ static void func_finish(FuncDecl *f)
     for (int i = 0; i < f->nparams; i++)
         free(f->params[i]);
     free(f->params);
+    for (int i = 0; i < f->nglobal_names; i++)
+        free(f->global_names[i]);
+    free(f->global_names);
     ast_block_free(&f->body);
     for (int i = 0; i < f->nlocals; i++)
         free(f->local_names[i]);
@@ -130,6 +134,9 @@ static void decls_free(Program *p)
         free(p->checks[i].text);
         free(p->checks[i].message);
     }
+    for (int i = 0; i < p->nsections; i++)
+        free(p->sections[i]);
+    free(p->sections);
     free(p->params);
     free(p->shareds);
     free(p->objects);
@@ -158,120 +165,9 @@ void program_destroy(Program *prog)
 
 /* ------------------------------------------------------------------ constant evaluation */
 
-static int64_t wrap_add(int64_t a, int64_t b) { return (int64_t)((uint64_t)a + (uint64_t)b); }
-static int64_t wrap_sub(int64_t a, int64_t b) { return (int64_t)((uint64_t)a - (uint64_t)b); }
-static int64_t wrap_mul(int64_t a, int64_t b) { return (int64_t)((uint64_t)a * (uint64_t)b); }
-
-/* Python floor division and modulo; false on division by zero. */
-static bool floor_divmod(int64_t a, int64_t b, int64_t *q, int64_t *r)
-{
-    if (b == 0)
-        return false;
-    if (b == -1) { /* avoids INT64_MIN / -1 */
-        *q = wrap_sub(0, a);
-        *r = 0;
-        return true;
-    }
-    int64_t qq = a / b, rr = a % b;
-    if (rr != 0 && ((rr < 0) != (b < 0))) {
-        qq--;
-        rr += b;
-    }
-    *q = qq;
-    *r = rr;
-    return true;
-}
-
-static bool eval_binary(BinOp op, int64_t a, int64_t b, int64_t *out)
-{
-    int64_t q, r;
-    switch (op) {
-    case OP_ADD: *out = wrap_add(a, b); return true;
-    case OP_SUB: *out = wrap_sub(a, b); return true;
-    case OP_MUL: *out = wrap_mul(a, b); return true;
-    case OP_FLOORDIV:
-        if (!floor_divmod(a, b, &q, &r))
-            return false;
-        *out = q;
-        return true;
-    case OP_MOD:
-        if (!floor_divmod(a, b, &q, &r))
-            return false;
-        *out = r;
-        return true;
-    case OP_EQ: *out = a == b; return true;
-    case OP_NE: *out = a != b; return true;
-    case OP_LT: *out = a < b; return true;
-    case OP_LE: *out = a <= b; return true;
-    case OP_GT: *out = a > b; return true;
-    case OP_GE: *out = a >= b; return true;
-    case OP_AND: *out = a ? b : a; return true;
-    case OP_OR: *out = a ? a : b; return true;
-    default: return false;
-    }
-}
-
-static bool eval_builtin(const Program *prog, const int64_t *vals, const Expr *e, int64_t *out)
-{
-    if (e->builtin == BI_LEN || e->args.count < 1)
-        return false;
-    int64_t acc;
-    if (!ast_const_eval(prog, vals, e->args.items[0], &acc))
-        return false;
-    if (e->builtin == BI_ABS) {
-        *out = acc < 0 ? wrap_sub(0, acc) : acc;
-        return e->args.count == 1;
-    }
-    for (int i = 1; i < e->args.count; i++) {
-        int64_t v;
-        if (!ast_const_eval(prog, vals, e->args.items[i], &v))
-            return false;
-        if (e->builtin == BI_MIN ? v < acc : v > acc)
-            acc = v;
-    }
-    *out = acc;
-    return true;
-}
-
-static bool eval_name(const Program *prog, const int64_t *vals, const Expr *e, int64_t *out)
-{
-    if (e->ref.kind == REF_CHOICE) {
-        *out = e->ref.value;
-        return true;
-    }
-    if (e->ref.kind == REF_PARAM && e->ref.index >= 0 && e->ref.index < prog->nparams) {
-        *out = vals ? vals[e->ref.index] : prog->params[e->ref.index].def;
-        return true;
-    }
-    return false;
-}
-
 bool ast_const_eval(const Program *prog, const int64_t *param_values, const Expr *e, int64_t *out)
 {
-    int64_t a, b;
-    if (!e)
-        return false;
-    switch (e->kind) {
-    case EX_INT: *out = e->ival; return true;
-    case EX_NAME: return eval_name(prog, param_values, e, out);
-    case EX_UNARY:
-        if (!ast_const_eval(prog, param_values, e->a, &a))
-            return false;
-        *out = e->op == OP_NEG ? wrap_sub(0, a) : !a;
-        return true;
-    case EX_BINARY:
-        if (!ast_const_eval(prog, param_values, e->a, &a))
-            return false;
-        if ((e->op == OP_AND && !a) || (e->op == OP_OR && a)) {
-            *out = a;
-            return true;
-        }
-        if (!ast_const_eval(prog, param_values, e->b, &b))
-            return false;
-        return eval_binary(e->op, a, b, out);
-    case EX_BUILTIN: return eval_builtin(prog, param_values, e, out);
-    default: return false;
-    }
+    return arith_const_eval(prog, param_values, e, out, NULL);
 }
 
 /* ------------------------------------------------------------------ names */
@@ -292,4 +188,15 @@ const char *ast_op_text(BinOp op)
         [OP_AND] = "and", [OP_OR] = "or", [OP_NEG] = "-", [OP_NOT] = "not",
     };
     return (unsigned)op < sizeof texts / sizeof texts[0] ? texts[op] : "?";
+}
+
+const char *ast_builtin_name(Builtin b)
+{
+    static const char *const names[BI_COUNT_OF_BUILTINS] = {
+        [BI_MIN] = "min", [BI_MAX] = "max", [BI_ABS] = "abs", [BI_LEN] = "len", [BI_SUM] = "sum",
+        [BI_COUNT] = "count", [BI_INSIDE] = "inside", [BI_TEST_AND_SET] = "test_and_set",
+        [BI_EXCHANGE] = "exchange", [BI_COMPARE_AND_SWAP] = "compare_and_swap", [BI_FETCH_AND_ADD] = "fetch_and_add",
+        [BI_CHOOSE] = "choose", [BI_RANDOM] = "random", [BI_VALUE] = "value",
+    };
+    return (unsigned)b < BI_COUNT_OF_BUILTINS ? names[b] : "?";
 }

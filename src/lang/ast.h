@@ -38,7 +38,8 @@ typedef enum ExprKind {
     EX_INDEX,   /* a[b]: a is an EX_NAME naming a shared array, object array or local list */
     EX_UNARY,   /* op a: OP_NEG, OP_NOT */
     EX_BINARY,  /* a op b */
-    EX_BUILTIN, /* min(...), max(...), abs(x), len(list): builtin, args */
+    EX_BUILTIN, /* min(...), max(...), abs(x), len(list), sum(a), count(a, v), inside(section), the atomic
+                   read-modify-writes (test_and_set(x), ...): builtin, args */
     EX_METHOD,  /* a.method(args): a is EX_NAME or EX_INDEX naming an object, thread handle or local list */
     EX_CALL,    /* f(args), a user function called as a subroutine; resolved: func */
     EX_START,   /* start f(args): starts a thread, value is its handle; resolved: func */
@@ -52,7 +53,25 @@ typedef enum BinOp {
     OP_NEG, OP_NOT, /* unary */
 } BinOp;
 
-typedef enum Builtin { BI_MIN, BI_MAX, BI_ABS, BI_LEN } Builtin;
+/* sum(a) and count(a, v) over a shared array, and inside(section), read many things at once: checks only.
+ * The atomic read-modify-writes take a shared variable or element as their first argument and are one step each:
+ * test_and_set(x) (x = 1, value: the old x), exchange(x, v) (x = v, value: the old x), compare_and_swap(x, old, new)
+ * (x = new if x == old, value: 1 if it did, else 0), fetch_and_add(x, d) (x += d, value: the old x). Code only.
+ * choose(a, b, ...) (or choose(list)) and random(n) are nondeterministic choices, each a step: exhaustive exploration
+ * follows every alternative, other runs take the seeded generator's (or the replayed schedule's). Code only.
+ * value(s) is a semaphore's count: checks only. */
+typedef enum Builtin {
+    BI_MIN, BI_MAX, BI_ABS, BI_LEN, BI_SUM, BI_COUNT, BI_INSIDE,
+    BI_TEST_AND_SET, BI_EXCHANGE, BI_COMPARE_AND_SWAP, BI_FETCH_AND_ADD,
+    BI_CHOOSE, BI_RANDOM, BI_VALUE,
+    BI_COUNT_OF_BUILTINS
+} Builtin;
+
+/* The atomic read-modify-writes, in the order of their builtins. */
+static inline bool builtin_is_atomic(Builtin b)
+{
+    return b >= BI_TEST_AND_SET && b <= BI_FETCH_AND_ADD;
+}
 
 /* What a name refers to, filled in by the checker. */
 typedef enum RefKind {
@@ -112,6 +131,8 @@ struct Expr {
     Method method;    /* EX_METHOD */
     int func;         /* EX_CALL, EX_START: index into Program.funcs */
     bool reads_shared; /* this expression (or a sub-expression) reads a shared variable or calls an object method */
+    bool daemon;      /* EX_START: `start daemon f()`: the run does not wait for this thread to finish */
+    int section;      /* resolved: EX_BUILTIN inside(name): index into Program.sections */
 };
 
 /* ---------------------------------------------------------------- statements */
@@ -131,6 +152,7 @@ typedef enum StmtKind {
     ST_ACTIVITY,  /* think 100..400 ms: a labelled duration */
     ST_SAY,       /* say "text {expr} text" */
     ST_ASSERT,    /* assert cond[, "message"]: a runtime error in this thread when false */
+    ST_SECTION,   /* section label: body — a labelled block; checks count the threads inside it with inside(label) */
 } StmtKind;
 
 typedef enum TimeUnit { UNIT_MS, UNIT_S } TimeUnit;
@@ -139,6 +161,7 @@ typedef enum TimeUnit { UNIT_MS, UNIT_S } TimeUnit;
 typedef struct SayPart {
     char *text; /* literal text, or NULL for an expression */
     Expr *expr;
+    bool thread_name; /* neither: the name of the thread saying it (Python's current_thread().name) */
 } SayPart;
 
 struct Stmt {
@@ -153,9 +176,10 @@ struct Stmt {
     int var_slot;           /* resolved: ST_FOR loop variable slot */
     ExprList range;         /* ST_FOR over range(): 1 to 3 arguments; empty when iterating a list */
     Expr *iter;             /* ST_FOR over a local list */
-    Block body;             /* ST_IF, ST_WHILE, ST_FOR, ST_WITH */
+    Block body;             /* ST_IF, ST_WHILE, ST_FOR, ST_WITH, ST_SECTION */
     Block orelse;           /* ST_IF */
-    char *label;            /* ST_ACTIVITY: the activity word as written ("think") */
+    char *label;            /* ST_ACTIVITY: the activity word as written ("think"); ST_SECTION: the section's name */
+    int section;            /* resolved: ST_SECTION: index into Program.sections */
     char *state;            /* ST_ACTIVITY: the state label shown for the thread ("thinking") */
     Expr *lo, *hi;          /* ST_ACTIVITY: duration bounds (hi NULL for a fixed duration) */
     TimeUnit unit;          /* ST_ACTIVITY */
@@ -218,6 +242,11 @@ typedef struct FuncDecl {
     char **params;
     int nparams;
     Block body;
+    /* Python's scoping (functions read from .py files): a name the function assigns is local unless it is listed in
+     * a `global` statement, even when a global of that name exists. Scenario functions leave this false. */
+    bool python_scope;
+    char **global_names;
+    int nglobal_names;
     int nlocals; /* resolved: frame size; parameters occupy slots 0..nparams-1 */
     char **local_names; /* resolved: nlocals names, for display */
 } FuncDecl;
@@ -258,17 +287,22 @@ typedef struct Program {
     FuncDecl main;
     CheckDecl *checks;
     int nchecks;
+    char **sections; /* resolved: the names of the labelled blocks (`section cs:`), each once, in order of appearance */
+    int nsections;
 } Program;
 
 /* Free a program and everything it owns; NULL-safe. */
 void program_destroy(Program *prog);
 
 /* Evaluate a constant expression (literals, parameters, choice constants, arithmetic, min/max/abs) for the given
- * parameter values (one per Program.params). Returns false if the expression is not constant or divides by zero. */
+ * parameter values (one per Program.params). Returns false if the expression is not constant, divides by zero or
+ * overflows; arith_const_eval (arith.h) says which and where. */
 bool ast_const_eval(const Program *prog, const int64_t *param_values, const Expr *e, int64_t *out);
 
 /* The English names of things, for messages: "Lock", "Semaphore", ... and "+", "==", ... */
 const char *ast_obj_kind_name(ObjKind kind);
 const char *ast_op_text(BinOp op);
+/* "min", "test_and_set", ...: a builtin's name as written. */
+const char *ast_builtin_name(Builtin b);
 
 #endif

@@ -5,9 +5,13 @@
  * slots 0..nparams-1, and every other name it assigns (or uses as a for-loop variable) that is not global becomes a
  * local slot, as in Python. Finally every expression is resolved in the context where it appears (a value, a method
  * target, the object of a with, an assignment target, an argument of len), which is what lets the messages say
- * exactly what is wrong ("'m' is a Lock, not a value"). reads_shared is computed bottom-up on the way back. */
+ * exactly what is wrong ("'m' is a Lock, not a value"). reads_shared is computed bottom-up on the way back. Once a
+ * whole expression of code or of a check is resolved, every operator on literal constants in it is computed
+ * (arith.h): one that overflows or divides by zero would fail whenever it runs, so it is reported here, at its
+ * operator. Declarations are computed later, for each instance's parameter values (lang.c). */
 #include "lang/check.h"
 
+#include "lang/arith.h"
 #include "lang/lang.h"
 #include "lang/parser.h"
 #include "util/strbuf.h"
@@ -40,9 +44,11 @@ typedef struct Checker {
     const char *context; /* at top level: "an expect", "the size of lock 'x'", ... */
     bool in_check;       /* inside expect/invariant */
     int loop_depth;
+    int expr_depth; /* check_expr calls under way: 0 again when a whole expression is resolved */
 } Checker;
 
 static bool check_expr(Checker *C, Expr *e, Use use);
+static bool check_index(Checker *C, Expr *e, Use use);
 static void check_block(Checker *C, Block *b);
 
 /* ------------------------------------------------------------------ suggestions */
@@ -344,6 +350,7 @@ typedef struct MethodSpec {
 static const MethodSpec lock_methods[] = {
     {"acquire", M_ACQUIRE, 0, 1}, {"release", M_RELEASE, 0, 0}, {"locked", M_LOCKED, 0, 0}, {NULL, M_NONE, 0, 0}};
 static const MethodSpec acq_methods[] = {{"acquire", M_ACQUIRE, 0, 1}, {"release", M_RELEASE, 0, 0}, {NULL, M_NONE, 0, 0}};
+static const MethodSpec sem_methods[] = {{"acquire", M_ACQUIRE, 0, 1}, {"release", M_RELEASE, 0, 1}, {NULL, M_NONE, 0, 0}};
 static const MethodSpec cond_methods[] = {
     {"acquire", M_ACQUIRE, 0, 0}, {"release", M_RELEASE, 0, 0}, {"wait", M_WAIT, 0, 0},
     {"notify", M_NOTIFY, 0, 1},   {"notify_all", M_NOTIFY_ALL, 0, 0}, {NULL, M_NONE, 0, 0}};
@@ -364,7 +371,7 @@ static const MethodSpec local_methods[] = {{"join", M_JOIN, 0, 0}, {"append", M_
 static const MethodSpec *methods_of(ObjKind k)
 {
     static const MethodSpec *const table[OBJ_KIND_COUNT] = {
-        lock_methods, acq_methods, acq_methods, acq_methods, cond_methods, event_methods, barrier_methods,
+        lock_methods, acq_methods, sem_methods, sem_methods, cond_methods, event_methods, barrier_methods,
         rw_methods, queue_methods,
     };
     return table[k];
@@ -502,8 +509,20 @@ static bool check_call(Checker *C, Expr *e)
     return true;
 }
 
-/* len(x): a local list, a shared array, an object array or a queue (which reads shared state). */
-static bool check_len_arg(Checker *C, Expr *e)
+/* len(q) of a queue reads the queue: a statement may, a check may not (a check reads only shared variables and
+ * parameters); the message points at the len call, as "cannot call functions" points at the callee. Returns true:
+ * the expression reads shared state. */
+static bool check_queue_len(Checker *C, SrcPos at, const char *name)
+{
+    if (C->in_check)
+        diags_add(C->diags, at,
+                  "%s cannot read the length of queue '%s' (count the items in a shared variable instead)",
+                  C->context, name);
+    return true;
+}
+
+/* len(x): a local list, a shared array, an object array or a queue (which reads shared state). at: the len call. */
+static bool check_len_arg(Checker *C, Expr *e, SrcPos at)
 {
     Expr *base = e->kind == EX_INDEX ? e->a : e;
     if (e->kind == EX_INDEX) {
@@ -515,13 +534,15 @@ static bool check_len_arg(Checker *C, Expr *e)
             return rs;
         if (g && g->kind == G_OBJECT && C->prog->objects[g->index].size &&
             C->prog->objects[g->index].kind == OBJ_QUEUE)
-            return true;
+            return check_queue_len(C, at, base->name);
     } else if (e->kind == EX_NAME) {
         if (!resolve_name(C, e))
             return false;
         const Global *g = global_of(C, e);
         if (!g)
             return false; /* a local list */
+        if (g->kind == G_OBJECT && !C->prog->objects[g->index].size && C->prog->objects[g->index].kind == OBJ_QUEUE)
+            return check_queue_len(C, at, e->name);
         if ((g->kind == G_SHARED && C->prog->shareds[g->index].size) || g->kind == G_OBJECT)
             return g->kind == G_OBJECT && !C->prog->objects[g->index].size;
     }
@@ -529,18 +550,181 @@ static bool check_len_arg(Checker *C, Expr *e)
     return false;
 }
 
+/* How builtin b is written with its usual arguments, for messages. */
+static const char *builtin_example(Builtin b)
+{
+    static const char *const examples[BI_COUNT_OF_BUILTINS] = {
+        [BI_SUM] = "sum(flags)", [BI_COUNT] = "count(state, EATING)", [BI_TEST_AND_SET] = "test_and_set(flag)",
+        [BI_EXCHANGE] = "exchange(x, 1)", [BI_COMPARE_AND_SWAP] = "compare_and_swap(x, 0, 1)",
+        [BI_FETCH_AND_ADD] = "fetch_and_add(counter, 1)",
+    };
+    return examples[b] ? examples[b] : ast_builtin_name(b);
+}
+
+/* sum(a) / count(a, v): a must be a shared array. Returns true (the expression reads shared state). */
+static bool check_array_arg(Checker *C, Expr *e)
+{
+    Expr *a = e->args.items[0];
+    if (a->kind == EX_NAME && resolve_name(C, a)) {
+        const Global *g = global_of(C, a);
+        if (g && g->kind == G_SHARED && C->prog->shareds[g->index].size)
+            return true;
+    } else if (a->kind == EX_NAME) {
+        return true; /* unknown name: already reported */
+    }
+    diags_add(C->diags, a->pos, "%s() needs a shared array, e.g. %s", e->name, builtin_example(e->builtin));
+    return true;
+}
+
+/* The labelled blocks of every function: each name once, in order of appearance. */
+static int section_index(Program *prog, const char *name, bool add)
+{
+    for (int i = 0; i < prog->nsections; i++)
+        if (strcmp(prog->sections[i], name) == 0)
+            return i;
+    if (!add)
+        return -1;
+    ast_list_push((void ***)&prog->sections, &prog->nsections, xstrdup(name));
+    return prog->nsections - 1;
+}
+
+/* inside(name): the number of threads in the blocks labelled `section name:`. */
+static bool check_inside(Checker *C, Expr *e)
+{
+    Expr *a = e->args.items[0];
+    if (a->kind != EX_NAME) {
+        diags_add(C->diags, a->pos, "inside() needs the name of a section, e.g. inside(cs) for a block section cs:");
+        return false;
+    }
+    e->section = section_index(C->prog, a->name, false);
+    if (e->section >= 0)
+        return true;
+    const char *s = check_suggest(a->name, (const char *const *)C->prog->sections, C->prog->nsections);
+    if (s)
+        diags_add(C->diags, a->pos, "no block is labelled section %s (did you mean '%s'?)", a->name, s);
+    else
+        diags_add(C->diags, a->pos, "no block is labelled section %s: write section %s: before the block to count",
+                  a->name, a->name);
+    return false;
+}
+
+/* The first argument of an atomic read-modify-write: a shared variable or an element of a shared array. */
+static void check_atomic_target(Checker *C, Expr *e, Expr *x)
+{
+    const char *name = ast_builtin_name(e->builtin);
+    Expr *base = x->kind == EX_INDEX ? x->a : x;
+    char buf[96];
+    if (base->kind != EX_NAME) {
+        diags_add(C->diags, x->pos, "%s() needs a shared variable or an element of a shared array, e.g. %s", name,
+                  builtin_example(e->builtin));
+        return;
+    }
+    if (x->kind == EX_INDEX) {
+        check_index(C, x, USE_TARGET);
+        if (base->ref.kind == REF_LOCAL)
+            diags_add(C->diags, x->pos, "%s() works on a shared variable, but '%s' is a local list", name,
+                      base->name);
+        return;
+    }
+    if (!resolve_name(C, x))
+        return;
+    const Global *g = global_of(C, x);
+    if (!g)
+        diags_add(C->diags, x->pos,
+                  "%s() works on a shared variable, but '%s' is a local variable of %s (declare it with shared "
+                  "%s at the top)", name, x->name, C->fn && C->fn->name ? C->fn->name : "main", x->name);
+    else if (g->kind == G_SHARED && C->prog->shareds[g->index].size)
+        diags_add(C->diags, x->pos, "'%s' is a shared array; use an element such as %s[i]", x->name, x->name);
+    else if (g->kind != G_SHARED)
+        diags_add(C->diags, x->pos, "%s() works on a shared variable, but '%s' is %s", name, x->name,
+                  describe(C, g, buf));
+}
+
+/* test_and_set(x), exchange(x, v), compare_and_swap(x, old, new), fetch_and_add(x, d): one step that reads and
+ * writes x, in code only. Returns true (the expression reads shared state). */
+static bool check_atomic(Checker *C, Expr *e)
+{
+    if (C->in_check) {
+        diags_add(C->diags, e->pos, "%s cannot use %s() (it changes a shared variable)", C->context,
+                  ast_builtin_name(e->builtin));
+        return true;
+    }
+    check_atomic_target(C, e, e->args.items[0]);
+    for (int i = 1; i < e->args.count; i++)
+        check_expr(C, e->args.items[i], USE_VALUE);
+    return true;
+}
+
+/* value(s): the count of a Semaphore or BoundedSemaphore (s or s[i]), read in a check. */
+static bool check_value(Checker *C, Expr *e)
+{
+    if (!C->in_check) {
+        diags_add(C->diags, e->pos, "value() can only be used in an expect or invariant (it reads a semaphore's count)");
+        return false;
+    }
+    Expr *a = e->args.items[0];
+    Expr *base = a->kind == EX_INDEX ? a->a : a;
+    if (base->kind == EX_NAME && a->kind == EX_INDEX)
+        check_expr(C, a->b, USE_VALUE);
+    if (base->kind == EX_NAME && !resolve_name(C, base))
+        return true;
+    const Global *g = base->kind == EX_NAME ? global_of(C, base) : NULL;
+    const ObjDecl *o = g && g->kind == G_OBJECT ? &C->prog->objects[g->index] : NULL;
+    bool sem = o && (o->kind == OBJ_SEMAPHORE || o->kind == OBJ_BOUNDED_SEMAPHORE);
+    if (sem && (o->size != NULL) == (a->kind == EX_INDEX))
+        return true;
+    if (sem && o->size)
+        diags_add(C->diags, a->pos, "'%s' is an array of semaphores; use one element, e.g. value(%s[0])", base->name,
+                  base->name);
+    else
+        diags_add(C->diags, a->pos, "value() needs a semaphore, e.g. value(s) for semaphore s(1)");
+    return true;
+}
+
 static bool check_builtin(Checker *C, Expr *e)
 {
-    static const char *const names[] = {"min", "max", "abs", "len"};
-    int n = e->args.count;
-    bool ok = e->builtin <= BI_MAX ? n >= 2 : n == 1;
-    if (!ok) {
-        diags_add(C->diags, e->pos, "%s() takes %s, got %d", names[e->builtin],
-                  e->builtin <= BI_MAX ? "at least 2 arguments" : "1 argument", n);
+    static const char *const takes[BI_COUNT_OF_BUILTINS] = {
+        [BI_MIN] = "at least 2 arguments", [BI_MAX] = "at least 2 arguments", [BI_ABS] = "1 argument",
+        [BI_LEN] = "1 argument", [BI_SUM] = "1 argument", [BI_COUNT] = "2 arguments", [BI_INSIDE] = "1 argument",
+        [BI_TEST_AND_SET] = "1 argument", [BI_EXCHANGE] = "2 arguments", [BI_COMPARE_AND_SWAP] = "3 arguments",
+        [BI_FETCH_AND_ADD] = "2 arguments", [BI_CHOOSE] = "at least 1 argument", [BI_RANDOM] = "1 argument",
+        [BI_VALUE] = "1 argument",
+    };
+    static const int arity[BI_COUNT_OF_BUILTINS] = {
+        [BI_MIN] = -2, [BI_MAX] = -2, [BI_ABS] = 1, [BI_LEN] = 1, [BI_SUM] = 1, [BI_COUNT] = 2, [BI_INSIDE] = 1,
+        [BI_TEST_AND_SET] = 1, [BI_EXCHANGE] = 2, [BI_COMPARE_AND_SWAP] = 3, [BI_FETCH_AND_ADD] = 2,
+        [BI_CHOOSE] = -1, [BI_RANDOM] = 1, [BI_VALUE] = 1,
+    }; /* -k: at least k */
+    const char *name = ast_builtin_name(e->builtin);
+    int n = e->args.count, want = arity[e->builtin];
+    if (want < 0 ? n < -want : n != want) {
+        diags_add(C->diags, e->pos, "%s() takes %s, got %d", name, takes[e->builtin], n);
         return false;
     }
     if (e->builtin == BI_LEN)
-        return check_len_arg(C, e->args.items[0]);
+        return check_len_arg(C, e->args.items[0], e->pos);
+    if (builtin_is_atomic(e->builtin))
+        return check_atomic(C, e);
+    if (e->builtin == BI_VALUE)
+        return check_value(C, e);
+    if (e->builtin == BI_CHOOSE || e->builtin == BI_RANDOM) {
+        if (C->in_check)
+            diags_add(C->diags, e->pos, "%s cannot use %s() (a check reads the state; it makes no choices)",
+                      C->context, name);
+        check_args(C, e);
+        return true; /* a step of its own, like a method call */
+    }
+    if (e->builtin >= BI_SUM && !C->in_check) {
+        diags_add(C->diags, e->pos, "%s() can only be used in an expect or invariant (it reads %s at once)", name,
+                  e->builtin == BI_INSIDE ? "every thread's position" : "the whole array");
+        return false;
+    }
+    if (e->builtin == BI_INSIDE)
+        return check_inside(C, e);
+    if (e->builtin == BI_COUNT)
+        check_expr(C, e->args.items[1], USE_VALUE);
+    if (e->builtin >= BI_SUM)
+        return check_array_arg(C, e);
     return check_args(C, e);
 }
 
@@ -620,18 +804,29 @@ static bool check_expr_kind(Checker *C, Expr *e, Use use)
     return false;
 }
 
+static void literal_fault(void *ctx, const ArithFault *fault)
+{
+    Checker *C = ctx;
+    char *why = arith_fault_text(fault);
+    diags_add(C->diags, fault->at->pos, "%s", why);
+    free(why);
+}
+
 static bool check_expr(Checker *C, Expr *e, Use use)
 {
     if (!e)
         return false;
     if (use == USE_LEN && (e->kind == EX_NAME || e->kind == EX_INDEX))
-        return e->reads_shared = check_len_arg(C, e);
+        return e->reads_shared = check_len_arg(C, e, e->pos);
     if (!C->fn && !C->in_check && e->kind != EX_INT && e->kind != EX_NAME && e->kind != EX_UNARY &&
-        e->kind != EX_BINARY && e->kind != EX_LIST && !(e->kind == EX_BUILTIN && e->builtin != BI_LEN)) {
+        e->kind != EX_BINARY && e->kind != EX_LIST && !(e->kind == EX_BUILTIN && e->builtin <= BI_ABS)) {
         diags_add(C->diags, e->pos, "%s must be a constant expression (numbers and parameters only)", C->context);
         return false;
     }
+    C->expr_depth++;
     e->reads_shared = check_expr_kind(C, e, use);
+    if (--C->expr_depth == 0 && (C->fn || C->in_check))
+        arith_check_literals(e, literal_fault, C);
     return e->reads_shared;
 }
 
@@ -732,6 +927,10 @@ static void check_stmt(Checker *C, Stmt *s)
             check_with(C, s);
         check_block(C, &s->body);
         break;
+    case ST_SECTION:
+        s->section = section_index(C->prog, s->label, true);
+        check_block(C, &s->body);
+        break;
     case ST_ACTIVITY:
         check_expr(C, s->lo, USE_VALUE);
         check_expr(C, s->hi, USE_VALUE);
@@ -761,9 +960,26 @@ static void add_local(Checker *C, const char *name)
     index_insert(C, f->nlocals++);
 }
 
+/* Under Python's scoping, is name declared `global` in the function being checked? */
+static bool declared_global(const Checker *C, const char *name)
+{
+    for (int i = 0; i < C->fn->nglobal_names; i++)
+        if (strcmp(C->fn->global_names[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* Does assigning name in the function being checked make a local? */
+static bool assigns_local(const Checker *C, const char *name)
+{
+    if (C->fn->python_scope)
+        return !declared_global(C, name);
+    return !find_global(C, name);
+}
+
 static void collect_name(Checker *C, const char *name)
 {
-    if (find_local(C, name) < 0 && !find_global(C, name))
+    if (find_local(C, name) < 0 && assigns_local(C, name))
         add_local(C, name);
 }
 
@@ -775,7 +991,7 @@ static void collect_locals(Checker *C, Block *b)
             if (s->targets.items[j]->kind == EX_NAME)
                 collect_name(C, s->targets.items[j]->name);
         if (s->kind == ST_FOR && s->var) {
-            const Global *g = find_local(C, s->var) < 0 ? find_global(C, s->var) : NULL;
+            const Global *g = find_local(C, s->var) < 0 && !assigns_local(C, s->var) ? find_global(C, s->var) : NULL;
             char buf[96];
             if (g)
                 diags_add(C->diags, s->pos, "cannot use '%s' as a loop variable: it is %s", s->var,

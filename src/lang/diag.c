@@ -35,10 +35,15 @@ void diags_add(Diags *d, SrcPos pos, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    diags_addv(d, pos, fmt, ap);
+    va_end(ap);
+}
+
+void diags_addv(Diags *d, SrcPos pos, const char *fmt, va_list ap)
+{
     char *msg = NULL;
     if (vasprintf(&msg, fmt, ap) < 0)
         msg = xstrdup("(message too long)");
-    va_end(ap);
     xgrow((void **)&d->items, &d->cap, (size_t)d->count + 1, sizeof(Diag));
     d->items[d->count].line = pos.line;
     d->items[d->count].col = pos.col;

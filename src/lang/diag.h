@@ -7,6 +7,7 @@
 
 #include "ast.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -26,6 +27,8 @@ typedef struct Diags {
 void diags_init(Diags *d, const char *path);
 void diags_finish(Diags *d);
 void diags_add(Diags *d, SrcPos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same with a va_list, for a front end's own error helpers. */
+void diags_addv(Diags *d, SrcPos pos, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 /* Print every diagnostic, one per line: `path:line:col: error: message` (or `path: error: message`). */
 void diags_print(const Diags *d, FILE *out);
 

@@ -9,8 +9,12 @@
  * The parameter functions turn `--set NAME=VALUE` text into values, with messages that say what is accepted. */
 #include "lang/lang.h"
 
+#include "lang/arith.h"
 #include "lang/check.h"
 #include "lang/parser.h"
+#include "lang/python/python.h"
+#include "util/textfile.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -18,59 +22,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 /* ------------------------------------------------------------------ reading */
 
-static char *lowercase_first(const char *s)
+/* Read the whole file through the one text reader; NULL after one diagnostic, *st saying whether the file could not
+ * be read at all (an I/O error) or is not text (a scenario error at line:col). */
+static char *read_file(const char *path, Diags *d, size_t *len, LangStatus *st)
 {
-    char *r = xstrdup(s);
-    if (r[0] >= 'A' && r[0] <= 'Z')
-        r[0] = (char)(r[0] - 'A' + 'a');
-    return r;
-}
-
-static void io_error(Diags *d, const char *what, int err)
-{
-    char *e = lowercase_first(strerror(err));
-    diags_add(d, (SrcPos){0, 0}, "%s: %s", what, e);
-    free(e);
-}
-
-/* Read the whole file; NULL after one diagnostic. */
-static char *read_file(const char *path, Diags *d, size_t *len)
-{
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        io_error(d, "cannot read the scenario", errno);
-        return NULL;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        diags_add(d, (SrcPos){0, 0}, "is a directory, not a scenario file");
-        return NULL;
-    }
-    if (st.st_size > LANG_MAX_FILE_BYTES) {
-        diags_add(d, (SrcPos){0, 0}, "the file is too large (%lld bytes; the limit is %d)", (long long)st.st_size,
-                  LANG_MAX_FILE_BYTES);
-        return NULL;
-    }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        io_error(d, "cannot read the scenario", errno);
-        return NULL;
-    }
-    char *buf = xmalloc((size_t)LANG_MAX_FILE_BYTES + 2);
-    size_t n = fread(buf, 1, (size_t)LANG_MAX_FILE_BYTES + 1, f);
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad || n > (size_t)LANG_MAX_FILE_BYTES) {
-        diags_add(d, (SrcPos){0, 0}, bad ? "cannot read the scenario: read error" : "the file is too large");
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
+    TextFileError e;
+    char *text = textfile_read(path, "scenario", LANG_MAX_FILE_BYTES, len, &e);
+    if (text)
+        return text;
+    bool io = e.status == TEXTFILE_UNREADABLE;
+    *st = io ? LANG_IO_ERROR : LANG_SCENARIO_ERROR;
+    diags_add(d, (SrcPos){e.line, e.col}, "%s", e.message);
+    free(e.message);
+    return NULL;
 }
 
 static SrcPos pos_of_offset(const char *src, size_t off)
@@ -87,30 +54,15 @@ static SrcPos pos_of_offset(const char *src, size_t off)
     return p;
 }
 
-/* Length of the UTF-8 sequence at s (0 if invalid). */
-static size_t utf8_len(const unsigned char *s, size_t avail)
-{
-    size_t n = s[0] < 0x80 ? 1 : (s[0] >> 5) == 6 ? 2 : (s[0] >> 4) == 14 ? 3 : (s[0] >> 3) == 30 ? 4 : 0;
-    if (n == 0 || n > avail || (n == 2 && s[0] < 0xc2))
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    return n;
-}
-
 static bool check_utf8(const char *src, size_t len, Diags *d)
 {
-    for (size_t i = 0; i < len;) {
-        size_t n = utf8_len((const unsigned char *)src + i, len - i);
-        if (n == 0) {
-            diags_add(d, pos_of_offset(src, i), "the file is not valid UTF-8 text (byte 0x%02x)",
-                      (unsigned char)src[i]);
-            return false;
-        }
-        i += n;
-    }
-    return true;
+    size_t bad_at = 0;
+    char *message = NULL;
+    if (utf8_check(src, len, &bad_at, &message))
+        return true;
+    diags_add(d, pos_of_offset(src, bad_at), "%s", message);
+    free(message);
+    return false;
 }
 
 /* ------------------------------------------------------------------ program setup */
@@ -210,7 +162,10 @@ static LangStatus load(const char *path, char *source, size_t len, Diags *diags,
     Program *p = xcalloc(1, sizeof *p);
     p->path = xstrdup(path);
     p->layout = LAYOUT_GRAPH;
-    parser_parse(p, source, len, diags);
+    if (python_is_path(path))
+        python_parse(p, source, len, diags);
+    else
+        parser_parse(p, source, len, diags);
     if (diags->count == start)
         check_program(p, diags);
     if (diags->count == start)
@@ -242,16 +197,10 @@ LangStatus lang_load_file(const char *path, Diags *diags, Program **out)
 {
     size_t len = 0;
     *out = NULL;
-    char *src = read_file(path, diags, &len);
+    LangStatus st = LANG_OK;
+    char *src = read_file(path, diags, &len, &st);
     if (!src)
-        return LANG_IO_ERROR;
-    const char *nul = memchr(src, '\0', len);
-    if (nul) {
-        diags_add(diags, pos_of_offset(src, (size_t)(nul - src)),
-                  "the file contains a NUL byte (is it a binary file?)");
-        free(src);
-        return LANG_SCENARIO_ERROR;
-    }
+        return st;
     return load(path, src, len, diags, out);
 }
 
@@ -384,6 +333,7 @@ typedef struct Validation {
     const int64_t *values;
     SrcPos pos;
     char *err;
+    int64_t nshared, nobjects; /* running totals, every array element counted */
 } Validation;
 
 static bool fail_decl(Validation *v, SrcPos pos, const char *kind, const char *name, char *what)
@@ -394,13 +344,17 @@ static bool fail_decl(Validation *v, SrcPos pos, const char *kind, const char *n
     return false;
 }
 
-/* Evaluate e; on failure record why. */
+/* Evaluate e; on failure record why, at the operator that failed (an overflow or a division by zero). */
 static bool eval(Validation *v, const Expr *e, SrcPos pos, const char *kind, const char *name, const char *what,
                  int64_t *out)
 {
-    if (ast_const_eval(v->prog, v->values, e, out))
+    ArithFault fault;
+    if (arith_const_eval(v->prog, v->values, e, out, &fault))
         return true;
-    return fail_decl(v, pos, kind, name, xasprintf("the %s cannot be computed (division by zero?)", what));
+    char *why = arith_fault_text(&fault);
+    bool r = fail_decl(v, fault.at ? fault.at->pos : pos, kind, name, xasprintf("the %s: %s", what, why));
+    free(why);
+    return r;
 }
 
 static bool check_size(Validation *v, const Expr *size, SrcPos pos, const char *kind, const char *name,
@@ -417,10 +371,24 @@ static bool check_size(Validation *v, const Expr *size, SrcPos pos, const char *
                      xasprintf("array size %lld is out of range 1..%d", (long long)*out, LANG_MAX_ARRAY));
 }
 
+/* Add a declaration's elements to a run-wide total; past the limit, the declaration that crosses it is at fault. */
+static bool add_total(Validation *v, int64_t *total, int64_t size, int limit, SrcPos pos, const char *kind,
+                      const char *name, const char *what)
+{
+    *total += size;
+    if (*total <= limit)
+        return true;
+    return fail_decl(v, pos, kind, name,
+                     xasprintf("this makes %lld %s in the run, more than the limit of %d (see Limits in the language "
+                               "guide)",
+                               (long long)*total, what, limit));
+}
+
 static bool validate_shared(Validation *v, const SharedDecl *d)
 {
     int64_t size, x;
-    if (!check_size(v, d->size, d->pos, "shared", d->name, &size))
+    if (!check_size(v, d->size, d->pos, "shared", d->name, &size) ||
+        !add_total(v, &v->nshared, size, LANG_MAX_SHARED_TOTAL, d->pos, "shared", d->name, "shared variables"))
         return false;
     if (!d->init)
         return true;
@@ -464,7 +432,9 @@ static bool validate_object(Validation *v, const ObjDecl *d)
 {
     int64_t size, lsize;
     const char *kw = kind_word(d->kind);
-    if (!check_size(v, d->size, d->pos, kw, d->name, &size) || !validate_arg(v, d))
+    if (!check_size(v, d->size, d->pos, kw, d->name, &size) ||
+        !add_total(v, &v->nobjects, size, LANG_MAX_OBJECTS_TOTAL, d->pos, kw, d->name, "synchronization objects") ||
+        !validate_arg(v, d))
         return false;
     if (d->kind != OBJ_CONDITION || d->lock_decl < 0 || !v->prog->objects[d->lock_decl].size || !d->size)
         return true;
@@ -478,7 +448,7 @@ static bool validate_object(Validation *v, const ObjDecl *d)
 
 static bool validate_at(const Program *prog, const int64_t *values, SrcPos *pos, char **err)
 {
-    Validation v = {prog, values, {0, 0}, NULL};
+    Validation v = {prog, values, {0, 0}, NULL, 0, 0};
     bool ok = true;
     for (int i = 0; ok && i < prog->nshareds; i++)
         ok = validate_shared(&v, &prog->shareds[i]);

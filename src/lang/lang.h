@@ -28,7 +28,10 @@ enum {
     LANG_MAX_FILE_BYTES = 1 << 20,  /* larger files are refused with a clear error */
     LANG_MAX_NESTING = 64,          /* block and expression nesting depth */
     LANG_MAX_ARRAY = 4096,          /* elements of one shared or object array */
-    LANG_MAX_THREADS = 256,         /* threads alive in one run, main included (checked by the runtime) */
+    LANG_MAX_THREADS = 256,         /* threads one run starts, main included (checked by the runtime; ids are never
+                                       reused, so a finished thread still counts) */
+    LANG_MAX_SHARED_TOTAL = 65536,  /* shared variables of one run, every array element counted */
+    LANG_MAX_OBJECTS_TOTAL = 65536, /* synchronization objects of one run, every array element counted */
 };
 
 LangStatus lang_load_file(const char *path, Diags *diags, Program **out);
@@ -44,7 +47,8 @@ bool lang_param_set(const Program *prog, int64_t *values, const char *assignment
 /* "5", "yes", "ordered": the text of a parameter's value (static or owned by prog; do not free). */
 const char *lang_param_value_text(const Program *prog, int index, int64_t value, char buf[32]);
 /* After parameters are known: evaluate every declaration's sizes and arguments; false + *err when one is out of range
- * (an array size < 1 or > LANG_MAX_ARRAY, a negative semaphore value, barrier parties < 1, ...). */
+ * (an array size < 1 or > LANG_MAX_ARRAY, more than LANG_MAX_SHARED_TOTAL shared variables or LANG_MAX_OBJECTS_TOTAL
+ * synchronization objects in all, a negative semaphore value, barrier parties < 1, ...). */
 bool lang_validate_instance(const Program *prog, const int64_t *values, char **err);
 
 #endif

@@ -9,6 +9,7 @@
  * and block nesting are capped at LANG_MAX_NESTING so that hostile input cannot exhaust the C stack. */
 #include "lang/parser.h"
 
+#include "lang/arith.h"
 #include "lang/check.h"
 #include "lang/lang.h"
 #include "lang/lexer.h"
@@ -84,12 +85,8 @@ static void error_at(Parser *P, SrcPos pos, const char *fmt, ...)
         return; /* the lexer already said what is wrong here */
     va_list ap;
     va_start(ap, fmt);
-    char *msg = NULL;
-    if (vasprintf(&msg, fmt, ap) < 0)
-        msg = NULL;
+    diags_addv(P->diags, pos, fmt, ap);
     va_end(ap);
-    diags_add(P->diags, pos, "%s", msg ? msg : "syntax error");
-    free(msg);
 }
 
 /* "got ..." text for the current token. */
@@ -227,9 +224,8 @@ static bool parse_args(Parser *P, ExprList *out, TokKind close, const char *what
 
 static bool builtin_of(const char *name, Builtin *out)
 {
-    static const char *const names[] = {"min", "max", "abs", "len"};
-    for (int i = 0; i < 4; i++)
-        if (strcmp(name, names[i]) == 0) {
+    for (int i = 0; i < BI_COUNT_OF_BUILTINS; i++)
+        if (strcmp(name, ast_builtin_name((Builtin)i)) == 0) {
             *out = (Builtin)i;
             return true;
         }
@@ -259,11 +255,18 @@ static Expr *parse_start(Parser *P)
         error_at(P, P->cur.pos, "cannot start main: it already runs as thread 0");
         return NULL;
     }
+    bool daemon = at_word(P, "daemon") && P->next.kind == T_NAME;
+    if (daemon)
+        advance(P);
     if (!at(P, T_NAME) || P->next.kind != T_LPAREN) {
-        error_at(P, P->cur.pos, "expected a function call after 'start', e.g. start worker(1), got %s", got(P, buf));
+        error_at(P, P->cur.pos, "expected a function call after 'start%s', e.g. start%s worker(1), got %s",
+                 daemon ? " daemon" : "", daemon ? " daemon" : "", got(P, buf));
         return NULL;
     }
-    return parse_call(P, EX_START, pos);
+    Expr *e = parse_call(P, EX_START, pos);
+    if (e)
+        e->daemon = daemon;
+    return e;
 }
 
 static Expr *parse_list_display(Parser *P)
@@ -389,8 +392,9 @@ static Expr *parse_unary(Parser *P)
     leave(P);
     if (!a || !neg)
         return a;
-    if (a->kind == EX_INT) { /* fold -5 so that constants stay literals */
-        a->ival = (int64_t)(0 - (uint64_t)a->ival);
+    int64_t minus;
+    if (a->kind == EX_INT && arith_unary(OP_NEG, a->ival, &minus) == ARITH_OK) { /* -5 stays a literal */
+        a->ival = minus;
         a->pos = pos;
         return a;
     }
@@ -674,6 +678,11 @@ static Expr *parse_duration_bound(Parser *P, const char *label)
         return parse_primary(P);
     if (at(P, T_LPAREN))
         return parse_paren(P);
+    if (at(P, T_MINUS)) {
+        error_at(P, P->cur.pos, "a duration cannot be negative ('%s' takes a number of ms or s that is 0 or more)",
+                 label);
+        return NULL;
+    }
     error_at(P, P->cur.pos, "expected a duration after '%s' (a number, a name or (expression)), got %s", label,
              got(P, buf));
     return NULL;
@@ -786,6 +795,12 @@ static Stmt *parse_expr_stmt(Parser *P)
         ast_stmt_free(s);
         return call_to_activity(P, first);
     }
+    if (s->targets.count == 1 && first->kind == EX_BINARY && first->op == OP_SUB && first->a->kind == EX_NAME &&
+        dur_next) { /* think -5 ms reads as (think - 5) ms */
+        error_at(P, first->pos, "a duration cannot be negative ('%s' takes a number of ms or s that is 0 or more)",
+                 first->a->name);
+        return s;
+    }
     if (at(P, T_ASSIGN) || at(P, T_PLUSEQ) || at(P, T_MINUSEQ) || at(P, T_STAREQ)) {
         if (!check_targets(P, s))
             return s;
@@ -795,7 +810,8 @@ static Stmt *parse_expr_stmt(Parser *P)
             parse_augassign(P, s);
     } else if (s->targets.count > 1) {
         error_at(P, P->cur.pos, "expected '=' after the assignment targets");
-    } else if (first->kind != EX_METHOD && first->kind != EX_CALL && first->kind != EX_START) {
+    } else if (first->kind != EX_METHOD && first->kind != EX_CALL && first->kind != EX_START &&
+               !(first->kind == EX_BUILTIN && builtin_is_atomic(first->builtin))) {
         error_at(P, first->pos, "this expression does nothing on its own (a statement must be an assignment or a call)");
     } else {
         s->kind = ST_EXPR;
@@ -932,6 +948,25 @@ static Stmt *parse_for(Parser *P)
     return s;
 }
 
+/* section NAME: block — a labelled block, counted by inside(NAME) in checks. */
+static bool at_section(const Parser *P)
+{
+    return at_word(P, "section") && P->next.kind == T_NAME;
+}
+
+static Stmt *parse_section(Parser *P)
+{
+    Stmt *s = ast_stmt_new(ST_SECTION, P->cur.pos);
+    advance(P);
+    s->label = take_text(P);
+    char buf[64];
+    if (!at(P, T_COLON))
+        error_at(P, P->cur.pos, "expected ':' after the section name, e.g. section cs:, got %s", got(P, buf));
+    if (!P->panic)
+        parse_block(P, &s->body, "'section'");
+    return s;
+}
+
 static Stmt *parse_with(Parser *P)
 {
     Stmt *s = ast_stmt_new(ST_WITH, P->cur.pos);
@@ -964,6 +999,83 @@ static Stmt *parse_misplaced(Parser *P)
     return NULL;
 }
 
+/* ------------------------------------------------------------------ Python that is not ours */
+
+/* Python statements the language does not have, with what to write instead. */
+static const struct PyWord {
+    const char *word, *advice;
+} py_words[] = {
+    {"try", "there are no exceptions: a runtime error stops the thread that hit it"},
+    {"except", "there are no exceptions: a runtime error stops the thread that hit it"},
+    {"finally", "there are no exceptions; 'with' releases its object however the block is left"},
+    {"raise", "to stop the thread with an error write: assert False, \"message\""},
+    {"import", "a scenario needs no imports: declare objects with lock, semaphore, queue, ... at the top"},
+    {"from", "a scenario needs no imports: declare objects with lock, semaphore, queue, ... at the top"},
+    {"class", "a scenario has no classes: use shared variables, objects and def functions"},
+    {"del", "variables cannot be deleted"},
+    {"yield", "there are no generators"},
+    {"lambda", "there are no lambdas: use def"},
+    {"nonlocal", "functions cannot be nested"},
+    {"async", "scenario threads are real threads: use start f()"},
+    {"await", "scenario threads are real threads: use t.join() or a synchronization object"},
+};
+
+/* At a Python-only statement word used as a statement (not `from = 1`, not `import.x`). */
+static const struct PyWord *python_word(const Parser *P)
+{
+    if (P->cur.kind != T_NAME)
+        return NULL;
+    switch (P->next.kind) {
+    case T_ASSIGN: case T_PLUSEQ: case T_MINUSEQ: case T_STAREQ: case T_DOT: case T_LBRACKET: case T_COMMA:
+    case T_LPAREN:
+        return NULL;
+    default: break;
+    }
+    for (size_t i = 0; i < sizeof py_words / sizeof py_words[0]; i++)
+        if (strcmp(P->cur.text, py_words[i].word) == 0)
+            return &py_words[i];
+    return NULL;
+}
+
+/* Python's `global a, b`: every name a function assigns is already shared when it is declared shared, so the line
+ * changes nothing; it is accepted so that pasted code reads unchanged. */
+static bool at_global(const Parser *P)
+{
+    return at_word(P, "global") && P->next.kind == T_NAME;
+}
+
+static Stmt *parse_global(Parser *P)
+{
+    Stmt *s = ast_stmt_new(ST_PASS, P->cur.pos);
+    advance(P);
+    do {
+        char buf[64];
+        if (!at(P, T_NAME)) {
+            error_at(P, P->cur.pos, "expected a name after 'global', got %s", got(P, buf));
+            return s;
+        }
+        advance(P);
+    } while (accept(P, T_COMMA));
+    end_of_line(P, "the global names");
+    return s;
+}
+
+/* Python-only statements and print(): a clear message instead of a puzzling syntax error. */
+static bool python_only(Parser *P)
+{
+    const struct PyWord *w = python_word(P);
+    if (w) {
+        error_at(P, P->cur.pos, "'%s' is Python, not part of the scenario language: %s", w->word, w->advice);
+        return true;
+    }
+    if (at_word(P, "print") && P->next.kind == T_LPAREN) {
+        error_at(P, P->cur.pos, "print() is Python, not part of the scenario language: write say \"text {x}\" to add a "
+                                "line to the narration");
+        return true;
+    }
+    return false;
+}
+
 static Stmt *parse_statement(Parser *P)
 {
     switch (P->cur.kind) {
@@ -978,6 +1090,12 @@ static Stmt *parse_statement(Parser *P)
     case T_SAY: return parse_say(P);
     case T_ASSERT: return parse_assert(P);
     case T_NAME:
+        if (at_global(P))
+            return parse_global(P);
+        if (at_section(P))
+            return parse_section(P);
+        if (python_only(P))
+            return NULL;
         if (P->next.kind == T_INT || P->next.kind == T_NAME)
             return parse_activity(P);
         return parse_expr_stmt(P);
@@ -1461,7 +1579,9 @@ static void parse_top_name(Parser *P)
         parse_shared(P);
     else if (k >= 0)
         decl_name(P->cur.kind == T_NAME ? (advance(P), P) : P, kind_words[k]);
-    else
+    else if (at_global(P))
+        ast_stmt_free(parse_global(P));
+    else if (!python_only(P))
         unknown_top(P);
 }
 

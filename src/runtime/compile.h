@@ -16,44 +16,63 @@
 
 #include "lang/ast.h"
 #include "runtime/exec.h"
+#include "util/strbuf.h"
 
 #include <stdint.h>
 
+/* Every instruction, once. X(NAME, label, stack, show, what):
+ *   NAME   CI_NAME in the enum, "NAME" in the disassembly (compile_print)
+ *   label  the interpreter's dispatch label for it (interp.c, vm_loop)
+ *   stack  its effect on the operand stack's depth, or CI_STACK_VARIES when the compiler gives it at the emit
+ *   show   what the disassembly prints after the name: %a / %b local slot a / b by name, %S shared slot a, %D shared
+ *          declaration a, %o the binary operator, %u the unary operator of expr, %k the constant k, %A %B %K the
+ *          instruction indexes in a, b, k, %h the hidden loop slots from a, %c the hidden slots a..a+b-1, %p the line
+ *          of pos, %e the expression (its kind and line:col), %s the statement's line
+ *   what   the meaning, for readers of this list */
+#define COMPILE_OPS(X)                                                                                                \
+    X(STMT, stmt, 0, "line %p", "start a statement at pos: pass the gate")                                           \
+    X(CONST, konst, 1, "%k", "push k")                                                                              \
+    X(BIN_LK, bin_lk, 1, "%a %o %k", "push local slot a (UnboundLocalError naming expr2) bop k (errors at expr)")   \
+    X(LOCAL, local, 1, "%a", "push local slot a (UnboundLocalError naming expr)")                                   \
+    X(SHARED, shared, 1, "%S", "push the read of shared slot a")                                                    \
+    X(SHARED_IDX, shared_idx, 0, "%D[top]", "pop an index; push the read of shared declaration a at that index")    \
+    X(UNARY, unary, 0, "%u", "apply expr's unary operator to the top")                                              \
+    X(BIN, bin, -1, "%o", "pop b, a; push a bop b (errors at expr)")                                                \
+    X(SHORT, shortc, -1, "%o -> %A", "and/or: if truth(top) == (bop == OP_OR) jump to a keeping it, else pop it")  \
+    X(TREE, tree, 1, "%e", "push the tree evaluation of expr")                                                      \
+    X(POP, pop, -1, "", "drop the top")                                                                             \
+    X(STORE_LOCAL, store_local, -1, "%a", "pop into local slot a")                                                  \
+    X(SHARED_TO_LOCAL, shared_to_local, 0, "%b = %S", "local slot b = the read of shared slot a")                  \
+    X(STORE_SHARED, store_shared, -1, "%S", "pop into shared slot a (expr: the target)")                            \
+    X(STORE_IDX, store_idx, -2, "%D[top]", "pop index, pop value; store into shared declaration a at the index")    \
+    X(ASSIGN_TREE, assign_tree, -1, "%e", "pop a value and assign it to target expr")                               \
+    X(TUPLE, tuple, CI_STACK_VARIES, "line %s", "pop stmt's values and assign them to its targets, left to right")  \
+    X(STMT_TREE, stmt_tree, 0, "line %s", "run stmt with the tree evaluator (augmented assignment, activity, ...)") \
+    X(JUMP, jump, 0, "-> %A", "go to a")                                                                            \
+    X(JUMP_FALSE, jump_false, -1, "-> %A", "pop; go to a when false")                                               \
+    X(RANGE_INIT, range_init, 0, "%h, line %s", "evaluate stmt's range() into hidden a (counter), a+1 (end), a+2")  \
+    X(RANGE_NEXT, range_next, 0, "%h, done -> %B, line %p",                                                         \
+      "go to b when the range in hidden a.. is exhausted; else pass the gate at pos and set the loop variable")      \
+    X(RANGE_INC, range_inc, 0, "%h, overflow -> %B, loop -> %K", "counter += step; go to b on overflow, else to k") \
+    X(LIST_INIT, list_init, -1, "%h, line %s", "pop the list to iterate: hidden a = list, a+1 = index 0")           \
+    X(LIST_TEST, list_test, 0, "%h, done -> %B", "go to b when the index in hidden a+1 is past the list's end")     \
+    X(LIST_VAR, list_var, 0, "%h", "loop variable = the list's item at the index")                                  \
+    X(LIST_INC, list_inc, 0, "%h -> %B", "index += 1, go to b")                                                     \
+    X(CLEAR, clear, 0, "%c", "hidden slots a .. a+b-1 become unbound (a loop has ended)")                           \
+    X(WITH_ENTER, with_enter, 0, "line %s", "stmt's with: pass the gate, acquire, push onto the with stack")        \
+    X(WITH_EXIT, with_exit, 0, "line %s", "pass the gate at stmt's with, pop the with stack and release")           \
+    X(SECTION_ENTER, section_enter, 0, "%k", "the thread is inside section k from here (no step of its own)")       \
+    X(SECTION_EXIT, section_exit, 0, "%k", "the thread leaves section k (no step of its own)")                       \
+    X(SET_RETURN, set_return, CI_STACK_VARIES, "%k", "pop the return value (k == 1) or return 0 (k == 0)")         \
+    X(RETURN, ret, 0, "", "end the call with its return value")                                                     \
+    X(END, end, 0, "", "the end of the body: return 0")
+
+enum { CI_STACK_VARIES = 100 }; /* a stack effect the compiler gives where it emits the instruction */
+
 typedef enum CompileOp {
-    CI_STMT,         /* start a statement at pos: pass the gate */
-    CI_CONST,        /* push k */
-    CI_BIN_LK,       /* push local slot a (UnboundLocalError naming expr2) bop k (errors at expr) */
-    CI_LOCAL,        /* push local slot a (UnboundLocalError naming expr) */
-    CI_SHARED,       /* push the read of shared slot a */
-    CI_SHARED_IDX,   /* pop an index; push the read of shared declaration a at that index (expr: the EX_INDEX) */
-    CI_UNARY,        /* apply expr's unary operator to the top */
-    CI_BIN,          /* pop b, a; push a bop b (errors at expr) */
-    CI_SHORT,        /* and/or: if truth(top) == (bop == OP_OR) jump to a keeping it, else pop it */
-    CI_TREE,         /* push the tree evaluation of expr */
-    CI_POP,
-    CI_STORE_LOCAL,  /* pop into local slot a */
-    CI_SHARED_TO_LOCAL, /* local slot b = the read of shared slot a */
-    CI_STORE_SHARED, /* pop into shared slot a (expr: the target) */
-    CI_STORE_IDX,    /* pop index, pop value; store into shared declaration a (expr: the EX_INDEX target) */
-    CI_ASSIGN_TREE,  /* pop a value and assign it to target expr */
-    CI_TUPLE,        /* pop stmt's values and assign them to its targets, left to right */
-    CI_STMT_TREE,    /* run stmt's work with the tree evaluator (augmented assignment, activity, say, assert) */
-    CI_JUMP,         /* go to a */
-    CI_JUMP_FALSE,   /* pop; go to a when false */
-    CI_RANGE_INIT,   /* evaluate stmt's range() into hidden slots a (counter), a+1 (end), a+2 (step) */
-    CI_RANGE_NEXT,   /* go to b when the range in hidden slots a.. is exhausted; else pass the gate at pos and set
-                        the loop variable (stmt's var_slot) to the counter */
-    CI_RANGE_INC,    /* counter += step; go to b on overflow, else to k */
-    CI_LIST_INIT,    /* pop the list to iterate (TypeError at stmt's iter): hidden a = list, a+1 = index 0 */
-    CI_LIST_TEST,    /* go to b when the index in hidden a+1 is past the list's end */
-    CI_LIST_VAR,     /* loop variable = the list's item at the index */
-    CI_LIST_INC,     /* index += 1, go to b */
-    CI_CLEAR,        /* hidden slots a .. a+b-1 become unbound (a loop has ended) */
-    CI_WITH_ENTER,   /* stmt's with: pass the gate, acquire, push onto the with stack */
-    CI_WITH_EXIT,    /* pass the gate at stmt's with, pop the with stack and release */
-    CI_SET_RETURN,   /* pop the return value (k == 1) or return 0 (k == 0) */
-    CI_RETURN,       /* end the call with its return value */
-    CI_END,          /* the end of the body: return 0 */
+#define COMPILE_ENUM(name, label, stack, show, what) CI_##name,
+    COMPILE_OPS(COMPILE_ENUM)
+#undef COMPILE_ENUM
     CI_COUNT
 } CompileOp;
 
@@ -79,5 +98,13 @@ typedef struct CFunc {
  * params. The caller owns the result: compile_func_finish. */
 void compile_func(const Program *prog, Rt *rt, const int64_t *params, int func, CFunc *out);
 void compile_func_finish(CFunc *f);
+
+/* The instruction's name ("BIN_LK"), and its effect on the stack depth (CI_STACK_VARIES: given at the emit). */
+const char *compile_op_name(CompileOp op);
+int compile_op_stack(CompileOp op);
+
+/* Append a readable listing of f, compiled from function func (-1: main) of prog for run rt: one line per
+ * instruction (index, name, operands by name), each statement preceded by its source line. */
+void compile_print(const Program *prog, Rt *rt, int func, const CFunc *f, StrBuf *out);
 
 #endif

@@ -25,7 +25,7 @@
  *   EV_ERROR       thread stopped on an error: a = string id of the message
  *   EV_LOST_UPDATE thread's write to slot obj overwrote thread b's update; a = the value written
  *   EV_RACE        first unprotected write to slot obj by two threads: b = the other writer
- *   EV_DEADLOCK    a deadlock or stall was detected (thread = -1)
+ *   EV_DEADLOCK    a deadlock or stall was detected (thread = -1; a = 1 a cycle, 0 a stall, 2 a spinning livelock)
  *   EV_CHECK       an expectation/invariant failed: obj = check index, a = 1 if invariant
  *   EV_CHOICE      serial mode: the controller granted step `step` to thread a; b = bit mask of the threads that
  *                  could have run (ids 0..63; higher ids are not in the mask). thread = -1. It comes first among the

@@ -14,6 +14,7 @@
  * EVLOG_CAPACITY events for the GUI, and hands it to the optional sink, which sees every event. A full thread ring
  * drops the event and counts it (free mode at speed max can outrun any reader); serial runs never drop because they
  * are drained at every step. */
+#include "lang/arith.h"
 #include "runtime/rt_internal.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
@@ -61,10 +62,10 @@ static void unmap_pages(void *p, size_t size)
 #endif
 }
 
-void evbuf_init(EvBuf *b)
+void evbuf_init(EvBuf *b, bool record)
 {
     memset(b, 0, sizeof *b);
-    b->recs = map_pages(sizeof(EvRec) * EVBUF_CAPACITY);
+    b->recs = record ? map_pages(sizeof(EvRec) * EVBUF_CAPACITY) : NULL;
     atomic_init(&b->head, 0);
     atomic_init(&b->tail, 0);
     atomic_init(&b->dropped, 0);
@@ -80,8 +81,12 @@ void evlog_init(Rt *rt)
 {
     pthread_mutex_init(&rt->log_lock, NULL);
     pthread_mutex_init(&rt->ctl_buf_lock, NULL);
-    rt->log = map_pages(sizeof(Event) * EVLOG_CAPACITY); /* 3 MB: mapped for the same reason as the rings */
-    evbuf_init(&rt->ctl_buf);
+    /* A cooperative run records nothing (the model checker reads states, not events; mapping and unmapping the log
+     * and the rings was most of the time of its short runs): no pages, and every ev_emit takes the slow path
+     * (ts_count stays 0), which returns at once. */
+    bool record = !rt->cfg.coop;
+    rt->log = record ? map_pages(sizeof(Event) * EVLOG_CAPACITY) : NULL; /* 3 MB: mapped for the same reason as the rings */
+    evbuf_init(&rt->ctl_buf, record);
 }
 
 void evlog_finish(Rt *rt)
@@ -89,6 +94,7 @@ void evlog_finish(Rt *rt)
     unmap_pages(rt->log, sizeof(Event) * EVLOG_CAPACITY);
     free(rt->batch);
     free(rt->scratch);
+    free(rt->pauses);
     evbuf_finish(&rt->ctl_buf);
     pthread_mutex_destroy(&rt->log_lock);
     pthread_mutex_destroy(&rt->ctl_buf_lock);
@@ -98,9 +104,78 @@ void evlog_finish(Rt *rt)
     free(rt->string_table);
 }
 
+/* ---------------------------------------------------------------- the run's clock */
+
+/* One pause, in wall-clock ns since start; `end` is UINT64_MAX while it lasts. `before` is the paused time of every
+ * earlier pause. */
+typedef struct RtPause {
+    uint64_t begin, end, before;
+} RtPause;
+
 uint64_t rt_now(Rt *rt)
 {
-    return clock_now_ns() - rt->start_ns;
+    uint64_t frozen = atomic_load_explicit(&rt->frozen_now, memory_order_acquire);
+    if (frozen)
+        return frozen - 1;
+    return clock_now_ns() - atomic_load_explicit(&rt->clock_offset, memory_order_acquire);
+}
+
+static void clock_pause_at(Rt *rt, bool paused, uint64_t wall)
+{
+    bool frozen = atomic_load_explicit(&rt->frozen_now, memory_order_relaxed) != 0;
+    if (!rt->started || frozen == paused)
+        return;
+    uint64_t offset = atomic_load_explicit(&rt->clock_offset, memory_order_relaxed);
+    pthread_mutex_lock(&rt->log_lock);
+    if (paused) {
+        rt->pause_wall = wall;
+        xgrow((void **)&rt->pauses, &rt->cap_pauses, rt->npauses + 1, sizeof *rt->pauses);
+        RtPause *last = rt->npauses ? &rt->pauses[rt->npauses - 1] : NULL;
+        rt->pauses[rt->npauses++] = (RtPause){wall - rt->start_ns, UINT64_MAX,
+                                              last ? last->before + (last->end - last->begin) : 0};
+        atomic_store_explicit(&rt->frozen_now, wall - offset + 1, memory_order_release);
+    } else {
+        rt->pauses[rt->npauses - 1].end = wall - rt->start_ns;
+        atomic_store_explicit(&rt->clock_offset, offset + (wall - rt->pause_wall), memory_order_release);
+        atomic_store_explicit(&rt->frozen_now, 0, memory_order_release);
+    }
+    pthread_mutex_unlock(&rt->log_lock);
+}
+
+void rt_clock_pause(Rt *rt, bool paused)
+{
+    clock_pause_at(rt, paused, clock_now_ns());
+}
+
+void rt_clock_start(Rt *rt)
+{
+    atomic_store_explicit(&rt->clock_offset, rt->start_ns, memory_order_release);
+    clock_pause_at(rt, rt->paused, rt->start_ns); /* a run started paused reads 0 until it is let go */
+}
+
+bool rt_clock_deadline(Rt *rt, uint64_t deadline_ns, uint64_t *wall_ns)
+{
+    if (atomic_load_explicit(&rt->frozen_now, memory_order_acquire))
+        return false;
+    *wall_ns = arith_sat_deadline(atomic_load_explicit(&rt->clock_offset, memory_order_acquire), deadline_ns);
+    return true;
+}
+
+/* The paused time before wall-clock time t (ns since start); under log_lock. */
+static uint64_t paused_before(const Rt *rt, uint64_t t)
+{
+    size_t lo = 0, hi = rt->npauses; /* the first pause that begins at or after t */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (rt->pauses[mid].begin < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return 0;
+    const RtPause *p = &rt->pauses[lo - 1];
+    return p->before + ((t < p->end ? t : p->end) - p->begin);
 }
 
 /* Reading the clock costs tens of ns on some virtual machines, more than everything else an event costs. The
@@ -155,6 +230,8 @@ static inline void evbuf_put(EvBuf *b, const Event *e)
 void ev_emit_slow(RtThread *by, EventKind kind, int about, int obj, int64_t a, int64_t b)
 {
     EvBuf *buf = &by->evbuf;
+    if (!buf->recs)
+        return; /* a cooperative run */
     uint64_t head = atomic_load_explicit(&buf->head, memory_order_relaxed);
     if (!evbuf_room(buf, head))
         return;
@@ -173,6 +250,8 @@ void ev_emit_slow(RtThread *by, EventKind kind, int about, int obj, int64_t a, i
 
 void ev_emit_rt(Rt *rt, EventKind kind, int thread, int obj, int64_t a, int64_t b)
 {
+    if (!rt->ctl_buf.recs)
+        return; /* a cooperative run */
     Event e = {
         .t_ns = clock_ticks(),
         .step = rt->mode == RT_SERIAL ? rt->step : 0,
@@ -281,16 +360,20 @@ static void merge_runs(Rt *rt, Run *runs, int nruns, size_t total)
     }
 }
 
-/* Every event in the batch was recorded before now: scale ticks since the start by the rate measured since then. */
+/* Every event in the batch was recorded before now: scale ticks since the start by the rate measured since then, and
+ * take out the time the run stood paused before each. */
 static void ticks_to_ns(Rt *rt)
 {
     uint64_t ticks = clock_ticks() - rt->start_ticks;
-    uint64_t ns = rt_now(rt);
+    uint64_t ns = clock_now_ns() - rt->start_ns;
     double rate = ticks ? (double)ns / (double)ticks : 1.0;
+    pthread_mutex_lock(&rt->log_lock);
     for (size_t i = 0; i < rt->batch_len; i++) {
         uint64_t t = rt->batch[i].t_ns > rt->start_ticks ? rt->batch[i].t_ns - rt->start_ticks : 0;
-        rt->batch[i].t_ns = (uint64_t)((double)t * rate);
+        uint64_t wall = (uint64_t)((double)t * rate);
+        rt->batch[i].t_ns = wall - paused_before(rt, wall);
     }
+    pthread_mutex_unlock(&rt->log_lock);
 }
 
 size_t evlog_collect(Rt *rt)
@@ -335,6 +418,22 @@ void evlog_drain(Rt *rt)
 {
     evlog_collect(rt);
     evlog_deliver(rt);
+}
+
+/* The reader's side jumps to the producer's: what a reader that had read everything would hold. */
+static void evbuf_discard(EvBuf *b)
+{
+    atomic_store_explicit(&b->tail, atomic_load_explicit(&b->head, memory_order_relaxed), memory_order_relaxed);
+    b->read_ticks = b->base_ticks;
+    b->read_step = b->base_step;
+}
+
+void evlog_discard(Rt *rt)
+{
+    int n = atomic_load(&rt->nthreads);
+    for (int i = 0; i < n; i++)
+        evbuf_discard(&rt->threads[i]->evbuf);
+    evbuf_discard(&rt->ctl_buf);
 }
 
 size_t rt_events_read(Rt *rt, uint64_t *cursor, Event *out, size_t max, uint64_t *skipped)

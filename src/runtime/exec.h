@@ -40,6 +40,8 @@ static inline Taint taint_none(void)
 Rt *rt_thread_rt(RtThread *t);
 const Program *rt_thread_program(RtThread *t);
 int rt_thread_id(RtThread *t);
+/* The thread's display name ("worker 2"). */
+const char *rt_thread_name(RtThread *t);
 const int64_t *rt_thread_params(RtThread *t);
 
 /* Start a statement at pos: passes the gate. */
@@ -51,6 +53,10 @@ int rt_shared_slot(Rt *rt, int decl, int64_t index);
 int rt_shared_length(Rt *rt, int decl);
 ExecStatus rt_shared_read(RtThread *t, int slot, int64_t *value, Taint *taint);
 ExecStatus rt_shared_write(RtThread *t, int slot, int64_t value, Taint taint);
+/* An atomic read-modify-write of a shared slot, in one step: op is BI_TEST_AND_SET, BI_EXCHANGE (a: the new value),
+ * BI_COMPARE_AND_SWAP (a: the value expected, b: the new one; *result 1 if it swapped, else 0) or BI_FETCH_AND_ADD
+ * (a: what to add). *result is otherwise the value the slot held. An overflow is a runtime error at pos. */
+ExecStatus rt_shared_atomic(RtThread *t, SrcPos pos, int slot, Builtin op, int64_t a, int64_t b, int64_t *result);
 
 /* Synchronization objects: element i of object declaration d is object rt_object_id(...) (or -1 out of range). */
 int rt_object_id(Rt *rt, int decl, int64_t index);
@@ -61,13 +67,19 @@ int rt_object_length(Rt *rt, int decl);
  * returns EXEC_FAIL. */
 ExecStatus rt_call(RtThread *t, int obj, Method m, const int64_t *args, int nargs, int64_t *result);
 
-/* Threads. rt_start_thread starts func(args) as a new thread named after it and returns its id as the handle. */
-ExecStatus rt_start_thread(RtThread *t, int func, const int64_t *args, int nargs, int64_t *handle);
+/* Threads. rt_start_thread starts func(args) as a new thread named after it and returns its id as the handle. The run
+ * ends when every non-daemon thread has finished, as in Python: daemon threads still alive then are simply stopped. */
+ExecStatus rt_start_thread(RtThread *t, int func, const int64_t *args, int nargs, bool daemon, int64_t *handle);
 ExecStatus rt_join_thread(RtThread *t, int64_t handle);
 
 /* A labelled activity of a duration in milliseconds: sleeps in free/paced mode (scaled by speed; skipped at max),
  * a single step in serial mode. The state label shows until the thread's next step. */
 ExecStatus rt_activity(RtThread *t, const char *word, const char *state_label, int64_t ms);
+/* A nondeterministic choice among n alternatives (choose(a, b, ...), random(n)), as a visible action: *k gets the
+ * alternative taken, 0..n-1. In a serial run it is the one the step's pick names (a schedule being replayed, the
+ * model checker branching on every alternative) and it is recorded in the run's schedule; otherwise the thread's
+ * seeded generator picks it, so a run with the same seed makes the same choices. */
+ExecStatus rt_choose(RtThread *t, SrcPos pos, int64_t n, int64_t *k);
 /* Seeded per-thread random number in [lo, hi] (activity durations). */
 int64_t rt_random(RtThread *t, int64_t lo, int64_t hi);
 
@@ -82,5 +94,12 @@ void rt_thread_set_interp(RtThread *t, void *state);
 
 /* Read a shared slot without a step or any analysis (for expect/invariant evaluation by the runtime itself). */
 int64_t rt_shared_peek(Rt *rt, int slot);
+
+/* Labelled blocks (`section cs:`): the thread enters (+1) or leaves (-1) a section as part of the step that brings it
+ * there, not as a step of its own; rt_section_count is how many threads are inside now (inside(cs) in a check). */
+void rt_section_move(RtThread *t, int section, int delta);
+int64_t rt_section_count(Rt *rt, int section);
+/* The count of semaphore obj (value(s) in a check), for the runtime's own evaluation of checks (under its mutex). */
+int64_t rt_object_value(Rt *rt, int obj);
 
 #endif

@@ -5,6 +5,10 @@
  * minimum step time. Blocking waits (gate_block) and their completion by another thread (gate_wake) live here too,
  * as do thread start/join/finish, shared variable access, activities and narration. See rt_internal.h for the
  * locking design. */
+#include "analysis/deadlock.h"
+#include "analysis/happens_before.h"
+#include "analysis/shared_access.h"
+#include "lang/arith.h"
 #include "runtime/interp.h"
 #include "runtime/rt_internal.h"
 #include "util/check.h"
@@ -12,6 +16,7 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -50,11 +55,22 @@ static void thread_wait(RtThread *t, uint64_t deadline_ns)
 {
     Rt *rt = t->rt;
     t->ts_count = 0; /* time passes while waiting: the next event reads the clock */
+    if (t->fiber) { /* a cooperative run: back to the explorer, which resumes us once we may go on (or must stop) */
+        pthread_mutex_unlock(&rt->world);
+        fiber_yield(t->fiber);
+        pthread_mutex_lock(&rt->world);
+        return;
+    }
     if (!deadline_ns) {
         pthread_cond_wait(&t->cv, &rt->world);
         return;
     }
-    struct timespec ts = clock_deadline(rt->start_ns + deadline_ns);
+    uint64_t wall;
+    if (!rt_clock_deadline(rt, deadline_ns, &wall)) { /* paused: the run's time stands still until woken */
+        pthread_cond_wait(&t->cv, &rt->world);
+        return;
+    }
+    struct timespec ts = clock_deadline(wall);
     pthread_cond_timedwait(&t->cv, &rt->world, &ts);
 }
 
@@ -101,7 +117,7 @@ static void pace(RtThread *t)
     Rt *rt = t->rt;
     if (rt->speed <= 0)
         return;
-    uint64_t deadline = rt_now(rt) + (uint64_t)(rt->cfg.paced_step_ms * 1e6 / rt->speed);
+    uint64_t deadline = arith_sat_deadline(rt_now(rt), arith_sat_ns(rt->cfg.paced_step_ms * 1e6 / rt->speed));
     while (!rt->stopping && rt->mode == RT_PACED && !rt->paused && rt_now(rt) < deadline)
         thread_wait(t, deadline);
 }
@@ -202,6 +218,7 @@ void gate_wake(RtThread *waker, RtThread *t)
     t->woken = true;
     t->state = TS_RUNNING;
     t->waits_obj = -1;
+    t->waits_method = M_NONE;
     t->waits_thread = -1;
     t->blocked_ns += rt_now(rt) - t->blocked_since;
     rt->running++;
@@ -222,14 +239,29 @@ void gate_flush_wakes(RtThread *waker)
 
 /* ---------------------------------------------------------------- threads */
 
-/* "philosopher 2", "worker 0,1", "producer", "producer 2" (the second argument-less producer). */
+/* Another thread of func already started with this first argument. */
+static bool first_arg_taken(Rt *rt, int func, int64_t first)
+{
+    int n = atomic_load(&rt->nthreads);
+    for (int i = 0; i < n; i++) {
+        const RtThread *t = rt->threads[i];
+        if (t && t->func == func && t->nargs > 0 && t->args[0] == first)
+            return true;
+    }
+    return false;
+}
+
+/* "philosopher 2", "worker 0" (started as worker(0, 0, 3): the first argument names it while it is the only one
+ * with that first argument), "teller 0,1" (when it is not), "producer", "producer 2" (the second argument-less
+ * producer). */
 static char *thread_name(Rt *rt, int func, const int64_t *args, int nargs)
 {
     const char *base = func < 0 ? "main" : rt->prog->funcs[func].name;
     StrBuf sb;
     strbuf_init(&sb);
     strbuf_append(&sb, base);
-    for (int i = 0; i < nargs; i++)
+    int shown = nargs > 1 && !first_arg_taken(rt, func, args[0]) ? 1 : nargs;
+    for (int i = 0; i < shown; i++)
         strbuf_printf(&sb, "%s%lld", i ? "," : " ", (long long)args[i]);
     if (nargs == 0 && func >= 0 && func < 64) {
         int k = ++rt->unnamed_count[func];
@@ -263,8 +295,11 @@ RtThread *gate_create_thread(Rt *rt, RtThread *creator, int func, const int64_t 
     t->state = TS_RUNNING;
     t->waits_obj = -1;
     t->waits_thread = -1;
+    t->grant_alt = -1;
+    t->sched_index = -1;
     rng_init(&t->rng, rt->cfg.seed * 7919 + (uint64_t)id);
-    evbuf_init(&t->evbuf);
+    evbuf_init(&t->evbuf, !rt->cfg.coop);
+    hb_thread_start(creator, t);
     rt->threads[id] = t;
     atomic_store(&rt->nthreads, id + 1);
     rt->running++;
@@ -299,17 +334,66 @@ static void *thread_main(void *arg)
     return NULL;
 }
 
-void gate_launch(RtThread *t)
+/* A cooperative run's thread: the same life as thread_main's, inside a fiber. */
+static void coop_main(void *arg)
 {
+    RtThread *t = arg;
+    interp_thread(t, t->func, t->args, t->nargs);
+    pthread_mutex_lock(&t->rt->world);
+    rt_thread_finished(t);
+    pthread_mutex_unlock(&t->rt->world);
+    gate_flush_wakes(t);
+}
+
+/* The first cooperative thread that may run (granted, woken, new), or NULL. */
+static RtThread *coop_runnable(Rt *rt)
+{
+    RtThread *found = NULL;
+    pthread_mutex_lock(&rt->world);
+    int n = atomic_load(&rt->nthreads);
+    for (int i = 0; i < n && !found; i++) {
+        RtThread *t = rt->threads[i];
+        if (t->fiber && !fiber_done(t->fiber) && (t->state == TS_RUNNING || rt->stopping))
+            found = t;
+    }
+    pthread_mutex_unlock(&rt->world);
+    return found;
+}
+
+void gate_coop_settle(Rt *rt)
+{
+    RtThread *t;
+    while ((t = coop_runnable(rt)))
+        fiber_resume(t->fiber);
+}
+
+/* Under world. When the system refuses the thread (RLIMIT_NPROC, RLIMIT_AS, memory exhausted), t is marked as an
+ * error that never ran and no longer counts as running or live; the returned message (caller frees) is the error for
+ * the thread that asked, as Python raises it in the starting thread. */
+char *gate_launch(RtThread *t)
+{
+    if (t->rt->cfg.coop) {
+        t->fiber = fiber_create(coop_main, t, 0);
+        return NULL;
+    }
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, THREAD_STACK_BYTES);
-    CHECK_PTHREAD(pthread_create(&t->pthread, &attr, thread_main, t));
+    int rc = pthread_create(&t->pthread, &attr, thread_main, t);
     pthread_attr_destroy(&attr);
-    t->has_pthread = true;
+    if (rc == 0) {
+        t->has_pthread = true;
+        return NULL;
+    }
+    t->error = xasprintf("never ran: the system refused to start this thread (%s)", strerror(rc));
+    t->state = TS_ERROR;
+    t->rt->running--;
+    t->rt->live--;
+    t->rt->serial++;
+    return xasprintf("RuntimeError: can't start new thread: the system refused (%s)", strerror(rc));
 }
 
-ExecStatus rt_start_thread(RtThread *t, int func, const int64_t *args, int nargs, int64_t *handle)
+ExecStatus rt_start_thread(RtThread *t, int func, const int64_t *args, int nargs, bool daemon, int64_t *handle)
 {
     ExecStatus st = gate_action(t);
     if (st != EXEC_OK)
@@ -321,9 +405,18 @@ ExecStatus rt_start_thread(RtThread *t, int func, const int64_t *args, int nargs
         pthread_mutex_unlock(&rt->world);
         return EXEC_STOP;
     }
+    t->actions++;
     RtThread *child = gate_create_thread(rt, t, func, args, nargs, &err);
-    if (child)
-        gate_launch(child);
+    if (child && daemon) {
+        child->daemon = true;
+        rt->live_daemons++;
+    }
+    if (child && (err = gate_launch(child)) != NULL) {
+        child->error_line = atomic_load(&t->line); /* shown where it was started */
+        if (child->daemon)
+            rt->live_daemons--;
+        child = NULL;
+    }
     pthread_mutex_unlock(&rt->world);
     if (!child) {
         SrcPos pos = {atomic_load(&t->line), 0};
@@ -350,11 +443,14 @@ ExecStatus rt_join_thread(RtThread *t, int64_t handle)
                                                : "RuntimeError: join of an unknown thread");
     }
     RtThread *target = rt->threads[handle];
+    t->actions++;
     ev_emit(t, EV_REQUEST, t->id, -1, M_JOIN, handle);
     if (target->state != TS_FINISHED && target->state != TS_ERROR)
         st = gate_block(t, -1, M_JOIN, (int)handle);
-    if (st == EXEC_OK)
+    if (st == EXEC_OK) {
+        hb_join(t, target);
         ev_emit(t, EV_JOIN, t->id, -1, handle, 0);
+    }
     pthread_mutex_unlock(&rt->world);
     return st;
 }
@@ -366,9 +462,13 @@ void rt_thread_finished(RtThread *t)
     Rt *rt = t->rt;
     rt->running--;
     rt->live--;
+    rt->live_daemons -= t->daemon;
     rt->serial++;
-    if (rt->stopping)
+    if (rt->stopping) {
+        if (t->error) /* its error ended the run; the stop came while it was unwinding */
+            t->state = TS_ERROR;
         return;
+    }
     t->state = t->error ? TS_ERROR : TS_FINISHED;
     rt->progress_step = rt_total_steps(rt);
     ev_emit(t, EV_FINISH, t->id, -1, t->error != NULL, 0);
@@ -413,12 +513,29 @@ int64_t rt_shared_peek(Rt *rt, int slot)
     return slot_value(&rt->slots[slot]);
 }
 
+void rt_section_move(RtThread *t, int section, int delta)
+{
+    t->actions++; /* visible: checks count the threads inside (inside()), so the step does not commute with them */
+    atomic_fetch_add_explicit(&t->rt->inside[section], delta, memory_order_acq_rel);
+}
+
+int64_t rt_object_value(Rt *rt, int obj)
+{
+    return rt->objects[obj].value;
+}
+
+int64_t rt_section_count(Rt *rt, int section)
+{
+    return atomic_load_explicit(&rt->inside[section], memory_order_acquire);
+}
+
 ExecStatus rt_shared_read(RtThread *t, int slot, int64_t *value, Taint *taint)
 {
     ExecStatus st = gate_action(t);
     if (st != EXEC_OK)
         return st;
     RtSlot *s = &t->rt->slots[slot];
+    t->actions++;
     uint64_t word = atomic_load_explicit(&s->word, memory_order_acquire);
     uint32_t version = slot_word_stamp(word);
     *value = slot_word_value(s, word);
@@ -434,9 +551,74 @@ ExecStatus rt_shared_write(RtThread *t, int slot, int64_t value, Taint taint)
     if (st != EXEC_OK)
         return st;
     RtSlot *s = &t->rt->slots[slot];
+    t->actions++;
     uint64_t before = access_write(t, s, slot, value, taint);
     ev_emit(t, EV_WRITE, t->id, slot, value, slot_word_value(s, before));
     access_on_write(t, s, slot, value, taint, before);
+    return EXEC_OK;
+}
+
+/* The value an atomic operation leaves in a slot that holds old; false when it writes nothing (a compare_and_swap
+ * that found another value) or overflows (*overflow). */
+static bool atomic_new_value(Builtin op, int64_t old, int64_t a, int64_t b, int64_t *now, bool *overflow)
+{
+    *overflow = false;
+    switch (op) {
+    case BI_TEST_AND_SET: *now = 1; return true;
+    case BI_EXCHANGE: *now = a; return true;
+    case BI_COMPARE_AND_SWAP: *now = b; return old == a;
+    case BI_FETCH_AND_ADD: *overflow = __builtin_add_overflow(old, a, now); return !*overflow;
+    default: return false;
+    }
+}
+
+/* Under world: swap the new value in with one compare-and-swap of the slot's word, so that a plain write racing on
+ * another core (which does not take world) is never lost in between. The write's generation follows the one it
+ * replaced: it was computed from exactly that value, so it throws no update away. */
+static bool atomic_apply(RtThread *t, RtSlot *s, Builtin op, int64_t a, int64_t b, int64_t *old, int64_t *now,
+                         bool *overflow)
+{
+    uint64_t word = atomic_load_explicit(&s->word, memory_order_acquire);
+    for (;;) {
+        *old = slot_word_value(s, word);
+        if (!atomic_new_value(op, *old, a, b, now, overflow))
+            return false;
+        uint32_t from = slot_word_stamp(word);
+        uint32_t stamp = ((stamp_gen(from) + 1) & STAMP_GEN_MASK) << STAMP_WRITER_BITS | (uint32_t)(t->id + 1);
+        uint64_t next = (uint64_t)(uint32_t)*now << 32 | stamp;
+        if (*now != (int32_t)*now) {
+            atomic_store_explicit(&s->wide, *now, memory_order_relaxed);
+            next = stamp | STAMP_WIDE;
+        }
+        if (atomic_compare_exchange_weak_explicit(&s->word, &word, next, memory_order_acq_rel,
+                                                  memory_order_acquire))
+            return true;
+    }
+}
+
+ExecStatus rt_shared_atomic(RtThread *t, SrcPos pos, int slot, Builtin op, int64_t a, int64_t b, int64_t *result)
+{
+    ExecStatus st = gate_action(t);
+    if (st != EXEC_OK)
+        return st;
+    Rt *rt = t->rt;
+    RtSlot *s = &rt->slots[slot];
+    t->actions++;
+    int64_t old, now;
+    bool overflow;
+    pthread_mutex_lock(&rt->world);
+    atomic_store_explicit(&s->atomic, true, memory_order_relaxed);
+    bool wrote = atomic_apply(t, s, op, a, b, &old, &now, &overflow);
+    if (!overflow)
+        hb_atomic(t, s, wrote);
+    pthread_mutex_unlock(&rt->world);
+    if (overflow)
+        return rt_fail(t, pos, "%s", arith_message(ARITH_OVERFLOW));
+    if (wrote)
+        ev_emit(t, EV_WRITE, t->id, slot, now, old);
+    else
+        ev_emit(t, EV_READ, t->id, slot, old, 0);
+    *result = op == BI_COMPARE_AND_SWAP ? wrote : old;
     return EXEC_OK;
 }
 
@@ -471,7 +653,7 @@ ExecStatus rt_activity(RtThread *t, const char *word, const char *state_label, i
     rt->serial++;
     ev_emit(t, EV_STATE, t->id, -1, label, ms);
     if (rt->mode != RT_SERIAL && rt->speed > 0 && ms > 0) {
-        uint64_t deadline = rt_now(rt) + (uint64_t)((double)ms * 1e6 / rt->speed);
+        uint64_t deadline = arith_sat_deadline(rt_now(rt), arith_sat_ns((double)ms * 1e6 / rt->speed));
         t->state = TS_ACTIVE;
         while (!rt->stopping && rt->mode != RT_SERIAL && rt_now(rt) < deadline)
             thread_wait(t, deadline);
@@ -480,6 +662,33 @@ ExecStatus rt_activity(RtThread *t, const char *word, const char *state_label, i
     st = rt->stopping ? EXEC_STOP : EXEC_OK;
     pthread_mutex_unlock(&rt->world);
     return st;
+}
+
+ExecStatus rt_choose(RtThread *t, SrcPos pos, int64_t n, int64_t *k)
+{
+    ExecStatus st = gate_action(t);
+    if (st != EXEC_OK)
+        return st;
+    Rt *rt = t->rt;
+    pthread_mutex_lock(&rt->world);
+    int alt = t->grant_alt;
+    t->grant_alt = -1;
+    if (alt >= n && !rt->cfg.schedule_lenient) {
+        pthread_mutex_unlock(&rt->world);
+        return rt_fail(t, pos, "ValueError: the schedule takes alternative %d of a choice that has %" PRId64, alt, n);
+    }
+    if (alt >= n)
+        alt = (int)(n - 1);
+    if (alt < 0)
+        alt = (int)rng_below(&t->rng, (uint64_t)n);
+    t->actions++;
+    if (rt->mode == RT_SERIAL && t->sched_index >= 0 && t->sched_index < rt->nschedule) {
+        rt->schedule[t->sched_index] = rt_pick_make(t->id, alt);
+        rt->step_alternatives = (int)n;
+    }
+    pthread_mutex_unlock(&rt->world);
+    *k = alt;
+    return EXEC_OK;
 }
 
 int64_t rt_random(RtThread *t, int64_t lo, int64_t hi)
@@ -492,6 +701,7 @@ ExecStatus rt_say(RtThread *t, const char *text)
     ExecStatus st = gate_action(t);
     if (st != EXEC_OK)
         return st;
+    t->actions++;
     pthread_mutex_lock(&t->rt->world);
     int64_t id = rt_intern_say(t->rt, text);
     ev_emit(t, EV_SAY, t->id, -1, id, 0);
@@ -517,6 +727,7 @@ ExecStatus rt_fail(RtThread *t, SrcPos pos, const char *fmt, ...)
         rt->had_error = true;
         rt->serial++;
         ev_emit(t, EV_ERROR, t->id, -1, rt_intern(rt, t->error), 0);
+        rt_set_outcome(rt, RT_ERROR); /* a failure the moment it happens, whatever the other threads go on to do */
     }
     pthread_mutex_unlock(&rt->world);
     strbuf_finish(&sb);
@@ -545,6 +756,11 @@ const Program *rt_thread_program(RtThread *t)
 int rt_thread_id(RtThread *t)
 {
     return t->id;
+}
+
+const char *rt_thread_name(RtThread *t)
+{
+    return t->name ? t->name : "main";
 }
 
 const int64_t *rt_thread_params(RtThread *t)

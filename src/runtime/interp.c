@@ -24,6 +24,7 @@
  * interp_eval_check() at the bottom is a separate, step-free evaluator for expect/invariant expressions. */
 #include "runtime/interp.h"
 
+#include "lang/arith.h"
 #include "lang/lang.h"
 #include "runtime/compile.h"
 #include "runtime/rt.h"
@@ -95,6 +96,10 @@ typedef struct Interp {
      * between the read and the write of `N = N + 1` holds a temporary). */
     uint64_t where[INTERP_MAX_DEPTH + 1];
     uint64_t pending;
+    /* Per active call, its frame and function (-1: main), so a parked thread's locals can be shown
+     * (interp_locals). */
+    Value *frames[INTERP_MAX_DEPTH + 1];
+    int frame_func[INTERP_MAX_DEPTH + 1];
 } Interp;
 
 /* The place an assignment stores to. */
@@ -169,55 +174,7 @@ static const char *shared_name(const Interp *in, int decl)
     return in->prog->shareds[decl].name;
 }
 
-/* ---------------------------------------------------------------- integer arithmetic (shared with checks) */
-
-typedef enum ArithError { AR_OK, AR_ZERO_DIV, AR_OVERFLOW } ArithError;
-
-static ArithError int_div(BinOp op, int64_t a, int64_t b, int64_t *r)
-{
-    if (b == 0)
-        return AR_ZERO_DIV;
-    if (b == -1) { /* avoids INT64_MIN / -1 */
-        if (op == OP_MOD) {
-            *r = 0;
-            return AR_OK;
-        }
-        return __builtin_sub_overflow((int64_t)0, a, r) ? AR_OVERFLOW : AR_OK;
-    }
-    int64_t q = a / b, m = a % b;
-    if (m != 0 && ((m < 0) != (b < 0))) {
-        q -= 1;
-        m += b;
-    }
-    *r = op == OP_MOD ? m : q;
-    return AR_OK;
-}
-
-/* Python semantics on int64: floor division and modulo, comparisons as 0/1; overflow is an error. */
-static ArithError int_binop(BinOp op, int64_t a, int64_t b, int64_t *r)
-{
-    switch (op) {
-    case OP_ADD: return __builtin_add_overflow(a, b, r) ? AR_OVERFLOW : AR_OK;
-    case OP_SUB: return __builtin_sub_overflow(a, b, r) ? AR_OVERFLOW : AR_OK;
-    case OP_MUL: return __builtin_mul_overflow(a, b, r) ? AR_OVERFLOW : AR_OK;
-    case OP_FLOORDIV:
-    case OP_MOD: return int_div(op, a, b, r);
-    case OP_EQ: *r = a == b; break;
-    case OP_NE: *r = a != b; break;
-    case OP_LT: *r = a < b; break;
-    case OP_LE: *r = a <= b; break;
-    case OP_GT: *r = a > b; break;
-    case OP_GE: *r = a >= b; break;
-    default: *r = 0; break;
-    }
-    return AR_OK;
-}
-
-static const char *arith_message(ArithError err)
-{
-    return err == AR_ZERO_DIV ? "ZeroDivisionError: integer division or modulo by zero"
-                              : "OverflowError: integer result out of range";
-}
+/* ---------------------------------------------------------------- integer arithmetic: lang/arith.h */
 
 static bool is_comparison(BinOp op)
 {
@@ -419,7 +376,7 @@ static ExecStatus compare(Interp *in, const Expr *e, const Value *a, const Value
     int64_t r = 0;
     bool same = a->kind == b->kind && a->kind != VAL_LIST;
     if (same) {
-        int_binop(e->op, a->v, b->v, &r);
+        arith_binary(e->op, a->v, b->v, &r);
     } else if (e->op == OP_EQ || e->op == OP_NE) {
         r = values_equal(in, a, b, 0) == (e->op == OP_EQ);
     } else {
@@ -438,8 +395,8 @@ static ExecStatus binop(Interp *in, const Expr *e, BinOp op, const Value *a, con
         return fail(in, e->pos, "TypeError: unsupported operand type(s) for %s: '%s' and '%s'", ast_op_text(op),
                     kind_name(a->kind), kind_name(b->kind));
     int64_t r;
-    ArithError err = int_binop(op, a->v, b->v, &r);
-    if (err != AR_OK)
+    ArithStatus err = arith_binary(op, a->v, b->v, &r);
+    if (err != ARITH_OK)
         return fail(in, e->pos, "%s", arith_message(err));
     *out = int_value(r, taint_of(a, b));
     return EXEC_OK;
@@ -472,8 +429,9 @@ static ExecStatus apply_unary(Interp *in, const Expr *e, const Value *a, Value *
     if (a->kind != VAL_INT)
         return fail(in, e->pos, "TypeError: bad operand type for unary -: '%s'", kind_name(a->kind));
     int64_t r;
-    if (__builtin_sub_overflow((int64_t)0, a->v, &r))
-        return fail(in, e->pos, "%s", arith_message(AR_OVERFLOW));
+    ArithStatus err = arith_unary(OP_NEG, a->v, &r);
+    if (err != ARITH_OK)
+        return fail(in, e->pos, "%s", arith_message(err));
     *out = int_value(r, a->taint);
     return EXEC_OK;
 }
@@ -569,8 +527,86 @@ static ExecStatus eval_len(Interp *in, const Expr *e, Value *locals, Value *out)
     return EXEC_OK;
 }
 
+/* test_and_set(x), exchange(x, v), compare_and_swap(x, old, new), fetch_and_add(x, d): the slot (and its index),
+ * then the operands, then one step that reads and writes it. */
+static ExecStatus eval_atomic(Interp *in, const Expr *e, Value *locals, Value *out)
+{
+    int slot;
+    ExecStatus st = shared_slot(in, e->args.items[0], locals, &slot);
+    int64_t operand[2] = {0, 0};
+    for (int i = 1; i < e->args.count && st == EXEC_OK; i++)
+        st = eval_int(in, e->args.items[i], locals, &operand[i - 1], "an operand");
+    int64_t r = 0;
+    if (st == EXEC_OK)
+        st = rt_shared_atomic(in->t, e->pos, slot, e->builtin, operand[0], operand[1], &r);
+    in->pending = mix(in->pending, (uint64_t)r);
+    *out = int_value(r, taint_none());
+    return st;
+}
+
+/* choose(a, b, ...): every argument (in order), then the choice among them, a step; choose(lst) chooses among the
+ * items of a local list. */
+static ExecStatus eval_choose(Interp *in, const Expr *e, Value *locals, Value *out)
+{
+    int n = e->args.count;
+    Value first;
+    ExecStatus st = eval(in, e->args.items[0], locals, &first);
+    if (st != EXEC_OK)
+        return st;
+    if (n == 1 && first.kind == VAL_LIST) {
+        const List *l = &in->lists[first.v];
+        if (l->len == 0)
+            return fail(in, e->pos, "IndexError: cannot choose from an empty list");
+        if (l->len > RT_MAX_ALTERNATIVES)
+            return fail(in, e->pos, "ValueError: choose() takes at most %d alternatives", (int)RT_MAX_ALTERNATIVES);
+        int64_t k;
+        st = rt_choose(in->t, e->pos, l->len, &k);
+        in->pending = mix(in->pending, (uint64_t)k);
+        if (st == EXEC_OK)
+            *out = in->lists[first.v].items[k];
+        return st;
+    }
+    Value *vals = xmalloc(sizeof(Value) * (size_t)n);
+    vals[0] = first;
+    for (int i = 1; i < n && st == EXEC_OK; i++)
+        st = eval(in, e->args.items[i], locals, &vals[i]);
+    int64_t k = 0;
+    if (st == EXEC_OK)
+        st = rt_choose(in->t, e->pos, n, &k);
+    in->pending = mix(in->pending, (uint64_t)k);
+    if (st == EXEC_OK)
+        *out = vals[k];
+    free(vals);
+    return st;
+}
+
+/* random(n): a number from 0 to n - 1, chosen as choose() chooses. */
+static ExecStatus eval_random(Interp *in, const Expr *e, Value *locals, Value *out)
+{
+    int64_t n;
+    ExecStatus st = eval_int(in, e->args.items[0], locals, &n, "the argument of random()");
+    if (st != EXEC_OK)
+        return st;
+    if (n < 1 || n > RT_MAX_ALTERNATIVES)
+        return fail(in, e->pos, "ValueError: random(%" PRId64 ") needs a number from 1 to %d", n,
+                    (int)RT_MAX_ALTERNATIVES);
+    int64_t k;
+    st = rt_choose(in->t, e->pos, n, &k);
+    in->pending = mix(in->pending, (uint64_t)k);
+    *out = int_value(k, taint_none());
+    return st;
+}
+
 static ExecStatus eval_builtin(Interp *in, const Expr *e, Value *locals, Value *out)
 {
+    if (builtin_is_atomic(e->builtin))
+        return eval_atomic(in, e, locals, out);
+    if (e->builtin == BI_CHOOSE)
+        return eval_choose(in, e, locals, out);
+    if (e->builtin == BI_RANDOM)
+        return eval_random(in, e, locals, out);
+    if (e->builtin > BI_LEN) /* the checker allows these in checks only */
+        return fail(in, e->pos, "TypeError: %s() can only be used in an expect or invariant", e->name);
     if (e->builtin == BI_LEN && e->args.count == 1)
         return eval_len(in, e, locals, out);
     if (e->builtin == BI_MIN || e->builtin == BI_MAX)
@@ -583,9 +619,11 @@ static ExecStatus eval_builtin(Interp *in, const Expr *e, Value *locals, Value *
         return st;
     if (v.kind != VAL_INT)
         return fail(in, e->pos, "TypeError: bad operand type for abs(): '%s'", kind_name(v.kind));
-    if (v.v == INT64_MIN)
-        return fail(in, e->pos, "%s", arith_message(AR_OVERFLOW));
-    *out = int_value(v.v < 0 ? -v.v : v.v, v.taint);
+    int64_t r;
+    ArithStatus err = arith_abs(v.v, &r);
+    if (err != ARITH_OK)
+        return fail(in, e->pos, "%s", arith_message(err));
+    *out = int_value(r, v.taint);
     return EXEC_OK;
 }
 
@@ -601,6 +639,8 @@ static ExecStatus call_function(Interp *in, const Expr *e, Value *locals, Value 
     in->sp += size;
     in->depth++;
     in->where[in->depth - 1] = 0; /* not at a statement of the callee yet */
+    in->frames[in->depth - 1] = frame;
+    in->frame_func[in->depth - 1] = e->func;
     for (size_t i = 0; i < size; i++)
         frame[i] = (Value){VAL_UNBOUND, taint_none(), 0};
     ExecStatus st = EXEC_OK;
@@ -639,7 +679,7 @@ static ExecStatus eval_start(Interp *in, const Expr *e, Value *locals, Value *ou
     if (st != EXEC_OK)
         return st;
     int64_t handle = 0;
-    st = rt_start_thread(in->t, e->func, args, e->args.count, &handle);
+    st = rt_start_thread(in->t, e->func, args, e->args.count, e->daemon, &handle);
     out->kind = VAL_THREAD;
     out->v = handle;
     out->taint = taint_none();
@@ -835,7 +875,7 @@ static ExecStatus duration_bound(Interp *in, const Stmt *s, const Expr *e, Value
     if (v < 0)
         return fail(in, e->pos, "ValueError: negative duration %" PRId64 " %s", v, s->unit == UNIT_S ? "s" : "ms");
     if (s->unit == UNIT_S && __builtin_mul_overflow(v, (int64_t)1000, &v))
-        return fail(in, e->pos, "OverflowError: duration too long");
+        v = INT64_MAX; /* a time beyond ~292 million years: waits as long as the run lasts (arith.h) */
     *ms = v;
     return EXEC_OK;
 }
@@ -872,6 +912,8 @@ static ExecStatus exec_say(Interp *in, const Stmt *s, Value *locals)
         Value v;
         if (s->parts[i].text) {
             strbuf_append(sb, s->parts[i].text);
+        } else if (s->parts[i].thread_name) {
+            strbuf_append(sb, rt_thread_name(in->t));
         } else if ((st = eval(in, s->parts[i].expr, locals, &v)) == EXEC_OK) {
             print_value(in, sb, &v, 0);
         }
@@ -1019,8 +1061,8 @@ static ExecStatus vm_binary(Interp *in, const CInstr *ci, Value *a, const Value 
 {
     if (a->kind == VAL_INT && b->kind == VAL_INT) {
         int64_t r;
-        ArithError err = int_binop(ci->bop, a->v, b->v, &r);
-        if (err != AR_OK)
+        ArithStatus err = arith_binary(ci->bop, a->v, b->v, &r);
+        if (err != ARITH_OK)
             return fail(in, ci->expr->pos, "%s", arith_message(err));
         a->taint = taint_of(a, b);
         a->v = r;
@@ -1129,23 +1171,6 @@ static bool range_more(const Value *h)
     return h[2].v > 0 ? h[0].v < h[1].v : h[0].v > h[1].v;
 }
 
-/* The common integer operators that cannot fail except by overflow; false for anything else (or on overflow), which
- * then takes the general path with its error messages. */
-static inline bool fast_int_op(BinOp op, int64_t a, int64_t b, int64_t *r)
-{
-    switch (op) {
-    case OP_ADD: return !__builtin_add_overflow(a, b, r);
-    case OP_SUB: return !__builtin_sub_overflow(a, b, r);
-    case OP_EQ: *r = a == b; return true;
-    case OP_NE: *r = a != b; return true;
-    case OP_LT: *r = a < b; return true;
-    case OP_LE: *r = a <= b; return true;
-    case OP_GT: *r = a > b; return true;
-    case OP_GE: *r = a >= b; return true;
-    default: return false;
-    }
-}
-
 /* local op constant: the local's UnboundLocalError first, then the operator's errors. */
 static ExecStatus vm_bin_lk(Interp *in, const CInstr *ci, const Value *local, Value *out)
 {
@@ -1172,16 +1197,10 @@ static ExecStatus vm_shared_to_local(Interp *in, const CInstr *ci, Value *locals
  * instructions are inline; the rest are the helpers above. */
 static Flow vm_loop(Interp *in, const Vm *vm)
 {
-    static const void *const labels[] = {
-        [CI_STMT] = &&stmt, [CI_CONST] = &&konst, [CI_BIN_LK] = &&bin_lk, [CI_LOCAL] = &&local,
-        [CI_SHARED] = &&shared, [CI_SHARED_IDX] = &&shared_idx, [CI_UNARY] = &&unary, [CI_BIN] = &&bin,
-        [CI_SHORT] = &&shortc, [CI_TREE] = &&tree, [CI_POP] = &&pop, [CI_STORE_LOCAL] = &&store_local,
-        [CI_SHARED_TO_LOCAL] = &&shared_to_local, [CI_STORE_SHARED] = &&store_shared, [CI_STORE_IDX] = &&store_idx,
-        [CI_ASSIGN_TREE] = &&assign_tree, [CI_TUPLE] = &&tuple, [CI_STMT_TREE] = &&stmt_tree, [CI_JUMP] = &&jump,
-        [CI_JUMP_FALSE] = &&jump_false, [CI_RANGE_INIT] = &&range_init, [CI_RANGE_NEXT] = &&range_next,
-        [CI_RANGE_INC] = &&range_inc, [CI_LIST_INIT] = &&list_init, [CI_LIST_TEST] = &&list_test,
-        [CI_LIST_VAR] = &&list_var, [CI_LIST_INC] = &&list_inc, [CI_CLEAR] = &&clear, [CI_WITH_ENTER] = &&with_enter,
-        [CI_WITH_EXIT] = &&with_exit, [CI_SET_RETURN] = &&set_return, [CI_RETURN] = &&ret, [CI_END] = &&end,
+    static const void *const labels[] = { /* one per instruction of the list in compile.h */
+#define VM_LABEL(name, label, stack, show, what) [CI_##name] = &&label,
+        COMPILE_OPS(VM_LABEL)
+#undef VM_LABEL
     };
     _Static_assert(sizeof labels / sizeof labels[0] == CI_COUNT, "every instruction needs a label");
     const CInstr *code = vm->code, *ci = code;
@@ -1200,7 +1219,7 @@ konst:
     *sp++ = int_value(ci->k, taint_none());
     VM_NEXT();
 bin_lk:
-    if (locals[ci->a].kind == VAL_INT && fast_int_op(ci->bop, locals[ci->a].v, ci->k, &r)) {
+    if (locals[ci->a].kind == VAL_INT && arith_fast(ci->bop, locals[ci->a].v, ci->k, &r)) {
         sp->kind = VAL_INT;
         sp->v = r;
         sp->taint = locals[ci->a].taint.slot >= 0 ? locals[ci->a].taint : taint_none();
@@ -1231,7 +1250,7 @@ unary:
     VM_NEXT();
 bin:
     sp--;
-    if (sp[-1].kind == VAL_INT && sp->kind == VAL_INT && fast_int_op(ci->bop, sp[-1].v, sp->v, &r)) {
+    if (sp[-1].kind == VAL_INT && sp->kind == VAL_INT && arith_fast(ci->bop, sp[-1].v, sp->v, &r)) {
         sp[-1].v = r;
         sp[-1].taint = taint_of(&sp[-1], sp);
         VM_NEXT();
@@ -1330,6 +1349,12 @@ with_exit:
     st = vm_with_exit(in, vm, (int)(ci - code));
     VM_CHECK();
     VM_NEXT();
+section_enter:
+    rt_section_move(in->t, (int)ci->k, 1);
+    VM_NEXT();
+section_exit:
+    rt_section_move(in->t, (int)ci->k, -1);
+    VM_NEXT();
 set_return:
     in->retval = ci->k ? *--sp : int_value(0, taint_none());
     VM_NEXT();
@@ -1414,6 +1439,8 @@ void interp_thread(RtThread *t, int func, const int64_t *args, int nargs)
     const FuncDecl *fn = func < 0 ? &in.prog->main : &in.prog->funcs[func];
     in.sp = (size_t)in.code[func + 1].frame_size;
     in.depth = 1;
+    in.frames[0] = in.stack;
+    in.frame_func[0] = func;
     if (nargs != fn->nparams) {
         fail(&in, fn->pos, "TypeError: %s() takes %d arguments but %d were given", fn->name, fn->nparams, nargs);
     } else {
@@ -1445,6 +1472,32 @@ uint64_t interp_fingerprint(const void *state)
             h = value_hash(h, &in->lists[i].items[k]);
     }
     return h;
+}
+
+uint64_t interp_position(const void *state)
+{
+    const Interp *in = state;
+    uint64_t h = 0x9051;
+    for (int i = 0; i < in->depth; i++)
+        h = mix(h, in->where[i]);
+    return h;
+}
+
+int interp_locals(const void *state, InterpLocal *out, int max)
+{
+    const Interp *in = state;
+    if (!in || in->depth < 1)
+        return 0;
+    int func = in->frame_func[in->depth - 1];
+    const FuncDecl *fn = func < 0 ? &in->prog->main : &in->prog->funcs[func];
+    const Value *frame = in->frames[in->depth - 1];
+    int n = 0;
+    for (int i = fn->nparams; i < fn->nlocals && n < max; i++) {
+        if (frame[i].kind != VAL_INT)
+            continue;
+        out[n++] = (InterpLocal){fn->local_names[i], frame[i].v, frame[i].taint};
+    }
+    return n;
 }
 
 /* ---------------------------------------------------------------- expect / invariant evaluation */
@@ -1533,10 +1586,80 @@ static bool check_len(CheckEval *c, const Expr *e, int64_t *out)
     return check_fail(c, "TypeError: len() in a check takes a shared array or an object array");
 }
 
+/* "inside(cs) = 2", "sum(flags) = 1", "count(state, 2) = 3" beside the check. */
+static void check_note_call(CheckEval *c, const Expr *e, const int64_t *second, int64_t value)
+{
+    if (!c->names)
+        return;
+    if (c->names->len > 0)
+        strbuf_append(c->names, ", ");
+    strbuf_printf(c->names, "%s(%s", e->name, e->args.items[0]->name);
+    if (second)
+        strbuf_printf(c->names, ", %" PRId64, *second);
+    strbuf_printf(c->names, ") = %" PRId64, value);
+}
+
+/* sum(a) or count(a, v) over a shared array, every element read at this one moment. */
+static bool check_array(CheckEval *c, const Expr *e, int64_t *out)
+{
+    const Expr *a = e->args.items[0];
+    if (a->kind != EX_NAME || a->ref.kind != REF_SHARED || !c->prog->shareds[a->ref.index].size)
+        return check_fail(c, "TypeError: %s() in a check takes a shared array", e->name);
+    int64_t want = 0;
+    if (e->builtin == BI_COUNT && !check_eval(c, e->args.items[1], &want))
+        return false;
+    int n = rt_shared_length(c->rt, a->ref.index);
+    int64_t acc = 0;
+    for (int i = 0; i < n; i++) {
+        int64_t v = rt_shared_peek(c->rt, rt_shared_slot(c->rt, a->ref.index, i));
+        if (e->builtin == BI_COUNT)
+            acc += v == want;
+        else if (__builtin_add_overflow(acc, v, &acc))
+            return check_fail(c, "OverflowError: sum(%s) is past the largest integer", a->name);
+    }
+    *out = acc;
+    check_note_call(c, e, e->builtin == BI_COUNT ? &want : NULL, acc);
+    return true;
+}
+
+/* value(s) or value(s[i]): a semaphore's count at this moment, shown as "value(s) = 2" beside the check. */
+static bool check_value(CheckEval *c, const Expr *e, int64_t *out)
+{
+    const Expr *a = e->args.items[0];
+    const Expr *base = a->kind == EX_INDEX ? a->a : a;
+    int64_t i = 0;
+    if (base->kind != EX_NAME || base->ref.kind != REF_OBJECT)
+        return check_fail(c, "TypeError: value() in a check takes a semaphore");
+    if (a->kind == EX_INDEX && !check_eval(c, a->b, &i))
+        return false;
+    int id = rt_object_id(c->rt, base->ref.index, i);
+    if (id < 0)
+        return check_fail(c, "IndexError: %s index %" PRId64 " is out of range", base->name, i);
+    *out = rt_object_value(c->rt, id);
+    if (c->names) {
+        if (c->names->len > 0)
+            strbuf_append(c->names, ", ");
+        if (a->kind == EX_INDEX)
+            strbuf_printf(c->names, "value(%s[%" PRId64 "]) = %" PRId64, base->name, i, *out);
+        else
+            strbuf_printf(c->names, "value(%s) = %" PRId64, base->name, *out);
+    }
+    return true;
+}
+
 static bool check_builtin(CheckEval *c, const Expr *e, int64_t *out)
 {
     if (e->builtin == BI_LEN)
         return check_len(c, e, out);
+    if (e->builtin == BI_SUM || e->builtin == BI_COUNT)
+        return check_array(c, e, out);
+    if (e->builtin == BI_INSIDE) {
+        *out = rt_section_count(c->rt, e->section);
+        check_note_call(c, e, NULL, *out);
+        return true;
+    }
+    if (e->builtin == BI_VALUE)
+        return check_value(c, e, out);
     if (e->args.count == 0)
         return check_fail(c, "TypeError: %s() expects arguments", e->name);
     int64_t best = 0;
@@ -1547,10 +1670,12 @@ static bool check_builtin(CheckEval *c, const Expr *e, int64_t *out)
         if (i == 0 || (e->builtin == BI_MIN ? v < best : v > best))
             best = v;
     }
-    if (e->builtin == BI_ABS && best == INT64_MIN)
-        return check_fail(c, "%s", arith_message(AR_OVERFLOW));
-    *out = e->builtin == BI_ABS && best < 0 ? -best : best;
-    return true;
+    if (e->builtin != BI_ABS) {
+        *out = best;
+        return true;
+    }
+    ArithStatus err = arith_abs(best, out);
+    return err == ARITH_OK ? true : check_fail(c, "%s", arith_message(err));
 }
 
 static bool check_binary(CheckEval *c, const Expr *e, int64_t *out)
@@ -1567,8 +1692,8 @@ static bool check_binary(CheckEval *c, const Expr *e, int64_t *out)
     }
     if (!check_eval(c, e->b, &b))
         return false;
-    ArithError err = int_binop(e->op, a, b, out);
-    return err == AR_OK ? true : check_fail(c, "%s", arith_message(err));
+    ArithStatus err = arith_binary(e->op, a, b, out);
+    return err == ARITH_OK ? true : check_fail(c, "%s", arith_message(err));
 }
 
 static bool check_eval(CheckEval *c, const Expr *e, int64_t *out)
@@ -1595,10 +1720,8 @@ static bool check_eval(CheckEval *c, const Expr *e, int64_t *out)
         int64_t a;
         if (!check_eval(c, e->a, &a))
             return false;
-        if (e->op == OP_NEG && a == INT64_MIN)
-            return check_fail(c, "%s", arith_message(AR_OVERFLOW));
-        *out = e->op == OP_NOT ? !a : -a;
-        return true;
+        ArithStatus err = arith_unary(e->op, a, out);
+        return err == ARITH_OK ? true : check_fail(c, "%s", arith_message(err));
     }
     case EX_BINARY: return check_binary(c, e, out);
     case EX_BUILTIN: return check_builtin(c, e, out);
@@ -1607,7 +1730,7 @@ static bool check_eval(CheckEval *c, const Expr *e, int64_t *out)
     return check_fail(c, "TypeError: this expression cannot be used in a check");
 }
 
-bool interp_eval_check(Rt *rt, const Expr *e, int64_t *out, StrBuf *values)
+bool interp_eval_check(Rt *rt, const Expr *e, int64_t *out, StrBuf *values, StrBuf *error)
 {
     StrBuf names;
     CheckEval c = {.rt = rt, .prog = rt_program(rt), .params = rt_param_values(rt)};
@@ -1618,8 +1741,10 @@ bool interp_eval_check(Rt *rt, const Expr *e, int64_t *out, StrBuf *values)
     *out = 0;
     bool ok = check_eval(&c, e, out);
     if (values) {
-        strbuf_append(values, ok ? names.data : c.error);
+        strbuf_append(values, names.data ? names.data : "");
         strbuf_finish(&names);
     }
+    if (!ok && error)
+        strbuf_append(error, c.error);
     return ok;
 }

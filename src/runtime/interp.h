@@ -21,10 +21,24 @@ void interp_thread(RtThread *t, int func, const int64_t *args, int nargs);
  * current statement); `state` is what the interpreter registered with rt_thread_set_interp. Only valid while that
  * thread is parked (at the gate or blocked). */
 uint64_t interp_fingerprint(const void *state);
+/* A hash of where a parked thread is (the statement of each active call), without its values. */
+uint64_t interp_position(const void *state);
+
+/* A local variable of the innermost call, for display: its name, integer value and the shared read it came from. */
+typedef struct InterpLocal {
+    const char *name;
+    int64_t value;
+    Taint taint;
+} InterpLocal;
+
+/* The integer locals (parameters left out) of a parked thread's innermost call, at most max; returns how many. Only
+ * valid while that thread is parked, like interp_fingerprint. */
+int interp_locals(const void *state, InterpLocal *out, int max);
 
 /* Evaluate an expect/invariant expression (params and shared variables only) without taking steps. Appends
  * "name = value" for every shared variable and parameter it mentions to `values` (comma separated) when not NULL.
- * Returns false if evaluation failed (division by zero, index out of range), with the reason in `values`. */
-bool interp_eval_check(Rt *rt, const Expr *e, int64_t *out, StrBuf *values);
+ * Returns false if evaluation failed (division by zero, index out of range): `values` then lists the names read
+ * before the failure, and the reason goes to `error` when not NULL. */
+bool interp_eval_check(Rt *rt, const Expr *e, int64_t *out, StrBuf *values, StrBuf *error);
 
 #endif

@@ -5,6 +5,7 @@
  * event buffers, enforces the step and time limits, notices the end of the run (every thread finished: evaluate the
  * expectations) and, in serial mode, once no thread is running, grants the next step: to the thread picked with
  * rt_step(), else (unless paused) by the seeded scheduler or the given schedule, paced by the speed. */
+#include "lang/arith.h"
 #include "runtime/interp.h"
 #include "runtime/rt_internal.h"
 #include "util/check.h"
@@ -194,10 +195,16 @@ static void copy_config(Rt *rt, const RtConfig *cfg)
         rt->cfg.paced_step_ms = 400;
     if (rt->cfg.serial_step_ms < 0)
         rt->cfg.serial_step_ms = 0;
-    rt->mode = cfg->mode;
+    if (rt->cfg.coop) { /* serial with manual picks, nothing delivered to a sink */
+        rt->cfg.mode = RT_SERIAL;
+        rt->cfg.pick = RT_PICK_MANUAL;
+        rt->cfg.start_paused = false;
+        rt->cfg.sink = NULL;
+    }
+    rt->mode = rt->cfg.mode;
     rt->pick = rt->cfg.pick;
     rt->speed = cfg->speed;
-    rt->paused = cfg->start_paused;
+    rt->paused = rt->cfg.start_paused;
     if (rt->cfg.thread_nice > 19)
         rt->cfg.thread_nice = 19;
     rng_init(&rt->sched_rng, cfg->seed);
@@ -207,13 +214,18 @@ Rt *rt_create(const Program *prog, const int64_t *param_values, const RtConfig *
 {
     Rt *rt = xcalloc(1, sizeof(Rt));
     rt->prog = prog;
-    rt->params = param_values;
+    /* a copy: the caller may change its values for the next run while this one still reads them */
+    int64_t *params = xcalloc((size_t)(prog->nparams > 0 ? prog->nparams : 1), sizeof *params);
+    if (param_values && prog->nparams > 0)
+        memcpy(params, param_values, sizeof *params * (size_t)prog->nparams);
+    rt->params = params;
     copy_config(rt, cfg);
     init_sync(rt);
     evlog_init(rt);
     create_objects(rt);
     create_slots(rt);
     rt->checks = xcalloc((size_t)prog->nchecks + 1, sizeof(RtCheckState));
+    rt->inside = xcalloc((size_t)prog->nsections + 1, sizeof *rt->inside);
     for (int i = 0; i < prog->nchecks; i++)
         if (prog->checks[i].kind == CHECK_INVARIANT)
             rt->has_invariants = true;
@@ -230,27 +242,34 @@ void rt_set_outcome(Rt *rt, RtOutcome outcome)
     if (rt->outcome != RT_RUNNING)
         return;
     rt->outcome = outcome;
+    rt->ended_ns = rt->started ? rt_now(rt) : 0; /* the run's clock shows when it ended */
     rt->serial++;
     pthread_cond_broadcast(&rt->done_cv);
     pthread_cond_signal(&rt->ctl_cv);
 }
 
-static bool evaluate_check(Rt *rt, int i, uint64_t step)
+/* Evaluate check i; its shown values are replaced on the first evaluation, when it starts failing, and (final) at
+ * the end of the run while it still holds, so that they are the values it was last judged on. */
+static bool evaluate_check(Rt *rt, int i, uint64_t step, bool final)
 {
     RtCheckState *cs = &rt->checks[i];
-    StrBuf values;
+    StrBuf values, error;
     strbuf_init(&values);
+    strbuf_init(&error);
     int64_t v = 0;
-    bool ok = interp_eval_check(rt, rt->prog->checks[i].expr, &v, &values) && v != 0;
-    if (!cs->evaluated || (!ok && cs->passed)) {
+    bool ok = interp_eval_check(rt, rt->prog->checks[i].expr, &v, &values, &error) && v != 0;
+    if (!cs->evaluated || (!ok && cs->passed) || (final && cs->passed)) {
         free(cs->values);
+        free(cs->error);
         cs->values = strbuf_take(&values);
+        cs->error = error.len > 0 ? strbuf_take(&error) : NULL;
         cs->value = v;
         cs->passed = ok;
         cs->step = step;
         cs->evaluated = true;
     }
     strbuf_finish(&values);
+    strbuf_finish(&error);
     return ok;
 }
 
@@ -260,7 +279,7 @@ static void check_invariants_locked(Rt *rt, uint64_t step)
     for (int i = 0; i < rt->prog->nchecks; i++) {
         if (rt->prog->checks[i].kind != CHECK_INVARIANT || (rt->checks[i].evaluated && !rt->checks[i].passed))
             continue;
-        if (!evaluate_check(rt, i, step)) {
+        if (!evaluate_check(rt, i, step, false)) {
             rt->checks[i].failed_invariant = true;
             ev_emit_rt(rt, EV_CHECK, -1, i, 1, 0);
             rt_set_outcome(rt, RT_EXPECT_FAILED);
@@ -275,7 +294,7 @@ void rt_check_invariants(Rt *rt, RtThread *t)
         if (rt->prog->checks[i].kind != CHECK_INVARIANT)
             continue;
         int64_t v = 0;
-        if (interp_eval_check(rt, rt->prog->checks[i].expr, &v, NULL) && v != 0)
+        if (interp_eval_check(rt, rt->prog->checks[i].expr, &v, NULL, NULL) && v != 0)
             continue;
         pthread_mutex_lock(&rt->world);
         check_invariants_locked(rt, atomic_load(&t->steps));
@@ -290,8 +309,9 @@ static void finish_run(Rt *rt)
     bool all_ok = true;
     for (int i = 0; i < rt->prog->nchecks; i++) {
         bool expect = rt->prog->checks[i].kind == CHECK_EXPECT;
-        /* an invariant that never failed is reported as held, checked once more on the final state */
-        if ((expect || !rt->checks[i].evaluated) && !evaluate_check(rt, i, rt_total_steps(rt))) {
+        /* an invariant that has not failed is checked once more on the final state: the last step may break it */
+        bool held = !rt->checks[i].evaluated || rt->checks[i].passed;
+        if ((expect || held) && !evaluate_check(rt, i, rt_total_steps(rt), true)) {
             all_ok = false;
             rt->checks[i].failed_invariant = !expect;
             ev_emit_rt(rt, EV_CHECK, -1, i, !expect, 0);
@@ -313,7 +333,8 @@ static int ready_threads(Rt *rt, int *out)
     return n;
 }
 
-static void grant(Rt *rt, RtThread *t, const int *ready, int nready)
+/* alt: the alternative of a choice the step may make (-1: the thread's seeded generator picks it). */
+static void grant(Rt *rt, RtThread *t, const int *ready, int nready, int alt)
 {
     uint64_t mask = 0;
     for (int i = 0; i < nready; i++)
@@ -330,7 +351,10 @@ static void grant(Rt *rt, RtThread *t, const int *ready, int nready)
         xgrow((void **)&rt->schedule, &cap, (size_t)rt->nschedule + 1, sizeof(int));
         rt->capschedule = (int)cap;
     }
-    rt->schedule[rt->nschedule++] = t->id;
+    t->grant_alt = alt;
+    t->sched_index = rt->nschedule;
+    rt->step_alternatives = 0;
+    rt->schedule[rt->nschedule++] = t->id; /* rt_choose adds the alternative if the step makes a choice */
     ev_emit_rt(rt, EV_CHOICE, -1, -1, t->id, (int64_t)mask);
     pthread_cond_signal(&t->cv);
 }
@@ -346,19 +370,20 @@ static const char *wait_text(Rt *rt, RtThread *t, char *buf, size_t n)
     return buf;
 }
 
-/* The next thread by the schedule given in the configuration, or -1 (with the run ended) when impossible. */
+/* The next pick by the schedule given in the configuration, or -1 (with the run ended) when impossible. */
 static int next_from_schedule(Rt *rt, const int *ready, int nready)
 {
-    int want = rt->cfg.schedule[rt->schedule_pos];
+    int pick = rt->cfg.schedule[rt->schedule_pos];
+    int want = rt_pick_thread(pick);
     for (int i = 0; i < nready; i++) {
         if (ready[i] == want) {
             rt->schedule_pos++;
-            return want;
+            return pick;
         }
     }
     if (rt->cfg.schedule_lenient) {
         rt->schedule_pos++;
-        return ready[0];
+        return rt_pick_make(ready[0], rt_pick_alt(pick));
     }
     char why[160] = "no such thread";
     if (want >= 0 && want < atomic_load(&rt->nthreads))
@@ -370,13 +395,22 @@ static int next_from_schedule(Rt *rt, const int *ready, int nready)
     return -1;
 }
 
-static int choose(Rt *rt, const int *ready, int nready)
+/* The next thread to step, or -1; *alt: the alternative its step takes if it makes a choice (-1: the thread's
+ * seeded generator picks it). */
+static int choose(Rt *rt, const int *ready, int nready, int *alt)
 {
+    *alt = -1;
     if (rt->pick == RT_PICK_SCHEDULE && rt->cfg.schedule) {
-        if (rt->schedule_pos < rt->cfg.schedule_len)
-            return next_from_schedule(rt, ready, nready);
+        if (rt->schedule_pos < rt->cfg.schedule_len) {
+            int pick = next_from_schedule(rt, ready, nready);
+            if (pick < 0)
+                return -1;
+            *alt = rt_pick_alt(pick);
+            return rt_pick_thread(pick);
+        }
         if (rt->cfg.schedule_then_stop) {
-            rt_set_outcome(rt, RT_LIMIT);
+            RtOutcome end = rt->cfg.schedule_stop_outcome;
+            rt_set_outcome(rt, end == RT_STOPPED ? RT_STOPPED : RT_LIMIT);
             return -1;
         }
         rt->pick = rt->cfg.after_schedule == RT_PICK_MANUAL ? RT_PICK_MANUAL : RT_PICK_RANDOM;
@@ -405,23 +439,25 @@ static uint64_t serial_schedule(Rt *rt)
         rt_set_outcome(rt, RT_LIMIT);
         return IDLE_INTERVAL_NS;
     }
-    int pick = -1;
+    int pick = -1, alt = -1;
     if (rt->npending > 0) {
         int want = rt->pending[0];
+        alt = rt->pending_alt[0];
         rt->npending--;
         memmove(rt->pending, rt->pending + 1, sizeof(int) * (size_t)rt->npending);
-        pick = want >= 0 ? (is_ready(ready, nready, want) ? want : -1) : choose(rt, ready, nready);
+        memmove(rt->pending_alt, rt->pending_alt + 1, sizeof(int) * (size_t)rt->npending);
+        pick = want >= 0 ? (is_ready(ready, nready, want) ? want : -1) : choose(rt, ready, nready, &alt);
     } else if (!rt->paused && rt->pick != RT_PICK_MANUAL) {
         uint64_t now = rt_now(rt);
         if (now < rt->next_auto_ns)
             return rt->next_auto_ns - now;
-        pick = choose(rt, ready, nready);
+        pick = choose(rt, ready, nready, &alt);
     }
     if (pick < 0)
         return IDLE_INTERVAL_NS;
-    grant(rt, rt->threads[pick], ready, nready);
+    grant(rt, rt->threads[pick], ready, nready, alt);
     double interval = rt->speed > 0 ? rt->cfg.serial_step_ms * 1e6 / rt->speed : 0;
-    rt->next_auto_ns = rt_now(rt) + (uint64_t)interval;
+    rt->next_auto_ns = arith_sat_deadline(rt_now(rt), arith_sat_ns(interval));
     return IDLE_INTERVAL_NS;
 }
 
@@ -438,6 +474,79 @@ uint64_t rt_total_steps(Rt *rt)
     return sum;
 }
 
+/* ---------------------------------------------------------------- spinning livelock (serial) */
+
+enum { SPIN_MAX_STATES = 1 << 21 }; /* beyond this many distinct states a run is not spinning: stop remembering */
+
+static uint64_t spin_threshold(const Rt *rt)
+{
+    return 1000 + 200 * (uint64_t)rt->live;
+}
+
+/* Insert fp; returns the step that first reached it (now when it is new). */
+static uint64_t spin_insert(RtSpin *s, uint64_t fp, uint64_t now, bool *fresh)
+{
+    if (fp == 0)
+        fp = 1;
+    if (2 * (s->count + 1) > s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 1024;
+        uint64_t *fps = xcalloc(cap, sizeof *fps), *steps = xcalloc(cap, sizeof *steps);
+        for (size_t i = 0; i < s->cap; i++) {
+            if (!s->fps[i])
+                continue;
+            size_t k = s->fps[i] & (cap - 1);
+            while (fps[k])
+                k = (k + 1) & (cap - 1);
+            fps[k] = s->fps[i];
+            steps[k] = s->steps[i];
+        }
+        free(s->fps);
+        free(s->steps);
+        s->fps = fps;
+        s->steps = steps;
+        s->cap = cap;
+    }
+    size_t k = fp & (s->cap - 1);
+    while (s->fps[k] && s->fps[k] != fp)
+        k = (k + 1) & (s->cap - 1);
+    *fresh = s->fps[k] == 0;
+    if (*fresh) {
+        s->fps[k] = fp;
+        s->steps[k] = now;
+        s->count++;
+    }
+    return s->steps[k];
+}
+
+/* Under world, serial, every thread parked, after step rt->step: a run of the seeded scheduler that keeps stepping
+ * through states it has already been in, with no progress, is spinning: no thread can get anywhere (flags-only mutual
+ * exclusion with both flags up). A run that could escape does so within a few random steps, reaching a new state. */
+static void spin_check(Rt *rt)
+{
+    RtSpin *s = &rt->spin;
+    if (rt->pick != RT_PICK_RANDOM || rt->step == 0 || s->count >= SPIN_MAX_STATES)
+        return;
+    bool fresh;
+    uint64_t first = spin_insert(s, rt_fingerprint_locked(rt), rt->step, &fresh);
+    if (fresh || s->progress != rt->progress_step) {
+        s->progress = rt->progress_step;
+        s->stale = 0;
+        return;
+    }
+    if (++s->stale <= spin_threshold(rt))
+        return;
+    s->from = rt->step - s->stale + 1;
+    s->first = first;
+    ev_emit_rt(rt, EV_DEADLOCK, -1, -1, 2, 0);
+    rt_set_outcome(rt, RT_LIVELOCK);
+}
+
+static void spin_finish(RtSpin *s)
+{
+    free(s->fps);
+    free(s->steps);
+}
+
 bool rt_livelock(Rt *rt)
 {
     uint64_t steps = rt_total_steps(rt);
@@ -449,7 +558,7 @@ static void check_limits(Rt *rt)
 {
     if (rt->outcome != RT_RUNNING)
         return;
-    if (rt->cfg.max_seconds > 0 && rt_now(rt) >= (uint64_t)(rt->cfg.max_seconds * 1e9))
+    if (rt->cfg.max_seconds > 0 && rt_now(rt) >= arith_sat_ns(rt->cfg.max_seconds * 1e9))
         rt_set_outcome(rt, RT_LIMIT);
     else if (rt->cfg.max_steps && rt->mode != RT_SERIAL && rt_total_steps(rt) >= rt->cfg.max_steps)
         rt_set_outcome(rt, RT_LIMIT);
@@ -458,7 +567,7 @@ static void check_limits(Rt *rt)
 static uint64_t controller_tick(Rt *rt)
 {
     check_limits(rt);
-    if (rt->live == 0 && rt->outcome == RT_RUNNING)
+    if (rt_all_done(rt) && rt->outcome == RT_RUNNING)
         finish_run(rt);
     if (rt->mode != RT_SERIAL)
         return rt->running > 0 ? DRAIN_INTERVAL_NS : IDLE_INTERVAL_NS;
@@ -466,6 +575,10 @@ static uint64_t controller_tick(Rt *rt)
         return rt->running > 0 ? DRAIN_INTERVAL_NS : IDLE_INTERVAL_NS;
     if (rt->has_invariants)
         check_invariants_locked(rt, rt->step);
+    if (rt->outcome == RT_RUNNING && rt->spin_step != rt->step) {
+        rt->spin_step = rt->step;
+        spin_check(rt);
+    }
     if (rt->outcome != RT_RUNNING)
         return IDLE_INTERVAL_NS;
     return serial_schedule(rt);
@@ -506,7 +619,95 @@ static void *controller_main(void *arg)
     return NULL;
 }
 
+/* ---------------------------------------------------------------- cooperative runs */
+
+/* Run every thread that may run to its next gate, then what the controller does at a quiescent point of a serial run:
+ * the end of the run once every non-daemon thread has finished, the invariants before the next step. */
+static void coop_at_rest(Rt *rt)
+{
+    gate_coop_settle(rt);
+    pthread_mutex_lock(&rt->world);
+    if (rt_all_done(rt) && rt->outcome == RT_RUNNING)
+        finish_run(rt);
+    if (rt->outcome == RT_RUNNING && rt->has_invariants)
+        check_invariants_locked(rt, rt->step);
+    evlog_discard(rt);
+    pthread_mutex_unlock(&rt->world);
+}
+
+uint64_t rt_coop_ready(Rt *rt)
+{
+    uint64_t mask = 0;
+    pthread_mutex_lock(&rt->world);
+    if (rt->outcome == RT_RUNNING && !rt->stopping) {
+        int n = atomic_load(&rt->nthreads);
+        for (int i = 0; i < n && i < 64; i++)
+            if (rt->threads[i]->state == TS_READY && !rt->threads[i]->granted)
+                mask |= 1ull << i;
+    }
+    pthread_mutex_unlock(&rt->world);
+    return mask;
+}
+
+bool rt_coop_step(Rt *rt, int pick, RtStepInfo *info)
+{
+    int thread = rt_pick_thread(pick);
+    pthread_mutex_lock(&rt->world);
+    int ready[RT_MAX_THREADS];
+    int nready = ready_threads(rt, ready);
+    if (!rt->cfg.coop || rt->outcome != RT_RUNNING || rt->stopping || !is_ready(ready, nready, thread)) {
+        pthread_mutex_unlock(&rt->world);
+        return false;
+    }
+    RtThread *t = rt->threads[thread];
+    uint64_t actions = t->actions, progress = rt->progress_step;
+    bool had_error = rt->had_error;
+    int nthreads = atomic_load(&rt->nthreads);
+    grant(rt, t, ready, nready, rt_pick_alt(pick));
+    pthread_mutex_unlock(&rt->world);
+    coop_at_rest(rt);
+    if (info) {
+        pthread_mutex_lock(&rt->world);
+        info->visible = t->actions != actions || t->state == TS_FINISHED || t->state == TS_ERROR || t->error ||
+                        atomic_load(&rt->nthreads) != nthreads;
+        info->progress = rt->progress_step != progress;
+        info->failed = rt->had_error && !had_error;
+        info->alternatives = rt->step_alternatives;
+        pthread_mutex_unlock(&rt->world);
+    }
+    return true;
+}
+
+uint64_t rt_coop_position(Rt *rt, int thread)
+{
+    pthread_mutex_lock(&rt->world);
+    uint64_t h = 0;
+    if (thread >= 0 && thread < atomic_load(&rt->nthreads) && rt->threads[thread]->interp)
+        h = interp_position(rt->threads[thread]->interp);
+    pthread_mutex_unlock(&rt->world);
+    return h;
+}
+
+RtOutcome rt_outcome(Rt *rt)
+{
+    pthread_mutex_lock(&rt->world);
+    RtOutcome o = rt->outcome;
+    pthread_mutex_unlock(&rt->world);
+    return o;
+}
+
 /* ---------------------------------------------------------------- life cycle */
+
+/* Under world, which it releases: the system refused a thread the run needs before anything ran; the run ends at
+ * once with that as its run error (main, if it was started, is told to stop). */
+static void refused(Rt *rt, char *why)
+{
+    free(rt->fatal);
+    rt->fatal = why;
+    rt_set_outcome(rt, RT_ERROR);
+    pthread_mutex_unlock(&rt->world);
+    rt_stop(rt);
+}
 
 void rt_start(Rt *rt)
 {
@@ -518,10 +719,23 @@ void rt_start(Rt *rt)
     rt->started = true;
     rt->start_ns = clock_now_ns();
     rt->start_ticks = clock_ticks();
+    rt_clock_start(rt);
     char *err = NULL;
     RtThread *main_thread = gate_create_thread(rt, NULL, -1, NULL, 0, &err);
-    gate_launch(main_thread);
-    CHECK_PTHREAD(pthread_create(&rt->controller, NULL, controller_main, rt));
+    if ((err = gate_launch(main_thread)) != NULL) {
+        refused(rt, err);
+        return;
+    }
+    if (rt->cfg.coop) {
+        pthread_mutex_unlock(&rt->world);
+        coop_at_rest(rt);
+        return;
+    }
+    int rc = pthread_create(&rt->controller, NULL, controller_main, rt);
+    if (rc != 0) {
+        refused(rt, xasprintf("the system refused to start the runtime's controller thread (%s)", strerror(rc)));
+        return;
+    }
     rt->has_controller = true;
     pthread_mutex_unlock(&rt->world);
 }
@@ -529,7 +743,7 @@ void rt_start(Rt *rt)
 RtOutcome rt_wait(Rt *rt, double timeout_s)
 {
     pthread_mutex_lock(&rt->world);
-    uint64_t deadline = timeout_s >= 0 ? clock_now_ns() + (uint64_t)(timeout_s * 1e9) : 0;
+    uint64_t deadline = timeout_s >= 0 ? arith_sat_deadline(clock_now_ns(), arith_sat_ns(timeout_s * 1e9)) : 0;
     while (rt->outcome == RT_RUNNING && !rt->stopped) {
         if (!deadline) {
             pthread_cond_wait(&rt->done_cv, &rt->world);
@@ -552,7 +766,7 @@ void rt_stop(Rt *rt)
         pthread_mutex_unlock(&rt->world);
         return;
     }
-    if (rt->live == 0 && rt->started && rt->outcome == RT_RUNNING)
+    if (rt_all_done(rt) && rt->started && rt->outcome == RT_RUNNING)
         finish_run(rt);
     rt->livelock_at_stop = rt_livelock(rt);
     rt->stopping = true;
@@ -561,6 +775,8 @@ void rt_stop(Rt *rt)
     pthread_cond_broadcast(&rt->done_cv);
     pthread_mutex_unlock(&rt->world);
 
+    if (rt->cfg.coop)
+        gate_coop_settle(rt); /* every fiber that has not returned runs on to its end */
     if (rt->has_controller)
         pthread_join(rt->controller, NULL);
     int n = atomic_load(&rt->nthreads);
@@ -581,11 +797,13 @@ void rt_stop(Rt *rt)
 static void free_thread(RtThread *t)
 {
     pthread_cond_destroy(&t->cv);
+    fiber_destroy(t->fiber);
     evbuf_finish(&t->evbuf);
     free(t->name);
     free(t->args);
     free(t->held);
     free(t->error);
+    free(t->vc);
     free(t);
 }
 
@@ -599,13 +817,19 @@ void rt_destroy(Rt *rt)
         free_thread(rt->threads[i]);
     for (int i = 0; i < rt->nobjects; i++)
         sync_finish_object(&rt->objects[i]);
-    for (int i = 0; i < rt->nslots; i++)
+    for (int i = 0; i < rt->nslots; i++) {
         free(rt->slots[i].name);
-    for (int i = 0; i < rt->prog->nchecks; i++)
+        free(rt->slots[i].vc);
+    }
+    for (int i = 0; i < rt->prog->nchecks; i++) {
         free(rt->checks[i].values);
+        free(rt->checks[i].error);
+    }
     for (int i = 0; i < rt->nactivity_words; i++)
         free(rt->activity_words[i]);
     free(rt->checks);
+    free((void *)rt->params);
+    free(rt->inside);
     free(rt->objects);
     free(rt->obj_base);
     free(rt->obj_len);
@@ -614,6 +838,7 @@ void rt_destroy(Rt *rt)
     free(rt->slot_len);
     free(rt->schedule);
     free(rt->deadlock.edges);
+    spin_finish(&rt->spin);
     free(rt->fatal);
     free((void *)rt->cfg.schedule);
     evlog_finish(rt);
@@ -637,6 +862,7 @@ void rt_set_paused(Rt *rt, bool paused)
     pthread_mutex_lock(&rt->world);
     rt->paused = paused;
     rt->next_auto_ns = 0;
+    rt_clock_pause(rt, paused);
     changed(rt);
     pthread_mutex_unlock(&rt->world);
 }
@@ -685,11 +911,12 @@ static char *step_refusal(Rt *rt, int thread)
     return NULL;
 }
 
-bool rt_step(Rt *rt, int thread, char **err)
+static bool step_request(Rt *rt, int thread, int alt, char **err)
 {
     pthread_mutex_lock(&rt->world);
     char *why = step_refusal(rt, thread);
     if (!why) {
+        rt->pending_alt[rt->npending] = alt;
         rt->pending[rt->npending++] = thread;
         pthread_cond_signal(&rt->ctl_cv);
     }
@@ -699,6 +926,16 @@ bool rt_step(Rt *rt, int thread, char **err)
     else
         free(why);
     return why == NULL;
+}
+
+bool rt_step(Rt *rt, int thread, char **err)
+{
+    return step_request(rt, thread, -1, err);
+}
+
+bool rt_step_pick(Rt *rt, int pick, char **err)
+{
+    return step_request(rt, rt_pick_thread(pick), rt_pick_alt(pick), err);
 }
 
 const Program *rt_program(Rt *rt)

@@ -20,6 +20,26 @@
 
 typedef struct Rt Rt;
 
+/* A pick: the thread that takes a step and, when that step makes a nondeterministic choice (choose(...),
+ * random(n)), the alternative it takes: thread + RT_PICK_ALT * alternative. A plain thread id picks alternative 0,
+ * so schedules without choices are lists of thread ids. Schedules (RtConfig.schedule, Snapshot.schedule) hold picks. */
+enum { RT_PICK_ALT = 256, RT_MAX_ALTERNATIVES = 1 << 20 };
+
+static inline int rt_pick_thread(int pick)
+{
+    return pick % RT_PICK_ALT;
+}
+
+static inline int rt_pick_alt(int pick)
+{
+    return pick / RT_PICK_ALT;
+}
+
+static inline int rt_pick_make(int thread, int alt)
+{
+    return thread + RT_PICK_ALT * alt;
+}
+
 /* How serial mode chooses the next thread. */
 typedef enum RtPick {
     RT_PICK_RANDOM,   /* seeded random choice among the runnable threads */
@@ -34,9 +54,11 @@ typedef struct RtConfig {
     RtMode mode;           /* default RT_FREE */
     RtPick pick;           /* serial mode; default RT_PICK_RANDOM (RT_PICK_SCHEDULE when a schedule is given) */
     uint64_t seed;         /* serial scheduler and activity durations; default 1 */
-    const int *schedule;   /* serial replay: thread ids, one per step */
+    const int *schedule;   /* serial replay: picks (thread ids, with the alternative of a choice), one per step */
     int schedule_len;
     bool schedule_then_stop; /* end with RT_LIMIT when the schedule is exhausted instead of going on */
+    RtOutcome schedule_stop_outcome; /* with schedule_then_stop: the outcome then, RT_LIMIT or RT_STOPPED (a replay
+                                        of a run stopped from outside); RT_RUNNING (the zero value) means RT_LIMIT */
     RtPick after_schedule; /* how to go on once the schedule is exhausted: RT_PICK_RANDOM (default) or
                               RT_PICK_MANUAL (step back in the GUI: replay k-1 steps, then wait for picks) */
     bool schedule_lenient; /* a schedule entry naming a thread that cannot run picks the lowest-numbered runnable
@@ -51,6 +73,12 @@ typedef struct RtConfig {
     int thread_nice;       /* > 0: every thread of the run (workers, the controller) lowers its own CPU priority to
                               this niceness (1..19) as it starts, so that a window in the same process stays smooth
                               while the run computes flat out; default 0 (unchanged) */
+    bool coop;             /* cooperative (for the model checker): serial mode with manual picks, every scenario thread
+                              a fiber inside the caller's OS thread and no controller thread; nothing moves except
+                              in rt_coop_step, which runs the granted step and every thread it wakes to their next
+                              gates before it returns. The same compiled code and the same synchronization objects as
+                              any run; events are discarded, the sink is not called. Only the creating thread may
+                              call rt_* on a cooperative run. */
     RtEventSink sink;      /* optional: receives every event, in log order, on the runtime's own thread */
     void *sink_ctx;
 } RtConfig;
@@ -59,7 +87,7 @@ typedef struct RtConfig {
 void rt_config_defaults(RtConfig *cfg);
 
 /* Instantiate a run (objects, shared variables) without starting any thread. On a parameter-dependent error (an array
- * too large, ...) returns NULL with *err set (caller frees). prog and param_values must outlive the Rt. */
+ * too large, ...) returns NULL with *err set (caller frees). prog must outlive the Rt; the parameter values are copied. */
 Rt *rt_create(const Program *prog, const int64_t *param_values, const RtConfig *cfg, char **err);
 /* Stop (if running) and free everything; NULL-safe. */
 void rt_destroy(Rt *rt);
@@ -80,6 +108,9 @@ void rt_set_pick(Rt *rt, RtPick pick);
 /* Serial mode: let thread `thread` (or the scheduler's choice when -1) take exactly one step. Returns false with *err
  * set when that thread cannot move now (blocked, finished, unknown) or the run is over. Does not wait for the step. */
 bool rt_step(Rt *rt, int thread, char **err);
+/* The same for a pick (rt_pick_make): that thread's step, taking that alternative if it makes a choice (rt_step's
+ * step takes the thread's seeded one). */
+bool rt_step_pick(Rt *rt, int pick, char **err);
 
 /* Observe. */
 void rt_snapshot(Rt *rt, Snapshot *out);
@@ -93,6 +124,26 @@ const char *rt_string(Rt *rt, int64_t id);
  * the values it has read within its current statement. Equal fingerprints mean the same future behaviour (up to hash
  * collisions), which lets exploration recognise states it has seen. Returns false when a thread is running. */
 bool rt_fingerprint(Rt *rt, uint64_t *out);
+
+/* What one cooperative step did (rt_coop_step). */
+typedef struct RtStepInfo {
+    bool visible;  /* it touched something another thread can see (a shared variable, an object, a thread start, join
+                      or end, narration) or failed: only a step that did none of these commutes with every other */
+    bool progress; /* it made progress (an activity other than sleep, a thread finishing: see Snapshot.livelock) */
+    bool failed;   /* a thread hit a runtime error during it (the step's own thread or one it woke) */
+    int alternatives; /* it made a choice (choose(), random()) among this many alternatives; 0 when it made none */
+} RtStepInfo;
+
+/* Cooperative runs: the threads that may take a step now (ids below 64), and one step of `thread`, run to the point
+ * where every thread is parked again (the run's verdicts then checked as the controller would). False when the
+ * thread cannot move or the run is over. */
+uint64_t rt_coop_ready(Rt *rt);
+/* pick: a thread id, or rt_pick_make(thread, alternative) for a step that makes a choice. */
+bool rt_coop_step(Rt *rt, int pick, RtStepInfo *info);
+/* Where a parked thread of a cooperative run is in its code (a hash; 0 when it has no code running). */
+uint64_t rt_coop_position(Rt *rt, int thread);
+/* The run's outcome so far (RT_RUNNING while it goes on). */
+RtOutcome rt_outcome(Rt *rt);
 
 /* The program and parameter values this run was created with. */
 const Program *rt_program(Rt *rt);

@@ -20,6 +20,7 @@
 #include "runtime/event.h"
 #include "runtime/exec.h"
 #include "runtime/rt.h"
+#include "util/fiber.h"
 #include "util/rng.h"
 
 #include <pthread.h>
@@ -29,6 +30,7 @@
 
 enum {
     RT_MAX_THREADS = 256,
+    RT_MAX_QUEUE_ITEMS = 1 << 20, /* items one queue may hold (16 MiB); one more put() is an OverflowError */
     RT_MAX_ACTIVITIES = 8,    /* distinct activity words counted per thread */
     RT_LOCKSET_MAX = 8,       /* locks remembered per variable for the lockset analysis */
     RT_MAX_PENDING = 64,      /* rt_step requests queued ahead of the controller */
@@ -94,15 +96,22 @@ struct RtThread {
     int id;
     char *name;
     int func;
+    bool daemon;            /* started with `start daemon`: the run does not wait for it */
+    uint32_t *vc;           /* vector clock, RT_MAX_THREADS entries (happens_before.c); changed only by this thread */
     int64_t *args;
     int nargs;
     pthread_t pthread;
     bool has_pthread;
+    Fiber *fiber;           /* a cooperative run's thread (RtConfig.coop) instead of a pthread */
+    uint64_t actions;       /* visible actions so far (written by the thread itself; read in cooperative runs) */
     pthread_cond_t cv; /* wakes this thread: grant, hand-off, stop, resume, end of a timed wait */
 
     /* under world */
     ThreadState state;
     bool granted;           /* serial: allowed one step */
+    int grant_alt;          /* serial: the alternative the granted step takes if it makes a choice (choose(),
+                               random()), from a schedule or the model checker; -1: the thread's seeded generator */
+    int sched_index;        /* serial: the entry of Rt.schedule that records the step it is in, -1 when none */
     bool woken;             /* a blocking wait completed (set by the waker) */
     struct RtThread *wake_later[RT_WAKE_BATCH]; /* threads this one woke, signalled once it lets go of world */
     int nwake_later;
@@ -150,6 +159,7 @@ typedef struct RtObject {
     IntQueue readers;   /* RWLock: reader thread ids */
     Item *items;        /* Queue: ring of items */
     int ihead, icount, icap;
+    uint32_t *vc;       /* vector clock of what was released into it (happens_before.c), NULL until then */
 } RtObject;
 
 /* The lock word: a free-running thread takes and gives back an uncontended Lock with one compare-and-swap each and no
@@ -194,10 +204,16 @@ typedef struct RtSlot {
     _Atomic int64_t lost;       /* net updates lost (see shared_access.c); a moment below 0 while writers race */
     _Atomic int32_t lost_thread, lost_victim;
     _Atomic bool race_reported; /* lets writers skip the lockset work once a race is known */
+    _Atomic uint64_t last_write; /* the last write's writer + 1 (bits 0-15) and its epoch (bits 32-63), see hb_ordered */
     /* what a write may skip without world (set under world; see shared_access.c) */
     _Atomic int quiet_writer;   /* only this thread has written the slot so far (-1: none or several) */
     _Atomic uint64_t quiet_locks; /* a write holding all of these locks cannot change the lockset ... */
     _Atomic bool quiet_shared;    /* ... when this is set (the lockset is exactly those locks, all ids < 64) */
+    /* an atomic variable: an atomic read-modify-write (test_and_set(x), ...) has used it. Its writes are then no
+       races, and each of them orders what came before it in its thread before what follows the atomic operations
+       that come after it (vc, under world; see happens_before.c) */
+    _Atomic bool atomic;
+    uint32_t *vc;
     /* lockset analysis, under world */
     RaceState race_state;
     int first_writer;
@@ -227,10 +243,22 @@ static inline int64_t slot_value(const RtSlot *s)
     return slot_word_value(s, atomic_load_explicit(&((RtSlot *)s)->word, memory_order_acquire));
 }
 
+/* Spinning livelock detection in serial runs of the seeded scheduler (rt.c, spin_*): the fingerprint of every state
+ * reached, with the step that first reached it; `stale` counts consecutive steps that reached only known states. */
+typedef struct RtSpin {
+    uint64_t *fps;        /* open addressing, 0 = empty (a zero fingerprint is stored as 1) */
+    uint64_t *steps;      /* the step that first reached fps[i] */
+    size_t cap, count;
+    uint64_t stale;       /* steps in a row through known states without progress */
+    uint64_t progress;    /* rt->progress_step when last looked */
+    uint64_t from, first; /* the verdict (Snapshot.spin_from, spin_first); 0 until then */
+} RtSpin;
+
 typedef struct RtCheckState {
     bool evaluated, passed, failed_invariant;
     int64_t value;
     char *values;
+    char *error; /* why evaluating it failed (ZeroDivisionError ...), or NULL */
     uint64_t step;
 } RtCheckState;
 
@@ -252,6 +280,7 @@ struct Rt {
     double speed;           /* <= 0: max */
     RtPick pick;
     int pending[RT_MAX_PENDING]; /* serial: steps requested by rt_step, in order (-1: scheduler's choice) */
+    int pending_alt[RT_MAX_PENDING]; /* the alternative each takes if it makes a choice (-1: the seeded one) */
     int npending;
     uint64_t next_auto_ns;  /* serial auto-picks: not before this time */
     Rng sched_rng;
@@ -259,13 +288,25 @@ struct Rt {
     int *schedule;          /* serial: thread run at each step */
     int nschedule, capschedule;
     uint64_t step;          /* serial: steps granted */
-    uint64_t start_ns;
+    uint64_t start_ns;      /* the wall clock at start */
     uint64_t start_ticks;   /* clock_ticks() at start: event times are ticks until the drainer converts them */
+    /* The run's clock (rt_now) leaves paused time out, so that a timeline, a blocked time or an activity does not
+     * grow while the user looks at a paused run: rt_now = wall clock - clock_offset, or frozen_now - 1 while paused.
+     * Written under world (rt_clock_pause), read anywhere. */
+    _Atomic uint64_t clock_offset; /* start_ns plus every finished pause */
+    _Atomic uint64_t frozen_now;   /* while paused: the run's time at the pause, plus 1; 0 when running */
+    uint64_t pause_wall;           /* world: the wall clock when the current pause began */
+    uint64_t ended_ns;             /* world: the run's time when its outcome was decided */
+    /* Every pause, as wall-clock ns since start, so that the drainer can take paused time out of event times
+     * (guarded by log_lock). */
+    struct RtPause *pauses;
+    size_t npauses, cap_pauses;
     uint64_t serial;        /* snapshot change counter */
 
     RtThread *threads[RT_MAX_THREADS];
     _Atomic int nthreads;
     int running, ready, live;
+    int live_daemons;       /* of the live threads, the daemons: the run ends when live == live_daemons */
     int unnamed_count[64];  /* per function: instances started without arguments (for names) */
 
     RtObject *objects;
@@ -276,7 +317,11 @@ struct Rt {
     int *slot_base, *slot_len;  /* per SharedDecl */
     int64_t next_item_id;
 
+    _Atomic int64_t *inside;    /* per labelled block (Program.sections): threads inside it now */
     uint64_t progress_step;     /* total steps at the last progress (see Snapshot.livelock) */
+    int step_alternatives;      /* serial: the alternatives of the choice the last granted step made (0: none) */
+    RtSpin spin;
+    uint64_t spin_step;         /* the step spin_check last looked after */
     bool livelock_at_stop;
     RtOutcome outcome;
     SnapDeadlock deadlock;      /* the verdict, owned here (edges allocated) */
@@ -318,9 +363,18 @@ void gate_wake(RtThread *waker, RtThread *t);
 void gate_flush_wakes(RtThread *waker); /* with or without world */
 /* The running thread's current "now" for events. */
 uint64_t rt_now(Rt *rt);
+/* The run's clock starts at start_ns (standing still if the run starts paused); under world. */
+void rt_clock_start(Rt *rt);
+/* The run's clock stops (paused) or goes on; under world. A no-op when it already is so. */
+void rt_clock_pause(Rt *rt, bool paused);
+/* The wall-clock time to wait until for the run's time deadline_ns; false while the clock stands still. */
+bool rt_clock_deadline(Rt *rt, uint64_t deadline_ns, uint64_t *wall_ns);
 RtThread *gate_create_thread(Rt *rt, RtThread *creator, int func, const int64_t *args, int nargs, char **err);
-void gate_launch(RtThread *t);
+/* Start t's OS thread (or fiber); NULL, or why the system refused it (t is then an error that never ran). */
+char *gate_launch(RtThread *t);
 void gate_lower_priority(const Rt *rt); /* the calling thread, as RtConfig.thread_nice says */
+/* Cooperative runs: resume every thread that may run until each is parked, blocked or finished (without world). */
+void gate_coop_settle(Rt *rt);
 
 /* sync.c */
 void sync_init_object(RtObject *o);
@@ -335,7 +389,7 @@ void held_remove(RtThread *t, int obj);
 /* evlog.c */
 void evlog_init(Rt *rt);
 void evlog_finish(Rt *rt);
-void evbuf_init(EvBuf *b);
+void evbuf_init(EvBuf *b, bool record); /* record false: no ring, every event dropped */
 void evbuf_finish(EvBuf *b);
 /* EVREC_BASE: the EvRec kind that moves a ring's base. EV_TS_REUSE: the frequent kinds (step, read, write) reuse the
  * thread's last timestamp for the next EV_TS_REUSE - 1 slots of its ring (see evlog.c). */
@@ -380,16 +434,9 @@ void ev_emit_rt(Rt *rt, EventKind kind, int thread, int obj, int64_t a, int64_t 
 size_t evlog_collect(Rt *rt);
 void evlog_deliver(Rt *rt);
 void evlog_drain(Rt *rt);
+void evlog_discard(Rt *rt); /* cooperative runs, under world: forget every buffered event */
 int64_t rt_intern(Rt *rt, const char *s);      /* under world: string id (>= 1; 0 when the table is full) */
 int64_t rt_intern_say(Rt *rt, const char *s);  /* under world: like rt_intern, never 0 */
-
-/* analysis (src/analysis) */
-void deadlock_on_block(Rt *rt, RtThread *t);   /* under world: look for a cycle through t, or a global stall */
-void deadlock_check_stall(Rt *rt);             /* under world */
-/* Store t's write of value (computed from the read that saw taint) into slot s; returns the slot word it replaced. */
-uint64_t access_write(RtThread *t, RtSlot *s, int slot, int64_t value, Taint taint);
-/* The analysis of that write (lost updates, lockset), after its EV_WRITE. */
-void access_on_write(RtThread *t, RtSlot *s, int slot, int64_t value, Taint taint, uint64_t before);
 
 /* rt.c */
 void rt_set_outcome(Rt *rt, RtOutcome outcome); /* under world: first verdict wins; wakes waiters */
@@ -397,5 +444,12 @@ void rt_thread_finished(RtThread *t);           /* under world */
 void rt_check_invariants(Rt *rt, RtThread *t);  /* evaluates invariants; takes world itself when one fails */
 uint64_t rt_total_steps(Rt *rt);                /* serial: steps granted; else the sum over threads */
 bool rt_livelock(Rt *rt);                       /* under world: see Snapshot.livelock */
+uint64_t rt_fingerprint_locked(Rt *rt);          /* snapshot.c, under world with every thread parked */
+
+/* Under world: every non-daemon thread has finished (the run is over once started). */
+static inline bool rt_all_done(const Rt *rt)
+{
+    return rt->live == rt->live_daemons;
+}
 
 #endif

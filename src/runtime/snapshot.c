@@ -14,6 +14,12 @@ void snapshot_init(Snapshot *s)
     memset(s, 0, sizeof *s);
 }
 
+/* The run's time now, or when it ended: an ended run's clock and its blocked times stand still. */
+static uint64_t run_time(Rt *rt)
+{
+    return !rt->started ? 0 : rt->outcome != RT_RUNNING ? rt->ended_ns : rt_now(rt);
+}
+
 static void free_owned(Snapshot *s)
 {
     for (size_t i = 0; i < s->nowned; i++)
@@ -50,12 +56,36 @@ static const char *label_text(Rt *rt, int id)
     return id >= 1 && id <= rt->nstrings ? rt->strings[id - 1] : NULL;
 }
 
+/* A parked thread's locals (serial mode: a ready or blocked thread is parked, so its interpreter state holds still),
+ * each with the shared variable it was read from and whether another thread has written that since. */
+static void copy_locals(Snapshot *s, Rt *rt, SnapThread *st, RtThread *t)
+{
+    if (rt->mode != RT_SERIAL || !t->interp || (t->state != TS_READY && t->state != TS_BLOCKED))
+        return;
+    InterpLocal loc[SNAP_MAX_LOCALS];
+    int n = interp_locals(t->interp, loc, SNAP_MAX_LOCALS);
+    for (int i = 0; i < n; i++) {
+        SnapLocal *sl = &st->locals[st->nlocals++];
+        sl->name = own(s, loc[i].name);
+        sl->value = loc[i].value;
+        int slot = loc[i].taint.slot;
+        if (slot < 0 || slot >= rt->nslots)
+            continue;
+        const RtSlot *rs = &rt->slots[slot];
+        uint32_t stamp = slot_word_stamp(atomic_load_explicit(&((RtSlot *)rs)->word, memory_order_acquire));
+        sl->from = own(s, rs->name);
+        sl->now = slot_value(rs);
+        sl->stale = stamp != loc[i].taint.version && stamp_writer(stamp) != t->id;
+    }
+}
+
 static void copy_thread(Snapshot *s, Rt *rt, SnapThread *st, RtThread *t)
 {
     memset(st, 0, sizeof *st);
     st->id = t->id;
     st->name = own(s, t->name);
     st->func = t->func;
+    st->daemon = t->daemon;
     st->state = t->state;
     st->label = own(s, label_text(rt, atomic_load_explicit(&t->label_id, memory_order_relaxed)));
     st->line = atomic_load_explicit(&t->line, memory_order_relaxed);
@@ -64,10 +94,11 @@ static void copy_thread(Snapshot *s, Rt *rt, SnapThread *st, RtThread *t)
     st->waits_thread = t->state == TS_BLOCKED ? t->waits_thread : -1;
     st->held_count = atomic_load_explicit(&t->nheld, memory_order_relaxed);
     st->steps = atomic_load_explicit(&t->steps, memory_order_relaxed);
-    st->blocked_ns = t->blocked_ns + (t->state == TS_BLOCKED ? rt_now(rt) - t->blocked_since : 0);
+    st->blocked_ns = t->blocked_ns + (t->state == TS_BLOCKED ? run_time(rt) - t->blocked_since : 0);
     memcpy(st->activity_counts, t->activity_counts, sizeof st->activity_counts);
     st->error = own(s, t->error);
     st->error_line = t->error_line;
+    copy_locals(s, rt, st, t);
 }
 
 static void copy_threads(Snapshot *s, Rt *rt)
@@ -175,6 +206,7 @@ static void copy_checks(Snapshot *s, Rt *rt)
             .passed = c->passed,
             .value = c->value,
             .values = own(s, c->values),
+            .error = own(s, c->error),
             .step = c->step,
         };
     }
@@ -197,6 +229,7 @@ static void copy_verdicts(Snapshot *s, Rt *rt)
     if (rt->nschedule > 0)
         memcpy(s->schedule, rt->schedule, sizeof(int) * (size_t)rt->nschedule);
     s->nschedule = rt->nschedule;
+    s->last_alternatives = rt->step_alternatives;
     s->run_error = own(s, rt->fatal);
 }
 
@@ -206,7 +239,7 @@ void rt_snapshot(Rt *rt, Snapshot *s)
     pthread_mutex_lock(&rt->world);
     s->serial = rt->serial + (uint64_t)rt_total_steps(rt);
     s->step = rt_total_steps(rt);
-    s->time_ns = rt->started ? rt_now(rt) : 0;
+    s->time_ns = run_time(rt);
     s->mode = rt->mode;
     s->paused = rt->paused;
     s->speed = rt->speed > 0 ? rt->speed : 0;
@@ -214,6 +247,8 @@ void rt_snapshot(Rt *rt, Snapshot *s)
     s->idle = rt->mode == RT_SERIAL && rt->running == 0 && rt->ready > 0;
     s->steps_without_progress = s->step - (rt->progress_step < s->step ? rt->progress_step : s->step);
     s->livelock = rt->stopping ? rt->livelock_at_stop : rt_livelock(rt);
+    s->spin_from = rt->spin.from;
+    s->spin_first = rt->spin.first;
     copy_threads(s, rt);
     copy_objects(s, rt);
     copy_vars(s, rt);
@@ -256,29 +291,38 @@ static uint64_t fp_object(uint64_t h, const RtObject *o)
     return h;
 }
 
+/* What a thread waits for, and the value a waker will hand it (a queue item, a recursion count), decide its future
+ * only while it is blocked: once it runs again they are stale, and hashing them would split one state into several
+ * (a thread that had to wait for a lock and one that did not, now at the same place, are the same state). */
 static uint64_t fp_thread(uint64_t h, const RtThread *t)
 {
-    h = fp_mix(fp_mix(h, (uint64_t)t->state), (uint64_t)t->waits_obj);
-    h = fp_mix(fp_mix(h, (uint64_t)t->waits_method), (uint64_t)t->waits_thread);
-    h = fp_mix(h, (uint64_t)t->wake_value);
+    h = fp_mix(h, (uint64_t)t->state);
+    if (t->state == TS_BLOCKED) {
+        h = fp_mix(fp_mix(h, (uint64_t)t->waits_obj), (uint64_t)t->waits_thread);
+        h = fp_mix(fp_mix(h, (uint64_t)t->waits_method), (uint64_t)t->wake_value);
+    }
     return fp_mix(h, t->interp ? interp_fingerprint(t->interp) : 0);
+}
+
+uint64_t rt_fingerprint_locked(Rt *rt)
+{
+    uint64_t h = fp_mix(0xF1A9, (uint64_t)rt->nslots);
+    for (int i = 0; i < rt->nslots; i++)
+        h = fp_mix(h, (uint64_t)slot_value(&rt->slots[i]));
+    for (int i = 0; i < rt->nobjects; i++)
+        h = fp_object(h, &rt->objects[i]);
+    int n = atomic_load(&rt->nthreads);
+    for (int i = 0; i < n; i++)
+        h = fp_thread(h, rt->threads[i]);
+    return h;
 }
 
 bool rt_fingerprint(Rt *rt, uint64_t *out)
 {
     pthread_mutex_lock(&rt->world);
     bool parked = rt->mode == RT_SERIAL && rt->running == 0;
-    if (parked) {
-        uint64_t h = fp_mix(0xF1A9, (uint64_t)rt->nslots);
-        for (int i = 0; i < rt->nslots; i++)
-            h = fp_mix(h, (uint64_t)slot_value(&rt->slots[i]));
-        for (int i = 0; i < rt->nobjects; i++)
-            h = fp_object(h, &rt->objects[i]);
-        int n = atomic_load(&rt->nthreads);
-        for (int i = 0; i < n; i++)
-            h = fp_thread(h, rt->threads[i]);
-        *out = h;
-    }
+    if (parked)
+        *out = rt_fingerprint_locked(rt);
     pthread_mutex_unlock(&rt->world);
     return parked;
 }
@@ -292,7 +336,7 @@ const char *snapshot_state_name(ThreadState state)
 const char *snapshot_outcome_name(RtOutcome outcome)
 {
     static const char *const names[] = {"running", "completed", "deadlock", "expectation_failed",
-                                        "limit",   "error",     "stopped"};
+                                        "limit",   "error",     "livelock", "stopped"};
     return outcome <= RT_STOPPED ? names[outcome] : "unknown";
 }
 

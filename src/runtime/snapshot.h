@@ -20,7 +20,9 @@ typedef enum RtOutcome {
     RT_DEADLOCK,        /* a wait-for cycle, or every live thread blocked */
     RT_EXPECT_FAILED,   /* an expect or invariant failed */
     RT_LIMIT,           /* --steps or --seconds ran out first */
-    RT_ERROR,           /* a thread stopped on a runtime error (other threads may have gone on) */
+    RT_ERROR,           /* a thread stopped on a runtime error (the run ends the moment it happens) */
+    RT_LIVELOCK,        /* serial: threads keep taking steps, but only through states seen before, and none makes
+                           progress (see Snapshot.spin_from) */
     RT_STOPPED,         /* stopped from outside (reset, window closed) before any of the above */
 } RtOutcome;
 
@@ -33,10 +35,23 @@ typedef enum ThreadState {
     TS_ERROR,    /* stopped on a runtime error */
 } ThreadState;
 
+enum { SNAP_MAX_LOCALS = 6 };
+
+/* A thread's local variable (serial mode, thread parked): `M = 0`, and when its value was read from a shared variable
+ * that another thread has written since, that it is stale. */
+typedef struct SnapLocal {
+    const char *name;
+    int64_t value;
+    const char *from; /* the shared variable it was read from ("N", "balance[1]"), or NULL */
+    bool stale;       /* another thread wrote `from` after this thread read it */
+    int64_t now;      /* the value of `from` now (when stale) */
+} SnapLocal;
+
 typedef struct SnapThread {
     int id;           /* main = 0, then threads in start order */
     char *name;       /* "philosopher 2" */
     int func;         /* index into Program.funcs, -1 for main */
+    bool daemon;      /* started with `start daemon`: the run did not wait for it */
     ThreadState state;
     const char *label; /* activity state label ("thinking"), or NULL */
     int line;         /* current (or last) source line, 0 before the first step */
@@ -49,6 +64,8 @@ typedef struct SnapThread {
     uint64_t activity_counts[8]; /* per activity kind (see Snapshot.activity_labels) */
     char *error;      /* the runtime error that stopped it, or NULL */
     int error_line;
+    SnapLocal locals[SNAP_MAX_LOCALS]; /* serial mode only, while the thread is parked (ready or blocked) */
+    int nlocals;
 } SnapThread;
 
 typedef struct SnapItem {
@@ -108,7 +125,9 @@ typedef struct SnapCheck {
     bool evaluated;   /* expectations are evaluated when every thread has finished */
     bool passed;
     int64_t value;    /* the expression's value */
-    char *values;     /* "N = 1, workers = 2, iterations = 1": every name the expression mentions */
+    char *values;     /* "N = 1, workers = 2, iterations = 1": every name the expression mentions (read before an
+                         error, when evaluating it failed) */
+    char *error;      /* why evaluating it failed ("ZeroDivisionError: ..."), or NULL: it then counts as failed */
     uint64_t step;    /* invariants: the step at which it first failed */
 } SnapCheck;
 
@@ -136,6 +155,8 @@ typedef struct Snapshot {
 
     int *schedule;    /* serial mode: the thread id run at each step so far */
     int nschedule;
+    int last_alternatives; /* serial mode: the alternatives of the choice (choose(), random()) the last step made, 0
+                              when it made none; its pick in schedule[nschedule - 1] says which it took */
 
     uint64_t events_recorded;
     uint64_t events_dropped;
@@ -145,6 +166,10 @@ typedef struct Snapshot {
      * threads are still running (not all blocked: that would be a deadlock). */
     uint64_t steps_without_progress;
     bool livelock;
+    /* RT_LIVELOCK: from step spin_from on, every step of the seeded scheduler led to a state already seen in this run
+     * (a loop of states: the lasso's loop), with no progress; spin_first is the step at which the state it was in
+     * when the verdict fell was first reached. */
+    uint64_t spin_from, spin_first;
 
     /* internal: capacities for reuse */
     size_t cap_threads, cap_objects, cap_vars, cap_ints, cap_items, cap_schedule;

@@ -8,9 +8,11 @@
  * "<condition>.lock", so a condition's own waiter list is always its wait set.
  *
  * Misuse is reported as a runtime error of the calling thread, in Python's words where Python has them. */
+#include "analysis/happens_before.h"
 #include "runtime/rt_internal.h"
 #include "util/xalloc.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +120,7 @@ void sync_finish_object(RtObject *o)
     free(o->readers.items);
     free(o->items);
     free(o->name);
+    free(o->vc);
 }
 
 static RtThread *thread_of(Rt *rt, int id)
@@ -392,20 +395,33 @@ static ExecStatus sem_acquire(Call *c, bool blocking)
     return wait_on(c, o, M_ACQUIRE);
 }
 
+/* release() or release(n), as Python's: n units at once (n >= 1), each waking one waiter; nothing changes when the
+ * whole release would be an error. */
 static ExecStatus sem_release(Call *c)
 {
     RtObject *o = c->o;
-    if (o->kind == OBJ_BOUNDED_SEMAPHORE && o->value >= o->capacity) {
+    int64_t n = c->nargs ? c->args[0] : 1;
+    if (n < 1) {
+        snprintf(c->err, sizeof c->err, "ValueError: %s.release(%" PRId64 "): n must be one or more", o->name, n);
+        return EXEC_FAIL;
+    }
+    if (o->kind == OBJ_BOUNDED_SEMAPHORE && n > o->capacity - o->value) {
         fail(c, "ValueError: %s released too many times", o->name);
         return EXEC_FAIL;
     }
-    o->value++;
-    ev_emit(c->t, EV_SEM, c->t->id, o->id, o->value, +1);
-    RtThread *w = take_waiter(c, o, M_NONE);
-    if (w) {
-        o->value--;
-        ev_emit(c->t, EV_SEM, w->id, o->id, o->value, -1);
-        gate_wake(c->t, w);
+    if (n > INT64_MAX - o->value) { /* the language's one overflow rule (lang/arith.h): an error, never a wrap */
+        fail(c, "OverflowError: %s released past the largest value a semaphore can count", o->name);
+        return EXEC_FAIL;
+    }
+    for (int64_t k = 0; k < n; k++) {
+        o->value++;
+        ev_emit(c->t, EV_SEM, c->t->id, o->id, o->value, +1);
+        RtThread *w = take_waiter(c, o, M_NONE);
+        if (w) {
+            o->value--;
+            ev_emit(c->t, EV_SEM, w->id, o->id, o->value, -1);
+            gate_wake(c->t, w);
+        }
     }
     return EXEC_OK;
 }
@@ -630,6 +646,11 @@ static ExecStatus queue_put(Call *c, bool blocking)
         intq_push(&o->waiters, t->id);
         return wait_on(c, o, M_PUT);
     }
+    if (o->icount >= RT_MAX_QUEUE_ITEMS) { /* only with no getter waiting: a waiting getter means an empty queue */
+        snprintf(c->err, sizeof c->err, "OverflowError: %s already holds %d items, the most a queue may hold (give it "
+                 "a maxsize so that put() waits, or take items out)", o->name, RT_MAX_QUEUE_ITEMS);
+        return EXEC_FAIL;
+    }
     queue_accept(c, ++c->rt->next_item_id, value, t->id);
     return EXEC_OK;
 }
@@ -827,6 +848,47 @@ static ExecStatus dispatch(Call *c, Method m)
     }
 }
 
+/* Happens-before through the objects that are not locks (locks are the lockset analysis's): what a call releases
+ * into its object before it runs, and what it acquires from it once it has succeeded. */
+static bool hb_object(ObjKind k)
+{
+    return k == OBJ_SEMAPHORE || k == OBJ_BOUNDED_SEMAPHORE || k == OBJ_EVENT || k == OBJ_BARRIER || k == OBJ_QUEUE;
+}
+
+static bool hb_releases(ObjKind k, Method m)
+{
+    switch (k) {
+    case OBJ_SEMAPHORE: case OBJ_BOUNDED_SEMAPHORE: return m == M_RELEASE;
+    case OBJ_EVENT: return m == M_SET;
+    case OBJ_BARRIER: return m == M_WAIT;
+    case OBJ_QUEUE: return m == M_PUT || m == M_APPEND || m == M_TASK_DONE;
+    default: return false;
+    }
+}
+
+static bool hb_acquires(ObjKind k, Method m, int64_t result)
+{
+    switch (k) {
+    case OBJ_SEMAPHORE: case OBJ_BOUNDED_SEMAPHORE: return m == M_ACQUIRE && result;
+    case OBJ_EVENT: return (m == M_WAIT || m == M_IS_SET) && result;
+    case OBJ_BARRIER: return m == M_WAIT;
+    case OBJ_QUEUE: return m == M_GET || m == M_POPLEFT || m == M_JOIN;
+    default: return false;
+    }
+}
+
+static ExecStatus dispatch_hb(Call *c, Method m)
+{
+    if (!hb_object(c->o->kind))
+        return dispatch(c, m);
+    if (hb_releases(c->o->kind, m))
+        hb_release(c->t, c->o);
+    ExecStatus st = dispatch(c, m);
+    if (st == EXEC_OK && hb_acquires(c->o->kind, m, c->result))
+        hb_acquire(c->t, c->o);
+    return st;
+}
+
 ExecStatus rt_call(RtThread *t, int obj, Method m, const int64_t *args, int nargs, int64_t *result)
 {
     ExecStatus st = gate_action(t);
@@ -834,6 +896,7 @@ ExecStatus rt_call(RtThread *t, int obj, Method m, const int64_t *args, int narg
         return st;
     Rt *rt = t->rt;
     bool recorded = false;
+    t->actions++;
     if (fast_call(t, &rt->objects[obj], m, args, nargs, result, &recorded))
         return EXEC_OK;
     Call c; /* not zero-initialised: the error buffer is large and rarely used */
@@ -846,7 +909,8 @@ ExecStatus rt_call(RtThread *t, int obj, Method m, const int64_t *args, int narg
     c.release_recorded = recorded;
     c.err[0] = '\0';
     pthread_mutex_lock(&rt->world);
-    st = rt->stopping ? EXEC_STOP : dispatch(&c, m);
+    st = rt->stopping ? EXEC_STOP : dispatch_hb(&c, m);
+    t->wake_value = 0; /* lives for one call: a stale one would tell apart states that have the same future */
     rt->serial++;
     pthread_mutex_unlock(&rt->world);
     gate_flush_wakes(t);

@@ -1,15 +1,16 @@
-/* xalloc: allocation wrappers that abort on out-of-memory (see xalloc.h). */
+/* xalloc: allocation wrappers that end the program on out-of-memory (see xalloc.h). */
 #include "xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void oom(size_t size)
 {
-    fprintf(stderr, "lockstep: out of memory (%zu bytes)\n", size);
-    abort();
+    fprintf(stderr, "lockstep: out of memory (%zu bytes more were needed); exiting\n", size);
+    _exit(XALLOC_EXIT_STATUS); /* other threads may hold locks: no atexit handlers, no flushing */
 }
 
 void *xmalloc(size_t size)

@@ -1,11 +1,14 @@
-/* xalloc: allocation wrappers that abort on out-of-memory.
+/* xalloc: allocation wrappers that end the program on out-of-memory.
  *
  * Running out of memory is not something lockstep can recover from in a useful way, so every allocation goes
- * through these wrappers and the rest of the code never checks for NULL from malloc. */
+ * through these wrappers and the rest of the code never checks for NULL from malloc. The program then says so in
+ * one line and exits with XALLOC_EXIT_STATUS (documented in docs/cli.md), not with a crash. */
 #ifndef LOCKSTEP_XALLOC_H
 #define LOCKSTEP_XALLOC_H
 
 #include <stddef.h>
+
+enum { XALLOC_EXIT_STATUS = 5 }; /* the exit status after running out of memory */
 
 void *xmalloc(size_t size);
 void *xcalloc(size_t count, size_t size);

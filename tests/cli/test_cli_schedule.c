@@ -42,6 +42,45 @@ static void write_file(const char *path, const char *text)
 
 /* ---------------------------------------------------------------- --record / --schedule-file */
 
+/* Record a run of a scenario that never ends by itself, stopped by `stop` (--steps, --seconds, or SIGINT when
+ * stop is NULL), then replay the file: the replay must end where the recording ended, with the same report. */
+static void replay_ends_where_recording_ended(const char *exe, const char *stop, const char *value, const char *want)
+{
+    char *file = temp_path(".schedule");
+    const char *args[] = {"run", "dining-philosophers", "--set", "strategy=ordered", "--sched", "serial", "--seed",
+                          "5", "--record", file, "--json", stop, value, NULL};
+    CliResult first, again;
+    if (stop)
+        cli_run(exe, args, 30, &first);
+    else
+        cli_run_interrupted(exe, args, 0.7, 30, &first);
+    assert_non_null(first.json);
+    assert_string_equal(json_string_value(json_object_get(first.json, "outcome")), want);
+    const char *replay[] = {"run", "--schedule-file", file, "--json", NULL};
+    cli_run(exe, replay, 30, &again);
+    assert_false(again.timed_out);
+    assert_non_null(again.json);
+    assert_int_equal(again.status, first.status);
+    json_t *a = cli_report_without_timing(first.json), *b = cli_report_without_timing(again.json);
+    if (!json_equal(a, b))
+        fail_msg("run:    %.300s\nreplay: %.300s", first.out, again.out);
+    printf("stopped by %s: %s after %lld steps, the replay too\n", stop ? stop : "SIGINT", want,
+           (long long)json_integer_value(json_object_get(a, "steps")));
+    json_decref(a);
+    json_decref(b);
+    cli_result_finish(&again);
+    cli_result_finish(&first);
+    unlink(file);
+    free(file);
+}
+
+static void test_replay_of_a_stopped_run_stops(void **state)
+{
+    replay_ends_where_recording_ended(*state, "--steps", "3000", "limit");
+    replay_ends_where_recording_ended(*state, "--seconds", "0.4", "limit");
+    replay_ends_where_recording_ended(*state, NULL, NULL, "stopped");
+}
+
 static void round_trip(const char *exe, const char *scenario, const char *set, const char *seed)
 {
     char *file = temp_path(".schedule");
@@ -227,11 +266,13 @@ static void test_bad_schedule_files(void **state)
     const char *exe = *state;
     char *missing = temp_path(".schedule"), *bad = temp_path(".schedule");
     char *good = temp_path(".schedule"), want[512];
-    snprintf(want, sizeof want, "lockstep: --schedule-file: cannot open '%s': No such file or directory", missing);
+    snprintf(want, sizeof want, "%s: error: cannot read the schedule: no such file or directory", missing);
     expect_usage(exe, (const char *[]){"run", "--schedule-file", missing, NULL}, want, false);
 
     write_file(bad, "lockstep-schedule 1\nscenario race-counter\nseed 1\nsteps 0 0\n0, 1 x\n");
-    snprintf(want, sizeof want, "%s:5:6: error: expected a thread id (a number from 0 to 255)", bad);
+    snprintf(want, sizeof want,
+             "%s:5:6: error: expected a thread id (a number from 0 to 255), or thread:alternative for a step that "
+             "makes a choice (e.g. 2:1)", bad);
     expect_usage(exe, (const char *[]){"run", "--schedule-file", bad, NULL}, want, false);
     write_file(bad, "lockstep-schedule 1\nscenario race-counter\nseed 1\nsteps\n");
     snprintf(want, sizeof want, "lockstep: --schedule-file: '%s' has no steps", bad);
@@ -308,6 +349,7 @@ int main(int argc, char **argv)
 {
     struct CMUnitTest tests[] = {
         cmocka_unit_test(test_record_replay),
+        cmocka_unit_test(test_replay_of_a_stopped_run_stops),
         cmocka_unit_test(test_trace),
         cmocka_unit_test(test_bad_schedule_files),
         cmocka_unit_test(test_bad_options),

@@ -30,21 +30,28 @@ static const UsageCase usage_cases[] = {
     {{"run", "dining-philosophers", "--seed"}, "lockstep: --seed: missing value (expected a non-negative integer)",
      false, 1},
     {{"run", "dining-philosophers", "--seconds", "--json"},
-     "lockstep: --seconds: missing value (expected a positive number)", false, 1},
-    {{"run", "dining-philosophers", "--seconds", "-1"}, "lockstep: --seconds: expected a positive number, got '-1'",
-     false, 1},
-    {{"run", "dining-philosophers", "--seconds=abc"}, "lockstep: --seconds: expected a positive number, got 'abc'",
-     false, 1},
+     "lockstep: --seconds: missing value (expected a positive number up to 31536000 (a year))", false, 1},
+    {{"run", "dining-philosophers", "--seconds", "-1"},
+     "lockstep: --seconds: expected a positive number up to 31536000 (a year), got '-1'", false, 1},
+    {{"run", "dining-philosophers", "--seconds=abc"},
+     "lockstep: --seconds: expected a positive number up to 31536000 (a year), got 'abc'", false, 1},
+    {{"run", "dining-philosophers", "--seconds", "1e300"},
+     "lockstep: --seconds: expected a positive number up to 31536000 (a year), got '1e300'", false, 1},
+    {{"run", "dining-philosophers", "--speed", "1e-20"},
+     "lockstep: --speed: expected a number from 0.001 to 1000000, or 'max', got '1e-20'", false, 1},
+    {{"run", "dining-philosophers", "--speed", "1e7"},
+     "lockstep: --speed: expected a number from 0.001 to 1000000, or 'max', got '1e7'", false, 1},
     {{"run", "dining-philosophers", "--seed", "-3"}, "lockstep: --seed: expected a non-negative integer, got '-3'",
      false, 1},
     {{"run", "dining-philosophers", "--steps", "0"}, "lockstep: --steps: expected a positive integer, got '0'", false,
      1},
     {{"run", "dining-philosophers", "--speed", "fast"},
-     "lockstep: --speed: expected a positive number or 'max', got 'fast'", false, 1},
+     "lockstep: --speed: expected a number from 0.001 to 1000000, or 'max', got 'fast'", false, 1},
     {{"run", "dining-philosophers", "--sched", "turbo"},
      "lockstep: --sched: expected free, paced or serial, got 'turbo'", false, 1},
     {{"run", "dining-philosophers", "--schedule", "0,,1"},
-     "lockstep: --schedule: expected a comma-separated list of thread ids such as 0,1,1,0, got '0,,1'", false, 1},
+     "lockstep: --schedule: expected a comma-separated list of thread ids such as 0,1,1,0 (2:1: thread 2, taking "
+     "alternative 1 of a choice), got '0,,1'", false, 1},
     {{"run", "dining-philosophers", "--schedule", "0,1", "--sched", "free"},
      "lockstep: --schedule: a schedule is only followed with --sched serial, not --sched free", false, 1},
     {{"run", "dining-philosophers", "--set", "n"}, "lockstep: --set: expected NAME=VALUE, got 'n'", false, 1},
@@ -206,6 +213,35 @@ static void test_check_and_list(void **state)
     cli_result_finish(&r);
 }
 
+/* check --bytecode: the compiled code of every function under the source lines it comes from, operands by name. */
+static void test_check_bytecode(void **state)
+{
+    CliResult r;
+    cli_run(*state, (const char *[]){"check", "race-counter", "--bytecode", NULL}, 20, &r);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    assert_true(strncmp(r.out, "ok: Race on a counter (", 23) == 0);
+    const char *worker = strstr(r.out, "\ndef worker(w):"), *main_ = strstr(r.out, "\nmain:");
+    assert_true(worker && main_ && worker < main_); /* in the file's order */
+    /* M = N: one instruction; N = M + 1: local + constant, then the shared store */
+    const char *copy = strstr(worker, "|             M = N\n");
+    assert_non_null(copy);
+    assert_non_null(strstr(copy, "SHARED_TO_LOCAL  M = N\n"));
+    const char *inc = strstr(copy, "|             N = M + 1\n");
+    assert_non_null(inc);
+    assert_non_null(strstr(inc, "BIN_LK           M + 1\n"));
+    assert_non_null(strstr(inc, "STORE_SHARED     N\n"));
+    assert_non_null(strstr(worker, "RANGE_INIT"));
+    assert_non_null(strstr(main_, "TREE             start worker() at "));
+    assert_non_null(strstr(main_, "END"));
+    cli_result_finish(&r);
+
+    cli_run(*state, (const char *[]){"run", "race-counter", "--bytecode", NULL}, 20, &r);
+    assert_int_equal(r.status, 1);
+    assert_string_equal(r.err, "lockstep: --bytecode: an option of check, not of run\n");
+    cli_result_finish(&r);
+}
+
 static void test_help_version(void **state)
 {
     CliResult r;
@@ -216,6 +252,13 @@ static void test_help_version(void **state)
     cli_run(*state, (const char *[]){"--help", NULL}, 20, &r);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "lockstep run SCENARIO"));
+    assert_non_null(strstr(r.out, "--zoom X")); /* the window's options are in the main help too */
+    assert_non_null(strstr(r.out, "presenter"));
+    cli_result_finish(&r);
+    /* --help after a scenario name: the window's help, not "unknown option" (and no window opens) */
+    cli_run(*state, (const char *[]){"dining-philosophers", "--help", NULL}, 20, &r);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "--ui-script"));
     cli_result_finish(&r);
     cli_run(*state, (const char *[]){"run", "--help", NULL}, 20, &r);
     assert_int_equal(r.status, 0);
@@ -230,6 +273,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_empty_file),    cmocka_unit_test(test_scenario_errors),
         cmocka_unit_test(test_directory),     cmocka_unit_test(test_bad_schedule_thread),
         cmocka_unit_test(test_check_and_list), cmocka_unit_test(test_help_version),
+        cmocka_unit_test(test_check_bytecode),
     };
     return cli_test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

@@ -2,7 +2,7 @@
  * to the shortest possible one; replaying the saved schedule strictly deadlocks with the identical cycle; the result
  * does not depend on the number of worker threads. */
 #include "explore/explore.h"
-#include "explore/schedule_file.h"
+#include "session/schedule_file.h"
 #include "explore_helpers.h"
 
 #include <setjmp.h>
@@ -32,7 +32,8 @@ static ExploreResult explore_random(const Loaded *l, int jobs, uint64_t runs)
 }
 
 /* The shortest deadlock of naive philosophers with n = 5: main takes 2 steps per philosopher to start it (10), and
- * each philosopher 9 steps to hold its first chopstick and block on the second (see test_explore_all): 10 + 45 = 55. */
+ * each philosopher 10 steps to hold its first chopstick, reach, and block on the second (see test_explore_all):
+ * 10 + 50 = 60. */
 static void test_random_deadlock_minimized(void **state)
 {
     (void)state;
@@ -43,12 +44,12 @@ static void test_random_deadlock_minimized(void **state)
     assert_true(w->found);
     fprintf(stderr, "  witness: seed %llu, %d steps found, %d after %llu replays\n", (unsigned long long)w->seed,
             w->found_len, w->len, (unsigned long long)w->minimize_runs);
-    assert_int_equal(w->len, 55);
+    assert_int_equal(w->len, 60);
     assert_true(w->is_cycle);
     assert_int_equal(w->nedges, 5);
 
     /* save, load, replay strictly: the same cycle */
-    ScheduleFile sf, back;
+    RunRecipe sf, back;
     schedule_file_from_run(&sf, "dining-philosophers", l.prog, l.params, w->seed, w->schedule, w->len, RT_DEADLOCK);
     char *path = xasprintf("%s/explore-random-%d.schedule", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
                            (int)getpid());
@@ -58,9 +59,9 @@ static void test_random_deadlock_minimized(void **state)
     remove(path);
     free(path);
     int64_t *vals = lang_param_defaults(l.prog);
-    assert_true(schedule_file_apply_params(&back, l.prog, vals, &err));
-    XRunSpec spec = {.prog = l.prog, .params = vals, .seed = back.seed, .schedule = back.steps,
-                     .schedule_len = back.nsteps, .max_steps = 10000};
+    assert_true(recipe_apply_sets(&back, l.prog, vals, &err));
+    XRunSpec spec = {.prog = l.prog, .params = vals, .seed = back.seed, .schedule = back.schedule,
+                     .schedule_len = back.schedule_len, .max_steps = 10000};
     XRun replay;
     assert_true(xrun_exec(&spec, &replay, &err));
     assert_int_equal(replay.outcome, RT_DEADLOCK);
@@ -70,8 +71,8 @@ static void test_random_deadlock_minimized(void **state)
     assert_true(xrun_same_deadlock(&replay, &want));
     xrun_finish(&replay);
     free(vals);
-    schedule_file_finish(&sf);
-    schedule_file_finish(&back);
+    recipe_finish(&sf);
+    recipe_finish(&back);
     explore_result_finish(&r);
     unload(&l);
 }

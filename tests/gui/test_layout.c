@@ -1,4 +1,5 @@
-/* Tests of layout: panel rectangles reflow with the window size and the UI zoom. */
+/* Tests of layout: panel rectangles reflow with the window size and the UI zoom; the toolbar's flow wraps whole
+ * groups; the zoom stops where the window can no longer hold the layout. */
 #include "gui/layout.h"
 
 #include <setjmp.h>
@@ -18,7 +19,7 @@ static bool overlap(UiRect a, UiRect b)
 
 static void check_panels(const UiLayout *l, int w, int h)
 {
-    UiRect panels[] = {l->toolbar, l->scene, l->code, l->stats, l->narration, l->timeline};
+    UiRect panels[] = {l->toolbar, l->scene, l->code, l->stats, l->narration, l->timeline, l->status};
     int n = (int)(sizeof panels / sizeof panels[0]);
     for (int i = 0; i < n; i++) {
         assert_true(inside(panels[i], w, h));
@@ -31,7 +32,7 @@ static void test_wide_window_puts_code_beside_scene(void **state)
 {
     (void)state;
     UiLayout l;
-    layout_compute(&l, 1920, 1080, 1.0f);
+    layout_compute(&l, 1920, 1080, 1.0f, NULL);
     check_panels(&l, 1920, 1080);
     assert_false(l.stacked);
     assert_true(l.code.x > l.scene.x + l.scene.w);
@@ -44,8 +45,8 @@ static void test_narrow_window_stacks(void **state)
 {
     (void)state;
     UiLayout l;
-    layout_compute(&l, 900, 900, 1.0f);
-    check_panels(&l, 900, 900);
+    layout_compute(&l, 700, 900, 1.0f, NULL);
+    check_panels(&l, 700, 900);
     assert_true(l.stacked);
     assert_true(l.code.y > l.scene.y + l.scene.h);
 }
@@ -54,17 +55,85 @@ static void test_zoom_scales_bars_and_reflows(void **state)
 {
     (void)state;
     UiLayout a, b;
-    layout_compute(&a, 1920, 1080, 1.0f);
-    layout_compute(&b, 1920, 1080, 1.5f);
+    layout_compute(&a, 1920, 1080, 1.0f, NULL);
+    layout_compute(&b, 1920, 1080, 1.5f, NULL);
     check_panels(&b, 1920, 1080);
     assert_true(b.toolbar.h > a.toolbar.h);
     assert_int_equal(layout_px(&b, 20), 30);
     UiLayout c;
-    layout_compute(&c, 1920, 1080, 2.0f); /* 1920 < 1100 * 2: the lecture-hall zoom stacks the panels */
-    assert_true(c.stacked);
+    layout_compute(&c, 1920, 1080, 2.0f, NULL); /* the lecture-hall zoom keeps the scene beside the column */
+    assert_false(c.stacked);
+    assert_true(c.code.x > c.scene.x + c.scene.w);
+    UiLayout d;
+    layout_compute(&d, 1000, 1000, 1.5f, NULL); /* 1000 < 760 * 1.5: stacked */
+    assert_true(d.stacked);
+    check_panels(&d, 1000, 1000);
     check_panels(&c, 1920, 1080);
     assert_true(layout_contains(a.scene, a.scene.x, a.scene.y));
     assert_false(layout_contains(a.scene, a.scene.x + a.scene.w, a.scene.y));
+}
+
+/* Bars taller than one row (a wrapped toolbar, a two-row status bar) push the panels, never overlap them. */
+static void test_tall_bars_push_the_panels(void **state)
+{
+    (void)state;
+    UiLayout l;
+    UiBars bars = {150, 70};
+    layout_compute(&l, 1024, 768, 1.2f, &bars);
+    check_panels(&l, 1024, 768);
+    assert_int_equal(l.toolbar.h, 150);
+    assert_int_equal(l.status.h, 70);
+    assert_int_equal(l.status.y + l.status.h, 768);
+    assert_true(l.scene.y >= 150);
+    assert_true(l.timeline.y + l.timeline.h <= l.status.y);
+}
+
+/* Three groups of widths 300, 200 + 200 and 250 (right): in 1000 px one row with the last group at the right edge;
+ * in 600 px the second group moves down whole; in 350 px the groups each take a row. */
+static void test_flow_wraps_whole_groups(void **state)
+{
+    (void)state;
+    UiFlowItem items[] = {{300, false, false}, {200, true, false}, {200, false, false}, {250, true, true}};
+    UiRect out[4];
+    int h = layout_flow(items, 4, (UiRect){0, 0, 1000, 0}, 40, 5, 10, out);
+    assert_int_equal(h, 40);
+    assert_int_equal(out[1].x, 300 + 15);
+    assert_int_equal(out[2].x, 300 + 15 + 200 + 5);
+    assert_int_equal(out[3].x + out[3].w, 1000);
+    h = layout_flow(items, 4, (UiRect){0, 0, 600, 0}, 40, 5, 10, out);
+    assert_int_equal(out[0].y, 0);
+    assert_int_equal(out[1].y, 50); /* 300 + 15 + 405 > 600: the pair moves down together */
+    assert_int_equal(out[1].x, 0);
+    assert_int_equal(out[2].y, 50);
+    assert_int_equal(out[3].y, 100);
+    assert_int_equal(out[3].x + out[3].w, 600);
+    assert_int_equal(h, 140);
+    h = layout_flow(items, 4, (UiRect){0, 0, 350, 0}, 40, 5, 10, out);
+    assert_int_equal(out[1].y, 50);
+    assert_int_equal(out[2].y, 100); /* a group wider than the row wraps inside itself */
+    for (int i = 0; i < 4; i++) {
+        assert_true(out[i].x >= 0 && out[i].x + out[i].w <= 350);
+        for (int j = i + 1; j < 4; j++)
+            assert_false(layout_overlap(out[i], out[j]));
+    }
+}
+
+/* The zoom a lecturer asks for grows the sizes until the window holds no more than LAYOUT_MIN_W x LAYOUT_MIN_H
+ * zoom-1 pixels; a zoom-out and the smallest sizes of a tiny window are kept. */
+static void test_zoom_stops_where_the_window_is_full(void **state)
+{
+    (void)state;
+    assert_true(layout_effective_zoom(1920, 1080, 1.0f) == 1.0f);
+    float z2 = layout_effective_zoom(1920, 1080, 2.0f);
+    assert_true(z2 > 1.5f && z2 <= 1080.0f / LAYOUT_MIN_H + 1e-4f);
+    float small = layout_effective_zoom(1024, 768, 1.0f);
+    assert_true(small >= 0.6f && small < 1.0f);
+    float lecture = layout_effective_zoom(1024, 768, 2.0f), more = layout_effective_zoom(1024, 768, 3.0f);
+    assert_true(lecture > small);
+    assert_true(more == lecture); /* the window is full */
+    assert_true(1024.0f / lecture >= LAYOUT_MIN_W - 1 && 768.0f / lecture >= LAYOUT_MIN_H - 1);
+    assert_true(layout_effective_zoom(1920, 1080, 0.5f) == 0.5f);
+    assert_true(layout_effective_zoom(320, 240, 3.0f) >= 0.6f);
 }
 
 int main(void)
@@ -73,6 +142,9 @@ int main(void)
         cmocka_unit_test(test_wide_window_puts_code_beside_scene),
         cmocka_unit_test(test_narrow_window_stacks),
         cmocka_unit_test(test_zoom_scales_bars_and_reflows),
+        cmocka_unit_test(test_tall_bars_push_the_panels),
+        cmocka_unit_test(test_flow_wraps_whole_groups),
+        cmocka_unit_test(test_zoom_stops_where_the_window_is_full),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,7 +45,7 @@ static void test_philosopher_words(void **state)
     expect_text(&c, ev(EV_STATE, 3, -1, 1, 200), "philosopher 2 is eating");
     expect_text(&c, ev(EV_SAY, 1, -1, 2, 0), "philosopher 0: hello 3");
     f.snap.objects[3].owner = 4;
-    expect_text(&c, ev(EV_BLOCK, 3, 3, M_ACQUIRE, 0), "philosopher 2 waits for chopstick[3], held by philosopher 3");
+    expect_text(&c, ev(EV_BLOCK, 3, 3, M_ACQUIRE, 0), "philosopher 2 waits for chopstick[3] held by philosopher 3");
     char buf[64];
     Event step = ev(EV_STEP, 1, -1, 0, 0);
     assert_false(narration_text(&c, &step, buf, sizeof buf));
@@ -63,7 +63,7 @@ static void test_deadlock_edges_in_words(void **state)
     NarrCtx c = {&f.snap, &f.prog, NULL, NULL, true};
     char buf[NARRATION_LINE_MAX];
     narration_wait_text(&c, &f.snap.deadlock.edges[2], buf, sizeof buf);
-    assert_string_equal(buf, "philosopher 2 waits for chopstick[0], held by philosopher 0");
+    assert_string_equal(buf, "philosopher 2 waits for chopstick[0] held by philosopher 0");
     SnapWait join = {0, -1, M_JOIN, 1};
     narration_wait_text(&c, &join, buf, sizeof buf);
     assert_string_equal(buf, "main waits for philosopher 0 to finish");

@@ -268,8 +268,8 @@ static void test_timeline_fits_a_short_run(void **state)
     SDL_SetRenderDrawColor(c.ren, bg.r, bg.g, bg.b, 255);
     SDL_RenderClear(c.ren);
     timeline_draw(t, c.ren, c.font, &c.theme, area, &f.snap, NULL, -1000, -1000);
-    int axis_h = font_height(c.font, FONT_SMALL) + 4;
-    float lane_h = (float)(area.h - axis_h - 8) / 2, y = 4 + lane_h * 1.5f;
+    int axis_h = font_height(c.font, FONT_SMALL) + 4, legend_h = axis_h; /* the legend row is below the axis */
+    float lane_h = (float)(area.h - legend_h - axis_h - 8) / 2, y = 4 + lane_h * 1.5f;
     assert_true(near(pixel(&c, W * 0.85f, y), theme_thread_color(&c.theme, 1)));
     assert_true(near(pixel(&c, W * 0.5f, y), theme_thread_color(&c.theme, 1)));
     timeline_destroy(t);

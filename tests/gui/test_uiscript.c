@@ -66,6 +66,29 @@ static void test_window_actions(void **state)
     uiscript_destroy(s);
 }
 
+/* An exploration's answer replayed by number, with or without a line; a wait for the exploration's end. */
+static void test_replay_result(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    UiScript *s = uiscript_parse("t.uis", "command check-all\nwait-until explored 60000\nreplay-result 0\n"
+                                 "replay-result 1 3\n", &err);
+    assert_non_null(s);
+    assert_int_equal(s->count, 4);
+    assert_int_equal(s->actions[1].kind, UA_WAIT_UNTIL);
+    assert_string_equal(s->actions[1].arg, "explored");
+    assert_int_equal(s->actions[1].n, 60000);
+    assert_int_equal(s->actions[2].kind, UA_REPLAY_RESULT);
+    assert_int_equal(s->actions[2].n, 0);
+    assert_int_equal(s->actions[2].y, -1);
+    assert_int_equal(s->actions[3].n, 1);
+    assert_int_equal(s->actions[3].y, 3);
+    uiscript_destroy(s);
+    assert_null(uiscript_parse("t.uis", "replay-result first\n", &err));
+    assert_string_equal(err, "t.uis:1: replay-result expects an answer's number and, optionally, a line's");
+    free(err);
+}
+
 static void expect_error(const char *text, const char *message)
 {
     char *err = NULL;
@@ -79,8 +102,8 @@ static void test_bad_lines(void **state)
 {
     (void)state;
     expect_error("wait 10\njump 3\n", "t.uis:2: unknown action 'jump' (wait, key, click-thread, move, click, set, step, "
-                                     "back, mode, speed, wait-until, screenshot, dump-state, save-schedule, open-schedule, "
-                                     "export-trace, resize, minimize, restore, focus-lost, focus-gained, quit)");
+                                     "back, mode, speed, wait-until, screenshot, dump-state, save-schedule, open-schedule, open, "
+                                     "export-trace, replay-result, resize, minimize, restore, focus-lost, focus-gained, quit, command)");
     expect_error("resize 0 10\n", "t.uis:1: resize expects WIDTH HEIGHT (1 to 16384 pixels each)");
     expect_error("resize 640\n", "t.uis:1: resize expects WIDTH HEIGHT (1 to 16384 pixels each)");
     expect_error("resize 20000 10\n", "t.uis:1: resize expects WIDTH HEIGHT (1 to 16384 pixels each)");
@@ -104,6 +127,7 @@ int main(void)
         cmocka_unit_test(test_parses_every_action),
         cmocka_unit_test(test_window_actions),
         cmocka_unit_test(test_bad_lines),
+        cmocka_unit_test(test_replay_result),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -91,14 +91,14 @@ static void test_new_user_story(void **state)
     for (int k = 1; k <= 5; k++) {                            /* each reaches for the second one and blocks */
         char s[32];
         snprintf(s, sizeof s, "step %d", k);
-        append_steps(script, sizeof script, s, 1);
+        append_steps(script, sizeof script, s, 2);
     }
     char tail[2048];
     snprintf(tail, sizeof tail,
-             "wait-until deadlock 5000\nwait 300\nscreenshot %s\ndump-state %s\n"
+             "wait-until deadlock 30000\nwait 300\nscreenshot %s\ndump-state %s\n"
              "key b\nwait 300\ndump-state %s\n"
              "set strategy=ordered\nwait 300\ndump-state %s\n"
-             "speed max\nkey space\nwait 3000\ndump-state %s\nscreenshot %s\nquit\n",
+             "speed max\nkey space\nwait-until steps>=501 30000\ndump-state %s\nscreenshot %s\nquit\n",
              wh_path("deadlock.png"), wh_path("s5.json"), wh_path("s6.json"), wh_path("s7.json"), wh_path("s8.json"),
              wh_path("ordered.png"));
     strcat(script, tail);
@@ -131,7 +131,7 @@ static void test_new_user_story(void **state)
     assert_true(json_is_true(json_object_get(dl, "found")));
     assert_true(json_is_true(json_object_get(dl, "cycle")));
     assert_int_equal(json_array_size(json_object_get(dl, "edges")), 5);
-    assert_int_equal(wh_int(thread_at(s5, 2), "steps"), 9);
+    assert_int_equal(wh_int(thread_at(s5, 2), "steps"), 10);
     int w, h;
     double red = share_of(wh_path("deadlock.png"), 0xE0, 0x10, 0x1C, &w, &h);
     assert_int_equal(w, 1920);
@@ -177,7 +177,8 @@ static int schedule_steps(const char *path, int *out, int max)
     return n;
 }
 
-/* A lecturer's schedule: the naive philosophers each take their first chopstick, then all reach for the second. */
+/* A lecturer's schedule: the naive philosophers each take their first chopstick, then all reach for the second (one
+ * step of reaching, one step to ask for it and block). */
 static void test_schedule_file_replay(void **state)
 {
     (void)state;
@@ -188,8 +189,10 @@ static void test_schedule_file_replay(void **state)
     for (int t = 1; t <= 5; t++)
         for (int i = 0; i < 8; i++)
             expected[n++] = t;
-    for (int t = 1; t <= 5; t++)
+    for (int t = 1; t <= 5; t++) {
         expected[n++] = t;
+        expected[n++] = t;
+    }
     for (int i = 0; i < n; i++)
         snprintf(steps + strlen(steps), sizeof steps - strlen(steps), "%d%s", expected[i], i % 20 == 19 ? "\n" : " ");
     char text[1024];
@@ -201,7 +204,7 @@ static void test_schedule_file_replay(void **state)
     append_steps(script, sizeof script, "step", n);
     char tail[2048];
     snprintf(tail, sizeof tail,
-             "wait-until deadlock 5000\ndump-state %s\nback\nwait 200\ndump-state %s\nstep\nwait-until deadlock 5000\n"
+             "wait-until deadlock 30000\ndump-state %s\nback\nwait 200\ndump-state %s\nstep\nwait-until deadlock 30000\n"
              "save-schedule %s\nexport-trace %s\nquit\n",
              wh_path("r1.json"), wh_path("r2.json"), wh_path("saved.schedule"), wh_path("trace.json"));
     strcat(script, tail);
@@ -281,7 +284,7 @@ static void test_lost_updates_in_the_banner(void **state)
     }
     assert_string_equal(json_string_value(json_object_get(banner, "title")), "An expectation failed");
     char want[64];
-    snprintf(want, sizeof want, "%lld update%s of N ", (long long)lost, lost == 1 ? "" : "s");
+    snprintf(want, sizeof want, "N lost %lld update%s", (long long)lost, lost == 1 ? "" : "s");
     bool found = false;
     json_t *lines = json_object_get(banner, "lines");
     for (size_t i = 0; i < json_array_size(lines); i++)
@@ -293,7 +296,8 @@ static void test_lost_updates_in_the_banner(void **state)
 static void test_bad_input_gets_one_line(void **state)
 {
     (void)state;
-    assert_int_equal(wh_run("--zoom 99"), 2);
+    assert_int_equal(wh_run("--zoom 99"), 1); /* a bad window option is a usage error, like any other */
+    assert_int_equal(wh_run("--zoom nan"), 1);
     assert_int_equal(wh_run("no-such-scenario --screenshot /dev/null"), 1);
     write_file(wh_path("bad.uis"), "wait 10\njump 3\n");
     char opts[600];
@@ -322,6 +326,179 @@ static void test_bad_input_gets_one_line(void **state)
     assert_non_null(strstr(line, "lockstep run"));
 }
 
+/* A schedule saved by the window names its scenario so that it is found again: a scenario opened by path (here a
+ * copy outside the data folder) is saved with its absolute path, and `lockstep run --schedule-file` replays it from
+ * another directory. */
+static void test_saved_schedule_finds_its_scenario(void **state)
+{
+    (void)state;
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cp %s/scenarios/race-counter.lsc %s", getenv("LOCKSTEP_DATA_DIR"), wh_path("mine.lsc"));
+    assert_int_equal(system(cmd), 0);
+    char text[1024];
+    snprintf(text, sizeof text, "lockstep-schedule 1\nscenario %s\nseed 2\nsteps\n0 0 0\n", wh_path("mine.lsc"));
+    write_file(wh_path("mine.schedule"), text);
+    snprintf(text, sizeof text, "wait 100\nstep\nstep\nstep\nstep\nwait 200\nsave-schedule %s\nquit\n",
+             wh_path("again.schedule"));
+    write_file(wh_path("save.uis"), text);
+    char opts[1024];
+    snprintf(opts, sizeof opts, "--schedule-file %s --ui-script %s", wh_path("mine.schedule"), wh_path("save.uis"));
+    assert_int_equal(wh_run(opts), 0);
+    FILE *f = fopen(wh_path("again.schedule"), "r");
+    assert_non_null(f);
+    char line[1024];
+    bool found = false;
+    while (fgets(line, sizeof line, f))
+        found = found || (line[0] == 's' && strncmp(line, "scenario ", 9) == 0 && strstr(line, "/mine.lsc\n"));
+    fclose(f);
+    assert_true(found);
+    snprintf(cmd, sizeof cmd, "cd / && %s run --schedule-file %s > %s 2>&1", wh_exe(), wh_path("again.schedule"),
+             wh_path("replay.txt"));
+    int rc = system(cmd);
+    assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) != 1); /* 1 would be "no such scenario" */
+}
+
+/* The local of one thread by name, or NULL. */
+static json_t *local_of(json_t *thread, const char *name)
+{
+    json_t *locals = json_object_get(thread, "locals");
+    for (size_t i = 0; i < json_array_size(locals); i++)
+        if (strcmp(json_string_value(json_object_get(json_array_get(locals, i), "name")), name) == 0)
+            return json_array_get(locals, i);
+    return NULL;
+}
+
+/* The heart of the race lesson, stepped by hand: worker 1 reads N, worker 2 reads N, worker 1 writes, worker 2
+ * writes. Both workers' private M = 0 is in the state; after worker 1's write, worker 2's M is stale (N is now 1);
+ * after worker 2's write one update is lost. */
+static void test_race_locals_stepped(void **state)
+{
+    (void)state;
+    static char script[4096];
+    snprintf(script, sizeof script, "wait 200\n");
+    /* each step waits until every thread is parked again (a loaded machine may be slow to park a new thread) */
+    append_steps(script, sizeof script, "step 0\nwait-until idle 5000", 4); /* main starts both workers */
+    append_steps(script, sizeof script, "step 1\nwait-until idle 5000", 2); /* worker 1: for k, if use_lock */
+    append_steps(script, sizeof script, "step 2\nwait-until idle 5000", 2);
+    append_steps(script, sizeof script, "step 1\nwait-until idle 5000", 1); /* M = N: reads 0 */
+    append_steps(script, sizeof script, "step 2\nwait-until idle 5000", 1); /* M = N: reads 0 too */
+    char tail[1024];
+    snprintf(tail, sizeof tail,
+             "dump-state %s\nstep 1\nwait-until idle 5000\nwait 100\ndump-state %s\nstep 2\nwait-until idle 5000\n"
+             "wait 200\ndump-state %s\nscreenshot %s\nquit\n",
+             wh_path("m0.json"), wh_path("m1.json"), wh_path("m2.json"), wh_path("race.png"));
+    strncat(script, tail, sizeof script - strlen(script) - 1);
+    write_file(wh_path("race.uis"), script);
+    char opts[1024];
+    snprintf(opts, sizeof opts, "race-counter --sched serial --ui-script %s", wh_path("race.uis"));
+    assert_int_equal(wh_run(opts), 0);
+
+    json_t *m0 = wh_state("m0.json"); /* both have read N = 0 into M */
+    for (int id = 1; id <= 2; id++) {
+        json_t *m = local_of(thread_at(m0, id), "M");
+        assert_non_null(m);
+        assert_int_equal(json_integer_value(json_object_get(m, "value")), 0);
+        assert_string_equal(str_at(m, "from"), "N");
+        assert_false(json_is_true(json_object_get(m, "stale")));
+    }
+    json_t *m1 = wh_state("m1.json"); /* worker 1 wrote N = 1: worker 2's copy is stale */
+    json_t *m2local = local_of(thread_at(m1, 2), "M");
+    assert_non_null(m2local);
+    assert_int_equal(json_integer_value(json_object_get(m2local, "value")), 0);
+    assert_true(json_is_true(json_object_get(m2local, "stale")));
+    assert_int_equal(json_integer_value(json_object_get(m2local, "now")), 1);
+    json_t *m2 = wh_state("m2.json"); /* worker 2 wrote M + 1 = 1 over it: one update lost */
+    json_t *n = json_object_get(json_object_get(m2, "vars"), "N");
+    assert_int_equal(json_integer_value(json_object_get(n, "value")), 1);
+    assert_int_equal(json_integer_value(json_object_get(n, "lost")), 1);
+    json_t *all[] = {m0, m1, m2};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        json_decref(all[i]);
+}
+
+/* The status always says the mode, the speed, where the run is and whether it runs, is paused or has ended; after the
+ * end the play button offers "Play", not "Pause". */
+static void test_status_and_play_button_after_the_end(void **state)
+{
+    (void)state;
+    char script[1024];
+    snprintf(script, sizeof script,
+             "wait 200\ndump-state %s\nkey space\nwait-until ended 20000\nwait 200\ndump-state %s\nquit\n",
+             wh_path("e0.json"), wh_path("e1.json"));
+    write_file(wh_path("end.uis"), script);
+    char opts[1024];
+    snprintf(opts, sizeof opts, "race-counter --speed max --ui-script %s", wh_path("end.uis"));
+    assert_int_equal(wh_run(opts), 0);
+    json_t *e0 = wh_state("e0.json");
+    assert_string_equal(str_at(e0, "play_button"), "Play");
+    assert_non_null(strstr(str_at(e0, "status"), "free"));
+    assert_non_null(strstr(str_at(e0, "status"), "paused"));
+    json_t *e1 = wh_state("e1.json");
+    assert_string_not_equal(str_at(e1, "outcome"), "running");
+    assert_string_equal(str_at(e1, "play_button"), "Play");
+    assert_non_null(strstr(str_at(e1, "status"), "free"));
+    assert_non_null(strstr(str_at(e1, "status"), "max speed"));
+    assert_non_null(strstr(str_at(e1, "status"), "ended"));
+    json_decref(e0);
+    json_decref(e1);
+}
+
+/* The title bar follows the scenario on screen, and the run's clock stands still while the run waits paused. */
+static void test_title_and_clock_follow_the_run(void **state)
+{
+    (void)state;
+    char script[1024];
+    snprintf(script, sizeof script, "wait 800\ndump-state %s\nopen dining-philosophers\nwait 300\ndump-state %s\nquit\n",
+             wh_path("t0.json"), wh_path("t1.json"));
+    write_file(wh_path("title.uis"), script);
+    char opts[1024];
+    snprintf(opts, sizeof opts, "race-counter --ui-script %s", wh_path("title.uis"));
+    assert_int_equal(wh_run(opts), 0);
+    json_t *t0 = wh_state("t0.json");
+    assert_string_equal(str_at(json_object_get(t0, "window"), "title"), "lockstep - Race on a counter");
+    assert_non_null(strstr(str_at(t0, "status"), "0.0 s, 0 steps | paused")); /* 800 ms paused are no run time */
+    json_t *t1 = wh_state("t1.json");
+    assert_string_equal(str_at(t1, "scenario"), "dining-philosophers");
+    assert_string_equal(str_at(json_object_get(t1, "window"), "title"), "lockstep - Dining philosophers");
+    json_decref(t0);
+    json_decref(t1);
+}
+
+/* The picker from the keyboard: c opens it, typed letters filter it, the arrows and Enter open a scenario. */
+static void test_picker_from_the_keyboard(void **state)
+{
+    (void)state;
+    char script[1024];
+    snprintf(script, sizeof script, "wait 200\nkey c\nkey l\nkey o\nkey c\nkey k\nwait 200\ndump-state %s\n"
+             "key Down\nwait 100\ndump-state %s\nkey Return\nwait 300\ndump-state %s\nquit\n",
+             wh_path("p0.json"), wh_path("p1.json"), wh_path("p2.json"));
+    write_file(wh_path("pick.uis"), script);
+    char opts[1024];
+    snprintf(opts, sizeof opts, "race-counter --ui-script %s", wh_path("pick.uis"));
+    assert_int_equal(wh_run(opts), 0);
+    json_t *p0 = wh_state("p0.json"), *p1 = wh_state("p1.json"), *p2 = wh_state("p2.json");
+    json_t *pick = json_object_get(p0, "picker");
+    assert_true(json_is_true(json_object_get(pick, "open")));
+    assert_string_equal(str_at(pick, "filter"), "lock");
+    json_t *rows = json_object_get(pick, "rows");
+    bool spinlock = false, reentrant = false, race = false;
+    for (size_t i = 0; i < json_array_size(rows); i++) {
+        const char *name = json_string_value(json_array_get(rows, i));
+        spinlock |= strcmp(name, "spinlock") == 0;
+        reentrant |= strcmp(name, "reentrant-lock") == 0;
+        race |= strcmp(name, "race-counter") == 0; /* neither its name, its title nor its group says "lock" */
+    }
+    assert_true(spinlock && reentrant && !race && json_array_size(rows) >= 3);
+    assert_string_equal(str_at(p0, "scenario"), "race-counter"); /* typed letters are not commands */
+    assert_int_equal(wh_int(json_object_get(p1, "picker"), "selected"), 1);
+    const char *second = json_string_value(json_array_get(rows, 1));
+    assert_string_equal(str_at(p2, "scenario"), second);
+    assert_false(json_is_true(json_object_get(json_object_get(p2, "picker"), "open")));
+    json_decref(p0);
+    json_decref(p1);
+    json_decref(p2);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -330,6 +507,11 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_screenshot_option_and_dark_theme),
         cmocka_unit_test(test_bad_input_gets_one_line),
         cmocka_unit_test(test_lost_updates_in_the_banner),
+        cmocka_unit_test(test_saved_schedule_finds_its_scenario),
+        cmocka_unit_test(test_race_locals_stepped),
+        cmocka_unit_test(test_status_and_play_button_after_the_end),
+        cmocka_unit_test(test_title_and_clock_follow_the_run),
+        cmocka_unit_test(test_picker_from_the_keyboard),
     };
     return wh_main(argc, argv, "lockstep-gui-test", tests, sizeof tests / sizeof tests[0]);
 }

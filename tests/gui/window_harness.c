@@ -56,6 +56,15 @@ int wh_run(const char *options)
         if (!xvfb_cleanup_failed(status))
             break;
     }
+    if (status != 0) { /* say why in the test log: the file is overwritten by the next run */
+        FILE *f = fopen(wh_path("stderr.txt"), "r");
+        char line[512];
+        fprintf(stderr, "lockstep %s exited with %d; its stderr:\n", options, status);
+        while (f && fgets(line, sizeof line, f))
+            fprintf(stderr, "  %s", line);
+        if (f)
+            fclose(f);
+    }
     return status;
 }
 

@@ -120,6 +120,40 @@ static void make_dir(const char *path)
     assert_int_equal(mkdir(path, 0700), 0);
 }
 
+static void make_fifo(const char *path)
+{
+    assert_int_equal(mkfifo(path, 0600), 0);
+}
+
+static void make_loop(const char *path)
+{
+    assert_int_equal(symlink(path, path), 0);
+}
+
+static void make_surrogate(const char *path)
+{
+    const char text[] = "main:\n    say \"\xed\xb0\x80\"\n";
+    write_file(path, text, sizeof text - 1);
+}
+
+static void make_beyond_unicode(const char *path)
+{
+    const char text[] = "title \"\xf4\x90\x80\x80\"\nmain:\n    pass\n";
+    write_file(path, text, sizeof text - 1);
+}
+
+static void make_duplicate_seed(const char *path)
+{
+    const char text[] = "lockstep-schedule 1\nscenario race-counter\nseed 1\nseed 2\nsteps 0\n";
+    write_file(path, text, sizeof text - 1);
+}
+
+static void make_duplicate_set(const char *path)
+{
+    const char text[] = "lockstep-schedule 1\nscenario race-counter\nset workers=2\nset workers=3\nsteps 0\n";
+    write_file(path, text, sizeof text - 1);
+}
+
 static void make_fixtures(Fixtures *fx)
 {
     static const struct {
@@ -128,7 +162,9 @@ static void make_fixtures(Fixtures *fx)
     } all[] = {
         {"empty.lsc", make_empty},        {"garbage.lsc", make_nul_garbage}, {"utf8.lsc", make_utf8_garbage},
         {"long.lsc", make_long_line},     {"deep.lsc", make_deep_blocks},    {"parens.lsc", make_deep_parens},
-        {"adir.lsc", make_dir},
+        {"adir.lsc", make_dir},           {"fifo.lsc", make_fifo},           {"loop.lsc", make_loop},
+        {"surrogate.lsc", make_surrogate}, {"beyond.lsc", make_beyond_unicode},
+        {"dupseed.schedule", make_duplicate_seed}, {"dupset.schedule", make_duplicate_set},
     };
     snprintf(fx->dir, sizeof fx->dir, "/tmp/lockstep-badinput-XXXXXX");
     assert_non_null(mkdtemp(fx->dir));
@@ -230,6 +266,13 @@ static const Case CASES[] = {
     {"--sched unknown", {"run", "race-counter", "--sched", "chaotic"}, NULL, EXIT_USAGE, "--sched"},
     {"--schedule garbage", {"run", "race-counter", "--schedule", "0,x,1"}, NULL, EXIT_USAGE, "--schedule"},
     {"run without scenario", {"run"}, NULL, EXIT_USAGE, "run"},
+    {"a FIFO named .lsc", {"run", "@F"}, "fifo.lsc", EXIT_USAGE, "is a FIFO (named pipe), not a scenario file"},
+    {"a FIFO as schedule file", {"run", "--schedule-file", "@F"}, "fifo.lsc", EXIT_USAGE, "is a FIFO"},
+    {"a symbolic link loop", {"check", "@F"}, "loop.lsc", EXIT_USAGE, "a loop of symbolic links"},
+    {"a UTF-16 surrogate", {"check", "@F"}, "surrogate.lsc", EXIT_SCENARIO, "surrogate.lsc:2:10: error: the file is not valid UTF-8 text (the surrogate"},
+    {"a code point above U+10FFFF", {"run", "@F"}, "beyond.lsc", EXIT_SCENARIO, "beyond.lsc:1:8: error: the file is not valid UTF-8 text (code point"},
+    {"duplicate seed line", {"run", "--schedule-file", "@F"}, "dupseed.schedule", EXIT_USAGE, "dupseed.schedule:4:1: error: a second `seed` line"},
+    {"duplicate set line", {"run", "--schedule-file", "@F"}, "dupset.schedule", EXIT_USAGE, "dupset.schedule:4:5: error: a second `set workers`"},
 };
 
 static void test_bad_input_table(void **state)

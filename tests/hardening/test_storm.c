@@ -13,6 +13,7 @@
 #include "util/sanitize.h"
 #include "util/xalloc.h"
 
+#include "../common/slowness.h"
 #include "../common/tasks.h"
 
 #include <dirent.h>
@@ -133,7 +134,7 @@ static void cycle(Storm *s, const Program *prog, const int64_t *params)
     uint64_t t0 = clock_now_ns();
     rt_stop(rt);
     uint64_t stop_ms = (clock_now_ns() - t0) / 1000000;
-    if (stop_ms > STOP_LIMIT_MS)
+    if (stop_ms > STOP_LIMIT_MS * slowness_factor())
         fail_msg("rt_stop took %llu ms", (unsigned long long)stop_ms);
     if (rng_below(&s->rng, 8) == 0) {
         Snapshot snap;

@@ -76,6 +76,29 @@ static const ErrorCase cases[] = {
     {OK_MAIN OK_MAIN, "t.lsc:3:1: error: 'main:' is already defined at line 1\n"},
     {"scenario \"a\"\nscenario \"b\"\n" OK_MAIN, "t.lsc:2:1: error: 'scenario' is already given at line 1\n"},
     {"on crash \"x\"\n" OK_MAIN, "t.lsc:1:4: error: expected 'deadlock' or 'failure' after 'on', got 'crash'\n"},
+    {"queue q\ninvariant len(q) <= 1\n" OK_MAIN,
+     "t.lsc:2:11: error: an invariant cannot read the length of queue 'q' (count the items in a shared variable "
+     "instead)\n"},
+    /* ---- Python that is not part of the language */
+    {"import threading\n" OK_MAIN,
+     "t.lsc:1:1: error: 'import' is Python, not part of the scenario language: a scenario needs no imports: declare "
+     "objects with lock, semaphore, queue, ... at the top\n"},
+    {"main:\n    print(\"hi\", 3)\n",
+     "t.lsc:2:5: error: print() is Python, not part of the scenario language: write say \"text {x}\" to add a line to "
+     "the narration\n"},
+    {"main:\n    try:\n        pass\n    except:\n        pass\n",
+     "t.lsc:2:5: error: 'try' is Python, not part of the scenario language: there are no exceptions: a runtime error "
+     "stops the thread that hit it\n"
+     "t.lsc:4:5: error: 'except' is Python, not part of the scenario language: there are no exceptions: a runtime "
+     "error stops the thread that hit it\n"},
+    {"main:\n    raise ValueError\n",
+     "t.lsc:2:5: error: 'raise' is Python, not part of the scenario language: to stop the thread with an error write: "
+     "assert False, \"message\"\n"},
+    {"main:\n    global x,\n", "t.lsc:2:14: error: expected a name after 'global', got end of line\n"},
+    {"def w():\n    pass\nmain:\n    start daemon 3\n",
+     "t.lsc:4:11: error: expected a function call after 'start', e.g. start worker(1), got 'daemon'\n"},
+    {"def w():\n    pass\nmain:\n    start daemon w\n",
+     "t.lsc:4:18: error: expected a function call after 'start daemon', e.g. start daemon worker(1), got 'w'\n"},
     {"layout circle\n" OK_MAIN,
      "t.lsc:1:8: error: unknown layout 'circle' (expected one of ring, pipeline, graph)\n"},
     {"group race\n" OK_MAIN,
@@ -124,6 +147,53 @@ static const ErrorCase cases[] = {
      "t.lsc:2:11: error: condition 'c' must be bound to a Lock or RLock, but 's' is a Semaphore\n"},
     {"shared N\nexpect N == x\n" OK_MAIN, "t.lsc:2:13: error: unknown name 'x'\n"},
     {"lock m\ninvariant m.locked()\n" OK_MAIN, "t.lsc:2:13: error: an invariant cannot call methods\n"},
+    /* ---- atomic read-modify-write */
+    {"main:\n    x = 0\n    y = test_and_set(x)\n",
+     "t.lsc:3:22: error: test_and_set() works on a shared variable, but 'x' is a local variable of main (declare it "
+     "with shared x at the top)\n"},
+    {"shared a[2]\nmain:\n    y = test_and_set(a)\n",
+     "t.lsc:3:22: error: 'a' is a shared array; use an element such as a[i]\n"},
+    {"lock m\nmain:\n    y = exchange(m, 1)\n", "t.lsc:3:18: error: exchange() works on a shared variable, but 'm' is a Lock\n"},
+    {"param n = 2\nmain:\n    fetch_and_add(n, 1)\n",
+     "t.lsc:3:19: error: fetch_and_add() works on a shared variable, but 'n' is a parameter\n"},
+    {"shared x\nmain:\n    y = test_and_set(x + 1)\n",
+     "t.lsc:3:24: error: test_and_set() needs a shared variable or an element of a shared array, e.g. "
+     "test_and_set(flag)\n"},
+    {"shared x\nmain:\n    y = compare_and_swap(x, 1)\n", "t.lsc:3:9: error: compare_and_swap() takes 3 arguments, got 2\n"},
+    {"shared x\ninvariant test_and_set(x) == 0\n" OK_MAIN,
+     "t.lsc:2:11: error: an invariant cannot use test_and_set() (it changes a shared variable)\n"},
+    {"main:\n    l = [0]\n    test_and_set(l[0])\n",
+     "t.lsc:3:18: error: test_and_set() works on a shared variable, but 'l' is a local list\n"},
+    /* ---- choose and random */
+    {"main:\n    x = choose()\n", "t.lsc:2:9: error: choose() takes at least 1 argument, got 0\n"},
+    {"main:\n    x = random(1, 2)\n", "t.lsc:2:9: error: random() takes 1 argument, got 2\n"},
+    {"shared x\ninvariant x != choose(1, 2)\n" OK_MAIN,
+     "t.lsc:2:16: error: an invariant cannot use choose() (a check reads the state; it makes no choices)\n"},
+    {"param n = 2\nlock l[random(n)]\n" OK_MAIN,
+     "t.lsc:2:8: error: the size of Lock 'l' must be a constant expression (numbers and parameters only)\n"},
+    /* ---- value(s) */
+    {"semaphore s\nmain:\n    x = value(s)\n",
+     "t.lsc:3:9: error: value() can only be used in an expect or invariant (it reads a semaphore's count)\n"},
+    {"lock m\ninvariant value(m) >= 0\n" OK_MAIN,
+     "t.lsc:2:17: error: value() needs a semaphore, e.g. value(s) for semaphore s(1)\n"},
+    {"semaphore s[2]\ninvariant value(s) >= 0\n" OK_MAIN,
+     "t.lsc:2:17: error: 's' is an array of semaphores; use one element, e.g. value(s[0])\n"},
+    /* ---- counting: sum, count, inside and labelled blocks */
+    {"shared f[2]\nmain:\n    x = sum(f)\n",
+     "t.lsc:3:9: error: sum() can only be used in an expect or invariant (it reads the whole array at once)\n"},
+    {"main:\n    section cs:\n        x = inside(cs)\n",
+     "t.lsc:3:13: error: inside() can only be used in an expect or invariant (it reads every thread's position at "
+     "once)\n"},
+    {"shared n\ninvariant sum(n) <= 1\n" OK_MAIN, "t.lsc:2:15: error: sum() needs a shared array, e.g. sum(flags)\n"},
+    {"shared s[2]\ninvariant count(s) <= 1\n" OK_MAIN, "t.lsc:2:11: error: count() takes 2 arguments, got 1\n"},
+    {"invariant inside(cs) <= 1\n" OK_MAIN,
+     "t.lsc:1:18: error: no block is labelled section cs: write section cs: before the block to count\n"},
+    {"invariant inside(critcal) <= 1\nmain:\n    section critical:\n        pass\n",
+     "t.lsc:1:18: error: no block is labelled section critcal (did you mean 'critical'?)\n"},
+    {"invariant inside(2) <= 1\n" OK_MAIN,
+     "t.lsc:1:18: error: inside() needs the name of a section, e.g. inside(cs) for a block section cs:\n"},
+    {"main:\n    section cs\n        pass\n",
+     "t.lsc:2:15: error: expected ':' after the section name, e.g. section cs:, got end of line\n"},
     {"def f():\n    pass\nexpect start f() == 0\n" OK_MAIN, "t.lsc:3:8: error: an expect cannot start threads\n"},
     {"expect y == 1\nmain:\n    y = 2\n", "t.lsc:1:8: error: an expect cannot use 'y': it is a local variable of main\n"},
     {"lock m\nmain:\n    x = m\n", "t.lsc:3:9: error: 'm' is a Lock, not a value\n"},
@@ -158,8 +228,40 @@ static const ErrorCase cases[] = {
      "t.lsc:2:11: error: condition cs: its lock array 'ms' has 2 elements but the condition array has 3 (with the "
      "default parameter values)\n"},
     {"param n = 0\nlock l[10 // n]\n" OK_MAIN,
-     "t.lsc:2:6: error: lock l: the array size cannot be computed (division by zero?) (with the default parameter "
-     "values)\n"},
+     "t.lsc:2:11: error: lock l: the array size: division by zero: 10 // 0 (with the default parameter values)\n"},
+    /* ---- one overflow rule: every place a constant is computed reports it at its operator */
+    {"shared x = 9223372036854775807 + 1\n" OK_MAIN,
+     "t.lsc:1:32: error: shared x: the initial value: integer overflow: 9223372036854775807 + 1 is outside the "
+     "64-bit range -9223372036854775808..9223372036854775807 (with the default parameter values)\n"},
+    {"shared a[9223372036854775807 * 2]\n" OK_MAIN,
+     "t.lsc:1:30: error: shared a: the array size: integer overflow: 9223372036854775807 * 2 is outside the 64-bit "
+     "range -9223372036854775808..9223372036854775807 (with the default parameter values)\n"},
+    {"shared A[2] = [1, -9223372036854775807 - 2]\n" OK_MAIN,
+     "t.lsc:1:40: error: shared A: the initial value: integer overflow: -9223372036854775807 - 2 is outside the "
+     "64-bit range -9223372036854775808..9223372036854775807 (with the default parameter values)\n"},
+    {"param n = 2\nsemaphore s(n * 4611686018427387904)\n" OK_MAIN,
+     "t.lsc:2:15: error: semaphore s: the initial value: integer overflow: 2 * 4611686018427387904 is outside the "
+     "64-bit range -9223372036854775808..9223372036854775807 (with the default parameter values)\n"},
+    {"param n = 1\nlock l[abs(-9223372036854775807 - n)]\n" OK_MAIN,
+     "t.lsc:2:8: error: lock l: the array size: integer overflow: abs(-9223372036854775808) is outside the 64-bit "
+     "range -9223372036854775808..9223372036854775807 (with the default parameter values)\n"},
+    {"main:\n    x = 9223372036854775807 + 1\n",
+     "t.lsc:2:29: error: integer overflow: 9223372036854775807 + 1 is outside the 64-bit range -9223372036854775808..9223372036854775807\n"},
+    {"main:\n    x = 2 * (1 + 1 // 0)\n", "t.lsc:2:20: error: division by zero: 1 // 0\n"},
+    {"main:\n    x = 5 % (3 - 3)\n", "t.lsc:2:11: error: division by zero: 5 % 0\n"},
+    {"main:\n    x = -(-9223372036854775807 - 1)\n",
+     "t.lsc:2:9: error: integer overflow: -(-9223372036854775808) is outside the 64-bit range -9223372036854775808..9223372036854775807\n"},
+    {"main:\n    x = (-9223372036854775807 - 1) // -1\n",
+     "t.lsc:2:36: error: integer overflow: -9223372036854775808 // -1 is outside the 64-bit range -9223372036854775808..9223372036854775807\n"},
+    {"param mode = a | b\nmain:\n    if mode == b + 9223372036854775807:\n        pass\n",
+     "t.lsc:3:18: error: integer overflow: 1 + 9223372036854775807 is outside the 64-bit range -9223372036854775808..9223372036854775807\n"},
+    {"shared N\nexpect N < 9223372036854775807 * 9223372036854775807\n" OK_MAIN,
+     "t.lsc:2:32: error: integer overflow: 9223372036854775807 * 9223372036854775807 is outside the 64-bit range "
+     "-9223372036854775808..9223372036854775807\n"},
+    {"main:\n    think -5 ms\n",
+     "t.lsc:2:11: error: a duration cannot be negative ('think' takes a number of ms or s that is 0 or more)\n"},
+    {"main:\n    work 1..-5 ms\n",
+     "t.lsc:2:13: error: a duration cannot be negative ('work' takes a number of ms or s that is 0 or more)\n"},
 };
 
 static char *diag_text(const Diags *d)

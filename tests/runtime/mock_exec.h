@@ -7,6 +7,8 @@
  *     rN=V          shared read of N (or a[2]) giving V
  *     wN=V<M#k      shared write; "<M#k" is the taint passed (read of M at version k), absent when untainted
  *     obj.method(args)=R    object call and its result   (e.g. l.acquire()=1, q[1].put(5)=0)
+ *     choose/N=K    a choice among N alternatives, the mock always taking the last (K = N - 1)
+ *     test_and_set:N=O->V  an atomic read-modify-write of N that found O and left V (exchange:, ... alike)
  *     start f(1,2)=H  join H  act:think/thinking:150  say:"text"  FAIL@L  (message in Rt.error)  STOP
  * Started threads are recorded, or run at once (synchronously, inside rt_start_thread) when run_started is set. */
 #ifndef LOCKSTEP_TEST_MOCK_EXEC_H

@@ -4,6 +4,7 @@
 #include "mock_exec.h"
 
 #include "lang/lang.h"
+#include "runtime/compile.h"
 #include "runtime/interp.h"
 
 #include <setjmp.h>
@@ -15,6 +16,7 @@
 #include <time.h>
 
 #include <cmocka.h>
+
 
 typedef struct Run {
     Program *prog;
@@ -108,6 +110,36 @@ static void test_augassign_shared_array(void **state)
                "    a[i] += 4\n"
                "    a[i + 1] -= a[i]\n",
                "@3 @4 ra[1]=0 wa[1]=4<a[1]#0 @5 ra[2]=0 ra[1]=4 wa[2]=-4<a[2]#0");
+}
+
+/* Each atomic read-modify-write is one visible action of its statement: the index first, then the operands, then
+ * the slot read and written at once. */
+static void test_atomic_read_modify_write(void **state)
+{
+    (void)state;
+    expect_log("shared f\n"
+               "shared a[2] = 5\n"
+               "main:\n"
+               "    x = test_and_set(f)\n"
+               "    y = test_and_set(f)\n"
+               "    z = exchange(a[x + y], f + 1)\n"
+               "    fetch_and_add(a[0], z)\n"
+               "    if compare_and_swap(a[0], 10, 0) and not compare_and_swap(f, 0, 2):\n"
+               "        a[1] = x * 10 + y\n",
+               "@4 test_and_set:f=0->1 @5 test_and_set:f=1->1 @6 rf=1 exchange:a[1]=5->2 @7 fetch_and_add:a[0]=5->10 "
+               "@8 compare_and_swap:a[0]=10->0 compare_and_swap:f=1->1 @9 wa[1]=1");
+}
+
+/* choose() evaluates every alternative first, then chooses in a step of its own; random(n) likewise. */
+static void test_choose_and_random(void **state)
+{
+    (void)state;
+    expect_log("shared x = 7\n"
+               "main:\n"
+               "    a = choose(1, x, 3 * x)\n"
+               "    b = random(4)\n"
+               "    x = choose([a, b])\n",
+               "@3 rx=7 rx=7 choose/3=2 @4 choose/4=3 @5 choose/2=1 wx=3");
 }
 
 static void test_tuple_assignment_evaluates_all_first(void **state)
@@ -543,6 +575,67 @@ static void test_error_overflow(void **state)
     expect_error("main:\n    x = 9223372036854775807\n    x += 1\n", 3, "OverflowError");
 }
 
+/* The one overflow rule at run time: every way the VM and the tree evaluator compute with integers stops the thread
+ * with OverflowError (or ZeroDivisionError) at the operator. The parameter n = 2 keeps the checker from computing
+ * these at check time (only literal constants are computed there). */
+static void test_error_overflow_everywhere(void **state)
+{
+    static const struct {
+        const char *body;
+        const char *msg;
+    } cases[] = {
+        {"    x = 9223372036854775807\n    y = x + n\n", "OverflowError"},         /* local op constant */
+        {"    x = 9223372036854775807\n    y = x - (0 - n)\n", "OverflowError"},   /* operand stack */
+        {"    x = 4611686018427387904\n    y = x * n\n", "OverflowError"},         /* * (no fast path) */
+        {"    x = 0\n    y = n * 9223372036854775807 + x\n", "OverflowError"},   /* constants not folded */
+        {"    x = 9223372036854775807\n    x += n\n", "OverflowError"},            /* augmented local */
+        {"    N = 9223372036854775807\n    N += n\n", "OverflowError"},            /* augmented shared */
+        {"    x = -9223372036854775807 - n // 2\n    y = -x\n", "OverflowError"},     /* unary minus */
+        {"    x = -9223372036854775807 - n // 2\n    y = abs(x)\n", "OverflowError"}, /* abs() */
+        {"    x = -9223372036854775807 - n // 2\n    y = x // -1\n", "OverflowError"}, /* INT64_MIN // -1 */
+        {"    x = 9223372036854775807\n    y = [x + n]\n", "OverflowError"},       /* tree evaluator */
+        {"    x = n - 2\n    y = 7 // x\n", "ZeroDivisionError"},
+        {"    x = n - 2\n    y = 7 % x\n", "ZeroDivisionError"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char src[512];
+        snprintf(src, sizeof src, "param n = 2\nshared N\nmain:\n%s", cases[i].body);
+        expect_error(src, 5, cases[i].msg);
+    }
+    /* INT64_MIN % -1 is 0, as in Python, on every path */
+    expect_log("param n = 2\nshared N\nmain:\n    x = -9223372036854775807 - n // 2\n    N = x % -1\n    N = x // 1\n",
+               "@4 @5 wN=0 @6 wN=-9223372036854775808");
+}
+
+/* A check (expect/invariant) that overflows is an error too, not a wrapped value. */
+static void test_eval_check_overflow(void **state)
+{
+    Run r;
+    run_load(&r, "shared N = 1\nexpect N + 9223372036854775807 < 0\nexpect abs(N - 9223372036854775807 - 2) > 0\n"
+                 "main:\n    pass\n");
+    StrBuf sb, err;
+    strbuf_init(&sb);
+    strbuf_init(&err);
+    int64_t v = -1;
+    for (int i = 0; i < 2; i++) {
+        strbuf_clear(&sb);
+        strbuf_clear(&err);
+        assert_false(interp_eval_check(r.rt, r.prog->checks[i].expr, &v, &sb, &err));
+        assert_non_null(strstr(err.data, "OverflowError: integer result out of range"));
+        assert_string_equal(sb.data, "N = 1");
+    }
+    strbuf_finish(&sb);
+    strbuf_finish(&err);
+    run_finish(&r);
+}
+
+/* Durations saturate: a time too long for 64 bits waits as long as the run lasts. */
+static void test_duration_saturates(void **state)
+{
+    expect_log("main:\n    think 9223372036854775807 s\n    think 9223372036854775807 ms\n",
+               "@2 act:think/thinking:9223372036854775807 @3 act:think/thinking:9223372036854775807");
+}
+
 static void test_error_list_index(void **state)
 {
     expect_error("main:\n    l = [1, 2]\n    l[2] = 0\n", 3, "IndexError: l index 2 is out of range 0..1");
@@ -564,22 +657,114 @@ static void test_eval_check_values(void **state)
                  "main:\n"
                  "    pass\n");
     assert_int_equal(r.prog->nchecks, 3);
-    StrBuf sb;
+    StrBuf sb, err;
     strbuf_init(&sb);
+    strbuf_init(&err);
     int64_t v = -1;
-    assert_true(interp_eval_check(r.rt, r.prog->checks[0].expr, &v, &sb));
+    assert_true(interp_eval_check(r.rt, r.prog->checks[0].expr, &v, &sb, &err));
+    assert_int_equal(err.len, 0);
     assert_int_equal(v, 0);
     assert_string_equal(sb.data, "N = 1, workers = 2, iterations = 1");
     strbuf_clear(&sb);
-    assert_true(interp_eval_check(r.rt, r.prog->checks[1].expr, &v, &sb));
+    assert_true(interp_eval_check(r.rt, r.prog->checks[1].expr, &v, &sb, NULL));
     assert_int_equal(v, 1);
     assert_string_equal(sb.data, "mode = fast, a[2] = 6, N = 1");
     strbuf_clear(&sb);
-    assert_false(interp_eval_check(r.rt, r.prog->checks[2].expr, &v, &sb));
-    assert_non_null(strstr(sb.data, "ZeroDivisionError"));
-    assert_true(interp_eval_check(r.rt, r.prog->checks[0].expr, &v, NULL));
+    assert_false(interp_eval_check(r.rt, r.prog->checks[2].expr, &v, &sb, &err));
+    assert_non_null(strstr(err.data, "ZeroDivisionError"));
+    assert_string_equal(sb.data, "N = 1"); /* what was read before the division failed */
+    assert_true(interp_eval_check(r.rt, r.prog->checks[0].expr, &v, NULL, NULL));
     strbuf_finish(&sb);
+    strbuf_finish(&err);
     assert_int_equal(r.rt->steps, 0);
+    run_finish(&r);
+}
+
+/* ---------------------------------------------------------------- the instruction list and the disassembler */
+
+/* Every instruction of the one list has a distinct name and a stack effect the compiler can use. */
+static void test_instruction_list(void **state)
+{
+    (void)state;
+    for (int i = 0; i < CI_COUNT; i++) {
+        const char *name = compile_op_name((CompileOp)i);
+        assert_true(name[0] >= 'A' && name[0] <= 'Z');
+        for (int j = 0; j < i; j++)
+            assert_string_not_equal(name, compile_op_name((CompileOp)j));
+        int stack = compile_op_stack((CompileOp)i);
+        assert_true(stack == CI_STACK_VARIES || (stack >= -2 && stack <= 1));
+    }
+    assert_string_equal(compile_op_name(CI_BIN_LK), "BIN_LK");
+    assert_int_equal(compile_op_stack(CI_STORE_IDX), -2);
+}
+
+/* What the compiler makes of a small program, as compile_print lists it: parameters baked in as constants, names for
+ * slots, resolved jump targets, a source line above the instructions it starts. */
+static void test_disassembly(void **state)
+{
+    (void)state;
+    Run r;
+    run_load(&r, "param k = 3\n"
+                 "shared N\n"
+                 "shared A[2]\n"
+                 "def f(x):\n"
+                 "    return x * k\n"
+                 "main:\n"
+                 "    M = N\n"
+                 "    A[M] = -M\n"
+                 "    for i in range(k - 1):\n"
+                 "        if i == 1 and M:\n"
+                 "            break\n"
+                 "    N = f(2)\n");
+    StrBuf out;
+    strbuf_init(&out);
+    for (int func = 0; func >= -1; func--) {
+        CFunc code;
+        compile_func(r.prog, r.rt, r.params, func, &code);
+        compile_print(r.prog, r.rt, func, &code, &out);
+        compile_func_finish(&code);
+    }
+    const char *expected =
+    "def f(x):  5 instructions, frame of 1 slot, stack of 3\n"
+    "     5 |     return x * k\n"
+    "     0   STMT             line 5\n"
+    "     1   BIN_LK           x * 3\n"
+    "     2   SET_RETURN       1\n"
+    "     3   RETURN\n"
+    "     4   END\n"
+    "main:  22 instructions, frame of 5 slots, stack of 3\n"
+    "     7 |     M = N\n"
+    "     0   STMT             line 7\n"
+    "     1   SHARED_TO_LOCAL  M = N\n"
+    "     8 |     A[M] = -M\n"
+    "     2   STMT             line 8\n"
+    "     3   LOCAL            M\n"
+    "     4   UNARY            -\n"
+    "     5   LOCAL            M\n"
+    "     6   STORE_IDX        A[top]\n"
+    "     9 |     for i in range(k - 1):\n"
+    "     7   RANGE_INIT       loop slots 2.., line 9\n"
+    "     8   RANGE_NEXT       loop slots 2.., done -> 17, line 9\n"
+    "    10 |         if i == 1 and M:\n"
+    "     9   STMT             line 10\n"
+    "    10   BIN_LK           i == 1\n"
+    "    11   SHORT            and -> 13\n"
+    "    12   LOCAL            M\n"
+    "    13   JUMP_FALSE       -> 16\n"
+    "    11 |             break\n"
+    "    14   STMT             line 11\n"
+    "    15   JUMP             -> 17\n"
+    "    16   RANGE_INC        loop slots 2.., overflow -> 17, loop -> 8\n"
+    "    17   CLEAR            slots 2..4\n"
+    "    12 |     N = f(2)\n"
+    "    18   STMT             line 12\n"
+    "    19   TREE             call f() at 12:9\n"
+    "    20   STORE_SHARED     N\n"
+    "    21   END\n";
+    if (strcmp(out.data, expected) != 0)
+        fprintf(stderr, "got:\n%s", out.data);
+    assert_string_equal(out.data, expected);
+    strbuf_finish(&out);
     run_finish(&r);
 }
 
@@ -657,6 +842,8 @@ int main(void)
         cmocka_unit_test(test_taint_passes_through_local),
         cmocka_unit_test(test_taint_left_operand_first),
         cmocka_unit_test(test_augassign_shared_array),
+        cmocka_unit_test(test_atomic_read_modify_write),
+        cmocka_unit_test(test_choose_and_random),
         cmocka_unit_test(test_tuple_assignment_evaluates_all_first),
         cmocka_unit_test(test_local_swap),
         cmocka_unit_test(test_floor_division_and_modulo),
@@ -694,6 +881,11 @@ int main(void)
         cmocka_unit_test(test_error_assert),
         cmocka_unit_test(test_error_negative_duration),
         cmocka_unit_test(test_error_overflow),
+        cmocka_unit_test(test_error_overflow_everywhere),
+        cmocka_unit_test(test_duration_saturates),
+        cmocka_unit_test(test_eval_check_overflow),
+        cmocka_unit_test(test_instruction_list),
+        cmocka_unit_test(test_disassembly),
         cmocka_unit_test(test_error_list_index),
         cmocka_unit_test(test_eval_check_values),
         cmocka_unit_test(test_fingerprint_for_iterations_differ),

@@ -7,6 +7,7 @@
 #include "util/clock.h"
 #include "util/xalloc.h"
 
+#include "../common/slowness.h"
 #include "../common/tasks.h"
 
 #include <dirent.h>
@@ -397,11 +398,17 @@ static void test_free_lock_visible(void **state)
 
 /* The lockset analysis through its shortcuts: x is written by one thread under {a} (exclusive), then under {a, b}
  * (candidate set {a, b}), again under {a, b} (nothing changes), under {b} (set {b}), again under {b}, and finally —
- * with last = yes — under {a} alone: only that write empties the set, so the race names thread 6 and no earlier. */
+ * with last = yes — under {a} alone: only that write empties the set, so the race names threads 6 and 5 and no
+ * earlier. Joins order the first writes (no race whatever their locks: happens_before.c); the last writer, `late`, is
+ * started before thread 6 and waits for a flag under another lock, so nothing but locks orders its write after
+ * thread 6's: with no lock in common, that is the race. */
 static const char *const LOCKSET = "param last = yes\n"
                                    "shared x = 0\n"
+                                   "shared go = 0\n"
                                    "lock a\n"
                                    "lock b\n"
+                                   "lock g\n"
+                                   "condition ready(g)\n"
                                    "def under_a():\n"
                                    "    with a:\n"
                                    "        x += 1\n"
@@ -412,6 +419,12 @@ static const char *const LOCKSET = "param last = yes\n"
                                    "def under_b():\n"
                                    "    with b:\n"
                                    "        x += 1\n"
+                                   "def late():\n"
+                                   "    with g:\n"
+                                   "        while go == 0:\n"
+                                   "            ready.wait()\n"
+                                   "    if last:\n"
+                                   "        under_a()\n"
                                    "main:\n"
                                    "    t = start under_a()\n"
                                    "    t.join()\n"
@@ -421,11 +434,13 @@ static const char *const LOCKSET = "param last = yes\n"
                                    "    t.join()\n"
                                    "    t = start under_b()\n"
                                    "    t.join()\n"
+                                   "    w = start late()\n"
                                    "    t = start under_b()\n"
                                    "    t.join()\n"
-                                   "    if last:\n"
-                                   "        t = start under_a()\n"
-                                   "        t.join()\n";
+                                   "    with g:\n"
+                                   "        go = 1\n"
+                                   "        ready.notify()\n"
+                                   "    w.join()\n";
 
 static void test_lockset_refinement(void **state)
 {
@@ -442,8 +457,8 @@ static void test_lockset_refinement(void **state)
             assert_int_equal(x->value, 5 + last);
             assert_int_equal(x->race, last);
             if (last) {
-                assert_int_equal(x->race_threads[1], 6);
-                assert_int_equal(x->race_threads[0], 5);
+                assert_int_equal(x->race_threads[0], 6);
+                assert_int_equal(x->race_threads[1], 5);
             }
             run_free(&r);
         }
@@ -594,7 +609,65 @@ static void test_free_deadlock_and_stop(void **state)
     assert_int_equal(o, RT_DEADLOCK);
     assert_true(r.snap.deadlock.is_cycle);
     assert_int_equal(r.snap.deadlock.nedges, 5);
-    assert_true(stop_ns < 100000000ull);
+    assert_true(stop_ns < 100000000ull * slowness_factor());
+    run_free(&r);
+    assert_int_equal(count_tasks(), before);
+}
+
+/* The run's clock leaves paused time out: it reads 0 while a run starts paused, stands still (and so do blocked
+ * times) while paused, and after a pause has grown by no more than the wall time the run was let go. */
+static void wall_sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static uint64_t run_time_now(Run *r, int64_t *blocked_ns)
+{
+    rt_snapshot(r->rt, &r->snap);
+    for (int i = 0; i < r->snap.nthreads; i++)
+        if (strcmp(r->snap.threads[i].name, "waiter") == 0)
+            *blocked_ns = (int64_t)r->snap.threads[i].blocked_ns;
+    return r->snap.time_ns;
+}
+
+static void test_paused_clock(void **state)
+{
+    (void)state;
+    static const char *const src = "semaphore s(0)\n"
+                                   "def waiter():\n"
+                                   "    s.acquire()\n"
+                                   "main:\n"
+                                   "    start waiter()\n"
+                                   "    sleep 3600 s\n";
+    int before = count_tasks();
+    RtConfig cfg;
+    rt_config_defaults(&cfg);
+    cfg.start_paused = true;
+    Run r;
+    run_begin(&r, src, &cfg, NULL);
+    int64_t blocked = -1, blocked2 = -1;
+    wall_sleep_ms(150);
+    assert_int_equal(run_time_now(&r, &blocked), 0);
+    uint64_t w0 = clock_now_ns();
+    rt_set_paused(r.rt, false);
+    wall_sleep_ms(250);
+    rt_set_paused(r.rt, true);
+    uint64_t w1 = clock_now_ns();
+    uint64_t t1 = run_time_now(&r, &blocked);
+    assert_true(t1 > 0 && t1 <= w1 - w0);
+    wall_sleep_ms(250);
+    assert_int_equal(run_time_now(&r, &blocked2), t1);
+    assert_int_equal(blocked2, blocked);
+    uint64_t w2 = clock_now_ns();
+    rt_set_paused(r.rt, false);
+    wall_sleep_ms(100);
+    rt_set_paused(r.rt, true);
+    uint64_t w3 = clock_now_ns();
+    uint64_t t3 = run_time_now(&r, &blocked2);
+    assert_true(t3 > t1 && t3 - t1 <= w3 - w2); /* the 250 ms paused are not in it */
+    assert_true(blocked2 > blocked && blocked2 <= (int64_t)t3);
+    run_end(&r);
     run_free(&r);
     assert_int_equal(count_tasks(), before);
 }
@@ -620,7 +693,7 @@ static void test_stop_mid_sleep(void **state)
     assert_int_equal(rt_wait(r.rt, 0.3), RT_RUNNING);
     uint64_t t0 = clock_now_ns();
     run_end(&r);
-    assert_true(clock_now_ns() - t0 < 100000000ull);
+    assert_true(clock_now_ns() - t0 < 100000000ull * slowness_factor());
     assert_int_equal(r.snap.outcome, RT_STOPPED);
     run_free(&r);
     assert_int_equal(count_tasks(), before);
@@ -706,7 +779,8 @@ static void test_queue_fifo(void **state)
     assert_completes(src, "out[5]", 50);
 }
 
-/* Runtime misuse stops the thread with a message, not the program. */
+/* Runtime misuse stops the thread with a message, not the program: the run ends there as that thread's error (main,
+ * woken from its join by the failed thread's end, may or may not have run on to its own end by then). */
 static void test_runtime_errors(void **state)
 {
     (void)state;
@@ -734,9 +808,25 @@ static void test_runtime_errors(void **state)
         assert_int_equal(r.snap.threads[1].state, TS_ERROR);
         assert_non_null(r.snap.threads[1].error);
         assert_non_null(strstr(r.snap.threads[1].error, words[k]));
-        assert_int_equal(r.snap.threads[0].state, TS_FINISHED);
+        assert_null(r.snap.threads[0].error);
+        assert_int_not_equal(r.snap.threads[0].state, TS_ERROR);
         run_free(&r);
     }
+}
+
+/* A semaphore released past the largest 64-bit value stops the releasing thread with OverflowError; its value stays
+ * the largest (no wrap to a negative count, which would look like a deadlock). */
+static void test_semaphore_overflow(void **state)
+{
+    (void)state;
+    RtConfig cfg = serial_cfg(1);
+    Run r;
+    run_all(&r, "semaphore s(9223372036854775806)\nmain:\n    s.release()\n    s.release()\n", &cfg, NULL);
+    assert_int_equal(r.outcome, RT_ERROR);
+    assert_int_equal(r.snap.threads[0].state, TS_ERROR);
+    assert_non_null(strstr(r.snap.threads[0].error, "OverflowError: s released past the largest value"));
+    assert_int_equal(r.snap.threads[0].error_line, 4); /* the second release */
+    run_free(&r);
 }
 
 /* Condition: notify_all moves waiters to the lock; with `while` every consumer sees the data. */
@@ -890,6 +980,8 @@ static void test_replay_then_manual(void **state)
     run_free(&r);
 }
 
+static uint64_t fingerprint_of(const char *src, const int *schedule, int n);
+
 static uint64_t fingerprint_after(const int *schedule, int n)
 {
     static const char *const src = "shared x[2]\n"
@@ -901,6 +993,11 @@ static uint64_t fingerprint_after(const int *schedule, int n)
                                    "    b = start w(1)\n"
                                    "    a.join()\n"
                                    "    b.join()\n";
+    return fingerprint_of(src, schedule, n);
+}
+
+static uint64_t fingerprint_of(const char *src, const int *schedule, int n)
+{
     RtConfig cfg = serial_cfg(1);
     cfg.schedule = schedule;
     cfg.schedule_len = n;
@@ -939,7 +1036,44 @@ static void test_fingerprint(void **state)
     assert_int_equal(fingerprint_after(c, 5), fingerprint_after(c, 5));
 }
 
-/* Two threads that only ever back off: no progress, flagged as a livelock; one that works is not. */
+/* The same configuration reached by different paths has one fingerprint: a thread that had to wait (for a lock, for a
+ * queue item) and was woken carries no trace of the wait once it runs again. */
+static void test_fingerprint_forgets_finished_waits(void **state)
+{
+    (void)state;
+    static const char *const locks = "lock l\n"
+                                     "shared x\n"
+                                     "def w():\n"
+                                     "    with l:\n"
+                                     "        x = 1\n"
+                                     "    x = 2\n"
+                                     "main:\n"
+                                     "    a = start w()\n"
+                                     "    b = start w()\n"
+                                     "    a.join()\n";
+    static const int no_wait[] = {0, 0, 1, 1, 1, 2, 2, 2};
+    static const int waited[] = {0, 0, 1, 2, 1, 1, 2, 2}; /* 2 blocks on l, is handed it by 1's release */
+    uint64_t direct = fingerprint_of(locks, no_wait, 8);
+    assert_int_equal(direct, fingerprint_of(locks, waited, 8));
+    static const int other[] = {0, 0, 1, 1, 1, 2, 2}; /* 2 still inside its with: a different state */
+    assert_int_not_equal(direct, fingerprint_of(locks, other, 7));
+
+    static const char *const queues = "queue q\n"
+                                      "shared got\n"
+                                      "def consumer():\n"
+                                      "    v = q.get()\n"
+                                      "    got = v\n"
+                                      "main:\n"
+                                      "    c = start consumer()\n"
+                                      "    q.put(7)\n"
+                                      "    c.join()\n";
+    static const int put_first[] = {0, 0, 1}; /* the item waits in the queue; the consumer takes it */
+    static const int get_first[] = {0, 1, 0}; /* the consumer blocks and is handed the item */
+    assert_int_equal(fingerprint_of(queues, put_first, 3), fingerprint_of(queues, get_first, 3));
+}
+
+/* Two threads that only ever back off: no progress, through states seen before — the seeded scheduler ends the run
+ * as a spinning livelock; threads that work are making progress and run into the step limit. */
 static void test_livelock(void **state)
 {
     (void)state;
@@ -958,11 +1092,12 @@ static void test_livelock(void **state)
     cfg.max_steps = 5000;
     Run r;
     run_all(&r, src, &cfg, NULL);
-    assert_int_equal(r.outcome, RT_LIMIT);
+    assert_int_equal(r.outcome, RT_LIVELOCK);
     assert_true(r.snap.livelock);
     assert_true(r.snap.steps_without_progress > 1000);
     run_free(&r);
     run_all(&r, src, &cfg, "polite=no");
+    assert_int_equal(r.outcome, RT_LIMIT);
     assert_false(r.snap.livelock);
     run_free(&r);
 }
@@ -983,10 +1118,12 @@ int main(void)
         cmocka_unit_test(test_lockset_refinement),
         cmocka_unit_test(test_free_lock_visible),
         cmocka_unit_test(test_stop_mid_sleep),
+        cmocka_unit_test(test_paused_clock),
         cmocka_unit_test(test_self_deadlock),
         cmocka_unit_test(test_stall),
         cmocka_unit_test(test_queue_fifo),
         cmocka_unit_test(test_runtime_errors),
+        cmocka_unit_test(test_semaphore_overflow),
         cmocka_unit_test(test_condition),
         cmocka_unit_test(test_barrier_invariant),
         cmocka_unit_test(test_invariant_fails),
@@ -995,6 +1132,7 @@ int main(void)
         cmocka_unit_test(test_livelock),
         cmocka_unit_test(test_replay_then_manual),
         cmocka_unit_test(test_fingerprint),
+        cmocka_unit_test(test_fingerprint_forgets_finished_waits),
     };
     tasks_warm_up();
     return cmocka_run_group_tests(tests, NULL, NULL);

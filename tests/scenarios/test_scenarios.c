@@ -190,7 +190,8 @@ static double free_run_ms(const Program *prog, const char *sets, double speed)
 static const char *const SCENARIOS[] = {
     "race-counter", "start-join", "producer-consumer", "consumer-without-semaphore", "dining-philosophers",
     "reentrant-lock", "event", "condition", "barrier", "queue-workers", "parallel-sum", "gil", "semaphore-pool",
-    "bank-transfer", "readers-writers", "livelock", "sleeping-barber", "cigarette-smokers",
+    "bank-transfer", "readers-writers", "livelock", "sleeping-barber", "cigarette-smokers", "mutual-exclusion",
+    "spinlock", "daemon-workers", "booking",
 };
 
 static bool known_group(const char *g)
@@ -539,6 +540,69 @@ static void test_livelock(void **state)
     program_destroy(p);
 }
 
+/* ---------------------------------------------------------------- mutual exclusion without a lock */
+
+static bool two_inside(const Trial *t) { return t->outcome == RT_EXPECT_FAILED && check_failed(t, 0); }
+static bool peterson_ok(const Trial *t) { return is_completed(t) && trial_var(t, "total") == 4; }
+static bool is_livelock(const Trial *t) { return t->outcome == RT_LIVELOCK; }
+
+/* Peterson's algorithm keeps inside(cs) <= 1 on every seed; checking the other's flag before raising one's own lets
+ * both in (measured 21 of 50); raising one's own and waiting for the other's to fall spins for ever
+ * (a livelock, measured 30 of 50). */
+static void test_mutual_exclusion(void **state)
+{
+    (void)state;
+    Program *p = scen_load("mutual-exclusion");
+    assert_int_equal(count_seeds(p, "", SEEDS, MAX_STEPS, peterson_ok), SEEDS);
+    assert_true(count_seeds(p, "algorithm=check_then_flag", SEEDS, MAX_STEPS, two_inside) >= 18);
+    assert_true(count_seeds(p, "algorithm=flags_only", SEEDS, MAX_STEPS, is_livelock) >= 26);
+    program_destroy(p);
+}
+
+/* ---------------------------------------------------------------- atomic operations, daemon threads, choices */
+
+static bool spin_ok(const Trial *t) { return is_completed(t) && trial_var(t, "total") == 4; }
+
+/* test_and_set keeps one worker in the critical section on every seed; the plain flag lets two in on some. */
+static void test_spinlock(void **state)
+{
+    (void)state;
+    Program *p = scen_load("spinlock");
+    assert_int_equal(count_seeds(p, "", SEEDS, MAX_STEPS, spin_ok), SEEDS);
+    int broken = count_seeds(p, "lock=plain_flag", SEEDS, MAX_STEPS, two_inside);
+    print_message("    spinlock: plain flag let two workers in on %d of %d seeds\n", broken, SEEDS);
+    assert_true(broken >= 5);
+    program_destroy(p);
+}
+
+static bool all_processed(const Trial *t) { return is_completed(t) && trial_var(t, "processed") == 5; }
+static bool workers_stuck(const Trial *t) { return is_stall(t) && trial_var(t, "processed") == 5; }
+
+/* Daemon workers: the run completes when main returns from join, every file processed; ordinary workers left
+ * waiting in get() keep the program from ending: a stall. */
+static void test_daemon_workers(void **state)
+{
+    (void)state;
+    Program *p = scen_load("daemon-workers");
+    assert_int_equal(count_seeds(p, "", SEEDS, MAX_STEPS, all_processed), SEEDS);
+    assert_int_equal(count_seeds(p, "daemon=no", SEEDS, MAX_STEPS, workers_stuck), SEEDS);
+    program_destroy(p);
+}
+
+static bool sold_once(const Trial *t) { return is_completed(t); }
+
+/* Booking: with the lock no seat is ever sold twice; without it some seeds sell one twice. */
+static void test_booking(void **state)
+{
+    (void)state;
+    Program *p = scen_load("booking");
+    assert_int_equal(count_seeds(p, "use_lock=yes", SEEDS, MAX_STEPS, sold_once), SEEDS);
+    int twice = count_seeds(p, "", SEEDS, MAX_STEPS, two_inside);
+    print_message("    booking: a seat sold twice on %d of %d seeds\n", twice, SEEDS);
+    assert_true(twice >= 3);
+    program_destroy(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -561,6 +625,10 @@ int main(void)
         cmocka_unit_test(test_bank_transfer),
         cmocka_unit_test(test_cigarette_smokers),
         cmocka_unit_test(test_livelock),
+        cmocka_unit_test(test_mutual_exclusion),
+        cmocka_unit_test(test_spinlock),
+        cmocka_unit_test(test_daemon_workers),
+        cmocka_unit_test(test_booking),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

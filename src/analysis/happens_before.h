@@ -1,0 +1,27 @@
+/* happens_before: vector clocks for the race analysis (happens_before.c), so that a write ordered after another by a
+ * semaphore, an event, a queue, a barrier, start or join is no race. The runtime calls these under its mutex (except
+ * hb_stamp, which a thread calls on itself). */
+#ifndef LOCKSTEP_ANALYSIS_HAPPENS_BEFORE_H
+#define LOCKSTEP_ANALYSIS_HAPPENS_BEFORE_H
+
+#include "runtime/rt_internal.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+void hb_thread_start(RtThread *creator, RtThread *child); /* creator NULL for main */
+void hb_release(RtThread *t, RtObject *o);
+void hb_acquire(RtThread *t, const RtObject *o);
+void hb_join(RtThread *t, const RtThread *target);
+/* An atomic read-modify-write of slot s (or a write to it once it is atomic): t acquires what earlier atomic writes
+ * of s released and, when it writes, releases into s. */
+void hb_atomic(RtThread *t, RtSlot *s, bool writes);
+bool hb_ordered(const RtThread *t, uint64_t last_write); /* that write happened before t's present */
+
+/* t's present: its id + 1 (bits 0-15) and its epoch (bits 32-63), as RtSlot.last_write records a write. */
+static inline uint64_t hb_stamp(const RtThread *t)
+{
+    return (uint64_t)t->vc[t->id] << 32 | (uint64_t)(t->id + 1);
+}
+
+#endif

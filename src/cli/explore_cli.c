@@ -1,0 +1,689 @@
+/* explore_cli: `lockstep explore`: parse the options, load the scenario (through the CLI's loader, so problems are
+ * reported exactly like `lockstep run` reports them), explore, save a .schedule file for every witness worth
+ * replaying, and print the answer as text or as one JSON object.
+ *
+ * Random mode answers "what happened in N runs"; --all answers "what can happen", with certainty when the search
+ * covered every state, and says plainly what it covered when a limit stopped it. */
+#include "cli/explore_cli.h"
+
+#include "cli/cli.h"
+#include "cli/cli_parts.h"
+#include "cli/report_parts.h"
+#include "explore/explore.h"
+#include "session/scenario.h"
+#include "session/schedule_file.h"
+#include "util/strbuf.h"
+#include "util/utf8.h"
+#include "util/xalloc.h"
+
+#include "util/clock.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum {
+    EXPLORE_MAX_SAVED_VALUES = 16, /* a variable with more end values gets no witness files */
+    EXPLORE_EXIT_INTERRUPTED = 130, /* Ctrl-C: stopped, reported what it covered, saved its witnesses */
+};
+
+/* The numeric options, in the order parse_numeric knows them; a bit each in ExOpts.given. */
+typedef enum ExNumeric { OPT_RUNS, OPT_SEED, OPT_MAX_STEPS, OPT_JOBS, OPT_MAX_RUNS, OPT_MAX_SECONDS } ExNumeric;
+
+static const char explore_usage[] =
+    "usage:\n"
+    "  lockstep explore SCENARIO [--set NAME=VALUE]... [--runs N] [--seed S] [--max-steps M] [--jobs J]\n"
+    "                   [--json] [--out DIR]\n"
+    "  lockstep explore SCENARIO --all [--set NAME=VALUE]... [--max-steps M] [--max-runs R] [--max-seconds S]\n"
+    "                   [--reduction merge|local|none] [--json] [--out DIR]\n"
+    "random (default): N serial runs with seeds S, S+1, ... (default 1000 runs, seed 1, 2000 steps each)\n"
+    "--all: every reachable state, breadth first (default at most 400 steps deep, 20000 runs, 60 s), with a\n"
+    "  partial-order reduction (default merge: a local step is explored alone and chains of them are one edge;\n"
+    "  local: the same, every state stored; none: every interleaving)\n"
+    "witnesses are saved as .schedule files in DIR (default: the current directory); replay one with\n"
+    "  lockstep run --schedule-file FILE\n"
+    "exit status: 0 nothing failed, 1 usage, 2 scenario error, 3 deadlock, 4 expectation failed or error\n";
+
+typedef struct ExOpts {
+    CliArgs args;
+    ExploreConfig cfg;
+    const char *out_dir;
+    bool help;
+    bool reduction_given;   /* --reduction (an option of --all only) */
+    unsigned given;         /* 1 << ExNumeric for each numeric option on the command line */
+} ExOpts;
+
+/* ---------------------------------------------------------------- options */
+
+static bool parse_count(const char *opt, const char *v, uint64_t *out, bool allow_zero)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long n = (v[0] >= '0' && v[0] <= '9') ? strtoull(v, &end, 10) : 0;
+    if (end == NULL || *end != '\0' || errno != 0 || (!allow_zero && n == 0)) {
+        fprintf(stderr, "lockstep: %s: expected a %s integer, got '%s'\n", opt, allow_zero ? "non-negative" :
+                "positive", v);
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
+/* The value of option `name` at argv[*i] (`--runs 5` or `--runs=5`), or NULL (not this option, or missing). */
+static const char *option_value(const char *name, int argc, char **argv, int *i, bool *missing)
+{
+    size_t n = strlen(name);
+    *missing = false;
+    if (strncmp(argv[*i], name, n) != 0 || (argv[*i][n] != '\0' && argv[*i][n] != '='))
+        return NULL;
+    if (argv[*i][n] == '=') {
+        *i += 1;
+        return argv[*i - 1] + n + 1;
+    }
+    if (*i + 1 >= argc || strncmp(argv[*i + 1], "--", 2) == 0) {
+        fprintf(stderr, "lockstep: %s: missing value\n", name);
+        *missing = true;
+        return NULL;
+    }
+    *i += 2;
+    return argv[*i - 1];
+}
+
+/* 1 consumed, 0 not a numeric explore option, -1 error printed. */
+static int parse_numeric(ExOpts *o, int argc, char **argv, int *i)
+{
+    static const char *const names[] = {"--runs", "--seed", "--max-steps", "--jobs", "--max-runs", "--max-seconds"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        bool missing;
+        const char *v = option_value(names[k], argc, argv, i, &missing);
+        if (missing)
+            return -1;
+        if (!v)
+            continue;
+        uint64_t n = 0;
+        if (!parse_count(names[k], v, &n, k == OPT_SEED))
+            return -1;
+        o->given |= 1u << k;
+        uint64_t *slots[] = {&o->cfg.runs, &o->cfg.seed, &o->cfg.max_steps, NULL, &o->cfg.max_runs, NULL};
+        if (k == OPT_JOBS)
+            o->cfg.jobs = n > 256 ? 256 : (int)n;
+        else if (k == OPT_MAX_SECONDS)
+            o->cfg.max_seconds = (double)n;
+        else
+            *slots[k] = n;
+        return 1;
+    }
+    return 0;
+}
+
+static int parse_one(ExOpts *o, int argc, char **argv, int *i)
+{
+    const char *arg = argv[*i];
+    int rc = parse_numeric(o, argc, argv, i);
+    if (rc != 0)
+        return rc;
+    bool missing;
+    const char *v = option_value("--out", argc, argv, i, &missing);
+    if (v || missing) {
+        o->out_dir = v;
+        return missing ? -1 : 1;
+    }
+    v = option_value("--reduction", argc, argv, i, &missing);
+    if (v && !ss_reduction_parse(v, &o->cfg.reduction)) {
+        fprintf(stderr, "lockstep: --reduction: expected merge, local or none, got '%s'\n", v);
+        return -1;
+    }
+    if (v || missing) {
+        o->reduction_given = true;
+        return missing ? -1 : 1;
+    }
+    v = option_value("--data-dir", argc, argv, i, &missing);
+    if (v || missing) {
+        o->args.data_dir = v;
+        return missing ? -1 : 1;
+    }
+    char *err = NULL;
+    if (strncmp(arg, "--set", 5) == 0) {
+        rc = recipe_parse(&o->args.run, argc, argv, i, &err);
+        if (rc < 0) {
+            fprintf(stderr, "lockstep: %s\n", err);
+            free(err);
+        }
+        return rc;
+    }
+    if (strcmp(arg, "--all") == 0)
+        o->cfg.mode = EXPLORE_ALL;
+    else if (strcmp(arg, "--json") == 0)
+        o->args.json = true;
+    else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
+        o->help = true;
+    else if (arg[0] == '-' && arg[1] != '\0') {
+        fprintf(stderr, "lockstep: explore: unknown option '%s' (see lockstep explore --help)\n", arg);
+        return -1;
+    } else if (o->args.scenario == NULL)
+        o->args.scenario = arg;
+    else {
+        fprintf(stderr, "lockstep: explore: unexpected argument '%s'\n", arg);
+        return -1;
+    }
+    *i += 1;
+    return 1;
+}
+
+/* Options of one mode given to the other are refused rather than silently ignored; --out must be a directory (checked
+ * before a search that may take a minute, not after it). False after printing the one line. */
+static bool check_options(const ExOpts *o)
+{
+    static const char *const names[] = {"--runs", "--seed", "--max-steps", "--jobs", "--max-runs", "--max-seconds"};
+    static const ExNumeric random_only[] = {OPT_RUNS, OPT_JOBS}, all_only[] = {OPT_MAX_RUNS, OPT_MAX_SECONDS};
+    bool all = o->cfg.mode == EXPLORE_ALL;
+    for (int k = 0; k < 2; k++) {
+        ExNumeric bad = all ? random_only[k] : all_only[k];
+        if (o->given & (1u << bad)) {
+            fprintf(stderr, "lockstep: %s: an option of %s exploration, not of %s\n", names[bad],
+                    all ? "random" : "exhaustive (--all)", all ? "--all" : "random exploration (add --all)");
+            return false;
+        }
+    }
+    if (o->reduction_given && !all) {
+        fprintf(stderr, "lockstep: --reduction: an option of exhaustive (--all) exploration, not of random exploration\n");
+        return false;
+    }
+    struct stat st;
+    if (o->out_dir && (stat(o->out_dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        fprintf(stderr, "lockstep: --out: '%s' is not a directory\n", o->out_dir);
+        return false;
+    }
+    return true;
+}
+
+/* ---------------------------------------------------------------- witnesses */
+
+typedef struct Saved {
+    char *path;      /* NULL when not saved */
+    char *replay;
+} Saved;
+
+static char *witness_path(const ExOpts *o, const char *what)
+{
+    char *base = scenario_base_name(o->args.scenario);
+    char *name = xasprintf("%s-%s.schedule", base, what);
+    free(base);
+    for (char *p = name; *p; p++)
+        if (*p == '[' || *p == ']' || *p == '/' || *p == ' ')
+            *p = '_';
+    char *path = o->out_dir ? xasprintf("%s/%s", o->out_dir, name) : xstrdup(name);
+    free(name);
+    return path;
+}
+
+static bool save_witness(const ExOpts *o, const Scenario *sc, const ExploreWitness *w, RtOutcome outcome,
+                         const char *what, Saved *out)
+{
+    memset(out, 0, sizeof *out);
+    RunRecipe sf;
+    schedule_file_from_run(&sf, sc->ref, sc->prog, sc->params, w->seed, w->schedule, w->len, outcome);
+    char *path = witness_path(o, what), *err = NULL;
+    bool ok = schedule_file_save(path, &sf, &err);
+    recipe_finish(&sf);
+    if (!ok) {
+        fprintf(stderr, "lockstep: --out: %s\n", err);
+        free(err);
+        free(path);
+        return false;
+    }
+    out->path = path;
+    out->replay = xasprintf("lockstep run --schedule-file %s", path);
+    return true;
+}
+
+/* The witness's deadlock in the words of the run report, {"kind": "cycle", "cycle": [...]} (or "stall", "stalled"),
+ * each edge {thread, thread_name, waits_for, method, obj, held_by, held_by_name, text} (describe_wait_json). The names of threads and objects
+ * come from one replay of the witness (a few dozen steps); NULL when that replay cannot be made. */
+static json_t *deadlock_json(const Scenario *sc, const ExploreWitness *w)
+{
+    RtConfig cfg;
+    rt_config_defaults(&cfg);
+    cfg.mode = RT_SERIAL;
+    cfg.speed = 0;
+    cfg.seed = w->seed;
+    cfg.schedule = w->schedule;
+    cfg.schedule_len = w->len;
+    cfg.schedule_then_stop = true;
+    char *err = NULL;
+    Rt *rt = rt_create(sc->prog, sc->params, &cfg, &err);
+    free(err);
+    if (rt == NULL)
+        return NULL;
+    rt_start(rt);
+    while (rt_wait(rt, 1.0) == RT_RUNNING)
+        ;
+    Snapshot snap;
+    snapshot_init(&snap);
+    rt_snapshot(rt, &snap);
+    json_t *edges = describe_edges_json(&snap, w->edges, w->nedges);
+    snapshot_finish(&snap);
+    rt_stop(rt);
+    rt_destroy(rt);
+    return json_pack("{s:s, s:o}", "kind", w->is_cycle ? "cycle" : "stall", w->is_cycle ? "cycle" : "stalled", edges);
+}
+
+static void saved_finish(Saved *s)
+{
+    free(s->path);
+    free(s->replay);
+}
+
+/* ---------------------------------------------------------------- the answer */
+
+static const char *const failure_words[EXPLORE_OUTCOMES] = {
+    [RT_DEADLOCK] = "deadlock", [RT_EXPECT_FAILED] = "expectation failed", [RT_ERROR] = "thread error",
+    [RT_LIVELOCK] = "livelock"};
+static const char *const failure_files[EXPLORE_OUTCOMES] = {
+    [RT_DEADLOCK] = "deadlock", [RT_EXPECT_FAILED] = "expectation-failed", [RT_ERROR] = "error",
+    [RT_LIVELOCK] = "livelock"};
+
+static int exit_status(const ExploreResult *r)
+{
+    if (r->cancelled)
+        return EXPLORE_EXIT_INTERRUPTED;
+    if (r->failure[RT_DEADLOCK].found || r->failure[RT_LIVELOCK].found)
+        return CLI_EXIT_DEADLOCK;
+    if (r->failure[RT_EXPECT_FAILED].found || r->failure[RT_ERROR].found)
+        return CLI_EXIT_FAILED;
+    return CLI_EXIT_OK;
+}
+
+static void params_text(StrBuf *sb, const Scenario *sc)
+{
+    RunRecipe sf;
+    schedule_file_from_run(&sf, "", sc->prog, sc->params, 0, NULL, 0, RT_COMPLETED);
+    for (int i = 0; i < sf.nsets; i++)
+        strbuf_printf(sb, "%s%s", i ? ", " : "", sf.sets[i]);
+    recipe_finish(&sf);
+}
+
+static double states_per_second(const ExploreResult *r)
+{
+    return r->seconds > 0 ? (double)r->states / r->seconds : 0;
+}
+
+static void print_header(const ExOpts *o, const Scenario *sc, const ExploreResult *r, FILE *out)
+{
+    StrBuf sb;
+    strbuf_init(&sb);
+    params_text(&sb, sc);
+    if (r->mode == EXPLORE_RANDOM)
+        fprintf(out, "%s (%s): %llu random runs, seeds %llu..%llu, at most %llu steps each, %.1f s\n",
+                o->args.scenario, sb.data ? sb.data : "", (unsigned long long)r->runs,
+                (unsigned long long)o->cfg.seed, (unsigned long long)(o->cfg.seed + r->runs - (r->runs > 0)),
+                (unsigned long long)o->cfg.max_steps, r->seconds);
+    else
+        fprintf(out, "%s (%s): exhaustive search, %s: %llu states, %llu transitions, %llu runs, %.1f s "
+                "(%.0f states/s, reduction %s)\n",
+                o->args.scenario, sb.data ? sb.data : "", r->complete ? "complete" : "INCOMPLETE (a limit was hit)",
+                (unsigned long long)r->states, (unsigned long long)r->transitions, (unsigned long long)r->runs,
+                r->seconds, states_per_second(r), r->reduction ? r->reduction : "none");
+    strbuf_finish(&sb);
+}
+
+static void print_counts(const ExploreResult *r, FILE *out)
+{
+    const char *unit = r->stateful ? "end states" : "runs";
+    fprintf(out, "  %s: completed %llu, deadlock %llu, expectation failed %llu, error %llu", unit,
+            (unsigned long long)r->by_outcome[RT_COMPLETED], (unsigned long long)r->by_outcome[RT_DEADLOCK],
+            (unsigned long long)r->by_outcome[RT_EXPECT_FAILED], (unsigned long long)r->by_outcome[RT_ERROR]);
+    if (r->by_outcome[RT_LIVELOCK])
+        fprintf(out, ", livelock %llu", (unsigned long long)r->by_outcome[RT_LIVELOCK]);
+    if (!r->stateful)
+        fprintf(out, ", step limit %llu", (unsigned long long)r->by_outcome[RT_LIMIT]);
+    fputc('\n', out);
+}
+
+static void print_values(const ExploreResult *r, Saved *saved, FILE *out)
+{
+    int k = 0;
+    for (int i = 0; i < r->nvars; i++) {
+        const ExploreVar *v = &r->vars[i];
+        fprintf(out, "  %s %s ", v->name, r->mode == EXPLORE_ALL ? (r->complete ? "can end as" :
+                "was seen ending as") : "ended as");
+        for (int j = 0; j < v->nvalues; j++)
+            fprintf(out, "%s%lld (%llu)", j == 0 ? "" : (j + 1 == v->nvalues ? " or " : ", "),
+                    (long long)v->values[j].value, (unsigned long long)v->values[j].count);
+        fputc('\n', out);
+        for (int j = 0; j < v->nvalues; j++, k++)
+            if (saved[k].path)
+                fprintf(out, "    %s = %lld: witness of %d steps: %s\n", v->name, (long long)v->values[j].value,
+                        v->values[j].witness.len, saved[k].replay);
+    }
+}
+
+static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved *fsaved, const json_t *dl, FILE *out)
+{
+    for (int f = 0; f < EXPLORE_OUTCOMES; f++) {
+        if (!failure_words[f])
+            continue;
+        const ExploreWitness *w = &r->failure[f];
+        if (!w->found && f == RT_LIVELOCK && r->mode == EXPLORE_ALL)
+            continue; /* the state search does not look for loops of states (yet): say nothing rather than "none" */
+        if (!w->found) {
+            if (r->mode == EXPLORE_ALL && r->complete)
+                fprintf(out, "  no %s in any of %llu states\n", failure_words[f], (unsigned long long)r->states);
+            else if (r->mode == EXPLORE_ALL)
+                fprintf(out, "  no %s found in the %llu states covered (not a proof: the search was cut)\n",
+                        failure_words[f], (unsigned long long)r->states);
+            else
+                fprintf(out, "  no %s in %llu runs\n", failure_words[f], (unsigned long long)r->runs);
+            continue;
+        }
+        if (r->mode == EXPLORE_ALL)
+            fprintf(out, "  %s is reachable: shortest witness of %d steps\n", failure_words[f], w->len);
+        else
+            fprintf(out, "  %s: shortest failing run %d steps (seed %llu), minimized to %d steps\n",
+                    failure_words[f], w->found_len, (unsigned long long)w->seed, w->len);
+        size_t k;
+        const json_t *e;
+        json_array_foreach(f == RT_DEADLOCK ? json_object_get(dl, w->is_cycle ? "cycle" : "stalled") : NULL, k, e)
+            fprintf(out, "    %s\n", json_string_value(json_object_get(e, "text")));
+        if (fsaved[f].path)
+            fprintf(out, "    saved %s; replay: %s\n", fsaved[f].path, fsaved[f].replay);
+    }
+    if (r->mode == EXPLORE_ALL && !r->complete)
+        fprintf(out, "  limits: %llu runs max, %llu steps deep max, %.0f s max; %llu states left unexpanded\n",
+                (unsigned long long)o->cfg.max_runs, (unsigned long long)o->cfg.max_steps, o->cfg.max_seconds,
+                (unsigned long long)r->unexpanded);
+}
+
+/* A file name as a JSON string: names need not be UTF-8 (Latin-1 file names), JSON strings must be. */
+static json_t *json_lossy(const char *s)
+{
+    char *u = utf8_lossy(s);
+    json_t *j = json_string(u);
+    free(u);
+    return j;
+}
+
+static json_t *witness_json(const ExploreWitness *w, const Saved *s)
+{
+    json_t *j = json_pack("{s:i, s:I, s:s}", "steps", w->len, "seed", (json_int_t)w->seed, "outcome",
+                          snapshot_outcome_name(w->outcome));
+    json_object_set_new(j, "found_steps", json_integer(w->found_len));
+    json_object_set_new(j, "file", s->path ? json_lossy(s->path) : json_null());
+    json_object_set_new(j, "replay", s->replay ? json_lossy(s->replay) : json_null());
+    json_t *sched = json_array();
+    for (int i = 0; i < w->len; i++)
+        json_array_append_new(sched, json_integer(w->schedule[i]));
+    json_object_set_new(j, "schedule", sched);
+    return j;
+}
+
+static void print_json(const ExOpts *o, const ExploreResult *r, const Saved *vsaved, const Saved *fsaved,
+                       const json_t *dl, FILE *out)
+{
+    json_t *j = json_pack("{s:o, s:s, s:I, s:b, s:b, s:f}", "scenario", json_lossy(o->args.scenario), "mode",
+                          r->mode == EXPLORE_ALL ? "all" : "random", "runs", (json_int_t)r->runs, "complete",
+                          r->complete, "interrupted", r->cancelled, "seconds", r->seconds);
+    if (r->stateful) {
+        json_object_set_new(j, "states", json_integer((json_int_t)r->states));
+        json_object_set_new(j, "transitions", json_integer((json_int_t)r->transitions));
+        json_object_set_new(j, "unexpanded", json_integer((json_int_t)r->unexpanded));
+        json_object_set_new(j, "states_per_second", json_real(states_per_second(r)));
+        json_object_set_new(j, "reduction", json_string(r->reduction ? r->reduction : "none"));
+    }
+    json_t *outcomes = json_object();
+    for (int k = RT_COMPLETED; k <= RT_LIVELOCK; k++)
+        json_object_set_new(outcomes, snapshot_outcome_name((RtOutcome)k), json_integer((json_int_t)r->by_outcome[k]));
+    json_object_set_new(j, "outcomes", outcomes);
+    json_t *values = json_object();
+    for (int i = 0, k = 0; i < r->nvars; i++) {
+        json_t *list = json_array();
+        for (int v = 0; v < r->vars[i].nvalues; v++, k++) {
+            json_t *e = json_pack("{s:I, s:I}", "value", (json_int_t)r->vars[i].values[v].value, "count",
+                                  (json_int_t)r->vars[i].values[v].count);
+            json_object_set_new(e, "witness", witness_json(&r->vars[i].values[v].witness, &vsaved[k]));
+            json_array_append_new(list, e);
+        }
+        json_object_set_new(values, r->vars[i].name, list);
+    }
+    json_object_set_new(j, "values", values);
+    json_t *fails = json_object();
+    for (int f = 0; f < EXPLORE_OUTCOMES; f++) {
+        if (!failure_words[f])
+            continue;
+        json_t *w = r->failure[f].found ? witness_json(&r->failure[f], &fsaved[f]) : json_null();
+        if (f == RT_DEADLOCK && dl)
+            json_object_set(w, "deadlock", (json_t *)dl);
+        json_object_set_new(fails, snapshot_outcome_name((RtOutcome)f), w);
+    }
+    json_object_set_new(j, "failures", fails);
+    json_object_set_new(j, "exit_status", json_integer(exit_status(r)));
+    char *text = json_dumps(j, JSON_COMPACT);
+    fprintf(out, "%s\n", text);
+    free(text);
+    json_decref(j);
+}
+
+/* ---------------------------------------------------------------- the command */
+
+static void progress_bar(void *ctx, uint64_t done, uint64_t total)
+{
+    FILE *err = ctx;
+    if (total == 0 || (done % 16 != 0 && done != total))
+        return;
+    int width = 40, fill = (int)(done * (uint64_t)width / total);
+    fprintf(err, "\r[%.*s%*s] %llu/%llu runs", fill, "########################################", width - fill, "",
+            (unsigned long long)done, (unsigned long long)total);
+    if (done == total)
+        fputs("\r\033[K", err);
+    fflush(err);
+}
+
+/* --all on a terminal: a thread prints the search's live counters on stderr once a second (states, states per second
+ * over the last second, depth, queue), on one line it rewrites, and clears the line when the search is over. */
+typedef struct Ticker {
+    SsProgress counters;
+    FILE *err;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool done, running;
+} Ticker;
+
+static void *ticker_main(void *arg)
+{
+    Ticker *tk = arg;
+    uint64_t last_states = 0, last_ns = clock_now_ns();
+    pthread_mutex_lock(&tk->mu);
+    while (!tk->done) {
+        struct timespec at = clock_deadline(clock_now_ns() + 1000000000ull);
+        pthread_cond_timedwait(&tk->cv, &tk->mu, &at);
+        if (tk->done)
+            break;
+        uint64_t states = atomic_load_explicit(&tk->counters.states, memory_order_relaxed), now = clock_now_ns();
+        double rate = now > last_ns ? (double)(states - last_states) * 1e9 / (double)(now - last_ns) : 0;
+        fprintf(tk->err, "\r\033[K  %llu states, %.0f states/s, depth %llu, queue %llu",
+                (unsigned long long)states, rate,
+                (unsigned long long)atomic_load_explicit(&tk->counters.depth, memory_order_relaxed),
+                (unsigned long long)atomic_load_explicit(&tk->counters.queue, memory_order_relaxed));
+        fflush(tk->err);
+        last_states = states;
+        last_ns = now;
+    }
+    fputs("\r\033[K", tk->err);
+    fflush(tk->err);
+    pthread_mutex_unlock(&tk->mu);
+    return NULL;
+}
+
+static void ticker_start(Ticker *tk, FILE *err)
+{
+    memset(&tk->counters, 0, sizeof tk->counters);
+    tk->err = err;
+    tk->done = false;
+    pthread_mutex_init(&tk->mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* clock_deadline's clock */
+    pthread_cond_init(&tk->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    tk->running = pthread_create(&tk->thread, NULL, ticker_main, tk) == 0;
+}
+
+static void ticker_stop(Ticker *tk)
+{
+    pthread_mutex_lock(&tk->mu);
+    tk->done = true;
+    pthread_cond_signal(&tk->cv);
+    pthread_mutex_unlock(&tk->mu);
+    if (tk->running)
+        pthread_join(tk->thread, NULL);
+    pthread_cond_destroy(&tk->cv);
+    pthread_mutex_destroy(&tk->mu);
+}
+
+static int count_values(const ExploreResult *r)
+{
+    int n = 0;
+    for (int i = 0; i < r->nvars; i++)
+        n += r->vars[i].nvalues;
+    return n;
+}
+
+static bool save_all(const ExOpts *o, const Scenario *sc, const ExploreResult *r, Saved *vsaved, Saved *fsaved)
+{
+    bool ok = true;
+    for (int f = 0; ok && f < EXPLORE_OUTCOMES; f++)
+        if (failure_words[f] && r->failure[f].found)
+            ok = save_witness(o, sc, &r->failure[f], (RtOutcome)f, failure_files[f], &fsaved[f]);
+    for (int i = 0, k = 0; ok && i < r->nvars; i++)
+        for (int v = 0; ok && v < r->vars[i].nvalues; v++, k++) {
+            if (r->mode != EXPLORE_ALL || r->vars[i].nvalues > EXPLORE_MAX_SAVED_VALUES)
+                continue;
+            char *what = xasprintf("%s-%lld", r->vars[i].name, (long long)r->vars[i].values[v].value);
+            const ExploreWitness *w = &r->vars[i].values[v].witness;
+            ok = save_witness(o, sc, w, w->outcome, what, &vsaved[k]);
+            free(what);
+        }
+    return ok;
+}
+
+/* Ctrl-C: the handler only sets the flag the exploring threads look at before each run. A signal handler has
+ * nowhere else to write; a lock-free atomic is one of the few objects it may set. */
+static atomic_bool *explore_stop_flag;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    if (explore_stop_flag)
+        atomic_store(explore_stop_flag, true);
+}
+
+static void catch_sigint(atomic_bool *stop, struct sigaction *old)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    explore_stop_flag = stop;
+    sigaction(SIGINT, &sa, old);
+}
+
+static int explore_loaded(ExOpts *o, Scenario *sc, FILE *out, FILE *err)
+{
+    o->cfg.prog = sc->prog;
+    o->cfg.params = sc->params;
+    if (o->cfg.mode == EXPLORE_RANDOM && isatty(fileno(err))) {
+        o->cfg.progress = progress_bar;
+        o->cfg.progress_ctx = err;
+    }
+    if (!o->cfg.max_steps)
+        o->cfg.max_steps = o->cfg.mode == EXPLORE_ALL ? 400 : 2000;
+    ExploreResult r;
+    char *why = NULL;
+    atomic_bool stop;
+    atomic_init(&stop, false);
+    o->cfg.cancel = &stop;
+    struct sigaction old;
+    catch_sigint(&stop, &old);
+    Ticker *tk = NULL;
+    if (o->cfg.mode == EXPLORE_ALL && isatty(fileno(err))) {
+        tk = xmalloc(sizeof *tk);
+        ticker_start(tk, err);
+        o->cfg.counters = &tk->counters;
+    }
+    bool explored = explore_run(&o->cfg, &r, &why);
+    if (tk) {
+        ticker_stop(tk);
+        free(tk);
+        o->cfg.counters = NULL;
+    }
+    sigaction(SIGINT, &old, NULL);
+    o->cfg.cancel = NULL;
+    if (!explored) {
+        fprintf(err, "%s: error: %s\n", sc->path, why ? why : "exploration failed");
+        free(why);
+        explore_result_finish(&r);
+        return CLI_EXIT_SCENARIO;
+    }
+    int nv = count_values(&r);
+    Saved *vsaved = xcalloc((size_t)nv + 1, sizeof(Saved));
+    Saved fsaved[EXPLORE_OUTCOMES];
+    memset(fsaved, 0, sizeof fsaved);
+    int rc = save_all(o, sc, &r, vsaved, fsaved) ? exit_status(&r) : CLI_EXIT_USAGE;
+    if (r.cancelled && r.stateful)
+        fprintf(err, "lockstep: explore: interrupted (Ctrl-C) after %llu states: the answer covers those states only\n",
+                (unsigned long long)r.states);
+    else if (r.cancelled)
+        fprintf(err, "lockstep: explore: interrupted (Ctrl-C) after %llu runs: the answer covers those runs only\n",
+                (unsigned long long)r.runs);
+    json_t *dl = r.failure[RT_DEADLOCK].found ? deadlock_json(sc, &r.failure[RT_DEADLOCK]) : NULL;
+    if (o->args.json) {
+        print_json(o, &r, vsaved, fsaved, dl, out);
+    } else {
+        print_header(o, sc, &r, out);
+        print_counts(&r, out);
+        print_values(&r, vsaved, out);
+        print_failures(o, &r, fsaved, dl, out);
+    }
+    json_decref(dl);
+    for (int k = 0; k < nv; k++)
+        saved_finish(&vsaved[k]);
+    for (int f = 0; f < EXPLORE_OUTCOMES; f++)
+        saved_finish(&fsaved[f]);
+    free(vsaved);
+    explore_result_finish(&r);
+    return rc;
+}
+
+int explore_cli_main(int argc, char **argv, FILE *out, FILE *err)
+{
+    ExOpts o;
+    memset(&o, 0, sizeof o);
+    recipe_init(&o.args.run);
+    explore_config_defaults(&o.cfg);
+    o.args.verb = "explore";
+    int rc = CLI_EXIT_OK;
+    for (int i = 0; i < argc && rc == CLI_EXIT_OK;)
+        if (parse_one(&o, argc, argv, &i) < 0)
+            rc = CLI_EXIT_USAGE;
+    if (rc == CLI_EXIT_OK && !o.help && !check_options(&o))
+        rc = CLI_EXIT_USAGE;
+    if (rc == CLI_EXIT_OK && o.help) {
+        fputs(explore_usage, out);
+    } else if (rc == CLI_EXIT_OK) {
+        Scenario sc;
+        scenario_init(&sc);
+        rc = cli_scenario_load(&o.args, &sc);
+        if (rc == CLI_EXIT_OK)
+            rc = explore_loaded(&o, &sc, out, err);
+        scenario_finish(&sc);
+    }
+    recipe_finish(&o.args.run);
+    return rc;
+}

@@ -1,0 +1,31 @@
+/* mc: the model checker behind `explore --all`. It searches the same state graph as the replay engine
+ * (statespace.h) over the same compiled code and synchronization objects, but runs the scenario cooperatively
+ * (RtConfig.coop): every scenario thread is a fiber in the explorer's own OS thread, a step is two context switches,
+ * and nothing waits on a futex or creates a thread. A state the search must come back to is restored by replaying its
+ * schedule on a fresh cooperative run, in-process (microseconds, not the milliseconds of real threads).
+ *
+ * Search: depth first (default; a new state's first edge continues the current run, only backtracking replays) or
+ * breadth first, over a visited set of 64-bit fingerprints, or a bit table (bitstate hashing, depth first) for spaces
+ * that do not fit in memory. Every explored edge is recorded (full store), so that at the end a breadth-first pass
+ * gives each end state its shortest schedule, and a pass over the steps without progress finds livelocks: a
+ * strongly connected set of states, every edge of it without progress, in which every thread that can run in all of
+ * its states takes a step (a fair loop: the threads keep running and nothing ever happens).
+ *
+ * Partial-order reduction (SsConfig.reduction): a step that touches nothing another thread can see
+ * (RtStepInfo.visible false: only the thread's own locals and position) commutes with every step of every other
+ * thread and cannot be disabled, so at a state where some thread's next step is such a step, exploring that thread
+ * alone (a persistent set of one) keeps every reachable deadlock, end state and failed check, provided the loop
+ * proviso holds: the successor is not on the depth-first stack (breadth first: it was found after the state being
+ * expanded); otherwise the state is expanded fully. Which step is local is learnt by taking it; threads whose
+ * position was local last time are tried first. SS_REDUCE_MERGE also runs a chain of local steps of one thread as one
+ * edge and stores none of the states inside it (SPIN merges a process's local statements the same way). Witnesses
+ * stay shortest (in steps): a reduced path to an end state is a reordering of a full one, and the final pass over the
+ * recorded edges weighs each by its steps. */
+#ifndef LOCKSTEP_MC_H
+#define LOCKSTEP_MC_H
+
+#include "explore/statespace.h"
+
+bool mc_explore(const SsConfig *cfg, SsResult *out, char **err);
+
+#endif

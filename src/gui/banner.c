@@ -1,0 +1,128 @@
+/* banner: what the banner over the scene says (see banner.h). */
+#include "gui/banner.h"
+
+#include "session/describe.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Length of the part of name that ends in digits after a space ("philosopher 12" -> 12, the "philosopher " part). */
+static size_t name_stem(const char *name)
+{
+    size_t n = strlen(name), k = n;
+    while (k > 0 && name[k - 1] >= '0' && name[k - 1] <= '9')
+        k--;
+    return k < n && k > 0 && name[k - 1] == ' ' ? k : 0;
+}
+
+/* The circle in one line: each thread waits for the next; a run of names with one stem says the stem once. */
+static void deadlock_summary(Banner *b, const SnapDeadlock *d, const Snapshot *s)
+{
+    if (!d->is_cycle || d->nedges < 2)
+        return;
+    size_t used = 0;
+    char prev[32] = "";
+    for (int i = 0; i <= d->nedges && used < sizeof b->summary; i++) {
+        char buf[32];
+        const char *name = describe_thread(s, d->edges[i % d->nedges].thread, buf);
+        size_t stem = name_stem(name);
+        bool same = stem > 0 && strncmp(prev, name, stem) == 0 && name_stem(prev) == stem;
+        used += (size_t)snprintf(b->summary + used, sizeof b->summary - used, "%s%s", i ? " \xe2\x86\x92 " : "",
+                                 same ? name + stem : name);
+        snprintf(prev, sizeof prev, "%s", name);
+    }
+    if (used < sizeof b->summary)
+        snprintf(b->summary + used, sizeof b->summary - used, ", each waiting for the next");
+}
+
+static void banner_deadlock(Banner *b, const NarrCtx *c)
+{
+    const SnapDeadlock *d = &c->snap->deadlock;
+    b->title = describe_deadlock_title(d);
+    for (int i = 0; i < d->nedges && b->nlines < BANNER_MAX_LINES; i++)
+        narration_wait_text(c, &d->edges[i], b->lines[b->nlines++], sizeof b->lines[0]);
+    if (d->nedges > BANNER_MAX_LINES)
+        snprintf(b->lines[b->nlines++], sizeof b->lines[0], "... and %d more", d->nedges - BANNER_MAX_LINES);
+    deadlock_summary(b, d, c->snap);
+    b->hint = c->prog ? c->prog->hint_deadlock : NULL;
+    b->alarm = true;
+}
+
+static void banner_lost_updates(Banner *b, const NarrCtx *c);
+
+static void banner_failure(Banner *b, const NarrCtx *c)
+{
+    const Snapshot *s = c->snap;
+    b->title = s->outcome == RT_ERROR ? "A thread stopped on an error" : "An expectation failed";
+    for (int i = 0; i < s->nchecks && b->nlines < BANNER_MAX_LINES; i++) {
+        const SnapCheck *k = &s->checks[i];
+        if (c->prog && k->evaluated && !k->passed && k->index >= 0 && k->index < c->prog->nchecks)
+            snprintf(b->lines[b->nlines++], sizeof b->lines[0], "%s %s, but %s",
+                     c->prog->checks[k->index].kind == CHECK_INVARIANT ? "invariant" : "expected",
+                     c->prog->checks[k->index].text,
+                     k->error ? k->error : k->values && *k->values ? k->values : "it is false");
+    }
+    for (int i = 0; i < s->nthreads && b->nlines < BANNER_MAX_LINES; i++)
+        if (s->threads[i].error)
+            snprintf(b->lines[b->nlines++], sizeof b->lines[0], "%s, line %d: %s", s->threads[i].name,
+                     s->threads[i].error_line, s->threads[i].error);
+    banner_lost_updates(b, c);
+    b->hint = c->prog ? c->prog->hint_failure : NULL;
+    b->alarm = true;
+}
+
+/* After a failed check: how many updates each variable lost, the numbers that explain a counter's shortfall. */
+static void banner_lost_updates(Banner *b, const NarrCtx *c)
+{
+    const Snapshot *s = c->snap;
+    for (int i = 0; i < s->nvars && b->nlines < BANNER_MAX_LINES; i++) {
+        if (s->vars[i].lost > 0) /* the report's words */
+            narration_lost_text(c, &s->vars[i], b->lines[b->nlines++], sizeof b->lines[0]);
+    }
+}
+
+static void banner_warnings(Banner *b, const NarrCtx *c)
+{
+    const Snapshot *s = c->snap;
+    for (int i = 0; i < s->nvars && b->nlines < 3; i++) {
+        const SnapVar *v = &s->vars[i];
+        if (v->lost > 0) { /* the report's words, so far */
+            char said[sizeof b->lines[0] - 16];
+            narration_lost_text(c, v, said, sizeof said);
+            snprintf(b->lines[b->nlines++], sizeof b->lines[0], "LOST UPDATE: %s", said);
+        } else if (v->race)
+            snprintf(b->lines[b->nlines++], sizeof b->lines[0], "RACE on %s: two threads write it without a common "
+                     "lock", v->name);
+    }
+    if (b->nlines > 0) {
+        b->title = "Warning";
+        b->alarm = true;
+    }
+}
+
+void banner_compose(Banner *b, const NarrCtx *c)
+{
+    memset(b, 0, sizeof *b);
+    const Snapshot *s = c->snap;
+    if (s->deadlock.found)
+        banner_deadlock(b, c);
+    else if (s->outcome == RT_EXPECT_FAILED || s->outcome == RT_ERROR)
+        banner_failure(b, c);
+    else if (s->outcome == RT_COMPLETED) {
+        banner_warnings(b, c);
+        b->title = s->nchecks ? "Completed: every thread finished and every expectation held"
+                              : "Completed: every thread finished";
+        b->alarm = false;
+    }
+    else if (s->outcome == RT_LIMIT)
+        b->title = "Stopped at the step or time limit";
+    else if (s->outcome == RT_LIVELOCK) {
+        b->title = "Livelock: the threads keep moving, but only round states already seen";
+        snprintf(b->lines[b->nlines++], sizeof b->lines[0],
+                 "from step %llu on every step led back to an earlier state; nothing gets done",
+                 (unsigned long long)s->spin_from);
+        b->hint = c->prog ? c->prog->hint_deadlock : NULL;
+        b->alarm = true;
+    } else
+        banner_warnings(b, c);
+}

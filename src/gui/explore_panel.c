@@ -1,0 +1,690 @@
+/* explore_panel: the exploration panel (see explore_panel.h).
+ *
+ * Each frame the panel is laid out twice over the same code: once measuring (no colour given), to learn how many of
+ * the newest answers fit, then drawing. An answer's header names only the parameters whose values differ between the
+ * answers listed ("strategy=naive"), so the one thing the user toggled stands out; a single answer names them all. */
+#include "gui/explore_panel.h"
+
+#include "gui/draw.h"
+#include "lang/lang.h"
+#include "session/state_map.h"
+#include "util/xalloc.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { XP_MAX_BUTTONS = 256, XP_BAR_H = 10, XP_MAP_MAX_DOTS = 3000, XP_MAP_MIN_H = 110, XP_MAP_TREE_MAX = 1600,
+       XP_PATH_MAX = 4096 };
+
+typedef struct XButton {
+    UiRect r;
+    XHit hit;
+} XButton;
+
+struct ExplorePanel {
+    UiRect area;
+    XButton buttons[XP_MAX_BUTTONS];
+    int nbuttons;
+    int shown, first;
+    /* the map drawn last: its entry, where each state's dot went, how big */
+    int map_entry, map_dots;
+    float *mx, *my;
+    size_t cap_map;
+    float map_r;
+    UiRect map_area;
+    const ExploreEntry *leads_for;  /* the entry leads was computed for */
+    uint8_t *leads;
+};
+
+/* What one layout pass needs: where it is, how to draw (or only measure: c == NULL). */
+typedef struct Pass {
+    ExplorePanel *p;
+    SDL_Renderer *r;
+    Font *f;
+    const Theme *th;
+    const XPanelInput *in;
+    float zoom;
+    int pad, x, w;     /* the content column */
+    int mx, my;
+    bool draw;
+} Pass;
+
+ExplorePanel *explore_panel_create(void)
+{
+    ExplorePanel *p = xcalloc(1, sizeof(ExplorePanel));
+    p->map_entry = -1;
+    return p;
+}
+
+void explore_panel_destroy(ExplorePanel *p)
+{
+    if (!p)
+        return;
+    free(p->mx);
+    free(p->my);
+    free(p->leads);
+    free(p);
+}
+
+UiRect explore_panel_rect(const UiLayout *l)
+{
+    if (l->presenter)
+        return l->params;
+    if (l->stacked) {
+        int top = l->code.y, right = l->narration.x + l->narration.w;
+        return (UiRect){l->code.x, top, right - l->code.x, l->narration.y + l->narration.h - top};
+    }
+    return (UiRect){l->code.x, l->code.y, l->code.w, l->narration.y + l->narration.h - l->code.y};
+}
+
+static int px(const Pass *s, int v)
+{
+    int r = (int)(v * s->zoom + 0.5f);
+    return r < 1 ? 1 : r;
+}
+
+/* ------------------------------------------------------------------ pieces */
+
+static void add_button(Pass *s, UiRect r, XHitKind kind, int entry, int line)
+{
+    if (!s->draw || s->p->nbuttons >= XP_MAX_BUTTONS)
+        return;
+    s->p->buttons[s->p->nbuttons++] = (XButton){r, {kind, entry, line}};
+}
+
+static int button_w(const Pass *s, const char *label)
+{
+    return font_width(s->f, FONT_BOLD, label) + px(s, 24);
+}
+
+static void button(Pass *s, UiRect r, const char *label, bool on, XHitKind kind, int entry, int line)
+{
+    add_button(s, r, kind, entry, line);
+    if (!s->draw)
+        return;
+    bool hover = layout_contains(r, s->mx, s->my);
+    Rgba bg = on ? s->th->accent : hover ? s->th->button_hover : s->th->button;
+    draw_round_rect(s->r, (float)r.x, (float)r.y, (float)r.w, (float)r.h, 6, bg);
+    font_draw(s->f, FONT_BOLD, label, r.x + r.w / 2, r.y + (r.h - font_height(s->f, FONT_BOLD)) / 2,
+              on ? theme_text_on(s->th->accent) : s->th->text, FONT_CENTER);
+}
+
+/* Text wrapped at spaces into width w from (x, y); drawn in c when drawing. Returns the height used; *last_w (may
+ * be NULL) gets the width of its last row. */
+static int wrap_last(const Pass *s, FontStyle st, const char *text, int x, int y, int w, Rgba c, int *last_w)
+{
+    char line[400];
+    int lh = font_height(s->f, st), used = 0;
+    if (last_w)
+        *last_w = 0;
+    const char *p = text;
+    while (*p) {
+        size_t n = strlen(p), fit = 0;
+        if (n >= sizeof line)
+            n = sizeof line - 1;
+        for (size_t k = 1; k <= n; k++) {
+            if (k < n && p[k] != ' ')
+                continue;
+            memcpy(line, p, k);
+            line[k] = '\0';
+            if (fit > 0 && font_width(s->f, st, line) > w)
+                break;
+            fit = k;
+        }
+        if (fit == 0)
+            fit = n;
+        memcpy(line, p, fit);
+        line[fit] = '\0';
+        if (s->draw)
+            font_draw(s->f, st, line, x, y + used, c, FONT_LEFT);
+        if (last_w)
+            *last_w = font_width(s->f, st, line);
+        used += lh;
+        p += fit;
+        while (*p == ' ')
+            p++;
+    }
+    return used > 0 ? used : lh;
+}
+
+static int wrap(const Pass *s, FontStyle st, const char *text, int x, int y, int w, Rgba c)
+{
+    return wrap_last(s, st, text, x, y, w, c, NULL);
+}
+
+/* ------------------------------------------------------------------ head: title, buttons, progress */
+
+void explore_panel_progress_text(const XPanelInput *in, char *buf, size_t size)
+{
+    const ExplorationProgress *g = &in->progress;
+    char a[32], b[32];
+    if (in->kind == EXPLORE_CHECK_ALL)
+        snprintf(buf, size, "%s states, %s states/s, %.1f s", explore_count_text(g->states, a),
+                 explore_count_text(g->seconds > 0.05 ? (uint64_t)((double)g->states / g->seconds) : 0, b),
+                 g->seconds);
+    else
+        snprintf(buf, size, "%s of %s runs, %.1f s", explore_count_text(g->done, a), explore_count_text(g->total, b),
+                 g->seconds);
+}
+
+/* A bar: runs done of planned, or (a search of unknown size) a block sliding to and fro. */
+static void progress_bar(const Pass *s, int y, uint64_t now_ms)
+{
+    if (!s->draw)
+        return;
+    const ExplorationProgress *g = &s->in->progress;
+    int h = px(s, XP_BAR_H);
+    draw_round_rect(s->r, (float)s->x, (float)y, (float)s->w, (float)h, 4, s->th->panel_edge);
+    if (s->in->kind == EXPLORE_FIND_FAILURE && g->total > 0) {
+        float share = (float)g->done / (float)g->total;
+        draw_round_rect(s->r, (float)s->x, (float)y, s->w * (share > 1 ? 1 : share), (float)h, 4, s->th->accent);
+        return;
+    }
+    int bw = s->w / 5, span = s->w - bw, period = 1600;
+    int t = (int)(now_ms % (uint64_t)(2 * period));
+    int off = t < period ? span * t / period : span * (2 * period - t) / period;
+    draw_round_rect(s->r, (float)(s->x + off), (float)y, (float)bw, (float)h, 4, s->th->accent);
+}
+
+static bool same_scenario(const XPanelInput *in, const ExploreEntry *e);
+
+static bool any_answer(const XPanelInput *in)
+{
+    for (int i = 0; i < explore_log_count(in->log); i++)
+        if (same_scenario(in, explore_log_entry(in->log, i)))
+            return true;
+    return false;
+}
+
+/* The row of buttons: the two questions (or, while one runs, what it does and Cancel), and Hide at the right. */
+static int head(Pass *s, int y, uint64_t now_ms)
+{
+    const XPanelInput *in = s->in;
+    int bh = font_height(s->f, FONT_BOLD) + px(s, 10), gap = px(s, 8);
+    int hw = button_w(s, "Hide"), room = s->w - hw - gap;
+    button(s, (UiRect){s->x + s->w - hw, y, hw, bh}, "Hide", false, XHIT_CLOSE, -1, -1);
+    char text[400];
+    if (in->running) {
+        const char *what = in->kind == EXPLORE_CHECK_ALL ? "Checking all interleavings..." : "Looking for a failure...";
+        int w = button_w(s, "Cancel (Esc)");
+        if (s->draw)
+            font_draw(s->f, FONT_BOLD, what, s->x, y + (bh - font_height(s->f, FONT_BOLD)) / 2, s->th->text,
+                      FONT_LEFT);
+        button(s, (UiRect){s->x + room - w, y, w, bh}, "Cancel (Esc)", false, XHIT_CANCEL, -1, -1);
+        y += bh + gap / 2;
+        explore_panel_progress_text(in, text, sizeof text);
+        y += wrap(s, FONT_BODY, text, s->x, y, s->w, s->th->text) + gap / 2;
+        progress_bar(s, y, now_ms);
+        return y + px(s, XP_BAR_H) + gap;
+    }
+    /* with the keys when they fit: "Check all (a)" */
+    const char *l1 = "Check all (a)", *l2 = "Find failure (x)";
+    if (button_w(s, l1) + gap + button_w(s, l2) > room) {
+        l1 = "Check all";
+        l2 = "Find failure";
+    }
+    int w1 = button_w(s, l1), w2 = button_w(s, l2);
+    if (w1 + gap + w2 > room && any_answer(in)) {
+        /* a narrow panel keeps its rows for the answers: the toolbar has the same two buttons */
+        static const char *const captions[] = {"Answers (a: check all, x: find a failure)", "Answers (a, x)",
+                                               "Answers"};
+        size_t k = 0;
+        while (k + 1 < sizeof captions / sizeof captions[0] && font_width(s->f, FONT_BOLD, captions[k]) > room)
+            k++;
+        if (s->draw)
+            font_draw(s->f, FONT_BOLD, captions[k], s->x, y + (bh - font_height(s->f, FONT_BOLD)) / 2,
+                      s->th->text_dim, FONT_LEFT);
+        return y + bh + gap;
+    }
+    button(s, (UiRect){s->x, y, w1, bh}, l1, false, XHIT_CHECK_ALL, -1, -1);
+    bool below = w1 + gap + w2 > room;
+    if (below)
+        y += bh + gap / 2;
+    button(s, (UiRect){below ? s->x : s->x + w1 + gap, y, w2, bh}, l2, false, XHIT_FIND_FAILURE, -1, -1);
+    y += bh + gap / 2;
+    if (any_answer(in))
+        return y + gap / 2; /* the answers name their values; the current ones matter before the first */
+    char *now = explore_params_text(in->prog, in->params);
+    snprintf(text, sizeof text, "asks about: %s", now[0] ? now : "this scenario (no parameters)");
+    free(now);
+    return y + wrap(s, FONT_SMALL, text, s->x, y, s->w, s->th->text_dim) + gap / 2;
+}
+
+/* ------------------------------------------------------------------ answers */
+
+static bool same_scenario(const XPanelInput *in, const ExploreEntry *e)
+{
+    return in->scenario && strcmp(e->scenario, in->scenario) == 0 && in->prog && e->nparams == in->prog->nparams;
+}
+
+/* The parameters whose values differ between the answers about this scenario (bit i: parameter i). */
+static unsigned long long differing(const XPanelInput *in)
+{
+    unsigned long long bits = 0;
+    const ExploreEntry *base = NULL;
+    for (int i = 0; i < explore_log_count(in->log); i++) {
+        const ExploreEntry *e = explore_log_entry(in->log, i);
+        if (!same_scenario(in, e))
+            continue;
+        if (!base)
+            base = e;
+        for (int k = 0; k < e->nparams && k < 64; k++)
+            if (e->params[k] != base->params[k])
+                bits |= 1ull << k;
+    }
+    return bits;
+}
+
+/* "strategy = naive" (the values that differ between the answers; all of them when none differs), then what was
+ * asked when it was not a check of all interleavings, and whether it was cancelled. */
+static void entry_header(const XPanelInput *in, const ExploreEntry *e, unsigned long long bits, char *buf, size_t size)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < e->nparams && k < 64 && o + 1 < size; k++) {
+        if (bits && !(bits & (1ull << k)))
+            continue;
+        char v[32];
+        o += (size_t)snprintf(buf + o, size - o, "%s%s = %s", o ? ", " : "", in->prog->params[k].name,
+                              lang_param_value_text(in->prog, k, e->params[k], v));
+    }
+    if (o + 1 < size && e->kind == EXPLORE_FIND_FAILURE)
+        o += (size_t)snprintf(buf + o, size - o, "%srandom runs", o ? ", " : "");
+    if (o + 1 < size && e->result.cancelled)
+        o += (size_t)snprintf(buf + o, size - o, "%scancelled", o ? ", " : "");
+    if (o == 0)
+        snprintf(buf, size, "%s", explore_kind_name(e->kind));
+}
+
+static Rgba line_colour(const Pass *s, const ExploreLine *l)
+{
+    switch (l->kind) {
+    case XLINE_FAILURE: return s->th->alarm;
+    case XLINE_NONE_FOUND: return s->th->ok;
+    default: return s->th->text;
+    }
+}
+
+/* A small button with a witness to replay ("Replay", or an end value "N = 3"), drawn on (accent) while its witness
+ * is the one replayed. */
+static void replay_button(Pass *s, UiRect r, int idx, int line, const ExploreWitness *w, const char *label)
+{
+    add_button(s, r, XHIT_REPLAY, idx, line);
+    if (!s->draw)
+        return;
+    bool on = s->in->open == w, hover = layout_contains(r, s->mx, s->my);
+    Rgba bg = on ? s->th->accent : hover ? s->th->button_hover : s->th->button;
+    draw_round_rect(s->r, (float)r.x, (float)r.y, (float)r.w, (float)r.h, 5, bg);
+    font_draw(s->f, FONT_SMALL, label, r.x + r.w / 2, r.y + (r.h - font_height(s->f, FONT_SMALL)) / 2,
+              on ? theme_text_on(s->th->accent) : s->th->text, FONT_CENTER);
+}
+
+static int chip_w(const Pass *s, const char *label)
+{
+    return font_width(s->f, FONT_SMALL, label) + px(s, 18);
+}
+
+/* The end values of one variable from line i on, as a row of buttons that wraps ("N = 2 (1)": the value and how
+ * many end states or runs have it), each replaying its witness. Returns the index of the first line after them and
+ * moves *y below the chips. */
+static int value_chips(Pass *s, int idx, const ExploreEntry *e, int i, int x, int *y)
+{
+    int bh = font_height(s->f, FONT_SMALL) + px(s, 8), gap = px(s, 6), cx = x, var = e->lines[i].var;
+    for (; i < e->nlines && e->lines[i].kind == XLINE_VALUE && e->lines[i].var == var; i++) {
+        const ExploreLine *l = &e->lines[i];
+        const ExploreValue *v = NULL;
+        for (int k = 0; k < e->result.vars[var].nvalues; k++)
+            if (e->result.vars[var].values[k].value == l->value)
+                v = &e->result.vars[var].values[k];
+        char label[96];
+        snprintf(label, sizeof label, "%s = %lld (%llu)", e->result.vars[var].name, (long long)l->value,
+                 (unsigned long long)(v ? v->count : 0));
+        int w = chip_w(s, label);
+        if (cx > x && cx + w > s->x + s->w) {
+            cx = x;
+            *y += bh + gap / 2;
+        }
+        replay_button(s, (UiRect){cx, *y, w, bh}, idx, i, l->witness, label);
+        cx += w + gap;
+    }
+    *y += bh + gap / 2;
+    return i;
+}
+
+/* One answer: its values in bold, then its lines; the first line's Replay sits on the header's row when it fits
+ * there, so the verdict keeps the whole width. Returns the height used. */
+static int entry_block(Pass *s, int idx, const ExploreEntry *e, unsigned long long bits, int y)
+{
+    char headtext[400];
+    entry_header(s->in, e, bits, headtext, sizeof headtext);
+    int gap = px(s, 6), y0 = y, indent = px(s, 14);
+    strncat(headtext, ":", sizeof headtext - strlen(headtext) - 1);
+    int bh = font_height(s->f, FONT_SMALL) + px(s, 8), rw = font_width(s->f, FONT_SMALL, "Replay") + px(s, 18);
+    int lh = font_height(s->f, FONT_BOLD);
+    bool first_up = e->nlines > 0 && e->lines[0].witness && font_width(s->f, FONT_BOLD, headtext) + gap + rw <= s->w;
+    if (first_up)
+        replay_button(s, (UiRect){s->x + s->w - rw, y + (lh - bh) / 2, rw, bh}, idx, 0, e->lines[0].witness,
+                      "Replay");
+    y += wrap(s, FONT_BOLD, headtext, s->x, y, s->w - (first_up ? rw + gap : 0), s->th->text);
+    int bl = font_height(s->f, FONT_BODY);
+    for (int i = 0; i < e->nlines;) {
+        const ExploreLine *l = &e->lines[i];
+        if (l->kind == XLINE_VALUE) {
+            i = value_chips(s, idx, e, i, s->x + indent, &y);
+            continue;
+        }
+        int last = 0, tw = s->w - indent, h = wrap_last(s, FONT_BODY, l->text, s->x + indent, y, tw, line_colour(s, l), &last);
+        if (l->witness && !(i == 0 && first_up)) { /* at the end of the text's last row, or on a row of its own */
+            bool fits = last + gap + rw <= tw;
+            int by = fits ? y + h - bl : y + h + gap / 2;
+            replay_button(s, (UiRect){s->x + s->w - rw, by + (bl - bh) / 2, rw, bh}, idx, i, l->witness, "Replay");
+            if (!fits)
+                h += bl + gap / 2;
+        }
+        y += h + gap / 2;
+        i++;
+    }
+    return y - y0 + gap;
+}
+
+static void empty_hint(Pass *s, int y)
+{
+    static const char *const hints[] = {
+        "Check all interleavings (a): every state the scenario can reach. When the search completes, \"no "
+        "deadlock\" is a proof for these parameter values.",
+        "Find a failure (x): 200 random runs; the shortest failure found, minimized, ready to replay.",
+        "Change a parameter (v) and ask again: the answers stay listed side by side.",
+    };
+    for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++)
+        y += wrap(s, FONT_BODY, hints[i], s->x, y, s->w, s->th->text_dim) + px(s, 8);
+}
+
+/* The answers about this scenario that fit below y: as many of the newest as fit, oldest of them first. */
+static void answers(Pass *s, int y, int bottom)
+{
+    const ExploreLog *log = s->in->log;
+    int n = explore_log_count(log), first = n, room = bottom - y;
+    unsigned long long bits = differing(s->in);
+    bool measure = s->draw;
+    s->draw = false;
+    for (int i = n - 1; i >= 0; i--) {
+        const ExploreEntry *e = explore_log_entry(log, i);
+        if (!same_scenario(s->in, e))
+            continue;
+        int h = entry_block(s, i, e, bits, 0);
+        if (h > room && first < n)
+            break;
+        room -= h;
+        first = i;
+    }
+    s->draw = measure;
+    s->p->first = first;
+    s->p->shown = 0;
+    for (int i = first; i < n; i++) {
+        const ExploreEntry *e = explore_log_entry(log, i);
+        if (!same_scenario(s->in, e))
+            continue;
+        y += entry_block(s, i, e, bits, y);
+        s->p->shown++;
+    }
+    if (s->p->shown == 0 && !s->in->running)
+        empty_hint(s, y);
+}
+
+/* The height every answer about this scenario takes. */
+static int answers_height(Pass *s)
+{
+    bool draw = s->draw;
+    s->draw = false;
+    int h = 0;
+    unsigned long long bits = differing(s->in);
+    for (int i = 0; i < explore_log_count(s->in->log); i++)
+        if (same_scenario(s->in, explore_log_entry(s->in->log, i)))
+            h += entry_block(s, i, explore_log_entry(s->in->log, i), bits, 0);
+    s->draw = draw;
+    return h;
+}
+
+/* ------------------------------------------------------------------ the map */
+
+static bool same_values(const XPanelInput *in, const ExploreEntry *e)
+{
+    for (int k = 0; k < e->nparams; k++)
+        if (e->params[k] != in->params[k])
+            return false;
+    return true;
+}
+
+/* The newest check of this scenario with a state graph, preferring one of the current values (its path can be
+ * drawn); -1 when none. */
+static int map_entry(const XPanelInput *in)
+{
+    int best = -1;
+    for (int i = explore_log_count(in->log) - 1; i >= 0; i--) {
+        const ExploreEntry *e = explore_log_entry(in->log, i);
+        if (!same_scenario(in, e) || !e->result.graph || e->result.graph->nstates == 0)
+            continue;
+        if (same_values(in, e))
+            return i;
+        if (best < 0)
+            best = i;
+    }
+    return best;
+}
+
+static Rgba leads_colour(const Theme *th, uint8_t m)
+{
+    if (m & STATE_MAP_DEADLOCKS)
+        return th->alarm;
+    if (m & STATE_MAP_FAILS)
+        return theme_mix(th->alarm, th->token, 0.5f);
+    if (m & STATE_MAP_COMPLETES)
+        return th->ok;
+    return th->text_dim;
+}
+
+static void legend_item(Pass *s, int x, int y, Rgba c, const char *text, int *out_x);
+
+/* One legend item at (*x, *y), moving to a new row when it would pass the right edge. */
+static void legend(Pass *s, int *x, int *y, Rgba c, const char *text)
+{
+    int lh = font_height(s->f, FONT_SMALL), r = lh / 4, w = 3 * r + font_width(s->f, FONT_SMALL, text);
+    if (*x > s->x && *x + w > s->x + s->w) {
+        *x = s->x;
+        *y += lh;
+    }
+    legend_item(s, *x, *y, c, text, x);
+}
+
+static void legend_item(Pass *s, int x, int y, Rgba c, const char *text, int *out_x)
+{
+    int lh = font_height(s->f, FONT_SMALL), r = lh / 4;
+    if (s->draw) {
+        draw_disc(s->r, (float)(x + r), (float)(y + lh / 2), (float)r, c);
+        font_draw(s->f, FONT_SMALL, text, x + 3 * r, y, s->th->text_dim, FONT_LEFT);
+    }
+    *out_x = x + 3 * r + font_width(s->f, FONT_SMALL, text) + px(s, 12);
+}
+
+/* Dots: column = distance from the start, row = order of discovery within it. */
+static void map_dots(Pass *s, const ExploreEntry *e, UiRect a)
+{
+    ExplorePanel *p = s->p;
+    const SsGraph *g = e->result.graph;
+    if (p->leads_for != e) {
+        free(p->leads);
+        p->leads = state_map_leads(g);
+        p->leads_for = e;
+    }
+    int maxd = state_map_max_depth(g), n = g->nstates;
+    int *count = xcalloc((size_t)maxd + 1, sizeof(int)), *seen = xcalloc((size_t)maxd + 1, sizeof(int)), most = 1;
+    for (int i = 0; i < n; i++)
+        count[g->depth[i]]++;
+    for (int d = 0; d <= maxd; d++)
+        most = count[d] > most ? count[d] : most;
+    xgrow((void **)&p->mx, &p->cap_map, (size_t)n + 1, sizeof(float));
+    p->my = xrealloc(p->my, sizeof(float) * p->cap_map);
+    float colw = (float)a.w / (float)(maxd + 1), rowh = (float)a.h / (float)most;
+    float r = (colw < rowh ? colw : rowh) * 0.4f;
+    p->map_r = r < 1.5f ? 1.5f : r > 6 * s->zoom ? 6 * s->zoom : r;
+    for (int i = 0; i < n; i++) {
+        int d = g->depth[i], k = seen[d]++;
+        p->mx[i] = (float)a.x + ((float)d + 0.5f) * colw;
+        p->my[i] = (float)a.y + ((float)k + 0.5f) * (float)a.h / (float)count[d];
+    }
+    free(count);
+    free(seen);
+    p->map_dots = n;
+    if (g->parent && n <= XP_MAP_TREE_MAX) /* the tree of shortest paths, faint */
+        for (int i = 1; i < n; i++)
+            if (g->parent[i] >= 0)
+                draw_line(s->r, p->mx[g->parent[i]], p->my[g->parent[i]], p->mx[i], p->my[i], 1,
+                          theme_mix(s->th->panel_edge, s->th->panel, 0.4f));
+    for (int i = 0; i < n; i++) {
+        Rgba c = leads_colour(s->th, p->leads ? p->leads[i] : 0);
+        if (g->outcome[i] == RT_RUNNING)
+            draw_disc(s->r, p->mx[i], p->my[i], p->map_r, c);
+    }
+    for (int i = 0; i < n; i++) /* the ends, large and ringed, over the rest */
+        if (g->outcome[i] != RT_RUNNING) {
+            float big = p->map_r * 2.5f + 2;
+            draw_disc(s->r, p->mx[i], p->my[i], big, leads_colour(s->th, p->leads ? p->leads[i] : 0));
+            draw_ring(s->r, p->mx[i], p->my[i], big, 1.5f * s->zoom, s->th->text);
+        }
+    if (!same_values(s->in, e) || s->in->nschedule <= 0)
+        return;
+    int path[XP_PATH_MAX];
+    int np = state_map_follow(g, s->in->schedule, s->in->nschedule, path, XP_PATH_MAX);
+    for (int k = 1; k < np; k++)
+        draw_line(s->r, p->mx[path[k - 1]], p->my[path[k - 1]], p->mx[path[k]], p->my[path[k]], 3 * s->zoom,
+                  s->th->accent);
+    if (np > 0)
+        draw_ring(s->r, p->mx[path[np - 1]], p->my[path[np - 1]], p->map_r * 2.2f + 2, 2.5f * s->zoom, s->th->accent);
+}
+
+/* Above XP_MAP_MAX_DOTS states: how many states lie at each distance, as bars, and the ends by kind. */
+static void map_summary(Pass *s, const ExploreEntry *e, UiRect a)
+{
+    const SsGraph *g = e->result.graph;
+    int maxd = state_map_max_depth(g), most = 1;
+    int *count = xcalloc((size_t)maxd + 1, sizeof(int));
+    for (int i = 0; i < g->nstates; i++)
+        count[g->depth[i]]++;
+    for (int d = 0; d <= maxd; d++)
+        most = count[d] > most ? count[d] : most;
+    int lh = font_height(s->f, FONT_SMALL), bh = a.h - lh;
+    float colw = (float)a.w / (float)(maxd + 1);
+    for (int d = 0; d <= maxd; d++) {
+        float h = (float)bh * (float)count[d] / (float)most;
+        draw_rect(s->r, (float)a.x + (float)d * colw, (float)(a.y + bh) - h, colw > 2 ? colw - 1 : colw, h,
+                  s->th->accent);
+    }
+    free(count);
+    const ExploreResult *r = &e->result;
+    char text[200];
+    snprintf(text, sizeof text, "states by distance from the start (0 to %d); ends: deadlock %llu, completed %llu, "
+             "failed %llu", maxd, (unsigned long long)r->by_outcome[RT_DEADLOCK],
+             (unsigned long long)r->by_outcome[RT_COMPLETED],
+             (unsigned long long)(r->by_outcome[RT_EXPECT_FAILED] + r->by_outcome[RT_ERROR]));
+    wrap(s, FONT_SMALL, text, a.x, a.y + bh, a.w, s->th->text_dim);
+}
+
+/* The map of the chosen entry in the rectangle (x, y, s->w, h): a title, a legend, the dots or the summary. */
+static void map(Pass *s, int idx, int y, int h)
+{
+    const ExploreEntry *e = explore_log_entry(s->in->log, idx);
+    const SsGraph *g = e->result.graph;
+    char head[300], count[32];
+    entry_header(s->in, e, 0, head, sizeof head);
+    char title[400];
+    snprintf(title, sizeof title, "Map of %s: %s states%s", head, explore_count_text((uint64_t)g->nstates, count),
+             g->nstates <= XP_MAP_MAX_DOTS && g->parent ? " (click one to replay the way there)" : "");
+    int y0 = y;
+    y += wrap(s, FONT_SMALL, title, s->x, y, s->w, s->th->text);
+    bool dots = g->nstates <= XP_MAP_MAX_DOTS && g->parent;
+    if (dots) {
+        int lx = s->x;
+        legend(s, &lx, &y, s->th->alarm, "can deadlock");
+        legend(s, &lx, &y, theme_mix(s->th->alarm, s->th->token, 0.5f), "can fail");
+        legend(s, &lx, &y, s->th->ok, "can complete");
+        legend(s, &lx, &y, s->th->text_dim, "runs on");
+        y += font_height(s->f, FONT_SMALL) + px(s, 4);
+    }
+    UiRect a = {s->x, y, s->w, y0 + h - y};
+    s->p->map_area = a;
+    s->p->map_entry = idx;
+    if (a.h < px(s, 30))
+        return;
+    if (dots)
+        map_dots(s, e, a);
+    else
+        map_summary(s, e, a);
+}
+
+int explore_panel_map(const ExplorePanel *p, int *dots)
+{
+    if (dots)
+        *dots = p->map_dots;
+    return p->map_entry;
+}
+
+void explore_panel_draw(ExplorePanel *p, SDL_Renderer *r, Font *f, const Theme *th, UiRect area, float zoom,
+                        const XPanelInput *in, int mx, int my, uint64_t now_ms)
+{
+    p->area = area;
+    p->nbuttons = 0;
+    Pass s = {p, r, f, th, in, zoom, 0, 0, 0, mx, my, true};
+    s.pad = px(&s, 14);
+    s.x = area.x + s.pad;
+    s.w = area.w - 2 * s.pad;
+    draw_frame(r, (float)area.x - 1, (float)area.y - 1, (float)area.w + 2, (float)area.h + 2, 1, th->panel_edge);
+    draw_ui_rect(r, area, th->panel);
+    SDL_Rect clip = {area.x, area.y, area.w, area.h};
+    SDL_RenderSetClipRect(r, &clip);
+    int y = head(&s, area.y + s.pad / 2, now_ms);
+    draw_rect(r, (float)s.x, (float)y, (float)s.w, 1, th->panel_edge);
+    int bottom = area.y + area.h - s.pad / 2, top = y + s.pad / 2;
+    int mi = in->running ? -1 : map_entry(in), mh = bottom - top - answers_height(&s);
+    p->map_entry = -1;
+    p->map_dots = 0;
+    if (mi < 0 || mh < px(&s, XP_MAP_MIN_H) + 3 * font_height(f, FONT_SMALL)) /* the answers come first */
+        mh = 0;
+    SDL_Rect aclip = {area.x, area.y, area.w, bottom - mh - area.y};
+    SDL_RenderSetClipRect(r, &aclip);
+    answers(&s, top, bottom - mh);
+    SDL_RenderSetClipRect(r, &clip);
+    if (mh > 0) {
+        draw_rect(r, (float)s.x, (float)(bottom - mh), (float)s.w, 1, th->panel_edge);
+        map(&s, mi, bottom - mh + s.pad / 2, mh - s.pad / 2);
+    }
+    SDL_RenderSetClipRect(r, NULL);
+}
+
+XHit explore_panel_hit(const ExplorePanel *p, int x, int y)
+{
+    for (int i = 0; i < p->nbuttons; i++)
+        if (layout_contains(p->buttons[i].r, x, y))
+            return p->buttons[i].hit;
+    if (p->map_dots > 0 && layout_contains(p->map_area, x, y)) { /* the nearest dot within reach */
+        float best = (p->map_r * 2 + 4) * (p->map_r * 2 + 4);
+        int at = -1;
+        for (int i = 0; i < p->map_dots; i++) {
+            float dx = p->mx[i] - (float)x, dy = p->my[i] - (float)y, d = dx * dx + dy * dy;
+            if (d <= best) {
+                best = d;
+                at = i;
+            }
+        }
+        if (at >= 0)
+            return (XHit){XHIT_MAP_STATE, p->map_entry, at};
+    }
+    XHit h = {layout_contains(p->area, x, y) ? XHIT_PANEL : XHIT_NONE, -1, -1};
+    return h;
+}
+
+int explore_panel_shown(const ExplorePanel *p, int *first)
+{
+    if (first)
+        *first = p->first;
+    return p->shown;
+}

@@ -1,0 +1,241 @@
+/* explore_log: explorations' answers side by side, in sentences (see explore_log.h).
+ *
+ * A check of every interleaving answers with certainty only when it was complete: "no deadlock in any of N states
+ * (complete)"; a search cut by a budget or a cancel says what it covered and that it proves nothing. Random runs
+ * never prove an absence: "no failure in 200 runs" says so. A failure found is real either way, and its line carries
+ * the witness that replays it. Entries are allocated one by one so that the witnesses the lines point into never
+ * move. */
+#include "session/explore_log.h"
+
+#include "lang/lang.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { XLOG_MAX_VALUES = 16 /* a variable with more end values gets one summary line, not one line per value */ };
+
+struct ExploreLog {
+    ExploreEntry **entries;
+    int n, cap;
+};
+
+/* The failures a line can report, in the order they are listed, and their words. */
+static const RtOutcome failure_order[] = {RT_DEADLOCK, RT_EXPECT_FAILED, RT_ERROR, RT_LIVELOCK};
+static const char *const failure_noun[EXPLORE_OUTCOMES] = {
+    [RT_DEADLOCK] = "deadlock", [RT_EXPECT_FAILED] = "failed expectation", [RT_ERROR] = "thread error",
+    [RT_LIVELOCK] = "livelock"};
+
+ExploreLog *explore_log_create(void)
+{
+    return xcalloc(1, sizeof(ExploreLog));
+}
+
+static void entry_free(ExploreEntry *e)
+{
+    if (!e)
+        return;
+    for (int i = 0; i < e->nlines; i++)
+        free(e->lines[i].text);
+    free(e->lines);
+    free(e->scenario);
+    free(e->params_text);
+    free(e->params);
+    free(e->headline);
+    explore_result_finish(&e->result);
+    free(e);
+}
+
+void explore_log_clear(ExploreLog *log)
+{
+    for (int i = 0; i < log->n; i++)
+        entry_free(log->entries[i]);
+    log->n = 0;
+}
+
+void explore_log_destroy(ExploreLog *log)
+{
+    if (!log)
+        return;
+    explore_log_clear(log);
+    free(log->entries);
+    free(log);
+}
+
+int explore_log_count(const ExploreLog *log)
+{
+    return log->n;
+}
+
+const ExploreEntry *explore_log_entry(const ExploreLog *log, int i)
+{
+    return i >= 0 && i < log->n ? log->entries[i] : NULL;
+}
+
+const char *explore_kind_name(ExploreKind kind)
+{
+    return kind == EXPLORE_CHECK_ALL ? "check all" : "find a failure";
+}
+
+const char *explore_count_text(uint64_t n, char buf[32])
+{
+    char digits[24];
+    int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)n), o = 0;
+    for (int i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+char *explore_params_text(const Program *prog, const int64_t *params)
+{
+    StrBuf sb;
+    strbuf_init(&sb);
+    for (int i = 0; prog && i < prog->nparams; i++) {
+        char buf[32];
+        strbuf_printf(&sb, "%s%s=%s", i ? ", " : "", prog->params[i].name,
+                      lang_param_value_text(prog, i, params[i], buf));
+    }
+    char *text = xstrdup(sb.data ? sb.data : "");
+    strbuf_finish(&sb);
+    return text;
+}
+
+/* ------------------------------------------------------------------ sentences */
+
+static ExploreLine *line_add(ExploreEntry *e, ExploreLineKind kind, char *text, const ExploreWitness *w)
+{
+    e->lines = xrealloc(e->lines, sizeof *e->lines * (size_t)(e->nlines + 1));
+    ExploreLine *l = &e->lines[e->nlines++];
+    memset(l, 0, sizeof *l);
+    l->kind = kind;
+    l->text = text;
+    l->witness = w && w->found ? w : NULL;
+    l->var = -1;
+    return l;
+}
+
+/* "in any of 1,518 states (complete)", "in the 52,000 states covered (search cut: not a proof)" */
+static char *coverage(const ExploreResult *r)
+{
+    char n[32];
+    explore_count_text(r->states, n);
+    if (r->complete)
+        return xasprintf("in any of %s states (complete)", n);
+    if (r->cancelled)
+        return xasprintf("in the %s states covered before the cancel (search cut: not a proof)", n);
+    return xasprintf("in the %s states covered (search cut: not a proof)", n);
+}
+
+static void check_all_failures(ExploreEntry *e)
+{
+    const ExploreResult *r = &e->result;
+    for (size_t k = 0; k < sizeof failure_order / sizeof failure_order[0]; k++) {
+        RtOutcome o = failure_order[k];
+        const ExploreWitness *w = &r->failure[o];
+        if (!w->found)
+            continue;
+        ExploreLine *l = line_add(e, XLINE_FAILURE,
+                                  xasprintf("%s reachable, shortest in %d steps", failure_noun[o], w->len), w);
+        l->outcome = o;
+        e->failed = true;
+    }
+    char *where = coverage(r);
+    if (!r->failure[RT_DEADLOCK].found)
+        line_add(e, XLINE_NONE_FOUND, xasprintf("no deadlock %s", where), NULL);
+    free(where);
+}
+
+static void random_failures(ExploreEntry *e)
+{
+    const ExploreResult *r = &e->result;
+    char runs[32];
+    explore_count_text(r->runs, runs);
+    for (size_t k = 0; k < sizeof failure_order / sizeof failure_order[0]; k++) {
+        RtOutcome o = failure_order[k];
+        const ExploreWitness *w = &r->failure[o];
+        if (!w->found)
+            continue;
+        char *text = w->found_len > w->len
+                         ? xasprintf("%s in %llu of %s runs, minimized to %d steps", failure_noun[o],
+                                     (unsigned long long)r->by_outcome[o], runs, w->len)
+                         : xasprintf("%s in %llu of %s runs, shortest %d steps", failure_noun[o],
+                                     (unsigned long long)r->by_outcome[o], runs, w->len);
+        ExploreLine *l = line_add(e, XLINE_FAILURE, text, w);
+        l->outcome = o;
+        e->failed = true;
+    }
+    if (!e->failed)
+        line_add(e, XLINE_NONE_FOUND,
+                 xasprintf("no failure in %s%s random runs (not a proof: check all to be sure)", r->cancelled ?
+                           "the " : "", runs), NULL);
+}
+
+/* End values: worth showing when some run ended by itself (the philosophers only ever end in a deadlock). */
+static void end_values(ExploreEntry *e)
+{
+    const ExploreResult *r = &e->result;
+    if (r->by_outcome[RT_COMPLETED] + r->by_outcome[RT_EXPECT_FAILED] == 0)
+        return;
+    for (int i = 0; i < r->nvars; i++) {
+        const ExploreVar *v = &r->vars[i];
+        StrBuf sb;
+        strbuf_init(&sb);
+        strbuf_printf(&sb, "%s %s ", v->name, e->kind == EXPLORE_FIND_FAILURE ? "ended as" : r->complete ?
+                      "can end as" : "was seen ending as");
+        for (int j = 0; j < v->nvalues; j++)
+            strbuf_printf(&sb, "%s%lld", j == 0 ? "" : j + 1 == v->nvalues ? " or " : ", ", (long long)v->values[j].value);
+        line_add(e, XLINE_NOTE, xstrdup(sb.data), NULL);
+        strbuf_finish(&sb);
+        if (v->nvalues > XLOG_MAX_VALUES)
+            continue;
+        const char *unit = e->kind == EXPLORE_CHECK_ALL ? "end state" : "run";
+        for (int j = 0; j < v->nvalues; j++) {
+            const ExploreValue *ev = &v->values[j];
+            ExploreLine *l = line_add(e, XLINE_VALUE,
+                                      xasprintf("%s = %lld: %llu %s%s, witness %d steps", v->name, (long long)ev->value,
+                                                (unsigned long long)ev->count, unit, ev->count == 1 ? "" : "s",
+                                                ev->witness.len), &ev->witness);
+            l->var = i;
+            l->value = ev->value;
+        }
+    }
+}
+
+static void compose(ExploreEntry *e)
+{
+    if (e->kind == EXPLORE_CHECK_ALL)
+        check_all_failures(e);
+    else
+        random_failures(e);
+    end_values(e);
+    e->headline = xstrdup(e->nlines > 0 ? e->lines[0].text : "no answer");
+}
+
+const ExploreEntry *explore_log_add(ExploreLog *log, ExploreKind kind, const char *scenario, const Program *prog,
+                                    const int64_t *params, uint64_t seed, ExploreResult *result)
+{
+    ExploreEntry *e = xcalloc(1, sizeof *e);
+    e->kind = kind;
+    e->scenario = xstrdup(scenario ? scenario : "");
+    e->nparams = prog ? prog->nparams : 0;
+    e->params = xmalloc(sizeof *e->params * (size_t)(e->nparams + 1));
+    if (e->nparams > 0)
+        memcpy(e->params, params, sizeof *e->params * (size_t)e->nparams);
+    e->params_text = explore_params_text(prog, params);
+    e->seed = seed;
+    e->result = *result;
+    memset(result, 0, sizeof *result);
+    compose(e);
+    if (log->n == log->cap) {
+        log->cap = log->cap ? 2 * log->cap : 8;
+        log->entries = xrealloc(log->entries, sizeof *log->entries * (size_t)log->cap);
+    }
+    log->entries[log->n++] = e;
+    return e;
+}

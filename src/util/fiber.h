@@ -1,0 +1,27 @@
+/* fiber: a coroutine with its own stack, run inside the calling OS thread. The model checker runs every scenario
+ * thread of a run as a fiber, so that one OS thread steps them one at a time with no futex hand-off and no thread
+ * creation: a step is a switch into the thread's fiber and a switch back when it parks at its next gate.
+ *
+ * fiber_resume switches from the host (whoever calls it) into the fiber until the fiber calls fiber_yield or its
+ * function returns (fiber_done). Stacks are mapped pages with a guard page below, only touched pages cost memory.
+ * Switches tell AddressSanitizer and ThreadSanitizer about the stack change, so both work on fiber code. */
+#ifndef LOCKSTEP_FIBER_H
+#define LOCKSTEP_FIBER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct Fiber Fiber;
+typedef void (*FiberFn)(void *arg);
+
+/* A fiber that will run fn(arg) on a stack of stack_bytes (0: 1 MiB) when first resumed. */
+Fiber *fiber_create(FiberFn fn, void *arg, size_t stack_bytes);
+/* NULL-safe. A fiber that has not returned is abandoned: its stack is freed without unwinding. */
+void fiber_destroy(Fiber *f);
+/* From the host: run f until it yields or returns. Not for a done fiber. */
+void fiber_resume(Fiber *f);
+/* From inside f: back to the host that resumed it. */
+void fiber_yield(Fiber *f);
+bool fiber_done(const Fiber *f);
+
+#endif

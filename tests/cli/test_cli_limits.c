@@ -1,0 +1,204 @@
+/* test_cli_limits: limits that are limits, through the real binary (argv[1]). Each unbounded producer ends with one
+ * clear error instead of eating memory or overflowing: a put() loop on an unbounded queue stops at the queue item
+ * limit, a semaphore released past the largest int64 count is an OverflowError (not signed overflow), and a long
+ * --trace keeps a bounded number of events and says so. */
+#include "cli_harness.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { EXIT_FAILED = 4 };
+
+static char *scenario_file(const char *text)
+{
+    char *p = strdup("/tmp/lockstep-cli-limits-XXXXXX.lsc");
+    int fd = mkstemps(p, 4);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return p;
+}
+
+/* The one thread error of a run's JSON report, or "". */
+static const char *thread_error(const json_t *report)
+{
+    const json_t *threads = json_object_get(report, "threads");
+    for (size_t i = 0; i < json_array_size(threads); i++) {
+        const char *e = json_string_value(json_object_get(json_array_get(threads, i), "error"));
+        if (e)
+            return e;
+    }
+    return "";
+}
+
+static void expect_thread_error(const char *exe, const char *text, const char *mention, double limit_s)
+{
+    char *path = scenario_file(text);
+    CliResult r;
+    const char *args[] = {"run", path, "--speed", "max", "--json", NULL};
+    cli_run(exe, args, limit_s, &r);
+    assert_false(r.timed_out);
+    assert_int_equal(r.status, EXIT_FAILED);
+    assert_non_null(r.json);
+    if (!strstr(thread_error(r.json), mention))
+        fail_msg("want a thread error mentioning '%s', got '%s'", mention, thread_error(r.json));
+    cli_result_finish(&r);
+    unlink(path);
+    free(path);
+}
+
+static void test_queue_item_limit(void **state)
+{
+    expect_thread_error(*state, "queue q\nmain:\n    while True:\n        q.put(1)\n",
+                        "OverflowError: q already holds 1048576 items", 120);
+}
+
+static void test_semaphore_release_past_int64(void **state)
+{
+    expect_thread_error(*state, "semaphore s(9223372036854775806)\nmain:\n    s.release()\n    s.release()\n",
+                        "OverflowError: s released past the largest value", 30);
+}
+
+static void test_trace_is_bounded(void **state)
+{
+    char *trace = strdup("/tmp/lockstep-cli-limits-XXXXXX.json");
+    close(mkstemps(trace, 5));
+    CliResult r;
+    const char *args[] = {"run", "race-counter", "--set", "iterations=1000000", "--sched", "serial", "--steps",
+                          "1500000", "--trace", trace, NULL};
+    cli_run(*state, args, 240, &r);
+    assert_false(r.timed_out);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "holds the run's first 1048576 events only"));
+    json_error_t e;
+    json_t *t = json_load_file(trace, 0, &e);
+    assert_non_null(t);
+    assert_true(json_integer_value(json_object_get(json_object_get(t, "otherData"), "events_dropped")) > 0);
+    json_decref(t);
+    cli_result_finish(&r);
+    unlink(trace);
+    free(trace);
+}
+
+/* Whether this thread error of a report's threads mentions text, or NULL: the first thread whose error does. */
+static const json_t *thread_with_error(const json_t *report, const char *text)
+{
+    const json_t *threads = json_object_get(report, "threads");
+    for (size_t i = 0; i < json_array_size(threads); i++) {
+        const json_t *t = json_array_get(threads, i);
+        const char *e = json_string_value(json_object_get(t, "error"));
+        if (e && strstr(e, text))
+            return t;
+    }
+    return NULL;
+}
+
+/* The system refuses threads (ulimit -v well below what 255 thread stacks need): the thread that starts one more
+ * stops with Python's "can't start new thread", the refused thread is shown as never having run, and the run ends
+ * with exit status 4 instead of an abort. Skipped under sanitizers, whose shadow memory does not fit under ulimit -v. */
+static void test_system_refuses_threads(void **state)
+{
+    if (!getenv("LOCKSTEP_RLIMIT_TESTS"))
+        skip();
+    char *path = scenario_file("shared done = 0\n"
+                               "def worker(i):\n"
+                               "    done += 1\n"
+                               "main:\n"
+                               "    for i in range(255):\n"
+                               "        start worker(i)\n");
+    for (int serial = 0; serial < 2; serial++) {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "ulimit -v 400000 && exec '%s' run '%s' --speed max --json%s", (const char *)*state,
+                 path, serial ? " --sched serial" : "");
+        const char *args[] = {"-c", cmd, NULL};
+        CliResult r;
+        cli_run("/bin/sh", args, 60, &r);
+        assert_false(r.timed_out);
+        assert_int_equal(r.status, EXIT_FAILED);
+        assert_non_null(r.json);
+        const json_t *main_thread = thread_with_error(r.json, "RuntimeError: can't start new thread: the system refused");
+        assert_non_null(main_thread);
+        assert_int_equal(json_integer_value(json_object_get(main_thread, "id")), 0);
+        assert_int_equal(json_integer_value(json_object_get(main_thread, "error_line")), 6);
+        const json_t *refused = thread_with_error(r.json, "never ran: the system refused to start this thread");
+        assert_non_null(refused);
+        assert_string_equal(json_string_value(json_object_get(refused, "state")), "error");
+        assert_true(json_array_size(json_object_get(r.json, "threads")) < 256);
+        cli_result_finish(&r);
+    }
+    unlink(path);
+    free(path);
+}
+
+/* Sizes within each array's limit but beyond the run-wide totals are refused before the run, naming the line. */
+static void test_run_wide_totals(void **state)
+{
+    static const char *const texts[] = {
+        "lock a[4096]\nlock b[4096]\nlock c[4096]\nlock d[4096]\nlock e[4096]\nlock f[4096]\nlock g[4096]\n"
+        "lock h[4096]\nlock i[4096]\nlock j[4096]\nlock k[4096]\nlock l[4096]\nlock m[4096]\nlock n[4096]\n"
+        "lock o[4096]\nlock p[4096]\nsemaphore q[1]\nmain:\n    a[0].acquire()\n",
+        "param size = 1 in 1..4096\nshared a[4096] = 0\nshared b[4096] = 0\nshared c[4096] = 0\n"
+        "shared d[4096] = 0\nshared e[4096] = 0\nshared f[4096] = 0\nshared g[4096] = 0\n"
+        "shared h[4096] = 0\nshared i[4096] = 0\nshared j[4096] = 0\nshared k[4096] = 0\n"
+        "shared l[4096] = 0\nshared m[4096] = 0\nshared n[4096] = 0\nshared o[4096] = 0\n"
+        "shared p[4096] = 0\nshared z[size] = 0\nmain:\n    z[0] = 1\n",
+    };
+    static const char *const wants[] = {":17:11: error: semaphore q: this makes 65537 synchronization objects",
+                                        ":18:8: error: shared z: this makes 65537 shared variables"};
+    for (int i = 0; i < 2; i++) {
+        char *path = scenario_file(texts[i]);
+        const char *args[] = {"run", path, NULL};
+        CliResult r;
+        cli_run(*state, args, 30, &r);
+        assert_false(r.timed_out);
+        assert_int_equal(r.status, 2);
+        if (!strstr(r.err, wants[i]))
+            fail_msg("want '%s' in: %s", wants[i], r.err);
+        cli_result_finish(&r);
+        unlink(path);
+        free(path);
+    }
+}
+
+/* A check whose evaluation fails (division by zero) is a failed check whose JSON still lists the values read before
+ * the failure and says why, instead of an empty "values". */
+static void test_check_error_keeps_values(void **state)
+{
+    char *path = scenario_file("shared x = 0\nshared y = 7\nmain:\n    y = 8\nexpect y + 10 // x == 1\n");
+    const char *args[] = {"run", path, "--json", NULL};
+    CliResult r;
+    cli_run(*state, args, 30, &r);
+    assert_false(r.timed_out);
+    assert_int_equal(r.status, EXIT_FAILED);
+    assert_non_null(r.json);
+    const json_t *check = json_array_get(json_object_get(r.json, "expectations"), 0);
+    assert_true(json_is_false(json_object_get(check, "passed")));
+    const json_t *values = json_object_get(check, "values");
+    assert_int_equal(json_integer_value(json_object_get(values, "y")), 8);
+    assert_int_equal(json_integer_value(json_object_get(values, "x")), 0);
+    assert_non_null(strstr(json_string_value(json_object_get(check, "error")), "ZeroDivisionError"));
+    cli_result_finish(&r);
+    unlink(path);
+    free(path);
+}
+
+int main(int argc, char **argv)
+{
+    struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_queue_item_limit),
+        cmocka_unit_test(test_semaphore_release_past_int64),
+        cmocka_unit_test(test_trace_is_bounded),
+        cmocka_unit_test(test_system_refuses_threads),
+        cmocka_unit_test(test_run_wide_totals),
+        cmocka_unit_test(test_check_error_keeps_values),
+    };
+    return cli_test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
+}

@@ -1,0 +1,76 @@
+/* mc_helpers: what the model checker's tests compare (include after cmocka.h): the outcomes two searches found, their
+ * end states (outcome and shared values), and every witness replayed on real threads. */
+#ifndef LOCKSTEP_MC_HELPERS_H
+#define LOCKSTEP_MC_HELPERS_H
+
+#include "explore/statespace.h"
+#include "explore/xrun.h"
+
+static inline bool has_outcome(const SsResult *r, RtOutcome o)
+{
+    for (int i = 0; i < r->nends; i++)
+        if (r->ends[i].outcome == o)
+            return true;
+    return false;
+}
+
+/* Every completed end of a is a completed end of b (same values). */
+static inline void same_completed_values(const SsResult *a, const SsResult *b)
+{
+    for (int i = 0; i < a->nends; i++) {
+        if (a->ends[i].outcome != RT_COMPLETED)
+            continue;
+        bool found = false;
+        for (int k = 0; k < b->nends && !found; k++)
+            found = b->ends[k].outcome == RT_COMPLETED &&
+                    memcmp(a->ends[i].values, b->ends[k].values, sizeof(int64_t) * (size_t)a->nnames) == 0;
+        assert_true(found);
+    }
+}
+
+static inline void same_answers(const SsResult *a, const SsResult *b)
+{
+    for (RtOutcome o = RT_COMPLETED; o <= RT_ERROR; o++)
+        assert_int_equal(has_outcome(a, o), has_outcome(b, o));
+    same_completed_values(a, b);
+    same_completed_values(b, a);
+}
+
+/* Each end's schedule, replayed strictly on real threads, ends the same way with the same values. */
+static inline void witnesses_replay(const Loaded *l, const SsResult *r)
+{
+    for (int i = 0; i < r->nends; i++) {
+        const SsEnd *e = &r->ends[i];
+        XRunSpec spec = {.prog = l->prog, .params = l->params, .seed = 1, .schedule = e->schedule,
+                         .schedule_len = e->len, .then_stop = true, .max_steps = 100000};
+        XRun x;
+        xrun_init(&x);
+        char *err = NULL;
+        assert_true(xrun_exec(&spec, &x, &err));
+        assert_null(x.error);
+        if (e->outcome == RT_ERROR) /* a thread error ends the search at once; the real run goes on with the others */
+            assert_true(x.outcome == RT_ERROR || x.outcome == RT_LIMIT || x.outcome == RT_EXPECT_FAILED);
+        else
+            assert_int_equal(x.outcome, e->outcome);
+        if (e->outcome != RT_ERROR)
+            for (int k = 0; k < x.nvalues && k < r->nnames; k++)
+                assert_int_equal(x.values[k], e->values[k]);
+        xrun_finish(&x);
+    }
+}
+
+/* Every end of a (outcome and shared values) is an end of b. */
+static inline bool ends_within(const SsResult *a, const SsResult *b)
+{
+    for (int i = 0; i < a->nends; i++) {
+        bool found = false;
+        for (int k = 0; k < b->nends && !found; k++)
+            found = b->ends[k].outcome == a->ends[i].outcome &&
+                    memcmp(a->ends[i].values, b->ends[k].values, sizeof(int64_t) * (size_t)a->nnames) == 0;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+#endif

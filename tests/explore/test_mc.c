@@ -1,0 +1,168 @@
+/* The model checker (src/explore/mc.c) against the replay engine (statespace.c) on shipped scenarios at small sizes:
+ * both complete, the same states without reduction, the same deadlocks and the same end values with and without
+ * the partial-order reduction; every witness the model checker gives replays on real threads (run --schedule-file
+ * semantics: strict, stopping at the end of the schedule) and ends the same way. Livelocks: the polite diners are
+ * found looping without progress, the ordered ones are not. */
+#include "explore_helpers.h"
+#include "explore/statespace.h"
+#include "explore/xrun.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "mc_helpers.h"
+
+typedef struct Case {
+    const char *scenario;
+    const char *sets[4];
+} Case;
+
+static const Case cases[] = {
+    {"race-counter", {"workers=2", "iterations=2", NULL}},
+    {"race-counter", {"workers=2", "iterations=1", "use_lock=yes", NULL}},
+    {"dining-philosophers", {"n=2", NULL}},
+    {"dining-philosophers", {"n=2", "strategy=ordered", NULL}},
+    {"producer-consumer", {"producers=1", "consumers=1", "items=1", NULL}},
+    {"livelock", {"meals=1", "strategy=ordered", NULL}},
+    {"start-join", {"workers=2", "chunks=1", NULL}},
+};
+
+static SsResult explore_with(const Loaded *l, SsEngine engine, SsReduction reduction)
+{
+    SsConfig c = {.prog = l->prog, .params = l->params, .seed = 1, .max_depth = 400, .max_seconds = 100,
+                  .engine = engine, .reduction = reduction};
+    SsResult r;
+    char *err = NULL;
+    bool ok = ss_explore(&c, &r, &err);
+    if (!ok)
+        fprintf(stderr, "explore failed: %s\n", err);
+    assert_true(ok);
+    assert_true(r.complete);
+    return r;
+}
+
+static void test_engines_agree(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        Loaded l = load_scenario(cases[c].scenario, cases[c].sets);
+        SsResult replay = explore_with(&l, SS_ENGINE_REPLAY, SS_REDUCE_NONE);
+        SsResult plain = explore_with(&l, SS_ENGINE_MC, SS_REDUCE_NONE);
+        SsResult reduced = explore_with(&l, SS_ENGINE_MC, SS_REDUCE_LOCAL);
+        SsResult merged = explore_with(&l, SS_ENGINE_MC, SS_REDUCE_MERGE);
+        fprintf(stderr, "    %s %s: replay %llu states, mc %llu, reduced %llu, merged %llu\n", cases[c].scenario,
+                cases[c].sets[0] ? cases[c].sets[0] : "", (unsigned long long)replay.states,
+                (unsigned long long)plain.states, (unsigned long long)reduced.states,
+                (unsigned long long)merged.states);
+        if (!has_outcome(&replay, RT_ERROR))
+            assert_int_equal(replay.states, plain.states);
+        assert_true(reduced.states <= plain.states);
+        same_answers(&replay, &plain);
+        assert_true(merged.states <= reduced.states);
+        same_answers(&plain, &reduced);
+        same_answers(&plain, &merged);
+        assert_int_equal(plain.livelock, reduced.livelock);
+        assert_int_equal(plain.livelock, merged.livelock);
+        witnesses_replay(&l, &plain);
+        witnesses_replay(&l, &reduced);
+        witnesses_replay(&l, &merged);
+        ss_result_finish(&replay);
+        ss_result_finish(&plain);
+        ss_result_finish(&reduced);
+        ss_result_finish(&merged);
+        unload(&l);
+    }
+}
+
+/* The shortest deadlock of the naive philosophers is as short in every order, with and without the reduction, as the
+ * replay engine's breadth-first one. */
+static void test_shortest_deadlock(void **state)
+{
+    (void)state;
+    static const char *const sets[] = {"n=2", NULL};
+    Loaded l = load_scenario("dining-philosophers", sets);
+    SsResult ref = explore_with(&l, SS_ENGINE_REPLAY, SS_REDUCE_NONE);
+    assert_int_equal(ref.ends[0].outcome, RT_DEADLOCK);
+    for (int order = 0; order < 2; order++) {
+        for (int reduce = 0; reduce < SS_REDUCE_COUNT; reduce++) {
+            SsConfig c = {.prog = l.prog, .params = l.params, .seed = 1, .max_depth = 400, .max_seconds = 100,
+                          .order = order ? SS_BREADTH_FIRST : SS_DEPTH_FIRST, .reduction = (SsReduction)reduce};
+            SsResult r;
+            char *err = NULL;
+            assert_true(ss_explore(&c, &r, &err));
+            assert_true(r.complete);
+            assert_true(has_outcome(&r, RT_DEADLOCK));
+            assert_int_equal(r.ends[0].outcome, RT_DEADLOCK);
+            assert_int_equal(r.ends[0].len, ref.ends[0].len);
+            witnesses_replay(&l, &r);
+            ss_result_finish(&r);
+        }
+    }
+    ss_result_finish(&ref);
+    unload(&l);
+}
+
+static void test_livelock_lasso(void **state)
+{
+    (void)state;
+    static const char *const polite[] = {"meals=1", "strategy=polite", NULL};
+    static const char *const ordered[] = {"meals=1", "strategy=ordered", NULL};
+    Loaded l = load_scenario("livelock", polite);
+    SsResult r = explore_with(&l, SS_ENGINE_MC, SS_REDUCE_NONE);
+    assert_true(r.livelock);
+    assert_true(r.cycle_at < r.lasso_len);
+    /* the lasso is a real path: its prefix and two turns of its loop replay strictly on real threads */
+    int len = r.cycle_at + 2 * (r.lasso_len - r.cycle_at);
+    int *sched = malloc(sizeof(int) * (size_t)len);
+    memcpy(sched, r.lasso, sizeof(int) * (size_t)r.lasso_len);
+    memcpy(sched + r.lasso_len, r.lasso + r.cycle_at, sizeof(int) * (size_t)(r.lasso_len - r.cycle_at));
+    XRunSpec spec = {.prog = l.prog, .params = l.params, .seed = 1, .schedule = sched, .schedule_len = len,
+                     .then_stop = true, .max_steps = 100000};
+    XRun x;
+    xrun_init(&x);
+    char *err = NULL;
+    assert_true(xrun_exec(&spec, &x, &err));
+    assert_null(x.error);
+    assert_int_equal(x.outcome, RT_LIMIT);
+    xrun_finish(&x);
+    free(sched);
+    ss_result_finish(&r);
+    unload(&l);
+    l = load_scenario("livelock", ordered);
+    r = explore_with(&l, SS_ENGINE_MC, SS_REDUCE_NONE);
+    assert_false(r.livelock);
+    ss_result_finish(&r);
+    unload(&l);
+}
+
+/* Cancel through the progress counters: the search stops at once and says so. */
+static void test_cancel(void **state)
+{
+    (void)state;
+    static const char *const sets[] = {"n=3", NULL};
+    Loaded l = load_scenario("dining-philosophers", sets);
+    SsProgress p;
+    memset(&p, 0, sizeof p);
+    atomic_store(&p.cancel, true);
+    SsConfig c = {.prog = l.prog, .params = l.params, .seed = 1, .counters = &p};
+    SsResult r;
+    char *err = NULL;
+    assert_true(ss_explore(&c, &r, &err));
+    assert_true(r.cancelled);
+    assert_false(r.complete);
+    ss_result_finish(&r);
+    unload(&l);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_engines_agree),
+        cmocka_unit_test(test_shortest_deadlock),
+        cmocka_unit_test(test_livelock_lasso),
+        cmocka_unit_test(test_cancel),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,177 @@
+/* The partial-order reduction keeps every answer: every shipped scenario (each .lsc file of scenarios/), at small sizes (each
+ * integer parameter at most 2, or its lowest value if that is more) and with each other value of each choice and
+ * yes/no parameter in turn, is searched completely with the reduction off and with the default one (merged chains
+ * of local steps), breadth first as `explore --all` searches and depth first. Both must find the same outcomes, the
+ * same end states (outcome and shared values), the same livelock verdict; every witness found with the reduction must
+ * replay on real threads (run --schedule-file semantics) to the same end, and the reduction never stores more
+ * states. A new scenario is covered without touching this file. */
+#include "explore_helpers.h"
+
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "mc_helpers.h"
+#include "../common/slowness.h"
+
+enum { MAX_SCENARIOS = 128, SMALL = 2, SMALLEST = 1, MAX_STATES = 60000, SANITIZED_MAX_STATES = 3000 };
+
+/* The largest search without reduction: under a sanitizer (hundreds of times slower) only small ones are compared. */
+static int max_states(void)
+{
+    return slowness_factor() > 1 ? SANITIZED_MAX_STATES : MAX_STATES;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The shipped scenarios' names, sorted. */
+static int scenario_names(char **names)
+{
+    const char *dir = getenv("LOCKSTEP_DATA_DIR");
+    char *path = xasprintf("%s/scenarios", dir ? dir : ".");
+    DIR *d = opendir(path);
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < MAX_SCENARIOS) {
+        size_t len = strlen(e->d_name);
+        if (len > 4 && strcmp(e->d_name + len - 4, ".lsc") == 0)
+            names[n++] = xasprintf("%.*s", (int)(len - 4), e->d_name);
+    }
+    closedir(d);
+    free(path);
+    qsort(names, (size_t)n, sizeof(char *), name_cmp);
+    return n;
+}
+
+static SsResult search(const Loaded *l, SsReduction reduction, SsOrder order)
+{
+    SsConfig c = {.prog = l->prog, .params = l->params, .seed = 1, .max_depth = 400, .max_seconds = 120.0 * (double)slowness_factor(),
+                  .max_states = (uint64_t)max_states(), .reduction = reduction, .order = order};
+    SsResult r;
+    char *err = NULL;
+    bool ok = ss_explore(&c, &r, &err);
+    if (!ok)
+        fprintf(stderr, "explore failed: %s\n", err);
+    assert_true(ok);
+    return r;
+}
+
+/* False when the search without reduction does not finish within MAX_STATES (the caller makes the scenario smaller). */
+static bool compare(const Loaded *l, const char *label)
+{
+    for (int order = 0; order < 2; order++) {
+        SsOrder o = order ? SS_DEPTH_FIRST : SS_BREADTH_FIRST;
+        SsResult plain = search(l, SS_REDUCE_NONE, o);
+        if (!plain.complete) {
+            fprintf(stderr, "    %s: more than %d states, made smaller\n", label, max_states());
+            ss_result_finish(&plain);
+            return false;
+        }
+        SsResult merged = search(l, SS_REDUCE_MERGE, o);
+        assert_true(merged.complete);
+        fprintf(stderr, "    %s, %s: %llu states, reduced %llu, %d ends%s\n", label,
+                order ? "depth first" : "breadth first", (unsigned long long)plain.states,
+                (unsigned long long)merged.states, plain.nends, plain.livelock ? ", livelock" : "");
+        assert_true(merged.states <= plain.states);
+        same_answers(&plain, &merged);
+        assert_true(ends_within(&plain, &merged));
+        assert_true(ends_within(&merged, &plain));
+        assert_int_equal(plain.livelock, merged.livelock);
+        witnesses_replay(l, &merged);
+        ss_result_finish(&plain);
+        ss_result_finish(&merged);
+    }
+    return true;
+}
+
+/* The scenario at small sizes: every integer parameter at min(default, max(lowest, small)). */
+static void make_small(const Program *prog, int64_t *params, int64_t small_value)
+{
+    for (int i = 0; i < prog->nparams; i++) {
+        const ParamDecl *p = &prog->params[i];
+        if (p->kind != PARAM_INT)
+            continue;
+        int64_t small = p->has_range && p->lo > small_value ? p->lo : small_value;
+        if (params[i] > small)
+            params[i] = small;
+    }
+}
+
+/* Variants whose search without reduction does not finish within MAX_STATES even at the smallest sizes (the pushers
+ * add six threads: more than 130,000 states without the reduction, 18,367 with it). */
+static const char *const too_big[] = {"cigarette-smokers solution=pushers"};
+
+/* Compare; if the scenario is too big at SMALL, at SMALLEST. */
+static void compare_small(Loaded *l, const char *label)
+{
+    for (size_t i = 0; i < sizeof too_big / sizeof too_big[0]; i++)
+        if (strcmp(label, too_big[i]) == 0) {
+            fprintf(stderr, "    %s: skipped (too big without the reduction)\n", label);
+            return;
+        }
+    if (compare(l, label))
+        return;
+    int n = l->prog->nparams;
+    int64_t *sized = xmalloc(sizeof(int64_t) * (size_t)(n + 1));
+    memcpy(sized, l->params, sizeof(int64_t) * (size_t)n);
+    make_small(l->prog, l->params, SMALLEST);
+    bool compared = compare(l, label);
+    if (!compared && slowness_factor() > 1) /* too big for a sanitized search: the plain build compares it */
+        fprintf(stderr, "    %s: skipped under a sanitizer (too big)\n", label);
+    else
+        assert_true(compared);
+    memcpy(l->params, sized, sizeof(int64_t) * (size_t)n);
+    free(sized);
+}
+
+static void test_every_scenario(void **state)
+{
+    (void)state;
+    char *names[MAX_SCENARIOS];
+    int n = scenario_names(names);
+    assert_true(n > 10);
+    /* Under a sanitizer every search is hundreds of times slower: the whole set is the plain build's job, a sample
+     * (every fifth scenario) checks the sanitized engine. */
+    int stride = slowness_factor() > 1 ? 5 : 1;
+    for (int s = 0; s < n; s++) {
+        if (s % stride != 0) {
+            free(names[s]);
+            continue;
+        }
+        Loaded l = load_scenario(names[s], NULL);
+        make_small(l.prog, l.params, SMALL);
+        compare_small(&l, names[s]);
+        /* each other value of each choice and yes/no parameter, one at a time */
+        for (int i = 0; i < l.prog->nparams; i++) {
+            const ParamDecl *p = &l.prog->params[i];
+            int nvalues = p->kind == PARAM_CHOICE ? p->nchoices : p->kind == PARAM_BOOL ? 2 : 0;
+            int64_t keep = l.params[i];
+            for (int64_t v = 0; v < nvalues; v++) {
+                if (v == keep)
+                    continue;
+                l.params[i] = v;
+                char *label = xasprintf("%s %s=%s", names[s], p->name,
+                                        p->kind == PARAM_CHOICE ? p->choices[v] : v ? "yes" : "no");
+                compare_small(&l, label);
+                free(label);
+            }
+            l.params[i] = keep;
+        }
+        unload(&l);
+        free(names[s]);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_scenario),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

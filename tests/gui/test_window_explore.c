@@ -1,0 +1,206 @@
+/* Window exploration test: the lecture's question answered in the real window under xvfb-run, driven by a ui-script.
+ * Dining philosophers, n = 3: "check all" under the naive strategy reports a deadlock reachable in 36 steps; its
+ * replay, played, ends in that deadlock; toggling the strategy to ordered and checking again reports a complete
+ * search without a deadlock, and both answers stay in the dump with their own values. A search too large to finish
+ * (n = 6, ordered) is cancelled with Esc in the middle: the answer says it was cut, no thread is left behind, and the
+ * window still takes steps and draws frames. The race counter's end values are listed, each replayable, and random
+ * runs find its lost update, whose minimized witness replays to the failed expectation.
+ * argv[1] is the lockstep executable. Exits 77 (skipped) when xvfb-run is not installed. */
+#include <jansson.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "window_harness.h"
+
+static void run_script(const char *name, const char *script, const char *options)
+{
+    FILE *f = fopen(wh_path(name), "w");
+    assert_non_null(f);
+    fputs(script, f);
+    fclose(f);
+    char opts[2048];
+    snprintf(opts, sizeof opts, "%s --ui-script %s", options, wh_path(name));
+    assert_int_equal(wh_run(opts), 0);
+}
+
+static json_t *explore_of(json_t *state)
+{
+    json_t *x = json_object_get(state, "explore");
+    if (!json_is_object(x))
+        fail_msg("no 'explore' in the state");
+    return x;
+}
+
+static json_t *result_at(json_t *state, size_t i)
+{
+    json_t *r = json_array_get(json_object_get(explore_of(state), "results"), i);
+    if (!json_is_object(r))
+        fail_msg("no result %zu in the state", i);
+    return r;
+}
+
+static const char *str_of(json_t *j, const char *key)
+{
+    json_t *v = json_object_get(j, key);
+    if (!json_is_string(v))
+        fail_msg("no string '%s'", key);
+    return json_string_value(v);
+}
+
+static bool flag_of(json_t *j, const char *key)
+{
+    json_t *v = json_object_get(j, key);
+    if (!json_is_boolean(v))
+        fail_msg("no boolean '%s'", key);
+    return json_is_true(v);
+}
+
+static void test_naive_then_ordered(void **state)
+{
+    (void)state;
+    char script[4096];
+    snprintf(script, sizeof script,
+             "wait 200\ncommand check-all\nwait-until explored 60000\ndump-state %s\n"
+             "replay-result 0\nspeed max\ncommand play\nwait-until deadlock 30000\ndump-state %s\n"
+             "set strategy=ordered\ncommand check-all\nwait-until explored 60000\ndump-state %s\n"
+             "screenshot %s\nquit\n",
+             wh_path("naive.json"), wh_path("replayed.json"), wh_path("ordered.json"), wh_path("both.png"));
+    run_script("phil.uis", script, "dining-philosophers --set n=3");
+
+    json_t *naive = wh_state("naive.json"), *replayed = wh_state("replayed.json"), *ordered = wh_state("ordered.json");
+    json_t *r0 = result_at(naive, 0);
+    assert_string_equal(str_of(r0, "kind"), "check-all");
+    assert_string_equal(str_of(r0, "verdict"), "deadlock");
+    assert_true(flag_of(r0, "complete"));
+    assert_int_equal(wh_int(r0, "witness_steps"), 36);
+    assert_string_equal(str_of(json_object_get(r0, "params"), "strategy"), "naive");
+    assert_true(flag_of(explore_of(naive), "panel_open"));
+
+    /* the replay ends in the deadlock, at the witness's last step */
+    assert_string_equal(str_of(replayed, "outcome"), "deadlock");
+    assert_int_equal(wh_int(replayed, "schedule_steps"), 36);
+    assert_true(flag_of(json_object_get(replayed, "deadlock"), "cycle"));
+    assert_string_equal(str_of(explore_of(replayed), "replaying"), "deadlock");
+    /* the map: every state a dot, the replayed run's path through them to the deadlock (an edge may be a chain) */
+    json_t *m = json_object_get(explore_of(replayed), "map");
+    assert_int_equal(wh_int(m, "entry"), 0);
+    assert_int_equal(wh_int(m, "dots"), wh_int(r0, "states"));
+    assert_true(wh_int(m, "path_states") >= 2);
+
+    /* both answers, side by side */
+    json_t *a = result_at(ordered, 0), *b = result_at(ordered, 1);
+    assert_string_equal(str_of(json_object_get(a, "params"), "strategy"), "naive");
+    assert_string_equal(str_of(a, "verdict"), "deadlock");
+    assert_string_equal(str_of(json_object_get(b, "params"), "strategy"), "ordered");
+    assert_string_equal(str_of(b, "verdict"), "none");
+    assert_true(flag_of(b, "complete"));
+    assert_false(flag_of(b, "cancelled"));
+    assert_true(wh_int(b, "states") > 100);
+    assert_non_null(strstr(str_of(b, "headline"), "no deadlock in any of"));
+    assert_non_null(strstr(str_of(b, "headline"), "(complete)"));
+    assert_int_equal(wh_int(json_object_get(explore_of(ordered), "shown"), "count"), 2);
+    json_t *om = json_object_get(explore_of(ordered), "map"); /* the map follows the current values */
+    assert_int_equal(wh_int(om, "entry"), 1);
+    assert_int_equal(wh_int(om, "dots"), wh_int(b, "states"));
+    json_decref(naive);
+    json_decref(replayed);
+    json_decref(ordered);
+}
+
+static void test_cancel_in_the_middle(void **state)
+{
+    (void)state;
+    char script[4096];
+    snprintf(script, sizeof script,
+             "wait 200\nmode serial\nwait 200\ndump-state %s\ncommand check-all\nwait-until exploring 5000\n"
+             "wait 1500\ndump-state %s\nkey escape\nwait-until explored 10000\nwait 300\ndump-state %s\n"
+             "step\nstep\nstep\nwait 300\ndump-state %s\nquit\n",
+             wh_path("before.json"), wh_path("running.json"), wh_path("cancelled.json"), wh_path("after.json"));
+    run_script("cancel.uis", script, "dining-philosophers --set n=6 --set strategy=ordered");
+
+    json_t *before = wh_state("before.json"), *running = wh_state("running.json");
+    json_t *cancelled = wh_state("cancelled.json"), *after = wh_state("after.json");
+    json_t *rx = explore_of(running);
+    assert_true(flag_of(rx, "running"));
+    assert_true(wh_int(json_object_get(rx, "progress"), "states") > 0);
+    assert_true(wh_int(rx, "os_threads") > wh_int(explore_of(before), "os_threads")); /* the exploring thread */
+    json_t *cx = explore_of(cancelled), *r = result_at(cancelled, 0);
+    assert_false(flag_of(cx, "running"));
+    assert_true(flag_of(r, "cancelled"));
+    assert_false(flag_of(r, "complete"));
+    assert_non_null(strstr(str_of(r, "headline"), "not a proof"));
+    assert_int_equal(wh_int(cx, "os_threads"), wh_int(explore_of(before), "os_threads")); /* none left behind */
+    /* responsive: the steps were taken and frames drawn */
+    assert_int_equal(wh_int(after, "step"), wh_int(cancelled, "step") + 3);
+    assert_true(wh_int(after, "frames_drawn") > wh_int(cancelled, "frames_drawn"));
+    json_decref(before);
+    json_decref(running);
+    json_decref(cancelled);
+    json_decref(after);
+}
+
+static void test_race_counter_outcomes(void **state)
+{
+    (void)state;
+    char script[2048];
+    snprintf(script, sizeof script,
+             "wait 200\ncommand check-all\nwait-until explored 60000\ndump-state %s\n"
+             "replay-result 0 3\nspeed max\ncommand play\nwait-until ended 30000\ndump-state %s\nquit\n",
+             wh_path("values.json"), wh_path("value-replayed.json"));
+    run_script("race.uis", script, "race-counter --set workers=2 --set iterations=2");
+    json_t *values = wh_state("values.json"), *replayed = wh_state("value-replayed.json");
+    json_t *n = json_object_get(json_object_get(result_at(values, 0), "values"), "N");
+    assert_int_equal(json_array_size(n), 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(wh_int(json_array_get(n, i), "value"), (json_int_t)i + 2);
+        assert_true(wh_int(json_array_get(n, i), "witness_steps") > 0);
+    }
+    /* line 3 of the answer is N's first value line when the lines are: failure, note, then the values */
+    json_t *lines = json_object_get(result_at(values, 0), "lines");
+    json_int_t line = wh_int(json_array_get(n, 0), "line");
+    assert_string_equal(str_of(json_array_get(lines, (size_t)line), "kind"), "value");
+    assert_int_equal(line, 3);
+    assert_int_equal(wh_int(json_object_get(json_object_get(replayed, "vars"), "N"), "value"), 2);
+    json_decref(values);
+    json_decref(replayed);
+}
+
+/* Find a failure: random runs find the lost update, and the minimized witness replays to the failed expectation. */
+static void test_find_failure(void **state)
+{
+    (void)state;
+    char script[2048];
+    snprintf(script, sizeof script,
+             "wait 200\ncommand find-failure\nwait-until explored 120000\ndump-state %s\n"
+             "replay-result 0\nspeed max\ncommand play\nwait-until ended 30000\ndump-state %s\nquit\n",
+             wh_path("found.json"), wh_path("found-replayed.json"));
+    run_script("find.uis", script, "race-counter --set workers=2 --set iterations=2");
+    json_t *found = wh_state("found.json"), *replayed = wh_state("found-replayed.json");
+    json_t *r = result_at(found, 0);
+    assert_string_equal(str_of(r, "kind"), "find-failure");
+    assert_string_equal(str_of(r, "verdict"), "expectation_failed");
+    assert_int_equal(wh_int(r, "runs"), 200);
+    assert_true(wh_int(r, "witness_steps") > 0);
+    assert_non_null(strstr(str_of(r, "headline"), "of 200 runs"));
+    assert_string_equal(str_of(replayed, "outcome"), "expectation_failed");
+    assert_int_equal(wh_int(replayed, "schedule_steps"), wh_int(r, "witness_steps"));
+    json_decref(found);
+    json_decref(replayed);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_naive_then_ordered),
+        cmocka_unit_test(test_cancel_in_the_middle),
+        cmocka_unit_test(test_race_counter_outcomes),
+        cmocka_unit_test(test_find_failure),
+    };
+    return wh_main(argc, argv, "lockstep-window-explore", tests, sizeof tests / sizeof tests[0]);
+}

@@ -1,0 +1,247 @@
+/* Window layout test: the real app, under xvfb-run, is resized to the sizes a lecture meets (a small laptop, a
+ * projector, a wide screen, full HD) and zoomed as a lecturer does (ctrl+ three and five times: about 1.5x and 2x);
+ * at each size and zoom it dumps every rectangle it laid out, and the test checks from those, for three views (the
+ * philosophers' deadlock with its banner on the ring, in the normal and in the presenter layout, the
+ * producer-consumer pipeline at its end, the race counter paused at its start with the start hint):
+ *   - every panel and bar is on the screen and no two overlap;
+ *   - every toolbar widget is inside the toolbar and no two overlap;
+ *   - the title and the banner are inside the scene panel, the scene's shapes inside the scene's own area;
+ *   - the status and the notices are inside the status bar and do not overlap;
+ *   - a zoom never makes the text smaller, and the status always says the mode and whether the run goes on.
+ * argv[1] is the lockstep executable. Exits 77 (skipped) when xvfb-run is not installed. */
+#include <jansson.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "window_harness.h"
+
+typedef struct Size {
+    int w, h;
+} Size;
+
+static const Size sizes[] = {{800, 600}, {1024, 768}, {1280, 720}, {1920, 1080}};
+static const int zoom_presses[] = {0, 3, 5}; /* ctrl+ multiplies the zoom by 1.15: 1x, 1.52x, 2.01x */
+enum { NSIZES = sizeof sizes / sizeof sizes[0], NZOOMS = sizeof zoom_presses / sizeof zoom_presses[0] };
+
+typedef struct Rect {
+    long x, y, w, h;
+} Rect;
+
+static Rect rect_of(json_t *a, const char *what)
+{
+    if (!json_is_array(a) || json_array_size(a) != 4)
+        fail_msg("%s: no rectangle", what);
+    Rect r = {json_integer_value(json_array_get(a, 0)), json_integer_value(json_array_get(a, 1)),
+              json_integer_value(json_array_get(a, 2)), json_integer_value(json_array_get(a, 3))};
+    return r;
+}
+
+static bool empty(Rect r)
+{
+    return r.w <= 0 || r.h <= 0;
+}
+
+static bool overlap(Rect a, Rect b)
+{
+    return !empty(a) && !empty(b) && a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+static bool inside(Rect a, Rect b)
+{
+    return empty(a) || (a.x >= b.x && a.y >= b.y && a.x + a.w <= b.x + b.w && a.y + a.h <= b.y + b.h);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* The script's tail: at every size and zoom, a dump named <view>-<size>-<zoom>.json. */
+static void append_sizes(char *script, size_t size, const char *view)
+{
+    for (int s = 0; s < NSIZES; s++)
+        for (int z = 0; z < NZOOMS; z++) {
+            char line[512];
+            snprintf(line, sizeof line, "resize %d %d\nkey ctrl+0\n", sizes[s].w, sizes[s].h);
+            strncat(script, line, size - strlen(script) - 1);
+            for (int k = 0; k < zoom_presses[z]; k++)
+                strncat(script, "key ctrl+plus\n", size - strlen(script) - 1);
+            char name[64];
+            snprintf(name, sizeof name, "%s-%d-%d.json", view, s, z);
+            snprintf(line, sizeof line, "wait 150\ndump-state %s\n", wh_path(name));
+            strncat(script, line, size - strlen(script) - 1);
+        }
+    strncat(script, "quit\n", size - strlen(script) - 1);
+}
+
+static const char *const panel_names[] = {"toolbar", "scene", "code", "stats", "narration", "timeline", "status"};
+enum { NPANELS = sizeof panel_names / sizeof panel_names[0] };
+
+/* The code, stats, narration and timeline panels: hidden (empty) in the presenter layout. */
+static bool hidden_when_presenting(int i)
+{
+    return i >= 2 && i <= 5;
+}
+
+static void check_panels(json_t *layout, Rect screen, const char *where, Rect *panels)
+{
+    json_t *p = json_object_get(layout, "panels");
+    bool presenter = json_is_true(json_object_get(layout, "presenter"));
+    for (int i = 0; i < NPANELS; i++) {
+        panels[i] = rect_of(json_object_get(p, panel_names[i]), panel_names[i]);
+        if (presenter && hidden_when_presenting(i)) {
+            if (!empty(panels[i]))
+                fail_msg("%s: the presenter layout shows the %s panel", where, panel_names[i]);
+            continue;
+        }
+        if (empty(panels[i]) || !inside(panels[i], screen))
+            fail_msg("%s: the %s panel (%ld,%ld %ldx%ld) is not on the screen", where, panel_names[i], panels[i].x,
+                     panels[i].y, panels[i].w, panels[i].h);
+        for (int j = 0; j < i; j++)
+            if (overlap(panels[i], panels[j]))
+                fail_msg("%s: the %s and %s panels overlap", where, panel_names[i], panel_names[j]);
+    }
+}
+
+static void check_toolbar(json_t *layout, Rect toolbar, const char *where)
+{
+    json_t *tb = json_object_get(layout, "toolbar");
+    /* the presenter layout keeps the run's own buttons (play, three modes, step, back, reset), in one row */
+    bool presenter = json_is_true(json_object_get(layout, "presenter"));
+    assert_true(presenter ? json_array_size(tb) == 7 : json_array_size(tb) >= 10);
+    for (size_t i = 0; presenter && i < json_array_size(tb); i++)
+        assert_int_equal(rect_of(json_array_get(tb, i), "toolbar widget").y, rect_of(json_array_get(tb, 0), "w").y);
+    for (size_t i = 0; i < json_array_size(tb); i++) {
+        Rect r = rect_of(json_array_get(tb, i), "toolbar widget");
+        if (empty(r) || !inside(r, toolbar))
+            fail_msg("%s: toolbar widget %zu (%ld,%ld %ldx%ld) leaves the toolbar", where, i, r.x, r.y, r.w, r.h);
+        for (size_t j = 0; j < i; j++)
+            if (overlap(r, rect_of(json_array_get(tb, j), "toolbar widget")))
+                fail_msg("%s: toolbar widgets %zu and %zu overlap", where, j, i);
+    }
+}
+
+static void check_texts(json_t *layout, const Rect *panels, const char *where)
+{
+    json_t *t = json_object_get(layout, "texts");
+    Rect scene = panels[1], status = panels[6];
+    Rect title = rect_of(json_object_get(t, "title"), "title"), banner = rect_of(json_object_get(t, "banner"), "b");
+    Rect st = rect_of(json_object_get(t, "status"), "status"), notice = rect_of(json_object_get(t, "notice"), "n");
+    Rect area = rect_of(json_object_get(layout, "scene_area"), "scene_area");
+    if (empty(title) || !inside(title, scene) || !inside(banner, scene))
+        fail_msg("%s: the title or the banner leaves the scene panel", where);
+    if (overlap(title, banner) || overlap(banner, area) || overlap(title, area))
+        fail_msg("%s: the title, the banner and the scene overlap", where);
+    if (empty(area) || !inside(area, scene))
+        fail_msg("%s: the scene has no room of its own (%ld,%ld %ldx%ld)", where, area.x, area.y, area.w, area.h);
+    if (empty(st) || !inside(st, status) || !inside(notice, status) || overlap(st, notice))
+        fail_msg("%s: the status or a notice leaves the status bar, or they overlap", where);
+    json_t *nodes = json_object_get(layout, "nodes");
+    assert_true(json_array_size(nodes) > 0);
+    for (size_t i = 0; i < json_array_size(nodes); i++) {
+        Rect n = rect_of(json_array_get(nodes, i), "node");
+        if (!inside(n, area))
+            fail_msg("%s: scene shape %zu (%ld,%ld %ldx%ld) leaves the scene (%ld,%ld %ldx%ld)", where, i, n.x, n.y,
+                     n.w, n.h, area.x, area.y, area.w, area.h);
+    }
+}
+
+/* Every dump of one view: the window has the size asked for, and the layout holds. */
+static void check_view(const char *view, bool expect_notice)
+{
+    for (int s = 0; s < NSIZES; s++) {
+        double last_zoom = 0;
+        for (int z = 0; z < NZOOMS; z++) {
+            char name[64], where[128];
+            snprintf(name, sizeof name, "%s-%d-%d.json", view, s, z);
+            snprintf(where, sizeof where, "%s at %dx%d, %d x ctrl+", view, sizes[s].w, sizes[s].h, zoom_presses[z]);
+            json_t *st = wh_state(name);
+            json_t *win = json_object_get(st, "window");
+            assert_int_equal(wh_int(win, "drawn_width"), sizes[s].w);
+            assert_int_equal(wh_int(win, "drawn_height"), sizes[s].h);
+            json_t *layout = json_object_get(st, "layout");
+            double zoom = json_real_value(json_object_get(layout, "zoom"));
+            if (zoom + 1e-6 < last_zoom)
+                fail_msg("%s: zooming in made the sizes smaller (%.3f after %.3f)", where, zoom, last_zoom);
+            last_zoom = zoom;
+            Rect screen = {0, 0, sizes[s].w, sizes[s].h}, panels[NPANELS];
+            check_panels(layout, screen, where, panels);
+            check_toolbar(layout, panels[0], where);
+            check_texts(layout, panels, where);
+            const char *status = json_string_value(json_object_get(st, "status"));
+            assert_non_null(status);
+            assert_non_null(strstr(status, json_string_value(json_object_get(st, "mode"))));
+            if (expect_notice && empty(rect_of(json_object_get(json_object_get(layout, "texts"), "notice"), "n")))
+                fail_msg("%s: the start hint is not shown", where);
+            json_decref(st);
+        }
+    }
+}
+
+static void run_view(const char *view, const char *opts, const char *head)
+{
+    static char script[16384];
+    snprintf(script, sizeof script, "%s", head);
+    append_sizes(script, sizeof script, view);
+    char file[64], cmd[1024];
+    snprintf(file, sizeof file, "%s.uis", view);
+    write_file(wh_path(file), script);
+    snprintf(cmd, sizeof cmd, "%s --ui-script %s", opts, wh_path(file));
+    assert_int_equal(wh_run(cmd), 0);
+}
+
+static void test_deadlock_banner_on_the_ring(void **state)
+{
+    (void)state;
+    run_view("ring", "dining-philosophers --sched serial --speed max", "wait 200\nkey space\nwait-until deadlock 60000\n");
+    check_view("ring", false);
+}
+
+/* F5: the presenter layout gives the scene the whole body. */
+static void test_deadlock_in_the_presenter_layout(void **state)
+{
+    (void)state;
+    run_view("pres", "dining-philosophers --sched serial --speed max",
+             "wait 200\nkey F5\nkey space\nwait-until deadlock 60000\n");
+    check_view("pres", false);
+    json_t *st = wh_state("pres-1-2.json");
+    json_t *layout = json_object_get(st, "layout");
+    assert_true(json_is_true(json_object_get(layout, "presenter")));
+    Rect scene = rect_of(json_object_get(json_object_get(layout, "panels"), "scene"), "scene");
+    assert_true(scene.w > 1024 * 9 / 10);
+    json_decref(st);
+}
+
+static void test_pipeline_at_its_end(void **state)
+{
+    (void)state;
+    run_view("pipe", "producer-consumer --speed max", "wait 200\nkey space\nwait-until ended 30000\n");
+    check_view("pipe", false);
+}
+
+static void test_race_paused_at_the_start(void **state)
+{
+    (void)state;
+    run_view("race", "race-counter", "wait 200\n");
+    check_view("race", true);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_deadlock_banner_on_the_ring),
+        cmocka_unit_test(test_deadlock_in_the_presenter_layout),
+        cmocka_unit_test(test_pipeline_at_its_end),
+        cmocka_unit_test(test_race_paused_at_the_start),
+    };
+    return wh_main(argc, argv, "lockstep-layout-test", tests, sizeof tests / sizeof tests[0]);
+}
