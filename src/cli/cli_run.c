@@ -18,9 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum {
     WAIT_SLICE_MS = 50, /* how often the run loop looks at the interrupt flag */
+    SETTLE_TRIES = 2000, /* after Ctrl-C, wait at most this many slices for the step in flight */
+    SETTLE_SLICE_NS = 1000000,
 };
 
 static volatile sig_atomic_t run_interrupted; /* set by on_sigint, read by wait_for_run */
@@ -29,6 +32,21 @@ static void on_sigint(int sig)
 {
     (void)sig;
     run_interrupted = 1;
+}
+
+/* Ctrl-C in a serial run: grant no further step and let the step in flight reach its next gate point, so the report
+ * (and a replay of the recorded schedule, which ends after the same last step) shows every thread where that step
+ * left it: blocked, not half-way through acquiring. Free and paced runs have no step to wait for. */
+static void settle_after_interrupt(Rt *rt, Snapshot *probe)
+{
+    rt_set_paused(rt, true);
+    for (int i = 0; i < SETTLE_TRIES; i++) {
+        rt_snapshot(rt, probe);
+        if (probe->mode != RT_SERIAL || probe->idle || probe->outcome != RT_RUNNING)
+            return;
+        struct timespec ts = {0, SETTLE_SLICE_NS};
+        nanosleep(&ts, NULL);
+    }
 }
 
 /* Wait for the run to end (or SIGINT), then stop it. *at_end receives the state just before rt_stop. */
@@ -42,6 +60,8 @@ static void wait_for_run(Rt *rt, Snapshot *at_end)
     sigaction(SIGINT, &sa, &old);
     while (!run_interrupted && rt_wait(rt, WAIT_SLICE_MS / 1000.0) == RT_RUNNING)
         ;
+    if (run_interrupted)
+        settle_after_interrupt(rt, at_end);
     rt_snapshot(rt, at_end);
     rt_stop(rt);
     sigaction(SIGINT, &old, NULL);
