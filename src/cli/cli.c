@@ -26,17 +26,19 @@ static const char usage_text[] =
     "usage:\n"
     "  lockstep [SCENARIO] [options]          open the window\n"
     "  lockstep --list                        the shipped scenarios, grouped\n"
-    "  lockstep check SCENARIO [--set NAME=VALUE]... [--bytecode]\n"
+    "  lockstep check SCENARIO [--set NAME=VALUE]... [--python] [--bytecode]\n"
     "                                         parse and validate only; --bytecode also prints the\n"
     "                                         compiled code of every function\n"
     "  lockstep run SCENARIO [options]        run without a window and print a report\n"
     "  lockstep --help | --help-gui | --version\n"
     "                                         this text, the window's options, the version\n"
     "\n"
-    "SCENARIO is a path to a .lsc file or the name of a shipped scenario (dining-philosophers).\n"
+    "SCENARIO is a path to a .lsc file, a Python threading program (.py) or the name of a shipped scenario\n"
+    "(dining-philosophers).\n"
     "\n"
     "run options:\n"
     "  --set NAME=VALUE       set a scenario parameter (repeatable)\n"
+    "  --python               read SCENARIO as a Python program whatever its name ends in\n"
     "  --sched free|paced|serial\n"
     "                         free: real threads at full pace (default); paced: every step takes a\n"
     "                         minimum time; serial: one step at a time, the seeded scheduler picks\n"
@@ -124,12 +126,13 @@ static int parse_file_option(CliArgs *a, int argc, char **argv, int *i)
     return 0;
 }
 
-/* Which verbs take a run option: run takes them all, check only --set. False after printing the one line. */
+/* Which verbs take a run option: run takes them all, check only --set and --python. False after printing the one
+ * line. */
 static bool option_allowed(const CliArgs *a, const char *opt)
 {
     bool is_run = strcmp(a->verb, "run") == 0;
     bool is_check = strcmp(a->verb, "check") == 0;
-    if (is_run || (is_check && strncmp(opt, "--set", 5) == 0))
+    if (is_run || (is_check && (strncmp(opt, "--set", 5) == 0 || strcmp(opt, "--python") == 0)))
         return true;
     fprintf(stderr, "lockstep: %.*s: an option of run, not of %s\n", (int)strcspn(opt, "="), opt, a->verb);
     return false;

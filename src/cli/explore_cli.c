@@ -38,8 +38,8 @@ typedef enum ExNumeric { OPT_RUNS, OPT_SEED, OPT_MAX_STEPS, OPT_JOBS, OPT_MAX_RU
 
 static const char explore_usage[] =
     "usage:\n"
-    "  lockstep explore SCENARIO [--set NAME=VALUE]... [--runs N] [--seed S] [--max-steps M] [--jobs J]\n"
-    "                   [--json] [--out DIR]\n"
+    "  lockstep explore SCENARIO [--set NAME=VALUE]... [--python] [--runs N] [--seed S] [--max-steps M]\n"
+    "                   [--jobs J] [--json] [--out DIR]\n"
     "  lockstep explore SCENARIO --all [--set NAME=VALUE]... [--max-steps M] [--max-runs R] [--max-seconds S]\n"
     "                   [--reduction merge|local|none] [--json] [--out DIR]\n"
     "random (default): N serial runs with seeds S, S+1, ... (default 1000 runs, seed 1, 2000 steps each)\n"
@@ -149,7 +149,7 @@ static int parse_one(ExOpts *o, int argc, char **argv, int *i)
         return missing ? -1 : 1;
     }
     char *err = NULL;
-    if (strncmp(arg, "--set", 5) == 0) {
+    if (strncmp(arg, "--set", 5) == 0 || strcmp(arg, "--python") == 0) {
         rc = recipe_parse(&o->args.run, argc, argv, i, &err);
         if (rc < 0) {
             fprintf(stderr, "lockstep: %s\n", err);

@@ -13,6 +13,7 @@ static void usage(FILE *out)
 {
     fputs("usage: lockstep [SCENARIO] [options]   (the window; see also `lockstep --help`)\n"
           "  --set NAME=VALUE  --sched free|paced|serial  --seed N  --speed X|max  --schedule 0,1,..\n"
+          "  --python          read SCENARIO as a Python threading program whatever its name ends in\n"
           "  --data-dir DIR    where scenarios/ and assets/ are (default: $LOCKSTEP_DATA_DIR, the build, the prefix)\n"
           "  --font FILE  --mono-font FILE   fonts (default: fontconfig's sans and monospace)\n"
           "  --theme light|dark  --size WxH  --zoom X  --fullscreen\n"

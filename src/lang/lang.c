@@ -114,6 +114,16 @@ static int keyed_cmp(const void *pa, const void *pb)
 }
 
 /* Sort the diagnostics added since `from` by position (stable), and keep at most PARSE_MAX_ERRORS of them. */
+/* Python programs get only their first error, as CPython reports only its first SyntaxError: one line that says
+ * what to change, instead of the errors that follow from it (a refused class makes its instances unknown, ...). */
+static void keep_first_diag(Diags *d, int from)
+{
+    for (int i = from + 1; i < d->count; i++)
+        free(d->items[i].message);
+    if (d->count > from + 1)
+        d->count = from + 1;
+}
+
 static void sort_diags(Diags *d, int from)
 {
     int n = d->count - from;
@@ -151,7 +161,7 @@ static void validate_defaults(Program *p, Diags *d)
 }
 
 /* Parse and check source (owned by the new program). */
-static LangStatus load(const char *path, char *source, size_t len, Diags *diags, Program **out)
+static LangStatus load(const char *path, LangSyntax syntax, char *source, size_t len, Diags *diags, Program **out)
 {
     *out = NULL;
     int start = diags->count;
@@ -162,7 +172,8 @@ static LangStatus load(const char *path, char *source, size_t len, Diags *diags,
     Program *p = xcalloc(1, sizeof *p);
     p->path = xstrdup(path);
     p->layout = LAYOUT_GRAPH;
-    if (python_is_path(path))
+    bool python = syntax == LANG_SYNTAX_PYTHON || python_is_path(path);
+    if (python)
         python_parse(p, source, len, diags);
     else
         parser_parse(p, source, len, diags);
@@ -175,6 +186,8 @@ static LangStatus load(const char *path, char *source, size_t len, Diags *diags,
     p->source = source;
     split_lines(p);
     sort_diags(diags, start);
+    if (python)
+        keep_first_diag(diags, start);
     if (diags->count > start) {
         program_destroy(p);
         return LANG_SCENARIO_ERROR;
@@ -190,10 +203,15 @@ LangStatus lang_load_string(const char *path, const char *source, Diags *diags, 
     size_t len = strlen(source);
     char *copy = xmalloc(len + 1);
     memcpy(copy, source, len + 1);
-    return load(path, copy, len, diags, out);
+    return load(path, LANG_SYNTAX_BY_NAME, copy, len, diags, out);
 }
 
 LangStatus lang_load_file(const char *path, Diags *diags, Program **out)
+{
+    return lang_load_file_as(path, LANG_SYNTAX_BY_NAME, diags, out);
+}
+
+LangStatus lang_load_file_as(const char *path, LangSyntax syntax, Diags *diags, Program **out)
 {
     size_t len = 0;
     *out = NULL;
@@ -201,7 +219,7 @@ LangStatus lang_load_file(const char *path, Diags *diags, Program **out)
     char *src = read_file(path, diags, &len, &st);
     if (!src)
         return st;
-    return load(path, src, len, diags, out);
+    return load(path, syntax, src, len, diags, out);
 }
 
 /* ------------------------------------------------------------------ parameters */

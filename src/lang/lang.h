@@ -35,6 +35,10 @@ enum {
 };
 
 LangStatus lang_load_file(const char *path, Diags *diags, Program **out);
+/* Which front end reads a file: by its name (.py is Python, anything else the scenario language), or Python always
+ * (the command line's --python, for a lecture's file saved as race.txt). */
+typedef enum LangSyntax { LANG_SYNTAX_BY_NAME, LANG_SYNTAX_PYTHON } LangSyntax;
+LangStatus lang_load_file_as(const char *path, LangSyntax syntax, Diags *diags, Program **out);
 /* Same, from a string already in memory; path is used in messages. */
 LangStatus lang_load_string(const char *path, const char *source, Diags *diags, Program **out);
 

@@ -235,6 +235,11 @@ static int find_option(const char *arg, const char **joined)
 
 int recipe_parse(RunRecipe *o, int argc, char **argv, int *i, char **err)
 {
+    if (strcmp(argv[*i], "--python") == 0) { /* a switch: it takes no value */
+        o->python = true;
+        *i += 1;
+        return 1;
+    }
     const char *value = NULL;
     int id = find_option(argv[*i], &value);
     if (id < 0)

@@ -26,6 +26,7 @@ typedef struct RunRecipe {
     bool speed_given;
     uint64_t max_steps;
     double max_seconds;
+    bool python;          /* --python: read the scenario file as Python whatever its name ends in */
     bool has_expect;      /* a saved run: the outcome it had */
     RtOutcome expect;
 } RunRecipe;
@@ -44,7 +45,7 @@ void recipe_copy(RunRecipe *dst, const RunRecipe *src);
 /* Append a "NAME=VALUE" assignment (checked only when applied). */
 void recipe_add_set(RunRecipe *o, const char *assignment);
 
-/* If argv[*i] is one of the options above, consume it and its value (advancing *i past them) and return 1; return 0
+/* If argv[*i] is one of the options above (or the switch --python), consume it and its value (advancing *i past them) and return 1; return 0
  * if it is not one of ours; return -1 with *err set (caller frees) when it is ours but its value is missing or bad. */
 int recipe_parse(RunRecipe *o, int argc, char **argv, int *i, char **err);
 

@@ -66,7 +66,8 @@ ScenarioStatus scenario_load(Scenario *sc, const char *data_dir, const char *arg
                     xasprintf("%s: no such file, and no shipped scenario of that name (see lockstep --list)", arg));
     diags_finish(&sc->diags);
     diags_init(&sc->diags, sc->path);
-    switch (lang_load_file(sc->path, &sc->diags, &sc->prog)) {
+    LangSyntax syntax = recipe && recipe->python ? LANG_SYNTAX_PYTHON : LANG_SYNTAX_BY_NAME;
+    switch (lang_load_file_as(sc->path, syntax, &sc->diags, &sc->prog)) {
     case LANG_OK:
         break;
     case LANG_IO_ERROR:

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -394,7 +395,7 @@ static void test_refusals(void **state)
         diags_init(&d, "lesson.py");
         Program *p = NULL;
         LangStatus st = lang_load_string("lesson.py", r->source, &d, &p);
-        if (st != LANG_SCENARIO_ERROR || d.count < 1 || !strstr(d.items[0].message, r->message) ||
+        if (st != LANG_SCENARIO_ERROR || d.count != 1 || !strstr(d.items[0].message, r->message) ||
             d.items[0].line != r->line || d.items[0].col != r->col) {
             diags_print(&d, stderr);
             print_error("refusal %zu: expected %d:%d '%s'\n", i, r->line, r->col, r->message);
@@ -465,6 +466,30 @@ static void test_python_scoping(void **state)
     program_destroy(p);
 }
 
+/* --python (LANG_SYNTAX_PYTHON) reads a file as Python whatever its name; without it a .txt is a scenario file. */
+static void test_python_switch(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/lockstep-python-switch-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    static const char src[] = "import threading\nN = 0\ndef f():\n    global N\n    N += 1\n"
+                              "t = threading.Thread(target=f)\nt.start()\nt.join()\n";
+    assert_int_equal(write(fd, src, sizeof src - 1), (ssize_t)(sizeof src - 1));
+    close(fd);
+    Diags d;
+    diags_init(&d, path);
+    Program *p = NULL;
+    assert_int_equal(lang_load_file_as(path, LANG_SYNTAX_PYTHON, &d, &p), LANG_OK);
+    assert_int_equal(p->nshareds, 1);
+    program_destroy(p);
+    p = NULL;
+    assert_int_equal(lang_load_file_as(path, LANG_SYNTAX_BY_NAME, &d, &p), LANG_SCENARIO_ERROR);
+    assert_null(p);
+    diags_finish(&d);
+    unlink(path);
+}
+
 static void test_python2_print(void **state)
 {
     (void)state;
@@ -490,6 +515,7 @@ int main(void)
         cmocka_unit_test(test_annotations_and_docstring),
         cmocka_unit_test(test_python_scoping),
         cmocka_unit_test(test_python2_print),
+        cmocka_unit_test(test_python_switch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
