@@ -349,7 +349,7 @@ static const Refusal refusals[] = {
     {"x = {'a': 1}\n\ndef f():\n    print(x)\n", 1, 5, "dicts are not supported"},
     {"def f():\n    try:\n        pass\n    except Exception:\n        pass\n", 2, 5, "try/except"},
     {"def f():\n    raise ValueError()\n", 2, 5, "exceptions are not supported beyond assert"},
-    {"def f():\n    x = 1.5 * 2\n", 2, 9, "floats are not supported"},
+    {"def f():\n    a = [0, 0]\n    a[0] = 1.5\n", 3, 12, "floats are not supported"},
     {"def f():\n    x = 'abc'\n", 2, 9, "strings as data are not supported"},
     {"def f():\n    x = [i for i in range(3)]\n", 2, 9, "list comprehensions"},
     {"def f():\n    g = lambda: 1\n", 2, 9, "lambda is not supported"},
@@ -378,6 +378,12 @@ static const Refusal refusals[] = {
      "a timeout is not supported"},
     {"import threading\n\ndef f():\n    m = threading.Lock()\n", 4, 9, "at the top level of the module"},
     {"def f():\n    for a, b in pairs:\n        pass\n", 2, 9, "unpacking a, b is not supported"},
+    {"import random\nN = 0\n\ndef f():\n    global N\n    N = random.random()\n", 6, 5,
+     "floats are not supported in shared state"},
+    {"import random\n\ndef f():\n    r = random.random()\n    x = r // 2\n", 5, 9, "'r' holds a float"},
+    {"import random\n\ndef f():\n    x = random.gauss(0, 1)\n", 4, 9, "random.gauss() is not supported"},
+    {"import random\n\ndef f():\n    r = random.random() * random.random()\n", 4, 25,
+     "multiplying two floats is not supported"},
     {"import sys\n", 1, 8, "import of 'sys' is not supported"},
     {"def f():\n    x = 5 & 3\n", 2, 11, "the operator '&' is not supported"},
     {"def f():\n    if 3 in [1, 2]:\n        pass\n", 2, 8, "'in' is not supported"},
@@ -466,6 +472,38 @@ static void test_python_scoping(void **state)
     program_destroy(p);
 }
 
+/* random.random() held in a local, compared (chained), printed and slept for; randint and choice as integers. A
+ * serial run is reproducible: the same seed gives the same end values. */
+static void test_random_in_locals(void **state)
+{
+    (void)state;
+    Program *p = load_string("import threading, random, time\nlow = 0\nhigh = 0\npicked = 0\n"
+                             "lock = threading.Lock()\n\ndef worker():\n    global low, high, picked\n"
+                             "    r = random.random()\n    time.sleep(r)\n    print('slept', r)\n"
+                             "    if 0.0 <= r < 0.5:\n        with lock:\n            low += 1\n"
+                             "    elif 0.5 <= r < 1.0:\n        with lock:\n            high += 1\n"
+                             "    d = random.uniform(0.1, 0.2) + 0.5\n    d += 0.25\n    time.sleep(d)\n"
+                             "    with lock:\n        picked += random.randint(1, 3) + random.choice([10, 20])\n\n"
+                             "ts = [threading.Thread(target=worker) for i in range(4)]\nfor t in ts:\n    t.join()\n");
+    bool saw_low = false, saw_high = false;
+    for (uint64_t seed = 1; seed <= 12; seed++) {
+        Trial a, b;
+        trial_run(&a, p, seed);
+        trial_run(&b, p, seed);
+        assert_int_equal(a.outcome, RT_COMPLETED);
+        assert_int_equal(var(&a, "low") + var(&a, "high"), 4); /* every r is in [0, 1) */
+        assert_true(var(&a, "picked") >= 4 * 11 && var(&a, "picked") <= 4 * 23);
+        assert_int_equal(var(&a, "low"), var(&b, "low"));
+        assert_int_equal(var(&a, "picked"), var(&b, "picked"));
+        saw_low = saw_low || var(&a, "low") > 0;
+        saw_high = saw_high || var(&a, "high") > 0;
+        trial_free(&a);
+        trial_free(&b);
+    }
+    assert_true(saw_low && saw_high);
+    program_destroy(p);
+}
+
 /* --python (LANG_SYNTAX_PYTHON) reads a file as Python whatever its name; without it a .txt is a scenario file. */
 static void test_python_switch(void **state)
 {
@@ -516,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_python_scoping),
         cmocka_unit_test(test_python2_print),
         cmocka_unit_test(test_python_switch),
+        cmocka_unit_test(test_random_in_locals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -85,6 +85,8 @@ typedef struct Fn {
     PyNode **start_of;
     int npend;
     int tmp;          /* counter for hidden names */
+    char **floats;    /* locals holding a float (random.random(), 0.5, ...), kept in thousandths */
+    int nfloats;
 } Fn;
 
 static void err(Lower *L, SrcPos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -905,6 +907,160 @@ static Expr *refuse(Fn *F, const PyNode *e, const char *fmt, ...)
     return NULL;
 }
 
+/* ------------------------------------------------------------------ floats in locals, and random
+ *
+ * A float a function holds in a local (r = random.random(), d = 0.5) is kept in fixed point, in thousandths:
+ * 0.25 is 250. That is all a threading lesson does with one: compare it (0.3 < r < 0.5), add to it, print it, and
+ * sleep for it, and a duration in thousandths of a second is already the milliseconds an activity takes.
+ * random.random() is one of the 1000 values 0.000 .. 0.999, drawn by random(1000): a seeded choice in serial runs,
+ * every alternative in an exhaustive exploration. randint(a, b) is a + random(b - a + 1) and choice(list) choose().
+ * Floats stay out of shared state, so what threads share is still exact integers. */
+
+enum { MILLI = 1000 };
+
+static bool fn_float_local(const Fn *F, const char *name) { return in_names(F->floats, F->nfloats, name); }
+
+static void fn_note_float(Fn *F, const char *name)
+{
+    if (fn_float_local(F, name))
+        return;
+    F->floats = xrealloc(F->floats, (size_t)(F->nfloats + 1) * sizeof(char *));
+    F->floats[F->nfloats++] = xstrdup(name);
+}
+
+static bool is_float_expr(Fn *F, const PyNode *e)
+{
+    GName *g;
+    switch (e->kind) {
+    case PN_FLOAT: return true;
+    case PN_NAME:
+        if (fn_float_local(F, e->name))
+            return true;
+        g = global_named(F->L, e->name);
+        return g && g->kind == GK_FLOATCONST;
+    case PN_CALL: return call_of(F->L, e, "random.random") || call_of(F->L, e, "random.uniform");
+    case PN_UNARY: return strcmp(e->op, "-") == 0 && is_float_expr(F, e->a);
+    case PN_BINOP:
+        return (strcmp(e->op, "+") == 0 || strcmp(e->op, "-") == 0 || strcmp(e->op, "*") == 0 ||
+                strcmp(e->op, "/") == 0) &&
+               (is_float_expr(F, e->a) || is_float_expr(F, e->b));
+    default: return false;
+    }
+}
+
+static Expr *builtin_call(Builtin bi, const char *name, SrcPos pos, Expr *arg)
+{
+    Expr *x = ast_expr_new(EX_BUILTIN, pos);
+    x->builtin = bi;
+    x->name = xstrdup(name);
+    push_expr(&x->args, arg);
+    return x;
+}
+
+static Expr *lower_milli(Fn *F, PyNode *e);
+
+/* lo + random(hi - lo + 1): an integer drawn from lo..hi, both lowered twice (they are plain values). */
+static Expr *random_between(SrcPos pos, Expr *lo, Expr *lo2, Expr *hi)
+{
+    Expr *n = binary(OP_ADD, pos, binary(OP_SUB, pos, hi, lo2), int_expr(1, pos));
+    return binary(OP_ADD, pos, lo, builtin_call(BI_RANDOM, "random", pos, n));
+}
+
+static Expr *lower_milli_call(Fn *F, PyNode *e)
+{
+    if (call_of(F->L, e, "random.random")) {
+        if (e->kids.count != 0)
+            return refuse(F, e, "random.random() takes no arguments");
+        return builtin_call(BI_RANDOM, "random", e->pos, int_expr(MILLI, e->pos));
+    }
+    if (e->kids.count != 2 || e->kids.items[0]->kw || e->kids.items[1]->kw)
+        return refuse(F, e, "random.uniform takes two bounds: random.uniform(LO, HI)");
+    Expr *lo = lower_milli(F, e->kids.items[0]), *lo2 = lo ? lower_milli(F, e->kids.items[0]) : NULL;
+    Expr *hi = lo2 ? lower_milli(F, e->kids.items[1]) : NULL;
+    if (!hi) {
+        ast_expr_free(lo);
+        ast_expr_free(lo2);
+        return NULL;
+    }
+    return random_between(e->pos, lo, lo2, hi);
+}
+
+static Expr *lower_milli_binop(Fn *F, PyNode *e)
+{
+    if (strcmp(e->op, "/") == 0)
+        return refuse(F, e, "'/' is not supported on floats: lockstep keeps floats for comparing, adding and "
+                            "sleeping (use // on integers)");
+    bool fa = is_float_expr(F, e->a), fb = is_float_expr(F, e->b);
+    if (strcmp(e->op, "*") == 0 && fa && fb)
+        return refuse(F, e, "multiplying two floats is not supported: multiply a float by an integer");
+    if (strcmp(e->op, "*") == 0) { /* float * int: scale the float only */
+        Expr *a = fa ? lower_milli(F, e->a) : lower_expr(F, e->a);
+        Expr *b = a ? (fb ? lower_milli(F, e->b) : lower_expr(F, e->b)) : NULL;
+        if (!b) {
+            ast_expr_free(a);
+            return NULL;
+        }
+        return binary(OP_MUL, e->pos, a, b);
+    }
+    Expr *a = lower_milli(F, e->a), *b = a ? lower_milli(F, e->b) : NULL;
+    if (!b) {
+        ast_expr_free(a);
+        return NULL;
+    }
+    return binary(strcmp(e->op, "+") == 0 ? OP_ADD : OP_SUB, e->pos, a, b);
+}
+
+/* A number in thousandths: floats as they are held, integers times 1000. */
+static Expr *lower_milli(Fn *F, PyNode *e)
+{
+    double f;
+    GName *g = e->kind == PN_NAME ? global_named(F->L, e->name) : NULL;
+    if (float_literal(e, &f))
+        return int_expr((int64_t)llround(f * MILLI), e->pos);
+    if (e->kind == PN_NAME && fn_float_local(F, e->name))
+        return name_expr(e->name, e->pos);
+    if (g && g->kind == GK_FLOATCONST && float_literal(g->value, &f))
+        return int_expr((int64_t)llround(f * MILLI), e->pos);
+    if (e->kind == PN_CALL && is_float_expr(F, e))
+        return lower_milli_call(F, e);
+    if (e->kind == PN_BINOP && is_float_expr(F, e))
+        return lower_milli_binop(F, e);
+    if (e->kind == PN_UNARY && is_float_expr(F, e)) {
+        Expr *a = lower_milli(F, e->a);
+        if (!a)
+            return NULL;
+        Expr *x = ast_expr_new(EX_UNARY, e->pos);
+        x->op = OP_NEG;
+        x->a = a;
+        return x;
+    }
+    Expr *x = lower_expr(F, e);
+    return x ? binary(OP_MUL, e->pos, x, int_expr(MILLI, e->pos)) : NULL;
+}
+
+/* random.randint(a, b) and random.choice(list) as integer values. */
+static Expr *lower_random_int(Fn *F, PyNode *e)
+{
+    if (call_of(F->L, e, "random.choice")) {
+        if (e->kids.count != 1 || e->kids.items[0]->kw)
+            return refuse(F, e, "random.choice takes one list: random.choice([1, 2, 3]) or a list in a variable");
+        Expr *l = lower_expr(F, e->kids.items[0]);
+        return l ? builtin_call(BI_CHOOSE, "choose", e->pos, l) : NULL;
+    }
+    if (e->kids.count != 2 || e->kids.items[0]->kw || e->kids.items[1]->kw)
+        return refuse(F, e, "random.randint takes two integer bounds: random.randint(LO, HI)");
+    if (is_float_expr(F, e->kids.items[0]) || is_float_expr(F, e->kids.items[1]))
+        return refuse(F, e, "random.randint takes integers: use random.uniform(LO, HI) for floats");
+    Expr *lo = lower_expr(F, e->kids.items[0]), *lo2 = lo ? lower_expr(F, e->kids.items[0]) : NULL;
+    Expr *hi = lo2 ? lower_expr(F, e->kids.items[1]) : NULL;
+    if (!hi) {
+        ast_expr_free(lo);
+        ast_expr_free(lo2);
+        return NULL;
+    }
+    return random_between(e->pos, lo, lo2, hi);
+}
+
 static BinOp binop_of(const char *op, bool *ok)
 {
     static const struct {
@@ -970,6 +1126,15 @@ static Expr *fold_main_thread(Fn *F, PyNode *e)
     return int_expr(negated ? 1 : 0, e->pos);
 }
 
+/* One operand of a comparison: when any operand is a float, all are compared in thousandths. */
+static Expr *lower_compared(Fn *F, PyNode *cmp, PyNode *x)
+{
+    for (int i = 0; i < cmp->kids.count; i++)
+        if (is_float_expr(F, cmp->kids.items[i]))
+            return lower_milli(F, x);
+    return lower_expr(F, x);
+}
+
 static Expr *lower_compare(Fn *F, PyNode *e)
 {
     Expr *acc = NULL;
@@ -988,8 +1153,8 @@ static Expr *lower_compare(Fn *F, PyNode *e)
             return refuse(F, e, "'%s' is not supported here: compare integers with ==, !=, <, <=, > or >=",
                           e->ops[i]);
         }
-        Expr *a = lower_expr(F, e->kids.items[i]);
-        Expr *b = a ? lower_expr(F, e->kids.items[i + 1]) : NULL;
+        Expr *a = lower_compared(F, e, e->kids.items[i]);
+        Expr *b = a ? lower_compared(F, e, e->kids.items[i + 1]) : NULL;
         if (!b) {
             ast_expr_free(a);
             ast_expr_free(acc);
@@ -1005,6 +1170,9 @@ static Expr *lower_name(Fn *F, PyNode *e)
 {
     GName *g = global_named(F->L, e->name);
     char buf[96];
+    if (fn_float_local(F, e->name))
+        return refuse(F, e, "'%s' holds a float: lockstep can compare it, add to it, print it and sleep for it, "
+                            "not use it as an integer", e->name);
     if (g && g->kind == GK_FLOATCONST)
         return refuse(F, e, "'%s' is a float: floats can be time.sleep() durations, not values in "
                             "calculations (lockstep's values are integers)", e->name);
@@ -1180,8 +1348,13 @@ static Expr *lower_call(Fn *F, PyNode *e)
         if (ctor_of(F->L, e))
             return refuse(F, e, "create %s objects at the top level of the module, so every thread can see them",
                           q);
+        if (strcmp(q, "random.randint") == 0 || strcmp(q, "random.choice") == 0)
+            return lower_random_int(F, e);
+        if (strcmp(q, "random.random") == 0 || strcmp(q, "random.uniform") == 0)
+            return refuse(F, e, "%s() gives a float: hold it in a local (r = %s()) to compare it or sleep for it",
+                          q, q);
         if (strncmp(q, "random.", 7) == 0)
-            return refuse(F, e, "%s() is supported only as a time.sleep() duration for now", q);
+            return refuse(F, e, "%s() is not supported: lockstep has random.random, uniform, randint and choice", q);
         return refuse(F, e, "%s() is not supported here (%s)", q, SUBSET);
     }
     if (e->a->kind == PN_ATTR)
@@ -1464,6 +1637,22 @@ static bool say_format(Fn *F, Stmt *s, PyNode *call)
     return true;
 }
 
+/* A float held in thousandths, printed as 0.734: its whole part, a point and three digits. */
+static bool say_float(Fn *F, Stmt *s, PyNode *e)
+{
+    static const int64_t div[3] = {100, 10, 1};
+    Expr *whole = lower_milli(F, e);
+    if (!whole)
+        return false;
+    add_part(s, binary(OP_FLOORDIV, e->pos, whole, int_expr(MILLI, e->pos)), false);
+    add_text(s, ".", 1);
+    for (int k = 0; k < 3; k++) {
+        Expr *digit = binary(OP_MOD, e->pos, lower_milli(F, e), int_expr(div[k] * 10, e->pos));
+        add_part(s, binary(OP_FLOORDIV, e->pos, digit, int_expr(div[k], e->pos)), false);
+    }
+    return true;
+}
+
 static bool say_value(Fn *F, Stmt *s, PyNode *e)
 {
     if (e->kind == PN_STR && !e->fstring) {
@@ -1499,6 +1688,8 @@ static bool say_value(Fn *F, Stmt *s, PyNode *e)
         add_text(s, buf, strlen(buf));
         return true;
     }
+    if (is_float_expr(F, e))
+        return say_float(F, s, e);
     Expr *x = lower_expr(F, e);
     if (!x)
         return false;
@@ -1551,6 +1742,8 @@ static Expr *lower_seconds(Fn *F, PyNode *e)
         return ms_of_float(f, e->pos);
     if (g && g->kind == GK_FLOATCONST && float_literal(g->value, &f))
         return ms_of_float(f, e->pos);
+    if (is_float_expr(F, e))
+        return lower_milli(F, e); /* thousandths of a second are milliseconds */
     Expr *x = lower_expr(F, e);
     return x ? binary(OP_MUL, e->pos, x, int_expr(1000, e->pos)) : NULL;
 }
@@ -1798,6 +1991,22 @@ static Expr *lower_target(Fn *F, PyNode *t)
     return t->kind == PN_NAME ? name_expr(t->name, t->pos) : lower_index(F, t);
 }
 
+/* name = a float: the name becomes a float local (floats never go into shared state). */
+static void lower_float_assign(Fn *F, PyNode *s, PyNode *t, PyNode *v, Block *out)
+{
+    const FuncDecl *fd = F->fd;
+    if (in_names(fd->global_names, fd->nglobal_names, t->name) || (F->is_main && global_named(F->L, t->name))) {
+        err(F->L, s->pos, "floats are not supported in shared state ('%s'): keep floats in a function's locals",
+            t->name);
+        return;
+    }
+    Expr *vv = lower_milli(F, v);
+    if (!vv)
+        return;
+    fn_note_float(F, t->name);
+    push_stmt(out, assign_stmt(name_expr(t->name, t->pos), vv, s->pos));
+}
+
 static void lower_assign(Fn *F, PyList *in, int i, Block *out)
 {
     PyNode *s = in->items[i];
@@ -1860,6 +2069,10 @@ static void lower_assign(Fn *F, PyList *in, int i, Block *out)
         err(F->L, t->pos, "set .%s right after creating the thread, before anything else uses it", t->name);
         return;
     }
+    if (t->kind == PN_NAME && is_float_expr(F, v)) {
+        lower_float_assign(F, s, t, v, out);
+        return;
+    }
     Expr *tt = lower_target(F, t);
     Expr *vv = tt ? lower_expr(F, v) : NULL;
     if (!vv) {
@@ -1880,8 +2093,17 @@ static void lower_augassign(Fn *F, PyNode *s, Block *out)
         err(F->L, s->pos, "'%s' is not supported: lockstep has +=, -=, *=, //= and %%=", op);
         return;
     }
-    Expr *t = lower_target(F, s->a);
-    Expr *v = t ? lower_expr(F, s->b) : NULL;
+    bool fl = s->a->kind == PN_NAME && fn_float_local(F, s->a->name);
+    if (fl && b != OP_ADD && b != OP_SUB) {
+        err(F->L, s->pos, "'%s' on a float is not supported: lockstep adds to and subtracts from floats", op);
+        return;
+    }
+    if (!fl && is_float_expr(F, s->b)) {
+        err(F->L, s->b->pos, "adding a float to an integer is not supported: lockstep's shared values are integers");
+        return;
+    }
+    Expr *t = fl ? name_expr(s->a->name, s->a->pos) : lower_target(F, s->a);
+    Expr *v = t ? (fl ? lower_milli(F, s->b) : lower_expr(F, s->b)) : NULL;
     if (!v) {
         ast_expr_free(t);
         return;
@@ -2007,6 +2229,8 @@ static void lower_call_stmt(Fn *F, PyNode *s, Block *out)
         push_stmt(out, lower_sleep(F, c));
         return;
     }
+    if (q && strcmp(q, "random.seed") == 0)
+        return; /* lockstep's runs are seeded by --seed, so a serial run is reproducible without it */
     if (c->kind == PN_CALL && c->a->kind == PN_ATTR && strcmp(c->a->name, "start") == 0 && c->kids.count == 0) {
         PyNode *t = c->a->a;
         if (t->kind == PN_CALL && call_of(F->L, t, "threading.Thread")) { /* Thread(...).start() */
@@ -2113,6 +2337,9 @@ static void fn_finish(Fn *F)
     for (int i = 0; i < F->nthreads; i++)
         free(F->threads[i]);
     free(F->threads);
+    for (int i = 0; i < F->nfloats; i++)
+        free(F->floats[i]);
+    free(F->floats);
     free(F->skip);
     free(F->start_at);
     free(F->start_of);
