@@ -228,6 +228,40 @@ static void test_philosophers(void **state)
     program_destroy(p);
 }
 
+/* The notes' manager class: with an RLock, changeAandB may take the lock again inside changeA and changeB, and every
+ * run completes; with a plain Lock the thread waits for itself. */
+static bool is_deadlock(const Trial *t) { return t->outcome == RT_DEADLOCK; }
+
+static void test_manager_class(void **state)
+{
+    (void)state;
+    Program *p = load("manager_rlock");
+    assert_int_equal(count_seeds(p, SEEDS, is_completed), SEEDS);
+    program_destroy(p);
+    p = load("manager_lock");
+    assert_true(count_seeds(p, SEEDS, is_deadlock) >= SEEDS / 4);
+    program_destroy(p);
+}
+
+/* Objects passed as thread arguments: an instance and a lock (counter_class), chopsticks as list elements
+ * (philosophers_args: the naive order deadlocks in a cycle), and a Thread subclass with run(). */
+static bool counter_ok(const Trial *t) { return is_completed(t) && var(t, "counter.value") == 22; }
+static bool countdown_ok(const Trial *t) { return is_completed(t) && var(t, "total") == 16; }
+
+static void test_objects_as_arguments(void **state)
+{
+    (void)state;
+    Program *p = load("counter_class");
+    assert_int_equal(count_seeds(p, SEEDS, counter_ok), SEEDS);
+    program_destroy(p);
+    p = load("countdown_thread");
+    assert_int_equal(count_seeds(p, SEEDS, countdown_ok), SEEDS);
+    program_destroy(p);
+    p = load("philosophers_args");
+    assert_true(count_seeds(p, 300, is_cycle_deadlock) >= 1);
+    program_destroy(p);
+}
+
 static void test_event_condition_barrier(void **state)
 {
     (void)state;
@@ -250,7 +284,10 @@ static char *cpython_globals(const char *name)
     char *path = program_path(name);
     char *cmd = xasprintf("python3 -c \"import runpy, sys, os; sys.stdout = open(os.devnull, 'w'); "
                           "g = runpy.run_path(sys.argv[1], run_name='__main__'); "
-                          "[print(k, v, file=sys.__stdout__) for k, v in g.items() if type(v) is int]\" '%s'",
+                          "[print(k, v, file=sys.__stdout__) for k, v in g.items() if type(v) is int]; "
+                          "[print(k + '.' + a, x, file=sys.__stdout__) for k, v in g.items() "
+                          "if type(v).__module__ == '__main__' and not isinstance(v, type) "
+                          "for a, x in vars(v).items() if type(x) is int and not a.startswith('_')]\" '%s'",
                           path);
     FILE *f = popen(cmd, "r");
     assert_non_null(f);
@@ -268,8 +305,9 @@ static void test_differential(void **state)
     (void)state;
     if (!have_python3())
         skip();
-    static const char *const programs[] = {"lock", "join", "producer_consumer", "philosophers_ordered",
-                                           "event", "condition", "barrier", "queue_workers"};
+    static const char *const programs[] = {"lock",  "join",      "producer_consumer", "philosophers_ordered",
+                                           "event", "condition", "barrier",           "queue_workers",
+                                           "counter_class", "countdown_thread"};
     for (size_t k = 0; k < sizeof programs / sizeof programs[0]; k++) {
         char *globals = cpython_globals(programs[k]);
         Program *p = load(programs[k]);
@@ -382,6 +420,14 @@ static const Refusal refusals[] = {
      "floats are not supported in shared state"},
     {"import random\n\ndef f():\n    r = random.random()\n    x = r // 2\n", 5, 9, "'r' holds a float"},
     {"import random\n\ndef f():\n    x = random.gauss(0, 1)\n", 4, 9, "random.gauss() is not supported"},
+    {"class A(dict):\n    pass\n", 1, 1, "classes with no base, object or threading.Thread"},
+    {"class A:\n    def __init__(self):\n        print('made')\n\na = A()\n", 3, 9, "__init__ may only set attributes"},
+    {"class A:\n    def __init__(self):\n        self.x = 1\n\na = A()\nprint(a.y)\n", 6, 7,
+     "'a' has no attribute 'y'"},
+    {"class A:\n    def f():\n        pass\n", 2, 5, "must take self first"},
+    {"import threading\na = threading.Lock()\nb = threading.Lock()\n\ndef f(l):\n    with l:\n        pass\n\n"
+     "threading.Thread(target=f, args=(a,)).start()\nthreading.Thread(target=f, args=(b,)).start()\n", 10, 34,
+     "the same object at every call"},
     {"import random\n\ndef f():\n    r = random.random() * random.random()\n", 4, 25,
      "multiplying two floats is not supported"},
     {"import sys\n", 1, 8, "import of 'sys' is not supported"},
@@ -547,6 +593,8 @@ int main(void)
         cmocka_unit_test(test_daemon_queue_workers),
         cmocka_unit_test(test_philosophers),
         cmocka_unit_test(test_event_condition_barrier),
+        cmocka_unit_test(test_manager_class),
+        cmocka_unit_test(test_objects_as_arguments),
         cmocka_unit_test(test_differential),
         cmocka_unit_test(test_racy_cpython_value_is_reachable),
         cmocka_unit_test(test_refusals),
