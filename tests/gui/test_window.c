@@ -18,14 +18,6 @@
 
 #include "window_harness.h"
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 static const char *str_at(json_t *j, const char *key)
 {
     json_t *v = json_object_get(j, key);
@@ -102,7 +94,7 @@ static void test_new_user_story(void **state)
              wh_path("deadlock.png"), wh_path("s5.json"), wh_path("s6.json"), wh_path("s7.json"), wh_path("s8.json"),
              wh_path("ordered.png"));
     strcat(script, tail);
-    write_file(wh_path("story.uis"), script);
+    wh_write_script(wh_path("story.uis"), script);
     char opts[1024];
     snprintf(opts, sizeof opts, "dining-philosophers --seed 1 --ui-script %s", wh_path("story.uis"));
     assert_int_equal(wh_run(opts), 0);
@@ -198,7 +190,7 @@ static void test_schedule_file_replay(void **state)
     char text[1024];
     snprintf(text, sizeof text, "lockstep-schedule 1\nscenario dining-philosophers\nset n=5\nset strategy=naive\n"
              "seed 3\nsteps\n%s\n", steps);
-    write_file(wh_path("dl.schedule"), text);
+    wh_write_script(wh_path("dl.schedule"), text);
     static char script[8192];
     snprintf(script, sizeof script, "wait 200\ndump-state %s\n", wh_path("r0.json"));
     append_steps(script, sizeof script, "step", n);
@@ -208,7 +200,7 @@ static void test_schedule_file_replay(void **state)
              "save-schedule %s\nexport-trace %s\nquit\n",
              wh_path("r1.json"), wh_path("r2.json"), wh_path("saved.schedule"), wh_path("trace.json"));
     strcat(script, tail);
-    write_file(wh_path("replay.uis"), script);
+    wh_write_script(wh_path("replay.uis"), script);
     char opts[1024];
     snprintf(opts, sizeof opts, "--schedule-file %s --ui-script %s", wh_path("dl.schedule"), wh_path("replay.uis"));
     assert_int_equal(wh_run(opts), 0);
@@ -268,7 +260,7 @@ static void test_lost_updates_in_the_banner(void **state)
     snprintf(script, sizeof script,
              "speed max\nkey space\nwait-until ended 20000\nwait 200\ndump-state %s\nquit\n",
              wh_path("lost.json"));
-    write_file(wh_path("lost.uis"), script);
+    wh_write_script(wh_path("lost.uis"), script);
     char opts[1024];
     snprintf(opts, sizeof opts, "race-counter --set iterations=100000 --ui-script %s", wh_path("lost.uis"));
     assert_int_equal(wh_run(opts), 0);
@@ -299,7 +291,7 @@ static void test_bad_input_gets_one_line(void **state)
     assert_int_equal(wh_run("--zoom 99"), 1); /* a bad window option is a usage error, like any other */
     assert_int_equal(wh_run("--zoom nan"), 1);
     assert_int_equal(wh_run("no-such-scenario --screenshot /dev/null"), 1);
-    write_file(wh_path("bad.uis"), "wait 10\njump 3\n");
+    wh_write_script(wh_path("bad.uis"), "wait 10\njump 3\n");
     char opts[600];
     snprintf(opts, sizeof opts, "--ui-script %s", wh_path("bad.uis"));
     assert_int_equal(wh_run(opts), 1);
@@ -337,10 +329,10 @@ static void test_saved_schedule_finds_its_scenario(void **state)
     assert_int_equal(system(cmd), 0);
     char text[1024];
     snprintf(text, sizeof text, "lockstep-schedule 1\nscenario %s\nseed 2\nsteps\n0 0 0\n", wh_path("mine.lsc"));
-    write_file(wh_path("mine.schedule"), text);
+    wh_write_script(wh_path("mine.schedule"), text);
     snprintf(text, sizeof text, "wait 100\nstep\nstep\nstep\nstep\nwait 200\nsave-schedule %s\nquit\n",
              wh_path("again.schedule"));
-    write_file(wh_path("save.uis"), text);
+    wh_write_script(wh_path("save.uis"), text);
     char opts[1024];
     snprintf(opts, sizeof opts, "--schedule-file %s --ui-script %s", wh_path("mine.schedule"), wh_path("save.uis"));
     assert_int_equal(wh_run(opts), 0);
@@ -388,7 +380,7 @@ static void test_race_locals_stepped(void **state)
              "wait 200\ndump-state %s\nscreenshot %s\nquit\n",
              wh_path("m0.json"), wh_path("m1.json"), wh_path("m2.json"), wh_path("race.png"));
     strncat(script, tail, sizeof script - strlen(script) - 1);
-    write_file(wh_path("race.uis"), script);
+    wh_write_script(wh_path("race.uis"), script);
     char opts[1024];
     snprintf(opts, sizeof opts, "race-counter --sched serial --ui-script %s", wh_path("race.uis"));
     assert_int_equal(wh_run(opts), 0);
@@ -425,7 +417,7 @@ static void test_status_and_play_button_after_the_end(void **state)
     snprintf(script, sizeof script,
              "wait 200\ndump-state %s\nkey space\nwait-until ended 20000\nwait 200\ndump-state %s\nquit\n",
              wh_path("e0.json"), wh_path("e1.json"));
-    write_file(wh_path("end.uis"), script);
+    wh_write_script(wh_path("end.uis"), script);
     char opts[1024];
     snprintf(opts, sizeof opts, "race-counter --speed max --ui-script %s", wh_path("end.uis"));
     assert_int_equal(wh_run(opts), 0);
@@ -450,7 +442,7 @@ static void test_title_and_clock_follow_the_run(void **state)
     char script[1024];
     snprintf(script, sizeof script, "wait 800\ndump-state %s\nopen dining-philosophers\nwait 300\ndump-state %s\nquit\n",
              wh_path("t0.json"), wh_path("t1.json"));
-    write_file(wh_path("title.uis"), script);
+    wh_write_script(wh_path("title.uis"), script);
     char opts[1024];
     snprintf(opts, sizeof opts, "race-counter --ui-script %s", wh_path("title.uis"));
     assert_int_equal(wh_run(opts), 0);
@@ -472,7 +464,7 @@ static void test_picker_from_the_keyboard(void **state)
     snprintf(script, sizeof script, "wait 200\nkey c\nkey l\nkey o\nkey c\nkey k\nwait 200\ndump-state %s\n"
              "key Down\nwait 100\ndump-state %s\nkey Return\nwait 300\ndump-state %s\nquit\n",
              wh_path("p0.json"), wh_path("p1.json"), wh_path("p2.json"));
-    write_file(wh_path("pick.uis"), script);
+    wh_write_script(wh_path("pick.uis"), script);
     char opts[1024];
     snprintf(opts, sizeof opts, "race-counter --ui-script %s", wh_path("pick.uis"));
     assert_int_equal(wh_run(opts), 0);

@@ -20,10 +20,7 @@
 
 static void run_script(const char *name, const char *script, const char *options)
 {
-    FILE *f = fopen(wh_path(name), "w");
-    assert_non_null(f);
-    fputs(script, f);
-    fclose(f);
+    wh_write_script(wh_path(name), script);
     char opts[2048];
     snprintf(opts, sizeof opts, "%s --ui-script %s", options, wh_path(name));
     assert_int_equal(wh_run(opts), 0);

@@ -57,14 +57,6 @@ static bool inside(Rect a, Rect b)
     return empty(a) || (a.x >= b.x && a.y >= b.y && a.x + a.w <= b.x + b.w && a.y + a.h <= b.y + b.h);
 }
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 /* The script's tail: at every size and zoom, a dump named <view>-<size>-<zoom>.json. */
 static void append_sizes(char *script, size_t size, const char *view)
 {
@@ -194,7 +186,7 @@ static void run_view(const char *view, const char *opts, const char *head)
     append_sizes(script, sizeof script, view);
     char file[64], cmd[1024];
     snprintf(file, sizeof file, "%s.uis", view);
-    write_file(wh_path(file), script);
+    wh_write_script(wh_path(file), script);
     snprintf(cmd, sizeof cmd, "%s --ui-script %s", opts, wh_path(file));
     assert_int_equal(wh_run(cmd), 0);
 }

@@ -66,10 +66,7 @@ static void ordeal(const char *prefix, const char *options)
              wh_path(names[4]), wh_path(names[7]), wh_path(names[5]));
     char uis[80], opts[1024];
     snprintf(uis, sizeof uis, "%s.uis", prefix);
-    FILE *f = fopen(wh_path(uis), "w");
-    assert_non_null(f);
-    fputs(script, f);
-    fclose(f);
+    wh_write_script(wh_path(uis), script);
     snprintf(opts, sizeof opts, "%s --ui-script %s", options, wh_path(uis));
     assert_int_equal(wh_run(opts), 0);
 

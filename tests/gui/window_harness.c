@@ -1,6 +1,8 @@
 /* window_harness: shared plumbing of the real-window tests (see window_harness.h). */
 #include "window_harness.h"
 
+#include "../common/slowness.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,32 @@ char *wh_path(const char *name)
     char *p = buf[k++ % 8];
     snprintf(p, 512, "%s/%s", dir, name);
     return p;
+}
+
+/* One script line: a `wait-until` whose last word is a number of milliseconds gets that number stretched. */
+static void write_script_line(FILE *f, const char *line, size_t len)
+{
+    const char *sp = memrchr(line, ' ', len);
+    bool waits = len > 11 && strncmp(line, "wait-until ", 11) == 0 && sp != NULL && sp > line + 10;
+    char *end = NULL;
+    long long ms = waits ? strtoll(sp + 1, &end, 10) : 0;
+    if (waits && end == line + len && ms > 0)
+        fprintf(f, "%.*s %lld\n", (int)(sp - line), line, ms * (long long)slowness_factor());
+    else
+        fprintf(f, "%.*s\n", (int)len, line);
+}
+
+void wh_write_script(const char *path, const char *script)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    for (const char *p = script; *p != '\0';) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        write_script_line(f, p, len);
+        p += len + (nl ? 1 : 0);
+    }
+    assert_int_equal(fclose(f), 0);
 }
 
 /* xvfb-run exits 5 when it cannot remove its own temporary folder, which can happen when the command it wraps ends

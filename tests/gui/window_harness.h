@@ -16,6 +16,9 @@ enum { WH_SCREEN_W = 1920, WH_SCREEN_H = 1080 };
 const char *wh_exe(void);
 /* A path inside the scratch folder (one of 8 rotating buffers: copy it to keep it longer). */
 char *wh_path(const char *name);
+/* Write a ui-script to `path`, with the deadline of every `wait-until ... MS` line stretched by slowness_factor()
+ * (tests/common/slowness.h): a sanitizer run on a loaded machine is allowed to be that much slower. */
+void wh_write_script(const char *path, const char *script);
 /* Run lockstep with these options under xvfb-run; returns its exit status (stderr goes to wh_path("stderr.txt")). */
 int wh_run(const char *options);
 /* A JSON file from the scratch folder (a --dump-state), failing the test if it cannot be read. */
