@@ -6,7 +6,8 @@
  * and the target of a join. A cycle through the thread that just blocked is a deadlock: nothing can break it.
  * Objects without an owner (semaphores, queues, events, barriers, a condition's wait set) add no edge; for those the
  * verdict is a global stall: no thread is running or runnable, yet some are alive — each blocked thread's wait is
- * reported. Either verdict ends the run with RT_DEADLOCK. */
+ * reported. Either verdict ends the run with RT_DEADLOCK. A thread in a wait with a timeout (acquire(timeout=...))
+ * is neither: it has no edge and it is never stalled, since its timeout will move it. */
 #include "analysis/deadlock.h"
 
 #include "runtime/rt_internal.h"
@@ -20,7 +21,7 @@ enum { MAX_SUCC = RT_MAX_THREADS };
 /* The threads t waits for, by ownership. */
 static int successors(Rt *rt, const RtThread *t, int *out)
 {
-    if (t->state != TS_BLOCKED)
+    if (t->state != TS_BLOCKED || t->timed) /* a wait that times out waits for nobody for ever */
         return 0;
     if (t->waits_obj < 0) {
         if (t->waits_method != M_JOIN || t->waits_thread < 0)
@@ -134,6 +135,9 @@ void deadlock_check_stall(Rt *rt)
     if (rt->running > 0 || rt->ready > 0 || rt_all_done(rt))
         return;
     int n = atomic_load(&rt->nthreads);
+    for (int i = 0; i < n; i++)
+        if (rt->threads[i]->state == TS_BLOCKED && rt->threads[i]->timed)
+            return; /* its timeout will move it */
     for (int i = 0; i < n; i++)
         if (rt->threads[i]->state == TS_BLOCKED)
             add_edge(rt, i, holder_of(rt, rt->threads[i]));

@@ -175,7 +175,7 @@ static uint64_t ready_mask(const Snapshot *s)
 {
     uint64_t m = 0;
     for (int i = 0; i < s->nthreads; i++)
-        if (s->threads[i].state == TS_READY && s->threads[i].id < SS_MAX_THREADS)
+        if ((s->threads[i].state == TS_READY || s->threads[i].timed) && s->threads[i].id < SS_MAX_THREADS)
             m |= 1ull << s->threads[i].id;
     return m;
 }

@@ -55,6 +55,7 @@ void ast_expr_free(Expr *e)
     free(e->name);
     ast_expr_free(e->a);
     ast_expr_free(e->b);
+    ast_expr_free(e->timeout);
     exprlist_free(&e->args);
     free(e);
 }

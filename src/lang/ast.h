@@ -116,6 +116,8 @@ typedef enum Method {
     M_LIST_APPEND,  /* lst.append(x) on a local list (the checker picks this over M_APPEND for locals) */
 } Method;
 
+typedef enum TimeUnit { UNIT_MS, UNIT_S } TimeUnit;
+
 struct Expr {
     ExprKind kind;
     SrcPos pos;
@@ -133,6 +135,8 @@ struct Expr {
     bool reads_shared; /* this expression (or a sub-expression) reads a shared variable or calls an object method */
     bool daemon;      /* EX_START: `start daemon f()`: the run does not wait for this thread to finish */
     int section;      /* resolved: EX_BUILTIN inside(name): index into Program.sections */
+    Expr *timeout;    /* EX_METHOD: `timeout=DURATION` of a wait that may give up (acquire, wait, get, put), or NULL */
+    TimeUnit timeout_unit;
 };
 
 /* ---------------------------------------------------------------- statements */
@@ -154,8 +158,6 @@ typedef enum StmtKind {
     ST_ASSERT,    /* assert cond[, "message"]: a runtime error in this thread when false */
     ST_SECTION,   /* section label: body — a labelled block; checks count the threads inside it with inside(label) */
 } StmtKind;
-
-typedef enum TimeUnit { UNIT_MS, UNIT_S } TimeUnit;
 
 /* A piece of a say string: literal text, or an interpolated {expr}. */
 typedef struct SayPart {

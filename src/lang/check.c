@@ -434,6 +434,36 @@ static int target_kind(Checker *C, Expr *t)
     return -2;
 }
 
+/* May method m of an object of kind k wait with a timeout? */
+static bool can_time_out(ObjKind k, Method m)
+{
+    switch (m) {
+    case M_ACQUIRE:
+        return true; /* every kind with acquire() */
+    case M_WAIT:
+        return k == OBJ_CONDITION || k == OBJ_EVENT;
+    case M_GET:
+    case M_PUT:
+        return k == OBJ_QUEUE;
+    default:
+        return false;
+    }
+}
+
+/* `timeout=DURATION`: only on a wait that can give up, never with blocking=False (as Python's ValueError). */
+static void check_timeout(Checker *C, Expr *e, ObjKind k)
+{
+    check_expr(C, e->timeout, USE_VALUE);
+    if (!can_time_out(k, e->method)) {
+        diags_add(C->diags, e->pos, "%s.%s() takes no timeout (acquire(), Condition and Event wait(), Queue get() and "
+                  "put() do)", ast_obj_kind_name(k), e->name);
+        return;
+    }
+    if (e->method == M_ACQUIRE && e->args.count == 1 && e->args.items[0]->kind == EX_INT &&
+        e->args.items[0]->ival == 0)
+        diags_add(C->diags, e->pos, "a non-blocking acquire cannot have a timeout (drop False or timeout=...)");
+}
+
 static bool check_method(Checker *C, Expr *e, Use use)
 {
     bool rs = false;
@@ -449,12 +479,16 @@ static bool check_method(Checker *C, Expr *e, Use use)
     if (k == -2)
         return rs;
     if (k == -1) {
+        if (e->timeout)
+            diags_add(C->diags, e->pos, "%s() on a local value takes no timeout", e->name);
         if (!bind_method(C, e, local_methods, "a local variable"))
             return rs;
         return rs || e->method == M_JOIN;
     }
     if (!bind_method(C, e, methods_of((ObjKind)k), ast_obj_kind_name((ObjKind)k)))
         return true;
+    if (e->timeout)
+        check_timeout(C, e, (ObjKind)k);
     if ((e->method == M_READ || e->method == M_WRITE) && use != USE_WITH)
         diags_add(C->diags, e->pos, "%s() can only be used as the object of a with, e.g. with rw.%s():", e->name,
                   e->name);

@@ -194,28 +194,66 @@ static void leave(Parser *P)
     P->height--;
 }
 
-/* One call argument; `blocking=X` becomes a positional argument. */
-static Expr *parse_arg(Parser *P)
+static Expr *parse_duration_bound(Parser *P, const char *label);
+
+/* `timeout=DURATION` of a method call (the keyword and '=' already taken): one duration bound and its unit. */
+static bool parse_timeout(Parser *P, Expr *call, SrcPos pos)
 {
+    char buf[64];
+    if (!call) {
+        error_at(P, pos, "only an object's acquire(), wait(), get() and put() take timeout=...");
+        return false;
+    }
+    if (call->timeout) {
+        error_at(P, pos, "timeout given twice");
+        return false;
+    }
+    if (!(call->timeout = parse_duration_bound(P, "timeout=")))
+        return false;
+    if (!at_word(P, "ms") && !at_word(P, "s")) {
+        error_at(P, P->cur.pos, "expected 'ms' or 's' after the duration of 'timeout=', got %s (write e.g. "
+                 "timeout=500 ms)", got(P, buf));
+        return false;
+    }
+    call->timeout_unit = at_word(P, "ms") ? UNIT_MS : UNIT_S;
+    advance(P);
+    return true;
+}
+
+/* One call argument; `blocking=X` becomes a positional argument, `timeout=DURATION` goes to the call (*arg stays
+ * NULL). */
+static bool parse_arg(Parser *P, Expr *call, Expr **arg)
+{
+    *arg = NULL;
     if (at(P, T_NAME) && P->next.kind == T_ASSIGN) {
-        if (strcmp(P->cur.text, "blocking") != 0) {
-            error_at(P, P->cur.pos, "unknown keyword argument '%s' (only blocking=... is accepted)", P->cur.text);
-            return NULL;
+        SrcPos pos = P->cur.pos;
+        bool timeout = strcmp(P->cur.text, "timeout") == 0;
+        if (!timeout && strcmp(P->cur.text, "blocking") != 0) {
+            error_at(P, P->cur.pos, "unknown keyword argument '%s' (only blocking=... and timeout=... are accepted)",
+                     P->cur.text);
+            return false;
         }
         advance(P);
         advance(P);
+        if (timeout)
+            return parse_timeout(P, call, pos);
+    } else if (call && call->timeout) {
+        error_at(P, P->cur.pos, "positional argument after timeout=...");
+        return false;
     }
-    return parse_expr(P);
+    *arg = parse_expr(P);
+    return *arg != NULL;
 }
 
-/* Arguments after '(' up to and including ')'. */
-static bool parse_args(Parser *P, ExprList *out, TokKind close, const char *what)
+/* Arguments after '(' up to and including ')'; call: the method call they belong to, which may take a timeout. */
+static bool parse_args(Parser *P, ExprList *out, Expr *call, TokKind close, const char *what)
 {
     while (!at(P, close)) {
-        Expr *a = parse_arg(P);
-        if (!a)
+        Expr *a;
+        if (!parse_arg(P, call, &a))
             return false;
-        ast_list_push((void ***)&out->items, &out->count, a);
+        if (a)
+            ast_list_push((void ***)&out->items, &out->count, a);
         if (!accept(P, T_COMMA))
             break;
     }
@@ -239,7 +277,7 @@ static Expr *parse_call(Parser *P, ExprKind kind, SrcPos pos)
     if (kind == EX_CALL && builtin_of(e->name, &e->builtin))
         e->kind = EX_BUILTIN;
     advance(P); /* '(' */
-    if (!parse_args(P, &e->args, T_RPAREN, "to close the argument list")) {
+    if (!parse_args(P, &e->args, NULL, T_RPAREN, "to close the argument list")) {
         ast_expr_free(e);
         return NULL;
     }
@@ -362,7 +400,7 @@ static Expr *parse_method(Parser *P, Expr *target)
         e->name = take_text(P);
         e->a = target;
         advance(P);
-        if (parse_args(P, &e->args, T_RPAREN, "to close the argument list"))
+        if (parse_args(P, &e->args, e, T_RPAREN, "to close the argument list"))
             return e;
         ast_expr_free(e);
         return NULL;
@@ -914,7 +952,7 @@ static bool parse_for_iter(Parser *P, Stmt *s)
         SrcPos rp = P->cur.pos;
         advance(P);
         advance(P);
-        if (!parse_args(P, &s->range, T_RPAREN, "to close range("))
+        if (!parse_args(P, &s->range, NULL, T_RPAREN, "to close range("))
             return false;
         if (s->range.count < 1 || s->range.count > 3) {
             error_at(P, rp, "range() takes 1 to 3 arguments, got %d", s->range.count);

@@ -45,6 +45,7 @@ static void walk_expr(Walk *w, const Expr *e)
     }
     walk_expr(w, e->a);
     walk_expr(w, e->b);
+    walk_expr(w, e->timeout);
     for (int i = 0; i < e->args.count; i++)
         walk_expr(w, e->args.items[i]);
 }

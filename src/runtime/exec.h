@@ -66,6 +66,12 @@ int rt_object_length(Rt *rt, int decl);
  * a lock not held, popleft on an empty queue, wait on a condition without its lock ...) records a runtime error and
  * returns EXEC_FAIL. */
 ExecStatus rt_call(RtThread *t, int obj, Method m, const int64_t *args, int nargs, int64_t *result);
+/* rt_call with a timeout (timeout_ms >= 0; -1: none) for a wait that may give up: acquire(), Condition and Event
+ * wait(), Queue get() and put(). *result is 0 when it timed out (get() then fails with queue.Empty, as in Python).
+ * Free and paced runs wait the real time, scaled by the speed; in a serial run the timeout is a step of its own that
+ * the scheduler may pick at any time while the thread waits (a blocked timed waiter is never stuck). */
+ExecStatus rt_call_timed(RtThread *t, int obj, Method m, const int64_t *args, int nargs, int64_t timeout_ms,
+                         int64_t *result);
 
 /* Threads. rt_start_thread starts func(args) as a new thread named after it and returns its id as the handle. The run
  * ends when every non-daemon thread has finished, as in Python: daemon threads still alive then are simply stopped. */

@@ -190,7 +190,7 @@ ExecStatus gate_action(RtThread *t)
 
 /* ---------------------------------------------------------------- blocking */
 
-ExecStatus gate_block(RtThread *t, int obj, Method m, int waits_thread)
+static void block_begin(RtThread *t, int obj, Method m, int waits_thread, int64_t b)
 {
     Rt *rt = t->rt;
     t->state = TS_BLOCKED;
@@ -201,14 +201,63 @@ ExecStatus gate_block(RtThread *t, int obj, Method m, int waits_thread)
     t->blocked_since = rt_now(rt);
     rt->running--;
     rt->serial++;
-    ev_emit(t, EV_BLOCK, t->id, obj, m, waits_thread);
+    ev_emit(t, EV_BLOCK, t->id, obj, m, b);
     deadlock_on_block(rt, t);
     gate_flush_wakes(t);
     if (rt->mode == RT_SERIAL) /* the controller grants the next step once nobody runs */
         pthread_cond_signal(&rt->ctl_cv);
+}
+
+ExecStatus gate_block(RtThread *t, int obj, Method m, int waits_thread)
+{
+    Rt *rt = t->rt;
+    t->timed = false;
+    block_begin(t, obj, m, waits_thread, waits_thread);
     while (!t->woken && !rt->stopping)
         thread_wait(t, 0);
     return t->woken ? EXEC_OK : EXEC_STOP;
+}
+
+ExecStatus gate_block_timed(RtThread *t, int obj, Method m, uint64_t deadline_ns)
+{
+    Rt *rt = t->rt;
+    t->timed = true;
+    t->timed_out = false;
+    uint64_t now = rt_now(rt);
+    block_begin(t, obj, m, -1, (int64_t)((deadline_ns > now ? deadline_ns - now : 0) / 1000000));
+    while (!t->woken && !rt->stopping) {
+        bool clock = rt->mode != RT_SERIAL && !t->fiber; /* serial: the scheduler times it out */
+        if (clock && t->timed && rt_now(rt) >= deadline_ns) {
+            gate_time_out(t, true);
+            break;
+        }
+        thread_wait(t, clock && t->timed ? deadline_ns : 0);
+    }
+    t->timed = false;
+    return t->woken ? EXEC_OK : EXEC_STOP;
+}
+
+void gate_time_out(RtThread *t, bool by_itself)
+{
+    Rt *rt = t->rt;
+    int obj = t->waits_obj;
+    intq_remove(&rt->objects[obj].waiters, t->id);
+    t->timed = false;
+    t->timed_out = true;
+    t->woken = true;
+    t->state = TS_RUNNING;
+    t->waits_obj = -1;
+    t->waits_method = M_NONE;
+    t->actions++;
+    t->blocked_ns += rt_now(rt) - t->blocked_since;
+    rt->running++;
+    rt->serial++;
+    if (by_itself)
+        ev_emit(t, EV_WAKE, t->id, obj, 1, 0); /* a = 1: it gave up */
+    else
+        ev_emit_rt(rt, EV_WAKE, t->id, obj, 1, 0);
+    if (!by_itself)
+        pthread_cond_signal(&t->cv);
 }
 
 void gate_wake(RtThread *waker, RtThread *t)
@@ -220,6 +269,7 @@ void gate_wake(RtThread *waker, RtThread *t)
     t->waits_obj = -1;
     t->waits_method = M_NONE;
     t->waits_thread = -1;
+    t->timed = false;
     t->blocked_ns += rt_now(rt) - t->blocked_since;
     rt->running++;
     rt->serial++;

@@ -712,6 +712,22 @@ static ExecStatus local_method(Interp *in, const Expr *e, Value *locals, Value *
     return st != EXEC_OK ? st : list_push(in, e->pos, target.v, &x);
 }
 
+/* The milliseconds of a call's `timeout=DURATION` (0 or more). */
+static ExecStatus timeout_of(Interp *in, const Expr *e, Value *locals, int64_t *ms)
+{
+    int64_t v = 0;
+    ExecStatus st = eval_int(in, e->timeout, locals, &v, "a timeout");
+    if (st != EXEC_OK)
+        return st;
+    if (v < 0)
+        return fail(in, e->timeout->pos, "ValueError: timeout value must be 0 or more, got %" PRId64 " %s", v,
+                    e->timeout_unit == UNIT_S ? "s" : "ms");
+    if (e->timeout_unit == UNIT_S && __builtin_mul_overflow(v, (int64_t)1000, &v))
+        v = INT64_MAX; /* as for activities: longer than any run */
+    *ms = v;
+    return EXEC_OK;
+}
+
 static ExecStatus eval_method(Interp *in, const Expr *e, Value *locals, Value *out)
 {
     if (names_local(e->a))
@@ -729,7 +745,10 @@ static ExecStatus eval_method(Interp *in, const Expr *e, Value *locals, Value *o
     st = int_args(in, &e->args, locals, args, e->name);
     if (st != EXEC_OK)
         return st;
-    st = rt_call(in->t, id, e->method, args, e->args.count, &result);
+    int64_t timeout_ms = -1;
+    if (e->timeout && (st = timeout_of(in, e, locals, &timeout_ms)) != EXEC_OK)
+        return st;
+    st = rt_call_timed(in->t, id, e->method, args, e->args.count, timeout_ms, &result);
     in->pending = mix(in->pending, (uint64_t)result);
     *out = int_value(result, taint_none());
     return st;

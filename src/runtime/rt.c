@@ -324,11 +324,18 @@ static void finish_run(Rt *rt)
 
 /* ---------------------------------------------------------------- serial scheduling */
 
+/* May the serial scheduler pick t? A thread parked at its gate, or one blocked in a wait that may time out (the
+ * pick is then its timeout). */
+static bool pickable(const RtThread *t)
+{
+    return (t->state == TS_READY && !t->granted) || (t->state == TS_BLOCKED && t->timed && !t->woken);
+}
+
 static int ready_threads(Rt *rt, int *out)
 {
     int n = 0, count = atomic_load(&rt->nthreads);
     for (int i = 0; i < count; i++)
-        if (rt->threads[i]->state == TS_READY && !rt->threads[i]->granted)
+        if (pickable(rt->threads[i]))
             out[n++] = i;
     return n;
 }
@@ -340,10 +347,14 @@ static void grant(Rt *rt, RtThread *t, const int *ready, int nready, int alt)
     for (int i = 0; i < nready; i++)
         if (ready[i] < 64)
             mask |= 1ull << ready[i];
-    t->granted = true;
-    t->state = TS_RUNNING;
-    rt->ready--;
-    rt->running++;
+    if (t->state == TS_BLOCKED) {
+        gate_time_out(t, false); /* the step of a timed waiter: it gives up waiting */
+    } else {
+        t->granted = true;
+        t->state = TS_RUNNING;
+        rt->ready--;
+        rt->running++;
+    }
     rt->step++;
     rt->serial++;
     if (rt->nschedule == rt->capschedule) {
@@ -356,7 +367,8 @@ static void grant(Rt *rt, RtThread *t, const int *ready, int nready, int alt)
     rt->step_alternatives = 0;
     rt->schedule[rt->nschedule++] = t->id; /* rt_choose adds the alternative if the step makes a choice */
     ev_emit_rt(rt, EV_CHOICE, -1, -1, t->id, (int64_t)mask);
-    pthread_cond_signal(&t->cv);
+    if (t->granted)
+        pthread_cond_signal(&t->cv);
 }
 
 static const char *wait_text(Rt *rt, RtThread *t, char *buf, size_t n)
@@ -642,7 +654,7 @@ uint64_t rt_coop_ready(Rt *rt)
     if (rt->outcome == RT_RUNNING && !rt->stopping) {
         int n = atomic_load(&rt->nthreads);
         for (int i = 0; i < n && i < 64; i++)
-            if (rt->threads[i]->state == TS_READY && !rt->threads[i]->granted)
+            if (pickable(rt->threads[i]))
                 mask |= 1ull << i;
     }
     pthread_mutex_unlock(&rt->world);
@@ -903,7 +915,8 @@ static char *step_refusal(Rt *rt, int thread)
     if (rt->npending == RT_MAX_PENDING)
         return xstrdup("too many steps requested at once");
     ThreadState ts = thread >= 0 ? rt->threads[thread]->state : TS_READY;
-    if (rt->npending == 0 && (ts == TS_BLOCKED || ts == TS_FINISHED || ts == TS_ERROR)) {
+    bool timed = thread >= 0 && rt->threads[thread]->timed;
+    if (rt->npending == 0 && ((ts == TS_BLOCKED && !timed) || ts == TS_FINISHED || ts == TS_ERROR)) {
         char why[160];
         return xasprintf("%s cannot move now: %s", rt->threads[thread]->name,
                          wait_text(rt, rt->threads[thread], why, sizeof why));

@@ -113,6 +113,8 @@ struct RtThread {
                                random()), from a schedule or the model checker; -1: the thread's seeded generator */
     int sched_index;        /* serial: the entry of Rt.schedule that records the step it is in, -1 when none */
     bool woken;             /* a blocking wait completed (set by the waker) */
+    bool timed;             /* blocked in a wait that may still time out (serial: the scheduler may pick it to) */
+    bool timed_out;         /* the current call's wait ended by its timeout */
     struct RtThread *wake_later[RT_WAKE_BATCH]; /* threads this one woke, signalled once it lets go of world */
     int nwake_later;
     int64_t wake_value;     /* a value delivered by the waker (a queue item) */
@@ -357,6 +359,14 @@ void gate_update_flags(Rt *rt); /* under world */
 void gate_wake_all(Rt *rt);     /* under world: signal every thread and the controller */
 /* Block t (under world, t running) on object obj or a join (obj -1) until woken or stopped. */
 ExecStatus gate_block(RtThread *t, int obj, Method m, int waits_thread);
+/* gate_block on obj for a wait that may give up: in free and paced runs at the run time deadline_ns, in a serial run
+ * when the scheduler picks t while it waits (gate_time_out). Afterwards t->timed_out tells whether it gave up, in
+ * which case t is no longer among obj's waiters. */
+ExecStatus gate_block_timed(RtThread *t, int obj, Method m, uint64_t deadline_ns);
+/* End t's timed wait now (under world, t blocked with t->timed): t leaves its object's waiters and goes on, as if
+ * woken, with t->timed_out set. A visible action of t's (it changes the object's waiters). by_itself: called on t's
+ * own thread (its deadline passed), else by the serial scheduler, which records the event and signals t. */
+void gate_time_out(RtThread *t, bool by_itself);
 /* Complete t's blocking wait (under world), recording EV_WAKE on t's behalf in the waker's buffer. The signal itself
  * waits until the waker lets go of world (gate_flush_wakes), so that t does not wake only to wait for world. */
 void gate_wake(RtThread *waker, RtThread *t);

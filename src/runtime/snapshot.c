@@ -92,6 +92,7 @@ static void copy_thread(Snapshot *s, Rt *rt, SnapThread *st, RtThread *t)
     st->waits_obj = t->state == TS_BLOCKED ? t->waits_obj : -1;
     st->waits_method = t->state == TS_BLOCKED ? t->waits_method : M_NONE;
     st->waits_thread = t->state == TS_BLOCKED ? t->waits_thread : -1;
+    st->timed = t->state == TS_BLOCKED && t->timed;
     st->held_count = atomic_load_explicit(&t->nheld, memory_order_relaxed);
     st->steps = atomic_load_explicit(&t->steps, memory_order_relaxed);
     st->blocked_ns = t->blocked_ns + (t->state == TS_BLOCKED ? run_time(rt) - t->blocked_since : 0);
@@ -300,6 +301,9 @@ static uint64_t fp_thread(uint64_t h, const RtThread *t)
     if (t->state == TS_BLOCKED) {
         h = fp_mix(fp_mix(h, (uint64_t)t->waits_obj), (uint64_t)t->waits_thread);
         h = fp_mix(fp_mix(h, (uint64_t)t->waits_method), (uint64_t)t->wake_value);
+        /* a pending timeout is one more way out; a wait that gave up (a condition's, now re-taking its lock) has
+         * another value to give */
+        h = fp_mix(fp_mix(h, (uint64_t)t->timed), (uint64_t)t->timed_out);
     }
     return fp_mix(h, t->interp ? interp_fingerprint(t->interp) : 0);
 }

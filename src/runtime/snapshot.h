@@ -58,6 +58,7 @@ typedef struct SnapThread {
     int waits_obj;    /* object id blocked on, or -1 */
     Method waits_method; /* what it waits for on that object (M_ACQUIRE, M_GET, M_WAIT, M_JOIN ...) */
     int waits_thread; /* join target thread id, or -1 */
+    bool timed;       /* the wait may time out (acquire(timeout=...) and the like) */
     int held_count;   /* locks held (Lock, RLock, RWLock, a Condition's lock) */
     uint64_t steps;
     uint64_t blocked_ns;

@@ -9,6 +9,7 @@
  *
  * Misuse is reported as a runtime error of the calling thread, in Python's words where Python has them. */
 #include "analysis/happens_before.h"
+#include "lang/arith.h"
 #include "runtime/rt_internal.h"
 #include "util/xalloc.h"
 
@@ -28,6 +29,8 @@ typedef struct Call {
     int nargs;
     int64_t result;
     bool release_recorded; /* the fast path already recorded EV_RELEASE before falling back */
+    int64_t timeout_ms;    /* the call's timeout=..., -1: none */
+    uint64_t deadline;     /* its run time deadline, fixed at the first wait (0: not yet) */
     char err[ERR_MAX]; /* non-empty: the call failed with this message */
 } Call;
 
@@ -160,6 +163,33 @@ static ExecStatus wait_on(Call *c, RtObject *o, Method m)
     return gate_block(c->t, o->id, m, -1);
 }
 
+/* The run time a timeout of ms ends at: scaled by the speed like an activity, but real at speed max (where
+ * activities take no time, a timeout still means "give up if nobody comes for that long"). */
+static uint64_t timeout_deadline(Rt *rt, int64_t ms)
+{
+    double ns = (double)ms * 1e6;
+    if (rt->speed > 0)
+        ns /= rt->speed;
+    return arith_sat_deadline(rt_now(rt), arith_sat_ns(ns));
+}
+
+/* wait_on for the call's own wait, which gives up after its timeout if it has one (then c->t->timed_out is set and
+ * the caller is no longer among o's waiters). A timeout of 0 gives up at once, without blocking. */
+static ExecStatus wait_timed(Call *c, RtObject *o, Method m)
+{
+    RtThread *t = c->t;
+    if (c->timeout_ms < 0)
+        return wait_on(c, o, m);
+    if (c->timeout_ms == 0) {
+        intq_remove(&o->waiters, t->id);
+        t->timed_out = true;
+        return EXEC_OK;
+    }
+    if (!c->deadline)
+        c->deadline = timeout_deadline(c->rt, c->timeout_ms);
+    return gate_block_timed(t, o->id, m, c->deadline);
+}
+
 /* ---------------------------------------------------------------- locks (Lock, RLock, a Condition's lock) */
 
 /* The object that carries the lock state for o (a Condition's lock, or o itself). */
@@ -223,13 +253,25 @@ static LockTry lock_try(RtObject *l, RtThread *t, bool queue)
 static ExecStatus lock_settle(Call *c, RtObject *l, ExecStatus st)
 {
     RtThread *t = c->t;
+    if (st == EXEC_OK && t->timed_out && c->o == l) { /* acquire(timeout=...) gave up */
+        c->result = 0;
+        return st;
+    }
     while (st == EXEC_OK && lock_owner(l) != t->id) {
         if (lock_try(l, t, true) == LOCK_TAKEN) {
             grant_lock(c, l, t, (int)t->wake_value);
             break;
         }
         intq_push_front(&l->waiters, t->id);
-        st = wait_on(c, l, M_ACQUIRE);
+        if (c->o != l) { /* a condition re-takes its lock: no timeout applies */
+            st = wait_on(c, l, M_ACQUIRE);
+            continue;
+        }
+        st = wait_timed(c, l, M_ACQUIRE); /* free mode: a woken waiter lost the race; its deadline still holds */
+        if (st == EXEC_OK && t->timed_out) {
+            c->result = 0;
+            break;
+        }
     }
     return st;
 }
@@ -258,7 +300,7 @@ static ExecStatus lock_acquire(Call *c, bool blocking)
     intq_push(&l->waiters, t->id);
     if (got == LOCK_MINE) /* a Lock acquired twice by its owner: it waits for itself */
         lockword_set(l, t->id);
-    return lock_settle(c, l, wait_on(c, l, M_ACQUIRE));
+    return lock_settle(c, l, wait_timed(c, l, M_ACQUIRE));
 }
 
 /* Give l to its first waiter (paced and serial mode: who gets a lock next is visible and deterministic), or leave it
@@ -391,8 +433,9 @@ static ExecStatus sem_acquire(Call *c, bool blocking)
         return EXEC_OK;
     }
     intq_push(&o->waiters, c->t->id);
-    c->result = 1;
-    return wait_on(c, o, M_ACQUIRE);
+    ExecStatus st = wait_timed(c, o, M_ACQUIRE);
+    c->result = !c->t->timed_out;
+    return st;
 }
 
 /* release() or release(n), as Python's: n units at once (n >= 1), each waking one waiter; nothing changes when the
@@ -449,7 +492,11 @@ static ExecStatus cond_wait(Call *c)
     ev_emit(t, EV_REQUEST, t->id, c->o->id, M_WAIT, 0);
     lock_release_fully(c, l);
     intq_push(&c->o->waiters, t->id);
-    return lock_settle(c, l, wait_on(c, c->o, M_WAIT));
+    /* whatever happened, it then takes the lock back without a timeout; t->timed_out stays set meanwhile (the
+     * fingerprint tells a thread that gave up from one that was notified, both waiting for the lock) */
+    ExecStatus st = lock_settle(c, l, wait_timed(c, c->o, M_WAIT));
+    c->result = !t->timed_out; /* as Python's: False when the timeout ran out */
+    return st;
 }
 
 /* Move up to n threads from the condition's wait set to its lock's queue: they wake when they get the lock. */
@@ -463,6 +510,7 @@ static ExecStatus cond_notify(Call *c, int64_t n)
         RtThread *w = thread_of(c->rt, intq_pop(&c->o->waiters));
         w->waits_obj = l->id;
         w->waits_method = M_ACQUIRE;
+        w->timed = false; /* notified: a timeout can no longer fire, only the lock is awaited */
         intq_push(&l->waiters, w->id);
         moved++;
     }
@@ -492,7 +540,9 @@ static ExecStatus event_wait(Call *c)
     if (c->o->value)
         return EXEC_OK;
     intq_push(&c->o->waiters, c->t->id);
-    return wait_on(c, c->o, M_WAIT);
+    ExecStatus st = wait_timed(c, c->o, M_WAIT);
+    c->result = !c->t->timed_out; /* the flag, as Python's wait(timeout) returns it */
+    return st;
 }
 
 static ExecStatus barrier_wait(Call *c)
@@ -644,7 +694,9 @@ static ExecStatus queue_put(Call *c, bool blocking)
         }
         t->wake_value = value;
         intq_push(&o->waiters, t->id);
-        return wait_on(c, o, M_PUT);
+        ExecStatus st = wait_timed(c, o, M_PUT);
+        c->result = !t->timed_out; /* put(x, timeout=...): 0 when the item could not be put in time */
+        return st;
     }
     if (o->icount >= RT_MAX_QUEUE_ITEMS) { /* only with no getter waiting: a waiting getter means an empty queue */
         snprintf(c->err, sizeof c->err, "OverflowError: %s already holds %d items, the most a queue may hold (give it "
@@ -652,6 +704,7 @@ static ExecStatus queue_put(Call *c, bool blocking)
         return EXEC_FAIL;
     }
     queue_accept(c, ++c->rt->next_item_id, value, t->id);
+    c->result = 1;
     return EXEC_OK;
 }
 
@@ -686,7 +739,11 @@ static ExecStatus queue_get(Call *c, bool blocking)
         return EXEC_FAIL;
     }
     intq_push(&o->waiters, t->id);
-    ExecStatus st = wait_on(c, o, M_GET);
+    ExecStatus st = wait_timed(c, o, M_GET);
+    if (st == EXEC_OK && t->timed_out) {
+        fail(c, "Empty: %s.get() timed out: nothing was put in time", o->name);
+        return EXEC_FAIL;
+    }
     c->result = t->wake_value;
     return st;
 }
@@ -891,13 +948,19 @@ static ExecStatus dispatch_hb(Call *c, Method m)
 
 ExecStatus rt_call(RtThread *t, int obj, Method m, const int64_t *args, int nargs, int64_t *result)
 {
+    return rt_call_timed(t, obj, m, args, nargs, -1, result);
+}
+
+ExecStatus rt_call_timed(RtThread *t, int obj, Method m, const int64_t *args, int nargs, int64_t timeout_ms,
+                         int64_t *result)
+{
     ExecStatus st = gate_action(t);
     if (st != EXEC_OK)
         return st;
     Rt *rt = t->rt;
     bool recorded = false;
     t->actions++;
-    if (fast_call(t, &rt->objects[obj], m, args, nargs, result, &recorded))
+    if (timeout_ms < 0 && fast_call(t, &rt->objects[obj], m, args, nargs, result, &recorded))
         return EXEC_OK;
     Call c; /* not zero-initialised: the error buffer is large and rarely used */
     c.t = t;
@@ -907,10 +970,14 @@ ExecStatus rt_call(RtThread *t, int obj, Method m, const int64_t *args, int narg
     c.nargs = nargs;
     c.result = 0;
     c.release_recorded = recorded;
+    c.timeout_ms = timeout_ms;
+    c.deadline = 0;
     c.err[0] = '\0';
     pthread_mutex_lock(&rt->world);
+    t->timed_out = false;
     st = rt->stopping ? EXEC_STOP : dispatch_hb(&c, m);
     t->wake_value = 0; /* lives for one call: a stale one would tell apart states that have the same future */
+    t->timed_out = false;
     rt->serial++;
     pthread_mutex_unlock(&rt->world);
     gate_flush_wakes(t);

@@ -259,6 +259,12 @@ int rt_object_length(Rt *rt, int decl) { return rt->obj_len[decl]; }
 
 ExecStatus rt_call(RtThread *t, int obj, Method m, const int64_t *args, int nargs, int64_t *result)
 {
+    return rt_call_timed(t, obj, m, args, nargs, -1, result);
+}
+
+ExecStatus rt_call_timed(RtThread *t, int obj, Method m, const int64_t *args, int nargs, int64_t timeout_ms,
+                         int64_t *result)
+{
     Rt *rt = t->rt;
     char name[64];
     StrBuf sb;
@@ -267,6 +273,8 @@ ExecStatus rt_call(RtThread *t, int obj, Method m, const int64_t *args, int narg
     strbuf_printf(&sb, "%s.%s(", name, method_name(m));
     for (int i = 0; i < nargs; i++)
         strbuf_printf(&sb, "%s%" PRId64, i ? "," : "", args[i]);
+    if (timeout_ms >= 0)
+        strbuf_printf(&sb, "%stimeout=%" PRId64 "ms", nargs ? "," : "", timeout_ms);
     *result = rt->call_result;
     strbuf_printf(&sb, ")=%" PRId64, *result);
     logf_(rt, "%s", sb.data);

@@ -1,0 +1,373 @@
+/* test_explore_timeout: timed waits (acquire(timeout=...), wait(timeout=...), get/put(timeout=...)).
+ *
+ * A timed waiter is never part of a deadlock: two threads that take two locks in opposite order, each trying the
+ * second lock with a timeout and backing off, never deadlock in serial runs and have no deadlock state at all for
+ * exhaustive exploration, which reaches the "timed out" branch as well as the "granted" one (the end values show
+ * both), in both engines, to the same states, the same on every search. Without the timeouts the same program
+ * deadlocks. A timeout is a step of its own in serial mode, recorded in the schedule: replaying it gives the same
+ * run. Semaphores, conditions, events and queues time out too, in serial and in free runs. */
+#include "explore/explore.h"
+#include "explore/statespace.h"
+#include "lang/lang.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../common/slowness.h"
+
+typedef struct Loaded {
+    Program *prog;
+    int64_t *params;
+} Loaded;
+
+static Loaded load(const char *src)
+{
+    Diags d;
+    diags_init(&d, "test.lsc");
+    Loaded l = {0};
+    LangStatus st = lang_load_string("test.lsc", src, &d, &l.prog);
+    if (st != LANG_OK)
+        diags_print(&d, stderr);
+    diags_finish(&d);
+    assert_int_equal(st, LANG_OK);
+    l.params = lang_param_defaults(l.prog);
+    return l;
+}
+
+static void unload(Loaded *l)
+{
+    free(l->params);
+    program_destroy(l->prog);
+}
+
+/* Two locks taken in opposite order; the second one with a timeout (TIMEOUT is replaced), backing off once. */
+static char *backoff_src(const char *timeout)
+{
+    const char *fmt = "lock a\n"
+                      "lock b\n"
+                      "shared gaveup = 0\n"
+                      "shared done = 0\n"
+                      "def left():\n"
+                      "    for attempt in range(2):\n"
+                      "        with a:\n"
+                      "            if b.acquire(%s):\n"
+                      "                done += 1\n"
+                      "                b.release()\n"
+                      "                return\n"
+                      "            gaveup = 1\n"
+                      "def right():\n"
+                      "    for attempt in range(2):\n"
+                      "        with b:\n"
+                      "            if a.acquire(%s):\n"
+                      "                done += 1\n"
+                      "                a.release()\n"
+                      "                return\n"
+                      "            gaveup = 1\n"
+                      "main:\n"
+                      "    t1 = start left()\n"
+                      "    t2 = start right()\n";
+    size_t n = strlen(fmt) + 2 * strlen(timeout) + 1;
+    char *s = malloc(n);
+    assert_non_null(s);
+    snprintf(s, n, fmt, timeout, timeout);
+    return s;
+}
+
+typedef struct Ran {
+    Snapshot snap;
+    RtOutcome outcome;
+} Ran;
+
+static void run(const Loaded *l, RtMode mode, uint64_t seed, const int *schedule, int len, Ran *out)
+{
+    RtConfig cfg;
+    rt_config_defaults(&cfg);
+    cfg.mode = mode;
+    cfg.seed = seed;
+    cfg.speed = mode == RT_SERIAL ? 0 : 1;
+    cfg.max_steps = 10000;
+    cfg.max_seconds = 20.0 * (double)slowness_factor();
+    if (schedule) {
+        cfg.schedule = schedule;
+        cfg.schedule_len = len;
+        cfg.pick = RT_PICK_SCHEDULE;
+        cfg.schedule_then_stop = true;
+    }
+    char *err = NULL;
+    Rt *rt = rt_create(l->prog, l->params, &cfg, &err);
+    assert_non_null(rt);
+    snapshot_init(&out->snap);
+    rt_start(rt);
+    out->outcome = rt_wait(rt, 20.0 * (double)slowness_factor());
+    rt_stop(rt);
+    rt_snapshot(rt, &out->snap);
+    rt_destroy(rt);
+}
+
+static int64_t value(const Snapshot *s, const char *name)
+{
+    for (int i = 0; i < s->nvars; i++)
+        if (strcmp(s->vars[i].name, name) == 0)
+            return s->vars[i].value;
+    fail_msg("no variable %s", name);
+    return 0;
+}
+
+/* Serial runs of many seeds: never a deadlock; some runs time out and back off, and a recorded run (timeouts
+ * included) replays exactly. */
+static void test_backoff_serial_never_deadlocks(void **state)
+{
+    (void)state;
+    char *src = backoff_src("timeout=100 ms");
+    Loaded l = load(src);
+    int backed_off = 0;
+    for (uint64_t seed = 1; seed <= 40; seed++) {
+        Ran a, b;
+        run(&l, RT_SERIAL, seed, NULL, 0, &a);
+        assert_int_equal(a.outcome, RT_COMPLETED);
+        assert_false(a.snap.deadlock.found);
+        backed_off += value(&a.snap, "gaveup") == 1;
+        run(&l, RT_SERIAL, 999, a.snap.schedule, a.snap.nschedule, &b);
+        assert_int_equal(b.outcome, a.outcome);
+        assert_int_equal(b.snap.nschedule, a.snap.nschedule);
+        assert_memory_equal(b.snap.schedule, a.snap.schedule, sizeof(int) * (size_t)a.snap.nschedule);
+        for (int i = 0; i < a.snap.nvars; i++)
+            assert_int_equal(b.snap.vars[i].value, a.snap.vars[i].value);
+        snapshot_finish(&a.snap);
+        snapshot_finish(&b.snap);
+    }
+    print_message("    %d of 40 seeds backed off\n", backed_off);
+    assert_true(backed_off > 0);
+    unload(&l);
+    free(src);
+}
+
+static void explore_all(const Loaded *l, ExploreResult *r)
+{
+    ExploreConfig cfg;
+    explore_config_defaults(&cfg);
+    cfg.prog = l->prog;
+    cfg.params = l->params;
+    cfg.mode = EXPLORE_ALL;
+    cfg.max_seconds = 60.0 * (double)slowness_factor();
+    char *err = NULL;
+    if (!explore_run(&cfg, r, &err))
+        fail_msg("%s", err);
+    assert_true(r->complete);
+}
+
+static bool has_value(const ExploreResult *r, const char *var, int64_t v)
+{
+    const ExploreVar *x = explore_find_var(r, var);
+    assert_non_null(x);
+    for (int i = 0; i < x->nvalues; i++)
+        if (x->values[i].value == v)
+            return true;
+    return false;
+}
+
+/* explore --all: no deadlock anywhere, and both branches of each timed acquire are reached: a run where both
+ * threads got their second lock (done 2, nobody gave up), runs where one backed off, and one where both gave up
+ * twice (done 0). The same search twice gives the same numbers. */
+static void test_backoff_explore_all_reaches_the_timeout(void **state)
+{
+    (void)state;
+    char *src = backoff_src("timeout=100 ms");
+    Loaded l = load(src);
+    ExploreResult r, again;
+    explore_all(&l, &r);
+    assert_false(r.failure[RT_DEADLOCK].found);
+    assert_false(r.failure[RT_LIVELOCK].found);
+    assert_int_equal(r.by_outcome[RT_DEADLOCK], 0);
+    assert_true(has_value(&r, "gaveup", 0));
+    assert_true(has_value(&r, "gaveup", 1));
+    assert_true(has_value(&r, "done", 0));
+    assert_true(has_value(&r, "done", 1));
+    assert_true(has_value(&r, "done", 2));
+    explore_all(&l, &again);
+    assert_int_equal(again.states, r.states);
+    assert_int_equal(again.transitions, r.transitions);
+    print_message("    backoff: %llu states, %llu transitions\n", (unsigned long long)r.states,
+                  (unsigned long long)r.transitions);
+    explore_result_finish(&r);
+    explore_result_finish(&again);
+    unload(&l);
+    free(src);
+}
+
+/* The same program without timeouts deadlocks: the timeouts are what make it safe. */
+static void test_without_timeout_it_deadlocks(void **state)
+{
+    (void)state;
+    char *src = backoff_src("");
+    Loaded l = load(src);
+    ExploreResult r;
+    explore_all(&l, &r);
+    assert_true(r.failure[RT_DEADLOCK].found);
+    explore_result_finish(&r);
+    unload(&l);
+    free(src);
+}
+
+static uint64_t explore_states(const Loaded *l, SsEngine engine, SsReduction reduction, SsResult *r)
+{
+    SsConfig cfg = {0};
+    cfg.prog = l->prog;
+    cfg.params = l->params;
+    cfg.seed = 1;
+    cfg.max_depth = 400;
+    cfg.max_seconds = 60.0 * (double)slowness_factor();
+    cfg.engine = engine;
+    cfg.reduction = reduction;
+    cfg.order = SS_BREADTH_FIRST;
+    char *err = NULL;
+    if (!ss_explore(&cfg, r, &err))
+        fail_msg("%s", err);
+    assert_true(r->complete);
+    return r->states;
+}
+
+/* The model checker and the replay engine (real threads) see the same states, timeouts included. */
+static void test_engines_agree(void **state)
+{
+    (void)state;
+    char *src = backoff_src("timeout=100 ms");
+    Loaded l = load(src);
+    SsResult mc, replay;
+    uint64_t a = explore_states(&l, SS_ENGINE_MC, SS_REDUCE_NONE, &mc);
+    uint64_t b = explore_states(&l, SS_ENGINE_REPLAY, SS_REDUCE_NONE, &replay);
+    assert_int_equal(a, b);
+    assert_int_equal(mc.nends, replay.nends);
+    for (int i = 0; i < mc.nends; i++)
+        assert_int_not_equal(mc.ends[i].outcome, RT_DEADLOCK);
+    ss_result_finish(&mc);
+    ss_result_finish(&replay);
+    unload(&l);
+    free(src);
+}
+
+/* A semaphore nobody releases: acquire(timeout=...) gives up with 0, in serial and in free mode (where it really
+ * waits its 30 ms); with a releaser, exploration finds both answers. */
+static void test_semaphore_times_out(void **state)
+{
+    (void)state;
+    Loaded l = load("semaphore s(0)\n"
+                    "shared got = 7\n"
+                    "main:\n"
+                    "    got = s.acquire(timeout=30 ms)\n");
+    Ran a;
+    run(&l, RT_SERIAL, 1, NULL, 0, &a);
+    assert_int_equal(a.outcome, RT_COMPLETED);
+    assert_int_equal(value(&a.snap, "got"), 0);
+    snapshot_finish(&a.snap);
+    run(&l, RT_FREE, 1, NULL, 0, &a);
+    assert_int_equal(a.outcome, RT_COMPLETED);
+    assert_int_equal(value(&a.snap, "got"), 0);
+    snapshot_finish(&a.snap);
+    unload(&l);
+
+    l = load("semaphore s(0)\n"
+             "shared got = 7\n"
+             "def giver():\n"
+             "    s.release()\n"
+             "main:\n"
+             "    start giver()\n"
+             "    got = s.acquire(timeout=1 s)\n");
+    ExploreResult r;
+    explore_all(&l, &r);
+    assert_true(has_value(&r, "got", 0));
+    assert_true(has_value(&r, "got", 1));
+    assert_false(r.failure[RT_DEADLOCK].found);
+    explore_result_finish(&r);
+    unload(&l);
+}
+
+/* Condition and Event waits give False on a timeout, True when notified or set; a Queue put on a full queue gives
+ * 0, a get on an empty one stops the thread with Empty, as Python raises it. A timeout of 0 never blocks. */
+static void test_other_objects_time_out(void **state)
+{
+    (void)state;
+    Loaded l = load("condition c\n"
+                    "event e\n"
+                    "queue q(1)\n"
+                    "lock m\n"
+                    "shared cw = 7\n"
+                    "shared ew = 7\n"
+                    "shared qp = 7\n"
+                    "shared held = 7\n"
+                    "shared now = 7\n"
+                    "main:\n"
+                    "    with c:\n"
+                    "        cw = c.wait(timeout=20 ms)\n"
+                    "        held = c.acquire(timeout=0 ms)\n"
+                    "    ew = e.wait(timeout=20 ms)\n"
+                    "    q.put(1)\n"
+                    "    qp = q.put(2, timeout=20 ms)\n"
+                    "    m.acquire()\n"
+                    "    now = m.acquire(timeout=0 ms)\n");
+    for (int mode = 0; mode < 2; mode++) {
+        Ran a;
+        run(&l, mode ? RT_FREE : RT_SERIAL, 1, NULL, 0, &a);
+        assert_int_equal(a.outcome, RT_COMPLETED);
+        assert_int_equal(value(&a.snap, "cw"), 0);
+        assert_int_equal(value(&a.snap, "held"), 1); /* the condition's own lock is an RLock: held again */
+        assert_int_equal(value(&a.snap, "ew"), 0);
+        assert_int_equal(value(&a.snap, "qp"), 0);
+        assert_int_equal(value(&a.snap, "now"), 0);
+        snapshot_finish(&a.snap);
+    }
+    unload(&l);
+
+    l = load("queue q\n"
+             "main:\n"
+             "    x = q.get(timeout=10 ms)\n");
+    Ran a;
+    run(&l, RT_SERIAL, 1, NULL, 0, &a);
+    assert_int_equal(a.outcome, RT_ERROR);
+    assert_non_null(a.snap.threads[0].error);
+    assert_non_null(strstr(a.snap.threads[0].error, "Empty"));
+    snapshot_finish(&a.snap);
+    unload(&l);
+
+    l = load("condition c\n"
+             "event e\n"
+             "shared cw = 7\n"
+             "shared ew = 7\n"
+             "def waker():\n"
+             "    with c:\n"
+             "        c.notify()\n"
+             "    e.set()\n"
+             "main:\n"
+             "    start waker()\n"
+             "    with c:\n"
+             "        cw = c.wait(timeout=1 s)\n"
+             "    ew = e.wait(timeout=1 s)\n");
+    ExploreResult r;
+    explore_all(&l, &r);
+    assert_true(has_value(&r, "cw", 0));
+    assert_true(has_value(&r, "cw", 1));
+    assert_true(has_value(&r, "ew", 0));
+    assert_true(has_value(&r, "ew", 1));
+    assert_false(r.failure[RT_DEADLOCK].found);
+    explore_result_finish(&r);
+    unload(&l);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_backoff_serial_never_deadlocks),
+        cmocka_unit_test(test_backoff_explore_all_reaches_the_timeout),
+        cmocka_unit_test(test_without_timeout_it_deadlocks),
+        cmocka_unit_test(test_engines_agree),
+        cmocka_unit_test(test_semaphore_times_out),
+        cmocka_unit_test(test_other_objects_time_out),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
