@@ -92,8 +92,17 @@ static bool narrate_object(const NarrCtx *c, const Event *ev, const char *who, c
         }
         w.held_by = o && o->kind != OBJ_SEMAPHORE && o->kind != OBJ_QUEUE ? o->owner : -1;
         narration_wait_text(c, &w, buf, size);
+        if (ev->b >= 0) { /* a timed wait: b is its timeout in ms */
+            size_t n = strlen(buf);
+            snprintf(buf + n, size - n, " (may time out)");
+        }
         return true;
     }
+    case EV_WAKE:
+        if (ev->a != 1) /* only a wait that gave up is told */
+            return false;
+        snprintf(buf, size, "%s gives up waiting for %s (timed out)", who, obj);
+        return true;
     case EV_SEM:
         snprintf(buf, size, ev->b < 0 ? "%s takes a token from %s (%lld left)" : "%s gives a token back to %s (%lld now)",
                  who, obj, (long long)ev->a);
@@ -194,7 +203,7 @@ bool narration_text(const NarrCtx *c, const Event *ev, char *buf, size_t size)
         narrate_check(c, ev, buf, size);
         return true;
     }
-    if (ev->kind == EV_STEP || ev->kind == EV_REQUEST || ev->kind == EV_WAKE)
+    if (ev->kind == EV_STEP || ev->kind == EV_REQUEST || (ev->kind == EV_WAKE && ev->a != 1))
         return false;
     return narrate_thread(c, ev, thread_name(c, ev->thread, tmp), buf, size);
 }
