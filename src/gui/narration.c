@@ -92,7 +92,7 @@ static bool narrate_object(const NarrCtx *c, const Event *ev, const char *who, c
         }
         w.held_by = o && o->kind != OBJ_SEMAPHORE && o->kind != OBJ_QUEUE ? o->owner : -1;
         narration_wait_text(c, &w, buf, size);
-        if (ev->b >= 0) { /* a timed wait: b is its timeout in ms */
+        if (ev->obj >= 0 && ev->b > 0) { /* a timed wait: b is its timeout in ms */
             size_t n = strlen(buf);
             snprintf(buf + n, size - n, " (may time out)");
         }

@@ -224,7 +224,8 @@ ExecStatus gate_block_timed(RtThread *t, int obj, Method m, uint64_t deadline_ns
     t->timed = true;
     t->timed_out = false;
     uint64_t now = rt_now(rt);
-    block_begin(t, obj, m, -1, (int64_t)((deadline_ns > now ? deadline_ns - now : 0) / 1000000));
+    int64_t left_ms = (int64_t)((deadline_ns > now ? deadline_ns - now : 0) / 1000000);
+    block_begin(t, obj, m, -1, left_ms > 0 ? left_ms : 1); /* the event's b: > 0 tells a timed wait */
     while (!t->woken && !rt->stopping) {
         bool clock = rt->mode != RT_SERIAL && !t->fiber; /* serial: the scheduler times it out */
         if (clock && t->timed && rt_now(rt) >= deadline_ns) {

@@ -46,6 +46,9 @@ static void test_philosopher_words(void **state)
     expect_text(&c, ev(EV_SAY, 1, -1, 2, 0), "philosopher 0: hello 3");
     f.snap.objects[3].owner = 4;
     expect_text(&c, ev(EV_BLOCK, 3, 3, M_ACQUIRE, 0), "philosopher 2 waits for chopstick[3] held by philosopher 3");
+    expect_text(&c, ev(EV_BLOCK, 3, 3, M_ACQUIRE, 250),
+                "philosopher 2 waits for chopstick[3] held by philosopher 3 (may time out)");
+    expect_text(&c, ev(EV_WAKE, 3, 3, 1, 0), "philosopher 2 gives up waiting for chopstick[3] (timed out)");
     char buf[64];
     Event step = ev(EV_STEP, 1, -1, 0, 0);
     assert_false(narration_text(&c, &step, buf, sizeof buf));
