@@ -195,7 +195,7 @@ void interp_thread(RtThread *t, int func, const int64_t *args, int nargs)
     BenchCtx *c = ctx_of(t);
     int64_t handles[BENCH_MAX_WORKERS];
     for (int64_t i = 0; i < c->workers; i++)
-        if (rt_start_thread(t, 0, &i, 1, false, &handles[i]) != EXEC_OK)
+        if (rt_start_thread(t, 0, &i, 1, false, NULL, &handles[i]) != EXEC_OK)
             return;
     for (int i = 0; i < c->workers; i++)
         if (rt_join_thread(t, handles[i]) != EXEC_OK)

@@ -6,6 +6,7 @@
 #include "gui/app_internal.h"
 
 #include "lang/lang.h"
+#include "lang/python/python.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
 
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 enum { FRAME_MS = 16, IDLE_WAIT_MS = 250, FIRST_FRAMES_FOR_SCREENSHOT = 3 };
 
@@ -58,11 +60,56 @@ const int *app_replay(const App *a, int *n, const char **path)
     return session_opened_schedule(a->run.session, n, path);
 }
 
+/* The picker's list: the lessons of the user's folder first (the folder given on the command line, or the one the
+ * Python program given lives in), then the shipped scenarios. */
+static void list_lessons(App *a, const char *folder)
+{
+    int nf = 0, ns = 0;
+    ScenarioInfo *f = folder ? paths_list_folder(folder, &nf) : NULL;
+    ScenarioInfo *s = a->run.data_dir ? paths_list_scenarios(a->run.data_dir, &ns) : NULL;
+    a->run.list = xcalloc((size_t)(nf + ns) + 1, sizeof *a->run.list);
+    if (nf)
+        memcpy(a->run.list, f, (size_t)nf * sizeof *f);
+    if (ns)
+        memcpy(a->run.list + nf, s, (size_t)ns * sizeof *s);
+    a->run.nlist = nf + ns;
+    free(f);
+    free(s);
+}
+
+/* The folder whose lessons the picker lists first: the argument itself when it is a folder, the folder of a Python
+ * program, or NULL (caller frees). */
+static char *lessons_folder(const App *a)
+{
+    const char *arg = a->opts->scenario;
+    struct stat st;
+    if (!arg || stat(arg, &st) != 0)
+        return NULL;
+    if (S_ISDIR(st.st_mode))
+        return xstrdup(arg);
+    if (!python_is_path(arg) && !a->opts->run.python)
+        return NULL;
+    const char *slash = strrchr(arg, '/');
+    return slash ? xstrndup(arg, (size_t)(slash - arg) + (slash == arg)) : xstrdup(".");
+}
+
 /* The scenario of the command line (or the first lesson) into a new session; problems go to stderr. */
 static bool load_initial(App *a)
 {
     const char *name = a->opts->scenario ? a->opts->scenario : "dining-philosophers";
     a->run.data_dir = paths_data_dir(a->opts->data_dir);
+    char *folder = lessons_folder(a);
+    struct stat st;
+    if (folder && stat(name, &st) == 0 && S_ISDIR(st.st_mode)) { /* a folder of lessons: open its first */
+        list_lessons(a, folder);
+        free(folder);
+        folder = NULL;
+        if (a->run.nlist == 0 || strcmp(a->run.list[0].group, "this folder") != 0) {
+            fprintf(stderr, "lockstep: %s: no .py or .lsc files in this folder\n", name);
+            return false;
+        }
+        name = a->run.list[0].path;
+    }
     a->run.session = session_create(&a->opts->run, WORKER_NICE); /* the window stays smooth while the run computes */
     if (a->opts->bench_frames > 0)
         session_set_playing(a->run.session, true);
@@ -72,11 +119,10 @@ static bool load_initial(App *a)
         fprintf(stderr, "lockstep: %s\n", err);
     free(err);
     app_follow_session(a);
-    if (!ok)
-        return false;
-    if (a->run.data_dir)
-        a->run.list = paths_list_scenarios(a->run.data_dir, &a->run.nlist);
-    return true;
+    if (ok && !a->run.list)
+        list_lessons(a, folder);
+    free(folder);
+    return ok;
 }
 
 typedef const unsigned char *(*GlGetStringFn)(unsigned int name);

@@ -53,6 +53,7 @@ void ast_expr_free(Expr *e)
     if (!e)
         return;
     free(e->name);
+    free(e->label);
     ast_expr_free(e->a);
     ast_expr_free(e->b);
     ast_expr_free(e->timeout);

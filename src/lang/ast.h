@@ -134,6 +134,8 @@ struct Expr {
     int func;         /* EX_CALL, EX_START: index into Program.funcs */
     bool reads_shared; /* this expression (or a sub-expression) reads a shared variable or calls an object method */
     bool daemon;      /* EX_START: `start daemon f()`: the run does not wait for this thread to finish */
+    char *label;      /* EX_START: the thread's name as the program gives it (Python's Thread(name="...")), or NULL:
+                         named after its function and arguments */
     int section;      /* resolved: EX_BUILTIN inside(name): index into Program.sections */
     Expr *timeout;    /* EX_METHOD: `timeout=DURATION` of a wait that may give up (acquire, wait, get, put), or NULL */
     TimeUnit timeout_unit;

@@ -73,9 +73,11 @@ ExecStatus rt_call(RtThread *t, int obj, Method m, const int64_t *args, int narg
 ExecStatus rt_call_timed(RtThread *t, int obj, Method m, const int64_t *args, int nargs, int64_t timeout_ms,
                          int64_t *result);
 
-/* Threads. rt_start_thread starts func(args) as a new thread named after it and returns its id as the handle. The run
- * ends when every non-daemon thread has finished, as in Python: daemon threads still alive then are simply stopped. */
-ExecStatus rt_start_thread(RtThread *t, int func, const int64_t *args, int nargs, bool daemon, int64_t *handle);
+/* Threads. rt_start_thread starts func(args) as a new thread named label (when not NULL) or after func and its
+ * arguments, and returns its id as the handle. The run ends when every non-daemon thread has finished, as in Python:
+ * daemon threads still alive then are simply stopped. */
+ExecStatus rt_start_thread(RtThread *t, int func, const int64_t *args, int nargs, bool daemon, const char *label,
+                           int64_t *handle);
 ExecStatus rt_join_thread(RtThread *t, int64_t handle);
 
 /* A labelled activity of a duration in milliseconds: sleeps in free/paced mode (scaled by speed; skipped at max),

@@ -322,7 +322,8 @@ static char *thread_name(Rt *rt, int func, const int64_t *args, int nargs)
     return strbuf_take(&sb);
 }
 
-RtThread *gate_create_thread(Rt *rt, RtThread *creator, int func, const int64_t *args, int nargs, char **err)
+RtThread *gate_create_thread(Rt *rt, RtThread *creator, int func, const int64_t *args, int nargs, const char *label,
+                             char **err)
 {
     int id = atomic_load(&rt->nthreads);
     if (id >= RT_MAX_THREADS) {
@@ -337,7 +338,7 @@ RtThread *gate_create_thread(Rt *rt, RtThread *creator, int func, const int64_t 
     t->args = xcalloc((size_t)(nargs ? nargs : 1), sizeof(int64_t));
     if (nargs)
         memcpy(t->args, args, sizeof(int64_t) * (size_t)nargs);
-    t->name = thread_name(rt, func, args, nargs);
+    t->name = label ? xstrdup(label) : thread_name(rt, func, args, nargs);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -444,7 +445,8 @@ char *gate_launch(RtThread *t)
     return xasprintf("RuntimeError: can't start new thread: the system refused (%s)", strerror(rc));
 }
 
-ExecStatus rt_start_thread(RtThread *t, int func, const int64_t *args, int nargs, bool daemon, int64_t *handle)
+ExecStatus rt_start_thread(RtThread *t, int func, const int64_t *args, int nargs, bool daemon, const char *label,
+                           int64_t *handle)
 {
     ExecStatus st = gate_action(t);
     if (st != EXEC_OK)
@@ -457,7 +459,7 @@ ExecStatus rt_start_thread(RtThread *t, int func, const int64_t *args, int nargs
         return EXEC_STOP;
     }
     t->actions++;
-    RtThread *child = gate_create_thread(rt, t, func, args, nargs, &err);
+    RtThread *child = gate_create_thread(rt, t, func, args, nargs, label, &err);
     if (child && daemon) {
         child->daemon = true;
         rt->live_daemons++;

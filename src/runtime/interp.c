@@ -679,7 +679,7 @@ static ExecStatus eval_start(Interp *in, const Expr *e, Value *locals, Value *ou
     if (st != EXEC_OK)
         return st;
     int64_t handle = 0;
-    st = rt_start_thread(in->t, e->func, args, e->args.count, e->daemon, &handle);
+    st = rt_start_thread(in->t, e->func, args, e->args.count, e->daemon, e->label, &handle);
     out->kind = VAL_THREAD;
     out->v = handle;
     out->taint = taint_none();

@@ -733,7 +733,7 @@ void rt_start(Rt *rt)
     rt->start_ticks = clock_ticks();
     rt_clock_start(rt);
     char *err = NULL;
-    RtThread *main_thread = gate_create_thread(rt, NULL, -1, NULL, 0, &err);
+    RtThread *main_thread = gate_create_thread(rt, NULL, -1, NULL, 0, NULL, &err);
     if ((err = gate_launch(main_thread)) != NULL) {
         refused(rt, err);
         return;

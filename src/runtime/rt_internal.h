@@ -379,7 +379,8 @@ void rt_clock_start(Rt *rt);
 void rt_clock_pause(Rt *rt, bool paused);
 /* The wall-clock time to wait until for the run's time deadline_ns; false while the clock stands still. */
 bool rt_clock_deadline(Rt *rt, uint64_t deadline_ns, uint64_t *wall_ns);
-RtThread *gate_create_thread(Rt *rt, RtThread *creator, int func, const int64_t *args, int nargs, char **err);
+RtThread *gate_create_thread(Rt *rt, RtThread *creator, int func, const int64_t *args, int nargs, const char *label,
+                             char **err);
 /* Start t's OS thread (or fiber); NULL, or why the system refused it (t is then an error that never ran). */
 char *gate_launch(RtThread *t);
 void gate_lower_priority(const Rt *rt); /* the calling thread, as RtConfig.thread_nice says */

@@ -123,10 +123,18 @@ static char *first_sentence(const char *about)
     return s;
 }
 
+static void describe_info(ScenarioInfo *info);
+
 static void fill_info(ScenarioInfo *info, const char *dir, const char *file)
 {
     info->name = xstrndup(file, strlen(file) - strlen(scenario_ext));
     info->path = xasprintf("%s/%s", dir, file);
+    describe_info(info);
+}
+
+/* Title, about and group of info->path, from the file itself. */
+static void describe_info(ScenarioInfo *info)
+{
     Diags d;
     diags_init(&d, info->path);
     Program *prog = NULL;
@@ -186,6 +194,44 @@ ScenarioInfo *paths_list_scenarios(const char *data_dir, int *count)
     free(dir);
     if (n > 1)
         qsort(list, (size_t)n, sizeof *list, compare_info);
+    *count = n;
+    return list;
+}
+
+static int compare_names(const void *pa, const void *pb)
+{
+    return strcmp(((const ScenarioInfo *)pa)->name, ((const ScenarioInfo *)pb)->name);
+}
+
+ScenarioInfo *paths_list_folder(const char *dir, int *count)
+{
+    *count = 0;
+    DIR *dp = opendir(dir);
+    ScenarioInfo *list = NULL;
+    size_t cap = 0;
+    int n = 0;
+    for (struct dirent *de; dp != NULL && (de = readdir(dp)) != NULL;) {
+        const char *f = de->d_name;
+        bool lesson = (ends_with(f, scenario_ext) && strlen(f) > strlen(scenario_ext)) ||
+                      (ends_with(f, ".py") && strlen(f) > 3);
+        char *path = lesson && f[0] != '.' ? xasprintf("%s/%s", dir, f) : NULL;
+        if (!path || !is_file(path)) {
+            free(path);
+            continue;
+        }
+        xgrow((void **)&list, &cap, (size_t)n + 1, sizeof *list);
+        memset(&list[n], 0, sizeof list[n]);
+        list[n].name = path; /* opened by its path, so it is found from any directory */
+        list[n].path = xstrdup(path);
+        describe_info(&list[n]);
+        free(list[n].group);
+        list[n].group = xstrdup("this folder");
+        n++;
+    }
+    if (dp != NULL)
+        closedir(dp);
+    if (n > 1)
+        qsort(list, (size_t)n, sizeof *list, compare_names);
     *count = n;
     return list;
 }

@@ -35,6 +35,9 @@ char *paths_resolve_scenario(const char *data_dir, const char *arg);
  * paths_free_scenarios. */
 ScenarioInfo *paths_list_scenarios(const char *data_dir, int *count);
 void paths_free_scenarios(ScenarioInfo *list, int count);
+/* The lessons in a folder of the user's (a lecture's Python programs): every `.py` and `.lsc` file in dir, sorted
+ * by file name, each named by its path, group "this folder". Caller frees with paths_free_scenarios. */
+ScenarioInfo *paths_list_folder(const char *dir, int *count);
 
 /* How a saved schedule names the scenario at `path` so that it is found again from any directory: the shipped name
  * when path is DATA_DIR/scenarios/NAME.lsc, otherwise the absolute path (free() it). */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -491,6 +492,43 @@ static void test_picker_from_the_keyboard(void **state)
     json_decref(p2);
 }
 
+/* A folder of a lecture's Python programs given to the window: it opens the first (by name), the picker lists the
+ * folder's programs before the shipped scenarios, and a thread made with name="..." is shown by that name. */
+static void test_folder_of_python_programs(void **state)
+{
+    (void)state;
+    char *dir = strdup(wh_path("lessons"));
+    assert_int_equal(mkdir(dir, 0700), 0);
+    char *a = strdup(wh_path("lessons/a_named.py")), *b = strdup(wh_path("lessons/b_race.py"));
+    write_file(a, "import threading\nN = 0\n\ndef work():\n    global N\n    N += 1\n\n"
+                  "t = threading.Thread(target=work, name='the worker')\nt.start()\nt.join()\n");
+    write_file(b, "import threading\nN = 0\n\ndef work():\n    global N\n    M = N\n    N = M + 1\n\n"
+                  "for i in range(2):\n    threading.Thread(target=work).start()\n");
+    char script[1024];
+    snprintf(script, sizeof script, "key n\nwait 100\nkey n\nwait 100\nkey n\nwait 300\nkey c\nwait 200\n"
+             "dump-state %s\nquit\n",
+             wh_path("f0.json"));
+    write_file(wh_path("folder.uis"), script);
+    char opts[1024];
+    snprintf(opts, sizeof opts, "%s --ui-script %s", dir, wh_path("folder.uis"));
+    assert_int_equal(wh_run(opts), 0);
+    json_t *f0 = wh_state("f0.json");
+    assert_string_equal(str_at(f0, "scenario"), "a_named");
+    json_t *rows = json_object_get(json_object_get(f0, "picker"), "rows");
+    assert_true(json_array_size(rows) > 2);
+    assert_non_null(strstr(json_string_value(json_array_get(rows, 0)), "lessons/a_named.py"));
+    assert_non_null(strstr(json_string_value(json_array_get(rows, 1)), "lessons/b_race.py"));
+    json_t *threads = json_object_get(f0, "threads");
+    bool named = false;
+    for (size_t i = 0; i < json_array_size(threads); i++)
+        named |= strcmp(str_at(json_array_get(threads, i), "name"), "the worker") == 0;
+    assert_true(named);
+    json_decref(f0);
+    free(a);
+    free(b);
+    free(dir);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -504,6 +542,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_status_and_play_button_after_the_end),
         cmocka_unit_test(test_title_and_clock_follow_the_run),
         cmocka_unit_test(test_picker_from_the_keyboard),
+        cmocka_unit_test(test_folder_of_python_programs),
     };
     return wh_main(argc, argv, "lockstep-gui-test", tests, sizeof tests / sizeof tests[0]);
 }

@@ -550,6 +550,23 @@ static void test_random_in_locals(void **state)
     program_destroy(p);
 }
 
+/* Thread(name="...") names the thread in the report and the window; without it, it is named after its function. */
+static void test_thread_names(void **state)
+{
+    (void)state;
+    Program *p = load_string("import threading\n\ndef n():\n    pass\n\n"
+                             "t = threading.Thread(name='non-daemon', target=n)\nd = threading.Thread(target=n)\n"
+                             "t.start()\nd.start()\nt.join()\nd.join()\n");
+    Trial t;
+    trial_run(&t, p, 1);
+    assert_int_equal(t.outcome, RT_COMPLETED);
+    assert_int_equal(t.snap.nthreads, 3);
+    assert_string_equal(t.snap.threads[1].name, "non-daemon");
+    assert_string_equal(t.snap.threads[2].name, "n");
+    trial_free(&t);
+    program_destroy(p);
+}
+
 /* --python (LANG_SYNTAX_PYTHON) reads a file as Python whatever its name; without it a .txt is a scenario file. */
 static void test_python_switch(void **state)
 {
@@ -603,6 +620,7 @@ int main(void)
         cmocka_unit_test(test_python2_print),
         cmocka_unit_test(test_python_switch),
         cmocka_unit_test(test_random_in_locals),
+        cmocka_unit_test(test_thread_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

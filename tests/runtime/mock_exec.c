@@ -284,8 +284,10 @@ ExecStatus rt_call_timed(RtThread *t, int obj, Method m, const int64_t *args, in
     return EXEC_OK;
 }
 
-ExecStatus rt_start_thread(RtThread *t, int func, const int64_t *args, int nargs, bool daemon, int64_t *handle)
+ExecStatus rt_start_thread(RtThread *t, int func, const int64_t *args, int nargs, bool daemon, const char *label,
+                           int64_t *handle)
 {
+    (void)label;
     Rt *rt = t->rt;
     StrBuf sb;
     strbuf_init(&sb);

@@ -1910,6 +1910,7 @@ typedef struct ThreadCall {
     int func;
     PyNode *args; /* a tuple or list, or NULL */
     bool daemon;
+    const char *name; /* name="..." as a plain string, or NULL */
 } ThreadCall;
 
 static bool thread_call(Fn *F, PyNode *call, ThreadCall *tc)
@@ -1939,7 +1940,10 @@ static bool thread_call(Fn *F, PyNode *call, ThreadCall *tc)
                 return false;
             }
             tc->daemon = a->ival != 0;
-        } else if (strcmp(a->kw, "name") != 0) {
+        } else if (strcmp(a->kw, "name") == 0) {
+            if (a->kind == PN_STR && !a->fstring)
+                tc->name = a->text; /* a computed name (f"worker-{i}") leaves the thread named after its function */
+        } else {
             refuse(F, a, "threading.Thread(%s=...) is not supported: lockstep reads target=, args=, name= and "
                          "daemon=", a->kw);
             return false;
@@ -1962,6 +1966,7 @@ static Expr *start_expr(Fn *F, PyNode *call, const ThreadCall *tc)
         return NULL;
     }
     x->daemon = tc->daemon; /* as in Python, the run ends once every non-daemon thread has finished */
+    x->label = tc->name ? xstrdup(tc->name) : NULL;
     return x;
 }
 
