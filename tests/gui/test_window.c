@@ -500,15 +500,15 @@ static void test_folder_of_python_programs(void **state)
     char *dir = strdup(wh_path("lessons"));
     assert_int_equal(mkdir(dir, 0700), 0);
     char *a = strdup(wh_path("lessons/a_named.py")), *b = strdup(wh_path("lessons/b_race.py"));
-    write_file(a, "import threading\nN = 0\n\ndef work():\n    global N\n    N += 1\n\n"
+    wh_write_script(a, "import threading\nN = 0\n\ndef work():\n    global N\n    N += 1\n\n"
                   "t = threading.Thread(target=work, name='the worker')\nt.start()\nt.join()\n");
-    write_file(b, "import threading\nN = 0\n\ndef work():\n    global N\n    M = N\n    N = M + 1\n\n"
+    wh_write_script(b, "import threading\nN = 0\n\ndef work():\n    global N\n    M = N\n    N = M + 1\n\n"
                   "for i in range(2):\n    threading.Thread(target=work).start()\n");
     char script[1024];
     snprintf(script, sizeof script, "key n\nwait 100\nkey n\nwait 100\nkey n\nwait 300\nkey c\nwait 200\n"
              "dump-state %s\nquit\n",
              wh_path("f0.json"));
-    write_file(wh_path("folder.uis"), script);
+    wh_write_script(wh_path("folder.uis"), script);
     char opts[1024];
     snprintf(opts, sizeof opts, "%s --ui-script %s", dir, wh_path("folder.uis"));
     assert_int_equal(wh_run(opts), 0);
