@@ -1863,6 +1863,32 @@ static const char *method_name(const char *m)
     return m;
 }
 
+static Expr *lower_seconds(Fn *F, PyNode *e);
+
+/* Is argument i of method m its timeout? timeout=..., or positionally: wait(T), acquire(blocking, T). */
+static bool is_timeout_arg(const char *m, const PyNode *a, int i)
+{
+    if (a->kw)
+        return strcmp(a->kw, "timeout") == 0;
+    return (i == 0 && strcmp(m, "wait") == 0) || (i == 1 && strcmp(m, "acquire") == 0);
+}
+
+/* A wait's timeout in seconds becomes timeout=MS ms; None (and acquire's -1) mean no timeout, as in Python. */
+static bool lower_timeout(Fn *F, Expr *x, PyNode *a)
+{
+    if (a->kind == PN_NONE)
+        return true;
+    if (a->kind == PN_UNARY && strcmp(a->op, "-") == 0 && a->a->kind == PN_INT && a->a->ival == 1)
+        return true;
+    if (x->timeout) {
+        refuse(F, a, "timeout given twice");
+        return false;
+    }
+    x->timeout = lower_seconds(F, a);
+    x->timeout_unit = UNIT_MS;
+    return x->timeout != NULL;
+}
+
 static Expr *lower_method(Fn *F, PyNode *e)
 {
     PyNode *target = e->a->a;
@@ -1885,11 +1911,17 @@ static Expr *lower_method(Fn *F, PyNode *e)
     x->a = t;
     for (int i = 0; i < e->kids.count; i++) {
         PyNode *a = e->kids.items[i];
+        if (is_timeout_arg(m, a, i)) { /* lock.acquire(timeout=0.5), cond.wait(0.5), q.get(timeout=1) ... */
+            if (!lower_timeout(F, x, a)) {
+                ast_expr_free(x);
+                return NULL;
+            }
+            continue;
+        }
         if (a->kw && strcmp(a->kw, "blocking") != 0) {
             ast_expr_free(x);
-            if (strcmp(a->kw, "timeout") == 0)
-                return refuse(F, a, "timeout=... is not supported: lockstep's waits block until they succeed");
-            return refuse(F, a, "unknown keyword argument '%s' (only blocking=... is accepted)", a->kw);
+            return refuse(F, a, "unknown keyword argument '%s' (only blocking=... and timeout=... are accepted)",
+                          a->kw);
         }
         if (a->kind == PN_FLOAT || (i == 0 && strcmp(m, "join") == 0)) {
             ast_expr_free(x);
