@@ -206,6 +206,7 @@ static bool setup(App *a)
     a->views.narration = xcalloc(1, sizeof *a->views.narration);
     a->views.controls = controls_create();
     a->views.explore = explore_panel_create();
+    a->views.explore_state = -1;
     a->run.evbuf = xmalloc(sizeof *a->run.evbuf * APP_EVENT_BATCH);
     a->relayout = true;
     if (a->opts->schedule_file)

@@ -121,10 +121,12 @@ static void replay(App *a, int entry, int line)
         return;
     }
     a->views.explore_witness = l->witness;
+    a->views.explore_state = -1;
     app_note(a, "%s witness: %d steps", label, l->witness->len);
 }
 
-/* A state of an entry's map: the shortest schedule to it opens as a replay. */
+/* A state of an entry's map: the shortest schedule to it opens as a replay paused at that state, so the window shows
+ * the state clicked and b walks back the way that reached it. */
 static void replay_state(App *a, int entry, int state)
 {
     const ExploreEntry *e = explore_log_entry(session_explore_log(a->run.session), entry);
@@ -135,14 +137,15 @@ static void replay_state(App *a, int entry, int state)
     }
     char label[64], *err = NULL;
     snprintf(label, sizeof label, "state %d", state);
-    bool ok = session_open_picks(a->run.session, e, picks, n, e->seed, label, &err);
+    bool ok = session_open_picks(a->run.session, e, picks, n, n, e->seed, label, &err);
     free(picks);
     app_clear_views(a);
     app_follow_session(a);
     a->relayout = true;
     a->views.explore_witness = NULL;
+    a->views.explore_state = ok ? state : -1;
     if (ok)
-        app_note(a, "state %d: %d steps from the start (n steps there)", state, n);
+        app_note(a, "state %d: %d steps from the start; b steps back along the way there", state, n);
     else
         app_note(a, "%s", err ? err : "cannot replay the way to that state");
     free(err);
@@ -268,6 +271,21 @@ static int os_threads(void)
     return n;
 }
 
+/* Every dot of the map as [x, y, steps, outcome]: where it was drawn (a script clicks there), how many steps its
+ * shortest schedule takes, and the end it is ("running" for a state the run goes on from). */
+static json_t *map_dots_json(const App *a, const ExploreEntry *e)
+{
+    if (!e || !a->views.explore)
+        return NULL;
+    const SsGraph *g = e->result.graph;
+    json_t *list = json_array();
+    int x, y;
+    for (int i = 0; g && explore_panel_dot(a->views.explore, i, &x, &y); i++)
+        json_array_append_new(list, json_pack("[i, i, i, s]", x, y, state_map_steps(g, i),
+                                              snapshot_outcome_name(g->outcome[i])));
+    return list;
+}
+
 json_t *app_explore_json(const App *a)
 {
     XPanelInput in;
@@ -306,10 +324,15 @@ json_t *app_explore_json(const App *a)
         json_object_set_new(mj, "at_state", np > 0 ? json_integer(path[np - 1]) : json_null());
         free(path);
     }
+    json_t *dots_j = map_dots_json(a, explore_log_entry(log, mapped));
+    if (dots_j)
+        json_object_set_new(mj, "states", dots_j);
     json_object_set_new(j, "map", mj);
     UiRect r = explore_panel_rect(&a->win.layout);
     json_object_set_new(j, "rect", app_explore_shown(a) ? json_pack("[i, i, i, i]", r.x, r.y, r.w, r.h) : json_null());
     const char *path = NULL;
-    json_object_set_new(j, "replaying", in.open && app_replay(a, NULL, &path) ? json_string(path) : json_null());
+    /* what a replay opened from the panel walks through: a witness's label ("deadlock", "N = 3") or "state K" */
+    json_object_set_new(j, "replaying", app_replay(a, NULL, &path) && (in.open || a->views.explore_state >= 0)
+                                            ? json_string(path) : json_null());
     return j;
 }

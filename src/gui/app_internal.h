@@ -92,6 +92,7 @@ typedef struct AppViews {
     ExplorePanel *explore; /* the exploration panel (app_explore.c) */
     bool explore_open;     /* shown (over the right column) */
     const ExploreWitness *explore_witness; /* the answer's witness last opened as a replay */
+    int explore_state;     /* the map's state last opened as a replay, or -1 */
     uint64_t explore_drawn_ms;  /* when the exploration's progress was last drawn */
 } AppViews;
 

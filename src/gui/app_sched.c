@@ -40,6 +40,8 @@ bool app_open_schedule(App *a, const char *path)
     Diags d;
     diags_init(&d, "");
     const Rt *before = a->run.rt;
+    a->views.explore_witness = NULL; /* a file replaces any replay opened from the explore panel */
+    a->views.explore_state = -1;
     bool ok = session_open_schedule(a->run.session, a->run.data_dir, path, &d, &err);
     if (d.count > 0)
         diags_print(&d, stderr);

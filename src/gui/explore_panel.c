@@ -682,6 +682,15 @@ XHit explore_panel_hit(const ExplorePanel *p, int x, int y)
     return h;
 }
 
+bool explore_panel_dot(const ExplorePanel *p, int state, int *x, int *y)
+{
+    if (state < 0 || state >= p->map_dots)
+        return false;
+    *x = (int)(p->mx[state] + 0.5f);
+    *y = (int)(p->my[state] + 0.5f);
+    return true;
+}
+
 int explore_panel_shown(const ExplorePanel *p, int *first)
 {
     if (first)

@@ -59,6 +59,8 @@ XHit explore_panel_hit(const ExplorePanel *p, int x, int y);
 int explore_panel_shown(const ExplorePanel *p, int *first);
 /* The entry whose state graph the last draw mapped (-1: none), and how many states it drew as dots (0: a summary). */
 int explore_panel_map(const ExplorePanel *p, int *dots);
+/* Where the last draw put state's dot (window pixels): false when it drew no dot for it. */
+bool explore_panel_dot(const ExplorePanel *p, int state, int *x, int *y);
 /* The progress in words: "1,234 states, 45,000 states/s, 1.2 s" or "57 of 200 runs, 1.2 s" (buf of size). */
 void explore_panel_progress_text(const XPanelInput *in, char *buf, size_t size);
 

@@ -574,11 +574,11 @@ const ExploreEntry *session_explore_cancel(Session *s)
 
 bool session_open_witness(Session *s, const ExploreEntry *e, const ExploreWitness *w, const char *label, char **err)
 {
-    return session_open_picks(s, e, w->schedule, w->len, w->seed, label, err);
+    return session_open_picks(s, e, w->schedule, w->len, 0, w->seed, label, err);
 }
 
-bool session_open_picks(Session *s, const ExploreEntry *e, const int *picks, int n, uint64_t seed, const char *label,
-                        char **err)
+bool session_open_picks(Session *s, const ExploreEntry *e, const int *picks, int n, int at, uint64_t seed,
+                        const char *label, char **err)
 {
     if (!s->sc.prog || !scenario_same(e->scenario, s->sc.ref ? s->sc.ref : "") || e->nparams != s->sc.prog->nparams) {
         *err = xstrdup("that answer is about another scenario: open it first");
@@ -594,7 +594,7 @@ bool session_open_picks(Session *s, const ExploreEntry *e, const int *picks, int
     s->replay_path = xstrdup(label);
     s->seed = seed;
     s->seed_set = true;
-    return session_replay(s, s->replay, 0, err);
+    return session_replay(s, s->replay, at < 0 ? 0 : at > n ? n : at, err);
 }
 
 Exploration *session_exploration(Session *s)

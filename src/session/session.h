@@ -112,8 +112,9 @@ const ExploreLog *session_explore_log(const Session *s);
 /* Walk through a witness: the entry's scenario must be the loaded one; its parameter values are set, and the
  * witness opens as a schedule (label: what the replay badge calls it), paused at step 0, as an opened file does. */
 bool session_open_witness(Session *s, const ExploreEntry *e, const ExploreWitness *w, const char *label, char **err);
-/* The same for any schedule of the entry's scenario and values (a state of its map: state_map_schedule). */
-bool session_open_picks(Session *s, const ExploreEntry *e, const int *picks, int n, uint64_t seed, const char *label,
-                        char **err);
+/* The same for any schedule of the entry's scenario and values (a state of its map: state_map_schedule), paused
+ * after its first `at` steps (0: at the start; n: where the picks lead, the state itself, with its way back). */
+bool session_open_picks(Session *s, const ExploreEntry *e, const int *picks, int n, int at, uint64_t seed,
+                        const char *label, char **err);
 
 #endif

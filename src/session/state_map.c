@@ -65,14 +65,22 @@ int state_map_follow(const SsGraph *g, const int *picks, int n, int *states, int
     return k;
 }
 
-int state_map_schedule(const SsGraph *g, int state, int **picks)
+int state_map_steps(const SsGraph *g, int state)
 {
-    *picks = NULL;
     if (!g || !g->parent || state < 0 || state >= g->nstates)
         return -1;
     int len = 0;
     for (int at = state; at > 0; at = g->parent[at])
         len += g->vsteps[at];
+    return len;
+}
+
+int state_map_schedule(const SsGraph *g, int state, int **picks)
+{
+    *picks = NULL;
+    int len = state_map_steps(g, state);
+    if (len < 0)
+        return -1;
     *picks = xmalloc(sizeof(int) * ((size_t)len + 1));
     for (int at = state, k = len; at > 0; at = g->parent[at])
         for (int j = 0; j < g->vsteps[at]; j++)

@@ -22,6 +22,9 @@ uint8_t *state_map_leads(const SsGraph *g);
 int state_map_follow(const SsGraph *g, const int *picks, int n, int *states, int max);
 /* The shortest schedule to state (caller frees *picks); its length, or -1 when the graph has no tree. */
 int state_map_schedule(const SsGraph *g, int state, int **picks);
+/* The length of the shortest schedule to state (what state_map_schedule returns, without the picks); -1 when the
+ * graph has no tree. */
+int state_map_steps(const SsGraph *g, int state);
 /* The deepest state's depth. */
 int state_map_max_depth(const SsGraph *g);
 

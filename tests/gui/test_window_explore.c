@@ -4,7 +4,9 @@
  * search without a deadlock, and both answers stay in the dump with their own values. A search too large to finish
  * (n = 6, ordered) is cancelled with Esc in the middle: the answer says it was cut, no thread is left behind, and the
  * window still takes steps and draws frames. The race counter's end values are listed, each replayable, and random
- * runs find its lost update, whose minimized witness replays to the failed expectation.
+ * runs find its lost update, whose minimized witness replays to the failed expectation. Clicking a state on the race
+ * counter's map, at the screen position the dump gives for its dot, replays the way there: the window stops at that
+ * state (its step count, its end and its value of N), and steps back along the way.
  * argv[1] is the lockstep executable. Exits 77 (skipped) when xvfb-run is not installed. */
 #include <jansson.h>
 #include <setjmp.h>
@@ -17,6 +19,7 @@
 #include <cmocka.h>
 
 #include "window_harness.h"
+#include "../common/slowness.h"
 
 static void run_script(const char *name, const char *script, const char *options)
 {
@@ -191,6 +194,91 @@ static void test_find_failure(void **state)
     json_decref(replayed);
 }
 
+/* The map's dots from a dump: [x, y, steps, outcome] per state. */
+static json_t *map_states(json_t *state)
+{
+    json_t *m = json_object_get(explore_of(state), "map"), *dots = json_object_get(m, "states");
+    if (!json_is_array(dots) || json_array_size(dots) == 0)
+        fail_msg("no dots of the map in the state");
+    return dots;
+}
+
+static json_int_t dot_int(json_t *dots, size_t k, size_t field)
+{
+    return json_integer_value(json_array_get(json_array_get(dots, k), field));
+}
+
+static const char *dot_outcome(json_t *dots, size_t k)
+{
+    return json_string_value(json_array_get(json_array_get(dots, k), 3));
+}
+
+/* The deepest state whose outcome is `outcome` ("running": a state the run goes on from, not the start). */
+static size_t deepest(json_t *dots, const char *outcome)
+{
+    size_t best = 0;
+    for (size_t k = 1; k < json_array_size(dots); k++)
+        if (strcmp(dot_outcome(dots, k), outcome) == 0 && (best == 0 || dot_int(dots, k, 2) > dot_int(dots, best, 2)))
+            best = k;
+    if (best == 0)
+        fail_msg("no %s state on the map", outcome);
+    return best;
+}
+
+/* Clicking a dot of the map replays the shortest way to its state and stops there. The check of all interleavings is
+ * deterministic (the model checker runs one thread, in order), so a first window gives the dots' positions and a
+ * second one, drawn alike, is clicked there: an end that completes (N = 4), an end whose update was lost (N < 4) and a
+ * state in the middle, whose way back b walks. */
+static void test_click_a_state(void **state)
+{
+    (void)state;
+    unsigned long long slow = slowness_factor(), explored_ms = 60000 * slow;
+    const char *opts = "race-counter --set workers=2 --set iterations=2";
+    char script[4096];
+    snprintf(script, sizeof script, "wait 200\ncommand check-all\nwait-until explored %llu\ndump-state %s\nquit\n",
+             explored_ms, wh_path("map.json"));
+    run_script("map.uis", script, opts);
+    json_t *mapped = wh_state("map.json"), *dots = map_states(mapped);
+    json_t *r0 = result_at(mapped, 0);
+    assert_true(flag_of(r0, "complete"));
+    assert_int_equal((json_int_t)json_array_size(dots), wh_int(r0, "states"));
+    assert_int_equal(dot_int(dots, 0, 2), 0); /* the start: no step */
+    size_t done = deepest(dots, "completed"), lost = deepest(dots, "expectation_failed"), mid = deepest(dots, "running");
+
+    snprintf(script, sizeof script,
+             "wait 200\ncommand check-all\nwait-until explored %llu\n"
+             "click %lld %lld\ndump-state %s\nclick %lld %lld\ndump-state %s\nclick %lld %lld\ndump-state %s\n"
+             "back\ndump-state %s\nquit\n",
+             explored_ms, dot_int(dots, done, 0), dot_int(dots, done, 1), wh_path("done.json"),
+             dot_int(dots, lost, 0), dot_int(dots, lost, 1), wh_path("lost.json"), dot_int(dots, mid, 0),
+             dot_int(dots, mid, 1), wh_path("mid.json"), wh_path("back.json"));
+    run_script("click.uis", script, opts);
+    const struct { const char *file; size_t state; const char *outcome; } seen[] = {
+        {"done.json", done, "completed"}, {"lost.json", lost, "expectation_failed"}, {"mid.json", mid, "running"}};
+    for (size_t i = 0; i < sizeof seen / sizeof seen[0]; i++) {
+        json_t *st = wh_state(seen[i].file), *m = json_object_get(explore_of(st), "map");
+        char label[32];
+        snprintf(label, sizeof label, "state %zu", seen[i].state);
+        assert_string_equal(str_of(explore_of(st), "replaying"), label);
+        assert_int_equal(wh_int(st, "schedule_steps"), dot_int(dots, seen[i].state, 2));
+        assert_int_equal(wh_int(m, "at_state"), (json_int_t)seen[i].state); /* the path ends on the dot clicked */
+        assert_string_equal(str_of(st, "outcome"), seen[i].outcome);
+        json_int_t n = wh_int(json_object_get(json_object_get(st, "vars"), "N"), "value");
+        if (i == 0)
+            assert_int_equal(n, 4);
+        else if (i == 1)
+            assert_true(n >= 2 && n < 4);
+        json_decref(st);
+    }
+    json_t *back = wh_state("back.json");
+    assert_int_equal(wh_int(back, "schedule_steps"), dot_int(dots, mid, 2) - 1);
+    char label[32];
+    snprintf(label, sizeof label, "state %zu", mid);
+    assert_string_equal(str_of(explore_of(back), "replaying"), label);
+    json_decref(back);
+    json_decref(mapped);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +286,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_cancel_in_the_middle),
         cmocka_unit_test(test_race_counter_outcomes),
         cmocka_unit_test(test_find_failure),
+        cmocka_unit_test(test_click_a_state),
     };
     return wh_main(argc, argv, "lockstep-window-explore", tests, sizeof tests / sizeof tests[0]);
 }
