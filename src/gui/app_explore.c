@@ -44,6 +44,16 @@ bool app_explore_running(const App *a)
     return session_exploration(a->run.session) != NULL;
 }
 
+uint64_t app_explore_states(const App *a)
+{
+    Exploration *x = session_exploration(a->run.session);
+    if (!x)
+        return 0;
+    ExplorationProgress p;
+    exploration_progress(x, &p);
+    return p.states;
+}
+
 bool app_explore_shown(const App *a)
 {
     return a->views.explore_open && !app_window_too_small(&a->win);

@@ -105,6 +105,7 @@ typedef struct AppAutomation {
     uint64_t draw_ns;     /* total time spent drawing, for the average in the state dump */
     uint64_t refresh_ns;  /* total time spent taking snapshots and reading events */
     uint64_t *bench_ns;   /* --bench-frames: the time of each frame */
+    uint64_t *bench_cpu_ns; /* and the CPU time the window's thread spent on it (the rest: waiting for a core) */
     int bench_count;
 } AppAutomation;
 
@@ -187,6 +188,7 @@ void app_window_draw_too_small(AppWindow *win);
 void app_explore_start(App *a, ExploreKind kind);
 void app_explore_cancel(App *a);
 bool app_explore_running(const App *a);
+uint64_t app_explore_states(const App *a); /* the running check's states so far (0: none running) */
 bool app_explore_shown(const App *a);
 /* Each frame: file a finished exploration's answer, keep the progress moving. */
 void app_explore_tick(App *a);

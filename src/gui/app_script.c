@@ -17,6 +17,8 @@ static bool outcome_matches(const App *a, const char *what)
     unsigned long long n = 0;
     if (sscanf(what, "steps>=%llu", &n) == 1)
         return a->run.snap->step >= n;
+    if (sscanf(what, "explore-states>=%llu", &n) == 1)
+        return app_explore_states(a) >= n;
     if (strcmp(what, "deadlock") == 0)
         return a->run.snap->deadlock.found || a->run.snap->outcome == RT_DEADLOCK;
     if (strcmp(what, "idle") == 0)

@@ -75,8 +75,10 @@ static bool xvfb_cleanup_failed(int status)
 int wh_run(const char *options)
 {
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "timeout 120 xvfb-run -a -s '-screen 0 %dx%dx24' %s %s 2>%s", WH_SCREEN_W, WH_SCREEN_H,
-             lockstep, options, wh_path("stderr.txt"));
+    /* a window that hangs is killed after two minutes, stretched as the test's own timeout is (slowness.h) */
+    snprintf(cmd, sizeof cmd, "timeout %llu xvfb-run -a -s '-screen 0 %dx%dx24' %s %s 2>%s",
+             120 * (unsigned long long)slowness_factor(), WH_SCREEN_W, WH_SCREEN_H, lockstep, options,
+             wh_path("stderr.txt"));
     int status = -1;
     for (int k = 0; k < WH_TRIES; k++) {
         int rc = system(cmd);
