@@ -291,8 +291,8 @@ static void tally_end(ExploreResult *t, const SsResult *ss, const SsEnd *e, uint
 static bool explore_states(const ExploreConfig *cfg, ExploreResult *out, char **err)
 {
     SsConfig sc = {.prog = cfg->prog, .params = cfg->params, .seed = cfg->seed, .max_depth = cfg->max_steps,
-                   .max_runs = cfg->max_runs, .max_seconds = cfg->max_seconds, .cancel = cfg->cancel,
-                   .progress = cfg->progress, .progress_ctx = cfg->progress_ctx, .reduction = cfg->reduction,
+                   .max_runs = cfg->max_runs, .max_seconds = cfg->max_seconds, .cpu_budget = cfg->cpu_budget,
+                   .cancel = cfg->cancel, .progress = cfg->progress, .progress_ctx = cfg->progress_ctx, .reduction = cfg->reduction,
                    .counters = cfg->counters, .keep_graph = cfg->keep_graph,
                    .order = SS_BREADTH_FIRST}; /* --max-steps cuts at a distance from the start */
     SsResult ss;

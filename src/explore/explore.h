@@ -33,6 +33,7 @@ typedef struct ExploreConfig {
     int jobs;               /* random: worker threads (0: the number of cores) */
     uint64_t max_runs;      /* all: run budget (default 20000) */
     double max_seconds;     /* all: time budget (default 60) */
+    bool cpu_budget;        /* all (over states): max_seconds is the searching thread's CPU time (SsConfig) */
     bool plain;             /* all: no reduction (tests; implies stateless) */
     bool stateless;         /* all: the run-based search with partial-order reduction (dpor.h) instead of the
                                search over fingerprinted states (statespace.h, the default) */

@@ -42,6 +42,8 @@ typedef struct SsConfig {
     uint64_t max_depth;   /* states farther than this many steps from the start are not expanded (0: 400) */
     uint64_t max_runs;    /* 0: no limit */
     double max_seconds;   /* 0: no limit */
+    bool cpu_budget;      /* the model checker: max_seconds counts the CPU time of its thread, not the wall clock,
+                             so a loaded machine (or a low priority) slows the search without cutting it shorter */
     uint64_t max_states;  /* 0: 2,000,000 */
     const atomic_bool *cancel; /* optional: true stops the search as a spent budget does */
     void (*progress)(void *ctx, uint64_t runs, uint64_t max_runs); /* optional: after each expansion */

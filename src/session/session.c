@@ -522,6 +522,7 @@ void session_explore_config(const Session *s, ExploreKind kind, ExploreConfig *c
         cfg->mode = EXPLORE_ALL;
         cfg->max_runs = 0; /* the state search's replays are cheap: the time budget and a cancel bound it */
         cfg->max_seconds = EXPLORE_WINDOW_SECONDS;
+        cfg->cpu_budget = true; /* the search's own time: the window's low priority must not cut it shorter */
         cfg->keep_graph = true; /* for the map of the states */
     } else {
         cfg->mode = EXPLORE_RANDOM;
