@@ -2,10 +2,11 @@
 # bench/explore_frames.sh: the window's frame time while it checks all interleavings in the background, against the
 # same window not exploring, side by side in one run. Both draw the dining philosophers (n=6, ordered: a state space
 # that takes the search well over the measurement) at speed max, frames back to back (--bench-frames), 1920x1080 under
-# Xvfb with the software renderer; the exploring runs start "check all" on their first frame
-# (bench/explore-check-all.uis), so every measured frame is drawn while the search runs on its own thread. Runs
-# alternate, so that a machine shared with other jobs slows both alike; each figure is the median over the runs of
-# each run's p95 (and p50). Two times per frame: the wall-clock frame time (what the user sees: on a loaded machine
+# Xvfb with the software renderer, the Explore panel shown in both (it replaces the code and narration: the same
+# drawing in both); the exploring runs start "check all" on their first frame (bench/explore-check-all.uis), so
+# every measured frame is drawn while the search runs on its own thread, the others only open the panel
+# (bench/explore-panel.uis). Runs alternate, so that a machine shared with other jobs slows both alike; each figure
+# is the median over the runs of each run's p95 (and p50). Two times per frame: the wall-clock frame time (what the user sees: on a loaded machine
 # it includes waiting for a core) and the CPU time the window's thread spent on the frame (what drawing costs the
 # window itself). The load average before and after is printed with them: compare ratios, not absolute figures,
 # across machines and moments.
@@ -24,12 +25,12 @@ one() { # extra options...: prints "p50 p95 cpu50 cpu95"
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 m() { printf '%s\n' "$@" | median; }
 range() { printf '%s\n' "$@" | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s–%s", lo, hi }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 plain50=() plain95=() plaincpu50=() plaincpu95=() expl50=() expl95=() explcpu50=() explcpu95=()
 load0=$(load)
 for ((i = 0; i < runs; i++)); do
-    read -r a b c d <<<"$(one)"
+    read -r a b c d <<<"$(one --ui-script bench/explore-panel.uis)"
     plain50+=("$a") plain95+=("$b") plaincpu50+=("$c") plaincpu95+=("$d")
     read -r a b c d <<<"$(one --ui-script bench/explore-check-all.uis)"
     expl50+=("$a") expl95+=("$b") explcpu50+=("$c") explcpu95+=("$d")

@@ -24,7 +24,8 @@ static void usage(FILE *out)
           "                      export-trace FILE, command NAME, replay-result N\n"
           "  --dump-state FILE   write the final state as JSON when the window closes\n"
           "  --schedule-file F   open F's scenario and parameters paused at step 0, ready to replay F step by step\n"
-          "  --bench-frames N    play, draw N frames back to back, print frame-time p50/p95/max, quit\n",
+          "  --bench-frames N    play, draw N frames back to back, print frame-time p50/p95/max (and the window\n"
+          "                      thread's CPU per frame), quit\n",
           out);
 }
 
