@@ -282,6 +282,10 @@ static void print_threads(const Report *r, FILE *out)
         fprintf(out, "  %-3d %-20s %-9s %10" PRIu64 " %9.3f s", t->id, name, snapshot_state_name(t->state),
                 t->steps, (double)t->blocked_ns / 1e9);
         print_activities(s, t, out);
+        if (t->timed && t->waits_obj >= 0) {
+            char obj[32];
+            fprintf(out, "  waits for %s (may time out)", describe_object(s, t->waits_obj, obj));
+        }
         fputc('\n', out);
     }
 }

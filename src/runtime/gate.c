@@ -234,8 +234,7 @@ ExecStatus gate_block_timed(RtThread *t, int obj, Method m, uint64_t deadline_ns
         }
         thread_wait(t, clock && t->timed ? deadline_ns : 0);
     }
-    t->timed = false;
-    return t->woken ? EXEC_OK : EXEC_STOP;
+    return t->woken ? EXEC_OK : EXEC_STOP; /* a stopped run keeps showing the wait as timed */
 }
 
 void gate_time_out(RtThread *t, bool by_itself)

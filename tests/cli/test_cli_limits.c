@@ -1,7 +1,8 @@
 /* test_cli_limits: limits that are limits, through the real binary (argv[1]). Each unbounded producer ends with one
  * clear error instead of eating memory or overflowing: a put() loop on an unbounded queue stops at the queue item
  * limit, a semaphore released past the largest int64 count is an OverflowError (not signed overflow), and a long
- * --trace keeps a bounded number of events and says so. */
+ * --trace keeps a bounded number of events and says so. A run cut by --steps while a thread waits with a timeout
+ * reports that wait. */
 #include "cli_harness.h"
 
 #include <setjmp.h>
@@ -190,6 +191,28 @@ static void test_check_error_keeps_values(void **state)
     free(path);
 }
 
+/* A run cut by its step limit while a thread waits with a timeout: the report says what it waits for and that the
+ * wait may time out; one more step (the timeout) lets it finish with acquire's value 0. */
+static void test_timed_wait_in_report(void **state)
+{
+    char *path = scenario_file("semaphore s(0)\nshared got = 7\nmain:\n    got = s.acquire(timeout=1 s)\n");
+    CliResult r;
+    const char *cut[] = {"run", path, "--sched", "serial", "--steps", "1", NULL};
+    cli_run(*state, cut, 30, &r);
+    assert_false(r.timed_out);
+    assert_non_null(strstr(r.out, "blocked"));
+    assert_non_null(strstr(r.out, "waits for s (may time out)"));
+    cli_result_finish(&r);
+    const char *whole[] = {"run", path, "--sched", "serial", "--json", NULL};
+    cli_run(*state, whole, 30, &r);
+    assert_int_equal(r.status, 0);
+    assert_non_null(r.json);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "shared"), "got")), 0);
+    cli_result_finish(&r);
+    unlink(path);
+    free(path);
+}
+
 int main(int argc, char **argv)
 {
     struct CMUnitTest tests[] = {
@@ -199,6 +222,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_system_refuses_threads),
         cmocka_unit_test(test_run_wide_totals),
         cmocka_unit_test(test_check_error_keeps_values),
+        cmocka_unit_test(test_timed_wait_in_report),
     };
     return cli_test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }
