@@ -18,6 +18,7 @@ void app_clear_views(App *a)
     timeline_reset(a->views.timeline, session_mode(a->run.session) == RT_SERIAL);
     narration_init(a->views.narration);
     scene_view_reset(a->views.sview);
+    scene_layout_forget(&a->views.scene);
     a->views.code.focus_line = 0;
 }
 

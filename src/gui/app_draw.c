@@ -243,6 +243,12 @@ static int draw_scene_head(App *a, UiRect r, int pad)
     return y;
 }
 
+/* The scene's labels are measured with the window's fonts. */
+static int scene_text_width(void *ctx, SlTextStyle st, const char *text)
+{
+    return font_width(ctx, st == SL_TEXT_BOLD ? FONT_BOLD : FONT_SMALL, text);
+}
+
 static void draw_scene(App *a)
 {
     UiRect r = a->win.layout.scene;
@@ -251,7 +257,10 @@ static void draw_scene(App *a)
     a->views.scene_area = (UiRect){r.x + pad, y + pad, r.w - 2 * pad, r.y + r.h - y - 2 * pad};
     SceneInput in = {a->run.snap, a->run.prog, a->run.prog->layout, (float)a->views.scene_area.x, (float)a->views.scene_area.y,
                      (float)a->views.scene_area.w, (float)a->views.scene_area.h, a->win.layout.zoom, &a->win.theme, a->win.layout.zoom,
-                     a->run.params};
+                     a->run.params, NULL};
+    SlMeasure measure = {scene_text_width, a->win.font, (float)font_height(a->win.font, FONT_BOLD),
+                         (float)font_height(a->win.font, FONT_SMALL)};
+    in.measure = &measure;
     scene_layout_build(&a->views.scene, &in);
     SDL_Rect clip = {r.x, r.y, r.w, r.h}; /* a long label stays in the scene's panel */
     SDL_RenderSetClipRect(a->win.ren, &clip);

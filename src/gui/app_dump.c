@@ -9,6 +9,7 @@
 #include "lang/lang.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <time.h>
 
 static json_t *dump_params(const App *a)
@@ -137,18 +138,35 @@ static json_t *dump_layout(const App *a)
     json_t *texts = json_pack("{s:o, s:o, s:o, s:o}", "title", rect_json(a->views.drawn.title), "banner",
                               rect_json(a->views.drawn.banner), "status", rect_json(a->views.drawn.status), "notice",
                               rect_json(a->views.drawn.notice));
-    json_t *nodes = json_array();
+    json_t *nodes = json_array(), *shapes = json_array(), *labels = json_array();
+    static const char *const shape_names[] = {[SL_SHAPE_CIRCLE] = "circle", [SL_SHAPE_BOX] = "box",
+                                              [SL_SHAPE_STICK] = "stick"};
     for (int i = 0; i < a->views.scene.nnodes; i++) {
         const SlNode *nd = &a->views.scene.nodes[i];
         float side = nd->shape == SL_SHAPE_STICK ? (nd->w > nd->h ? nd->w : nd->h) : 0; /* a rotated stick's box */
         float w = side > 0 ? side : nd->w, h = side > 0 ? side : nd->h;
         UiRect r = {(int)(nd->x - w / 2), (int)(nd->y - h / 2), (int)(w + 0.5f), (int)(h + 0.5f)};
         json_array_append_new(nodes, rect_json(r));
+        json_array_append_new(shapes, json_string(shape_names[nd->shape]));
+        if (nd->nlines == 0)
+            continue;
+        /* the label's box, and each line's text with the width the font gives it (at most the box's) */
+        UiRect lb = {(int)floorf(nd->lx), (int)floorf(nd->ly), (int)ceilf(nd->lx + nd->lw) - (int)floorf(nd->lx),
+                     (int)ceilf(nd->ly + nd->lh) - (int)floorf(nd->ly)};
+        json_t *lines = json_array();
+        for (int k = 0; k < nd->nlines; k++) {
+            FontStyle st = nd->lines[k].style == SL_TEXT_BOLD ? FONT_BOLD : FONT_SMALL;
+            json_array_append_new(lines, json_pack("{s:s, s:i, s:i}", "text", nd->lines[k].text, "width",
+                                                   font_width(a->win.font, st, nd->lines[k].text), "height",
+                                                   font_height(a->win.font, st)));
+        }
+        json_array_append_new(labels, json_pack("{s:i, s:o, s:b, s:o}", "node", i, "box", rect_json(lb), "inside",
+                                                nd->kind == SL_VAR || nd->label_inside, "lines", lines));
     }
-    return json_pack("{s:f, s:i, s:b, s:o, s:o, s:o, s:o, s:o}", "zoom", (double)l->zoom, "status_rows",
+    return json_pack("{s:f, s:i, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "zoom", (double)l->zoom, "status_rows",
                      a->views.status_rows, "presenter", l->presenter,
                      "panels", panels, "toolbar", toolbar, "texts", texts, "scene_area", rect_json(a->views.scene_area),
-                     "nodes", nodes);
+                     "nodes", nodes, "shapes", shapes, "labels", labels);
 }
 
 /* The scenario picker: open or not, what was typed, the rows it shows (names, in order) and the highlighted one. */

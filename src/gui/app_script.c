@@ -14,6 +14,12 @@
 
 static bool outcome_matches(const App *a, const char *what)
 {
+    const char *bar = strchr(what, '|'); /* alternatives: "steps>=40|ended" */
+    if (bar) {
+        char first[64];
+        snprintf(first, sizeof first, "%.*s", (int)(bar - what), what);
+        return outcome_matches(a, first) || outcome_matches(a, bar + 1);
+    }
     unsigned long long n = 0;
     if (sscanf(what, "steps>=%llu", &n) == 1)
         return a->run.snap->step >= n;

@@ -17,7 +17,7 @@
 
 #define SL_PI 3.14159265358979f
 
-enum { MAX_ROLE_DECLS = 64, MAX_VARS_SHOWN = 48, VAR_BOX_MIN = 130, OBJECT_ROW_MIN = 95 };
+enum { MAX_ROLE_DECLS = 64, MAX_VARS_SHOWN = 48, VAR_BOX_MIN = 110, OBJECT_ROW_MIN = 95 };
 /* At zoom 1: half the width of main's state word ("finished") and the height of a name with a state line under it. */
 enum { MAIN_LABEL_HALF = 48, LABEL_ROOM = 46 };
 static const float STICK_LEAN = 0.3f; /* how far a held stick moves towards its holder */
@@ -39,7 +39,13 @@ void scene_layout_finish(SceneLayout *sl)
     free(sl->arrows);
     free(sl->chips);
     free(sl->reach);
+    free(sl->reach_params);
     memset(sl, 0, sizeof *sl);
+}
+
+void scene_layout_forget(SceneLayout *sl)
+{
+    sl->reach_prog = NULL;
 }
 
 static SlNode *push_node(SceneLayout *sl, SlKind kind, int ref)
@@ -135,6 +141,23 @@ static float text_of(const SceneInput *in)
     return in->text > 0 ? in->text : in->scale;
 }
 
+/* Text metrics: the window's fonts, or an estimate from the font sizes (DejaVu Sans averages about 0.62 em a
+ * character bold and 0.58 em regular; a line is about 1.17 em). */
+static float text_w(const SceneInput *in, SlTextStyle st, const char *text)
+{
+    if (in->measure && in->measure->width)
+        return (float)in->measure->width(in->measure->ctx, st, text);
+    float em = st == SL_TEXT_BOLD ? LAYOUT_FONT_LABEL * 0.62f : LAYOUT_FONT_SMALL * 0.58f;
+    return (float)strlen(text) * em * text_of(in);
+}
+
+static float line_h(const SceneInput *in, SlTextStyle st)
+{
+    if (in->measure)
+        return st == SL_TEXT_BOLD ? in->measure->bold_h : in->measure->small_h;
+    return (st == SL_TEXT_BOLD ? LAYOUT_FONT_LABEL : LAYOUT_FONT_SMALL) * 1.17f * text_of(in);
+}
+
 static float thread_radius(const SceneInput *in)
 {
     return 34.0f * in->scale;
@@ -185,13 +208,18 @@ static void place_thread(SceneLayout *sl, const SceneInput *in, int id, float x,
     (void)in;
 }
 
-static void place_object(SceneLayout *sl, const SceneInput *in, int idx, float x, float y, float fit)
+/* An object at (x, y), shrunk (keeping its proportions) to at most fit wide and fit_h high (0: no limit). */
+static void place_object(SceneLayout *sl, const SceneInput *in, int idx, float x, float y, float fit, float fit_h)
 {
     SlNode *n = push_node(sl, SL_OBJECT, idx);
     object_size(in, &in->snap->objects[idx], &n->w, &n->h);
     if (fit > 0 && n->w > fit) {
         n->h *= fit / n->w;
         n->w = fit;
+    }
+    if (fit_h > 0 && n->h > fit_h) {
+        n->w *= fit_h / n->h;
+        n->h = fit_h;
     }
     n->x = x;
     n->y = y;
@@ -238,45 +266,109 @@ static void place_object_grid(SceneLayout *sl, const SceneInput *in, const int *
         int r = i / cols, c = i % cols;
         int in_row = r == rows - 1 ? n - r * cols : cols;
         float off = (a.w - in_row * cw) / 2;
-        place_object(sl, in, objs[i], a.x + off + (c + 0.5f) * cw, a.y + (r + 0.4f) * ch, cw * 0.86f);
+        place_object(sl, in, objs[i], a.x + off + (c + 0.5f) * cw, a.y + (r + 0.4f) * ch, cw * 0.86f, ch * 0.7f);
     }
 }
 
-/* The width of a variable's box: wide enough for the longest name (DejaVu Sans at the small size averages about
- * 0.58 em a character), at least VAR_BOX_MIN. */
-static float var_box_w(const SceneInput *in)
+/* How the shared variables fill their strip: boxes of two lines (the name, the value under it) when they fit in
+ * VAR_STRIP_SHARE of the scene's height, else low boxes of one line ("data[3] = 0"), and when even those do not fit,
+ * as many as fit with a last box saying how many more there are. Box sizes come from the text they hold (a value is
+ * measured as VAR_VALUE_TEMPLATE, so that boxes keep their size as the values change). */
+typedef struct VarPlan {
+    bool compact;
+    int shown;          /* variables shown; the rest are counted in a "+K more" box */
+    int per_row, rows;
+    float bw, bh, gap, h;
+} VarPlan;
+
+static const char VAR_VALUE_TEMPLATE[] = "-888";
+static const float VAR_STRIP_SHARE = 0.36f;
+
+static int vars_listed(const SceneInput *in)
 {
-    size_t longest = 0;
-    for (int i = 0; i < in->snap->nvars && i < MAX_VARS_SHOWN; i++) {
-        size_t len = in->snap->vars[i].name ? strlen(in->snap->vars[i].name) : 0;
-        longest = len > longest ? len : longest;
+    return in->snap->nvars < MAX_VARS_SHOWN ? in->snap->nvars : MAX_VARS_SHOWN;
+}
+
+static float var_pad(const SceneInput *in)
+{
+    return 8 * text_of(in);
+}
+
+/* The widest text of a variable's box in the two forms. */
+static void var_text_w(const SceneInput *in, float *full, float *compact)
+{
+    *full = text_w(in, SL_TEXT_BOLD, VAR_VALUE_TEMPLATE);
+    *compact = 0;
+    for (int i = 0; i < vars_listed(in); i++) {
+        const char *name = in->snap->vars[i].name ? in->snap->vars[i].name : "var";
+        char line[SL_LABEL_MAX * 2];
+        snprintf(line, sizeof line, "%s = %s", name, VAR_VALUE_TEMPLATE);
+        *full = fmaxf(*full, text_w(in, SL_TEXT_SMALL, name));
+        *compact = fmaxf(*compact, text_w(in, SL_TEXT_BOLD, line));
     }
-    float text = (float)longest * LAYOUT_FONT_SMALL * 0.6f + 24;
-    return (text > VAR_BOX_MIN ? text : VAR_BOX_MIN) * in->scale;
+}
+
+static void plan_rows(VarPlan *p, int n, float width)
+{
+    p->per_row = (int)((width + p->gap) / (p->bw + p->gap));
+    p->per_row = p->per_row < 1 ? 1 : p->per_row;
+    p->rows = (n + p->per_row - 1) / p->per_row;
+    p->h = p->rows * (p->bh + p->gap) - p->gap;
+    p->shown = n;
+}
+
+static VarPlan plan_vars(const SceneInput *in, float width, float max_h)
+{
+    VarPlan p = {0};
+    int n = vars_listed(in);
+    if (n == 0)
+        return p;
+    float full_w, compact_w, pad = var_pad(in);
+    var_text_w(in, &full_w, &compact_w);
+    p.gap = 10 * in->scale;
+    p.bw = fminf(fmaxf(full_w + 2 * pad, VAR_BOX_MIN * text_of(in)), width);
+    p.bh = line_h(in, SL_TEXT_SMALL) + line_h(in, SL_TEXT_BOLD) + pad;
+    plan_rows(&p, n, width);
+    if (p.h <= max_h)
+        return p;
+    p.compact = true;
+    p.bw = fminf(compact_w + 2 * pad, width);
+    p.bh = line_h(in, SL_TEXT_BOLD) + pad;
+    plan_rows(&p, n, width);
+    if (p.h <= max_h)
+        return p;
+    int rows = (int)((max_h + p.gap) / (p.bh + p.gap));
+    p.rows = rows < 0 ? 0 : rows;
+    p.shown = p.rows * p.per_row - 1; /* the last place says how many more */
+    p.shown = p.shown < 0 ? 0 : p.shown;
+    p.h = p.rows > 0 ? p.rows * (p.bh + p.gap) - p.gap : 0;
+    return p;
 }
 
 /* Shared variables in rows along the bottom strip. */
 static void place_vars(SceneLayout *sl, const SceneInput *in, Area strip)
 {
-    const Snapshot *s = in->snap;
-    int n = s->nvars < MAX_VARS_SHOWN ? s->nvars : MAX_VARS_SHOWN;
+    int n = vars_listed(in);
     if (n == 0)
         return;
-    float bw = var_box_w(in), bh = 62 * in->scale, gap = 10 * in->scale;
-    int per_row = (int)((strip.w + gap) / (bw + gap));
-    per_row = per_row < 1 ? 1 : per_row;
-    int rows = (n + per_row - 1) / per_row;
-    if (rows * (bh + gap) > strip.h && rows > 1)
-        bh = strip.h / rows - gap;
-    for (int i = 0; i < n; i++) {
-        int r = i / per_row, c = i % per_row;
-        int in_row = r == rows - 1 ? n - r * per_row : per_row;
-        float x0 = strip.x + (strip.w - in_row * (bw + gap) + gap) / 2;
-        SlNode *v = push_node(sl, SL_VAR, i);
-        v->w = bw;
-        v->h = bh;
-        v->x = x0 + c * (bw + gap) + bw / 2;
-        v->y = strip.y + r * (bh + gap) + bh / 2;
+    VarPlan p = plan_vars(in, strip.w, strip.h + 1);
+    int boxes = p.shown < n ? p.shown + 1 : n;
+    if (p.rows == 0)
+        return;
+    for (int i = 0; i < boxes; i++) {
+        int r = i / p.per_row, c = i % p.per_row;
+        int in_row = r == p.rows - 1 ? boxes - r * p.per_row : p.per_row;
+        float x0 = strip.x + (strip.w - in_row * (p.bw + p.gap) + p.gap) / 2;
+        bool more = i == p.shown && p.shown < n;
+        SlNode *v = push_node(sl, SL_VAR, more ? -1 : i);
+        v->w = p.bw;
+        v->h = p.bh;
+        v->x = x0 + c * (p.bw + p.gap) + p.bw / 2;
+        v->y = strip.y + r * (p.bh + p.gap) + p.bh / 2;
+        v->compact = p.compact;
+        v->more = more;
+        if (more)
+            snprintf(v->label, sizeof v->label, "+%d more", n - p.shown);
     }
 }
 
@@ -284,18 +376,12 @@ static void place_vars(SceneLayout *sl, const SceneInput *in, Area strip)
 static Area split_vars(const SceneInput *in, Area *a)
 {
     Area strip = {a->x, a->y + a->h, a->w, 0};
-    if (in->snap->nvars == 0)
+    if (vars_listed(in) == 0)
         return strip;
-    int n = in->snap->nvars < MAX_VARS_SHOWN ? in->snap->nvars : MAX_VARS_SHOWN;
-    float bw = var_box_w(in) + 10 * in->scale;
-    int per_row = (int)(a->w / bw);
-    int rows = (n + (per_row < 1 ? 1 : per_row) - 1) / (per_row < 1 ? 1 : per_row);
-    float h = rows * 72 * in->scale + 10 * in->scale;
-    if (h > a->h * 0.3f)
-        h = a->h * 0.3f;
-    strip.h = h;
-    strip.y = a->y + a->h - h;
-    a->h -= h + 16 * in->scale;
+    VarPlan p = plan_vars(in, a->w, a->h * VAR_STRIP_SHARE);
+    strip.h = p.h;
+    strip.y = a->y + a->h - p.h;
+    a->h -= p.h + 16 * in->scale;
     return strip;
 }
 
@@ -332,20 +418,51 @@ static void lean_to_holder(SlNode *n, const SlNode *holder)
     float dx = holder->x - n->x, dy = holder->y - n->y, d = sqrtf(dx * dx + dy * dy);
     if (d < 1)
         return;
-    float keep = holder->w / 2 + n->w / 2, lean = fminf(STICK_LEAN, 1 - keep / d);
+    float keep = holder->w / 2 + n->w / 2 + 4, lean = fminf(STICK_LEAN, 1 - keep / d);
     if (lean <= 0)
         return;
     n->x += dx * lean;
     n->y += dy * lean;
 }
 
-static void place_ring_objects(SceneLayout *sl, const SceneInput *in, int decl, float cx, float cy, float radius)
+/* A stick no longer than leaves the circle it turns in clear of every thread's disc. */
+static void clear_of_threads(const SceneLayout *sl, SlNode *n, float scale)
+{
+    for (int i = 0; i < sl->nnodes; i++) {
+        const SlNode *t = &sl->nodes[i];
+        if (t->kind != SL_THREAD)
+            continue;
+        float d = sqrtf((t->x - n->x) * (t->x - n->x) + (t->y - n->y) * (t->y - n->y));
+        n->w = fminf(n->w, 2 * (d - t->w / 2 - 3 * scale));
+    }
+    n->w = fmaxf(n->w, 6);
+    n->h = fminf(n->h, n->w / 2);
+    for (int i = 0; i < sl->nnodes; i++) { /* too close even at its smallest: pushed out of the disc */
+        const SlNode *t = &sl->nodes[i];
+        float dx = n->x - t->x, dy = n->y - t->y, d = sqrtf(dx * dx + dy * dy), keep = t->w / 2 + n->w / 2 + 3 * scale;
+        if (t->kind != SL_THREAD || d >= keep)
+            continue;
+        if (d < 1e-3f) {
+            dx = 0;
+            dy = 1;
+            d = 1;
+        }
+        n->x = t->x + dx / d * keep;
+        n->y = t->y + dy / d * keep;
+    }
+}
+
+/* r: the threads' radius; a stick (as long as the circle it turns in) stays clear of both its neighbours' discs. */
+static void place_ring_objects(SceneLayout *sl, const SceneInput *in, int decl, float cx, float cy, float radius,
+                               float r)
 {
     const Snapshot *s = in->snap;
     int count = 0;
     for (int i = 0; i < s->nobjects; i++)
         count += s->objects[i].decl == decl;
     float gap = 2 * radius * sinf(SL_PI / (float)(count > 1 ? count : 2)); /* between two neighbouring sticks */
+    float half = SL_PI / (float)(count > 1 ? count : 2);                      /* a stick to its neighbour's centre: */
+    float apart = radius * sqrtf(0.62f * 0.62f + 1 - 2 * 0.62f * cosf(half));
     for (int i = 0; i < s->nobjects; i++) {
         const SnapObject *o = &s->objects[i];
         if (o->decl != decl)
@@ -355,13 +472,14 @@ static void place_ring_objects(SceneLayout *sl, const SceneInput *in, int decl, 
         SlNode *n = push_node(sl, SL_OBJECT, i);
         n->shape = SL_SHAPE_STICK;
         n->angle = ang + SL_PI; /* sticks point at the centre of the table */
-        n->w = fminf(fminf(86 * in->scale, radius * 0.42f), gap * 0.5f);
+        n->w = fmaxf(fminf(fminf(fminf(86 * in->scale, radius * 0.42f), gap * 0.5f), 2 * (apart - r) - 6), 6);
         n->h = fmaxf(fminf(18 * in->scale, n->w / 4), 6);
         n->x = cx + radius * 0.62f * cosf(ang);
         n->y = cy + radius * 0.62f * sinf(ang);
         const SlNode *holder = o->owner >= 0 ? scene_layout_find(sl, SL_THREAD, o->owner) : NULL;
         if (holder)
             lean_to_holder(n, holder);
+        clear_of_threads(sl, n, in->scale);
     }
 }
 
@@ -412,7 +530,7 @@ static void layout_ring(SceneLayout *sl, const SceneInput *in, Area a)
         sl->nodes[sl->nnodes - 1].label_inside = crowded;
     }
     if (decl >= 0)
-        place_ring_objects(sl, in, decl, cx, cy, rad);
+        place_ring_objects(sl, in, decl, cx, cy, rad, r);
     place_object_grid(sl, in, rest, nrest, side);
 }
 
@@ -555,7 +673,7 @@ static bool layout_pipeline(SceneLayout *sl, const SceneInput *in, Area a)
         }
         int c = queue_column(p, o->decl), k = qseen[c]++;
         float cell = body.h * 0.7f / qcount[c];
-        place_object(sl, in, i, a.x + (c + 0.5f) * colw, body.y + (k + 0.5f) * cell, colw * 1.5f);
+        place_object(sl, in, i, a.x + (c + 0.5f) * colw, body.y + (k + 0.5f) * cell, colw * 0.92f, cell * 0.8f);
     }
     Area low = {a.x + colw * 0.5f, body.y + body.h * 0.72f, a.w - colw, body.h * 0.26f};
     place_object_grid(sl, in, rest, nrest, low);
@@ -710,10 +828,12 @@ static void grey_if_unused(SlNode *n, const SceneLayout *sl, const SceneInput *i
 static void decorate_var(SlNode *n, const SceneInput *in)
 {
     const Theme *th = in->theme;
-    const SnapVar *v = &in->snap->vars[n->ref];
     n->fill = th->panel;
     n->edge = th->obj_edge;
     n->text = th->text;
+    if (n->more)
+        return;
+    const SnapVar *v = &in->snap->vars[n->ref];
     n->alarm = v->lost > 0 || v->race;
     snprintf(n->label, sizeof n->label, "%s", v->name ? v->name : "var");
     snprintf(n->sub, sizeof n->sub, "%lld", (long long)v->value);
@@ -732,6 +852,266 @@ static void decorate(SceneLayout *sl, const SceneInput *in)
         else
             decorate_var(n, in);
     }
+}
+
+/* ------------------------------------------------------------------ labels */
+
+/* Every label gets a box of its own: beside its node (below it, or above for the upper half of a ring), where no
+ * other shape and no label placed before it lies, inside the scene's area. When the neighbours leave less room than
+ * the words need, the words are abbreviated with an ellipsis (keeping a name's number: "phil… 3"); when even that
+ * leaves too few letters, the label's least needed line is dropped (a thread's state first, which its badge also
+ * shows, then its locals; an object's state), down to no label at all. Threads are labelled before objects. So no
+ * text is ever drawn over a shape or other text, at any size. */
+enum { LABEL_MIN_CHARS = 2, MAX_OBSTACLES = 256 };
+
+typedef struct Box {
+    float x, y, w, h;
+} Box;
+
+static bool box_overlap(Box a, Box b)
+{
+    return a.w > 0 && a.h > 0 && b.w > 0 && b.h > 0 && a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h &&
+           b.y < a.y + a.h;
+}
+
+/* A node's shape as a box: a stick (rotated) by the square its length turns in. */
+static Box node_box(const SlNode *n)
+{
+    float side = n->shape == SL_SHAPE_STICK ? fmaxf(n->w, n->h) : 0;
+    float w = side > 0 ? side : n->w, h = side > 0 ? side : n->h;
+    return (Box){n->x - w / 2, n->y - h / 2, w, h};
+}
+
+/* Length of the UTF-8 prefix of s of at most n bytes that ends on a character boundary. */
+static size_t utf8_cut(const char *s, size_t n)
+{
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+/* text fitted to maxw: itself, or a prefix with an ellipsis, keeping a trailing number or index ("philosopher 3",
+ * "data[11]") after it. False when fewer than LABEL_MIN_CHARS letters would be left. */
+static bool fit_line(const SceneInput *in, SlTextStyle st, const char *text, float maxw, char *out, size_t size)
+{
+    snprintf(out, size, "%s", text);
+    if (text_w(in, st, out) <= maxw)
+        return true;
+    const char *tail = strrchr(text, ' ');
+    const char *bracket = strrchr(text, '[');
+    tail = bracket && (!tail || bracket > tail) ? bracket : tail;
+    tail = tail && tail != text && strlen(tail) <= 6 ? tail : text + strlen(text);
+    for (size_t keep = utf8_cut(text, (size_t)(tail - text) - 1); keep >= LABEL_MIN_CHARS;
+         keep = utf8_cut(text, keep - 1)) {
+        snprintf(out, size, "%.*s\xe2\x80\xa6%s", (int)keep, text, tail);
+        if (text_w(in, st, out) <= maxw)
+            return true;
+    }
+    return false;
+}
+
+typedef struct LabelCtx {
+    Box obstacles[MAX_OBSTACLES];
+    int nobstacles;
+    Box area;
+    float gap;
+} LabelCtx;
+
+static void add_obstacle(LabelCtx *c, Box b)
+{
+    if (c->nobstacles < MAX_OBSTACLES)
+        c->obstacles[c->nobstacles++] = b;
+}
+
+/* The widest box centred at cx between top and top + h that stays clear of the obstacles (but `self`) and inside
+ * the area; 0 when something lies across cx or the band leaves the area. */
+static float free_width(const LabelCtx *c, int self, float cx, float top, float h)
+{
+    if (top < c->area.y || top + h > c->area.y + c->area.h)
+        return 0;
+    float left = c->area.x, right = c->area.x + c->area.w;
+    for (int i = 0; i < c->nobstacles; i++) {
+        Box o = c->obstacles[i];
+        if (i == self || o.y >= top + h || o.y + o.h <= top)
+            continue;
+        if (o.x + o.w <= cx)
+            left = fmaxf(left, o.x + o.w);
+        else if (o.x >= cx)
+            right = fminf(right, o.x);
+        else
+            return 0;
+    }
+    float half = fminf(cx - left, right - cx) - c->gap;
+    return half > 0 ? 2 * half : 0;
+}
+
+typedef struct LabelLine {
+    const char *text;
+    SlTextStyle style;
+    bool alarm, dim;
+    int drop;    /* dropped in this order (higher first); 0: kept to the last */
+} LabelLine;
+
+/* Try the lines at the top (below the node) or bottom (above it) edge y; true and the node's label set if they fit. */
+static bool try_label(LabelCtx *c, int self, SlNode *n, const SceneInput *in, const LabelLine *lines, int nl,
+                      float y, bool above)
+{
+    float h = 0;
+    for (int i = 0; i < nl; i++)
+        h += line_h(in, lines[i].style);
+    float top = above ? y - h : y;
+    float room = free_width(c, self, n->x, top, h);
+    SlLine fitted[SL_LINES_MAX];
+    float w = 0;
+    for (int i = 0; i < nl; i++) {
+        if (!fit_line(in, lines[i].style, lines[i].text, room, fitted[i].text, sizeof fitted[i].text))
+            return false;
+        fitted[i].style = lines[i].style;
+        fitted[i].h = line_h(in, lines[i].style);
+        fitted[i].alarm = lines[i].alarm;
+        fitted[i].dim = lines[i].dim;
+        w = fmaxf(w, text_w(in, lines[i].style, fitted[i].text));
+    }
+    memcpy(n->lines, fitted, sizeof fitted[0] * (size_t)nl);
+    n->nlines = nl;
+    n->lx = n->x - w / 2;
+    n->ly = top;
+    n->lw = w;
+    n->lh = h;
+    return true;
+}
+
+/* Place the lines beside the node, dropping the most droppable line until they fit. */
+static void label_beside(LabelCtx *c, int self, SlNode *n, const SceneInput *in, LabelLine *lines, int nl)
+{
+    float gap = 4 * in->scale;
+    float below = n->y + n->h / 2 + gap, above = n->y - n->h / 2 - gap;
+    while (nl > 0) {
+        LabelLine use[SL_LINES_MAX];
+        memcpy(use, lines, sizeof use[0] * (size_t)nl);
+        if (try_label(c, self, n, in, use, nl, n->label_above ? above : below, n->label_above) ||
+            try_label(c, self, n, in, use, nl, n->label_above ? below : above, !n->label_above))
+            break;
+        int worst = 0;
+        for (int i = 1; i < nl; i++)
+            worst = lines[i].drop > lines[worst].drop ? i : worst;
+        memmove(&lines[worst], &lines[worst + 1], sizeof lines[0] * (size_t)(nl - worst - 1));
+        nl--;
+    }
+    if (n->nlines > 0)
+        add_obstacle(c, (Box){n->lx, n->ly, n->lw, n->lh});
+}
+
+/* Lines inside a box (a variable, a crowded ring's disc): fitted to its width, dropped from the bottom when they
+ * are too many for its height. */
+static void label_inside(SlNode *n, const SceneInput *in, const LabelLine *lines, int nl, float w, float h)
+{
+    float total = 0, widest = 0;
+    n->nlines = 0;
+    for (int i = 0; i < nl && n->nlines < SL_LINES_MAX; i++) {
+        SlLine *l = &n->lines[n->nlines];
+        float lh = line_h(in, lines[i].style);
+        if (total + lh > h + 0.5f || !fit_line(in, lines[i].style, lines[i].text, w, l->text, sizeof l->text))
+            break;
+        l->style = lines[i].style;
+        l->h = lh;
+        l->alarm = lines[i].alarm;
+        l->dim = lines[i].dim;
+        total += lh;
+        widest = fmaxf(widest, text_w(in, l->style, l->text));
+        n->nlines++;
+    }
+    n->lw = n->nlines ? widest : 0;
+    n->lh = total;
+    n->lx = n->x - widest / 2;
+    n->ly = n->y - total / 2;
+}
+
+static void label_var(SlNode *n, const SceneInput *in)
+{
+    char line[SL_LABEL_MAX * 2 + 4];
+    float w = n->w - 2 * var_pad(in), h = n->h - 4 * in->scale;
+    if (n->more || n->compact) {
+        if (n->more)
+            snprintf(line, sizeof line, "%s", n->label);
+        else
+            snprintf(line, sizeof line, "%s = %s", n->label, n->sub);
+        LabelLine one = {line, SL_TEXT_BOLD, n->alarm, n->more, 0};
+        label_inside(n, in, &one, 1, w, h);
+        return;
+    }
+    LabelLine two[2] = {{n->label, SL_TEXT_SMALL, false, true, 0}, {n->sub, SL_TEXT_BOLD, n->alarm, false, 0}};
+    label_inside(n, in, two, 2, w, h);
+    if (n->nlines == 2) { /* the name at the top of the box, the value at its bottom */
+        n->ly = n->y - n->h / 2 + 2 * in->scale;
+        n->lh = n->h - 4 * in->scale;
+        n->lines[1].h = n->lh - n->lines[0].h;
+    }
+}
+
+static void label_thread(LabelCtx *c, int self, SlNode *n, const SceneInput *in)
+{
+    if (n->label_inside) {
+        LabelLine one = {n->label, SL_TEXT_BOLD, false, false, 0};
+        label_inside(n, in, &one, 1, n->w * 0.8f, n->h * 0.8f);
+        return;
+    }
+    LabelLine lines[SL_LINES_MAX] = {{n->label, SL_TEXT_BOLD, false, false, 0}};
+    int nl = 1;
+    if (n->sub[0])
+        lines[nl++] = (LabelLine){n->sub, SL_TEXT_SMALL, n->alarm, !n->alarm, 2};
+    if (n->locals[0])
+        lines[nl++] = (LabelLine){n->locals, SL_TEXT_BOLD, n->stale, false, 1};
+    label_beside(c, self, n, in, lines, nl);
+}
+
+static void label_object(LabelCtx *c, int self, SlNode *n, const SceneInput *in)
+{
+    if (n->shape == SL_SHAPE_STICK) { /* its number, just outside the stick's end nearest the table's rim */
+        LabelLine one = {n->label, SL_TEXT_SMALL, false, true, 0};
+        float lw = text_w(in, SL_TEXT_SMALL, n->label), lh = line_h(in, SL_TEXT_SMALL);
+        float d = fmaxf(n->w, n->h) / 2 + lh * 0.6f;
+        Box b = {n->x - d * sinf(n->angle) - lw / 2, n->y + d * cosf(n->angle) - lh / 2, lw, lh};
+        bool clear = b.x >= c->area.x && b.y >= c->area.y && b.x + b.w <= c->area.x + c->area.w &&
+                     b.y + b.h <= c->area.y + c->area.h;
+        for (int i = 0; clear && i < c->nobstacles; i++)
+            clear = !box_overlap(b, c->obstacles[i]);
+        if (clear) {
+            label_inside(n, in, &one, 1, lw + 1, lh + 1);
+            n->lx = b.x;
+            n->ly = b.y;
+            add_obstacle(c, b);
+        }
+        return;
+    }
+    LabelLine lines[2] = {{n->label, SL_TEXT_BOLD, false, n->dim, 0}};
+    int nl = 1;
+    if (n->sub[0])
+        lines[nl++] = (LabelLine){n->sub, SL_TEXT_SMALL, n->alarm, true, 1};
+    label_beside(c, self, n, in, lines, nl);
+}
+
+static void place_labels(SceneLayout *sl, const SceneInput *in)
+{
+    LabelCtx c;
+    c.nobstacles = 0;
+    c.area = (Box){in->x, in->y, in->w, in->h};
+    c.gap = 3 * in->scale;
+    for (int i = 0; i < sl->nnodes; i++) { /* obstacle i is node i's shape */
+        sl->nodes[i].nlines = 0;
+        sl->nodes[i].lw = 0;
+        add_obstacle(&c, node_box(&sl->nodes[i]));
+    }
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < sl->nnodes && i < MAX_OBSTACLES; i++) {
+            SlNode *n = &sl->nodes[i];
+            if (pass == 0 && n->kind == SL_THREAD)
+                label_thread(&c, i, n, in);
+            else if (pass == 1 && n->kind == SL_OBJECT)
+                label_object(&c, i, n, in);
+            else if (pass == 1 && n->kind == SL_VAR)
+                label_var(n, in);
+        }
 }
 
 /* ------------------------------------------------------------------ arrows and chips */
@@ -933,6 +1313,39 @@ static float fit_ratio(const SceneLayout *sl, const SceneInput *in)
     return ratio;
 }
 
+/* When even the smallest shapes do not fit (a very low area), they are moved inside it rather than cut. */
+static void clamp_into(SceneLayout *sl, const SceneInput *in)
+{
+    for (int i = 0; i < sl->nnodes; i++) {
+        SlNode *n = &sl->nodes[i];
+        float side = n->shape == SL_SHAPE_STICK ? fmaxf(n->w, n->h) : 0;
+        float hw = (side > 0 ? side : n->w) / 2, hh = (side > 0 ? side : n->h) / 2;
+        n->x = fminf(fmaxf(n->x, in->x + hw), in->x + in->w - hw);
+        n->y = fminf(fmaxf(n->y, in->y + hh), in->y + in->h - hh);
+    }
+}
+
+/* Which objects the parameter values leave unused: computed again only when the program or a value changes (the
+ * scene is laid out every frame). */
+static void update_reach(SceneLayout *sl, const SceneInput *in)
+{
+    sl->has_reach = in->prog && in->params && in->prog->nobjects > 0;
+    if (!sl->has_reach)
+        return;
+    int np = in->prog->nparams;
+    if (sl->reach_prog == in->prog && sl->reach_nparams == np &&
+        (np == 0 || memcmp(sl->reach_params, in->params, sizeof *in->params * (size_t)np) == 0))
+        return;
+    xgrow((void **)&sl->reach, &sl->cap_reach, (size_t)in->prog->nobjects, sizeof *sl->reach);
+    reach_objects(in->prog, in->params, sl->reach);
+    free(sl->reach_params);
+    sl->reach_params = np > 0 ? xmalloc(sizeof *in->params * (size_t)np) : NULL;
+    if (np > 0)
+        memcpy(sl->reach_params, in->params, sizeof *in->params * (size_t)np);
+    sl->reach_prog = in->prog;
+    sl->reach_nparams = np;
+}
+
 /* The layouts size their shapes from the scale and place them in the area; a small area (a small window at a large
  * zoom, a tall banner) could leave shapes outside it, so the scale shrinks until every shape fits (at most
  * FIT_TRIES times, never below MIN_FIT_SCALE of the asked scale). */
@@ -951,11 +1364,9 @@ void scene_layout_build(SceneLayout *sl, const SceneInput *in)
         at.scale = fmaxf(at.scale * fminf(0.92f, ratio * 0.97f), in->scale * MIN_FIT_SCALE);
         build_at(sl, &at);
     }
-    sl->has_reach = in->prog && in->params && in->prog->nobjects > 0;
-    if (sl->has_reach) {
-        xgrow((void **)&sl->reach, &sl->cap_reach, (size_t)in->prog->nobjects, sizeof *sl->reach);
-        reach_objects(in->prog, in->params, sl->reach);
-    }
+    clamp_into(sl, &at);
+    update_reach(sl, in);
     decorate(sl, &at);
+    place_labels(sl, &at);
     connect_all(sl, &at);
 }

@@ -24,7 +24,29 @@ typedef enum SlShape {
     SL_SHAPE_STICK,  /* a ring element: a box rotated by angle */
 } SlShape;
 
-enum { SL_LABEL_MAX = 48 };
+enum { SL_LABEL_MAX = 48, SL_LINES_MAX = 3 };
+
+/* The two text styles of the scene's labels: names and values bold, states and variable names small. */
+typedef enum SlTextStyle { SL_TEXT_BOLD, SL_TEXT_SMALL } SlTextStyle;
+
+/* How the window measures text (its fonts), so that the layout can give every label a box its words really fit:
+ * width of a string in a style, and the height of a line of each style. Without one (the pure tests) the layout
+ * estimates from the font sizes. */
+typedef struct SlMeasure {
+    int (*width)(void *ctx, SlTextStyle st, const char *text);
+    void *ctx;
+    float bold_h, small_h;
+} SlMeasure;
+
+/* A label's lines as drawn: each fitted to the label's box (abbreviated with an ellipsis when the neighbours leave
+ * less room), in drawing order, top to bottom. */
+typedef struct SlLine {
+    char text[SL_LABEL_MAX];
+    SlTextStyle style;
+    float h;
+    bool alarm;   /* drawn in the alarm colour (a stale copy, a deadlocked thread's state) */
+    bool dim;     /* drawn dimmed (a state line, a variable's name) */
+} SlLine;
 
 typedef struct SlNode {
     SlKind kind;
@@ -47,6 +69,13 @@ typedef struct SlNode {
     char locals[SL_LABEL_MAX]; /* SL_THREAD: the locals it copied from shared variables ("M = 0"), or "" */
     bool stale;               /* one of those copies is stale: another thread wrote the variable since */
     ThreadState state;        /* SL_THREAD: drawn as a badge of its own shape (running, blocked, finished ...) */
+    bool compact;             /* SL_VAR: a low box with one line, "name = value" */
+    bool more;                /* SL_VAR: not a variable but the "+K more" box closing a strip too small for all */
+    /* The label as drawn: its box (lw == 0: no label; inside the node for a variable or a crowded ring's disc,
+     * else beside it where no other shape or label is) and its lines. */
+    float lx, ly, lw, lh;
+    SlLine lines[SL_LINES_MAX];
+    int nlines;
 } SlNode;
 
 typedef enum SlArrowKind { SL_HOLDS, SL_WAITS } SlArrowKind;
@@ -82,6 +111,9 @@ typedef struct SceneLayout {
     ObjReach *reach;  /* per object declaration of the program (valid when has_reach) */
     size_t cap_reach;
     bool has_reach;   /* SceneInput.params was given */
+    const void *reach_prog;  /* the program and parameter values `reach` was computed for (it is kept until they */
+    int64_t *reach_params;   /* change: the scene is laid out every frame) */
+    int reach_nparams;
 } SceneLayout;
 
 typedef struct SceneInput {
@@ -95,11 +127,15 @@ typedef struct SceneInput {
                             fit a small area (0: scale) */
     const int64_t *params; /* the run's parameter values (with prog): objects these values leave unused are greyed,
                               with the reason (lang/reach.h); NULL: none is */
+    const SlMeasure *measure; /* the window's fonts; NULL: estimated from the font sizes */
 } SceneInput;
 
 void scene_layout_init(SceneLayout *sl);
 void scene_layout_finish(SceneLayout *sl);
 void scene_layout_build(SceneLayout *sl, const SceneInput *in);
+/* Forget what was worked out for the last program (which objects its parameters leave unused): call when a new
+ * program or run is loaded (a new program may take the old one's address). */
+void scene_layout_forget(SceneLayout *sl);
 
 /* The node of a thread / object (index into Snapshot.objects) / variable, or NULL. */
 const SlNode *scene_layout_find(const SceneLayout *sl, SlKind kind, int ref);

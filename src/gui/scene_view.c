@@ -122,19 +122,19 @@ static void draw_arrow(SDL_Renderer *r, const SlArrow *a, float scale)
 
 /* ------------------------------------------------------------------ nodes */
 
-static void draw_labels(Font *f, const Theme *th, const SlNode *n, float below)
+/* The label's lines, as the layout fitted them, stacked in their box from its top, centred on the node (dx, dy: how
+ * far a gliding object is from where it was laid out). */
+static void draw_lines(Font *f, const Theme *th, const SlNode *n, Rgba on, float dx, float dy)
 {
-    bool locals = n->kind == SL_THREAD && n->locals[0];
-    int extra = locals ? font_height(f, FONT_BOLD) : 0;
-    int y = (int)(n->y + below);
-    if (n->label_above)
-        y = (int)(n->y - below) - font_height(f, FONT_BOLD) - font_height(f, FONT_SMALL) - extra + 2;
-    Rgba sub = n->alarm ? th->alarm : th->text_dim;
-    font_draw(f, FONT_BOLD, n->label, (int)n->x, y, n->text, FONT_CENTER);
-    font_draw(f, FONT_SMALL, n->sub, (int)n->x, y + font_height(f, FONT_BOLD) - 2, sub, FONT_CENTER);
-    if (locals)
-        font_draw(f, FONT_BOLD, n->locals, (int)n->x, y + font_height(f, FONT_BOLD) + font_height(f, FONT_SMALL) - 2,
-                  n->stale ? th->alarm : th->text, FONT_CENTER);
+    float y = n->ly + dy;
+    for (int i = 0; i < n->nlines; i++) {
+        const SlLine *l = &n->lines[i];
+        Rgba c = l->alarm ? th->alarm : l->dim ? th->text_dim : on;
+        FontStyle st = l->style == SL_TEXT_BOLD ? FONT_BOLD : FONT_SMALL;
+        int top = (int)(y + (l->h - (float)font_height(f, st)) / 2); /* a taller line (a variable's value) centres it */
+        font_draw(f, st, l->text, (int)(n->lx + dx + n->lw / 2), top, c, FONT_CENTER);
+        y += l->h;
+    }
 }
 
 /* The thread's state as a shape on its rim, so that states differ by more than colour: running a play triangle,
@@ -175,11 +175,7 @@ static void draw_thread(SDL_Renderer *r, Font *f, const Theme *th, const SlNode 
     draw_disc(r, n->x, n->y, rad, n->fill);
     draw_ring(r, n->x, n->y, rad, 2.5f * scale, n->dim ? th->panel_edge : th->obj_edge);
     draw_state_badge(r, th, n, scale);
-    if (n->label_inside)
-        font_draw(f, FONT_BOLD, n->label, (int)n->x, (int)n->y - font_height(f, FONT_BOLD) / 2, theme_text_on(n->fill),
-                  FONT_CENTER);
-    else
-        draw_labels(f, th, n, rad + 6 * scale);
+    draw_lines(f, th, n, n->label_inside ? theme_text_on(n->fill) : n->text, 0, 0);
 }
 
 static void draw_tokens(SDL_Renderer *r, Font *f, const Theme *th, const SlNode *n, const SnapObject *o, float scale)
@@ -221,16 +217,18 @@ static void draw_queue(SDL_Renderer *r, Font *f, const Theme *th, const SlNode *
     }
 }
 
-static void draw_object(SDL_Renderer *r, Font *f, const Theme *th, const SlNode *n, const Snapshot *s, float scale)
+/* n: the object where it is drawn now; laid: where the layout put it (and its label). */
+static void draw_object(SDL_Renderer *r, Font *f, const Theme *th, const SlNode *n, const SlNode *laid,
+                        const Snapshot *s, float scale)
 {
     const SnapObject *o = &s->objects[n->ref];
+    float dx = n->x - laid->x, dy = n->y - laid->y;
     if (n->shape == SL_SHAPE_STICK) {
         if (n->alarm)
             draw_stick(r, n->x, n->y, n->w + 10 * scale, n->h + 10 * scale, n->angle, th->alarm);
         draw_stick(r, n->x, n->y, n->w, n->h, n->angle, n->held ? th->obj_edge : th->panel_edge);
         draw_stick(r, n->x, n->y, n->w - 4 * scale, n->h - 4 * scale, n->angle, n->fill);
-        font_draw(f, FONT_SMALL, n->label, (int)(n->x - 20 * scale * sinf(n->angle)),
-                  (int)(n->y + 20 * scale * cosf(n->angle) - 10 * scale), th->text_dim, FONT_CENTER);
+        draw_lines(f, th, n, th->text_dim, dx, dy);
         return;
     }
     float x = n->x - n->w / 2, y = n->y - n->h / 2, t = (n->alarm ? 5.0f : 2.5f) * scale;
@@ -252,7 +250,7 @@ static void draw_object(SDL_Renderer *r, Font *f, const Theme *th, const SlNode 
         font_draw(f, FONT_SMALL, b, (int)(x + n->w), (int)(y - font_height(f, FONT_SMALL) / 2), th->panel,
                   FONT_CENTER);
     }
-    draw_labels(f, th, n, n->h / 2 + 4 * scale);
+    draw_lines(f, th, n, n->text, dx, dy);
 }
 
 static void draw_var(SDL_Renderer *r, Font *f, const Theme *th, const SlNode *n, bool flash, float scale)
@@ -260,9 +258,7 @@ static void draw_var(SDL_Renderer *r, Font *f, const Theme *th, const SlNode *n,
     float x = n->x - n->w / 2, y = n->y - n->h / 2, t = (n->alarm ? 4.0f : 2.0f) * scale;
     draw_round_rect(r, x, y, n->w, n->h, 6 * scale, n->alarm ? th->alarm : th->obj_edge);
     draw_round_rect(r, x + t, y + t, n->w - 2 * t, n->h - 2 * t, 5 * scale, flash ? th->alarm_bg : n->fill);
-    font_draw(f, FONT_SMALL, n->label, (int)n->x, (int)(y + 2 * scale), th->text_dim, FONT_CENTER);
-    font_draw(f, FONT_BOLD, n->sub, (int)n->x, (int)(y + n->h - font_height(f, FONT_BOLD) - 2 * scale),
-              n->alarm ? th->alarm : th->text, FONT_CENTER);
+    draw_lines(f, th, n, th->text, 0, 0);
 }
 
 static void draw_chip(SDL_Renderer *r, Font *f, const Theme *th, const SlChip *c, float scale)
@@ -290,10 +286,11 @@ bool scene_view_draw(SceneView *v, SDL_Renderer *r, Font *f, const Theme *th, co
         else if (n->kind == SL_OBJECT) {
             SlNode moved = *n;
             animating |= glide(v, n, now_ms, &moved.x, &moved.y);
-            draw_object(r, f, th, &moved, s, scale);
+            draw_object(r, f, th, &moved, n, s, scale);
         }
         else
-            draw_var(r, f, th, n, n->ref < v->nvars && v->flash_until[n->ref] > now_ms && (now_ms / 250) % 2 == 0,
+            draw_var(r, f, th, n,
+                     n->ref >= 0 && n->ref < v->nvars && v->flash_until[n->ref] > now_ms && (now_ms / 250) % 2 == 0,
                      scale);
     }
     for (int i = 0; i < sl->nchips; i++)

@@ -16,7 +16,8 @@
  *     wait-until OUTCOME [MS]  wait (default 10 s) until the run's outcome is OUTCOME (deadlock, completed, ...; ended: any),
  *                              or `steps>=N`, or `explored` (no exploration runs any more: its answer is listed) or
  *                              `exploring` (one runs) or `explore-states>=N` (the running check of all interleavings
- *                              has found N states); fails the script on timeout
+ *                              has found N states), or alternatives joined by `|` (`steps>=40|ended`); fails the
+ *                              script on timeout
  *     replay-result N [LINE]   replay the witness of exploration answer N (0: the first filed; --dump-state lists
  *                              them under explore.results) on its line LINE (default: its first line with a witness)
  *     screenshot FILE          save a PNG of the window

@@ -147,9 +147,113 @@ static void check_texts(json_t *layout, const Rect *panels, const char *where)
     }
 }
 
+/* ------------------------------------------------------------------ every scenario at every size */
+
+/* The scene's shapes and labels: no two shapes overlap (a thread's disc and a ring's stick are checked as the circles
+ * they are), every label lies in the scene, inside its own shape when it is drawn there (a variable's box, a crowded
+ * ring's disc) and else clear of every shape and every other label, and every line of it fits its box, as the
+ * window's font measures it. A pixel of slack allows for the rounding of the dump. */
+enum { SLACK = 1 };
+
+typedef struct Shape {
+    Rect r;
+    bool round;
+} Shape;
+
+static bool overlap_slack(Rect a, Rect b)
+{
+    Rect in = {a.x + SLACK, a.y + SLACK, a.w - 2 * SLACK, a.h - 2 * SLACK};
+    return overlap(in, b);
+}
+
+static double clampd(double v, double lo, double hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+static bool shapes_overlap(Shape a, Shape b)
+{
+    if (a.round && b.round) {
+        double dx = (a.r.x + a.r.w / 2.0) - (b.r.x + b.r.w / 2.0), dy = (a.r.y + a.r.h / 2.0) - (b.r.y + b.r.h / 2.0);
+        double reach = a.r.w / 2.0 + b.r.w / 2.0 - 2 * SLACK;
+        return dx * dx + dy * dy < reach * reach;
+    }
+    if (!a.round && !b.round)
+        return overlap_slack(a.r, b.r);
+    Shape c = a.round ? a : b, box = a.round ? b : a;
+    double cx = c.r.x + c.r.w / 2.0, cy = c.r.y + c.r.h / 2.0, rad = c.r.w / 2.0 - SLACK;
+    double nx = clampd(cx, (double)box.r.x, (double)(box.r.x + box.r.w)) - cx;
+    double ny = clampd(cy, (double)box.r.y, (double)(box.r.y + box.r.h)) - cy;
+    return rad > 0 && nx * nx + ny * ny < rad * rad;
+}
+
+static bool inside_slack(Rect a, Rect b)
+{
+    Rect grown = {b.x - SLACK, b.y - SLACK, b.w + 2 * SLACK, b.h + 2 * SLACK};
+    return inside(a, grown);
+}
+
+/* Problems of the scene are all listed (one run shows every one) and fail the test at its end. */
+static int scene_problems;
+
+#define scene_problem(...) (print_error(__VA_ARGS__), print_error("\n"), scene_problems++)
+
+static void check_scene(json_t *layout, const char *where)
+{
+    json_t *nodes = json_object_get(layout, "nodes"), *kinds = json_object_get(layout, "shapes");
+    json_t *labels = json_object_get(layout, "labels");
+    Rect area = rect_of(json_object_get(layout, "scene_area"), "scene_area");
+    size_t n = json_array_size(nodes);
+    assert_int_equal(json_array_size(kinds), n);
+    Shape shapes[256];
+    assert_true(n <= 256);
+    for (size_t i = 0; i < n; i++) {
+        const char *k = json_string_value(json_array_get(kinds, i));
+        shapes[i] = (Shape){rect_of(json_array_get(nodes, i), "node"), k && strcmp(k, "box") != 0};
+        for (size_t j = 0; j < i; j++)
+            if (shapes_overlap(shapes[i], shapes[j]))
+                scene_problem("%s: scene shapes %zu (%s %ld,%ld %ldx%ld) and %zu (%ld,%ld %ldx%ld) overlap", where, j,
+                         json_string_value(json_array_get(kinds, j)), shapes[j].r.x, shapes[j].r.y, shapes[j].r.w,
+                         shapes[j].r.h, i, shapes[i].r.x, shapes[i].r.y, shapes[i].r.w, shapes[i].r.h);
+    }
+    for (size_t i = 0; i < json_array_size(labels); i++) {
+        json_t *l = json_array_get(labels, i), *lines = json_object_get(l, "lines");
+        Rect b = rect_of(json_object_get(l, "box"), "label");
+        size_t own = (size_t)json_integer_value(json_object_get(l, "node"));
+        bool in_own = json_is_true(json_object_get(l, "inside"));
+        const char *first = json_string_value(json_object_get(json_array_get(lines, 0), "text"));
+        assert_true(own < n);
+        if (!inside_slack(b, area))
+            scene_problem("%s: the label '%s' (%ld,%ld %ldx%ld) leaves the scene", where, first, b.x, b.y, b.w, b.h);
+        if (in_own && !inside_slack(b, shapes[own].r))
+            scene_problem("%s: the label '%s' leaves its shape", where, first);
+        long height = 0;
+        for (size_t k = 0; k < json_array_size(lines); k++) {
+            json_t *line = json_array_get(lines, k);
+            if (wh_int(line, "width") > b.w + SLACK)
+                scene_problem("%s: '%s' (%lld px) is wider than its box (%ld px)", where,
+                         json_string_value(json_object_get(line, "text")), (long long)wh_int(line, "width"), b.w);
+            height += (long)wh_int(line, "height");
+        }
+        if (height > b.h + 2 * SLACK + (long)json_array_size(lines))
+            scene_problem("%s: the lines of '%s' (%ld px) are higher than their box (%ld px)", where, first, height, b.h);
+        for (size_t j = 0; !in_own && j < n; j++)
+            if (j != own && shapes_overlap((Shape){b, false}, shapes[j]))
+                scene_problem("%s: the label '%s' (%ld,%ld %ldx%ld) lies on scene shape %zu", where, first, b.x, b.y, b.w,
+                         b.h, j);
+        for (size_t j = 0; !in_own && j < i; j++) {
+            json_t *o = json_array_get(labels, j);
+            if (!json_is_true(json_object_get(o, "inside")) && overlap_slack(b, rect_of(json_object_get(o, "box"), "l")))
+                scene_problem("%s: the labels '%s' and '%s' overlap", where, first,
+                         json_string_value(json_object_get(json_array_get(json_object_get(o, "lines"), 0), "text")));
+        }
+    }
+}
+
 /* Every dump of one view: the window has the size asked for, and the layout holds. */
 static void check_view(const char *view, bool expect_notice)
 {
+    scene_problems = 0;
     for (int s = 0; s < NSIZES; s++) {
         double last_zoom = 0;
         for (int z = 0; z < NZOOMS; z++) {
@@ -169,6 +273,8 @@ static void check_view(const char *view, bool expect_notice)
             check_panels(layout, screen, where, panels);
             check_toolbar(layout, panels[0], where);
             check_texts(layout, panels, where);
+            check_scene(layout, where);
+            assert_int_equal(scene_problems, 0);
             const char *status = json_string_value(json_object_get(st, "status"));
             assert_non_null(status);
             assert_non_null(strstr(status, json_string_value(json_object_get(st, "mode"))));
@@ -227,6 +333,84 @@ static void test_race_paused_at_the_start(void **state)
     check_view("race", true);
 }
 
+/* Every shipped scenario, at the sizes of the lecture halls (a 4:3 projector, a 720p one, full HD, 4K), at zoom 1, 2
+ * and 3, in both themes: one window per size, zoom and theme opens each scenario in turn (as the o key does), lets it
+ * run serially at full speed for a few dozen steps, pauses and dumps its layout. */
+static const Size hall_sizes[] = {{1024, 768}, {1280, 720}, {1920, 1080}, {3840, 2160}};
+static const int hall_zooms[] = {1, 2, 3};
+static const char *const themes[] = {"light", "dark"};
+enum { HALL_STEPS = 40, MAX_SCENARIOS = 64 };
+
+static int shipped_scenarios(char names[][64])
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "ls %s/scenarios/*.lsc", LOCKSTEP_SOURCE_DIR);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    int n = 0;
+    char line[1024];
+    while (n < MAX_SCENARIOS && fgets(line, sizeof line, p)) {
+        char *base = strrchr(line, '/');
+        base = base ? base + 1 : line;
+        char *dot = strstr(base, ".lsc");
+        if (dot)
+            *dot = '\0';
+        snprintf(names[n++], 64, "%.63s", base);
+    }
+    pclose(p);
+    return n;
+}
+
+static void test_every_scenario_at_every_size(void **state)
+{
+    (void)state;
+    static char names[MAX_SCENARIOS][64];
+    scene_problems = 0;
+    int nsc = shipped_scenarios(names);
+    assert_true(nsc >= 20);
+    static char script[65536];
+    for (size_t s = 0; s < sizeof hall_sizes / sizeof hall_sizes[0]; s++)
+        for (size_t z = 0; z < sizeof hall_zooms / sizeof hall_zooms[0]; z++)
+            for (size_t t = 0; t < 2; t++) {
+                script[0] = '\0';
+                for (int k = 0; k < nsc; k++) {
+                    char part[1200], name[128];
+                    snprintf(name, sizeof name, "hall-%zu-%zu-%zu-%d.json", s, z, t, k);
+                    snprintf(part, sizeof part,
+                             "open %.63s\nmode serial\nspeed max\ncommand play\nwait-until steps>=%d|ended 20000\n"
+                             "command play\ndump-state %.500s\n",
+                             names[k], HALL_STEPS, wh_path(name));
+                    strncat(script, part, sizeof script - strlen(script) - 1);
+                }
+                strncat(script, "quit\n", sizeof script - strlen(script) - 1);
+                write_file(wh_path("hall.uis"), script);
+                char cmd[1024];
+                snprintf(cmd, sizeof cmd, "%s --size %dx%d --zoom %d --theme %s --ui-script %s", names[0],
+                         hall_sizes[s].w, hall_sizes[s].h, hall_zooms[z], themes[t], wh_path("hall.uis"));
+                assert_int_equal(wh_run_on_screen(cmd, 3840, 2160), 0);
+                for (int k = 0; k < nsc; k++) {
+                    char name[128], where[256];
+                    snprintf(name, sizeof name, "hall-%zu-%zu-%zu-%d.json", s, z, t, k);
+                    snprintf(where, sizeof where, "%s at %dx%d, zoom %d, %s theme", names[k], hall_sizes[s].w,
+                             hall_sizes[s].h, hall_zooms[z], themes[t]);
+                    json_t *st = wh_state(name);
+                    assert_string_equal(json_string_value(json_object_get(st, "scenario")), names[k]);
+                    json_t *win = json_object_get(st, "window");
+                    assert_int_equal(wh_int(win, "drawn_width"), hall_sizes[s].w);
+                    assert_int_equal(wh_int(win, "drawn_height"), hall_sizes[s].h);
+                    assert_string_equal(json_string_value(json_object_get(st, "theme")), themes[t]);
+                    json_t *layout = json_object_get(st, "layout");
+                    Rect screen = {0, 0, hall_sizes[s].w, hall_sizes[s].h}, panels[NPANELS];
+                    check_panels(layout, screen, where, panels);
+                    check_toolbar(layout, panels[0], where);
+                    check_texts(layout, panels, where);
+                    check_scene(layout, where);
+                    json_decref(st);
+                }
+            }
+    assert_int_equal(scene_problems, 0);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -234,6 +418,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_deadlock_in_the_presenter_layout),
         cmocka_unit_test(test_pipeline_at_its_end),
         cmocka_unit_test(test_race_paused_at_the_start),
+        cmocka_unit_test(test_every_scenario_at_every_size),
     };
     return wh_main(argc, argv, "lockstep-layout-test", tests, sizeof tests / sizeof tests[0]);
 }

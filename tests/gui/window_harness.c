@@ -56,7 +56,7 @@ void wh_write_script(const char *path, const char *script)
 
 /* xvfb-run exits 5 when it cannot remove its own temporary folder, which can happen when the command it wraps ends
  * at once (a bad-input case): that is the wrapper's failure, not the app's, and the run is repeated. */
-enum { XVFB_RUN_CLEANUP_FAILED = 5, WH_TRIES = 3 };
+enum { XVFB_RUN_CLEANUP_FAILED = 5, WH_TRIES = 3, WH_RUN_TIMEOUT_S = 120 };
 
 static bool xvfb_cleanup_failed(int status)
 {
@@ -74,10 +74,15 @@ static bool xvfb_cleanup_failed(int status)
 
 int wh_run(const char *options)
 {
+    return wh_run_on_screen(options, WH_SCREEN_W, WH_SCREEN_H);
+}
+
+int wh_run_on_screen(const char *options, int screen_w, int screen_h)
+{
     char cmd[2048];
     /* a window that hangs is killed after two minutes, stretched as the test's own timeout is (slowness.h) */
     snprintf(cmd, sizeof cmd, "timeout %llu xvfb-run -a -s '-screen 0 %dx%dx24' %s %s 2>%s",
-             120 * (unsigned long long)slowness_factor(), WH_SCREEN_W, WH_SCREEN_H, lockstep, options,
+             (unsigned long long)(WH_RUN_TIMEOUT_S * slowness_factor()), screen_w, screen_h, lockstep, options,
              wh_path("stderr.txt"));
     int status = -1;
     for (int k = 0; k < WH_TRIES; k++) {

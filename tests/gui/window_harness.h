@@ -21,6 +21,8 @@ char *wh_path(const char *name);
 void wh_write_script(const char *path, const char *script);
 /* Run lockstep with these options under xvfb-run; returns its exit status (stderr goes to wh_path("stderr.txt")). */
 int wh_run(const char *options);
+/* The same on a screen of screen_w x screen_h pixels (a 4K projector's window needs a 4K screen). */
+int wh_run_on_screen(const char *options, int screen_w, int screen_h);
 /* A JSON file from the scratch folder (a --dump-state), failing the test if it cannot be read. */
 json_t *wh_state(const char *name);
 /* An integer member of a JSON object, failing the test when it is missing. */
