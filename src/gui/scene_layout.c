@@ -713,8 +713,9 @@ static void layout_graph(SceneLayout *sl, const SceneInput *in, Area a)
 /* "M = 0" for each local copied from a shared variable; a stale one says what the variable holds now. */
 static void locals_line(SlNode *n, const SnapThread *t)
 {
-    size_t len = 0;
+    size_t len = 0, slen = 0;
     n->locals[0] = '\0';
+    n->locals_short[0] = '\0';
     n->stale = false;
     for (int i = 0; i < t->nlocals && len < sizeof n->locals; i++) {
         const SnapLocal *l = &t->locals[i];
@@ -725,6 +726,12 @@ static void locals_line(SlNode *n, const SnapThread *t)
                          : snprintf(n->locals + len, sizeof n->locals - len, "%s%s = %lld", len ? ", " : "", l->name,
                                     (long long)l->value);
         len += w > 0 ? (size_t)w : 0;
+        len = len < sizeof n->locals ? len : sizeof n->locals;
+        if (slen < sizeof n->locals_short) {
+            int ws = snprintf(n->locals_short + slen, sizeof n->locals_short - slen, "%s%s = %lld%s", slen ? ", " : "",
+                              l->name, (long long)l->value, l->stale ? " (stale)" : "");
+            slen += ws > 0 ? (size_t)ws : 0;
+        }
         n->stale |= l->stale;
     }
 }
@@ -923,30 +930,33 @@ static void add_obstacle(LabelCtx *c, Box b)
         c->obstacles[c->nobstacles++] = b;
 }
 
-/* The widest box centred at cx between top and top + h that stays clear of the obstacles (but `self`) and inside
- * the area; 0 when something lies across cx or the band leaves the area. */
-static float free_width(const LabelCtx *c, int self, float cx, float top, float h)
+/* The free span [*left, *right] round cx between top and top + h: clear of the obstacles (but `self`) and inside
+ * the area. False when something lies across cx or the band leaves the area. */
+static bool free_span(const LabelCtx *c, int self, float cx, float top, float h, float *left, float *right)
 {
     if (top < c->area.y || top + h > c->area.y + c->area.h)
-        return 0;
-    float left = c->area.x, right = c->area.x + c->area.w;
+        return false;
+    *left = c->area.x;
+    *right = c->area.x + c->area.w;
     for (int i = 0; i < c->nobstacles; i++) {
         Box o = c->obstacles[i];
         if (i == self || o.y >= top + h || o.y + o.h <= top)
             continue;
         if (o.x + o.w <= cx)
-            left = fmaxf(left, o.x + o.w);
+            *left = fmaxf(*left, o.x + o.w);
         else if (o.x >= cx)
-            right = fminf(right, o.x);
+            *right = fminf(*right, o.x);
         else
-            return 0;
+            return false;
     }
-    float half = fminf(cx - left, right - cx) - c->gap;
-    return half > 0 ? 2 * half : 0;
+    *left += c->gap;
+    *right -= c->gap;
+    return *right - *left > 0;
 }
 
 typedef struct LabelLine {
     const char *text;
+    const char *alt; /* a shorter form tried before cutting words (a stale copy without the variable's value) */
     SlTextStyle style;
     bool alarm, dim;
     int drop;    /* dropped in this order (higher first); 0: kept to the last */
@@ -959,13 +969,18 @@ static bool try_label(LabelCtx *c, int self, SlNode *n, const SceneInput *in, co
     float h = 0;
     for (int i = 0; i < nl; i++)
         h += line_h(in, lines[i].style);
-    float top = above ? y - h : y;
-    float room = free_width(c, self, n->x, top, h);
+    float top = above ? y - h : y, left, right;
+    if (!free_span(c, self, n->x, top, h, &left, &right))
+        return false;
+    float room = right - left;
     SlLine fitted[SL_LINES_MAX];
     float w = 0;
     for (int i = 0; i < nl; i++) {
-        if (!fit_line(in, lines[i].style, lines[i].text, room, fitted[i].text, sizeof fitted[i].text))
+        if (!fit_line(in, lines[i].style, lines[i].text, room, fitted[i].text, sizeof fitted[i].text) &&
+            (!lines[i].alt || !fit_line(in, lines[i].style, lines[i].alt, room, fitted[i].text, sizeof fitted[i].text)))
             return false;
+        if (lines[i].alt && strcmp(fitted[i].text, lines[i].text) != 0) /* cut: the short form, whole if it fits */
+            fit_line(in, lines[i].style, lines[i].alt, room, fitted[i].text, sizeof fitted[i].text);
         fitted[i].style = lines[i].style;
         fitted[i].h = line_h(in, lines[i].style);
         fitted[i].alarm = lines[i].alarm;
@@ -974,7 +989,7 @@ static bool try_label(LabelCtx *c, int self, SlNode *n, const SceneInput *in, co
     }
     memcpy(n->lines, fitted, sizeof fitted[0] * (size_t)nl);
     n->nlines = nl;
-    n->lx = n->x - w / 2;
+    n->lx = fminf(fmaxf(n->x - w / 2, left), right - w); /* centred on the node, or moved towards the free side */
     n->ly = top;
     n->lw = w;
     n->lh = h;
@@ -1036,11 +1051,11 @@ static void label_var(SlNode *n, const SceneInput *in)
             snprintf(line, sizeof line, "%s", n->label);
         else
             snprintf(line, sizeof line, "%s = %s", n->label, n->sub);
-        LabelLine one = {line, SL_TEXT_BOLD, n->alarm, n->more, 0};
+        LabelLine one = {line, NULL, SL_TEXT_BOLD, n->alarm, n->more, 0};
         label_inside(n, in, &one, 1, w, h);
         return;
     }
-    LabelLine two[2] = {{n->label, SL_TEXT_SMALL, false, true, 0}, {n->sub, SL_TEXT_BOLD, n->alarm, false, 0}};
+    LabelLine two[2] = {{n->label, NULL, SL_TEXT_SMALL, false, true, 0}, {n->sub, NULL, SL_TEXT_BOLD, n->alarm, false, 0}};
     label_inside(n, in, two, 2, w, h);
     if (n->nlines == 2) { /* the name at the top of the box, the value at its bottom */
         n->ly = n->y - n->h / 2 + 2 * in->scale;
@@ -1052,23 +1067,23 @@ static void label_var(SlNode *n, const SceneInput *in)
 static void label_thread(LabelCtx *c, int self, SlNode *n, const SceneInput *in)
 {
     if (n->label_inside) {
-        LabelLine one = {n->label, SL_TEXT_BOLD, false, false, 0};
+        LabelLine one = {n->label, NULL, SL_TEXT_BOLD, false, false, 0};
         label_inside(n, in, &one, 1, n->w * 0.8f, n->h * 0.8f);
         return;
     }
-    LabelLine lines[SL_LINES_MAX] = {{n->label, SL_TEXT_BOLD, false, false, 0}};
+    LabelLine lines[SL_LINES_MAX] = {{n->label, NULL, SL_TEXT_BOLD, false, false, 0}};
     int nl = 1;
     if (n->sub[0])
-        lines[nl++] = (LabelLine){n->sub, SL_TEXT_SMALL, n->alarm, !n->alarm, 2};
+        lines[nl++] = (LabelLine){n->sub, NULL, SL_TEXT_SMALL, n->alarm, !n->alarm, 2};
     if (n->locals[0])
-        lines[nl++] = (LabelLine){n->locals, SL_TEXT_BOLD, n->stale, false, 1};
+        lines[nl++] = (LabelLine){n->locals, n->locals_short, SL_TEXT_BOLD, n->stale, false, 1};
     label_beside(c, self, n, in, lines, nl);
 }
 
 static void label_object(LabelCtx *c, int self, SlNode *n, const SceneInput *in)
 {
     if (n->shape == SL_SHAPE_STICK) { /* its number, just outside the stick's end nearest the table's rim */
-        LabelLine one = {n->label, SL_TEXT_SMALL, false, true, 0};
+        LabelLine one = {n->label, NULL, SL_TEXT_SMALL, false, true, 0};
         float lw = text_w(in, SL_TEXT_SMALL, n->label), lh = line_h(in, SL_TEXT_SMALL);
         float d = fmaxf(n->w, n->h) / 2 + lh * 0.6f;
         Box b = {n->x - d * sinf(n->angle) - lw / 2, n->y + d * cosf(n->angle) - lh / 2, lw, lh};
@@ -1084,10 +1099,10 @@ static void label_object(LabelCtx *c, int self, SlNode *n, const SceneInput *in)
         }
         return;
     }
-    LabelLine lines[2] = {{n->label, SL_TEXT_BOLD, false, n->dim, 0}};
+    LabelLine lines[2] = {{n->label, NULL, SL_TEXT_BOLD, false, n->dim, 0}};
     int nl = 1;
     if (n->sub[0])
-        lines[nl++] = (LabelLine){n->sub, SL_TEXT_SMALL, n->alarm, true, 1};
+        lines[nl++] = (LabelLine){n->sub, NULL, SL_TEXT_SMALL, n->alarm, true, 1};
     label_beside(c, self, n, in, lines, nl);
 }
 

@@ -67,6 +67,7 @@ typedef struct SlNode {
     char label[SL_LABEL_MAX]; /* name, drawn below the node */
     char sub[SL_LABEL_MAX];   /* state or value, drawn under the label (or inside a variable box) */
     char locals[SL_LABEL_MAX]; /* SL_THREAD: the locals it copied from shared variables ("M = 0"), or "" */
+    char locals_short[SL_LABEL_MAX]; /* the same without a stale copy's current value ("M = 0 (stale)") */
     bool stale;               /* one of those copies is stale: another thread wrote the variable since */
     ThreadState state;        /* SL_THREAD: drawn as a badge of its own shape (running, blocked, finished ...) */
     bool compact;             /* SL_VAR: a low box with one line, "name = value" */

@@ -80,17 +80,28 @@ static int draw_checks(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, c
     return y;
 }
 
-/* One thread per row: "#1 philosopher 0   2358 steps   blocked 0.4 s   think 262, eat 261". */
+/* One thread per row: "#1 philosopher 0   2358 steps   blocked 0.4 s   think 262, eat 261"; the parts after the name
+ * that would pass the panel's edge are left out, never cut. */
 static void draw_rows(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Snapshot *s)
 {
-    int lh = font_height(f, FONT_SMALL);
+    int lh = font_height(f, FONT_SMALL), room = area.w - 22 - 6;
     for (int i = 0; i < s->nthreads; i++) {
         const SnapThread *t = &s->threads[i];
         int y = area.y + 4 + i * lh;
-        char acts[160], line[300];
+        char acts[160], parts[3][200], line[700];
         activity_text(s, t, acts, sizeof acts);
-        snprintf(line, sizeof line, "#%d %s   %llu steps   blocked %.1f s%s%s", t->id, t->name,
-                 (unsigned long long)t->steps, (double)t->blocked_ns / 1e9, acts[0] ? "   " : "", acts);
+        snprintf(line, sizeof line, "#%d %s", t->id, t->name);
+        snprintf(parts[0], sizeof parts[0], "   %llu steps", (unsigned long long)t->steps);
+        snprintf(parts[1], sizeof parts[1], "   blocked %.1f s", (double)t->blocked_ns / 1e9);
+        snprintf(parts[2], sizeof parts[2], "%s%s", acts[0] ? "   " : "", acts);
+        for (int k = 0; k < 3; k++) {
+            size_t len = strlen(line);
+            snprintf(line + len, sizeof line - len, "%s", parts[k]);
+            if (font_width(f, FONT_SMALL, line) > room) {
+                line[len] = '\0';
+                break;
+            }
+        }
         draw_rect(r, (float)area.x + 6, (float)y + lh / 2 - 5, 10, 10, theme_thread_color(th, t->id));
         font_draw(f, FONT_SMALL, line, area.x + 22, y, th->text, FONT_LEFT);
     }

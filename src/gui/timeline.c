@@ -447,8 +447,9 @@ static void draw_axis(const Timeline *t, SDL_Renderer *r, Font *f, const Theme *
             snprintf(label, sizeof label, "%.1f s", x / 1000);
         else
             snprintf(label, sizeof label, "%.0f ms", x);
-        font_draw(f, FONT_SMALL, label, (int)px + 3, area.y + area.h - font_height(f, FONT_SMALL) - 2,
-                  th->text_dim, FONT_LEFT);
+        if ((int)px + 3 + font_width(f, FONT_SMALL, label) <= area.x + area.w) /* a label cut at the edge: left out */
+            font_draw(f, FONT_SMALL, label, (int)px + 3, area.y + area.h - font_height(f, FONT_SMALL) - 2,
+                      th->text_dim, FONT_LEFT);
     }
 }
 
@@ -489,35 +490,50 @@ static void view_range(const Timeline *t, View *v, UiRect area, int label_w)
     v->right = area.x + area.w - 8;
 }
 
-/* One key of the legend at x: its mark drawn by kind, then its name; returns the x after it. */
+/* One key of the legend at x: its mark drawn by kind, then its name, or its short name when the name would pass
+ * `right`; returns the x after it, or x unchanged (the key left out) when even the short one would. */
 typedef enum LegendMark { MARK_BAR, MARK_THIN, MARK_UNDER, MARK_TICK } LegendMark;
 
-static int legend_key(SDL_Renderer *r, Font *f, const Theme *th, int x, int y, int h, LegendMark m, Rgba c,
-                      const char *name)
+typedef struct LegendKey {
+    LegendMark mark;
+    Rgba color;
+    const char *name, *short_name;
+} LegendKey;
+
+static int legend_key(SDL_Renderer *r, Font *f, const Theme *th, int x, int y, int h, int right, const LegendKey *k)
 {
     float w = (float)h * 1.4f, cy = (float)y + (float)h / 2;
-    switch (m) {
+    int tx = x + (int)w + h / 4;
+    const char *name = tx + font_width(f, FONT_SMALL, k->name) <= right ? k->name : k->short_name;
+    if (tx + font_width(f, FONT_SMALL, name) > right)
+        return x;
+    Rgba c = k->color;
+    switch (k->mark) {
     case MARK_BAR: draw_rect(r, (float)x, cy - h * 0.3f, w, h * 0.6f, c); break;
     case MARK_THIN: draw_rect(r, (float)x, cy - h * 0.1f, w, h * 0.2f, c); break;
     case MARK_UNDER: draw_rect(r, (float)x, cy + h * 0.2f, w, h * 0.17f, c); break;
     case MARK_TICK: draw_rect(r, (float)x + w / 2 - 1, cy - h * 0.3f, 2, h * 0.4f, c); break;
     }
-    x += (int)w + h / 4;
-    font_draw(f, FONT_SMALL, name, x, y, th->text_dim, FONT_LEFT);
-    return x + font_width(f, FONT_SMALL, name) + h;
+    font_draw(f, FONT_SMALL, name, tx, y, th->text_dim, FONT_LEFT);
+    return tx + font_width(f, FONT_SMALL, name) + h;
 }
 
-/* What each mark means, in a row along the bottom of the panel (left out when it would squeeze the lanes). */
+/* What each mark means, in a row along the bottom of the panel (left out when it would squeeze the lanes); in a
+ * narrow panel the keys take their short names, and a key that still does not fit is left out, never cut. */
 static void draw_legend(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, int left, int step_axis)
 {
-    int h = font_height(f, FONT_SMALL), y = area.y + area.h - h - 2, x = left;
+    int h = font_height(f, FONT_SMALL), y = area.y + area.h - h - 2, x = left, right = area.x + area.w - 4;
     Rgba c = theme_thread_color(th, 1);
-    x = legend_key(r, f, th, x, y, h, MARK_BAR, c, "running");
-    x = legend_key(r, f, th, x, y, h, MARK_BAR, theme_mix(c, th->panel, 0.45f), "busy (think, eat, sleep...)");
-    x = legend_key(r, f, th, x, y, h, MARK_THIN, th->obj_edge, "blocked");
-    x = legend_key(r, f, th, x, y, h, MARK_UNDER, th->text, "holds a lock");
-    x = legend_key(r, f, th, x, y, h, MARK_TICK, th->text_dim, "event (hover it)");
-    legend_key(r, f, th, x, y, h, MARK_TICK, th->alarm, step_axis ? "alarm  | axis: steps" : "alarm  | axis: run time");
+    const LegendKey keys[] = {
+        {MARK_BAR, c, "running", "running"},
+        {MARK_BAR, theme_mix(c, th->panel, 0.45f), "busy (think, eat, sleep...)", "busy"},
+        {MARK_THIN, th->obj_edge, "blocked", "blocked"},
+        {MARK_UNDER, th->text, "holds a lock", "holds"},
+        {MARK_TICK, th->text_dim, "event (hover it)", "event"},
+        {MARK_TICK, th->alarm, step_axis ? "alarm  | axis: steps" : "alarm  | axis: run time", "alarm"},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        x = legend_key(r, f, th, x, y, h, right, &keys[i]);
 }
 
 void timeline_draw(Timeline *t, SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Snapshot *s,
