@@ -59,7 +59,9 @@ void app_step(App *a, int thread)
     if (!a->run.rt)
         return;
     char *err = NULL;
-    noted(a, session_step(a->run.session, thread, &err), err);
+    bool was_serial = session_mode(a->run.session) == RT_SERIAL;
+    if (noted(a, session_step(a->run.session, thread, &err), err) && !was_serial)
+        app_note(a, "one step: now in serial mode (m: next mode, or the Free button)");
 }
 
 static void step_back(App *a)

@@ -198,6 +198,7 @@ bool app_dump_state(App *a, const char *path)
     json_object_set_new(root, "banner", dump_banner(a));
     json_object_set_new(root, "window", dump_window(a));
     json_object_set_new(root, "status", json_string(a->views.status));
+    json_object_set_new(root, "message", json_string(a->views.message_until > app_now_ms() ? a->views.message : ""));
     json_object_set_new(root, "layout", dump_layout(a));
     json_object_set_new(root, "explore", app_explore_json(a));
     json_object_set_new(root, "picker", dump_picker(a));

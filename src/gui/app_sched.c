@@ -100,8 +100,10 @@ bool app_export_trace(App *a, const char *path)
 void app_step_forward(App *a)
 {
     char *err = NULL;
-    bool past_end = false;
+    bool past_end = false, was_serial = session_mode(a->run.session) == RT_SERIAL;
     bool ok = session_step_forward(a->run.session, &past_end, &err);
+    if (ok && !was_serial && session_mode(a->run.session) == RT_SERIAL) /* say so: the mode buttons alone are missed */
+        app_note(a, "one step: now in serial mode (m: next mode, or the Free button)");
     int n = 0;
     if (past_end && app_replay(a, &n, NULL))
         app_note(a, "end of the schedule (%d steps): further steps are the scheduler's choice", n);

@@ -361,6 +361,21 @@ static json_t *local_of(json_t *thread, const char *name)
     return NULL;
 }
 
+/* How many lines of the scene's labels, as drawn, are `text` (or start with it, with prefix). */
+static int scene_lines(json_t *state, const char *text, bool prefix)
+{
+    json_t *labels = json_object_get(json_object_get(state, "layout"), "labels");
+    int found = 0;
+    for (size_t i = 0; i < json_array_size(labels); i++) {
+        json_t *lines = json_object_get(json_array_get(labels, i), "lines");
+        for (size_t k = 0; k < json_array_size(lines); k++) {
+            const char *t = json_string_value(json_object_get(json_array_get(lines, k), "text"));
+            found += t && (prefix ? strncmp(t, text, strlen(text)) == 0 : strcmp(t, text) == 0);
+        }
+    }
+    return found;
+}
+
 /* The heart of the race lesson, stepped by hand: worker 1 reads N, worker 2 reads N, worker 1 writes, worker 2
  * writes. Both workers' private M = 0 is in the state; after worker 1's write, worker 2's M is stale (N is now 1);
  * after worker 2's write one update is lost. */
@@ -404,9 +419,34 @@ static void test_race_locals_stepped(void **state)
     json_t *n = json_object_get(json_object_get(m2, "vars"), "N");
     assert_int_equal(json_integer_value(json_object_get(n, "value")), 1);
     assert_int_equal(json_integer_value(json_object_get(n, "lost")), 1);
+    /* and the scene draws it: "M = 0" beside both workers, then worker 2's copy marked stale, then the lost update
+     * in the banner */
+    assert_int_equal(scene_lines(m0, "M = 0", false), 2);
+    assert_int_equal(scene_lines(m1, "M = 0", false), 1);
+    assert_int_equal(scene_lines(m1, "M = 0 (stale", true), 1);
+    char *banner = json_dumps(json_object_get(m2, "banner"), 0);
+    assert_non_null(banner);
+    assert_non_null(strstr(banner, "lost 1 update"));
+    free(banner);
     json_t *all[] = {m0, m1, m2};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         json_decref(all[i]);
+}
+
+/* A step in free mode (the n key) switches to serial mode, and a note says so. */
+static void test_step_in_free_mode_says_serial(void **state)
+{
+    (void)state;
+    char script[1024];
+    snprintf(script, sizeof script, "wait 200\nkey n\nwait 100\ndump-state %s\nquit\n", wh_path("n.json"));
+    write_file(wh_path("n.uis"), script);
+    char opts[1024];
+    snprintf(opts, sizeof opts, "race-counter --ui-script %s", wh_path("n.uis"));
+    assert_int_equal(wh_run(opts), 0);
+    json_t *n = wh_state("n.json");
+    assert_string_equal(str_at(n, "mode"), "serial");
+    assert_non_null(strstr(str_at(n, "message"), "serial mode"));
+    json_decref(n);
 }
 
 /* The status always says the mode, the speed, where the run is and whether it runs, is paused or has ended; after the
@@ -537,6 +577,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_screenshot_option_and_dark_theme),
         cmocka_unit_test(test_bad_input_gets_one_line),
         cmocka_unit_test(test_lost_updates_in_the_banner),
+        cmocka_unit_test(test_step_in_free_mode_says_serial),
         cmocka_unit_test(test_saved_schedule_finds_its_scenario),
         cmocka_unit_test(test_race_locals_stepped),
         cmocka_unit_test(test_status_and_play_button_after_the_end),
