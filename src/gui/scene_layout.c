@@ -771,7 +771,7 @@ static void object_sub(const SceneInput *in, const SnapObject *o, char *buf, siz
         if (o->capacity > 0)
             snprintf(buf, size, "%lld/%lld items", (long long)o->value, (long long)o->capacity);
         else
-            snprintf(buf, size, "%lld items", (long long)o->value);
+            snprintf(buf, size, "%lld item%s", (long long)o->value, o->value == 1 ? "" : "s");
         break;
     case OBJ_CONDITION:
         snprintf(buf, size, "%d waiting", o->nwaiters);

@@ -200,6 +200,10 @@ static void test_pipeline_orders_producers_queue_consumers(void **state)
     assert_true(scene_layout_find(&sl, SL_THREAD, 3)->x < qn->x);
     assert_true(scene_layout_find(&sl, SL_THREAD, 1)->x > qn->x);
     assert_string_equal(qn->sub, "0/4 items");
+    f.snap.objects[q].capacity = 0; /* unbounded, one item: "1 item" */
+    f.snap.objects[q].value = 1;
+    build(&sl, &f, &th);
+    assert_string_equal(scene_layout_find(&sl, SL_OBJECT, q)->sub, "1 item");
     scene_layout_finish(&sl);
     fx_finish(&f);
 }
@@ -319,6 +323,58 @@ static void test_sixteen_threads_fit_without_overlap(void **state)
     fx_finish(&f);
 }
 
+static bool boxes_overlap(float ax, float ay, float aw, float ah, float bx, float by, float bw, float bh)
+{
+    return aw > 0 && bw > 0 && ax < bx + bw && bx < ax + aw && ay < by + bh && by < ay + ah;
+}
+
+/* Sixteen shared variables and a few threads in a small scene: the variables take one-line boxes or a "+K more"
+ * box, and no label lies on another label or on a shape it does not belong to, and none leaves the area. */
+static void test_labels_never_overlap_in_a_small_scene(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_RUNNING);
+    for (int i = 0; i < 4; i++)
+        fx_thread(&f, "worker with a long name", -1, TS_READY);
+    fx_objects(&f, OBJ_LOCK, "a_lock_with_a_long_name", 2);
+    char names[16][16];
+    for (int i = 0; i < 16; i++) {
+        snprintf(names[i], sizeof names[i], "data[%d]", i);
+        fx_var(&f, names[i], i);
+    }
+    Theme th;
+    theme_init(&th, THEME_LIGHT);
+    SceneLayout sl;
+    scene_layout_init(&sl);
+    SceneInput in = {&f.snap, &f.prog, f.prog.layout, 10, 20, 480, 260, 1.2f, &th};
+    scene_layout_build(&sl, &in);
+    bool more = false;
+    for (int i = 0; i < sl.nnodes; i++) {
+        const SlNode *a = &sl.nodes[i];
+        more |= a->more;
+        if (a->nlines == 0)
+            continue;
+        assert_true(a->lx >= 10 - 0.5f && a->ly >= 20 - 0.5f && a->lx + a->lw <= 490.5f && a->ly + a->lh <= 280.5f);
+        bool inside = a->kind == SL_VAR || a->label_inside;
+        for (int j = 0; j < sl.nnodes && !inside; j++) {
+            const SlNode *b = &sl.nodes[j];
+            float side = b->shape == SL_SHAPE_STICK ? fmaxf(b->w, b->h) : 0, w = side > 0 ? side : b->w,
+                  h = side > 0 ? side : b->h;
+            assert_false(j != i && boxes_overlap(a->lx, a->ly, a->lw, a->lh, b->x - w / 2, b->y - h / 2, w, h));
+            bool other_inside = b->kind == SL_VAR || b->label_inside;
+            assert_false(j != i && !other_inside && b->nlines > 0 &&
+                         boxes_overlap(a->lx, a->ly, a->lw, a->lh, b->lx, b->ly, b->lw, b->lh));
+        }
+    }
+    const SlNode *v0 = scene_layout_find(&sl, SL_VAR, 0);
+    assert_non_null(v0);
+    assert_true(v0->compact || more);
+    scene_layout_finish(&sl);
+    fx_finish(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -327,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_deadlock_cycle_is_red),
         cmocka_unit_test(test_waits_without_cycle_are_not_red),
         cmocka_unit_test(test_pipeline_orders_producers_queue_consumers),
+        cmocka_unit_test(test_labels_never_overlap_in_a_small_scene),
         cmocka_unit_test(test_sixteen_threads_fit_without_overlap),
         cmocka_unit_test(test_deadlocked_ring_in_a_small_scene),
         cmocka_unit_test(test_thread_colours_are_distinct),

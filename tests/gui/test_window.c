@@ -439,7 +439,7 @@ static void test_step_in_free_mode_says_serial(void **state)
     (void)state;
     char script[1024];
     snprintf(script, sizeof script, "wait 200\nkey n\nwait 100\ndump-state %s\nquit\n", wh_path("n.json"));
-    write_file(wh_path("n.uis"), script);
+    wh_write_script(wh_path("n.uis"), script);
     char opts[1024];
     snprintf(opts, sizeof opts, "race-counter --ui-script %s", wh_path("n.uis"));
     assert_int_equal(wh_run(opts), 0);

@@ -383,7 +383,7 @@ static void test_every_scenario_at_every_size(void **state)
                     strncat(script, part, sizeof script - strlen(script) - 1);
                 }
                 strncat(script, "quit\n", sizeof script - strlen(script) - 1);
-                write_file(wh_path("hall.uis"), script);
+                wh_write_script(wh_path("hall.uis"), script);
                 char cmd[1024];
                 snprintf(cmd, sizeof cmd, "%s --size %dx%d --zoom %d --theme %s --ui-script %s", names[0],
                          hall_sizes[s].w, hall_sizes[s].h, hall_zooms[z], themes[t], wh_path("hall.uis"));
