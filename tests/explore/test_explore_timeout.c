@@ -359,6 +359,47 @@ static void test_other_objects_time_out(void **state)
     unload(&l);
 }
 
+/* Free mode on real threads: both take their first lock, linger, and time out on the second (held by the other)
+ * for real; the run always completes, never a deadlock, whatever the timing (each thread backs off at most twice,
+ * then gives up). */
+static void test_backoff_free_runs(void **state)
+{
+    (void)state;
+    Loaded l = load("lock a\n"
+                    "lock b\n"
+                    "shared gaveup = 0\n"
+                    "shared done = 0\n"
+                    "def left():\n"
+                    "    for attempt in range(2):\n"
+                    "        with a:\n"
+                    "            linger 20 ms\n"
+                    "            if b.acquire(timeout=30 ms):\n"
+                    "                done += 1\n"
+                    "                b.release()\n"
+                    "                return\n"
+                    "            gaveup = 1\n"
+                    "def right():\n"
+                    "    for attempt in range(2):\n"
+                    "        with b:\n"
+                    "            linger 20 ms\n"
+                    "            if a.acquire(timeout=30 ms):\n"
+                    "                done += 1\n"
+                    "                a.release()\n"
+                    "                return\n"
+                    "            gaveup = 1\n"
+                    "main:\n"
+                    "    t1 = start left()\n"
+                    "    t2 = start right()\n");
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        Ran a;
+        run(&l, RT_FREE, seed, NULL, 0, &a);
+        assert_int_equal(a.outcome, RT_COMPLETED);
+        assert_false(a.snap.deadlock.found);
+        snapshot_finish(&a.snap);
+    }
+    unload(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -368,6 +409,7 @@ int main(void)
         cmocka_unit_test(test_engines_agree),
         cmocka_unit_test(test_semaphore_times_out),
         cmocka_unit_test(test_other_objects_time_out),
+        cmocka_unit_test(test_backoff_free_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
