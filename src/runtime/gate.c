@@ -94,7 +94,8 @@ static bool wait_for_grant(RtThread *t)
     }
     rt->ready--;
     rt->running++;
-    t->state = TS_RUNNING;
+    if (!rt->stopping) /* a thread ended by a stop stays ready: the final snapshot shows it waiting for its turn */
+        t->state = TS_RUNNING;
     return false;
 }
 

@@ -2,7 +2,8 @@
  * clear error instead of eating memory or overflowing: a put() loop on an unbounded queue stops at the queue item
  * limit, a semaphore released past the largest int64 count is an OverflowError (not signed overflow), and a long
  * --trace keeps a bounded number of events and says so. A run cut by --steps while a thread waits with a timeout
- * reports that wait. */
+ * reports that wait. The text report stays readable: a schedule of thousands of steps is summed up with the way to keep
+ * it, and a run that ends (deadlock, --steps) lists a thread waiting for its turn as ready, not running. */
 #include "cli_harness.h"
 
 #include <setjmp.h>
@@ -213,6 +214,55 @@ static void test_timed_wait_in_report(void **state)
     free(path);
 }
 
+/* Serial dining philosophers deadlocks after about 2,700 steps: the report shows the first picks and how to keep them
+ * all, not 2,700 numbers. */
+static void test_long_schedule_summed_up(void **state)
+{
+    CliResult r;
+    const char *args[] = {"run", "dining-philosophers", "--sched", "serial", "--seed", "1", NULL};
+    cli_run(*state, args, 60, &r);
+    assert_false(r.timed_out);
+    assert_non_null(strstr(r.out, "DEADLOCK"));
+    assert_non_null(strstr(r.out, "save the whole schedule with --record FILE"));
+    assert_true(strlen(r.out) < 4000);
+    cli_result_finish(&r);
+}
+
+/* The state of thread `name` in a JSON report. */
+static const char *state_of(const json_t *report, const char *name)
+{
+    const json_t *threads = json_object_get(report, "threads");
+    for (size_t i = 0; i < json_array_size(threads); i++) {
+        const json_t *t = json_array_get(threads, i);
+        if (strcmp(json_string_value(json_object_get(t, "name")), name) == 0)
+            return json_string_value(json_object_get(t, "state"));
+    }
+    fail_msg("no thread '%s' in the report", name);
+    return NULL;
+}
+
+/* reentrant-lock, plain, seed 1: worker 0 waits for the lock it holds; worker 1 has not reached the lock yet and waits
+ * for its turn (ready). Cut by --steps 40, the two workers still moving are both ready. No thread is "running" once
+ * a serial run has ended. */
+static void test_ended_run_lists_ready_threads(void **state)
+{
+    CliResult r;
+    const char *dead[] = {"run", "reentrant-lock", "--sched", "serial", "--seed", "1", "--json", NULL};
+    cli_run(*state, dead, 60, &r);
+    assert_non_null(r.json);
+    assert_string_equal(json_string_value(json_object_get(r.json, "outcome")), "deadlock");
+    assert_string_equal(state_of(r.json, "worker 0"), "blocked");
+    assert_string_equal(state_of(r.json, "worker 1"), "ready");
+    cli_result_finish(&r);
+    const char *cut[] = {"run", "reentrant-lock", "--sched", "serial", "--seed", "1", "--steps", "40", "--json", NULL};
+    cli_run(*state, cut, 60, &r);
+    assert_non_null(r.json);
+    assert_string_equal(json_string_value(json_object_get(r.json, "outcome")), "limit");
+    assert_string_equal(state_of(r.json, "worker 0"), "ready");
+    assert_string_equal(state_of(r.json, "worker 1"), "ready");
+    cli_result_finish(&r);
+}
+
 int main(int argc, char **argv)
 {
     struct CMUnitTest tests[] = {
@@ -223,6 +273,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_run_wide_totals),
         cmocka_unit_test(test_check_error_keeps_values),
         cmocka_unit_test(test_timed_wait_in_report),
+        cmocka_unit_test(test_long_schedule_summed_up),
+        cmocka_unit_test(test_ended_run_lists_ready_threads),
     };
     return cli_test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }
