@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "../common/slowness.h"
+#include "explore_helpers.h"
 
 /* Two threads, two rounds each, through a spinlock chosen by `how`; the only check is inside(cs) <= 1. */
 static const char *const spin_src = "param how = tas | cas | xchg | plain\n"
@@ -45,34 +46,6 @@ static const char *const spin_src = "param how = tas | cas | xchg | plain\n"
                                     "main:\n"
                                     "    start worker(0)\n"
                                     "    start worker(1)\n";
-
-typedef struct Loaded {
-    Program *prog;
-    int64_t *params;
-} Loaded;
-
-static Loaded load(const char *src, const char *set)
-{
-    Diags d;
-    diags_init(&d, "test.lsc");
-    Loaded l = {0};
-    LangStatus st = lang_load_string("test.lsc", src, &d, &l.prog);
-    if (st != LANG_OK)
-        diags_print(&d, stderr);
-    diags_finish(&d);
-    assert_int_equal(st, LANG_OK);
-    l.params = lang_param_defaults(l.prog);
-    char *err = NULL;
-    if (set && !lang_param_set(l.prog, l.params, set, &err))
-        fail_msg("%s", err);
-    return l;
-}
-
-static void unload(Loaded *l)
-{
-    free(l->params);
-    program_destroy(l->prog);
-}
 
 static void search(const Loaded *l, SsEngine engine, SsResult *r)
 {
@@ -105,7 +78,8 @@ static void test_atomic_spinlocks_proven(void **state)
     (void)state;
     static const char *const sets[] = {"how=tas", "how=cas", "how=xchg"};
     for (int k = 0; k < 3; k++) {
-        Loaded l = load(spin_src, sets[k]);
+        Loaded l = load_source(spin_src);
+        set_param(&l, sets[k]);
         uint64_t states[2];
         for (int e = 0; e < 2; e++) {
             SsResult r;
@@ -137,7 +111,8 @@ static void test_atomic_spinlocks_proven(void **state)
 static void test_plain_flag_broken(void **state)
 {
     (void)state;
-    Loaded l = load(spin_src, "how=plain");
+    Loaded l = load_source(spin_src);
+    set_param(&l, "how=plain");
     for (int e = 0; e < 2; e++) {
         SsResult r;
         search(&l, e == 0 ? SS_ENGINE_MC : SS_ENGINE_REPLAY, &r);
@@ -177,7 +152,8 @@ static void test_fetch_and_add_loses_nothing(void **state)
                       "    start adder()\n"
                       "    start adder()\n";
     for (int atomic = 1; atomic >= 0; atomic--) {
-        Loaded l = load(src, atomic ? "atomic=yes" : "atomic=no");
+        Loaded l = load_source(src);
+        set_param(&l, atomic ? "atomic=yes" : "atomic=no");
         ExploreConfig cfg;
         explore_config_defaults(&cfg);
         cfg.prog = l.prog;

@@ -16,31 +16,7 @@
 #include <cmocka.h>
 
 #include "../common/slowness.h"
-
-typedef struct Loaded {
-    Program *prog;
-    int64_t *params;
-} Loaded;
-
-static Loaded load(const char *src)
-{
-    Diags d;
-    diags_init(&d, "test.lsc");
-    Loaded l = {0};
-    LangStatus st = lang_load_string("test.lsc", src, &d, &l.prog);
-    if (st != LANG_OK)
-        diags_print(&d, stderr);
-    diags_finish(&d);
-    assert_int_equal(st, LANG_OK);
-    l.params = lang_param_defaults(l.prog);
-    return l;
-}
-
-static void unload(Loaded *l)
-{
-    free(l->params);
-    program_destroy(l->prog);
-}
+#include "explore_helpers.h"
 
 /* A booking: two clients each pick a seat (choose) and a number of tickets (1 + random(2)); a seat taken twice is
  * an expectation failure. */
@@ -77,7 +53,7 @@ static uint64_t explore_states(const Loaded *l, SsEngine engine, SsResult *r)
 static void test_choose_branches_in_both_engines(void **state)
 {
     (void)state;
-    Loaded l = load(booking_src);
+    Loaded l = load_source(booking_src);
     SsResult mc, replay;
     uint64_t a = explore_states(&l, SS_ENGINE_MC, &mc);
     uint64_t b = explore_states(&l, SS_ENGINE_REPLAY, &replay);
@@ -99,7 +75,7 @@ static void test_choose_branches_in_both_engines(void **state)
 static void test_choices_are_distinct_end_values(void **state)
 {
     (void)state;
-    Loaded l = load(booking_src);
+    Loaded l = load_source(booking_src);
     ExploreConfig cfg;
     explore_config_defaults(&cfg);
     cfg.prog = l.prog;
@@ -172,7 +148,7 @@ static int64_t value(const Snapshot *s, const char *name)
 static void test_recorded_choices_replay(void **state)
 {
     (void)state;
-    Loaded l = load(booking_src);
+    Loaded l = load_source(booking_src);
     bool seen[3] = {false};
     int with_choice = 0;
     for (uint64_t seed = 1; seed <= 12; seed++) {
@@ -199,7 +175,7 @@ static void test_recorded_choices_replay(void **state)
 static void test_free_runs_choose_by_seed(void **state)
 {
     (void)state;
-    Loaded l = load("shared picks[8]\n"
+    Loaded l = load_source("shared picks[8]\n"
                     "def chooser():\n"
                     "    for i in range(8):\n"
                     "        picks[i] = random(1000)\n"

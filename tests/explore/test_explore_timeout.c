@@ -20,31 +20,7 @@
 #include <cmocka.h>
 
 #include "../common/slowness.h"
-
-typedef struct Loaded {
-    Program *prog;
-    int64_t *params;
-} Loaded;
-
-static Loaded load(const char *src)
-{
-    Diags d;
-    diags_init(&d, "test.lsc");
-    Loaded l = {0};
-    LangStatus st = lang_load_string("test.lsc", src, &d, &l.prog);
-    if (st != LANG_OK)
-        diags_print(&d, stderr);
-    diags_finish(&d);
-    assert_int_equal(st, LANG_OK);
-    l.params = lang_param_defaults(l.prog);
-    return l;
-}
-
-static void unload(Loaded *l)
-{
-    free(l->params);
-    program_destroy(l->prog);
-}
+#include "explore_helpers.h"
 
 /* Two locks taken in opposite order; the second one with a timeout (TIMEOUT is replaced), backing off once. */
 static char *backoff_src(const char *timeout)
@@ -125,7 +101,7 @@ static void test_backoff_serial_never_deadlocks(void **state)
 {
     (void)state;
     char *src = backoff_src("timeout=100 ms");
-    Loaded l = load(src);
+    Loaded l = load_source(src);
     int backed_off = 0;
     for (uint64_t seed = 1; seed <= 40; seed++) {
         Ran a, b;
@@ -179,7 +155,7 @@ static void test_backoff_explore_all_reaches_the_timeout(void **state)
 {
     (void)state;
     char *src = backoff_src("timeout=100 ms");
-    Loaded l = load(src);
+    Loaded l = load_source(src);
     ExploreResult r, again;
     explore_all(&l, &r);
     assert_false(r.failure[RT_DEADLOCK].found);
@@ -206,7 +182,7 @@ static void test_without_timeout_it_deadlocks(void **state)
 {
     (void)state;
     char *src = backoff_src("");
-    Loaded l = load(src);
+    Loaded l = load_source(src);
     ExploreResult r;
     explore_all(&l, &r);
     assert_true(r.failure[RT_DEADLOCK].found);
@@ -238,7 +214,7 @@ static void test_engines_agree(void **state)
 {
     (void)state;
     char *src = backoff_src("timeout=100 ms");
-    Loaded l = load(src);
+    Loaded l = load_source(src);
     SsResult mc, replay;
     uint64_t a = explore_states(&l, SS_ENGINE_MC, SS_REDUCE_NONE, &mc);
     uint64_t b = explore_states(&l, SS_ENGINE_REPLAY, SS_REDUCE_NONE, &replay);
@@ -257,7 +233,7 @@ static void test_engines_agree(void **state)
 static void test_semaphore_times_out(void **state)
 {
     (void)state;
-    Loaded l = load("semaphore s(0)\n"
+    Loaded l = load_source("semaphore s(0)\n"
                     "shared got = 7\n"
                     "main:\n"
                     "    got = s.acquire(timeout=30 ms)\n");
@@ -272,7 +248,7 @@ static void test_semaphore_times_out(void **state)
     snapshot_finish(&a.snap);
     unload(&l);
 
-    l = load("semaphore s(0)\n"
+    l = load_source("semaphore s(0)\n"
              "shared got = 7\n"
              "def giver():\n"
              "    s.release()\n"
@@ -293,7 +269,7 @@ static void test_semaphore_times_out(void **state)
 static void test_other_objects_time_out(void **state)
 {
     (void)state;
-    Loaded l = load("condition c\n"
+    Loaded l = load_source("condition c\n"
                     "event e\n"
                     "queue q(1)\n"
                     "lock m\n"
@@ -324,7 +300,7 @@ static void test_other_objects_time_out(void **state)
     }
     unload(&l);
 
-    l = load("queue q\n"
+    l = load_source("queue q\n"
              "main:\n"
              "    x = q.get(timeout=10 ms)\n");
     Ran a;
@@ -335,7 +311,7 @@ static void test_other_objects_time_out(void **state)
     snapshot_finish(&a.snap);
     unload(&l);
 
-    l = load("condition c\n"
+    l = load_source("condition c\n"
              "event e\n"
              "shared cw = 7\n"
              "shared ew = 7\n"
@@ -365,7 +341,7 @@ static void test_other_objects_time_out(void **state)
 static void test_backoff_free_runs(void **state)
 {
     (void)state;
-    Loaded l = load("lock a\n"
+    Loaded l = load_source("lock a\n"
                     "lock b\n"
                     "shared gaveup = 0\n"
                     "shared done = 0\n"
