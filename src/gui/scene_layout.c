@@ -1106,6 +1106,19 @@ static void label_object(LabelCtx *c, int self, SlNode *n, const SceneInput *in)
     label_beside(c, self, n, in, lines, nl);
 }
 
+/* The sticks' numbers tell them apart only when every stick has one: a lone "3" beside one stick is noise. */
+static void number_all_sticks_or_none(SceneLayout *sl)
+{
+    bool all = true;
+    for (int i = 0; i < sl->nnodes; i++)
+        all = all && (sl->nodes[i].shape != SL_SHAPE_STICK || sl->nodes[i].nlines > 0);
+    for (int i = 0; !all && i < sl->nnodes; i++)
+        if (sl->nodes[i].shape == SL_SHAPE_STICK) {
+            sl->nodes[i].nlines = 0;
+            sl->nodes[i].lw = sl->nodes[i].lh = 0;
+        }
+}
+
 static void place_labels(SceneLayout *sl, const SceneInput *in)
 {
     LabelCtx c;
@@ -1127,6 +1140,7 @@ static void place_labels(SceneLayout *sl, const SceneInput *in)
             else if (pass == 1 && n->kind == SL_VAR)
                 label_var(n, in);
         }
+    number_all_sticks_or_none(sl);
 }
 
 /* ------------------------------------------------------------------ arrows and chips */

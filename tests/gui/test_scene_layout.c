@@ -252,6 +252,41 @@ static void test_deadlocked_ring_in_a_small_scene(void **state)
     fx_finish(&f);
 }
 
+/* How many of the 5 chopsticks are numbered when the ring of `f` is laid out in a w x h scene. */
+static int numbered_sticks(Fixture *f, const Theme *th, int w, int h)
+{
+    SceneLayout sl;
+    scene_layout_init(&sl);
+    SceneInput in = {&f->snap, &f->prog, f->prog.layout, 0, 0, w, h, 1.2f, th};
+    scene_layout_build(&sl, &in);
+    int numbered = 0;
+    for (int k = 0; k < 5; k++)
+        numbered += scene_layout_find(&sl, SL_OBJECT, k)->nlines > 0;
+    scene_layout_finish(&sl);
+    return numbered;
+}
+
+/* The chopsticks' numbers are on every stick or on none, whatever room the scene leaves (a lone "3" tells nothing):
+ * for sticks on the table (none held) and for a closed circle (every stick held, leaning to its holder). */
+static void test_sticks_numbered_all_or_none(void **state)
+{
+    (void)state;
+    Theme th;
+    theme_init(&th, THEME_LIGHT);
+    for (int held = 0; held <= 5; held += 5) {
+        Fixture f;
+        fx_init(&f);
+        fx_philosophers(&f, 5, held, held == 5);
+        for (int w = 240; w <= 1440; w += 40)
+            for (int h = 160; h <= 760; h += 60) {
+                int numbered = numbered_sticks(&f, &th, w, h);
+                if (numbered != 0 && numbered != 5)
+                    fail_msg("%d held, %dx%d: %d of 5 sticks numbered", held, w, h, numbered);
+            }
+        fx_finish(&f);
+    }
+}
+
 /* CIE76 colour difference (sRGB to L*a*b*, D65): about 2 is just noticeable, above 10 clearly another colour. */
 static void to_lab(Rgba c, double lab[3])
 {
@@ -386,6 +421,7 @@ int main(void)
         cmocka_unit_test(test_labels_never_overlap_in_a_small_scene),
         cmocka_unit_test(test_sixteen_threads_fit_without_overlap),
         cmocka_unit_test(test_deadlocked_ring_in_a_small_scene),
+        cmocka_unit_test(test_sticks_numbered_all_or_none),
         cmocka_unit_test(test_thread_colours_are_distinct),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
