@@ -90,4 +90,9 @@ void pyast_free(PyNode *n);
 void pyast_list_free(PyList *l);
 void pyast_push(PyList *l, PyNode *n);
 
+/* Rewriting a tree (classes and objects passed as arguments, pyclass.c). */
+PyNode *pyast_clone(const PyNode *n); /* a deep copy; NULL for NULL */
+void pyast_rename(PyNode *n, const char *from, const char *to); /* every name `from` in the subtree becomes `to` */
+void pyast_substitute(PyNode *n, const char *from, const PyNode *value); /* ... becomes a copy of value */
+
 #endif
