@@ -3,6 +3,7 @@
 #ifndef LOCKSTEP_MC_HELPERS_H
 #define LOCKSTEP_MC_HELPERS_H
 
+#include "../common/loader.h"
 #include "explore/statespace.h"
 #include "explore/xrun.h"
 

@@ -2,13 +2,15 @@
  * possible final values, with and without the lock; naive philosophers can deadlock (with a minimal witness), ordered
  * ones cannot; and the partial-order reduction finds the same outcomes as plain enumeration on tiny cases. */
 #include "explore/explore.h"
-#include "explore_helpers.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <cmocka.h>
+
+#include "../common/loader.h"
 
 /* The step bound for the philosophers (whose threads loop forever): long enough for the shortest deadlock (36 steps,
  * see below) plus a step. PHIL_DEPTH bounds the depth of the state-space search; every state of n = 3 is reached
@@ -18,7 +20,7 @@ enum { PHIL_STEPS = 60, PHIL_RUNS = 3000, PHIL_DEPTH = 200 };
 static ExploreResult explore_all(const char *scenario, const char *const *sets, bool plain, uint64_t max_steps,
                                  uint64_t max_runs)
 {
-    Loaded l = load_scenario(scenario, sets);
+    Loaded l = loader_scenario(scenario, sets);
     ExploreConfig cfg;
     explore_config_defaults(&cfg);
     cfg.prog = l.prog;
@@ -39,7 +41,7 @@ static ExploreResult explore_all(const char *scenario, const char *const *sets, 
             scenario, plain ? " (plain)" : "", (unsigned long long)r.runs, r.seconds, r.complete,
             (unsigned long long)r.by_outcome[RT_COMPLETED], (unsigned long long)r.by_outcome[RT_DEADLOCK],
             (unsigned long long)r.by_outcome[RT_EXPECT_FAILED], (unsigned long long)r.by_outcome[RT_LIMIT]);
-    unload(&l);
+    loader_unload(&l);
     return r;
 }
 

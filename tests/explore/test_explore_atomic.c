@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
+#include "../common/loader.h"
 #include "../common/slowness.h"
-#include "explore_helpers.h"
 
 /* Two threads, two rounds each, through a spinlock chosen by `how`; the only check is inside(cs) <= 1. */
 static const char *const spin_src = "param how = tas | cas | xchg | plain\n"
@@ -78,8 +78,8 @@ static void test_atomic_spinlocks_proven(void **state)
     (void)state;
     static const char *const sets[] = {"how=tas", "how=cas", "how=xchg"};
     for (int k = 0; k < 3; k++) {
-        Loaded l = load_source(spin_src);
-        set_param(&l, sets[k]);
+        Loaded l = loader_source(spin_src);
+        loader_set(&l, sets[k]);
         uint64_t states[2];
         for (int e = 0; e < 2; e++) {
             SsResult r;
@@ -102,7 +102,7 @@ static void test_atomic_spinlocks_proven(void **state)
         }
         print_message("    %s: %llu states in both engines\n", sets[k], (unsigned long long)states[0]);
         assert_int_equal(states[0], states[1]);
-        unload(&l);
+        loader_unload(&l);
     }
 }
 
@@ -111,8 +111,8 @@ static void test_atomic_spinlocks_proven(void **state)
 static void test_plain_flag_broken(void **state)
 {
     (void)state;
-    Loaded l = load_source(spin_src);
-    set_param(&l, "how=plain");
+    Loaded l = loader_source(spin_src);
+    loader_set(&l, "how=plain");
     for (int e = 0; e < 2; e++) {
         SsResult r;
         search(&l, e == 0 ? SS_ENGINE_MC : SS_ENGINE_REPLAY, &r);
@@ -132,7 +132,7 @@ static void test_plain_flag_broken(void **state)
         xrun_finish(&run);
         ss_result_finish(&r);
     }
-    unload(&l);
+    loader_unload(&l);
 }
 
 /* Two threads add 1 twice: with fetch_and_add the counter always ends at 4; with N += 1 (a read, then a write) it can
@@ -152,8 +152,8 @@ static void test_fetch_and_add_loses_nothing(void **state)
                       "    start adder()\n"
                       "    start adder()\n";
     for (int atomic = 1; atomic >= 0; atomic--) {
-        Loaded l = load_source(src);
-        set_param(&l, atomic ? "atomic=yes" : "atomic=no");
+        Loaded l = loader_source(src);
+        loader_set(&l, atomic ? "atomic=yes" : "atomic=no");
         ExploreConfig cfg;
         explore_config_defaults(&cfg);
         cfg.prog = l.prog;
@@ -175,7 +175,7 @@ static void test_fetch_and_add_loses_nothing(void **state)
             assert_int_equal(v->values[2].value, 4);
         }
         explore_result_finish(&r);
-        unload(&l);
+        loader_unload(&l);
     }
 }
 

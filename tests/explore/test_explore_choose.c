@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
+#include "../common/loader.h"
 #include "../common/slowness.h"
-#include "explore_helpers.h"
 
 /* A booking: two clients each pick a seat (choose) and a number of tickets (1 + random(2)); a seat taken twice is
  * an expectation failure. */
@@ -53,7 +53,7 @@ static uint64_t explore_states(const Loaded *l, SsEngine engine, SsResult *r)
 static void test_choose_branches_in_both_engines(void **state)
 {
     (void)state;
-    Loaded l = load_source(booking_src);
+    Loaded l = loader_source(booking_src);
     SsResult mc, replay;
     uint64_t a = explore_states(&l, SS_ENGINE_MC, &mc);
     uint64_t b = explore_states(&l, SS_ENGINE_REPLAY, &replay);
@@ -67,7 +67,7 @@ static void test_choose_branches_in_both_engines(void **state)
     assert_true(failed > 0);
     ss_result_finish(&mc);
     ss_result_finish(&replay);
-    unload(&l);
+    loader_unload(&l);
 }
 
 /* explore --all: each client ends with 1 or 2 tickets; seat 0 and seat 2 can end taken by nobody, one or two
@@ -75,7 +75,7 @@ static void test_choose_branches_in_both_engines(void **state)
 static void test_choices_are_distinct_end_values(void **state)
 {
     (void)state;
-    Loaded l = load_source(booking_src);
+    Loaded l = loader_source(booking_src);
     ExploreConfig cfg;
     explore_config_defaults(&cfg);
     cfg.prog = l.prog;
@@ -100,7 +100,7 @@ static void test_choices_are_distinct_end_values(void **state)
     assert_int_equal(s1->nvalues, 1); /* choose(0, 2): nobody ever takes seat 1 */
     assert_true(r.failure[RT_EXPECT_FAILED].found);
     explore_result_finish(&r);
-    unload(&l);
+    loader_unload(&l);
 }
 
 typedef struct Ran {
@@ -148,7 +148,7 @@ static int64_t value(const Snapshot *s, const char *name)
 static void test_recorded_choices_replay(void **state)
 {
     (void)state;
-    Loaded l = load_source(booking_src);
+    Loaded l = loader_source(booking_src);
     bool seen[3] = {false};
     int with_choice = 0;
     for (uint64_t seed = 1; seed <= 12; seed++) {
@@ -168,14 +168,14 @@ static void test_recorded_choices_replay(void **state)
     }
     assert_true(with_choice > 0);
     assert_true(seen[1] && seen[2]);
-    unload(&l);
+    loader_unload(&l);
 }
 
 /* A thread's choices come from its own seeded generator: in free mode too, the same seed makes the same choices. */
 static void test_free_runs_choose_by_seed(void **state)
 {
     (void)state;
-    Loaded l = load_source("shared picks[8]\n"
+    Loaded l = loader_source("shared picks[8]\n"
                     "def chooser():\n"
                     "    for i in range(8):\n"
                     "        picks[i] = random(1000)\n"
@@ -197,7 +197,7 @@ static void test_free_runs_choose_by_seed(void **state)
     snapshot_finish(&a.snap);
     snapshot_finish(&b.snap);
     snapshot_finish(&c.snap);
-    unload(&l);
+    loader_unload(&l);
 }
 
 int main(void)

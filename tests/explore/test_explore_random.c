@@ -3,14 +3,18 @@
  * does not depend on the number of worker threads. */
 #include "explore/explore.h"
 #include "session/schedule_file.h"
-#include "explore_helpers.h"
+#include "util/xalloc.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <unistd.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include <cmocka.h>
+
+#include "../common/loader.h"
 
 static ExploreResult explore_random(const Loaded *l, int jobs, uint64_t runs)
 {
@@ -38,7 +42,7 @@ static void test_random_deadlock_minimized(void **state)
 {
     (void)state;
     static const char *const sets[] = {"n=5", "strategy=naive", NULL};
-    Loaded l = load_scenario("dining-philosophers", sets);
+    Loaded l = loader_scenario("dining-philosophers", sets);
     ExploreResult r = explore_random(&l, 2, 40);
     const ExploreWitness *w = &r.failure[RT_DEADLOCK];
     assert_true(w->found);
@@ -74,7 +78,7 @@ static void test_random_deadlock_minimized(void **state)
     recipe_finish(&sf);
     recipe_finish(&back);
     explore_result_finish(&r);
-    unload(&l);
+    loader_unload(&l);
 }
 
 /* 1 job or 3: the same counts and the same witness. */
@@ -82,7 +86,7 @@ static void test_jobs_do_not_matter(void **state)
 {
     (void)state;
     static const char *const sets[] = {"workers=2", "iterations=3", NULL};
-    Loaded l = load_scenario("race-counter", sets);
+    Loaded l = loader_scenario("race-counter", sets);
     ExploreResult a = explore_random(&l, 1, 60), b = explore_random(&l, 3, 60);
     for (int o = 0; o < EXPLORE_OUTCOMES; o++)
         assert_int_equal(a.by_outcome[o], b.by_outcome[o]);
@@ -96,7 +100,7 @@ static void test_jobs_do_not_matter(void **state)
     assert_int_equal(a.failure[RT_EXPECT_FAILED].len, b.failure[RT_EXPECT_FAILED].len);
     explore_result_finish(&a);
     explore_result_finish(&b);
-    unload(&l);
+    loader_unload(&l);
 }
 
 int main(void)

@@ -19,8 +19,8 @@
 
 #include <cmocka.h>
 
+#include "../common/loader.h"
 #include "../common/slowness.h"
-#include "explore_helpers.h"
 
 /* Two locks taken in opposite order; the second one with a timeout (TIMEOUT is replaced), backing off once. */
 static char *backoff_src(const char *timeout)
@@ -101,7 +101,7 @@ static void test_backoff_serial_never_deadlocks(void **state)
 {
     (void)state;
     char *src = backoff_src("timeout=100 ms");
-    Loaded l = load_source(src);
+    Loaded l = loader_source(src);
     int backed_off = 0;
     for (uint64_t seed = 1; seed <= 40; seed++) {
         Ran a, b;
@@ -120,7 +120,7 @@ static void test_backoff_serial_never_deadlocks(void **state)
     }
     print_message("    %d of 40 seeds backed off\n", backed_off);
     assert_true(backed_off > 0);
-    unload(&l);
+    loader_unload(&l);
     free(src);
 }
 
@@ -155,7 +155,7 @@ static void test_backoff_explore_all_reaches_the_timeout(void **state)
 {
     (void)state;
     char *src = backoff_src("timeout=100 ms");
-    Loaded l = load_source(src);
+    Loaded l = loader_source(src);
     ExploreResult r, again;
     explore_all(&l, &r);
     assert_false(r.failure[RT_DEADLOCK].found);
@@ -173,7 +173,7 @@ static void test_backoff_explore_all_reaches_the_timeout(void **state)
                   (unsigned long long)r.transitions);
     explore_result_finish(&r);
     explore_result_finish(&again);
-    unload(&l);
+    loader_unload(&l);
     free(src);
 }
 
@@ -182,12 +182,12 @@ static void test_without_timeout_it_deadlocks(void **state)
 {
     (void)state;
     char *src = backoff_src("");
-    Loaded l = load_source(src);
+    Loaded l = loader_source(src);
     ExploreResult r;
     explore_all(&l, &r);
     assert_true(r.failure[RT_DEADLOCK].found);
     explore_result_finish(&r);
-    unload(&l);
+    loader_unload(&l);
     free(src);
 }
 
@@ -214,7 +214,7 @@ static void test_engines_agree(void **state)
 {
     (void)state;
     char *src = backoff_src("timeout=100 ms");
-    Loaded l = load_source(src);
+    Loaded l = loader_source(src);
     SsResult mc, replay;
     uint64_t a = explore_states(&l, SS_ENGINE_MC, SS_REDUCE_NONE, &mc);
     uint64_t b = explore_states(&l, SS_ENGINE_REPLAY, SS_REDUCE_NONE, &replay);
@@ -224,7 +224,7 @@ static void test_engines_agree(void **state)
         assert_int_not_equal(mc.ends[i].outcome, RT_DEADLOCK);
     ss_result_finish(&mc);
     ss_result_finish(&replay);
-    unload(&l);
+    loader_unload(&l);
     free(src);
 }
 
@@ -233,7 +233,7 @@ static void test_engines_agree(void **state)
 static void test_semaphore_times_out(void **state)
 {
     (void)state;
-    Loaded l = load_source("semaphore s(0)\n"
+    Loaded l = loader_source("semaphore s(0)\n"
                     "shared got = 7\n"
                     "main:\n"
                     "    got = s.acquire(timeout=30 ms)\n");
@@ -246,9 +246,9 @@ static void test_semaphore_times_out(void **state)
     assert_int_equal(a.outcome, RT_COMPLETED);
     assert_int_equal(value(&a.snap, "got"), 0);
     snapshot_finish(&a.snap);
-    unload(&l);
+    loader_unload(&l);
 
-    l = load_source("semaphore s(0)\n"
+    l = loader_source("semaphore s(0)\n"
              "shared got = 7\n"
              "def giver():\n"
              "    s.release()\n"
@@ -261,7 +261,7 @@ static void test_semaphore_times_out(void **state)
     assert_true(has_value(&r, "got", 1));
     assert_false(r.failure[RT_DEADLOCK].found);
     explore_result_finish(&r);
-    unload(&l);
+    loader_unload(&l);
 }
 
 /* Condition and Event waits give False on a timeout, True when notified or set; a Queue put on a full queue gives
@@ -269,7 +269,7 @@ static void test_semaphore_times_out(void **state)
 static void test_other_objects_time_out(void **state)
 {
     (void)state;
-    Loaded l = load_source("condition c\n"
+    Loaded l = loader_source("condition c\n"
                     "event e\n"
                     "queue q(1)\n"
                     "lock m\n"
@@ -298,9 +298,9 @@ static void test_other_objects_time_out(void **state)
         assert_int_equal(value(&a.snap, "now"), 0);
         snapshot_finish(&a.snap);
     }
-    unload(&l);
+    loader_unload(&l);
 
-    l = load_source("queue q\n"
+    l = loader_source("queue q\n"
              "main:\n"
              "    x = q.get(timeout=10 ms)\n");
     Ran a;
@@ -309,9 +309,9 @@ static void test_other_objects_time_out(void **state)
     assert_non_null(a.snap.threads[0].error);
     assert_non_null(strstr(a.snap.threads[0].error, "Empty"));
     snapshot_finish(&a.snap);
-    unload(&l);
+    loader_unload(&l);
 
-    l = load_source("condition c\n"
+    l = loader_source("condition c\n"
              "event e\n"
              "shared cw = 7\n"
              "shared ew = 7\n"
@@ -332,7 +332,7 @@ static void test_other_objects_time_out(void **state)
     assert_true(has_value(&r, "ew", 1));
     assert_false(r.failure[RT_DEADLOCK].found);
     explore_result_finish(&r);
-    unload(&l);
+    loader_unload(&l);
 }
 
 /* Free mode on real threads: both take their first lock, linger, and time out on the second (held by the other)
@@ -341,7 +341,7 @@ static void test_other_objects_time_out(void **state)
 static void test_backoff_free_runs(void **state)
 {
     (void)state;
-    Loaded l = load_source("lock a\n"
+    Loaded l = loader_source("lock a\n"
                     "lock b\n"
                     "shared gaveup = 0\n"
                     "shared done = 0\n"
@@ -373,7 +373,7 @@ static void test_backoff_free_runs(void **state)
         assert_false(a.snap.deadlock.found);
         snapshot_finish(&a.snap);
     }
-    unload(&l);
+    loader_unload(&l);
 }
 
 int main(void)

@@ -4,6 +4,7 @@
 #include "lang/lang.h"
 #include "runtime/rt.h"
 
+#include "../common/loader.h"
 #include "../common/slowness.h"
 
 #include <setjmp.h>
@@ -23,14 +24,7 @@ typedef struct Explored {
 
 static void explore_src(Explored *x, const char *src, ExploreMode mode, uint64_t max_steps)
 {
-    Diags d;
-    diags_init(&d, "test.lsc");
-    x->prog = NULL;
-    LangStatus st = lang_load_string("test.lsc", src, &d, &x->prog);
-    if (st != LANG_OK)
-        diags_print(&d, stderr);
-    diags_finish(&d);
-    assert_int_equal(st, LANG_OK);
+    x->prog = loader_text("test.lsc", src);
     x->params = lang_param_defaults(x->prog);
     ExploreConfig cfg;
     explore_config_defaults(&cfg);

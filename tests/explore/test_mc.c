@@ -3,14 +3,18 @@
  * the partial-order reduction; every witness the model checker gives replays on real threads (run --schedule-file
  * semantics: strict, stopping at the end of the schedule) and ends the same way. Livelocks: the polite diners are
  * found looping without progress, the ordered ones are not. */
-#include "explore_helpers.h"
 #include "explore/statespace.h"
 #include "explore/xrun.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
+
+#include "../common/loader.h"
 
 #include "mc_helpers.h"
 
@@ -47,7 +51,7 @@ static void test_engines_agree(void **state)
 {
     (void)state;
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-        Loaded l = load_scenario(cases[c].scenario, cases[c].sets);
+        Loaded l = loader_scenario(cases[c].scenario, cases[c].sets);
         SsResult replay = explore_with(&l, SS_ENGINE_REPLAY, SS_REDUCE_NONE);
         SsResult plain = explore_with(&l, SS_ENGINE_MC, SS_REDUCE_NONE);
         SsResult reduced = explore_with(&l, SS_ENGINE_MC, SS_REDUCE_LOCAL);
@@ -72,7 +76,7 @@ static void test_engines_agree(void **state)
         ss_result_finish(&plain);
         ss_result_finish(&reduced);
         ss_result_finish(&merged);
-        unload(&l);
+        loader_unload(&l);
     }
 }
 
@@ -82,7 +86,7 @@ static void test_shortest_deadlock(void **state)
 {
     (void)state;
     static const char *const sets[] = {"n=2", NULL};
-    Loaded l = load_scenario("dining-philosophers", sets);
+    Loaded l = loader_scenario("dining-philosophers", sets);
     SsResult ref = explore_with(&l, SS_ENGINE_REPLAY, SS_REDUCE_NONE);
     assert_int_equal(ref.ends[0].outcome, RT_DEADLOCK);
     for (int order = 0; order < 2; order++) {
@@ -101,7 +105,7 @@ static void test_shortest_deadlock(void **state)
         }
     }
     ss_result_finish(&ref);
-    unload(&l);
+    loader_unload(&l);
 }
 
 static void test_livelock_lasso(void **state)
@@ -109,7 +113,7 @@ static void test_livelock_lasso(void **state)
     (void)state;
     static const char *const polite[] = {"meals=1", "strategy=polite", NULL};
     static const char *const ordered[] = {"meals=1", "strategy=ordered", NULL};
-    Loaded l = load_scenario("livelock", polite);
+    Loaded l = loader_scenario("livelock", polite);
     SsResult r = explore_with(&l, SS_ENGINE_MC, SS_REDUCE_NONE);
     assert_true(r.livelock);
     assert_true(r.cycle_at < r.lasso_len);
@@ -129,12 +133,12 @@ static void test_livelock_lasso(void **state)
     xrun_finish(&x);
     free(sched);
     ss_result_finish(&r);
-    unload(&l);
-    l = load_scenario("livelock", ordered);
+    loader_unload(&l);
+    l = loader_scenario("livelock", ordered);
     r = explore_with(&l, SS_ENGINE_MC, SS_REDUCE_NONE);
     assert_false(r.livelock);
     ss_result_finish(&r);
-    unload(&l);
+    loader_unload(&l);
 }
 
 /* Cancel through the progress counters: the search stops at once and says so. */
@@ -142,7 +146,7 @@ static void test_cancel(void **state)
 {
     (void)state;
     static const char *const sets[] = {"n=3", NULL};
-    Loaded l = load_scenario("dining-philosophers", sets);
+    Loaded l = loader_scenario("dining-philosophers", sets);
     SsProgress p;
     memset(&p, 0, sizeof p);
     atomic_store(&p.cancel, true);
@@ -153,7 +157,7 @@ static void test_cancel(void **state)
     assert_true(r.cancelled);
     assert_false(r.complete);
     ss_result_finish(&r);
-    unload(&l);
+    loader_unload(&l);
 }
 
 int main(void)

@@ -5,15 +5,19 @@
  * same end states (outcome and shared values), the same livelock verdict; every witness found with the reduction must
  * replay on real threads (run --schedule-file semantics) to the same end, and the reduction never stores more
  * states. A new scenario is covered without touching this file. */
-#include "explore_helpers.h"
+#include "util/xalloc.h"
 
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "mc_helpers.h"
+#include "../common/loader.h"
 #include "../common/slowness.h"
 
 enum { MAX_SCENARIOS = 128, SMALL = 2, SMALLEST = 1, MAX_STATES = 60000, SANITIZED_MAX_STATES = 3000 };
@@ -144,7 +148,7 @@ static void test_every_scenario(void **state)
             free(names[s]);
             continue;
         }
-        Loaded l = load_scenario(names[s], NULL);
+        Loaded l = loader_scenario(names[s], NULL);
         make_small(l.prog, l.params, SMALL);
         compare_small(&l, names[s]);
         /* each other value of each choice and yes/no parameter, one at a time */
@@ -163,7 +167,7 @@ static void test_every_scenario(void **state)
             }
             l.params[i] = keep;
         }
-        unload(&l);
+        loader_unload(&l);
         free(names[s]);
     }
 }

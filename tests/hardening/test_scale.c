@@ -7,6 +7,7 @@
 #include "util/clock.h"
 #include "util/xalloc.h"
 
+#include "../common/loader.h"
 #include "../common/slowness.h"
 #include "../common/tasks.h"
 
@@ -55,17 +56,6 @@ static int count_tasks(void)
     return n;
 }
 
-static Program *load(void)
-{
-    Diags d;
-    diags_init(&d, "scale.lsc");
-    Program *p = NULL;
-    LangStatus st = lang_load_string("scale.lsc", SCALE, &d, &p);
-    diags_finish(&d);
-    assert_int_equal(st, LANG_OK);
-    return p;
-}
-
 static Rt *start(const Program *prog, int64_t *params, const char *set)
 {
     char *err = NULL;
@@ -84,7 +74,7 @@ static void test_max_threads(void **state)
 {
     (void)state;
     int before = count_tasks();
-    Program *prog = load();
+    Program *prog = loader_text("scale.lsc", SCALE);
     int64_t *params = lang_param_defaults(prog);
     Rt *rt = start(prog, params, "n=255");
     Snapshot snap;
@@ -119,7 +109,7 @@ static void test_too_many_threads(void **state)
 {
     (void)state;
     int before = count_tasks();
-    Program *prog = load();
+    Program *prog = loader_text("scale.lsc", SCALE);
     int64_t *params = lang_param_defaults(prog);
     Rt *rt = start(prog, params, "n=256");
     Snapshot snap;
@@ -144,7 +134,7 @@ static void test_too_many_threads(void **state)
 static void test_param_beyond_range(void **state)
 {
     (void)state;
-    Program *prog = load();
+    Program *prog = loader_text("scale.lsc", SCALE);
     int64_t *params = lang_param_defaults(prog);
     char *err = NULL;
     assert_false(lang_param_set(prog, params, "n=1001", &err));

@@ -13,6 +13,7 @@
 #include "util/sanitize.h"
 #include "util/xalloc.h"
 
+#include "../common/loader.h"
 #include "../common/slowness.h"
 #include "../common/tasks.h"
 
@@ -162,19 +163,6 @@ static void storm_program(Storm *s, const char *name, Program *prog)
         s->rss_warm_kb = rss_kb();
 }
 
-static Program *load_or_fail(const char *path, const char *source)
-{
-    Diags d;
-    diags_init(&d, path);
-    Program *p = NULL;
-    LangStatus st = source ? lang_load_string(path, source, &d, &p) : lang_load_file(path, &d, &p);
-    if (st != LANG_OK)
-        diags_print(&d, stderr);
-    diags_finish(&d);
-    assert_int_equal(st, LANG_OK);
-    return p;
-}
-
 static int storm_shipped(Storm *s)
 {
     const char *data = getenv("LOCKSTEP_DATA_DIR");
@@ -188,7 +176,7 @@ static int storm_shipped(Storm *s)
         if (len < 5 || strcmp(e->d_name + len - 4, ".lsc") != 0)
             continue;
         char *path = xasprintf("%s/%s", dir, e->d_name);
-        storm_program(s, e->d_name, load_or_fail(path, NULL));
+        storm_program(s, e->d_name, loader_file(path));
         free(path);
         n++;
     }
@@ -207,7 +195,7 @@ static void test_reset_storm(void **state)
     for (size_t i = 0; i < sizeof WAITERS / sizeof WAITERS[0]; i++) {
         char name[32];
         snprintf(name, sizeof name, "builtin-waiters-%zu", i);
-        storm_program(&s, name, load_or_fail(name, WAITERS[i]));
+        storm_program(&s, name, loader_text(name, WAITERS[i]));
     }
     assert_true(storm_shipped(&s) >= 1);
     assert_int_equal(count_dir("/proc/self/task"), s.tasks_before);

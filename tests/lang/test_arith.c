@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "../common/loader.h"
+
 #define MAX INT64_MAX
 #define MIN INT64_MIN
 
@@ -105,24 +107,11 @@ static void test_fast_path_agrees(void **state)
             }
 }
 
-static Program *load(const char *src)
-{
-    Diags d;
-    diags_init(&d, "t.lsc");
-    Program *p = NULL;
-    LangStatus st = lang_load_string("t.lsc", src, &d, &p);
-    if (st != LANG_OK)
-        diags_print(&d, stderr);
-    diags_finish(&d);
-    assert_int_equal(st, LANG_OK);
-    return p;
-}
-
 /* The fault names the operator that failed and its operands, for the instance's parameter values. */
 static void test_const_eval_fault(void **state)
 {
     (void)state;
-    Program *p = load("param n = 1 in 0..9223372036854775807\nlock l[(n + 1) * 3]\nmain:\n    pass\n");
+    Program *p = loader_text("t.lsc", "param n = 1 in 0..9223372036854775807\nlock l[(n + 1) * 3]\nmain:\n    pass\n");
     int64_t vals[1] = {1}, v = 0;
     ArithFault f;
     assert_true(arith_const_eval(p, vals, p->objects[0].size, &v, &f));
@@ -156,7 +145,8 @@ static void test_const_eval_fault(void **state)
 static void test_negative_literals(void **state)
 {
     (void)state;
-    Program *p = load("shared a = -9223372036854775807\nshared b = -9223372036854775807 - 1\nmain:\n    pass\n");
+    Program *p =
+        loader_text("t.lsc", "shared a = -9223372036854775807\nshared b = -9223372036854775807 - 1\nmain:\n    pass\n");
     int64_t v;
     assert_int_equal(p->shareds[0].init->kind, EX_INT);
     assert_int_equal(p->shareds[0].init->ival, MIN + 1);

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "../common/loader.h"
+
 static const char PHILOSOPHERS[] = "param n = 3 in 2..8\n"
                                    "param strategy = naive | ordered | waiter\n"
                                    "param guard = no\n"
@@ -51,19 +53,6 @@ static int decl_of(const Program *p, const char *name)
     return -1;
 }
 
-static Program *load(void)
-{
-    Diags d;
-    diags_init(&d, "reach.lsc");
-    Program *p = NULL;
-    LangStatus st = lang_load_string("reach.lsc", PHILOSOPHERS, &d, &p);
-    if (st != LANG_OK)
-        diags_print(&d, stderr);
-    diags_finish(&d);
-    assert_int_equal(st, LANG_OK);
-    return p;
-}
-
 static void reach_with(const Program *p, const char *set, ObjReach *out)
 {
     int64_t *v = lang_param_defaults(p);
@@ -77,7 +66,7 @@ static void reach_with(const Program *p, const char *set, ObjReach *out)
 static void test_strategy_switches_an_object_off(void **state)
 {
     (void)state;
-    Program *p = load();
+    Program *p = loader_text("reach.lsc", PHILOSOPHERS);
     ObjReach r[16];
     char why[128];
     reach_with(p, NULL, r); /* naive, n = 3, guard = no */

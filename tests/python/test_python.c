@@ -25,6 +25,8 @@
 
 #include <cmocka.h>
 
+#include "../common/loader.h"
+
 enum { SEEDS = 40, MAX_STEPS = 20000 };
 
 typedef struct Trial {
@@ -36,24 +38,14 @@ typedef struct Trial {
 
 /* ---------------------------------------------------------------- helpers */
 
-static char *program_path(const char *name)
-{
-    const char *dir = getenv("LOCKSTEP_DATA_DIR");
-    return xasprintf("%s/tests/python/programs/%s.py", dir ? dir : ".", name);
-}
+static char *program_path(const char *name) { return loader_data_path("tests/python/programs/%s.py", name); }
 
+/* A lesson of tests/python/programs by name. */
 static Program *load(const char *name)
 {
     char *path = program_path(name);
-    Diags d;
-    diags_init(&d, path);
-    Program *p = NULL;
-    LangStatus st = lang_load_file(path, &d, &p);
-    if (st != LANG_OK)
-        diags_print(&d, stderr);
-    diags_finish(&d);
+    Program *p = loader_file(path);
     free(path);
-    assert_int_equal(st, LANG_OK);
     return p;
 }
 
@@ -462,19 +454,6 @@ static void test_refusals(void **state)
 
 /* ---------------------------------------------------------------- front end details */
 
-static Program *load_string(const char *src)
-{
-    Diags d;
-    diags_init(&d, "lesson.py");
-    Program *p = NULL;
-    if (lang_load_string("lesson.py", src, &d, &p) != LANG_OK) {
-        diags_print(&d, stderr);
-        fail_msg("the program should load");
-    }
-    diags_finish(&d);
-    return p;
-}
-
 static void test_annotations_and_docstring(void **state)
 {
     (void)state;
@@ -489,7 +468,8 @@ static void test_annotations_and_docstring(void **state)
     assert_string_equal(p->params[0].help, "additions per thread");
     program_destroy(p);
 
-    p = load_string("# lockstep: scenario \"Two adders\"\n"
+    p = loader_text("lesson.py",
+                    "# lockstep: scenario \"Two adders\"\n"
                     "import threading\nuse_lock = False\nN = 0\n"
                     "# lockstep: expect N == 2, \"an update was lost\"\n"
                     "def f():\n    global N\n    N += 1\n"
@@ -507,7 +487,8 @@ static void test_python_scoping(void **state)
 {
     (void)state;
     /* Without `global`, assigning N in f makes a local N: the shared N stays 0, as in Python. */
-    Program *p = load_string("import threading\nN = 0\n\ndef f():\n    N = 5\n\ndef g():\n    global N\n    N = N + 1\n"
+    Program *p = loader_text("lesson.py",
+                             "import threading\nN = 0\n\ndef f():\n    N = 5\n\ndef g():\n    global N\n    N = N + 1\n"
                              "a = threading.Thread(target=f)\nb = threading.Thread(target=g)\na.start()\nb.start()\n"
                              "a.join()\nb.join()\nassert N == 1\n");
     Trial t;
@@ -523,7 +504,8 @@ static void test_python_scoping(void **state)
 static void test_random_in_locals(void **state)
 {
     (void)state;
-    Program *p = load_string("import threading, random, time\nlow = 0\nhigh = 0\npicked = 0\n"
+    Program *p = loader_text("lesson.py",
+                             "import threading, random, time\nlow = 0\nhigh = 0\npicked = 0\n"
                              "lock = threading.Lock()\n\ndef worker():\n    global low, high, picked\n"
                              "    r = random.random()\n    time.sleep(r)\n    print('slept', r)\n"
                              "    if 0.0 <= r < 0.5:\n        with lock:\n            low += 1\n"
@@ -554,9 +536,10 @@ static void test_random_in_locals(void **state)
 static void test_thread_names(void **state)
 {
     (void)state;
-    Program *p = load_string("import threading\n\ndef n():\n    pass\n\n"
-                             "t = threading.Thread(name='non-daemon', target=n)\nd = threading.Thread(target=n)\n"
-                             "t.start()\nd.start()\nt.join()\nd.join()\n");
+    Program *p =
+        loader_text("lesson.py", "import threading\n\ndef n():\n    pass\n\n"
+                                 "t = threading.Thread(name='non-daemon', target=n)\nd = threading.Thread(target=n)\n"
+                                 "t.start()\nd.start()\nt.join()\nd.join()\n");
     Trial t;
     trial_run(&t, p, 1);
     assert_int_equal(t.outcome, RT_COMPLETED);
@@ -598,45 +581,45 @@ static void test_python_switch(void **state)
 static void test_timeouts(void **state)
 {
     (void)state;
-    Program *p = load_string("import threading\n"
-                             "a = threading.Lock()\n"
-                             "b = threading.Lock()\n"
-                             "s = threading.Semaphore(0)\n"
-                             "c = threading.Condition()\n"
-                             "e = threading.Event()\n"
-                             "got = 7\n"
-                             "cw = 7\n"
-                             "ew = 7\n"
-                             "both = 0\n"
-                             "\n"
-                             "def left():\n"
-                             "    global both\n"
-                             "    with a:\n"
-                             "        if b.acquire(timeout=0.1):\n"
-                             "            both += 1\n"
-                             "            b.release()\n"
-                             "\n"
-                             "def right():\n"
-                             "    global both\n"
-                             "    with b:\n"
-                             "        if a.acquire(True, 0.1):\n"
-                             "            both += 1\n"
-                             "            a.release()\n"
-                             "\n"
-                             "def main():\n"
-                             "    global got, cw, ew\n"
-                             "    t1 = threading.Thread(target=left)\n"
-                             "    t2 = threading.Thread(target=right)\n"
-                             "    t1.start()\n"
-                             "    t2.start()\n"
-                             "    got = s.acquire(timeout=0.05)\n"
-                             "    with c:\n"
-                             "        cw = c.wait(0.05)\n"
-                             "    ew = e.wait(timeout=0.05)\n"
-                             "    t1.join()\n"
-                             "    t2.join()\n"
-                             "\n"
-                             "main()\n");
+    Program *p = loader_text("lesson.py", "import threading\n"
+                                          "a = threading.Lock()\n"
+                                          "b = threading.Lock()\n"
+                                          "s = threading.Semaphore(0)\n"
+                                          "c = threading.Condition()\n"
+                                          "e = threading.Event()\n"
+                                          "got = 7\n"
+                                          "cw = 7\n"
+                                          "ew = 7\n"
+                                          "both = 0\n"
+                                          "\n"
+                                          "def left():\n"
+                                          "    global both\n"
+                                          "    with a:\n"
+                                          "        if b.acquire(timeout=0.1):\n"
+                                          "            both += 1\n"
+                                          "            b.release()\n"
+                                          "\n"
+                                          "def right():\n"
+                                          "    global both\n"
+                                          "    with b:\n"
+                                          "        if a.acquire(True, 0.1):\n"
+                                          "            both += 1\n"
+                                          "            a.release()\n"
+                                          "\n"
+                                          "def main():\n"
+                                          "    global got, cw, ew\n"
+                                          "    t1 = threading.Thread(target=left)\n"
+                                          "    t2 = threading.Thread(target=right)\n"
+                                          "    t1.start()\n"
+                                          "    t2.start()\n"
+                                          "    got = s.acquire(timeout=0.05)\n"
+                                          "    with c:\n"
+                                          "        cw = c.wait(0.05)\n"
+                                          "    ew = e.wait(timeout=0.05)\n"
+                                          "    t1.join()\n"
+                                          "    t2.join()\n"
+                                          "\n"
+                                          "main()\n");
     int64_t *params = lang_param_defaults(p);
     ExploreConfig cfg;
     explore_config_defaults(&cfg);
@@ -667,8 +650,8 @@ static void test_timeouts(void **state)
 static void test_python2_print(void **state)
 {
     (void)state;
-    Program *p = load_string("import threading\n\ndef f(n):\n    print \"counting\", n\n\n"
-                             "t = threading.Thread(target=f, args=(3,))\nt.start()\nt.join()\n");
+    Program *p = loader_text("lesson.py", "import threading\n\ndef f(n):\n    print \"counting\", n\n\n"
+                                          "t = threading.Thread(target=f, args=(3,))\nt.start()\nt.join()\n");
     assert_int_equal(p->funcs[0].body.items[0]->kind, ST_SAY);
     program_destroy(p);
 }

@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "../common/loader.h"
+
 
 typedef struct Run {
     Program *prog;
@@ -26,14 +28,7 @@ typedef struct Run {
 
 static void run_load(Run *r, const char *src)
 {
-    Diags d;
-    diags_init(&d, "test.lsc");
-    r->prog = NULL;
-    LangStatus st = lang_load_string("test.lsc", src, &d, &r->prog);
-    if (st != LANG_OK)
-        diags_print(&d, stderr);
-    diags_finish(&d);
-    assert_int_equal(st, LANG_OK);
+    r->prog = loader_text("test.lsc", src);
     r->params = lang_param_defaults(r->prog);
     r->rt = mock_create(r->prog, r->params);
 }

@@ -7,6 +7,7 @@
 #include "util/clock.h"
 #include "util/xalloc.h"
 
+#include "../common/loader.h"
 #include "../common/slowness.h"
 #include "../common/tasks.h"
 
@@ -31,23 +32,10 @@ typedef struct Run {
     RtOutcome outcome;
 } Run;
 
-static Program *load(const char *src)
-{
-    Diags d;
-    diags_init(&d, "test.lsc");
-    Program *p = NULL;
-    LangStatus st = lang_load_string("test.lsc", src, &d, &p);
-    if (st != LANG_OK)
-        diags_print(&d, stderr);
-    diags_finish(&d);
-    assert_int_equal(st, LANG_OK);
-    return p;
-}
-
 static void run_begin(Run *r, const char *src, const RtConfig *cfg, const char *set)
 {
     memset(r, 0, sizeof *r);
-    r->prog = load(src);
+    r->prog = loader_text("test.lsc", src);
     r->params = lang_param_defaults(r->prog);
     if (set) {
         char *err = NULL;

@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "../common/loader.h"
+
 typedef struct Run {
     Program *prog;
     int64_t *params;
@@ -23,24 +25,11 @@ typedef struct Run {
     RtOutcome outcome;
 } Run;
 
-static Program *load(const char *src)
-{
-    Diags d;
-    diags_init(&d, "test.lsc");
-    Program *p = NULL;
-    LangStatus st = lang_load_string("test.lsc", src, &d, &p);
-    if (st != LANG_OK)
-        diags_print(&d, stderr);
-    diags_finish(&d);
-    assert_int_equal(st, LANG_OK);
-    return p;
-}
-
 /* Run to the end (or a limit) and take the final snapshot. */
 static void run_all(Run *r, const char *src, const RtConfig *cfg)
 {
     memset(r, 0, sizeof *r);
-    r->prog = load(src);
+    r->prog = loader_text("test.lsc", src);
     r->params = lang_param_defaults(r->prog);
     char *err = NULL;
     r->rt = rt_create(r->prog, r->params, cfg, &err);
@@ -211,7 +200,7 @@ static void test_global_ignored(void **state)
  * daemon workers' run completes once main has finished. Returns the outcome. */
 static RtOutcome coop_run(const char *src, int max_steps)
 {
-    Program *prog = load(src);
+    Program *prog = loader_text("test.lsc", src);
     int64_t *params = lang_param_defaults(prog);
     RtConfig cfg;
     rt_config_defaults(&cfg);
@@ -393,7 +382,7 @@ static void test_counting_checks(void **state)
         assert_string_equal(r.snap.checks[2].values, "sum(ate) = 6");
         run_free(&r);
     }
-    Program *p = load(counting_src);
+    Program *p = loader_text("test.lsc", counting_src);
     int64_t *params = lang_param_defaults(p);
     params[0] = 0; /* locked = no */
     int broken = 0;

@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "../common/loader.h"
+
 enum {
     SEEDS = 50,              /* seeds 1..SEEDS for the cheap scenarios */
     LONG_SEEDS = 20,         /* for scenarios that run until the step limit */
@@ -36,22 +38,6 @@ typedef struct Trial {
 } Trial;
 
 /* ---------------------------------------------------------------- helpers */
-
-static Program *scen_load(const char *name)
-{
-    const char *dir = getenv("LOCKSTEP_DATA_DIR");
-    char *path = xasprintf("%s/scenarios/%s.lsc", dir ? dir : ".", name);
-    Diags d;
-    diags_init(&d, path);
-    Program *p = NULL;
-    LangStatus st = lang_load_file(path, &d, &p);
-    if (st != LANG_OK)
-        diags_print(&d, stderr);
-    diags_finish(&d);
-    free(path);
-    assert_int_equal(st, LANG_OK);
-    return p;
-}
 
 static RtConfig serial_cfg(uint64_t seed, uint64_t max_steps)
 {
@@ -209,7 +195,7 @@ static void test_catalogue(void **state)
 {
     (void)state;
     for (size_t i = 0; i < sizeof SCENARIOS / sizeof SCENARIOS[0]; i++) {
-        Program *p = scen_load(SCENARIOS[i]);
+        Program *p = loader_shipped(SCENARIOS[i]);
         assert_non_null(p->title);
         assert_true(strcmp(p->title, SCENARIOS[i]) != 0);
         assert_non_null(p->about);
@@ -233,7 +219,7 @@ static bool race_lost(const Trial *t)
 static void test_race_counter(void **state)
 {
     (void)state;
-    Program *p = scen_load("race-counter");
+    Program *p = loader_shipped("race-counter");
     assert_true(count_seeds(p, "", SEEDS, MAX_STEPS, race_lost) >= 40);
     assert_int_equal(count_seeds(p, "use_lock=yes", SEEDS, MAX_STEPS, is_completed), SEEDS);
     program_destroy(p);
@@ -250,7 +236,7 @@ static bool several_alive(const Trial *t) { return is_completed(t) && trial_var(
 static void test_start_join(void **state)
 {
     (void)state;
-    Program *p = scen_load("start-join");
+    Program *p = loader_shipped("start-join");
     assert_int_equal(count_seeds(p, "", SEEDS, MAX_STEPS, one_alive), SEEDS);
     assert_true(count_seeds(p, "join_in_loop=no", SEEDS, MAX_STEPS, several_alive) >= 45);
     double speed = 10.0;
@@ -273,7 +259,7 @@ static bool handled_before_join(const Trial *t)
 static void test_queue_workers(void **state)
 {
     (void)state;
-    Program *p = scen_load("queue-workers");
+    Program *p = loader_shipped("queue-workers");
     assert_int_equal(count_seeds(p, "", SEEDS, MAX_STEPS, handled_before_join), SEEDS);
     assert_true(count_seeds(p, "mark_done=before_work", SEEDS, MAX_STEPS, is_expect_failed) >= 40);
     assert_int_equal(count_seeds(p, "mark_done=never", SEEDS, MAX_STEPS, is_stall), SEEDS);
@@ -287,7 +273,7 @@ static bool right_total(const Trial *t) { return is_completed(t) && trial_var(t,
 static void test_parallel_sum(void **state)
 {
     (void)state;
-    Program *p = scen_load("parallel-sum");
+    Program *p = loader_shipped("parallel-sum");
     assert_int_equal(count_seeds(p, "", SEEDS, MAX_STEPS, right_total), SEEDS);
     assert_int_equal(count_seeds(p, "join_first=yes", SEEDS, MAX_STEPS, is_stall), SEEDS);
     assert_int_equal(count_seeds(p, "join_first=yes,capacity=0", SEEDS, MAX_STEPS, right_total), SEEDS);
@@ -314,7 +300,7 @@ static bool all_changes(const Trial *t) { return is_completed(t) && trial_var(t,
 static void test_reentrant_lock(void **state)
 {
     (void)state;
-    Program *p = scen_load("reentrant-lock");
+    Program *p = loader_shipped("reentrant-lock");
     assert_int_equal(count_seeds(p, "", SEEDS, MAX_STEPS, self_wait), SEEDS);
     assert_int_equal(count_seeds(p, "lock_kind=reentrant", SEEDS, MAX_STEPS, all_changes), SEEDS);
     program_destroy(p);
@@ -329,7 +315,7 @@ static bool several_inside(const Trial *t) { return is_completed(t) && trial_var
 static void test_gil(void **state)
 {
     (void)state;
-    Program *p = scen_load("gil");
+    Program *p = loader_shipped("gil");
     assert_int_equal(count_seeds(p, "", SEEDS, MAX_STEPS, one_inside), SEEDS);
     assert_true(count_seeds(p, "gil=no", SEEDS, MAX_STEPS, several_inside) >= 45);
     assert_true(count_seeds(p, "io_bound=yes", SEEDS, MAX_STEPS, several_inside) >= 45);
@@ -352,7 +338,7 @@ static bool writer_starved(const Trial *t)
 static void test_readers_writers(void **state)
 {
     (void)state;
-    Program *p = scen_load("readers-writers");
+    Program *p = loader_shipped("readers-writers");
     assert_true(count_seeds(p, "", SEEDS, MAX_STEPS, writer_starved) >= 35);
     assert_int_equal(count_seeds(p, "policy=writer_preferring", SEEDS, MAX_STEPS, is_completed), SEEDS);
     program_destroy(p);
@@ -370,7 +356,7 @@ static bool producer_consumer_ok(const Trial *t)
 static void test_producer_consumer(void **state)
 {
     (void)state;
-    Program *p = scen_load("producer-consumer");
+    Program *p = loader_shipped("producer-consumer");
     assert_int_equal(count_seeds(p, "", SEEDS, MAX_STEPS, producer_consumer_ok), SEEDS);
     assert_int_equal(count_seeds(p, "bounded=yes", SEEDS, MAX_STEPS, producer_consumer_ok), SEEDS);
     assert_int_equal(count_seeds(p, "bounded=yes,capacity=1,producers=2", SEEDS, MAX_STEPS, is_completed), SEEDS);
@@ -381,7 +367,7 @@ static void test_producer_consumer(void **state)
 static void test_consumer_without_semaphore(void **state)
 {
     (void)state;
-    Program *p = scen_load("consumer-without-semaphore");
+    Program *p = loader_shipped("consumer-without-semaphore");
     assert_true(count_seeds(p, "", SEEDS, MAX_STEPS, is_index_error) >= 45);
     assert_int_equal(count_seeds(p, "use_semaphore=yes", SEEDS, MAX_STEPS, is_completed), SEEDS);
     program_destroy(p);
@@ -393,7 +379,7 @@ static bool pool_respected(const Trial *t) { return is_completed(t) && trial_var
 static void test_semaphore_pool(void **state)
 {
     (void)state;
-    Program *p = scen_load("semaphore-pool");
+    Program *p = loader_shipped("semaphore-pool");
     assert_int_equal(count_seeds(p, "", SEEDS, MAX_STEPS, pool_respected), SEEDS);
     assert_true(count_seeds(p, "use_semaphore=no", SEEDS, MAX_STEPS, is_expect_failed) >= 45);
     program_destroy(p);
@@ -411,7 +397,7 @@ static bool all_customers(const Trial *t)
 static void test_sleeping_barber(void **state)
 {
     (void)state;
-    Program *p = scen_load("sleeping-barber");
+    Program *p = loader_shipped("sleeping-barber");
     assert_int_equal(count_seeds(p, "", SEEDS, MAX_STEPS, all_customers), SEEDS);
     assert_true(count_seeds(p, "check_under_lock=no", SEEDS, MAX_STEPS, too_many_waiting) >= 35);
     program_destroy(p);
@@ -425,7 +411,7 @@ static bool started_early(const Trial *t) { return is_expect_failed(t) && trial_
 static void test_event(void **state)
 {
     (void)state;
-    Program *p = scen_load("event");
+    Program *p = loader_shipped("event");
     assert_int_equal(count_seeds(p, "", SEEDS, MAX_STEPS, is_completed), SEEDS);
     assert_true(count_seeds(p, "wait_for_signal=no", SEEDS, MAX_STEPS, started_early) >= 45);
     program_destroy(p);
@@ -436,7 +422,7 @@ static void test_event(void **state)
 static void test_condition(void **state)
 {
     (void)state;
-    Program *p = scen_load("condition");
+    Program *p = loader_shipped("condition");
     assert_true(count_seeds(p, "", SEEDS, MAX_STEPS, is_index_error) >= 45);
     assert_int_equal(count_seeds(p, "use_while=yes", SEEDS, MAX_STEPS, is_completed), SEEDS);
     program_destroy(p);
@@ -449,7 +435,7 @@ static bool phase_invariant_broken(const Trial *t) { return is_expect_failed(t) 
 static void test_barrier(void **state)
 {
     (void)state;
-    Program *p = scen_load("barrier");
+    Program *p = loader_shipped("barrier");
     assert_int_equal(count_seeds(p, "", SEEDS, MAX_STEPS, is_completed), SEEDS);
     assert_true(count_seeds(p, "use_barrier=no", SEEDS, MAX_STEPS, phase_invariant_broken) >= 20);
     program_destroy(p);
@@ -464,7 +450,7 @@ static bool philosophers_cycle(const Trial *t) { return is_cycle_deadlock(t) && 
 static void test_dining_philosophers(void **state)
 {
     (void)state;
-    Program *p = scen_load("dining-philosophers");
+    Program *p = loader_shipped("dining-philosophers");
     assert_true(count_seeds(p, "", LONG_SEEDS, 100000, philosophers_cycle) >= 18);
     assert_int_equal(count_seeds(p, "strategy=ordered", LONG_SEEDS, ENDLESS_STEPS, is_limit_no_deadlock), LONG_SEEDS);
     assert_int_equal(count_seeds(p, "strategy=waiter", LONG_SEEDS, ENDLESS_STEPS, is_limit_no_deadlock), LONG_SEEDS);
@@ -483,7 +469,7 @@ static bool money_kept(const Trial *t)
 static void test_bank_transfer(void **state)
 {
     (void)state;
-    Program *p = scen_load("bank-transfer");
+    Program *p = loader_shipped("bank-transfer");
     assert_true(count_seeds(p, "", SEEDS, MAX_STEPS, tellers_cycle) >= 20);
     assert_int_equal(count_seeds(p, "order=ordered", SEEDS, MAX_STEPS, money_kept), SEEDS);
     program_destroy(p);
@@ -493,7 +479,7 @@ static void test_bank_transfer(void **state)
 static void test_cigarette_smokers(void **state)
 {
     (void)state;
-    Program *p = scen_load("cigarette-smokers");
+    Program *p = loader_shipped("cigarette-smokers");
     assert_true(count_seeds(p, "", SEEDS, MAX_STEPS, is_deadlock) >= 45);
     assert_int_equal(count_seeds(p, "solution=pushers", SEEDS, MAX_STEPS, is_completed), SEEDS);
     program_destroy(p);
@@ -514,7 +500,7 @@ static int *alternating_schedule(int len)
 static void test_livelock(void **state)
 {
     (void)state;
-    Program *p = scen_load("livelock");
+    Program *p = loader_shipped("livelock");
     int len = 6000;
     int *sched = alternating_schedule(len);
     RtConfig cfg = serial_cfg(1, 0);
@@ -552,7 +538,7 @@ static bool is_livelock(const Trial *t) { return t->outcome == RT_LIVELOCK; }
 static void test_mutual_exclusion(void **state)
 {
     (void)state;
-    Program *p = scen_load("mutual-exclusion");
+    Program *p = loader_shipped("mutual-exclusion");
     assert_int_equal(count_seeds(p, "", SEEDS, MAX_STEPS, peterson_ok), SEEDS);
     assert_true(count_seeds(p, "algorithm=check_then_flag", SEEDS, MAX_STEPS, two_inside) >= 18);
     assert_true(count_seeds(p, "algorithm=flags_only", SEEDS, MAX_STEPS, is_livelock) >= 26);
@@ -567,7 +553,7 @@ static bool spin_ok(const Trial *t) { return is_completed(t) && trial_var(t, "to
 static void test_spinlock(void **state)
 {
     (void)state;
-    Program *p = scen_load("spinlock");
+    Program *p = loader_shipped("spinlock");
     assert_int_equal(count_seeds(p, "", SEEDS, MAX_STEPS, spin_ok), SEEDS);
     int broken = count_seeds(p, "lock=plain_flag", SEEDS, MAX_STEPS, two_inside);
     print_message("    spinlock: plain flag let two workers in on %d of %d seeds\n", broken, SEEDS);
@@ -583,7 +569,7 @@ static bool workers_stuck(const Trial *t) { return is_stall(t) && trial_var(t, "
 static void test_daemon_workers(void **state)
 {
     (void)state;
-    Program *p = scen_load("daemon-workers");
+    Program *p = loader_shipped("daemon-workers");
     assert_int_equal(count_seeds(p, "", SEEDS, MAX_STEPS, all_processed), SEEDS);
     assert_int_equal(count_seeds(p, "daemon=no", SEEDS, MAX_STEPS, workers_stuck), SEEDS);
     program_destroy(p);
@@ -595,7 +581,7 @@ static bool sold_once(const Trial *t) { return is_completed(t); }
 static void test_booking(void **state)
 {
     (void)state;
-    Program *p = scen_load("booking");
+    Program *p = loader_shipped("booking");
     assert_int_equal(count_seeds(p, "use_lock=yes", SEEDS, MAX_STEPS, sold_once), SEEDS);
     int twice = count_seeds(p, "", SEEDS, MAX_STEPS, two_inside);
     print_message("    booking: a seat sold twice on %d of %d seeds\n", twice, SEEDS);

@@ -16,38 +16,8 @@
 
 #include <cmocka.h>
 
+#include "../common/loader.h"
 #include "../common/slowness.h"
-
-typedef struct Loaded {
-    Program *prog;
-    int64_t *params;
-} Loaded;
-
-static Loaded load(const char *name, const char *set)
-{
-    const char *dir = getenv("LOCKSTEP_DATA_DIR");
-    char *path = xasprintf("%s/scenarios/%s.lsc", dir ? dir : ".", name);
-    Diags d;
-    diags_init(&d, path);
-    Loaded l = {0};
-    LangStatus st = lang_load_file(path, &d, &l.prog);
-    if (st != LANG_OK)
-        diags_print(&d, stderr);
-    diags_finish(&d);
-    free(path);
-    assert_int_equal(st, LANG_OK);
-    l.params = lang_param_defaults(l.prog);
-    char *err = NULL;
-    if (set && !lang_param_set(l.prog, l.params, set, &err))
-        fail_msg("%s", err);
-    return l;
-}
-
-static void unload(Loaded *l)
-{
-    free(l->params);
-    program_destroy(l->prog);
-}
 
 static void explore_all(const Loaded *l, ExploreResult *r)
 {
@@ -97,7 +67,7 @@ static RtOutcome replay(const Loaded *l, const ExploreWitness *w, bool *invarian
 static void test_spinlock_explored(void **state)
 {
     (void)state;
-    Loaded l = load("spinlock", NULL);
+    Loaded l = loader_scenario("spinlock", NULL);
     ExploreResult r;
     explore_all(&l, &r);
     assert_false(r.failure[RT_EXPECT_FAILED].found);
@@ -106,9 +76,9 @@ static void test_spinlock_explored(void **state)
     assert_int_equal(r.by_outcome[RT_COMPLETED], 1);
     print_message("    spinlock (test_and_set): proven over %llu states\n", (unsigned long long)r.states);
     explore_result_finish(&r);
-    unload(&l);
+    loader_unload(&l);
 
-    l = load("spinlock", "lock=plain_flag");
+    l = loader_scenario("spinlock", (const char *const[]){"lock=plain_flag", NULL});
     explore_all(&l, &r);
     assert_true(r.failure[RT_EXPECT_FAILED].found);
     bool inv = false;
@@ -116,7 +86,7 @@ static void test_spinlock_explored(void **state)
     assert_true(inv);
     print_message("    spinlock (plain flag): two workers inside after %d steps\n", r.failure[RT_EXPECT_FAILED].len);
     explore_result_finish(&r);
-    unload(&l);
+    loader_unload(&l);
 }
 
 static void test_booking_explored(void **state)
@@ -128,10 +98,9 @@ static void test_booking_explored(void **state)
     int customers = small ? 2 : 3;
     char set[64];
     snprintf(set, sizeof set, "customers=%d", customers);
-    Loaded l = load("booking", set);
-    char *err = NULL;
-    if (!lang_param_set(l.prog, l.params, "use_lock=yes", &err))
-        fail_msg("%s", err);
+    const char *const sets[] = {set, NULL};
+    Loaded l = loader_scenario("booking", sets);
+    loader_set(&l, "use_lock=yes");
     ExploreResult r;
     explore_all(&l, &r);
     assert_false(r.failure[RT_EXPECT_FAILED].found);
@@ -144,9 +113,9 @@ static void test_booking_explored(void **state)
         assert_false(inv);
     }
     explore_result_finish(&r);
-    unload(&l);
+    loader_unload(&l);
 
-    l = load("booking", set);
+    l = loader_scenario("booking", sets);
     explore_all(&l, &r);
     assert_true(r.failure[RT_EXPECT_FAILED].found);
     const ExploreWitness *w = &r.failure[RT_EXPECT_FAILED];
@@ -154,7 +123,7 @@ static void test_booking_explored(void **state)
     assert_int_equal(replay(&l, w, &inv), RT_EXPECT_FAILED);
     assert_true(inv);
     explore_result_finish(&r);
-    unload(&l);
+    loader_unload(&l);
 }
 
 int main(void)

@@ -2,14 +2,19 @@
  * Event export (valid JSON whose structure Perfetto accepts: metadata names, B/E pairs per lane, monotonic time). */
 #include "session/schedule_file.h"
 #include "session/trace.h"
-#include "explore_helpers.h"
+#include "util/xalloc.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <unistd.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
+
+#include "../common/loader.h"
 
 static void test_schedule_round_trip(void **state)
 {
@@ -145,7 +150,7 @@ static void test_trace_structure(void **state)
 {
     (void)state;
     static const char *const sets[] = {"n=3", NULL};
-    Loaded l = load_scenario("dining-philosophers", sets);
+    Loaded l = loader_scenario("dining-philosophers", sets);
     Trace *tr = trace_create();
     RtConfig cfg;
     rt_config_defaults(&cfg);
@@ -176,7 +181,7 @@ static void test_trace_structure(void **state)
     snapshot_finish(&snap);
     rt_destroy(rt);
     trace_destroy(tr);
-    unload(&l);
+    loader_unload(&l);
 }
 
 int main(void)
