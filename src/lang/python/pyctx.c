@@ -64,6 +64,18 @@ Expr *pyctx_binary(BinOp op, SrcPos pos, Expr *a, Expr *b)
     return e;
 }
 
+CheckDecl *pyctx_add_check(Lower *L, CheckKind kind, SrcPos pos, Expr *expr)
+{
+    Program *p = L->prog;
+    p->checks = xrealloc(p->checks, (size_t)(p->nchecks + 1) * sizeof(CheckDecl));
+    CheckDecl *d = &p->checks[p->nchecks++];
+    memset(d, 0, sizeof *d);
+    d->kind = kind;
+    d->pos = pos;
+    d->expr = expr;
+    return d;
+}
+
 Stmt *pyctx_assign_stmt(Expr *target, Expr *value, SrcPos pos)
 {
     Stmt *s = ast_stmt_new(ST_ASSIGN, pos);

@@ -124,6 +124,8 @@ Expr *pyctx_name(const char *name, SrcPos pos);
 Expr *pyctx_int(int64_t v, SrcPos pos);
 Expr *pyctx_binary(BinOp op, SrcPos pos, Expr *a, Expr *b);
 Stmt *pyctx_assign_stmt(Expr *target, Expr *value, SrcPos pos);
+/* One more check of the Program (its text and message still unset). */
+CheckDecl *pyctx_add_check(Lower *L, CheckKind kind, SrcPos pos, Expr *expr);
 
 /* ------------------------------------------------------------------ the Python tree */
 

@@ -212,19 +212,15 @@ static void classify(Lower *L, GName *g)
     if (pyctx_ctor_of(L, v) || (v->kind == PN_LISTCOMP && pyctx_ctor_of(L, v->a))) {
         g->kind = GK_OBJECT;
         if (changed(g))
-            pyctx_err(L, g->pos,
-                      "'%s' holds a synchronization object and is assigned again; lockstep needs each lock, "
-                      "semaphore or queue made once, at module level",
-                      g->name);
+            pyctx_err(L, g->pos, "'%s' holds a synchronization object and is assigned again; lockstep needs "
+                                 "each lock, semaphore or queue made once, at module level", g->name);
     } else if (v->kind == PN_INT || (const_int(L, v) && !v->is_bool)) {
         g->kind = changed(g) ? GK_SHARED : GK_PARAM;
     } else if (pyctx_float_literal(v, &f)) {
         g->kind = GK_FLOATCONST;
         if (changed(g))
-            pyctx_err(L, g->pos,
-                      "'%s' is a float that changes: floats are not supported in shared state (lockstep's "
-                      "shared values are integers)",
-                      g->name);
+            pyctx_err(L, g->pos, "'%s' is a float that changes: floats are not supported in shared state "
+                                 "(lockstep's shared values are integers)", g->name);
     } else if (int_list(L, v) && (g->reader || g->writer)) {
         g->kind = GK_SHARED_ARRAY;
     } else if (pyctx_call_of(L, v, "threading.current_thread") || pyctx_call_of(L, v, "threading.main_thread")) {
@@ -484,13 +480,7 @@ static void annotate_check(Lower *L, const PyAnnot *a, const PyTokens *t, CheckK
     }
     Expr *x = pyexpr_plain(L, cond);
     if (x) {
-        Program *p = L->prog;
-        p->checks = xrealloc(p->checks, (size_t)(p->nchecks + 1) * sizeof(CheckDecl));
-        CheckDecl *d = &p->checks[p->nchecks++];
-        memset(d, 0, sizeof *d);
-        d->kind = kind;
-        d->pos = a->pos;
-        d->expr = x;
+        CheckDecl *d = pyctx_add_check(L, kind, a->pos, x);
         const char *text = a->text + skip;
         while (*text == ' ')
             text++;

@@ -112,17 +112,7 @@ static bool assert_to_expect(Lower *L, PyNode *s)
     diags_finish(&quiet);
     if (!x)
         return false;
-    for (int i = 0; i < L->nglobals; i++) { /* every name must be a declaration */
-        GName *g = &L->globals[i];
-        (void)g;
-    }
-    Program *p = L->prog;
-    p->checks = xrealloc(p->checks, (size_t)(p->nchecks + 1) * sizeof(CheckDecl));
-    CheckDecl *d = &p->checks[p->nchecks++];
-    memset(d, 0, sizeof *d);
-    d->kind = CHECK_EXPECT;
-    d->pos = s->pos;
-    d->expr = x;
+    CheckDecl *d = pyctx_add_check(L, CHECK_EXPECT, s->pos, x);
     d->text = source_span(L, s);
     if (s->b && s->b->kind == PN_STR)
         d->message = xstrdup(s->b->text);
