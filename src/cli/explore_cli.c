@@ -10,6 +10,7 @@
 #include "cli/cli_parts.h"
 #include "cli/report_parts.h"
 #include "explore/explore.h"
+#include "session/exploration.h"
 #include "session/scenario.h"
 #include "session/schedule_file.h"
 #include "util/strbuf.h"
@@ -43,7 +44,8 @@ static const char explore_usage[] =
     "  lockstep explore SCENARIO --all [--set NAME=VALUE]... [--max-steps M] [--max-runs R] [--max-seconds S]\n"
     "                   [--reduction merge|local|none] [--json] [--out DIR]\n"
     "random (default): N serial runs with seeds S, S+1, ... (default 1000 runs, seed 1, 2000 steps each)\n"
-    "--all: every reachable state, breadth first (default at most 400 steps deep, 20000 runs, 60 s), with a\n"
+    "--all: every reachable state, breadth first (default at most 400 steps deep, 120 s of the search's CPU time,\n"
+    "  no run limit: the search the window's Check all makes, counting the same states), with a\n"
     "  partial-order reduction (default merge: a local step is explored alone and chains of them are one edge;\n"
     "  local: the same, every state stored; none: every interleaving)\n"
     "witnesses are saved as .schedule files in DIR (default: the current directory); replay one with\n"
@@ -201,6 +203,33 @@ static bool check_options(const ExOpts *o)
         return false;
     }
     return true;
+}
+
+/* The defaults of the mode asked for under what the command line gave. Those of --all are the window's Check all
+ * (exploration_config_all), so both count the same states for the same scenario and values. */
+static void settle_config(ExOpts *o)
+{
+    const ExploreConfig *given = &o->cfg;
+    ExploreConfig c;
+    if (given->mode == EXPLORE_ALL)
+        exploration_config_all(&c);
+    else
+        explore_config_defaults(&c);
+    if (o->given & (1u << OPT_RUNS))
+        c.runs = given->runs;
+    if (o->given & (1u << OPT_SEED))
+        c.seed = given->seed;
+    if (o->given & (1u << OPT_MAX_STEPS))
+        c.max_steps = given->max_steps;
+    if (o->given & (1u << OPT_JOBS))
+        c.jobs = given->jobs;
+    if (o->given & (1u << OPT_MAX_RUNS))
+        c.max_runs = given->max_runs;
+    if (o->given & (1u << OPT_MAX_SECONDS))
+        c.max_seconds = given->max_seconds;
+    if (o->reduction_given)
+        c.reduction = given->reduction;
+    o->cfg = c;
 }
 
 /* ---------------------------------------------------------------- witnesses */
@@ -364,6 +393,17 @@ static void print_values(const ExploreResult *r, Saved *saved, FILE *out)
     }
 }
 
+/* The budgets of a search that was cut, as the options that set them. */
+static void print_limits(const ExploreConfig *c, const ExploreResult *r, FILE *out)
+{
+    fprintf(out, "  limits: %llu steps deep max (--max-steps), ", (unsigned long long)c->max_steps);
+    if (c->max_seconds > 0)
+        fprintf(out, "%.0f s%s max (--max-seconds), ", c->max_seconds, c->cpu_budget ? " of search time" : "");
+    if (c->max_runs)
+        fprintf(out, "%llu runs max (--max-runs), ", (unsigned long long)c->max_runs);
+    fprintf(out, "%llu states left unexpanded\n", (unsigned long long)r->unexpanded);
+}
+
 static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved *fsaved, const json_t *dl, FILE *out)
 {
     for (int f = 0; f < EXPLORE_OUTCOMES; f++) {
@@ -395,9 +435,7 @@ static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved 
             fprintf(out, "    saved %s; replay: %s\n", fsaved[f].path, fsaved[f].replay);
     }
     if (r->mode == EXPLORE_ALL && !r->complete)
-        fprintf(out, "  limits: %llu runs max, %llu steps deep max, %.0f s max; %llu states left unexpanded\n",
-                (unsigned long long)o->cfg.max_runs, (unsigned long long)o->cfg.max_steps, o->cfg.max_seconds,
-                (unsigned long long)r->unexpanded);
+        print_limits(&o->cfg, r, out);
 }
 
 /* A file name as a JSON string: names need not be UTF-8 (Latin-1 file names), JSON strings must be. */
@@ -423,6 +461,15 @@ static json_t *witness_json(const ExploreWitness *w, const Saved *s)
     return j;
 }
 
+/* The budgets of an exhaustive search: {max_steps, max_runs, max_seconds, cpu_time}, null for no limit. */
+static json_t *limits_json(const ExploreConfig *c)
+{
+    json_t *j = json_pack("{s:I, s:b}", "max_steps", (json_int_t)c->max_steps, "cpu_time", c->cpu_budget);
+    json_object_set_new(j, "max_runs", c->max_runs ? json_integer((json_int_t)c->max_runs) : json_null());
+    json_object_set_new(j, "max_seconds", c->max_seconds > 0 ? json_real(c->max_seconds) : json_null());
+    return j;
+}
+
 static void print_json(const ExOpts *o, const ExploreResult *r, const Saved *vsaved, const Saved *fsaved,
                        const json_t *dl, FILE *out)
 {
@@ -435,6 +482,7 @@ static void print_json(const ExOpts *o, const ExploreResult *r, const Saved *vsa
         json_object_set_new(j, "unexpanded", json_integer((json_int_t)r->unexpanded));
         json_object_set_new(j, "states_per_second", json_real(states_per_second(r)));
         json_object_set_new(j, "reduction", json_string(r->reduction ? r->reduction : "none"));
+        json_object_set_new(j, "limits", limits_json(&o->cfg));
     }
     json_t *outcomes = json_object();
     for (int k = RT_COMPLETED; k <= RT_LIVELOCK; k++)
@@ -674,6 +722,8 @@ int explore_cli_main(int argc, char **argv, FILE *out, FILE *err)
             rc = CLI_EXIT_USAGE;
     if (rc == CLI_EXIT_OK && !o.help && !check_options(&o))
         rc = CLI_EXIT_USAGE;
+    if (rc == CLI_EXIT_OK)
+        settle_config(&o);
     if (rc == CLI_EXIT_OK && o.help) {
         fputs(explore_usage, out);
     } else if (rc == CLI_EXIT_OK) {

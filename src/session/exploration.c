@@ -36,6 +36,17 @@ struct Exploration {
     int nice;
 };
 
+void exploration_config_all(ExploreConfig *cfg)
+{
+    explore_config_defaults(cfg);
+    cfg->mode = EXPLORE_ALL;
+    cfg->max_steps = EXPLORATION_ALL_DEPTH;
+    cfg->max_runs = 0;
+    cfg->max_seconds = EXPLORATION_ALL_SECONDS;
+    cfg->cpu_budget = true;
+    cfg->reduction = SS_REDUCE_MERGE;
+}
+
 static void on_progress(void *ctx, uint64_t done, uint64_t total)
 {
     Exploration *x = ctx;

@@ -17,6 +17,21 @@
 
 typedef struct Exploration Exploration;
 
+/* The exhaustive search's budgets, the same for every front end. */
+enum {
+    EXPLORATION_ALL_SECONDS = 120, /* of the searching thread's CPU time */
+    EXPLORATION_ALL_DEPTH = 400,   /* states farther from the start are not expanded */
+};
+
+/* "Check every interleaving" as every front end asks it: the window's Check all and `lockstep explore --all` start
+ * from this, so that both count the same states and give the same answer for the same scenario and values. Breadth
+ * first over fingerprinted states with the default reduction (merge), at most EXPLORATION_ALL_DEPTH steps deep, no
+ * run budget (the model checker's replays are cheap: a space is bounded by its states and by time) and
+ * EXPLORATION_ALL_SECONDS of the searching thread's CPU time (a loaded machine or a low priority makes it slower,
+ * never shorter). The caller fills in prog and params; a front end may then keep the state graph (keep_graph: the
+ * window's map), which changes what the result holds, not what is searched or counted. */
+void exploration_config_all(ExploreConfig *cfg);
+
 /* What a running exploration has done so far; readable from any thread while it runs. */
 typedef struct ExplorationProgress {
     uint64_t done;     /* runs finished */

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 enum { REPLAY_TIMEOUT_MS = 5000, PLAY_STEP_MS = 400,
-       EXPLORE_WINDOW_SECONDS = 120, EXPLORE_WINDOW_RUNS = 200 /* session_explore_config's budgets */ };
+       EXPLORE_WINDOW_RUNS = 200 /* session_explore_config's random runs */ };
 
 struct Session {
     RunRecipe recipe;     /* limits, seed and the first run's schedule from the command line */
@@ -517,14 +517,11 @@ bool session_explore_start(Session *s, const ExploreConfig *cfg, char **err)
 
 void session_explore_config(const Session *s, ExploreKind kind, ExploreConfig *cfg)
 {
-    explore_config_defaults(cfg);
     if (kind == EXPLORE_CHECK_ALL) {
-        cfg->mode = EXPLORE_ALL;
-        cfg->max_runs = 0; /* the state search's replays are cheap: the time budget and a cancel bound it */
-        cfg->max_seconds = EXPLORE_WINDOW_SECONDS;
-        cfg->cpu_budget = true; /* the search's own time: the window's low priority must not cut it shorter */
-        cfg->keep_graph = true; /* for the map of the states */
+        exploration_config_all(cfg); /* what `lockstep explore --all` searches: the same states, the same count */
+        cfg->keep_graph = true;      /* for the map of the states */
     } else {
+        explore_config_defaults(cfg);
         cfg->mode = EXPLORE_RANDOM;
         cfg->runs = EXPLORE_WINDOW_RUNS;
         long cores = sysconf(_SC_NPROCESSORS_ONLN);

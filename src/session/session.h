@@ -96,8 +96,9 @@ size_t session_read_events(Session *s, Event *buf, size_t max);
 bool session_explore_start(Session *s, const ExploreConfig *cfg, char **err);
 Exploration *session_exploration(Session *s); /* NULL when none was started (or once polled or cancelled) */
 void session_explore_stop(Session *s);
-/* A front end's two questions with the budgets of an interactive session: check all interleavings (the state
- * search, no run budget, 120 s) or find a failure (200 random runs over the cores but one, minimized). */
+/* A front end's two questions: check all interleavings (exploration_config_all, the search `lockstep explore --all`
+ * makes, keeping the state graph for the map) or find a failure (200 random runs over the cores but one,
+ * minimized). */
 void session_explore_config(const Session *s, ExploreKind kind, ExploreConfig *cfg);
 /* What the running exploration asks (valid while session_exploration is not NULL). */
 ExploreKind session_explore_kind(const Session *s);
