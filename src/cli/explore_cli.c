@@ -11,6 +11,7 @@
 #include "cli/report_parts.h"
 #include "explore/explore.h"
 #include "session/exploration.h"
+#include "session/paths.h"
 #include "session/scenario.h"
 #include "session/schedule_file.h"
 #include "util/strbuf.h"
@@ -48,14 +49,17 @@ static const char explore_usage[] =
     "  no run limit: the search the window's Check all makes, counting the same states), with a\n"
     "  partial-order reduction (default merge: a local step is explored alone and chains of them are one edge;\n"
     "  local: the same, every state stored; none: every interleaving)\n"
-    "witnesses are saved as .schedule files in DIR (default: the current directory); replay one with\n"
-    "  lockstep run --schedule-file FILE\n"
+    "witnesses are saved as .schedule files in DIR, by default in the user's state folder,\n"
+    "  $XDG_STATE_HOME/lockstep/witnesses/SCENARIO (~/.local/state/...); each is printed with its full path and\n"
+    "  replays with lockstep run --schedule-file FILE\n"
     "exit status: 0 nothing failed, 1 usage, 2 scenario error, 3 deadlock, 4 expectation failed or error\n";
 
 typedef struct ExOpts {
     CliArgs args;
     ExploreConfig cfg;
     const char *out_dir;
+    char *witness_dir;      /* where witnesses are saved: --out made absolute, or the state folder's */
+    bool witness_dir_made;  /* the state folder's is made at the first witness saved */
     bool help;
     bool reduction_given;   /* --reduction (an option of --all only) */
     unsigned given;         /* 1 << ExNumeric for each numeric option on the command line */
@@ -239,6 +243,28 @@ typedef struct Saved {
     char *replay;
 } Saved;
 
+/* Where the witnesses go, decided before the search (which may take minutes) so that nowhere to put them is said at
+ * once: --out as an absolute path, so that the replay command printed works from any folder, or the scenario's folder
+ * in the user's state directory (paths_witness_dir), never the current directory. False after printing the line. */
+static bool choose_witness_dir(ExOpts *o, const Scenario *sc)
+{
+    char *err = NULL;
+    if (o->out_dir) {
+        o->witness_dir = realpath(o->out_dir, NULL);
+        o->witness_dir_made = true;
+        if (!o->witness_dir)
+            o->witness_dir = xstrdup(o->out_dir);
+        return true;
+    }
+    o->witness_dir = paths_witness_dir(sc->name, false, &err);
+    if (!o->witness_dir) {
+        fprintf(stderr, "lockstep: explore: nowhere to save witnesses: %s; name a folder with --out DIR\n", err);
+        free(err);
+        return false;
+    }
+    return true;
+}
+
 static char *witness_path(const ExOpts *o, const char *what)
 {
     char *base = scenario_base_name(o->args.scenario);
@@ -247,28 +273,60 @@ static char *witness_path(const ExOpts *o, const char *what)
     for (char *p = name; *p; p++)
         if (*p == '[' || *p == ']' || *p == '/' || *p == ' ')
             *p = '_';
-    char *path = o->out_dir ? xasprintf("%s/%s", o->out_dir, name) : xstrdup(name);
+    char *path = xasprintf("%s/%s", o->witness_dir, name);
     free(name);
     return path;
 }
 
-static bool save_witness(const ExOpts *o, const Scenario *sc, const ExploreWitness *w, RtOutcome outcome,
-                         const char *what, Saved *out)
+/* A path as one word of a shell command: as it is when every character is one the shell leaves alone, else in single
+ * quotes (a quote inside written '\''), so that the replay command printed runs as copied. */
+static char *shell_word(const char *s)
+{
+    if (s[0] != '\0' && s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+,:=@%")] == '\0')
+        return xstrdup(s);
+    StrBuf sb;
+    strbuf_init(&sb);
+    strbuf_printf(&sb, "'");
+    for (const char *p = s; *p; p++) {
+        if (*p == '\'')
+            strbuf_printf(&sb, "'\\''");
+        else
+            strbuf_printf(&sb, "%c", *p);
+    }
+    strbuf_printf(&sb, "'");
+    return sb.data;
+}
+
+static bool save_witness(ExOpts *o, const Scenario *sc, const ExploreWitness *w, RtOutcome outcome, const char *what,
+                         Saved *out)
 {
     memset(out, 0, sizeof *out);
+    char *err = NULL;
+    if (!o->witness_dir_made) {
+        char *dir = paths_witness_dir(sc->name, true, &err);
+        o->witness_dir_made = dir != NULL;
+        free(dir);
+        if (!o->witness_dir_made) {
+            fprintf(stderr, "lockstep: explore: %s; name a folder with --out DIR\n", err);
+            free(err);
+            return false;
+        }
+    }
     RunRecipe sf;
     schedule_file_from_run(&sf, sc->ref, sc->prog, sc->params, w->seed, w->schedule, w->len, outcome);
-    char *path = witness_path(o, what), *err = NULL;
+    char *path = witness_path(o, what);
     bool ok = schedule_file_save(path, &sf, &err);
     recipe_finish(&sf);
     if (!ok) {
-        fprintf(stderr, "lockstep: --out: %s\n", err);
+        fprintf(stderr, "lockstep: %s: %s\n", o->out_dir ? "--out" : "explore", err);
         free(err);
         free(path);
         return false;
     }
+    char *word = shell_word(path);
     out->path = path;
-    out->replay = xasprintf("lockstep run --schedule-file %s", path);
+    out->replay = xasprintf("lockstep run --schedule-file %s", word);
+    free(word);
     return true;
 }
 
@@ -603,7 +661,7 @@ static int count_values(const ExploreResult *r)
     return n;
 }
 
-static bool save_all(const ExOpts *o, const Scenario *sc, const ExploreResult *r, Saved *vsaved, Saved *fsaved)
+static bool save_all(ExOpts *o, const Scenario *sc, const ExploreResult *r, Saved *vsaved, Saved *fsaved)
 {
     bool ok = true;
     for (int f = 0; ok && f < EXPLORE_OUTCOMES; f++)
@@ -644,6 +702,8 @@ static void catch_sigint(atomic_bool *stop, struct sigaction *old)
 
 static int explore_loaded(ExOpts *o, Scenario *sc, FILE *out, FILE *err)
 {
+    if (!choose_witness_dir(o, sc))
+        return CLI_EXIT_USAGE;
     o->cfg.prog = sc->prog;
     o->cfg.params = sc->params;
     if (o->cfg.mode == EXPLORE_RANDOM && isatty(fileno(err))) {
@@ -735,5 +795,6 @@ int explore_cli_main(int argc, char **argv, FILE *out, FILE *err)
         scenario_finish(&sc);
     }
     recipe_finish(&o.args.run);
+    free(o.witness_dir);
     return rc;
 }

@@ -6,17 +6,24 @@
  * path (/proc/self/exe), not by whether the source tree happens to exist, keeps an installed program from silently
  * reading a checkout that is still on the disk. The listing parses each shipped file with the real language front
  * end, so its title, about text and group are exactly what a run would see; a file that does not parse is still
- * listed, by its name. */
+ * listed, by its name.
+ *
+ * The state directory follows the XDG base directory specification (XDG_STATE_HOME, else ~/.local/state): files the
+ * user did not place, such as exploration witnesses, go there rather than into whatever folder a command was typed
+ * in. */
 #include "session/paths.h"
 
 #include "lang/lang.h"
 #include "util/xalloc.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef LOCKSTEP_SOURCE_DIR
 #define LOCKSTEP_SOURCE_DIR ""
@@ -266,4 +273,74 @@ char *paths_scenario_ref(const char *data_dir, const char *path)
         return abs;
     free(abs);
     return ref;
+}
+
+/* ---------------------------------------------------------------- the state directory */
+
+char *paths_state_dir(char **err)
+{
+    const char *xdg = getenv("XDG_STATE_HOME");
+    if (xdg && xdg[0] == '/')
+        return xasprintf("%s/lockstep", xdg);
+    const char *home = getenv("HOME");
+    if (!home || home[0] != '/') {
+        struct passwd *pw = getpwuid(getuid());
+        home = pw && pw->pw_dir && pw->pw_dir[0] == '/' ? pw->pw_dir : NULL;
+    }
+    if (!home) {
+        *err = xstrdup("no home directory is known (neither XDG_STATE_HOME nor HOME is set)");
+        return NULL;
+    }
+    return xasprintf("%s/.local/state/lockstep", home);
+}
+
+/* A scenario's name as one folder name: no '/', not hidden, not empty. */
+static char *folder_name(const char *name)
+{
+    char *s = xasprintf("%s%s", name[0] == '.' || name[0] == '\0' ? "_" : "", name);
+    for (char *p = s; *p; p++)
+        if (*p == '/')
+            *p = '_';
+    return s;
+}
+
+/* mkdir -p with mode 0700 for what it makes. False with *err. */
+static bool make_dirs(char *path, char **err)
+{
+    for (char *p = path + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char c = *p;
+        *p = '\0';
+        bool ok = is_dir(path) || mkdir(path, 0700) == 0 || errno == EEXIST;
+        int e = errno;
+        if (!ok)
+            *err = xasprintf("cannot make the folder %s: %s", path, strerror(e));
+        *p = c;
+        if (!ok)
+            return false;
+        if (c == '\0')
+            break;
+    }
+    if (!is_dir(path)) {
+        *err = xasprintf("%s is not a folder", path);
+        return false;
+    }
+    return true;
+}
+
+char *paths_witness_dir(const char *name, bool make, char **err)
+{
+    char *state = paths_state_dir(err);
+    if (!state)
+        return NULL;
+    char *folder = folder_name(name);
+    char *dir = xasprintf("%s/witnesses/%s", state, folder);
+    free(folder);
+    free(state);
+    if (make && !make_dirs(dir, err)) {
+        free(dir);
+        return NULL;
+    }
+    return dir;
 }

@@ -1,4 +1,5 @@
-/* paths: where lockstep finds its shipped scenarios and assets, in this order:
+/* paths: where lockstep finds its shipped scenarios and assets, and where it keeps what it writes for the user
+ * unasked (the witnesses of `lockstep explore`). The data directory is the first of these:
  *   1. an explicit directory (--data-dir DIR), when given;
  *   2. the environment variable LOCKSTEP_DATA_DIR;
  *   3. only for a binary still in its build folder (an uninstalled build): the source tree it was built from;
@@ -38,6 +39,17 @@ void paths_free_scenarios(ScenarioInfo *list, int count);
 /* The lessons in a folder of the user's (a lecture's Python programs): every `.py` and `.lsc` file in dir, sorted
  * by file name, each named by its path, group "this folder". Caller frees with paths_free_scenarios. */
 ScenarioInfo *paths_list_folder(const char *dir, int *count);
+
+/* lockstep's folder in the user's state directory, by the XDG base directory specification: $XDG_STATE_HOME/lockstep
+ * when XDG_STATE_HOME is an absolute path (a relative one is ignored, as the specification asks), otherwise
+ * $HOME/.local/state/lockstep, otherwise the same under the home directory of the user's account. Nothing is made.
+ * NULL with *err (caller frees) when no home directory is known. Caller frees. */
+char *paths_state_dir(char **err);
+
+/* Where the witnesses of a scenario are saved unless the user names a folder: STATE/witnesses/NAME, NAME being the
+ * scenario's base name (scenario_base_name) made safe as one folder name. With make, the folder and any missing
+ * parent are made (mode 0700, as the specification asks). NULL with *err (caller frees). Caller frees. */
+char *paths_witness_dir(const char *name, bool make, char **err);
 
 /* How a saved schedule names the scenario at `path` so that it is found again from any directory: the shipped name
  * when path is DATA_DIR/scenarios/NAME.lsc, otherwise the absolute path (free() it). */

@@ -7,7 +7,9 @@
  * ordered`, `while True`, think, `if strategy == waiter`, acquire first, reach, ask for second): 10 + 5 x 10 = 60. The
  * exhaustive search answers the course's questions exactly: the race counter (2 workers x 2 iterations) can end with
  * N = 2, 3 or 4, only 4 with the lock; ordered philosophers (n = 3) cannot deadlock in any state; naive ones can, in
- * 6 + 3 x 10 = 36 steps at the least. Every saved witness replays to what explore said about it. */
+ * 6 + 3 x 10 = 36 steps at the least. Every saved witness replays to what explore said about it.
+ * Without --out the witnesses go to the user's state folder ($XDG_STATE_HOME/lockstep/witnesses/SCENARIO), never into
+ * the folder explore was started in, and the replay command printed with each runs as copied, from anywhere. */
 #include "cli_harness.h"
 #include "../common/slowness.h"
 
@@ -23,6 +25,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -310,6 +313,80 @@ static void test_interrupted_exploration_reports(void **state)
     remove_dir(dir);
 }
 
+/* Every "lockstep run --schedule-file PATH" the text answer prints: the paths, in order (at most max). */
+static int printed_replays(const char *text, char paths[][PATH_MAX], int max)
+{
+    static const char cmd[] = "lockstep run --schedule-file ";
+    int n = 0;
+    for (const char *p = strstr(text, cmd); p && n < max; p = strstr(p + 1, cmd)) {
+        const char *start = p + strlen(cmd);
+        size_t len = strcspn(start, "\n");
+        assert_true(len < PATH_MAX);
+        memcpy(paths[n], start, len);
+        paths[n++][len] = '\0';
+    }
+    return n;
+}
+
+/* explore started in an empty folder, with no --out: the folder stays empty; each witness is in the state folder
+ * under the scenario's name, printed with its full path, and replays from another folder to what explore said. */
+static void test_witnesses_outside_cwd(void **state)
+{
+    char exe[PATH_MAX], here[PATH_MAX], want[PATH_MAX + 64], paths[8][PATH_MAX];
+    assert_non_null(realpath(*state, exe));
+    assert_non_null(getcwd(here, sizeof here));
+    char *cwd = make_dir(), *home = make_dir();
+    const char *old = getenv("XDG_STATE_HOME");
+    char *saved = old ? strdup(old) : NULL;
+    setenv("XDG_STATE_HOME", home, 1);
+    assert_int_equal(chdir(cwd), 0);
+
+    CliResult r;
+    const char *all[] = {"explore", "race-counter", "--set", "workers=2", "--set", "iterations=2", "--all", NULL};
+    explore(exe, all, EXIT_FAILED, &r);
+    int n = printed_replays(r.out, paths, 8);
+    assert_int_equal(n, 4); /* N = 2, 3, 4 and the failed expectation */
+    snprintf(want, sizeof want, "%s/lockstep/witnesses/race-counter/race-counter-", home);
+    assert_int_equal(chdir("/"), 0); /* the printed path replays from any folder */
+    for (int i = 0; i < n; i++) {
+        assert_true(strncmp(paths[i], want, strlen(want)) == 0);
+        CliResult again;
+        replay(exe, paths[i], i == 2 ? EXIT_OK : EXIT_FAILED, &again); /* N = 4 is the expected end */
+        if (i < 3)
+            assert_int_equal(json_integer_value(json_object_get(json_object_get(again.json, "shared"), "N")), i + 2);
+        cli_result_finish(&again);
+    }
+    cli_result_finish(&r);
+    assert_int_equal(chdir(cwd), 0);
+    const char *random[] = {"explore", "dining-philosophers", "--runs", "40", "--seed", "1", NULL};
+    explore(exe, random, EXIT_DEADLOCK, &r);
+    assert_int_equal(printed_replays(r.out, paths, 8), 1);
+    snprintf(want, sizeof want, "%s/lockstep/witnesses/dining-philosophers/dining-philosophers-deadlock.schedule", home);
+    assert_string_equal(paths[0], want);
+    assert_int_equal(access(want, R_OK), 0);
+    cli_result_finish(&r);
+    assert_int_equal(count_files(cwd), 0);
+
+    assert_int_equal(chdir(here), 0);
+    if (saved)
+        setenv("XDG_STATE_HOME", saved, 1);
+    else
+        unsetenv("XDG_STATE_HOME");
+    free(saved);
+    remove_dir(cwd);
+    char sub[PATH_MAX + 64];
+    static const char *const scenarios[] = {"race-counter", "dining-philosophers"};
+    for (int i = 0; i < 2; i++) { /* HOME/lockstep/witnesses/SCENARIO, then the empty folders above */
+        snprintf(sub, sizeof sub, "%s/lockstep/witnesses/%s", home, scenarios[i]);
+        remove_dir(strdup(sub));
+    }
+    snprintf(sub, sizeof sub, "%s/lockstep/witnesses", home);
+    rmdir(sub);
+    snprintf(sub, sizeof sub, "%s/lockstep", home);
+    rmdir(sub);
+    remove_dir(home);
+}
+
 int main(int argc, char **argv)
 {
     struct CMUnitTest tests[] = {
@@ -319,6 +396,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_all_ordered_philosophers),
         cmocka_unit_test(test_all_naive_philosophers),
         cmocka_unit_test(test_interrupted_exploration_reports),
+        cmocka_unit_test(test_witnesses_outside_cwd),
     };
     return cli_test_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

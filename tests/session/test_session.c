@@ -1,7 +1,9 @@
 /* test_session: the session layer drives runs without a display: loading a scenario instance (and every way that
  * fails), stepping in serial mode, stepping back (a replay of k-1 picks reaches the same state), schedules saved and
  * opened again (the opened schedule replays the same picks), parameter changes, and an exploration in a background
- * thread (progress while it runs, a result that finds the lost update, a cancel that ends it promptly). */
+ * thread (progress while it runs, a result that finds the lost update, a cancel that ends it promptly). The user's
+ * state folder follows the XDG rules (an absolute XDG_STATE_HOME, else ~/.local/state), and a scenario's witness
+ * folder in it is made private, named safely whatever the scenario's name. */
 #include "session/schedule_file.h"
 #include "session/session.h"
 #include "session/paths.h"
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -286,6 +289,57 @@ static void test_exploration_cancel(void **state)
     session_destroy(s);
 }
 
+static void test_state_dir(void **state)
+{
+    (void)state;
+    const char *old_xdg = getenv("XDG_STATE_HOME"), *old_home = getenv("HOME");
+    char *xdg = old_xdg ? xstrdup(old_xdg) : NULL, *home = old_home ? xstrdup(old_home) : NULL, *err = NULL;
+    char tmp[] = "/tmp/lockstep-state-XXXXXX";
+    assert_non_null(mkdtemp(tmp));
+
+    setenv("XDG_STATE_HOME", "/somewhere/state", 1);
+    char *dir = paths_state_dir(&err);
+    assert_string_equal(dir, "/somewhere/state/lockstep");
+    free(dir);
+    setenv("XDG_STATE_HOME", "relative/state", 1); /* ignored, as the specification says */
+    setenv("HOME", "/home/lecturer", 1);
+    dir = paths_state_dir(&err);
+    assert_string_equal(dir, "/home/lecturer/.local/state/lockstep");
+    free(dir);
+
+    setenv("XDG_STATE_HOME", tmp, 1);
+    dir = paths_witness_dir("../lessons/x", false, &err); /* named, not made */
+    char *want = xasprintf("%s/lockstep/witnesses/_.._lessons_x", tmp);
+    assert_string_equal(dir, want);
+    struct stat st;
+    assert_int_not_equal(stat(dir, &st), 0);
+    free(dir);
+    dir = paths_witness_dir("../lessons/x", true, &err);
+    assert_string_equal(dir, want);
+    assert_int_equal(stat(dir, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(st.st_mode & 0777, 0700);
+    rmdir(dir);
+    free(dir);
+    free(want);
+    char *up = xasprintf("%s/lockstep/witnesses", tmp);
+    rmdir(up);
+    free(up);
+    up = xasprintf("%s/lockstep", tmp);
+    rmdir(up);
+    free(up);
+    assert_int_equal(rmdir(tmp), 0); /* nothing else was made */
+
+    if (xdg)
+        setenv("XDG_STATE_HOME", xdg, 1);
+    else
+        unsetenv("XDG_STATE_HOME");
+    if (home)
+        setenv("HOME", home, 1);
+    free(xdg);
+    free(home);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_param_change_restarts),
         cmocka_unit_test(test_exploration_result),
         cmocka_unit_test(test_exploration_cancel),
+        cmocka_unit_test(test_state_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
