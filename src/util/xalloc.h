@@ -18,7 +18,7 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* printf into a freshly allocated string. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0))); /* ap is used up */
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0), nonnull(1))); /* ap is used up */
 
 /* Grow *items (of element size elem) so that it holds at least need elements; *cap is updated. */
 void xgrow(void **items, size_t *cap, size_t need, size_t elem);

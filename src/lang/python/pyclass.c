@@ -399,7 +399,7 @@ static void bind_calls(BindScan *S, PyNode *n)
 {
     if (!n)
         return;
-    int d;
+    int d = -1;
     PyList *args = n->kind == PN_CALL ? call_args(S->L, n, &d) : NULL;
     for (int k = args ? args->count - 1 : -1; k >= 0; k--) {
         if (k >= S->L->defs[d]->nparams || args->items[k]->kw)

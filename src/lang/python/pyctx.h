@@ -138,7 +138,7 @@ bool pyctx_float_literal(const PyNode *e, double *out); /* 0.5 or -0.5 */
 void pyctx_import(Lower *L, PyNode *n); /* an import or from-import: fills the alias table or refuses */
 const char *pyctx_alias(const Lower *L, const char *local);
 /* The canonical dotted name an expression stands for ("threading.Lock", "time.sleep"), or NULL. */
-const char *pyctx_qual(const Lower *L, const PyNode *e, char buf[96]);
+const char *pyctx_qual(const Lower *L, const PyNode *e, char buf[96]) __attribute__((nonnull(3)));
 bool pyctx_call_of(const Lower *L, const PyNode *e, const char *qual); /* a call of qual(...) */
 const Ctor *pyctx_ctor_of(const Lower *L, const PyNode *e);           /* a threading constructor call, or NULL */
 
