@@ -185,6 +185,18 @@ int interp_locals(const void *state, InterpLocal *out, int max)
     return 0;
 }
 
+/* No code to compile: the runtime's handle to it stays NULL. */
+InterpCode *interp_code_create(Rt *rt, const int64_t *params)
+{
+    (void)rt, (void)params;
+    return NULL;
+}
+
+void interp_code_destroy(InterpCode *c)
+{
+    (void)c;
+}
+
 void interp_thread(RtThread *t, int func, const int64_t *args, int nargs)
 {
     (void)nargs;

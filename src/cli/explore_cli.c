@@ -412,11 +412,12 @@ static void print_header(const ExOpts *o, const Scenario *sc, const ExploreResul
                 (unsigned long long)o->cfg.seed, (unsigned long long)(o->cfg.seed + r->runs - (r->runs > 0)),
                 (unsigned long long)o->cfg.max_steps, r->seconds);
     else
-        fprintf(out, "%s (%s): exhaustive search, %s: %llu states, %llu transitions, %llu runs, %.1f s "
+        fprintf(out, "%s (%s): exhaustive search, %s: %llu states, %llu transitions, %llu %s, %llu restored, %.1f s "
                 "(%.0f states/s, reduction %s)\n",
                 o->args.scenario, sb.data ? sb.data : "", r->complete ? "complete" : "INCOMPLETE (a limit was hit)",
                 (unsigned long long)r->states, (unsigned long long)r->transitions, (unsigned long long)r->runs,
-                r->seconds, states_per_second(r), r->reduction ? r->reduction : "none");
+                r->runs == 1 ? "run" : "runs", (unsigned long long)r->restores, r->seconds, states_per_second(r),
+                r->reduction ? r->reduction : "none");
     strbuf_finish(&sb);
 }
 
@@ -537,6 +538,7 @@ static void print_json(const ExOpts *o, const ExploreResult *r, const Saved *vsa
     if (r->stateful) {
         json_object_set_new(j, "states", json_integer((json_int_t)r->states));
         json_object_set_new(j, "transitions", json_integer((json_int_t)r->transitions));
+        json_object_set_new(j, "restores", json_integer((json_int_t)r->restores));
         json_object_set_new(j, "unexpanded", json_integer((json_int_t)r->unexpanded));
         json_object_set_new(j, "states_per_second", json_real(states_per_second(r)));
         json_object_set_new(j, "reduction", json_string(r->reduction ? r->reduction : "none"));

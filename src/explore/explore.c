@@ -303,6 +303,7 @@ static bool explore_states(const ExploreConfig *cfg, ExploreResult *out, char **
         out->runs = ss.runs;
         out->states = ss.states;
         out->transitions = ss.edges;
+        out->restores = ss.restores;
         out->unexpanded = ss.unexpanded + ss.cut;
         out->cut = ss.cut;
         out->depth = ss.max_depth_seen;

@@ -80,6 +80,7 @@ typedef struct ExploreResult {
                                the end states with that value, runs are replays */
     uint64_t states;        /* stateful: distinct states found */
     uint64_t transitions;   /* stateful: steps explored between them */
+    uint64_t restores;      /* stateful: saved states put back (each instead of a replay) */
     uint64_t unexpanded;    /* stateful: states whose successors were not all explored (a limit was hit) */
     int depth;              /* stateful: the longest shortest schedule to any state found */
     uint64_t cut;           /* runs that hit max_steps */

@@ -1,5 +1,7 @@
-/* mc: the model checker (see mc.h). The search owns one cooperative run at a time (Mc.rt) and knows which state it
- * is in (Mc.at, with the schedule that led there in Mc.run_path); going anywhere else is a replay on a fresh run. */
+/* mc: the model checker (see mc.h). The search owns one cooperative run (Mc.rt) and knows which state it is in
+ * (Mc.at, with the schedule that led there in Mc.run_path). Going anywhere else restores a saved state (the run is
+ * restorable: RtConfig.restorable) and replays what is left of the way from there; a build that cannot save states
+ * (under sanitizers) replays the whole schedule on a fresh run instead. */
 #include "explore/fpindex.h"
 #include "explore/mc.h"
 
@@ -15,6 +17,8 @@ enum {
     MC_NONE = -1,
     MC_LOCAL_TABLE = 1 << 12, /* positions remembered as local (a hint for the reduction's order) */
     MC_MERGE_MAX = 1000,      /* the most local steps merged into one edge (a local loop ends a chain) */
+    MC_SAVED_BUDGET_MB = 512,
+    MC_SAVED_POOL = 64,       /* saved states no longer needed, kept for their memory (no malloc churn) */ /* saved states kept at once, at most (beyond: replay from the nearest saved one) */
     MC_DFS_STACK_FACTOR = 100, /* depth first, a path may be this many times SsConfig.max_depth long: a depth-first
                                   path is not a shortest one (witnesses are made shortest afterwards) */
 };
@@ -48,6 +52,7 @@ typedef struct McFrame {
     uint64_t fp, remaining;
     int via, vsteps;      /* the steps that led here from the frame below: vsteps steps of the pick via */
     McAlts alts;
+    RtSaved *saved;       /* the run's state here, kept while the frame has edges left to try (or NULL) */
 } McFrame;
 
 typedef struct Obs {
@@ -60,6 +65,12 @@ typedef struct Mc {
     SsResult *out;
     char **err;
     Rt *rt;
+    RtSaved *start;       /* the run's first state, saved (NULL: the run is not restorable; a fresh run replaces it) */
+    RtSaved **saved;      /* breadth first: per state, its saved state until it is expanded (or NULL) */
+    size_t cap_saved;
+    size_t saved_bytes;   /* of every saved state kept now, the pool's included */
+    RtSaved *pool[MC_SAVED_POOL];
+    int npool;
     int at;               /* the state the run is in (MC_NONE: unknown) */
     int *run_path;        /* the run's schedule so far */
     size_t cap_run;
@@ -96,6 +107,12 @@ static void path_push(int **path, size_t *cap, int len, int t)
 
 static bool run_fresh(Mc *m)
 {
+    m->run_len = 0;
+    if (m->start) {
+        rt_coop_restore(m->rt, m->start);
+        m->out->restores++;
+        return true;
+    }
     rt_destroy(m->rt);
     RtConfig cfg;
     rt_config_defaults(&cfg);
@@ -103,13 +120,49 @@ static bool run_fresh(Mc *m)
     cfg.mode = RT_SERIAL;
     cfg.seed = m->cfg->seed;
     cfg.speed = 0;
+    cfg.restorable = !m->cfg->replay_only;
     m->rt = rt_create(m->cfg->prog, m->cfg->params, &cfg, m->err);
     if (!m->rt)
         return false;
     rt_start(m->rt);
-    m->run_len = 0;
     m->out->runs++;
+    m->start = rt_coop_save(m->rt, NULL);
+    if (m->start)
+        m->saved_bytes += rt_saved_bytes(m->start);
     return true;
+}
+
+/* Save the run's state, if the run is restorable and the budget allows (else NULL). */
+static RtSaved *save_here(Mc *m)
+{
+    if (!m->start || m->saved_bytes > (size_t)MC_SAVED_BUDGET_MB << 20)
+        return NULL;
+    RtSaved *s = m->npool > 0 ? m->pool[--m->npool] : NULL;
+    m->saved_bytes -= rt_saved_bytes(s);
+    s = rt_coop_save(m->rt, s);
+    m->saved_bytes += rt_saved_bytes(s);
+    return s;
+}
+
+static void saved_drop(Mc *m, RtSaved **s)
+{
+    if (m->npool < MC_SAVED_POOL) {
+        m->pool[m->npool++] = *s;
+    } else {
+        m->saved_bytes -= rt_saved_bytes(*s);
+        rt_saved_destroy(*s);
+    }
+    *s = NULL;
+}
+
+/* Put the run back in a saved state whose schedule is path[0 .. len). */
+static void restore(Mc *m, const RtSaved *s, const int *path, int len)
+{
+    rt_coop_restore(m->rt, s);
+    m->out->restores++;
+    xgrow((void **)&m->run_path, &m->cap_run, (size_t)len + 1, sizeof(int));
+    memcpy(m->run_path, path, sizeof(int) * (size_t)len);
+    m->run_len = len;
 }
 
 static bool step(Mc *m, int t, RtStepInfo *info)
@@ -119,6 +172,21 @@ static bool step(Mc *m, int t, RtStepInfo *info)
         return false;
     }
     path_push(&m->run_path, &m->cap_run, m->run_len++, t);
+    return true;
+}
+
+/* From the state after path[0 .. from), which the run is in, replay the rest of path; the state it reaches must have
+ * fingerprint fp. */
+static bool go_on(Mc *m, const int *path, int from, int len, uint64_t fp)
+{
+    for (int i = from; i < len; i++)
+        if (!step(m, path[i], NULL))
+            return false;
+    uint64_t got = 0;
+    if (!rt_fingerprint(m->rt, &got) || got != fp) {
+        *m->err = xasprintf("replaying %d steps did not reach the same state again", len - from);
+        return false;
+    }
     return true;
 }
 
@@ -156,15 +224,7 @@ static bool go_to(Mc *m, const int *path, int len, uint64_t fp)
 {
     if (!run_fresh(m))
         return false;
-    for (int i = 0; i < len; i++)
-        if (!step(m, path[i], NULL))
-            return false;
-    uint64_t got = 0;
-    if (!rt_fingerprint(m->rt, &got) || got != fp) {
-        *m->err = xasprintf("replaying %d steps did not reach the same state again", len);
-        return false;
-    }
-    return true;
+    return go_on(m, path, 0, len, fp);
 }
 
 /* ---------------------------------------------------------------- the visited set */
@@ -190,6 +250,9 @@ static void record_end(Mc *m, int *end, RtOutcome outcome, const int *path, int 
 static int state_add(Mc *m, const Obs *o, int parent, int via, int vsteps)
 {
     xgrow((void **)&m->states, &m->cap_states, (size_t)m->nstates + 1, sizeof(McState));
+    size_t had = m->cap_saved;
+    xgrow((void **)&m->saved, &m->cap_saved, (size_t)m->nstates + 1, sizeof(RtSaved *));
+    memset(m->saved + had, 0, sizeof(RtSaved *) * (m->cap_saved - had));
     int idx = m->nstates++;
     m->states[idx] = (McState){.fp = o->fp, .enabled = o->enabled, .parent = parent, .via = via, .vsteps = vsteps,
                                .end = MC_NONE, .outcome = o->outcome,
@@ -296,7 +359,7 @@ static bool on_stack_bits(const Mc *m, uint64_t fp)
 static void push(Mc *m, int state, uint64_t fp, uint64_t enabled, int via, int vsteps)
 {
     xgrow((void **)&m->stack, &m->cap_stack, (size_t)m->depth + 1, sizeof(McFrame));
-    m->stack[m->depth++] = (McFrame){state, fp, enabled, via, vsteps, {MC_NONE, 0, 0}};
+    m->stack[m->depth++] = (McFrame){state, fp, enabled, via, vsteps, {MC_NONE, 0, 0}, NULL};
     if (state != MC_NONE)
         m->states[state].on_stack = true;
     uint64_t d = (uint64_t)m->depth - 1;
@@ -310,6 +373,8 @@ static void pop(Mc *m)
     McFrame *f = &m->stack[--m->depth];
     if (f->state != MC_NONE)
         m->states[f->state].on_stack = false;
+    if (f->saved)
+        saved_drop(m, &f->saved);
     m->at = MC_NONE;
 }
 
@@ -319,14 +384,25 @@ static bool dfs_be_at_top(Mc *m)
     McFrame *f = &m->stack[m->depth - 1];
     if (m->at == m->depth - 1)
         return true;
-    int len = 0;
-    for (int i = 1; i < m->depth; i++)
-        len += m->stack[i].vsteps;
+    int len = 0, below = MC_NONE, from = 0; /* below: the nearest frame with a saved state, from: its path's length */
+    for (int i = 0; i < m->depth; i++) {
+        len += i > 0 ? m->stack[i].vsteps : 0;
+        if (m->stack[i].saved) {
+            below = i;
+            from = len;
+        }
+    }
     int *path = xmalloc(sizeof(int) * ((size_t)len + 1));
     for (int i = 1, k = 0; i < m->depth; i++)
         for (int j = 0; j < m->stack[i].vsteps; j++)
             path[k++] = m->stack[i].via;
-    bool ok = go_to(m, path, len, f->fp);
+    bool ok;
+    if (below != MC_NONE) {
+        restore(m, m->stack[below].saved, path, from);
+        ok = go_on(m, path, from, len, f->fp);
+    } else {
+        ok = go_to(m, path, len, f->fp);
+    }
     free(path);
     m->at = m->depth - 1;
     return ok;
@@ -409,10 +485,23 @@ static bool take_edge(Mc *m, uint64_t *remaining, McAlts *alts, Edge *e)
     return true;
 }
 
+/* Whether the search will come back to the top frame after its next edge: more threads to try, and the next one
+ * not a step known to be local (that one is tried alone when it proves local). */
+static bool will_return(Mc *m, const McFrame *f)
+{
+    if (f->alts.thread != MC_NONE)
+        return true;
+    if (!(f->remaining & (f->remaining - 1)))
+        return false;
+    return preferred(m, f->remaining) == MC_NONE;
+}
+
 /* One edge from the top frame. */
 static bool dfs_edge(Mc *m)
 {
     McFrame *f = &m->stack[m->depth - 1];
+    if (!f->saved && will_return(m, f))
+        f->saved = save_here(m);
     Edge e;
     if (!take_edge(m, &f->remaining, &f->alts, &e))
         return false;
@@ -486,7 +575,9 @@ static bool bfs_expand(Mc *m, int idx, int **path, size_t *cap)
             return true;
         if (m->at != idx) {
             int len = state_path(m, idx, path, cap);
-            if (!go_to(m, *path, len, m->states[idx].fp))
+            if (m->saved[idx])
+                restore(m, m->saved[idx], *path, len);
+            else if (!go_to(m, *path, len, m->states[idx].fp))
                 return false;
             m->at = idx;
         }
@@ -497,6 +588,8 @@ static bool bfs_expand(Mc *m, int idx, int **path, size_t *cap)
         bool fresh = next == MC_NONE;
         if (fresh)
             next = state_add(m, &e.o, idx, e.thread, e.steps);
+        if (fresh && e.there && e.o.outcome == RT_RUNNING)
+            m->saved[next] = save_here(m);
         m->at = e.there ? next : MC_NONE;
         edge_add(m, idx, e.thread, e.steps, next, e.progress);
         if (m->cfg->reduction != SS_REDUCE_NONE && e.local && next > idx)
@@ -504,6 +597,8 @@ static bool bfs_expand(Mc *m, int idx, int **path, size_t *cap)
                               no loop by itself; every loop has an edge back to an earlier state (or to itself), whose
                               source is then expanded fully */
     }
+    if (m->saved[idx])
+        saved_drop(m, &m->saved[idx]);
     return true;
 }
 
@@ -525,8 +620,8 @@ static bool bfs(Mc *m)
         ok = bfs_expand(m, head, &path, &cap);
         if (m->stopped)
             break; /* head may be half expanded */
-        if (m->cfg->progress)
-            m->cfg->progress(m->cfg->progress_ctx, m->out->runs, m->cfg->max_runs);
+        if (m->cfg->progress) /* how often the search went back to a state, by a replay or a restore */
+            m->cfg->progress(m->cfg->progress_ctx, m->out->runs + m->out->restores, m->cfg->max_runs);
     }
     for (int i = head; m->stopped && i < m->nstates; i++)
         m->bfs_left += m->states[i].outcome == RT_RUNNING;
@@ -938,6 +1033,14 @@ bool mc_explore(const SsConfig *cfg_in, SsResult *out, char **err)
             qsort(out->ends, (size_t)out->nends, sizeof(SsEnd), ss_end_cmp);
     }
     out->seconds = (double)(clock_now_ns() - m.t0) / 1e9;
+    for (int i = 0; i < m.depth; i++)
+        rt_saved_destroy(m.stack[i].saved);
+    for (size_t i = 0; i < m.cap_saved; i++)
+        rt_saved_destroy(m.saved[i]);
+    free(m.saved);
+    for (int i = 0; i < m.npool; i++)
+        rt_saved_destroy(m.pool[i]);
+    rt_saved_destroy(m.start);
     rt_destroy(m.rt);
     snapshot_finish(&m.snap);
     free(m.run_path);

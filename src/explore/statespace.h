@@ -56,6 +56,8 @@ typedef struct SsConfig {
                              values beyond the path it ends) */
     SsProgress *counters; /* optional: the model checker's live counters */
     bool keep_graph;      /* the model checker: hand the state graph out (SsResult.graph) */
+    bool replay_only;     /* the model checker: go back to a state by replaying its schedule on a fresh run, never by
+                             restoring a saved state (what builds without arenas always do; for comparing the two) */
 } SsConfig;
 
 /* The state graph a search found (SsConfig.keep_graph), for a map of it: per state its distance from the start and
@@ -89,6 +91,7 @@ typedef struct SsResult {
     uint64_t states;      /* distinct states found */
     uint64_t edges;       /* transitions explored */
     uint64_t runs;        /* runs (replays) made */
+    uint64_t restores;    /* the model checker: saved states put back instead of a replay */
     uint64_t cut;         /* states not expanded: deeper than max_depth */
     uint64_t unexpanded;  /* states left unexpanded because a budget ran out */
     bool complete;        /* every reachable state was expanded */

@@ -519,13 +519,13 @@ void compile_func(const Program *prog, Rt *rt, const int64_t *params, int func, 
     out->ncode = (int)c.ncode;
     out->frame_size = c.frame_size;
     out->max_stack = c.max_depth + 1;
-    free(c.breaks);
-    free(c.continues);
+    xfree(c.breaks);
+    xfree(c.continues);
 }
 
 void compile_func_finish(CFunc *f)
 {
-    free(f->code);
+    xfree(f->code);
     f->code = NULL;
     f->ncode = 0;
 }

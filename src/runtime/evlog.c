@@ -55,7 +55,7 @@ static void unmap_pages(void *p, size_t size)
 {
 #if LS_ASAN
     (void)size;
-    free(p);
+    xfree(p);
 #else
     if (p)
         munmap(p, size);
@@ -92,16 +92,16 @@ void evlog_init(Rt *rt)
 void evlog_finish(Rt *rt)
 {
     unmap_pages(rt->log, sizeof(Event) * EVLOG_CAPACITY);
-    free(rt->batch);
-    free(rt->scratch);
-    free(rt->pauses);
+    xfree(rt->batch);
+    xfree(rt->scratch);
+    xfree(rt->pauses);
     evbuf_finish(&rt->ctl_buf);
     pthread_mutex_destroy(&rt->log_lock);
     pthread_mutex_destroy(&rt->ctl_buf_lock);
     for (int i = 0; i < rt->nstrings; i++)
-        free(rt->strings[i]);
-    free(rt->strings);
-    free(rt->string_table);
+        xfree(rt->strings[i]);
+    xfree(rt->strings);
+    xfree(rt->string_table);
 }
 
 /* ---------------------------------------------------------------- the run's clock */
@@ -480,7 +480,7 @@ static void rehash(Rt *rt)
             h = (h + 1) & (uint64_t)(cap - 1);
         table[h] = i + 1;
     }
-    free(rt->string_table);
+    xfree(rt->string_table);
     rt->string_table = table;
     rt->capstrings = cap;
     rt->strings = xrealloc(rt->strings, sizeof(char *) * (size_t)cap);

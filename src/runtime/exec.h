@@ -20,6 +20,7 @@
 
 typedef struct Rt Rt;
 typedef struct RtThread RtThread;
+typedef struct InterpCode InterpCode;
 
 typedef enum ExecStatus { EXEC_OK, EXEC_STOP, EXEC_FAIL } ExecStatus;
 
@@ -43,6 +44,8 @@ int rt_thread_id(RtThread *t);
 /* The thread's display name ("worker 2"). */
 const char *rt_thread_name(RtThread *t);
 const int64_t *rt_thread_params(RtThread *t);
+/* The run's compiled code (interp.h). */
+const InterpCode *rt_thread_code(RtThread *t);
 
 /* Start a statement at pos: passes the gate. */
 ExecStatus rt_stmt(RtThread *t, SrcPos pos);

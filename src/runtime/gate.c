@@ -474,7 +474,7 @@ ExecStatus rt_start_thread(RtThread *t, int func, const int64_t *args, int nargs
     if (!child) {
         SrcPos pos = {atomic_load(&t->line), 0};
         st = rt_fail(t, pos, "%s", err);
-        free(err);
+        xfree(err);
         return st;
     }
     *handle = child->id;
@@ -814,6 +814,11 @@ int rt_thread_id(RtThread *t)
 const char *rt_thread_name(RtThread *t)
 {
     return t->name ? t->name : "main";
+}
+
+const InterpCode *rt_thread_code(RtThread *t)
+{
+    return t->rt->code;
 }
 
 const int64_t *rt_thread_params(RtThread *t)

@@ -28,6 +28,7 @@
 #include "lang/lang.h"
 #include "runtime/compile.h"
 #include "runtime/rt.h"
+#include "util/arena.h"
 #include "util/xalloc.h"
 
 #include <inttypes.h>
@@ -85,9 +86,11 @@ typedef struct Interp {
     size_t list_items;
     StrBuf text; /* say lines and printed values */
     bool text_busy;
-    CFunc *code;       /* [0]: main, [1 + i]: Program.funcs[i] */
+    const CFunc *code; /* the run's (InterpCode): [0]: main, [1 + i]: Program.funcs[i] */
     Value *ostack;     /* the VM's operand stacks, one region per active call */
     size_t osp;
+    size_t sp_high, osp_high; /* the stacks' high-water marks: beyond them nothing is read before it is written, which
+                                 a restorable run's saved states leave out (arena_set_live) */
     WithEntry *withs;  /* open `with` blocks of every active call, innermost last */
     size_t nwith, withs_cap;
     /* Where the thread is, for state fingerprints (interp_fingerprint): per active call, its function and the
@@ -576,7 +579,7 @@ static ExecStatus eval_choose(Interp *in, const Expr *e, Value *locals, Value *o
     in->pending = mix(in->pending, (uint64_t)k);
     if (st == EXEC_OK)
         *out = vals[k];
-    free(vals);
+    xfree(vals);
     return st;
 }
 
@@ -629,6 +632,15 @@ static ExecStatus eval_builtin(Interp *in, const Expr *e, Value *locals, Value *
 
 /* ---------------------------------------------------------------- calls, methods, threads */
 
+/* A stack went deeper than ever before in this thread. */
+static void note_high_water(Interp *in)
+{
+    in->sp_high = in->sp > in->sp_high ? in->sp : in->sp_high;
+    in->osp_high = in->osp > in->osp_high ? in->osp : in->osp_high;
+    arena_set_live(in->stack, in->sp_high * sizeof(Value));
+    arena_set_live(in->ostack, in->osp_high * sizeof(Value));
+}
+
 static ExecStatus call_function(Interp *in, const Expr *e, Value *locals, Value *out)
 {
     const FuncDecl *fn = &in->prog->funcs[e->func];
@@ -637,6 +649,8 @@ static ExecStatus call_function(Interp *in, const Expr *e, Value *locals, Value 
     size_t size = (size_t)in->code[e->func + 1].frame_size;
     Value *frame = in->stack + in->sp;
     in->sp += size;
+    if (in->sp > in->sp_high)
+        note_high_water(in);
     in->depth++;
     in->where[in->depth - 1] = 0; /* not at a statement of the callee yet */
     in->frames[in->depth - 1] = frame;
@@ -1396,6 +1410,8 @@ static Flow vm_run(Interp *in, int func, Value *locals)
     Vm vm = {f->code, locals, in->ostack + in->osp, &in->where[in->depth - 1], (uint64_t)(func + 2) << 32};
     size_t with_base = in->nwith;
     in->osp += (size_t)f->max_stack;
+    if (in->osp > in->osp_high)
+        note_high_water(in);
     Flow flow = vm_loop(in, &vm);
     in->osp -= (size_t)f->max_stack;
     while (flow == FLOW_FAIL && in->nwith > with_base) {
@@ -1409,18 +1425,43 @@ static Flow vm_run(Interp *in, int func, Value *locals)
 
 /* ---------------------------------------------------------------- threads */
 
+struct InterpCode {
+    CFunc *funcs;         /* [0]: main, [1 + i]: Program.funcs[i] */
+    int nfuncs;
+    size_t frame, stack;  /* the largest frame and operand stack of any function */
+};
+
+InterpCode *interp_code_create(Rt *rt, const int64_t *params)
+{
+    const Program *prog = rt_program(rt);
+    InterpCode *c = xcalloc(1, sizeof *c);
+    c->nfuncs = prog->nfuncs + 1;
+    c->frame = c->stack = 1;
+    c->funcs = xcalloc((size_t)c->nfuncs, sizeof *c->funcs);
+    for (int i = 0; i < c->nfuncs; i++) {
+        compile_func(prog, rt, params, i - 1, &c->funcs[i]);
+        c->frame = (size_t)c->funcs[i].frame_size > c->frame ? (size_t)c->funcs[i].frame_size : c->frame;
+        c->stack = (size_t)c->funcs[i].max_stack > c->stack ? (size_t)c->funcs[i].max_stack : c->stack;
+    }
+    return c;
+}
+
+void interp_code_destroy(InterpCode *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < c->nfuncs; i++)
+        compile_func_finish(&c->funcs[i]);
+    xfree(c->funcs);
+    xfree(c);
+}
+
 static void interp_compile(Interp *in)
 {
-    int n = in->prog->nfuncs + 1;
-    size_t frame = 1, stack = 1;
-    in->code = xcalloc((size_t)n, sizeof *in->code);
-    for (int i = 0; i < n; i++) {
-        compile_func(in->prog, in->rt, in->params, i - 1, &in->code[i]);
-        frame = (size_t)in->code[i].frame_size > frame ? (size_t)in->code[i].frame_size : frame;
-        stack = (size_t)in->code[i].max_stack > stack ? (size_t)in->code[i].max_stack : stack;
-    }
-    in->stack = xcalloc((INTERP_MAX_DEPTH + 1) * frame, sizeof *in->stack);
-    in->ostack = xcalloc((INTERP_MAX_DEPTH + 1) * stack, sizeof *in->ostack);
+    const InterpCode *c = rt_thread_code(in->t);
+    in->code = c->funcs;
+    in->stack = xcalloc((INTERP_MAX_DEPTH + 1) * c->frame, sizeof *in->stack);
+    in->ostack = xcalloc((INTERP_MAX_DEPTH + 1) * c->stack, sizeof *in->ostack);
 }
 
 static void interp_init(Interp *in, RtThread *t)
@@ -1440,14 +1481,11 @@ static void interp_finish(Interp *in)
 {
     rt_thread_set_interp(in->t, NULL);
     for (size_t i = 0; i < in->nlists; i++)
-        free(in->lists[i].items);
-    free(in->lists);
-    for (int i = 0; i <= in->prog->nfuncs; i++)
-        compile_func_finish(&in->code[i]);
-    free(in->code);
-    free(in->stack);
-    free(in->ostack);
-    free(in->withs);
+        xfree(in->lists[i].items);
+    xfree(in->lists);
+    xfree(in->stack);
+    xfree(in->ostack);
+    xfree(in->withs);
     strbuf_finish(&in->text);
 }
 
@@ -1457,6 +1495,7 @@ void interp_thread(RtThread *t, int func, const int64_t *args, int nargs)
     interp_init(&in, t);
     const FuncDecl *fn = func < 0 ? &in.prog->main : &in.prog->funcs[func];
     in.sp = (size_t)in.code[func + 1].frame_size;
+    note_high_water(&in);
     in.depth = 1;
     in.frames[0] = in.stack;
     in.frame_func[0] = func;

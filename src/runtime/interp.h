@@ -1,4 +1,4 @@
-/* interp: runs scenario code, a bytecode VM over code compiled per thread (compile.c) from the checked AST. Each
+/* interp: runs scenario code, a bytecode VM over code compiled once per run (compile.c) from the checked AST. Each
  * scenario thread runs interp_thread() on its own pthread, calling the runtime (exec.h) for every step and every visible action.
  *
  * Values are integers (booleans are 0/1), thread handles and thread-local lists. Every error a thread can hit at run
@@ -13,6 +13,11 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+/* The run's compiled code, shared by all its threads (rt_thread_code): compiled when the run is created, never
+ * changed afterwards. A restorable run keeps it outside its arena, so that no saved state copies it. */
+InterpCode *interp_code_create(Rt *rt, const int64_t *params);
+void interp_code_destroy(InterpCode *c); /* NULL-safe */
 
 /* Run function `func` (index into Program.funcs, or -1 for main) with args in thread t, to the end. */
 void interp_thread(RtThread *t, int func, const int64_t *args, int nargs);

@@ -212,7 +212,10 @@ static void copy_config(Rt *rt, const RtConfig *cfg)
 
 Rt *rt_create(const Program *prog, const int64_t *param_values, const RtConfig *cfg, char **err)
 {
+    Arena *arena = cfg->coop && cfg->restorable ? arena_create() : NULL;
+    Arena *outer = arena_enter(arena);
     Rt *rt = xcalloc(1, sizeof(Rt));
+    rt->arena = arena;
     rt->prog = prog;
     /* a copy: the caller may change its values for the next run while this one still reads them */
     int64_t *params = xcalloc((size_t)(prog->nparams > 0 ? prog->nparams : 1), sizeof *params);
@@ -224,6 +227,9 @@ Rt *rt_create(const Program *prog, const int64_t *param_values, const RtConfig *
     evlog_init(rt);
     create_objects(rt);
     create_slots(rt);
+    Arena *own = arena_enter(NULL); /* the code never changes: no saved state needs a copy of it */
+    rt->code = interp_code_create(rt, rt->params);
+    arena_leave(own);
     rt->checks = xcalloc((size_t)prog->nchecks + 1, sizeof(RtCheckState));
     rt->inside = xcalloc((size_t)prog->nsections + 1, sizeof *rt->inside);
     for (int i = 0; i < prog->nchecks; i++)
@@ -231,6 +237,7 @@ Rt *rt_create(const Program *prog, const int64_t *param_values, const RtConfig *
             rt->has_invariants = true;
     rt->outcome = RT_RUNNING;
     gate_update_flags(rt);
+    arena_leave(outer);
     (void)err;
     return rt;
 }
@@ -259,8 +266,8 @@ static bool evaluate_check(Rt *rt, int i, uint64_t step, bool final)
     int64_t v = 0;
     bool ok = interp_eval_check(rt, rt->prog->checks[i].expr, &v, &values, &error) && v != 0;
     if (!cs->evaluated || (!ok && cs->passed) || (final && cs->passed)) {
-        free(cs->values);
-        free(cs->error);
+        xfree(cs->values);
+        xfree(cs->error);
         cs->values = strbuf_take(&values);
         cs->error = error.len > 0 ? strbuf_take(&error) : NULL;
         cs->value = v;
@@ -400,7 +407,7 @@ static int next_from_schedule(Rt *rt, const int *ready, int nready)
     char why[160] = "no such thread";
     if (want >= 0 && want < atomic_load(&rt->nthreads))
         wait_text(rt, rt->threads[want], why, sizeof why);
-    free(rt->fatal);
+    xfree(rt->fatal);
     rt->fatal = xasprintf("schedule step %d names thread %d, which cannot run at that step (%s)",
                           rt->schedule_pos + 1, want, why);
     rt_set_outcome(rt, RT_ERROR);
@@ -512,8 +519,8 @@ static uint64_t spin_insert(RtSpin *s, uint64_t fp, uint64_t now, bool *fresh)
             fps[k] = s->fps[i];
             steps[k] = s->steps[i];
         }
-        free(s->fps);
-        free(s->steps);
+        xfree(s->fps);
+        xfree(s->steps);
         s->fps = fps;
         s->steps = steps;
         s->cap = cap;
@@ -555,8 +562,8 @@ static void spin_check(Rt *rt)
 
 static void spin_finish(RtSpin *s)
 {
-    free(s->fps);
-    free(s->steps);
+    xfree(s->fps);
+    xfree(s->steps);
 }
 
 bool rt_livelock(Rt *rt)
@@ -661,7 +668,7 @@ uint64_t rt_coop_ready(Rt *rt)
     return mask;
 }
 
-bool rt_coop_step(Rt *rt, int pick, RtStepInfo *info)
+static bool coop_step(Rt *rt, int pick, RtStepInfo *info)
 {
     int thread = rt_pick_thread(pick);
     pthread_mutex_lock(&rt->world);
@@ -690,6 +697,56 @@ bool rt_coop_step(Rt *rt, int pick, RtStepInfo *info)
     return true;
 }
 
+bool rt_coop_step(Rt *rt, int pick, RtStepInfo *info)
+{
+    Arena *outer = arena_enter(rt->arena);
+    bool ok = coop_step(rt, pick, info);
+    arena_leave(outer);
+    return ok;
+}
+
+struct RtSaved {
+    ArenaImage *image;
+};
+
+RtSaved *rt_coop_save(Rt *rt, RtSaved *reuse)
+{
+    if (!rt->arena)
+        return NULL;
+    ArenaRegion regions[RT_MAX_THREADS];
+    int n = atomic_load(&rt->nthreads), nregions = 0;
+    for (int i = 0; i < n; i++) {
+        Fiber *f = rt->threads[i]->fiber;
+        if (f && (regions[nregions].len = fiber_stack_live(f, &regions[nregions].at)) > 0)
+            nregions++;
+    }
+    RtSaved *s = reuse;
+    if (!s) {
+        s = xmalloc(sizeof *s);
+        s->image = NULL;
+    }
+    s->image = arena_save(rt->arena, regions, nregions, s->image);
+    return s;
+}
+
+void rt_coop_restore(Rt *rt, const RtSaved *saved)
+{
+    arena_restore(rt->arena, saved->image);
+}
+
+void rt_saved_destroy(RtSaved *saved)
+{
+    if (!saved)
+        return;
+    arena_image_destroy(saved->image);
+    xfree(saved);
+}
+
+size_t rt_saved_bytes(const RtSaved *saved)
+{
+    return saved ? arena_image_bytes(saved->image) + sizeof *saved : 0;
+}
+
 uint64_t rt_coop_position(Rt *rt, int thread)
 {
     pthread_mutex_lock(&rt->world);
@@ -714,14 +771,23 @@ RtOutcome rt_outcome(Rt *rt)
  * once with that as its run error (main, if it was started, is told to stop). */
 static void refused(Rt *rt, char *why)
 {
-    free(rt->fatal);
+    xfree(rt->fatal);
     rt->fatal = why;
     rt_set_outcome(rt, RT_ERROR);
     pthread_mutex_unlock(&rt->world);
     rt_stop(rt);
 }
 
+static void start(Rt *rt);
+
 void rt_start(Rt *rt)
+{
+    Arena *outer = arena_enter(rt->arena);
+    start(rt);
+    arena_leave(outer);
+}
+
+static void start(Rt *rt)
 {
     pthread_mutex_lock(&rt->world);
     if (rt->started) {
@@ -811,18 +877,24 @@ static void free_thread(RtThread *t)
     pthread_cond_destroy(&t->cv);
     fiber_destroy(t->fiber);
     evbuf_finish(&t->evbuf);
-    free(t->name);
-    free(t->args);
-    free(t->held);
-    free(t->error);
-    free(t->vc);
-    free(t);
+    xfree(t->name);
+    xfree(t->args);
+    xfree(t->held);
+    xfree(t->error);
+    xfree(t->vc);
+    xfree(t);
 }
 
 void rt_destroy(Rt *rt)
 {
     if (!rt)
         return;
+    if (rt->arena) { /* a restorable cooperative run: everything it owns, fiber stacks included, goes with its arena
+                        (its fibers are abandoned where they are parked) */
+        interp_code_destroy(rt->code);
+        arena_destroy(rt->arena);
+        return;
+    }
     rt_stop(rt);
     int n = atomic_load(&rt->nthreads);
     for (int i = 0; i < n; i++)
@@ -830,34 +902,35 @@ void rt_destroy(Rt *rt)
     for (int i = 0; i < rt->nobjects; i++)
         sync_finish_object(&rt->objects[i]);
     for (int i = 0; i < rt->nslots; i++) {
-        free(rt->slots[i].name);
-        free(rt->slots[i].vc);
+        xfree(rt->slots[i].name);
+        xfree(rt->slots[i].vc);
     }
     for (int i = 0; i < rt->prog->nchecks; i++) {
-        free(rt->checks[i].values);
-        free(rt->checks[i].error);
+        xfree(rt->checks[i].values);
+        xfree(rt->checks[i].error);
     }
     for (int i = 0; i < rt->nactivity_words; i++)
-        free(rt->activity_words[i]);
-    free(rt->checks);
-    free((void *)rt->params);
-    free(rt->inside);
-    free(rt->objects);
-    free(rt->obj_base);
-    free(rt->obj_len);
-    free(rt->slots);
-    free(rt->slot_base);
-    free(rt->slot_len);
-    free(rt->schedule);
-    free(rt->deadlock.edges);
+        xfree(rt->activity_words[i]);
+    xfree(rt->checks);
+    xfree((void *)rt->params);
+    xfree(rt->inside);
+    xfree(rt->objects);
+    xfree(rt->obj_base);
+    xfree(rt->obj_len);
+    xfree(rt->slots);
+    xfree(rt->slot_base);
+    xfree(rt->slot_len);
+    xfree(rt->schedule);
+    xfree(rt->deadlock.edges);
     spin_finish(&rt->spin);
-    free(rt->fatal);
-    free((void *)rt->cfg.schedule);
+    xfree(rt->fatal);
+    xfree((void *)rt->cfg.schedule);
     evlog_finish(rt);
+    interp_code_destroy(rt->code);
     pthread_cond_destroy(&rt->ctl_cv);
     pthread_cond_destroy(&rt->done_cv);
     pthread_mutex_destroy(&rt->world);
-    free(rt);
+    xfree(rt);
 }
 
 /* ---------------------------------------------------------------- steering */
@@ -937,7 +1010,7 @@ static bool step_request(Rt *rt, int thread, int alt, char **err)
     if (why && err)
         *err = why;
     else
-        free(why);
+        xfree(why);
     return why == NULL;
 }
 

@@ -79,6 +79,9 @@ typedef struct RtConfig {
                               gates before it returns. The same compiled code and the same synchronization objects as
                               any run; events are discarded, the sink is not called. Only the creating thread may
                               call rt_* on a cooperative run. */
+    bool restorable;       /* with coop: the run lives in an arena of its own (util/arena.h), so that rt_coop_save and
+                              rt_coop_restore can save its state and go back to it; ignored where the build cannot
+                              (under sanitizers: rt_coop_save then gives NULL) */
     RtEventSink sink;      /* optional: receives every event, in log order, on the runtime's own thread */
     void *sink_ctx;
 } RtConfig;
@@ -142,6 +145,15 @@ uint64_t rt_coop_ready(Rt *rt);
 bool rt_coop_step(Rt *rt, int pick, RtStepInfo *info);
 /* Where a parked thread of a cooperative run is in its code (a hash; 0 when it has no code running). */
 uint64_t rt_coop_position(Rt *rt, int thread);
+/* A restorable cooperative run (RtConfig.restorable) between steps: its whole state, saved (NULL when the run is not
+ * restorable), and put back, so that the run continues from there exactly as it did the first time. A saved state
+ * belongs to the caller (rt_saved_destroy, NULL-safe) and fits only the run it was saved from; `reuse` (or NULL) is
+ * a saved state no longer needed, whose memory the new one takes over. */
+typedef struct RtSaved RtSaved;
+RtSaved *rt_coop_save(Rt *rt, RtSaved *reuse);
+void rt_coop_restore(Rt *rt, const RtSaved *saved);
+void rt_saved_destroy(RtSaved *saved);
+size_t rt_saved_bytes(const RtSaved *saved);
 /* The run's outcome so far (RT_RUNNING while it goes on). */
 RtOutcome rt_outcome(Rt *rt);
 

@@ -20,6 +20,7 @@
 #include "runtime/event.h"
 #include "runtime/exec.h"
 #include "runtime/rt.h"
+#include "util/arena.h"
 #include "util/fiber.h"
 #include "util/rng.h"
 
@@ -265,8 +266,10 @@ typedef struct RtCheckState {
 } RtCheckState;
 
 struct Rt {
+    Arena *arena;            /* a restorable cooperative run: everything below lives in it (RtConfig.restorable) */
     const Program *prog;
     const int64_t *params;
+    InterpCode *code;        /* compiled once, shared by every thread (interp.h); outside the arena */
     RtConfig cfg;
 
     pthread_mutex_t world;

@@ -23,23 +23,23 @@ static uint64_t run_time(Rt *rt)
 static void free_owned(Snapshot *s)
 {
     for (size_t i = 0; i < s->nowned; i++)
-        free(s->owned[i]);
+        xfree(s->owned[i]);
     s->nowned = 0;
 }
 
 void snapshot_finish(Snapshot *s)
 {
     free_owned(s);
-    free(s->owned);
-    free(s->threads);
-    free(s->objects);
-    free(s->vars);
-    free(s->checks);
-    free(s->deadlock.edges);
-    free(s->activity_labels);
-    free(s->schedule);
-    free(s->int_pool);
-    free(s->item_pool);
+    xfree(s->owned);
+    xfree(s->threads);
+    xfree(s->objects);
+    xfree(s->vars);
+    xfree(s->checks);
+    xfree(s->deadlock.edges);
+    xfree(s->activity_labels);
+    xfree(s->schedule);
+    xfree(s->int_pool);
+    xfree(s->item_pool);
     memset(s, 0, sizeof *s);
 }
 
@@ -197,7 +197,7 @@ static void copy_vars(Snapshot *s, Rt *rt)
 static void copy_checks(Snapshot *s, Rt *rt)
 {
     int n = rt->prog->nchecks;
-    free(s->checks);
+    xfree(s->checks);
     s->checks = xcalloc((size_t)n + 1, sizeof(SnapCheck));
     for (int i = 0; i < n; i++) {
         const RtCheckState *c = &rt->checks[i];
@@ -216,12 +216,12 @@ static void copy_checks(Snapshot *s, Rt *rt)
 
 static void copy_verdicts(Snapshot *s, Rt *rt)
 {
-    free(s->deadlock.edges);
+    xfree(s->deadlock.edges);
     s->deadlock = rt->deadlock;
     s->deadlock.edges = xmalloc(sizeof(SnapWait) * (size_t)(rt->deadlock.nedges + 1));
     if (rt->deadlock.nedges > 0)
         memcpy(s->deadlock.edges, rt->deadlock.edges, sizeof(SnapWait) * (size_t)rt->deadlock.nedges);
-    free(s->activity_labels);
+    xfree(s->activity_labels);
     s->activity_labels = xcalloc((size_t)rt->nactivity_words + 1, sizeof(char *));
     for (int i = 0; i < rt->nactivity_words; i++)
         s->activity_labels[i] = own(s, rt->activity_words[i]);

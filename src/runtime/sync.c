@@ -119,11 +119,11 @@ void sync_init_object(RtObject *o)
 
 void sync_finish_object(RtObject *o)
 {
-    free(o->waiters.items);
-    free(o->readers.items);
-    free(o->items);
-    free(o->name);
-    free(o->vc);
+    xfree(o->waiters.items);
+    xfree(o->readers.items);
+    xfree(o->items);
+    xfree(o->name);
+    xfree(o->vc);
 }
 
 static RtThread *thread_of(Rt *rt, int id)
@@ -643,7 +643,7 @@ static void queue_push_item(RtObject *o, int64_t id, int64_t value)
         Item *items = xmalloc(sizeof(Item) * (size_t)cap);
         for (int i = 0; i < o->icount; i++)
             items[i] = o->items[(o->ihead + i) % o->icap];
-        free(o->items);
+        xfree(o->items);
         o->items = items;
         o->icap = cap;
         o->ihead = 0;

@@ -6,6 +6,7 @@
  * The sanitizer hooks are declared here rather than included, so that a plain build needs no sanitizer headers. */
 #include "util/fiber.h"
 
+#include "util/arena.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
 
@@ -16,17 +17,6 @@
 #include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
-
-#if defined(__SANITIZE_THREAD__)
-#define LS_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define LS_TSAN 1
-#endif
-#endif
-#ifndef LS_TSAN
-#define LS_TSAN 0
-#endif
 
 #if defined(__x86_64__)
 #define LS_OWN_SWITCH 1
@@ -68,6 +58,7 @@ struct Fiber {
 #endif
     FiberFn fn;
     void *arg;
+    Arena *arena;       /* where the stack came from (a restorable cooperative run), or NULL: mapped here */
     char *map;          /* guard page + stack */
     size_t map_bytes;
     char *stack;
@@ -234,7 +225,8 @@ static StackCache *cache_get(void)
     pthread_once(&cache_once, cache_key_create);
     StackCache *c = pthread_getspecific(cache_key);
     if (!c) {
-        c = xcalloc(1, sizeof *c);
+        c = calloc(1, sizeof *c); /* the OS thread's, never a run's arena */
+        fiber_check(c != NULL, "lockstep: a fiber stack cache");
         pthread_setspecific(cache_key, c);
     }
     return c;
@@ -277,8 +269,16 @@ Fiber *fiber_create(FiberFn fn, void *arg, size_t stack_bytes)
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     f->stack_bytes = ((stack_bytes ? stack_bytes : FIBER_DEFAULT_STACK) + page - 1) / page * page;
     f->map_bytes = f->stack_bytes + page;
-    f->map = stack_map(f->map_bytes, page);
-    f->stack = f->map + page;
+    f->arena = arena_current();
+    if (f->arena) {
+        if (f->stack_bytes > ARENA_STACK_BYTES || !(f->stack = arena_stack_alloc(f->arena)))
+            fiber_check(false, "lockstep: a fiber stack in the model checker's arena");
+        f->stack_bytes = ARENA_STACK_BYTES;
+        f->map = f->stack - page;
+    } else {
+        f->map = stack_map(f->map_bytes, page);
+        f->stack = f->map + page;
+    }
     f->fn = fn;
     f->arg = arg;
     prepare(f);
@@ -295,8 +295,11 @@ void fiber_destroy(Fiber *f)
 #if LS_TSAN
     __tsan_destroy_fiber(f->tsan_fiber);
 #endif
-    stack_unmap(f->map, f->map_bytes, (size_t)sysconf(_SC_PAGESIZE));
-    free(f);
+    if (f->arena)
+        arena_stack_free(f->arena, f->stack);
+    else
+        stack_unmap(f->map, f->map_bytes, (size_t)sysconf(_SC_PAGESIZE));
+    xfree(f);
 }
 
 void fiber_resume(Fiber *f)
@@ -324,4 +327,17 @@ void fiber_yield(Fiber *f)
 bool fiber_done(const Fiber *f)
 {
     return f->done;
+}
+
+size_t fiber_stack_live(const Fiber *f, const void **lo)
+{
+#if LS_OWN_SWITCH
+    if (f->done)
+        return 0;
+    *lo = f->sp;
+    return (size_t)(f->stack + f->stack_bytes - (char *)f->sp);
+#else
+    *lo = f->stack;
+    return f->stack_bytes;
+#endif
 }

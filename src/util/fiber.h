@@ -23,5 +23,9 @@ void fiber_resume(Fiber *f);
 /* From inside f: back to the host that resumed it. */
 void fiber_yield(Fiber *f);
 bool fiber_done(const Fiber *f);
+/* The part of a suspended fiber's stack in use (from its saved stack pointer to the top; the whole stack where the
+ * switch is ucontext's): *lo and the length, 0 for a done fiber. What an arena image must save (util/arena.h). A
+ * fiber created between arena_enter and arena_leave takes its stack from that arena. */
+size_t fiber_stack_live(const Fiber *f, const void **lo);
 
 #endif

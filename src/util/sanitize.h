@@ -15,4 +15,16 @@
 #define LS_ASAN 0
 #endif
 
+/* ThreadSanitizer, likewise (fibers tell it about their switches; arenas are off under it). */
+#if defined(__SANITIZE_THREAD__)
+#define LS_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define LS_TSAN 1
+#endif
+#endif
+#ifndef LS_TSAN
+#define LS_TSAN 0
+#endif
+
 #endif

@@ -18,7 +18,7 @@ void strbuf_init(StrBuf *sb)
 
 void strbuf_finish(StrBuf *sb)
 {
-    free(sb->data);
+    xfree(sb->data);
     sb->data = NULL;
     sb->len = sb->cap = 0;
 }

@@ -1,7 +1,10 @@
 /* xalloc: allocation wrappers that end the program on out-of-memory (see xalloc.h). */
 #include "xalloc.h"
 
+#include "util/arena.h"
+
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,9 @@ static void oom(size_t size)
 
 void *xmalloc(size_t size)
 {
+    Arena *a = arena_current();
+    if (a)
+        return arena_alloc(a, size);
     void *p = malloc(size ? size : 1);
     if (!p)
         oom(size);
@@ -23,6 +29,14 @@ void *xmalloc(size_t size)
 
 void *xcalloc(size_t count, size_t size)
 {
+    Arena *a = arena_current();
+    if (a) {
+        if (size && count > SIZE_MAX / size)
+            oom(SIZE_MAX);
+        void *q = arena_alloc(a, count * size);
+        memset(q, 0, count * size);
+        return q;
+    }
     void *p = calloc(count ? count : 1, size ? size : 1);
     if (!p)
         oom(count * size);
@@ -31,10 +45,22 @@ void *xcalloc(size_t count, size_t size)
 
 void *xrealloc(void *ptr, size_t size)
 {
+    Arena *a = arena_current();
+    if (a && (!ptr || arena_owns(a, ptr)))
+        return arena_realloc(a, ptr, size);
     void *p = realloc(ptr, size ? size : 1);
     if (!p)
         oom(size);
     return p;
+}
+
+void xfree(void *ptr)
+{
+    Arena *a = arena_current();
+    if (a && arena_owns(a, ptr))
+        arena_free(a, ptr);
+    else
+        free(ptr);
 }
 
 char *xstrdup(const char *s)

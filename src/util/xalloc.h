@@ -2,7 +2,8 @@
  *
  * Running out of memory is not something lockstep can recover from in a useful way, so every allocation goes
  * through these wrappers and the rest of the code never checks for NULL from malloc. The program then says so in
- * one line and exits with XALLOC_EXIT_STATUS (documented in docs/cli.md), not with a crash. */
+ * one line and exits with XALLOC_EXIT_STATUS (documented in docs/cli.md), not with a crash. Between arena_enter and
+ * arena_leave (util/arena.h) they allocate in that arena instead of the C heap. */
 #ifndef LOCKSTEP_XALLOC_H
 #define LOCKSTEP_XALLOC_H
 
@@ -14,6 +15,9 @@ enum { XALLOC_EXIT_STATUS = 5 }; /* the exit status after running out of memory 
 void *xmalloc(size_t size);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *ptr, size_t size);
+/* free(), for memory that may belong to the current arena (util/arena.h): code that a cooperative run executes frees
+ * with this. */
+void xfree(void *ptr);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* printf into a freshly allocated string. */

@@ -37,6 +37,26 @@ static inline void same_answers(const SsResult *a, const SsResult *b)
     same_completed_values(b, a);
 }
 
+/* Two searches walked exactly the same graph: the same states and edges, the same ends with the same shortest
+ * schedules (restoring saved states and replaying schedules must not differ in anything). */
+static inline void same_search(const SsResult *a, const SsResult *b)
+{
+    assert_int_equal(a->states, b->states);
+    assert_int_equal(a->edges, b->edges);
+    assert_int_equal(a->complete, b->complete);
+    assert_int_equal(a->livelock, b->livelock);
+    assert_int_equal(a->nends, b->nends);
+    for (int i = 0; i < a->nends; i++) {
+        const SsEnd *x = &a->ends[i], *y = &b->ends[i];
+        assert_int_equal(x->outcome, y->outcome);
+        if (a->nnames > 0)
+            assert_memory_equal(x->values, y->values, sizeof(int64_t) * (size_t)a->nnames);
+        assert_int_equal(x->len, y->len);
+        if (x->len > 0)
+            assert_memory_equal(x->schedule, y->schedule, sizeof(int) * (size_t)x->len);
+    }
+}
+
 /* Each end's schedule, replayed strictly on real threads, ends the same way with the same values. */
 static inline void witnesses_replay(const Loaded *l, const SsResult *r)
 {

@@ -4,7 +4,9 @@
  * of local steps), breadth first as `explore --all` searches and depth first. Both must find the same outcomes, the
  * same end states (outcome and shared values), the same livelock verdict; every witness found with the reduction must
  * replay on real threads (run --schedule-file semantics) to the same end, and the reduction never stores more
- * states. A new scenario is covered without touching this file. */
+ * states. The default search (restoring saved states) is also run replaying every state's schedule instead, the way
+ * builds without arenas search: the two must walk exactly the same graph (states, edges, every end with its
+ * shortest schedule). A new scenario is covered without touching this file. */
 #include "util/xalloc.h"
 
 #include <dirent.h>
@@ -18,6 +20,7 @@
 
 #include "mc_helpers.h"
 #include "../common/loader.h"
+#include "util/arena.h"
 #include "../common/slowness.h"
 
 enum { MAX_SCENARIOS = 128, SMALL = 2, SMALLEST = 1, MAX_STATES = 60000, SANITIZED_MAX_STATES = 3000 };
@@ -53,10 +56,11 @@ static int scenario_names(char **names)
     return n;
 }
 
-static SsResult search(const Loaded *l, SsReduction reduction, SsOrder order)
+static SsResult search_by(const Loaded *l, SsReduction reduction, SsOrder order, bool replay_only)
 {
     SsConfig c = {.prog = l->prog, .params = l->params, .seed = 1, .max_depth = 400, .max_seconds = 120.0 * (double)slowness_factor(),
-                  .max_states = (uint64_t)max_states(), .reduction = reduction, .order = order};
+                  .max_states = (uint64_t)max_states(), .reduction = reduction, .order = order,
+                  .replay_only = replay_only};
     SsResult r;
     char *err = NULL;
     bool ok = ss_explore(&c, &r, &err);
@@ -64,6 +68,11 @@ static SsResult search(const Loaded *l, SsReduction reduction, SsOrder order)
         fprintf(stderr, "explore failed: %s\n", err);
     assert_true(ok);
     return r;
+}
+
+static SsResult search(const Loaded *l, SsReduction reduction, SsOrder order)
+{
+    return search_by(l, reduction, order, false);
 }
 
 /* False when the search without reduction does not finish within MAX_STATES (the caller makes the scenario smaller). */
@@ -88,6 +97,12 @@ static bool compare(const Loaded *l, const char *label)
         assert_true(ends_within(&merged, &plain));
         assert_int_equal(plain.livelock, merged.livelock);
         witnesses_replay(l, &merged);
+        SsResult replayed = search_by(l, SS_REDUCE_MERGE, o, true);
+        same_search(&merged, &replayed);
+        assert_int_equal(replayed.restores, 0);
+        if (arena_supported() && merged.edges > 1)
+            assert_true(merged.restores > 0);
+        ss_result_finish(&replayed);
         ss_result_finish(&plain);
         ss_result_finish(&merged);
     }

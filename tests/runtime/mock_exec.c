@@ -56,6 +56,7 @@ Rt *mock_create(const Program *prog, const int64_t *params)
         rt->obj_len[d] = (int)decl_size(rt, prog->objects[d].size);
         rt->nobjs += rt->obj_len[d];
     }
+    rt->code = interp_code_create(rt, params);
     return rt;
 }
 
@@ -63,6 +64,7 @@ void mock_destroy(Rt *rt)
 {
     if (!rt)
         return;
+    interp_code_destroy(rt->code);
     free(rt->shared);
     free(rt->version);
     free(rt->shared_base);
@@ -154,6 +156,7 @@ const Program *rt_thread_program(RtThread *t) { return t->rt->prog; }
 int rt_thread_id(RtThread *t) { return t->id; }
 const char *rt_thread_name(RtThread *t) { return t->id == 0 ? "main" : "thread"; }
 const int64_t *rt_thread_params(RtThread *t) { return t->rt->params; }
+const InterpCode *rt_thread_code(RtThread *t) { return t->rt->code; }
 const Program *rt_program(Rt *rt) { return rt->prog; }
 const int64_t *rt_param_values(Rt *rt) { return rt->params; }
 

@@ -26,6 +26,7 @@ enum { MOCK_MAX_FPS = 64 };
 struct Rt {
     const Program *prog;
     const int64_t *params;
+    InterpCode *code;
     int64_t *shared;   /* one per slot */
     uint32_t *version; /* one per slot, bumped by every write */
     int nslots;

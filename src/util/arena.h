@@ -1,0 +1,70 @@
+/* arena: a heap whose whole contents can be saved and put back, for the model checker. A cooperative run
+ * (runtime/rt.h, RtConfig.restorable) allocates everything it owns here — its structures, every thread's interpreter
+ * state and its fiber stacks — so that the state a search must come back to is saved by copying the arena's used
+ * bytes and the live part of each stack, and restored by copying them back: microseconds, where replaying the
+ * state's schedule on a fresh run took a step per step of the schedule.
+ *
+ * The arena is one reserved range of addresses (nothing is committed until touched) that never moves, so every
+ * pointer inside a saved image is still right when the image is put back. Its bookkeeping (the bump pointer, the
+ * free lists, which stacks are in use) lives inside the range, so a restore puts it back too: memory allocated after
+ * the save is simply free again.
+ *
+ * Allocation goes through xalloc: between arena_enter and arena_leave, xmalloc & co. on this OS thread allocate
+ * here, and xfree/xrealloc recognise arena memory by its address. Stacks come from a second reserved range, in fixed
+ * slots with a guard page each (arena_stack_alloc). Saving copies the heap up to its bump pointer plus the regions the
+ * caller names (the stacks' live parts; it knows where each fiber's stack pointer is).
+ *
+ * Not under AddressSanitizer or ThreadSanitizer (arena_supported is false): both keep shadow state about stacks that
+ * a copied-back stack would contradict. The model checker then replays instead. */
+#ifndef LOCKSTEP_ARENA_H
+#define LOCKSTEP_ARENA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct Arena Arena;
+typedef struct ArenaImage ArenaImage;
+
+/* A range of stack memory to save along with the heap. */
+typedef struct ArenaRegion {
+    const void *at;
+    size_t len;
+} ArenaRegion;
+
+/* Whether this build can save and restore arenas (false under sanitizers and without our own fiber switch). */
+bool arena_supported(void);
+
+/* An empty arena (NULL when !arena_supported()). */
+Arena *arena_create(void);
+/* NULL-safe; every allocation in it, stacks included, goes with it. */
+void arena_destroy(Arena *a);
+
+/* Allocate in a from now on, on this OS thread; returns the arena that was current before (for arena_leave). */
+Arena *arena_enter(Arena *a);
+void arena_leave(Arena *previous);
+/* The arena this OS thread allocates in, or NULL. */
+Arena *arena_current(void);
+
+void *arena_alloc(Arena *a, size_t size);
+void *arena_realloc(Arena *a, void *p, size_t size);
+void arena_free(Arena *a, void *p);
+bool arena_owns(const Arena *a, const void *p);
+/* Only the first `bytes` of block p matter to saved states: what lies beyond is never read before it is written (an
+ * interpreter's stacks above their high-water mark). A no-op for memory outside the current arena. */
+void arena_set_live(void *p, size_t bytes);
+
+/* A stack of at most ARENA_STACK_BYTES, below it a guard page; NULL when every slot is taken. */
+enum { ARENA_STACK_BYTES = 1 << 20, ARENA_STACK_SLOTS = 256 };
+char *arena_stack_alloc(Arena *a);
+void arena_stack_free(Arena *a, char *stack);
+
+/* Save the heap and the given regions (which must lie in the arena's stacks), into `reuse` (an image no longer
+ * needed: its buffers are used again) or a new image; put them back with arena_restore. */
+ArenaImage *arena_save(Arena *a, const ArenaRegion *regions, int nregions, ArenaImage *reuse);
+void arena_restore(Arena *a, const ArenaImage *img);
+void arena_image_destroy(ArenaImage *img);
+size_t arena_image_bytes(const ArenaImage *img);
+/* The heap bytes in use (up to the bump pointer). */
+size_t arena_used(const Arena *a);
+
+#endif

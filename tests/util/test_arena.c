@@ -1,0 +1,230 @@
+/* The arena (src/util/arena.h): what a saved image puts back is exactly the state at the save — heap contents, the
+ * allocator's own bookkeeping (memory allocated after the save is free again, freed memory allocated again), stack
+ * slots, and a fiber suspended on an arena stack, which resumes from the save as it did the first time. xalloc
+ * allocates in the current arena only between arena_enter and arena_leave. Where the build cannot save arenas (under
+ * sanitizers) the tests are skipped: the model checker replays there instead. */
+#include "util/arena.h"
+#include "util/fiber.h"
+#include "util/xalloc.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+static Arena *arena_or_skip(void)
+{
+    if (!arena_supported())
+        skip();
+    Arena *a = arena_create();
+    assert_non_null(a);
+    return a;
+}
+
+static void test_xalloc_goes_to_the_current_arena(void **state)
+{
+    (void)state;
+    Arena *a = arena_or_skip();
+    char *outside = xmalloc(32);
+    assert_false(arena_owns(a, outside));
+    Arena *outer = arena_enter(a);
+    assert_ptr_equal(arena_current(), a);
+    char *in = xmalloc(100);
+    int *zeros = xcalloc(50, sizeof(int));
+    char *copy = xstrdup("philosophers");
+    assert_true(arena_owns(a, in));
+    assert_true(arena_owns(a, zeros));
+    assert_true(arena_owns(a, copy));
+    for (int i = 0; i < 50; i++)
+        assert_int_equal(zeros[i], 0);
+    assert_string_equal(copy, "philosophers");
+    outside = xrealloc(outside, 4096); /* memory of the C heap stays there, even inside */
+    assert_false(arena_owns(a, outside));
+    in = xrealloc(in, 5000);
+    assert_true(arena_owns(a, in));
+    xfree(copy);
+    xfree(outside); /* C heap memory freed inside an arena goes back to the C heap */
+    arena_leave(outer);
+    assert_ptr_equal(arena_current(), outer);
+    char *after = xmalloc(8);
+    assert_false(arena_owns(a, after));
+    free(after);
+    arena_destroy(a);
+}
+
+static void test_restore_puts_back_contents_and_bookkeeping(void **state)
+{
+    (void)state;
+    Arena *a = arena_or_skip();
+    int64_t *counter = arena_alloc(a, sizeof *counter);
+    *counter = 7;
+    char *name = arena_alloc(a, 16);
+    strcpy(name, "before");
+    size_t used = arena_used(a);
+    ArenaImage *img = arena_save(a, NULL, 0, NULL);
+
+    *counter = 99;
+    strcpy(name, "after");
+    char *later = arena_alloc(a, 3000); /* allocated after the save: free again once restored */
+    memset(later, 'x', 3000);
+    arena_free(a, name);
+    assert_true(arena_used(a) > used);
+
+    arena_restore(a, img);
+    assert_int_equal(*counter, 7);
+    assert_string_equal(name, "before");
+    assert_int_equal(arena_used(a), used);
+    char *again = arena_alloc(a, 3000); /* the bump pointer went back: the same block is cut again */
+    assert_ptr_equal(again, later);
+    char *other = arena_alloc(a, 16); /* name was not freed in the saved state: a new block, not name's */
+    assert_ptr_not_equal(other, name);
+
+    arena_restore(a, img); /* an image can be restored any number of times */
+    assert_int_equal(*counter, 7);
+    assert_int_equal(arena_used(a), used);
+    arena_image_destroy(img);
+    arena_destroy(a);
+}
+
+static void test_freed_memory_is_reused_and_restored_free(void **state)
+{
+    (void)state;
+    Arena *a = arena_or_skip();
+    char *x = arena_alloc(a, 40);
+    arena_free(a, x);
+    ArenaImage *img = arena_save(a, NULL, 0, NULL); /* x is on the free list here */
+    char *y = arena_alloc(a, 40);
+    assert_ptr_equal(y, x);
+    arena_restore(a, img);
+    char *z = arena_alloc(a, 40); /* free again after the restore */
+    assert_ptr_equal(z, x);
+    arena_image_destroy(img);
+    arena_destroy(a);
+}
+
+static void test_live_prefix_only_is_saved(void **state)
+{
+    (void)state;
+    Arena *a = arena_or_skip();
+    Arena *outer = arena_enter(a);
+    int64_t *stack = xcalloc(1000, sizeof *stack);
+    arena_set_live(stack, 10 * sizeof *stack); /* beyond the tenth slot nothing is read before it is written */
+    for (int i = 0; i < 10; i++)
+        stack[i] = i + 1;
+    ArenaImage *small = arena_save(a, NULL, 0, NULL);
+    arena_set_live(stack, 1000 * sizeof *stack);
+    ArenaImage *full = arena_save(a, NULL, 0, NULL);
+    assert_true(arena_image_bytes(small) + 900 * sizeof *stack < arena_image_bytes(full));
+    for (int i = 0; i < 10; i++)
+        stack[i] = -1;
+    arena_restore(a, small);
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(stack[i], i + 1);
+    arena_leave(outer);
+    arena_image_destroy(small);
+    arena_image_destroy(full);
+    arena_destroy(a);
+}
+
+static void test_save_over_an_old_image(void **state)
+{
+    (void)state;
+    Arena *a = arena_or_skip();
+    int *v = arena_alloc(a, sizeof *v);
+    *v = 1;
+    ArenaImage *img = arena_save(a, NULL, 0, NULL);
+    *v = 2;
+    img = arena_save(a, NULL, 0, img); /* reused: now the state with 2 */
+    *v = 3;
+    arena_restore(a, img);
+    assert_int_equal(*v, 2);
+    arena_image_destroy(img);
+    arena_destroy(a);
+}
+
+/* A fiber that counts on its own stack and in the heap, yielding after each count. */
+typedef struct Counter {
+    Fiber *self;
+    int64_t *heap_total;
+    int64_t seen[64];
+    int nseen;
+} Counter;
+
+static void count(void *arg)
+{
+    Counter *c = arg;
+    int64_t on_stack = 0;
+    for (int i = 0; i < 20; i++) {
+        on_stack += i;
+        *c->heap_total += 10;
+        c->seen[c->nseen++] = on_stack * 1000 + *c->heap_total;
+        fiber_yield(c->self);
+    }
+}
+
+static void test_a_fiber_resumes_from_the_save(void **state)
+{
+    (void)state;
+    Arena *a = arena_or_skip();
+    Arena *outer = arena_enter(a);
+    Counter *c = xcalloc(1, sizeof *c);
+    c->heap_total = xcalloc(1, sizeof *c->heap_total);
+    c->self = fiber_create(count, c, 0);
+    arena_leave(outer);
+    assert_true(arena_owns(a, c) && arena_owns(a, c->heap_total));
+    for (int i = 0; i < 5; i++)
+        fiber_resume(c->self);
+    ArenaRegion r;
+    r.len = fiber_stack_live(c->self, &r.at);
+    assert_true(r.len > 0 && r.len < 64 * 1024); /* the live part, not the whole megabyte */
+    ArenaImage *img = arena_save(a, &r, 1, NULL);
+    for (int i = 0; i < 7; i++)
+        fiber_resume(c->self);
+    int64_t first[64];
+    int nfirst = c->nseen;
+    memcpy(first, c->seen, sizeof first);
+    assert_int_equal(nfirst, 12);
+
+    arena_restore(a, img); /* back to 5 counts: the fiber's locals and the heap both go back */
+    assert_int_equal(c->nseen, 5);
+    for (int i = 0; i < 7; i++)
+        fiber_resume(c->self);
+    assert_int_equal(c->nseen, nfirst);
+    for (int i = 0; i < nfirst; i++)
+        assert_int_equal(c->seen[i], first[i]);
+    arena_image_destroy(img);
+    arena_destroy(a); /* the fiber, its stack and the counter go with the arena */
+}
+
+static void test_stack_slots_come_back(void **state)
+{
+    (void)state;
+    Arena *a = arena_or_skip();
+    char *s1 = arena_stack_alloc(a);
+    ArenaImage *img = arena_save(a, NULL, 0, NULL);
+    char *s2 = arena_stack_alloc(a);
+    assert_ptr_not_equal(s1, s2);
+    arena_restore(a, img); /* s2 is free again */
+    assert_ptr_equal(arena_stack_alloc(a), s2);
+    arena_stack_free(a, s1);
+    assert_ptr_equal(arena_stack_alloc(a), s1);
+    arena_image_destroy(img);
+    arena_destroy(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_xalloc_goes_to_the_current_arena),
+        cmocka_unit_test(test_restore_puts_back_contents_and_bookkeeping),
+        cmocka_unit_test(test_freed_memory_is_reused_and_restored_free),
+        cmocka_unit_test(test_live_prefix_only_is_saved),
+        cmocka_unit_test(test_save_over_an_old_image),
+        cmocka_unit_test(test_a_fiber_resumes_from_the_save),
+        cmocka_unit_test(test_stack_slots_come_back),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
