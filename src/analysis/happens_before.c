@@ -11,7 +11,11 @@
  * is a synchronization object of its own: every atomic operation on it acquires its clock, and every write to it
  * releases into it, so a spinlock built on test_and_set orders its critical sections as a lock would. Locks are left to the lockset analysis (shared_access.c), which also keeps
  * the uncontended Lock's fast path free of any clock work. Only a thread itself changes its clock (under world, or
- * before it runs), so it reads its own epoch without atomics. */
+ * before it runs), so it reads its own epoch without atomics.
+ *
+ * A restorable cooperative run (the model checker's, RtConfig.restorable) keeps no clocks (every vc stays NULL):
+ * which writes race is never part of a state it compares or an answer it gives, and 1 KB per thread and per object
+ * would be most of every saved state. Its writes then count as unordered, which only the race report reads. */
 #include "analysis/happens_before.h"
 
 #include "runtime/rt_internal.h"
@@ -33,6 +37,8 @@ static void join_clock(uint32_t *into, const uint32_t *from)
 
 void hb_thread_start(RtThread *creator, RtThread *child)
 {
+    if (child->rt->cfg.coop && child->rt->cfg.restorable)
+        return;
     child->vc = new_clock();
     if (creator) {
         memcpy(child->vc, creator->vc, sizeof(uint32_t) * RT_MAX_THREADS);
@@ -43,6 +49,8 @@ void hb_thread_start(RtThread *creator, RtThread *child)
 
 void hb_release(RtThread *t, RtObject *o)
 {
+    if (!t->vc)
+        return;
     if (!o->vc)
         o->vc = new_clock();
     join_clock(o->vc, t->vc);
@@ -51,12 +59,14 @@ void hb_release(RtThread *t, RtObject *o)
 
 void hb_acquire(RtThread *t, const RtObject *o)
 {
-    if (o->vc)
+    if (o->vc && t->vc)
         join_clock(t->vc, o->vc);
 }
 
 void hb_atomic(RtThread *t, RtSlot *s, bool writes)
 {
+    if (!t->vc)
+        return;
     if (s->vc)
         join_clock(t->vc, s->vc);
     if (!writes)
@@ -69,12 +79,13 @@ void hb_atomic(RtThread *t, RtSlot *s, bool writes)
 
 void hb_join(RtThread *t, const RtThread *target)
 {
-    join_clock(t->vc, target->vc);
+    if (t->vc && target->vc)
+        join_clock(t->vc, target->vc);
 }
 
 bool hb_ordered(const RtThread *t, uint64_t last_write)
 {
     int writer = (int)(last_write & 0xFFFF) - 1;
     uint32_t epoch = (uint32_t)(last_write >> 32);
-    return writer >= 0 && writer < RT_MAX_THREADS && (writer == t->id || t->vc[writer] >= epoch);
+    return writer >= 0 && writer < RT_MAX_THREADS && (writer == t->id || (t->vc && t->vc[writer] >= epoch));
 }

@@ -21,7 +21,7 @@ bool hb_ordered(const RtThread *t, uint64_t last_write); /* that write happened 
 /* t's present: its id + 1 (bits 0-15) and its epoch (bits 32-63), as RtSlot.last_write records a write. */
 static inline uint64_t hb_stamp(const RtThread *t)
 {
-    return (uint64_t)t->vc[t->id] << 32 | (uint64_t)(t->id + 1);
+    return (uint64_t)(t->vc ? t->vc[t->id] : 0) << 32 | (uint64_t)(t->id + 1);
 }
 
 #endif

@@ -18,7 +18,9 @@ enum {
     MC_LOCAL_TABLE = 1 << 12, /* positions remembered as local (a hint for the reduction's order) */
     MC_MERGE_MAX = 1000,      /* the most local steps merged into one edge (a local loop ends a chain) */
     MC_SAVED_BUDGET_MB = 512,
-    MC_SAVED_POOL = 64,       /* saved states no longer needed, kept for their memory (no malloc churn) */ /* saved states kept at once, at most (beyond: replay from the nearest saved one) */
+    MC_DFS_DENSE_MB = 64,     /* depth first, every frame that will be come back to keeps a saved state up to this much;
+                                 beyond, only every MC_DFS_CHECKPOINT-th frame does (the others replay a few steps) */
+    MC_DFS_CHECKPOINT = 8, /* saved states kept at once, at most (beyond: replay from the nearest saved one) */
     MC_DFS_STACK_FACTOR = 100, /* depth first, a path may be this many times SsConfig.max_depth long: a depth-first
                                   path is not a shortest one (witnesses are made shortest afterwards) */
 };
@@ -51,6 +53,7 @@ typedef struct McFrame {
     int state;            /* MC_NONE in bitstate mode */
     uint64_t fp, remaining;
     int via, vsteps;      /* the steps that led here from the frame below: vsteps steps of the pick via */
+    int plen;             /* the length of the path here: Mc.run_path[0 .. plen) while the frame is on the stack */
     McAlts alts;
     RtSaved *saved;       /* the run's state here, kept while the frame has edges left to try (or NULL) */
 } McFrame;
@@ -69,10 +72,11 @@ typedef struct Mc {
     RtSaved **saved;      /* breadth first: per state, its saved state until it is expanded (or NULL) */
     size_t cap_saved;
     size_t saved_bytes;   /* of every saved state kept now, the pool's included */
-    RtSaved *pool[MC_SAVED_POOL];
+    RtSaved **pool;       /* saved states no longer needed, kept for their memory (counted in saved_bytes) */
+    size_t cap_pool;
     int npool;
     int at;               /* the state the run is in (MC_NONE: unknown) */
-    int *run_path;        /* the run's schedule so far */
+    int *run_path;        /* the run's schedule so far; depth first, also every stack frame's path (a prefix of it) */
     size_t cap_run;
     int run_len;
     McState *states;
@@ -144,25 +148,21 @@ static RtSaved *save_here(Mc *m)
     return s;
 }
 
+/* A saved state no longer needed goes to the pool, for its memory: saving into it touches no new pages. */
 static void saved_drop(Mc *m, RtSaved **s)
 {
-    if (m->npool < MC_SAVED_POOL) {
-        m->pool[m->npool++] = *s;
-    } else {
-        m->saved_bytes -= rt_saved_bytes(*s);
-        rt_saved_destroy(*s);
-    }
+    xgrow((void **)&m->pool, &m->cap_pool, (size_t)m->npool + 1, sizeof(RtSaved *));
+    m->pool[m->npool++] = *s;
     *s = NULL;
 }
 
-/* Put the run back in a saved state whose schedule is path[0 .. len). */
-static void restore(Mc *m, const RtSaved *s, const int *path, int len)
+/* Breadth first: put the run back in a saved state (Mc.run_path is not kept up: every state's schedule comes from
+ * its parents, fill_ends gives each end its shortest one). */
+static void restore(Mc *m, const RtSaved *s)
 {
     rt_coop_restore(m->rt, s);
     m->out->restores++;
-    xgrow((void **)&m->run_path, &m->cap_run, (size_t)len + 1, sizeof(int));
-    memcpy(m->run_path, path, sizeof(int) * (size_t)len);
-    m->run_len = len;
+    m->run_len = 0;
 }
 
 static bool step(Mc *m, int t, RtStepInfo *info)
@@ -244,7 +244,8 @@ static void record_end(Mc *m, int *end, RtOutcome outcome, const int *path, int 
     SsEnd *se = &m->out->ends[e];
     se->len = len;
     se->schedule = xmalloc(sizeof(int) * ((size_t)len + 1));
-    memcpy(se->schedule, path, sizeof(int) * (size_t)len);
+    if (len > 0)
+        memcpy(se->schedule, path, sizeof(int) * (size_t)len);
 }
 
 static int state_add(Mc *m, const Obs *o, int parent, int via, int vsteps)
@@ -259,7 +260,7 @@ static int state_add(Mc *m, const Obs *o, int parent, int via, int vsteps)
                                .depth = parent == MC_NONE ? 0 : m->states[parent].depth + vsteps};
     fpindex_add(&m->seen, o->fp, idx);
     if (o->outcome != RT_RUNNING)
-        record_end(m, &m->states[idx].end, o->outcome, m->run_path, m->run_len);
+        record_end(m, &m->states[idx].end, o->outcome, NULL, 0); /* its schedule: fill_ends, the shortest one */
     atomic_store_explicit(&m->cfg->counters->states, (uint64_t)m->nstates, memory_order_relaxed);
     return idx;
 }
@@ -359,7 +360,8 @@ static bool on_stack_bits(const Mc *m, uint64_t fp)
 static void push(Mc *m, int state, uint64_t fp, uint64_t enabled, int via, int vsteps)
 {
     xgrow((void **)&m->stack, &m->cap_stack, (size_t)m->depth + 1, sizeof(McFrame));
-    m->stack[m->depth++] = (McFrame){state, fp, enabled, via, vsteps, {MC_NONE, 0, 0}, NULL};
+    int plen = m->depth > 0 ? m->stack[m->depth - 1].plen + vsteps : 0;
+    m->stack[m->depth++] = (McFrame){state, fp, enabled, via, vsteps, plen, {MC_NONE, 0, 0}, NULL};
     if (state != MC_NONE)
         m->states[state].on_stack = true;
     uint64_t d = (uint64_t)m->depth - 1;
@@ -378,32 +380,26 @@ static void pop(Mc *m)
     m->at = MC_NONE;
 }
 
-/* The run is in the state of the top frame (replaying the stack's path if not). */
+/* The run is in the state of the top frame: if not, restore the nearest frame below with a saved state and replay
+ * the rest of the way (or replay it all on a fresh run). The way is Mc.run_path's prefix: a step writes the value the
+ * path already holds there, and never past the capacity it already has. */
 static bool dfs_be_at_top(Mc *m)
 {
     McFrame *f = &m->stack[m->depth - 1];
     if (m->at == m->depth - 1)
         return true;
-    int len = 0, below = MC_NONE, from = 0; /* below: the nearest frame with a saved state, from: its path's length */
-    for (int i = 0; i < m->depth; i++) {
-        len += i > 0 ? m->stack[i].vsteps : 0;
-        if (m->stack[i].saved) {
-            below = i;
-            from = len;
-        }
-    }
-    int *path = xmalloc(sizeof(int) * ((size_t)len + 1));
-    for (int i = 1, k = 0; i < m->depth; i++)
-        for (int j = 0; j < m->stack[i].vsteps; j++)
-            path[k++] = m->stack[i].via;
+    int below = m->depth - 1;
+    while (below >= 0 && !m->stack[below].saved)
+        below--;
     bool ok;
-    if (below != MC_NONE) {
-        restore(m, m->stack[below].saved, path, from);
-        ok = go_on(m, path, from, len, f->fp);
+    if (below >= 0) {
+        rt_coop_restore(m->rt, m->stack[below].saved);
+        m->out->restores++;
+        m->run_len = m->stack[below].plen;
+        ok = go_on(m, m->run_path, m->run_len, f->plen, f->fp);
     } else {
-        ok = go_to(m, path, len, f->fp);
+        ok = go_to(m, m->run_path, f->plen, f->fp);
     }
-    free(path);
     m->at = m->depth - 1;
     return ok;
 }
@@ -500,7 +496,8 @@ static bool will_return(Mc *m, const McFrame *f)
 static bool dfs_edge(Mc *m)
 {
     McFrame *f = &m->stack[m->depth - 1];
-    if (!f->saved && will_return(m, f))
+    if (!f->saved && will_return(m, f) &&
+        (m->saved_bytes < (size_t)MC_DFS_DENSE_MB << 20 || (m->depth - 1) % MC_DFS_CHECKPOINT == 0))
         f->saved = save_here(m);
     Edge e;
     if (!take_edge(m, &f->remaining, &f->alts, &e))
@@ -544,6 +541,8 @@ static bool dfs(Mc *m, const Obs *root)
             return true;
         if (!m->stack[m->depth - 1].remaining && m->stack[m->depth - 1].alts.thread == MC_NONE) {
             pop(m);
+            if (m->cfg->progress && m->out->edges % 64 == 0)
+                m->cfg->progress(m->cfg->progress_ctx, m->out->runs + m->out->restores, m->cfg->max_runs);
             continue;
         }
         if (!dfs_be_at_top(m) || !dfs_edge(m))
@@ -573,14 +572,14 @@ static bool bfs_expand(Mc *m, int idx, int **path, size_t *cap)
     while (remaining || alts.thread != MC_NONE) {
         if (should_stop(m))
             return true;
-        if (m->at != idx) {
+        if (m->at != idx && m->saved[idx]) {
+            restore(m, m->saved[idx]);
+        } else if (m->at != idx) {
             int len = state_path(m, idx, path, cap);
-            if (m->saved[idx])
-                restore(m, m->saved[idx], *path, len);
-            else if (!go_to(m, *path, len, m->states[idx].fp))
+            if (!go_to(m, *path, len, m->states[idx].fp))
                 return false;
-            m->at = idx;
         }
+        m->at = idx;
         Edge e;
         if (!take_edge(m, &remaining, &alts, &e))
             return false;
@@ -1040,6 +1039,7 @@ bool mc_explore(const SsConfig *cfg_in, SsResult *out, char **err)
     free(m.saved);
     for (int i = 0; i < m.npool; i++)
         rt_saved_destroy(m.pool[i]);
+    free(m.pool);
     rt_saved_destroy(m.start);
     rt_destroy(m.rt);
     snapshot_finish(&m.snap);

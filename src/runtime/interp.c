@@ -32,6 +32,7 @@
 #include "util/xalloc.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,13 @@ typedef struct List {
 /* How a call ended: off the end of its body, by a return, or unwinding (stop or error). */
 typedef enum Flow { FLOW_NEXT, FLOW_RETURN, FLOW_STOP, FLOW_FAIL } Flow;
 
+/* One active call of a thread (Interp.calls). */
+typedef struct Call {
+    uint64_t where;
+    Value *frame;
+    int func;
+} Call;
+
 typedef struct Interp {
     RtThread *t;
     Rt *rt;
@@ -93,16 +101,14 @@ typedef struct Interp {
                                  a restorable run's saved states leave out (arena_set_live) */
     WithEntry *withs;  /* open `with` blocks of every active call, innermost last */
     size_t nwith, withs_cap;
-    /* Where the thread is, for state fingerprints (interp_fingerprint): per active call, its function and the
-     * instruction of the statement it is executing (for-loop counters live in hidden frame slots, hashed with the
-     * locals), and a hash of the values visible actions returned since the current statement began (a thread parked
-     * between the read and the write of `N = N + 1` holds a temporary). */
-    uint64_t where[INTERP_MAX_DEPTH + 1];
-    uint64_t pending;
-    /* Per active call, its frame and function (-1: main), so a parked thread's locals can be shown
-     * (interp_locals). */
-    Value *frames[INTERP_MAX_DEPTH + 1];
-    int frame_func[INTERP_MAX_DEPTH + 1];
+    uint64_t pending;  /* a hash of the values visible actions returned since the current statement began */
+    int depth_high;    /* the deepest the calls have been (calls[] beyond it is never read before it is written) */
+    /* Per active call (last, so that a restorable run's saved states can leave out the calls never made): where the
+     * thread is, for state fingerprints (interp_fingerprint) — the call's function and the instruction of the
+     * statement it is executing (for-loop counters live in hidden frame slots, hashed with the locals); a thread
+     * parked between the read and the write of `N = N + 1` holds a temporary, hashed in `pending` — and its frame
+     * and function (-1: main), so a parked thread's locals can be shown (interp_locals). */
+    Call calls[INTERP_MAX_DEPTH + 1];
 } Interp;
 
 /* The place an assignment stores to. */
@@ -637,8 +643,10 @@ static void note_high_water(Interp *in)
 {
     in->sp_high = in->sp > in->sp_high ? in->sp : in->sp_high;
     in->osp_high = in->osp > in->osp_high ? in->osp : in->osp_high;
+    in->depth_high = in->depth > in->depth_high ? in->depth : in->depth_high;
     arena_set_live(in->stack, in->sp_high * sizeof(Value));
     arena_set_live(in->ostack, in->osp_high * sizeof(Value));
+    arena_set_live(in, offsetof(Interp, calls) + sizeof(Call) * (size_t)(in->depth_high + 1));
 }
 
 static ExecStatus call_function(Interp *in, const Expr *e, Value *locals, Value *out)
@@ -652,9 +660,11 @@ static ExecStatus call_function(Interp *in, const Expr *e, Value *locals, Value 
     if (in->sp > in->sp_high)
         note_high_water(in);
     in->depth++;
-    in->where[in->depth - 1] = 0; /* not at a statement of the callee yet */
-    in->frames[in->depth - 1] = frame;
-    in->frame_func[in->depth - 1] = e->func;
+    in->calls[in->depth - 1].where = 0; /* not at a statement of the callee yet */
+    if (in->depth > in->depth_high)
+        note_high_water(in);
+    in->calls[in->depth - 1].frame = frame;
+    in->calls[in->depth - 1].func = e->func;
     for (size_t i = 0; i < size; i++)
         frame[i] = (Value){VAL_UNBOUND, taint_none(), 0};
     ExecStatus st = EXEC_OK;
@@ -1407,7 +1417,7 @@ failed:
 static Flow vm_run(Interp *in, int func, Value *locals)
 {
     const CFunc *f = &in->code[func + 1];
-    Vm vm = {f->code, locals, in->ostack + in->osp, &in->where[in->depth - 1], (uint64_t)(func + 2) << 32};
+    Vm vm = {f->code, locals, in->ostack + in->osp, &in->calls[in->depth - 1].where, (uint64_t)(func + 2) << 32};
     size_t with_base = in->nwith;
     in->osp += (size_t)f->max_stack;
     if (in->osp > in->osp_high)
@@ -1491,22 +1501,23 @@ static void interp_finish(Interp *in)
 
 void interp_thread(RtThread *t, int func, const int64_t *args, int nargs)
 {
-    Interp in;
-    interp_init(&in, t);
-    const FuncDecl *fn = func < 0 ? &in.prog->main : &in.prog->funcs[func];
-    in.sp = (size_t)in.code[func + 1].frame_size;
-    note_high_water(&in);
-    in.depth = 1;
-    in.frames[0] = in.stack;
-    in.frame_func[0] = func;
+    Interp *in = xmalloc(sizeof *in); /* not on the fiber's stack: a saved state then copies only the calls made */
+    interp_init(in, t);
+    const FuncDecl *fn = func < 0 ? &in->prog->main : &in->prog->funcs[func];
+    in->sp = (size_t)in->code[func + 1].frame_size;
+    in->depth = 1;
+    note_high_water(in);
+    in->calls[0].frame = in->stack;
+    in->calls[0].func = func;
     if (nargs != fn->nparams) {
-        fail(&in, fn->pos, "TypeError: %s() takes %d arguments but %d were given", fn->name, fn->nparams, nargs);
+        fail(in, fn->pos, "TypeError: %s() takes %d arguments but %d were given", fn->name, fn->nparams, nargs);
     } else {
         for (int i = 0; i < nargs; i++)
-            in.stack[i] = int_value(args[i], taint_none());
-        vm_run(&in, func, in.stack);
+            in->stack[i] = int_value(args[i], taint_none());
+        vm_run(in, func, in->stack);
     }
-    interp_finish(&in);
+    interp_finish(in);
+    xfree(in);
 }
 
 /* ---------------------------------------------------------------- state fingerprints */
@@ -1521,7 +1532,7 @@ uint64_t interp_fingerprint(const void *state)
     const Interp *in = state;
     uint64_t h = mix(0x5EED, in->pending);
     for (int i = 0; i < in->depth; i++)
-        h = mix(h, in->where[i]);
+        h = mix(h, in->calls[i].where);
     for (size_t i = 0; i < in->sp; i++)
         h = value_hash(h, &in->stack[i]);
     for (size_t i = 0; i < in->nlists; i++) {
@@ -1537,7 +1548,7 @@ uint64_t interp_position(const void *state)
     const Interp *in = state;
     uint64_t h = 0x9051;
     for (int i = 0; i < in->depth; i++)
-        h = mix(h, in->where[i]);
+        h = mix(h, in->calls[i].where);
     return h;
 }
 
@@ -1546,9 +1557,9 @@ int interp_locals(const void *state, InterpLocal *out, int max)
     const Interp *in = state;
     if (!in || in->depth < 1)
         return 0;
-    int func = in->frame_func[in->depth - 1];
+    int func = in->calls[in->depth - 1].func;
     const FuncDecl *fn = func < 0 ? &in->prog->main : &in->prog->funcs[func];
-    const Value *frame = in->frames[in->depth - 1];
+    const Value *frame = in->calls[in->depth - 1].frame;
     int n = 0;
     for (int i = fn->nparams; i < fn->nlocals && n < max; i++) {
         if (frame[i].kind != VAL_INT)

@@ -20,6 +20,7 @@ enum {
     ARENA_MIN_CLASS = 5,          /* 32-byte blocks: 16 bytes of payload */
     ARENA_CLASSES = 40,
     ARENA_SLOT_WORDS = ARENA_STACK_SLOTS / 64,
+    ARENA_JOIN_GAP = 256,         /* a gap of dead bytes this small between two segments is saved with them */
 };
 
 static const size_t ARENA_HEAP_RESERVE = (size_t)1 << 34; /* 16 GiB of addresses; only touched pages cost memory */
@@ -279,8 +280,10 @@ static size_t heap_segments(const Arena *a, ArenaImage *img)
         size_t size = (size_t)1 << b->size_class;
         size_t len = ARENA_HEADER_BYTES + b->live;
         ArenaSegment *last = &img->segments[n - 1];
-        if (last->at + last->len == at) {
-            last->len += len;
+        size_t gap = at - (last->at + last->len);
+        if (gap <= ARENA_JOIN_GAP) { /* one copy of a few dead bytes is cheaper than another memcpy call */
+            bytes += gap;
+            last->len += gap + len;
         } else {
             image_grow((void **)&img->segments, &img->cap_segments, sizeof(ArenaSegment) * ((size_t)n + 1));
             img->segments[n++] = (ArenaSegment){at, len};
