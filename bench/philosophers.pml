@@ -8,7 +8,7 @@
  * last step, the last start, ends it: it stays at an end label. Activities take no time in either model (the
  * explorer ignores durations). N and ORDERED (1: lower chopstick first) are set with spin -DN=5 -DORDERED=1. A
  * deadlock is an invalid end state. With spin -a -o3 and pan -DNOREDUCE the model has exactly as many states as
- * `explore --all --reduction none` (tests/bench checks it at n = 3). */
+ * `explore --all --reduction none` (tests/bench checks it at n = 2; it was compared up to n = 3). */
 #ifndef N
 #define N 5
 #endif
