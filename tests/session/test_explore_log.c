@@ -22,6 +22,8 @@
 
 #include <cmocka.h>
 
+#include "open_session.h"
+
 enum { WAIT_MS = 60000 }; /* stretched by LOCKSTEP_TIMEOUT_MULTIPLIER (slowness.h) */
 
 static uint64_t deadline_after(uint64_t ms)
@@ -31,21 +33,7 @@ static uint64_t deadline_after(uint64_t ms)
 
 static Session *open_session(const char *name, const char *const *sets)
 {
-    RunRecipe r;
-    recipe_init(&r);
-    for (int i = 0; sets && sets[i]; i++)
-        recipe_add_set(&r, sets[i]);
-    char *dir = paths_data_dir(NULL);
-    assert_non_null(dir);
-    Scenario sc;
-    scenario_init(&sc);
-    assert_int_equal(scenario_load(&sc, dir, name, &r), SCENARIO_OK);
-    Session *s = session_create(&r, 0);
-    session_adopt(s, &sc);
-    scenario_finish(&sc);
-    recipe_finish(&r);
-    free(dir);
-    return s;
+    return test_open_session(name, sets, false);
 }
 
 static int param_index(Session *s, const char *name)

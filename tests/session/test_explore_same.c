@@ -23,6 +23,8 @@
 
 #include <cmocka.h>
 
+#include "open_session.h"
+
 #include <dirent.h>
 
 enum { WAIT_MS = 120000 }; /* per search, stretched by LOCKSTEP_TIMEOUT_MULTIPLIER (slowness.h) */
@@ -31,21 +33,7 @@ static const char *exe;
 
 static Session *open_session(const char *name, const char *const *sets)
 {
-    RunRecipe r;
-    recipe_init(&r);
-    for (int i = 0; sets[i]; i++)
-        recipe_add_set(&r, sets[i]);
-    char *dir = paths_data_dir(NULL);
-    assert_non_null(dir);
-    Scenario sc;
-    scenario_init(&sc);
-    assert_int_equal(scenario_load(&sc, dir, name, &r), SCENARIO_OK);
-    Session *s = session_create(&r, 0);
-    session_adopt(s, &sc);
-    scenario_finish(&sc);
-    recipe_finish(&r);
-    free(dir);
-    return s;
+    return test_open_session(name, sets, false);
 }
 
 /* The window's Check all, as app_explore_start starts it and app_explore_tick files it. */

@@ -22,6 +22,8 @@
 
 #include <cmocka.h>
 
+#include "open_session.h"
+
 enum { SETTLE_TIMEOUT_MS = 10000 };
 
 static char *data_dir(void)
@@ -31,26 +33,9 @@ static char *data_dir(void)
     return dir;
 }
 
-/* A session with sets applied to the named scenario, in serial mode, not yet running. */
 static Session *open_session(const char *name, const char *const *sets)
 {
-    RunRecipe r;
-    recipe_init(&r);
-    for (int i = 0; sets && sets[i]; i++)
-        recipe_add_set(&r, sets[i]);
-    r.mode = RT_SERIAL;
-    r.mode_given = true;
-    char *dir = data_dir();
-    Scenario sc;
-    scenario_init(&sc);
-    assert_int_equal(scenario_load(&sc, dir, name, &r), SCENARIO_OK);
-    Session *s = session_create(&r, 0);
-    session_adopt(s, &sc);
-    assert_null(sc.prog); /* taken over */
-    scenario_finish(&sc);
-    recipe_finish(&r);
-    free(dir);
-    return s;
+    return test_open_session(name, sets, true);
 }
 
 /* Wait until the serial run has taken n steps and parked every thread again (or ended). */
