@@ -97,12 +97,14 @@ static bool compare(const Loaded *l, const char *label)
         assert_true(ends_within(&merged, &plain));
         assert_int_equal(plain.livelock, merged.livelock);
         witnesses_replay(l, &merged);
-        SsResult replayed = search_by(l, SS_REDUCE_MERGE, o, true);
-        same_search(&merged, &replayed);
-        assert_int_equal(replayed.restores, 0);
-        if (arena_supported() && merged.edges > 1)
-            assert_true(merged.restores > 0);
-        ss_result_finish(&replayed);
+        if (arena_supported()) { /* else (sanitizers) every search replays: nothing to compare */
+            SsResult replayed = search_by(l, SS_REDUCE_MERGE, o, true);
+            same_search(&merged, &replayed);
+            assert_int_equal(replayed.restores, 0);
+            if (merged.edges > 1)
+                assert_true(merged.restores > 0);
+            ss_result_finish(&replayed);
+        }
         ss_result_finish(&plain);
         ss_result_finish(&merged);
     }
