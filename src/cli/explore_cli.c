@@ -463,6 +463,34 @@ static void print_limits(const ExploreConfig *c, const ExploreResult *r, FILE *o
     fprintf(out, "%llu states left unexpanded\n", (unsigned long long)r->unexpanded);
 }
 
+static void print_mismatch(const ExploreWitness *w, const char *what, FILE *out)
+{
+    if (w->found && w->check == WITNESS_MISMATCH)
+        fprintf(out, "  MISMATCH: the witness of %s (%d steps), replayed on real threads, ended as %s: the search and "
+                "the real run disagree, which is a bug in lockstep\n", what, w->len, snapshot_outcome_name(w->replayed));
+}
+
+/* The stateful search's witnesses replayed on real threads: one line when all ended the same way, a line per one
+ * that did not. */
+static void print_confirmed(const ExploreResult *r, FILE *out)
+{
+    if (r->confirmed + r->mismatched == 0)
+        return;
+    if (r->mismatched == 0) {
+        fprintf(out, "  every witness (%d) replayed on real threads ends the same way\n", r->confirmed);
+        return;
+    }
+    for (int f = 0; f < EXPLORE_OUTCOMES; f++)
+        if (failure_words[f])
+            print_mismatch(&r->failure[f], failure_words[f], out);
+    for (int i = 0; i < r->nvars; i++)
+        for (int j = 0; j < r->vars[i].nvalues; j++) {
+            char what[160];
+            snprintf(what, sizeof what, "%s = %lld", r->vars[i].name, (long long)r->vars[i].values[j].value);
+            print_mismatch(&r->vars[i].values[j].witness, what, out);
+        }
+}
+
 static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved *fsaved, const json_t *dl, FILE *out)
 {
     for (int f = 0; f < EXPLORE_OUTCOMES; f++) {
@@ -495,6 +523,7 @@ static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved 
     }
     if (r->mode == EXPLORE_ALL && !r->complete)
         print_limits(&o->cfg, r, out);
+    print_confirmed(r, out);
 }
 
 /* A file name as a JSON string: names need not be UTF-8 (Latin-1 file names), JSON strings must be. */
@@ -511,6 +540,8 @@ static json_t *witness_json(const ExploreWitness *w, const Saved *s)
     json_t *j = json_pack("{s:i, s:I, s:s}", "steps", w->len, "seed", (json_int_t)w->seed, "outcome",
                           snapshot_outcome_name(w->outcome));
     json_object_set_new(j, "found_steps", json_integer(w->found_len));
+    json_object_set_new(j, "confirmed", w->check == WITNESS_UNCHECKED ? json_null()
+                                                                      : json_boolean(w->check == WITNESS_CONFIRMED));
     json_object_set_new(j, "file", s->path ? json_lossy(s->path) : json_null());
     json_object_set_new(j, "replay", s->replay ? json_lossy(s->replay) : json_null());
     json_t *sched = json_array();
@@ -539,6 +570,8 @@ static void print_json(const ExOpts *o, const ExploreResult *r, const Saved *vsa
         json_object_set_new(j, "states", json_integer((json_int_t)r->states));
         json_object_set_new(j, "transitions", json_integer((json_int_t)r->transitions));
         json_object_set_new(j, "restores", json_integer((json_int_t)r->restores));
+        json_object_set_new(j, "witnesses_confirmed", json_integer(r->confirmed));
+        json_object_set_new(j, "witnesses_mismatched", json_integer(r->mismatched));
         json_object_set_new(j, "unexpanded", json_integer((json_int_t)r->unexpanded));
         json_object_set_new(j, "states_per_second", json_real(states_per_second(r)));
         json_object_set_new(j, "reduction", json_string(r->reduction ? r->reduction : "none"));

@@ -8,6 +8,7 @@
 #include "explore/dpor.h"
 #include "explore/minimize.h"
 #include "explore/statespace.h"
+#include "explore/xrun.h"
 #include "util/check.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
@@ -40,6 +41,7 @@ void explore_config_defaults(ExploreConfig *cfg)
     cfg->max_runs = 20000;
     cfg->max_seconds = 60;
     cfg->minimize = true;
+    cfg->confirm = true;
 }
 
 bool explore_is_failure(RtOutcome o)
@@ -363,6 +365,58 @@ static bool minimize_witness(const ExploreConfig *cfg, ExploreWitness *w, RtOutc
     return ok;
 }
 
+/* ---------------------------------------------------------------- the stateful search's witnesses, on real threads */
+
+/* Whether a real run that ended with `real` ends as the witness did. A thread error ends the search at once, while a
+ * real run goes on with the other threads: it may then end failing a check, or at the schedule's end. */
+static bool same_end(RtOutcome found, RtOutcome real)
+{
+    if (found == RT_ERROR)
+        return real == RT_ERROR || real == RT_LIMIT || real == RT_EXPECT_FAILED;
+    return real == found;
+}
+
+/* Replay w on real threads (strictly, as `run --schedule-file` does); var: the shared variable whose end value the
+ * witness is for (NULL: a failure's witness). */
+static bool confirm_witness(const ExploreConfig *cfg, ExploreResult *out, ExploreWitness *w, const char *var,
+                            int64_t value, char **err)
+{
+    if (!w->found || w->outcome == RT_LIVELOCK) /* a lasso's replay ends where the loop is entered, not in a verdict */
+        return true;
+    XRunSpec spec = {.prog = cfg->prog, .params = cfg->params, .seed = w->seed, .schedule = w->schedule,
+                     .schedule_len = w->len, .then_stop = true, .max_steps = (uint64_t)w->len + 1};
+    XRun r;
+    xrun_init(&r);
+    if (!xrun_exec(&spec, &r, err))
+        return false;
+    bool same = !r.error && same_end(w->outcome, r.outcome);
+    for (int k = 0; same && var && w->outcome != RT_ERROR && k < r.nvalues; k++)
+        if (strcmp(r.names[k], var) == 0)
+            same = r.values[k] == value;
+    w->check = same ? WITNESS_CONFIRMED : WITNESS_MISMATCH;
+    w->replayed = r.outcome;
+    if (same)
+        out->confirmed++;
+    else
+        out->mismatched++;
+    xrun_finish(&r);
+    return true;
+}
+
+bool explore_confirm(const ExploreConfig *cfg, ExploreResult *out, char **err)
+{
+    out->confirmed = out->mismatched = 0;
+    bool ok = true;
+    for (int o = 0; ok && o < EXPLORE_OUTCOMES; o++)
+        ok = confirm_witness(cfg, out, &out->failure[o], NULL, 0, err);
+    for (int i = 0; ok && i < out->nvars; i++)
+        for (int j = 0; ok && j < out->vars[i].nvalues; j++) {
+            ExploreValue *v = &out->vars[i].values[j];
+            ok = confirm_witness(cfg, out, &v->witness, out->vars[i].name, v->value, err);
+        }
+    return ok;
+}
+
 bool explore_run(const ExploreConfig *cfg_in, ExploreResult *out, char **err)
 {
     ExploreConfig cfg = *cfg_in;
@@ -381,6 +435,8 @@ bool explore_run(const ExploreConfig *cfg_in, ExploreResult *out, char **err)
     for (int o = 0; ok && cfg.minimize && !out->stateful && o < EXPLORE_OUTCOMES; o++)
         if (explore_is_failure((RtOutcome)o) && out->failure[o].found)
             ok = minimize_witness(&cfg, &out->failure[o], (RtOutcome)o, err);
+    if (ok && cfg.confirm && out->stateful && !out->cancelled)
+        ok = explore_confirm(&cfg, out, err);
     out->seconds = (double)(clock_now_ns() - t0) / 1e9;
     return ok;
 }

@@ -39,6 +39,8 @@ typedef struct ExploreConfig {
                                search over fingerprinted states (statespace.h, the default) */
     SsReduction reduction;  /* all: the state search's partial-order reduction (default, the zero value: merge) */
     bool minimize;          /* minimize failure witnesses (default true) */
+    bool confirm;           /* all: replay every witness on real threads, as `run --schedule-file` does, and compare
+                               how it ends (default true; ExploreWitness.check, ExploreResult.confirmed) */
     ExploreProgress progress; /* optional; called from the exploring threads, serialized */
     void *progress_ctx;
     const atomic_bool *cancel; /* optional: when it becomes true the search stops soon, as if out of budget */
@@ -46,8 +48,17 @@ typedef struct ExploreConfig {
     bool keep_graph;        /* all (over states): hand the state graph out (ExploreResult.graph) */
 } ExploreConfig;
 
+/* A stateful search's witness replayed on real threads (ExploreConfig.confirm). */
+typedef enum WitnessCheck {
+    WITNESS_UNCHECKED, /* not replayed (random exploration, a cancelled search, a livelock's lasso) */
+    WITNESS_CONFIRMED, /* the real run ended the same way (and with the same value) */
+    WITNESS_MISMATCH,  /* it did not: a bug in lockstep, which the report shows */
+} WitnessCheck;
+
 typedef struct ExploreWitness {
     bool found;
+    WitnessCheck check;
+    RtOutcome replayed;     /* WITNESS_MISMATCH: how the real run ended */
     RtOutcome outcome;      /* how the witness run ends (a value's witness may end completed or failing a check) */
     uint64_t seed;
     int *schedule;          /* full recorded schedule */
@@ -81,6 +92,7 @@ typedef struct ExploreResult {
     uint64_t states;        /* stateful: distinct states found */
     uint64_t transitions;   /* stateful: steps explored between them */
     uint64_t restores;      /* stateful: saved states put back (each instead of a replay) */
+    int confirmed, mismatched; /* stateful: witnesses replayed on real threads that ended the same way, and not */
     uint64_t unexpanded;    /* stateful: states whose successors were not all explored (a limit was hit) */
     int depth;              /* stateful: the longest shortest schedule to any state found */
     uint64_t cut;           /* runs that hit max_steps */
@@ -99,6 +111,9 @@ void explore_config_defaults(ExploreConfig *cfg);
 /* False with *err (caller frees) on a run that cannot be made. */
 bool explore_run(const ExploreConfig *cfg, ExploreResult *out, char **err);
 void explore_result_finish(ExploreResult *r);
+/* Replay every witness of a stateful search's result on real threads and mark each (explore_run does this when
+ * ExploreConfig.confirm is set); false with *err when a run cannot be made. */
+bool explore_confirm(const ExploreConfig *cfg, ExploreResult *out, char **err);
 
 /* The explored variable `name`, or NULL. */
 const ExploreVar *explore_find_var(const ExploreResult *r, const char *name);

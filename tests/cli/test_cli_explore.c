@@ -276,6 +276,11 @@ static void test_all_naive_philosophers(void **state)
     assert_non_null(r.json);
     assert_true(json_is_true(json_object_get(r.json, "complete")));
     assert_int_equal(check_deadlock_witness(*state, r.json, dir, 3), PHIL3_SHORTEST);
+    /* the witness was replayed on real threads and deadlocked there too */
+    json_t *dw = json_object_get(json_object_get(r.json, "failures"), "deadlock");
+    assert_true(json_is_true(json_object_get(dw, "confirmed")));
+    assert_int_equal(json_integer_value(json_object_get(r.json, "witnesses_confirmed")), 1);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "witnesses_mismatched")), 0);
     cli_result_finish(&r);
     /* and in words: a search cut at 37 steps deep is enough to meet the 36-step deadlock, and says it is cut */
     const char *text_args[] = {"explore", "dining-philosophers", "--set", "n=3", "--all", "--max-steps", "37",
@@ -285,6 +290,7 @@ static void test_all_naive_philosophers(void **state)
                                   "    philosopher 0 waits for chopstick[1] held by philosopher 1\n"));
     assert_non_null(strstr(r.out, "exhaustive search, INCOMPLETE (a limit was hit): "));
     assert_non_null(strstr(r.out, "\n  no expectation failed found in the "));
+    assert_non_null(strstr(r.out, "\n  every witness (1) replayed on real threads ends the same way\n"));
     cli_result_finish(&r);
     remove_dir(dir);
 }

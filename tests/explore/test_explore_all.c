@@ -96,6 +96,51 @@ static void test_race_2x2_lock(void **state)
     explore_result_finish(&r);
 }
 
+/* Every witness of the state search is replayed on real threads (as `run --schedule-file` does) and ends the same
+ * way: the race counter's three end values and its failed check, the naive philosophers' deadlock. A witness made
+ * to claim another end value than its run reaches is reported as a mismatch. */
+static void test_witnesses_confirmed_on_real_threads(void **state)
+{
+    (void)state;
+    Loaded l = loader_scenario("race-counter", (const char *const[]){"workers=2", "iterations=2", NULL});
+    ExploreConfig cfg;
+    explore_config_defaults(&cfg);
+    cfg.prog = l.prog;
+    cfg.params = l.params;
+    cfg.mode = EXPLORE_ALL;
+    cfg.max_seconds = 0;
+    ExploreResult r;
+    char *err = NULL;
+    assert_true(explore_run(&cfg, &r, &err));
+    const ExploreVar *n = explore_find_var(&r, "N");
+    assert_non_null(n);
+    assert_int_equal(n->nvalues, 3);
+    assert_int_equal(r.confirmed, 4); /* N = 2, 3, 4 and the failed check */
+    assert_int_equal(r.mismatched, 0);
+    for (int i = 0; i < n->nvalues; i++)
+        assert_int_equal(n->values[i].witness.check, WITNESS_CONFIRMED);
+    assert_int_equal(r.failure[RT_EXPECT_FAILED].check, WITNESS_CONFIRMED);
+
+    n->values[0].value = 7; /* a witness that claims an end value its run does not reach */
+    assert_true(explore_confirm(&cfg, &r, &err));
+    assert_int_equal(r.mismatched, 1);
+    assert_int_equal(r.confirmed, 3);
+    assert_int_equal(n->values[0].witness.check, WITNESS_MISMATCH);
+    assert_int_equal(n->values[0].witness.replayed, RT_EXPECT_FAILED);
+    explore_result_finish(&r);
+    loader_unload(&l);
+
+    l = loader_scenario("dining-philosophers", (const char *const[]){"n=3", NULL});
+    cfg.prog = l.prog;
+    cfg.params = l.params;
+    assert_true(explore_run(&cfg, &r, &err));
+    assert_true(r.failure[RT_DEADLOCK].found);
+    assert_int_equal(r.failure[RT_DEADLOCK].check, WITNESS_CONFIRMED);
+    assert_int_equal(r.mismatched, 0);
+    explore_result_finish(&r);
+    loader_unload(&l);
+}
+
 /* The reduction against plain enumeration (every runnable thread at every step): same outcomes, far fewer runs. */
 static void test_reduction_matches_plain(void **state)
 {
@@ -159,6 +204,7 @@ int main(void)
         cmocka_unit_test(test_race_2x2),
         cmocka_unit_test(test_race_2x2_lock),
         cmocka_unit_test(test_reduction_matches_plain),
+        cmocka_unit_test(test_witnesses_confirmed_on_real_threads),
         cmocka_unit_test(test_philosophers_naive_deadlock),
         cmocka_unit_test(test_philosophers_ordered_none),
     };
