@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 enum { THREAD_STACK_BYTES = 2 << 20 };
@@ -354,6 +355,7 @@ RtThread *gate_create_thread(Rt *rt, RtThread *creator, int func, const int64_t 
     hb_thread_start(creator, t);
     rt->threads[id] = t;
     atomic_store(&rt->nthreads, id + 1);
+    arena_set_live(rt, offsetof(Rt, threads) + sizeof(RtThread *) * (size_t)(id + 1)); /* a restorable run's */
     rt->running++;
     rt->live++;
     rt->serial++;

@@ -308,7 +308,6 @@ struct Rt {
     size_t npauses, cap_pauses;
     uint64_t serial;        /* snapshot change counter */
 
-    RtThread *threads[RT_MAX_THREADS];
     _Atomic int nthreads;
     int running, ready, live;
     int live_daemons;       /* of the live threads, the daemons: the run ends when live == live_daemons */
@@ -353,6 +352,9 @@ struct Rt {
     size_t batch_cap, batch_len;
     EvBuf ctl_buf;              /* events recorded by the runtime itself (thread -1) */
     pthread_mutex_t ctl_buf_lock;
+
+    /* last: a restorable run's saved states hold only the first nthreads (arena_set_live) */
+    RtThread *threads[RT_MAX_THREADS];
 };
 
 /* gate.c */
