@@ -213,6 +213,10 @@ static void compose(ExploreEntry *e)
         check_all_failures(e);
     else
         random_failures(e);
+    if (e->result.mismatched > 0) /* a witness that ends otherwise on real threads: never expected, always said */
+        line_add(e, XLINE_NOTE,
+                 xasprintf("MISMATCH: %d witness%s replayed on real threads ended otherwise (a bug in lockstep)",
+                           e->result.mismatched, e->result.mismatched == 1 ? "" : "es"), NULL);
     end_values(e);
     e->headline = xstrdup(e->nlines > 0 ? e->lines[0].text : "no answer");
 }

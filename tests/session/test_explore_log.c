@@ -201,7 +201,33 @@ static void test_race_counter_values(void **state)
         can_end |= strcmp(e->lines[i].text, "N can end as 2, 3 or 4") == 0;
     assert_true(can_end);
     assert_true(e->result.failure[RT_EXPECT_FAILED].found);
+    /* every witness was replayed on real threads and ended the same way: no MISMATCH line */
+    assert_int_equal(e->result.confirmed, 4);
+    assert_int_equal(e->result.mismatched, 0);
+    for (int i = 0; i < e->nlines; i++)
+        assert_null(strstr(e->lines[i].text, "MISMATCH"));
     session_destroy(s);
+}
+
+/* A check whose witness ended otherwise on real threads says so in its answer, whatever else it found. */
+static void test_mismatch_is_said(void **state)
+{
+    (void)state;
+    ExploreLog *log = explore_log_create();
+    ExploreResult r;
+    memset(&r, 0, sizeof r);
+    r.mode = EXPLORE_ALL;
+    r.stateful = true;
+    r.complete = true;
+    r.states = 10;
+    r.confirmed = 2;
+    r.mismatched = 1;
+    const ExploreEntry *e = explore_log_add(log, EXPLORE_CHECK_ALL, "race-counter", NULL, NULL, 1, &r);
+    bool said = false;
+    for (int i = 0; i < e->nlines; i++)
+        said |= strstr(e->lines[i].text, "MISMATCH: 1 witness replayed on real threads ended otherwise") != NULL;
+    assert_true(said);
+    explore_log_destroy(log);
 }
 
 /* The values explored are those of the start: a parameter changed meanwhile does not leak into the search. */
@@ -293,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_count_text),
         cmocka_unit_test(test_philosophers_naive_then_ordered),
         cmocka_unit_test(test_race_counter_values),
+        cmocka_unit_test(test_mismatch_is_said),
         cmocka_unit_test(test_values_copied_at_start),
         cmocka_unit_test(test_cancel_files_partial),
         cmocka_unit_test(test_find_failure),
