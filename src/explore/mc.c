@@ -139,7 +139,8 @@ static bool run_fresh(Mc *m)
 /* Save the run's state, if the run is restorable and the budget allows (else NULL). */
 static RtSaved *save_here(Mc *m)
 {
-    if (!m->start || m->saved_bytes > (size_t)MC_SAVED_BUDGET_MB << 20)
+    bool pooled = m->npool > 0; /* reusing one costs no more memory */
+    if (!m->start || (!pooled && m->saved_bytes > (size_t)MC_SAVED_BUDGET_MB << 20))
         return NULL;
     RtSaved *s = m->npool > 0 ? m->pool[--m->npool] : NULL;
     m->saved_bytes -= rt_saved_bytes(s);
