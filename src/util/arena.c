@@ -36,7 +36,7 @@ struct Arena {
     char *heap;
     char *stacks;
     size_t page, slot_bytes;                /* a slot: guard page + ARENA_STACK_BYTES */
-    uint64_t guarded[ARENA_SLOT_WORDS];     /* slots whose guard page is set: a fact about the mapping, never restored */
+    uint64_t guarded[ARENA_SLOT_WORDS]; /* slots whose guard page is set (the mapping's, never restored) */
 };
 
 /* A block's header. */
