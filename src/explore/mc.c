@@ -109,12 +109,21 @@ static void path_push(int **path, size_t *cap, int len, int t)
     (*path)[len] = t;
 }
 
+/* Put the run back in a saved state whose schedule is Mc.run_path[0 .. run_len) (depth first: the frame's path;
+ * breadth first keeps no path, 0: every state's schedule comes from its parents, fill_ends gives each end its
+ * shortest one). */
+static void restore(Mc *m, const RtSaved *s, int run_len)
+{
+    rt_coop_restore(m->rt, s);
+    m->out->restores++;
+    m->run_len = run_len;
+}
+
 static bool run_fresh(Mc *m)
 {
     m->run_len = 0;
     if (m->start) {
-        rt_coop_restore(m->rt, m->start);
-        m->out->restores++;
+        restore(m, m->start, 0);
         return true;
     }
     rt_destroy(m->rt);
@@ -157,14 +166,6 @@ static void saved_drop(Mc *m, RtSaved **s)
     *s = NULL;
 }
 
-/* Breadth first: put the run back in a saved state (Mc.run_path is not kept up: every state's schedule comes from
- * its parents, fill_ends gives each end its shortest one). */
-static void restore(Mc *m, const RtSaved *s)
-{
-    rt_coop_restore(m->rt, s);
-    m->out->restores++;
-    m->run_len = 0;
-}
 
 static bool step(Mc *m, int t, RtStepInfo *info)
 {
@@ -394,9 +395,7 @@ static bool dfs_be_at_top(Mc *m)
         below--;
     bool ok;
     if (below >= 0) {
-        rt_coop_restore(m->rt, m->stack[below].saved);
-        m->out->restores++;
-        m->run_len = m->stack[below].plen;
+        restore(m, m->stack[below].saved, m->stack[below].plen);
         ok = go_on(m, m->run_path, m->run_len, f->plen, f->fp);
     } else {
         ok = go_to(m, m->run_path, f->plen, f->fp);
@@ -574,7 +573,7 @@ static bool bfs_expand(Mc *m, int idx, int **path, size_t *cap)
         if (should_stop(m))
             return true;
         if (m->at != idx && m->saved[idx]) {
-            restore(m, m->saved[idx]);
+            restore(m, m->saved[idx], 0);
         } else if (m->at != idx) {
             int len = state_path(m, idx, path, cap);
             if (!go_to(m, *path, len, m->states[idx].fp))
