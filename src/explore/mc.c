@@ -19,8 +19,8 @@ enum {
     MC_MERGE_MAX = 1000,      /* the most local steps merged into one edge (a local loop ends a chain) */
     MC_SAVED_BUDGET_MB = 512,
     MC_DFS_DENSE_MB = 64,     /* depth first, every frame that will be come back to keeps a saved state up to this much;
-                                 beyond, only every MC_DFS_CHECKPOINT-th frame does (the others replay a few steps) */
-    MC_DFS_CHECKPOINT = 8, /* saved states kept at once, at most (beyond: replay from the nearest saved one) */
+                                 beyond, only a frame this many steps above the nearest saved one below does */
+    MC_DFS_CHECKPOINT = 8,    /* (coming back to a frame then replays at most a few steps) */
     MC_DFS_STACK_FACTOR = 100, /* depth first, a path may be this many times SsConfig.max_depth long: a depth-first
                                   path is not a shortest one (witnesses are made shortest afterwards) */
 };
@@ -56,6 +56,7 @@ typedef struct McFrame {
     int plen;             /* the length of the path here: Mc.run_path[0 .. plen) while the frame is on the stack */
     McAlts alts;
     RtSaved *saved;       /* the run's state here, kept while the frame has edges left to try (or NULL) */
+    int saved_at;         /* the nearest frame at or below this one with a saved state (MC_NONE: none) */
 } McFrame;
 
 typedef struct Obs {
@@ -363,7 +364,8 @@ static void push(Mc *m, int state, uint64_t fp, uint64_t enabled, int via, int v
 {
     xgrow((void **)&m->stack, &m->cap_stack, (size_t)m->depth + 1, sizeof(McFrame));
     int plen = m->depth > 0 ? m->stack[m->depth - 1].plen + vsteps : 0;
-    m->stack[m->depth++] = (McFrame){state, fp, enabled, via, vsteps, plen, {MC_NONE, 0, 0}, NULL};
+    int saved_at = m->depth > 0 ? m->stack[m->depth - 1].saved_at : MC_NONE;
+    m->stack[m->depth++] = (McFrame){state, fp, enabled, via, vsteps, plen, {MC_NONE, 0, 0}, NULL, saved_at};
     if (state != MC_NONE)
         m->states[state].on_stack = true;
     uint64_t d = (uint64_t)m->depth - 1;
@@ -390,9 +392,7 @@ static bool dfs_be_at_top(Mc *m)
     McFrame *f = &m->stack[m->depth - 1];
     if (m->at == m->depth - 1)
         return true;
-    int below = m->depth - 1;
-    while (below >= 0 && !m->stack[below].saved)
-        below--;
+    int below = f->saved_at;
     bool ok;
     if (below >= 0) {
         restore(m, m->stack[below].saved, m->stack[below].plen);
@@ -401,6 +401,12 @@ static bool dfs_be_at_top(Mc *m)
         ok = go_to(m, m->run_path, f->plen, f->fp);
     }
     m->at = m->depth - 1;
+    int from = below >= 0 ? m->stack[below].plen : 0;
+    if (ok && !f->saved && f->plen - from >= MC_DFS_CHECKPOINT) {
+        f->saved = save_here(m); /* the next time costs no long replay */
+        if (f->saved)
+            f->saved_at = m->depth - 1;
+    }
     return ok;
 }
 
@@ -497,8 +503,12 @@ static bool dfs_edge(Mc *m)
 {
     McFrame *f = &m->stack[m->depth - 1];
     if (!f->saved && will_return(m, f) &&
-        (m->saved_bytes < (size_t)MC_DFS_DENSE_MB << 20 || (m->depth - 1) % MC_DFS_CHECKPOINT == 0))
+        (m->saved_bytes < (size_t)MC_DFS_DENSE_MB << 20 || f->saved_at == MC_NONE ||
+         f->plen - m->stack[f->saved_at].plen >= MC_DFS_CHECKPOINT)) {
         f->saved = save_here(m);
+        if (f->saved)
+            f->saved_at = m->depth - 1;
+    }
     Edge e;
     if (!take_edge(m, &f->remaining, &f->alts, &e))
         return false;

@@ -364,6 +364,9 @@ static void grant(Rt *rt, RtThread *t, const int *ready, int nready, int alt)
     }
     rt->step++;
     rt->serial++;
+    if (rt->arena)
+        rt->nschedule = 0; /* a restorable run keeps only its last pick: the search keeps the path, and a schedule
+                              growing with every step would make every saved state longer the deeper it lies */
     if (rt->nschedule == rt->capschedule) {
         size_t cap = (size_t)rt->capschedule;
         xgrow((void **)&rt->schedule, &cap, (size_t)rt->nschedule + 1, sizeof(int));

@@ -154,7 +154,7 @@ typedef struct Snapshot {
     char **activity_labels; /* the distinct activity words seen, for SnapThread.activity_counts */
     int nactivity_labels;
 
-    int *schedule;    /* serial mode: the thread id run at each step so far */
+    int *schedule;    /* serial mode: the thread id run at each step so far (a restorable run: its last step's only) */
     int nschedule;
     int last_alternatives; /* serial mode: the alternatives of the choice (choose(), random()) the last step made, 0
                               when it made none; its pick in schedule[nschedule - 1] says which it took */
