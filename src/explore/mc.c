@@ -2,8 +2,8 @@
  * (Mc.at, with the schedule that led there in Mc.run_path). Going anywhere else restores a saved state (the run is
  * restorable: RtConfig.restorable) and replays what is left of the way from there; a build that cannot save states
  * (under sanitizers) replays the whole schedule on a fresh run instead. */
-#include "explore/fpindex.h"
 #include "explore/mc.h"
+#include "explore/mcgraph.h"
 
 #include "util/clock.h"
 #include "util/xalloc.h"
@@ -14,7 +14,7 @@
 
 enum {
     MC_MAX_THREADS = 64,
-    MC_NONE = -1,
+    MC_NONE = MCG_NONE,
     MC_LOCAL_TABLE = 1 << 12, /* positions remembered as local (a hint for the reduction's order) */
     MC_MERGE_MAX = 1000,      /* the most local steps merged into one edge (a local loop ends a chain) */
     MC_SAVED_BUDGET_MB = 512,
@@ -24,23 +24,6 @@ enum {
     MC_DFS_STACK_FACTOR = 100, /* depth first, a path may be this many times SsConfig.max_depth long: a depth-first
                                   path is not a shortest one (witnesses are made shortest afterwards) */
 };
-
-typedef struct McState {
-    uint64_t fp;
-    uint64_t enabled;     /* runnable threads */
-    int parent, via, depth; /* depth: steps from the start */
-    int vsteps;           /* how many steps of `via` the edge from the parent takes (a merged chain: more than 1) */
-    int end;              /* index into SsResult.ends, or MC_NONE */
-    RtOutcome outcome;
-    bool on_stack;
-} McState;
-
-typedef struct McEdge {
-    int from, to;
-    int via;              /* the pick: thread and alternative (rt.h) */
-    bool progress;
-    uint16_t steps;       /* steps of `via` (more than one: a merged chain of local steps) */
-} McEdge;
 
 /* The other alternatives of a choice (choose(), random()) that a thread's step from a state made: each is an edge
  * of its own, taken after the first (alternative 0) before the next thread. thread MC_NONE: none pending. */
@@ -80,17 +63,11 @@ typedef struct Mc {
     int *run_path;        /* the run's schedule so far; depth first, also every stack frame's path (a prefix of it) */
     size_t cap_run;
     int run_len;
-    McState *states;
-    size_t cap_states;
-    int nstates;
-    FpIndex seen;         /* fingerprint -> state index */
+    McGraph g;            /* the states found and the edges explored */
     uint8_t *bits;        /* bitstate: the visited bits */
     uint64_t nbits_mask;
     uint64_t bit_states;
     uint64_t bfs_left;    /* breadth first, stopped by a budget: running states not (fully) expanded */
-    McEdge *edges;
-    size_t cap_edges;
-    int nedges;
     McFrame *stack;
     size_t cap_stack;
     int depth;
@@ -232,12 +209,6 @@ static bool go_to(Mc *m, const int *path, int len, uint64_t fp)
 
 /* ---------------------------------------------------------------- the visited set */
 
-static int state_find(const Mc *m, uint64_t fp)
-{
-    int i = fpindex_find(&m->seen, fp);
-    return i == FPINDEX_NONE ? MC_NONE : i;
-}
-
 static void record_end(Mc *m, int *end, RtOutcome outcome, const int *path, int len)
 {
     rt_snapshot(m->rt, &m->snap);
@@ -253,18 +224,16 @@ static void record_end(Mc *m, int *end, RtOutcome outcome, const int *path, int 
 
 static int state_add(Mc *m, const Obs *o, int parent, int via, int vsteps)
 {
-    xgrow((void **)&m->states, &m->cap_states, (size_t)m->nstates + 1, sizeof(McState));
     size_t had = m->cap_saved;
-    xgrow((void **)&m->saved, &m->cap_saved, (size_t)m->nstates + 1, sizeof(RtSaved *));
+    xgrow((void **)&m->saved, &m->cap_saved, (size_t)m->g.nstates + 1, sizeof(RtSaved *));
     memset(m->saved + had, 0, sizeof(RtSaved *) * (m->cap_saved - had));
-    int idx = m->nstates++;
-    m->states[idx] = (McState){.fp = o->fp, .enabled = o->enabled, .parent = parent, .via = via, .vsteps = vsteps,
-                               .end = MC_NONE, .outcome = o->outcome,
-                               .depth = parent == MC_NONE ? 0 : m->states[parent].depth + vsteps};
-    fpindex_add(&m->seen, o->fp, idx);
+    McState st = {.fp = o->fp, .enabled = o->enabled, .parent = parent, .via = via, .vsteps = vsteps,
+                  .end = MC_NONE, .outcome = o->outcome,
+                  .depth = parent == MC_NONE ? 0 : m->g.states[parent].depth + vsteps};
+    int idx = mcg_add(&m->g, &st);
     if (o->outcome != RT_RUNNING)
-        record_end(m, &m->states[idx].end, o->outcome, NULL, 0); /* its schedule: fill_ends, the shortest one */
-    atomic_store_explicit(&m->cfg->counters->states, (uint64_t)m->nstates, memory_order_relaxed);
+        record_end(m, &m->g.states[idx].end, o->outcome, NULL, 0); /* its schedule: mcg_conclude, the shortest one */
+    atomic_store_explicit(&m->cfg->counters->states, (uint64_t)m->g.nstates, memory_order_relaxed);
     return idx;
 }
 
@@ -278,12 +247,6 @@ static bool bits_add(Mc *m, uint64_t fp)
     if (!seen)
         atomic_store_explicit(&m->cfg->counters->states, ++m->bit_states, memory_order_relaxed);
     return !seen;
-}
-
-static void edge_add(Mc *m, int from, int via, int steps, int to, bool progress)
-{
-    xgrow((void **)&m->edges, &m->cap_edges, (size_t)m->nedges + 1, sizeof(McEdge));
-    m->edges[m->nedges++] = (McEdge){from, to, (int16_t)via, progress, (uint16_t)steps};
 }
 
 /* ---------------------------------------------------------------- budgets and the reduction's order */
@@ -313,7 +276,7 @@ static bool should_stop(Mc *m)
         m->out->cancelled = true;
         m->stopped = true;
     }
-    uint64_t states = m->cfg->bitstate_log2 > 0 ? m->bit_states : (uint64_t)m->nstates;
+    uint64_t states = m->cfg->bitstate_log2 > 0 ? m->bit_states : (uint64_t)m->g.nstates;
     if ((c->max_states && states >= c->max_states) || (c->max_runs && m->out->runs >= c->max_runs) ||
         (c->max_seconds > 0 && spent_seconds(m) >= c->max_seconds))
         m->stopped = true;
@@ -367,7 +330,7 @@ static void push(Mc *m, int state, uint64_t fp, uint64_t enabled, int via, int v
     int saved_at = m->depth > 0 ? m->stack[m->depth - 1].saved_at : MC_NONE;
     m->stack[m->depth++] = (McFrame){state, fp, enabled, via, vsteps, plen, {MC_NONE, 0, 0}, NULL, saved_at};
     if (state != MC_NONE)
-        m->states[state].on_stack = true;
+        m->g.states[state].on_stack = true;
     uint64_t d = (uint64_t)m->depth - 1;
     if (d > atomic_load_explicit(&m->cfg->counters->depth, memory_order_relaxed))
         atomic_store_explicit(&m->cfg->counters->depth, d, memory_order_relaxed);
@@ -378,7 +341,7 @@ static void pop(Mc *m)
 {
     McFrame *f = &m->stack[--m->depth];
     if (f->state != MC_NONE)
-        m->states[f->state].on_stack = false;
+        m->g.states[f->state].on_stack = false;
     if (f->saved)
         saved_drop(m, &f->saved);
     m->at = MC_NONE;
@@ -522,12 +485,12 @@ static bool dfs_edge(Mc *m)
         if (fresh && o.outcome != RT_RUNNING)
             record_end(m, NULL, o.outcome, m->run_path, m->run_len);
     } else {
-        next = state_find(m, o.fp);
+        next = mcg_find(&m->g, o.fp);
         fresh = next == MC_NONE;
         if (fresh)
             next = state_add(m, &o, f->state, t, e.steps);
-        on_stack = m->states[next].on_stack;
-        edge_add(m, f->state, t, e.steps, next, e.progress);
+        on_stack = m->g.states[next].on_stack;
+        mcg_edge(&m->g, f->state, t, e.steps, next, e.progress);
     }
     if (m->cfg->reduction != SS_REDUCE_NONE && e.local && !on_stack)
         f->remaining = 0; /* a persistent set of one: the local step commutes with everything else */
@@ -563,21 +526,9 @@ static bool dfs(Mc *m, const Obs *root)
 
 /* ---------------------------------------------------------------- breadth first */
 
-static int state_path(Mc *m, int idx, int **path, size_t *cap)
-{
-    int len = 0;
-    for (int at = idx; at != 0; at = m->states[at].parent)
-        len += m->states[at].vsteps;
-    xgrow((void **)path, cap, (size_t)len + 1, sizeof(int));
-    for (int at = idx, k = len; at != 0; at = m->states[at].parent)
-        for (int j = 0; j < m->states[at].vsteps; j++)
-            (*path)[--k] = m->states[at].via;
-    return len;
-}
-
 static bool bfs_expand(Mc *m, int idx, int **path, size_t *cap)
 {
-    uint64_t remaining = m->states[idx].enabled;
+    uint64_t remaining = m->g.states[idx].enabled;
     McAlts alts = {MC_NONE, 0, 0};
     while (remaining || alts.thread != MC_NONE) {
         if (should_stop(m))
@@ -585,22 +536,22 @@ static bool bfs_expand(Mc *m, int idx, int **path, size_t *cap)
         if (m->at != idx && m->saved[idx]) {
             restore(m, m->saved[idx], 0);
         } else if (m->at != idx) {
-            int len = state_path(m, idx, path, cap);
-            if (!go_to(m, *path, len, m->states[idx].fp))
+            int len = mcg_path(&m->g, idx, path, cap);
+            if (!go_to(m, *path, len, m->g.states[idx].fp))
                 return false;
         }
         m->at = idx;
         Edge e;
         if (!take_edge(m, &remaining, &alts, &e))
             return false;
-        int next = state_find(m, e.o.fp);
+        int next = mcg_find(&m->g, e.o.fp);
         bool fresh = next == MC_NONE;
         if (fresh)
             next = state_add(m, &e.o, idx, e.thread, e.steps);
         if (fresh && e.there && e.o.outcome == RT_RUNNING)
             m->saved[next] = save_here(m);
         m->at = e.there ? next : MC_NONE;
-        edge_add(m, idx, e.thread, e.steps, next, e.progress);
+        mcg_edge(&m->g, idx, e.thread, e.steps, next, e.progress);
         if (m->cfg->reduction != SS_REDUCE_NONE && e.local && next > idx)
             remaining = 0; /* the proviso: states are expanded in index order, so an edge to a later state closes
                               no loop by itself; every loop has an edge back to an earlier state (or to itself), whose
@@ -617,12 +568,12 @@ static bool bfs(Mc *m)
     size_t cap = 0;
     bool ok = true;
     int head = 0;
-    for (; ok && head < m->nstates && !m->stopped; head++) {
-        atomic_store_explicit(&m->cfg->counters->queue, (uint64_t)(m->nstates - head), memory_order_relaxed);
-        atomic_store_explicit(&m->cfg->counters->depth, (uint64_t)m->states[head].depth, memory_order_relaxed);
-        if (m->states[head].outcome != RT_RUNNING)
+    for (; ok && head < m->g.nstates && !m->stopped; head++) {
+        atomic_store_explicit(&m->cfg->counters->queue, (uint64_t)(m->g.nstates - head), memory_order_relaxed);
+        atomic_store_explicit(&m->cfg->counters->depth, (uint64_t)m->g.states[head].depth, memory_order_relaxed);
+        if (m->g.states[head].outcome != RT_RUNNING)
             continue;
-        if ((uint64_t)m->states[head].depth >= m->cfg->max_depth) {
+        if ((uint64_t)m->g.states[head].depth >= m->cfg->max_depth) {
             m->out->cut++;
             continue;
         }
@@ -632,301 +583,10 @@ static bool bfs(Mc *m)
         if (m->cfg->progress) /* how often the search went back to a state, by a replay or a restore */
             m->cfg->progress(m->cfg->progress_ctx, m->out->runs + m->out->restores, m->cfg->max_runs);
     }
-    for (int i = head; m->stopped && i < m->nstates; i++)
-        m->bfs_left += m->states[i].outcome == RT_RUNNING;
+    for (int i = head; m->stopped && i < m->g.nstates; i++)
+        m->bfs_left += m->g.states[i].outcome == RT_RUNNING;
     free(path);
     return ok;
-}
-
-/* ---------------------------------------------------------------- shortest schedules and livelocks */
-
-/* Edges grouped by their source: edges[order[first[s] .. first[s + 1])] leave s. */
-typedef struct Csr {
-    int *first, *order;
-} Csr;
-
-static Csr csr_build(const Mc *m)
-{
-    Csr c = {xcalloc((size_t)m->nstates + 2, sizeof(int)), xmalloc(sizeof(int) * ((size_t)m->nedges + 1))};
-    for (int e = 0; e < m->nedges; e++)
-        c.first[m->edges[e].from + 1]++;
-    for (int i = 0; i < m->nstates; i++)
-        c.first[i + 1] += c.first[i];
-    int *fill = xmalloc(sizeof(int) * ((size_t)m->nstates + 1));
-    memcpy(fill, c.first, sizeof(int) * (size_t)m->nstates);
-    for (int e = 0; e < m->nedges; e++)
-        c.order[fill[m->edges[e].from]++] = e;
-    free(fill);
-    return c;
-}
-
-static void csr_free(Csr *c)
-{
-    free(c->first);
-    free(c->order);
-}
-
-/* A binary min-heap of (steps from the start, state) for shortest_paths. */
-typedef struct Heap {
-    uint64_t *items; /* steps << 32 | state */
-    size_t n, cap;
-} Heap;
-
-static void heap_push(Heap *h, uint64_t item)
-{
-    xgrow((void **)&h->items, &h->cap, h->n + 1, sizeof(uint64_t));
-    size_t i = h->n++;
-    while (i > 0 && h->items[(i - 1) / 2] > item) {
-        h->items[i] = h->items[(i - 1) / 2];
-        i = (i - 1) / 2;
-    }
-    h->items[i] = item;
-}
-
-static uint64_t heap_pop(Heap *h)
-{
-    uint64_t top = h->items[0], last = h->items[--h->n];
-    size_t i = 0;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= h->n)
-            break;
-        if (c + 1 < h->n && h->items[c + 1] < h->items[c])
-            c++;
-        if (h->items[c] >= last)
-            break;
-        h->items[i] = h->items[c];
-        i = c;
-    }
-    if (h->n > 0)
-        h->items[i] = last;
-    return top;
-}
-
-/* Every state's shortest schedule, in steps (a merged edge counts its steps): Dijkstra over the recorded edges. */
-static void shortest_paths(Mc *m, const Csr *c)
-{
-    bool *done = xcalloc((size_t)m->nstates + 1, sizeof(bool));
-    for (int i = 1; i < m->nstates; i++)
-        m->states[i].depth = INT32_MAX;
-    m->states[0].depth = 0;
-    Heap h = {0};
-    heap_push(&h, 0);
-    while (h.n > 0) {
-        uint64_t item = heap_pop(&h);
-        int u = (int)(item & 0xffffffffu);
-        if (done[u])
-            continue;
-        done[u] = true;
-        for (int k = c->first[u]; k < c->first[u + 1]; k++) {
-            const McEdge *e = &m->edges[c->order[k]];
-            int d = m->states[u].depth + e->steps;
-            if (done[e->to] || d >= m->states[e->to].depth)
-                continue;
-            m->states[e->to].depth = d;
-            m->states[e->to].parent = u;
-            m->states[e->to].via = e->via;
-            m->states[e->to].vsteps = e->steps;
-            heap_push(&h, (uint64_t)d << 32 | (uint64_t)e->to);
-        }
-    }
-    free(h.items);
-    free(done);
-}
-
-static void fill_ends(Mc *m, const Csr *c)
-{
-    shortest_paths(m, c);
-    int *path = NULL;
-    size_t cap = 0;
-    for (int i = 0; i < m->nstates; i++) {
-        if (m->states[i].depth > m->out->max_depth_seen)
-            m->out->max_depth_seen = m->states[i].depth;
-        if (m->states[i].end == MC_NONE)
-            continue;
-        SsEnd *e = &m->out->ends[m->states[i].end];
-        e->len = state_path(m, i, &path, &cap);
-        free(e->schedule);
-        e->schedule = xmalloc(sizeof(int) * ((size_t)e->len + 1));
-        memcpy(e->schedule, path, sizeof(int) * (size_t)e->len);
-    }
-    free(path);
-}
-
-/* Strongly connected components of the edges without progress between running states (iterative Tarjan). */
-typedef struct Scc {
-    int *comp;  /* per state: its component, or MC_NONE */
-    int ncomp;
-} Scc;
-
-static bool quiet_edge(const Mc *m, const McEdge *e)
-{
-    return !e->progress && m->states[e->from].outcome == RT_RUNNING && m->states[e->to].outcome == RT_RUNNING;
-}
-
-static Scc scc_build(const Mc *m, const Csr *c)
-{
-    int n = m->nstates;
-    Scc s = {xmalloc(sizeof(int) * ((size_t)n + 1)), 0};
-    int *index = xmalloc(sizeof(int) * ((size_t)n + 1)), *low = xmalloc(sizeof(int) * ((size_t)n + 1));
-    int *stack = xmalloc(sizeof(int) * ((size_t)n + 1)), *call = xmalloc(sizeof(int) * ((size_t)n + 1));
-    int *next_edge = xmalloc(sizeof(int) * ((size_t)n + 1));
-    bool *on = xcalloc((size_t)n + 1, sizeof(bool));
-    for (int i = 0; i < n; i++) {
-        index[i] = -1;
-        s.comp[i] = MC_NONE;
-    }
-    int counter = 0, sp = 0;
-    for (int root = 0; root < n; root++) {
-        if (index[root] >= 0)
-            continue;
-        int cp = 0;
-        call[cp++] = root;
-        index[root] = low[root] = counter++;
-        next_edge[root] = c->first[root];
-        stack[sp++] = root;
-        on[root] = true;
-        while (cp > 0) {
-            int v = call[cp - 1];
-            if (next_edge[v] < c->first[v + 1]) {
-                const McEdge *e = &m->edges[c->order[next_edge[v]++]];
-                if (!quiet_edge(m, e))
-                    continue;
-                int w = e->to;
-                if (index[w] < 0) {
-                    index[w] = low[w] = counter++;
-                    next_edge[w] = c->first[w];
-                    stack[sp++] = w;
-                    on[w] = true;
-                    call[cp++] = w;
-                } else if (on[w] && index[w] < low[v]) {
-                    low[v] = index[w];
-                }
-                continue;
-            }
-            if (low[v] == index[v]) {
-                int w;
-                do {
-                    w = stack[--sp];
-                    on[w] = false;
-                    s.comp[w] = s.ncomp;
-                } while (w != v);
-                s.ncomp++;
-            }
-            cp--;
-            if (cp > 0 && low[v] < low[call[cp - 1]])
-                low[call[cp - 1]] = low[v];
-        }
-    }
-    free(index);
-    free(low);
-    free(stack);
-    free(call);
-    free(next_edge);
-    free(on);
-    return s;
-}
-
-/* Breadth first inside component k from `from` to a state that has an edge inside k by thread t (t < 0: to `to`);
- * appends the steps (and that edge) to the lasso. Returns the state reached. */
-static int lasso_walk(Mc *m, const Csr *c, const Scc *s, int k, int from, int t, int to)
-{
-    int n = m->nstates;
-    int *prev = xmalloc(sizeof(int) * ((size_t)n + 1)), *pedge = xmalloc(sizeof(int) * ((size_t)n + 1));
-    int *queue = xmalloc(sizeof(int) * ((size_t)n + 1));
-    for (int i = 0; i < n; i++)
-        prev[i] = -2;
-    int qh = 0, qt = 0, goal = MC_NONE, goal_edge = MC_NONE;
-    queue[qt++] = from;
-    prev[from] = -1;
-    while (qh < qt && goal == MC_NONE) {
-        int u = queue[qh++];
-        for (int j = c->first[u]; j < c->first[u + 1] && goal == MC_NONE; j++) {
-            const McEdge *e = &m->edges[c->order[j]];
-            if (!quiet_edge(m, e) || s->comp[e->to] != k)
-                continue;
-            if (t >= 0 && rt_pick_thread(e->via) == t) {
-                goal = u;
-                goal_edge = c->order[j];
-            } else if (t < 0 && e->to == to && (u != from || qt > 1 || prev[to] != -2)) {
-                goal = u;
-                goal_edge = c->order[j];
-            } else if (prev[e->to] == -2) {
-                prev[e->to] = u;
-                pedge[e->to] = c->order[j];
-                queue[qt++] = e->to;
-            }
-        }
-    }
-    int reached = from;
-    if (goal != MC_NONE) {
-        int len = m->edges[goal_edge].steps;
-        for (int at = goal; prev[at] >= 0; at = prev[at])
-            len += m->edges[pedge[at]].steps;
-        SsResult *r = m->out;
-        r->lasso = xrealloc(r->lasso, sizeof(int) * ((size_t)r->lasso_len + (size_t)len + 1));
-        int k2 = r->lasso_len + len;
-        for (int j = 0; j < m->edges[goal_edge].steps; j++)
-            r->lasso[--k2] = m->edges[goal_edge].via;
-        for (int at = goal; prev[at] >= 0; at = prev[at])
-            for (int j = 0; j < m->edges[pedge[at]].steps; j++)
-                r->lasso[--k2] = m->edges[pedge[at]].via;
-        r->lasso_len += len;
-        reached = m->edges[goal_edge].to;
-    }
-    free(prev);
-    free(pedge);
-    free(queue);
-    return reached;
-}
-
-static void find_livelock(Mc *m, const Csr *c)
-{
-    Scc s = scc_build(m, c);
-    int k = s.ncomp;
-    uint64_t *steppers = xcalloc((size_t)k + 1, sizeof(uint64_t)), *always = xmalloc(sizeof(uint64_t) * ((size_t)k + 1));
-    int *entry = xmalloc(sizeof(int) * ((size_t)k + 1));
-    for (int i = 0; i < k; i++) {
-        always[i] = ~0ull;
-        entry[i] = MC_NONE;
-    }
-    for (int e = 0; e < m->nedges; e++) {
-        const McEdge *x = &m->edges[e];
-        if (quiet_edge(m, x) && s.comp[x->from] == s.comp[x->to])
-            steppers[s.comp[x->from]] |= 1ull << rt_pick_thread(x->via);
-    }
-    for (int i = 0; i < m->nstates; i++) {
-        int ci = s.comp[i];
-        always[ci] &= m->states[i].enabled;
-        if (entry[ci] == MC_NONE || m->states[i].depth < m->states[entry[ci]].depth)
-            entry[ci] = i;
-    }
-    int best = MC_NONE;
-    for (int i = 0; i < k; i++)
-        if (steppers[i] && !(always[i] & ~steppers[i]) &&
-            (best == MC_NONE || m->states[entry[i]].depth < m->states[entry[best]].depth))
-            best = i;
-    if (best != MC_NONE) {
-        SsResult *r = m->out;
-        int *path = NULL;
-        size_t cap = 0;
-        int v = entry[best];
-        int len = state_path(m, v, &path, &cap);
-        r->lasso = xmalloc(sizeof(int) * ((size_t)len + 1));
-        memcpy(r->lasso, path, sizeof(int) * (size_t)len);
-        r->lasso_len = r->cycle_at = len;
-        int at = v;
-        for (uint64_t rest = steppers[best]; rest; rest &= rest - 1)
-            at = lasso_walk(m, c, &s, best, at, __builtin_ctzll(rest), MC_NONE);
-        if (at != v || r->lasso_len == r->cycle_at)
-            lasso_walk(m, c, &s, best, at, -1, v);
-        r->livelock = true;
-        free(path);
-    }
-    free(steppers);
-    free(always);
-    free(entry);
-    free(s.comp);
 }
 
 /* ---------------------------------------------------------------- the search */
@@ -951,43 +611,6 @@ static bool search(Mc *m)
     return m->cfg->order == SS_BREADTH_FIRST ? bfs(m) : dfs(m, &root);
 }
 
-/* The graph for a map (SsConfig.keep_graph), once shortest_paths has set every state's depth, parent and via. */
-static SsGraph *export_graph(const Mc *m)
-{
-    SsGraph *g = xcalloc(1, sizeof *g);
-    size_t n = (size_t)m->nstates + 1;
-    g->nstates = m->nstates;
-    g->depth = xmalloc(sizeof(int) * n);
-    g->outcome = xmalloc(sizeof(RtOutcome) * n);
-    bool small = m->nstates <= SS_GRAPH_MAX_EDGES;
-    if (small) {
-        g->parent = xmalloc(sizeof(int) * n);
-        g->via = xmalloc(sizeof(int) * n);
-        g->vsteps = xmalloc(sizeof(int) * n);
-        g->nedges = m->nedges;
-        g->from = xmalloc(sizeof(int) * ((size_t)m->nedges + 1));
-        g->to = xmalloc(sizeof(int) * ((size_t)m->nedges + 1));
-        g->edge_via = xmalloc(sizeof(int) * ((size_t)m->nedges + 1));
-        g->edge_steps = xmalloc(sizeof(int) * ((size_t)m->nedges + 1));
-        for (int e = 0; e < m->nedges; e++) {
-            g->from[e] = m->edges[e].from;
-            g->to[e] = m->edges[e].to;
-            g->edge_via[e] = m->edges[e].via;
-            g->edge_steps[e] = m->edges[e].steps > 0 ? m->edges[e].steps : 1;
-        }
-    }
-    for (int i = 0; i < m->nstates; i++) {
-        g->depth[i] = m->states[i].depth;
-        g->outcome[i] = m->states[i].outcome;
-        if (small) {
-            g->parent[i] = m->states[i].parent;
-            g->via[i] = m->states[i].via;
-            g->vsteps[i] = m->states[i].vsteps > 0 ? m->states[i].vsteps : 1;
-        }
-    }
-    return g;
-}
-
 static void finish_graph(Mc *m)
 {
     SsResult *r = m->out;
@@ -998,13 +621,8 @@ static void finish_graph(Mc *m)
                 r->max_depth_seen = r->ends[i].len;
         return;
     }
-    Csr c = csr_build(m);
-    fill_ends(m, &c);
-    if (m->cfg->keep_graph)
-        r->graph = export_graph(m);
-    find_livelock(m, &c);
-    csr_free(&c);
-    r->states = (uint64_t)m->nstates;
+    mcg_conclude(&m->g, r, m->cfg->keep_graph);
+    r->states = (uint64_t)m->g.nstates;
 }
 
 bool mc_explore(const SsConfig *cfg_in, SsResult *out, char **err)
@@ -1025,6 +643,7 @@ bool mc_explore(const SsConfig *cfg_in, SsResult *out, char **err)
     Mc m = {.cfg = &cfg, .out = out, .err = err, .at = MC_NONE, .t0 = clock_now_ns(),
              .cpu0 = thread_cpu_ns()};
     snapshot_init(&m.snap);
+    mcg_init(&m.g);
     if (cfg.bitstate_log2 > 0) {
         cfg.order = SS_DEPTH_FIRST;
         m.nbits_mask = (1ull << cfg.bitstate_log2) - 1;
@@ -1054,10 +673,8 @@ bool mc_explore(const SsConfig *cfg_in, SsResult *out, char **err)
     rt_destroy(m.rt);
     snapshot_finish(&m.snap);
     free(m.run_path);
-    free(m.states);
-    fpindex_finish(&m.seen);
+    mcg_finish(&m.g);
     free(m.bits);
-    free(m.edges);
     free(m.stack);
     return ok;
 }
