@@ -296,7 +296,7 @@ static bool explore_states(const ExploreConfig *cfg, ExploreResult *out, char **
                    .max_runs = cfg->max_runs, .max_seconds = cfg->max_seconds, .cpu_budget = cfg->cpu_budget,
                    .cancel = cfg->cancel, .progress = cfg->progress, .progress_ctx = cfg->progress_ctx, .reduction = cfg->reduction,
                    .counters = cfg->counters, .keep_graph = cfg->keep_graph,
-                   .order = SS_BREADTH_FIRST}; /* --max-steps cuts at a distance from the start */
+                   .order = SS_ORDER_AUTO}; /* --max-steps cuts at a distance from the start (statespace.h) */
     SsResult ss;
     bool ok = ss_explore(&sc, &ss, err);
     if (ok) {

@@ -77,6 +77,8 @@ typedef struct Mc {
     uint64_t cpu0;        /* the thread's CPU time at the start (SsConfig.cpu_budget) */
     unsigned budget_polls;
     bool stopped;         /* a budget or cancel stopped the search */
+    bool give_up_deep;    /* SS_ORDER_AUTO's depth-first attempt: a path reaching max_depth steps ends it */
+    bool too_deep;        /* ... and one did */
 } Mc;
 
 /* ---------------------------------------------------------------- the run */
@@ -496,6 +498,10 @@ static bool dfs_edge(Mc *m)
         f->remaining = 0; /* a persistent set of one: the local step commutes with everything else */
     if (!fresh || o.outcome != RT_RUNNING)
         return true;
+    if (m->give_up_deep && (uint64_t)m->stack[m->depth - 1].plen + (uint64_t)e.steps >= m->cfg->max_depth) {
+        m->too_deep = m->stopped = true; /* breadth first will do it */
+        return true;
+    }
     if ((uint64_t)m->depth >= m->cfg->max_depth * MC_DFS_STACK_FACTOR) {
         m->out->cut++;
         return true;
@@ -625,32 +631,23 @@ static void finish_graph(Mc *m)
     r->states = (uint64_t)m->g.nstates;
 }
 
-bool mc_explore(const SsConfig *cfg_in, SsResult *out, char **err)
+/* One search in cfg->order (not SS_ORDER_AUTO); t0 and cpu0: when the budget started. */
+static bool mc_run(const SsConfig *cfg, SsResult *out, char **err, uint64_t t0, uint64_t cpu0, bool give_up_deep,
+                   bool *too_deep)
 {
-    SsConfig cfg = *cfg_in;
-    SsProgress local_counters;
-    memset(&local_counters, 0, sizeof local_counters);
-    if (!cfg.counters)
-        cfg.counters = &local_counters;
-    if (!cfg.max_depth)
-        cfg.max_depth = 400;
-    if (!cfg.max_states)
-        cfg.max_states = cfg.bitstate_log2 > 0 ? UINT64_MAX : 20000000;
-    if (cfg.bitstate_log2 > 40)
-        cfg.bitstate_log2 = 40;
     memset(out, 0, sizeof *out);
-    out->reduction = ss_reduction_name(cfg.reduction);
-    Mc m = {.cfg = &cfg, .out = out, .err = err, .at = MC_NONE, .t0 = clock_now_ns(),
-             .cpu0 = thread_cpu_ns()};
+    out->reduction = ss_reduction_name(cfg->reduction);
+    out->order = cfg->order;
+    Mc m = {.cfg = cfg, .out = out, .err = err, .at = MC_NONE, .t0 = t0, .cpu0 = cpu0, .give_up_deep = give_up_deep};
     snapshot_init(&m.snap);
     mcg_init(&m.g);
-    if (cfg.bitstate_log2 > 0) {
-        cfg.order = SS_DEPTH_FIRST;
-        m.nbits_mask = (1ull << cfg.bitstate_log2) - 1;
-        m.bits = xcalloc((size_t)(1ull << cfg.bitstate_log2) / 8 + 1, 1);
+    if (cfg->bitstate_log2 > 0) {
+        m.nbits_mask = (1ull << cfg->bitstate_log2) - 1;
+        m.bits = xcalloc((size_t)(1ull << cfg->bitstate_log2) / 8 + 1, 1);
     }
     bool ok = search(&m);
-    if (ok) {
+    *too_deep = m.too_deep;
+    if (ok && !m.too_deep) {
         finish_graph(&m);
         out->complete = !m.stopped && out->cut == 0;
         uint64_t unexpanded = 0;
@@ -676,5 +673,38 @@ bool mc_explore(const SsConfig *cfg_in, SsResult *out, char **err)
     mcg_finish(&m.g);
     free(m.bits);
     free(m.stack);
+    return ok;
+}
+
+bool mc_explore(const SsConfig *cfg_in, SsResult *out, char **err)
+{
+    SsConfig cfg = *cfg_in;
+    SsProgress local_counters;
+    memset(&local_counters, 0, sizeof local_counters);
+    if (!cfg.counters)
+        cfg.counters = &local_counters;
+    if (!cfg.max_depth)
+        cfg.max_depth = 400;
+    if (!cfg.max_states)
+        cfg.max_states = cfg.bitstate_log2 > 0 ? UINT64_MAX : 20000000;
+    if (cfg.bitstate_log2 > 40)
+        cfg.bitstate_log2 = 40;
+    if (cfg.bitstate_log2 > 0)
+        cfg.order = SS_DEPTH_FIRST;
+    uint64_t t0 = clock_now_ns(), cpu0 = thread_cpu_ns();
+    bool auto_order = cfg.order == SS_ORDER_AUTO, too_deep = false;
+    if (auto_order)
+        cfg.order = SS_DEPTH_FIRST;
+    bool ok = mc_run(&cfg, out, err, t0, cpu0, auto_order, &too_deep);
+    if (ok && too_deep) {
+        uint64_t runs = out->runs, restores = out->restores;
+        ss_result_finish(out);
+        atomic_store(&cfg.counters->edges, 0);
+        atomic_store(&cfg.counters->depth, 0);
+        cfg.order = SS_BREADTH_FIRST;
+        ok = mc_run(&cfg, out, err, t0, cpu0, false, &too_deep);
+        out->runs += runs; /* the work of both attempts */
+        out->restores += restores;
+    }
     return ok;
 }

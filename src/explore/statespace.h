@@ -22,7 +22,12 @@
 /* Which engine searches: the model checker (mc.h: cooperative runs in one OS thread, default) or the replay engine
  * described above (every state reached by replaying its schedule on real threads; kept as the reference). */
 typedef enum SsEngine { SS_ENGINE_MC, SS_ENGINE_REPLAY } SsEngine;
-typedef enum SsOrder { SS_DEPTH_FIRST, SS_BREADTH_FIRST } SsOrder;
+/* SS_ORDER_AUTO: depth first (it stores no saved state per frontier state, so it is the faster of the two where
+ * paths are short: the race counter, producer-consumer) as long as its path stays shorter than max_depth steps; once
+ * a path would reach max_depth (the philosophers: a depth-first path there grows as long as the graph), the search
+ * starts over breadth first, where max_depth is a distance from the start. Either way nothing is cut that breadth
+ * first would not cut, and the answers are the same (witnesses are made shortest afterwards in both). */
+typedef enum SsOrder { SS_DEPTH_FIRST, SS_BREADTH_FIRST, SS_ORDER_AUTO } SsOrder;
 /* The model checker's partial-order reduction (mc.h): persistent sets of one local step with chains of local steps
  * merged into one edge, their inner states not stored (the default: the zero value); the same without merging, every
  * state stored; or none. */
@@ -49,7 +54,7 @@ typedef struct SsConfig {
     void (*progress)(void *ctx, uint64_t runs, uint64_t max_runs); /* optional: after each expansion */
     void *progress_ctx;
     SsEngine engine;
-    SsOrder order;        /* the model checker's order (witnesses are shortest in either) */
+    SsOrder order;        /* the model checker's order (witnesses are shortest in each) */
     SsReduction reduction; /* the model checker's partial-order reduction (mc.h); the replay engine has none */
     int bitstate_log2;    /* > 0: the model checker keeps a bit table of 2^this bits instead of exact fingerprints
                              (spaces that do not fit in memory; a collision may hide a state; no witnesses of end
@@ -103,6 +108,7 @@ typedef struct SsResult {
     int nends;
     const char *reduction; /* the reduction used, in words ("none", ...) */
     bool cancelled;       /* SsProgress.cancel ended the search */
+    SsOrder order;        /* the model checker: the order that gave this answer (SS_ORDER_AUTO: never) */
     /* A livelock: a loop of states in which threads keep stepping without progress (an activity other than sleep,
      * a thread finishing), every thread that could run all along taking steps in it. lasso[0 .. cycle_at) reaches
      * the loop, lasso[cycle_at .. lasso_len) goes once around it. */

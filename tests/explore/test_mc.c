@@ -141,6 +141,61 @@ static void test_livelock_lasso(void **state)
     loader_unload(&l);
 }
 
+static SsResult explore_order(const Loaded *l, SsOrder order, uint64_t max_depth)
+{
+    SsConfig c = {.prog = l->prog, .params = l->params, .seed = 1, .max_depth = max_depth, .max_seconds = 100,
+                  .order = order};
+    SsResult r;
+    char *err = NULL;
+    bool ok = ss_explore(&c, &r, &err);
+    if (!ok)
+        fprintf(stderr, "explore failed: %s\n", err);
+    assert_true(ok);
+    return r;
+}
+
+/* SS_ORDER_AUTO (what explore --all and the window use): depth first where paths stay short (the race counter), so
+ * the answer is exactly the depth-first search's; breadth first where a depth-first path reaches max_depth (the
+ * philosophers' paths grow as long as their graph), so it is exactly the breadth-first search's; and a small max_depth
+ * cuts what breadth first cuts, never less (max_depth is a distance from the start). */
+static void test_auto_order(void **state)
+{
+    (void)state;
+    static const char *const race[] = {"workers=2", "iterations=2", NULL};
+    Loaded l = loader_scenario("race-counter", race);
+    SsResult a = explore_order(&l, SS_ORDER_AUTO, 400), d = explore_order(&l, SS_DEPTH_FIRST, 400);
+    assert_int_equal(a.order, SS_DEPTH_FIRST);
+    assert_true(a.complete);
+    same_search(&a, &d);
+    ss_result_finish(&a);
+    ss_result_finish(&d);
+    /* the race counter's longest path is 19 steps: at a max_depth of 10 breadth first cuts, and so must auto */
+    a = explore_order(&l, SS_ORDER_AUTO, 10);
+    SsResult b = explore_order(&l, SS_BREADTH_FIRST, 10);
+    assert_int_equal(a.order, SS_BREADTH_FIRST);
+    assert_false(a.complete);
+    assert_true(a.cut > 0);
+    assert_int_equal(a.cut, b.cut);
+    same_search(&a, &b);
+    ss_result_finish(&a);
+    ss_result_finish(&b);
+    loader_unload(&l);
+
+    /* n=3: every state lies within 45 steps of the start, but a depth-first path goes past 100 */
+    static const char *const diners[] = {"n=3", NULL};
+    l = loader_scenario("dining-philosophers", diners);
+    a = explore_order(&l, SS_ORDER_AUTO, 100);
+    b = explore_order(&l, SS_BREADTH_FIRST, 100);
+    assert_int_equal(a.order, SS_BREADTH_FIRST);
+    assert_true(a.complete);
+    same_search(&a, &b);
+    assert_true(has_outcome(&a, RT_DEADLOCK));
+    witnesses_replay(&l, &a);
+    ss_result_finish(&a);
+    ss_result_finish(&b);
+    loader_unload(&l);
+}
+
 /* Cancel through the progress counters: the search stops at once and says so. */
 static void test_cancel(void **state)
 {
@@ -166,6 +221,7 @@ int main(void)
         cmocka_unit_test(test_engines_agree),
         cmocka_unit_test(test_shortest_deadlock),
         cmocka_unit_test(test_livelock_lasso),
+        cmocka_unit_test(test_auto_order),
         cmocka_unit_test(test_cancel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
