@@ -129,7 +129,7 @@ static bool run_fresh(Mc *m)
 static RtSaved *save_here(Mc *m)
 {
     bool pooled = m->npool > 0; /* reusing one costs no more memory */
-    if (!m->start || (!pooled && m->saved_bytes > (size_t)MC_SAVED_BUDGET_MB << 20))
+    if (!m->start || (!pooled && m->saved_bytes + rt_coop_bases_bytes(m->rt) > (size_t)MC_SAVED_BUDGET_MB << 20))
         return NULL;
     RtSaved *s = m->npool > 0 ? m->pool[--m->npool] : NULL;
     m->saved_bytes -= rt_saved_bytes(s);

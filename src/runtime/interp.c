@@ -1499,6 +1499,23 @@ static void interp_finish(Interp *in)
     strbuf_finish(&in->text);
 }
 
+/* A restorable run (util/arena.h) does not give a finished thread's memory back: the next thread started would take
+ * it over, and the same state would be laid out in its heap differently depending on which threads finished before
+ * others started; saved states, kept as what differs from a base state, would then differ nearly everywhere. The
+ * memory stays until the run ends, and no saved state copies it (it is never read again). */
+static void interp_retire(Interp *in)
+{
+    rt_thread_set_interp(in->t, NULL);
+    for (size_t i = 0; i < in->nlists; i++)
+        arena_set_live(in->lists[i].items, 0);
+    arena_set_live(in->lists, 0);
+    arena_set_live(in->stack, 0);
+    arena_set_live(in->ostack, 0);
+    arena_set_live(in->withs, 0);
+    arena_set_live(in->text.data, 0);
+    arena_set_live(in, 0);
+}
+
 void interp_thread(RtThread *t, int func, const int64_t *args, int nargs)
 {
     Interp *in = xmalloc(sizeof *in); /* not on the fiber's stack: a saved state then copies only the calls made */
@@ -1516,8 +1533,12 @@ void interp_thread(RtThread *t, int func, const int64_t *args, int nargs)
             in->stack[i] = int_value(args[i], taint_none());
         vm_run(in, func, in->stack);
     }
-    interp_finish(in);
-    xfree(in);
+    if (arena_current()) { /* a restorable run */
+        interp_retire(in);
+    } else {
+        interp_finish(in);
+        xfree(in);
+    }
 }
 
 /* ---------------------------------------------------------------- state fingerprints */

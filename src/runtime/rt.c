@@ -712,6 +712,54 @@ struct RtSaved {
     ArenaImage *image;
 };
 
+/* The states saved whole that the others are saved against, one per layout of the arena's heap (arena_layout):
+ * states with the same threads started and the same blocks cut hold their structures at the same addresses and differ
+ * from each other in a few chunks; a state compared with a base of another layout would differ nearly everywhere. */
+enum { RT_BASES = 256 };
+
+typedef struct RtBases {
+    uint64_t layout[RT_BASES];
+    ArenaImage *image[RT_BASES];
+    int n;
+    size_t bytes;
+} RtBases;
+
+/* The base for the run's current state: the one of its layout, saved now if there is none and room for one (else
+ * the last one saved). */
+static const ArenaImage *coop_base(Rt *rt, const ArenaRegion *regions, int nregions)
+{
+    if (!rt->bases) {
+        Arena *outer = arena_enter(NULL); /* outside the arena: no restore may change it */
+        rt->bases = xcalloc(1, sizeof *rt->bases);
+        arena_leave(outer);
+    }
+    RtBases *b = rt->bases;
+    uint64_t layout = arena_layout(rt->arena);
+    for (int i = b->n - 1; i >= 0; i--)
+        if (b->layout[i] == layout)
+            return b->image[i];
+    if (b->n == RT_BASES)
+        return b->image[b->n - 1];
+    b->layout[b->n] = layout;
+    b->image[b->n] = arena_save(rt->arena, regions, nregions, NULL, NULL);
+    b->bytes += arena_image_bytes(b->image[b->n]);
+    return b->image[b->n++];
+}
+
+static void bases_destroy(RtBases *b)
+{
+    if (!b)
+        return;
+    for (int i = 0; i < b->n; i++)
+        arena_image_destroy(b->image[i]);
+    xfree(b);
+}
+
+size_t rt_coop_bases_bytes(const Rt *rt)
+{
+    return rt->bases ? rt->bases->bytes + sizeof *rt->bases : 0;
+}
+
 RtSaved *rt_coop_save(Rt *rt, RtSaved *reuse)
 {
     if (!rt->arena)
@@ -728,7 +776,7 @@ RtSaved *rt_coop_save(Rt *rt, RtSaved *reuse)
         s = xmalloc(sizeof *s);
         s->image = NULL;
     }
-    s->image = arena_save(rt->arena, regions, nregions, s->image);
+    s->image = arena_save(rt->arena, regions, nregions, s->image, coop_base(rt, regions, nregions));
     return s;
 }
 
@@ -748,6 +796,11 @@ void rt_saved_destroy(RtSaved *saved)
 size_t rt_saved_bytes(const RtSaved *saved)
 {
     return saved ? arena_image_bytes(saved->image) + sizeof *saved : 0;
+}
+
+size_t rt_saved_whole_bytes(const RtSaved *saved)
+{
+    return saved ? arena_image_span(saved->image) : 0;
 }
 
 uint64_t rt_coop_position(Rt *rt, int thread)
@@ -895,6 +948,7 @@ void rt_destroy(Rt *rt)
     if (rt->arena) { /* a restorable cooperative run: everything it owns, fiber stacks included, goes with its arena
                         (its fibers are abandoned where they are parked) */
         interp_code_destroy(rt->code);
+        bases_destroy(rt->bases);
         arena_destroy(rt->arena);
         return;
     }

@@ -148,12 +148,18 @@ uint64_t rt_coop_position(Rt *rt, int thread);
 /* A restorable cooperative run (RtConfig.restorable) between steps: its whole state, saved (NULL when the run is not
  * restorable), and put back, so that the run continues from there exactly as it did the first time. A saved state
  * belongs to the caller (rt_saved_destroy, NULL-safe) and fits only the run it was saved from; `reuse` (or NULL) is
- * a saved state no longer needed, whose memory the new one takes over. */
+ * a saved state no longer needed, whose memory the new one takes over. A saved state keeps only what differs from a
+ * base state the run saved whole (util/arena.h), so thousands of them cost little more than one; the run keeps its
+ * bases (rt_coop_bases_bytes) until it is destroyed, and restoring needs the run alive. */
 typedef struct RtSaved RtSaved;
 RtSaved *rt_coop_save(Rt *rt, RtSaved *reuse);
 void rt_coop_restore(Rt *rt, const RtSaved *saved);
 void rt_saved_destroy(RtSaved *saved);
+/* The memory a saved state takes, and what it would take saved whole. */
 size_t rt_saved_bytes(const RtSaved *saved);
+size_t rt_saved_whole_bytes(const RtSaved *saved);
+/* The memory the run's base states take. */
+size_t rt_coop_bases_bytes(const Rt *rt);
 /* The run's outcome so far (RT_RUNNING while it goes on). */
 RtOutcome rt_outcome(Rt *rt);
 

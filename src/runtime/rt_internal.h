@@ -270,6 +270,8 @@ struct Rt {
     const Program *prog;
     const int64_t *params;
     InterpCode *code;        /* compiled once, shared by every thread (interp.h); outside the arena */
+    struct RtBases *bases;   /* a restorable run's base states (rt_coop_save); outside the arena: no restore
+                                changes them */
     RtConfig cfg;
 
     pthread_mutex_t world;

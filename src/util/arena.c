@@ -1,8 +1,9 @@
 /* arena: a heap that can be saved and put back (see arena.h). Blocks are powers of two, a 16-byte header holding
  * the size class and the live prefix (arena_set_live), freed blocks on one list per class, new ones cut from the
  * top: simple, and every byte of the bookkeeping is inside the heap, so a copy of the heap is a copy of the allocator
- * too. The blocks lie end to end from the bookkeeping to the top, so a save walks them and copies each block's
- * header and live prefix only, as segments (runs of bytes that matter) that a restore copies back. */
+ * too. The blocks lie end to end from the bookkeeping to the top, so a save walks them and takes each block's header
+ * and live prefix only, in whole 64-byte chunks (with the stacks' live parts), and copies those chunks that differ from
+ * the base image's copy, if it has a base (all of them if not); a restore copies the base back, then the chunks. */
 #include "util/arena.h"
 
 #include "util/sanitize.h"
@@ -21,6 +22,7 @@ enum {
     ARENA_CLASSES = 40,
     ARENA_SLOT_WORDS = ARENA_STACK_SLOTS / 64,
     ARENA_JOIN_GAP = 256,         /* a gap of dead bytes this small between two segments is saved with them */
+    ARENA_CHUNK = 64,             /* an image saved against a base keeps the chunks of this size that differ */
 };
 
 static const size_t ARENA_HEAP_RESERVE = (size_t)1 << 34; /* 16 GiB of addresses; only touched pages cost memory */
@@ -37,6 +39,8 @@ struct Arena {
     char *stacks;
     size_t page, slot_bytes;                /* a slot: guard page + ARENA_STACK_BYTES */
     uint64_t guarded[ARENA_SLOT_WORDS]; /* slots whose guard page is set (the mapping's, never restored) */
+    struct ArenaRun *ranges, *runs;     /* a save's scratch: the live ranges, the chunks it keeps */
+    size_t nranges, cap_ranges, nruns, cap_runs, nbytes;
 };
 
 /* A block's header. */
@@ -46,19 +50,6 @@ typedef struct ArenaBlock {
                           arena_set_live, a free block's link only */
 } ArenaBlock;
 
-/* A run of heap bytes an image holds. */
-typedef struct ArenaSegment {
-    size_t at, len;
-} ArenaSegment;
-
-struct ArenaImage {
-    int nsegments, nregions;
-    ArenaSegment *segments; /* heap offsets */
-    ArenaRegion *regions;
-    char *bytes;            /* every segment, then every region */
-    size_t nbytes;
-    size_t cap_segments, cap_regions, cap_bytes; /* the buffers' sizes, in bytes (an image may be saved over) */
-};
 
 static _Thread_local Arena *current;
 
@@ -108,6 +99,8 @@ void arena_destroy(Arena *a)
         current = NULL;
     munmap(a->heap, ARENA_HEAP_RESERVE);
     munmap(a->stacks, a->slot_bytes * ARENA_STACK_SLOTS);
+    free(a->ranges);
+    free(a->runs);
     free(a);
 }
 
@@ -214,6 +207,18 @@ size_t arena_used(const Arena *a)
     return book(a)->top;
 }
 
+uint64_t arena_layout(const Arena *a)
+{
+    size_t top = book(a)->top;
+    uint64_t h = top;
+    for (size_t at = (sizeof(ArenaBook) + 15) / 16 * 16; at < top;) {
+        const ArenaBlock *b = (const ArenaBlock *)(const void *)(a->heap + at);
+        h = (h ^ (at << 6 | b->size_class)) * 0x100000001B3ull;
+        at += (size_t)1 << b->size_class;
+    }
+    return h ^ h >> 29;
+}
+
 /* ---------------------------------------------------------------- stacks */
 
 char *arena_stack_alloc(Arena *a)
@@ -243,109 +248,222 @@ void arena_stack_free(Arena *a, char *stack)
 
 /* ---------------------------------------------------------------- images */
 
-/* Images belong to the caller, never to an arena (whichever is current). */
-static void *outside(size_t size)
+/* An image is a list of runs (whole chunks of ARENA_CHUNK bytes, at their addresses in the heap or a stack) and
+ * their bytes, in one allocation: the header, then the runs, then the bytes. A full image's runs cover every chunk
+ * that holds a byte that matters; an image saved against a base keeps only the chunks whose bytes differ from the
+ * base's copy (or that the base has none of), and a restore puts the base back first. */
+typedef struct ArenaRun {
+    char *at;
+    size_t len;
+} ArenaRun;
+
+struct ArenaImage {
+    const ArenaImage *base; /* NULL: a full image */
+    size_t nruns, nbytes;
+    size_t cap;             /* bytes allocated after the header */
+    size_t span;            /* the bytes a full image of this state holds */
+    _Alignas(16) char data[]; /* nruns ArenaRun, then nbytes */
+};
+
+static ArenaRun *image_runs(const ArenaImage *img)
 {
-    void *p = malloc(size ? size : 1);
-    if (!p)
-        arena_fail("out of memory for a saved model checker state");
-    return p;
+    return (ArenaRun *)(void *)(uintptr_t)img->data;
 }
 
-/* Grow an image's buffer (*p of *cap bytes) to at least need bytes. */
-static void image_grow(void **p, size_t *cap, size_t need)
+static const char *image_bytes(const ArenaImage *img)
+{
+    return img->data + sizeof(ArenaRun) * img->nruns;
+}
+
+/* Grow a scratch buffer (*p of *cap elements of `size` bytes) to at least need elements. */
+static void scratch_grow(void **p, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)
         return;
-    size_t n = *cap ? *cap : 256;
+    size_t n = *cap ? *cap : 64;
     while (n < need)
         n *= 2;
-    void *q = realloc(*p, n);
+    void *q = realloc(*p, n * size);
     if (!q)
         arena_fail("out of memory for a saved model checker state");
     *p = q;
     *cap = n;
 }
 
-/* The segments of the heap that matter now (into img->segments): the bookkeeping, then each block's header and live
- * prefix, adjacent ones joined. Returns the bytes they hold. */
-static size_t heap_segments(const Arena *a, ArenaImage *img)
+static void range_add(Arena *a, char *at, size_t len)
 {
-    size_t top = book(a)->top, first = (sizeof(ArenaBook) + 15) / 16 * 16, bytes = first;
-    int n = 0;
-    image_grow((void **)&img->segments, &img->cap_segments, sizeof(ArenaSegment));
-    img->segments[n++] = (ArenaSegment){0, first};
-    for (size_t at = first; at < top;) {
-        const ArenaBlock *b = (const ArenaBlock *)(const void *)(a->heap + at);
-        size_t size = (size_t)1 << b->size_class;
-        size_t len = ARENA_HEADER_BYTES + b->live;
-        ArenaSegment *last = &img->segments[n - 1];
-        size_t gap = at - (last->at + last->len);
-        if (gap <= ARENA_JOIN_GAP) { /* one copy of a few dead bytes is cheaper than another memcpy call */
-            bytes += gap;
-            last->len += gap + len;
-        } else {
-            image_grow((void **)&img->segments, &img->cap_segments, sizeof(ArenaSegment) * ((size_t)n + 1));
-            img->segments[n++] = (ArenaSegment){at, len};
-        }
-        bytes += len;
-        at += size;
-    }
-    img->nsegments = n;
-    return bytes;
+    scratch_grow((void **)&a->ranges, &a->cap_ranges, a->nranges + 1, sizeof(ArenaRun));
+    a->ranges[a->nranges++] = (ArenaRun){at, len};
 }
 
-ArenaImage *arena_save(Arena *a, const ArenaRegion *regions, int nregions, ArenaImage *reuse)
+/* Each heap block's header and live prefix, after the bookkeeping, as ranges (a gap of a few dead bytes between two
+ * is taken along). */
+static void heap_ranges(Arena *a)
 {
+    size_t top = book(a)->top, first = (sizeof(ArenaBook) + 15) / 16 * 16;
+    range_add(a, a->heap, first);
+    for (size_t at = first; at < top;) {
+        const ArenaBlock *b = (const ArenaBlock *)(const void *)(a->heap + at);
+        size_t len = ARENA_HEADER_BYTES + b->live;
+        ArenaRun *last = &a->ranges[a->nranges - 1];
+        size_t gap = (size_t)(a->heap + at - (last->at + last->len));
+        if (gap <= ARENA_JOIN_GAP)
+            last->len += gap + len;
+        else
+            range_add(a, a->heap + at, len);
+        at += (size_t)1 << b->size_class;
+    }
+}
+
+/* The stack regions as ranges, in address order (a few: sorted by insertion). */
+static void stack_ranges(Arena *a, const ArenaRegion *regions, int nregions)
+{
+    size_t first = a->nranges;
+    for (int i = 0; i < nregions; i++) {
+        if (regions[i].len == 0)
+            continue;
+        range_add(a, (char *)(uintptr_t)regions[i].at, regions[i].len);
+        for (size_t j = a->nranges - 1; j > first && a->ranges[j - 1].at > a->ranges[j].at; j--) {
+            ArenaRun t = a->ranges[j];
+            a->ranges[j] = a->ranges[j - 1];
+            a->ranges[j - 1] = t;
+        }
+    }
+}
+
+/* The ranges of bytes that matter now, in address order (into a->ranges): the heap's and the stacks' (two separate
+ * mappings, either may lie below the other). */
+static void live_ranges(Arena *a, const ArenaRegion *regions, int nregions)
+{
+    a->nranges = 0;
+    if (a->stacks < a->heap)
+        stack_ranges(a, regions, nregions);
+    heap_ranges(a);
+    if (a->stacks > a->heap)
+        stack_ranges(a, regions, nregions);
+}
+
+static char *chunk_down(const char *p)
+{
+    return (char *)((uintptr_t)p & ~(uintptr_t)(ARENA_CHUNK - 1));
+}
+
+static char *chunk_up(const char *p)
+{
+    return (char *)(((uintptr_t)p + ARENA_CHUNK - 1) & ~(uintptr_t)(ARENA_CHUNK - 1));
+}
+
+/* Add the chunks [at, end) to the image being built (a->runs), joined to the last run when adjacent. */
+static void run_add(Arena *a, char *at, char *end)
+{
+    if (a->nruns > 0 && a->runs[a->nruns - 1].at + a->runs[a->nruns - 1].len == at) {
+        a->runs[a->nruns - 1].len += (size_t)(end - at);
+    } else {
+        scratch_grow((void **)&a->runs, &a->cap_runs, a->nruns + 1, sizeof(ArenaRun));
+        a->runs[a->nruns++] = (ArenaRun){at, (size_t)(end - at)};
+    }
+    a->nbytes += (size_t)(end - at);
+}
+
+static bool chunk_same(const char *x, const char *y)
+{
+    const uint64_t *p = (const uint64_t *)(const void *)x, *q = (const uint64_t *)(const void *)y;
+    uint64_t diff = 0;
+    for (int i = 0; i < ARENA_CHUNK / 8; i++)
+        diff |= p[i] ^ q[i];
+    return diff == 0;
+}
+
+/* The chunks of a->ranges into a->runs: all of them, or (against a base) those that differ from the base. Returns
+ * the bytes all of them hold (the image's span). */
+static size_t image_runs_build(Arena *a, const ArenaImage *base)
+{
+    a->nruns = 0;
+    a->nbytes = 0;
+    size_t span = 0, b = 0;
+    const ArenaRun *bruns = base ? image_runs(base) : NULL;
+    const char *bbytes = base ? image_bytes(base) : NULL;
+    size_t boff = 0; /* where base run b's bytes start */
+    char *done = NULL; /* chunks below this were handled (heap ranges can share a chunk) */
+    for (size_t i = 0; i < a->nranges; i++) {
+        char *from = chunk_down(a->ranges[i].at), *end = chunk_up(a->ranges[i].at + a->ranges[i].len);
+        if (from < done) /* the last range ended inside this chunk */
+            from = done;
+        if (from >= end)
+            continue;
+        span += (size_t)(end - from);
+        if (!base) {
+            run_add(a, from, end);
+        } else {
+            for (char *c = from; c < end; c += ARENA_CHUNK) {
+                while (b < base->nruns && bruns[b].at + bruns[b].len <= c)
+                    boff += bruns[b++].len;
+                if (b < base->nruns && bruns[b].at <= c && chunk_same(c, bbytes + boff + (size_t)(c - bruns[b].at)))
+                    continue;
+                run_add(a, c, c + ARENA_CHUNK);
+            }
+        }
+        done = end;
+    }
+    return span;
+}
+
+ArenaImage *arena_save(Arena *a, const ArenaRegion *regions, int nregions, ArenaImage *reuse, const ArenaImage *base)
+{
+    if (base && base->base)
+        arena_fail("a saved model checker state made against one that is not whole");
+    live_ranges(a, regions, nregions);
+    size_t span = image_runs_build(a, base);
+    size_t need = sizeof(ArenaRun) * a->nruns + a->nbytes;
     ArenaImage *img = reuse;
-    if (!img) {
-        img = outside(sizeof *img);
-        *img = (ArenaImage){0};
+    if (!img || img->cap < need || img->cap > 2 * need + 256) { /* exact, or close: its bytes count in budgets */
+        img = realloc(img, sizeof *img + need);
+        if (!img)
+            arena_fail("out of memory for a saved model checker state");
+        img->cap = need;
     }
-    img->nbytes = heap_segments(a, img);
-    img->nregions = nregions;
-    image_grow((void **)&img->regions, &img->cap_regions, sizeof(ArenaRegion) * ((size_t)nregions + 1));
-    for (int i = 0; i < nregions; i++) {
-        img->regions[i] = regions[i];
-        img->nbytes += regions[i].len;
-    }
-    image_grow((void **)&img->bytes, &img->cap_bytes, img->nbytes);
-    char *to = img->bytes;
-    for (int i = 0; i < img->nsegments; i++) {
-        memcpy(to, a->heap + img->segments[i].at, img->segments[i].len);
-        to += img->segments[i].len;
-    }
-    for (int i = 0; i < nregions; i++) {
-        memcpy(to, regions[i].at, regions[i].len);
-        to += regions[i].len;
+    img->base = base;
+    img->nruns = a->nruns;
+    img->nbytes = a->nbytes;
+    img->span = span;
+    memcpy(image_runs(img), a->runs, sizeof(ArenaRun) * a->nruns);
+    char *to = img->data + sizeof(ArenaRun) * a->nruns;
+    for (size_t i = 0; i < a->nruns; i++) {
+        memcpy(to, a->runs[i].at, a->runs[i].len);
+        to += a->runs[i].len;
     }
     return img;
 }
 
+static void restore_runs(const ArenaImage *img)
+{
+    const ArenaRun *runs = image_runs(img);
+    const char *from = image_bytes(img);
+    for (size_t i = 0; i < img->nruns; i++) {
+        memcpy(runs[i].at, from, runs[i].len);
+        from += runs[i].len;
+    }
+}
+
 void arena_restore(Arena *a, const ArenaImage *img)
 {
-    const char *from = img->bytes;
-    for (int i = 0; i < img->nsegments; i++) {
-        memcpy(a->heap + img->segments[i].at, from, img->segments[i].len);
-        from += img->segments[i].len;
-    }
-    for (int i = 0; i < img->nregions; i++) {
-        memcpy((void *)(uintptr_t)img->regions[i].at, from, img->regions[i].len);
-        from += img->regions[i].len;
-    }
+    (void)a;
+    if (img->base)
+        restore_runs(img->base);
+    restore_runs(img);
 }
 
 void arena_image_destroy(ArenaImage *img)
 {
-    if (!img)
-        return;
-    free(img->segments);
-    free(img->regions);
-    free(img->bytes);
     free(img);
 }
 
 size_t arena_image_bytes(const ArenaImage *img)
 {
-    return img ? sizeof *img + img->cap_segments + img->cap_regions + img->cap_bytes : 0;
+    return img ? sizeof *img + img->cap : 0;
+}
+
+size_t arena_image_span(const ArenaImage *img)
+{
+    return img ? img->span : 0;
 }

@@ -11,8 +11,9 @@
  *
  * Allocation goes through xalloc: between arena_enter and arena_leave, xmalloc & co. on this OS thread allocate
  * here, and xfree/xrealloc recognise arena memory by its address. Stacks come from a second reserved range, in fixed
- * slots with a guard page each (arena_stack_alloc). Saving copies the heap up to its bump pointer plus the regions the
- * caller names (the stacks' live parts; it knows where each fiber's stack pointer is).
+ * slots with a guard page each (arena_stack_alloc). Saving copies the heap's live bytes plus the regions the caller
+ * names (the stacks' live parts; it knows where each fiber's stack pointer is), whole or as the chunks that differ
+ * from a base image: a search keeps thousands of images that differ from each other in a few places.
  *
  * Not under AddressSanitizer or ThreadSanitizer (arena_supported is false): both keep shadow state about stacks that
  * a copied-back stack would contradict. The model checker then replays instead. */
@@ -21,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct Arena Arena;
 typedef struct ArenaImage ArenaImage;
@@ -59,12 +61,23 @@ char *arena_stack_alloc(Arena *a);
 void arena_stack_free(Arena *a, char *stack);
 
 /* Save the heap and the given regions (which must lie in the arena's stacks), into `reuse` (an image no longer
- * needed: its buffers are used again) or a new image; put them back with arena_restore. */
-ArenaImage *arena_save(Arena *a, const ArenaRegion *regions, int nregions, ArenaImage *reuse);
+ * needed: its memory is used again) or a new image; put them back with arena_restore.
+ *
+ * With a base (a whole image of the same arena, saved with base NULL) the image keeps only what differs from it, in
+ * chunks of 64 bytes: a state a few steps from the base costs a few chunks instead of the whole heap. The base must
+ * outlive every image saved against it; restoring such an image puts the base back, then the chunks. */
+ArenaImage *arena_save(Arena *a, const ArenaRegion *regions, int nregions, ArenaImage *reuse, const ArenaImage *base);
 void arena_restore(Arena *a, const ArenaImage *img);
 void arena_image_destroy(ArenaImage *img);
+/* The memory an image takes (its allocation). */
 size_t arena_image_bytes(const ArenaImage *img);
+/* What a whole image of the same state would hold (its bytes of heap and stacks): with arena_image_bytes, how much
+ * a base saved. */
+size_t arena_image_span(const ArenaImage *img);
 /* The heap bytes in use (up to the bump pointer). */
 size_t arena_used(const Arena *a);
+/* A hash of where the heap's blocks lie and their sizes: two states with the same layout hold the same structures at
+ * the same addresses (mostly), so an image of one saved against the other is small. */
+uint64_t arena_layout(const Arena *a);
 
 #endif

@@ -1,6 +1,7 @@
 /* test_coop_saved: a restorable cooperative run's saved state (rt_coop_save), the model checker's way back to a
  * state. Its size must not grow with the number of steps taken (a saved state deep in a search costs what one near
- * the start costs: the search keeps the path, the run does not), and putting it back must give the same state. */
+ * the start costs: the search keeps the path, the run does not), a state near one saved before costs a fraction of
+ * the whole, and putting it back must give the same state. */
 #include "runtime/rt.h"
 #include "util/arena.h"
 
@@ -14,7 +15,7 @@
 
 #include "../common/loader.h"
 
-enum { EARLY_STEPS = 200, LATE_STEPS = 20000, GROWTH_ALLOWED = 1024 };
+enum { EARLY_STEPS = 200, LATE_STEPS = 20000, GROWTH_ALLOWED = 1024, NEARBY_STEPS = 6 };
 
 static Rt *restorable_run(const Loaded *l)
 {
@@ -60,7 +61,7 @@ static void test_saved_state_does_not_grow_with_steps(void **state)
     assert_true(rt_fingerprint(rt, &fp_early));
     take_steps(rt, LATE_STEPS, &last);
     RtSaved *late = rt_coop_save(rt, NULL);
-    size_t a = rt_saved_bytes(early), b = rt_saved_bytes(late);
+    size_t a = rt_saved_whole_bytes(early), b = rt_saved_whole_bytes(late); /* what a saved state holds at most */
     assert_true(a > 0);
     assert_true(b <= a + GROWTH_ALLOWED); /* was 4 bytes a step more: the run's own schedule */
     rt_coop_restore(rt, early);
@@ -74,10 +75,41 @@ static void test_saved_state_does_not_grow_with_steps(void **state)
     loader_unload(&l);
 }
 
+/* A state a few steps from one saved before (the same threads, the same memory laid out alike) is kept as what
+ * differs from a base: a fraction of the whole state. */
+static void test_a_nearby_state_costs_a_fraction(void **state)
+{
+    (void)state;
+    if (!arena_supported())
+        skip();
+    const char *sets[] = {"n=8", "strategy=ordered", NULL};
+    Loaded l = loader_scenario("dining-philosophers", sets);
+    Rt *rt = restorable_run(&l);
+    int last = 0;
+    take_steps(rt, EARLY_STEPS, &last);
+    RtSaved *first = rt_coop_save(rt, NULL);
+    take_steps(rt, NEARBY_STEPS, &last);
+    RtSaved *near = rt_coop_save(rt, NULL);
+    uint64_t fp_near = 0;
+    assert_true(rt_fingerprint(rt, &fp_near));
+    assert_true(rt_saved_bytes(near) * 4 < rt_saved_whole_bytes(near)); /* was the whole state, and more */
+    take_steps(rt, 50, &last);
+    rt_coop_restore(rt, near);
+    uint64_t fp = 0;
+    assert_true(rt_fingerprint(rt, &fp));
+    assert_true(fp == fp_near);
+    take_steps(rt, 10, &last);
+    rt_saved_destroy(first);
+    rt_saved_destroy(near);
+    rt_destroy(rt);
+    loader_unload(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_saved_state_does_not_grow_with_steps),
+        cmocka_unit_test(test_a_nearby_state_costs_a_fraction),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

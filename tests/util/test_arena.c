@@ -1,6 +1,7 @@
 /* The arena (src/util/arena.h): what a saved image puts back is exactly the state at the save — heap contents, the
  * allocator's own bookkeeping (memory allocated after the save is free again, freed memory allocated again), stack
- * slots, and a fiber suspended on an arena stack, which resumes from the save as it did the first time. xalloc
+ * slots, and a fiber suspended on an arena stack, which resumes from the save as it did the first time; and an image
+ * saved against a base keeps only what differs from it, yet restores as exactly. xalloc
  * allocates in the current arena only between arena_enter and arena_leave. Where the build cannot save arenas (under
  * sanitizers) the tests are skipped: the model checker replays there instead. */
 #include "util/arena.h"
@@ -64,7 +65,7 @@ static void test_restore_puts_back_contents_and_bookkeeping(void **state)
     char *name = arena_alloc(a, 16);
     strcpy(name, "before");
     size_t used = arena_used(a);
-    ArenaImage *img = arena_save(a, NULL, 0, NULL);
+    ArenaImage *img = arena_save(a, NULL, 0, NULL, NULL);
 
     *counter = 99;
     strcpy(name, "after");
@@ -95,7 +96,7 @@ static void test_freed_memory_is_reused_and_restored_free(void **state)
     Arena *a = arena_or_skip();
     char *x = arena_alloc(a, 40);
     arena_free(a, x);
-    ArenaImage *img = arena_save(a, NULL, 0, NULL); /* x is on the free list here */
+    ArenaImage *img = arena_save(a, NULL, 0, NULL, NULL); /* x is on the free list here */
     char *y = arena_alloc(a, 40);
     assert_ptr_equal(y, x);
     arena_restore(a, img);
@@ -114,9 +115,9 @@ static void test_live_prefix_only_is_saved(void **state)
     arena_set_live(stack, 10 * sizeof *stack); /* beyond the tenth slot nothing is read before it is written */
     for (int i = 0; i < 10; i++)
         stack[i] = i + 1;
-    ArenaImage *small = arena_save(a, NULL, 0, NULL);
+    ArenaImage *small = arena_save(a, NULL, 0, NULL, NULL);
     arena_set_live(stack, 1000 * sizeof *stack);
-    ArenaImage *full = arena_save(a, NULL, 0, NULL);
+    ArenaImage *full = arena_save(a, NULL, 0, NULL, NULL);
     assert_true(arena_image_bytes(small) + 900 * sizeof *stack < arena_image_bytes(full));
     for (int i = 0; i < 10; i++)
         stack[i] = -1;
@@ -135,9 +136,9 @@ static void test_save_over_an_old_image(void **state)
     Arena *a = arena_or_skip();
     int *v = arena_alloc(a, sizeof *v);
     *v = 1;
-    ArenaImage *img = arena_save(a, NULL, 0, NULL);
+    ArenaImage *img = arena_save(a, NULL, 0, NULL, NULL);
     *v = 2;
-    img = arena_save(a, NULL, 0, img); /* reused: now the state with 2 */
+    img = arena_save(a, NULL, 0, img, NULL); /* reused: now the state with 2 */
     *v = 3;
     arena_restore(a, img);
     assert_int_equal(*v, 2);
@@ -180,7 +181,7 @@ static void test_a_fiber_resumes_from_the_save(void **state)
     ArenaRegion r;
     r.len = fiber_stack_live(c->self, &r.at);
     assert_true(r.len > 0 && r.len < 64 * 1024); /* the live part, not the whole megabyte */
-    ArenaImage *img = arena_save(a, &r, 1, NULL);
+    ArenaImage *img = arena_save(a, &r, 1, NULL, NULL);
     for (int i = 0; i < 7; i++)
         fiber_resume(c->self);
     int64_t first[64];
@@ -204,7 +205,7 @@ static void test_stack_slots_come_back(void **state)
     (void)state;
     Arena *a = arena_or_skip();
     char *s1 = arena_stack_alloc(a);
-    ArenaImage *img = arena_save(a, NULL, 0, NULL);
+    ArenaImage *img = arena_save(a, NULL, 0, NULL, NULL);
     char *s2 = arena_stack_alloc(a);
     assert_ptr_not_equal(s1, s2);
     arena_restore(a, img); /* s2 is free again */
@@ -212,6 +213,101 @@ static void test_stack_slots_come_back(void **state)
     arena_stack_free(a, s1);
     assert_ptr_equal(arena_stack_alloc(a), s1);
     arena_image_destroy(img);
+    arena_destroy(a);
+}
+
+/* Against a base, an image keeps the chunks that differ only, and restores exactly: what the base holds, what changed
+ * since, the allocator's bookkeeping, whatever the arena went through in between. */
+static void test_an_image_against_a_base_keeps_what_differs(void **state)
+{
+    (void)state;
+    Arena *a = arena_or_skip();
+    int64_t *big = arena_alloc(a, 4096 * sizeof *big);
+    for (int i = 0; i < 4096; i++)
+        big[i] = i;
+    char *name = arena_alloc(a, 16);
+    strcpy(name, "base");
+    ArenaImage *base = arena_save(a, NULL, 0, NULL, NULL);
+
+    big[1000] = -1; /* one word changed, one block allocated, one freed */
+    int64_t *more = arena_alloc(a, 100 * sizeof *more);
+    for (int i = 0; i < 100; i++)
+        more[i] = 7 * i;
+    arena_free(a, name);
+    size_t used = arena_used(a);
+    ArenaImage *delta = arena_save(a, NULL, 0, NULL, base);
+    assert_true(arena_image_span(delta) >= 4096 * sizeof *big);
+    assert_true(arena_image_bytes(delta) * 8 < arena_image_bytes(base)); /* a few chunks, not the 32 KB block */
+
+    for (int i = 0; i < 4096; i++) /* the arena changes everywhere in between */
+        big[i] = -i;
+    more[5] = 0;
+    char *other = arena_alloc(a, 16);
+    assert_ptr_equal(other, name); /* name's free block, taken again */
+    strcpy(other, "other");
+    arena_alloc(a, 50000);
+
+    arena_restore(a, delta);
+    for (int i = 0; i < 4096; i++)
+        assert_int_equal(big[i], i == 1000 ? -1 : i);
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(more[i], 7 * i);
+    assert_int_equal(arena_used(a), used);
+    assert_ptr_equal(arena_alloc(a, 16), name); /* free in the delta's state: the same block again */
+
+    arena_restore(a, base); /* the base is still whole */
+    assert_int_equal(big[1000], 1000);
+    assert_string_equal(name, "base");
+    assert_true(arena_used(a) < used);
+
+    delta = arena_save(a, NULL, 0, delta, base); /* saved over: the base's own state differs from it in nothing */
+    assert_true(arena_image_bytes(delta) < 256);
+    big[0] = 42;
+    arena_restore(a, delta);
+    assert_int_equal(big[0], 0);
+    arena_image_destroy(delta);
+    arena_image_destroy(base);
+    arena_destroy(a);
+}
+
+/* A fiber's stack against a base: the stack is part of what is compared, and comes back exactly. */
+static void test_a_fiber_resumes_from_an_image_against_a_base(void **state)
+{
+    (void)state;
+    Arena *a = arena_or_skip();
+    Arena *outer = arena_enter(a);
+    Counter *c = xcalloc(1, sizeof *c);
+    c->heap_total = xcalloc(1, sizeof *c->heap_total);
+    c->self = fiber_create(count, c, 0);
+    arena_leave(outer);
+    fiber_resume(c->self);
+    ArenaRegion r;
+    r.len = fiber_stack_live(c->self, &r.at);
+    ArenaImage *base = arena_save(a, &r, 1, NULL, NULL);
+    for (int i = 0; i < 4; i++)
+        fiber_resume(c->self);
+    r.len = fiber_stack_live(c->self, &r.at);
+    ArenaImage *img = arena_save(a, &r, 1, NULL, base);
+    assert_true(arena_image_bytes(img) < arena_image_bytes(base));
+    for (int i = 0; i < 7; i++)
+        fiber_resume(c->self);
+    int64_t first[64];
+    int nfirst = c->nseen;
+    memcpy(first, c->seen, sizeof first);
+
+    arena_restore(a, img);
+    assert_int_equal(c->nseen, 5);
+    for (int i = 0; i < 7; i++)
+        fiber_resume(c->self);
+    assert_int_equal(c->nseen, nfirst);
+    for (int i = 0; i < nfirst; i++)
+        assert_int_equal(c->seen[i], first[i]);
+    arena_restore(a, base); /* and back to the first count */
+    assert_int_equal(c->nseen, 1);
+    fiber_resume(c->self);
+    assert_int_equal(c->seen[1], first[1]);
+    arena_image_destroy(img);
+    arena_image_destroy(base);
     arena_destroy(a);
 }
 
@@ -225,6 +321,8 @@ int main(void)
         cmocka_unit_test(test_save_over_an_old_image),
         cmocka_unit_test(test_a_fiber_resumes_from_the_save),
         cmocka_unit_test(test_stack_slots_come_back),
+        cmocka_unit_test(test_an_image_against_a_base_keeps_what_differs),
+        cmocka_unit_test(test_a_fiber_resumes_from_an_image_against_a_base),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
