@@ -1,6 +1,6 @@
 /* bench_mc: the model checker (src/explore/mc.c) on one scenario, for tools/bench's side-by-side table against SPIN
  * (bench/philosophers.pml). Prints one line: states, transitions, runs, seconds, states per second.
- *   bench_mc SCENARIO.lsc [--reduction merge|local|none] [--bfs|--auto] [--max-seconds S] [NAME=VALUE]... */
+ *   bench_mc SCENARIO.lsc [--reduction merge|local|none] [--bfs|--auto] [--max-seconds S] [--max-states N] [NAME=VALUE]... */
 #include "explore/mc.h"
 #include "lang/lang.h"
 #include "util/clock.h"
@@ -25,7 +25,7 @@ static Program *load(const char *path)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench_mc SCENARIO.lsc [--reduction merge|local|none] [--bfs|--auto] [--max-seconds S] [NAME=VALUE]...\n");
+        fprintf(stderr, "usage: bench_mc SCENARIO.lsc [--reduction merge|local|none] [--bfs|--auto] [--max-seconds S] [--max-states N] [NAME=VALUE]...\n");
         return 1;
     }
     Program *prog = load(argv[1]);
@@ -43,6 +43,8 @@ int main(int argc, char **argv)
             cfg.order = SS_BREADTH_FIRST;
         else if (!strcmp(argv[i], "--auto"))
             cfg.order = SS_ORDER_AUTO;
+        else if (!strcmp(argv[i], "--max-states") && i + 1 < argc)
+            cfg.max_states = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--max-seconds") && i + 1 < argc)
             cfg.max_seconds = atof(argv[++i]);
         else if (!lang_param_set(prog, params, argv[i], &err)) {

@@ -22,27 +22,32 @@ void fpindex_init(FpIndex *x)
 
 void fpindex_finish(FpIndex *x)
 {
-    free(x->slots);
+    free(x->fps);
+    free(x->idx);
     fpindex_init(x);
 }
 
-static void put(FpSlot *slots, size_t size, uint64_t fp, int idx)
+static void put(uint64_t *fps, uint32_t *idx, size_t size, uint64_t fp, uint32_t value)
 {
     size_t h = fpindex_hash(fp) & (size - 1);
-    while (slots[h].idx)
+    while (idx[h])
         h = (h + 1) & (size - 1);
-    slots[h] = (FpSlot){fp, idx + 1};
+    fps[h] = fp;
+    idx[h] = value;
 }
 
 static void grow(FpIndex *x)
 {
     size_t size = x->size ? x->size * 2 : FPINDEX_FIRST_SIZE;
-    FpSlot *slots = xcalloc(size, sizeof *slots);
+    uint64_t *fps = xmalloc(size * sizeof *fps);
+    uint32_t *idx = xcalloc(size, sizeof *idx);
     for (size_t i = 0; i < x->size; i++)
-        if (x->slots[i].idx)
-            put(slots, size, x->slots[i].fp, x->slots[i].idx - 1);
-    free(x->slots);
-    x->slots = slots;
+        if (x->idx[i])
+            put(fps, idx, size, x->fps[i], x->idx[i]);
+    free(x->fps);
+    free(x->idx);
+    x->fps = fps;
+    x->idx = idx;
     x->size = size;
 }
 
@@ -50,16 +55,16 @@ int fpindex_find(const FpIndex *x, uint64_t fp)
 {
     if (!x->size)
         return FPINDEX_NONE;
-    for (size_t h = fpindex_hash(fp) & (x->size - 1); x->slots[h].idx; h = (h + 1) & (x->size - 1))
-        if (x->slots[h].fp == fp)
-            return x->slots[h].idx - 1;
+    for (size_t h = fpindex_hash(fp) & (x->size - 1); x->idx[h]; h = (h + 1) & (x->size - 1))
+        if (x->fps[h] == fp)
+            return (int)x->idx[h] - 1;
     return FPINDEX_NONE;
 }
 
 void fpindex_add(FpIndex *x, uint64_t fp, int idx)
 {
-    if ((x->count + 1) * 2 > x->size)
+    if ((x->count + 1) * 4 > x->size * 3)
         grow(x);
-    put(x->slots, x->size, fp, idx);
+    put(x->fps, x->idx, x->size, fp, (uint32_t)idx + 1);
     x->count++;
 }

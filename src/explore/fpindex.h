@@ -1,8 +1,7 @@
-/* fpindex: the visited set of the stateful searches (statespace.c, mc.c) — a state's fingerprint to its index.
+/* fpindex: the visited set of the stateful searches (statespace.c, mcgraph.c) — a state's fingerprint to its index.
  *
  * Both searches keep their states in an array of their own and ask the same two questions of it: "have I seen this
- * fingerprint, and which state was it?" and "remember this new one". Open addressing over (fingerprint, index) pairs,
- * kept at most half full, so a lookup touches one or two slots. */
+ * fingerprint, and which state was it?" and "remember this new one". */
 #ifndef LOCKSTEP_EXPLORE_FPINDEX_H
 #define LOCKSTEP_EXPLORE_FPINDEX_H
 
@@ -11,14 +10,12 @@
 
 enum { FPINDEX_NONE = -1 };
 
-typedef struct FpSlot {
-    uint64_t fp;
-    int idx; /* state index + 1; 0: empty */
-} FpSlot;
-
+/* Open addressing over two arrays (12 bytes a slot, no padding), at most three quarters full: with a few million
+ * states the visited set is a large part of a search's memory. */
 typedef struct FpIndex {
-    FpSlot *slots;
-    size_t size;  /* a power of two, or 0 before the first add */
+    uint64_t *fps;
+    uint32_t *idx; /* state index + 1; 0: empty */
+    size_t size;   /* a power of two, or 0 before the first add */
     size_t count;
 } FpIndex;
 

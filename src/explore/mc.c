@@ -25,6 +25,8 @@ enum {
                                   path is not a shortest one (witnesses are made shortest afterwards) */
 };
 
+_Static_assert((int)MC_MERGE_MAX <= (int)MCG_MAX_STEPS, "a merged chain's steps fit in a state's and an edge's record");
+
 /* The other alternatives of a choice (choose(), random()) that a thread's step from a state made: each is an edge
  * of its own, taken after the first (alternative 0) before the next thread. thread MC_NONE: none pending. */
 typedef struct McAlts {
@@ -226,15 +228,17 @@ static void record_end(Mc *m, int *end, RtOutcome outcome, const int *path, int 
 
 static int state_add(Mc *m, const Obs *o, int parent, int via, int vsteps)
 {
-    size_t had = m->cap_saved;
-    xgrow((void **)&m->saved, &m->cap_saved, (size_t)m->g.nstates + 1, sizeof(RtSaved *));
-    memset(m->saved + had, 0, sizeof(RtSaved *) * (m->cap_saved - had));
-    McState st = {.fp = o->fp, .enabled = o->enabled, .parent = parent, .via = via, .vsteps = vsteps,
-                  .end = MC_NONE, .outcome = o->outcome,
-                  .depth = parent == MC_NONE ? 0 : m->g.states[parent].depth + vsteps};
-    int idx = mcg_add(&m->g, &st);
-    if (o->outcome != RT_RUNNING)
-        record_end(m, &m->g.states[idx].end, o->outcome, NULL, 0); /* its schedule: mcg_conclude, the shortest one */
+    if (m->cfg->order == SS_BREADTH_FIRST) { /* depth first keeps its saved states in its frames */
+        size_t had = m->cap_saved;
+        xgrow((void **)&m->saved, &m->cap_saved, (size_t)m->g.nstates + 1, sizeof(RtSaved *));
+        memset(m->saved + had, 0, sizeof(RtSaved *) * (m->cap_saved - had));
+    }
+    int idx = mcg_add(&m->g, o->fp, o->enabled, parent, via, vsteps);
+    if (o->outcome != RT_RUNNING) {
+        int end;
+        record_end(m, &end, o->outcome, NULL, 0); /* its schedule: mcg_conclude, the shortest one */
+        mcg_set_end(&m->g, idx, end);
+    }
     atomic_store_explicit(&m->cfg->counters->states, (uint64_t)m->g.nstates, memory_order_relaxed);
     return idx;
 }
@@ -342,8 +346,10 @@ static void push(Mc *m, int state, uint64_t fp, uint64_t enabled, int via, int v
 static void pop(Mc *m)
 {
     McFrame *f = &m->stack[--m->depth];
-    if (f->state != MC_NONE)
+    if (f->state != MC_NONE) {
         m->g.states[f->state].on_stack = false;
+        mcg_close(&m->g, f->state); /* its edges are all known */
+    }
     if (f->saved)
         saved_drop(m, &f->saved);
     m->at = MC_NONE;
@@ -563,6 +569,7 @@ static bool bfs_expand(Mc *m, int idx, int **path, size_t *cap)
                               no loop by itself; every loop has an edge back to an earlier state (or to itself), whose
                               source is then expanded fully */
     }
+    mcg_close(&m->g, idx);
     if (m->saved[idx])
         saved_drop(m, &m->saved[idx]);
     return true;
@@ -577,7 +584,7 @@ static bool bfs(Mc *m)
     for (; ok && head < m->g.nstates && !m->stopped; head++) {
         atomic_store_explicit(&m->cfg->counters->queue, (uint64_t)(m->g.nstates - head), memory_order_relaxed);
         atomic_store_explicit(&m->cfg->counters->depth, (uint64_t)m->g.states[head].depth, memory_order_relaxed);
-        if (m->g.states[head].outcome != RT_RUNNING)
+        if (m->g.states[head].is_end)
             continue;
         if ((uint64_t)m->g.states[head].depth >= m->cfg->max_depth) {
             m->out->cut++;
@@ -590,7 +597,7 @@ static bool bfs(Mc *m)
             m->cfg->progress(m->cfg->progress_ctx, m->out->runs + m->out->restores, m->cfg->max_runs);
     }
     for (int i = head; m->stopped && i < m->g.nstates; i++)
-        m->bfs_left += m->g.states[i].outcome == RT_RUNNING;
+        m->bfs_left += !m->g.states[i].is_end;
     free(path);
     return ok;
 }
@@ -646,6 +653,10 @@ static bool mc_run(const SsConfig *cfg, SsResult *out, char **err, uint64_t t0, 
         m.bits = xcalloc((size_t)(1ull << cfg->bitstate_log2) / 8 + 1, 1);
     }
     bool ok = search(&m);
+    if (ok && m.g.too_many_picks) {
+        *err = xstrdup("--all records at most 32768 different choices of many alternatives (choose(), random())");
+        ok = false;
+    }
     *too_deep = m.too_deep;
     if (ok && !m.too_deep) {
         finish_graph(&m);

@@ -7,18 +7,53 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum { PICK_SMALL = 1 << 15 };
+
+_Static_assert(sizeof(McState) == 32, "a state record stays 32 bytes");
+_Static_assert(sizeof(McEdge) == 8, "an edge record stays 8 bytes");
+
 void mcg_init(McGraph *g)
 {
     memset(g, 0, sizeof *g);
     fpindex_init(&g->seen);
+    fpindex_init(&g->big_picks);
 }
 
 void mcg_finish(McGraph *g)
 {
     free(g->states);
     free(g->edges);
+    free(g->pending);
+    free(g->pending_from);
+    free(g->ends);
+    free(g->big);
     fpindex_finish(&g->seen);
+    fpindex_finish(&g->big_picks);
     memset(g, 0, sizeof *g);
+}
+
+/* A pick in 16 bits: itself when it fits in 15, else the number of a large pick (a choice among many alternatives). */
+static uint16_t pack(McGraph *g, int pick)
+{
+    if (pick >= 0 && pick < PICK_SMALL)
+        return (uint16_t)pick;
+    int k = fpindex_find(&g->big_picks, (uint64_t)(uint32_t)pick);
+    if (k == FPINDEX_NONE) {
+        if (g->nbig >= PICK_SMALL) {
+            g->too_many_picks = true;
+            return 0;
+        }
+        xgrow((void **)&g->big, &g->cap_big, (size_t)g->nbig + 1, sizeof(int));
+        k = g->nbig++;
+        g->big[k] = pick;
+        fpindex_add(&g->big_picks, (uint64_t)(uint32_t)pick, k);
+    }
+    return (uint16_t)(PICK_SMALL | k);
+}
+
+int mcg_pick(const McGraph *g, uint16_t packed)
+{
+    return packed & PICK_SMALL ? g->big[packed & (PICK_SMALL - 1)] : packed;
 }
 
 int mcg_find(const McGraph *g, uint64_t fp)
@@ -27,19 +62,54 @@ int mcg_find(const McGraph *g, uint64_t fp)
     return i == FPINDEX_NONE ? MCG_NONE : i;
 }
 
-int mcg_add(McGraph *g, const McState *s)
+int mcg_add(McGraph *g, uint64_t fp, uint64_t enabled, int parent, int pick, int vsteps)
 {
     xgrow((void **)&g->states, &g->cap_states, (size_t)g->nstates + 1, sizeof(McState));
     int idx = g->nstates++;
-    g->states[idx] = *s;
-    fpindex_add(&g->seen, s->fp, idx);
+    g->states[idx] = (McState){.fp = fp, .enabled = enabled, .parent = parent, .first = (uint32_t)MCG_NO_EDGES,
+                               .via = pick == MCG_NONE ? 0 : pack(g, pick),
+                               .vsteps = (uint16_t)((unsigned)vsteps & MCG_MAX_STEPS),
+                               .depth = parent == MCG_NONE ? 0 : g->states[parent].depth + vsteps};
+    fpindex_add(&g->seen, fp, idx);
     return idx;
 }
 
-void mcg_edge(McGraph *g, int from, int via, int steps, int to, bool progress)
+void mcg_set_end(McGraph *g, int idx, int end)
 {
-    xgrow((void **)&g->edges, &g->cap_edges, (size_t)g->nedges + 1, sizeof(McEdge));
-    g->edges[g->nedges++] = (McEdge){from, to, (int16_t)via, progress, (uint16_t)steps};
+    xgrow((void **)&g->ends, &g->cap_ends, (size_t)g->nends + 1, sizeof(McEndRef));
+    g->ends[g->nends++] = (McEndRef){idx, end};
+    g->states[idx].is_end = 1;
+}
+
+void mcg_edge(McGraph *g, int from, int pick, int steps, int to, bool progress)
+{
+    xgrow((void **)&g->pending, &g->cap_pending, g->npending + 1, sizeof(McEdge));
+    xgrow((void **)&g->pending_from, &g->cap_pending_from, g->npending + 1, sizeof(int));
+    g->pending[g->npending] = (McEdge){.to = to, .via = pack(g, pick), .steps = (uint16_t)((unsigned)steps & 0x3fff),
+                                       .progress = progress};
+    g->pending_from[g->npending++] = from;
+}
+
+void mcg_close(McGraph *g, int state)
+{
+    size_t top = g->npending;
+    while (top > 0 && g->pending_from[top - 1] == state)
+        top--;
+    size_t n = g->npending - top;
+    if (n == 0)
+        return;
+    xgrow((void **)&g->edges, &g->cap_edges, (size_t)g->nedges + n, sizeof(McEdge));
+    memcpy(g->edges + g->nedges, g->pending + top, sizeof(McEdge) * n);
+    g->states[state].first = g->nedges;
+    g->nedges += (uint32_t)n;
+    g->edges[g->nedges - 1].last = 1;
+    g->npending = top;
+}
+
+/* The edge after edge k of the same state, or MCG_NO_EDGES. */
+static uint32_t edge_next(const McGraph *g, uint32_t k)
+{
+    return g->edges[k].last ? (uint32_t)MCG_NO_EDGES : k + 1;
 }
 
 int mcg_path(const McGraph *g, int idx, int **path, size_t *cap)
@@ -48,36 +118,12 @@ int mcg_path(const McGraph *g, int idx, int **path, size_t *cap)
     for (int at = idx; at != 0; at = g->states[at].parent)
         len += g->states[at].vsteps;
     xgrow((void **)path, cap, (size_t)len + 1, sizeof(int));
-    for (int at = idx, k = len; at != 0; at = g->states[at].parent)
+    for (int at = idx, k = len; at != 0; at = g->states[at].parent) {
+        int pick = mcg_pick(g, g->states[at].via);
         for (int j = 0; j < g->states[at].vsteps; j++)
-            (*path)[--k] = g->states[at].via;
+            (*path)[--k] = pick;
+    }
     return len;
-}
-
-/* Edges grouped by their source: edges[order[first[s] .. first[s + 1])] leave s. */
-typedef struct Csr {
-    int *first, *order;
-} Csr;
-
-static Csr csr_build(const McGraph *g)
-{
-    Csr c = {xcalloc((size_t)g->nstates + 2, sizeof(int)), xmalloc(sizeof(int) * ((size_t)g->nedges + 1))};
-    for (int e = 0; e < g->nedges; e++)
-        c.first[g->edges[e].from + 1]++;
-    for (int i = 0; i < g->nstates; i++)
-        c.first[i + 1] += c.first[i];
-    int *fill = xmalloc(sizeof(int) * ((size_t)g->nstates + 1));
-    memcpy(fill, c.first, sizeof(int) * (size_t)g->nstates);
-    for (int e = 0; e < g->nedges; e++)
-        c.order[fill[g->edges[e].from]++] = e;
-    free(fill);
-    return c;
-}
-
-static void csr_free(Csr *c)
-{
-    free(c->first);
-    free(c->order);
 }
 
 /* A binary min-heap of (steps from the start, state) for shortest_paths. */
@@ -118,7 +164,7 @@ static uint64_t heap_pop(Heap *h)
 }
 
 /* Every state's shortest schedule, in steps (a merged edge counts its steps): Dijkstra over the recorded edges. */
-static void shortest_paths(McGraph *g, const Csr *c)
+static void shortest_paths(McGraph *g)
 {
     bool *done = xcalloc((size_t)g->nstates + 1, sizeof(bool));
     for (int i = 1; i < g->nstates; i++)
@@ -132,8 +178,8 @@ static void shortest_paths(McGraph *g, const Csr *c)
         if (done[u])
             continue;
         done[u] = true;
-        for (int k = c->first[u]; k < c->first[u + 1]; k++) {
-            const McEdge *e = &g->edges[c->order[k]];
+        for (uint32_t k = g->states[u].first; k != (uint32_t)MCG_NO_EDGES; k = edge_next(g, k)) {
+            const McEdge *e = &g->edges[k];
             int d = g->states[u].depth + e->steps;
             if (done[e->to] || d >= g->states[e->to].depth)
                 continue;
@@ -148,18 +194,17 @@ static void shortest_paths(McGraph *g, const Csr *c)
     free(done);
 }
 
-static void fill_ends(McGraph *g, SsResult *out, const Csr *c)
+static void fill_ends(McGraph *g, SsResult *out)
 {
-    shortest_paths(g, c);
+    shortest_paths(g);
     int *path = NULL;
     size_t cap = 0;
-    for (int i = 0; i < g->nstates; i++) {
+    for (int i = 0; i < g->nstates; i++)
         if (g->states[i].depth > out->max_depth_seen)
             out->max_depth_seen = g->states[i].depth;
-        if (g->states[i].end == MCG_NONE)
-            continue;
-        SsEnd *e = &out->ends[g->states[i].end];
-        e->len = mcg_path(g, i, &path, &cap);
+    for (int i = 0; i < g->nends; i++) {
+        SsEnd *e = &out->ends[g->ends[i].end];
+        e->len = mcg_path(g, g->ends[i].state, &path, &cap);
         free(e->schedule);
         e->schedule = xmalloc(sizeof(int) * ((size_t)e->len + 1));
         memcpy(e->schedule, path, sizeof(int) * (size_t)e->len);
@@ -173,18 +218,19 @@ typedef struct Scc {
     int ncomp;
 } Scc;
 
+/* An edge without progress between running states (its source has edges: it is running). */
 static bool quiet_edge(const McGraph *g, const McEdge *e)
 {
-    return !e->progress && g->states[e->from].outcome == RT_RUNNING && g->states[e->to].outcome == RT_RUNNING;
+    return !e->progress && !g->states[e->to].is_end;
 }
 
-static Scc scc_build(const McGraph *g, const Csr *c)
+static Scc scc_build(const McGraph *g)
 {
     int n = g->nstates;
     Scc s = {xmalloc(sizeof(int) * ((size_t)n + 1)), 0};
     int *index = xmalloc(sizeof(int) * ((size_t)n + 1)), *low = xmalloc(sizeof(int) * ((size_t)n + 1));
     int *stack = xmalloc(sizeof(int) * ((size_t)n + 1)), *call = xmalloc(sizeof(int) * ((size_t)n + 1));
-    int *next_edge = xmalloc(sizeof(int) * ((size_t)n + 1));
+    uint32_t *next_edge = xmalloc(sizeof(uint32_t) * ((size_t)n + 1));
     bool *on = xcalloc((size_t)n + 1, sizeof(bool));
     for (int i = 0; i < n; i++) {
         index[i] = -1;
@@ -197,19 +243,20 @@ static Scc scc_build(const McGraph *g, const Csr *c)
         int cp = 0;
         call[cp++] = root;
         index[root] = low[root] = counter++;
-        next_edge[root] = c->first[root];
+        next_edge[root] = g->states[root].first;
         stack[sp++] = root;
         on[root] = true;
         while (cp > 0) {
             int v = call[cp - 1];
-            if (next_edge[v] < c->first[v + 1]) {
-                const McEdge *e = &g->edges[c->order[next_edge[v]++]];
+            if (next_edge[v] != (uint32_t)MCG_NO_EDGES) {
+                const McEdge *e = &g->edges[next_edge[v]];
+                next_edge[v] = edge_next(g, next_edge[v]);
                 if (!quiet_edge(g, e))
                     continue;
                 int w = e->to;
                 if (index[w] < 0) {
                     index[w] = low[w] = counter++;
-                    next_edge[w] = c->first[w];
+                    next_edge[w] = g->states[w].first;
                     stack[sp++] = w;
                     on[w] = true;
                     call[cp++] = w;
@@ -243,31 +290,33 @@ static Scc scc_build(const McGraph *g, const Csr *c)
 
 /* Breadth first inside component k from `from` to a state that has an edge inside k by thread t (t < 0: to `to`);
  * appends the steps (and that edge) to the lasso. Returns the state reached. */
-static int lasso_walk(McGraph *g, SsResult *out, const Csr *c, const Scc *s, int k, int from, int t, int to)
+static int lasso_walk(McGraph *g, SsResult *out, const Scc *s, int k, int from, int t, int to)
 {
     int n = g->nstates;
-    int *prev = xmalloc(sizeof(int) * ((size_t)n + 1)), *pedge = xmalloc(sizeof(int) * ((size_t)n + 1));
+    int *prev = xmalloc(sizeof(int) * ((size_t)n + 1));
+    uint32_t *pedge = xmalloc(sizeof(uint32_t) * ((size_t)n + 1));
     int *queue = xmalloc(sizeof(int) * ((size_t)n + 1));
     for (int i = 0; i < n; i++)
         prev[i] = -2;
-    int qh = 0, qt = 0, goal = MCG_NONE, goal_edge = MCG_NONE;
+    int qh = 0, qt = 0, goal = MCG_NONE;
+    uint32_t goal_edge = 0;
     queue[qt++] = from;
     prev[from] = -1;
     while (qh < qt && goal == MCG_NONE) {
         int u = queue[qh++];
-        for (int j = c->first[u]; j < c->first[u + 1] && goal == MCG_NONE; j++) {
-            const McEdge *e = &g->edges[c->order[j]];
+        for (uint32_t j = g->states[u].first; j != (uint32_t)MCG_NO_EDGES && goal == MCG_NONE; j = edge_next(g, j)) {
+            const McEdge *e = &g->edges[j];
             if (!quiet_edge(g, e) || s->comp[e->to] != k)
                 continue;
-            if (t >= 0 && rt_pick_thread(e->via) == t) {
+            if (t >= 0 && rt_pick_thread(mcg_pick(g, e->via)) == t) {
                 goal = u;
-                goal_edge = c->order[j];
+                goal_edge = j;
             } else if (t < 0 && e->to == to && (u != from || qt > 1 || prev[to] != -2)) {
                 goal = u;
-                goal_edge = c->order[j];
+                goal_edge = j;
             } else if (prev[e->to] == -2) {
                 prev[e->to] = u;
-                pedge[e->to] = c->order[j];
+                pedge[e->to] = j;
                 queue[qt++] = e->to;
             }
         }
@@ -281,10 +330,10 @@ static int lasso_walk(McGraph *g, SsResult *out, const Csr *c, const Scc *s, int
         r->lasso = xrealloc(r->lasso, sizeof(int) * ((size_t)r->lasso_len + (size_t)len + 1));
         int k2 = r->lasso_len + len;
         for (int j = 0; j < g->edges[goal_edge].steps; j++)
-            r->lasso[--k2] = g->edges[goal_edge].via;
+            r->lasso[--k2] = mcg_pick(g, g->edges[goal_edge].via);
         for (int at = goal; prev[at] >= 0; at = prev[at])
             for (int j = 0; j < g->edges[pedge[at]].steps; j++)
-                r->lasso[--k2] = g->edges[pedge[at]].via;
+                r->lasso[--k2] = mcg_pick(g, g->edges[pedge[at]].via);
         r->lasso_len += len;
         reached = g->edges[goal_edge].to;
     }
@@ -294,9 +343,9 @@ static int lasso_walk(McGraph *g, SsResult *out, const Csr *c, const Scc *s, int
     return reached;
 }
 
-static void find_livelock(McGraph *g, SsResult *out, const Csr *c)
+static void find_livelock(McGraph *g, SsResult *out)
 {
-    Scc s = scc_build(g, c);
+    Scc s = scc_build(g);
     int k = s.ncomp;
     uint64_t *steppers = xcalloc((size_t)k + 1, sizeof(uint64_t)), *always = xmalloc(sizeof(uint64_t) * ((size_t)k + 1));
     int *entry = xmalloc(sizeof(int) * ((size_t)k + 1));
@@ -304,11 +353,12 @@ static void find_livelock(McGraph *g, SsResult *out, const Csr *c)
         always[i] = ~0ull;
         entry[i] = MCG_NONE;
     }
-    for (int e = 0; e < g->nedges; e++) {
-        const McEdge *x = &g->edges[e];
-        if (quiet_edge(g, x) && s.comp[x->from] == s.comp[x->to])
-            steppers[s.comp[x->from]] |= 1ull << rt_pick_thread(x->via);
-    }
+    for (int u = 0; u < g->nstates; u++)
+        for (uint32_t j = g->states[u].first; j != (uint32_t)MCG_NO_EDGES; j = edge_next(g, j)) {
+            const McEdge *x = &g->edges[j];
+            if (quiet_edge(g, x) && s.comp[u] == s.comp[x->to])
+                steppers[s.comp[u]] |= 1ull << rt_pick_thread(mcg_pick(g, x->via));
+        }
     for (int i = 0; i < g->nstates; i++) {
         int ci = s.comp[i];
         always[ci] &= g->states[i].enabled;
@@ -331,9 +381,9 @@ static void find_livelock(McGraph *g, SsResult *out, const Csr *c)
         r->lasso_len = r->cycle_at = len;
         int at = v;
         for (uint64_t rest = steppers[best]; rest; rest &= rest - 1)
-            at = lasso_walk(g, out, c, &s, best, at, __builtin_ctzll(rest), MCG_NONE);
+            at = lasso_walk(g, out, &s, best, at, __builtin_ctzll(rest), MCG_NONE);
         if (at != v || r->lasso_len == r->cycle_at)
-            lasso_walk(g, out, c, &s, best, at, -1, v);
+            lasso_walk(g, out, &s, best, at, -1, v);
         r->livelock = true;
         free(path);
     }
@@ -356,24 +406,26 @@ static SsGraph *export_graph(const McGraph *g)
         out->parent = xmalloc(sizeof(int) * n);
         out->via = xmalloc(sizeof(int) * n);
         out->vsteps = xmalloc(sizeof(int) * n);
-        out->nedges = g->nedges;
+        out->nedges = (int)g->nedges;
         out->from = xmalloc(sizeof(int) * ((size_t)g->nedges + 1));
         out->to = xmalloc(sizeof(int) * ((size_t)g->nedges + 1));
         out->edge_via = xmalloc(sizeof(int) * ((size_t)g->nedges + 1));
         out->edge_steps = xmalloc(sizeof(int) * ((size_t)g->nedges + 1));
-        for (int e = 0; e < g->nedges; e++) {
-            out->from[e] = g->edges[e].from;
-            out->to[e] = g->edges[e].to;
-            out->edge_via[e] = g->edges[e].via;
-            out->edge_steps[e] = g->edges[e].steps > 0 ? g->edges[e].steps : 1;
-        }
+        int e = 0;
+        for (int u = 0; u < g->nstates; u++)
+            for (uint32_t j = g->states[u].first; j != (uint32_t)MCG_NO_EDGES; j = edge_next(g, j), e++) {
+                out->from[e] = u;
+                out->to[e] = g->edges[j].to;
+                out->edge_via[e] = mcg_pick(g, g->edges[j].via);
+                out->edge_steps[e] = g->edges[j].steps > 0 ? g->edges[j].steps : 1;
+            }
     }
     for (int i = 0; i < g->nstates; i++) {
         out->depth[i] = g->states[i].depth;
-        out->outcome[i] = g->states[i].outcome;
+        out->outcome[i] = RT_RUNNING;
         if (small) {
             out->parent[i] = g->states[i].parent;
-            out->via[i] = g->states[i].via;
+            out->via[i] = mcg_pick(g, g->states[i].via);
             out->vsteps[i] = g->states[i].vsteps > 0 ? g->states[i].vsteps : 1;
         }
     }
@@ -382,10 +434,14 @@ static SsGraph *export_graph(const McGraph *g)
 
 void mcg_conclude(McGraph *g, SsResult *out, bool keep_graph)
 {
-    Csr c = csr_build(g);
-    fill_ends(g, out, &c);
-    if (keep_graph)
+    while (g->npending > 0)
+        mcg_close(g, g->pending_from[g->npending - 1]);
+    fpindex_finish(&g->seen); /* the search is over: its memory is what the passes below need */
+    fill_ends(g, out);
+    if (keep_graph) {
         out->graph = export_graph(g);
-    find_livelock(g, out, &c);
-    csr_free(&c);
+        for (int i = 0; i < g->nends; i++)
+            out->graph->outcome[g->ends[i].state] = out->ends[g->ends[i].end].outcome;
+    }
+    find_livelock(g, out);
 }

@@ -17,49 +17,84 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { MCG_NONE = -1 };
+enum { MCG_NONE = -1, MCG_NO_EDGES = -1 /* as uint32_t */, MCG_MAX_STEPS = (1 << 13) - 1 };
 
+/* A state: 32 bytes (with ten million states, every byte here is ten megabytes). Picks are packed into 16 bits
+ * (mcg_pack; mcg_pick gives them back). */
 typedef struct McState {
     uint64_t fp;
-    uint64_t enabled;     /* runnable threads */
-    int parent, via, depth; /* depth: steps from the start */
-    int vsteps;           /* how many steps of `via` the edge from the parent takes (a merged chain: more than 1) */
-    int end;              /* index into SsResult.ends, or MCG_NONE */
-    RtOutcome outcome;
-    bool on_stack;
+    uint64_t enabled;        /* runnable threads */
+    int32_t parent;          /* the state whose step reached this one first (after mcg_conclude: along a shortest
+                                schedule); MCG_NONE for the start */
+    int32_t depth;           /* steps from the start along parents */
+    uint32_t first;          /* its edges: edges[first ..] up to the one marked last (MCG_NO_EDGES: none) */
+    uint16_t via;            /* the packed pick of the step from the parent */
+    uint16_t vsteps : 13;    /* how many steps of via (a merged chain of local steps: more than 1) */
+    uint16_t is_end : 1;     /* the run is over here (McGraph.ends says how) */
+    uint16_t on_stack : 1;   /* depth first: on the current path */
+    uint16_t spare : 1;
 } McState;
 
+/* An explored edge: 8 bytes. A state's edges lie side by side, the last one marked. */
 typedef struct McEdge {
-    int from, to;
-    int via;              /* the pick: thread and alternative (rt.h) */
-    bool progress;
-    uint16_t steps;       /* steps of `via` (more than one: a merged chain of local steps) */
+    int32_t to;
+    uint16_t via;            /* packed pick */
+    uint16_t steps : 14;     /* steps of via (more than one: a merged chain of local steps) */
+    uint16_t progress : 1;
+    uint16_t last : 1;
 } McEdge;
 
+/* An end state and its SsResult.ends index. */
+typedef struct McEndRef {
+    int state, end;
+} McEndRef;
 
 typedef struct McGraph {
-    McState *states;      /* state 0 is the start */
+    McState *states;         /* state 0 is the start */
     size_t cap_states;
     int nstates;
-    FpIndex seen;         /* fingerprint -> state index */
-    McEdge *edges;
+    FpIndex seen;            /* fingerprint -> state index (dropped by mcg_conclude: the search is over) */
+    McEdge *edges;           /* grouped by source (mcg_close) */
     size_t cap_edges;
-    int nedges;
+    uint32_t nedges;
+    McEdge *pending;         /* edges of states not closed yet, in the order added (a stack: depth first closes the
+                                state on top) */
+    int *pending_from;
+    size_t cap_pending, cap_pending_from;
+    size_t npending;
+    McEndRef *ends;          /* by state index */
+    size_t cap_ends;
+    int nends;
+    FpIndex big_picks;       /* picks that do not fit in 15 bits (a choice among many alternatives) -> their number */
+    int *big;
+    size_t cap_big;
+    int nbig;
+    bool too_many_picks;     /* more than 32,768 different large picks: the search cannot record them (an error) */
 } McGraph;
 
 void mcg_init(McGraph *g);
 void mcg_finish(McGraph *g);
 
+/* The pick a packed one stands for. */
+int mcg_pick(const McGraph *g, uint16_t packed);
+
 /* The state with fingerprint fp, or MCG_NONE. */
 int mcg_find(const McGraph *g, uint64_t fp);
-/* Add a new state (its fingerprint must not be there yet); its index. */
-int mcg_add(McGraph *g, const McState *s);
-void mcg_edge(McGraph *g, int from, int via, int steps, int to, bool progress);
+/* Add a new state (its fingerprint must not be there yet), reached from parent by vsteps steps of pick; its index. */
+int mcg_add(McGraph *g, uint64_t fp, uint64_t enabled, int parent, int pick, int vsteps);
+/* State idx is an end: SsResult.ends[end]. */
+void mcg_set_end(McGraph *g, int idx, int end);
+/* An edge explored from `from` (steps at most MCG_MAX_STEPS). The edges of one state are kept together: mcg_close
+ * once they are all added (breadth first: after expanding it; depth first: when its frame is popped; between the
+ * two, only the edges of states closed later may be added, as a stack). */
+void mcg_edge(McGraph *g, int from, int pick, int steps, int to, bool progress);
+void mcg_close(McGraph *g, int state);
 /* The schedule that leads to state idx along the parents (*path grows as needed); its length in steps. */
 int mcg_path(const McGraph *g, int idx, int **path, size_t *cap);
 
 /* Once the search is over: every end its shortest schedule and out->max_depth_seen (every state's depth, parent and
- * via become its shortest path's), out->graph when keep_graph, and the livelock lasso if there is one. */
+ * via become its shortest path's), out->graph when keep_graph, and the livelock lasso if there is one. Closes every
+ * state still open and drops the visited set. */
 void mcg_conclude(McGraph *g, SsResult *out, bool keep_graph);
 
 #endif

@@ -103,6 +103,38 @@ static void test_choices_are_distinct_end_values(void **state)
     loader_unload(&l);
 }
 
+/* A choice among 300 alternatives (random(300)): the picks of alternatives 128 and up no longer fit in 16 bits (the thread plus 256
+ * times the alternative), which the model checker's compact records keep in a table of their own. Every alternative
+ * is an end value, and every witness, replayed on real threads, ends with its value. */
+static void test_many_alternatives(void **state)
+{
+    (void)state;
+    Loaded l = loader_source("shared x\n"
+                             "def pick():\n"
+                             "    x = random(300)\n"
+                             "main:\n"
+                             "    t = start pick()\n"
+                             "    t.join()\n");
+    ExploreConfig cfg;
+    explore_config_defaults(&cfg);
+    cfg.prog = l.prog;
+    cfg.params = l.params;
+    cfg.mode = EXPLORE_ALL;
+    cfg.max_seconds = 60.0 * (double)slowness_factor();
+    ExploreResult r;
+    char *err = NULL;
+    assert_true(explore_run(&cfg, &r, &err));
+    assert_true(r.complete);
+    const ExploreVar *x = explore_find_var(&r, "x");
+    assert_non_null(x);
+    assert_int_equal(x->nvalues, 300);
+    assert_int_equal(x->values[299].value, 299);
+    assert_int_equal(r.mismatched, 0);
+    assert_true(r.confirmed >= 300);
+    explore_result_finish(&r);
+    loader_unload(&l);
+}
+
 typedef struct Ran {
     Snapshot snap;
     RtOutcome outcome;
@@ -205,6 +237,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_choose_branches_in_both_engines),
         cmocka_unit_test(test_choices_are_distinct_end_values),
+        cmocka_unit_test(test_many_alternatives),
         cmocka_unit_test(test_recorded_choices_replay),
         cmocka_unit_test(test_free_runs_choose_by_seed),
     };
