@@ -1,9 +1,12 @@
 /* arena: a heap that can be saved and put back (see arena.h). Blocks are powers of two, a 16-byte header holding
- * the size class and the live prefix (arena_set_live), freed blocks on one list per class, new ones cut from the
- * top: simple, and every byte of the bookkeeping is inside the heap, so a copy of the heap is a copy of the allocator
- * too. The blocks lie end to end from the bookkeeping to the top, so a save walks them and takes each block's header
- * and live prefix only, in whole 64-byte chunks (with the stacks' live parts), and copies those chunks that differ from
- * the base image's copy, if it has a base (all of them if not); a restore copies the base back, then the chunks. */
+ * the size class and the live prefix (arena_set_live), freed blocks on one list per class, new ones cut from the top
+ * of their class's own region: simple, and every byte of the bookkeeping is inside the heap, so a copy of the heap is
+ * a copy of the allocator too. A region per class keeps the heap's layout from depending on the order of allocations
+ * of different sizes (a thread's first lock queue before or after another's interpreter), so that states reached by
+ * different paths hold their structures at the same addresses. The blocks of a region lie end to end, so a save walks
+ * them and takes each block's header and live prefix only, in whole 16-byte chunks (with the stacks' live parts), and
+ * copies those chunks that differ from the base image's copy, if it has a base (all of them if not); a restore copies
+ * the base back, then the chunks. */
 #include "util/arena.h"
 
 #include "util/sanitize.h"
@@ -19,17 +22,19 @@
 enum {
     ARENA_HEADER_BYTES = 16,      /* before every block's payload: its size class */
     ARENA_MIN_CLASS = 5,          /* 32-byte blocks: 16 bytes of payload */
-    ARENA_CLASSES = 40,
+    ARENA_CLASSES = 28,           /* the largest block: 128 MiB */
+    ARENA_REGION_LOG2 = 29,       /* each class's blocks are cut from a region of 512 MiB of addresses */
     ARENA_SLOT_WORDS = ARENA_STACK_SLOTS / 64,
     ARENA_JOIN_GAP = 256,         /* a gap of dead bytes this small between two segments is saved with them */
-    ARENA_CHUNK = 64,             /* an image saved against a base keeps the chunks of this size that differ */
+    ARENA_CHUNK = 16,             /* an image saved against a base keeps the chunks of this size that differ */
 };
 
-static const size_t ARENA_HEAP_RESERVE = (size_t)1 << 34; /* 16 GiB of addresses; only touched pages cost memory */
+/* The bookkeeping's region, then one per class: 12 GiB of addresses; only touched pages cost memory. */
+static const size_t ARENA_HEAP_RESERVE = (size_t)(ARENA_CLASSES - ARENA_MIN_CLASS + 1) << ARENA_REGION_LOG2;
 
 /* At the heap's start, saved and restored with it. */
 typedef struct ArenaBook {
-    size_t top;                            /* bytes in use from the heap's start, this header included */
+    size_t top[ARENA_CLASSES];             /* bytes cut from each class's region */
     void *free_list[ARENA_CLASSES];        /* freed blocks of 1 << class bytes (the next one in their payload) */
     uint64_t stack_used[ARENA_SLOT_WORDS]; /* stack slots handed out */
 } ArenaBook;
@@ -39,9 +44,16 @@ struct Arena {
     char *stacks;
     size_t page, slot_bytes;                /* a slot: guard page + ARENA_STACK_BYTES */
     uint64_t guarded[ARENA_SLOT_WORDS]; /* slots whose guard page is set (the mapping's, never restored) */
-    struct ArenaRun *ranges, *runs;     /* a save's scratch: the live ranges, the chunks it keeps */
+    struct ArenaSpan *ranges;           /* a save's scratch: the live ranges, */
+    struct ArenaRun *runs;              /* the chunks it keeps */
     size_t nranges, cap_ranges, nruns, cap_runs, nbytes;
 };
+
+/* A range of bytes that matter to a saved state. */
+typedef struct ArenaSpan {
+    char *at;
+    size_t len;
+} ArenaSpan;
 
 /* A block's header. */
 typedef struct ArenaBlock {
@@ -73,6 +85,14 @@ static ArenaBook *book(const Arena *a)
     return (ArenaBook *)(void *)a->heap;
 }
 
+#define BOOK_BYTES ((sizeof(ArenaBook) + 15) / 16 * 16)
+
+/* Where the blocks of class c are cut from. */
+static char *region(const Arena *a, int c)
+{
+    return a->heap + ((size_t)(c - ARENA_MIN_CLASS + 1) << ARENA_REGION_LOG2);
+}
+
 Arena *arena_create(void)
 {
     if (!arena_supported())
@@ -87,7 +107,6 @@ Arena *arena_create(void)
     a->stacks = mmap(NULL, a->slot_bytes * ARENA_STACK_SLOTS, PROT_READ | PROT_WRITE, flags | MAP_STACK, -1, 0);
     if (a->heap == MAP_FAILED || a->stacks == MAP_FAILED)
         arena_fail("the system refused address space for a model checker arena");
-    book(a)->top = (sizeof(ArenaBook) + 15) / 16 * 16;
     return a;
 }
 
@@ -143,10 +162,10 @@ void *arena_alloc(Arena *a, size_t size)
         b->free_list[c] = *(void **)(void *)(block + ARENA_HEADER_BYTES);
     } else {
         size_t bytes = (size_t)1 << c;
-        if (b->top + bytes > ARENA_HEAP_RESERVE)
+        if (b->top[c] + bytes > (size_t)1 << ARENA_REGION_LOG2)
             arena_fail("out of memory in the model checker's arena");
-        block = a->heap + b->top;
-        b->top += bytes;
+        block = region(a, c) + b->top[c];
+        b->top[c] += bytes;
     }
     *(ArenaBlock *)(void *)block = (ArenaBlock){(uint64_t)c, size ? size : 1};
     return block + ARENA_HEADER_BYTES;
@@ -204,18 +223,17 @@ bool arena_owns(const Arena *a, const void *p)
 
 size_t arena_used(const Arena *a)
 {
-    return book(a)->top;
+    size_t used = BOOK_BYTES;
+    for (int c = ARENA_MIN_CLASS; c < ARENA_CLASSES; c++)
+        used += book(a)->top[c];
+    return used;
 }
 
 uint64_t arena_layout(const Arena *a)
 {
-    size_t top = book(a)->top;
-    uint64_t h = top;
-    for (size_t at = (sizeof(ArenaBook) + 15) / 16 * 16; at < top;) {
-        const ArenaBlock *b = (const ArenaBlock *)(const void *)(a->heap + at);
-        h = (h ^ (at << 6 | b->size_class)) * 0x100000001B3ull;
-        at += (size_t)1 << b->size_class;
-    }
+    uint64_t h = 0x5A5A;
+    for (int c = ARENA_MIN_CLASS; c < ARENA_CLASSES; c++)
+        h = (h ^ book(a)->top[c]) * 0x100000001B3ull;
     return h ^ h >> 29;
 }
 
@@ -248,21 +266,20 @@ void arena_stack_free(Arena *a, char *stack)
 
 /* ---------------------------------------------------------------- images */
 
-/* An image is a list of runs (whole chunks of ARENA_CHUNK bytes, at their addresses in the heap or a stack) and
- * their bytes, in one allocation: the header, then the runs, then the bytes. A full image's runs cover every chunk
+/* An image is a list of runs of chunks (ARENA_CHUNK bytes each, numbered over the heap's addresses, then the stacks')
+ * and their bytes, in one allocation: the header, then the runs, then the bytes. A whole image's runs cover every chunk
  * that holds a byte that matters; an image saved against a base keeps only the chunks whose bytes differ from the
  * base's copy (or that the base has none of), and a restore puts the base back first. */
 typedef struct ArenaRun {
-    char *at;
-    size_t len;
+    uint32_t chunk, n;
 } ArenaRun;
 
 struct ArenaImage {
-    const ArenaImage *base; /* NULL: a full image */
-    size_t nruns, nbytes;
-    size_t cap;             /* bytes allocated after the header */
-    size_t span;            /* the bytes a full image of this state holds */
-    _Alignas(16) char data[]; /* nruns ArenaRun, then nbytes */
+    const ArenaImage *base;   /* NULL: a whole image */
+    uint32_t nruns, nbytes;
+    uint32_t cap;             /* bytes allocated after the header */
+    uint32_t span;            /* the bytes a whole image of this state holds */
+    _Alignas(8) char data[];  /* nruns ArenaRun, then nbytes */
 };
 
 static ArenaRun *image_runs(const ArenaImage *img)
@@ -273,6 +290,26 @@ static ArenaRun *image_runs(const ArenaImage *img)
 static const char *image_bytes(const ArenaImage *img)
 {
     return img->data + sizeof(ArenaRun) * img->nruns;
+}
+
+/* Chunk numbers: the heap's chunks from 0, then the stacks'. */
+static size_t heap_chunks(void)
+{
+    return ARENA_HEAP_RESERVE / ARENA_CHUNK;
+}
+
+static uint32_t chunk_of(const Arena *a, const char *p)
+{
+    if (p >= a->heap && p < a->heap + ARENA_HEAP_RESERVE)
+        return (uint32_t)((size_t)(p - a->heap) / ARENA_CHUNK);
+    return (uint32_t)(heap_chunks() + (size_t)(p - a->stacks) / ARENA_CHUNK);
+}
+
+static char *chunk_at(const Arena *a, uint32_t chunk)
+{
+    if (chunk < heap_chunks())
+        return a->heap + (size_t)chunk * ARENA_CHUNK;
+    return a->stacks + (size_t)(chunk - heap_chunks()) * ARENA_CHUNK;
 }
 
 /* Grow a scratch buffer (*p of *cap elements of `size` bytes) to at least need elements. */
@@ -292,26 +329,27 @@ static void scratch_grow(void **p, size_t *cap, size_t need, size_t size)
 
 static void range_add(Arena *a, char *at, size_t len)
 {
-    scratch_grow((void **)&a->ranges, &a->cap_ranges, a->nranges + 1, sizeof(ArenaRun));
-    a->ranges[a->nranges++] = (ArenaRun){at, len};
+    scratch_grow((void **)&a->ranges, &a->cap_ranges, a->nranges + 1, sizeof(ArenaSpan));
+    a->ranges[a->nranges++] = (ArenaSpan){at, len};
 }
 
 /* Each heap block's header and live prefix, after the bookkeeping, as ranges (a gap of a few dead bytes between two
  * is taken along). */
 static void heap_ranges(Arena *a)
 {
-    size_t top = book(a)->top, first = (sizeof(ArenaBook) + 15) / 16 * 16;
-    range_add(a, a->heap, first);
-    for (size_t at = first; at < top;) {
-        const ArenaBlock *b = (const ArenaBlock *)(const void *)(a->heap + at);
-        size_t len = ARENA_HEADER_BYTES + b->live;
-        ArenaRun *last = &a->ranges[a->nranges - 1];
-        size_t gap = (size_t)(a->heap + at - (last->at + last->len));
-        if (gap <= ARENA_JOIN_GAP)
-            last->len += gap + len;
-        else
-            range_add(a, a->heap + at, len);
-        at += (size_t)1 << b->size_class;
+    range_add(a, a->heap, BOOK_BYTES);
+    for (int c = ARENA_MIN_CLASS; c < ARENA_CLASSES; c++) {
+        char *from = region(a, c), *end = from + book(a)->top[c];
+        for (char *at = from; at < end; at += (size_t)1 << c) {
+            const ArenaBlock *b = (const ArenaBlock *)(const void *)at;
+            size_t len = ARENA_HEADER_BYTES + b->live;
+            ArenaSpan *last = &a->ranges[a->nranges - 1];
+            size_t gap = (size_t)(at - (last->at + last->len));
+            if (last->at >= from && gap <= ARENA_JOIN_GAP)
+                last->len += gap + len;
+            else
+                range_add(a, at, len);
+        }
     }
 }
 
@@ -324,86 +362,66 @@ static void stack_ranges(Arena *a, const ArenaRegion *regions, int nregions)
             continue;
         range_add(a, (char *)(uintptr_t)regions[i].at, regions[i].len);
         for (size_t j = a->nranges - 1; j > first && a->ranges[j - 1].at > a->ranges[j].at; j--) {
-            ArenaRun t = a->ranges[j];
+            ArenaSpan t = a->ranges[j];
             a->ranges[j] = a->ranges[j - 1];
             a->ranges[j - 1] = t;
         }
     }
 }
 
-/* The ranges of bytes that matter now, in address order (into a->ranges): the heap's and the stacks' (two separate
- * mappings, either may lie below the other). */
-static void live_ranges(Arena *a, const ArenaRegion *regions, int nregions)
+/* Add chunks [c, c + n) to the image being built (a->runs), joined to the last run when adjacent. */
+static void run_add(Arena *a, uint32_t c, uint32_t n)
 {
-    a->nranges = 0;
-    if (a->stacks < a->heap)
-        stack_ranges(a, regions, nregions);
-    heap_ranges(a);
-    if (a->stacks > a->heap)
-        stack_ranges(a, regions, nregions);
-}
-
-static char *chunk_down(const char *p)
-{
-    return (char *)((uintptr_t)p & ~(uintptr_t)(ARENA_CHUNK - 1));
-}
-
-static char *chunk_up(const char *p)
-{
-    return (char *)(((uintptr_t)p + ARENA_CHUNK - 1) & ~(uintptr_t)(ARENA_CHUNK - 1));
-}
-
-/* Add the chunks [at, end) to the image being built (a->runs), joined to the last run when adjacent. */
-static void run_add(Arena *a, char *at, char *end)
-{
-    if (a->nruns > 0 && a->runs[a->nruns - 1].at + a->runs[a->nruns - 1].len == at) {
-        a->runs[a->nruns - 1].len += (size_t)(end - at);
+    if (a->nruns > 0 && a->runs[a->nruns - 1].chunk + a->runs[a->nruns - 1].n == c) {
+        a->runs[a->nruns - 1].n += n;
     } else {
         scratch_grow((void **)&a->runs, &a->cap_runs, a->nruns + 1, sizeof(ArenaRun));
-        a->runs[a->nruns++] = (ArenaRun){at, (size_t)(end - at)};
+        a->runs[a->nruns++] = (ArenaRun){c, n};
     }
-    a->nbytes += (size_t)(end - at);
+    a->nbytes += (size_t)n * ARENA_CHUNK;
 }
 
 static bool chunk_same(const char *x, const char *y)
 {
-    const uint64_t *p = (const uint64_t *)(const void *)x, *q = (const uint64_t *)(const void *)y;
-    uint64_t diff = 0;
+    uint64_t p[ARENA_CHUNK / 8], q[ARENA_CHUNK / 8], diff = 0;
+    memcpy(p, x, sizeof p);
+    memcpy(q, y, sizeof q);
     for (int i = 0; i < ARENA_CHUNK / 8; i++)
         diff |= p[i] ^ q[i];
     return diff == 0;
 }
 
-/* The chunks of a->ranges into a->runs: all of them, or (against a base) those that differ from the base. Returns
- * the bytes all of them hold (the image's span). */
+/* The chunks of the live ranges (the heap's, then the stacks': in chunk order) into a->runs: all of them, or
+ * (against a base) those that differ from the base. Returns the bytes all of them hold (the image's span). */
 static size_t image_runs_build(Arena *a, const ArenaImage *base)
 {
     a->nruns = 0;
     a->nbytes = 0;
-    size_t span = 0, b = 0;
+    size_t span = 0, b = 0, boff = 0; /* base run b's bytes start at boff */
     const ArenaRun *bruns = base ? image_runs(base) : NULL;
     const char *bbytes = base ? image_bytes(base) : NULL;
-    size_t boff = 0; /* where base run b's bytes start */
-    char *done = NULL; /* chunks below this were handled (heap ranges can share a chunk) */
+    uint32_t done = 0; /* chunks below this were handled (two ranges can share a chunk) */
     for (size_t i = 0; i < a->nranges; i++) {
-        char *from = chunk_down(a->ranges[i].at), *end = chunk_up(a->ranges[i].at + a->ranges[i].len);
+        uint32_t from = chunk_of(a, a->ranges[i].at);
+        uint32_t end = chunk_of(a, a->ranges[i].at + a->ranges[i].len - 1) + 1;
         if (from < done) /* the last range ended inside this chunk */
             from = done;
         if (from >= end)
             continue;
-        span += (size_t)(end - from);
-        if (!base) {
-            run_add(a, from, end);
-        } else {
-            for (char *c = from; c < end; c += ARENA_CHUNK) {
-                while (b < base->nruns && bruns[b].at + bruns[b].len <= c)
-                    boff += bruns[b++].len;
-                if (b < base->nruns && bruns[b].at <= c && chunk_same(c, bbytes + boff + (size_t)(c - bruns[b].at)))
-                    continue;
-                run_add(a, c, c + ARENA_CHUNK);
-            }
-        }
+        span += (size_t)(end - from) * ARENA_CHUNK;
         done = end;
+        if (!base) {
+            run_add(a, from, end - from);
+            continue;
+        }
+        for (uint32_t c = from; c < end; c++) {
+            while (b < base->nruns && bruns[b].chunk + bruns[b].n <= c)
+                boff += (size_t)bruns[b++].n * ARENA_CHUNK;
+            if (b < base->nruns && bruns[b].chunk <= c &&
+                chunk_same(chunk_at(a, c), bbytes + boff + (size_t)(c - bruns[b].chunk) * ARENA_CHUNK))
+                continue;
+            run_add(a, c, 1);
+        }
     }
     return span;
 }
@@ -412,45 +430,50 @@ ArenaImage *arena_save(Arena *a, const ArenaRegion *regions, int nregions, Arena
 {
     if (base && base->base)
         arena_fail("a saved model checker state made against one that is not whole");
-    live_ranges(a, regions, nregions);
+    a->nranges = 0;
+    heap_ranges(a);
+    stack_ranges(a, regions, nregions);
     size_t span = image_runs_build(a, base);
     size_t need = sizeof(ArenaRun) * a->nruns + a->nbytes;
+    if (need > UINT32_MAX || span > UINT32_MAX)
+        arena_fail("a saved model checker state too large");
     ArenaImage *img = reuse;
     if (!img || img->cap < need || img->cap > 2 * need + 256) { /* exact, or close: its bytes count in budgets */
         img = realloc(img, sizeof *img + need);
         if (!img)
             arena_fail("out of memory for a saved model checker state");
-        img->cap = need;
+        img->cap = (uint32_t)need;
     }
     img->base = base;
-    img->nruns = a->nruns;
-    img->nbytes = a->nbytes;
-    img->span = span;
+    img->nruns = (uint32_t)a->nruns;
+    img->nbytes = (uint32_t)a->nbytes;
+    img->span = (uint32_t)span;
     memcpy(image_runs(img), a->runs, sizeof(ArenaRun) * a->nruns);
     char *to = img->data + sizeof(ArenaRun) * a->nruns;
     for (size_t i = 0; i < a->nruns; i++) {
-        memcpy(to, a->runs[i].at, a->runs[i].len);
-        to += a->runs[i].len;
+        size_t len = (size_t)a->runs[i].n * ARENA_CHUNK;
+        memcpy(to, chunk_at(a, a->runs[i].chunk), len);
+        to += len;
     }
     return img;
 }
 
-static void restore_runs(const ArenaImage *img)
+static void restore_runs(Arena *a, const ArenaImage *img)
 {
     const ArenaRun *runs = image_runs(img);
     const char *from = image_bytes(img);
-    for (size_t i = 0; i < img->nruns; i++) {
-        memcpy(runs[i].at, from, runs[i].len);
-        from += runs[i].len;
+    for (uint32_t i = 0; i < img->nruns; i++) {
+        size_t len = (size_t)runs[i].n * ARENA_CHUNK;
+        memcpy(chunk_at(a, runs[i].chunk), from, len);
+        from += len;
     }
 }
 
 void arena_restore(Arena *a, const ArenaImage *img)
 {
-    (void)a;
     if (img->base)
-        restore_runs(img->base);
-    restore_runs(img);
+        restore_runs(a, img->base);
+    restore_runs(a, img);
 }
 
 void arena_image_destroy(ArenaImage *img)

@@ -64,7 +64,7 @@ void arena_stack_free(Arena *a, char *stack);
  * needed: its memory is used again) or a new image; put them back with arena_restore.
  *
  * With a base (a whole image of the same arena, saved with base NULL) the image keeps only what differs from it, in
- * chunks of 64 bytes: a state a few steps from the base costs a few chunks instead of the whole heap. The base must
+ * chunks of 16 bytes: a state a few steps from the base costs a few chunks instead of the whole heap. The base must
  * outlive every image saved against it; restoring such an image puts the base back, then the chunks. */
 ArenaImage *arena_save(Arena *a, const ArenaRegion *regions, int nregions, ArenaImage *reuse, const ArenaImage *base);
 void arena_restore(Arena *a, const ArenaImage *img);
