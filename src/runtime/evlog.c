@@ -469,9 +469,11 @@ static uint64_t hash_text(const char *s)
     return h;
 }
 
+/* The table starts small: a model checker's run lives in an arena whose saved states copy all of it (a scenario
+ * interns a handful of state labels), and doubling costs little. */
 static void rehash(Rt *rt)
 {
-    int cap = rt->capstrings ? rt->capstrings * 2 : 256;
+    int cap = rt->capstrings ? rt->capstrings * 2 : 16;
     int *table = xmalloc(sizeof(int) * (size_t)cap);
     memset(table, 0, sizeof(int) * (size_t)cap);
     for (int i = 0; i < rt->nstrings; i++) {

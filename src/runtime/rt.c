@@ -708,9 +708,12 @@ bool rt_coop_step(Rt *rt, int pick, RtStepInfo *info)
     return ok;
 }
 
-struct RtSaved {
-    ArenaImage *image;
-};
+/* A saved state is its arena image (the one allocation per state a search keeps): the casts below are the only
+ * places that know. */
+static ArenaImage *image_of(const RtSaved *saved)
+{
+    return (ArenaImage *)(uintptr_t)saved;
+}
 
 /* The states saved whole that the others are saved against, one per layout of the arena's heap (arena_layout):
  * states with the same threads started and the same blocks cut hold their structures at the same addresses and differ
@@ -771,36 +774,28 @@ RtSaved *rt_coop_save(Rt *rt, RtSaved *reuse)
         if (f && (regions[nregions].len = fiber_stack_live(f, &regions[nregions].at)) > 0)
             nregions++;
     }
-    RtSaved *s = reuse;
-    if (!s) {
-        s = xmalloc(sizeof *s);
-        s->image = NULL;
-    }
-    s->image = arena_save(rt->arena, regions, nregions, s->image, coop_base(rt, regions, nregions));
-    return s;
+    const ArenaImage *base = coop_base(rt, regions, nregions);
+    return (RtSaved *)(uintptr_t)arena_save(rt->arena, regions, nregions, image_of(reuse), base);
 }
 
 void rt_coop_restore(Rt *rt, const RtSaved *saved)
 {
-    arena_restore(rt->arena, saved->image);
+    arena_restore(rt->arena, image_of(saved));
 }
 
 void rt_saved_destroy(RtSaved *saved)
 {
-    if (!saved)
-        return;
-    arena_image_destroy(saved->image);
-    xfree(saved);
+    arena_image_destroy(image_of(saved));
 }
 
 size_t rt_saved_bytes(const RtSaved *saved)
 {
-    return saved ? arena_image_bytes(saved->image) + sizeof *saved : 0;
+    return arena_image_bytes(image_of(saved));
 }
 
 size_t rt_saved_whole_bytes(const RtSaved *saved)
 {
-    return saved ? arena_image_span(saved->image) : 0;
+    return arena_image_span(image_of(saved));
 }
 
 uint64_t rt_coop_position(Rt *rt, int thread)

@@ -25,7 +25,7 @@ enum {
     ARENA_CLASSES = 28,           /* the largest block: 128 MiB */
     ARENA_REGION_LOG2 = 29,       /* each class's blocks are cut from a region of 512 MiB of addresses */
     ARENA_SLOT_WORDS = ARENA_STACK_SLOTS / 64,
-    ARENA_JOIN_GAP = 256,         /* a gap of dead bytes this small between two segments is saved with them */
+    ARENA_JOIN_GAP = 32,          /* a gap of dead bytes this small between two ranges is saved with them */
     ARENA_CHUNK = 16,             /* an image saved against a base keeps the chunks of this size that differ */
 };
 
@@ -381,14 +381,20 @@ static void run_add(Arena *a, uint32_t c, uint32_t n)
     a->nbytes += (size_t)n * ARENA_CHUNK;
 }
 
-static bool chunk_same(const char *x, const char *y)
+/* The chunks [c, end) that the base holds at q (its copy of chunk c), compared with the arena's: those that differ
+ * into a->runs. */
+static void runs_differing(Arena *a, uint32_t c, uint32_t end, const char *q)
 {
-    uint64_t p[ARENA_CHUNK / 8], q[ARENA_CHUNK / 8], diff = 0;
-    memcpy(p, x, sizeof p);
-    memcpy(q, y, sizeof q);
-    for (int i = 0; i < ARENA_CHUNK / 8; i++)
-        diff |= p[i] ^ q[i];
-    return diff == 0;
+    const char *p = chunk_at(a, c);
+    for (; c < end; c++, p += ARENA_CHUNK, q += ARENA_CHUNK) {
+        uint64_t x[ARENA_CHUNK / 8], y[ARENA_CHUNK / 8], diff = 0;
+        memcpy(x, p, sizeof x);
+        memcpy(y, q, sizeof y);
+        for (int i = 0; i < ARENA_CHUNK / 8; i++)
+            diff |= x[i] ^ y[i];
+        if (diff)
+            run_add(a, c, 1);
+    }
 }
 
 /* The chunks of the live ranges (the heap's, then the stacks': in chunk order) into a->runs: all of them, or
@@ -400,30 +406,42 @@ static size_t image_runs_build(Arena *a, const ArenaImage *base)
     size_t span = 0, b = 0, boff = 0; /* base run b's bytes start at boff */
     const ArenaRun *bruns = base ? image_runs(base) : NULL;
     const char *bbytes = base ? image_bytes(base) : NULL;
+    uint32_t nb = base ? base->nruns : 0;
     uint32_t done = 0; /* chunks below this were handled (two ranges can share a chunk) */
     for (size_t i = 0; i < a->nranges; i++) {
-        uint32_t from = chunk_of(a, a->ranges[i].at);
+        uint32_t c = chunk_of(a, a->ranges[i].at);
         uint32_t end = chunk_of(a, a->ranges[i].at + a->ranges[i].len - 1) + 1;
-        if (from < done) /* the last range ended inside this chunk */
-            from = done;
-        if (from >= end)
+        if (c < done) /* the last range ended inside this chunk */
+            c = done;
+        if (c >= end)
             continue;
-        span += (size_t)(end - from) * ARENA_CHUNK;
+        span += (size_t)(end - c) * ARENA_CHUNK;
         done = end;
-        if (!base) {
-            run_add(a, from, end - from);
-            continue;
-        }
-        for (uint32_t c = from; c < end; c++) {
-            while (b < base->nruns && bruns[b].chunk + bruns[b].n <= c)
+        while (c < end) {
+            while (b < nb && bruns[b].chunk + bruns[b].n <= c)
                 boff += (size_t)bruns[b++].n * ARENA_CHUNK;
-            if (b < base->nruns && bruns[b].chunk <= c &&
-                chunk_same(chunk_at(a, c), bbytes + boff + (size_t)(c - bruns[b].chunk) * ARENA_CHUNK))
+            if (b == nb || bruns[b].chunk > c) { /* the base has none of these: all of them */
+                uint32_t to = b < nb && bruns[b].chunk < end ? bruns[b].chunk : end;
+                run_add(a, c, to - c);
+                c = to;
                 continue;
-            run_add(a, c, 1);
+            }
+            uint32_t to = bruns[b].chunk + bruns[b].n < end ? bruns[b].chunk + bruns[b].n : end;
+            runs_differing(a, c, to, bbytes + boff + (size_t)(c - bruns[b].chunk) * ARENA_CHUNK);
+            c = to;
         }
     }
     return span;
+}
+
+/* An image's capacity for `need` bytes: the next of 4 sizes per power of two (at most a quarter more), so that images
+ * come in few sizes and the C heap finds a freed one of the same size again. */
+static size_t image_capacity(size_t need)
+{
+    size_t quarter = 16;
+    while (quarter * 8 < need)
+        quarter *= 2;
+    return (need + quarter - 1) / quarter * quarter;
 }
 
 ArenaImage *arena_save(Arena *a, const ArenaRegion *regions, int nregions, ArenaImage *reuse, const ArenaImage *base)
@@ -435,14 +453,15 @@ ArenaImage *arena_save(Arena *a, const ArenaRegion *regions, int nregions, Arena
     stack_ranges(a, regions, nregions);
     size_t span = image_runs_build(a, base);
     size_t need = sizeof(ArenaRun) * a->nruns + a->nbytes;
-    if (need > UINT32_MAX || span > UINT32_MAX)
+    if (need > UINT32_MAX / 2 || span > UINT32_MAX)
         arena_fail("a saved model checker state too large");
     ArenaImage *img = reuse;
-    if (!img || img->cap < need || img->cap > 2 * need + 256) { /* exact, or close: its bytes count in budgets */
-        img = realloc(img, sizeof *img + need);
+    if (!img || img->cap < need || img->cap > 2 * need + 64) { /* close to the need: budgets count it */
+        size_t cap = image_capacity(need);
+        img = realloc(img, sizeof *img + cap);
         if (!img)
             arena_fail("out of memory for a saved model checker state");
-        img->cap = (uint32_t)need;
+        img->cap = (uint32_t)cap;
     }
     img->base = base;
     img->nruns = (uint32_t)a->nruns;
