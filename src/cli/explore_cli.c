@@ -43,12 +43,15 @@ static const char explore_usage[] =
     "  lockstep explore SCENARIO [--set NAME=VALUE]... [--python] [--runs N] [--seed S] [--max-steps M]\n"
     "                   [--jobs J] [--json] [--out DIR]\n"
     "  lockstep explore SCENARIO --all [--set NAME=VALUE]... [--max-steps M] [--max-runs R] [--max-seconds S]\n"
-    "                   [--reduction merge|local|none] [--json] [--out DIR]\n"
+    "                   [--reduction merge|local|none] [--bitstate N] [--json] [--out DIR]\n"
     "random (default): N serial runs with seeds S, S+1, ... (default 1000 runs, seed 1, 2000 steps each)\n"
     "--all: every reachable state, breadth first (default at most 400 steps deep, 120 s of the search's CPU time,\n"
     "  no run limit: the search the window's Check all makes, counting the same states), with a\n"
     "  partial-order reduction (default merge: a local step is explored alone and chains of them are one edge;\n"
     "  local: the same, every state stored; none: every interleaving)\n"
+    "--bitstate N: for spaces that do not fit in memory, keep the visited states as a table of 2^N bits\n"
+    "  (N from 20 to 36: 2^N / 8 bytes, 128 KiB to 8 GiB; 32: 512 MiB) instead of exact fingerprints; depth first.\n"
+    "  It may miss states (two states can share bits): what it finds is real, but \"none found\" is not a proof\n"
     "witnesses are saved as .schedule files in DIR, by default in the user's state folder,\n"
     "  $XDG_STATE_HOME/lockstep/witnesses/SCENARIO (~/.local/state/...); each is printed with its full path and\n"
     "  replays with lockstep run --schedule-file FILE\n"
@@ -62,6 +65,7 @@ typedef struct ExOpts {
     bool witness_dir_made;  /* the state folder's is made at the first witness saved */
     bool help;
     bool reduction_given;   /* --reduction (an option of --all only) */
+    bool bitstate_given;    /* --bitstate (an option of --all only) */
     unsigned given;         /* 1 << ExNumeric for each numeric option on the command line */
 } ExOpts;
 
@@ -128,6 +132,21 @@ static int parse_numeric(ExOpts *o, int argc, char **argv, int *i)
     return 0;
 }
 
+/* --bitstate N: the table's size as a power of two, EXPLORE_BITSTATE_MIN .. MAX. False after printing the line. */
+static bool parse_bitstate(const char *v, int *log2)
+{
+    char *end = NULL;
+    errno = 0;
+    long n = (v[0] >= '0' && v[0] <= '9') ? strtol(v, &end, 10) : 0;
+    if (end == NULL || *end != '\0' || errno != 0 || n < EXPLORE_BITSTATE_MIN || n > EXPLORE_BITSTATE_MAX) {
+        fprintf(stderr, "lockstep: --bitstate: expected N from %d to %d (a table of 2^N bits: 128 KiB to 8 GiB), "
+                "got '%s'\n", EXPLORE_BITSTATE_MIN, EXPLORE_BITSTATE_MAX, v);
+        return false;
+    }
+    *log2 = (int)n;
+    return true;
+}
+
 static int parse_one(ExOpts *o, int argc, char **argv, int *i)
 {
     const char *arg = argv[*i];
@@ -148,6 +167,11 @@ static int parse_one(ExOpts *o, int argc, char **argv, int *i)
     if (v || missing) {
         o->reduction_given = true;
         return missing ? -1 : 1;
+    }
+    v = option_value("--bitstate", argc, argv, i, &missing);
+    if (v || missing) {
+        o->bitstate_given = true;
+        return missing || !parse_bitstate(v, &o->cfg.bitstate_log2) ? -1 : 1;
     }
     v = option_value("--data-dir", argc, argv, i, &missing);
     if (v || missing) {
@@ -197,8 +221,10 @@ static bool check_options(const ExOpts *o)
             return false;
         }
     }
-    if (o->reduction_given && !all) {
-        fprintf(stderr, "lockstep: --reduction: an option of exhaustive (--all) exploration, not of random exploration\n");
+    const char *all_only_given = o->reduction_given ? "--reduction" : o->bitstate_given ? "--bitstate" : NULL;
+    if (all_only_given && !all) {
+        fprintf(stderr, "lockstep: %s: an option of exhaustive (--all) exploration, not of random exploration\n",
+                all_only_given);
         return false;
     }
     struct stat st;
@@ -233,6 +259,8 @@ static void settle_config(ExOpts *o)
         c.max_seconds = given->max_seconds;
     if (o->reduction_given)
         c.reduction = given->reduction;
+    if (o->bitstate_given)
+        c.bitstate_log2 = given->bitstate_log2;
     o->cfg = c;
 }
 
@@ -401,8 +429,40 @@ static double states_per_second(const ExploreResult *r)
     return r->seconds > 0 ? (double)r->states / r->seconds : 0;
 }
 
+/* The size of a bitstate table of 2^log2 bits, in words ("512 MiB"). */
+static void bitstate_size(int log2, char *buf, size_t size)
+{
+    static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    int bytes_log2 = log2 - 3, unit = bytes_log2 / 10;
+    if (unit > 4)
+        unit = 4;
+    snprintf(buf, size, "%llu %s", 1ull << (bytes_log2 - unit * 10), units[unit]);
+}
+
+/* What kind of search --all made: "exhaustive search", or "bitstate search (2^32 bits, 512 MiB)". */
+static const char *search_words(const ExploreResult *r, char *buf, size_t size)
+{
+    if (r->bitstate_log2 <= 0)
+        return "exhaustive search";
+    char bytes[32];
+    bitstate_size(r->bitstate_log2, bytes, sizeof bytes);
+    snprintf(buf, size, "bitstate search (a table of 2^%d bits, %s)", r->bitstate_log2, bytes);
+    return buf;
+}
+
+/* How far --all got: every state (a proof), to its end but maybe past states it missed (bitstate), or cut. */
+static const char *verdict_words(const ExploreResult *r)
+{
+    if (r->complete)
+        return "complete";
+    if (r->exhausted)
+        return "ran to its end, not a proof (a state may have been missed: two states can share bits)";
+    return "INCOMPLETE (a limit was hit)";
+}
+
 static void print_header(const ExOpts *o, const Scenario *sc, const ExploreResult *r, FILE *out)
 {
+    char what[96];
     StrBuf sb;
     strbuf_init(&sb);
     params_text(&sb, sc);
@@ -412,9 +472,9 @@ static void print_header(const ExOpts *o, const Scenario *sc, const ExploreResul
                 (unsigned long long)o->cfg.seed, (unsigned long long)(o->cfg.seed + r->runs - (r->runs > 0)),
                 (unsigned long long)o->cfg.max_steps, r->seconds);
     else
-        fprintf(out, "%s (%s): exhaustive search, %s: %llu states, %llu transitions, %llu %s, %llu restored, %.1f s "
+        fprintf(out, "%s (%s): %s, %s: %llu states, %llu transitions, %llu %s, %llu restored, %.1f s "
                 "(%.0f states/s, reduction %s)\n",
-                o->args.scenario, sb.data ? sb.data : "", r->complete ? "complete" : "INCOMPLETE (a limit was hit)",
+                o->args.scenario, sb.data ? sb.data : "", search_words(r, what, sizeof what), verdict_words(r),
                 (unsigned long long)r->states, (unsigned long long)r->transitions, (unsigned long long)r->runs,
                 r->runs == 1 ? "run" : "runs", (unsigned long long)r->restores, r->seconds, states_per_second(r),
                 r->reduction ? r->reduction : "none");
@@ -497,11 +557,19 @@ static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved 
         if (!failure_words[f])
             continue;
         const ExploreWitness *w = &r->failure[f];
+        if (!w->found && f == RT_LIVELOCK && r->mode == EXPLORE_ALL && r->bitstate_log2 > 0) {
+            fprintf(out, "  livelocks not searched for (a bitstate search keeps no graph of the states to find "
+                    "loops in)\n");
+            continue;
+        }
         if (!w->found && f == RT_LIVELOCK && r->mode == EXPLORE_ALL)
             continue; /* the state search does not look for loops of states (yet): say nothing rather than "none" */
         if (!w->found) {
             if (r->mode == EXPLORE_ALL && r->complete)
                 fprintf(out, "  no %s in any of %llu states\n", failure_words[f], (unsigned long long)r->states);
+            else if (r->mode == EXPLORE_ALL && r->exhausted)
+                fprintf(out, "  no %s found in the %llu states covered (bitstate search: a state may have been "
+                        "missed; not a proof)\n", failure_words[f], (unsigned long long)r->states);
             else if (r->mode == EXPLORE_ALL)
                 fprintf(out, "  no %s found in the %llu states covered (not a proof: the search was cut)\n",
                         failure_words[f], (unsigned long long)r->states);
@@ -509,7 +577,10 @@ static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved 
                 fprintf(out, "  no %s in %llu runs\n", failure_words[f], (unsigned long long)r->runs);
             continue;
         }
-        if (r->mode == EXPLORE_ALL)
+        if (r->mode == EXPLORE_ALL && r->bitstate_log2 > 0)
+            fprintf(out, "  %s is reachable: a witness of %d steps (the path the depth-first search took, not "
+                    "necessarily the shortest)\n", failure_words[f], w->len);
+        else if (r->mode == EXPLORE_ALL)
             fprintf(out, "  %s is reachable: shortest witness of %d steps\n", failure_words[f], w->len);
         else
             fprintf(out, "  %s: shortest failing run %d steps (seed %llu), minimized to %d steps\n",
@@ -521,7 +592,7 @@ static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved 
         if (fsaved[f].path)
             fprintf(out, "    saved %s; replay: %s\n", fsaved[f].path, fsaved[f].replay);
     }
-    if (r->mode == EXPLORE_ALL && !r->complete)
+    if (r->mode == EXPLORE_ALL && !r->exhausted)
         print_limits(&o->cfg, r, out);
     print_confirmed(r, out);
 }
@@ -575,6 +646,13 @@ static void print_json(const ExOpts *o, const ExploreResult *r, const Saved *vsa
         json_object_set_new(j, "unexpanded", json_integer((json_int_t)r->unexpanded));
         json_object_set_new(j, "states_per_second", json_real(states_per_second(r)));
         json_object_set_new(j, "reduction", json_string(r->reduction ? r->reduction : "none"));
+        json_object_set_new(j, "exhausted", json_boolean(r->exhausted));
+        json_object_set_new(j, "visited_set", json_string(r->bitstate_log2 > 0 ? "bitstate" : "exact"));
+        json_object_set_new(j, "bitstate_log2", r->bitstate_log2 > 0 ? json_integer(r->bitstate_log2) : json_null());
+        json_object_set_new(j, "bitstate_bytes", r->bitstate_log2 > 0 ?
+                            json_integer((json_int_t)(1ull << (r->bitstate_log2 - 3))) : json_null());
+        json_object_set_new(j, "livelocks_searched", json_boolean(r->bitstate_log2 == 0));
+        json_object_set_new(j, "shortest_witnesses", json_boolean(r->bitstate_log2 == 0));
         json_object_set_new(j, "limits", limits_json(&o->cfg));
     }
     json_t *outcomes = json_object();

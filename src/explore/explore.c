@@ -295,7 +295,7 @@ static bool explore_states(const ExploreConfig *cfg, ExploreResult *out, char **
     SsConfig sc = {.prog = cfg->prog, .params = cfg->params, .seed = cfg->seed, .max_depth = cfg->max_steps,
                    .max_runs = cfg->max_runs, .max_seconds = cfg->max_seconds, .cpu_budget = cfg->cpu_budget,
                    .cancel = cfg->cancel, .progress = cfg->progress, .progress_ctx = cfg->progress_ctx, .reduction = cfg->reduction,
-                   .counters = cfg->counters, .keep_graph = cfg->keep_graph,
+                   .counters = cfg->counters, .keep_graph = cfg->keep_graph, .bitstate_log2 = cfg->bitstate_log2,
                    .order = SS_ORDER_AUTO}; /* --max-steps cuts at a distance from the start (statespace.h) */
     SsResult ss;
     bool ok = ss_explore(&sc, &ss, err);
@@ -309,7 +309,9 @@ static bool explore_states(const ExploreConfig *cfg, ExploreResult *out, char **
         out->unexpanded = ss.unexpanded + ss.cut;
         out->cut = ss.cut;
         out->depth = ss.max_depth_seen;
-        out->complete = ss.complete;
+        out->exhausted = ss.complete;
+        out->bitstate_log2 = cfg->bitstate_log2;
+        out->complete = ss.complete && cfg->bitstate_log2 == 0; /* a bitstate search may have missed states */
         out->graph = ss.graph;
         ss.graph = NULL;
         for (int i = 0; i < ss.nends; i++)
@@ -335,7 +337,7 @@ static bool explore_all(const ExploreConfig *cfg, ExploreResult *out, char **err
                      .cancel = cfg->cancel, .visit = all_visit, .ctx = &ctx};
     DporStats st;
     bool ok = dpor_explore(&dc, &st, err);
-    out->complete = ok && st.exhausted;
+    out->complete = out->exhausted = ok && st.exhausted;
     return ok;
 }
 
@@ -428,7 +430,7 @@ bool explore_run(const ExploreConfig *cfg_in, ExploreResult *out, char **err)
     bool ok = cfg.mode == EXPLORE_ALL ? explore_all(&cfg, out, err) : explore_random(&cfg, out, err);
     out->cancelled = cfg.cancel && atomic_load(cfg.cancel);
     if (out->cancelled)
-        out->complete = false;
+        out->complete = out->exhausted = false;
     /* the stateful search's witnesses are shortest paths already; a cancelled search is not minimized */
     if (out->cancelled)
         cfg.minimize = false;

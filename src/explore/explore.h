@@ -19,6 +19,9 @@
 
 typedef enum ExploreMode { EXPLORE_RANDOM, EXPLORE_ALL } ExploreMode;
 
+/* The sizes of a bitstate search's table (ExploreConfig.bitstate_log2): 2^20 bits (128 KiB) to 2^36 (8 GiB). */
+enum { EXPLORE_BITSTATE_MIN = 20, EXPLORE_BITSTATE_MAX = 36 };
+
 enum { EXPLORE_OUTCOMES = RT_STOPPED + 1 };
 
 typedef void (*ExploreProgress)(void *ctx, uint64_t done, uint64_t total);
@@ -38,6 +41,12 @@ typedef struct ExploreConfig {
     bool stateless;         /* all: the run-based search with partial-order reduction (dpor.h) instead of the
                                search over fingerprinted states (statespace.h, the default) */
     SsReduction reduction;  /* all: the state search's partial-order reduction (default, the zero value: merge) */
+    int bitstate_log2;      /* all (over states): > 0: keep the visited states as a table of 2^this bits (SPIN's
+                               bitstate hashing, EXPLORE_BITSTATE_MIN .. MAX) instead of exact fingerprints, for spaces
+                               that do not fit in memory. The search is then depth first and may miss states (two
+                               states can set the same bits), so it is never complete: what it finds is real, what
+                               it does not find is not ruled out; it does not look for livelocks (that needs the
+                               graph of the states) and its witnesses are the paths it took, not shortest ones */
     bool minimize;          /* minimize failure witnesses (default true) */
     bool confirm;           /* all: replay every witness on real threads, as `run --schedule-file` does, and compare
                                how it ends (default true; ExploreWitness.check, ExploreResult.confirmed) */
@@ -86,7 +95,11 @@ typedef struct ExploreResult {
     ExploreMode mode;
     uint64_t runs;
     uint64_t by_outcome[EXPLORE_OUTCOMES];
-    bool complete;          /* all: the whole space (within max_steps) was covered */
+    bool complete;          /* all: the whole space (within max_steps) was covered; never after a bitstate search,
+                               which may have missed states */
+    bool exhausted;         /* all: the search ran until nothing was left to expand (no limit or cancel stopped it);
+                               with an exact visited set the same as complete */
+    int bitstate_log2;      /* all: > 0: the visited set was a table of 2^this bits (ExploreConfig.bitstate_log2) */
     bool stateful;          /* all: counted over states (statespace.h): by_outcome counts end states, values count
                                the end states with that value, runs are replays */
     uint64_t states;        /* stateful: distinct states found */

@@ -295,6 +295,96 @@ static void test_all_naive_philosophers(void **state)
     remove_dir(dir);
 }
 
+/* --bitstate: the visited states kept as a table of 2^20 bits. The naive philosophers' deadlock is still found, its
+ * witness (the depth-first path, not necessarily a shortest one) replays strictly to the same cycle and was confirmed
+ * on real threads; the answer says it is no proof (JSON and text), that livelocks were not searched for, and never
+ * calls a witness shortest. */
+static void test_bitstate_naive_philosophers(void **state)
+{
+    char *dir = make_dir();
+    CliResult r;
+    const char *args[] = {"explore", "dining-philosophers", "--set", "n=3", "--all", "--bitstate", "20",
+                          "--max-seconds", NO_TIME_LIMIT, "--out", dir, "--json", NULL};
+    explore(*state, args, EXIT_DEADLOCK, &r);
+    assert_non_null(r.json);
+    assert_true(json_is_false(json_object_get(r.json, "complete"))); /* it may have missed states */
+    assert_true(json_is_true(json_object_get(r.json, "exhausted")));
+    assert_string_equal(json_string_value(json_object_get(r.json, "visited_set")), "bitstate");
+    assert_int_equal(json_integer_value(json_object_get(r.json, "bitstate_log2")), 20);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "bitstate_bytes")), 1 << 17);
+    assert_true(json_is_false(json_object_get(r.json, "livelocks_searched")));
+    assert_true(json_is_false(json_object_get(r.json, "shortest_witnesses")));
+    assert_true(json_integer_value(json_object_get(r.json, "states")) > 0);
+    int steps = check_deadlock_witness(*state, r.json, dir, 3);
+    assert_true(steps >= PHIL3_SHORTEST);
+    json_t *dw = json_object_get(json_object_get(r.json, "failures"), "deadlock");
+    assert_true(json_is_true(json_object_get(dw, "confirmed")));
+    assert_true(json_integer_value(json_object_get(r.json, "witnesses_confirmed")) >= 1);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "witnesses_mismatched")), 0);
+    cli_result_finish(&r);
+
+    const char *text_args[] = {"explore", "dining-philosophers", "--set", "n=3", "--all", "--bitstate", "20",
+                               "--max-seconds", NO_TIME_LIMIT, "--out", dir, NULL};
+    explore(*state, text_args, EXIT_DEADLOCK, &r);
+    printf("%s(%.1f s)\n", r.out, r.seconds);
+    assert_non_null(strstr(r.out, "dining-philosophers (n=3, strategy=naive): bitstate search (a table of 2^20 bits, "
+                                  "128 KiB), ran to its end, not a proof (a state may have been missed: two states "
+                                  "can share bits): "));
+    char want[160];
+    snprintf(want, sizeof want, "\n  deadlock is reachable: a witness of %d steps (the path the depth-first search "
+             "took, not necessarily the shortest)\n", steps);
+    assert_non_null(strstr(r.out, want));
+    assert_non_null(strstr(r.out, "\n  no expectation failed found in the "));
+    assert_non_null(strstr(r.out, " states covered (bitstate search: a state may have been missed; not a proof)\n"));
+    assert_non_null(strstr(r.out, "\n  livelocks not searched for (a bitstate search keeps no graph of the states "
+                                  "to find loops in)\n"));
+    assert_non_null(strstr(r.out, "\n  every witness (1) replayed on real threads ends the same way\n"));
+    assert_null(strstr(r.out, "shortest witness"));
+    assert_null(strstr(r.out, "in any of"));
+    assert_null(strstr(r.out, "complete:"));
+    assert_null(strstr(r.out, "no livelock"));
+    cli_result_finish(&r);
+    remove_dir(dir);
+}
+
+/* The race counter (2 x 2) searched with --bitstate ends with the same values of N as the exact search, 2, 3 and 4,
+ * each with a witness that replays to it; the exact search says its visited set is exact. */
+static void test_bitstate_race_counter(void **state)
+{
+    char *dir = make_dir();
+    CliResult exact, r;
+    const char *exact_args[] = {"explore", "race-counter", "--set", "workers=2", "--set", "iterations=2", "--all",
+                                "--json", "--out", dir, NULL};
+    explore(*state, exact_args, EXIT_FAILED, &exact);
+    assert_string_equal(json_string_value(json_object_get(exact.json, "visited_set")), "exact");
+    assert_true(json_is_null(json_object_get(exact.json, "bitstate_log2")));
+    assert_true(json_is_true(json_object_get(exact.json, "complete")));
+    assert_true(json_is_true(json_object_get(exact.json, "exhausted")));
+    assert_true(json_is_true(json_object_get(exact.json, "livelocks_searched")));
+    assert_true(json_is_true(json_object_get(exact.json, "shortest_witnesses")));
+    remove_dir(dir);
+    dir = make_dir();
+    const char *args[] = {"explore", "race-counter", "--set", "workers=2", "--set", "iterations=2", "--all",
+                          "--bitstate", "24", "--json", "--out", dir, NULL};
+    explore(*state, args, EXIT_FAILED, &r);
+    assert_string_equal(json_string_value(json_object_get(r.json, "visited_set")), "bitstate");
+    assert_true(json_is_false(json_object_get(r.json, "complete")));
+    const json_t *want = json_object_get(json_object_get(exact.json, "values"), "N");
+    const json_t *got = json_object_get(json_object_get(r.json, "values"), "N");
+    assert_int_equal(json_array_size(got), json_array_size(want));
+    for (size_t k = 0; k < json_array_size(want); k++)
+        assert_true(json_equal(json_object_get(json_array_get(got, k), "value"),
+                               json_object_get(json_array_get(want, k), "value")));
+    check_values(*state, r.json, dir, (const int[]){2, 3, 4}, 3);
+    const json_t *fails = json_object_get(r.json, "failures");
+    assert_true(json_is_null(json_object_get(fails, "deadlock")));
+    assert_true(json_is_true(json_object_get(json_object_get(fails, "expectation_failed"), "confirmed")));
+    assert_int_equal(json_integer_value(json_object_get(r.json, "witnesses_mismatched")), 0);
+    cli_result_finish(&exact);
+    cli_result_finish(&r);
+    remove_dir(dir);
+}
+
 /* Ctrl-C during a long exploration: it stops, reports the runs it made (interrupted, not complete), saves the
  * deadlock witness it found, and exits with 130 like an interrupted run. */
 static void test_interrupted_exploration_reports(void **state)
@@ -401,6 +491,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_all_race_counter_locked),
         cmocka_unit_test(test_all_ordered_philosophers),
         cmocka_unit_test(test_all_naive_philosophers),
+        cmocka_unit_test(test_bitstate_naive_philosophers),
+        cmocka_unit_test(test_bitstate_race_counter),
         cmocka_unit_test(test_interrupted_exploration_reports),
         cmocka_unit_test(test_witnesses_outside_cwd),
     };

@@ -70,6 +70,16 @@ static const UsageCase usage_cases[] = {
      false, 1},
     {{"run", "/tmp"}, "lockstep: /tmp: ", true, 1},
     {{"explore", "dining-philosophers", "--runs", "0"}, "lockstep: --runs: ", true, 1},
+    {{"explore", "dining-philosophers", "--all", "--bitstate", "19"},
+     "lockstep: --bitstate: expected N from 20 to 36 (a table of 2^N bits: 128 KiB to 8 GiB), got '19'", false, 1},
+    {{"explore", "dining-philosophers", "--all", "--bitstate", "37"},
+     "lockstep: --bitstate: expected N from 20 to 36 (a table of 2^N bits: 128 KiB to 8 GiB), got '37'", false, 1},
+    {{"explore", "dining-philosophers", "--all", "--bitstate=big"},
+     "lockstep: --bitstate: expected N from 20 to 36 (a table of 2^N bits: 128 KiB to 8 GiB), got 'big'", false, 1},
+    {{"explore", "dining-philosophers", "--all", "--bitstate", "--json"}, "lockstep: --bitstate: missing value", false,
+     1},
+    {{"explore", "dining-philosophers", "--bitstate", "24"},
+     "lockstep: --bitstate: an option of exhaustive (--all) exploration, not of random exploration", false, 1},
 };
 
 static void check_case(const char *exe, const UsageCase *c)
