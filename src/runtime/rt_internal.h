@@ -104,45 +104,48 @@ struct RtThread {
     pthread_t pthread;
     bool has_pthread;
     Fiber *fiber;           /* a cooperative run's thread (RtConfig.coop) instead of a pthread */
-    uint64_t actions;       /* visible actions so far (written by the thread itself; read in cooperative runs) */
     pthread_cond_t cv; /* wakes this thread: grant, hand-off, stop, resume, end of a timed wait */
 
+    /* The fields that change as the thread steps lie together from `state` to `rng` (a model checker's saved state
+     * keeps the 16-byte pieces that differ from a base state: scattered, they took twice as many). */
+
     /* under world */
+    struct RtThread *wake_later[RT_WAKE_BATCH]; /* threads this one woke, signalled once it lets go of world */
+    int nwake_later;
+    int *held;              /* object ids of the locks it holds, in acquisition order: written by the thread itself,
+                               or by the thread that hands it a lock while it is blocked */
+    int capheld;
+    char *error;
+    int error_line;
     ThreadState state;
     bool granted;           /* serial: allowed one step */
-    int grant_alt;          /* serial: the alternative the granted step takes if it makes a choice (choose(),
-                               random()), from a schedule or the model checker; -1: the thread's seeded generator */
-    int sched_index;        /* serial: the entry of Rt.schedule that records the step it is in, -1 when none */
     bool woken;             /* a blocking wait completed (set by the waker) */
     bool timed;             /* blocked in a wait that may still time out (serial: the scheduler may pick it to) */
     bool timed_out;         /* the current call's wait ended by its timeout */
-    struct RtThread *wake_later[RT_WAKE_BATCH]; /* threads this one woke, signalled once it lets go of world */
-    int nwake_later;
-    int64_t wake_value;     /* a value delivered by the waker (a queue item) */
+    int grant_alt;          /* serial: the alternative the granted step takes if it makes a choice (choose(),
+                               random()), from a schedule or the model checker; -1: the thread's seeded generator */
+    int sched_index;        /* serial: the entry of Rt.schedule that records the step it is in, -1 when none */
     int waits_obj;
     Method waits_method;
     int waits_thread;
+    _Atomic int nheld;      /* read by snapshots */
+    int64_t wake_value;     /* a value delivered by the waker (a queue item) */
     uint64_t blocked_since;
     uint64_t blocked_ns;
-    int *held;              /* object ids of the locks it holds, in acquisition order: written by the thread itself,
-                               or by the thread that hands it a lock while it is blocked */
-    _Atomic int nheld;      /* read by snapshots */
     uint64_t held_bits;     /* the held locks with ids below 64, as bits (read only by the thread itself) */
-    int capheld;
-    uint64_t activity_counts[RT_MAX_ACTIVITIES];
-    char *error;
-    int error_line;
+    uint64_t actions;       /* visible actions so far (written by the thread itself; read in cooperative runs) */
 
     /* written only by the thread itself; read by snapshots */
-    _Atomic int line;
     _Atomic uint64_t steps;
+    _Atomic int line;
     _Atomic int label_id;   /* interned state label, 0 = none */
     int label_shadow;       /* the thread's own copy of label_id, to avoid an atomic load per step */
     bool step_fresh;        /* the current statement's first visible action has not happened yet */
+    Rng rng;
+    uint64_t activity_counts[RT_MAX_ACTIVITIES]; /* (under world) */
     uint64_t ts_cache;      /* last timestamp read by this thread's events (see evlog.c) */
     uint64_t ts_count;      /* frequent events in evbuf slots before this one may reuse ts_cache; 0 forces a fresh
                                timestamp */
-    Rng rng;
     EvBuf evbuf;
     void *interp;           /* the interpreter's state (rt_thread_set_interp), for rt_fingerprint */
 };
