@@ -74,6 +74,8 @@ typedef struct Mc {
     size_t cap_stack;
     int depth;
     uint64_t local_pos[MC_LOCAL_TABLE]; /* positions whose last step was local (hash | 1) */
+    uint64_t local_next[MC_LOCAL_TABLE]; /* breadth first: what the current level learns, read from the next level on */
+    uint64_t *learn_to;   /* local_pos (depth first: learnt at once) or local_next */
     Snapshot snap;
     uint64_t t0;
     uint64_t cpu0;        /* the thread's CPU time at the start (SsConfig.cpu_budget) */
@@ -311,7 +313,7 @@ static int preferred(Mc *m, uint64_t enabled)
 
 static void learn(Mc *m, uint64_t pos, bool local)
 {
-    *local_slot(m, pos) = local ? (pos | 1) : 0;
+    m->learn_to[fpindex_hash(pos) & (MC_LOCAL_TABLE - 1)] = local ? (pos | 1) : 0;
 }
 
 static bool known_local(Mc *m, uint64_t pos)
@@ -580,8 +582,13 @@ static bool bfs(Mc *m)
     int *path = NULL;
     size_t cap = 0;
     bool ok = true;
-    int head = 0;
+    int head = 0, level_end = 1;
+    m->learn_to = m->local_next;
     for (; ok && head < m->g.nstates && !m->stopped; head++) {
+        if (head == level_end) {
+            memcpy(m->local_pos, m->local_next, sizeof m->local_pos);
+            level_end = m->g.nstates;
+        }
         atomic_store_explicit(&m->cfg->counters->queue, (uint64_t)(m->g.nstates - head), memory_order_relaxed);
         atomic_store_explicit(&m->cfg->counters->depth, (uint64_t)m->g.states[head].depth, memory_order_relaxed);
         if (m->g.states[head].is_end)
@@ -646,6 +653,7 @@ static bool mc_run(const SsConfig *cfg, SsResult *out, char **err, uint64_t t0, 
     out->reduction = ss_reduction_name(cfg->reduction);
     out->order = cfg->order;
     Mc m = {.cfg = cfg, .out = out, .err = err, .at = MC_NONE, .t0 = t0, .cpu0 = cpu0, .give_up_deep = give_up_deep};
+    m.learn_to = m.local_pos;
     snapshot_init(&m.snap);
     mcg_init(&m.g);
     if (cfg->bitstate_log2 > 0) {
