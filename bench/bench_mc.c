@@ -41,6 +41,8 @@ int main(int argc, char **argv)
         }
         else if (!strcmp(argv[i], "--bfs"))
             cfg.order = SS_BREADTH_FIRST;
+        else if (!strcmp(argv[i], "--jobs") && i + 1 < argc)
+            cfg.jobs = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--auto"))
             cfg.order = SS_ORDER_AUTO;
         else if (!strcmp(argv[i], "--max-states") && i + 1 < argc)

@@ -43,12 +43,13 @@ static const char explore_usage[] =
     "  lockstep explore SCENARIO [--set NAME=VALUE]... [--python] [--runs N] [--seed S] [--max-steps M]\n"
     "                   [--jobs J] [--json] [--out DIR]\n"
     "  lockstep explore SCENARIO --all [--set NAME=VALUE]... [--max-steps M] [--max-runs R] [--max-seconds S]\n"
-    "                   [--reduction merge|local|none] [--bitstate N] [--json] [--out DIR]\n"
+    "                   [--reduction merge|local|none] [--bitstate N] [--jobs J] [--json] [--out DIR]\n"
     "random (default): N serial runs with seeds S, S+1, ... (default 1000 runs, seed 1, 2000 steps each)\n"
     "--all: every reachable state, breadth first (default at most 400 steps deep, 120 s of the search's CPU time,\n"
     "  no run limit: the search the window's Check all makes, counting the same states), with a\n"
     "  partial-order reduction (default merge: a local step is explored alone and chains of them are one edge;\n"
-    "  local: the same, every state stored; none: every interleaving)\n"
+    "  local: the same, every state stored; none: every interleaving); --jobs J: a breadth-first search expands\n"
+    "  each level on J threads (default 1; the answer does not depend on J)\n"
     "--bitstate N: for spaces that do not fit in memory, keep the visited states as a table of 2^N bits\n"
     "  (N from 20 to 36: 2^N / 8 bytes, 128 KiB to 8 GiB; 32: 512 MiB) instead of exact fingerprints; depth first.\n"
     "  It may miss states (two states can share bits): what it finds is real, but \"none found\" is not a proof\n"
@@ -211,9 +212,10 @@ static int parse_one(ExOpts *o, int argc, char **argv, int *i)
 static bool check_options(const ExOpts *o)
 {
     static const char *const names[] = {"--runs", "--seed", "--max-steps", "--jobs", "--max-runs", "--max-seconds"};
-    static const ExNumeric random_only[] = {OPT_RUNS, OPT_JOBS}, all_only[] = {OPT_MAX_RUNS, OPT_MAX_SECONDS};
+    static const ExNumeric random_only[] = {OPT_RUNS}, all_only[] = {OPT_MAX_RUNS, OPT_MAX_SECONDS};
     bool all = o->cfg.mode == EXPLORE_ALL;
-    for (int k = 0; k < 2; k++) {
+    int nbad = all ? (int)(sizeof random_only / sizeof random_only[0]) : (int)(sizeof all_only / sizeof all_only[0]);
+    for (int k = 0; k < nbad; k++) {
         ExNumeric bad = all ? random_only[k] : all_only[k];
         if (o->given & (1u << bad)) {
             fprintf(stderr, "lockstep: %s: an option of %s exploration, not of %s\n", names[bad],

@@ -33,7 +33,8 @@ typedef struct ExploreConfig {
     uint64_t runs;          /* random: how many runs (default 1000) */
     uint64_t seed;          /* random: first seed (default 1); all: the seed of activity durations */
     uint64_t max_steps;     /* per run (default 2000 random, 400 all) */
-    int jobs;               /* random: worker threads (0: the number of cores) */
+    int jobs;               /* worker threads (0: the number of cores); random: runs, --all: a breadth-first
+                               search's levels (exploration_config_all: 1) */
     uint64_t max_runs;      /* all: run budget (default 20000) */
     double max_seconds;     /* all: time budget (default 60) */
     bool cpu_budget;        /* all (over states): max_seconds is the searching thread's CPU time (SsConfig) */

@@ -27,6 +27,13 @@ void fpindex_finish(FpIndex *x)
     fpindex_init(x);
 }
 
+void fpindex_clear(FpIndex *x)
+{
+    if (x->idx)
+        memset(x->idx, 0, sizeof *x->idx * x->size);
+    x->count = 0;
+}
+
 static void put(uint64_t *fps, uint32_t *idx, size_t size, uint64_t fp, uint32_t value)
 {
     size_t h = fpindex_hash(fp) & (size - 1);

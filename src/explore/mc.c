@@ -1,16 +1,22 @@
 /* mc: the model checker (see mc.h). The search owns one cooperative run (Mc.rt) and knows which state it is in
  * (Mc.at, with the schedule that led there in Mc.run_path). Going anywhere else restores a saved state (the run is
  * restorable: RtConfig.restorable) and replays what is left of the way from there; a build that cannot save states
- * (under sanitizers) replays the whole schedule on a fresh run instead. */
+ * (under sanitizers) replays the whole schedule on a fresh run instead. Breadth first on several cores (SsConfig.jobs)
+ * each worker has a run, saved states and path of its own, and the levels are merged in state order by the calling
+ * thread (see "breadth first on several cores" below). */
 #include "explore/mc.h"
 #include "explore/mcgraph.h"
 
+#include "util/check.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum {
     MC_MAX_THREADS = 64,
@@ -44,6 +50,12 @@ typedef struct McFrame {
     int saved_at;         /* the nearest frame at or below this one with a saved state (MC_NONE: none) */
 } McFrame;
 
+/* A hint learnt about a position (breadth first on several cores: logged per state, applied in state order). */
+typedef struct McLearnt {
+    uint32_t slot;
+    uint64_t value;
+} McLearnt;
+
 typedef struct Obs {
     uint64_t fp, enabled;
     RtOutcome outcome;
@@ -76,6 +88,11 @@ typedef struct Mc {
     uint64_t local_pos[MC_LOCAL_TABLE]; /* positions whose last step was local (hash | 1) */
     uint64_t local_next[MC_LOCAL_TABLE]; /* breadth first: what the current level learns, read from the next level on */
     uint64_t *learn_to;   /* local_pos (depth first: learnt at once) or local_next */
+    bool log_learnt;      /* a worker of the parallel breadth-first search: hints go to learnt[] instead */
+    McLearnt *learnt;
+    size_t cap_learnt;
+    int nlearnt;
+    size_t saved_budget;  /* bytes of saved states this run may keep */
     Snapshot snap;
     uint64_t t0;
     uint64_t cpu0;        /* the thread's CPU time at the start (SsConfig.cpu_budget) */
@@ -133,7 +150,7 @@ static bool run_fresh(Mc *m)
 static RtSaved *save_here(Mc *m)
 {
     bool pooled = m->npool > 0; /* reusing one costs no more memory */
-    if (!m->start || (!pooled && m->saved_bytes + rt_coop_bases_bytes(m->rt) > (size_t)MC_SAVED_BUDGET_MB << 20))
+    if (!m->start || (!pooled && m->saved_bytes + rt_coop_bases_bytes(m->rt) > m->saved_budget))
         return NULL;
     RtSaved *s = m->npool > 0 ? m->pool[--m->npool] : NULL;
     m->saved_bytes -= rt_saved_bytes(s);
@@ -228,7 +245,8 @@ static void record_end(Mc *m, int *end, RtOutcome outcome, const int *path, int 
         memcpy(se->schedule, path, sizeof(int) * (size_t)len);
 }
 
-static int state_add(Mc *m, const Obs *o, int parent, int via, int vsteps)
+/* A new state, without its end (state_add records that from the run; the parallel search brings its own). */
+static int state_insert(Mc *m, const Obs *o, int parent, int via, int vsteps)
 {
     if (m->cfg->order == SS_BREADTH_FIRST) { /* depth first keeps its saved states in its frames */
         size_t had = m->cap_saved;
@@ -236,12 +254,18 @@ static int state_add(Mc *m, const Obs *o, int parent, int via, int vsteps)
         memset(m->saved + had, 0, sizeof(RtSaved *) * (m->cap_saved - had));
     }
     int idx = mcg_add(&m->g, o->fp, o->enabled, parent, via, vsteps);
+    atomic_store_explicit(&m->cfg->counters->states, (uint64_t)m->g.nstates, memory_order_relaxed);
+    return idx;
+}
+
+static int state_add(Mc *m, const Obs *o, int parent, int via, int vsteps)
+{
+    int idx = state_insert(m, o, parent, via, vsteps);
     if (o->outcome != RT_RUNNING) {
         int end;
         record_end(m, &end, o->outcome, NULL, 0); /* its schedule: mcg_conclude, the shortest one */
         mcg_set_end(&m->g, idx, end);
     }
-    atomic_store_explicit(&m->cfg->counters->states, (uint64_t)m->g.nstates, memory_order_relaxed);
     return idx;
 }
 
@@ -313,7 +337,14 @@ static int preferred(Mc *m, uint64_t enabled)
 
 static void learn(Mc *m, uint64_t pos, bool local)
 {
-    m->learn_to[fpindex_hash(pos) & (MC_LOCAL_TABLE - 1)] = local ? (pos | 1) : 0;
+    uint32_t slot = (uint32_t)(fpindex_hash(pos) & (MC_LOCAL_TABLE - 1));
+    uint64_t value = local ? (pos | 1) : 0;
+    if (!m->log_learnt) {
+        m->learn_to[slot] = value;
+        return;
+    }
+    xgrow((void **)&m->learnt, &m->cap_learnt, (size_t)m->nlearnt + 1, sizeof(McLearnt));
+    m->learnt[m->nlearnt++] = (McLearnt){slot, value};
 }
 
 static bool known_local(Mc *m, uint64_t pos)
@@ -609,6 +640,488 @@ static bool bfs(Mc *m)
     return ok;
 }
 
+/* ---------------------------------------------------------------- breadth first on several cores
+ *
+ * SsConfig.jobs > 1: the same search, level by level. A level is the states found by the previous one (Mc.g's
+ * states [lo, hi), in index order). Its expansion runs on `jobs` workers, each with a cooperative run, saved states
+ * and path of its own, while the record (states, visited set, hints) stays read-only; a worker writes down, for each
+ * state it expands, the edges in the order it took them (and the hints it learnt), saving the successors the visited
+ * set did not have, in its own arena. Then this thread goes through the level in index order and adds those edges
+ * exactly as bfs_expand would have: same state numbers, same edges, same ends, a duplicate's saved state dropped. The
+ * reduction's proviso (next > idx) is decided by the worker: every state numbered idx or less is in the visited set
+ * when the level starts, and a successor it does not hold will be numbered after hi. Which thread is tried first
+ * reads the hints as the level found them (bfs does the same), so the answer does not depend on `jobs`.
+ *
+ * A saved state can be put back only in the arena it came from: each state is expanded by the worker that saved it
+ * (Par.owner); states without one go round the workers; a worker done with its own takes states from the others,
+ * reaching them by a replay. */
+
+enum { PAR_MAX_JOBS = 64 };
+
+/* One edge a worker took, for the merge. */
+typedef struct ParEdge {
+    Obs o;
+    int via, steps;
+    int known;            /* the successor's index when the visited set held it at the level's start, else MC_NONE */
+    int end;              /* a successor not known that ends the run: its SsEnd in the worker's result, else MC_NONE */
+    RtSaved *saved;       /* a running successor not known, reached exactly: its saved state (the worker's arena) */
+    bool progress;
+} ParEdge;
+
+/* What became of one state of the level. */
+typedef struct ParDone {
+    int worker;           /* who expanded it (MC_NONE: nobody did, the search was stopped first) */
+    int first, count;     /* its edges: workers[worker].edges[first .. first + count) */
+    int lfirst, lcount;   /* the hints it learnt: workers[worker].m.learnt[lfirst .. lfirst + lcount) */
+    bool whole;           /* every edge taken (false: stopped half way) */
+} ParDone;
+
+typedef struct Par Par;
+
+typedef struct ParWorker {
+    Mc m;                 /* its run; m.g, m.saved and the hints: views of the search's, refreshed every level */
+    Par *par;
+    int id;
+    pthread_t thread;
+    clockid_t clock;      /* its CPU time (SsConfig.cpu_budget counts every worker) */
+    bool clock_ok;
+    SsResult res;         /* its runs, restores and the ends it recorded */
+    char *err;
+    ParEdge *edges;
+    size_t cap_edges;
+    int nedges;
+    int *todo;            /* the level's states it starts with (offsets from lo) */
+    size_t cap_todo;
+    int ntodo;
+    atomic_int cursor;    /* the next of todo to expand (any worker may take one) */
+    int *path;
+    size_t cap_path;
+    unsigned polls;
+    FpIndex saved_fps;    /* the successors it saved in this level (once each is enough) */
+} ParWorker;
+
+struct Par {
+    Mc *m;
+    ParWorker *w;
+    int nw;
+    pthread_mutex_t mu;
+    pthread_cond_t go, idle;
+    uint64_t level;       /* bumped to start a level */
+    int busy;             /* workers still expanding it */
+    bool quit;
+    int lo, hi;
+    ParDone *done;
+    size_t cap_done;
+    uint8_t *owner;       /* per state with a saved state: the worker whose arena holds it */
+    size_t cap_owner;
+    atomic_bool halt;     /* a budget, a cancel or an error: every worker stops at its next edge */
+    clockid_t main_clock;
+};
+
+/* The CPU time of the whole search: this thread's since the start and every worker's. */
+static double par_cpu_seconds(Par *p)
+{
+    struct timespec ts;
+    clock_gettime(p->main_clock, &ts);
+    uint64_t ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec - p->m->cpu0;
+    for (int i = 0; i < p->nw; i++)
+        if (p->w[i].clock_ok && clock_gettime(p->w[i].clock, &ts) == 0)
+            ns += (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+    return (double)ns / 1e9;
+}
+
+static bool par_should_stop(ParWorker *w)
+{
+    Par *p = w->par;
+    const SsConfig *c = p->m->cfg;
+    if (atomic_load_explicit(&p->halt, memory_order_relaxed))
+        return true;
+    bool stop = atomic_load_explicit(&c->counters->cancel, memory_order_relaxed) || (c->cancel && atomic_load(c->cancel));
+    if (!stop && c->max_seconds > 0 && w->polls++ % 64 == 0)
+        stop = (c->cpu_budget ? par_cpu_seconds(p) : (double)(clock_now_ns() - p->m->t0) / 1e9) >= c->max_seconds;
+    if (stop)
+        atomic_store(&p->halt, true);
+    return stop;
+}
+
+/* Expand state lo + k on worker w, writing its edges down (bfs_expand, without adding anything). */
+static bool par_expand(ParWorker *w, int k)
+{
+    Par *p = w->par;
+    Mc *m = &w->m;
+    int idx = p->lo + k;
+    ParDone *d = &p->done[k];
+    *d = (ParDone){w->id, w->nedges, 0, m->nlearnt, 0, true};
+    uint64_t remaining = m->g.states[idx].enabled;
+    McAlts alts = {MC_NONE, 0, 0};
+    bool mine = m->saved[idx] && p->owner[idx] == w->id;
+    while (remaining || alts.thread != MC_NONE) {
+        if (par_should_stop(w)) {
+            d->whole = false;
+            break;
+        }
+        if (m->at != idx && mine) {
+            restore(m, m->saved[idx], 0);
+        } else if (m->at != idx) {
+            int len = mcg_path(&m->g, idx, &w->path, &w->cap_path);
+            if (!go_to(m, w->path, len, m->g.states[idx].fp))
+                return false;
+        }
+        m->at = idx;
+        Edge e;
+        if (!take_edge(m, &remaining, &alts, &e))
+            return false;
+        ParEdge pe = {.o = e.o, .via = e.thread, .steps = e.steps, .known = mcg_find(&m->g, e.o.fp), .end = MC_NONE,
+                      .progress = e.progress};
+        if (pe.known == MC_NONE && e.o.outcome != RT_RUNNING)
+            record_end(m, &pe.end, e.o.outcome, NULL, 0);
+        else if (pe.known == MC_NONE && e.there && fpindex_find(&w->saved_fps, e.o.fp) == FPINDEX_NONE) {
+            pe.saved = save_here(m);
+            fpindex_add(&w->saved_fps, e.o.fp, 0);
+        }
+        m->at = e.there && pe.known == idx ? idx : MC_NONE;
+        xgrow((void **)&w->edges, &w->cap_edges, (size_t)w->nedges + 1, sizeof(ParEdge));
+        w->edges[w->nedges++] = pe;
+        if (m->cfg->reduction != SS_REDUCE_NONE && e.local && (pe.known == MC_NONE || pe.known > idx))
+            remaining = 0; /* bfs_expand's proviso: a successor not known yet is numbered after idx */
+    }
+    d->count = w->nedges - d->first;
+    d->lcount = m->nlearnt - d->lfirst;
+    if (d->whole && mine)
+        saved_drop(m, &m->saved[idx]);
+    return true;
+}
+
+/* Take the next state of worker v's share, if any. */
+static bool par_take(ParWorker *v, int *k)
+{
+    int i = atomic_fetch_add(&v->cursor, 1);
+    if (i >= v->ntodo)
+        return false;
+    *k = v->todo[i];
+    return true;
+}
+
+/* One level: first its own share, then whatever the others have not started. */
+static void par_level(ParWorker *w)
+{
+    Par *p = w->par;
+    for (int j = 0; j < p->nw && !atomic_load(&p->halt); j++) {
+        ParWorker *v = &p->w[(w->id + j) % p->nw];
+        int k;
+        while (!atomic_load_explicit(&p->halt, memory_order_relaxed) && par_take(v, &k))
+            if (!par_expand(w, k)) {
+                atomic_store(&p->halt, true);
+                return;
+            }
+    }
+}
+
+static void par_worker_finish(ParWorker *w)
+{
+    Mc *m = &w->m;
+    for (int i = 0; i < m->npool; i++)
+        rt_saved_destroy(m->pool[i]);
+    free(m->pool);
+    m->pool = NULL;
+    m->npool = 0;
+    rt_saved_destroy(m->start);
+    rt_destroy(m->rt); /* on the thread that created it */
+    snapshot_finish(&m->snap);
+    free(m->run_path);
+    free(m->learnt);
+}
+
+static void *par_worker_main(void *arg)
+{
+    ParWorker *w = arg;
+    Par *p = w->par;
+    uint64_t done = 0;
+    CHECK_PTHREAD(pthread_mutex_lock(&p->mu));
+    for (;;) {
+        while (p->level == done && !p->quit)
+            CHECK_PTHREAD(pthread_cond_wait(&p->go, &p->mu));
+        if (p->quit)
+            break;
+        done = p->level;
+        CHECK_PTHREAD(pthread_mutex_unlock(&p->mu));
+        par_level(w);
+        CHECK_PTHREAD(pthread_mutex_lock(&p->mu));
+        if (--p->busy == 0)
+            CHECK_PTHREAD(pthread_cond_signal(&p->idle));
+    }
+    CHECK_PTHREAD(pthread_mutex_unlock(&p->mu));
+    par_worker_finish(w);
+    return NULL;
+}
+
+/* Hand the level [lo, hi) out: a state to the worker holding its saved state, the others in turn. */
+static void par_share(Par *p)
+{
+    Mc *m = p->m;
+    int n = p->hi - p->lo, turn = 0;
+    xgrow((void **)&p->done, &p->cap_done, (size_t)n + 1, sizeof(ParDone));
+    for (int i = 0; i < p->nw; i++) {
+        ParWorker *w = &p->w[i];
+        w->ntodo = 0;
+        atomic_store(&w->cursor, 0);
+        w->nedges = 0;
+        w->m.nlearnt = 0;
+        fpindex_clear(&w->saved_fps);
+        w->m.g = m->g; /* a view: nothing is added while the level runs */
+        w->m.saved = m->saved;
+        memcpy(w->m.local_pos, m->local_pos, sizeof m->local_pos);
+    }
+    for (int k = 0; k < n; k++) {
+        const McState *s = &m->g.states[p->lo + k];
+        p->done[k] = (ParDone){MC_NONE, 0, 0, 0, 0, false};
+        if (s->is_end || (uint64_t)s->depth >= m->cfg->max_depth)
+            continue;
+        ParWorker *w = &p->w[m->saved[p->lo + k] ? p->owner[p->lo + k] : turn++ % p->nw];
+        xgrow((void **)&w->todo, &w->cap_todo, (size_t)w->ntodo + 1, sizeof(int));
+        w->todo[w->ntodo++] = k;
+    }
+}
+
+static void par_run_level(Par *p)
+{
+    CHECK_PTHREAD(pthread_mutex_lock(&p->mu));
+    p->level++;
+    p->busy = p->nw;
+    CHECK_PTHREAD(pthread_cond_broadcast(&p->go));
+    while (p->busy > 0)
+        CHECK_PTHREAD(pthread_cond_wait(&p->idle, &p->mu));
+    CHECK_PTHREAD(pthread_mutex_unlock(&p->mu));
+}
+
+/* Move end e of worker w's result to the search's; its index there. */
+static int par_end_move(Mc *m, ParWorker *w, int e)
+{
+    SsResult *r = m->out;
+    if (!r->names) {
+        r->names = w->res.names;
+        r->nnames = w->res.nnames;
+        w->res.names = NULL;
+        w->res.nnames = 0;
+    }
+    r->ends = xrealloc(r->ends, sizeof(SsEnd) * ((size_t)r->nends + 1));
+    r->ends[r->nends] = w->res.ends[e];
+    memset(&w->res.ends[e], 0, sizeof(SsEnd));
+    return r->nends++;
+}
+
+static void par_end_drop(ParWorker *w, int e)
+{
+    SsEnd *x = &w->res.ends[e];
+    free(x->values);
+    free(x->edges);
+    free(x->schedule);
+    memset(x, 0, sizeof *x);
+}
+
+/* Add one recorded edge from idx as bfs_expand would. */
+static void par_merge_edge(Par *p, ParWorker *w, int idx, ParEdge *pe)
+{
+    Mc *m = p->m;
+    int next = pe->known;
+    bool fresh = false;
+    if (next == MC_NONE) {
+        next = mcg_find(&m->g, pe->o.fp);
+        fresh = next == MC_NONE;
+    }
+    if (fresh) {
+        next = state_insert(m, &pe->o, idx, pe->via, pe->steps);
+        xgrow((void **)&p->owner, &p->cap_owner, (size_t)next + 1, sizeof(uint8_t));
+        if (pe->end != MC_NONE)
+            mcg_set_end(&m->g, next, par_end_move(m, w, pe->end));
+        m->saved[next] = pe->saved;
+        p->owner[next] = (uint8_t)w->id;
+    } else if (pe->saved && next >= p->hi && !m->saved[next]) {
+        m->saved[next] = pe->saved; /* the first to reach it had none: any saved state with its fingerprint will do */
+        p->owner[next] = (uint8_t)w->id;
+    } else {
+        if (pe->saved)
+            saved_drop(&w->m, &pe->saved);
+        if (pe->end != MC_NONE)
+            par_end_drop(w, pe->end);
+    }
+    pe->saved = NULL;
+    pe->end = MC_NONE;
+    mcg_edge(&m->g, idx, pe->via, pe->steps, next, pe->progress);
+    m->out->edges++;
+}
+
+/* Whatever a stopped merge leaves: saved states back to their workers' pools, ends freed. */
+static void par_discard(Par *p)
+{
+    for (int i = 0; i < p->nw; i++) {
+        ParWorker *w = &p->w[i];
+        for (int k = 0; k < w->nedges; k++) {
+            if (w->edges[k].saved)
+                saved_drop(&w->m, &w->edges[k].saved);
+            if (w->edges[k].end != MC_NONE)
+                par_end_drop(w, w->edges[k].end);
+            w->edges[k].end = MC_NONE;
+        }
+    }
+}
+
+/* The level's results in index order; false when the search stops in it (*head: the state it stopped at). */
+static bool par_merge(Par *p, int *head)
+{
+    Mc *m = p->m;
+    const SsConfig *c = m->cfg;
+    for (int idx = p->lo; idx < p->hi; idx++) {
+        *head = idx;
+        const McState *s = &m->g.states[idx];
+        if (s->is_end)
+            continue;
+        if ((uint64_t)s->depth >= c->max_depth) {
+            m->out->cut++;
+            continue;
+        }
+        ParDone *d = &p->done[idx - p->lo];
+        ParWorker *w = d->worker != MC_NONE ? &p->w[d->worker] : NULL;
+        for (int k = 0; w && k < d->count; k++) {
+            if (c->max_states && (uint64_t)m->g.nstates >= c->max_states) {
+                m->stopped = true;
+                return false;
+            }
+            par_merge_edge(p, w, idx, &w->edges[d->first + k]);
+        }
+        for (int k = 0; w && k < d->lcount; k++)
+            m->local_next[w->m.learnt[d->lfirst + k].slot] = w->m.learnt[d->lfirst + k].value;
+        if (!w || !d->whole) {
+            m->stopped = true;
+            return false;
+        }
+        mcg_close(&m->g, idx);
+        if (m->saved[idx]) /* expanded by another worker than the one holding its saved state */
+            saved_drop(&p->w[p->owner[idx]].m, &m->saved[idx]);
+        if (c->progress)
+            c->progress(c->progress_ctx, m->out->runs + m->out->restores, c->max_runs);
+    }
+    *head = p->hi;
+    return true;
+}
+
+/* After a level: the workers' counts into the result, their first error, a cancel. */
+static bool par_collect(Par *p)
+{
+    Mc *m = p->m;
+    const SsConfig *c = m->cfg;
+    char *err = NULL;
+    for (int i = 0; i < p->nw; i++) {
+        ParWorker *w = &p->w[i];
+        m->out->runs += w->res.runs;
+        m->out->restores += w->res.restores;
+        w->res.runs = w->res.restores = 0;
+        if (w->err && !err) {
+            err = w->err;
+            w->err = NULL;
+        }
+    }
+    if (atomic_load_explicit(&c->counters->cancel, memory_order_relaxed) || (c->cancel && atomic_load(c->cancel)))
+        m->out->cancelled = true;
+    if (err) {
+        free(*m->err);
+        *m->err = err;
+        return false;
+    }
+    return true;
+}
+
+static bool par_start(Par *p, Mc *m, int jobs)
+{
+    *p = (Par){.m = m, .nw = 0};
+    CHECK_PTHREAD(pthread_mutex_init(&p->mu, NULL));
+    CHECK_PTHREAD(pthread_cond_init(&p->go, NULL));
+    CHECK_PTHREAD(pthread_cond_init(&p->idle, NULL));
+    atomic_init(&p->halt, false);
+    if (pthread_getcpuclockid(pthread_self(), &p->main_clock) != 0)
+        p->main_clock = CLOCK_THREAD_CPUTIME_ID;
+    p->w = xcalloc((size_t)jobs, sizeof(ParWorker));
+    for (int i = 0; i < jobs; i++) {
+        ParWorker *w = &p->w[i];
+        w->par = p;
+        w->id = i;
+        w->m = (Mc){.cfg = m->cfg, .out = &w->res, .err = &w->err, .at = MC_NONE, .log_learnt = true,
+                    .saved_budget = ((size_t)MC_SAVED_BUDGET_MB << 20) / (size_t)jobs};
+        snapshot_init(&w->m.snap);
+        atomic_init(&w->cursor, 0);
+    }
+    /* the workers run from here on: nw grows only with those that started (the system may refuse a thread) */
+    for (int i = 0; i < jobs; i++) {
+        if (pthread_create(&p->w[i].thread, NULL, par_worker_main, &p->w[i]) != 0)
+            break;
+        p->w[i].clock_ok = pthread_getcpuclockid(p->w[i].thread, &p->w[i].clock) == 0;
+        p->nw++;
+    }
+    for (int i = p->nw; i < jobs; i++)
+        snapshot_finish(&p->w[i].m.snap);
+    return p->nw > 0;
+}
+
+static void par_stop(Par *p)
+{
+    Mc *m = p->m;
+    par_discard(p);
+    for (size_t i = 0; i < m->cap_saved; i++) /* the workers' saved states go with their runs */
+        if (m->saved[i]) {
+            rt_saved_destroy(m->saved[i]);
+            m->saved[i] = NULL;
+        }
+    CHECK_PTHREAD(pthread_mutex_lock(&p->mu));
+    p->quit = true;
+    CHECK_PTHREAD(pthread_cond_broadcast(&p->go));
+    CHECK_PTHREAD(pthread_mutex_unlock(&p->mu));
+    for (int i = 0; i < p->nw; i++) {
+        CHECK_PTHREAD(pthread_join(p->w[i].thread, NULL));
+        free(p->w[i].err);
+        free(p->w[i].edges);
+        free(p->w[i].todo);
+        free(p->w[i].path);
+        fpindex_finish(&p->w[i].saved_fps);
+        ss_result_finish(&p->w[i].res);
+    }
+    free(p->w);
+    free(p->done);
+    free(p->owner);
+    pthread_cond_destroy(&p->go);
+    pthread_cond_destroy(&p->idle);
+    pthread_mutex_destroy(&p->mu);
+}
+
+/* bfs on cfg->jobs workers (bfs itself when the system gives none). */
+static bool bfs_parallel(Mc *m)
+{
+    Par p;
+    int jobs = m->cfg->jobs > PAR_MAX_JOBS ? PAR_MAX_JOBS : m->cfg->jobs;
+    if (!par_start(&p, m, jobs)) {
+        par_stop(&p);
+        return bfs(m);
+    }
+    m->learn_to = m->local_next;
+    bool ok = true;
+    int head = 0;
+    while (ok && head < m->g.nstates && !m->stopped) {
+        p.lo = head;
+        p.hi = m->g.nstates;
+        atomic_store_explicit(&m->cfg->counters->queue, (uint64_t)(p.hi - p.lo), memory_order_relaxed);
+        atomic_store_explicit(&m->cfg->counters->depth, (uint64_t)m->g.states[p.lo].depth, memory_order_relaxed);
+        par_share(&p);
+        par_run_level(&p);
+        ok = par_collect(&p);
+        if (ok && par_merge(&p, &head))
+            memcpy(m->local_pos, m->local_next, sizeof m->local_pos);
+        par_discard(&p);
+    }
+    for (int i = head; m->stopped && i < m->g.nstates; i++)
+        m->bfs_left += !m->g.states[i].is_end;
+    par_stop(&p);
+    return ok;
+}
+
 /* ---------------------------------------------------------------- the search */
 
 static bool search(Mc *m)
@@ -628,7 +1141,9 @@ static bool search(Mc *m)
     if (root.outcome != RT_RUNNING)
         return true;
     m->at = 0;
-    return m->cfg->order == SS_BREADTH_FIRST ? bfs(m) : dfs(m, &root);
+    if (m->cfg->order == SS_BREADTH_FIRST)
+        return m->cfg->jobs > 1 ? bfs_parallel(m) : bfs(m);
+    return dfs(m, &root);
 }
 
 static void finish_graph(Mc *m)
@@ -654,6 +1169,7 @@ static bool mc_run(const SsConfig *cfg, SsResult *out, char **err, uint64_t t0, 
     out->order = cfg->order;
     Mc m = {.cfg = cfg, .out = out, .err = err, .at = MC_NONE, .t0 = t0, .cpu0 = cpu0, .give_up_deep = give_up_deep};
     m.learn_to = m.local_pos;
+    m.saved_budget = (size_t)MC_SAVED_BUDGET_MB << 20;
     snapshot_init(&m.snap);
     mcg_init(&m.g);
     if (cfg->bitstate_log2 > 0) {

@@ -55,6 +55,8 @@ typedef struct SsConfig {
     void *progress_ctx;
     SsEngine engine;
     SsOrder order;        /* the model checker's order (witnesses are shortest in each) */
+    int jobs;             /* the model checker, breadth first: expand each level on this many threads (0, 1: in the
+                             calling thread); the answer, states, edges and witnesses are the same for every value */
     SsReduction reduction; /* the model checker's partial-order reduction (mc.h); the replay engine has none */
     int bitstate_log2;    /* > 0: the model checker keeps a bit table of 2^this bits instead of exact fingerprints
                              (spaces that do not fit in memory; a collision may hide a state; no witnesses of end

@@ -385,6 +385,33 @@ static void test_bitstate_race_counter(void **state)
     remove_dir(dir);
 }
 
+/* --all --jobs 2: a search that goes breadth first (a path reaches --max-steps) expands its levels on two threads and
+ * answers exactly as on one: the same states, transitions and shortest deadlock schedule. */
+static void test_all_jobs_same_answer(void **state)
+{
+    char *dir = make_dir();
+    json_t *answers[2];
+    for (int j = 0; j < 2; j++) {
+        const char *args[] = {"explore", "dining-philosophers", "--set", "n=3", "--all", "--max-steps", "37",
+                              "--max-seconds", NO_TIME_LIMIT, "--jobs", j ? "2" : "1", "--out", dir, "--json", NULL};
+        CliResult r;
+        explore(*state, args, EXIT_DEADLOCK, &r);
+        assert_non_null(r.json);
+        answers[j] = json_incref(r.json);
+        cli_result_finish(&r);
+    }
+    static const char *const same[] = {"states", "transitions", "complete", "unexpanded"};
+    for (size_t k = 0; k < sizeof same / sizeof same[0]; k++)
+        assert_true(json_equal(json_object_get(answers[0], same[k]), json_object_get(answers[1], same[k])));
+    json_t *d0 = json_object_get(json_object_get(answers[0], "failures"), "deadlock");
+    json_t *d1 = json_object_get(json_object_get(answers[1], "failures"), "deadlock");
+    assert_true(json_equal(json_object_get(d0, "schedule"), json_object_get(d1, "schedule")));
+    assert_true(json_is_true(json_object_get(d1, "confirmed")));
+    json_decref(answers[0]);
+    json_decref(answers[1]);
+    remove_dir(dir);
+}
+
 /* Ctrl-C during a long exploration: it stops, reports the runs it made (interrupted, not complete), saves the
  * deadlock witness it found, and exits with 130 like an interrupted run. */
 static void test_interrupted_exploration_reports(void **state)
@@ -493,6 +520,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_all_naive_philosophers),
         cmocka_unit_test(test_bitstate_naive_philosophers),
         cmocka_unit_test(test_bitstate_race_counter),
+        cmocka_unit_test(test_all_jobs_same_answer),
         cmocka_unit_test(test_interrupted_exploration_reports),
         cmocka_unit_test(test_witnesses_outside_cwd),
     };

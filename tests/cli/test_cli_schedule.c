@@ -330,8 +330,8 @@ static void test_bad_options(void **state)
                  "lockstep: explore: unknown option '--record' (see lockstep explore --help)", false);
     expect_usage(exe, (const char *[]){"explore", "race-counter", "--all", "--runs", "5", NULL},
                  "lockstep: --runs: an option of random exploration, not of --all", false);
-    expect_usage(exe, (const char *[]){"explore", "race-counter", "--jobs", "2", "--all", NULL},
-                 "lockstep: --jobs: an option of random exploration, not of --all", false);
+    expect_usage(exe, (const char *[]){"explore", "race-counter", "--all", "--jobs", "0", NULL},
+                 "lockstep: --jobs: expected a positive integer, got '0'", false);
     expect_usage(exe, (const char *[]){"explore", "race-counter", "--max-runs", "5", NULL},
                  "lockstep: --max-runs: an option of exhaustive (--all) exploration, not of random exploration (add "
                  "--all)", false);
