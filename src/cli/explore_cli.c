@@ -45,14 +45,15 @@ static const char explore_usage[] =
     "  lockstep explore SCENARIO --all [--set NAME=VALUE]... [--max-steps M] [--max-runs R] [--max-seconds S]\n"
     "                   [--reduction merge|local|none] [--bitstate N] [--jobs J] [--json] [--out DIR]\n"
     "random (default): N serial runs with seeds S, S+1, ... (default 1000 runs, seed 1, 2000 steps each)\n"
-    "--all: every reachable state, breadth first (default at most 400 steps deep, 120 s of the search's CPU time,\n"
-    "  no run limit: the search the window's Check all makes, counting the same states), with a\n"
-    "  partial-order reduction (default merge: a local step is explored alone and chains of them are one edge;\n"
-    "  local: the same, every state stored; none: every interleaving); --jobs J: a breadth-first search expands\n"
-    "  each level on J threads (default 1; the answer does not depend on J)\n"
+    "--all: every reachable state, depth first, breadth first once a path would reach --max-steps (default at most\n"
+    "  400 steps deep, 120 s of the search's CPU time, no run limit: the search the window's Check all makes,\n"
+    "  counting the same states), with a partial-order reduction (default merge: a local step is explored alone\n"
+    "  and chains of them are one edge; local: the same, every state stored; none: every interleaving);\n"
+    "  --jobs J: a breadth-first search expands each level on J threads (default 1; the answer does not depend on J)\n"
     "--bitstate N: for spaces that do not fit in memory, keep the visited states as a table of 2^N bits\n"
-    "  (N from 20 to 36: 2^N / 8 bytes, 128 KiB to 8 GiB; 32: 512 MiB) instead of exact fingerprints; depth first.\n"
-    "  It may miss states (two states can share bits): what it finds is real, but \"none found\" is not a proof\n"
+    "  (N from 20 to 36: 2^N / 8 bytes, 128 KiB to 8 GiB; 32: 512 MiB) instead of exact fingerprints; depth first\n"
+    "  only (on one thread), --max-steps bounding a path (default 100000 steps). It may miss states (two states\n"
+    "  can share bits): what it finds is real, but \"none found\" is not a proof\n"
     "witnesses are saved as .schedule files in DIR, by default in the user's state folder,\n"
     "  $XDG_STATE_HOME/lockstep/witnesses/SCENARIO (~/.local/state/...); each is printed with its full path and\n"
     "  replays with lockstep run --schedule-file FILE\n"
@@ -263,6 +264,8 @@ static void settle_config(ExOpts *o)
         c.reduction = given->reduction;
     if (o->bitstate_given)
         c.bitstate_log2 = given->bitstate_log2;
+    if (o->bitstate_given && !(o->given & (1u << OPT_MAX_STEPS)))
+        c.max_steps = EXPLORE_BITSTATE_STEPS; /* a depth-first path's steps, not a distance from the start */
     o->cfg = c;
 }
 
@@ -517,7 +520,10 @@ static void print_values(const ExploreResult *r, Saved *saved, FILE *out)
 /* The budgets of a search that was cut, as the options that set them. */
 static void print_limits(const ExploreConfig *c, const ExploreResult *r, FILE *out)
 {
-    fprintf(out, "  limits: %llu steps deep max (--max-steps), ", (unsigned long long)c->max_steps);
+    if (r->bitstate_log2 > 0)
+        fprintf(out, "  limits: paths of %llu steps max (--max-steps), ", (unsigned long long)c->max_steps);
+    else
+        fprintf(out, "  limits: %llu steps deep max (--max-steps), ", (unsigned long long)c->max_steps);
     if (c->max_seconds > 0)
         fprintf(out, "%.0f s%s max (--max-seconds), ", c->max_seconds, c->cpu_budget ? " of search time" : "");
     if (c->max_runs)

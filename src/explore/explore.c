@@ -424,7 +424,7 @@ bool explore_run(const ExploreConfig *cfg_in, ExploreResult *out, char **err)
 {
     ExploreConfig cfg = *cfg_in;
     if (!cfg.max_steps)
-        cfg.max_steps = cfg.mode == EXPLORE_ALL ? 400 : 2000;
+        cfg.max_steps = cfg.mode != EXPLORE_ALL ? 2000 : cfg.bitstate_log2 > 0 ? EXPLORE_BITSTATE_STEPS : 400;
     memset(out, 0, sizeof *out);
     out->mode = cfg.mode;
     uint64_t t0 = clock_now_ns();

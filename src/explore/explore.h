@@ -19,8 +19,10 @@
 
 typedef enum ExploreMode { EXPLORE_RANDOM, EXPLORE_ALL } ExploreMode;
 
-/* The sizes of a bitstate search's table (ExploreConfig.bitstate_log2): 2^20 bits (128 KiB) to 2^36 (8 GiB). */
-enum { EXPLORE_BITSTATE_MIN = 20, EXPLORE_BITSTATE_MAX = 36 };
+/* The sizes of a bitstate search's table (ExploreConfig.bitstate_log2): 2^20 bits (128 KiB) to 2^36 (8 GiB); and its
+ * default max_steps, which bounds a depth-first path's steps (there are no distances from the start without a record of
+ * the states): long enough for the philosophers' deep paths (n=8: tens of thousands of steps). */
+enum { EXPLORE_BITSTATE_MIN = 20, EXPLORE_BITSTATE_MAX = 36, EXPLORE_BITSTATE_STEPS = 100000 };
 
 enum { EXPLORE_OUTCOMES = RT_STOPPED + 1 };
 
@@ -32,7 +34,8 @@ typedef struct ExploreConfig {
     ExploreMode mode;
     uint64_t runs;          /* random: how many runs (default 1000) */
     uint64_t seed;          /* random: first seed (default 1); all: the seed of activity durations */
-    uint64_t max_steps;     /* per run (default 2000 random, 400 all) */
+    uint64_t max_steps;     /* per run (default 2000 random, 400 all); all with bitstate_log2: the longest depth-first
+                               path followed, in steps (default EXPLORE_BITSTATE_STEPS) */
     int jobs;               /* worker threads (0: the number of cores); random: runs, --all: a breadth-first
                                search's levels (exploration_config_all: 1) */
     uint64_t max_runs;      /* all: run budget (default 20000) */

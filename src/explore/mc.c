@@ -80,6 +80,8 @@ typedef struct Mc {
     McGraph g;            /* the states found and the edges explored */
     uint8_t *bits;        /* bitstate: the visited bits */
     uint64_t nbits_mask;
+    int *path_idx;        /* bitstate: the depth-first path's fingerprints, as frame index + 1 (0: empty slot) */
+    size_t path_cap;
     uint64_t bit_states;
     uint64_t bfs_left;    /* breadth first, stopped by a budget: running states not (fully) expanded */
     McFrame *stack;
@@ -352,15 +354,56 @@ static bool known_local(Mc *m, uint64_t pos)
     return *local_slot(m, pos) == (pos | 1);
 }
 
-/* ---------------------------------------------------------------- depth first */
+/* ---------------------------------------------------------------- bitstate: the path's fingerprints */
+
+/* Bitstate keeps no record of states, so whether a step leads back onto the depth-first path (the reduction's
+ * proviso) is asked of a table of the path's fingerprints (a scan of the path made deep searches 80% scanning):
+ * open addressing over frame indexes, at most half full, deletion by backward shift. A fingerprint is on the path at
+ * most once: a state is pushed only when its bits were new. */
+static size_t path_slot(const Mc *m, uint64_t fp)
+{
+    size_t mask = m->path_cap - 1, h = fpindex_hash(fp) & mask;
+    while (m->path_idx[h] && m->stack[m->path_idx[h] - 1].fp != fp)
+        h = (h + 1) & mask;
+    return h;
+}
+
+/* The top frame, just pushed, joins the table. */
+static void path_add(Mc *m)
+{
+    if ((size_t)m->depth * 2 > m->path_cap) {
+        free(m->path_idx);
+        m->path_cap = m->path_cap ? m->path_cap * 2 : 64;
+        m->path_idx = xcalloc(m->path_cap, sizeof(int));
+        for (int i = 0; i < m->depth; i++)
+            m->path_idx[path_slot(m, m->stack[i].fp)] = i + 1;
+        return;
+    }
+    m->path_idx[path_slot(m, m->stack[m->depth - 1].fp)] = m->depth;
+}
+
+/* The frame just popped (still readable) leaves it: later slots of its run move back into the hole when their home
+ * slot does not lie cyclically between the hole and them. */
+static void path_remove(Mc *m, uint64_t fp)
+{
+    size_t mask = m->path_cap - 1, hole = path_slot(m, fp);
+    m->path_idx[hole] = 0;
+    for (size_t j = (hole + 1) & mask; m->path_idx[j]; j = (j + 1) & mask) {
+        size_t home = fpindex_hash(m->stack[m->path_idx[j] - 1].fp) & mask;
+        if (((j - home) & mask) >= ((j - hole) & mask)) {
+            m->path_idx[hole] = m->path_idx[j];
+            m->path_idx[j] = 0;
+            hole = j;
+        }
+    }
+}
 
 static bool on_stack_bits(const Mc *m, uint64_t fp)
 {
-    for (int i = 0; i < m->depth; i++)
-        if (m->stack[i].fp == fp)
-            return true;
-    return false;
+    return m->path_cap && m->path_idx[path_slot(m, fp)] != 0;
 }
+
+/* ---------------------------------------------------------------- depth first */
 
 static void push(Mc *m, int state, uint64_t fp, uint64_t enabled, int via, int vsteps)
 {
@@ -368,6 +411,8 @@ static void push(Mc *m, int state, uint64_t fp, uint64_t enabled, int via, int v
     int plen = m->depth > 0 ? m->stack[m->depth - 1].plen + vsteps : 0;
     int saved_at = m->depth > 0 ? m->stack[m->depth - 1].saved_at : MC_NONE;
     m->stack[m->depth++] = (McFrame){state, fp, enabled, via, vsteps, plen, {MC_NONE, 0, 0}, NULL, saved_at};
+    if (m->cfg->bitstate_log2 > 0)
+        path_add(m);
     if (state != MC_NONE)
         m->g.states[state].on_stack = true;
     uint64_t d = (uint64_t)m->depth - 1;
@@ -379,6 +424,8 @@ static void push(Mc *m, int state, uint64_t fp, uint64_t enabled, int via, int v
 static void pop(Mc *m)
 {
     McFrame *f = &m->stack[--m->depth];
+    if (m->cfg->bitstate_log2 > 0)
+        path_remove(m, f->fp);
     if (f->state != MC_NONE) {
         m->g.states[f->state].on_stack = false;
         mcg_close(&m->g, f->state); /* its edges are all known */
@@ -541,7 +588,9 @@ static bool dfs_edge(Mc *m)
         m->too_deep = m->stopped = true; /* breadth first will do it */
         return true;
     }
-    if ((uint64_t)m->depth >= m->cfg->max_depth * MC_DFS_STACK_FACTOR) {
+    /* bitstate (depth first only, no distances): max_depth bounds a path's steps, as SPIN's depth limit does */
+    if (m->cfg->bitstate_log2 > 0 ? (uint64_t)m->stack[m->depth - 1].plen + (uint64_t)e.steps >= m->cfg->max_depth
+                                  : (uint64_t)m->depth >= m->cfg->max_depth * MC_DFS_STACK_FACTOR) {
         m->out->cut++;
         return true;
     }
@@ -1207,6 +1256,7 @@ static bool mc_run(const SsConfig *cfg, SsResult *out, char **err, uint64_t t0, 
     free(m.run_path);
     mcg_finish(&m.g);
     free(m.bits);
+    free(m.path_idx);
     free(m.stack);
     return ok;
 }

@@ -1,0 +1,119 @@
+/* The model checker's bitstate search (SsConfig.bitstate_log2: the visited states as a table of bits, depth first)
+ * against its exact depth-first search. With a table far larger than the space, no two states share bits, so the
+ * bitstate search must walk exactly the same graph: the same states, the same transitions (the reduction's proviso,
+ * "does this step lead back onto the path", asked of its table of the path's fingerprints, decides as the exact
+ * search's record of the states does), the same end states; and every end's witness (the path it was found on)
+ * replays on real threads to the same end. max_depth bounds a bitstate path's steps (it has no distances from the
+ * start): no witness is longer, and a bound below the deepest path cuts the search. */
+#include "explore/statespace.h"
+#include "explore/xrun.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../common/loader.h"
+
+#include "mc_helpers.h"
+
+enum {
+    BITS_LOG2 = 26,       /* 8 MiB: millions of times the spaces below */
+    EXACT_DEPTH = 400,    /* the exact depth-first search follows paths of up to 100 x this many states */
+    BITSTATE_STEPS = 100000,
+};
+
+typedef struct Case {
+    const char *scenario;
+    const char *sets[4];
+} Case;
+
+static const Case cases[] = {
+    {"race-counter", {"workers=2", "iterations=2", NULL}},
+    {"race-counter", {"workers=2", "iterations=1", "use_lock=yes", NULL}},
+    {"dining-philosophers", {"n=3", NULL}}, /* depth-first paths past 100 steps: the path table grows */
+    {"dining-philosophers", {"n=3", "strategy=ordered", NULL}},
+    {"producer-consumer", {"producers=1", "consumers=1", "items=1", NULL}},
+    {"livelock", {"meals=1", "strategy=ordered", NULL}},
+};
+
+static SsResult search(const Loaded *l, int bits, uint64_t depth, SsReduction reduction)
+{
+    SsConfig c = {.prog = l->prog, .params = l->params, .seed = 1, .max_depth = depth, .max_seconds = 300,
+                  .order = SS_DEPTH_FIRST, .reduction = reduction, .bitstate_log2 = bits};
+    SsResult r;
+    char *err = NULL;
+    bool ok = ss_explore(&c, &r, &err);
+    if (!ok)
+        fprintf(stderr, "explore failed: %s\n", err);
+    assert_true(ok);
+    return r;
+}
+
+/* The same ends (outcome and shared values), as many of each. */
+static void same_ends(const SsResult *a, const SsResult *b)
+{
+    assert_int_equal(a->nends, b->nends);
+    assert_true(ends_within(a, b));
+    assert_true(ends_within(b, a));
+}
+
+static void test_bitstate_walks_the_exact_graph(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        Loaded l = loader_scenario(cases[c].scenario, cases[c].sets);
+        for (int reduce = 0; reduce < SS_REDUCE_COUNT; reduce++) {
+            SsResult exact = search(&l, 0, EXACT_DEPTH, (SsReduction)reduce);
+            SsResult bits = search(&l, BITS_LOG2, BITSTATE_STEPS, (SsReduction)reduce);
+            fprintf(stderr, "    %s %s, %s: exact %llu states %llu edges, bitstate %llu states %llu edges\n",
+                    cases[c].scenario, cases[c].sets[0], ss_reduction_name((SsReduction)reduce),
+                    (unsigned long long)exact.states, (unsigned long long)exact.edges,
+                    (unsigned long long)bits.states, (unsigned long long)bits.edges);
+            assert_true(exact.complete);
+            assert_true(bits.complete); /* ran to its end: no limit hit */
+            assert_int_equal(bits.states, exact.states);
+            assert_int_equal(bits.edges, exact.edges);
+            same_ends(&exact, &bits);
+            same_answers(&exact, &bits);
+            witnesses_replay(&l, &bits);
+            ss_result_finish(&exact);
+            ss_result_finish(&bits);
+        }
+        loader_unload(&l);
+    }
+}
+
+/* max_depth 50 on the naive philosophers (n=3), every interleaving: no path of more than 50 steps is followed, so
+ * no witness is longer, and the search says it was cut; with room enough it is not. */
+static void test_bitstate_depth_bounds_paths(void **state)
+{
+    (void)state;
+    static const char *const sets[] = {"n=3", NULL};
+    Loaded l = loader_scenario("dining-philosophers", sets);
+    SsResult r = search(&l, BITS_LOG2, 50, SS_REDUCE_NONE);
+    assert_false(r.complete);
+    assert_true(r.cut > 0);
+    for (int i = 0; i < r.nends; i++)
+        assert_true(r.ends[i].len <= 50);
+    witnesses_replay(&l, &r);
+    ss_result_finish(&r);
+    r = search(&l, BITS_LOG2, BITSTATE_STEPS, SS_REDUCE_NONE);
+    assert_true(r.complete);
+    assert_int_equal(r.cut, 0);
+    assert_true(has_outcome(&r, RT_DEADLOCK));
+    ss_result_finish(&r);
+    loader_unload(&l);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bitstate_walks_the_exact_graph),
+        cmocka_unit_test(test_bitstate_depth_bounds_paths),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
