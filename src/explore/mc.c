@@ -742,7 +742,8 @@ typedef struct ParWorker {
     int *todo;            /* the level's states it starts with (offsets from lo) */
     size_t cap_todo;
     int ntodo;
-    atomic_int cursor;    /* the next of todo to expand (any worker may take one) */
+    _Atomic uint64_t span; /* what is left of todo: [front, back) as front << 32 | back; the worker takes from the
+                              front, the others from the back (reaching a state by a replay costs them more) */
     int *path;
     size_t cap_path;
     unsigned polls;
@@ -841,14 +842,21 @@ static bool par_expand(ParWorker *w, int k)
     return true;
 }
 
-/* Take the next state of worker v's share, if any. */
-static bool par_take(ParWorker *v, int *k)
+/* Take the next state of worker v's share, if any: its owner from the front; another worker from the back, and
+ * only while two or more are left (the owner is about to take the last one, more cheaply). */
+static bool par_take(ParWorker *v, bool own, int *k)
 {
-    int i = atomic_fetch_add(&v->cursor, 1);
-    if (i >= v->ntodo)
-        return false;
-    *k = v->todo[i];
-    return true;
+    uint64_t span = atomic_load(&v->span);
+    for (;;) {
+        uint32_t front = (uint32_t)(span >> 32), back = (uint32_t)span;
+        if (front >= back || (!own && back - front < 2))
+            return false;
+        uint64_t next = own ? (uint64_t)(front + 1) << 32 | back : (uint64_t)front << 32 | (back - 1);
+        if (atomic_compare_exchange_weak(&v->span, &span, next)) {
+            *k = v->todo[own ? front : back - 1];
+            return true;
+        }
+    }
 }
 
 /* One level: first its own share, then whatever the others have not started. */
@@ -858,7 +866,7 @@ static void par_level(ParWorker *w)
     for (int j = 0; j < p->nw && !atomic_load(&p->halt); j++) {
         ParWorker *v = &p->w[(w->id + j) % p->nw];
         int k;
-        while (!atomic_load_explicit(&p->halt, memory_order_relaxed) && par_take(v, &k))
+        while (!atomic_load_explicit(&p->halt, memory_order_relaxed) && par_take(v, j == 0, &k))
             if (!par_expand(w, k)) {
                 atomic_store(&p->halt, true);
                 return;
@@ -904,16 +912,15 @@ static void *par_worker_main(void *arg)
     return NULL;
 }
 
-/* Hand the level [lo, hi) out: a state to the worker holding its saved state, the others in turn. */
+/* Hand the level [lo, hi) out: a state to the worker holding its saved state, the others to the worker with the least to do. */
 static void par_share(Par *p)
 {
     Mc *m = p->m;
-    int n = p->hi - p->lo, turn = 0;
+    int n = p->hi - p->lo;
     xgrow((void **)&p->done, &p->cap_done, (size_t)n + 1, sizeof(ParDone));
     for (int i = 0; i < p->nw; i++) {
         ParWorker *w = &p->w[i];
         w->ntodo = 0;
-        atomic_store(&w->cursor, 0);
         w->nedges = 0;
         w->m.nlearnt = 0;
         fpindex_clear(&w->saved_fps);
@@ -926,10 +933,18 @@ static void par_share(Par *p)
         p->done[k] = (ParDone){MC_NONE, 0, 0, 0, 0, false};
         if (s->is_end || (uint64_t)s->depth >= m->cfg->max_depth)
             continue;
-        ParWorker *w = &p->w[m->saved[p->lo + k] ? p->owner[p->lo + k] : turn++ % p->nw];
+        int to = 0;
+        if (m->saved[p->lo + k])
+            to = p->owner[p->lo + k];
+        else /* a replay whoever takes it: to the worker with the least to do so far */
+            for (int i = 1; i < p->nw; i++)
+                to = p->w[i].ntodo < p->w[to].ntodo ? i : to;
+        ParWorker *w = &p->w[to];
         xgrow((void **)&w->todo, &w->cap_todo, (size_t)w->ntodo + 1, sizeof(int));
         w->todo[w->ntodo++] = k;
     }
+    for (int i = 0; i < p->nw; i++)
+        atomic_store(&p->w[i].span, (uint64_t)(uint32_t)p->w[i].ntodo);
 }
 
 static void par_run_level(Par *p)
@@ -1097,7 +1112,7 @@ static bool par_start(Par *p, Mc *m, int jobs)
         w->m = (Mc){.cfg = m->cfg, .out = &w->res, .err = &w->err, .at = MC_NONE, .log_learnt = true,
                     .saved_budget = ((size_t)MC_SAVED_BUDGET_MB << 20) / (size_t)jobs};
         snapshot_init(&w->m.snap);
-        atomic_init(&w->cursor, 0);
+        atomic_init(&w->span, 0);
     }
     /* the workers run from here on: nw grows only with those that started (the system may refuse a thread) */
     for (int i = 0; i < jobs; i++) {
@@ -1154,6 +1169,10 @@ static bool bfs_parallel(Mc *m)
     bool ok = true;
     int head = 0;
     while (ok && head < m->g.nstates && !m->stopped) {
+        if (m->cfg->max_runs && m->out->runs >= m->cfg->max_runs) { /* (checked level by level here) */
+            m->stopped = true;
+            break;
+        }
         p.lo = head;
         p.hi = m->g.nstates;
         atomic_store_explicit(&m->cfg->counters->queue, (uint64_t)(p.hi - p.lo), memory_order_relaxed);
