@@ -786,7 +786,8 @@ static bool par_should_stop(ParWorker *w)
     const SsConfig *c = p->m->cfg;
     if (atomic_load_explicit(&p->halt, memory_order_relaxed))
         return true;
-    bool stop = atomic_load_explicit(&c->counters->cancel, memory_order_relaxed) || (c->cancel && atomic_load(c->cancel));
+    bool stop = atomic_load_explicit(&c->counters->cancel, memory_order_relaxed) ||
+                (c->cancel && atomic_load(c->cancel));
     if (!stop && c->max_seconds > 0 && w->polls++ % 64 == 0)
         stop = (c->cpu_budget ? par_cpu_seconds(p) : (double)(clock_now_ns() - p->m->t0) / 1e9) >= c->max_seconds;
     if (stop)
@@ -912,7 +913,8 @@ static void *par_worker_main(void *arg)
     return NULL;
 }
 
-/* Hand the level [lo, hi) out: a state to the worker holding its saved state, the others to the worker with the least to do. */
+/* Hand the level [lo, hi) out: a state to the worker holding its saved state, the others to the worker with the
+ * least to do. */
 static void par_share(Par *p)
 {
     Mc *m = p->m;

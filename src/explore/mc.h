@@ -6,8 +6,10 @@
  *
  * Search: depth first (default; a new state's first edge continues the current run, only backtracking replays) or
  * breadth first, over a visited set of 64-bit fingerprints, or a bit table (bitstate hashing, depth first) for spaces
- * that do not fit in memory. Every explored edge is recorded (full store), so that at the end a breadth-first pass
- * gives each end state its shortest schedule, and a pass over the steps without progress finds livelocks: a
+ * that do not fit in memory. Breadth first can expand each level on several workers (SsConfig.jobs), each with a
+ * cooperative run of its own, merged in state order so that the answer is the same for any number. Every explored
+ * edge is recorded (full store), so that at the end a breadth-first pass gives each end state its shortest schedule,
+ * and a pass over the steps without progress finds livelocks: a
  * strongly connected set of states, every edge of it without progress, in which every thread that can run in all of
  * its states takes a step (a fair loop: the threads keep running and nothing ever happens).
  *
