@@ -60,7 +60,8 @@ typedef struct SsConfig {
     SsReduction reduction; /* the model checker's partial-order reduction (mc.h); the replay engine has none */
     int bitstate_log2;    /* > 0: the model checker keeps a bit table of 2^this bits instead of exact fingerprints
                              (spaces that do not fit in memory; a collision may hide a state; no witnesses of end
-                             values beyond the path it ends) */
+                             values beyond the path it ends); depth first only, max_depth then bounding a path's
+                             steps (there are no distances from the start) */
     SsProgress *counters; /* optional: the model checker's live counters */
     bool keep_graph;      /* the model checker: hand the state graph out (SsResult.graph) */
     bool replay_only;     /* the model checker: go back to a state by replaying its schedule on a fresh run, never by
