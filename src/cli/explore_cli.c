@@ -570,8 +570,6 @@ static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved 
                     "loops in)\n");
             continue;
         }
-        if (!w->found && f == RT_LIVELOCK && r->mode == EXPLORE_ALL)
-            continue; /* the state search does not look for loops of states (yet): say nothing rather than "none" */
         if (!w->found) {
             if (r->mode == EXPLORE_ALL && r->complete)
                 fprintf(out, "  no %s in any of %llu states\n", failure_words[f], (unsigned long long)r->states);
