@@ -3,11 +3,13 @@
 
 #include "util/xalloc.h"
 
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -91,4 +93,60 @@ void loader_unload(Loaded *l)
     program_destroy(l->prog);
     l->params = NULL;
     l->prog = NULL;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int loader_shipped_names(char **names, int max)
+{
+    char *path = loader_data_path("scenarios");
+    DIR *d = opendir(path);
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < max) {
+        size_t len = strlen(e->d_name);
+        if (len > 4 && strcmp(e->d_name + len - 4, ".lsc") == 0)
+            names[n++] = xasprintf("%.*s", (int)(len - 4), e->d_name);
+    }
+    closedir(d);
+    free(path);
+    qsort(names, (size_t)n, sizeof(char *), name_cmp);
+    return n;
+}
+
+void loader_make_small(const Program *prog, int64_t *params, int64_t small)
+{
+    for (int i = 0; i < prog->nparams; i++) {
+        const ParamDecl *p = &prog->params[i];
+        if (p->kind != PARAM_INT)
+            continue;
+        int64_t at_most = p->has_range && p->lo > small ? p->lo : small;
+        if (params[i] > at_most)
+            params[i] = at_most;
+    }
+}
+
+void loader_each_variant(Loaded *l, const char *name, void (*fn)(Loaded *l, const char *label, void *ctx),
+                         void *ctx)
+{
+    fn(l, name, ctx);
+    for (int i = 0; i < l->prog->nparams; i++) {
+        const ParamDecl *p = &l->prog->params[i];
+        int nvalues = p->kind == PARAM_CHOICE ? p->nchoices : p->kind == PARAM_BOOL ? 2 : 0;
+        int64_t keep = l->params[i];
+        for (int64_t v = 0; v < nvalues; v++) {
+            if (v == keep)
+                continue;
+            l->params[i] = v;
+            char *label = xasprintf("%s %s=%s", name, p->name,
+                                    p->kind == PARAM_CHOICE ? p->choices[v] : v ? "yes" : "no");
+            fn(l, label, ctx);
+            free(label);
+        }
+        l->params[i] = keep;
+    }
 }

@@ -1,5 +1,5 @@
 /* loader: how every test loads a scenario, from its source text, from a file, or from the shipped scenarios, with or
- * without parameter values.
+ * without parameter values; and the shipped scenarios' names and variants, for the tests that go through them all.
  *
  * One copy instead of one per test file: a scenario that does not load fails the running test (cmocka) after its
  * diagnostics are printed, so the message says which line of the scenario is wrong. Files the tests ship are found
@@ -32,5 +32,15 @@ Loaded loader_source(const char *src);
 /* One more "NAME=VALUE" assignment; fails the test if it is refused. */
 void loader_set(Loaded *l, const char *assignment);
 void loader_unload(Loaded *l); /* NULL-safe, and safe on an empty Loaded */
+
+/* Every shipped scenario (each .lsc file of scenarios/ under LOCKSTEP_DATA_DIR), for the tests that hold all of them
+ * to a rule: at most max names, sorted, each caller-owned; their number. */
+int loader_shipped_names(char **names, int max);
+/* Every integer parameter of params at min(its value, max(its lowest, small)): the scenario at small sizes. */
+void loader_make_small(const Program *prog, int64_t *params, int64_t small);
+/* fn on l as it is, then on each other value of each choice and yes/no parameter in turn (the others as they are),
+ * with a label naming the variant ("NAME", "NAME strategy=ordered"); l's values are as before when it returns. */
+void loader_each_variant(Loaded *l, const char *name, void (*fn)(Loaded *l, const char *label, void *ctx),
+                         void *ctx);
 
 #endif

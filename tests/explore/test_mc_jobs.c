@@ -7,7 +7,6 @@
  * every worker joined, and a CPU budget counts the workers' time. */
 #include "util/xalloc.h"
 
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +17,7 @@
 
 #include "mc_helpers.h"
 #include "../common/loader.h"
+#include "../common/tasks.h"
 #include "../common/slowness.h"
 
 enum { MAX_SCENARIOS = 128, SMALL = 2, MAX_STATES = 20000, SANITIZED_MAX_STATES = 120 };
@@ -32,30 +32,6 @@ static bool sanitized(void)
 static int max_states(void)
 {
     return sanitized() ? SANITIZED_MAX_STATES : MAX_STATES;
-}
-
-static int name_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int scenario_names(char **names)
-{
-    const char *dir = getenv("LOCKSTEP_DATA_DIR");
-    char *path = xasprintf("%s/scenarios", dir ? dir : ".");
-    DIR *d = opendir(path);
-    assert_non_null(d);
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && n < MAX_SCENARIOS) {
-        size_t len = strlen(e->d_name);
-        if (len > 4 && strcmp(e->d_name + len - 4, ".lsc") == 0)
-            names[n++] = xasprintf("%.*s", (int)(len - 4), e->d_name);
-    }
-    closedir(d);
-    free(path);
-    qsort(names, (size_t)n, sizeof(char *), name_cmp);
-    return n;
 }
 
 static SsResult search(const Loaded *l, SsReduction reduction, int jobs)
@@ -81,8 +57,9 @@ static void same_lasso(const SsResult *a, const SsResult *b)
         assert_memory_equal(a->lasso, b->lasso, sizeof(int) * (size_t)a->lasso_len);
 }
 
-static void compare(const Loaded *l, const char *label)
+static void compare(Loaded *l, const char *label, void *ctx)
 {
+    (void)ctx;
     for (int reduction = 0; reduction < (sanitized() ? 1 : 2); reduction++) {
         SsReduction red = reduction ? SS_REDUCE_NONE : SS_REDUCE_MERGE;
         SsResult serial = search(l, red, 1);
@@ -102,64 +79,25 @@ static void compare(const Loaded *l, const char *label)
     }
 }
 
-static void make_small(const Program *prog, int64_t *params)
-{
-    for (int i = 0; i < prog->nparams; i++) {
-        const ParamDecl *p = &prog->params[i];
-        if (p->kind != PARAM_INT)
-            continue;
-        int64_t small = p->has_range && p->lo > SMALL ? p->lo : SMALL;
-        if (params[i] > small)
-            params[i] = small;
-    }
-}
-
 static void test_every_scenario(void **state)
 {
     (void)state;
     char *names[MAX_SCENARIOS];
-    int n = scenario_names(names);
+    int n = loader_shipped_names(names, MAX_SCENARIOS);
     assert_true(n > 10);
     int stride = sanitized() ? 6 : 1;
     for (int s = 0; s < n; s++) {
-        if (s % stride != 0) {
-            free(names[s]);
-            continue;
+        if (s % stride == 0) {
+            Loaded l = loader_scenario(names[s], NULL);
+            loader_make_small(l.prog, l.params, SMALL);
+            if (sanitized())
+                compare(&l, names[s], NULL); /* the default values only: a fresh run per state is slow there */
+            else
+                loader_each_variant(&l, names[s], compare, NULL);
+            loader_unload(&l);
         }
-        Loaded l = loader_scenario(names[s], NULL);
-        make_small(l.prog, l.params);
-        compare(&l, names[s]);
-        for (int i = 0; i < l.prog->nparams && !sanitized(); i++) {
-            const ParamDecl *p = &l.prog->params[i];
-            int nvalues = p->kind == PARAM_CHOICE ? p->nchoices : p->kind == PARAM_BOOL ? 2 : 0;
-            int64_t keep = l.params[i];
-            for (int64_t v = 0; v < nvalues; v++) {
-                if (v == keep)
-                    continue;
-                l.params[i] = v;
-                char *label = xasprintf("%s %s=%s", names[s], p->name,
-                                        p->kind == PARAM_CHOICE ? p->choices[v] : v ? "yes" : "no");
-                compare(&l, label);
-                free(label);
-            }
-            l.params[i] = keep;
-        }
-        loader_unload(&l);
         free(names[s]);
     }
-}
-
-/* The threads of this process now (Linux: /proc/self/task). */
-static int thread_count(void)
-{
-    DIR *d = opendir("/proc/self/task");
-    assert_non_null(d);
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        n += e->d_name[0] != '.';
-    closedir(d);
-    return n;
 }
 
 typedef struct CancelAfter {
@@ -183,7 +121,7 @@ static void test_cancel_joins_workers(void **state)
     (void)state;
     const char *const sets[] = {"n=5", "strategy=ordered", NULL};
     Loaded l = loader_scenario("dining-philosophers", sets);
-    int before = thread_count();
+    int before = tasks_count();
     int later = sanitized() ? 12 : 200;
     for (int after = 1; after <= later; after += later - 1) {
         CancelAfter c = {.after = after};
@@ -198,7 +136,7 @@ static void test_cancel_joins_workers(void **state)
         assert_false(r.complete);
         assert_true(r.unexpanded > 0);
         assert_true(r.states >= 1);
-        assert_int_equal(thread_count(), before);
+        assert_int_equal(tasks_count(), before);
         ss_result_finish(&r);
     }
     loader_unload(&l);

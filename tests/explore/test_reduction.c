@@ -9,7 +9,6 @@
  * shortest schedule). A new scenario is covered without touching this file. */
 #include "util/xalloc.h"
 
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,31 +28,6 @@ enum { MAX_SCENARIOS = 128, SMALL = 2, SMALLEST = 1, MAX_STATES = 60000, SANITIZ
 static int max_states(void)
 {
     return slowness_factor() > 1 ? SANITIZED_MAX_STATES : MAX_STATES;
-}
-
-static int name_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The shipped scenarios' names, sorted. */
-static int scenario_names(char **names)
-{
-    const char *dir = getenv("LOCKSTEP_DATA_DIR");
-    char *path = xasprintf("%s/scenarios", dir ? dir : ".");
-    DIR *d = opendir(path);
-    assert_non_null(d);
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && n < MAX_SCENARIOS) {
-        size_t len = strlen(e->d_name);
-        if (len > 4 && strcmp(e->d_name + len - 4, ".lsc") == 0)
-            names[n++] = xasprintf("%.*s", (int)(len - 4), e->d_name);
-    }
-    closedir(d);
-    free(path);
-    qsort(names, (size_t)n, sizeof(char *), name_cmp);
-    return n;
 }
 
 static SsResult search_by(const Loaded *l, SsReduction reduction, SsOrder order, bool replay_only)
@@ -111,26 +85,14 @@ static bool compare(const Loaded *l, const char *label)
     return true;
 }
 
-/* The scenario at small sizes: every integer parameter at min(default, max(lowest, small)). */
-static void make_small(const Program *prog, int64_t *params, int64_t small_value)
-{
-    for (int i = 0; i < prog->nparams; i++) {
-        const ParamDecl *p = &prog->params[i];
-        if (p->kind != PARAM_INT)
-            continue;
-        int64_t small = p->has_range && p->lo > small_value ? p->lo : small_value;
-        if (params[i] > small)
-            params[i] = small;
-    }
-}
-
 /* Variants whose search without reduction does not finish within MAX_STATES even at the smallest sizes (the pushers
  * add six threads: more than 130,000 states without the reduction, 18,367 with it). */
 static const char *const too_big[] = {"cigarette-smokers solution=pushers"};
 
-/* Compare; if the scenario is too big at SMALL, at SMALLEST. */
-static void compare_small(Loaded *l, const char *label)
+/* Compare; if the scenario is too big at SMALL, at SMALLEST (loader_each_variant's fn). */
+static void compare_small(Loaded *l, const char *label, void *ctx)
 {
+    (void)ctx;
     for (size_t i = 0; i < sizeof too_big / sizeof too_big[0]; i++)
         if (strcmp(label, too_big[i]) == 0) {
             fprintf(stderr, "    %s: skipped (too big without the reduction)\n", label);
@@ -141,7 +103,7 @@ static void compare_small(Loaded *l, const char *label)
     int n = l->prog->nparams;
     int64_t *sized = xmalloc(sizeof(int64_t) * (size_t)(n + 1));
     memcpy(sized, l->params, sizeof(int64_t) * (size_t)n);
-    make_small(l->prog, l->params, SMALLEST);
+    loader_make_small(l->prog, l->params, SMALLEST);
     bool compared = compare(l, label);
     if (!compared && slowness_factor() > 1) /* too big for a sanitized search: the plain build compares it */
         fprintf(stderr, "    %s: skipped under a sanitizer (too big)\n", label);
@@ -155,36 +117,18 @@ static void test_every_scenario(void **state)
 {
     (void)state;
     char *names[MAX_SCENARIOS];
-    int n = scenario_names(names);
+    int n = loader_shipped_names(names, MAX_SCENARIOS);
     assert_true(n > 10);
     /* Under a sanitizer every search is hundreds of times slower: the whole set is the plain build's job, a sample
      * (every fifth scenario) checks the sanitized engine. */
     int stride = slowness_factor() > 1 ? 5 : 1;
     for (int s = 0; s < n; s++) {
-        if (s % stride != 0) {
-            free(names[s]);
-            continue;
+        if (s % stride == 0) {
+            Loaded l = loader_scenario(names[s], NULL);
+            loader_make_small(l.prog, l.params, SMALL);
+            loader_each_variant(&l, names[s], compare_small, NULL);
+            loader_unload(&l);
         }
-        Loaded l = loader_scenario(names[s], NULL);
-        make_small(l.prog, l.params, SMALL);
-        compare_small(&l, names[s]);
-        /* each other value of each choice and yes/no parameter, one at a time */
-        for (int i = 0; i < l.prog->nparams; i++) {
-            const ParamDecl *p = &l.prog->params[i];
-            int nvalues = p->kind == PARAM_CHOICE ? p->nchoices : p->kind == PARAM_BOOL ? 2 : 0;
-            int64_t keep = l.params[i];
-            for (int64_t v = 0; v < nvalues; v++) {
-                if (v == keep)
-                    continue;
-                l.params[i] = v;
-                char *label = xasprintf("%s %s=%s", names[s], p->name,
-                                        p->kind == PARAM_CHOICE ? p->choices[v] : v ? "yes" : "no");
-                compare_small(&l, label);
-                free(label);
-            }
-            l.params[i] = keep;
-        }
-        loader_unload(&l);
         free(names[s]);
     }
 }
