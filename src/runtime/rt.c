@@ -588,7 +588,9 @@ static void check_limits(Rt *rt)
 
 static uint64_t controller_tick(Rt *rt)
 {
-    check_limits(rt);
+    if (rt->mode != RT_SERIAL || rt->running == 0)
+        check_limits(rt); /* serial: between steps only, so that a run stopped by its time limit ends where its
+                             recorded schedule does (a step granted is a step taken), and its replay ends the same */
     if (rt_all_done(rt) && rt->outcome == RT_RUNNING)
         finish_run(rt);
     if (rt->mode != RT_SERIAL)
