@@ -87,8 +87,10 @@ static bool wait_for_grant(RtThread *t)
     rt->ready++;
     rt->serial++;
     pthread_cond_signal(&rt->ctl_cv);
+    t->parked = true;
     while (!t->granted && !rt->stopping && rt->mode == RT_SERIAL)
         thread_wait(t, 0);
+    t->parked = false;
     if (t->granted) {
         t->granted = false; /* the controller already moved us to running */
         return true;
@@ -215,8 +217,10 @@ ExecStatus gate_block(RtThread *t, int obj, Method m, int waits_thread)
     Rt *rt = t->rt;
     t->timed = false;
     block_begin(t, obj, m, waits_thread, waits_thread);
+    t->parked = true;
     while (!t->woken && !rt->stopping)
         thread_wait(t, 0);
+    t->parked = false;
     return t->woken ? EXEC_OK : EXEC_STOP;
 }
 
@@ -228,6 +232,7 @@ ExecStatus gate_block_timed(RtThread *t, int obj, Method m, uint64_t deadline_ns
     uint64_t now = rt_now(rt);
     int64_t left_ms = (int64_t)((deadline_ns > now ? deadline_ns - now : 0) / 1000000);
     block_begin(t, obj, m, -1, left_ms > 0 ? left_ms : 1); /* the event's b: > 0 tells a timed wait */
+    t->parked = true;
     while (!t->woken && !rt->stopping) {
         bool clock = rt->mode != RT_SERIAL && !t->fiber; /* serial: the scheduler times it out */
         if (clock && t->timed && rt_now(rt) >= deadline_ns) {
@@ -236,6 +241,7 @@ ExecStatus gate_block_timed(RtThread *t, int obj, Method m, uint64_t deadline_ns
         }
         thread_wait(t, clock && t->timed ? deadline_ns : 0);
     }
+    t->parked = false;
     return t->woken ? EXEC_OK : EXEC_STOP; /* a stopped run keeps showing the wait as timed */
 }
 

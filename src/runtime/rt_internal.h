@@ -120,6 +120,8 @@ struct RtThread {
     ThreadState state;
     bool granted;           /* serial: allowed one step */
     bool woken;             /* a blocking wait completed (set by the waker) */
+    bool parked;            /* waiting under world for a grant or a wake: it cannot touch its interpreter state until
+                               it holds world again (a snapshot may read its locals) */
     bool timed;             /* blocked in a wait that may still time out (serial: the scheduler may pick it to) */
     bool timed_out;         /* the current call's wait ended by its timeout */
     int grant_alt;          /* serial: the alternative the granted step takes if it makes a choice (choose(),

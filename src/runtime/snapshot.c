@@ -56,11 +56,13 @@ static const char *label_text(Rt *rt, int id)
     return id >= 1 && id <= rt->nstrings ? rt->strings[id - 1] : NULL;
 }
 
-/* A parked thread's locals (serial mode: a ready or blocked thread is parked, so its interpreter state holds still),
- * each with the shared variable it was read from and whether another thread has written that since. */
+/* A parked thread's locals (serial mode: a thread waiting for its grant or for a wake, under world, so its
+ * interpreter state holds still; a ready or blocked thread that is not waiting there, just after a switch from free
+ * mode, may still be running its last step), each with the shared variable it was read from and whether another
+ * thread has written that since. */
 static void copy_locals(Snapshot *s, Rt *rt, SnapThread *st, RtThread *t)
 {
-    if (rt->mode != RT_SERIAL || !t->interp || (t->state != TS_READY && t->state != TS_BLOCKED))
+    if (rt->mode != RT_SERIAL || !t->interp || !t->parked || (t->state != TS_READY && t->state != TS_BLOCKED))
         return;
     InterpLocal loc[SNAP_MAX_LOCALS];
     int n = interp_locals(t->interp, loc, SNAP_MAX_LOCALS);
