@@ -334,6 +334,11 @@ json_t *app_explore_json(const App *a)
         json_object_set_new(mj, "at_state", np > 0 ? json_integer(path[np - 1]) : json_null());
         free(path);
     }
+    UiRect box, title, caption; /* where the map and its texts went: a test checks the texts stay inside */
+    if (mapped >= 0 && explore_panel_map_texts(a->views.explore, &box, &title, &caption))
+        json_object_set_new(mj, "texts", json_pack("{s:[i, i, i, i], s:[i, i, i, i], s:[i, i, i, i]}", "box", box.x,
+                                                   box.y, box.w, box.h, "title", title.x, title.y, title.w, title.h,
+                                                   "caption", caption.x, caption.y, caption.w, caption.h));
     json_t *dots_j = map_dots_json(a, explore_log_entry(log, mapped));
     if (dots_j)
         json_object_set_new(mj, "states", dots_j);

@@ -15,6 +15,7 @@
 
 enum { XP_MAX_BUTTONS = 256, XP_BAR_H = 10, XP_MAP_MAX_DOTS = 3000, XP_MAP_MIN_H = 110, XP_MAP_TREE_MAX = 1600,
        XP_PATH_MAX = 4096 };
+enum { XP_MAP_TITLE, XP_MAP_CAPTION, XP_MAP_TEXTS }; /* the map's texts, in map_texts */
 
 typedef struct XButton {
     UiRect r;
@@ -32,6 +33,7 @@ struct ExplorePanel {
     size_t cap_map;
     float map_r;
     UiRect map_area;
+    UiRect map_box, map_texts[XP_MAP_TEXTS]; /* the map's whole rectangle; where its title and caption went */
     const ExploreEntry *leads_for;  /* the entry leads was computed for */
     uint8_t *leads;
 };
@@ -109,14 +111,17 @@ static void button(Pass *s, UiRect r, const char *label, bool on, XHitKind kind,
               on ? theme_text_on(s->th->accent) : s->th->text, FONT_CENTER);
 }
 
-/* Text wrapped at spaces into width w from (x, y); drawn in c when drawing. Returns the height used; *last_w (may
- * be NULL) gets the width of its last row. */
-static int wrap_last(const Pass *s, FontStyle st, const char *text, int x, int y, int w, Rgba c, int *last_w)
+/* Text wrapped at spaces into width w from (x, y); drawn in c when drawing. Returns the height used; *last_w and
+ * *widest (either may be NULL) get the width of its last row and of its widest. */
+static int wrap_widths(const Pass *s, FontStyle st, const char *text, int x, int y, int w, Rgba c, int *last_w,
+                       int *widest)
 {
     char line[400];
     int lh = font_height(s->f, st), used = 0;
     if (last_w)
         *last_w = 0;
+    if (widest)
+        *widest = 0;
     const char *p = text;
     while (*p) {
         size_t n = strlen(p), fit = 0;
@@ -137,14 +142,30 @@ static int wrap_last(const Pass *s, FontStyle st, const char *text, int x, int y
         line[fit] = '\0';
         if (s->draw)
             font_draw(s->f, st, line, x, y + used, c, FONT_LEFT);
+        int lw = font_width(s->f, st, line);
         if (last_w)
-            *last_w = font_width(s->f, st, line);
+            *last_w = lw;
+        if (widest && lw > *widest)
+            *widest = lw;
         used += lh;
         p += fit;
         while (*p == ' ')
             p++;
     }
     return used > 0 ? used : lh;
+}
+
+static int wrap_last(const Pass *s, FontStyle st, const char *text, int x, int y, int w, Rgba c, int *last_w)
+{
+    return wrap_widths(s, st, text, x, y, w, c, last_w, NULL);
+}
+
+/* wrap(), remembering in *box where the text went: its widest row and the height of its rows. */
+static int wrap_box(const Pass *s, FontStyle st, const char *text, int x, int y, int w, Rgba c, UiRect *box)
+{
+    int widest = 0, h = wrap_widths(s, st, text, x, y, w, c, NULL, &widest);
+    *box = (UiRect){x, y, widest, h};
+    return h;
 }
 
 static int wrap(const Pass *s, FontStyle st, const char *text, int x, int y, int w, Rgba c)
@@ -562,31 +583,49 @@ static void map_dots(Pass *s, const ExploreEntry *e, UiRect a)
         draw_ring(s->r, p->mx[path[np - 1]], p->my[path[np - 1]], p->map_r * 2.2f + 2, 2.5f * s->zoom, s->th->accent);
 }
 
-/* Above XP_MAP_MAX_DOTS states: how many states lie at each distance, as bars, and the ends by kind. */
-static void map_summary(Pass *s, const ExploreEntry *e, UiRect a)
+/* The bars of the summary: the number of states at each distance from the start, scaled to the tallest. */
+static void map_bars(Pass *s, const SsGraph *g, int maxd, UiRect a)
 {
-    const SsGraph *g = e->result.graph;
-    int maxd = state_map_max_depth(g), most = 1;
+    int most = 1;
     int *count = xcalloc((size_t)maxd + 1, sizeof(int));
     for (int i = 0; i < g->nstates; i++)
         count[g->depth[i]]++;
     for (int d = 0; d <= maxd; d++)
         most = count[d] > most ? count[d] : most;
-    int lh = font_height(s->f, FONT_SMALL), bh = a.h - lh;
     float colw = (float)a.w / (float)(maxd + 1);
     for (int d = 0; d <= maxd; d++) {
-        float h = (float)bh * (float)count[d] / (float)most;
-        draw_rect(s->r, (float)a.x + (float)d * colw, (float)(a.y + bh) - h, colw > 2 ? colw - 1 : colw, h,
+        float h = (float)a.h * (float)count[d] / (float)most;
+        draw_rect(s->r, (float)a.x + (float)d * colw, (float)(a.y + a.h) - h, colw > 2 ? colw - 1 : colw, h,
                   s->th->accent);
     }
     free(count);
+}
+
+/* Above XP_MAP_MAX_DOTS states: how many states lie at each distance, as bars, over a caption (the distances, then
+ * the ends by kind). The caption's rows are measured first and the bars take what is left, so that a narrow panel
+ * or a large zoom, which wrap the caption, never push its last row out of the panel. */
+static void map_summary(Pass *s, const ExploreEntry *e, UiRect a)
+{
+    const SsGraph *g = e->result.graph;
     const ExploreResult *r = &e->result;
-    char text[200];
-    snprintf(text, sizeof text, "states by distance from the start (0 to %d); ends: deadlock %llu, completed %llu, "
-             "failed %llu", maxd, (unsigned long long)r->by_outcome[RT_DEADLOCK],
-             (unsigned long long)r->by_outcome[RT_COMPLETED],
+    int maxd = state_map_max_depth(g);
+    char dist[96], ends[160];
+    snprintf(dist, sizeof dist, "states by distance from the start (0 to %d)", maxd);
+    snprintf(ends, sizeof ends, "ends: deadlock %llu, completed %llu, failed %llu",
+             (unsigned long long)r->by_outcome[RT_DEADLOCK], (unsigned long long)r->by_outcome[RT_COMPLETED],
              (unsigned long long)(r->by_outcome[RT_EXPECT_FAILED] + r->by_outcome[RT_ERROR]));
-    wrap(s, FONT_SMALL, text, a.x, a.y + bh, a.w, s->th->text_dim);
+    Pass measure = *s;
+    measure.draw = false;
+    Rgba dim = s->th->text_dim;
+    int ch = wrap(&measure, FONT_SMALL, dist, a.x, a.y, a.w, dim) + wrap(&measure, FONT_SMALL, ends, a.x, a.y, a.w, dim);
+    int bh = a.h - ch - px(s, 4);
+    if (bh > 0)
+        map_bars(s, g, maxd, (UiRect){a.x, a.y, a.w, bh});
+    UiRect d, en;
+    int y = a.y + a.h - ch;
+    y += wrap_box(s, FONT_SMALL, dist, a.x, y, a.w, dim, &d);
+    wrap_box(s, FONT_SMALL, ends, a.x, y, a.w, dim, &en);
+    s->p->map_texts[XP_MAP_CAPTION] = (UiRect){a.x, d.y, d.w > en.w ? d.w : en.w, en.y + en.h - d.y};
 }
 
 /* The map of the chosen entry in the rectangle (x, y, s->w, h): a title, a legend, the dots or the summary. */
@@ -600,7 +639,8 @@ static void map(Pass *s, int idx, int y, int h)
     snprintf(title, sizeof title, "Map of %s: %s states%s", head, explore_count_text((uint64_t)g->nstates, count),
              g->nstates <= XP_MAP_MAX_DOTS && g->parent ? " (click one to replay the way there)" : "");
     int y0 = y;
-    y += wrap(s, FONT_SMALL, title, s->x, y, s->w, s->th->text);
+    s->p->map_box = (UiRect){s->x, y0, s->w, h};
+    y += wrap_box(s, FONT_SMALL, title, s->x, y, s->w, s->th->text, &s->p->map_texts[XP_MAP_TITLE]);
     bool dots = g->nstates <= XP_MAP_MAX_DOTS && g->parent;
     if (dots) {
         int lx = s->x;
@@ -608,8 +648,9 @@ static void map(Pass *s, int idx, int y, int h)
         legend(s, &lx, &y, theme_mix(s->th->alarm, s->th->token, 0.5f), "can fail");
         legend(s, &lx, &y, s->th->ok, "can complete");
         legend(s, &lx, &y, s->th->text_dim, "runs on");
-        y += font_height(s->f, FONT_SMALL) + px(s, 4);
+        y += font_height(s->f, FONT_SMALL);
     }
+    y += px(s, 4); /* the tallest bar or the topmost dot clear of the title */
     UiRect a = {s->x, y, s->w, y0 + h - y};
     s->p->map_area = a;
     s->p->map_entry = idx;
@@ -647,6 +688,8 @@ void explore_panel_draw(ExplorePanel *p, SDL_Renderer *r, Font *f, const Theme *
     int mi = in->running ? -1 : map_entry(in), mh = bottom - top - answers_height(&s);
     p->map_entry = -1;
     p->map_dots = 0;
+    p->map_box = (UiRect){0, 0, 0, 0};
+    memset(p->map_texts, 0, sizeof p->map_texts);
     if (mi < 0 || mh < px(&s, XP_MAP_MIN_H) + 3 * font_height(f, FONT_SMALL)) /* the answers come first */
         mh = 0;
     SDL_Rect aclip = {area.x, area.y, area.w, bottom - mh - area.y};
@@ -680,6 +723,14 @@ XHit explore_panel_hit(const ExplorePanel *p, int x, int y)
     }
     XHit h = {layout_contains(p->area, x, y) ? XHIT_PANEL : XHIT_NONE, -1, -1};
     return h;
+}
+
+bool explore_panel_map_texts(const ExplorePanel *p, UiRect *box, UiRect *title, UiRect *caption)
+{
+    *box = p->map_box;
+    *title = p->map_texts[XP_MAP_TITLE];
+    *caption = p->map_texts[XP_MAP_CAPTION];
+    return p->map_box.w > 0 && p->map_box.h > 0;
 }
 
 bool explore_panel_dot(const ExplorePanel *p, int state, int *x, int *y)

@@ -6,7 +6,8 @@
  * window still takes steps and draws frames. The race counter's end values are listed, each replayable, and random
  * runs find its lost update, whose minimized witness replays to the failed expectation. Clicking a state on the race
  * counter's map, at the screen position the dump gives for its dot, replays the way there: the window stops at that
- * state (its step count, its end and its value of N), and steps back along the way.
+ * state (its step count, its end and its value of N), and steps back along the way. A map too large for dots keeps
+ * its title and caption whole inside the panel at full HD and on a projector at 2x.
  * argv[1] is the lockstep executable. Exits 77 (skipped) when xvfb-run is not installed. */
 #include <jansson.h>
 #include <setjmp.h>
@@ -279,15 +280,70 @@ static void test_click_a_state(void **state)
     json_decref(mapped);
 }
 
+typedef struct Box {
+    json_int_t x, y, w, h;
+} Box;
+
+static Box box_of(json_t *texts, const char *what)
+{
+    json_t *a = json_object_get(texts, what);
+    if (!json_is_array(a) || json_array_size(a) != 4)
+        fail_msg("no rectangle '%s' in the map's texts", what);
+    Box b = {json_integer_value(json_array_get(a, 0)), json_integer_value(json_array_get(a, 1)),
+             json_integer_value(json_array_get(a, 2)), json_integer_value(json_array_get(a, 3))};
+    return b;
+}
+
+static bool box_inside(Box a, Box b)
+{
+    return a.x >= b.x && a.y >= b.y && a.x + a.w <= b.x + b.w && a.y + a.h <= b.y + b.h;
+}
+
+/* The summary's texts in one dump: when the map is drawn (it must be when `shown`), its title and its caption (the
+ * distances and every end by kind: "failed 0" too) lie whole inside the map, one above the other, and the map inside
+ * the panel. Returns whether the map was drawn. */
+static bool summary_texts_fit(const char *file, bool shown)
+{
+    json_t *st = wh_state(file), *x = explore_of(st), *texts = json_object_get(json_object_get(x, "map"), "texts");
+    if (!texts) {
+        if (shown)
+            fail_msg("%s: the map is not drawn", file);
+        json_decref(st);
+        return false;
+    }
+    Box box = box_of(texts, "box"), title = box_of(texts, "title"), caption = box_of(texts, "caption");
+    json_t *ra = json_object_get(x, "rect");
+    Box panel = {json_integer_value(json_array_get(ra, 0)), json_integer_value(json_array_get(ra, 1)),
+                 json_integer_value(json_array_get(ra, 2)), json_integer_value(json_array_get(ra, 3))};
+    if (caption.w <= 0 || caption.h <= 0 || title.h <= 0)
+        fail_msg("%s: the summary has no caption or no title", file);
+    if (!box_inside(title, box) || !box_inside(caption, box) || !box_inside(box, panel))
+        fail_msg("%s: map [%lld %lld %lld %lld] in panel [%lld %lld %lld %lld]: title [%lld %lld %lld %lld], caption "
+                 "[%lld %lld %lld %lld] do not fit", file, (long long)box.x, (long long)box.y, (long long)box.w,
+                 (long long)box.h, (long long)panel.x, (long long)panel.y, (long long)panel.w, (long long)panel.h,
+                 (long long)title.x, (long long)title.y, (long long)title.w, (long long)title.h, (long long)caption.x,
+                 (long long)caption.y, (long long)caption.w, (long long)caption.h);
+    assert_true(title.y + title.h <= caption.y);
+    json_decref(st);
+    return true;
+}
+
 /* Above 3,000 states the map is a summary (states per distance, ends by kind), not dots: the race counter with three
- * workers of three iterations has more than that, and its map lists no dot to click. */
+ * workers of three iterations has more than that, and its map lists no dot to click. Its caption is read whole at the
+ * sizes a lecture meets: full HD (where it once wrapped and lost its second row), a small laptop, and a projector of
+ * 1024x768 at about 2x, where the map shows in the presenter layout (the normal one gives the answers the room). */
 static void test_map_summary(void **state)
 {
     (void)state;
-    char script[1024];
-    snprintf(script, sizeof script, "wait 200\ncommand check-all\nwait-until explored 120000\ndump-state %s\nquit\n",
-             wh_path("summary.json"));
-    run_script("summary.uis", script, "race-counter --set workers=3 --set iterations=3");
+    char script[2048];
+    snprintf(script, sizeof script,
+             "wait 200\ncommand check-all\nwait-until explored 120000\ndump-state %s\n"
+             "resize 1280 720\nwait 150\ndump-state %s\n"
+             "resize 1024 768\nkey ctrl+plus\nkey ctrl+plus\nkey ctrl+plus\nkey ctrl+plus\nkey ctrl+plus\nwait 150\n"
+             "dump-state %s\ncommand presenter\nwait 150\ndump-state %s\nquit\n",
+             wh_path("summary.json"), wh_path("summary-720.json"), wh_path("summary-768-zoom.json"),
+             wh_path("summary-768-zoom-presenter.json"));
+    run_script("summary.uis", script, "race-counter --set workers=3 --set iterations=3 --size 1920x1080");
     json_t *st = wh_state("summary.json"), *r = result_at(st, 0), *m = json_object_get(explore_of(st), "map");
     /* complete in a plain build; under a sanitizer on a loaded machine its budget may cut it,
      * still far above the map's limit (5,622 states at load 15 under TSan) */
@@ -296,6 +352,10 @@ static void test_map_summary(void **state)
     assert_int_equal(wh_int(m, "dots"), 0);
     assert_int_equal(json_array_size(json_object_get(m, "states")), 0);
     json_decref(st);
+    summary_texts_fit("summary.json", true);
+    summary_texts_fit("summary-720.json", false);
+    summary_texts_fit("summary-768-zoom.json", false);
+    summary_texts_fit("summary-768-zoom-presenter.json", true);
 }
 
 int main(int argc, char **argv)
