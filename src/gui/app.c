@@ -53,6 +53,8 @@ void app_follow_session(App *a)
     a->views.cs.mode = session_mode(a->run.session);
     a->views.cs.speed = session_speed(a->run.session);
     a->views.cs.playing = session_playing(a->run.session);
+    if (a->views.timeline) /* a mode chosen before the first step (n in free mode: serial) sets the axis */
+        timeline_choose_axis(a->views.timeline, a->views.cs.mode == RT_SERIAL);
 }
 
 const int *app_replay(const App *a, int *n, const char **path)

@@ -41,6 +41,7 @@ typedef struct Lane {
 struct Timeline {
     Lane lanes[MAX_LANES];
     bool step_axis;
+    bool stepped;    /* a step of the run is on the timeline: its axis is fixed until the next reset */
     double now;      /* largest x seen */
     bool follow;
     double span;     /* visible width in axis units */
@@ -77,11 +78,43 @@ void timeline_reset(Timeline *t, bool step_axis)
 {
     lanes_free(t);
     t->step_axis = step_axis;
+    t->stepped = false;
     t->now = 0;
     t->follow = true;
     t->span = step_axis ? 60 : 8000;
     t->end = t->span;
     t->zoomed = false;
+}
+
+/* Everything on the timeline before the first step happened at its start: it moves to x = 0 on the new axis. */
+bool timeline_choose_axis(Timeline *t, bool step_axis)
+{
+    if (t->stepped || t->step_axis == step_axis)
+        return t->step_axis == step_axis;
+    for (int i = 0; i < MAX_LANES; i++) {
+        Lane *l = &t->lanes[i];
+        if (l->nsegs > 0) {
+            l->segs[0] = l->segs[l->nsegs - 1];
+            l->segs[0].x = 0;
+            l->nsegs = 1;
+        }
+        for (size_t k = 0; k < l->nspans; k++) {
+            l->spans[k].x0 = 0;
+            l->spans[k].x1 = l->spans[k].x1 < 0 ? -1 : 0;
+        }
+    }
+    t->step_axis = step_axis;
+    t->now = 0;
+    t->follow = true;
+    t->span = step_axis ? 60 : 8000;
+    t->end = t->span;
+    t->zoomed = false;
+    return true;
+}
+
+bool timeline_step_axis(const Timeline *t)
+{
+    return t->step_axis;
 }
 
 double timeline_now(const Timeline *t)
@@ -155,6 +188,8 @@ static void add_one(Timeline *t, const Event *e)
     double x = t->step_axis ? (double)e->step : (double)e->t_ns / 1e6;
     if (x > t->now)
         t->now = x;
+    if (e->kind == EV_STEP)
+        t->stepped = true;
     if (e->thread < 0 || e->thread >= MAX_LANES)
         return;
     Lane *l = &t->lanes[e->thread];

@@ -1,7 +1,7 @@
 /* timeline: one lane per thread showing its state over time (running, in an activity, blocked, finished, error), the
  * spans in which it held a lock, and ticks for its events. It keeps its own history, built from the run's events as
  * the app reads them each frame, so nothing is lost between snapshots. The axis is time, or steps for a run started in
- * serial mode. It follows the newest events until the user zooms (wheel) or scrolls (shift+wheel); double-click
+ * serial mode (or switched to it before its first step). It follows the newest events until the user zooms (wheel) or scrolls (shift+wheel); double-click
  * follows again. Hovering over a tick shows the event in words. */
 #ifndef LOCKSTEP_GUI_TIMELINE_H
 #define LOCKSTEP_GUI_TIMELINE_H
@@ -20,6 +20,11 @@ void timeline_destroy(Timeline *t);
 /* Forget everything (a new run); step_axis: x is the global step instead of time. */
 void timeline_reset(Timeline *t, bool step_axis);
 void timeline_add(Timeline *t, const Event *events, size_t n);
+/* A mode chosen before the run's first step picks the axis as if the run had started in it (steps for serial mode):
+ * a run opened in free mode and stepped with n would otherwise squeeze all its steps into the first milliseconds.
+ * Once a step is on the timeline the axis stays until the next reset. Returns whether the axis is step_axis now. */
+bool timeline_choose_axis(Timeline *t, bool step_axis);
+bool timeline_step_axis(const Timeline *t);
 /* Where the axis currently ends (time in ms or steps). */
 double timeline_now(const Timeline *t);
 void timeline_draw(Timeline *t, SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Snapshot *s,

@@ -277,6 +277,47 @@ static void test_timeline_fits_a_short_run(void **state)
     canvas_close(&c);
 }
 
+/* A run opened in free mode and stepped with n (serial) before its first step: the axis becomes steps, and ten steps
+ * taken in 3 ms fill the timeline instead of a sliver at the left of a 50 ms axis. Once stepped, the axis stays. */
+static void test_timeline_axis_follows_the_first_mode(void **state)
+{
+    (void)state;
+    Canvas c;
+    canvas_open(&c, THEME_LIGHT);
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_RUNNING);
+    fx_thread(&f, "worker 1", -1, TS_RUNNING);
+    f.snap.outcome = RT_RUNNING;
+    f.snap.step = 10;
+    f.snap.time_ns = 3000000;
+    Timeline *t = timeline_create();
+    timeline_reset(t, false); /* the run started in free mode */
+    Event start[2] = {{.seq = 1, .t_ns = 0, .kind = EV_START, .thread = 0, .obj = -1},
+                      {.seq = 2, .t_ns = 100000, .kind = EV_START, .thread = 1, .obj = -1}};
+    timeline_add(t, start, 2);
+    assert_true(timeline_choose_axis(t, true));
+    assert_true(timeline_step_axis(t));
+    Event steps[10];
+    for (int i = 0; i < 10; i++)
+        steps[i] = (Event){.seq = 3 + (uint64_t)i, .step = (uint64_t)i + 1, .t_ns = 200000 + 280000 * (uint64_t)i,
+                           .kind = EV_STEP, .thread = 1, .obj = -1};
+    timeline_add(t, steps, 10);
+    assert_false(timeline_choose_axis(t, false)); /* stepped: the axis stays */
+    assert_true(timeline_step_axis(t));
+    UiRect area = {0, 0, W, 200};
+    Rgba bg = c.theme.panel;
+    SDL_SetRenderDrawColor(c.ren, bg.r, bg.g, bg.b, 255);
+    SDL_RenderClear(c.ren);
+    timeline_draw(t, c.ren, c.font, &c.theme, area, &f.snap, NULL, -1000, -1000);
+    int axis_h = font_height(c.font, FONT_SMALL) + 4, legend_h = axis_h;
+    float lane_h = (float)(area.h - legend_h - axis_h - 8) / 2, y = 4 + lane_h * 1.5f;
+    assert_true(near(pixel(&c, W * 0.5f, y), theme_thread_color(&c.theme, 1)));
+    timeline_destroy(t);
+    fx_finish(&f);
+    canvas_close(&c);
+}
+
 int main(void)
 {
     if (SDL_Init(0) != 0)
@@ -289,6 +330,7 @@ int main(void)
         cmocka_unit_test(test_code_markers_in_thread_colours),
         cmocka_unit_test(test_speed_slider_and_steps),
         cmocka_unit_test(test_timeline_fits_a_short_run),
+        cmocka_unit_test(test_timeline_axis_follows_the_first_mode),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     SDL_Quit();

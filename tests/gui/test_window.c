@@ -376,6 +376,34 @@ static int scene_lines(json_t *state, const char *text, bool prefix)
     return found;
 }
 
+/* The race counter opens in free mode; a student presses n. The timeline's axis becomes steps, as for a run started
+ * in serial mode (in time, the steps would all lie in the first milliseconds). A run played in free mode first keeps
+ * its time axis when switched to serial. */
+static void test_timeline_axis_of_a_stepped_run(void **state)
+{
+    (void)state;
+    char script[1024];
+    snprintf(script, sizeof script, "wait 200\nstep\nwait-until idle 5000\nstep\nwait-until idle 5000\n"
+             "dump-state %s\nquit\n", wh_path("axis-stepped.json"));
+    wh_write_script(wh_path("axis-stepped.uis"), script);
+    char opts[1024];
+    snprintf(opts, sizeof opts, "race-counter --ui-script %s", wh_path("axis-stepped.uis"));
+    assert_int_equal(wh_run(opts), 0);
+    snprintf(script, sizeof script, "wait 200\ncommand play\nwait-until ended 30000\ncommand mode-serial\nwait 100\n"
+             "dump-state %s\nquit\n", wh_path("axis-played.json"));
+    wh_write_script(wh_path("axis-played.uis"), script);
+    snprintf(opts, sizeof opts, "race-counter --ui-script %s", wh_path("axis-played.uis"));
+    assert_int_equal(wh_run(opts), 0);
+    json_t *stepped = wh_state("axis-stepped.json"), *played = wh_state("axis-played.json");
+    assert_string_equal(str_at(stepped, "mode"), "serial");
+    assert_true(wh_int(stepped, "step") >= 2);
+    assert_string_equal(str_at(stepped, "timeline_axis"), "steps");
+    assert_string_equal(str_at(played, "mode"), "serial");
+    assert_string_equal(str_at(played, "timeline_axis"), "time");
+    json_decref(stepped);
+    json_decref(played);
+}
+
 /* The heart of the race lesson, stepped by hand: worker 1 reads N, worker 2 reads N, worker 1 writes, worker 2
  * writes. Both workers' private M = 0 is in the state; after worker 1's write, worker 2's M is stale (N is now 1);
  * after worker 2's write one update is lost. */
@@ -580,6 +608,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_step_in_free_mode_says_serial),
         cmocka_unit_test(test_saved_schedule_finds_its_scenario),
         cmocka_unit_test(test_race_locals_stepped),
+        cmocka_unit_test(test_timeline_axis_of_a_stepped_run),
         cmocka_unit_test(test_status_and_play_button_after_the_end),
         cmocka_unit_test(test_title_and_clock_follow_the_run),
         cmocka_unit_test(test_picker_from_the_keyboard),
