@@ -583,7 +583,11 @@ static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved 
                 fprintf(out, "  no %s in %llu runs\n", failure_words[f], (unsigned long long)r->runs);
             continue;
         }
-        if (r->mode == EXPLORE_ALL && r->bitstate_log2 > 0)
+        if (r->mode == EXPLORE_ALL && r->bitstate_log2 > 0 && w->found_len > w->len)
+            fprintf(out, "  %s is reachable: a witness of %d steps (the depth-first search's path of %d steps, "
+                    "shortened by an exact breadth-first search for the same end; not necessarily the shortest)\n",
+                    failure_words[f], w->len, w->found_len);
+        else if (r->mode == EXPLORE_ALL && r->bitstate_log2 > 0)
             fprintf(out, "  %s is reachable: a witness of %d steps (the path the depth-first search took, not "
                     "necessarily the shortest)\n", failure_words[f], w->len);
         else if (r->mode == EXPLORE_ALL)

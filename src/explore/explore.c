@@ -275,19 +275,24 @@ static void all_visit(void *ctx, const XRun *r)
         a->cfg->progress(a->cfg->progress_ctx, a->out->runs, a->cfg->max_runs);
 }
 
-/* One end state of the stateful search, counted like a run whose schedule is the state's shortest one. */
+/* One end state of the stateful search, counted like a run whose schedule is the state's shortest one (bitstate:
+ * the depth-first path that found it, or a shorter one to the same state: found_len is the path's length). */
 static void tally_end(ExploreResult *t, const SsResult *ss, const SsEnd *e, uint64_t seed)
 {
     t->by_outcome[e->outcome]++;
     for (int i = 0; i < ss->nnames; i++) {
         ExploreValue *ev = value_get(var_get(t, ss->names[i]), e->values[i]);
         ev->count++;
-        if (better(e->len, seed, &ev->witness))
+        if (better(e->len, seed, &ev->witness)) {
             witness_set(&ev->witness, e->outcome, e->schedule, e->len, seed, NULL, 0, false);
+            ev->witness.found_len = e->found_len > 0 ? e->found_len : e->len;
+        }
     }
     ExploreWitness *w = &t->failure[e->outcome];
-    if (e->outcome != RT_COMPLETED && better(e->len, seed, w))
+    if (e->outcome != RT_COMPLETED && better(e->len, seed, w)) {
         witness_set(w, e->outcome, e->schedule, e->len, seed, e->edges, e->nedges, e->is_cycle);
+        w->found_len = e->found_len > 0 ? e->found_len : e->len;
+    }
 }
 
 static bool explore_states(const ExploreConfig *cfg, ExploreResult *out, char **err)
@@ -432,7 +437,8 @@ bool explore_run(const ExploreConfig *cfg_in, ExploreResult *out, char **err)
     out->cancelled = cfg.cancel && atomic_load(cfg.cancel);
     if (out->cancelled)
         out->complete = out->exhausted = false;
-    /* the stateful search's witnesses are shortest paths already; a cancelled search is not minimized */
+    /* the stateful search's witnesses are shortest paths already (bitstate: shortened by the model checker, mc.c's
+     * shorten_ends); a cancelled search is not minimized */
     if (out->cancelled)
         cfg.minimize = false;
     for (int o = 0; ok && cfg.minimize && !out->stateful && o < EXPLORE_OUTCOMES; o++)

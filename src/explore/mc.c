@@ -25,6 +25,8 @@ enum {
     MC_DFS_CHECKPOINT = 8,    /* (coming back to a frame then replays at most a few steps) */
     MC_DFS_STACK_FACTOR = 100, /* depth first, a path may be this many times SsConfig.max_depth long: a depth-first
                                   path is not a shortest one (witnesses are made shortest afterwards) */
+    MC_SHORTEN_STATES = 1 << 20, /* bitstate: the exact search that shortens the ends' paths stores at most this many
+                                    states (about 90 MB) */
 };
 
 _Static_assert((int)MC_MERGE_MAX <= (int)MCG_MAX_STEPS, "a merged chain's steps fit in a state's and an edge's record");
@@ -206,6 +208,15 @@ static bool bits_add(Mc *m, uint64_t fp)
     if (!seen)
         atomic_store_explicit(&m->cfg->counters->states, ++m->bit_states, memory_order_relaxed);
     return !seen;
+}
+
+/* Bitstate: an end reached by the depth-first path, its schedule that path; its fingerprint is kept for
+ * shorten_ends. */
+static void bits_end(Mc *m, const McObs *o)
+{
+    mc_record_end(m, NULL, o->outcome, m->run_path, m->run_len);
+    xgrow((void **)&m->end_fps, &m->cap_end_fps, (size_t)m->out->nends, sizeof(uint64_t));
+    m->end_fps[m->out->nends - 1] = o->fp;
 }
 
 /* ---------------------------------------------------------------- budgets and the reduction's order */
@@ -487,7 +498,7 @@ static bool dfs_edge(Mc *m)
         on_stack = on_stack_bits(m, o.fp);
         fresh = bits_add(m, o.fp);
         if (fresh && o.outcome != RT_RUNNING)
-            mc_record_end(m, NULL, o.outcome, m->run_path, m->run_len);
+            bits_end(m, &o);
     } else {
         next = mcg_find(&m->g, o.fp);
         fresh = next == MC_NONE;
@@ -617,7 +628,7 @@ static bool search(Mc *m)
     if (m->cfg->bitstate_log2 > 0) {
         bits_add(m, root.fp);
         if (root.outcome != RT_RUNNING)
-            mc_record_end(m, NULL, root.outcome, m->run_path, 0);
+            bits_end(m, &root);
         return root.outcome != RT_RUNNING || dfs(m, &root);
     }
     state_add(m, &root, MC_NONE, MC_NONE, 0);
@@ -643,6 +654,110 @@ static void finish_graph(Mc *m)
     r->states = (uint64_t)m->g.nstates;
 }
 
+static void mc_init(Mc *m, const SsConfig *cfg, SsResult *out, char **err, uint64_t t0, uint64_t cpu0)
+{
+    m->cfg = cfg;
+    m->out = out;
+    m->err = err;
+    m->at = MC_NONE;
+    m->t0 = t0;
+    m->cpu0 = cpu0;
+    m->learn_to = m->local_pos;
+    m->saved_budget = (size_t)MC_SAVED_BUDGET_MB << 20;
+    snapshot_init(&m->snap);
+    mcg_init(&m->g);
+}
+
+/* Everything but the result. */
+static void mc_finish(Mc *m)
+{
+    for (int i = 0; i < m->depth; i++)
+        rt_saved_destroy(m->stack[i].saved);
+    for (size_t i = 0; i < m->cap_saved; i++)
+        rt_saved_destroy(m->saved[i]);
+    free(m->saved);
+    for (int i = 0; i < m->npool; i++)
+        rt_saved_destroy(m->pool[i]);
+    free(m->pool);
+    rt_saved_destroy(m->start);
+    rt_destroy(m->rt);
+    snapshot_finish(&m->snap);
+    free(m->run_path);
+    mcg_finish(&m->g);
+    free(m->bits);
+    free(m->end_fps);
+    free(m->path_idx);
+    free(m->stack);
+}
+
+/* End e takes the shorter schedule s (len steps) to the same state. */
+static void end_shorten(SsEnd *e, const int *s, int len)
+{
+    e->found_len = e->len;
+    e->len = len;
+    free(e->schedule);
+    e->schedule = xmalloc(sizeof(int) * ((size_t)len + 1));
+    if (len > 0)
+        memcpy(e->schedule, s, sizeof(int) * (size_t)len);
+}
+
+/* The exact search x is over: the ends of out whose states it holds (end_fps) take its shortest schedule there. */
+static void ends_adopt(Mc *x, SsResult *r, SsResult *out, const uint64_t *end_fps)
+{
+    int *state_of = xmalloc(sizeof(int) * ((size_t)out->nends + 1));
+    for (int i = 0; i < out->nends; i++)
+        state_of[i] = mcg_find(&x->g, end_fps[i]);
+    mcg_conclude(&x->g, r, false);
+    int *end_of = xmalloc(sizeof(int) * ((size_t)x->g.nstates + 1)); /* state -> its end in r, or MC_NONE */
+    for (int k = 0; k < x->g.nstates; k++)
+        end_of[k] = MC_NONE;
+    for (int k = 0; k < x->g.nends; k++)
+        end_of[x->g.ends[k].state] = x->g.ends[k].end;
+    for (int i = 0; i < out->nends; i++) {
+        int e = state_of[i] != MC_NONE ? end_of[state_of[i]] : MC_NONE;
+        if (e != MC_NONE && r->ends[e].len < out->ends[i].len)
+            end_shorten(&out->ends[i], r->ends[e].schedule, r->ends[e].len);
+    }
+    free(end_of);
+    free(state_of);
+    out->max_depth_seen = 0;
+    for (int i = 0; i < out->nends; i++)
+        if (out->ends[i].len > out->max_depth_seen)
+            out->max_depth_seen = out->ends[i].len;
+}
+
+/* Bitstate: an end's schedule is the path the depth-first search took to it, often many times longer than needed (a
+ * deadlock of the philosophers at n=5: 300 steps, where 60 do). An exact breadth-first search, of at most
+ * MC_SHORTEN_STATES states and no deeper than the longest of those paths, looks for the same end states and gives
+ * each it reaches the shortest schedule it recorded there. A space too large for it leaves the paths as they are. */
+static bool shorten_ends(const SsConfig *cfg, SsResult *out, const uint64_t *end_fps, char **err)
+{
+    SsConfig c = *cfg;
+    c.bitstate_log2 = 0;
+    c.order = SS_BREADTH_FIRST;
+    c.max_states = MC_SHORTEN_STATES;
+    c.max_runs = 0;
+    c.keep_graph = false;
+    c.progress = NULL;
+    c.max_depth = 0;
+    for (int i = 0; i < out->nends; i++)
+        if ((uint64_t)out->ends[i].len > c.max_depth)
+            c.max_depth = (uint64_t)out->ends[i].len;
+    SsResult r;
+    memset(&r, 0, sizeof r);
+    Mc *x = xcalloc(1, sizeof *x);
+    mc_init(x, &c, &r, err, clock_now_ns(), thread_cpu_ns());
+    bool ok = search(x);
+    if (ok && !x->g.too_many_picks)
+        ends_adopt(x, &r, out, end_fps);
+    out->runs += r.runs; /* its work counts */
+    out->restores += r.restores;
+    mc_finish(x);
+    free(x);
+    ss_result_finish(&r);
+    return ok;
+}
+
 /* One search in cfg->order (not SS_ORDER_AUTO); t0 and cpu0: when the budget started. */
 static bool mc_run(const SsConfig *cfg, SsResult *out, char **err, uint64_t t0, uint64_t cpu0, bool give_up_deep,
                    bool *too_deep)
@@ -650,11 +765,8 @@ static bool mc_run(const SsConfig *cfg, SsResult *out, char **err, uint64_t t0, 
     memset(out, 0, sizeof *out);
     out->reduction = ss_reduction_name(cfg->reduction);
     out->order = cfg->order;
-    Mc m = {.cfg = cfg, .out = out, .err = err, .at = MC_NONE, .t0 = t0, .cpu0 = cpu0, .give_up_deep = give_up_deep};
-    m.learn_to = m.local_pos;
-    m.saved_budget = (size_t)MC_SAVED_BUDGET_MB << 20;
-    snapshot_init(&m.snap);
-    mcg_init(&m.g);
+    Mc m = {.give_up_deep = give_up_deep};
+    mc_init(&m, cfg, out, err, t0, cpu0);
     if (cfg->bitstate_log2 > 0) {
         m.nbits_mask = (1ull << cfg->bitstate_log2) - 1;
         m.bits = xcalloc((size_t)(1ull << cfg->bitstate_log2) / 8 + 1, 1);
@@ -672,26 +784,18 @@ static bool mc_run(const SsConfig *cfg, SsResult *out, char **err, uint64_t t0, 
         for (int i = 0; i < m.depth; i++)
             unexpanded += m.stack[i].remaining != 0;
         out->unexpanded = unexpanded + m.bfs_left;
-        if (out->nends > 1)
-            qsort(out->ends, (size_t)out->nends, sizeof(SsEnd), ss_end_cmp);
     }
+    uint64_t *end_fps = m.end_fps;
+    m.end_fps = NULL;
+    mc_finish(&m); /* (its run and bit table first: the search that shortens the ends makes its own) */
+    if (ok && !m.too_deep && cfg->bitstate_log2 > 0 && out->nends > 0 && !out->cancelled) {
+        ok = shorten_ends(cfg, out, end_fps, err);
+        atomic_store_explicit(&cfg->counters->states, out->states, memory_order_relaxed); /* the answer's again */
+    }
+    free(end_fps);
+    if (ok && !m.too_deep && out->nends > 1)
+        qsort(out->ends, (size_t)out->nends, sizeof(SsEnd), ss_end_cmp);
     out->seconds = (double)(clock_now_ns() - m.t0) / 1e9;
-    for (int i = 0; i < m.depth; i++)
-        rt_saved_destroy(m.stack[i].saved);
-    for (size_t i = 0; i < m.cap_saved; i++)
-        rt_saved_destroy(m.saved[i]);
-    free(m.saved);
-    for (int i = 0; i < m.npool; i++)
-        rt_saved_destroy(m.pool[i]);
-    free(m.pool);
-    rt_saved_destroy(m.start);
-    rt_destroy(m.rt);
-    snapshot_finish(&m.snap);
-    free(m.run_path);
-    mcg_finish(&m.g);
-    free(m.bits);
-    free(m.path_idx);
-    free(m.stack);
     return ok;
 }
 

@@ -69,6 +69,8 @@ typedef struct Mc {
     int *path_idx;        /* bitstate: the depth-first path's fingerprints, as frame index + 1 (0: empty slot) */
     size_t path_cap;
     uint64_t bit_states;
+    uint64_t *end_fps;    /* bitstate: each end's fingerprint, by SsResult.ends index (for shortening its schedule) */
+    size_t cap_end_fps;
     uint64_t bfs_left;    /* breadth first, stopped by a budget: running states not (fully) expanded */
     McFrame *stack;
     size_t cap_stack;

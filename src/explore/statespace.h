@@ -91,8 +91,10 @@ typedef struct SsEnd {
     SnapWait *edges;      /* deadlock edges */
     int nedges;
     bool is_cycle;
-    int *schedule;        /* the shortest schedule that leads here */
+    int *schedule;        /* the shortest schedule that leads here (bitstate: the depth-first search's path, or a
+                             shorter one to the same state: found_len) */
     int len;
+    int found_len;        /* bitstate: the length of the depth-first path that found it, when len is shorter (else 0) */
 } SsEnd;
 
 typedef struct SsResult {
