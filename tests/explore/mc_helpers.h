@@ -1,11 +1,29 @@
-/* mc_helpers: what the model checker's tests compare (include after cmocka.h): the outcomes two searches found, their
- * end states (outcome and shared values), and every witness replayed on real threads. */
+/* mc_helpers: what the model checker's tests share (include after cmocka.h): the search they start from and how they
+ * run it, and what they compare: the outcomes two searches found, their end states (outcome and shared values), and
+ * every witness replayed on real threads. */
 #ifndef LOCKSTEP_MC_HELPERS_H
 #define LOCKSTEP_MC_HELPERS_H
 
 #include "../common/loader.h"
 #include "explore/statespace.h"
 #include "explore/xrun.h"
+
+/* The search every test starts from: the loaded scenario, seed 1, paths of up to 400 steps; set the rest. */
+static inline SsConfig mc_config(const Loaded *l)
+{
+    SsConfig c = {.prog = l->prog, .params = l->params, .seed = 1, .max_depth = 400};
+    return c;
+}
+
+/* Search as c says; a search that cannot run fails the test with its message. */
+static inline SsResult mc_search(const SsConfig *c)
+{
+    SsResult r;
+    char *err = NULL;
+    if (!ss_explore(c, &r, &err))
+        fail_msg("explore failed: %s", err ? err : "(no message)");
+    return r;
+}
 
 static inline bool has_outcome(const SsResult *r, RtOutcome o)
 {

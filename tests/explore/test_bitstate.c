@@ -43,15 +43,13 @@ static const Case cases[] = {
 
 static SsResult search(const Loaded *l, int bits, uint64_t depth, SsReduction reduction)
 {
-    SsConfig c = {.prog = l->prog, .params = l->params, .seed = 1, .max_depth = depth, .max_seconds = 300,
-                  .order = SS_DEPTH_FIRST, .reduction = reduction, .bitstate_log2 = bits};
-    SsResult r;
-    char *err = NULL;
-    bool ok = ss_explore(&c, &r, &err);
-    if (!ok)
-        fprintf(stderr, "explore failed: %s\n", err);
-    assert_true(ok);
-    return r;
+    SsConfig c = mc_config(l);
+    c.max_depth = depth;
+    c.max_seconds = 300;
+    c.order = SS_DEPTH_FIRST;
+    c.reduction = reduction;
+    c.bitstate_log2 = bits;
+    return mc_search(&c);
 }
 
 /* The same ends (outcome and shared values), as many of each. */

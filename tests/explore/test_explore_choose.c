@@ -18,6 +18,8 @@
 #include "../common/loader.h"
 #include "../common/slowness.h"
 
+#include "mc_helpers.h"
+
 /* A booking: two clients each pick a seat (choose) and a number of tickets (1 + random(2)); a seat taken twice is
  * an expectation failure. */
 static const char *const booking_src = "shared seat[3]\n"
@@ -35,17 +37,11 @@ static const char *const booking_src = "shared seat[3]\n"
 
 static uint64_t explore_states(const Loaded *l, SsEngine engine, SsResult *r)
 {
-    SsConfig cfg = {0};
-    cfg.prog = l->prog;
-    cfg.params = l->params;
-    cfg.seed = 1;
-    cfg.max_depth = 400;
+    SsConfig cfg = mc_config(l);
     cfg.max_seconds = 60.0 * (double)slowness_factor();
     cfg.engine = engine;
     cfg.order = SS_BREADTH_FIRST;
-    char *err = NULL;
-    if (!ss_explore(&cfg, r, &err))
-        fail_msg("%s", err);
+    *r = mc_search(&cfg);
     assert_true(r->complete);
     return r->states;
 }

@@ -35,14 +35,11 @@ static const Case cases[] = {
 
 static SsResult explore_with(const Loaded *l, SsEngine engine, SsReduction reduction)
 {
-    SsConfig c = {.prog = l->prog, .params = l->params, .seed = 1, .max_depth = 400, .max_seconds = 100,
-                  .engine = engine, .reduction = reduction};
-    SsResult r;
-    char *err = NULL;
-    bool ok = ss_explore(&c, &r, &err);
-    if (!ok)
-        fprintf(stderr, "explore failed: %s\n", err);
-    assert_true(ok);
+    SsConfig c = mc_config(l);
+    c.max_seconds = 100;
+    c.engine = engine;
+    c.reduction = reduction;
+    SsResult r = mc_search(&c);
     assert_true(r.complete);
     return r;
 }
@@ -91,11 +88,11 @@ static void test_shortest_deadlock(void **state)
     assert_int_equal(ref.ends[0].outcome, RT_DEADLOCK);
     for (int order = 0; order < 2; order++) {
         for (int reduce = 0; reduce < SS_REDUCE_COUNT; reduce++) {
-            SsConfig c = {.prog = l.prog, .params = l.params, .seed = 1, .max_depth = 400, .max_seconds = 100,
-                          .order = order ? SS_BREADTH_FIRST : SS_DEPTH_FIRST, .reduction = (SsReduction)reduce};
-            SsResult r;
-            char *err = NULL;
-            assert_true(ss_explore(&c, &r, &err));
+            SsConfig c = mc_config(&l);
+            c.max_seconds = 100;
+            c.order = order ? SS_BREADTH_FIRST : SS_DEPTH_FIRST;
+            c.reduction = (SsReduction)reduce;
+            SsResult r = mc_search(&c);
             assert_true(r.complete);
             assert_true(has_outcome(&r, RT_DEADLOCK));
             assert_int_equal(r.ends[0].outcome, RT_DEADLOCK);
@@ -143,15 +140,11 @@ static void test_livelock_lasso(void **state)
 
 static SsResult explore_order(const Loaded *l, SsOrder order, uint64_t max_depth)
 {
-    SsConfig c = {.prog = l->prog, .params = l->params, .seed = 1, .max_depth = max_depth, .max_seconds = 100,
-                  .order = order};
-    SsResult r;
-    char *err = NULL;
-    bool ok = ss_explore(&c, &r, &err);
-    if (!ok)
-        fprintf(stderr, "explore failed: %s\n", err);
-    assert_true(ok);
-    return r;
+    SsConfig c = mc_config(l);
+    c.max_depth = max_depth;
+    c.max_seconds = 100;
+    c.order = order;
+    return mc_search(&c);
 }
 
 /* SS_ORDER_AUTO (what explore --all and the window use): depth first where paths stay short (the race counter), so
@@ -205,10 +198,9 @@ static void test_cancel(void **state)
     SsProgress p;
     memset(&p, 0, sizeof p);
     atomic_store(&p.cancel, true);
-    SsConfig c = {.prog = l.prog, .params = l.params, .seed = 1, .counters = &p};
-    SsResult r;
-    char *err = NULL;
-    assert_true(ss_explore(&c, &r, &err));
+    SsConfig c = mc_config(&l);
+    c.counters = &p;
+    SsResult r = mc_search(&c);
     assert_true(r.cancelled);
     assert_false(r.complete);
     ss_result_finish(&r);

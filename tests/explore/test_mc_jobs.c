@@ -36,16 +36,12 @@ static int max_states(void)
 
 static SsResult search(const Loaded *l, SsReduction reduction, int jobs)
 {
-    SsConfig c = {.prog = l->prog, .params = l->params, .seed = 1, .max_depth = 400,
-                  .max_states = (uint64_t)max_states(), .reduction = reduction, .order = SS_BREADTH_FIRST,
-                  .jobs = jobs};
-    SsResult r;
-    char *err = NULL;
-    bool ok = ss_explore(&c, &r, &err);
-    if (!ok)
-        fprintf(stderr, "explore failed: %s\n", err);
-    assert_true(ok);
-    return r;
+    SsConfig c = mc_config(l);
+    c.max_states = (uint64_t)max_states();
+    c.reduction = reduction;
+    c.order = SS_BREADTH_FIRST;
+    c.jobs = jobs;
+    return mc_search(&c);
 }
 
 static void same_lasso(const SsResult *a, const SsResult *b)
@@ -126,12 +122,14 @@ static void test_cancel_joins_workers(void **state)
     for (int after = 1; after <= later; after += later - 1) {
         CancelAfter c = {.after = after};
         atomic_init(&c.cancel, after == 1);
-        SsConfig cfg = {.prog = l.prog, .params = l.params, .seed = 1, .max_depth = 400, .order = SS_BREADTH_FIRST,
-                        .reduction = SS_REDUCE_NONE, .jobs = 3, .cancel = &c.cancel, .progress = cancel_after,
-                        .progress_ctx = &c};
-        SsResult r;
-        char *err = NULL;
-        assert_true(ss_explore(&cfg, &r, &err));
+        SsConfig cfg = mc_config(&l);
+        cfg.order = SS_BREADTH_FIRST;
+        cfg.reduction = SS_REDUCE_NONE;
+        cfg.jobs = 3;
+        cfg.cancel = &c.cancel;
+        cfg.progress = cancel_after;
+        cfg.progress_ctx = &c;
+        SsResult r = mc_search(&cfg);
         assert_true(r.cancelled);
         assert_false(r.complete);
         assert_true(r.unexpanded > 0);
@@ -148,11 +146,13 @@ static void test_cpu_budget(void **state)
     (void)state;
     const char *const sets[] = {"n=6", "strategy=ordered", NULL};
     Loaded l = loader_scenario("dining-philosophers", sets);
-    SsConfig cfg = {.prog = l.prog, .params = l.params, .seed = 1, .max_depth = 400, .order = SS_BREADTH_FIRST,
-                    .reduction = SS_REDUCE_NONE, .jobs = 2, .max_seconds = 0.2, .cpu_budget = true};
-    SsResult r;
-    char *err = NULL;
-    assert_true(ss_explore(&cfg, &r, &err));
+    SsConfig cfg = mc_config(&l);
+    cfg.order = SS_BREADTH_FIRST;
+    cfg.reduction = SS_REDUCE_NONE;
+    cfg.jobs = 2;
+    cfg.max_seconds = 0.2;
+    cfg.cpu_budget = true;
+    SsResult r = mc_search(&cfg);
     assert_false(r.complete);
     assert_false(r.cancelled);
     assert_true(r.unexpanded > 0);

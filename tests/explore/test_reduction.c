@@ -32,16 +32,13 @@ static int max_states(void)
 
 static SsResult search_by(const Loaded *l, SsReduction reduction, SsOrder order, bool replay_only)
 {
-    SsConfig c = {.prog = l->prog, .params = l->params, .seed = 1, .max_depth = 400, .max_seconds = 120.0 * (double)slowness_factor(),
-                  .max_states = (uint64_t)max_states(), .reduction = reduction, .order = order,
-                  .replay_only = replay_only};
-    SsResult r;
-    char *err = NULL;
-    bool ok = ss_explore(&c, &r, &err);
-    if (!ok)
-        fprintf(stderr, "explore failed: %s\n", err);
-    assert_true(ok);
-    return r;
+    SsConfig c = mc_config(l);
+    c.max_seconds = 120.0 * (double)slowness_factor();
+    c.max_states = (uint64_t)max_states();
+    c.reduction = reduction;
+    c.order = order;
+    c.replay_only = replay_only;
+    return mc_search(&c);
 }
 
 static SsResult search(const Loaded *l, SsReduction reduction, SsOrder order)
