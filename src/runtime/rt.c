@@ -782,7 +782,7 @@ RtSaved *rt_coop_save(Rt *rt, RtSaved *reuse)
 
 void rt_coop_restore(Rt *rt, const RtSaved *saved)
 {
-    arena_restore(rt->arena, image_of(saved));
+    arena_restore_changed(rt->arena, image_of(saved)); /* the run writes its arena only inside arena_enter */
 }
 
 void rt_saved_destroy(RtSaved *saved)

@@ -6,10 +6,14 @@
  * different paths hold their structures at the same addresses. The blocks of a region lie end to end, so a save walks
  * them and takes each block's header and live prefix only, in whole 16-byte chunks (with the stacks' live parts), and
  * copies those chunks that differ from the base image's copy, if it has a base (all of them if not); a restore copies
- * the base back, then the chunks. */
+ * the base back, then the chunks. While nothing has written the arena since a save or a restore against a base, the
+ * arena knows it holds that base with that image's chunks over it, and arena_restore_changed puts back only those
+ * chunks and the new image's. Images are blocks of a slab per arena (util/slab.h): no C heap bookkeeping, and huge
+ * pages for the many a breadth-first search keeps. */
 #include "util/arena.h"
 
 #include "util/sanitize.h"
+#include "util/slab.h"
 #include "util/xalloc.h" /* XALLOC_EXIT_STATUS */
 
 #include <stdint.h>
@@ -46,7 +50,14 @@ struct Arena {
     uint64_t guarded[ARENA_SLOT_WORDS]; /* slots whose guard page is set (the mapping's, never restored) */
     struct ArenaSpan *ranges;           /* a save's scratch: the live ranges, */
     struct ArenaRun *runs;              /* the chunks it keeps */
+    Slab *images;                       /* where its images are allocated */
     size_t nranges, cap_ranges, nruns, cap_runs, nbytes;
+    /* What the arena holds, while it is known (see arena_restore_changed): on every chunk of known_base and of
+     * known_runs, the base's bytes with the chunks known_runs lists put over them, as arena_restore leaves it. */
+    const struct ArenaImage *known_base; /* NULL: not known */
+    struct ArenaRun *known_runs;
+    size_t nknown, cap_known;
+    bool touched;                        /* written since the last save or restore (as far as the arena can tell) */
 };
 
 /* A range of bytes that matter to a saved state. */
@@ -107,6 +118,7 @@ Arena *arena_create(void)
     a->stacks = mmap(NULL, a->slot_bytes * ARENA_STACK_SLOTS, PROT_READ | PROT_WRITE, flags | MAP_STACK, -1, 0);
     if (a->heap == MAP_FAILED || a->stacks == MAP_FAILED)
         arena_fail("the system refused address space for a model checker arena");
+    a->images = slab_create();
     return a;
 }
 
@@ -120,18 +132,24 @@ void arena_destroy(Arena *a)
     munmap(a->stacks, a->slot_bytes * ARENA_STACK_SLOTS);
     free(a->ranges);
     free(a->runs);
+    free(a->known_runs);
+    slab_destroy(a->images); /* its memory goes with the last image */
     free(a);
 }
 
 Arena *arena_enter(Arena *a)
 {
     Arena *previous = current;
+    if (a)
+        a->touched = true; /* whatever runs inside may write anywhere in it */
     current = a;
     return previous;
 }
 
 void arena_leave(Arena *previous)
 {
+    if (current)
+        current->touched = true;
     current = previous;
 }
 
@@ -156,6 +174,7 @@ void *arena_alloc(Arena *a, size_t size)
     int c = size_class(size);
     if (c >= ARENA_CLASSES)
         arena_fail("an allocation too large for the model checker's arena");
+    a->touched = true;
     ArenaBook *b = book(a);
     char *block = b->free_list[c];
     if (block) {
@@ -186,6 +205,7 @@ void arena_set_live(void *p, size_t bytes)
     Arena *a = current;
     if (!a || !arena_owns(a, p))
         return;
+    a->touched = true;
     size_t payload = ((size_t)1 << class_of(p)) - ARENA_HEADER_BYTES;
     block_of(p)->live = bytes == 0 ? 1 : bytes < payload ? bytes : payload;
 }
@@ -194,6 +214,7 @@ void arena_free(Arena *a, void *p)
 {
     if (!p)
         return;
+    a->touched = true;
     int c = class_of(p);
     block_of(p)->live = sizeof(void *); /* only the link to the next free block */
     *(void **)p = book(a)->free_list[c];
@@ -204,6 +225,7 @@ void *arena_realloc(Arena *a, void *p, size_t size)
 {
     if (!p)
         return arena_alloc(a, size);
+    a->touched = true;
     size_t have = ((size_t)1 << class_of(p)) - ARENA_HEADER_BYTES;
     if (size <= have) {
         block_of(p)->live = size ? size : 1;
@@ -241,6 +263,7 @@ uint64_t arena_layout(const Arena *a)
 
 char *arena_stack_alloc(Arena *a)
 {
+    a->touched = true;
     ArenaBook *b = book(a);
     for (int i = 0; i < ARENA_STACK_SLOTS; i++) {
         uint64_t bit = 1ull << (i % 64);
@@ -261,6 +284,7 @@ char *arena_stack_alloc(Arena *a)
 void arena_stack_free(Arena *a, char *stack)
 {
     size_t i = (size_t)(stack - a->page - a->stacks) / a->slot_bytes;
+    a->touched = true;
     book(a)->stack_used[i / 64] &= ~(1ull << (i % 64));
 }
 
@@ -276,6 +300,7 @@ typedef struct ArenaRun {
 
 struct ArenaImage {
     const ArenaImage *base;   /* NULL: a whole image */
+    Slab *slab;               /* its memory's (the arena's, which may go first) */
     uint32_t nruns, nbytes;
     uint32_t cap;             /* bytes allocated after the header */
     uint32_t span;            /* the bytes a whole image of this state holds */
@@ -415,16 +440,51 @@ static void runs_differing(Arena *a, uint32_t c, uint32_t end, const char *q)
             run_add(a, c, 1);
 }
 
+/* A walk over a base image's runs, forward in chunk order. */
+typedef struct BaseWalk {
+    const ArenaRun *runs;
+    const char *bytes;
+    uint32_t n, i;
+    size_t off; /* where run i's bytes start */
+} BaseWalk;
+
+static BaseWalk walk_of(const ArenaImage *base)
+{
+    if (!base)
+        return (BaseWalk){0};
+    return (BaseWalk){image_runs(base), image_bytes(base), base->nruns, 0, 0};
+}
+
+/* Move to the first run that ends after chunk c. */
+static void walk_to(BaseWalk *w, uint32_t c)
+{
+    while (w->i < w->n && w->runs[w->i].chunk + w->runs[w->i].n <= c)
+        w->off += (size_t)w->runs[w->i++].n * ARENA_CHUNK;
+}
+
+/* Copy the base's bytes back into those of chunks [c, end) it holds (c at or after the walk's last call). */
+static void walk_put_back(Arena *a, BaseWalk *w, uint32_t c, uint32_t end)
+{
+    for (walk_to(w, c); c < end && w->i < w->n && w->runs[w->i].chunk < end; walk_to(w, c)) {
+        const ArenaRun *r = &w->runs[w->i];
+        uint32_t from = r->chunk > c ? r->chunk : c, to = r->chunk + r->n < end ? r->chunk + r->n : end;
+        memcpy(chunk_at(a, from), w->bytes + w->off + (size_t)(from - r->chunk) * ARENA_CHUNK,
+               (size_t)(to - from) * ARENA_CHUNK);
+        c = to;
+    }
+}
+
 /* The chunks of the live ranges (the heap's, then the stacks': in chunk order) into a->runs: all of them, or
- * (against a base) those that differ from the base. Returns the bytes all of them hold (the image's span). */
+ * (against a base) those that differ from the base. The base's chunks that are not live now (a block's dead tail, a
+ * stack below its pointer) get the base's bytes back, as a restore of the image would give them: afterwards the arena
+ * holds exactly what arena_restore of the image leaves, and a restore of another image against the same base needs
+ * only to undo these chunks (arena_restore_changed). Returns the bytes all the live chunks hold (the image's span). */
 static size_t image_runs_build(Arena *a, const ArenaImage *base)
 {
     a->nruns = 0;
     a->nbytes = 0;
-    size_t span = 0, b = 0, boff = 0; /* base run b's bytes start at boff */
-    const ArenaRun *bruns = base ? image_runs(base) : NULL;
-    const char *bbytes = base ? image_bytes(base) : NULL;
-    uint32_t nb = base ? base->nruns : 0;
+    size_t span = 0;
+    BaseWalk cmp = walk_of(base), dead = walk_of(base);
     uint32_t done = 0; /* chunks below this were handled (two ranges can share a chunk) */
     for (size_t i = 0; i < a->nranges; i++) {
         uint32_t c = chunk_of(a, a->ranges[i].at);
@@ -433,33 +493,38 @@ static size_t image_runs_build(Arena *a, const ArenaImage *base)
             c = done;
         if (c >= end)
             continue;
+        walk_put_back(a, &dead, done, c);
         span += (size_t)(end - c) * ARENA_CHUNK;
         done = end;
         while (c < end) {
-            while (b < nb && bruns[b].chunk + bruns[b].n <= c)
-                boff += (size_t)bruns[b++].n * ARENA_CHUNK;
-            if (b == nb || bruns[b].chunk > c) { /* the base has none of these: all of them */
-                uint32_t to = b < nb && bruns[b].chunk < end ? bruns[b].chunk : end;
+            walk_to(&cmp, c);
+            const ArenaRun *r = cmp.i < cmp.n ? &cmp.runs[cmp.i] : NULL;
+            if (!r || r->chunk > c) { /* the base has none of these: all of them */
+                uint32_t to = r && r->chunk < end ? r->chunk : end;
                 run_add(a, c, to - c);
                 c = to;
                 continue;
             }
-            uint32_t to = bruns[b].chunk + bruns[b].n < end ? bruns[b].chunk + bruns[b].n : end;
-            runs_differing(a, c, to, bbytes + boff + (size_t)(c - bruns[b].chunk) * ARENA_CHUNK);
+            uint32_t to = r->chunk + r->n < end ? r->chunk + r->n : end;
+            runs_differing(a, c, to, cmp.bytes + cmp.off + (size_t)(c - r->chunk) * ARENA_CHUNK);
             c = to;
         }
     }
+    walk_put_back(a, &dead, done, UINT32_MAX);
     return span;
 }
 
-/* An image's capacity for `need` bytes: the next of 4 sizes per power of two (at most a quarter more), so that images
- * come in few sizes and the C heap finds a freed one of the same size again. */
-static size_t image_capacity(size_t need)
+/* The arena now holds what arena_restore(img) leaves: its base (or img itself, whole) and img's chunks over it. */
+static void known_set(Arena *a, const ArenaImage *img)
 {
-    size_t quarter = 16;
-    while (quarter * 8 < need)
-        quarter *= 2;
-    return (need + quarter - 1) / quarter * quarter;
+    a->touched = false;
+    a->known_base = img->base ? img->base : img;
+    a->nknown = 0;
+    if (!img->base)
+        return;
+    scratch_grow((void **)&a->known_runs, &a->cap_known, img->nruns, sizeof(ArenaRun));
+    memcpy(a->known_runs, image_runs(img), sizeof(ArenaRun) * img->nruns);
+    a->nknown = img->nruns;
 }
 
 ArenaImage *arena_save(Arena *a, const ArenaRegion *regions, int nregions, ArenaImage *reuse, const ArenaImage *base)
@@ -475,11 +540,11 @@ ArenaImage *arena_save(Arena *a, const ArenaRegion *regions, int nregions, Arena
         arena_fail("a saved model checker state too large");
     ArenaImage *img = reuse;
     if (!img || img->cap < need || img->cap > 2 * need + 64) { /* close to the need: budgets count it */
-        size_t cap = image_capacity(need);
-        img = realloc(img, sizeof *img + cap);
-        if (!img)
-            arena_fail("out of memory for a saved model checker state");
-        img->cap = (uint32_t)cap;
+        arena_image_destroy(img);
+        size_t bytes = slab_size(sizeof *img + need);
+        img = slab_alloc(a->images, bytes);
+        img->slab = a->images;
+        img->cap = (uint32_t)(bytes - sizeof *img);
     }
     img->base = base;
     img->nruns = (uint32_t)a->nruns;
@@ -492,6 +557,10 @@ ArenaImage *arena_save(Arena *a, const ArenaRegion *regions, int nregions, Arena
         memcpy(to, chunk_at(a, a->runs[i].chunk), len);
         to += len;
     }
+    if (current == a) /* a writer may be running */
+        a->known_base = NULL;
+    else
+        known_set(a, img);
     return img;
 }
 
@@ -511,11 +580,26 @@ void arena_restore(Arena *a, const ArenaImage *img)
     if (img->base)
         restore_runs(a, img->base);
     restore_runs(a, img);
+    known_set(a, img);
+}
+
+void arena_restore_changed(Arena *a, const ArenaImage *img)
+{
+    if (a->touched || current == a || !img->base || img->base != a->known_base) {
+        arena_restore(a, img);
+        return;
+    }
+    BaseWalk w = walk_of(img->base); /* the chunks the known image changed go back to the base, */
+    for (size_t i = 0; i < a->nknown; i++)
+        walk_put_back(a, &w, a->known_runs[i].chunk, a->known_runs[i].chunk + a->known_runs[i].n);
+    restore_runs(a, img); /* then img's over them */
+    known_set(a, img);
 }
 
 void arena_image_destroy(ArenaImage *img)
 {
-    free(img);
+    if (img)
+        slab_free(img->slab, img, sizeof *img + img->cap);
 }
 
 size_t arena_image_bytes(const ArenaImage *img)

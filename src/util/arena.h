@@ -38,7 +38,7 @@ bool arena_supported(void);
 
 /* An empty arena (NULL when !arena_supported()). */
 Arena *arena_create(void);
-/* NULL-safe; every allocation in it, stacks included, goes with it. */
+/* NULL-safe; every allocation in it, stacks included, goes with it (its images may outlive it). */
 void arena_destroy(Arena *a);
 
 /* Allocate in a from now on, on this OS thread; returns the arena that was current before (for arena_leave). */
@@ -65,11 +65,19 @@ void arena_stack_free(Arena *a, char *stack);
  *
  * With a base (a whole image of the same arena, saved with base NULL) the image keeps only what differs from it, in
  * chunks of 16 bytes: a state a few steps from the base costs a few chunks instead of the whole heap. The base must
- * outlive every image saved against it; restoring such an image puts the base back, then the chunks. */
+ * outlive every image saved against it; restoring such an image puts the base back, then the chunks. A save against a
+ * base writes the arena where it is dead (never read before written): the base's bytes go back there. */
 ArenaImage *arena_save(Arena *a, const ArenaRegion *regions, int nregions, ArenaImage *reuse, const ArenaImage *base);
 void arena_restore(Arena *a, const ArenaImage *img);
+/* As arena_restore, but copying only what differs from what the arena holds, when it knows: right after a save or a
+ * restore against the same base, it holds the base with that image's chunks over it (a save against a base puts the
+ * base's bytes back where they are no longer live), so only that image's chunks go back to the base before img's
+ * are copied. It knows until it is written: by anything between arena_enter and arena_leave, or arena_alloc & co.
+ * The caller promises that nothing else writes the arena's memory in between (a plain pointer write would not be
+ * undone); otherwise it restores as arena_restore does. */
+void arena_restore_changed(Arena *a, const ArenaImage *img);
 void arena_image_destroy(ArenaImage *img);
-/* The memory an image takes (its allocation). */
+/* The memory an image takes (its block of the arena's slab, util/slab.h, where images are allocated). */
 size_t arena_image_bytes(const ArenaImage *img);
 /* What a whole image of the same state would hold (its bytes of heap and stacks): with arena_image_bytes, how much
  * a base saved. */

@@ -6,6 +6,7 @@
  * sanitizers) the tests are skipped: the model checker replays there instead. */
 #include "util/arena.h"
 #include "util/fiber.h"
+#include "util/slab.h"
 #include "util/xalloc.h"
 
 #include <setjmp.h>
@@ -331,6 +332,164 @@ static void test_allocation_order_does_not_change_the_layout(void **state)
     arena_destroy(b);
 }
 
+/* Set v's live prefix to `words` (inside the arena, as a run does). */
+static void set_live_words(Arena *a, int64_t *v, size_t words)
+{
+    Arena *outer = arena_enter(a);
+    arena_set_live(v, words * sizeof *v);
+    arena_leave(outer);
+}
+
+/* arena_restore_changed after a save or a restore copies back only the chunks of the image the arena holds and those
+ * of the new one: exact all the same, the base's bytes where the image the arena held had dead ones (a save against
+ * a base puts them back), and a whole restore once anything wrote the arena. */
+static void test_restore_changed_puts_back_what_differs(void **state)
+{
+    (void)state;
+    Arena *a = arena_or_skip();
+    int64_t *v = arena_alloc(a, 512 * sizeof *v);
+    for (int i = 0; i < 512; i++)
+        v[i] = i;
+    ArenaImage *base = arena_save(a, NULL, 0, NULL, NULL);
+    v[20] = -20;
+    ArenaImage *y = arena_save(a, NULL, 0, NULL, base);
+    set_live_words(a, v, 64); /* in x only the first 64 words matter, */
+    v[20] = 20;
+    v[10] = -10;
+    for (int i = 64; i < 512; i++) /* and the rest is dead */
+        v[i] = 999;
+    ArenaImage *x = arena_save(a, NULL, 0, NULL, base);
+    assert_int_equal(v[100], 100); /* the save put the base's bytes back where x's are dead */
+
+    arena_restore_changed(a, y); /* the arena holds x: x's chunks back to the base, then y's */
+    for (int i = 0; i < 512; i++)
+        assert_int_equal(v[i], i == 20 ? -20 : i);
+    arena_restore_changed(a, x);
+    for (int i = 0; i < 64; i++)
+        assert_int_equal(v[i], i == 10 ? -10 : i);
+
+    Arena *outer = arena_enter(a); /* written by a run: the next restore is whole */
+    v[30] = -30;
+    arena_leave(outer);
+    arena_restore_changed(a, y);
+    for (int i = 0; i < 512; i++)
+        assert_int_equal(v[i], i == 20 ? -20 : i);
+    arena_alloc(a, 100); /* so is an allocation */
+    v[40] = -40;
+    arena_restore_changed(a, x);
+    for (int i = 0; i < 64; i++)
+        assert_int_equal(v[i], i == 10 ? -10 : i);
+    arena_image_destroy(x);
+    arena_image_destroy(y);
+    arena_image_destroy(base);
+    arena_destroy(a);
+}
+
+enum { RC_BLOCKS = 5, RC_STATES = 12, RC_MAX_WORDS = 700 };
+
+/* One state of the blocks of test_restore_changed_is_exact: each block's live prefix and its words. */
+typedef struct RcState {
+    size_t live[RC_BLOCKS];
+    int64_t words[RC_BLOCKS][RC_MAX_WORDS];
+    ArenaImage *img;
+} RcState;
+
+static uint64_t rc_next(uint64_t *seed)
+{
+    *seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+    return *seed >> 33;
+}
+
+/* A run's step: some words changed anywhere in the blocks, live or dead, and live prefixes moved. */
+static void rc_scribble(Arena *a, int64_t **blocks, const size_t *sizes, uint64_t *seed)
+{
+    Arena *outer = arena_enter(a);
+    for (int n = (int)(rc_next(seed) % 6); n >= 0; n--) {
+        int k = (int)(rc_next(seed) % RC_BLOCKS);
+        blocks[k][rc_next(seed) % sizes[k]] = (int64_t)rc_next(seed);
+        if (rc_next(seed) % 4 == 0)
+            arena_set_live(blocks[k], (1 + rc_next(seed) % sizes[k]) * sizeof(int64_t));
+    }
+    arena_leave(outer);
+}
+
+static void rc_check(int64_t **blocks, const RcState *s)
+{
+    for (int k = 0; k < RC_BLOCKS; k++)
+        assert_memory_equal(blocks[k], s->words[k], s->live[k] * sizeof(int64_t));
+}
+
+/* Random states against one base and random restores between them, with and without the arena written in between:
+ * every restore gives each block's live words exactly. */
+static void test_restore_changed_is_exact(void **state)
+{
+    (void)state;
+    Arena *a = arena_or_skip();
+    const size_t sizes[RC_BLOCKS] = {3, 40, 150, 333, RC_MAX_WORDS};
+    int64_t *blocks[RC_BLOCKS];
+    for (int k = 0; k < RC_BLOCKS; k++) {
+        blocks[k] = arena_alloc(a, sizes[k] * sizeof(int64_t));
+        for (size_t i = 0; i < sizes[k]; i++)
+            blocks[k][i] = (int64_t)(k * 1000 + i);
+    }
+    ArenaImage *base = arena_save(a, NULL, 0, NULL, NULL);
+    static RcState states[RC_STATES];
+    uint64_t seed = 12345;
+    for (int s = 0; s < RC_STATES; s++) {
+        rc_scribble(a, blocks, sizes, &seed);
+        size_t live[RC_BLOCKS];
+        Arena *outer = arena_enter(a);
+        for (int k = 0; k < RC_BLOCKS; k++) {
+            live[k] = 1 + rc_next(&seed) % sizes[k];
+            arena_set_live(blocks[k], live[k] * sizeof(int64_t));
+        }
+        arena_leave(outer);
+        states[s].img = arena_save(a, NULL, 0, NULL, base);
+        for (int k = 0; k < RC_BLOCKS; k++) {
+            states[s].live[k] = live[k];
+            memcpy(states[s].words[k], blocks[k], live[k] * sizeof(int64_t));
+        }
+    }
+    for (int round = 0; round < 2000; round++) {
+        int s = (int)(rc_next(&seed) % RC_STATES);
+        if (rc_next(&seed) % 3 == 0)
+            rc_scribble(a, blocks, sizes, &seed);
+        if (rc_next(&seed) % 8 == 0)
+            arena_restore(a, states[s].img);
+        else
+            arena_restore_changed(a, states[s].img);
+        rc_check(blocks, &states[s]);
+        if (rc_next(&seed) % 5 == 0) { /* saved over again from here: the same state, and the arena knows it */
+            states[s].img = arena_save(a, NULL, 0, states[s].img, base);
+            rc_check(blocks, &states[s]);
+        }
+    }
+    for (int s = 0; s < RC_STATES; s++)
+        arena_image_destroy(states[s].img);
+    arena_image_destroy(base);
+    arena_destroy(a);
+}
+
+/* Images come from the arena's slab (util/slab.h): what an image reports is its whole block, a reused one stays
+ * where it is when it still fits, and an image may outlive its arena. */
+static void test_image_memory(void **state)
+{
+    (void)state;
+    Arena *a = arena_or_skip();
+    int64_t *v = arena_alloc(a, 100 * sizeof *v);
+    memset(v, 1, 100 * sizeof *v);
+    ArenaImage *img = arena_save(a, NULL, 0, NULL, NULL);
+    size_t bytes = arena_image_bytes(img);
+    assert_true(bytes >= arena_image_span(img));
+    assert_int_equal(bytes, slab_size(bytes));
+    v[3] = 0;
+    ArenaImage *again = arena_save(a, NULL, 0, img, NULL);
+    assert_ptr_equal(again, img);
+    assert_int_equal(arena_image_bytes(again), bytes);
+    arena_destroy(a);
+    arena_image_destroy(again);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -343,6 +502,9 @@ int main(void)
         cmocka_unit_test(test_stack_slots_come_back),
         cmocka_unit_test(test_an_image_against_a_base_keeps_what_differs),
         cmocka_unit_test(test_a_fiber_resumes_from_an_image_against_a_base),
+        cmocka_unit_test(test_restore_changed_puts_back_what_differs),
+        cmocka_unit_test(test_restore_changed_is_exact),
+        cmocka_unit_test(test_image_memory),
         cmocka_unit_test(test_allocation_order_does_not_change_the_layout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
