@@ -80,6 +80,8 @@ static const char *fit_text(Font *f, FontStyle st, const char *text, int w, char
     return "";
 }
 
+static const char *fit_words(Font *f, FontStyle st, const char *text, int w, char *buf, size_t size);
+
 static void panel(App *a, UiRect r, const char *title)
 {
     draw_frame(a->win.ren, (float)r.x - 1, (float)r.y - 1, (float)r.w + 2, (float)r.h + 2, 1, a->win.theme.panel_edge);
@@ -344,18 +346,22 @@ static void draw_status_bar(App *a)
     bool fresh;
     const char *notice = notice_text(a, &fresh);
     a->views.drawn.notice = (UiRect){0, 0, 0, 0};
+    a->views.drawn.notice_text[0] = '\0';
     if (!notice)
         return;
     bool below = a->views.status_rows > 1;
     int room = below ? r.w - 2 * pad : r.w - 2 * pad - sw - 4 * pad;
     char ncut[sizeof a->views.message + 8];
-    const char *shown = fit_text(a->win.font, FONT_BOLD, notice, room, ncut, sizeof ncut);
+    /* a sentence keeps its start ("check all: deadlock reachable, ..."), a path its file name */
+    const char *shown = strchr(notice, '/') ? fit_text(a->win.font, FONT_BOLD, notice, room, ncut, sizeof ncut)
+                                            : fit_words(a->win.font, FONT_BOLD, notice, room, ncut, sizeof ncut);
     int nw = font_width(a->win.font, FONT_BOLD, shown), nh = font_height(a->win.font, FONT_BOLD);
     int x = below ? r.x + pad : r.x + r.w - pad - nw, y = r.y + (below ? row : 0) + (row - nh) / 2;
     if (fresh) /* a message stands out on its own chip until it expires */
         draw_round_rect(a->win.ren, (float)x - pad / 2, (float)y, (float)nw + pad, (float)nh, 4, th->button);
     font_draw(a->win.font, FONT_BOLD, shown, x, y, fresh ? th->text : th->accent, FONT_LEFT);
     a->views.drawn.notice = (UiRect){x, y, nw, nh};
+    snprintf(a->views.drawn.notice_text, sizeof a->views.drawn.notice_text, "%s", shown);
     if (fresh)
         a->dirty = true; /* redraw until it expires */
 }

@@ -76,6 +76,7 @@ typedef struct AppViews {
     int status_rows;      /* the status bar's rows: 1, or 2 when the status and a notice do not fit side by side */
     struct {              /* where the last frame drew its texts (--dump-state reports them; tests check the layout) */
         UiRect title, banner, status, notice;
+        char notice_text[256]; /* the notice as drawn (shortened to fit) */
     } drawn;
     SceneView *sview;
     Timeline *timeline;
