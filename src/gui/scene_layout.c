@@ -163,6 +163,12 @@ static float thread_radius(const SceneInput *in)
     return 34.0f * in->scale;
 }
 
+/* A disc with its name beside it (a short scene): about as high as the name, never larger than usual. */
+static float side_disc_radius(const SceneInput *in)
+{
+    return fminf(thread_radius(in), fmaxf(line_h(in, SL_TEXT_BOLD) * 0.55f, 12 * in->scale));
+}
+
 static void object_size(const SceneInput *in, const SnapObject *o, float *w, float *h)
 {
     float s = in->scale;
@@ -271,7 +277,8 @@ static void place_object_grid(SceneLayout *sl, const SceneInput *in, const int *
 }
 
 /* How the shared variables fill their strip: boxes of two lines (the name, the value under it) when they fit in
- * VAR_STRIP_SHARE of the scene's height, else low boxes of one line ("data[3] = 0"), and when even those do not fit,
+ * VAR_FULL_SHARE of VAR_STRIP_SHARE of the scene's height (a short scene keeps its height for the threads), else
+ * low boxes of one line ("data[3] = 0"), and when even those do not fit,
  * as many as fit with a last box saying how many more there are. Box sizes come from the text they hold (a value is
  * measured as VAR_VALUE_TEMPLATE, so that boxes keep their size as the values change). */
 typedef struct VarPlan {
@@ -283,6 +290,7 @@ typedef struct VarPlan {
 
 static const char VAR_VALUE_TEMPLATE[] = "-888";
 static const float VAR_STRIP_SHARE = 0.36f;
+static const float VAR_FULL_SHARE = 0.6f; /* of that share: the most the boxes of two lines may take */
 
 static int vars_listed(const SceneInput *in)
 {
@@ -329,7 +337,7 @@ static VarPlan plan_vars(const SceneInput *in, float width, float max_h)
     p.bw = fminf(fmaxf(full_w + 2 * pad, VAR_BOX_MIN * text_of(in)), width);
     p.bh = line_h(in, SL_TEXT_SMALL) + line_h(in, SL_TEXT_BOLD) + pad;
     plan_rows(&p, n, width);
-    if (p.h <= max_h)
+    if (p.h <= max_h * VAR_FULL_SHARE)
         return p;
     p.compact = true;
     p.bw = fminf(compact_w + 2 * pad, width);
@@ -346,12 +354,11 @@ static VarPlan plan_vars(const SceneInput *in, float width, float max_h)
 }
 
 /* Shared variables in rows along the bottom strip. */
-static void place_vars(SceneLayout *sl, const SceneInput *in, Area strip)
+static void place_vars(SceneLayout *sl, const SceneInput *in, Area strip, VarPlan p)
 {
     int n = vars_listed(in);
     if (n == 0)
         return;
-    VarPlan p = plan_vars(in, strip.w, strip.h + 1);
     int boxes = p.shown < n ? p.shown + 1 : n;
     if (p.rows == 0)
         return;
@@ -373,12 +380,14 @@ static void place_vars(SceneLayout *sl, const SceneInput *in, Area strip)
 }
 
 /* Split off the variable strip at the bottom of the area. */
-static Area split_vars(const SceneInput *in, Area *a)
+static Area split_vars(const SceneInput *in, Area *a, VarPlan *plan)
 {
     Area strip = {a->x, a->y + a->h, a->w, 0};
+    *plan = (VarPlan){0};
     if (vars_listed(in) == 0)
         return strip;
     VarPlan p = plan_vars(in, a->w, a->h * VAR_STRIP_SHARE);
+    *plan = p;
     strip.h = p.h;
     strip.y = a->y + a->h - p.h;
     a->h -= p.h + 16 * in->scale;
@@ -534,6 +543,47 @@ static void layout_ring(SceneLayout *sl, const SceneInput *in, Area a)
     place_object_grid(sl, in, rest, nrest, side);
 }
 
+/* ------------------------------------------------------------------ names beside (a short scene) */
+
+/* The widest of these names in bold, as measured. */
+static float widest_name(const SceneInput *in, bool threads, const int *objs, int n)
+{
+    float w = 0;
+    for (int i = 0; threads && i < in->snap->nthreads; i++)
+        w = fmaxf(w, text_w(in, SL_TEXT_BOLD, in->snap->threads[i].name ? in->snap->threads[i].name : "thread"));
+    for (int i = 0; !threads && i < n; i++)
+        w = fmaxf(w, text_w(in, SL_TEXT_BOLD, in->snap->objects[objs[i]].name ? in->snap->objects[objs[i]].name
+                                                                                 : "object"));
+    return w;
+}
+
+/* Objects in a band, each with its name to its right: as many in a row as leave their names whole, more rows when
+ * the band is high enough for them. */
+static void place_object_band(SceneLayout *sl, const SceneInput *in, const int *objs, int n, Area a)
+{
+    if (n == 0)
+        return;
+    float gap = 10 * in->scale, namew = widest_name(in, false, objs, n) + 2 * gap, boxw = 56 * in->scale;
+    int cols = (int)(a.w / (boxw + namew));
+    cols = cols < 1 ? 1 : cols > n ? n : cols;
+    int max_rows = (int)(a.h / (line_h(in, SL_TEXT_BOLD) + gap));
+    max_rows = max_rows < 1 ? 1 : max_rows;
+    if ((n + cols - 1) / cols > max_rows)
+        cols = (n + max_rows - 1) / max_rows;
+    int rows = (n + cols - 1) / cols;
+    float cw = a.w / cols, ch = a.h / rows;
+    for (int i = 0; i < n; i++) {
+        int r = i / cols, c = i % cols;
+        int in_row = r == rows - 1 ? n - r * cols : cols;
+        float off = (a.w - in_row * cw) / 2;
+        place_object(sl, in, objs[i], 0, 0, fmaxf(cw - namew, cw * 0.35f), ch * 0.8f);
+        SlNode *o = &sl->nodes[sl->nnodes - 1];
+        o->x = a.x + off + c * cw + gap + o->w / 2;
+        o->y = a.y + (r + 0.5f) * ch;
+        o->label_side = true;
+    }
+}
+
 /* ------------------------------------------------------------------ pipeline */
 
 typedef struct QueueUse {
@@ -627,29 +677,51 @@ static int count_queue_decls(const Program *p)
     return n;
 }
 
-static void place_pipeline_threads(SceneLayout *sl, const SceneInput *in, Area a, int ncols, float colw)
+/* The column of a snapshot's thread: -1 for main unless side (then it heads the producers' column). */
+static int thread_column(const SceneInput *in, const SnapThread *t, int ncols, bool side)
+{
+    return t->id == 0 ? (side ? 0 : -1) : func_column(in->prog, t->func, ncols);
+}
+
+/* How many threads the fullest column holds. */
+static int fullest_column(const SceneInput *in, int ncols, bool side)
+{
+    int per_col[2 * MAX_ROLE_DECLS + 2] = {0}, most = 0;
+    for (int i = 0; i < in->snap->nthreads && i < LANG_MAX_THREADS; i++) {
+        int c = thread_column(in, &in->snap->threads[i], ncols, side);
+        if (c >= 0 && ++per_col[c] > most)
+            most = per_col[c];
+    }
+    return most;
+}
+
+/* side: a short scene, each name to the right of its disc (main heads the producers' column). */
+static void place_pipeline_threads(SceneLayout *sl, const SceneInput *in, Area a, int ncols, float colw, bool side)
 {
     const Snapshot *s = in->snap;
     int per_col[2 * MAX_ROLE_DECLS + 2] = {0}, seen[2 * MAX_ROLE_DECLS + 2] = {0};
     int cols[LANG_MAX_THREADS];
     for (int i = 0; i < s->nthreads && i < LANG_MAX_THREADS; i++) {
-        cols[i] = s->threads[i].id == 0 ? -1 : func_column(in->prog, s->threads[i].func, ncols);
+        cols[i] = thread_column(in, &s->threads[i], ncols, side);
         if (cols[i] >= 0)
             per_col[cols[i]]++;
     }
-    float r = thread_radius(in), label = 56 * text_of(in);
+    float r = thread_radius(in), label = side ? 0 : 56 * text_of(in), pad = 8 * in->scale;
     for (int i = 0; i < s->nthreads && i < LANG_MAX_THREADS; i++) {
         if (cols[i] < 0)
             continue;
         int c = cols[i], k = seen[c]++;
         float cell = a.h / per_col[c];
-        float rr = fminf(r, (cell - label) / 2.2f);
+        float rr = side ? fminf(r, fmaxf(side_disc_radius(in), cell * 0.4f)) : fminf(r, (cell - label) / 2.2f);
         rr = rr < 10 * in->scale ? 10 * in->scale : rr;
-        place_thread(sl, in, s->threads[i].id, a.x + (c + 0.5f) * colw, a.y + k * cell + (cell - label) / 2, rr);
+        rr = side ? fminf(rr, cell * 0.45f) : rr;
+        float x = side ? a.x + c * colw + pad + rr : a.x + (c + 0.5f) * colw;
+        place_thread(sl, in, s->threads[i].id, x, a.y + k * cell + (cell - label) / 2, rr);
+        sl->nodes[sl->nnodes - 1].label_side = side;
     }
 }
 
-static bool layout_pipeline(SceneLayout *sl, const SceneInput *in, Area a)
+static bool layout_pipeline(SceneLayout *sl, const SceneInput *in, Area a, bool side)
 {
     const Program *p = in->prog;
     const Snapshot *s = in->snap;
@@ -657,9 +729,16 @@ static bool layout_pipeline(SceneLayout *sl, const SceneInput *in, Area a)
         return false;
     int ncols = 2 * count_queue_decls(p) + 1;
     float colw = a.w / ncols;
-    place_main(sl, in, a);
-    Area body = {a.x, a.y + 20 * in->scale, a.w, a.h - 20 * in->scale};
-    place_pipeline_threads(sl, in, body, ncols, colw);
+    if (!side)
+        place_main(sl, in, a);
+    Area body = side ? a : (Area){a.x, a.y + 20 * in->scale, a.w, a.h - 20 * in->scale}, threads = body;
+    int others = 0;
+    for (int i = 0; i < s->nobjects; i++)
+        others += p->objects[s->objects[i].decl].kind != OBJ_QUEUE;
+    if (side && others > 0) /* the names beside the threads keep clear of the other objects' band below */
+        threads.h = fminf(body.h - line_h(in, SL_TEXT_BOLD) * 0.8f, fmaxf(body.h * 0.7f, fullest_column(in, ncols, side) *
+                                                                    (line_h(in, SL_TEXT_BOLD) + 4 * in->scale)));
+    place_pipeline_threads(sl, in, threads, ncols, colw, side);
     int rest[LANG_MAX_ARRAY], nrest = 0;
     int qcount[2 * MAX_ROLE_DECLS + 2] = {0}, qseen[2 * MAX_ROLE_DECLS + 2] = {0};
     for (int i = 0; i < s->nobjects; i++)
@@ -676,7 +755,10 @@ static bool layout_pipeline(SceneLayout *sl, const SceneInput *in, Area a)
         place_object(sl, in, i, a.x + (c + 0.5f) * colw, body.y + (k + 0.5f) * cell, colw * 0.92f, cell * 0.8f);
     }
     Area low = {a.x + colw * 0.5f, body.y + body.h * 0.72f, a.w - colw, body.h * 0.26f};
-    place_object_grid(sl, in, rest, nrest, low);
+    if (side)
+        place_object_band(sl, in, rest, nrest, (Area){a.x, threads.y + threads.h, a.w, body.h - threads.h});
+    else
+        place_object_grid(sl, in, rest, nrest, low);
     return true;
 }
 
@@ -706,6 +788,52 @@ static void layout_graph(SceneLayout *sl, const SceneInput *in, Area a)
         objs[nobj++] = i;
     Area inner = {cx - rx * 0.62f, cy - ry * 0.55f, rx * 1.24f, ry * 1.1f};
     place_object_grid(sl, in, objs, nobj, inner);
+}
+
+/* ------------------------------------------------------------------ rows (a short scene) */
+
+/* The graph in a short scene: every thread (main first) in rows, each name to the right of its disc, half the rows
+ * above the objects and half below. A row takes as many threads as leave their names whole; when the rows would
+ * leave the objects too little room, rows take more (and the names are abbreviated). */
+static void layout_rows(SceneLayout *sl, const SceneInput *in, Area a)
+{
+    const Snapshot *s = in->snap;
+    int ids[LANG_MAX_THREADS], n = 0;
+    for (int i = 0; i < s->nthreads && n < LANG_MAX_THREADS; i++)
+        ids[n++] = s->threads[i].id;
+    int objs[LANG_MAX_ARRAY], nobj = 0;
+    for (int i = 0; i < s->nobjects && nobj < LANG_MAX_ARRAY; i++)
+        objs[nobj++] = i;
+    if (n == 0) {
+        place_object_band(sl, in, objs, nobj, a);
+        return;
+    }
+    float gap = 10 * in->scale, r = side_disc_radius(in);
+    float row_h = fmaxf(2 * r, line_h(in, SL_TEXT_BOLD)) + gap;
+    float band = nobj > 0 ? fminf(line_h(in, SL_TEXT_BOLD) + gap, a.h * 0.4f) : 0;
+    int per_row = (int)(a.w / (2 * r + 3 * gap + widest_name(in, true, NULL, 0)));
+    per_row = per_row < 1 ? 1 : per_row > n ? n : per_row;
+    int rows = (n + per_row - 1) / per_row;
+    while (per_row < n && a.h - rows * row_h < band) {
+        per_row++;
+        rows = (n + per_row - 1) / per_row;
+    }
+    if (rows * row_h > a.h - band) { /* even one long row is too high: the discs shrink */
+        row_h = (a.h - band) / rows;
+        r = fmaxf(fminf(r, (row_h - gap) / 2), 4 * in->scale);
+    }
+    int top = (rows + 1) / 2;
+    float cw = a.w / per_row;
+    for (int k = 0; k < n; k++) {
+        int row = k / per_row, col = k % per_row;
+        int in_row = row == rows - 1 ? n - row * per_row : per_row;
+        float x0 = a.x + (a.w - in_row * cw) / 2;
+        float y = row < top ? a.y + (row + 0.5f) * row_h : a.y + a.h - (rows - row - 0.5f) * row_h;
+        place_thread(sl, in, ids[k], x0 + col * cw + gap + r, y, r);
+        sl->nodes[sl->nnodes - 1].label_side = true;
+    }
+    Area mid = {a.x, a.y + top * row_h, a.w, a.h - rows * row_h};
+    place_object_band(sl, in, objs, nobj, mid);
 }
 
 /* ------------------------------------------------------------------ colours and labels */
@@ -920,6 +1048,8 @@ static bool fit_line(const SceneInput *in, SlTextStyle st, const char *text, flo
 typedef struct LabelCtx {
     Box obstacles[MAX_OBSTACLES];
     int nobstacles;
+    int label_ob[MAX_OBSTACLES]; /* per node: the obstacle its label beside it is, or -1 */
+    bool names_only;             /* the first round: every name before any state line */
     Box area;
     float gap;
 } LabelCtx;
@@ -962,19 +1092,10 @@ typedef struct LabelLine {
     int drop;    /* dropped in this order (higher first); 0: kept to the last */
 } LabelLine;
 
-/* Try the lines at the top (below the node) or bottom (above it) edge y; true and the node's label set if they fit. */
-static bool try_label(LabelCtx *c, int self, SlNode *n, const SceneInput *in, const LabelLine *lines, int nl,
-                      float y, bool above)
+/* The lines fitted to room (a line's short form when the long one would be cut); false when one does not fit. */
+static bool fit_lines(const SceneInput *in, const LabelLine *lines, int nl, float room, SlLine *fitted, float *w)
 {
-    float h = 0;
-    for (int i = 0; i < nl; i++)
-        h += line_h(in, lines[i].style);
-    float top = above ? y - h : y, left, right;
-    if (!free_span(c, self, n->x, top, h, &left, &right))
-        return false;
-    float room = right - left;
-    SlLine fitted[SL_LINES_MAX];
-    float w = 0;
+    *w = 0;
     for (int i = 0; i < nl; i++) {
         if (!fit_line(in, lines[i].style, lines[i].text, room, fitted[i].text, sizeof fitted[i].text) &&
             (!lines[i].alt || !fit_line(in, lines[i].style, lines[i].alt, room, fitted[i].text, sizeof fitted[i].text)))
@@ -985,27 +1106,91 @@ static bool try_label(LabelCtx *c, int self, SlNode *n, const SceneInput *in, co
         fitted[i].h = line_h(in, lines[i].style);
         fitted[i].alarm = lines[i].alarm;
         fitted[i].dim = lines[i].dim;
-        w = fmaxf(w, text_w(in, lines[i].style, fitted[i].text));
+        *w = fmaxf(*w, text_w(in, lines[i].style, fitted[i].text));
     }
+    return true;
+}
+
+static float lines_h(const SceneInput *in, const LabelLine *lines, int nl)
+{
+    float h = 0;
+    for (int i = 0; i < nl; i++)
+        h += line_h(in, lines[i].style);
+    return h;
+}
+
+static void set_label(SlNode *n, const SlLine *fitted, int nl, float x, float y, float w, float h)
+{
     memcpy(n->lines, fitted, sizeof fitted[0] * (size_t)nl);
     n->nlines = nl;
-    n->lx = fminf(fmaxf(n->x - w / 2, left), right - w); /* centred on the node, or moved towards the free side */
-    n->ly = top;
+    n->lx = x;
+    n->ly = y;
     n->lw = w;
     n->lh = h;
+}
+
+/* Try the lines at the top (below the node) or bottom (above it) edge y; true and the node's label set if they fit. */
+static bool try_label(LabelCtx *c, int self, SlNode *n, const SceneInput *in, const LabelLine *lines, int nl,
+                      float y, bool above)
+{
+    float h = lines_h(in, lines, nl), top = above ? y - h : y, left, right, w;
+    SlLine fitted[SL_LINES_MAX];
+    if (!free_span(c, self, n->x, top, h, &left, &right) || !fit_lines(in, lines, nl, right - left, fitted, &w))
+        return false;
+    /* centred on the node, or moved towards the free side */
+    set_label(n, fitted, nl, fminf(fmaxf(n->x - w / 2, left), right - w), top, w, h);
     return true;
+}
+
+/* Try the lines to the right (or the left) of the node, centred on it in height (kept inside the area). */
+static bool try_side(LabelCtx *c, int self, SlNode *n, const SceneInput *in, const LabelLine *lines, int nl,
+                     bool left_side)
+{
+    float h = lines_h(in, lines, nl), gap = 4 * in->scale;
+    float top = fminf(fmaxf(n->y - h / 2, c->area.y), c->area.y + c->area.h - h);
+    float x0 = left_side ? n->x - n->w / 2 - gap : n->x + n->w / 2 + gap;
+    float lo = c->area.x, hi = c->area.x + c->area.w, w;
+    if (h > c->area.h)
+        return false;
+    for (int i = 0; i < c->nobstacles; i++) {
+        Box o = c->obstacles[i];
+        if (i == self || o.y >= top + h || o.y + o.h <= top || (left_side ? o.x >= x0 : o.x + o.w <= x0))
+            continue;
+        if (o.x < x0 && o.x + o.w > x0)
+            return false;
+        if (left_side)
+            lo = fmaxf(lo, o.x + o.w);
+        else
+            hi = fminf(hi, o.x);
+    }
+    float room = (left_side ? x0 - lo : hi - x0) - c->gap;
+    SlLine fitted[SL_LINES_MAX];
+    if (room <= 0 || !fit_lines(in, lines, nl, room, fitted, &w))
+        return false;
+    set_label(n, fitted, nl, left_side ? x0 - w : x0, top, w, h);
+    return true;
+}
+
+/* The label's places in the order they are tried: beside the node first when it is laid out for that. */
+static bool try_places(LabelCtx *c, int self, SlNode *n, const SceneInput *in, const LabelLine *lines, int nl)
+{
+    float gap = 4 * in->scale;
+    float below = n->y + n->h / 2 + gap, above = n->y - n->h / 2 - gap;
+    if (n->label_side && (try_side(c, self, n, in, lines, nl, false) || try_side(c, self, n, in, lines, nl, true)))
+        return true;
+    return try_label(c, self, n, in, lines, nl, n->label_above ? above : below, n->label_above) ||
+           try_label(c, self, n, in, lines, nl, n->label_above ? below : above, !n->label_above);
 }
 
 /* Place the lines beside the node, dropping the most droppable line until they fit. */
 static void label_beside(LabelCtx *c, int self, SlNode *n, const SceneInput *in, LabelLine *lines, int nl)
 {
-    float gap = 4 * in->scale;
-    float below = n->y + n->h / 2 + gap, above = n->y - n->h / 2 - gap;
+    n->nlines = 0;
+    n->lw = 0;
     while (nl > 0) {
         LabelLine use[SL_LINES_MAX];
         memcpy(use, lines, sizeof use[0] * (size_t)nl);
-        if (try_label(c, self, n, in, use, nl, n->label_above ? above : below, n->label_above) ||
-            try_label(c, self, n, in, use, nl, n->label_above ? below : above, !n->label_above))
+        if (try_places(c, self, n, in, use, nl))
             break;
         int worst = 0;
         for (int i = 1; i < nl; i++)
@@ -1013,8 +1198,13 @@ static void label_beside(LabelCtx *c, int self, SlNode *n, const SceneInput *in,
         memmove(&lines[worst], &lines[worst + 1], sizeof lines[0] * (size_t)(nl - worst - 1));
         nl--;
     }
-    if (n->nlines > 0)
-        add_obstacle(c, (Box){n->lx, n->ly, n->lw, n->lh});
+    int ob = c->label_ob[self]; /* the second round (add_state_lines) moves the first round's box */
+    if (n->nlines > 0 && ob < 0 && c->nobstacles < MAX_OBSTACLES)
+        ob = c->nobstacles++;
+    if (n->nlines > 0 && ob >= 0) {
+        c->obstacles[ob] = (Box){n->lx, n->ly, n->lw, n->lh};
+        c->label_ob[self] = ob;
+    }
 }
 
 /* Lines inside a box (a variable, a crowded ring's disc): fitted to its width, dropped from the bottom when they
@@ -1073,9 +1263,9 @@ static void label_thread(LabelCtx *c, int self, SlNode *n, const SceneInput *in)
     }
     LabelLine lines[SL_LINES_MAX] = {{n->label, NULL, SL_TEXT_BOLD, false, false, 0}};
     int nl = 1;
-    if (n->sub[0])
+    if (n->sub[0] && !c->names_only)
         lines[nl++] = (LabelLine){n->sub, NULL, SL_TEXT_SMALL, n->alarm, !n->alarm, 2};
-    if (n->locals[0])
+    if (n->locals[0] && !c->names_only)
         lines[nl++] = (LabelLine){n->locals, n->locals_short, SL_TEXT_BOLD, n->stale, false, 1};
     label_beside(c, self, n, in, lines, nl);
 }
@@ -1101,7 +1291,7 @@ static void label_object(LabelCtx *c, int self, SlNode *n, const SceneInput *in)
     }
     LabelLine lines[2] = {{n->label, NULL, SL_TEXT_BOLD, false, n->dim, 0}};
     int nl = 1;
-    if (n->sub[0])
+    if (n->sub[0] && !c->names_only)
         lines[nl++] = (LabelLine){n->sub, NULL, SL_TEXT_SMALL, n->alarm, true, 1};
     label_beside(c, self, n, in, lines, nl);
 }
@@ -1119,28 +1309,93 @@ static void number_all_sticks_or_none(SceneLayout *sl)
         }
 }
 
-static void place_labels(SceneLayout *sl, const SceneInput *in)
+/* One round of labels: threads first, then objects and variables. */
+static void label_round(SceneLayout *sl, LabelCtx *c, const SceneInput *in)
 {
-    LabelCtx c;
-    c.nobstacles = 0;
-    c.area = (Box){in->x, in->y, in->w, in->h};
-    c.gap = 3 * in->scale;
-    for (int i = 0; i < sl->nnodes; i++) { /* obstacle i is node i's shape */
-        sl->nodes[i].nlines = 0;
-        sl->nodes[i].lw = 0;
-        add_obstacle(&c, node_box(&sl->nodes[i]));
-    }
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < sl->nnodes && i < MAX_OBSTACLES; i++) {
             SlNode *n = &sl->nodes[i];
             if (pass == 0 && n->kind == SL_THREAD)
-                label_thread(&c, i, n, in);
+                label_thread(c, i, n, in);
             else if (pass == 1 && n->kind == SL_OBJECT)
-                label_object(&c, i, n, in);
+                label_object(c, i, n, in);
             else if (pass == 1 && n->kind == SL_VAR)
                 label_var(n, in);
         }
+}
+
+/* The second round: each name placed in the first round gets its state lines where they fit, keeping the name as
+ * it was (whole stays whole); else the name stays alone. */
+static void add_state_lines(SceneLayout *sl, LabelCtx *c, const SceneInput *in)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < sl->nnodes && i < MAX_OBSTACLES; i++) {
+            SlNode *n = &sl->nodes[i];
+            int ob = c->label_ob[i];
+            if (ob < 0 || n->kind != (pass == 0 ? SL_THREAD : SL_OBJECT))
+                continue;
+            SlNode before = *n;
+            c->obstacles[ob] = (Box){c->area.x - 1e6f, c->area.y - 1e6f, 0, 0}; /* out of the way */
+            if (pass == 0)
+                label_thread(c, i, n, in);
+            else
+                label_object(c, i, n, in);
+            if (n->nlines == 0 || strcmp(n->lines[0].text, before.lines[0].text) != 0) {
+                *n = before;
+                c->obstacles[ob] = (Box){n->lx, n->ly, n->lw, n->lh};
+            }
+        }
+}
+
+/* names_only: the names alone (the round that decides the placement, which must not depend on the states). */
+static void place_labels(SceneLayout *sl, const SceneInput *in, bool names_only)
+{
+    LabelCtx ctx, *c = &ctx;
+    c->nobstacles = 0;
+    c->area = (Box){in->x, in->y, in->w, in->h};
+    c->gap = 3 * in->scale;
+    c->names_only = true;
+    for (int i = 0; i < sl->nnodes; i++) { /* obstacle i is node i's shape */
+        sl->nodes[i].nlines = 0;
+        sl->nodes[i].lw = 0;
+        add_obstacle(c, node_box(&sl->nodes[i]));
+    }
+    for (int i = 0; i < MAX_OBSTACLES; i++)
+        c->label_ob[i] = -1;
+    label_round(sl, c, in);
+    c->names_only = false;
+    if (!names_only)
+        add_state_lines(sl, c, in);
     number_all_sticks_or_none(sl);
+}
+
+/* How well the names-only round named the nodes: a name left whole counts more than one abbreviated, which counts
+ * more than none, and a thread's (the one to follow) more than an object's. */
+enum { SCORE_WHOLE = 3, SCORE_CUT = 2, SCORE_OBJECT_LESS = 1 };
+
+static int names_score(const SceneLayout *sl)
+{
+    int score = 0;
+    for (int i = 0; i < sl->nnodes; i++) {
+        const SlNode *n = &sl->nodes[i];
+        if (n->kind == SL_VAR || n->shape == SL_SHAPE_STICK || n->label_inside || n->nlines == 0)
+            continue;
+        int got = strcmp(n->lines[0].text, n->label) == 0 ? SCORE_WHOLE : SCORE_CUT;
+        score += n->kind == SL_THREAD ? got : got - SCORE_OBJECT_LESS;
+    }
+    return score;
+}
+
+/* The score when every name is whole. */
+static int names_best(const SceneLayout *sl)
+{
+    int score = 0;
+    for (int i = 0; i < sl->nnodes; i++) {
+        const SlNode *n = &sl->nodes[i];
+        if (n->kind != SL_VAR && n->shape != SL_SHAPE_STICK && !n->label_inside)
+            score += n->kind == SL_THREAD ? SCORE_WHOLE : SCORE_WHOLE - SCORE_OBJECT_LESS;
+    }
+    return score;
 }
 
 /* ------------------------------------------------------------------ arrows and chips */
@@ -1302,22 +1557,27 @@ static void connect_all(SceneLayout *sl, const SceneInput *in)
 
 /* ------------------------------------------------------------------ entry */
 
-static void build_at(SceneLayout *sl, const SceneInput *in)
+/* side: the layout for a short scene, names to the right of their nodes (see scene_layout.h). */
+static void build_at(SceneLayout *sl, const SceneInput *in, bool side)
 {
     sl->nnodes = sl->narrows = sl->nchips = 0;
     sl->scale = in->scale;
     sl->kind = in->layout;
     Area a = {in->x, in->y, in->w, in->h};
-    Area strip = split_vars(in, &a);
+    VarPlan vars;
+    Area strip = split_vars(in, &a, &vars);
     if (in->layout == LAYOUT_RING) {
         layout_ring(sl, in, a);
-    } else if (in->layout == LAYOUT_PIPELINE && layout_pipeline(sl, in, a)) {
+    } else if (in->layout == LAYOUT_PIPELINE && layout_pipeline(sl, in, a, side)) {
         sl->kind = LAYOUT_PIPELINE;
     } else {
         sl->kind = LAYOUT_GRAPH;
-        layout_graph(sl, in, a);
+        if (side)
+            layout_rows(sl, in, a);
+        else
+            layout_graph(sl, in, a);
     }
-    place_vars(sl, in, strip);
+    place_vars(sl, in, strip, vars);
 }
 
 /* How much the shapes must shrink to fit the area: 1 when they all lie inside it. */
@@ -1329,7 +1589,7 @@ static float fit_ratio(const SceneLayout *sl, const SceneInput *in)
         float side = n->shape == SL_SHAPE_STICK ? fmaxf(n->w, n->h) : 0; /* a rotated stick: its largest reach */
         float hw = (side > 0 ? side : n->w) / 2, hh = (side > 0 ? side : n->h) / 2;
         float cx = in->x + in->w / 2, cy = in->y + in->h / 2;
-        bool below = n->kind != SL_VAR && n->shape != SL_SHAPE_STICK && !n->label_inside; /* name and state */
+        bool below = n->kind != SL_VAR && n->shape != SL_SHAPE_STICK && !n->label_inside && !n->label_side;
         float label_side = n->label_above ? -1.0f : 1.0f, dy = n->y - cy;
         float reach_x = fabsf(n->x - cx) + hw, reach_y = fabsf(dy) + hh; /* from the area's centre */
         if (below && dy * label_side >= 0)
@@ -1381,21 +1641,40 @@ static void update_reach(SceneLayout *sl, const SceneInput *in)
 enum { FIT_TRIES = 6 };
 static const float MIN_FIT_SCALE = 0.25f;
 
+/* Place, shrinking the shapes until they fit, then colour. */
+static void place_fitted(SceneLayout *sl, const SceneInput *in, SceneInput *at, bool side)
+{
+    *at = *in;
+    at->text = text_of(in);
+    build_at(sl, at, side);
+    for (int k = 0; k < FIT_TRIES; k++) {
+        float ratio = fit_ratio(sl, at);
+        if (ratio >= 1 || at->scale <= in->scale * MIN_FIT_SCALE)
+            break;
+        at->scale = fmaxf(at->scale * fminf(0.92f, ratio * 0.97f), in->scale * MIN_FIT_SCALE);
+        build_at(sl, at, side);
+    }
+    clamp_into(sl, at);
+    decorate(sl, at);
+}
+
+/* The names alone decide between the usual placement and the one for a short scene (names to the right of their
+ * nodes): the latter only when it leaves more names whole. */
 void scene_layout_build(SceneLayout *sl, const SceneInput *in)
 {
-    SceneInput at = *in;
-    at.text = text_of(in);
-    build_at(sl, &at);
-    for (int k = 0; k < FIT_TRIES; k++) {
-        float ratio = fit_ratio(sl, &at);
-        if (ratio >= 1 || at.scale <= in->scale * MIN_FIT_SCALE)
-            break;
-        at.scale = fmaxf(at.scale * fminf(0.92f, ratio * 0.97f), in->scale * MIN_FIT_SCALE);
-        build_at(sl, &at);
-    }
-    clamp_into(sl, &at);
+    SceneInput at;
     update_reach(sl, in);
-    decorate(sl, &at);
-    place_labels(sl, &at);
+    place_fitted(sl, in, &at, false);
+    if (in->layout != LAYOUT_RING) {
+        place_labels(sl, &at, true);
+        int usual = names_score(sl);
+        if (usual < names_best(sl)) {
+            place_fitted(sl, in, &at, true);
+            place_labels(sl, &at, true);
+            if (names_score(sl) <= usual)
+                place_fitted(sl, in, &at, false);
+        }
+    }
+    place_labels(sl, &at, false);
     connect_all(sl, &at);
 }

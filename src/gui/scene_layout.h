@@ -5,6 +5,10 @@
  *             held element moves most of the way to its holder;
  *   pipeline  producers on the left, each queue in its own column, consumers to the right of the queue they get from;
  *   graph     threads on an ellipse round the objects (everything else).
+ * When the names cannot all be placed whole beside their nodes (a short scene: a projector's 1024x768 at a large
+ * zoom), the graph puts its threads in rows above and below a band of objects, and the pipeline keeps its columns,
+ * each node's label to its right: the names then take the scene's width rather than its height. The choice depends
+ * on the names alone, never on the states, so the picture stays still while a run changes state.
  * Shared variables sit in a strip along the bottom. This module is pure (no SDL): scene_view draws its output and the
  * tests check it directly. */
 #ifndef LOCKSTEP_GUI_SCENE_LAYOUT_H
@@ -63,6 +67,7 @@ typedef struct SlNode {
     bool dim;        /* a finished thread */
     bool label_above; /* ring threads in the upper half: labels outside the table */
     bool label_inside; /* crowded ring: a short label inside the disc, no state line */
+    bool label_side;  /* a short scene: the label to the right of the node (else left, below, above) */
     int badge;       /* RLock recursion count > 1, or 0 */
     char label[SL_LABEL_MAX]; /* name, drawn below the node */
     char sub[SL_LABEL_MAX];   /* state or value, drawn under the label (or inside a variable box) */

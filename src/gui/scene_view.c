@@ -208,10 +208,13 @@ static void draw_queue(SDL_Renderer *r, Font *f, const Theme *th, const SlNode *
         float x = n->x - n->w / 2 + pad + i * cw;
         Rgba cell = i < o->nitems ? theme_mix(th->token, th->panel, 0.75f) : th->code_bg;
         draw_rect(r, x + 2, n->y - n->h / 2 + pad, cw - 4, n->h - 2 * pad, cell);
-        if (i < o->nitems) {
+        if (i < o->nitems) { /* "#5", or "5" when the cell is narrower, or nothing */
             char id[24];
             snprintf(id, sizeof id, "#%lld", (long long)o->items[i].id);
-            font_draw(f, FONT_SMALL, id, (int)(x + cw / 2), (int)(n->y - font_height(f, FONT_SMALL) / 2), th->text,
+            const char *shown = font_width(f, FONT_SMALL, id) <= cw - 4 ? id : id + 1;
+            if (font_width(f, FONT_SMALL, shown) > cw - 4)
+                continue;
+            font_draw(f, FONT_SMALL, shown, (int)(x + cw / 2), (int)(n->y - font_height(f, FONT_SMALL) / 2), th->text,
                       FONT_CENTER);
         }
     }
