@@ -148,7 +148,10 @@ static float text_w(const SceneInput *in, SlTextStyle st, const char *text)
     if (in->measure && in->measure->width)
         return (float)in->measure->width(in->measure->ctx, st, text);
     float em = st == SL_TEXT_BOLD ? LAYOUT_FONT_LABEL * 0.62f : LAYOUT_FONT_SMALL * 0.58f;
-    return (float)strlen(text) * em * text_of(in);
+    size_t chars = 0;
+    for (const char *c = text; *c; c++) /* characters, not bytes: an ellipsis is one */
+        chars += ((unsigned char)*c & 0xC0) != 0x80;
+    return (float)chars * em * text_of(in);
 }
 
 static float line_h(const SceneInput *in, SlTextStyle st)

@@ -1,9 +1,11 @@
 /* Tests of scene_layout: where nodes go and which colour each element gets, from hand-built snapshots. */
 #include "fixture.h"
+#include "gui/layout.h"
 #include "gui/scene_layout.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -410,6 +412,128 @@ static void test_labels_never_overlap_in_a_small_scene(void **state)
     fx_finish(&f);
 }
 
+/* A short scene (a 1024x768 window at zoom 2 leaves the scene about 590x200 below a banner) must stay readable from
+ * the back of a lecture hall: every thread is named beside its disc (abbreviated, but keeping its number), the discs
+ * are about as large as the names are high, and no label lies on another label or on a shape. */
+static void check_readable(const SceneLayout *sl, const SceneInput *in, const char *where)
+{
+    float line = LAYOUT_FONT_LABEL * 1.17f * in->scale; /* the estimate the layout uses without a window */
+    for (int i = 0; i < sl->nnodes; i++) {
+        const SlNode *a = &sl->nodes[i];
+        if (a->kind == SL_THREAD) {
+            const char *name = in->snap->threads[a->ref].name, *last = strrchr(name, ' ');
+            if (a->nlines == 0)
+                fail_msg("%s: thread '%s' has no label", where, name);
+            const char *shown = a->lines[0].text;
+            if (last && strlen(shown) >= strlen(last) && strcmp(shown + strlen(shown) - strlen(last), last) != 0)
+                fail_msg("%s: thread '%s' is labelled '%s' (its number is lost)", where, name, shown);
+            if (a->w < line * 0.9f)
+                fail_msg("%s: thread '%s' is a %.0f px dot (names are %.0f px high)", where, name, a->w, line);
+        }
+        if (a->nlines == 0)
+            continue;
+        assert_true(a->lx >= in->x - 0.5f && a->ly >= in->y - 0.5f && a->lx + a->lw <= in->x + in->w + 0.5f &&
+                    a->ly + a->lh <= in->y + in->h + 0.5f);
+        bool inside = a->kind == SL_VAR || a->label_inside;
+        for (int j = 0; j < sl->nnodes && !inside; j++) {
+            const SlNode *b = &sl->nodes[j];
+            float side = b->shape == SL_SHAPE_STICK ? fmaxf(b->w, b->h) : 0, w = side > 0 ? side : b->w,
+                  h = side > 0 ? side : b->h;
+            if (j != i && boxes_overlap(a->lx, a->ly, a->lw, a->lh, b->x - w / 2, b->y - h / 2, w, h))
+                fail_msg("%s: the label '%s' lies on node %d", where, a->lines[0].text, j);
+            bool other_inside = b->kind == SL_VAR || b->label_inside;
+            if (j != i && !other_inside && b->nlines > 0 &&
+                boxes_overlap(a->lx, a->ly, a->lw, a->lh, b->lx, b->ly, b->lw, b->lh))
+                fail_msg("%s: the labels '%s' and '%s' overlap", where, a->lines[0].text, b->lines[0].text);
+        }
+    }
+}
+
+/* The sleeping barber: main, the barber and six customers round three objects, four shared variables. */
+static void test_many_threads_named_in_a_short_scene(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_FINISHED);
+    fx_thread(&f, "barber", -1, TS_BLOCKED);
+    for (int i = 1; i <= 6; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "customer %d", i);
+        fx_thread(&f, name, -1, i % 2 ? TS_FINISHED : TS_RUNNING);
+    }
+    fx_objects(&f, OBJ_SEMAPHORE, "customer_ready", 1);
+    fx_objects(&f, OBJ_SEMAPHORE, "barber_ready", 1);
+    fx_objects(&f, OBJ_LOCK, "room", 1);
+    fx_var(&f, "waiting", 0);
+    fx_var(&f, "served", 5);
+    fx_var(&f, "turned_away", 1);
+    fx_var(&f, "closed", 1);
+    Theme th;
+    theme_init(&th, THEME_LIGHT);
+    SceneLayout sl;
+    scene_layout_init(&sl);
+    SceneInput in = {&f.snap, &f.prog, LAYOUT_GRAPH, 22, 364, 589, 203, 1.19f, &th};
+    scene_layout_build(&sl, &in);
+    check_readable(&sl, &in, "barber at 589x203");
+    float x[9], y[9];
+    for (int i = 0; i < 8; i++) {
+        x[i] = scene_layout_find(&sl, SL_THREAD, i)->x;
+        y[i] = scene_layout_find(&sl, SL_THREAD, i)->y;
+    }
+    for (int i = 0; i < f.snap.nthreads; i++) /* another moment of the run: the picture stays where it was */
+        f.snap.threads[i].state = i % 3 ? TS_BLOCKED : TS_READY;
+    scene_layout_build(&sl, &in);
+    check_readable(&sl, &in, "barber at 589x203, later");
+    for (int i = 0; i < 8; i++)
+        assert_true(scene_layout_find(&sl, SL_THREAD, i)->x == x[i] && scene_layout_find(&sl, SL_THREAD, i)->y == y[i]);
+    /* a large scene keeps the usual ellipse, every name whole */
+    SceneInput big = {&f.snap, &f.prog, LAYOUT_GRAPH, 0, 0, 1200, 800, 1.0f, &th};
+    scene_layout_build(&sl, &big);
+    check_readable(&sl, &big, "barber at 1200x800");
+    for (int i = 0; i < sl.nnodes; i++)
+        if (sl.nodes[i].kind == SL_THREAD) {
+            assert_false(sl.nodes[i].label_side);
+            assert_string_equal(sl.nodes[i].lines[0].text, sl.nodes[i].label);
+        }
+    scene_layout_finish(&sl);
+    fx_finish(&f);
+}
+
+/* Waiting on a condition: a producer, three consumers of a queue, two other objects, two variables. */
+static void test_pipeline_named_in_a_short_scene(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    f.prog.layout = LAYOUT_PIPELINE;
+    int q = fx_objects(&f, OBJ_QUEUE, "items", 1);
+    f.snap.objects[q].nitems = 2;
+    fx_objects(&f, OBJ_LOCK, "list_lock", 1);
+    fx_objects(&f, OBJ_CONDITION, "ready", 1);
+    int prod = fx_func(&f, "producer", 0, M_PUT);
+    int cons = fx_func(&f, "consumer", 0, M_GET);
+    fx_thread(&f, "main", -1, TS_BLOCKED);
+    for (int i = 1; i <= 3; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "consumer %d", i);
+        fx_thread(&f, name, cons, TS_BLOCKED);
+    }
+    fx_thread(&f, "producer", prod, TS_RUNNING);
+    fx_var(&f, "added", 6);
+    fx_var(&f, "taken", 4);
+    Theme th;
+    theme_init(&th, THEME_LIGHT);
+    SceneLayout sl;
+    scene_layout_init(&sl);
+    SceneInput in = {&f.snap, &f.prog, LAYOUT_PIPELINE, 22, 381, 589, 186, 1.19f, &th};
+    scene_layout_build(&sl, &in);
+    assert_int_equal(sl.kind, LAYOUT_PIPELINE);
+    check_readable(&sl, &in, "condition at 589x186");
+    scene_layout_finish(&sl);
+    fx_finish(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -423,6 +547,8 @@ int main(void)
         cmocka_unit_test(test_deadlocked_ring_in_a_small_scene),
         cmocka_unit_test(test_sticks_numbered_all_or_none),
         cmocka_unit_test(test_thread_colours_are_distinct),
+        cmocka_unit_test(test_many_threads_named_in_a_short_scene),
+        cmocka_unit_test(test_pipeline_named_in_a_short_scene),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
