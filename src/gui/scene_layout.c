@@ -1259,9 +1259,12 @@ static void label_var(SlNode *n, const SceneInput *in)
 
 static void label_thread(LabelCtx *c, int self, SlNode *n, const SceneInput *in)
 {
-    if (n->label_inside) {
+    if (n->label_inside) { /* bold, or small when the disc is too small for bold */
         LabelLine one = {n->label, NULL, SL_TEXT_BOLD, false, false, 0};
         label_inside(n, in, &one, 1, n->w * 0.8f, n->h * 0.8f);
+        one.style = SL_TEXT_SMALL;
+        if (n->nlines == 0)
+            label_inside(n, in, &one, 1, n->w * 0.8f, n->h * 0.8f);
         return;
     }
     LabelLine lines[SL_LINES_MAX] = {{n->label, NULL, SL_TEXT_BOLD, false, false, 0}};

@@ -137,6 +137,16 @@ static void draw_lines(Font *f, const Theme *th, const SlNode *n, Rgba on, float
     }
 }
 
+/* Under a label beside its node, the scene's paper: an arrow that passes behind the words leaves them readable. */
+static void draw_backing(SDL_Renderer *r, const Theme *th, const SlNode *n, float dx, float dy, float scale)
+{
+    if (n->nlines == 0)
+        return;
+    Rgba paper = th->panel;
+    paper.a = 215;
+    draw_round_rect(r, n->lx + dx - 2 * scale, n->ly + dy, n->lw + 4 * scale, n->lh, 4 * scale, paper);
+}
+
 /* The thread's state as a shape on its rim, so that states differ by more than colour: running a play triangle,
  * blocked a stop square (with a bar across), finished a tick, an activity a small ring; ready has none. */
 static void draw_state_badge(SDL_Renderer *r, const Theme *th, const SlNode *n, float scale)
@@ -175,6 +185,8 @@ static void draw_thread(SDL_Renderer *r, Font *f, const Theme *th, const SlNode 
     draw_disc(r, n->x, n->y, rad, n->fill);
     draw_ring(r, n->x, n->y, rad, 2.5f * scale, n->dim ? th->panel_edge : th->obj_edge);
     draw_state_badge(r, th, n, scale);
+    if (!n->label_inside)
+        draw_backing(r, th, n, 0, 0, scale);
     draw_lines(f, th, n, n->label_inside ? theme_text_on(n->fill) : n->text, 0, 0);
 }
 
@@ -253,6 +265,7 @@ static void draw_object(SDL_Renderer *r, Font *f, const Theme *th, const SlNode 
         font_draw(f, FONT_SMALL, b, (int)(x + n->w), (int)(y - font_height(f, FONT_SMALL) / 2), th->panel,
                   FONT_CENTER);
     }
+    draw_backing(r, th, n, dx, dy, scale);
     draw_lines(f, th, n, n->text, dx, dy);
 }
 

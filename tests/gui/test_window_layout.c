@@ -152,7 +152,7 @@ static void check_texts(json_t *layout, const Rect *panels, const char *where)
 /* The scene's shapes and labels: no two shapes overlap (a thread's disc and a ring's stick are checked as the circles
  * they are), every label lies in the scene, inside its own shape when it is drawn there (a variable's box, a crowded
  * ring's disc) and else clear of every shape and every other label, and every line of it fits its box, as the
- * window's font measures it. A pixel of slack allows for the rounding of the dump. */
+ * window's font measures it; every thread has a label. A pixel of slack allows for the rounding of the dump. */
 enum { SLACK = 1 };
 
 typedef struct Shape {
@@ -215,6 +215,14 @@ static void check_scene(json_t *layout, const char *where)
                 scene_problem("%s: scene shapes %zu (%s %ld,%ld %ldx%ld) and %zu (%ld,%ld %ldx%ld) overlap", where, j,
                          json_string_value(json_array_get(kinds, j)), shapes[j].r.x, shapes[j].r.y, shapes[j].r.w,
                          shapes[j].r.h, i, shapes[i].r.x, shapes[i].r.y, shapes[i].r.w, shapes[i].r.h);
+    }
+    for (size_t i = 0; i < n; i++) { /* every thread can be told by its name */
+        bool named = false;
+        for (size_t k = 0; k < json_array_size(labels) && !named; k++)
+            named = (size_t)json_integer_value(json_object_get(json_array_get(labels, k), "node")) == i;
+        if (!named && strcmp(json_string_value(json_array_get(kinds, i)), "circle") == 0)
+            scene_problem("%s: thread %zu (%ld,%ld %ldx%ld) has no name", where, i, shapes[i].r.x, shapes[i].r.y,
+                          shapes[i].r.w, shapes[i].r.h);
     }
     for (size_t i = 0; i < json_array_size(labels); i++) {
         json_t *l = json_array_get(labels, i), *lines = json_object_get(l, "lines");
