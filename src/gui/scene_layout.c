@@ -1257,12 +1257,26 @@ static void label_var(SlNode *n, const SceneInput *in)
     }
 }
 
+/* The first character of s (UTF-8). */
+static void first_letter(const char *s, char *out, size_t size)
+{
+    size_t n = *s ? 1 : 0;
+    while (s[n] && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n++;
+    snprintf(out, size, "%.*s", (int)n, s);
+}
+
 static void label_thread(LabelCtx *c, int self, SlNode *n, const SceneInput *in)
 {
-    if (n->label_inside) { /* bold, or small when the disc is too small for bold */
+    if (n->label_inside) { /* bold, or small when the disc is too small for bold, or only the first letter */
+        char initial[8];
+        first_letter(n->label, initial, sizeof initial);
         LabelLine one = {n->label, NULL, SL_TEXT_BOLD, false, false, 0};
         label_inside(n, in, &one, 1, n->w * 0.8f, n->h * 0.8f);
         one.style = SL_TEXT_SMALL;
+        if (n->nlines == 0)
+            label_inside(n, in, &one, 1, n->w * 0.8f, n->h * 0.8f);
+        one.text = initial;
         if (n->nlines == 0)
             label_inside(n, in, &one, 1, n->w * 0.8f, n->h * 0.8f);
         return;
@@ -1563,8 +1577,12 @@ static void connect_all(SceneLayout *sl, const SceneInput *in)
 
 /* ------------------------------------------------------------------ entry */
 
-/* side: the layout for a short scene, names to the right of their nodes (see scene_layout.h). */
-static void build_at(SceneLayout *sl, const SceneInput *in, bool side)
+/* Where the nodes go: the layout's own placement; its placement for a short scene with the names to the right of
+ * their nodes (a pipeline's columns; the graph's rows); or the graph's rows whatever the layout (a pipeline whose
+ * columns are too full for names). See scene_layout.h. */
+typedef enum Placement { PLACE_USUAL, PLACE_SIDE, PLACE_ROWS } Placement;
+
+static void build_at(SceneLayout *sl, const SceneInput *in, Placement how)
 {
     sl->nnodes = sl->narrows = sl->nchips = 0;
     sl->scale = in->scale;
@@ -1574,14 +1592,14 @@ static void build_at(SceneLayout *sl, const SceneInput *in, bool side)
     Area strip = split_vars(in, &a, &vars);
     if (in->layout == LAYOUT_RING) {
         layout_ring(sl, in, a);
-    } else if (in->layout == LAYOUT_PIPELINE && layout_pipeline(sl, in, a, side)) {
+    } else if (in->layout == LAYOUT_PIPELINE && how != PLACE_ROWS && layout_pipeline(sl, in, a, how == PLACE_SIDE)) {
         sl->kind = LAYOUT_PIPELINE;
     } else {
         sl->kind = LAYOUT_GRAPH;
-        if (side)
-            layout_rows(sl, in, a);
-        else
+        if (how == PLACE_USUAL)
             layout_graph(sl, in, a);
+        else
+            layout_rows(sl, in, a);
     }
     place_vars(sl, in, strip, vars);
 }
@@ -1648,38 +1666,44 @@ enum { FIT_TRIES = 6 };
 static const float MIN_FIT_SCALE = 0.25f;
 
 /* Place, shrinking the shapes until they fit, then colour. */
-static void place_fitted(SceneLayout *sl, const SceneInput *in, SceneInput *at, bool side)
+static void place_fitted(SceneLayout *sl, const SceneInput *in, SceneInput *at, Placement how)
 {
     *at = *in;
     at->text = text_of(in);
-    build_at(sl, at, side);
+    build_at(sl, at, how);
     for (int k = 0; k < FIT_TRIES; k++) {
         float ratio = fit_ratio(sl, at);
         if (ratio >= 1 || at->scale <= in->scale * MIN_FIT_SCALE)
             break;
         at->scale = fmaxf(at->scale * fminf(0.92f, ratio * 0.97f), in->scale * MIN_FIT_SCALE);
-        build_at(sl, at, side);
+        build_at(sl, at, how);
     }
     clamp_into(sl, at);
     decorate(sl, at);
 }
 
-/* The names alone decide between the usual placement and the one for a short scene (names to the right of their
- * nodes): the latter only when it leaves more names whole. */
+/* The names alone decide between the placements (in their order, the first of the best): a placement for a short
+ * scene is used only when it names the nodes better than the usual one. */
 void scene_layout_build(SceneLayout *sl, const SceneInput *in)
 {
     SceneInput at;
     update_reach(sl, in);
-    place_fitted(sl, in, &at, false);
+    place_fitted(sl, in, &at, PLACE_USUAL);
+    Placement best = PLACE_USUAL, current = PLACE_USUAL;
     if (in->layout != LAYOUT_RING) {
         place_labels(sl, &at, true);
-        int usual = names_score(sl);
-        if (usual < names_best(sl)) {
-            place_fitted(sl, in, &at, true);
+        int top = names_score(sl), most = names_best(sl);
+        Placement last = in->layout == LAYOUT_PIPELINE ? PLACE_ROWS : PLACE_SIDE;
+        for (Placement how = PLACE_SIDE; how <= last && top < most; how++) {
+            place_fitted(sl, in, &at, how);
             place_labels(sl, &at, true);
-            if (names_score(sl) <= usual)
-                place_fitted(sl, in, &at, false);
+            current = how;
+            int score = names_score(sl);
+            best = score > top ? how : best;
+            top = score > top ? score : top;
         }
+        if (best != current)
+            place_fitted(sl, in, &at, best);
     }
     place_labels(sl, &at, false);
     connect_all(sl, &at);
