@@ -1398,8 +1398,9 @@ static int names_score(const SceneLayout *sl)
     int score = 0;
     for (int i = 0; i < sl->nnodes; i++) {
         const SlNode *n = &sl->nodes[i];
-        if (n->kind == SL_VAR || n->shape == SL_SHAPE_STICK || n->label_inside || n->nlines == 0)
+        if (n->kind == SL_VAR || n->shape == SL_SHAPE_STICK || n->nlines == 0)
             continue;
+        /* a crowded ring's number in its disc is the short name it is meant to show */
         int got = strcmp(n->lines[0].text, n->label) == 0 ? SCORE_WHOLE : SCORE_CUT;
         score += n->kind == SL_THREAD ? got : got - SCORE_OBJECT_LESS;
     }
@@ -1412,7 +1413,7 @@ static int names_best(const SceneLayout *sl)
     int score = 0;
     for (int i = 0; i < sl->nnodes; i++) {
         const SlNode *n = &sl->nodes[i];
-        if (n->kind != SL_VAR && n->shape != SL_SHAPE_STICK && !n->label_inside)
+        if (n->kind != SL_VAR && n->shape != SL_SHAPE_STICK)
             score += n->kind == SL_THREAD ? SCORE_WHOLE : SCORE_WHOLE - SCORE_OBJECT_LESS;
     }
     return score;
@@ -1528,6 +1529,11 @@ static void waiter_chips(SceneLayout *sl, const SceneInput *in, int i)
     if (on->shape == SL_SHAPE_STICK) /* a small ring: the chips shrink with the sticks */
         r = fminf(r, fmaxf(on->w / 5, 4));
     float top = on->y - on->h / 2 - r - 6 * in->scale;
+    if (on->label_side) { /* a short scene: on the box's lower edge, not on the row of threads above it */
+        r = fminf(r, fmaxf(on->h / 4, 4));
+        step = 2 * r + 2 * in->scale;
+        top = on->y + on->h / 2 - r / 2;
+    }
     float x0 = on->x - (o->nwaiters - 1) * step / 2;
     for (int k = 0; k < o->nwaiters; k++) {
         SlChip *c = push_chip(sl);
@@ -1590,7 +1596,7 @@ static void build_at(SceneLayout *sl, const SceneInput *in, Placement how)
     Area a = {in->x, in->y, in->w, in->h};
     VarPlan vars;
     Area strip = split_vars(in, &a, &vars);
-    if (in->layout == LAYOUT_RING) {
+    if (in->layout == LAYOUT_RING && how != PLACE_ROWS) {
         layout_ring(sl, in, a);
     } else if (in->layout == LAYOUT_PIPELINE && how != PLACE_ROWS && layout_pipeline(sl, in, a, how == PLACE_SIDE)) {
         sl->kind = LAYOUT_PIPELINE;
@@ -1682,29 +1688,31 @@ static void place_fitted(SceneLayout *sl, const SceneInput *in, SceneInput *at, 
     decorate(sl, at);
 }
 
-/* The names alone decide between the placements (in their order, the first of the best): a placement for a short
- * scene is used only when it names the nodes better than the usual one. */
+/* The names alone decide between the placements (in their order, the first of the best share of its names): a
+ * placement for a short scene is used only when it names the nodes better than the usual one. */
 void scene_layout_build(SceneLayout *sl, const SceneInput *in)
 {
     SceneInput at;
     update_reach(sl, in);
     place_fitted(sl, in, &at, PLACE_USUAL);
     Placement best = PLACE_USUAL, current = PLACE_USUAL;
-    if (in->layout != LAYOUT_RING) {
+    place_labels(sl, &at, true);
+    int top = names_score(sl), most = names_best(sl); /* the best so far: top of most (placements differ in what */
+    Placement first = in->layout == LAYOUT_RING ? PLACE_ROWS : PLACE_SIDE; /* they name: a ring's sticks have none) */
+    Placement last = in->layout == LAYOUT_GRAPH ? PLACE_SIDE : PLACE_ROWS;
+    for (Placement how = first; how <= last && top < most; how++) {
+        place_fitted(sl, in, &at, how);
         place_labels(sl, &at, true);
-        int top = names_score(sl), most = names_best(sl);
-        Placement last = in->layout == LAYOUT_PIPELINE ? PLACE_ROWS : PLACE_SIDE;
-        for (Placement how = PLACE_SIDE; how <= last && top < most; how++) {
-            place_fitted(sl, in, &at, how);
-            place_labels(sl, &at, true);
-            current = how;
-            int score = names_score(sl);
-            best = score > top ? how : best;
-            top = score > top ? score : top;
+        current = how;
+        int score = names_score(sl), of = names_best(sl);
+        if ((long)score * most > (long)top * of) {
+            best = how;
+            top = score;
+            most = of;
         }
-        if (best != current)
-            place_fitted(sl, in, &at, best);
     }
+    if (best != current)
+        place_fitted(sl, in, &at, best);
     place_labels(sl, &at, false);
     connect_all(sl, &at);
 }
