@@ -279,13 +279,18 @@ static void draw_narration(App *a)
     Font *f = a->win.font;
     int n = a->views.narration->count, text_w = r.w - 24, room = r.h - 8;
     int first = n, used = 0;
-    while (first > 0 && used < room) { /* the oldest line shown may be cut at the top */
-        used += wrapped(f, FONT_BODY, narration_line(a->views.narration, first - 1)->text, 0, 0, text_w, NULL);
+    while (first > 0) { /* whole lines only: a line cut at the top reads as a glitch from the back of a hall */
+        int h = wrapped(f, FONT_BODY, narration_line(a->views.narration, first - 1)->text, 0, 0, text_w, NULL);
+        if (used + h > room && first < n)
+            break;
+        used += h;
         first--;
     }
+    int top = r.y + 4 + (first > 0 ? room - used : 0); /* a full log keeps its newest line at the bottom */
+    a->views.drawn.narration = (UiRect){r.x + 18, top, used > 0 ? text_w : 0, used};
     SDL_Rect clip = {r.x, r.y, r.w, r.h};
     SDL_RenderSetClipRect(a->win.ren, &clip);
-    for (int i = first, y = r.y + 4 + (used > room ? room - used : 0); i < n; i++) {
+    for (int i = first, y = top; i < n; i++) {
         const NarrLine *l = narration_line(a->views.narration, i);
         Rgba c = l->alarm ? a->win.theme.alarm : a->win.theme.text;
         int h = wrapped(f, FONT_BODY, l->text, 0, 0, text_w, NULL);
@@ -471,6 +476,7 @@ void app_draw(App *a)
     SDL_RenderClear(a->win.ren);
     draw_ui_rect(a->win.ren, a->win.layout.toolbar, th->panel);
     draw_scene(a);
+    a->views.drawn.narration = (UiRect){0, 0, 0, 0};
     if (!a->win.layout.presenter && !app_explore_shown(a)) { /* the presenter layout shows the scene alone */
         panel(a, a->win.layout.code, NULL);
         code_view_draw(&a->views.code, a->win.ren, a->win.font, th, a->win.layout.code, a->run.prog, a->run.snap, app_now_ms());

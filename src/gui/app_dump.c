@@ -135,9 +135,9 @@ static json_t *dump_layout(const App *a)
     json_t *toolbar = json_array();
     for (int i = 0; i < n; i++)
         json_array_append_new(toolbar, rect_json(tb[i]));
-    json_t *texts = json_pack("{s:o, s:o, s:o, s:o}", "title", rect_json(a->views.drawn.title), "banner",
+    json_t *texts = json_pack("{s:o, s:o, s:o, s:o, s:o}", "title", rect_json(a->views.drawn.title), "banner",
                               rect_json(a->views.drawn.banner), "status", rect_json(a->views.drawn.status), "notice",
-                              rect_json(a->views.drawn.notice));
+                              rect_json(a->views.drawn.notice), "narration", rect_json(a->views.drawn.narration));
     json_t *nodes = json_array(), *shapes = json_array(), *labels = json_array();
     static const char *const shape_names[] = {[SL_SHAPE_CIRCLE] = "circle", [SL_SHAPE_BOX] = "box",
                                               [SL_SHAPE_STICK] = "stick"};

@@ -75,7 +75,7 @@ typedef struct AppViews {
     bool presenter;       /* the presenter layout: scene, banner, timeline and status; no code, stats, narration */
     int status_rows;      /* the status bar's rows: 1, or 2 when the status and a notice do not fit side by side */
     struct {              /* where the last frame drew its texts (--dump-state reports them; tests check the layout) */
-        UiRect title, banner, status, notice;
+        UiRect title, banner, status, notice, narration; /* narration: its lines shown, whole */
         char notice_text[256]; /* the notice as drawn (shortened to fit) */
     } drawn;
     SceneView *sview;

@@ -7,6 +7,7 @@
  *   - every toolbar widget is inside the toolbar and no two overlap;
  *   - the title and the banner are inside the scene panel, the scene's shapes inside the scene's own area;
  *   - the status and the notices are inside the status bar and do not overlap;
+ *   - the narration shows whole lines inside its panel (none cut at its top);
  *   - a zoom never makes the text smaller, and the status always says the mode and whether the run goes on.
  * argv[1] is the lockstep executable. Exits 77 (skipped) when xvfb-run is not installed. */
 #include <jansson.h>
@@ -137,6 +138,10 @@ static void check_texts(json_t *layout, const Rect *panels, const char *where)
         fail_msg("%s: the scene has no room of its own (%ld,%ld %ldx%ld)", where, area.x, area.y, area.w, area.h);
     if (empty(st) || !inside(st, status) || !inside(notice, status) || overlap(st, notice))
         fail_msg("%s: the status or a notice leaves the status bar, or they overlap", where);
+    Rect narr = panels[4], said = rect_of(json_object_get(t, "narration"), "narration");
+    if (!inside(said, narr)) /* whole lines only: none cut at the panel's top */
+        fail_msg("%s: the narration's lines (%ld,%ld %ldx%ld) leave their panel (%ld,%ld %ldx%ld)", where, said.x,
+                 said.y, said.w, said.h, narr.x, narr.y, narr.w, narr.h);
     json_t *nodes = json_object_get(layout, "nodes");
     assert_true(json_array_size(nodes) > 0);
     for (size_t i = 0; i < json_array_size(nodes); i++) {
