@@ -798,6 +798,32 @@ static void layout_graph(SceneLayout *sl, const SceneInput *in, Area a)
 /* The graph in a short scene: every thread (main first) in rows, each name to the right of its disc, half the rows
  * above the objects and half below. A row takes as many threads as leave their names whole; when the rows would
  * leave the objects too little room, rows take more (and the names are abbreviated). */
+/* How n threads with their names beside them fill rows of a: as many in a row as leave their names whole, more
+ * when the rows would leave the objects (nobj) less than a line's height. */
+typedef struct RowPlan {
+    int per_row, rows;
+    float row_h, r, gap;
+} RowPlan;
+
+static RowPlan plan_thread_rows(const SceneInput *in, Area a, int n, int nobj)
+{
+    RowPlan p = {.gap = 10 * in->scale, .r = side_disc_radius(in)};
+    p.row_h = fmaxf(2 * p.r, line_h(in, SL_TEXT_BOLD)) + p.gap;
+    float band = nobj > 0 ? fminf(line_h(in, SL_TEXT_BOLD) + p.gap, a.h * 0.4f) : 0;
+    p.per_row = (int)(a.w / (2 * p.r + 3 * p.gap + widest_name(in, true, NULL, 0)));
+    p.per_row = p.per_row < 1 ? 1 : p.per_row > n ? n : p.per_row;
+    p.rows = (n + p.per_row - 1) / p.per_row;
+    while (p.per_row < n && a.h - p.rows * p.row_h < band) {
+        p.per_row++;
+        p.rows = (n + p.per_row - 1) / p.per_row;
+    }
+    if (p.rows * p.row_h > a.h - band) { /* even one long row is too high: the discs shrink */
+        p.row_h = (a.h - band) / p.rows;
+        p.r = fmaxf(fminf(p.r, (p.row_h - p.gap) / 2), 4 * in->scale);
+    }
+    return p;
+}
+
 static void layout_rows(SceneLayout *sl, const SceneInput *in, Area a)
 {
     const Snapshot *s = in->snap;
@@ -807,36 +833,18 @@ static void layout_rows(SceneLayout *sl, const SceneInput *in, Area a)
     int objs[LANG_MAX_ARRAY], nobj = 0;
     for (int i = 0; i < s->nobjects && nobj < LANG_MAX_ARRAY; i++)
         objs[nobj++] = i;
-    if (n == 0) {
-        place_object_band(sl, in, objs, nobj, a);
-        return;
-    }
-    float gap = 10 * in->scale, r = side_disc_radius(in);
-    float row_h = fmaxf(2 * r, line_h(in, SL_TEXT_BOLD)) + gap;
-    float band = nobj > 0 ? fminf(line_h(in, SL_TEXT_BOLD) + gap, a.h * 0.4f) : 0;
-    int per_row = (int)(a.w / (2 * r + 3 * gap + widest_name(in, true, NULL, 0)));
-    per_row = per_row < 1 ? 1 : per_row > n ? n : per_row;
-    int rows = (n + per_row - 1) / per_row;
-    while (per_row < n && a.h - rows * row_h < band) {
-        per_row++;
-        rows = (n + per_row - 1) / per_row;
-    }
-    if (rows * row_h > a.h - band) { /* even one long row is too high: the discs shrink */
-        row_h = (a.h - band) / rows;
-        r = fmaxf(fminf(r, (row_h - gap) / 2), 4 * in->scale);
-    }
-    int top = (rows + 1) / 2;
-    float cw = a.w / per_row;
+    RowPlan p = plan_thread_rows(in, a, n > 0 ? n : 1, nobj);
+    int top = n > 0 ? (p.rows + 1) / 2 : 0, rows = n > 0 ? p.rows : 0;
+    float cw = a.w / p.per_row;
     for (int k = 0; k < n; k++) {
-        int row = k / per_row, col = k % per_row;
-        int in_row = row == rows - 1 ? n - row * per_row : per_row;
+        int row = k / p.per_row, col = k % p.per_row;
+        int in_row = row == rows - 1 ? n - row * p.per_row : p.per_row;
         float x0 = a.x + (a.w - in_row * cw) / 2;
-        float y = row < top ? a.y + (row + 0.5f) * row_h : a.y + a.h - (rows - row - 0.5f) * row_h;
-        place_thread(sl, in, ids[k], x0 + col * cw + gap + r, y, r);
+        float y = row < top ? a.y + (row + 0.5f) * p.row_h : a.y + a.h - (rows - row - 0.5f) * p.row_h;
+        place_thread(sl, in, ids[k], x0 + col * cw + p.gap + p.r, y, p.r);
         sl->nodes[sl->nnodes - 1].label_side = true;
     }
-    Area mid = {a.x, a.y + top * row_h, a.w, a.h - rows * row_h};
-    place_object_band(sl, in, objs, nobj, mid);
+    place_object_band(sl, in, objs, nobj, (Area){a.x, a.y + top * p.row_h, a.w, a.h - rows * p.row_h});
 }
 
 /* ------------------------------------------------------------------ colours and labels */

@@ -6,9 +6,10 @@
  *   pipeline  producers on the left, each queue in its own column, consumers to the right of the queue they get from;
  *   graph     threads on an ellipse round the objects (everything else).
  * When the names cannot all be placed whole beside their nodes (a short scene: a projector's 1024x768 at a large
- * zoom), the graph puts its threads in rows above and below a band of objects, and the pipeline keeps its columns,
- * each node's label to its right: the names then take the scene's width rather than its height. The choice depends
- * on the names alone, never on the states, so the picture stays still while a run changes state.
+ * zoom), other placements are tried with each node's label to its right, so that the names take the scene's width
+ * rather than its height: the pipeline's columns, then the rows (every thread in rows above and below a band of
+ * objects, for any layout). The first that names the nodes best is kept; the choice depends on the names alone,
+ * never on the states, so the picture stays still while a run changes state. Names are placed before state lines.
  * Shared variables sit in a strip along the bottom. This module is pure (no SDL): scene_view draws its output and the
  * tests check it directly. */
 #ifndef LOCKSTEP_GUI_SCENE_LAYOUT_H
