@@ -339,6 +339,11 @@ json_t *app_explore_json(const App *a)
         json_object_set_new(mj, "texts", json_pack("{s:[i, i, i, i], s:[i, i, i, i], s:[i, i, i, i]}", "box", box.x,
                                                    box.y, box.w, box.h, "title", title.x, title.y, title.w, title.h,
                                                    "caption", caption.x, caption.y, caption.w, caption.h));
+    UiRect cancel, hide; /* while a search runs: where its title and buttons went (a test checks none overlaps) */
+    if (app_explore_shown(a) && explore_panel_head_boxes(a->views.explore, &title, &cancel, &hide))
+        json_object_set_new(j, "head", json_pack("{s:[i, i, i, i], s:[i, i, i, i], s:[i, i, i, i]}", "title", title.x,
+                                                 title.y, title.w, title.h, "cancel", cancel.x, cancel.y, cancel.w,
+                                                 cancel.h, "hide", hide.x, hide.y, hide.w, hide.h));
     json_t *dots_j = map_dots_json(a, explore_log_entry(log, mapped));
     if (dots_j)
         json_object_set_new(mj, "states", dots_j);

@@ -16,6 +16,7 @@
 enum { XP_MAX_BUTTONS = 256, XP_BAR_H = 10, XP_MAP_MAX_DOTS = 3000, XP_MAP_MIN_H = 110, XP_MAP_TREE_MAX = 1600,
        XP_PATH_MAX = 4096 };
 enum { XP_MAP_TITLE, XP_MAP_CAPTION, XP_MAP_TEXTS }; /* the map's texts, in map_texts */
+enum { XP_HEAD_TITLE, XP_HEAD_CANCEL, XP_HEAD_HIDE, XP_HEAD_BOXES }; /* the running head's parts, in head_boxes */
 
 typedef struct XButton {
     UiRect r;
@@ -34,6 +35,7 @@ struct ExplorePanel {
     float map_r;
     UiRect map_area;
     UiRect map_box, map_texts[XP_MAP_TEXTS]; /* the map's whole rectangle; where its title and caption went */
+    UiRect head_boxes[XP_HEAD_BOXES];         /* while a search runs: where its title, Cancel and Hide went */
     const ExploreEntry *leads_for;  /* the entry leads was computed for */
     uint8_t *leads;
 };
@@ -217,22 +219,45 @@ static bool any_answer(const XPanelInput *in)
     return false;
 }
 
+/* While a search runs: what it does, beside Cancel in `room` pixels when a wording fits there (at 2x on a projector
+ * the long one does not), else on a row of its own under the buttons. Returns the y below the buttons' row or the
+ * title's, whichever is lower. */
+static int running_title(Pass *s, int y, int bh, int room)
+{
+    static const char *const all[] = {"Checking all interleavings...", "Checking all...", "Checking..."};
+    static const char *const find[] = {"Looking for a failure...", "Looking...", "Searching..."};
+    const char *const *what = s->in->kind == EXPLORE_CHECK_ALL ? all : find;
+    int lh = font_height(s->f, FONT_BOLD);
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) {
+        if (font_width(s->f, FONT_BOLD, what[k]) > room)
+            continue;
+        if (s->draw)
+            font_draw(s->f, FONT_BOLD, what[k], s->x, y + (bh - lh) / 2, s->th->text, FONT_LEFT);
+        s->p->head_boxes[XP_HEAD_TITLE] = (UiRect){s->x, y + (bh - lh) / 2, font_width(s->f, FONT_BOLD, what[k]), lh};
+        return y + bh;
+    }
+    y += bh + px(s, 4);
+    return y + wrap_box(s, FONT_BOLD, what[0], s->x, y, s->w, s->th->text, &s->p->head_boxes[XP_HEAD_TITLE]);
+}
+
 /* The row of buttons: the two questions (or, while one runs, what it does and Cancel), and Hide at the right. */
 static int head(Pass *s, int y, uint64_t now_ms)
 {
     const XPanelInput *in = s->in;
     int bh = font_height(s->f, FONT_BOLD) + px(s, 10), gap = px(s, 8);
     int hw = button_w(s, "Hide"), room = s->w - hw - gap;
-    button(s, (UiRect){s->x + s->w - hw, y, hw, bh}, "Hide", false, XHIT_CLOSE, -1, -1);
+    UiRect hide = {s->x + s->w - hw, y, hw, bh};
+    button(s, hide, "Hide", false, XHIT_CLOSE, -1, -1);
     char text[400];
+    memset(s->p->head_boxes, 0, sizeof s->p->head_boxes);
     if (in->running) {
-        const char *what = in->kind == EXPLORE_CHECK_ALL ? "Checking all interleavings..." : "Looking for a failure...";
         int w = button_w(s, "Cancel (Esc)");
-        if (s->draw)
-            font_draw(s->f, FONT_BOLD, what, s->x, y + (bh - font_height(s->f, FONT_BOLD)) / 2, s->th->text,
-                      FONT_LEFT);
-        button(s, (UiRect){s->x + room - w, y, w, bh}, "Cancel (Esc)", false, XHIT_CANCEL, -1, -1);
-        y += bh + gap / 2;
+        UiRect cancel = {s->x + room - w, y, w, bh};
+        button(s, cancel, "Cancel (Esc)", false, XHIT_CANCEL, -1, -1);
+        s->p->head_boxes[XP_HEAD_CANCEL] = cancel;
+        s->p->head_boxes[XP_HEAD_HIDE] = hide;
+        y = running_title(s, y, bh, room - w - gap);
+        y += gap / 2;
         explore_panel_progress_text(in, text, sizeof text);
         y += wrap(s, FONT_BODY, text, s->x, y, s->w, s->th->text) + gap / 2;
         progress_bar(s, y, now_ms);
@@ -731,6 +756,14 @@ bool explore_panel_map_texts(const ExplorePanel *p, UiRect *box, UiRect *title, 
     *title = p->map_texts[XP_MAP_TITLE];
     *caption = p->map_texts[XP_MAP_CAPTION];
     return p->map_box.w > 0 && p->map_box.h > 0;
+}
+
+bool explore_panel_head_boxes(const ExplorePanel *p, UiRect *title, UiRect *cancel, UiRect *hide)
+{
+    *title = p->head_boxes[XP_HEAD_TITLE];
+    *cancel = p->head_boxes[XP_HEAD_CANCEL];
+    *hide = p->head_boxes[XP_HEAD_HIDE];
+    return cancel->w > 0;
 }
 
 bool explore_panel_dot(const ExplorePanel *p, int state, int *x, int *y)

@@ -62,6 +62,9 @@ int explore_panel_map(const ExplorePanel *p, int *dots);
 /* Where the last draw put the map (false: nowhere): its whole rectangle, its title's rows and its caption's rows
  * (the summary's distances and ends; empty for a map of dots). A text's rectangle spans its widest row. */
 bool explore_panel_map_texts(const ExplorePanel *p, UiRect *box, UiRect *title, UiRect *caption);
+/* While a search runs: where the last frame drew its title ("Checking all interleavings..."), Cancel and Hide; false
+ * when none runs. */
+bool explore_panel_head_boxes(const ExplorePanel *p, UiRect *title, UiRect *cancel, UiRect *hide);
 /* Where the last draw put state's dot (window pixels): false when it drew no dot for it. */
 bool explore_panel_dot(const ExplorePanel *p, int state, int *x, int *y);
 /* The progress in words: "1,234 states, 45,000 states/s, 1.2 s" or "57 of 200 runs, 1.2 s" (buf of size). */

@@ -358,6 +358,36 @@ static void test_map_summary(void **state)
     summary_texts_fit("summary-768-zoom-presenter.json", true);
 }
 
+static bool box_apart(Box a, Box b)
+{
+    return a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+}
+
+/* While Check all runs on a projector (1024x768 at 2x), the panel's head says what runs without running under its
+ * Cancel and Hide buttons (it once drew "Checking all interleavings..." across both). */
+static void test_running_head_fits(void **state)
+{
+    (void)state;
+    char script[1024];
+    snprintf(script, sizeof script,
+             "wait 200\ncommand check-all\nwait-until explore-states>=200 30000\ndump-state %s\nkey escape\n"
+             "wait-until explored 10000\nquit\n", wh_path("head.json"));
+    run_script("head.uis", script, "dining-philosophers --set n=6 --set strategy=ordered --size 1024x768 --zoom 2");
+    json_t *st = wh_state("head.json"), *x = explore_of(st), *head = json_object_get(x, "head");
+    assert_true(flag_of(x, "running"));
+    assert_non_null(head);
+    Box title = box_of(head, "title"), cancel = box_of(head, "cancel"), hide = box_of(head, "hide");
+    json_t *ra = json_object_get(x, "rect");
+    Box panel = {json_integer_value(json_array_get(ra, 0)), json_integer_value(json_array_get(ra, 1)),
+                 json_integer_value(json_array_get(ra, 2)), json_integer_value(json_array_get(ra, 3))};
+    assert_true(title.w > 0 && title.h > 0);
+    assert_true(box_apart(title, cancel));
+    assert_true(box_apart(title, hide));
+    assert_true(box_apart(cancel, hide));
+    assert_true(box_inside(title, panel) && box_inside(cancel, panel) && box_inside(hide, panel));
+    json_decref(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -367,6 +397,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_find_failure),
         cmocka_unit_test(test_click_a_state),
         cmocka_unit_test(test_map_summary),
+        cmocka_unit_test(test_running_head_fits),
     };
     return wh_main(argc, argv, "lockstep-window-explore", tests, sizeof tests / sizeof tests[0]);
 }
