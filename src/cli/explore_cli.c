@@ -585,7 +585,7 @@ static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved 
         }
         if (r->mode == EXPLORE_ALL && r->bitstate_log2 > 0 && w->found_len > w->len)
             fprintf(out, "  %s is reachable: a witness of %d steps (the depth-first search's path of %d steps, "
-                    "shortened by an exact breadth-first search for the same end; not necessarily the shortest)\n",
+                    "shortened by an exact search for the same end; not necessarily the shortest)\n",
                     failure_words[f], w->len, w->found_len);
         else if (r->mode == EXPLORE_ALL && r->bitstate_log2 > 0)
             fprintf(out, "  %s is reachable: a witness of %d steps (the path the depth-first search took, not "

@@ -20,13 +20,15 @@
 enum {
     MC_MAX_THREADS = 64,
     MC_MERGE_MAX = 1000,      /* the most local steps merged into one edge (a local loop ends a chain) */
+    MC_SAVED_BUDGET_MB = 512, /* saved states a search keeps (breadth first on several cores: shared among them) */
     MC_DFS_DENSE_MB = 64,     /* depth first, every frame that will be come back to keeps a saved state up to this much;
                                  beyond, only a frame this many steps above the nearest saved one below does */
     MC_DFS_CHECKPOINT = 8,    /* (coming back to a frame then replays at most a few steps) */
     MC_DFS_STACK_FACTOR = 100, /* depth first, a path may be this many times SsConfig.max_depth long: a depth-first
                                   path is not a shortest one (witnesses are made shortest afterwards) */
     MC_SHORTEN_STATES = 1 << 20, /* bitstate: the exact search that shortens the ends' paths stores at most this many
-                                    states (about 90 MB) */
+                                    states (about 90 MB) ... */
+    MC_SHORTEN_SAVED_MB = 64,    /* ... and this much of saved states (beyond, it replays) */
 };
 
 _Static_assert((int)MC_MERGE_MAX <= (int)MCG_MAX_STEPS, "a merged chain's steps fit in a state's and an edge's record");
@@ -727,14 +729,16 @@ static void ends_adopt(Mc *x, SsResult *r, SsResult *out, const uint64_t *end_fp
 }
 
 /* Bitstate: an end's schedule is the path the depth-first search took to it, often many times longer than needed (a
- * deadlock of the philosophers at n=5: 300 steps, where 60 do). An exact breadth-first search, of at most
- * MC_SHORTEN_STATES states and no deeper than the longest of those paths, looks for the same end states and gives
- * each it reaches the shortest schedule it recorded there. A space too large for it leaves the paths as they are. */
+ * deadlock of the philosophers at n=5: 300 steps, where 60 do). An exact search of at most MC_SHORTEN_STATES states
+ * (depth first, the cheapest: it records every edge, and the pass at its end gives each state its shortest schedule
+ * over them) looks for the same end states and gives each it reaches that schedule when shorter: the shortest of all
+ * when it covered the whole space. A space too large for it leaves the other paths as they are. It costs about what
+ * an exact search of the space (or of MC_SHORTEN_STATES states) costs, whether or not a path can be shortened. */
 static bool shorten_ends(const SsConfig *cfg, SsResult *out, const uint64_t *end_fps, char **err)
 {
     SsConfig c = *cfg;
     c.bitstate_log2 = 0;
-    c.order = SS_BREADTH_FIRST;
+    c.order = SS_DEPTH_FIRST;
     c.max_states = MC_SHORTEN_STATES;
     c.max_runs = 0;
     c.keep_graph = false;
@@ -747,6 +751,7 @@ static bool shorten_ends(const SsConfig *cfg, SsResult *out, const uint64_t *end
     memset(&r, 0, sizeof r);
     Mc *x = xcalloc(1, sizeof *x);
     mc_init(x, &c, &r, err, clock_now_ns(), thread_cpu_ns());
+    x->saved_budget = (size_t)MC_SHORTEN_SAVED_MB << 20;
     bool ok = search(x);
     if (ok && !x->g.too_many_picks)
         ends_adopt(x, &r, out, end_fps);

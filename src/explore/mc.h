@@ -6,8 +6,8 @@
  *
  * Search: depth first (default; a new state's first edge continues the current run, only backtracking replays) or
  * breadth first, over a visited set of 64-bit fingerprints, or a bit table (bitstate hashing, depth first) for spaces
- * that do not fit in memory (its ends' depth-first paths are then shortened by a bounded exact breadth-first search
- * for the same end states). Breadth first can expand each level on several workers (SsConfig.jobs), each with a
+ * that do not fit in memory (its ends' depth-first paths are then shortened by a bounded exact search for the same
+ * end states). Breadth first can expand each level on several workers (SsConfig.jobs), each with a
  * cooperative run of its own, merged in state order so that the answer is the same for any number. Every explored
  * edge is recorded (full store), so that at the end a breadth-first pass gives each end state its shortest schedule,
  * and a pass over the steps without progress finds livelocks: a

@@ -14,7 +14,6 @@
 enum {
     MC_NONE = MCG_NONE,
     MC_LOCAL_TABLE = 1 << 12, /* positions remembered as local (a hint for the reduction's order) */
-    MC_SAVED_BUDGET_MB = 512,
 };
 
 /* The other alternatives of a choice (choose(), random()) that a thread's step from a state made: each is an edge

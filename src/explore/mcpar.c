@@ -433,7 +433,7 @@ static bool par_start(Par *p, Mc *m, int jobs)
         w->par = p;
         w->id = i;
         w->m = (Mc){.cfg = m->cfg, .out = &w->res, .err = &w->err, .at = MC_NONE, .log_learnt = true,
-                    .saved_budget = ((size_t)MC_SAVED_BUDGET_MB << 20) / (size_t)jobs};
+                    .saved_budget = m->saved_budget / (size_t)jobs};
         snapshot_init(&w->m.snap);
         atomic_init(&w->span, 0);
     }

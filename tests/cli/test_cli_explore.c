@@ -323,7 +323,7 @@ static void test_bitstate_naive_philosophers(void **state)
     assert_true(steps >= PHIL3_SHORTEST);
     json_t *dw = json_object_get(json_object_get(r.json, "failures"), "deadlock");
     assert_true(json_is_true(json_object_get(dw, "confirmed")));
-    /* the depth-first path, shortened by an exact breadth-first search for the same end state (mc.c) */
+    /* the depth-first path, shortened by an exact search for the same end state (mc.c) */
     int found = (int)json_integer_value(json_object_get(dw, "found_steps"));
     assert_true(found > steps);
     assert_true(json_integer_value(json_object_get(r.json, "witnesses_confirmed")) >= 1);
@@ -339,7 +339,7 @@ static void test_bitstate_naive_philosophers(void **state)
                                   "can share bits): "));
     char want[240];
     snprintf(want, sizeof want, "\n  deadlock is reachable: a witness of %d steps (the depth-first search's path of "
-             "%d steps, shortened by an exact breadth-first search for the same end; not necessarily the shortest)\n",
+             "%d steps, shortened by an exact search for the same end; not necessarily the shortest)\n",
              steps, found);
     assert_non_null(strstr(r.out, want));
     assert_non_null(strstr(r.out, "\n  no expectation failed found in the "));
