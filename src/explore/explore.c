@@ -301,6 +301,7 @@ static bool explore_states(const ExploreConfig *cfg, ExploreResult *out, char **
                    .max_runs = cfg->max_runs, .max_seconds = cfg->max_seconds, .cpu_budget = cfg->cpu_budget,
                    .cancel = cfg->cancel, .progress = cfg->progress, .progress_ctx = cfg->progress_ctx, .reduction = cfg->reduction,
                    .counters = cfg->counters, .keep_graph = cfg->keep_graph, .bitstate_log2 = cfg->bitstate_log2,
+                   .shorten = cfg->minimize,
                    .jobs = cfg->jobs > 0 ? cfg->jobs : default_jobs(),
                    .order = SS_ORDER_AUTO}; /* --max-steps cuts at a distance from the start (statespace.h) */
     SsResult ss;

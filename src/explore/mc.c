@@ -793,7 +793,7 @@ static bool mc_run(const SsConfig *cfg, SsResult *out, char **err, uint64_t t0, 
     uint64_t *end_fps = m.end_fps;
     m.end_fps = NULL;
     mc_finish(&m); /* (its run and bit table first: the search that shortens the ends makes its own) */
-    if (ok && !m.too_deep && cfg->bitstate_log2 > 0 && out->nends > 0 && !out->cancelled) {
+    if (ok && !m.too_deep && cfg->bitstate_log2 > 0 && cfg->shorten && out->nends > 0 && !out->cancelled) {
         ok = shorten_ends(cfg, out, end_fps, err);
         atomic_store_explicit(&cfg->counters->states, out->states, memory_order_relaxed); /* the answer's again */
     }

@@ -62,6 +62,8 @@ typedef struct SsConfig {
                              (spaces that do not fit in memory; a collision may hide a state; no witnesses of end
                              values beyond the path it ends); depth first only, max_depth then bounding a path's
                              steps (there are no distances from the start) */
+    bool shorten;         /* bitstate: shorten each end's depth-first path afterwards, by an exact search of at most
+                             2^20 states for the same end states (mc.c); SsEnd.found_len says it did */
     SsProgress *counters; /* optional: the model checker's live counters */
     bool keep_graph;      /* the model checker: hand the state graph out (SsResult.graph) */
     bool replay_only;     /* the model checker: go back to a state by replaying its schedule on a fresh run, never by
