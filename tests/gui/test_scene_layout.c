@@ -432,8 +432,10 @@ static void check_readable(const SceneLayout *sl, const SceneInput *in, const ch
         }
         if (a->nlines == 0)
             continue;
-        assert_true(a->lx >= in->x - 0.5f && a->ly >= in->y - 0.5f && a->lx + a->lw <= in->x + in->w + 0.5f &&
-                    a->ly + a->lh <= in->y + in->h + 0.5f);
+        if (!(a->lx >= in->x - 0.5f && a->ly >= in->y - 0.5f && a->lx + a->lw <= in->x + in->w + 0.5f &&
+              a->ly + a->lh <= in->y + in->h + 0.5f))
+            fail_msg("%s: the label '%s' [%.0f %.0f %.0f %.0f] leaves the scene [%.0f %.0f %.0f %.0f]", where,
+                     a->lines[0].text, a->lx, a->ly, a->lw, a->lh, in->x, in->y, in->w, in->h);
         bool inside = a->kind == SL_VAR || a->label_inside;
         for (int j = 0; j < sl->nnodes && !inside; j++) {
             const SlNode *b = &sl->nodes[j];
