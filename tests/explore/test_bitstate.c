@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "../common/loader.h"
+#include "../common/slowness.h"
 
 #include "mc_helpers.h"
 
@@ -45,7 +46,7 @@ static SsResult search(const Loaded *l, int bits, uint64_t depth, SsReduction re
 {
     SsConfig c = mc_config(l);
     c.max_depth = depth;
-    c.max_seconds = 300;
+    c.max_seconds = 300.0 * (double)slowness_factor(); /* (TSan at load 8: n=3 without reduction needed more) */
     c.order = SS_DEPTH_FIRST;
     c.reduction = reduction;
     c.bitstate_log2 = bits;
@@ -120,7 +121,7 @@ static void test_bitstate_witnesses_shortened(void **state)
     SsResult exact = search(&l, 0, EXACT_DEPTH, SS_REDUCE_MERGE);
     SsConfig c = mc_config(&l);
     c.max_depth = BITSTATE_STEPS;
-    c.max_seconds = 300;
+    c.max_seconds = 300.0 * (double)slowness_factor();
     c.reduction = SS_REDUCE_MERGE;
     c.bitstate_log2 = BITS_LOG2;
     c.shorten = true;
