@@ -328,32 +328,43 @@ static void plan_rows(VarPlan *p, int n, float width)
     p->shown = n;
 }
 
-static VarPlan plan_vars(const SceneInput *in, float width, float max_h)
+/* Plan p cut to max_h: the rows that fit, the last place saying how many more. */
+static void plan_cut(VarPlan *p, float max_h)
 {
-    VarPlan p = {0};
+    if (p->h <= max_h)
+        return;
+    int rows = (int)((max_h + p->gap) / (p->bh + p->gap));
+    p->rows = rows < 0 ? 0 : rows;
+    p->shown = p->rows * p->per_row - 1; /* the last place says how many more */
+    p->shown = p->shown < 0 ? 0 : p->shown;
+    p->h = p->rows > 0 ? p->rows * (p->bh + p->gap) - p->gap : 0;
+}
+
+/* Two-line boxes (name over value) while they take at most VAR_FULL_SHARE of max_h, else one-line boxes ("name =
+ * value"). With `full_vars`, two-line boxes also when one-line ones cannot show every variable in max_h and two-line
+ * ones can: a long name makes one-line boxes wide (the sleeping barber's four at 1920x1080 and 2x: one and "+3 more"
+ * in one line, all four in two). scene_layout_build tries both and keeps the second only where it names the threads
+ * as well. */
+static VarPlan plan_vars(const SceneInput *in, float width, float max_h, bool full_vars)
+{
+    VarPlan full = {0}, compact = {0};
     int n = vars_listed(in);
     if (n == 0)
-        return p;
+        return full;
     float full_w, compact_w, pad = var_pad(in);
     var_text_w(in, &full_w, &compact_w);
-    p.gap = 10 * in->scale;
-    p.bw = fminf(fmaxf(full_w + 2 * pad, VAR_BOX_MIN * text_of(in)), width);
-    p.bh = line_h(in, SL_TEXT_SMALL) + line_h(in, SL_TEXT_BOLD) + pad;
-    plan_rows(&p, n, width);
-    if (p.h <= max_h * VAR_FULL_SHARE)
-        return p;
-    p.compact = true;
-    p.bw = fminf(compact_w + 2 * pad, width);
-    p.bh = line_h(in, SL_TEXT_BOLD) + pad;
-    plan_rows(&p, n, width);
-    if (p.h <= max_h)
-        return p;
-    int rows = (int)((max_h + p.gap) / (p.bh + p.gap));
-    p.rows = rows < 0 ? 0 : rows;
-    p.shown = p.rows * p.per_row - 1; /* the last place says how many more */
-    p.shown = p.shown < 0 ? 0 : p.shown;
-    p.h = p.rows > 0 ? p.rows * (p.bh + p.gap) - p.gap : 0;
-    return p;
+    full.gap = compact.gap = 10 * in->scale;
+    full.bw = fminf(fmaxf(full_w + 2 * pad, VAR_BOX_MIN * text_of(in)), width);
+    full.bh = line_h(in, SL_TEXT_SMALL) + line_h(in, SL_TEXT_BOLD) + pad;
+    plan_rows(&full, n, width);
+    if (full.h <= max_h * VAR_FULL_SHARE)
+        return full;
+    compact.compact = true;
+    compact.bw = fminf(compact_w + 2 * pad, width);
+    compact.bh = line_h(in, SL_TEXT_BOLD) + pad;
+    plan_rows(&compact, n, width);
+    plan_cut(&compact, max_h);
+    return full_vars && compact.shown < n && full.h <= max_h ? full : compact;
 }
 
 /* Shared variables in rows along the bottom strip. */
@@ -383,13 +394,13 @@ static void place_vars(SceneLayout *sl, const SceneInput *in, Area strip, VarPla
 }
 
 /* Split off the variable strip at the bottom of the area. */
-static Area split_vars(const SceneInput *in, Area *a, VarPlan *plan)
+static Area split_vars(const SceneInput *in, Area *a, VarPlan *plan, bool full_vars)
 {
     Area strip = {a->x, a->y + a->h, a->w, 0};
     *plan = (VarPlan){0};
     if (vars_listed(in) == 0)
         return strip;
-    VarPlan p = plan_vars(in, a->w, a->h * VAR_STRIP_SHARE);
+    VarPlan p = plan_vars(in, a->w, a->h * VAR_STRIP_SHARE, full_vars);
     *plan = p;
     strip.h = p.h;
     strip.y = a->y + a->h - p.h;
@@ -1596,14 +1607,14 @@ static void connect_all(SceneLayout *sl, const SceneInput *in)
  * columns are too full for names). See scene_layout.h. */
 typedef enum Placement { PLACE_USUAL, PLACE_SIDE, PLACE_ROWS } Placement;
 
-static void build_at(SceneLayout *sl, const SceneInput *in, Placement how)
+static void build_at(SceneLayout *sl, const SceneInput *in, Placement how, bool full_vars)
 {
     sl->nnodes = sl->narrows = sl->nchips = 0;
     sl->scale = in->scale;
     sl->kind = in->layout;
     Area a = {in->x, in->y, in->w, in->h};
     VarPlan vars;
-    Area strip = split_vars(in, &a, &vars);
+    Area strip = split_vars(in, &a, &vars, full_vars);
     if (in->layout == LAYOUT_RING && how != PLACE_ROWS) {
         layout_ring(sl, in, a);
     } else if (in->layout == LAYOUT_PIPELINE && how != PLACE_ROWS && layout_pipeline(sl, in, a, how == PLACE_SIDE)) {
@@ -1680,47 +1691,79 @@ enum { FIT_TRIES = 6 };
 static const float MIN_FIT_SCALE = 0.25f;
 
 /* Place, shrinking the shapes until they fit, then colour. */
-static void place_fitted(SceneLayout *sl, const SceneInput *in, SceneInput *at, Placement how)
+static void place_fitted(SceneLayout *sl, const SceneInput *in, SceneInput *at, Placement how, bool full_vars)
 {
     *at = *in;
     at->text = text_of(in);
-    build_at(sl, at, how);
+    build_at(sl, at, how, full_vars);
     for (int k = 0; k < FIT_TRIES; k++) {
         float ratio = fit_ratio(sl, at);
         if (ratio >= 1 || at->scale <= in->scale * MIN_FIT_SCALE)
             break;
         at->scale = fmaxf(at->scale * fminf(0.92f, ratio * 0.97f), in->scale * MIN_FIT_SCALE);
-        build_at(sl, at, how);
+        build_at(sl, at, how, full_vars);
     }
     clamp_into(sl, at);
     decorate(sl, at);
 }
 
-/* The names alone decide between the placements (in their order, the first of the best share of its names): a
- * placement for a short scene is used only when it names the nodes better than the usual one. */
+/* The shared variables shown (not counting the "+N more" box). */
+static int vars_shown(const SceneLayout *sl)
+{
+    int n = 0;
+    for (int i = 0; i < sl->nnodes; i++)
+        n += sl->nodes[i].kind == SL_VAR && sl->nodes[i].ref >= 0;
+    return n;
+}
+
+/* A placement and its variables' boxes, and how well it names the nodes (score of best) and shows the variables. */
+typedef struct Trial {
+    Placement how;
+    bool full_vars;
+    int score, best, vars;
+} Trial;
+
+/* Place `t` and score it; it becomes *top when it names a larger share of the nodes, or as large a share and shows
+ * more variables. */
+static void try_placement(SceneLayout *sl, const SceneInput *in, SceneInput *at, Trial t, Trial *top)
+{
+    place_fitted(sl, in, at, t.how, t.full_vars);
+    place_labels(sl, at, true);
+    t.score = names_score(sl);
+    t.best = names_best(sl);
+    t.vars = vars_shown(sl);
+    long now = (long)t.score * top->best, then = (long)top->score * t.best;
+    if (now > then || (now == then && t.vars > top->vars))
+        *top = t;
+}
+
+/* The names decide between the placements (in their order, the first of the best share of its names): a placement
+ * for a short scene is used only when it names the nodes better than the usual one. Each is tried with the variables
+ * in their usual boxes and, where that hides some, in two-line boxes, kept when the names do as well. */
 void scene_layout_build(SceneLayout *sl, const SceneInput *in)
 {
     SceneInput at;
     update_reach(sl, in);
-    place_fitted(sl, in, &at, PLACE_USUAL);
-    Placement best = PLACE_USUAL, current = PLACE_USUAL;
+    place_fitted(sl, in, &at, PLACE_USUAL, false);
     place_labels(sl, &at, true);
-    int top = names_score(sl), most = names_best(sl); /* the best so far: top of most (placements differ in what */
-    Placement first = in->layout == LAYOUT_RING ? PLACE_ROWS : PLACE_SIDE; /* they name: a ring's sticks have none) */
-    Placement last = in->layout == LAYOUT_GRAPH ? PLACE_SIDE : PLACE_ROWS;
-    for (Placement how = first; how <= last && top < most; how++) {
-        place_fitted(sl, in, &at, how);
-        place_labels(sl, &at, true);
-        current = how;
-        int score = names_score(sl), of = names_best(sl);
-        if ((long)score * most > (long)top * of) {
-            best = how;
-            top = score;
-            most = of;
+    Trial top = {PLACE_USUAL, false, names_score(sl), names_best(sl), vars_shown(sl)}, current = top;
+    int nvars = vars_listed(in);
+    if (top.vars < nvars) {
+        try_placement(sl, in, &at, (Trial){PLACE_USUAL, true, 0, 0, 0}, &top);
+        current = (Trial){PLACE_USUAL, true, 0, 0, 0};
+    }
+    Placement first = in->layout == LAYOUT_RING ? PLACE_ROWS : PLACE_SIDE; /* (placements differ in what they name: */
+    Placement last = in->layout == LAYOUT_GRAPH ? PLACE_SIDE : PLACE_ROWS; /* a ring's sticks have none) */
+    for (Placement how = first; how <= last && top.score * 1L < top.best * 1L; how++) {
+        for (int full = 0; full < 2; full++) {
+            if (full && vars_shown(sl) >= nvars)
+                break;
+            current = (Trial){how, full != 0, 0, 0, 0};
+            try_placement(sl, in, &at, current, &top);
         }
     }
-    if (best != current)
-        place_fitted(sl, in, &at, best);
+    if (top.how != current.how || top.full_vars != current.full_vars)
+        place_fitted(sl, in, &at, top.how, top.full_vars);
     place_labels(sl, &at, false);
     connect_all(sl, &at);
 }

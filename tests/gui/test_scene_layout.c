@@ -489,6 +489,14 @@ static void test_many_threads_named_in_a_short_scene(void **state)
     check_readable(&sl, &in, "barber at 589x203, later");
     for (int i = 0; i < 8; i++)
         assert_true(scene_layout_find(&sl, SL_THREAD, i)->x == x[i] && scene_layout_find(&sl, SL_THREAD, i)->y == y[i]);
+    /* full HD at 2x, under a banner: the four variables all show, in boxes of two lines (one-line boxes, as wide as
+     * "turned_away = -888", showed one and "+3 more"), and every thread is still named */
+    SceneInput hd2 = {&f.snap, &f.prog, LAYOUT_GRAPH, 22, 449, 1140, 340, 2.0f, &th};
+    scene_layout_build(&sl, &hd2);
+    check_readable(&sl, &hd2, "barber at 1140x340, 2x");
+    for (int i = 0; i < 4; i++)
+        assert_non_null(scene_layout_find(&sl, SL_VAR, i));
+    assert_null(scene_layout_find(&sl, SL_VAR, -1));
     /* a large scene keeps the usual ellipse, every name whole */
     SceneInput big = {&f.snap, &f.prog, LAYOUT_GRAPH, 0, 0, 1200, 800, 1.0f, &th};
     scene_layout_build(&sl, &big);
