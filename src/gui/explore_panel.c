@@ -224,11 +224,13 @@ static bool any_answer(const XPanelInput *in)
  * title's, whichever is lower. */
 static int running_title(Pass *s, int y, int bh, int room)
 {
-    static const char *const all[] = {"Checking all interleavings...", "Checking all...", "Checking..."};
-    static const char *const find[] = {"Looking for a failure...", "Looking...", "Searching..."};
-    const char *const *what = s->in->kind == EXPLORE_CHECK_ALL ? all : find;
+    enum { WORDINGS = 3 }; /* longest first */
+    static const char *const titles[2][WORDINGS] = {
+        {"Looking for a failure...", "Looking...", "Searching..."},
+        {"Checking all interleavings...", "Checking all...", "Checking..."}};
+    const char *const *what = titles[s->in->kind == EXPLORE_CHECK_ALL];
     int lh = font_height(s->f, FONT_BOLD);
-    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) {
+    for (int k = 0; k < WORDINGS; k++) {
         if (font_width(s->f, FONT_BOLD, what[k]) > room)
             continue;
         if (s->draw)

@@ -257,6 +257,15 @@ static float object_label_w(const SceneInput *in, const int *objs, int n)
     return ((float)longest * LAYOUT_FONT_LABEL * 0.62f + 24) * text_of(in);
 }
 
+/* Cell i of n on a grid of `cols` columns of width cw in a, the last row centred: its left edge, and its row in *row. */
+static float grid_cell_left(Area a, int i, int n, int cols, float cw, int *row)
+{
+    int rows = (n + cols - 1) / cols, r = i / cols;
+    int in_row = r == rows - 1 ? n - r * cols : cols;
+    *row = r;
+    return a.x + (a.w - (float)in_row * cw) / 2 + (float)(i % cols) * cw;
+}
+
 /* Place a set of objects on a grid inside a. */
 static void place_object_grid(SceneLayout *sl, const SceneInput *in, const int *objs, int n, Area a)
 {
@@ -272,10 +281,9 @@ static void place_object_grid(SceneLayout *sl, const SceneInput *in, const int *
     int rows = (n + cols - 1) / cols;
     float cw = a.w / cols, ch = a.h / rows;
     for (int i = 0; i < n; i++) {
-        int r = i / cols, c = i % cols;
-        int in_row = r == rows - 1 ? n - r * cols : cols;
-        float off = (a.w - in_row * cw) / 2;
-        place_object(sl, in, objs[i], a.x + off + (c + 0.5f) * cw, a.y + (r + 0.4f) * ch, cw * 0.86f, ch * 0.7f);
+        int r;
+        float left = grid_cell_left(a, i, n, cols, cw, &r);
+        place_object(sl, in, objs[i], left + 0.5f * cw, a.y + (r + 0.4f) * ch, cw * 0.86f, ch * 0.7f);
     }
 }
 
@@ -587,12 +595,11 @@ static void place_object_band(SceneLayout *sl, const SceneInput *in, const int *
     int rows = (n + cols - 1) / cols;
     float cw = a.w / cols, ch = a.h / rows;
     for (int i = 0; i < n; i++) {
-        int r = i / cols, c = i % cols;
-        int in_row = r == rows - 1 ? n - r * cols : cols;
-        float off = (a.w - in_row * cw) / 2;
+        int r;
+        float left = grid_cell_left(a, i, n, cols, cw, &r);
         place_object(sl, in, objs[i], 0, 0, fmaxf(cw - namew, cw * 0.35f), ch * 0.8f);
         SlNode *o = &sl->nodes[sl->nnodes - 1];
-        o->x = a.x + off + c * cw + gap + o->w / 2;
+        o->x = left + gap + o->w / 2;
         o->y = a.y + (r + 0.5f) * ch;
         o->label_side = true;
     }
