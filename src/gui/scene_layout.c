@@ -906,7 +906,8 @@ static void decorate_thread(SlNode *n, const SceneInput *in)
     snprintf(n->sub, sizeof n->sub, "%s", scene_state_text(t));
     if (n->label_inside) { /* "philosopher 12" -> "12" */
         const char *sp = t->name ? strrchr(t->name, ' ') : NULL;
-        snprintf(n->label, sizeof n->label, "%s", sp ? sp + 1 : n->label);
+        if (sp) /* (a name without one stays whole: printing the label into itself left it empty) */
+            snprintf(n->label, sizeof n->label, "%s", sp + 1);
     }
     n->dim = t->state == TS_FINISHED;
     n->alarm = t->state == TS_ERROR;

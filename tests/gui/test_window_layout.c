@@ -223,8 +223,12 @@ static void check_scene(json_t *layout, const char *where)
     }
     for (size_t i = 0; i < n; i++) { /* every thread can be told by its name */
         bool named = false;
-        for (size_t k = 0; k < json_array_size(labels) && !named; k++)
-            named = (size_t)json_integer_value(json_object_get(json_array_get(labels, k), "node")) == i;
+        for (size_t k = 0; k < json_array_size(labels) && !named; k++) { /* a label with some text */
+            json_t *label = json_array_get(labels, k);
+            const char *text = json_string_value(json_object_get(json_array_get(json_object_get(label, "lines"), 0),
+                                                                 "text"));
+            named = (size_t)json_integer_value(json_object_get(label, "node")) == i && text && text[0];
+        }
         if (!named && strcmp(json_string_value(json_array_get(kinds, i)), "circle") == 0)
             scene_problem("%s: thread %zu (%ld,%ld %ldx%ld) has no name", where, i, shapes[i].r.x, shapes[i].r.y,
                           shapes[i].r.w, shapes[i].r.h);
