@@ -456,6 +456,8 @@ int app_run(const AppOptions *opts)
     App *a = xcalloc(1, sizeof *a);
     a->opts = opts;
     a->win.zoom = opts->zoom > 0 ? opts->zoom : 1.0f;
+    a->views.layout_chosen = opts->layout != APP_LAYOUT_AUTO;
+    a->views.presenter = opts->layout == APP_LAYOUT_PRESENTER;
     int status = 1;
     if (setup(a)) {
         loop(a);

@@ -10,6 +10,10 @@
 
 #include <stdbool.h>
 
+/* --layout: which layout the window opens in. AUTO lets the window's size choose (layout_wants_presenter) and choose
+ * again on a resize or zoom until the user presses F5; the other two are the user's choice from the start. */
+typedef enum AppLayout { APP_LAYOUT_AUTO, APP_LAYOUT_NORMAL, APP_LAYOUT_PRESENTER } AppLayout;
+
 typedef struct AppOptions {
     const char *scenario;   /* name or path; NULL: dining-philosophers */
     const char *data_dir;   /* --data-dir */
@@ -19,6 +23,7 @@ typedef struct AppOptions {
     int width, height;      /* --size WxH */
     float zoom;             /* --zoom */
     bool fullscreen;
+    AppLayout layout;       /* --layout auto|normal|presenter */
     const char *screenshot; /* --screenshot FILE: take a PNG after the first frames (or the ui-script) and quit */
     const char *ui_script;  /* --ui-script FILE */
     const char *dump_state; /* --dump-state FILE: write the state as JSON when quitting */

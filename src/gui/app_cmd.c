@@ -144,9 +144,10 @@ void app_command(App *a, Cmd cmd)
     case CMD_FULLSCREEN: toggle_fullscreen(a); break;
     case CMD_PRESENTER:
         a->views.presenter = !a->views.presenter;
+        a->views.layout_chosen = true; /* kept whatever size the window takes later */
         a->relayout = true;
         if (a->views.presenter) /* the other buttons and panels are gone: say how to get them back */
-            app_note(a, "presenter layout: l brings all back");
+            app_note(a, "F5 brings all panels back");
         break;
     case CMD_ZOOM_IN: set_zoom(a, a->win.zoom * 1.15f); break;
     case CMD_ZOOM_OUT: set_zoom(a, a->win.zoom / 1.15f); break;

@@ -14,10 +14,15 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The status bar: the widest status it is made to hold beside the short start hint, and the hints. */
+/* The status bar: the widest status it is made to hold beside the short start hint, and the hints: how to start (in
+ * the presenter layout also how to get all panels back, since that layout may be the window's own choice), and in
+ * the presenter layout, once the run has started, only the way back. */
 static const char WIDEST_STATUS[] = "paced | 0.25x | 99.9 s, 10000 steps | running";
 static const char START_HINT[] = "Press space (or Play) to start, n to take one step, h for help";
 static const char START_HINT_SHORT[] = "space: play   n: one step   h: help";
+static const char PRESENTER_START_HINT[] = "Press space (or Play) to start, n to take one step, F5 for all panels";
+static const char PRESENTER_START_HINT_SHORT[] = "space: play   n: one step   F5: all panels";
+static const char PRESENTER_HINT[] = "F5: all panels";
 enum { BANNER_SHARE = 45 }; /* the banner takes at most this share (%) of the scene panel below the title */
 
 static NarrCtx words(const App *a)
@@ -324,15 +329,23 @@ static void status_text(App *a)
     a->views.cs.ended = a->run.rt && s->outcome != RT_RUNNING;
 }
 
-/* The status bar's notice: a fresh message (a refused step, a saved screenshot), else how to start. */
-static const char *notice_text(App *a, bool *fresh)
+/* The status bar's notice in `room` pixels: a fresh message (a refused step, a saved screenshot), else how to start,
+ * else in the presenter layout how to get all panels back (said whole even where nothing else fits). */
+static const char *notice_text(App *a, int room, bool *fresh)
 {
     *fresh = app_now_ms() < a->views.message_until && a->views.message[0];
     if (*fresh)
         return a->views.message;
-    if (a->run.rt && !a->views.cs.playing && a->run.snap->outcome == RT_RUNNING && a->run.snap->step == 0)
-        return font_width(a->win.font, FONT_BOLD, START_HINT) <= a->win.layout.status.w / 2 ? START_HINT : START_HINT_SHORT;
-    return NULL;
+    bool presenter = a->win.layout.presenter;
+    if (a->run.rt && !a->views.cs.playing && a->run.snap->outcome == RT_RUNNING && a->run.snap->step == 0) {
+        const char *whole = presenter ? PRESENTER_START_HINT : START_HINT;
+        const char *brief = presenter ? PRESENTER_START_HINT_SHORT : START_HINT_SHORT;
+        if (font_width(a->win.font, FONT_BOLD, whole) <= a->win.layout.status.w / 2)
+            return whole;
+        if (!presenter || font_width(a->win.font, FONT_BOLD, brief) <= room)
+            return brief;
+    }
+    return presenter ? PRESENTER_HINT : NULL;
 }
 
 /* The status bar along the bottom: the run's status on the left; notices right of it or, when the bar has two rows,
@@ -348,14 +361,13 @@ static void draw_status_bar(App *a)
     int lh = font_height(a->win.font, FONT_BODY), sw = font_width(a->win.font, FONT_BODY, status);
     font_draw(a->win.font, FONT_BODY, status, r.x + pad, r.y + (row - lh) / 2, th->text, FONT_LEFT);
     a->views.drawn.status = (UiRect){r.x + pad, r.y + (row - lh) / 2, sw, lh};
-    bool fresh;
-    const char *notice = notice_text(a, &fresh);
+    bool fresh, below = a->views.status_rows > 1;
+    int room = below ? r.w - 2 * pad : r.w - 2 * pad - sw - 4 * pad;
+    const char *notice = notice_text(a, room, &fresh);
     a->views.drawn.notice = (UiRect){0, 0, 0, 0};
     a->views.drawn.notice_text[0] = '\0';
     if (!notice)
         return;
-    bool below = a->views.status_rows > 1;
-    int room = below ? r.w - 2 * pad : r.w - 2 * pad - sw - 4 * pad;
     char ncut[sizeof a->views.message + 8];
     /* a sentence keeps its start ("check all: deadlock reachable, ..."), a path its file name */
     const char *shown = strchr(notice, '/') ? fit_text(a->win.font, FONT_BOLD, notice, room, ncut, sizeof ncut)
@@ -438,6 +450,8 @@ void app_relayout(App *a)
     SDL_GetRendererOutputSize(a->win.ren, &a->win.w, &a->win.h);
     if (app_window_too_small(&a->win))
         return; /* the panels keep their last layout; only a note is drawn (app_window.c) */
+    if (!a->views.layout_chosen) /* the window's size chooses until the user does */
+        a->views.presenter = layout_wants_presenter(a->win.w, a->win.h, a->win.zoom);
     float eff = layout_effective_zoom(a->win.w, a->win.h, a->win.zoom);
     if (eff != a->win.font_zoom) {
         font_set_zoom(a->win.font, eff);

@@ -163,8 +163,10 @@ static json_t *dump_layout(const App *a)
         json_array_append_new(labels, json_pack("{s:i, s:o, s:b, s:o}", "node", i, "box", rect_json(lb), "inside",
                                                 nd->kind == SL_VAR || nd->label_inside, "lines", lines));
     }
-    return json_pack("{s:f, s:i, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "zoom", (double)l->zoom, "status_rows",
-                     a->views.status_rows, "presenter", l->presenter,
+    /* chosen_by: "size" while the window's size chooses the layout, "user" once F5 or --layout has */
+    return json_pack("{s:f, s:i, s:b, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "zoom", (double)l->zoom, "status_rows",
+                     a->views.status_rows, "presenter", l->presenter, "chosen_by",
+                     a->views.layout_chosen ? "user" : "size",
                      "panels", panels, "toolbar", toolbar, "texts", texts, "scene_area", rect_json(a->views.scene_area),
                      "nodes", nodes, "shapes", shapes, "labels", labels);
 }

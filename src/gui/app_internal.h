@@ -73,6 +73,7 @@ typedef struct AppViews {
     SceneLayout scene;
     UiRect scene_area;    /* where the scene layout was computed (below the title and banner) */
     bool presenter;       /* the presenter layout: scene, banner, timeline and status; no code, stats, narration */
+    bool layout_chosen;   /* the user chose the layout (F5, --layout): the window's size no longer does */
     int status_rows;      /* the status bar's rows: 1, or 2 when the status and a notice do not fit side by side */
     struct {              /* where the last frame drew its texts (--dump-state reports them; tests check the layout) */
         UiRect title, banner, status, notice, narration; /* narration: its lines shown, whole */

@@ -17,6 +17,8 @@ static void usage(FILE *out)
           "  --data-dir DIR    where scenarios/ and assets/ are (default: $LOCKSTEP_DATA_DIR, the build, the prefix)\n"
           "  --font FILE  --mono-font FILE   fonts (default: fontconfig's sans and monospace)\n"
           "  --theme light|dark  --size WxH  --zoom X  --fullscreen\n"
+          "  --layout auto|normal|presenter   the panels: auto (default) shows the presenter layout (F5) in a\n"
+          "                      window too small for all panels at its zoom (a projector at 1024x768, zoom 2)\n"
           "  --screenshot FILE   save a PNG after the first frames (or after --ui-script) and quit\n"
           "  --ui-script FILE    timed actions: wait MS, key NAME, click-thread N, set NAME=VALUE, step [N],\n"
           "                      mode M, speed X, wait-until OUTCOME [MS], screenshot FILE, dump-state FILE, quit\n"
@@ -83,6 +85,19 @@ static bool parse_theme(const char *v, AppOptions *o)
     return false;
 }
 
+static bool parse_layout(const char *v, AppOptions *o)
+{
+    static const char *const names[] = {[APP_LAYOUT_AUTO] = "auto", [APP_LAYOUT_NORMAL] = "normal",
+                                        [APP_LAYOUT_PRESENTER] = "presenter"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        if (strcmp(v, names[k]) == 0) {
+            o->layout = (AppLayout)k;
+            return true;
+        }
+    fprintf(stderr, "lockstep: --layout expects auto, normal or presenter, got '%s'\n", v);
+    return false;
+}
+
 static bool parse_bench(const char *v, AppOptions *o)
 {
     char *end = NULL;
@@ -112,8 +127,9 @@ static int parse_gui_option(AppOptions *o, int argc, char **argv, int *i)
         o->fullscreen = true;
         return 1;
     }
-    static const char *const valued[] = {"--size", "--zoom", "--theme", "--bench-frames"};
-    bool (*const parsers[])(const char *, AppOptions *) = {parse_size, parse_zoom, parse_theme, parse_bench};
+    static const char *const valued[] = {"--size", "--zoom", "--theme", "--layout", "--bench-frames"};
+    bool (*const parsers[])(const char *, AppOptions *) = {parse_size, parse_zoom, parse_theme, parse_layout,
+                                                          parse_bench};
     for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++) {
         if (is_option(argv[*i], valued[k])) {
             const char *v = option_value(argc, argv, i, valued[k]);

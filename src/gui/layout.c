@@ -46,6 +46,11 @@ float layout_effective_zoom(int win_w, int win_h, float zoom)
     return eff < ZOOM_MIN ? ZOOM_MIN : eff;
 }
 
+bool layout_wants_presenter(int win_w, int win_h, float zoom)
+{
+    return (float)win_w < LAYOUT_FULL_MIN_W * layout_effective_zoom(win_w, win_h, zoom);
+}
+
 static UiRect rect(int x, int y, int w, int h)
 {
     UiRect r = {x, y, w < 0 ? 0 : w, h < 0 ? 0 : h};

@@ -52,12 +52,20 @@ enum {
     /* The smallest window, in zoom-1 pixels, the whole layout is made to hold: the zoom stops growing there. */
     LAYOUT_MIN_W = 860,
     LAYOUT_MIN_H = 600,
+    /* The narrowest window, in pixels at the zoom the layout uses, where the normal layout still reads well: below
+     * it the toolbar takes three rows, the code wraps every line and the scene shrinks (a 4:3 projector at zoom 2
+     * leaves LAYOUT_MIN_W; a 16:10 one 960, a 16:9 one 1067, both fine). */
+    LAYOUT_FULL_MIN_W = 920,
 };
 
 /* The zoom the layout uses in a window of this size when the user asked for `zoom`: sizes are made for 1920x1080,
  * smaller windows scale down (to 60 %), and no zoom makes the window smaller than LAYOUT_MIN_W x LAYOUT_MIN_H zoom-1
  * pixels. */
 float layout_effective_zoom(int win_w, int win_h, float zoom);
+/* Whether a window of this size at the user's `zoom` is better shown in the presenter layout: its width, in pixels
+ * at the zoom the layout would use (layout_effective_zoom), is below LAYOUT_FULL_MIN_W. The window's choice when the
+ * user has made none. */
+bool layout_wants_presenter(int win_w, int win_h, float zoom);
 void layout_compute(UiLayout *l, int win_w, int win_h, float zoom, const UiBars *bars);
 bool layout_contains(UiRect r, int x, int y);
 bool layout_overlap(UiRect a, UiRect b);

@@ -136,6 +136,28 @@ static void test_zoom_stops_where_the_window_is_full(void **state)
     assert_true(layout_effective_zoom(320, 240, 3.0f) >= 0.6f);
 }
 
+/* The window's own choice of layout: the presenter layout where the normal one is cramped (a 4:3 projector or a small
+ * window at the lecture zoom), the normal layout wherever it reads well (any size at zoom 1 down to 800x600, wide
+ * screens at zoom 2). */
+static void test_presenter_where_the_normal_layout_is_cramped(void **state)
+{
+    (void)state;
+    static const struct {
+        int w, h;
+        float zoom;
+        bool presenter;
+    } cases[] = {
+        {1024, 768, 2.0f, true}, {1024, 768, 3.0f, true},  {800, 600, 2.0f, true},   {1280, 1024, 2.0f, true},
+        {400, 300, 1.0f, true},  {1024, 768, 1.0f, false}, {1280, 800, 1.0f, false}, {1920, 1080, 1.0f, false},
+        {1920, 1080, 2.0f, false}, {1366, 768, 2.0f, false}, {1280, 800, 2.0f, false}, {800, 600, 1.0f, false},
+        {3840, 2160, 3.0f, false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (layout_wants_presenter(cases[i].w, cases[i].h, cases[i].zoom) != cases[i].presenter)
+            fail_msg("%dx%d at zoom %.1f: expected the %s layout", cases[i].w, cases[i].h, (double)cases[i].zoom,
+                     cases[i].presenter ? "presenter" : "normal");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +167,7 @@ int main(void)
         cmocka_unit_test(test_tall_bars_push_the_panels),
         cmocka_unit_test(test_flow_wraps_whole_groups),
         cmocka_unit_test(test_zoom_stops_where_the_window_is_full),
+        cmocka_unit_test(test_presenter_where_the_normal_layout_is_cramped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,14 +1,17 @@
 /* Window layout test: the real app, under xvfb-run, is resized to the sizes a lecture meets (a small laptop, a
  * projector, a wide screen, full HD) and zoomed as a lecturer does (ctrl+ three and five times: about 1.5x and 2x);
- * at each size and zoom it dumps every rectangle it laid out, and the test checks from those, for three views (the
+ * at each size and zoom it dumps every rectangle it laid out, and the test checks from those, for five views (the
  * philosophers' deadlock with its banner on the ring, in the normal and in the presenter layout, the
- * producer-consumer pipeline at its end, the race counter paused at its start with the start hint):
+ * producer-consumer pipeline at its end, the race counter paused at its start with the start hint, in the normal
+ * layout and in the one the window chooses by its size):
  *   - every panel and bar is on the screen and no two overlap;
  *   - every toolbar widget is inside the toolbar and no two overlap;
  *   - the title and the banner are inside the scene panel, the scene's shapes inside the scene's own area;
  *   - the status and the notices are inside the status bar and do not overlap;
  *   - the narration shows whole lines inside its panel (none cut at its top);
- *   - a zoom never makes the text smaller, and the status always says the mode and whether the run goes on.
+ *   - a zoom never makes the text smaller, and the status always says the mode and whether the run goes on;
+ *   - the layout is the one asked for (--layout, F5) whatever the size, else the one the size calls for, and the
+ *     presenter layout always says how to get all panels back (F5).
  * argv[1] is the lockstep executable. Exits 77 (skipped) when xvfb-run is not installed. */
 #include <jansson.h>
 #include <setjmp.h>
@@ -29,6 +32,12 @@ typedef struct Size {
 static const Size sizes[] = {{800, 600}, {1024, 768}, {1280, 720}, {1920, 1080}};
 static const int zoom_presses[] = {0, 3, 5}; /* ctrl+ multiplies the zoom by 1.15: 1x, 1.52x, 2.01x */
 enum { NSIZES = sizeof sizes / sizeof sizes[0], NZOOMS = sizeof zoom_presses / sizeof zoom_presses[0] };
+/* Where the window chooses the presenter layout by itself: too narrow for the normal one at that zoom. */
+static const bool cramped[NSIZES][NZOOMS] = {{false, true, true}, {false, false, true}, {false, false, false},
+                                             {false, false, false}};
+
+/* Which layout a view expects: the normal or the presenter one everywhere (asked for), or the size's choice. */
+typedef enum Expect { EXPECT_NORMAL, EXPECT_PRESENTER, EXPECT_BY_SIZE } Expect;
 
 typedef struct Rect {
     long x, y, w, h;
@@ -267,8 +276,26 @@ static void check_scene(json_t *layout, const char *where)
     }
 }
 
-/* Every dump of one view: the window has the size asked for, and the layout holds. */
-static void check_view(const char *view, bool expect_notice)
+/* The layout is the one expected, chosen by whom it should be, and the presenter layout says how to leave it. */
+static void check_choice(json_t *st, Expect expect, bool size_says_presenter, const char *where)
+{
+    json_t *layout = json_object_get(st, "layout");
+    bool presenter = json_is_true(json_object_get(layout, "presenter"));
+    bool want = expect == EXPECT_PRESENTER || (expect == EXPECT_BY_SIZE && size_says_presenter);
+    if (presenter != want)
+        fail_msg("%s: the %s layout, not the %s one", where, presenter ? "presenter" : "normal",
+                 want ? "presenter" : "normal");
+    const char *by = json_string_value(json_object_get(layout, "chosen_by"));
+    assert_non_null(by);
+    assert_string_equal(by, expect == EXPECT_BY_SIZE ? "size" : "user");
+    const char *notice = json_string_value(json_object_get(st, "notice_shown"));
+    if (presenter && !(notice && strstr(notice, "F5") && strstr(notice, "all panels")))
+        fail_msg("%s: the presenter layout does not say how to get all panels back (notice '%s')", where,
+                 notice ? notice : "");
+}
+
+/* Every dump of one view: the window has the size asked for, the layout is the one expected, and it holds. */
+static void check_view(const char *view, Expect expect, bool expect_notice)
 {
     scene_problems = 0;
     for (int s = 0; s < NSIZES; s++) {
@@ -286,6 +313,7 @@ static void check_view(const char *view, bool expect_notice)
             if (zoom + 1e-6 < last_zoom)
                 fail_msg("%s: zooming in made the sizes smaller (%.3f after %.3f)", where, zoom, last_zoom);
             last_zoom = zoom;
+            check_choice(st, expect, cramped[s][z], where);
             Rect screen = {0, 0, sizes[s].w, sizes[s].h}, panels[NPANELS];
             check_panels(layout, screen, where, panels);
             check_toolbar(layout, panels[0], where);
@@ -317,17 +345,18 @@ static void run_view(const char *view, const char *opts, const char *head)
 static void test_deadlock_banner_on_the_ring(void **state)
 {
     (void)state;
-    run_view("ring", "dining-philosophers --sched serial --speed max", "wait 200\nkey space\nwait-until deadlock 60000\n");
-    check_view("ring", false);
+    run_view("ring", "dining-philosophers --layout normal --sched serial --speed max",
+             "wait 200\nkey space\nwait-until deadlock 60000\n");
+    check_view("ring", EXPECT_NORMAL, false);
 }
 
-/* F5: the presenter layout gives the scene the whole body. */
+/* F5: the presenter layout gives the scene the whole body, and stays the user's choice at every size and zoom. */
 static void test_deadlock_in_the_presenter_layout(void **state)
 {
     (void)state;
     run_view("pres", "dining-philosophers --sched serial --speed max",
              "wait 200\nkey F5\nkey space\nwait-until deadlock 60000\n");
-    check_view("pres", false);
+    check_view("pres", EXPECT_PRESENTER, false);
     json_t *st = wh_state("pres-1-2.json");
     json_t *layout = json_object_get(st, "layout");
     assert_true(json_is_true(json_object_get(layout, "presenter")));
@@ -339,20 +368,129 @@ static void test_deadlock_in_the_presenter_layout(void **state)
 static void test_pipeline_at_its_end(void **state)
 {
     (void)state;
-    run_view("pipe", "producer-consumer --speed max", "wait 200\nkey space\nwait-until ended 30000\n");
-    check_view("pipe", false);
+    run_view("pipe", "producer-consumer --layout normal --speed max", "wait 200\nkey space\nwait-until ended 30000\n");
+    check_view("pipe", EXPECT_NORMAL, false);
 }
 
 static void test_race_paused_at_the_start(void **state)
 {
     (void)state;
-    run_view("race", "race-counter", "wait 200\n");
-    check_view("race", true);
+    run_view("race", "race-counter --layout normal", "wait 200\n");
+    check_view("race", EXPECT_NORMAL, true);
+}
+
+/* Without --layout and F5 the window's size chooses, and chooses again at each resize and zoom: the presenter layout
+ * where the normal one is cramped (800x600 from 1.5x, 1024x768 at 2x), the normal one elsewhere. */
+static void test_race_in_the_layout_the_size_chooses(void **state)
+{
+    (void)state;
+    run_view("auto", "race-counter", "wait 200\n");
+    check_view("auto", EXPECT_BY_SIZE, true);
+}
+
+/* ------------------------------------------------------------------ who chooses the layout */
+
+/* The layout (presenter or not) and who chose it ("size" or "user") in a dump. */
+static void assert_layout(const char *dump, bool presenter, const char *chosen_by)
+{
+    json_t *st = wh_state(dump);
+    json_t *layout = json_object_get(st, "layout");
+    if (json_is_true(json_object_get(layout, "presenter")) != presenter)
+        fail_msg("%s: expected the %s layout", dump, presenter ? "presenter" : "normal");
+    const char *by = json_string_value(json_object_get(layout, "chosen_by"));
+    assert_non_null(by);
+    assert_string_equal(by, chosen_by);
+    json_decref(st);
+}
+
+/* A 4:3 projector at the lecture zoom opens in the presenter layout, saying how to get all panels back; F5 then
+ * shows them all, and that choice is the user's: resizing the window to full HD and back, or zooming, no longer
+ * changes the layout (nor after a second F5). Full HD at the lecture zoom opens in the normal layout. */
+static void test_the_size_chooses_until_the_user_does(void **state)
+{
+    (void)state;
+    char script[4096];
+    snprintf(script, sizeof script,
+             "wait 200\ndump-state %s\n"
+             "key F5\nwait 150\ndump-state %s\n"
+             "resize 1920 1080\nwait 150\nresize 1024 768\nkey ctrl+plus\nwait 150\ndump-state %s\n"
+             "key F5\nresize 1920 1080\nwait 150\ndump-state %s\nquit\n",
+             wh_path("who-0.json"), wh_path("who-1.json"), wh_path("who-2.json"), wh_path("who-3.json"));
+    wh_write_script(wh_path("who.uis"), script);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "race-counter --size 1024x768 --zoom 2 --ui-script %s", wh_path("who.uis"));
+    assert_int_equal(wh_run(cmd), 0);
+    assert_layout("who-0.json", true, "size");
+    json_t *st = wh_state("who-0.json");
+    const char *notice = json_string_value(json_object_get(st, "notice_shown"));
+    assert_non_null(notice);
+    assert_non_null(strstr(notice, "F5: all panels"));
+    assert_non_null(strstr(notice, "space: play")); /* still how to start */
+    json_decref(st);
+    assert_layout("who-1.json", false, "user");
+    assert_layout("who-2.json", false, "user");
+    assert_layout("who-3.json", true, "user");
+
+    snprintf(script, sizeof script, "wait 200\ndump-state %s\nquit\n", wh_path("hd.json"));
+    wh_write_script(wh_path("hd.uis"), script);
+    snprintf(cmd, sizeof cmd, "race-counter --size 1920x1080 --zoom 2 --ui-script %s", wh_path("hd.uis"));
+    assert_int_equal(wh_run(cmd), 0);
+    assert_layout("hd.json", false, "size");
+}
+
+/* The first line of the last run's stderr. */
+static void first_error_line(char *line, size_t size)
+{
+    FILE *f = fopen(wh_path("stderr.txt"), "r");
+    assert_non_null(f);
+    line[0] = '\0';
+    if (!fgets(line, (int)size, f))
+        line[0] = '\0';
+    fclose(f);
+}
+
+/* --layout forces a layout whatever the size (the user's choice), and a bad value is a usage error naming it. */
+static void test_layout_option(void **state)
+{
+    (void)state;
+    char script[1024], cmd[1024];
+    snprintf(script, sizeof script, "wait 200\ndump-state %s\nresize 1920 1080\nwait 150\ndump-state %s\nquit\n",
+             wh_path("opt-n0.json"), wh_path("opt-n1.json"));
+    wh_write_script(wh_path("opt-n.uis"), script);
+    snprintf(cmd, sizeof cmd, "race-counter --size 1024x768 --zoom 2 --layout normal --ui-script %s",
+             wh_path("opt-n.uis"));
+    assert_int_equal(wh_run(cmd), 0);
+    assert_layout("opt-n0.json", false, "user");
+    assert_layout("opt-n1.json", false, "user");
+    snprintf(script, sizeof script, "wait 200\ndump-state %s\nquit\n", wh_path("opt-p.json"));
+    wh_write_script(wh_path("opt-p.uis"), script);
+    snprintf(cmd, sizeof cmd, "race-counter --size 1920x1080 --layout=presenter --ui-script %s", wh_path("opt-p.uis"));
+    assert_int_equal(wh_run(cmd), 0);
+    assert_layout("opt-p.json", true, "user");
+    snprintf(script, sizeof script, "wait 200\ndump-state %s\nquit\n", wh_path("opt-a.json"));
+    wh_write_script(wh_path("opt-a.uis"), script);
+    snprintf(cmd, sizeof cmd, "race-counter --size 800x600 --zoom 2 --layout auto --ui-script %s",
+             wh_path("opt-a.uis"));
+    assert_int_equal(wh_run(cmd), 0);
+    assert_layout("opt-a.json", true, "size");
+
+    char line[512];
+    assert_int_equal(wh_run("--layout big"), 1);
+    first_error_line(line, sizeof line);
+    assert_non_null(strstr(line, "lockstep: --layout expects auto, normal or presenter, got 'big'"));
+    assert_int_equal(wh_run("--layout="), 1);
+    first_error_line(line, sizeof line);
+    assert_non_null(strstr(line, "--layout expects auto, normal or presenter, got ''"));
+    assert_int_equal(wh_run("race-counter --layout"), 1);
+    first_error_line(line, sizeof line);
+    assert_non_null(strstr(line, "lockstep: --layout needs a value"));
 }
 
 /* Every shipped scenario, at the sizes of the lecture halls (a 4:3 projector, a 720p one, full HD, 4K), at zoom 1, 2
  * and 3, in both themes: one window per size, zoom and theme opens each scenario in turn (as the o key does), lets it
- * run serially at full speed for a few dozen steps, pauses and dumps its layout. */
+ * run serially at full speed for a few dozen steps, pauses and dumps its layout. The light windows keep the normal
+ * layout (--layout normal), the dark ones take the one their size chooses (the presenter layout at 1024x768 from
+ * zoom 2), so that both layouts are checked where a lecture meets them. */
 static const Size hall_sizes[] = {{1024, 768}, {1280, 720}, {1920, 1080}, {3840, 2160}};
 static const int hall_zooms[] = {1, 2, 3};
 static const char *const themes[] = {"light", "dark"};
@@ -402,8 +540,9 @@ static void test_every_scenario_at_every_size(void **state)
                 strncat(script, "quit\n", sizeof script - strlen(script) - 1);
                 wh_write_script(wh_path("hall.uis"), script);
                 char cmd[1024];
-                snprintf(cmd, sizeof cmd, "%s --size %dx%d --zoom %d --theme %s --ui-script %s", names[0],
-                         hall_sizes[s].w, hall_sizes[s].h, hall_zooms[z], themes[t], wh_path("hall.uis"));
+                snprintf(cmd, sizeof cmd, "%s --size %dx%d --zoom %d --theme %s%s --ui-script %s", names[0],
+                         hall_sizes[s].w, hall_sizes[s].h, hall_zooms[z], themes[t], t == 0 ? " --layout normal" : "",
+                         wh_path("hall.uis"));
                 assert_int_equal(wh_run_on_screen(cmd, 3840, 2160), 0);
                 for (int k = 0; k < nsc; k++) {
                     char name[128], where[256];
@@ -417,6 +556,9 @@ static void test_every_scenario_at_every_size(void **state)
                     assert_int_equal(wh_int(win, "drawn_height"), hall_sizes[s].h);
                     assert_string_equal(json_string_value(json_object_get(st, "theme")), themes[t]);
                     json_t *layout = json_object_get(st, "layout");
+                    bool cramped_hall = hall_sizes[s].w == 1024 && hall_zooms[z] >= 2; /* dark: the size chooses */
+                    if (json_is_true(json_object_get(layout, "presenter")) != (t == 1 && cramped_hall))
+                        fail_msg("%s: the wrong layout", where);
                     Rect screen = {0, 0, hall_sizes[s].w, hall_sizes[s].h}, panels[NPANELS];
                     check_panels(layout, screen, where, panels);
                     check_toolbar(layout, panels[0], where);
@@ -435,6 +577,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_deadlock_in_the_presenter_layout),
         cmocka_unit_test(test_pipeline_at_its_end),
         cmocka_unit_test(test_race_paused_at_the_start),
+        cmocka_unit_test(test_race_in_the_layout_the_size_chooses),
+        cmocka_unit_test(test_the_size_chooses_until_the_user_does),
+        cmocka_unit_test(test_layout_option),
         cmocka_unit_test(test_every_scenario_at_every_size),
     };
     return wh_main(argc, argv, "lockstep-layout-test", tests, sizeof tests / sizeof tests[0]);

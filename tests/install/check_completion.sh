@@ -77,6 +77,8 @@ expect_not "lockstep check race-counter --" --json
 expect "lockstep run race-counter --sched " free paced serial
 expect "lockstep run race-counter --sched=se" serial
 expect "lockstep --theme " light dark
+expect "lockstep --layout " auto normal presenter
+expect "lockstep race-counter --layout=pre" presenter
 expect "lockstep run race-counter --set " workers= iterations= use_lock=
 expect "lockstep run race-counter --set use" use_lock=
 expect "lockstep run race-counter --set use_lock=" yes no
