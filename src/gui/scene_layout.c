@@ -1028,6 +1028,9 @@ static void decorate(SceneLayout *sl, const SceneInput *in)
  * shows, then its locals; an object's state), down to no label at all. Threads are labelled before objects. So no
  * text is ever drawn over a shape or other text, at any size. */
 enum { LABEL_MIN_CHARS = 2, MAX_OBSTACLES = 256 };
+/* Labels side by side keep this share of a small line's height between them (about two spaces): at a 4:3 projector's
+ * zoom the readers-writers locks were named "db_rpdb_wpcount_lock", three labels a pixel apart. */
+static const float LABEL_GAP_SHARE = 0.5f;
 
 typedef struct Box {
     float x, y, w, h;
@@ -1081,8 +1084,15 @@ typedef struct LabelCtx {
     int label_ob[MAX_OBSTACLES]; /* per node: the obstacle its label beside it is, or -1 */
     bool names_only;             /* the first round: every name before any state line */
     Box area;
-    float gap;
+    float gap;                   /* between a label and a shape, or the area's edge */
+    float label_gap;             /* and between two labels side by side, on top of gap */
 } LabelCtx;
+
+/* A placed label as an obstacle: its box, widened by label_gap at both ends so that no label is put against it. */
+static Box label_obstacle(const LabelCtx *c, const SlNode *n)
+{
+    return (Box){n->lx - c->label_gap, n->ly, n->lw + 2 * c->label_gap, n->lh};
+}
 
 static void add_obstacle(LabelCtx *c, Box b)
 {
@@ -1232,7 +1242,7 @@ static void label_beside(LabelCtx *c, int self, SlNode *n, const SceneInput *in,
     if (n->nlines > 0 && ob < 0 && c->nobstacles < MAX_OBSTACLES)
         ob = c->nobstacles++;
     if (n->nlines > 0 && ob >= 0) {
-        c->obstacles[ob] = (Box){n->lx, n->ly, n->lw, n->lh};
+        c->obstacles[ob] = label_obstacle(c, n);
         c->label_ob[self] = ob;
     }
 }
@@ -1389,7 +1399,7 @@ static void add_state_lines(SceneLayout *sl, LabelCtx *c, const SceneInput *in)
                 label_object(c, i, n, in);
             if (n->nlines == 0 || strcmp(n->lines[0].text, before.lines[0].text) != 0) {
                 *n = before;
-                c->obstacles[ob] = (Box){n->lx, n->ly, n->lw, n->lh};
+                c->obstacles[ob] = label_obstacle(c, n);
             }
         }
 }
@@ -1401,6 +1411,7 @@ static void place_labels(SceneLayout *sl, const SceneInput *in, bool names_only)
     c->nobstacles = 0;
     c->area = (Box){in->x, in->y, in->w, in->h};
     c->gap = 3 * in->scale;
+    c->label_gap = line_h(in, SL_TEXT_SMALL) * LABEL_GAP_SHARE;
     c->names_only = true;
     for (int i = 0; i < sl->nnodes; i++) { /* obstacle i is node i's shape */
         sl->nodes[i].nlines = 0;

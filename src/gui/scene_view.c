@@ -122,6 +122,17 @@ static void draw_arrow(SDL_Renderer *r, const SlArrow *a, float scale)
 
 /* ------------------------------------------------------------------ nodes */
 
+/* Where a line of width w is centred: in its box, or under (over) the node when the box is under (over) it but
+ * pushed aside by a neighbour, as far as the box allows, so that a short name stays by its node while a long
+ * state line beside it takes the room. */
+static float line_centre(const SlNode *n, float w)
+{
+    float mid = n->lx + n->lw / 2;
+    if (n->x < n->lx || n->x > n->lx + n->lw || n->label_inside)
+        return mid;
+    return fminf(fmaxf(n->x, n->lx + w / 2), n->lx + n->lw - w / 2);
+}
+
 /* The label's lines, as the layout fitted them, stacked in their box from its top, centred on the node (dx, dy: how
  * far a gliding object is from where it was laid out). */
 static void draw_lines(Font *f, const Theme *th, const SlNode *n, Rgba on, float dx, float dy)
@@ -132,7 +143,8 @@ static void draw_lines(Font *f, const Theme *th, const SlNode *n, Rgba on, float
         Rgba c = l->alarm ? th->alarm : l->dim ? th->text_dim : on;
         FontStyle st = l->style == SL_TEXT_BOLD ? FONT_BOLD : FONT_SMALL;
         int top = (int)(y + (l->h - (float)font_height(f, st)) / 2); /* a taller line (a variable's value) centres it */
-        font_draw(f, st, l->text, (int)(n->lx + dx + n->lw / 2), top, c, FONT_CENTER);
+        float x = line_centre(n, (float)font_width(f, st, l->text));
+        font_draw(f, st, l->text, (int)(x + dx), top, c, FONT_CENTER);
         y += l->h;
     }
 }

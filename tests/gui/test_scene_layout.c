@@ -412,11 +412,31 @@ static void test_labels_never_overlap_in_a_small_scene(void **state)
     fx_finish(&f);
 }
 
+/* Two labels beside their nodes in one band of height are at least a space apart (about a quarter of an em of the
+ * labels' font), so that they never read as one word: "db_rpdb_wpcount_lock". */
+static void check_labels_apart(const SceneLayout *sl, const SceneInput *in, const char *where)
+{
+    float space = LAYOUT_FONT_LABEL * 0.25f * in->scale;
+    for (int i = 0; i < sl->nnodes; i++)
+        for (int j = 0; j < i; j++) {
+            const SlNode *a = &sl->nodes[i], *b = &sl->nodes[j];
+            bool inside = a->kind == SL_VAR || a->label_inside || b->kind == SL_VAR || b->label_inside;
+            if (inside || a->nlines == 0 || b->nlines == 0 || a->shape == SL_SHAPE_STICK ||
+                b->shape == SL_SHAPE_STICK || a->ly >= b->ly + b->lh || b->ly >= a->ly + a->lh)
+                continue;
+            float gap = fmaxf(b->lx - (a->lx + a->lw), a->lx - (b->lx + b->lw));
+            if (gap < space)
+                fail_msg("%s: the labels '%s' and '%s' are %.1f px apart (a space is %.1f)", where, a->lines[0].text,
+                         b->lines[0].text, gap, space);
+        }
+}
+
 /* A short scene (a 1024x768 window at zoom 2 leaves the scene about 590x200 below a banner) must stay readable from
  * the back of a lecture hall: every thread is named beside its disc (abbreviated, but keeping its number), the discs
- * are about as large as the names are high, and no label lies on another label or on a shape. */
+ * are about as large as the names are high, and no label lies on another label or on a shape, or against one. */
 static void check_readable(const SceneLayout *sl, const SceneInput *in, const char *where)
 {
+    check_labels_apart(sl, in, where);
     float line = LAYOUT_FONT_LABEL * 1.17f * in->scale; /* the estimate the layout uses without a window */
     for (int i = 0; i < sl->nnodes; i++) {
         const SlNode *a = &sl->nodes[i];
@@ -544,6 +564,50 @@ static void test_pipeline_named_in_a_short_scene(void **state)
     fx_finish(&f);
 }
 
+/* Readers and writers before the first step, at a 4:3 projector's 1024x768 with zoom 2: main and three locks in a
+ * narrow grid with four variables under them. In the normal layout's scene (589x288) the three names touched
+ * ("db_rpdb_wpcount_lock"); in it and in the presenter layout's (980x544) every label keeps a space from the next. */
+static void test_object_labels_keep_a_gap(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_READY);
+    fx_objects(&f, OBJ_RWLOCK, "db_rp", 1);
+    fx_objects(&f, OBJ_RWLOCK, "db_wp", 1);
+    fx_objects(&f, OBJ_LOCK, "count_lock", 1);
+    fx_var(&f, "writer_waiting", 0);
+    fx_var(&f, "overtaken", 0);
+    fx_var(&f, "most_overtaken", 0);
+    fx_var(&f, "version", 0);
+    Theme th;
+    theme_init(&th, THEME_LIGHT);
+    SceneLayout sl;
+    scene_layout_init(&sl);
+    static const struct {
+        float x, y, w, h;
+        const char *where;
+    } scenes[] = {
+        {22, 279, 589, 288, "readers-writers at 589x288 (normal layout)"},
+        {22, 161, 980, 544, "readers-writers at 980x544 (presenter layout)"},
+        {22, 364, 589, 203, "readers-writers at 589x203"},
+    };
+    for (size_t k = 0; k < sizeof scenes / sizeof scenes[0]; k++) {
+        SceneInput in = {&f.snap, &f.prog, LAYOUT_GRAPH, scenes[k].x, scenes[k].y, scenes[k].w, scenes[k].h, 1.19f,
+                         &th};
+        scene_layout_build(&sl, &in);
+        check_readable(&sl, &in, scenes[k].where);
+        for (int i = 0; i < 3; i++) { /* each lock is named */
+            const SlNode *o = scene_layout_find(&sl, SL_OBJECT, i);
+            assert_non_null(o);
+            if (o->nlines == 0)
+                fail_msg("%s: object %d has no label", scenes[k].where, i);
+        }
+    }
+    scene_layout_finish(&sl);
+    fx_finish(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -559,6 +623,7 @@ int main(void)
         cmocka_unit_test(test_thread_colours_are_distinct),
         cmocka_unit_test(test_many_threads_named_in_a_short_scene),
         cmocka_unit_test(test_pipeline_named_in_a_short_scene),
+        cmocka_unit_test(test_object_labels_keep_a_gap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

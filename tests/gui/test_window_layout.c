@@ -212,9 +212,19 @@ static int scene_problems;
 
 #define scene_problem(...) (print_error(__VA_ARGS__), print_error("\n"), scene_problems++)
 
+/* Labels side by side keep at least this many zoom-1 pixels between them (about a space of the labels' font). */
+enum { LABEL_SPACE = 4 };
+
+static bool is_stick(json_t *kinds, size_t node)
+{
+    const char *k = json_string_value(json_array_get(kinds, node));
+    return k && strcmp(k, "stick") == 0;
+}
+
 static void check_scene(json_t *layout, const char *where)
 {
     json_t *nodes = json_object_get(layout, "nodes"), *kinds = json_object_get(layout, "shapes");
+    double zoom = json_real_value(json_object_get(layout, "zoom"));
     json_t *labels = json_object_get(layout, "labels");
     Rect area = rect_of(json_object_get(layout, "scene_area"), "scene_area");
     size_t n = json_array_size(nodes);
@@ -269,9 +279,18 @@ static void check_scene(json_t *layout, const char *where)
                          b.h, j);
         for (size_t j = 0; !in_own && j < i; j++) {
             json_t *o = json_array_get(labels, j);
-            if (!json_is_true(json_object_get(o, "inside")) && overlap_slack(b, rect_of(json_object_get(o, "box"), "l")))
-                scene_problem("%s: the labels '%s' and '%s' overlap", where, first,
-                         json_string_value(json_object_get(json_array_get(json_object_get(o, "lines"), 0), "text")));
+            Rect ob = rect_of(json_object_get(o, "box"), "l");
+            json_t *other_lines = json_object_get(o, "lines");
+            const char *other = json_string_value(json_object_get(json_array_get(other_lines, 0), "text"));
+            if (json_is_true(json_object_get(o, "inside")))
+                continue;
+            if (overlap_slack(b, ob))
+                scene_problem("%s: the labels '%s' and '%s' overlap", where, first, other);
+            else if (!is_stick(kinds, own) && !is_stick(kinds, (size_t)wh_int(o, "node")) &&
+                     b.y + SLACK < ob.y + ob.h && ob.y + SLACK < b.y + b.h && /* side by side: a space between */
+                     (b.x >= ob.x ? b.x - (ob.x + ob.w) : ob.x - (b.x + b.w)) < (long)(LABEL_SPACE * zoom))
+                scene_problem("%s: the labels '%s' and '%s' touch (%ld,%ld %ldx%ld and %ld,%ld %ldx%ld)", where, first,
+                              other, b.x, b.y, b.w, b.h, ob.x, ob.y, ob.w, ob.h);
         }
     }
 }
