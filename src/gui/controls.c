@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { MAX_WIDGETS = 512, HELP_LINES = 19 };
+enum { MAX_WIDGETS = 512 };
 
 typedef enum Surface { SURF_TOOLBAR, SURF_PARAMS, SURF_PICKER, SURF_COUNT } Surface;
 
@@ -36,6 +36,8 @@ struct Controls {
     int n[SURF_COUNT];
     UiRect speed;     /* the speed slider's track */
     UiRect params, picker, help;
+    FontStyle help_style; /* the help's text: body, or small where body does not fit the window */
+    int help_key_w;       /* the help's key column */
     float zoom;
     char pick_filter[48]; /* the filter the picker's rows were laid out for (CtlState.pick_filter) */
 };
@@ -330,6 +332,132 @@ bool controls_picker_key(Controls *c, CtlState *st, int key, const ScenarioInfo 
     return true;
 }
 
+/* ------------------------------------------------------------------ help overlay */
+
+/* The help overlay: each key and what it does, the key in a column of its own and what it does wrapped beside it, in
+ * the body font, or the small one where the window is too small for that (a 4:3 projector at zoom 2). The box is as
+ * wide as its longest line needs, at least 60 % of the window and at most the window less a margin. */
+typedef struct HelpEntry {
+    const char *keys, *what;
+} HelpEntry;
+
+static const HelpEntry HELP[] = {
+    {"space", "play / pause"},
+    {"m", "mode: free -> paced -> serial"},
+    {"n or right", "step one statement (serial mode)"},
+    {"1 - 9, click", "step that thread (serial mode; the # in the stats)"},
+    {"b or left", "step back (serial mode: replays the run up to the previous step)"},
+    {"+ / -", "faster / slower (0.05x .. max)"},
+    {"r", "reset the run"},
+    {"v, c", "parameters, scenarios (type to filter, Enter)"},
+    {"s", "save the serial run's schedule (a .schedule file here)"},
+    {"o", "open a schedule or a scenario (.lsc, .py): type its path, or drop the file"},
+    {"e", "export the run's events as a Chrome trace (Perfetto)"},
+    {"a / x", "check all interleavings / find a failure (Esc stops; i: the panel)"},
+    {"Replay", "(in the Explore panel) walk through an answer's witness: n, b, space"},
+    {"F5 or l", "presenter layout: the scene takes the screen; F5 again: all panels"},
+    {"f, t", "fullscreen, light / dark theme"},
+    {"p or F12", "screenshot (PNG in the current folder)"},
+    {"ctrl + / ctrl -", "zoom the whole window (ctrl 0: back to 100%)"},
+    {"wheel", "timeline: zoom; shift+wheel: scroll; double-click: follow"},
+    {"h or ?", "this help (q or Esc: quit)"},
+};
+enum { NHELP = sizeof HELP / sizeof HELP[0], HELP_PAD = 20, HELP_MARGIN = 8, HELP_ROW_GAP = 2, HELP_KEY_GAP = 24 };
+static const char HELP_TITLE[] = "Keys and controls", HELP_FOOT[] = "click anywhere to close";
+
+/* The length of the longest start of text that ends at a word and fits room (a first word longer than room whole). */
+static size_t help_row_len(Font *f, FontStyle st, const char *text, int room)
+{
+    char buf[256];
+    size_t best = 0;
+    for (size_t i = 0; i < sizeof buf; i++) {
+        if (text[i] != ' ' && text[i] != '\0')
+            continue;
+        memcpy(buf, text, i);
+        buf[i] = '\0';
+        if (best > 0 && font_width(f, st, buf) > room)
+            break;
+        best = i;
+        if (text[i] == '\0')
+            break;
+    }
+    return best;
+}
+
+/* Draw (color non-NULL) or only count the rows of text wrapped in room from (x, y); *widest (when not NULL) grows to
+ * the widest row. */
+static int help_rows(Font *f, FontStyle st, const char *text, int room, int x, int y, const Rgba *color, int *widest)
+{
+    int rows = 0, lh = font_height(f, st) + HELP_ROW_GAP;
+    for (const char *p = text; *p; rows++) {
+        size_t n = help_row_len(f, st, p, room);
+        char row[256];
+        snprintf(row, sizeof row, "%.*s", (int)n, p);
+        if (color)
+            font_draw(f, st, row, x, y + rows * lh, *color, FONT_LEFT);
+        if (widest && font_width(f, st, row) > *widest)
+            *widest = font_width(f, st, row);
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+    return rows;
+}
+
+static int help_key_width(Font *f, FontStyle st, int gap)
+{
+    int w = 0;
+    for (int i = 0; i < NHELP; i++) {
+        int kw = font_width(f, st, HELP[i].keys);
+        w = kw > w ? kw : w;
+    }
+    return w + gap;
+}
+
+/* The help's height in this style with the descriptions wrapped in room (and their widest row in *widest). */
+static int help_height(Font *f, FontStyle st, int room, int pad, int *widest)
+{
+    int rows = 0;
+    for (int i = 0; i < NHELP; i++)
+        rows += help_rows(f, st, HELP[i].what, room, 0, 0, NULL, widest);
+    return 2 * pad + font_height(f, FONT_TITLE) + pad / 2 + rows * (font_height(f, st) + HELP_ROW_GAP) + pad / 2 +
+           font_height(f, FONT_SMALL);
+}
+
+static void layout_help(Controls *c, const UiLayout *l, Font *f, int win_w, int win_h)
+{
+    int pad = layout_px(l, HELP_PAD), margin = layout_px(l, HELP_MARGIN);
+    int max_w = win_w - 2 * margin, max_h = win_h - 2 * margin, hw = max_w, hh = 0;
+    static const FontStyle styles[] = {FONT_BODY, FONT_SMALL};
+    for (size_t k = 0; k < sizeof styles / sizeof styles[0]; k++) {
+        FontStyle st = styles[k];
+        int key_w = help_key_width(f, st, layout_px(l, HELP_KEY_GAP)), widest = 0;
+        for (int i = 0; i < NHELP; i++) {
+            int w = font_width(f, st, HELP[i].what);
+            widest = w > widest ? w : widest;
+        }
+        hw = key_w + widest + 2 * pad;
+        hw = hw < win_w * 6 / 10 ? win_w * 6 / 10 : hw > max_w ? max_w : hw;
+        hh = help_height(f, st, hw - 2 * pad - key_w, pad, NULL);
+        c->help_style = st;
+        c->help_key_w = key_w;
+        if (hh <= max_h)
+            break;
+    }
+    hh = hh > win_h ? win_h : hh;
+    c->help = (UiRect){(win_w - hw) / 2, (win_h - hh) / 2, hw, hh};
+}
+
+UiRect controls_help_rect(const Controls *c, Font *f, int *content_w, int *content_h)
+{
+    int pad = (int)(HELP_PAD * c->zoom + 0.5f), widest = 0;
+    *content_h = help_height(f, c->help_style, c->help.w - 2 * pad - c->help_key_w, pad, &widest);
+    *content_w = 2 * pad + c->help_key_w + widest;
+    int title = font_width(f, FONT_TITLE, HELP_TITLE) + 2 * pad;
+    *content_w = title > *content_w ? title : *content_w;
+    return c->help;
+}
+
 void controls_layout(Controls *c, const UiLayout *l, Font *f, const Program *prog, const int64_t *params,
                      const ScenarioInfo *list, int nlist, int win_w, int win_h)
 {
@@ -338,11 +466,7 @@ void controls_layout(Controls *c, const UiLayout *l, Font *f, const Program *pro
     c->zoom = l->zoom;
     layout_params(c, l, f, prog);
     layout_picker(c, l, f, list, nlist, c->pick_filter, win_w, win_h);
-    int hw = win_w * 6 / 10;
-    int hh = font_height(f, FONT_TITLE) + HELP_LINES * (font_height(f, FONT_CODE) + 4) + font_height(f, FONT_SMALL) +
-             layout_px(l, 80);
-    hh = hh > win_h ? win_h : hh;
-    c->help = (UiRect){(win_w - hw) / 2, (win_h - hh) / 2, hw, hh};
+    layout_help(c, l, f, win_w, win_h);
 }
 
 /* ------------------------------------------------------------------ hit testing */
@@ -563,37 +687,23 @@ static void draw_picker(Controls *c, SDL_Renderer *r, Font *f, const Theme *th, 
 
 static void draw_help(Controls *c, SDL_Renderer *r, Font *f, const Theme *th)
 {
-    static const char *const lines[] = {
-        "space            play / pause",
-        "m                mode: free -> paced -> serial",
-        "n or right       step one statement (serial mode)",
-        "1 - 9, click     step that thread (serial mode; the # in the stats)",
-        "b or left        step back (serial mode: replays the run up to the previous step)",
-        "+ / -            faster / slower (0.05x .. max)",
-        "r                reset the run",
-        "v                parameters     c  scenarios (type to filter, Enter)",
-        "s                save the serial run's schedule (a .schedule file here)",
-        "o                open a schedule or a scenario (.lsc, .py): type its path, or drop the file",
-        "e                export the run's events as a Chrome trace (Perfetto)",
-        "a  / x           check all interleavings / find a failure (Esc stops; i: the panel)",
-        "Replay           (in the Explore panel) walk through an answer's witness: n, b, space",
-        "t                light / dark theme",
-        "p or F12         screenshot (PNG in the current folder)",
-        "f                fullscreen     F5 or l  presenter layout (the scene takes the screen)",
-        "ctrl + / ctrl -  zoom the whole window (ctrl 0: back to 100%)",
-        "wheel            timeline: zoom; shift+wheel: scroll; double-click: follow",
-        "h or ?           this help          q or Esc  quit",
-    };
     UiRect p = c->help;
     draw_rect(r, (float)p.x - 3, (float)p.y - 3, (float)p.w + 6, (float)p.h + 6, th->accent);
     draw_ui_rect(r, p, th->panel);
-    int pad = (int)(20 * c->zoom), y = p.y + pad;
-    font_draw(f, FONT_TITLE, "Keys and controls", p.x + pad, y, th->text, FONT_LEFT);
+    int pad = (int)(HELP_PAD * c->zoom + 0.5f), y = p.y + pad, room = p.w - 2 * pad - c->help_key_w;
+    FontStyle st = c->help_style;
+    font_draw(f, FONT_TITLE, HELP_TITLE, p.x + pad, y, th->text, FONT_LEFT);
     y += font_height(f, FONT_TITLE) + pad / 2;
-    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++, y += font_height(f, FONT_CODE) + 4)
-        font_draw(f, FONT_CODE, lines[i], p.x + pad, y, th->text, FONT_LEFT);
-    font_draw(f, FONT_SMALL, "click anywhere to close", p.x + pad, p.y + p.h - pad - font_height(f, FONT_SMALL),
-              th->text_dim, FONT_LEFT);
+    SDL_Rect clip = {p.x, p.y, p.w, p.h};
+    SDL_RenderSetClipRect(r, &clip);
+    for (int i = 0; i < NHELP; i++) {
+        font_draw(f, st, HELP[i].keys, p.x + pad, y, th->accent, FONT_LEFT);
+        int rows = help_rows(f, st, HELP[i].what, room, p.x + pad + c->help_key_w, y, &th->text, NULL);
+        y += rows * (font_height(f, st) + HELP_ROW_GAP);
+    }
+    SDL_RenderSetClipRect(r, NULL);
+    font_draw(f, FONT_SMALL, HELP_FOOT, p.x + pad, p.y + p.h - pad - font_height(f, FONT_SMALL), th->text_dim,
+              FONT_LEFT);
 }
 
 void controls_draw(Controls *c, SDL_Renderer *r, Font *f, const Theme *th, const CtlState *st, const Program *prog,

@@ -63,6 +63,9 @@ int controls_picker_rows(const Controls *c, int *out, int max);
 int controls_toolbar_rects(const Controls *c, UiRect *out, int max);
 void controls_layout(Controls *c, const UiLayout *l, Font *f, const Program *prog, const int64_t *params,
                      const ScenarioInfo *list, int nlist, int win_w, int win_h);
+/* The help overlay's box as last laid out, and the width and height its text takes in it (every key's line wrapped
+ * to the box's width). */
+UiRect controls_help_rect(const Controls *c, Font *f, int *content_w, int *content_h);
 void controls_draw(Controls *c, SDL_Renderer *r, Font *f, const Theme *th, const CtlState *st, const Program *prog,
                    const int64_t *params, const ScenarioInfo *list, int nlist, int mx, int my);
 /* A button's label in this state (the play button says "Pause" only while a run plays). */

@@ -318,6 +318,37 @@ static void test_timeline_axis_follows_the_first_mode(void **state)
     canvas_close(&c);
 }
 
+/* The help overlay (h) lists every key inside its box and the box inside the window, down to a 4:3 projector at the
+ * lecture zoom (where its lines once ran past the box and off the window, F5's among them) and a small window. */
+static void test_help_fits_the_window(void **state)
+{
+    (void)state;
+    Canvas c;
+    canvas_open(&c, THEME_LIGHT);
+    static const struct {
+        int w, h;
+        float zoom;
+    } sizes[] = {{1920, 1080, 1}, {1920, 1080, 2}, {1024, 768, 1}, {1024, 768, 2}, {1024, 768, 3}, {800, 600, 2},
+                 {640, 480, 1}, {1280, 720, 3}};
+    Controls *ctl = controls_create();
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        float eff = layout_effective_zoom(sizes[i].w, sizes[i].h, sizes[i].zoom);
+        font_set_zoom(c.font, eff);
+        UiBars bars = {controls_layout_toolbar(ctl, c.font, eff, sizes[i].w, false), 0, false};
+        UiLayout l;
+        layout_compute(&l, sizes[i].w, sizes[i].h, eff, &bars);
+        controls_layout(ctl, &l, c.font, NULL, NULL, NULL, 0, sizes[i].w, sizes[i].h);
+        int content_w = 0, content_h = 0;
+        UiRect box = controls_help_rect(ctl, c.font, &content_w, &content_h);
+        UiRect win = {0, 0, sizes[i].w, sizes[i].h};
+        if (!layout_inside(box, win) || content_w > box.w || content_h > box.h)
+            fail_msg("%dx%d at zoom %.0f: the help (%dx%d px of text) in a box %d,%d %dx%d", sizes[i].w, sizes[i].h,
+                     (double)sizes[i].zoom, content_w, content_h, box.x, box.y, box.w, box.h);
+    }
+    controls_destroy(ctl);
+    canvas_close(&c);
+}
+
 int main(void)
 {
     if (SDL_Init(0) != 0)
@@ -331,6 +362,7 @@ int main(void)
         cmocka_unit_test(test_speed_slider_and_steps),
         cmocka_unit_test(test_timeline_fits_a_short_run),
         cmocka_unit_test(test_timeline_axis_follows_the_first_mode),
+        cmocka_unit_test(test_help_fits_the_window),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     SDL_Quit();
