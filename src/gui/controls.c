@@ -391,6 +391,7 @@ static int help_rows(Font *f, FontStyle st, const char *text, int room, int x, i
     int rows = 0, lh = font_height(f, st) + HELP_ROW_GAP;
     for (const char *p = text; *p; rows++) {
         size_t n = help_row_len(f, st, p, room);
+        n = n > 0 ? n : strlen(p); /* a word too long to measure: the rest whole */
         char row[256];
         snprintf(row, sizeof row, "%.*s", (int)n, p);
         if (color)
