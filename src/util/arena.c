@@ -337,6 +337,23 @@ static char *chunk_at(const Arena *a, uint32_t chunk)
     return a->stacks + (size_t)(chunk - heap_chunks()) * ARENA_CHUNK;
 }
 
+/* Copy n chunks. Most runs are one or two chunks long: those copies are inlined (a call to memcpy for 16 bytes cost
+ * more than the copy; saving and restoring states is most of the model checker's time). */
+static inline void copy_chunks(char *to, const char *from, uint32_t n)
+{
+    _Static_assert(ARENA_CHUNK == 16, "copy_chunks inlines 16-byte copies");
+    switch (n) {
+    case 1:
+        memcpy(to, from, 16);
+        break;
+    case 2:
+        memcpy(to, from, 32);
+        break;
+    default:
+        memcpy(to, from, (size_t)n * ARENA_CHUNK);
+    }
+}
+
 /* Grow a scratch buffer (*p of *cap elements of `size` bytes) to at least need elements. */
 static void scratch_grow(void **p, size_t *cap, size_t need, size_t size)
 {
@@ -468,8 +485,7 @@ static void walk_put_back(Arena *a, BaseWalk *w, uint32_t c, uint32_t end)
     for (walk_to(w, c); c < end && w->i < w->n && w->runs[w->i].chunk < end; walk_to(w, c)) {
         const ArenaRun *r = &w->runs[w->i];
         uint32_t from = r->chunk > c ? r->chunk : c, to = r->chunk + r->n < end ? r->chunk + r->n : end;
-        memcpy(chunk_at(a, from), w->bytes + w->off + (size_t)(from - r->chunk) * ARENA_CHUNK,
-               (size_t)(to - from) * ARENA_CHUNK);
+        copy_chunks(chunk_at(a, from), w->bytes + w->off + (size_t)(from - r->chunk) * ARENA_CHUNK, to - from);
         c = to;
     }
 }
@@ -553,9 +569,8 @@ ArenaImage *arena_save(Arena *a, const ArenaRegion *regions, int nregions, Arena
     memcpy(image_runs(img), a->runs, sizeof(ArenaRun) * a->nruns);
     char *to = img->data + sizeof(ArenaRun) * a->nruns;
     for (size_t i = 0; i < a->nruns; i++) {
-        size_t len = (size_t)a->runs[i].n * ARENA_CHUNK;
-        memcpy(to, chunk_at(a, a->runs[i].chunk), len);
-        to += len;
+        copy_chunks(to, chunk_at(a, a->runs[i].chunk), a->runs[i].n);
+        to += (size_t)a->runs[i].n * ARENA_CHUNK;
     }
     if (current == a) /* a writer may be running */
         a->known_base = NULL;
@@ -569,9 +584,8 @@ static void restore_runs(Arena *a, const ArenaImage *img)
     const ArenaRun *runs = image_runs(img);
     const char *from = image_bytes(img);
     for (uint32_t i = 0; i < img->nruns; i++) {
-        size_t len = (size_t)runs[i].n * ARENA_CHUNK;
-        memcpy(chunk_at(a, runs[i].chunk), from, len);
-        from += len;
+        copy_chunks(chunk_at(a, runs[i].chunk), from, runs[i].n);
+        from += (size_t)runs[i].n * ARENA_CHUNK;
     }
 }
 
