@@ -23,9 +23,14 @@ enum {
     MC_SAVED_BUDGET_MB = 512, /* saved states a search keeps (breadth first on several cores: shared among them) */
     MC_DFS_DENSE_MB = 64,     /* depth first, every frame that will be come back to keeps a saved state up to this much;
                                  beyond, only a frame this many steps above the nearest saved one below does */
-    MC_DFS_CHECKPOINT = 8,    /* (coming back to a frame then replays at most a few steps) */
+    MC_DFS_CHECKPOINT = 8,    /* (coming back to a frame then replays at most a few steps; once the budget is spent,
+                                 every other such state is dropped and this doubles, up to MC_DFS_SPACING_MAX) */
+    MC_DFS_SPACING_MAX = 1024,
     MC_DFS_STACK_FACTOR = 100, /* depth first, a path may be this many times SsConfig.max_depth long: a depth-first
                                   path is not a shortest one (witnesses are made shortest afterwards) */
+    MC_AUTO_FRAMES = 1 << 21,  /* SS_ORDER_AUTO's depth-first attempt: a path this many frames deep ends it (the
+                                  eight ordered philosophers' deepest is 1.79 million; a space without end, a counter
+                                  that grows forever, costs this many states before breadth first takes over) */
     MC_SHORTEN_STATES = 1 << 20, /* bitstate: the exact search that shortens the ends' paths stores at most this many
                                     states (about 90 MB) ... */
     MC_SHORTEN_SAVED_MB = 64,    /* ... and this much of saved states (beyond, it replays) */
@@ -373,6 +378,38 @@ static void pop(Mc *m)
     m->at = MC_NONE;
 }
 
+/* The saved-state budget is spent: keep every other saved frame of the path (those at least twice the spacing
+ * apart), so that coming back to a frame replays at most twice as many steps, and the dropped states' memory serves
+ * the frames above. Returns how many were dropped. */
+static int dfs_thin(Mc *m)
+{
+    int dropped = 0, kept = MC_NONE;
+    m->dfs_spacing *= 2;
+    for (int i = 0; i < m->depth; i++) {
+        McFrame *f = &m->stack[i];
+        if (f->saved && kept != MC_NONE && f->plen - m->stack[kept].plen < m->dfs_spacing) {
+            mc_saved_drop(m, &f->saved);
+            dropped++;
+        }
+        if (f->saved)
+            kept = i;
+        f->saved_at = kept;
+    }
+    return dropped;
+}
+
+/* Save the top frame's state; when the budget is spent, thin out the path's saved states first. */
+static RtSaved *dfs_save(Mc *m)
+{
+    RtSaved *s = mc_save_here(m);
+    while (!s && m->start && m->dfs_spacing < MC_DFS_SPACING_MAX) {
+        if (dfs_thin(m) == 0)
+            m->dfs_spacing = MC_DFS_SPACING_MAX; /* nothing to thin: replay from here on */
+        s = mc_save_here(m);
+    }
+    return s;
+}
+
 /* The run is in the state of the top frame: if not, restore the nearest frame below with a saved state and replay
  * the rest of the way (or replay it all on a fresh run). The way is Mc.run_path's prefix: a step writes the value the
  * path already holds there, and never past the capacity it already has. */
@@ -391,8 +428,8 @@ static bool dfs_be_at_top(Mc *m)
     }
     m->at = m->depth - 1;
     int from = below >= 0 ? m->stack[below].plen : 0;
-    if (ok && !f->saved && f->plen - from >= MC_DFS_CHECKPOINT) {
-        f->saved = mc_save_here(m); /* the next time costs no long replay */
+    if (ok && !f->saved && f->plen - from >= m->dfs_spacing) {
+        f->saved = dfs_save(m); /* the next time costs no long replay */
         if (f->saved)
             f->saved_at = m->depth - 1;
     }
@@ -484,8 +521,8 @@ static bool dfs_edge(Mc *m)
     McFrame *f = &m->stack[m->depth - 1];
     if (!f->saved && will_return(m, f) &&
         (m->saved_bytes < (size_t)MC_DFS_DENSE_MB << 20 || f->saved_at == MC_NONE ||
-         f->plen - m->stack[f->saved_at].plen >= MC_DFS_CHECKPOINT)) {
-        f->saved = mc_save_here(m);
+         f->plen - m->stack[f->saved_at].plen >= m->dfs_spacing)) {
+        f->saved = dfs_save(m);
         if (f->saved)
             f->saved_at = m->depth - 1;
     }
@@ -513,13 +550,13 @@ static bool dfs_edge(Mc *m)
         f->remaining = 0; /* a persistent set of one: the local step commutes with everything else */
     if (!fresh || o.outcome != RT_RUNNING)
         return true;
-    if (m->give_up_deep && (uint64_t)m->stack[m->depth - 1].plen + (uint64_t)e.steps >= m->cfg->max_depth) {
+    if (m->give_up_deep && m->depth >= MC_AUTO_FRAMES) {
         m->too_deep = m->stopped = true; /* breadth first will do it */
         return true;
     }
     /* bitstate (depth first only, no distances): max_depth bounds a path's steps, as SPIN's depth limit does */
     if (m->cfg->bitstate_log2 > 0 ? (uint64_t)m->stack[m->depth - 1].plen + (uint64_t)e.steps >= m->cfg->max_depth
-                                  : (uint64_t)m->depth >= m->cfg->max_depth * MC_DFS_STACK_FACTOR) {
+                                  : !m->give_up_deep && (uint64_t)m->depth >= m->cfg->max_depth * MC_DFS_STACK_FACTOR) {
         m->out->cut++;
         return true;
     }
@@ -662,10 +699,11 @@ static void mc_init(Mc *m, const SsConfig *cfg, SsResult *out, char **err, uint6
     m->out = out;
     m->err = err;
     m->at = MC_NONE;
+    m->dfs_spacing = MC_DFS_CHECKPOINT;
     m->t0 = t0;
     m->cpu0 = cpu0;
     m->learn_to = m->local_pos;
-    m->saved_budget = (size_t)MC_SAVED_BUDGET_MB << 20;
+    m->saved_budget = cfg->saved_budget ? cfg->saved_budget : (size_t)MC_SAVED_BUDGET_MB << 20;
     snapshot_init(&m->snap);
     mcg_init(&m->g);
 }
@@ -763,6 +801,16 @@ static bool shorten_ends(const SsConfig *cfg, SsResult *out, const uint64_t *end
     return ok;
 }
 
+/* Whether a state that is not an end lies max_depth or more steps from the start (after mcg_conclude: each state's
+ * depth is its shortest distance). */
+static bool beyond(const McGraph *g, uint64_t max_depth)
+{
+    for (int i = 0; i < g->nstates; i++)
+        if (!g->states[i].is_end && (uint64_t)g->states[i].depth >= max_depth)
+            return true;
+    return false;
+}
+
 /* One search in cfg->order (not SS_ORDER_AUTO); t0 and cpu0: when the budget started. */
 static bool mc_run(const SsConfig *cfg, SsResult *out, char **err, uint64_t t0, uint64_t cpu0, bool give_up_deep,
                    bool *too_deep)
@@ -781,15 +829,19 @@ static bool mc_run(const SsConfig *cfg, SsResult *out, char **err, uint64_t t0, 
         *err = xstrdup("--all records at most 32768 different choices of many alternatives (choose(), random())");
         ok = false;
     }
-    *too_deep = m.too_deep;
     if (ok && !m.too_deep) {
         finish_graph(&m);
+        /* the depth-first attempt went past max_depth steps and covered the space: the answer stands if breadth
+           first would not have cut any of it (every state nearer the start than max_depth, or an end) */
+        if (give_up_deep && !m.stopped && beyond(&m.g, cfg->max_depth))
+            m.too_deep = true;
         out->complete = !m.stopped && out->cut == 0;
         uint64_t unexpanded = 0;
         for (int i = 0; i < m.depth; i++)
             unexpanded += m.stack[i].remaining != 0;
         out->unexpanded = unexpanded + m.bfs_left;
     }
+    *too_deep = m.too_deep;
     uint64_t *end_fps = m.end_fps;
     m.end_fps = NULL;
     mc_finish(&m); /* (its run and bit table first: the search that shortens the ends makes its own) */

@@ -22,11 +22,12 @@
 /* Which engine searches: the model checker (mc.h: cooperative runs in one OS thread, default) or the replay engine
  * described above (every state reached by replaying its schedule on real threads; kept as the reference). */
 typedef enum SsEngine { SS_ENGINE_MC, SS_ENGINE_REPLAY } SsEngine;
-/* SS_ORDER_AUTO: depth first (it stores no saved state per frontier state, so it is the faster of the two where
- * paths are short: the race counter, producer-consumer) as long as its path stays shorter than max_depth steps; once
- * a path would reach max_depth (the philosophers: a depth-first path there grows as long as the graph), the search
- * starts over breadth first, where max_depth is a distance from the start. Either way nothing is cut that breadth
- * first would not cut, and the answers are the same (witnesses are made shortest afterwards in both). */
+/* SS_ORDER_AUTO: depth first (it stores no saved state per frontier state), its path free to grow past max_depth
+ * steps (the philosophers': as long as the graph), since max_depth is a distance from the start: once the space is
+ * covered, if a state that is not an end lies max_depth or more steps from the start along a shortest way, the search
+ * starts over breadth first, which cuts there; so it does when a path grows millions of frames deep (a space without
+ * end). Either way nothing is cut that breadth first would not cut, and the answers are the same (witnesses are made
+ * shortest afterwards in both). */
 typedef enum SsOrder { SS_DEPTH_FIRST, SS_BREADTH_FIRST, SS_ORDER_AUTO } SsOrder;
 /* The model checker's partial-order reduction (mc.h): persistent sets of one local step with chains of local steps
  * merged into one edge, their inner states not stored (the default: the zero value); the same without merging, every
@@ -66,6 +67,7 @@ typedef struct SsConfig {
                              2^20 states for the same end states (mc.c); SsEnd.found_len says it did */
     SsProgress *counters; /* optional: the model checker's live counters */
     bool keep_graph;      /* the model checker: hand the state graph out (SsResult.graph) */
+    size_t saved_budget;  /* the model checker: bytes of saved states it may keep (0: 512 MiB); beyond, it replays */
     bool replay_only;     /* the model checker: go back to a state by replaying its schedule on a fresh run, never by
                              restoring a saved state (what builds without arenas always do; for comparing the two) */
 } SsConfig;

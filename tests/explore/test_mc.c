@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include "../common/loader.h"
+#include "../common/slowness.h"
+#include "util/arena.h"
 
 #include "mc_helpers.h"
 
@@ -174,18 +176,58 @@ static void test_auto_order(void **state)
     ss_result_finish(&b);
     loader_unload(&l);
 
-    /* n=3: every state lies within 45 steps of the start, but a depth-first path goes past 100 */
+    /* n=3: every state lies within 45 steps of the start, but a depth-first path goes past 100: depth first covers
+       the space and its answer stands (the same answers as breadth first, the same shortest deadlock) */
     static const char *const diners[] = {"n=3", NULL};
     l = loader_scenario("dining-philosophers", diners);
     a = explore_order(&l, SS_ORDER_AUTO, 100);
+    d = explore_order(&l, SS_DEPTH_FIRST, 100);
     b = explore_order(&l, SS_BREADTH_FIRST, 100);
-    assert_int_equal(a.order, SS_BREADTH_FIRST);
+    assert_int_equal(a.order, SS_DEPTH_FIRST);
     assert_true(a.complete);
-    same_search(&a, &b);
+    assert_true(a.max_depth_seen > 0 && a.max_depth_seen < 100);
+    same_search(&a, &d);
+    same_answers(&a, &b);
     assert_true(has_outcome(&a, RT_DEADLOCK));
+    assert_int_equal(a.ends[0].len, b.ends[0].len); /* (ends sort deadlocks first, shortest first) */
     witnesses_replay(&l, &a);
     ss_result_finish(&a);
+    ss_result_finish(&d);
     ss_result_finish(&b);
+    /* at a max_depth of 20 some states lie beyond it: depth first covers them all, and then leaves the answer to
+       breadth first, which cuts there */
+    a = explore_order(&l, SS_ORDER_AUTO, 20);
+    b = explore_order(&l, SS_BREADTH_FIRST, 20);
+    assert_int_equal(a.order, SS_BREADTH_FIRST);
+    assert_false(a.complete);
+    assert_true(a.cut > 0);
+    same_search(&a, &b);
+    ss_result_finish(&a);
+    ss_result_finish(&b);
+    loader_unload(&l);
+}
+
+/* A depth-first path longer than the saved states' budget allows keeps every other saved state once it is spent
+ * (and again, as often as needed): coming back to a frame then replays from the nearest one below. The search is
+ * the same as with room for them all, state for state and edge for edge. */
+static void test_thin_saved_states(void **state)
+{
+    (void)state;
+    if (!arena_supported())
+        skip(); /* (sanitizers: every state is replayed anyway) */
+    static const char *const diners[] = {"n=4", "strategy=ordered", NULL};
+    Loaded l = loader_scenario("dining-philosophers", diners);
+    SsConfig c = mc_config(&l);
+    c.order = SS_ORDER_AUTO;
+    c.max_seconds = 200 * slowness_factor();
+    SsResult roomy = mc_search(&c);
+    c.saved_budget = 256 << 10; /* a few dozen saved states */
+    SsResult tight = mc_search(&c);
+    assert_int_equal(roomy.order, SS_DEPTH_FIRST);
+    assert_true(roomy.complete);
+    same_search(&tight, &roomy);
+    ss_result_finish(&roomy);
+    ss_result_finish(&tight);
     loader_unload(&l);
 }
 
@@ -212,6 +254,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_engines_agree),
         cmocka_unit_test(test_shortest_deadlock),
+        cmocka_unit_test(test_thin_saved_states),
         cmocka_unit_test(test_livelock_lasso),
         cmocka_unit_test(test_auto_order),
         cmocka_unit_test(test_cancel),
