@@ -550,13 +550,13 @@ static bool dfs_edge(Mc *m)
         f->remaining = 0; /* a persistent set of one: the local step commutes with everything else */
     if (!fresh || o.outcome != RT_RUNNING)
         return true;
-    if (m->give_up_deep && m->depth >= MC_AUTO_FRAMES) {
+    if (m->auto_attempt && m->depth >= MC_AUTO_FRAMES) {
         m->too_deep = m->stopped = true; /* breadth first will do it */
         return true;
     }
     /* bitstate (depth first only, no distances): max_depth bounds a path's steps, as SPIN's depth limit does */
     if (m->cfg->bitstate_log2 > 0 ? (uint64_t)m->stack[m->depth - 1].plen + (uint64_t)e.steps >= m->cfg->max_depth
-                                  : !m->give_up_deep && (uint64_t)m->depth >= m->cfg->max_depth * MC_DFS_STACK_FACTOR) {
+                                  : !m->auto_attempt && (uint64_t)m->depth >= m->cfg->max_depth * MC_DFS_STACK_FACTOR) {
         m->out->cut++;
         return true;
     }
@@ -812,13 +812,13 @@ static bool beyond(const McGraph *g, uint64_t max_depth)
 }
 
 /* One search in cfg->order (not SS_ORDER_AUTO); t0 and cpu0: when the budget started. */
-static bool mc_run(const SsConfig *cfg, SsResult *out, char **err, uint64_t t0, uint64_t cpu0, bool give_up_deep,
+static bool mc_run(const SsConfig *cfg, SsResult *out, char **err, uint64_t t0, uint64_t cpu0, bool auto_attempt,
                    bool *too_deep)
 {
     memset(out, 0, sizeof *out);
     out->reduction = ss_reduction_name(cfg->reduction);
     out->order = cfg->order;
-    Mc m = {.give_up_deep = give_up_deep};
+    Mc m = {.auto_attempt = auto_attempt};
     mc_init(&m, cfg, out, err, t0, cpu0);
     if (cfg->bitstate_log2 > 0) {
         m.nbits_mask = (1ull << cfg->bitstate_log2) - 1;
@@ -833,7 +833,7 @@ static bool mc_run(const SsConfig *cfg, SsResult *out, char **err, uint64_t t0, 
         finish_graph(&m);
         /* the depth-first attempt went past max_depth steps and covered the space: the answer stands if breadth
            first would not have cut any of it (every state nearer the start than max_depth, or an end) */
-        if (give_up_deep && !m.stopped && beyond(&m.g, cfg->max_depth))
+        if (auto_attempt && !m.stopped && beyond(&m.g, cfg->max_depth))
             m.too_deep = true;
         out->complete = !m.stopped && out->cut == 0;
         uint64_t unexpanded = 0;

@@ -87,7 +87,7 @@ typedef struct Mc {
     uint64_t cpu0;        /* the thread's CPU time at the start (SsConfig.cpu_budget) */
     unsigned budget_polls;
     bool stopped;         /* a budget or cancel stopped the search */
-    bool give_up_deep;    /* SS_ORDER_AUTO's depth-first attempt: breadth first takes over when a path grows
+    bool auto_attempt;    /* SS_ORDER_AUTO's depth-first attempt: breadth first takes over when a path grows
                              MC_AUTO_FRAMES deep, or a state proves max_depth steps or more from the start */
     bool too_deep;        /* ... and one did */
     int dfs_spacing;      /* depth first, beyond MC_DFS_DENSE_MB of saved states: the steps between saved frames */
