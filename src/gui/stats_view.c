@@ -2,6 +2,9 @@
 #include "gui/stats_view.h"
 
 #include "gui/draw.h"
+#include "gui/stats_order.h"
+
+#include "lang/lang.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -107,18 +110,32 @@ static void draw_rows(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, co
     }
 }
 
-/* Many threads: a table in columns, each with a header naming its numbers (steps, and the first activity). Threads
- * that do not fit are counted in the last row. */
+/* The line under the rows for the threads order[shown..): what they are, or only how many when that is too wide. */
+static void draw_hidden(Font *f, const Theme *th, const Snapshot *s, const int *order, int shown, int x, int y, int w)
+{
+    char more[96];
+    stats_order_hidden(s, order, shown, more, sizeof more);
+    if (font_width(f, FONT_SMALL, more) > w)
+        snprintf(more, sizeof more, "\xe2\x80\xa6 and %d more", s->nthreads - shown);
+    font_draw(f, FONT_SMALL, more, x, y, th->text_dim, FONT_LEFT);
+}
+
+/* Many threads: a table in columns, each with a header naming its numbers (steps, and the first activity). When
+ * they do not all fit, the blocked and live threads come first (stats_order.h) and the last row says what the rest
+ * are. */
 static void draw_table(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Snapshot *s, int rows, int cols)
 {
     SDL_Rect panel = {area.x, area.y, area.w, area.h};
     int lh = font_height(f, FONT_SMALL), cw = area.w / cols, shown = rows * cols;
     shown = s->nthreads > shown ? shown - 1 : s->nthreads;
+    int order[LANG_MAX_THREADS]; /* (a run starts no more threads, main included) */
+    shown = shown < LANG_MAX_THREADS ? shown : LANG_MAX_THREADS;
+    stats_order(s, shown, order, LANG_MAX_THREADS);
     const char *act = s->nactivity_labels > 0 ? s->activity_labels[0] : NULL;
     int num_w = font_width(f, FONT_SMALL, "steps") + 10, act_w = act ? font_width(f, FONT_SMALL, act) + 12 : 0;
     int name_w = 0;
     for (int i = 0; i < shown; i++) {
-        int w = font_width(f, FONT_SMALL, s->threads[i].name);
+        int w = font_width(f, FONT_SMALL, s->threads[order[i]].name);
         name_w = w > name_w ? w : name_w;
     }
     if (act && 16 + name_w + num_w + act_w + 20 > cw) { /* the names come first: no activity column */
@@ -133,7 +150,7 @@ static void draw_table(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, c
             font_draw(f, FONT_SMALL, act, right, area.y + 2, th->text_dim, FONT_RIGHT);
     }
     for (int i = 0; i < shown; i++) {
-        const SnapThread *t = &s->threads[i];
+        const SnapThread *t = &s->threads[order[i]];
         int x = area.x + (i / rows) * cw + 6, y = area.y + 2 + (i % rows + 1) * lh, right = x + cw - 14;
         char num[32];
         SDL_Rect cell = {x, y, right - act_w - num_w - x, lh};
@@ -148,12 +165,9 @@ static void draw_table(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, c
             font_draw(f, FONT_SMALL, num, right, y, th->text, FONT_RIGHT);
         }
     }
-    if (shown < s->nthreads) {
-        char more[48];
-        snprintf(more, sizeof more, "... and %d more", s->nthreads - shown);
-        font_draw(f, FONT_SMALL, more, area.x + (shown / rows) * cw + 22, area.y + 2 + (shown % rows + 1) * lh,
-                  th->text_dim, FONT_LEFT);
-    }
+    if (shown < s->nthreads)
+        draw_hidden(f, th, s, order, shown, area.x + (shown / rows) * cw + 22, area.y + 2 + (shown % rows + 1) * lh,
+                    area.x + area.w - (area.x + (shown / rows) * cw + 22) - 6);
 }
 
 void stats_view_draw(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Program *prog, const Snapshot *s)

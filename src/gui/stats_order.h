@@ -1,0 +1,29 @@
+/* stats_order: which threads the stats panel lists when it has fewer rows than threads, and what the line under them
+ * says of the rest. At a lecture-hall zoom the panel holds a row or two; listed in thread order it showed `main`
+ * (long finished) and "... and 5 more", hiding the philosophers the lesson is about. So when the rows run short the
+ * threads that matter come first: those blocked (or stopped by an error), then the other live ones, then the
+ * finished, each group in thread order so that rows move only when a thread changes group; and the last line counts
+ * the hidden ones by group ("... and 1 finished", "... 3 more: 2 blocked, 1 finished"). When every thread fits the
+ * order is the thread order. A pure function of the snapshot: no SDL; stats_view.c draws it, the tests check it. */
+#ifndef LOCKSTEP_GUI_STATS_ORDER_H
+#define LOCKSTEP_GUI_STATS_ORDER_H
+
+#include "runtime/snapshot.h"
+
+#include <stddef.h>
+
+/* The groups, in listing order. */
+typedef enum StatsGroup { STATS_BLOCKED, STATS_LIVE, STATS_FINISHED, STATS_NGROUPS } StatsGroup;
+
+StatsGroup stats_group(const SnapThread *t);
+
+/* order[0..s->nthreads): indices into s->threads, the thread order when `rows` (the threads the panel can list)
+ * holds them all, else by group then thread id; no more than cap are written. */
+void stats_order(const Snapshot *s, int rows, int *order, int cap);
+
+/* The line standing for the threads order[shown..s->nthreads): "... and 2 blocked" when they are all of a group
+ * ("... and 2 more" for live ones), else "... 3 more: 2 blocked, 1 finished"; empty when none is hidden. Returns
+ * buf. */
+char *stats_order_hidden(const Snapshot *s, const int *order, int shown, char *buf, size_t size);
+
+#endif
