@@ -21,6 +21,12 @@ StatsGroup stats_group(const SnapThread *t)
     }
 }
 
+/* Blocked waiting to join a thread: main waiting for its workers, whose waits are the lesson. */
+static int joining(const SnapThread *t)
+{
+    return t->state == TS_BLOCKED && t->waits_obj < 0 && t->waits_thread >= 0;
+}
+
 void stats_order(const Snapshot *s, int rows, int *order, int cap)
 {
     int n = 0;
@@ -29,11 +35,14 @@ void stats_order(const Snapshot *s, int rows, int *order, int cap)
             order[i] = i;
         return;
     }
-    /* a stable pass per group: the snapshot lists threads in id order */
+    /* a stable pass per group (the snapshot lists threads in id order), the blocked in two: those waiting for an
+     * object (or stopped by an error) before those waiting to join a thread */
     for (int g = 0; g < STATS_NGROUPS; g++)
-        for (int i = 0; i < s->nthreads && n < cap; i++)
-            if (stats_group(&s->threads[i]) == (StatsGroup)g)
-                order[n++] = i;
+        for (int joins = 0; joins < (g == STATS_BLOCKED ? 2 : 1); joins++)
+            for (int i = 0; i < s->nthreads && n < cap; i++)
+                if (stats_group(&s->threads[i]) == (StatsGroup)g &&
+                    (g != STATS_BLOCKED || joining(&s->threads[i]) == joins))
+                    order[n++] = i;
 }
 
 char *stats_order_hidden(const Snapshot *s, const int *order, int shown, char *buf, size_t size)

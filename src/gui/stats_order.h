@@ -2,7 +2,8 @@
  * says of the rest. At a lecture-hall zoom the panel holds a row or two; listed in thread order it showed `main`
  * (long finished) and "... and 5 more", hiding the philosophers the lesson is about. So when the rows run short the
  * threads that matter come first: those blocked (or stopped by an error), then the other live ones, then the
- * finished, each group in thread order so that rows move only when a thread changes group; and the last line counts
+ * finished, each group in thread order (a wait to join a thread, main's for its workers, after the waits for objects)
+ * so that rows move only when a thread changes group; and the last line counts
  * the hidden ones by group ("... and 1 finished", "... 3 more: 2 blocked, 1 finished"). When every thread fits the
  * order is the thread order. A pure function of the snapshot: no SDL; stats_view.c draws it, the tests check it. */
 #ifndef LOCKSTEP_GUI_STATS_ORDER_H

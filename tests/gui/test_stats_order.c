@@ -5,9 +5,11 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <setjmp.h>
+
+#include <setjmp.h> /* (cmocka needs these first) */
 #include <stdarg.h>
 #include <stddef.h>
+
 #include <cmocka.h>
 
 /* The dining philosophers deadlocked: main finished, philosophers 0-3 blocked, philosopher 4 thinking. */
@@ -104,6 +106,29 @@ static void test_error_counts_with_blocked(void **state)
     fx_finish(&f);
 }
 
+/* A deadlock seen from main: main waits to join worker 1, the workers wait for locks; the workers come first. */
+static void test_join_waits_after_object_waits(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_BLOCKED);
+    f.snap.threads[0].waits_thread = 1;
+    fx_thread(&f, "worker 1", -1, TS_BLOCKED);
+    fx_thread(&f, "worker 2", -1, TS_BLOCKED);
+    int lock = fx_objects(&f, OBJ_LOCK, "lock", 1);
+    fx_block(&f, 1, lock, M_ACQUIRE);
+    fx_block(&f, 2, lock, M_ACQUIRE);
+    int order[4];
+    char line[96];
+    stats_order(&f.snap, 1, order, 4);
+    assert_int_equal(order[0], 1);
+    assert_int_equal(order[1], 2);
+    assert_int_equal(order[2], 0);
+    assert_string_equal(stats_order_hidden(&f.snap, order, 1, line, sizeof line), "\xe2\x80\xa6 and 2 blocked");
+    fx_finish(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -111,6 +136,7 @@ int main(void)
         cmocka_unit_test(test_short_rows_list_blocked_before_finished),
         cmocka_unit_test(test_order_is_stable_within_a_group),
         cmocka_unit_test(test_error_counts_with_blocked),
+        cmocka_unit_test(test_join_waits_after_object_waits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
