@@ -245,6 +245,16 @@ static void place_main(SceneLayout *sl, const SceneInput *in, Area a)
     place_thread(sl, in, 0, a.x + x, a.y + r + 12 * in->scale, r);
 }
 
+/* An object these parameter values leave unused (lang/reach.h): the dining philosophers' `table` with strategy =
+ * naive. It is left out of the layouts: a small box at the scene's edge with the reason stands for it (place_spares;
+ * for an array, its first element stands for all). */
+static bool obj_unused(const SceneLayout *sl, const SceneInput *in, int idx)
+{
+    const SnapObject *o = &in->snap->objects[idx];
+    return sl->has_reach && o->decl >= 0 && o->decl < in->prog->nobjects && !sl->reach[o->decl].live &&
+           sl->reach[o->decl].guard;
+}
+
 /* The room the widest of these objects' names needs (bold label size, about 0.62 em a character) plus a gap. */
 static float object_label_w(const SceneInput *in, const int *objs, int n)
 {
@@ -416,6 +426,231 @@ static Area split_vars(const SceneInput *in, Area *a, VarPlan *plan, bool full_v
     return strip;
 }
 
+/* ------------------------------------------------------------------ objects left unused */
+
+static bool fit_line(const SceneInput *in, SlTextStyle st, const char *text, float maxw, char *out, size_t size);
+
+/* An object the parameter values leave unused keeps a small place at the scene's edge, dimmed, with words that say
+ * when it would be used ("table: only for strategy = waiter"): that the waiter strategy exists is part of the lesson,
+ * but at full size in the layout the semaphore took half the scene's width from the philosophers. The place is a
+ * column at the right of a ring (bottom up) when the scene is wider than the ring needs, else rows along the bottom.
+ * Each is a box one line high with its words to its right, in up to SL_LINES_MAX lines; an unused array is one box
+ * ("extra[0..3]: only if ..."). */
+enum { MAX_SPARES = 16, SPARE_MIN_ROOM_LINES = 5 /* a column narrower than this many line heights of words: rows */ };
+
+typedef struct SparePlan {
+    int idx[MAX_SPARES]; /* into Snapshot.objects */
+    int n;
+    Area area;           /* the column or the rows */
+} SparePlan;
+
+/* The number of elements of object idx's declaration. */
+static int decl_count(const Snapshot *s, int idx)
+{
+    int n = 0;
+    for (int i = 0; i < s->nobjects; i++)
+        n += s->objects[i].decl == s->objects[idx].decl;
+    return n;
+}
+
+/* "table:", "extra[0..3]:" and "only for strategy = waiter" */
+static void spare_text(const SceneLayout *sl, const SceneInput *in, int idx, char *name, size_t nsize, char *reason,
+                       size_t rsize)
+{
+    const SnapObject *o = &in->snap->objects[idx];
+    const char *base = in->prog->objects[o->decl].name;
+    int count = decl_count(in->snap, idx);
+    if (count > 1)
+        snprintf(name, nsize, "%s[0..%d]:", base ? base : "object", count - 1);
+    else
+        snprintf(name, nsize, "%s:", o->name ? o->name : "object");
+    reach_reason(in->prog, &sl->reach[o->decl], reason, rsize);
+}
+
+static void spare_box(const SceneInput *in, int idx, float *w, float *h)
+{
+    float bw, bh;
+    object_size(in, &in->snap->objects[idx], &bw, &bh);
+    *h = line_h(in, SL_TEXT_SMALL);
+    *w = fminf(bw * *h / bh, 2.5f * *h);
+}
+
+/* A word that only joins its neighbours ("=", "≠", "<="): no letter or digit in it. */
+static bool joining_word(const char *w, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((w[i] >= '0' && w[i] <= '9') || ((w[i] | 0x20) >= 'a' && (w[i] | 0x20) <= 'z'))
+            return false;
+    return len > 0;
+}
+
+/* The spaces round joining words made unbreakable (KEEP): "strategy = waiter" is never cut at its "=". */
+enum { KEEP = '\x01' };
+static void keep_joined(char *text)
+{
+    for (char *w = text; *w;) {
+        char *end = strchr(w, ' ');
+        size_t len = end ? (size_t)(end - w) : strlen(w);
+        if (joining_word(w, len)) {
+            if (w > text && w[-1] == ' ')
+                w[-1] = KEEP;
+            if (end)
+                *end = KEEP;
+        }
+        w = end ? end + 1 : w + len;
+    }
+}
+
+/* The first len bytes of text, its unbreakable spaces spaces again. */
+static void unkeep(char *out, size_t size, const char *text, size_t len)
+{
+    snprintf(out, size, "%.*s", (int)len, text);
+    for (char *c = out; *c; c++)
+        *c = *c == KEEP ? ' ' : *c;
+}
+
+/* A group of joined words wider than a line ("policy ≠ reader_preferring") may be broken after all. */
+static void break_wide_groups(const SceneInput *in, char *text, float room)
+{
+    char part[SL_LABEL_MAX * 3];
+    for (char *g = text; *g;) {
+        char *end = strchr(g, ' ');
+        size_t len = end ? (size_t)(end - g) : strlen(g);
+        unkeep(part, sizeof part, g, len);
+        if (memchr(g, KEEP, len) && text_w(in, SL_TEXT_SMALL, part) > room)
+            memcpy(g, part, len);
+        g = end ? end + 1 : g + len;
+    }
+}
+
+/* The words of an unused object ("table: only for strategy = waiter") in lines of at most `room`, wrapped at spaces
+ * (never next to a joining word), the last line abbreviated when the lines run out. Returns the count (at most
+ * SL_LINES_MAX). */
+static int spare_lines(const SceneLayout *sl, const SceneInput *in, int idx, float room, SlLine *lines)
+{
+    char name[SL_LABEL_MAX], reason[SL_LABEL_MAX * 2], whole[SL_LABEL_MAX * 3], part[SL_LABEL_MAX * 3];
+    spare_text(sl, in, idx, name, sizeof name, reason, sizeof reason);
+    snprintf(whole, sizeof whole, "%s %s", name, reason);
+    keep_joined(whole);
+    break_wide_groups(in, whole, room);
+    int n = 0;
+    for (const char *p = whole; *p && n < SL_LINES_MAX; n++) {
+        size_t len = strlen(p), fit = 0;
+        for (size_t k = 1; k <= len && n < SL_LINES_MAX - 1; k++) { /* the longest run of words that fits */
+            if (p[k] != ' ' && p[k] != '\0')
+                continue;
+            unkeep(part, sizeof part, p, k);
+            if (fit > 0 && text_w(in, SL_TEXT_SMALL, part) > room)
+                break;
+            fit = k;
+        }
+        fit = fit > 0 ? fit : len; /* the last line: the rest */
+        unkeep(part, sizeof part, p, fit);
+        fit_line(in, SL_TEXT_SMALL, part, room, lines[n].text, sizeof lines[0].text);
+        lines[n].style = SL_TEXT_SMALL;
+        lines[n].h = line_h(in, SL_TEXT_SMALL);
+        lines[n].alarm = false;
+        lines[n].dim = true;
+        p += fit;
+        while (*p == ' ')
+            p++;
+    }
+    return n;
+}
+
+/* The gap round a spare's box and words. */
+static float spare_gap(const SceneInput *in)
+{
+    return 6 * in->scale;
+}
+
+static float ring_radius(const SceneInput *in, float w, float h);
+static bool ring_crowded(const SceneInput *in, float w, float h, int n);
+
+/* The width the scene's own layout keeps beside a column of unused objects: a ring as wide as high with main's
+ * corner beside it, and its names outside round it unless they go inside the discs even so; any other layout all of
+ * it (its threads and objects spread over the width: a column took the room of the names beside them). */
+static float spares_keep(const SceneInput *in, Area a)
+{
+    int n = 0;
+    for (int i = 0; i < in->snap->nthreads; i++)
+        n += in->snap->threads[i].id != 0;
+    float named = a.h + 180 * in->scale; /* (as when a used object takes the column: layout_ring) */
+    if (in->layout != LAYOUT_RING)
+        return a.w;
+    return ring_crowded(in, named, a.h, n) ? a.h + 2 * MAIN_LABEL_HALF * text_of(in) : named;
+}
+
+/* The height of the spares' rows when their words have `room`. */
+static float spares_h(const SceneLayout *sl, const SceneInput *in, const SparePlan *p, float room)
+{
+    float h = 0;
+    for (int i = 0; i < p->n; i++) {
+        SlLine lines[SL_LINES_MAX];
+        float bw, bh;
+        spare_box(in, p->idx[i], &bw, &bh);
+        h += fmaxf(bh, (float)spare_lines(sl, in, p->idx[i], room, lines) * line_h(in, SL_TEXT_SMALL)) +
+             spare_gap(in);
+    }
+    return h;
+}
+
+/* Which objects are unused (an array by its first element), and their place: split off the right of a (what its
+ * layout can spare, spares_keep) or its bottom. */
+static SparePlan split_spares(const SceneLayout *sl, const SceneInput *in, Area *a)
+{
+    SparePlan p = {.n = 0};
+    for (int i = 0; i < in->snap->nobjects && p.n < MAX_SPARES; i++)
+        if (obj_unused(sl, in, i) && (i == 0 || in->snap->objects[i - 1].decl != in->snap->objects[i].decl))
+            p.idx[p.n++] = i;
+    if (p.n == 0)
+        return p;
+    float gap = spare_gap(in), boxw = 0, words = 0;
+    for (int i = 0; i < p.n; i++) {
+        char name[SL_LABEL_MAX], reason[SL_LABEL_MAX * 2], whole[SL_LABEL_MAX * 3];
+        float bw, bh;
+        spare_box(in, p.idx[i], &bw, &bh);
+        spare_text(sl, in, p.idx[i], name, sizeof name, reason, sizeof reason);
+        snprintf(whole, sizeof whole, "%s %s", name, reason);
+        boxw = fmaxf(boxw, bw);
+        words = fmaxf(words, text_w(in, SL_TEXT_SMALL, whole));
+    }
+    float keep = spares_keep(in, *a);
+    float col = fminf(boxw + words + 3 * gap + 1, a->w - keep); /* (a pixel more: the words measured again fit) */
+    float room = col - boxw - 3 * gap;
+    if (room >= SPARE_MIN_ROOM_LINES * line_h(in, SL_TEXT_SMALL)) {
+        p.area = (Area){a->x + a->w - col, a->y, col, a->h};
+        a->w -= col;
+        return p;
+    }
+    room = a->w - boxw - 3 * gap;
+    float h = fminf(spares_h(sl, in, &p, room), a->h * 0.3f);
+    p.area = (Area){a->x, a->y + a->h - h, a->w, h};
+    a->h -= h;
+    return p;
+}
+
+/* The spares stacked from the bottom of their area, each box at its left with its words beside it. */
+static void place_spares(SceneLayout *sl, const SceneInput *in, const SparePlan *p)
+{
+    float gap = spare_gap(in), y = p->area.y + p->area.h;
+    for (int i = p->n - 1; i >= 0; i--) {
+        SlLine lines[SL_LINES_MAX];
+        float bw, bh;
+        spare_box(in, p->idx[i], &bw, &bh);
+        float room = p->area.w - bw - 3 * gap;
+        float h = fmaxf(bh, (float)spare_lines(sl, in, p->idx[i], room, lines) * line_h(in, SL_TEXT_SMALL));
+        SlNode *n = push_node(sl, SL_OBJECT, p->idx[i]);
+        n->w = bw;
+        n->h = bh;
+        n->x = p->area.x + gap + bw / 2;
+        n->y = y - h / 2;
+        n->spare = true;
+        n->label_side = true;
+        y -= h + gap;
+    }
+}
+
 /* ------------------------------------------------------------------ ring */
 
 /* The object array laid round the table: one whose element count equals the number of ring threads (locks first). */
@@ -496,7 +731,7 @@ static void place_ring_objects(SceneLayout *sl, const SceneInput *in, int decl, 
     float apart = radius * sqrtf(0.62f * 0.62f + 1 - 2 * 0.62f * cosf(half));
     for (int i = 0; i < s->nobjects; i++) {
         const SnapObject *o = &s->objects[i];
-        if (o->decl != decl)
+        if (o->decl != decl || obj_unused(sl, in, i))
             continue;
         /* element i lies between ring threads i - 1 and i: philosopher i's left and right are i and i + 1 */
         float ang = ring_angle(o->index, count) - SL_PI / (float)count;
@@ -522,6 +757,30 @@ static float ring_fit_radius(float room, int n)
     return room * s / (1.4f + s);
 }
 
+/* The ring's radius with the names outside the discs, in an area w by h. */
+static float ring_radius(const SceneInput *in, float w, float h)
+{
+    float r = thread_radius(in), label = 56 * text_of(in);
+    return fminf(w / 2 - r - 90 * text_of(in), h / 2 - label - r);
+}
+
+/* Neighbours' names would overlap round a ring of n threads in w by h: the names go inside the discs. */
+static bool ring_crowded(const SceneInput *in, float w, float h, int n)
+{
+    return n > 0 && 2 * ring_radius(in, w, h) * sinf(SL_PI / n) < 170 * text_of(in);
+}
+
+/* How far right a ring spanning [left, right] moves to leave main's corner (its disc and "finished" under it) clear,
+ * as far as the area allows: an area just wide enough for both (an unused object's column beside it) would put the
+ * ring's left discs over main's label. */
+static float ring_clear_of_main(const SceneInput *in, Area a, float left, float right)
+{
+    float main_right = a.x + 2 * MAIN_LABEL_HALF * text_of(in);
+    if (!thread_by_id(in->snap, 0) || left >= main_right)
+        return 0;
+    return fmaxf(fminf(main_right - left, a.x + a.w - right), 0);
+}
+
 static void layout_ring(SceneLayout *sl, const SceneInput *in, Area a)
 {
     const Snapshot *s = in->snap;
@@ -532,7 +791,7 @@ static void layout_ring(SceneLayout *sl, const SceneInput *in, Area a)
     int decl = ring_decl(s, n);
     int rest[LANG_MAX_ARRAY], nrest = 0;
     for (int i = 0; i < s->nobjects && nrest < LANG_MAX_ARRAY; i++)
-        if (s->objects[i].decl != decl)
+        if (s->objects[i].decl != decl && !obj_unused(sl, in, i))
             rest[nrest++] = i;
     /* the other objects (a waiter's semaphore ...) go to the right of the table: as much room as a table limited
      * by the height leaves, at least a fifth of the width */
@@ -540,10 +799,10 @@ static void layout_ring(SceneLayout *sl, const SceneInput *in, Area a)
     Area side = {a.x + ring_w, a.y + 10 * in->scale, a.w - ring_w, a.h * 0.7f};
     if (nrest > 0)
         a.w = ring_w;
-    float r = thread_radius(in), label = 56 * text_of(in);
+    float r = thread_radius(in);
     float cx = a.x + a.w / 2, cy = a.y + a.h / 2;
-    float rad = fminf(a.w / 2 - r - 90 * text_of(in), a.h / 2 - label - r);
-    bool crowded = n > 0 && 2 * rad * sinf(SL_PI / n) < 170 * text_of(in); /* neighbours' names would overlap */
+    float rad = ring_radius(in, a.w, a.h);
+    bool crowded = ring_crowded(in, a.w, a.h, n);
     if (crowded) { /* the names go inside the discs: the ring takes the labels' room, the discs fill the ring */
         float room = fminf(a.w / 2, a.h / 2) - 12 * in->scale;
         float fit = ring_fit_radius(room, n);
@@ -554,6 +813,8 @@ static void layout_ring(SceneLayout *sl, const SceneInput *in, Area a)
     rad = rad < 2 * r ? 2 * r : rad;
     if (n > 0 && rad * sinf(SL_PI / n) < 1.4f * r)
         r = fmaxf(rad * sinf(SL_PI / n) / 1.4f, 10 * in->scale);
+    float names = crowded ? 0 : 90 * text_of(in); /* the names outside the discs */
+    cx += ring_clear_of_main(in, a, cx - rad - r - names, cx + rad + r + names);
     place_main(sl, in, a);
     for (int k = 0; k < n; k++) {
         place_thread(sl, in, ids[k], cx + rad * cosf(ring_angle(k, n)), cy + rad * sinf(ring_angle(k, n)), r);
@@ -755,7 +1016,7 @@ static bool layout_pipeline(SceneLayout *sl, const SceneInput *in, Area a, bool 
     Area body = side ? a : (Area){a.x, a.y + 20 * in->scale, a.w, a.h - 20 * in->scale}, threads = body;
     int others = 0;
     for (int i = 0; i < s->nobjects; i++)
-        others += p->objects[s->objects[i].decl].kind != OBJ_QUEUE;
+        others += p->objects[s->objects[i].decl].kind != OBJ_QUEUE && !obj_unused(sl, in, i);
     if (side && others > 0) /* the names beside the threads keep clear of the other objects' band below */
         threads.h = fminf(body.h - line_h(in, SL_TEXT_BOLD) * 0.8f, fmaxf(body.h * 0.7f, fullest_column(in, ncols, side) *
                                                                     (line_h(in, SL_TEXT_BOLD) + 4 * in->scale)));
@@ -763,10 +1024,12 @@ static bool layout_pipeline(SceneLayout *sl, const SceneInput *in, Area a, bool 
     int rest[LANG_MAX_ARRAY], nrest = 0;
     int qcount[2 * MAX_ROLE_DECLS + 2] = {0}, qseen[2 * MAX_ROLE_DECLS + 2] = {0};
     for (int i = 0; i < s->nobjects; i++)
-        if (p->objects[s->objects[i].decl].kind == OBJ_QUEUE)
+        if (p->objects[s->objects[i].decl].kind == OBJ_QUEUE && !obj_unused(sl, in, i))
             qcount[queue_column(p, s->objects[i].decl)]++;
     for (int i = 0; i < s->nobjects && nrest < LANG_MAX_ARRAY; i++) {
         const SnapObject *o = &s->objects[i];
+        if (obj_unused(sl, in, i))
+            continue;
         if (p->objects[o->decl].kind != OBJ_QUEUE) {
             rest[nrest++] = i;
             continue;
@@ -806,7 +1069,8 @@ static void layout_graph(SceneLayout *sl, const SceneInput *in, Area a)
     }
     int objs[LANG_MAX_ARRAY], nobj = 0;
     for (int i = 0; i < s->nobjects && nobj < LANG_MAX_ARRAY; i++)
-        objs[nobj++] = i;
+        if (!obj_unused(sl, in, i))
+            objs[nobj++] = i;
     Area inner = {cx - rx * 0.62f, cy - ry * 0.55f, rx * 1.24f, ry * 1.1f};
     place_object_grid(sl, in, objs, nobj, inner);
 }
@@ -850,7 +1114,8 @@ static void layout_rows(SceneLayout *sl, const SceneInput *in, Area a)
         ids[n++] = s->threads[i].id;
     int objs[LANG_MAX_ARRAY], nobj = 0;
     for (int i = 0; i < s->nobjects && nobj < LANG_MAX_ARRAY; i++)
-        objs[nobj++] = i;
+        if (!obj_unused(sl, in, i))
+            objs[nobj++] = i;
     RowPlan p = plan_thread_rows(in, a, n > 0 ? n : 1, nobj);
     int top = n > 0 ? (p.rows + 1) / 2 : 0, rows = n > 0 ? p.rows : 0;
     float cw = a.w / p.per_row;
@@ -980,8 +1245,7 @@ static void decorate_object(SlNode *n, const SceneInput *in)
 static void grey_if_unused(SlNode *n, const SceneLayout *sl, const SceneInput *in)
 {
     const SnapObject *o = &in->snap->objects[n->ref];
-    if (!sl->has_reach || o->decl < 0 || o->decl >= in->prog->nobjects || sl->reach[o->decl].live ||
-        !sl->reach[o->decl].guard)
+    if (!obj_unused(sl, in, n->ref))
         return;
     n->dim = true;
     n->edge = in->theme->panel_edge;
@@ -1222,6 +1486,18 @@ static bool try_places(LabelCtx *c, int self, SlNode *n, const SceneInput *in, c
            try_label(c, self, n, in, lines, nl, n->label_above ? below : above, !n->label_above);
 }
 
+/* The node's label as an obstacle for the labels placed after it. */
+static void keep_clear(LabelCtx *c, int self, const SlNode *n)
+{
+    int ob = c->label_ob[self]; /* the second round (add_state_lines) moves the first round's box */
+    if (n->nlines > 0 && ob < 0 && c->nobstacles < MAX_OBSTACLES)
+        ob = c->nobstacles++;
+    if (n->nlines > 0 && ob >= 0) {
+        c->obstacles[ob] = label_obstacle(c, n);
+        c->label_ob[self] = ob;
+    }
+}
+
 /* Place the lines beside the node, dropping the most droppable line until they fit. */
 static void label_beside(LabelCtx *c, int self, SlNode *n, const SceneInput *in, LabelLine *lines, int nl)
 {
@@ -1238,13 +1514,20 @@ static void label_beside(LabelCtx *c, int self, SlNode *n, const SceneInput *in,
         memmove(&lines[worst], &lines[worst + 1], sizeof lines[0] * (size_t)(nl - worst - 1));
         nl--;
     }
-    int ob = c->label_ob[self]; /* the second round (add_state_lines) moves the first round's box */
-    if (n->nlines > 0 && ob < 0 && c->nobstacles < MAX_OBSTACLES)
-        ob = c->nobstacles++;
-    if (n->nlines > 0 && ob >= 0) {
-        c->obstacles[ob] = label_obstacle(c, n);
-        c->label_ob[self] = ob;
-    }
+    keep_clear(c, self, n);
+}
+
+/* An unused object's words to the right of its box, in the room its place left them (place_spares). */
+static void label_spare(const SceneLayout *sl, LabelCtx *c, int self, SlNode *n, const SceneInput *in)
+{
+    SlLine fitted[SL_LINES_MAX];
+    float gap = spare_gap(in), x0 = n->x + n->w / 2 + gap, w = 0;
+    int nl = spare_lines(sl, in, n->ref, in->x + in->w - x0 - gap, fitted);
+    for (int i = 0; i < nl; i++)
+        w = fmaxf(w, text_w(in, SL_TEXT_SMALL, fitted[i].text));
+    float h = (float)nl * line_h(in, SL_TEXT_SMALL);
+    set_label(n, fitted, nl, x0, n->y - h / 2, w, h);
+    keep_clear(c, self, n);
 }
 
 /* Lines inside a box (a variable, a crowded ring's disc): fitted to its width, dropped from the bottom when they
@@ -1366,17 +1649,19 @@ static void number_all_sticks_or_none(SceneLayout *sl)
         }
 }
 
-/* One round of labels: threads first, then objects and variables. */
+/* One round of labels: the unused objects' words (in their own place), then threads, then objects and variables. */
 static void label_round(SceneLayout *sl, LabelCtx *c, const SceneInput *in)
 {
-    for (int pass = 0; pass < 2; pass++)
+    for (int pass = 0; pass < 3; pass++)
         for (int i = 0; i < sl->nnodes && i < MAX_OBSTACLES; i++) {
             SlNode *n = &sl->nodes[i];
-            if (pass == 0 && n->kind == SL_THREAD)
+            if (pass == 0 && n->spare)
+                label_spare(sl, c, i, n, in);
+            else if (pass == 1 && n->kind == SL_THREAD)
                 label_thread(c, i, n, in);
-            else if (pass == 1 && n->kind == SL_OBJECT)
+            else if (pass == 2 && n->kind == SL_OBJECT && !n->spare)
                 label_object(c, i, n, in);
-            else if (pass == 1 && n->kind == SL_VAR)
+            else if (pass == 2 && n->kind == SL_VAR)
                 label_var(n, in);
         }
 }
@@ -1389,7 +1674,7 @@ static void add_state_lines(SceneLayout *sl, LabelCtx *c, const SceneInput *in)
         for (int i = 0; i < sl->nnodes && i < MAX_OBSTACLES; i++) {
             SlNode *n = &sl->nodes[i];
             int ob = c->label_ob[i];
-            if (ob < 0 || n->kind != (pass == 0 ? SL_THREAD : SL_OBJECT))
+            if (ob < 0 || n->kind != (pass == 0 ? SL_THREAD : SL_OBJECT) || n->spare)
                 continue;
             SlNode before = *n;
             c->obstacles[ob] = (Box){c->area.x - 1e6f, c->area.y - 1e6f, 0, 0}; /* out of the way */
@@ -1428,18 +1713,24 @@ static void place_labels(SceneLayout *sl, const SceneInput *in, bool names_only)
 }
 
 /* How well the names-only round named the nodes: a name left whole counts more than one abbreviated, which counts
- * more than none, and a thread's (the one to follow) more than an object's. */
+ * more than none, and a thread's (the one to follow) more than an object's. A thread whose disc had to shrink to a
+ * dot (less than DOT_SHARE of its name's height) counts as abbreviated, whole as its name is: a graph in a short scene
+ * names every thread below its disc by making the discs specks (the booking scenario at 1920x1080 and zoom 2, below
+ * its banner), where the rows with names beside keep them as high as the names. */
 enum { SCORE_WHOLE = 3, SCORE_CUT = 2, SCORE_OBJECT_LESS = 1 };
+static const float DOT_SHARE = 0.9f;
 
-static int names_score(const SceneLayout *sl)
+static int names_score(const SceneLayout *sl, const SceneInput *in)
 {
     int score = 0;
     for (int i = 0; i < sl->nnodes; i++) {
         const SlNode *n = &sl->nodes[i];
-        if (n->kind == SL_VAR || n->shape == SL_SHAPE_STICK || n->nlines == 0)
-            continue;
+        if (n->kind == SL_VAR || n->shape == SL_SHAPE_STICK || n->spare || n->nlines == 0)
+            continue; /* (an unused object's words have a place of their own, the same in every placement) */
         /* a crowded ring's number in its disc is the short name it is meant to show */
         int got = strcmp(n->lines[0].text, n->label) == 0 ? SCORE_WHOLE : SCORE_CUT;
+        if (n->kind == SL_THREAD && !n->label_inside && n->w < DOT_SHARE * line_h(in, SL_TEXT_BOLD))
+            got = SCORE_CUT;
         score += n->kind == SL_THREAD ? got : got - SCORE_OBJECT_LESS;
     }
     return score;
@@ -1451,7 +1742,7 @@ static int names_best(const SceneLayout *sl)
     int score = 0;
     for (int i = 0; i < sl->nnodes; i++) {
         const SlNode *n = &sl->nodes[i];
-        if (n->kind != SL_VAR && n->shape != SL_SHAPE_STICK)
+        if (n->kind != SL_VAR && n->shape != SL_SHAPE_STICK && !n->spare)
             score += n->kind == SL_THREAD ? SCORE_WHOLE : SCORE_WHOLE - SCORE_OBJECT_LESS;
     }
     return score;
@@ -1634,6 +1925,7 @@ static void build_at(SceneLayout *sl, const SceneInput *in, Placement how, bool 
     Area a = {in->x, in->y, in->w, in->h};
     VarPlan vars;
     Area strip = split_vars(in, &a, &vars, full_vars);
+    SparePlan spares = split_spares(sl, in, &a);
     if (in->layout == LAYOUT_RING && how != PLACE_ROWS) {
         layout_ring(sl, in, a);
     } else if (in->layout == LAYOUT_PIPELINE && how != PLACE_ROWS && layout_pipeline(sl, in, a, how == PLACE_SIDE)) {
@@ -1646,6 +1938,7 @@ static void build_at(SceneLayout *sl, const SceneInput *in, Placement how, bool 
             layout_rows(sl, in, a);
     }
     place_vars(sl, in, strip, vars);
+    place_spares(sl, in, &spares);
 }
 
 /* How much the shapes must shrink to fit the area: 1 when they all lie inside it. */
@@ -1748,7 +2041,7 @@ static void try_placement(SceneLayout *sl, const SceneInput *in, SceneInput *at,
 {
     place_fitted(sl, in, at, t.how, t.full_vars);
     place_labels(sl, at, true);
-    t.score = names_score(sl);
+    t.score = names_score(sl, at);
     t.best = names_best(sl);
     t.vars = vars_shown(sl);
     long now = (long)t.score * top->best, then = (long)top->score * t.best;
@@ -1765,7 +2058,7 @@ void scene_layout_build(SceneLayout *sl, const SceneInput *in)
     update_reach(sl, in);
     place_fitted(sl, in, &at, PLACE_USUAL, false);
     place_labels(sl, &at, true);
-    Trial top = {PLACE_USUAL, false, names_score(sl), names_best(sl), vars_shown(sl)}, current = top;
+    Trial top = {PLACE_USUAL, false, names_score(sl, &at), names_best(sl), vars_shown(sl)}, current = top;
     int nvars = vars_listed(in);
     if (top.vars < nvars) {
         try_placement(sl, in, &at, (Trial){PLACE_USUAL, true, 0, 0, 0}, &top);

@@ -10,7 +10,9 @@
  * rather than its height: the pipeline's columns, then the rows (every thread in rows above and below a band of
  * objects, for any layout). The first that names the nodes best is kept; the choice depends on the names alone,
  * never on the states, so the picture stays still while a run changes state. Names are placed before state lines.
- * Shared variables sit in a strip along the bottom. This module is pure (no SDL): scene_view draws its output and the
+ * Shared variables sit in a strip along the bottom. An object the parameter values leave unused (the philosophers'
+ * `table` unless strategy = waiter) is not laid out with the others: a small dimmed box at the scene's edge, beside a
+ * ring or along the bottom, says what it is for ("table: only for strategy = waiter"). This module is pure (no SDL): scene_view draws its output and the
  * tests check it directly. */
 #ifndef LOCKSTEP_GUI_SCENE_LAYOUT_H
 #define LOCKSTEP_GUI_SCENE_LAYOUT_H
@@ -69,6 +71,7 @@ typedef struct SlNode {
     bool label_above; /* ring threads in the upper half: labels outside the table */
     bool label_inside; /* crowded ring: a short label inside the disc, no state line */
     bool label_side;  /* a short scene: the label to the right of the node (else left, below, above) */
+    bool spare;       /* an object the parameter values leave unused: small at the scene's edge, its words beside it */
     int badge;       /* RLock recursion count > 1, or 0 */
     char label[SL_LABEL_MAX]; /* name, drawn below the node */
     char sub[SL_LABEL_MAX];   /* state or value, drawn under the label (or inside a variable box) */
@@ -132,8 +135,8 @@ typedef struct SceneInput {
     const Theme *theme;
     float text;          /* the labels' size factor: their fonts follow the UI zoom even when the shapes shrink to
                             fit a small area (0: scale) */
-    const int64_t *params; /* the run's parameter values (with prog): objects these values leave unused are greyed,
-                              with the reason (lang/reach.h); NULL: none is */
+    const int64_t *params; /* the run's parameter values (with prog): objects these values leave unused are drawn
+                              small and greyed at the edge, with the reason (lang/reach.h); NULL: none is */
     const SlMeasure *measure; /* the window's fonts; NULL: estimated from the font sizes */
 } SceneInput;
 

@@ -124,10 +124,12 @@ static void draw_arrow(SDL_Renderer *r, const SlArrow *a, float scale)
 
 /* Where a line of width w is centred: in its box, or under (over) the node when the box is under (over) it but
  * pushed aside by a neighbour, as far as the box allows, so that a short name stays by its node while a long
- * state line beside it takes the room. */
+ * state line beside it takes the room; an unused object's lines start at the box's left. */
 static float line_centre(const SlNode *n, float w)
 {
     float mid = n->lx + n->lw / 2;
+    if (n->spare) /* an unused object's words read as a note beside it: from the left */
+        return n->lx + w / 2;
     if (n->x < n->lx || n->x > n->lx + n->lw || n->label_inside)
         return mid;
     return fminf(fmaxf(n->x, n->lx + w / 2), n->lx + n->lw - w / 2);

@@ -1,5 +1,6 @@
 /* Tests of scene_layout: where nodes go and which colour each element gets, from hand-built snapshots. */
 #include "fixture.h"
+#include "../common/loader.h"
 #include "gui/layout.h"
 #include "gui/scene_layout.h"
 
@@ -608,6 +609,104 @@ static void test_object_labels_keep_a_gap(void **state)
     fx_finish(&f);
 }
 
+/* The deadlocked dining philosophers with the real scenario's program (its `table` semaphore serves strategy =
+ * waiter only), laid out in w x h at scale; `strategy` as given. */
+typedef struct Table {
+    Fixture f;
+    Loaded l;
+    Theme th;
+    SceneLayout sl;
+    SceneInput in;
+} Table;
+
+static void table_build(Table *t, const char *strategy, float w, float h, float scale)
+{
+    fx_init(&t->f);
+    fx_philosophers(&t->f, 5, 5, true);
+    int table = fx_objects(&t->f, OBJ_SEMAPHORE, "table", 1); /* declared after chopstick, as in the scenario */
+    t->f.snap.objects[table].value = 4;
+    const char *sets[] = {strategy, NULL};
+    t->l = loader_scenario("dining-philosophers", sets);
+    assert_string_equal(t->l.prog->objects[1].name, "table");
+    theme_init(&t->th, THEME_LIGHT);
+    scene_layout_init(&t->sl);
+    t->in = (SceneInput){&t->f.snap, t->l.prog, LAYOUT_RING, 10, 20, w, h, scale, &t->th, scale, t->l.params, NULL};
+    scene_layout_build(&t->sl, &t->in);
+}
+
+static void table_finish(Table *t)
+{
+    scene_layout_finish(&t->sl);
+    loader_unload(&t->l);
+    fx_finish(&t->f);
+}
+
+/* The philosophers' ring: its centre and radius (to the discs' centres). */
+static void ring_of(const SceneLayout *sl, float *cx, float *cy, float *rad)
+{
+    *cx = *cy = *rad = 0;
+    for (int i = 1; i <= 5; i++) {
+        const SlNode *t = scene_layout_find(sl, SL_THREAD, i);
+        *cx += t->x / 5;
+        *cy += t->y / 5;
+    }
+    for (int i = 1; i <= 5; i++) {
+        const SlNode *t = scene_layout_find(sl, SL_THREAD, i);
+        *rad += dist(*cx, *cy, t->x, t->y) / 5;
+    }
+}
+
+/* An object the parameters leave unused (the dining philosophers' table with strategy = naive) takes a small place
+ * at the scene's edge, dimmed, with words saying what it is for, and the ring gets the room: at 1920x1080 and zoom 2
+ * the semaphore drawn full size took half the scene's width. */
+static void test_unused_object_small_at_the_edge(void **state)
+{
+    (void)state;
+    static const struct {
+        float w, h, scale;
+    } sizes[] = {{1124, 461, 1.8f}, {1124, 253, 1.8f}, {1160, 480, 1.0f}, {980, 330, 1.4f}, {800, 800, 1.0f}};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        Table naive, waiter;
+        table_build(&naive, "strategy=naive", sizes[k].w, sizes[k].h, sizes[k].scale);
+        table_build(&waiter, "strategy=waiter", sizes[k].w, sizes[k].h, sizes[k].scale);
+        char where[64];
+        snprintf(where, sizeof where, "%.0fx%.0f at %.1f", sizes[k].w, sizes[k].h, sizes[k].scale);
+        const SlNode *t = scene_layout_find(&naive.sl, SL_OBJECT, 5);
+        const SlNode *used = scene_layout_find(&waiter.sl, SL_OBJECT, 5);
+        assert_non_null(t);
+        assert_non_null(used);
+        assert_true(t->spare && t->dim);
+        assert_false(used->spare || used->dim);
+        /* a box a line high, its words beside it whole */
+        float line = LAYOUT_FONT_SMALL * 1.17f * sizes[k].scale;
+        if (t->h > line + 0.5f || t->w * t->h > used->w * used->h * 0.5f)
+            fail_msg("%s: the unused table is %.0fx%.0f (used: %.0fx%.0f)", where, t->w, t->h, used->w, used->h);
+        char words[200] = "";
+        for (int i = 0; i < t->nlines; i++)
+            snprintf(words + strlen(words), sizeof words - strlen(words), "%s%s", i ? " " : "", t->lines[i].text);
+        assert_string_equal(words, "table: only for strategy = waiter");
+        if (t->lx < t->x + t->w / 2 || t->lx + t->lw > 10 + sizes[k].w + 0.5f || t->ly + t->lh > 20 + sizes[k].h + 0.5f)
+            fail_msg("%s: the unused table's words [%.0f %.0f %.0f %.0f] (box at %.0f,%.0f) leave the scene", where,
+                     t->lx, t->ly, t->lw, t->lh, t->x, t->y);
+        /* the ring at least as large as with the table in use; in a square scene, where the table's column squeezed
+         * it (a crowded ring, numbers inside), larger and in the middle with its names outside the discs */
+        float cx, cy, rad, wcx, wcy, wrad;
+        ring_of(&naive.sl, &cx, &cy, &rad);
+        ring_of(&waiter.sl, &wcx, &wcy, &wrad);
+        if (rad < wrad - 0.5f)
+            fail_msg("%s: the ring's radius is %.0f px with the table unused, %.0f with it used", where, rad, wrad);
+        bool crowded = scene_layout_find(&naive.sl, SL_THREAD, 1)->label_inside;
+        if (sizes[k].w <= sizes[k].h &&
+            (fabsf(cx - (10 + sizes[k].w / 2)) > sizes[k].w * 0.05f || crowded || rad < wrad * 1.3f ||
+             t->h + t->lh > sizes[k].h * 0.1f))
+            fail_msg("%s: the ring (radius %.0f, %.0f with the table used) is centred at x %.0f (crowded: %d), the "
+                     "unused table takes %.0f px of height", where, rad, wrad, cx, crowded, t->h + t->lh);
+        check_readable(&naive.sl, &naive.in, where);
+        table_finish(&naive);
+        table_finish(&waiter);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -624,6 +723,7 @@ int main(void)
         cmocka_unit_test(test_many_threads_named_in_a_short_scene),
         cmocka_unit_test(test_pipeline_named_in_a_short_scene),
         cmocka_unit_test(test_object_labels_keep_a_gap),
+        cmocka_unit_test(test_unused_object_small_at_the_edge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
