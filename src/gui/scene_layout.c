@@ -568,15 +568,16 @@ static float ring_radius(const SceneInput *in, float w, float h);
 static bool ring_crowded(const SceneInput *in, float w, float h, int n);
 
 /* The width the scene's own layout keeps beside a column of unused objects: a ring as wide as high with main's
- * corner beside it, and its names outside round it unless they go inside the discs even so; any other layout all of
- * it (its threads and objects spread over the width: a column took the room of the names beside them). */
-static float spares_keep(const SceneInput *in, Area a)
+ * corner beside it, and its names outside round it unless they go inside the discs even so; any other layout (and
+ * a ring's scene laid out in rows) all of it: its threads and objects spread over the width, a column took the room
+ * of the names beside them. */
+static float spares_keep(const SceneInput *in, Area a, bool ring)
 {
     int n = 0;
     for (int i = 0; i < in->snap->nthreads; i++)
         n += in->snap->threads[i].id != 0;
     float named = a.h + 180 * in->scale; /* (as when a used object takes the column: layout_ring) */
-    if (in->layout != LAYOUT_RING)
+    if (!ring)
         return a.w;
     return ring_crowded(in, named, a.h, n) ? a.h + 2 * MAIN_LABEL_HALF * text_of(in) : named;
 }
@@ -597,7 +598,7 @@ static float spares_h(const SceneLayout *sl, const SceneInput *in, const SparePl
 
 /* Which objects are unused (an array by its first element), and their place: split off the right of a (what its
  * layout can spare, spares_keep) or its bottom. */
-static SparePlan split_spares(const SceneLayout *sl, const SceneInput *in, Area *a)
+static SparePlan split_spares(const SceneLayout *sl, const SceneInput *in, Area *a, bool ring)
 {
     SparePlan p = {.n = 0};
     for (int i = 0; i < in->snap->nobjects && p.n < MAX_SPARES; i++)
@@ -615,7 +616,7 @@ static SparePlan split_spares(const SceneLayout *sl, const SceneInput *in, Area 
         boxw = fmaxf(boxw, bw);
         words = fmaxf(words, text_w(in, SL_TEXT_SMALL, whole));
     }
-    float keep = spares_keep(in, *a);
+    float keep = spares_keep(in, *a, ring);
     float col = fminf(boxw + words + 3 * gap + 1, a->w - keep); /* (a pixel more: the words measured again fit) */
     float room = col - boxw - 3 * gap;
     if (room >= SPARE_MIN_ROOM_LINES * line_h(in, SL_TEXT_SMALL)) {
@@ -1925,7 +1926,7 @@ static void build_at(SceneLayout *sl, const SceneInput *in, Placement how, bool 
     Area a = {in->x, in->y, in->w, in->h};
     VarPlan vars;
     Area strip = split_vars(in, &a, &vars, full_vars);
-    SparePlan spares = split_spares(sl, in, &a);
+    SparePlan spares = split_spares(sl, in, &a, in->layout == LAYOUT_RING && how != PLACE_ROWS);
     if (in->layout == LAYOUT_RING && how != PLACE_ROWS) {
         layout_ring(sl, in, a);
     } else if (in->layout == LAYOUT_PIPELINE && how != PLACE_ROWS && layout_pipeline(sl, in, a, how == PLACE_SIDE)) {
