@@ -579,7 +579,8 @@ static float spares_keep(const SceneInput *in, Area a, bool ring)
     float named = a.h + 180 * in->scale; /* (as when a used object takes the column: layout_ring) */
     if (!ring)
         return a.w;
-    return ring_crowded(in, named, a.h, n) ? a.h + 2 * MAIN_LABEL_HALF * text_of(in) : named;
+    /* (before the threads start, the ring's sticks have no names to keep room for) */
+    return n == 0 || ring_crowded(in, named, a.h, n) ? a.h + 2 * MAIN_LABEL_HALF * text_of(in) : named;
 }
 
 /* The height of the spares' rows when their words have `room`. */

@@ -162,10 +162,12 @@ static void draw_backing(SDL_Renderer *r, const Theme *th, const SlNode *n, floa
 }
 
 /* The thread's state as a shape on its rim, so that states differ by more than colour: running a play triangle,
- * blocked a stop square (with a bar across), finished a tick, an activity a small ring; ready has none. */
+ * blocked a stop square (with a bar across), finished a tick, an activity a small ring; ready has none. Its size
+ * follows the disc's: a fixed size made the badges of a small ring (a deadlock at zoom 2 below its banner) half as
+ * large as the discs, lying on the neighbours' discs and numbers. */
 static void draw_state_badge(SDL_Renderer *r, const Theme *th, const SlNode *n, float scale)
 {
-    float rad = n->w / 2, b = fmaxf(9 * scale, rad * 0.36f);
+    float rad = n->w / 2, b = fmaxf(rad * 0.36f, fminf(9 * scale, 6));
     float bx = n->x + rad * 0.72f, by = n->y - rad * 0.72f;
     Rgba ink = th->text, paper = th->panel;
     switch (n->state) {
@@ -194,8 +196,8 @@ static void draw_state_badge(SDL_Renderer *r, const Theme *th, const SlNode *n, 
 static void draw_thread(SDL_Renderer *r, Font *f, const Theme *th, const SlNode *n, float scale)
 {
     float rad = n->w / 2;
-    if (n->alarm)
-        draw_ring(r, n->x, n->y, rad + 7 * scale, 6 * scale, th->alarm);
+    if (n->alarm) /* (as thick as a small disc allows: the rings of a crowded ring's neighbours ran together) */
+        draw_ring(r, n->x, n->y, rad + fminf(7 * scale, rad * 0.25f), fminf(6 * scale, rad * 0.2f), th->alarm);
     draw_disc(r, n->x, n->y, rad, n->fill);
     draw_ring(r, n->x, n->y, rad, 2.5f * scale, n->dim ? th->panel_edge : th->obj_edge);
     draw_state_badge(r, th, n, scale);
