@@ -707,6 +707,38 @@ static void test_unused_object_small_at_the_edge(void **state)
     }
 }
 
+/* The booking scenario below its "Completed" banner at 1920x1080 and zoom 2 (a scene about 1124x337): with its lock
+ * unused (a note along the bottom) the graph named every customer below a disc shrunk to a speck; the rows with the
+ * names beside keep the discs as high as the names. */
+static void test_short_graph_keeps_discs_readable(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_FINISHED);
+    for (int i = 0; i < 3; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "customer %d", i);
+        fx_thread(&f, name, -1, TS_FINISHED);
+    }
+    fx_objects(&f, OBJ_LOCK, "m", 1);
+    static const char *const vars[] = {"sold[0]", "sold[1]", "owner[0]", "owner[1]"};
+    for (int i = 0; i < 4; i++)
+        fx_var(&f, vars[i], 1);
+    Loaded l = loader_scenario("booking", NULL);
+    Theme th;
+    theme_init(&th, THEME_LIGHT);
+    SceneLayout sl;
+    scene_layout_init(&sl);
+    SceneInput in = {&f.snap, l.prog, LAYOUT_GRAPH, 32, 456, 1124, 337, 1.8f, &th, 1.8f, l.params, NULL};
+    scene_layout_build(&sl, &in);
+    assert_true(scene_layout_find(&sl, SL_OBJECT, 0)->spare);
+    check_readable(&sl, &in, "booking at 1124x337, zoom 1.8");
+    scene_layout_finish(&sl);
+    loader_unload(&l);
+    fx_finish(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -724,6 +756,7 @@ int main(void)
         cmocka_unit_test(test_pipeline_named_in_a_short_scene),
         cmocka_unit_test(test_object_labels_keep_a_gap),
         cmocka_unit_test(test_unused_object_small_at_the_edge),
+        cmocka_unit_test(test_short_graph_keeps_discs_readable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
