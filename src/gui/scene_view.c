@@ -219,7 +219,7 @@ static void draw_tokens(SDL_Renderer *r, Font *f, const Theme *th, const SlNode 
         else if (bounded || o->kind == OBJ_BARRIER)
             draw_ring(r, cx, n->y, rad, 2 * scale, th->text_dim);
     }
-    if (o->value > slots) {
+    if (o->value > slots && !n->spare) { /* (an unused object's note lies where the count would go) */
         char more[24];
         snprintf(more, sizeof more, "+%lld", (long long)(o->value - slots));
         font_draw(f, FONT_SMALL, more, (int)(n->x + n->w / 2 + 4 * scale), (int)(n->y - 10 * scale), th->text,

@@ -589,15 +589,19 @@ void timeline_draw(Timeline *t, SDL_Renderer *r, Font *f, const Theme *th, UiRec
     int axis_h = font_height(f, FONT_SMALL) + 4;
     float lane_h = nl > 0 ? (float)(area.h - axis_h - 8) / nl : 10;
     float bar_h = fminf(lane_h * 0.62f, 26);
+    /* crowded lanes: every other name, or every third ... (sixteen philosophers at zoom 2 had every other name
+     * written over its neighbours) */
+    float name_h = font_height(f, FONT_SMALL) * 0.8f;
+    int named_every = lane_h >= name_h ? 1 : (int)ceilf(name_h / fmaxf(lane_h, 1) * 1.25f);
     draw_axis(t, r, f, th, &v, area);
     const Event *hovered = NULL;
     for (int i = 0; i < nl; i++) {
         const SnapThread *st = &s->threads[i];
         float y = area.y + 4 + i * lane_h;
         draw_rect(r, (float)area.x + 4, y + lane_h / 2 - 6, 12, 12, theme_thread_color(th, st->id));
-        if (lane_h >= font_height(f, FONT_SMALL) * 0.8f || i % 2 == 0) { /* crowded: every other name */
-            font_draw(f, FONT_SMALL, st->name, area.x + 20, (int)(y + lane_h / 2 - font_height(f, FONT_SMALL) / 2),
-                      th->text, FONT_LEFT);
+        if (i % named_every == 0) {
+            float top = fmaxf(y + lane_h / 2 - font_height(f, FONT_SMALL) / 2, area.y); /* not above the panel */
+            font_draw(f, FONT_SMALL, st->name, area.x + 20, (int)top, th->text, FONT_LEFT);
         }
         if (st->id < 0 || st->id >= MAX_LANES)
             continue;
