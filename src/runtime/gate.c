@@ -52,7 +52,7 @@ void gate_wake_all(Rt *rt)
 }
 
 /* Wait on t's own condition variable (under world) until deadline_ns (0: no deadline). */
-static void thread_wait(RtThread *t, uint64_t deadline_ns)
+static void thread_wait_once(RtThread *t, uint64_t deadline_ns)
 {
     Rt *rt = t->rt;
     t->ts_count = 0; /* time passes while waiting: the next event reads the clock */
@@ -73,6 +73,13 @@ static void thread_wait(RtThread *t, uint64_t deadline_ns)
     }
     struct timespec ts = clock_deadline(wall);
     pthread_cond_timedwait(&t->cv, &rt->world, &ts);
+}
+
+/* ... after which the thread may run and change its interpreter's state: its cached fingerprint is stale. */
+static void thread_wait(RtThread *t, uint64_t deadline_ns)
+{
+    thread_wait_once(t, deadline_ns);
+    t->interp_fp_ok = false;
 }
 
 /* ---------------------------------------------------------------- the gate */
@@ -801,6 +808,7 @@ void rt_thread_set_interp(RtThread *t, void *state)
 {
     pthread_mutex_lock(&t->rt->world);
     t->interp = state;
+    t->interp_fp_ok = false;
     pthread_mutex_unlock(&t->rt->world);
 }
 

@@ -150,6 +150,11 @@ struct RtThread {
                                timestamp */
     EvBuf evbuf;
     void *interp;           /* the interpreter's state (rt_thread_set_interp), for rt_fingerprint */
+    uint64_t interp_fp;     /* interp_fingerprint(interp), while interp_fp_ok: computed while the thread was parked, it
+                               stays true until the thread runs again (thread_wait returns), since nothing but the
+                               thread itself writes its interpreter's state; a fingerprint after one step then hashes
+                               one thread's interpreter instead of every thread's (under world) */
+    bool interp_fp_ok;
 };
 
 typedef struct RtObject {

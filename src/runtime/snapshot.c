@@ -4,6 +4,7 @@
  * (a frame loop calls it 60 times a second), and every string is copied so a snapshot outlives its run. */
 #include "runtime/interp.h"
 #include "runtime/rt_internal.h"
+#include "util/arena.h"
 #include "util/xalloc.h"
 
 #include <stdlib.h>
@@ -297,7 +298,7 @@ static uint64_t fp_object(uint64_t h, const RtObject *o)
 /* What a thread waits for, and the value a waker will hand it (a queue item, a recursion count), decide its future
  * only while it is blocked: once it runs again they are stale, and hashing them would split one state into several
  * (a thread that had to wait for a lock and one that did not, now at the same place, are the same state). */
-static uint64_t fp_thread(uint64_t h, const RtThread *t)
+static uint64_t fp_thread(uint64_t h, RtThread *t, bool *cached)
 {
     h = fp_mix(h, (uint64_t)t->state);
     if (t->state == TS_BLOCKED) {
@@ -307,7 +308,14 @@ static uint64_t fp_thread(uint64_t h, const RtThread *t)
          * another value to give */
         h = fp_mix(fp_mix(h, (uint64_t)t->timed), (uint64_t)t->timed_out);
     }
-    return fp_mix(h, t->interp ? interp_fingerprint(t->interp) : 0);
+    if (!t->interp)
+        return fp_mix(h, 0);
+    if (!t->interp_fp_ok) {
+        t->interp_fp = interp_fingerprint(t->interp);
+        t->interp_fp_ok = true;
+        *cached = true;
+    }
+    return fp_mix(h, t->interp_fp);
 }
 
 uint64_t rt_fingerprint_locked(Rt *rt)
@@ -318,8 +326,11 @@ uint64_t rt_fingerprint_locked(Rt *rt)
     for (int i = 0; i < rt->nobjects; i++)
         h = fp_object(h, &rt->objects[i]);
     int n = atomic_load(&rt->nthreads);
+    bool cached = false;
     for (int i = 0; i < n; i++)
-        h = fp_thread(h, rt->threads[i]);
+        h = fp_thread(h, rt->threads[i], &cached);
+    if (cached) /* a write to a restorable run's memory that no arena_enter covers */
+        arena_touch(rt->arena);
     return h;
 }
 

@@ -158,6 +158,12 @@ Arena *arena_current(void)
     return current;
 }
 
+void arena_touch(Arena *a)
+{
+    if (a)
+        a->touched = true;
+}
+
 /* ---------------------------------------------------------------- the heap */
 
 static int size_class(size_t size)

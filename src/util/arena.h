@@ -46,6 +46,8 @@ Arena *arena_enter(Arena *a);
 void arena_leave(Arena *previous);
 /* The arena this OS thread allocates in, or NULL. */
 Arena *arena_current(void);
+/* a's memory was written outside arena_enter (a cache kept in it): arena_restore_changed restores it whole. NULL-safe. */
+void arena_touch(Arena *a);
 
 void *arena_alloc(Arena *a, size_t size);
 void *arena_realloc(Arena *a, void *p, size_t size);
