@@ -1,12 +1,28 @@
-/* fpindex: fingerprint -> state index for the stateful searches (see fpindex.h). */
+/* fpindex: fingerprint -> state index for the stateful searches (see fpindex.h). A lookup of a large visited set is a
+ * cache miss; the table is cut into buckets of one cache line each, five fingerprints and their five indexes, so that
+ * a lookup usually costs one miss (two arrays, fingerprints and indexes apart, cost two on every hit). Open addressing
+ * over buckets: a bucket fills from its first entry, and a full one sends the search to the next. */
 #include "explore/fpindex.h"
 
 #include "util/xalloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { FPINDEX_FIRST_SIZE = 1024 };
+enum {
+    FPINDEX_WAYS = 5,            /* entries per bucket: 5 x (8 + 4) bytes and 4 spare fill 64 */
+    FPINDEX_FIRST_BUCKETS = 256,
+    FPINDEX_LINE = 64,
+};
+
+struct FpBucket {
+    uint64_t fp[FPINDEX_WAYS];
+    uint32_t idx[FPINDEX_WAYS]; /* state index + 1; 0: empty (and so is every later entry of the bucket) */
+    uint32_t spare;
+};
+
+_Static_assert(sizeof(struct FpBucket) == FPINDEX_LINE, "a bucket is one cache line");
 
 uint64_t fpindex_hash(uint64_t x)
 {
@@ -20,58 +36,72 @@ void fpindex_init(FpIndex *x)
     memset(x, 0, sizeof *x);
 }
 
+static void buckets_free(struct FpBucket *b, size_t n)
+{
+    xfree_table(b, n * sizeof *b);
+}
+
 void fpindex_finish(FpIndex *x)
 {
-    free(x->fps);
-    free(x->idx);
+    buckets_free(x->buckets, x->nbuckets);
     fpindex_init(x);
 }
 
 void fpindex_clear(FpIndex *x)
 {
-    if (x->idx)
-        memset(x->idx, 0, sizeof *x->idx * x->size);
+    if (x->buckets)
+        memset(x->buckets, 0, sizeof *x->buckets * x->nbuckets);
     x->count = 0;
 }
 
-static void put(uint64_t *fps, uint32_t *idx, size_t size, uint64_t fp, uint32_t value)
+/* n empty buckets (on cache-line boundaries; on huge pages when large: xalloc_table). */
+static struct FpBucket *buckets_new(size_t n)
 {
-    size_t h = fpindex_hash(fp) & (size - 1);
-    while (idx[h])
-        h = (h + 1) & (size - 1);
-    fps[h] = fp;
-    idx[h] = value;
+    return xalloc_table(n * sizeof(struct FpBucket));
+}
+
+static void put(struct FpBucket *b, size_t n, uint64_t fp, uint32_t value)
+{
+    for (size_t h = fpindex_hash(fp) & (n - 1);; h = (h + 1) & (n - 1))
+        for (int i = 0; i < FPINDEX_WAYS; i++)
+            if (!b[h].idx[i]) {
+                b[h].fp[i] = fp;
+                b[h].idx[i] = value;
+                return;
+            }
 }
 
 static void grow(FpIndex *x)
 {
-    size_t size = x->size ? x->size * 2 : FPINDEX_FIRST_SIZE;
-    uint64_t *fps = xmalloc(size * sizeof *fps);
-    uint32_t *idx = xcalloc(size, sizeof *idx);
-    for (size_t i = 0; i < x->size; i++)
-        if (x->idx[i])
-            put(fps, idx, size, x->fps[i], x->idx[i]);
-    free(x->fps);
-    free(x->idx);
-    x->fps = fps;
-    x->idx = idx;
-    x->size = size;
+    size_t n = x->nbuckets ? x->nbuckets * 2 : FPINDEX_FIRST_BUCKETS;
+    struct FpBucket *b = buckets_new(n);
+    for (size_t k = 0; k < x->nbuckets; k++)
+        for (int i = 0; i < FPINDEX_WAYS && x->buckets[k].idx[i]; i++)
+            put(b, n, x->buckets[k].fp[i], x->buckets[k].idx[i]);
+    buckets_free(x->buckets, x->nbuckets);
+    x->buckets = b;
+    x->nbuckets = n;
 }
 
 int fpindex_find(const FpIndex *x, uint64_t fp)
 {
-    if (!x->size)
+    if (!x->nbuckets)
         return FPINDEX_NONE;
-    for (size_t h = fpindex_hash(fp) & (x->size - 1); x->idx[h]; h = (h + 1) & (x->size - 1))
-        if (x->fps[h] == fp)
-            return (int)x->idx[h] - 1;
-    return FPINDEX_NONE;
+    for (size_t h = fpindex_hash(fp) & (x->nbuckets - 1);; h = (h + 1) & (x->nbuckets - 1)) {
+        const struct FpBucket *b = &x->buckets[h];
+        for (int i = 0; i < FPINDEX_WAYS; i++) {
+            if (!b->idx[i])
+                return FPINDEX_NONE;
+            if (b->fp[i] == fp)
+                return (int)b->idx[i] - 1;
+        }
+    }
 }
 
 void fpindex_add(FpIndex *x, uint64_t fp, int idx)
 {
-    if ((x->count + 1) * 4 > x->size * 3)
+    if ((x->count + 1) * 4 > x->nbuckets * FPINDEX_WAYS * 3)
         grow(x);
-    put(x->fps, x->idx, x->size, fp, (uint32_t)idx + 1);
+    put(x->buckets, x->nbuckets, fp, (uint32_t)idx + 1);
     x->count++;
 }

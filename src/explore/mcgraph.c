@@ -27,6 +27,7 @@ void mcg_finish(McGraph *g)
     free(g->pending_from);
     free(g->ends);
     free(g->big);
+    free(g->on_path);
     fpindex_finish(&g->seen);
     fpindex_finish(&g->big_picks);
     memset(g, 0, sizeof *g);
@@ -56,6 +57,17 @@ int mcg_pick(const McGraph *g, uint16_t packed)
     return packed & PICK_SMALL ? g->big[packed & (PICK_SMALL - 1)] : packed;
 }
 
+bool mcg_on_path(const McGraph *g, int s)
+{
+    return g->on_path[s / 64] >> (s % 64) & 1;
+}
+
+void mcg_set_on_path(McGraph *g, int s, bool on)
+{
+    uint64_t bit = 1ull << (s % 64);
+    g->on_path[s / 64] = on ? g->on_path[s / 64] | bit : g->on_path[s / 64] & ~bit;
+}
+
 int mcg_find(const McGraph *g, uint64_t fp)
 {
     int i = fpindex_find(&g->seen, fp);
@@ -66,6 +78,11 @@ int mcg_add(McGraph *g, uint64_t fp, uint64_t enabled, int parent, int pick, int
 {
     xgrow((void **)&g->states, &g->cap_states, (size_t)g->nstates + 1, sizeof(McState));
     int idx = g->nstates++;
+    if ((size_t)idx / 64 >= g->cap_on_path) {
+        size_t had = g->cap_on_path;
+        xgrow((void **)&g->on_path, &g->cap_on_path, (size_t)idx / 64 + 1, sizeof(uint64_t));
+        memset(g->on_path + had, 0, sizeof(uint64_t) * (g->cap_on_path - had));
+    }
     g->states[idx] = (McState){.fp = fp, .enabled = enabled, .parent = parent, .first = (uint32_t)MCG_NO_EDGES,
                                .via = pick == MCG_NONE ? 0 : pack(g, pick),
                                .vsteps = (uint16_t)((unsigned)vsteps & MCG_MAX_STEPS),

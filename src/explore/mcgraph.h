@@ -31,8 +31,7 @@ typedef struct McState {
     uint16_t via;            /* the packed pick of the step from the parent */
     uint16_t vsteps : 13;    /* how many steps of via (a merged chain of local steps: more than 1) */
     uint16_t is_end : 1;     /* the run is over here (McGraph.ends says how) */
-    uint16_t on_stack : 1;   /* depth first: on the current path */
-    uint16_t spare : 1;
+    uint16_t spare : 2;
 } McState;
 
 /* An explored edge: 8 bytes. A state's edges lie side by side, the last one marked. */
@@ -70,6 +69,9 @@ typedef struct McGraph {
     size_t cap_big;
     int nbig;
     bool too_many_picks;     /* more than 32,768 different large picks: the search cannot record them (an error) */
+    uint64_t *on_path;       /* depth first: a bit per state, set while it is on the current path (apart from the
+                                records: asked on every step back to a known state, whose record is a cache miss) */
+    size_t cap_on_path;      /* in words */
 } McGraph;
 
 void mcg_init(McGraph *g);
@@ -80,6 +82,9 @@ int mcg_pick(const McGraph *g, uint16_t packed);
 
 /* The state with fingerprint fp, or MCG_NONE. */
 int mcg_find(const McGraph *g, uint64_t fp);
+/* Whether state s is on the depth-first path; it joins it or leaves it. */
+bool mcg_on_path(const McGraph *g, int s);
+void mcg_set_on_path(McGraph *g, int s, bool on);
 /* Add a new state (its fingerprint must not be there yet), reached from parent by vsteps steps of pick; its index. */
 int mcg_add(McGraph *g, uint64_t fp, uint64_t enabled, int parent, int pick, int vsteps);
 /* State idx is an end: SsResult.ends[end]. */

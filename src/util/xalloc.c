@@ -8,12 +8,54 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 static void oom(size_t size)
 {
     fprintf(stderr, "lockstep: out of memory (%zu bytes more were needed); exiting\n", size);
     _exit(XALLOC_EXIT_STATUS); /* other threads may hold locks: no atexit handlers, no flushing */
+}
+
+enum { XALLOC_HUGE_PAGE = 2 << 20, XALLOC_LINE = 64 };
+
+/* The mapping of a table of `size` bytes: whole huge pages. */
+static size_t table_span(size_t size)
+{
+    return (size + XALLOC_HUGE_PAGE - 1) & ~(size_t)(XALLOC_HUGE_PAGE - 1);
+}
+
+void *xalloc_table(size_t size)
+{
+    if (size < XALLOC_HUGE_PAGE) { /* small: on cache-line boundaries */
+        size_t len = (size + XALLOC_LINE - 1) & ~(size_t)(XALLOC_LINE - 1);
+        void *p = aligned_alloc(XALLOC_LINE, len ? len : XALLOC_LINE);
+        if (!p)
+            oom(size);
+        memset(p, 0, len);
+        return p;
+    }
+    size_t span = table_span(size ? size : 1), len = span + XALLOC_HUGE_PAGE;
+    char *base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base == MAP_FAILED)
+        oom(size);
+    char *at = (char *)(((uintptr_t)base + XALLOC_HUGE_PAGE - 1) & ~(uintptr_t)(XALLOC_HUGE_PAGE - 1));
+    if (at > base) /* keep only the aligned part */
+        munmap(base, (size_t)(at - base));
+    if (at + span < base + len)
+        munmap(at + span, (size_t)(base + len - (at + span)));
+#ifdef MADV_HUGEPAGE
+    madvise(at, span, MADV_HUGEPAGE); /* advice only: without it the pages are small */
+#endif
+    return at;
+}
+
+void xfree_table(void *p, size_t size)
+{
+    if (p && size < XALLOC_HUGE_PAGE)
+        free(p);
+    else if (p)
+        munmap(p, table_span(size));
 }
 
 void *xmalloc(size_t size)

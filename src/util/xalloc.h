@@ -24,6 +24,12 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0), nonnull(1))); /* ap is used up */
 
+/* A table read at random (a visited set): `size` zeroed bytes, never in an arena, on cache-line boundaries; from 2 MiB
+ * up, on huge-page boundaries with the advice to back them with huge pages (on small pages every read of a table of
+ * many megabytes also misses the TLB). Free with xfree_table(p, size). */
+void *xalloc_table(size_t size);
+void xfree_table(void *p, size_t size);
+
 /* Grow *items (of element size elem) so that it holds at least need elements; *cap is updated. */
 void xgrow(void **items, size_t *cap, size_t need, size_t elem);
 
