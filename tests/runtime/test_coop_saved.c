@@ -164,6 +164,8 @@ static uint64_t fresh_fingerprint(const Loaded *l, const int *path, int len)
 static void test_cached_fingerprints_follow_restores(void **state)
 {
     (void)state;
+    if (!arena_supported())
+        skip();
     const char *sets[] = {"n=3", "strategy=naive", NULL};
     Loaded l = loader_scenario("dining-philosophers", sets);
     Rt *rt = restorable_run(&l);
