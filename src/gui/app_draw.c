@@ -23,7 +23,13 @@ static const char START_HINT_SHORT[] = "space: play   n: one step   h: help";
 static const char PRESENTER_START_HINT[] = "Press space (or Play) to start, n to take one step, F5 for all panels";
 static const char PRESENTER_START_HINT_SHORT[] = "space: play   n: one step   F5: all panels";
 static const char PRESENTER_HINT[] = "F5: all panels";
-enum { BANNER_SHARE = 45 }; /* the banner takes at most this share (%) of the scene panel below the title */
+/* The banner takes at most BANNER_SHARE % of the scene panel below the title. In a panel much wider than high (full
+ * HD at 2x: about 1120x530 below the title) a banner on top leaves the scene a strip, and a ring in it is a few discs
+ * across. When the banner on top leaves the scene less than BANNER_SQUEEZE % of the height below the title, it goes
+ * in a column of BANNER_COLUMN % of the panel's width at the right, the scene using the full height at its left, if
+ * it fits there and that makes the scene's shorter side at least BANNER_SIDE_GAIN % of what it is below the banner
+ * (shapes such as a ring grow with that side). Elsewhere the banner stays on top, where its lines read best. */
+enum { BANNER_SHARE = 45, BANNER_SQUEEZE = 50, BANNER_COLUMN = 40, BANNER_SIDE_GAIN = 140 };
 
 static NarrCtx words(const App *a)
 {
@@ -222,8 +228,33 @@ static const char *fit_words(Font *f, FontStyle st, const char *text, int w, cha
     return fit_text(f, st, text, w, buf, size);
 }
 
-/* Title (and replay badge), then the banner or the description's first line: returns the y below them. */
-static int draw_scene_head(App *a, UiRect r, int pad)
+static int min_int(int x, int y)
+{
+    return x < y ? x : y;
+}
+
+/* Where the banner goes in the panel r below the title at y, and how high it is (0: none); b keeps the lines that
+ * fit. Returns the width the scene keeps beside the banner (tw when the banner is on top of it). */
+static int place_banner(App *a, Banner *b, UiRect r, int pad, int y, UiRect *where)
+{
+    int tw = r.w - 2 * pad, below = r.y + r.h - y;
+    Banner side = *b;
+    int bh = banner_fit(a, b, tw, below * BANNER_SHARE / 100);
+    *where = (UiRect){r.x + pad, y + 4, bh ? tw : 0, bh};
+    if (!bh)
+        return tw;
+    int bw = tw * BANNER_COLUMN / 100, sh = banner_fit(a, &side, bw, below - pad);
+    int on_top = min_int(tw, below - bh - 8 - 2 * pad), beside = min_int(tw - bw - pad, below - 2 * pad);
+    if (on_top * 100 >= below * BANNER_SQUEEZE || sh > below - pad || beside * 100 < on_top * BANNER_SIDE_GAIN)
+        return tw;
+    *b = side;
+    *where = (UiRect){r.x + r.w - pad - bw, y + 4, bw, sh};
+    return tw - bw - pad;
+}
+
+/* Title (and replay badge), then the banner (on top of the scene or beside it) or the description's first line:
+ * returns the scene's own area. */
+static UiRect draw_scene_head(App *a, UiRect r, int pad)
 {
     int y = r.y + pad / 2, tw = r.w - 2 * pad;
     char cut[300];
@@ -234,20 +265,19 @@ static int draw_scene_head(App *a, UiRect r, int pad)
     y += font_height(a->win.font, FONT_TITLE);
     Banner b;
     app_banner(a, &b);
-    int bh = banner_fit(a, &b, tw, (r.y + r.h - y) * BANNER_SHARE / 100);
-    a->views.drawn.banner = (UiRect){r.x + pad, y + 4, bh ? tw : 0, bh};
-    if (bh > 0) {
+    int sw = place_banner(a, &b, r, pad, y, &a->views.drawn.banner);
+    if (a->views.drawn.banner.h > 0) {
         draw_banner(a, &b, a->views.drawn.banner);
-        return y + bh + 8;
-    }
-    if (a->run.prog->about) {
+        if (sw == tw)
+            y += a->views.drawn.banner.h + 8;
+    } else if (a->run.prog->about) {
         char about[300];
         about_line(a->run.prog->about, about, sizeof about);
         const char *shown = fit_words(a->win.font, FONT_SMALL, about, tw, cut, sizeof cut);
         font_draw(a->win.font, FONT_SMALL, shown, r.x + pad, y, a->win.theme.text_dim, FONT_LEFT);
         y += font_height(a->win.font, FONT_SMALL);
     }
-    return y;
+    return (UiRect){r.x + pad, y + pad, sw, r.y + r.h - y - 2 * pad};
 }
 
 /* The scene's labels are measured with the window's fonts. */
@@ -260,8 +290,8 @@ static void draw_scene(App *a)
 {
     UiRect r = a->win.layout.scene;
     panel(a, r, NULL);
-    int pad = layout_px(&a->win.layout, 10), y = draw_scene_head(a, r, pad);
-    a->views.scene_area = (UiRect){r.x + pad, y + pad, r.w - 2 * pad, r.y + r.h - y - 2 * pad};
+    int pad = layout_px(&a->win.layout, 10);
+    a->views.scene_area = draw_scene_head(a, r, pad);
     SceneInput in = {a->run.snap, a->run.prog, a->run.prog->layout, (float)a->views.scene_area.x, (float)a->views.scene_area.y,
                      (float)a->views.scene_area.w, (float)a->views.scene_area.h, a->win.layout.zoom, &a->win.theme, a->win.layout.zoom,
                      a->run.params, NULL};

@@ -7,6 +7,7 @@
  *   - every panel and bar is on the screen and no two overlap;
  *   - every toolbar widget is inside the toolbar and no two overlap;
  *   - the title and the banner are inside the scene panel, the scene's shapes inside the scene's own area;
+ *   - at full HD and 2x the deadlock's banner stands beside the philosophers' ring, which fills the panel's height;
  *   - the status and the notices are inside the status bar and do not overlap;
  *   - the narration shows whole lines inside its panel (none cut at its top);
  *   - a zoom never makes the text smaller, and the status always says the mode and whether the run goes on;
@@ -361,12 +362,52 @@ static void run_view(const char *view, const char *opts, const char *head)
     assert_int_equal(wh_run(cmd), 0);
 }
 
+/* The philosophers' ring in a dump of the deadlock: the box around the five philosophers' discs (every circle but
+ * main's, the first), and the banner and the scene's own area. */
+static Rect ring_box(json_t *layout)
+{
+    json_t *nodes = json_object_get(layout, "nodes"), *kinds = json_object_get(layout, "shapes");
+    long x0 = 1L << 30, y0 = 1L << 30, x1 = -1, y1 = -1;
+    int discs = 0;
+    for (size_t i = 1; i < json_array_size(nodes); i++) {
+        if (strcmp(json_string_value(json_array_get(kinds, i)), "circle") != 0)
+            continue;
+        Rect n = rect_of(json_array_get(nodes, i), "node");
+        x0 = n.x < x0 ? n.x : x0, y0 = n.y < y0 ? n.y : y0;
+        x1 = n.x + n.w > x1 ? n.x + n.w : x1, y1 = n.y + n.h > y1 ? n.y + n.h : y1;
+        discs++;
+    }
+    assert_int_equal(discs, 5);
+    return (Rect){x0, y0, x1 - x0, y1 - y0};
+}
+
+/* Full HD at 2x leaves the scene panel about 1160x600: a banner on top took 240 of it and left the ring a strip, about
+ * 200 px across. There the banner goes beside the ring, which then spans more than half the panel's height; at 1x the
+ * panel is roomy and the banner stays on top, as wide as the scene. */
+static void check_ring_size(void)
+{
+    json_t *st = wh_state("ring-3-2.json"), *layout = json_object_get(st, "layout");
+    Rect scene = rect_of(json_object_get(json_object_get(layout, "panels"), "scene"), "scene");
+    Rect ring = ring_box(layout), banner = rect_of(json_object_get(json_object_get(layout, "texts"), "banner"), "b");
+    if (ring.w * 2 < scene.h || ring.h * 2 < scene.h)
+        fail_msg("full HD at 2x: the ring is %ldx%ld in a scene panel %ld high", ring.w, ring.h, scene.h);
+    assert_false(empty(banner));
+    assert_true(banner.x >= ring.x + ring.w); /* beside it, at the right */
+    json_decref(st);
+    st = wh_state("ring-3-0.json"), layout = json_object_get(st, "layout");
+    banner = rect_of(json_object_get(json_object_get(layout, "texts"), "banner"), "b");
+    Rect area = rect_of(json_object_get(layout, "scene_area"), "scene_area");
+    assert_true(banner.y + banner.h <= area.y && banner.w == area.w);
+    json_decref(st);
+}
+
 static void test_deadlock_banner_on_the_ring(void **state)
 {
     (void)state;
     run_view("ring", "dining-philosophers --layout normal --sched serial --speed max",
              "wait 200\nkey space\nwait-until deadlock 60000\n");
     check_view("ring", EXPECT_NORMAL, false);
+    check_ring_size();
 }
 
 /* F5: the presenter layout gives the scene the whole body, and stays the user's choice at every size and zoom. */
