@@ -531,8 +531,8 @@ static bool dfs_edge(Mc *m)
         return false;
     int t = e.thread;
     McObs o = e.o;
-    /* only a local step asks whether it leads back onto the path: reading a state's record found in the visited set
-       is a cache miss, about a tenth of the search's time when every edge read it */
+    /* a local step is explored alone unless it leads back onto the path (the proviso); the path is a bit per state
+       (mcg_on_path), since a state's record, read for it on nearly every edge, was a cache miss each time */
     bool fresh, alone = m->cfg->reduction != SS_REDUCE_NONE && e.local;
     int next = MC_NONE;
     if (m->cfg->bitstate_log2 > 0) {
