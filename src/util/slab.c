@@ -3,25 +3,23 @@
  * are cut from the current mapping, a new one when it is used up (the rest of the old one is left). */
 #include "util/slab.h"
 
-#include "util/xalloc.h" /* XALLOC_EXIT_STATUS */
+#include "util/xalloc.h" /* XALLOC_EXIT_STATUS, xalloc_table */
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 enum {
     SLAB_MIN_LOG2 = 6,                              /* the smallest class: 64 bytes */
     SLAB_CLASSES = 4 * (20 - SLAB_MIN_LOG2) + 1,    /* up to SLAB_LARGE_BYTES */
-    SLAB_HUGE_PAGE = 2 << 20,
     SLAB_MAP_BYTES = 32 << 20,                      /* one mapping; only its touched pages cost memory */
 };
 
 typedef struct SlabMap {
     struct SlabMap *next;
-    char *base;   /* as mapped (to unmap) */
+    char *base;   /* as mapped (xalloc_table) */
     size_t len;
 } SlabMap;
 
@@ -52,7 +50,7 @@ static void slab_release(Slab *s)
 {
     for (SlabMap *m = s->maps, *next; m; m = next) {
         next = m->next;
-        munmap(m->base, m->len);
+        xfree_table(m->base, m->len);
         free(m);
     }
     free(s);
@@ -90,19 +88,14 @@ size_t slab_size(size_t need)
     return size;
 }
 
-/* A new mapping to cut from, aligned to a huge page. */
+/* A new mapping to cut from, on huge pages (xalloc_table). */
 static void map_more(Slab *s)
 {
-    size_t len = SLAB_MAP_BYTES + SLAB_HUGE_PAGE;
-    char *base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     SlabMap *m = malloc(sizeof *m);
-    if (base == MAP_FAILED || !m)
+    if (!m)
         slab_fail("out of memory for saved model checker states");
-    char *at = (char *)(((uintptr_t)base + SLAB_HUGE_PAGE - 1) & ~(uintptr_t)(SLAB_HUGE_PAGE - 1));
-#ifdef MADV_HUGEPAGE
-    madvise(at, SLAB_MAP_BYTES, MADV_HUGEPAGE); /* advice only: without it the pages are small */
-#endif
-    *m = (SlabMap){s->maps, base, len};
+    char *at = xalloc_table(SLAB_MAP_BYTES);
+    *m = (SlabMap){s->maps, at, SLAB_MAP_BYTES};
     s->maps = m;
     s->cut = at;
     s->end = at + SLAB_MAP_BYTES;

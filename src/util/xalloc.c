@@ -36,7 +36,7 @@ void *xalloc_table(size_t size)
         return p;
     }
     size_t span = table_span(size ? size : 1), len = span + XALLOC_HUGE_PAGE;
-    char *base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    char *base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (base == MAP_FAILED)
         oom(size);
     char *at = (char *)(((uintptr_t)base + XALLOC_HUGE_PAGE - 1) & ~(uintptr_t)(XALLOC_HUGE_PAGE - 1));

@@ -24,9 +24,10 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0), nonnull(1))); /* ap is used up */
 
-/* A table read at random (a visited set): `size` zeroed bytes, never in an arena, on cache-line boundaries; from 2 MiB
- * up, on huge-page boundaries with the advice to back them with huge pages (on small pages every read of a table of
- * many megabytes also misses the TLB). Free with xfree_table(p, size). */
+/* Memory read at random over many megabytes (a visited set) or cut into many blocks (util/slab.c): `size` zeroed
+ * bytes, never in an arena, on cache-line boundaries; from 2 MiB up, a mapping on huge-page boundaries with the advice
+ * to back it with huge pages (on small pages every read of a table of many megabytes also misses the TLB), of which
+ * only the touched pages cost memory. Free with xfree_table(p, size). */
 void *xalloc_table(size_t size);
 void xfree_table(void *p, size_t size);
 
