@@ -243,9 +243,12 @@ static int place_banner(App *a, Banner *b, UiRect r, int pad, int y, UiRect *whe
     *where = (UiRect){r.x + pad, y + 4, bh ? tw : 0, bh};
     if (!bh)
         return tw;
-    int bw = tw * BANNER_COLUMN / 100, sh = banner_fit(a, &side, bw, below - pad);
+    int bw = tw * BANNER_COLUMN / 100;
     int on_top = min_int(tw, below - bh - 8 - 2 * pad), beside = min_int(tw - bw - pad, below - 2 * pad);
-    if (on_top * 100 >= below * BANNER_SQUEEZE || sh > below - pad || beside * 100 < on_top * BANNER_SIDE_GAIN)
+    if (on_top * 100 >= below * BANNER_SQUEEZE || beside * 100 < on_top * BANNER_SIDE_GAIN)
+        return tw; /* (decided before the column is measured: every frame with a banner comes here) */
+    int sh = banner_fit(a, &side, bw, below - pad);
+    if (sh > below - pad)
         return tw;
     *b = side;
     *where = (UiRect){r.x + r.w - pad - bw, y + 4, bw, sh};
