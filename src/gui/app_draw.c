@@ -4,6 +4,7 @@
 
 #include "gui/draw.h"
 #include "gui/stats_view.h"
+#include "gui/wrap.h"
 #include "session/describe.h"
 #include "lang/lang.h"
 #include "util/atomic_file.h"
@@ -38,36 +39,21 @@ static NarrCtx words(const App *a)
     return c;
 }
 
-/* Text wrapped at spaces to width w, drawn in colour *c (NULL: only measured); returns the height used. */
+/* Text wrapped to width w (wrap.h: a name keeps its number), drawn in colour *c (NULL: only measured); returns the
+ * height used. */
 static int wrapped(Font *f, FontStyle st, const char *text, int x, int y, int w, const Rgba *c)
 {
-    char line[512];
+    char line[WRAP_ROW_MAX + 1];
     int used = 0, lh = font_height(f, st);
-    const char *p = text;
-    while (*p) {
-        size_t n = 0, fit = 0;
-        while (p[n] && n < sizeof line - 1) {
-            line[n] = p[n];
-            line[n + 1] = '\0';
-            if (p[n] == '\n')
-                break;
-            if ((p[n + 1] == ' ' || p[n + 1] == '\0' || p[n + 1] == '\n')) {
-                if (font_width(f, st, line) > w && fit > 0)
-                    break;
-                fit = n + 1;
-            }
-            n++;
-        }
-        if (fit == 0)
-            fit = n > 0 ? n : 1;
-        memcpy(line, p, fit);
-        line[fit] = '\0';
+    FontPick m = {f, st};
+    for (const char *p = text; *p; p = wrap_next(p)) {
+        size_t n = wrap_row(p, w, font_measure, &m);
+        memcpy(line, p, n);
+        line[n] = '\0';
         if (c)
             font_draw(f, st, line, x, y + used, *c, FONT_LEFT);
         used += lh;
-        p += fit;
-        while (*p == ' ' || *p == '\n')
-            p++;
+        p += n;
     }
     return used;
 }

@@ -7,6 +7,7 @@
 
 #include "gui/commands.h"
 #include "gui/draw.h"
+#include "gui/wrap.h"
 #include "lang/lang.h"
 #include "util/xalloc.h"
 
@@ -365,42 +366,21 @@ static const HelpEntry HELP[] = {
 enum { NHELP = sizeof HELP / sizeof HELP[0], HELP_PAD = 20, HELP_MARGIN = 8, HELP_ROW_GAP = 2, HELP_KEY_GAP = 24 };
 static const char HELP_TITLE[] = "Keys and controls", HELP_FOOT[] = "click anywhere to close";
 
-/* The length of the longest start of text that ends at a word and fits room (a first word longer than room whole). */
-static size_t help_row_len(Font *f, FontStyle st, const char *text, int room)
-{
-    char buf[256];
-    size_t best = 0;
-    for (size_t i = 0; i < sizeof buf; i++) {
-        if (text[i] != ' ' && text[i] != '\0')
-            continue;
-        memcpy(buf, text, i);
-        buf[i] = '\0';
-        if (best > 0 && font_width(f, st, buf) > room)
-            break;
-        best = i;
-        if (text[i] == '\0')
-            break;
-    }
-    return best;
-}
-
 /* Draw (color non-NULL) or only count the rows of text wrapped in room from (x, y); *widest (when not NULL) grows to
  * the widest row. */
 static int help_rows(Font *f, FontStyle st, const char *text, int room, int x, int y, const Rgba *color, int *widest)
 {
     int rows = 0, lh = font_height(f, st) + HELP_ROW_GAP;
+    FontPick m = {f, st};
     for (const char *p = text; *p; rows++) {
-        size_t n = help_row_len(f, st, p, room);
-        n = n > 0 ? n : strlen(p); /* a word too long to measure: the rest whole */
-        char row[256];
+        size_t n = wrap_row(p, room, font_measure, &m);
+        char row[WRAP_ROW_MAX + 1];
         snprintf(row, sizeof row, "%.*s", (int)n, p);
         if (color)
             font_draw(f, st, row, x, y + rows * lh, *color, FONT_LEFT);
         if (widest && font_width(f, st, row) > *widest)
             *widest = font_width(f, st, row);
-        p += n;
-        while (*p == ' ')
-            p++;
+        p = wrap_next(p + n);
     }
     return rows;
 }

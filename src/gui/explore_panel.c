@@ -6,6 +6,7 @@
 #include "gui/explore_panel.h"
 
 #include "gui/draw.h"
+#include "gui/wrap.h"
 #include "lang/lang.h"
 #include "session/state_map.h"
 #include "util/xalloc.h"
@@ -113,33 +114,20 @@ static void button(Pass *s, UiRect r, const char *label, bool on, XHitKind kind,
               on ? theme_text_on(s->th->accent) : s->th->text, FONT_CENTER);
 }
 
-/* Text wrapped at spaces into width w from (x, y); drawn in c when drawing. Returns the height used; *last_w and
- * *widest (either may be NULL) get the width of its last row and of its widest. */
+/* Text wrapped into width w from (x, y) (wrap.h: a name keeps its number); drawn in c when drawing. Returns the height
+ * used; *last_w and *widest (either may be NULL) get the width of its last row and of its widest. */
 static int wrap_widths(const Pass *s, FontStyle st, const char *text, int x, int y, int w, Rgba c, int *last_w,
                        int *widest)
 {
-    char line[400];
+    char line[WRAP_ROW_MAX + 1];
     int lh = font_height(s->f, st), used = 0;
     if (last_w)
         *last_w = 0;
     if (widest)
         *widest = 0;
-    const char *p = text;
-    while (*p) {
-        size_t n = strlen(p), fit = 0;
-        if (n >= sizeof line)
-            n = sizeof line - 1;
-        for (size_t k = 1; k <= n; k++) {
-            if (k < n && p[k] != ' ')
-                continue;
-            memcpy(line, p, k);
-            line[k] = '\0';
-            if (fit > 0 && font_width(s->f, st, line) > w)
-                break;
-            fit = k;
-        }
-        if (fit == 0)
-            fit = n;
+    FontPick m = {s->f, st};
+    for (const char *p = text; *p; p = wrap_next(p)) {
+        size_t fit = wrap_row(p, w, font_measure, &m);
         memcpy(line, p, fit);
         line[fit] = '\0';
         if (s->draw)
@@ -151,8 +139,6 @@ static int wrap_widths(const Pass *s, FontStyle st, const char *text, int x, int
             *widest = lw;
         used += lh;
         p += fit;
-        while (*p == ' ')
-            p++;
     }
     return used > 0 ? used : lh;
 }

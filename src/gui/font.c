@@ -215,6 +215,12 @@ int font_width(Font *f, FontStyle st, const char *text)
     return w;
 }
 
+int font_measure(void *pick, const char *text)
+{
+    const FontPick *p = pick;
+    return font_width(p->font, p->style, text);
+}
+
 int font_height(const Font *f, FontStyle st)
 {
     return f->heights[st];

@@ -33,6 +33,12 @@ bool font_set_zoom(Font *f, float zoom);
 int font_draw(Font *f, FontStyle st, const char *text, int x, int y, Rgba c, FontAlign align);
 int font_width(Font *f, FontStyle st, const char *text);
 int font_height(const Font *f, FontStyle st);
+/* A face for code that measures text through a callback (wrap.h): font_measure(&(FontPick){f, st}, text). */
+typedef struct FontPick {
+    Font *font;
+    FontStyle style;
+} FontPick;
+int font_measure(void *pick, const char *text);
 /* Call once per frame: ages the cache and evicts stale entries. */
 void font_end_frame(Font *f);
 

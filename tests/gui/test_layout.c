@@ -1,10 +1,14 @@
 /* Tests of layout: panel rectangles reflow with the window size and the UI zoom; the toolbar's flow wraps whole
- * groups; the zoom stops where the window can no longer hold the layout. */
+ * groups; the zoom stops where the window can no longer hold the layout; wrapped prose never parts a name from its
+ * number. */
 #include "gui/layout.h"
+#include "gui/wrap.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 #include <cmocka.h>
 
 static bool inside(UiRect r, int w, int h)
@@ -158,6 +162,72 @@ static void test_presenter_where_the_normal_layout_is_cramped(void **state)
                      cases[i].presenter ? "presenter" : "normal");
 }
 
+/* A monospace measure: 10 px a byte. */
+static int ten_px(void *ctx, const char *text)
+{
+    (void)ctx;
+    return 10 * (int)strlen(text);
+}
+
+/* text wrapped in width w: its rows in rows[] (at most max), their count returned. */
+static int wrap_all(const char *text, int w, char rows[][128], int max)
+{
+    int n = 0;
+    for (const char *p = text; *p && n < max; n++) {
+        size_t len = wrap_row(p, w, ten_px, NULL);
+        snprintf(rows[n], 128, "%.*s", (int)len, p);
+        p = wrap_next(p + len);
+    }
+    return n;
+}
+
+/* The narration at 1280x720 wrapped "... held by philosopher" and left "1" alone on the next row: at every width,
+ * no row starts with a number that followed a word, and each row fits whenever an allowed break lets it. */
+static void test_wrap_keeps_a_name_with_its_number(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "philosopher 0 waits for chopstick[1] held by philosopher 1",
+        "from step 12 on every step led back to an earlier state; nothing gets done",
+        "worker 2, line 5: lock taken twice by worker 2",
+    };
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+        for (int w = 150; w <= 600; w += 10) {
+            char rows[16][128];
+            int n = wrap_all(texts[t], w, rows, 16);
+            for (int i = 0; i < n; i++) {
+                if (i > 0 && rows[i][0] >= '0' && rows[i][0] <= '9')
+                    fail_msg("width %d: row %d of '%s' starts with its number: '%s'", w, i, texts[t], rows[i]);
+                if (ten_px(NULL, rows[i]) > w)
+                    fail_msg("width %d: row '%s' is wider", w, rows[i]);
+            }
+        }
+    }
+    char rows[16][128];
+    assert_int_equal(wrap_all(texts[0], 570, rows, 16), 2); /* the row that split it at 1280x720 */
+    assert_string_equal(rows[1], "philosopher 1");
+}
+
+/* Breaks stay where they were elsewhere: between words, round "=" and arrows, at line breaks; a word wider than the
+ * row runs over rather than being lost; a name with its number wider than the row breaks after all. */
+static void test_wrap_breaks_at_spaces(void **state)
+{
+    (void)state;
+    char rows[16][128];
+    assert_int_equal(wrap_all("N = 2 and M = 3", 60, rows, 16), 3);
+    assert_string_equal(rows[0], "N = 2");
+    assert_string_equal(rows[1], "and M");
+    assert_string_equal(rows[2], "= 3");
+    assert_int_equal(wrap_all("first\nsecond line", 500, rows, 16), 2);
+    assert_string_equal(rows[1], "second line");
+    assert_int_equal(wrap_all("unbreakable words", 50, rows, 16), 2);
+    assert_string_equal(rows[0], "unbreakable");
+    assert_int_equal(wrap_all("philosopher 12", 120, rows, 16), 2);
+    assert_string_equal(rows[1], "12");
+    assert_true(wrap_may_break("N = 2", 3));
+    assert_false(wrap_may_break("step 2", 4));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -168,6 +238,8 @@ int main(void)
         cmocka_unit_test(test_flow_wraps_whole_groups),
         cmocka_unit_test(test_zoom_stops_where_the_window_is_full),
         cmocka_unit_test(test_presenter_where_the_normal_layout_is_cramped),
+        cmocka_unit_test(test_wrap_keeps_a_name_with_its_number),
+        cmocka_unit_test(test_wrap_breaks_at_spaces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,26 @@
+/* wrap: where prose breaks into rows of a given width, for every wrapped text of the window (the narration, the
+ * banner, the explore panel, the help). Rows break at spaces, except where a break would part a name from its
+ * number: the space between a word and a number after it ("philosopher 0", "step 11", "line 5:") holds, so that a
+ * number never stands alone at the start of a row, read as if it belonged to nothing. Only when no allowed break
+ * fits does a row break at such a space after all, and only when not even one word fits does it run over the width.
+ * Pure: the caller measures text (with its fonts) through a callback, so the rules are tested without SDL. */
+#ifndef LOCKSTEP_GUI_WRAP_H
+#define LOCKSTEP_GUI_WRAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The width of the NUL-terminated text, as drawn. */
+typedef int (*WrapMeasure)(void *ctx, const char *text);
+
+/* Whether a row may break at text[i] (a space): not between a word and the number that follows it. */
+bool wrap_may_break(const char *text, size_t i);
+/* The length of text's next row in width w (at most WRAP_ROW_MAX bytes): up to the last allowed break that fits, a
+ * line break ('\n') ending it early (0: an empty row before a line break). */
+size_t wrap_row(const char *text, int w, WrapMeasure measure, void *ctx);
+/* Where the row after one ending at p starts: past the spaces (and one line break) that ended it. */
+const char *wrap_next(const char *p);
+
+enum { WRAP_ROW_MAX = 511 };
+
+#endif
