@@ -442,6 +442,7 @@ typedef struct SparePlan {
     int idx[MAX_SPARES]; /* into Snapshot.objects */
     int n;
     Area area;           /* the column or the rows */
+    bool column;         /* a column at the right (else rows along the bottom) */
 } SparePlan;
 
 /* The number of elements of object idx's declaration. */
@@ -622,6 +623,7 @@ static SparePlan split_spares(const SceneLayout *sl, const SceneInput *in, Area 
     float room = col - boxw - 3 * gap;
     if (room >= SPARE_MIN_ROOM_LINES * line_h(in, SL_TEXT_SMALL)) {
         p.area = (Area){a->x + a->w - col, a->y, col, a->h};
+        p.column = true;
         a->w -= col;
         return p;
     }
@@ -632,8 +634,9 @@ static SparePlan split_spares(const SceneLayout *sl, const SceneInput *in, Area 
     return p;
 }
 
-/* The spares stacked from the bottom of their area, each box at its left with its words beside it. */
-static void place_spares(SceneLayout *sl, const SceneInput *in, const SparePlan *p)
+/* The spares stacked from the bottom of their area, each box at its left with its words beside it. Returns the top
+ * of the stack. */
+static float place_spares(SceneLayout *sl, const SceneInput *in, const SparePlan *p)
 {
     float gap = spare_gap(in), y = p->area.y + p->area.h;
     for (int i = p->n - 1; i >= 0; i--) {
@@ -651,6 +654,43 @@ static void place_spares(SceneLayout *sl, const SceneInput *in, const SparePlan 
         n->label_side = true;
         y -= h + gap;
     }
+    return y + gap;
+}
+
+/* How far a node reaches from its centre, across and up or down, its name with it when that goes outside it. */
+static void node_extent(const SceneInput *in, const SlNode *n, float *rx, float *ry)
+{
+    float side = n->shape == SL_SHAPE_STICK ? fmaxf(n->w, n->h) : 0;
+    bool named = n->kind == SL_THREAD && !n->label_inside;
+    *rx = (side > 0 ? side : n->w) / 2 + (named ? 90 * text_of(in) : 0);
+    *ry = (side > 0 ? side : n->h) / 2 + (named ? LABEL_ROOM * text_of(in) : 0);
+}
+
+/* A ring beside a column of spares moves right, towards the centre of the whole scene, as far as its nodes stay a gap
+ * clear of the spares' stack (from `top` down). The column is the full height, but the spares fill only its foot:
+ * a ring centred left of it sat off centre beside an empty strip. Nodes [first, end) are the ring's (main's corner
+ * stays). */
+static void centre_ring(SceneLayout *sl, const SceneInput *in, int first, int end, const SparePlan *p, float top)
+{
+    float x0 = 1e9f, x1 = -1e9f, gap = 2 * spare_gap(in), right = p->area.x + p->area.w;
+    for (int i = first; i < end; i++) {
+        const SlNode *n = &sl->nodes[i];
+        float rx, ry;
+        node_extent(in, n, &rx, &ry);
+        if (n->kind != SL_THREAD || n->ref != 0)
+            x0 = fminf(x0, n->x - rx), x1 = fmaxf(x1, n->x + rx);
+    }
+    float dx = fminf((in->x + right) / 2 - (x0 + x1) / 2, right - x1); /* centred, and inside the scene */
+    for (int i = first; i < end && dx > 0; i++) {
+        const SlNode *n = &sl->nodes[i];
+        float rx, ry;
+        node_extent(in, n, &rx, &ry);
+        if (n->y + ry > top - gap)
+            dx = fminf(dx, p->area.x - gap - (n->x + rx)); /* beside the stack: not over its words */
+    }
+    for (int i = first; i < end && dx > 0; i++)
+        if (sl->nodes[i].kind != SL_THREAD || sl->nodes[i].ref != 0)
+            sl->nodes[i].x += dx;
 }
 
 /* ------------------------------------------------------------------ ring */
@@ -783,7 +823,72 @@ static float ring_clear_of_main(const SceneInput *in, Area a, float left, float 
     return fmaxf(fminf(main_right - left, a.x + a.w - right), 0);
 }
 
-static void layout_ring(SceneLayout *sl, const SceneInput *in, Area a)
+/* A ring of n threads centred in an area: its centre, its radius (to the discs' centres), the discs' radius, and
+ * whether the names go inside the discs. */
+typedef struct RingGeom {
+    float cx, cy, rad, r;
+    bool crowded;
+} RingGeom;
+
+static RingGeom ring_geom(const SceneInput *in, Area a, int n)
+{
+    float r = thread_radius(in);
+    float rad = ring_radius(in, a.w, a.h);
+    bool crowded = ring_crowded(in, a.w, a.h, n);
+    if (crowded) { /* the names go inside the discs: the ring takes the labels' room, the discs fill the ring */
+        float room = fminf(a.w / 2, a.h / 2) - 12 * in->scale;
+        float fit = ring_fit_radius(room, n);
+        r = fminf(fminf(fmaxf(r, fit * 0.8f), fit), r * 1.6f);
+        r = fmaxf(r, 10 * in->scale);
+        rad = room - r;
+    }
+    rad = rad < 2 * r ? 2 * r : rad;
+    if (n > 0 && rad * sinf(SL_PI / n) < 1.4f * r)
+        r = fmaxf(rad * sinf(SL_PI / n) / 1.4f, 10 * in->scale);
+    return (RingGeom){a.x + a.w / 2, a.y + a.h / 2, rad, r, crowded};
+}
+
+/* Main's corner of area a (place_main): its disc and the name and state under it. */
+static Area main_corner(const SceneInput *in, Area a)
+{
+    float r = thread_radius(in) * 0.7f;
+    return (Area){a.x, a.y, 2 * MAIN_LABEL_HALF * text_of(in), 2 * r + 12 * in->scale + LABEL_ROOM * text_of(in)};
+}
+
+/* Whether a disc of the ring (its name with it when outside) reaches into the top-left corner m. In an area just
+ * large enough for the ring (a banner beside it at 800x600 and 2x) the discs covered main's, its name left out. */
+static bool ring_hits(const SceneInput *in, const RingGeom *g, int n, Area m)
+{
+    float across = g->r + (g->crowded ? 0 : 45 * text_of(in)), down = g->r + (g->crowded ? 0 : LABEL_ROOM * text_of(in));
+    for (int k = 0; k < n; k++) {
+        float x = g->cx + g->rad * cosf(ring_angle(k, n)), y = g->cy + g->rad * sinf(ring_angle(k, n));
+        if (x - across < m.x + m.w && y - down < m.y + m.h)
+            return true;
+    }
+    return false;
+}
+
+/* The ring in area a with its top edge (or its left one) moved in by the least that keeps it clear of main's corner
+ * m: a ring with room to spare below (or at its right) only moves, a ring that fills its area shrinks a little. */
+static RingGeom ring_clear(const SceneInput *in, Area a, int n, Area m, bool from_left)
+{
+    float lo = 0, hi = from_left ? m.w : m.h;
+    RingGeom best = {0};
+    for (int k = 0; k <= 8; k++) { /* the last try (k == 0: all of the corner) always clears */
+        float t = k == 0 ? hi : (lo + hi) / 2;
+        Area b = from_left ? (Area){a.x + t, a.y, a.w - t, a.h} : (Area){a.x, a.y + t, a.w, a.h - t};
+        RingGeom g = ring_geom(in, b, n);
+        if (k > 0 && ring_hits(in, &g, n, m))
+            lo = t;
+        else
+            hi = t, best = g;
+    }
+    return best;
+}
+
+/* Returns whether the ring is alone in its area (no other object took the room at its right). With clear_main the
+ * ring keeps out of main's corner, moving or shrinking as little as that takes. */
+static bool layout_ring(SceneLayout *sl, const SceneInput *in, Area a, bool clear_main)
 {
     const Snapshot *s = in->snap;
     int ids[LANG_MAX_THREADS], n = 0;
@@ -801,22 +906,16 @@ static void layout_ring(SceneLayout *sl, const SceneInput *in, Area a)
     Area side = {a.x + ring_w, a.y + 10 * in->scale, a.w - ring_w, a.h * 0.7f};
     if (nrest > 0)
         a.w = ring_w;
-    float r = thread_radius(in);
-    float cx = a.x + a.w / 2, cy = a.y + a.h / 2;
-    float rad = ring_radius(in, a.w, a.h);
-    bool crowded = ring_crowded(in, a.w, a.h, n);
-    if (crowded) { /* the names go inside the discs: the ring takes the labels' room, the discs fill the ring */
-        float room = fminf(a.w / 2, a.h / 2) - 12 * in->scale;
-        float fit = ring_fit_radius(room, n);
-        r = fminf(fminf(fmaxf(r, fit * 0.8f), fit), r * 1.6f);
-        r = fmaxf(r, 10 * in->scale);
-        rad = room - r;
+    RingGeom g = ring_geom(in, a, n);
+    float names = g.crowded ? 0 : 90 * text_of(in); /* the names outside the discs */
+    g.cx += ring_clear_of_main(in, a, g.cx - g.rad - g.r - names, g.cx + g.rad + g.r + names);
+    Area m = main_corner(in, a);
+    if (clear_main && thread_by_id(s, 0) && ring_hits(in, &g, n, m)) { /* lower or further right, whichever keeps it larger */
+        RingGeom low = ring_clear(in, a, n, m, false), right = ring_clear(in, a, n, m, true);
+        g = right.rad + right.r > low.rad + low.r ? right : low;
     }
-    rad = rad < 2 * r ? 2 * r : rad;
-    if (n > 0 && rad * sinf(SL_PI / n) < 1.4f * r)
-        r = fmaxf(rad * sinf(SL_PI / n) / 1.4f, 10 * in->scale);
-    float names = crowded ? 0 : 90 * text_of(in); /* the names outside the discs */
-    cx += ring_clear_of_main(in, a, cx - rad - r - names, cx + rad + r + names);
+    float cx = g.cx, cy = g.cy, rad = g.rad, r = g.r;
+    bool crowded = g.crowded;
     place_main(sl, in, a);
     for (int k = 0; k < n; k++) {
         place_thread(sl, in, ids[k], cx + rad * cosf(ring_angle(k, n)), cy + rad * sinf(ring_angle(k, n)), r);
@@ -826,6 +925,7 @@ static void layout_ring(SceneLayout *sl, const SceneInput *in, Area a)
     if (decl >= 0)
         place_ring_objects(sl, in, decl, cx, cy, rad, r);
     place_object_grid(sl, in, rest, nrest, side);
+    return nrest == 0;
 }
 
 /* ------------------------------------------------------------------ names beside (a short scene) */
@@ -1915,11 +2015,55 @@ static void connect_all(SceneLayout *sl, const SceneInput *in)
 /* ------------------------------------------------------------------ entry */
 
 /* Where the nodes go: the layout's own placement; its placement for a short scene with the names to the right of
- * their nodes (a pipeline's columns; the graph's rows); or the graph's rows whatever the layout (a pipeline whose
- * columns are too full for names). See scene_layout.h. */
-typedef enum Placement { PLACE_USUAL, PLACE_SIDE, PLACE_ROWS } Placement;
+ * their nodes (a pipeline's columns; the graph's rows); a ring kept clear of main's corner (smaller, where the usual
+ * one covers main's name); or the graph's rows whatever the layout (a pipeline whose columns are too full for names).
+ * See scene_layout.h. */
+typedef enum Placement { PLACE_USUAL, PLACE_SIDE, PLACE_CLEAR, PLACE_ROWS } Placement;
 
-static void build_at(SceneLayout *sl, const SceneInput *in, Placement how, bool full_vars)
+/* The ring's threads (main not counted) among nodes [first, end): the height of their discs' box and how far its
+ * centre lies from the scene's. */
+static void ring_measure(const SceneLayout *sl, const SceneInput *in, int first, int end, float *size, float *off)
+{
+    float x0 = 1e9f, x1 = -1e9f, y0 = 1e9f, y1 = -1e9f;
+    for (int i = first; i < end; i++) {
+        const SlNode *n = &sl->nodes[i];
+        if (n->kind != SL_THREAD || n->ref == 0)
+            continue;
+        x0 = fminf(x0, n->x - n->w / 2), x1 = fmaxf(x1, n->x + n->w / 2);
+        y0 = fminf(y0, n->y - n->h / 2), y1 = fmaxf(y1, n->y + n->h / 2);
+    }
+    *size = y1 > y0 ? y1 - y0 : 0;
+    *off = y1 > y0 ? fabsf((x0 + x1) / 2 - (in->x + in->w / 2)) : 0;
+}
+
+/* How far the ring's nodes [first, end) reach down into the band above the spares' stack (from `top` down) beside
+ * it: 0 when they keep clear. */
+static float ring_overlap(const SceneLayout *sl, const SceneInput *in, int first, int end, const SparePlan *p,
+                          float top)
+{
+    float gap = 2 * spare_gap(in), over = 0;
+    for (int i = first; i < end; i++) {
+        const SlNode *n = &sl->nodes[i];
+        float rx, ry;
+        node_extent(in, n, &rx, &ry);
+        if ((n->kind != SL_THREAD || n->ref != 0) && n->x + rx > p->area.x - gap)
+            over = fmaxf(over, n->y + ry - (top - gap));
+    }
+    return over;
+}
+
+/* Where a ring alone in the scene went: beside a column of unused objects (else none of this matters), its size
+ * and distance from the centre (ring_measure), and how far it reaches into the band above their stack. */
+typedef struct RingPlace {
+    bool column;
+    float size, off, over;
+} RingPlace;
+
+/* One placement. With `wide` a ring beside a column of unused objects takes the whole width, its height less `lift`,
+ * so that it stands in the middle with the stack in the corner below its side (ring_overlap says whether it keeps
+ * clear); else it is laid out beside the column and moved towards the centre as far as it keeps clear
+ * (centre_ring). */
+static RingPlace build_once(SceneLayout *sl, const SceneInput *in, Placement how, bool full_vars, bool wide, float lift)
 {
     sl->nnodes = sl->narrows = sl->nchips = 0;
     sl->scale = in->scale;
@@ -1928,8 +2072,11 @@ static void build_at(SceneLayout *sl, const SceneInput *in, Placement how, bool 
     VarPlan vars;
     Area strip = split_vars(in, &a, &vars, full_vars);
     SparePlan spares = split_spares(sl, in, &a, in->layout == LAYOUT_RING && how != PLACE_ROWS);
+    int ring_first = sl->nnodes, ring_end = -1;
     if (in->layout == LAYOUT_RING && how != PLACE_ROWS) {
-        layout_ring(sl, in, a);
+        Area ring = wide && spares.column ? (Area){a.x, a.y, a.w + spares.area.w, a.h - lift} : a;
+        if (layout_ring(sl, in, ring, how == PLACE_CLEAR))
+            ring_end = sl->nnodes;
     } else if (in->layout == LAYOUT_PIPELINE && how != PLACE_ROWS && layout_pipeline(sl, in, a, how == PLACE_SIDE)) {
         sl->kind = LAYOUT_PIPELINE;
     } else {
@@ -1940,7 +2087,38 @@ static void build_at(SceneLayout *sl, const SceneInput *in, Placement how, bool 
             layout_rows(sl, in, a);
     }
     place_vars(sl, in, strip, vars);
-    place_spares(sl, in, &spares);
+    float top = place_spares(sl, in, &spares);
+    RingPlace rp = {ring_end >= 0 && spares.column, 0, 0, 0};
+    if (!rp.column)
+        return rp;
+    if (!wide)
+        centre_ring(sl, in, ring_first, ring_end, &spares, top);
+    ring_measure(sl, in, ring_first, ring_end, &rp.size, &rp.off);
+    rp.over = ring_overlap(sl, in, ring_first, ring_end, &spares, top);
+    return rp;
+}
+
+/* A ring beside the unused objects' column that still sits off centre (its nodes reach down beside their words) is
+ * laid out again over the whole width, made just low enough to clear their stack (at most RING_LIFT_TRIES times);
+ * that is kept unless the ring shrinks by more than RING_LIFT_LOSS %. */
+enum { RING_OFF_CENTRE = 3 /* % of the scene's width */, RING_LIFT_TRIES = 4, RING_LIFT_LOSS = 8 };
+
+static void build_at(SceneLayout *sl, const SceneInput *in, Placement how, bool full_vars)
+{
+    RingPlace beside = build_once(sl, in, how, full_vars, false, 0);
+    if (!beside.column || beside.off * 100 <= in->w * RING_OFF_CENTRE)
+        return;
+    float lift = 0;
+    for (int k = 0; k < RING_LIFT_TRIES; k++) {
+        RingPlace wide = build_once(sl, in, how, full_vars, true, lift);
+        if (wide.over <= 0.5f) {
+            if (wide.size * 100 >= beside.size * (100 - RING_LIFT_LOSS))
+                return;
+            break;
+        }
+        lift += wide.over;
+    }
+    build_once(sl, in, how, full_vars, false, 0);
 }
 
 /* How much the shapes must shrink to fit the area: 1 when they all lie inside it. */
@@ -2066,10 +2244,10 @@ void scene_layout_build(SceneLayout *sl, const SceneInput *in)
         try_placement(sl, in, &at, (Trial){PLACE_USUAL, true, 0, 0, 0}, &top);
         current = (Trial){PLACE_USUAL, true, 0, 0, 0};
     }
-    Placement first = in->layout == LAYOUT_RING ? PLACE_ROWS : PLACE_SIDE; /* (placements differ in what they name: */
+    Placement first = in->layout == LAYOUT_RING ? PLACE_CLEAR : PLACE_SIDE; /* (placements differ in what they name: */
     Placement last = in->layout == LAYOUT_GRAPH ? PLACE_SIDE : PLACE_ROWS; /* a ring's sticks have none) */
     for (Placement how = first; how <= last && top.score * 1L < top.best * 1L; how++) {
-        for (int full = 0; full < 2; full++) {
+        for (int full = 0; full < 2 && (how != PLACE_CLEAR || in->layout == LAYOUT_RING); full++) {
             if (full && vars_shown(sl) >= nvars)
                 break;
             current = (Trial){how, full != 0, 0, 0, 0};

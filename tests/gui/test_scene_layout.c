@@ -707,6 +707,41 @@ static void test_unused_object_small_at_the_edge(void **state)
     }
 }
 
+/* The presenter layout at 1024x768 and zoom 2 (a scene about 980x340 below the banner) kept the unused table's note a
+ * column the full height at the right, and the ring sat in the middle of what was left, a quarter of the width left
+ * of the scene's centre, while the note filled only the column's foot. The ring now stands at the centre (a few
+ * pixels lower to clear the note), no node over the note; so at full HD. (Where clearing the note would cost the ring
+ * more, as at 1920x1080 and 2x, it keeps its size and moves only as far as it keeps clear.) */
+static void test_ring_centred_beside_the_note(void **state)
+{
+    (void)state;
+    static const struct {
+        float w, h, scale;
+    } sizes[] = {{980, 340, 1.19f}, {1160, 480, 1.0f}};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        Table naive;
+        table_build(&naive, "strategy=naive", sizes[k].w, sizes[k].h, sizes[k].scale);
+        char where[64];
+        snprintf(where, sizeof where, "%.0fx%.0f at %.2f", sizes[k].w, sizes[k].h, sizes[k].scale);
+        float cx, cy, rad, centre = 10 + sizes[k].w / 2;
+        ring_of(&naive.sl, &cx, &cy, &rad);
+        if (fabsf(cx - centre) > sizes[k].w * 0.03f)
+            fail_msg("%s: the ring is centred at x %.0f, the scene at %.0f", where, cx, centre);
+        const SlNode *t = scene_layout_find(&naive.sl, SL_OBJECT, 5);
+        assert_true(t->spare);
+        for (int i = 0; i < naive.sl.nnodes; i++) { /* no disc or stick over the note's box or words */
+            const SlNode *n = &naive.sl.nodes[i];
+            float r = fmaxf(n->w, n->h) / 2;
+            bool over_box = n != t && n->x + r > t->x - t->w / 2 && n->y + r > t->y - t->h / 2 && n->x - r < t->x + t->w / 2 && n->y - r < t->y + t->h / 2;
+            bool over_words = n != t && n->x + r > t->lx && n->y + r > t->ly && n->x - r < t->lx + t->lw && n->y - r < t->ly + t->lh;
+            if (over_box || over_words)
+                fail_msg("%s: node %d at %.0f,%.0f is over the unused table's note", where, i, n->x, n->y);
+        }
+        check_readable(&naive.sl, &naive.in, where);
+        table_finish(&naive);
+    }
+}
+
 /* The booking scenario below its "Completed" banner at 1920x1080 and zoom 2 (a scene about 1124x337): with its lock
  * unused (a note along the bottom) the graph named every customer below a disc shrunk to a speck; the rows with the
  * names beside keep the discs as high as the names. */
@@ -756,6 +791,7 @@ int main(void)
         cmocka_unit_test(test_pipeline_named_in_a_short_scene),
         cmocka_unit_test(test_object_labels_keep_a_gap),
         cmocka_unit_test(test_unused_object_small_at_the_edge),
+        cmocka_unit_test(test_ring_centred_beside_the_note),
         cmocka_unit_test(test_short_graph_keeps_discs_readable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
