@@ -27,10 +27,12 @@ static const char PRESENTER_HINT[] = "F5: all panels";
 /* The banner takes at most BANNER_SHARE % of the scene panel below the title. In a panel much wider than high (full
  * HD at 2x: about 1120x530 below the title) a banner on top leaves the scene a strip, and a ring in it is a few discs
  * across. When the banner on top leaves the scene less than BANNER_SQUEEZE % of the height below the title, it goes
- * in a column of BANNER_COLUMN % of the panel's width at the right, the scene using the full height at its left, if
- * it fits there and that makes the scene's shorter side at least BANNER_SIDE_GAIN % of what it is below the banner
- * (shapes such as a ring grow with that side). Elsewhere the banner stays on top, where its lines read best. */
-enum { BANNER_SHARE = 45, BANNER_SQUEEZE = 50, BANNER_COLUMN = 40, BANNER_SIDE_GAIN = 140 };
+ * in a column of BANNER_COLUMN % of the panel's width at the right (wider, up to BANNER_COLUMN_MAX %, when its lines
+ * need it), the scene using the full height at its left, if it fits there and that makes the scene's shorter side at
+ * least BANNER_SIDE_GAIN % of what it is below the banner (shapes such as a ring grow with that side). Elsewhere the
+ * banner stays on top, where its lines read best. */
+enum { BANNER_SHARE = 45, BANNER_SQUEEZE = 50, BANNER_COLUMN = 40, BANNER_COLUMN_MAX = 55, BANNER_COLUMN_STEP = 5,
+       BANNER_SIDE_GAIN = 140 };
 
 static NarrCtx words(const App *a)
 {
@@ -160,24 +162,29 @@ static void draw_banner(App *a, const Banner *b, UiRect r)
 
 /* ------------------------------------------------------------------ panels */
 
-/* An opened schedule: "REPLAY  step 12 of 55" at the right of the title, so the class sees where the walk is.
- * Returns the width it took (0: no replay), at most max_w. */
-static int draw_replay_badge(App *a, int right, int y, int max_w)
+/* An opened schedule: "REPLAY deadlock: step 12 of 55" at the right of the title, so the class sees where the walk
+ * is. Its words shorten, never cut, to the first of these that fits max_w: the step matters more than the name, and
+ * "REPLAY 12/55" still says both. Returns the width it took (0: no replay); with draw unset it only measures. */
+static int replay_badge(App *a, int right, int y, int max_w, bool draw)
 {
     int nreplay = 0;
     const char *path = NULL;
     if (!app_replay(a, &nreplay, &path))
         return 0;
-    char text[160], cut[160];
     const char *slash = strrchr(path, '/');
-    snprintf(text, sizeof text, "REPLAY %s: step %d of %d", slash ? slash + 1 : path, a->run.snap->nschedule, nreplay);
-    int inset = layout_px(&a->win.layout, 12);
-    if (font_width(a->win.font, FONT_BOLD, text) > max_w - 2 * inset) /* the step matters more than the name */
-        snprintf(text, sizeof text, "REPLAY step %d of %d", a->run.snap->nschedule, nreplay);
-    const char *shown = fit_text(a->win.font, FONT_BOLD, text, max_w - 2 * inset, cut, sizeof cut);
-    int w = font_width(a->win.font, FONT_BOLD, shown) + 2 * inset, h = font_height(a->win.font, FONT_TITLE);
+    int step = a->run.snap->nschedule, inset = layout_px(&a->win.layout, 12);
+    char texts[3][160];
+    snprintf(texts[0], sizeof texts[0], "REPLAY %s: step %d of %d", slash ? slash + 1 : path, step, nreplay);
+    snprintf(texts[1], sizeof texts[1], "REPLAY step %d of %d", step, nreplay);
+    snprintf(texts[2], sizeof texts[2], "REPLAY %d/%d", step, nreplay);
+    int k = 0;
+    while (k < 2 && font_width(a->win.font, FONT_BOLD, texts[k]) > max_w - 2 * inset)
+        k++;
+    int w = font_width(a->win.font, FONT_BOLD, texts[k]) + 2 * inset, h = font_height(a->win.font, FONT_TITLE);
+    if (!draw)
+        return w;
     draw_round_rect(a->win.ren, (float)(right - w), (float)y, (float)w, (float)h, 6, a->win.theme.accent);
-    font_draw(a->win.font, FONT_BOLD, shown, right - w / 2, y + (h - font_height(a->win.font, FONT_BOLD)) / 2,
+    font_draw(a->win.font, FONT_BOLD, texts[k], right - w / 2, y + (h - font_height(a->win.font, FONT_BOLD)) / 2,
               theme_text_on(a->win.theme.accent), FONT_CENTER);
     return w;
 }
@@ -220,25 +227,33 @@ static int min_int(int x, int y)
 }
 
 /* Where the banner goes in the panel r below the title at y, and how high it is (0: none); b keeps the lines that
- * fit. Returns the width the scene keeps beside the banner (tw when the banner is on top of it). */
+ * fit. Returns the width the scene keeps beside the banner (tw when the banner is on top of it). A column of
+ * BANNER_COLUMN % that the banner's lines do not fit in widens, up to BANNER_COLUMN_MAX %, while the scene still gains
+ * (a 4:3 projector at 2x in the normal layout: the banner on top left the ring a strip 147 px high). */
 static int place_banner(App *a, Banner *b, UiRect r, int pad, int y, UiRect *where)
 {
     int tw = r.w - 2 * pad, below = r.y + r.h - y;
-    Banner side = *b;
+    Banner whole = *b;
     int bh = banner_fit(a, b, tw, below * BANNER_SHARE / 100);
     *where = (UiRect){r.x + pad, y + 4, bh ? tw : 0, bh};
     if (!bh)
         return tw;
-    int bw = tw * BANNER_COLUMN / 100;
-    int on_top = min_int(tw, below - bh - 8 - 2 * pad), beside = min_int(tw - bw - pad, below - 2 * pad);
-    if (on_top * 100 >= below * BANNER_SQUEEZE || beside * 100 < on_top * BANNER_SIDE_GAIN)
-        return tw; /* (decided before the column is measured: every frame with a banner comes here) */
-    int sh = banner_fit(a, &side, bw, below - pad);
-    if (sh > below - pad)
-        return tw;
-    *b = side;
-    *where = (UiRect){r.x + r.w - pad - bw, y + 4, bw, sh};
-    return tw - bw - pad;
+    int on_top = min_int(tw, below - bh - 8 - 2 * pad);
+    if (on_top * 100 >= below * BANNER_SQUEEZE)
+        return tw; /* (decided before a column is measured: every frame with a banner comes here) */
+    for (int share = BANNER_COLUMN; share <= BANNER_COLUMN_MAX; share += BANNER_COLUMN_STEP) {
+        int bw = tw * share / 100, beside = min_int(tw - bw - pad, below - 2 * pad);
+        if (beside * 100 < on_top * BANNER_SIDE_GAIN)
+            return tw; /* a wider column would leave the scene still less */
+        Banner side = whole;
+        int sh = banner_fit(a, &side, bw, below - pad);
+        if (sh <= below - pad) {
+            *b = side;
+            *where = (UiRect){r.x + r.w - pad - bw, y + 4, bw, sh};
+            return tw - bw - pad;
+        }
+    }
+    return tw;
 }
 
 /* Title (and replay badge), then the banner (on top of the scene or beside it) or the description's first line:
@@ -247,8 +262,11 @@ static UiRect draw_scene_head(App *a, UiRect r, int pad)
 {
     int y = r.y + pad / 2, tw = r.w - 2 * pad;
     char cut[300];
-    int badge = draw_replay_badge(a, r.x + r.w - pad, y, tw / 2);
-    const char *title = fit_text(a->win.font, FONT_TITLE, a->run.prog->title, tw - badge - (badge ? pad : 0), cut, sizeof cut);
+    /* the title whole when the badge's shorter words leave it room, else the badge in half the width */
+    int title_w = font_width(a->win.font, FONT_TITLE, a->run.prog->title);
+    int room = tw - title_w - pad, badge = replay_badge(a, 0, 0, room, false);
+    badge = replay_badge(a, r.x + r.w - pad, y, badge <= room ? room : tw / 2, true);
+    const char *title = fit_words(a->win.font, FONT_TITLE, a->run.prog->title, tw - badge - (badge ? pad : 0), cut, sizeof cut);
     font_draw(a->win.font, FONT_TITLE, title, r.x + pad, y, a->win.theme.text, FONT_LEFT);
     a->views.drawn.title = (UiRect){r.x + pad, y, font_width(a->win.font, FONT_TITLE, title), font_height(a->win.font, FONT_TITLE)};
     y += font_height(a->win.font, FONT_TITLE);
