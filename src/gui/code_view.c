@@ -54,15 +54,31 @@ static int threads_on(const Snapshot *s, int line, int *ids)
     return n;
 }
 
+int code_view_marks(int n, UiRect gutter, UiRect *out)
+{
+    enum { MIN_W = 3, MIN_H = 2, GAP = 1 };
+    if (n <= 0 || gutter.w < MIN_W || gutter.h < MIN_H)
+        return 0;
+    int cols = (gutter.w + GAP) / (MIN_W + GAP); /* side by side while each keeps MIN_W, then in rows */
+    cols = cols < 1 ? 1 : cols > n ? n : cols;
+    int rows = (n + cols - 1) / cols, max_rows = (gutter.h + GAP) / (MIN_H + GAP);
+    rows = rows > max_rows ? max_rows : rows;
+    int bw = (gutter.w + GAP) / cols - GAP, bh = (gutter.h + GAP) / rows - GAP, shown = 0;
+    bw = bw > CODE_MARK_MAX_W ? CODE_MARK_MAX_W : bw;
+    for (int k = 0; k < n && k < rows * cols; k++, shown++)
+        out[k] = (UiRect){gutter.x + k % cols * (bw + GAP), gutter.y + k / cols * (bh + GAP), bw, bh};
+    return shown;
+}
+
 static void draw_line_marks(SDL_Renderer *r, const Theme *th, const int *ids, int n, UiRect row, int gutter,
                             int num_w)
 {
     Rgba tint = theme_mix(theme_thread_color(th, ids[0]), th->code_bg, 0.78f);
     draw_rect(r, (float)(row.x + num_w), (float)row.y, (float)(row.w - num_w), (float)row.h, tint);
-    int bw = n > 0 ? gutter / n : gutter;
-    bw = bw > 12 ? 12 : bw < 3 ? 3 : bw;
-    for (int k = 0; k < n; k++)
-        draw_rect(r, (float)(row.x + 2 + k * (bw + 1)), (float)row.y + 1, (float)bw, (float)row.h - 2,
+    UiRect marks[MAX_MARKS];
+    int shown = code_view_marks(n, (UiRect){row.x + 2, row.y + 1, gutter - 4, row.h - 2}, marks);
+    for (int k = 0; k < shown; k++)
+        draw_rect(r, (float)marks[k].x, (float)marks[k].y, (float)marks[k].w, (float)marks[k].h,
                   theme_thread_color(th, ids[k]));
 }
 

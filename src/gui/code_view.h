@@ -20,6 +20,11 @@ void code_view_init(CodeView *cv);
 /* The line of the thread that moved last (from the events), to keep in view. */
 void code_view_focus(CodeView *cv, int line);
 void code_view_scroll(CodeView *cv, int lines, uint64_t now_ms);
+/* Where the marks of n threads on one line go in its gutter (the room left of the line number): side by side, each
+ * at most CODE_MARK_MAX_W wide, and in rows when they would be narrower than a few pixels (sixteen philosophers on one
+ * line), never beyond the gutter. Writes out[] and returns how many fit (the first ones). */
+enum { CODE_MARK_MAX_W = 12 };
+int code_view_marks(int n, UiRect gutter, UiRect *out);
 void code_view_draw(CodeView *cv, SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Program *prog,
                     const Snapshot *s, uint64_t now_ms);
 

@@ -224,6 +224,50 @@ static void test_code_markers_in_thread_colours(void **state)
     canvas_close(&c);
 }
 
+/* Sixteen philosophers on one line: their marks took 4 px each side by side and ran over the line number. They now go
+ * in rows inside the gutter: every thread has one, none overlaps another, and no thread colour is in the number. */
+static void test_sixteen_code_markers_keep_to_the_gutter(void **state)
+{
+    (void)state;
+    UiRect marks[16], gutter = {2, 1, 12, 18};
+    assert_int_equal(code_view_marks(16, gutter, marks), 16);
+    for (int i = 0; i < 16; i++) {
+        UiRect m = marks[i];
+        assert_true(m.w >= 3 && m.h >= 2 && m.x >= gutter.x && m.y >= gutter.y && m.x + m.w <= gutter.x + gutter.w &&
+                    m.y + m.h <= gutter.y + gutter.h);
+        for (int j = 0; j < i; j++)
+            assert_false(layout_overlap(m, marks[j]));
+    }
+    assert_int_equal(code_view_marks(2, gutter, marks), 2); /* a few: full height, side by side */
+    assert_int_equal(marks[0].h, gutter.h);
+    Canvas c;
+    canvas_open(&c, THEME_LIGHT);
+    Fixture f;
+    fx_init(&f);
+    char *lines[] = {"def philosopher(i):", "    with chopstick[i]:", "        eat 100 ms", "main:"};
+    f.prog.lines = lines;
+    f.prog.nlines = 4;
+    for (int i = 0; i < 16; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "philosopher %d", i);
+        fx_thread(&f, name, -1, TS_RUNNING);
+        f.snap.threads[i].line = 2;
+    }
+    CodeView cv;
+    code_view_init(&cv);
+    code_view_draw(&cv, c.ren, c.font, &c.theme, (UiRect){0, 0, 600, 400}, &f.prog, &f.snap, 0);
+    SDL_RenderPresent(c.ren);
+    int lh = font_height(c.font, FONT_CODE) + 1, cw = font_width(c.font, FONT_CODE, "0"), num_x = cw * 3 / 2;
+    for (int x = num_x; x < num_x + 3 * cw; x++)
+        for (int y = lh; y < 2 * lh; y++)
+            for (int t = 0; t < 16; t++)
+                if (theme_rgba_equal(pixel(&c, (float)x, (float)y), theme_thread_color(&c.theme, t)))
+                    fail_msg("thread %d's colour at %d,%d, in the line number", t, x, y);
+    f.prog.lines = NULL;
+    fx_finish(&f);
+    canvas_close(&c);
+}
+
 static void test_speed_slider_and_steps(void **state)
 {
     (void)state;
@@ -359,6 +403,7 @@ int main(void)
         cmocka_unit_test(test_no_red_without_deadlock),
         cmocka_unit_test(test_lost_update_box_is_red),
         cmocka_unit_test(test_code_markers_in_thread_colours),
+        cmocka_unit_test(test_sixteen_code_markers_keep_to_the_gutter),
         cmocka_unit_test(test_speed_slider_and_steps),
         cmocka_unit_test(test_timeline_fits_a_short_run),
         cmocka_unit_test(test_timeline_axis_follows_the_first_mode),
