@@ -125,6 +125,25 @@ static int draw_wrapped_line(Font *f, const Theme *th, const char *text, int x, 
     return rows > 0 ? rows : 1;
 }
 
+/* auto_scroll counts source lines, but wrapped lines take more rows: in a narrow panel (all panels at 1024x768 and
+ * zoom 2) the focus line fell below the last row. The top moves down until the focus line's rows end on screen. */
+static void show_focus(CodeView *cv, const Program *prog, const Theme *th, int fit, int lh, int visible,
+                       uint64_t now_ms)
+{
+    if (now_ms < cv->manual_until || cv->focus_line < cv->top || cv->focus_line > prog->nlines)
+        return;
+    for (;;) {
+        int rows = 0;
+        for (int line = cv->top; line <= cv->focus_line && rows <= visible; line++) {
+            const char *text = prog->lines[line - 1];
+            rows += text && *text ? draw_wrapped_line(NULL, th, text, 0, 0, lh, fit, visible + 1) : 1;
+        }
+        if (rows <= visible || cv->top >= cv->focus_line)
+            return;
+        cv->top++;
+    }
+}
+
 void code_view_draw(CodeView *cv, SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Program *prog,
                     const Snapshot *s, uint64_t now_ms)
 {
@@ -135,6 +154,7 @@ void code_view_draw(CodeView *cv, SDL_Renderer *r, Font *f, const Theme *th, UiR
     auto_scroll(cv, visible, prog->nlines, now_ms);
     int gutter = font_width(f, FONT_CODE, "0") * 3 / 2, num_w = gutter + font_width(f, FONT_CODE, "000 ");
     int cw = font_width(f, FONT_CODE, "0"), fit = cw > 0 ? (area.w - num_w - 6) / cw : 80;
+    show_focus(cv, prog, th, fit, lh, visible, now_ms);
     SDL_Rect clip = {area.x, area.y, area.w, area.h};
     SDL_RenderSetClipRect(r, &clip);
     for (int k = 0, line = cv->top; k < visible && line <= prog->nlines; line++) {

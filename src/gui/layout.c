@@ -5,6 +5,9 @@
  * the column down to the smallest size the zoom leaves (LAYOUT_MIN_W), because the scene needs height more than
  * width. */
 enum { NARROW_WIDTH = 760, DESIGN_W = 1600, DESIGN_H = 900, TIMELINE_SHARE = 18, TIMELINE_MIN = 100 };
+/* The right column's share of the body's width (%): smaller in a window too narrow for the normal layout at its zoom
+ * (LAYOUT_FULL_MIN_W) when the user asks for all panels even so, where the scene is what the hall reads. */
+enum { COLUMN_SHARE = 38, COLUMN_CRAMPED = 31 };
 
 static const float FIT_MIN = 0.6f, ZOOM_MIN = 0.25f;
 
@@ -175,7 +178,7 @@ void layout_compute(UiLayout *l, int win_w, int win_h, float zoom, const UiBars 
     } else if (l->stacked) {
         layout_stacked(l, body);
     } else {
-        int col_w = body.w * 38 / 100;
+        int col_w = body.w * (win_w < (int)(LAYOUT_FULL_MIN_W * l->zoom) ? COLUMN_CRAMPED : COLUMN_SHARE) / 100;
         l->scene = rect(body.x, body.y, body.w - col_w - p, body.h);
         layout_column(l, rect(body.x + body.w - col_w, body.y, col_w, body.h));
     }

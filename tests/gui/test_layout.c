@@ -162,6 +162,30 @@ static void test_presenter_where_the_normal_layout_is_cramped(void **state)
                      cases[i].presenter ? "presenter" : "normal");
 }
 
+/* All panels asked for where the window is too narrow for them (1024x768 at zoom 2, 800x600 at 1.5): the scene,
+ * what the hall reads, keeps more of the width; a roomy window keeps the usual share. */
+static void test_cramped_normal_layout_widens_the_scene(void **state)
+{
+    (void)state;
+    static const struct {
+        int w, h;
+        float zoom;
+    } cramped[] = {{1024, 768, 2.0f}, {800, 600, 1.5f}}, roomy[] = {{1920, 1080, 1.0f}, {1920, 1080, 2.0f},
+                                                                  {1280, 720, 1.0f}};
+    UiLayout l;
+    for (size_t i = 0; i < sizeof cramped / sizeof cramped[0]; i++) {
+        layout_compute(&l, cramped[i].w, cramped[i].h, layout_effective_zoom(cramped[i].w, cramped[i].h,
+                                                                               cramped[i].zoom), NULL);
+        check_panels(&l, cramped[i].w, cramped[i].h);
+        assert_true(l.scene.w * 100 >= (l.scene.w + l.code.w) * 67);
+    }
+    for (size_t i = 0; i < sizeof roomy / sizeof roomy[0]; i++) {
+        layout_compute(&l, roomy[i].w, roomy[i].h, layout_effective_zoom(roomy[i].w, roomy[i].h, roomy[i].zoom),
+                       NULL);
+        assert_true(l.scene.w * 100 < (l.scene.w + l.code.w) * 64);
+    }
+}
+
 /* A monospace measure: 10 px a byte. */
 static int ten_px(void *ctx, const char *text)
 {
@@ -238,6 +262,7 @@ int main(void)
         cmocka_unit_test(test_flow_wraps_whole_groups),
         cmocka_unit_test(test_zoom_stops_where_the_window_is_full),
         cmocka_unit_test(test_presenter_where_the_normal_layout_is_cramped),
+        cmocka_unit_test(test_cramped_normal_layout_widens_the_scene),
         cmocka_unit_test(test_wrap_keeps_a_name_with_its_number),
         cmocka_unit_test(test_wrap_breaks_at_spaces),
     };

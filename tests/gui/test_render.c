@@ -268,6 +268,38 @@ static void test_sixteen_code_markers_keep_to_the_gutter(void **state)
     canvas_close(&c);
 }
 
+/* A narrow code panel (all panels at 1024x768 and zoom 2) wraps each line into several rows: the scroll counted
+ * source lines and left the focus line, with its thread's mark, below the last row. */
+static void test_code_focus_line_shown_when_lines_wrap(void **state)
+{
+    (void)state;
+    Canvas c;
+    canvas_open(&c, THEME_LIGHT);
+    Fixture f;
+    fx_init(&f);
+    char *lines[12];
+    for (int i = 0; i < 12; i++)
+        lines[i] = "        with chopstick[second] as held: eat 100..300 ms";
+    f.prog.lines = lines;
+    f.prog.nlines = 12;
+    fx_thread(&f, "philosopher 0", -1, TS_RUNNING);
+    f.snap.threads[0].line = 9;
+    CodeView cv;
+    code_view_init(&cv);
+    code_view_focus(&cv, 9);
+    int lh = font_height(c.font, FONT_CODE) + 1;
+    UiRect area = {0, 0, 260, lh * 7};
+    code_view_draw(&cv, c.ren, c.font, &c.theme, area, &f.prog, &f.snap, 0);
+    SDL_RenderPresent(c.ren);
+    bool marked = false;
+    for (int y = 0; y < area.h; y++)
+        marked |= theme_rgba_equal(pixel(&c, 4, (float)y), theme_thread_color(&c.theme, 0));
+    assert_true(marked);
+    f.prog.lines = NULL;
+    fx_finish(&f);
+    canvas_close(&c);
+}
+
 static void test_speed_slider_and_steps(void **state)
 {
     (void)state;
@@ -404,6 +436,7 @@ int main(void)
         cmocka_unit_test(test_lost_update_box_is_red),
         cmocka_unit_test(test_code_markers_in_thread_colours),
         cmocka_unit_test(test_sixteen_code_markers_keep_to_the_gutter),
+        cmocka_unit_test(test_code_focus_line_shown_when_lines_wrap),
         cmocka_unit_test(test_speed_slider_and_steps),
         cmocka_unit_test(test_timeline_fits_a_short_run),
         cmocka_unit_test(test_timeline_axis_follows_the_first_mode),
