@@ -499,7 +499,7 @@ bool mc_take_edge(Mc *m, uint64_t *remaining, McAlts *alts, McMove *e)
     e->progress = info.progress;
     if (m->cfg->reduction != SS_REDUCE_NONE)
         learn(m, pos, e->local);
-    if (m->cfg->reduction == SS_REDUCE_MERGE && e->local)
+    if ((m->cfg->reduction == SS_REDUCE_MERGE || m->cfg->reduction == SS_REDUCE_PERSISTENT) && e->local)
         return merge_chain(m, e);
     return true;
 }
@@ -515,10 +515,74 @@ static bool will_return(Mc *m, const McFrame *f)
     return preferred(m, f->remaining) == MC_NONE;
 }
 
+/* The four footprint sets of thread u (runtime/footprint.h): next read, next write, future read, future write. */
+static const uint64_t *thread_sets(const Mc *m, int u)
+{
+    return &m->sets[(size_t)u * 4 * (size_t)footprint_words(m->footprint)];
+}
+
+/* The persistent set grown from the threads in `set`: every thread whose future may touch what a member's next step
+ * touches joins (for a member that cannot move: what it may touch from now on, which includes what it waits for, so
+ * that whoever can wake it joins), until none does, or until it holds `limit` enabled threads. */
+static uint64_t closure(const Mc *m, int nthreads, uint64_t enabled, uint64_t set, int limit)
+{
+    const Footprint *fp = m->footprint;
+    size_t w = (size_t)footprint_words(fp);
+    uint64_t work = set;
+    while (work && __builtin_popcountll(set & enabled) < limit) {
+        int u = __builtin_ctzll(work);
+        work &= work - 1;
+        const uint64_t *su = thread_sets(m, u);
+        const uint64_t *rd = enabled >> u & 1 ? su : su + 2 * w, *wr = enabled >> u & 1 ? su + w : su + 3 * w;
+        for (int x = 0; x < nthreads; x++) {
+            const uint64_t *sx = thread_sets(m, x);
+            if (!(set >> x & 1) && footprint_conflict(fp, rd, wr, sx + 2 * w, sx + 3 * w)) {
+                set |= 1ull << x;
+                work |= 1ull << x;
+            }
+        }
+    }
+    return set;
+}
+
+/* SS_REDUCE_PERSISTENT: the smallest persistent set the footprints allow at the run's state, as a mask of the
+ * enabled threads in it, grown from each enabled thread in turn. The steps of the threads left out commute with the
+ * members' next steps, now and after any steps of theirs, so exploring the members alone keeps every end state; the
+ * caller takes the others back when a member's step ends the run or leads back onto the path (the proviso). */
+static uint64_t persistent_set(Mc *m, uint64_t enabled)
+{
+    if (!m->footprint) {
+        m->footprint = footprint_create(m->rt);
+        m->sets = xcalloc((size_t)MC_MAX_THREADS * 4 * (size_t)footprint_words(m->footprint), sizeof(uint64_t));
+    }
+    size_t w = (size_t)footprint_words(m->footprint);
+    int n = 0;
+    while (n < MC_MAX_THREADS) {
+        uint64_t *s = (uint64_t *)thread_sets(m, n);
+        if (!footprint_thread(m->footprint, m->rt, n, s, s + w, s + 2 * w, s + 3 * w))
+            break;
+        n++;
+    }
+    uint64_t best = enabled;
+    for (uint64_t cand = enabled; cand; cand &= cand - 1) {
+        uint64_t set = closure(m, n, enabled, cand & -cand, __builtin_popcountll(best)) & enabled;
+        if (__builtin_popcountll(set) < __builtin_popcountll(best))
+            best = set;
+    }
+    return best;
+}
+
 /* One edge from the top frame. */
 static bool dfs_edge(Mc *m)
 {
     McFrame *f = &m->stack[m->depth - 1];
+    if (m->cfg->reduction == SS_REDUCE_PERSISTENT && !f->decided && f->alts.thread == MC_NONE &&
+        preferred(m, f->remaining) == MC_NONE) {
+        f->decided = true; /* (no thread known to step locally: their single steps are the better sets) */
+        uint64_t set = persistent_set(m, f->remaining);
+        f->skipped = f->remaining & ~set;
+        f->remaining &= set;
+    }
     if (!f->saved && will_return(m, f) &&
         (m->saved_bytes < (size_t)MC_DFS_DENSE_MB << 20 || f->saved_at == MC_NONE ||
          f->plen - m->stack[f->saved_at].plen >= m->dfs_spacing)) {
@@ -550,6 +614,11 @@ static bool dfs_edge(Mc *m)
     }
     if (alone)
         f->remaining = 0; /* a persistent set of one: the local step commutes with everything else */
+    if (f->skipped && (o.outcome != RT_RUNNING || (m->cfg->bitstate_log2 > 0 ? on_stack_bits(m, o.fp)
+                                                                             : mcg_on_path(&m->g, next)))) {
+        f->remaining |= f->skipped; /* the proviso (back onto the path), or an end the left-out threads may avoid */
+        f->skipped = 0;
+    }
     if (!fresh || o.outcome != RT_RUNNING)
         return true;
     if (m->auto_attempt && m->depth >= MC_AUTO_FRAMES) {
@@ -730,6 +799,8 @@ static void mc_finish(Mc *m)
     free(m->end_fps);
     free(m->path_idx);
     free(m->stack);
+    footprint_destroy(m->footprint);
+    free(m->sets);
 }
 
 /* End e takes the shorter schedule s (len steps) to the same state. */

@@ -6,6 +6,7 @@
 
 #include "explore/mcgraph.h"
 #include "explore/statespace.h"
+#include "runtime/footprint.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -31,6 +32,8 @@ typedef struct McFrame {
     McAlts alts;
     RtSaved *saved;       /* the run's state here, kept while the frame has edges left to try (or NULL) */
     int saved_at;         /* the nearest frame at or below this one with a saved state (MC_NONE: none) */
+    bool decided;         /* SS_REDUCE_PERSISTENT: the persistent set is chosen ... */
+    uint64_t skipped;     /* ... and these enabled threads are left out of it (until the proviso takes them back) */
 } McFrame;
 
 /* A hint learnt about a position (breadth first on several cores: logged per state, applied in state order). */
@@ -71,6 +74,8 @@ typedef struct Mc {
     uint64_t *end_fps;    /* bitstate: each end's fingerprint, by SsResult.ends index (for shortening its schedule) */
     size_t cap_end_fps;
     uint64_t bfs_left;    /* breadth first, stopped by a budget: running states not (fully) expanded */
+    Footprint *footprint; /* SS_REDUCE_PERSISTENT: what each thread may touch ... */
+    uint64_t *sets;       /* ... and room for every thread's four sets (runtime/footprint.h) */
     McFrame *stack;
     size_t cap_stack;
     int depth;

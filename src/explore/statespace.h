@@ -32,7 +32,13 @@ typedef enum SsOrder { SS_DEPTH_FIRST, SS_BREADTH_FIRST, SS_ORDER_AUTO } SsOrder
 /* The model checker's partial-order reduction (mc.h): persistent sets of one local step with chains of local steps
  * merged into one edge, their inner states not stored (the default: the zero value); the same without merging, every
  * state stored; or none. */
-typedef enum SsReduction { SS_REDUCE_MERGE, SS_REDUCE_LOCAL, SS_REDUCE_NONE, SS_REDUCE_COUNT } SsReduction;
+typedef enum SsReduction {
+    SS_REDUCE_MERGE,
+    SS_REDUCE_LOCAL,
+    SS_REDUCE_NONE,
+    SS_REDUCE_PERSISTENT, /* merge, and depth first a persistent set of visible steps too (runtime/footprint.h) */
+    SS_REDUCE_COUNT
+} SsReduction;
 
 /* Live counters of a search, for a progress line or a window; `cancel` ends the search at the next step (the result
  * then covers what was done, marked incomplete). Written by the searching thread, read by any. */

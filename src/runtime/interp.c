@@ -1466,6 +1466,11 @@ void interp_code_destroy(InterpCode *c)
     xfree(c);
 }
 
+const CFunc *interp_code_func(const InterpCode *c, int func)
+{
+    return &c->funcs[func + 1];
+}
+
 static void interp_compile(Interp *in)
 {
     const InterpCode *c = rt_thread_code(in->t);
@@ -1571,6 +1576,29 @@ uint64_t interp_position(const void *state)
     for (int i = 0; i < in->depth; i++)
         h = mix(h, in->calls[i].where);
     return h;
+}
+
+int interp_depth(const void *state)
+{
+    const Interp *in = state;
+    return in ? in->depth : 0;
+}
+
+void interp_call_at(const void *state, int level, int *func, int *pc)
+{
+    const Interp *in = state;
+    *func = in->calls[level].func;
+    *pc = (int)(uint32_t)in->calls[level].where;
+}
+
+bool interp_call_local(const void *state, int level, int slot, int64_t *value)
+{
+    const Interp *in = state;
+    const Value *v = &in->calls[level].frame[slot];
+    if (v->kind != VAL_INT)
+        return false;
+    *value = v->v;
+    return true;
 }
 
 int interp_locals(const void *state, InterpLocal *out, int max)

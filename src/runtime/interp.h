@@ -8,6 +8,7 @@
 #define LOCKSTEP_INTERP_H
 
 #include "lang/ast.h"
+#include "runtime/compile.h"
 #include "runtime/exec.h"
 #include "util/strbuf.h"
 
@@ -18,6 +19,8 @@
  * changed afterwards. A restorable run keeps it outside its arena, so that no saved state copies it. */
 InterpCode *interp_code_create(Rt *rt, const int64_t *params);
 void interp_code_destroy(InterpCode *c); /* NULL-safe */
+/* The compiled code of function func (index into Program.funcs, or -1 for main). */
+const CFunc *interp_code_func(const InterpCode *c, int func);
 
 /* Run function `func` (index into Program.funcs, or -1 for main) with args in thread t, to the end. */
 void interp_thread(RtThread *t, int func, const int64_t *args, int nargs);
@@ -28,6 +31,14 @@ void interp_thread(RtThread *t, int func, const int64_t *args, int nargs);
 uint64_t interp_fingerprint(const void *state);
 /* A hash of where a parked thread is (the statement of each active call), without its values. */
 uint64_t interp_position(const void *state);
+
+/* The active calls of a parked thread, outermost first (for footprint.c): how many there are, and call `level`'s
+ * function (-1: main) and the instruction of the statement it is at (0 before its first). Only valid while the thread
+ * is parked, like interp_fingerprint. */
+int interp_depth(const void *state);
+void interp_call_at(const void *state, int level, int *func, int *pc);
+/* An integer local (or parameter) of call `level`: false when the slot holds no integer. */
+bool interp_call_local(const void *state, int level, int slot, int64_t *value);
 
 /* A local variable of the innermost call, for display: its name, integer value and the shared read it came from. */
 typedef struct InterpLocal {

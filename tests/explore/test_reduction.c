@@ -68,6 +68,17 @@ static bool compare(const Loaded *l, const char *label)
         assert_true(ends_within(&merged, &plain));
         assert_int_equal(plain.livelock, merged.livelock);
         witnesses_replay(l, &merged);
+        /* the persistent sets of visible steps (runtime/footprint.h): the same answers, no more states than merged */
+        SsResult pers = search(l, SS_REDUCE_PERSISTENT, o);
+        assert_true(pers.complete);
+        fprintf(stderr, "      persistent: %llu states\n", (unsigned long long)pers.states);
+        assert_true(pers.states <= merged.states);
+        same_answers(&plain, &pers);
+        assert_true(ends_within(&plain, &pers));
+        assert_true(ends_within(&pers, &plain));
+        assert_int_equal(plain.livelock, pers.livelock);
+        witnesses_replay(l, &pers);
+        ss_result_finish(&pers);
         if (arena_supported()) { /* else (sanitizers) every search replays: nothing to compare */
             SsResult replayed = search_by(l, SS_REDUCE_MERGE, o, true);
             same_search(&merged, &replayed);
