@@ -1,6 +1,6 @@
 /* bench_mc: the model checker (src/explore/mc.c) on one scenario, for tools/bench's side-by-side table against SPIN
  * (bench/philosophers.pml). Prints one line: states, transitions, runs, seconds, states per second.
- *   bench_mc SCENARIO.lsc [--reduction merge|local|none] [--bfs|--auto] [--max-seconds S] [--max-states N] [NAME=VALUE]... */
+ *   bench_mc SCENARIO.lsc [--reduction persistent|merge|local|none] [--bfs|--auto] [--max-seconds S] [--max-states N] [NAME=VALUE]... */
 #include "explore/mc.h"
 #include "lang/lang.h"
 #include "util/clock.h"
@@ -25,7 +25,7 @@ static Program *load(const char *path)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench_mc SCENARIO.lsc [--reduction merge|local|none] [--bfs|--auto] [--max-seconds S] [--max-states N] [NAME=VALUE]...\n");
+        fprintf(stderr, "usage: bench_mc SCENARIO.lsc [--reduction persistent|merge|local|none] [--bfs|--auto] [--max-seconds S] [--max-states N] [NAME=VALUE]...\n");
         return 1;
     }
     Program *prog = load(argv[1]);
@@ -35,7 +35,7 @@ int main(int argc, char **argv)
         char *err = NULL;
         if (!strcmp(argv[i], "--reduction") && i + 1 < argc) {
             if (!ss_reduction_parse(argv[++i], &cfg.reduction)) {
-                fprintf(stderr, "bench_mc: --reduction: merge, local or none\n");
+                fprintf(stderr, "bench_mc: --reduction: persistent, merge, local or none\n");
                 return 1;
             }
         }

@@ -43,12 +43,14 @@ static const char explore_usage[] =
     "  lockstep explore SCENARIO [--set NAME=VALUE]... [--python] [--runs N] [--seed S] [--max-steps M]\n"
     "                   [--jobs J] [--json] [--out DIR]\n"
     "  lockstep explore SCENARIO --all [--set NAME=VALUE]... [--max-steps M] [--max-runs R] [--max-seconds S]\n"
-    "                   [--reduction merge|local|none] [--bitstate N] [--jobs J] [--json] [--out DIR]\n"
+    "                   [--reduction persistent|merge|local|none] [--bitstate N] [--jobs J] [--json] [--out DIR]\n"
     "random (default): N serial runs with seeds S, S+1, ... (default 1000 runs, seed 1, 2000 steps each)\n"
     "--all: every reachable state, depth first (breadth first if a state lies --max-steps or more from the start;\n"
     "  default 400 steps, 120 s of the search's CPU time, no run limit: the search the window's Check all makes,\n"
-    "  counting the same states), with a partial-order reduction (default merge: a local step is explored alone\n"
-    "  and chains of them are one edge; local: the same, every state stored; none: every interleaving);\n"
+    "  counting the same states), with a partial-order reduction (default persistent: merge's, and where no\n"
+    "  thread's next step is local, only the threads whose steps may touch what each other's next steps touch;\n"
+    "  merge: a local step is explored alone and chains of them are one edge; local: the same, every state\n"
+    "  stored; none: every interleaving);\n"
     "  --jobs J: a breadth-first search expands each level on J threads (default 1; the answer does not depend on J)\n"
     "--bitstate N: for spaces that do not fit in memory, keep the visited states as a table of 2^N bits\n"
     "  (N from 20 to 36: 2^N / 8 bytes, 128 KiB to 8 GiB; 32: 512 MiB) instead of exact fingerprints; depth first\n"
@@ -163,7 +165,7 @@ static int parse_one(ExOpts *o, int argc, char **argv, int *i)
     }
     v = option_value("--reduction", argc, argv, i, &missing);
     if (v && !ss_reduction_parse(v, &o->cfg.reduction)) {
-        fprintf(stderr, "lockstep: --reduction: expected merge, local or none, got '%s'\n", v);
+        fprintf(stderr, "lockstep: --reduction: expected persistent, merge, local or none, got '%s'\n", v);
         return -1;
     }
     if (v || missing) {

@@ -113,7 +113,7 @@ typedef struct ExploreResult {
     uint64_t unexpanded;    /* stateful: states whose successors were not all explored (a limit was hit) */
     int depth;              /* stateful: the longest shortest schedule to any state found */
     uint64_t cut;           /* runs that hit max_steps */
-    const char *reduction;  /* stateful: the reduction used (ss_reduction_name: "merge", "local", "none") */
+    const char *reduction;  /* stateful: the reduction used (ss_reduction_name: "persistent", "merge", ...) */
     double seconds;
     bool cancelled;         /* stopped by ExploreConfig.cancel: partial, witnesses not minimized */
     SsGraph *graph;         /* ExploreConfig.keep_graph: the state graph (statespace.h), or NULL */

@@ -579,7 +579,7 @@ static bool dfs_edge(Mc *m)
     if (m->cfg->reduction == SS_REDUCE_PERSISTENT && !f->decided && f->alts.thread == MC_NONE &&
         preferred(m, f->remaining) == MC_NONE) {
         f->decided = true; /* (no thread known to step locally: their single steps are the better sets) */
-        uint64_t set = persistent_set(m, f->remaining);
+        uint64_t set = f->full ? f->remaining : persistent_set(m, f->remaining);
         f->skipped = f->remaining & ~set;
         f->remaining &= set;
     }
@@ -614,9 +614,11 @@ static bool dfs_edge(Mc *m)
     }
     if (alone)
         f->remaining = 0; /* a persistent set of one: the local step commutes with everything else */
-    if (f->skipped && (o.outcome != RT_RUNNING || (m->cfg->bitstate_log2 > 0 ? on_stack_bits(m, o.fp)
-                                                                             : mcg_on_path(&m->g, next)))) {
-        f->remaining |= f->skipped; /* the proviso (back onto the path), or an end the left-out threads may avoid */
+    if (m->cfg->reduction == SS_REDUCE_PERSISTENT && !f->full &&
+        (o.outcome != RT_RUNNING ||
+         (m->cfg->bitstate_log2 > 0 ? on_stack_bits(m, o.fp) : mcg_on_path(&m->g, next)))) {
+        f->full = true; /* the proviso (back onto the path), or an end the left-out threads may avoid: no set */
+        f->remaining |= f->skipped;
         f->skipped = 0;
     }
     if (!fresh || o.outcome != RT_RUNNING)

@@ -33,6 +33,7 @@ typedef struct McFrame {
     RtSaved *saved;       /* the run's state here, kept while the frame has edges left to try (or NULL) */
     int saved_at;         /* the nearest frame at or below this one with a saved state (MC_NONE: none) */
     bool decided;         /* SS_REDUCE_PERSISTENT: the persistent set is chosen ... */
+    bool full;            /* ... or cannot be: an edge led back onto the path or to an end ... */
     uint64_t skipped;     /* ... and these enabled threads are left out of it (until the proviso takes them back) */
 } McFrame;
 

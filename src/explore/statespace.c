@@ -634,7 +634,7 @@ void ss_result_finish(SsResult *r)
     memset(r, 0, sizeof *r);
 }
 
-static const char *const reduction_names[SS_REDUCE_COUNT] = {"merge", "local", "none", "persistent"};
+static const char *const reduction_names[SS_REDUCE_COUNT] = {"persistent", "merge", "local", "none"};
 
 const char *ss_reduction_name(SsReduction r)
 {

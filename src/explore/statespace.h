@@ -29,14 +29,15 @@ typedef enum SsEngine { SS_ENGINE_MC, SS_ENGINE_REPLAY } SsEngine;
  * end). Either way nothing is cut that breadth first would not cut, and the answers are the same (witnesses are made
  * shortest afterwards in both). */
 typedef enum SsOrder { SS_DEPTH_FIRST, SS_BREADTH_FIRST, SS_ORDER_AUTO } SsOrder;
-/* The model checker's partial-order reduction (mc.h): persistent sets of one local step with chains of local steps
- * merged into one edge, their inner states not stored (the default: the zero value); the same without merging, every
- * state stored; or none. */
+/* The model checker's partial-order reduction (mc.h): SS_REDUCE_MERGE's, and depth first, where no thread's next
+ * step is local, a persistent set of visible steps chosen from what each thread may touch (runtime/footprint.h; the
+ * default: the zero value); persistent sets of one local step with chains of local steps merged into one edge, their
+ * inner states not stored; the same without merging, every state stored; or none. */
 typedef enum SsReduction {
+    SS_REDUCE_PERSISTENT,
     SS_REDUCE_MERGE,
     SS_REDUCE_LOCAL,
     SS_REDUCE_NONE,
-    SS_REDUCE_PERSISTENT, /* merge, and depth first a persistent set of visible steps too (runtime/footprint.h) */
     SS_REDUCE_COUNT
 } SsReduction;
 
@@ -138,7 +139,8 @@ typedef struct SsResult {
 bool ss_explore(const SsConfig *cfg, SsResult *out, char **err);
 void ss_result_finish(SsResult *r);
 
-/* The reduction's name on the command line and in JSON ("merge", "local", "none"), and back (false: unknown). */
+/* The reduction's name on the command line and in JSON ("persistent", "merge", "local", "none"), and back (false:
+ * unknown). */
 const char *ss_reduction_name(SsReduction r);
 bool ss_reduction_parse(const char *name, SsReduction *out);
 

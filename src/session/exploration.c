@@ -44,7 +44,7 @@ void exploration_config_all(ExploreConfig *cfg)
     cfg->max_runs = 0;
     cfg->max_seconds = EXPLORATION_ALL_SECONDS;
     cfg->cpu_budget = true;
-    cfg->reduction = SS_REDUCE_MERGE;
+    cfg->reduction = SS_REDUCE_PERSISTENT;
     cfg->jobs = 1; /* breadth first on more threads gave no clear gain on a loaded 2-core machine (docs/performance.md) */
 }
 

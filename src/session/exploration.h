@@ -25,7 +25,7 @@ enum {
 
 /* "Check every interleaving" as every front end asks it: the window's Check all and `lockstep explore --all` start
  * from this, so that both count the same states and give the same answer for the same scenario and values. Breadth
- * first over fingerprinted states with the default reduction (merge), at most EXPLORATION_ALL_DEPTH steps deep, no
+ * first over fingerprinted states with the default reduction (persistent), at most EXPLORATION_ALL_DEPTH steps deep, no
  * run budget (the model checker's replays are cheap: a space is bounded by its states and by time) and
  * EXPLORATION_ALL_SECONDS of the searching thread's CPU time (a loaded machine or a low priority makes it slower,
  * never shorter). The caller fills in prog and params; a front end may then keep the state graph (keep_graph: the
