@@ -522,9 +522,10 @@ static const uint64_t *thread_sets(const Mc *m, int u)
 }
 
 /* The persistent set grown from the threads in `set`: every thread whose future may touch what a member's next step
- * touches joins (for a member that cannot move: what it may touch from now on, which includes what it waits for, so
- * that whoever can wake it joins), until none does, or until it holds `limit` enabled threads. */
-static uint64_t closure(const Mc *m, int nthreads, uint64_t enabled, uint64_t set, int limit)
+ * touches joins, until none does, or until the set holds `limit` enabled threads. For a member that cannot move, its
+ * next step is the one it is blocked in (it goes on from there once woken), so those join who may write what it
+ * waits for: whoever can wake it. */
+static uint64_t closure(const Mc *m, int nthreads, uint64_t set, uint64_t enabled, int limit)
 {
     const Footprint *fp = m->footprint;
     size_t w = (size_t)footprint_words(fp);
@@ -533,10 +534,9 @@ static uint64_t closure(const Mc *m, int nthreads, uint64_t enabled, uint64_t se
         int u = __builtin_ctzll(work);
         work &= work - 1;
         const uint64_t *su = thread_sets(m, u);
-        const uint64_t *rd = enabled >> u & 1 ? su : su + 2 * w, *wr = enabled >> u & 1 ? su + w : su + 3 * w;
         for (int x = 0; x < nthreads; x++) {
             const uint64_t *sx = thread_sets(m, x);
-            if (!(set >> x & 1) && footprint_conflict(fp, rd, wr, sx + 2 * w, sx + 3 * w)) {
+            if (!(set >> x & 1) && footprint_conflict(fp, su, su + w, sx + 2 * w, sx + 3 * w)) {
                 set |= 1ull << x;
                 work |= 1ull << x;
             }
@@ -565,7 +565,7 @@ static uint64_t persistent_set(Mc *m, uint64_t enabled)
     }
     uint64_t best = enabled;
     for (uint64_t cand = enabled; cand; cand &= cand - 1) {
-        uint64_t set = closure(m, n, enabled, cand & -cand, __builtin_popcountll(best)) & enabled;
+        uint64_t set = closure(m, n, cand & -cand, enabled, __builtin_popcountll(best)) & enabled;
         if (__builtin_popcountll(set) < __builtin_popcountll(best))
             best = set;
     }
