@@ -23,7 +23,13 @@
  * position was local last time are tried first. SS_REDUCE_MERGE also runs a chain of local steps of one thread as one
  * edge and stores none of the states inside it (SPIN merges a process's local statements the same way). Witnesses
  * stay shortest (in steps): a reduced path to an end state is a reordering of a full one, and the final pass over the
- * recorded edges weighs each by its steps. */
+ * recorded edges weighs each by its steps.
+ *
+ * SS_REDUCE_PERSISTENT (the default) adds, depth first, persistent sets of visible steps: at a state where no thread
+ * is known to take a local step next, each thread's footprint (runtime/footprint.h: what its next step may touch and
+ * what it may touch from now on, read off its compiled code) gives the smallest set of threads whose next steps touch
+ * nothing the others may ever touch; only those are explored, unless one of their steps leads back onto the path or
+ * ends the run (then all are). */
 #ifndef LOCKSTEP_MC_H
 #define LOCKSTEP_MC_H
 
