@@ -13,9 +13,17 @@ static bool is_letter(char c)
     return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (unsigned char)c >= 0x80;
 }
 
+/* The word at w is `to` or `of`, the words that join two numbers ("0 to 79", "step 60 of 60"). */
+static bool joins_numbers(const char *w)
+{
+    return (strncmp(w, "to", 2) == 0 || strncmp(w, "of", 2) == 0) && (w[2] == ' ' || w[2] == '\0');
+}
+
 bool wrap_may_break(const char *text, size_t i)
 {
-    return !(i > 0 && is_letter(text[i - 1]) && is_digit(text[i + 1]));
+    if (i > 0 && is_letter(text[i - 1]) && is_digit(text[i + 1]))
+        return false; /* a name and its number */
+    return !(i > 0 && is_digit(text[i - 1]) && joins_numbers(text + i + 1)); /* a number and the next */
 }
 
 /* The row ending at the space (or end) at k fits in w. */

@@ -250,6 +250,11 @@ static void test_wrap_breaks_at_spaces(void **state)
     assert_string_equal(rows[1], "12");
     assert_true(wrap_may_break("N = 2", 3));
     assert_false(wrap_may_break("step 2", 4));
+    /* a range and a count stay whole (the explore map's caption left "(0" alone at 1920x1080 and 2x) */
+    assert_int_equal(wrap_all("states by distance from the start (0 to 79)", 370, rows, 16), 2);
+    assert_string_equal(rows[1], "(0 to 79)");
+    assert_false(wrap_may_break("step 60 of 60", 7));
+    assert_true(wrap_may_break("2 together", 1));
 }
 
 int main(void)
