@@ -518,7 +518,7 @@ static bool will_return(Mc *m, const McFrame *f)
 /* The four footprint sets of thread u (runtime/footprint.h): next read, next write, future read, future write. */
 static const uint64_t *thread_sets(const Mc *m, int u)
 {
-    return &m->sets[(size_t)u * 4 * (size_t)footprint_words(m->footprint)];
+    return &m->sets[(size_t)u * 4 * m->set_words];
 }
 
 /* The persistent set grown from the threads in `set`: every thread whose future may touch what a member's next step
@@ -528,7 +528,7 @@ static const uint64_t *thread_sets(const Mc *m, int u)
 static uint64_t closure(const Mc *m, int nthreads, uint64_t set, uint64_t enabled, int limit)
 {
     const Footprint *fp = m->footprint;
-    size_t w = (size_t)footprint_words(fp);
+    size_t w = m->set_words;
     uint64_t work = set;
     while (work && __builtin_popcountll(set & enabled) < limit) {
         int u = __builtin_ctzll(work);
@@ -553,9 +553,10 @@ static uint64_t persistent_set(Mc *m, uint64_t enabled)
 {
     if (!m->footprint) {
         m->footprint = footprint_create(m->rt);
-        m->sets = xcalloc((size_t)MC_MAX_THREADS * 4 * (size_t)footprint_words(m->footprint), sizeof(uint64_t));
+        m->set_words = (size_t)footprint_words(m->footprint);
+        m->sets = xcalloc((size_t)MC_MAX_THREADS * 4 * m->set_words, sizeof(uint64_t));
     }
-    size_t w = (size_t)footprint_words(m->footprint);
+    size_t w = m->set_words;
     int n = 0;
     while (n < MC_MAX_THREADS) {
         uint64_t *s = (uint64_t *)thread_sets(m, n);

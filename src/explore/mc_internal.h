@@ -77,6 +77,7 @@ typedef struct Mc {
     uint64_t bfs_left;    /* breadth first, stopped by a budget: running states not (fully) expanded */
     Footprint *footprint; /* SS_REDUCE_PERSISTENT: what each thread may touch ... */
     uint64_t *sets;       /* ... and room for every thread's four sets (runtime/footprint.h) */
+    size_t set_words;     /* (the words of one set) */
     McFrame *stack;
     size_t cap_stack;
     int depth;

@@ -4,7 +4,9 @@
  * object or shared array with its index expression, a whole array, a callee's whole body, the end of the call, or
  * "anything"), and every instruction position gets two lists of the items reachable from it (up to the next gate,
  * and all of them) with the locals that reachable instructions assign. Evaluating a parked thread then walks the
- * lists of each of its active calls and resolves the index expressions with the call's locals. */
+ * lists of each of its active calls and resolves the index expressions with the call's locals. The sets depend only on
+ * where the thread is and what its locals hold, which its interpreter hash (the state fingerprint's part, kept while
+ * the thread is parked) sums up: a small table keyed by that hash spares the walk when a thread is where it was. */
 #include "runtime/footprint.h"
 
 #include "lang/arith.h"
@@ -50,7 +52,10 @@ typedef struct FpFunc {
     uint64_t *all_rd, *all_wr; /* the whole body, callees included, every element of every array */
 } FpFunc;
 
+enum { CACHE_SLOTS = 4096 }; /* a power of two */
+
 struct Footprint {
+    uint64_t *cache;  /* CACHE_SLOTS entries of a key (a thread's interpreter hash, never 0) and its four sets */
     const Program *prog;
     const int64_t *params; /* the run's; copied */
     int64_t *param_copy;
@@ -532,14 +537,16 @@ static void resolve(const Footprint *f, const FpFunc *fn, const int *list, const
     }
 }
 
-bool footprint_thread(const Footprint *f, Rt *rt, int thread, uint64_t *next_rd, uint64_t *next_wr, uint64_t *fut_rd,
+static uint64_t *cache_entry(Footprint *f, uint64_t key)
+{
+    uint64_t h = key * 0x9e3779b97f4a7c15ull;
+    return &f->cache[(size_t)(h >> 40 & (CACHE_SLOTS - 1)) * (1 + 4 * (size_t)f->words)];
+}
+
+bool footprint_thread(Footprint *f, Rt *rt, int thread, uint64_t *next_rd, uint64_t *next_wr, uint64_t *fut_rd,
                       uint64_t *fut_wr)
 {
     size_t bytes = (size_t)f->words * sizeof(uint64_t);
-    memset(next_rd, 0, bytes);
-    memset(next_wr, 0, bytes);
-    memset(fut_rd, 0, bytes);
-    memset(fut_wr, 0, bytes);
     pthread_mutex_lock(&rt->world);
     RtThread *t = thread < atomic_load(&rt->nthreads) ? rt->threads[thread] : NULL;
     if (!t) {
@@ -548,6 +555,22 @@ bool footprint_thread(const Footprint *f, Rt *rt, int thread, uint64_t *next_rd,
     }
     bool ended = t->state == TS_FINISHED || t->state == TS_ERROR;
     const void *in = ended ? NULL : t->interp;
+    uint64_t key = in && t->interp_fp_ok ? (t->interp_fp ^ (uint64_t)thread) | 1 : 0, *entry = NULL;
+    if (key) {
+        entry = cache_entry(f, key);
+        if (entry[0] == key) {
+            memcpy(next_rd, entry + 1, bytes);
+            memcpy(next_wr, entry + 1 + f->words, bytes);
+            memcpy(fut_rd, entry + 1 + 2 * f->words, bytes);
+            memcpy(fut_wr, entry + 1 + 3 * f->words, bytes);
+            pthread_mutex_unlock(&rt->world);
+            return true;
+        }
+    }
+    memset(next_rd, 0, bytes);
+    memset(next_wr, 0, bytes);
+    memset(fut_rd, 0, bytes);
+    memset(fut_wr, 0, bytes);
     int depth = in ? interp_depth(in) : 0;
     if (!ended && depth < 1) {
         set_all(f, next_rd, next_wr); /* not running code yet: anything */
@@ -570,6 +593,13 @@ bool footprint_thread(const Footprint *f, Rt *rt, int thread, uint64_t *next_rd,
             resolve(f, fn, p->next, &fr, level == 0, next_rd, next_wr);
             next_goes_on = p->next_ends;
         }
+    }
+    if (entry) {
+        entry[0] = key;
+        memcpy(entry + 1, next_rd, bytes);
+        memcpy(entry + 1 + f->words, next_wr, bytes);
+        memcpy(entry + 1 + 2 * f->words, fut_rd, bytes);
+        memcpy(entry + 1 + 3 * f->words, fut_wr, bytes);
     }
     pthread_mutex_unlock(&rt->world);
     return true;
@@ -617,6 +647,7 @@ Footprint *footprint_create(Rt *rt)
     for (int k = 0; k < f->nfuncs; k++)
         build_func(f, &f->funcs[k], interp_code_func(code, k - 1));
     build_whole(f);
+    f->cache = xcalloc((size_t)CACHE_SLOTS * (1 + 4 * (size_t)f->words), sizeof(uint64_t));
     return f;
 }
 
@@ -638,6 +669,7 @@ void footprint_destroy(Footprint *f)
         xfree(fn->all_wr);
     }
     xfree(f->funcs);
+    xfree(f->cache);
     xfree(f->param_copy);
     xfree(f->obj_base);
     xfree(f->obj_len);

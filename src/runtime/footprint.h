@@ -32,8 +32,9 @@ int footprint_words(const Footprint *f);
 
 /* A parked thread's sets: what its next step may read and write (next_rd, next_wr) and what it may read and write
  * from now on, that step included (fut_rd, fut_wr); each footprint_words() long, cleared first. A thread that has
- * ended touches nothing. False when the run has no such thread. Call between steps of a cooperative run. */
-bool footprint_thread(const Footprint *f, Rt *rt, int thread, uint64_t *next_rd, uint64_t *next_wr, uint64_t *fut_rd,
+ * ended touches nothing. False when the run has no such thread. Call between steps of a cooperative run (the sets
+ * of a thread in a state seen before come from a small table in f). */
+bool footprint_thread(Footprint *f, Rt *rt, int thread, uint64_t *next_rd, uint64_t *next_wr, uint64_t *fut_rd,
                       uint64_t *fut_wr);
 
 /* Whether a step touching (rd, wr) conflicts with anything in (rd2, wr2): a write against a read or a write. */

@@ -37,7 +37,7 @@ static Rt *coop_run(const Loaded *l)
     return rt;
 }
 
-static Sets sets_of(const Footprint *f, Rt *rt, int thread)
+static Sets sets_of(Footprint *f, Rt *rt, int thread)
 {
     assert_true(footprint_words(f) <= MAX_WORDS);
     Sets s;
