@@ -13,17 +13,25 @@ static bool is_letter(char c)
     return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (unsigned char)c >= 0x80;
 }
 
-/* The word at w is `to` or `of`, the words that join two numbers ("0 to 79", "step 60 of 60"). */
-static bool joins_numbers(const char *w)
+/* The word at w stays with the number before it: `to` and `of`, which join two numbers ("0 to 79", "step 60 of
+ * 60"), and the units the window counts in ("60 steps", "13,459 states", "500 ms"). */
+static bool follows_number(const char *w)
 {
-    return (strncmp(w, "to", 2) == 0 || strncmp(w, "of", 2) == 0) && (w[2] == ' ' || w[2] == '\0');
+    static const char *const words[] = {"to", "of", "steps", "step", "states", "transitions", "runs", "ms", "s"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t n = strlen(words[i]);
+        if (strncmp(w, words[i], n) == 0 && (w[n] == ' ' || w[n] == '\0' || w[n] == ',' || w[n] == ')' ||
+                                              w[n] == '.' || w[n] == ';'))
+            return true;
+    }
+    return false;
 }
 
 bool wrap_may_break(const char *text, size_t i)
 {
     if (i > 0 && is_letter(text[i - 1]) && is_digit(text[i + 1]))
         return false; /* a name and its number */
-    return !(i > 0 && is_digit(text[i - 1]) && joins_numbers(text + i + 1)); /* a number and the next */
+    return !(i > 0 && is_digit(text[i - 1]) && follows_number(text + i + 1)); /* a number and the next */
 }
 
 /* The row ending at the space (or end) at k fits in w. */

@@ -2,8 +2,8 @@
  * banner, the explore panel, the help). Rows break at spaces, except where a break would part a name from its
  * number: the space between a word and a number after it ("philosopher 0", "step 11", "line 5:") holds, so that a
  * number never stands alone at the start of a row, read as if it belonged to nothing; so does the space between a
- * number and a `to` or `of` after it, which keeps a range or a count whole ("0 to 79", "step 60 of 60"). Only when no allowed break
- * fits does a row break at such a space after all, and only when not even one word fits does it run over the width.
+ * number and a `to` or `of` after it, which keeps a range or a count whole ("0 to 79", "step 60 of 60"), and the one
+ * before a unit ("60 steps", "13,459 states", "500 ms"). Only when no allowed break fits does a row break at such a space after all, and only when not even one word fits does it run over the width.
  * Pure: the caller measures text (with its fonts) through a callback, so the rules are tested without SDL. */
 #ifndef LOCKSTEP_GUI_WRAP_H
 #define LOCKSTEP_GUI_WRAP_H
@@ -15,7 +15,7 @@
 typedef int (*WrapMeasure)(void *ctx, const char *text);
 
 /* Whether a row may break at text[i] (a space): not between a word and the number that follows it, nor between a
- * number and a `to` or `of` that follows it. */
+ * number and a `to`, an `of` or a unit that follows it. */
 bool wrap_may_break(const char *text, size_t i);
 /* The length of text's next row in width w (at most WRAP_ROW_MAX bytes): up to the last allowed break that fits, a
  * line break ('\n') ending it early (0: an empty row before a line break). */

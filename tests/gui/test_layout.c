@@ -255,6 +255,11 @@ static void test_wrap_breaks_at_spaces(void **state)
     assert_string_equal(rows[1], "(0 to 79)");
     assert_false(wrap_may_break("step 60 of 60", 7));
     assert_true(wrap_may_break("2 together", 1));
+    /* a count keeps its unit (the explore panel's verdict left "steps" alone on a row) */
+    assert_false(wrap_may_break("shortest in 60 steps", 14));
+    assert_false(wrap_may_break("13,459 states, 60 ms", 6));
+    assert_int_equal(wrap_all("deadlock reachable, shortest in 60 steps", 340, rows, 16), 2);
+    assert_string_equal(rows[1], "in 60 steps");
 }
 
 int main(void)
