@@ -545,6 +545,16 @@ static uint64_t closure(const Mc *m, int nthreads, uint64_t set, uint64_t enable
     return set;
 }
 
+/* Whether a member's next step may write what an invariant reads: then the set is the whole state's (the invariant
+ * is checked after every step, and two such steps in one order may pass through a state the other order avoids). */
+static bool visible_member(const Mc *m, uint64_t set)
+{
+    for (; set; set &= set - 1)
+        if (footprint_visible(m->footprint, thread_sets(m, __builtin_ctzll(set)) + m->set_words))
+            return true;
+    return false;
+}
+
 /* SS_REDUCE_PERSISTENT: the smallest persistent set the footprints allow at the run's state, as a mask of the
  * enabled threads in it, grown from each enabled thread in turn. The steps of the threads left out commute with the
  * members' next steps, now and after any steps of theirs, so exploring the members alone keeps every end state; the
@@ -567,7 +577,7 @@ static uint64_t persistent_set(Mc *m, uint64_t enabled)
     uint64_t best = enabled;
     for (uint64_t cand = enabled; cand; cand &= cand - 1) {
         uint64_t set = closure(m, n, cand & -cand, enabled, __builtin_popcountll(best)) & enabled;
-        if (__builtin_popcountll(set) < __builtin_popcountll(best))
+        if (__builtin_popcountll(set) < __builtin_popcountll(best) && !visible_member(m, set))
             best = set;
     }
     return best;

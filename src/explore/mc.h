@@ -29,7 +29,7 @@
  * is known to take a local step next, each thread's footprint (runtime/footprint.h: what its next step may touch and
  * what it may touch from now on, read off its compiled code) gives the smallest set of threads whose next steps touch
  * nothing the others may ever touch; only those are explored, unless one of their steps leads back onto the path or
- * ends the run (then all are). */
+ * ends the run (then all are). A set with a step that may write what an invariant reads is not used (visible). */
 #ifndef LOCKSTEP_MC_H
 #define LOCKSTEP_MC_H
 

@@ -55,6 +55,7 @@ typedef struct FpFunc {
 enum { CACHE_SLOTS = 4096 }; /* a power of two */
 
 struct Footprint {
+    uint64_t *visible; /* what the program's invariants read */
     uint64_t *cache;  /* CACHE_SLOTS entries of a key (a thread's interpreter hash, never 0) and its four sets */
     const Program *prog;
     const int64_t *params; /* the run's; copied */
@@ -614,6 +615,38 @@ bool footprint_conflict(const Footprint *f, const uint64_t *rd, const uint64_t *
     return false;
 }
 
+bool footprint_visible(const Footprint *f, const uint64_t *wr)
+{
+    for (int w = 0; w < f->words; w++)
+        if (wr[w] & f->visible[w])
+            return true;
+    return false;
+}
+
+/* What the invariants read: their items, every element of an array (a check has no locals). */
+static void build_visible(Footprint *f)
+{
+    f->visible = xcalloc((size_t)f->words, sizeof(uint64_t));
+    uint64_t *wr = xcalloc((size_t)f->words, sizeof(uint64_t));
+    FpFunc checks;
+    memset(&checks, 0, sizeof checks);
+    FpBuilder b = {f, &checks, NULL, NULL};
+    for (int i = 0; i < f->prog->nchecks; i++)
+        if (f->prog->checks[i].kind == CHECK_INVARIANT)
+            walk_expr(&b, f->prog->checks[i].expr, false, NULL);
+    for (int i = 0; i < checks.nitems; i++) {
+        const FpItem *it = &checks.items[i];
+        switch (it->kind) {
+        case IT_RES: set_res(it->id, true, f->visible, wr); break;
+        case IT_OBJ: set_decl(f, true, it->id, true, f->visible, wr); break;
+        case IT_SHARED: set_decl(f, false, it->id, true, f->visible, wr); break;
+        default: set_all(f, f->visible, wr); break;
+        }
+    }
+    xfree(checks.items);
+    xfree(wr);
+}
+
 int footprint_words(const Footprint *f)
 {
     return f->words;
@@ -647,6 +680,7 @@ Footprint *footprint_create(Rt *rt)
     for (int k = 0; k < f->nfuncs; k++)
         build_func(f, &f->funcs[k], interp_code_func(code, k - 1));
     build_whole(f);
+    build_visible(f);
     f->cache = xcalloc((size_t)CACHE_SLOTS * (1 + 4 * (size_t)f->words), sizeof(uint64_t));
     return f;
 }
@@ -670,6 +704,7 @@ void footprint_destroy(Footprint *f)
     }
     xfree(f->funcs);
     xfree(f->cache);
+    xfree(f->visible);
     xfree(f->param_copy);
     xfree(f->obj_base);
     xfree(f->obj_len);

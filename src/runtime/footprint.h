@@ -37,6 +37,10 @@ int footprint_words(const Footprint *f);
 bool footprint_thread(Footprint *f, Rt *rt, int thread, uint64_t *next_rd, uint64_t *next_wr, uint64_t *fut_rd,
                       uint64_t *fut_wr);
 
+/* Whether a step writing wr changes something an invariant reads: such a step is visible (the invariant is checked
+ * after every step, so the order of two such steps can matter even when they commute). */
+bool footprint_visible(const Footprint *f, const uint64_t *wr);
+
 /* Whether a step touching (rd, wr) conflicts with anything in (rd2, wr2): a write against a read or a write. */
 bool footprint_conflict(const Footprint *f, const uint64_t *rd, const uint64_t *wr, const uint64_t *rd2,
                         const uint64_t *wr2);
