@@ -608,10 +608,11 @@ static bool dfs_edge(Mc *m)
     McObs o = e.o;
     /* a local step is explored alone unless it leads back onto the path (the proviso); the path is a bit per state
        (mcg_on_path), since a state's record, read for it on nearly every edge, was a cache miss each time */
-    bool fresh, alone = m->cfg->reduction != SS_REDUCE_NONE && e.local;
+    bool asks = m->cfg->reduction != SS_REDUCE_NONE && (e.local || m->cfg->reduction == SS_REDUCE_PERSISTENT);
+    bool fresh, onto_path = false; /* (asked only where the reduction needs it) */
     int next = MC_NONE;
     if (m->cfg->bitstate_log2 > 0) {
-        alone = alone && !on_stack_bits(m, o.fp);
+        onto_path = asks && on_stack_bits(m, o.fp);
         fresh = bits_add(m, o.fp);
         if (fresh && o.outcome != RT_RUNNING)
             bits_end(m, &o);
@@ -621,13 +622,11 @@ static bool dfs_edge(Mc *m)
         if (fresh)
             next = state_add(m, &o, f->state, t, e.steps);
         mcg_edge(&m->g, f->state, t, e.steps, next, e.progress);
-        alone = alone && !mcg_on_path(&m->g, next);
+        onto_path = asks && mcg_on_path(&m->g, next);
     }
-    if (alone)
+    if (asks && e.local && !onto_path)
         f->remaining = 0; /* a persistent set of one: the local step commutes with everything else */
-    if (m->cfg->reduction == SS_REDUCE_PERSISTENT && !f->full &&
-        (o.outcome != RT_RUNNING ||
-         (m->cfg->bitstate_log2 > 0 ? on_stack_bits(m, o.fp) : mcg_on_path(&m->g, next)))) {
+    if (m->cfg->reduction == SS_REDUCE_PERSISTENT && !f->full && (o.outcome != RT_RUNNING || onto_path)) {
         f->full = true; /* the proviso (back onto the path), or an end the left-out threads may avoid: no set */
         f->remaining |= f->skipped;
         f->skipped = 0;

@@ -58,9 +58,8 @@ struct Footprint {
     uint64_t *visible; /* what the program's invariants read */
     uint64_t *cache;  /* CACHE_SLOTS entries of a key (a thread's interpreter hash, never 0) and its four sets */
     const Program *prog;
-    const int64_t *params; /* the run's; copied */
-    int64_t *param_copy;
-    int nobjects, nslots, nres, words;
+    int64_t *params; /* the run's parameter values (a copy) */
+    int nobjects, nslots, words;
     int *obj_base, *obj_len, *slot_base, *slot_len;
     FpFunc *funcs; /* [0]: main, [1 + i]: Program.funcs[i] */
     int nfuncs;
@@ -661,11 +660,9 @@ Footprint *footprint_create(Rt *rt)
     f->prog = prog;
     f->nobjects = rt->nobjects;
     f->nslots = rt->nslots;
-    f->nres = f->nobjects + f->nslots + RES_PSEUDO;
-    f->words = (f->nres + 63) / 64;
-    f->param_copy = xcalloc((size_t)prog->nparams + 1, sizeof(int64_t));
-    memcpy(f->param_copy, rt_param_values(rt), (size_t)prog->nparams * sizeof(int64_t));
-    f->params = f->param_copy;
+    f->words = (f->nobjects + f->nslots + RES_PSEUDO + 63) / 64;
+    f->params = xcalloc((size_t)prog->nparams + 1, sizeof(int64_t));
+    memcpy(f->params, rt_param_values(rt), (size_t)prog->nparams * sizeof(int64_t));
     f->obj_base = xcalloc((size_t)prog->nobjects + 1, sizeof(int));
     f->obj_len = xcalloc((size_t)prog->nobjects + 1, sizeof(int));
     memcpy(f->obj_base, rt->obj_base, (size_t)prog->nobjects * sizeof(int));
@@ -705,7 +702,7 @@ void footprint_destroy(Footprint *f)
     xfree(f->funcs);
     xfree(f->cache);
     xfree(f->visible);
-    xfree(f->param_copy);
+    xfree(f->params);
     xfree(f->obj_base);
     xfree(f->obj_len);
     xfree(f->slot_base);
