@@ -353,11 +353,17 @@ static void push(Mc *m, int state, uint64_t fp, uint64_t enabled, int via, int v
     xgrow((void **)&m->stack, &m->cap_stack, (size_t)m->depth + 1, sizeof(McFrame));
     int plen = m->depth > 0 ? m->stack[m->depth - 1].plen + vsteps : 0;
     int saved_at = m->depth > 0 ? m->stack[m->depth - 1].saved_at : MC_NONE;
-    m->stack[m->depth++] = (McFrame){state, fp, enabled, via, vsteps, plen, {MC_NONE, 0, 0}, NULL, saved_at};
+    m->stack[m->depth++] = (McFrame){.state = state, .fp = fp, .remaining = enabled, .via = via, .vsteps = vsteps,
+                                     .plen = plen, .alts = {MC_NONE, 0, 0}, .saved_at = saved_at, .enabled = enabled,
+                                     .low = state};
     if (m->cfg->bitstate_log2 > 0)
         path_add(m);
     if (state != MC_NONE)
         mcg_set_on_path(&m->g, state, true);
+    if (m->by_components) {
+        xgrow((void **)&m->comp_stack, &m->cap_comp, (size_t)m->ncomp + 1, sizeof(int));
+        m->comp_stack[m->ncomp++] = state;
+    }
     uint64_t d = (uint64_t)m->depth - 1;
     if (d > atomic_load_explicit(&m->cfg->counters->depth, memory_order_relaxed))
         atomic_store_explicit(&m->cfg->counters->depth, d, memory_order_relaxed);
@@ -370,7 +376,8 @@ static void pop(Mc *m)
     if (m->cfg->bitstate_log2 > 0)
         path_remove(m, f->fp);
     if (f->state != MC_NONE) {
-        mcg_set_on_path(&m->g, f->state, false);
+        if (!m->by_components) /* (by components: the bit goes when the component is finished) */
+            mcg_set_on_path(&m->g, f->state, false);
         mcg_close(&m->g, f->state); /* its edges are all known */
     }
     if (f->saved)
@@ -556,10 +563,12 @@ static bool visible_member(const Mc *m, uint64_t set)
 }
 
 /* SS_REDUCE_PERSISTENT: the smallest persistent set the footprints allow at the run's state, as a mask of the
- * enabled threads in it, grown from each enabled thread in turn. The steps of the threads left out commute with the
- * members' next steps, now and after any steps of theirs, so exploring the members alone keeps every end state; the
- * caller takes the others back when a member's step ends the run or leads back onto the path (the proviso). */
-static uint64_t persistent_set(Mc *m, uint64_t enabled)
+ * enabled threads in it, grown from each enabled thread in turn together with those already explored from the state
+ * (`done`: a thread tried first because its step was local last time, whose step proved visible). The steps of the
+ * threads left out commute with the members' next steps, now and after any steps of theirs, so exploring the members
+ * alone keeps every end state; the caller takes the others back when a member's step ends the run, and the proviso
+ * when they would be left out for ever. */
+static uint64_t persistent_set(Mc *m, uint64_t enabled, uint64_t done)
 {
     if (!m->footprint) {
         m->footprint = footprint_create(m->rt);
@@ -575,8 +584,8 @@ static uint64_t persistent_set(Mc *m, uint64_t enabled)
         n++;
     }
     uint64_t best = enabled;
-    for (uint64_t cand = enabled; cand; cand &= cand - 1) {
-        uint64_t set = closure(m, n, cand & -cand, enabled, __builtin_popcountll(best)) & enabled;
+    for (uint64_t cand = enabled & ~done; cand; cand &= cand - 1) {
+        uint64_t set = closure(m, n, (cand & -cand) | done, enabled, __builtin_popcountll(best)) & enabled;
         if (__builtin_popcountll(set) < __builtin_popcountll(best) && !visible_member(m, set))
             best = set;
     }
@@ -590,7 +599,7 @@ static bool dfs_edge(Mc *m)
     if (m->cfg->reduction == SS_REDUCE_PERSISTENT && !f->decided && f->alts.thread == MC_NONE &&
         preferred(m, f->remaining) == MC_NONE) {
         f->decided = true; /* (no thread known to step locally: their single steps are the better sets) */
-        uint64_t set = f->full ? f->remaining : persistent_set(m, f->remaining);
+        uint64_t set = f->full ? f->remaining : persistent_set(m, f->enabled, f->enabled & ~f->remaining);
         f->skipped = f->remaining & ~set;
         f->remaining &= set;
     }
@@ -624,10 +633,22 @@ static bool dfs_edge(Mc *m)
         mcg_edge(&m->g, f->state, t, e.steps, next, e.progress);
         onto_path = asks && mcg_on_path(&m->g, next);
     }
-    if (asks && e.local && !onto_path)
+    if (m->by_components) { /* (onto_path: onto the component stack, into this state's component) */
+        if (onto_path) {
+            f->low = next < f->low ? next : f->low;
+            f->moved |= 1ull << rt_pick_thread(t);
+        } else if (!fresh || o.outcome != RT_RUNNING) {
+            f->exits = true;
+        }
+    }
+    if (asks && e.local && !f->full && (m->by_components || !onto_path)) { /* (full: every thread, local or not) */
+        if (m->by_components)
+            f->skipped |= f->remaining;
         f->remaining = 0; /* a persistent set of one: the local step commutes with everything else */
-    if (m->cfg->reduction == SS_REDUCE_PERSISTENT && !f->full && (o.outcome != RT_RUNNING || onto_path)) {
-        f->full = true; /* the proviso (back onto the path), or an end the left-out threads may avoid: no set */
+    }
+    bool back = onto_path && !m->by_components; /* the path proviso */
+    if (m->cfg->reduction == SS_REDUCE_PERSISTENT && !f->full && (o.outcome != RT_RUNNING || back)) {
+        f->full = true; /* the path proviso, or an end the left-out threads may avoid: no set */
         f->remaining |= f->skipped;
         f->skipped = 0;
     }
@@ -641,10 +662,51 @@ static bool dfs_edge(Mc *m)
     if (m->cfg->bitstate_log2 > 0 ? (uint64_t)m->stack[m->depth - 1].plen + (uint64_t)e.steps >= m->cfg->max_depth
                                   : !m->auto_attempt && (uint64_t)m->depth >= m->cfg->max_depth * MC_DFS_STACK_FACTOR) {
         m->out->cut++;
+        m->stack[m->depth - 1].exits = true; /* (the search is not complete) */
         return true;
     }
     push(m, next, o.fp, o.enabled, t, e.steps);
     m->at = e.there ? m->depth - 1 : MC_NONE;
+    return true;
+}
+
+/* The proviso by components (Mc.by_components), called when the top frame has no edge left. A thread left out of a
+ * reduced state's set stays enabled, with the same next step, along every reduced path from there until some
+ * state's set takes it (its steps commute with the members'), so every state it could lead to is still reached as
+ * long as each such path meets one: the proviso's job. Every path ends in a component that no edge leaves (an end is
+ * one; a step into an end expands its state fully). When such a component is finished and a thread left out
+ * somewhere in it never stepped in it, that thread is enabled, and left out, at the component's root too (every
+ * state of the component is reached from the one that left it out, by steps of others), so the root is expanded
+ * fully and the search goes on from it (Valmari's condition on terminal components). The path proviso instead
+ * expanded a state fully whenever a step led back onto the depth-first path: on a graph of loops (the philosophers
+ * eat again and again) that was most states. Tarjan's bookkeeping rides on the frames: a state's index is its
+ * discovery order, and a frame that is not its component's root hands what it gathered to the frame below, its parent
+ * in the same component. Returns false when the top frame was opened again. */
+static bool component_finish(Mc *m)
+{
+    McFrame *f = &m->stack[m->depth - 1];
+    uint64_t ignored = f->ignored | f->skipped;
+    if (f->low != f->state) {
+        McFrame *p = f - 1;
+        p->low = f->low < p->low ? f->low : p->low;
+        p->exits = p->exits || f->exits;
+        p->moved |= f->moved | 1ull << rt_pick_thread(f->via);
+        p->ignored |= ignored;
+        return true;
+    }
+    if (!f->exits && (ignored & ~f->moved) && f->skipped) {
+        f->remaining = f->skipped;
+        f->full = true;
+        f->skipped = 0;
+        return false;
+    }
+    int s;
+    do {
+        s = m->comp_stack[--m->ncomp];
+        mcg_set_on_path(&m->g, s, false);
+    } while (s != f->state);
+    if (m->depth > 1)
+        f[-1].exits = true; /* its edge to this state leaves its component */
     return true;
 }
 
@@ -656,6 +718,8 @@ static bool dfs(Mc *m, const McObs *root)
         if (should_stop(m))
             return true;
         if (!m->stack[m->depth - 1].remaining && m->stack[m->depth - 1].alts.thread == MC_NONE) {
+            if (m->by_components && !component_finish(m))
+                continue;
             pop(m);
             if (m->cfg->progress && m->out->edges % 64 == 0)
                 m->cfg->progress(m->cfg->progress_ctx, m->out->runs + m->out->restores, m->cfg->max_runs);
@@ -786,6 +850,7 @@ static void mc_init(Mc *m, const SsConfig *cfg, SsResult *out, char **err, uint6
     m->t0 = t0;
     m->cpu0 = cpu0;
     m->learn_to = m->local_pos;
+    m->by_components = cfg->reduction == SS_REDUCE_PERSISTENT && cfg->bitstate_log2 == 0;
     m->saved_budget = cfg->saved_budget ? cfg->saved_budget : (size_t)MC_SAVED_BUDGET_MB << 20;
     snapshot_init(&m->snap);
     mcg_init(&m->g);
@@ -811,6 +876,7 @@ static void mc_finish(Mc *m)
     free(m->end_fps);
     free(m->path_idx);
     free(m->stack);
+    free(m->comp_stack);
     footprint_destroy(m->footprint);
     free(m->sets);
 }

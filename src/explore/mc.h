@@ -28,8 +28,11 @@
  * SS_REDUCE_PERSISTENT (the default) adds, depth first, persistent sets of visible steps: at a state where no thread
  * is known to take a local step next, each thread's footprint (runtime/footprint.h: what its next step may touch and
  * what it may touch from now on, read off its compiled code) gives the smallest set of threads whose next steps touch
- * nothing the others may ever touch; only those are explored, unless one of their steps leads back onto the path or
- * ends the run (then all are). A set with a step that may write what an invariant reads is not used (visible). */
+ * nothing the others may ever touch; only those are explored, unless one of their steps ends the run (then all are).
+ * A set with a step that may write what an invariant reads is not used (visible). Its proviso is by components (exact
+ * search; bitstate keeps the path's): when a strongly connected component that no edge leaves is finished and a
+ * thread left out somewhere in it never stepped in it, the component's root is expanded fully (mc.c,
+ * component_finish). */
 #ifndef LOCKSTEP_MC_H
 #define LOCKSTEP_MC_H
 

@@ -32,9 +32,16 @@ typedef struct McFrame {
     McAlts alts;
     RtSaved *saved;       /* the run's state here, kept while the frame has edges left to try (or NULL) */
     int saved_at;         /* the nearest frame at or below this one with a saved state (MC_NONE: none) */
+    uint64_t enabled;     /* the threads that can step here */
     bool decided;         /* SS_REDUCE_PERSISTENT: the persistent set is chosen ... */
-    bool full;            /* ... or cannot be: an edge led back onto the path or to an end ... */
+    bool full;            /* ... or cannot be: an edge led to an end (bitstate: or back onto the path) ... */
     uint64_t skipped;     /* ... and these enabled threads are left out of it (until the proviso takes them back) */
+    /* The proviso by components (Mc.by_components): Tarjan's bookkeeping of the strongly connected component this
+       frame's state belongs to, gathered by the frames of that component above it as they are popped */
+    int low;              /* the lowest state index this frame's subtree reaches on the component stack */
+    bool exits;           /* an edge of the component leads out of it (to a finished component or an end) */
+    uint64_t moved;       /* threads that took a step inside the component */
+    uint64_t ignored;     /* threads left out of a reduced state's set in the component */
 } McFrame;
 
 /* A hint learnt about a position (breadth first on several cores: logged per state, applied in state order). */
@@ -81,6 +88,11 @@ typedef struct Mc {
     McFrame *stack;
     size_t cap_stack;
     int depth;
+    bool by_components;   /* SS_REDUCE_PERSISTENT, exact depth first: the proviso looks at each finished
+                             strongly connected component instead of the path (mc.c, "the proviso") */
+    int *comp_stack;      /* ... Tarjan's stack of states whose component is not finished (their mcg_on_path bit) */
+    size_t cap_comp;
+    int ncomp;
     uint64_t local_pos[MC_LOCAL_TABLE]; /* positions whose last step was local (hash | 1) */
     uint64_t local_next[MC_LOCAL_TABLE]; /* breadth first: what the current level learns, read from the next level on */
     uint64_t *learn_to;   /* local_pos (depth first: learnt at once) or local_next */

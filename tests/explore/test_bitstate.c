@@ -2,7 +2,8 @@
  * against its exact depth-first search. With a table far larger than the space, no two states share bits, so the
  * bitstate search must walk exactly the same graph: the same states, the same transitions (the reduction's proviso,
  * "does this step lead back onto the path", asked of its table of the path's fingerprints, decides as the exact
- * search's record of the states does), the same end states; and every end's witness (the path it was found on)
+ * search's record of the states does; except with the persistent sets, whose exact search looks at finished
+ * components instead of the path, so there only the answers must agree), the same end states; and every end's witness (the path it was found on)
  * replays on real threads to the same end. max_depth bounds a bitstate path's steps (it has no distances from the
  * start): no witness is longer, and a bound below the deepest path cuts the search. A witness found on a long
  * depth-first path is shortened to the same end's shortest schedule. */
@@ -75,8 +76,10 @@ static void test_bitstate_walks_the_exact_graph(void **state)
                     (unsigned long long)bits.states, (unsigned long long)bits.edges);
             assert_true(exact.complete);
             assert_true(bits.complete); /* ran to its end: no limit hit */
-            assert_int_equal(bits.states, exact.states);
-            assert_int_equal(bits.edges, exact.edges);
+            if ((SsReduction)reduce != SS_REDUCE_PERSISTENT) { /* (there the exact search's proviso is another) */
+                assert_int_equal(bits.states, exact.states);
+                assert_int_equal(bits.edges, exact.edges);
+            }
             same_ends(&exact, &bits);
             same_answers(&exact, &bits);
             witnesses_replay(&l, &bits);

@@ -176,9 +176,44 @@ static void test_invariant_between_independent_steps(void **state)
     loader_unload(&l);
 }
 
+/* A thread left out for ever: the toggler's step touches only a, the failer's only b, so at every state either alone
+ * is a persistent set, and the toggler (tried first) loops back to where it began without the failer ever moving.
+ * The proviso must take the failer back somewhere on that loop (depth first: when the loop's component is finished
+ * and nothing leaves it), or its failed assert is never found. */
+static const char *const ignored_src = "scenario \"ignored\"\n"
+                                       "shared a = 0\n"
+                                       "shared b = 0\n"
+                                       "def toggler():\n"
+                                       "    while True:\n"
+                                       "        a = 1 - a\n"
+                                       "def failer():\n"
+                                       "    b = 1\n"
+                                       "    assert b == 0, \"the failer ran\"\n"
+                                       "main:\n"
+                                       "    start toggler()\n"
+                                       "    start failer()\n";
+
+static void test_left_out_thread_still_steps(void **state)
+{
+    (void)state;
+    Loaded l = loader_source(ignored_src);
+    for (int reduce = 0; reduce < SS_REDUCE_COUNT; reduce++)
+        for (int order = 0; order < 2; order++) {
+            SsResult r = search(&l, (SsReduction)reduce, order ? SS_DEPTH_FIRST : SS_BREADTH_FIRST);
+            assert_true(r.complete);
+            if (!has_outcome(&r, RT_ERROR))
+                fail_msg("--reduction %s (%s) never lets the failer run", ss_reduction_name((SsReduction)reduce),
+                         order ? "depth first" : "breadth first");
+            witnesses_replay(&l, &r);
+            ss_result_finish(&r);
+        }
+    loader_unload(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_left_out_thread_still_steps),
         cmocka_unit_test(test_invariant_between_independent_steps),
         cmocka_unit_test(test_every_scenario),
     };
