@@ -496,7 +496,8 @@ void app_relayout(App *a)
     }
     UiBars bars = {controls_layout_toolbar(a->views.controls, a->win.font, eff, a->win.w, a->views.presenter),
                    status_bar_height(a, eff),
-                   a->views.presenter};
+                   a->views.presenter,
+                   app_explore_shown(a)};
     layout_compute(&a->win.layout, a->win.w, a->win.h, eff, &bars);
     controls_layout(a->views.controls, &a->win.layout, a->win.font, a->run.prog, a->run.params, a->run.list, a->run.nlist, a->win.w, a->win.h);
     a->relayout = false;
@@ -514,7 +515,7 @@ static void finish_frame(App *a)
 
 void app_draw(App *a)
 {
-    if (a->relayout)
+    if (a->relayout || a->win.layout.side_panel != app_explore_shown(a)) /* the explore panel opened or closed */
         app_relayout(a);
     if (app_window_too_small(&a->win)) {
         app_window_draw_too_small(&a->win);

@@ -74,7 +74,7 @@ void explore_panel_destroy(ExplorePanel *p)
 UiRect explore_panel_rect(const UiLayout *l)
 {
     if (l->presenter)
-        return l->params;
+        return l->side_panel ? l->side : l->params;
     if (l->stacked) {
         int top = l->code.y, right = l->narration.x + l->narration.w;
         return (UiRect){l->code.x, top, right - l->code.x, l->narration.y + l->narration.h - top};

@@ -50,7 +50,8 @@ typedef struct XHit {
 ExplorePanel *explore_panel_create(void);
 void explore_panel_destroy(ExplorePanel *p); /* NULL-safe */
 /* Where the panel goes in this layout: the right column (code, stats and narration) or, stacked, the band below the
- * scene; in the presenter layout, a drawer at the right of the scene. */
+ * scene; in the presenter layout, the side panel at the body's right (laid out with UiBars.side_panel, the scene left
+ * of it), else where the parameters drawer goes. */
 UiRect explore_panel_rect(const UiLayout *l);
 void explore_panel_draw(ExplorePanel *p, SDL_Renderer *r, Font *f, const Theme *th, UiRect area, float zoom,
                         const XPanelInput *in, int mx, int my, uint64_t now_ms);

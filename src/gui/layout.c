@@ -8,6 +8,10 @@ enum { NARROW_WIDTH = 760, DESIGN_W = 1600, DESIGN_H = 900, TIMELINE_SHARE = 18,
 /* The right column's share of the body's width (%): smaller in a window too narrow for the normal layout at its zoom
  * (LAYOUT_FULL_MIN_W) when the user asks for all panels even so, where the scene is what the hall reads. */
 enum { COLUMN_SHARE = 38, COLUMN_CRAMPED = 31 };
+/* The side panel in the presenter layout: DRAWER_W zoom-1 pixels wide (as the parameters drawer), which leaves a
+ * 4:3 projector at 2x a ring the hall reads beside the panel's answers whole; at most SIDE_SHARE % of the body's
+ * width, so that in a smaller window the scene never shrinks to nothing. */
+enum { DRAWER_W = 460, SIDE_SHARE = 60 };
 
 static const float FIT_MIN = 0.6f, ZOOM_MIN = 0.25f;
 
@@ -153,6 +157,16 @@ static void layout_stacked(UiLayout *l, UiRect body)
     l->narration = rect(l->stats.x, l->stats.y + l->stats.h + p, l->stats.w, lower.h - l->stats.h - p);
 }
 
+/* The presenter layout with the side panel open: the panel at the body's right, the scene left of it. */
+static void layout_side(UiLayout *l, UiRect body)
+{
+    int sw = layout_px(l, DRAWER_W);
+    if (sw > body.w * SIDE_SHARE / 100)
+        sw = body.w * SIDE_SHARE / 100;
+    l->side = rect(body.x + body.w - sw, body.y, sw, body.h);
+    l->scene = rect(body.x, body.y, body.w - sw - l->pad, body.h);
+}
+
 void layout_compute(UiLayout *l, int win_w, int win_h, float zoom, const UiBars *bars)
 {
     l->zoom = zoom > ZOOM_MIN ? zoom : ZOOM_MIN;
@@ -171,10 +185,18 @@ void layout_compute(UiLayout *l, int win_w, int win_h, float zoom, const UiBars 
     l->timeline = rect(p, l->status.y - timeline_h, win_w - 2 * p, timeline_h);
     UiRect body = rect(p, l->toolbar.h + p, win_w - 2 * p, l->timeline.y - l->toolbar.h - 2 * p);
     l->stacked = win_w < (int)(NARROW_WIDTH * l->zoom);
+    int pw = layout_px(l, DRAWER_W);
+    if (pw > win_w - 2 * p)
+        pw = win_w - 2 * p;
+    l->params = rect(win_w - pw - p, body.y, pw, body.h);
+    l->side_panel = bars && bars->side_panel;
+    l->side = rect(body.x + body.w, body.y, 0, 0);
     if (l->presenter) {
         l->stacked = false;
         l->scene = body;
         l->code = l->stats = l->narration = rect(body.x + body.w, body.y, 0, 0);
+        if (l->side_panel)
+            layout_side(l, body);
     } else if (l->stacked) {
         layout_stacked(l, body);
     } else {
@@ -182,8 +204,4 @@ void layout_compute(UiLayout *l, int win_w, int win_h, float zoom, const UiBars 
         l->scene = rect(body.x, body.y, body.w - col_w - p, body.h);
         layout_column(l, rect(body.x + body.w - col_w, body.y, col_w, body.h));
     }
-    int pw = layout_px(l, 460);
-    if (pw > win_w - 2 * p)
-        pw = win_w - 2 * p;
-    l->params = rect(win_w - pw - p, body.y, pw, body.h);
 }

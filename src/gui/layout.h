@@ -27,17 +27,22 @@ typedef struct UiLayout {
     UiRect timeline;
     UiRect status;  /* the status bar: mode, speed, step, running/paused/ended, and notices */
     UiRect params;  /* the parameters drawer (over the right column) */
+    UiRect side;    /* the side panel when open (UiBars.side_panel) in the presenter layout, at the body's right */
     bool stacked;   /* narrow window: right column below the scene */
     bool presenter; /* the scene takes the body; code, stats and narration are hidden (empty) */
+    bool side_panel; /* laid out with the side panel open */
 } UiLayout;
 
 /* What the caller decides: the heights of the bars whose contents decide them (0: one row of the default height),
- * and the presenter layout, where the scene takes the whole body (code, stats and narration get empty rectangles),
- * for a hall. */
+ * the presenter layout, where the scene takes the whole body (code, stats and narration get empty rectangles), for
+ * a hall, and whether a side panel (the explore panel) is open. In the normal layout that panel covers the right
+ * column (or the band below a stacked scene), so the scene keeps its rectangle; in the presenter layout it takes
+ * `side` at the body's right and the scene the room left of it, never drawn under the panel. */
 typedef struct UiBars {
     int toolbar_h;
     int status_h;
     bool presenter;
+    bool side_panel;
 } UiBars;
 
 /* Sizes at zoom 1, tuned for a projector at 1920x1080. */

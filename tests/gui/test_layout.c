@@ -1,6 +1,6 @@
 /* Tests of layout: panel rectangles reflow with the window size and the UI zoom; the toolbar's flow wraps whole
- * groups; the zoom stops where the window can no longer hold the layout; wrapped prose never parts a name from its
- * number. */
+ * groups; the zoom stops where the window can no longer hold the layout; the explore panel open in the presenter
+ * layout leaves the scene the room left of it; wrapped prose never parts a name from its number. */
 #include "gui/layout.h"
 #include "gui/wrap.h"
 
@@ -186,6 +186,43 @@ static void test_cramped_normal_layout_widens_the_scene(void **state)
     }
 }
 
+/* The explore panel open in the presenter layout (a 4:3 projector at 2x chooses it): the panel takes the body's
+ * right and the scene the room left of it, never under the panel (it once kept the whole body, the ring half hidden
+ * under the panel); closed, the scene has the whole body again. Even a tiny window leaves the scene some width. */
+static void test_side_panel_leaves_the_scene_its_left(void **state)
+{
+    (void)state;
+    static const struct {
+        int w, h;
+        float zoom;
+    } sizes[] = {{1024, 768, 2.0f}, {1920, 1080, 2.0f}, {1280, 720, 1.0f}, {800, 600, 1.5f}, {320, 240, 1.0f}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        float z = layout_effective_zoom(sizes[i].w, sizes[i].h, sizes[i].zoom);
+        UiBars open = {0, 0, true, true}, closed = {0, 0, true, false};
+        UiLayout l, c;
+        layout_compute(&l, sizes[i].w, sizes[i].h, z, &open);
+        layout_compute(&c, sizes[i].w, sizes[i].h, z, &closed);
+        assert_true(inside(l.scene, sizes[i].w, sizes[i].h));
+        assert_true(inside(l.side, sizes[i].w, sizes[i].h));
+        if (overlap(l.scene, l.side) || l.scene.x + l.scene.w > l.side.x)
+            fail_msg("%dx%d at %.1f: scene [%d %d %d %d] reaches the panel [%d %d %d %d]", sizes[i].w, sizes[i].h,
+                     (double)sizes[i].zoom, l.scene.x, l.scene.y, l.scene.w, l.scene.h, l.side.x, l.side.y, l.side.w,
+                     l.side.h);
+        assert_int_equal(l.scene.y, l.side.y);
+        assert_int_equal(l.scene.h, l.side.h);
+        assert_int_equal(l.side.x + l.side.w, c.scene.x + c.scene.w); /* the body's right edge */
+        assert_true(l.scene.w * 100 >= c.scene.w * 35);
+        assert_int_equal(c.side.w, 0);
+        assert_int_equal(c.scene.w, c.toolbar.w - 2 * c.pad);
+    }
+    /* the normal layout: the panel covers the right column, the scene keeps its rectangle */
+    UiBars normal_open = {0, 0, false, true};
+    UiLayout n, m;
+    layout_compute(&n, 1920, 1080, 1.0f, &normal_open);
+    layout_compute(&m, 1920, 1080, 1.0f, NULL);
+    assert_memory_equal(&n.scene, &m.scene, sizeof n.scene);
+}
+
 /* A monospace measure: 10 px a byte. */
 static int ten_px(void *ctx, const char *text)
 {
@@ -273,6 +310,7 @@ int main(void)
         cmocka_unit_test(test_zoom_stops_where_the_window_is_full),
         cmocka_unit_test(test_presenter_where_the_normal_layout_is_cramped),
         cmocka_unit_test(test_cramped_normal_layout_widens_the_scene),
+        cmocka_unit_test(test_side_panel_leaves_the_scene_its_left),
         cmocka_unit_test(test_wrap_keeps_a_name_with_its_number),
         cmocka_unit_test(test_wrap_breaks_at_spaces),
     };

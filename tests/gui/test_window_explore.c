@@ -7,7 +7,8 @@
  * runs find its lost update, whose minimized witness replays to the failed expectation. Clicking a state on the race
  * counter's map, at the screen position the dump gives for its dot, replays the way there: the window stops at that
  * state (its step count, its end and its value of N), and steps back along the way. A map too large for dots keeps
- * its title and caption whole inside the panel at full HD and on a projector at 2x.
+ * its title and caption whole inside the panel at full HD and on a projector at 2x. On that projector, in the presenter
+ * layout, the scene (banner, ring, labels) lies left of the open panel, never under it.
  * argv[1] is the lockstep executable. Exits 77 (skipped) when xvfb-run is not installed. */
 #include <jansson.h>
 #include <setjmp.h>
@@ -399,6 +400,91 @@ static void test_running_head_fits(void **state)
     check_running_head("auto");
 }
 
+static Box box_at(json_t *a)
+{
+    if (!json_is_array(a) || json_array_size(a) != 4)
+        fail_msg("not a rectangle");
+    Box b = {json_integer_value(json_array_get(a, 0)), json_integer_value(json_array_get(a, 1)),
+             json_integer_value(json_array_get(a, 2)), json_integer_value(json_array_get(a, 3))};
+    return b;
+}
+
+/* One box of the scene lies in the scene's panel and wholly left of the explore panel. */
+static void left_of_panel(Box b, Box scene, Box panel, const char *file, const char *what, size_t i)
+{
+    if (b.w <= 0 && b.h <= 0)
+        return; /* not drawn */
+    if (!box_inside(b, scene) || b.x + b.w > panel.x)
+        fail_msg("%s: %s %zu [%lld %lld %lld %lld] not in the scene [%lld %lld %lld %lld] left of the explore panel "
+                 "[%lld %lld %lld %lld]", file, what, i, (long long)b.x, (long long)b.y, (long long)b.w,
+                 (long long)b.h, (long long)scene.x, (long long)scene.y, (long long)scene.w, (long long)scene.h,
+                 (long long)panel.x, (long long)panel.y, (long long)panel.w, (long long)panel.h);
+}
+
+/* In a dump with the explore panel open: the scene's panel, its area, title and banner, every node of the ring and
+ * every label lie left of the explore panel; with `ring` (the philosophers started) their discs keep a size the hall
+ * reads. Returns the banner's box. */
+static Box scene_left_of_panel(const char *file, bool ring)
+{
+    json_t *st = wh_state(file), *layout = json_object_get(st, "layout"), *x = explore_of(st);
+    assert_true(flag_of(x, "panel_open"));
+    Box panel = box_at(json_object_get(x, "rect")), scene = box_at(json_object_get(json_object_get(layout, "panels"), "scene"));
+    assert_true(panel.w > 0 && scene.w > 0);
+    left_of_panel(scene, scene, panel, file, "scene panel", 0);
+    left_of_panel(box_at(json_object_get(layout, "scene_area")), scene, panel, file, "scene area", 0);
+    json_t *texts = json_object_get(layout, "texts");
+    left_of_panel(box_of(texts, "title"), scene, panel, file, "title", 0);
+    Box banner = box_of(texts, "banner");
+    left_of_panel(banner, scene, panel, file, "banner", 0);
+    json_t *nodes = json_object_get(layout, "nodes"), *shapes = json_object_get(layout, "shapes");
+    size_t circles = 0;
+    for (size_t i = 0; i < json_array_size(nodes); i++) {
+        Box n = box_at(json_array_get(nodes, i));
+        left_of_panel(n, scene, panel, file, "node", i);
+        if (strcmp(json_string_value(json_array_get(shapes, i)), "circle") == 0 && n.w >= 60)
+            circles++;
+    }
+    assert_true(!ring || json_array_size(nodes) >= 11); /* main, five philosophers, five chopsticks */
+    if (ring && circles < 5)
+        fail_msg("%s: only %zu discs 60 px across or more", file, circles);
+    json_t *labels = json_object_get(layout, "labels");
+    for (size_t i = 0; i < json_array_size(labels); i++)
+        left_of_panel(box_at(json_object_get(json_array_get(labels, i), "box")), scene, panel, file, "label", i);
+    json_decref(st);
+    return banner;
+}
+
+/* A 4:3 projector at the lecture zoom (1024x768 at 2x, where the window chooses the presenter layout, and in it asked
+ * for): Check all opens the explore panel at the right, and the scene lays itself out in the room left of it, before
+ * the run and at its deadlock, the banner wrapped to that width; closing the panel gives the scene the whole width
+ * back. It once kept the whole width: the banner cut at the panel's edge and the ring half under the panel. */
+static void test_scene_beside_the_panel(void **state)
+{
+    (void)state;
+    static const char *const layouts[] = {"auto", "presenter"};
+    for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++) {
+        char script[2048], opts[256];
+        snprintf(script, sizeof script,
+                 "wait 200\ncommand check-all\nwait-until explored 60000\nwait 200\ndump-state %s\n"
+                 "replay-result 0\nspeed max\ncommand play\nwait-until deadlock 30000\nwait 300\ndump-state %s\n"
+                 "command explore-panel\nwait 200\ndump-state %s\nquit\n",
+                 wh_path("beside-start.json"), wh_path("beside-deadlock.json"), wh_path("beside-closed.json"));
+        snprintf(opts, sizeof opts, "dining-philosophers --size 1024x768 --zoom 2 --layout %s", layouts[i]);
+        run_script("beside.uis", script, opts);
+        scene_left_of_panel("beside-start.json", false);
+        Box banner = scene_left_of_panel("beside-deadlock.json", true);
+        assert_true(banner.w > 0 && banner.h > 0); /* the deadlock's banner is drawn */
+        /* closed again, the scene takes the whole width back */
+        json_t *open = wh_state("beside-deadlock.json"), *closed = wh_state("beside-closed.json");
+        assert_false(flag_of(explore_of(closed), "panel_open"));
+        Box was = box_at(json_object_get(json_object_get(json_object_get(open, "layout"), "panels"), "scene"));
+        Box now = box_at(json_object_get(json_object_get(json_object_get(closed, "layout"), "panels"), "scene"));
+        assert_true(now.w > was.w);
+        json_decref(open);
+        json_decref(closed);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -409,6 +495,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_click_a_state),
         cmocka_unit_test(test_map_summary),
         cmocka_unit_test(test_running_head_fits),
+        cmocka_unit_test(test_scene_beside_the_panel),
     };
     return wh_main(argc, argv, "lockstep-window-explore", tests, sizeof tests / sizeof tests[0]);
 }
