@@ -412,7 +412,9 @@ static void coop_main(void *arg)
     gate_flush_wakes(t);
 }
 
-/* The first cooperative thread that may run (granted, woken, new), or NULL. */
+/* The first cooperative thread that may run (granted, woken, new), or NULL. The thread's state is asked first: most
+ * threads are not running, and asking their fibers first (another cache line each, twice a step) took 2.6% of a model
+ * checker's time. */
 static RtThread *coop_runnable(Rt *rt)
 {
     RtThread *found = NULL;
@@ -420,7 +422,7 @@ static RtThread *coop_runnable(Rt *rt)
     int n = atomic_load(&rt->nthreads);
     for (int i = 0; i < n && !found; i++) {
         RtThread *t = rt->threads[i];
-        if (t->fiber && !fiber_done(t->fiber) && (t->state == TS_RUNNING || rt->stopping))
+        if ((t->state == TS_RUNNING || rt->stopping) && t->fiber && !fiber_done(t->fiber))
             found = t;
     }
     pthread_mutex_unlock(&rt->world);
