@@ -618,8 +618,9 @@ static bool dfs_edge(Mc *m)
         return false;
     int t = e.thread;
     McObs o = e.o;
-    /* a local step is explored alone unless it leads back onto the path (the proviso); the path is a bit per state
-       (mcg_on_path), since a state's record, read for it on nearly every edge, was a cache miss each time */
+    /* a local step is explored alone; with the path proviso, only if it does not lead back onto the path (by
+       components: onto the component stack, into this state's component); either is a bit per state (mcg_on_path),
+       since a state's record, read for it on nearly every edge, was a cache miss each time */
     bool asks = m->cfg->reduction != SS_REDUCE_NONE && (e.local || m->cfg->reduction == SS_REDUCE_PERSISTENT);
     bool fresh, onto_path = false; /* (asked only where the reduction needs it) */
     int next = MC_NONE;
@@ -636,7 +637,7 @@ static bool dfs_edge(Mc *m)
         mcg_edge(&m->g, f->state, t, e.steps, next, e.progress);
         onto_path = asks && mcg_on_path(&m->g, next);
     }
-    if (m->by_components) { /* (onto_path: onto the component stack, into this state's component) */
+    if (m->by_components) {
         if (onto_path) {
             f->low = next < f->low ? next : f->low;
             f->moved |= 1ull << rt_pick_thread(t);
@@ -645,8 +646,7 @@ static bool dfs_edge(Mc *m)
         }
     }
     if (asks && e.local && !f->full && (m->by_components || !onto_path)) { /* (full: every thread, local or not) */
-        if (m->by_components)
-            f->skipped |= f->remaining;
+        f->skipped |= f->remaining;
         f->remaining = 0; /* a persistent set of one: the local step commutes with everything else */
     }
     bool back = onto_path && !m->by_components; /* the path proviso */
@@ -665,7 +665,7 @@ static bool dfs_edge(Mc *m)
     if (m->cfg->bitstate_log2 > 0 ? (uint64_t)m->stack[m->depth - 1].plen + (uint64_t)e.steps >= m->cfg->max_depth
                                   : !m->auto_attempt && (uint64_t)m->depth >= m->cfg->max_depth * MC_DFS_STACK_FACTOR) {
         m->out->cut++;
-        m->stack[m->depth - 1].exits = true; /* (the search is not complete) */
+        f->exits = true; /* (the search is not complete) */
         return true;
     }
     push(m, next, o.fp, o.enabled, t, e.steps);

@@ -155,7 +155,7 @@ void app_command(App *a, Cmd cmd)
     case CMD_CHECK_ALL: app_explore_start(a, EXPLORE_CHECK_ALL); break;
     case CMD_FIND_FAILURE: app_explore_start(a, EXPLORE_FIND_FAILURE); break;
     case CMD_EXPLORE_CANCEL: app_explore_cancel(a); break;
-    case CMD_EXPLORE_PANEL: a->views.explore_open = !a->views.explore_open; break;
+    case CMD_EXPLORE_PANEL: app_explore_set_open(a, !a->views.explore_open); break;
     case CMD_QUIT: a->quit = true; break;
     default: break;
     }

@@ -515,7 +515,7 @@ static void finish_frame(App *a)
 
 void app_draw(App *a)
 {
-    if (a->relayout || a->win.layout.side_panel != app_explore_shown(a)) /* the explore panel opened or closed */
+    if (a->relayout)
         app_relayout(a);
     if (app_window_too_small(&a->win)) {
         app_window_draw_too_small(&a->win);

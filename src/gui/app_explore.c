@@ -59,9 +59,16 @@ bool app_explore_shown(const App *a)
     return a->views.explore_open && !app_window_too_small(&a->win);
 }
 
+void app_explore_set_open(App *a, bool open)
+{
+    if (a->views.explore_open != open)
+        a->relayout = true;
+    a->views.explore_open = open;
+}
+
 void app_explore_start(App *a, ExploreKind kind)
 {
-    a->views.explore_open = true;
+    app_explore_set_open(a, true);
     a->dirty = true;
     if (app_explore_running(a)) {
         app_note(a, "an exploration is running: Esc stops it");
@@ -182,7 +189,7 @@ bool app_explore_click(App *a, int x, int y)
     case XHIT_CHECK_ALL: app_explore_start(a, EXPLORE_CHECK_ALL); break;
     case XHIT_FIND_FAILURE: app_explore_start(a, EXPLORE_FIND_FAILURE); break;
     case XHIT_CANCEL: app_explore_cancel(a); break;
-    case XHIT_CLOSE: a->views.explore_open = false; break;
+    case XHIT_CLOSE: app_explore_set_open(a, false); break;
     case XHIT_REPLAY: replay(a, h.entry, h.line); break;
     case XHIT_MAP_STATE: replay_state(a, h.entry, h.line); break;
     case XHIT_PANEL: break;

@@ -63,7 +63,7 @@ void app_key(App *a, SDL_Keycode key, Uint16 mod)
         else if (a->views.cs.help_open || a->views.cs.picker_open || a->views.cs.params_open)
             a->views.cs.help_open = a->views.cs.picker_open = a->views.cs.params_open = false;
         else if (app_explore_shown(a))
-            a->views.explore_open = false;
+            app_explore_set_open(a, false);
         else if (a->win.fullscreen)
             app_command(a, CMD_FULLSCREEN);
         else

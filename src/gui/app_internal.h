@@ -192,6 +192,9 @@ void app_explore_cancel(App *a);
 bool app_explore_running(const App *a);
 uint64_t app_explore_states(const App *a); /* the running check's states so far (0: none running) */
 bool app_explore_shown(const App *a);
+/* Open or close the explore panel; the window lays out again when that changes (the presenter layout gives the
+ * scene the room left of the panel). */
+void app_explore_set_open(App *a, bool open);
 /* Each frame: file a finished exploration's answer, keep the progress moving. */
 void app_explore_tick(App *a);
 /* A click in the panel (true: the panel took it). */
