@@ -54,6 +54,13 @@ void app_set_speed(App *a, double speed)
 }
 
 /* Stepping pauses the run and switches to serial mode first. */
+void app_params_set_open(App *a, bool open)
+{
+    if (a->views.cs.params_open != open)
+        a->relayout = true;
+    a->views.cs.params_open = open;
+}
+
 void app_step(App *a, int thread)
 {
     if (!a->run.rt)
@@ -130,7 +137,7 @@ void app_command(App *a, Cmd cmd)
     case CMD_EXPORT_TRACE: app_export_trace(a, NULL); break;
     case CMD_SLOWER: app_set_speed(a, controls_speed_step(session_speed(a->run.session), -1)); break;
     case CMD_FASTER: app_set_speed(a, controls_speed_step(session_speed(a->run.session), +1)); break;
-    case CMD_PARAMS: a->views.cs.params_open = !a->views.cs.params_open; break;
+    case CMD_PARAMS: app_params_set_open(a, !a->views.cs.params_open); break;
     case CMD_PICKER:
         a->views.cs.picker_open = !a->views.cs.picker_open;
         a->views.cs.pick_filter[0] = '\0'; /* a fresh list each time, the first row highlighted */

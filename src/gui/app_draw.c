@@ -497,8 +497,14 @@ void app_relayout(App *a)
     UiBars bars = {controls_layout_toolbar(a->views.controls, a->win.font, eff, a->win.w, a->views.presenter),
                    status_bar_height(a, eff),
                    a->views.presenter,
-                   app_explore_shown(a)};
+                   app_explore_shown(a),
+                   a->views.cs.params_open,
+                   0};
     layout_compute(&a->win.layout, a->win.w, a->win.h, eff, &bars);
+    if (bars.presenter && bars.side_panel && bars.params_open) { /* they share the right: the drawer as its rows */
+        bars.params_h = controls_params_height(a->views.controls, &a->win.layout, a->win.font, a->run.prog);
+        layout_compute(&a->win.layout, a->win.w, a->win.h, eff, &bars);
+    }
     controls_layout(a->views.controls, &a->win.layout, a->win.font, a->run.prog, a->run.params, a->run.list, a->run.nlist, a->win.w, a->win.h);
     a->relayout = false;
 }

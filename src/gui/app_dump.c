@@ -126,10 +126,12 @@ static json_t *rect_json(UiRect r)
 static json_t *dump_layout(const App *a)
 {
     const UiLayout *l = &a->win.layout;
-    json_t *panels = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "toolbar", rect_json(l->toolbar), "scene",
+    UiRect none = {0, 0, 0, 0};
+    json_t *panels = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "toolbar", rect_json(l->toolbar), "scene",
                                rect_json(l->scene), "code", rect_json(l->code), "stats", rect_json(l->stats),
                                "narration", rect_json(l->narration), "timeline", rect_json(l->timeline), "status",
-                               rect_json(l->status));
+                               rect_json(l->status), "params", /* the parameters drawer, when open */
+                               rect_json(a->views.cs.params_open ? l->params : none));
     UiRect tb[64];
     int n = controls_toolbar_rects(a->views.controls, tb, 64);
     json_t *toolbar = json_array();

@@ -51,6 +51,13 @@ bool app_open_scenario(App *a, const char *name)
     return app_new_run(a);
 }
 
+/* Esc closes the help, the picker and the parameters drawer. */
+static void close_overlays(App *a)
+{
+    a->views.cs.help_open = a->views.cs.picker_open = false;
+    app_params_set_open(a, false);
+}
+
 void app_key(App *a, SDL_Keycode key, Uint16 mod)
 {
     if (a->views.path_open) {
@@ -61,7 +68,7 @@ void app_key(App *a, SDL_Keycode key, Uint16 mod)
         if (app_explore_running(a))
             app_explore_cancel(a);
         else if (a->views.cs.help_open || a->views.cs.picker_open || a->views.cs.params_open)
-            a->views.cs.help_open = a->views.cs.picker_open = a->views.cs.params_open = false;
+            close_overlays(a);
         else if (app_explore_shown(a))
             app_explore_set_open(a, false);
         else if (a->win.fullscreen)

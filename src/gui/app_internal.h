@@ -141,6 +141,9 @@ void app_command(App *a, Cmd cmd);
 void app_step(App *a, int thread);
 void app_set_speed(App *a, double speed);
 void app_set_mode(App *a, RtMode mode);
+/* Open or close the parameters drawer; the window lays out again when that changes (the presenter layout gives the
+ * scene the room left of the drawer), as app_explore_set_open does for the explore panel. */
+void app_params_set_open(App *a, bool open);
 bool app_set_param(App *a, int param, int64_t value);
 bool app_set_param_text(App *a, const char *assignment);
 /* The window's one way to load a scenario (a shipped name or a path, with the recipe's --set values, or none) into

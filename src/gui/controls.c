@@ -237,14 +237,15 @@ static int int_row(Controls *c, Font *f, const ParamDecl *p, int pi, int x, int 
     return y + h;
 }
 
-static void layout_params(Controls *c, const UiLayout *l, Font *f, const Program *prog)
+/* The drawer's rows in l->params; returns the height they take, title and padding included. */
+static int layout_params(Controls *c, const UiLayout *l, Font *f, const Program *prog)
 {
     c->params = l->params;
-    if (!prog)
-        return;
     int pad = layout_px(l, 14), x = c->params.x + pad, maxw = c->params.w - 2 * pad;
     int y = c->params.y + pad + font_height(f, FONT_TITLE) + font_height(f, FONT_SMALL) + pad;
     int h = font_height(f, FONT_BOLD) + layout_px(l, 10);
+    if (!prog || prog->nparams == 0) /* "This scenario has no parameters." */
+        return y + pad + font_height(f, FONT_BODY) + pad - c->params.y;
     for (int i = 0; i < prog->nparams; i++) {
         const ParamDecl *p = &prog->params[i];
         y += font_height(f, FONT_BOLD) + (p->help ? font_height(f, FONT_SMALL) : 0) + 4;
@@ -254,6 +255,14 @@ static void layout_params(Controls *c, const UiLayout *l, Font *f, const Program
             y = choice_row(c, f, p, i, x, y, maxw, h);
         y += pad;
     }
+    return y - c->params.y;
+}
+
+int controls_params_height(Controls *c, const UiLayout *l, Font *f, const Program *prog)
+{
+    int n = c->n[SURF_PARAMS], h = layout_params(c, l, f, prog);
+    c->n[SURF_PARAMS] = n; /* a measure: the rows laid out stay as they were */
+    return h;
 }
 
 /* Case-blind: text contains part. */

@@ -63,6 +63,9 @@ int controls_picker_rows(const Controls *c, int *out, int max);
 int controls_toolbar_rects(const Controls *c, UiRect *out, int max);
 void controls_layout(Controls *c, const UiLayout *l, Font *f, const Program *prog, const int64_t *params,
                      const ScenarioInfo *list, int nlist, int win_w, int win_h);
+/* The height the parameters drawer's rows take at the width of l->params (title and padding included); lays nothing
+ * out. */
+int controls_params_height(Controls *c, const UiLayout *l, Font *f, const Program *prog);
 /* The help overlay's box as last laid out, and the width and height its text takes in it (every key's line wrapped
  * to the box's width). */
 UiRect controls_help_rect(const Controls *c, Font *f, int *content_w, int *content_h);

@@ -12,6 +12,9 @@ enum { COLUMN_SHARE = 38, COLUMN_CRAMPED = 31 };
  * 4:3 projector at 2x a ring the hall reads beside the panel's answers whole; at most SIDE_SHARE % of the body's
  * width, so that in a smaller window the scene never shrinks to nothing. */
 enum { DRAWER_W = 460, SIDE_SHARE = 60 };
+/* With the parameters drawer and the side panel both open in the presenter layout, the drawer takes at most this share
+ * (%) of the side's height, so that the explore panel below it keeps its buttons, an answer and a map. */
+enum { PARAMS_SHARE = 55 };
 
 static const float FIT_MIN = 0.6f, ZOOM_MIN = 0.25f;
 
@@ -157,14 +160,27 @@ static void layout_stacked(UiLayout *l, UiRect body)
     l->narration = rect(l->stats.x, l->stats.y + l->stats.h + p, l->stats.w, lower.h - l->stats.h - p);
 }
 
-/* The presenter layout with the side panel open: the panel at the body's right, the scene left of it. */
-static void layout_side(UiLayout *l, UiRect body)
+/* The presenter layout with the side panel or the parameters drawer open: the panel at the body's right, the scene
+ * left of it. Both open share the right: the drawer on top, as high as its rows, the side panel below. */
+static void layout_side(UiLayout *l, UiRect body, const UiBars *bars)
 {
     int sw = layout_px(l, DRAWER_W);
     if (sw > body.w * SIDE_SHARE / 100)
         sw = body.w * SIDE_SHARE / 100;
-    l->side = rect(body.x + body.w - sw, body.y, sw, body.h);
+    UiRect right = rect(body.x + body.w - sw, body.y, sw, body.h);
     l->scene = rect(body.x, body.y, body.w - sw - l->pad, body.h);
+    if (!l->params_open) {
+        l->side = right;
+        return;
+    }
+    if (!l->side_panel) {
+        l->params = right;
+        return;
+    }
+    int most = right.h * PARAMS_SHARE / 100, ph = bars->params_h > 0 ? bars->params_h : right.h / 2;
+    ph = ph > most ? most : ph;
+    l->params = rect(right.x, right.y, right.w, ph);
+    l->side = rect(right.x, right.y + ph + l->pad, right.w, right.h - ph - l->pad);
 }
 
 void layout_compute(UiLayout *l, int win_w, int win_h, float zoom, const UiBars *bars)
@@ -190,13 +206,14 @@ void layout_compute(UiLayout *l, int win_w, int win_h, float zoom, const UiBars 
         pw = win_w - 2 * p;
     l->params = rect(win_w - pw - p, body.y, pw, body.h);
     l->side_panel = bars && bars->side_panel;
+    l->params_open = bars && bars->params_open;
     l->side = rect(body.x + body.w, body.y, 0, 0);
     if (l->presenter) {
         l->stacked = false;
         l->scene = body;
         l->code = l->stats = l->narration = rect(body.x + body.w, body.y, 0, 0);
-        if (l->side_panel)
-            layout_side(l, body);
+        if (l->side_panel || l->params_open)
+            layout_side(l, body, bars);
     } else if (l->stacked) {
         layout_stacked(l, body);
     } else {

@@ -26,23 +26,29 @@ typedef struct UiLayout {
     UiRect narration;
     UiRect timeline;
     UiRect status;  /* the status bar: mode, speed, step, running/paused/ended, and notices */
-    UiRect params;  /* the parameters drawer (over the right column) */
+    UiRect params;  /* the parameters drawer: over the right column; in the presenter layout at the body's right */
     UiRect side;    /* the side panel when open (UiBars.side_panel) in the presenter layout, at the body's right */
     bool stacked;   /* narrow window: right column below the scene */
     bool presenter; /* the scene takes the body; code, stats and narration are hidden (empty) */
     bool side_panel; /* laid out with the side panel open */
+    bool params_open; /* laid out with the parameters drawer open */
 } UiLayout;
 
 /* What the caller decides: the heights of the bars whose contents decide them (0: one row of the default height),
  * the presenter layout, where the scene takes the whole body (code, stats and narration get empty rectangles), for
- * a hall, and whether a side panel (the explore panel) is open. In the normal layout that panel covers the right
- * column (or the band below a stacked scene), so the scene keeps its rectangle; in the presenter layout it takes
- * `side` at the body's right and the scene the room left of it, never drawn under the panel. */
+ * a hall, and whether a side panel (the explore panel) and the parameters drawer are open. In the normal layout
+ * they are drawn over the right column (the panel over all of it or the band below a stacked scene, the drawer at
+ * the window's right), so the scene keeps its rectangle; in the presenter layout they take the body's right
+ * (`side`, `params`) and the scene the room left of them, never drawn under a panel. With both open there they share
+ * that room: the drawer on top, params_h high (its rows, measured by the caller; 0: half), at most 55 % of it, and the
+ * explore panel below. */
 typedef struct UiBars {
     int toolbar_h;
     int status_h;
     bool presenter;
     bool side_panel;
+    bool params_open;
+    int params_h;
 } UiBars;
 
 /* Sizes at zoom 1, tuned for a projector at 1920x1080. */

@@ -1,6 +1,7 @@
 /* Tests of layout: panel rectangles reflow with the window size and the UI zoom; the toolbar's flow wraps whole
  * groups; the zoom stops where the window can no longer hold the layout; the explore panel open in the presenter
- * layout leaves the scene the room left of it; wrapped prose never parts a name from its number. */
+ * layout leaves the scene the room left of it, as does the parameters drawer, and both open share the right; wrapped
+ * prose never parts a name from its number. */
 #include "gui/layout.h"
 #include "gui/wrap.h"
 
@@ -223,6 +224,49 @@ static void test_side_panel_leaves_the_scene_its_left(void **state)
     assert_memory_equal(&n.scene, &m.scene, sizeof n.scene);
 }
 
+/* The parameters drawer in the presenter layout is a side panel too: alone it takes the body's right and the scene
+ * the room left of it (it was drawn over the scene, which kept the whole body); opened with the explore panel the
+ * two share the right, the drawer on top as high as its rows (at most 55 %), the explore panel below, neither over
+ * the other (the drawer once covered the panel's top). */
+static void test_params_drawer_beside_the_scene(void **state)
+{
+    (void)state;
+    static const struct {
+        int w, h;
+        float zoom;
+    } sizes[] = {{1024, 768, 2.0f}, {1920, 1080, 2.0f}, {1280, 720, 1.0f}, {800, 600, 1.5f}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        int w = sizes[i].w, h = sizes[i].h;
+        float z = layout_effective_zoom(w, h, sizes[i].zoom);
+        UiBars drawer = {0, 0, true, false, true, 0}, explore = {0, 0, true, true, false, 0};
+        UiBars both = {0, 0, true, true, true, 250}, tall = {0, 0, true, true, true, 5000};
+        UiLayout d, x, b, t;
+        layout_compute(&d, w, h, z, &drawer);
+        layout_compute(&x, w, h, z, &explore);
+        layout_compute(&b, w, h, z, &both);
+        layout_compute(&t, w, h, z, &tall);
+        assert_true(inside(d.params, w, h));
+        if (d.scene.x + d.scene.w > d.params.x)
+            fail_msg("%dx%d at %.1f: scene [%d %d %d %d] reaches the drawer [%d %d %d %d]", w, h, (double)sizes[i].zoom,
+                     d.scene.x, d.scene.y, d.scene.w, d.scene.h, d.params.x, d.params.y, d.params.w, d.params.h);
+        assert_memory_equal(&d.scene, &x.scene, sizeof d.scene); /* the same room as beside the explore panel */
+        assert_memory_equal(&d.params, &x.side, sizeof d.params);
+        assert_memory_equal(&b.scene, &x.scene, sizeof b.scene);
+        assert_false(overlap(b.params, b.side));
+        assert_true(b.scene.x + b.scene.w <= b.params.x && b.scene.x + b.scene.w <= b.side.x);
+        assert_true(b.params.y == x.side.y && b.side.y + b.side.h == x.side.y + x.side.h);
+        assert_true(b.params.h == 250 || b.params.h == x.side.h * 55 / 100);
+        assert_true(b.side.y > b.params.y + b.params.h);
+        assert_true(t.params.h <= x.side.h * 55 / 100 && t.side.h >= x.side.h * 40 / 100);
+    }
+    /* the normal layout keeps the scene's rectangle with the drawer open */
+    UiBars normal = {0, 0, false, false, true, 0};
+    UiLayout n, m;
+    layout_compute(&n, 1920, 1080, 1.0f, &normal);
+    layout_compute(&m, 1920, 1080, 1.0f, NULL);
+    assert_memory_equal(&n.scene, &m.scene, sizeof n.scene);
+}
+
 /* A monospace measure: 10 px a byte. */
 static int ten_px(void *ctx, const char *text)
 {
@@ -311,6 +355,7 @@ int main(void)
         cmocka_unit_test(test_presenter_where_the_normal_layout_is_cramped),
         cmocka_unit_test(test_cramped_normal_layout_widens_the_scene),
         cmocka_unit_test(test_side_panel_leaves_the_scene_its_left),
+        cmocka_unit_test(test_params_drawer_beside_the_scene),
         cmocka_unit_test(test_wrap_keeps_a_name_with_its_number),
         cmocka_unit_test(test_wrap_breaks_at_spaces),
     };

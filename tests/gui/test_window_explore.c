@@ -8,7 +8,8 @@
  * counter's map, at the screen position the dump gives for its dot, replays the way there: the window stops at that
  * state (its step count, its end and its value of N), and steps back along the way. A map too large for dots keeps
  * its title and caption whole inside the panel at full HD and on a projector at 2x. On that projector, in the presenter
- * layout, the scene (banner, ring, labels) lies left of the open panel, never under it.
+ * layout, the scene (banner, ring, labels) lies left of the open panel, never under it, and left of the parameters
+ * drawer, which shares the right with the panel when both are open.
  * argv[1] is the lockstep executable. Exits 77 (skipped) when xvfb-run is not installed. */
 #include <jansson.h>
 #include <setjmp.h>
@@ -415,20 +416,18 @@ static void left_of_panel(Box b, Box scene, Box panel, const char *file, const c
     if (b.w <= 0 && b.h <= 0)
         return; /* not drawn */
     if (!box_inside(b, scene) || b.x + b.w > panel.x)
-        fail_msg("%s: %s %zu [%lld %lld %lld %lld] not in the scene [%lld %lld %lld %lld] left of the explore panel "
+        fail_msg("%s: %s %zu [%lld %lld %lld %lld] not in the scene [%lld %lld %lld %lld] left of the panel "
                  "[%lld %lld %lld %lld]", file, what, i, (long long)b.x, (long long)b.y, (long long)b.w,
                  (long long)b.h, (long long)scene.x, (long long)scene.y, (long long)scene.w, (long long)scene.h,
                  (long long)panel.x, (long long)panel.y, (long long)panel.w, (long long)panel.h);
 }
 
-/* In a dump with the explore panel open: the scene's panel, its area, title and banner, every node of the ring and
- * every label lie left of the explore panel; with `ring` (the philosophers started) their discs keep a size the hall
- * reads. Returns the banner's box. */
-static Box scene_left_of_panel(const char *file, bool ring)
+/* In a dump: the scene's panel, its area, title and banner, every node of the ring and every label lie left of
+ * `panel`; with `ring` (the philosophers started) their discs keep a size the hall reads. Returns the banner's box. */
+static Box scene_left_of(json_t *st, Box panel, const char *file, bool ring)
 {
-    json_t *st = wh_state(file), *layout = json_object_get(st, "layout"), *x = explore_of(st);
-    assert_true(flag_of(x, "panel_open"));
-    Box panel = box_at(json_object_get(x, "rect")), scene = box_at(json_object_get(json_object_get(layout, "panels"), "scene"));
+    json_t *layout = json_object_get(st, "layout");
+    Box scene = box_at(json_object_get(json_object_get(layout, "panels"), "scene"));
     assert_true(panel.w > 0 && scene.w > 0);
     left_of_panel(scene, scene, panel, file, "scene panel", 0);
     left_of_panel(box_at(json_object_get(layout, "scene_area")), scene, panel, file, "scene area", 0);
@@ -450,8 +449,22 @@ static Box scene_left_of_panel(const char *file, bool ring)
     json_t *labels = json_object_get(layout, "labels");
     for (size_t i = 0; i < json_array_size(labels); i++)
         left_of_panel(box_at(json_object_get(json_array_get(labels, i), "box")), scene, panel, file, "label", i);
+    return banner;
+}
+
+/* In a dump with the explore panel open: the scene lies left of it (scene_left_of). */
+static Box scene_left_of_panel(const char *file, bool ring)
+{
+    json_t *st = wh_state(file), *x = explore_of(st);
+    assert_true(flag_of(x, "panel_open"));
+    Box banner = scene_left_of(st, box_at(json_object_get(x, "rect")), file, ring);
     json_decref(st);
     return banner;
+}
+
+static Box drawer_of(json_t *st)
+{
+    return box_at(json_object_get(json_object_get(json_object_get(st, "layout"), "panels"), "params"));
 }
 
 /* A 4:3 projector at the lecture zoom (1024x768 at 2x, where the window chooses the presenter layout, and in it asked
@@ -485,6 +498,42 @@ static void test_scene_beside_the_panel(void **state)
     }
 }
 
+/* The parameters drawer on that projector (1024x768 at 2x, auto and presenter): opened (key v), the scene lays
+ * itself out left of it, as beside the explore panel; with Check all the explore panel opens below the drawer, both
+ * at the right of the scene and neither over the other; closing the drawer gives the panel the whole right. The
+ * drawer was drawn over the scene (the ring half under it) and over the explore panel's buttons. */
+static void test_scene_beside_the_drawer(void **state)
+{
+    (void)state;
+    static const char *const layouts[] = {"auto", "presenter"};
+    for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++) {
+        char script[2048], opts[256];
+        snprintf(script, sizeof script,
+                 "wait 200\ncommand parameters\nwait 200\ndump-state %s\ncommand check-all\n"
+                 "wait-until explored 60000\nwait 200\ndump-state %s\ncommand parameters\nwait 200\ndump-state %s\n"
+                 "quit\n",
+                 wh_path("drawer.json"), wh_path("drawer-explore.json"), wh_path("drawer-closed.json"));
+        snprintf(opts, sizeof opts, "dining-philosophers --size 1024x768 --zoom 2 --layout %s", layouts[i]);
+        run_script("drawer.uis", script, opts);
+        json_t *d = wh_state("drawer.json"), *b = wh_state("drawer-explore.json"), *c = wh_state("drawer-closed.json");
+        scene_left_of(d, drawer_of(d), "drawer.json", false);
+        Box drawer = drawer_of(b), panel = box_at(json_object_get(explore_of(b), "rect"));
+        scene_left_of(b, drawer, "drawer-explore.json", false);
+        scene_left_of(b, panel, "drawer-explore.json", false);
+        if (!box_apart(drawer, panel))
+            fail_msg("%s: the drawer [%lld %lld %lld %lld] lies over the explore panel [%lld %lld %lld %lld]",
+                     layouts[i], (long long)drawer.x, (long long)drawer.y, (long long)drawer.w, (long long)drawer.h,
+                     (long long)panel.x, (long long)panel.y, (long long)panel.w, (long long)panel.h);
+        assert_true(drawer.y < panel.y); /* the drawer on top */
+        Box alone = box_at(json_object_get(explore_of(c), "rect"));
+        assert_int_equal(drawer_of(c).w, 0);
+        assert_true(alone.y == drawer.y && alone.h > panel.h); /* closed, the panel takes the whole right */
+        json_decref(d);
+        json_decref(b);
+        json_decref(c);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -496,6 +545,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_map_summary),
         cmocka_unit_test(test_running_head_fits),
         cmocka_unit_test(test_scene_beside_the_panel),
+        cmocka_unit_test(test_scene_beside_the_drawer),
     };
     return wh_main(argc, argv, "lockstep-window-explore", tests, sizeof tests / sizeof tests[0]);
 }
