@@ -37,10 +37,10 @@ uint64_t access_write(RtThread *t, RtSlot *s, int slot, int64_t value, Taint tai
         return atomic_exchange_explicit(&s->word, word, memory_order_acq_rel);
     /* a write to an atomic variable (a spinlock's release) releases, as unlock does: under world, so that an atomic
        operation that sees the new value also acquires what it releases */
-    pthread_mutex_lock(&t->rt->world);
+    world_lock(t->rt);
     uint64_t before = atomic_exchange_explicit(&s->word, word, memory_order_acq_rel);
     hb_atomic(t, s, true);
-    pthread_mutex_unlock(&t->rt->world);
+    world_unlock(t->rt);
     return before;
 }
 
@@ -173,8 +173,8 @@ void access_on_write(RtThread *t, RtSlot *s, int slot, int64_t value, Taint tain
     if (atomic_load_explicit(&s->atomic, memory_order_relaxed) || write_is_quiet(t, s))
         return;
     Rt *rt = t->rt;
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     if (!atomic_load_explicit(&s->race_reported, memory_order_relaxed))
         update_lockset(t, s, slot, previous_writer, previous_write);
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
 }

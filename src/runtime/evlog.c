@@ -515,9 +515,9 @@ int64_t rt_intern_say(Rt *rt, const char *s)
 const char *rt_string(Rt *rt, int64_t id)
 {
     const char *s = "";
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     if (id >= 1 && id <= rt->nstrings)
         s = rt->strings[id - 1];
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
     return s;
 }

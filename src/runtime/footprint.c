@@ -547,10 +547,10 @@ bool footprint_thread(Footprint *f, Rt *rt, int thread, uint64_t *next_rd, uint6
                       uint64_t *fut_wr)
 {
     size_t bytes = (size_t)f->words * sizeof(uint64_t);
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     RtThread *t = thread < atomic_load(&rt->nthreads) ? rt->threads[thread] : NULL;
     if (!t) {
-        pthread_mutex_unlock(&rt->world);
+        world_unlock(rt);
         return false;
     }
     bool ended = t->state == TS_FINISHED || t->state == TS_ERROR;
@@ -563,7 +563,7 @@ bool footprint_thread(Footprint *f, Rt *rt, int thread, uint64_t *next_rd, uint6
             memcpy(next_wr, entry + 1 + f->words, bytes);
             memcpy(fut_rd, entry + 1 + 2 * f->words, bytes);
             memcpy(fut_wr, entry + 1 + 3 * f->words, bytes);
-            pthread_mutex_unlock(&rt->world);
+            world_unlock(rt);
             return true;
         }
     }
@@ -601,7 +601,7 @@ bool footprint_thread(Footprint *f, Rt *rt, int thread, uint64_t *next_rd, uint6
         memcpy(entry + 1 + 2 * f->words, fut_rd, bytes);
         memcpy(entry + 1 + 3 * f->words, fut_wr, bytes);
     }
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
     return true;
 }
 

@@ -57,9 +57,9 @@ static void thread_wait_once(RtThread *t, uint64_t deadline_ns)
     Rt *rt = t->rt;
     t->ts_count = 0; /* time passes while waiting: the next event reads the clock */
     if (t->fiber) { /* a cooperative run: back to the explorer, which resumes us once we may go on (or must stop) */
-        pthread_mutex_unlock(&rt->world);
+        world_unlock(rt);
         fiber_yield(t->fiber);
-        pthread_mutex_lock(&rt->world);
+        world_lock(rt);
         return;
     }
     if (!deadline_ns) {
@@ -137,7 +137,7 @@ static ExecStatus gate_slow(RtThread *t)
 {
     Rt *rt = t->rt;
     ExecStatus st = EXEC_OK;
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     for (;;) {
         if (rt->stopping) {
             st = EXEC_STOP;
@@ -156,7 +156,7 @@ static ExecStatus gate_slow(RtThread *t)
             pace(t);
         break;
     }
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
     return st;
 }
 
@@ -394,9 +394,9 @@ static void *thread_main(void *arg)
     pthread_setname_np(pthread_self(), short_name);
     gate_lower_priority(t->rt);
     interp_thread(t, t->func, t->args, t->nargs);
-    pthread_mutex_lock(&t->rt->world);
+    world_lock(t->rt);
     rt_thread_finished(t);
-    pthread_mutex_unlock(&t->rt->world);
+    world_unlock(t->rt);
     gate_flush_wakes(t);
     return NULL;
 }
@@ -406,9 +406,9 @@ static void coop_main(void *arg)
 {
     RtThread *t = arg;
     interp_thread(t, t->func, t->args, t->nargs);
-    pthread_mutex_lock(&t->rt->world);
+    world_lock(t->rt);
     rt_thread_finished(t);
-    pthread_mutex_unlock(&t->rt->world);
+    world_unlock(t->rt);
     gate_flush_wakes(t);
 }
 
@@ -418,14 +418,14 @@ static void coop_main(void *arg)
 static RtThread *coop_runnable(Rt *rt)
 {
     RtThread *found = NULL;
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     int n = atomic_load(&rt->nthreads);
     for (int i = 0; i < n && !found; i++) {
         RtThread *t = rt->threads[i];
         if ((t->state == TS_RUNNING || rt->stopping) && t->fiber && !fiber_done(t->fiber))
             found = t;
     }
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
     return found;
 }
 
@@ -470,9 +470,9 @@ ExecStatus rt_start_thread(RtThread *t, int func, const int64_t *args, int nargs
         return st;
     Rt *rt = t->rt;
     char *err = NULL;
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     if (rt->stopping) {
-        pthread_mutex_unlock(&rt->world);
+        world_unlock(rt);
         return EXEC_STOP;
     }
     t->actions++;
@@ -487,7 +487,7 @@ ExecStatus rt_start_thread(RtThread *t, int func, const int64_t *args, int nargs
             rt->live_daemons--;
         child = NULL;
     }
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
     if (!child) {
         SrcPos pos = {atomic_load(&t->line), 0};
         st = rt_fail(t, pos, "%s", err);
@@ -504,10 +504,10 @@ ExecStatus rt_join_thread(RtThread *t, int64_t handle)
     if (st != EXEC_OK)
         return st;
     Rt *rt = t->rt;
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     int n = atomic_load(&rt->nthreads);
     if (handle < 0 || handle >= n || handle == t->id) {
-        pthread_mutex_unlock(&rt->world);
+        world_unlock(rt);
         SrcPos pos = {atomic_load(&t->line), 0};
         return rt_fail(t, pos, handle == t->id ? "RuntimeError: cannot join current thread"
                                                : "RuntimeError: join of an unknown thread");
@@ -521,7 +521,7 @@ ExecStatus rt_join_thread(RtThread *t, int64_t handle)
         hb_join(t, target);
         ev_emit(t, EV_JOIN, t->id, -1, handle, 0);
     }
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
     return st;
 }
 
@@ -676,12 +676,12 @@ ExecStatus rt_shared_atomic(RtThread *t, SrcPos pos, int slot, Builtin op, int64
     t->actions++;
     int64_t old, now;
     bool overflow;
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     atomic_store_explicit(&s->atomic, true, memory_order_relaxed);
     bool wrote = atomic_apply(t, s, op, a, b, &old, &now, &overflow);
     if (!overflow)
         hb_atomic(t, s, wrote);
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
     if (overflow)
         return rt_fail(t, pos, "%s", arith_message(ARITH_OVERFLOW));
     if (wrote)
@@ -711,7 +711,7 @@ ExecStatus rt_activity(RtThread *t, const char *word, const char *state_label, i
     if (st != EXEC_OK)
         return st;
     Rt *rt = t->rt;
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     int k = activity_index(rt, word);
     if (k >= 0)
         t->activity_counts[k]++;
@@ -730,7 +730,7 @@ ExecStatus rt_activity(RtThread *t, const char *word, const char *state_label, i
         t->state = TS_RUNNING;
     }
     st = rt->stopping ? EXEC_STOP : EXEC_OK;
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
     return st;
 }
 
@@ -740,11 +740,11 @@ ExecStatus rt_choose(RtThread *t, SrcPos pos, int64_t n, int64_t *k)
     if (st != EXEC_OK)
         return st;
     Rt *rt = t->rt;
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     int alt = t->grant_alt;
     t->grant_alt = -1;
     if (alt >= n && !rt->cfg.schedule_lenient) {
-        pthread_mutex_unlock(&rt->world);
+        world_unlock(rt);
         return rt_fail(t, pos, "ValueError: the schedule takes alternative %d of a choice that has %" PRId64, alt, n);
     }
     if (alt >= n)
@@ -756,7 +756,7 @@ ExecStatus rt_choose(RtThread *t, SrcPos pos, int64_t n, int64_t *k)
         rt->schedule[t->sched_index] = rt_pick_make(t->id, alt);
         rt->step_alternatives = (int)n;
     }
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
     *k = alt;
     return EXEC_OK;
 }
@@ -772,10 +772,10 @@ ExecStatus rt_say(RtThread *t, const char *text)
     if (st != EXEC_OK)
         return st;
     t->actions++;
-    pthread_mutex_lock(&t->rt->world);
+    world_lock(t->rt);
     int64_t id = rt_intern_say(t->rt, text);
     ev_emit(t, EV_SAY, t->id, -1, id, 0);
-    pthread_mutex_unlock(&t->rt->world);
+    world_unlock(t->rt);
     return EXEC_OK;
 }
 
@@ -790,7 +790,7 @@ ExecStatus rt_fail(RtThread *t, SrcPos pos, const char *fmt, ...)
     va_end(ap);
     strbuf_append(&sb, buf);
     Rt *rt = t->rt;
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     if (!t->error) {
         t->error = strbuf_take(&sb);
         t->error_line = pos.line ? pos.line : atomic_load(&t->line);
@@ -799,7 +799,7 @@ ExecStatus rt_fail(RtThread *t, SrcPos pos, const char *fmt, ...)
         ev_emit(t, EV_ERROR, t->id, -1, rt_intern(rt, t->error), 0);
         rt_set_outcome(rt, RT_ERROR); /* a failure the moment it happens, whatever the other threads go on to do */
     }
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
     strbuf_finish(&sb);
     return EXEC_FAIL;
 }
@@ -808,10 +808,10 @@ ExecStatus rt_fail(RtThread *t, SrcPos pos, const char *fmt, ...)
 
 void rt_thread_set_interp(RtThread *t, void *state)
 {
-    pthread_mutex_lock(&t->rt->world);
+    world_lock(t->rt);
     t->interp = state;
     t->interp_fp_ok = false;
-    pthread_mutex_unlock(&t->rt->world);
+    world_unlock(t->rt);
 }
 
 Rt *rt_thread_rt(RtThread *t)

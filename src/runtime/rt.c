@@ -303,9 +303,9 @@ void rt_check_invariants(Rt *rt, RtThread *t)
         int64_t v = 0;
         if (interp_eval_check(rt, rt->prog->checks[i].expr, &v, NULL, NULL) && v != 0)
             continue;
-        pthread_mutex_lock(&rt->world);
+        world_lock(rt);
         check_invariants_locked(rt, atomic_load(&t->steps));
-        pthread_mutex_unlock(&rt->world);
+        world_unlock(rt);
         return;
     }
 }
@@ -614,13 +614,13 @@ static void controller_drain(Rt *rt)
     if (rt->mode == RT_SERIAL) {
         if (rt->running == 0)
             evlog_collect(rt);
-        pthread_mutex_unlock(&rt->world);
+        world_unlock(rt);
     } else {
-        pthread_mutex_unlock(&rt->world);
+        world_unlock(rt);
         evlog_collect(rt);
     }
     evlog_deliver(rt);
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
 }
 
 static void *controller_main(void *arg)
@@ -628,7 +628,7 @@ static void *controller_main(void *arg)
     Rt *rt = arg;
     pthread_setname_np(pthread_self(), "lockstep-ctl");
     gate_lower_priority(rt);
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     while (!rt->stopping) {
         controller_drain(rt);
         if (rt->stopping)
@@ -639,7 +639,7 @@ static void *controller_main(void *arg)
         struct timespec ts = clock_deadline(clock_now_ns() + sleep_ns);
         pthread_cond_timedwait(&rt->ctl_cv, &rt->world, &ts);
     }
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
     return NULL;
 }
 
@@ -650,37 +650,37 @@ static void *controller_main(void *arg)
 static void coop_at_rest(Rt *rt)
 {
     gate_coop_settle(rt);
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     if (rt_all_done(rt) && rt->outcome == RT_RUNNING)
         finish_run(rt);
     if (rt->outcome == RT_RUNNING && rt->has_invariants)
         check_invariants_locked(rt, rt->step);
     evlog_discard(rt);
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
 }
 
 uint64_t rt_coop_ready(Rt *rt)
 {
     uint64_t mask = 0;
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     if (rt->outcome == RT_RUNNING && !rt->stopping) {
         int n = atomic_load(&rt->nthreads);
         for (int i = 0; i < n && i < 64; i++)
             if (pickable(rt->threads[i]))
                 mask |= 1ull << i;
     }
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
     return mask;
 }
 
 static bool coop_step(Rt *rt, int pick, RtStepInfo *info)
 {
     int thread = rt_pick_thread(pick);
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     int ready[RT_MAX_THREADS];
     int nready = ready_threads(rt, ready);
     if (!rt->cfg.coop || rt->outcome != RT_RUNNING || rt->stopping || !is_ready(ready, nready, thread)) {
-        pthread_mutex_unlock(&rt->world);
+        world_unlock(rt);
         return false;
     }
     RtThread *t = rt->threads[thread];
@@ -688,16 +688,16 @@ static bool coop_step(Rt *rt, int pick, RtStepInfo *info)
     bool had_error = rt->had_error;
     int nthreads = atomic_load(&rt->nthreads);
     grant(rt, t, ready, nready, rt_pick_alt(pick));
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
     coop_at_rest(rt);
     if (info) {
-        pthread_mutex_lock(&rt->world);
+        world_lock(rt);
         info->visible = t->actions != actions || t->state == TS_FINISHED || t->state == TS_ERROR || t->error ||
                         atomic_load(&rt->nthreads) != nthreads;
         info->progress = rt->progress_step != progress;
         info->failed = rt->had_error && !had_error;
         info->alternatives = rt->step_alternatives;
-        pthread_mutex_unlock(&rt->world);
+        world_unlock(rt);
     }
     return true;
 }
@@ -802,19 +802,19 @@ size_t rt_saved_whole_bytes(const RtSaved *saved)
 
 uint64_t rt_coop_position(Rt *rt, int thread)
 {
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     uint64_t h = 0;
     if (thread >= 0 && thread < atomic_load(&rt->nthreads) && rt->threads[thread]->interp)
         h = interp_position(rt->threads[thread]->interp);
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
     return h;
 }
 
 RtOutcome rt_outcome(Rt *rt)
 {
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     RtOutcome o = rt->outcome;
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
     return o;
 }
 
@@ -827,7 +827,7 @@ static void refused(Rt *rt, char *why)
     xfree(rt->fatal);
     rt->fatal = why;
     rt_set_outcome(rt, RT_ERROR);
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
     rt_stop(rt);
 }
 
@@ -842,9 +842,9 @@ void rt_start(Rt *rt)
 
 static void start(Rt *rt)
 {
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     if (rt->started) {
-        pthread_mutex_unlock(&rt->world);
+        world_unlock(rt);
         return;
     }
     rt->started = true;
@@ -858,7 +858,7 @@ static void start(Rt *rt)
         return;
     }
     if (rt->cfg.coop) {
-        pthread_mutex_unlock(&rt->world);
+        world_unlock(rt);
         coop_at_rest(rt);
         return;
     }
@@ -868,12 +868,12 @@ static void start(Rt *rt)
         return;
     }
     rt->has_controller = true;
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
 }
 
 RtOutcome rt_wait(Rt *rt, double timeout_s)
 {
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     uint64_t deadline = timeout_s >= 0 ? arith_sat_deadline(clock_now_ns(), arith_sat_ns(timeout_s * 1e9)) : 0;
     while (rt->outcome == RT_RUNNING && !rt->stopped) {
         if (!deadline) {
@@ -886,15 +886,15 @@ RtOutcome rt_wait(Rt *rt, double timeout_s)
         pthread_cond_timedwait(&rt->done_cv, &rt->world, &ts);
     }
     RtOutcome o = rt->outcome;
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
     return o;
 }
 
 void rt_stop(Rt *rt)
 {
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     if (rt->stopping) {
-        pthread_mutex_unlock(&rt->world);
+        world_unlock(rt);
         return;
     }
     if (rt_all_done(rt) && rt->started && rt->outcome == RT_RUNNING)
@@ -904,7 +904,7 @@ void rt_stop(Rt *rt)
     gate_update_flags(rt);
     gate_wake_all(rt);
     pthread_cond_broadcast(&rt->done_cv);
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
 
     if (rt->cfg.coop)
         gate_coop_settle(rt); /* every fiber that has not returned runs on to its end */
@@ -916,13 +916,13 @@ void rt_stop(Rt *rt)
             pthread_join(rt->threads[i]->pthread, NULL);
     evlog_drain(rt);
 
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     rt->stopped = true;
     if (rt->outcome == RT_RUNNING)
         rt->outcome = RT_STOPPED;
     rt->serial++;
     pthread_cond_broadcast(&rt->done_cv);
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
 }
 
 static void free_thread(RtThread *t)
@@ -998,37 +998,37 @@ static void changed(Rt *rt)
 
 void rt_set_paused(Rt *rt, bool paused)
 {
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     rt->paused = paused;
     rt->next_auto_ns = 0;
     rt_clock_pause(rt, paused);
     changed(rt);
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
 }
 
 void rt_set_mode(Rt *rt, RtMode mode)
 {
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     rt->mode = mode;
     changed(rt);
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
 }
 
 void rt_set_speed(Rt *rt, double speed)
 {
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     rt->speed = speed;
     rt->next_auto_ns = 0;
     changed(rt);
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
 }
 
 void rt_set_pick(Rt *rt, RtPick pick)
 {
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     rt->pick = pick;
     changed(rt);
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
 }
 
 static char *step_refusal(Rt *rt, int thread)
@@ -1053,14 +1053,14 @@ static char *step_refusal(Rt *rt, int thread)
 
 static bool step_request(Rt *rt, int thread, int alt, char **err)
 {
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     char *why = step_refusal(rt, thread);
     if (!why) {
         rt->pending_alt[rt->npending] = alt;
         rt->pending[rt->npending++] = thread;
         pthread_cond_signal(&rt->ctl_cv);
     }
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
     if (why && err)
         *err = why;
     else

@@ -240,7 +240,7 @@ static void copy_verdicts(Snapshot *s, Rt *rt)
 void rt_snapshot(Rt *rt, Snapshot *s)
 {
     free_owned(s);
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     s->serial = rt->serial + (uint64_t)rt_total_steps(rt);
     s->step = rt_total_steps(rt);
     s->time_ns = run_time(rt);
@@ -258,7 +258,7 @@ void rt_snapshot(Rt *rt, Snapshot *s)
     copy_vars(s, rt);
     copy_checks(s, rt);
     copy_verdicts(s, rt);
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
     pthread_mutex_lock(&rt->log_lock);
     s->events_recorded = rt->log_count;
     pthread_mutex_unlock(&rt->log_lock);
@@ -342,11 +342,11 @@ uint64_t rt_fingerprint_locked(Rt *rt)
 
 bool rt_fingerprint(Rt *rt, uint64_t *out)
 {
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     bool parked = rt->mode == RT_SERIAL && rt->running == 0;
     if (parked)
         *out = rt_fingerprint_locked(rt);
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
     return parked;
 }
 

@@ -973,13 +973,13 @@ ExecStatus rt_call_timed(RtThread *t, int obj, Method m, const int64_t *args, in
     c.timeout_ms = timeout_ms;
     c.deadline = 0;
     c.err[0] = '\0';
-    pthread_mutex_lock(&rt->world);
+    world_lock(rt);
     t->timed_out = false;
     st = rt->stopping ? EXEC_STOP : dispatch_hb(&c, m);
     t->wake_value = 0; /* lives for one call: a stale one would tell apart states that have the same future */
     t->timed_out = false;
     rt->serial++;
-    pthread_mutex_unlock(&rt->world);
+    world_unlock(rt);
     gate_flush_wakes(t);
     if (result)
         *result = c.result;
