@@ -2,11 +2,12 @@
 #include "gui/code_view.h"
 
 #include "gui/draw.h"
+#include "gui/wrap.h"
 
 #include <stdio.h>
 #include <string.h>
 
-enum { MANUAL_SCROLL_MS = 6000, MAX_MARKS = 16, CODE_LINE_MAX = 1024,
+enum { MANUAL_SCROLL_MS = 6000, MAX_MARKS = 16, CODE_LINE_MAX = 1024, CODE_ROWS_MAX = 64,
        NARROW_COLUMNS = 48 /* below this many columns, indentation is drawn at half its width */ };
 
 void code_view_init(CodeView *cv)
@@ -82,47 +83,25 @@ static void draw_line_marks(SDL_Renderer *r, const Theme *th, const int *ids, in
                   theme_thread_color(th, ids[k]));
 }
 
-/* Where to break a source line that is wider than `fit` characters: at the last space that leaves something on both
- * sides, else hard at `fit`. */
-static size_t break_at(const char *text, size_t fit)
-{
-    for (size_t k = fit; k > 0; k--)
-        if (text[k] == ' ' && text[k - 1] != ' ')
-            return k;
-    return fit;
-}
-
-/* One source line, wrapped: continuation rows are indented four columns deeper than the line. Returns the rows used
- * (at most max_rows); with f NULL it only counts them. */
+/* One source line, wrapped (wrap_code): at spaces, continuation rows indented deeper than the line. Returns the rows
+ * used (at most max_rows); with f NULL it only counts them. */
 static int draw_wrapped_line(Font *f, const Theme *th, const char *text, int x, int y, int lh, int fit, int max_rows)
 {
     size_t indent = strspn(text, " ");
-    if (fit < NARROW_COLUMNS) { /* a narrow panel: half-width indentation keeps the code's shape and its words */
+    if (fit < NARROW_COLUMNS) /* a narrow panel: half-width indentation keeps the code's shape and its words */
         text += indent - indent / 2;
-        indent /= 2;
-    }
-    size_t len = strlen(text);
+    WrapCodeRow rows[CODE_ROWS_MAX];
+    int step = fit < NARROW_COLUMNS ? 2 : 4, n = wrap_code(text, fit, step, rows, max_rows < CODE_ROWS_MAX ? max_rows : CODE_ROWS_MAX);
     char buf[CODE_LINE_MAX];
-    int rows = 0;
-    size_t pos = 0, lead = 0;
-    while (pos < len && rows < max_rows) {
-        size_t room = fit > (int)lead + 8 ? (size_t)fit - lead : 8, n = len - pos;
-        if (n > room)
-            n = break_at(text + pos, room);
-        if (lead + n >= sizeof buf)
-            n = sizeof buf - lead - 1;
+    for (int i = 0; f && i < n; i++) {
+        size_t lead = rows[i].lead < sizeof buf / 2 ? rows[i].lead : sizeof buf / 2, len = rows[i].len;
+        len = lead + len < sizeof buf ? len : sizeof buf - lead - 1;
         memset(buf, ' ', lead);
-        memcpy(buf + lead, text + pos, n);
-        buf[lead + n] = '\0';
-        if (f)
-            font_draw(f, FONT_CODE, buf, x, y + rows * lh, th->text, FONT_LEFT);
-        rows++;
-        pos += n;
-        while (text[pos] == ' ')
-            pos++;
-        lead = indent + (fit < NARROW_COLUMNS ? 2 : 4);
+        memcpy(buf + lead, text + rows[i].start, len);
+        buf[lead + len] = '\0';
+        font_draw(f, FONT_CODE, buf, x, y + i * lh, th->text, FONT_LEFT);
     }
-    return rows > 0 ? rows : 1;
+    return n > 0 ? n : 1;
 }
 
 /* auto_scroll counts source lines, but wrapped lines take more rows: in a narrow panel (all panels at 1024x768 and

@@ -1,4 +1,4 @@
-/* wrap: rows of prose that keep a name with its number (see wrap.h). */
+/* wrap: rows of prose that keep a name with its number, and rows of source code (see wrap.h). */
 #include "gui/wrap.h"
 
 #include <string.h>
@@ -72,4 +72,95 @@ const char *wrap_next(const char *p)
     while (*p == ' ')
         p++;
     return *p == '\n' ? p + 1 : p;
+}
+
+/* ------------------------------------------------------------------ source code */
+
+enum { CODE_ROOM_MIN = 8 };
+
+static bool is_word_char(char c)
+{
+    return is_letter(c) || is_digit(c) || c == '_';
+}
+
+/* Punctuation a code row may end with: not a quote, which belongs to the word it opens. */
+static bool is_punct(char c)
+{
+    return c != ' ' && c != '\0' && c != '"' && c != '\'' && !is_word_char(c);
+}
+
+static bool is_open_bracket(char c)
+{
+    return c == '(' || c == '[' || c == '{';
+}
+
+/* Whether a word may break before text[k]: after punctuation followed by a word ("table." "acquire"), between a
+ * word and an opening bracket ("chopstick" "[first]:", "philosopher" "(i)"), or after an underscore in a name
+ * ("counter_" "lock:"); never after an opening bracket nor between two marks ("100." ".400", "]" ":"). */
+static bool code_may_break_inside(const char *text, size_t k)
+{
+    char a = text[k - 1], b = text[k];
+    return (is_punct(a) && !is_open_bracket(a) && (is_word_char(b) || b == '"')) ||
+           (is_word_char(a) && is_open_bracket(b)) || (a == '_' && b != '_' && is_word_char(b));
+}
+
+/* The length of the next row of text in room columns (text starts with the row's first character). */
+static size_t code_row(const char *text, size_t room)
+{
+    size_t len = strlen(text);
+    if (len <= room)
+        return len;
+    size_t any = 0;
+    for (size_t k = room; k > 0; k--) {
+        if (text[k] != ' ' || text[k - 1] == ' ')
+            continue;
+        if (wrap_may_break(text, k))
+            return k; /* the last space that fits and parts no number from its name or unit ("100..400 ms") */
+        any = any ? any : k;
+    }
+    if (any > 0)
+        return any;
+    size_t lead = strspn(text, " ");
+    for (size_t k = room; k > lead; k--)
+        if (code_may_break_inside(text, k))
+            return k; /* the first word is longer than the row: at its punctuation */
+    return room;
+}
+
+/* The longest stretch of text between the spaces where a row may break (wrap_may_break): a word, or words held
+ * together ("100..400 ms"). */
+static size_t longest_word(const char *text)
+{
+    size_t most = 0, from = 0, k = 0;
+    for (; text[k]; k++) {
+        if (text[k] != ' ' || k == 0 || text[k - 1] == ' ' || !wrap_may_break(text, k))
+            continue;
+        most = k - from > most ? k - from : most;
+        from = k + strspn(text + k, " ");
+    }
+    return k - from > most ? k - from : most;
+}
+
+static size_t code_room(int fit, size_t lead)
+{
+    return fit > (int)lead + CODE_ROOM_MIN ? (size_t)fit - lead : CODE_ROOM_MIN;
+}
+
+int wrap_code(const char *text, int fit, int step, WrapCodeRow *rows, int max)
+{
+    size_t indent = strspn(text, " "), len = strlen(text), lead = indent + (size_t)(step > 1 ? step : 1);
+    size_t word = longest_word(text + indent);
+    while (lead > indent + 1 && code_room(fit, lead) < word)
+        lead--; /* a shallower continuation where the deeper one would break a word */
+    int n = 0;
+    size_t pos = 0;
+    while (pos < len && n < max) {
+        size_t at = n == 0 ? 0 : lead, k = code_row(text + pos, code_room(fit, at));
+        rows[n++] = (WrapCodeRow){pos, k, at};
+        pos += k;
+        pos += strspn(text + pos, " ");
+    }
+    if (n == 0 && max > 0)
+        rows[n++] = (WrapCodeRow){0, len, 0};
+    return n;
 }

@@ -3,7 +3,9 @@
  * number: the space between a word and a number after it ("philosopher 0", "step 11", "line 5:") holds, so that a
  * number never stands alone at the start of a row, read as if it belonged to nothing; so does the space between a
  * number and a `to` or `of` after it, which keeps a range or a count whole ("0 to 79", "step 60 of 60"), and the one
- * before a unit ("60 steps", "13,459 states", "500 ms"). Only when no allowed break fits does a row break at such a space after all, and only when not even one word fits does it run over the width.
+ * before a unit ("60 steps", "13,459 states", "500 ms"). Only when no allowed break fits does a row break at such a
+ * space after all, and only when not even one word fits does it run over the width. The code panel's source lines
+ * wrap by the same rules, in columns (wrap_code), and break a word too long for a row at its punctuation.
  * Pure: the caller measures text (with its fonts) through a callback, so the rules are tested without SDL. */
 #ifndef LOCKSTEP_GUI_WRAP_H
 #define LOCKSTEP_GUI_WRAP_H
@@ -24,5 +26,17 @@ size_t wrap_row(const char *text, int w, WrapMeasure measure, void *ctx);
 const char *wrap_next(const char *p);
 
 enum { WRAP_ROW_MAX = 511 };
+
+/* One row of a wrapped source line: text[start, start + len), drawn after `lead` columns of indentation. */
+typedef struct WrapCodeRow {
+    size_t start, len, lead;
+} WrapCodeRow;
+
+/* A source line in a monospace panel `fit` columns wide, in rows (at most max; returns how many, at least 1). The
+ * first row keeps the line's own indentation; the rest are indented `step` columns deeper than it, or less (at least
+ * one column) where the deeper indent would leave a word of the line no row of its own. Rows break at spaces, where
+ * they can at those wrap_may_break allows ("100..400 ms" stays whole); only a word longer than a row breaks inside, after punctuation or before a bracket where one fits ("table." "acquire()",
+ * "chopstick" "[second]:"), and only where none fits, at the row's end. A row never has fewer than 8 columns. */
+int wrap_code(const char *text, int fit, int step, WrapCodeRow *rows, int max);
 
 #endif

@@ -1,7 +1,7 @@
 /* Tests of layout: panel rectangles reflow with the window size and the UI zoom; the toolbar's flow wraps whole
  * groups; the zoom stops where the window can no longer hold the layout; the explore panel open in the presenter
  * layout leaves the scene the room left of it, as does the parameters drawer, and both open share the right; wrapped
- * prose never parts a name from its number. */
+ * prose never parts a name from its number; wrapped code breaks at spaces. */
 #include "gui/layout.h"
 #include "gui/wrap.h"
 
@@ -343,6 +343,71 @@ static void test_wrap_breaks_at_spaces(void **state)
     assert_string_equal(rows[1], "in 60 steps");
 }
 
+/* A source line wrapped in fit columns: each row, its lead spaces and text, in rows[] (at most max). */
+static int wrap_code_all(const char *text, int fit, char rows[][128], int max)
+{
+    WrapCodeRow r[32];
+    int n = wrap_code(text, fit, 2, r, max < 32 ? max : 32);
+    for (int i = 0; i < n; i++)
+        snprintf(rows[i], 128, "%*s%.*s", (int)r[i].lead, "", (int)r[i].len, text + r[i].start);
+    return n;
+}
+
+/* The code panel at 1024x768 and 2x with all panels has 16 columns and broke rows inside words where a space was
+ * near ("dining-philoso" "phers:", "table.acqu" "ire()", "philosophe" "r(i)"): rows now break at spaces, and a word
+ * breaks inside only when it is longer than a row, after punctuation, before a bracket or after an underscore;
+ * continuation rows are indented deeper than their line. (Lines as the panel gives them there: indents halved.) */
+static void test_code_wraps_at_spaces(void **state)
+{
+    (void)state;
+    char rows[32][128];
+    assert_int_equal(wrap_code_all("# dining-philosophers: the classic deadlock.", 16, rows, 32), 5);
+    assert_string_equal(rows[1], " dining-");
+    assert_string_equal(rows[2], " philosophers:");
+    assert_int_equal(wrap_code_all("      table.acquire()", 16, rows, 32), 2);
+    assert_string_equal(rows[0], "      table.");
+    assert_string_equal(rows[1], "       acquire()");
+    assert_int_equal(wrap_code_all("    start philosopher(i)", 16, rows, 32), 3);
+    assert_string_equal(rows[1], "     philosopher");
+    assert_int_equal(wrap_code_all("  for i in range(n):", 16, rows, 32), 2);
+    assert_string_equal(rows[1], "    range(n):"); /* the line's indent and two more */
+    assert_int_equal(wrap_code_all("      with counter_lock:", 16, rows, 32), 3);
+    assert_string_equal(rows[1], "       counter_");
+    assert_int_equal(wrap_code_all("x = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 16, rows, 32), 3); /* no break in sight */
+    assert_string_equal(rows[1], " aaaaaaaaaaaaaaa");
+    /* at every width: rows fit, a row breaks inside a word only where the word is longer than it, and every
+     * continuation is indented deeper than its line */
+    static const char *const lines[] = {
+        "    first, second = min(left, right), max(left, right)", "      with chopstick[second]:",
+        "param iterations = 5 in 1..1000000 \"increments done by each worker\"", "        N = M + 1",
+        "about \"\"\"Producers make items and add them to a shared queue; consumers take them out",
+    };
+    for (size_t t = 0; t < sizeof lines / sizeof lines[0]; t++) {
+        const char *text = lines[t];
+        size_t indent = strspn(text, " ");
+        for (int fit = 12; fit <= 60; fit++) {
+            WrapCodeRow r[32];
+            int n = wrap_code(text, fit, 2, r, 32);
+            for (int i = 0; i < n; i++) {
+                size_t room = fit > (int)r[i].lead + 8 ? (size_t)fit - r[i].lead : 8, end = r[i].start + r[i].len;
+                assert_true(r[i].len <= room);
+                assert_true(i == 0 || r[i].lead > indent);
+                if (!text[end] || text[end] == ' ')
+                    continue;
+                size_t from = end, to = end; /* the word broken: from its start to the next space */
+                while (from > r[i].start && text[from - 1] != ' ')
+                    from--;
+                while (text[to] && text[to] != ' ')
+                    to++;
+                bool mid_row = from > r[i].start + strspn(text + r[i].start, " "); /* a space before it fits */
+                if (mid_row || to - r[i].start <= room)
+                    fail_msg("%d columns: '%s' breaks inside a word after '%.*s'", fit, text, (int)r[i].len,
+                             text + r[i].start);
+            }
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -358,6 +423,7 @@ int main(void)
         cmocka_unit_test(test_params_drawer_beside_the_scene),
         cmocka_unit_test(test_wrap_keeps_a_name_with_its_number),
         cmocka_unit_test(test_wrap_breaks_at_spaces),
+        cmocka_unit_test(test_code_wraps_at_spaces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
