@@ -369,7 +369,7 @@ static const HelpEntry HELP[] = {
     {"f, t", "fullscreen, light / dark theme"},
     {"p or F12", "screenshot (PNG in the current folder)"},
     {"ctrl + / ctrl -", "zoom the whole window (ctrl 0: back to 100%)"},
-    {"wheel", "timeline: zoom; shift+wheel: scroll; double-click: follow"},
+    {"wheel", "timeline: zoom (over the names: scroll them); shift+wheel: scroll; double-click: follow"},
     {"h or ?", "this help (q or Esc: quit)"},
 };
 enum { NHELP = sizeof HELP / sizeof HELP[0], HELP_PAD = 20, HELP_MARGIN = 8, HELP_ROW_GAP = 2, HELP_KEY_GAP = 24 };

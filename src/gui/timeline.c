@@ -38,8 +38,21 @@ typedef struct Lane {
     bool used;
 } Lane;
 
+/* The name column as laid out for a frame (timeline_names): the rows shown, their pitch, and each one's name. */
+typedef struct Column {
+    bool legend;      /* the legend row fits below the axis */
+    int first, count; /* the threads shown: first .. first + count - 1 of the snapshot's */
+    int columns;      /* 1, or 2: the names staggered where rows are closer than a name is tall */
+    float top, pitch; /* where the first row shown starts, and one row's height */
+    TlName names[MAX_LANES];
+} Column;
+
 struct Timeline {
     Lane lanes[MAX_LANES];
+    int lane_top;    /* the first thread shown when the name column scrolls */
+    int names_right; /* the name column's right edge as last drawn (the wheel scrolls it there) */
+    int scroll_max;  /* how far the name column scrolls (0: every row shows) */
+    Column col;
     bool step_axis;
     bool stepped;    /* a step of the run is on the timeline: its axis is fixed until the next reset */
     double now;      /* largest x seen */
@@ -77,6 +90,7 @@ void timeline_destroy(Timeline *t)
 void timeline_reset(Timeline *t, bool step_axis)
 {
     lanes_free(t);
+    t->lane_top = 0;
     t->step_axis = step_axis;
     t->stepped = false;
     t->now = 0;
@@ -229,6 +243,11 @@ static double fitted_span(const Timeline *t)
 
 void timeline_wheel(Timeline *t, UiRect area, int mx, int dy, bool pan)
 {
+    if (mx < t->names_right && t->scroll_max > 0) { /* over the names: scroll the rows */
+        t->lane_top -= dy;
+        t->lane_top = t->lane_top < 0 ? 0 : t->lane_top > t->scroll_max ? t->scroll_max : t->lane_top;
+        return;
+    }
     t->span = fitted_span(t);
     t->zoomed = true;
     double end = t->follow ? fmax(t->now, t->span) : t->end;
@@ -571,49 +590,141 @@ static void draw_legend(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, 
         x = legend_key(r, f, th, x, y, h, right, &keys[i]);
 }
 
+/* ------------------------------------------------------------------ the name column */
+
+static int label_width(Font *f)
+{
+    return (int)(font_height(f, FONT_SMALL) * 8.5f);
+}
+
+static int legend_height(Font *f)
+{
+    return font_height(f, FONT_SMALL) + 4;
+}
+
+/* A name's short form: its initial and its number ("philosopher 3" -> "P3"), or its initial alone. */
+static void short_name(const char *name, char *out, size_t cap)
+{
+    const char *num = name + strlen(name);
+    while (num > name && num[-1] >= '0' && num[-1] <= '9')
+        num--;
+    snprintf(out, cap, "%c%s", name[0] >= 'a' && name[0] <= 'z' ? name[0] - 'a' + 'A' : name[0], num);
+}
+
+/* Rows a name apart in one column while they all fit; closer (down to half a name) with the names staggered in two
+ * columns, so that each name keeps its height and none is written over another; closer still would part a name from
+ * its row, so the column shows as many rows as fit and scrolls. The legend stays only where every row fits in one
+ * column beside it. */
+static void column_rows(Timeline *t, Column *c, Font *f, UiRect area, int nl)
+{
+    int name_h = font_height(f, FONT_SMALL), legend_h = legend_height(f), axis_h = font_height(f, FONT_SMALL) + 4;
+    c->legend = nl > 0 && (area.h - legend_h - axis_h - 8) / nl >= name_h;
+    float room = (float)(area.h - (c->legend ? legend_h : 0) - axis_h - 8);
+    c->first = 0;
+    c->count = nl;
+    c->columns = 1;
+    c->top = (float)area.y + 4;
+    c->pitch = nl > 0 ? room / nl : 10;
+    if (nl > 0 && c->pitch < name_h) {
+        c->columns = 2;
+        c->top = (float)area.y + name_h / 4.0f; /* the first name, taller than its row, stays in the panel */
+        room -= name_h / 4.0f - 4;
+        c->pitch = room / nl;
+        if (c->pitch < name_h / 2.0f) { /* scroll */
+            c->count = (int)(room / (name_h / 2.0f));
+            c->count = c->count < 1 ? 1 : c->count;
+            c->pitch = room / c->count;
+        }
+    }
+    t->scroll_max = nl - c->count;
+    t->lane_top = t->lane_top < 0 ? 0 : t->lane_top > t->scroll_max ? t->scroll_max : t->lane_top;
+    c->first = t->lane_top;
+}
+
+/* Each shown row's square and name: in column k % columns, the whole name where it fits there, else its short form. */
+static void column_names(Column *c, Font *f, UiRect area, const Snapshot *s)
+{
+    int name_h = font_height(f, FONT_SMALL), gap = name_h / 4, label_w = label_width(f);
+    int col_w = (label_w - gap) / c->columns;
+    int sq = (int)fminf(name_h * 0.45f, c->pitch - 2);
+    sq = sq < 4 ? 4 : sq;
+    for (int k = 0; k < c->count; k++) {
+        const SnapThread *st = &s->threads[c->first + k];
+        TlName *n = &c->names[k];
+        n->thread = c->first + k;
+        float y = c->top + k * c->pitch, mid = y + c->pitch / 2;
+        n->row = (UiRect){area.x, (int)y, area.w, (int)(y + c->pitch) - (int)y};
+        int x = area.x + 4 + (k % c->columns) * col_w, tx = x + sq + gap / 2, room = x + col_w - gap - tx;
+        n->square = (UiRect){x, (int)(mid - sq / 2.0f), sq, sq};
+        snprintf(n->label, sizeof n->label, "%s", st->name);
+        if (font_width(f, FONT_SMALL, n->label) > room)
+            short_name(st->name, n->label, sizeof n->label);
+        n->text = (UiRect){tx, (int)(mid - name_h / 2.0f), font_width(f, FONT_SMALL, n->label), name_h};
+    }
+}
+
+static void column_layout(Timeline *t, Font *f, UiRect area, const Snapshot *s)
+{
+    int nl = s->nthreads < MAX_LANES ? s->nthreads : MAX_LANES;
+    column_rows(t, &t->col, f, area, nl);
+    column_names(&t->col, f, area, s);
+    t->names_right = area.x + label_width(f);
+}
+
+int timeline_names(Timeline *t, Font *f, UiRect area, const Snapshot *s, TlName *out, int max)
+{
+    column_layout(t, f, area, s);
+    int n = t->col.count < max ? t->col.count : max;
+    memcpy(out, t->col.names, sizeof *out * (size_t)n);
+    return n;
+}
+
+/* Where the column scrolls: a thin bar at its right edge, the thumb over the rows shown. */
+static void draw_scrollbar(const Column *c, SDL_Renderer *r, const Theme *th, int x, int nl, float zoom_px)
+{
+    if (c->count >= nl || c->count <= 0)
+        return;
+    float top = (float)c->names[0].row.y, h = c->pitch * c->count;
+    draw_rect(r, (float)x, top, zoom_px, h, theme_mix(th->panel_edge, th->panel, 0.5f));
+    draw_rect(r, (float)x, top + h * c->first / nl, zoom_px, h * c->count / nl, th->text_dim);
+}
+
 void timeline_draw(Timeline *t, SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Snapshot *s,
                    const NarrCtx *words, int mx, int my)
 {
-    int label_w = (int)(font_height(f, FONT_SMALL) * 8.5f), nl = s->nthreads < MAX_LANES ? s->nthreads : MAX_LANES;
-    int legend_h = font_height(f, FONT_SMALL) + 4;
-    bool legend = nl > 0 && (float)(area.h - 2 * legend_h - 8) / nl >= font_height(f, FONT_SMALL) * 0.8f;
-    if (legend) {
+    column_layout(t, f, area, s);
+    const Column *c = &t->col;
+    int label_w = label_width(f), nl = s->nthreads < MAX_LANES ? s->nthreads : MAX_LANES;
+    if (c->legend) {
         draw_legend(r, f, th, area, area.x + 8, t->step_axis);
-        area.h -= legend_h;
+        area.h -= legend_height(f);
     }
     double snap_now = t->step_axis ? (double)s->step : (double)s->time_ns / 1e6;
     if (s->outcome == RT_RUNNING && snap_now > t->now)
         t->now = snap_now;
     View v;
     view_range(t, &v, area, label_w);
-    int axis_h = font_height(f, FONT_SMALL) + 4;
-    float lane_h = nl > 0 ? (float)(area.h - axis_h - 8) / nl : 10;
-    float bar_h = fminf(lane_h * 0.62f, 26);
-    /* crowded lanes: every other name, or every third ... (sixteen philosophers at zoom 2 had every other name
-     * written over its neighbours) */
-    float name_h = font_height(f, FONT_SMALL) * 0.8f;
-    int named_every = lane_h >= name_h ? 1 : (int)ceilf(name_h / fmaxf(lane_h, 1) * 1.25f);
+    float bar_h = fminf(c->pitch * 0.62f, 26);
     draw_axis(t, r, f, th, &v, area);
     const Event *hovered = NULL;
-    for (int i = 0; i < nl; i++) {
-        const SnapThread *st = &s->threads[i];
-        float y = area.y + 4 + i * lane_h;
-        draw_rect(r, (float)area.x + 4, y + lane_h / 2 - 6, 12, 12, theme_thread_color(th, st->id));
-        if (i % named_every == 0) {
-            float top = fmaxf(y + lane_h / 2 - font_height(f, FONT_SMALL) / 2, area.y); /* not above the panel */
-            font_draw(f, FONT_SMALL, st->name, area.x + 20, (int)top, th->text, FONT_LEFT);
-        }
+    for (int k = 0; k < c->count; k++) {
+        const TlName *n = &c->names[k];
+        const SnapThread *st = &s->threads[n->thread];
+        draw_rect(r, (float)n->square.x, (float)n->square.y, (float)n->square.w, (float)n->square.h,
+                  theme_thread_color(th, st->id));
+        font_draw(f, FONT_SMALL, n->label, n->text.x, n->text.y, th->text, FONT_LEFT);
         if (st->id < 0 || st->id >= MAX_LANES)
             continue;
         const Lane *l = &t->lanes[st->id];
-        float by = y + (lane_h - bar_h) / 2;
+        float y = c->top + k * c->pitch, by = y + (c->pitch - bar_h) / 2;
         draw_lane_states(r, th, l, st->id, &v, t->now, by, bar_h);
         draw_lane_spans(r, th, l, &v, by, bar_h);
-        bool on_lane = my >= y && my < y + lane_h && mx >= v.left;
+        bool on_lane = my >= y && my < y + c->pitch && mx >= v.left;
         const Event *h = draw_lane_ticks(t, r, th, l, &v, by, mx, on_lane);
         if (h)
             hovered = h;
     }
+    draw_scrollbar(c, r, th, v.left - 10, nl, fmaxf(3, font_height(f, FONT_SMALL) / 8.0f));
     if (!t->follow)
         font_draw(f, FONT_SMALL, "double-click: follow", area.x + area.w - 8, area.y + 2, th->accent, FONT_RIGHT);
     if (hovered)

@@ -1,8 +1,9 @@
 /* timeline: one lane per thread showing its state over time (running, in an activity, blocked, finished, error), the
  * spans in which it held a lock, and ticks for its events. It keeps its own history, built from the run's events as
  * the app reads them each frame, so nothing is lost between snapshots. The axis is time, or steps for a run started in
- * serial mode (or switched to it before its first step). It follows the newest events until the user zooms (wheel) or scrolls (shift+wheel); double-click
- * follows again. Hovering over a tick shows the event in words. */
+ * serial mode (or switched to it before its first step). It follows the newest events until the user zooms (wheel) or
+ * scrolls (shift+wheel); double-click follows again. Hovering over a tick shows the event in words. Every lane has its
+ * name in the column at its left, none written over another (timeline_names). */
 #ifndef LOCKSTEP_GUI_TIMELINE_H
 #define LOCKSTEP_GUI_TIMELINE_H
 
@@ -29,7 +30,21 @@ bool timeline_step_axis(const Timeline *t);
 double timeline_now(const Timeline *t);
 void timeline_draw(Timeline *t, SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Snapshot *s,
                    const NarrCtx *words, int mx, int my);
-/* Mouse wheel over the timeline: zoom around mx, or scroll when pan is set. */
+/* A thread's row in the name column: the row (its bar is centred in it), its colour square and its name as drawn. */
+typedef struct TlName {
+    int thread; /* index in the snapshot's threads */
+    UiRect row, square, text;
+    char label[48]; /* the name, or its short form ("P3") where the whole one does not fit its column */
+} TlName;
+
+/* The name column of the timeline drawn in `area` for this snapshot (as timeline_draw lays it out): each shown
+ * thread's row, square and name, at most max; returns how many. Every row has its name, none over another: rows a
+ * name apart in one column while they fit, closer with the names staggered in two columns (short where the whole
+ * name does not fit half the column: "P3"), and where even that would part a name from its row the column shows as
+ * many rows as fit and scrolls (the wheel over the names). */
+int timeline_names(Timeline *t, Font *f, UiRect area, const Snapshot *s, TlName *out, int max);
+/* Mouse wheel over the timeline: over the names, scroll them (when not every row shows); elsewhere zoom around mx,
+ * or scroll when pan is set. */
 void timeline_wheel(Timeline *t, UiRect area, int mx, int dy, bool pan);
 void timeline_follow(Timeline *t);
 

@@ -394,6 +394,95 @@ static void test_timeline_axis_follows_the_first_mode(void **state)
     canvas_close(&c);
 }
 
+static bool rects_meet(UiRect a, UiRect b)
+{
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+/* Every shown name of the timeline's column: readable (the small face, whole), inside the panel left of the lanes,
+ * centred on its own row with its square, and clear of every other name and square. Returns the threads shown. */
+static int check_names(Timeline *t, Font *f, UiRect area, const Snapshot *s, const char *where, bool *seen)
+{
+    TlName names[64];
+    int n = timeline_names(t, f, area, s, names, 64), label_right = area.x + (int)(font_height(f, FONT_SMALL) * 8.5f);
+    for (int i = 0; i < n; i++) {
+        const TlName *a = &names[i];
+        int mid = a->text.y + a->text.h / 2, smid = a->square.y + a->square.h / 2;
+        if (a->label[0] == '\0' || a->text.h < font_height(f, FONT_SMALL) || a->text.x < area.x ||
+            a->text.x + a->text.w > label_right || a->text.y < area.y || a->text.y + a->text.h > area.y + area.h)
+            fail_msg("%s: name '%s' [%d %d %d %d] not whole in the column", where, a->label, a->text.x, a->text.y,
+                     a->text.w, a->text.h);
+        if (mid < a->row.y || mid >= a->row.y + a->row.h + 1 || smid < a->row.y || smid >= a->row.y + a->row.h + 1)
+            fail_msg("%s: name '%s' (thread %d) is not on its row [%d %d]", where, a->label, a->thread, a->row.y,
+                     a->row.h);
+        seen[a->thread] = true;
+        for (int k = i + 1; k < n; k++) {
+            const TlName *b = &names[k];
+            if (rects_meet(a->text, b->text) || rects_meet(a->text, b->square) || rects_meet(a->square, b->text) ||
+                rects_meet(a->square, b->square))
+                fail_msg("%s: '%s' [%d %d %d %d] meets '%s' [%d %d %d %d]", where, a->label, a->text.x, a->text.y,
+                         a->text.w, a->text.h, b->label, b->text.x, b->text.y, b->text.w, b->text.h);
+        }
+    }
+    return n;
+}
+
+/* The timeline's names at projector sizes: at 1920x1080 and 2x the column named every other philosopher, and with
+ * sixteen of them the squares lay over each other. Every thread's row now has its name, none over another, with
+ * five and with sixteen philosophers at 1920x1080 x2, 1024x768 x2, 1280x720 and 800x600 x1.5: where the rows do not
+ * all fit, the column scrolls (the wheel over the names) and every thread's row shows on the way. */
+static void test_timeline_names_every_row(void **state)
+{
+    (void)state;
+    static const struct {
+        int w, h;
+        float zoom;
+    } sizes[] = {{1920, 1080, 2.0f}, {1024, 768, 2.0f}, {1280, 720, 1.0f}, {800, 600, 1.5f}};
+    SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, 64, 64, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *ren = SDL_CreateSoftwareRenderer(surf);
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        float z = layout_effective_zoom(sizes[i].w, sizes[i].h, sizes[i].zoom);
+        UiLayout l;
+        layout_compute(&l, sizes[i].w, sizes[i].h, z, NULL);
+        char *err = NULL;
+        Font *font = font_create(ren, NULL, NULL, z, &err);
+        if (!font)
+            fail_msg("font: %s", err);
+        for (int n = 5; n <= 16; n += 11) {
+            Fixture f;
+            fx_init(&f);
+            fx_thread(&f, "main", -1, TS_FINISHED);
+            for (int k = 0; k < n; k++) {
+                char name[32];
+                snprintf(name, sizeof name, "philosopher %d", k);
+                fx_thread(&f, name, -1, TS_BLOCKED);
+            }
+            Timeline *t = timeline_create();
+            char where[64];
+            bool seen[64] = {false};
+            int shown = 0;
+            for (int scroll = 0; scroll <= n + 1; scroll++) { /* down the column, a row a turn */
+                snprintf(where, sizeof where, "%dx%d at %.1f, %d threads, scrolled %d", sizes[i].w, sizes[i].h,
+                         (double)sizes[i].zoom, n + 1, scroll);
+                int k = check_names(t, font, l.timeline, &f.snap, where, seen);
+                shown = k > shown ? k : shown;
+                timeline_wheel(t, l.timeline, l.timeline.x + 10, -1, false);
+            }
+            for (int k = 0; k <= n; k++)
+                if (!seen[k])
+                    fail_msg("%dx%d at %.1f: thread %d of %d never named", sizes[i].w, sizes[i].h,
+                             (double)sizes[i].zoom, k, n + 1);
+            if (n == 5 && shown < 6) /* the lecture's five philosophers all show at once */
+                fail_msg("%dx%d at %.1f: %d of 6 rows shown", sizes[i].w, sizes[i].h, (double)sizes[i].zoom, shown);
+            timeline_destroy(t);
+            fx_finish(&f);
+        }
+        font_destroy(font);
+    }
+    SDL_DestroyRenderer(ren);
+    SDL_FreeSurface(surf);
+}
+
 /* The help overlay (h) lists every key inside its box and the box inside the window, down to a 4:3 projector at the
  * lecture zoom (where its lines once ran past the box and off the window, F5's among them) and a small window. */
 static void test_help_fits_the_window(void **state)
@@ -440,6 +529,7 @@ int main(void)
         cmocka_unit_test(test_speed_slider_and_steps),
         cmocka_unit_test(test_timeline_fits_a_short_run),
         cmocka_unit_test(test_timeline_axis_follows_the_first_mode),
+        cmocka_unit_test(test_timeline_names_every_row),
         cmocka_unit_test(test_help_fits_the_window),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
