@@ -567,6 +567,8 @@ static float spare_gap(const SceneInput *in)
 
 static float ring_radius(const SceneInput *in, float w, float h);
 static bool ring_crowded(const SceneInput *in, float w, float h, int n);
+static int ring_threads(const Snapshot *s, int *ids);
+static int ring_seats(const Snapshot *s, int nring, int *decl);
 
 /* The width the scene's own layout keeps beside a column of unused objects: a ring as wide as high with main's
  * corner beside it, and its names outside round it unless they go inside the discs even so; any other layout (and
@@ -574,13 +576,11 @@ static bool ring_crowded(const SceneInput *in, float w, float h, int n);
  * of the names beside them. */
 static float spares_keep(const SceneInput *in, Area a, bool ring)
 {
-    int n = 0;
-    for (int i = 0; i < in->snap->nthreads; i++)
-        n += in->snap->threads[i].id != 0;
+    int decl, n = ring_seats(in->snap, ring_threads(in->snap, NULL), &decl);
     float named = a.h + 180 * in->scale; /* (as when a used object takes the column: layout_ring) */
     if (!ring)
         return a.w;
-    /* (before the threads start, the ring's sticks have no names to keep room for) */
+    /* (the ring's seats, its threads started or not: the same room before the start as after it) */
     return n == 0 || ring_crowded(in, named, a.h, n) ? a.h + 2 * MAIN_LABEL_HALF * text_of(in) : named;
 }
 
@@ -711,6 +711,32 @@ static int ring_decl(const Snapshot *s, int nring)
         }
     }
     return best;
+}
+
+/* The ring's threads (all but main) in start order, their ids in ids[] (when not NULL); returns how many. */
+static int ring_threads(const Snapshot *s, int *ids)
+{
+    int n = 0;
+    for (int i = 0; i < s->nthreads && n < LANG_MAX_THREADS; i++)
+        if (s->threads[i].id != 0) {
+            if (ids)
+                ids[n] = s->threads[i].id;
+            n++;
+        }
+    return n;
+}
+
+/* The seats round the table: one per element of the ring's object array (*decl, or -1), or per thread where more
+ * have started. The ring is laid out for all of them from the first frame, each thread taking the next seat as it
+ * starts: laid out for the threads started so far, it was a ring of sticks alone before the start (its names
+ * outside, small) and grew, and its threads moved round, as each one started. */
+static int ring_seats(const Snapshot *s, int nring, int *decl)
+{
+    *decl = ring_decl(s, nring);
+    int count = 0;
+    for (int i = 0; *decl >= 0 && i < s->nobjects; i++)
+        count += s->objects[i].decl == *decl;
+    return count > nring ? count : nring;
 }
 
 static float ring_angle(int k, int n)
@@ -891,11 +917,7 @@ static RingGeom ring_clear(const SceneInput *in, Area a, int n, Area m, bool fro
 static bool layout_ring(SceneLayout *sl, const SceneInput *in, Area a, bool clear_main)
 {
     const Snapshot *s = in->snap;
-    int ids[LANG_MAX_THREADS], n = 0;
-    for (int i = 0; i < s->nthreads && n < LANG_MAX_THREADS; i++)
-        if (s->threads[i].id != 0)
-            ids[n++] = s->threads[i].id;
-    int decl = ring_decl(s, n);
+    int ids[LANG_MAX_THREADS], started = ring_threads(s, ids), decl, n = ring_seats(s, started, &decl);
     int rest[LANG_MAX_ARRAY], nrest = 0;
     for (int i = 0; i < s->nobjects && nrest < LANG_MAX_ARRAY; i++)
         if (s->objects[i].decl != decl && !obj_unused(sl, in, i))
@@ -917,8 +939,9 @@ static bool layout_ring(SceneLayout *sl, const SceneInput *in, Area a, bool clea
     float cx = g.cx, cy = g.cy, rad = g.rad, r = g.r;
     bool crowded = g.crowded;
     place_main(sl, in, a);
-    for (int k = 0; k < n; k++) {
-        place_thread(sl, in, ids[k], cx + rad * cosf(ring_angle(k, n)), cy + rad * sinf(ring_angle(k, n)), r);
+    for (int k = 0; k < n; k++) { /* a seat not yet taken is laid out too, as an empty seat (drop_empty_seats) */
+        int id = k < started ? ids[k] : -1 - k;
+        place_thread(sl, in, id, cx + rad * cosf(ring_angle(k, n)), cy + rad * sinf(ring_angle(k, n)), r);
         sl->nodes[sl->nnodes - 1].label_above = sinf(ring_angle(k, n)) < -0.2f;
         sl->nodes[sl->nnodes - 1].label_inside = crowded;
     }
@@ -2143,6 +2166,17 @@ static float fit_ratio(const SceneLayout *sl, const SceneInput *in)
     return ratio;
 }
 
+/* The ring's seats no thread has taken yet (ref < 0) were laid out with the others, so that the ring, its sticks and
+ * the scale they fit at are the same before the threads start as after: they are not drawn. */
+static void drop_empty_seats(SceneLayout *sl)
+{
+    int k = 0;
+    for (int i = 0; i < sl->nnodes; i++)
+        if (sl->nodes[i].kind != SL_THREAD || sl->nodes[i].ref >= 0)
+            sl->nodes[k++] = sl->nodes[i];
+    sl->nnodes = k;
+}
+
 /* When even the smallest shapes do not fit (a very low area), they are moved inside it rather than cut. */
 static void clamp_into(SceneLayout *sl, const SceneInput *in)
 {
@@ -2196,6 +2230,7 @@ static void place_fitted(SceneLayout *sl, const SceneInput *in, SceneInput *at, 
         build_at(sl, at, how, full_vars);
     }
     clamp_into(sl, at);
+    drop_empty_seats(sl);
     decorate(sl, at);
 }
 

@@ -2,7 +2,9 @@
  * names) it computes where every thread, synchronization object and shared variable goes, which colour each element
  * has, and the "holds" and "waits for" arrows between them, with the deadlock cycle marked. Three layouts:
  *   ring      threads round a table, the elements of the ring's object array between neighbours (chopsticks); a
- *             held element moves most of the way to its holder;
+ *             held element moves most of the way to its holder; the table has a seat per element (or per thread,
+ *             where more start), laid out from before the threads start, so that the ring keeps its size and each
+ *             thread takes the next seat as it starts;
  *   pipeline  producers on the left, each queue in its own column, consumers to the right of the queue they get from;
  *   graph     threads on an ellipse round the objects (everything else).
  * When the names cannot all be placed whole beside their nodes (a short scene: a projector's 1024x768 at a large

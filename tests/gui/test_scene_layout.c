@@ -619,10 +619,34 @@ typedef struct Table {
     SceneInput in;
 } Table;
 
+static void table_layout(Table *t, const char *strategy, float w, float h, float scale);
+
 static void table_build(Table *t, const char *strategy, float w, float h, float scale)
 {
     fx_init(&t->f);
     fx_philosophers(&t->f, 5, 5, true);
+    table_layout(t, strategy, w, h, scale);
+}
+
+/* The table with `started` of its five philosophers started (thinking, every chopstick free), strategy = naive. */
+static void seated_build(Table *t, int started, float w, float h, float scale)
+{
+    fx_init(&t->f);
+    t->f.prog.layout = LAYOUT_RING;
+    int func = fx_func(&t->f, "philosopher", -1, M_NONE);
+    fx_thread(&t->f, "main", -1, started > 0 ? TS_RUNNING : TS_READY);
+    for (int i = 0; i < started; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "philosopher %d", i);
+        fx_thread(&t->f, name, func, TS_ACTIVE);
+        t->f.snap.threads[i + 1].label = "thinking";
+    }
+    fx_objects(&t->f, OBJ_LOCK, "chopstick", 5);
+    table_layout(t, "strategy=naive", w, h, scale);
+}
+
+static void table_layout(Table *t, const char *strategy, float w, float h, float scale)
+{
     int table = fx_objects(&t->f, OBJ_SEMAPHORE, "table", 1); /* declared after chopstick, as in the scenario */
     t->f.snap.objects[table].value = 4;
     const char *sets[] = {strategy, NULL};
@@ -742,6 +766,52 @@ static void test_ring_centred_beside_the_note(void **state)
     }
 }
 
+static void same_node(const SlNode *a, const SlNode *b, const char *where, const char *what, int i)
+{
+    if (!a || !b || fabsf(a->x - b->x) > 0.5f || fabsf(a->y - b->y) > 0.5f || fabsf(a->w - b->w) > 0.5f ||
+        fabsf(a->h - b->h) > 0.5f)
+        fail_msg("%s: %s %d moves or changes size: %.0f,%.0f %.0fx%.0f then %.0f,%.0f %.0fx%.0f", where, what, i,
+                 a ? a->x : -1, a ? a->y : -1, a ? a->w : 0, a ? a->h : 0, b ? b->x : -1, b ? b->y : -1, b ? b->w : 0,
+                 b ? b->h : 0);
+}
+
+/* At 1024x768 and zoom 2 the ring was laid out for the threads started so far: before the start, sticks alone with
+ * their numbers outside (13 px sticks, 50 px from the centre, with all panels), then, once the philosophers started,
+ * discs 77 px across with the numbers inside and sticks twice as long, the ring moved 33 px; with one philosopher
+ * started the scene went to rows. The ring is laid out for its five seats from the first frame: every stick keeps its
+ * place and size from before the start to one philosopher and to all five, and philosopher 0 keeps its disc. (Scenes
+ * as the window gives them: 1024x768 x2 presenter and with all panels, 1920x1080 x2, 1280x720.) */
+static void test_ring_the_same_before_the_start(void **state)
+{
+    (void)state;
+    static const struct {
+        float w, h, scale;
+    } sizes[] = {{980, 544, 1.19f}, {659, 288, 1.19f}, {1124, 461, 1.8f}, {765, 403, 0.8f}};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        Table before, one, all;
+        seated_build(&before, 0, sizes[k].w, sizes[k].h, sizes[k].scale);
+        seated_build(&one, 1, sizes[k].w, sizes[k].h, sizes[k].scale);
+        seated_build(&all, 5, sizes[k].w, sizes[k].h, sizes[k].scale);
+        char where[64];
+        snprintf(where, sizeof where, "%.0fx%.0f at %.2f", sizes[k].w, sizes[k].h, sizes[k].scale);
+        assert_int_equal(all.sl.kind, LAYOUT_RING);
+        for (int i = 0; i < 5; i++) { /* the chopsticks */
+            const SlNode *b = scene_layout_find(&before.sl, SL_OBJECT, i),
+                         *o = scene_layout_find(&one.sl, SL_OBJECT, i);
+            const SlNode *a = scene_layout_find(&all.sl, SL_OBJECT, i);
+            same_node(b, a, where, "before the start, chopstick", i);
+            same_node(o, a, where, "with one philosopher, chopstick", i);
+        }
+        same_node(scene_layout_find(&one.sl, SL_THREAD, 1), scene_layout_find(&all.sl, SL_THREAD, 1), where,
+                  "philosopher", 0);
+        for (int i = 0; i < before.sl.nnodes; i++) /* no empty seat is drawn */
+            assert_true(before.sl.nodes[i].kind != SL_THREAD || before.sl.nodes[i].ref == 0);
+        table_finish(&before);
+        table_finish(&one);
+        table_finish(&all);
+    }
+}
+
 /* The booking scenario below its "Completed" banner at 1920x1080 and zoom 2 (a scene about 1124x337): with its lock
  * unused (a note along the bottom) the graph named every customer below a disc shrunk to a speck; the rows with the
  * names beside keep the discs as high as the names. */
@@ -792,6 +862,7 @@ int main(void)
         cmocka_unit_test(test_object_labels_keep_a_gap),
         cmocka_unit_test(test_unused_object_small_at_the_edge),
         cmocka_unit_test(test_ring_centred_beside_the_note),
+        cmocka_unit_test(test_ring_the_same_before_the_start),
         cmocka_unit_test(test_short_graph_keeps_discs_readable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
