@@ -533,6 +533,47 @@ static void print_limits(const ExploreConfig *c, const ExploreResult *r, FILE *o
     fprintf(out, "%llu states left unexpanded\n", (unsigned long long)r->unexpanded);
 }
 
+/* A cut search of every interleaving: smaller values (explore_smaller_params) into out (prog->nparams of them);
+ * false when there are none to suggest. */
+static bool smaller_values(const ExploreConfig *c, const ExploreResult *r, int64_t *out)
+{
+    return r->mode == EXPLORE_ALL && !r->complete && c->prog && c->prog->nparams > 0 &&
+           explore_smaller_params(c->prog, c->params, out);
+}
+
+/* "  too many states to check them all; smaller values finish sooner: --set users=3 --set reads=2" */
+static void print_smaller(const ExploreConfig *c, const ExploreResult *r, FILE *out)
+{
+    int np = c->prog ? c->prog->nparams : 0;
+    int64_t *v = malloc(sizeof *v * (size_t)(np + 1));
+    if (v && smaller_values(c, r, v)) {
+        fprintf(out, "  too many states to check them all; smaller values finish sooner:");
+        for (int i = 0; i < np; i++) {
+            char buf[32];
+            if (v[i] != c->params[i])
+                fprintf(out, " --set %s=%s", c->prog->params[i].name, lang_param_value_text(c->prog, i, v[i], buf));
+        }
+        fputc('\n', out);
+    }
+    free(v);
+}
+
+/* The same as a JSON object of the values that change ({"users": 3}; only integer parameters change), or null. */
+static json_t *smaller_json(const ExploreConfig *c, const ExploreResult *r)
+{
+    int np = c->prog ? c->prog->nparams : 0;
+    int64_t *v = malloc(sizeof *v * (size_t)(np + 1));
+    json_t *j = json_null();
+    if (v && smaller_values(c, r, v)) {
+        j = json_object();
+        for (int i = 0; i < np; i++) /* only integer parameters change */
+            if (v[i] != c->params[i])
+                json_object_set_new(j, c->prog->params[i].name, json_integer((json_int_t)v[i]));
+    }
+    free(v);
+    return j;
+}
+
 static void print_mismatch(const ExploreWitness *w, const char *what, FILE *out)
 {
     if (w->found && w->check == WITNESS_MISMATCH)
@@ -606,6 +647,7 @@ static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved 
     }
     if (r->mode == EXPLORE_ALL && !r->exhausted)
         print_limits(&o->cfg, r, out);
+    print_smaller(&o->cfg, r, out);
     print_confirmed(r, out);
 }
 
@@ -666,6 +708,7 @@ static void print_json(const ExOpts *o, const ExploreResult *r, const Saved *vsa
         json_object_set_new(j, "livelocks_searched", json_boolean(r->bitstate_log2 == 0));
         json_object_set_new(j, "shortest_witnesses", json_boolean(r->bitstate_log2 == 0));
         json_object_set_new(j, "limits", limits_json(&o->cfg));
+        json_object_set_new(j, "smaller", smaller_json(&o->cfg, r));
     }
     json_t *outcomes = json_object();
     for (int k = RT_COMPLETED; k <= RT_LIVELOCK; k++)

@@ -49,6 +49,28 @@ bool explore_is_failure(RtOutcome o)
     return o == RT_DEADLOCK || o == RT_EXPECT_FAILED || o == RT_ERROR || o == RT_LIVELOCK;
 }
 
+/* Halve the integer parameters of at least `from` (rounded up, not below their range). */
+static bool halve_params(const Program *prog, const int64_t *params, int64_t from, int64_t *out)
+{
+    bool changed = false;
+    for (int i = 0; i < prog->nparams; i++) {
+        const ParamDecl *p = &prog->params[i];
+        int64_t v = params[i], least = p->has_range && p->lo > 1 ? p->lo : 1;
+        out[i] = v;
+        if (p->kind != PARAM_INT || v < from || v <= least)
+            continue;
+        int64_t half = v / 2 + v % 2;
+        out[i] = half < least ? least : half;
+        changed |= out[i] != v;
+    }
+    return changed;
+}
+
+bool explore_smaller_params(const Program *prog, const int64_t *params, int64_t *out)
+{
+    return halve_params(prog, params, 3, out) || halve_params(prog, params, 2, out);
+}
+
 static void witness_finish(ExploreWitness *w)
 {
     free(w->schedule);

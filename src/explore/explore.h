@@ -137,4 +137,12 @@ const ExploreVar *explore_find_var(const ExploreResult *r, const char *name);
 /* True for the outcomes that count as failures (deadlock, expectation failed, error, livelock). */
 bool explore_is_failure(RtOutcome o);
 
+/* Smaller values to suggest when a search of every interleaving was cut: each integer parameter of 3 or more is
+ * halved (rounded up, not below its range's lowest value), or, when none is that large, each of 2; the others are
+ * kept; out gets prog->nparams values. The state space grows about exponentially with the threads and their loops,
+ * so halving them usually brings it from millions of states to thousands (the readers and writers: 3 readers of 4
+ * reads, 16.9 M states; 2 of 2, 31,498), while small values that shape the lesson (a pool's limit of 2, two
+ * rounds) stay. False when no value changes (every one is at its least already). */
+bool explore_smaller_params(const Program *prog, const int64_t *params, int64_t *out);
+
 #endif

@@ -179,6 +179,40 @@ bool app_explore_replay(App *a, int entry, int line)
     return a->views.explore_witness != NULL && app_replay(a, NULL, NULL) != NULL;
 }
 
+/* The smaller values an entry names (a check of every interleaving that was cut) become the run's, and every
+ * interleaving is checked with them. */
+static void check_smaller(App *a, int entry)
+{
+    const ExploreEntry *e = explore_log_entry(session_explore_log(a->run.session), entry);
+    if (!e || !e->smaller || !a->run.prog || e->nparams != a->run.prog->nparams)
+        return;
+    if (app_explore_running(a)) {
+        app_note(a, "an exploration is running: Esc stops it");
+        return;
+    }
+    int64_t *values = malloc(sizeof *values * (size_t)e->nparams); /* the log may grow while the run restarts */
+    if (!values)
+        return;
+    memcpy(values, e->smaller, sizeof *values * (size_t)e->nparams);
+    bool ok = true;
+    for (int i = 0; i < e->nparams && ok; i++)
+        ok = app_set_param(a, i, values[i]);
+    free(values);
+    a->relayout = true; /* the parameters drawer shows the new values */
+    if (ok)
+        app_explore_start(a, EXPLORE_CHECK_ALL);
+}
+
+bool app_explore_line_button(const App *a, int entry, int line, int *x, int *y)
+{
+    UiRect r;
+    if (!app_explore_shown(a) || !a->views.explore || !explore_panel_line_button(a->views.explore, entry, line, &r))
+        return false;
+    *x = r.x + r.w / 2;
+    *y = r.y + r.h / 2;
+    return true;
+}
+
 bool app_explore_click(App *a, int x, int y)
 {
     if (!app_explore_shown(a))
@@ -192,6 +226,7 @@ bool app_explore_click(App *a, int x, int y)
     case XHIT_CLOSE: app_explore_set_open(a, false); break;
     case XHIT_REPLAY: replay(a, h.entry, h.line); break;
     case XHIT_MAP_STATE: replay_state(a, h.entry, h.line); break;
+    case XHIT_SMALLER: check_smaller(a, h.entry); break;
     case XHIT_PANEL: break;
     }
     a->dirty = true;
@@ -231,7 +266,7 @@ static json_t *entry_params(const App *a, const ExploreEntry *e)
     return o;
 }
 
-static json_t *entry_json(const App *a, const ExploreEntry *e, bool here)
+static json_t *entry_json(const App *a, const ExploreEntry *e, int index, bool here)
 {
     const ExploreResult *r = &e->result;
     json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:I, s:I, s:I, s:f}", "scenario", e->scenario, "kind",
@@ -253,9 +288,12 @@ static json_t *entry_json(const App *a, const ExploreEntry *e, bool here)
     json_t *lines = json_array(), *values = json_object();
     for (int i = 0; i < e->nlines; i++) {
         const ExploreLine *l = &e->lines[i];
-        static const char *const kinds[] = {"failure", "none-found", "value", "note"};
+        static const char *const kinds[] = {"failure", "none-found", "value", "note", "smaller"};
         json_t *lj = json_pack("{s:s, s:s}", "kind", kinds[l->kind], "text", l->text);
         json_object_set_new(lj, "witness_steps", l->witness ? json_integer(l->witness->len) : json_null());
+        UiRect br;
+        if (app_explore_shown(a) && explore_panel_line_button(a->views.explore, index, i, &br))
+            json_object_set_new(lj, "button", json_pack("[i, i, i, i]", br.x, br.y, br.w, br.h));
         json_array_append_new(lines, lj);
         if (l->kind != XLINE_VALUE)
             continue;
@@ -322,7 +360,7 @@ json_t *app_explore_json(const App *a)
     const ExploreLog *log = in.log;
     for (int i = 0; i < explore_log_count(log); i++) {
         const ExploreEntry *e = explore_log_entry(log, i);
-        json_t *ej = entry_json(a, e, in.scenario && strcmp(e->scenario, in.scenario) == 0);
+        json_t *ej = entry_json(a, e, i, in.scenario && strcmp(e->scenario, in.scenario) == 0);
         json_object_set_new(ej, "index", json_integer(i));
         json_array_append_new(list, ej);
     }

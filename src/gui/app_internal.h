@@ -202,6 +202,9 @@ void app_explore_set_open(App *a, bool open);
 void app_explore_tick(App *a);
 /* A click in the panel (true: the panel took it). */
 bool app_explore_click(App *a, int x, int y);
+/* Where the last frame drew the button of the log's entry, line (its Replay, or Check these): its centre, in window
+ * pixels; false when none was drawn. */
+bool app_explore_line_button(const App *a, int entry, int line, int *x, int *y);
 /* Open the witness of the log's entry, line (line < 0: its first line with a witness) as a replay. */
 bool app_explore_replay(App *a, int entry, int line);
 void app_explore_draw(App *a);

@@ -121,6 +121,14 @@ static bool script_start(App *a, const UiAction *act, uint64_t now)
         if (!app_explore_replay(a, (int)act->n, (int)act->y))
             script_fail(a, act, "no such answer, or it has no witness to replay");
         return true;
+    case UA_CLICK_RESULT: {
+        int x, y;
+        if (app_explore_line_button(a, (int)act->n, (int)act->y, &x, &y))
+            app_click(a, x, y, false);
+        else
+            script_fail(a, act, "no button drawn for that answer's line");
+        return true;
+    }
     case UA_COMMAND: {
         Cmd cmd = commands_by_name(act->arg);
         if (cmd == CMD_NONE)

@@ -339,24 +339,32 @@ static Rgba line_colour(const Pass *s, const ExploreLine *l)
     }
 }
 
-/* A small button with a witness to replay ("Replay", or an end value "N = 3"), drawn on (accent) while its witness
- * is the one replayed. */
-static void replay_button(Pass *s, UiRect r, int idx, int line, const ExploreWitness *w, const char *label)
+/* A small button of an answer's line: on (accent) says its witness is the one replayed. */
+static void line_button(Pass *s, UiRect r, XHitKind kind, int idx, int line, bool on, const char *label)
 {
-    add_button(s, r, XHIT_REPLAY, idx, line);
+    add_button(s, r, kind, idx, line);
     if (!s->draw)
         return;
-    bool on = s->in->open == w, hover = layout_contains(r, s->mx, s->my);
+    bool hover = layout_contains(r, s->mx, s->my);
     Rgba bg = on ? s->th->accent : hover ? s->th->button_hover : s->th->button;
     draw_round_rect(s->r, (float)r.x, (float)r.y, (float)r.w, (float)r.h, 5, bg);
     font_draw(s->f, FONT_SMALL, label, r.x + r.w / 2, r.y + (r.h - font_height(s->f, FONT_SMALL)) / 2,
               on ? theme_text_on(s->th->accent) : s->th->text, FONT_CENTER);
 }
 
+/* A button with a witness to replay ("Replay", or an end value "N = 3"), drawn on while it is the one replayed. */
+static void replay_button(Pass *s, UiRect r, int idx, int line, const ExploreWitness *w, const char *label)
+{
+    line_button(s, r, XHIT_REPLAY, idx, line, s->in->open == w, label);
+}
+
 static int chip_w(const Pass *s, const char *label)
 {
     return font_width(s->f, FONT_SMALL, label) + px(s, 18);
 }
+
+/* The button of a line naming smaller values: checks every interleaving with them. */
+#define SMALLER_LABEL "Check these"
 
 /* The end values of one variable from line i on, as a row of buttons that wraps ("N = 2 (1)": the value and how
  * many end states or runs have it), each replaying its witness. Returns the index of the first line after them and
@@ -408,10 +416,16 @@ static int entry_block(Pass *s, int idx, const ExploreEntry *e, unsigned long lo
             continue;
         }
         int last = 0, tw = s->w - indent, h = wrap_last(s, FONT_BODY, l->text, s->x + indent, y, tw, line_colour(s, l), &last);
-        if (l->witness && !(i == 0 && first_up)) { /* at the end of the text's last row, or on a row of its own */
-            bool fits = last + gap + rw <= tw;
+        bool smaller = l->kind == XLINE_SMALLER && e->smaller;
+        if ((l->witness && !(i == 0 && first_up)) || smaller) { /* at the end of the text's last row, or below it */
+            int w = smaller ? chip_w(s, SMALLER_LABEL) : rw;
+            bool fits = last + gap + w <= tw;
             int by = fits ? y + h - bl : y + h + gap / 2;
-            replay_button(s, (UiRect){s->x + s->w - rw, by + (bl - bh) / 2, rw, bh}, idx, i, l->witness, "Replay");
+            UiRect br = {s->x + s->w - w, by + (bl - bh) / 2, w, bh};
+            if (smaller)
+                line_button(s, br, XHIT_SMALLER, idx, i, false, SMALLER_LABEL);
+            else
+                replay_button(s, br, idx, i, l->witness, "Replay");
             if (!fits)
                 h += bl + gap / 2;
         }
@@ -465,14 +479,14 @@ static void answers(Pass *s, int y, int bottom)
         empty_hint(s, y);
 }
 
-/* The height every answer about this scenario takes. */
-static int answers_height(Pass *s)
+/* The height the answers about this scenario take, from the log's entry `from` on. */
+static int answers_height(Pass *s, int from)
 {
     bool draw = s->draw;
     s->draw = false;
     int h = 0;
     unsigned long long bits = differing(s->in);
-    for (int i = 0; i < explore_log_count(s->in->log); i++)
+    for (int i = from; i < explore_log_count(s->in->log); i++)
         if (same_scenario(s->in, explore_log_entry(s->in->log, i)))
             h += entry_block(s, i, explore_log_entry(s->in->log, i), bits, 0);
     s->draw = draw;
@@ -698,12 +712,15 @@ void explore_panel_draw(ExplorePanel *p, SDL_Renderer *r, Font *f, const Theme *
     int y = head(&s, area.y + s.pad / 2, now_ms);
     draw_rect(r, (float)s.x, (float)y, (float)s.w, 1, th->panel_edge);
     int bottom = area.y + area.h - s.pad / 2, top = y + s.pad / 2;
-    int mi = in->running ? -1 : map_entry(in), mh = bottom - top - answers_height(&s);
+    int mi = in->running ? -1 : map_entry(in), room = bottom - top;
+    int min_map = px(&s, XP_MAP_MIN_H) + 3 * font_height(f, FONT_SMALL), mh = room - answers_height(&s, 0);
     p->map_entry = -1;
     p->map_dots = 0;
     p->map_box = (UiRect){0, 0, 0, 0};
     memset(p->map_texts, 0, sizeof p->map_texts);
-    if (mi < 0 || mh < px(&s, XP_MAP_MIN_H) + 3 * font_height(f, FONT_SMALL)) /* the answers come first */
+    if (mi >= 0 && mh < min_map) /* older answers make way for the mapped one and its map */
+        mh = room - answers_height(&s, mi);
+    if (mi < 0 || mh < min_map) /* the answers come first */
         mh = 0;
     SDL_Rect aclip = {area.x, area.y, area.w, bottom - mh - area.y};
     SDL_RenderSetClipRect(r, &aclip);
@@ -714,6 +731,17 @@ void explore_panel_draw(ExplorePanel *p, SDL_Renderer *r, Font *f, const Theme *
         map(&s, mi, bottom - mh + s.pad / 2, mh - s.pad / 2);
     }
     SDL_RenderSetClipRect(r, NULL);
+}
+
+bool explore_panel_line_button(const ExplorePanel *p, int entry, int line, UiRect *r)
+{
+    for (int i = 0; i < p->nbuttons; i++)
+        if ((p->buttons[i].hit.kind == XHIT_REPLAY || p->buttons[i].hit.kind == XHIT_SMALLER) &&
+            p->buttons[i].hit.entry == entry && p->buttons[i].hit.line == line) {
+            *r = p->buttons[i].r;
+            return true;
+        }
+    return false;
 }
 
 XHit explore_panel_hit(const ExplorePanel *p, int x, int y)

@@ -39,11 +39,12 @@ typedef struct XPanelInput {
 } XPanelInput;
 
 typedef enum XHitKind { XHIT_NONE, XHIT_PANEL, XHIT_CHECK_ALL, XHIT_FIND_FAILURE, XHIT_CANCEL, XHIT_CLOSE,
-                        XHIT_REPLAY, XHIT_MAP_STATE } XHitKind;
+                        XHIT_REPLAY, XHIT_MAP_STATE, XHIT_SMALLER } XHitKind;
 
 typedef struct XHit {
     XHitKind kind;
-    int entry;                   /* XHIT_REPLAY: the log's entry and its line; XHIT_MAP_STATE: the entry and the state */
+    int entry;                   /* XHIT_REPLAY, XHIT_SMALLER: the log's entry and its line; XHIT_MAP_STATE: the entry
+                                    and the state */
     int line;
 } XHit;
 
@@ -66,6 +67,9 @@ bool explore_panel_map_texts(const ExplorePanel *p, UiRect *box, UiRect *title, 
 /* While a search runs: where the last frame drew its title ("Checking all interleavings..."), Cancel and Hide; false
  * when none runs. */
 bool explore_panel_head_boxes(const ExplorePanel *p, UiRect *title, UiRect *cancel, UiRect *hide);
+/* Where the last draw put the button of the entry's line (its Replay, or Check for smaller values): false when it
+ * drew none. */
+bool explore_panel_line_button(const ExplorePanel *p, int entry, int line, UiRect *r);
 /* Where the last draw put state's dot (window pixels): false when it drew no dot for it. */
 bool explore_panel_dot(const ExplorePanel *p, int state, int *x, int *y);
 /* The progress in words: "1,234 states, 45,000 states/s, 1.2 s" or "57 of 200 runs, 1.2 s" (buf of size). */

@@ -29,6 +29,7 @@ static const Verb verbs[] = {
     {"minimize", UA_MINIMIZE, 0},   {"restore", UA_RESTORE, 0},
     {"focus-lost", UA_FOCUS_LOST, 0}, {"focus-gained", UA_FOCUS_GAINED, 0},
     {"command", UA_COMMAND, 1},     {"replay-result", UA_REPLAY_RESULT, 1},
+    {"click-result", UA_CLICK_RESULT, 1},
 };
 
 enum { RESIZE_MAX = 16384, UISCRIPT_MAX_BYTES = 1 << 20 }; /* a ui-script larger than 1 MiB is refused */
@@ -77,6 +78,12 @@ static const char *parse_arg(UiAction *a, char *arg)
             *second++ = '\0';
         bool ok = parse_int(arg, &a->n) && a->n >= 0 && (!second || (parse_int(second, &a->y) && a->y >= 0));
         return ok ? NULL : "expects an answer's number and, optionally, a line's";
+    }
+    if (a->kind == UA_CLICK_RESULT) {
+        if (second)
+            *second++ = '\0';
+        bool ok = second && parse_int(arg, &a->n) && a->n >= 0 && parse_int(second, &a->y) && a->y >= 0;
+        return ok ? NULL : "expects an answer's number and a line's";
     }
     if (second && a->kind != UA_WAIT_UNTIL)
         return "too many arguments";
@@ -155,7 +162,8 @@ static bool parse_line(UiScript *sc, char *text, int line, const char *name, cha
         return true;
     }
     *err = xasprintf("%s:%d: unknown action '%s' (wait, key, click-thread, move, click, set, step, back, mode, speed, "
-                     "wait-until, screenshot, dump-state, save-schedule, open-schedule, open, export-trace, replay-result, resize, "
+                     "wait-until, screenshot, dump-state, save-schedule, open-schedule, open, export-trace, replay-result, "
+                     "click-result, resize, "
                      "minimize, restore, focus-lost, focus-gained, quit, command)",
                      name, line, text);
     return false;

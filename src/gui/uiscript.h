@@ -20,6 +20,8 @@
  *                              script on timeout
  *     replay-result N [LINE]   replay the witness of exploration answer N (0: the first filed; --dump-state lists
  *                              them under explore.results) on its line LINE (default: its first line with a witness)
+ *     click-result N LINE      click the button of exploration answer N's line LINE where the last frame drew it (its
+ *                              Replay, or Check these on a line naming smaller values); fails when none was drawn
  *     screenshot FILE          save a PNG of the window
  *     dump-state FILE          write the state as JSON
  *     save-schedule FILE       save the serial run's schedule (a .schedule file)
@@ -64,6 +66,7 @@ typedef enum UiActKind {
     UA_QUIT,
     UA_COMMAND,
     UA_REPLAY_RESULT,
+    UA_CLICK_RESULT,
 } UiActKind;
 
 typedef struct UiAction {

@@ -43,6 +43,7 @@ static void entry_free(ExploreEntry *e)
     free(e->scenario);
     free(e->params_text);
     free(e->params);
+    free(e->smaller);
     free(e->headline);
     explore_result_finish(&e->result);
     free(e);
@@ -207,12 +208,39 @@ static void end_values(ExploreEntry *e)
     }
 }
 
-static void compose(ExploreEntry *e)
+/* A cut check of every interleaving: the smaller values to check instead, "try readers = 2, reads = 2", those that
+ * differ only. */
+static void smaller_values(ExploreEntry *e, const Program *prog)
+{
+    if (e->kind != EXPLORE_CHECK_ALL || e->result.complete || !prog || prog->nparams == 0)
+        return;
+    e->smaller = xmalloc(sizeof *e->smaller * (size_t)prog->nparams);
+    if (!explore_smaller_params(prog, e->params, e->smaller)) {
+        free(e->smaller);
+        e->smaller = NULL;
+        return;
+    }
+    StrBuf sb;
+    strbuf_init(&sb);
+    strbuf_printf(&sb, "too many states to check them all; smaller values finish sooner: ");
+    for (int i = 0, n = 0; i < prog->nparams; i++) {
+        if (e->smaller[i] == e->params[i])
+            continue;
+        char buf[32];
+        strbuf_printf(&sb, "%s%s = %s", n++ ? ", " : "", prog->params[i].name,
+                      lang_param_value_text(prog, i, e->smaller[i], buf));
+    }
+    line_add(e, XLINE_SMALLER, xstrdup(sb.data), NULL);
+    strbuf_finish(&sb);
+}
+
+static void compose(ExploreEntry *e, const Program *prog)
 {
     if (e->kind == EXPLORE_CHECK_ALL)
         check_all_failures(e);
     else
         random_failures(e);
+    smaller_values(e, prog);
     if (e->result.mismatched > 0) /* a witness that ends otherwise on real threads: never expected, always said */
         line_add(e, XLINE_NOTE,
                  xasprintf("MISMATCH: %d witness%s replayed on real threads ended otherwise (a bug in lockstep)",
@@ -235,7 +263,7 @@ const ExploreEntry *explore_log_add(ExploreLog *log, ExploreKind kind, const cha
     e->seed = seed;
     e->result = *result;
     memset(result, 0, sizeof *result);
-    compose(e);
+    compose(e, prog);
     if (log->n == log->cap) {
         log->cap = log->cap ? 2 * log->cap : 8;
         log->entries = xrealloc(log->entries, sizeof *log->entries * (size_t)log->cap);

@@ -22,8 +22,9 @@
 /* What the user asked: every interleaving (the state search) or a failure (random runs, minimized). */
 typedef enum ExploreKind { EXPLORE_CHECK_ALL, EXPLORE_FIND_FAILURE } ExploreKind;
 
-/* What a line tells: a failure found, none found, an end value of a shared variable, or a note. */
-typedef enum ExploreLineKind { XLINE_FAILURE, XLINE_NONE_FOUND, XLINE_VALUE, XLINE_NOTE } ExploreLineKind;
+/* What a line tells: a failure found, none found, an end value of a shared variable, a note, or (a search of every
+ * interleaving that was cut) smaller parameter values to check instead (ExploreEntry.smaller). */
+typedef enum ExploreLineKind { XLINE_FAILURE, XLINE_NONE_FOUND, XLINE_VALUE, XLINE_NOTE, XLINE_SMALLER } ExploreLineKind;
 
 typedef struct ExploreLine {
     ExploreLineKind kind;
@@ -46,6 +47,8 @@ typedef struct ExploreEntry {
     bool failed;                    /* a failure was found */
     ExploreLine *lines;
     int nlines;
+    int64_t *smaller;               /* a cut check of every interleaving: values likely to finish (explore_smaller_params),
+                                       one per parameter, named in an XLINE_SMALLER line; else NULL */
 } ExploreEntry;
 
 typedef struct ExploreLog ExploreLog;

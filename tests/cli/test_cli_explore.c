@@ -265,6 +265,7 @@ static void test_all_ordered_philosophers(void **state)
     assert_non_null(strstr(r.out, no_livelock));
     assert_null(strstr(r.out, "INCOMPLETE"));
     assert_null(strstr(r.out, "reachable"));
+    assert_null(strstr(r.out, "smaller values")); /* complete: nothing to suggest */
     assert_int_equal(count_files(dir), 0);
     cli_result_finish(&r);
     remove_dir(dir);
@@ -279,6 +280,7 @@ static void test_all_naive_philosophers(void **state)
     explore(*state, args, EXIT_DEADLOCK, &r);
     assert_non_null(r.json);
     assert_true(json_is_true(json_object_get(r.json, "complete")));
+    assert_true(json_is_null(json_object_get(r.json, "smaller")));
     assert_int_equal(check_deadlock_witness(*state, r.json, dir, 3), PHIL3_SHORTEST);
     /* the witness was replayed on real threads and deadlocked there too */
     json_t *dw = json_object_get(json_object_get(r.json, "failures"), "deadlock");
@@ -295,6 +297,16 @@ static void test_all_naive_philosophers(void **state)
     assert_non_null(strstr(r.out, "exhaustive search, INCOMPLETE (a limit was hit): "));
     assert_non_null(strstr(r.out, "\n  no expectation failed found in the "));
     assert_non_null(strstr(r.out, "\n  every witness (1) replayed on real threads ends the same way\n"));
+    /* cut: smaller values are named, as options to pass (n = 3 halved is 2, the strategy stays) */
+    assert_non_null(strstr(r.out, "\n  too many states to check them all; smaller values finish sooner: --set n=2\n"));
+    cli_result_finish(&r);
+    const char *json_args[] = {"explore", "dining-philosophers", "--set", "n=3", "--all", "--max-steps", "37",
+                               "--max-seconds", NO_TIME_LIMIT, "--out", dir, "--json", NULL};
+    explore(*state, json_args, EXIT_DEADLOCK, &r);
+    json_t *smaller = json_object_get(r.json, "smaller");
+    assert_true(json_is_object(smaller));
+    assert_int_equal(json_object_size(smaller), 1);
+    assert_int_equal(json_integer_value(json_object_get(smaller, "n")), 2);
     cli_result_finish(&r);
     remove_dir(dir);
 }

@@ -1,12 +1,14 @@
 /* test_explore_all: exhaustive exploration (--all) answers the course's questions exactly: the race counter's
  * possible final values, with and without the lock; naive philosophers can deadlock (with a minimal witness), ordered
- * ones cannot; and the partial-order reduction finds the same outcomes as plain enumeration on tiny cases. */
+ * ones cannot; and the partial-order reduction finds the same outcomes as plain enumeration on tiny cases. The values
+ * a cut search suggests instead halve the large counts and keep the small ones. */
 #include "explore/explore.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -197,10 +199,61 @@ static void test_philosophers_ordered_none(void **state)
     explore_result_finish(&r);
 }
 
+static int64_t param_of(const Loaded *l, const int64_t *values, const char *name)
+{
+    for (int i = 0; i < l->prog->nparams; i++)
+        if (strcmp(l->prog->params[i].name, name) == 0)
+            return values[i];
+    fail_msg("no parameter %s", name);
+    return -1;
+}
+
+/* What a cut search suggests (explore_smaller_params): counts of 3 or more halved, rounded up; values of 2 kept while
+ * a larger one is halved, halved themselves when none is; never below a range's lowest value; false at the least. */
+static void test_smaller_values(void **state)
+{
+    (void)state;
+    int64_t v[16];
+    Loaded rw = loader_scenario("readers-writers", NULL); /* 3 readers of 4 reads: 16.9 M states */
+    assert_true(explore_smaller_params(rw.prog, rw.params, v));
+    assert_int_equal(param_of(&rw, v, "readers"), 2);
+    assert_int_equal(param_of(&rw, v, "reads"), 2);
+    assert_int_equal(param_of(&rw, v, "policy"), param_of(&rw, rw.params, "policy"));
+    loader_unload(&rw);
+
+    Loaded pool = loader_scenario("semaphore-pool", NULL); /* users 5, limit 2, rounds 2 */
+    assert_true(explore_smaller_params(pool.prog, pool.params, v));
+    assert_int_equal(param_of(&pool, v, "users"), 3);
+    assert_int_equal(param_of(&pool, v, "limit"), 2); /* the lesson's limit stays */
+    assert_int_equal(param_of(&pool, v, "rounds"), 2);
+    assert_int_equal(param_of(&pool, v, "use_semaphore"), 1);
+    loader_set(&pool, "users=2");
+    assert_true(explore_smaller_params(pool.prog, pool.params, v)); /* nothing above 2: the 2s are halved */
+    assert_int_equal(param_of(&pool, v, "users"), 1);
+    assert_int_equal(param_of(&pool, v, "limit"), 1);
+    assert_int_equal(param_of(&pool, v, "rounds"), 1);
+    loader_unload(&pool);
+
+    Loaded ring = loader_scenario("dining-philosophers", (const char *const[]){"n=2", NULL}); /* n in 2..16 */
+    assert_false(explore_smaller_params(ring.prog, ring.params, v));
+    assert_int_equal(param_of(&ring, v, "n"), 2);
+    loader_set(&ring, "n=3");
+    assert_true(explore_smaller_params(ring.prog, ring.params, v));
+    assert_int_equal(param_of(&ring, v, "n"), 2);
+    loader_unload(&ring);
+
+    Loaded floor = loader_source("param k = 7 in 5..9\nparam m = 1\nmain:\n    pass\n");
+    assert_true(explore_smaller_params(floor.prog, floor.params, v));
+    assert_int_equal(param_of(&floor, v, "k"), 5); /* half of 7 is 4, below the range */
+    assert_int_equal(param_of(&floor, v, "m"), 1);
+    loader_unload(&floor);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_race_2x1),
+        cmocka_unit_test(test_smaller_values),
         cmocka_unit_test(test_race_2x2),
         cmocka_unit_test(test_race_2x2_lock),
         cmocka_unit_test(test_reduction_matches_plain),

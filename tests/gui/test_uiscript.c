@@ -103,7 +103,7 @@ static void test_bad_lines(void **state)
     (void)state;
     expect_error("wait 10\njump 3\n", "t.uis:2: unknown action 'jump' (wait, key, click-thread, move, click, set, step, "
                                      "back, mode, speed, wait-until, screenshot, dump-state, save-schedule, open-schedule, open, "
-                                     "export-trace, replay-result, resize, minimize, restore, focus-lost, focus-gained, quit, command)");
+                                     "export-trace, replay-result, click-result, resize, minimize, restore, focus-lost, focus-gained, quit, command)");
     expect_error("resize 0 10\n", "t.uis:1: resize expects WIDTH HEIGHT (1 to 16384 pixels each)");
     expect_error("resize 640\n", "t.uis:1: resize expects WIDTH HEIGHT (1 to 16384 pixels each)");
     expect_error("resize 20000 10\n", "t.uis:1: resize expects WIDTH HEIGHT (1 to 16384 pixels each)");
@@ -115,6 +115,8 @@ static void test_bad_lines(void **state)
     expect_error("mode fast\n", "t.uis:1: mode expects free, paced or serial");
     expect_error("set strategy\n", "t.uis:1: set expects NAME=VALUE");
     expect_error("speed -1\n", "t.uis:1: speed expects a positive number or max");
+    expect_error("click-result 0\n", "t.uis:1: click-result expects an answer's number and a line's");
+    expect_error("click-result 0 -1\n", "t.uis:1: click-result expects an answer's number and a line's");
     char *err = NULL;
     assert_null(uiscript_load("/nonexistent/x.uis", &err));
     assert_non_null(err);

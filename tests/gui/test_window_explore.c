@@ -3,7 +3,8 @@
  * replay, played, ends in that deadlock; toggling the strategy to ordered and checking again reports a complete
  * search without a deadlock, and both answers stay in the dump with their own values. A search too large to finish
  * (n = 6, ordered) is cancelled with Esc in the middle: the answer says it was cut, no thread is left behind, and the
- * window still takes steps and draws frames. The race counter's end values are listed, each replayable, and random
+ * window still takes steps and draws frames; its answer names smaller values, whose button checks them to the end. The
+ * race counter's end values are listed, each replayable, and random
  * runs find its lost update, whose minimized witness replays to the failed expectation. Clicking a state on the race
  * counter's map, at the screen position the dump gives for its dot, replays the way there: the window stops at that
  * state (its step count, its end and its value of N), and steps back along the way. A map too large for dots keeps
@@ -146,6 +147,39 @@ static void test_cancel_in_the_middle(void **state)
     json_decref(running);
     json_decref(cancelled);
     json_decref(after);
+}
+
+/* A check cut by a cancel names smaller values (n = 6 halved is 3) with a Check these button; clicking it sets them,
+ * the run restarts with them, and the check of every interleaving at those values completes, filed beside the cut
+ * one with its own values. */
+static void test_check_smaller_after_a_cut(void **state)
+{
+    (void)state;
+    char script[4096];
+    snprintf(script, sizeof script,
+             "wait 200\ncommand check-all\nwait-until explore-states>=500 30000\nkey escape\n"
+             "wait-until explored 10000\nwait 300\ndump-state %s\nclick-result 0 1\nwait 200\n"
+             "wait-until explored 60000\nwait 300\ndump-state %s\nscreenshot %s\nquit\n",
+             wh_path("cut.json"), wh_path("smaller.json"), wh_path("smaller.png"));
+    run_script("smaller.uis", script, "dining-philosophers --set n=6 --set strategy=ordered");
+    json_t *cut = wh_state("cut.json"), *done = wh_state("smaller.json");
+    json_t *r0 = result_at(cut, 0), *line = json_array_get(json_object_get(r0, "lines"), 1);
+    assert_true(flag_of(r0, "cancelled"));
+    assert_string_equal(str_of(line, "kind"), "smaller");
+    assert_non_null(strstr(str_of(line, "text"), "smaller values finish sooner: n = 3"));
+    assert_true(json_is_array(json_object_get(line, "button"))); /* drawn, where click-result clicked */
+    assert_int_equal(wh_int(json_object_get(cut, "params"), "n"), 6);
+
+    assert_int_equal(wh_int(json_object_get(done, "params"), "n"), 3); /* the run has the smaller values */
+    assert_string_equal(str_of(json_object_get(done, "params"), "strategy"), "ordered");
+    json_t *r1 = result_at(done, 1);
+    assert_string_equal(str_of(r1, "kind"), "check-all");
+    assert_true(flag_of(r1, "complete"));
+    assert_string_equal(str_of(r1, "verdict"), "none");
+    assert_int_equal(wh_int(json_object_get(r1, "params"), "n"), 3);
+    assert_true(flag_of(result_at(done, 0), "cancelled")); /* the cut answer stays listed */
+    json_decref(cut);
+    json_decref(done);
 }
 
 static void test_race_counter_outcomes(void **state)
@@ -539,6 +573,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_naive_then_ordered),
         cmocka_unit_test(test_cancel_in_the_middle),
+        cmocka_unit_test(test_check_smaller_after_a_cut),
         cmocka_unit_test(test_race_counter_outcomes),
         cmocka_unit_test(test_find_failure),
         cmocka_unit_test(test_click_a_state),

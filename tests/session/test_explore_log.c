@@ -3,7 +3,8 @@
  * deadlock whose witness, opened and played, ends in that deadlock; the ordered philosophers, checked after the
  * strategy was toggled, file a complete search without one, and the first answer stays listed with its own values.
  * The race counter's end values each come with a witness that replays to that value. A parameter changed while an
- * exploration runs does not change what it explores; a cancel files what was covered, marked as no proof; random
+ * exploration runs does not change what it explores; a cancel files what was covered, marked as no proof, with
+ * smaller values to check instead (a complete answer names none); random
  * runs find the lost update. The state graph kept for the map: every naive state can still deadlock, no ordered
  * state can; the witness walks the graph to the deadlock's state, whose shortest schedule is the witness's length. */
 #include "session/paths.h"
@@ -139,6 +140,9 @@ static void test_philosophers_naive_then_ordered(void **state)
     assert_true(session_set_param(s, strategy, 1 /* ordered */, &err));
     const ExploreEntry *ordered = explore(s, EXPLORE_CHECK_ALL);
     assert_true(ordered->result.complete);
+    assert_null(ordered->smaller); /* a complete answer suggests nothing smaller */
+    for (int i = 0; i < ordered->nlines; i++)
+        assert_int_not_equal(ordered->lines[i].kind, XLINE_SMALLER);
     assert_false(ordered->failed);
     assert_false(ordered->result.failure[RT_DEADLOCK].found);
     assert_int_equal(ordered->lines[0].kind, XLINE_NONE_FOUND);
@@ -281,6 +285,19 @@ static void test_cancel_files_partial(void **state)
     for (int i = 0; i < e->nlines; i++)
         no_proof |= strstr(e->lines[i].text, "not a proof") != NULL;
     assert_true(no_proof);
+    /* smaller values to check instead: both counts halved, the lock left as it was, named by a line of their own */
+    assert_non_null(e->smaller);
+    assert_int_equal(e->smaller[param_index(s, "workers")], 2);
+    assert_int_equal(e->smaller[param_index(s, "iterations")], 25);
+    assert_int_equal(e->smaller[param_index(s, "use_lock")], e->params[param_index(s, "use_lock")]);
+    int smaller_lines = 0;
+    for (int i = 0; i < e->nlines; i++)
+        if (e->lines[i].kind == XLINE_SMALLER) {
+            smaller_lines++;
+            assert_non_null(strstr(e->lines[i].text, "workers = 2, iterations = 25"));
+            assert_null(strstr(e->lines[i].text, "use_lock"));
+        }
+    assert_int_equal(smaller_lines, 1);
     assert_null(session_explore_cancel(s)); /* nothing runs any more */
     session_destroy(s);
 }
