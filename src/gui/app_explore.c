@@ -190,7 +190,7 @@ static void check_smaller(App *a, int entry)
         app_note(a, "an exploration is running: Esc stops it");
         return;
     }
-    int64_t *values = malloc(sizeof *values * (size_t)e->nparams); /* the log may grow while the run restarts */
+    int64_t *values = malloc(sizeof *values * (size_t)e->nparams); /* a copy: each value set restarts the run */
     if (!values)
         return;
     memcpy(values, e->smaller, sizeof *values * (size_t)e->nparams);

@@ -208,8 +208,8 @@ static void end_values(ExploreEntry *e)
     }
 }
 
-/* A cut check of every interleaving: the smaller values to check instead, "try readers = 2, reads = 2", those that
- * differ only. */
+/* A cut check of every interleaving: the smaller values to check instead, "... smaller values finish sooner: readers =
+ * 2, reads = 2" (those that change only). */
 static void smaller_values(ExploreEntry *e, const Program *prog)
 {
     if (e->kind != EXPLORE_CHECK_ALL || e->result.complete || !prog || prog->nparams == 0)
