@@ -501,7 +501,7 @@ void app_relayout(App *a)
                    a->views.cs.params_open,
                    0};
     layout_compute(&a->win.layout, a->win.w, a->win.h, eff, &bars);
-    if (bars.presenter && bars.side_panel && bars.params_open) { /* they share the right: the drawer as its rows */
+    if (bars.side_panel && bars.params_open) { /* they share the right: the drawer as its rows */
         bars.params_h = controls_params_height(a->views.controls, &a->win.layout, a->win.font, a->run.prog);
         layout_compute(&a->win.layout, a->win.w, a->win.h, eff, &bars);
     }
@@ -535,7 +535,8 @@ void app_draw(App *a)
     draw_ui_rect(a->win.ren, a->win.layout.toolbar, th->panel);
     draw_scene(a);
     a->views.drawn.narration = (UiRect){0, 0, 0, 0};
-    if (!a->win.layout.presenter && !app_explore_shown(a)) { /* the presenter layout shows the scene alone */
+    /* the presenter layout shows the scene alone; a drawer beside the scene takes the column's place */
+    if (!a->win.layout.presenter && !a->win.layout.beside && !app_explore_shown(a)) {
         panel(a, a->win.layout.code, NULL);
         code_view_draw(&a->views.code, a->win.ren, a->win.font, th, a->win.layout.code, a->run.prog, a->run.snap, app_now_ms());
         panel(a, a->win.layout.stats, NULL);

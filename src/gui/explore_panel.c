@@ -73,7 +73,7 @@ void explore_panel_destroy(ExplorePanel *p)
 
 UiRect explore_panel_rect(const UiLayout *l)
 {
-    if (l->presenter)
+    if (l->presenter || l->beside)
         return l->side_panel ? l->side : l->params;
     if (l->stacked) {
         int top = l->code.y, right = l->narration.x + l->narration.w;

@@ -12,9 +12,13 @@ enum { COLUMN_SHARE = 38, COLUMN_CRAMPED = 31 };
  * 4:3 projector at 2x a ring the hall reads beside the panel's answers whole; at most SIDE_SHARE % of the body's
  * width, so that in a smaller window the scene never shrinks to nothing. */
 enum { DRAWER_W = 460, SIDE_SHARE = 60 };
-/* With the parameters drawer and the side panel both open in the presenter layout, the drawer takes at most this share
- * (%) of the side's height, so that the explore panel below it keeps its buttons, an answer and a map. */
-enum { PARAMS_SHARE = 55 };
+/* With the parameters drawer and the side panel both open beside the scene, the drawer takes at most this share (%) of
+ * the side's height, so that the explore panel below it keeps its buttons, an answer and a map. In the normal layout,
+ * where the timeline leaves the body little height (a 4:3 projector at 2x: 382 px, the philosophers' drawer 313), a
+ * drawer whose rows need more than this share of the body makes the two take the timeline's height too (as in the
+ * presenter layout, the timeline is left out while they are open; narrowed to the scene's width its axis labels would
+ * run together). */
+enum { PARAMS_SHARE = 60 };
 
 static const float FIT_MIN = 0.6f, ZOOM_MIN = 0.25f;
 
@@ -160,14 +164,13 @@ static void layout_stacked(UiLayout *l, UiRect body)
     l->narration = rect(l->stats.x, l->stats.y + l->stats.h + p, l->stats.w, lower.h - l->stats.h - p);
 }
 
-/* The presenter layout with the side panel or the parameters drawer open: the panel at the body's right, the scene
- * left of it. Both open share the right: the drawer on top, as high as its rows, the side panel below. */
-static void layout_side(UiLayout *l, UiRect body, const UiBars *bars)
+/* The scene left of a right area sw wide that holds the side panel or the parameters drawer (the presenter layout,
+ * and the normal one where the drawer is wider than the right column or opens with the explore panel). Both open
+ * share the right: the drawer on top, as high as its rows, the side panel below. */
+static void layout_side(UiLayout *l, UiRect body, const UiBars *bars, int sw)
 {
-    int sw = layout_px(l, DRAWER_W);
-    if (sw > body.w * SIDE_SHARE / 100)
-        sw = body.w * SIDE_SHARE / 100;
     UiRect right = rect(body.x + body.w - sw, body.y, sw, body.h);
+    l->beside = true;
     l->scene = rect(body.x, body.y, body.w - sw - l->pad, body.h);
     if (!l->params_open) {
         l->side = right;
@@ -181,6 +184,35 @@ static void layout_side(UiLayout *l, UiRect body, const UiBars *bars)
     ph = ph > most ? most : ph;
     l->params = rect(right.x, right.y, right.w, ph);
     l->side = rect(right.x, right.y + ph + l->pad, right.w, right.h - ph - l->pad);
+}
+
+/* The side's width: DRAWER_W, at most SIDE_SHARE % of the body, and at least `least` (the normal layout's column). */
+static int side_width(const UiLayout *l, UiRect body, int least)
+{
+    int sw = layout_px(l, DRAWER_W);
+    sw = sw > least ? sw : least;
+    return sw > body.w * SIDE_SHARE / 100 ? body.w * SIDE_SHARE / 100 : sw;
+}
+
+/* The normal layout: the scene left of the right column of code, stats and narration. The explore panel alone covers
+ * the column and a drawer that fits in it lies over its right, the scene keeping its rectangle; a drawer wider than
+ * the column (a 4:3 projector at 2x: 548 px over 311) takes the column's place and the scene the room left of it, and
+ * the drawer with the explore panel share the column (or the drawer's wider room), neither over the other, taking
+ * the timeline's height too where the body is too low for both (PARAMS_SHARE). */
+static void layout_normal(UiLayout *l, UiRect body, const UiBars *bars, int win_w)
+{
+    int col_w = body.w * (win_w < (int)(LAYOUT_FULL_MIN_W * l->zoom) ? COLUMN_CRAMPED : COLUMN_SHARE) / 100;
+    if (l->params_open && (l->side_panel || l->params.w > col_w)) {
+        l->code = l->stats = l->narration = rect(body.x + body.w, body.y, 0, 0);
+        if (l->side_panel && bars->params_h > body.h * PARAMS_SHARE / 100) { /* both take the timeline's height */
+            body.h = l->timeline.y + l->timeline.h - l->pad - body.y;
+            l->timeline = rect(l->timeline.x, l->timeline.y + l->timeline.h, l->timeline.w, 0);
+        }
+        layout_side(l, body, bars, side_width(l, body, col_w));
+        return;
+    }
+    l->scene = rect(body.x, body.y, body.w - col_w - l->pad, body.h);
+    layout_column(l, rect(body.x + body.w - col_w, body.y, col_w, body.h));
 }
 
 void layout_compute(UiLayout *l, int win_w, int win_h, float zoom, const UiBars *bars)
@@ -208,17 +240,16 @@ void layout_compute(UiLayout *l, int win_w, int win_h, float zoom, const UiBars 
     l->side_panel = bars && bars->side_panel;
     l->params_open = bars && bars->params_open;
     l->side = rect(body.x + body.w, body.y, 0, 0);
+    l->beside = false;
     if (l->presenter) {
         l->stacked = false;
         l->scene = body;
         l->code = l->stats = l->narration = rect(body.x + body.w, body.y, 0, 0);
         if (l->side_panel || l->params_open)
-            layout_side(l, body, bars);
+            layout_side(l, body, bars, side_width(l, body, 0));
     } else if (l->stacked) {
         layout_stacked(l, body);
     } else {
-        int col_w = body.w * (win_w < (int)(LAYOUT_FULL_MIN_W * l->zoom) ? COLUMN_CRAMPED : COLUMN_SHARE) / 100;
-        l->scene = rect(body.x, body.y, body.w - col_w - p, body.h);
-        layout_column(l, rect(body.x + body.w - col_w, body.y, col_w, body.h));
+        layout_normal(l, body, bars, win_w);
     }
 }

@@ -26,22 +26,26 @@ typedef struct UiLayout {
     UiRect narration;
     UiRect timeline;
     UiRect status;  /* the status bar: mode, speed, step, running/paused/ended, and notices */
-    UiRect params;  /* the parameters drawer: over the right column; in the presenter layout at the body's right */
-    UiRect side;    /* the side panel when open (UiBars.side_panel) in the presenter layout, at the body's right */
+    UiRect params;  /* the parameters drawer: over the right column; beside the scene at the body's right (`beside`) */
+    UiRect side;    /* the side panel when open (UiBars.side_panel) beside the scene (`beside`), at the body's right */
     bool stacked;   /* narrow window: right column below the scene */
     bool presenter; /* the scene takes the body; code, stats and narration are hidden (empty) */
     bool side_panel; /* laid out with the side panel open */
     bool params_open; /* laid out with the parameters drawer open */
+    bool beside;     /* the scene left of `side` and `params` at the body's right; code, stats and narration empty */
 } UiLayout;
 
 /* What the caller decides: the heights of the bars whose contents decide them (0: one row of the default height),
  * the presenter layout, where the scene takes the whole body (code, stats and narration get empty rectangles), for
- * a hall, and whether a side panel (the explore panel) and the parameters drawer are open. In the normal layout
- * they are drawn over the right column (the panel over all of it or the band below a stacked scene, the drawer at
- * the window's right), so the scene keeps its rectangle; in the presenter layout they take the body's right
- * (`side`, `params`) and the scene the room left of them, never drawn under a panel. With both open there they share
- * that room: the drawer on top, params_h high (its rows, measured by the caller; 0: half), at most 55 % of it, and the
- * explore panel below. */
+ * a hall, and whether a side panel (the explore panel) and the parameters drawer are open. In the normal layout the
+ * panel alone covers the right column (or the band below a stacked scene) and a drawer that fits in the column lies
+ * over its right, so the scene keeps its rectangle. In the presenter layout, and in the normal one where the drawer is
+ * wider than the column or opens with the panel, they lie `beside` the scene: they take the body's right (`side`,
+ * `params`; in the normal layout at least the column's width, which they replace) and the scene the room left of
+ * them, never drawn under a panel. With both open there they share that room: the drawer on top, params_h high (its
+ * rows, measured by the caller; 0: half), at most 60 % of it, and the explore panel below; in the normal layout, where
+ * the drawer's rows need more than 60 % of the body, the two and the scene take the timeline's height too (the
+ * timeline is left out while both are open). */
 typedef struct UiBars {
     int toolbar_h;
     int status_h;

@@ -226,7 +226,7 @@ static void test_side_panel_leaves_the_scene_its_left(void **state)
 
 /* The parameters drawer in the presenter layout is a side panel too: alone it takes the body's right and the scene
  * the room left of it (it was drawn over the scene, which kept the whole body); opened with the explore panel the
- * two share the right, the drawer on top as high as its rows (at most 55 %), the explore panel below, neither over
+ * two share the right, the drawer on top as high as its rows (at most 60 %), the explore panel below, neither over
  * the other (the drawer once covered the panel's top). */
 static void test_params_drawer_beside_the_scene(void **state)
 {
@@ -255,16 +255,72 @@ static void test_params_drawer_beside_the_scene(void **state)
         assert_false(overlap(b.params, b.side));
         assert_true(b.scene.x + b.scene.w <= b.params.x && b.scene.x + b.scene.w <= b.side.x);
         assert_true(b.params.y == x.side.y && b.side.y + b.side.h == x.side.y + x.side.h);
-        assert_true(b.params.h == 250 || b.params.h == x.side.h * 55 / 100);
+        assert_true(b.params.h == 250 || b.params.h == x.side.h * 60 / 100);
         assert_true(b.side.y > b.params.y + b.params.h);
-        assert_true(t.params.h <= x.side.h * 55 / 100 && t.side.h >= x.side.h * 40 / 100);
+        assert_true(t.params.h <= x.side.h * 60 / 100 && (t.side.h + t.pad) * 100 >= x.side.h * 40);
     }
-    /* the normal layout keeps the scene's rectangle with the drawer open */
-    UiBars normal = {0, 0, false, false, true, 0};
-    UiLayout n, m;
-    layout_compute(&n, 1920, 1080, 1.0f, &normal);
-    layout_compute(&m, 1920, 1080, 1.0f, NULL);
-    assert_memory_equal(&n.scene, &m.scene, sizeof n.scene);
+}
+
+/* The parameters drawer in the normal layout (all panels asked for). Where it fits in the right column (1920x1080 and
+ * 1280x720 at 1x) it lies over the column's right and the scene keeps its rectangle; where it is wider than the column
+ * (1024x768 at 2x: 548 px over 311, 1920x1080 and 1280x800 at 2x) it takes the column's place, the scene the room left
+ * of it, never under it (it was drawn over the scene's right). Opened with the explore panel the two share the right,
+ * the drawer on top, neither over the other (the drawer covered the panel at every size), as high as the drawer's
+ * rows where the body lets the panel keep 40 % (else the timeline gives its height). */
+static void test_params_drawer_in_the_normal_layout(void **state)
+{
+    (void)state;
+    static const struct {
+        int w, h;
+        float zoom;
+        bool fits;
+    } sizes[] = {{1024, 768, 2.0f, false}, {1920, 1080, 2.0f, false}, {1280, 800, 2.0f, false},
+                 {1920, 1080, 1.0f, true},  {1280, 720, 1.0f, true}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        int w = sizes[i].w, h = sizes[i].h;
+        float z = layout_effective_zoom(w, h, sizes[i].zoom);
+        UiBars none = {0}, drawer = {0, 0, false, false, true, 0}, explore = {0, 0, false, true, false, 0};
+        UiLayout m, d, x;
+        layout_compute(&m, w, h, z, &none);
+        layout_compute(&d, w, h, z, &drawer);
+        layout_compute(&x, w, h, z, &explore);
+        assert_false(m.presenter || m.stacked);
+        assert_memory_equal(&x.scene, &m.scene, sizeof m.scene); /* the explore panel alone covers the column */
+        assert_true(inside(d.params, w, h));
+        if (d.scene.x + d.scene.w > d.params.x)
+            fail_msg("%dx%d at %.1f: scene [%d %d %d %d] reaches the drawer [%d %d %d %d]", w, h, (double)sizes[i].zoom,
+                     d.scene.x, d.scene.y, d.scene.w, d.scene.h, d.params.x, d.params.y, d.params.w, d.params.h);
+        assert_int_equal(d.params.x + d.params.w, m.code.x + m.code.w); /* at the body's right */
+        if (sizes[i].fits) {
+            assert_memory_equal(&d.scene, &m.scene, sizeof m.scene);
+            assert_memory_equal(&d.code, &m.code, sizeof m.code);
+        } else {
+            assert_true(d.params.w > m.code.w && d.code.w == 0 && d.stats.w == 0 && d.narration.w == 0);
+            assert_true(d.scene.w * 100 >= m.scene.w * 55);
+            assert_memory_equal(&d.timeline, &m.timeline, sizeof m.timeline);
+        }
+        for (int rows = 100; rows <= 1000; rows += 150) {
+            UiBars both = {0, 0, false, true, true, (int)(rows * z)};
+            UiLayout b;
+            layout_compute(&b, w, h, z, &both);
+            char what[96];
+            snprintf(what, sizeof what, "%dx%d at %.1f, rows %d", w, h, (double)sizes[i].zoom, rows);
+            if (overlap(b.params, b.side) || b.side.y <= b.params.y + b.params.h)
+                fail_msg("%s: the drawer [%d %d %d %d] lies over the explore panel [%d %d %d %d]", what, b.params.x,
+                         b.params.y, b.params.w, b.params.h, b.side.x, b.side.y, b.side.w, b.side.h);
+            assert_true(b.scene.x + b.scene.w <= b.params.x && b.scene.x + b.scene.w <= b.side.x);
+            assert_true(inside(b.params, w, h) && inside(b.side, w, h) && b.side.x == b.params.x);
+            assert_true(b.params.w >= m.code.w && b.params.w == (sizes[i].fits ? m.code.w : d.params.w));
+            int room = b.params.h + b.pad + b.side.h; /* the right's height */
+            assert_true((b.side.h + b.pad) * 100 >= room * 40);
+            if (b.params.h < (int)(rows * z) && b.timeline.h > 0)
+                fail_msg("%s: the drawer is cut to %d px of %d beside the timeline", what, b.params.h, (int)(rows * z));
+            if (b.timeline.h > 0) /* the timeline as with all panels, or left out */
+                assert_memory_equal(&b.timeline, &m.timeline, sizeof m.timeline);
+            else
+                assert_true(b.scene.y + b.scene.h <= b.status.y && b.scene.h > m.scene.h);
+        }
+    }
 }
 
 /* A monospace measure: 10 px a byte. */
@@ -421,6 +477,7 @@ int main(void)
         cmocka_unit_test(test_cramped_normal_layout_widens_the_scene),
         cmocka_unit_test(test_side_panel_leaves_the_scene_its_left),
         cmocka_unit_test(test_params_drawer_beside_the_scene),
+        cmocka_unit_test(test_params_drawer_in_the_normal_layout),
         cmocka_unit_test(test_wrap_keeps_a_name_with_its_number),
         cmocka_unit_test(test_wrap_breaks_at_spaces),
         cmocka_unit_test(test_code_wraps_at_spaces),

@@ -532,22 +532,30 @@ static void test_scene_beside_the_panel(void **state)
     }
 }
 
-/* The parameters drawer on that projector (1024x768 at 2x, auto and presenter): opened (key v), the scene lays
- * itself out left of it, as beside the explore panel; with Check all the explore panel opens below the drawer, both
- * at the right of the scene and neither over the other; closing the drawer gives the panel the whole right. The
- * drawer was drawn over the scene (the ring half under it) and over the explore panel's buttons. */
+/* The parameters drawer on that projector (1024x768 at 2x, auto and presenter, and all panels asked for): opened
+ * (key v), the scene lays itself out left of it, as beside the explore panel; with Check all the explore panel opens
+ * below the drawer, both at the right of the scene and neither over the other; closing the drawer gives the panel the
+ * whole right. The drawer was drawn over the scene (the ring half under it) and over the explore panel's buttons; in
+ * the normal layout too (548 px over a right column of 311), and over the panel even at 1920x1080, where it fits in
+ * the column. */
 static void test_scene_beside_the_drawer(void **state)
 {
     (void)state;
-    static const char *const layouts[] = {"auto", "presenter"};
-    for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++) {
+    static const struct {
+        const char *layout, *size, *zoom;
+    } runs[] = {{"auto", "1024x768", "2"},
+                {"presenter", "1024x768", "2"},
+                {"normal", "1024x768", "2"},
+                {"normal", "1920x1080", "1"}};
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
         char script[2048], opts[256];
         snprintf(script, sizeof script,
                  "wait 200\ncommand parameters\nwait 200\ndump-state %s\ncommand check-all\n"
                  "wait-until explored 60000\nwait 200\ndump-state %s\ncommand parameters\nwait 200\ndump-state %s\n"
                  "quit\n",
                  wh_path("drawer.json"), wh_path("drawer-explore.json"), wh_path("drawer-closed.json"));
-        snprintf(opts, sizeof opts, "dining-philosophers --size 1024x768 --zoom 2 --layout %s", layouts[i]);
+        snprintf(opts, sizeof opts, "dining-philosophers --size %s --zoom %s --layout %s", runs[i].size, runs[i].zoom,
+                 runs[i].layout);
         run_script("drawer.uis", script, opts);
         json_t *d = wh_state("drawer.json"), *b = wh_state("drawer-explore.json"), *c = wh_state("drawer-closed.json");
         scene_left_of(d, drawer_of(d), "drawer.json", false);
@@ -555,9 +563,9 @@ static void test_scene_beside_the_drawer(void **state)
         scene_left_of(b, drawer, "drawer-explore.json", false);
         scene_left_of(b, panel, "drawer-explore.json", false);
         if (!box_apart(drawer, panel))
-            fail_msg("%s: the drawer [%lld %lld %lld %lld] lies over the explore panel [%lld %lld %lld %lld]",
-                     layouts[i], (long long)drawer.x, (long long)drawer.y, (long long)drawer.w, (long long)drawer.h,
-                     (long long)panel.x, (long long)panel.y, (long long)panel.w, (long long)panel.h);
+            fail_msg("%s %s: the drawer [%lld %lld %lld %lld] lies over the explore panel [%lld %lld %lld %lld]",
+                     runs[i].layout, runs[i].size, (long long)drawer.x, (long long)drawer.y, (long long)drawer.w,
+                     (long long)drawer.h, (long long)panel.x, (long long)panel.y, (long long)panel.w, (long long)panel.h);
         assert_true(drawer.y < panel.y); /* the drawer on top */
         Box alone = box_at(json_object_get(explore_of(c), "rect"));
         assert_int_equal(drawer_of(c).w, 0);
