@@ -21,9 +21,11 @@
 #include "util/xalloc.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 enum { EVREC_ALIGN = 64 }; /* a cache line: no slot straddles two (a mapped ring starts on a page) */
 
@@ -33,22 +35,32 @@ _Static_assert(EVREC_BASE <= 0xff, "every slot kind fits EvRec.what's kind bits"
 /* A ring is mapped on its own pages rather than taken from malloc: page-aligned (no record straddles two cache
  * lines), and given back to the system whole when the run ends. Taken from malloc, rings freed by ever-changing
  * threads stayed in the allocator's per-thread arenas (the reset storm test's growth went from about 20 to 33 MB,
- * over its limit). Like xmalloc, abort when memory is exhausted. */
+ * over its limit). NULL when the system refuses the memory (a thread's ring: that thread cannot start). */
 /* Under AddressSanitizer the pages come from its allocator instead: it checks their bounds, does not keep them in
  * per-thread arenas, and its shadow of ever-new mappings would grow with every run. */
 static void *map_pages(size_t size)
 {
 #if LS_ASAN
-    void *p = aligned_alloc(EVREC_ALIGN, size);
-    if (!p)
-        abort();
-    return p;
+    return aligned_alloc(EVREC_ALIGN, size);
 #else
     void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED)
-        abort();
-    return p;
+    return p == MAP_FAILED ? NULL : p;
 #endif
+}
+
+/* The run's own log and ring: without them there is no run, and, as xmalloc does, the program says so and exits. */
+static void out_of_memory(size_t size)
+{
+    fprintf(stderr, "lockstep: out of memory (%zu bytes more were needed); exiting\n", size);
+    _exit(XALLOC_EXIT_STATUS); /* other threads may hold locks: no atexit handlers, no flushing */
+}
+
+static void *map_pages_or_exit(size_t size)
+{
+    void *p = map_pages(size);
+    if (!p)
+        out_of_memory(size);
+    return p;
 }
 
 static void unmap_pages(void *p, size_t size)
@@ -62,13 +74,15 @@ static void unmap_pages(void *p, size_t size)
 #endif
 }
 
-void evbuf_init(EvBuf *b, bool record)
+bool evbuf_init(EvBuf *b, bool record)
 {
     memset(b, 0, sizeof *b);
     b->recs = record ? map_pages(sizeof(EvRec) * EVBUF_CAPACITY) : NULL;
+    bool ok = !record || b->recs;
     atomic_init(&b->head, 0);
     atomic_init(&b->tail, 0);
     atomic_init(&b->dropped, 0);
+    return ok;
 }
 
 void evbuf_finish(EvBuf *b)
@@ -85,8 +99,9 @@ void evlog_init(Rt *rt)
      * and the rings was most of the time of its short runs): no pages, and every ev_emit takes the slow path
      * (ts_count stays 0), which returns at once. */
     bool record = !rt->cfg.coop;
-    rt->log = record ? map_pages(sizeof(Event) * EVLOG_CAPACITY) : NULL; /* 3 MB: mapped for the same reason as the rings */
-    evbuf_init(&rt->ctl_buf, record);
+    rt->log = record ? map_pages_or_exit(sizeof(Event) * EVLOG_CAPACITY) : NULL; /* 3 MB: mapped as the rings are */
+    if (!evbuf_init(&rt->ctl_buf, record))
+        out_of_memory(sizeof(EvRec) * EVBUF_CAPACITY);
 }
 
 void evlog_finish(Rt *rt)

@@ -16,6 +16,7 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <sys/resource.h>
@@ -364,7 +365,7 @@ RtThread *gate_create_thread(Rt *rt, RtThread *creator, int func, const int64_t 
     t->grant_alt = -1;
     t->sched_index = -1;
     rng_init(&t->rng, rt->cfg.seed * 7919 + (uint64_t)id);
-    evbuf_init(&t->evbuf, !rt->cfg.coop);
+    t->no_ring = !evbuf_init(&t->evbuf, !rt->cfg.coop); /* the system refused it: gate_launch refuses the thread */
     hb_thread_start(creator, t);
     rt->threads[id] = t;
     atomic_store(&rt->nthreads, id + 1);
@@ -445,11 +446,14 @@ char *gate_launch(RtThread *t)
         t->fiber = fiber_create(coop_main, t, 0);
         return NULL;
     }
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, THREAD_STACK_BYTES);
-    int rc = pthread_create(&t->pthread, &attr, thread_main, t);
-    pthread_attr_destroy(&attr);
+    int rc = ENOMEM; /* a thread whose event ring the system refused does not start either */
+    if (!t->no_ring) {
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setstacksize(&attr, THREAD_STACK_BYTES);
+        rc = pthread_create(&t->pthread, &attr, thread_main, t);
+        pthread_attr_destroy(&attr);
+    }
     if (rc == 0) {
         t->has_pthread = true;
         return NULL;

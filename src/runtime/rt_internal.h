@@ -149,6 +149,7 @@ struct RtThread {
     uint64_t ts_count;      /* frequent events in evbuf slots before this one may reuse ts_cache; 0 forces a fresh
                                timestamp */
     EvBuf evbuf;
+    bool no_ring;           /* the system refused the memory of its event ring: it never starts (gate_launch) */
     void *interp;           /* the interpreter's state (rt_thread_set_interp), for rt_fingerprint */
     uint64_t interp_fp;     /* interp_fingerprint(interp), while interp_fp_ok: computed while the thread was parked, it
                                stays true until the thread runs again (thread_wait returns), since nothing but the
@@ -433,7 +434,9 @@ void held_remove(RtThread *t, int obj);
 /* evlog.c */
 void evlog_init(Rt *rt);
 void evlog_finish(Rt *rt);
-void evbuf_init(EvBuf *b, bool record); /* record false: no ring, every event dropped */
+/* record false: no ring, every event dropped. False when the system refused the ring's memory (b then records
+ * nothing, as without record). */
+bool evbuf_init(EvBuf *b, bool record);
 void evbuf_finish(EvBuf *b);
 /* EVREC_BASE: the EvRec kind that moves a ring's base. EV_TS_REUSE: the frequent kinds (step, read, write) reuse the
  * thread's last timestamp for the next EV_TS_REUSE - 1 slots of its ring (see evlog.c). */
