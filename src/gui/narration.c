@@ -234,3 +234,11 @@ const NarrLine *narration_line(const Narration *n, int i)
 {
     return &n->lines[(n->start + i) % NARRATION_KEEP];
 }
+
+void narration_short_name(const char *name, char *out, size_t cap)
+{
+    const char *num = name + strlen(name);
+    while (num > name && num[-1] >= '0' && num[-1] <= '9')
+        num--;
+    snprintf(out, cap, "%c%s", name[0] >= 'a' && name[0] <= 'z' ? name[0] - 'a' + 'A' : name[0], num);
+}

@@ -22,6 +22,9 @@ typedef struct NarrCtx {
 
 /* Write the words for ev into buf. Returns false for events too fine-grained to narrate (steps, requests ...). */
 bool narration_text(const NarrCtx *c, const Event *ev, char *buf, size_t size);
+/* A thread's name in short, where the whole does not fit (the timeline's names, the stats table): its initial and its
+ * number, "philosopher 13" -> "P13", or its initial alone. */
+void narration_short_name(const char *name, char *out, size_t cap);
 /* "philosopher 1 waits for chopstick[2] held by philosopher 2": one edge of a deadlock, in the words of the report
  * (describe_wait, session/describe.h). */
 void narration_wait_text(const NarrCtx *c, const SnapWait *w, char *buf, size_t size);

@@ -1,6 +1,8 @@
 /* stats_order: the stats panel's order of threads and the words for those left out (see stats_order.h). */
 #include "gui/stats_order.h"
 
+#include "gui/narration.h"
+
 #include <stdio.h>
 
 static const char ELLIPSIS[] = "\xe2\x80\xa6"; /* U+2026, as the scene's abbreviated labels */
@@ -73,4 +75,84 @@ char *stats_order_hidden(const Snapshot *s, const int *order, int shown, char *b
         first = 0;
     }
     return buf;
+}
+
+/* ------------------------------------------------------------------ the table's columns */
+
+/* The square of the thread's colour (10 px) and the space before its name; the column's margin at its right. */
+enum { NAME_X = 16, COLUMN_MARGIN = 8 };
+
+char *stats_count_text(uint64_t n, char *buf, size_t size)
+{
+    char digits[24];
+    int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)n);
+    size_t used = 0;
+    if (size == 0)
+        return buf;
+    for (int i = 0; i < len; i++) {
+        bool comma = i > 0 && (len - i) % 3 == 0;
+        if (used + (comma ? 2 : 1) >= size)
+            break; /* cut where the buffer ends, never a digit without its comma */
+        if (comma)
+            buf[used++] = ',';
+        buf[used++] = digits[i];
+    }
+    buf[used] = '\0';
+    return buf;
+}
+
+/* The widest of a header and the counts of order[0..shown): steps, or activity 0 when act. */
+static int widest_count(const Snapshot *s, const int *order, int shown, bool act, const char *header,
+                        StatsMeasure measure, void *ctx)
+{
+    int w = measure(ctx, header);
+    for (int i = 0; i < shown; i++) {
+        const SnapThread *t = &s->threads[order[i]];
+        char num[32];
+        stats_count_text(act ? t->activity_counts[0] : t->steps, num, sizeof num);
+        int nw = measure(ctx, num);
+        w = nw > w ? nw : w;
+    }
+    return w;
+}
+
+/* The widest name of order[0..shown), whole or short. */
+static int widest_name(const Snapshot *s, const int *order, int shown, bool short_names, StatsMeasure measure,
+                       void *ctx)
+{
+    int w = 0;
+    for (int i = 0; i < shown; i++) {
+        char name[16];
+        const char *whole = s->threads[order[i]].name;
+        if (short_names)
+            narration_short_name(whole, name, sizeof name);
+        int nw = measure(ctx, short_names ? name : whole);
+        w = nw > w ? nw : w;
+    }
+    return w;
+}
+
+/* The names come first, whole: with both numbers, else with the steps alone; where even that does not fit, the names
+ * in short ("P13") with both numbers, else with the steps alone (a cut name could read as another thread:
+ * "philosopher 1" for philosopher 13). */
+StatsColumns stats_table_columns(const Snapshot *s, const int *order, int shown, const char *act_label, int cw, int gap,
+                                 StatsMeasure measure, void *ctx)
+{
+    StatsColumns c = {NAME_X, 0, 0, 0, 0, 0, false, false};
+    int right = cw - COLUMN_MARGIN;
+    int act_w = act_label ? widest_count(s, order, shown, true, act_label, measure, ctx) : 0;
+    c.steps_w = widest_count(s, order, shown, false, "steps", measure, ctx);
+    for (int k = 0; k < 4; k++) {
+        c.short_names = k >= 2;
+        c.act = act_label && k % 2 == 0;
+        int names = widest_name(s, order, shown, c.short_names, measure, ctx);
+        if (NAME_X + names + gap + c.steps_w + (c.act ? gap + act_w : 0) <= right)
+            break;
+    }
+    c.act_w = c.act ? act_w : 0;
+    c.act_right = c.act ? right : 0;
+    c.steps_right = c.act ? right - c.act_w - gap : right;
+    c.name_w = c.steps_right - c.steps_w - gap - NAME_X;
+    c.name_w = c.name_w > 0 ? c.name_w : 0;
+    return c;
 }

@@ -11,7 +11,9 @@
 
 #include "runtime/snapshot.h"
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The groups, in listing order. */
 typedef enum StatsGroup { STATS_BLOCKED, STATS_LIVE, STATS_FINISHED, STATS_NGROUPS } StatsGroup;
@@ -26,5 +28,31 @@ void stats_order(const Snapshot *s, int rows, int *order, int cap);
  * ("... and 2 more" for live ones), else "... 3 more: 2 blocked, 1 finished"; empty when none is hidden. Returns
  * buf. */
 char *stats_order_hidden(const Snapshot *s, const int *order, int shown, char *buf, size_t size);
+
+/* The table of many threads (stats_view.c): counts with their thousands grouped, in number columns each as wide as
+ * its widest value or its header, a clear gap apart, so that six-digit counts of adjacent columns never touch (at
+ * 1920x1080 x2 the steps and think counts once ran together: "44747449 74745"). */
+
+/* A text's width in pixels: the window's font, or a fixed measure in the tests. */
+typedef int (*StatsMeasure)(void *ctx, const char *text);
+
+/* n with its thousands grouped, "44,747,449"; returns buf. */
+char *stats_count_text(uint64_t n, char *buf, size_t size);
+
+/* Where one column of the table, cw px wide, puts its parts, from its left edge: the thread's colour at 0, its name
+ * from name_x, cut at name_w (short_names: "P13" for "philosopher 13", where the whole names do not fit beside the
+ * steps); the steps right-aligned at steps_right (steps_w wide, their header included); the first activity's counts
+ * (act_label) right-aligned at act_right (act_w wide), or act false: that column left out where it does not fit. */
+typedef struct StatsColumns {
+    int name_x, name_w;
+    int steps_right, steps_w;
+    int act_right, act_w;
+    bool act;
+    bool short_names;
+} StatsColumns;
+
+/* The columns for the threads order[0..shown), `gap` px apart, in a column cw px wide. */
+StatsColumns stats_table_columns(const Snapshot *s, const int *order, int shown, const char *act_label, int cw, int gap,
+                                 StatsMeasure measure, void *ctx);
 
 #endif

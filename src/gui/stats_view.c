@@ -2,6 +2,7 @@
 #include "gui/stats_view.h"
 
 #include "gui/draw.h"
+#include "gui/narration.h"
 #include "gui/stats_order.h"
 
 #include "lang/lang.h"
@@ -19,8 +20,9 @@ static void activity_text(const Snapshot *s, const SnapThread *t, char *buf, siz
     for (int k = 0; k < s->nactivity_labels && k < 8; k++) {
         if (t->activity_counts[k] == 0)
             continue;
-        int n = snprintf(buf + used, size - used, "%s%s %llu", used ? ", " : "", s->activity_labels[k],
-                         (unsigned long long)t->activity_counts[k]);
+        char num[32];
+        int n = snprintf(buf + used, size - used, "%s%s %s", used ? ", " : "", s->activity_labels[k],
+                         stats_count_text(t->activity_counts[k], num, sizeof num));
         if (n < 0 || (size_t)n >= size - used)
             break;
         used += (size_t)n;
@@ -83,7 +85,7 @@ static int draw_checks(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, c
     return y;
 }
 
-/* One thread per row: "#1 philosopher 0   2358 steps   blocked 0.4 s   think 262, eat 261"; the parts after the name
+/* One thread per row: "#1 philosopher 0   2,358 steps   blocked 0.4 s   think 262, eat 261"; the parts after the name
  * that would pass the panel's edge are left out, never cut. */
 static void draw_rows(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Snapshot *s)
 {
@@ -91,10 +93,10 @@ static void draw_rows(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, co
     for (int i = 0; i < s->nthreads; i++) {
         const SnapThread *t = &s->threads[i];
         int y = area.y + 4 + i * lh;
-        char acts[160], parts[3][200], line[700];
+        char acts[160], parts[3][200], line[700], num[32];
         activity_text(s, t, acts, sizeof acts);
         snprintf(line, sizeof line, "#%d %s", t->id, t->name);
-        snprintf(parts[0], sizeof parts[0], "   %llu steps", (unsigned long long)t->steps);
+        snprintf(parts[0], sizeof parts[0], "   %s steps", stats_count_text(t->steps, num, sizeof num));
         snprintf(parts[1], sizeof parts[1], "   blocked %.1f s", (double)t->blocked_ns / 1e9);
         snprintf(parts[2], sizeof parts[2], "%s%s", acts[0] ? "   " : "", acts);
         for (int k = 0; k < 3; k++) {
@@ -120,9 +122,15 @@ static void draw_hidden(Font *f, const Theme *th, const Snapshot *s, const int *
     font_draw(f, FONT_SMALL, more, x, y, th->text_dim, FONT_LEFT);
 }
 
-/* Many threads: a table in columns, each with a header naming its numbers (steps, and the first activity). When
- * they do not all fit, the blocked and live threads come first (stats_order.h) and the last row says what the rest
- * are. */
+/* stats_table_columns' measure: the panel's face. */
+static int measure_small(void *ctx, const char *text)
+{
+    return font_width(ctx, FONT_SMALL, text);
+}
+
+/* Many threads: a table in columns, each with a header naming its numbers (steps, and the first activity), laid out
+ * by stats_table_columns. When they do not all fit, the blocked and live threads come first (stats_order.h) and the
+ * last row says what the rest are. */
 static void draw_table(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Snapshot *s, int rows, int cols)
 {
     SDL_Rect panel = {area.x, area.y, area.w, area.h};
@@ -132,38 +140,32 @@ static void draw_table(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, c
     shown = shown < LANG_MAX_THREADS ? shown : LANG_MAX_THREADS;
     stats_order(s, shown, order, LANG_MAX_THREADS);
     const char *act = s->nactivity_labels > 0 ? s->activity_labels[0] : NULL;
-    int num_w = font_width(f, FONT_SMALL, "steps") + 10, act_w = act ? font_width(f, FONT_SMALL, act) + 12 : 0;
-    int name_w = 0;
-    for (int i = 0; i < shown; i++) {
-        int w = font_width(f, FONT_SMALL, s->threads[order[i]].name);
-        name_w = w > name_w ? w : name_w;
-    }
-    if (act && 16 + name_w + num_w + act_w + 20 > cw) { /* the names come first: no activity column */
-        act = NULL;
-        act_w = 0;
-    }
+    int gap = font_width(f, FONT_SMALL, "00"); /* two digits between columns */
+    StatsColumns sc = stats_table_columns(s, order, shown, act, cw - 6, gap, measure_small, f);
     for (int c = 0; c < cols; c++) {
-        int x = area.x + c * cw + 6, right = x + cw - 14;
-        font_draw(f, FONT_SMALL, "thread", x + 16, area.y + 2, th->text_dim, FONT_LEFT);
-        font_draw(f, FONT_SMALL, "steps", right - act_w, area.y + 2, th->text_dim, FONT_RIGHT);
-        if (act)
-            font_draw(f, FONT_SMALL, act, right, area.y + 2, th->text_dim, FONT_RIGHT);
+        int x = area.x + c * cw + 6;
+        font_draw(f, FONT_SMALL, "thread", x + sc.name_x, area.y + 2, th->text_dim, FONT_LEFT);
+        font_draw(f, FONT_SMALL, "steps", x + sc.steps_right, area.y + 2, th->text_dim, FONT_RIGHT);
+        if (sc.act)
+            font_draw(f, FONT_SMALL, act, x + sc.act_right, area.y + 2, th->text_dim, FONT_RIGHT);
     }
     for (int i = 0; i < shown; i++) {
         const SnapThread *t = &s->threads[order[i]];
-        int x = area.x + (i / rows) * cw + 6, y = area.y + 2 + (i % rows + 1) * lh, right = x + cw - 14;
+        int x = area.x + (i / rows) * cw + 6, y = area.y + 2 + (i % rows + 1) * lh;
         char num[32];
-        SDL_Rect cell = {x, y, right - act_w - num_w - x, lh};
+        SDL_Rect cell = {x, y, sc.name_x + sc.name_w, lh};
         SDL_RenderSetClipRect(r, &cell);
         draw_rect(r, (float)x, (float)y + lh / 2 - 5, 10, 10, theme_thread_color(th, t->id));
-        font_draw(f, FONT_SMALL, t->name, x + 16, y, th->text, FONT_LEFT);
+        char name[16];
+        if (sc.short_names)
+            narration_short_name(t->name, name, sizeof name);
+        font_draw(f, FONT_SMALL, sc.short_names ? name : t->name, x + sc.name_x, y, th->text, FONT_LEFT);
         SDL_RenderSetClipRect(r, &panel);
-        snprintf(num, sizeof num, "%llu", (unsigned long long)t->steps);
-        font_draw(f, FONT_SMALL, num, right - act_w, y, th->text, FONT_RIGHT);
-        if (act) {
-            snprintf(num, sizeof num, "%llu", (unsigned long long)t->activity_counts[0]);
-            font_draw(f, FONT_SMALL, num, right, y, th->text, FONT_RIGHT);
-        }
+        font_draw(f, FONT_SMALL, stats_count_text(t->steps, num, sizeof num), x + sc.steps_right, y, th->text,
+                  FONT_RIGHT);
+        if (sc.act)
+            font_draw(f, FONT_SMALL, stats_count_text(t->activity_counts[0], num, sizeof num), x + sc.act_right, y,
+                      th->text, FONT_RIGHT);
     }
     if (shown < s->nthreads)
         draw_hidden(f, th, s, order, shown, area.x + (shown / rows) * cw + 22, area.y + 2 + (shown % rows + 1) * lh,

@@ -602,15 +602,6 @@ static int legend_height(Font *f)
     return font_height(f, FONT_SMALL) + 4;
 }
 
-/* A name's short form: its initial and its number ("philosopher 3" -> "P3"), or its initial alone. */
-static void short_name(const char *name, char *out, size_t cap)
-{
-    const char *num = name + strlen(name);
-    while (num > name && num[-1] >= '0' && num[-1] <= '9')
-        num--;
-    snprintf(out, cap, "%c%s", name[0] >= 'a' && name[0] <= 'z' ? name[0] - 'a' + 'A' : name[0], num);
-}
-
 /* Rows a name apart in one column while they all fit; closer (down to half a name) with the names staggered in two
  * columns, so that each name keeps its height and none is written over another; closer still would part a name from
  * its row, so the column shows as many rows as fit and scrolls. The legend stays only where every row fits in one
@@ -658,7 +649,7 @@ static void column_names(Column *c, Font *f, UiRect area, const Snapshot *s)
         n->square = (UiRect){x, (int)(mid - sq / 2.0f), sq, sq};
         snprintf(n->label, sizeof n->label, "%s", st->name);
         if (font_width(f, FONT_SMALL, n->label) > room)
-            short_name(st->name, n->label, sizeof n->label);
+            narration_short_name(st->name, n->label, sizeof n->label);
         n->text = (UiRect){tx, (int)(mid - name_h / 2.0f), font_width(f, FONT_SMALL, n->label), name_h};
     }
 }

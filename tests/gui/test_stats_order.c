@@ -1,8 +1,10 @@
 /* Tests of stats_order: the stats panel lists the threads that matter first when its rows run short, and its last
  * line says what the hidden ones are. */
 #include "fixture.h"
+#include "gui/narration.h"
 #include "gui/stats_order.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -129,6 +131,89 @@ static void test_join_waits_after_object_waits(void **state)
     fx_finish(&f);
 }
 
+/* Thousands grouped, so that a long count reads at the back of a hall. */
+static void test_counts_group_thousands(void **state)
+{
+    (void)state;
+    char buf[32];
+    assert_string_equal(stats_count_text(0, buf, sizeof buf), "0");
+    assert_string_equal(stats_count_text(999, buf, sizeof buf), "999");
+    assert_string_equal(stats_count_text(1000, buf, sizeof buf), "1,000");
+    assert_string_equal(stats_count_text(115260, buf, sizeof buf), "115,260");
+    assert_string_equal(stats_count_text(44747449, buf, sizeof buf), "44,747,449");
+    assert_string_equal(stats_count_text(UINT64_MAX, buf, sizeof buf), "18,446,744,073,709,551,615");
+    assert_string_equal(stats_count_text(1234567, buf, 4), "1,2"); /* cut, never past the buffer */
+    assert_string_equal(stats_count_text(1234567, buf, 3), "1");
+}
+
+/* A monospace measure: 10 px a byte. */
+static int ten_px(void *ctx, const char *text)
+{
+    (void)ctx;
+    return 10 * (int)strlen(text);
+}
+
+/* b_start lies at least gap right of a_end. */
+static void no_closer(int a_end, int b_start, int gap, int cw, const char *what)
+{
+    if (b_start - a_end < gap)
+        fail_msg("column %d px: %s: %d px apart, less than the gap of %d", cw, what, b_start - a_end, gap);
+}
+
+/* The philosophers at speed max for a while (1920x1080 x2 showed "44747449 74745": the steps and think counts of a
+ * row touched, and the headers "steps think" too): in a column of any width, every count of a row and its header
+ * keep at least the gap from the next column's and from the name's room, all inside the column; the think column
+ * is left out rather than crowded, and the names go short ("P4") rather than cut where they would be (a cut
+ * "philosopher 1" reads as another thread than philosopher 13); wide enough, the names stand whole beside both. */
+static void test_table_columns_keep_a_gap(void **state)
+{
+    (void)state;
+    Fixture f;
+    deadlocked_table(&f);
+    static const uint64_t steps[6] = {12, 44747449, 115260115, 9, 1000000, 526011};
+    static const uint64_t think[6] = {0, 74745, 115260, 999999, 3, 12};
+    for (int i = 0; i < 6; i++) {
+        f.snap.threads[i].steps = steps[i];
+        f.snap.threads[i].activity_counts[0] = think[i];
+    }
+    int order[8], gap = 20;
+    stats_order(&f.snap, 6, order, 8);
+    bool wide = false;
+    for (int cw = 190; cw <= 700; cw += 5) { /* a column is at least 11 rows of ~17 px wide (stats_view.c) */
+        StatsColumns c = stats_table_columns(&f.snap, order, 6, "think", cw, gap, ten_px, NULL);
+        char num[32];
+        assert_true(c.name_x >= 0 && c.name_w >= 0);
+        assert_true(c.steps_right <= cw && (!c.act || c.act_right <= cw));
+        for (int i = 0; i < 6; i++) { /* every name whole, or every one short where the whole ones do not fit */
+            const char *whole = f.snap.threads[order[i]].name;
+            char shrt[16];
+            narration_short_name(whole, shrt, sizeof shrt);
+            if (ten_px(NULL, c.short_names ? shrt : whole) > c.name_w)
+                fail_msg("column %d px: the name '%s' cut at %d px", cw, c.short_names ? shrt : whole, c.name_w);
+            assert_true(!c.short_names || c.name_x + ten_px(NULL, "philosopher 0") + gap + c.steps_w > c.steps_right);
+        }
+        for (int i = -1; i < 6; i++) { /* the header row, then each thread's */
+            const char *sw = i < 0 ? "steps" : stats_count_text(steps[order[i]], num, sizeof num);
+            int steps_from = c.steps_right - ten_px(NULL, sw);
+            if (steps_from < c.steps_right - c.steps_w)
+                fail_msg("column %d px: the steps '%s' wider than their column (%d px)", cw, sw, c.steps_w);
+            no_closer(c.name_x + c.name_w, c.steps_right - c.steps_w, gap, cw, "the name's room and the steps");
+            if (!c.act)
+                continue;
+            const char *aw = i < 0 ? "think" : stats_count_text(think[order[i]], num, sizeof num);
+            if (c.act_right - ten_px(NULL, aw) < c.act_right - c.act_w)
+                fail_msg("column %d px: the think count '%s' wider than its column (%d px)", cw, aw, c.act_w);
+            no_closer(c.steps_right, c.act_right - c.act_w, gap, cw, "the steps and the think counts");
+        }
+        if (c.act && c.name_w >= ten_px(NULL, "philosopher 4"))
+            wide = true;
+        if (cw >= 600 && !(c.act && c.name_w >= ten_px(NULL, "philosopher 4")))
+            fail_msg("column %d px: the names are not whole beside both numbers", cw);
+    }
+    assert_true(wide);
+    fx_finish(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -137,6 +222,8 @@ int main(void)
         cmocka_unit_test(test_order_is_stable_within_a_group),
         cmocka_unit_test(test_error_counts_with_blocked),
         cmocka_unit_test(test_join_waits_after_object_waits),
+        cmocka_unit_test(test_counts_group_thousands),
+        cmocka_unit_test(test_table_columns_keep_a_gap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
