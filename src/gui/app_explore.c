@@ -351,10 +351,12 @@ json_t *app_explore_json(const App *a)
         char text[200];
         explore_panel_progress_text(&in, text, sizeof text);
         json_object_set_new(j, "kind", json_string(in.kind == EXPLORE_CHECK_ALL ? "check-all" : "find-failure"));
-        json_object_set_new(j, "progress", json_pack("{s:I, s:I, s:I, s:f, s:s}", "states", (json_int_t)in.progress.states,
-                                                     "runs", (json_int_t)in.progress.done, "planned",
-                                                     (json_int_t)in.progress.total, "seconds", in.progress.seconds,
-                                                     "text", text));
+        json_t *pj = json_pack("{s:I, s:I, s:I, s:f, s:s}", "states", (json_int_t)in.progress.states, "runs",
+                               (json_int_t)in.progress.done, "planned", (json_int_t)in.progress.total, "seconds",
+                               in.progress.seconds, "text", text);
+        const char *hint = explore_panel_running_hint(&in);
+        json_object_set_new(pj, "hint", hint ? json_string(hint) : json_null());
+        json_object_set_new(j, "progress", pj);
     }
     json_t *list = json_array();
     const ExploreLog *log = in.log;

@@ -15,7 +15,7 @@
 #include <string.h>
 
 enum { XP_MAX_BUTTONS = 256, XP_BAR_H = 10, XP_MAP_MAX_DOTS = 3000, XP_MAP_MIN_H = 110, XP_MAP_TREE_MAX = 1600,
-       XP_PATH_MAX = 4096 };
+       XP_PATH_MAX = 4096, XP_HINT_AFTER_S = 10 /* a check running this long says how to stop it and go on */ };
 enum { XP_MAP_TITLE, XP_MAP_CAPTION, XP_MAP_TEXTS }; /* the map's texts, in map_texts */
 enum { XP_HEAD_TITLE, XP_HEAD_CANCEL, XP_HEAD_HIDE, XP_HEAD_BOXES }; /* the running head's parts, in head_boxes */
 
@@ -176,6 +176,14 @@ void explore_panel_progress_text(const XPanelInput *in, char *buf, size_t size)
                  g->seconds);
 }
 
+const char *explore_panel_running_hint(const XPanelInput *in)
+{
+    if (!in->running || in->kind != EXPLORE_CHECK_ALL || in->progress.seconds < XP_HINT_AFTER_S)
+        return NULL;
+    return "A large space. Esc stops the check: the answer covers what was searched and names smaller values that "
+           "finish sooner.";
+}
+
 /* A bar: runs done of planned, or (a search of unknown size) a block sliding to and fro. */
 static void progress_bar(const Pass *s, int y, uint64_t now_ms)
 {
@@ -249,7 +257,11 @@ static int head(Pass *s, int y, uint64_t now_ms)
         explore_panel_progress_text(in, text, sizeof text);
         y += wrap(s, FONT_BODY, text, s->x, y, s->w, s->th->text) + gap / 2;
         progress_bar(s, y, now_ms);
-        return y + px(s, XP_BAR_H) + gap;
+        y += px(s, XP_BAR_H) + gap;
+        const char *hint = explore_panel_running_hint(in);
+        if (hint)
+            y += wrap(s, FONT_BODY, hint, s->x, y, s->w, s->th->text_dim) + gap;
+        return y;
     }
     /* with the keys when they fit: "Check all (a)" */
     const char *l1 = "Check all (a)", *l2 = "Find failure (x)";

@@ -72,6 +72,9 @@ bool explore_panel_head_boxes(const ExplorePanel *p, UiRect *title, UiRect *canc
 bool explore_panel_line_button(const ExplorePanel *p, int entry, int line, UiRect *r);
 /* Where the last draw put state's dot (window pixels): false when it drew no dot for it. */
 bool explore_panel_dot(const ExplorePanel *p, int state, int *x, int *y);
+/* What a check of every interleaving that has run XP_HINT_AFTER_S (10 s) or more says under its progress: how to stop
+ * it and what the answer then offers; NULL before, and for other explorations. */
+const char *explore_panel_running_hint(const XPanelInput *in);
 /* The progress in words: "1,234 states, 45,000 states/s, 1.2 s" or "57 of 200 runs, 1.2 s" (buf of size). */
 void explore_panel_progress_text(const XPanelInput *in, char *buf, size_t size);
 

@@ -3,7 +3,8 @@
  * replay, played, ends in that deadlock; toggling the strategy to ordered and checking again reports a complete
  * search without a deadlock, and both answers stay in the dump with their own values. A search too large to finish
  * (n = 6, ordered) is cancelled with Esc in the middle: the answer says it was cut, no thread is left behind, and the
- * window still takes steps and draws frames; its answer names smaller values, whose button checks them to the end. The
+ * window still takes steps and draws frames; its answer names smaller values, whose button checks them to the end, and
+ * a check running 10 s or more says so while it runs. The
  * race counter's end values are listed, each replayable, and random
  * runs find its lost update, whose minimized witness replays to the failed expectation. Clicking a state on the race
  * counter's map, at the screen position the dump gives for its dot, replays the way there: the window stops at that
@@ -180,6 +181,29 @@ static void test_check_smaller_after_a_cut(void **state)
     assert_true(flag_of(result_at(done, 0), "cancelled")); /* the cut answer stays listed */
     json_decref(cut);
     json_decref(done);
+}
+
+/* A check that runs 10 s or more says, under its progress, that Esc stops it and that the answer then names smaller
+ * values (the readers and writers at their defaults: 16.9 M states, about a minute); before that it says nothing. */
+static void test_long_check_says_how_to_stop(void **state)
+{
+    (void)state;
+    char script[2048];
+    snprintf(script, sizeof script,
+             "wait 200\ncommand check-all\nwait-until explore-states>=1000 30000\ndump-state %s\nwait 10500\n"
+             "dump-state %s\nkey escape\nwait-until explored 10000\nquit\n",
+             wh_path("long-early.json"), wh_path("long-late.json"));
+    run_script("long.uis", script, "readers-writers");
+    json_t *early = wh_state("long-early.json"), *late = wh_state("long-late.json");
+    json_t *pe = json_object_get(explore_of(early), "progress"), *pl = json_object_get(explore_of(late), "progress");
+    assert_true(flag_of(explore_of(late), "running"));
+    assert_true(json_real_value(json_object_get(pe, "seconds")) < 10.0);
+    assert_true(json_is_null(json_object_get(pe, "hint")));
+    assert_true(json_real_value(json_object_get(pl, "seconds")) >= 10.0);
+    assert_non_null(strstr(str_of(pl, "hint"), "Esc stops the check"));
+    assert_non_null(strstr(str_of(pl, "hint"), "smaller values"));
+    json_decref(early);
+    json_decref(late);
 }
 
 static void test_race_counter_outcomes(void **state)
@@ -582,6 +606,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_naive_then_ordered),
         cmocka_unit_test(test_cancel_in_the_middle),
         cmocka_unit_test(test_check_smaller_after_a_cut),
+        cmocka_unit_test(test_long_check_says_how_to_stop),
         cmocka_unit_test(test_race_counter_outcomes),
         cmocka_unit_test(test_find_failure),
         cmocka_unit_test(test_click_a_state),
