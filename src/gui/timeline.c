@@ -5,6 +5,7 @@
  * which only matters for runs far longer than anyone looks back at. */
 #include "gui/timeline.h"
 
+#include "gui/axis.h"
 #include "gui/draw.h"
 #include "lang/lang.h"
 #include "util/xalloc.h"
@@ -480,30 +481,67 @@ static const Event *draw_lane_ticks(const Timeline *t, SDL_Renderer *r, const Th
     return best;
 }
 
+/* The widest label of the ticks `step` apart in the view (none before the run's start). */
+static int widest_label(const Timeline *t, Font *f, const View *v, double step)
+{
+    int widest = 0;
+    char label[TL_TICK_TEXT];
+    for (double k = fmax(ceil(v->x0 / step), 0); k * step <= v->x1; k++) {
+        int w = font_width(f, FONT_SMALL, axis_label(label, sizeof label, k * step, step, t->step_axis));
+        widest = w > widest ? w : widest;
+    }
+    return widest;
+}
+
+/* The step of the axis's ticks: the smallest of the 1-2-5 series whose labels, measured, stand a gap apart. A larger
+ * step can change the labels ("950 ms" to "1 s"), so it is measured again until the labels it gives fit. */
+static double tick_step(const Timeline *t, Font *f, const View *v)
+{
+    double span = v->x1 - v->x0, width = v->right - v->left;
+    int gap = font_height(f, FONT_SMALL) * 3 / 4; /* three quarters of an em: the labels read apart */
+    char first[TL_TICK_TEXT], last[TL_TICK_TEXT];
+    axis_label(first, sizeof first, fmax(v->x0, 0), span, t->step_axis);
+    axis_label(last, sizeof last, v->x1, span, t->step_axis);
+    int first_w = font_width(f, FONT_SMALL, first), last_w = font_width(f, FONT_SMALL, last);
+    int guess = first_w > last_w ? first_w : last_w;
+    double step = axis_tick_step(span, width, guess + gap, 1);
+    for (int round = 0; round < 8; round++) {
+        double wider = axis_tick_step(span, width, widest_label(t, f, v, step) + gap, 1);
+        if (wider <= step)
+            break;
+        step = wider;
+    }
+    return step;
+}
+
+/* The ticks of the axis in the view: each one's x and its label just right of it at the axis's foot (left out where it
+ * would be cut at the panel's right edge). */
+static int axis_ticks(const Timeline *t, Font *f, const View *v, UiRect area, TlTick *out, int max)
+{
+    double step = tick_step(t, f, v);
+    int n = 0, y = area.y + area.h - font_height(f, FONT_SMALL) - 2;
+    for (double k = fmax(ceil(v->x0 / step), 0); k * step <= v->x1 && n < max; k++) {
+        TlTick *tk = &out[n++];
+        tk->px = (int)to_px(v, k * step);
+        axis_label(tk->text, sizeof tk->text, k * step, step, t->step_axis);
+        tk->label = (UiRect){tk->px + 3, y, font_width(f, FONT_SMALL, tk->text), font_height(f, FONT_SMALL)};
+        if (tk->label.x + tk->label.w > area.x + area.w - 4) {
+            tk->text[0] = 0;
+            tk->label.w = 0;
+        }
+    }
+    return n;
+}
+
 static void draw_axis(const Timeline *t, SDL_Renderer *r, Font *f, const Theme *th, const View *v, UiRect area)
 {
-    double span = v->x1 - v->x0, unit = pow(10, floor(log10(span / 4)));
-    if (span / unit > 16)
-        unit *= 5;
-    else if (span / unit > 8)
-        unit *= 2;
-    for (double x = ceil(v->x0 / unit) * unit; x <= v->x1; x += unit) {
-        float px = to_px(v, x);
-        draw_rect(r, px, (float)area.y + 4, 1, (float)area.h - 8, theme_mix(th->panel_edge, th->panel, 0.5f));
-        char label[32];
-        if (fabs(x) < unit * 1e-6)
-            x = 0;
-        if (t->step_axis)
-            snprintf(label, sizeof label, "%.0f", x);
-        else if (unit >= 1000)
-            snprintf(label, sizeof label, "%.0f s", x / 1000);
-        else if (x >= 1000)
-            snprintf(label, sizeof label, "%.1f s", x / 1000);
-        else
-            snprintf(label, sizeof label, "%.0f ms", x);
-        if ((int)px + 3 + font_width(f, FONT_SMALL, label) <= area.x + area.w) /* a label cut at the edge: left out */
-            font_draw(f, FONT_SMALL, label, (int)px + 3, area.y + area.h - font_height(f, FONT_SMALL) - 2,
-                      th->text_dim, FONT_LEFT);
+    TlTick ticks[TL_MAX_TICKS];
+    int n = axis_ticks(t, f, v, area, ticks, TL_MAX_TICKS);
+    for (int i = 0; i < n; i++) {
+        draw_rect(r, (float)ticks[i].px, (float)area.y + 4, 1, (float)area.h - 8,
+                  theme_mix(th->panel_edge, th->panel, 0.5f));
+        if (ticks[i].text[0])
+            font_draw(f, FONT_SMALL, ticks[i].text, ticks[i].label.x, ticks[i].label.y, th->text_dim, FONT_LEFT);
     }
 }
 
@@ -670,6 +708,26 @@ int timeline_names(Timeline *t, Font *f, UiRect area, const Snapshot *s, TlName 
     return n;
 }
 
+/* A frame's layout of the timeline in *area: the name column, the legend's row (taken off the bottom of *area), the
+ * end of the axis from the snapshot, and the view of the axis beside the names. */
+static void frame_view(Timeline *t, Font *f, UiRect *area, const Snapshot *s, View *v)
+{
+    column_layout(t, f, *area, s);
+    if (t->col.legend)
+        area->h -= legend_height(f);
+    double snap_now = t->step_axis ? (double)s->step : (double)s->time_ns / 1e6;
+    if (s->outcome == RT_RUNNING && snap_now > t->now)
+        t->now = snap_now;
+    view_range(t, v, *area, label_width(f));
+}
+
+int timeline_axis(Timeline *t, Font *f, UiRect area, const Snapshot *s, TlTick *out, int max)
+{
+    View v;
+    frame_view(t, f, &area, s, &v);
+    return axis_ticks(t, f, &v, area, out, max);
+}
+
 /* Where the column scrolls: a thin bar at its right edge, the thumb over the rows shown. */
 static void draw_scrollbar(const Column *c, SDL_Renderer *r, const Theme *th, int x, int nl, float zoom_px)
 {
@@ -683,18 +741,14 @@ static void draw_scrollbar(const Column *c, SDL_Renderer *r, const Theme *th, in
 void timeline_draw(Timeline *t, SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Snapshot *s,
                    const NarrCtx *words, int mx, int my)
 {
-    column_layout(t, f, area, s);
-    const Column *c = &t->col;
-    int label_w = label_width(f), nl = s->nthreads < MAX_LANES ? s->nthreads : MAX_LANES;
-    if (c->legend) {
-        draw_legend(r, f, th, area, area.x + 8, t->step_axis);
-        area.h -= legend_height(f);
-    }
-    double snap_now = t->step_axis ? (double)s->step : (double)s->time_ns / 1e6;
-    if (s->outcome == RT_RUNNING && snap_now > t->now)
-        t->now = snap_now;
+    UiRect lanes = area;
     View v;
-    view_range(t, &v, area, label_w);
+    frame_view(t, f, &lanes, s, &v);
+    const Column *c = &t->col;
+    int nl = s->nthreads < MAX_LANES ? s->nthreads : MAX_LANES;
+    if (c->legend)
+        draw_legend(r, f, th, area, area.x + 8, t->step_axis);
+    area = lanes;
     float bar_h = fminf(c->pitch * 0.62f, 26);
     draw_axis(t, r, f, th, &v, area);
     const Event *hovered = NULL;

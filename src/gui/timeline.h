@@ -43,6 +43,20 @@ typedef struct TlName {
  * name does not fit half the column: "P3"), and where even that would part a name from its row the column shows as
  * many rows as fit and scrolls (the wheel over the names). */
 int timeline_names(Timeline *t, Font *f, UiRect area, const Snapshot *s, TlName *out, int max);
+enum { TL_TICK_TEXT = 24, TL_MAX_TICKS = 256 };
+
+/* A tick of the axis: its x in pixels, and its label's text and rectangle (empty where the label would be cut at the
+ * panel's right edge). */
+typedef struct TlTick {
+    int px;
+    UiRect label;
+    char text[TL_TICK_TEXT];
+} TlTick;
+
+/* The ticks of the axis of the timeline drawn in `area` for this snapshot (as timeline_draw lays them out), at most
+ * max; returns how many. They fall on the 1-2-5 series, as close as their labels allow: each label (measured) and a
+ * gap fit between one tick and the next, so no label touches another at any width or zoom. */
+int timeline_axis(Timeline *t, Font *f, UiRect area, const Snapshot *s, TlTick *out, int max);
 /* Mouse wheel over the timeline: over the names, scroll them (when not every row shows); elsewhere zoom around mx,
  * or scroll when pan is set. */
 void timeline_wheel(Timeline *t, UiRect area, int mx, int dy, bool pan);

@@ -1,13 +1,16 @@
 /* Tests of layout: panel rectangles reflow with the window size and the UI zoom; the toolbar's flow wraps whole
  * groups; the zoom stops where the window can no longer hold the layout; the explore panel open in the presenter
  * layout leaves the scene the room left of it, as does the parameters drawer, and both open share the right; wrapped
- * prose never parts a name from its number; wrapped code breaks at spaces. */
+ * prose never parts a name from its number; wrapped code breaks at spaces; the timeline's axis steps by its labels'
+ * width. */
+#include "gui/axis.h"
 #include "gui/layout.h"
 #include "gui/wrap.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
@@ -464,10 +467,50 @@ static void test_code_wraps_at_spaces(void **state)
     }
 }
 
+/* Whether x is 1, 2 or 5 times a power of ten. */
+static bool one_two_five(double x)
+{
+    double m = x / pow(10, floor(log10(x)));
+    return fabs(m - 1) < 1e-6 || fabs(m - 2) < 1e-6 || fabs(m - 5) < 1e-6 || fabs(m - 10) < 1e-6;
+}
+
+/* The axis's step comes from the pixels a label needs: the smallest of the 1-2-5 series whose ticks stand a label
+ * apart, never under the least; and the labels tell ticks apart ("1.25 s" for ticks 50 ms apart, once "1.2 s"). */
+static void test_axis_step_from_label_width(void **state)
+{
+    (void)state;
+    static const double spans[] = {5, 50, 60, 441, 999, 8000, 12345, 1e9};
+    static const double widths[] = {40, 150, 333, 800, 1900};
+    static const double labels[] = {12, 45, 90, 200};
+    for (size_t i = 0; i < sizeof spans / sizeof spans[0]; i++)
+        for (size_t j = 0; j < sizeof widths / sizeof widths[0]; j++)
+            for (size_t k = 0; k < sizeof labels / sizeof labels[0]; k++) {
+                double span = spans[i], width = widths[j], label = labels[k];
+                double step = axis_tick_step(span, width, label, 1);
+                double px = step * width / span;
+                if (!one_two_five(step) || step < 1 || px < label * (1 - 1e-9))
+                    fail_msg("span %g over %g px, labels %g px: step %g, %g px apart", span, width, label, step, px);
+                double smaller = one_two_five(step / 2) ? step / 2 : step * 2 / 5; /* the one before in the series */
+                if (smaller >= 1 && smaller * width / span >= label)
+                    fail_msg("span %g over %g px, labels %g px: step %g where %g fits", span, width, label, step,
+                             smaller);
+            }
+    char buf[32];
+    assert_string_equal(axis_label(buf, sizeof buf, 0, 10, false), "0 ms");
+    assert_string_equal(axis_label(buf, sizeof buf, 200, 100, false), "200 ms");
+    assert_string_equal(axis_label(buf, sizeof buf, 1200, 200, false), "1.2 s");
+    assert_string_equal(axis_label(buf, sizeof buf, 1250, 50, false), "1.25 s");
+    assert_string_equal(axis_label(buf, sizeof buf, 1005, 5, false), "1.005 s");
+    assert_string_equal(axis_label(buf, sizeof buf, 3000, 1000, false), "3 s");
+    assert_string_equal(axis_label(buf, sizeof buf, 0, 2000, false), "0 s");
+    assert_string_equal(axis_label(buf, sizeof buf, 1200, 100, true), "1200");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wide_window_puts_code_beside_scene),
+        cmocka_unit_test(test_axis_step_from_label_width),
         cmocka_unit_test(test_narrow_window_stacks),
         cmocka_unit_test(test_zoom_scales_bars_and_reflows),
         cmocka_unit_test(test_tall_bars_push_the_panels),

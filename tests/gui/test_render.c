@@ -483,6 +483,91 @@ static void test_timeline_names_every_row(void **state)
     SDL_FreeSurface(surf);
 }
 
+/* Every label of an axis: inside the panel, in order, at least `gap` pixels clear of the next, the ticks evenly spaced
+ * on the 1-2-5 series; fails naming where and what. Returns how many labels were drawn. */
+static int check_axis(Timeline *t, Font *f, UiRect area, const Snapshot *s, const char *where)
+{
+    TlTick ticks[TL_MAX_TICKS];
+    int n = timeline_axis(t, f, area, s, ticks, TL_MAX_TICKS), drawn = 0, gap = font_height(f, FONT_SMALL) / 4;
+    const TlTick *prev = NULL;
+    for (int i = 0; i < n; i++) {
+        const TlTick *tk = &ticks[i];
+        if (tk->px < area.x || tk->px > area.x + area.w)
+            fail_msg("%s: tick %d at x %d outside the panel [%d, %d]", where, i, tk->px, area.x, area.x + area.w);
+        if (!tk->text[0])
+            continue;
+        drawn++;
+        if (tk->label.x + tk->label.w > area.x + area.w - 4)
+            fail_msg("%s: label '%s' passes the panel's right edge", where, tk->text);
+        if (prev && prev->label.x + prev->label.w + gap > tk->label.x)
+            fail_msg("%s: labels '%s' and '%s' %d px apart (less than %d)", where, prev->text, tk->text,
+                     tk->label.x - prev->label.x - prev->label.w, gap);
+        prev = tk;
+    }
+    return drawn;
+}
+
+/* A timeline whose axis ends at `now` (ms, or steps on a step axis), zoomed `turns` wheel turns (out when negative). */
+static Timeline *axis_timeline(bool steps, double now, int turns, UiRect area)
+{
+    Timeline *t = timeline_create();
+    timeline_reset(t, steps);
+    Event e[2] = {{.seq = 1, .kind = EV_START, .thread = 0, .obj = -1},
+                  {.seq = 2, .step = (uint64_t)now, .t_ns = (uint64_t)(now * 1e6), .kind = EV_STEP, .thread = 0,
+                   .obj = -1}};
+    timeline_add(t, e, 2);
+    for (int k = 0; k < abs(turns); k++)
+        timeline_wheel(t, area, area.x + area.w - 10, turns > 0 ? 1 : -1, false);
+    return t;
+}
+
+/* The axis's labels never run together: in a narrow timeline (1024x768 at 2x with all panels, or any narrowed one)
+ * the ticks were picked from the span alone, eight or so whatever the width, and the labels ran into each other
+ * ("0 ms10 ms20 ms"). At widths from 160 to 1900 px, zooms 1 to 3, runs from 3 ms to days and steps, fitted and
+ * zoomed in and out with the wheel, on a time and a step axis: every label clear of the next and inside the panel,
+ * and at least one drawn where the axis has the room. */
+static void test_axis_labels_never_touch(void **state)
+{
+    (void)state;
+    static const float zooms[] = {1.0f, 1.5f, 2.0f, 3.0f};
+    static const int widths[] = {160, 240, 330, 480, 640, 800, 1000, 1400, 1900};
+    static const double nows[] = {3, 12, 37, 95, 180, 420, 999, 1234, 5000, 7777, 4e6};
+    static const int turns[] = {0, 3, 12, -4, -20, -60};
+    SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, 64, 64, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *ren = SDL_CreateSoftwareRenderer(surf);
+    for (size_t z = 0; z < sizeof zooms / sizeof zooms[0]; z++) {
+        char *err = NULL;
+        Font *font = font_create(ren, NULL, NULL, zooms[z], &err);
+        if (!font)
+            fail_msg("font: %s", err);
+        Fixture f;
+        fx_init(&f);
+        fx_thread(&f, "main", -1, TS_RUNNING);
+        fx_thread(&f, "worker 1", -1, TS_RUNNING);
+        /* Where the axis holds four of the widest labels, one at least is drawn whole (a narrower one may have its
+         * only tick too near its right edge for the label). */
+        int room_for_one = 4 * (font_width(font, FONT_SMALL, "1000000000 ms") + font_height(font, FONT_SMALL));
+        for (size_t w = 0; w < sizeof widths / sizeof widths[0]; w++) {
+            UiRect area = {10, 500, widths[w] + (int)(font_height(font, FONT_SMALL) * 8.5f), 200};
+            for (int steps = 0; steps < 2; steps++)
+                for (size_t i = 0; i < sizeof nows / sizeof nows[0]; i++)
+                    for (size_t k = 0; k < sizeof turns / sizeof turns[0]; k++) {
+                        char where[128];
+                        snprintf(where, sizeof where, "zoom %.1f, %d px of axis, %s to %g, %d wheel turns",
+                                 (double)zooms[z], widths[w], steps ? "steps" : "ms", nows[i], turns[k]);
+                        Timeline *t = axis_timeline(steps, nows[i], turns[k], area);
+                        if (check_axis(t, font, area, &f.snap, where) < 1 && widths[w] >= room_for_one)
+                            fail_msg("%s: no label", where);
+                        timeline_destroy(t);
+                    }
+        }
+        fx_finish(&f);
+        font_destroy(font);
+    }
+    SDL_DestroyRenderer(ren);
+    SDL_FreeSurface(surf);
+}
+
 /* The help overlay (h) lists every key inside its box and the box inside the window, down to a 4:3 projector at the
  * lecture zoom (where its lines once ran past the box and off the window, F5's among them) and a small window. */
 static void test_help_fits_the_window(void **state)
@@ -530,6 +615,7 @@ int main(void)
         cmocka_unit_test(test_timeline_fits_a_short_run),
         cmocka_unit_test(test_timeline_axis_follows_the_first_mode),
         cmocka_unit_test(test_timeline_names_every_row),
+        cmocka_unit_test(test_axis_labels_never_touch),
         cmocka_unit_test(test_help_fits_the_window),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
