@@ -3,6 +3,7 @@
 #include "gui/app_internal.h"
 
 #include "gui/draw.h"
+#include "gui/stats_order.h"
 #include "gui/stats_view.h"
 #include "gui/wrap.h"
 #include "session/describe.h"
@@ -348,14 +349,16 @@ static void status_text(App *a)
     const Snapshot *s = a->run.snap;
     const char *what = !a->run.rt ? "no run" : s->outcome != RT_RUNNING ? "ended"
                        : a->views.cs.playing ? "running" : "paused";
-    char when[64];
+    char when[64], step[32], of[32]; /* counts with their thousands grouped, as the stats panel writes them */
     int nreplay = 0;
+    stats_count_text(s->step, step, sizeof step);
     if (app_replay(a, &nreplay, NULL))
-        snprintf(when, sizeof when, "step %d of %d", s->nschedule, nreplay);
+        snprintf(when, sizeof when, "step %s of %s", stats_count_text((uint64_t)s->nschedule, step, sizeof step),
+                 stats_count_text((uint64_t)nreplay, of, sizeof of));
     else if (s->mode == RT_SERIAL)
-        snprintf(when, sizeof when, "step %llu", (unsigned long long)s->step);
+        snprintf(when, sizeof when, "step %s", step);
     else
-        snprintf(when, sizeof when, "%.1f s, %llu steps", (double)s->time_ns / 1e9, (unsigned long long)s->step);
+        snprintf(when, sizeof when, "%.1f s, %s steps", (double)s->time_ns / 1e9, step);
     char speed[32];
     if (a->views.cs.speed <= 0)
         snprintf(speed, sizeof speed, "max speed");

@@ -512,6 +512,35 @@ static void test_status_and_play_button_after_the_end(void **state)
     json_decref(e1);
 }
 
+/* The status bar groups the step count's thousands as the stats panel does ("4,012 steps"; it said "239843146
+ * steps"). */
+static void test_status_groups_the_steps(void **state)
+{
+    (void)state;
+    char script[1024];
+    snprintf(script, sizeof script, "wait 200\nkey space\nwait-until ended 20000\nwait 200\ndump-state %s\nquit\n",
+             wh_path("g0.json"));
+    wh_write_script(wh_path("group.uis"), script);
+    char opts[1024];
+    snprintf(opts, sizeof opts, "race-counter --set iterations=2000 --speed max --ui-script %s", wh_path("group.uis"));
+    assert_int_equal(wh_run(opts), 0);
+    json_t *g0 = wh_state("g0.json");
+    assert_string_not_equal(str_at(g0, "outcome"), "running");
+    long long step = (long long)json_integer_value(json_object_get(g0, "step"));
+    assert_true(step >= 1000);
+    char digits[32], want[48];
+    int len = snprintf(digits, sizeof digits, "%lld", step), used = 0;
+    for (int i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            want[used++] = ',';
+        want[used++] = digits[i];
+    }
+    snprintf(want + used, sizeof want - (size_t)used, " steps");
+    if (!strstr(str_at(g0, "status"), want))
+        fail_msg("status '%s' does not say '%s'", str_at(g0, "status"), want);
+    json_decref(g0);
+}
+
 /* The title bar follows the scenario on screen, and the run's clock stands still while the run waits paused. */
 static void test_title_and_clock_follow_the_run(void **state)
 {
@@ -618,6 +647,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_race_locals_stepped),
         cmocka_unit_test(test_timeline_axis_of_a_stepped_run),
         cmocka_unit_test(test_status_and_play_button_after_the_end),
+        cmocka_unit_test(test_status_groups_the_steps),
         cmocka_unit_test(test_title_and_clock_follow_the_run),
         cmocka_unit_test(test_picker_from_the_keyboard),
         cmocka_unit_test(test_folder_of_python_programs),
