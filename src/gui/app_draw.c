@@ -504,7 +504,8 @@ void app_relayout(App *a)
                    a->views.cs.params_open,
                    0};
     layout_compute(&a->win.layout, a->win.w, a->win.h, eff, &bars);
-    if (bars.side_panel && bars.params_open) { /* they share the right: the drawer as its rows */
+    /* they share the right, or the drawer takes the band below a stacked scene: as high as its rows */
+    if (bars.params_open && (bars.side_panel || a->win.layout.stacked)) {
         bars.params_h = controls_params_height(a->views.controls, &a->win.layout, a->win.font, a->run.prog);
         layout_compute(&a->win.layout, a->win.w, a->win.h, eff, &bars);
     }

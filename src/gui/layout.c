@@ -19,6 +19,9 @@ enum { DRAWER_W = 460, SIDE_SHARE = 60 };
  * presenter layout, the timeline is left out while they are open; narrowed to the scene's width its axis labels would
  * run together). */
 enum { PARAMS_SHARE = 60 };
+/* The band below a stacked scene grows for the parameters drawer's rows up to this share (%) of the body: the scene
+ * keeps the rest. */
+enum { STACKED_BAND_MAX = 60 };
 
 static const float FIT_MIN = 0.6f, ZOOM_MIN = 0.25f;
 
@@ -152,12 +155,34 @@ static void layout_column(UiLayout *l, UiRect col)
     l->narration = rect(col.x, ny, col.w, col.y + col.h - ny);
 }
 
-static void layout_stacked(UiLayout *l, UiRect body)
+/* The band below a stacked scene: its default height, grown to hold the parameters drawer's rows (and with the explore
+ * panel open, those rows in PARAMS_SHARE of it) up to STACKED_BAND_MAX % of the body. */
+static int stacked_band(const UiLayout *l, UiRect body, const UiBars *bars)
 {
-    int p = l->pad;
-    int scene_h = body.h * 55 / 100;
-    l->scene = rect(body.x, body.y, body.w, scene_h);
-    UiRect lower = rect(body.x, body.y + scene_h + p, body.w, body.h - scene_h - p);
+    int band = body.h - body.h * 55 / 100 - l->pad, rows = bars && bars->params_h > 0 ? bars->params_h : 0;
+    if (!l->params_open || rows <= 0)
+        return band;
+    int need = l->side_panel ? rows * 100 / PARAMS_SHARE : rows, most = body.h * STACKED_BAND_MAX / 100;
+    need = need > most ? most : need;
+    return need > band ? need : band;
+}
+
+/* The stacked layout: the scene on top, and in the band below it the code beside stats over narration. The
+ * parameters drawer takes that band, never the scene: alone the whole band (lying over code, stats and narration as
+ * it lies over the normal layout's column), with the explore panel the band's top as high as its rows (at most
+ * PARAMS_SHARE %), code, stats and narration, which the panel covers (explore_panel_rect), laid out below it. */
+static void layout_stacked(UiLayout *l, UiRect body, const UiBars *bars)
+{
+    int p = l->pad, band = stacked_band(l, body, bars);
+    l->scene = rect(body.x, body.y, body.w, body.h - band - p);
+    UiRect lower = rect(body.x, body.y + body.h - band, body.w, band);
+    l->params = lower;
+    if (l->params_open && l->side_panel) {
+        int most = lower.h * PARAMS_SHARE / 100, ph = bars->params_h > 0 ? bars->params_h : lower.h / 2;
+        ph = ph > most ? most : ph;
+        l->params = rect(lower.x, lower.y, lower.w, ph);
+        lower = rect(lower.x, lower.y + ph + p, lower.w, lower.h - ph - p);
+    }
     int half = (lower.w - p) / 2;
     l->code = rect(lower.x, lower.y, half, lower.h);
     l->stats = rect(lower.x + half + p, lower.y, lower.w - half - p, lower.h / 3);
@@ -248,7 +273,7 @@ void layout_compute(UiLayout *l, int win_w, int win_h, float zoom, const UiBars 
         if (l->side_panel || l->params_open)
             layout_side(l, body, bars, side_width(l, body, 0));
     } else if (l->stacked) {
-        layout_stacked(l, body);
+        layout_stacked(l, body, bars);
     } else {
         layout_normal(l, body, bars, win_w);
     }

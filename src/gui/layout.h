@@ -26,7 +26,8 @@ typedef struct UiLayout {
     UiRect narration;
     UiRect timeline;
     UiRect status;  /* the status bar: mode, speed, step, running/paused/ended, and notices */
-    UiRect params;  /* the parameters drawer: over the right column; beside the scene at the body's right (`beside`) */
+    UiRect params;  /* the parameters drawer: over the right column; beside the scene at the body's right (`beside`);
+                     * in the band below a stacked scene */
     UiRect side;    /* the side panel when open (UiBars.side_panel) beside the scene (`beside`), at the body's right */
     bool stacked;   /* narrow window: right column below the scene */
     bool presenter; /* the scene takes the body; code, stats and narration are hidden (empty) */
@@ -45,7 +46,8 @@ typedef struct UiLayout {
  * them, never drawn under a panel. With both open there they share that room: the drawer on top, params_h high (its
  * rows, measured by the caller; 0: half), at most 60 % of it, and the explore panel below; in the normal layout, where
  * the drawer's rows need more than 60 % of the body, the two and the scene take the timeline's height too (the
- * timeline is left out while both are open). */
+ * timeline is left out while both are open). In the stacked layout the drawer takes the band below the scene (grown
+ * for its rows, the scene keeping 40 % of the body), and with the explore panel the band's top, the panel below it. */
 typedef struct UiBars {
     int toolbar_h;
     int status_h;

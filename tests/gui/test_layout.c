@@ -506,6 +506,69 @@ static void test_axis_step_from_label_width(void **state)
     assert_string_equal(axis_label(buf, sizeof buf, 1200, 100, true), "1200");
 }
 
+/* Where the explore panel goes in the stacked layout (explore_panel_rect): over code, stats and narration. */
+static UiRect stacked_panel(const UiLayout *l)
+{
+    int right = l->narration.x + l->narration.w;
+    return (UiRect){l->code.x, l->code.y, right - l->code.x, l->narration.y + l->narration.h - l->code.y};
+}
+
+static void fail_rects(const char *what, const char *a, UiRect r, const char *b, UiRect q)
+{
+    fail_msg("%s: %s [%d %d %d %d] meets %s [%d %d %d %d]", what, a, r.x, r.y, r.w, r.h, b, q.x, q.y, q.w, q.h);
+}
+
+/* The parameters drawer in the stacked layout (very narrow windows with all panels): it was drawn over the scene at
+ * the body's right (440x900: [159 100 276 612] over the scene [5 100 430 336]). It now takes the band below the scene,
+ * grown for its rows with the scene keeping 40 % of the body, and with the explore panel open the band's top, the
+ * panel below it; neither ever over the scene or the other, the timeline and the status bar as without them. */
+static void test_params_drawer_in_the_stacked_layout(void **state)
+{
+    (void)state;
+    static const struct {
+        int w, h;
+        float zoom;
+    } sizes[] = {{440, 900, 0.6f}, {600, 1000, 1.0f}, {1000, 1000, 1.5f}, {700, 800, 1.2f}, {400, 600, 0.6f}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        int w = sizes[i].w, h = sizes[i].h;
+        float z = sizes[i].zoom;
+        UiBars none = {0};
+        UiLayout m;
+        layout_compute(&m, w, h, z, &none);
+        assert_true(m.stacked && !m.presenter);
+        int body_h = m.timeline.y - m.pad - m.scene.y;
+        for (int rows = 0; rows <= 1200; rows += 150)
+            for (int both = 0; both < 2; both++) {
+                UiBars bars = {0, 0, false, both, true, rows};
+                UiLayout d;
+                layout_compute(&d, w, h, z, &bars);
+                char what[96];
+                snprintf(what, sizeof what, "%dx%d at %.1f, rows %d%s", w, h, (double)z, rows,
+                         both ? ", explore panel" : "");
+                assert_true(d.stacked && inside(d.params, w, h) && inside(d.scene, w, h));
+                if (overlap(d.params, d.scene))
+                    fail_rects(what, "the drawer", d.params, "the scene", d.scene);
+                if (overlap(d.params, d.timeline) || overlap(d.params, d.status))
+                    fail_rects(what, "the drawer", d.params, "the timeline", d.timeline);
+                assert_memory_equal(&d.timeline, &m.timeline, sizeof m.timeline);
+                assert_true(d.params.x == m.scene.x && d.params.w == m.scene.w); /* the band's width */
+                assert_true((d.scene.h + d.pad + 1) * 100 >= body_h * 40); /* the scene keeps 40 % */
+                if (rows <= 0 || d.scene.h == m.scene.h)
+                    assert_memory_equal(&d.scene, &m.scene, sizeof m.scene);
+                UiRect panel = stacked_panel(&d);
+                if (!both) {
+                    if (rows > 0 && d.params.h < rows && d.scene.h * 100 > body_h * 41)
+                        fail_msg("%s: the drawer cut to %d px while the scene keeps %d", what, d.params.h, d.scene.h);
+                    continue;
+                }
+                if (overlap(d.params, panel) || overlap(panel, d.scene))
+                    fail_rects(what, "the drawer", d.params, "the explore panel", panel);
+                assert_true(panel.y > d.params.y && (panel.h + d.pad + 1) * 100 >= (panel.h + d.pad + d.params.h) * 40);
+                assert_true(panel.y + panel.h <= d.timeline.y);
+            }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -521,6 +584,7 @@ int main(void)
         cmocka_unit_test(test_side_panel_leaves_the_scene_its_left),
         cmocka_unit_test(test_params_drawer_beside_the_scene),
         cmocka_unit_test(test_params_drawer_in_the_normal_layout),
+        cmocka_unit_test(test_params_drawer_in_the_stacked_layout),
         cmocka_unit_test(test_wrap_keeps_a_name_with_its_number),
         cmocka_unit_test(test_wrap_breaks_at_spaces),
         cmocka_unit_test(test_code_wraps_at_spaces),
