@@ -301,7 +301,7 @@ static void place_object_grid(SceneLayout *sl, const SceneInput *in, const int *
  * VAR_FULL_SHARE of VAR_STRIP_SHARE of the scene's height (a short scene keeps its height for the threads), else
  * low boxes of one line ("data[3] = 0"), and when even those do not fit,
  * as many as fit with a last box saying how many more there are. Box sizes come from the text they hold (a value is
- * measured as VAR_VALUE_TEMPLATE, so that boxes keep their size as the values change). */
+ * measured as VAR_VALUE_TEMPLATE, so that boxes keep their size as the values change, until one is longer). */
 typedef struct VarPlan {
     bool compact;
     int shown;          /* variables shown; the rest are counted in a "+K more" box */
@@ -323,16 +323,19 @@ static float var_pad(const SceneInput *in)
     return 8 * text_of(in);
 }
 
-/* The widest text of a variable's box in the two forms. */
+/* The widest text of a variable's box in the two forms: its name and VAR_VALUE_TEMPLATE, or its value where that is
+ * wider (a counter at speed max reaches millions: "1568409" was cut to "15684..."). */
 static void var_text_w(const SceneInput *in, float *full, float *compact)
 {
     *full = text_w(in, SL_TEXT_BOLD, VAR_VALUE_TEMPLATE);
     *compact = 0;
     for (int i = 0; i < vars_listed(in); i++) {
         const char *name = in->snap->vars[i].name ? in->snap->vars[i].name : "var";
-        char line[SL_LABEL_MAX * 2];
-        snprintf(line, sizeof line, "%s = %s", name, VAR_VALUE_TEMPLATE);
-        *full = fmaxf(*full, text_w(in, SL_TEXT_SMALL, name));
+        char value[32], line[SL_LABEL_MAX * 2];
+        snprintf(value, sizeof value, "%lld", (long long)in->snap->vars[i].value);
+        const char *widest = strlen(value) > strlen(VAR_VALUE_TEMPLATE) ? value : VAR_VALUE_TEMPLATE;
+        snprintf(line, sizeof line, "%s = %s", name, widest);
+        *full = fmaxf(*full, fmaxf(text_w(in, SL_TEXT_SMALL, name), text_w(in, SL_TEXT_BOLD, widest)));
         *compact = fmaxf(*compact, text_w(in, SL_TEXT_BOLD, line));
     }
 }

@@ -844,6 +844,50 @@ static void test_short_graph_keeps_discs_readable(void **state)
     fx_finish(&f);
 }
 
+static int ten_px_a_char(void *ctx, SlTextStyle st, const char *text)
+{
+    (void)ctx;
+    (void)st;
+    return 10 * (int)strlen(text);
+}
+
+/* A variable's box holds its whole value: a counter run at speed max reaches millions, and its box (sized for
+ * "-888") showed "15684..." for 1568409; small values keep the box its usual size. */
+static void test_var_box_holds_a_long_value(void **state)
+{
+    (void)state;
+    Theme th;
+    theme_init(&th, THEME_LIGHT);
+    SlMeasure m = {ten_px_a_char, NULL, 18, 14};
+    float w[2];
+    const int64_t values[2] = {7, 1568409000};
+    for (int k = 0; k < 2; k++) {
+        Fixture f;
+        fx_init(&f);
+        fx_thread(&f, "main", -1, TS_RUNNING);
+        fx_thread(&f, "worker 1", -1, TS_READY);
+        fx_var(&f, "N", values[k]);
+        SceneLayout sl;
+        scene_layout_init(&sl);
+        SceneInput in = {&f.snap, &f.prog, f.prog.layout, 0, 0, 900, 600, 1.0f, &th};
+        in.measure = &m;
+        scene_layout_build(&sl, &in);
+        const SlNode *v = scene_layout_find(&sl, SL_VAR, 0);
+        assert_non_null(v);
+        char value[32];
+        snprintf(value, sizeof value, "%lld", (long long)values[k]);
+        assert_string_equal(v->sub, value);
+        float need = (float)ten_px_a_char(NULL, SL_TEXT_BOLD, v->compact ? "N = 1568409000" : value);
+        if (v->w < need + 2 * 8) /* the text and the box's padding (8 px a side at 1x) */
+            fail_msg("the box of N = %s is %.0f px wide, its text %.0f", value, v->w, need);
+        w[k] = v->w;
+        scene_layout_finish(&sl);
+        fx_finish(&f);
+    }
+    assert_true(w[1] > w[0]);
+    assert_true(w[0] >= 40.0f); /* "-888" and the padding: the usual box */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -864,6 +908,7 @@ int main(void)
         cmocka_unit_test(test_ring_centred_beside_the_note),
         cmocka_unit_test(test_ring_the_same_before_the_start),
         cmocka_unit_test(test_short_graph_keeps_discs_readable),
+        cmocka_unit_test(test_var_box_holds_a_long_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
