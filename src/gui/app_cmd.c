@@ -53,7 +53,6 @@ void app_set_speed(App *a, double speed)
     noted(a, true, NULL);
 }
 
-/* Stepping pauses the run and switches to serial mode first. */
 void app_params_set_open(App *a, bool open)
 {
     if (a->views.cs.params_open != open)
@@ -61,6 +60,7 @@ void app_params_set_open(App *a, bool open)
     a->views.cs.params_open = open;
 }
 
+/* Stepping pauses the run and switches to serial mode first. */
 void app_step(App *a, int thread)
 {
     if (!a->run.rt)

@@ -155,6 +155,14 @@ static void layout_column(UiLayout *l, UiRect col)
     l->narration = rect(col.x, ny, col.w, col.y + col.h - ny);
 }
 
+/* The drawer's height where it shares `h` with the explore panel above it: its rows (half when not measured), at most
+ * PARAMS_SHARE % of h. */
+static int drawer_height(const UiBars *bars, int h)
+{
+    int most = h * PARAMS_SHARE / 100, ph = bars->params_h > 0 ? bars->params_h : h / 2;
+    return ph > most ? most : ph;
+}
+
 /* The band below a stacked scene: its default height, grown to hold the parameters drawer's rows (and with the explore
  * panel open, those rows in PARAMS_SHARE of it) up to STACKED_BAND_MAX % of the body. */
 static int stacked_band(const UiLayout *l, UiRect body, const UiBars *bars)
@@ -178,8 +186,7 @@ static void layout_stacked(UiLayout *l, UiRect body, const UiBars *bars)
     UiRect lower = rect(body.x, body.y + body.h - band, body.w, band);
     l->params = lower;
     if (l->params_open && l->side_panel) {
-        int most = lower.h * PARAMS_SHARE / 100, ph = bars->params_h > 0 ? bars->params_h : lower.h / 2;
-        ph = ph > most ? most : ph;
+        int ph = drawer_height(bars, lower.h);
         l->params = rect(lower.x, lower.y, lower.w, ph);
         lower = rect(lower.x, lower.y + ph + p, lower.w, lower.h - ph - p);
     }
@@ -205,8 +212,7 @@ static void layout_side(UiLayout *l, UiRect body, const UiBars *bars, int sw)
         l->params = right;
         return;
     }
-    int most = right.h * PARAMS_SHARE / 100, ph = bars->params_h > 0 ? bars->params_h : right.h / 2;
-    ph = ph > most ? most : ph;
+    int ph = drawer_height(bars, right.h);
     l->params = rect(right.x, right.y, right.w, ph);
     l->side = rect(right.x, right.y + ph + l->pad, right.w, right.h - ph - l->pad);
 }
