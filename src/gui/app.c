@@ -309,15 +309,7 @@ static void handle_event(App *a, const SDL_Event *e)
         a->dirty = true;
         break;
     case SDL_MOUSEWHEEL:
-        if (app_window_too_small(&a->win))
-            break;
-        if (layout_contains(a->win.layout.timeline, a->win.mx, a->win.my))
-            timeline_wheel(a->views.timeline, a->win.layout.timeline, a->win.mx,
-                           e->wheel.y != 0 ? e->wheel.y : -e->wheel.x,
-                           (SDL_GetModState() & KMOD_SHIFT) || e->wheel.x != 0);
-        else if (layout_contains(a->win.layout.code, a->win.mx, a->win.my))
-            code_view_scroll(&a->views.code, -3 * e->wheel.y, app_now_ms());
-        a->dirty = true;
+        app_wheel(a, e->wheel.y, e->wheel.x, (SDL_GetModState() & KMOD_SHIFT) != 0);
         break;
     case SDL_WINDOWEVENT: app_window_event(a, &e->window); break;
     default: break;

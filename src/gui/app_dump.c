@@ -132,6 +132,11 @@ static json_t *dump_layout(const App *a)
                                "narration", rect_json(l->narration), "timeline", rect_json(l->timeline), "status",
                                rect_json(l->status), "params", /* the parameters drawer, when open */
                                rect_json(a->views.cs.params_open ? l->params : none));
+    int scroll = 0, scroll_max = 0;
+    UiRect view = controls_params_view(a->views.controls, &scroll, &scroll_max);
+    /* the drawer's rows: the part of it they show in, how far they are scrolled and the most they scroll */
+    json_t *rows = json_pack("{s:o, s:i, s:i}", "view", rect_json(a->views.cs.params_open ? view : none), "scroll",
+                             scroll, "scroll_max", scroll_max);
     UiRect tb[64];
     int n = controls_toolbar_rects(a->views.controls, tb, 64);
     json_t *toolbar = json_array();
@@ -166,11 +171,11 @@ static json_t *dump_layout(const App *a)
                                                 nd->kind == SL_VAR || nd->label_inside, "lines", lines));
     }
     /* chosen_by: "size" while the window's size chooses the layout, "user" once F5 or --layout has */
-    return json_pack("{s:f, s:i, s:b, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "zoom", (double)l->zoom, "status_rows",
-                     a->views.status_rows, "presenter", l->presenter, "chosen_by",
-                     a->views.layout_chosen ? "user" : "size",
-                     "panels", panels, "toolbar", toolbar, "texts", texts, "scene_area", rect_json(a->views.scene_area),
-                     "nodes", nodes, "shapes", shapes, "labels", labels);
+    return json_pack("{s:f, s:i, s:b, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "zoom", (double)l->zoom,
+                     "status_rows", a->views.status_rows, "presenter", l->presenter, "chosen_by",
+                     a->views.layout_chosen ? "user" : "size", "panels", panels, "params_rows", rows, "toolbar",
+                     toolbar, "texts", texts, "scene_area", rect_json(a->views.scene_area), "nodes", nodes, "shapes",
+                     shapes, "labels", labels);
 }
 
 /* The scenario picker: open or not, what was typed, the rows it shows (names, in order) and the highlighted one. */

@@ -129,6 +129,20 @@ static void click_param(App *a, const Hit *h)
     a->relayout = true;
 }
 
+void app_wheel(App *a, int dy, int dx, bool pan)
+{
+    if (app_window_too_small(&a->win))
+        return;
+    int mx = a->win.mx, my = a->win.my;
+    a->dirty = true;
+    if (controls_params_wheel(a->views.controls, &a->views.cs, mx, my, dy))
+        return; /* the drawer lies over the panels below it */
+    if (layout_contains(a->win.layout.timeline, mx, my))
+        timeline_wheel(a->views.timeline, a->win.layout.timeline, mx, dy != 0 ? dy : -dx, pan || dx != 0);
+    else if (layout_contains(a->win.layout.code, mx, my))
+        code_view_scroll(&a->views.code, -3 * dy, app_now_ms());
+}
+
 void app_click(App *a, int x, int y, bool double_click)
 {
     if (app_window_too_small(&a->win))
@@ -150,6 +164,9 @@ void app_click(App *a, int x, int y, bool double_click)
         a->views.cs.picker_open = false;
         if (h.pick >= 0 && h.pick < a->run.nlist)
             app_open_scenario(a, a->run.list[h.pick].name);
+        return;
+    case HIT_PARAMS_SCROLL:
+        controls_params_scroll(a->views.controls, (int)h.value);
         return;
     case HIT_OVERLAY:
         return;

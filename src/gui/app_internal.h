@@ -154,6 +154,9 @@ bool app_open_scenario(App *a, const char *name);
 void app_key(App *a, SDL_Keycode key, Uint16 mod);
 bool app_key_by_name(App *a, const char *name);
 void app_click(App *a, int x, int y, bool double_click);
+/* The wheel at the mouse: dy notches up (positive) or down, dx sideways; `pan` with shift held. The parameters drawer
+ * scrolls its rows under it, the timeline zooms (or pans), the code scrolls. */
+void app_wheel(App *a, int dy, int dx, bool pan);
 
 /* app_sched.c: schedule files, trace export and stepping through an opened schedule. */
 bool app_open_schedule(App *a, const char *path);

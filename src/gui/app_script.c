@@ -72,6 +72,9 @@ static bool script_start(App *a, const UiAction *act, uint64_t now)
         a->win.my = (int)act->y;
         app_click(a, a->win.mx, a->win.my, false);
         return true;
+    case UA_WHEEL:
+        app_wheel(a, (int)act->n, 0, false);
+        return true;
     case UA_SET:
         if (!app_set_param_text(a, act->arg))
             script_fail(a, act, "cannot set that parameter");
@@ -186,8 +189,8 @@ void app_script_tick(App *a)
         s->waiting = !script_start(a, act, now);
         a->dirty = true;
         if (act->kind == UA_SET || act->kind == UA_BACK || act->kind == UA_STEP || act->kind == UA_CLICK_THREAD ||
-            act->kind == UA_KEY || act->kind == UA_CLICK || act->kind == UA_MOVE || act->kind == UA_OPEN_SCHEDULE || act->kind == UA_OPEN ||
-            act->kind >= UA_RESIZE)
+            act->kind == UA_KEY || act->kind == UA_CLICK || act->kind == UA_MOVE || act->kind == UA_WHEEL ||
+            act->kind == UA_OPEN_SCHEDULE || act->kind == UA_OPEN || act->kind >= UA_RESIZE)
             return; /* let a frame show the effect before the next action */
     }
 }

@@ -37,6 +37,12 @@ struct Controls {
     int n[SURF_COUNT];
     UiRect speed;     /* the speed slider's track */
     UiRect params, picker, help;
+    /* The drawer's rows scroll under its title when they need more height than the layout gives the drawer (five
+     * parameters at 1024x768 x2, or in a stacked window with the explore panel open): params_view is the part of the drawer they show,
+     * params_h the height the whole drawer would take, params_scroll how far up its rows are moved. */
+    UiRect params_view;
+    int params_h, params_scroll;
+    int params_line;      /* one wheel notch scrolls this much (a bold line) */
     FontStyle help_style; /* the help's text: body, or small where body does not fit the window */
     int help_key_w;       /* the help's key column */
     float zoom;
@@ -237,13 +243,17 @@ static int int_row(Controls *c, Font *f, const ParamDecl *p, int pi, int x, int 
     return y + h;
 }
 
-/* The drawer's rows in l->params; returns the height they take, title and padding included. */
+/* The drawer's rows in l->params, unscrolled; returns the height they take, title and padding included. Sets the
+ * rows' view: the drawer below its title. */
 static int layout_params(Controls *c, const UiLayout *l, Font *f, const Program *prog)
 {
     c->params = l->params;
     int pad = layout_px(l, 14), x = c->params.x + pad, maxw = c->params.w - 2 * pad;
-    int y = c->params.y + pad + font_height(f, FONT_TITLE) + font_height(f, FONT_SMALL) + pad;
+    int head = pad + font_height(f, FONT_TITLE) + font_height(f, FONT_SMALL), y = c->params.y + head + pad;
     int h = font_height(f, FONT_BOLD) + layout_px(l, 10);
+    int view_h = c->params.h > head ? c->params.h - head : 0;
+    c->params_view = (UiRect){c->params.x, c->params.y + head, c->params.w, view_h};
+    c->params_line = font_height(f, FONT_BOLD);
     if (!prog || prog->nparams == 0) /* "This scenario has no parameters." */
         return y + pad + font_height(f, FONT_BODY) + pad - c->params.y;
     for (int i = 0; i < prog->nparams; i++) {
@@ -258,10 +268,60 @@ static int layout_params(Controls *c, const UiLayout *l, Font *f, const Program 
     return y - c->params.y;
 }
 
+static int params_scroll_max(const Controls *c)
+{
+    int over = c->params_h - c->params.h;
+    return over > 0 ? over : 0;
+}
+
+/* Scroll the drawer's rows to `to` (clamped to what they have to show), moving their widgets. */
+static void scroll_params_to(Controls *c, int to)
+{
+    int most = params_scroll_max(c);
+    to = to < 0 ? 0 : to > most ? most : to;
+    for (int i = 0; i < c->n[SURF_PARAMS]; i++)
+        c->w[SURF_PARAMS][i].r.y -= to - c->params_scroll;
+    c->params_scroll = to;
+}
+
+bool controls_params_scroll(Controls *c, int dy)
+{
+    int was = c->params_scroll;
+    scroll_params_to(c, was + dy);
+    return c->params_scroll != was;
+}
+
+bool controls_params_wheel(Controls *c, const CtlState *st, int x, int y, int notches)
+{
+    if (!st->params_open || st->picker_open || st->help_open || !layout_contains(c->params, x, y))
+        return false;
+    controls_params_scroll(c, -notches * 3 * c->params_line);
+    return true; /* the wheel over the drawer is the drawer's, scrolled or not */
+}
+
+void controls_params_cues(const Controls *c, UiRect *above, UiRect *below)
+{
+    UiRect v = c->params_view, none = {v.x, v.y, 0, 0};
+    int h = (int)(c->params_line * 1.3f), most = params_scroll_max(c);
+    h = h > v.h / 3 ? v.h / 3 : h;
+    *above = c->params_scroll > 0 ? (UiRect){v.x, v.y, v.w, h} : none;
+    *below = c->params_scroll < most ? (UiRect){v.x, v.y + v.h - h, v.w, h} : none;
+}
+
+UiRect controls_params_view(const Controls *c, int *scroll, int *scroll_max)
+{
+    *scroll = c->params_scroll;
+    *scroll_max = params_scroll_max(c);
+    return c->params_view;
+}
+
 int controls_params_height(Controls *c, const UiLayout *l, Font *f, const Program *prog)
 {
+    UiRect params = c->params, view = c->params_view;
     int n = c->n[SURF_PARAMS], h = layout_params(c, l, f, prog);
     c->n[SURF_PARAMS] = n; /* a measure: the rows laid out stay as they were */
+    c->params = params;
+    c->params_view = view;
     return h;
 }
 
@@ -369,7 +429,8 @@ static const HelpEntry HELP[] = {
     {"f, t", "fullscreen, light / dark theme"},
     {"p or F12", "screenshot (PNG in the current folder)"},
     {"ctrl + / ctrl -", "zoom the whole window (ctrl 0: back to 100%)"},
-    {"wheel", "timeline: zoom (over the names: scroll them); shift+wheel: scroll; double-click: follow"},
+    {"wheel", "timeline: zoom (over the names: scroll them); shift+wheel: scroll; double-click: follow; over the "
+              "parameters: scroll them"},
     {"h or ?", "this help (q or Esc: quit)"},
 };
 enum { NHELP = sizeof HELP / sizeof HELP[0], HELP_PAD = 20, HELP_MARGIN = 8, HELP_ROW_GAP = 2, HELP_KEY_GAP = 24 };
@@ -454,7 +515,10 @@ void controls_layout(Controls *c, const UiLayout *l, Font *f, const Program *pro
     (void)params;
     c->n[SURF_PARAMS] = c->n[SURF_PICKER] = 0;
     c->zoom = l->zoom;
-    layout_params(c, l, f, prog);
+    c->params_h = layout_params(c, l, f, prog);
+    int scroll = c->params_scroll; /* the rows keep their scroll as far as they still have to */
+    c->params_scroll = 0;
+    scroll_params_to(c, scroll);
     layout_picker(c, l, f, list, nlist, c->pick_filter, win_w, win_h);
     layout_help(c, l, f, win_w, win_h);
 }
@@ -479,6 +543,16 @@ static Hit param_hit(const Widget *w, int x)
     return h;
 }
 
+/* A click on a scroll cue of the drawer: the distance it scrolls the rows (a page: the view less two lines), else 0. */
+static int params_hit_scroll(const Controls *c, int x, int y)
+{
+    UiRect above, below;
+    controls_params_cues(c, &above, &below);
+    int page = c->params_view.h - 2 * c->params_line;
+    page = page > c->params_line ? page : c->params_line;
+    return layout_contains(above, x, y) ? -page : layout_contains(below, x, y) ? page : 0;
+}
+
 Hit controls_hit(const Controls *c, const CtlState *st, int x, int y)
 {
     Hit none = {HIT_NONE, CMD_NONE, 0, 0, 0, 0, false};
@@ -490,7 +564,13 @@ Hit controls_hit(const Controls *c, const CtlState *st, int x, int y)
     Surface s = st->picker_open ? SURF_PICKER : SURF_TOOLBAR;
     const Widget *w = find(c, s, x, y);
     if (!w && st->params_open && !st->picker_open) {
-        w = find(c, SURF_PARAMS, x, y);
+        int page = params_hit_scroll(c, x, y);
+        if (page != 0) {
+            Hit h = {HIT_PARAMS_SCROLL, CMD_NONE, 0, 0, page, 0, true};
+            return h;
+        }
+        if (layout_contains(c->params_view, x, y)) /* a row scrolled out of the view is not there to click */
+            w = find(c, SURF_PARAMS, x, y);
         if (!w && layout_contains(c->params, x, y))
             none.kind = HIT_OVERLAY;
     }
@@ -578,6 +658,73 @@ static void draw_int_slider(SDL_Renderer *r, Font *f, const Theme *th, const Wid
     font_draw(f, FONT_BOLD, val, (int)kx, w->r.y - font_height(f, FONT_BOLD) / 2 - 2, th->text, FONT_CENTER);
 }
 
+/* The drawer's rows (their names, help and widgets), clipped to its view. */
+static void draw_param_rows(Controls *c, SDL_Renderer *r, Font *f, const Theme *th, const Program *prog,
+                            const int64_t *params, int mx, int my)
+{
+    int pad = (int)(14 * c->zoom), wi = 0;
+    UiRect p = c->params, v = c->params_view;
+    SDL_Rect clip = {v.x, v.y, v.w, v.h};
+    SDL_RenderSetClipRect(r, &clip);
+    bool in_view = layout_contains(v, mx, my);
+    for (int i = 0; i < prog->nparams; i++) {
+        const ParamDecl *pd = &prog->params[i];
+        const Widget *first = wi < c->n[SURF_PARAMS] ? &c->w[SURF_PARAMS][wi] : NULL;
+        if (!first)
+            break;
+        int ly = first->r.y - 4 - font_height(f, FONT_BOLD) - (pd->help ? font_height(f, FONT_SMALL) : 0);
+        if (pd->kind == PARAM_INT)
+            ly -= font_height(f, FONT_BOLD) / 2;
+        font_draw(f, FONT_BOLD, pd->name, p.x + pad, ly, th->text, FONT_LEFT);
+        if (pd->help)
+            font_draw(f, FONT_SMALL, pd->help, p.x + pad, ly + font_height(f, FONT_BOLD), th->text_dim, FONT_LEFT);
+        for (; wi < c->n[SURF_PARAMS] && c->w[SURF_PARAMS][wi].param == i; wi++) {
+            const Widget *w = &c->w[SURF_PARAMS][wi];
+            bool hover = in_view && layout_contains(w->r, mx, my);
+            if (w->slider)
+                draw_int_slider(r, f, th, w, params[i]);
+            else if (w->step)
+                draw_button(r, f, th, w->r, w->value < 0 ? "-" : "+", false, hover);
+            else
+                draw_button(r, f, th, w->r, pd->kind == PARAM_BOOL ? (w->value ? "yes" : "no") : pd->choices[w->value],
+                            params[i] == w->value, hover);
+        }
+    }
+    SDL_RenderSetClipRect(r, NULL);
+}
+
+/* A scroll cue: a strip across the view with an arrow and its words, the arrow pointing up or down. */
+static void draw_scroll_cue(Controls *c, SDL_Renderer *r, Font *f, const Theme *th, UiRect cue, bool up, int mx, int my)
+{
+    if (cue.w <= 0)
+        return;
+    draw_ui_rect(r, cue, layout_contains(cue, mx, my) ? th->button_hover : th->button);
+    draw_rect(r, (float)cue.x, (float)(up ? cue.y + cue.h - 1 : cue.y), (float)cue.w, 1, th->panel_edge);
+    const char *words = up ? "more above" : "more below: scroll or click";
+    int tw = font_width(f, FONT_SMALL, words), s = font_height(f, FONT_SMALL) / 2;
+    float cx = (float)(cue.x + (cue.w - tw - 2 * s) / 2), cy = (float)(cue.y + cue.h / 2);
+    draw_arrow_head(r, cx, up ? cy + s : cy - s, cx, up ? cy - s / 2 : cy + s / 2, (float)s * 1.4f, th->accent);
+    font_draw(f, FONT_SMALL, words, (int)cx + 2 * s, cue.y + (cue.h - font_height(f, FONT_SMALL)) / 2, th->text,
+              FONT_LEFT);
+}
+
+/* Where the rows scroll: a bar at the view's right edge, its thumb the part of the rows shown, and the cues. */
+static void draw_params_scroll(Controls *c, SDL_Renderer *r, Font *f, const Theme *th, int mx, int my)
+{
+    int most = params_scroll_max(c);
+    if (most <= 0)
+        return;
+    UiRect v = c->params_view, above, below;
+    int bw = (int)(6 * c->zoom + 0.5f), bx = v.x + v.w - bw - (int)(3 * c->zoom);
+    bw = bw < 3 ? 3 : bw;
+    int shown = c->params.h, th_h = v.h * shown / c->params_h, th_y = v.y + (v.h - th_h) * c->params_scroll / most;
+    draw_round_rect(r, (float)bx, (float)v.y, (float)bw, (float)v.h, (float)bw / 2, th->panel_edge);
+    draw_round_rect(r, (float)bx, (float)th_y, (float)bw, (float)th_h, (float)bw / 2, th->accent);
+    controls_params_cues(c, &above, &below);
+    draw_scroll_cue(c, r, f, th, above, true, mx, my);
+    draw_scroll_cue(c, r, f, th, below, false, mx, my);
+}
+
 static void draw_params(Controls *c, SDL_Renderer *r, Font *f, const Theme *th, const Program *prog,
                         const int64_t *params, int mx, int my)
 {
@@ -592,30 +739,8 @@ static void draw_params(Controls *c, SDL_Renderer *r, Font *f, const Theme *th, 
         font_draw(f, FONT_BODY, "This scenario has no parameters.", p.x + pad, y + 2 * pad, th->text, FONT_LEFT);
         return;
     }
-    int wi = 0;
-    for (int i = 0; i < prog->nparams; i++) {
-        const ParamDecl *pd = &prog->params[i];
-        const Widget *first = wi < c->n[SURF_PARAMS] ? &c->w[SURF_PARAMS][wi] : NULL;
-        if (!first)
-            break;
-        int ly = first->r.y - 4 - font_height(f, FONT_BOLD) - (pd->help ? font_height(f, FONT_SMALL) : 0);
-        if (pd->kind == PARAM_INT)
-            ly -= font_height(f, FONT_BOLD) / 2;
-        font_draw(f, FONT_BOLD, pd->name, p.x + pad, ly, th->text, FONT_LEFT);
-        if (pd->help)
-            font_draw(f, FONT_SMALL, pd->help, p.x + pad, ly + font_height(f, FONT_BOLD), th->text_dim, FONT_LEFT);
-        for (; wi < c->n[SURF_PARAMS] && c->w[SURF_PARAMS][wi].param == i; wi++) {
-            const Widget *w = &c->w[SURF_PARAMS][wi];
-            bool hover = layout_contains(w->r, mx, my);
-            if (w->slider)
-                draw_int_slider(r, f, th, w, params[i]);
-            else if (w->step)
-                draw_button(r, f, th, w->r, w->value < 0 ? "-" : "+", false, hover);
-            else
-                draw_button(r, f, th, w->r, pd->kind == PARAM_BOOL ? (w->value ? "yes" : "no") : pd->choices[w->value],
-                            params[i] == w->value, hover);
-        }
-    }
+    draw_param_rows(c, r, f, th, prog, params, mx, my);
+    draw_params_scroll(c, r, f, th, mx, my);
 }
 
 /* Prose cut after the last whole word that fits w, with an ellipsis. */

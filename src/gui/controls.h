@@ -32,6 +32,7 @@ typedef enum HitKind {
     HIT_PARAM,    /* param = value */
     HIT_PICK,     /* scenario picker row */
     HIT_OVERLAY,  /* inside an overlay, on nothing in particular */
+    HIT_PARAMS_SCROLL, /* a scroll cue of the parameters drawer: value is how far to scroll its rows (delta) */
 } HitKind;
 
 typedef struct Hit {
@@ -66,6 +67,20 @@ void controls_layout(Controls *c, const UiLayout *l, Font *f, const Program *pro
 /* The height the parameters drawer's rows take at the width of l->params (title and padding included); lays nothing
  * out. */
 int controls_params_height(Controls *c, const UiLayout *l, Font *f, const Program *prog);
+/* The parameters drawer's rows scroll under its title where the layout gives the drawer less height than they need
+ * (controls_params_height): a wheel over the drawer or a click on a scroll cue ("more above", "more below") moves
+ * them, and a row scrolled out of the drawer's view takes no clicks. The scroll survives a relayout as far as the
+ * rows still need it. */
+/* Scroll the rows by dy pixels (down: positive), as far as they go; returns whether they moved. */
+bool controls_params_scroll(Controls *c, int dy);
+/* The wheel at (x, y), notches up (positive) or down: returns whether it was the drawer's (open and under the
+ * mouse), scrolling its rows if they need it. */
+bool controls_params_wheel(Controls *c, const CtlState *st, int x, int y, int notches);
+/* The drawer's scroll cues: where "more above" and "more below" are drawn (and clicked), empty (w 0) when the rows
+ * have nothing more that way. */
+void controls_params_cues(const Controls *c, UiRect *above, UiRect *below);
+/* The part of the drawer its rows show in (below its title), how far they are scrolled and the most they scroll. */
+UiRect controls_params_view(const Controls *c, int *scroll, int *scroll_max);
 /* The help overlay's box as last laid out, and the width and height its text takes in it (every key's line wrapped
  * to the box's width). */
 UiRect controls_help_rect(const Controls *c, Font *f, int *content_w, int *content_h);

@@ -19,7 +19,7 @@ typedef struct Verb {
 
 static const Verb verbs[] = {
     {"wait", UA_WAIT, 1},           {"key", UA_KEY, 1},       {"click-thread", UA_CLICK_THREAD, 1},
-    {"move", UA_MOVE, 1},           {"click", UA_CLICK, 1},
+    {"move", UA_MOVE, 1},           {"click", UA_CLICK, 1},  {"wheel", UA_WHEEL, 1},
     {"set", UA_SET, 1},             {"step", UA_STEP, 2},     {"back", UA_BACK, 0},
     {"mode", UA_MODE, 1},           {"speed", UA_SPEED, 1},   {"wait-until", UA_WAIT_UNTIL, 1},
     {"screenshot", UA_SCREENSHOT, 1}, {"dump-state", UA_DUMP_STATE, 1}, {"quit", UA_QUIT, 0},
@@ -90,6 +90,9 @@ static const char *parse_arg(UiAction *a, char *arg)
     switch (a->kind) {
     case UA_WAIT:
         return parse_int(arg, &a->n) && a->n >= 0 ? NULL : "expects a number of milliseconds";
+    case UA_WHEEL:
+        return parse_int(arg, &a->n) && a->n != 0 && a->n >= -100 && a->n <= 100
+                   ? NULL : "expects notches (up: 1 to 100, down: -1 to -100)";
     case UA_CLICK_THREAD:
         return parse_int(arg, &a->n) && a->n >= 0 ? NULL : "expects a thread id";
     case UA_STEP:
@@ -161,9 +164,9 @@ static bool parse_line(UiScript *sc, char *text, int line, const char *name, cha
         sc->actions[sc->count++] = a;
         return true;
     }
-    *err = xasprintf("%s:%d: unknown action '%s' (wait, key, click-thread, move, click, set, step, back, mode, speed, "
-                     "wait-until, screenshot, dump-state, save-schedule, open-schedule, open, export-trace, replay-result, "
-                     "click-result, resize, "
+    *err = xasprintf("%s:%d: unknown action '%s' (wait, key, click-thread, move, click, wheel, set, step, back, mode, "
+                     "speed, wait-until, screenshot, dump-state, save-schedule, open-schedule, open, export-trace, "
+                     "replay-result, click-result, resize, "
                      "minimize, restore, focus-lost, focus-gained, quit, command)",
                      name, line, text);
     return false;

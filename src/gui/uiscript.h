@@ -8,6 +8,7 @@
  *     click-thread N           click thread N's node in the scene (steps it in serial mode)
  *     move X Y                 move the mouse to window pixel (X, Y) (hover: timeline events show their words)
  *     click X Y                click at window pixel (X, Y)
+ *     wheel N                  turn the mouse wheel N notches at the mouse (up: positive, down: negative)
  *     set NAME=VALUE           change a parameter (as the parameters panel does: the run restarts)
  *     step [N]                 step thread N (or the scheduler's choice) in serial mode
  *     back                     step back one step
@@ -46,6 +47,7 @@ typedef enum UiActKind {
     UA_CLICK_THREAD,
     UA_MOVE,
     UA_CLICK,
+    UA_WHEEL,
     UA_SET,
     UA_STEP,
     UA_BACK,
@@ -72,8 +74,8 @@ typedef enum UiActKind {
 typedef struct UiAction {
     UiActKind kind;
     int line;
-    int64_t n;    /* wait ms, thread id (-1: scheduler's choice), wait-until timeout ms, x of move/click, width of resize,
-                     answer of replay-result */
+    int64_t n;    /* wait ms, thread id (-1: scheduler's choice), wait-until timeout ms, x of move/click, wheel notches,
+                     width of resize, answer of replay-result */
     int64_t y;    /* y of move/click, height of resize, line of replay-result (-1: the first with a witness) */
     double value; /* speed (0 = max) */
     char *arg;    /* key name, command name, NAME=VALUE, mode, outcome, file */

@@ -599,6 +599,121 @@ static void test_help_fits_the_window(void **state)
     canvas_close(&c);
 }
 
+/* Every click the drawer takes at this scroll is on a row in its view (none on the explore panel below it, none on a
+ * scroll cue); marks the parameters it reaches in seen[]. */
+static void drawer_clicks_in_view(const Controls *ctl, const CtlState *st, int w, int h, bool *seen, const char *what)
+{
+    int scroll = 0, most = 0;
+    UiRect view = controls_params_view(ctl, &scroll, &most), above, below;
+    controls_params_cues(ctl, &above, &below);
+    for (int y = 0; y < h; y += 2)
+        for (int x = 0; x < w; x += 3) {
+            Hit hit = controls_hit(ctl, st, x, y);
+            if (hit.kind != HIT_PARAM)
+                continue;
+            if (!layout_contains(view, x, y) || layout_contains(above, x, y) || layout_contains(below, x, y))
+                fail_msg("%s, scrolled %d of %d: parameter %d takes a click at %d,%d, outside the drawer's rows "
+                         "[%d %d %d %d]", what, scroll, most, hit.param, x, y, view.x, view.y, view.w, view.h);
+            seen[hit.param] = true;
+        }
+}
+
+/* A cue's middle scrolls the rows that way by a page. */
+static void cue_scrolls(const Controls *ctl, const CtlState *st, UiRect cue, int dir, const char *what)
+{
+    if (cue.w <= 0)
+        fail_msg("%s: no cue where the rows have more %s", what, dir < 0 ? "above" : "below");
+    Hit hit = controls_hit(ctl, st, cue.x + cue.w / 2, cue.y + cue.h / 2);
+    assert_int_equal(hit.kind, HIT_PARAMS_SCROLL);
+    assert_true(hit.value * dir > 0);
+}
+
+/* The parameters drawer in a window that stacks the panels, with the explore panel open: its rows need more height
+ * than the drawer gets, so they scroll in its view under the title. The wheel over the drawer moves them a few lines
+ * at a time to the end, at every scroll the drawer takes clicks only on its rows in the view, every parameter's row
+ * is reachable at some scroll, the cues say (and, clicked, scroll) where more rows are, and a relayout keeps the
+ * scroll. The last rows were laid out past the drawer's bottom, drawn over the explore panel and taking its clicks. */
+static void test_drawer_rows_reachable(void **state)
+{
+    (void)state;
+    Canvas c;
+    canvas_open(&c, THEME_LIGHT);
+    static char *strategies[] = {"naive", "ordered", "waiter"};
+    ParamDecl pd[] = {
+        {.name = "producers", .kind = PARAM_INT, .def = 1, .lo = 1, .hi = 4, .has_range = true,
+         .help = "number of producer threads"},
+        {.name = "consumers", .kind = PARAM_INT, .def = 2, .lo = 1, .hi = 4, .has_range = true,
+         .help = "number of consumer threads"},
+        {.name = "items", .kind = PARAM_INT, .def = 5, .lo = 1, .hi = 100, .has_range = true,
+         .help = "items made by each producer"},
+        {.name = "bounded", .kind = PARAM_BOOL, .help = "limit the queue to capacity items"},
+        {.name = "strategy", .kind = PARAM_CHOICE, .choices = strategies, .nchoices = 3},
+        {.name = "capacity", .kind = PARAM_INT, .def = 2, .lo = 1, .hi = 16, .has_range = true,
+         .help = "how many items the queue may hold when bounded"},
+    };
+    enum { NP = sizeof pd / sizeof pd[0] };
+    Program prog = {0};
+    prog.params = pd;
+    prog.nparams = NP;
+    int64_t values[NP] = {1, 2, 5, 0, 0, 2};
+    static const struct {
+        int w, h;
+        float zoom;
+    } sizes[] = {{440, 900, 1}, {400, 600, 1}, {450, 1000, 2}, {420, 700, 3}};
+    Controls *ctl = controls_create();
+    CtlState st = {0};
+    st.params_open = true;
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        int w = sizes[i].w, h = sizes[i].h;
+        float eff = layout_effective_zoom(w, h, sizes[i].zoom);
+        font_set_zoom(c.font, eff);
+        UiBars bars = {controls_layout_toolbar(ctl, c.font, eff, w, false), 0, false, true, true, 0};
+        UiLayout l;
+        layout_compute(&l, w, h, eff, &bars);
+        bars.params_h = controls_params_height(ctl, &l, c.font, &prog);
+        layout_compute(&l, w, h, eff, &bars);
+        assert_true(l.stacked);
+        controls_layout(ctl, &l, c.font, &prog, values, NULL, 0, w, h);
+        char what[64];
+        snprintf(what, sizeof what, "%dx%d at %.1f", w, h, (double)sizes[i].zoom);
+        int scroll = 0, most = 0;
+        UiRect view = controls_params_view(ctl, &scroll, &most), above, below;
+        if (scroll != 0 || most <= 0)
+            fail_msg("%s: the rows (%d px) fit the drawer (%d px): nothing to scroll", what, bars.params_h, l.params.h);
+        assert_true(layout_inside(view, l.params) && view.y > l.params.y);
+        bool seen[NP] = {false};
+        for (int k = 0;; k++) {
+            drawer_clicks_in_view(ctl, &st, w, h, seen, what);
+            controls_params_cues(ctl, &above, &below);
+            if (scroll > 0)
+                cue_scrolls(ctl, &st, above, -1, what);
+            if (scroll < most)
+                cue_scrolls(ctl, &st, below, +1, what);
+            assert_true((above.w > 0) == (scroll > 0) && (below.w > 0) == (scroll < most));
+            SDL_SetRenderDrawColor(c.ren, 0, 0, 0, 255);
+            SDL_RenderClear(c.ren);
+            controls_draw(ctl, c.ren, c.font, &c.theme, &st, &prog, values, NULL, 0, -1, -1);
+            if (scroll == most)
+                break;
+            assert_true(k < 100);
+            int was = scroll;
+            assert_true(controls_params_wheel(ctl, &st, view.x + view.w / 2, view.y + view.h / 2, -1));
+            controls_params_view(ctl, &scroll, &most);
+            assert_true(scroll > was);
+        }
+        for (int p = 0; p < NP; p++)
+            if (!seen[p])
+                fail_msg("%s: parameter %s is never in the drawer's view", what, pd[p].name);
+        assert_false(controls_params_wheel(ctl, &st, l.scene.x + 4, l.scene.y + 4, -1)); /* the scene's wheel */
+        controls_layout(ctl, &l, c.font, &prog, values, NULL, 0, w, h); /* a relayout keeps the scroll */
+        controls_params_view(ctl, &scroll, &most);
+        assert_int_equal(scroll, most);
+        controls_params_scroll(ctl, -most); /* back to the top for the next size */
+    }
+    controls_destroy(ctl);
+    canvas_close(&c);
+}
+
 int main(void)
 {
     if (SDL_Init(0) != 0)
@@ -617,6 +732,7 @@ int main(void)
         cmocka_unit_test(test_timeline_names_every_row),
         cmocka_unit_test(test_axis_labels_never_touch),
         cmocka_unit_test(test_help_fits_the_window),
+        cmocka_unit_test(test_drawer_rows_reachable),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     SDL_Quit();

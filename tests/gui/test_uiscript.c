@@ -64,6 +64,12 @@ static void test_window_actions(void **state)
     assert_int_equal(s->actions[4].kind, UA_FOCUS_LOST);
     assert_int_equal(s->actions[5].kind, UA_FOCUS_GAINED);
     uiscript_destroy(s);
+    s = uiscript_parse("t.uis", "move 200 450\nwheel -3\nwheel 1\n", &err); /* the wheel at the mouse */
+    assert_non_null(s);
+    assert_int_equal(s->actions[1].kind, UA_WHEEL);
+    assert_int_equal(s->actions[1].n, -3);
+    assert_int_equal(s->actions[2].n, 1);
+    uiscript_destroy(s);
 }
 
 /* An exploration's answer replayed by number, with or without a line; a wait for the exploration's end. */
@@ -101,7 +107,8 @@ static void expect_error(const char *text, const char *message)
 static void test_bad_lines(void **state)
 {
     (void)state;
-    expect_error("wait 10\njump 3\n", "t.uis:2: unknown action 'jump' (wait, key, click-thread, move, click, set, step, "
+    expect_error("wait 10\njump 3\n", "t.uis:2: unknown action 'jump' (wait, key, click-thread, move, click, wheel, "
+                                     "set, step, "
                                      "back, mode, speed, wait-until, screenshot, dump-state, save-schedule, open-schedule, open, "
                                      "export-trace, replay-result, click-result, resize, minimize, restore, focus-lost, focus-gained, quit, command)");
     expect_error("resize 0 10\n", "t.uis:1: resize expects WIDTH HEIGHT (1 to 16384 pixels each)");
@@ -109,6 +116,8 @@ static void test_bad_lines(void **state)
     expect_error("resize 20000 10\n", "t.uis:1: resize expects WIDTH HEIGHT (1 to 16384 pixels each)");
     expect_error("minimize now\n", "t.uis:1: 'minimize' takes no argument");
     expect_error("move 10\n", "t.uis:1: move expects X Y");
+    expect_error("wheel 0\n", "t.uis:1: wheel expects notches (up: 1 to 100, down: -1 to -100)");
+    expect_error("wheel down\n", "t.uis:1: wheel expects notches (up: 1 to 100, down: -1 to -100)");
     expect_error("wait soon\n", "t.uis:1: wait expects a number of milliseconds");
     expect_error("key\n", "t.uis:1: 'key' needs an argument");
     expect_error("quit now\n", "t.uis:1: 'quit' takes no argument");

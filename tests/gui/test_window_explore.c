@@ -600,6 +600,64 @@ static void test_scene_beside_the_drawer(void **state)
     }
 }
 
+static json_t *drawer_rows_of(json_t *st, Box *view)
+{
+    json_t *rows = json_object_get(json_object_get(st, "layout"), "params_rows");
+    if (!json_is_object(rows))
+        fail_msg("no 'params_rows' in the layout");
+    *view = box_at(json_object_get(rows, "view"));
+    return rows;
+}
+
+/* A window narrow enough to stack the panels (440x900, all panels asked for) with the drawer (command parameters)
+ * and the explore panel (Check all) open, on producer-consumer's five parameters: the drawer gets less height than its
+ * rows need, so they scroll in its view below the title; the wheel over the drawer scrolls them (one notch part way,
+ * more to the end) and its last row's + then raises capacity, the scroll kept through the restart. The last two rows
+ * were laid out past the drawer's bottom, drawn over the explore panel's buttons and answer and out of reach. */
+static void test_drawer_rows_scroll_when_stacked(void **state)
+{
+    (void)state;
+    const char *opts = "producer-consumer --size 440x900 --layout normal";
+    char script[2048];
+    snprintf(script, sizeof script,
+             "wait 200\ncommand parameters\ncommand check-all\nwait-until explored 60000\nwait 200\ndump-state %s\n"
+             "quit\n",
+             wh_path("rows-top.json"));
+    run_script("rows-top.uis", script, opts);
+    json_t *top = wh_state("rows-top.json");
+    Box drawer = drawer_of(top), panel = box_at(json_object_get(explore_of(top), "rect")), view;
+    json_t *rows = drawer_rows_of(top, &view);
+    double zoom = json_real_value(json_object_get(json_object_get(top, "layout"), "zoom"));
+    assert_true(drawer.h > 0 && box_apart(drawer, panel) && drawer.y < panel.y);
+    assert_true(view.x == drawer.x && view.w == drawer.w && view.y > drawer.y);
+    assert_true(view.y + view.h == drawer.y + drawer.h);
+    assert_int_equal(wh_int(rows, "scroll"), 0);
+    assert_true(wh_int(rows, "scroll_max") > 0); /* the rows need more than the drawer */
+    json_decref(top);
+    /* the last row's + at the drawer's bottom right once scrolled to the end */
+    int pad = (int)(14 * zoom + 0.5);
+    int px = (int)(drawer.x + drawer.w) - pad - 6, py = (int)(drawer.y + drawer.h) - pad - 6;
+    snprintf(script, sizeof script,
+             "wait 200\ncommand parameters\ncommand check-all\nwait-until explored 60000\nwait 200\nmove %d %d\n"
+             "wheel -1\nwait 200\ndump-state %s\nwheel -50\nwait 200\ndump-state %s\nclick %d %d\nwait 300\n"
+             "dump-state %s\nquit\n",
+             (int)(drawer.x + drawer.w / 2), (int)(drawer.y + drawer.h / 2), wh_path("rows-one.json"),
+             wh_path("rows-end.json"), px, py, wh_path("rows-clicked.json"));
+    run_script("rows.uis", script, opts);
+    json_t *one = wh_state("rows-one.json"), *end = wh_state("rows-end.json"), *clicked = wh_state("rows-clicked.json");
+    json_int_t most = wh_int(drawer_rows_of(end, &view), "scroll_max");
+    json_int_t s1 = wh_int(drawer_rows_of(one, &view), "scroll");
+    if (!(s1 > 0 && s1 < most))
+        fail_msg("one notch of the wheel scrolled the drawer's rows %lld px of %lld", (long long)s1, (long long)most);
+    assert_int_equal(wh_int(drawer_rows_of(end, &view), "scroll"), most);
+    assert_int_equal(wh_int(json_object_get(end, "params"), "capacity"), 2);
+    assert_int_equal(wh_int(json_object_get(clicked, "params"), "capacity"), 3);
+    assert_int_equal(wh_int(drawer_rows_of(clicked, &view), "scroll"), most);
+    json_decref(one);
+    json_decref(end);
+    json_decref(clicked);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -614,6 +672,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_running_head_fits),
         cmocka_unit_test(test_scene_beside_the_panel),
         cmocka_unit_test(test_scene_beside_the_drawer),
+        cmocka_unit_test(test_drawer_rows_scroll_when_stacked),
     };
     return wh_main(argc, argv, "lockstep-window-explore", tests, sizeof tests / sizeof tests[0]);
 }
