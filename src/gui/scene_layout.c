@@ -1417,8 +1417,8 @@ static void decorate(SceneLayout *sl, const SceneInput *in)
  * other shape and no label placed before it lies, inside the scene's area. When the neighbours leave less room than
  * the words need, the words are abbreviated with an ellipsis (keeping a name's number: "phil… 3"); when even that
  * leaves too few letters, the label's least needed line is dropped (a thread's state first, which its badge also
- * shows, then its locals; an object's state), down to no label at all. Threads are labelled before objects. So no
- * text is ever drawn over a shape or other text, at any size. */
+ * shows, then its locals; an object's state), down to no label at all. Names come first (threads', then objects'),
+ * then the state lines (objects', then threads'). So no text is ever drawn over a shape or other text, at any size. */
 enum { LABEL_MIN_CHARS = 2, MAX_OBSTACLES = 256 };
 /* Labels side by side keep this share of a small line's height between them (about two spaces): at a 4:3 projector's
  * zoom the readers-writers locks were named "db_rpdb_wpcount_lock", three labels a pixel apart. */
@@ -1574,12 +1574,31 @@ static bool try_label(LabelCtx *c, int self, SlNode *n, const SceneInput *in, co
     return true;
 }
 
-/* Try the lines to the right (or the left) of the node, centred on it in height (kept inside the area). */
+/* Where a label of several lines beside its node may stand, tried in this order: centred on the node in height; its
+ * name level with the node and the state lines hanging below it; its last line level with the node and the name
+ * above it. Between two rows of threads the first often meets a neighbour's label where the others do not. A name
+ * alone has the one place (so the names' round, which decides the placement, is as it was). */
+typedef enum SideRow { SIDE_CENTRED, SIDE_HANG_BELOW, SIDE_RISE_ABOVE, SIDE_ROWS } SideRow;
+
+static float side_top(const SceneInput *in, const SlNode *n, const LabelLine *lines, int nl, SideRow row)
+{
+    float h = lines_h(in, lines, nl), first = line_h(in, lines[0].style), last = line_h(in, lines[nl - 1].style);
+    switch (row) {
+    case SIDE_HANG_BELOW:
+        return n->y - first / 2;
+    case SIDE_RISE_ABOVE:
+        return n->y + last / 2 - h;
+    default:
+        return n->y - h / 2;
+    }
+}
+
+/* Try the lines to the right (or the left) of the node at height `row` (kept inside the area). */
 static bool try_side(LabelCtx *c, int self, SlNode *n, const SceneInput *in, const LabelLine *lines, int nl,
-                     bool left_side)
+                     bool left_side, SideRow row)
 {
     float h = lines_h(in, lines, nl), gap = 4 * in->scale;
-    float top = fminf(fmaxf(n->y - h / 2, c->area.y), c->area.y + c->area.h - h);
+    float top = fminf(fmaxf(side_top(in, n, lines, nl, row), c->area.y), c->area.y + c->area.h - h);
     float x0 = left_side ? n->x - n->w / 2 - gap : n->x + n->w / 2 + gap;
     float lo = c->area.x, hi = c->area.x + c->area.w, w;
     if (h > c->area.h)
@@ -1608,8 +1627,9 @@ static bool try_places(LabelCtx *c, int self, SlNode *n, const SceneInput *in, c
 {
     float gap = 4 * in->scale;
     float below = n->y + n->h / 2 + gap, above = n->y - n->h / 2 - gap;
-    if (n->label_side && (try_side(c, self, n, in, lines, nl, false) || try_side(c, self, n, in, lines, nl, true)))
-        return true;
+    for (SideRow row = SIDE_CENTRED; n->label_side && row < (nl > 1 ? SIDE_ROWS : SIDE_HANG_BELOW); row++)
+        if (try_side(c, self, n, in, lines, nl, false, row) || try_side(c, self, n, in, lines, nl, true, row))
+            return true;
     return try_label(c, self, n, in, lines, nl, n->label_above ? above : below, n->label_above) ||
            try_label(c, self, n, in, lines, nl, n->label_above ? below : above, !n->label_above);
 }
@@ -1795,21 +1815,24 @@ static void label_round(SceneLayout *sl, LabelCtx *c, const SceneInput *in)
 }
 
 /* The second round: each name placed in the first round gets its state lines where they fit, keeping the name as
- * it was (whole stays whole); else the name stays alone. */
+ * it was (whole stays whole); else the name stays alone. Objects go first: an object's state line (a semaphore's
+ * value, a lock's holder) is said nowhere else, while a thread's state is also its badge. With the threads first,
+ * the sleeping barber's finished customers took the room round the two semaphores at 1024x768 x2 and their "value 0"
+ * went away at the end of the run. */
 static void add_state_lines(SceneLayout *sl, LabelCtx *c, const SceneInput *in)
 {
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < sl->nnodes && i < MAX_OBSTACLES; i++) {
             SlNode *n = &sl->nodes[i];
             int ob = c->label_ob[i];
-            if (ob < 0 || n->kind != (pass == 0 ? SL_THREAD : SL_OBJECT) || n->spare)
+            if (ob < 0 || n->kind != (pass == 0 ? SL_OBJECT : SL_THREAD) || n->spare)
                 continue;
             SlNode before = *n;
             c->obstacles[ob] = (Box){c->area.x - 1e6f, c->area.y - 1e6f, 0, 0}; /* out of the way */
             if (pass == 0)
-                label_thread(c, i, n, in);
-            else
                 label_object(c, i, n, in);
+            else
+                label_thread(c, i, n, in);
             if (n->nlines == 0 || strcmp(n->lines[0].text, before.lines[0].text) != 0) {
                 *n = before;
                 c->obstacles[ob] = label_obstacle(c, n);

@@ -11,7 +11,8 @@
  * zoom), other placements are tried with each node's label to its right, so that the names take the scene's width
  * rather than its height: the pipeline's columns, then the rows (every thread in rows above and below a band of
  * objects, for any layout). The first that names the nodes best is kept; the choice depends on the names alone,
- * never on the states, so the picture stays still while a run changes state. Names are placed before state lines.
+ * never on the states, so the picture stays still while a run changes state. Names are placed before state lines, and
+ * objects' state lines (a semaphore's value) before threads' (which their badges also show).
  * Shared variables sit in a strip along the bottom. An object the parameter values leave unused (the philosophers'
  * `table` unless strategy = waiter) is not laid out with the others: a small dimmed box at the scene's edge, beside a
  * ring or along the bottom, says what it is for ("table: only for strategy = waiter"). This module is pure (no SDL): scene_view draws its output and the

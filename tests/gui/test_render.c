@@ -2,6 +2,7 @@
  * computed: a chopstick held by a philosopher has that philosopher's colour, the deadlock edges are red, a free
  * chopstick is in the free colour. Set LOCKSTEP_RENDER_PNG=DIR to also save the pictures for a human to look at. */
 #include "fixture.h"
+#include "../common/loader.h"
 #include "gui/code_view.h"
 #include "gui/controls.h"
 #include "gui/draw.h"
@@ -714,6 +715,157 @@ static void test_drawer_rows_reachable(void **state)
     canvas_close(&c);
 }
 
+/* ------------------------------------------------------------------ the scene's labels with the window's fonts */
+
+static int font_measure_scene(void *ctx, SlTextStyle st, const char *text)
+{
+    return font_width(ctx, st == SL_TEXT_BOLD ? FONT_BOLD : FONT_SMALL, text);
+}
+
+static bool boxes_meet(float ax, float ay, float aw, float ah, float bx, float by, float bw, float bh)
+{
+    return aw > 0 && bw > 0 && ax < bx + bw && bx < ax + aw && ay < by + bh && by < ay + ah;
+}
+
+/* Every object (but an unused one, a ring's stick, or the one named `except`) shows its state line under its name,
+ * and no label beside a node lies on another such label or on another node's shape. */
+static void check_object_states(const SceneLayout *sl, const char *where, const char *except)
+{
+    for (int i = 0; i < sl->nnodes; i++) {
+        const SlNode *a = &sl->nodes[i];
+        bool exempt = except && strcmp(a->label, except) == 0;
+        if (a->kind == SL_OBJECT && !a->spare && a->shape != SL_SHAPE_STICK && !exempt &&
+            (a->nlines < 2 || strcmp(a->lines[1].text, a->sub) != 0))
+            fail_msg("%s: object '%s' shows %d line(s) ('%s'), not its state '%s'", where, a->label, a->nlines,
+                     a->nlines > 0 ? a->lines[0].text : "", a->sub);
+        if (a->nlines == 0 || a->kind == SL_VAR || a->label_inside)
+            continue;
+        for (int j = 0; j < sl->nnodes; j++) {
+            const SlNode *b = &sl->nodes[j];
+            if (j != i && boxes_meet(a->lx, a->ly, a->lw, a->lh, b->x - b->w / 2, b->y - b->h / 2, b->w, b->h))
+                fail_msg("%s: the label '%s' lies on node '%s'", where, a->lines[0].text, b->label);
+            if (j != i && b->nlines > 0 && b->kind != SL_VAR && !b->label_inside &&
+                boxes_meet(a->lx, a->ly, a->lw, a->lh, b->lx, b->ly, b->lw, b->lh))
+                fail_msg("%s: the labels '%s' and '%s' overlap", where, a->lines[0].text, b->lines[0].text);
+        }
+    }
+}
+
+/* A scene at a window size and zoom 2, in the area the window gives it there, measured with the window's fonts. */
+typedef struct FontScene {
+    SDL_Surface *surf;
+    SDL_Renderer *ren;
+    Font *font;
+    SlMeasure measure;
+    Theme theme;
+    SceneLayout sl;
+} FontScene;
+
+static void font_scene_build(FontScene *fs, const Fixture *f, const Program *prog, const int64_t *params, int w, int h,
+                             const float area[4])
+{
+    fs->surf = SDL_CreateRGBSurfaceWithFormat(0, 64, 64, 32, SDL_PIXELFORMAT_ARGB8888);
+    fs->ren = SDL_CreateSoftwareRenderer(fs->surf);
+    float z = layout_effective_zoom(w, h, 2.0f);
+    char *err = NULL;
+    fs->font = font_create(fs->ren, NULL, NULL, z, &err);
+    if (!fs->font)
+        fail_msg("font: %s", err);
+    fs->measure = (SlMeasure){font_measure_scene, fs->font, (float)font_height(fs->font, FONT_BOLD),
+                              (float)font_height(fs->font, FONT_SMALL)};
+    theme_init(&fs->theme, THEME_LIGHT);
+    scene_layout_init(&fs->sl);
+    SceneInput in = {&f->snap, prog, prog->layout, area[0], area[1], area[2], area[3], z, &fs->theme, z, params,
+                     &fs->measure};
+    scene_layout_build(&fs->sl, &in);
+}
+
+static void font_scene_finish(FontScene *fs)
+{
+    scene_layout_finish(&fs->sl);
+    font_destroy(fs->font);
+    SDL_DestroyRenderer(fs->ren);
+    SDL_FreeSurface(fs->surf);
+}
+
+/* The sleeping barber before and after its run at a 4:3 projector's 1024x768 and at 1920x1080, both at zoom 2 (the
+ * scene areas the window gives it: below the "Completed" banner after the run): the semaphores' values (the lesson)
+ * and the lock's state stay under their names, and no label lies on another or on a shape. The finished customers'
+ * state lines took the room round the semaphores first: at 1024x768 customer_ready and barber_ready showed their
+ * names alone after the run, "value 0" gone. */
+static void test_object_states_stay_readable(void **state)
+{
+    (void)state;
+    static const struct {
+        int w, h;
+        float area[4];
+        bool started;
+    } scenes[] = {
+        {1024, 768, {22, 246, 980, 459}, true},
+        {1024, 768, {22, 161, 980, 544}, false},
+        {1920, 1080, {32, 456, 1124, 337}, true},
+    };
+    for (size_t k = 0; k < sizeof scenes / sizeof scenes[0]; k++) {
+        Fixture f;
+        fx_init(&f);
+        f.prog.layout = LAYOUT_GRAPH;
+        fx_thread(&f, "main", -1, scenes[k].started ? TS_FINISHED : TS_READY);
+        for (int i = 0; scenes[k].started && i <= 6; i++) {
+            char name[32];
+            snprintf(name, sizeof name, i == 0 ? "barber" : "customer %d", i);
+            fx_thread(&f, name, -1, TS_FINISHED);
+        }
+        fx_objects(&f, OBJ_SEMAPHORE, "customer_ready", 1);
+        fx_objects(&f, OBJ_SEMAPHORE, "barber_ready", 1);
+        fx_objects(&f, OBJ_LOCK, "room", 1);
+        const char *vars[] = {"waiting", "served", "turned_away", "closed"};
+        for (int i = 0; i < 4; i++)
+            fx_var(&f, vars[i], 0);
+        FontScene fs;
+        font_scene_build(&fs, &f, &f.prog, NULL, scenes[k].w, scenes[k].h, scenes[k].area);
+        char where[96];
+        snprintf(where, sizeof where, "barber at %dx%d x2, %s the run", scenes[k].w, scenes[k].h,
+                 scenes[k].started ? "after" : "before");
+        check_object_states(&fs.sl, where, NULL);
+        font_scene_finish(&fs);
+        fx_finish(&f);
+    }
+}
+
+/* The cigarette smokers stalled, at 1024x768 x2 below the STALL banner: a short scene, the threads in a row above the
+ * objects, each name to the right of its node. ingredient[1] and [2] lost "value 0" to the blocked smokers' state
+ * lines above them; with the objects' state lines placed first, table's label centred on its box still met a
+ * neighbour, and now a state line may also hang below a name level with its node. (agent_ready, in a second row of
+ * objects squeezed between the first and the unused smoker_go's words, still has room for its name alone.) */
+static void test_object_states_hang_below_a_side_name(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_BLOCKED);
+    for (int i = 0; i < 3; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "smoker %d", i);
+        fx_thread(&f, name, -1, TS_BLOCKED);
+    }
+    fx_thread(&f, "agent", -1, TS_BLOCKED);
+    fx_objects(&f, OBJ_SEMAPHORE, "ingredient", 3); /* declared as in the scenario */
+    fx_objects(&f, OBJ_SEMAPHORE, "agent_ready", 1);
+    fx_objects(&f, OBJ_SEMAPHORE, "smoker_go", 3);
+    fx_objects(&f, OBJ_LOCK, "table", 1);
+    const char *vars[] = {"on_table[0]", "on_table[1]", "on_table[2]", "smoked"};
+    for (int i = 0; i < 4; i++)
+        fx_var(&f, vars[i], 0);
+    Loaded l = loader_scenario("cigarette-smokers", NULL); /* solution = naive: smoker_go is unused */
+    FontScene fs;
+    font_scene_build(&fs, &f, l.prog, l.params, 1024, 768, (const float[4]){22, 408, 980, 297});
+    assert_true(scene_layout_find(&fs.sl, SL_OBJECT, 4)->spare);
+    check_object_states(&fs.sl, "cigarette smokers at 1024x768 x2, stalled", "agent_ready");
+    font_scene_finish(&fs);
+    loader_unload(&l);
+    fx_finish(&f);
+}
+
 int main(void)
 {
     if (SDL_Init(0) != 0)
@@ -733,6 +885,8 @@ int main(void)
         cmocka_unit_test(test_axis_labels_never_touch),
         cmocka_unit_test(test_help_fits_the_window),
         cmocka_unit_test(test_drawer_rows_reachable),
+        cmocka_unit_test(test_object_states_stay_readable),
+        cmocka_unit_test(test_object_states_hang_below_a_side_name),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     SDL_Quit();
