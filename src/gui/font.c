@@ -96,6 +96,11 @@ bool font_set_zoom(Font *f, float zoom)
     return true;
 }
 
+float font_zoom(const Font *f)
+{
+    return f->zoom;
+}
+
 Font *font_create(SDL_Renderer *r, const char *sans_path, const char *mono_path, float zoom, char **err)
 {
     if (!TTF_WasInit() && TTF_Init() != 0) {

@@ -29,6 +29,7 @@ Font *font_create(SDL_Renderer *r, const char *sans_path, const char *mono_path,
 void font_destroy(Font *f);
 /* Reopen at a new zoom (drops the cache). */
 bool font_set_zoom(Font *f, float zoom);
+float font_zoom(const Font *f);
 /* Draw text with its top at y, aligned at x. Returns the width drawn. */
 int font_draw(Font *f, FontStyle st, const char *text, int x, int y, Rgba c, FontAlign align);
 int font_width(Font *f, FontStyle st, const char *text);

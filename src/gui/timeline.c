@@ -61,11 +61,13 @@ struct Timeline {
     double span;     /* visible width in axis units */
     double end;      /* right edge when not following */
     bool zoomed;     /* the user chose the span (wheel): no more fitting the axis to the run */
+    AxisWidths *widths; /* the axis's labels as measured, kept while the face and zoom stay */
 };
 
 Timeline *timeline_create(void)
 {
     Timeline *t = xcalloc(1, sizeof *t);
+    t->widths = axis_widths_create();
     timeline_reset(t, false);
     return t;
 }
@@ -85,6 +87,7 @@ void timeline_destroy(Timeline *t)
     if (!t)
         return;
     lanes_free(t);
+    axis_widths_destroy(t->widths);
     free(t);
 }
 
@@ -481,50 +484,33 @@ static const Event *draw_lane_ticks(const Timeline *t, SDL_Renderer *r, const Th
     return best;
 }
 
-/* The widest label of the ticks `step` apart in the view (none before the run's start). */
-static int widest_label(const Timeline *t, Font *f, const View *v, double step)
+/* How the axis's labels are measured: the small face, its widths kept in the timeline's AxisWidths. */
+static AxisFace axis_face(Font *f, FontPick *pick)
 {
-    int widest = 0;
-    char label[TL_TICK_TEXT];
-    for (double k = fmax(ceil(v->x0 / step), 0); k * step <= v->x1; k++) {
-        int w = font_width(f, FONT_SMALL, axis_label(label, sizeof label, k * step, step, t->step_axis));
-        widest = w > widest ? w : widest;
-    }
-    return widest;
+    *pick = (FontPick){f, FONT_SMALL};
+    return (AxisFace){font_measure, pick, f, font_zoom(f)};
 }
 
-/* The step of the axis's ticks: the smallest of the 1-2-5 series whose labels, measured, stand a gap apart. A larger
- * step can change the labels ("950 ms" to "1 s"), so it is measured again until the labels it gives fit. */
-static double tick_step(const Timeline *t, Font *f, const View *v)
+/* The step of the axis's ticks (axis_step): the smallest of the 1-2-5 series whose labels stand a gap apart. */
+static double tick_step(const Timeline *t, const AxisFace *face, const View *v, int gap)
 {
-    double span = v->x1 - v->x0, width = v->right - v->left;
-    int gap = font_height(f, FONT_SMALL) * 3 / 4; /* three quarters of an em: the labels read apart */
-    char first[TL_TICK_TEXT], last[TL_TICK_TEXT];
-    axis_label(first, sizeof first, fmax(v->x0, 0), span, t->step_axis);
-    axis_label(last, sizeof last, v->x1, span, t->step_axis);
-    int first_w = font_width(f, FONT_SMALL, first), last_w = font_width(f, FONT_SMALL, last);
-    int guess = first_w > last_w ? first_w : last_w;
-    double step = axis_tick_step(span, width, guess + gap, 1);
-    for (int round = 0; round < 8; round++) {
-        double wider = axis_tick_step(span, width, widest_label(t, f, v, step) + gap, 1);
-        if (wider <= step)
-            break;
-        step = wider;
-    }
-    return step;
+    AxisView av = {v->x0, v->x1, v->right - v->left, gap, t->step_axis};
+    return axis_step(t->widths, face, &av);
 }
 
 /* The ticks of the axis in the view: each one's x and its label just right of it at the axis's foot (left out where it
  * would be cut at the panel's right edge). */
 static int axis_ticks(const Timeline *t, Font *f, const View *v, UiRect area, TlTick *out, int max)
 {
-    double step = tick_step(t, f, v);
+    FontPick pick;
+    AxisFace face = axis_face(f, &pick);
+    double step = tick_step(t, &face, v, font_height(f, FONT_SMALL) * 3 / 4); /* three quarters of an em apart */
     int n = 0, y = area.y + area.h - font_height(f, FONT_SMALL) - 2;
     for (double k = fmax(ceil(v->x0 / step), 0); k * step <= v->x1 && n < max; k++) {
         TlTick *tk = &out[n++];
         tk->px = (int)to_px(v, k * step);
         axis_label(tk->text, sizeof tk->text, k * step, step, t->step_axis);
-        tk->label = (UiRect){tk->px + 3, y, font_width(f, FONT_SMALL, tk->text), font_height(f, FONT_SMALL)};
+        tk->label = (UiRect){tk->px + 3, y, axis_label_width(t->widths, &face, tk->text), font_height(f, FONT_SMALL)};
         if (tk->label.x + tk->label.w > area.x + area.w - 4) {
             tk->text[0] = 0;
             tk->label.w = 0;

@@ -506,6 +506,79 @@ static void test_axis_step_from_label_width(void **state)
     assert_string_equal(axis_label(buf, sizeof buf, 1200, 100, true), "1200");
 }
 
+/* A face for the axis that counts its measurements: px a character at zoom 1, times the zoom, a '1' half as wide
+ * (figures that differ, as some faces' do). */
+typedef struct CountingFace {
+    int calls;
+    float zoom;
+} CountingFace;
+
+static int counting_measure(void *ctx, const char *text)
+{
+    CountingFace *c = ctx;
+    c->calls++;
+    float w = 0;
+    for (const char *p = text; *p; p++)
+        w += *p == '1' ? 4 : 8;
+    return (int)(w * c->zoom);
+}
+
+/* One frame of the timeline's axis: the step, then each tick's label as drawn (timeline.c's axis_ticks). */
+static double axis_frame(AxisWidths *w, const AxisFace *f, const AxisView *v, int *widest)
+{
+    double step = axis_step(w, f, v);
+    char label[AXIS_LABEL_MAX];
+    *widest = 0;
+    for (double k = ceil(v->x0 / step); k * step <= v->x1; k++) {
+        int lw = axis_label_width(w, f, axis_label(label, sizeof label, k * step, step, v->steps));
+        *widest = lw > *widest ? lw : *widest;
+    }
+    return step;
+}
+
+/* The axis's labels are measured once per view, not every frame: repeated frames of an unchanged view (a paused run,
+ * a finished one) measure nothing more, while a new zoom measures them again (the labels twice as wide, the step
+ * at least as large). A label's kept width is never less than its own, figures of differing widths or not. */
+static void test_axis_measures_once_per_view(void **state)
+{
+    (void)state;
+    static const AxisView views[] = {
+        {0, 1234, 800, 12, false},   /* a time axis: "0 ms" ... "1.2 s" */
+        {3000, 98765, 640, 12, true}, /* a step axis */
+    };
+    for (size_t i = 0; i < sizeof views / sizeof views[0]; i++) {
+        CountingFace c = {0, 1.0f};
+        AxisFace face = {counting_measure, &c, &c, 1.0f};
+        AxisWidths *w = axis_widths_create();
+        int widest;
+        double step = axis_frame(w, &face, &views[i], &widest);
+        int first = c.calls;
+        assert_true(first > 0);
+        for (int frame = 0; frame < 10; frame++)
+            assert_true(axis_frame(w, &face, &views[i], &widest) == step);
+        if (c.calls != first)
+            fail_msg("view %zu: %d measurements in the first frame, %d after ten more of the same view", i, first,
+                     c.calls);
+        int widest1 = widest;
+        c.zoom = face.zoom = 2.0f; /* font_set_zoom: the same face, larger */
+        double step2 = axis_frame(w, &face, &views[i], &widest);
+        assert_true(c.calls > first);
+        assert_true(widest >= 2 * widest1 - 1 && step2 >= step);
+        int zoomed = c.calls;
+        axis_frame(w, &face, &views[i], &widest);
+        assert_int_equal(c.calls, zoomed);
+        axis_widths_destroy(w);
+    }
+    CountingFace c = {0, 1.0f};
+    AxisFace face = {counting_measure, &c, &c, 1.0f};
+    AxisWidths *w = axis_widths_create();
+    static const char *labels[] = {"111 ms", "1.11 s", "1811", "0 ms"};
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        assert_true(axis_label_width(w, &face, labels[i]) >= counting_measure(&c, labels[i]));
+    axis_widths_destroy(w);
+    axis_widths_destroy(NULL);
+}
+
 /* Where the explore panel goes in the stacked layout (explore_panel_rect): over code, stats and narration. */
 static UiRect stacked_panel(const UiLayout *l)
 {
@@ -574,6 +647,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wide_window_puts_code_beside_scene),
         cmocka_unit_test(test_axis_step_from_label_width),
+        cmocka_unit_test(test_axis_measures_once_per_view),
         cmocka_unit_test(test_narrow_window_stacks),
         cmocka_unit_test(test_zoom_scales_bars_and_reflows),
         cmocka_unit_test(test_tall_bars_push_the_panels),
