@@ -15,6 +15,7 @@
 #include "runtime/rt.h"
 #include "runtime/rt_internal.h"
 #include "util/clock.h"
+#include "util/xalloc.h"
 
 #include <pthread.h>
 #include <semaphore.h>
@@ -197,9 +198,25 @@ void interp_code_destroy(InterpCode *c)
     (void)c;
 }
 
-void interp_thread(RtThread *t, int func, const int64_t *args, int nargs)
+/* The fake interpreter holds only its thread. */
+struct Interp {
+    RtThread *t;
+};
+
+Interp *interp_create(RtThread *t)
 {
-    (void)nargs;
+    Interp *in = xmalloc(sizeof *in);
+    in->t = t;
+    return in;
+}
+
+void interp_destroy(Interp *in)
+{
+    xfree(in);
+}
+
+static void fake_thread(RtThread *t, int func, const int64_t *args)
+{
     if (func >= 0) {
         run_worker(t, (int)args[0]);
         return;
@@ -212,6 +229,13 @@ void interp_thread(RtThread *t, int func, const int64_t *args, int nargs)
     for (int i = 0; i < c->workers; i++)
         if (rt_join_thread(t, handles[i]) != EXEC_OK)
             return;
+}
+
+void interp_thread(Interp *in, int func, const int64_t *args, int nargs)
+{
+    (void)nargs;
+    fake_thread(in->t, func, args);
+    interp_destroy(in);
 }
 
 bool interp_eval_check(Rt *rt, const Expr *e, int64_t *out, StrBuf *values, StrBuf *error)

@@ -337,6 +337,15 @@ static char *thread_name(Rt *rt, int func, const int64_t *args, int nargs)
     return strbuf_take(&sb);
 }
 
+/* t's interpreter, made here rather than by t itself (interp.h), in the arena of a restorable run like everything
+ * else the run owns; NULL when the system refuses its memory. */
+static Interp *new_interp(Rt *rt, RtThread *t)
+{
+    if (rt->cfg.test_no_memory == t->id + 1)
+        return NULL;
+    return interp_create(t);
+}
+
 RtThread *gate_create_thread(Rt *rt, RtThread *creator, int func, const int64_t *args, int nargs, const char *label,
                              char **err)
 {
@@ -365,7 +374,8 @@ RtThread *gate_create_thread(Rt *rt, RtThread *creator, int func, const int64_t 
     t->grant_alt = -1;
     t->sched_index = -1;
     rng_init(&t->rng, rt->cfg.seed * 7919 + (uint64_t)id);
-    t->no_ring = !evbuf_init(&t->evbuf, !rt->cfg.coop); /* the system refused it: gate_launch refuses the thread */
+    bool ring = evbuf_init(&t->evbuf, !rt->cfg.coop);
+    t->start_interp = ring ? new_interp(rt, t) : NULL; /* NULL: the system refused memory, gate_launch refuses t */
     hb_thread_start(creator, t);
     rt->threads[id] = t;
     atomic_store(&rt->nthreads, id + 1);
@@ -387,6 +397,14 @@ void gate_lower_priority(const Rt *rt)
         setpriority(PRIO_PROCESS, (id_t)gettid(), rt->cfg.thread_nice);
 }
 
+/* The interpreter t's starter made for it, now t's own. */
+static Interp *take_interp(RtThread *t)
+{
+    Interp *in = t->start_interp;
+    t->start_interp = NULL;
+    return in;
+}
+
 static void *thread_main(void *arg)
 {
     RtThread *t = arg;
@@ -394,7 +412,7 @@ static void *thread_main(void *arg)
     snprintf(short_name, sizeof short_name, "%s", t->name);
     pthread_setname_np(pthread_self(), short_name);
     gate_lower_priority(t->rt);
-    interp_thread(t, t->func, t->args, t->nargs);
+    interp_thread(take_interp(t), t->func, t->args, t->nargs);
     world_lock(t->rt);
     rt_thread_finished(t);
     world_unlock(t->rt);
@@ -406,7 +424,7 @@ static void *thread_main(void *arg)
 static void coop_main(void *arg)
 {
     RtThread *t = arg;
-    interp_thread(t, t->func, t->args, t->nargs);
+    interp_thread(take_interp(t), t->func, t->args, t->nargs);
     world_lock(t->rt);
     rt_thread_finished(t);
     world_unlock(t->rt);
@@ -437,27 +455,34 @@ void gate_coop_settle(Rt *rt)
         fiber_resume(t->fiber);
 }
 
+/* t's OS thread: 0 or pthread_create's error. */
+static int launch_pthread(RtThread *t)
+{
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, THREAD_STACK_BYTES);
+    int rc = pthread_create(&t->pthread, &attr, thread_main, t);
+    pthread_attr_destroy(&attr);
+    t->has_pthread = rc == 0;
+    return rc;
+}
+
 /* Under world. When the system refuses the thread (RLIMIT_NPROC, RLIMIT_AS, memory exhausted), t is marked as an
  * error that never ran and no longer counts as running or live; the returned message (caller frees) is the error for
  * the thread that asked, as Python raises it in the starting thread. */
 char *gate_launch(RtThread *t)
 {
-    if (t->rt->cfg.coop) {
+    int rc = ENOMEM; /* a thread without the memory of its event ring or interpreter does not start either */
+    if (t->start_interp && t->rt->cfg.coop) {
         t->fiber = fiber_create(coop_main, t, 0);
+        rc = 0;
+    } else if (t->start_interp) {
+        rc = launch_pthread(t);
+    }
+    if (rc == 0)
         return NULL;
-    }
-    int rc = ENOMEM; /* a thread whose event ring the system refused does not start either */
-    if (!t->no_ring) {
-        pthread_attr_t attr;
-        pthread_attr_init(&attr);
-        pthread_attr_setstacksize(&attr, THREAD_STACK_BYTES);
-        rc = pthread_create(&t->pthread, &attr, thread_main, t);
-        pthread_attr_destroy(&attr);
-    }
-    if (rc == 0) {
-        t->has_pthread = true;
-        return NULL;
-    }
+    interp_destroy(t->start_interp);
+    t->start_interp = NULL;
     t->error = xasprintf("never ran: the system refused to start this thread (%s)", strerror(rc));
     t->state = TS_ERROR;
     t->rt->running--;

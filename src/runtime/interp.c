@@ -1,12 +1,13 @@
 /* interp: the interpreter that runs one scenario thread (see interp.h).
  *
- * Each scenario thread owns one Interp, on its own pthread's stack. When the thread starts, every function of the
- * program is compiled (compile.h) into flat instructions with resolved slots and jump targets; a small stack VM
- * (vm_run, one C call per scenario function call) then runs them. Local variables live in a value stack that is
- * allocated once per thread, large enough for the deepest allowed recursion, as do the VM's operand stack and the
- * stack of open `with` blocks, so that running a statement never allocates: the race-counter loop of the lecture
- * runs tens of millions of statements. Expressions the compiler leaves as trees (calls, methods, builtins, lists)
- * are evaluated by the tree evaluator below (eval), which is also what the VM falls back on for rare statements.
+ * Each scenario thread owns one Interp, which the thread that starts it allocates (interp_create). Every function of
+ * the program is compiled once per run (compile.h, interp_code_create) into flat instructions with resolved slots and
+ * jump targets; a small stack VM (vm_run, one C call per scenario function call) then runs them. Local variables live
+ * in a value stack that is allocated once per thread, large enough for the deepest allowed recursion, as do the VM's
+ * operand stack and the stack of open `with` blocks, so that running a statement never allocates: the race-counter
+ * loop of the lecture runs tens of millions of statements. Expressions the compiler leaves as trees (calls, methods,
+ * builtins, lists) are evaluated by the tree evaluator below (eval), which is also what the VM falls back on for rare
+ * statements.
  *
  * Steps: rt_stmt() is called at the start of every statement execution (each condition test of if/elif/while, each
  * for iteration, with entry and exit, every simple statement). Visible actions (shared reads and writes, object
@@ -80,7 +81,7 @@ typedef struct Call {
     int func;
 } Call;
 
-typedef struct Interp {
+struct Interp {
     RtThread *t;
     Rt *rt;
     const Program *prog;
@@ -109,7 +110,7 @@ typedef struct Interp {
      * parked between the read and the write of `N = N + 1` holds a temporary, hashed in `pending` — and its frame
      * and function (-1: main), so a parked thread's locals can be shown (interp_locals). */
     Call calls[INTERP_MAX_DEPTH + 1];
-} Interp;
+};
 
 /* The place an assignment stores to. */
 typedef enum LvKind { LV_LOCAL, LV_SHARED, LV_LIST } LvKind;
@@ -962,7 +963,7 @@ static ExecStatus exec_say(Interp *in, const Stmt *s, Value *locals)
         }
     }
     if (st == EXEC_OK)
-        st = rt_say(in->t, sb->data);
+        st = rt_say(in->t, sb->data ? sb->data : ""); /* NULL: nothing appended to a thread's first say */
     if (sb == &own)
         strbuf_finish(&own);
     else
@@ -1471,30 +1472,35 @@ const CFunc *interp_code_func(const InterpCode *c, int func)
     return &c->funcs[func + 1];
 }
 
-static void interp_compile(Interp *in)
+/* Made by the thread that starts t, before t's OS thread or fiber exists, so that a system with no memory left for
+ * it refuses t rather than ending the run (interp.h). Everything a thread needs before it runs scenario code is
+ * allocated here; the say buffer (text) waits for the first say. */
+Interp *interp_create(RtThread *t)
 {
-    const InterpCode *c = rt_thread_code(in->t);
-    in->code = c->funcs;
-    in->stack = xcalloc((INTERP_MAX_DEPTH + 1) * c->frame, sizeof *in->stack);
-    in->ostack = xcalloc((INTERP_MAX_DEPTH + 1) * c->stack, sizeof *in->ostack);
-}
-
-static void interp_init(Interp *in, RtThread *t)
-{
-    memset(in, 0, sizeof *in);
+    const InterpCode *c = rt_thread_code(t);
+    /* not on the thread's stack: a saved state then copies only the calls made */
+    Interp *in = xtry_calloc(1, sizeof *in);
+    if (!in)
+        return NULL;
     in->t = t;
     in->rt = rt_thread_rt(t);
     in->prog = rt_thread_program(t);
     in->params = rt_thread_params(t);
-    interp_compile(in);
+    in->code = c->funcs;
     in->retval = int_value(0, taint_none());
-    strbuf_init(&in->text);
-    rt_thread_set_interp(t, in);
+    in->stack = xtry_calloc((INTERP_MAX_DEPTH + 1) * c->frame, sizeof *in->stack);
+    in->ostack = xtry_calloc((INTERP_MAX_DEPTH + 1) * c->stack, sizeof *in->ostack);
+    if (!in->stack || !in->ostack) {
+        interp_destroy(in);
+        return NULL;
+    }
+    return in;
 }
 
-static void interp_finish(Interp *in)
+void interp_destroy(Interp *in)
 {
-    rt_thread_set_interp(in->t, NULL);
+    if (!in)
+        return;
     for (size_t i = 0; i < in->nlists; i++)
         xfree(in->lists[i].items);
     xfree(in->lists);
@@ -1502,6 +1508,7 @@ static void interp_finish(Interp *in)
     xfree(in->ostack);
     xfree(in->withs);
     strbuf_finish(&in->text);
+    xfree(in);
 }
 
 /* A restorable run (util/arena.h) does not give a finished thread's memory back: the next thread started would take
@@ -1510,7 +1517,6 @@ static void interp_finish(Interp *in)
  * memory stays until the run ends, and no saved state copies it (it is never read again). */
 static void interp_retire(Interp *in)
 {
-    rt_thread_set_interp(in->t, NULL);
     for (size_t i = 0; i < in->nlists; i++)
         arena_set_live(in->lists[i].items, 0);
     arena_set_live(in->lists, 0);
@@ -1521,10 +1527,10 @@ static void interp_retire(Interp *in)
     arena_set_live(in, 0);
 }
 
-void interp_thread(RtThread *t, int func, const int64_t *args, int nargs)
+void interp_thread(Interp *in, int func, const int64_t *args, int nargs)
 {
-    Interp *in = xmalloc(sizeof *in); /* not on the fiber's stack: a saved state then copies only the calls made */
-    interp_init(in, t);
+    RtThread *t = in->t;
+    rt_thread_set_interp(t, in);
     const FuncDecl *fn = func < 0 ? &in->prog->main : &in->prog->funcs[func];
     in->sp = (size_t)in->code[func + 1].frame_size;
     in->depth = 1;
@@ -1538,12 +1544,11 @@ void interp_thread(RtThread *t, int func, const int64_t *args, int nargs)
             in->stack[i] = int_value(args[i], taint_none());
         vm_run(in, func, in->stack);
     }
-    if (arena_current()) { /* a restorable run */
+    rt_thread_set_interp(t, NULL);
+    if (arena_current()) /* a restorable run */
         interp_retire(in);
-    } else {
-        interp_finish(in);
-        xfree(in);
-    }
+    else
+        interp_destroy(in);
 }
 
 /* ---------------------------------------------------------------- state fingerprints */

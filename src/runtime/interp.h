@@ -1,5 +1,6 @@
 /* interp: runs scenario code, a bytecode VM over code compiled once per run (compile.c) from the checked AST. Each
- * scenario thread runs interp_thread() on its own pthread, calling the runtime (exec.h) for every step and every visible action.
+ * scenario thread runs interp_thread() on its own pthread (or fiber), calling the runtime (exec.h) for every step and
+ * every visible action.
  *
  * Values are integers (booleans are 0/1), thread handles and thread-local lists. Every error a thread can hit at run
  * time (division by zero, index out of range, joining something that is not a thread ...) goes through rt_fail with a
@@ -22,8 +23,18 @@ void interp_code_destroy(InterpCode *c); /* NULL-safe */
 /* The compiled code of function func (index into Program.funcs, or -1 for main). */
 const CFunc *interp_code_func(const InterpCode *c, int func);
 
-/* Run function `func` (index into Program.funcs, or -1 for main) with args in thread t, to the end. */
-void interp_thread(RtThread *t, int func, const int64_t *args, int nargs);
+/* One thread's interpreter: its value and operand stacks, lists and calls. */
+typedef struct Interp Interp;
+
+/* The interpreter for thread t, made by the thread that starts t (under world is fine: it takes no lock) before t
+ * runs, so that a system with no memory left for it refuses t, as it refuses t a stack, instead of ending the run.
+ * NULL when the memory is refused. In the current arena, if any (a restorable run's, util/arena.h). */
+Interp *interp_create(RtThread *t);
+/* The interpreter of a thread that never ran (interp_thread frees its own); NULL-safe. */
+void interp_destroy(Interp *in);
+/* Run function `func` (index into Program.funcs, or -1 for main) with args, to the end, in the thread `in` was made
+ * for (called on that thread); `in` is gone afterwards. */
+void interp_thread(Interp *in, int func, const int64_t *args, int nargs);
 
 /* A hash of a parked thread's interpreter state (position, loop counters, locals, lists, values read within the
  * current statement); `state` is what the interpreter registered with rt_thread_set_interp. Only valid while that

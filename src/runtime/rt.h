@@ -84,6 +84,8 @@ typedef struct RtConfig {
                               (under sanitizers: rt_coop_save then gives NULL) */
     RtEventSink sink;      /* optional: receives every event, in log order, on the runtime's own thread */
     void *sink_ctx;
+    int test_no_memory;    /* tests only: the thread started n-th (1: main) finds no memory for its interpreter, as
+                              when the system has none left, and is refused; 0 (the default): none */
 } RtConfig;
 
 /* Fill in the defaults described above. */

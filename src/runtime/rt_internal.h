@@ -104,6 +104,9 @@ struct RtThread {
     pthread_t pthread;
     bool has_pthread;
     Fiber *fiber;           /* a cooperative run's thread (RtConfig.coop) instead of a pthread */
+    struct Interp *start_interp; /* its interpreter, made by the thread that started it (gate_create_thread) and taken
+                                    by the thread as it starts; NULL when the system refused the memory of it or of the
+                                    event ring: the thread never starts (gate_launch) */
     pthread_cond_t cv; /* wakes this thread: grant, hand-off, stop, resume, end of a timed wait */
 
     /* The fields that change as the thread steps lie together from `state` to `rng` (a model checker's saved state
@@ -149,7 +152,6 @@ struct RtThread {
     uint64_t ts_count;      /* frequent events in evbuf slots before this one may reuse ts_cache; 0 forces a fresh
                                timestamp */
     EvBuf evbuf;
-    bool no_ring;           /* the system refused the memory of its event ring: it never starts (gate_launch) */
     void *interp;           /* the interpreter's state (rt_thread_set_interp), for rt_fingerprint */
     uint64_t interp_fp;     /* interp_fingerprint(interp), while interp_fp_ok: computed while the thread was parked, it
                                stays true until the thread runs again (thread_wait returns), since nothing but the

@@ -69,19 +69,24 @@ void *xmalloc(size_t size)
     return p;
 }
 
-void *xcalloc(size_t count, size_t size)
+void *xtry_calloc(size_t count, size_t size)
 {
+    if (size && count > SIZE_MAX / size)
+        return NULL;
     Arena *a = arena_current();
     if (a) {
-        if (size && count > SIZE_MAX / size)
-            oom(SIZE_MAX);
         void *q = arena_alloc(a, count * size);
         memset(q, 0, count * size);
         return q;
     }
-    void *p = calloc(count ? count : 1, size ? size : 1);
+    return calloc(count ? count : 1, size ? size : 1);
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+    void *p = xtry_calloc(count, size);
     if (!p)
-        oom(count * size);
+        oom(size && count > SIZE_MAX / size ? SIZE_MAX : count * size);
     return p;
 }
 

@@ -1,9 +1,10 @@
 /* xalloc: allocation wrappers that end the program on out-of-memory.
  *
  * Running out of memory is not something lockstep can recover from in a useful way, so every allocation goes
- * through these wrappers and the rest of the code never checks for NULL from malloc. The program then says so in
- * one line and exits with XALLOC_EXIT_STATUS (documented in docs/cli.md), not with a crash. Between arena_enter and
- * arena_leave (util/arena.h) they allocate in that arena instead of the C heap. */
+ * through these wrappers and the rest of the code never checks for NULL from malloc (xtry_calloc, for the one thing a
+ * run can do without, is the exception). The program then says so in one line and exits with XALLOC_EXIT_STATUS
+ * (documented in docs/cli.md), not with a crash. Between arena_enter and arena_leave (util/arena.h) they allocate in
+ * that arena instead of the C heap. */
 #ifndef LOCKSTEP_XALLOC_H
 #define LOCKSTEP_XALLOC_H
 
@@ -14,6 +15,11 @@ enum { XALLOC_EXIT_STATUS = 5 }; /* the exit status after running out of memory 
 
 void *xmalloc(size_t size);
 void *xcalloc(size_t count, size_t size);
+/* xcalloc, but NULL instead of the exit when the system refuses the memory: for what a run can be refused without
+ * ending (a new scenario thread's interpreter: the run then refuses that thread, as it does when the system refuses its
+ * stack). In an arena it allocates there as xcalloc does, and running out of the arena's reserve still ends the
+ * program. */
+void *xtry_calloc(size_t count, size_t size);
 void *xrealloc(void *ptr, size_t size);
 /* free(), for memory that may belong to the current arena (util/arena.h): code that a cooperative run executes frees
  * with this. */

@@ -79,7 +79,7 @@ void mock_destroy(Rt *rt)
 void mock_run_main(Rt *rt)
 {
     RtThread t = {rt, 0};
-    interp_thread(&t, -1, NULL, 0);
+    interp_thread(interp_create(&t), -1, NULL, 0);
 }
 
 int64_t mock_shared(Rt *rt, const char *name, int index)
@@ -303,7 +303,7 @@ ExecStatus rt_start_thread(RtThread *t, int func, const int64_t *args, int nargs
     strbuf_finish(&sb);
     if (rt->run_started) {
         RtThread child = {rt, (int)*handle};
-        interp_thread(&child, func, args, nargs);
+        interp_thread(interp_create(&child), func, args, nargs);
         logf_(rt, "end%" PRId64, *handle);
     }
     return EXEC_OK;

@@ -1092,6 +1092,83 @@ static void test_livelock(void **state)
     run_free(&r);
 }
 
+/* A cooperative run (the model checker's) to its end, round robin over the threads that may step. */
+static void coop_to_end(Rt *rt)
+{
+    int last = 0;
+    for (int i = 0; i < 1000 && rt_outcome(rt) == RT_RUNNING; i++) {
+        uint64_t ready = rt_coop_ready(rt);
+        if (!ready)
+            break;
+        int t = (last + 1) % 64;
+        while (!(ready >> t & 1))
+            t = (t + 1) % 64;
+        assert_true(rt_coop_step(rt, t, NULL));
+        last = t;
+    }
+}
+
+/* The snapshot of a run of src with cfg to its end; a cooperative run is stepped round robin. */
+static void run_whatever_mode(Run *r, const char *src, const RtConfig *cfg)
+{
+    run_begin(r, src, cfg, NULL);
+    if (cfg->coop)
+        coop_to_end(r->rt);
+    r->outcome = cfg->coop ? rt_outcome(r->rt) : rt_wait(r->rt, 20.0);
+    if (!cfg->restorable) /* a restorable run is never stopped: it goes with its arena */
+        rt_stop(r->rt);
+    rt_snapshot(r->rt, &r->snap);
+}
+
+/* A thread for whose interpreter the system has no memory left is refused as the starting thread asks for it, like a
+ * thread refused its stack: the starter gets the RuntimeError Python raises, the thread is listed as never having run
+ * and the run ends on that error, in every kind of run (free, serial, cooperative, restorable), leaking nothing (the
+ * sanitizer build). The memory is refused through RtConfig.test_no_memory; a real memory limit is cli_limits'. */
+static void test_no_memory_for_a_thread(void **state)
+{
+    (void)state;
+    static const char *const src = "shared done = 0\n"
+                                   "def worker(i):\n"
+                                   "    done += 1\n"
+                                   "main:\n"
+                                   "    for i in range(3):\n"
+                                   "        start worker(i)\n";
+    RtConfig cfgs[4];
+    cfgs[0] = serial_cfg(1);
+    cfgs[1] = free_max_cfg();
+    for (int c = 2; c < 4; c++) {
+        cfgs[c] = serial_cfg(1);
+        cfgs[c].coop = true;
+        cfgs[c].restorable = c == 3;
+    }
+    for (int c = 0; c < 4; c++) {
+        for (int refused = 1; refused <= 4; refused++) { /* main, the first, second and third worker */
+            RtConfig cfg = cfgs[c];
+            cfg.test_no_memory = refused;
+            Run r;
+            run_whatever_mode(&r, src, &cfg);
+            assert_int_equal(r.outcome, RT_ERROR);
+            assert_int_equal(r.snap.nthreads, refused);
+            const SnapThread *t = &r.snap.threads[refused - 1];
+            assert_int_equal(t->state, TS_ERROR);
+            assert_string_equal(t->error,
+                                "never ran: the system refused to start this thread (Cannot allocate memory)");
+            assert_int_equal(t->steps, 0);
+            if (refused == 1) { /* main itself: the run has nothing to run */
+                assert_non_null(strstr(r.snap.run_error, "RuntimeError: can't start new thread: the system refused"));
+                run_free(&r);
+                continue;
+            }
+            assert_string_equal(r.snap.threads[0].error,
+                                "RuntimeError: can't start new thread: the system refused (Cannot allocate memory)");
+            assert_int_equal(r.snap.threads[0].error_line, 6);
+            for (int k = 1; k < refused - 1; k++) /* the workers started before: their own outcome */
+                assert_null(r.snap.threads[k].error);
+            run_free(&r);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1123,6 +1200,7 @@ int main(void)
         cmocka_unit_test(test_replay_then_manual),
         cmocka_unit_test(test_fingerprint),
         cmocka_unit_test(test_fingerprint_forgets_finished_waits),
+        cmocka_unit_test(test_no_memory_for_a_thread),
     };
     tasks_warm_up();
     return cmocka_run_group_tests(tests, NULL, NULL);
