@@ -4,6 +4,7 @@
 #include "gui/app_internal.h"
 
 #include "lang/lang.h"
+#include "util/numtext.h"
 #include "util/xalloc.h"
 
 #include <stdio.h>
@@ -180,9 +181,9 @@ bool app_set_param(App *a, int param, int64_t value)
         app_clear_views(a);
     if (!noted(a, ok, err))
         return false;
-    char buf[32];
+    char buf[32], shown[NUMTEXT_MAX];
     app_note(a, "%s = %s: the run restarts", a->run.prog->params[param].name,
-             lang_param_value_text(a->run.prog, param, value, buf));
+             numtext_group(lang_param_value_text(a->run.prog, param, value, buf), shown, sizeof shown));
     return true;
 }
 

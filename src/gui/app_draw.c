@@ -9,6 +9,7 @@
 #include "session/describe.h"
 #include "lang/lang.h"
 #include "util/atomic_file.h"
+#include "util/numtext.h"
 #include "util/xalloc.h"
 
 #include <SDL_image.h>
@@ -351,10 +352,10 @@ static void status_text(App *a)
                        : a->views.cs.playing ? "running" : "paused";
     char when[64], step[32], of[32]; /* counts with their thousands grouped, as the stats panel writes them */
     int nreplay = 0;
-    stats_count_text(s->step, step, sizeof step);
+    numtext_count(s->step, step, sizeof step);
     if (app_replay(a, &nreplay, NULL))
-        snprintf(when, sizeof when, "step %s of %s", stats_count_text((uint64_t)s->nschedule, step, sizeof step),
-                 stats_count_text((uint64_t)nreplay, of, sizeof of));
+        snprintf(when, sizeof when, "step %s of %s", numtext_count((uint64_t)s->nschedule, step, sizeof step),
+                 numtext_count((uint64_t)nreplay, of, sizeof of));
     else if (s->mode == RT_SERIAL)
         snprintf(when, sizeof when, "step %s", step);
     else

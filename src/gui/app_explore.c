@@ -9,6 +9,7 @@
 #include "gui/explore_panel.h"
 #include "lang/lang.h"
 #include "session/state_map.h"
+#include "util/numtext.h"
 #include "util/xalloc.h"
 
 #include <dirent.h>
@@ -120,9 +121,9 @@ static void replay(App *a, int entry, int line)
     if (!e || line < 0 || line >= e->nlines || !e->lines[line].witness)
         return;
     const ExploreLine *l = &e->lines[line];
-    char label[120];
+    char label[120], num[NUMTEXT_MAX];
     if (l->kind == XLINE_VALUE)
-        snprintf(label, sizeof label, "%s = %lld", e->result.vars[l->var].name, (long long)l->value);
+        snprintf(label, sizeof label, "%s = %s", e->result.vars[l->var].name, numtext_int(l->value, num, sizeof num));
     else
         snprintf(label, sizeof label, "%s", l->outcome == RT_DEADLOCK ? "deadlock" : l->outcome == RT_LIVELOCK ?
                  "livelock" : l->outcome == RT_ERROR ? "thread error" : "failed expectation");
@@ -139,7 +140,7 @@ static void replay(App *a, int entry, int line)
     }
     a->views.explore_witness = l->witness;
     a->views.explore_state = -1;
-    app_note(a, "%s witness: %d steps", label, l->witness->len);
+    app_note(a, "%s witness: %s steps", label, numtext_count((uint64_t)l->witness->len, num, sizeof num));
 }
 
 /* A state of an entry's map: the shortest schedule to it opens as a replay paused at that state, so the window shows
@@ -152,8 +153,8 @@ static void replay_state(App *a, int entry, int state)
         free(picks);
         return;
     }
-    char label[64], *err = NULL;
-    snprintf(label, sizeof label, "state %d", state);
+    char label[64], *err = NULL, num[NUMTEXT_MAX];
+    snprintf(label, sizeof label, "state %s", numtext_count((uint64_t)state, num, sizeof num));
     bool ok = session_open_picks(a->run.session, e, picks, n, n, e->seed, label, &err);
     free(picks);
     app_clear_views(a);
@@ -162,7 +163,8 @@ static void replay_state(App *a, int entry, int state)
     a->views.explore_witness = NULL;
     a->views.explore_state = ok ? state : -1;
     if (ok)
-        app_note(a, "state %d: %d steps from the start; b steps back along the way there", state, n);
+        app_note(a, "%s: %s steps from the start; b steps back along the way there", label,
+                 numtext_count((uint64_t)n, num, sizeof num));
     else
         app_note(a, "%s", err ? err : "cannot replay the way to that state");
     free(err);

@@ -1,6 +1,7 @@
 /* axis: tick steps and labels of the timeline's axis (see axis.h). */
 #include "gui/axis.h"
 
+#include "util/numtext.h"
 #include "util/xalloc.h"
 
 #include <math.h>
@@ -35,7 +36,7 @@ char *axis_label(char *buf, size_t size, double x, double step, bool steps)
     if (fabs(x) < step * 1e-6)
         x = 0;
     if (steps)
-        snprintf(buf, size, "%.0f", x);
+        numtext_count((uint64_t)llround(fmax(x, 0)), buf, size); /* "120,000", as the status bar counts steps */
     else if (step >= 1000 || x >= 1000)
         snprintf(buf, size, "%.*f s", second_decimals(step), x / 1000);
     else

@@ -16,9 +16,9 @@ double axis_tick_step(double span, double width_px, double label_px, double leas
 
 enum { AXIS_LABEL_MAX = 24 }; /* a label's bytes, its terminator with them */
 
-/* The label of the tick at x on an axis of ticks `step` apart: a step count on a step axis ("1200"); on a time axis
- * (x in ms) milliseconds below a second ("200 ms"), seconds above, with the decimals the step needs ("1.25 s" for
- * ticks 50 ms apart, "3 s" for ticks whole seconds apart). Returns buf. */
+/* The label of the tick at x on an axis of ticks `step` apart: a step count on a step axis, its thousands grouped
+ * ("120,000"); on a time axis (x in ms) milliseconds below a second ("200 ms"), seconds above, with the decimals the
+ * step needs ("1.25 s" for ticks 50 ms apart, "3 s" for ticks whole seconds apart). Returns buf. */
 char *axis_label(char *buf, size_t size, double x, double step, bool steps);
 
 /* ------------------------------------------------------------------ measured labels, kept per view */

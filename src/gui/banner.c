@@ -2,6 +2,7 @@
 #include "gui/banner.h"
 
 #include "session/describe.h"
+#include "util/numtext.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -56,11 +57,12 @@ static void banner_failure(Banner *b, const NarrCtx *c)
     b->title = s->outcome == RT_ERROR ? "A thread stopped on an error" : "An expectation failed";
     for (int i = 0; i < s->nchecks && b->nlines < BANNER_MAX_LINES; i++) {
         const SnapCheck *k = &s->checks[i];
+        const char *said = k->error ? k->error : k->values && *k->values ? k->values : "it is false";
+        char but[sizeof b->lines[0]]; /* what the runtime wrote, its numbers grouped; the check's text as written */
         if (c->prog && k->evaluated && !k->passed && k->index >= 0 && k->index < c->prog->nchecks)
             snprintf(b->lines[b->nlines++], sizeof b->lines[0], "%s %s, but %s",
                      c->prog->checks[k->index].kind == CHECK_INVARIANT ? "invariant" : "expected",
-                     c->prog->checks[k->index].text,
-                     k->error ? k->error : k->values && *k->values ? k->values : "it is false");
+                     c->prog->checks[k->index].text, numtext_group(said, but, sizeof but));
     }
     for (int i = 0; i < s->nthreads && b->nlines < BANNER_MAX_LINES; i++)
         if (s->threads[i].error)
@@ -117,10 +119,11 @@ void banner_compose(Banner *b, const NarrCtx *c)
     else if (s->outcome == RT_LIMIT)
         b->title = "Stopped at the step or time limit";
     else if (s->outcome == RT_LIVELOCK) {
+        char from[NUMTEXT_MAX];
         b->title = "Livelock: the threads keep moving, but only round states already seen";
         snprintf(b->lines[b->nlines++], sizeof b->lines[0],
-                 "from step %llu on every step led back to an earlier state; nothing gets done",
-                 (unsigned long long)s->spin_from);
+                 "from step %s on every step led back to an earlier state; nothing gets done",
+                 numtext_count(s->spin_from, from, sizeof from));
         b->hint = c->prog ? c->prog->hint_deadlock : NULL;
         b->alarm = true;
     } else

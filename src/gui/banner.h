@@ -1,7 +1,8 @@
 /* banner: the box over the scene that says how the run ended (a deadlock's wait-for edges, the failed expectations and
  * thread errors with the updates lost, or that it completed) or warns while it runs (lost updates and races so far).
  * Its sentences are the report's (session/describe.h, through narration.h), so the window and `lockstep run` say the
- * same thing. A pure function of the snapshot and the program: no SDL; app_draw.c draws it, app_dump.c dumps it. */
+ * same thing; the window writes their numbers with the thousands grouped (util/numtext.h), "N = 1,568,409". A pure
+ * function of the snapshot and the program: no SDL; app_draw.c draws it, app_dump.c dumps it. */
 #ifndef LOCKSTEP_GUI_BANNER_H
 #define LOCKSTEP_GUI_BANNER_H
 

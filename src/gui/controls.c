@@ -9,6 +9,7 @@
 #include "gui/draw.h"
 #include "gui/wrap.h"
 #include "lang/lang.h"
+#include "util/numtext.h"
 #include "util/xalloc.h"
 
 #include <ctype.h>
@@ -653,8 +654,8 @@ static void draw_int_slider(SDL_Renderer *r, Font *f, const Theme *th, const Wid
     double t = w->hi > w->lo ? (double)(v - w->lo) / (double)(w->hi - w->lo) : 0;
     float kx = w->r.x + (float)(t < 0 ? 0 : t > 1 ? 1 : t) * w->r.w;
     draw_disc(r, kx, (float)ty, (float)w->r.h * 0.32f, th->accent);
-    char val[32];
-    snprintf(val, sizeof val, "%lld", (long long)v);
+    char val[NUMTEXT_MAX];
+    numtext_int(v, val, sizeof val);
     font_draw(f, FONT_BOLD, val, (int)kx, w->r.y - font_height(f, FONT_BOLD) / 2 - 2, th->text, FONT_CENTER);
 }
 

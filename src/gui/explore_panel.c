@@ -9,6 +9,7 @@
 #include "gui/wrap.h"
 #include "lang/lang.h"
 #include "session/state_map.h"
+#include "util/numtext.h"
 #include "util/xalloc.h"
 
 #include <stdio.h>
@@ -166,14 +167,14 @@ static int wrap(const Pass *s, FontStyle st, const char *text, int x, int y, int
 void explore_panel_progress_text(const XPanelInput *in, char *buf, size_t size)
 {
     const ExplorationProgress *g = &in->progress;
-    char a[32], b[32];
+    char a[NUMTEXT_MAX], b[NUMTEXT_MAX];
     if (in->kind == EXPLORE_CHECK_ALL)
-        snprintf(buf, size, "%s states, %s states/s, %.1f s", explore_count_text(g->states, a),
-                 explore_count_text(g->seconds > 0.05 ? (uint64_t)((double)g->states / g->seconds) : 0, b),
+        snprintf(buf, size, "%s states, %s states/s, %.1f s", numtext_count(g->states, a, sizeof a),
+                 numtext_count(g->seconds > 0.05 ? (uint64_t)((double)g->states / g->seconds) : 0, b, sizeof b),
                  g->seconds);
     else
-        snprintf(buf, size, "%s of %s runs, %.1f s", explore_count_text(g->done, a), explore_count_text(g->total, b),
-                 g->seconds);
+        snprintf(buf, size, "%s of %s runs, %.1f s", numtext_count(g->done, a, sizeof a),
+                 numtext_count(g->total, b, sizeof b), g->seconds);
 }
 
 const char *explore_panel_running_hint(const XPanelInput *in)
@@ -290,8 +291,9 @@ static int head(Pass *s, int y, uint64_t now_ms)
     y += bh + gap / 2;
     if (any_answer(in))
         return y + gap / 2; /* the answers name their values; the current ones matter before the first */
-    char *now = explore_params_text(in->prog, in->params);
-    snprintf(text, sizeof text, "asks about: %s", now[0] ? now : "this scenario (no parameters)");
+    char *now = explore_params_text(in->prog, in->params), shown[sizeof text];
+    snprintf(text, sizeof text, "asks about: %s",
+             now[0] ? numtext_group(now, shown, sizeof shown) : "this scenario (no parameters)");
     free(now);
     return y + wrap(s, FONT_SMALL, text, s->x, y, s->w, s->th->text_dim) + gap / 2;
 }
@@ -330,9 +332,9 @@ static void entry_header(const XPanelInput *in, const ExploreEntry *e, unsigned 
     for (int k = 0; k < e->nparams && k < 64 && o + 1 < size; k++) {
         if (bits && !(bits & (1ull << k)))
             continue;
-        char v[32];
+        char v[32], shown[NUMTEXT_MAX];
         o += (size_t)snprintf(buf + o, size - o, "%s%s = %s", o ? ", " : "", in->prog->params[k].name,
-                              lang_param_value_text(in->prog, k, e->params[k], v));
+                              numtext_group(lang_param_value_text(in->prog, k, e->params[k], v), shown, sizeof shown));
     }
     if (o + 1 < size && e->kind == EXPLORE_FIND_FAILURE)
         o += (size_t)snprintf(buf + o, size - o, "%srandom runs", o ? ", " : "");
@@ -390,9 +392,9 @@ static int value_chips(Pass *s, int idx, const ExploreEntry *e, int i, int x, in
         for (int k = 0; k < e->result.vars[var].nvalues; k++)
             if (e->result.vars[var].values[k].value == l->value)
                 v = &e->result.vars[var].values[k];
-        char label[96];
-        snprintf(label, sizeof label, "%s = %lld (%llu)", e->result.vars[var].name, (long long)l->value,
-                 (unsigned long long)(v ? v->count : 0));
+        char label[96], value[NUMTEXT_MAX], count[NUMTEXT_MAX];
+        snprintf(label, sizeof label, "%s = %s (%s)", e->result.vars[var].name,
+                 numtext_int(l->value, value, sizeof value), numtext_count(v ? v->count : 0, count, sizeof count));
         int w = chip_w(s, label);
         if (cx > x && cx + w > s->x + s->w) {
             cx = x;
@@ -648,11 +650,13 @@ static void map_summary(Pass *s, const ExploreEntry *e, UiRect a)
     const SsGraph *g = e->result.graph;
     const ExploreResult *r = &e->result;
     int maxd = state_map_max_depth(g);
-    char dist[96], ends[160];
-    snprintf(dist, sizeof dist, "states by distance from the start (0 to %d)", maxd);
-    snprintf(ends, sizeof ends, "ends: deadlock %llu, completed %llu, failed %llu",
-             (unsigned long long)r->by_outcome[RT_DEADLOCK], (unsigned long long)r->by_outcome[RT_COMPLETED],
-             (unsigned long long)(r->by_outcome[RT_EXPECT_FAILED] + r->by_outcome[RT_ERROR]));
+    char dist[96], ends[160], far[NUMTEXT_MAX], dead[NUMTEXT_MAX], done[NUMTEXT_MAX], failed[NUMTEXT_MAX];
+    snprintf(dist, sizeof dist, "states by distance from the start (0 to %s)",
+             numtext_count((uint64_t)maxd, far, sizeof far));
+    snprintf(ends, sizeof ends, "ends: deadlock %s, completed %s, failed %s",
+             numtext_count(r->by_outcome[RT_DEADLOCK], dead, sizeof dead),
+             numtext_count(r->by_outcome[RT_COMPLETED], done, sizeof done),
+             numtext_count(r->by_outcome[RT_EXPECT_FAILED] + r->by_outcome[RT_ERROR], failed, sizeof failed));
     Pass measure = *s;
     measure.draw = false;
     Rgba dim = s->th->text_dim;
@@ -672,10 +676,11 @@ static void map(Pass *s, int idx, int y, int h)
 {
     const ExploreEntry *e = explore_log_entry(s->in->log, idx);
     const SsGraph *g = e->result.graph;
-    char head[300], count[32];
+    char head[300], count[NUMTEXT_MAX];
     entry_header(s->in, e, 0, head, sizeof head);
     char title[400];
-    snprintf(title, sizeof title, "Map of %s: %s states%s", head, explore_count_text((uint64_t)g->nstates, count),
+    numtext_count((uint64_t)g->nstates, count, sizeof count);
+    snprintf(title, sizeof title, "Map of %s: %s states%s", head, count,
              g->nstates <= XP_MAP_MAX_DOTS && g->parent ? " (click one to replay the way there)" : "");
     int y0 = y;
     s->p->map_box = (UiRect){s->x, y0, s->w, h};

@@ -2,6 +2,7 @@
 #include "gui/narration.h"
 
 #include "session/describe.h"
+#include "util/numtext.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -55,19 +56,22 @@ void narration_wait_text(const NarrCtx *c, const SnapWait *w, char *buf, size_t 
 
 void narration_lost_text(const NarrCtx *c, const SnapVar *v, char *buf, size_t size)
 {
-    describe_lost(c->snap, v, buf, size);
+    char said[NARRATION_LINE_MAX + 64];
+    describe_lost(c->snap, v, said, sizeof said);
+    numtext_group(said, buf, size); /* the report's words, the window's numbers */
 }
 
 /* Events about synchronization objects. */
 static bool narrate_object(const NarrCtx *c, const Event *ev, const char *who, char *buf, size_t size)
 {
     const char *obj = object_name(c, ev->obj);
+    char a[NUMTEXT_MAX], b[NUMTEXT_MAX]; /* the event's numbers, grouped where they are told */
     switch ((EventKind)ev->kind) {
     case EV_ACQUIRE:
         if (is_semaphore(c, ev->obj))
             return false;
         if (ev->a > 1)
-            snprintf(buf, size, "%s acquires %s again (count %lld)", who, obj, (long long)ev->a);
+            snprintf(buf, size, "%s acquires %s again (count %s)", who, obj, numtext_int(ev->a, a, sizeof a));
         else
             snprintf(buf, size, "%s %s %s", who, c->physical ? "picks up" : "acquires", obj);
         return true;
@@ -104,17 +108,19 @@ static bool narrate_object(const NarrCtx *c, const Event *ev, const char *who, c
         snprintf(buf, size, "%s gives up waiting for %s (timed out)", who, obj);
         return true;
     case EV_SEM:
-        snprintf(buf, size, ev->b < 0 ? "%s takes a token from %s (%lld left)" : "%s gives a token back to %s (%lld now)",
-                 who, obj, (long long)ev->a);
+        snprintf(buf, size, ev->b < 0 ? "%s takes a token from %s (%s left)" : "%s gives a token back to %s (%s now)",
+                 who, obj, numtext_int(ev->a, a, sizeof a));
         return true;
     case EV_PUT:
-        snprintf(buf, size, "%s puts item #%lld (%lld) into %s", who, (long long)ev->a, (long long)ev->b, obj);
+        snprintf(buf, size, "%s puts item #%s (%s) into %s", who, numtext_int(ev->a, a, sizeof a),
+                 numtext_int(ev->b, b, sizeof b), obj);
         return true;
     case EV_GET:
-        snprintf(buf, size, "%s takes item #%lld (%lld) from %s", who, (long long)ev->a, (long long)ev->b, obj);
+        snprintf(buf, size, "%s takes item #%s (%s) from %s", who, numtext_int(ev->a, a, sizeof a),
+                 numtext_int(ev->b, b, sizeof b), obj);
         return true;
     case EV_NOTIFY:
-        snprintf(buf, size, "%s notifies %s: %lld woken", who, obj, (long long)ev->a);
+        snprintf(buf, size, "%s notifies %s: %s woken", who, obj, numtext_int(ev->a, a, sizeof a));
         return true;
     case EV_SET:
         snprintf(buf, size, "%s sets %s", who, obj);
@@ -124,9 +130,11 @@ static bool narrate_object(const NarrCtx *c, const Event *ev, const char *who, c
         return true;
     case EV_BARRIER:
         if (ev->a == 0)
-            snprintf(buf, size, "%s arrives at %s: all %lld there, everyone goes on", who, obj, (long long)ev->b);
+            snprintf(buf, size, "%s arrives at %s: all %s there, everyone goes on", who, obj,
+                     numtext_int(ev->b, b, sizeof b));
         else
-            snprintf(buf, size, "%s arrives at %s (%lld of %lld)", who, obj, (long long)ev->a, (long long)ev->b);
+            snprintf(buf, size, "%s arrives at %s (%s of %s)", who, obj, numtext_int(ev->a, a, sizeof a),
+                     numtext_int(ev->b, b, sizeof b));
         return true;
     default:
         return false;
@@ -136,13 +144,13 @@ static bool narrate_object(const NarrCtx *c, const Event *ev, const char *who, c
 /* Events about threads and shared variables. */
 static bool narrate_thread(const NarrCtx *c, const Event *ev, const char *who, char *buf, size_t size)
 {
-    char tmp[32];
+    char tmp[32], a[NUMTEXT_MAX]; /* a value read or written, grouped */
     switch ((EventKind)ev->kind) {
     case EV_READ:
-        snprintf(buf, size, "%s reads %s = %lld", who, var_name(c, ev->obj), (long long)ev->a);
+        snprintf(buf, size, "%s reads %s = %s", who, var_name(c, ev->obj), numtext_int(ev->a, a, sizeof a));
         return true;
     case EV_WRITE:
-        snprintf(buf, size, "%s writes %s = %lld", who, var_name(c, ev->obj), (long long)ev->a);
+        snprintf(buf, size, "%s writes %s = %s", who, var_name(c, ev->obj), numtext_int(ev->a, a, sizeof a));
         return true;
     case EV_START:
         snprintf(buf, size, "%s starts", who);
@@ -165,8 +173,8 @@ static bool narrate_thread(const NarrCtx *c, const Event *ev, const char *who, c
         snprintf(buf, size, "%s stops on an error: %s", who, string_of(c, ev->a));
         return true;
     case EV_LOST_UPDATE:
-        snprintf(buf, size, "LOST UPDATE: %s writes %s = %lld over the update of %s", who, var_name(c, ev->obj),
-                 (long long)ev->a, thread_name(c, (int)ev->b, tmp));
+        snprintf(buf, size, "LOST UPDATE: %s writes %s = %s over the update of %s", who, var_name(c, ev->obj),
+                 numtext_int(ev->a, a, sizeof a), thread_name(c, (int)ev->b, tmp));
         return true;
     case EV_RACE:
         snprintf(buf, size, "RACE: %s and %s both write %s without a common lock", who,

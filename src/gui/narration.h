@@ -1,6 +1,7 @@
 /* narration: runtime events in plain words ("philosopher 2 picks up chopstick[2]") and the short log of recent lines
  * the narration panel shows, newest last. The wording is a pure function of the event and the snapshot's names, so
- * tests check it directly; the GUI colours each line in its thread's colour. */
+ * tests check it directly; the GUI colours each line in its thread's colour. Numbers are written with their thousands
+ * grouped, as everywhere in the window (util/numtext.h): "worker 2 writes N = 1,568,409". */
 #ifndef LOCKSTEP_GUI_NARRATION_H
 #define LOCKSTEP_GUI_NARRATION_H
 

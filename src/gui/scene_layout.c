@@ -8,6 +8,7 @@
 #include "gui/layout.h"
 
 #include "lang/lang.h"
+#include "util/numtext.h"
 #include "util/xalloc.h"
 
 #include <math.h>
@@ -323,16 +324,16 @@ static float var_pad(const SceneInput *in)
     return 8 * text_of(in);
 }
 
-/* The widest text of a variable's box in the two forms: its name and VAR_VALUE_TEMPLATE, or its value where that is
- * wider (a counter at speed max reaches millions: "1568409" was cut to "15684..."). */
+/* The widest text of a variable's box in the two forms: its name and VAR_VALUE_TEMPLATE, or its value (grouped, as the
+ * box writes it) where that is wider (a counter at speed max reaches millions: "1568409" was cut to "15684..."). */
 static void var_text_w(const SceneInput *in, float *full, float *compact)
 {
     *full = text_w(in, SL_TEXT_BOLD, VAR_VALUE_TEMPLATE);
     *compact = 0;
     for (int i = 0; i < vars_listed(in); i++) {
         const char *name = in->snap->vars[i].name ? in->snap->vars[i].name : "var";
-        char value[32], line[SL_LABEL_MAX * 2];
-        snprintf(value, sizeof value, "%lld", (long long)in->snap->vars[i].value);
+        char value[NUMTEXT_MAX], line[SL_LABEL_MAX * 2];
+        numtext_int(in->snap->vars[i].value, value, sizeof value);
         const char *widest = strlen(value) > strlen(VAR_VALUE_TEMPLATE) ? value : VAR_VALUE_TEMPLATE;
         snprintf(line, sizeof line, "%s = %s", name, widest);
         *full = fmaxf(*full, fmaxf(text_w(in, SL_TEXT_SMALL, name), text_w(in, SL_TEXT_BOLD, widest)));
@@ -1271,15 +1272,18 @@ static void locals_line(SlNode *n, const SnapThread *t)
         const SnapLocal *l = &t->locals[i];
         if (!l->from)
             continue;
-        int w = l->stale ? snprintf(n->locals + len, sizeof n->locals - len, "%s%s = %lld (stale: %s = %lld)",
-                                    len ? ", " : "", l->name, (long long)l->value, l->from, (long long)l->now)
-                         : snprintf(n->locals + len, sizeof n->locals - len, "%s%s = %lld", len ? ", " : "", l->name,
-                                    (long long)l->value);
+        char value[NUMTEXT_MAX], now[NUMTEXT_MAX];
+        numtext_int(l->value, value, sizeof value);
+        numtext_int(l->now, now, sizeof now);
+        int w = l->stale ? snprintf(n->locals + len, sizeof n->locals - len, "%s%s = %s (stale: %s = %s)",
+                                    len ? ", " : "", l->name, value, l->from, now)
+                         : snprintf(n->locals + len, sizeof n->locals - len, "%s%s = %s", len ? ", " : "", l->name,
+                                    value);
         len += w > 0 ? (size_t)w : 0;
         len = len < sizeof n->locals ? len : sizeof n->locals;
         if (slen < sizeof n->locals_short) {
-            int ws = snprintf(n->locals_short + slen, sizeof n->locals_short - slen, "%s%s = %lld%s", slen ? ", " : "",
-                              l->name, (long long)l->value, l->stale ? " (stale)" : "");
+            int ws = snprintf(n->locals_short + slen, sizeof n->locals_short - slen, "%s%s = %s%s", slen ? ", " : "",
+                              l->name, value, l->stale ? " (stale)" : "");
             slen += ws > 0 ? (size_t)ws : 0;
         }
         n->stale |= l->stale;
@@ -1313,22 +1317,25 @@ static void decorate_thread(SlNode *n, const SceneInput *in)
 static void object_sub(const SceneInput *in, const SnapObject *o, char *buf, size_t size)
 {
     const SnapThread *owner = o->owner >= 0 ? thread_by_id(in->snap, o->owner) : NULL;
+    char value[16], capacity[16]; /* grouped, up to 999,999,999,999: two fit the line with their words */
+    numtext_int(o->value, value, sizeof value);
+    numtext_int(o->capacity, capacity, sizeof capacity);
     switch (o->kind) {
     case OBJ_SEMAPHORE:
     case OBJ_BOUNDED_SEMAPHORE:
-        snprintf(buf, size, "value %lld", (long long)o->value);
+        snprintf(buf, size, "value %s", value);
         break;
     case OBJ_QUEUE:
         if (o->capacity > 0)
-            snprintf(buf, size, "%lld/%lld items", (long long)o->value, (long long)o->capacity);
+            snprintf(buf, size, "%s/%s items", value, capacity);
         else
-            snprintf(buf, size, "%lld item%s", (long long)o->value, o->value == 1 ? "" : "s");
+            snprintf(buf, size, "%s item%s", value, o->value == 1 ? "" : "s");
         break;
     case OBJ_CONDITION:
         snprintf(buf, size, "%d waiting", o->nwaiters);
         break;
     case OBJ_BARRIER:
-        snprintf(buf, size, "%lld/%lld arrived", (long long)o->value, (long long)o->capacity);
+        snprintf(buf, size, "%s/%s arrived", value, capacity);
         break;
     case OBJ_EVENT:
         snprintf(buf, size, "%s", o->value ? "set" : "clear");
@@ -1393,7 +1400,7 @@ static void decorate_var(SlNode *n, const SceneInput *in)
     const SnapVar *v = &in->snap->vars[n->ref];
     n->alarm = v->lost > 0 || v->race;
     snprintf(n->label, sizeof n->label, "%s", v->name ? v->name : "var");
-    snprintf(n->sub, sizeof n->sub, "%lld", (long long)v->value);
+    numtext_int(v->value, n->sub, sizeof n->sub);
 }
 
 static void decorate(SceneLayout *sl, const SceneInput *in)

@@ -2,6 +2,7 @@
 #include "gui/scene_view.h"
 
 #include "gui/draw.h"
+#include "util/numtext.h"
 #include "util/xalloc.h"
 
 #include <math.h>
@@ -220,8 +221,9 @@ static void draw_tokens(SDL_Renderer *r, Font *f, const Theme *th, const SlNode 
             draw_ring(r, cx, n->y, rad, 2 * scale, th->text_dim);
     }
     if (o->value > slots && !n->spare) { /* (an unused object's note lies where the count would go) */
-        char more[24];
-        snprintf(more, sizeof more, "+%lld", (long long)(o->value - slots));
+        char more[NUMTEXT_MAX + 1];
+        more[0] = '+';
+        numtext_int(o->value - slots, more + 1, sizeof more - 1);
         font_draw(f, FONT_SMALL, more, (int)(n->x + n->w / 2 + 4 * scale), (int)(n->y - 10 * scale), th->text,
                   FONT_LEFT);
     }

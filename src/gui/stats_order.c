@@ -2,6 +2,7 @@
 #include "gui/stats_order.h"
 
 #include "gui/narration.h"
+#include "util/numtext.h"
 
 #include <stdio.h>
 
@@ -82,25 +83,6 @@ char *stats_order_hidden(const Snapshot *s, const int *order, int shown, char *b
 /* The square of the thread's colour (10 px) and the space before its name; the column's margin at its right. */
 enum { NAME_X = 16, COLUMN_MARGIN = 8 };
 
-char *stats_count_text(uint64_t n, char *buf, size_t size)
-{
-    char digits[24];
-    int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)n);
-    size_t used = 0;
-    if (size == 0)
-        return buf;
-    for (int i = 0; i < len; i++) {
-        bool comma = i > 0 && (len - i) % 3 == 0;
-        if (used + (comma ? 2 : 1) >= size)
-            break; /* cut where the buffer ends, never a digit without its comma */
-        if (comma)
-            buf[used++] = ',';
-        buf[used++] = digits[i];
-    }
-    buf[used] = '\0';
-    return buf;
-}
-
 /* The widest of a header and the counts of order[0..shown): steps, or activity 0 when act. */
 static int widest_count(const Snapshot *s, const int *order, int shown, bool act, const char *header,
                         StatsMeasure measure, void *ctx)
@@ -109,7 +91,7 @@ static int widest_count(const Snapshot *s, const int *order, int shown, bool act
     for (int i = 0; i < shown; i++) {
         const SnapThread *t = &s->threads[order[i]];
         char num[32];
-        stats_count_text(act ? t->activity_counts[0] : t->steps, num, sizeof num);
+        numtext_count(act ? t->activity_counts[0] : t->steps, num, sizeof num);
         int nw = measure(ctx, num);
         w = nw > w ? nw : w;
     }

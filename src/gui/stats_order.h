@@ -36,8 +36,6 @@ char *stats_order_hidden(const Snapshot *s, const int *order, int shown, char *b
 /* A text's width in pixels: the window's font, or a fixed measure in the tests. */
 typedef int (*StatsMeasure)(void *ctx, const char *text);
 
-/* n with its thousands grouped, "44,747,449"; returns buf. */
-char *stats_count_text(uint64_t n, char *buf, size_t size);
 
 /* Where one column of the table, cw px wide, puts its parts, from its left edge: the thread's colour at 0, its name
  * from name_x, cut at name_w (short_names: "P13" for "philosopher 13", where the whole names do not fit beside the

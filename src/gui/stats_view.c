@@ -6,6 +6,7 @@
 #include "gui/stats_order.h"
 
 #include "lang/lang.h"
+#include "util/numtext.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +23,7 @@ static void activity_text(const Snapshot *s, const SnapThread *t, char *buf, siz
             continue;
         char num[32];
         int n = snprintf(buf + used, size - used, "%s%s %s", used ? ", " : "", s->activity_labels[k],
-                         stats_count_text(t->activity_counts[k], num, sizeof num));
+                         numtext_count(t->activity_counts[k], num, sizeof num));
         if (n < 0 || (size_t)n >= size - used)
             break;
         used += (size_t)n;
@@ -96,7 +97,7 @@ static void draw_rows(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, co
         char acts[160], parts[3][200], line[700], num[32];
         activity_text(s, t, acts, sizeof acts);
         snprintf(line, sizeof line, "#%d %s", t->id, t->name);
-        snprintf(parts[0], sizeof parts[0], "   %s steps", stats_count_text(t->steps, num, sizeof num));
+        snprintf(parts[0], sizeof parts[0], "   %s steps", numtext_count(t->steps, num, sizeof num));
         snprintf(parts[1], sizeof parts[1], "   blocked %.1f s", (double)t->blocked_ns / 1e9);
         snprintf(parts[2], sizeof parts[2], "%s%s", acts[0] ? "   " : "", acts);
         for (int k = 0; k < 3; k++) {
@@ -161,10 +162,10 @@ static void draw_table(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, c
             narration_short_name(t->name, name, sizeof name);
         font_draw(f, FONT_SMALL, sc.short_names ? name : t->name, x + sc.name_x, y, th->text, FONT_LEFT);
         SDL_RenderSetClipRect(r, &panel);
-        font_draw(f, FONT_SMALL, stats_count_text(t->steps, num, sizeof num), x + sc.steps_right, y, th->text,
+        font_draw(f, FONT_SMALL, numtext_count(t->steps, num, sizeof num), x + sc.steps_right, y, th->text,
                   FONT_RIGHT);
         if (sc.act)
-            font_draw(f, FONT_SMALL, stats_count_text(t->activity_counts[0], num, sizeof num), x + sc.act_right, y,
+            font_draw(f, FONT_SMALL, numtext_count(t->activity_counts[0], num, sizeof num), x + sc.act_right, y,
                       th->text, FONT_RIGHT);
     }
     if (shown < s->nthreads)

@@ -8,6 +8,7 @@
 #include "gui/axis.h"
 #include "gui/draw.h"
 #include "lang/lang.h"
+#include "util/numtext.h"
 #include "util/xalloc.h"
 
 #include <math.h>
@@ -534,8 +535,8 @@ static void draw_axis(const Timeline *t, SDL_Renderer *r, Font *f, const Theme *
 static void draw_tooltip(SDL_Renderer *r, Font *f, const Theme *th, const Event *e, const NarrCtx *words, int mx,
                          int my, UiRect area)
 {
-    char text[NARRATION_LINE_MAX + 32];
-    char what[NARRATION_LINE_MAX];
+    char text[NARRATION_LINE_MAX + 48];
+    char what[NARRATION_LINE_MAX], step[NUMTEXT_MAX];
     if (!narration_text(words, e, what, sizeof what)) {
         const char *name = NULL;
         for (int i = 0; words->snap && i < words->snap->nthreads; i++)
@@ -543,7 +544,8 @@ static void draw_tooltip(SDL_Renderer *r, Font *f, const Theme *th, const Event 
                 name = words->snap->threads[i].name;
         snprintf(what, sizeof what, "%s: %s", name ? name : "runtime", event_kind_name((EventKind)e->kind));
     }
-    snprintf(text, sizeof text, "step %llu, %.1f ms: %s", (unsigned long long)e->step, (double)e->t_ns / 1e6, what);
+    numtext_count(e->step, step, sizeof step);
+    snprintf(text, sizeof text, "step %s, %.1f ms: %s", step, (double)e->t_ns / 1e6, what);
     int w = font_width(f, FONT_BODY, text) + 16, h = font_height(f, FONT_BODY) + 8;
     int x = mx + 12, y = my - h - 8;
     if (x + w > area.x + area.w)

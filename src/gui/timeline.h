@@ -43,7 +43,7 @@ typedef struct TlName {
  * name does not fit half the column: "P3"), and where even that would part a name from its row the column shows as
  * many rows as fit and scrolls (the wheel over the names). */
 int timeline_names(Timeline *t, Font *f, UiRect area, const Snapshot *s, TlName *out, int max);
-enum { TL_TICK_TEXT = 24, TL_MAX_TICKS = 256 };
+enum { TL_TICK_TEXT = 32, TL_MAX_TICKS = 256 };
 
 /* A tick of the axis: its x in pixels, and its label's text and rectangle (empty where the label would be cut at the
  * panel's right edge). */

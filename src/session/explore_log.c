@@ -8,6 +8,7 @@
 #include "session/explore_log.h"
 
 #include "lang/lang.h"
+#include "util/numtext.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -80,19 +81,6 @@ const char *explore_kind_name(ExploreKind kind)
     return kind == EXPLORE_CHECK_ALL ? "check all" : "find a failure";
 }
 
-const char *explore_count_text(uint64_t n, char buf[32])
-{
-    char digits[24];
-    int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)n), o = 0;
-    for (int i = 0; i < len; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = digits[i];
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
 char *explore_params_text(const Program *prog, const int64_t *params)
 {
     StrBuf sb;
@@ -124,8 +112,8 @@ static ExploreLine *line_add(ExploreEntry *e, ExploreLineKind kind, char *text, 
 /* "in any of 1,518 states (complete)", "in the 52,000 states covered (search cut: not a proof)" */
 static char *coverage(const ExploreResult *r)
 {
-    char n[32];
-    explore_count_text(r->states, n);
+    char n[NUMTEXT_MAX];
+    numtext_count(r->states, n, sizeof n);
     if (r->complete)
         return xasprintf("in any of %s states (complete)", n);
     if (r->cancelled)
@@ -141,8 +129,9 @@ static void check_all_failures(ExploreEntry *e)
         const ExploreWitness *w = &r->failure[o];
         if (!w->found)
             continue;
-        ExploreLine *l = line_add(e, XLINE_FAILURE,
-                                  xasprintf("%s reachable, shortest in %d steps", failure_noun[o], w->len), w);
+        char len[NUMTEXT_MAX];
+        ExploreLine *l = line_add(e, XLINE_FAILURE, xasprintf("%s reachable, shortest in %s steps", failure_noun[o],
+                                                              numtext_count((uint64_t)w->len, len, sizeof len)), w);
         l->outcome = o;
         e->failed = true;
     }
@@ -155,18 +144,18 @@ static void check_all_failures(ExploreEntry *e)
 static void random_failures(ExploreEntry *e)
 {
     const ExploreResult *r = &e->result;
-    char runs[32];
-    explore_count_text(r->runs, runs);
+    char runs[NUMTEXT_MAX];
+    numtext_count(r->runs, runs, sizeof runs);
     for (size_t k = 0; k < sizeof failure_order / sizeof failure_order[0]; k++) {
         RtOutcome o = failure_order[k];
         const ExploreWitness *w = &r->failure[o];
         if (!w->found)
             continue;
-        char *text = w->found_len > w->len
-                         ? xasprintf("%s in %llu of %s runs, minimized to %d steps", failure_noun[o],
-                                     (unsigned long long)r->by_outcome[o], runs, w->len)
-                         : xasprintf("%s in %llu of %s runs, shortest %d steps", failure_noun[o],
-                                     (unsigned long long)r->by_outcome[o], runs, w->len);
+        char seen[NUMTEXT_MAX], len[NUMTEXT_MAX];
+        numtext_count(r->by_outcome[o], seen, sizeof seen);
+        numtext_count((uint64_t)w->len, len, sizeof len);
+        char *text = xasprintf("%s in %s of %s runs, %s %s steps", failure_noun[o], seen, runs,
+                               w->found_len > w->len ? "minimized to" : "shortest", len);
         ExploreLine *l = line_add(e, XLINE_FAILURE, text, w);
         l->outcome = o;
         e->failed = true;
@@ -189,8 +178,10 @@ static void end_values(ExploreEntry *e)
         strbuf_init(&sb);
         strbuf_printf(&sb, "%s %s ", v->name, e->kind == EXPLORE_FIND_FAILURE ? "ended as" : r->complete ?
                       "can end as" : "was seen ending as");
+        char num[NUMTEXT_MAX];
         for (int j = 0; j < v->nvalues; j++)
-            strbuf_printf(&sb, "%s%lld", j == 0 ? "" : j + 1 == v->nvalues ? " or " : ", ", (long long)v->values[j].value);
+            strbuf_printf(&sb, "%s%s", j == 0 ? "" : j + 1 == v->nvalues ? " or " : ", ",
+                          numtext_int(v->values[j].value, num, sizeof num));
         line_add(e, XLINE_NOTE, xstrdup(sb.data), NULL);
         strbuf_finish(&sb);
         if (v->nvalues > XLOG_MAX_VALUES)
@@ -198,10 +189,13 @@ static void end_values(ExploreEntry *e)
         const char *unit = e->kind == EXPLORE_CHECK_ALL ? "end state" : "run";
         for (int j = 0; j < v->nvalues; j++) {
             const ExploreValue *ev = &v->values[j];
+            char value[NUMTEXT_MAX], count[NUMTEXT_MAX], len[NUMTEXT_MAX];
+            numtext_int(ev->value, value, sizeof value);
+            numtext_count(ev->count, count, sizeof count);
+            numtext_count((uint64_t)ev->witness.len, len, sizeof len);
             ExploreLine *l = line_add(e, XLINE_VALUE,
-                                      xasprintf("%s = %lld: %llu %s%s, witness %d steps", v->name, (long long)ev->value,
-                                                (unsigned long long)ev->count, unit, ev->count == 1 ? "" : "s",
-                                                ev->witness.len), &ev->witness);
+                                      xasprintf("%s = %s: %s %s%s, witness %s steps", v->name, value, count, unit,
+                                                ev->count == 1 ? "" : "s", len), &ev->witness);
             l->var = i;
             l->value = ev->value;
         }

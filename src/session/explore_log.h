@@ -66,7 +66,5 @@ void explore_log_clear(ExploreLog *log);
 const char *explore_kind_name(ExploreKind kind);
 /* The parameter values as "n=3, strategy=naive" (caller frees). */
 char *explore_params_text(const Program *prog, const int64_t *params);
-/* "10,808" (grouped thousands) into buf. */
-const char *explore_count_text(uint64_t n, char buf[32]);
 
 #endif

@@ -503,7 +503,11 @@ static void test_axis_step_from_label_width(void **state)
     assert_string_equal(axis_label(buf, sizeof buf, 1005, 5, false), "1.005 s");
     assert_string_equal(axis_label(buf, sizeof buf, 3000, 1000, false), "3 s");
     assert_string_equal(axis_label(buf, sizeof buf, 0, 2000, false), "0 s");
-    assert_string_equal(axis_label(buf, sizeof buf, 1200, 100, true), "1200");
+    assert_string_equal(axis_label(buf, sizeof buf, 0, 100, true), "0");
+    assert_string_equal(axis_label(buf, sizeof buf, 200, 100, true), "200");
+    assert_string_equal(axis_label(buf, sizeof buf, 1200, 100, true), "1,200"); /* grouped, as the status bar counts */
+    assert_string_equal(axis_label(buf, sizeof buf, 120000, 20000, true), "120,000");
+    assert_string_equal(axis_label(buf, sizeof buf, 4e6, 1e6, true), "4,000,000");
 }
 
 /* A face for the axis that counts its measurements: px a character at zoom 1, times the zoom, a '1' half as wide

@@ -94,6 +94,33 @@ static void test_shared_variables_and_races(void **state)
     fx_finish(&f);
 }
 
+/* Numbers of a thousand and more read with their thousands grouped, as the stats panel and the banner write them. */
+static void test_large_numbers_grouped(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_RUNNING);
+    fx_thread(&f, "worker 1", -1, TS_RUNNING);
+    fx_thread(&f, "worker 2", -1, TS_RUNNING);
+    fx_var(&f, "N", 0);
+    int q = fx_objects(&f, OBJ_QUEUE, "buffer", 1);
+    NarrCtx c = {&f.snap, NULL, NULL, NULL, false};
+    expect_text(&c, ev(EV_READ, 1, 0, 1568408, 0), "worker 1 reads N = 1,568,408");
+    expect_text(&c, ev(EV_WRITE, 2, 0, -20000, 0), "worker 2 writes N = -20,000");
+    expect_text(&c, ev(EV_LOST_UPDATE, 2, 0, 1568409, 1),
+                "LOST UPDATE: worker 2 writes N = 1,568,409 over the update of worker 1");
+    expect_text(&c, ev(EV_PUT, 1, q, 12345, 1000), "worker 1 puts item #12,345 (1,000) into buffer");
+    expect_text(&c, ev(EV_READ, 1, 0, 999, 0), "worker 1 reads N = 999");
+    SnapVar lost = f.snap.vars[0];
+    lost.lost = 431591;
+    lost.value = 1568409;
+    char buf[NARRATION_LINE_MAX];
+    narration_lost_text(&c, &lost, buf, sizeof buf);
+    assert_true(strncmp(buf, "N lost 431,591 updates", strlen("N lost 431,591 updates")) == 0);
+    fx_finish(&f);
+}
+
 static void test_log_keeps_newest_last(void **state)
 {
     (void)state;
@@ -127,6 +154,7 @@ int main(void)
         cmocka_unit_test(test_philosopher_words),
         cmocka_unit_test(test_deadlock_edges_in_words),
         cmocka_unit_test(test_shared_variables_and_races),
+        cmocka_unit_test(test_large_numbers_grouped),
         cmocka_unit_test(test_log_keeps_newest_last),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -852,7 +852,8 @@ static int ten_px_a_char(void *ctx, SlTextStyle st, const char *text)
 }
 
 /* A variable's box holds its whole value: a counter run at speed max reaches millions, and its box (sized for
- * "-888") showed "15684..." for 1568409; small values keep the box its usual size. */
+ * "-888") showed "15684..." for 1568409; small values keep the box its usual size. The value is written with its
+ * thousands grouped, as the banner and the stats panel write numbers, and the box is sized for that text. */
 static void test_var_box_holds_a_long_value(void **state)
 {
     (void)state;
@@ -874,10 +875,9 @@ static void test_var_box_holds_a_long_value(void **state)
         scene_layout_build(&sl, &in);
         const SlNode *v = scene_layout_find(&sl, SL_VAR, 0);
         assert_non_null(v);
-        char value[32];
-        snprintf(value, sizeof value, "%lld", (long long)values[k]);
+        const char *value = k == 0 ? "7" : "1,568,409,000";
         assert_string_equal(v->sub, value);
-        float need = (float)ten_px_a_char(NULL, SL_TEXT_BOLD, v->compact ? "N = 1568409000" : value);
+        float need = (float)ten_px_a_char(NULL, SL_TEXT_BOLD, v->compact ? "N = 1,568,409,000" : value);
         if (v->w < need + 2 * 8) /* the text and the box's padding (8 px a side at 1x) */
             fail_msg("the box of N = %s is %.0f px wide, its text %.0f", value, v->w, need);
         w[k] = v->w;
@@ -886,6 +886,39 @@ static void test_var_box_holds_a_long_value(void **state)
     }
     assert_true(w[1] > w[0]);
     assert_true(w[0] >= 40.0f); /* "-888" and the padding: the usual box */
+}
+
+/* A thread's copies of shared variables and an object's count read grouped as the variable's box does. */
+static void test_locals_and_counts_grouped(void **state)
+{
+    (void)state;
+    Theme th;
+    theme_init(&th, THEME_LIGHT);
+    SlMeasure m = {ten_px_a_char, NULL, 18, 14};
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_RUNNING);
+    int w = fx_thread(&f, "worker 1", -1, TS_READY);
+    fx_var(&f, "N", 1568409);
+    int sem = fx_objects(&f, OBJ_SEMAPHORE, "slots", 1);
+    f.snap.objects[sem].value = 12000;
+    SnapThread *t = &f.snap.threads[w];
+    t->locals[0] = (SnapLocal){"M", 1568408, "N", true, 1568409};
+    t->nlocals = 1;
+    SceneLayout sl;
+    scene_layout_init(&sl);
+    SceneInput in = {&f.snap, &f.prog, f.prog.layout, 0, 0, 900, 600, 1.0f, &th};
+    in.measure = &m;
+    scene_layout_build(&sl, &in);
+    const SlNode *n = scene_layout_find(&sl, SL_THREAD, t->id);
+    assert_non_null(n);
+    assert_string_equal(n->locals, "M = 1,568,408 (stale: N = 1,568,409)");
+    assert_string_equal(n->locals_short, "M = 1,568,408 (stale)");
+    const SlNode *o = scene_layout_find(&sl, SL_OBJECT, sem);
+    assert_non_null(o);
+    assert_string_equal(o->sub, "value 12,000");
+    scene_layout_finish(&sl);
+    fx_finish(&f);
 }
 
 int main(void)
@@ -909,6 +942,7 @@ int main(void)
         cmocka_unit_test(test_ring_the_same_before_the_start),
         cmocka_unit_test(test_short_graph_keeps_discs_readable),
         cmocka_unit_test(test_var_box_holds_a_long_value),
+        cmocka_unit_test(test_locals_and_counts_grouped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
 #include "fixture.h"
 #include "gui/narration.h"
 #include "gui/stats_order.h"
+#include "util/numtext.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -131,21 +132,6 @@ static void test_join_waits_after_object_waits(void **state)
     fx_finish(&f);
 }
 
-/* Thousands grouped, so that a long count reads at the back of a hall. */
-static void test_counts_group_thousands(void **state)
-{
-    (void)state;
-    char buf[32];
-    assert_string_equal(stats_count_text(0, buf, sizeof buf), "0");
-    assert_string_equal(stats_count_text(999, buf, sizeof buf), "999");
-    assert_string_equal(stats_count_text(1000, buf, sizeof buf), "1,000");
-    assert_string_equal(stats_count_text(115260, buf, sizeof buf), "115,260");
-    assert_string_equal(stats_count_text(44747449, buf, sizeof buf), "44,747,449");
-    assert_string_equal(stats_count_text(UINT64_MAX, buf, sizeof buf), "18,446,744,073,709,551,615");
-    assert_string_equal(stats_count_text(1234567, buf, 4), "1,2"); /* cut, never past the buffer */
-    assert_string_equal(stats_count_text(1234567, buf, 3), "1");
-}
-
 /* A monospace measure: 10 px a byte. */
 static int ten_px(void *ctx, const char *text)
 {
@@ -193,14 +179,14 @@ static void test_table_columns_keep_a_gap(void **state)
             assert_true(!c.short_names || c.name_x + ten_px(NULL, "philosopher 0") + gap + c.steps_w > c.steps_right);
         }
         for (int i = -1; i < 6; i++) { /* the header row, then each thread's */
-            const char *sw = i < 0 ? "steps" : stats_count_text(steps[order[i]], num, sizeof num);
+            const char *sw = i < 0 ? "steps" : numtext_count(steps[order[i]], num, sizeof num);
             int steps_from = c.steps_right - ten_px(NULL, sw);
             if (steps_from < c.steps_right - c.steps_w)
                 fail_msg("column %d px: the steps '%s' wider than their column (%d px)", cw, sw, c.steps_w);
             no_closer(c.name_x + c.name_w, c.steps_right - c.steps_w, gap, cw, "the name's room and the steps");
             if (!c.act)
                 continue;
-            const char *aw = i < 0 ? "think" : stats_count_text(think[order[i]], num, sizeof num);
+            const char *aw = i < 0 ? "think" : numtext_count(think[order[i]], num, sizeof num);
             if (c.act_right - ten_px(NULL, aw) < c.act_right - c.act_w)
                 fail_msg("column %d px: the think count '%s' wider than its column (%d px)", cw, aw, c.act_w);
             no_closer(c.steps_right, c.act_right - c.act_w, gap, cw, "the steps and the think counts");
@@ -222,7 +208,6 @@ int main(void)
         cmocka_unit_test(test_order_is_stable_within_a_group),
         cmocka_unit_test(test_error_counts_with_blocked),
         cmocka_unit_test(test_join_waits_after_object_waits),
-        cmocka_unit_test(test_counts_group_thousands),
         cmocka_unit_test(test_table_columns_keep_a_gap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

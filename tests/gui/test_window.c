@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "util/numtext.h"
 #include "window_harness.h"
 
 static const char *str_at(json_t *j, const char *key)
@@ -276,8 +277,9 @@ static void test_lost_updates_in_the_banner(void **state)
         return;
     }
     assert_string_equal(json_string_value(json_object_get(banner, "title")), "An expectation failed");
-    char want[64];
-    snprintf(want, sizeof want, "N lost %lld update%s", (long long)lost, lost == 1 ? "" : "s");
+    char want[64], num[NUMTEXT_MAX]; /* grouped as the window writes numbers: "N lost 31,012 updates" */
+    snprintf(want, sizeof want, "N lost %s update%s", numtext_count((uint64_t)lost, num, sizeof num),
+             lost == 1 ? "" : "s");
     bool found = false;
     json_t *lines = json_object_get(banner, "lines");
     for (size_t i = 0; i < json_array_size(lines); i++)
@@ -528,14 +530,8 @@ static void test_status_groups_the_steps(void **state)
     assert_string_not_equal(str_at(g0, "outcome"), "running");
     long long step = (long long)json_integer_value(json_object_get(g0, "step"));
     assert_true(step >= 1000);
-    char digits[32], want[48];
-    int len = snprintf(digits, sizeof digits, "%lld", step), used = 0;
-    for (int i = 0; i < len; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            want[used++] = ',';
-        want[used++] = digits[i];
-    }
-    snprintf(want + used, sizeof want - (size_t)used, " steps");
+    char num[NUMTEXT_MAX], want[48];
+    snprintf(want, sizeof want, "%s steps", numtext_count((uint64_t)step, num, sizeof num));
     if (!strstr(str_at(g0, "status"), want))
         fail_msg("status '%s' does not say '%s'", str_at(g0, "status"), want);
     json_decref(g0);

@@ -1,13 +1,16 @@
 /* test_describe: the text report (src/cli/report.c) and the window's narration and banner lines (src/gui/narration.c,
  * src/gui/banner.c) describe the same snapshot in the same words. Real runs give the snapshots: the naive dining philosophers in a
  * wait-for cycle, the race counter losing updates, and a parallel sum whose main joins first and stalls. Every
- * sentence the window shows for them must be a line of the report, and each has the shape the docs give. */
+ * sentence the window shows for them must be a line of the report, and each has the shape the docs give. The window
+ * groups the thousands of its numbers where the report keeps plain digits: a counter that lost more than a thousand
+ * updates reads "N lost 1,234 updates" in the banner and "N lost 1234 updates" in the report. */
 #include "cli/report.h"
 #include "gui/banner.h"
 #include "gui/narration.h"
 #include "session/describe.h"
 #include "session/paths.h"
 #include "session/scenario.h"
+#include "util/numtext.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -87,9 +90,22 @@ static void assert_report_line(const Ended *e, const char *sentence)
     free(line);
 }
 
+/* The report has a line (indented by two spaces) that, its numbers grouped as the window writes them, is sentence. */
+static void assert_report_line_grouped(const Ended *e, const char *sentence)
+{
+    for (const char *at = strstr(e->report, "\n  "); at; at = strstr(at + 1, "\n  ")) {
+        const char *end = strchr(at + 3, '\n');
+        char line[512], grouped[512];
+        snprintf(line, sizeof line, "%.*s", end ? (int)(end - at - 3) : (int)strlen(at + 3), at + 3);
+        if (strcmp(numtext_group(line, grouped, sizeof grouped), sentence) == 0)
+            return;
+    }
+    fail_msg("no line of the report, its numbers grouped, says \"%s\":\n%s", sentence, e->report);
+}
+
 /* The banner the window shows over the scene for this snapshot: an alarm with the title given, and every line of it
- * that starts with `prefix` is a line of the report. Returns how many such lines it has (a last "... and 3 more" is
- * the banner's own). */
+ * that starts with `prefix` is a line of the report, its numbers grouped. Returns how many such lines it has (a last
+ * "... and 3 more" is the banner's own). */
 static int assert_banner_says(const Ended *e, const NarrCtx *c, const char *title, const char *prefix)
 {
     Banner b;
@@ -100,7 +116,7 @@ static int assert_banner_says(const Ended *e, const NarrCtx *c, const char *titl
     int n = 0;
     for (int i = 0; i < b.nlines; i++)
         if (strncmp(b.lines[i], prefix, strlen(prefix)) == 0 && strncmp(b.lines[i], "... and ", 8) != 0) {
-            assert_report_line(e, b.lines[i]);
+            assert_report_line_grouped(e, b.lines[i]);
             n++;
         }
     return n;
@@ -163,6 +179,40 @@ static void test_lost_update_same_words(void **state)
     ended_finish(&e);
 }
 
+static bool lost_thousands(const Snapshot *s)
+{
+    return s->outcome == RT_EXPECT_FAILED && s->nvars == 1 && s->vars[0].lost >= 1000 && s->vars[0].value >= 1000;
+}
+
+/* Numbers of a thousand and more: the window groups them, the report does not. */
+static void test_thousands_grouped_in_the_window(void **state)
+{
+    (void)state;
+    Ended e;
+    run_until(&e, "race-counter", (const char *const[]){"workers=3", "iterations=1500", NULL}, lost_thousands);
+    NarrCtx c = {&e.snap, e.sc.prog, NULL, NULL, false};
+    const SnapVar *v = &e.snap.vars[0];
+    char n[NUMTEXT_MAX], lost[NUMTEXT_MAX], said[256], want[256];
+    numtext_int(v->value, n, sizeof n);
+    numtext_count(v->lost, lost, sizeof lost);
+    narration_lost_text(&c, v, said, sizeof said);
+    snprintf(want, sizeof want, "N lost %s updates; ", lost);
+    assert_true(strchr(lost, ',') != NULL);
+    if (strncmp(said, want, strlen(want)) != 0)
+        fail_msg("the banner's line \"%s\" does not start \"%s\"", said, want);
+    snprintf(want, sizeof want, "\n  N lost %llu updates; ", (unsigned long long)v->lost);
+    assert_non_null(strstr(e.report, want)); /* the report: plain digits */
+    Banner b;
+    banner_compose(&b, &c);
+    snprintf(want, sizeof want, "expected N == workers * iterations, but N = %s, workers = 3, iterations = 1,500", n);
+    assert_true(b.nlines >= 2);
+    assert_string_equal(b.lines[0], want);
+    snprintf(want, sizeof want, "(N = %lld, workers = 3, iterations = 1500)", (long long)v->value);
+    assert_non_null(strstr(e.report, want));
+    assert_int_equal(assert_banner_says(&e, &c, "An expectation failed", "N lost "), 1);
+    ended_finish(&e);
+}
+
 static void test_stall_same_words(void **state)
 {
     (void)state;
@@ -189,6 +239,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deadlock_same_words),
         cmocka_unit_test(test_lost_update_same_words),
+        cmocka_unit_test(test_thousands_grouped_in_the_window),
         cmocka_unit_test(test_stall_same_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,7 @@
 #include "session/session.h"
 #include "session/state_map.h"
 #include "util/clock.h"
+#include "util/numtext.h"
 #include "../common/slowness.h"
 
 #include <setjmp.h>
@@ -148,7 +149,7 @@ static void test_philosophers_naive_then_ordered(void **state)
     assert_int_equal(ordered->lines[0].kind, XLINE_NONE_FOUND);
     char expect[80], count[32];
     snprintf(expect, sizeof expect, "no deadlock in any of %s states (complete)",
-             explore_count_text(ordered->result.states, count));
+             numtext_count(ordered->result.states, count, sizeof count));
     assert_string_equal(ordered->lines[0].text, expect);
     assert_string_equal(ordered->params_text, "n=3, strategy=ordered");
     leads = state_map_leads(ordered->result.graph);
@@ -231,6 +232,49 @@ static void test_mismatch_is_said(void **state)
     for (int i = 0; i < e->nlines; i++)
         said |= strstr(e->lines[i].text, "MISMATCH: 1 witness replayed on real threads ended otherwise") != NULL;
     assert_true(said);
+    explore_log_destroy(log);
+}
+
+/* The answer's line that says text, or NULL. */
+static const ExploreLine *line_saying(const ExploreEntry *e, const char *text)
+{
+    for (int i = 0; i < e->nlines; i++)
+        if (strcmp(e->lines[i].text, text) == 0)
+            return &e->lines[i];
+    return NULL;
+}
+
+/* Numbers of a thousand and more are grouped in every sentence of an answer, as the window writes numbers: the runs,
+ * how many failed, the witness's steps, the end values and their counts. */
+static void test_answers_group_thousands(void **state)
+{
+    (void)state;
+    ExploreLog *log = explore_log_create();
+    ExploreResult r;
+    memset(&r, 0, sizeof r);
+    r.mode = EXPLORE_RANDOM;
+    r.runs = 100000;
+    r.by_outcome[RT_EXPECT_FAILED] = 12345;
+    r.by_outcome[RT_COMPLETED] = 87655;
+    r.failure[RT_EXPECT_FAILED] = (ExploreWitness){.found = true, .outcome = RT_EXPECT_FAILED, .len = 1234,
+                                                   .found_len = 20000};
+    r.nvars = 1;
+    r.vars = calloc(1, sizeof *r.vars);
+    r.vars[0].name = strdup("N");
+    r.vars[0].nvalues = 2;
+    r.vars[0].values = calloc(2, sizeof *r.vars[0].values);
+    r.vars[0].values[0] = (ExploreValue){1999, 12345, {.found = true, .len = 1234}};
+    r.vars[0].values[1] = (ExploreValue){2000, 87655, {.found = true, .len = 16000}};
+    const ExploreEntry *e = explore_log_add(log, EXPLORE_FIND_FAILURE, "race-counter", NULL, NULL, 1, &r);
+    static const char *const said[] = {
+        "failed expectation in 12,345 of 100,000 runs, minimized to 1,234 steps",
+        "N ended as 1,999 or 2,000",
+        "N = 1,999: 12,345 runs, witness 1,234 steps",
+        "N = 2,000: 87,655 runs, witness 16,000 steps",
+    };
+    for (size_t i = 0; i < sizeof said / sizeof said[0]; i++)
+        if (!line_saying(e, said[i]))
+            fail_msg("no line says \"%s\" (the first: \"%s\")", said[i], e->nlines ? e->lines[0].text : "");
     explore_log_destroy(log);
 }
 
@@ -319,24 +363,13 @@ static void test_find_failure(void **state)
     session_destroy(s);
 }
 
-static void test_count_text(void **state)
-{
-    (void)state;
-    char buf[32];
-    assert_string_equal(explore_count_text(0, buf), "0");
-    assert_string_equal(explore_count_text(999, buf), "999");
-    assert_string_equal(explore_count_text(1000, buf), "1,000");
-    assert_string_equal(explore_count_text(10808, buf), "10,808");
-    assert_string_equal(explore_count_text(1234567, buf), "1,234,567");
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_count_text),
         cmocka_unit_test(test_philosophers_naive_then_ordered),
         cmocka_unit_test(test_race_counter_values),
         cmocka_unit_test(test_mismatch_is_said),
+        cmocka_unit_test(test_answers_group_thousands),
         cmocka_unit_test(test_values_copied_at_start),
         cmocka_unit_test(test_cancel_files_partial),
         cmocka_unit_test(test_find_failure),
