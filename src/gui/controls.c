@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { MAX_WIDGETS = 512 };
+enum { MAX_WIDGETS = 512, MAX_TEXT_ROWS = 512 };
 
 typedef enum Surface { SURF_TOOLBAR, SURF_PARAMS, SURF_PICKER, SURF_COUNT } Surface;
 
@@ -44,6 +44,14 @@ struct Controls {
     UiRect params_view;
     int params_h, params_scroll;
     int params_line;      /* one wheel notch scrolls this much (a bold line) */
+    int params_pad;       /* the drawer's padding: its widgets and help rows end this far from its right edge (left
+                           * of the scroll bar) */
+    int params_text_x;    /* where its names and help rows start (at its title's left, which may round a pixel short
+                           * of params_pad) */
+    /* The drawer's text, laid out with its widgets and scrolled with them: each parameter's name, then its help
+     * wrapped to the drawer's width in as many rows as it needs. */
+    CtlTextRow texts[MAX_TEXT_ROWS];
+    int ntexts;
     FontStyle help_style; /* the help's text: body, or small where body does not fit the window */
     int help_key_w;       /* the help's key column */
     float zoom;
@@ -244,6 +252,30 @@ static int int_row(Controls *c, Font *f, const ParamDecl *p, int pi, int x, int 
     return y + h;
 }
 
+static void add_text(Controls *c, CtlTextRow row)
+{
+    if (c->ntexts < MAX_TEXT_ROWS)
+        c->texts[c->ntexts++] = row;
+}
+
+/* A parameter's name and its help wrapped (wrap.h) to the drawer's width below it, from y (an integer's name and
+ * help stand half a line higher, clear of the value drawn over its slider); returns the height they take. */
+static int param_texts(Controls *c, Font *f, const ParamDecl *p, int pi, int y)
+{
+    int x = c->params_text_x, room = c->params.x + c->params.w - c->params_pad - x, lh = font_height(f, FONT_SMALL);
+    int top = y - (p->kind == PARAM_INT ? font_height(f, FONT_BOLD) / 2 : 0), h = font_height(f, FONT_BOLD);
+    add_text(c, (CtlTextRow){{x, top, font_width(f, FONT_BOLD, p->name), h}, pi, false, 0, strlen(p->name)});
+    FontPick m = {f, FONT_SMALL};
+    char row[WRAP_ROW_MAX + 1];
+    for (const char *s = p->help; s && *s; s = wrap_next(s), h += lh) {
+        size_t n = wrap_row(s, room, font_measure, &m);
+        snprintf(row, sizeof row, "%.*s", (int)n, s);
+        add_text(c, (CtlTextRow){{x, top + h, font_width(f, FONT_SMALL, row), lh}, pi, true, (size_t)(s - p->help), n});
+        s += n;
+    }
+    return h;
+}
+
 /* The drawer's rows in l->params, unscrolled; returns the height they take, title and padding included. Sets the
  * rows' view: the drawer below its title. */
 static int layout_params(Controls *c, const UiLayout *l, Font *f, const Program *prog)
@@ -255,11 +287,13 @@ static int layout_params(Controls *c, const UiLayout *l, Font *f, const Program 
     int view_h = c->params.h > head ? c->params.h - head : 0;
     c->params_view = (UiRect){c->params.x, c->params.y + head, c->params.w, view_h};
     c->params_line = font_height(f, FONT_BOLD);
+    c->params_pad = pad;
+    c->params_text_x = c->params.x + (int)(14 * l->zoom); /* as draw_params places the title */
     if (!prog || prog->nparams == 0) /* "This scenario has no parameters." */
         return y + pad + font_height(f, FONT_BODY) + pad - c->params.y;
     for (int i = 0; i < prog->nparams; i++) {
         const ParamDecl *p = &prog->params[i];
-        y += font_height(f, FONT_BOLD) + (p->help ? font_height(f, FONT_SMALL) : 0) + 4;
+        y += param_texts(c, f, p, i, y) + 4;
         if (p->kind == PARAM_INT)
             y = int_row(c, f, p, i, x, y, maxw, h);
         else
@@ -282,6 +316,8 @@ static void scroll_params_to(Controls *c, int to)
     to = to < 0 ? 0 : to > most ? most : to;
     for (int i = 0; i < c->n[SURF_PARAMS]; i++)
         c->w[SURF_PARAMS][i].r.y -= to - c->params_scroll;
+    for (int i = 0; i < c->ntexts; i++)
+        c->texts[i].r.y -= to - c->params_scroll;
     c->params_scroll = to;
 }
 
@@ -319,11 +355,23 @@ UiRect controls_params_view(const Controls *c, int *scroll, int *scroll_max)
 int controls_params_height(Controls *c, const UiLayout *l, Font *f, const Program *prog)
 {
     UiRect params = c->params, view = c->params_view;
-    int n = c->n[SURF_PARAMS], h = layout_params(c, l, f, prog);
+    int n = c->n[SURF_PARAMS], ntexts = c->ntexts, pad = c->params_pad, text_x = c->params_text_x;
+    int h = layout_params(c, l, f, prog);
     c->n[SURF_PARAMS] = n; /* a measure: the rows laid out stay as they were */
+    c->ntexts = ntexts;
+    c->params_pad = pad;
+    c->params_text_x = text_x;
     c->params = params;
     c->params_view = view;
     return h;
+}
+
+int controls_params_texts(const Controls *c, CtlTextRow *out, int max)
+{
+    int n = 0;
+    for (; n < c->ntexts && n < max; n++)
+        out[n] = c->texts[n];
+    return n;
 }
 
 /* Case-blind: text contains part. */
@@ -514,7 +562,7 @@ void controls_layout(Controls *c, const UiLayout *l, Font *f, const Program *pro
                      const ScenarioInfo *list, int nlist, int win_w, int win_h)
 {
     (void)params;
-    c->n[SURF_PARAMS] = c->n[SURF_PICKER] = 0;
+    c->n[SURF_PARAMS] = c->n[SURF_PICKER] = c->ntexts = 0;
     c->zoom = l->zoom;
     c->params_h = layout_params(c, l, f, prog);
     int scroll = c->params_scroll; /* the rows keep their scroll as far as they still have to */
@@ -659,26 +707,33 @@ static void draw_int_slider(SDL_Renderer *r, Font *f, const Theme *th, const Wid
     font_draw(f, FONT_BOLD, val, (int)kx, w->r.y - font_height(f, FONT_BOLD) / 2 - 2, th->text, FONT_CENTER);
 }
 
+/* The drawer's names and help rows, as laid out (param_texts). */
+static void draw_param_texts(Controls *c, Font *f, const Theme *th, const Program *prog)
+{
+    char row[WRAP_ROW_MAX + 1];
+    for (int i = 0; i < c->ntexts; i++) {
+        const CtlTextRow *t = &c->texts[i];
+        if (t->param >= prog->nparams)
+            break;
+        const ParamDecl *pd = &prog->params[t->param];
+        snprintf(row, sizeof row, "%.*s", (int)t->len, (t->help ? pd->help : pd->name) + t->start);
+        font_draw(f, t->help ? FONT_SMALL : FONT_BOLD, row, t->r.x, t->r.y, t->help ? th->text_dim : th->text,
+                  FONT_LEFT);
+    }
+}
+
 /* The drawer's rows (their names, help and widgets), clipped to its view. */
 static void draw_param_rows(Controls *c, SDL_Renderer *r, Font *f, const Theme *th, const Program *prog,
                             const int64_t *params, int mx, int my)
 {
-    int pad = (int)(14 * c->zoom), wi = 0;
-    UiRect p = c->params, v = c->params_view;
+    int wi = 0;
+    UiRect v = c->params_view;
     SDL_Rect clip = {v.x, v.y, v.w, v.h};
     SDL_RenderSetClipRect(r, &clip);
     bool in_view = layout_contains(v, mx, my);
+    draw_param_texts(c, f, th, prog);
     for (int i = 0; i < prog->nparams; i++) {
         const ParamDecl *pd = &prog->params[i];
-        const Widget *first = wi < c->n[SURF_PARAMS] ? &c->w[SURF_PARAMS][wi] : NULL;
-        if (!first)
-            break;
-        int ly = first->r.y - 4 - font_height(f, FONT_BOLD) - (pd->help ? font_height(f, FONT_SMALL) : 0);
-        if (pd->kind == PARAM_INT)
-            ly -= font_height(f, FONT_BOLD) / 2;
-        font_draw(f, FONT_BOLD, pd->name, p.x + pad, ly, th->text, FONT_LEFT);
-        if (pd->help)
-            font_draw(f, FONT_SMALL, pd->help, p.x + pad, ly + font_height(f, FONT_BOLD), th->text_dim, FONT_LEFT);
         for (; wi < c->n[SURF_PARAMS] && c->w[SURF_PARAMS][wi].param == i; wi++) {
             const Widget *w = &c->w[SURF_PARAMS][wi];
             bool hover = in_view && layout_contains(w->r, mx, my);

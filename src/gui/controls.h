@@ -79,6 +79,17 @@ bool controls_params_wheel(Controls *c, const CtlState *st, int x, int y, int no
 /* The drawer's scroll cues: where "more above" and "more below" are drawn (and clicked), empty (w 0) when the rows
  * have nothing more that way. */
 void controls_params_cues(const Controls *c, UiRect *above, UiRect *below);
+/* A line of the drawer's text as laid out (and scrolled): parameter `param`'s name (help false) or one row of its
+ * help, text[start, start + len) of the ParamDecl's name or help, in r (as wide as the text). A help wraps (wrap.h)
+ * to the drawer's width in as many rows as it needs, and the rows below it make room for them. */
+typedef struct CtlTextRow {
+    UiRect r;
+    int param;
+    bool help;
+    size_t start, len;
+} CtlTextRow;
+/* The drawer's text rows, in order (each name before its help's rows), at most max; returns how many. */
+int controls_params_texts(const Controls *c, CtlTextRow *out, int max);
 /* The part of the drawer its rows show in (below its title), how far they are scrolled and the most they scroll. */
 UiRect controls_params_view(const Controls *c, int *scroll, int *scroll_max);
 /* The help overlay's box as last laid out, and the width and height its text takes in it (every key's line wrapped

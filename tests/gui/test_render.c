@@ -715,6 +715,120 @@ static void test_drawer_rows_reachable(void **state)
     canvas_close(&c);
 }
 
+/* The text rows of a parameter's help, in order, say the whole help: the first starts it, only spaces (or a line
+ * break) lie between one and the next, and the last ends it. */
+static void check_help_whole(const CtlTextRow *t, int n, const ParamDecl *pd, int param, const char *what)
+{
+    size_t at = 0;
+    for (int k = 0; k < n; k++) {
+        if (t[k].param != param || !t[k].help)
+            continue;
+        for (size_t i = at; i < t[k].start; i++)
+            if (pd->help[i] != ' ' && pd->help[i] != '\n')
+                fail_msg("%s: %s's help loses '%.*s'", what, pd->name, (int)(t[k].start - at), pd->help + at);
+        at = t[k].start + t[k].len;
+    }
+    if (pd->help && at != strlen(pd->help))
+        fail_msg("%s: %s's help shows only '%.*s' of '%s'", what, pd->name, (int)at, pd->help, pd->help);
+}
+
+/* At this scroll, every text row of the drawer (names and help rows) lies within the drawer left and right, clear of
+ * the scroll bar at its right edge (bar px), below the one before it, and on no widget (no point of it takes a
+ * parameter click); shown[k] is set for a row wholly in the view, off the cues. */
+static void drawer_texts_in_place(const Controls *ctl, const CtlState *st, UiRect drawer, int bar, bool *shown,
+                                  const char *what)
+{
+    CtlTextRow t[64];
+    int n = controls_params_texts(ctl, t, 64), scroll = 0, most = 0;
+    assert_true(n < 64);
+    UiRect view = controls_params_view(ctl, &scroll, &most), above, below;
+    controls_params_cues(ctl, &above, &below);
+    for (int k = 0; k < n; k++) {
+        UiRect r = t[k].r;
+        if (r.x < drawer.x || r.x + r.w > drawer.x + drawer.w - bar)
+            fail_msg("%s: text row %d of parameter %d (x %d to %d) runs past the drawer (x %d to %d, the bar from %d)",
+                     what, k, t[k].param, r.x, r.x + r.w, drawer.x, drawer.x + drawer.w, drawer.x + drawer.w - bar);
+        if (k > 0 && r.y < t[k - 1].r.y + t[k - 1].r.h)
+            fail_msg("%s: text row %d (y %d) starts above the end of row %d (y %d)", what, k, r.y, k - 1,
+                     t[k - 1].r.y + t[k - 1].r.h);
+        for (int y = r.y; y < r.y + r.h; y += 2)
+            for (int x = r.x; x < r.x + r.w; x += 3)
+                if (controls_hit(ctl, st, x, y).kind == HIT_PARAM)
+                    fail_msg("%s, scrolled %d: text row %d of parameter %d lies on a widget at %d,%d", what, scroll, k,
+                             t[k].param, x, y);
+        if (layout_inside(r, view) && !layout_overlap(r, above) && !layout_overlap(r, below))
+            shown[k] = true;
+    }
+}
+
+/* producer-consumer's parameters drawer at the lecture sizes (1024x768 and 1920x1080 x2), in a narrow window stacking
+ * the panels (440x900), and there with the explore panel open (the drawer scrolls): each help wraps to the drawer's
+ * width in as many rows as it needs, every row inside the drawer and clear of its scroll bar, the rows together the
+ * whole help, the widgets below them, and every row and every parameter in the view at some scroll. The help was one
+ * row, cut at the drawer's right edge ("limit the queue to capacity items with a second se" at 1024x768 x2). */
+static void test_drawer_help_wraps(void **state)
+{
+    (void)state;
+    Canvas c;
+    canvas_open(&c, THEME_LIGHT);
+    Loaded pc = loader_scenario("producer-consumer", NULL);
+    static const struct {
+        int w, h;
+        float zoom;
+        bool normal, explore;
+    } sizes[] = {{1024, 768, 2, false, false}, {1920, 1080, 2, false, false}, {440, 900, 1, true, false},
+                 {440, 900, 1, true, true}, {400, 600, 1, true, true}};
+    Controls *ctl = controls_create();
+    CtlState st = {0};
+    st.params_open = true;
+    int most_rows = 0;
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        int w = sizes[i].w, h = sizes[i].h;
+        float eff = layout_effective_zoom(w, h, sizes[i].zoom);
+        font_set_zoom(c.font, eff);
+        bool presenter = !sizes[i].normal && layout_wants_presenter(w, h, sizes[i].zoom);
+        UiLayout z = {.zoom = eff};
+        UiBars bars = {controls_layout_toolbar(ctl, c.font, eff, w, presenter),
+                       font_height(c.font, FONT_BOLD) + layout_px(&z, 8), presenter, sizes[i].explore, true, 0};
+        UiLayout l;
+        layout_compute(&l, w, h, eff, &bars);
+        if (bars.side_panel || l.stacked) {
+            bars.params_h = controls_params_height(ctl, &l, c.font, pc.prog);
+            layout_compute(&l, w, h, eff, &bars);
+        }
+        controls_layout(ctl, &l, c.font, pc.prog, pc.params, NULL, 0, w, h);
+        char what[64];
+        snprintf(what, sizeof what, "%dx%d at %.1f%s", w, h, (double)sizes[i].zoom,
+                 sizes[i].explore ? ", explore" : "");
+        CtlTextRow t[64];
+        int n = controls_params_texts(ctl, t, 64), scroll = 0, most = 0;
+        for (int p = 0; p < pc.prog->nparams; p++)
+            check_help_whole(t, n, &pc.prog->params[p], p, what);
+        most_rows = n > most_rows ? n : most_rows;
+        bool shown[64] = {false}, seen[16] = {false};
+        assert_true(pc.prog->nparams <= 16);
+        do {
+            drawer_texts_in_place(ctl, &st, l.params, layout_px(&l, 9), shown, what);
+            drawer_clicks_in_view(ctl, &st, w, h, seen, what);
+        } while (controls_params_scroll(ctl, font_height(c.font, FONT_SMALL) / 2));
+        controls_params_view(ctl, &scroll, &most);
+        assert_int_equal(scroll, most);
+        for (int k = 0; k < n; k++)
+            if (!shown[k])
+                fail_msg("%s: text row %d of parameter %s is never wholly in the drawer's view", what, k,
+                         pc.prog->params[t[k].param].name);
+        for (int p = 0; p < pc.prog->nparams; p++)
+            if (!seen[p])
+                fail_msg("%s: parameter %s takes no click at any scroll", what, pc.prog->params[p].name);
+        controls_params_scroll(ctl, -most);
+    }
+    if (most_rows <= 2 * pc.prog->nparams) /* a name and one help row each: nothing wrapped */
+        fail_msg("no help wraps at any size (at most %d rows): the test no longer tries wrapping", most_rows);
+    controls_destroy(ctl);
+    loader_unload(&pc);
+    canvas_close(&c);
+}
+
 /* ------------------------------------------------------------------ the scene's labels with the window's fonts */
 
 static int font_measure_scene(void *ctx, SlTextStyle st, const char *text)
@@ -885,6 +999,7 @@ int main(void)
         cmocka_unit_test(test_axis_labels_never_touch),
         cmocka_unit_test(test_help_fits_the_window),
         cmocka_unit_test(test_drawer_rows_reachable),
+        cmocka_unit_test(test_drawer_help_wraps),
         cmocka_unit_test(test_object_states_stay_readable),
         cmocka_unit_test(test_object_states_hang_below_a_side_name),
     };
