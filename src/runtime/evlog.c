@@ -168,6 +168,19 @@ void rt_clock_start(Rt *rt)
     clock_pause_at(rt, rt->paused, rt->start_ns); /* a run started paused reads 0 until it is let go */
 }
 
+void rt_clock_end(Rt *rt)
+{
+    if (!rt->started || rt->clock_ended)
+        return;
+    rt->ended_ns = rt_now(rt);
+    rt->clock_ended = true;
+}
+
+uint64_t rt_run_time(Rt *rt)
+{
+    return !rt->started ? 0 : rt->clock_ended ? rt->ended_ns : rt_now(rt);
+}
+
 bool rt_clock_deadline(Rt *rt, uint64_t deadline_ns, uint64_t *wall_ns)
 {
     if (atomic_load_explicit(&rt->frozen_now, memory_order_acquire))

@@ -141,6 +141,8 @@ static ExecStatus gate_slow(RtThread *t)
     world_lock(rt);
     for (;;) {
         if (rt->stopping) {
+            if (t->state == TS_RUNNING) /* stopped before its next step: ready, as a serial thread the stop */
+                t->state = TS_READY;    /* finds waiting for its turn stays (wait_for_grant) */
             st = EXEC_STOP;
             break;
         }
@@ -202,6 +204,15 @@ ExecStatus gate_action(RtThread *t)
 
 /* ---------------------------------------------------------------- blocking */
 
+/* Under world: how long t has been blocked, on the run's clock (rt_run_time), which stands still once the run has
+ * ended: a wait that ends after the end counts up to the end, and one that began after it (a free thread blocking
+ * before the stop reaches it) counts nothing. */
+static uint64_t blocked_for(Rt *rt, const RtThread *t)
+{
+    uint64_t now = rt_run_time(rt);
+    return now > t->blocked_since ? now - t->blocked_since : 0;
+}
+
 static void block_begin(RtThread *t, int obj, Method m, int waits_thread, int64_t b)
 {
     Rt *rt = t->rt;
@@ -210,7 +221,7 @@ static void block_begin(RtThread *t, int obj, Method m, int waits_thread, int64_
     t->waits_method = m;
     t->waits_thread = waits_thread;
     t->woken = false;
-    t->blocked_since = rt_now(rt);
+    t->blocked_since = rt_run_time(rt);
     rt->running--;
     rt->serial++;
     ev_emit(t, EV_BLOCK, t->id, obj, m, b);
@@ -265,7 +276,7 @@ void gate_time_out(RtThread *t, bool by_itself)
     t->waits_obj = -1;
     t->waits_method = M_NONE;
     t->actions++;
-    t->blocked_ns += rt_now(rt) - t->blocked_since;
+    t->blocked_ns += blocked_for(rt, t);
     rt->running++;
     rt->serial++;
     if (by_itself)
@@ -286,7 +297,7 @@ void gate_wake(RtThread *waker, RtThread *t)
     t->waits_method = M_NONE;
     t->waits_thread = -1;
     t->timed = false;
-    t->blocked_ns += rt_now(rt) - t->blocked_since;
+    t->blocked_ns += blocked_for(rt, t);
     rt->running++;
     rt->serial++;
     ev_emit(waker, EV_WAKE, t->id, obj, 0, 0);
@@ -756,7 +767,8 @@ ExecStatus rt_activity(RtThread *t, const char *word, const char *state_label, i
         t->state = TS_ACTIVE;
         while (!rt->stopping && rt->mode != RT_SERIAL && rt_now(rt) < deadline)
             thread_wait(t, deadline);
-        t->state = TS_RUNNING;
+        if (!rt->stopping) /* a stop keeps it active: the final snapshot shows what it was doing */
+            t->state = TS_RUNNING;
     }
     st = rt->stopping ? EXEC_STOP : EXEC_OK;
     world_unlock(rt);

@@ -249,7 +249,7 @@ void rt_set_outcome(Rt *rt, RtOutcome outcome)
     if (rt->outcome != RT_RUNNING)
         return;
     rt->outcome = outcome;
-    rt->ended_ns = rt->started ? rt_now(rt) : 0; /* the run's clock shows when it ended */
+    rt_clock_end(rt); /* the run's clock shows when it ended */
     rt->serial++;
     pthread_cond_broadcast(&rt->done_cv);
     pthread_cond_signal(&rt->ctl_cv);
@@ -901,6 +901,7 @@ void rt_stop(Rt *rt)
         finish_run(rt);
     rt->livelock_at_stop = rt_livelock(rt);
     rt->stopping = true;
+    rt_clock_end(rt); /* a run stopped from outside ends now, not when its threads are joined */
     gate_update_flags(rt);
     gate_wake_all(rt);
     pthread_cond_broadcast(&rt->done_cv);

@@ -316,7 +316,9 @@ struct Rt {
     _Atomic uint64_t clock_offset; /* start_ns plus every finished pause */
     _Atomic uint64_t frozen_now;   /* while paused: the run's time at the pause, plus 1; 0 when running */
     uint64_t pause_wall;           /* world: the wall clock when the current pause began */
-    uint64_t ended_ns;             /* world: the run's time when its outcome was decided */
+    uint64_t ended_ns;             /* world: the run's time when it ended (rt_clock_end) */
+    bool clock_ended;              /* world: the run has ended (its outcome decided, or it was stopped): rt_run_time
+                                      stands still at ended_ns */
     /* Every pause, as wall-clock ns since start, so that the drainer can take paused time out of event times
      * (guarded by log_lock). */
     struct RtPause *pauses;
@@ -413,6 +415,14 @@ uint64_t rt_now(Rt *rt);
 void rt_clock_start(Rt *rt);
 /* The run's clock stops (paused) or goes on; under world. A no-op when it already is so. */
 void rt_clock_pause(Rt *rt, bool paused);
+/* The run ends now (its outcome decided, or stopped): from here on rt_run_time reads ended_ns. Under world; only the
+ * first call counts. */
+void rt_clock_end(Rt *rt);
+/* Under world: the run's time now, or when it ended (0 before it started). Every duration the run reports (its own
+ * time, a thread's blocked time) is measured on this clock, so none can run past the end: threads of a free run go on
+ * for a moment after an error or a limit ends it (until rt_stop reaches them), and what they do then (block, wake) is
+ * stamped at the end. rt_now goes on, for deadlines and event times. */
+uint64_t rt_run_time(Rt *rt);
 /* The wall-clock time to wait until for the run's time deadline_ns; false while the clock stands still. */
 bool rt_clock_deadline(Rt *rt, uint64_t deadline_ns, uint64_t *wall_ns);
 RtThread *gate_create_thread(Rt *rt, RtThread *creator, int func, const int64_t *args, int nargs, const char *label,

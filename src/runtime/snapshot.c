@@ -15,10 +15,13 @@ void snapshot_init(Snapshot *s)
     memset(s, 0, sizeof *s);
 }
 
-/* The run's time now, or when it ended: an ended run's clock and its blocked times stand still. */
-static uint64_t run_time(Rt *rt)
+/* A blocked thread's time in its current wait, up to now or the run's end (rt_run_time: it stands still once the run
+ * has ended). block_begin stamps blocked_since on the same clock, so it never lies past the end; the test is a second
+ * line of defence against an unsigned wrap (18446744073.709 s). */
+static uint64_t blocked_so_far(Rt *rt, const RtThread *t)
 {
-    return !rt->started ? 0 : rt->outcome != RT_RUNNING ? rt->ended_ns : rt_now(rt);
+    uint64_t now = rt_run_time(rt);
+    return t->state == TS_BLOCKED && now > t->blocked_since ? now - t->blocked_since : 0;
 }
 
 static void free_owned(Snapshot *s)
@@ -98,7 +101,7 @@ static void copy_thread(Snapshot *s, Rt *rt, SnapThread *st, RtThread *t)
     st->timed = t->state == TS_BLOCKED && t->timed;
     st->held_count = atomic_load_explicit(&t->nheld, memory_order_relaxed);
     st->steps = atomic_load_explicit(&t->steps, memory_order_relaxed);
-    st->blocked_ns = t->blocked_ns + (t->state == TS_BLOCKED ? run_time(rt) - t->blocked_since : 0);
+    st->blocked_ns = t->blocked_ns + blocked_so_far(rt, t);
     memcpy(st->activity_counts, t->activity_counts, sizeof st->activity_counts);
     st->error = own(s, t->error);
     st->error_line = t->error_line;
@@ -243,7 +246,7 @@ void rt_snapshot(Rt *rt, Snapshot *s)
     world_lock(rt);
     s->serial = rt->serial + (uint64_t)rt_total_steps(rt);
     s->step = rt_total_steps(rt);
-    s->time_ns = run_time(rt);
+    s->time_ns = rt_run_time(rt);
     s->mode = rt->mode;
     s->paused = rt->paused;
     s->speed = rt->speed > 0 ? rt->speed : 0;

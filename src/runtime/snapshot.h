@@ -27,7 +27,7 @@ typedef enum RtOutcome {
 } RtOutcome;
 
 typedef enum ThreadState {
-    TS_READY,    /* runnable: waiting at the gate for its next step (serial mode, paused) */
+    TS_READY,    /* runnable: waiting at the gate for its next step (serial mode, paused, or stopped there) */
     TS_RUNNING,  /* executing a step */
     TS_ACTIVE,   /* in a labelled activity (thinking, eating ...): a timed sleep in free/paced mode */
     TS_BLOCKED,  /* waiting on a synchronization object or a join */

@@ -12,6 +12,7 @@
 #include "../common/tasks.h"
 
 #include <dirent.h>
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -685,8 +686,96 @@ static void test_stop_mid_sleep(void **state)
     run_end(&r);
     assert_true(clock_now_ns() - t0 < 100000000ull * slowness_factor());
     assert_int_equal(r.snap.outcome, RT_STOPPED);
+    assert_int_equal(r.snap.threads[0].state, TS_ACTIVE); /* the stop shows each where it was: sleeping, waiting */
+    assert_int_equal(r.snap.threads[1].state, TS_ACTIVE);
+    assert_int_equal(r.snap.threads[2].state, TS_BLOCKED);
     run_free(&r);
     assert_int_equal(count_tasks(), before);
+}
+
+/* Every duration a snapshot reports lies within the run: its time within the wall time it took, each thread's blocked
+ * time within the run's time. */
+static void assert_durations_within(const Snapshot *s, uint64_t wall_ns)
+{
+    assert_true(s->time_ns <= wall_ns);
+    for (int i = 0; i < s->nthreads; i++) {
+        if (s->threads[i].blocked_ns > s->time_ns)
+            fail_msg("thread %d (%s) blocked %" PRIu64 " ns in a run of %" PRIu64 " ns", s->threads[i].id,
+                     snapshot_state_name(s->threads[i].state), s->threads[i].blocked_ns, s->time_ns);
+    }
+}
+
+/* A free run ended by a thread error or a step limit leaves its other threads running for a moment, until rt_stop
+ * reaches them; a waiter that blocks in that moment began its wait after the run's end and was reported blocked for
+ * 18446744073.709 s (an unsigned wrap) in most runs. A waiter the stop reaches at its first gate is ready (it was
+ * shown running). Each run takes about a millisecond. */
+static void test_free_end_durations(void **state)
+{
+    (void)state;
+    static const char *const src = "param end = error | limit\n"
+                                   "event go\n"
+                                   "def w():\n"
+                                   "    go.wait()\n"
+                                   "main:\n"
+                                   "    a = start w()\n"
+                                   "    b = start w()\n"
+                                   "    z = 0\n"
+                                   "    if end == error:\n"
+                                   "        x = 1 // z\n"
+                                   "    while True:\n"
+                                   "        z = z + 1\n";
+    for (int k = 0; k < 2; k++) {
+        for (int i = 0; i < 60; i++) {
+            RtConfig cfg = free_max_cfg();
+            cfg.max_steps = k ? 6 : 0;
+            uint64_t w0 = clock_now_ns();
+            Run r;
+            run_all(&r, src, &cfg, k ? "end=limit" : NULL);
+            uint64_t w1 = clock_now_ns();
+            assert_int_equal(r.outcome, k ? RT_LIMIT : RT_ERROR);
+            assert_durations_within(&r.snap, w1 - w0);
+            for (int t = 1; t < r.snap.nthreads; t++) /* stopped at its first gate: ready, as in a serial run */
+                if (r.snap.threads[t].steps == 0)
+                    assert_int_equal(r.snap.threads[t].state, TS_READY);
+            run_free(&r);
+        }
+    }
+}
+
+/* A run stopped from outside ends when it is stopped: its time is not 0 (the end was never stamped), and a thread
+ * blocked at the stop was blocked for no longer than the run (it wrapped round to 18446744073.7 s). */
+static void test_stopped_run_durations(void **state)
+{
+    (void)state;
+    static const char *const src = "semaphore s(0)\n"
+                                   "def waiter():\n"
+                                   "    s.acquire()\n"
+                                   "main:\n"
+                                   "    start waiter()\n"
+                                   "    z = 0\n"
+                                   "    while True:\n"
+                                   "        z = z + 1\n";
+    RtConfig cfg = serial_cfg(1);
+    cfg.max_steps = 0;
+    uint64_t w0 = clock_now_ns();
+    Run r;
+    run_begin(&r, src, &cfg, NULL);
+    bool blocked = false;
+    for (int tries = 0; tries < 2000 && !blocked; tries++) {
+        wall_sleep_ms(1);
+        rt_snapshot(r.rt, &r.snap);
+        blocked = r.snap.nthreads == 2 && r.snap.threads[1].state == TS_BLOCKED;
+    }
+    assert_true(blocked);
+    wall_sleep_ms(20);
+    run_end(&r);
+    uint64_t w1 = clock_now_ns();
+    assert_int_equal(r.snap.outcome, RT_STOPPED);
+    assert_int_equal(r.snap.threads[1].state, TS_BLOCKED);
+    assert_true(r.snap.time_ns >= 20000000ull);
+    assert_true(r.snap.threads[1].blocked_ns >= 20000000ull);
+    assert_durations_within(&r.snap, w1 - w0);
+    run_free(&r);
 }
 
 /* A Lock taken twice by its owner is a one-edge cycle; an RLock is fine. */
@@ -1186,6 +1275,8 @@ int main(void)
         cmocka_unit_test(test_free_lock_visible),
         cmocka_unit_test(test_stop_mid_sleep),
         cmocka_unit_test(test_paused_clock),
+        cmocka_unit_test(test_free_end_durations),
+        cmocka_unit_test(test_stopped_run_durations),
         cmocka_unit_test(test_self_deadlock),
         cmocka_unit_test(test_stall),
         cmocka_unit_test(test_queue_fifo),
