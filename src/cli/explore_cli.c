@@ -507,7 +507,8 @@ static void print_values(const ExploreResult *r, Saved *saved, FILE *out)
     for (int i = 0; i < r->nvars; i++) {
         const ExploreVar *v = &r->vars[i];
         fprintf(out, "  %s %s ", v->name, r->mode == EXPLORE_ALL ? (r->complete ? "can end as" :
-                "was seen ending as") : "ended as");
+                "was seen ending as") : r->cut == r->runs ? "was, where the runs were cut," : r->cut > 0 ?
+                "ended as (or was, where a run was cut)" : "ended as");
         for (int j = 0; j < v->nvalues; j++)
             fprintf(out, "%s%lld (%llu)", j == 0 ? "" : (j + 1 == v->nvalues ? " or " : ", "),
                     (long long)v->values[j].value, (unsigned long long)v->values[j].count);
@@ -602,6 +603,93 @@ static void print_confirmed(const ExploreResult *r, FILE *out)
         }
 }
 
+static bool has_invariants(const Program *prog)
+{
+    for (int i = 0; prog && i < prog->nchecks; i++)
+        if (prog->checks[i].kind == CHECK_INVARIANT)
+            return true;
+    return false;
+}
+
+/* No failure of kind f in random runs. A run cut at its step limit was checked for deadlocks, thread errors and
+ * invariants up to the cut, but not at its end, where the expectations are checked. */
+static void print_random_none(const ExOpts *o, const ExploreResult *r, int f, FILE *out)
+{
+    unsigned long long runs = r->runs, cut = r->cut, limit = r->max_steps;
+    if (cut == 0) {
+        fprintf(out, "  no %s in %llu runs\n", failure_words[f], runs);
+    } else if (f != RT_EXPECT_FAILED) {
+        if (cut == runs)
+            fprintf(out, "  no %s in %llu runs, all cut at %llu steps: in their first %llu steps\n", failure_words[f],
+                    runs, limit, limit);
+        else
+            fprintf(out, "  no %s in %llu runs (%llu of them cut at %llu steps)\n", failure_words[f], runs, cut, limit);
+    } else {
+        if (has_invariants(o->cfg.prog))
+            fprintf(out, "  no invariant broken in %llu runs (checked at every step, up to the cut in cut runs)\n", runs);
+        if (cut == runs)
+            fprintf(out, "  expectations NOT CHECKED: all %llu runs were cut at %llu steps before they ended, and an "
+                    "expectation is checked at the end\n", runs, limit);
+        else if (r->by_outcome[RT_COMPLETED] == 0)
+            fprintf(out, "  expectations NOT CHECKED: no run finished (%llu were cut at %llu steps before they ended), "
+                    "and an expectation is checked at the end\n", cut, limit);
+        else /* expectations are checked when every thread has finished */
+            fprintf(out, "  no expectation failed in the %llu runs that finished; %llu others were cut at %llu steps "
+                    "before they ended: their end was not checked\n",
+                    (unsigned long long)r->by_outcome[RT_COMPLETED], cut, limit);
+    }
+}
+
+/* Random runs cut at their step limit: how many, and what to do instead (a longer limit, smaller values). */
+static void print_cut(const ExploreConfig *c, const ExploreResult *r, FILE *out)
+{
+    if (r->mode != EXPLORE_RANDOM || r->cut == 0)
+        return;
+    unsigned long long runs = r->runs, cut = r->cut, limit = r->max_steps;
+    if (cut == runs)
+        fprintf(out, "  all %llu runs were cut at %llu steps before they ended: nothing was checked at their end\n",
+                runs, limit);
+    else
+        fprintf(out, "  %llu of %llu runs were cut at %llu steps before they ended: their end was not checked\n", cut,
+                runs, limit);
+    if (r->cancelled)
+        return;
+    if (r->longer_steps)
+        fprintf(out, "  a cut run (seed %llu), let go on, ends after %llu steps: --max-steps %llu gives runs like it room "
+                "to end\n", (unsigned long long)r->failure[RT_LIMIT].seed, (unsigned long long)r->run_steps,
+                (unsigned long long)r->longer_steps);
+    else
+        fprintf(out, "  a cut run (seed %llu), let go on, did not end in %llu steps either\n",
+                (unsigned long long)r->failure[RT_LIMIT].seed, limit * EXPLORE_PROBE_FACTOR);
+    if (!r->fit_params)
+        return;
+    fprintf(out, "  smaller values end within %llu steps:", limit);
+    for (int i = 0; i < c->prog->nparams; i++) {
+        char buf[32];
+        if (r->fit_params[i] != c->params[i])
+            fprintf(out, " --set %s=%s", c->prog->params[i].name, lang_param_value_text(c->prog, i, r->fit_params[i], buf));
+    }
+    fputc('\n', out);
+}
+
+/* The same as JSON: {runs, max_steps, all, run_seed, run_steps, longer_steps, smaller}, or null when no run was cut. */
+static json_t *cut_json(const ExploreConfig *c, const ExploreResult *r)
+{
+    if (r->cut == 0)
+        return json_null();
+    json_t *j = json_pack("{s:I, s:I, s:b}", "runs", (json_int_t)r->cut, "max_steps", (json_int_t)r->max_steps, "all",
+                          r->cut == r->runs);
+    json_object_set_new(j, "run_seed", json_integer((json_int_t)r->failure[RT_LIMIT].seed)); /* the run let go on */
+    json_object_set_new(j, "run_steps", r->run_steps ? json_integer((json_int_t)r->run_steps) : json_null());
+    json_object_set_new(j, "longer_steps", r->longer_steps ? json_integer((json_int_t)r->longer_steps) : json_null());
+    json_t *smaller = r->fit_params ? json_object() : json_null();
+    for (int i = 0; r->fit_params && i < c->prog->nparams; i++)
+        if (r->fit_params[i] != c->params[i])
+            json_object_set_new(smaller, c->prog->params[i].name, json_integer((json_int_t)r->fit_params[i]));
+    json_object_set_new(j, "smaller", smaller);
+    return j;
+}
+
 static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved *fsaved, const json_t *dl, FILE *out)
 {
     for (int f = 0; f < EXPLORE_OUTCOMES; f++) {
@@ -623,7 +711,7 @@ static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved 
                 fprintf(out, "  no %s found in the %llu states covered (not a proof: the search was cut)\n",
                         failure_words[f], (unsigned long long)r->states);
             else
-                fprintf(out, "  no %s in %llu runs\n", failure_words[f], (unsigned long long)r->runs);
+                print_random_none(o, r, f, out);
             continue;
         }
         if (r->mode == EXPLORE_ALL && r->bitstate_log2 > 0 && w->found_len > w->len)
@@ -648,6 +736,7 @@ static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved 
     if (r->mode == EXPLORE_ALL && !r->exhausted)
         print_limits(&o->cfg, r, out);
     print_smaller(&o->cfg, r, out);
+    print_cut(&o->cfg, r, out);
     print_confirmed(r, out);
 }
 
@@ -710,6 +799,8 @@ static void print_json(const ExOpts *o, const ExploreResult *r, const Saved *vsa
         json_object_set_new(j, "limits", limits_json(&o->cfg));
         json_object_set_new(j, "smaller", smaller_json(&o->cfg, r));
     }
+    if (r->mode == EXPLORE_RANDOM) /* runs cut at their step limit: their end (the expectations) was not checked */
+        json_object_set_new(j, "cut", cut_json(&o->cfg, r));
     json_t *outcomes = json_object();
     for (int k = RT_COMPLETED; k <= RT_LIVELOCK; k++)
         json_object_set_new(outcomes, snapshot_outcome_name((RtOutcome)k), json_integer((json_int_t)r->by_outcome[k]));

@@ -71,6 +71,51 @@ bool explore_smaller_params(const Program *prog, const int64_t *params, int64_t 
     return halve_params(prog, params, 3, out) || halve_params(prog, params, 2, out);
 }
 
+/* One run of the values with `seed`, cut at max_steps: the steps it took to end, or 0 when it was cut. */
+static bool probe_run(const Program *prog, const int64_t *params, uint64_t seed, uint64_t max_steps, uint64_t *steps,
+                      char **err)
+{
+    XRunSpec spec = {.prog = prog, .params = params, .seed = seed, .max_steps = max_steps};
+    XRun r;
+    if (!xrun_exec(&spec, &r, err))
+        return false;
+    *steps = !r.error && r.outcome != RT_LIMIT && r.outcome != RT_STOPPED ? (uint64_t)r.nschedule : 0;
+    xrun_finish(&r);
+    return true;
+}
+
+bool explore_fitting_params(const Program *prog, const int64_t *params, uint64_t seed, uint64_t max_steps, int64_t *out,
+                            char **err)
+{
+    size_t size = sizeof *out * (size_t)(prog->nparams + 1);
+    int64_t *cur = xmalloc(size), *next = xmalloc(size);
+    memcpy(cur, params, sizeof *out * (size_t)prog->nparams);
+    bool found = false, ok = true;
+    uint64_t steps = 0;
+    while (!found && ok && explore_smaller_params(prog, cur, next)) {
+        ok = probe_run(prog, next, seed, max_steps, &steps, err);
+        found = ok && steps > 0;
+        int64_t *t = cur;
+        cur = next;
+        next = t;
+    }
+    if (found)
+        memcpy(out, cur, sizeof *out * (size_t)prog->nparams);
+    free(cur);
+    free(next);
+    return found;
+}
+
+uint64_t explore_longer_steps(uint64_t steps)
+{
+    uint64_t want = steps + steps / 4 + 1;
+    for (uint64_t p = 1; p <= UINT64_MAX / 10; p *= 10)
+        for (uint64_t m = 1; m <= 5; m += m == 1 ? 1 : 3) /* 1, 2, 5 */
+            if (m * p >= want)
+                return m * p;
+    return want;
+}
+
 static void witness_finish(ExploreWitness *w)
 {
     free(w->schedule);
@@ -89,6 +134,7 @@ void explore_result_finish(ExploreResult *r)
         free(r->vars[i].name);
     }
     free(r->vars);
+    free(r->fit_params);
     ss_graph_destroy(r->graph);
     r->graph = NULL;
     for (int o = 0; o < EXPLORE_OUTCOMES; o++)
@@ -448,6 +494,29 @@ bool explore_confirm(const ExploreConfig *cfg, ExploreResult *out, char **err)
     return ok;
 }
 
+/* Random runs cut at their limit: how long the first cut run takes to end, and (every run cut) smaller values that
+ * end within the limit, so that an answer can say what to do instead of checking nothing. */
+static bool explore_cut_advice(const ExploreConfig *cfg, ExploreResult *out, char **err)
+{
+    uint64_t probe_limit = cfg->max_steps <= UINT64_MAX / EXPLORE_PROBE_FACTOR ? cfg->max_steps * EXPLORE_PROBE_FACTOR
+                                                                               : UINT64_MAX;
+    if (!probe_run(cfg->prog, cfg->params, out->failure[RT_LIMIT].seed, probe_limit, &out->run_steps, err))
+        return false;
+    out->longer_steps = out->run_steps ? explore_longer_steps(out->run_steps) : 0;
+    if (out->cut < out->runs || cfg->prog->nparams == 0)
+        return true;
+    out->fit_params = xmalloc(sizeof *out->fit_params * (size_t)cfg->prog->nparams);
+    char *why = NULL;
+    bool ok = explore_fitting_params(cfg->prog, cfg->params, cfg->seed, cfg->max_steps, out->fit_params, &why);
+    if (!ok) {
+        free(out->fit_params);
+        out->fit_params = NULL;
+    }
+    if (why)
+        *err = why;
+    return ok || !why;
+}
+
 bool explore_run(const ExploreConfig *cfg_in, ExploreResult *out, char **err)
 {
     ExploreConfig cfg = *cfg_in;
@@ -469,6 +538,9 @@ bool explore_run(const ExploreConfig *cfg_in, ExploreResult *out, char **err)
             ok = minimize_witness(&cfg, &out->failure[o], (RtOutcome)o, err);
     if (ok && cfg.confirm && out->stateful && !out->cancelled)
         ok = explore_confirm(&cfg, out, err);
+    out->max_steps = cfg.max_steps;
+    if (ok && cfg.mode == EXPLORE_RANDOM && !out->cancelled && out->cut > 0 && out->failure[RT_LIMIT].found)
+        ok = explore_cut_advice(&cfg, out, err);
     out->seconds = (double)(clock_now_ns() - t0) / 1e9;
     return ok;
 }

@@ -26,6 +26,10 @@ enum { EXPLORE_BITSTATE_MIN = 20, EXPLORE_BITSTATE_MAX = 36, EXPLORE_BITSTATE_ST
 
 enum { EXPLORE_OUTCOMES = RT_STOPPED + 1 };
 
+/* Random runs cut at their step limit: one of them is run again with a limit this many times longer, to learn how
+ * many steps it takes to end (ExploreResult.run_steps). */
+enum { EXPLORE_PROBE_FACTOR = 32 };
+
 typedef void (*ExploreProgress)(void *ctx, uint64_t done, uint64_t total);
 
 typedef struct ExploreConfig {
@@ -112,7 +116,14 @@ typedef struct ExploreResult {
     int confirmed, mismatched; /* stateful: witnesses replayed on real threads that ended the same way, and not */
     uint64_t unexpanded;    /* stateful: states whose successors were not all explored (a limit was hit) */
     int depth;              /* stateful: the longest shortest schedule to any state found */
-    uint64_t cut;           /* runs that hit max_steps */
+    uint64_t cut;           /* runs that hit max_steps: random, runs cut before they ended, whose end (the
+                               expectations) was never checked (the invariants and deadlocks were, up to the cut) */
+    uint64_t max_steps;     /* the step limit the search had (random: each run's) */
+    uint64_t run_steps;     /* random, some run cut: the steps the first cut run's seed takes to end when it may go
+                               on EXPLORE_PROBE_FACTOR times longer; 0 when it does not end even then */
+    uint64_t longer_steps;  /* random, run_steps known: a step limit that lets such a run end (explore_longer_steps) */
+    int64_t *fit_params;    /* random, every run cut: smaller values whose run (the first seed) ends within max_steps,
+                               one per parameter (explore_fitting_params); NULL when there are none */
     const char *reduction;  /* stateful: the reduction used (ss_reduction_name: "persistent", "merge", ...) */
     double seconds;
     bool cancelled;         /* stopped by ExploreConfig.cancel: partial, witnesses not minimized */
@@ -144,5 +155,14 @@ bool explore_is_failure(RtOutcome o);
  * reads, 16.9 M states; 2 of 2, 31,498), while small values that shape the lesson (a pool's limit of 2, two
  * rounds) stay. False when no value changes (every one is at its least already). */
 bool explore_smaller_params(const Program *prog, const int64_t *params, int64_t *out);
+
+/* Random runs that were all cut at max_steps: smaller values (explore_smaller_params, halved again and again) whose
+ * run with `seed` ends within max_steps; out gets prog->nparams values. False when even the least values are cut (or
+ * no value can be made smaller), or *err when a run cannot be made. */
+bool explore_fitting_params(const Program *prog, const int64_t *params, uint64_t seed, uint64_t max_steps, int64_t *out,
+                            char **err);
+/* A step limit with room for a run of `steps`: a quarter more, rounded up to 1, 2 or 5 times a power of ten (a run of
+ * 4,804 steps: 10,000). */
+uint64_t explore_longer_steps(uint64_t steps);
 
 #endif

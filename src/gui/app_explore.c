@@ -67,7 +67,8 @@ void app_explore_set_open(App *a, bool open)
     a->views.explore_open = open;
 }
 
-void app_explore_start(App *a, ExploreKind kind)
+/* Start exploring the current values; max_steps > 0: each random run's step limit instead of the default. */
+static void start_exploring(App *a, ExploreKind kind, uint64_t max_steps)
 {
     app_explore_set_open(a, true);
     a->dirty = true;
@@ -77,10 +78,17 @@ void app_explore_start(App *a, ExploreKind kind)
     }
     ExploreConfig cfg;
     session_explore_config(a->run.session, kind, &cfg);
+    if (max_steps > 0)
+        cfg.max_steps = max_steps;
     char *err = NULL;
     if (!session_explore_start(a->run.session, &cfg, &err))
         app_note(a, "%s", err ? err : "cannot explore");
     free(err);
+}
+
+void app_explore_start(App *a, ExploreKind kind)
+{
+    start_exploring(a, kind, 0);
 }
 
 static void filed(App *a, const ExploreEntry *e)
@@ -181,28 +189,50 @@ bool app_explore_replay(App *a, int entry, int line)
     return a->views.explore_witness != NULL && app_replay(a, NULL, NULL) != NULL;
 }
 
-/* The smaller values an entry names (a check of every interleaving that was cut) become the run's, and every
- * interleaving is checked with them. */
-static void check_smaller(App *a, int entry)
+/* The values become the run's (each value set restarts the run); false when one cannot be set. */
+static bool use_values(App *a, const ExploreEntry *e, const int64_t *given)
 {
-    const ExploreEntry *e = explore_log_entry(session_explore_log(a->run.session), entry);
-    if (!e || !e->smaller || !a->run.prog || e->nparams != a->run.prog->nparams)
-        return;
-    if (app_explore_running(a)) {
-        app_note(a, "an exploration is running: Esc stops it");
-        return;
-    }
     int64_t *values = malloc(sizeof *values * (size_t)e->nparams); /* a copy: each value set restarts the run */
     if (!values)
-        return;
-    memcpy(values, e->smaller, sizeof *values * (size_t)e->nparams);
+        return false;
+    memcpy(values, given, sizeof *values * (size_t)e->nparams);
     bool ok = true;
     for (int i = 0; i < e->nparams && ok; i++)
         ok = app_set_param(a, i, values[i]);
     free(values);
     a->relayout = true; /* the parameters drawer shows the new values */
-    if (ok)
-        app_explore_start(a, EXPLORE_CHECK_ALL);
+    return ok;
+}
+
+/* An entry of this scenario whose button can act now, or NULL (with a note while an exploration runs). */
+static const ExploreEntry *actionable(App *a, int entry)
+{
+    const ExploreEntry *e = explore_log_entry(session_explore_log(a->run.session), entry);
+    if (!e || !a->run.prog || e->nparams != a->run.prog->nparams)
+        return NULL;
+    if (app_explore_running(a)) {
+        app_note(a, "an exploration is running: Esc stops it");
+        return NULL;
+    }
+    return e;
+}
+
+/* The smaller values an entry names become the run's, and they are explored as the entry was: every interleaving
+ * checked (a check that was cut), or a failure looked for (random runs all cut at their step limit). */
+static void check_smaller(App *a, int entry)
+{
+    const ExploreEntry *e = actionable(a, entry);
+    if (e && e->smaller && use_values(a, e, e->smaller))
+        app_explore_start(a, e->kind);
+}
+
+/* Random runs cut at their step limit: a failure is looked for again with the entry's values and the longer limit
+ * it names. */
+static void run_longer(App *a, int entry)
+{
+    const ExploreEntry *e = actionable(a, entry);
+    if (e && e->longer_steps > 0 && use_values(a, e, e->params))
+        start_exploring(a, EXPLORE_FIND_FAILURE, e->longer_steps);
 }
 
 bool app_explore_line_button(const App *a, int entry, int line, int *x, int *y)
@@ -229,6 +259,7 @@ bool app_explore_click(App *a, int x, int y)
     case XHIT_REPLAY: replay(a, h.entry, h.line); break;
     case XHIT_MAP_STATE: replay_state(a, h.entry, h.line); break;
     case XHIT_SMALLER: check_smaller(a, h.entry); break;
+    case XHIT_LONGER: run_longer(a, h.entry); break;
     case XHIT_PANEL: break;
     }
     a->dirty = true;
@@ -276,6 +307,9 @@ static json_t *entry_json(const App *a, const ExploreEntry *e, int index, bool h
                           "verdict", verdict(e), "headline", e->headline, "complete", r->complete, "cancelled",
                           r->cancelled, "states", (json_int_t)r->states, "transitions", (json_int_t)r->transitions,
                           "runs", (json_int_t)r->runs, "seconds", r->seconds);
+    json_object_set_new(j, "cut", json_integer((json_int_t)r->cut)); /* runs cut at their step limit */
+    json_object_set_new(j, "max_steps", json_integer((json_int_t)r->max_steps));
+    json_object_set_new(j, "longer_steps", e->longer_steps ? json_integer((json_int_t)e->longer_steps) : json_null());
     if (here) /* the parameters' names are the loaded scenario's */
         json_object_set_new(j, "params", entry_params(a, e));
     json_t *fails = json_object();
@@ -290,7 +324,7 @@ static json_t *entry_json(const App *a, const ExploreEntry *e, int index, bool h
     json_t *lines = json_array(), *values = json_object();
     for (int i = 0; i < e->nlines; i++) {
         const ExploreLine *l = &e->lines[i];
-        static const char *const kinds[] = {"failure", "none-found", "value", "note", "smaller"};
+        static const char *const kinds[] = {"failure", "none-found", "value", "note", "smaller", "longer"};
         json_t *lj = json_pack("{s:s, s:s}", "kind", kinds[l->kind], "text", l->text);
         json_object_set_new(lj, "witness_steps", l->witness ? json_integer(l->witness->len) : json_null());
         UiRect br;

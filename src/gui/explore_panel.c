@@ -377,8 +377,26 @@ static int chip_w(const Pass *s, const char *label)
     return font_width(s->f, FONT_SMALL, label) + px(s, 18);
 }
 
-/* The button of a line naming smaller values: checks every interleaving with them. */
+/* The button of a line naming smaller values: checks every interleaving with them, or (random runs all cut at their
+ * step limit) looks for a failure with them; and of a line naming a longer step limit: looks for a failure again
+ * with it. */
 #define SMALLER_LABEL "Check these"
+#define TRY_LABEL "Try these"
+#define LONGER_LABEL "Run longer"
+
+/* A line's own button (not a Replay): its hit kind and label, or XHIT_NONE. */
+static XHitKind action_button(const ExploreEntry *e, const ExploreLine *l, const char **label)
+{
+    if (l->kind == XLINE_SMALLER && e->smaller) {
+        *label = e->kind == EXPLORE_CHECK_ALL ? SMALLER_LABEL : TRY_LABEL;
+        return XHIT_SMALLER;
+    }
+    if (l->kind == XLINE_LONGER && e->longer_steps > 0) {
+        *label = LONGER_LABEL;
+        return XHIT_LONGER;
+    }
+    return XHIT_NONE;
+}
 
 /* The end values of one variable from line i on, as a row of buttons that wraps ("N = 2 (1)": the value and how
  * many end states or runs have it), each replaying its witness. Returns the index of the first line after them and
@@ -430,14 +448,16 @@ static int entry_block(Pass *s, int idx, const ExploreEntry *e, unsigned long lo
             continue;
         }
         int last = 0, tw = s->w - indent, h = wrap_last(s, FONT_BODY, l->text, s->x + indent, y, tw, line_colour(s, l), &last);
-        bool smaller = l->kind == XLINE_SMALLER && e->smaller;
-        if ((l->witness && !(i == 0 && first_up)) || smaller) { /* at the end of the text's last row, or below it */
-            int w = smaller ? chip_w(s, SMALLER_LABEL) : rw;
+        const char *label = NULL;
+        XHitKind action = action_button(e, l, &label);
+        if ((l->witness && !(i == 0 && first_up)) || action != XHIT_NONE) { /* at the end of the text's last row, or
+                                                                                below it */
+            int w = action != XHIT_NONE ? chip_w(s, label) : rw;
             bool fits = last + gap + w <= tw;
             int by = fits ? y + h - bl : y + h + gap / 2;
             UiRect br = {s->x + s->w - w, by + (bl - bh) / 2, w, bh};
-            if (smaller)
-                line_button(s, br, XHIT_SMALLER, idx, i, false, SMALLER_LABEL);
+            if (action != XHIT_NONE)
+                line_button(s, br, action, idx, i, false, label);
             else
                 replay_button(s, br, idx, i, l->witness, "Replay");
             if (!fits)
@@ -753,7 +773,8 @@ void explore_panel_draw(ExplorePanel *p, SDL_Renderer *r, Font *f, const Theme *
 bool explore_panel_line_button(const ExplorePanel *p, int entry, int line, UiRect *r)
 {
     for (int i = 0; i < p->nbuttons; i++)
-        if ((p->buttons[i].hit.kind == XHIT_REPLAY || p->buttons[i].hit.kind == XHIT_SMALLER) &&
+        if ((p->buttons[i].hit.kind == XHIT_REPLAY || p->buttons[i].hit.kind == XHIT_SMALLER ||
+             p->buttons[i].hit.kind == XHIT_LONGER) &&
             p->buttons[i].hit.entry == entry && p->buttons[i].hit.line == line) {
             *r = p->buttons[i].r;
             return true;

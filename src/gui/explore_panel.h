@@ -39,11 +39,11 @@ typedef struct XPanelInput {
 } XPanelInput;
 
 typedef enum XHitKind { XHIT_NONE, XHIT_PANEL, XHIT_CHECK_ALL, XHIT_FIND_FAILURE, XHIT_CANCEL, XHIT_CLOSE,
-                        XHIT_REPLAY, XHIT_MAP_STATE, XHIT_SMALLER } XHitKind;
+                        XHIT_REPLAY, XHIT_MAP_STATE, XHIT_SMALLER, XHIT_LONGER } XHitKind;
 
 typedef struct XHit {
     XHitKind kind;
-    int entry;                   /* XHIT_REPLAY, XHIT_SMALLER: the log's entry and its line; XHIT_MAP_STATE: the entry
+    int entry;                   /* XHIT_REPLAY, XHIT_SMALLER, XHIT_LONGER: the log's entry and its line; XHIT_MAP_STATE: the entry
                                     and the state */
     int line;
 } XHit;

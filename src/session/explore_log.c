@@ -2,7 +2,9 @@
  *
  * A check of every interleaving answers with certainty only when it was complete: "no deadlock in any of N states
  * (complete)"; a search cut by a budget or a cancel says what it covered and that it proves nothing. Random runs
- * never prove an absence: "no failure in 200 runs" says so. A failure found is real either way, and its line carries
+ * never prove an absence: "no failure in 200 runs" says so; and a run cut at its step limit before it ended checked
+ * nothing at its end (the expectations), so the answer says how many were cut and offers a longer limit or smaller
+ * values that end within it. A failure found is real either way, and its line carries
  * the witness that replays it. Entries are allocated one by one so that the witnesses the lines point into never
  * move. */
 #include "session/explore_log.h"
@@ -141,7 +143,39 @@ static void check_all_failures(ExploreEntry *e)
     free(where);
 }
 
-static void random_failures(ExploreEntry *e)
+static bool has_invariants(const Program *prog)
+{
+    for (int i = 0; prog && i < prog->nchecks; i++)
+        if (prog->checks[i].kind == CHECK_INVARIANT)
+            return true;
+    return false;
+}
+
+/* No failure in random runs, some or all of them cut at their step limit before they ended: an expectation is checked
+ * at the end, so a cut run checked none; deadlocks and invariants (checked at every step) it did check, up to the
+ * cut. "200 random runs, all cut at 2,000 steps before they ended: nothing was checked at their end". */
+static void cut_runs_none_found(ExploreEntry *e, const Program *prog, const char *runs)
+{
+    const ExploreResult *r = &e->result;
+    char limit[NUMTEXT_MAX], cut[NUMTEXT_MAX];
+    numtext_count(r->max_steps, limit, sizeof limit);
+    numtext_count(r->cut, cut, sizeof cut);
+    if (r->cut < r->runs) {
+        line_add(e, XLINE_NONE_FOUND,
+                 xasprintf("no failure in %s random runs, but %s of them were cut at %s steps before they ended: "
+                           "their end was not checked (not a proof: check all to be sure)", runs, cut, limit), NULL);
+        return;
+    }
+    /* a note, not "none found": nothing was found, but nothing was looked at either */
+    line_add(e, XLINE_NOTE, r->runs == 1 ? xasprintf("1 random run, cut at %s steps before it ended: nothing was "
+                                                           "checked at its end", limit)
+             : xasprintf("%s random runs, all cut at %s steps before they ended: nothing was checked at their end",
+                         runs, limit), NULL);
+    line_add(e, XLINE_NOTE, xasprintf("no deadlock%s in their first %s steps", has_invariants(prog) ?
+                                      " and no broken invariant" : "", limit), NULL);
+}
+
+static void random_failures(ExploreEntry *e, const Program *prog)
 {
     const ExploreResult *r = &e->result;
     char runs[NUMTEXT_MAX];
@@ -160,10 +194,60 @@ static void random_failures(ExploreEntry *e)
         l->outcome = o;
         e->failed = true;
     }
-    if (!e->failed)
+    if (!e->failed && r->cut > 0) {
+        cut_runs_none_found(e, prog, runs);
+    } else if (!e->failed) {
         line_add(e, XLINE_NONE_FOUND,
                  xasprintf("no failure in %s%s random runs (not a proof: check all to be sure)", r->cancelled ?
                            "the " : "", runs), NULL);
+    } else if (r->cut > 0) {
+        char cut[NUMTEXT_MAX], limit[NUMTEXT_MAX];
+        line_add(e, XLINE_NOTE, xasprintf("%s of %s runs were cut at %s steps before they ended: their end was not "
+                                          "checked", numtext_count(r->cut, cut, sizeof cut), runs,
+                                          numtext_count(r->max_steps, limit, sizeof limit)), NULL);
+    }
+}
+
+/* "iterations = 150, workers = 2": the values of `values` that differ from the entry's, appended to sb. */
+static void changed_values(StrBuf *sb, const ExploreEntry *e, const Program *prog, const int64_t *values)
+{
+    for (int i = 0, n = 0; i < prog->nparams; i++) {
+        if (values[i] == e->params[i])
+            continue;
+        char buf[32];
+        strbuf_printf(sb, "%s%s = %s", n++ ? ", " : "", prog->params[i].name,
+                      lang_param_value_text(prog, i, values[i], buf));
+    }
+}
+
+/* Random runs cut at their step limit: what to do instead. A longer limit when a run was seen to end within one
+ * ("Run longer"), and, every run cut, smaller values whose run ends within this one ("Try these"). */
+static void cut_advice(ExploreEntry *e, const Program *prog)
+{
+    const ExploreResult *r = &e->result;
+    if (e->kind != EXPLORE_FIND_FAILURE || r->cut == 0 || r->cancelled)
+        return;
+    char steps[NUMTEXT_MAX], limit[NUMTEXT_MAX];
+    if (r->longer_steps > 0) {
+        e->longer_steps = r->longer_steps;
+        line_add(e, XLINE_LONGER, xasprintf("a cut run, let go on, ends after %s steps: look again with a limit of %s steps",
+                                            numtext_count(r->run_steps, steps, sizeof steps),
+                                            numtext_count(r->longer_steps, limit, sizeof limit)), NULL);
+    } else {
+        line_add(e, XLINE_NOTE, xasprintf("a cut run, let go on, did not end in %s steps either",
+                                          numtext_count(r->max_steps * EXPLORE_PROBE_FACTOR, steps, sizeof steps)),
+                 NULL);
+    }
+    if (!r->fit_params || !prog || prog->nparams != e->nparams)
+        return;
+    e->smaller = xmalloc(sizeof *e->smaller * (size_t)prog->nparams);
+    memcpy(e->smaller, r->fit_params, sizeof *e->smaller * (size_t)prog->nparams);
+    StrBuf sb;
+    strbuf_init(&sb);
+    strbuf_printf(&sb, "smaller values end within %s steps: ", numtext_count(r->max_steps, limit, sizeof limit));
+    changed_values(&sb, e, prog, e->smaller);
+    line_add(e, XLINE_SMALLER, xstrdup(sb.data), NULL);
+    strbuf_finish(&sb);
 }
 
 /* End values: worth showing when some run ended by itself (the philosophers only ever end in a deadlock). */
@@ -217,13 +301,7 @@ static void smaller_values(ExploreEntry *e, const Program *prog)
     StrBuf sb;
     strbuf_init(&sb);
     strbuf_printf(&sb, "too many states to check them all; smaller values finish sooner: ");
-    for (int i = 0, n = 0; i < prog->nparams; i++) {
-        if (e->smaller[i] == e->params[i])
-            continue;
-        char buf[32];
-        strbuf_printf(&sb, "%s%s = %s", n++ ? ", " : "", prog->params[i].name,
-                      lang_param_value_text(prog, i, e->smaller[i], buf));
-    }
+    changed_values(&sb, e, prog, e->smaller);
     line_add(e, XLINE_SMALLER, xstrdup(sb.data), NULL);
     strbuf_finish(&sb);
 }
@@ -233,8 +311,9 @@ static void compose(ExploreEntry *e, const Program *prog)
     if (e->kind == EXPLORE_CHECK_ALL)
         check_all_failures(e);
     else
-        random_failures(e);
+        random_failures(e, prog);
     smaller_values(e, prog);
+    cut_advice(e, prog);
     if (e->result.mismatched > 0) /* a witness that ends otherwise on real threads: never expected, always said */
         line_add(e, XLINE_NOTE,
                  xasprintf("MISMATCH: %d witness%s replayed on real threads ended otherwise (a bug in lockstep)",

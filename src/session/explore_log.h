@@ -22,9 +22,12 @@
 /* What the user asked: every interleaving (the state search) or a failure (random runs, minimized). */
 typedef enum ExploreKind { EXPLORE_CHECK_ALL, EXPLORE_FIND_FAILURE } ExploreKind;
 
-/* What a line tells: a failure found, none found, an end value of a shared variable, a note, or (a search of every
- * interleaving that was cut) smaller parameter values to check instead (ExploreEntry.smaller). */
-typedef enum ExploreLineKind { XLINE_FAILURE, XLINE_NONE_FOUND, XLINE_VALUE, XLINE_NOTE, XLINE_SMALLER } ExploreLineKind;
+/* What a line tells: a failure found, none found, an end value of a shared variable, a note, smaller parameter values
+ * to explore instead (a search of every interleaving that was cut, or random runs all cut at their step limit:
+ * ExploreEntry.smaller), or (random runs cut at their step limit) a longer limit to run them with
+ * (ExploreEntry.longer_steps). */
+typedef enum ExploreLineKind { XLINE_FAILURE, XLINE_NONE_FOUND, XLINE_VALUE, XLINE_NOTE, XLINE_SMALLER,
+                               XLINE_LONGER } ExploreLineKind;
 
 typedef struct ExploreLine {
     ExploreLineKind kind;
@@ -47,8 +50,12 @@ typedef struct ExploreEntry {
     bool failed;                    /* a failure was found */
     ExploreLine *lines;
     int nlines;
-    int64_t *smaller;               /* a cut check of every interleaving: values likely to finish (explore_smaller_params),
-                                       one per parameter, named in an XLINE_SMALLER line; else NULL */
+    int64_t *smaller;               /* a cut check of every interleaving: values likely to finish (explore_smaller_params);
+                                       random runs all cut at their step limit: values whose run ends within it
+                                       (ExploreResult.fit_params); one per parameter, named in an XLINE_SMALLER line;
+                                       else NULL */
+    uint64_t longer_steps;          /* random runs cut at their step limit: a limit a run of these values ends within
+                                       (ExploreResult.longer_steps), named in an XLINE_LONGER line; else 0 */
 } ExploreEntry;
 
 typedef struct ExploreLog ExploreLog;

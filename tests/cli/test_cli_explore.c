@@ -203,6 +203,53 @@ static void check_values(const char *exe, const json_t *report, const char *dir,
     }
 }
 
+/* Random runs of the race counter with 600 iterations (4,804 steps a run) all stop at the 2,000-step limit, before
+ * the end where N == workers * iterations is checked: the answer says nothing was checked there, not "no expectation
+ * failed", and offers a longer limit and smaller values, in text and in JSON. */
+static void test_random_runs_cut_at_the_limit(void **state)
+{
+    char *dir = make_dir();
+    CliResult r;
+    const char *text_args[] = {"explore", "race-counter", "--set", "iterations=600", "--runs", "20", "--out", dir, NULL};
+    explore(*state, text_args, EXIT_OK, &r);
+    assert_null(strstr(r.out, "no expectation failed"));
+    assert_non_null(strstr(r.out, "expectations NOT CHECKED: all 20 runs were cut at 2000 steps before they ended"));
+    assert_non_null(strstr(r.out, "all 20 runs were cut at 2000 steps before they ended: nothing was checked at "
+                                  "their end"));
+    assert_non_null(strstr(r.out, "a cut run (seed 1), let go on, ends after 4804 steps: --max-steps 10000 gives runs like "
+                                  "it room to end"));
+    assert_non_null(strstr(r.out, "smaller values end within 2000 steps: --set iterations=150\n"));
+    assert_non_null(strstr(r.out, "N was, where the runs were cut, "));
+    cli_result_finish(&r);
+
+    const char *json_args[] = {"explore", "race-counter", "--set", "iterations=600", "--runs", "20", "--json", "--out",
+                               dir, NULL};
+    explore(*state, json_args, EXIT_OK, &r);
+    assert_non_null(r.json);
+    const json_t *cut = json_object_get(r.json, "cut");
+    assert_true(json_is_object(cut));
+    assert_int_equal(json_integer_value(json_object_get(cut, "runs")), 20);
+    assert_int_equal(json_integer_value(json_object_get(cut, "max_steps")), 2000);
+    assert_true(json_is_true(json_object_get(cut, "all")));
+    assert_int_equal(json_integer_value(json_object_get(cut, "run_steps")), 4804);
+    assert_int_equal(json_integer_value(json_object_get(cut, "longer_steps")), 10000);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(cut, "smaller"), "iterations")), 150);
+    cli_result_finish(&r);
+
+    /* runs that end are not cut, and their expectations were checked */
+    const char *ended_args[] = {"explore", "race-counter", "--set", "use_lock=yes", "--runs", "4", "--json", "--out",
+                                dir, NULL};
+    explore(*state, ended_args, EXIT_OK, &r);
+    assert_true(json_is_null(json_object_get(r.json, "cut")));
+    cli_result_finish(&r);
+    const char *ended_text[] = {"explore", "race-counter", "--set", "use_lock=yes", "--runs", "4", "--out", dir, NULL};
+    explore(*state, ended_text, EXIT_OK, &r);
+    assert_non_null(strstr(r.out, "  no expectation failed in 4 runs\n"));
+    assert_null(strstr(r.out, "cut"));
+    cli_result_finish(&r);
+    remove_dir(dir);
+}
+
 static void test_all_race_counter(void **state)
 {
     char *dir = make_dir();
@@ -540,6 +587,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_all_naive_philosophers),
         cmocka_unit_test(test_bitstate_naive_philosophers),
         cmocka_unit_test(test_bitstate_race_counter),
+        cmocka_unit_test(test_random_runs_cut_at_the_limit),
         cmocka_unit_test(test_all_jobs_same_answer),
         cmocka_unit_test(test_interrupted_exploration_reports),
         cmocka_unit_test(test_witnesses_outside_cwd),

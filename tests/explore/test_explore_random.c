@@ -103,9 +103,52 @@ static void test_jobs_do_not_matter(void **state)
     loader_unload(&l);
 }
 
+/* The race on a counter with 600 iterations takes 4,804 steps (2 workers, 8 steps an iteration, 4 to start them):
+ * every run is cut at 2,000 steps, before the end where N == workers * iterations is checked. The result says so
+ * (cut), how long a run takes when it may go on, a limit with room for it, and smaller values that end within the
+ * limit (600 halved to 300 still takes 2,404 steps; 150 takes 1,204). */
+static void test_cut_runs_counted_with_advice(void **state)
+{
+    (void)state;
+    static const char *const sets[] = {"iterations=600", NULL};
+    Loaded l = loader_scenario("race-counter", sets);
+    ExploreResult r = explore_random(&l, 2, 12);
+    assert_int_equal(r.runs, 12);
+    assert_int_equal(r.cut, 12);
+    assert_int_equal(r.by_outcome[RT_LIMIT], 12);
+    assert_int_equal(r.max_steps, 2000);
+    assert_int_equal(r.run_steps, 4804);
+    assert_int_equal(r.longer_steps, 10000);
+    assert_non_null(r.fit_params);
+    assert_int_equal(r.fit_params[0], 2);   /* workers kept */
+    assert_int_equal(r.fit_params[1], 150); /* iterations */
+    explore_result_finish(&r);
+
+    static const char *const fit[] = {"iterations=20", "use_lock=yes", NULL}; /* nothing cut: no advice */
+    loader_unload(&l);
+    l = loader_scenario("race-counter", fit);
+    r = explore_random(&l, 2, 4);
+    assert_int_equal(r.cut, 0);
+    assert_int_equal(r.longer_steps, 0);
+    assert_null(r.fit_params);
+    explore_result_finish(&r);
+    loader_unload(&l);
+}
+
+static void test_longer_steps(void **state)
+{
+    (void)state;
+    assert_int_equal(explore_longer_steps(4804), 10000);
+    assert_int_equal(explore_longer_steps(1204), 2000);
+    assert_int_equal(explore_longer_steps(3000), 5000);
+    assert_int_equal(explore_longer_steps(1), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cut_runs_counted_with_advice),
+        cmocka_unit_test(test_longer_steps),
         cmocka_unit_test(test_random_deadlock_minimized),
         cmocka_unit_test(test_jobs_do_not_matter),
     };

@@ -233,6 +233,75 @@ static void test_race_counter_outcomes(void **state)
 }
 
 /* Find a failure: random runs find the lost update, and the minimized witness replays to the failed expectation. */
+/* The line of a result at index i. */
+static json_t *line_at(json_t *result, size_t i)
+{
+    json_t *l = json_array_get(json_object_get(result, "lines"), i);
+    if (!json_is_object(l))
+        fail_msg("no line %zu", i);
+    return l;
+}
+
+/* Find failure on the race counter with 600 iterations: every run (4,804 steps) is cut at the 2,000-step limit before
+ * its end, where N == workers * iterations is checked. The answer says so instead of "no failure in 200 random
+ * runs", and offers a longer limit and smaller values, each with its button. */
+static void test_find_failure_cut_runs(void **state)
+{
+    (void)state;
+    char script[2048];
+    snprintf(script, sizeof script, "wait 200\ncommand find-failure\nwait-until explored 120000\nwait 200\n"
+             "dump-state %s\nquit\n", wh_path("cut-runs.json"));
+    run_script("cut-runs.uis", script, "race-counter --set iterations=600");
+    json_t *st = wh_state("cut-runs.json"), *r = result_at(st, 0);
+    assert_string_equal(str_of(r, "kind"), "find-failure");
+    assert_string_equal(str_of(r, "verdict"), "none");
+    assert_int_equal(wh_int(r, "runs"), 200);
+    assert_int_equal(wh_int(r, "cut"), 200);
+    assert_int_equal(wh_int(r, "max_steps"), 2000);
+    assert_string_equal(str_of(r, "headline"),
+                        "200 random runs, all cut at 2,000 steps before they ended: nothing was checked at their end");
+    assert_null(strstr(str_of(r, "headline"), "no failure"));
+    assert_string_equal(str_of(line_at(r, 1), "text"), "no deadlock in their first 2,000 steps");
+    json_t *longer = line_at(r, 2), *smaller = line_at(r, 3);
+    assert_string_equal(str_of(longer, "kind"), "longer");
+    assert_string_equal(str_of(longer, "text"), "a cut run, let go on, ends after 4,804 steps: look again with a "
+                                                "limit of 10,000 steps");
+    assert_true(json_is_array(json_object_get(longer, "button")));
+    assert_string_equal(str_of(smaller, "kind"), "smaller");
+    assert_string_equal(str_of(smaller, "text"), "smaller values end within 2,000 steps: iterations = 150");
+    assert_true(json_is_array(json_object_get(smaller, "button")));
+    json_decref(st);
+}
+
+/* The buttons of a cut answer (with the lock, so that no failure needs minimizing): Try these sets the smaller values
+ * and looks for a failure with them, its runs now ending; Run longer looks again with the first values and the longer
+ * limit. */
+static void test_find_failure_cut_buttons(void **state)
+{
+    (void)state;
+    char script[2048];
+    snprintf(script, sizeof script,
+             "wait 200\ncommand find-failure\nwait-until explored 120000\nwait 200\nclick-result 0 3\nwait 200\n"
+             "wait-until explored 120000\nwait 200\ndump-state %s\nclick-result 0 2\nwait 200\n"
+             "wait-until explored 120000\nwait 200\ndump-state %s\nquit\n", wh_path("tried.json"),
+             wh_path("longer.json"));
+    run_script("cut-buttons.uis", script, "race-counter --set iterations=600 --set use_lock=yes");
+    json_t *tried = wh_state("tried.json"), *longer = wh_state("longer.json");
+    json_t *r1 = result_at(tried, 1);
+    assert_int_equal(wh_int(json_object_get(tried, "params"), "iterations"), 150);
+    assert_string_equal(str_of(r1, "kind"), "find-failure");
+    assert_int_equal(wh_int(r1, "cut"), 0);
+    assert_int_equal(wh_int(json_object_get(r1, "params"), "iterations"), 150);
+    assert_non_null(strstr(str_of(r1, "headline"), "no failure in 200 random runs"));
+    json_t *r2 = result_at(longer, 2);
+    assert_int_equal(wh_int(json_object_get(longer, "params"), "iterations"), 600);
+    assert_int_equal(wh_int(r2, "max_steps"), 10000);
+    assert_int_equal(wh_int(r2, "cut"), 0);
+    assert_non_null(strstr(str_of(r2, "headline"), "no failure in 200 random runs"));
+    json_decref(tried);
+    json_decref(longer);
+}
+
 static void test_find_failure(void **state)
 {
     (void)state;
@@ -664,6 +733,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_naive_then_ordered),
         cmocka_unit_test(test_cancel_in_the_middle),
         cmocka_unit_test(test_check_smaller_after_a_cut),
+        cmocka_unit_test(test_find_failure_cut_runs),
+        cmocka_unit_test(test_find_failure_cut_buttons),
         cmocka_unit_test(test_long_check_says_how_to_stop),
         cmocka_unit_test(test_race_counter_outcomes),
         cmocka_unit_test(test_find_failure),
