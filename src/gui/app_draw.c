@@ -123,30 +123,33 @@ static int banner_inset(const App *a)
     return layout_px(&a->win.layout, 14);
 }
 
+/* The banner's height in width w. */
+static int banner_height(App *a, Banner *b, int w)
+{
+    return banner_body(a, b, 0, 0, w - 2 * banner_inset(a), false) + 2 * banner_inset(a) / 2 + layout_px(&a->win.layout, 6);
+}
+
 /* The banner's height in width w; when that is more than `room`, the hint and then the last lines are left out
- * (the narration keeps them), so that the scene below keeps its share of the panel. */
+ * (banner_cut; the narration keeps them), so that the scene below keeps its share of the panel. */
 static int banner_fit(App *a, Banner *b, int w, int room)
 {
     if (!b->title)
         return 0;
-    int inset = banner_inset(a), h, all = b->nlines;
-    for (;;) {
-        h = banner_body(a, b, 0, 0, w - 2 * inset, false) + 2 * inset / 2 + layout_px(&a->win.layout, 6);
-        if (h <= room || (!b->hint && b->nlines <= 1))
+    int h = banner_height(a, b, w);
+    if (h <= room || (!b->hint && b->nlines <= 1))
+        return h;
+    Banner whole = *b;
+    whole.hint = NULL;
+    for (int keep = whole.nlines; keep >= 1; keep--) {
+        *b = whole;
+        banner_cut(b, keep);
+        h = banner_height(a, b, w);
+        if (h <= room)
             break;
-        if (b->hint)
-            b->hint = NULL;
-        else
-            b->nlines--;
     }
-    if (b->nlines < all && b->summary[0]) { /* one line for them all (a deadlock's circle) */
-        snprintf(b->lines[0], sizeof b->lines[0], "%s", b->summary);
-        b->nlines = 1;
-        h = banner_body(a, b, 0, 0, w - 2 * inset, false) + 2 * inset / 2 + layout_px(&a->win.layout, 6);
-    } else if (b->nlines < all) { /* the last line shown says how many more the narration has */
-        snprintf(b->lines[b->nlines - 1], sizeof b->lines[0], "... and %d more",
-                 all - b->nlines + 1);
-        h = banner_body(a, b, 0, 0, w - 2 * inset, false) + 2 * inset / 2 + layout_px(&a->win.layout, 6);
+    if (whole.nlines == 0) {
+        *b = whole;
+        h = banner_height(a, b, w);
     }
     return h;
 }
@@ -258,9 +261,9 @@ static int place_banner(App *a, Banner *b, UiRect r, int pad, int y, UiRect *whe
     return tw;
 }
 
-/* Title (and replay badge), then the banner (on top of the scene or beside it) or the description's first line:
- * returns the scene's own area. */
-static UiRect draw_scene_head(App *a, UiRect r, int pad)
+/* Title (and replay badge), then the banner's place (on top of the scene or beside it; *b keeps the lines that fit)
+ * or the description's first line: returns the scene's own area. */
+static UiRect draw_scene_head(App *a, UiRect r, int pad, Banner *b)
 {
     int y = r.y + pad / 2, tw = r.w - 2 * pad;
     char cut[300];
@@ -272,11 +275,8 @@ static UiRect draw_scene_head(App *a, UiRect r, int pad)
     font_draw(a->win.font, FONT_TITLE, title, r.x + pad, y, a->win.theme.text, FONT_LEFT);
     a->views.drawn.title = (UiRect){r.x + pad, y, font_width(a->win.font, FONT_TITLE, title), font_height(a->win.font, FONT_TITLE)};
     y += font_height(a->win.font, FONT_TITLE);
-    Banner b;
-    app_banner(a, &b);
-    int sw = place_banner(a, &b, r, pad, y, &a->views.drawn.banner);
+    int sw = place_banner(a, b, r, pad, y, &a->views.drawn.banner);
     if (a->views.drawn.banner.h > 0) {
-        draw_banner(a, &b, a->views.drawn.banner);
         if (sw == tw)
             y += a->views.drawn.banner.h + 8;
     } else if (a->run.prog->about) {
@@ -295,19 +295,68 @@ static int scene_text_width(void *ctx, SlTextStyle st, const char *text)
     return font_width(ctx, st == SL_TEXT_BOLD ? FONT_BOLD : FONT_SMALL, text);
 }
 
+/* The scene laid out in a->views.scene_area. */
+static void build_scene(App *a)
+{
+    UiRect r = a->views.scene_area;
+    SceneInput in = {a->run.snap, a->run.prog, a->run.prog->layout, (float)r.x, (float)r.y, (float)r.w, (float)r.h,
+                     a->win.layout.zoom, &a->win.theme, a->win.layout.zoom, a->run.params, NULL};
+    SlMeasure measure = {scene_text_width, a->win.font, (float)font_height(a->win.font, FONT_BOLD),
+                         (float)font_height(a->win.font, FONT_SMALL)};
+    in.measure = &measure;
+    scene_layout_build(&a->views.scene, &in);
+}
+
+/* A banner on top that left lines out takes them back, one at a time, while the scene below still shows its threads
+ * and objects as large, as fully named and as clear of each other as before (scene_layout_as_large): the share of the
+ * panel a banner may take (BANNER_SHARE) is for a scene that needs it, and a row of three threads and two objects
+ * (the race counter with all panels at 1024x768 and 2x) left half the panel empty below a banner cut to its title. */
+static void grow_banner(App *a, const Banner *whole, Banner *b)
+{
+    UiRect *where = &a->views.drawn.banner;
+    if (where->h == 0 || b->nlines >= whole->nlines || where->y + where->h > a->views.scene_area.y)
+        return; /* all shown, or the banner stands beside the scene */
+    int n = a->views.scene.nnodes;
+    SlNode *before = xmalloc(sizeof *before * (size_t)(n > 0 ? n : 1));
+    memcpy(before, a->views.scene.nodes, sizeof *before * (size_t)n);
+    UiRect area = a->views.scene_area;
+    bool changed = false;
+    for (int keep = b->nlines + 1; keep <= whole->nlines; keep++) {
+        Banner more = *whole;
+        more.hint = NULL;
+        banner_cut(&more, keep);
+        int dh = banner_height(a, &more, where->w) - where->h;
+        a->views.scene_area = (UiRect){area.x, area.y + dh, area.w, area.h - dh};
+        changed = true;
+        if (a->views.scene_area.h <= 0)
+            break;
+        build_scene(a);
+        if (!scene_layout_as_large(&a->views.scene, before, n))
+            break;
+        *b = more;
+        where->h += dh;
+        area = a->views.scene_area;
+    }
+    a->views.scene_area = area;
+    if (changed)
+        build_scene(a);
+    free(before);
+}
+
 static void draw_scene(App *a)
 {
     UiRect r = a->win.layout.scene;
     panel(a, r, NULL);
     int pad = layout_px(&a->win.layout, 10);
-    a->views.scene_area = draw_scene_head(a, r, pad);
-    SceneInput in = {a->run.snap, a->run.prog, a->run.prog->layout, (float)a->views.scene_area.x, (float)a->views.scene_area.y,
-                     (float)a->views.scene_area.w, (float)a->views.scene_area.h, a->win.layout.zoom, &a->win.theme, a->win.layout.zoom,
-                     a->run.params, NULL};
-    SlMeasure measure = {scene_text_width, a->win.font, (float)font_height(a->win.font, FONT_BOLD),
-                         (float)font_height(a->win.font, FONT_SMALL)};
-    in.measure = &measure;
-    scene_layout_build(&a->views.scene, &in);
+    Banner whole, b;
+    app_banner(a, &whole);
+    b = whole;
+    a->views.scene_area = draw_scene_head(a, r, pad, &b);
+    build_scene(a);
+    grow_banner(a, &whole, &b);
+    if (a->views.drawn.banner.h > 0)
+        draw_banner(a, &b, a->views.drawn.banner);
+    a->views.drawn.banner_shown = b;
     SDL_Rect clip = {r.x, r.y, r.w, r.h}; /* a long label stays in the scene's panel */
     SDL_RenderSetClipRect(a->win.ren, &clip);
     if (scene_view_draw(a->views.sview, a->win.ren, a->win.font, &a->win.theme, &a->views.scene, a->run.snap, app_now_ms()))

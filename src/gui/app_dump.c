@@ -114,7 +114,11 @@ static json_t *dump_banner(const App *a)
     json_t *lines = json_array();
     for (int i = 0; i < b.nlines; i++)
         json_array_append_new(lines, json_string(b.lines[i]));
-    return json_pack("{s:s, s:o, s:b}", "title", b.title, "lines", lines, "alarm", b.alarm);
+    json_t *shown = json_array(); /* the lines the last frame drew, those that fit */
+    const Banner *d = &a->views.drawn.banner_shown;
+    for (int i = 0; d->title && i < d->nlines; i++)
+        json_array_append_new(shown, json_string(d->lines[i]));
+    return json_pack("{s:s, s:o, s:o, s:b}", "title", b.title, "lines", lines, "shown", shown, "alarm", b.alarm);
 }
 
 static json_t *rect_json(UiRect r)

@@ -42,8 +42,10 @@ static void banner_deadlock(Banner *b, const NarrCtx *c)
     b->title = describe_deadlock_title(d);
     for (int i = 0; i < d->nedges && b->nlines < BANNER_MAX_LINES; i++)
         narration_wait_text(c, &d->edges[i], b->lines[b->nlines++], sizeof b->lines[0]);
-    if (d->nedges > BANNER_MAX_LINES)
-        snprintf(b->lines[b->nlines++], sizeof b->lines[0], "... and %d more", d->nedges - BANNER_MAX_LINES);
+    if (d->nedges > BANNER_MAX_LINES) {
+        b->more = d->nedges - BANNER_MAX_LINES;
+        snprintf(b->lines[b->nlines++], sizeof b->lines[0], "... and %d more", b->more);
+    }
     deadlock_summary(b, d, c->snap);
     b->hint = c->prog ? c->prog->hint_deadlock : NULL;
     b->alarm = true;
@@ -128,4 +130,24 @@ void banner_compose(Banner *b, const NarrCtx *c)
         b->alarm = true;
     } else
         banner_warnings(b, c);
+}
+
+void banner_cut(Banner *b, int keep)
+{
+    if (keep >= b->nlines || keep < 1)
+        return;
+    int details = b->nlines - (b->more > 0); /* the lines that say something, and those left out */
+    int total = details + b->more;
+    if (b->summary[0]) { /* one line for them all (a deadlock's circle) */
+        snprintf(b->lines[0], sizeof b->lines[0], "%s", b->summary);
+        b->nlines = 1;
+    } else if (keep == 1) {
+        b->nlines = 1;
+    } else {
+        b->nlines = keep;
+        b->more = total - (keep - 1);
+        snprintf(b->lines[keep - 1], sizeof b->lines[0], "... and %d more", b->more);
+        return;
+    }
+    b->more = 0; /* no line counts the rest: the narration and the report have them */
 }

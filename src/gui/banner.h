@@ -19,11 +19,19 @@ typedef struct Banner {
     /* One line that stands for all the lines when they do not fit (a deadlock's circle: "philosopher 0 -> 1 -> 2 ->
      * 0"), or empty. */
     char summary[NARRATION_LINE_MAX + 64];
+    int more;           /* details left out of lines (a deadlock of more than BANNER_MAX_LINES edges): then the last
+                           line is "... and N more" */
     const char *hint;   /* the scenario's hint for this ending, or NULL */
     bool alarm;         /* drawn in the alarm colour */
 } Banner;
 
 /* The banner for words->snap (words->prog gives the checks' texts and the hints). */
 void banner_compose(Banner *b, const NarrCtx *words);
+
+/* b cut to `keep` lines (where the scene leaves the banner no more room; keep >= 1, at most b->nlines): the summary
+ * alone when there is one; else the first keep - 1 details and "... and N more" (N counting every detail left out),
+ * or with keep == 1 the first detail alone, the one that says what failed, with its values: a lone "... and 2 more"
+ * said nothing. */
+void banner_cut(Banner *b, int keep);
 
 #endif

@@ -1449,6 +1449,45 @@ static Box node_box(const SlNode *n)
     return (Box){n->x - w / 2, n->y - h / 2, w, h};
 }
 
+/* A node's label as a box (empty: none, or drawn inside the node). */
+static Box label_box(const SlNode *n)
+{
+    return (Box){n->lx, n->ly, n->lw, n->lh};
+}
+
+/* Whether nodes i and j of n[] overlap, their shapes or their labels. */
+static bool nodes_touch(const SlNode *n, int i, int j)
+{
+    return box_overlap(node_box(&n[i]), node_box(&n[j])) || box_overlap(label_box(&n[i]), label_box(&n[j])) ||
+           box_overlap(label_box(&n[i]), node_box(&n[j])) || box_overlap(node_box(&n[i]), label_box(&n[j]));
+}
+
+/* The same node drawn no smaller and labelled with the same lines. */
+static bool node_as_large(const SlNode *now, const SlNode *before)
+{
+    if (now->kind != before->kind || now->ref != before->ref || now->nlines != before->nlines ||
+        now->w < before->w - 0.5f || now->h < before->h - 0.5f)
+        return false;
+    for (int k = 0; k < now->nlines; k++)
+        if (strcmp(now->lines[k].text, before->lines[k].text) != 0)
+            return false;
+    return true;
+}
+
+bool scene_layout_as_large(const SceneLayout *sl, const SlNode *before, int nbefore)
+{
+    if (sl->nnodes != nbefore)
+        return false;
+    for (int i = 0; i < nbefore; i++)
+        if (!node_as_large(&sl->nodes[i], &before[i]))
+            return false;
+    for (int i = 0; i < nbefore; i++)
+        for (int j = i + 1; j < nbefore; j++)
+            if (nodes_touch(sl->nodes, i, j) && !nodes_touch(before, i, j))
+                return false;
+    return true;
+}
+
 /* Length of the UTF-8 prefix of s of at most n bytes that ends on a character boundary. */
 static size_t utf8_cut(const char *s, size_t n)
 {

@@ -150,6 +150,11 @@ void scene_layout_build(SceneLayout *sl, const SceneInput *in);
  * program or run is loaded (a new program may take the old one's address). */
 void scene_layout_forget(SceneLayout *sl);
 
+/* Whether sl shows the nodes before[0..nbefore) (a copy of an earlier layout's) as large and as fully named in a
+ * smaller area: the same nodes, none smaller, every label with the same lines, and no two shapes or labels
+ * overlapping that did not before. The window gives the banner more lines only where this holds. */
+bool scene_layout_as_large(const SceneLayout *sl, const SlNode *before, int nbefore);
+
 /* The node of a thread / object (index into Snapshot.objects) / variable, or NULL. */
 const SlNode *scene_layout_find(const SceneLayout *sl, SlKind kind, int ref);
 /* The thread whose node contains (x, y), or -1. */

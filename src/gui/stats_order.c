@@ -138,3 +138,48 @@ StatsColumns stats_table_columns(const Snapshot *s, const int *order, int shown,
     c.name_w = c.name_w > 0 ? c.name_w : 0;
     return c;
 }
+
+/* ------------------------------------------------------------------ the rows' columns */
+
+char *stats_row_name(const SnapThread *t, bool short_names, char *buf, size_t size)
+{
+    char name[16];
+    if (short_names)
+        narration_short_name(t->name, name, sizeof name);
+    snprintf(buf, size, "#%d %s", t->id, short_names ? name : t->name);
+    return buf;
+}
+
+char *stats_row_steps(const SnapThread *t, char *buf, size_t size)
+{
+    char num[NUMTEXT_MAX];
+    snprintf(buf, size, "%s steps", numtext_count(t->steps, num, sizeof num));
+    return buf;
+}
+
+/* The widest of the rows' names (whole or short) and of their steps. */
+static void widest_row(const Snapshot *s, bool short_names, StatsMeasure measure, void *ctx, int *names, int *steps)
+{
+    *names = *steps = 0;
+    for (int i = 0; i < s->nthreads; i++) {
+        char buf[96];
+        int nw = measure(ctx, stats_row_name(&s->threads[i], short_names, buf, sizeof buf));
+        int sw = measure(ctx, stats_row_steps(&s->threads[i], buf, sizeof buf));
+        *names = nw > *names ? nw : *names;
+        *steps = sw > *steps ? sw : *steps;
+    }
+}
+
+StatsRowColumns stats_row_columns(const Snapshot *s, int room, int gap, StatsMeasure measure, void *ctx)
+{
+    StatsRowColumns c = {false, false, 0};
+    for (int k = 0; k < 2; k++) {
+        int names, steps;
+        widest_row(s, k == 1, measure, ctx, &names, &steps);
+        if (names + gap + steps <= room) {
+            c = (StatsRowColumns){true, k == 1, names + gap + steps};
+            break;
+        }
+    }
+    return c;
+}

@@ -86,30 +86,43 @@ static int draw_checks(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, c
     return y;
 }
 
-/* One thread per row: "#1 philosopher 0   2,358 steps   blocked 0.4 s   think 262, eat 261"; the parts after the name
- * that would pass the panel's edge are left out, never cut. */
+/* stats_table_columns' and stats_row_columns' measure: the panel's face. */
+static int measure_small(void *ctx, const char *text)
+{
+    return font_width(ctx, FONT_SMALL, text);
+}
+
+/* One thread per row: "#1 philosopher 0   2,358 steps   blocked 0.4 s   think 262, eat 261", the steps in one column
+ * for every row or for none (stats_row_columns); the parts after them that would pass the panel's edge are left out,
+ * never cut. */
 static void draw_rows(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Snapshot *s)
 {
-    int lh = font_height(f, FONT_SMALL), room = area.w - 22 - 6;
+    int lh = font_height(f, FONT_SMALL), room = area.w - 22 - 6, x = area.x + 22;
+    StatsRowColumns c = stats_row_columns(s, room, font_width(f, FONT_SMALL, "   "), measure_small, f);
     for (int i = 0; i < s->nthreads; i++) {
         const SnapThread *t = &s->threads[i];
         int y = area.y + 4 + i * lh;
-        char acts[160], parts[3][200], line[700], num[32];
+        char acts[160], parts[2][200], line[700], name[96], steps[64];
         activity_text(s, t, acts, sizeof acts);
-        snprintf(line, sizeof line, "#%d %s", t->id, t->name);
-        snprintf(parts[0], sizeof parts[0], "   %s steps", numtext_count(t->steps, num, sizeof num));
-        snprintf(parts[1], sizeof parts[1], "   blocked %.1f s", (double)t->blocked_ns / 1e9);
-        snprintf(parts[2], sizeof parts[2], "%s%s", acts[0] ? "   " : "", acts);
-        for (int k = 0; k < 3; k++) {
+        snprintf(parts[0], sizeof parts[0], "   blocked %.1f s", (double)t->blocked_ns / 1e9);
+        snprintf(parts[1], sizeof parts[1], "%s%s", acts[0] ? "   " : "", acts);
+        int from = c.steps ? c.steps_right : 0; /* the rest starts right of the steps' column */
+        line[0] = '\0';
+        for (int k = 0; k < 2; k++) {
             size_t len = strlen(line);
             snprintf(line + len, sizeof line - len, "%s", parts[k]);
-            if (font_width(f, FONT_SMALL, line) > room) {
+            if (from + font_width(f, FONT_SMALL, line) > room) {
                 line[len] = '\0';
                 break;
             }
         }
         draw_rect(r, (float)area.x + 6, (float)y + lh / 2 - 5, 10, 10, theme_thread_color(th, t->id));
-        font_draw(f, FONT_SMALL, line, area.x + 22, y, th->text, FONT_LEFT);
+        font_draw(f, FONT_SMALL, stats_row_name(t, c.short_names, name, sizeof name), x, y, th->text, FONT_LEFT);
+        if (c.steps)
+            font_draw(f, FONT_SMALL, stats_row_steps(t, steps, sizeof steps), x + c.steps_right, y, th->text,
+                      FONT_RIGHT);
+        if (c.steps && line[0])
+            font_draw(f, FONT_SMALL, line, x + c.steps_right, y, th->text, FONT_LEFT);
     }
 }
 
@@ -121,12 +134,6 @@ static void draw_hidden(Font *f, const Theme *th, const Snapshot *s, const int *
     if (font_width(f, FONT_SMALL, more) > w)
         snprintf(more, sizeof more, "\xe2\x80\xa6 and %d more", s->nthreads - shown);
     font_draw(f, FONT_SMALL, more, x, y, th->text_dim, FONT_LEFT);
-}
-
-/* stats_table_columns' measure: the panel's face. */
-static int measure_small(void *ctx, const char *text)
-{
-    return font_width(ctx, FONT_SMALL, text);
 }
 
 /* Many threads: a table in columns, each with a header naming its numbers (steps, and the first activity), laid out

@@ -1,10 +1,12 @@
 /* Tests of narration: events in plain words, the deadlock explanation, and the recent-lines log. */
 #include "fixture.h"
+#include "gui/banner.h"
 #include "gui/narration.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -148,6 +150,60 @@ static void test_log_keeps_newest_last(void **state)
     fx_finish(&f);
 }
 
+/* A failed expectation's banner with three details. */
+static Banner failed_banner(void)
+{
+    Banner b;
+    memset(&b, 0, sizeof b);
+    b.title = "An expectation failed";
+    snprintf(b.lines[b.nlines++], sizeof b.lines[0], "expected N == workers * iterations, but N = 108,906");
+    snprintf(b.lines[b.nlines++], sizeof b.lines[0], "N lost 91,094 updates");
+    snprintf(b.lines[b.nlines++], sizeof b.lines[0], "worker 2, line 7: boom");
+    return b;
+}
+
+/* The race counter with all panels at 1024x768 and 2x had room for one line: its banner said "An expectation failed"
+ * and "... and 2 more", nothing of what failed. Cut to one line the banner keeps the first detail; cut to k > 1 it
+ * keeps k - 1 and counts the rest, every detail left out; a deadlock of more edges than lines counts those too; a
+ * summary stands for all. */
+static void test_banner_cut_keeps_what_failed(void **state)
+{
+    (void)state;
+    Banner b = failed_banner();
+    banner_cut(&b, 1);
+    assert_int_equal(b.nlines, 1);
+    assert_string_equal(b.lines[0], "expected N == workers * iterations, but N = 108,906");
+    b = failed_banner();
+    banner_cut(&b, 2);
+    assert_int_equal(b.nlines, 2);
+    assert_string_equal(b.lines[0], "expected N == workers * iterations, but N = 108,906");
+    assert_string_equal(b.lines[1], "... and 2 more");
+    b = failed_banner();
+    banner_cut(&b, 3);
+    assert_int_equal(b.nlines, 3);
+    assert_string_equal(b.lines[2], "worker 2, line 7: boom");
+    Banner d; /* 9 edges: 6 in lines and "... and 3 more" */
+    memset(&d, 0, sizeof d);
+    d.title = "DEADLOCK";
+    for (int i = 0; i < BANNER_MAX_LINES; i++)
+        snprintf(d.lines[d.nlines++], sizeof d.lines[0], "edge %d", i);
+    d.more = 3;
+    snprintf(d.lines[d.nlines++], sizeof d.lines[0], "... and 3 more");
+    Banner c = d;
+    banner_cut(&c, 4);
+    assert_int_equal(c.nlines, 4);
+    assert_string_equal(c.lines[2], "edge 2");
+    assert_string_equal(c.lines[3], "... and 6 more");
+    c = d;
+    banner_cut(&c, 1);
+    assert_int_equal(c.nlines, 1);
+    assert_string_equal(c.lines[0], "edge 0");
+    snprintf(d.summary, sizeof d.summary, "P0 -> 1 -> 0");
+    banner_cut(&d, 3);
+    assert_int_equal(d.nlines, 1);
+    assert_string_equal(d.lines[0], "P0 -> 1 -> 0");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -156,6 +212,7 @@ int main(void)
         cmocka_unit_test(test_shared_variables_and_races),
         cmocka_unit_test(test_large_numbers_grouped),
         cmocka_unit_test(test_log_keeps_newest_last),
+        cmocka_unit_test(test_banner_cut_keeps_what_failed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -921,6 +921,34 @@ static void test_locals_and_counts_grouped(void **state)
     fx_finish(&f);
 }
 
+/* The window gives the banner more lines only where the scene below still shows its nodes as large, as fully named
+ * and as clear of each other: the same area does, a strip a quarter as high does not. */
+static void test_as_large_tells_a_squeezed_scene(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    fx_philosophers(&f, 5, 5, true);
+    Theme th;
+    theme_init(&th, THEME_LIGHT);
+    SceneLayout sl;
+    scene_layout_init(&sl);
+    SceneInput in = {&f.snap, &f.prog, f.prog.layout, 0, 0, 1000, 600, 1.2f, &th};
+    scene_layout_build(&sl, &in);
+    int n = sl.nnodes;
+    SlNode before[64];
+    assert_true(n > 0 && n <= 64);
+    memcpy(before, sl.nodes, sizeof *before * (size_t)n);
+    scene_layout_build(&sl, &in);
+    assert_true(scene_layout_as_large(&sl, before, n));
+    in.y = 450;
+    in.h = 150;
+    scene_layout_build(&sl, &in);
+    assert_false(scene_layout_as_large(&sl, before, n));
+    scene_layout_finish(&sl);
+    fx_finish(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -943,6 +971,7 @@ int main(void)
         cmocka_unit_test(test_short_graph_keeps_discs_readable),
         cmocka_unit_test(test_var_box_holds_a_long_value),
         cmocka_unit_test(test_locals_and_counts_grouped),
+        cmocka_unit_test(test_as_large_tells_a_squeezed_scene),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

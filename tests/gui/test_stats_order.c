@@ -200,6 +200,45 @@ static void test_table_columns_keep_a_gap(void **state)
     fx_finish(&f);
 }
 
+/* The race counter's rows with all panels at 1024x768 and 2x: "#0 main   4 steps" above "#1 worker 1" and
+ * "#2 worker 2" without theirs (the steps were added to a row only where its name left room). At every width the
+ * steps are in one column for all rows, clear of every name, inside the room, or in none; the names go short
+ * ("#1 W1") before the steps are left out, and stand whole where the room allows. */
+static void test_rows_show_steps_in_one_column(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    static const char *names[3] = {"main", "worker 1", "worker 2"};
+    static const uint64_t steps[3] = {4, 400002, 400002};
+    for (int i = 0; i < 3; i++) {
+        int t = fx_thread(&f, names[i], 0, TS_FINISHED);
+        f.snap.threads[t].steps = steps[i];
+    }
+    int gap = 30, shown = 0, whole = 0;
+    for (int room = 100; room <= 400; room++) {
+        StatsRowColumns c = stats_row_columns(&f.snap, room, gap, ten_px, NULL);
+        if (!c.steps) {
+            assert_true(room < 10 * (int)strlen("#1 W1") + gap + 10 * (int)strlen("400,002 steps"));
+            continue;
+        }
+        shown++;
+        whole += !c.short_names;
+        assert_true(c.steps_right <= room);
+        for (int i = 0; i < 3; i++) {
+            char name[96], st[64];
+            int name_end = ten_px(NULL, stats_row_name(&f.snap.threads[i], c.short_names, name, sizeof name));
+            int steps_from = c.steps_right - ten_px(NULL, stats_row_steps(&f.snap.threads[i], st, sizeof st));
+            if (steps_from - name_end < gap)
+                fail_msg("room %d: '%s' and '%s' %d px apart", room, name, st, steps_from - name_end);
+        }
+        if (room >= 10 * (int)strlen("#1 worker 1") + gap + 10 * (int)strlen("400,002 steps"))
+            assert_false(c.short_names);
+    }
+    assert_true(shown > 0 && whole > 0 && whole < shown);
+    fx_finish(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -209,6 +248,7 @@ int main(void)
         cmocka_unit_test(test_error_counts_with_blocked),
         cmocka_unit_test(test_join_waits_after_object_waits),
         cmocka_unit_test(test_table_columns_keep_a_gap),
+        cmocka_unit_test(test_rows_show_steps_in_one_column),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -642,6 +642,45 @@ static void test_every_scenario_at_every_size(void **state)
     assert_int_equal(scene_problems, 0);
 }
 
+/* The race counter's failure, seeded, in the normal layout at 2x: at 1024x768 the banner had room for one line and
+ * showed "An expectation failed" and "... and 2 more", nothing of what failed; now that one line is the first
+ * detail (what was expected, with N's value). At full HD the banner took its share of the panel and showed the same,
+ * above a scene with room to spare; now it takes both lines, the scene's threads and objects still whole and apart. */
+static void test_failed_banner_says_what_failed(void **state)
+{
+    (void)state;
+    static const struct { int w, h; size_t shown; } sizes_[2] = {{1024, 768, 1}, {1920, 1080, 2}};
+    for (int k = 0; k < 2; k++) {
+        char script[1024], cmd[1024], name[64], where[96];
+        snprintf(name, sizeof name, "failed-%d.json", k);
+        snprintf(where, sizeof where, "race-counter failed at %dx%d, zoom 2", sizes_[k].w, sizes_[k].h);
+        snprintf(script, sizeof script, "speed max\nkey space\nwait-until ended 20000\nwait 200\ndump-state %s\n"
+                 "quit\n", wh_path(name));
+        wh_write_script(wh_path("failed.uis"), script);
+        snprintf(cmd, sizeof cmd, "race-counter --set iterations=1000 --sched serial --seed 1 --size %dx%d --zoom 2 "
+                 "--layout normal --ui-script %s", sizes_[k].w, sizes_[k].h, wh_path("failed.uis"));
+        assert_int_equal(wh_run(cmd), 0);
+        json_t *st = wh_state(name), *banner = json_object_get(st, "banner");
+        assert_string_equal(json_string_value(json_object_get(st, "outcome")), "expectation_failed");
+        json_t *lines = json_object_get(banner, "lines"), *shown = json_object_get(banner, "shown");
+        assert_int_equal(json_array_size(lines), 2);
+        if (json_array_size(shown) != sizes_[k].shown)
+            fail_msg("%s: the banner shows %zu lines, not %zu", where, json_array_size(shown), sizes_[k].shown);
+        for (size_t i = 0; i < json_array_size(shown); i++)
+            assert_string_equal(json_string_value(json_array_get(shown, i)),
+                                json_string_value(json_array_get(lines, i)));
+        assert_non_null(strstr(json_string_value(json_array_get(shown, 0)), "expected N == workers * iterations"));
+        json_t *layout = json_object_get(st, "layout");
+        Rect screen = {0, 0, sizes_[k].w, sizes_[k].h}, panels[NPANELS];
+        scene_problems = 0;
+        check_panels(layout, screen, where, panels);
+        check_texts(layout, panels, where);
+        check_scene(layout, where);
+        assert_int_equal(scene_problems, 0);
+        json_decref(st);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -652,6 +691,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_race_in_the_layout_the_size_chooses),
         cmocka_unit_test(test_the_size_chooses_until_the_user_does),
         cmocka_unit_test(test_layout_option),
+        cmocka_unit_test(test_failed_banner_says_what_failed),
         cmocka_unit_test(test_every_scenario_at_every_size),
     };
     return wh_main(argc, argv, "lockstep-layout-test", tests, sizeof tests / sizeof tests[0]);
