@@ -790,14 +790,15 @@ static void clear_of_threads(const SceneLayout *sl, SlNode *n, float scale)
     }
 }
 
-/* r: the threads' radius; a stick (as long as the circle it turns in) stays clear of both its neighbours' discs. */
-static void place_ring_objects(SceneLayout *sl, const SceneInput *in, int decl, float cx, float cy, float radius,
-                               float r)
+/* r: the threads' radius; a stick (as long as the circle it turns in) stays clear of both its neighbours' discs.
+ * Element i goes between seats i - 1 and i of the `seats` round the table: an array with fewer elements than there
+ * are threads (the cigarette smokers' three ingredients among three smokers and the agent) spaced as if it had one
+ * per thread put its sticks against the discs, where they shrank to dots. */
+static void place_ring_objects(SceneLayout *sl, const SceneInput *in, int decl, int seats, float cx, float cy,
+                               float radius, float r)
 {
     const Snapshot *s = in->snap;
-    int count = 0;
-    for (int i = 0; i < s->nobjects; i++)
-        count += s->objects[i].decl == decl;
+    int count = seats;
     float gap = 2 * radius * sinf(SL_PI / (float)(count > 1 ? count : 2)); /* between two neighbouring sticks */
     float half = SL_PI / (float)(count > 1 ? count : 2);                      /* a stick to its neighbour's centre: */
     float apart = radius * sqrtf(0.62f * 0.62f + 1 - 2 * 0.62f * cosf(half));
@@ -860,6 +861,35 @@ typedef struct RingGeom {
     bool crowded;
 } RingGeom;
 
+/* Whether the discs of ring g (n seats), with their red rings and badges, come within a gap of each other. */
+static bool ring_meets(const SceneInput *in, const RingGeom *g, int n)
+{
+    SlNode seat[LANG_MAX_THREADS];
+    n = n < LANG_MAX_THREADS ? n : LANG_MAX_THREADS;
+    for (int k = 0; k < n; k++)
+        seat[k] = (SlNode){.kind = SL_THREAD, .x = g->cx + g->rad * cosf(ring_angle(k, n)),
+                           .y = g->cy + g->rad * sinf(ring_angle(k, n)), .w = 2 * g->r, .h = 2 * g->r};
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++)
+            if (scene_layout_threads_meet(&seat[i], &seat[j], in->scale, 3 * in->scale))
+                return true;
+    return false;
+}
+
+/* The discs of a ring squeezed to its least radius shrink (to at most RING_APART_TRIES steps, not below the usual
+ * floor) until what is drawn round them keeps a gap: a ring's design room of 2.8 radii between neighbours' centres
+ * leaves none for the red rings of a deadlock and the badges on the rims, and the four discs of the cigarette smokers
+ * beside its banner (1920x1080, zoom 2) touched in a clump, the semaphores between them crushed to dots. */
+enum { RING_APART_TRIES = 8 };
+static const float RING_APART_STEP = 0.9f;
+
+static void ring_keep_apart(const SceneInput *in, RingGeom *g, int n)
+{
+    float floor = 10 * in->scale;
+    for (int k = 0; k < RING_APART_TRIES && g->r > floor && ring_meets(in, g, n); k++)
+        g->r = fmaxf(g->r * RING_APART_STEP, floor);
+}
+
 static RingGeom ring_geom(const SceneInput *in, Area a, int n)
 {
     float r = thread_radius(in);
@@ -875,7 +905,9 @@ static RingGeom ring_geom(const SceneInput *in, Area a, int n)
     rad = rad < 2 * r ? 2 * r : rad;
     if (n > 0 && rad * sinf(SL_PI / n) < 1.4f * r)
         r = fmaxf(rad * sinf(SL_PI / n) / 1.4f, 10 * in->scale);
-    return (RingGeom){a.x + a.w / 2, a.y + a.h / 2, rad, r, crowded};
+    RingGeom g = {a.x + a.w / 2, a.y + a.h / 2, rad, r, crowded};
+    ring_keep_apart(in, &g, n);
+    return g;
 }
 
 /* Main's corner of area a (place_main): its disc and the name and state under it. */
@@ -950,7 +982,7 @@ static bool layout_ring(SceneLayout *sl, const SceneInput *in, Area a, bool clea
         sl->nodes[sl->nnodes - 1].label_inside = crowded;
     }
     if (decl >= 0)
-        place_ring_objects(sl, in, decl, cx, cy, rad, r);
+        place_ring_objects(sl, in, decl, n, cx, cy, rad, r);
     place_object_grid(sl, in, rest, nrest, side);
     return nrest == 0;
 }
@@ -1900,6 +1932,10 @@ static void place_labels(SceneLayout *sl, const SceneInput *in, bool names_only)
         sl->nodes[i].lw = 0;
         add_obstacle(c, node_box(&sl->nodes[i]));
     }
+    for (int i = 0; i < sl->nchips; i++) { /* the waiting threads' small discs, drawn over everything: a label may */
+        const SlChip *ch = &sl->chips[i];  /* come up to one (free_span's gap is a shape's, not a chip's) */
+        add_obstacle(c, (Box){ch->x - ch->r + c->gap, ch->y - ch->r, fmaxf(2 * (ch->r - c->gap), 0.5f), 2 * ch->r});
+    }
     for (int i = 0; i < MAX_OBSTACLES; i++)
         c->label_ob[i] = -1;
     label_round(sl, c, in);
@@ -1943,6 +1979,65 @@ static int names_best(const SceneLayout *sl)
             score += n->kind == SL_THREAD ? SCORE_WHOLE : SCORE_WHOLE - SCORE_OBJECT_LESS;
     }
     return score;
+}
+
+/* ------------------------------------------------------------------ threads kept apart */
+
+void scene_layout_halo(const SlNode *n, float scale, float *outer, float *thick)
+{
+    float rad = n->w / 2; /* (as thick as a small disc allows: the rings of a crowded ring's neighbours ran together) */
+    *outer = rad + fminf(7 * scale, rad * 0.25f);
+    *thick = fminf(6 * scale, rad * 0.2f);
+}
+
+void scene_layout_badge(const SlNode *n, float scale, float *bx, float *by, float *half)
+{
+    float rad = n->w / 2;
+    *half = fmaxf(rad * 0.36f, fminf(9 * scale, 6));
+    *bx = n->x + rad * 0.72f;
+    *by = n->y - rad * 0.72f;
+}
+
+/* How far the box (its centre and half side) lies from the point (x, y). */
+static float box_distance(float bx, float by, float half, float x, float y)
+{
+    float dx = fmaxf(fabsf(x - bx) - half, 0), dy = fmaxf(fabsf(y - by) - half, 0);
+    return sqrtf(dx * dx + dy * dy);
+}
+
+/* a's badge comes within gap of b's disc with its red ring (or of b's badge). */
+static bool badge_meets(const SlNode *a, const SlNode *b, float scale, float gap)
+{
+    float ax, ay, ah, bx, by, bh, outer, thick;
+    scene_layout_badge(a, scale, &ax, &ay, &ah);
+    scene_layout_badge(b, scale, &bx, &by, &bh);
+    scene_layout_halo(b, scale, &outer, &thick);
+    return box_distance(ax, ay, ah, b->x, b->y) < outer + gap ||
+           (fabsf(ax - bx) < ah + bh + gap && fabsf(ay - by) < ah + bh + gap);
+}
+
+bool scene_layout_threads_meet(const SlNode *a, const SlNode *b, float scale, float gap)
+{
+    float ra, rb, thick;
+    scene_layout_halo(a, scale, &ra, &thick);
+    scene_layout_halo(b, scale, &rb, &thick);
+    float d = sqrtf((a->x - b->x) * (a->x - b->x) + (a->y - b->y) * (a->y - b->y));
+    return d < ra + rb + gap || badge_meets(a, b, scale, gap) || badge_meets(b, a, scale, gap);
+}
+
+/* Whether no two threads' discs overlap. A placement that keeps them apart is preferred to one that does not,
+ * whatever its names' score. (A ring keeps the discs apart with their red rings and badges, ring_keep_apart; the
+ * stricter test here turned the pipelines, whose badges touch the disc below in a full column, into rows.) */
+static bool threads_apart(const SceneLayout *sl)
+{
+    for (int i = 0; i < sl->nnodes; i++)
+        for (int j = i + 1; j < sl->nnodes; j++) {
+            const SlNode *a = &sl->nodes[i], *b = &sl->nodes[j];
+            float d = sqrtf((a->x - b->x) * (a->x - b->x) + (a->y - b->y) * (a->y - b->y));
+            if (a->kind == SL_THREAD && b->kind == SL_THREAD && d < (a->w + b->w) / 2)
+                return false;
+        }
+    return true;
 }
 
 /* ------------------------------------------------------------------ arrows and chips */
@@ -2055,8 +2150,9 @@ static void waiter_chips(SceneLayout *sl, const SceneInput *in, int i)
     if (on->shape == SL_SHAPE_STICK) /* a small ring: the chips shrink with the sticks */
         r = fminf(r, fmaxf(on->w / 5, 4));
     float top = on->y - on->h / 2 - r - 6 * in->scale;
-    if (on->label_side) { /* a short scene: on the box's lower edge, not on the row of threads above it */
-        r = fminf(r, fmaxf(on->h / 4, 4));
+    if (on->label_side) { /* a short scene: on the box's lower edge, not on the row of threads above it, and */
+        float across = (on->w - 2 * in->scale * (float)(o->nwaiters - 1)) / (float)(2 * o->nwaiters);
+        r = fminf(r, fmaxf(fminf(on->h / 4, across), 4)); /* within its width, clear of the name beside it */
         step = 2 * r + 2 * in->scale;
         top = on->y + on->h / 2 - r / 2;
     }
@@ -2095,13 +2191,18 @@ static void mark_alarm_nodes(SceneLayout *sl, const Snapshot *s)
     }
 }
 
+/* The waiting threads' chips go in before the labels (which keep clear of them), the arrows after. */
+static void place_chips(SceneLayout *sl, const SceneInput *in)
+{
+    for (int i = 0; i < in->snap->nobjects; i++)
+        waiter_chips(sl, in, i);
+}
+
 static void connect_all(SceneLayout *sl, const SceneInput *in)
 {
     const Snapshot *s = in->snap;
-    for (int i = 0; i < s->nobjects; i++) {
+    for (int i = 0; i < s->nobjects; i++)
         holds_arrows(sl, in, i);
-        waiter_chips(sl, in, i);
-    }
     for (int i = 0; i < s->nthreads; i++)
         wait_arrow(sl, in, &s->threads[i]);
     mark_alarm_nodes(sl, s);
@@ -2315,25 +2416,44 @@ static int vars_shown(const SceneLayout *sl)
     return n;
 }
 
-/* A placement and its variables' boxes, and how well it names the nodes (score of best) and shows the variables. */
+/* A placement and its variables' boxes, whether it keeps the threads apart, and how well it names the nodes (score
+ * of best) and shows the variables. */
 typedef struct Trial {
     Placement how;
     bool full_vars;
+    bool apart;
     int score, best, vars;
 } Trial;
 
-/* Place `t` and score it; it becomes *top when it names a larger share of the nodes, or as large a share and shows
- * more variables. */
+/* Score the placement just laid out and labelled. */
+static void score_trial(const SceneLayout *sl, const SceneInput *at, Trial *t)
+{
+    t->apart = threads_apart(sl);
+    t->score = names_score(sl, at);
+    t->best = names_best(sl);
+    t->vars = vars_shown(sl);
+}
+
+/* Whether a trial is not yet as good as can be: its threads touch, or a name is cut or missing. */
+static bool trial_short(const Trial *t)
+{
+    return !t->apart || t->score * 1L < t->best * 1L;
+}
+
+/* Place `t` and score it; it becomes *top when it keeps the threads apart where *top does not, or as well as *top and
+ * it names a larger share of the nodes, or as large a share and shows more variables. */
 static void try_placement(SceneLayout *sl, const SceneInput *in, SceneInput *at, Trial t, Trial *top)
 {
     place_fitted(sl, in, at, t.how, t.full_vars);
     place_labels(sl, at, true);
-    t.score = names_score(sl, at);
-    t.best = names_best(sl);
-    t.vars = vars_shown(sl);
+    score_trial(sl, at, &t);
     long now = (long)t.score * top->best, then = (long)top->score * t.best;
-    if (now > then || (now == then && t.vars > top->vars))
+    if (t.apart != top->apart) {
+        if (t.apart)
+            *top = t;
+    } else if (now > then || (now == then && t.vars > top->vars)) {
         *top = t;
+    }
 }
 
 /* The names decide between the placements (in their order, the first of the best share of its names): a placement
@@ -2345,24 +2465,27 @@ void scene_layout_build(SceneLayout *sl, const SceneInput *in)
     update_reach(sl, in);
     place_fitted(sl, in, &at, PLACE_USUAL, false);
     place_labels(sl, &at, true);
-    Trial top = {PLACE_USUAL, false, names_score(sl, &at), names_best(sl), vars_shown(sl)}, current = top;
+    Trial top = {PLACE_USUAL, false, true, 0, 0, 0}, current;
+    score_trial(sl, &at, &top);
+    current = top;
     int nvars = vars_listed(in);
     if (top.vars < nvars) {
-        try_placement(sl, in, &at, (Trial){PLACE_USUAL, true, 0, 0, 0}, &top);
-        current = (Trial){PLACE_USUAL, true, 0, 0, 0};
+        current = (Trial){PLACE_USUAL, true, true, 0, 0, 0};
+        try_placement(sl, in, &at, current, &top);
     }
     Placement first = in->layout == LAYOUT_RING ? PLACE_CLEAR : PLACE_SIDE; /* (placements differ in what they name: */
     Placement last = in->layout == LAYOUT_GRAPH ? PLACE_SIDE : PLACE_ROWS; /* a ring's sticks have none) */
-    for (Placement how = first; how <= last && top.score * 1L < top.best * 1L; how++) {
+    for (Placement how = first; how <= last && trial_short(&top); how++) {
         for (int full = 0; full < 2 && (how != PLACE_CLEAR || in->layout == LAYOUT_RING); full++) {
             if (full && vars_shown(sl) >= nvars)
                 break;
-            current = (Trial){how, full != 0, 0, 0, 0};
+            current = (Trial){how, full != 0, true, 0, 0, 0};
             try_placement(sl, in, &at, current, &top);
         }
     }
     if (top.how != current.how || top.full_vars != current.full_vars)
         place_fitted(sl, in, &at, top.how, top.full_vars);
+    place_chips(sl, &at);
     place_labels(sl, &at, false);
     connect_all(sl, &at);
 }

@@ -10,9 +10,10 @@
  * When the names cannot all be placed whole beside their nodes (a short scene: a projector's 1024x768 at a large
  * zoom), other placements are tried with each node's label to its right, so that the names take the scene's width
  * rather than its height: the pipeline's columns, then the rows (every thread in rows above and below a band of
- * objects, for any layout). The first that names the nodes best is kept; the choice depends on the names alone,
- * never on the states, so the picture stays still while a run changes state. Names are placed before state lines, and
- * objects' state lines (a semaphore's value) before threads' (which their badges also show).
+ * objects, for any layout). The first that keeps the threads' discs off each other and names the nodes best is
+ * kept; the choice depends on the names alone, never on the states, so the picture stays still while a run changes
+ * state. Names are placed before state lines, and objects' state lines (a semaphore's value) before threads' (which
+ * their badges also show); no label goes under a waiting thread's small disc at an object.
  * Shared variables sit in a strip along the bottom. An object the parameter values leave unused (the philosophers'
  * `table` unless strategy = waiter) is not laid out with the others: a small dimmed box at the scene's edge, beside a
  * ring or along the bottom, says what it is for ("table: only for strategy = waiter"). This module is pure (no SDL): scene_view draws its output and the
@@ -159,6 +160,14 @@ bool scene_layout_as_large(const SceneLayout *sl, const SlNode *before, int nbef
 const SlNode *scene_layout_find(const SceneLayout *sl, SlKind kind, int ref);
 /* The thread whose node contains (x, y), or -1. */
 int scene_layout_thread_at(const SceneLayout *sl, float x, float y);
+
+/* What is drawn round a thread's disc besides the disc: the red ring of a deadlocked thread, outside the disc (its
+ * outer radius and thickness), and the state badge on its rim (centre and half side). Every thread may get both as
+ * its run goes on, so the layout keeps room for them whatever the state. */
+void scene_layout_halo(const SlNode *n, float scale, float *outer, float *thick);
+void scene_layout_badge(const SlNode *n, float scale, float *bx, float *by, float *half);
+/* Whether what is drawn of two threads (discs, red rings, badges) comes within `gap` of each other. */
+bool scene_layout_threads_meet(const SlNode *a, const SlNode *b, float scale, float gap);
 
 /* The words for a thread's state in the scene: "eating", "blocked", "in critical section", "finished" ... */
 const char *scene_state_text(const SnapThread *t);

@@ -168,8 +168,8 @@ static void draw_backing(SDL_Renderer *r, const Theme *th, const SlNode *n, floa
  * large as the discs, lying on the neighbours' discs and numbers. */
 static void draw_state_badge(SDL_Renderer *r, const Theme *th, const SlNode *n, float scale)
 {
-    float rad = n->w / 2, b = fmaxf(rad * 0.36f, fminf(9 * scale, 6));
-    float bx = n->x + rad * 0.72f, by = n->y - rad * 0.72f;
+    float bx, by, b;
+    scene_layout_badge(n, scale, &bx, &by, &b);
     Rgba ink = th->text, paper = th->panel;
     switch (n->state) {
     case TS_RUNNING:
@@ -196,9 +196,10 @@ static void draw_state_badge(SDL_Renderer *r, const Theme *th, const SlNode *n, 
 
 static void draw_thread(SDL_Renderer *r, Font *f, const Theme *th, const SlNode *n, float scale)
 {
-    float rad = n->w / 2;
-    if (n->alarm) /* (as thick as a small disc allows: the rings of a crowded ring's neighbours ran together) */
-        draw_ring(r, n->x, n->y, rad + fminf(7 * scale, rad * 0.25f), fminf(6 * scale, rad * 0.2f), th->alarm);
+    float rad = n->w / 2, outer, thick;
+    scene_layout_halo(n, scale, &outer, &thick);
+    if (n->alarm)
+        draw_ring(r, n->x, n->y, outer, thick, th->alarm);
     draw_disc(r, n->x, n->y, rad, n->fill);
     draw_ring(r, n->x, n->y, rad, 2.5f * scale, n->dim ? th->panel_edge : th->obj_edge);
     draw_state_badge(r, th, n, scale);

@@ -980,6 +980,75 @@ static void test_object_states_hang_below_a_side_name(void **state)
     fx_finish(&f);
 }
 
+/* The cigarette smokers stalled as in the run (smoker 0 waits for ingredient[2], smokers 1 and 2 for ingredient[0],
+ * the agent for agent_ready; main joins smoker 0), in the scene areas the window gives it at 1024x768 x2 (below the
+ * STALL banner: the rows) and at 1920x1080 x2 (beside it: the ring). No two threads' discs, with their red rings and
+ * badges, touch, and no label lies under a waiting thread's small disc at an object (drawn over everything). At
+ * 1920x1080 the ring of three smokers and the agent was squeezed until they touched in a clump, the three ingredients
+ * (one fewer than the threads round the table) crushed to dots against them, and the agent's disc at agent_ready lay
+ * on the "t" of `table`. */
+static void test_smokers_keep_apart_and_readable(void **state)
+{
+    (void)state;
+    static const struct {
+        int w, h;
+        float area[4];
+    } scenes[] = {
+        {1024, 768, {22, 408, 980, 297}},
+        {1920, 1080, {32, 294, 657, 499}},
+    };
+    for (size_t k = 0; k < sizeof scenes / sizeof scenes[0]; k++) {
+        Fixture f;
+        fx_init(&f);
+        fx_thread(&f, "main", -1, TS_BLOCKED);
+        for (int i = 0; i < 3; i++) {
+            char name[32];
+            snprintf(name, sizeof name, "smoker %d", i);
+            fx_thread(&f, name, -1, TS_BLOCKED);
+        }
+        fx_thread(&f, "agent", -1, TS_BLOCKED);
+        int ingredient = fx_objects(&f, OBJ_SEMAPHORE, "ingredient", 3);
+        int agent_ready = fx_objects(&f, OBJ_SEMAPHORE, "agent_ready", 1);
+        fx_objects(&f, OBJ_SEMAPHORE, "smoker_go", 3);
+        fx_objects(&f, OBJ_LOCK, "table", 1);
+        const char *vars[] = {"on_table[0]", "on_table[1]", "on_table[2]", "smoked"};
+        for (int i = 0; i < 4; i++)
+            fx_var(&f, vars[i], 0);
+        fx_block(&f, 1, ingredient + 2, M_ACQUIRE);
+        fx_block(&f, 2, ingredient, M_ACQUIRE);
+        fx_block(&f, 3, ingredient, M_ACQUIRE);
+        fx_block(&f, 4, agent_ready, M_ACQUIRE);
+        f.snap.threads[0].waits_thread = 1;
+        Loaded l = loader_scenario("cigarette-smokers", NULL);
+        FontScene fs;
+        font_scene_build(&fs, &f, l.prog, l.params, scenes[k].w, scenes[k].h, scenes[k].area);
+        char where[96];
+        snprintf(where, sizeof where, "cigarette smokers at %dx%d x2, stalled", scenes[k].w, scenes[k].h);
+        const SceneLayout *sl = &fs.sl;
+        assert_true(sl->nchips >= 4);
+        for (int i = 0; i < sl->nnodes; i++) {
+            const SlNode *a = &sl->nodes[i];
+            for (int j = i + 1; a->kind == SL_THREAD && j < sl->nnodes; j++)
+                if (sl->nodes[j].kind == SL_THREAD && scene_layout_threads_meet(a, &sl->nodes[j], sl->scale, 0))
+                    fail_msg("%s: threads '%s' and '%s' touch", where, a->label, sl->nodes[j].label);
+            for (int c = 0; c < sl->nchips && a->nlines > 0 && !a->label_inside; c++) {
+                const SlChip *ch = &sl->chips[c];
+                if (boxes_meet(a->lx, a->ly, a->lw, a->lh, ch->x - ch->r, ch->y - ch->r, 2 * ch->r, 2 * ch->r))
+                    fail_msg("%s: the disc of thread %d waiting at an object lies on the label '%s'", where,
+                             ch->thread, a->lines[0].text);
+            }
+            if (a->kind == SL_OBJECT && a->shape == SL_SHAPE_STICK && fmaxf(a->w, a->h) < 12 * sl->scale)
+                fail_msg("%s: the stick '%s' is %.0f px long", where, a->label, fmaxf(a->w, a->h));
+        }
+        /* (at 1024x768 agent_ready, squeezed between two rows, and at 1920x1080 table, beside the agent's disc at
+         * agent_ready, have room for their names alone) */
+        check_object_states(sl, where, k == 0 ? "agent_ready" : "table");
+        font_scene_finish(&fs);
+        loader_unload(&l);
+        fx_finish(&f);
+    }
+}
+
 int main(void)
 {
     if (SDL_Init(0) != 0)
@@ -1002,6 +1071,7 @@ int main(void)
         cmocka_unit_test(test_drawer_help_wraps),
         cmocka_unit_test(test_object_states_stay_readable),
         cmocka_unit_test(test_object_states_hang_below_a_side_name),
+        cmocka_unit_test(test_smokers_keep_apart_and_readable),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     SDL_Quit();

@@ -361,6 +361,31 @@ static void test_sixteen_threads_fit_without_overlap(void **state)
     fx_finish(&f);
 }
 
+/* A ring of twelve philosophers in a scene too low for it: its discs, at their smallest, would lie on each other, so
+ * the rows (every thread in a row above and below the objects) are used, where they keep apart. */
+static void test_discs_never_overlap_in_a_low_ring(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    fx_philosophers(&f, 12, 0, false);
+    Theme th;
+    theme_init(&th, THEME_LIGHT);
+    SceneLayout sl;
+    scene_layout_init(&sl);
+    SceneInput in = {&f.snap, &f.prog, f.prog.layout, 0, 0, 900, 150, 2.0f, &th};
+    scene_layout_build(&sl, &in);
+    for (int i = 0; i < sl.nnodes; i++)
+        for (int j = i + 1; j < sl.nnodes; j++) {
+            const SlNode *a = &sl.nodes[i], *b = &sl.nodes[j];
+            if (a->kind == SL_THREAD && b->kind == SL_THREAD && dist(a->x, a->y, b->x, b->y) < (a->w + b->w) / 2)
+                fail_msg("threads '%s' and '%s' overlap (layout %d)", a->label, b->label, (int)sl.kind);
+        }
+    assert_int_equal(sl.kind, LAYOUT_GRAPH); /* the rows */
+    scene_layout_finish(&sl);
+    fx_finish(&f);
+}
+
 static bool boxes_overlap(float ax, float ay, float aw, float ah, float bx, float by, float bw, float bh)
 {
     return aw > 0 && bw > 0 && ax < bx + bw && bx < ax + aw && ay < by + bh && by < ay + ah;
@@ -953,6 +978,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ring_places_philosophers_round_the_table),
+        cmocka_unit_test(test_discs_never_overlap_in_a_low_ring),
         cmocka_unit_test(test_held_chopstick_moves_to_holder_in_its_colour),
         cmocka_unit_test(test_deadlock_cycle_is_red),
         cmocka_unit_test(test_waits_without_cycle_are_not_red),
