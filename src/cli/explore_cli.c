@@ -724,8 +724,9 @@ static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved 
         else if (r->mode == EXPLORE_ALL)
             fprintf(out, "  %s is reachable: shortest witness of %d steps\n", failure_words[f], w->len);
         else
-            fprintf(out, "  %s: shortest failing run %d steps (seed %llu), minimized to %d steps\n",
-                    failure_words[f], w->found_len, (unsigned long long)w->seed, w->len);
+            fprintf(out, "  %s: shortest failing run %d steps (seed %llu), minimized to %d steps%s\n",
+                    failure_words[f], w->found_len, (unsigned long long)w->seed, w->len,
+                    w->minimize_stopped ? " (minimizing stopped at its limit: a shorter run may exist)" : "");
         size_t k;
         const json_t *e;
         json_array_foreach(f == RT_DEADLOCK ? json_object_get(dl, w->is_cycle ? "cycle" : "stalled") : NULL, k, e)
@@ -754,6 +755,7 @@ static json_t *witness_json(const ExploreWitness *w, const Saved *s)
     json_t *j = json_pack("{s:i, s:I, s:s}", "steps", w->len, "seed", (json_int_t)w->seed, "outcome",
                           snapshot_outcome_name(w->outcome));
     json_object_set_new(j, "found_steps", json_integer(w->found_len));
+    json_object_set_new(j, "minimize_stopped", json_boolean(w->minimize_stopped));
     json_object_set_new(j, "confirmed", w->check == WITNESS_UNCHECKED ? json_null()
                                                                       : json_boolean(w->check == WITNESS_CONFIRMED));
     json_object_set_new(j, "file", s->path ? json_lossy(s->path) : json_null());

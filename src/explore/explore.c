@@ -41,6 +41,7 @@ void explore_config_defaults(ExploreConfig *cfg)
     cfg->max_runs = 20000;
     cfg->max_seconds = 60;
     cfg->minimize = true;
+    cfg->minimize_steps = EXPLORE_MINIMIZE_STEPS;
     cfg->confirm = true;
 }
 
@@ -427,14 +428,16 @@ static bool minimize_witness(const ExploreConfig *cfg, ExploreWitness *w, RtOutc
         return false;
     bool ok = true;
     if (minimize_same_failure(&r, kind)) {
-        MinimizeConfig mc = {.prog = cfg->prog, .params = cfg->params, .seed = w->seed};
-        uint64_t runs = 0;
-        ok = minimize_run(&mc, &r, &small, &runs, err);
+        MinimizeConfig mc = {.prog = cfg->prog, .params = cfg->params, .seed = w->seed,
+                             .max_steps = cfg->minimize_steps, .cancel = cfg->cancel};
+        MinimizeStats st;
+        ok = minimize_run(&mc, &r, &small, &st, err);
         if (ok) {
             int found_len = w->found_len;
             witness_set(w, small.outcome, small.schedule, small.nschedule, w->seed, small.edges, small.nedges, small.is_cycle);
             w->found_len = found_len;
-            w->minimize_runs = runs;
+            w->minimize_runs = st.runs;
+            w->minimize_stopped = st.stopped;
             xrun_finish(&small);
         }
     }

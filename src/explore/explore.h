@@ -29,6 +29,10 @@ enum { EXPLORE_OUTCOMES = RT_STOPPED + 1 };
 /* Random runs cut at their step limit: one of them is run again with a limit this many times longer, to learn how
  * many steps it takes to end (ExploreResult.run_steps). */
 enum { EXPLORE_PROBE_FACTOR = 32 };
+/* ExploreConfig.minimize_steps' default: about 4 s of replays on a 2-core machine of 2026 (a step of a replay on
+ * fresh real threads costs ≈ 8.5 µs there). A failure of a fixed length (an expectation checked once every thread
+ * has done all its iterations) cannot shrink, and trying took 20,000 replays and over three minutes before. */
+enum { EXPLORE_MINIMIZE_STEPS = 500000 };
 
 typedef void (*ExploreProgress)(void *ctx, uint64_t done, uint64_t total);
 
@@ -56,6 +60,9 @@ typedef struct ExploreConfig {
                                it does not find is not ruled out; it does not look for livelocks (that needs the
                                graph of the states) and its witnesses are the paths it took, not shortest ones */
     bool minimize;          /* minimize failure witnesses (default true) */
+    uint64_t minimize_steps; /* ... each with replays of at most this many steps in all (default
+                                EXPLORE_MINIMIZE_STEPS; a long failing run replays slowly, and a student waits for the
+                                answer); 0: no limit */
     bool confirm;           /* all: replay every witness on real threads, as `run --schedule-file` does, and compare
                                how it ends (default true; ExploreWitness.check, ExploreResult.confirmed) */
     ExploreProgress progress; /* optional; called from the exploring threads, serialized */
@@ -82,6 +89,7 @@ typedef struct ExploreWitness {
     int len;
     int found_len;          /* length before minimizing */
     uint64_t minimize_runs;
+    bool minimize_stopped;  /* minimizing stopped at its time or replay limit (or a cancel): shorter may exist */
     SnapWait *edges;        /* deadlock edges */
     int nedges;
     bool is_cycle;

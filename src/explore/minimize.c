@@ -14,6 +14,8 @@ typedef struct Shrink {
     XRun cur;            /* the current smallest failing run */
     uint64_t runs;
     uint64_t budget;
+    uint64_t steps;      /* replayed in all */
+    bool stopped;        /* out of runs or time, or cancelled */
     int *cand;           /* candidate schedule buffer */
     size_t cap;
     char **err;
@@ -25,15 +27,25 @@ bool minimize_same_failure(const XRun *r, RtOutcome target)
     return r->outcome == target && !r->error;
 }
 
+/* Whether shrinking must stop: out of replays or time, or cancelled (the current run is kept as it is). */
+static bool out_of_budget(Shrink *s)
+{
+    if (!s->stopped)
+        s->stopped = s->runs >= s->budget || (s->cfg->max_steps && s->steps >= s->cfg->max_steps) ||
+                     (s->cfg->cancel && atomic_load(s->cfg->cancel));
+    return s->stopped;
+}
+
 /* Replay cand[0..n) leniently; if it still fails, keep it as the current run. */
 static bool try_candidate(Shrink *s, int n)
 {
-    if (s->failed || s->runs >= s->budget || n <= 0)
+    if (s->failed || n <= 0 || out_of_budget(s))
         return false;
     XRunSpec spec = {.prog = s->cfg->prog, .params = s->cfg->params, .seed = s->cfg->seed, .schedule = s->cand,
                      .schedule_len = n, .lenient = true, .then_stop = true, .max_steps = (uint64_t)n + 1};
     XRun r;
     s->runs++;
+    s->steps += (uint64_t)n;
     if (!xrun_exec(&spec, &r, s->err)) {
         s->failed = true;
         return false;
@@ -64,7 +76,7 @@ static bool drop_chunks(Shrink *s, const int *pos, int npos, int size, int strid
 {
     bool *drop = xcalloc((size_t)s->cur.nschedule + 1, sizeof(bool));
     bool any = false;
-    for (int start = 0; start < npos && !any; start += stride) {
+    for (int start = 0; start < npos && !any && !s->failed && !s->stopped; start += stride) {
         memset(drop, 0, sizeof(bool) * (size_t)s->cur.nschedule);
         for (int k = start; k < start + size && k < npos; k++)
             drop[pos[k]] = true;
@@ -98,16 +110,16 @@ static bool sweep(Shrink *s)
 {
     int *pos = xmalloc(sizeof(int) * ((size_t)s->cur.nschedule + 1));
     bool changed = false;
-    for (int t = -1; t <= max_thread(&s->cur) && !s->failed; t++) {
+    for (int t = -1; t <= max_thread(&s->cur) && !(s->failed || s->stopped); t++) {
         int npos = positions(&s->cur, t, pos);
-        for (int size = npos / 2 > 0 ? npos / 2 : 1; size >= 1 && !s->failed; size /= 2) {
+        for (int size = npos / 2 > 0 ? npos / 2 : 1; size >= 1 && !(s->failed || s->stopped); size /= 2) {
             while (drop_chunks(s, pos, npos, size, size)) {
                 changed = true;
                 npos = positions(&s->cur, t, pos);
             }
         }
         /* a whole loop iteration of one thread rarely sits on a chunk boundary: slide short windows too */
-        for (int size = 2; t >= 0 && size <= MINIMIZE_WINDOW && !s->failed; size++)
+        for (int size = 2; t >= 0 && size <= MINIMIZE_WINDOW && !(s->failed || s->stopped); size++)
             while (drop_chunks(s, pos, npos, size, 1)) {
                 changed = true;
                 npos = positions(&s->cur, t, pos);
@@ -139,14 +151,14 @@ static void copy_run(XRun *dst, const XRun *src)
         memcpy(dst->edges, src->edges, sizeof(SnapWait) * (size_t)src->nedges);
 }
 
-bool minimize_run(const MinimizeConfig *cfg, const XRun *failing, XRun *out, uint64_t *runs, char **err)
+bool minimize_run(const MinimizeConfig *cfg, const XRun *failing, XRun *out, MinimizeStats *stats, char **err)
 {
     Shrink s = {.cfg = cfg, .target = failing->outcome, .budget = cfg->max_runs ? cfg->max_runs : 20000, .err = err};
     copy_run(&s.cur, failing);
-    while (sweep(&s) && !s.failed && s.runs < s.budget) {
+    while (sweep(&s) && !s.failed && !out_of_budget(&s)) {
     }
     free(s.cand);
-    *runs = s.runs;
+    *stats = (MinimizeStats){.runs = s.runs, .steps = s.steps, .stopped = s.stopped};
     if (s.failed) {
         xrun_finish(&s.cur);
         return false;

@@ -9,6 +9,7 @@
 
 #include "explore/xrun.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -17,11 +18,22 @@ typedef struct MinimizeConfig {
     const int64_t *params;
     uint64_t seed;
     uint64_t max_runs;   /* give up shrinking after this many replays (0: 20000) */
+    uint64_t max_steps;  /* ... or once the replays took this many steps in all (0: no limit): a long failing run
+                            replays slowly (a count, not a time, so that the result does not depend on the machine) */
+    const atomic_bool *cancel; /* optional: stop shrinking soon once it is true */
 } MinimizeConfig;
 
+/* What shrinking took. */
+typedef struct MinimizeStats {
+    uint64_t runs;       /* replays */
+    uint64_t steps;      /* their steps in all */
+    bool stopped;        /* a limit or the cancel flag ended it before a sweep found nothing more to drop */
+} MinimizeStats;
+
 /* `failing` is a finished run whose outcome is the failure to keep. On success *out is the minimized run (its
- * schedule is the full recorded one) and *runs the replays used. False with *err on an internal error. */
-bool minimize_run(const MinimizeConfig *cfg, const XRun *failing, XRun *out, uint64_t *runs, char **err);
+ * schedule is the full recorded one; when stopped early, the smallest failing run found so far) and *stats what it
+ * took. False with *err on an internal error. */
+bool minimize_run(const MinimizeConfig *cfg, const XRun *failing, XRun *out, MinimizeStats *stats, char **err);
 
 /* Does this run fail "the same way" as the target outcome? (Same RtOutcome; for a deadlock, any deadlock.) */
 bool minimize_same_failure(const XRun *r, RtOutcome target);

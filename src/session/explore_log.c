@@ -188,8 +188,9 @@ static void random_failures(ExploreEntry *e, const Program *prog)
         char seen[NUMTEXT_MAX], len[NUMTEXT_MAX];
         numtext_count(r->by_outcome[o], seen, sizeof seen);
         numtext_count((uint64_t)w->len, len, sizeof len);
-        char *text = xasprintf("%s in %s of %s runs, %s %s steps", failure_noun[o], seen, runs,
-                               w->found_len > w->len ? "minimized to" : "shortest", len);
+        char *text = xasprintf("%s in %s of %s runs, %s %s steps%s", failure_noun[o], seen, runs,
+                               w->found_len > w->len ? "minimized to" : "shortest", len,
+                               w->minimize_stopped ? " (minimizing stopped at its limit: a shorter run may exist)" : "");
         ExploreLine *l = line_add(e, XLINE_FAILURE, text, w);
         l->outcome = o;
         e->failed = true;

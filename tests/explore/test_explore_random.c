@@ -2,6 +2,7 @@
  * to the shortest possible one; replaying the saved schedule strictly deadlocks with the identical cycle; the result
  * does not depend on the number of worker threads. */
 #include "explore/explore.h"
+#include "explore/minimize.h"
 #include "session/schedule_file.h"
 #include "util/xalloc.h"
 
@@ -144,11 +145,80 @@ static void test_longer_steps(void **state)
     assert_int_equal(explore_longer_steps(1), 2);
 }
 
+/* Minimizing stops at its budget of replayed steps. The race on a counter with 3 iterations fails its expectation
+ * only at the end, after every iteration: no shorter run can fail, so minimizing only tries (394 replays of up to
+ * 28 steps) and keeps the run it was given. With a budget of three runs' steps it stops after a few replays (the
+ * candidates are shorter than the run), says so, and the run it keeps still fails the same way replayed strictly. */
+static ExploreResult explore_minimizing(const Loaded *l, uint64_t minimize_steps)
+{
+    ExploreConfig cfg;
+    explore_config_defaults(&cfg);
+    cfg.prog = l->prog;
+    cfg.params = l->params;
+    cfg.mode = EXPLORE_RANDOM;
+    cfg.runs = 20;
+    cfg.seed = 1;
+    cfg.jobs = 1;
+    cfg.minimize_steps = minimize_steps;
+    ExploreResult r;
+    char *err = NULL;
+    assert_true(explore_run(&cfg, &r, &err));
+    return r;
+}
+
+static void test_minimize_stops_at_its_budget(void **state)
+{
+    (void)state;
+    static const char *const sets[] = {"workers=2", "iterations=3", NULL};
+    Loaded l = loader_scenario("race-counter", sets);
+    ExploreResult all = explore_minimizing(&l, 0);
+    const ExploreWitness *w = &all.failure[RT_EXPECT_FAILED];
+    assert_true(w->found);
+    assert_false(w->minimize_stopped);
+    assert_true(w->minimize_runs > 10);
+    fprintf(stderr, "  no budget: %llu replays, %d steps found, %d kept\n", (unsigned long long)w->minimize_runs,
+            w->found_len, w->len);
+
+    ExploreResult cut = explore_minimizing(&l, 3 * (uint64_t)w->found_len);
+    const ExploreWitness *c = &cut.failure[RT_EXPECT_FAILED];
+    assert_true(c->found);
+    assert_true(c->minimize_stopped);
+    assert_true(c->minimize_runs > 0 && c->minimize_runs * 4 < w->minimize_runs);
+    assert_true(c->len <= c->found_len);
+    XRunSpec spec = {.prog = l.prog, .params = l.params, .seed = c->seed, .schedule = c->schedule,
+                     .schedule_len = c->len, .max_steps = 10000};
+    XRun replay;
+    char *err = NULL;
+    assert_true(xrun_exec(&spec, &replay, &err));
+    assert_int_equal(replay.outcome, RT_EXPECT_FAILED);
+    xrun_finish(&replay);
+
+    /* cancelled (the window's Esc): it stops before the first replay and keeps the failing run as it is */
+    spec = (XRunSpec){.prog = l.prog, .params = l.params, .seed = w->seed, .schedule = w->schedule,
+                      .schedule_len = w->len, .then_stop = true, .max_steps = (uint64_t)w->len + 1};
+    XRun failing, kept;
+    assert_true(xrun_exec(&spec, &failing, &err));
+    atomic_bool cancel = true;
+    MinimizeConfig mc = {.prog = l.prog, .params = l.params, .seed = w->seed, .cancel = &cancel};
+    MinimizeStats st;
+    assert_true(minimize_run(&mc, &failing, &kept, &st, &err));
+    assert_true(st.stopped);
+    assert_int_equal(st.runs, 0);
+    assert_int_equal(kept.nschedule, failing.nschedule);
+    assert_int_equal(kept.outcome, RT_EXPECT_FAILED);
+    xrun_finish(&kept);
+    xrun_finish(&failing);
+    explore_result_finish(&all);
+    explore_result_finish(&cut);
+    loader_unload(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cut_runs_counted_with_advice),
         cmocka_unit_test(test_longer_steps),
+        cmocka_unit_test(test_minimize_stops_at_its_budget),
         cmocka_unit_test(test_random_deadlock_minimized),
         cmocka_unit_test(test_jobs_do_not_matter),
     };
