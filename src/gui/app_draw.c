@@ -13,6 +13,7 @@
 #include "util/xalloc.h"
 
 #include <SDL_image.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -307,40 +308,68 @@ static void build_scene(App *a)
     scene_layout_build(&a->views.scene, &in);
 }
 
+/* Whether room (what growing the banner learned) was learned for this scene area and this run's scene. */
+static bool banner_room_holds(const App *a, const BannerRoom *room, UiRect area)
+{
+    const Snapshot *s = a->run.snap;
+    return room->prog == a->run.prog && room->nthreads == s->nthreads && room->nobjects == s->nobjects &&
+           memcmp(&room->area, &area, sizeof area) == 0;
+}
+
+/* Whether the scene laid out dh px lower (and shorter) than in `area` is as large as `before` (n nodes, laid out in
+ * area); room remembers the answer. */
+static bool room_for(App *a, BannerRoom *room, UiRect area, const SlNode *before, int n, int dh)
+{
+    a->views.scene_area = (UiRect){area.x, area.y + dh, area.w, area.h - dh};
+    build_scene(a);
+    bool ok = scene_layout_as_large(&a->views.scene, before, n);
+    if (ok)
+        room->ok_dh = dh;
+    else
+        room->bad_dh = dh;
+    return ok;
+}
+
 /* A banner on top that left lines out takes them back, one at a time, while the scene below still shows its threads
  * and objects as large, as fully named and as clear of each other as before (scene_layout_as_large): the share of the
  * panel a banner may take (BANNER_SHARE) is for a scene that needs it, and a row of three threads and two objects
- * (the race counter with all panels at 1024x768 and 2x) left half the panel empty below a banner cut to its title. */
+ * (the race counter with all panels at 1024x768 and 2x) left half the panel empty below a banner cut to its title.
+ * The scene is laid out in a->views.scene_area afterwards, once; it is laid out for a trial only when
+ * a->views.banner_room does not know the answer. */
 static void grow_banner(App *a, const Banner *whole, Banner *b)
 {
-    UiRect *where = &a->views.drawn.banner;
-    if (where->h == 0 || b->nlines >= whole->nlines || where->y + where->h > a->views.scene_area.y)
+    UiRect *where = &a->views.drawn.banner, area = a->views.scene_area;
+    if (where->h == 0 || b->nlines >= whole->nlines || where->y + where->h > area.y)
         return; /* all shown, or the banner stands beside the scene */
-    int n = a->views.scene.nnodes;
-    SlNode *before = xmalloc(sizeof *before * (size_t)(n > 0 ? n : 1));
-    memcpy(before, a->views.scene.nodes, sizeof *before * (size_t)n);
-    UiRect area = a->views.scene_area;
-    bool changed = false;
+    BannerRoom *room = &a->views.banner_room;
+    if (!banner_room_holds(a, room, area))
+        *room = (BannerRoom){area, a->run.prog, a->run.snap->nthreads, a->run.snap->nobjects, 0, INT_MAX};
+    SlNode *before = NULL;
+    int n = 0, grown = 0;
     for (int keep = b->nlines + 1; keep <= whole->nlines; keep++) {
         Banner more = *whole;
         more.hint = NULL;
         banner_cut(&more, keep);
         int dh = banner_height(a, &more, where->w) - where->h;
-        a->views.scene_area = (UiRect){area.x, area.y + dh, area.w, area.h - dh};
-        changed = true;
-        if (a->views.scene_area.h <= 0)
+        if (dh >= room->bad_dh || area.h - dh <= 0)
             break;
-        build_scene(a);
-        if (!scene_layout_as_large(&a->views.scene, before, n))
-            break;
+        if (dh > room->ok_dh) {
+            if (!before) { /* the scene as it would be without growing, to compare with */
+                a->views.scene_area = area;
+                build_scene(a);
+                n = a->views.scene.nnodes;
+                before = xmalloc(sizeof *before * (size_t)(n > 0 ? n : 1));
+                memcpy(before, a->views.scene.nodes, sizeof *before * (size_t)n);
+            }
+            if (!room_for(a, room, area, before, n, dh))
+                break;
+        }
         *b = more;
-        where->h += dh;
-        area = a->views.scene_area;
+        grown = dh;
     }
-    a->views.scene_area = area;
-    if (changed)
-        build_scene(a);
     free(before);
+    where->h += grown;
+    a->views.scene_area = (UiRect){area.x, area.y + grown, area.w, area.h - grown};
 }
 
 static void draw_scene(App *a)
@@ -352,8 +381,8 @@ static void draw_scene(App *a)
     app_banner(a, &whole);
     b = whole;
     a->views.scene_area = draw_scene_head(a, r, pad, &b);
-    build_scene(a);
     grow_banner(a, &whole, &b);
+    build_scene(a);
     if (a->views.drawn.banner.h > 0)
         draw_banner(a, &b, a->views.drawn.banner);
     a->views.drawn.banner_shown = b;

@@ -68,10 +68,22 @@ typedef struct AppWindow {
     int mx, my;           /* the mouse */
 } AppWindow;
 
+/* What growing a cut banner (app_draw.c) learned for one scene area: a banner ok_dh px taller left the scene below as
+ * large as before, one bad_dh px taller did not. Kept while the area, the program and its numbers of threads and
+ * objects stay: the scene's layout choice looks at names only, so it holds as the run's states change, and the frame
+ * loop need not lay the scene out again for each line it tries. */
+typedef struct BannerRoom {
+    UiRect area;
+    const Program *prog;
+    int nthreads, nobjects;
+    int ok_dh, bad_dh;
+} BannerRoom;
+
 /* The views drawn in the window and the state of the controls. */
 typedef struct AppViews {
     SceneLayout scene;
     UiRect scene_area;    /* where the scene layout was computed (below the title and banner) */
+    BannerRoom banner_room;
     bool presenter;       /* the presenter layout: scene, banner, timeline and status; no code, stats, narration */
     bool layout_chosen;   /* the user chose the layout (F5, --layout): the window's size no longer does */
     int status_rows;      /* the status bar's rows: 1, or 2 when the status and a notice do not fit side by side */

@@ -204,10 +204,7 @@ ExecStatus gate_action(RtThread *t)
 
 /* ---------------------------------------------------------------- blocking */
 
-/* Under world: how long t has been blocked, on the run's clock (rt_run_time), which stands still once the run has
- * ended: a wait that ends after the end counts up to the end, and one that began after it (a free thread blocking
- * before the stop reaches it) counts nothing. */
-static uint64_t blocked_for(Rt *rt, const RtThread *t)
+uint64_t gate_blocked_for(Rt *rt, const RtThread *t)
 {
     uint64_t now = rt_run_time(rt);
     return now > t->blocked_since ? now - t->blocked_since : 0;
@@ -276,7 +273,7 @@ void gate_time_out(RtThread *t, bool by_itself)
     t->waits_obj = -1;
     t->waits_method = M_NONE;
     t->actions++;
-    t->blocked_ns += blocked_for(rt, t);
+    t->blocked_ns += gate_blocked_for(rt, t);
     rt->running++;
     rt->serial++;
     if (by_itself)
@@ -297,7 +294,7 @@ void gate_wake(RtThread *waker, RtThread *t)
     t->waits_method = M_NONE;
     t->waits_thread = -1;
     t->timed = false;
-    t->blocked_ns += blocked_for(rt, t);
+    t->blocked_ns += gate_blocked_for(rt, t);
     rt->running++;
     rt->serial++;
     ev_emit(waker, EV_WAKE, t->id, obj, 0, 0);

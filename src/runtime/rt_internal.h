@@ -408,6 +408,10 @@ void gate_time_out(RtThread *t, bool by_itself);
 /* Complete t's blocking wait (under world), recording EV_WAKE on t's behalf in the waker's buffer. The signal itself
  * waits until the waker lets go of world (gate_flush_wakes), so that t does not wake only to wait for world. */
 void gate_wake(RtThread *waker, RtThread *t);
+/* Under world: how long blocked t has been in its current wait, on the run's clock (rt_run_time), which stands still
+ * once the run has ended: a wait that ends after the end counts up to the end, and one that began after it (a free
+ * thread blocking before the stop reaches it) counts nothing. */
+uint64_t gate_blocked_for(Rt *rt, const RtThread *t);
 void gate_flush_wakes(RtThread *waker); /* with or without world */
 /* The running thread's current "now" for events. */
 uint64_t rt_now(Rt *rt);

@@ -15,15 +15,6 @@ void snapshot_init(Snapshot *s)
     memset(s, 0, sizeof *s);
 }
 
-/* A blocked thread's time in its current wait, up to now or the run's end (rt_run_time: it stands still once the run
- * has ended). block_begin stamps blocked_since on the same clock, so it never lies past the end; the test is a second
- * line of defence against an unsigned wrap (18446744073.709 s). */
-static uint64_t blocked_so_far(Rt *rt, const RtThread *t)
-{
-    uint64_t now = rt_run_time(rt);
-    return t->state == TS_BLOCKED && now > t->blocked_since ? now - t->blocked_since : 0;
-}
-
 static void free_owned(Snapshot *s)
 {
     for (size_t i = 0; i < s->nowned; i++)
@@ -101,7 +92,7 @@ static void copy_thread(Snapshot *s, Rt *rt, SnapThread *st, RtThread *t)
     st->timed = t->state == TS_BLOCKED && t->timed;
     st->held_count = atomic_load_explicit(&t->nheld, memory_order_relaxed);
     st->steps = atomic_load_explicit(&t->steps, memory_order_relaxed);
-    st->blocked_ns = t->blocked_ns + blocked_so_far(rt, t);
+    st->blocked_ns = t->blocked_ns + (t->state == TS_BLOCKED ? gate_blocked_for(rt, t) : 0);
     memcpy(st->activity_counts, t->activity_counts, sizeof st->activity_counts);
     st->error = own(s, t->error);
     st->error_line = t->error_line;

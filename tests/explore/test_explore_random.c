@@ -17,7 +17,9 @@
 
 #include "../common/loader.h"
 
-static ExploreResult explore_random(const Loaded *l, int jobs, uint64_t runs)
+/* Random runs from seed 1 at most 2,000 steps each, their failures minimized with replays of at most minimize_steps
+ * steps in all (0: no limit). */
+static ExploreResult explore_random_budget(const Loaded *l, int jobs, uint64_t runs, uint64_t minimize_steps)
 {
     ExploreConfig cfg;
     explore_config_defaults(&cfg);
@@ -28,12 +30,18 @@ static ExploreResult explore_random(const Loaded *l, int jobs, uint64_t runs)
     cfg.seed = 1;
     cfg.max_steps = 2000;
     cfg.jobs = jobs;
+    cfg.minimize_steps = minimize_steps;
     ExploreResult r;
     char *err = NULL;
     assert_true(explore_run(&cfg, &r, &err));
     fprintf(stderr, "  %d jobs: %llu runs in %.3f s, deadlock %llu, limit %llu\n", jobs, (unsigned long long)r.runs,
             r.seconds, (unsigned long long)r.by_outcome[RT_DEADLOCK], (unsigned long long)r.by_outcome[RT_LIMIT]);
     return r;
+}
+
+static ExploreResult explore_random(const Loaded *l, int jobs, uint64_t runs)
+{
+    return explore_random_budget(l, jobs, runs, EXPLORE_MINIMIZE_STEPS);
 }
 
 /* The shortest deadlock of naive philosophers with n = 5: main takes 2 steps per philosopher to start it (10), and
@@ -149,29 +157,12 @@ static void test_longer_steps(void **state)
  * only at the end, after every iteration: no shorter run can fail, so minimizing only tries (394 replays of up to
  * 28 steps) and keeps the run it was given. With a budget of three runs' steps it stops after a few replays (the
  * candidates are shorter than the run), says so, and the run it keeps still fails the same way replayed strictly. */
-static ExploreResult explore_minimizing(const Loaded *l, uint64_t minimize_steps)
-{
-    ExploreConfig cfg;
-    explore_config_defaults(&cfg);
-    cfg.prog = l->prog;
-    cfg.params = l->params;
-    cfg.mode = EXPLORE_RANDOM;
-    cfg.runs = 20;
-    cfg.seed = 1;
-    cfg.jobs = 1;
-    cfg.minimize_steps = minimize_steps;
-    ExploreResult r;
-    char *err = NULL;
-    assert_true(explore_run(&cfg, &r, &err));
-    return r;
-}
-
 static void test_minimize_stops_at_its_budget(void **state)
 {
     (void)state;
     static const char *const sets[] = {"workers=2", "iterations=3", NULL};
     Loaded l = loader_scenario("race-counter", sets);
-    ExploreResult all = explore_minimizing(&l, 0);
+    ExploreResult all = explore_random_budget(&l, 1, 20, 0);
     const ExploreWitness *w = &all.failure[RT_EXPECT_FAILED];
     assert_true(w->found);
     assert_false(w->minimize_stopped);
@@ -179,7 +170,7 @@ static void test_minimize_stops_at_its_budget(void **state)
     fprintf(stderr, "  no budget: %llu replays, %d steps found, %d kept\n", (unsigned long long)w->minimize_runs,
             w->found_len, w->len);
 
-    ExploreResult cut = explore_minimizing(&l, 3 * (uint64_t)w->found_len);
+    ExploreResult cut = explore_random_budget(&l, 1, 20, 3 * (uint64_t)w->found_len);
     const ExploreWitness *c = &cut.failure[RT_EXPECT_FAILED];
     assert_true(c->found);
     assert_true(c->minimize_stopped);
