@@ -1532,6 +1532,7 @@ static size_t utf8_cut(const char *s, size_t n)
  * "data[11]") after it. False when fewer than LABEL_MIN_CHARS letters would be left. */
 static bool fit_line(const SceneInput *in, SlTextStyle st, const char *text, float maxw, char *out, size_t size)
 {
+    maxw += 0.5f; /* a box sized for its text (a variable's: text + 2 pads - 2 pads) may come back a rounding short */
     snprintf(out, size, "%s", text);
     if (text_w(in, st, out) <= maxw)
         return true;

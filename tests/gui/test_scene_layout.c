@@ -913,6 +913,41 @@ static void test_var_box_holds_a_long_value(void **state)
     assert_true(w[0] >= 40.0f); /* "-888" and the padding: the usual box */
 }
 
+/* The box sized for its value shows the value whole at any zoom: the text's room (the box less its padding) may come
+ * back a rounding short of the text it was sized for ("N = 101,6…" at 1920x1080 and 2x, where the padding was
+ * 14.4 px). */
+static void test_var_value_whole_at_any_zoom(void **state)
+{
+    (void)state;
+    Theme th;
+    theme_init(&th, THEME_LIGHT);
+    SlMeasure m = {ten_px_a_char, NULL, 18, 14};
+    int cut = 0;
+    for (int z = 100; z <= 300; z++) {
+        float zoom = (float)z / 100.0f;
+        Fixture f;
+        fx_init(&f);
+        fx_thread(&f, "main", -1, TS_RUNNING);
+        fx_thread(&f, "worker 1", -1, TS_READY);
+        fx_var(&f, "N", 101674);
+        SceneLayout sl;
+        scene_layout_init(&sl);
+        SceneInput in = {&f.snap, &f.prog, f.prog.layout, 0, 0, 900 * zoom, 150 * zoom, zoom, &th, zoom};
+        in.measure = &m;
+        scene_layout_build(&sl, &in);
+        const SlNode *v = scene_layout_find(&sl, SL_VAR, 0);
+        assert_non_null(v);
+        assert_true(v->nlines >= 1);
+        if (strstr(v->lines[v->nlines - 1].text, "101,674") == NULL) {
+            fprintf(stderr, "  zoom %.2f: the box %.2f px wide shows '%s'\n", zoom, v->w, v->lines[v->nlines - 1].text);
+            cut++;
+        }
+        scene_layout_finish(&sl);
+        fx_finish(&f);
+    }
+    assert_int_equal(cut, 0);
+}
+
 /* A thread's copies of shared variables and an object's count read grouped as the variable's box does. */
 static void test_locals_and_counts_grouped(void **state)
 {
@@ -996,6 +1031,7 @@ int main(void)
         cmocka_unit_test(test_ring_the_same_before_the_start),
         cmocka_unit_test(test_short_graph_keeps_discs_readable),
         cmocka_unit_test(test_var_box_holds_a_long_value),
+        cmocka_unit_test(test_var_value_whole_at_any_zoom),
         cmocka_unit_test(test_locals_and_counts_grouped),
         cmocka_unit_test(test_as_large_tells_a_squeezed_scene),
     };
