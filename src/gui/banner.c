@@ -104,6 +104,30 @@ static void banner_warnings(Banner *b, const NarrCtx *c)
     }
 }
 
+/* A run ends when its non-daemon threads have finished: daemon threads still waiting then simply stop, as in Python.
+ * Says so in a line (the title must not claim that every thread finished); returns how many were left. */
+static int banner_daemons_left(Banner *b, const NarrCtx *c)
+{
+    const Snapshot *s = c->snap;
+    int left = 0, first = -1;
+    for (int i = 0; i < s->nthreads; i++)
+        if (s->threads[i].daemon && s->threads[i].state != TS_FINISHED && s->threads[i].state != TS_ERROR) {
+            if (left++ == 0)
+                first = i;
+        }
+    if (left == 0 || b->nlines >= BANNER_MAX_LINES)
+        return left;
+    char buf[32];
+    const char *name = describe_thread(s, s->threads[first].id, buf);
+    if (left == 1)
+        snprintf(b->lines[b->nlines++], sizeof b->lines[0],
+                 "%s (a daemon) left waiting: daemons stop when the program ends", name);
+    else
+        snprintf(b->lines[b->nlines++], sizeof b->lines[0],
+                 "%d daemon threads left waiting: daemons stop when the program ends", left);
+    return left;
+}
+
 void banner_compose(Banner *b, const NarrCtx *c)
 {
     memset(b, 0, sizeof *b);
@@ -114,8 +138,13 @@ void banner_compose(Banner *b, const NarrCtx *c)
         banner_failure(b, c);
     else if (s->outcome == RT_COMPLETED) {
         banner_warnings(b, c);
-        b->title = s->nchecks ? "Completed: every thread finished and every expectation held"
-                              : "Completed: every thread finished";
+        int left = banner_daemons_left(b, c);
+        if (left == 0)
+            b->title = s->nchecks ? "Completed: every thread finished and every expectation held"
+                                  : "Completed: every thread finished";
+        else
+            b->title = s->nchecks ? "Completed: the program ended and every expectation held"
+                                  : "Completed: the program ended";
         b->alarm = false;
     }
     else if (s->outcome == RT_LIMIT)

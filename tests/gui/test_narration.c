@@ -204,6 +204,35 @@ static void test_banner_cut_keeps_what_failed(void **state)
     assert_string_equal(d.lines[0], "P0 -> 1 -> 0");
 }
 
+/* Daemon workers on a queue: the run ends once main has finished, with the daemon workers still blocked on the empty
+ * queue. The window's banner said "Completed: every thread finished", which the scene beside it contradicted (three
+ * workers drawn blocked); it says the program ended and why the daemons did not finish. */
+static void test_banner_daemons_left_waiting(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_FINISHED);
+    int w0 = fx_thread(&f, "worker 0", -1, TS_BLOCKED);
+    int w1 = fx_thread(&f, "worker 1", -1, TS_BLOCKED);
+    f.snap.threads[w0].daemon = true;
+    f.snap.outcome = RT_COMPLETED;
+    NarrCtx c = {&f.snap, NULL, NULL, NULL, false};
+    Banner b;
+    banner_compose(&b, &c);
+    assert_string_equal(b.title, "Completed: the program ended");
+    assert_int_equal(b.nlines, 1);
+    assert_string_equal(b.lines[0], "worker 0 (a daemon) left waiting: daemons stop when the program ends");
+    f.snap.threads[w1].daemon = true;
+    banner_compose(&b, &c);
+    assert_string_equal(b.lines[0], "2 daemon threads left waiting: daemons stop when the program ends");
+    f.snap.threads[w0].state = f.snap.threads[w1].state = TS_FINISHED;
+    banner_compose(&b, &c);
+    assert_string_equal(b.title, "Completed: every thread finished");
+    assert_int_equal(b.nlines, 0);
+    fx_finish(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +242,7 @@ int main(void)
         cmocka_unit_test(test_large_numbers_grouped),
         cmocka_unit_test(test_log_keeps_newest_last),
         cmocka_unit_test(test_banner_cut_keeps_what_failed),
+        cmocka_unit_test(test_banner_daemons_left_waiting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
