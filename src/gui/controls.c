@@ -258,8 +258,19 @@ static void add_text(Controls *c, CtlTextRow row)
         c->texts[c->ntexts++] = row;
 }
 
+/* An integer's value is written over its slider, centred on the knob and standing value_rise above the slider's top
+ * (slider_value_rect); the help above ends at least VALUE_GAP zoom-1 pixels above the value. A gap of 2 px at every
+ * zoom left the value's line against the help's at 3x. */
+enum { VALUE_GAP = 4 };
+
+static int value_rise(Font *f)
+{
+    return font_height(f, FONT_BOLD) / 2 + 2;
+}
+
 /* A parameter's name and its help wrapped (wrap.h) to the drawer's width below it, from y (an integer's name and
- * help stand half a line higher, clear of the value drawn over its slider); returns the height they take. */
+ * help stand half a line higher, towards the title, the value over its slider below them); returns the bottom of
+ * the last row. */
 static int param_texts(Controls *c, Font *f, const ParamDecl *p, int pi, int y)
 {
     int x = c->params_text_x, room = c->params.x + c->params.w - c->params_pad - x, lh = font_height(f, FONT_SMALL);
@@ -273,7 +284,7 @@ static int param_texts(Controls *c, Font *f, const ParamDecl *p, int pi, int y)
         add_text(c, (CtlTextRow){{x, top + h, font_width(f, FONT_SMALL, row), lh}, pi, true, (size_t)(s - p->help), n});
         s += n;
     }
-    return h;
+    return top + h;
 }
 
 /* The drawer's rows in l->params, unscrolled; returns the height they take, title and padding included. Sets the
@@ -293,11 +304,11 @@ static int layout_params(Controls *c, const UiLayout *l, Font *f, const Program 
         return y + pad + font_height(f, FONT_BODY) + pad - c->params.y;
     for (int i = 0; i < prog->nparams; i++) {
         const ParamDecl *p = &prog->params[i];
-        y += param_texts(c, f, p, i, y) + 4;
+        int below = param_texts(c, f, p, i, y);
         if (p->kind == PARAM_INT)
-            y = int_row(c, f, p, i, x, y, maxw, h);
+            y = int_row(c, f, p, i, x, below + layout_px(l, VALUE_GAP) + value_rise(f), maxw, h);
         else
-            y = choice_row(c, f, p, i, x, y, maxw, h);
+            y = choice_row(c, f, p, i, x, below + 4, maxw, h);
         y += pad;
     }
     return y - c->params.y;
@@ -695,16 +706,39 @@ static void draw_toolbar(Controls *c, SDL_Renderer *r, Font *f, const Theme *th,
     draw_speed(c, r, f, th, st->speed);
 }
 
+/* The knob's x on an integer's slider at value v. */
+static float slider_knob_x(const Widget *w, int64_t v)
+{
+    double t = w->hi > w->lo ? (double)(v - w->lo) / (double)(w->hi - w->lo) : 0;
+    return w->r.x + (float)(t < 0 ? 0 : t > 1 ? 1 : t) * w->r.w;
+}
+
+/* Where the value v is written over an integer's slider: centred on the knob, value_rise above the slider's top. */
+static UiRect slider_value_rect(const Widget *w, Font *f, int64_t v, char *text, size_t size)
+{
+    numtext_int(v, text, size);
+    int tw = font_width(f, FONT_BOLD, text), kx = (int)slider_knob_x(w, v);
+    return (UiRect){kx - tw / 2, w->r.y - value_rise(f), tw, font_height(f, FONT_BOLD)};
+}
+
+UiRect controls_param_value_rect(const Controls *c, Font *f, int param, int64_t value)
+{
+    char text[NUMTEXT_MAX];
+    for (int i = 0; i < c->n[SURF_PARAMS]; i++)
+        if (c->w[SURF_PARAMS][i].param == param && c->w[SURF_PARAMS][i].slider)
+            return slider_value_rect(&c->w[SURF_PARAMS][i], f, value, text, sizeof text);
+    return (UiRect){0, 0, 0, 0};
+}
+
 static void draw_int_slider(SDL_Renderer *r, Font *f, const Theme *th, const Widget *w, int64_t v)
 {
     int ty = w->r.y + w->r.h / 2;
     draw_rect(r, (float)w->r.x, (float)ty - 3, (float)w->r.w, 6, th->panel_edge);
-    double t = w->hi > w->lo ? (double)(v - w->lo) / (double)(w->hi - w->lo) : 0;
-    float kx = w->r.x + (float)(t < 0 ? 0 : t > 1 ? 1 : t) * w->r.w;
+    float kx = slider_knob_x(w, v);
     draw_disc(r, kx, (float)ty, (float)w->r.h * 0.32f, th->accent);
     char val[NUMTEXT_MAX];
-    numtext_int(v, val, sizeof val);
-    font_draw(f, FONT_BOLD, val, (int)kx, w->r.y - font_height(f, FONT_BOLD) / 2 - 2, th->text, FONT_CENTER);
+    UiRect at = slider_value_rect(w, f, v, val, sizeof val);
+    font_draw(f, FONT_BOLD, val, at.x, at.y, th->text, FONT_LEFT);
 }
 
 /* The drawer's names and help rows, as laid out (param_texts). */

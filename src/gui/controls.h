@@ -90,6 +90,9 @@ typedef struct CtlTextRow {
 } CtlTextRow;
 /* The drawer's text rows, in order (each name before its help's rows), at most max; returns how many. */
 int controls_params_texts(const Controls *c, CtlTextRow *out, int max);
+/* Where an integer parameter's value is written over its slider (centred on the knob, above the slider) when it is
+ * `value`, as last laid out and scrolled; empty (w 0) when the parameter has no slider. */
+UiRect controls_param_value_rect(const Controls *c, Font *f, int param, int64_t value);
 /* The part of the drawer its rows show in (below its title), how far they are scrolled and the most they scroll. */
 UiRect controls_params_view(const Controls *c, int *scroll, int *scroll_max);
 /* The help overlay's box as last laid out, and the width and height its text takes in it (every key's line wrapped

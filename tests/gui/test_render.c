@@ -829,6 +829,64 @@ static void test_drawer_help_wraps(void **state)
     canvas_close(&c);
 }
 
+/* An integer parameter's value, written over its slider, stands clear of every text row of the drawer (its own help
+ * above it most of all) by at least a gap that grows with the zoom, at its lowest, default and highest value: the
+ * shipped race-counter and producer-consumer at 1024x768 and 1920x1080, zooms 1 to 3 by quarters. */
+static void test_slider_value_clear_of_help(void **state)
+{
+    (void)state;
+    Canvas c;
+    canvas_open(&c, THEME_LIGHT);
+    static const char *const names[] = {"race-counter", "producer-consumer"};
+    static const int sizes[][2] = {{1024, 768}, {1920, 1080}};
+    Controls *ctl = controls_create();
+    int least = 1 << 30;
+    for (size_t s = 0; s < 2; s++) {
+        Loaded sc = loader_scenario(names[s], NULL);
+        for (size_t i = 0; i < 2; i++) {
+            for (float zoom = 1; zoom <= 3.01f; zoom += 0.25f) {
+                int w = sizes[i][0], h = sizes[i][1];
+                float eff = layout_effective_zoom(w, h, zoom);
+                font_set_zoom(c.font, eff);
+                bool presenter = layout_wants_presenter(w, h, zoom);
+                UiLayout z = {.zoom = eff};
+                UiBars bars = {controls_layout_toolbar(ctl, c.font, eff, w, presenter),
+                               font_height(c.font, FONT_BOLD) + layout_px(&z, 8), presenter, false, true, 0};
+                UiLayout l;
+                layout_compute(&l, w, h, eff, &bars);
+                controls_layout(ctl, &l, c.font, sc.prog, sc.params, NULL, 0, w, h);
+                CtlTextRow t[64];
+                int n = controls_params_texts(ctl, t, 64), gap = layout_px(&l, 4);
+                for (int p = 0; p < sc.prog->nparams; p++) {
+                    const ParamDecl *pd = &sc.prog->params[p];
+                    if (pd->kind != PARAM_INT)
+                        continue;
+                    int64_t values[3] = {pd->has_range ? pd->lo : 0, pd->def, pd->has_range ? pd->hi : pd->def * 2 + 10};
+                    for (int v = 0; v < 3; v++) {
+                        UiRect r = controls_param_value_rect(ctl, c.font, p, values[v]);
+                        assert_true(r.w > 0);
+                        for (int k = 0; k < n; k++) {
+                            UiRect grown = {t[k].r.x, t[k].r.y, t[k].r.w, t[k].r.h + gap};
+                            int below = r.y - t[k].r.y - t[k].r.h;
+                            if (t[k].param == p && t[k].r.y < r.y && below < least)
+                                least = below;
+                            if (layout_overlap(r, grown))
+                                fail_msg("%s at %dx%d, zoom %.2f: %s's value %lld (y %d to %d) lies %d px below "
+                                         "text row %d (y %d to %d), less than %d px", names[s], w, h, (double)zoom,
+                                         pd->name, (long long)values[v], r.y, r.y + r.h,
+                                         r.y - t[k].r.y - t[k].r.h, k, t[k].r.y, t[k].r.y + t[k].r.h, gap);
+                        }
+                    }
+                }
+            }
+        }
+        loader_unload(&sc);
+    }
+    print_message("least gap between a value and its help: %d px\n", least);
+    controls_destroy(ctl);
+    canvas_close(&c);
+}
+
 /* ------------------------------------------------------------------ the scene's labels with the window's fonts */
 
 static int font_measure_scene(void *ctx, SlTextStyle st, const char *text)
@@ -1069,6 +1127,7 @@ int main(void)
         cmocka_unit_test(test_help_fits_the_window),
         cmocka_unit_test(test_drawer_rows_reachable),
         cmocka_unit_test(test_drawer_help_wraps),
+        cmocka_unit_test(test_slider_value_clear_of_help),
         cmocka_unit_test(test_object_states_stay_readable),
         cmocka_unit_test(test_object_states_hang_below_a_side_name),
         cmocka_unit_test(test_smokers_keep_apart_and_readable),
