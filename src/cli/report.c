@@ -112,6 +112,8 @@ static const char *outcome_words(const Report *r)
     case RT_COMPLETED:
         return report_exit_status(s) == 0 ? "completed" : "completed, but an expectation failed";
     case RT_DEADLOCK:
+        if (s->deadlock.is_cycle && s->deadlock.nedges == 1)
+            return "DEADLOCK (a thread waits for a lock it holds)";
         return s->deadlock.is_cycle ? "DEADLOCK (a circular wait)" : "DEADLOCK (every live thread is blocked)";
     case RT_EXPECT_FAILED:
         return "EXPECTATION FAILED";
@@ -159,8 +161,10 @@ static void print_deadlock(const Report *r, FILE *out)
     const SnapDeadlock *d = &r->snap->deadlock;
     if (!d->found)
         return;
-    fprintf(out, "\n%s (found at step %" PRIu64 "):\n", d->is_cycle ? "Deadlock, a circular wait" : "Stall, nobody can move",
-            d->step);
+    const char *what = !d->is_cycle ? "Stall, nobody can move"
+                       : d->nedges == 1 ? "Deadlock, a thread waits for itself"
+                                        : "Deadlock, a circular wait";
+    fprintf(out, "\n%s (found at step %" PRIu64 "):\n", what, d->step);
     for (int k = 0; k < d->nedges; k++) {
         char text[256];
         describe_wait(r->snap, &d->edges[k], text, sizeof text);

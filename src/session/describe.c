@@ -89,6 +89,8 @@ void describe_wait(const Snapshot *s, const SnapWait *w, char *buf, size_t size)
 
 const char *describe_deadlock_title(const SnapDeadlock *d)
 {
+    if (d->is_cycle && d->nedges == 1) /* a thread asked again for a plain lock it holds */
+        return "DEADLOCK: a thread waits for a lock it holds itself";
     return d->is_cycle ? "DEADLOCK: the threads wait for each other in a circle"
                        : "STALL: every thread that is still alive is blocked";
 }

@@ -234,6 +234,24 @@ static void test_stall_same_words(void **state)
     ended_finish(&e);
 }
 
+/* Re-entrant lock with a plain Lock: worker 0 asks again for the lock it holds. The window and the report called that
+ * "the threads wait for each other in a circle" (a circle of one, with one thread); both now say what happened. */
+static void test_self_deadlock_same_words(void **state)
+{
+    (void)state;
+    Ended e;
+    run_until(&e, "reentrant-lock", (const char *const[]){"lock_kind=plain", NULL}, is_cycle);
+    assert_int_equal(e.snap.deadlock.nedges, 1);
+    assert_int_equal(e.snap.deadlock.edges[0].thread, e.snap.deadlock.edges[0].held_by);
+    NarrCtx c = {&e.snap, e.sc.prog, NULL, NULL, false};
+    assert_string_equal(describe_deadlock_title(&e.snap.deadlock),
+                        "DEADLOCK: a thread waits for a lock it holds itself");
+    assert_int_equal(assert_banner_says(&e, &c, describe_deadlock_title(&e.snap.deadlock), "worker "), 1);
+    assert_non_null(strstr(e.report, "Re-entrant lock: DEADLOCK (a thread waits for a lock it holds)"));
+    assert_non_null(strstr(e.report, "Deadlock, a thread waits for itself (found at step "));
+    ended_finish(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -241,6 +259,7 @@ int main(void)
         cmocka_unit_test(test_lost_update_same_words),
         cmocka_unit_test(test_thousands_grouped_in_the_window),
         cmocka_unit_test(test_stall_same_words),
+        cmocka_unit_test(test_self_deadlock_same_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
