@@ -2078,6 +2078,203 @@ static void connect(SlArrow *a, const SlNode *from, const SlNode *to, float gap)
     a->y1 = to->y - dy * r1;
 }
 
+float scene_layout_arrow_width(const SlArrow *a, float scale)
+{
+    return (a->alarm ? 6.0f : a->kind == SL_HOLDS ? 4.0f : 3.5f) * scale;
+}
+
+float scene_layout_arrow_head(const SlArrow *a, float scale)
+{
+    return (a->alarm ? 22.0f : 16.0f) * scale;
+}
+
+void scene_layout_arrow_point(const SlArrow *a, float t, float *x, float *y)
+{
+    float u = 1 - t;
+    *x = u * u * a->x0 + 2 * u * t * a->cx + t * t * a->x1;
+    *y = u * u * a->y0 + 2 * u * t * a->cy + t * t * a->y1;
+}
+
+/* Whether segment (x0, y0)-(x1, y1) meets box b, and the fractions of it [*t0, *t1] inside (Liang-Barsky). */
+static bool segment_in_box(float x0, float y0, float x1, float y1, Box b, float *t0, float *t1)
+{
+    float d[2] = {x1 - x0, y1 - y0}, lo[2] = {b.x - x0, b.y - y0}, hi[2] = {b.x + b.w - x0, b.y + b.h - y0};
+    *t0 = 0;
+    *t1 = 1;
+    for (int k = 0; k < 2; k++) {
+        if (fabsf(d[k]) < 1e-6f) {
+            if (lo[k] > 0 || hi[k] < 0)
+                return false;
+            continue;
+        }
+        float e = lo[k] / d[k], f = hi[k] / d[k];
+        *t0 = fmaxf(*t0, fminf(e, f));
+        *t1 = fminf(*t1, fmaxf(e, f));
+    }
+    return *t0 <= *t1;
+}
+
+static bool segment_meets(float x0, float y0, float x1, float y1, Box b)
+{
+    float t0, t1;
+    return segment_in_box(x0, y0, x1, y1, b, &t0, &t1);
+}
+
+/* An arrow is a quadratic curve (SlArrow.cx, cy) sampled in ARROW_STEPS chords. Where its straight line would run
+ * through a label (a name, a state line, a variable's words), it bows to one side, by steps of ARROW_BOW zoom-1 px
+ * (or a sixteenth of its length) up to ARROW_BOWS steps and a quarter of its length, the least bow that keeps it
+ * clear of every label and of the other nodes' shapes, inside the scene. Where none does (threads and objects in
+ * rows a line apart) it stays straight, and what crosses a label is left out (SlArrow.piece), so that the line seems
+ * to pass behind the words; a gap of ARROW_CLEAR zoom-1 px besides half the line's width is kept round them. At
+ * 1024x768 x2 the cigarette smokers' dashed waits ran faintly through "smoker 0" and "ingredient[0]" under the names'
+ * backing. */
+enum { ARROW_STEPS = 32, ARROW_BOWS = 4, ARROW_BOW = 14, ARROW_CLEAR = 3, ARROW_PIECE_MIN = 4 };
+
+/* What an arrow keeps clear of: the labels (grown by `margin`), and (with shapes) the shapes of the nodes other than
+ * its ends. Returns how many, at most max. */
+static int arrow_obstacles(const SceneLayout *sl, const SlNode *from, const SlNode *to, float margin, bool shapes,
+                           Box *out, int max)
+{
+    int n = 0;
+    for (int i = 0; i < sl->nnodes && n < max; i++) {
+        const SlNode *nd = &sl->nodes[i];
+        if (nd->nlines > 0 && nd->lw > 0)
+            out[n++] = (Box){nd->lx - margin, nd->ly - margin, nd->lw + 2 * margin, nd->lh + 2 * margin};
+        if (shapes && nd != from && nd != to && n < max)
+            out[n++] = node_box(nd);
+    }
+    return n;
+}
+
+/* Whether chord k of the arrow meets one of the boxes. */
+static bool chord_hidden(const SlArrow *a, int k, const Box *obs, int nobs)
+{
+    float x0, y0, x1, y1;
+    scene_layout_arrow_point(a, (float)k / ARROW_STEPS, &x0, &y0);
+    scene_layout_arrow_point(a, (float)(k + 1) / ARROW_STEPS, &x1, &y1);
+    for (int i = 0; i < nobs; i++)
+        if (segment_meets(x0, y0, x1, y1, obs[i]))
+            return true;
+    return false;
+}
+
+/* The arrow from `from` to `to` bowed by `bow` px to its left (negative: right) at its middle: it leaves and enters
+ * the nodes' outlines (a gap off them) towards its control point. */
+static void bow_arrow(SlArrow *a, const SlNode *from, const SlNode *to, float bow, float gap)
+{
+    connect(a, from, to, gap);
+    float dx = a->x1 - a->x0, dy = a->y1 - a->y0, len = fmaxf(hypotf(dx, dy), 1e-3f);
+    a->cx = (a->x0 + a->x1) / 2 + dy / len * 2 * bow;
+    a->cy = (a->y0 + a->y1) / 2 - dx / len * 2 * bow;
+    if (bow == 0)
+        return;
+    float ux = a->cx - from->x, uy = a->cy - from->y, ul = fmaxf(hypotf(ux, uy), 1e-3f);
+    float vx = a->cx - to->x, vy = a->cy - to->y, vl = fmaxf(hypotf(vx, vy), 1e-3f);
+    float r0 = node_reach(from, ux / ul, uy / ul) + gap, r1 = node_reach(to, vx / vl, vy / vl) + gap;
+    a->x0 = from->x + ux / ul * r0;
+    a->y0 = from->y + uy / ul * r0;
+    a->x1 = to->x + vx / vl * r1;
+    a->y1 = to->y + vy / vl * r1;
+}
+
+/* Whether the arrow meets none of the boxes and stays inside the scene. */
+static bool arrow_clear(const SlArrow *a, const SceneInput *in, const Box *obs, int nobs)
+{
+    for (int k = 0; k < ARROW_STEPS; k++) {
+        float x, y;
+        scene_layout_arrow_point(a, (float)(k + 1) / ARROW_STEPS, &x, &y);
+        if (x < in->x || y < in->y || x > in->x + in->w || y > in->y + in->h || chord_hidden(a, k, obs, nobs))
+            return false;
+    }
+    return true;
+}
+
+/* The arrow straight where that crosses no label, else bowed the least that clears every label and shape (both ways
+ * tried at each step), else straight. */
+static void route_arrow(const SceneLayout *sl, const SceneInput *in, SlArrow *a, const SlNode *from, const SlNode *to,
+                        float gap)
+{
+    Box obs[2 * MAX_OBSTACLES];
+    float margin = scene_layout_arrow_width(a, sl->scale) / 2 + ARROW_CLEAR * sl->scale;
+    int nlabels = arrow_obstacles(sl, from, to, margin, false, obs, 2 * MAX_OBSTACLES);
+    bow_arrow(a, from, to, 0, gap);
+    if (arrow_clear(a, in, obs, nlabels))
+        return;
+    int nobs = arrow_obstacles(sl, from, to, margin, true, obs, 2 * MAX_OBSTACLES);
+    float len = hypotf(to->x - from->x, to->y - from->y), step = fmaxf(ARROW_BOW * sl->scale, len / 16);
+    for (int k = 1; k <= 2 * ARROW_BOWS; k++) {
+        float bow = (float)((k + 1) / 2) * step * (k % 2 ? 1.0f : -1.0f);
+        if (fabsf(bow) > len / 4)
+            break;
+        bow_arrow(a, from, to, bow, gap);
+        if (arrow_clear(a, in, obs, nobs))
+            return;
+    }
+    bow_arrow(a, from, to, 0, gap);
+}
+
+/* Where chord k of the arrow meets node n's label grown by margin: the fractions of the whole arrow [*t0, *t1]. */
+static bool chord_on_label(const SlArrow *a, int k, const SlNode *n, float margin, float *t0, float *t1)
+{
+    Box b = {n->lx - margin, n->ly - margin, n->lw + 2 * margin, n->lh + 2 * margin};
+    float x0, y0, x1, y1;
+    scene_layout_arrow_point(a, (float)k / ARROW_STEPS, &x0, &y0);
+    scene_layout_arrow_point(a, (float)(k + 1) / ARROW_STEPS, &x1, &y1);
+    if (n->nlines == 0 || n->lw <= 0 || !segment_in_box(x0, y0, x1, y1, b, t0, t1))
+        return false;
+    *t0 = ((float)k + *t0) / ARROW_STEPS;
+    *t1 = ((float)k + *t1) / ARROW_STEPS;
+    return true;
+}
+
+/* Where the arrow's drawn part begins and ends: out of its thread's (or object's) own name where it passes through
+ * it, into its object's (or thread's) name where it must cross it to reach the shape, so that the head always points
+ * at the node (or its name) it means. */
+static void arrow_ends(const SlArrow *a, const SlNode *from, const SlNode *to, float margin, float *start, float *end)
+{
+    float t0, t1;
+    *start = 0;
+    *end = 1;
+    for (int k = 0; k < ARROW_STEPS; k++)
+        if (chord_on_label(a, k, from, margin, &t0, &t1))
+            *start = t1;
+    for (int k = ARROW_STEPS - 1; k >= 0; k--)
+        if (chord_on_label(a, k, to, margin, &t0, &t1) && t0 > *start)
+            *end = t0;
+    if (*end - *start < 2.0f / ARROW_STEPS) { /* (an arrow between two names: drawn whole) */
+        *start = 0;
+        *end = 1;
+    }
+}
+
+/* The arrow's parts between its ends (arrow_ends) clear of every label: runs of chords that meet none, none shorter
+ * than ARROW_PIECE_MIN px; the head goes at the end whatever covers the chords before it. */
+static void clip_arrow(const SceneLayout *sl, SlArrow *a, const SlNode *from, const SlNode *to)
+{
+    Box obs[MAX_OBSTACLES];
+    float margin = scene_layout_arrow_width(a, sl->scale) / 2 + ARROW_CLEAR * sl->scale;
+    int nobs = arrow_obstacles(sl, NULL, NULL, margin, false, obs, MAX_OBSTACLES);
+    float len = hypotf(a->x1 - a->x0, a->y1 - a->y0), t_start, t_end, run = -1, t0, t1;
+    arrow_ends(a, from, to, margin, &t_start, &t_end);
+    a->tip = t_end;
+    a->npieces = 0;
+    for (int k = 0; k <= ARROW_STEPS; k++) { /* runs of clear chords, cut to [t_start, t_end] */
+        float lo = fmaxf((float)k / ARROW_STEPS, t_start);
+        bool clear = k < ARROW_STEPS && lo < t_end && !chord_hidden(a, k, obs, nobs);
+        if (clear && run < 0)
+            run = lo;
+        if (clear || run < 0)
+            continue;
+        t0 = run;
+        t1 = fminf((float)k / ARROW_STEPS, t_end);
+        if ((t1 - t0) * len >= ARROW_PIECE_MIN * sl->scale && a->npieces < SL_ARROW_PIECES) {
+            a->piece[a->npieces][0] = t0;
+            a->piece[a->npieces++][1] = t1;
+        }
+        run = -1;
+    }
+}
+
 static bool in_cycle(const Snapshot *s, int thread, int obj_id, int held_by)
 {
     if (!s->deadlock.found)
@@ -2101,7 +2298,11 @@ static void add_arrow(SceneLayout *sl, const SceneInput *in, SlArrowKind kind, i
     a->obj = obj_idx;
     a->alarm = alarm;
     a->color = alarm ? in->theme->alarm : theme_thread_color(in->theme, thread);
-    connect(a, from, to, 4 * in->scale);
+    float gap = 4 * in->scale, dx = to->x - from->x, dy = to->y - from->y, len = fmaxf(hypotf(dx, dy), 1e-3f);
+    bow_arrow(a, from, to, 0, gap);
+    if (node_reach(from, dx / len, dy / len) + node_reach(to, -dx / len, -dy / len) + 2 * gap <= len)
+        route_arrow(sl, in, a, from, to, gap); /* (overlapping nodes keep connect's stub between their centres) */
+    clip_arrow(sl, a, from, to);
 }
 
 static void holds_arrows(SceneLayout *sl, const SceneInput *in, int i)

@@ -94,13 +94,25 @@ typedef struct SlNode {
 
 typedef enum SlArrowKind { SL_HOLDS, SL_WAITS } SlArrowKind;
 
+enum { SL_ARROW_PIECES = 8 };
+
 typedef struct SlArrow {
     SlArrowKind kind; /* holds: object -> holder, solid; waits: thread -> object, dashed */
     float x0, y0, x1, y1;
+    float cx, cy;     /* the control point of the quadratic curve from (x0, y0) to (x1, y1): their middle for a
+                       * straight arrow, off it for one that bows round a label (scene_layout_arrow_point) */
     Rgba color;
     bool alarm;       /* an edge of the deadlock cycle */
     int thread;       /* the holder / the waiter */
     int obj;          /* index into Snapshot.objects, or -1 for a join */
+    /* The parts of the curve drawn, as ranges [from, to] of its parameter (0 at (x0, y0), 1 at (x1, y1)), in order,
+     * and where the head's tip goes. An arrow bows round the labels (names, state lines, a variable's words) and the
+     * other nodes in its way where a bow clears them; what still crosses a label is left out, so that no arrow runs
+     * through words. It comes out of its own thread's name where it passes through it, and its head points at the
+     * node it means, or at that node's name where the name stands in the way (tip < 1). */
+    float piece[SL_ARROW_PIECES][2];
+    int npieces;
+    float tip;
 } SlArrow;
 
 /* A small disc: a thread queued at an object (in arrival order), a reader of an RWLock. */
@@ -166,6 +178,11 @@ int scene_layout_thread_at(const SceneLayout *sl, float x, float y);
  * its run goes on, so the layout keeps room for them whatever the state. */
 void scene_layout_halo(const SlNode *n, float scale, float *outer, float *thick);
 void scene_layout_badge(const SlNode *n, float scale, float *bx, float *by, float *half);
+/* The point of arrow a's curve at parameter t (0: its start, 1: its end). */
+void scene_layout_arrow_point(const SlArrow *a, float t, float *x, float *y);
+/* How wide an arrow's line is drawn, and how long its head. */
+float scene_layout_arrow_width(const SlArrow *a, float scale);
+float scene_layout_arrow_head(const SlArrow *a, float scale);
 /* Whether what is drawn of two threads (discs, red rings, badges) comes within `gap` of each other. */
 bool scene_layout_threads_meet(const SlNode *a, const SlNode *b, float scale, float gap);
 

@@ -106,19 +106,53 @@ static bool update_flash(SceneView *v, const Snapshot *s, uint64_t now)
 
 /* ------------------------------------------------------------------ arrows */
 
+/* Part [from, to] of arrow a's curve, in chords of about ARROW_CHORD px, dashed for a wait (the dashes run on from
+ * chord to chord). */
+enum { ARROW_CHORD = 6 };
+
+static void draw_arrow_piece(SDL_Renderer *r, const SlArrow *a, float from, float to, float t, float scale)
+{
+    float len = hypotf(a->x1 - a->x0, a->y1 - a->y0) + hypotf(a->cx - (a->x0 + a->x1) / 2, a->cy - (a->y0 + a->y1) / 2);
+    int n = (int)ceilf((to - from) * len / (ARROW_CHORD * scale));
+    n = n < 1 ? 1 : n > 200 ? 200 : n;
+    float dash = 10 * scale, walked = 0, px, py;
+    scene_layout_arrow_point(a, from, &px, &py);
+    for (int i = 1; i <= n; i++) {
+        float x, y;
+        scene_layout_arrow_point(a, from + (to - from) * (float)i / (float)n, &x, &y);
+        float d = hypotf(x - px, y - py);
+        for (float s = 0; a->kind == SL_WAITS && s < d;) { /* the dash pattern at `walked + s` along the piece */
+            float phase = fmodf(walked + s, 2 * dash), run = fminf((phase < dash ? dash : 2 * dash) - phase, d - s);
+            if (phase < dash)
+                draw_line(r, px + (x - px) * s / d, py + (y - py) * s / d, px + (x - px) * (s + run) / d,
+                          py + (y - py) * (s + run) / d, t, a->color);
+            s += fmaxf(run, 0.01f);
+        }
+        if (a->kind != SL_WAITS)
+            draw_line(r, px, py, x, y, t, a->color);
+        walked += d;
+        px = x;
+        py = y;
+    }
+}
+
+/* The arrow's parts the layout left clear of labels (SlArrow.piece), the head at its tip, along the curve there. */
 static void draw_arrow(SDL_Renderer *r, const SlArrow *a, float scale)
 {
-    float t = (a->alarm ? 6.0f : a->kind == SL_HOLDS ? 4.0f : 3.5f) * scale;
-    float head = (a->alarm ? 22.0f : 16.0f) * scale;
-    float dx = a->x1 - a->x0, dy = a->y1 - a->y0, len = sqrtf(dx * dx + dy * dy);
+    float t = scene_layout_arrow_width(a, scale), head = scene_layout_arrow_head(a, scale);
+    float len = hypotf(a->x1 - a->x0, a->y1 - a->y0);
     if (len < 1)
         return;
-    float ex = a->x1 - dx / len * head * 0.8f, ey = a->y1 - dy / len * head * 0.8f;
-    if (a->kind == SL_WAITS)
-        draw_dashed(r, a->x0, a->y0, ex, ey, t, 10 * scale, a->color);
-    else
-        draw_line(r, a->x0, a->y0, ex, ey, t, a->color);
-    draw_arrow_head(r, a->x0, a->y0, a->x1, a->y1, head, a->color);
+    float back = head * 0.8f / len, end = a->tip; /* the line stops under the head */
+    for (int i = 0; i < a->npieces; i++) {
+        float from = a->piece[i][0], to = fminf(a->piece[i][1], end - back);
+        if (to > from)
+            draw_arrow_piece(r, a, from, to, t, scale);
+    }
+    float tx, ty, bx, by;
+    scene_layout_arrow_point(a, end, &tx, &ty);
+    scene_layout_arrow_point(a, fmaxf(end - back, 0), &bx, &by);
+    draw_arrow_head(r, bx, by, tx, ty, head, a->color);
 }
 
 /* ------------------------------------------------------------------ nodes */

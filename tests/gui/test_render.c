@@ -115,8 +115,9 @@ static void check_red_edges(const Canvas *c)
             continue;
         int red = 0, samples = 9;
         for (int k = 1; k <= samples; k++) {
-            float t = 0.15f + 0.6f * k / (samples + 1);
-            red += theme_rgba_equal(pixel(c, a->x0 + (a->x1 - a->x0) * t, a->y0 + (a->y1 - a->y0) * t), c->theme.alarm);
+            float t = 0.15f + 0.6f * k / (samples + 1), x, y;
+            scene_layout_arrow_point(a, t, &x, &y); /* (an arrow may bow round a label) */
+            red += theme_rgba_equal(pixel(c, x, y), c->theme.alarm);
         }
         assert_true(red >= samples / 2);
         red_edges++;
@@ -142,9 +143,9 @@ static void test_deadlock_edges_are_red(void **state)
                 continue;
             int red = 0;
             for (int k = 0; k < 40; k++) {
-                float t = 0.1f + 0.6f * k / 40;
-                red += theme_rgba_equal(pixel(&c, a->x0 + (a->x1 - a->x0) * t, a->y0 + (a->y1 - a->y0) * t),
-                                        c.theme.alarm);
+                float t = 0.1f + 0.6f * k / 40, x, y;
+                scene_layout_arrow_point(a, t, &x, &y);
+                red += theme_rgba_equal(pixel(&c, x, y), c.theme.alarm);
             }
             assert_true(red > 5);
         }
@@ -1038,6 +1039,32 @@ static void test_object_states_hang_below_a_side_name(void **state)
     fx_finish(&f);
 }
 
+/* The cigarette smokers stalled as in the run: smoker 0 waits for ingredient[2], smokers 1 and 2 for ingredient[0],
+ * the agent for agent_ready; main joins smoker 0. */
+static void smokers_stalled(Fixture *f)
+{
+    fx_init(f);
+    fx_thread(f, "main", -1, TS_BLOCKED);
+    for (int i = 0; i < 3; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "smoker %d", i);
+        fx_thread(f, name, -1, TS_BLOCKED);
+    }
+    fx_thread(f, "agent", -1, TS_BLOCKED);
+    int ingredient = fx_objects(f, OBJ_SEMAPHORE, "ingredient", 3);
+    int agent_ready = fx_objects(f, OBJ_SEMAPHORE, "agent_ready", 1);
+    fx_objects(f, OBJ_SEMAPHORE, "smoker_go", 3);
+    fx_objects(f, OBJ_LOCK, "table", 1);
+    const char *vars[] = {"on_table[0]", "on_table[1]", "on_table[2]", "smoked"};
+    for (int i = 0; i < 4; i++)
+        fx_var(f, vars[i], 0);
+    fx_block(f, 1, ingredient + 2, M_ACQUIRE);
+    fx_block(f, 2, ingredient, M_ACQUIRE);
+    fx_block(f, 3, ingredient, M_ACQUIRE);
+    fx_block(f, 4, agent_ready, M_ACQUIRE);
+    f->snap.threads[0].waits_thread = 1;
+}
+
 /* The cigarette smokers stalled as in the run (smoker 0 waits for ingredient[2], smokers 1 and 2 for ingredient[0],
  * the agent for agent_ready; main joins smoker 0), in the scene areas the window gives it at 1024x768 x2 (below the
  * STALL banner: the rows) and at 1920x1080 x2 (beside it: the ring). No two threads' discs, with their red rings and
@@ -1057,26 +1084,7 @@ static void test_smokers_keep_apart_and_readable(void **state)
     };
     for (size_t k = 0; k < sizeof scenes / sizeof scenes[0]; k++) {
         Fixture f;
-        fx_init(&f);
-        fx_thread(&f, "main", -1, TS_BLOCKED);
-        for (int i = 0; i < 3; i++) {
-            char name[32];
-            snprintf(name, sizeof name, "smoker %d", i);
-            fx_thread(&f, name, -1, TS_BLOCKED);
-        }
-        fx_thread(&f, "agent", -1, TS_BLOCKED);
-        int ingredient = fx_objects(&f, OBJ_SEMAPHORE, "ingredient", 3);
-        int agent_ready = fx_objects(&f, OBJ_SEMAPHORE, "agent_ready", 1);
-        fx_objects(&f, OBJ_SEMAPHORE, "smoker_go", 3);
-        fx_objects(&f, OBJ_LOCK, "table", 1);
-        const char *vars[] = {"on_table[0]", "on_table[1]", "on_table[2]", "smoked"};
-        for (int i = 0; i < 4; i++)
-            fx_var(&f, vars[i], 0);
-        fx_block(&f, 1, ingredient + 2, M_ACQUIRE);
-        fx_block(&f, 2, ingredient, M_ACQUIRE);
-        fx_block(&f, 3, ingredient, M_ACQUIRE);
-        fx_block(&f, 4, agent_ready, M_ACQUIRE);
-        f.snap.threads[0].waits_thread = 1;
+        smokers_stalled(&f);
         Loaded l = loader_scenario("cigarette-smokers", NULL);
         FontScene fs;
         font_scene_build(&fs, &f, l.prog, l.params, scenes[k].w, scenes[k].h, scenes[k].area);
@@ -1107,6 +1115,75 @@ static void test_smokers_keep_apart_and_readable(void **state)
     }
 }
 
+/* Where an arrow's drawn line meets a label (grown by half the line's width), the label's first line; else NULL. */
+static const char *arrow_on_label(const SceneLayout *sl, const SlArrow *a, float *at)
+{
+    float half = scene_layout_arrow_width(a, sl->scale) / 2;
+    for (int p = 0; p < a->npieces; p++)
+        for (int k = 0; k <= 200; k++) {
+            float t = a->piece[p][0] + (fminf(a->piece[p][1], a->tip) - a->piece[p][0]) * (float)k / 200, x, y;
+            scene_layout_arrow_point(a, t, &x, &y);
+            for (int i = 0; i < sl->nnodes; i++) {
+                const SlNode *n = &sl->nodes[i];
+                if (n->nlines > 0 && boxes_meet(x - half, y - half, 2 * half, 2 * half, n->lx, n->ly, n->lw, n->lh)) {
+                    *at = t;
+                    return n->lines[0].text;
+                }
+            }
+        }
+    return NULL;
+}
+
+/* The cigarette smokers stalled, in the scene areas the window gives it at 1024x768 x2 (presenter: threads and
+ * objects in rows below the STALL banner; all panels: the ring beside the banner) and at 1920x1080 x2 (the ring):
+ * no arrow's drawn line runs through a label, and each arrow's head points at the node it means, or at that node's
+ * own name where the name stands in its way. At 1024x768 the dashed waits of smokers 1 and 2 and of the agent ran
+ * through "smoker 0", "ingredient[1]" and "ingredient[0]", faint under the names' backing. */
+static void test_arrows_keep_off_labels(void **state)
+{
+    (void)state;
+    static const struct {
+        int w, h;
+        float area[4];
+    } scenes[] = {
+        {1024, 768, {22, 408, 980, 297}},
+        {1024, 768, {22, 392, 659, 175}},
+        {1920, 1080, {32, 294, 657, 499}},
+    };
+    for (size_t k = 0; k < sizeof scenes / sizeof scenes[0]; k++) {
+        Fixture f;
+        smokers_stalled(&f);
+        Loaded l = loader_scenario("cigarette-smokers", NULL);
+        FontScene fs;
+        font_scene_build(&fs, &f, l.prog, l.params, scenes[k].w, scenes[k].h, scenes[k].area);
+        const SceneLayout *sl = &fs.sl;
+        assert_true(sl->narrows >= 5);
+        for (int i = 0; i < sl->narrows; i++) {
+            const SlArrow *a = &sl->arrows[i];
+            float at = 0, x, y;
+            const char *label = arrow_on_label(sl, a, &at);
+            if (label)
+                fail_msg("%dx%d, area %.0fx%.0f: the arrow of thread %d (to object %d) runs through '%s' at %.2f of its "
+                         "way", scenes[k].w, scenes[k].h, (double)scenes[k].area[2], (double)scenes[k].area[3],
+                         a->thread, a->obj, label, (double)at);
+            const SlNode *to = a->kind == SL_HOLDS ? scene_layout_find(sl, SL_THREAD, a->thread)
+                               : a->obj >= 0       ? scene_layout_find(sl, SL_OBJECT, a->obj)
+                                                   : NULL;
+            scene_layout_arrow_point(a, a->tip, &x, &y);
+            float reach = scene_layout_arrow_width(a, sl->scale) + 8 * sl->scale; /* its gap and a chord */
+            if (a->tip < 1 && to &&
+                !boxes_meet(x - reach, y - reach, 2 * reach, 2 * reach, to->lx, to->ly, to->lw, to->lh))
+                fail_msg("%dx%d: the arrow of thread %d stops at %.2f of its way (%.0f, %.0f), away from its node's "
+                         "name '%s' (%.0f, %.0f, %.0f x %.0f)", scenes[k].w, scenes[k].h, a->thread, (double)a->tip,
+                         (double)x, (double)y, to->nlines ? to->lines[0].text : "", (double)to->lx, (double)to->ly,
+                         (double)to->lw, (double)to->lh);
+        }
+        font_scene_finish(&fs);
+        loader_unload(&l);
+        fx_finish(&f);
+    }
+}
+
 int main(void)
 {
     if (SDL_Init(0) != 0)
@@ -1131,6 +1208,7 @@ int main(void)
         cmocka_unit_test(test_object_states_stay_readable),
         cmocka_unit_test(test_object_states_hang_below_a_side_name),
         cmocka_unit_test(test_smokers_keep_apart_and_readable),
+        cmocka_unit_test(test_arrows_keep_off_labels),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     SDL_Quit();
