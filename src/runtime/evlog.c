@@ -219,14 +219,16 @@ static uint64_t event_ticks(RtThread *by, EventKind kind, uint64_t head)
 }
 
 /* Is there room for an event and the base slot it may need? A full buffer drops the event before any work is spent
- * on it (free mode at speed max outruns every reader). Only the owner writes the drop counter: a plain load and
- * store, no shared read-modify-write. */
-static bool evbuf_room(EvBuf *b, uint64_t head)
+ * on it (free mode at speed max outruns every reader); the last EVBUF_RESERVE slots are kept for the event that ends
+ * the run (ending), which a thread records once. Only the owner writes the drop counter: a plain load and store, no
+ * shared read-modify-write. */
+static bool evbuf_room(EvBuf *b, uint64_t head, bool ending)
 {
-    if (head - b->tail_seen <= EVBUF_CAPACITY - 2)
+    uint64_t room = EVBUF_CAPACITY - 2 - (ending ? 0 : EVBUF_RESERVE);
+    if (head - b->tail_seen <= room)
         return true;
     b->tail_seen = atomic_load_explicit(&b->tail, memory_order_acquire);
-    if (head - b->tail_seen <= EVBUF_CAPACITY - 2)
+    if (head - b->tail_seen <= room)
         return true;
     uint64_t d = atomic_load_explicit(&b->dropped, memory_order_relaxed);
     atomic_store_explicit(&b->dropped, d + 1, memory_order_relaxed);
@@ -261,7 +263,7 @@ void ev_emit_slow(RtThread *by, EventKind kind, int about, int obj, int64_t a, i
     if (!buf->recs)
         return; /* a cooperative run */
     uint64_t head = atomic_load_explicit(&buf->head, memory_order_relaxed);
-    if (!evbuf_room(buf, head))
+    if (!evbuf_room(buf, head, false))
         return;
     Event e = {
         .t_ns = event_ticks(by, kind, head), /* converted to ns since the start by the drainer */
@@ -274,6 +276,15 @@ void ev_emit_slow(RtThread *by, EventKind kind, int about, int obj, int64_t a, i
         .thread = (int16_t)about,
     };
     evbuf_put(buf, &e);
+}
+
+/* The runtime's own event e, unless its ring is full (ending: from the reserve). */
+static void ctl_put(Rt *rt, const Event *e, bool ending)
+{
+    pthread_mutex_lock(&rt->ctl_buf_lock);
+    if (evbuf_room(&rt->ctl_buf, atomic_load_explicit(&rt->ctl_buf.head, memory_order_relaxed), ending))
+        evbuf_put(&rt->ctl_buf, e);
+    pthread_mutex_unlock(&rt->ctl_buf_lock);
 }
 
 void ev_emit_rt(Rt *rt, EventKind kind, int thread, int obj, int64_t a, int64_t b)
@@ -289,10 +300,44 @@ void ev_emit_rt(Rt *rt, EventKind kind, int thread, int obj, int64_t a, int64_t 
         .kind = (uint16_t)kind,
         .thread = (int16_t)thread,
     };
-    pthread_mutex_lock(&rt->ctl_buf_lock);
-    if (evbuf_room(&rt->ctl_buf, atomic_load_explicit(&rt->ctl_buf.head, memory_order_relaxed)))
-        evbuf_put(&rt->ctl_buf, &e);
-    pthread_mutex_unlock(&rt->ctl_buf_lock);
+    ctl_put(rt, &e, false);
+}
+
+/* ---------------------------------------------------------------- the end of the log */
+
+uint64_t evlog_end(Rt *rt, int ring)
+{
+    LogEnd *end = &rt->log_end;
+    if (rt->mode == RT_SERIAL || rt->cfg.coop || atomic_load_explicit(&end->marked, memory_order_relaxed))
+        return 0;
+    end->ticks = clock_ticks();
+    end->ring = ring;
+    atomic_store_explicit(&end->marked, true, memory_order_release);
+    return end->ticks;
+}
+
+void ev_emit_end(Rt *rt, RtThread *by, uint64_t at, EventKind kind, int about, int obj, int64_t a, int64_t b)
+{
+    EvBuf *buf = by ? &by->evbuf : &rt->ctl_buf;
+    if (!buf->recs)
+        return; /* a cooperative run */
+    Event e = {
+        .t_ns = at ? at : clock_ticks(),
+        .step = by ? ev_step(by) : rt->mode == RT_SERIAL ? rt->step : 0,
+        .obj = obj,
+        .line = by ? atomic_load_explicit(&by->line, memory_order_relaxed) : 0,
+        .a = a,
+        .b = b,
+        .kind = (uint16_t)kind,
+        .thread = (int16_t)about,
+    };
+    if (!by) {
+        ctl_put(rt, &e, true);
+        return;
+    }
+    by->ts_count = 0; /* its next event reads the clock: nothing it records later is stamped before this one */
+    if (evbuf_room(buf, atomic_load_explicit(&buf->head, memory_order_relaxed), true))
+        evbuf_put(buf, &e);
 }
 
 static unsigned evrec_kind(const EvRec *r)
@@ -404,6 +449,43 @@ static void ticks_to_ns(Rt *rt)
     pthread_mutex_unlock(&rt->log_lock);
 }
 
+/* Keep the events of run r that the log's end lets in: from the deciding ring those stamped at or before the end (its
+ * deciding events are stamped at it, anything it recorded later after it), from any other ring those stamped before
+ * it. Returns true when the deciding events are among them. */
+static bool keep_before_end(Rt *rt, Run *r, bool deciding)
+{
+    uint64_t end = rt->log_end.ticks;
+    size_t out = r->at;
+    bool found = false;
+    for (size_t i = r->at; i < r->end; i++) {
+        uint64_t t = rt->scratch[i].t_ns;
+        if (t < end || (deciding && t == end)) {
+            found |= t == end;
+            rt->scratch[out++] = rt->scratch[i];
+        }
+    }
+    r->end = out;
+    return found;
+}
+
+/* Under a mark (evlog_end): leave out what happened after the end; once the deciding events have been collected
+ * (or at once, when no event decided) the log is closed and every later event is left out. Returns the events left. */
+static size_t cut_at_end(Rt *rt, Run *runs, int nruns)
+{
+    LogEnd *end = &rt->log_end;
+    size_t left = 0;
+    bool found = end->ring == LOG_END_NO_EVENT;
+    for (int i = 0; i < nruns; i++) {
+        if (end->closed)
+            runs[i].end = runs[i].at;
+        else
+            found |= keep_before_end(rt, &runs[i], end->ring == i - 1); /* run 0: the runtime's own ring (-1) */
+        left += runs[i].end - runs[i].at;
+    }
+    end->closed |= found;
+    return left;
+}
+
 size_t evlog_collect(Rt *rt)
 {
     Run runs[RT_MAX_THREADS + 1];
@@ -421,6 +503,9 @@ size_t evlog_collect(Rt *rt)
         n = take_buffer(rt, &rt->threads[i]->evbuf, n);
         runs[nruns++].end = n;
     }
+    /* after taking: the mark is set before the deciding events are published, so having taken one, we see it */
+    if (n > 0 && atomic_load_explicit(&rt->log_end.marked, memory_order_acquire))
+        n = cut_at_end(rt, runs, nruns);
     rt->batch_len = n;
     if (n == 0)
         return 0;

@@ -35,6 +35,8 @@ void gate_update_flags(Rt *rt)
     unsigned f = 0;
     if (rt->stopping)
         f |= GATE_STOP;
+    if (rt->outcome != RT_RUNNING)
+        f |= GATE_ENDED;
     if (rt->paused)
         f |= GATE_PAUSE;
     if (rt->mode == RT_SERIAL)
@@ -117,7 +119,7 @@ static void wait_while_paused(RtThread *t)
     rt->running--;
     rt->ready++;
     rt->serial++;
-    while (rt->paused && !rt->stopping && rt->mode != RT_SERIAL)
+    while (rt->paused && !rt_threads_halt(rt) && rt->mode != RT_SERIAL)
         thread_wait(t, 0);
     rt->ready--;
     rt->running++;
@@ -130,7 +132,7 @@ static void pace(RtThread *t)
     if (rt->speed <= 0)
         return;
     uint64_t deadline = arith_sat_deadline(rt_now(rt), arith_sat_ns(rt->cfg.paced_step_ms * 1e6 / rt->speed));
-    while (!rt->stopping && rt->mode == RT_PACED && !rt->paused && rt_now(rt) < deadline)
+    while (!rt_threads_halt(rt) && rt->mode == RT_PACED && !rt->paused && rt_now(rt) < deadline)
         thread_wait(t, deadline);
 }
 
@@ -140,7 +142,7 @@ static ExecStatus gate_slow(RtThread *t)
     ExecStatus st = EXEC_OK;
     world_lock(rt);
     for (;;) {
-        if (rt->stopping) {
+        if (rt_threads_halt(rt)) {
             if (t->state == TS_RUNNING) /* stopped before its next step: ready, as a serial thread the stop */
                 t->state = TS_READY;    /* finds waiting for its turn stays (wait_for_grant) */
             st = EXEC_STOP;
@@ -155,8 +157,11 @@ static ExecStatus gate_slow(RtThread *t)
             wait_while_paused(t);
             continue;
         }
-        if (rt->mode == RT_PACED)
+        if (rt->mode == RT_PACED) {
             pace(t);
+            if (rt_threads_halt(rt)) /* the run ended while it waited: no step */
+                continue;
+        }
         break;
     }
     world_unlock(rt);
@@ -249,7 +254,7 @@ ExecStatus gate_block_timed(RtThread *t, int obj, Method m, uint64_t deadline_ns
     int64_t left_ms = (int64_t)((deadline_ns > now ? deadline_ns - now : 0) / 1000000);
     block_begin(t, obj, m, -1, left_ms > 0 ? left_ms : 1); /* the event's b: > 0 tells a timed wait */
     t->parked = true;
-    while (!t->woken && !rt->stopping) {
+    while (!t->woken && !rt_threads_halt(rt)) { /* a wait does not time out after the run's end */
         bool clock = rt->mode != RT_SERIAL && !t->fiber; /* serial: the scheduler times it out */
         if (clock && t->timed && rt_now(rt) >= deadline_ns) {
             gate_time_out(t, true);
@@ -508,7 +513,7 @@ ExecStatus rt_start_thread(RtThread *t, int func, const int64_t *args, int nargs
     Rt *rt = t->rt;
     char *err = NULL;
     world_lock(rt);
-    if (rt->stopping) {
+    if (rt_threads_halt(rt)) {
         world_unlock(rt);
         return EXEC_STOP;
     }
@@ -562,8 +567,9 @@ ExecStatus rt_join_thread(RtThread *t, int64_t handle)
     return st;
 }
 
-/* Under world: t's body has returned (normally, on an error, or because the run is stopping). A thread ended by a
- * stop keeps the state it had (blocked, ready ...), so the final snapshot shows where everyone was. */
+/* Under world: t's body has returned (normally, on an error, or because the run is stopping or has ended). A thread
+ * ended by a stop or a free run's end keeps the state it had (blocked, ready ...), so the final snapshot shows where
+ * everyone was, and records nothing. */
 void rt_thread_finished(RtThread *t)
 {
     Rt *rt = t->rt;
@@ -571,7 +577,7 @@ void rt_thread_finished(RtThread *t)
     rt->live--;
     rt->live_daemons -= t->daemon;
     rt->serial++;
-    if (rt->stopping) {
+    if (rt_threads_halt(rt)) {
         if (t->error) /* its error ended the run; the stop came while it was unwinding */
             t->state = TS_ERROR;
         return;
@@ -762,12 +768,12 @@ ExecStatus rt_activity(RtThread *t, const char *word, const char *state_label, i
     if (rt->mode != RT_SERIAL && rt->speed > 0 && ms > 0) {
         uint64_t deadline = arith_sat_deadline(rt_now(rt), arith_sat_ns((double)ms * 1e6 / rt->speed));
         t->state = TS_ACTIVE;
-        while (!rt->stopping && rt->mode != RT_SERIAL && rt_now(rt) < deadline)
+        while (!rt_threads_halt(rt) && rt->mode != RT_SERIAL && rt_now(rt) < deadline)
             thread_wait(t, deadline);
-        if (!rt->stopping) /* a stop keeps it active: the final snapshot shows what it was doing */
+        if (!rt_threads_halt(rt)) /* a stop or the end keeps it active: the final snapshot shows what it was doing */
             t->state = TS_RUNNING;
     }
-    st = rt->stopping ? EXEC_STOP : EXEC_OK;
+    st = rt_threads_halt(rt) ? EXEC_STOP : EXEC_OK;
     world_unlock(rt);
     return st;
 }
@@ -829,17 +835,22 @@ ExecStatus rt_fail(RtThread *t, SrcPos pos, const char *fmt, ...)
     strbuf_append(&sb, buf);
     Rt *rt = t->rt;
     world_lock(rt);
-    if (!t->error) {
+    ExecStatus st = EXEC_FAIL;
+    if (rt_threads_halt(rt)) { /* after a free run's end (or a stop): not part of the run, the thread just stops */
+        st = EXEC_STOP;
+    } else if (!t->error) {
         t->error = strbuf_take(&sb);
         t->error_line = pos.line ? pos.line : atomic_load(&t->line);
         rt->had_error = true;
         rt->serial++;
-        ev_emit(t, EV_ERROR, t->id, -1, rt_intern(rt, t->error), 0);
-        rt_set_outcome(rt, RT_ERROR); /* a failure the moment it happens, whatever the other threads go on to do */
+        uint64_t at = rt->outcome == RT_RUNNING ? evlog_end(rt, t->id) : 0; /* the last event of a free run's log */
+        ev_emit_end(rt, t, at, EV_ERROR, t->id, -1, rt_intern(rt, t->error), 0);
+        rt_set_outcome(rt, RT_ERROR); /* a failure the moment it happens: a free run's other threads stop at their
+                                         next gate (rt_threads_halt) */
     }
     world_unlock(rt);
     strbuf_finish(&sb);
-    return EXEC_FAIL;
+    return st;
 }
 
 /* ---------------------------------------------------------------- accessors */

@@ -248,11 +248,16 @@ void rt_set_outcome(Rt *rt, RtOutcome outcome)
 {
     if (rt->outcome != RT_RUNNING)
         return;
+    evlog_end(rt, LOG_END_NO_EVENT); /* unless the event that decided it has marked the end of the log */
     rt->outcome = outcome;
     rt_clock_end(rt); /* the run's clock shows when it ended */
+    gate_update_flags(rt); /* a free run's threads stop at their next gate */
     rt->serial++;
     pthread_cond_broadcast(&rt->done_cv);
-    pthread_cond_signal(&rt->ctl_cv);
+    if (rt_threads_halt(rt))
+        gate_wake_all(rt); /* ... and those pacing, in an activity or in a timed wait stop now */
+    else
+        pthread_cond_signal(&rt->ctl_cv);
 }
 
 /* Evaluate check i; its shown values are replaced on the first evaluation, when it starts failing, and (final) at
@@ -280,18 +285,27 @@ static bool evaluate_check(Rt *rt, int i, uint64_t step, bool final)
     return ok;
 }
 
-/* Under world: the first failing invariant ends the run. */
+/* Under world: a failing invariant ends the run; those failing in the same state with it are recorded with it, the
+ * last events of a free run's log (evlog_end). After the end nothing is looked at: the run's verdict is taken. */
 static void check_invariants_locked(Rt *rt, uint64_t step)
 {
+    if (rt->outcome != RT_RUNNING)
+        return;
+    bool failed = false;
+    uint64_t at = 0;
     for (int i = 0; i < rt->prog->nchecks; i++) {
         if (rt->prog->checks[i].kind != CHECK_INVARIANT || (rt->checks[i].evaluated && !rt->checks[i].passed))
             continue;
         if (!evaluate_check(rt, i, step, false)) {
             rt->checks[i].failed_invariant = true;
-            ev_emit_rt(rt, EV_CHECK, -1, i, 1, 0);
-            rt_set_outcome(rt, RT_EXPECT_FAILED);
+            if (!failed)
+                at = evlog_end(rt, -1);
+            failed = true;
+            ev_emit_end(rt, NULL, at, EV_CHECK, -1, i, 1, 0);
         }
     }
+    if (failed)
+        rt_set_outcome(rt, RT_EXPECT_FAILED);
 }
 
 /* Free/paced mode, from a worker's gate: a quick look without world; world only to record a failure. */

@@ -37,6 +37,7 @@ enum {
     RT_MAX_PENDING = 64,      /* rt_step requests queued ahead of the controller */
     RT_WAKE_BATCH = 8,        /* wake-ups a thread defers until it lets go of world (see gate_wake) */
     EVBUF_CAPACITY = 4096,    /* events per thread buffer (a power of two) */
+    EVBUF_RESERVE = 2,        /* slots of a buffer kept for the event that ends the run (ev_emit_end) */
     EVLOG_CAPACITY = 1 << 16, /* events kept in the merged log (a power of two) */
 };
 
@@ -46,6 +47,7 @@ enum GateFlag {
     GATE_PAUSE = 1 << 1,
     GATE_SERIAL = 1 << 2,
     GATE_PACED = 1 << 3,
+    GATE_ENDED = 1 << 4, /* the outcome is decided: a free or paced run's threads go no further (rt_threads_halt) */
 };
 
 /* A growable FIFO of ints (thread ids), embedded in objects. */
@@ -270,6 +272,20 @@ typedef struct RtSpin {
     uint64_t from, first; /* the verdict (Snapshot.spin_from, spin_first); 0 until then */
 } RtSpin;
 
+/* Where a free or paced run's event log ends (evlog_end, evlog.c): the moment its outcome was decided. The events
+ * that decide it (a thread's EV_ERROR, a failed invariant's EV_CHECK) are stamped with that moment and are the last
+ * the log records; an event of another thread stamped at or after it, anything its own ring holds after them, and
+ * every event collected after the batch that held them is left out. `marked` is set before the deciding events are
+ * published, so a drainer that has taken one of them sees the mark. */
+enum { LOG_END_NO_EVENT = -2 }; /* LogEnd.ring of an end no event decided (a time or step limit) */
+
+typedef struct LogEnd {
+    _Atomic bool marked;
+    uint64_t ticks; /* the moment, in clock_ticks() */
+    int ring;       /* whose ring holds the deciding events: a thread id, -1 the runtime's own, or LOG_END_NO_EVENT */
+    bool closed;    /* (drainer) the deciding events are in the log: nothing more is recorded */
+} LogEnd;
+
 typedef struct RtCheckState {
     bool evaluated, passed, failed_invariant;
     int64_t value;
@@ -369,6 +385,7 @@ struct Rt {
     size_t batch_cap, batch_len;
     EvBuf ctl_buf;              /* events recorded by the runtime itself (thread -1) */
     pthread_mutex_t ctl_buf_lock;
+    LogEnd log_end;
 
     /* last: a restorable run's saved states hold only the first nthreads (arena_set_live) */
     RtThread *threads[RT_MAX_THREADS];
@@ -477,7 +494,8 @@ static inline void ev_emit(RtThread *by, EventKind kind, int about, int obj, int
     EvBuf *buf = &by->evbuf;
     uint64_t head = atomic_load_explicit(&buf->head, memory_order_relaxed);
     uint64_t dstep = ev_step(by) - buf->base_step;
-    if (kind > EV_WRITE || head >= by->ts_count || dstep > UINT8_MAX || head - buf->tail_seen > EVBUF_CAPACITY - 2) {
+    if (kind > EV_WRITE || head >= by->ts_count || dstep > UINT8_MAX ||
+        head - buf->tail_seen > EVBUF_CAPACITY - 2 - EVBUF_RESERVE) {
         ev_emit_slow(by, kind, about, obj, a, b);
         return;
     }
@@ -491,6 +509,14 @@ static inline void ev_emit(RtThread *by, EventKind kind, int about, int obj, int
 
 /* Record an event from the runtime itself (any thread; serialised by ctl_buf_lock). */
 void ev_emit_rt(Rt *rt, EventKind kind, int thread, int obj, int64_t a, int64_t b);
+/* Under world, before the outcome is set: the run ends now, and by_ring's events stamped `at` (ev_emit_end) are the
+ * last its log records. ring: the deciding events' ring (a thread id, -1 the runtime's own) or LOG_END_NO_EVENT.
+ * Returns the moment, or 0 when the log needs no end: a serial run (a drain never cuts its steps, and nothing moves
+ * after the last), a cooperative one, or a log already ended. */
+uint64_t evlog_end(Rt *rt, int ring);
+/* Record an event that ends the run (by: its thread, NULL for the runtime itself), stamped with evlog_end's moment
+ * (0: now, as any event). It takes the slots a ring keeps in reserve, so that it is never dropped. */
+void ev_emit_end(Rt *rt, RtThread *by, uint64_t at, EventKind kind, int about, int obj, int64_t a, int64_t b);
 /* Move every buffered event to the merged log (controller thread, or any thread once workers are gone). In serial
  * mode collect only while no thread runs (under world), so that a batch never cuts a step in two. The sink is called
  * by evlog_deliver, never under world (a sink may call rt_string). evlog_drain = collect + deliver. */
@@ -508,6 +534,16 @@ void rt_check_invariants(Rt *rt, RtThread *t);  /* evaluates invariants; takes w
 uint64_t rt_total_steps(Rt *rt);                /* serial: steps granted; else the sum over threads */
 bool rt_livelock(Rt *rt);                       /* under world: see Snapshot.livelock */
 uint64_t rt_fingerprint_locked(Rt *rt);          /* snapshot.c, under world with every thread parked */
+
+/* Under world: the run's threads go no further. It is stopping, or a free or paced run has ended (its outcome is
+ * decided: an error, a failed invariant, a limit): as a stop would, each thread stops at its next gate, call, timed
+ * wait or activity, where it is, and what it was about to do is neither done nor recorded. A step already past its
+ * gate when the run ended may finish (the gate is one atomic load: a free run is not held back to look for the end
+ * on every step); evlog leaves its events out of the log. A serial run's threads move only when granted. */
+static inline bool rt_threads_halt(const Rt *rt)
+{
+    return rt->stopping || (rt->outcome != RT_RUNNING && rt->mode != RT_SERIAL);
+}
 
 /* Under world: every non-daemon thread has finished (the run is over once started). */
 static inline bool rt_all_done(const Rt *rt)

@@ -975,7 +975,7 @@ ExecStatus rt_call_timed(RtThread *t, int obj, Method m, const int64_t *args, in
     c.err[0] = '\0';
     world_lock(rt);
     t->timed_out = false;
-    st = rt->stopping ? EXEC_STOP : dispatch_hb(&c, m);
+    st = rt_threads_halt(rt) ? EXEC_STOP : dispatch_hb(&c, m);
     t->wake_value = 0; /* lives for one call: a stale one would tell apart states that have the same future */
     t->timed_out = false;
     rt->serial++;

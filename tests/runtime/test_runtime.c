@@ -38,9 +38,13 @@ static void run_begin(Run *r, const char *src, const RtConfig *cfg, const char *
     memset(r, 0, sizeof *r);
     r->prog = loader_text("test.lsc", src);
     r->params = lang_param_defaults(r->prog);
-    if (set) {
+    for (const char *at = set; at && *at;) { /* "name=value" or several, comma-separated */
+        size_t len = strcspn(at, ",");
+        char one[128];
+        snprintf(one, sizeof one, "%.*s", (int)len, at);
         char *err = NULL;
-        assert_true(lang_param_set(r->prog, r->params, set, &err));
+        assert_true(lang_param_set(r->prog, r->params, one, &err));
+        at += len + (at[len] == ',');
     }
     char *err = NULL;
     r->rt = rt_create(r->prog, r->params, cfg, &err);
@@ -742,6 +746,109 @@ static void test_free_end_durations(void **state)
     }
 }
 
+/* The events a run hands its sink, kept in order. */
+typedef struct EventList {
+    Event *items;
+    size_t count, cap;
+} EventList;
+
+static void keep_events(void *ctx, const Event *events, size_t count)
+{
+    EventList *l = ctx;
+    if (l->count + count > l->cap) {
+        l->cap = 2 * (l->count + count);
+        l->items = xrealloc(l->items, sizeof(Event) * l->cap);
+    }
+    memcpy(l->items + l->count, events, sizeof(Event) * count);
+    l->count += count;
+}
+
+/* A free run ends at a thread's error: nothing the other threads do afterwards (until rt_stop reaches them) is in
+ * the run's events, so neither the narration nor the timeline shows the program going on after it crashed. The two
+ * loopers run flat out (or paced, 2 ms a step) on real threads, writing, locking and narrating, while `bad` fails;
+ * its error must be the log's last event, no looper may take more than the one step it may be in when the error
+ * comes (between the end and the stop), every thread must be where the end left it (a looper at its next gate, in a
+ * wait, or running: cut in the middle of a step) with the failing thread in error and no other, and none may be left
+ * behind once the run is destroyed. A free run takes a few ms, a paced one about 60. */
+static void test_free_error_ends_the_log(void **state)
+{
+    (void)state;
+    static const char *const src = "param fail = popleft | release\n"
+                                   "param until = 200 in 1..1000\n"
+                                   "shared N = 0\n"
+                                   "lock l\n"
+                                   "lock never_taken\n"
+                                   "queue q\n"
+                                   "def looper():\n"
+                                   "    while True:\n"
+                                   "        N = N + 1\n"
+                                   "        with l:\n"
+                                   "            say \"round {N}\"\n"
+                                   "def bad():\n"
+                                   "    while N < until:\n"
+                                   "        z = 0\n"
+                                   "    if fail == popleft:\n"
+                                   "        x = q.popleft()\n"
+                                   "    else:\n"
+                                   "        never_taken.release()\n"
+                                   "main:\n"
+                                   "    start looper()\n"
+                                   "    start looper()\n"
+                                   "    start bad()\n";
+    static const char *const sets[] = {NULL, "fail=release", "until=10", "fail=release,until=10"};
+    int before = count_tasks();
+    for (int i = 0; i < 40; i++) {
+        EventList events = {0};
+        RtConfig cfg = free_max_cfg();
+        bool paced = i % 4 >= 2;
+        if (paced) {
+            cfg.mode = RT_PACED;
+            cfg.speed = 1;
+            cfg.paced_step_ms = 2;
+        }
+        cfg.seed = (uint64_t)i + 1;
+        cfg.sink = keep_events;
+        cfg.sink_ctx = &events;
+        Run r;
+        run_begin(&r, src, &cfg, sets[i % 4]);
+        r.outcome = rt_wait(r.rt, 20.0);
+        Snapshot at_end;
+        snapshot_init(&at_end);
+        rt_snapshot(r.rt, &at_end);
+        run_end(&r);
+        assert_int_equal(r.outcome, RT_ERROR);
+        size_t err = events.count;
+        for (size_t k = 0; k < events.count && err == events.count; k++)
+            if (events.items[k].kind == EV_ERROR)
+                err = k;
+        if (err == events.count)
+            fail_msg("run %d: no error among its %zu events (%" PRIu64 " dropped)", i, events.count,
+                     r.snap.events_dropped);
+        if (err + 1 != events.count) {
+            const Event *e = &events.items[err + 1];
+            fail_msg("run %d: %zu events after the error, the first of kind %d by thread %d", i,
+                     events.count - err - 1, e->kind, e->thread);
+        }
+        assert_int_equal(r.snap.nthreads, 4);
+        for (int t = 0; t < r.snap.nthreads; t++) {
+            const SnapThread *th = &r.snap.threads[t];
+            bool failed = strcmp(th->name, "bad") == 0;
+            assert_int_equal(th->error != NULL, failed);
+            if (failed)
+                assert_int_equal(th->state, TS_ERROR);
+            else if (t > 0 && th->state != TS_READY && th->state != TS_RUNNING && th->state != TS_BLOCKED)
+                fail_msg("run %d: %s ends %s", i, th->name, snapshot_state_name(th->state));
+            if (th->steps > at_end.threads[t].steps + 1)
+                fail_msg("run %d: %s took %" PRIu64 " steps after the end", i, th->name,
+                         th->steps - at_end.threads[t].steps);
+        }
+        snapshot_finish(&at_end);
+        run_free(&r);
+        free(events.items);
+    }
+    assert_int_equal(count_tasks(), before);
+}
+
 /* A run stopped from outside ends when it is stopped: its time is not 0 (the end was never stamped), and a thread
  * blocked at the stop was blocked for no longer than the run (it wrapped round to 18446744073.7 s). */
 static void test_stopped_run_durations(void **state)
@@ -1276,6 +1383,7 @@ int main(void)
         cmocka_unit_test(test_stop_mid_sleep),
         cmocka_unit_test(test_paused_clock),
         cmocka_unit_test(test_free_end_durations),
+        cmocka_unit_test(test_free_error_ends_the_log),
         cmocka_unit_test(test_stopped_run_durations),
         cmocka_unit_test(test_self_deadlock),
         cmocka_unit_test(test_stall),
