@@ -611,32 +611,80 @@ static bool has_invariants(const Program *prog)
     return false;
 }
 
+/* How a run that did not finish ended, before the end of the program where the expectations are checked. */
+static const char *const unfinished_words[EXPLORE_OUTCOMES] = {
+    [RT_DEADLOCK] = "deadlocked", [RT_ERROR] = "stopped on a thread error", [RT_LIVELOCK] = "livelocked",
+    [RT_LIMIT] = "were cut", [RT_STOPPED] = "were stopped"};
+
+/* The runs that did not finish, by how they ended: "67 deadlocked, 30 were cut at 2000 steps before they ended".
+ * Returns how many ways they ended, and in *only the one way when there is one. */
+static int unfinished_reasons(const ExploreResult *r, char *buf, size_t size, int *only)
+{
+    int ways = 0;
+    size_t o = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < EXPLORE_OUTCOMES; k++) {
+        unsigned long long n = r->by_outcome[k];
+        if (n == 0 || !unfinished_words[k] || o >= size)
+            continue;
+        ways++;
+        *only = k;
+        o += (size_t)snprintf(buf + o, size - o, "%s%llu %s", o ? ", " : "", n, unfinished_words[k]);
+        if (k == RT_LIMIT && o < size)
+            o += (size_t)snprintf(buf + o, size - o, " at %llu steps before they ended",
+                                  (unsigned long long)r->max_steps);
+    }
+    return ways;
+}
+
+/* No expectation failed in random runs. An expectation is checked at the end of the program, when every thread has
+ * finished: a run that deadlocked, stopped on a thread error, livelocked or was cut at its step limit never got
+ * there, so only the runs that finished count as checked. */
+static void print_random_expectations(const ExploreResult *r, FILE *out)
+{
+    unsigned long long runs = r->runs, cut = r->cut, limit = r->max_steps, done = r->by_outcome[RT_COMPLETED];
+    char why[256];
+    int only = RT_LIMIT;
+    int ways = unfinished_reasons(r, why, sizeof why, &only);
+    if (done == runs)
+        fprintf(out, "  no expectation failed in %llu runs\n", runs);
+    else if (cut == runs)
+        fprintf(out, "  expectations NOT CHECKED: all %llu runs were cut at %llu steps before they ended, and an "
+                "expectation is checked at the end\n", runs, limit);
+    else if (done == 0 && ways == 1)
+        fprintf(out, "  expectations NOT CHECKED: all %llu runs %s, and an expectation is checked at the end\n", runs,
+                unfinished_words[only]);
+    else if (done == 0)
+        fprintf(out, "  expectations NOT CHECKED: no run finished (%s), and an expectation is checked at the end\n",
+                why);
+    else if (cut == runs - done)
+        fprintf(out, "  no expectation failed in the %llu runs that finished; %llu others were cut at %llu steps "
+                "before they ended: their end was not checked\n", done, cut, limit);
+    else if (ways == 1)
+        fprintf(out, "  no expectation failed in the %llu runs that finished; the other %llu %s: their end was not "
+                "checked\n", done, runs - done, unfinished_words[only]);
+    else
+        fprintf(out, "  no expectation failed in the %llu runs that finished; the other %llu did not finish (%s): "
+                "their end was not checked\n", done, runs - done, why);
+}
+
 /* No failure of kind f in random runs. A run cut at its step limit was checked for deadlocks, thread errors and
  * invariants up to the cut, but not at its end, where the expectations are checked. */
 static void print_random_none(const ExOpts *o, const ExploreResult *r, int f, FILE *out)
 {
     unsigned long long runs = r->runs, cut = r->cut, limit = r->max_steps;
-    if (cut == 0) {
+    if (f == RT_EXPECT_FAILED) {
+        if (cut > 0 && has_invariants(o->cfg.prog))
+            fprintf(out, "  no invariant broken in %llu runs (checked at every step, up to the cut in cut runs)\n",
+                    runs);
+        print_random_expectations(r, out);
+    } else if (cut == 0) {
         fprintf(out, "  no %s in %llu runs\n", failure_words[f], runs);
-    } else if (f != RT_EXPECT_FAILED) {
-        if (cut == runs)
-            fprintf(out, "  no %s in %llu runs, all cut at %llu steps: in their first %llu steps\n", failure_words[f],
-                    runs, limit, limit);
-        else
-            fprintf(out, "  no %s in %llu runs (%llu of them cut at %llu steps)\n", failure_words[f], runs, cut, limit);
+    } else if (cut == runs) {
+        fprintf(out, "  no %s in %llu runs, all cut at %llu steps: in their first %llu steps\n", failure_words[f], runs,
+                limit, limit);
     } else {
-        if (has_invariants(o->cfg.prog))
-            fprintf(out, "  no invariant broken in %llu runs (checked at every step, up to the cut in cut runs)\n", runs);
-        if (cut == runs)
-            fprintf(out, "  expectations NOT CHECKED: all %llu runs were cut at %llu steps before they ended, and an "
-                    "expectation is checked at the end\n", runs, limit);
-        else if (r->by_outcome[RT_COMPLETED] == 0)
-            fprintf(out, "  expectations NOT CHECKED: no run finished (%llu were cut at %llu steps before they ended), "
-                    "and an expectation is checked at the end\n", cut, limit);
-        else /* expectations are checked when every thread has finished */
-            fprintf(out, "  no expectation failed in the %llu runs that finished; %llu others were cut at %llu steps "
-                    "before they ended: their end was not checked\n",
-                    (unsigned long long)r->by_outcome[RT_COMPLETED], cut, limit);
+        fprintf(out, "  no %s in %llu runs (%llu of them cut at %llu steps)\n", failure_words[f], runs, cut, limit);
     }
 }
 
