@@ -308,6 +308,7 @@ typedef struct VarPlan {
     int shown;          /* variables shown; the rest are counted in a "+K more" box */
     int per_row, rows;
     float bw, bh, gap, h;
+    float more_w;       /* the "+K more" box: as wide as its words need, at most bw */
 } VarPlan;
 
 static const char VAR_VALUE_TEMPLATE[] = "-888";
@@ -350,15 +351,21 @@ static void plan_rows(VarPlan *p, int n, float width)
     p->shown = n;
 }
 
-/* Plan p cut to max_h: the rows that fit, the last place saying how many more. */
-static void plan_cut(VarPlan *p, float max_h)
+/* Plan p cut to max_h: the rows that fit, the last row ending in a box saying how many more, as wide as its words
+ * (more_w): where a variable's box is wide ("on_table[0] = -888"), a "+3 more" as wide took a row of its own. */
+static void plan_cut(VarPlan *p, const SceneInput *in, float max_h, float width)
 {
     if (p->h <= max_h)
         return;
     int rows = (int)((max_h + p->gap) / (p->bh + p->gap));
     p->rows = rows < 0 ? 0 : rows;
-    p->shown = p->rows * p->per_row - 1; /* the last place says how many more */
-    p->shown = p->shown < 0 ? 0 : p->shown;
+    char more[32];
+    snprintf(more, sizeof more, "+%d more", vars_listed(in));
+    p->more_w = fminf(text_w(in, SL_TEXT_BOLD, more) + 2 * var_pad(in), p->bw);
+    int last = (int)((width - p->more_w) / (p->bw + p->gap)); /* variables beside the "+K more" box */
+    last = last < 0 ? 0 : last > p->per_row ? p->per_row : last;
+    last = p->more_w < p->bw ? last : p->per_row - 1;
+    p->shown = p->rows > 0 ? (p->rows - 1) * p->per_row + last : 0;
     p->h = p->rows > 0 ? p->rows * (p->bh + p->gap) - p->gap : 0;
 }
 
@@ -385,7 +392,7 @@ static VarPlan plan_vars(const SceneInput *in, float width, float max_h, bool fu
     compact.bw = fminf(compact_w + 2 * pad, width);
     compact.bh = line_h(in, SL_TEXT_BOLD) + pad;
     plan_rows(&compact, n, width);
-    plan_cut(&compact, max_h);
+    plan_cut(&compact, in, max_h, width);
     return full_vars && compact.shown < n && full.h <= max_h ? full : compact;
 }
 
@@ -399,14 +406,15 @@ static void place_vars(SceneLayout *sl, const SceneInput *in, Area strip, VarPla
     if (p.rows == 0)
         return;
     for (int i = 0; i < boxes; i++) {
-        int r = i / p.per_row, c = i % p.per_row;
-        int in_row = r == p.rows - 1 ? boxes - r * p.per_row : p.per_row;
-        float x0 = strip.x + (strip.w - in_row * (p.bw + p.gap) + p.gap) / 2;
-        bool more = i == p.shown && p.shown < n;
+        int r = i / p.per_row < p.rows - 1 ? i / p.per_row : p.rows - 1, c = i - r * p.per_row;
+        int in_row = r == p.rows - 1 ? boxes - r * p.per_row : p.per_row; /* (the last: one more when "+K" is narrow) */
+        bool more = i == p.shown && p.shown < n, narrow = r == p.rows - 1 && p.shown < n && p.more_w > 0;
+        float row_w = in_row * (p.bw + p.gap) - p.gap - (narrow ? p.bw - p.more_w : 0);
+        float x0 = strip.x + (strip.w - row_w) / 2;
         SlNode *v = push_node(sl, SL_VAR, more ? -1 : i);
-        v->w = p.bw;
+        v->w = more && p.more_w > 0 ? p.more_w : p.bw;
         v->h = p.bh;
-        v->x = x0 + c * (p.bw + p.gap) + p.bw / 2;
+        v->x = x0 + c * (p.bw + p.gap) + v->w / 2;
         v->y = strip.y + r * (p.bh + p.gap) + p.bh / 2;
         v->compact = p.compact;
         v->more = more;
@@ -415,14 +423,17 @@ static void place_vars(SceneLayout *sl, const SceneInput *in, Area strip, VarPla
     }
 }
 
-/* Split off the variable strip at the bottom of the area. */
-static Area split_vars(const SceneInput *in, Area *a, VarPlan *plan, bool full_vars)
+/* Split off the variable strip at the bottom of the area. Under a ring in an area wider than high the strip keeps to
+ * one row of boxes (one saying how many more): the ring's size follows the height the strip leaves, and at 1920x1080
+ * x2 beside the banner two rows ("on_table[0] = 0" over "+3 more") left the cigarette smokers' ring 242 of 499 px. */
+static Area split_vars(const SceneInput *in, Area *a, VarPlan *plan, bool full_vars, bool ring)
 {
     Area strip = {a->x, a->y + a->h, a->w, 0};
     *plan = (VarPlan){0};
     if (vars_listed(in) == 0)
         return strip;
-    VarPlan p = plan_vars(in, a->w, a->h * VAR_STRIP_SHARE, full_vars);
+    float most = ring && a->w > a->h ? line_h(in, SL_TEXT_BOLD) + var_pad(in) : a->h * VAR_STRIP_SHARE;
+    VarPlan p = plan_vars(in, a->w, most, full_vars);
     *plan = p;
     strip.h = p.h;
     strip.y = a->y + a->h - p.h;
@@ -948,6 +959,35 @@ static RingGeom ring_clear(const SceneInput *in, Area a, int n, Area m, bool fro
     return best;
 }
 
+/* A ring that keeps less width than its area gave it (its size set by the height) moves left, as far as main's corner
+ * and its names let it, and its other objects take the room it leaves at its right (side, as wide as that, as high
+ * as the ring's area): at 1920x1080 x2 beside the banner the cigarette smokers' ring left 30 % of its 512 px unused
+ * while agent_ready and table, side by side in the 145 px left to them, lost their names ("ta..."). */
+static Area ring_side(const SceneInput *in, RingGeom *g, int n, Area a, Area side)
+{
+    float names = g->crowded ? 0 : 90 * text_of(in), reach = g->rad + g->r + names;
+    float left = g->cx - reach, shift = 0, lo = 0, hi = fmaxf(left - a.x, 0);
+    Area m = main_corner(in, a);
+    bool has_main = thread_by_id(in->snap, 0) != NULL;
+    for (int k = 0; k < 10 && hi > 0.5f; k++) { /* the largest shift that keeps main's corner clear */
+        float t = k == 0 ? hi : (lo + hi) / 2;
+        RingGeom moved = *g;
+        moved.cx -= t;
+        bool ok = !has_main || moved.cx - reach >= m.x + m.w || !ring_hits(in, &moved, n, m);
+        if (ok)
+            shift = fmaxf(shift, t), lo = t;
+        else
+            hi = t;
+        if (k == 0 && ok)
+            break;
+    }
+    g->cx -= shift;
+    float x = g->cx + reach + 10 * in->scale, right = side.x + side.w;
+    if (x >= side.x)
+        return side;
+    return (Area){x, side.y, right - x, a.h - 10 * in->scale};
+}
+
 /* Returns whether the ring is alone in its area (no other object took the room at its right). With clear_main the
  * ring keeps out of main's corner, moving or shrinking as little as that takes. */
 static bool layout_ring(SceneLayout *sl, const SceneInput *in, Area a, bool clear_main)
@@ -972,6 +1012,8 @@ static bool layout_ring(SceneLayout *sl, const SceneInput *in, Area a, bool clea
         RingGeom low = ring_clear(in, a, n, m, false), right = ring_clear(in, a, n, m, true);
         g = right.rad + right.r > low.rad + low.r ? right : low;
     }
+    if (nrest > 0)
+        side = ring_side(in, &g, n, a, side);
     float cx = g.cx, cy = g.cy, rad = g.rad, r = g.r;
     bool crowded = g.crowded;
     place_main(sl, in, a);
@@ -1554,6 +1596,7 @@ typedef struct LabelCtx {
     int nobstacles;
     int label_ob[MAX_OBSTACLES]; /* per node: the obstacle its label beside it is, or -1 */
     bool names_only;             /* the first round: every name before any state line */
+    bool choosing;               /* names only, to score a placement (scene_layout_build) */
     Box area;
     float gap;                   /* between a label and a shape, or the area's edge */
     float label_gap;             /* and between two labels side by side, on top of gap */
@@ -1701,7 +1744,21 @@ static bool try_side(LabelCtx *c, int self, SlNode *n, const SceneInput *in, con
     return true;
 }
 
-/* The label's places in the order they are tried: beside the node first when it is laid out for that. */
+/* A name cut on its usual side of the node is tried on the other, then up to LABEL_SHIFTS half lines further off. */
+enum { LABEL_SHIFTS = 2 };
+
+/* Whether the node's label shows a line shorter than it was asked to (cut, or its short form). */
+static bool label_cut(const SlNode *n, const LabelLine *lines, int nl)
+{
+    for (int i = 0; i < nl && i < n->nlines; i++)
+        if (strcmp(n->lines[i].text, lines[i].text) != 0)
+            return true;
+    return false;
+}
+
+/* The label's places in the order they are tried: beside the node first when it is laid out for that; below (or
+ * above) it, and in the final round, where that cuts a name, the other side or a little further off where the name
+ * stays whole (agent_ready's beside the cigarette smokers' ring at 1920x1080 x2, its top level with a disc's foot). */
 static bool try_places(LabelCtx *c, int self, SlNode *n, const SceneInput *in, const LabelLine *lines, int nl)
 {
     float gap = 4 * in->scale;
@@ -1709,8 +1766,20 @@ static bool try_places(LabelCtx *c, int self, SlNode *n, const SceneInput *in, c
     for (SideRow row = SIDE_CENTRED; n->label_side && row < (nl > 1 ? SIDE_ROWS : SIDE_HANG_BELOW); row++)
         if (try_side(c, self, n, in, lines, nl, false, row) || try_side(c, self, n, in, lines, nl, true, row))
             return true;
-    return try_label(c, self, n, in, lines, nl, n->label_above ? above : below, n->label_above) ||
-           try_label(c, self, n, in, lines, nl, n->label_above ? below : above, !n->label_above);
+    if (!try_label(c, self, n, in, lines, nl, n->label_above ? above : below, n->label_above))
+        return try_label(c, self, n, in, lines, nl, n->label_above ? below : above, !n->label_above);
+    if (!label_cut(n, lines, nl) || c->choosing) /* (the round that chooses the placement as it was) */
+        return true;
+    SlNode first = *n; /* its name cut on its usual side: whole on the other side or a little further off, else cut */
+    float step = line_h(in, SL_TEXT_SMALL) / 2, sign = n->label_above ? -1.0f : 1.0f;
+    for (int k = 0; k <= LABEL_SHIFTS; k++) {
+        bool up = k == 0 ? !n->label_above : n->label_above;
+        float y = (up ? above : below) + sign * step * (float)k;
+        if (try_label(c, self, n, in, lines, nl, y, up) && !label_cut(n, lines, nl))
+            return true;
+    }
+    *n = first;
+    return true;
 }
 
 /* The node's label as an obstacle for the labels placed after it. */
@@ -1928,6 +1997,7 @@ static void place_labels(SceneLayout *sl, const SceneInput *in, bool names_only)
     c->gap = 3 * in->scale;
     c->label_gap = line_h(in, SL_TEXT_SMALL) * LABEL_GAP_SHARE;
     c->names_only = true;
+    c->choosing = names_only;
     for (int i = 0; i < sl->nnodes; i++) { /* obstacle i is node i's shape */
         sl->nodes[i].nlines = 0;
         sl->nodes[i].lw = 0;
@@ -2468,7 +2538,7 @@ static RingPlace build_once(SceneLayout *sl, const SceneInput *in, Placement how
     sl->kind = in->layout;
     Area a = {in->x, in->y, in->w, in->h};
     VarPlan vars;
-    Area strip = split_vars(in, &a, &vars, full_vars);
+    Area strip = split_vars(in, &a, &vars, full_vars, in->layout == LAYOUT_RING && how != PLACE_ROWS);
     SparePlan spares = split_spares(sl, in, &a, in->layout == LAYOUT_RING && how != PLACE_ROWS);
     int ring_first = sl->nnodes, ring_end = -1;
     if (in->layout == LAYOUT_RING && how != PLACE_ROWS) {

@@ -1106,13 +1106,51 @@ static void test_smokers_keep_apart_and_readable(void **state)
             if (a->kind == SL_OBJECT && a->shape == SL_SHAPE_STICK && fmaxf(a->w, a->h) < 12 * sl->scale)
                 fail_msg("%s: the stick '%s' is %.0f px long", where, a->label, fmaxf(a->w, a->h));
         }
-        /* (at 1024x768 agent_ready, squeezed between two rows, and at 1920x1080 table, beside the agent's disc at
-         * agent_ready, have room for their names alone) */
-        check_object_states(sl, where, k == 0 ? "agent_ready" : "table");
+        /* (at 1024x768 agent_ready, squeezed between two rows, has room for its name alone) */
+        check_object_states(sl, where, k == 0 ? "agent_ready" : NULL);
         font_scene_finish(&fs);
         loader_unload(&l);
         fx_finish(&f);
     }
+}
+
+/* The cigarette smokers stalled at 1920x1080 x2, in the scene area the window leaves beside the STALL banner
+ * (657x499): every thread and object outside the ring shows its name whole, every object its state, and the ring's
+ * discs keep at least RING_SHARE % of their usual size (2 x 34 px x zoom). The ring had 242 px of height below two
+ * rows of variables ("on_table[0] = 0" over a "+3 more" as wide) and the unused smoker_go's words, its discs 65 px
+ * (53 %); agent_ready and table, side by side in the 145 px the ring left them, lost table's name ("ta..."). */
+enum { RING_SHARE = 60 };
+
+static void test_smokers_ring_beside_banner_reads_whole(void **state)
+{
+    (void)state;
+    Fixture f;
+    smokers_stalled(&f);
+    Loaded l = loader_scenario("cigarette-smokers", NULL);
+    FontScene fs;
+    font_scene_build(&fs, &f, l.prog, l.params, 1920, 1080, (const float[4]){32, 294, 657, 499});
+    const SceneLayout *sl = &fs.sl;
+    check_object_states(sl, "cigarette smokers at 1920x1080 x2, stalled", NULL);
+    for (int i = 0; i < sl->nnodes; i++) {
+        const SlNode *n = &sl->nodes[i];
+        bool named = (n->kind == SL_OBJECT && !n->spare && n->shape != SL_SHAPE_STICK) ||
+                     (n->kind == SL_THREAD && !n->label_inside);
+        if (named && (n->nlines == 0 || strcmp(n->lines[0].text, n->label) != 0))
+            fail_msg("'%s' is named '%s'", n->label, n->nlines > 0 ? n->lines[0].text : "");
+        if (n->kind == SL_THREAD && n->ref != 0 && n->w * 100 < 2 * 34 * sl->scale * RING_SHARE)
+            fail_msg("the ring's disc of '%s' is %.0f px across, less than %d %% of %.0f", n->label, (double)n->w,
+                     RING_SHARE, (double)(2 * 34 * sl->scale));
+    }
+    /* the variables in one row: on_table[0], and a "+3 more" as wide as its words beside it */
+    const SlNode *first = scene_layout_find(sl, SL_VAR, 0), *more = scene_layout_find(sl, SL_VAR, -1);
+    assert_non_null(first);
+    assert_non_null(more);
+    if (fabsf(first->y - more->y) > 0.5f || more->w >= first->w)
+        fail_msg("the variables take two rows, or '%s' is as wide as a variable's box (%.0f px)", more->label,
+                 (double)more->w);
+    font_scene_finish(&fs);
+    loader_unload(&l);
+    fx_finish(&f);
 }
 
 /* Where an arrow's drawn line meets a label (grown by half the line's width), the label's first line; else NULL. */
@@ -1209,6 +1247,7 @@ int main(void)
         cmocka_unit_test(test_object_states_hang_below_a_side_name),
         cmocka_unit_test(test_smokers_keep_apart_and_readable),
         cmocka_unit_test(test_arrows_keep_off_labels),
+        cmocka_unit_test(test_smokers_ring_beside_banner_reads_whole),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     SDL_Quit();
