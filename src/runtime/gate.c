@@ -568,8 +568,9 @@ ExecStatus rt_join_thread(RtThread *t, int64_t handle)
 }
 
 /* Under world: t's body has returned (normally, on an error, or because the run is stopping or has ended). A thread
- * ended by a stop or a free run's end keeps the state it had (blocked, ready ...), so the final snapshot shows where
- * everyone was, and records nothing. */
+ * ended by a stop or the run's end keeps the state it had (blocked, ready ...), so the final snapshot shows where
+ * everyone was, and records nothing; one whose error ended the run is in error, and neither finishes nor wakes its
+ * joiners. */
 void rt_thread_finished(RtThread *t)
 {
     Rt *rt = t->rt;
@@ -578,7 +579,7 @@ void rt_thread_finished(RtThread *t)
     rt->live_daemons -= t->daemon;
     rt->serial++;
     if (rt_threads_halt(rt)) {
-        if (t->error) /* its error ended the run; the stop came while it was unwinding */
+        if (t->error) /* its error ended the run (or the stop came while it was unwinding) */
             t->state = TS_ERROR;
         return;
     }
@@ -836,17 +837,17 @@ ExecStatus rt_fail(RtThread *t, SrcPos pos, const char *fmt, ...)
     Rt *rt = t->rt;
     world_lock(rt);
     ExecStatus st = EXEC_FAIL;
-    if (rt_threads_halt(rt)) { /* after a free run's end (or a stop): not part of the run, the thread just stops */
+    if (rt_threads_halt(rt)) { /* after the run's end (or a stop): not part of the run, the thread just stops */
         st = EXEC_STOP;
     } else if (!t->error) {
         t->error = strbuf_take(&sb);
         t->error_line = pos.line ? pos.line : atomic_load(&t->line);
         rt->had_error = true;
         rt->serial++;
-        uint64_t at = rt->outcome == RT_RUNNING ? evlog_end(rt, t->id) : 0; /* the last event of a free run's log */
+        uint64_t at = evlog_end(rt, t->id); /* the last event of the run's log */
         ev_emit_end(rt, t, at, EV_ERROR, t->id, -1, rt_intern(rt, t->error), 0);
-        rt_set_outcome(rt, RT_ERROR); /* a failure the moment it happens: a free run's other threads stop at their
-                                         next gate (rt_threads_halt) */
+        rt_set_outcome(rt, RT_ERROR); /* a failure the moment it happens: the run's threads stop at their next gate
+                                         (rt_threads_halt), this one as it unwinds */
     }
     world_unlock(rt);
     strbuf_finish(&sb);

@@ -251,10 +251,10 @@ void rt_set_outcome(Rt *rt, RtOutcome outcome)
     evlog_end(rt, LOG_END_NO_EVENT); /* unless the event that decided it has marked the end of the log */
     rt->outcome = outcome;
     rt_clock_end(rt); /* the run's clock shows when it ended */
-    gate_update_flags(rt); /* a free run's threads stop at their next gate */
+    gate_update_flags(rt); /* the run's threads stop at their next gate */
     rt->serial++;
     pthread_cond_broadcast(&rt->done_cv);
-    if (rt_threads_halt(rt))
+    if (rt->stopping || rt->mode != RT_SERIAL)
         gate_wake_all(rt); /* ... and those pacing, in an activity or in a timed wait stop now */
     else
         pthread_cond_signal(&rt->ctl_cv);

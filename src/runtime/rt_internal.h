@@ -47,7 +47,7 @@ enum GateFlag {
     GATE_PAUSE = 1 << 1,
     GATE_SERIAL = 1 << 2,
     GATE_PACED = 1 << 3,
-    GATE_ENDED = 1 << 4, /* the outcome is decided: a free or paced run's threads go no further (rt_threads_halt) */
+    GATE_ENDED = 1 << 4, /* the outcome is decided: the run's threads go no further (rt_threads_halt) */
 };
 
 /* A growable FIFO of ints (thread ids), embedded in objects. */
@@ -535,14 +535,18 @@ uint64_t rt_total_steps(Rt *rt);                /* serial: steps granted; else t
 bool rt_livelock(Rt *rt);                       /* under world: see Snapshot.livelock */
 uint64_t rt_fingerprint_locked(Rt *rt);          /* snapshot.c, under world with every thread parked */
 
-/* Under world: the run's threads go no further. It is stopping, or a free or paced run has ended (its outcome is
- * decided: an error, a failed invariant, a limit): as a stop would, each thread stops at its next gate, call, timed
- * wait or activity, where it is, and what it was about to do is neither done nor recorded. A step already past its
- * gate when the run ended may finish (the gate is one atomic load: a free run is not held back to look for the end
- * on every step); evlog leaves its events out of the log. A serial run's threads move only when granted. */
+/* Under world: the run's threads go no further. It is stopping, or it has ended (its outcome is decided: an error, a
+ * failed invariant, a limit): as a stop would, each thread stops at its next gate, call, timed wait or activity, where
+ * it is, and what it was about to do is neither done nor recorded. A step of a free run already past its gate when
+ * the run ended may finish (the gate is one atomic load: a free run is not held back to look for the end on every
+ * step); evlog leaves its events out of the log. A serial run's other threads move only when granted, and no step is
+ * granted after the end: only the thread whose error ended it is still in its step, and it does nothing more (no
+ * release as it unwinds, no finish, no join woken), so the error is the last event there too. A cooperative run (the
+ * model checker's) records no events, and its search counts the state a failing step leaves, unwinding included:
+ * it goes on as before, so that what a search finds stays the same. */
 static inline bool rt_threads_halt(const Rt *rt)
 {
-    return rt->stopping || (rt->outcome != RT_RUNNING && rt->mode != RT_SERIAL);
+    return rt->stopping || (rt->outcome != RT_RUNNING && !rt->cfg.coop);
 }
 
 /* Under world: every non-daemon thread has finished (the run is over once started). */

@@ -954,6 +954,8 @@ ExecStatus rt_call(RtThread *t, int obj, Method m, const int64_t *args, int narg
 ExecStatus rt_call_timed(RtThread *t, int obj, Method m, const int64_t *args, int nargs, int64_t timeout_ms,
                          int64_t *result)
 {
+    if (t->error && !t->rt->cfg.coop) /* its error ended the run: its unwinding releases nothing (rt_threads_halt) */
+        return EXEC_STOP;
     ExecStatus st = gate_action(t);
     if (st != EXEC_OK)
         return st;

@@ -849,6 +849,69 @@ static void test_free_error_ends_the_log(void **state)
     assert_int_equal(count_tasks(), before);
 }
 
+/* A serial run ends at a thread's error as a free one does: the error is the last event of the step that made it.
+ * `bad` fails inside `with l` while main joins it and `other` may wait for l: before its statement's first visible
+ * action (index: the release of l would ride on the failing step, then bad's finish and main's wake-up), in that
+ * action (popleft, the release of a lock not held) or after it (late: the read of N came first). Its unwinding
+ * releases nothing, it records no finish, main's join is not woken, l stays bad's. 10 seeds each. */
+static void test_serial_error_ends_the_log(void **state)
+{
+    (void)state;
+    static const char *const src = "param fail = index | popleft | release | late\n"
+                                   "shared xs[2] = [0, 0]\n"
+                                   "shared N = 0\n"
+                                   "lock l\n"
+                                   "lock never_taken\n"
+                                   "queue q\n"
+                                   "def bad():\n"
+                                   "    N = N + 1\n"
+                                   "    with l:\n"
+                                   "        if fail == index:\n"
+                                   "            xs[5] = 1\n"
+                                   "        elif fail == popleft:\n"
+                                   "            x = q.popleft()\n"
+                                   "        elif fail == release:\n"
+                                   "            never_taken.release()\n"
+                                   "        else:\n"
+                                   "            xs[N + 4] = 1\n"
+                                   "def other():\n"
+                                   "    with l:\n"
+                                   "        N = N + 1\n"
+                                   "main:\n"
+                                   "    t = start bad()\n"
+                                   "    start other()\n"
+                                   "    t.join()\n"
+                                   "    say \"joined\"\n";
+    static const char *const sets[] = {"fail=index", "fail=popleft", "fail=release", "fail=late"};
+    for (int i = 0; i < 40; i++) {
+        EventList events = {0};
+        RtConfig cfg = serial_cfg((uint64_t)i / 4 + 1);
+        cfg.sink = keep_events;
+        cfg.sink_ctx = &events;
+        Run r;
+        run_begin(&r, src, &cfg, sets[i % 4]);
+        r.outcome = rt_wait(r.rt, 20.0);
+        run_end(&r);
+        assert_int_equal(r.outcome, RT_ERROR);
+        assert_true(events.count > 0);
+        const Event *last = &events.items[events.count - 1];
+        if (last->kind != EV_ERROR)
+            fail_msg("%s, seed %d: the last event is of kind %d (%s) by thread %d, not the error", sets[i % 4],
+                     i / 4 + 1, last->kind, event_kind_name(last->kind), last->thread);
+        assert_int_equal(r.snap.nthreads, 3);
+        const SnapThread *bad = &r.snap.threads[1];
+        assert_string_equal(bad->name, "bad");
+        assert_int_equal(last->thread, 1);
+        assert_int_equal(bad->state, TS_ERROR);
+        assert_int_not_equal(r.snap.threads[0].state, TS_FINISHED);
+        for (int o = 0; o < r.snap.nobjects; o++)
+            if (strcmp(r.snap.objects[o].name, "l") == 0)
+                assert_int_equal(r.snap.objects[o].owner, 1);
+        run_free(&r);
+        free(events.items);
+    }
+}
+
 /* A run stopped from outside ends when it is stopped: its time is not 0 (the end was never stamped), and a thread
  * blocked at the stop was blocked for no longer than the run (it wrapped round to 18446744073.7 s). */
 static void test_stopped_run_durations(void **state)
@@ -1384,6 +1447,7 @@ int main(void)
         cmocka_unit_test(test_paused_clock),
         cmocka_unit_test(test_free_end_durations),
         cmocka_unit_test(test_free_error_ends_the_log),
+        cmocka_unit_test(test_serial_error_ends_the_log),
         cmocka_unit_test(test_stopped_run_durations),
         cmocka_unit_test(test_self_deadlock),
         cmocka_unit_test(test_stall),
