@@ -65,7 +65,8 @@ float layout_effective_zoom(int win_w, int win_h, float zoom)
 
 bool layout_wants_presenter(int win_w, int win_h, float zoom)
 {
-    return (float)win_w < LAYOUT_FULL_MIN_W * layout_effective_zoom(win_w, win_h, zoom);
+    float eff = layout_effective_zoom(win_w, win_h, zoom);
+    return (float)win_w < LAYOUT_FULL_MIN_W * eff || (float)win_h < LAYOUT_FULL_MIN_H * eff;
 }
 
 static UiRect rect(int x, int y, int w, int h)

@@ -73,15 +73,19 @@ enum {
      * it the toolbar takes three rows, the code wraps every line and the scene shrinks (a 4:3 projector at zoom 2
      * leaves LAYOUT_MIN_W; a 16:10 one 960, a 16:9 one 1067, both fine). */
     LAYOUT_FULL_MIN_W = 920,
+    /* The lowest window, in pixels at the zoom the layout uses, where the normal layout still reads well: below it the
+     * toolbar's two rows, the timeline and the status bar leave the scene a strip (a 16:9 screen at zoom 2 leaves 540:
+     * the barber's names cut to "custo... 1", the parallel sum's total behind "+11 more"); 16:9 at 1.5 leaves 720. */
+    LAYOUT_FULL_MIN_H = 640,
 };
 
 /* The zoom the layout uses in a window of this size when the user asked for `zoom`: sizes are made for 1920x1080,
  * smaller windows scale down (to 60 %), and no zoom makes the window smaller than LAYOUT_MIN_W x LAYOUT_MIN_H zoom-1
  * pixels. */
 float layout_effective_zoom(int win_w, int win_h, float zoom);
-/* Whether a window of this size at the user's `zoom` is better shown in the presenter layout: its width, in pixels
- * at the zoom the layout would use (layout_effective_zoom), is below LAYOUT_FULL_MIN_W. The window's choice when the
- * user has made none. */
+/* Whether a window of this size at the user's `zoom` is better shown in the presenter layout: its width or its height,
+ * in pixels at the zoom the layout would use (layout_effective_zoom), is below LAYOUT_FULL_MIN_W or LAYOUT_FULL_MIN_H.
+ * The window's choice when the user has made none. */
 bool layout_wants_presenter(int win_w, int win_h, float zoom);
 void layout_compute(UiLayout *l, int win_w, int win_h, float zoom, const UiBars *bars);
 bool layout_contains(UiRect r, int x, int y);

@@ -145,8 +145,9 @@ static void test_zoom_stops_where_the_window_is_full(void **state)
 }
 
 /* The window's own choice of layout: the presenter layout where the normal one is cramped (a 4:3 projector or a small
- * window at the lecture zoom), the normal layout wherever it reads well (any size at zoom 1 down to 800x600, wide
- * screens at zoom 2). */
+ * window at the lecture zoom, and a 16:9 or 16:10 screen at zoom 2, whose 540 to 600 rows left the scene a strip
+ * between the two toolbar rows and the timeline), the normal layout wherever it reads well (any size at zoom 1 down to
+ * 800x600, 16:9 at 1.5, a 4K screen at 3). */
 static void test_presenter_where_the_normal_layout_is_cramped(void **state)
 {
     (void)state;
@@ -157,8 +158,9 @@ static void test_presenter_where_the_normal_layout_is_cramped(void **state)
     } cases[] = {
         {1024, 768, 2.0f, true}, {1024, 768, 3.0f, true},  {800, 600, 2.0f, true},   {1280, 1024, 2.0f, true},
         {400, 300, 1.0f, true},  {1024, 768, 1.0f, false}, {1280, 800, 1.0f, false}, {1920, 1080, 1.0f, false},
-        {1920, 1080, 2.0f, false}, {1366, 768, 2.0f, false}, {1280, 800, 2.0f, false}, {800, 600, 1.0f, false},
-        {3840, 2160, 3.0f, false},
+        {1920, 1080, 2.0f, true}, {1366, 768, 2.0f, true},  {1280, 800, 2.0f, true},   {1920, 1200, 2.0f, true},
+        {1920, 1080, 1.5f, false}, {800, 600, 1.0f, false}, {3840, 2160, 3.0f, false}, {1280, 720, 1.0f, false},
+        {1366, 768, 1.0f, false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         if (layout_wants_presenter(cases[i].w, cases[i].h, cases[i].zoom) != cases[i].presenter)
