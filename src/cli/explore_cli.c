@@ -603,10 +603,10 @@ static void print_confirmed(const ExploreResult *r, FILE *out)
         }
 }
 
-static bool has_invariants(const Program *prog)
+static bool has_checks(const Program *prog, CheckKind kind)
 {
     for (int i = 0; prog && i < prog->nchecks; i++)
-        if (prog->checks[i].kind == CHECK_INVARIANT)
+        if (prog->checks[i].kind == kind)
             return true;
     return false;
 }
@@ -669,15 +669,18 @@ static void print_random_expectations(const ExploreResult *r, FILE *out)
 }
 
 /* No failure of kind f in random runs. A run cut at its step limit was checked for deadlocks, thread errors and
- * invariants up to the cut, but not at its end, where the expectations are checked. */
+ * invariants up to the cut, but not at its end, where the expectations are checked. A scenario without expectations
+ * is told nothing about them: its invariants, if any, are what was checked. */
 static void print_random_none(const ExOpts *o, const ExploreResult *r, int f, FILE *out)
 {
     unsigned long long runs = r->runs, cut = r->cut, limit = r->max_steps;
     if (f == RT_EXPECT_FAILED) {
-        if (cut > 0 && has_invariants(o->cfg.prog))
-            fprintf(out, "  no invariant broken in %llu runs (checked at every step, up to the cut in cut runs)\n",
-                    runs);
-        print_random_expectations(r, out);
+        bool expects = has_checks(o->cfg.prog, CHECK_EXPECT);
+        if (has_checks(o->cfg.prog, CHECK_INVARIANT) && (cut > 0 || !expects))
+            fprintf(out, "  no invariant broken in %llu runs (checked at every step%s)\n", runs,
+                    cut > 0 ? ", up to the cut in cut runs" : "");
+        if (expects)
+            print_random_expectations(r, out);
     } else if (cut == 0) {
         fprintf(out, "  no %s in %llu runs\n", failure_words[f], runs);
     } else if (cut == runs) {

@@ -253,7 +253,8 @@ static void test_random_runs_cut_at_the_limit(void **state)
 /* An expectation is checked at the end of the program: a run that deadlocked (or stopped on a thread error) never got
  * there, so it is not counted among the runs where no expectation failed. The bank transfer's naive tellers deadlock
  * in 13 of the first 20 seeds (7 finish), the reentrant lock's plain lock in all of them, the condition scenario's
- * wait without its lock stops on an error in all; the philosophers deadlock (12) or are cut (8), never finishing. */
+ * wait without its lock stops on an error in all; with 60 steps at most the tellers deadlock (13) or are cut (7),
+ * never finishing. */
 static void test_random_runs_that_did_not_finish(void **state)
 {
     char *dir = make_dir();
@@ -275,10 +276,47 @@ static void test_random_runs_that_did_not_finish(void **state)
     assert_non_null(strstr(r.out, "  expectations NOT CHECKED: all 20 runs stopped on a thread error, and an "
                                   "expectation is checked at the end\n"));
     cli_result_finish(&r);
-    const char *never[] = {"explore", "dining-philosophers", "--runs", "20", "--out", dir, NULL};
+    const char *never[] = {"explore", "bank-transfer", "--runs", "20", "--max-steps", "60", "--out", dir, NULL};
     explore(*state, never, EXIT_DEADLOCK, &r);
-    assert_non_null(strstr(r.out, "  expectations NOT CHECKED: no run finished (12 deadlocked, 8 were cut at 2000 "
+    assert_non_null(strstr(r.out, "  expectations NOT CHECKED: no run finished (13 deadlocked, 7 were cut at 60 "
                                   "steps before they ended), and an expectation is checked at the end\n"));
+    cli_result_finish(&r);
+    remove_dir(dir);
+}
+
+/* A scenario without `expect` is told nothing about expectations, checked or not: the philosophers have no checks
+ * at all (the naive ones deadlock in 12 of 20 runs and are cut in 8, the ordered ones eat for ever and are all cut),
+ * the semaphore pool only invariants, which are what was checked. The rest of the answer is as it was. */
+static void test_random_runs_without_expectations(void **state)
+{
+    char *dir = make_dir();
+    CliResult r;
+    const char *naive[] = {"explore", "dining-philosophers", "--runs", "20", "--out", dir, NULL};
+    explore(*state, naive, EXIT_DEADLOCK, &r);
+    assert_non_null(strstr(r.out, "  runs: completed 0, deadlock 12, expectation failed 0, error 0, step limit 8\n"));
+    assert_non_null(strstr(r.out, ".schedule\n"
+                                  "  no thread error in 20 runs (8 of them cut at 2000 steps)\n"
+                                  "  no livelock in 20 runs (8 of them cut at 2000 steps)\n"
+                                  "  8 of 20 runs were cut at 2000 steps before they ended: their end was not checked\n"));
+    assert_null(strstr(r.out, "expectations NOT CHECKED"));
+    cli_result_finish(&r);
+    const char *ordered[] = {"explore", "dining-philosophers", "--set", "strategy=ordered", "--runs", "20", "--out", dir,
+                             NULL};
+    explore(*state, ordered, EXIT_OK, &r);
+    assert_non_null(strstr(r.out, "  runs: completed 0, deadlock 0, expectation failed 0, error 0, step limit 20\n"
+                                  "  no deadlock in 20 runs, all cut at 2000 steps: in their first 2000 steps\n"
+                                  "  no thread error in 20 runs, all cut at 2000 steps: in their first 2000 steps\n"
+                                  "  no livelock in 20 runs, all cut at 2000 steps: in their first 2000 steps\n"
+                                  "  all 20 runs were cut at 2000 steps before they ended: nothing was checked at "
+                                  "their end\n"));
+    cli_result_finish(&r);
+    const char *pool[] = {"explore", "semaphore-pool", "--runs", "20", "--out", dir, NULL};
+    explore(*state, pool, EXIT_OK, &r);
+    assert_non_null(strstr(r.out, "  no deadlock in 20 runs\n"
+                                  "  no invariant broken in 20 runs (checked at every step)\n"
+                                  "  no thread error in 20 runs\n"
+                                  "  no livelock in 20 runs\n"));
+    assert_null(strstr(r.out, "no expectation failed"));
     cli_result_finish(&r);
     remove_dir(dir);
 }
@@ -622,6 +660,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_bitstate_race_counter),
         cmocka_unit_test(test_random_runs_cut_at_the_limit),
         cmocka_unit_test(test_random_runs_that_did_not_finish),
+        cmocka_unit_test(test_random_runs_without_expectations),
         cmocka_unit_test(test_all_jobs_same_answer),
         cmocka_unit_test(test_interrupted_exploration_reports),
         cmocka_unit_test(test_witnesses_outside_cwd),
