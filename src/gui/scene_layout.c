@@ -1044,7 +1044,9 @@ static float widest_name(const SceneInput *in, bool threads, const int *objs, in
 }
 
 /* Objects in a band, each with its name to its right: as many in a row as leave their names whole, more rows when
- * the band is high enough for them. */
+ * the band is high enough for them. Each object and its name stand in the middle of their cell: a lone lock under a
+ * row of threads (the re-entrant lock's deadlock) stood in the band's left corner, its arrows long diagonals across
+ * an empty scene. */
 static void place_object_band(SceneLayout *sl, const SceneInput *in, const int *objs, int n, Area a)
 {
     if (n == 0)
@@ -1063,7 +1065,8 @@ static void place_object_band(SceneLayout *sl, const SceneInput *in, const int *
         float left = grid_cell_left(a, i, n, cols, cw, &r);
         place_object(sl, in, objs[i], 0, 0, fmaxf(cw - namew, cw * 0.35f), ch * 0.8f);
         SlNode *o = &sl->nodes[sl->nnodes - 1];
-        o->x = left + gap + o->w / 2;
+        float group = o->w + gap + widest_name(in, false, &objs[i], 1);
+        o->x = left + fmaxf(gap, (cw - group) / 2) + o->w / 2;
         o->y = a.y + (r + 0.5f) * ch;
         o->label_side = true;
     }

@@ -1009,6 +1009,40 @@ static void test_as_large_tells_a_squeezed_scene(void **state)
     fx_finish(&f);
 }
 
+/* The re-entrant lock's deadlock at 1024x768 x2: main and three workers in a row above one lock. The lock and its
+ * name stood in the band's left corner, under main, and the arrows between it and worker 0 ran as long diagonals
+ * across an empty scene; a lone object now stands in the middle of the band, as does each object in its cell. */
+static void test_lone_object_centred_in_its_band(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_BLOCKED);
+    int w0 = fx_thread(&f, "worker 0", -1, TS_BLOCKED);
+    fx_thread(&f, "worker 1", -1, TS_READY);
+    fx_thread(&f, "worker 2", -1, TS_READY);
+    int lock = fx_objects(&f, OBJ_LOCK, "plain_lock", 1);
+    f.snap.objects[lock].owner = w0;
+    fx_block(&f, w0, lock, M_ACQUIRE);
+    Theme th;
+    theme_init(&th, THEME_LIGHT);
+    SceneLayout sl;
+    scene_layout_init(&sl);
+    SceneInput in = {&f.snap, &f.prog, LAYOUT_GRAPH, 22, 322, 980, 280, 1.19f, &th};
+    scene_layout_build(&sl, &in);
+    const SlNode *o = scene_layout_find(&sl, SL_OBJECT, lock);
+    assert_non_null(o);
+    assert_true(o->label_side); /* the rows: the name beside the lock */
+    assert_true(o->lw > 0);
+    float left = o->x - o->w / 2, right = fmaxf(o->x + o->w / 2, o->lx + o->lw);
+    float middle = in.x + in.w / 2, off = (left + right) / 2 - middle;
+    if (fabsf(off) > 0.1f * in.w)
+        fail_msg("plain_lock and its name (x %.0f to %.0f) stand %.0f px from the scene's middle %.0f", (double)left,
+                 (double)right, (double)off, (double)middle);
+    scene_layout_finish(&sl);
+    fx_finish(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1026,6 +1060,7 @@ int main(void)
         cmocka_unit_test(test_many_threads_named_in_a_short_scene),
         cmocka_unit_test(test_pipeline_named_in_a_short_scene),
         cmocka_unit_test(test_object_labels_keep_a_gap),
+        cmocka_unit_test(test_lone_object_centred_in_its_band),
         cmocka_unit_test(test_unused_object_small_at_the_edge),
         cmocka_unit_test(test_ring_centred_beside_the_note),
         cmocka_unit_test(test_ring_the_same_before_the_start),
