@@ -741,12 +741,26 @@ static json_t *cut_json(const ExploreConfig *c, const ExploreResult *r)
     return j;
 }
 
+/* What an exhaustive search that found no failure of kind f says it looked for: a failed check is a broken invariant
+ * in a scenario whose checks are all invariants; a scenario without checks is told nothing about them (NULL). */
+static const char *none_words(const ExOpts *o, int f)
+{
+    if (f != RT_EXPECT_FAILED)
+        return failure_words[f];
+    if (has_checks(o->cfg.prog, CHECK_EXPECT))
+        return failure_words[f];
+    return has_checks(o->cfg.prog, CHECK_INVARIANT) ? "invariant broken" : NULL;
+}
+
 static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved *fsaved, const json_t *dl, FILE *out)
 {
     for (int f = 0; f < EXPLORE_OUTCOMES; f++) {
         if (!failure_words[f])
             continue;
         const ExploreWitness *w = &r->failure[f];
+        const char *none = none_words(o, f);
+        if (!w->found && r->mode == EXPLORE_ALL && !none)
+            continue;
         if (!w->found && f == RT_LIVELOCK && r->mode == EXPLORE_ALL && r->bitstate_log2 > 0) {
             fprintf(out, "  livelocks not searched for (a bitstate search keeps no graph of the states to find "
                     "loops in)\n");
@@ -754,13 +768,13 @@ static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved 
         }
         if (!w->found) {
             if (r->mode == EXPLORE_ALL && r->complete)
-                fprintf(out, "  no %s in any of %llu states\n", failure_words[f], (unsigned long long)r->states);
+                fprintf(out, "  no %s in any of %llu states\n", none, (unsigned long long)r->states);
             else if (r->mode == EXPLORE_ALL && r->exhausted)
                 fprintf(out, "  no %s found in the %llu states covered (bitstate search: a state may have been "
-                        "missed; not a proof)\n", failure_words[f], (unsigned long long)r->states);
+                        "missed; not a proof)\n", none, (unsigned long long)r->states);
             else if (r->mode == EXPLORE_ALL)
-                fprintf(out, "  no %s found in the %llu states covered (not a proof: the search was cut)\n",
-                        failure_words[f], (unsigned long long)r->states);
+                fprintf(out, "  no %s found in the %llu states covered (not a proof: the search was cut)\n", none,
+                        (unsigned long long)r->states);
             else
                 print_random_none(o, r, f, out);
             continue;

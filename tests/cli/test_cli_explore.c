@@ -321,6 +321,38 @@ static void test_random_runs_without_expectations(void **state)
     remove_dir(dir);
 }
 
+/* explore --all that finds no failed check: "no expectation failed in any of 212 states" was said to the dining
+ * philosophers, who have no expectation, and to semaphore-pool, whose one check is an invariant. Now the philosophers
+ * are told nothing about checks, semaphore-pool that no invariant broke, and a scenario with an expectation as
+ * before. */
+static void test_all_without_expectations(void **state)
+{
+    char *dir = make_dir();
+    CliResult r;
+    const char *naive[] = {"explore", "dining-philosophers", "--set", "n=3", "--all", "--out", dir, NULL};
+    explore(*state, naive, EXIT_DEADLOCK, &r);
+    assert_non_null(strstr(r.out, "  no thread error in any of "));
+    assert_null(strstr(r.out, "no expectation failed"));
+    assert_null(strstr(r.out, "invariant"));
+    cli_result_finish(&r);
+    const char *pool[] = {"explore", "semaphore-pool", "--set", "users=2", "--all", "--out", dir, NULL};
+    explore(*state, pool, EXIT_OK, &r);
+    const char *said = strstr(r.out, "\n  no deadlock in any of ");
+    assert_non_null(said);
+    long states = strtol(said + strlen("\n  no deadlock in any of "), NULL, 10);
+    char want[128];
+    snprintf(want, sizeof want, "\n  no invariant broken in any of %ld states\n", states);
+    assert_non_null(strstr(r.out, want));
+    assert_null(strstr(r.out, "no expectation failed"));
+    cli_result_finish(&r);
+    const char *locked[] = {"explore", "race-counter", "--set", "iterations=2", "--set", "use_lock=yes", "--all",
+                            "--out", dir, NULL};
+    explore(*state, locked, EXIT_OK, &r);
+    assert_non_null(strstr(r.out, "\n  no expectation failed in any of "));
+    cli_result_finish(&r);
+    remove_dir(dir);
+}
+
 static void test_all_race_counter(void **state)
 {
     char *dir = make_dir();
@@ -413,7 +445,8 @@ static void test_all_naive_philosophers(void **state)
     assert_non_null(strstr(r.out, "\n  deadlock is reachable: shortest witness of 36 steps\n"
                                   "    philosopher 0 waits for chopstick[1] held by philosopher 1\n"));
     assert_non_null(strstr(r.out, "exhaustive search, INCOMPLETE (a limit was hit): "));
-    assert_non_null(strstr(r.out, "\n  no expectation failed found in the "));
+    assert_non_null(strstr(r.out, "\n  no thread error found in the "));
+    assert_null(strstr(r.out, "expectation failed found")); /* the philosophers have no expectation */
     assert_non_null(strstr(r.out, "\n  every witness (1) replayed on real threads ends the same way\n"));
     /* cut: smaller values are named, as options to pass (n = 3 halved is 2, the strategy stays) */
     assert_non_null(strstr(r.out, "\n  too many states to check them all; smaller values finish sooner: --set n=2\n"));
@@ -472,7 +505,8 @@ static void test_bitstate_naive_philosophers(void **state)
              "%d steps, shortened by an exact search for the same end; not necessarily the shortest)\n",
              steps, found);
     assert_non_null(strstr(r.out, want));
-    assert_non_null(strstr(r.out, "\n  no expectation failed found in the "));
+    assert_non_null(strstr(r.out, "\n  no thread error found in the "));
+    assert_null(strstr(r.out, "expectation failed found")); /* the philosophers have no expectation */
     assert_non_null(strstr(r.out, " states covered (bitstate search: a state may have been missed; not a proof)\n"));
     assert_non_null(strstr(r.out, "\n  livelocks not searched for (a bitstate search keeps no graph of the states "
                                   "to find loops in)\n"));
@@ -661,6 +695,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_random_runs_cut_at_the_limit),
         cmocka_unit_test(test_random_runs_that_did_not_finish),
         cmocka_unit_test(test_random_runs_without_expectations),
+        cmocka_unit_test(test_all_without_expectations),
         cmocka_unit_test(test_all_jobs_same_answer),
         cmocka_unit_test(test_interrupted_exploration_reports),
         cmocka_unit_test(test_witnesses_outside_cwd),
