@@ -779,19 +779,22 @@ static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved 
                 print_random_none(o, r, f, out);
             continue;
         }
+        const char *what = f == RT_EXPECT_FAILED && w->failed_invariant ? "invariant broken" : failure_words[f];
         if (r->mode == EXPLORE_ALL && r->bitstate_log2 > 0 && w->found_len > w->len)
             fprintf(out, "  %s is reachable: a witness of %d steps (the depth-first search's path of %d steps, "
                     "shortened by an exact search for the same end; not necessarily the shortest)\n",
-                    failure_words[f], w->len, w->found_len);
+                    what, w->len, w->found_len);
         else if (r->mode == EXPLORE_ALL && r->bitstate_log2 > 0)
             fprintf(out, "  %s is reachable: a witness of %d steps (the path the depth-first search took, not "
-                    "necessarily the shortest)\n", failure_words[f], w->len);
+                    "necessarily the shortest)\n", what, w->len);
         else if (r->mode == EXPLORE_ALL)
-            fprintf(out, "  %s is reachable: shortest witness of %d steps\n", failure_words[f], w->len);
+            fprintf(out, "  %s is reachable: shortest witness of %d steps\n", what, w->len);
         else
             fprintf(out, "  %s: shortest failing run %d steps (seed %llu), minimized to %d steps%s\n",
-                    failure_words[f], w->found_len, (unsigned long long)w->seed, w->len,
+                    what, w->found_len, (unsigned long long)w->seed, w->len,
                     w->minimize_stopped ? " (minimizing stopped at its limit: a shorter run may exist)" : "");
+        if (f == RT_EXPECT_FAILED && w->failed)
+            fprintf(out, "    %s %s\n", w->failed_invariant ? "invariant" : "expected", w->failed);
         size_t k;
         const json_t *e;
         json_array_foreach(f == RT_DEADLOCK ? json_object_get(dl, w->is_cycle ? "cycle" : "stalled") : NULL, k, e)
@@ -821,6 +824,7 @@ static json_t *witness_json(const ExploreWitness *w, const Saved *s)
                           snapshot_outcome_name(w->outcome));
     json_object_set_new(j, "found_steps", json_integer(w->found_len));
     json_object_set_new(j, "minimize_stopped", json_boolean(w->minimize_stopped));
+    json_object_set_new(j, "failed_check", w->failed ? json_string(w->failed) : json_null());
     json_object_set_new(j, "confirmed", w->check == WITNESS_UNCHECKED ? json_null()
                                                                       : json_boolean(w->check == WITNESS_CONFIRMED));
     json_object_set_new(j, "file", s->path ? json_lossy(s->path) : json_null());

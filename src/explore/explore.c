@@ -121,6 +121,7 @@ static void witness_finish(ExploreWitness *w)
 {
     free(w->schedule);
     free(w->edges);
+    free(w->failed);
     memset(w, 0, sizeof *w);
 }
 
@@ -520,6 +521,26 @@ static bool explore_cut_advice(const ExploreConfig *cfg, ExploreResult *out, cha
     return ok || !why;
 }
 
+/* The failed check of a failed check's witness, in words: its schedule replayed once more (strictly), after
+ * minimizing, so that the words are those of the run the answer names. */
+static bool describe_failed_check(const ExploreConfig *cfg, ExploreWitness *w, char **err)
+{
+    if (!w->found || w->len <= 0)
+        return true;
+    XRunSpec spec = {.prog = cfg->prog, .params = cfg->params, .seed = w->seed, .schedule = w->schedule,
+                     .schedule_len = w->len, .then_stop = true, .max_steps = (uint64_t)w->len + 1};
+    XRun r;
+    xrun_init(&r);
+    if (!xrun_exec(&spec, &r, err))
+        return false;
+    free(w->failed);
+    w->failed = r.failed;
+    w->failed_invariant = r.failed_invariant;
+    r.failed = NULL;
+    xrun_finish(&r);
+    return true;
+}
+
 bool explore_run(const ExploreConfig *cfg_in, ExploreResult *out, char **err)
 {
     ExploreConfig cfg = *cfg_in;
@@ -541,6 +562,8 @@ bool explore_run(const ExploreConfig *cfg_in, ExploreResult *out, char **err)
             ok = minimize_witness(&cfg, &out->failure[o], (RtOutcome)o, err);
     if (ok && cfg.confirm && out->stateful && !out->cancelled)
         ok = explore_confirm(&cfg, out, err);
+    if (ok && !out->cancelled)
+        ok = describe_failed_check(&cfg, &out->failure[RT_EXPECT_FAILED], err);
     out->max_steps = cfg.max_steps;
     if (ok && cfg.mode == EXPLORE_RANDOM && !out->cancelled && out->cut > 0 && out->failure[RT_LIMIT].found)
         ok = explore_cut_advice(&cfg, out, err);

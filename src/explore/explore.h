@@ -93,6 +93,9 @@ typedef struct ExploreWitness {
     SnapWait *edges;        /* deadlock edges */
     int nedges;
     bool is_cycle;
+    char *failed;           /* a failed check's witness: that check in words ("count(sold, 0) == 1 (count(sold, 0) =
+                               2): no seat sold twice"), from a replay of the schedule; NULL otherwise */
+    bool failed_invariant;  /* that check is an invariant (else an expectation) */
 } ExploreWitness;
 
 typedef struct ExploreValue {

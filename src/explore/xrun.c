@@ -6,6 +6,7 @@
  * q.empty(), q.full()) are found by their source line and made dependent on every object access. */
 #include "explore/xrun.h"
 
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 #include <stdlib.h>
@@ -35,6 +36,7 @@ void xrun_finish(XRun *r)
     free(r->steps);
     free(r->acc);
     free(r->error);
+    free(r->failed);
     xrun_init(r);
 }
 
@@ -127,8 +129,32 @@ static bool has_invariant(const Program *prog)
     return false;
 }
 
-static void keep_final(XRun *out, const Snapshot *s)
+/* The first failed check of s in words: its expression, the values it read, its message. */
+static void keep_failed(XRun *out, const Snapshot *s, const Program *prog)
 {
+    for (int k = 0; k < s->nchecks; k++) {
+        const SnapCheck *c = &s->checks[k];
+        if (!c->evaluated || c->passed || c->index < 0 || c->index >= prog->nchecks)
+            continue;
+        const CheckDecl *d = &prog->checks[c->index];
+        StrBuf sb;
+        strbuf_init(&sb);
+        strbuf_append(&sb, d->text);
+        if (c->values && *c->values)
+            strbuf_printf(&sb, " (%s)", c->values);
+        if (c->error)
+            strbuf_printf(&sb, ", evaluating it failed: %s", c->error);
+        if (d->message)
+            strbuf_printf(&sb, ": %s", d->message);
+        out->failed = strbuf_take(&sb);
+        out->failed_invariant = d->kind == CHECK_INVARIANT;
+        return;
+    }
+}
+
+static void keep_final(XRun *out, const Snapshot *s, const Program *prog)
+{
+    keep_failed(out, s, prog);
     out->outcome = s->outcome;
     out->nvalues = s->nvars;
     out->values = xcalloc((size_t)s->nvars + 1, sizeof(int64_t));
@@ -178,7 +204,7 @@ bool xrun_exec(const XRunSpec *spec, XRun *out, char **err)
     Snapshot snap;
     snapshot_init(&snap);
     rt_snapshot(rt, &snap);
-    keep_final(out, &snap);
+    keep_final(out, &snap, spec->prog);
     snapshot_finish(&snap);
     rt_destroy(rt);
     return true;

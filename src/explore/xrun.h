@@ -55,6 +55,9 @@ typedef struct XRun {
     int nacc;
     size_t cap_steps, cap_acc;
     char *error;       /* run-level error (a schedule naming a thread that cannot run ...) or NULL */
+    char *failed;      /* the first check that failed, in words ("count(sold, 0) == 1 (count(sold, 0) = 2): no seat
+                          sold twice"), or NULL */
+    bool failed_invariant; /* that check is an invariant (else an expectation) */
 } XRun;
 
 static inline int64_t xrun_key(XKeyKind kind, int id)

@@ -31,6 +31,18 @@ static const char *const failure_noun[EXPLORE_OUTCOMES] = {
     [RT_DEADLOCK] = "deadlock", [RT_EXPECT_FAILED] = "failed expectation", [RT_ERROR] = "thread error",
     [RT_LIVELOCK] = "livelock"};
 
+/* A failure's noun: a failed check that is an invariant is a broken one. */
+static const char *noun_of(RtOutcome o, const ExploreWitness *w)
+{
+    return o == RT_EXPECT_FAILED && w->failed_invariant ? "broken invariant" : failure_noun[o];
+}
+
+/* Under a failed check's line, the check itself with the values it read ("invariant count(sold, 0) == 1 (...): no
+ * seat sold twice"), as the run's report writes it, where the noun does not say which check failed: an invariant, or
+ * one of several checks (a program's only expectation is named by its end values, listed below; the panel keeps its
+ * rows for them and the map). */
+static void failed_check_line(ExploreEntry *e, const Program *prog, RtOutcome o, const ExploreWitness *w);
+
 ExploreLog *explore_log_create(void)
 {
     return xcalloc(1, sizeof(ExploreLog));
@@ -123,7 +135,13 @@ static char *coverage(const ExploreResult *r)
     return xasprintf("in the %s states covered (search cut: not a proof)", n);
 }
 
-static void check_all_failures(ExploreEntry *e)
+static void failed_check_line(ExploreEntry *e, const Program *prog, RtOutcome o, const ExploreWitness *w)
+{
+    if (o == RT_EXPECT_FAILED && w->failed && (w->failed_invariant || !prog || prog->nchecks > 1))
+        line_add(e, XLINE_NOTE, xasprintf("%s %s", w->failed_invariant ? "invariant" : "expected", w->failed), NULL);
+}
+
+static void check_all_failures(ExploreEntry *e, const Program *prog)
 {
     const ExploreResult *r = &e->result;
     for (size_t k = 0; k < sizeof failure_order / sizeof failure_order[0]; k++) {
@@ -132,10 +150,11 @@ static void check_all_failures(ExploreEntry *e)
         if (!w->found)
             continue;
         char len[NUMTEXT_MAX];
-        ExploreLine *l = line_add(e, XLINE_FAILURE, xasprintf("%s reachable, shortest in %s steps", failure_noun[o],
+        ExploreLine *l = line_add(e, XLINE_FAILURE, xasprintf("%s reachable, shortest in %s steps", noun_of(o, w),
                                                               numtext_count((uint64_t)w->len, len, sizeof len)), w);
         l->outcome = o;
         e->failed = true;
+        failed_check_line(e, prog, o, w);
     }
     char *where = coverage(r);
     if (!r->failure[RT_DEADLOCK].found)
@@ -188,12 +207,13 @@ static void random_failures(ExploreEntry *e, const Program *prog)
         char seen[NUMTEXT_MAX], len[NUMTEXT_MAX];
         numtext_count(r->by_outcome[o], seen, sizeof seen);
         numtext_count((uint64_t)w->len, len, sizeof len);
-        char *text = xasprintf("%s in %s of %s runs, %s %s steps%s", failure_noun[o], seen, runs,
+        char *text = xasprintf("%s in %s of %s runs, %s %s steps%s", noun_of(o, w), seen, runs,
                                w->found_len > w->len ? "minimized to" : "shortest", len,
                                w->minimize_stopped ? " (minimizing stopped at its limit: a shorter run may exist)" : "");
         ExploreLine *l = line_add(e, XLINE_FAILURE, text, w);
         l->outcome = o;
         e->failed = true;
+        failed_check_line(e, prog, o, w);
     }
     if (!e->failed && r->cut > 0) {
         cut_runs_none_found(e, prog, runs);
@@ -310,7 +330,7 @@ static void smaller_values(ExploreEntry *e, const Program *prog)
 static void compose(ExploreEntry *e, const Program *prog)
 {
     if (e->kind == EXPLORE_CHECK_ALL)
-        check_all_failures(e);
+        check_all_failures(e, prog);
     else
         random_failures(e, prog);
     smaller_values(e, prog);

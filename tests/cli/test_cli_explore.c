@@ -353,6 +353,38 @@ static void test_all_without_expectations(void **state)
     remove_dir(dir);
 }
 
+/* A failed check's witness says which check failed: booking's broken invariant was "expectation failed is reachable:
+ * shortest witness of 19 steps" and no more. Now the heading names a broken invariant and the check follows with the
+ * values it read (JSON: failed_check), in the exhaustive and in the random search. */
+static void test_failed_check_named(void **state)
+{
+    char *dir = make_dir();
+    CliResult r;
+    const char *all[] = {"explore", "booking", "--all", "--out", dir, NULL};
+    explore(*state, all, EXIT_FAILED, &r);
+    assert_non_null(strstr(r.out, "\n  invariant broken is reachable: shortest witness of 19 steps\n"
+                                  "    invariant count(sold, 0) + count(sold, 1) == seats (count(sold, 0) = 1, "
+                                  "count(sold, 1) = 0, seats = 2): no seat sold twice\n    saved "));
+    cli_result_finish(&r);
+    const char *random[] = {"explore", "booking", "--runs", "50", "--out", dir, "--json", NULL};
+    explore(*state, random, EXIT_FAILED, &r);
+    assert_non_null(r.json);
+    json_t *w = json_object_get(json_object_get(r.json, "failures"), "expectation_failed");
+    assert_non_null(w);
+    const char *said = json_string_value(json_object_get(w, "failed_check"));
+    assert_non_null(said);
+    assert_non_null(strstr(said, ": no seat sold twice"));
+    assert_true(strncmp(said, "count(sold, 0) + count(sold, 1) == seats (", 42) == 0);
+    cli_result_finish(&r);
+    const char *race[] = {"explore", "race-counter", "--set", "iterations=2", "--all", "--out", dir, NULL};
+    explore(*state, race, EXIT_FAILED, &r);
+    assert_non_null(strstr(r.out, "\n  expectation failed is reachable: shortest witness of 20 steps\n"
+                                  "    expected N == workers * iterations (N = 3, workers = 2, iterations = 2): "
+                                  "every increment must count\n"));
+    cli_result_finish(&r);
+    remove_dir(dir);
+}
+
 static void test_all_race_counter(void **state)
 {
     char *dir = make_dir();
@@ -696,6 +728,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_random_runs_that_did_not_finish),
         cmocka_unit_test(test_random_runs_without_expectations),
         cmocka_unit_test(test_all_without_expectations),
+        cmocka_unit_test(test_failed_check_named),
         cmocka_unit_test(test_all_jobs_same_answer),
         cmocka_unit_test(test_interrupted_exploration_reports),
         cmocka_unit_test(test_witnesses_outside_cwd),
