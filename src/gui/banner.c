@@ -128,6 +128,30 @@ static int banner_daemons_left(Banner *b, const NarrCtx *c)
     return left;
 }
 
+/* What a scenario says about threads that keep moving without getting anywhere: its `on deadlock` words (the spinning
+ * kind), else its `on failure` ones (the livelock scenario has only those). */
+static const char *livelock_hint(const NarrCtx *c)
+{
+    if (!c->prog)
+        return NULL;
+    return c->prog->hint_deadlock ? c->prog->hint_deadlock : c->prog->hint_failure;
+}
+
+/* A free or paced run whose threads still take steps, but none has made progress (an activity other than sleep, a
+ * thread finishing) for a long while (Snapshot.livelock): the polite diners backing off in step. A serial run proves a
+ * livelock by its states coming round again (RT_LIVELOCK); real threads can only be seen getting nowhere, so this is
+ * said as what is seen, while the run goes on. */
+static void banner_no_progress(Banner *b, const NarrCtx *c)
+{
+    char steps[NUMTEXT_MAX];
+    b->title = "No progress: the threads keep moving, but nothing gets done";
+    snprintf(b->lines[b->nlines++], sizeof b->lines[0],
+             "%s steps since the last progress (an activity other than sleep, or a thread finishing): a livelock?",
+             numtext_count(c->snap->steps_without_progress, steps, sizeof steps));
+    b->hint = livelock_hint(c);
+    b->alarm = true;
+}
+
 void banner_compose(Banner *b, const NarrCtx *c)
 {
     memset(b, 0, sizeof *b);
@@ -155,8 +179,10 @@ void banner_compose(Banner *b, const NarrCtx *c)
         snprintf(b->lines[b->nlines++], sizeof b->lines[0],
                  "from step %s on every step led back to an earlier state; nothing gets done",
                  numtext_count(s->spin_from, from, sizeof from));
-        b->hint = c->prog ? c->prog->hint_deadlock : NULL;
+        b->hint = livelock_hint(c);
         b->alarm = true;
+    } else if (s->outcome == RT_RUNNING && s->livelock) {
+        banner_no_progress(b, c);
     } else
         banner_warnings(b, c);
 }

@@ -44,6 +44,8 @@ static void fx_free_prog(Program *p)
         free(p->shareds[i].name);
     free(p->shareds);
     free(p->title);
+    free(p->hint_deadlock);
+    free(p->hint_failure);
 }
 
 void fx_finish(Fixture *f)

@@ -2,6 +2,7 @@
 #include "fixture.h"
 #include "gui/banner.h"
 #include "gui/narration.h"
+#include "util/xalloc.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -233,6 +234,37 @@ static void test_banner_daemons_left_waiting(void **state)
     fx_finish(&f);
 }
 
+/* The polite diners in a free run back off in step for ever: their threads keep taking steps, so no deadlock is ever
+ * found, and the window said nothing however long they went on (the snapshot's livelock flag was read only by the
+ * report). The banner now says what is seen, with the scenario's words, while the run goes on. */
+static void test_banner_no_progress_while_running(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_FINISHED);
+    fx_thread(&f, "diner 0", -1, TS_ACTIVE);
+    fx_thread(&f, "diner 1", -1, TS_RUNNING);
+    f.snap.outcome = RT_RUNNING;
+    f.snap.steps_without_progress = 1450;
+    f.prog.hint_failure = xstrdup("No progress: the diners keep backing off in step. Try strategy = ordered.");
+    NarrCtx c = {&f.snap, &f.prog, NULL, NULL, false};
+    Banner b;
+    banner_compose(&b, &c);
+    assert_null(b.title); /* not yet a livelock: nothing to say */
+    f.snap.livelock = true;
+    banner_compose(&b, &c);
+    assert_non_null(b.title);
+    assert_string_equal(b.title, "No progress: the threads keep moving, but nothing gets done");
+    assert_true(b.alarm);
+    assert_int_equal(b.nlines, 1);
+    assert_string_equal(b.lines[0], "1,450 steps since the last progress (an activity other than sleep, or a thread "
+                                    "finishing): a livelock?");
+    assert_non_null(b.hint);
+    assert_non_null(strstr(b.hint, "strategy = ordered"));
+    fx_finish(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_log_keeps_newest_last),
         cmocka_unit_test(test_banner_cut_keeps_what_failed),
         cmocka_unit_test(test_banner_daemons_left_waiting),
+        cmocka_unit_test(test_banner_no_progress_while_running),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
