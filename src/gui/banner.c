@@ -104,6 +104,14 @@ static void banner_warnings(Banner *b, const NarrCtx *c)
     }
 }
 
+static bool has_check(const Program *prog, CheckKind kind)
+{
+    for (int i = 0; i < prog->nchecks; i++)
+        if (prog->checks[i].kind == kind)
+            return true;
+    return false;
+}
+
 /* A run ends when its non-daemon threads have finished: daemon threads still waiting then simply stop, as in Python.
  * Says so in a line (the title must not claim that every thread finished); returns how many were left. */
 static int banner_daemons_left(Banner *b, const NarrCtx *c)
@@ -163,12 +171,15 @@ void banner_compose(Banner *b, const NarrCtx *c)
     else if (s->outcome == RT_COMPLETED) {
         banner_warnings(b, c);
         int left = banner_daemons_left(b, c);
+        bool invariants_only = s->nchecks > 0 && c->prog && !has_check(c->prog, CHECK_EXPECT);
         if (left == 0)
-            b->title = s->nchecks ? "Completed: every thread finished and every expectation held"
-                                  : "Completed: every thread finished";
+            b->title = !s->nchecks       ? "Completed: every thread finished"
+                       : invariants_only ? "Completed: every thread finished and every invariant held"
+                                         : "Completed: every thread finished and every expectation held";
         else
-            b->title = s->nchecks ? "Completed: the program ended and every expectation held"
-                                  : "Completed: the program ended";
+            b->title = !s->nchecks       ? "Completed: the program ended"
+                       : invariants_only ? "Completed: the program ended and every invariant held"
+                                         : "Completed: the program ended and every expectation held";
         b->alarm = false;
     }
     else if (s->outcome == RT_LIMIT)

@@ -265,6 +265,32 @@ static void test_banner_no_progress_while_running(void **state)
     fx_finish(&f);
 }
 
+/* A semaphore as a pool has one check, an invariant, and no expectation: its completed run said "every expectation
+ * held". It now says "every invariant held"; a scenario with an expectation keeps its words. */
+static void test_banner_invariants_held(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_FINISHED);
+    CheckDecl checks[1] = {{.kind = CHECK_INVARIANT}};
+    f.prog.checks = checks;
+    f.prog.nchecks = 1;
+    f.snap.nchecks = 1;
+    f.snap.outcome = RT_COMPLETED;
+    NarrCtx c = {&f.snap, &f.prog, NULL, NULL, false};
+    Banner b;
+    banner_compose(&b, &c);
+    assert_string_equal(b.title, "Completed: every thread finished and every invariant held");
+    checks[0].kind = CHECK_EXPECT;
+    banner_compose(&b, &c);
+    assert_string_equal(b.title, "Completed: every thread finished and every expectation held");
+    f.snap.nchecks = 0; /* (the snapshot owns no check array here) */
+    f.prog.checks = NULL;
+    f.prog.nchecks = 0;
+    fx_finish(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -276,6 +302,7 @@ int main(void)
         cmocka_unit_test(test_banner_cut_keeps_what_failed),
         cmocka_unit_test(test_banner_daemons_left_waiting),
         cmocka_unit_test(test_banner_no_progress_while_running),
+        cmocka_unit_test(test_banner_invariants_held),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
