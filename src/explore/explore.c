@@ -457,18 +457,24 @@ static bool same_end(RtOutcome found, RtOutcome real)
     return real == found;
 }
 
-/* Replay w on real threads (strictly, as `run --schedule-file` does); var: the shared variable whose end value the
- * witness is for (NULL: a failure's witness). */
+/* Replay w's schedule on real threads, strictly, as `run --schedule-file` does, into r (xrun_finish it). */
+static bool replay_witness(const ExploreConfig *cfg, const ExploreWitness *w, XRun *r, char **err)
+{
+    XRunSpec spec = {.prog = cfg->prog, .params = cfg->params, .seed = w->seed, .schedule = w->schedule,
+                     .schedule_len = w->len, .then_stop = true, .max_steps = (uint64_t)w->len + 1};
+    xrun_init(r);
+    return xrun_exec(&spec, r, err);
+}
+
+/* Replay w on real threads; var: the shared variable whose end value the witness is for (NULL: a failure's
+ * witness). */
 static bool confirm_witness(const ExploreConfig *cfg, ExploreResult *out, ExploreWitness *w, const char *var,
                             int64_t value, char **err)
 {
     if (!w->found || w->outcome == RT_LIVELOCK) /* a lasso's replay ends where the loop is entered, not in a verdict */
         return true;
-    XRunSpec spec = {.prog = cfg->prog, .params = cfg->params, .seed = w->seed, .schedule = w->schedule,
-                     .schedule_len = w->len, .then_stop = true, .max_steps = (uint64_t)w->len + 1};
     XRun r;
-    xrun_init(&r);
-    if (!xrun_exec(&spec, &r, err))
+    if (!replay_witness(cfg, w, &r, err))
         return false;
     bool same = !r.error && same_end(w->outcome, r.outcome);
     for (int k = 0; same && var && w->outcome != RT_ERROR && k < r.nvalues; k++)
@@ -527,11 +533,8 @@ static bool describe_failed_check(const ExploreConfig *cfg, ExploreWitness *w, c
 {
     if (!w->found || w->len <= 0)
         return true;
-    XRunSpec spec = {.prog = cfg->prog, .params = cfg->params, .seed = w->seed, .schedule = w->schedule,
-                     .schedule_len = w->len, .then_stop = true, .max_steps = (uint64_t)w->len + 1};
     XRun r;
-    xrun_init(&r);
-    if (!xrun_exec(&spec, &r, err))
+    if (!replay_witness(cfg, w, &r, err))
         return false;
     free(w->failed);
     w->failed = r.failed;

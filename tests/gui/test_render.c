@@ -1065,6 +1065,28 @@ static void smokers_stalled(Fixture *f)
     f->snap.threads[0].waits_thread = 1;
 }
 
+/* The stalled smokers laid out with the real scenario's program in a scene area of a w x h window. */
+typedef struct SmokersScene {
+    Fixture f;
+    Loaded l;
+    FontScene fs;
+} SmokersScene;
+
+static const SceneLayout *smokers_scene_open(SmokersScene *ss, int w, int h, const float area[4])
+{
+    smokers_stalled(&ss->f);
+    ss->l = loader_scenario("cigarette-smokers", NULL);
+    font_scene_build(&ss->fs, &ss->f, ss->l.prog, ss->l.params, w, h, area);
+    return &ss->fs.sl;
+}
+
+static void smokers_scene_close(SmokersScene *ss)
+{
+    font_scene_finish(&ss->fs);
+    loader_unload(&ss->l);
+    fx_finish(&ss->f);
+}
+
 /* The cigarette smokers stalled as in the run (smoker 0 waits for ingredient[2], smokers 1 and 2 for ingredient[0],
  * the agent for agent_ready; main joins smoker 0), in the scene areas the window gives it at 1024x768 x2 (below the
  * STALL banner: the rows) and at 1920x1080 x2 (beside it: the ring). No two threads' discs, with their red rings and
@@ -1083,14 +1105,10 @@ static void test_smokers_keep_apart_and_readable(void **state)
         {1920, 1080, {32, 294, 657, 499}},
     };
     for (size_t k = 0; k < sizeof scenes / sizeof scenes[0]; k++) {
-        Fixture f;
-        smokers_stalled(&f);
-        Loaded l = loader_scenario("cigarette-smokers", NULL);
-        FontScene fs;
-        font_scene_build(&fs, &f, l.prog, l.params, scenes[k].w, scenes[k].h, scenes[k].area);
+        SmokersScene ss;
+        const SceneLayout *sl = smokers_scene_open(&ss, scenes[k].w, scenes[k].h, scenes[k].area);
         char where[96];
         snprintf(where, sizeof where, "cigarette smokers at %dx%d x2, stalled", scenes[k].w, scenes[k].h);
-        const SceneLayout *sl = &fs.sl;
         assert_true(sl->nchips >= 4);
         for (int i = 0; i < sl->nnodes; i++) {
             const SlNode *a = &sl->nodes[i];
@@ -1108,9 +1126,7 @@ static void test_smokers_keep_apart_and_readable(void **state)
         }
         /* (at 1024x768 agent_ready, squeezed between two rows, has room for its name alone) */
         check_object_states(sl, where, k == 0 ? "agent_ready" : NULL);
-        font_scene_finish(&fs);
-        loader_unload(&l);
-        fx_finish(&f);
+        smokers_scene_close(&ss);
     }
 }
 
@@ -1124,12 +1140,8 @@ enum { RING_SHARE = 60 };
 static void test_smokers_ring_beside_banner_reads_whole(void **state)
 {
     (void)state;
-    Fixture f;
-    smokers_stalled(&f);
-    Loaded l = loader_scenario("cigarette-smokers", NULL);
-    FontScene fs;
-    font_scene_build(&fs, &f, l.prog, l.params, 1920, 1080, (const float[4]){32, 294, 657, 499});
-    const SceneLayout *sl = &fs.sl;
+    SmokersScene ss;
+    const SceneLayout *sl = smokers_scene_open(&ss, 1920, 1080, (const float[4]){32, 294, 657, 499});
     check_object_states(sl, "cigarette smokers at 1920x1080 x2, stalled", NULL);
     for (int i = 0; i < sl->nnodes; i++) {
         const SlNode *n = &sl->nodes[i];
@@ -1148,9 +1160,7 @@ static void test_smokers_ring_beside_banner_reads_whole(void **state)
     if (fabsf(first->y - more->y) > 0.5f || more->w >= first->w)
         fail_msg("the variables take two rows, or '%s' is as wide as a variable's box (%.0f px)", more->label,
                  (double)more->w);
-    font_scene_finish(&fs);
-    loader_unload(&l);
-    fx_finish(&f);
+    smokers_scene_close(&ss);
 }
 
 /* Where an arrow's drawn line meets a label (grown by half the line's width), the label's first line; else NULL. */
@@ -1189,12 +1199,8 @@ static void test_arrows_keep_off_labels(void **state)
         {1920, 1080, {32, 294, 657, 499}},
     };
     for (size_t k = 0; k < sizeof scenes / sizeof scenes[0]; k++) {
-        Fixture f;
-        smokers_stalled(&f);
-        Loaded l = loader_scenario("cigarette-smokers", NULL);
-        FontScene fs;
-        font_scene_build(&fs, &f, l.prog, l.params, scenes[k].w, scenes[k].h, scenes[k].area);
-        const SceneLayout *sl = &fs.sl;
+        SmokersScene ss;
+        const SceneLayout *sl = smokers_scene_open(&ss, scenes[k].w, scenes[k].h, scenes[k].area);
         assert_true(sl->narrows >= 5);
         for (int i = 0; i < sl->narrows; i++) {
             const SlArrow *a = &sl->arrows[i];
@@ -1216,9 +1222,7 @@ static void test_arrows_keep_off_labels(void **state)
                          (double)x, (double)y, to->nlines ? to->lines[0].text : "", (double)to->lx, (double)to->ly,
                          (double)to->lw, (double)to->lh);
         }
-        font_scene_finish(&fs);
-        loader_unload(&l);
-        fx_finish(&f);
+        smokers_scene_close(&ss);
     }
 }
 
