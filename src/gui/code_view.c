@@ -139,7 +139,9 @@ void code_view_draw(CodeView *cv, SDL_Renderer *r, Font *f, const Theme *th, UiR
     for (int k = 0, line = cv->top; k < visible && line <= prog->nlines; line++) {
         const char *text = prog->lines[line - 1];
         int ids[MAX_MARKS], n = threads_on(s, line, ids), y = area.y + k * lh;
-        int rows = text && *text ? draw_wrapped_line(NULL, th, text, 0, 0, lh, fit, visible - k) : 1;
+        int rows = text && *text ? draw_wrapped_line(NULL, th, text, 0, 0, lh, fit, CODE_ROWS_MAX) : 1;
+        if (rows > visible - k && k > 0) /* its first rows alone ("for k in") would read as a statement: left out */
+            break;
         UiRect row = {area.x, y, area.w, lh * rows};
         if (n > 0)
             draw_line_marks(r, th, ids, n, row, gutter, num_w);

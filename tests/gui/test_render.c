@@ -302,6 +302,42 @@ static void test_code_focus_line_shown_when_lines_wrap(void **state)
     canvas_close(&c);
 }
 
+/* The last line that has room for only part of its wrapped rows is left out: the code panel beside the condition
+ * scenario at 1920x1080 ended on "for k in", the first row of "for k in range(min(batch, total - added)):", which
+ * reads as a statement of its own. The rows below the last whole line stay empty. */
+static void test_code_last_line_whole_or_not_at_all(void **state)
+{
+    (void)state;
+    Canvas c;
+    canvas_open(&c, THEME_LIGHT);
+    Fixture f;
+    fx_init(&f);
+    char *lines[] = {"x = 1", "y = 2", "z = 3",
+                     "            for k in range(min(batch, total - added)): items.append(added)", "w = 4"};
+    f.prog.lines = lines;
+    f.prog.nlines = 5;
+    CodeView cv;
+    code_view_init(&cv);
+    int lh = font_height(c.font, FONT_CODE) + 1;
+    UiRect area = {0, 0, 260, lh * 4};
+    code_view_draw(&cv, c.ren, c.font, &c.theme, area, &f.prog, &f.snap, 0);
+    SDL_RenderPresent(c.ren);
+    int inked = 0;
+    for (int y = 3 * lh + 1; y < 4 * lh - 1; y++) /* the fourth row: line 4 would need three rows */
+        for (int x = 0; x < area.w; x++)
+            inked += !theme_rgba_equal(pixel(&c, (float)x, (float)y), c.theme.code_bg);
+    if (inked > 0)
+        fail_msg("the fourth row shows part of line 4 (%d pixels not the background)", inked);
+    inked = 0;
+    for (int y = 1; y < lh - 1; y++) /* while the first row shows line 1 */
+        for (int x = 0; x < area.w; x++)
+            inked += !theme_rgba_equal(pixel(&c, (float)x, (float)y), c.theme.code_bg);
+    assert_true(inked > 0);
+    f.prog.lines = NULL;
+    fx_finish(&f);
+    canvas_close(&c);
+}
+
 static void test_speed_slider_and_steps(void **state)
 {
     (void)state;
@@ -1238,6 +1274,7 @@ int main(void)
         cmocka_unit_test(test_code_markers_in_thread_colours),
         cmocka_unit_test(test_sixteen_code_markers_keep_to_the_gutter),
         cmocka_unit_test(test_code_focus_line_shown_when_lines_wrap),
+        cmocka_unit_test(test_code_last_line_whole_or_not_at_all),
         cmocka_unit_test(test_speed_slider_and_steps),
         cmocka_unit_test(test_timeline_fits_a_short_run),
         cmocka_unit_test(test_timeline_axis_follows_the_first_mode),
