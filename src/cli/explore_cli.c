@@ -603,14 +603,6 @@ static void print_confirmed(const ExploreResult *r, FILE *out)
         }
 }
 
-static bool has_checks(const Program *prog, CheckKind kind)
-{
-    for (int i = 0; prog && i < prog->nchecks; i++)
-        if (prog->checks[i].kind == kind)
-            return true;
-    return false;
-}
-
 /* How a run that did not finish ended, before the end of the program where the expectations are checked. */
 static const char *const unfinished_words[EXPLORE_OUTCOMES] = {
     [RT_DEADLOCK] = "deadlocked", [RT_ERROR] = "stopped on a thread error", [RT_LIVELOCK] = "livelocked",
@@ -675,8 +667,8 @@ static void print_random_none(const ExOpts *o, const ExploreResult *r, int f, FI
 {
     unsigned long long runs = r->runs, cut = r->cut, limit = r->max_steps;
     if (f == RT_EXPECT_FAILED) {
-        bool expects = has_checks(o->cfg.prog, CHECK_EXPECT);
-        if (has_checks(o->cfg.prog, CHECK_INVARIANT) && (cut > 0 || !expects))
+        bool expects = ast_has_check(o->cfg.prog, CHECK_EXPECT);
+        if (ast_has_check(o->cfg.prog, CHECK_INVARIANT) && (cut > 0 || !expects))
             fprintf(out, "  no invariant broken in %llu runs (checked at every step%s)\n", runs,
                     cut > 0 ? ", up to the cut in cut runs" : "");
         if (expects)
@@ -747,9 +739,9 @@ static const char *none_words(const ExOpts *o, int f)
 {
     if (f != RT_EXPECT_FAILED)
         return failure_words[f];
-    if (has_checks(o->cfg.prog, CHECK_EXPECT))
+    if (ast_has_check(o->cfg.prog, CHECK_EXPECT))
         return failure_words[f];
-    return has_checks(o->cfg.prog, CHECK_INVARIANT) ? "invariant broken" : NULL;
+    return ast_has_check(o->cfg.prog, CHECK_INVARIANT) ? "invariant broken" : NULL;
 }
 
 static void print_failures(const ExOpts *o, const ExploreResult *r, const Saved *fsaved, const json_t *dl, FILE *out)

@@ -121,14 +121,6 @@ static void sink(void *ctx, const Event *events, size_t count)
     }
 }
 
-static bool has_invariant(const Program *prog)
-{
-    for (int i = 0; i < prog->nchecks; i++)
-        if (prog->checks[i].kind == CHECK_INVARIANT)
-            return true;
-    return false;
-}
-
 /* The first failed check of s in words: its expression, the values it read, its message. */
 static void keep_failed(XRun *out, const Snapshot *s, const Program *prog)
 {
@@ -179,7 +171,7 @@ static void keep_final(XRun *out, const Snapshot *s, const Program *prog)
 bool xrun_exec(const XRunSpec *spec, XRun *out, char **err)
 {
     xrun_init(out);
-    SinkCtx ctx = {out, spec->prog, has_invariant(spec->prog)};
+    SinkCtx ctx = {out, spec->prog, ast_has_check(spec->prog, CHECK_INVARIANT)};
     RtConfig cfg;
     rt_config_defaults(&cfg);
     cfg.mode = RT_SERIAL;

@@ -104,14 +104,6 @@ static void banner_warnings(Banner *b, const NarrCtx *c)
     }
 }
 
-static bool has_check(const Program *prog, CheckKind kind)
-{
-    for (int i = 0; i < prog->nchecks; i++)
-        if (prog->checks[i].kind == kind)
-            return true;
-    return false;
-}
-
 /* A run ends when its non-daemon threads have finished: daemon threads still waiting then simply stop, as in Python.
  * Says so in a line (the title must not claim that every thread finished); returns how many were left. */
 static int banner_daemons_left(Banner *b, const NarrCtx *c)
@@ -171,7 +163,7 @@ void banner_compose(Banner *b, const NarrCtx *c)
     else if (s->outcome == RT_COMPLETED) {
         banner_warnings(b, c);
         int left = banner_daemons_left(b, c);
-        bool invariants_only = s->nchecks > 0 && c->prog && !has_check(c->prog, CHECK_EXPECT);
+        bool invariants_only = s->nchecks > 0 && c->prog && !ast_has_check(c->prog, CHECK_EXPECT);
         if (left == 0)
             b->title = !s->nchecks       ? "Completed: every thread finished"
                        : invariants_only ? "Completed: every thread finished and every invariant held"

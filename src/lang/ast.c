@@ -172,6 +172,14 @@ bool ast_const_eval(const Program *prog, const int64_t *param_values, const Expr
     return arith_const_eval(prog, param_values, e, out, NULL);
 }
 
+bool ast_has_check(const Program *prog, CheckKind kind)
+{
+    for (int i = 0; prog && i < prog->nchecks; i++)
+        if (prog->checks[i].kind == kind)
+            return true;
+    return false;
+}
+
 /* ------------------------------------------------------------------ names */
 
 const char *ast_obj_kind_name(ObjKind kind)

@@ -303,6 +303,9 @@ void program_destroy(Program *prog);
  * overflows; arith_const_eval (arith.h) says which and where. */
 bool ast_const_eval(const Program *prog, const int64_t *param_values, const Expr *e, int64_t *out);
 
+/* Whether prog (may be NULL) declares a check of this kind: an `expect` or an `invariant`. */
+bool ast_has_check(const Program *prog, CheckKind kind);
+
 /* The English names of things, for messages: "Lock", "Semaphore", ... and "+", "==", ... */
 const char *ast_obj_kind_name(ObjKind kind);
 const char *ast_op_text(BinOp op);

@@ -232,9 +232,7 @@ Rt *rt_create(const Program *prog, const int64_t *param_values, const RtConfig *
     arena_leave(own);
     rt->checks = xcalloc((size_t)prog->nchecks + 1, sizeof(RtCheckState));
     rt->inside = xcalloc((size_t)prog->nsections + 1, sizeof *rt->inside);
-    for (int i = 0; i < prog->nchecks; i++)
-        if (prog->checks[i].kind == CHECK_INVARIANT)
-            rt->has_invariants = true;
+    rt->has_invariants = ast_has_check(prog, CHECK_INVARIANT);
     rt->outcome = RT_RUNNING;
     gate_update_flags(rt);
     arena_leave(outer);

@@ -162,14 +162,6 @@ static void check_all_failures(ExploreEntry *e, const Program *prog)
     free(where);
 }
 
-static bool has_invariants(const Program *prog)
-{
-    for (int i = 0; prog && i < prog->nchecks; i++)
-        if (prog->checks[i].kind == CHECK_INVARIANT)
-            return true;
-    return false;
-}
-
 /* No failure in random runs, some or all of them cut at their step limit before they ended: an expectation is checked
  * at the end, so a cut run checked none; deadlocks and invariants (checked at every step) it did check, up to the
  * cut. "200 random runs, all cut at 2,000 steps before they ended: nothing was checked at their end". */
@@ -190,7 +182,7 @@ static void cut_runs_none_found(ExploreEntry *e, const Program *prog, const char
                                                            "checked at its end", limit)
              : xasprintf("%s random runs, all cut at %s steps before they ended: nothing was checked at their end",
                          runs, limit), NULL);
-    line_add(e, XLINE_NOTE, xasprintf("no deadlock%s in their first %s steps", has_invariants(prog) ?
+    line_add(e, XLINE_NOTE, xasprintf("no deadlock%s in their first %s steps", ast_has_check(prog, CHECK_INVARIANT) ?
                                       " and no broken invariant" : "", limit), NULL);
 }
 
