@@ -8,9 +8,11 @@
  * object's clock into the thread's. Start gives the child its parent's clock; join gives the joiner its target's.
  * A write records its writer and epoch in the slot; a later write by another thread is ordered after it when the
  * writer's clock has reached that epoch. A shared variable used by an atomic read-modify-write (test_and_set, ...)
- * is a synchronization object of its own: every atomic operation on it acquires its clock, and every write to it
- * releases into it, so a spinlock built on test_and_set orders its critical sections as a lock would. Locks are left to the lockset analysis (shared_access.c), which also keeps
- * the uncontended Lock's fast path free of any clock work. Only a thread itself changes its clock (under world, or
+ * or read by a busy-wait loop (lang/spin.h: Peterson's flags and turn) is a synchronization variable with a clock of
+ * its own, as a Java volatile: a read or an atomic operation acquires its clock, a write releases into it, so a
+ * spinlock built on test_and_set, or Peterson's algorithm, orders its critical sections as a lock would. Locks are
+ * left to the lockset analysis (shared_access.c), which also keeps the uncontended Lock's fast path free of any clock
+ * work. Only a thread itself changes its clock (under world, or
  * before it runs), so it reads its own epoch without atomics.
  *
  * A restorable cooperative run (the model checker's, RtConfig.restorable) keeps no clocks (every vc stays NULL):
@@ -63,13 +65,13 @@ void hb_acquire(RtThread *t, const RtObject *o)
         join_clock(t->vc, o->vc);
 }
 
-void hb_atomic(RtThread *t, RtSlot *s, bool writes)
+void hb_atomic(RtThread *t, RtSlot *s, HbAccess access)
 {
     if (!t->vc)
         return;
-    if (s->vc)
+    if (s->vc && access != HB_WRITE)
         join_clock(t->vc, s->vc);
-    if (!writes)
+    if (access == HB_READ)
         return;
     if (!s->vc)
         s->vc = new_clock();

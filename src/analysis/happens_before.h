@@ -13,9 +13,15 @@ void hb_thread_start(RtThread *creator, RtThread *child); /* creator NULL for ma
 void hb_release(RtThread *t, RtObject *o);
 void hb_acquire(RtThread *t, const RtObject *o);
 void hb_join(RtThread *t, const RtThread *target);
-/* An atomic read-modify-write of slot s (or a write to it once it is atomic): t acquires what earlier atomic writes
- * of s released and, when it writes, releases into s. */
-void hb_atomic(RtThread *t, RtSlot *s, bool writes);
+/* How an access to a synchronization variable (RtSlot.atomic) orders: as a Java volatile, a read acquires what every
+ * earlier write of the slot released, a plain write releases, and an atomic read-modify-write that writes does both. */
+typedef enum HbAccess {
+    HB_READ,   /* a plain read, or a read-modify-write that wrote nothing (a failed compare_and_swap) */
+    HB_WRITE,  /* a plain write */
+    HB_UPDATE, /* a read-modify-write that wrote */
+} HbAccess;
+
+void hb_atomic(RtThread *t, RtSlot *s, HbAccess access);
 bool hb_ordered(const RtThread *t, uint64_t last_write); /* that write happened before t's present */
 
 /* t's present: its id + 1 (bits 0-15) and its epoch (bits 32-63), as RtSlot.last_write records a write. */

@@ -35,11 +35,11 @@ uint64_t access_write(RtThread *t, RtSlot *s, int slot, int64_t value, Taint tai
     }
     if (!atomic_load_explicit(&s->atomic, memory_order_relaxed))
         return atomic_exchange_explicit(&s->word, word, memory_order_acq_rel);
-    /* a write to an atomic variable (a spinlock's release) releases, as unlock does: under world, so that an atomic
-       operation that sees the new value also acquires what it releases */
+    /* a write to a synchronization variable (a spinlock's release, Peterson's flag) releases, as unlock does: under
+       world, so that an atomic operation or a read that sees the new value also acquires what it releases */
     world_lock(t->rt);
     uint64_t before = atomic_exchange_explicit(&s->word, word, memory_order_acq_rel);
-    hb_atomic(t, s, true);
+    hb_atomic(t, s, HB_WRITE);
     world_unlock(t->rt);
     return before;
 }

@@ -650,7 +650,15 @@ ExecStatus rt_shared_read(RtThread *t, int slot, int64_t *value, Taint *taint)
         return st;
     RtSlot *s = &t->rt->slots[slot];
     t->actions++;
-    uint64_t word = atomic_load_explicit(&s->word, memory_order_acquire);
+    uint64_t word;
+    if (t->vc && atomic_load_explicit(&s->atomic, memory_order_relaxed)) {
+        /* a synchronization variable: reading it acquires what the write it sees released (access_write) */
+        world_lock(t->rt);
+        word = atomic_load_explicit(&s->word, memory_order_acquire);
+        hb_atomic(t, s, HB_READ);
+        world_unlock(t->rt);
+    } else
+        word = atomic_load_explicit(&s->word, memory_order_acquire);
     uint32_t version = slot_word_stamp(word);
     *value = slot_word_value(s, word);
     taint->slot = slot;
@@ -724,7 +732,7 @@ ExecStatus rt_shared_atomic(RtThread *t, SrcPos pos, int slot, Builtin op, int64
     atomic_store_explicit(&s->atomic, true, memory_order_relaxed);
     bool wrote = atomic_apply(t, s, op, a, b, &old, &now, &overflow);
     if (!overflow)
-        hb_atomic(t, s, wrote);
+        hb_atomic(t, s, wrote ? HB_UPDATE : HB_READ);
     world_unlock(rt);
     if (overflow)
         return rt_fail(t, pos, "%s", arith_message(ARITH_OVERFLOW));

@@ -6,6 +6,7 @@
  * expectations) and, in serial mode, once no thread is running, grants the next step: to the thread picked with
  * rt_step(), else (unless paused) by the seeded scheduler or the given schedule, paced by the speed. */
 #include "lang/arith.h"
+#include "lang/spin.h"
 #include "runtime/interp.h"
 #include "runtime/rt_internal.h"
 #include "util/check.h"
@@ -149,6 +150,8 @@ static void create_slots(Rt *rt)
     }
     rt->nslots = n;
     rt->slots = xcalloc((size_t)n + 1, sizeof(RtSlot));
+    bool *spin = xcalloc((size_t)p->nshareds + 1, sizeof(bool));
+    spin_variables(p, spin);
     for (int d = 0; d < p->nshareds; d++) {
         for (int i = 0; i < rt->slot_len[d]; i++) {
             RtSlot *s = &rt->slots[rt->slot_base[d] + i];
@@ -164,8 +167,10 @@ static void create_slots(Rt *rt)
             s->name = element_name(p->shareds[d].name, p->shareds[d].size != NULL, i);
             s->decl = d;
             s->index = i;
+            atomic_init(&s->atomic, spin[d]); /* a busy-wait loop's variable synchronizes (spin.h) */
         }
     }
+    xfree(spin);
 }
 
 static void init_sync(Rt *rt)

@@ -227,9 +227,10 @@ typedef struct RtSlot {
     _Atomic int quiet_writer;   /* only this thread has written the slot so far (-1: none or several) */
     _Atomic uint64_t quiet_locks; /* a write holding all of these locks cannot change the lockset ... */
     _Atomic bool quiet_shared;    /* ... when this is set (the lockset is exactly those locks, all ids < 64) */
-    /* an atomic variable: an atomic read-modify-write (test_and_set(x), ...) has used it. Its writes are then no
-       races, and each of them orders what came before it in its thread before what follows the atomic operations
-       that come after it (vc, under world; see happens_before.c) */
+    /* a synchronization variable: an atomic read-modify-write (test_and_set(x), ...) has used it, or a busy-wait
+       loop reads it (set from the start, lang/spin.h). Its writes are then no races, and each of them orders what
+       came before it in its thread before what follows the atomic operations and reads that come after it (vc, under
+       world; see happens_before.c) */
     _Atomic bool atomic;
     uint32_t *vc;
     /* lockset analysis, under world */
