@@ -1,26 +1,35 @@
 /* spin: the shared variables busy-wait loops read (see spin.h). */
 #include "lang/spin.h"
 
+#include "util/xalloc.h"
+
 #include <string.h>
 
 typedef struct SpinWalk {
     const Program *prog;
-    bool *out;
+    bool *waited;   /* per shared declaration: a busy-wait loop reads it */
+    bool *test_set; /* per shared declaration: set by the statement right after a busy wait on it */
 } SpinWalk;
 
 static void walk_block(SpinWalk *w, const Block *b);
 
-/* Note every shared variable the condition names, as a plain name or as the base of an index. */
-static void note_reads(SpinWalk *w, const Expr *e)
+static bool is_shared(const SpinWalk *w, const Expr *e)
+{
+    return e && e->kind == EX_NAME && e->ref.kind == REF_SHARED && e->ref.index >= 0 &&
+           e->ref.index < w->prog->nshareds;
+}
+
+/* Note every shared variable the expression names, as a plain name or as the base of an index. */
+static void note_reads(SpinWalk *w, const Expr *e, bool *into)
 {
     if (!e)
         return;
-    if (e->kind == EX_NAME && e->ref.kind == REF_SHARED && e->ref.index >= 0 && e->ref.index < w->prog->nshareds)
-        w->out[e->ref.index] = true;
-    note_reads(w, e->a);
-    note_reads(w, e->b);
+    if (is_shared(w, e))
+        into[e->ref.index] = true;
+    note_reads(w, e->a, into);
+    note_reads(w, e->b, into);
     for (int i = 0; i < e->args.count; i++)
-        note_reads(w, e->args.items[i]);
+        note_reads(w, e->args.items[i], into);
 }
 
 static bool only_waits(const Block *b)
@@ -31,25 +40,70 @@ static bool only_waits(const Block *b)
     return true;
 }
 
-static void walk_stmt(SpinWalk *w, const Stmt *s)
+/* The same index, as written: one local variable, or one constant. Anything else counts as different. */
+static bool same_index(const Expr *a, const Expr *b)
 {
-    if (s->kind == ST_WHILE && only_waits(&s->body))
-        note_reads(w, s->expr);
-    walk_block(w, &s->body);
-    walk_block(w, &s->orelse);
+    if (!a || !b || a->kind != b->kind)
+        return false;
+    if (a->kind == EX_INT)
+        return a->ival == b->ival;
+    return a->kind == EX_NAME && a->ref.kind == REF_LOCAL && b->ref.kind == REF_LOCAL && a->ref.index == b->ref.index;
+}
+
+/* The condition reads exactly the variable `target` names: the same scalar, or the same element of an array. */
+static bool reads_target(const SpinWalk *w, const Expr *e, const Expr *target)
+{
+    if (!e)
+        return false;
+    if (target->kind == EX_INDEX && e->kind == EX_INDEX && is_shared(w, e->a) && is_shared(w, target->a) &&
+        e->a->ref.index == target->a->ref.index && same_index(e->b, target->b))
+        return true;
+    if (target->kind == EX_NAME && is_shared(w, e) && is_shared(w, target) && e->ref.index == target->ref.index)
+        return true;
+    if (reads_target(w, e->a, target) || reads_target(w, e->b, target))
+        return true;
+    for (int i = 0; i < e->args.count; i++)
+        if (reads_target(w, e->args.items[i], target))
+            return true;
+    return false;
+}
+
+/* The busy wait `loop` is followed by `next` (NULL: none): a plain assignment to the very variable the loop waited
+ * on (`flag`, `flag[me]` after waiting on `flag[me]`; not `flag[me]` after waiting on `flag[other]`) makes it a
+ * test-then-set lock. */
+static void note_busy_wait(SpinWalk *w, const Stmt *loop, const Stmt *next)
+{
+    note_reads(w, loop->expr, w->waited);
+    if (!next || next->kind != ST_ASSIGN)
+        return;
+    for (int i = 0; i < next->targets.count; i++) {
+        const Expr *t = next->targets.items[i];
+        const Expr *decl = t->kind == EX_INDEX ? t->a : t;
+        if (is_shared(w, decl) && reads_target(w, loop->expr, t))
+            w->test_set[decl->ref.index] = true;
+    }
 }
 
 static void walk_block(SpinWalk *w, const Block *b)
 {
-    for (int i = 0; i < b->count; i++)
-        walk_stmt(w, b->items[i]);
+    for (int i = 0; i < b->count; i++) {
+        const Stmt *s = b->items[i];
+        if (s->kind == ST_WHILE && only_waits(&s->body))
+            note_busy_wait(w, s, i + 1 < b->count ? b->items[i + 1] : NULL);
+        walk_block(w, &s->body);
+        walk_block(w, &s->orelse);
+    }
 }
 
 void spin_variables(const Program *prog, bool *out)
 {
+    size_t n = (size_t)prog->nshareds + 1;
+    SpinWalk w = {prog, out, xcalloc(n, sizeof(bool))};
     memset(out, 0, sizeof(bool) * (size_t)prog->nshareds);
-    SpinWalk w = {prog, out};
     for (int f = 0; f < prog->nfuncs; f++)
         walk_block(&w, &prog->funcs[f].body);
     walk_block(&w, &prog->main.body);
+    for (int d = 0; d < prog->nshareds; d++)
+        out[d] = out[d] && !w.test_set[d];
+    xfree(w.test_set);
 }

@@ -7,7 +7,10 @@
  * Peterson's algorithm was reported as racing on the counter its critical section guards.
  *
  * A busy-wait loop is a `while` whose body only passes or spends time (`pass`, an activity such as `sleep 1 ms`);
- * every shared variable its condition names is a spin variable. */
+ * every shared variable its condition names is a spin variable. Except one the thread sets itself by the statement
+ * right after the loop (`while flag == 1: pass`, then `flag = 1`): that is a lock made of a test and a set in two
+ * steps, which two threads can pass together, so it stays a plain variable and the lockset analysis reports its
+ * writes as the race they are. */
 #ifndef LOCKSTEP_LANG_SPIN_H
 #define LOCKSTEP_LANG_SPIN_H
 

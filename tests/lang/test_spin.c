@@ -1,5 +1,5 @@
 /* test_spin: which shared variables a busy-wait loop reads (lang/spin.h), the synchronization variables of Peterson's
- * algorithm and of a hand-made spinlock, and which loops are not busy waits. */
+ * algorithm, which loops are not busy waits, and a flag tested and then set in two steps, which is left out. */
 #include "lang/lang.h"
 #include "lang/spin.h"
 
@@ -20,6 +20,9 @@ static const char SOURCE[] = "shared flag[2]\n"
                              "shared ready = 0\n"
                              "shared items = 0\n"
                              "shared done = 0\n"
+                             "shared lock = 0\n"
+                             "shared want[2]\n"
+                             "shared slot[2]\n"
                              "def worker(me):\n"
                              "    other = 1 - me\n"
                              "    flag[me] = 1\n"
@@ -31,6 +34,18 @@ static const char SOURCE[] = "shared flag[2]\n"
                              "def waiter():\n"
                              "    while ready == 0:\n"
                              "        nap 1 ms\n"
+                             "def grab():\n"
+                             "    while lock == 1:\n"
+                             "        pass\n"
+                             "    lock = 1\n"
+                             "def polite(me):\n"
+                             "    other = 1 - me\n"
+                             "    while want[other] == 1:\n"
+                             "        pass\n"
+                             "    want[me] = 1\n"
+                             "    while slot[me] == 1:\n"
+                             "        pass\n"
+                             "    slot[me] = 1\n"
                              "def consumer():\n"
                              "    while items > 0:\n"
                              "        items -= 1\n"
@@ -55,7 +70,7 @@ static void test_busy_wait_variables(void **state)
 {
     (void)state;
     Program *p = loader_text("spin.lsc", SOURCE);
-    bool spin[8];
+    bool spin[12];
     spin_variables(p, spin);
     assert_true(spins_on(p, spin, "flag"));   /* an array, indexed by a local */
     assert_true(spins_on(p, spin, "turn"));   /* the second operand of `and` */
@@ -63,6 +78,9 @@ static void test_busy_wait_variables(void **state)
     assert_true(spins_on(p, spin, "done"));   /* main's loops count */
     assert_false(spins_on(p, spin, "total")); /* guarded, never waited on */
     assert_false(spins_on(p, spin, "items")); /* the loop does work: not a busy wait */
+    assert_false(spins_on(p, spin, "lock"));  /* tested, then set by the next statement: a home-made lock */
+    assert_true(spins_on(p, spin, "want"));   /* waits on the other's element, sets its own: still waited on */
+    assert_false(spins_on(p, spin, "slot"));  /* tests and sets the same element */
     program_destroy(p);
 }
 

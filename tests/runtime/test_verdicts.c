@@ -710,8 +710,8 @@ static const char *const spinlock_src = "param atomic = yes\n"
 
 /* A test_and_set spinlock orders its critical sections as a lock does: no race on the counter it guards nor on the
  * flag (an atomic variable), on real cores too, and no update lost; fetch_and_add counts exactly. With a plain flag
- * (test, then set: two steps) the flag is still a synchronization variable (a busy-wait loop reads it), but two
- * threads can both see it down and both go in: the counter they then update at once races and loses updates. */
+ * (test, then set: two steps; lang/spin.h leaves such a flag a plain variable) the flag is written by every thread
+ * with nothing ordering the writes: a race, reported in every run, lucky or not. */
 static void test_spinlock_no_race(void **state)
 {
     (void)state;
@@ -736,9 +736,7 @@ static void test_spinlock_no_race(void **state)
         Run r;
         RtConfig cfg = serial_cfg(seed, 1000000);
         run_all(&r, src, &cfg);
-        races += raced(&r.snap, "total");
-        assert_true(var(&r.snap, "total") < 600);
-        assert_false(raced(&r.snap, "flag"));
+        races += raced(&r.snap, "flag");
         assert_false(raced(&r.snap, "hits"));
         assert_int_equal(var(&r.snap, "hits"), 600);
         run_free(&r);
