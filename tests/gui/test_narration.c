@@ -247,7 +247,8 @@ static void test_banner_no_progress_while_running(void **state)
     fx_thread(&f, "diner 1", -1, TS_RUNNING);
     f.snap.outcome = RT_RUNNING;
     f.snap.steps_without_progress = 1450;
-    f.prog.hint_failure = xstrdup("No progress: the diners keep backing off in step. Try strategy = ordered.");
+    f.prog.hint_failure = xstrdup("Each diner puts its fork down because the other's is taken, both at the same moment, "
+                                   "again and again. Try strategy = ordered: both take fork 0 first.");
     NarrCtx c = {&f.snap, &f.prog, NULL, NULL, false};
     Banner b;
     banner_compose(&b, &c);
