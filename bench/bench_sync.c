@@ -172,6 +172,20 @@ uint64_t interp_fingerprint(const void *state)
     return 0;
 }
 
+uint64_t interp_fingerprint_renamed(const void *state, const int *rename, int nrename)
+{
+    (void)state;
+    (void)rename;
+    (void)nrename;
+    return 0;
+}
+
+bool interp_holds_threads(const void *state)
+{
+    (void)state;
+    return false;
+}
+
 uint64_t interp_position(const void *state)
 {
     (void)state;

@@ -69,6 +69,7 @@ typedef struct ExOpts {
     bool witness_dir_made;  /* the state folder's is made at the first witness saved */
     bool help;
     bool reduction_given;   /* --reduction (an option of --all only) */
+    bool symmetry_given;    /* --symmetry (an option of --all only) */
     bool bitstate_given;    /* --bitstate (an option of --all only) */
     unsigned given;         /* 1 << ExNumeric for each numeric option on the command line */
 } ExOpts;
@@ -172,6 +173,16 @@ static int parse_one(ExOpts *o, int argc, char **argv, int *i)
         o->reduction_given = true;
         return missing ? -1 : 1;
     }
+    v = option_value("--symmetry", argc, argv, i, &missing);
+    if (v && strcmp(v, "on") != 0 && strcmp(v, "off") != 0) {
+        fprintf(stderr, "lockstep: --symmetry: expected on or off, got '%s'\n", v);
+        return -1;
+    }
+    if (v || missing) {
+        o->symmetry_given = true;
+        o->cfg.symmetry = v && strcmp(v, "on") == 0;
+        return missing ? -1 : 1;
+    }
     v = option_value("--bitstate", argc, argv, i, &missing);
     if (v || missing) {
         o->bitstate_given = true;
@@ -226,7 +237,10 @@ static bool check_options(const ExOpts *o)
             return false;
         }
     }
-    const char *all_only_given = o->reduction_given ? "--reduction" : o->bitstate_given ? "--bitstate" : NULL;
+    const char *all_only_given = o->reduction_given   ? "--reduction"
+                                 : o->symmetry_given  ? "--symmetry"
+                                 : o->bitstate_given ? "--bitstate"
+                                                     : NULL;
     if (all_only_given && !all) {
         fprintf(stderr, "lockstep: %s: an option of exhaustive (--all) exploration, not of random exploration\n",
                 all_only_given);
@@ -264,6 +278,8 @@ static void settle_config(ExOpts *o)
         c.max_seconds = given->max_seconds;
     if (o->reduction_given)
         c.reduction = given->reduction;
+    if (o->symmetry_given)
+        c.symmetry = given->symmetry;
     if (o->bitstate_given)
         c.bitstate_log2 = given->bitstate_log2;
     if (o->bitstate_given && !(o->given & (1u << OPT_MAX_STEPS)))

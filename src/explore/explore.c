@@ -370,6 +370,7 @@ static bool explore_states(const ExploreConfig *cfg, ExploreResult *out, char **
     SsConfig sc = {.prog = cfg->prog, .params = cfg->params, .seed = cfg->seed, .max_depth = cfg->max_steps,
                    .max_runs = cfg->max_runs, .max_seconds = cfg->max_seconds, .cpu_budget = cfg->cpu_budget,
                    .cancel = cfg->cancel, .progress = cfg->progress, .progress_ctx = cfg->progress_ctx, .reduction = cfg->reduction,
+                   .symmetry = cfg->symmetry,
                    .counters = cfg->counters, .keep_graph = cfg->keep_graph, .bitstate_log2 = cfg->bitstate_log2,
                    .shorten = cfg->minimize,
                    .jobs = cfg->jobs > 0 ? cfg->jobs : default_jobs(),

@@ -53,6 +53,7 @@ typedef struct ExploreConfig {
     bool stateless;         /* all: the run-based search with partial-order reduction (dpor.h) instead of the
                                search over fingerprinted states (statespace.h, the default) */
     SsReduction reduction;  /* all: the state search's partial-order reduction (default, the zero value: merge) */
+    bool symmetry;          /* all (over states): symmetry reduction, SsConfig.symmetry (exploration_config_all: on) */
     int bitstate_log2;      /* all (over states): > 0: keep the visited states as a table of 2^this bits (SPIN's
                                bitstate hashing, EXPLORE_BITSTATE_MIN .. MAX) instead of exact fingerprints, for spaces
                                that do not fit in memory. The search is then depth first and may miss states (two

@@ -8,6 +8,7 @@
 #include "explore/mc_internal.h"
 #include "explore/mcpar.h"
 
+#include "runtime/compile.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
 
@@ -114,6 +115,11 @@ static bool step(Mc *m, int t, RtStepInfo *info)
     return true;
 }
 
+bool mc_fingerprint(Mc *m, uint64_t *fp)
+{
+    return m->sym ? rt_fingerprint_sym(m->rt, fp, NULL) : rt_fingerprint(m->rt, fp);
+}
+
 /* From the state after path[0 .. from), which the run is in, replay the rest of path; the state it reaches must have
  * fingerprint fp. */
 static bool go_on(Mc *m, const int *path, int from, int len, uint64_t fp)
@@ -122,7 +128,7 @@ static bool go_on(Mc *m, const int *path, int from, int len, uint64_t fp)
         if (!step(m, path[i], NULL))
             return false;
     uint64_t got = 0;
-    if (!rt_fingerprint(m->rt, &got) || got != fp) {
+    if (!mc_fingerprint(m, &got) || got != fp) {
         *m->err = xasprintf("replaying %d steps did not reach the same state again", len - from);
         return false;
     }
@@ -143,7 +149,7 @@ static bool observe(Mc *m, bool failed, McObs *o)
 {
     o->outcome = failed ? RT_ERROR : rt_outcome(m->rt);
     o->enabled = o->outcome == RT_RUNNING ? rt_coop_ready(m->rt) : 0;
-    if (!rt_fingerprint(m->rt, &o->fp)) {
+    if (!mc_fingerprint(m, &o->fp)) {
         *m->err = xstrdup("a cooperative run was not at rest after a step");
         return false;
     }
@@ -853,7 +859,10 @@ static void mc_init(Mc *m, const SsConfig *cfg, SsResult *out, char **err, uint6
     m->t0 = t0;
     m->cpu0 = cpu0;
     m->learn_to = m->local_pos;
-    m->by_components = cfg->reduction == SS_REDUCE_PERSISTENT && cfg->bitstate_log2 == 0;
+    /* (a map's graph names the steps of each state's first-met form: not one a click's replay could follow) */
+    m->sym = cfg->symmetry && cfg->bitstate_log2 == 0 && cfg->order == SS_DEPTH_FIRST && cfg->jobs <= 1 &&
+             !cfg->keep_graph && (cfg->symmetry_always || compile_interchangeable_threads(cfg->prog));
+    m->by_components = cfg->reduction == SS_REDUCE_PERSISTENT && cfg->bitstate_log2 == 0 && !m->sym;
     m->saved_budget = cfg->saved_budget ? cfg->saved_budget : (size_t)MC_SAVED_BUDGET_MB << 20;
     snapshot_init(&m->snap);
     mcg_init(&m->g);
@@ -967,7 +976,7 @@ static bool beyond(const McGraph *g, uint64_t max_depth)
 
 /* One search in cfg->order (not SS_ORDER_AUTO); t0 and cpu0: when the budget started. */
 static bool mc_run(const SsConfig *cfg, SsResult *out, char **err, uint64_t t0, uint64_t cpu0, bool auto_attempt,
-                   bool *too_deep)
+                   bool *too_deep, bool *sym_loop)
 {
     memset(out, 0, sizeof *out);
     out->reduction = ss_reduction_name(cfg->reduction);
@@ -985,10 +994,17 @@ static bool mc_run(const SsConfig *cfg, SsResult *out, char **err, uint64_t t0, 
     }
     if (ok && !m.too_deep) {
         finish_graph(&m);
+
         /* the depth-first attempt went past max_depth steps and covered the space: the answer stands if breadth
            first would not have cut any of it (every state nearer the start than max_depth, or an end) */
         if (auto_attempt && !m.stopped && beyond(&m.g, cfg->max_depth))
             m.too_deep = true;
+        /* symmetry: a loop without progress in the graph of states up to renaming says too little about the threads
+           in it (its edges name threads of different states' first-met forms): the search without symmetry decides */
+        m.sym_loop = m.sym && m.g.quiet_loop;
+        if (m.sym && !m.sym_loop && !m.too_deep)
+            ok = mcsym_real_witnesses(&m);
+        out->symmetry = m.sym;
         out->complete = !m.stopped && out->cut == 0;
         uint64_t unexpanded = 0;
         for (int i = 0; i < m.depth; i++)
@@ -996,6 +1012,7 @@ static bool mc_run(const SsConfig *cfg, SsResult *out, char **err, uint64_t t0, 
         out->unexpanded = unexpanded + m.bfs_left;
     }
     *too_deep = m.too_deep;
+    *sym_loop = m.sym_loop;
     uint64_t *end_fps = m.end_fps;
     m.end_fps = NULL;
     mc_finish(&m); /* (its run and bit table first: the search that shortens the ends makes its own) */
@@ -1029,14 +1046,25 @@ bool mc_explore(const SsConfig *cfg_in, SsResult *out, char **err)
     bool auto_order = cfg.order == SS_ORDER_AUTO, too_deep = false;
     if (auto_order)
         cfg.order = SS_DEPTH_FIRST;
-    bool ok = mc_run(&cfg, out, err, t0, cpu0, auto_order, &too_deep);
+    bool sym_loop = false;
+    bool ok = mc_run(&cfg, out, err, t0, cpu0, auto_order, &too_deep, &sym_loop);
+    if (ok && sym_loop) { /* (see mc_run) */
+        uint64_t runs = out->runs, restores = out->restores;
+        ss_result_finish(out);
+        atomic_store(&cfg.counters->edges, 0);
+        atomic_store(&cfg.counters->depth, 0);
+        cfg.symmetry = false;
+        ok = mc_run(&cfg, out, err, t0, cpu0, auto_order, &too_deep, &sym_loop);
+        out->runs += runs;
+        out->restores += restores;
+    }
     if (ok && too_deep) {
         uint64_t runs = out->runs, restores = out->restores;
         ss_result_finish(out);
         atomic_store(&cfg.counters->edges, 0);
         atomic_store(&cfg.counters->depth, 0);
         cfg.order = SS_BREADTH_FIRST;
-        ok = mc_run(&cfg, out, err, t0, cpu0, false, &too_deep);
+        ok = mc_run(&cfg, out, err, t0, cpu0, false, &too_deep, &sym_loop);
         out->runs += runs; /* the work of both attempts */
         out->restores += restores;
     }

@@ -88,6 +88,8 @@ typedef struct Mc {
     McFrame *stack;
     size_t cap_stack;
     int depth;
+    bool sym;             /* symmetry reduction (SsConfig.symmetry where it applies): fingerprints up to a renaming
+                             of threads, and the path proviso */
     bool by_components;   /* SS_REDUCE_PERSISTENT, exact depth first: the proviso looks at each finished
                              strongly connected component instead of the path (mc.c, "the proviso") */
     int *comp_stack;      /* ... Tarjan's stack of states whose component is not finished (their mcg_on_path bit) */
@@ -109,6 +111,7 @@ typedef struct Mc {
     bool auto_attempt;    /* SS_ORDER_AUTO's depth-first attempt: breadth first takes over when a path grows
                              MC_AUTO_FRAMES deep, or a state proves max_depth steps or more from the start */
     bool too_deep;        /* ... and one did */
+    bool sym_loop;        /* symmetry: the graph has a loop without progress, so the search without it must answer */
     int dfs_spacing;      /* depth first, beyond MC_DFS_DENSE_MB of saved states: the steps between saved frames */
 } Mc;
 
@@ -136,6 +139,11 @@ void mc_record_end(Mc *m, int *end, RtOutcome outcome, const int *path, int len)
 int mc_state_insert(Mc *m, const McObs *o, int parent, int via, int vsteps);
 /* Take the next edge from the run's current state (see mc.c); false on an error (in *m->err). */
 bool mc_take_edge(Mc *m, uint64_t *remaining, McAlts *alts, McMove *e);
+/* The run's fingerprint (Mc.sym: up to a renaming of threads); false when a thread is running. */
+bool mc_fingerprint(Mc *m, uint64_t *fp);
+/* Symmetry reduction, once mcg_conclude has given every end its shortest path: make each end's schedule a real one
+ * (mcsym.c); false on an error (in *m->err). */
+bool mcsym_real_witnesses(Mc *m);
 /* Breadth first on the calling thread alone. */
 bool mc_bfs(Mc *m);
 

@@ -384,6 +384,8 @@ static void find_livelock(McGraph *g, SsResult *out)
     }
     int best = MCG_NONE;
     for (int i = 0; i < k; i++)
+        g->quiet_loop = g->quiet_loop || steppers[i];
+    for (int i = 0; i < k; i++)
         if (steppers[i] && !(always[i] & ~steppers[i]) &&
             (best == MCG_NONE || g->states[entry[i]].depth < g->states[entry[best]].depth))
             best = i;

@@ -68,6 +68,7 @@ typedef struct McGraph {
     int *big;
     size_t cap_big;
     int nbig;
+    bool quiet_loop;         /* after mcg_conclude: some loop of steps without progress exists (a livelock or not) */
     bool too_many_picks;     /* more than 32,768 different large picks: the search cannot record them (an error) */
     uint64_t *on_path;       /* depth first: a bit per state, set while it is on the current path (apart from the
                                 records: asked on every step back to a known state, whose record is a cache miss) */

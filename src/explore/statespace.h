@@ -66,6 +66,10 @@ typedef struct SsConfig {
     int jobs;             /* the model checker, breadth first: expand each level on this many threads (0, 1: in the
                              calling thread); the answer, states, edges and witnesses are the same for every value */
     SsReduction reduction; /* the model checker's partial-order reduction (mc.h); the replay engine has none */
+    bool symmetry;        /* the model checker: states that differ only by which of some interchangeable threads is
+                             which are one state (mc.h; exact depth first on one job only, without keep_graph, for
+                             programs that start interchangeable threads: compile_interchangeable_threads) */
+    bool symmetry_always; /* ... even for programs where no threads look interchangeable (tests of its soundness) */
     int bitstate_log2;    /* > 0: the model checker keeps a bit table of 2^this bits instead of exact fingerprints
                              (spaces that do not fit in memory; a collision may hide a state; no witnesses of end
                              values beyond the path it ends); depth first only, max_depth then bounding a path's
@@ -123,6 +127,7 @@ typedef struct SsResult {
     SsEnd *ends;          /* sorted by schedule length */
     int nends;
     const char *reduction; /* the reduction used, in words ("none", ...) */
+    bool symmetry;        /* the model checker: the answer came from a search with symmetry reduction */
     bool cancelled;       /* SsProgress.cancel ended the search */
     SsOrder order;        /* the model checker: the order that gave this answer (SS_ORDER_AUTO: never) */
     /* A livelock: a loop of states in which threads keep stepping without progress (an activity other than sleep,

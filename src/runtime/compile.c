@@ -503,6 +503,128 @@ static void compile_block(Compiler *c, const Block *b)
         compile_stmt(c, b->items[i]);
 }
 
+/* ---------------------------------------------------------------- parameters never read */
+
+static void mark_expr(const Expr *e, uint64_t *named);
+
+static void mark_list(const ExprList *l, uint64_t *named)
+{
+    for (int i = 0; i < l->count; i++)
+        mark_expr(l->items[i], named);
+}
+
+/* Every local slot below 64 that a name in e refers to (read or written: a written parameter counts as used). */
+static void mark_expr(const Expr *e, uint64_t *named)
+{
+    if (!e)
+        return;
+    if (e->kind == EX_NAME && e->ref.kind == REF_LOCAL && e->ref.index >= 0 && e->ref.index < 64)
+        *named |= 1ull << e->ref.index;
+    mark_expr(e->a, named);
+    mark_expr(e->b, named);
+    mark_expr(e->timeout, named);
+    mark_list(&e->args, named);
+}
+
+static void mark_block(const Block *b, uint64_t *named);
+
+static void mark_stmt(const Stmt *s, uint64_t *named)
+{
+    mark_list(&s->targets, named);
+    mark_list(&s->values, named);
+    mark_list(&s->range, named);
+    mark_expr(s->expr, named);
+    mark_expr(s->iter, named);
+    mark_expr(s->lo, named);
+    mark_expr(s->hi, named);
+    if (s->kind == ST_FOR && s->var_slot >= 0 && s->var_slot < 64)
+        *named |= 1ull << s->var_slot;
+    for (int i = 0; i < s->nparts; i++)
+        mark_expr(s->parts[i].expr, named);
+    mark_block(&s->body, named);
+    mark_block(&s->orelse, named);
+}
+
+static void mark_block(const Block *b, uint64_t *named)
+{
+    for (int i = 0; i < b->count; i++)
+        mark_stmt(b->items[i], named);
+}
+
+uint64_t compile_unread_params(const FuncDecl *fn)
+{
+    uint64_t named = 0, params = fn->nparams >= 64 ? ~0ull : (1ull << fn->nparams) - 1;
+    mark_block(&fn->body, &named);
+    return params & ~named;
+}
+
+/* ---------------------------------------------------------------- threads that may be interchangeable */
+
+/* Per function: how many threads of it a program may start with a bare `start f(...)` statement (one inside a loop
+ * counts as two), and whether some start of it keeps the handle (assigned, appended: the handle then tells the
+ * threads apart wherever it is kept, as a list's order does). */
+typedef struct StartCount {
+    int *bare;
+    bool *kept;
+} StartCount;
+
+static void starts_expr(const Expr *e, StartCount *sc)
+{
+    if (!e)
+        return;
+    if (e->kind == EX_START)
+        sc->kept[e->func] = true;
+    starts_expr(e->a, sc);
+    starts_expr(e->b, sc);
+    starts_expr(e->timeout, sc);
+    for (int i = 0; i < e->args.count; i++)
+        starts_expr(e->args.items[i], sc);
+}
+
+static void starts_block(const Block *b, StartCount *sc, int weight);
+
+static void starts_stmt(const Stmt *s, StartCount *sc, int weight)
+{
+    if (s->kind == ST_EXPR && s->expr && s->expr->kind == EX_START) {
+        sc->bare[s->expr->func] += weight;
+        for (int i = 0; i < s->expr->args.count; i++)
+            starts_expr(s->expr->args.items[i], sc);
+    } else {
+        starts_expr(s->expr, sc);
+    }
+    const ExprList *lists[] = {&s->targets, &s->values, &s->range};
+    for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++)
+        for (int i = 0; i < lists[k]->count; i++)
+            starts_expr(lists[k]->items[i], sc);
+    starts_expr(s->iter, sc);
+    bool loop = s->kind == ST_FOR || s->kind == ST_WHILE;
+    starts_block(&s->body, sc, loop ? 2 : weight);
+    starts_block(&s->orelse, sc, weight);
+}
+
+static void starts_block(const Block *b, StartCount *sc, int weight)
+{
+    for (int i = 0; i < b->count; i++)
+        starts_stmt(b->items[i], sc, weight);
+}
+
+bool compile_interchangeable_threads(const Program *prog)
+{
+    StartCount sc = {xcalloc((size_t)prog->nfuncs + 1, sizeof(int)), xcalloc((size_t)prog->nfuncs + 1, sizeof(bool))};
+    starts_block(&prog->main.body, &sc, 1);
+    for (int f = 0; f < prog->nfuncs; f++)
+        starts_block(&prog->funcs[f].body, &sc, 1);
+    bool any = false;
+    for (int f = 0; f < prog->nfuncs && !any; f++) {
+        const FuncDecl *fn = &prog->funcs[f];
+        uint64_t all = fn->nparams >= 64 ? ~0ull : (1ull << fn->nparams) - 1;
+        any = sc.bare[f] >= 2 && !sc.kept[f] && compile_unread_params(fn) == all;
+    }
+    xfree(sc.bare);
+    xfree(sc.kept);
+    return any;
+}
+
 void compile_func(const Program *prog, Rt *rt, const int64_t *params, int func, CFunc *out)
 {
     const FuncDecl *fn = func < 0 ? &prog->main : &prog->funcs[func];
@@ -519,6 +641,7 @@ void compile_func(const Program *prog, Rt *rt, const int64_t *params, int func, 
     out->ncode = (int)c.ncode;
     out->frame_size = c.frame_size;
     out->max_stack = c.max_depth + 1;
+    out->unread_params = compile_unread_params(fn);
     xfree(c.breaks);
     xfree(c.continues);
 }

@@ -92,12 +92,21 @@ typedef struct CFunc {
     int ncode;
     int frame_size; /* locals (at least the parameters) plus hidden loop slots */
     int max_stack;  /* operand stack depth needed */
+    uint64_t unread_params; /* parameters (slots below 64) the body never names: their values cannot change what
+                               the thread does, so state fingerprints leave them out (interp_fingerprint) */
 } CFunc;
 
 /* Compile function func (index into Program.funcs, or -1 for main) for a thread of run rt with parameter values
  * params. The caller owns the result: compile_func_finish. */
 void compile_func(const Program *prog, Rt *rt, const int64_t *params, int func, CFunc *out);
 void compile_func_finish(CFunc *f);
+
+/* The parameters (slots below 64) that fn's body never names, as bits (CFunc.unread_params). */
+uint64_t compile_unread_params(const FuncDecl *fn);
+/* Whether symmetry reduction may find threads to rename in prog's runs: some function is started at least twice
+ * (once in a loop) by a bare `start f(...)` statement, never keeping the handle, and never names its parameters. Only a
+ * hint of where the reduction can help: fingerprints up to renaming are right for every program. */
+bool compile_interchangeable_threads(const Program *prog);
 
 /* The instruction's name ("BIN_LK"), and its effect on the stack depth (CI_STACK_VARIES: given at the emit). */
 const char *compile_op_name(CompileOp op);

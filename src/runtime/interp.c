@@ -104,6 +104,7 @@ struct Interp {
     size_t nwith, withs_cap;
     uint64_t pending;  /* a hash of the values visible actions returned since the current statement began */
     int depth_high;    /* the deepest the calls have been (calls[] beyond it is never read before it is written) */
+    bool holds_threads; /* it has started a thread: its values may hold thread handles */
     /* Per active call (last, so that a restorable run's saved states can leave out the calls never made): where the
      * thread is, for state fingerprints (interp_fingerprint) — the call's function and the instruction of the
      * statement it is executing (for-loop counters live in hidden frame slots, hashed with the locals); a thread
@@ -705,6 +706,7 @@ static ExecStatus eval_start(Interp *in, const Expr *e, Value *locals, Value *ou
         return st;
     int64_t handle = 0;
     st = rt_start_thread(in->t, e->func, args, e->args.count, e->daemon, e->label, &handle);
+    in->holds_threads = true;
     out->kind = VAL_THREAD;
     out->v = handle;
     out->taint = taint_none();
@@ -1553,25 +1555,64 @@ void interp_thread(Interp *in, int func, const int64_t *args, int nargs)
 
 /* ---------------------------------------------------------------- state fingerprints */
 
-static uint64_t value_hash(uint64_t h, const Value *v)
+enum { HANDLE_UNNAMED = -2 }; /* interp_hash: thread handles hashed as they are */
+
+/* A value; a thread handle renamed (rename NULL: one constant for every handle) unless nrename is HANDLE_UNNAMED. */
+static uint64_t value_hash(uint64_t h, const Value *v, const int *rename, int nrename)
 {
-    return mix(mix(h, (uint64_t)v->kind), (uint64_t)v->v);
+    uint64_t x = (uint64_t)v->v;
+    if (v->kind == VAL_THREAD && nrename != HANDLE_UNNAMED)
+        x = !rename ? UINT64_MAX : v->v >= 0 && v->v < nrename ? (uint64_t)rename[v->v] : x;
+    return mix(mix(h, (uint64_t)v->kind), x);
+}
+
+/* The frames of the active calls, parameters the function never names left out (their values change nothing the
+ * thread does: a customer(c) that never reads c is the same thread whichever c it got). */
+static uint64_t frames_hash(const Interp *in, uint64_t h, const int *rename, int nrename)
+{
+    size_t at = 0;
+    for (int i = 0; i < in->depth; i++) {
+        const CFunc *f = &in->code[in->calls[i].func + 1];
+        size_t size = (size_t)f->frame_size;
+        if (in->calls[i].frame != in->stack + at || at + size > in->sp)
+            break; /* (not laid out call after call: hash every slot below) */
+        for (size_t k = 0; k < size; k++)
+            if (k >= 64 || !(f->unread_params >> k & 1))
+                h = value_hash(h, &in->stack[at + k], rename, nrename);
+        at += size;
+    }
+    for (; at < in->sp; at++)
+        h = value_hash(h, &in->stack[at], rename, nrename);
+    return h;
+}
+
+static uint64_t interp_hash(const Interp *in, const int *rename, int nrename)
+{
+    uint64_t h = mix(0x5EED, in->pending);
+    for (int i = 0; i < in->depth; i++)
+        h = mix(h, in->calls[i].where);
+    h = frames_hash(in, h, rename, nrename);
+    for (size_t i = 0; i < in->nlists; i++) {
+        h = mix(h, (uint64_t)in->lists[i].len);
+        for (int k = 0; k < in->lists[i].len; k++)
+            h = value_hash(h, &in->lists[i].items[k], rename, nrename);
+    }
+    return h;
 }
 
 uint64_t interp_fingerprint(const void *state)
 {
-    const Interp *in = state;
-    uint64_t h = mix(0x5EED, in->pending);
-    for (int i = 0; i < in->depth; i++)
-        h = mix(h, in->calls[i].where);
-    for (size_t i = 0; i < in->sp; i++)
-        h = value_hash(h, &in->stack[i]);
-    for (size_t i = 0; i < in->nlists; i++) {
-        h = mix(h, (uint64_t)in->lists[i].len);
-        for (int k = 0; k < in->lists[i].len; k++)
-            h = value_hash(h, &in->lists[i].items[k]);
-    }
-    return h;
+    return interp_hash(state, NULL, HANDLE_UNNAMED);
+}
+
+uint64_t interp_fingerprint_renamed(const void *state, const int *rename, int nrename)
+{
+    return interp_hash(state, rename, nrename < 0 ? 0 : nrename);
+}
+
+bool interp_holds_threads(const void *state)
+{
+    return ((const Interp *)state)->holds_threads;
 }
 
 uint64_t interp_position(const void *state)

@@ -40,6 +40,11 @@ void interp_thread(Interp *in, int func, const int64_t *args, int nargs);
  * current statement); `state` is what the interpreter registered with rt_thread_set_interp. Only valid while that
  * thread is parked (at the gate or blocked). */
 uint64_t interp_fingerprint(const void *state);
+/* The same hash with every thread handle among its values renamed: handle h hashed as rename[h] (h below nrename), or
+ * with rename NULL as one constant, whichever thread it names (for symmetry reduction, runtime/snapshot.c). */
+uint64_t interp_fingerprint_renamed(const void *state, const int *rename, int nrename);
+/* Whether the thread has ever held a thread handle (started a thread): only then do its values name threads. */
+bool interp_holds_threads(const void *state);
 /* A hash of where a parked thread is (the statement of each active call), without its values. */
 uint64_t interp_position(const void *state);
 

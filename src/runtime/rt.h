@@ -129,6 +129,11 @@ const char *rt_string(Rt *rt, int64_t id);
  * the values it has read within its current statement. Equal fingerprints mean the same future behaviour (up to hash
  * collisions), which lets exploration recognise states it has seen. Returns false when a thread is running. */
 bool rt_fingerprint(Rt *rt, uint64_t *out);
+/* The same up to a renaming of threads (symmetry reduction): states that differ only by which of some threads of one
+ * function is which share it. With rename not NULL, rename[id] is the place the fingerprint gave thread id (main keeps
+ * 0). Runs of more than RT_SYM_MAX_THREADS threads get rt_fingerprint's hash. */
+enum { RT_SYM_MAX_THREADS = 64 };
+bool rt_fingerprint_sym(Rt *rt, uint64_t *out, int *rename);
 
 /* What one cooperative step did (rt_coop_step). */
 typedef struct RtStepInfo {

@@ -334,6 +334,156 @@ uint64_t rt_fingerprint_locked(Rt *rt)
     return h;
 }
 
+/* ---------------------------------------------------------------- fingerprints up to a renaming of threads
+ *
+ * Symmetry reduction (explore/mc.c): threads of one function whose states differ only by which thread is which give
+ * the same fingerprint. Each thread other than main is first hashed without any thread id ("id-free": its own state
+ * and interpreter, thread handles in its values as one constant, which locks it holds, where it stands in each
+ * object's queues, what it waits for), and the threads are sorted by (function, daemon, that hash, id): the order
+ * renames them (rename[old id] = new id). The fingerprint is then taken with every thread id renamed: lock owners,
+ * queues of waiters and readers, the thread a join waits for, thread handles in interpreters, and the threads chained
+ * in the new order. Two states with the same fingerprint are thus one state with its threads renamed (up to hash
+ * collisions, as for every fingerprint): what one can do, the other can with the renamed threads. Threads tied in the
+ * sort keep their order by id, which may miss a renaming (less reduction), never makes a false one. Shared variables
+ * and queue items hold integers only, never thread handles. */
+
+enum { FP_OWNS = 0x0A, FP_WAITS_IN = 0x0B, FP_READS_IN = 0x0C, FP_WAITS_THREAD = 0x0D };
+
+typedef struct SymKey {
+    uint64_t func, hash;
+    int id;
+} SymKey;
+
+static int sym_key_cmp(const void *pa, const void *pb)
+{
+    const SymKey *a = pa, *b = pb;
+    if (a->func != b->func)
+        return a->func < b->func ? -1 : 1;
+    if (a->hash != b->hash)
+        return a->hash < b->hash ? -1 : 1;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+/* A thread's interpreter, handles renamed (rename NULL: as one constant); a thread that never held a handle keeps
+ * its cached hash. */
+static uint64_t sym_interp(RtThread *t, const int *rename, int n, bool *cached)
+{
+    if (!t->interp)
+        return 0;
+    if (interp_holds_threads(t->interp))
+        return interp_fingerprint_renamed(t->interp, rename, n);
+    if (!t->interp_fp_ok) {
+        t->interp_fp = interp_fingerprint(t->interp);
+        t->interp_fp_ok = true;
+        *cached = true;
+    }
+    return t->interp_fp;
+}
+
+/* fp_thread with the thread it waits for renamed (rename NULL: whether it waits for one at all) and its interpreter's
+ * handles renamed. */
+static uint64_t sym_thread(RtThread *t, const int *rename, int n, bool *cached)
+{
+    uint64_t h = fp_mix(FP_THREAD_SEED, (uint64_t)t->state);
+    if (t->state == TS_BLOCKED) {
+        int w = t->waits_thread;
+        uint64_t wt = w < 0 ? (uint64_t)-1 : !rename ? FP_WAITS_THREAD : w < n ? (uint64_t)rename[w] : (uint64_t)w;
+        h = fp_mix(fp_mix(h, (uint64_t)t->waits_obj), wt);
+        h = fp_mix(fp_mix(h, (uint64_t)t->waits_method), (uint64_t)t->wake_value);
+        h = fp_mix(fp_mix(h, (uint64_t)t->timed), (uint64_t)t->timed_out);
+    }
+    return fp_mix(h, sym_interp(t, rename, n, cached));
+}
+
+static uint64_t sym_queue(uint64_t h, const IntQueue *q, const int *rename, int n)
+{
+    h = fp_mix(h, (uint64_t)q->count);
+    for (int i = 0; i < q->count; i++) {
+        int x = q->items[i];
+        h = fp_mix(h, x >= 0 && x < n ? (uint64_t)rename[x] : (uint64_t)x);
+    }
+    return h;
+}
+
+/* fp_object with its owner and queues renamed. */
+static uint64_t sym_object(const RtObject *o, const int *rename, int n)
+{
+    int owner = lock_owner(o);
+    uint64_t h = FP_OBJECT_SEED;
+    h = fp_mix(h, owner >= 0 && owner < n ? (uint64_t)rename[owner] : (uint64_t)owner);
+    h = fp_mix(fp_mix(h, (uint64_t)obj_count(o)), (uint64_t)o->value);
+    h = sym_queue(sym_queue(h, &o->waiters, rename, n), &o->readers, rename, n);
+    h = fp_mix(h, (uint64_t)o->icount);
+    for (int i = 0; i < o->icount; i++)
+        h = fp_mix(h, (uint64_t)o->items[(o->ihead + i) % o->icap].value);
+    return h;
+}
+
+static void sym_note(uint64_t *idfree, int n, int thread, uint64_t what, int obj, int pos)
+{
+    if (thread >= 0 && thread < n)
+        idfree[thread] = fp_mix(fp_mix(fp_mix(idfree[thread], what), (uint64_t)obj), (uint64_t)pos);
+}
+
+/* Each thread's id-free hash, with what the objects say about it (which it holds, where it waits or reads). */
+static void sym_idfree(Rt *rt, int n, uint64_t *idfree, bool *cached)
+{
+    for (int i = 0; i < n; i++)
+        idfree[i] = sym_thread(rt->threads[i], NULL, n, cached);
+    for (int k = 0; k < rt->nobjects; k++) {
+        const RtObject *o = &rt->objects[k];
+        sym_note(idfree, n, lock_owner(o), FP_OWNS, k, 0);
+        for (int i = 0; i < o->waiters.count; i++)
+            sym_note(idfree, n, o->waiters.items[i], FP_WAITS_IN, k, i);
+        for (int i = 0; i < o->readers.count; i++)
+            sym_note(idfree, n, o->readers.items[i], FP_READS_IN, k, i);
+    }
+}
+
+uint64_t rt_fingerprint_sym_locked(Rt *rt, int *rename_out)
+{
+    int n = atomic_load(&rt->nthreads);
+    if (n > RT_SYM_MAX_THREADS)
+        return rt_fingerprint_locked(rt);
+    uint64_t idfree[RT_SYM_MAX_THREADS];
+    SymKey keys[RT_SYM_MAX_THREADS];
+    int rename[RT_SYM_MAX_THREADS], order[RT_SYM_MAX_THREADS];
+    bool cached = false;
+    sym_idfree(rt, n, idfree, &cached);
+    for (int i = 0; i < n; i++) {
+        const RtThread *t = rt->threads[i];
+        keys[i] = (SymKey){(uint64_t)(t->func + 1) << 1 | (uint64_t)t->daemon, idfree[i], i};
+    }
+    if (n > 2) /* main (thread 0) keeps its place */
+        qsort(keys + 1, (size_t)n - 1, sizeof(SymKey), sym_key_cmp);
+    for (int i = 0; i < n; i++) {
+        order[i] = keys[i].id;
+        rename[keys[i].id] = i;
+    }
+    uint64_t h = fp_mix(0xF1A9, (uint64_t)rt->nslots);
+    for (int i = 0; i < rt->nslots; i++)
+        h = fp_mix(h, (uint64_t)slot_value(&rt->slots[i]));
+    for (int i = 0; i < rt->nobjects; i++)
+        h = fp_mix(h, sym_object(&rt->objects[i], rename, n));
+    for (int i = 0; i < n; i++)
+        h = fp_mix(fp_mix(h, keys[i].func), sym_thread(rt->threads[order[i]], rename, n, &cached));
+    if (cached)
+        arena_touch(rt->arena);
+    if (rename_out)
+        memcpy(rename_out, rename, sizeof(int) * (size_t)n);
+    return h;
+}
+
+bool rt_fingerprint_sym(Rt *rt, uint64_t *out, int *rename)
+{
+    world_lock(rt);
+    bool parked = rt->mode == RT_SERIAL && rt->running == 0;
+    if (parked)
+        *out = rt_fingerprint_sym_locked(rt, rename);
+    world_unlock(rt);
+    return parked;
+}
+
 bool rt_fingerprint(Rt *rt, uint64_t *out)
 {
     world_lock(rt);

@@ -45,6 +45,7 @@ void exploration_config_all(ExploreConfig *cfg)
     cfg->max_seconds = EXPLORATION_ALL_SECONDS;
     cfg->cpu_budget = true;
     cfg->reduction = SS_REDUCE_PERSISTENT;
+    cfg->symmetry = true;
     cfg->jobs = 1; /* breadth first on more threads gave no clear gain on a loaded 2-core machine (docs/performance.md) */
 }
 
