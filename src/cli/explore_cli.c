@@ -43,7 +43,8 @@ static const char explore_usage[] =
     "  lockstep explore SCENARIO [--set NAME=VALUE]... [--python] [--runs N] [--seed S] [--max-steps M]\n"
     "                   [--jobs J] [--json] [--out DIR]\n"
     "  lockstep explore SCENARIO --all [--set NAME=VALUE]... [--max-steps M] [--max-runs R] [--max-seconds S]\n"
-    "                   [--reduction persistent|merge|local|none] [--bitstate N] [--jobs J] [--json] [--out DIR]\n"
+    "                   [--reduction persistent|merge|local|none] [--symmetry on|off] [--bitstate N] [--jobs J]\n"
+    "                   [--json] [--out DIR]\n"
     "random (default): N serial runs with seeds S, S+1, ... (default 1000 runs, seed 1, 2000 steps each)\n"
     "--all: every reachable state, depth first (breadth first if a state lies --max-steps or more from the start;\n"
     "  default 400 steps, 120 s of the search's CPU time, no run limit: the search the window's Check all makes,\n"
@@ -51,6 +52,8 @@ static const char explore_usage[] =
     "  thread's next step is local, only the threads whose steps may touch what each other's next steps touch;\n"
     "  merge: a local step is explored alone and chains of them are one edge; local: the same, every state\n"
     "  stored; none: every interleaving);\n"
+    "  --symmetry on: threads of one function that only their ids tell apart are interchangeable, and states\n"
+    "  that differ only by which is which are one state (default off, as in the window; see docs/explore.md)\n"
     "  --jobs J: a breadth-first search expands each level on J threads (default 1; the answer does not depend on J)\n"
     "--bitstate N: for spaces that do not fit in memory, keep the visited states as a table of 2^N bits\n"
     "  (N from 20 to 36: 2^N / 8 bytes, 128 KiB to 8 GiB; 32: 512 MiB) instead of exact fingerprints; depth first\n"
@@ -496,11 +499,11 @@ static void print_header(const ExOpts *o, const Scenario *sc, const ExploreResul
                 (unsigned long long)o->cfg.max_steps, r->seconds);
     else
         fprintf(out, "%s (%s): %s, %s: %llu states, %llu transitions, %llu %s, %llu restored, %.1f s "
-                "(%.0f states/s, reduction %s)\n",
+                "(%.0f states/s, reduction %s%s)\n",
                 o->args.scenario, sb.data ? sb.data : "", search_words(r, what, sizeof what), verdict_words(r),
                 (unsigned long long)r->states, (unsigned long long)r->transitions, (unsigned long long)r->runs,
                 r->runs == 1 ? "run" : "runs", (unsigned long long)r->restores, r->seconds, states_per_second(r),
-                r->reduction ? r->reduction : "none");
+                r->reduction ? r->reduction : "none", r->symmetry ? ", symmetry on" : "");
     strbuf_finish(&sb);
 }
 
@@ -868,6 +871,7 @@ static void print_json(const ExOpts *o, const ExploreResult *r, const Saved *vsa
         json_object_set_new(j, "unexpanded", json_integer((json_int_t)r->unexpanded));
         json_object_set_new(j, "states_per_second", json_real(states_per_second(r)));
         json_object_set_new(j, "reduction", json_string(r->reduction ? r->reduction : "none"));
+        json_object_set_new(j, "symmetry", json_boolean(r->symmetry));
         json_object_set_new(j, "exhausted", json_boolean(r->exhausted));
         json_object_set_new(j, "visited_set", json_string(r->bitstate_log2 > 0 ? "bitstate" : "exact"));
         json_object_set_new(j, "bitstate_log2", r->bitstate_log2 > 0 ? json_integer(r->bitstate_log2) : json_null());

@@ -380,6 +380,7 @@ static bool explore_states(const ExploreConfig *cfg, ExploreResult *out, char **
     if (ok) {
         out->stateful = true;
         out->reduction = ss_reduction_name(cfg->reduction);
+        out->symmetry = ss.symmetry;
         out->runs = ss.runs;
         out->states = ss.states;
         out->transitions = ss.edges;

@@ -53,7 +53,7 @@ typedef struct ExploreConfig {
     bool stateless;         /* all: the run-based search with partial-order reduction (dpor.h) instead of the
                                search over fingerprinted states (statespace.h, the default) */
     SsReduction reduction;  /* all: the state search's partial-order reduction (default, the zero value: merge) */
-    bool symmetry;          /* all (over states): symmetry reduction, SsConfig.symmetry (exploration_config_all: on) */
+    bool symmetry;          /* all (over states): symmetry reduction, SsConfig.symmetry (default off) */
     int bitstate_log2;      /* all (over states): > 0: keep the visited states as a table of 2^this bits (SPIN's
                                bitstate hashing, EXPLORE_BITSTATE_MIN .. MAX) instead of exact fingerprints, for spaces
                                that do not fit in memory. The search is then depth first and may miss states (two
@@ -137,6 +137,7 @@ typedef struct ExploreResult {
     int64_t *fit_params;    /* random, every run cut: smaller values whose run (the first seed) ends within max_steps,
                                one per parameter (explore_fitting_params); NULL when there are none */
     const char *reduction;  /* stateful: the reduction used (ss_reduction_name: "persistent", "merge", ...) */
+    bool symmetry;          /* stateful: the answer came from a search with symmetry reduction (SsResult.symmetry) */
     double seconds;
     bool cancelled;         /* stopped by ExploreConfig.cancel: partial, witnesses not minimized */
     SsGraph *graph;         /* ExploreConfig.keep_graph: the state graph (statespace.h), or NULL */
