@@ -108,6 +108,20 @@ static bool sym_path(SymWalk *w, const McGraph *g, int idx)
     return true;
 }
 
+/* The end the real schedule reached names its own threads: a deadlock's waits are taken from it (the search recorded
+ * those of the arrangement it met first, which a replay of the witness may not show). */
+static void sym_end_words(Mc *m, SsEnd *e)
+{
+    rt_snapshot(m->rt, &m->snap);
+    if (!m->snap.deadlock.found || e->nedges == 0)
+        return;
+    free(e->edges);
+    e->nedges = m->snap.deadlock.nedges;
+    e->is_cycle = m->snap.deadlock.is_cycle;
+    e->edges = xmalloc(sizeof(SnapWait) * ((size_t)e->nedges + 1));
+    memcpy(e->edges, m->snap.deadlock.edges, sizeof(SnapWait) * (size_t)e->nedges);
+}
+
 bool mcsym_real_witnesses(Mc *m)
 {
     SymWalk w = {.m = m};
@@ -122,6 +136,8 @@ bool mcsym_real_witnesses(Mc *m)
         }
         if (ok && e->len > 0)
             memcpy(e->schedule, w.picks, sizeof(int) * (size_t)e->len);
+        if (ok)
+            sym_end_words(m, e);
     }
     m->out->restores = restores; /* (the search's work, not this pass's) */
     m->at = MC_NONE;
