@@ -939,6 +939,7 @@ static bool shorten_ends(const SsConfig *cfg, SsResult *out, const uint64_t *end
 {
     SsConfig c = *cfg;
     c.bitstate_log2 = 0;
+    c.symmetry = false; /* (its fingerprints are compared with the bitstate search's) */
     c.order = SS_DEPTH_FIRST;
     c.max_states = MC_SHORTEN_STATES;
     c.max_runs = 0;
@@ -994,7 +995,6 @@ static bool mc_run(const SsConfig *cfg, SsResult *out, char **err, uint64_t t0, 
     }
     if (ok && !m.too_deep) {
         finish_graph(&m);
-
         /* the depth-first attempt went past max_depth steps and covered the space: the answer stands if breadth
            first would not have cut any of it (every state nearer the start than max_depth, or an end) */
         if (auto_attempt && !m.stopped && beyond(&m.g, cfg->max_depth))
@@ -1027,6 +1027,20 @@ static bool mc_run(const SsConfig *cfg, SsResult *out, char **err, uint64_t t0, 
     return ok;
 }
 
+/* mc_run again, in place of the answer in out, within the same budget (the work of both counts). */
+static bool mc_rerun(const SsConfig *cfg, SsResult *out, char **err, uint64_t t0, uint64_t cpu0, bool auto_attempt,
+                     bool *too_deep, bool *sym_loop)
+{
+    uint64_t runs = out->runs, restores = out->restores;
+    ss_result_finish(out);
+    atomic_store(&cfg->counters->edges, 0);
+    atomic_store(&cfg->counters->depth, 0);
+    bool ok = mc_run(cfg, out, err, t0, cpu0, auto_attempt, too_deep, sym_loop);
+    out->runs += runs;
+    out->restores += restores;
+    return ok;
+}
+
 bool mc_explore(const SsConfig *cfg_in, SsResult *out, char **err)
 {
     SsConfig cfg = *cfg_in;
@@ -1049,24 +1063,12 @@ bool mc_explore(const SsConfig *cfg_in, SsResult *out, char **err)
     bool sym_loop = false;
     bool ok = mc_run(&cfg, out, err, t0, cpu0, auto_order, &too_deep, &sym_loop);
     if (ok && sym_loop) { /* (see mc_run) */
-        uint64_t runs = out->runs, restores = out->restores;
-        ss_result_finish(out);
-        atomic_store(&cfg.counters->edges, 0);
-        atomic_store(&cfg.counters->depth, 0);
         cfg.symmetry = false;
-        ok = mc_run(&cfg, out, err, t0, cpu0, auto_order, &too_deep, &sym_loop);
-        out->runs += runs;
-        out->restores += restores;
+        ok = mc_rerun(&cfg, out, err, t0, cpu0, auto_order, &too_deep, &sym_loop);
     }
     if (ok && too_deep) {
-        uint64_t runs = out->runs, restores = out->restores;
-        ss_result_finish(out);
-        atomic_store(&cfg.counters->edges, 0);
-        atomic_store(&cfg.counters->depth, 0);
         cfg.order = SS_BREADTH_FIRST;
-        ok = mc_run(&cfg, out, err, t0, cpu0, false, &too_deep, &sym_loop);
-        out->runs += runs; /* the work of both attempts */
-        out->restores += restores;
+        ok = mc_rerun(&cfg, out, err, t0, cpu0, false, &too_deep, &sym_loop);
     }
     return ok;
 }

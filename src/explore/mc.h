@@ -32,7 +32,15 @@
  * A set with a step that may write what an invariant reads is not used (visible). Its proviso is by components (exact
  * search; bitstate keeps the path's): when a strongly connected component that no edge leaves is finished and a
  * thread left out somewhere in it never stepped in it, the component's root is expanded fully (mc.c,
- * component_finish). */
+ * component_finish).
+ *
+ * Symmetry reduction (SsConfig.symmetry; exact depth first on one job, no map graph, and only for programs that start
+ * interchangeable threads: compile_interchangeable_threads): states are fingerprinted up to a renaming of threads
+ * (rt_fingerprint_sym), so states that differ only by which of some threads of one function is which are stored once.
+ * Its proviso is the path's (the components' compares threads across states, which renamings mix up); a loop without
+ * progress in the reduced graph hands the answer to the search without symmetry (the livelock pass compares threads
+ * across states too); the ends' shortest paths, which name threads of each state as first met, are made real
+ * schedules by replay (mcsym.c). */
 #ifndef LOCKSTEP_MC_H
 #define LOCKSTEP_MC_H
 
