@@ -535,7 +535,6 @@ void rt_check_invariants(Rt *rt, RtThread *t);  /* evaluates invariants; takes w
 uint64_t rt_total_steps(Rt *rt);                /* serial: steps granted; else the sum over threads */
 bool rt_livelock(Rt *rt);                       /* under world: see Snapshot.livelock */
 uint64_t rt_fingerprint_locked(Rt *rt);          /* snapshot.c, under world with every thread parked */
-uint64_t rt_fingerprint_sym_locked(Rt *rt, int *rename); /* the same up to a renaming of threads (rt_fingerprint_sym) */
 
 /* Under world: the run's threads go no further. It is stopping, or it has ended (its outcome is decided: an error, a
  * failed invariant, a limit): as a stop would, each thread stops at its next gate, call, timed wait or activity, where

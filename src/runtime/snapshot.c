@@ -270,11 +270,37 @@ static uint64_t fp_mix(uint64_t h, uint64_t v)
     return h * 0x94D049BB133111EBull;
 }
 
-static uint64_t fp_queue(uint64_t h, const IntQueue *q)
+/* The fingerprint's parts are inlined into each caller, so that rt_fingerprint's, with ids as they are (a constant),
+ * keeps no branch on how to see them: it is on the model checker's path for every step. */
+#define FP_INLINE static inline __attribute__((always_inline))
+
+/* How a fingerprint sees thread ids: as they are (rt_fingerprint), left out (a thread's id-free hash, by which
+ * symmetry reduction sorts the threads), or renamed in the sorted order (rt_fingerprint_sym). */
+typedef enum FpIdMode { FP_IDS_AS_THEY_ARE, FP_IDS_LEFT_OUT, FP_IDS_RENAMED } FpIdMode;
+
+typedef struct FpIds {
+    FpIdMode mode;
+    const int *rename; /* FP_IDS_RENAMED: rename[old id] = new id, for ids below n */
+    int n;
+} FpIds;
+
+static const FpIds FP_IDS_PLAIN = {FP_IDS_AS_THEY_ARE, NULL, 0};
+
+/* A thread id (or -1: none) as this fingerprint sees it; left_out: what stands for any thread when ids are left out. */
+FP_INLINE uint64_t fp_id(const FpIds *ids, int id, uint64_t left_out)
+{
+    if (id < 0 || ids->mode == FP_IDS_AS_THEY_ARE)
+        return (uint64_t)id;
+    if (ids->mode == FP_IDS_LEFT_OUT)
+        return left_out;
+    return id < ids->n ? (uint64_t)ids->rename[id] : (uint64_t)id;
+}
+
+FP_INLINE uint64_t fp_queue(uint64_t h, const IntQueue *q, const FpIds *ids)
 {
     h = fp_mix(h, (uint64_t)q->count);
     for (int i = 0; i < q->count; i++)
-        h = fp_mix(h, (uint64_t)q->items[i]);
+        h = fp_mix(h, fp_id(ids, q->items[i], 0));
     return h;
 }
 
@@ -284,51 +310,72 @@ static uint64_t fp_queue(uint64_t h, const IntQueue *q)
 enum { FP_OBJECT_SEED = 0x0B7EC7, FP_THREAD_SEED = 0x7EAD };
 
 /* Item ids differ between interleavings that reach the same state: only the values count. */
-static uint64_t fp_object(const RtObject *o)
+FP_INLINE uint64_t fp_object(const RtObject *o, const FpIds *ids)
 {
     uint64_t h = FP_OBJECT_SEED;
-    h = fp_mix(fp_mix(fp_mix(h, (uint64_t)lock_owner(o)), (uint64_t)obj_count(o)), (uint64_t)o->value);
-    h = fp_queue(fp_queue(h, &o->waiters), &o->readers);
+    h = fp_mix(fp_mix(fp_mix(h, fp_id(ids, lock_owner(o), 0)), (uint64_t)obj_count(o)), (uint64_t)o->value);
+    h = fp_queue(fp_queue(h, &o->waiters, ids), &o->readers, ids);
     h = fp_mix(h, (uint64_t)o->icount);
     for (int i = 0; i < o->icount; i++)
         h = fp_mix(h, (uint64_t)o->items[(o->ihead + i) % o->icap].value);
     return h;
 }
 
-/* What a thread waits for, and the value a waker will hand it (a queue item, a recursion count), decide its future
- * only while it is blocked: once it runs again they are stale, and hashing them would split one state into several
- * (a thread that had to wait for a lock and one that did not, now at the same place, are the same state). */
-static uint64_t fp_thread(RtThread *t, bool *cached)
+/* A thread's interpreter: its cached hash, unless thread ids are not as they are and it may hold thread handles
+ * (it started a thread), whose values are then renamed too (left out: all one constant). */
+FP_INLINE uint64_t fp_interp(RtThread *t, const FpIds *ids, bool *cached)
 {
-    uint64_t h = fp_mix(FP_THREAD_SEED, (uint64_t)t->state);
-    if (t->state == TS_BLOCKED) {
-        h = fp_mix(fp_mix(h, (uint64_t)t->waits_obj), (uint64_t)t->waits_thread);
-        h = fp_mix(fp_mix(h, (uint64_t)t->waits_method), (uint64_t)t->wake_value);
-        /* a pending timeout is one more way out; a wait that gave up (a condition's, now re-taking its lock) has
-         * another value to give */
-        h = fp_mix(fp_mix(h, (uint64_t)t->timed), (uint64_t)t->timed_out);
-    }
     if (!t->interp)
-        return fp_mix(h, 0);
+        return 0;
+    if (ids->mode != FP_IDS_AS_THEY_ARE && interp_holds_threads(t->interp))
+        return interp_fingerprint_renamed(t->interp, ids->mode == FP_IDS_RENAMED ? ids->rename : NULL, ids->n);
     if (!t->interp_fp_ok) {
         t->interp_fp = interp_fingerprint(t->interp);
         t->interp_fp_ok = true;
         *cached = true;
     }
-    return fp_mix(h, t->interp_fp);
+    return t->interp_fp;
 }
 
-uint64_t rt_fingerprint_locked(Rt *rt)
+enum { FP_OWNS = 0x0A, FP_WAITS_IN = 0x0B, FP_READS_IN = 0x0C, FP_WAITS_THREAD = 0x0D };
+
+/* What a thread waits for, and the value a waker will hand it (a queue item, a recursion count), decide its future
+ * only while it is blocked: once it runs again they are stale, and hashing them would split one state into several
+ * (a thread that had to wait for a lock and one that did not, now at the same place, are the same state). */
+FP_INLINE uint64_t fp_thread(RtThread *t, const FpIds *ids, bool *cached)
+{
+    uint64_t h = fp_mix(FP_THREAD_SEED, (uint64_t)t->state);
+    if (t->state == TS_BLOCKED) {
+        h = fp_mix(fp_mix(h, (uint64_t)t->waits_obj), fp_id(ids, t->waits_thread, FP_WAITS_THREAD));
+        h = fp_mix(fp_mix(h, (uint64_t)t->waits_method), (uint64_t)t->wake_value);
+        /* a pending timeout is one more way out; a wait that gave up (a condition's, now re-taking its lock) has
+         * another value to give */
+        h = fp_mix(fp_mix(h, (uint64_t)t->timed), (uint64_t)t->timed_out);
+    }
+    return fp_mix(h, fp_interp(t, ids, cached));
+}
+
+/* The run's fingerprint with thread ids seen through ids, the threads chained in `order` (NULL: by id) and, when
+ * funcs is given, each thread's sort key mixed in before it. */
+FP_INLINE uint64_t fp_run(Rt *rt, const FpIds *ids, const int *order, const uint64_t *funcs, int n, bool *cached)
 {
     uint64_t h = fp_mix(0xF1A9, (uint64_t)rt->nslots);
     for (int i = 0; i < rt->nslots; i++)
         h = fp_mix(h, (uint64_t)slot_value(&rt->slots[i]));
     for (int i = 0; i < rt->nobjects; i++)
-        h = fp_mix(h, fp_object(&rt->objects[i]));
-    int n = atomic_load(&rt->nthreads);
+        h = fp_mix(h, fp_object(&rt->objects[i], ids));
+    for (int i = 0; i < n; i++) {
+        if (funcs)
+            h = fp_mix(h, funcs[i]);
+        h = fp_mix(h, fp_thread(rt->threads[order ? order[i] : i], ids, cached));
+    }
+    return h;
+}
+
+uint64_t rt_fingerprint_locked(Rt *rt)
+{
     bool cached = false;
-    for (int i = 0; i < n; i++)
-        h = fp_mix(h, fp_thread(rt->threads[i], &cached));
+    uint64_t h = fp_run(rt, &FP_IDS_PLAIN, NULL, NULL, atomic_load(&rt->nthreads), &cached);
     if (cached) /* a write to a restorable run's memory that no arena_enter covers */
         arena_touch(rt->arena);
     return h;
@@ -347,8 +394,6 @@ uint64_t rt_fingerprint_locked(Rt *rt)
  * sort keep their order by id, which may miss a renaming (less reduction), never makes a false one. Shared variables
  * and queue items hold integers only, never thread handles. */
 
-enum { FP_OWNS = 0x0A, FP_WAITS_IN = 0x0B, FP_READS_IN = 0x0C, FP_WAITS_THREAD = 0x0D };
-
 typedef struct SymKey {
     uint64_t func, hash;
     int id;
@@ -364,61 +409,6 @@ static int sym_key_cmp(const void *pa, const void *pb)
     return (a->id > b->id) - (a->id < b->id);
 }
 
-/* A thread's interpreter, handles renamed (rename NULL: as one constant); a thread that never held a handle keeps
- * its cached hash. */
-static uint64_t sym_interp(RtThread *t, const int *rename, int n, bool *cached)
-{
-    if (!t->interp)
-        return 0;
-    if (interp_holds_threads(t->interp))
-        return interp_fingerprint_renamed(t->interp, rename, n);
-    if (!t->interp_fp_ok) {
-        t->interp_fp = interp_fingerprint(t->interp);
-        t->interp_fp_ok = true;
-        *cached = true;
-    }
-    return t->interp_fp;
-}
-
-/* fp_thread with the thread it waits for renamed (rename NULL: whether it waits for one at all) and its interpreter's
- * handles renamed. */
-static uint64_t sym_thread(RtThread *t, const int *rename, int n, bool *cached)
-{
-    uint64_t h = fp_mix(FP_THREAD_SEED, (uint64_t)t->state);
-    if (t->state == TS_BLOCKED) {
-        int w = t->waits_thread;
-        uint64_t wt = w < 0 ? (uint64_t)-1 : !rename ? FP_WAITS_THREAD : w < n ? (uint64_t)rename[w] : (uint64_t)w;
-        h = fp_mix(fp_mix(h, (uint64_t)t->waits_obj), wt);
-        h = fp_mix(fp_mix(h, (uint64_t)t->waits_method), (uint64_t)t->wake_value);
-        h = fp_mix(fp_mix(h, (uint64_t)t->timed), (uint64_t)t->timed_out);
-    }
-    return fp_mix(h, sym_interp(t, rename, n, cached));
-}
-
-static uint64_t sym_queue(uint64_t h, const IntQueue *q, const int *rename, int n)
-{
-    h = fp_mix(h, (uint64_t)q->count);
-    for (int i = 0; i < q->count; i++) {
-        int x = q->items[i];
-        h = fp_mix(h, x >= 0 && x < n ? (uint64_t)rename[x] : (uint64_t)x);
-    }
-    return h;
-}
-
-/* fp_object with its owner and queues renamed. */
-static uint64_t sym_object(const RtObject *o, const int *rename, int n)
-{
-    int owner = lock_owner(o);
-    uint64_t h = FP_OBJECT_SEED;
-    h = fp_mix(h, owner >= 0 && owner < n ? (uint64_t)rename[owner] : (uint64_t)owner);
-    h = fp_mix(fp_mix(h, (uint64_t)obj_count(o)), (uint64_t)o->value);
-    h = sym_queue(sym_queue(h, &o->waiters, rename, n), &o->readers, rename, n);
-    h = fp_mix(h, (uint64_t)o->icount);
-    for (int i = 0; i < o->icount; i++)
-        h = fp_mix(h, (uint64_t)o->items[(o->ihead + i) % o->icap].value);
-    return h;
-}
-
 static void sym_note(uint64_t *idfree, int n, int thread, uint64_t what, int obj, int pos)
 {
     if (thread >= 0 && thread < n)
@@ -428,8 +418,9 @@ static void sym_note(uint64_t *idfree, int n, int thread, uint64_t what, int obj
 /* Each thread's id-free hash, with what the objects say about it (which it holds, where it waits or reads). */
 static void sym_idfree(Rt *rt, int n, uint64_t *idfree, bool *cached)
 {
+    const FpIds left_out = {FP_IDS_LEFT_OUT, NULL, n};
     for (int i = 0; i < n; i++)
-        idfree[i] = sym_thread(rt->threads[i], NULL, n, cached);
+        idfree[i] = fp_thread(rt->threads[i], &left_out, cached);
     for (int k = 0; k < rt->nobjects; k++) {
         const RtObject *o = &rt->objects[k];
         sym_note(idfree, n, lock_owner(o), FP_OWNS, k, 0);
@@ -440,12 +431,12 @@ static void sym_idfree(Rt *rt, int n, uint64_t *idfree, bool *cached)
     }
 }
 
-uint64_t rt_fingerprint_sym_locked(Rt *rt, int *rename_out)
+static uint64_t fingerprint_sym_locked(Rt *rt, int *rename_out)
 {
     int n = atomic_load(&rt->nthreads);
     if (n > RT_SYM_MAX_THREADS)
         return rt_fingerprint_locked(rt);
-    uint64_t idfree[RT_SYM_MAX_THREADS];
+    uint64_t idfree[RT_SYM_MAX_THREADS], funcs[RT_SYM_MAX_THREADS];
     SymKey keys[RT_SYM_MAX_THREADS];
     int rename[RT_SYM_MAX_THREADS], order[RT_SYM_MAX_THREADS];
     bool cached = false;
@@ -458,15 +449,11 @@ uint64_t rt_fingerprint_sym_locked(Rt *rt, int *rename_out)
         qsort(keys + 1, (size_t)n - 1, sizeof(SymKey), sym_key_cmp);
     for (int i = 0; i < n; i++) {
         order[i] = keys[i].id;
+        funcs[i] = keys[i].func;
         rename[keys[i].id] = i;
     }
-    uint64_t h = fp_mix(0xF1A9, (uint64_t)rt->nslots);
-    for (int i = 0; i < rt->nslots; i++)
-        h = fp_mix(h, (uint64_t)slot_value(&rt->slots[i]));
-    for (int i = 0; i < rt->nobjects; i++)
-        h = fp_mix(h, sym_object(&rt->objects[i], rename, n));
-    for (int i = 0; i < n; i++)
-        h = fp_mix(fp_mix(h, keys[i].func), sym_thread(rt->threads[order[i]], rename, n, &cached));
+    const FpIds renamed = {FP_IDS_RENAMED, rename, n};
+    uint64_t h = fp_run(rt, &renamed, order, funcs, n, &cached);
     if (cached)
         arena_touch(rt->arena);
     if (rename_out)
@@ -474,24 +461,25 @@ uint64_t rt_fingerprint_sym_locked(Rt *rt, int *rename_out)
     return h;
 }
 
-bool rt_fingerprint_sym(Rt *rt, uint64_t *out, int *rename)
+/* A fingerprint of the run once every thread is parked (symmetric: up to a renaming of threads). */
+static bool parked_fingerprint(Rt *rt, bool symmetric, uint64_t *out, int *rename)
 {
     world_lock(rt);
     bool parked = rt->mode == RT_SERIAL && rt->running == 0;
     if (parked)
-        *out = rt_fingerprint_sym_locked(rt, rename);
+        *out = symmetric ? fingerprint_sym_locked(rt, rename) : rt_fingerprint_locked(rt);
     world_unlock(rt);
     return parked;
 }
 
+bool rt_fingerprint_sym(Rt *rt, uint64_t *out, int *rename)
+{
+    return parked_fingerprint(rt, true, out, rename);
+}
+
 bool rt_fingerprint(Rt *rt, uint64_t *out)
 {
-    world_lock(rt);
-    bool parked = rt->mode == RT_SERIAL && rt->running == 0;
-    if (parked)
-        *out = rt_fingerprint_locked(rt);
-    world_unlock(rt);
-    return parked;
+    return parked_fingerprint(rt, false, out, NULL);
 }
 
 const char *snapshot_state_name(ThreadState state)
