@@ -103,6 +103,22 @@ const char *report_check_kind(const Program *prog, const SnapCheck *c)
 
 /* ---------------------------------------------------------------- text sections */
 
+static bool any_lost(const Snapshot *s)
+{
+    for (int k = 0; k < s->nvars; k++)
+        if (s->vars[k].lost > 0)
+            return true;
+    return false;
+}
+
+static bool any_race(const Snapshot *s)
+{
+    for (int k = 0; k < s->nvars; k++)
+        if (s->vars[k].race)
+            return true;
+    return false;
+}
+
 static const char *outcome_words(const Report *r)
 {
     const Snapshot *s = r->snap;
@@ -110,7 +126,11 @@ static const char *outcome_words(const Report *r)
         return "STOPPED: the run itself could not go on";
     switch (s->outcome) {
     case RT_COMPLETED:
-        return report_exit_status(s) == 0 ? "completed" : "completed, but an expectation failed";
+        if (report_exit_status(s) != 0)
+            return "completed, but an expectation failed";
+        return any_lost(s) ? "completed, but updates were lost (see below)"
+               : any_race(s) ? "completed, but with a data race (this interleaving was lucky; see below)"
+                             : "completed";
     case RT_DEADLOCK:
         if (s->deadlock.is_cycle && s->deadlock.nedges == 1)
             return "DEADLOCK (a thread waits for a lock it holds)";
@@ -224,15 +244,11 @@ static void print_checks(const Report *r, FILE *out)
 static void print_lost_and_races(const Report *r, FILE *out)
 {
     const Snapshot *s = r->snap;
-    bool any_lost = false, any_race = false;
-    for (int k = 0; k < s->nvars; k++) {
-        any_lost |= s->vars[k].lost > 0;
-        any_race |= s->vars[k].race;
-    }
+    bool lost = any_lost(s), race = any_race(s);
     char b1[32], b2[32];
-    if (any_lost)
+    if (lost)
         fprintf(out, "\nLost updates (a write that overwrote another thread's update it never read):\n");
-    for (int k = 0; any_lost && k < s->nvars; k++) {
+    for (int k = 0; lost && k < s->nvars; k++) {
         const SnapVar *v = &s->vars[k];
         char text[256];
         if (v->lost > 0) {
@@ -240,9 +256,9 @@ static void print_lost_and_races(const Report *r, FILE *out)
             fprintf(out, "  %s\n", text);
         }
     }
-    if (any_race)
+    if (race)
         fprintf(out, "\nRace warnings (written by two threads holding no common lock):\n");
-    for (int k = 0; any_race && k < s->nvars; k++) {
+    for (int k = 0; race && k < s->nvars; k++) {
         const SnapVar *v = &s->vars[k];
         if (v->race)
             fprintf(out, "  %s: %s and %s\n", v->name, describe_thread(s, v->race_threads[0], b1),

@@ -100,12 +100,25 @@ void app_banner(const App *a, Banner *b)
     banner_compose(b, &c);
 }
 
+/* The colour of the banner's edge and title, and of its background, by its tone. */
+static Rgba banner_ink(const Theme *th, BannerTone tone)
+{
+    return tone == BANNER_ALARM ? th->alarm : tone == BANNER_CAUTION ? th->caution : th->ok;
+}
+
+static Rgba banner_paper(const Theme *th, BannerTone tone)
+{
+    return tone == BANNER_ALARM     ? th->alarm_bg
+           : tone == BANNER_CAUTION ? th->caution_bg
+                                    : theme_mix(th->ok, th->panel, 0.85f);
+}
+
 /* The banner's contents from (x, y) in width w, drawn when draw is set; returns their height. Every line wraps, the
  * headline too, so nothing is cut at the panel's edge. */
 static int banner_body(App *a, const Banner *b, int x, int y, int w, bool draw)
 {
     const Theme *th = &a->win.theme;
-    Rgba head = b->alarm ? th->alarm : th->ok;
+    Rgba head = banner_ink(th, b->tone);
     int y0 = y;
     y += wrapped(a->win.font, FONT_TITLE, b->title, x, y, w, draw ? &head : NULL);
     for (int i = 0; i < b->nlines; i++)
@@ -158,10 +171,9 @@ static int banner_fit(App *a, Banner *b, int w, int room)
 static void draw_banner(App *a, const Banner *b, UiRect r)
 {
     const Theme *th = &a->win.theme;
-    Rgba edge = b->alarm ? th->alarm : th->ok;
+    Rgba edge = banner_ink(th, b->tone);
     draw_rect(a->win.ren, (float)r.x, (float)r.y, (float)r.w, (float)r.h, edge);
-    draw_rect(a->win.ren, (float)r.x + 4, (float)r.y + 4, (float)r.w - 8, (float)r.h - 8,
-              b->alarm ? th->alarm_bg : theme_mix(th->ok, th->panel, 0.85f));
+    draw_rect(a->win.ren, (float)r.x + 4, (float)r.y + 4, (float)r.w - 8, (float)r.h - 8, banner_paper(th, b->tone));
     int inset = banner_inset(a);
     banner_body(a, b, r.x + inset, r.y + layout_px(&a->win.layout, 6), r.w - 2 * inset, true);
 }

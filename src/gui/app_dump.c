@@ -118,7 +118,9 @@ static json_t *dump_banner(const App *a)
     const Banner *d = &a->views.drawn.banner_shown;
     for (int i = 0; d->title && i < d->nlines; i++)
         json_array_append_new(shown, json_string(d->lines[i]));
-    return json_pack("{s:s, s:o, s:o, s:b}", "title", b.title, "lines", lines, "shown", shown, "alarm", b.alarm);
+    static const char *const TONE[] = {[BANNER_OK] = "ok", [BANNER_CAUTION] = "caution", [BANNER_ALARM] = "alarm"};
+    return json_pack("{s:s, s:o, s:o, s:b, s:s}", "title", b.title, "lines", lines, "shown", shown, "alarm",
+                     b.tone == BANNER_ALARM, "tone", TONE[b.tone]);
 }
 
 static json_t *rect_json(UiRect r)

@@ -48,7 +48,7 @@ static void banner_deadlock(Banner *b, const NarrCtx *c)
     }
     deadlock_summary(b, d, c->snap);
     b->hint = c->prog ? c->prog->hint_deadlock : NULL;
-    b->alarm = true;
+    b->tone = BANNER_ALARM;
 }
 
 static void banner_lost_updates(Banner *b, const NarrCtx *c);
@@ -72,7 +72,7 @@ static void banner_failure(Banner *b, const NarrCtx *c)
                      s->threads[i].error_line, s->threads[i].error);
     banner_lost_updates(b, c);
     b->hint = c->prog ? c->prog->hint_failure : NULL;
-    b->alarm = true;
+    b->tone = BANNER_ALARM;
 }
 
 /* After a failed check: how many updates each variable lost, the numbers that explain a counter's shortfall. */
@@ -85,23 +85,28 @@ static void banner_lost_updates(Banner *b, const NarrCtx *c)
     }
 }
 
-static void banner_warnings(Banner *b, const NarrCtx *c)
+/* Lost updates and races seen so far, a line each (at most three): a lost update is a failure seen, a race without
+ * one a defect that this interleaving happened not to turn into one. Returns whether any update was lost. */
+static bool banner_warnings(Banner *b, const NarrCtx *c)
 {
     const Snapshot *s = c->snap;
+    bool lost = false;
     for (int i = 0; i < s->nvars && b->nlines < 3; i++) {
         const SnapVar *v = &s->vars[i];
         if (v->lost > 0) { /* the report's words, so far */
             char said[sizeof b->lines[0] - 16];
             narration_lost_text(c, v, said, sizeof said);
             snprintf(b->lines[b->nlines++], sizeof b->lines[0], "LOST UPDATE: %s", said);
+            lost = true;
         } else if (v->race)
             snprintf(b->lines[b->nlines++], sizeof b->lines[0], "RACE on %s: two threads write it without a common "
                      "lock", v->name);
     }
     if (b->nlines > 0) {
         b->title = "Warning";
-        b->alarm = true;
+        b->tone = lost ? BANNER_ALARM : BANNER_CAUTION;
     }
+    return lost;
 }
 
 /* A run ends when its non-daemon threads have finished: daemon threads still waiting then simply stop, as in Python.
@@ -149,7 +154,57 @@ static void banner_no_progress(Banner *b, const NarrCtx *c)
              "%s steps since the last progress (an activity other than sleep, or a thread finishing): a livelock?",
              numtext_count(c->snap->steps_without_progress, steps, sizeof steps));
     b->hint = livelock_hint(c);
-    b->alarm = true;
+    b->tone = BANNER_ALARM;
+}
+
+/* What held in a completed run, as a title and as words: by whether daemon threads were left waiting (the words must
+ * not claim that every thread finished), then by what the program checks. */
+typedef enum HeldChecks { HELD_NONE, HELD_INVARIANTS, HELD_EXPECTATIONS } HeldChecks;
+
+static const char *const COMPLETED_TITLE[2][3] = {
+    {"Completed: every thread finished", "Completed: every thread finished and every invariant held",
+     "Completed: every thread finished and every expectation held"},
+    {"Completed: the program ended", "Completed: the program ended and every invariant held",
+     "Completed: the program ended and every expectation held"},
+};
+static const char *const COMPLETED_WORDS[2][3] = {
+    {"Every thread finished", "Every thread finished and every invariant held",
+     "Every thread finished and every expectation held"},
+    {"The program ended", "The program ended and every invariant held",
+     "The program ended and every expectation held"},
+};
+
+static HeldChecks held_checks(const NarrCtx *c)
+{
+    const Snapshot *s = c->snap;
+    if (!s->nchecks)
+        return HELD_NONE;
+    return c->prog && !ast_has_check(c->prog, CHECK_EXPECT) ? HELD_INVARIANTS : HELD_EXPECTATIONS;
+}
+
+/* A completed run. With races or lost updates it must not look like a clean bill of health: a run that completed
+ * with every expectation held although two threads wrote a variable without a common lock was lucky (the race counter
+ * at its defaults usually is), so it says so in the caution colour, with what held as a line and what to try; with
+ * updates lost it is in the alarm colour. */
+static void banner_completed(Banner *b, const NarrCtx *c)
+{
+    bool lost = banner_warnings(b, c);
+    bool warned = b->nlines > 0;
+    int daemons = banner_daemons_left(b, c) > 0;
+    HeldChecks held = held_checks(c);
+    if (!warned) {
+        b->title = COMPLETED_TITLE[daemons][held];
+        b->tone = BANNER_OK;
+        return;
+    }
+    b->title = lost ? "Completed, but updates were lost" : "Completed, but with a data race";
+    if (b->nlines >= BANNER_MAX_LINES)
+        return;
+    if (lost)
+        snprintf(b->lines[b->nlines++], sizeof b->lines[0], "%s", COMPLETED_WORDS[daemons][held]);
+    else
+        snprintf(b->lines[b->nlines++], sizeof b->lines[0], "%s this time; another interleaving may end differently "
+                 "(Check all tries every one)", COMPLETED_WORDS[daemons][held]);
 }
 
 void banner_compose(Banner *b, const NarrCtx *c)
@@ -160,20 +215,8 @@ void banner_compose(Banner *b, const NarrCtx *c)
         banner_deadlock(b, c);
     else if (s->outcome == RT_EXPECT_FAILED || s->outcome == RT_ERROR)
         banner_failure(b, c);
-    else if (s->outcome == RT_COMPLETED) {
-        banner_warnings(b, c);
-        int left = banner_daemons_left(b, c);
-        bool invariants_only = s->nchecks > 0 && c->prog && !ast_has_check(c->prog, CHECK_EXPECT);
-        if (left == 0)
-            b->title = !s->nchecks       ? "Completed: every thread finished"
-                       : invariants_only ? "Completed: every thread finished and every invariant held"
-                                         : "Completed: every thread finished and every expectation held";
-        else
-            b->title = !s->nchecks       ? "Completed: the program ended"
-                       : invariants_only ? "Completed: the program ended and every invariant held"
-                                         : "Completed: the program ended and every expectation held";
-        b->alarm = false;
-    }
+    else if (s->outcome == RT_COMPLETED)
+        banner_completed(b, c);
     else if (s->outcome == RT_LIMIT)
         b->title = "Stopped at the step or time limit";
     else if (s->outcome == RT_LIVELOCK) {
@@ -183,7 +226,7 @@ void banner_compose(Banner *b, const NarrCtx *c)
                  "from step %s on every step led back to an earlier state; nothing gets done",
                  numtext_count(s->spin_from, from, sizeof from));
         b->hint = livelock_hint(c);
-        b->alarm = true;
+        b->tone = BANNER_ALARM;
     } else if (s->outcome == RT_RUNNING && s->livelock) {
         banner_no_progress(b, c);
     } else

@@ -12,6 +12,10 @@
 
 enum { BANNER_MAX_LINES = 6 };
 
+/* How the banner is coloured: all is well; the run went well this time but shows a defect that another interleaving
+ * may turn into a failure (a data race in a run that completed with every expectation held); something went wrong. */
+typedef enum BannerTone { BANNER_OK, BANNER_CAUTION, BANNER_ALARM } BannerTone;
+
 typedef struct Banner {
     const char *title;  /* NULL: no banner */
     char lines[BANNER_MAX_LINES + 1][NARRATION_LINE_MAX + 64];
@@ -22,7 +26,7 @@ typedef struct Banner {
     int more;           /* details left out of lines (a deadlock of more than BANNER_MAX_LINES edges): then the last
                            line is "... and N more" */
     const char *hint;   /* the scenario's hint for this ending, or NULL */
-    bool alarm;         /* drawn in the alarm colour */
+    BannerTone tone;
 } Banner;
 
 /* The banner for words->snap (words->prog gives the checks' texts and the hints). */

@@ -29,6 +29,8 @@ static void theme_light(Theme *t)
     t->obj_edge = rgb(0x505050);
     t->alarm = rgb(0xE0101C);
     t->alarm_bg = rgb(0xFBE3E3);
+    t->caution = rgb(0x9A5800);
+    t->caution_bg = rgb(0xFDF0D5);
     t->ok = rgb(0x00875A);
     t->token = rgb(0x3A3A3A);
     t->code_bg = rgb(0xFAFAF7);
@@ -52,6 +54,8 @@ static void theme_dark(Theme *t)
     t->obj_edge = rgb(0xB8BCC4);
     t->alarm = rgb(0xFF2A36);
     t->alarm_bg = rgb(0x4A1418);
+    t->caution = rgb(0xF2B33D);
+    t->caution_bg = rgb(0x3F2F10);
     t->ok = rgb(0x3CCB8F);
     t->token = rgb(0xE8E8E8);
     t->code_bg = rgb(0x1C1E23);

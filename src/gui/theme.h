@@ -30,6 +30,8 @@ typedef struct Theme {
     Rgba obj_edge;   /* outline of objects */
     Rgba alarm;      /* deadlock cycle, failures, lost updates: never a thread colour */
     Rgba alarm_bg;   /* banner background */
+    Rgba caution;    /* a defect this run got away with (a data race in a completed run): amber, not red, not green */
+    Rgba caution_bg; /* its banner background */
     Rgba ok;         /* a passed expectation */
     Rgba token;      /* semaphore tokens, queue items */
     Rgba code_bg;

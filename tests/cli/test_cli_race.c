@@ -163,6 +163,37 @@ static void test_unlocked_serial_seeds_lose_updates(void **state)
     assert_true(failing > 0);
 }
 
+/* A run without the lock that happens to lose nothing completes with N right, yet two threads wrote N without a common
+ * lock: its headline said "completed", as a correct program's does. It now says the run had a data race and was
+ * lucky (one increment each: most serial seeds are); the locked counter's headline stays "completed". */
+static void test_lucky_run_says_it_raced(void **state)
+{
+    int lucky = 0;
+    for (int seed = 1; seed <= LOCKED_SEEDS; seed++) {
+        char seed_text[16];
+        snprintf(seed_text, sizeof seed_text, "%d", seed);
+        CliResult r;
+        const char *args[] = {"run", "race-counter", "--set", "iterations=1", "--sched", "serial", "--seed",
+                              seed_text, NULL};
+        cli_run(*state, args, 30, &r);
+        if (r.status == 0) {
+            lucky++;
+            assert_non_null(strstr(r.out, "Race on a counter: completed, but with a data race"));
+            assert_non_null(strstr(r.out, "Race warnings"));
+        } else {
+            assert_non_null(strstr(r.out, "Race on a counter: EXPECTATION FAILED"));
+        }
+        cli_result_finish(&r);
+    }
+    assert_true(lucky > 0);
+    CliResult r;
+    const char *locked[] = {"run", "race-counter", "--set", "use_lock=yes", "--sched", "serial", "--seed", "1", NULL};
+    cli_run(*state, locked, 30, &r);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "Race on a counter: completed\n"));
+    cli_result_finish(&r);
+}
+
 static void run_big(const char *exe, bool locked, CliResult *r)
 {
     char iters[32];
@@ -206,6 +237,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_replay_gives_same_report),
         cmocka_unit_test(test_lock_counts_everything),
         cmocka_unit_test(test_unlocked_serial_seeds_lose_updates),
+        cmocka_unit_test(test_lucky_run_says_it_raced),
         cmocka_unit_test(test_free_run_loses_updates),
         cmocka_unit_test(test_free_run_with_lock_is_exact),
     };

@@ -257,7 +257,7 @@ static void test_banner_no_progress_while_running(void **state)
     banner_compose(&b, &c);
     assert_non_null(b.title);
     assert_string_equal(b.title, "No progress: the threads keep moving, but nothing gets done");
-    assert_true(b.alarm);
+    assert_int_equal(b.tone, BANNER_ALARM);
     assert_int_equal(b.nlines, 1);
     assert_string_equal(b.lines[0], "1,450 steps since the last progress (an activity other than sleep, or a thread "
                                     "finishing): a livelock?");
@@ -292,6 +292,62 @@ static void test_banner_invariants_held(void **state)
     fx_finish(&f);
 }
 
+/* The race counter at its defaults often completes with N right: two threads wrote N without a common lock, and this
+ * interleaving happened not to lose an update. The banner said "Completed: every thread finished and every
+ * expectation held" in green, with the race as a line inside the green box: a student read it as "all is well". It
+ * now says the run completed with a data race, in the caution colour, and what held only this time; with an update
+ * lost it is an alarm; without a race it stays green. */
+static void test_banner_completed_with_a_race(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_FINISHED);
+    fx_thread(&f, "worker 1", -1, TS_FINISHED);
+    fx_thread(&f, "worker 2", -1, TS_FINISHED);
+    int n = fx_var(&f, "N", 10);
+    CheckDecl checks[1] = {{.kind = CHECK_EXPECT}};
+    f.prog.checks = checks;
+    f.prog.nchecks = 1;
+    f.snap.nchecks = 1;
+    f.snap.outcome = RT_COMPLETED;
+    NarrCtx c = {&f.snap, &f.prog, NULL, NULL, false};
+    Banner b;
+    banner_compose(&b, &c);
+    assert_string_equal(b.title, "Completed: every thread finished and every expectation held");
+    assert_int_equal(b.tone, BANNER_OK);
+    assert_int_equal(b.nlines, 0);
+
+    f.snap.vars[n].race = true;
+    banner_compose(&b, &c);
+    assert_string_equal(b.title, "Completed, but with a data race");
+    assert_int_equal(b.tone, BANNER_CAUTION);
+    assert_int_equal(b.nlines, 2);
+    assert_string_equal(b.lines[0], "RACE on N: two threads write it without a common lock");
+    assert_string_equal(b.lines[1], "Every thread finished and every expectation held this time; another interleaving "
+                                    "may end differently (Check all tries every one)");
+
+    f.snap.outcome = RT_RUNNING; /* while it runs: a warning, in the same colour */
+    f.snap.threads[1].state = f.snap.threads[2].state = TS_RUNNING;
+    banner_compose(&b, &c);
+    assert_string_equal(b.title, "Warning");
+    assert_int_equal(b.tone, BANNER_CAUTION);
+
+    f.snap.outcome = RT_COMPLETED;
+    f.snap.threads[1].state = f.snap.threads[2].state = TS_FINISHED;
+    f.snap.vars[n].lost = 1; /* an update lost although the expectation held: an alarm */
+    banner_compose(&b, &c);
+    assert_string_equal(b.title, "Completed, but updates were lost");
+    assert_int_equal(b.tone, BANNER_ALARM);
+    assert_int_equal(b.nlines, 2);
+    assert_non_null(strstr(b.lines[0], "LOST UPDATE"));
+    assert_string_equal(b.lines[1], "Every thread finished and every expectation held");
+    f.snap.nchecks = 0; /* (the snapshot owns no check array here) */
+    f.prog.checks = NULL;
+    f.prog.nchecks = 0;
+    fx_finish(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_banner_daemons_left_waiting),
         cmocka_unit_test(test_banner_no_progress_while_running),
         cmocka_unit_test(test_banner_invariants_held),
+        cmocka_unit_test(test_banner_completed_with_a_race),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

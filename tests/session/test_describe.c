@@ -112,7 +112,7 @@ static int assert_banner_says(const Ended *e, const NarrCtx *c, const char *titl
     banner_compose(&b, c);
     assert_non_null(b.title);
     assert_string_equal(b.title, title);
-    assert_true(b.alarm);
+    assert_int_equal(b.tone, BANNER_ALARM);
     int n = 0;
     for (int i = 0; i < b.nlines; i++)
         if (strncmp(b.lines[i], prefix, strlen(prefix)) == 0 && strncmp(b.lines[i], "... and ", 8) != 0) {
