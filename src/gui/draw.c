@@ -16,10 +16,20 @@ static void set_color(SDL_Renderer *r, Rgba c)
     SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
 }
 
+/* The box from (x0, y0) to (x1, y1) with each edge on the nearest pixel edge. The software renderer truncates a
+ * rectangle's position and its size apart, so a box and a box inset in it could lose a side: at 1024x768 x2 a
+ * variable's box at x = 31.9, 131 wide, and its fill 1.4 px in ended on the same pixel, and its right edge was gone.
+ * Rounded edges keep what lies between two of them, whatever the fractions. */
+static SDL_FRect pixel_box(float x0, float y0, float x1, float y1)
+{
+    float l = roundf(x0), t = roundf(y0);
+    return (SDL_FRect){l, t, roundf(x1) - l, roundf(y1) - t};
+}
+
 void draw_rect(SDL_Renderer *r, float x, float y, float w, float h, Rgba c)
 {
     set_color(r, c);
-    SDL_FRect rc = {x, y, w, h};
+    SDL_FRect rc = pixel_box(x, y, x + w, y + h);
     SDL_RenderFillRectF(r, &rc);
 }
 
@@ -55,8 +65,12 @@ static float half_span(float rad, float dy)
     return q > 0 ? sqrtf(q) : 0;
 }
 
+/* On whole pixels (pixel_box), so that a box drawn over a larger one in another colour (an outline and its fill)
+ * leaves the same rim on every side. */
 void draw_round_rect(SDL_Renderer *r, float x, float y, float w, float h, float rad, Rgba c)
 {
+    SDL_FRect box = pixel_box(x, y, x + w, y + h);
+    x = box.x, y = box.y, w = box.w, h = box.h;
     rad = floorf(fminf(rad, fminf(w, h) / 2));
     if (rad < 1) {
         draw_rect(r, x, y, w, h, c);
@@ -65,7 +79,7 @@ void draw_round_rect(SDL_Renderer *r, float x, float y, float w, float h, float 
     SDL_FRect rows[2 * DRAW_MAX_ROWS / 4];
     int n = 0;
     for (int i = 0; i < (int)rad && n + 2 <= (int)(sizeof rows / sizeof rows[0]); i++) {
-        float inset = rad - half_span(rad, rad - i - 0.5f);
+        float inset = roundf(rad - half_span(rad, rad - i - 0.5f));
         rows[n++] = (SDL_FRect){x + inset, y + i, w - 2 * inset, 1};
         rows[n++] = (SDL_FRect){x + inset, y + h - i - 1, w - 2 * inset, 1};
     }
