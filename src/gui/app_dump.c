@@ -1,8 +1,10 @@
 /* app_dump: the window's state as JSON for tests and scripts (--dump-state, `dump-state` in a ui-script): the
  * scenario and its parameter values, the window's settings (mode, paused, speed, theme, zoom) and the snapshot
- * (threads, objects, shared variables, deadlock, checks), and the window itself (size, minimized, focus, the CPU time
- * the window's thread has used). */
+ * (threads, objects, shared variables, deadlock, the expectations as the stats panel words them), and the window
+ * itself (size, minimized, focus, the CPU time the window's thread has used). */
 #include "gui/app_internal.h"
+
+#include "gui/stats_order.h"
 
 #include "session/describe.h"
 
@@ -77,6 +79,19 @@ static json_t *dump_vars(const Snapshot *s)
         json_object_set_new(o, s->vars[i].name, json_pack("{s:I, s:I}", "value", (json_int_t)s->vars[i].value, "lost",
                                                           (json_int_t)s->vars[i].lost));
     return o;
+}
+
+/* The expectations as the stats panel words them: each one's text and the verdict before it. */
+static json_t *dump_checks(const App *a, const Snapshot *s)
+{
+    json_t *arr = json_array();
+    for (int i = 0; i < s->nchecks; i++) {
+        const SnapCheck *c = &s->checks[i];
+        const Program *p = a->run.prog;
+        const char *text = c->index >= 0 && c->index < p->nchecks ? p->checks[c->index].text : "?";
+        json_array_append_new(arr, json_pack("{s:s, s:s}", "text", text, "verdict", stats_check_verdict(c, s)));
+    }
+    return arr;
 }
 
 static json_t *dump_deadlock(const Snapshot *s)
@@ -210,6 +225,7 @@ bool app_dump_state(App *a, const char *path)
     json_object_set_new(root, "objects", dump_objects(s));
     json_object_set_new(root, "vars", dump_vars(s));
     json_object_set_new(root, "deadlock", dump_deadlock(s));
+    json_object_set_new(root, "checks", dump_checks(a, s));
     json_object_set_new(root, "banner", dump_banner(a));
     json_object_set_new(root, "window", dump_window(a));
     json_object_set_new(root, "status", json_string(a->views.status));

@@ -1,4 +1,5 @@
-/* stats_order: the stats panel's order of threads and the words for those left out (see stats_order.h). */
+/* stats_order: the stats panel's order of threads, the words for those left out and for each expectation's verdict
+ * (see stats_order.h). */
 #include "gui/stats_order.h"
 
 #include "gui/narration.h"
@@ -22,6 +23,13 @@ StatsGroup stats_group(const SnapThread *t)
     default:
         return STATS_LIVE;
     }
+}
+
+const char *stats_check_verdict(const SnapCheck *c, const Snapshot *s)
+{
+    if (c->evaluated)
+        return c->passed ? "holds" : "FAILED";
+    return s->outcome == RT_RUNNING ? "pending" : "not checked";
 }
 
 /* Blocked waiting to join a thread: main waiting for its workers, whose waits are the lesson. */

@@ -5,7 +5,8 @@
  * finished, each group in thread order (a wait to join a thread, main's for its workers, after the waits for objects)
  * so that rows move only when a thread changes group; and the last line counts
  * the hidden ones by group ("... and 1 finished", "... 3 more: 2 blocked, 1 finished"). When every thread fits the
- * order is the thread order. A pure function of the snapshot: no SDL; stats_view.c draws it, the tests check it. */
+ * order is the thread order. A pure function of the snapshot: no SDL; stats_view.c draws it, the tests check it.
+ * The panel's word before each expectation is here too (stats_check_verdict), for the same reason. */
 #ifndef LOCKSTEP_GUI_STATS_ORDER_H
 #define LOCKSTEP_GUI_STATS_ORDER_H
 
@@ -28,6 +29,12 @@ void stats_order(const Snapshot *s, int rows, int *order, int cap);
  * ("... and 2 more" for live ones), else "... 3 more: 2 blocked, 1 finished"; empty when none is hidden. Returns
  * buf. */
 char *stats_order_hidden(const Snapshot *s, const int *order, int shown, char *buf, size_t size);
+
+/* The word before an expectation in the panel: "holds" or "FAILED" once it was evaluated; before that "pending"
+ * while the run goes on, and "not checked" (the report's words) once the run has ended without evaluating it, as a
+ * deadlock or an error ends it before its threads finish: a run over for good once said "pending" beside its red
+ * banner, as if its verdict were still to come. */
+const char *stats_check_verdict(const SnapCheck *c, const Snapshot *s);
 
 /* The table of many threads (stats_view.c): counts with their thousands grouped, in number columns each as wide as
  * its widest value or its header, a clear gap apart, so that six-digit counts of adjacent columns never touch (at

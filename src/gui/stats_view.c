@@ -67,7 +67,7 @@ static int draw_checks(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, c
         const SnapCheck *c = &s->checks[i];
         const CheckDecl *d = prog && c->index >= 0 && c->index < prog->nchecks ? &prog->checks[c->index] : NULL;
         char text[600], lines[4][STATS_LINE_MAX];
-        const char *verdict = !c->evaluated ? "pending" : c->passed ? "holds" : "FAILED";
+        const char *verdict = stats_check_verdict(c, s);
         snprintf(text, sizeof text, "%s: %s %s%s%s%s%s%s", verdict,
                  d && d->kind == CHECK_INVARIANT ? "invariant" : "expect", d ? d->text : "?",
                  c->values && *c->values ? " (" : "", c->values ? c->values : "", c->values && *c->values ? ")" : "",

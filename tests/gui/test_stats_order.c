@@ -239,6 +239,32 @@ static void test_rows_show_steps_in_one_column(void **state)
     fx_finish(&f);
 }
 
+/* An expectation not yet evaluated is "pending" while the run goes on, and "not checked" (the report's words) once a
+ * deadlock or an error has ended it: after the cigarette smokers' stall the panel said "pending: expect smoked == 3 *
+ * rounds_each" under a run that was over. */
+static void test_unchecked_expectation_after_the_end(void **state)
+{
+    (void)state;
+    Snapshot s = {0};
+    SnapCheck c = {.index = 0, .evaluated = false};
+    static const RtOutcome ended[] = {RT_DEADLOCK, RT_ERROR, RT_LIMIT, RT_LIVELOCK, RT_STOPPED};
+    s.outcome = RT_RUNNING;
+    assert_string_equal(stats_check_verdict(&c, &s), "pending");
+    for (size_t i = 0; i < sizeof ended / sizeof ended[0]; i++) {
+        s.outcome = ended[i];
+        assert_string_equal(stats_check_verdict(&c, &s), "not checked");
+    }
+    c.evaluated = true;
+    c.passed = true;
+    s.outcome = RT_COMPLETED;
+    assert_string_equal(stats_check_verdict(&c, &s), "holds");
+    c.passed = false;
+    s.outcome = RT_EXPECT_FAILED;
+    assert_string_equal(stats_check_verdict(&c, &s), "FAILED");
+    s.outcome = RT_RUNNING; /* an invariant broken while the run goes on */
+    assert_string_equal(stats_check_verdict(&c, &s), "FAILED");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -249,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_join_waits_after_object_waits),
         cmocka_unit_test(test_table_columns_keep_a_gap),
         cmocka_unit_test(test_rows_show_steps_in_one_column),
+        cmocka_unit_test(test_unchecked_expectation_after_the_end),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

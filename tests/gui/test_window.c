@@ -514,6 +514,32 @@ static void test_status_and_play_button_after_the_end(void **state)
     json_decref(e1);
 }
 
+/* The stats panel's words for an expectation the run never reached: "pending" before the run, "not checked" once a
+ * deadlock has ended it (a plain Lock taken twice always deadlocks), as the report says; it said "pending" after the
+ * end. */
+static void test_unchecked_expectation_after_a_deadlock(void **state)
+{
+    (void)state;
+    char script[1024];
+    snprintf(script, sizeof script,
+             "wait 200\ndump-state %s\nkey space\nwait-until deadlock 20000\nwait 200\ndump-state %s\nquit\n",
+             wh_path("x0.json"), wh_path("x1.json"));
+    wh_write_script(wh_path("unchecked.uis"), script);
+    char opts[1024];
+    snprintf(opts, sizeof opts, "reentrant-lock --speed max --ui-script %s", wh_path("unchecked.uis"));
+    assert_int_equal(wh_run(opts), 0);
+    json_t *x0 = wh_state("x0.json"), *x1 = wh_state("x1.json");
+    json_t *c0 = json_array_get(json_object_get(x0, "checks"), 0), *c1 = json_array_get(json_object_get(x1, "checks"), 0);
+    assert_non_null(c0);
+    assert_non_null(c1);
+    assert_string_equal(str_at(c0, "verdict"), "pending");
+    assert_string_equal(str_at(x1, "outcome"), "deadlock");
+    assert_string_equal(str_at(c1, "verdict"), "not checked");
+    assert_non_null(strstr(str_at(c1, "text"), "a =="));
+    json_decref(x0);
+    json_decref(x1);
+}
+
 /* The status bar groups the step count's thousands as the stats panel does ("4,012 steps"; it said "239843146
  * steps"). */
 static void test_status_groups_the_steps(void **state)
@@ -643,6 +669,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_race_locals_stepped),
         cmocka_unit_test(test_timeline_axis_of_a_stepped_run),
         cmocka_unit_test(test_status_and_play_button_after_the_end),
+        cmocka_unit_test(test_unchecked_expectation_after_a_deadlock),
         cmocka_unit_test(test_status_groups_the_steps),
         cmocka_unit_test(test_title_and_clock_follow_the_run),
         cmocka_unit_test(test_picker_from_the_keyboard),
