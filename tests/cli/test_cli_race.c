@@ -142,18 +142,24 @@ static void test_lock_counts_everything(void **state)
     }
 }
 
+/* `lockstep run race-counter --set SET --sched serial --seed SEED [--json]` into *r. */
+static void serial_seed_run(const char *exe, const char *set, int seed, bool json, CliResult *r)
+{
+    char seed_text[16];
+    snprintf(seed_text, sizeof seed_text, "%d", seed);
+    const char *args[] = {"run", "race-counter", "--set", set, "--sched", "serial", "--seed", seed_text,
+                          json ? "--json" : NULL, NULL};
+    cli_run(exe, args, 30, r);
+}
+
 static void test_unlocked_serial_seeds_lose_updates(void **state)
 {
     /* Without the lock, some seeds interleave a read and a write: at least one of 20 seeds must lose an update;
      * N falls short exactly when lost updates were counted. */
     int failing = 0;
     for (int seed = 1; seed <= LOCKED_SEEDS; seed++) {
-        char seed_text[16];
-        snprintf(seed_text, sizeof seed_text, "%d", seed);
         CliResult r;
-        const char *args[] = {"run", "race-counter", "--set", "iterations=5", "--sched", "serial", "--seed",
-                              seed_text, "--json", NULL};
-        cli_run(*state, args, 30, &r);
+        serial_seed_run(*state, "iterations=5", seed, true, &r);
         json_int_t n = shared_value(r.json, "N");
         assert_int_equal(n < 10, lost_count(r.json, "N") > 0);
         assert_int_equal(r.status, n == 10 ? 0 : EXIT_FAILED);
@@ -170,12 +176,8 @@ static void test_lucky_run_says_it_raced(void **state)
 {
     int lucky = 0;
     for (int seed = 1; seed <= LOCKED_SEEDS; seed++) {
-        char seed_text[16];
-        snprintf(seed_text, sizeof seed_text, "%d", seed);
         CliResult r;
-        const char *args[] = {"run", "race-counter", "--set", "iterations=1", "--sched", "serial", "--seed",
-                              seed_text, NULL};
-        cli_run(*state, args, 30, &r);
+        serial_seed_run(*state, "iterations=1", seed, false, &r);
         if (r.status == 0) {
             lucky++;
             assert_non_null(strstr(r.out, "Race on a counter: completed, but with a data race"));
@@ -187,8 +189,7 @@ static void test_lucky_run_says_it_raced(void **state)
     }
     assert_true(lucky > 0);
     CliResult r;
-    const char *locked[] = {"run", "race-counter", "--set", "use_lock=yes", "--sched", "serial", "--seed", "1", NULL};
-    cli_run(*state, locked, 30, &r);
+    serial_seed_run(*state, "use_lock=yes", 1, false, &r);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "Race on a counter: completed\n"));
     cli_result_finish(&r);

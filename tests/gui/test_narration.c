@@ -266,19 +266,33 @@ static void test_banner_no_progress_while_running(void **state)
     fx_finish(&f);
 }
 
+/* A completed run's fixture: main finished, and the program has one check, checks[0] (the caller's). */
+static void completed_init(Fixture *f, CheckDecl *checks)
+{
+    fx_init(f);
+    fx_thread(f, "main", -1, TS_FINISHED);
+    f->prog.checks = checks;
+    f->prog.nchecks = 1;
+    f->snap.nchecks = 1;
+    f->snap.outcome = RT_COMPLETED;
+}
+
+static void completed_finish(Fixture *f)
+{
+    f->snap.nchecks = 0; /* (the snapshot owns no check array here) */
+    f->prog.checks = NULL;
+    f->prog.nchecks = 0;
+    fx_finish(f);
+}
+
 /* A semaphore as a pool has one check, an invariant, and no expectation: its completed run said "every expectation
  * held". It now says "every invariant held"; a scenario with an expectation keeps its words. */
 static void test_banner_invariants_held(void **state)
 {
     (void)state;
     Fixture f;
-    fx_init(&f);
-    fx_thread(&f, "main", -1, TS_FINISHED);
     CheckDecl checks[1] = {{.kind = CHECK_INVARIANT}};
-    f.prog.checks = checks;
-    f.prog.nchecks = 1;
-    f.snap.nchecks = 1;
-    f.snap.outcome = RT_COMPLETED;
+    completed_init(&f, checks);
     NarrCtx c = {&f.snap, &f.prog, NULL, NULL, false};
     Banner b;
     banner_compose(&b, &c);
@@ -286,10 +300,7 @@ static void test_banner_invariants_held(void **state)
     checks[0].kind = CHECK_EXPECT;
     banner_compose(&b, &c);
     assert_string_equal(b.title, "Completed: every thread finished and every expectation held");
-    f.snap.nchecks = 0; /* (the snapshot owns no check array here) */
-    f.prog.checks = NULL;
-    f.prog.nchecks = 0;
-    fx_finish(&f);
+    completed_finish(&f);
 }
 
 /* The race counter at its defaults often completes with N right: two threads wrote N without a common lock, and this
@@ -301,16 +312,11 @@ static void test_banner_completed_with_a_race(void **state)
 {
     (void)state;
     Fixture f;
-    fx_init(&f);
-    fx_thread(&f, "main", -1, TS_FINISHED);
+    CheckDecl checks[1] = {{.kind = CHECK_EXPECT}};
+    completed_init(&f, checks);
     fx_thread(&f, "worker 1", -1, TS_FINISHED);
     fx_thread(&f, "worker 2", -1, TS_FINISHED);
     int n = fx_var(&f, "N", 10);
-    CheckDecl checks[1] = {{.kind = CHECK_EXPECT}};
-    f.prog.checks = checks;
-    f.prog.nchecks = 1;
-    f.snap.nchecks = 1;
-    f.snap.outcome = RT_COMPLETED;
     NarrCtx c = {&f.snap, &f.prog, NULL, NULL, false};
     Banner b;
     banner_compose(&b, &c);
@@ -342,10 +348,7 @@ static void test_banner_completed_with_a_race(void **state)
     assert_int_equal(b.nlines, 2);
     assert_non_null(strstr(b.lines[0], "LOST UPDATE"));
     assert_string_equal(b.lines[1], "Every thread finished and every expectation held");
-    f.snap.nchecks = 0; /* (the snapshot owns no check array here) */
-    f.prog.checks = NULL;
-    f.prog.nchecks = 0;
-    fx_finish(&f);
+    completed_finish(&f);
 }
 
 int main(void)
