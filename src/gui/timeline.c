@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { MAX_LANES = LANG_MAX_THREADS, LIST_CAP = 20000, SPAN_LOOKBACK = 16, TICK_GAP = 3, FIT_MIN_STEPS = 20, FIT_MIN_MS = 50 };
+enum { MAX_LANES = LANG_MAX_THREADS, LIST_CAP = 20000, SPAN_LOOKBACK = 16, TICK_GAP = 3, FIT_MIN_STEPS = 20, FIT_MIN_MS = 2 };
 
 typedef enum TlState { TL_NONE, TL_RUNNING, TL_ACTIVE, TL_BLOCKED, TL_FINISHED, TL_ERROR } TlState;
 
@@ -237,7 +237,10 @@ void timeline_add(Timeline *t, const Event *events, size_t n)
 
 /* ------------------------------------------------------------------ view */
 
-/* While following and not zoomed, a run shorter than the window's span is shown whole: the axis fits the run. */
+/* While following and not zoomed, a run shorter than the window's span is shown whole: the axis fits the run, and
+ * spans at least FIT_MIN_MS (ticks are a millisecond apart at least). With 50 ms a free run over in 2 ms (the consumers
+ * without a semaphore stop on their error at 1x; the race counter at speed max takes well under a millisecond) was a
+ * sliver at the left of a full-HD timeline, the rest of the panel empty. */
 static double fitted_span(const Timeline *t)
 {
     if (t->zoomed || !t->follow)
@@ -266,7 +269,7 @@ void timeline_wheel(Timeline *t, UiRect area, int mx, int dy, bool pan)
     double frac = area.w > 0 ? (double)(mx - area.x) / area.w : 1;
     double at = end - t->span + frac * t->span;
     double factor = dy > 0 ? 0.8 : 1.25;
-    t->span = fmin(fmax(t->span * factor, t->step_axis ? 5 : 50), 1e9);
+    t->span = fmin(fmax(t->span * factor, t->step_axis ? 5 : FIT_MIN_MS), 1e9);
     if (dy > 0 || !t->follow) {
         t->follow = false;
         t->end = at + (1 - frac) * t->span;

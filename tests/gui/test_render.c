@@ -439,6 +439,40 @@ static void test_timeline_fits_a_short_run(void **state)
     canvas_close(&c);
 }
 
+/* A free run over in 2 ms (consumer-without-semaphore's error at 1x, the race counter at speed max in well under a
+ * millisecond) fills the timeline too: across a full-HD window it was a sliver at the left of a 50 ms axis, the rest
+ * of the panel empty. */
+static void test_timeline_fits_a_run_of_milliseconds(void **state)
+{
+    (void)state;
+    Canvas c;
+    canvas_open(&c, THEME_LIGHT);
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_FINISHED);
+    fx_thread(&f, "worker 1", -1, TS_ERROR);
+    f.snap.outcome = RT_ERROR;
+    f.snap.time_ns = 2000000;
+    Timeline *t = timeline_create();
+    timeline_reset(t, false);
+    Event ev[3] = {{.seq = 1, .t_ns = 0, .kind = EV_START, .thread = 0, .obj = -1},
+                   {.seq = 2, .t_ns = 100000, .kind = EV_START, .thread = 1, .obj = -1},
+                   {.seq = 3, .t_ns = 2000000, .kind = EV_STEP, .thread = 1, .obj = -1}};
+    timeline_add(t, ev, 3);
+    UiRect area = {0, 0, W, 200};
+    Rgba bg = c.theme.panel;
+    SDL_SetRenderDrawColor(c.ren, bg.r, bg.g, bg.b, 255);
+    SDL_RenderClear(c.ren);
+    timeline_draw(t, c.ren, c.font, &c.theme, area, &f.snap, NULL, -1000, -1000);
+    int axis_h = font_height(c.font, FONT_SMALL) + 4, legend_h = axis_h;
+    float lane_h = (float)(area.h - legend_h - axis_h - 8) / 2, y = 4 + lane_h * 1.5f;
+    assert_true(near(pixel(&c, W * 0.5f, y), theme_thread_color(&c.theme, 1)));
+    assert_true(near(pixel(&c, W * 0.8f, y), theme_thread_color(&c.theme, 1)));
+    timeline_destroy(t);
+    fx_finish(&f);
+    canvas_close(&c);
+}
+
 /* A run opened in free mode and stepped with n (serial) before its first step: the axis becomes steps, and ten steps
  * taken in 3 ms fill the timeline instead of a sliver at the left of a 50 ms axis. Once stepped, the axis stays. */
 static void test_timeline_axis_follows_the_first_mode(void **state)
@@ -1326,6 +1360,7 @@ int main(void)
         cmocka_unit_test(test_code_last_line_whole_or_not_at_all),
         cmocka_unit_test(test_speed_slider_and_steps),
         cmocka_unit_test(test_timeline_fits_a_short_run),
+        cmocka_unit_test(test_timeline_fits_a_run_of_milliseconds),
         cmocka_unit_test(test_timeline_axis_follows_the_first_mode),
         cmocka_unit_test(test_timeline_names_every_row),
         cmocka_unit_test(test_axis_labels_never_touch),
