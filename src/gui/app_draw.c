@@ -207,23 +207,6 @@ static int replay_badge(App *a, int right, int y, int max_w, bool draw)
     return w;
 }
 
-/* The first line of the scenario's description, ended at its last full sentence when it has one. */
-static void about_line(const char *about_text, char *about, size_t size)
-{
-    snprintf(about, size, "%s", about_text);
-    char *nl = strchr(about, '\n');
-    if (!nl)
-        return;
-    *nl = '\0';
-    char *stop = strrchr(about, '.');
-    if (stop && stop[1] == '\0')
-        stop = NULL;
-    for (char *p = about; (p = strstr(p, ". ")) != NULL; p++)
-        stop = p;
-    if (stop && nl[-1] != '.')
-        stop[1] = '\0';
-}
-
 /* Prose cut after its last whole word that fits w, with an ellipsis. */
 static const char *fit_words(Font *f, FontStyle st, const char *text, int w, char *buf, size_t size)
 {
@@ -289,14 +272,15 @@ static UiRect draw_scene_head(App *a, UiRect r, int pad, Banner *b)
     a->views.drawn.title = (UiRect){r.x + pad, y, font_width(a->win.font, FONT_TITLE, title), font_height(a->win.font, FONT_TITLE)};
     y += font_height(a->win.font, FONT_TITLE);
     int sw = place_banner(a, b, r, pad, y, &a->views.drawn.banner);
+    a->views.drawn.about_text[0] = '\0';
     if (a->views.drawn.banner.h > 0) {
         if (sw == tw)
             y += a->views.drawn.banner.h + 8;
     } else if (a->run.prog->about) {
-        char about[300];
-        about_line(a->run.prog->about, about, sizeof about);
-        const char *shown = fit_words(a->win.font, FONT_SMALL, about, tw, cut, sizeof cut);
+        FontPick m = {a->win.font, FONT_SMALL}; /* whole sentences, or cut with an ellipsis (wrap.h) */
+        const char *shown = wrap_lead(a->run.prog->about, tw, font_measure, &m, cut, sizeof cut);
         font_draw(a->win.font, FONT_SMALL, shown, r.x + pad, y, a->win.theme.text_dim, FONT_LEFT);
+        snprintf(a->views.drawn.about_text, sizeof a->views.drawn.about_text, "%s", shown);
         y += font_height(a->win.font, FONT_SMALL);
     }
     return (UiRect){r.x + pad, y + pad, sw, r.y + r.h - y - 2 * pad};

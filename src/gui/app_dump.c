@@ -231,6 +231,7 @@ bool app_dump_state(App *a, const char *path)
     json_object_set_new(root, "status", json_string(a->views.status));
     json_object_set_new(root, "message", json_string(a->views.message_until > app_now_ms() ? a->views.message : ""));
     json_object_set_new(root, "notice_shown", json_string(a->views.drawn.notice_text));
+    json_object_set_new(root, "about_shown", json_string(a->views.drawn.about_text));
     json_object_set_new(root, "layout", dump_layout(a));
     json_object_set_new(root, "timeline_axis", json_string(timeline_step_axis(a->views.timeline) ? "steps" : "time"));
     json_object_set_new(root, "explore", app_explore_json(a));

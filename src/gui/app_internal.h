@@ -90,6 +90,7 @@ typedef struct AppViews {
     struct {              /* where the last frame drew its texts (--dump-state reports them; tests check the layout) */
         UiRect title, banner, status, notice, narration; /* narration: its lines shown, whole */
         char notice_text[256]; /* the notice as drawn (shortened to fit) */
+        char about_text[300];  /* the description's lead under the title, as drawn (empty under a banner) */
         Banner banner_shown;   /* the banner as drawn: the lines that fit (banner: the composed one, all of them) */
     } drawn;
     SceneView *sview;

@@ -164,3 +164,94 @@ int wrap_code(const char *text, int fit, int step, WrapCodeRow *rows, int max)
         rows[n++] = (WrapCodeRow){0, len, 0};
     return n;
 }
+
+/* ------------------------------------------------------------------ a description's lead */
+
+static const char ELLIPSIS[] = "\xe2\x80\xa6"; /* U+2026 */
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+}
+
+/* text into buf (size >= 1) with every run of spaces and line breaks as one space and none at either end; false when
+ * it did not fit whole (buf then ends at a whole UTF-8 character). */
+static bool flatten(const char *text, char *buf, size_t size)
+{
+    size_t n = 0;
+    bool space = false;
+    for (const char *p = text; *p; p++) {
+        if (is_space(*p)) {
+            space = n > 0;
+            continue;
+        }
+        if (n + (space ? 2 : 1) >= size) {
+            if (((unsigned char)*p & 0xC0) == 0x80) { /* never end inside a character: drop its first bytes */
+                while (n > 0 && ((unsigned char)buf[n - 1] & 0xC0) == 0x80)
+                    n--;
+                n -= n > 0 && (unsigned char)buf[n - 1] >= 0xC0;
+            }
+            buf[n] = '\0';
+            return false;
+        }
+        if (space)
+            buf[n++] = ' ';
+        space = false;
+        buf[n++] = *p;
+    }
+    buf[n] = '\0';
+    return true;
+}
+
+/* text[0, k) and an ellipsis fit in w. */
+static bool fits_cut(const char *text, size_t k, int w, WrapMeasure measure, void *ctx)
+{
+    char row[WRAP_ROW_MAX + sizeof ELLIPSIS];
+    memcpy(row, text, k);
+    memcpy(row + k, ELLIPSIS, sizeof ELLIPSIS);
+    return measure(ctx, row) <= w;
+}
+
+/* buf cut at k with an ellipsis (room permitting: k + 4 <= size). */
+static char *cut_at(char *buf, size_t size, size_t k)
+{
+    if (k + sizeof ELLIPSIS <= size)
+        memcpy(buf + k, ELLIPSIS, sizeof ELLIPSIS);
+    else
+        buf[k] = '\0';
+    return buf;
+}
+
+char *wrap_lead(const char *text, int w, WrapMeasure measure, void *ctx, char *buf, size_t size)
+{
+    if (size == 0)
+        return buf;
+    size_t n = flatten(text, buf, size) ? strlen(buf) : (size_t)-1;
+    if (n <= WRAP_ROW_MAX && fits(buf, n, w, measure, ctx))
+        return buf;
+    n = strlen(buf);
+    size_t sentence = 0, allowed = 0, any = 0;
+    for (size_t k = 1; k < n && k <= WRAP_ROW_MAX; k++) { /* longer prefixes fit no better: stop at the first that fails */
+        if (buf[k] != ' ')
+            continue;
+        if (!fits_cut(buf, k, w, measure, ctx))
+            break;
+        any = k;
+        allowed = wrap_may_break(buf, k) ? k : allowed;
+        sentence = strchr(".!?", buf[k - 1]) ? k : sentence; /* (it fits: it does with an ellipsis after it) */
+    }
+    if (sentence > 0) {
+        buf[sentence] = '\0';
+        return buf;
+    }
+    if (allowed > 0 || any > 0)
+        return cut_at(buf, size, allowed > 0 ? allowed : any);
+    size_t k = 0; /* not even the first word fits: as many of its characters as do */
+    for (size_t next = 1; next < n && next <= WRAP_ROW_MAX; next++)
+        if (((unsigned char)buf[next] & 0xC0) != 0x80) {
+            if (!fits_cut(buf, next, w, measure, ctx))
+                break;
+            k = next;
+        }
+    return cut_at(buf, size, k);
+}

@@ -5,7 +5,8 @@
  * number and a `to` or `of` after it, which keeps a range or a count whole ("0 to 79", "step 60 of 60"), and the one
  * before a unit ("60 steps", "13,459 states", "500 ms"). Only when no allowed break fits does a row break at such a
  * space after all, and only when not even one word fits does it run over the width. The code panel's source lines
- * wrap by the same rules, in columns (wrap_code), and break a word too long for a row at its punctuation.
+ * wrap by the same rules, in columns (wrap_code), and break a word too long for a row at its punctuation. A
+ * scenario's description under its title is one row: its lead, cut at whole sentences or with an ellipsis (wrap_lead).
  * Pure: the caller measures text (with its fonts) through a callback, so the rules are tested without SDL. */
 #ifndef LOCKSTEP_GUI_WRAP_H
 #define LOCKSTEP_GUI_WRAP_H
@@ -26,6 +27,13 @@ size_t wrap_row(const char *text, int w, WrapMeasure measure, void *ctx);
 const char *wrap_next(const char *p);
 
 enum { WRAP_ROW_MAX = 511 };
+
+/* The lead of a prose text (a scenario's description) in one row w wide, written to buf (size bytes; returned):
+ * line breaks read as spaces, since a description is wrapped in its source file and its first source line ends where
+ * the file's width did ("... but the writer needs it alone; with policy ="), and the row holds the text whole when it
+ * fits, else its first sentences that fit whole, else its first words that fit (at an allowed break when one fits)
+ * and an ellipsis ("..."), so that a cut never reads as the end of a sentence. */
+char *wrap_lead(const char *text, int w, WrapMeasure measure, void *ctx, char *buf, size_t size);
 
 /* One row of a wrapped source line: text[start, start + len), drawn after `lead` columns of indentation. */
 typedef struct WrapCodeRow {

@@ -374,6 +374,46 @@ static void test_wrap_keeps_a_name_with_its_number(void **state)
     assert_string_equal(rows[1], "philosopher 1");
 }
 
+/* A description's lead under the title (wrap_lead): its source line breaks read as spaces, whole sentences when they
+ * fit, else words and an ellipsis, never a sentence cut where its source line happened to end. At 1920x1080 the
+ * readers-writers' title stood over "... the writer needs it alone; with policy =", and the race counter's over "...
+ * it copies N into its own", both read as whole. */
+static void test_lead_of_a_description(void **state)
+{
+    (void)state;
+    static const char rw[] = "Many readers may share the database at once, but the writer needs it alone; with policy =\n"
+                             "reader_preferring new readers enter even while the writer waits. Watch the writer wait.";
+    char buf[300];
+    /* a row that holds the first source line whole, but not its sentence: words and an ellipsis */
+    const char *lead = wrap_lead(rw, 10 * 92, ten_px, NULL, buf, sizeof buf);
+    assert_string_equal(lead, "Many readers may share the database at once, but the writer needs it alone; with policy "
+                              "=\xe2\x80\xa6");
+    /* room for the first sentence (and some of the second): the sentence alone */
+    lead = wrap_lead(rw, 10 * 160, ten_px, NULL, buf, sizeof buf);
+    assert_string_equal(lead, "Many readers may share the database at once, but the writer needs it alone; with policy = "
+                              "reader_preferring new readers enter even while the writer waits.");
+    /* room for all: all, its line breaks as spaces */
+    lead = wrap_lead("Two lines\nof one sentence.", 1000, ten_px, NULL, buf, sizeof buf);
+    assert_string_equal(lead, "Two lines of one sentence.");
+    /* a name keeps its number: no cut between "philosopher" and "3" where an earlier one fits */
+    lead = wrap_lead("Then philosopher 3 eats", 10 * 19, ten_px, NULL, buf, sizeof buf);
+    assert_string_equal(lead, "Then\xe2\x80\xa6");
+    /* not even a word: as many letters as fit */
+    lead = wrap_lead("Antidisestablishment", 10 * 8, ten_px, NULL, buf, sizeof buf);
+    assert_string_equal(lead, "Antid\xe2\x80\xa6");
+    /* every width: the row fits, and ends a sentence or in an ellipsis */
+    for (int w = 40; w <= 2000; w += 10) {
+        lead = wrap_lead(rw, w, ten_px, NULL, buf, sizeof buf);
+        size_t n = strlen(lead);
+        if (ten_px(NULL, lead) > w)
+            fail_msg("width %d: '%s' is wider", w, lead);
+        if (n == 0 || !(lead[n - 1] == '.' || (n >= 3 && strcmp(lead + n - 3, "\xe2\x80\xa6") == 0)))
+            fail_msg("width %d: '%s' ends neither a sentence nor in an ellipsis", w, lead);
+        if (strchr(lead, '\n'))
+            fail_msg("width %d: '%s' keeps a line break", w, lead);
+    }
+}
+
 /* Breaks stay where they were elsewhere: between words, round "=" and arrows, at line breaks; a word wider than the
  * row runs over rather than being lost; a name with its number wider than the row breaks after all. */
 static void test_wrap_breaks_at_spaces(void **state)
@@ -667,6 +707,7 @@ int main(void)
         cmocka_unit_test(test_params_drawer_in_the_stacked_layout),
         cmocka_unit_test(test_wrap_keeps_a_name_with_its_number),
         cmocka_unit_test(test_wrap_breaks_at_spaces),
+        cmocka_unit_test(test_lead_of_a_description),
         cmocka_unit_test(test_code_wraps_at_spaces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -540,6 +540,28 @@ static void test_unchecked_expectation_after_a_deadlock(void **state)
     json_decref(x1);
 }
 
+/* The description under the title, before a run, at full HD: whole sentences or cut with an ellipsis, never a
+ * sentence cut where its source line ended ("... the writer needs it alone; with policy =", "... it copies N into its
+ * own"), which read as if it were whole. */
+static void test_description_lead_reads_whole(void **state)
+{
+    (void)state;
+    static const char *const scenarios[] = {"readers-writers", "race-counter", "condition"};
+    for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
+        char script[512], opts[1024];
+        snprintf(script, sizeof script, "wait 300\ndump-state %s\nquit\n", wh_path("lead.json"));
+        wh_write_script(wh_path("lead.uis"), script);
+        snprintf(opts, sizeof opts, "%s --size 1920x1080 --ui-script %s", scenarios[i], wh_path("lead.uis"));
+        assert_int_equal(wh_run(opts), 0);
+        json_t *st = wh_state("lead.json");
+        const char *lead = str_at(st, "about_shown");
+        size_t n = strlen(lead);
+        if (n < 20 || !(lead[n - 1] == '.' || strcmp(lead + n - 3, "\xe2\x80\xa6") == 0))
+            fail_msg("%s: the description reads '%s'", scenarios[i], lead);
+        json_decref(st);
+    }
+}
+
 /* The status bar groups the step count's thousands as the stats panel does ("4,012 steps"; it said "239843146
  * steps"). */
 static void test_status_groups_the_steps(void **state)
@@ -670,6 +692,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_timeline_axis_of_a_stepped_run),
         cmocka_unit_test(test_status_and_play_button_after_the_end),
         cmocka_unit_test(test_unchecked_expectation_after_a_deadlock),
+        cmocka_unit_test(test_description_lead_reads_whole),
         cmocka_unit_test(test_status_groups_the_steps),
         cmocka_unit_test(test_title_and_clock_follow_the_run),
         cmocka_unit_test(test_picker_from_the_keyboard),
