@@ -1,6 +1,7 @@
 /* loader: loading scenarios for the tests (see loader.h). */
 #include "loader.h"
 
+#include "slowness.h"
 #include "util/xalloc.h"
 
 #include <dirent.h>
@@ -12,6 +13,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+enum { MAX_SCENARIOS = 128, SANITIZED_STRIDE = 5 };
 
 /* The Program a load made; when it failed, its diagnostics are printed and the running test fails. */
 static Program *loaded_or_fail(LangStatus st, Diags *d, Program *p, const char *what)
@@ -149,4 +152,37 @@ void loader_each_variant(Loaded *l, const char *name, void (*fn)(Loaded *l, cons
         }
         l->params[i] = keep;
     }
+}
+
+bool loader_each_shipped(int64_t small, void (*fn)(Loaded *l, const char *label, void *ctx), void *ctx)
+{
+    char *names[MAX_SCENARIOS];
+    int n = loader_shipped_names(names, MAX_SCENARIOS);
+    assert_true(n > 10);
+    int stride = slowness_factor() > 1 ? SANITIZED_STRIDE : 1;
+    for (int s = 0; s < n; s++) {
+        if (s % stride == 0) {
+            Loaded l = loader_scenario(names[s], NULL);
+            loader_make_small(l.prog, l.params, small);
+            loader_each_variant(&l, names[s], fn, ctx);
+            loader_unload(&l);
+        }
+        free(names[s]);
+    }
+    return stride == 1;
+}
+
+bool loader_fit_smaller(Loaded *l, const char *label, int64_t smallest,
+                        bool (*fit)(const Loaded *l, const char *label, void *ctx), void *ctx)
+{
+    if (fit(l, label, ctx))
+        return true;
+    size_t size = sizeof(int64_t) * (size_t)l->prog->nparams;
+    int64_t *sized = xmalloc(size + sizeof(int64_t));
+    memcpy(sized, l->params, size);
+    loader_make_small(l->prog, l->params, smallest);
+    bool fits = fit(l, label, ctx);
+    memcpy(l->params, sized, size);
+    free(sized);
+    return fits;
 }

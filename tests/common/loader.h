@@ -9,6 +9,7 @@
 
 #include "lang/lang.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* A loaded Program with one set of parameter values (caller-owned; loader_unload frees both). */
@@ -42,5 +43,13 @@ void loader_make_small(const Program *prog, int64_t *params, int64_t small);
  * with a label naming the variant ("NAME", "NAME strategy=ordered"); l's values are as before when it returns. */
 void loader_each_variant(Loaded *l, const char *name, void (*fn)(Loaded *l, const char *label, void *ctx),
                          void *ctx);
+/* fn on every variant (loader_each_variant) of every shipped scenario, at small sizes (loader_make_small). Under a
+ * sanitizer (slowness_factor() > 1) every search is hundreds of times slower: the whole set is the plain build's job,
+ * and a sample, every fifth scenario, checks the sanitized engine. Whether every scenario was visited. */
+bool loader_each_shipped(int64_t small, void (*fn)(Loaded *l, const char *label, void *ctx), void *ctx);
+/* fit on l; when it answers false (too big at these sizes), once more with l at the smallest sizes (loader_make_small);
+ * l's values are as before when it returns. Whether either answered true. */
+bool loader_fit_smaller(Loaded *l, const char *label, int64_t smallest,
+                        bool (*fit)(const Loaded *l, const char *label, void *ctx), void *ctx);
 
 #endif

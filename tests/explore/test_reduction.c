@@ -7,8 +7,6 @@
  * states (the persistent sets no more than merged chains, and fewer in many searches). The default search (restoring saved states) is also run replaying every state's schedule instead, the way
  * builds without arenas search: the two must walk exactly the same graph (states, edges, every end with its
  * shortest schedule). A new scenario is covered without touching this file. */
-#include "util/xalloc.h"
-
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,7 +20,7 @@
 #include "util/arena.h"
 #include "../common/slowness.h"
 
-enum { MAX_SCENARIOS = 128, SMALL = 2, SMALLEST = 1, MAX_STATES = 60000, SANITIZED_MAX_STATES = 3000 };
+enum { SMALL = 2, SMALLEST = 1, MAX_STATES = 60000, SANITIZED_MAX_STATES = 3000 };
 
 /* The largest search without reduction: under a sanitizer (hundreds of times slower) only small ones are compared. */
 static int max_states(void)
@@ -46,9 +44,11 @@ static SsResult search(const Loaded *l, SsReduction reduction, SsOrder order)
     return search_by(l, reduction, order, false);
 }
 
-/* False when the search without reduction does not finish within MAX_STATES (the caller makes the scenario smaller). */
-static bool compare(const Loaded *l, const char *label, int *fewer)
+/* False when the search without reduction does not finish within MAX_STATES (loader_fit_smaller's fit: the scenario
+ * is made smaller). */
+static bool compare(const Loaded *l, const char *label, void *ctx)
 {
+    int *fewer = ctx; /* searches where the persistent sets stored fewer states than merged chains alone */
     for (int order = 0; order < 2; order++) {
         SsOrder o = order ? SS_DEPTH_FIRST : SS_BREADTH_FIRST;
         SsResult plain = search(l, SS_REDUCE_NONE, o);
@@ -101,49 +101,28 @@ static const char *const too_big[] = {"cigarette-smokers solution=pushers"};
 /* Compare; if the scenario is too big at SMALL, at SMALLEST (loader_each_variant's fn). */
 static void compare_small(Loaded *l, const char *label, void *ctx)
 {
-    int *fewer = ctx; /* searches where the persistent sets stored fewer states than merged chains alone */
     for (size_t i = 0; i < sizeof too_big / sizeof too_big[0]; i++)
         if (strcmp(label, too_big[i]) == 0) {
             fprintf(stderr, "    %s: skipped (too big without the reduction)\n", label);
             return;
         }
-    if (compare(l, label, fewer))
+    if (loader_fit_smaller(l, label, SMALLEST, compare, ctx))
         return;
-    int n = l->prog->nparams;
-    int64_t *sized = xmalloc(sizeof(int64_t) * (size_t)(n + 1));
-    memcpy(sized, l->params, sizeof(int64_t) * (size_t)n);
-    loader_make_small(l->prog, l->params, SMALLEST);
-    bool compared = compare(l, label, fewer);
-    if (!compared && slowness_factor() > 1) /* too big for a sanitized search: the plain build compares it */
+    if (slowness_factor() > 1) /* too big for a sanitized search: the plain build compares it */
         fprintf(stderr, "    %s: skipped under a sanitizer (too big)\n", label);
     else
-        assert_true(compared);
-    memcpy(l->params, sized, sizeof(int64_t) * (size_t)n);
-    free(sized);
+        fail_msg("%s: more than %d states without the reduction, even at the smallest sizes", label, max_states());
 }
 
 static void test_every_scenario(void **state)
 {
     (void)state;
-    char *names[MAX_SCENARIOS];
-    int n = loader_shipped_names(names, MAX_SCENARIOS);
-    assert_true(n > 10);
-    /* Under a sanitizer every search is hundreds of times slower: the whole set is the plain build's job, a sample
-     * (every fifth scenario) checks the sanitized engine. */
-    int stride = slowness_factor() > 1 ? 5 : 1, fewer = 0;
-    for (int s = 0; s < n; s++) {
-        if (s % stride == 0) {
-            Loaded l = loader_scenario(names[s], NULL);
-            loader_make_small(l.prog, l.params, SMALL);
-            loader_each_variant(&l, names[s], compare_small, &fewer);
-            loader_unload(&l);
-        }
-        free(names[s]);
-    }
+    int fewer = 0;
+    bool all = loader_each_shipped(SMALL, compare_small, &fewer);
     /* the persistent sets do reduce: two steps on different objects are not both explored in both orders (the
        philosophers, events, joins, queues ...) */
     fprintf(stderr, "    persistent sets stored fewer states than merged chains in %d searches\n", fewer);
-    assert_true(fewer >= (stride == 1 ? 20 : 2));
+    assert_true(fewer >= (all ? 20 : 2));
 }
 
 /* An invariant broken only between two independent steps: y = 1 and x = 1 touch different variables, so either

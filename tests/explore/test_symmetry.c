@@ -6,8 +6,6 @@
  * workers store under a quarter of the states. And the fingerprint itself: two states that differ only by which of
  * two workers is which share it, while states that differ otherwise, or whose threads a list of handles tells apart,
  * do not. */
-#include "util/xalloc.h"
-
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,11 +15,12 @@
 #include <cmocka.h>
 
 #include "mc_helpers.h"
+#include "../common/coop.h"
 #include "../common/loader.h"
 #include "../common/slowness.h"
 #include "runtime/rt.h"
 
-enum { MAX_SCENARIOS = 128, SMALL = 2, SMALLEST = 1, MAX_STATES = 60000, SANITIZED_MAX_STATES = 3000 };
+enum { SMALL = 2, SMALLEST = 1, MAX_STATES = 60000, SANITIZED_MAX_STATES = 3000 };
 
 static int max_states(void)
 {
@@ -61,9 +60,10 @@ static void same_as(const Loaded *l, const char *label, const SsResult *off, boo
     ss_result_finish(&on);
 }
 
-/* False when the search without symmetry does not finish within max_states(). */
-static bool compare(const Loaded *l, const char *label, int *used)
+/* False when the search without symmetry does not finish within max_states() (loader_fit_smaller's fit). */
+static bool compare(const Loaded *l, const char *label, void *ctx)
 {
+    int *used = ctx; /* searches where symmetry was used */
     SsResult off = search(l, false);
     if (!off.complete) {
         ss_result_finish(&off);
@@ -75,38 +75,20 @@ static bool compare(const Loaded *l, const char *label, int *used)
     return true;
 }
 
+/* Compare; if too big, at SMALLEST (loader_each_variant's fn). */
 static void compare_small(Loaded *l, const char *label, void *ctx)
 {
-    if (compare(l, label, ctx))
-        return;
-    int n = l->prog->nparams;
-    int64_t *sized = xmalloc(sizeof(int64_t) * (size_t)(n + 1));
-    memcpy(sized, l->params, sizeof(int64_t) * (size_t)n);
-    loader_make_small(l->prog, l->params, SMALLEST);
-    if (!compare(l, label, ctx))
+    if (!loader_fit_smaller(l, label, SMALLEST, compare, ctx))
         fprintf(stderr, "    %s: skipped (too big without symmetry)\n", label);
-    memcpy(l->params, sized, sizeof(int64_t) * (size_t)n);
-    free(sized);
 }
 
 static void test_every_scenario(void **state)
 {
     (void)state;
-    char *names[MAX_SCENARIOS];
-    int n = loader_shipped_names(names, MAX_SCENARIOS);
-    assert_true(n > 10);
-    int stride = slowness_factor() > 1 ? 5 : 1, used = 0;
-    for (int s = 0; s < n; s++) {
-        if (s % stride == 0) {
-            Loaded l = loader_scenario(names[s], NULL);
-            loader_make_small(l.prog, l.params, SMALL);
-            loader_each_variant(&l, names[s], compare_small, &used);
-            loader_unload(&l);
-        }
-        free(names[s]);
-    }
+    int used = 0;
+    bool all = loader_each_shipped(SMALL, compare_small, &used);
     fprintf(stderr, "    symmetry used in %d searches\n", used);
-    if (stride == 1)
+    if (all)
         assert_true(used >= 2); /* producer-consumer's consumers, race-counter's workers */
 }
 
@@ -213,15 +195,7 @@ static const char *const listed_src = "scenario \"listed\"\n"
 /* A cooperative run of l in which main has started both workers (threads 1 and 2), then took the given steps. */
 static Rt *run_after(const Loaded *l, const int *steps, int n)
 {
-    RtConfig cfg;
-    rt_config_defaults(&cfg);
-    cfg.coop = true;
-    cfg.mode = RT_SERIAL;
-    cfg.speed = 0;
-    char *err = NULL;
-    Rt *rt = rt_create(l->prog, l->params, &cfg, &err);
-    assert_non_null(rt);
-    rt_start(rt);
+    Rt *rt = coop_run(l, false);
     RtStepInfo info;
     while (!(rt_coop_ready(rt) >> 2 & 1))
         assert_true(rt_coop_step(rt, 0, &info));

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "../common/coop.h"
 #include "../common/loader.h"
 
 enum {
@@ -26,26 +27,6 @@ enum {
     WALK_ROUNDS = 400,
     WALK_MAX_LEN = 160,
 };
-
-static Rt *coop_run(const Loaded *l, bool restorable)
-{
-    RtConfig cfg;
-    rt_config_defaults(&cfg);
-    cfg.coop = true;
-    cfg.mode = RT_SERIAL;
-    cfg.speed = 0;
-    cfg.restorable = restorable;
-    char *err = NULL;
-    Rt *rt = rt_create(l->prog, l->params, &cfg, &err);
-    assert_non_null(rt);
-    rt_start(rt);
-    return rt;
-}
-
-static Rt *restorable_run(const Loaded *l)
-{
-    return coop_run(l, true);
-}
 
 /* Round robin over the ready threads, `steps` steps (the philosophers never end). */
 static void take_steps(Rt *rt, int steps, int *last)
@@ -68,7 +49,7 @@ static void test_saved_state_does_not_grow_with_steps(void **state)
         skip(); /* under sanitizers: no saved states (the search replays) */
     const char *sets[] = {"strategy=ordered", NULL};
     Loaded l = loader_scenario("dining-philosophers", sets);
-    Rt *rt = restorable_run(&l);
+    Rt *rt = coop_run(&l, true);
     int last = 0;
     take_steps(rt, EARLY_STEPS, &last);
     RtSaved *early = rt_coop_save(rt, NULL);
@@ -99,7 +80,7 @@ static void test_a_nearby_state_costs_a_fraction(void **state)
         skip();
     const char *sets[] = {"n=8", "strategy=ordered", NULL};
     Loaded l = loader_scenario("dining-philosophers", sets);
-    Rt *rt = restorable_run(&l);
+    Rt *rt = coop_run(&l, true);
     int last = 0;
     take_steps(rt, EARLY_STEPS, &last);
     RtSaved *first = rt_coop_save(rt, NULL);
@@ -168,7 +149,7 @@ static void test_cached_fingerprints_follow_restores(void **state)
         skip();
     const char *sets[] = {"n=3", "strategy=naive", NULL};
     Loaded l = loader_scenario("dining-philosophers", sets);
-    Rt *rt = restorable_run(&l);
+    Rt *rt = coop_run(&l, true);
     Walk walks[WALK_SAVED] = {0};
     uint64_t rng = 7;
     Walk now = {0};
@@ -218,7 +199,7 @@ static void test_hashes_do_not_outlive_their_state(void **state)
         skip();
     const char *sets[] = {"n=3", "strategy=ordered", NULL};
     Loaded l = loader_scenario("dining-philosophers", sets);
-    Rt *rt = restorable_run(&l);
+    Rt *rt = coop_run(&l, true);
     Walk a = {0}, b = {0};
     uint64_t rng = 3;
     for (int i = 0; i < 60; i++) /* every philosopher started, every queue made, none fingerprinted */

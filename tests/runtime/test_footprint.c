@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "../common/coop.h"
 #include "../common/loader.h"
 
 enum { SETUP_STEPS = 120, MAX_WORDS = 8 };
@@ -22,20 +23,6 @@ enum { SETUP_STEPS = 120, MAX_WORDS = 8 };
 typedef struct Sets {
     uint64_t next_rd[MAX_WORDS], next_wr[MAX_WORDS], fut_rd[MAX_WORDS], fut_wr[MAX_WORDS];
 } Sets;
-
-static Rt *coop_run(const Loaded *l)
-{
-    RtConfig cfg;
-    rt_config_defaults(&cfg);
-    cfg.coop = true;
-    cfg.mode = RT_SERIAL;
-    cfg.speed = 0;
-    char *err = NULL;
-    Rt *rt = rt_create(l->prog, l->params, &cfg, &err);
-    assert_non_null(rt);
-    rt_start(rt);
-    return rt;
-}
 
 static Sets sets_of(Footprint *f, Rt *rt, int thread)
 {
@@ -63,7 +50,7 @@ static void check_philosophers(const char *strategy)
 {
     const char *sets[] = {"n=4", strategy, NULL};
     Loaded l = loader_scenario("dining-philosophers", sets);
-    Rt *rt = coop_run(&l);
+    Rt *rt = coop_run(&l, false);
     take_steps(rt, SETUP_STEPS); /* every philosopher is in its loop (the ordered ones never deadlock) */
     Footprint *f = footprint_create(rt);
     for (int i = 0; i < 4; i++) {
@@ -102,7 +89,7 @@ static void test_changing_index_counts_the_whole_array(void **state)
 {
     (void)state;
     Loaded l = loader_source(rotating_src);
-    Rt *rt = coop_run(&l);
+    Rt *rt = coop_run(&l, false);
     take_steps(rt, 20);
     Footprint *f = footprint_create(rt);
     Sets s = sets_of(f, rt, 1);
@@ -127,7 +114,7 @@ static void test_with_exit_releases_what_it_took(void **state)
 {
     (void)state;
     Loaded l = loader_source(moved_src);
-    Rt *rt = coop_run(&l);
+    Rt *rt = coop_run(&l, false);
     while (!(rt_coop_ready(rt) >> 1 & 1))
         assert_true(rt_coop_step(rt, 0, NULL));
     Footprint *f = footprint_create(rt);
@@ -160,7 +147,7 @@ static void test_start_brings_the_new_thread(void **state)
 {
     (void)state;
     Loaded l = loader_source(starter_src);
-    Rt *rt = coop_run(&l);
+    Rt *rt = coop_run(&l, false);
     Footprint *f = footprint_create(rt);
     Sets s = sets_of(f, rt, 0);
     assert_true(s.fut_wr[0] & 1); /* a */
