@@ -5,13 +5,32 @@
 #define LOCKSTEP_MC_HELPERS_H
 
 #include "../common/loader.h"
+#include "../common/slowness.h"
 #include "explore/statespace.h"
 #include "explore/xrun.h"
+
+enum { MC_COMPARED_MAX_STATES = 60000, MC_SANITIZED_COMPARED_MAX_STATES = 3000 };
 
 /* The search every test starts from: the loaded scenario, seed 1, paths of up to 400 steps; set the rest. */
 static inline SsConfig mc_config(const Loaded *l)
 {
     SsConfig c = {.prog = l->prog, .params = l->params, .seed = 1, .max_depth = 400};
+    return c;
+}
+
+/* The largest unreduced search the tests compare a reduced one with (test_reduction, test_symmetry): under a
+ * sanitizer (hundreds of times slower) only small ones are compared. */
+static inline int mc_compared_max_states(void)
+{
+    return slowness_factor() > 1 ? MC_SANITIZED_COMPARED_MAX_STATES : MC_COMPARED_MAX_STATES;
+}
+
+/* mc_config for those comparisons: at most mc_compared_max_states() states and 120 s (longer under a sanitizer). */
+static inline SsConfig mc_compared_config(const Loaded *l)
+{
+    SsConfig c = mc_config(l);
+    c.max_seconds = 120.0 * (double)slowness_factor();
+    c.max_states = (uint64_t)mc_compared_max_states();
     return c;
 }
 

@@ -20,19 +20,11 @@
 #include "util/arena.h"
 #include "../common/slowness.h"
 
-enum { SMALL = 2, SMALLEST = 1, MAX_STATES = 60000, SANITIZED_MAX_STATES = 3000 };
-
-/* The largest search without reduction: under a sanitizer (hundreds of times slower) only small ones are compared. */
-static int max_states(void)
-{
-    return slowness_factor() > 1 ? SANITIZED_MAX_STATES : MAX_STATES;
-}
+enum { SMALL = 2, SMALLEST = 1 };
 
 static SsResult search_by(const Loaded *l, SsReduction reduction, SsOrder order, bool replay_only)
 {
-    SsConfig c = mc_config(l);
-    c.max_seconds = 120.0 * (double)slowness_factor();
-    c.max_states = (uint64_t)max_states();
+    SsConfig c = mc_compared_config(l);
     c.reduction = reduction;
     c.order = order;
     c.replay_only = replay_only;
@@ -44,8 +36,8 @@ static SsResult search(const Loaded *l, SsReduction reduction, SsOrder order)
     return search_by(l, reduction, order, false);
 }
 
-/* False when the search without reduction does not finish within MAX_STATES (loader_fit_smaller's fit: the scenario
- * is made smaller). */
+/* False when the search without reduction does not finish within mc_compared_max_states() (loader_fit_smaller's fit:
+ * the scenario is made smaller). */
 static bool compare(const Loaded *l, const char *label, void *ctx)
 {
     int *fewer = ctx; /* searches where the persistent sets stored fewer states than merged chains alone */
@@ -53,7 +45,7 @@ static bool compare(const Loaded *l, const char *label, void *ctx)
         SsOrder o = order ? SS_DEPTH_FIRST : SS_BREADTH_FIRST;
         SsResult plain = search(l, SS_REDUCE_NONE, o);
         if (!plain.complete) {
-            fprintf(stderr, "    %s: more than %d states, made smaller\n", label, max_states());
+            fprintf(stderr, "    %s: more than %d states, made smaller\n", label, mc_compared_max_states());
             ss_result_finish(&plain);
             return false;
         }
@@ -94,8 +86,8 @@ static bool compare(const Loaded *l, const char *label, void *ctx)
     return true;
 }
 
-/* Variants whose search without reduction does not finish within MAX_STATES even at the smallest sizes (the pushers
- * add six threads: more than 130,000 states without the reduction, 18,367 with it). */
+/* Variants whose search without reduction does not finish within mc_compared_max_states() even at the smallest sizes
+ * (the pushers add six threads: more than 130,000 states without the reduction, 18,367 with it). */
 static const char *const too_big[] = {"cigarette-smokers solution=pushers"};
 
 /* Compare; if the scenario is too big at SMALL, at SMALLEST (loader_each_variant's fn). */
@@ -111,7 +103,8 @@ static void compare_small(Loaded *l, const char *label, void *ctx)
     if (slowness_factor() > 1) /* too big for a sanitized search: the plain build compares it */
         fprintf(stderr, "    %s: skipped under a sanitizer (too big)\n", label);
     else
-        fail_msg("%s: more than %d states without the reduction, even at the smallest sizes", label, max_states());
+        fail_msg("%s: more than %d states without the reduction, even at the smallest sizes", label,
+                 mc_compared_max_states());
 }
 
 static void test_every_scenario(void **state)

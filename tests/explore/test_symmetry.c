@@ -17,21 +17,13 @@
 #include "mc_helpers.h"
 #include "../common/coop.h"
 #include "../common/loader.h"
-#include "../common/slowness.h"
 #include "runtime/rt.h"
 
-enum { SMALL = 2, SMALLEST = 1, MAX_STATES = 60000, SANITIZED_MAX_STATES = 3000 };
-
-static int max_states(void)
-{
-    return slowness_factor() > 1 ? SANITIZED_MAX_STATES : MAX_STATES;
-}
+enum { SMALL = 2, SMALLEST = 1 };
 
 static SsResult search_as(const Loaded *l, bool symmetry, bool always)
 {
-    SsConfig c = mc_config(l);
-    c.max_seconds = 120.0 * (double)slowness_factor();
-    c.max_states = (uint64_t)max_states();
+    SsConfig c = mc_compared_config(l);
     c.reduction = SS_REDUCE_PERSISTENT;
     c.order = SS_DEPTH_FIRST;
     c.symmetry = symmetry;
@@ -60,7 +52,7 @@ static void same_as(const Loaded *l, const char *label, const SsResult *off, boo
     ss_result_finish(&on);
 }
 
-/* False when the search without symmetry does not finish within max_states() (loader_fit_smaller's fit). */
+/* False when the search without symmetry does not finish within mc_compared_max_states() (loader_fit_smaller's fit). */
 static bool compare(const Loaded *l, const char *label, void *ctx)
 {
     int *used = ctx; /* searches where symmetry was used */
