@@ -742,7 +742,7 @@ static bool dfs(Mc *m, const McObs *root)
 
 /* ---------------------------------------------------------------- breadth first */
 
-static bool bfs_expand(Mc *m, int idx, int **path, size_t *cap)
+static bool bfs_expand(Mc *m, int idx, McPath *path)
 {
     uint64_t remaining = m->g.states[idx].enabled;
     McAlts alts = {MC_NONE, 0, 0};
@@ -752,8 +752,8 @@ static bool bfs_expand(Mc *m, int idx, int **path, size_t *cap)
         if (m->at != idx && m->saved[idx]) {
             mc_restore(m, m->saved[idx], 0);
         } else if (m->at != idx) {
-            int len = mcg_path(&m->g, idx, path, cap);
-            if (!mc_go_to(m, *path, len, m->g.states[idx].fp))
+            int len = mcg_path(&m->g, idx, path);
+            if (!mc_go_to(m, path->picks, len, m->g.states[idx].fp))
                 return false;
         }
         m->at = idx;
@@ -781,8 +781,7 @@ static bool bfs_expand(Mc *m, int idx, int **path, size_t *cap)
 
 bool mc_bfs(Mc *m)
 {
-    int *path = NULL;
-    size_t cap = 0;
+    McPath path = {0};
     bool ok = true;
     int head = 0, level_end = 1;
     m->learn_to = m->local_next;
@@ -799,7 +798,7 @@ bool mc_bfs(Mc *m)
             m->out->cut++;
             continue;
         }
-        ok = bfs_expand(m, head, &path, &cap);
+        ok = bfs_expand(m, head, &path);
         if (m->stopped)
             break; /* head may be half expanded */
         if (m->cfg->progress) /* how often the search went back to a state, by a replay or a restore */
@@ -807,7 +806,7 @@ bool mc_bfs(Mc *m)
     }
     for (int i = head; m->stopped && i < m->g.nstates; i++)
         m->bfs_left += !m->g.states[i].is_end;
-    free(path);
+    mcg_path_finish(&path);
     return ok;
 }
 

@@ -129,18 +129,40 @@ static uint32_t edge_next(const McGraph *g, uint32_t k)
     return g->edges[k].last ? (uint32_t)MCG_NO_EDGES : k + 1;
 }
 
-int mcg_path(const McGraph *g, int idx, int **path, size_t *cap)
+void mcg_path_finish(McPath *p)
 {
-    int len = 0;
+    if (!p)
+        return;
+    free(p->hops);
+    free(p->picks);
+    memset(p, 0, sizeof *p);
+}
+
+int mcg_hops(const McGraph *g, int idx, McPath *p)
+{
+    int n = 0;
     for (int at = idx; at != 0; at = g->states[at].parent)
-        len += g->states[at].vsteps;
-    xgrow((void **)path, cap, (size_t)len + 1, sizeof(int));
-    for (int at = idx, k = len; at != 0; at = g->states[at].parent) {
-        int pick = mcg_pick(g, g->states[at].via);
-        for (int j = 0; j < g->states[at].vsteps; j++)
-            (*path)[--k] = pick;
+        n++;
+    xgrow((void **)&p->hops, &p->cap_hops, (size_t)n + 1, sizeof(McHop));
+    for (int at = idx, k = n; at != 0; at = g->states[at].parent) {
+        const McState *s = &g->states[at];
+        p->hops[--k] = (McHop){mcg_pick(g, s->via), s->vsteps, s->fp};
     }
-    return len;
+    p->nhops = n;
+    return n;
+}
+
+int mcg_path(const McGraph *g, int idx, McPath *p)
+{
+    int n = mcg_hops(g, idx, p);
+    p->len = 0;
+    for (int k = 0; k < n; k++)
+        p->len += p->hops[k].steps;
+    xgrow((void **)&p->picks, &p->cap_picks, (size_t)p->len + 1, sizeof(int));
+    for (int k = 0, at = 0; k < n; k++)
+        for (int j = 0; j < p->hops[k].steps; j++)
+            p->picks[at++] = p->hops[k].pick;
+    return p->len;
 }
 
 /* A binary min-heap of (steps from the start, state) for shortest_paths. */
@@ -214,19 +236,18 @@ static void shortest_paths(McGraph *g)
 static void fill_ends(McGraph *g, SsResult *out)
 {
     shortest_paths(g);
-    int *path = NULL;
-    size_t cap = 0;
+    McPath path = {0};
     for (int i = 0; i < g->nstates; i++)
         if (g->states[i].depth > out->max_depth_seen)
             out->max_depth_seen = g->states[i].depth;
     for (int i = 0; i < g->nends; i++) {
         SsEnd *e = &out->ends[g->ends[i].end];
-        e->len = mcg_path(g, g->ends[i].state, &path, &cap);
+        e->len = mcg_path(g, g->ends[i].state, &path);
         free(e->schedule);
         e->schedule = xmalloc(sizeof(int) * ((size_t)e->len + 1));
-        memcpy(e->schedule, path, sizeof(int) * (size_t)e->len);
+        memcpy(e->schedule, path.picks, sizeof(int) * (size_t)e->len);
     }
-    free(path);
+    mcg_path_finish(&path);
 }
 
 /* Strongly connected components of the edges without progress between running states (iterative Tarjan). */
@@ -391,12 +412,11 @@ static void find_livelock(McGraph *g, SsResult *out)
             best = i;
     if (best != MCG_NONE) {
         SsResult *r = out;
-        int *path = NULL;
-        size_t cap = 0;
+        McPath path = {0};
         int v = entry[best];
-        int len = mcg_path(g, v, &path, &cap);
+        int len = mcg_path(g, v, &path);
         r->lasso = xmalloc(sizeof(int) * ((size_t)len + 1));
-        memcpy(r->lasso, path, sizeof(int) * (size_t)len);
+        memcpy(r->lasso, path.picks, sizeof(int) * (size_t)len);
         r->lasso_len = r->cycle_at = len;
         int at = v;
         for (uint64_t rest = steppers[best]; rest; rest &= rest - 1)
@@ -404,7 +424,7 @@ static void find_livelock(McGraph *g, SsResult *out)
         if (at != v || r->lasso_len == r->cycle_at)
             lasso_walk(g, out, &s, best, at, -1, v);
         r->livelock = true;
-        free(path);
+        mcg_path_finish(&path);
     }
     free(steppers);
     free(always);

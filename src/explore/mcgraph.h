@@ -95,8 +95,29 @@ void mcg_set_end(McGraph *g, int idx, int end);
  * two, only the edges of states closed later may be added, as a stack). */
 void mcg_edge(McGraph *g, int from, int pick, int steps, int to, bool progress);
 void mcg_close(McGraph *g, int state);
-/* The schedule that leads to state idx along the parents (*path grows as needed); its length in steps. */
-int mcg_path(const McGraph *g, int idx, int **path, size_t *cap);
+/* One edge of a path along the parents: its pick, how many steps of it (a merged chain of local steps: more than
+ * one), and the fingerprint of the state it leads to. */
+typedef struct McHop {
+    int pick, steps;
+    uint64_t fp;
+} McHop;
+
+/* A path to a state along the parents, caller-owned: zero-initialised, the arrays grow as needed and
+ * mcg_path_finish frees them (NULL-safe). */
+typedef struct McPath {
+    McHop *hops;   /* hops[0 .. nhops), from the start */
+    size_t cap_hops;
+    int nhops;
+    int *picks;    /* the schedule the hops make, a pick per step: picks[0 .. len) */
+    size_t cap_picks;
+    int len;
+} McPath;
+
+void mcg_path_finish(McPath *p);
+/* The hops of the path to state idx along the parents (p->hops); their number. p->picks is left as it was. */
+int mcg_hops(const McGraph *g, int idx, McPath *p);
+/* The path to state idx along the parents: its hops and the schedule they make (p->picks); its length in steps. */
+int mcg_path(const McGraph *g, int idx, McPath *p);
 
 /* Once the search is over: every end its shortest schedule and out->max_depth_seen (every state's depth, parent and
  * via become its shortest path's), out->graph when keep_graph, and the livelock lasso if there is one. Closes every

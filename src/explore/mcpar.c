@@ -65,8 +65,7 @@ typedef struct ParWorker {
     int ntodo;
     _Atomic uint64_t span; /* what is left of todo: [front, back) as front << 32 | back; the worker takes from the
                               front, the others from the back (reaching a state by a replay costs them more) */
-    int *path;
-    size_t cap_path;
+    McPath path;
     unsigned polls;
     FpIndex saved_fps;    /* the successors it saved in this level (once each is enough) */
 } ParWorker;
@@ -135,8 +134,8 @@ static bool par_expand(ParWorker *w, int k)
         if (m->at != idx && mine) {
             mc_restore(m, m->saved[idx], 0);
         } else if (m->at != idx) {
-            int len = mcg_path(&m->g, idx, &w->path, &w->cap_path);
-            if (!mc_go_to(m, w->path, len, m->g.states[idx].fp))
+            int len = mcg_path(&m->g, idx, &w->path);
+            if (!mc_go_to(m, w->path.picks, len, m->g.states[idx].fp))
                 return false;
         }
         m->at = idx;
@@ -467,7 +466,7 @@ static void par_stop(Par *p)
         free(p->w[i].err);
         free(p->w[i].edges);
         free(p->w[i].todo);
-        free(p->w[i].path);
+        mcg_path_finish(&p->w[i].path);
         fpindex_finish(&p->w[i].saved_fps);
         ss_result_finish(&p->w[i].res);
     }

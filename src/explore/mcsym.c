@@ -15,33 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One edge of a path: the pick and steps the graph recorded, and the fingerprint of the state it leads to. */
-typedef struct SymHop {
-    int pick, steps;
-    uint64_t fp;
-} SymHop;
-
 typedef struct SymWalk {
     Mc *m;
-    SymHop *hops;
-    size_t cap_hops;
+    McPath path;     /* the graph's path being made real (its hops) */
     int *picks;      /* the real schedule so far */
     size_t cap_picks;
     int len;
     RtSaved *here;   /* the run's state before the edge being made real (NULL: the run is not restorable) */
 } SymWalk;
-
-/* The edges of the shortest path to state idx (mcg_conclude has set the parents); their number. */
-static int sym_hops(SymWalk *w, const McGraph *g, int idx)
-{
-    int n = 0;
-    for (int at = idx; at != 0; at = g->states[at].parent)
-        n++;
-    xgrow((void **)&w->hops, &w->cap_hops, (size_t)n + 1, sizeof(SymHop));
-    for (int at = idx, k = n; at != 0; at = g->states[at].parent)
-        w->hops[--k] = (SymHop){mcg_pick(g, g->states[at].via), g->states[at].vsteps, g->states[at].fp};
-    return n;
-}
 
 /* steps steps of pick from the run's state: whether they lead to fingerprint fp. */
 static bool sym_try(Mc *m, int pick, int steps, uint64_t fp)
@@ -67,7 +48,7 @@ static bool sym_back(SymWalk *w, uint64_t fp)
 }
 
 /* Make edge h real from the run's state (fingerprint from): append its steps to the schedule. */
-static bool sym_edge(SymWalk *w, const SymHop *h, uint64_t from)
+static bool sym_edge(SymWalk *w, const McHop *h, uint64_t from)
 {
     Mc *m = w->m;
     uint64_t ready = rt_coop_ready(m->rt);
@@ -92,18 +73,19 @@ static bool sym_edge(SymWalk *w, const SymHop *h, uint64_t from)
     return false;
 }
 
-/* State idx's shortest path in the graph, as a real schedule in w->picks[0 .. w->len). */
+/* State idx's shortest path in the graph (mcg_conclude has set the parents), as a real schedule in
+ * w->picks[0 .. w->len). */
 static bool sym_path(SymWalk *w, const McGraph *g, int idx)
 {
-    int n = sym_hops(w, g, idx);
+    int n = mcg_hops(g, idx, &w->path);
     w->len = 0;
     if (!mc_go_to(w->m, NULL, 0, g->states[0].fp))
         return false;
     uint64_t at = g->states[0].fp;
     for (int k = 0; k < n; k++) {
-        if (!sym_edge(w, &w->hops[k], at))
+        if (!sym_edge(w, &w->path.hops[k], at))
             return false;
-        at = w->hops[k].fp;
+        at = w->path.hops[k].fp;
     }
     return true;
 }
@@ -142,7 +124,7 @@ bool mcsym_real_witnesses(Mc *m)
     m->out->restores = restores; /* (the search's work, not this pass's) */
     m->at = MC_NONE;
     rt_saved_destroy(w.here);
-    free(w.hops);
+    mcg_path_finish(&w.path);
     free(w.picks);
     return ok;
 }
