@@ -36,15 +36,27 @@ enum {
 };
 
 /* The numeric options, in the order parse_numeric knows them; a bit each in ExOpts.given. */
-typedef enum ExNumeric { OPT_RUNS, OPT_SEED, OPT_MAX_STEPS, OPT_JOBS, OPT_MAX_RUNS, OPT_MAX_SECONDS } ExNumeric;
+typedef enum ExNumeric {
+    OPT_RUNS,
+    OPT_SEED,
+    OPT_MAX_STEPS,
+    OPT_JOBS,
+    OPT_MAX_RUNS,
+    OPT_MAX_SECONDS,
+    OPT_MAX_MEMORY,
+} ExNumeric;
+
+/* The numeric options, by ExNumeric. */
+static const char *const numeric_names[] = {"--runs",     "--seed",        "--max-steps", "--jobs",
+                                            "--max-runs", "--max-seconds", "--max-memory"};
 
 static const char explore_usage[] =
     "usage:\n"
     "  lockstep explore SCENARIO [--set NAME=VALUE]... [--python] [--runs N] [--seed S] [--max-steps M]\n"
     "                   [--jobs J] [--json] [--out DIR]\n"
     "  lockstep explore SCENARIO --all [--set NAME=VALUE]... [--max-steps M] [--max-runs R] [--max-seconds S]\n"
-    "                   [--reduction persistent|merge|local|none] [--symmetry on|off] [--bitstate N] [--jobs J]\n"
-    "                   [--json] [--out DIR]\n"
+    "                   [--max-memory MB] [--reduction persistent|merge|local|none] [--symmetry on|off]\n"
+    "                   [--bitstate N] [--jobs J] [--json] [--out DIR]\n"
     "random (default): N serial runs with seeds S, S+1, ... (default 1000 runs, seed 1, 2000 steps each)\n"
     "--all: every reachable state, depth first (breadth first if a state lies --max-steps or more from the start;\n"
     "  default 400 steps, 120 s of the search's CPU time, no run limit: the search the window's Check all makes,\n"
@@ -55,6 +67,8 @@ static const char explore_usage[] =
     "  --symmetry on: threads of one function that only their ids tell apart are interchangeable, and states\n"
     "  that differ only by which is which are one state (default off, as in the window; see docs/explore.md)\n"
     "  --jobs J: a breadth-first search expands each level on J threads (default 1; the answer does not depend on J)\n"
+    "  --max-memory MB: the memory the search's states may take (default 60% of what the system still gives, at\n"
+    "  least 256 MB); it stops, with what it found, before it would take more\n"
     "--bitstate N: for spaces that do not fit in memory, keep the visited states as a table of 2^N bits\n"
     "  (N from 20 to 36: 2^N / 8 bytes, 128 KiB to 8 GiB; 32: 512 MiB) instead of exact fingerprints; depth first\n"
     "  only (on one thread), --max-steps bounding a path (default 100000 steps). It may miss states (two states\n"
@@ -116,8 +130,8 @@ static const char *option_value(const char *name, int argc, char **argv, int *i,
 /* 1 consumed, 0 not a numeric explore option, -1 error printed. */
 static int parse_numeric(ExOpts *o, int argc, char **argv, int *i)
 {
-    static const char *const names[] = {"--runs", "--seed", "--max-steps", "--jobs", "--max-runs", "--max-seconds"};
-    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+    const char *const *names = numeric_names;
+    for (size_t k = 0; k < sizeof numeric_names / sizeof numeric_names[0]; k++) {
         bool missing;
         const char *v = option_value(names[k], argc, argv, i, &missing);
         if (missing)
@@ -128,7 +142,8 @@ static int parse_numeric(ExOpts *o, int argc, char **argv, int *i)
         if (!parse_count(names[k], v, &n, k == OPT_SEED))
             return -1;
         o->given |= 1u << k;
-        uint64_t *slots[] = {&o->cfg.runs, &o->cfg.seed, &o->cfg.max_steps, NULL, &o->cfg.max_runs, NULL};
+        uint64_t *slots[] = {&o->cfg.runs, &o->cfg.seed,        &o->cfg.max_steps,    NULL,
+                             &o->cfg.max_runs, NULL, &o->cfg.max_memory_mb};
         if (k == OPT_JOBS)
             o->cfg.jobs = n > 256 ? 256 : (int)n;
         else if (k == OPT_MAX_SECONDS)
@@ -228,8 +243,8 @@ static int parse_one(ExOpts *o, int argc, char **argv, int *i)
  * before a search that may take a minute, not after it). False after printing the one line. */
 static bool check_options(const ExOpts *o)
 {
-    static const char *const names[] = {"--runs", "--seed", "--max-steps", "--jobs", "--max-runs", "--max-seconds"};
-    static const ExNumeric random_only[] = {OPT_RUNS}, all_only[] = {OPT_MAX_RUNS, OPT_MAX_SECONDS};
+    const char *const *names = numeric_names;
+    static const ExNumeric random_only[] = {OPT_RUNS}, all_only[] = {OPT_MAX_RUNS, OPT_MAX_SECONDS, OPT_MAX_MEMORY};
     bool all = o->cfg.mode == EXPLORE_ALL;
     int nbad = all ? (int)(sizeof random_only / sizeof random_only[0]) : (int)(sizeof all_only / sizeof all_only[0]);
     for (int k = 0; k < nbad; k++) {
@@ -279,6 +294,8 @@ static void settle_config(ExOpts *o)
         c.max_runs = given->max_runs;
     if (o->given & (1u << OPT_MAX_SECONDS))
         c.max_seconds = given->max_seconds;
+    if (o->given & (1u << OPT_MAX_MEMORY))
+        c.max_memory_mb = given->max_memory_mb;
     if (o->reduction_given)
         c.reduction = given->reduction;
     if (o->symmetry_given)
@@ -542,6 +559,9 @@ static void print_values(const ExploreResult *r, Saved *saved, FILE *out)
 /* The budgets of a search that was cut, as the options that set them. */
 static void print_limits(const ExploreConfig *c, const ExploreResult *r, FILE *out)
 {
+    if (r->memory_cut)
+        fprintf(out, "  stopped at its memory budget of %llu MB (--max-memory), before it would take more\n",
+                (unsigned long long)r->memory_budget_mb);
     if (r->bitstate_log2 > 0)
         fprintf(out, "  limits: paths of %llu steps max (--max-steps), ", (unsigned long long)c->max_steps);
     else
@@ -550,6 +570,8 @@ static void print_limits(const ExploreConfig *c, const ExploreResult *r, FILE *o
         fprintf(out, "%.0f s%s max (--max-seconds), ", c->max_seconds, c->cpu_budget ? " of search time" : "");
     if (c->max_runs)
         fprintf(out, "%llu runs max (--max-runs), ", (unsigned long long)c->max_runs);
+    if (r->memory_budget_mb)
+        fprintf(out, "%llu MB of memory max (--max-memory), ", (unsigned long long)r->memory_budget_mb);
     fprintf(out, "%llu states left unexpanded\n", (unsigned long long)r->unexpanded);
 }
 
@@ -847,12 +869,15 @@ static json_t *witness_json(const ExploreWitness *w, const Saved *s)
     return j;
 }
 
-/* The budgets of an exhaustive search: {max_steps, max_runs, max_seconds, cpu_time}, null for no limit. */
-static json_t *limits_json(const ExploreConfig *c)
+/* The budgets of an exhaustive search: {max_steps, max_runs, max_seconds, cpu_time, max_memory_mb}, null for no
+ * limit (max_memory_mb: the budget the search took, given or from what the system gives). */
+static json_t *limits_json(const ExploreConfig *c, const ExploreResult *r)
 {
     json_t *j = json_pack("{s:I, s:b}", "max_steps", (json_int_t)c->max_steps, "cpu_time", c->cpu_budget);
     json_object_set_new(j, "max_runs", c->max_runs ? json_integer((json_int_t)c->max_runs) : json_null());
     json_object_set_new(j, "max_seconds", c->max_seconds > 0 ? json_real(c->max_seconds) : json_null());
+    json_object_set_new(j, "max_memory_mb", r->memory_budget_mb ? json_integer((json_int_t)r->memory_budget_mb)
+                                                                : json_null());
     return j;
 }
 
@@ -879,7 +904,8 @@ static void print_json(const ExOpts *o, const ExploreResult *r, const Saved *vsa
                             json_integer((json_int_t)(1ull << (r->bitstate_log2 - 3))) : json_null());
         json_object_set_new(j, "livelocks_searched", json_boolean(r->bitstate_log2 == 0));
         json_object_set_new(j, "shortest_witnesses", json_boolean(r->bitstate_log2 == 0));
-        json_object_set_new(j, "limits", limits_json(&o->cfg));
+        json_object_set_new(j, "limits", limits_json(&o->cfg, r));
+        json_object_set_new(j, "memory_cut", json_boolean(r->memory_cut));
         json_object_set_new(j, "smaller", smaller_json(&o->cfg, r));
     }
     if (r->mode == EXPLORE_RANDOM) /* runs cut at their step limit: their end (the expectations) was not checked */

@@ -373,7 +373,7 @@ static bool explore_states(const ExploreConfig *cfg, ExploreResult *out, char **
                    .symmetry = cfg->symmetry,
                    .counters = cfg->counters, .keep_graph = cfg->keep_graph, .bitstate_log2 = cfg->bitstate_log2,
                    .shorten = cfg->minimize,
-                   .jobs = cfg->jobs > 0 ? cfg->jobs : default_jobs(),
+                   .jobs = cfg->jobs > 0 ? cfg->jobs : default_jobs(), .max_bytes = cfg->max_memory_mb > (SIZE_MAX >> 20) ? SIZE_MAX : (size_t)cfg->max_memory_mb << 20,
                    .order = SS_ORDER_AUTO}; /* --max-steps cuts at a distance from the start (statespace.h) */
     SsResult ss;
     bool ok = ss_explore(&sc, &ss, err);
@@ -381,6 +381,8 @@ static bool explore_states(const ExploreConfig *cfg, ExploreResult *out, char **
         out->stateful = true;
         out->reduction = ss_reduction_name(cfg->reduction);
         out->symmetry = ss.symmetry;
+        out->memory_cut = ss.memory_cut;
+        out->memory_budget_mb = ss.memory_budget == SIZE_MAX || ss.memory_budget == 0 ? 0 : ss.memory_budget >> 20;
         out->runs = ss.runs;
         out->states = ss.states;
         out->transitions = ss.edges;

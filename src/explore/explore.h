@@ -71,6 +71,8 @@ typedef struct ExploreConfig {
     const atomic_bool *cancel; /* optional: when it becomes true the search stops soon, as if out of budget */
     SsProgress *counters;   /* all (over states): optional live counters of the search (states, edges, depth) */
     bool keep_graph;        /* all (over states): hand the state graph out (ExploreResult.graph) */
+    uint64_t max_memory_mb; /* all (over states): the search's memory budget (SsConfig.max_bytes; 0: from what the
+                               system still gives, util/memroom.h) */
 } ExploreConfig;
 
 /* A stateful search's witness replayed on real threads (ExploreConfig.confirm). */
@@ -140,6 +142,8 @@ typedef struct ExploreResult {
     bool symmetry;          /* stateful: the answer came from a search with symmetry reduction (SsResult.symmetry) */
     double seconds;
     bool cancelled;         /* stopped by ExploreConfig.cancel: partial, witnesses not minimized */
+    bool memory_cut;        /* all (over states): its memory budget stopped the search (SsResult.memory_cut) */
+    uint64_t memory_budget_mb; /* ... that budget in MiB (0: none) */
     SsGraph *graph;         /* ExploreConfig.keep_graph: the state graph (statespace.h), or NULL */
     ExploreVar *vars;
     int nvars;

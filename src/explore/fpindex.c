@@ -41,6 +41,11 @@ static void buckets_free(struct FpBucket *b, size_t n)
     xfree_table(b, n * sizeof *b);
 }
 
+size_t fpindex_bytes(const FpIndex *x)
+{
+    return sizeof *x->buckets * x->nbuckets;
+}
+
 void fpindex_finish(FpIndex *x)
 {
     buckets_free(x->buckets, x->nbuckets);

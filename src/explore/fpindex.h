@@ -24,6 +24,8 @@ uint64_t fpindex_hash(uint64_t fp);
 
 void fpindex_init(FpIndex *x);
 void fpindex_finish(FpIndex *x);
+/* The memory its buckets take. */
+size_t fpindex_bytes(const FpIndex *x);
 /* Forget every fingerprint, keeping the memory. */
 void fpindex_clear(FpIndex *x);
 /* The index stored for fp, or FPINDEX_NONE. */

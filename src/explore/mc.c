@@ -10,6 +10,7 @@
 
 #include "runtime/compile.h"
 #include "util/clock.h"
+#include "util/memroom.h"
 #include "util/xalloc.h"
 
 #include <stdatomic.h>
@@ -22,6 +23,9 @@ enum {
     MC_MAX_THREADS = 64,
     MC_MERGE_MAX = 1000,      /* the most local steps merged into one edge (a local loop ends a chain) */
     MC_SAVED_BUDGET_MB = 512, /* saved states a search keeps (breadth first on several cores: shared among them) */
+    MC_MEMORY_FLOOR_MB = 256, /* the least memory budget the system's word can set (SsConfig.max_bytes) */
+    MC_MEMORY_SHARE = 60,     /* ... the percentage of what the system still gives that it takes */
+    MC_MEMORY_POLL = 256,     /* the budget is looked at on every this many polls (a few loads and sums) */
     MC_DFS_DENSE_MB = 64,     /* depth first, every frame that will be come back to keeps a saved state up to this much;
                                  beyond, only a frame this many steps above the nearest saved one below does */
     MC_DFS_CHECKPOINT = 8,    /* (coming back to a frame then replays at most a few steps; once the budget is spent,
@@ -255,6 +259,21 @@ static double spent_seconds(Mc *m)
     return wall < m->cfg->max_seconds ? wall : (double)(thread_cpu_ns() - m->cpu0) / 1e9;
 }
 
+bool mc_memory_spent(Mc *m)
+{
+    if (m->max_bytes == SIZE_MAX || m->memory_polls++ % MC_MEMORY_POLL != 0)
+        return false;
+    size_t largest;
+    size_t bytes = mcg_bytes(&m->g, &largest) + m->saved_bytes + (m->rt ? rt_coop_bases_bytes(m->rt) : 0) +
+                   sizeof *m->stack * m->cap_stack + sizeof *m->comp_stack * m->cap_comp;
+    size_t frames = sizeof *m->stack * m->cap_stack;
+    largest = frames > largest ? frames : largest;
+    if (bytes + largest < m->max_bytes)
+        return false;
+    m->out->memory_cut = true;
+    return true;
+}
+
 static bool should_stop(Mc *m)
 {
     const SsConfig *c = m->cfg;
@@ -264,7 +283,7 @@ static bool should_stop(Mc *m)
     }
     uint64_t states = m->cfg->bitstate_log2 > 0 ? m->bit_states : (uint64_t)m->g.nstates;
     if ((c->max_states && states >= c->max_states) || (c->max_runs && m->out->runs >= c->max_runs) ||
-        (c->max_seconds > 0 && spent_seconds(m) >= c->max_seconds))
+        (c->max_seconds > 0 && spent_seconds(m) >= c->max_seconds) || mc_memory_spent(m))
         m->stopped = true;
     return m->stopped;
 }
@@ -848,6 +867,19 @@ static void finish_graph(Mc *m)
     r->states = (uint64_t)m->g.nstates;
 }
 
+/* SsConfig.max_bytes, or MC_MEMORY_SHARE percent of what the system still gives (at least MC_MEMORY_FLOOR_MB);
+ * SIZE_MAX where nothing limits it. */
+static size_t memory_budget(const SsConfig *cfg)
+{
+    if (cfg->max_bytes)
+        return cfg->max_bytes;
+    size_t room = memroom_free_bytes();
+    if (room == SIZE_MAX)
+        return SIZE_MAX;
+    size_t share = room / 100 * MC_MEMORY_SHARE, floor = (size_t)MC_MEMORY_FLOOR_MB << 20;
+    return share > floor ? share : floor;
+}
+
 static void mc_init(Mc *m, const SsConfig *cfg, SsResult *out, char **err, uint64_t t0, uint64_t cpu0)
 {
     m->cfg = cfg;
@@ -863,6 +895,10 @@ static void mc_init(Mc *m, const SsConfig *cfg, SsResult *out, char **err, uint6
              !cfg->keep_graph && (cfg->symmetry_always || compile_interchangeable_threads(cfg->prog));
     m->by_components = cfg->reduction == SS_REDUCE_PERSISTENT && cfg->bitstate_log2 == 0 && !m->sym;
     m->saved_budget = cfg->saved_budget ? cfg->saved_budget : (size_t)MC_SAVED_BUDGET_MB << 20;
+    m->max_bytes = memory_budget(cfg);
+    if (m->max_bytes / 4 < m->saved_budget) /* beyond, the search replays rather than stops */
+        m->saved_budget = m->max_bytes / 4;
+    out->memory_budget = m->max_bytes;
     snapshot_init(&m->snap);
     mcg_init(&m->g);
 }

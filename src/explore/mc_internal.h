@@ -103,6 +103,8 @@ typedef struct Mc {
     size_t cap_learnt;
     int nlearnt;
     size_t saved_budget;  /* bytes of saved states this run may keep */
+    size_t max_bytes;     /* the search's memory budget (SsConfig.max_bytes; SIZE_MAX: none) */
+    unsigned memory_polls;
     Snapshot snap;
     uint64_t t0;
     uint64_t cpu0;        /* the thread's CPU time at the start (SsConfig.cpu_budget) */
@@ -125,6 +127,9 @@ typedef struct McMove {
     bool there;    /* the run is in state o (false: a merged chain overshot it by one step) */
 } McMove;
 
+/* Whether the search's memory would pass its budget when its record next grows: it then stops, with what it found
+ * (SsResult.memory_cut), instead of running the process out of memory. */
+bool mc_memory_spent(Mc *m);
 /* Put the run back in saved state s, whose schedule is Mc.run_path[0 .. run_len). */
 void mc_restore(Mc *m, const RtSaved *s, int run_len);
 /* Save the run's state, if the run is restorable and the budget allows (else NULL). */

@@ -34,6 +34,27 @@ void mcg_finish(McGraph *g)
 }
 
 /* A pick in 16 bits: itself when it fits in 15, else the number of a large pick (a choice among many alternatives). */
+/* Add an array of `bytes` to *sum, keeping the largest in *largest. */
+static void count_array(size_t bytes, size_t *sum, size_t *largest)
+{
+    *sum += bytes;
+    *largest = bytes > *largest ? bytes : *largest;
+}
+
+size_t mcg_bytes(const McGraph *g, size_t *largest)
+{
+    size_t sum = 0;
+    *largest = 0;
+    count_array(sizeof *g->states * g->cap_states, &sum, largest);
+    count_array(sizeof *g->edges * g->cap_edges, &sum, largest);
+    count_array(sizeof *g->pending * g->cap_pending, &sum, largest);
+    count_array(sizeof *g->pending_from * g->cap_pending_from, &sum, largest);
+    count_array(sizeof *g->ends * g->cap_ends, &sum, largest);
+    count_array(sizeof *g->on_path * g->cap_on_path, &sum, largest);
+    count_array(fpindex_bytes(&g->seen), &sum, largest);
+    return sum;
+}
+
 static uint16_t pack(McGraph *g, int pick)
 {
     if (pick >= 0 && pick < PICK_SMALL)

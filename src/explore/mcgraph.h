@@ -77,6 +77,9 @@ typedef struct McGraph {
 
 void mcg_init(McGraph *g);
 void mcg_finish(McGraph *g);
+/* The memory the record takes, and in *largest that of its largest array (what the next growth may add: an array
+ * doubles when it grows). */
+size_t mcg_bytes(const McGraph *g, size_t *largest);
 
 /* The pick a packed one stands for. */
 int mcg_pick(const McGraph *g, uint16_t packed);

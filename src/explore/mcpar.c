@@ -369,7 +369,7 @@ static bool par_merge(Par *p, int *head)
         ParDone *d = &p->done[idx - p->lo];
         ParWorker *w = d->worker != MC_NONE ? &p->w[d->worker] : NULL;
         for (int k = 0; w && k < d->count; k++) {
-            if (c->max_states && (uint64_t)m->g.nstates >= c->max_states) {
+            if ((c->max_states && (uint64_t)m->g.nstates >= c->max_states) || mc_memory_spent(m)) {
                 m->stopped = true;
                 return false;
             }

@@ -79,6 +79,9 @@ typedef struct SsConfig {
     SsProgress *counters; /* optional: the model checker's live counters */
     bool keep_graph;      /* the model checker: hand the state graph out (SsResult.graph) */
     size_t saved_budget;  /* the model checker: bytes of saved states it may keep (0: 512 MiB); beyond, it replays */
+    size_t max_bytes;     /* the model checker: the memory its record of states and its saved states may take (0: 60%
+                             of what the system still gives the process, util/memroom.h, at least 256 MiB); the search
+                             stops before it would pass it (SsResult.memory_cut), the saved states keep a quarter */
     bool replay_only;     /* the model checker: go back to a state by replaying its schedule on a fresh run, never by
                              restoring a saved state (what builds without arenas always do; for comparing the two) */
 } SsConfig;
@@ -129,6 +132,8 @@ typedef struct SsResult {
     const char *reduction; /* the reduction used, in words ("none", ...) */
     bool symmetry;        /* the model checker: the answer came from a search with symmetry reduction */
     bool cancelled;       /* SsProgress.cancel ended the search */
+    bool memory_cut;      /* the model checker: its memory budget ended the search (SsConfig.max_bytes) */
+    size_t memory_budget; /* ... that budget, in bytes (SIZE_MAX: none) */
     SsOrder order;        /* the model checker: the order that gave this answer (SS_ORDER_AUTO: never) */
     /* A livelock: a loop of states in which threads keep stepping without progress (an activity other than sleep,
      * a thread finishing), every thread that could run all along taking steps in it. lasso[0 .. cycle_at) reaches

@@ -123,7 +123,8 @@ static ExploreLine *line_add(ExploreEntry *e, ExploreLineKind kind, char *text, 
     return l;
 }
 
-/* "in any of 1,518 states (complete)", "in the 52,000 states covered (search cut: not a proof)" */
+/* "in any of 1,518 states (complete)", "in the 52,000 states covered (search cut: not a proof)"; "... that fit in
+ * memory" where the search's memory budget (util/memroom.h) stopped it. */
 static char *coverage(const ExploreResult *r)
 {
     char n[NUMTEXT_MAX];
@@ -132,6 +133,8 @@ static char *coverage(const ExploreResult *r)
         return xasprintf("in any of %s states (complete)", n);
     if (r->cancelled)
         return xasprintf("in the %s states covered before the cancel (search cut: not a proof)", n);
+    if (r->memory_cut)
+        return xasprintf("in the %s states that fit in memory (search cut: not a proof)", n);
     return xasprintf("in the %s states covered (search cut: not a proof)", n);
 }
 

@@ -13,6 +13,7 @@
 #include "util/arena.h"
 
 #include "util/sanitize.h"
+#include "util/memroom.h"
 #include "util/slab.h"
 #include "util/xalloc.h" /* XALLOC_EXIT_STATUS */
 
@@ -27,14 +28,30 @@ enum {
     ARENA_HEADER_BYTES = 16,      /* before every block's payload: its size class */
     ARENA_MIN_CLASS = 5,          /* 32-byte blocks: 16 bytes of payload */
     ARENA_CLASSES = 28,           /* the largest block: 128 MiB */
-    ARENA_REGION_LOG2 = 29,       /* each class's blocks are cut from a region of 512 MiB of addresses */
+    ARENA_REGION_LOG2 = 29,       /* each class's blocks are cut from a region of 512 MiB of addresses, or less where
+                                     the address space is limited (ARENA_SIZES) */
     ARENA_SLOT_WORDS = ARENA_STACK_SLOTS / 64,
     ARENA_JOIN_GAP = 32,          /* a gap of dead bytes this small between two ranges is saved with them */
     ARENA_CHUNK = 16,             /* an image saved against a base keeps the chunks of this size that differ */
 };
 
-/* The bookkeeping's region, then one per class: 12 GiB of addresses; only touched pages cost memory. */
-static const size_t ARENA_HEAP_RESERVE = (size_t)(ARENA_CLASSES - ARENA_MIN_CLASS + 1) << ARENA_REGION_LOG2;
+/* The bookkeeping's region, then one per class: 12 GiB of addresses at the largest size; only touched pages cost
+ * memory, but every reserved byte counts against a limit on the address space (ulimit -v, RLIMIT_AS). Where the
+ * largest does not fit in a quarter of what the limit leaves, a smaller one is reserved (its largest blocks are
+ * smaller, and it has fewer stack slots, still one for every thread the model checker allows); where none fits,
+ * there is no arena and the model checker replays (arena_create). */
+typedef struct ArenaSize {
+    int region_log2; /* a class's region: 2^this bytes */
+    int slots;       /* stack slots */
+} ArenaSize;
+
+static const ArenaSize ARENA_SIZES[] = {{ARENA_REGION_LOG2, ARENA_STACK_SLOTS}, {28, ARENA_STACK_SLOTS}, {27, 128},
+                                        {26, 64}, {25, 64}, {24, 64}, {23, 64}, {22, 64}};
+
+static size_t heap_reserve_of(int region_log2)
+{
+    return (size_t)(ARENA_CLASSES - ARENA_MIN_CLASS + 1) << region_log2;
+}
 
 /* At the heap's start, saved and restored with it. */
 typedef struct ArenaBook {
@@ -47,6 +64,9 @@ struct Arena {
     char *heap;
     char *stacks;
     size_t page, slot_bytes;                /* a slot: guard page + ARENA_STACK_BYTES */
+    int region_log2, nslots;                /* its ArenaSize */
+    size_t heap_reserve;                    /* the heap's addresses: heap_reserve_of(region_log2) */
+    size_t heap_chunks;                     /* ... in chunks (ARENA_CHUNK): the stacks' chunks are numbered after */
     uint64_t guarded[ARENA_SLOT_WORDS]; /* slots whose guard page is set (the mapping's, never restored) */
     struct ArenaSpan *ranges;           /* a save's scratch: the live ranges, */
     struct ArenaRun *runs;              /* the chunks it keeps */
@@ -101,7 +121,25 @@ static ArenaBook *book(const Arena *a)
 /* Where the blocks of class c are cut from. */
 static char *region(const Arena *a, int c)
 {
-    return a->heap + ((size_t)(c - ARENA_MIN_CLASS + 1) << ARENA_REGION_LOG2);
+    return a->heap + ((size_t)(c - ARENA_MIN_CLASS + 1) << a->region_log2);
+}
+
+/* Reserve the heap and the stacks at size z; false (nothing reserved) when the system refuses either. */
+static bool arena_reserve(Arena *a, ArenaSize z)
+{
+    int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+    a->region_log2 = z.region_log2;
+    a->nslots = z.slots;
+    a->heap_reserve = heap_reserve_of(z.region_log2);
+    a->heap_chunks = a->heap_reserve / ARENA_CHUNK;
+    a->heap = mmap(NULL, a->heap_reserve, PROT_READ | PROT_WRITE, flags, -1, 0);
+    if (a->heap == MAP_FAILED)
+        return false;
+    a->stacks = mmap(NULL, a->slot_bytes * (size_t)z.slots, PROT_READ | PROT_WRITE, flags | MAP_STACK, -1, 0);
+    if (a->stacks != MAP_FAILED)
+        return true;
+    munmap(a->heap, a->heap_reserve);
+    return false;
 }
 
 Arena *arena_create(void)
@@ -110,16 +148,20 @@ Arena *arena_create(void)
         return NULL;
     Arena *a = calloc(1, sizeof *a); /* outside any arena, whatever is current */
     if (!a)
-        arena_fail("out of memory for a model checker arena");
+        return NULL;
     a->page = (size_t)sysconf(_SC_PAGESIZE);
     a->slot_bytes = ARENA_STACK_BYTES + a->page;
-    int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
-    a->heap = mmap(NULL, ARENA_HEAP_RESERVE, PROT_READ | PROT_WRITE, flags, -1, 0);
-    a->stacks = mmap(NULL, a->slot_bytes * ARENA_STACK_SLOTS, PROT_READ | PROT_WRITE, flags | MAP_STACK, -1, 0);
-    if (a->heap == MAP_FAILED || a->stacks == MAP_FAILED)
-        arena_fail("the system refused address space for a model checker arena");
-    a->images = slab_create();
-    return a;
+    size_t room = memroom_address_bytes(); /* a quarter of it: the search's graph and saved states need the rest */
+    room = room == SIZE_MAX ? room : room / 4;
+    for (size_t i = 0; i < sizeof ARENA_SIZES / sizeof ARENA_SIZES[0]; i++) {
+        ArenaSize z = ARENA_SIZES[i];
+        if (heap_reserve_of(z.region_log2) + a->slot_bytes * (size_t)z.slots > room || !arena_reserve(a, z))
+            continue;
+        a->images = slab_create();
+        return a;
+    }
+    free(a); /* no room for one: the model checker replays instead */
+    return NULL;
 }
 
 void arena_destroy(Arena *a)
@@ -128,8 +170,8 @@ void arena_destroy(Arena *a)
         return;
     if (current == a)
         current = NULL;
-    munmap(a->heap, ARENA_HEAP_RESERVE);
-    munmap(a->stacks, a->slot_bytes * ARENA_STACK_SLOTS);
+    munmap(a->heap, a->heap_reserve);
+    munmap(a->stacks, a->slot_bytes * (size_t)a->nslots);
     free(a->ranges);
     free(a->runs);
     free(a->known_runs);
@@ -187,7 +229,7 @@ void *arena_alloc(Arena *a, size_t size)
         b->free_list[c] = *(void **)(void *)(block + ARENA_HEADER_BYTES);
     } else {
         size_t bytes = (size_t)1 << c;
-        if (b->top[c] + bytes > (size_t)1 << ARENA_REGION_LOG2)
+        if (b->top[c] + bytes > (size_t)1 << a->region_log2)
             arena_fail("out of memory in the model checker's arena");
         block = region(a, c) + b->top[c];
         b->top[c] += bytes;
@@ -246,7 +288,7 @@ void *arena_realloc(Arena *a, void *p, size_t size)
 bool arena_owns(const Arena *a, const void *p)
 {
     const char *c = p;
-    return a && c >= a->heap && c < a->heap + ARENA_HEAP_RESERVE;
+    return a && c >= a->heap && c < a->heap + a->heap_reserve;
 }
 
 size_t arena_used(const Arena *a)
@@ -271,7 +313,7 @@ char *arena_stack_alloc(Arena *a)
 {
     a->touched = true;
     ArenaBook *b = book(a);
-    for (int i = 0; i < ARENA_STACK_SLOTS; i++) {
+    for (int i = 0; i < a->nslots; i++) {
         uint64_t bit = 1ull << (i % 64);
         if (b->stack_used[i / 64] & bit)
             continue;
@@ -324,23 +366,18 @@ static const char *image_bytes(const ArenaImage *img)
 }
 
 /* Chunk numbers: the heap's chunks from 0, then the stacks'. */
-static size_t heap_chunks(void)
-{
-    return ARENA_HEAP_RESERVE / ARENA_CHUNK;
-}
-
 static uint32_t chunk_of(const Arena *a, const char *p)
 {
-    if (p >= a->heap && p < a->heap + ARENA_HEAP_RESERVE)
+    if (p >= a->heap && p < a->heap + a->heap_reserve)
         return (uint32_t)((size_t)(p - a->heap) / ARENA_CHUNK);
-    return (uint32_t)(heap_chunks() + (size_t)(p - a->stacks) / ARENA_CHUNK);
+    return (uint32_t)(a->heap_chunks + (size_t)(p - a->stacks) / ARENA_CHUNK);
 }
 
 static char *chunk_at(const Arena *a, uint32_t chunk)
 {
-    if (chunk < heap_chunks())
+    if (chunk < a->heap_chunks)
         return a->heap + (size_t)chunk * ARENA_CHUNK;
-    return a->stacks + (size_t)(chunk - heap_chunks()) * ARENA_CHUNK;
+    return a->stacks + (size_t)(chunk - a->heap_chunks) * ARENA_CHUNK;
 }
 
 /* Copy n chunks. Most runs are one or two chunks long: those copies are inlined (a call to memcpy for 16 bytes cost

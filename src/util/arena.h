@@ -4,7 +4,8 @@
  * bytes and the live part of each stack, and restored by copying them back: microseconds, where replaying the
  * state's schedule on a fresh run took a step per step of the schedule.
  *
- * The arena is one reserved range of addresses (nothing is committed until touched) that never moves, so every
+ * The arena is one reserved range of addresses (nothing is committed until touched; smaller where the address space
+ * is limited) that never moves, so every
  * pointer inside a saved image is still right when the image is put back. Its bookkeeping (the bump pointer, the
  * free lists, which stacks are in use) lives inside the range, so a restore puts it back too: memory allocated after
  * the save is simply free again.
@@ -36,7 +37,9 @@ typedef struct ArenaRegion {
 /* Whether this build can save and restore arenas (false under sanitizers and without our own fiber switch). */
 bool arena_supported(void);
 
-/* An empty arena (NULL when !arena_supported()). */
+/* An empty arena; NULL when !arena_supported(), or when a limit on the address space (ulimit -v) leaves no room for
+ * one in a quarter of what it leaves free (a smaller arena is reserved where the largest does not fit): the caller
+ * then does without (the model checker replays). */
 Arena *arena_create(void);
 /* NULL-safe; every allocation in it, stacks included, goes with it (its images may outlive it). */
 void arena_destroy(Arena *a);

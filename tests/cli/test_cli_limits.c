@@ -187,6 +187,81 @@ static void test_no_memory_for_an_interpreter(void **state)
     free(path);
 }
 
+/* `lockstep explore race-counter --all --json [extra]` under `ulimit -v kb` (0: no limit), its JSON report in *r. */
+static void explore_limited(const char *exe, long kb, const char *extra, CliResult *r)
+{
+    char limit[64] = "", cmd[512];
+    if (kb)
+        snprintf(limit, sizeof limit, "ulimit -v %ld && ", kb);
+    snprintf(cmd, sizeof cmd, "%sexec '%s' explore race-counter --all --json --out /tmp %s", limit, exe, extra);
+    const char *args[] = {"-c", cmd, NULL};
+    cli_run("/bin/sh", args, 120, r);
+    assert_false(r->timed_out);
+    if (!r->json)
+        fail_msg("ulimit -v %ld: exit status %d, no report; stderr: %.300s", kb, r->status, r->err);
+}
+
+static json_int_t json_int_at(const json_t *j, const char *key)
+{
+    return json_integer_value(json_object_get(j, key));
+}
+
+/* A limit on the address space (ulimit -v, as shared lab machines set) made `explore --all`, and the window's Check
+ * all with it, exit at once: "the system refused address space for a model checker arena" (status 5), because the
+ * arena reserved 12.25 GiB of addresses whatever the limit. The arena now takes a smaller reservation where the large
+ * one does not fit in a quarter of the room, or none (the search then replays); the search's memory budget comes
+ * from what the limit leaves. The answer is the same states either way. Skipped under sanitizers. */
+static void test_explore_under_an_address_limit(void **state)
+{
+    if (!getenv("LOCKSTEP_RLIMIT_TESTS"))
+        skip();
+    CliResult free_run, small, tiny;
+    explore_limited(*state, 0, "", &free_run);
+    explore_limited(*state, 2000000, "", &small); /* room for a smaller arena */
+    explore_limited(*state, 600000, "", &tiny);   /* room for none: replays */
+    json_int_t states = json_int_at(free_run.json, "states");
+    assert_true(states > 1000);
+    for (const CliResult *r = &small; r; r = r == &small ? &tiny : NULL) {
+        assert_int_equal(r->status, EXIT_FAILED); /* the race loses updates: a failed expectation, as without a limit */
+        assert_true(json_is_true(json_object_get(r->json, "complete")));
+        assert_int_equal(json_int_at(r->json, "states"), states);
+        json_int_t mb = json_int_at(json_object_get(r->json, "limits"), "max_memory_mb");
+        assert_true(mb >= 256 && mb < (r == &small ? 2000 : 600)); /* from the limit, not from the machine's memory */
+    }
+    assert_true(json_int_at(small.json, "restores") > 0); /* saved states put back: an arena */
+    assert_int_equal(json_int_at(tiny.json, "restores"), 0);
+    assert_true(json_int_at(tiny.json, "runs") > 1);
+    cli_result_finish(&free_run);
+    cli_result_finish(&small);
+    cli_result_finish(&tiny);
+}
+
+/* --max-memory: the search stops before its states would take more, with what it found (not an "out of memory"
+ * exit, nor the kernel's OOM killer taking the window with it), and says so. The race counter with 3 workers of 4
+ * increments, without reduction, has 590,427 states: far more than 1 MB holds. */
+static void test_explore_memory_budget(void **state)
+{
+    CliResult r;
+    explore_limited(*state, 0, "--set workers=3 --set iterations=4 --reduction none --max-memory 1", &r);
+    assert_int_equal(r.status, EXIT_FAILED);
+    assert_true(json_is_true(json_object_get(r.json, "memory_cut")));
+    assert_true(json_is_false(json_object_get(r.json, "complete")));
+    assert_int_equal(json_int_at(json_object_get(r.json, "limits"), "max_memory_mb"), 1);
+    json_int_t states = json_int_at(r.json, "states");
+    assert_true(states > 1000 && states < 590427);
+    cli_result_finish(&r);
+    const char *text[] = {"explore", "race-counter", "--all", "--set", "workers=3", "--set", "iterations=4",
+                          "--reduction", "none", "--max-memory", "1", "--out", "/tmp", NULL};
+    cli_run(*state, text, 120, &r);
+    assert_non_null(strstr(r.out, "stopped at its memory budget of 1 MB (--max-memory)"));
+    cli_result_finish(&r);
+    const char *random_mode[] = {"explore", "race-counter", "--max-memory", "16", NULL};
+    cli_run(*state, random_mode, 30, &r);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "--max-memory: an option of exhaustive (--all) exploration"));
+    cli_result_finish(&r);
+}
+
 /* Sizes within each array's limit but beyond the run-wide totals are refused before the run, naming the line. */
 static void test_run_wide_totals(void **state)
 {
@@ -318,6 +393,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_trace_is_bounded),
         cmocka_unit_test(test_system_refuses_threads),
         cmocka_unit_test(test_no_memory_for_an_interpreter),
+        cmocka_unit_test(test_explore_under_an_address_limit),
+        cmocka_unit_test(test_explore_memory_budget),
         cmocka_unit_test(test_run_wide_totals),
         cmocka_unit_test(test_check_error_keeps_values),
         cmocka_unit_test(test_timed_wait_in_report),

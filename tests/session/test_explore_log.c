@@ -299,6 +299,37 @@ static void test_values_copied_at_start(void **state)
     session_destroy(s);
 }
 
+/* A search that would outgrow its memory budget stops before it does (the window's Check all on a machine with little
+ * memory to spare, or under ulimit -v, exited at once or was killed), and says what it covered: the states that fit
+ * in memory, no proof, and smaller values to check instead. */
+static void test_memory_budget_files_partial(void **state)
+{
+    (void)state;
+    Session *s = open_session("race-counter", (const char *const[]){"workers=3", "iterations=4", NULL});
+    ExploreConfig cfg;
+    session_explore_config(s, EXPLORE_CHECK_ALL, &cfg);
+    cfg.max_memory_mb = 1; /* the 145,702 states of the complete search need far more */
+    char *err = NULL;
+    assert_true(session_explore_start(s, &cfg, &err));
+    const ExploreEntry *e = NULL;
+    uint64_t deadline = deadline_after(WAIT_MS);
+    while (!(e = session_explore_poll(s, &err))) {
+        assert_true(clock_now_ns() < deadline);
+        usleep(2000);
+    }
+    assert_true(e->result.memory_cut);
+    assert_false(e->result.complete);
+    assert_false(e->result.cancelled);
+    assert_int_equal(e->result.memory_budget_mb, 1);
+    bool said = false;
+    for (int i = 0; i < e->nlines; i++)
+        said |= strstr(e->lines[i].text, "states that fit in memory (search cut: not a proof)") != NULL;
+    if (!said)
+        fail_msg("no line says the search was cut by memory (the first: \"%s\")", e->nlines ? e->lines[0].text : "");
+    assert_non_null(e->smaller);
+    session_destroy(s);
+}
+
 /* A search far too large is cancelled: what it covered is filed, marked cancelled, and says it proves nothing. */
 static void test_cancel_files_partial(void **state)
 {
@@ -405,6 +436,7 @@ int main(void)
         cmocka_unit_test(test_answers_group_thousands),
         cmocka_unit_test(test_values_copied_at_start),
         cmocka_unit_test(test_cancel_files_partial),
+        cmocka_unit_test(test_memory_budget_files_partial),
         cmocka_unit_test(test_find_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
