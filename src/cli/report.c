@@ -172,8 +172,9 @@ static void print_header(const Report *r, FILE *out)
         fprintf(out, "  spinning from step %" PRIu64 " on: every step led back to a state already reached (the last one "
                      "first at step %" PRIu64 ")\n", s->spin_from, s->spin_first);
     else if (s->livelock)
-        fprintf(out, "  livelock warning: %" PRIu64 " steps without progress (threads keep running, nothing gets done)\n",
-                s->steps_without_progress);
+        fprintf(out, "  livelock warning: every thread that could move went round its loop %" PRIu64 " times, each "
+                     "time as before, with no progress (%" PRIu64 " steps): threads keep running, nothing gets done\n",
+                s->rounds_without_progress, s->steps_without_progress);
 }
 
 static void print_deadlock(const Report *r, FILE *out)

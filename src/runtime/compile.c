@@ -4,7 +4,9 @@
  * of -1 and patched when their label is reached; break and continue first leave every `with` opened inside the loop
  * (a CI_WITH_EXIT each, innermost first, exactly like the tree interpreter's unwinding), and return leaves all of
  * them. The operand stack depth is tracked per instruction (each instruction's effect comes from the one list in
- * compile.h) so the VM can size its stack once. compile_print, at the end, is the disassembler. */
+ * compile.h) so the VM can size its stack once. A while loop goes back to its test with CI_LOOP (at the end of its
+ * body and at each continue), not a plain jump, so that the runtime can count the rounds a thread goes (rt_round, the
+ * livelock watch). compile_print, at the end, is the disassembler. */
 #include "runtime/compile.h"
 
 #include "lang/arith.h"
@@ -311,9 +313,10 @@ static void compile_jump_out(Compiler *c, const Stmt *s)
     emit(c, CI_JUMP);
     if (s->kind == ST_BREAK)
         push_patch(&c->breaks, &c->nbreaks, &c->breaks_cap, here(c) - 1);
-    else if (l->continue_to >= 0)
+    else if (l->continue_to >= 0) { /* a while loop's continue: it goes round */
+        c->code[here(c) - 1].op = CI_LOOP;
         c->code[here(c) - 1].a = l->continue_to;
-    else
+    } else
         push_patch(&c->continues, &c->ncontinues, &c->continues_cap, here(c) - 1);
 }
 
@@ -398,7 +401,7 @@ static void compile_while(Compiler *c, const Stmt *s)
     int jf = compile_cond_jump(c, s->expr);
     loop_begin(c, top);
     compile_block(c, &s->body);
-    emit(c, CI_JUMP)->a = top;
+    emit(c, CI_LOOP)->a = top;
     patch(c, jf, here(c));
     loop_end(c, top, here(c));
 }

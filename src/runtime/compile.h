@@ -49,6 +49,7 @@
     X(TUPLE, tuple, CI_STACK_VARIES, "line %s", "pop stmt's values and assign them to its targets, left to right")  \
     X(STMT_TREE, stmt_tree, 0, "line %s", "run stmt with the tree evaluator (augmented assignment, activity, ...)") \
     X(JUMP, jump, 0, "-> %A", "go to a")                                                                            \
+    X(LOOP, loop, 0, "-> %A", "a while loop goes round (the livelock watch counts it, rt_round): go to a")           \
     X(JUMP_FALSE, jump_false, -1, "-> %A", "pop; go to a when false")                                               \
     X(RANGE_INIT, range_init, 0, "%h, line %s", "evaluate stmt's range() into hidden a (counter), a+1 (end), a+2")  \
     X(RANGE_NEXT, range_next, 0, "%h, done -> %B, line %p",                                                         \

@@ -94,6 +94,13 @@ ExecStatus rt_choose(RtThread *t, SrcPos pos, int64_t n, int64_t *k);
 /* Seeded per-thread random number in [lo, hi] (activity durations). */
 int64_t rt_random(RtThread *t, int64_t lo, int64_t hi);
 
+/* While loops, for the livelock watch of free and paced runs (Snapshot.livelock): the thread has gone round a while
+ * loop (its body's end or a continue), the same as it was the last time it went round that loop (`same`: its frame's
+ * values, see interp.c vm_round) or not. Not a step and not a visible action. rt_thread_counts_rounds: whether the
+ * runtime wants to hear of rounds (not in a cooperative run: the model checker proves livelocks from its states). */
+bool rt_thread_counts_rounds(RtThread *t);
+void rt_round(RtThread *t, bool same);
+
 /* A narration line. */
 ExecStatus rt_say(RtThread *t, const char *text);
 

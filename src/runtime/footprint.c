@@ -287,7 +287,8 @@ static int successors(const CFunc *c, int pc, int out[2])
     const CInstr *in = &c->code[pc];
     int n = 0;
     switch (in->op) {
-    case CI_JUMP: out[n++] = in->a; break;
+    case CI_JUMP:
+    case CI_LOOP: out[n++] = in->a; break;
     case CI_JUMP_FALSE:
     case CI_SHORT:
         out[n++] = pc + 1;

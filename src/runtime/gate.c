@@ -197,6 +197,24 @@ ExecStatus rt_stmt(RtThread *t, SrcPos pos)
     return gate_pass(t);
 }
 
+bool rt_thread_counts_rounds(RtThread *t)
+{
+    return !t->rt->cfg.coop;
+}
+
+/* Two relaxed stores to the thread's own counters at most: the watch reads them under world (rounds.c). A round that
+ * made a choice (choose(), random()) counts as changed: next time round the choice may go otherwise. */
+void rt_round(RtThread *t, bool same)
+{
+    uint64_t n = atomic_load_explicit(&t->rounds, memory_order_relaxed) + 1;
+    atomic_store_explicit(&t->rounds, n, memory_order_relaxed);
+    if (!same || t->chose) {
+        uint64_t c = atomic_load_explicit(&t->rounds_changed, memory_order_relaxed);
+        atomic_store_explicit(&t->rounds_changed, c + 1, memory_order_relaxed);
+    }
+    t->chose = false;
+}
+
 /* The start of a visible action: the statement's first one rides on its step, later ones take a step each. */
 ExecStatus gate_action(RtThread *t)
 {
@@ -805,6 +823,8 @@ ExecStatus rt_choose(RtThread *t, SrcPos pos, int64_t n, int64_t *k)
     if (alt < 0)
         alt = (int)rng_below(&t->rng, (uint64_t)n);
     t->actions++;
+    if (!rt->cfg.coop)
+        t->chose = true; /* (rt_round) */
     if (rt->mode == RT_SERIAL && t->sched_index >= 0 && t->sched_index < rt->nschedule) {
         rt->schedule[t->sched_index] = rt_pick_make(t->id, alt);
         rt->step_alternatives = (int)n;

@@ -49,6 +49,7 @@ enum {
     INTERP_MSG = 512,                   /* room for one error message */
     INTERP_PRINT_DEPTH = 8,             /* nesting shown when printing lists */
     CHECK_MAX_SEEN = 64,                /* distinct names listed by interp_eval_check */
+    INTERP_ROUND_LOOPS = 4,             /* while loops whose last round a thread remembers (vm_round) */
 };
 
 typedef enum ValKind { VAL_UNBOUND, VAL_INT, VAL_THREAD, VAL_LIST } ValKind;
@@ -70,6 +71,11 @@ typedef struct List {
     int len;
     size_t cap;
 } List;
+
+/* A while loop a thread went round, and a hash of its state when it last did (vm_round). loop 0: none. */
+typedef struct RoundMemo {
+    uint64_t loop, state;
+} RoundMemo;
 
 /* How a call ended: off the end of its body, by a return, or unwinding (stop or error). */
 typedef enum Flow { FLOW_NEXT, FLOW_RETURN, FLOW_STOP, FLOW_FAIL } Flow;
@@ -105,6 +111,9 @@ struct Interp {
     uint64_t pending;  /* a hash of the values visible actions returned since the current statement began */
     int depth_high;    /* the deepest the calls have been (calls[] beyond it is never read before it is written) */
     bool holds_threads; /* it has started a thread: its values may hold thread handles */
+    bool count_rounds;  /* the runtime counts the rounds of while loops (rt_thread_counts_rounds) */
+    unsigned round_next; /* the memo a loop not remembered takes next */
+    RoundMemo rounds[INTERP_ROUND_LOOPS];
     /* Per active call (last, so that a restorable run's saved states can leave out the calls never made): where the
      * thread is, for state fingerprints (interp_fingerprint) — the call's function and the instruction of the
      * statement it is executing (for-loop counters live in hidden frame slots, hashed with the locals); a thread
@@ -1061,6 +1070,7 @@ typedef struct Vm {
     Value *stack;
     uint64_t *where; /* this call's entry in Interp.where */
     uint64_t tag;    /* the function, in the high half of `where` */
+    int frame;       /* the call's frame slots (locals, then hidden loop slots) */
 } Vm;
 
 /* Start a statement at instruction pc: note the position, pass the gate, forget the previous statement's values. */
@@ -1212,6 +1222,30 @@ static ExecStatus vm_with_exit(Interp *in, const Vm *vm, int pc)
     return st;
 }
 
+/* A while loop goes round, back to its test at instruction `test`: tell the runtime whether the thread comes round
+ * as it was the last time it went round this loop — the same values in its frame (the counters of enclosing for
+ * loops included, the Taints left out) and as many lists and list items made — which is how a livelock looks from
+ * inside a thread (rt_round). A counting loop, even one that only counts in a local, never comes round the same. The
+ * last INTERP_ROUND_LOOPS loops are remembered, so a thread that goes round two loops in turn is judged per loop. */
+static void vm_round(Interp *in, const Vm *vm, int test)
+{
+    uint64_t loop = vm->tag | (uint64_t)test;
+    uint64_t h = mix(mix(0x600D, in->nlists), in->list_items);
+    for (int k = 0; k < vm->frame; k++)
+        h = mix(mix(h, (uint64_t)vm->locals[k].kind), (uint64_t)vm->locals[k].v);
+    RoundMemo *m = NULL;
+    for (int i = 0; i < INTERP_ROUND_LOOPS && !m; i++)
+        if (in->rounds[i].loop == loop)
+            m = &in->rounds[i];
+    bool same = m && m->state == h;
+    if (!m) {
+        m = &in->rounds[in->round_next++ % INTERP_ROUND_LOOPS];
+        m->loop = loop;
+    }
+    m->state = h;
+    rt_round(in->t, same);
+}
+
 static bool range_more(const Value *h)
 {
     return h[2].v > 0 ? h[0].v < h[1].v : h[0].v > h[1].v;
@@ -1349,6 +1383,10 @@ stmt_tree:
     VM_NEXT();
 jump:
     VM_GOTO(ci->a);
+loop:
+    if (in->count_rounds)
+        vm_round(in, vm, ci->a);
+    VM_GOTO(ci->a);
 jump_false:
     sp--;
     if (!truthy(in, sp))
@@ -1420,7 +1458,8 @@ failed:
 static Flow vm_run(Interp *in, int func, Value *locals)
 {
     const CFunc *f = &in->code[func + 1];
-    Vm vm = {f->code, locals, in->ostack + in->osp, &in->calls[in->depth - 1].where, (uint64_t)(func + 2) << 32};
+    Vm vm = {f->code, locals, in->ostack + in->osp, &in->calls[in->depth - 1].where, (uint64_t)(func + 2) << 32,
+             f->frame_size};
     size_t with_base = in->nwith;
     in->osp += (size_t)f->max_stack;
     if (in->osp > in->osp_high)
@@ -1489,6 +1528,7 @@ Interp *interp_create(RtThread *t)
     in->prog = rt_thread_program(t);
     in->params = rt_thread_params(t);
     in->code = c->funcs;
+    in->count_rounds = rt_thread_counts_rounds(t);
     in->retval = int_value(0, taint_none());
     in->stack = xtry_calloc((INTERP_MAX_DEPTH + 1) * c->frame, sizeof *in->stack);
     in->ostack = xtry_calloc((INTERP_MAX_DEPTH + 1) * c->stack, sizeof *in->ostack);

@@ -168,6 +168,7 @@ static void create_slots(Rt *rt)
             s->decl = d;
             s->index = i;
             atomic_init(&s->atomic, spin[d]); /* a busy-wait loop's variable synchronizes (spin.h) */
+            s->watch_lo = s->watch_hi = v;    /* the livelock watch's range of its values (rounds.c) */
         }
     }
     xfree(spin);
@@ -252,6 +253,9 @@ void rt_set_outcome(Rt *rt, RtOutcome outcome)
     if (rt->outcome != RT_RUNNING)
         return;
     evlog_end(rt, LOG_END_NO_EVENT); /* unless the event that decided it has marked the end of the log */
+    /* the livelock verdict now, before the threads stop and leave (rt_thread_finished); cooperative runs count no
+       rounds (rt_thread_counts_rounds) */
+    rt->livelock_at_end = !rt->cfg.coop && rt_livelock(rt);
     rt->outcome = outcome;
     rt_clock_end(rt); /* the run's clock shows when it ended */
     gate_update_flags(rt); /* the run's threads stop at their next gate */
@@ -588,9 +592,8 @@ static void spin_finish(RtSpin *s)
 
 bool rt_livelock(Rt *rt)
 {
-    uint64_t steps = rt_total_steps(rt);
-    uint64_t idle = steps - (rt->progress_step < steps ? rt->progress_step : steps);
-    return rt->live > 0 && (rt->running > 0 || rt->ready > 0) && idle > 1000 + 200 * (uint64_t)rt->live;
+    rounds_observe(rt);
+    return rounds_stalled(rt);
 }
 
 static void check_limits(Rt *rt)
@@ -610,14 +613,18 @@ static uint64_t controller_tick(Rt *rt)
                              recorded schedule does (a step granted is a step taken), and its replay ends the same */
     if (rt_all_done(rt) && rt->outcome == RT_RUNNING)
         finish_run(rt);
-    if (rt->mode != RT_SERIAL)
+    if (rt->mode != RT_SERIAL) {
+        if (rt->outcome == RT_RUNNING)
+            rounds_observe(rt); /* the livelock watch looks every tick (rounds.c) */
         return rt->running > 0 ? DRAIN_INTERVAL_NS : IDLE_INTERVAL_NS;
+    }
     if (rt->running > 0 || rt->outcome != RT_RUNNING)
         return rt->running > 0 ? DRAIN_INTERVAL_NS : IDLE_INTERVAL_NS;
     if (rt->has_invariants)
         check_invariants_locked(rt, rt->step);
     if (rt->outcome == RT_RUNNING && rt->spin_step != rt->step) {
         rt->spin_step = rt->step;
+        rounds_observe(rt); /* after every step: a serial run's livelock watch is exact */
         spin_check(rt);
     }
     if (rt->outcome != RT_RUNNING)
@@ -916,7 +923,8 @@ void rt_stop(Rt *rt)
     }
     if (rt_all_done(rt) && rt->started && rt->outcome == RT_RUNNING)
         finish_run(rt);
-    rt->livelock_at_stop = rt_livelock(rt);
+    if (rt->outcome == RT_RUNNING)
+        rt->livelock_at_end = rt_livelock(rt);
     rt->stopping = true;
     rt_clock_end(rt); /* a run stopped from outside ends now, not when its threads are joined */
     gate_update_flags(rt);

@@ -160,6 +160,15 @@ struct RtThread {
                                thread itself writes its interpreter's state; a fingerprint after one step then hashes
                                one thread's interpreter instead of every thread's (under world) */
     bool interp_fp_ok;
+
+    /* while-loop rounds, for the livelock watch (rounds.c): written by the thread itself (rt_round), read under
+       world */
+    _Atomic uint64_t rounds;         /* rounds gone */
+    _Atomic uint64_t rounds_changed; /* of them, those that did not come round the same, or made a choice */
+    bool chose;                      /* (the thread's own) a choice since its last round: it may go otherwise */
+    /* what the watch saw (under world) */
+    uint64_t watch_rounds;           /* `rounds` at the last joint round (or the last progress) */
+    uint64_t watch_changed;          /* `rounds_changed` when last looked */
 };
 
 typedef struct RtObject {
@@ -241,6 +250,7 @@ typedef struct RtSlot {
     int race_threads[2];
     char *name;
     int decl, index;
+    int64_t watch_lo, watch_hi; /* the least and greatest values the livelock watch has seen (rounds.c, under world) */
 } RtSlot;
 
 static inline uint32_t slot_word_stamp(uint64_t word)
@@ -272,6 +282,14 @@ typedef struct RtSpin {
     uint64_t progress;    /* rt->progress_step when last looked */
     uint64_t from, first; /* the verdict (Snapshot.spin_from, spin_first); 0 until then */
 } RtSpin;
+
+/* The livelock watch (rounds.c): the joint rounds the threads have gone round their while loops since the last
+ * progress, as the controller sees them (under world). */
+typedef struct RtRounds {
+    uint64_t progress; /* rt->progress_step when last looked */
+    uint64_t joint;    /* joint rounds since the last progress (Snapshot.rounds_without_progress) */
+    bool anyone;       /* some live thread was not waiting in an untimed block when last looked */
+} RtRounds;
 
 /* Where a free or paced run's event log ends (evlog_end, evlog.c): the moment its outcome was decided. The events
  * that decide it (a thread's EV_ERROR, a failed invariant's EV_CHECK) are stamped with that moment and are the last
@@ -360,7 +378,9 @@ struct Rt {
     int step_alternatives;      /* serial: the alternatives of the choice the last granted step made (0: none) */
     RtSpin spin;
     uint64_t spin_step;         /* the step spin_check last looked after */
-    bool livelock_at_stop;
+    RtRounds rounds;            /* the livelock watch (Snapshot.livelock) */
+    bool livelock_at_end;       /* the livelock verdict when the run ended (its outcome decided, or stopped), before
+                                   its threads stopped and left */
     RtOutcome outcome;
     SnapDeadlock deadlock;      /* the verdict, owned here (edges allocated) */
     RtCheckState *checks;
@@ -528,12 +548,16 @@ void evlog_discard(Rt *rt); /* cooperative runs, under world: forget every buffe
 int64_t rt_intern(Rt *rt, const char *s);      /* under world: string id (>= 1; 0 when the table is full) */
 int64_t rt_intern_say(Rt *rt, const char *s);  /* under world: like rt_intern, never 0 */
 
+/* rounds.c: the livelock watch (see Snapshot.livelock); under world */
+void rounds_observe(Rt *rt);      /* look at the threads' rounds and the shared values now */
+bool rounds_stalled(const Rt *rt); /* the verdict, as of the last look */
+
 /* rt.c */
 void rt_set_outcome(Rt *rt, RtOutcome outcome); /* under world: first verdict wins; wakes waiters */
 void rt_thread_finished(RtThread *t);           /* under world */
 void rt_check_invariants(Rt *rt, RtThread *t);  /* evaluates invariants; takes world itself when one fails */
 uint64_t rt_total_steps(Rt *rt);                /* serial: steps granted; else the sum over threads */
-bool rt_livelock(Rt *rt);                       /* under world: see Snapshot.livelock */
+bool rt_livelock(Rt *rt);                       /* under world: the livelock watch looks, then answers (rounds.c) */
 uint64_t rt_fingerprint_locked(Rt *rt);          /* snapshot.c, under world with every thread parked */
 
 /* Under world: the run's threads go no further. It is stopping, or it has ended (its outcome is decided: an error, a

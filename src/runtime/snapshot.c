@@ -244,7 +244,8 @@ void rt_snapshot(Rt *rt, Snapshot *s)
     s->outcome = rt->outcome;
     s->idle = rt->mode == RT_SERIAL && rt->running == 0 && rt->ready > 0;
     s->steps_without_progress = s->step - (rt->progress_step < s->step ? rt->progress_step : s->step);
-    s->livelock = rt->stopping ? rt->livelock_at_stop : rt_livelock(rt);
+    s->livelock = rt->stopping || rt->outcome != RT_RUNNING ? rt->livelock_at_end : rt_livelock(rt);
+    s->rounds_without_progress = rt->rounds.joint;
     s->spin_from = rt->spin.from;
     s->spin_first = rt->spin.first;
     copy_threads(s, rt);

@@ -36,6 +36,7 @@ typedef enum ThreadState {
 } ThreadState;
 
 enum { SNAP_MAX_LOCALS = 6 };
+enum { SNAP_LIVELOCK_ROUNDS = 10 }; /* joint rounds without progress that make a livelock (Snapshot.livelock) */
 
 /* A thread's local variable (serial mode, thread parked): `M = 0`, and when its value was read from a shared variable
  * that another thread has written since, that it is stale. */
@@ -162,10 +163,15 @@ typedef struct Snapshot {
     uint64_t events_recorded;
     uint64_t events_dropped;
     char *run_error;  /* a run-level error, e.g. a schedule naming a thread that cannot run; NULL when none */
-    /* Livelock: progress is an activity other than `sleep`, or a thread finishing. steps_without_progress counts the
-     * steps taken since the last progress; `livelock` is set once that exceeds 1000 + 200 x (threads alive) while
-     * threads are still running (not all blocked: that would be a deadlock). */
+    /* Livelock, while a run goes on (the "No progress" banner; runtime/rounds.c has the reasons). Progress is an
+     * activity other than `sleep`, or a thread finishing; steps_without_progress counts the steps taken since then.
+     * The verdict counts rounds, not steps: a joint round is complete when every live thread not in an untimed wait
+     * (sleeping ones included) has gone round a while loop at least once since the last; rounds_without_progress
+     * counts the joint rounds in which every round came round as the one before it (the same values in the thread's
+     * frame, no choice made), with no progress and no shared variable taking a value outside the range it had held.
+     * `livelock` is set once that reaches SNAP_LIVELOCK_ROUNDS while some thread can still move. */
     uint64_t steps_without_progress;
+    uint64_t rounds_without_progress;
     bool livelock;
     /* RT_LIVELOCK: from step spin_from on, every step of the seeded scheduler led to a state already seen in this run
      * (a loop of states: the lasso's loop), with no progress; spin_first is the step at which the state it was in

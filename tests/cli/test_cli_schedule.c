@@ -261,6 +261,32 @@ static void expect_usage(const char *exe, const char *const *args, const char *w
     cli_result_finish(&r);
 }
 
+/* The polite diners stepped in turn, 1, 2, 1, 2 ..., 84 steps each: 11 times round their retry loop (7 steps a
+ * round), the first with no round before it to be as. The report says what the window's "No progress" banner says, in
+ * rounds, and the JSON carries the count. Before, the warning needed 1000 + 200 x 2 steps without progress (99 rounds
+ * each), and the JSON had no count. */
+static void test_livelock_warning(void **state)
+{
+    const char *exe = *state;
+    char schedule[2 + 4 * 170];
+    strcpy(schedule, "0,0");
+    for (int i = 0; i < 2 * 7 * 12; i++)
+        strcat(schedule, i % 2 ? ",2" : ",1");
+    const char *json[] = {"run", "livelock", "--schedule", schedule, "--steps", "170", "--json", NULL};
+    CliResult r;
+    cli_run(exe, json, 30, &r);
+    assert_non_null(r.json);
+    assert_string_equal(json_string_value(json_object_get(r.json, "outcome")), "limit");
+    assert_true(json_is_true(json_object_get(r.json, "livelock")));
+    assert_int_equal(json_integer_value(json_object_get(r.json, "rounds_without_progress")), 10);
+    cli_result_finish(&r);
+    const char *text[] = {"run", "livelock", "--schedule", schedule, "--steps", "170", NULL};
+    cli_run(exe, text, 30, &r);
+    assert_non_null(strstr(r.out, "livelock warning: every thread that could move went round its loop 10 times, each "
+                                  "time as before, with no progress"));
+    cli_result_finish(&r);
+}
+
 static void test_bad_schedule_files(void **state)
 {
     const char *exe = *state;
@@ -351,6 +377,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_record_replay),
         cmocka_unit_test(test_replay_of_a_stopped_run_stops),
         cmocka_unit_test(test_trace),
+        cmocka_unit_test(test_livelock_warning),
         cmocka_unit_test(test_bad_schedule_files),
         cmocka_unit_test(test_bad_options),
     };

@@ -326,6 +326,18 @@ int64_t rt_random(RtThread *t, int64_t lo, int64_t hi)
     return lo + (hi - lo) / 2;
 }
 
+bool rt_thread_counts_rounds(RtThread *t)
+{
+    (void)t;
+    return true;
+}
+
+void rt_round(RtThread *t, bool same)
+{
+    t->rt->rounds++;
+    t->rt->same_rounds += same;
+}
+
 ExecStatus rt_say(RtThread *t, const char *text)
 {
     logf_(t->rt, "say:\"%s\"", text);

@@ -47,6 +47,7 @@ struct Rt {
     bool record_fps;    /* at every rt_stmt, record the interpreter's state fingerprint (first MOCK_MAX_FPS) */
     uint64_t fps[MOCK_MAX_FPS];
     int nfps;
+    int rounds, same_rounds; /* while-loop rounds (rt_round), and of them those that came round the same */
 };
 
 struct RtThread {

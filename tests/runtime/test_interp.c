@@ -290,6 +290,37 @@ static void test_break_continue(void **state)
     run_finish(&r);
 }
 
+/* A while loop tells the runtime of every round (its body's end, a continue), and whether the thread came round as
+ * it was the last time round that loop (rt_round, for the livelock watch): a loop that counts in a local never
+ * does, one that spins on a shared flag does from its second round on; a for loop takes no rounds. */
+static void test_while_rounds(void **state)
+{
+    Run r;
+    run_load(&r, "shared flag = 1\n"
+                 "shared n = 0\n"
+                 "main:\n"
+                 "    i = 0\n"
+                 "    while i < 3:\n"
+                 "        i += 1\n"
+                 "    k = 0\n"
+                 "    while flag == 1:\n"
+                 "        n += 1\n"
+                 "        if n == 4:\n"
+                 "            flag = 0\n"
+                 "    for j in range(5):\n"
+                 "        pass\n"
+                 "    while True:\n"
+                 "        k += 1\n"
+                 "        if k < 3:\n"
+                 "            continue\n"
+                 "        break\n");
+    mock_run_main(r.rt);
+    assert_int_equal(r.rt->nerrors, 0);
+    assert_int_equal(r.rt->rounds, 3 + 4 + 2);
+    assert_int_equal(r.rt->same_rounds, 3); /* the flag loop's rounds 2 to 4 */
+    run_finish(&r);
+}
+
 static void test_lists_reference_semantics(void **state)
 {
     Run r;
@@ -850,6 +881,7 @@ int main(void)
         cmocka_unit_test(test_while_steps),
         cmocka_unit_test(test_if_elif_else_steps),
         cmocka_unit_test(test_break_continue),
+        cmocka_unit_test(test_while_rounds),
         cmocka_unit_test(test_lists_reference_semantics),
         cmocka_unit_test(test_for_over_list_is_live),
         cmocka_unit_test(test_functions_and_recursion),

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "../common/loader.h"
+#include "../common/watch.h"
 
 typedef struct Run {
     Program *prog;
@@ -531,6 +532,135 @@ static void test_peterson_no_livelock(void **state)
     }
 }
 
+/* ---------------------------------------------------------------- no progress in a free run (rounds.c) */
+
+/* Start src free at speed and watch it (watch.h) for at most seconds. */
+static void watch_src(const char *src, double speed, double seconds, bool until_livelock, Watch *w)
+{
+    Program *prog = loader_text("test.lsc", src);
+    int64_t *params = lang_param_defaults(prog);
+    RtConfig cfg;
+    rt_config_defaults(&cfg);
+    cfg.speed = speed;
+    char *err = NULL;
+    Rt *rt = rt_create(prog, params, &cfg, &err);
+    assert_non_null(rt);
+    rt_start(rt);
+    watch_run(rt, seconds, until_livelock, w);
+    rt_destroy(rt);
+    free(params);
+    program_destroy(prog);
+}
+
+/* A spinner behind a holder asleep in its critical section is no livelock: the holder will wake. The spinner takes
+ * millions of steps without progress (sleep is none), and the old rule, 1000 + 200 steps per thread, said "No
+ * progress" within a millisecond of every handover. The holder does not come round while it sleeps, so no joint round
+ * is ever complete; and after a handover the spinner comes round with another r: not the same round. Every run. */
+static void test_no_progress_spinner_behind_sleeper(void **state)
+{
+    (void)state;
+    static const char *const src = "shared flag = 0\n"
+                                   "def worker(w):\n"
+                                   "    for r in range(2):\n"
+                                   "        while test_and_set(flag):\n"
+                                   "            pass\n"
+                                   "        sleep 150 ms\n"
+                                   "        flag = 0\n"
+                                   "main:\n"
+                                   "    start worker(0)\n"
+                                   "    start worker(1)\n";
+    Watch w;
+    watch_src(src, 1.0, 20.0, false, &w);
+    assert_int_equal(w.outcome, RT_COMPLETED);
+    assert_true(w.most_idle_steps > 1400); /* what the old rule counted: the spinner spun that long */
+    assert_false(w.livelock);
+}
+
+/* Loops that count are no livelock, whether they count in a shared variable (a new high every time round), in a
+ * local (never the same round twice) or in a for loop (no rounds at all): none does an activity, and the old rule
+ * flagged each within milliseconds. Every run. */
+static void test_no_progress_counting_loops(void **state)
+{
+    (void)state;
+    static const char *const src = "shared total = 0\n"
+                                   "shared seen = 0\n"
+                                   "def shared_counter():\n"
+                                   "    while total < 200000:\n"
+                                   "        total += 1\n"
+                                   "def local_counter():\n"
+                                   "    i = 0\n"
+                                   "    while i < 200000:\n"
+                                   "        i += 1\n"
+                                   "def reader():\n"
+                                   "    for k in range(200000):\n"
+                                   "        seen = total\n"
+                                   "main:\n"
+                                   "    start shared_counter()\n"
+                                   "    start local_counter()\n"
+                                   "    start reader()\n";
+    Watch w;
+    watch_src(src, 0, 30.0, false, &w);
+    assert_int_equal(w.outcome, RT_COMPLETED);
+    assert_true(w.most_idle_steps > 1800);
+    assert_false(w.livelock);
+}
+
+static const char *const going_round_src = "lock fork\n"
+                                           "def polite():\n"
+                                           "    while True:\n"
+                                           "        if fork.acquire(False):\n"
+                                           "            sleep 5 ms\n"
+                                           "            fork.release()\n"
+                                           "        sleep 5 ms\n"
+                                           "main:\n"
+                                           "    start polite()\n"
+                                           "    start polite()\n"
+                                           "    while True:\n"
+                                           "        sleep 10 ms\n";
+
+/* Threads that only go round, each as it was, with nothing else to wake them (main too): the verdict comes after
+ * SNAP_LIVELOCK_ROUNDS joint rounds, a few hundred steps here; the old rule waited for 1000 + 200 x 3 steps. */
+static void test_no_progress_going_round(void **state)
+{
+    (void)state;
+    Watch w;
+    watch_src(going_round_src, 1.0, 20.0, true, &w);
+    assert_true(w.livelock);
+    assert_true(w.most_rounds >= SNAP_LIVELOCK_ROUNDS);
+    assert_true(w.livelock_steps < 1000); /* each joint round: a round of each thread, 2 to 5 steps each */
+}
+
+/* The verdict a run ends with is the one when its outcome was decided: its threads then stop and leave, and a
+ * snapshot taken after they left said "no livelock" (no thread alive), so a run cut at its time limit in the middle
+ * of a livelock reported it or not by how fast its threads left (the CLI's report, bench/lessons). */
+static void test_no_progress_said_at_the_end(void **state)
+{
+    (void)state;
+    Program *prog = loader_text("test.lsc", going_round_src);
+    int64_t *params = lang_param_defaults(prog);
+    RtConfig cfg;
+    rt_config_defaults(&cfg);
+    cfg.max_seconds = 1.0 * (double)slowness_factor();
+    char *err = NULL;
+    Rt *rt = rt_create(prog, params, &cfg, &err);
+    assert_non_null(rt);
+    rt_start(rt);
+    assert_int_equal(rt_wait(rt, 30.0), RT_LIMIT);
+    struct timespec ts = {0, 200000000}; /* the threads stop at their next activity, at once, and leave */
+    nanosleep(&ts, NULL);
+    Snapshot s;
+    snapshot_init(&s);
+    rt_snapshot(rt, &s);
+    assert_true(s.livelock);
+    rt_stop(rt);
+    rt_snapshot(rt, &s);
+    assert_true(s.livelock);
+    snapshot_finish(&s);
+    rt_destroy(rt);
+    free(params);
+    program_destroy(prog);
+}
+
 /* ---------------------------------------------------------------- happens-before beyond locks */
 
 static bool raced(const Snapshot *s, const char *name)
@@ -816,6 +946,10 @@ int main(void)
         cmocka_unit_test(test_release_n),
         cmocka_unit_test(test_spinning_livelock_serial),
         cmocka_unit_test(test_peterson_no_livelock),
+        cmocka_unit_test(test_no_progress_spinner_behind_sleeper),
+        cmocka_unit_test(test_no_progress_counting_loops),
+        cmocka_unit_test(test_no_progress_going_round),
+        cmocka_unit_test(test_no_progress_said_at_the_end),
         cmocka_unit_test(test_semaphore_mutex_no_race),
         cmocka_unit_test(test_queue_and_event_order_writes),
         cmocka_unit_test(test_spinlock_no_race),

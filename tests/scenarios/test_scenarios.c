@@ -17,10 +17,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
 #include "../common/loader.h"
+#include "../common/watch.h"
 
 enum {
     SEEDS = 50,              /* seeds 1..SEEDS for the cheap scenarios */
@@ -526,6 +528,123 @@ static void test_livelock(void **state)
     program_destroy(p);
 }
 
+/* The line of the first while loop of function `name`. */
+static int while_line(const Program *p, const char *name)
+{
+    for (int f = 0; f < p->nfuncs; f++)
+        for (int i = 0; strcmp(p->funcs[f].name, name) == 0 && i < p->funcs[f].body.count; i++)
+            if (p->funcs[f].body.items[i]->kind == ST_WHILE)
+                return p->funcs[f].body.items[i]->pos.line;
+    fail_msg("no while loop in %s", name);
+    return 0;
+}
+
+/* Wait until a serial run has taken `step` steps and parked, or ended; the snapshot is in s. */
+static void settle(Rt *rt, uint64_t step, Snapshot *s)
+{
+    for (int spin = 0; spin < 10000; spin++) {
+        rt_snapshot(rt, s);
+        if (s->outcome != RT_RUNNING || (s->step == step && s->idle))
+            return;
+        struct timespec ts = {0, 100000};
+        nanosleep(&ts, NULL);
+    }
+    fail_msg("step %llu never came", (unsigned long long)step);
+}
+
+/* The diners in perfect alternation, as a lecturer steps them: main's two steps, then diner 1, diner 2, 1, 2 ...
+ * (the other when one cannot move), a snapshot after every step, at most max_steps. Returns how many rounds of
+ * polite_meal's retry loop diner 1 had gone (passes through its while line after the first) when the livelock flag
+ * first showed, or -1 if it never did; *ended: the run ended (the diners ate everything). */
+static int alternate_until_livelock(const Program *p, const char *sets, int max_steps, bool *ended)
+{
+    int loop = while_line(p, "polite_meal");
+    RtConfig cfg = serial_cfg(1, 0);
+    cfg.pick = RT_PICK_MANUAL;
+    int64_t *params = params_for(p, sets);
+    char *err = NULL;
+    Rt *rt = rt_create(p, params, &cfg, &err);
+    assert_non_null(rt);
+    Snapshot snap;
+    snapshot_init(&snap);
+    rt_start(rt);
+    int passes = 0, rounds = -1;
+    *ended = false;
+    for (int k = 0; k < max_steps && rounds < 0 && !*ended; k++) {
+        int pick = k < 2 ? 0 : 1 + k % 2;
+        if (!rt_step(rt, pick, &err)) {
+            free(err);
+            err = NULL;
+            pick = 3 - pick;
+            assert_true(rt_step(rt, pick, &err));
+        }
+        settle(rt, (uint64_t)k + 1, &snap);
+        passes += pick == 1 && snap.threads[1].line == loop;
+        if (snap.livelock)
+            rounds = passes - 1;
+        *ended = snap.outcome != RT_RUNNING;
+    }
+    rt_stop(rt);
+    snapshot_finish(&snap);
+    rt_destroy(rt);
+    free(params);
+    return rounds;
+}
+
+/* A lecturer stepping the polite diners in turn sees "No progress" once SNAP_LIVELOCK_ROUNDS rounds of their retry
+ * loop (take your fork, find the other's taken, put yours down: 7 steps and 600 ms of sleeps) came round the same,
+ * after the first: at round 11, where the old rule, 1000 + 200 x 2 steps without progress, took 99 (a minute in a
+ * free run at speed 1). The ordered diners, stepped the same way, eat everything and never see it. */
+static void test_livelock_flag_within_rounds(void **state)
+{
+    (void)state;
+    Program *p = loader_shipped("livelock");
+    bool ended;
+    int rounds = alternate_until_livelock(p, "", 2 + 2 * 8 * 40, &ended);
+    assert_false(ended);
+    assert_int_equal(rounds, 1 + SNAP_LIVELOCK_ROUNDS); /* the first round has none before it to be the same as */
+    assert_int_equal(alternate_until_livelock(p, "strategy=ordered,meals=4", 2000, &ended), -1);
+    assert_true(ended);
+    program_destroy(p);
+}
+
+/* Free runs as the window shows them, a snapshot every millisecond: the ordered diners never see "No progress"; the
+ * race counter at a million iterations counts for millions of steps without an activity, which the old rule called
+ * no progress within milliseconds, and never sees it either (each worker's loop is a for loop, and N keeps rising). */
+static void test_free_runs_that_progress(void **state)
+{
+    (void)state;
+    Program *p = loader_shipped("livelock");
+    int64_t *params = params_for(p, "strategy=ordered,meals=10");
+    RtConfig cfg;
+    rt_config_defaults(&cfg);
+    cfg.speed = 0;
+    char *err = NULL;
+    Rt *rt = rt_create(p, params, &cfg, &err);
+    assert_non_null(rt);
+    rt_start(rt);
+    Watch w;
+    watch_run(rt, 60.0, false, &w);
+    assert_int_equal(w.outcome, RT_COMPLETED);
+    assert_false(w.livelock);
+    rt_destroy(rt);
+    free(params);
+    program_destroy(p);
+
+    p = loader_shipped("race-counter");
+    params = params_for(p, "iterations=1000000");
+    rt = rt_create(p, params, &cfg, &err);
+    assert_non_null(rt);
+    rt_start(rt);
+    watch_run(rt, 60.0, false, &w);
+    assert_int_not_equal(w.outcome, RT_RUNNING);
+    assert_true(w.most_idle_steps > 1400);
+    assert_false(w.livelock);
+    rt_destroy(rt);
+    free(params);
+    program_destroy(p);
+}
+
 /* ---------------------------------------------------------------- mutual exclusion without a lock */
 
 static bool two_inside(const Trial *t) { return t->outcome == RT_EXPECT_FAILED && check_failed(t, 0); }
@@ -611,6 +730,8 @@ int main(void)
         cmocka_unit_test(test_bank_transfer),
         cmocka_unit_test(test_cigarette_smokers),
         cmocka_unit_test(test_livelock),
+        cmocka_unit_test(test_livelock_flag_within_rounds),
+        cmocka_unit_test(test_free_runs_that_progress),
         cmocka_unit_test(test_mutual_exclusion),
         cmocka_unit_test(test_spinlock),
         cmocka_unit_test(test_daemon_workers),
