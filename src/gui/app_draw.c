@@ -424,7 +424,7 @@ static void status_text(App *a)
     const Snapshot *s = a->run.snap;
     const char *what = !a->run.rt ? "no run" : s->outcome != RT_RUNNING ? "ended"
                        : a->views.cs.playing ? "running" : "paused";
-    char when[64], step[32], of[32]; /* counts with their thousands grouped, as the stats panel writes them */
+    char when[64], step[32], of[32], took[NUMTEXT_MAX]; /* counts grouped, as the stats panel writes them */
     int nreplay = 0;
     numtext_count(s->step, step, sizeof step);
     if (app_replay(a, &nreplay, NULL))
@@ -433,7 +433,7 @@ static void status_text(App *a)
     else if (s->mode == RT_SERIAL)
         snprintf(when, sizeof when, "step %s", step);
     else
-        snprintf(when, sizeof when, "%.1f s, %s steps", (double)s->time_ns / 1e9, step);
+        snprintf(when, sizeof when, "%s, %s steps", numtext_duration(s->time_ns, took, sizeof took), step); /* "12 ms" */
     char speed[32];
     if (a->views.cs.speed <= 0)
         snprintf(speed, sizeof speed, "max speed");

@@ -228,6 +228,7 @@ bool app_dump_state(App *a, const char *path)
     json_object_set_new(root, "checks", dump_checks(a, s));
     json_object_set_new(root, "banner", dump_banner(a));
     json_object_set_new(root, "window", dump_window(a));
+    json_object_set_new(root, "time_ns", json_integer((json_int_t)s->time_ns)); /* the run time the status bar says */
     json_object_set_new(root, "status", json_string(a->views.status));
     json_object_set_new(root, "message", json_string(a->views.message_until > app_now_ms() ? a->views.message : ""));
     json_object_set_new(root, "notice_shown", json_string(a->views.drawn.notice_text));

@@ -40,6 +40,22 @@ char *numtext_int(int64_t n, char *buf, size_t size)
     return buf;
 }
 
+char *numtext_duration(uint64_t ns, char *buf, size_t size)
+{
+    if (ns == 0)
+        snprintf(buf, size, "0 ms");
+    else if (ns < 9950000) /* what rounds to a tenth below 10.0 ms */
+        snprintf(buf, size, "%.1f ms", (double)ns / 1e6);
+    else if (ns < 999500000) /* what rounds to whole ms below 1000 ms */
+        snprintf(buf, size, "%.0f ms", (double)ns / 1e6);
+    else {
+        char raw[NUMTEXT_MAX + 8];
+        snprintf(raw, sizeof raw, "%.1f s", (double)ns / 1e9);
+        numtext_group(raw, buf, size);
+    }
+    return buf;
+}
+
 static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';

@@ -585,6 +585,30 @@ static void test_status_groups_the_steps(void **state)
     json_decref(g0);
 }
 
+/* A short run's time in the status bar reads as the timeline's axis does, in milliseconds: a run over in a few
+ * milliseconds said "0.0 s, 2,012 steps" (dining-philosophers at max speed: "0.0 s, 948,830 steps"). */
+static void test_status_says_a_short_run_in_ms(void **state)
+{
+    (void)state;
+    char script[1024];
+    snprintf(script, sizeof script, "wait 200\nkey space\nwait-until ended 20000\nwait 200\ndump-state %s\nquit\n",
+             wh_path("ms.json"));
+    wh_write_script(wh_path("ms.uis"), script);
+    char opts[1024];
+    snprintf(opts, sizeof opts, "race-counter --set iterations=500 --speed max --ui-script %s", wh_path("ms.uis"));
+    assert_int_equal(wh_run(opts), 0);
+    json_t *st = wh_state("ms.json");
+    assert_string_not_equal(str_at(st, "outcome"), "running");
+    json_int_t ns = wh_int(st, "time_ns");
+    assert_true(ns > 0 && ns < 1000000000); /* 2,000 steps at max speed: well under a second */
+    const char *status = str_at(st, "status");
+    char took[NUMTEXT_MAX], want[64];
+    snprintf(want, sizeof want, "| %s, ", numtext_duration((uint64_t)ns, took, sizeof took));
+    if (!strstr(status, want) || strstr(status, "0.0 s") || !strstr(want, " ms, "))
+        fail_msg("status '%s' does not say the run time as '%s'", status, want);
+    json_decref(st);
+}
+
 /* The title bar follows the scenario on screen, and the run's clock stands still while the run waits paused. */
 static void test_title_and_clock_follow_the_run(void **state)
 {
@@ -598,7 +622,7 @@ static void test_title_and_clock_follow_the_run(void **state)
     assert_int_equal(wh_run(opts), 0);
     json_t *t0 = wh_state("t0.json");
     assert_string_equal(str_at(json_object_get(t0, "window"), "title"), "lockstep - Race on a counter");
-    assert_non_null(strstr(str_at(t0, "status"), "0.0 s, 0 steps | paused")); /* 800 ms paused are no run time */
+    assert_non_null(strstr(str_at(t0, "status"), "0 ms, 0 steps | paused")); /* 800 ms paused are no run time */
     json_t *t1 = wh_state("t1.json");
     assert_string_equal(str_at(t1, "scenario"), "dining-philosophers");
     assert_string_equal(str_at(json_object_get(t1, "window"), "title"), "lockstep - Dining philosophers");
@@ -694,6 +718,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_unchecked_expectation_after_a_deadlock),
         cmocka_unit_test(test_description_lead_reads_whole),
         cmocka_unit_test(test_status_groups_the_steps),
+        cmocka_unit_test(test_status_says_a_short_run_in_ms),
         cmocka_unit_test(test_title_and_clock_follow_the_run),
         cmocka_unit_test(test_picker_from_the_keyboard),
         cmocka_unit_test(test_folder_of_python_programs),

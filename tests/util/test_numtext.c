@@ -54,12 +54,31 @@ static void test_a_text_groups_its_whole_numbers(void **state)
     assert_string_equal(numtext_group("ab 12345", buf, 6), "ab 12");
 }
 
+/* A run's time as the status bar says it: short runs in milliseconds, never "0.0 s" beside a large step count (a
+ * dining-philosophers run at max speed said "0.0 s, 948,830 steps"). */
+static void test_durations_read_as_the_axis_does(void **state)
+{
+    (void)state;
+    char buf[NUMTEXT_MAX];
+    assert_string_equal(numtext_duration(0, buf, sizeof buf), "0 ms");
+    assert_string_equal(numtext_duration(400000, buf, sizeof buf), "0.4 ms");
+    assert_string_equal(numtext_duration(3240000, buf, sizeof buf), "3.2 ms");
+    assert_string_equal(numtext_duration(9960000, buf, sizeof buf), "10 ms");
+    assert_string_equal(numtext_duration(12300000, buf, sizeof buf), "12 ms");
+    assert_string_equal(numtext_duration(49000000, buf, sizeof buf), "49 ms");
+    assert_string_equal(numtext_duration(999400000, buf, sizeof buf), "999 ms");
+    assert_string_equal(numtext_duration(999600000, buf, sizeof buf), "1.0 s");
+    assert_string_equal(numtext_duration(1234000000, buf, sizeof buf), "1.2 s");
+    assert_string_equal(numtext_duration(1234500000000ull, buf, sizeof buf), "1,234.5 s");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_counts_group_their_thousands),
         cmocka_unit_test(test_values_keep_their_sign),
         cmocka_unit_test(test_a_text_groups_its_whole_numbers),
+        cmocka_unit_test(test_durations_read_as_the_axis_does),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
