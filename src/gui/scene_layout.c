@@ -117,8 +117,15 @@ static const SnapThread *thread_by_id(const Snapshot *s, int id)
     return NULL;
 }
 
-const char *scene_state_text(const SnapThread *t)
+bool scene_thread_stopped(const SnapThread *t, RtOutcome outcome)
 {
+    return outcome != RT_RUNNING && (t->state == TS_READY || t->state == TS_RUNNING || t->state == TS_ACTIVE);
+}
+
+const char *scene_state_text(const SnapThread *t, RtOutcome outcome)
+{
+    if (scene_thread_stopped(t, outcome))
+        return "stopped";
     switch (t->state) {
     case TS_ERROR:
         return "error";
@@ -1377,7 +1384,7 @@ static void decorate_thread(SlNode *n, const SceneInput *in)
     if (!t)
         return;
     snprintf(n->label, sizeof n->label, "%s", t->name ? t->name : "thread");
-    snprintf(n->sub, sizeof n->sub, "%s", scene_state_text(t));
+    snprintf(n->sub, sizeof n->sub, "%s", scene_state_text(t, in->snap->outcome));
     if (n->label_inside) { /* "philosopher 12" -> "12" */
         const char *sp = t->name ? strrchr(t->name, ' ') : NULL;
         if (sp) /* (a name without one stays whole: printing the label into itself left it empty) */
@@ -1385,7 +1392,7 @@ static void decorate_thread(SlNode *n, const SceneInput *in)
     }
     n->dim = t->state == TS_FINISHED;
     n->alarm = t->state == TS_ERROR;
-    n->state = t->state;
+    n->state = scene_thread_stopped(t, in->snap->outcome) ? TS_READY : t->state; /* no running or activity badge */
     locals_line(n, t);
     if (n->dim)
         n->fill = theme_mix(n->fill, th->panel, 0.6f);
@@ -1466,6 +1473,34 @@ static void grey_if_unused(SlNode *n, const SceneLayout *sl, const SceneInput *i
     reach_reason(in->prog, &sl->reach[o->decl], n->sub, sizeof n->sub);
 }
 
+/* Whether expression e reads shared declaration decl (a variable, or any element of an array). */
+static bool expr_reads_decl(const Expr *e, int decl)
+{
+    if (!e)
+        return false;
+    if (e->kind == EX_NAME && e->ref.kind == REF_SHARED && e->ref.index == decl)
+        return true;
+    if (expr_reads_decl(e->a, decl) || expr_reads_decl(e->b, decl))
+        return true;
+    for (int i = 0; i < e->args.count; i++)
+        if (expr_reads_decl(e->args.items[i], decl))
+            return true;
+    return false;
+}
+
+/* Whether a failed expectation reads variable v: the banner says "An expectation failed" about it (readers-writers:
+ * most_overtaken <= readers), so its box wears the alarm rim as a lost update's does. */
+static bool var_broke_expectation(const SceneInput *in, const SnapVar *v)
+{
+    for (int i = 0; in->prog && i < in->snap->nchecks; i++) {
+        const SnapCheck *k = &in->snap->checks[i];
+        if (k->evaluated && !k->passed && k->index >= 0 && k->index < in->prog->nchecks &&
+            expr_reads_decl(in->prog->checks[k->index].expr, v->decl))
+            return true;
+    }
+    return false;
+}
+
 static void decorate_var(SlNode *n, const SceneInput *in)
 {
     const Theme *th = in->theme;
@@ -1475,7 +1510,7 @@ static void decorate_var(SlNode *n, const SceneInput *in)
     if (n->more)
         return;
     const SnapVar *v = &in->snap->vars[n->ref];
-    n->alarm = v->lost > 0 || v->race;
+    n->alarm = v->lost > 0 || v->race || var_broke_expectation(in, v);
     snprintf(n->label, sizeof n->label, "%s", v->name ? v->name : "var");
     numtext_int(v->value, n->sub, sizeof n->sub);
 }

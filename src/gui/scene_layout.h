@@ -186,7 +186,12 @@ float scene_layout_arrow_head(const SlArrow *a, float scale);
 /* Whether what is drawn of two threads (discs, red rings, badges) comes within `gap` of each other. */
 bool scene_layout_threads_meet(const SlNode *a, const SlNode *b, float scale, float gap);
 
-/* The words for a thread's state in the scene: "eating", "blocked", "in critical section", "finished" ... */
-const char *scene_state_text(const SnapThread *t);
+/* Whether the end of the run (outcome: not RT_RUNNING) stopped the thread where it was: at its gate, in a step or in an
+ * activity; blocked, finished and failed threads are where they ended. */
+bool scene_thread_stopped(const SnapThread *t, RtOutcome outcome);
+/* The words for a thread's state in the scene: "eating", "blocked", "in critical section", "finished" ..., and
+ * "stopped" for a thread the end of the run stopped (a deadlock of one thread ends the run while the others pause:
+ * they said "pausing" under their names after the end, as if they still did). */
+const char *scene_state_text(const SnapThread *t, RtOutcome outcome);
 
 #endif

@@ -1043,6 +1043,80 @@ static void test_lone_object_centred_in_its_band(void **state)
     fx_finish(&f);
 }
 
+/* reentrant-lock at its defaults: worker 0 waits for the lock it holds, which ends the run while workers 1 and 2
+ * pause; after the end they said "pausing" (and wore the activity badge) as if they still did. A thread the end
+ * stopped says "stopped"; a blocked one still "blocked", a finished one "finished". */
+static void test_threads_the_end_stopped_say_so(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    int lock = fx_objects(&f, OBJ_LOCK, "plain_lock", 1);
+    fx_thread(&f, "main", -1, TS_FINISHED);
+    int w0 = fx_thread(&f, "worker 0", -1, TS_BLOCKED), w1 = fx_thread(&f, "worker 1", -1, TS_ACTIVE);
+    int w2 = fx_thread(&f, "worker 2", -1, TS_READY);
+    fx_block(&f, w0, lock, M_ACQUIRE);
+    f.snap.threads[w1].label = "pausing";
+    Theme th;
+    theme_init(&th, THEME_LIGHT);
+    SceneLayout sl;
+    scene_layout_init(&sl);
+    build(&sl, &f, &th);
+    assert_string_equal(scene_layout_find(&sl, SL_THREAD, w1)->sub, "pausing"); /* while the run goes on */
+    assert_int_equal(scene_layout_find(&sl, SL_THREAD, w1)->state, TS_ACTIVE);
+    f.snap.outcome = RT_DEADLOCK;
+    build(&sl, &f, &th);
+    assert_string_equal(scene_layout_find(&sl, SL_THREAD, w0)->sub, "blocked");
+    assert_string_equal(scene_layout_find(&sl, SL_THREAD, w1)->sub, "stopped");
+    assert_int_equal(scene_layout_find(&sl, SL_THREAD, w1)->state, TS_READY); /* no activity badge */
+    assert_string_equal(scene_layout_find(&sl, SL_THREAD, w2)->sub, "stopped");
+    assert_string_equal(scene_layout_find(&sl, SL_THREAD, 0)->sub, "finished");
+    scene_layout_finish(&sl);
+    fx_finish(&f);
+}
+
+/* readers-writers at its defaults ends "An expectation failed" (most_overtaken <= readers): the box of the variable
+ * the failed expectation reads wears the alarm rim, as a lost update's does, so the class sees which box the banner
+ * means; its other variables and an expectation still pending or holding mark nothing. */
+static void test_a_failed_expectation_marks_its_variable(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_FINISHED);
+    int count = fx_var(&f, "count", 0), most = fx_var(&f, "most_overtaken", 6);
+    Expr name = {.kind = EX_NAME, .name = "most_overtaken", .ref = {REF_SHARED, most, 0}};
+    Expr limit = {.kind = EX_INT, .ival = 3};
+    Expr le = {.kind = EX_BINARY, .op = OP_LE, .a = &name, .b = &limit};
+    CheckDecl decl = {.expr = &le, .text = "most_overtaken <= readers"};
+    SnapCheck check = {.index = 0, .evaluated = false, .passed = false, .value = 0};
+    f.prog.checks = &decl;
+    f.prog.nchecks = 1;
+    f.snap.checks = &check;
+    f.snap.nchecks = 1;
+    Theme th;
+    theme_init(&th, THEME_LIGHT);
+    SceneLayout sl;
+    scene_layout_init(&sl);
+    build(&sl, &f, &th);
+    assert_false(scene_layout_find(&sl, SL_VAR, most)->alarm); /* pending */
+    check.evaluated = true;
+    check.passed = true;
+    build(&sl, &f, &th);
+    assert_false(scene_layout_find(&sl, SL_VAR, most)->alarm); /* holds */
+    check.passed = false;
+    f.snap.outcome = RT_EXPECT_FAILED;
+    build(&sl, &f, &th);
+    assert_true(scene_layout_find(&sl, SL_VAR, most)->alarm);
+    assert_false(scene_layout_find(&sl, SL_VAR, count)->alarm);
+    scene_layout_finish(&sl);
+    f.prog.checks = NULL;
+    f.prog.nchecks = 0;
+    f.snap.checks = NULL;
+    f.snap.nchecks = 0;
+    fx_finish(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1050,6 +1124,8 @@ int main(void)
         cmocka_unit_test(test_discs_never_overlap_in_a_low_ring),
         cmocka_unit_test(test_held_chopstick_moves_to_holder_in_its_colour),
         cmocka_unit_test(test_deadlock_cycle_is_red),
+        cmocka_unit_test(test_threads_the_end_stopped_say_so),
+        cmocka_unit_test(test_a_failed_expectation_marks_its_variable),
         cmocka_unit_test(test_waits_without_cycle_are_not_red),
         cmocka_unit_test(test_pipeline_orders_producers_queue_consumers),
         cmocka_unit_test(test_labels_never_overlap_in_a_small_scene),
