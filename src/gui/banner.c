@@ -142,17 +142,18 @@ static const char *livelock_hint(const NarrCtx *c)
     return c->prog->hint_deadlock ? c->prog->hint_deadlock : c->prog->hint_failure;
 }
 
-/* A free or paced run whose threads still take steps, but none has made progress (an activity other than sleep, a
- * thread finishing) for a long while (Snapshot.livelock): the polite diners backing off in step. A serial run proves a
+/* A free or paced run whose threads still take steps, but go round their loops as they were, with no progress (an
+ * activity other than sleep, a thread finishing), round after round (Snapshot.livelock, runtime/rounds.c): the polite
+ * diners backing off in step. In short (the report says it whole), so that the scenario's hint fits below. A serial run proves a
  * livelock by its states coming round again (RT_LIVELOCK); real threads can only be seen getting nowhere, so this is
  * said as what is seen, while the run goes on. */
 static void banner_no_progress(Banner *b, const NarrCtx *c)
 {
-    char steps[NUMTEXT_MAX];
+    char rounds[NUMTEXT_MAX];
     b->title = "No progress: the threads keep moving, but nothing gets done";
     snprintf(b->lines[b->nlines++], sizeof b->lines[0],
-             "%s steps since the last progress (an activity other than sleep, or a thread finishing): a livelock?",
-             numtext_count(c->snap->steps_without_progress, steps, sizeof steps));
+             "They went round their loops %s times, each just as before: a livelock?",
+             numtext_count(c->snap->rounds_without_progress, rounds, sizeof rounds));
     b->hint = livelock_hint(c);
     b->tone = BANNER_ALARM;
 }
