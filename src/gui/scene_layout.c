@@ -2238,18 +2238,20 @@ static bool segment_meets(float x0, float y0, float x1, float y1, Box b)
  * backing. */
 enum { ARROW_STEPS = 32, ARROW_BOWS = 4, ARROW_BOW = 14, ARROW_CLEAR = 3, ARROW_PIECE_MIN = 4 };
 
-/* What an arrow keeps clear of: the labels (grown by `margin`), and (with shapes) the shapes of the nodes other than
- * its ends. Returns how many, at most max. */
-static int arrow_obstacles(const SceneLayout *sl, const SlNode *from, const SlNode *to, float margin, bool shapes,
-                           Box *out, int max)
+/* What an arrow keeps clear of: (with labels) the labels, and (with shapes) the shapes of the nodes other than its
+ * ends, each grown by `margin`. Returns how many, at most max. */
+static int arrow_obstacles(const SceneLayout *sl, const SlNode *from, const SlNode *to, float margin, bool labels,
+                           bool shapes, Box *out, int max)
 {
     int n = 0;
     for (int i = 0; i < sl->nnodes && n < max; i++) {
         const SlNode *nd = &sl->nodes[i];
-        if (nd->nlines > 0 && nd->lw > 0)
+        if (labels && nd->nlines > 0 && nd->lw > 0)
             out[n++] = (Box){nd->lx - margin, nd->ly - margin, nd->lw + 2 * margin, nd->lh + 2 * margin};
-        if (shapes && nd != from && nd != to && n < max)
-            out[n++] = node_box(nd);
+        if (shapes && nd != from && nd != to && n < max) {
+            Box b = node_box(nd);
+            out[n++] = (Box){b.x - margin, b.y - margin, b.w + 2 * margin, b.h + 2 * margin};
+        }
     }
     return n;
 }
@@ -2297,18 +2299,10 @@ static bool arrow_clear(const SlArrow *a, const SceneInput *in, const Box *obs, 
     return true;
 }
 
-/* The arrow straight where that crosses no label, else bowed the least that clears every label and shape (both ways
- * tried at each step), else straight. */
-static void route_arrow(const SceneLayout *sl, const SceneInput *in, SlArrow *a, const SlNode *from, const SlNode *to,
-                        float gap)
+/* The least bow (both ways tried at each step) that keeps the arrow clear of the boxes, into a; false when none does. */
+static bool bow_clear(SlArrow *a, const SceneLayout *sl, const SceneInput *in, const SlNode *from, const SlNode *to,
+                      float gap, const Box *obs, int nobs)
 {
-    Box obs[2 * MAX_OBSTACLES];
-    float margin = scene_layout_arrow_width(a, sl->scale) / 2 + ARROW_CLEAR * sl->scale;
-    int nlabels = arrow_obstacles(sl, from, to, margin, false, obs, 2 * MAX_OBSTACLES);
-    bow_arrow(a, from, to, 0, gap);
-    if (arrow_clear(a, in, obs, nlabels))
-        return;
-    int nobs = arrow_obstacles(sl, from, to, margin, true, obs, 2 * MAX_OBSTACLES);
     float len = hypotf(to->x - from->x, to->y - from->y), step = fmaxf(ARROW_BOW * sl->scale, len / 16);
     for (int k = 1; k <= 2 * ARROW_BOWS; k++) {
         float bow = (float)((k + 1) / 2) * step * (k % 2 ? 1.0f : -1.0f);
@@ -2316,8 +2310,28 @@ static void route_arrow(const SceneLayout *sl, const SceneInput *in, SlArrow *a,
             break;
         bow_arrow(a, from, to, bow, gap);
         if (arrow_clear(a, in, obs, nobs))
-            return;
+            return true;
     }
+    return false;
+}
+
+/* The arrow straight where that crosses no label and no other node's shape, else bowed the least that clears them
+ * all; else straight where that crosses only labels (clip_arrow leaves those parts out); else bowed the least that
+ * clears the other nodes' shapes, for a line through a box reads as an arrow into it (readers-writers at 1024x768
+ * zoom 2: db_rp -> count_lock -> reader 2); else straight. */
+static void route_arrow(const SceneLayout *sl, const SceneInput *in, SlArrow *a, const SlNode *from, const SlNode *to,
+                        float gap)
+{
+    Box all[2 * MAX_OBSTACLES], shapes[MAX_OBSTACLES];
+    float margin = scene_layout_arrow_width(a, sl->scale) / 2 + ARROW_CLEAR * sl->scale;
+    int nall = arrow_obstacles(sl, from, to, margin, true, true, all, 2 * MAX_OBSTACLES);
+    int nshapes = arrow_obstacles(sl, from, to, margin, false, true, shapes, MAX_OBSTACLES);
+    bow_arrow(a, from, to, 0, gap);
+    if (arrow_clear(a, in, all, nall) || bow_clear(a, sl, in, from, to, gap, all, nall))
+        return;
+    bow_arrow(a, from, to, 0, gap);
+    if (arrow_clear(a, in, shapes, nshapes) || bow_clear(a, sl, in, from, to, gap, shapes, nshapes))
+        return;
     bow_arrow(a, from, to, 0, gap);
 }
 
@@ -2361,7 +2375,7 @@ static void clip_arrow(const SceneLayout *sl, SlArrow *a, const SlNode *from, co
 {
     Box obs[MAX_OBSTACLES];
     float margin = scene_layout_arrow_width(a, sl->scale) / 2 + ARROW_CLEAR * sl->scale;
-    int nobs = arrow_obstacles(sl, NULL, NULL, margin, false, obs, MAX_OBSTACLES);
+    int nobs = arrow_obstacles(sl, NULL, NULL, margin, true, false, obs, MAX_OBSTACLES);
     float len = hypotf(a->x1 - a->x0, a->y1 - a->y0), t_start, t_end, run = -1, t0, t1;
     arrow_ends(a, from, to, margin, &t_start, &t_end);
     a->tip = t_end;

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1117,6 +1118,79 @@ static void test_a_failed_expectation_marks_its_variable(void **state)
     fx_finish(&f);
 }
 
+/* Whether a drawn part of arrow a passes through the shape of a node other than its two ends (grown by pad). */
+static const SlNode *arrow_crosses_a_shape(const SceneLayout *sl, const SlArrow *a, float pad)
+{
+    const SlNode *from = scene_layout_find(sl, SL_THREAD, a->thread);
+    const SlNode *to = a->obj >= 0 ? scene_layout_find(sl, SL_OBJECT, a->obj) : NULL;
+    for (int i = 0; i < sl->nnodes; i++) {
+        const SlNode *n = &sl->nodes[i];
+        if (n == from || n == to || n->spare)
+            continue;
+        for (int p = 0; p < a->npieces; p++)
+            for (int k = 0; k <= 64; k++) {
+                float x, y, t = a->piece[p][0] + (a->piece[p][1] - a->piece[p][0]) * (float)k / 64;
+                scene_layout_arrow_point(a, t, &x, &y);
+                if (fabsf(x - n->x) < n->w / 2 + pad && fabsf(y - n->y) < n->h / 2 + pad)
+                    return n;
+            }
+    }
+    return NULL;
+}
+
+/* readers-writers in paced mode at 1024x768, zoom 2: readers 1 and 2 read (db_rp holds them), reader 2 holds
+ * count_lock, which stands between db_rp and reader 2. The arrow from db_rp to reader 2 ran straight through
+ * count_lock's box and read as db_rp -> count_lock -> reader 2; it bends round it. */
+static void test_arrows_bend_round_other_shapes(void **state)
+{
+    (void)state;
+    Fixture f;
+    fx_init(&f);
+    Loaded l = loader_scenario("readers-writers", NULL);
+    int reader = -1, writer = -1;
+    for (int i = 0; i < l.prog->nfuncs; i++) {
+        reader = strcmp(l.prog->funcs[i].name, "reader") == 0 ? i : reader;
+        writer = strcmp(l.prog->funcs[i].name, "writer") == 0 ? i : writer;
+    }
+    fx_thread(&f, "main", -1, TS_BLOCKED);
+    f.snap.threads[0].waits_thread = 1;
+    fx_thread(&f, "reader 1", reader, TS_RUNNING);
+    fx_thread(&f, "reader 2", reader, TS_RUNNING);
+    fx_thread(&f, "reader 3", reader, TS_RUNNING);
+    fx_thread(&f, "writer", writer, TS_ACTIVE);
+    f.snap.threads[4].label = "arriving";
+    int db = fx_objects(&f, OBJ_RWLOCK, "db_rp", 1);
+    fx_objects(&f, OBJ_RWLOCK, "db_wp", 1);
+    int count = fx_objects(&f, OBJ_LOCK, "count_lock", 1);
+    f.snap.objects[db].count = f.snap.objects[db].nholders = 2;
+    f.snap.objects[db].holders = malloc(2 * sizeof(int));
+    f.snap.objects[db].holders[0] = 1;
+    f.snap.objects[db].holders[1] = 2;
+    f.snap.objects[count].owner = 2;
+    static const char *const vars[] = {"writer_waiting", "overtaken", "most_overtaken", "version"};
+    for (int i = 0; i < 4; i++)
+        fx_var(&f, vars[i], 0);
+    Theme th;
+    theme_init(&th, THEME_LIGHT);
+    SceneLayout sl;
+    scene_layout_init(&sl);
+    SceneInput in = {&f.snap, l.prog, LAYOUT_GRAPH, 22, 161, 980, 544, 1.19f, &th, 1.19f, l.params, NULL};
+    scene_layout_build(&sl, &in);
+    int holds = 0;
+    for (int i = 0; i < sl.narrows; i++) {
+        const SlArrow *a = &sl.arrows[i];
+        holds += a->kind == SL_HOLDS;
+        const SlNode *n = a->obj >= 0 ? arrow_crosses_a_shape(&sl, a, 0) : NULL;
+        if (n)
+            fail_msg("the arrow between thread %d and %s runs through %s", a->thread,
+                     f.snap.objects[a->obj].name, n->lines[0].text);
+    }
+    assert_int_equal(holds, 3);
+    scene_layout_finish(&sl);
+    loader_unload(&l);
+    fx_finish(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1126,6 +1200,7 @@ int main(void)
         cmocka_unit_test(test_deadlock_cycle_is_red),
         cmocka_unit_test(test_threads_the_end_stopped_say_so),
         cmocka_unit_test(test_a_failed_expectation_marks_its_variable),
+        cmocka_unit_test(test_arrows_bend_round_other_shapes),
         cmocka_unit_test(test_waits_without_cycle_are_not_red),
         cmocka_unit_test(test_pipeline_orders_producers_queue_consumers),
         cmocka_unit_test(test_labels_never_overlap_in_a_small_scene),
