@@ -1542,6 +1542,8 @@ enum { LABEL_MIN_CHARS = 2, MAX_OBSTACLES = 256 };
 /* Labels side by side keep this share of a small line's height between them (about two spaces): at a 4:3 projector's
  * zoom the readers-writers locks were named "db_rpdb_wpcount_lock", three labels a pixel apart. */
 static const float LABEL_GAP_SHARE = 0.5f;
+/* A label keeps this share of a small line's height clear of other nodes' shapes and labels all round. */
+static const float LABEL_CLEAR_SHARE = 0.35f;
 
 typedef struct Box {
     float x, y, w, h;
@@ -1638,7 +1640,17 @@ typedef struct LabelCtx {
     Box area;
     float gap;                   /* between a label and a shape, or the area's edge */
     float label_gap;             /* and between two labels side by side, on top of gap */
+    float clear;                 /* between a label and another node's shape or label, above, below or beside */
+    int chips_from, chips_to;    /* the obstacles that are waiting threads' chips, which a label may come up to */
 } LabelCtx;
+
+/* The clearance kept round obstacle i: none round the label's own node (self) and the chips, else c->clear, so that
+ * a label never stands against another box or label and reads as one block with it ("value 0" against "consumed",
+ * count_lock's name right under "files / 0 items" at 1024x768 zoom 2). Labels side by side keep label_gap besides. */
+static float obstacle_clear(const LabelCtx *c, int i, int self)
+{
+    return i == self || (i >= c->chips_from && i < c->chips_to) ? 0 : c->clear;
+}
 
 /* A placed label as an obstacle: its box, widened by label_gap at both ends so that no label is put against it. */
 static Box label_obstacle(const LabelCtx *c, const SlNode *n)
@@ -1662,6 +1674,8 @@ static bool free_span(const LabelCtx *c, int self, float cx, float top, float h,
     *right = c->area.x + c->area.w;
     for (int i = 0; i < c->nobstacles; i++) {
         Box o = c->obstacles[i];
+        float m = obstacle_clear(c, i, self);
+        o = (Box){o.x - m, o.y - m, o.w + 2 * m, o.h + 2 * m};
         if (i == self || o.y >= top + h || o.y + o.h <= top)
             continue;
         if (o.x + o.w <= cx)
@@ -1765,6 +1779,8 @@ static bool try_side(LabelCtx *c, int self, SlNode *n, const SceneInput *in, con
         return false;
     for (int i = 0; i < c->nobstacles; i++) {
         Box o = c->obstacles[i];
+        float m = obstacle_clear(c, i, self);
+        o = (Box){o.x - m, o.y - m, o.w + 2 * m, o.h + 2 * m};
         if (i == self || o.y >= top + h || o.y + o.h <= top || (left_side ? o.x >= x0 : o.x + o.w <= x0))
             continue;
         if (o.x < x0 && o.x + o.w > x0)
@@ -1805,7 +1821,10 @@ static bool try_places(LabelCtx *c, int self, SlNode *n, const SceneInput *in, c
         if (try_side(c, self, n, in, lines, nl, false, row) || try_side(c, self, n, in, lines, nl, true, row))
             return true;
     if (!try_label(c, self, n, in, lines, nl, n->label_above ? above : below, n->label_above))
-        return try_label(c, self, n, in, lines, nl, n->label_above ? below : above, !n->label_above);
+        return try_label(c, self, n, in, lines, nl, n->label_above ? below : above, !n->label_above) ||
+               (c->clear > 0 && nl > 1 && !n->label_side && /* kept clear: beside the node rather than a line less */
+                (try_side(c, self, n, in, lines, nl, false, SIDE_CENTRED) ||
+                 try_side(c, self, n, in, lines, nl, true, SIDE_CENTRED)));
     if (!label_cut(n, lines, nl) || c->choosing) /* (the round that chooses the placement as it was) */
         return true;
     SlNode first = *n; /* its name cut on its usual side: whole on the other side or a little further off, else cut */
@@ -1833,7 +1852,7 @@ static void keep_clear(LabelCtx *c, int self, const SlNode *n)
 }
 
 /* Place the lines beside the node, dropping the most droppable line until they fit. */
-static void label_beside(LabelCtx *c, int self, SlNode *n, const SceneInput *in, LabelLine *lines, int nl)
+static void place_beside(LabelCtx *c, int self, SlNode *n, const SceneInput *in, LabelLine *lines, int nl)
 {
     n->nlines = 0;
     n->lw = 0;
@@ -1847,6 +1866,39 @@ static void label_beside(LabelCtx *c, int self, SlNode *n, const SceneInput *in,
             worst = lines[i].drop > lines[worst].drop ? i : worst;
         memmove(&lines[worst], &lines[worst + 1], sizeof lines[0] * (size_t)(nl - worst - 1));
         nl--;
+    }
+}
+
+/* How much of the lines a placed label shows: each line kept counts two, each kept whole one more. */
+static int label_shown(const SlNode *n, const LabelLine *lines, int nl)
+{
+    int score = 0;
+    for (int i = 0; i < n->nlines; i++)
+        for (int k = 0; k < nl; k++)
+            if (n->lines[i].style == lines[k].style && strncmp(n->lines[i].text, lines[k].text, 2) == 0) {
+                score += strcmp(n->lines[i].text, lines[k].text) == 0 ? 3 : 2;
+                break;
+            }
+    return score;
+}
+
+/* The lines beside the node, kept c->clear off the other nodes' shapes and labels where that costs no line nor
+ * letter; where it would, as close as they may come (a short scene's rows: the sleeping barber, the smokers). */
+static void label_beside(LabelCtx *c, int self, SlNode *n, const SceneInput *in, LabelLine *lines, int nl)
+{
+    LabelLine all[SL_LINES_MAX];
+    memcpy(all, lines, sizeof all[0] * (size_t)nl);
+    place_beside(c, self, n, in, lines, nl);
+    int shown = label_shown(n, all, nl);
+    if (c->clear > 0 && shown < 3 * nl) {
+        SlNode apart = *n;
+        float clear = c->clear;
+        c->clear = 0;
+        memcpy(lines, all, sizeof all[0] * (size_t)nl);
+        place_beside(c, self, n, in, lines, nl);
+        c->clear = clear;
+        if (label_shown(n, all, nl) <= shown)
+            *n = apart;
     }
     keep_clear(c, self, n);
 }
@@ -2034,6 +2086,7 @@ static void place_labels(SceneLayout *sl, const SceneInput *in, bool names_only)
     c->area = (Box){in->x, in->y, in->w, in->h};
     c->gap = 3 * in->scale;
     c->label_gap = line_h(in, SL_TEXT_SMALL) * LABEL_GAP_SHARE;
+    c->clear = line_h(in, SL_TEXT_SMALL) * LABEL_CLEAR_SHARE;
     c->names_only = true;
     c->choosing = names_only;
     for (int i = 0; i < sl->nnodes; i++) { /* obstacle i is node i's shape */
@@ -2041,10 +2094,12 @@ static void place_labels(SceneLayout *sl, const SceneInput *in, bool names_only)
         sl->nodes[i].lw = 0;
         add_obstacle(c, node_box(&sl->nodes[i]));
     }
+    c->chips_from = c->nobstacles;
     for (int i = 0; i < sl->nchips; i++) { /* the waiting threads' small discs, drawn over everything: a label may */
         const SlChip *ch = &sl->chips[i];  /* come up to one (free_span's gap is a shape's, not a chip's) */
         add_obstacle(c, (Box){ch->x - ch->r + c->gap, ch->y - ch->r, fmaxf(2 * (ch->r - c->gap), 0.5f), 2 * ch->r});
     }
+    c->chips_to = c->nobstacles;
     for (int i = 0; i < MAX_OBSTACLES; i++)
         c->label_ob[i] = -1;
     label_round(sl, c, in);

@@ -594,6 +594,75 @@ static int shipped_scenarios(char names[][64])
     return n;
 }
 
+/* How far apart two rectangles are: the larger of their horizontal and vertical gaps (0 or less: they meet). */
+static long rect_gap(Rect a, Rect b)
+{
+    long dx = a.x >= b.x ? a.x - (b.x + b.w) : b.x - (a.x + a.w);
+    long dy = a.y >= b.y ? a.y - (b.y + b.h) : b.y - (a.y + a.h);
+    return dx > dy ? dx : dy;
+}
+
+/* The least gap between a label beside its node and any other node's box or label (sticks aside). */
+static long least_label_gap(json_t *layout, char *what, size_t size)
+{
+    json_t *nodes = json_object_get(layout, "nodes"), *kinds = json_object_get(layout, "shapes");
+    json_t *labels = json_object_get(layout, "labels");
+    long least = 1L << 30;
+    for (size_t i = 0; i < json_array_size(labels); i++) {
+        json_t *l = json_array_get(labels, i);
+        size_t own = (size_t)wh_int(l, "node");
+        if (json_is_true(json_object_get(l, "inside")) || is_stick(kinds, own))
+            continue;
+        Rect b = rect_of(json_object_get(l, "box"), "label");
+        const char *first = json_string_value(json_object_get(json_array_get(json_object_get(l, "lines"), 0), "text"));
+        for (size_t j = 0; j < json_array_size(nodes); j++) {
+            long g = rect_gap(b, rect_of(json_array_get(nodes, j), "node"));
+            if (j != own && !is_stick(kinds, j) && g < least) {
+                least = g;
+                snprintf(what, size, "the label '%s' and node %zu", first, j);
+            }
+        }
+        for (size_t k = 0; k < json_array_size(labels); k++) {
+            json_t *o = json_array_get(labels, k);
+            long g = rect_gap(b, rect_of(json_object_get(o, "box"), "label"));
+            if (k != i && !json_is_true(json_object_get(o, "inside")) && !is_stick(kinds, (size_t)wh_int(o, "node")) &&
+                g < least) {
+                least = g;
+                snprintf(what, size, "the labels '%s' and '%s'", first,
+                         json_string_value(json_object_get(json_array_get(json_object_get(o, "lines"), 0), "text")));
+            }
+        }
+    }
+    return least;
+}
+
+/* A label beside its node keeps a clear gap from every other box and label, above, below or beside, where the
+ * scene has the room: at 1024x768 zoom 2 buffer_lock's "consumer 1" stood 1 px from the "produced" box, "value 0" 2 px
+ * from "consumed", and count_lock's name 4 px under "files / 0 items", reading as one block with them. */
+enum { LABEL_CLEAR = 6 }; /* zoom-1 px */
+
+static void test_labels_keep_clear_of_other_boxes(void **state)
+{
+    (void)state;
+    static const char *const scenarios[] = {"consumer-without-semaphore", "daemon-workers", "queue-workers"};
+    for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
+        char script[1024], opts[1024], what[256] = "";
+        snprintf(script, sizeof script,
+                 "mode serial\nspeed max\ncommand play\nwait-until ended 20000\nwait 200\ndump-state %s\nquit\n",
+                 wh_path("clear.json"));
+        wh_write_script(wh_path("clear.uis"), script);
+        snprintf(opts, sizeof opts, "%s --size 1024x768 --zoom 2 --ui-script %s", scenarios[i], wh_path("clear.uis"));
+        assert_int_equal(wh_run(opts), 0);
+        json_t *st = wh_state("clear.json"), *layout = json_object_get(st, "layout");
+        double zoom = json_real_value(json_object_get(layout, "zoom"));
+        long least = least_label_gap(layout, what, sizeof what);
+        if (least < (long)(LABEL_CLEAR * zoom))
+            fail_msg("%s at 1024x768 zoom 2: %s stand %ld px apart (at least %ld)", scenarios[i], what, least,
+                     (long)(LABEL_CLEAR * zoom));
+        json_decref(st);
+    }
+}
+
 static void test_every_scenario_at_every_size(void **state)
 {
     (void)state;
@@ -699,6 +768,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_the_size_chooses_until_the_user_does),
         cmocka_unit_test(test_layout_option),
         cmocka_unit_test(test_failed_banner_says_what_failed),
+        cmocka_unit_test(test_labels_keep_clear_of_other_boxes),
         cmocka_unit_test(test_every_scenario_at_every_size),
     };
     return wh_main(argc, argv, "lockstep-layout-test", tests, sizeof tests / sizeof tests[0]);
