@@ -407,6 +407,32 @@ static bool near(Rgba a, Rgba b)
     return abs(a.r - b.r) < 8 && abs(a.g - b.g) < 8 && abs(a.b - b.b) < 8;
 }
 
+/* Draw the timeline of a run of two threads, main and worker 1 (started 1/50 of the way in and running to the end),
+ * that lasted end_ns, in state `outcome` with the worker `worker_state`; return the worker lane's middle y. */
+static float two_lane_timeline(Canvas *c, Fixture *f, RtOutcome outcome, ThreadState worker_state, int64_t end_ns)
+{
+    fx_init(f);
+    fx_thread(f, "main", -1, outcome == RT_RUNNING ? TS_RUNNING : TS_FINISHED);
+    fx_thread(f, "worker 1", -1, worker_state);
+    f->snap.outcome = outcome;
+    f->snap.time_ns = (uint64_t)end_ns;
+    Timeline *t = timeline_create();
+    timeline_reset(t, false);
+    Event ev[3] = {{.seq = 1, .t_ns = 0, .kind = EV_START, .thread = 0, .obj = -1},
+                   {.seq = 2, .t_ns = end_ns / 50, .kind = EV_START, .thread = 1, .obj = -1},
+                   {.seq = 3, .t_ns = end_ns, .kind = EV_STEP, .thread = 1, .obj = -1}};
+    timeline_add(t, ev, 3);
+    UiRect area = {0, 0, W, 200};
+    Rgba bg = c->theme.panel;
+    SDL_SetRenderDrawColor(c->ren, bg.r, bg.g, bg.b, 255);
+    SDL_RenderClear(c->ren);
+    timeline_draw(t, c->ren, c->font, &c->theme, area, &f->snap, NULL, -1000, -1000);
+    timeline_destroy(t);
+    int axis_h = font_height(c->font, FONT_SMALL) + 4, legend_h = axis_h; /* the legend row is below the axis */
+    float lane_h = (float)(area.h - legend_h - axis_h - 8) / 2;
+    return 4 + lane_h * 1.5f;
+}
+
 /* A run of 50 ms fills the timeline's width (the axis fits the run), instead of a sliver at the left of 8 s. */
 static void test_timeline_fits_a_short_run(void **state)
 {
@@ -414,27 +440,9 @@ static void test_timeline_fits_a_short_run(void **state)
     Canvas c;
     canvas_open(&c, THEME_LIGHT);
     Fixture f;
-    fx_init(&f);
-    fx_thread(&f, "main", -1, TS_RUNNING);
-    fx_thread(&f, "worker 1", -1, TS_RUNNING);
-    f.snap.outcome = RT_RUNNING;
-    f.snap.time_ns = 50000000;
-    Timeline *t = timeline_create();
-    timeline_reset(t, false);
-    Event ev[3] = {{.seq = 1, .t_ns = 0, .kind = EV_START, .thread = 0, .obj = -1},
-                   {.seq = 2, .t_ns = 1000000, .kind = EV_START, .thread = 1, .obj = -1},
-                   {.seq = 3, .t_ns = 50000000, .kind = EV_STEP, .thread = 1, .obj = -1}};
-    timeline_add(t, ev, 3);
-    UiRect area = {0, 0, W, 200};
-    Rgba bg = c.theme.panel;
-    SDL_SetRenderDrawColor(c.ren, bg.r, bg.g, bg.b, 255);
-    SDL_RenderClear(c.ren);
-    timeline_draw(t, c.ren, c.font, &c.theme, area, &f.snap, NULL, -1000, -1000);
-    int axis_h = font_height(c.font, FONT_SMALL) + 4, legend_h = axis_h; /* the legend row is below the axis */
-    float lane_h = (float)(area.h - legend_h - axis_h - 8) / 2, y = 4 + lane_h * 1.5f;
+    float y = two_lane_timeline(&c, &f, RT_RUNNING, TS_RUNNING, 50000000);
     assert_true(near(pixel(&c, W * 0.85f, y), theme_thread_color(&c.theme, 1)));
     assert_true(near(pixel(&c, W * 0.5f, y), theme_thread_color(&c.theme, 1)));
-    timeline_destroy(t);
     fx_finish(&f);
     canvas_close(&c);
 }
@@ -448,27 +456,9 @@ static void test_timeline_fits_a_run_of_milliseconds(void **state)
     Canvas c;
     canvas_open(&c, THEME_LIGHT);
     Fixture f;
-    fx_init(&f);
-    fx_thread(&f, "main", -1, TS_FINISHED);
-    fx_thread(&f, "worker 1", -1, TS_ERROR);
-    f.snap.outcome = RT_ERROR;
-    f.snap.time_ns = 2000000;
-    Timeline *t = timeline_create();
-    timeline_reset(t, false);
-    Event ev[3] = {{.seq = 1, .t_ns = 0, .kind = EV_START, .thread = 0, .obj = -1},
-                   {.seq = 2, .t_ns = 100000, .kind = EV_START, .thread = 1, .obj = -1},
-                   {.seq = 3, .t_ns = 2000000, .kind = EV_STEP, .thread = 1, .obj = -1}};
-    timeline_add(t, ev, 3);
-    UiRect area = {0, 0, W, 200};
-    Rgba bg = c.theme.panel;
-    SDL_SetRenderDrawColor(c.ren, bg.r, bg.g, bg.b, 255);
-    SDL_RenderClear(c.ren);
-    timeline_draw(t, c.ren, c.font, &c.theme, area, &f.snap, NULL, -1000, -1000);
-    int axis_h = font_height(c.font, FONT_SMALL) + 4, legend_h = axis_h;
-    float lane_h = (float)(area.h - legend_h - axis_h - 8) / 2, y = 4 + lane_h * 1.5f;
+    float y = two_lane_timeline(&c, &f, RT_ERROR, TS_ERROR, 2000000);
     assert_true(near(pixel(&c, W * 0.5f, y), theme_thread_color(&c.theme, 1)));
     assert_true(near(pixel(&c, W * 0.8f, y), theme_thread_color(&c.theme, 1)));
-    timeline_destroy(t);
     fx_finish(&f);
     canvas_close(&c);
 }

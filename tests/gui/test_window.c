@@ -562,19 +562,28 @@ static void test_description_lead_reads_whole(void **state)
     }
 }
 
+/* The window's state once the race counter with `iterations` increments a worker has run to its end at speed max
+ * (the script and the dump named after `name`). */
+static json_t *race_counter_ended(const char *name, int iterations)
+{
+    char file[64], script[1024], opts[1024];
+    snprintf(file, sizeof file, "%s.json", name);
+    snprintf(script, sizeof script, "wait 200\nkey space\nwait-until ended 20000\nwait 200\ndump-state %s\nquit\n",
+             wh_path(file));
+    snprintf(file, sizeof file, "%s.uis", name);
+    wh_write_script(wh_path(file), script);
+    snprintf(opts, sizeof opts, "race-counter --set iterations=%d --speed max --ui-script %s", iterations, wh_path(file));
+    assert_int_equal(wh_run(opts), 0);
+    snprintf(file, sizeof file, "%s.json", name);
+    return wh_state(file);
+}
+
 /* The status bar groups the step count's thousands as the stats panel does ("4,012 steps"; it said "239843146
  * steps"). */
 static void test_status_groups_the_steps(void **state)
 {
     (void)state;
-    char script[1024];
-    snprintf(script, sizeof script, "wait 200\nkey space\nwait-until ended 20000\nwait 200\ndump-state %s\nquit\n",
-             wh_path("g0.json"));
-    wh_write_script(wh_path("group.uis"), script);
-    char opts[1024];
-    snprintf(opts, sizeof opts, "race-counter --set iterations=2000 --speed max --ui-script %s", wh_path("group.uis"));
-    assert_int_equal(wh_run(opts), 0);
-    json_t *g0 = wh_state("g0.json");
+    json_t *g0 = race_counter_ended("g0", 2000);
     assert_string_not_equal(str_at(g0, "outcome"), "running");
     long long step = (long long)json_integer_value(json_object_get(g0, "step"));
     assert_true(step >= 1000);
@@ -590,14 +599,7 @@ static void test_status_groups_the_steps(void **state)
 static void test_status_says_a_short_run_in_ms(void **state)
 {
     (void)state;
-    char script[1024];
-    snprintf(script, sizeof script, "wait 200\nkey space\nwait-until ended 20000\nwait 200\ndump-state %s\nquit\n",
-             wh_path("ms.json"));
-    wh_write_script(wh_path("ms.uis"), script);
-    char opts[1024];
-    snprintf(opts, sizeof opts, "race-counter --set iterations=500 --speed max --ui-script %s", wh_path("ms.uis"));
-    assert_int_equal(wh_run(opts), 0);
-    json_t *st = wh_state("ms.json");
+    json_t *st = race_counter_ended("ms", 500);
     assert_string_not_equal(str_at(st, "outcome"), "running");
     json_int_t ns = wh_int(st, "time_ns");
     assert_true(ns > 0 && ns < 1000000000); /* 2,000 steps at max speed: well under a second */
