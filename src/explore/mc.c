@@ -261,7 +261,7 @@ static double spent_seconds(Mc *m)
 
 bool mc_memory_spent(Mc *m)
 {
-    if (m->max_bytes == SIZE_MAX || m->memory_polls++ % MC_MEMORY_POLL != 0)
+    if (m->max_bytes == 0 || m->max_bytes == SIZE_MAX || m->memory_polls++ % MC_MEMORY_POLL != 0)
         return false;
     size_t largest;
     size_t bytes = mcg_bytes(&m->g, &largest) + m->saved_bytes + (m->rt ? rt_coop_bases_bytes(m->rt) : 0) +

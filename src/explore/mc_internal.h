@@ -103,7 +103,8 @@ typedef struct Mc {
     size_t cap_learnt;
     int nlearnt;
     size_t saved_budget;  /* bytes of saved states this run may keep */
-    size_t max_bytes;     /* the search's memory budget (SsConfig.max_bytes; SIZE_MAX: none) */
+    size_t max_bytes;     /* the search's memory budget (SsConfig.max_bytes); none when SIZE_MAX, or 0 (a parallel
+                             search's worker, which mc_init never set up) */
     unsigned memory_polls;
     Snapshot snap;
     uint64_t t0;

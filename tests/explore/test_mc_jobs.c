@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "mc_helpers.h"
+#include "explore/mc_internal.h"
 #include "../common/loader.h"
 #include "../common/tasks.h"
 #include "../common/slowness.h"
@@ -160,12 +161,26 @@ static void test_cpu_budget(void **state)
     loader_unload(&l);
 }
 
+/* A parallel search's workers are set up without mc_init, so their memory budget is 0: that is no budget, not one
+ * already spent (mc_memory_spent once said spent at the first look, and set the result's memory_cut). */
+static void test_worker_budget_is_none(void **state)
+{
+    (void)state;
+    SsResult r;
+    memset(&r, 0, sizeof r);
+    Mc m = {.out = &r};
+    for (int i = 0; i < 1000; i++)
+        assert_false(mc_memory_spent(&m));
+    assert_false(r.memory_cut);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_scenario),
         cmocka_unit_test(test_cancel_joins_workers),
         cmocka_unit_test(test_cpu_budget),
+        cmocka_unit_test(test_worker_budget_is_none),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
