@@ -165,6 +165,13 @@ char *stats_row_steps(const SnapThread *t, char *buf, size_t size)
     return buf;
 }
 
+char *stats_row_blocked(const SnapThread *t, char *buf, size_t size)
+{
+    char num[NUMTEXT_MAX];
+    snprintf(buf, size, "blocked %s", numtext_duration(t->blocked_ns, num, sizeof num));
+    return buf;
+}
+
 /* The widest of the rows' names (whole or short) and of their steps. */
 static void widest_row(const Snapshot *s, bool short_names, StatsMeasure measure, void *ctx, int *names, int *steps)
 {

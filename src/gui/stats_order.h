@@ -60,7 +60,7 @@ typedef struct StatsColumns {
 StatsColumns stats_table_columns(const Snapshot *s, const int *order, int shown, const char *act_label, int cw, int gap,
                                  StatsMeasure measure, void *ctx);
 
-/* The rows of a few threads (stats_view.c: "#1 worker 1   400,002 steps   blocked 0.0 s ..."), in `room` px: the
+/* The rows of a few threads (stats_view.c: "#1 worker 1   400,002 steps   blocked 4.5 ms ..."), in `room` px: the
  * steps in one column right-aligned at steps_right for every row, `gap` px right of the widest name, or (steps
  * false) in none. Once a column of steps was added row by row where it fitted: "#0 main   4 steps" stood above
  * "#1 worker 1" without its steps. The names go short ("#1 W1", short_names) before the steps are left out. */
@@ -74,5 +74,8 @@ StatsRowColumns stats_row_columns(const Snapshot *s, int room, int gap, StatsMea
 char *stats_row_name(const SnapThread *t, bool short_names, char *buf, size_t size);
 /* A row's steps: "400,002 steps". Returns buf. */
 char *stats_row_steps(const SnapThread *t, char *buf, size_t size);
+/* A row's time blocked in the words of every other time the window shows (numtext_duration): "blocked 4.5 ms",
+ * "blocked 1.2 s". Returns buf. */
+char *stats_row_blocked(const SnapThread *t, char *buf, size_t size);
 
 #endif

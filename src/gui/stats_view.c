@@ -92,7 +92,7 @@ static int measure_small(void *ctx, const char *text)
     return font_width(ctx, FONT_SMALL, text);
 }
 
-/* One thread per row: "#1 philosopher 0   2,358 steps   blocked 0.4 s   think 262, eat 261", the steps in one column
+/* One thread per row: "#1 philosopher 0   2,358 steps   blocked 412 ms   think 262, eat 261", the steps in one column
  * for every row or for none (stats_row_columns); the parts after them that would pass the panel's edge are left out,
  * never cut. */
 static void draw_rows(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, const Snapshot *s)
@@ -102,9 +102,9 @@ static void draw_rows(SDL_Renderer *r, Font *f, const Theme *th, UiRect area, co
     for (int i = 0; i < s->nthreads; i++) {
         const SnapThread *t = &s->threads[i];
         int y = area.y + 4 + i * lh;
-        char acts[160], parts[2][200], line[700], name[96], steps[64];
+        char acts[160], parts[2][200], line[700], name[96], steps[64], blocked[64];
         activity_text(s, t, acts, sizeof acts);
-        snprintf(parts[0], sizeof parts[0], "   blocked %.1f s", (double)t->blocked_ns / 1e9);
+        snprintf(parts[0], sizeof parts[0], "   %s", stats_row_blocked(t, blocked, sizeof blocked));
         snprintf(parts[1], sizeof parts[1], "%s%s", acts[0] ? "   " : "", acts);
         int from = c.steps ? c.steps_right : 0; /* the rest starts right of the steps' column */
         line[0] = '\0';

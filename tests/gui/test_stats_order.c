@@ -239,6 +239,27 @@ static void test_rows_show_steps_in_one_column(void **state)
     fx_finish(&f);
 }
 
+/* A row's time blocked reads as every other time in the window (numtext_duration): the panel said "blocked 0.0 s"
+ * for a philosopher blocked 40 ms beside a status bar and timeline axis in ms. */
+static void test_row_blocked_in_the_windows_words(void **state)
+{
+    (void)state;
+    static const struct {
+        uint64_t ns;
+        const char *text;
+    } cases[] = {
+        {0, "blocked 0 ms"},
+        {4500000, "blocked 4.5 ms"},
+        {40000000, "blocked 40 ms"},
+        {1234500000, "blocked 1.2 s"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        SnapThread t = {.blocked_ns = cases[i].ns};
+        char buf[64];
+        assert_string_equal(stats_row_blocked(&t, buf, sizeof buf), cases[i].text);
+    }
+}
+
 /* An expectation not yet evaluated is "pending" while the run goes on, and "not checked" (the report's words) once a
  * deadlock or an error has ended it: after the cigarette smokers' stall the panel said "pending: expect smoked == 3 *
  * rounds_each" under a run that was over. */
@@ -276,6 +297,7 @@ int main(void)
         cmocka_unit_test(test_table_columns_keep_a_gap),
         cmocka_unit_test(test_rows_show_steps_in_one_column),
         cmocka_unit_test(test_unchecked_expectation_after_the_end),
+        cmocka_unit_test(test_row_blocked_in_the_windows_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
