@@ -42,15 +42,20 @@ static void auto_scroll(CodeView *cv, int visible, int nlines, uint64_t now_ms)
         cv->top = 1;
 }
 
-/* Threads (not finished) whose current line is `line`. */
-static int threads_on(const Snapshot *s, int line, int *ids)
+/* Threads (not finished) whose current line is `line`; *failed tells whether one of them stopped on an error there
+ * (an exception, a failed assert). */
+static int threads_on(const Snapshot *s, int line, int *ids, bool *failed)
 {
     int n = 0;
+    *failed = false;
     for (int i = 0; i < s->nthreads && n < MAX_MARKS; i++) {
         const SnapThread *t = &s->threads[i];
-        int at = t->state == TS_ERROR && t->error_line > 0 ? t->error_line : t->line;
-        if (at == line && t->state != TS_FINISHED)
+        bool error = t->state == TS_ERROR && t->error_line > 0;
+        int at = error ? t->error_line : t->line;
+        if (at == line && t->state != TS_FINISHED) {
             ids[n++] = t->id;
+            *failed |= error;
+        }
     }
     return n;
 }
@@ -71,11 +76,23 @@ int code_view_marks(int n, UiRect gutter, UiRect *out)
     return shown;
 }
 
-static void draw_line_marks(SDL_Renderer *r, const Theme *th, const int *ids, int n, UiRect row, int gutter,
-                            int num_w)
+/* How thick the failed line's alarm frame is for rows lh px tall: a tenth of a row, at least 2 px. */
+static int failed_frame(int lh)
 {
-    Rgba tint = theme_mix(theme_thread_color(th, ids[0]), th->code_bg, 0.78f);
-    draw_rect(r, (float)(row.x + num_w), (float)row.y, (float)(row.w - num_w), (float)row.h, tint);
+    return lh / 10 > 2 ? lh / 10 : 2;
+}
+
+/* A line's marks: its threads' blocks in the gutter and a tint over the text, the first thread's colour; a failed
+ * line (a thread stopped on an error there) takes the alarm colour, tint and frame, so that the class sees where it
+ * went wrong, and keeps its threads' blocks to say whose line it is. */
+static void draw_line_marks(SDL_Renderer *r, const Theme *th, const int *ids, int n, bool failed, UiRect row,
+                            int lh, int gutter, int num_w)
+{
+    Rgba tint = theme_mix(failed ? th->alarm : theme_thread_color(th, ids[0]), th->code_bg, 0.78f);
+    float tx = (float)(row.x + num_w), tw = (float)(row.w - num_w);
+    draw_rect(r, tx, (float)row.y, tw, (float)row.h, tint);
+    if (failed)
+        draw_frame(r, tx, (float)row.y, tw, (float)row.h, (float)failed_frame(lh), th->alarm);
     UiRect marks[MAX_MARKS];
     int shown = code_view_marks(n, (UiRect){row.x + 2, row.y + 1, gutter - 4, row.h - 2}, marks);
     for (int k = 0; k < shown; k++)
@@ -138,13 +155,14 @@ void code_view_draw(CodeView *cv, SDL_Renderer *r, Font *f, const Theme *th, UiR
     SDL_RenderSetClipRect(r, &clip);
     for (int k = 0, line = cv->top; k < visible && line <= prog->nlines; line++) {
         const char *text = prog->lines[line - 1];
-        int ids[MAX_MARKS], n = threads_on(s, line, ids), y = area.y + k * lh;
+        bool failed;
+        int ids[MAX_MARKS], n = threads_on(s, line, ids, &failed), y = area.y + k * lh;
         int rows = text && *text ? draw_wrapped_line(NULL, th, text, 0, 0, lh, fit, CODE_ROWS_MAX) : 1;
         if (rows > visible - k && k > 0) /* its first rows alone ("for k in") would read as a statement: left out */
             break;
         UiRect row = {area.x, y, area.w, lh * rows};
         if (n > 0)
-            draw_line_marks(r, th, ids, n, row, gutter, num_w);
+            draw_line_marks(r, th, ids, n, failed, row, lh, gutter, num_w);
         char num[16];
         snprintf(num, sizeof num, "%3d", line);
         font_draw(f, FONT_CODE, num, area.x + gutter, y, th->text_dim, FONT_LEFT);

@@ -1,5 +1,7 @@
 /* code_view: the scenario source with line numbers, and each thread's current line marked in the thread's colour:
  * a coloured block per thread in the gutter (several threads on one line sit side by side) and a tint over the line.
+ * The line where a thread stopped on an error (an exception, a failed assert) is tinted and framed in the alarm colour
+ * instead, its threads' blocks still in the gutter.
  * It scrolls by itself to keep the most recently moved thread's line in view, unless the user scrolled lately. */
 #ifndef LOCKSTEP_GUI_CODE_VIEW_H
 #define LOCKSTEP_GUI_CODE_VIEW_H

@@ -274,6 +274,47 @@ static void test_code_markers_in_thread_colours(void **state)
     canvas_close(&c);
 }
 
+/* A thread stopped on an error (an exception, a failed assert): its line was marked only in the thread's colour, like
+ * any line a thread stands on, and the class could not see where the run went wrong. The failed line is tinted and
+ * framed in the alarm colour, the thread's block still in the gutter; a line a live thread stands on keeps its
+ * thread's tint. */
+static void test_failed_code_line_in_alarm_colour(void **state)
+{
+    (void)state;
+    for (ThemeKind kind = THEME_LIGHT; kind <= THEME_DARK; kind++) {
+        Canvas c;
+        canvas_open(&c, kind);
+        Fixture f;
+        fx_init(&f);
+        char *lines[] = {"def consumer():", "    x = buffer.popleft()", "    use 10 ms", "main:", "    start consumer()"};
+        f.prog.lines = lines;
+        f.prog.nlines = 5;
+        fx_thread(&f, "main", -1, TS_RUNNING);
+        fx_thread(&f, "consumer 1", -1, TS_ERROR);
+        f.snap.threads[0].line = 5;
+        f.snap.threads[1].line = 3; /* where it stood; the error is on line 2 */
+        f.snap.threads[1].error_line = 2;
+        CodeView cv;
+        code_view_init(&cv);
+        code_view_draw(&cv, c.ren, c.font, &c.theme, (UiRect){0, 0, 600, 400}, &f.prog, &f.snap, 0);
+        SDL_RenderPresent(c.ren);
+        int lh = font_height(c.font, FONT_CODE) + 1;
+        float y2 = (float)lh * 1.5f, y5 = (float)lh * 4.5f;
+        assert_color(pixel(&c, 4, y2), theme_thread_color(&c.theme, 1)); /* whose line: the thread's block */
+        assert_color(pixel(&c, 590, y2), theme_mix(c.theme.alarm, c.theme.code_bg, 0.78f)); /* the alarm tint */
+        int framed = 0;
+        for (int y = lh; y < 2 * lh; y++)
+            framed += theme_rgba_equal(pixel(&c, 598, (float)y), c.theme.alarm);
+        if (framed < lh - 2)
+            fail_msg("the failed line's right edge has %d of %d px in the alarm colour", framed, lh);
+        assert_color(pixel(&c, 590, y5), theme_mix(theme_thread_color(&c.theme, 0), c.theme.code_bg, 0.78f));
+        assert_color(pixel(&c, 590, (float)lh * 2.5f), c.theme.code_bg); /* line 3: nobody is there any more */
+        f.prog.lines = NULL;
+        fx_finish(&f);
+        canvas_close(&c);
+    }
+}
+
 /* Sixteen philosophers on one line: their marks took 4 px each side by side and ran over the line number. They now go
  * in rows inside the gutter: every thread has one, none overlaps another, and no thread colour is in the number. */
 static void test_sixteen_code_markers_keep_to_the_gutter(void **state)
@@ -1345,6 +1386,7 @@ int main(void)
         cmocka_unit_test(test_lost_update_box_is_red),
         cmocka_unit_test(test_box_rims_whole_on_every_side),
         cmocka_unit_test(test_code_markers_in_thread_colours),
+        cmocka_unit_test(test_failed_code_line_in_alarm_colour),
         cmocka_unit_test(test_sixteen_code_markers_keep_to_the_gutter),
         cmocka_unit_test(test_code_focus_line_shown_when_lines_wrap),
         cmocka_unit_test(test_code_last_line_whole_or_not_at_all),
