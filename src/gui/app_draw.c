@@ -82,8 +82,6 @@ static const char *fit_text(Font *f, FontStyle st, const char *text, int w, char
     return "";
 }
 
-static const char *fit_words(Font *f, FontStyle st, const char *text, int w, char *buf, size_t size);
-
 static void panel(App *a, UiRect r, const char *title)
 {
     draw_frame(a->win.ren, (float)r.x - 1, (float)r.y - 1, (float)r.w + 2, (float)r.h + 2, 1, a->win.theme.panel_edge);
@@ -207,21 +205,6 @@ static int replay_badge(App *a, int right, int y, int max_w, bool draw)
     return w;
 }
 
-/* Prose cut after its last whole word that fits w, with an ellipsis. */
-static const char *fit_words(Font *f, FontStyle st, const char *text, int w, char *buf, size_t size)
-{
-    if (font_width(f, st, text) <= w)
-        return text;
-    snprintf(buf, size, "%s", text);
-    for (char *sp = strrchr(buf, ' '); sp; sp = strrchr(buf, ' ')) {
-        snprintf(sp, size - (size_t)(sp - buf), "\xe2\x80\xa6");
-        if (font_width(f, st, buf) <= w)
-            return buf;
-        *sp = '\0';
-    }
-    return fit_text(f, st, text, w, buf, size);
-}
-
 static int min_int(int x, int y)
 {
     return x < y ? x : y;
@@ -267,7 +250,9 @@ static UiRect draw_scene_head(App *a, UiRect r, int pad, Banner *b)
     int title_w = font_width(a->win.font, FONT_TITLE, a->run.prog->title);
     int room = tw - title_w - pad, badge = replay_badge(a, 0, 0, room, false);
     badge = replay_badge(a, r.x + r.w - pad, y, badge <= room ? room : tw / 2, true);
-    const char *title = fit_words(a->win.font, FONT_TITLE, a->run.prog->title, tw - badge - (badge ? pad : 0), cut, sizeof cut);
+    FontPick tf = {a->win.font, FONT_TITLE}; /* cut at a word with an ellipsis (wrap.h) */
+    const char *title = wrap_cut(a->run.prog->title, tw - badge - (badge ? pad : 0), font_measure, &tf,
+                                 WRAP_CUT_MOST_WORDS, cut, sizeof cut);
     font_draw(a->win.font, FONT_TITLE, title, r.x + pad, y, a->win.theme.text, FONT_LEFT);
     a->views.drawn.title = (UiRect){r.x + pad, y, font_width(a->win.font, FONT_TITLE, title), font_height(a->win.font, FONT_TITLE)};
     y += font_height(a->win.font, FONT_TITLE);
@@ -485,8 +470,10 @@ static void draw_status_bar(App *a)
         return;
     char ncut[sizeof a->views.message + 8];
     /* a sentence keeps its start ("check all: deadlock reachable, ..."), a path its file name */
-    const char *shown = strchr(notice, '/') ? fit_text(a->win.font, FONT_BOLD, notice, room, ncut, sizeof ncut)
-                                            : fit_words(a->win.font, FONT_BOLD, notice, room, ncut, sizeof ncut);
+    FontPick nf = {a->win.font, FONT_BOLD};
+    const char *shown = strchr(notice, '/')
+                            ? fit_text(a->win.font, FONT_BOLD, notice, room, ncut, sizeof ncut)
+                            : wrap_cut(notice, room, font_measure, &nf, WRAP_CUT_MOST_WORDS, ncut, sizeof ncut);
     int nw = font_width(a->win.font, FONT_BOLD, shown), nh = font_height(a->win.font, FONT_BOLD);
     int x = below ? r.x + pad : r.x + r.w - pad - nw, y = r.y + (below ? row : 0) + (row - nh) / 2;
     if (fresh) /* a message stands out on its own chip until it expires */

@@ -222,6 +222,57 @@ static char *cut_at(char *buf, size_t size, size_t k)
     return buf;
 }
 
+/* Where text (n bytes) may be cut, each the longest prefix that fits in w with an ellipsis after it (0: none): after
+ * a sentence, at an allowed break (wrap_may_break), at any space. */
+typedef struct Cuts {
+    size_t sentence, allowed, any;
+} Cuts;
+
+static Cuts find_cuts(const char *text, size_t n, int w, WrapMeasure measure, void *ctx)
+{
+    Cuts c = {0, 0, 0};
+    for (size_t k = 1; k < n && k <= WRAP_ROW_MAX; k++) { /* longer prefixes fit no better: stop at the first that fails */
+        if (text[k] != ' ')
+            continue;
+        if (!fits_cut(text, k, w, measure, ctx))
+            break;
+        c.any = k;
+        c.allowed = wrap_may_break(text, k) ? k : c.allowed;
+        c.sentence = strchr(".!?", text[k - 1]) ? k : c.sentence; /* (it fits: it does with an ellipsis after it) */
+    }
+    return c;
+}
+
+/* buf (n bytes) cut at the cut the rule picks, with an ellipsis; when no word fits, at as many of its first word's
+ * characters as do. */
+static char *cut_words(char *buf, size_t size, size_t n, Cuts c, WrapCutRule rule, int w, WrapMeasure measure,
+                       void *ctx)
+{
+    size_t at = rule == WRAP_CUT_KEEP_NUMBERS && c.allowed > 0 ? c.allowed : c.any;
+    if (at > 0)
+        return cut_at(buf, size, at);
+    size_t k = 0;
+    for (size_t next = 1; next < n && next <= WRAP_ROW_MAX; next++)
+        if (((unsigned char)buf[next] & 0xC0) != 0x80) {
+            if (!fits_cut(buf, next, w, measure, ctx))
+                break;
+            k = next;
+        }
+    return cut_at(buf, size, k);
+}
+
+const char *wrap_cut(const char *text, int w, WrapMeasure measure, void *ctx, WrapCutRule rule, char *buf,
+                     size_t size)
+{
+    if (measure(ctx, text) <= w || size == 0)
+        return text;
+    size_t n = strlen(text);
+    n = n < size ? n : size - 1;
+    memmove(buf, text, n); /* (a cut within the copy leaves any broken character at its end behind) */
+    buf[n] = '\0';
+    return cut_words(buf, size, n, find_cuts(buf, n, w, measure, ctx), rule, w, measure, ctx);
+}
+
 char *wrap_lead(const char *text, int w, WrapMeasure measure, void *ctx, char *buf, size_t size)
 {
     if (size == 0)
@@ -230,28 +281,10 @@ char *wrap_lead(const char *text, int w, WrapMeasure measure, void *ctx, char *b
     if (n <= WRAP_ROW_MAX && fits(buf, n, w, measure, ctx))
         return buf;
     n = strlen(buf);
-    size_t sentence = 0, allowed = 0, any = 0;
-    for (size_t k = 1; k < n && k <= WRAP_ROW_MAX; k++) { /* longer prefixes fit no better: stop at the first that fails */
-        if (buf[k] != ' ')
-            continue;
-        if (!fits_cut(buf, k, w, measure, ctx))
-            break;
-        any = k;
-        allowed = wrap_may_break(buf, k) ? k : allowed;
-        sentence = strchr(".!?", buf[k - 1]) ? k : sentence; /* (it fits: it does with an ellipsis after it) */
-    }
-    if (sentence > 0) {
-        buf[sentence] = '\0';
+    Cuts c = find_cuts(buf, n, w, measure, ctx);
+    if (c.sentence > 0) {
+        buf[c.sentence] = '\0';
         return buf;
     }
-    if (allowed > 0 || any > 0)
-        return cut_at(buf, size, allowed > 0 ? allowed : any);
-    size_t k = 0; /* not even the first word fits: as many of its characters as do */
-    for (size_t next = 1; next < n && next <= WRAP_ROW_MAX; next++)
-        if (((unsigned char)buf[next] & 0xC0) != 0x80) {
-            if (!fits_cut(buf, next, w, measure, ctx))
-                break;
-            k = next;
-        }
-    return cut_at(buf, size, k);
+    return cut_words(buf, size, n, c, WRAP_CUT_KEEP_NUMBERS, w, measure, ctx);
 }

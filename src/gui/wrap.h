@@ -6,7 +6,8 @@
  * before a unit ("60 steps", "13,459 states", "500 ms"). Only when no allowed break fits does a row break at such a
  * space after all, and only when not even one word fits does it run over the width. The code panel's source lines
  * wrap by the same rules, in columns (wrap_code), and break a word too long for a row at its punctuation. A
- * scenario's description under its title is one row: its lead, cut at whole sentences or with an ellipsis (wrap_lead).
+ * scenario's description under its title is one row: its lead, cut at whole sentences or with an ellipsis (wrap_lead);
+ * the window's title and its notice are cut at a word with an ellipsis (wrap_cut).
  * Pure: the caller measures text (with its fonts) through a callback, so the rules are tested without SDL. */
 #ifndef LOCKSTEP_GUI_WRAP_H
 #define LOCKSTEP_GUI_WRAP_H
@@ -28,11 +29,25 @@ const char *wrap_next(const char *p);
 
 enum { WRAP_ROW_MAX = 511 };
 
+/* Which space a cut with an ellipsis (wrap_cut) ends at. */
+typedef enum WrapCutRule {
+    WRAP_CUT_MOST_WORDS,   /* the last one that fits: the most words ("... in 177 of 200..." tells more than a cut
+                            * before the numbers would) */
+    WRAP_CUT_KEEP_NUMBERS, /* the last allowed break (wrap_may_break) that fits, else the last one that fits */
+} WrapCutRule;
+
+/* Prose in one row w wide: text itself when it fits, else its first words that fit, cut at a space by the rule, and
+ * an ellipsis ("..."), written to buf (size bytes); when not even one word fits, as many of its first characters as
+ * do. Never a cut that reads as the end of a sentence: a cut always ends in the ellipsis (wrap_lead is the one that
+ * may keep whole sentences). */
+const char *wrap_cut(const char *text, int w, WrapMeasure measure, void *ctx, WrapCutRule rule, char *buf,
+                     size_t size);
+
 /* The lead of a prose text (a scenario's description) in one row w wide, written to buf (size bytes; returned):
  * line breaks read as spaces, since a description is wrapped in its source file and its first source line ends where
  * the file's width did ("... but the writer needs it alone; with policy ="), and the row holds the text whole when it
- * fits, else its first sentences that fit whole, else its first words that fit (at an allowed break when one fits)
- * and an ellipsis ("..."), so that a cut never reads as the end of a sentence. */
+ * fits, else its first sentences that fit whole, else its cut (wrap_cut, WRAP_CUT_KEEP_NUMBERS: its first words
+ * that fit, at an allowed break when one fits, and an ellipsis), so that a cut never reads as the end of a sentence. */
 char *wrap_lead(const char *text, int w, WrapMeasure measure, void *ctx, char *buf, size_t size);
 
 /* One row of a wrapped source line: text[start, start + len), drawn after `lead` columns of indentation. */

@@ -414,6 +414,52 @@ static void test_lead_of_a_description(void **state)
     }
 }
 
+/* The window's old cut of its title and notice (before wrap_cut): the last space whose prefix and an ellipsis fit. */
+static const char *last_space_that_fits(const char *text, int w, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", text);
+    for (char *sp = strrchr(buf, ' '); sp; sp = strrchr(buf, ' ')) {
+        snprintf(sp, size - (size_t)(sp - buf), "\xe2\x80\xa6");
+        if (ten_px(NULL, buf) <= w)
+            return buf;
+        *sp = '\0';
+    }
+    return NULL;
+}
+
+/* A cut at a word (wrap_cut), the one the title, the notice and a description's lead share: the text itself when it
+ * fits; else the most words that fit and an ellipsis, or with WRAP_CUT_KEEP_NUMBERS (the lead's) not between a name
+ * and its number where an earlier break fits; never a whole sentence without its ellipsis, as a lead may be. */
+static void test_cut_at_a_word(void **state)
+{
+    (void)state;
+    static const char notice[] = "find a failure: failed expectation in 177 of 200 runs, shortest 198 steps";
+    char buf[160], old[160];
+    assert_ptr_equal(wrap_cut(notice, 10 * 80, ten_px, NULL, WRAP_CUT_MOST_WORDS, buf, sizeof buf), notice);
+    assert_string_equal(wrap_cut(notice, 10 * 52, ten_px, NULL, WRAP_CUT_MOST_WORDS, buf, sizeof buf),
+                        "find a failure: failed expectation in 177 of 200\xe2\x80\xa6");
+    assert_string_equal(wrap_cut(notice, 10 * 52, ten_px, NULL, WRAP_CUT_KEEP_NUMBERS, buf, sizeof buf),
+                        "find a failure: failed expectation\xe2\x80\xa6");
+    /* a notice's first sentence keeps its ellipsis; a lead's stands whole */
+    assert_string_equal(wrap_cut("Saved. The schedule is in its file", 10 * 10, ten_px, NULL, WRAP_CUT_MOST_WORDS, buf,
+                                 sizeof buf),
+                        "Saved.\xe2\x80\xa6");
+    assert_string_equal(wrap_lead("Saved. The schedule is in its file", 10 * 10, ten_px, NULL, buf, sizeof buf),
+                        "Saved.");
+    /* not even a word: as many letters as fit */
+    assert_string_equal(wrap_cut("Antidisestablishment", 10 * 8, ten_px, NULL, WRAP_CUT_MOST_WORDS, buf, sizeof buf),
+                        "Antid\xe2\x80\xa6");
+    /* every width where a word fits: the cut the title and the notice had before */
+    for (int w = 10 * 4; w < ten_px(NULL, notice); w += 10) {
+        const char *cut = wrap_cut(notice, w, ten_px, NULL, WRAP_CUT_MOST_WORDS, buf, sizeof buf);
+        const char *was = last_space_that_fits(notice, w, old, sizeof old);
+        if (was && strcmp(cut, was) != 0)
+            fail_msg("width %d: '%s', was '%s'", w, cut, was);
+        if (ten_px(NULL, cut) > w)
+            fail_msg("width %d: '%s' is wider", w, cut);
+    }
+}
+
 /* Breaks stay where they were elsewhere: between words, round "=" and arrows, at line breaks; a word wider than the
  * row runs over rather than being lost; a name with its number wider than the row breaks after all. */
 static void test_wrap_breaks_at_spaces(void **state)
@@ -708,6 +754,7 @@ int main(void)
         cmocka_unit_test(test_wrap_keeps_a_name_with_its_number),
         cmocka_unit_test(test_wrap_breaks_at_spaces),
         cmocka_unit_test(test_lead_of_a_description),
+        cmocka_unit_test(test_cut_at_a_word),
         cmocka_unit_test(test_code_wraps_at_spaces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
