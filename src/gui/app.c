@@ -150,11 +150,12 @@ static bool open_window(App *a)
                 SDL_GetError(), a->run.scenario_name);
         return false;
     }
-    Uint32 flags =
-        SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI | (a->opts->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+    int w, h;
+    bool fit = app_window_opening_size(a->opts, &w, &h);
+    Uint32 flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI |
+                   (a->opts->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0) | (fit ? SDL_WINDOW_MAXIMIZED : 0);
     char *title = xasprintf("lockstep - %s", a->run.prog->title);
-    a->win.sdl =
-        SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, a->opts->width, a->opts->height, flags);
+    a->win.sdl = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags);
     free(title);
     if (!a->win.sdl) {
         fprintf(stderr, "lockstep: cannot open a window: %s\n", SDL_GetError());

@@ -20,7 +20,7 @@ typedef struct AppOptions {
     const char *font;       /* --font FILE (sans) */
     const char *mono_font;  /* --mono-font FILE */
     ThemeKind theme;
-    int width, height;      /* --size WxH */
+    int width, height;      /* --size WxH; 0: APP_DEFAULT_W x APP_DEFAULT_H, or the screen's usable area if smaller */
     float zoom;             /* --zoom */
     bool fullscreen;
     AppLayout layout;       /* --layout auto|normal|presenter */

@@ -34,6 +34,9 @@ enum { APP_EVENT_BATCH = 4096, APP_EVENT_BATCHES_PER_FRAME = 8, APP_MESSAGE_MS =
 
 /* Window sizes: below APP_MIN_W x APP_MIN_H only a note is drawn; no side grows past APP_MAX_SIDE (app_window.c). */
 enum { APP_MIN_W = 320, APP_MIN_H = 240, APP_MAX_SIDE = 8192 };
+/* The window opens this large without --size, or as large as the screen's usable area where that is smaller (a
+ * projector at 1024x768): a window larger than the screen would open with its controls off the edges. */
+enum { APP_DEFAULT_W = 1920, APP_DEFAULT_H = 1080 };
 
 /* The session and what the views read of it (app_follow_session refreshes these), and the shipped scenarios. */
 typedef struct AppRun {
@@ -200,6 +203,10 @@ void app_relayout(App *a);
 void app_banner(const App *a, Banner *b);
 
 /* app_window.c: size limits, minimizing and focus, and the ui-script actions for them. */
+/* The size the window opens at: --size, else APP_DEFAULT_W x APP_DEFAULT_H within the first screen's usable area.
+ * True when the screen is the smaller: the window then also asks to be maximized (a window manager leaves room for
+ * its title bar and panels). */
+bool app_window_opening_size(const AppOptions *o, int *w, int *h);
 void app_window_init(App *a);
 void app_window_event(App *a, const SDL_WindowEvent *w);
 void app_window_action(App *a, UiActKind kind, int w, int h);

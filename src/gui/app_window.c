@@ -38,6 +38,23 @@ static void max_size(const AppWindow *win, int *w, int *h)
     *h = *h > APP_MAX_SIDE ? APP_MAX_SIDE : *h;
 }
 
+bool app_window_opening_size(const AppOptions *o, int *w, int *h)
+{
+    *w = o->width;
+    *h = o->height;
+    if (o->width > 0 && o->height > 0)
+        return false;
+    *w = APP_DEFAULT_W;
+    *h = APP_DEFAULT_H;
+    SDL_Rect r;
+    if (SDL_GetDisplayUsableBounds(0, &r) != 0 || r.w < APP_MIN_W || r.h < APP_MIN_H)
+        return false;
+    bool smaller = r.w < *w || r.h < *h;
+    *w = r.w < *w ? r.w : *w;
+    *h = r.h < *h ? r.h : *h;
+    return smaller;
+}
+
 void app_window_init(App *a)
 {
     int w, h;

@@ -16,7 +16,8 @@ static void usage(FILE *out)
           "  --python          read SCENARIO as a Python threading program whatever its name ends in\n"
           "  --data-dir DIR    where scenarios/ and assets/ are (default: $LOCKSTEP_DATA_DIR, the build, the prefix)\n"
           "  --font FILE  --mono-font FILE   fonts (default: fontconfig's sans and monospace)\n"
-          "  --theme light|dark  --size WxH  --zoom X  --fullscreen\n"
+          "  --theme light|dark  --size WxH  --zoom X  --fullscreen   (size: default 1920x1080, or the screen\n"
+          "                      if smaller)\n"
           "  --layout auto|normal|presenter   the panels: auto (default) shows the presenter layout (F5) in a\n"
           "                      window too small for all panels at its zoom (a projector at 1024x768, zoom 2)\n"
           "  --screenshot FILE   save a PNG after the first frames (or after --ui-script) and quit\n"
@@ -209,8 +210,6 @@ int gui_main(int argc, char **argv)
     AppOptions o;
     memset(&o, 0, sizeof o);
     o.theme = THEME_LIGHT;
-    o.width = 1920;
-    o.height = 1080;
     o.zoom = 1.0f;
     recipe_init(&o.run);
     int status = parse_args(&o, argc, argv);

@@ -2,7 +2,8 @@
  * resizes the real window under xvfb-run to 1x1, 200x150, the smallest full layout, a huge 8000x6000 and back,
  * minimizes and restores it, takes and gives back the focus, and screenshots it. The dumped states must show the run
  * going on throughout (the step count rising, also while minimized), nothing drawn while minimized, the huge size
- * clamped to the screen, the focus followed, and the app must exit 0 (under ASan/UBSan: no report).
+ * clamped to the screen, the focus followed, and the app must exit 0 (under ASan/UBSan: no report). Opened without
+ * --size, the window fits the screen (a projector's 1024x768).
  * argv[1] is the lockstep executable. Exits 77 (skipped) when xvfb-run is not installed. */
 #include <SDL.h>
 #include <SDL_image.h>
@@ -116,11 +117,43 @@ static void test_serial_auto_play(void **state)
     ordeal("serial", "dining-philosophers --set strategy=ordered --sched serial --speed max --seed 2");
 }
 
+/* The size the window opens at without --size, on a screen of screen_w x screen_h: its dumped and drawn size. */
+static void opened_on(int screen_w, int screen_h, int *w, int *h)
+{
+    char script[1024], opts[1024];
+    snprintf(script, sizeof script, "wait 300\ndump-state %s\nquit\n", wh_path("opened.json"));
+    wh_write_script(wh_path("opened.uis"), script);
+    snprintf(opts, sizeof opts, "race-counter --ui-script %s", wh_path("opened.uis"));
+    assert_int_equal(wh_run_on_screen(opts, screen_w, screen_h), 0);
+    json_t *st = wh_state("opened.json");
+    json_t *win = window_of(st);
+    *w = (int)wh_int(win, "width");
+    *h = (int)wh_int(win, "height");
+    assert_int_equal(wh_int(win, "drawn_width"), *w);
+    assert_int_equal(wh_int(win, "drawn_height"), *h);
+    json_decref(st);
+}
+
+/* Without --size the window opens at 1920x1080, but never larger than the screen: on a projector's 1024x768 it used
+ * to open at 1920x1080 all the same, its controls and half the scene off the screen's edges. */
+static void test_opens_within_the_screen(void **state)
+{
+    (void)state;
+    int w, h;
+    opened_on(1024, 768, &w, &h);
+    assert_int_equal(w, 1024);
+    assert_int_equal(h, 768);
+    opened_on(2560, 1440, &w, &h);
+    assert_int_equal(w, 1920);
+    assert_int_equal(h, 1080);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_free_mode_at_speed_max),
         cmocka_unit_test(test_serial_auto_play),
+        cmocka_unit_test(test_opens_within_the_screen),
     };
     return wh_main(argc, argv, "lockstep-life-test", tests, sizeof tests / sizeof tests[0]);
 }
