@@ -44,6 +44,8 @@ char *numtext_duration(uint64_t ns, char *buf, size_t size)
 {
     if (ns == 0)
         snprintf(buf, size, "0 ms");
+    else if (ns < 50000) /* what would round to "0.0 ms": not nothing */
+        snprintf(buf, size, "<0.1 ms");
     else if (ns < 9950000) /* what rounds to a tenth below 10.0 ms */
         snprintf(buf, size, "%.1f ms", (double)ns / 1e6);
     else if (ns < 999500000) /* what rounds to whole ms below 1000 ms */

@@ -18,7 +18,7 @@ char *numtext_count(uint64_t n, char *buf, size_t size);
 /* The same for a signed value: "-12,345". */
 char *numtext_int(int64_t n, char *buf, size_t size);
 /* A run's time in the words of the timeline's axis: milliseconds below a second, whole ("12 ms", "950 ms") or to a
- * tenth below 10 ms ("0.4 ms", "3.2 ms"), so that a short run never reads "0.0 s" beside a million steps; seconds to a
+ * tenth below 10 ms ("0.4 ms", "3.2 ms"; "<0.1 ms" for a time that is not 0 but would read "0.0 ms"), so that a short run never reads "0.0 s" beside a million steps; seconds to a
  * tenth from a second on ("1.2 s", grouped: "1,234.5 s"). Returns buf. */
 char *numtext_duration(uint64_t ns, char *buf, size_t size);
 /* text with every whole number of it grouped ("N = 1568409, workers = 2" -> "N = 1,568,409, workers = 2") into buf

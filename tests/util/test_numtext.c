@@ -62,6 +62,9 @@ static void test_durations_read_as_the_axis_does(void **state)
     char buf[NUMTEXT_MAX];
     assert_string_equal(numtext_duration(0, buf, sizeof buf), "0 ms");
     assert_string_equal(numtext_duration(400000, buf, sizeof buf), "0.4 ms");
+    assert_string_equal(numtext_duration(30000, buf, sizeof buf), "<0.1 ms"); /* not "0.0 ms" beside "0 ms" */
+    assert_string_equal(numtext_duration(1, buf, sizeof buf), "<0.1 ms");
+    assert_string_equal(numtext_duration(50000, buf, sizeof buf), "0.1 ms");
     assert_string_equal(numtext_duration(3240000, buf, sizeof buf), "3.2 ms");
     assert_string_equal(numtext_duration(9960000, buf, sizeof buf), "10 ms");
     assert_string_equal(numtext_duration(12300000, buf, sizeof buf), "12 ms");
