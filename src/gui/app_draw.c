@@ -240,8 +240,63 @@ static int place_banner(App *a, Banner *b, UiRect r, int pad, int y, UiRect *whe
     return tw;
 }
 
-/* Title (and replay badge), then the banner's place (on top of the scene or beside it; *b keeps the lines that fit)
- * or the description's first line: returns the scene's own area. */
+/* Whether the presenter layout (no code panel, no narration) says what a stepped run does: under the title the last
+ * step in words (serial mode), and under each live thread its next statement (serial mode, or a paused run, where
+ * the statements hold still long enough to read). */
+static bool presenter_steps(const App *a)
+{
+    return a->win.layout.presenter && a->run.rt && a->run.snap->mode == RT_SERIAL;
+}
+
+static bool show_next_lines(const App *a)
+{
+    const Snapshot *s = a->run.snap;
+    return a->win.layout.presenter && a->run.rt && s->outcome == RT_RUNNING &&
+           (s->mode == RT_SERIAL || !a->views.cs.playing);
+}
+
+/* The description's lead under the title in one row w wide at y: whole sentences, or cut with an ellipsis (wrap.h). */
+static void draw_about(App *a, int x, int y, int w)
+{
+    char cut[300];
+    if (!a->run.prog->about)
+        return;
+    FontPick m = {a->win.font, FONT_SMALL};
+    const char *shown = wrap_lead(a->run.prog->about, w, font_measure, &m, cut, sizeof cut);
+    font_draw(a->win.font, FONT_SMALL, shown, x, y, a->win.theme.text_dim, FONT_LEFT);
+    snprintf(a->views.drawn.about_text, sizeof a->views.drawn.about_text, "%s", shown);
+}
+
+/* The last step in words ("Step 12: worker 2 reads N = 1 into M") in a row of width w at y, a mark in its thread's
+ * colour before it (a step that changes nothing shared without its remark where the whole does not fit); before the
+ * first step the description's lead stands there. The row is as high either way (a bold line), so that the scene
+ * below stays where it is when the first step is taken. Returns its height. */
+static int draw_step_caption(App *a, int x, int y, int w)
+{
+    char said[2 * NARRATION_LINE_MAX], cut[2 * NARRATION_LINE_MAX + 8];
+    NarrCtx c = words(a);
+    const NarrStep *st = &a->views.narration->last;
+    int row = font_height(a->win.font, FONT_BOLD);
+    if (!narration_step_text(&c, st, false, said, sizeof said)) {
+        draw_about(a, x, y + (row - font_height(a->win.font, FONT_SMALL)) / 2, w);
+        return row;
+    }
+    int mark = row / 3, gap = mark;
+    if (font_width(a->win.font, FONT_BOLD, said) > w - mark - gap) /* the statement whole rather than the remark */
+        narration_step_text(&c, st, true, said, sizeof said);
+    draw_rect(a->win.ren, (float)x, (float)(y + row / 2 - mark / 2), (float)mark, (float)mark,
+              theme_thread_color(&a->win.theme, st->thread));
+    FontPick bf = {a->win.font, FONT_BOLD}; /* cut at a word with an ellipsis (wrap.h) */
+    const char *shown = wrap_cut(said, w - mark - gap, font_measure, &bf, WRAP_CUT_MOST_WORDS, cut, sizeof cut);
+    font_draw(a->win.font, FONT_BOLD, shown, x + mark + gap, y, a->win.theme.text, FONT_LEFT);
+    snprintf(a->views.drawn.caption_text, sizeof a->views.drawn.caption_text, "%s", shown);
+    a->views.drawn.caption = (UiRect){x, y, mark + gap + font_width(a->win.font, FONT_BOLD, shown), row};
+    return row;
+}
+
+/* Title (and replay badge), then in a stepped run in the presenter layout the last step in words, then the banner's
+ * place (on top of the scene or beside it; *b keeps the lines that fit) or the description's first line: returns the
+ * scene's own area. */
 static UiRect draw_scene_head(App *a, UiRect r, int pad, Banner *b)
 {
     int y = r.y + pad / 2, tw = r.w - 2 * pad;
@@ -256,16 +311,18 @@ static UiRect draw_scene_head(App *a, UiRect r, int pad, Banner *b)
     font_draw(a->win.font, FONT_TITLE, title, r.x + pad, y, a->win.theme.text, FONT_LEFT);
     a->views.drawn.title = (UiRect){r.x + pad, y, font_width(a->win.font, FONT_TITLE, title), font_height(a->win.font, FONT_TITLE)};
     y += font_height(a->win.font, FONT_TITLE);
-    int sw = place_banner(a, b, r, pad, y, &a->views.drawn.banner);
     a->views.drawn.about_text[0] = '\0';
+    a->views.drawn.caption_text[0] = '\0';
+    a->views.drawn.caption = (UiRect){0, 0, 0, 0};
+    bool steps = presenter_steps(a);
+    if (steps)
+        y += draw_step_caption(a, r.x + pad, y, tw);
+    int sw = place_banner(a, b, r, pad, y, &a->views.drawn.banner);
     if (a->views.drawn.banner.h > 0) {
         if (sw == tw)
             y += a->views.drawn.banner.h + 8;
-    } else if (a->run.prog->about) {
-        FontPick m = {a->win.font, FONT_SMALL}; /* whole sentences, or cut with an ellipsis (wrap.h) */
-        const char *shown = wrap_lead(a->run.prog->about, tw, font_measure, &m, cut, sizeof cut);
-        font_draw(a->win.font, FONT_SMALL, shown, r.x + pad, y, a->win.theme.text_dim, FONT_LEFT);
-        snprintf(a->views.drawn.about_text, sizeof a->views.drawn.about_text, "%s", shown);
+    } else if (a->run.prog->about && !steps) {
+        draw_about(a, r.x + pad, y, tw);
         y += font_height(a->win.font, FONT_SMALL);
     }
     return (UiRect){r.x + pad, y + pad, sw, r.y + r.h - y - 2 * pad};
@@ -282,7 +339,8 @@ static void build_scene(App *a)
 {
     UiRect r = a->views.scene_area;
     SceneInput in = {a->run.snap, a->run.prog, a->run.prog->layout, (float)r.x, (float)r.y, (float)r.w, (float)r.h,
-                     a->win.layout.zoom, &a->win.theme, a->win.layout.zoom, a->run.params, NULL};
+                     a->win.layout.zoom, &a->win.theme, a->win.layout.zoom, a->run.params, NULL,
+                     show_next_lines(a)};
     SlMeasure measure = {scene_text_width, a->win.font, (float)font_height(a->win.font, FONT_BOLD),
                          (float)font_height(a->win.font, FONT_SMALL)};
     in.measure = &measure;

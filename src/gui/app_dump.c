@@ -28,7 +28,9 @@ static json_t *dump_params(const App *a)
     return o;
 }
 
-static json_t *dump_threads(const Snapshot *s)
+/* Each thread with its state, its line and that line's statement in short (narration_statement: what the scene's
+ * "next:" line says), its steps, locks held and locals. */
+static json_t *dump_threads(const Snapshot *s, const Program *prog)
 {
     json_t *arr = json_array();
     for (int i = 0; i < s->nthreads; i++) {
@@ -36,6 +38,9 @@ static json_t *dump_threads(const Snapshot *s)
         json_t *o = json_pack("{s:i, s:s, s:s, s:i, s:I, s:i}", "id", t->id, "name", t->name, "state",
                               snapshot_state_name(t->state), "line", t->line, "steps", (json_int_t)t->steps, "held",
                               t->held_count);
+        char stmt[256];
+        narration_statement(prog, t->line, stmt, sizeof stmt);
+        json_object_set_new(o, "statement", json_string(stmt));
         if (t->label)
             json_object_set_new(o, "label", json_string(t->label));
         if (t->waits_obj >= 0)
@@ -163,9 +168,10 @@ static json_t *dump_layout(const App *a)
     json_t *toolbar = json_array();
     for (int i = 0; i < n; i++)
         json_array_append_new(toolbar, rect_json(tb[i]));
-    json_t *texts = json_pack("{s:o, s:o, s:o, s:o, s:o}", "title", rect_json(a->views.drawn.title), "banner",
+    json_t *texts = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "title", rect_json(a->views.drawn.title), "banner",
                               rect_json(a->views.drawn.banner), "status", rect_json(a->views.drawn.status), "notice",
-                              rect_json(a->views.drawn.notice), "narration", rect_json(a->views.drawn.narration));
+                              rect_json(a->views.drawn.notice), "narration", rect_json(a->views.drawn.narration),
+                              "caption", rect_json(a->views.drawn.caption));
     json_t *nodes = json_array(), *shapes = json_array(), *labels = json_array();
     static const char *const shape_names[] = {[SL_SHAPE_CIRCLE] = "circle", [SL_SHAPE_BOX] = "box",
                                               [SL_SHAPE_STICK] = "stick"};
@@ -221,7 +227,7 @@ bool app_dump_state(App *a, const char *path)
                   !a->views.cs.playing, "run_paused", s->paused, "speed", a->views.cs.speed, "theme",
                   a->win.theme.kind == THEME_DARK ? "dark" : "light", "zoom", (double)a->win.zoom, "step",
                   (json_int_t)s->step, "outcome", snapshot_outcome_name(s->outcome));
-    json_object_set_new(root, "threads", dump_threads(s));
+    json_object_set_new(root, "threads", dump_threads(s, a->run.prog));
     json_object_set_new(root, "objects", dump_objects(s));
     json_object_set_new(root, "vars", dump_vars(s));
     json_object_set_new(root, "deadlock", dump_deadlock(s));
@@ -233,6 +239,12 @@ bool app_dump_state(App *a, const char *path)
     json_object_set_new(root, "message", json_string(a->views.message_until > app_now_ms() ? a->views.message : ""));
     json_object_set_new(root, "notice_shown", json_string(a->views.drawn.notice_text));
     json_object_set_new(root, "about_shown", json_string(a->views.drawn.about_text));
+    /* the last step in words: as composed (serial mode, "" before its first step), and as the last frame drew it */
+    char step_text[2 * NARRATION_LINE_MAX];
+    NarrCtx words = {s, a->run.prog, a->run.rt ? app_rt_string : NULL, a->run.rt, a->run.prog->layout == LAYOUT_RING};
+    narration_step_text(&words, &a->views.narration->last, false, step_text, sizeof step_text);
+    json_object_set_new(root, "last_step", json_string(step_text));
+    json_object_set_new(root, "caption_shown", json_string(a->views.drawn.caption_text));
     json_object_set_new(root, "layout", dump_layout(a));
     json_object_set_new(root, "timeline_axis", json_string(timeline_step_axis(a->views.timeline) ? "steps" : "time"));
     json_object_set_new(root, "explore", app_explore_json(a));

@@ -92,6 +92,8 @@ typedef struct AppViews {
     int status_rows;      /* the status bar's rows: 1, or 2 when the status and a notice do not fit side by side */
     struct {              /* where the last frame drew its texts (--dump-state reports them; tests check the layout) */
         UiRect title, banner, status, notice, narration; /* narration: its lines shown, whole */
+        UiRect caption;        /* the last step in words under the title (the presenter layout, serial mode) */
+        char caption_text[2 * NARRATION_LINE_MAX + 8]; /* as drawn (shortened to fit), or empty */
         char notice_text[256]; /* the notice as drawn (shortened to fit) */
         char about_text[300];  /* the description's lead under the title, as drawn (empty under a banner) */
         Banner banner_shown;   /* the banner as drawn: the lines that fit (banner: the composed one, all of them) */

@@ -221,8 +221,24 @@ void narration_init(Narration *n)
     memset(n, 0, sizeof *n);
 }
 
+/* Follow the steps of a serial run: an EV_CHOICE begins one, the events after it with its number belong to it. */
+static void track_step(NarrStep *st, const Event *ev)
+{
+    if (ev->kind == EV_CHOICE) {
+        *st = (NarrStep){.known = true, .step = ev->step, .thread = (int)ev->a};
+        return;
+    }
+    if (!st->known || ev->step != st->step)
+        return;
+    if (ev->kind == EV_STEP && st->line == 0 && ev->thread == st->thread)
+        st->line = ev->line;
+    if (st->nevents < NARRATION_STEP_EVENTS)
+        st->events[st->nevents++] = *ev;
+}
+
 void narration_add(Narration *n, const NarrCtx *c, const Event *ev)
 {
+    track_step(&n->last, ev);
     NarrLine line;
     if (!narration_text(c, ev, line.text, sizeof line.text))
         return;
@@ -249,4 +265,103 @@ void narration_short_name(const char *name, char *out, size_t cap)
     while (num > name && num[-1] >= '0' && num[-1] <= '9')
         num--;
     snprintf(out, cap, "%c%s", name[0] >= 'a' && name[0] <= 'z' ? name[0] - 'a' + 'A' : name[0], num);
+}
+
+void narration_statement(const Program *p, int line, char *buf, size_t size)
+{
+    if (size == 0)
+        return;
+    buf[0] = '\0';
+    if (!p || !p->lines || line < 1 || line > p->nlines || !p->lines[line - 1])
+        return;
+    const char *text = p->lines[line - 1];
+    text += strspn(text, " \t");
+    size_t len = strlen(text);
+    char quote = 0; /* a '#' outside a string starts a comment */
+    for (size_t i = 0; i < len; i++) {
+        if (quote && text[i] == '\\' && i + 1 < len)
+            i++;
+        else if (quote ? text[i] == quote : text[i] == '"' || text[i] == '\'')
+            quote = quote ? 0 : text[i];
+        else if (!quote && text[i] == '#')
+            len = i;
+    }
+    while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t' || text[len - 1] == '\r'))
+        len--;
+    snprintf(buf, size, "%.*s", (int)len, text);
+}
+
+/* The local the statement assigns ("M" of "M = N"), when it starts with a name and a single '='. */
+static bool assigned_local(const char *stmt, char *name, size_t size)
+{
+    size_t n = 0;
+    while ((stmt[n] >= 'a' && stmt[n] <= 'z') || (stmt[n] >= 'A' && stmt[n] <= 'Z') || stmt[n] == '_' ||
+           (n > 0 && stmt[n] >= '0' && stmt[n] <= '9'))
+        n++;
+    const char *op = stmt + n + strspn(stmt + n, " ");
+    if (n == 0 || op[0] != '=' || op[1] == '=' || n >= size)
+        return false;
+    snprintf(name, size, "%.*s", (int)n, stmt);
+    return true;
+}
+
+/* " into M" for a read by the step's own statement `M = ...` when M now holds the value read, copied from that
+ * variable (the snapshot after the step); else "". */
+static void read_into(const NarrCtx *c, const NarrStep *st, const Event *ev, char *buf, size_t size)
+{
+    char stmt[NARRATION_LINE_MAX], name[64];
+    buf[0] = '\0';
+    narration_statement(c->prog, st->line, stmt, sizeof stmt);
+    if (!c->snap || ev->thread != st->thread || !assigned_local(stmt, name, sizeof name))
+        return;
+    const char *var = var_name(c, ev->obj);
+    for (int i = 0; i < c->snap->nthreads; i++) {
+        const SnapThread *t = &c->snap->threads[i];
+        for (int k = 0; t->id == ev->thread && k < t->nlocals; k++) {
+            const SnapLocal *l = &t->locals[k];
+            if (l->name && strcmp(l->name, name) == 0 && l->from && strcmp(l->from, var) == 0 && l->value == ev->a)
+                snprintf(buf, size, " into %s", name);
+        }
+    }
+}
+
+/* Append the words of the step's event i to buf (after "; " when buf has some); false when it has none. */
+static bool step_event_text(const NarrCtx *c, const NarrStep *st, int i, char *buf, size_t size)
+{
+    const Event *ev = &st->events[i];
+    char said[NARRATION_LINE_MAX], into[80] = "";
+    if (ev->thread < 0 || ev->kind == EV_LOST_UPDATE || ev->kind == EV_RACE ||
+        !narration_text(c, ev, said, sizeof said))
+        return false;
+    if (ev->kind == EV_READ)
+        read_into(c, st, ev, into, sizeof into);
+    size_t len = strlen(buf);
+    if (len < size)
+        snprintf(buf + len, size - len, "%s%s%s", len ? "; " : "", said, into);
+    return true;
+}
+
+bool narration_step_text(const NarrCtx *c, const NarrStep *st, bool brief, char *buf, size_t size)
+{
+    if (size > 0)
+        buf[0] = '\0';
+    if (!st->known || size == 0)
+        return false;
+    char what[2 * NARRATION_LINE_MAX] = "", step[NUMTEXT_MAX];
+    bool told = false;
+    for (int i = 0; i < st->nevents; i++)
+        told |= step_event_text(c, st, i, what, sizeof what);
+    numtext_count(st->step, step, sizeof step);
+    if (told) {
+        snprintf(buf, size, "Step %s: %s", step, what);
+        return true;
+    }
+    char stmt[NARRATION_LINE_MAX], tmp[32];
+    narration_statement(c->prog, st->line, stmt, sizeof stmt);
+    if (stmt[0])
+        snprintf(buf, size, "Step %s: %s runs \"%s\"%s", step, thread_name(c, st->thread, tmp), stmt,
+                 brief ? "" : " (nothing shared changes)");
+    else
+        snprintf(buf, size, "Step %s: %s takes a step", step, thread_name(c, st->thread, tmp));
+    return true;
 }

@@ -33,7 +33,11 @@ void narration_wait_text(const NarrCtx *c, const SnapWait *w, char *buf, size_t 
  * updates, in the words of the report (describe_lost). */
 void narration_lost_text(const NarrCtx *c, const SnapVar *v, char *buf, size_t size);
 
-enum { NARRATION_KEEP = 200, NARRATION_LINE_MAX = 160 };
+enum { NARRATION_KEEP = 200, NARRATION_LINE_MAX = 160, NARRATION_STEP_EVENTS = 16 };
+
+/* The statement on source line `line` of p in short: the line's text without its indentation, trailing spaces and
+ * a trailing comment ("N = M + 1", "for k in range(iterations):"); "" when there is no such line. */
+void narration_statement(const Program *p, int line, char *buf, size_t size);
 
 typedef struct NarrLine {
     int thread;  /* whose colour; -1 for the runtime (deadlock, failed checks) */
@@ -42,15 +46,35 @@ typedef struct NarrLine {
     char text[NARRATION_LINE_MAX];
 } NarrLine;
 
-/* The recent lines, a ring buffer embedded by value. */
+/* The last step of a serial run as its events told it: the step (its EV_CHOICE), the thread granted it and the
+ * events recorded in it after the choice (the first NARRATION_STEP_EVENTS). */
+typedef struct NarrStep {
+    bool known;      /* an EV_CHOICE has been seen (serial mode) */
+    uint64_t step;
+    int thread;
+    int line;        /* the line of the statement it began (its EV_STEP), 0 when none */
+    Event events[NARRATION_STEP_EVENTS];
+    int nevents;
+} NarrStep;
+
+/* The recent lines, a ring buffer embedded by value, and the last step of a serial run. */
 typedef struct Narration {
     NarrLine lines[NARRATION_KEEP];
     int start, count;
+    NarrStep last;
 } Narration;
 
 void narration_init(Narration *n);
 void narration_add(Narration *n, const NarrCtx *c, const Event *ev);
 /* The i-th line, oldest first (0 <= i < count). */
 const NarrLine *narration_line(const Narration *n, int i);
+/* The last step of a serial run in one line, in the narration's words: "Step 9: worker 1 reads N = 0 into M" (a
+ * read into a local that the statement assigns and that now holds the value read: "into M"), the events of one step
+ * joined with "; "; a step that changes nothing shared (a `for` or `if` test, a local assignment) by its statement:
+ * `Step 5: worker 1 runs "if use_lock:" (nothing shared changes)`, or with `brief` set without the words in
+ * brackets (where the whole does not fit). The alarms (a lost update, a race, a deadlock, a
+ * failed check) are left to the banner, which says them in full: the step says what the thread did. False, and buf
+ * empty, before the first step of a serial run. */
+bool narration_step_text(const NarrCtx *c, const NarrStep *st, bool brief, char *buf, size_t size);
 
 #endif

@@ -6,6 +6,7 @@
 #include "gui/scene_layout.h"
 
 #include "gui/layout.h"
+#include "gui/narration.h"
 
 #include "lang/lang.h"
 #include "util/numtext.h"
@@ -548,7 +549,8 @@ static void break_wide_groups(const SceneInput *in, char *text, float room)
 
 /* The words of an unused object ("table: only for strategy = waiter") in lines of at most `room`, wrapped at spaces
  * (never next to a joining word), the last line abbreviated when the lines run out. Returns the count (at most
- * SL_LINES_MAX). */
+ * SPARE_LINES_MAX). */
+enum { SPARE_LINES_MAX = 3 };
 static int spare_lines(const SceneLayout *sl, const SceneInput *in, int idx, float room, SlLine *lines)
 {
     char name[SL_LABEL_MAX], reason[SL_LABEL_MAX * 2], whole[SL_LABEL_MAX * 3], part[SL_LABEL_MAX * 3];
@@ -557,9 +559,9 @@ static int spare_lines(const SceneLayout *sl, const SceneInput *in, int idx, flo
     keep_joined(whole);
     break_wide_groups(in, whole, room);
     int n = 0;
-    for (const char *p = whole; *p && n < SL_LINES_MAX; n++) {
+    for (const char *p = whole; *p && n < SPARE_LINES_MAX; n++) {
         size_t len = strlen(p), fit = 0;
-        for (size_t k = 1; k <= len && n < SL_LINES_MAX - 1; k++) { /* the longest run of words that fits */
+        for (size_t k = 1; k <= len && n < SPARE_LINES_MAX - 1; k++) { /* the longest run of words that fits */
             if (p[k] != ' ' && p[k] != '\0')
                 continue;
             unkeep(part, sizeof part, p, k);
@@ -1374,6 +1376,26 @@ static void locals_line(SlNode *n, const SnapThread *t)
     }
 }
 
+/* "next: N = M + 1": the statement a live thread takes next (a blocked one: the one it waits in), with an ellipsis
+ * at its end where it is longer than a label holds. None in an activity ("eating"): its state line says it. */
+static void next_line(SlNode *n, const SceneInput *in, const SnapThread *t)
+{
+    char stmt[256];
+    n->next[0] = '\0';
+    if (!in->next_lines || t->state == TS_FINISHED || t->state == TS_ERROR || t->state == TS_ACTIVE || t->line <= 0)
+        return;
+    narration_statement(in->prog, t->line, stmt, sizeof stmt);
+    if (!stmt[0])
+        return;
+    int w = snprintf(n->next, sizeof n->next, "next: %s", stmt);
+    if (w >= (int)sizeof n->next) { /* cut at a whole character, before room for the ellipsis */
+        size_t keep = sizeof n->next - 4;
+        while (keep > 0 && ((unsigned char)n->next[keep] & 0xC0) == 0x80)
+            keep--;
+        memcpy(n->next + keep, "\xe2\x80\xa6", 4);
+    }
+}
+
 static void decorate_thread(SlNode *n, const SceneInput *in)
 {
     const Theme *th = in->theme;
@@ -1394,6 +1416,7 @@ static void decorate_thread(SlNode *n, const SceneInput *in)
     n->alarm = t->state == TS_ERROR;
     n->state = scene_thread_stopped(t, in->snap->outcome) ? TS_READY : t->state; /* no running or activity badge */
     locals_line(n, t);
+    next_line(n, in, t);
     if (n->dim)
         n->fill = theme_mix(n->fill, th->panel, 0.6f);
 }
@@ -1631,6 +1654,24 @@ static bool fit_line(const SceneInput *in, SlTextStyle st, const char *text, flo
     return false;
 }
 
+/* text fitted to maxw, cut at its end with an ellipsis (a statement: "next: chopstick[fir…"). False when fewer than
+ * LABEL_MIN_CHARS letters would be left. */
+static bool fit_end(const SceneInput *in, SlTextStyle st, const char *text, float maxw, char *out, size_t size)
+{
+    snprintf(out, size, "%s", text);
+    if (text_w(in, st, out) <= maxw + 0.5f)
+        return true;
+    for (size_t keep = utf8_cut(text, strlen(out) - 1); keep >= LABEL_MIN_CHARS; keep = utf8_cut(text, keep - 1)) {
+        size_t k = keep;
+        while (k > 0 && text[k - 1] == ' ')
+            k--;
+        snprintf(out, size, "%.*s\xe2\x80\xa6", (int)k, text);
+        if (text_w(in, st, out) <= maxw + 0.5f)
+            return true;
+    }
+    return false;
+}
+
 typedef struct LabelCtx {
     Box obstacles[MAX_OBSTACLES];
     int nobstacles;
@@ -1696,6 +1737,7 @@ typedef struct LabelLine {
     SlTextStyle style;
     bool alarm, dim;
     int drop;    /* dropped in this order (higher first); 0: kept to the last */
+    bool cut_end; /* cut at its end (a statement), not before a trailing number */
 } LabelLine;
 
 /* The lines fitted to room (a line's short form when the long one would be cut); false when one does not fit. */
@@ -1703,7 +1745,10 @@ static bool fit_lines(const SceneInput *in, const LabelLine *lines, int nl, floa
 {
     *w = 0;
     for (int i = 0; i < nl; i++) {
-        if (!fit_line(in, lines[i].style, lines[i].text, room, fitted[i].text, sizeof fitted[i].text) &&
+        if (lines[i].cut_end) {
+            if (!fit_end(in, lines[i].style, lines[i].text, room, fitted[i].text, sizeof fitted[i].text))
+                return false;
+        } else if (!fit_line(in, lines[i].style, lines[i].text, room, fitted[i].text, sizeof fitted[i].text) &&
             (!lines[i].alt || !fit_line(in, lines[i].style, lines[i].alt, room, fitted[i].text, sizeof fitted[i].text)))
             return false;
         if (lines[i].alt && strcmp(fitted[i].text, lines[i].text) != 0) /* cut: the short form, whole if it fits */
@@ -1990,9 +2035,11 @@ static void label_thread(LabelCtx *c, int self, SlNode *n, const SceneInput *in)
     LabelLine lines[SL_LINES_MAX] = {{n->label, NULL, SL_TEXT_BOLD, false, false, 0}};
     int nl = 1;
     if (n->sub[0] && !c->names_only)
-        lines[nl++] = (LabelLine){n->sub, NULL, SL_TEXT_SMALL, n->alarm, !n->alarm, 2};
+        lines[nl++] = (LabelLine){n->sub, NULL, SL_TEXT_SMALL, n->alarm, !n->alarm, 3, false};
+    if (n->next[0] && !c->names_only)
+        lines[nl++] = (LabelLine){n->next, NULL, SL_TEXT_SMALL, false, false, 2, true};
     if (n->locals[0] && !c->names_only)
-        lines[nl++] = (LabelLine){n->locals, n->locals_short, SL_TEXT_BOLD, n->stale, false, 1};
+        lines[nl++] = (LabelLine){n->locals, n->locals_short, SL_TEXT_BOLD, n->stale, false, 1, false};
     label_beside(c, self, n, in, lines, nl);
 }
 

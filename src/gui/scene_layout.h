@@ -35,7 +35,7 @@ typedef enum SlShape {
     SL_SHAPE_STICK,  /* a ring element: a box rotated by angle */
 } SlShape;
 
-enum { SL_LABEL_MAX = 48, SL_LINES_MAX = 3 };
+enum { SL_LABEL_MAX = 48, SL_LINES_MAX = 4 };
 
 /* The two text styles of the scene's labels: names and values bold, states and variable names small. */
 typedef enum SlTextStyle { SL_TEXT_BOLD, SL_TEXT_SMALL } SlTextStyle;
@@ -81,6 +81,7 @@ typedef struct SlNode {
     char sub[SL_LABEL_MAX];   /* state or value, drawn under the label (or inside a variable box) */
     char locals[SL_LABEL_MAX]; /* SL_THREAD: the locals it copied from shared variables ("M = 0"), or "" */
     char locals_short[SL_LABEL_MAX]; /* the same without a stale copy's current value ("M = 0 (stale)") */
+    char next[SL_LABEL_MAX];  /* SL_THREAD, with SceneInput.next_lines: its next statement ("next: N = M + 1"), or "" */
     bool stale;               /* one of those copies is stale: another thread wrote the variable since */
     ThreadState state;        /* SL_THREAD: drawn as a badge of its own shape (running, blocked, finished ...) */
     bool compact;             /* SL_VAR: a low box with one line, "name = value" */
@@ -154,6 +155,10 @@ typedef struct SceneInput {
     const int64_t *params; /* the run's parameter values (with prog): objects these values leave unused are drawn
                               small and greyed at the edge, with the reason (lang/reach.h); NULL: none is */
     const SlMeasure *measure; /* the window's fonts; NULL: estimated from the font sizes */
+    bool next_lines;     /* under each live thread's state, its next statement ("next: N = M + 1", from prog's
+                            source: narration_statement), cut with an ellipsis at its end where it does not fit; the
+                            first line a crowded label drops after its state (a stepped run, where a class follows
+                            the statements one by one) */
 } SceneInput;
 
 void scene_layout_init(SceneLayout *sl);

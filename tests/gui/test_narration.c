@@ -351,10 +351,129 @@ static void test_banner_completed_with_a_race(void **state)
     completed_finish(&f);
 }
 
+
+/* The race counter's lines, as a program's source (lines[0] is line 1). */
+static char *race_lines[] = {"def worker(w):", "    for k in range(iterations):  # five by default", "        M = N",
+                             "        N = M + 1", "        say \"# of items\"   ", "        if N == M:"};
+
+static void race_fixture(Fixture *f)
+{
+    fx_init(f);
+    fx_thread(f, "main", -1, TS_FINISHED);
+    fx_thread(f, "worker 1", -1, TS_READY);
+    fx_thread(f, "worker 2", -1, TS_READY);
+    fx_var(f, "N", 0);
+    fx_objects(f, OBJ_LOCK, "counter_lock", 1);
+    f->prog.lines = race_lines;
+    f->prog.nlines = (int)(sizeof race_lines / sizeof race_lines[0]);
+}
+
+static void race_finish(Fixture *f)
+{
+    f->prog.lines = NULL; /* static: not the fixture's to free */
+    fx_finish(f);
+}
+
+/* A statement in short, as the scene's "next:" line and the step's words quote it: without its indentation, its
+ * trailing spaces and a trailing comment; a '#' inside a string is no comment. */
+static void test_statement_in_short(void **state)
+{
+    (void)state;
+    Fixture f;
+    race_fixture(&f);
+    char buf[64];
+    narration_statement(&f.prog, 2, buf, sizeof buf);
+    assert_string_equal(buf, "for k in range(iterations):");
+    narration_statement(&f.prog, 4, buf, sizeof buf);
+    assert_string_equal(buf, "N = M + 1");
+    narration_statement(&f.prog, 5, buf, sizeof buf);
+    assert_string_equal(buf, "say \"# of items\"");
+    narration_statement(&f.prog, 0, buf, sizeof buf);
+    assert_string_equal(buf, "");
+    narration_statement(&f.prog, 99, buf, sizeof buf);
+    assert_string_equal(buf, "");
+    narration_statement(NULL, 1, buf, sizeof buf);
+    assert_string_equal(buf, "");
+    race_finish(&f);
+}
+
+/* One step of a serial run as the narration log receives it: its EV_CHOICE (granted to `thread`), its EV_STEP at
+ * `line`, then `more`. */
+static void feed_step(Narration *n, const NarrCtx *c, uint64_t step, int thread, int line, const Event *more, int nmore)
+{
+    Event choice = ev(EV_CHOICE, -1, -1, thread, 0), st = ev(EV_STEP, thread, -1, 0, 0);
+    choice.step = st.step = step;
+    st.line = line;
+    narration_add(n, c, &choice);
+    narration_add(n, c, &st);
+    for (int i = 0; i < nmore; i++) {
+        Event e = more[i];
+        e.step = step;
+        e.line = line;
+        narration_add(n, c, &e);
+    }
+}
+
+static void expect_step(const NarrCtx *c, const Narration *n, bool brief, const char *want)
+{
+    char buf[2 * NARRATION_LINE_MAX];
+    assert_true(narration_step_text(c, &n->last, brief, buf, sizeof buf));
+    assert_string_equal(buf, want);
+}
+
+/* The last step in words, for the presenter layout's line under the title: who took it and what it did - a read
+ * (into the local its statement assigns, when that local now holds the value read from that variable), a write
+ * (told plainly: the lost update is the banner's), or a step that changes nothing shared, by its statement. Nothing
+ * before the first step. */
+static void test_last_step_in_words(void **state)
+{
+    (void)state;
+    Fixture f;
+    race_fixture(&f);
+    Narration *n = xcalloc(1, sizeof *n);
+    narration_init(n);
+    NarrCtx c = {&f.snap, &f.prog, NULL, NULL, false};
+    char buf[2 * NARRATION_LINE_MAX];
+    assert_false(narration_step_text(&c, &n->last, false, buf, sizeof buf));
+    assert_string_equal(buf, "");
+
+    feed_step(n, &c, 5, 1, 2, NULL, 0); /* worker 1 tests its for loop */
+    expect_step(&c, n, false, "Step 5: worker 1 runs \"for k in range(iterations):\" (nothing shared changes)");
+    expect_step(&c, n, true, "Step 5: worker 1 runs \"for k in range(iterations):\"");
+
+    Event read = ev(EV_READ, 1, 0, 0, 0);
+    feed_step(n, &c, 9, 1, 3, &read, 1); /* M = N: M now holds 0, read from N */
+    SnapThread *w1 = &f.snap.threads[1];
+    w1->locals[0] = (SnapLocal){"M", 0, "N", false, 0};
+    w1->nlocals = 1;
+    expect_step(&c, n, false, "Step 9: worker 1 reads N = 0 into M");
+    w1->locals[0].value = 7; /* M holds something else: the read is told without "into" */
+    expect_step(&c, n, false, "Step 9: worker 1 reads N = 0");
+    w1->locals[0].value = 0;
+    feed_step(n, &c, 10, 1, 6, &read, 1); /* if N == M: a read that assigns nothing */
+    expect_step(&c, n, false, "Step 10: worker 1 reads N = 0");
+
+    Event lost[] = {ev(EV_WRITE, 2, 0, 1, 1), ev(EV_LOST_UPDATE, 2, 0, 1, 1)};
+    feed_step(n, &c, 12, 2, 4, lost, 2);
+    expect_step(&c, n, false, "Step 12: worker 2 writes N = 1");
+    assert_int_equal(n->last.thread, 2);
+
+    Event release[] = {ev(EV_RELEASE, 1, 0, 0, 0), ev(EV_FINISH, 1, -1, 0, 0)};
+    feed_step(n, &c, 13, 1, 2, release, 2); /* several events: joined */
+    expect_step(&c, n, false, "Step 13: worker 1 releases counter_lock; worker 1 finishes");
+
+    narration_init(n); /* a new run */
+    assert_false(narration_step_text(&c, &n->last, false, buf, sizeof buf));
+    free(n);
+    race_finish(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_philosopher_words),
+        cmocka_unit_test(test_statement_in_short),
+        cmocka_unit_test(test_last_step_in_words),
         cmocka_unit_test(test_deadlock_edges_in_words),
         cmocka_unit_test(test_shared_variables_and_races),
         cmocka_unit_test(test_large_numbers_grouped),

@@ -1191,10 +1191,67 @@ static void test_arrows_bend_round_other_shapes(void **state)
     fx_finish(&f);
 }
 
+
+/* The line of n's label that starts with `prefix`, or NULL. */
+static const char *label_line(const SlNode *n, const char *prefix)
+{
+    for (int i = 0; i < n->nlines; i++)
+        if (strncmp(n->lines[i].text, prefix, strlen(prefix)) == 0)
+            return n->lines[i].text;
+    return NULL;
+}
+
+/* With next_lines (the presenter layout of a stepped run), each live thread's label says the statement it takes
+ * next under its state, as its source line says it without indentation; a finished thread says none; a statement
+ * too long for its room is cut at its end with an ellipsis. Without next_lines the labels are as before. */
+static void test_next_statement_under_the_state(void **state)
+{
+    (void)state;
+    static char *lines[] = {"def worker(w):", "        N = M + 1",
+                            "    chopstick[first].acquire(timeout=some_long_name_here)"};
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_FINISHED);
+    int w1 = fx_thread(&f, "worker 1", -1, TS_READY), w2 = fx_thread(&f, "worker 2", -1, TS_READY);
+    f.snap.threads[w1].line = 2;
+    f.snap.threads[w2].line = 3;
+    f.prog.lines = lines;
+    f.prog.nlines = 3;
+    Theme th;
+    theme_init(&th, THEME_LIGHT);
+    SceneLayout sl;
+    scene_layout_init(&sl);
+    SceneInput in = {&f.snap, &f.prog, f.prog.layout, 0, 0, 1200, 800, 1.0f, &th};
+    scene_layout_build(&sl, &in);
+    for (int id = 0; id < 3; id++)
+        assert_null(label_line(scene_layout_find(&sl, SL_THREAD, id), "next:"));
+    in.next_lines = true;
+    scene_layout_build(&sl, &in);
+    const SlNode *n1 = scene_layout_find(&sl, SL_THREAD, w1);
+    assert_non_null(label_line(n1, "next:"));
+    assert_string_equal(label_line(n1, "next:"), "next: N = M + 1");
+    assert_string_equal(n1->lines[1].text, "ready"); /* name, state, then the statement */
+    assert_string_equal(n1->lines[2].text, "next: N = M + 1");
+    assert_null(label_line(scene_layout_find(&sl, SL_THREAD, 0), "next:"));
+    const SlNode *n2 = scene_layout_find(&sl, SL_THREAD, w2);
+    assert_string_equal(n2->next, "next: chopstick[first].acquire(timeout=some_\xe2\x80\xa6");
+    in.w = 300; /* less room: cut at its end with an ellipsis */
+    scene_layout_build(&sl, &in);
+    n2 = scene_layout_find(&sl, SL_THREAD, w2);
+    const char *cut = label_line(n2, "next:");
+    assert_non_null(cut);
+    assert_true(strlen(cut) < strlen(n2->next) && strcmp(cut + strlen(cut) - 3, "\xe2\x80\xa6") == 0);
+    assert_true(strncmp(cut, n2->next, strlen(cut) - 3) == 0);
+    scene_layout_finish(&sl);
+    f.prog.lines = NULL; /* static: not the fixture's to free */
+    fx_finish(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ring_places_philosophers_round_the_table),
+        cmocka_unit_test(test_next_statement_under_the_state),
         cmocka_unit_test(test_discs_never_overlap_in_a_low_ring),
         cmocka_unit_test(test_held_chopstick_moves_to_holder_in_its_colour),
         cmocka_unit_test(test_deadlock_cycle_is_red),

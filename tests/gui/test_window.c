@@ -463,6 +463,78 @@ static void test_race_locals_stepped(void **state)
         json_decref(all[i]);
 }
 
+/* Whether the scene's label named `name` (its first line) has a line `text`, as drawn. */
+static bool label_says(json_t *state, const char *name, const char *text)
+{
+    json_t *labels = json_object_get(json_object_get(state, "layout"), "labels");
+    for (size_t i = 0; i < json_array_size(labels); i++) {
+        json_t *lines = json_object_get(json_array_get(labels, i), "lines");
+        const char *first = json_string_value(json_object_get(json_array_get(lines, 0), "text"));
+        for (size_t k = 1; first && strcmp(first, name) == 0 && k < json_array_size(lines); k++)
+            if (strcmp(json_string_value(json_object_get(json_array_get(lines, k), "text")), text) == 0)
+                return true;
+    }
+    return false;
+}
+
+/* The race lesson on a 4:3 projector at 2x, where the window opens in the presenter layout (no code panel, no
+ * narration): stepped worker 1, 2, 1, 2, the class reads under each worker the statement it takes next and under the
+ * title what the last step did, a step that changes nothing shared (an `if` test) included. With all panels (F5) the
+ * code panel marks the lines and the narration tells the steps: the scene stays as it was. */
+static void test_presenter_says_each_step(void **state)
+{
+    (void)state;
+    static char script[4096];
+    snprintf(script, sizeof script, "wait 200\n");
+    append_steps(script, sizeof script, "step 0\nwait-until idle 5000", 4); /* main starts both workers */
+    append_steps(script, sizeof script, "step 1\nwait-until idle 5000", 2); /* worker 1: for k, if use_lock */
+    char mid[2048];
+    snprintf(mid, sizeof mid, "wait 100\ndump-state %s\n", wh_path("say-if.json"));
+    strncat(script, mid, sizeof script - strlen(script) - 1);
+    append_steps(script, sizeof script, "step 2\nwait-until idle 5000", 2);
+    append_steps(script, sizeof script, "step 1\nwait-until idle 5000", 1); /* M = N: reads 0 */
+    append_steps(script, sizeof script, "step 2\nwait-until idle 5000", 1); /* M = N: reads 0 too */
+    snprintf(mid, sizeof mid,
+             "wait 100\ndump-state %s\nscreenshot %s\nstep 1\nwait-until idle 5000\nwait 100\ndump-state %s\n"
+             "key F5\nwait 200\ndump-state %s\nquit\n",
+             wh_path("say-read.json"), wh_path("say-read.png"), wh_path("say-write.json"), wh_path("say-all.json"));
+    strncat(script, mid, sizeof script - strlen(script) - 1);
+    wh_write_script(wh_path("say.uis"), script);
+    char opts[1024];
+    snprintf(opts, sizeof opts, "race-counter --sched serial --size 1024x768 --zoom 2 --ui-script %s",
+             wh_path("say.uis"));
+    assert_int_equal(wh_run(opts), 0);
+
+    json_t *at_if = wh_state("say-if.json");
+    assert_true(json_is_true(json_object_get(json_object_get(at_if, "layout"), "presenter")));
+    assert_string_equal(str_at(at_if, "last_step"), "Step 6: worker 1 runs \"if use_lock:\" (nothing shared changes)");
+    assert_string_equal(str_at(at_if, "caption_shown"), str_at(at_if, "last_step"));
+    assert_true(label_says(at_if, "worker 1", "next: M = N"));
+    assert_true(label_says(at_if, "worker 2", "next: for k in range(iterations):"));
+    assert_false(label_says(at_if, "main", "next: for w in range(1, workers + 1):")); /* finished: none */
+
+    json_t *read = wh_state("say-read.json"); /* both have read N = 0: both write M + 1 next */
+    assert_string_equal(str_at(read, "caption_shown"), "Step 10: worker 2 reads N = 0 into M");
+    assert_string_equal(str_at(thread_at(read, 1), "statement"), "N = M + 1");
+    assert_true(label_says(read, "worker 1", "next: N = M + 1"));
+    assert_true(label_says(read, "worker 2", "next: N = M + 1"));
+    assert_true(label_says(read, "worker 1", "ready") && label_says(read, "worker 1", "M = 0"));
+
+    json_t *wrote = wh_state("say-write.json");
+    assert_string_equal(str_at(wrote, "caption_shown"), "Step 11: worker 1 writes N = 1");
+    assert_true(label_says(wrote, "worker 1", "next: for k in range(iterations):"));
+    assert_true(label_says(wrote, "worker 2", "next: N = M + 1"));
+
+    json_t *all = wh_state("say-all.json"); /* all panels: the code panel and the narration say it */
+    assert_false(json_is_true(json_object_get(json_object_get(all, "layout"), "presenter")));
+    assert_string_equal(str_at(all, "caption_shown"), "");
+    assert_string_equal(str_at(all, "last_step"), "Step 11: worker 1 writes N = 1");
+    assert_int_equal(scene_lines(all, "next:", true), 0);
+    json_t *states[] = {at_if, read, wrote, all};
+    for (size_t i = 0; i < sizeof states / sizeof states[0]; i++)
+        json_decref(states[i]);
+}
+
 /* A step in free mode (the n key) switches to serial mode, and a note says so. On a projector (1024x768 at 2x) the
  * note is too long for the status bar beside the status: it is cut after a whole word and keeps its start, which
  * says what happened (cut in the middle it read "one st...Free button)"). */
@@ -715,6 +787,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_step_in_free_mode_says_serial),
         cmocka_unit_test(test_saved_schedule_finds_its_scenario),
         cmocka_unit_test(test_race_locals_stepped),
+        cmocka_unit_test(test_presenter_says_each_step),
         cmocka_unit_test(test_timeline_axis_of_a_stepped_run),
         cmocka_unit_test(test_status_and_play_button_after_the_end),
         cmocka_unit_test(test_unchecked_expectation_after_a_deadlock),
