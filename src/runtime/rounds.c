@@ -30,7 +30,11 @@
  * exact and the same on every run of the same schedule). A look counts at most one joint round: the count can lag
  * behind the threads, never run ahead of them. The polite diners at speed 1 come round once per ~600 ms of sleeps:
  * the banner now shows 6.6 s into the run (round 11: the first round has none before it to be the same as), where it
- * took 59.5 s. */
+ * took 59.5 s. Only the controller looks while the run goes on, and whoever ends it, once (its verdict is taken
+ * before its threads leave): a snapshot reads the count, so how often the window or a test looks at a run does not
+ * bring the verdict sooner (a snapshot that looked too counted a joint round per look, 10 looks in a few
+ * microseconds for spinning threads); a serial snapshot is idle only once the controller has looked at the last step,
+ * so that it shows the watch's count for that step. */
 #include "runtime/rt_internal.h"
 
 /* A thread the others must wait for before a joint round is complete: live and not in an untimed wait. */

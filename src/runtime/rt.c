@@ -255,7 +255,7 @@ void rt_set_outcome(Rt *rt, RtOutcome outcome)
     evlog_end(rt, LOG_END_NO_EVENT); /* unless the event that decided it has marked the end of the log */
     /* the livelock verdict now, before the threads stop and leave (rt_thread_finished); cooperative runs count no
        rounds (rt_thread_counts_rounds) */
-    rt->livelock_at_end = !rt->cfg.coop && rt_livelock(rt);
+    rt->livelock_at_end = !rt->cfg.coop && rt_livelock_last_look(rt);
     rt->outcome = outcome;
     rt_clock_end(rt); /* the run's clock shows when it ended */
     gate_update_flags(rt); /* the run's threads stop at their next gate */
@@ -590,7 +590,9 @@ static void spin_finish(RtSpin *s)
     xfree(s->steps);
 }
 
-bool rt_livelock(Rt *rt)
+/* The verdict a run ends with: one more look first, for what its last moments did (the step that ended a serial
+ * run, before the controller would have looked at it). */
+bool rt_livelock_last_look(Rt *rt)
 {
     rounds_observe(rt);
     return rounds_stalled(rt);
@@ -924,7 +926,7 @@ void rt_stop(Rt *rt)
     if (rt_all_done(rt) && rt->started && rt->outcome == RT_RUNNING)
         finish_run(rt);
     if (rt->outcome == RT_RUNNING)
-        rt->livelock_at_end = rt_livelock(rt);
+        rt->livelock_at_end = rt_livelock_last_look(rt);
     rt->stopping = true;
     rt_clock_end(rt); /* a run stopped from outside ends now, not when its threads are joined */
     gate_update_flags(rt);

@@ -377,7 +377,7 @@ struct Rt {
     uint64_t progress_step;     /* total steps at the last progress (see Snapshot.livelock) */
     int step_alternatives;      /* serial: the alternatives of the choice the last granted step made (0: none) */
     RtSpin spin;
-    uint64_t spin_step;         /* the step spin_check last looked after */
+    uint64_t spin_step;         /* the step the controller last looked after (livelock watch, spin_check) */
     RtRounds rounds;            /* the livelock watch (Snapshot.livelock) */
     bool livelock_at_end;       /* the livelock verdict when the run ended (its outcome decided, or stopped), before
                                    its threads stopped and left */
@@ -548,7 +548,8 @@ void evlog_discard(Rt *rt); /* cooperative runs, under world: forget every buffe
 int64_t rt_intern(Rt *rt, const char *s);      /* under world: string id (>= 1; 0 when the table is full) */
 int64_t rt_intern_say(Rt *rt, const char *s);  /* under world: like rt_intern, never 0 */
 
-/* rounds.c: the livelock watch (see Snapshot.livelock); under world */
+/* rounds.c: the livelock watch (see Snapshot.livelock); under world. Only the controller looks while the run goes
+ * on (controller_tick), and whoever ends the run looks a last time (rt_livelock_last_look); a snapshot reads. */
 void rounds_observe(Rt *rt);      /* look at the threads' rounds and the shared values now */
 bool rounds_stalled(const Rt *rt); /* the verdict, as of the last look */
 
@@ -557,7 +558,7 @@ void rt_set_outcome(Rt *rt, RtOutcome outcome); /* under world: first verdict wi
 void rt_thread_finished(RtThread *t);           /* under world */
 void rt_check_invariants(Rt *rt, RtThread *t);  /* evaluates invariants; takes world itself when one fails */
 uint64_t rt_total_steps(Rt *rt);                /* serial: steps granted; else the sum over threads */
-bool rt_livelock(Rt *rt);                       /* under world: the livelock watch looks, then answers (rounds.c) */
+bool rt_livelock_last_look(Rt *rt);             /* under world, as the run ends: the watch looks, then answers */
 uint64_t rt_fingerprint_locked(Rt *rt);          /* snapshot.c, under world with every thread parked */
 
 /* Under world: the run's threads go no further. It is stopping, or it has ended (its outcome is decided: an error, a

@@ -231,6 +231,14 @@ static void copy_verdicts(Snapshot *s, Rt *rt)
     s->run_error = own(s, rt->fatal);
 }
 
+/* Serial mode: the controller has looked at the last step (its livelock watch, its spinning-livelock check: a
+ * snapshot only reads them), so that an idle snapshot shows their verdicts on it; a run with no controller, or one
+ * stopping or over, has no look to wait for. */
+static bool step_looked_at(const Rt *rt)
+{
+    return !rt->has_controller || rt->stopping || rt->outcome != RT_RUNNING || rt->spin_step == rt->step;
+}
+
 void rt_snapshot(Rt *rt, Snapshot *s)
 {
     free_owned(s);
@@ -242,9 +250,9 @@ void rt_snapshot(Rt *rt, Snapshot *s)
     s->paused = rt->paused;
     s->speed = rt->speed > 0 ? rt->speed : 0;
     s->outcome = rt->outcome;
-    s->idle = rt->mode == RT_SERIAL && rt->running == 0 && rt->ready > 0;
+    s->idle = rt->mode == RT_SERIAL && rt->running == 0 && rt->ready > 0 && step_looked_at(rt);
     s->steps_without_progress = s->step - (rt->progress_step < s->step ? rt->progress_step : s->step);
-    s->livelock = rt->stopping || rt->outcome != RT_RUNNING ? rt->livelock_at_end : rt_livelock(rt);
+    s->livelock = rt->stopping || rt->outcome != RT_RUNNING ? rt->livelock_at_end : rounds_stalled(rt);
     s->rounds_without_progress = rt->rounds.joint;
     s->spin_from = rt->spin.from;
     s->spin_first = rt->spin.first;

@@ -141,7 +141,8 @@ typedef struct Snapshot {
     bool paused;
     double speed;     /* speed factor; 0 means max */
     RtOutcome outcome;
-    bool idle;        /* serial mode: every runnable thread waits for a pick */
+    bool idle;        /* serial mode: every runnable thread waits for a pick, and the controller has looked at the
+                         last step (the livelock watch: `livelock` and rounds_without_progress count it) */
 
     SnapThread *threads;
     int nthreads;

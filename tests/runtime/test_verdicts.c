@@ -661,6 +661,122 @@ static void test_no_progress_said_at_the_end(void **state)
     program_destroy(prog);
 }
 
+static double ms_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* A snapshot reads the watch, it does not look: the count goes at the controller's pace however often the run is
+ * looked at. A thread spinning on a flag that nobody sets comes round millions of times a second (once main has
+ * finished, it alone makes a joint round). When a snapshot looked too, each one taken after the spinner moved counted
+ * a joint round: snapshots back to back for 50 ms added hundreds (when the spinner had a core: with other work on
+ * the machine it may move only a few times in 50 ms, hence up to 10 windows of 50 ms, until one saw it move 100
+ * times). The controller looks every couple of milliseconds, so they add at most one per 2 ms they took, and a
+ * margin. The verdict still comes. Every run. */
+static void test_no_progress_snapshots_only_read(void **state)
+{
+    (void)state;
+    static const char *const src = "shared flag = 0\n"
+                                   "def spin():\n"
+                                   "    while flag == 0:\n"
+                                   "        pass\n"
+                                   "main:\n"
+                                   "    start spin()\n";
+    Program *prog = loader_text("test.lsc", src);
+    int64_t *params = lang_param_defaults(prog);
+    RtConfig cfg;
+    rt_config_defaults(&cfg);
+    char *err = NULL;
+    Rt *rt = rt_create(prog, params, &cfg, &err);
+    assert_non_null(rt);
+    Snapshot s;
+    snapshot_init(&s);
+    rt_start(rt);
+    struct timespec nap = {0, 1000000}, t0;
+    do { /* main has started the spinner and finished (its finishing is progress: the count starts again) */
+        nanosleep(&nap, NULL);
+        rt_snapshot(rt, &s);
+    } while (s.nthreads < 2 || s.threads[0].state != TS_FINISHED);
+    int moved = 0; /* snapshots in a window taken after the spinner moved: until one had 100 (it was on a core) */
+    for (int window = 0; window < 10 && moved < 100; window++) {
+        clock_gettime(CLOCK_MONOTONIC, &t0); /* (before the first snapshot: the window holds every look between) */
+        rt_snapshot(rt, &s);
+        uint64_t before = s.rounds_without_progress, steps = s.threads[1].steps;
+        moved = 0;
+        while (ms_since(&t0) < 50.0) {
+            rt_snapshot(rt, &s);
+            moved += s.threads[1].steps != steps;
+            steps = s.threads[1].steps;
+        }
+        double ms = ms_since(&t0);
+        uint64_t added = s.rounds_without_progress - before, most = (uint64_t)(ms / 2.0) + 3;
+        if (added > most)
+            fail_msg("snapshots back to back for %.1f ms (%d after the spinner moved) added %llu rounds (at most %llu)",
+                     ms, moved, (unsigned long long)added, (unsigned long long)most);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (!s.livelock && ms_since(&t0) < 10000.0 * (double)slowness_factor()) {
+        nanosleep(&nap, NULL);
+        rt_snapshot(rt, &s);
+    }
+    assert_true(s.livelock);
+    assert_int_equal(s.outcome, RT_RUNNING);
+    rt_stop(rt);
+    snapshot_finish(&s);
+    rt_destroy(rt);
+    free(params);
+    program_destroy(prog);
+}
+
+/* A serial snapshot is idle once the controller has looked at the last step, so the watch's count it shows is the
+ * step's own: a snapshot a moment later, with no step asked for, shows the same. Two spinners stepped in turn
+ * complete a joint round every few steps; before, a snapshot that found the step's thread parked, taken back to back
+ * as a front end polling for the end of a step would, could be idle before the controller's look and show the count
+ * of the step before. Every run. */
+static void test_no_progress_idle_snapshot_is_final(void **state)
+{
+    (void)state;
+    static const char *const src = "shared flag = 0\n"
+                                   "def spin():\n"
+                                   "    while flag == 0:\n"
+                                   "        pass\n"
+                                   "main:\n"
+                                   "    start spin()\n"
+                                   "    start spin()\n";
+    Program *prog = loader_text("test.lsc", src);
+    int64_t *params = lang_param_defaults(prog);
+    RtConfig cfg = serial_cfg(1, 0);
+    cfg.pick = RT_PICK_MANUAL;
+    char *err = NULL;
+    Rt *rt = rt_create(prog, params, &cfg, &err);
+    assert_non_null(rt);
+    Snapshot s, later;
+    snapshot_init(&s);
+    snapshot_init(&later);
+    rt_start(rt);
+    struct timespec nap = {0, 1000000};
+    for (uint64_t k = 1; k <= 240; k++) {
+        assert_true(rt_step(rt, k <= 2 ? 0 : (int)(1 + k % 2), NULL));
+        do
+            rt_snapshot(rt, &s);
+        while (!(s.idle && s.step == k));
+        nanosleep(&nap, NULL);
+        rt_snapshot(rt, &later);
+        if (later.rounds_without_progress != s.rounds_without_progress || later.livelock != s.livelock)
+            fail_msg("step %llu: idle with %llu rounds, a moment later %llu", (unsigned long long)k,
+                     (unsigned long long)s.rounds_without_progress, (unsigned long long)later.rounds_without_progress);
+    }
+    assert_true(later.livelock);
+    rt_stop(rt);
+    snapshot_finish(&later);
+    snapshot_finish(&s);
+    rt_destroy(rt);
+    free(params);
+    program_destroy(prog);
+}
+
 /* ---------------------------------------------------------------- happens-before beyond locks */
 
 static bool raced(const Snapshot *s, const char *name)
@@ -950,6 +1066,8 @@ int main(void)
         cmocka_unit_test(test_no_progress_counting_loops),
         cmocka_unit_test(test_no_progress_going_round),
         cmocka_unit_test(test_no_progress_said_at_the_end),
+        cmocka_unit_test(test_no_progress_snapshots_only_read),
+        cmocka_unit_test(test_no_progress_idle_snapshot_is_final),
         cmocka_unit_test(test_semaphore_mutex_no_race),
         cmocka_unit_test(test_queue_and_event_order_writes),
         cmocka_unit_test(test_spinlock_no_race),
