@@ -981,10 +981,14 @@ static void *ticker_main(void *arg)
             break;
         uint64_t states = atomic_load_explicit(&tk->counters.states, memory_order_relaxed), now = clock_now_ns();
         double rate = now > last_ns ? (double)(states - last_states) * 1e9 / (double)(now - last_ns) : 0;
-        fprintf(tk->err, "\r\033[K  %llu states, %.0f states/s, depth %llu, queue %llu",
+        uint64_t failures = atomic_load_explicit(&tk->counters.deadlocks, memory_order_relaxed) +
+                            atomic_load_explicit(&tk->counters.failed_checks, memory_order_relaxed) +
+                            atomic_load_explicit(&tk->counters.errors, memory_order_relaxed);
+        fprintf(tk->err, "\r\033[K  %llu states, %.0f states/s, depth %llu, queue %llu, failing ends %llu",
                 (unsigned long long)states, rate,
                 (unsigned long long)atomic_load_explicit(&tk->counters.depth, memory_order_relaxed),
-                (unsigned long long)atomic_load_explicit(&tk->counters.queue, memory_order_relaxed));
+                (unsigned long long)atomic_load_explicit(&tk->counters.queue, memory_order_relaxed),
+                (unsigned long long)failures);
         fflush(tk->err);
         last_states = states;
         last_ns = now;

@@ -201,6 +201,7 @@ int mc_state_insert(Mc *m, const McObs *o, int parent, int via, int vsteps)
     }
     int idx = mcg_add(&m->g, o->fp, o->enabled, parent, via, vsteps);
     atomic_store_explicit(&m->cfg->counters->states, (uint64_t)m->g.nstates, memory_order_relaxed);
+    ss_progress_count_end(m->cfg->counters, o->outcome);
     return idx;
 }
 
@@ -232,6 +233,7 @@ static bool bits_add(Mc *m, uint64_t fp)
 static void bits_end(Mc *m, const McObs *o)
 {
     mc_record_end(m, NULL, o->outcome, m->run_path, m->run_len);
+    ss_progress_count_end(m->cfg->counters, o->outcome);
     xgrow((void **)&m->end_fps, &m->cap_end_fps, (size_t)m->out->nends, sizeof(uint64_t));
     m->end_fps[m->out->nends - 1] = o->fp;
 }
@@ -970,6 +972,23 @@ static void ends_adopt(Mc *x, SsResult *r, SsResult *out, const uint64_t *end_fp
  * over them) looks for the same end states and gives each it reaches that schedule when shorter: the shortest of all
  * when it covered the whole space. A space too large for it leaves the other paths as they are. It costs about what
  * an exact search of the space (or of MC_SHORTEN_STATES states) costs, whether or not a path can be shortened. */
+/* The counters of failures found so far (SsProgress), saved and put back around a search that must not add to them. */
+enum { MC_FOUND_KINDS = 3 };
+
+static void found_save(SsProgress *p, uint64_t found[MC_FOUND_KINDS])
+{
+    found[0] = atomic_load(&p->deadlocks);
+    found[1] = atomic_load(&p->failed_checks);
+    found[2] = atomic_load(&p->errors);
+}
+
+static void found_put(SsProgress *p, const uint64_t found[MC_FOUND_KINDS])
+{
+    atomic_store(&p->deadlocks, found[0]);
+    atomic_store(&p->failed_checks, found[1]);
+    atomic_store(&p->errors, found[2]);
+}
+
 static bool shorten_ends(const SsConfig *cfg, SsResult *out, const uint64_t *end_fps, char **err)
 {
     SsConfig c = *cfg;
@@ -1052,7 +1071,10 @@ static bool mc_run(const SsConfig *cfg, SsResult *out, char **err, uint64_t t0, 
     m.end_fps = NULL;
     mc_finish(&m); /* (its run and bit table first: the search that shortens the ends makes its own) */
     if (ok && !m.too_deep && cfg->bitstate_log2 > 0 && cfg->shorten && out->nends > 0 && !out->cancelled) {
+        uint64_t found[MC_FOUND_KINDS];
+        found_save(cfg->counters, found); /* the ends it meets again were counted */
         ok = shorten_ends(cfg, out, end_fps, err);
+        found_put(cfg->counters, found);
         atomic_store_explicit(&cfg->counters->states, out->states, memory_order_relaxed); /* the answer's again */
     }
     free(end_fps);
@@ -1070,6 +1092,7 @@ static bool mc_rerun(const SsConfig *cfg, SsResult *out, char **err, uint64_t t0
     ss_result_finish(out);
     atomic_store(&cfg->counters->edges, 0);
     atomic_store(&cfg->counters->depth, 0);
+    found_put(cfg->counters, (const uint64_t[MC_FOUND_KINDS]){0}); /* the search starts over */
     bool ok = mc_run(cfg, out, err, t0, cpu0, auto_attempt, too_deep, sym_loop);
     out->runs += runs;
     out->restores += restores;

@@ -251,9 +251,21 @@ int ss_end_add(SsResult *r, RtOutcome outcome, const Snapshot *snap)
     return r->nends++;
 }
 
+void ss_progress_count_end(SsProgress *p, RtOutcome o)
+{
+    _Atomic uint64_t *c = !p                        ? NULL
+                          : o == RT_DEADLOCK        ? &p->deadlocks
+                          : o == RT_EXPECT_FAILED   ? &p->failed_checks
+                          : o == RT_ERROR           ? &p->errors
+                                                    : NULL;
+    if (c)
+        atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+}
+
 static void record_end(Search *s, int idx, const Snapshot *snap)
 {
     s->states[idx].end = ss_end_add(s->out, s->states[idx].outcome, snap);
+    ss_progress_count_end(s->cfg->counters, s->states[idx].outcome);
 }
 
 static int state_add(Search *s, const Obs *o, int parent, int via, const Snapshot *snap)

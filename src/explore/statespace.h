@@ -45,8 +45,13 @@ typedef enum SsReduction {
  * then covers what was done, marked incomplete). Written by the searching thread, read by any. */
 typedef struct SsProgress {
     _Atomic uint64_t states, edges, depth, queue;
+    _Atomic uint64_t deadlocks, failed_checks, errors; /* end states of these outcomes found so far (a window can say
+                                                          a failure is reachable long before the search is over) */
     _Atomic bool cancel;
 } SsProgress;
+
+/* A new end state of outcome o was found: the counters of failures count it (NULL-safe). */
+void ss_progress_count_end(SsProgress *p, RtOutcome o);
 
 typedef struct SsConfig {
     const Program *prog;

@@ -392,6 +392,10 @@ json_t *app_explore_json(const App *a)
                                in.progress.seconds, "text", text);
         const char *hint = explore_panel_running_hint(&in);
         json_object_set_new(pj, "hint", hint ? json_string(hint) : json_null());
+        if (in.kind == EXPLORE_CHECK_ALL) {
+            explore_panel_found_text(&in, text, sizeof text);
+            json_object_set_new(pj, "found", json_string(text));
+        }
         json_object_set_new(j, "progress", pj);
     }
     json_t *list = json_array();

@@ -10,6 +10,7 @@
 #include "lang/lang.h"
 #include "session/state_map.h"
 #include "util/numtext.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 #include <stdio.h>
@@ -177,6 +178,29 @@ void explore_panel_progress_text(const XPanelInput *in, char *buf, size_t size)
                  numtext_count(g->total, b, sizeof b), g->seconds);
 }
 
+/* ", 9 failed checks" onto sb when n > 0. */
+static void found_part(StrBuf *sb, uint64_t n, const char *one, const char *many)
+{
+    if (n == 0)
+        return;
+    char num[NUMTEXT_MAX];
+    strbuf_printf(sb, "%s%s %s", sb->len > 0 ? ", " : "", numtext_count(n, num, sizeof num), n == 1 ? one : many);
+}
+
+bool explore_panel_found_text(const XPanelInput *in, char *buf, size_t size)
+{
+    const ExplorationProgress *g = &in->progress;
+    StrBuf sb;
+    strbuf_init(&sb);
+    found_part(&sb, g->deadlocks, "deadlock", "deadlocks");
+    found_part(&sb, g->failed_checks, "failed check", "failed checks");
+    found_part(&sb, g->errors, "thread error", "thread errors");
+    bool any = sb.len > 0;
+    snprintf(buf, size, any ? "Found so far: %s" : "No failure found so far", any ? sb.data : "");
+    strbuf_finish(&sb);
+    return any;
+}
+
 const char *explore_panel_running_hint(const XPanelInput *in)
 {
     if (!in->running || in->kind != EXPLORE_CHECK_ALL || in->progress.seconds < XP_HINT_AFTER_S)
@@ -259,6 +283,10 @@ static int head(Pass *s, int y, uint64_t now_ms)
         y += wrap(s, FONT_BODY, text, s->x, y, s->w, s->th->text) + gap / 2;
         progress_bar(s, y, now_ms);
         y += px(s, XP_BAR_H) + gap;
+        if (in->kind == EXPLORE_CHECK_ALL) {
+            bool any = explore_panel_found_text(in, text, sizeof text);
+            y += wrap(s, any ? FONT_BOLD : FONT_BODY, text, s->x, y, s->w, any ? s->th->alarm : s->th->text_dim) + gap;
+        }
         const char *hint = explore_panel_running_hint(in);
         if (hint)
             y += wrap(s, FONT_BODY, hint, s->x, y, s->w, s->th->text_dim) + gap;

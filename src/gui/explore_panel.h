@@ -77,5 +77,9 @@ bool explore_panel_dot(const ExplorePanel *p, int state, int *x, int *y);
 const char *explore_panel_running_hint(const XPanelInput *in);
 /* The progress in words: "1,234 states, 45,000 states/s, 1.2 s" or "57 of 200 runs, 1.2 s" (buf of size). */
 void explore_panel_progress_text(const XPanelInput *in, char *buf, size_t size);
+/* While a check of every interleaving runs, the failures it has found so far: "Found so far: 2 deadlocks, 9 failed
+ * checks" (true), or "No failure found so far" (false), in buf of size; a search that goes on long after its first
+ * failure has answered the class's question already. */
+bool explore_panel_found_text(const XPanelInput *in, char *buf, size_t size);
 
 #endif

@@ -105,6 +105,9 @@ void exploration_progress(const Exploration *x, ExplorationProgress *out)
     out->done = atomic_load_explicit(&x->done, memory_order_relaxed);
     out->total = atomic_load_explicit(&x->total, memory_order_relaxed);
     out->states = atomic_load_explicit(&x->counters.states, memory_order_relaxed);
+    out->deadlocks = atomic_load_explicit(&x->counters.deadlocks, memory_order_relaxed);
+    out->failed_checks = atomic_load_explicit(&x->counters.failed_checks, memory_order_relaxed);
+    out->errors = atomic_load_explicit(&x->counters.errors, memory_order_relaxed);
     out->finished = atomic_load(&x->finished);
     out->cancelled = atomic_load(&x->cancel);
     uint64_t end = out->finished ? atomic_load(&x->end_ns) : clock_now_ns();

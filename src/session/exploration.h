@@ -37,6 +37,7 @@ typedef struct ExplorationProgress {
     uint64_t done;     /* runs finished */
     uint64_t total;    /* runs planned (random) or the run budget (all); 0 when unknown */
     uint64_t states;   /* all: distinct states found so far */
+    uint64_t deadlocks, failed_checks, errors; /* all: end states of these kinds found so far */
     double seconds;    /* since the start */
     bool finished;     /* the thread is over (result, error or cancel) */
     bool cancelled;

@@ -249,6 +249,62 @@ static void test_cancel(void **state)
     loader_unload(&l);
 }
 
+/* How many of r's ends have outcome o. */
+static uint64_t ends_of(const SsResult *r, RtOutcome o)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < r->nends; i++)
+        n += r->ends[i].outcome == o;
+    return n;
+}
+
+/* The failures a search has found so far (SsProgress: the window's "Found so far: ...") count each failing end state
+ * once: at the end of a complete search they are the answer's, in every order, on several cores, with bitstate (whose
+ * exact search that shortens the witnesses meets every end again) and without the model checker. */
+static void test_failures_found_so_far(void **state)
+{
+    (void)state;
+    static const char *const phil[] = {"n=3", NULL}, *const race[] = {"workers=2", "iterations=2", NULL};
+    static const char *const err[] = {"consumers=2", "takes=1", NULL};
+    const struct {
+        const char *scenario;
+        const char *const *sets;
+    } progs[] = {{"dining-philosophers", phil}, {"race-counter", race}, {"consumer-without-semaphore", err}};
+    const struct {
+        SsEngine engine;
+        SsOrder order;
+        int jobs, bitstate_log2;
+    } ways[] = {{SS_ENGINE_MC, SS_DEPTH_FIRST, 1, 0}, {SS_ENGINE_MC, SS_BREADTH_FIRST, 1, 0},
+                {SS_ENGINE_MC, SS_BREADTH_FIRST, 2, 0}, {SS_ENGINE_MC, SS_DEPTH_FIRST, 1, 22},
+                {SS_ENGINE_REPLAY, SS_BREADTH_FIRST, 1, 0}};
+    for (size_t k = 0; k < sizeof progs / sizeof progs[0]; k++) {
+        Loaded l = loader_scenario(progs[k].scenario, progs[k].sets);
+        for (size_t w = 0; w < sizeof ways / sizeof ways[0]; w++) {
+            SsProgress p;
+            memset(&p, 0, sizeof p);
+            SsConfig c = mc_config(&l);
+            c.max_seconds = 100 * (double)slowness_factor();
+            c.counters = &p;
+            c.engine = ways[w].engine;
+            c.order = ways[w].order;
+            c.jobs = ways[w].jobs;
+            c.bitstate_log2 = ways[w].bitstate_log2;
+            c.shorten = ways[w].bitstate_log2 > 0;
+            SsResult r = mc_search(&c);
+            assert_true(r.complete);
+            fprintf(stderr, "    %s, way %zu: %llu deadlocks, %llu failed checks, %llu errors\n", progs[k].scenario, w,
+                    (unsigned long long)atomic_load(&p.deadlocks), (unsigned long long)atomic_load(&p.failed_checks),
+                    (unsigned long long)atomic_load(&p.errors));
+            assert_int_equal(atomic_load(&p.deadlocks), ends_of(&r, RT_DEADLOCK));
+            assert_int_equal(atomic_load(&p.failed_checks), ends_of(&r, RT_EXPECT_FAILED));
+            assert_int_equal(atomic_load(&p.errors), ends_of(&r, RT_ERROR));
+            assert_true(atomic_load(&p.deadlocks) + atomic_load(&p.failed_checks) + atomic_load(&p.errors) > 0);
+            ss_result_finish(&r);
+        }
+        loader_unload(&l);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +314,7 @@ int main(void)
         cmocka_unit_test(test_livelock_lasso),
         cmocka_unit_test(test_auto_order),
         cmocka_unit_test(test_cancel),
+        cmocka_unit_test(test_failures_found_so_far),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

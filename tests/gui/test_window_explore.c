@@ -206,6 +206,35 @@ static void test_long_check_says_how_to_stop(void **state)
     json_decref(late);
 }
 
+/* While a check runs it says what it has found so far: the eight naive philosophers' first deadlock is the search's
+ * state 902 (depth first, as the window searches), long before the check ends; a check that found nothing yet says
+ * so. */
+static void test_check_says_what_it_found_so_far(void **state)
+{
+    (void)state;
+    char script[2048];
+    snprintf(script, sizeof script,
+             "wait 200\ncommand check-all\nwait-until explore-states>=2000 60000\ndump-state %s\nkey escape\n"
+             "wait-until explored 10000\nquit\n",
+             wh_path("found.json"));
+    run_script("found.uis", script, "dining-philosophers --set n=8");
+    json_t *st = wh_state("found.json");
+    json_t *x = explore_of(st), *p = json_object_get(x, "progress");
+    assert_true(flag_of(x, "running"));
+    assert_string_equal(str_of(p, "found"), "Found so far: 1 deadlock");
+    json_decref(st);
+    snprintf(script, sizeof script,
+             "wait 200\ncommand check-all\nwait-until explore-states>=1000 60000\ndump-state %s\nkey escape\n"
+             "wait-until explored 10000\nquit\n",
+             wh_path("none-yet.json"));
+    run_script("none-yet.uis", script, "dining-philosophers --set n=8 --set strategy=ordered");
+    st = wh_state("none-yet.json");
+    x = explore_of(st);
+    assert_true(flag_of(x, "running"));
+    assert_string_equal(str_of(json_object_get(x, "progress"), "found"), "No failure found so far");
+    json_decref(st);
+}
+
 static void test_race_counter_outcomes(void **state)
 {
     (void)state;
@@ -736,6 +765,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_find_failure_cut_runs),
         cmocka_unit_test(test_find_failure_cut_buttons),
         cmocka_unit_test(test_long_check_says_how_to_stop),
+        cmocka_unit_test(test_check_says_what_it_found_so_far),
         cmocka_unit_test(test_race_counter_outcomes),
         cmocka_unit_test(test_find_failure),
         cmocka_unit_test(test_click_a_state),
