@@ -26,8 +26,8 @@ typedef struct Run {
     RtOutcome outcome;
 } Run;
 
-/* Run to the end (or a limit) and take the final snapshot. */
-static void run_all(Run *r, const char *src, const RtConfig *cfg)
+/* Create src's run with cfg (its parameters at their defaults) and start it; r->snap is ready for snapshots. */
+static void run_start(Run *r, const char *src, const RtConfig *cfg)
 {
     memset(r, 0, sizeof *r);
     r->prog = loader_text("test.lsc", src);
@@ -37,6 +37,12 @@ static void run_all(Run *r, const char *src, const RtConfig *cfg)
     assert_non_null(r->rt);
     snapshot_init(&r->snap);
     rt_start(r->rt);
+}
+
+/* Run to the end (or a limit) and take the final snapshot. */
+static void run_all(Run *r, const char *src, const RtConfig *cfg)
+{
+    run_start(r, src, cfg);
     r->outcome = rt_wait(r->rt, 20.0);
     rt_stop(r->rt);
     rt_snapshot(r->rt, &r->snap);
@@ -537,19 +543,13 @@ static void test_peterson_no_livelock(void **state)
 /* Start src free at speed and watch it (watch.h) for at most seconds. */
 static void watch_src(const char *src, double speed, double seconds, bool until_livelock, Watch *w)
 {
-    Program *prog = loader_text("test.lsc", src);
-    int64_t *params = lang_param_defaults(prog);
     RtConfig cfg;
     rt_config_defaults(&cfg);
     cfg.speed = speed;
-    char *err = NULL;
-    Rt *rt = rt_create(prog, params, &cfg, &err);
-    assert_non_null(rt);
-    rt_start(rt);
-    watch_run(rt, seconds, until_livelock, w);
-    rt_destroy(rt);
-    free(params);
-    program_destroy(prog);
+    Run r;
+    run_start(&r, src, &cfg);
+    watch_run(r.rt, seconds, until_livelock, w);
+    run_free(&r);
 }
 
 /* A spinner behind a holder asleep in its critical section is no livelock: the holder will wake. The spinner takes
@@ -636,30 +636,30 @@ static void test_no_progress_going_round(void **state)
 static void test_no_progress_said_at_the_end(void **state)
 {
     (void)state;
-    Program *prog = loader_text("test.lsc", going_round_src);
-    int64_t *params = lang_param_defaults(prog);
     RtConfig cfg;
     rt_config_defaults(&cfg);
     cfg.max_seconds = 1.0 * (double)slowness_factor();
-    char *err = NULL;
-    Rt *rt = rt_create(prog, params, &cfg, &err);
-    assert_non_null(rt);
-    rt_start(rt);
-    assert_int_equal(rt_wait(rt, 30.0), RT_LIMIT);
+    Run r;
+    run_start(&r, going_round_src, &cfg);
+    assert_int_equal(rt_wait(r.rt, 30.0), RT_LIMIT);
     struct timespec ts = {0, 200000000}; /* the threads stop at their next activity, at once, and leave */
     nanosleep(&ts, NULL);
-    Snapshot s;
-    snapshot_init(&s);
-    rt_snapshot(rt, &s);
-    assert_true(s.livelock);
-    rt_stop(rt);
-    rt_snapshot(rt, &s);
-    assert_true(s.livelock);
-    snapshot_finish(&s);
-    rt_destroy(rt);
-    free(params);
-    program_destroy(prog);
+    rt_snapshot(r.rt, &r.snap);
+    assert_true(r.snap.livelock);
+    rt_stop(r.rt);
+    rt_snapshot(r.rt, &r.snap);
+    assert_true(r.snap.livelock);
+    run_free(&r);
 }
+
+/* A thread that spins on a flag nobody sets, started by main (which then finishes). */
+#define SPINNER_SRC                                                                                                    \
+    "shared flag = 0\n"                                                                                                \
+    "def spin():\n"                                                                                                    \
+    "    while flag == 0:\n"                                                                                           \
+    "        pass\n"                                                                                                   \
+    "main:\n"                                                                                                          \
+    "    start spin()\n"
 
 static double ms_since(const struct timespec *t0)
 {
@@ -678,56 +678,44 @@ static double ms_since(const struct timespec *t0)
 static void test_no_progress_snapshots_only_read(void **state)
 {
     (void)state;
-    static const char *const src = "shared flag = 0\n"
-                                   "def spin():\n"
-                                   "    while flag == 0:\n"
-                                   "        pass\n"
-                                   "main:\n"
-                                   "    start spin()\n";
-    Program *prog = loader_text("test.lsc", src);
-    int64_t *params = lang_param_defaults(prog);
+    static const char *const src = SPINNER_SRC;
     RtConfig cfg;
     rt_config_defaults(&cfg);
-    char *err = NULL;
-    Rt *rt = rt_create(prog, params, &cfg, &err);
-    assert_non_null(rt);
-    Snapshot s;
-    snapshot_init(&s);
-    rt_start(rt);
+    Run r;
+    run_start(&r, src, &cfg);
+    Rt *rt = r.rt;
+    Snapshot *s = &r.snap;
     struct timespec nap = {0, 1000000}, t0;
     do { /* main has started the spinner and finished (its finishing is progress: the count starts again) */
         nanosleep(&nap, NULL);
-        rt_snapshot(rt, &s);
-    } while (s.nthreads < 2 || s.threads[0].state != TS_FINISHED);
+        rt_snapshot(rt, s);
+    } while (s->nthreads < 2 || s->threads[0].state != TS_FINISHED);
     int moved = 0; /* snapshots in a window taken after the spinner moved: until one had 100 (it was on a core) */
     for (int window = 0; window < 10 && moved < 100; window++) {
         clock_gettime(CLOCK_MONOTONIC, &t0); /* (before the first snapshot: the window holds every look between) */
-        rt_snapshot(rt, &s);
-        uint64_t before = s.rounds_without_progress, steps = s.threads[1].steps;
+        rt_snapshot(rt, s);
+        uint64_t before = s->rounds_without_progress, steps = s->threads[1].steps;
         moved = 0;
         while (ms_since(&t0) < 50.0) {
-            rt_snapshot(rt, &s);
-            moved += s.threads[1].steps != steps;
-            steps = s.threads[1].steps;
+            rt_snapshot(rt, s);
+            moved += s->threads[1].steps != steps;
+            steps = s->threads[1].steps;
         }
         double ms = ms_since(&t0);
-        uint64_t added = s.rounds_without_progress - before, most = (uint64_t)(ms / 2.0) + 3;
+        uint64_t added = s->rounds_without_progress - before, most = (uint64_t)(ms / 2.0) + 3;
         if (added > most)
             fail_msg("snapshots back to back for %.1f ms (%d after the spinner moved) added %llu rounds (at most %llu)",
                      ms, moved, (unsigned long long)added, (unsigned long long)most);
     }
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    while (!s.livelock && ms_since(&t0) < 10000.0 * (double)slowness_factor()) {
+    while (!s->livelock && ms_since(&t0) < 10000.0 * (double)slowness_factor()) {
         nanosleep(&nap, NULL);
-        rt_snapshot(rt, &s);
+        rt_snapshot(rt, s);
     }
-    assert_true(s.livelock);
-    assert_int_equal(s.outcome, RT_RUNNING);
+    assert_true(s->livelock);
+    assert_int_equal(s->outcome, RT_RUNNING);
     rt_stop(rt);
-    snapshot_finish(&s);
-    rt_destroy(rt);
-    free(params);
-    program_destroy(prog);
+    run_free(&r);
 }
 
 /* A serial snapshot is idle once the controller has looked at the last step, so the watch's count it shows is the
@@ -738,43 +726,30 @@ static void test_no_progress_snapshots_only_read(void **state)
 static void test_no_progress_idle_snapshot_is_final(void **state)
 {
     (void)state;
-    static const char *const src = "shared flag = 0\n"
-                                   "def spin():\n"
-                                   "    while flag == 0:\n"
-                                   "        pass\n"
-                                   "main:\n"
-                                   "    start spin()\n"
-                                   "    start spin()\n";
-    Program *prog = loader_text("test.lsc", src);
-    int64_t *params = lang_param_defaults(prog);
+    static const char *const src = SPINNER_SRC "    start spin()\n";
     RtConfig cfg = serial_cfg(1, 0);
     cfg.pick = RT_PICK_MANUAL;
-    char *err = NULL;
-    Rt *rt = rt_create(prog, params, &cfg, &err);
-    assert_non_null(rt);
-    Snapshot s, later;
-    snapshot_init(&s);
+    Run r;
+    run_start(&r, src, &cfg);
+    Rt *rt = r.rt;
+    Snapshot *s = &r.snap, later;
     snapshot_init(&later);
-    rt_start(rt);
     struct timespec nap = {0, 1000000};
     for (uint64_t k = 1; k <= 240; k++) {
         assert_true(rt_step(rt, k <= 2 ? 0 : (int)(1 + k % 2), NULL));
         do
-            rt_snapshot(rt, &s);
-        while (!(s.idle && s.step == k));
+            rt_snapshot(rt, s);
+        while (!(s->idle && s->step == k));
         nanosleep(&nap, NULL);
         rt_snapshot(rt, &later);
-        if (later.rounds_without_progress != s.rounds_without_progress || later.livelock != s.livelock)
+        if (later.rounds_without_progress != s->rounds_without_progress || later.livelock != s->livelock)
             fail_msg("step %llu: idle with %llu rounds, a moment later %llu", (unsigned long long)k,
-                     (unsigned long long)s.rounds_without_progress, (unsigned long long)later.rounds_without_progress);
+                     (unsigned long long)s->rounds_without_progress, (unsigned long long)later.rounds_without_progress);
     }
     assert_true(later.livelock);
     rt_stop(rt);
     snapshot_finish(&later);
-    snapshot_finish(&s);
-    rt_destroy(rt);
-    free(params);
-    program_destroy(prog);
+    run_free(&r);
 }
 
 /* ---------------------------------------------------------------- happens-before beyond locks */
