@@ -1496,21 +1496,6 @@ static void grey_if_unused(SlNode *n, const SceneLayout *sl, const SceneInput *i
     reach_reason(in->prog, &sl->reach[o->decl], n->sub, sizeof n->sub);
 }
 
-/* Whether expression e reads shared declaration decl (a variable, or any element of an array). */
-static bool expr_reads_decl(const Expr *e, int decl)
-{
-    if (!e)
-        return false;
-    if (e->kind == EX_NAME && e->ref.kind == REF_SHARED && e->ref.index == decl)
-        return true;
-    if (expr_reads_decl(e->a, decl) || expr_reads_decl(e->b, decl))
-        return true;
-    for (int i = 0; i < e->args.count; i++)
-        if (expr_reads_decl(e->args.items[i], decl))
-            return true;
-    return false;
-}
-
 /* Whether a failed expectation reads variable v: the banner says "An expectation failed" about it (readers-writers:
  * most_overtaken <= readers), so its box wears the alarm rim as a lost update's does. */
 static bool var_broke_expectation(const SceneInput *in, const SnapVar *v)
@@ -1518,7 +1503,7 @@ static bool var_broke_expectation(const SceneInput *in, const SnapVar *v)
     for (int i = 0; in->prog && i < in->snap->nchecks; i++) {
         const SnapCheck *k = &in->snap->checks[i];
         if (k->evaluated && !k->passed && k->index >= 0 && k->index < in->prog->nchecks &&
-            expr_reads_decl(in->prog->checks[k->index].expr, v->decl))
+            ast_expr_reads_shared(in->prog->checks[k->index].expr, v->decl))
             return true;
     }
     return false;

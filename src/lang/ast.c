@@ -172,6 +172,31 @@ bool ast_const_eval(const Program *prog, const int64_t *param_values, const Expr
     return arith_const_eval(prog, param_values, e, out, NULL);
 }
 
+/* ------------------------------------------------------------------ walking an expression */
+
+bool ast_expr_any(const Expr *e, ExprVisit visit, void *ctx)
+{
+    if (!e)
+        return false;
+    if (visit(ctx, e) || ast_expr_any(e->a, visit, ctx) || ast_expr_any(e->b, visit, ctx) ||
+        ast_expr_any(e->timeout, visit, ctx))
+        return true;
+    for (int i = 0; i < e->args.count; i++)
+        if (ast_expr_any(e->args.items[i], visit, ctx))
+            return true;
+    return false;
+}
+
+static bool names_shared(void *decl, const Expr *e)
+{
+    return e->kind == EX_NAME && e->ref.kind == REF_SHARED && e->ref.index == *(const int *)decl;
+}
+
+bool ast_expr_reads_shared(const Expr *e, int decl)
+{
+    return ast_expr_any(e, names_shared, &decl);
+}
+
 bool ast_has_check(const Program *prog, CheckKind kind)
 {
     for (int i = 0; prog && i < prog->nchecks; i++)

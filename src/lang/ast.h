@@ -303,6 +303,16 @@ void program_destroy(Program *prog);
  * overflows; arith_const_eval (arith.h) says which and where. */
 bool ast_const_eval(const Program *prog, const int64_t *param_values, const Expr *e, int64_t *out);
 
+/* Walking an expression: visit(ctx, x) for e and every expression under it (operands, a base and its index, the
+ * arguments of a call, the elements of a list, a wait's timeout), each before those under it, until visit returns
+ * true. Returns whether it did (false for NULL). Every walk over an expression's reads starts here. */
+typedef bool (*ExprVisit)(void *ctx, const Expr *e);
+bool ast_expr_any(const Expr *e, ExprVisit visit, void *ctx);
+
+/* Whether e reads shared declaration decl (Program.shareds): names it, as a variable or as the array an index reads
+ * (any element), anywhere in it. */
+bool ast_expr_reads_shared(const Expr *e, int decl);
+
 /* Whether prog (may be NULL) declares a check of this kind: an `expect` or an `invariant`. */
 bool ast_has_check(const Program *prog, CheckKind kind);
 

@@ -19,17 +19,13 @@ static bool is_shared(const SpinWalk *w, const Expr *e)
            e->ref.index < w->prog->nshareds;
 }
 
-/* Note every shared variable the expression names, as a plain name or as the base of an index. */
-static void note_reads(SpinWalk *w, const Expr *e, bool *into)
+/* A busy wait's condition names e: note it if it is a shared variable (a plain name, or the base of an index). */
+static bool note_waited(void *walk, const Expr *e)
 {
-    if (!e)
-        return;
+    SpinWalk *w = walk;
     if (is_shared(w, e))
-        into[e->ref.index] = true;
-    note_reads(w, e->a, into);
-    note_reads(w, e->b, into);
-    for (int i = 0; i < e->args.count; i++)
-        note_reads(w, e->args.items[i], into);
+        w->waited[e->ref.index] = true;
+    return false; /* every name: on to the next */
 }
 
 static bool only_waits(const Block *b)
@@ -50,22 +46,27 @@ static bool same_index(const Expr *a, const Expr *b)
     return a->kind == EX_NAME && a->ref.kind == REF_LOCAL && b->ref.kind == REF_LOCAL && a->ref.index == b->ref.index;
 }
 
-/* The condition reads exactly the variable `target` names: the same scalar, or the same element of an array. */
-static bool reads_target(const SpinWalk *w, const Expr *e, const Expr *target)
+typedef struct TargetRead {
+    const SpinWalk *w;
+    const Expr *target;
+} TargetRead;
+
+/* e is exactly the variable the target names: the same scalar, or the same element of an array. */
+static bool is_target(void *read, const Expr *e)
 {
-    if (!e)
-        return false;
+    const SpinWalk *w = ((const TargetRead *)read)->w;
+    const Expr *target = ((const TargetRead *)read)->target;
     if (target->kind == EX_INDEX && e->kind == EX_INDEX && is_shared(w, e->a) && is_shared(w, target->a) &&
         e->a->ref.index == target->a->ref.index && same_index(e->b, target->b))
         return true;
-    if (target->kind == EX_NAME && is_shared(w, e) && is_shared(w, target) && e->ref.index == target->ref.index)
-        return true;
-    if (reads_target(w, e->a, target) || reads_target(w, e->b, target))
-        return true;
-    for (int i = 0; i < e->args.count; i++)
-        if (reads_target(w, e->args.items[i], target))
-            return true;
-    return false;
+    return target->kind == EX_NAME && is_shared(w, e) && is_shared(w, target) && e->ref.index == target->ref.index;
+}
+
+/* The condition reads exactly the variable `target` names. */
+static bool reads_target(const SpinWalk *w, const Expr *e, const Expr *target)
+{
+    TargetRead read = {w, target};
+    return ast_expr_any(e, is_target, &read);
 }
 
 /* The busy wait `loop` is followed by `next` (NULL: none): a plain assignment to the very variable the loop waited
@@ -73,7 +74,7 @@ static bool reads_target(const SpinWalk *w, const Expr *e, const Expr *target)
  * test-then-set lock. */
 static void note_busy_wait(SpinWalk *w, const Stmt *loop, const Stmt *next)
 {
-    note_reads(w, loop->expr, w->waited);
+    ast_expr_any(loop->expr, note_waited, w);
     if (!next || next->kind != ST_ASSIGN)
         return;
     for (int i = 0; i < next->targets.count; i++) {
