@@ -2149,6 +2149,19 @@ static void place_labels(SceneLayout *sl, const SceneInput *in, bool names_only)
 enum { SCORE_WHOLE = 3, SCORE_CUT = 2, SCORE_OBJECT_LESS = 1 };
 static const float DOT_SHARE = 0.9f;
 
+/* A ring's stick that says nothing unnamed: a lock's tells its holder by its colour and by leaning towards it, its
+ * place round the table saying which it is. A semaphore's stick (the cigarette smokers' ingredients) has no holder
+ * and shows neither its name nor its value: it counts as an object left unnamed, so that a placement naming it (the
+ * rows, with "ingredient[0] / value 0") wins wherever it names the scene as well. The ring drew the three
+ * ingredients as hollow sticks before the run at 1024x768 x2 and at 1920x1080, and during it at 1920x1080. */
+static bool stick_unnamed(const SlNode *n, const SceneInput *in)
+{
+    if (n->shape != SL_SHAPE_STICK || n->kind != SL_OBJECT || n->ref < 0 || n->ref >= in->snap->nobjects)
+        return false;
+    ObjKind kind = in->snap->objects[n->ref].kind;
+    return kind != OBJ_LOCK && kind != OBJ_RLOCK;
+}
+
 static int names_score(const SceneLayout *sl, const SceneInput *in)
 {
     int score = 0;
@@ -2166,12 +2179,12 @@ static int names_score(const SceneLayout *sl, const SceneInput *in)
 }
 
 /* The score when every name is whole. */
-static int names_best(const SceneLayout *sl)
+static int names_best(const SceneLayout *sl, const SceneInput *in)
 {
     int score = 0;
     for (int i = 0; i < sl->nnodes; i++) {
         const SlNode *n = &sl->nodes[i];
-        if (n->kind != SL_VAR && n->shape != SL_SHAPE_STICK && !n->spare)
+        if (n->kind != SL_VAR && (n->shape != SL_SHAPE_STICK || stick_unnamed(n, in)) && !n->spare)
             score += n->kind == SL_THREAD ? SCORE_WHOLE : SCORE_WHOLE - SCORE_OBJECT_LESS;
     }
     return score;
@@ -2841,7 +2854,7 @@ static void score_trial(const SceneLayout *sl, const SceneInput *at, Trial *t)
 {
     t->apart = threads_apart(sl);
     t->score = names_score(sl, at);
-    t->best = names_best(sl);
+    t->best = names_best(sl, at);
     t->vars = vars_shown(sl);
 }
 

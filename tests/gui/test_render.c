@@ -1083,12 +1083,13 @@ typedef struct FontScene {
     SceneLayout sl;
 } FontScene;
 
-static void font_scene_build(FontScene *fs, const Fixture *f, const Program *prog, const int64_t *params, int w, int h,
-                             const float area[4])
+/* The same at a zoom of the user's choosing. */
+static void font_scene_build_at(FontScene *fs, const Fixture *f, const Program *prog, const int64_t *params, int w,
+                                int h, float zoom, const float area[4])
 {
     fs->surf = SDL_CreateRGBSurfaceWithFormat(0, 64, 64, 32, SDL_PIXELFORMAT_ARGB8888);
     fs->ren = SDL_CreateSoftwareRenderer(fs->surf);
-    float z = layout_effective_zoom(w, h, 2.0f);
+    float z = layout_effective_zoom(w, h, zoom);
     char *err = NULL;
     fs->font = font_create(fs->ren, NULL, NULL, z, &err);
     if (!fs->font)
@@ -1100,6 +1101,12 @@ static void font_scene_build(FontScene *fs, const Fixture *f, const Program *pro
     SceneInput in = {&f->snap, prog, prog->layout, area[0], area[1], area[2], area[3], z, &fs->theme, z, params,
                      &fs->measure};
     scene_layout_build(&fs->sl, &in);
+}
+
+static void font_scene_build(FontScene *fs, const Fixture *f, const Program *prog, const int64_t *params, int w, int h,
+                             const float area[4])
+{
+    font_scene_build_at(fs, f, prog, params, w, h, 2.0f, area);
 }
 
 static void font_scene_finish(FontScene *fs)
@@ -1312,6 +1319,66 @@ static void test_smokers_ring_beside_banner_reads_whole(void **state)
     smokers_scene_close(&ss);
 }
 
+/* The cigarette smokers before the run (main alone, ready) and stalled, in the scene areas the window gives them at
+ * 1024x768 x2 (the presenter layout) and at 1920x1080: the ring drew the three ingredient semaphores as hollow sticks
+ * with neither names nor values before the run at both sizes, and during it at 1920x1080, while the rows at 1024x768
+ * x2 named them "ingredient[0] / value 0" once the threads had started. A semaphore's stick says nothing (it has no
+ * holder to lean to), so the placement that names them wins: every object used shows its name and its state. */
+static void test_smokers_objects_named_before_and_during_the_run(void **state)
+{
+    (void)state;
+    static const struct {
+        int w, h;
+        float zoom, area[4];
+        bool started;
+    } scenes[] = {
+        {1024, 768, 2, {22, 161, 980, 544}, false},
+        {1920, 1080, 1, {18, 135, 1153, 699}, false},
+        {1024, 768, 2, {22, 408, 980, 297}, true},
+        {1920, 1080, 1, {18, 347, 1153, 487}, true},
+    };
+    for (size_t k = 0; k < sizeof scenes / sizeof scenes[0]; k++) {
+        Fixture f;
+        if (scenes[k].started) {
+            smokers_stalled(&f);
+        } else {
+            fx_init(&f);
+            fx_thread(&f, "main", -1, TS_READY);
+            fx_objects(&f, OBJ_SEMAPHORE, "ingredient", 3);
+            f.snap.objects[fx_objects(&f, OBJ_SEMAPHORE, "agent_ready", 1)].value = 1;
+            fx_objects(&f, OBJ_SEMAPHORE, "smoker_go", 3);
+            fx_objects(&f, OBJ_LOCK, "table", 1);
+            const char *vars[] = {"on_table[0]", "on_table[1]", "on_table[2]", "smoked"};
+            for (int i = 0; i < 4; i++)
+                fx_var(&f, vars[i], 0);
+        }
+        Loaded l = loader_scenario("cigarette-smokers", NULL);
+        FontScene fs;
+        font_scene_build_at(&fs, &f, l.prog, l.params, scenes[k].w, scenes[k].h, scenes[k].zoom, scenes[k].area);
+        char where[96];
+        snprintf(where, sizeof where, "cigarette smokers at %dx%d x%.0f, %s the run", scenes[k].w, scenes[k].h,
+                 (double)scenes[k].zoom, scenes[k].started ? "stalled in" : "before");
+        int ingredients = 0;
+        for (int i = 0; i < fs.sl.nnodes; i++) {
+            const SlNode *n = &fs.sl.nodes[i];
+            if (n->kind != SL_OBJECT || n->spare)
+                continue;
+            const SnapObject *o = &f.snap.objects[n->ref];
+            ingredients += strncmp(o->name, "ingredient[", 11) == 0;
+            if (n->shape == SL_SHAPE_STICK)
+                fail_msg("%s: '%s' is a stick, without its name or its state", where, o->name);
+            if (n->nlines == 0 || strcmp(n->lines[0].text, o->name) != 0)
+                fail_msg("%s: '%s' is named '%s'", where, o->name, n->nlines > 0 ? n->lines[0].text : "");
+        }
+        assert_int_equal(ingredients, 3);
+        /* (stalled at 1024x768, agent_ready, squeezed between two rows, has room for its name alone) */
+        check_object_states(&fs.sl, where, scenes[k].started && scenes[k].w == 1024 ? "agent_ready" : NULL);
+        font_scene_finish(&fs);
+        loader_unload(&l);
+        fx_finish(&f);
+    }
+}
+
 /* Where an arrow's drawn line meets a label (grown by half the line's width), the label's first line; else NULL. */
 static const char *arrow_on_label(const SceneLayout *sl, const SlArrow *a, float *at)
 {
@@ -1405,6 +1472,7 @@ int main(void)
         cmocka_unit_test(test_smokers_keep_apart_and_readable),
         cmocka_unit_test(test_arrows_keep_off_labels),
         cmocka_unit_test(test_smokers_ring_beside_banner_reads_whole),
+        cmocka_unit_test(test_smokers_objects_named_before_and_during_the_run),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     SDL_Quit();
