@@ -28,8 +28,10 @@ static json_t *dump_params(const App *a)
     return o;
 }
 
-/* Each thread with its state, its line and that line's statement in short (narration_statement: what the scene's
- * "next:" line says), its steps, locks held and locals. */
+/* Each thread with its state, its line and that line's statement in short (narration_thread_statement: "N = M + 1",
+ * at a with's exit "leave with counter_lock"), the line the scene's label has for it under its state (narration_next:
+ * "next: N = M + 1", a blocked thread "waits in: filled.acquire()", "" for a finished one), its steps, locks held and
+ * locals. */
 static json_t *dump_threads(const Snapshot *s, const Program *prog)
 {
     json_t *arr = json_array();
@@ -39,8 +41,10 @@ static json_t *dump_threads(const Snapshot *s, const Program *prog)
                               snapshot_state_name(t->state), "line", t->line, "steps", (json_int_t)t->steps, "held",
                               t->held_count);
         char stmt[256];
-        narration_statement(prog, t->line, stmt, sizeof stmt);
+        narration_thread_statement(prog, t, stmt, sizeof stmt);
         json_object_set_new(o, "statement", json_string(stmt));
+        narration_next(prog, t, stmt, sizeof stmt);
+        json_object_set_new(o, "next", json_string(stmt));
         if (t->label)
             json_object_set_new(o, "label", json_string(t->label));
         if (t->waits_obj >= 0)

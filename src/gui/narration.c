@@ -291,6 +291,33 @@ void narration_statement(const Program *p, int line, char *buf, size_t size)
     snprintf(buf, size, "%.*s", (int)len, text);
 }
 
+void narration_thread_statement(const Program *p, const SnapThread *t, char *buf, size_t size)
+{
+    char stmt[256];
+    narration_statement(p, t->line, stmt, sizeof stmt);
+    if (!t->leaving_with || strncmp(stmt, "with ", 5) != 0) {
+        snprintf(buf, size, "%s", stmt);
+        return;
+    }
+    size_t len = strlen(stmt);
+    if (len > 0 && stmt[len - 1] == ':') /* "with counter_lock:" opens the block; leaving it drops the colon */
+        len--;
+    snprintf(buf, size, "leave %.*s", (int)len, stmt);
+}
+
+void narration_next(const Program *p, const SnapThread *t, char *buf, size_t size)
+{
+    char stmt[256];
+    if (size == 0)
+        return;
+    buf[0] = '\0';
+    if (t->state == TS_FINISHED || t->state == TS_ERROR || t->state == TS_ACTIVE || t->line <= 0)
+        return;
+    narration_thread_statement(p, t, stmt, sizeof stmt);
+    if (stmt[0])
+        snprintf(buf, size, "%s %s", t->state == TS_BLOCKED ? "waits in:" : "next:", stmt);
+}
+
 /* The local the statement assigns ("M" of "M = N"), when it starts with a name and a single '='. */
 static bool assigned_local(const char *stmt, char *name, size_t size)
 {

@@ -38,6 +38,15 @@ enum { NARRATION_KEEP = 200, NARRATION_LINE_MAX = 160, NARRATION_STEP_EVENTS = 1
 /* The statement on source line `line` of p in short: the line's text without its indentation, trailing spaces and
  * a trailing comment ("N = M + 1", "for k in range(iterations):"); "" when there is no such line. */
 void narration_statement(const Program *p, int line, char *buf, size_t size);
+/* The statement of thread t's line in short (narration_statement), or where its next step leaves a `with` block
+ * (SnapThread.leaving_with: the runtime reports that step, which releases the lock, on the with's line) what that
+ * step does: "leave with counter_lock", not "with counter_lock:", which reads as taking the lock. */
+void narration_thread_statement(const Program *p, const SnapThread *t, char *buf, size_t size);
+/* What a live thread does next, in the words of the scene's line under its state: "next: N = M + 1", "next: leave
+ * with counter_lock"; a blocked thread is not about to run its statement but stuck inside it: "waits in:
+ * filled.acquire()". "" for a thread that has ended, one in an activity (its state names it) or one that has not
+ * begun. */
+void narration_next(const Program *p, const SnapThread *t, char *buf, size_t size);
 
 typedef struct NarrLine {
     int thread;  /* whose colour; -1 for the runtime (deadlock, failed checks) */

@@ -1376,18 +1376,19 @@ static void locals_line(SlNode *n, const SnapThread *t)
     }
 }
 
-/* "next: N = M + 1": the statement a live thread takes next (a blocked one: the one it waits in), with an ellipsis
- * at its end where it is longer than a label holds. None in an activity ("eating"): its state line says it. */
+/* "next: N = M + 1": the statement a live thread takes next ("next: leave with counter_lock" at a with's exit; a
+ * blocked one: "waits in: filled.acquire()", narration_next), with an ellipsis at its end where it is longer than a
+ * label holds. None in an activity ("eating"): its state line says it. */
 static void next_line(SlNode *n, const SceneInput *in, const SnapThread *t)
 {
-    char stmt[256];
+    char said[256];
     n->next[0] = '\0';
-    if (!in->next_lines || t->state == TS_FINISHED || t->state == TS_ERROR || t->state == TS_ACTIVE || t->line <= 0)
+    if (!in->next_lines)
         return;
-    narration_statement(in->prog, t->line, stmt, sizeof stmt);
-    if (!stmt[0])
+    narration_next(in->prog, t, said, sizeof said);
+    if (!said[0])
         return;
-    int w = snprintf(n->next, sizeof n->next, "next: %s", stmt);
+    int w = snprintf(n->next, sizeof n->next, "%s", said);
     if (w >= (int)sizeof n->next) { /* cut at a whole character, before room for the ellipsis */
         size_t keep = sizeof n->next - 4;
         while (keep > 0 && ((unsigned char)n->next[keep] & 0xC0) == 0x80)

@@ -81,7 +81,8 @@ typedef struct SlNode {
     char sub[SL_LABEL_MAX];   /* state or value, drawn under the label (or inside a variable box) */
     char locals[SL_LABEL_MAX]; /* SL_THREAD: the locals it copied from shared variables ("M = 0"), or "" */
     char locals_short[SL_LABEL_MAX]; /* the same without a stale copy's current value ("M = 0 (stale)") */
-    char next[SL_LABEL_MAX];  /* SL_THREAD, with SceneInput.next_lines: its next statement ("next: N = M + 1"), or "" */
+    char next[SL_LABEL_MAX];  /* SL_THREAD, with SceneInput.next_lines: its next statement ("next: N = M + 1",
+                                 "waits in: filled.acquire()": narration_next), or "" */
     bool stale;               /* one of those copies is stale: another thread wrote the variable since */
     ThreadState state;        /* SL_THREAD: drawn as a badge of its own shape (running, blocked, finished ...) */
     bool compact;             /* SL_VAR: a low box with one line, "name = value" */
@@ -156,7 +157,7 @@ typedef struct SceneInput {
                               small and greyed at the edge, with the reason (lang/reach.h); NULL: none is */
     const SlMeasure *measure; /* the window's fonts; NULL: estimated from the font sizes */
     bool next_lines;     /* under each live thread's state, its next statement ("next: N = M + 1", from prog's
-                            source: narration_statement), cut with an ellipsis at its end where it does not fit; the
+                            source: narration_next; a blocked one: "waits in: filled.acquire()"), cut with an ellipsis at its end where it does not fit; the
                             first line a crowded label drops after its state (a stepped run, where a class follows
                             the statements one by one) */
 } SceneInput;

@@ -1704,6 +1704,17 @@ int interp_locals(const void *state, InterpLocal *out, int max)
     return n;
 }
 
+bool interp_leaving_with(const void *state)
+{
+    const Interp *in = state;
+    if (!in || in->depth < 1)
+        return false;
+    const Call *c = &in->calls[in->depth - 1];
+    const CFunc *fn = &in->code[c->func + 1];
+    int pc = (int)(uint32_t)c->where;
+    return pc < fn->ncode && fn->code[pc].op == CI_WITH_EXIT;
+}
+
 /* ---------------------------------------------------------------- expect / invariant evaluation */
 
 typedef struct CheckSeen {

@@ -66,6 +66,10 @@ typedef struct InterpLocal {
 /* The integer locals (parameters left out) of a parked thread's innermost call, at most max; returns how many. Only
  * valid while that thread is parked, like interp_fingerprint. */
 int interp_locals(const void *state, InterpLocal *out, int max);
+/* Whether a parked thread's next step leaves a `with` block (its innermost call stands at the with's exit, which the
+ * runtime reports on the with's line: that step releases the lock). Only valid while that thread is parked, like
+ * interp_fingerprint. */
+bool interp_leaving_with(const void *state);
 
 /* Evaluate an expect/invariant expression (params and shared variables only) without taking steps. Appends
  * "name = value" for every shared variable and parameter it mentions to `values` (comma separated) when not NULL.

@@ -97,6 +97,8 @@ static void copy_thread(Snapshot *s, Rt *rt, SnapThread *st, RtThread *t)
     st->error = own(s, t->error);
     st->error_line = t->error_line;
     copy_locals(s, rt, st, t);
+    st->leaving_with = rt->mode == RT_SERIAL && t->interp && t->parked && t->state == TS_READY &&
+                       interp_leaving_with(t->interp);
 }
 
 static void copy_threads(Snapshot *s, Rt *rt)

@@ -56,6 +56,8 @@ typedef struct SnapThread {
     ThreadState state;
     const char *label; /* activity state label ("thinking"), or NULL */
     int line;         /* current (or last) source line, 0 before the first step */
+    bool leaving_with; /* serial mode, parked ready: its next step leaves the `with` block of `line` (releases the
+                          with's lock), which the runtime reports on the with's line */
     int waits_obj;    /* object id blocked on, or -1 */
     Method waits_method; /* what it waits for on that object (M_ACQUIRE, M_GET, M_WAIT, M_JOIN ...) */
     int waits_thread; /* join target thread id, or -1 */

@@ -397,6 +397,52 @@ static void test_statement_in_short(void **state)
     race_finish(&f);
 }
 
+/* What a thread does next, as the scene's line under its state says it: a ready thread the statement it takes next;
+ * a blocked one is not about to run its statement but stuck inside it ("waits in:"); a thread whose next step leaves
+ * a with block (reported on the with's line) leaves it rather than "with counter_lock:", which reads as taking the
+ * lock; nothing for a thread that has ended, is in an activity, or has not begun. */
+static void test_next_says_what_a_thread_does(void **state)
+{
+    (void)state;
+    static char *lines[] = {"def worker(w):", "    with counter_lock:  # the whole update", "        N = M + 1",
+                            "        filled.acquire()"};
+    Fixture f;
+    fx_init(&f);
+    f.prog.lines = lines;
+    f.prog.nlines = (int)(sizeof lines / sizeof lines[0]);
+    SnapThread t = {.state = TS_READY, .line = 3};
+    char buf[64];
+    narration_next(&f.prog, &t, buf, sizeof buf);
+    assert_string_equal(buf, "next: N = M + 1");
+    t.line = 2; /* entering the with: its statement */
+    narration_next(&f.prog, &t, buf, sizeof buf);
+    assert_string_equal(buf, "next: with counter_lock:");
+    t.leaving_with = true; /* leaving it: the release */
+    narration_next(&f.prog, &t, buf, sizeof buf);
+    assert_string_equal(buf, "next: leave with counter_lock");
+    narration_thread_statement(&f.prog, &t, buf, sizeof buf);
+    assert_string_equal(buf, "leave with counter_lock");
+    t = (SnapThread){.state = TS_BLOCKED, .line = 4};
+    narration_next(&f.prog, &t, buf, sizeof buf);
+    assert_string_equal(buf, "waits in: filled.acquire()");
+    narration_thread_statement(&f.prog, &t, buf, sizeof buf);
+    assert_string_equal(buf, "filled.acquire()");
+    t.line = 2; /* blocked entering the with */
+    narration_next(&f.prog, &t, buf, sizeof buf);
+    assert_string_equal(buf, "waits in: with counter_lock:");
+    ThreadState none[] = {TS_FINISHED, TS_ERROR, TS_ACTIVE};
+    for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+        t = (SnapThread){.state = none[i], .line = 3};
+        narration_next(&f.prog, &t, buf, sizeof buf);
+        assert_string_equal(buf, "");
+    }
+    t = (SnapThread){.state = TS_READY, .line = 0}; /* not begun */
+    narration_next(&f.prog, &t, buf, sizeof buf);
+    assert_string_equal(buf, "");
+    f.prog.lines = NULL; /* static: not the fixture's to free */
+    fx_finish(&f);
+}
+
 /* One step of a serial run as the narration log receives it: its EV_CHOICE (granted to `thread`), its EV_STEP at
  * `line`, then `more`. */
 static void feed_step(Narration *n, const NarrCtx *c, uint64_t step, int thread, int line, const Event *more, int nmore)
@@ -473,6 +519,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_philosopher_words),
         cmocka_unit_test(test_statement_in_short),
+        cmocka_unit_test(test_next_says_what_a_thread_does),
         cmocka_unit_test(test_last_step_in_words),
         cmocka_unit_test(test_deadlock_edges_in_words),
         cmocka_unit_test(test_shared_variables_and_races),

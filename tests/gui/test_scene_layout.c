@@ -1247,11 +1247,49 @@ static void test_next_statement_under_the_state(void **state)
     fx_finish(&f);
 }
 
+/* A blocked thread is stuck inside its statement, not about to run it: its label says "waits in:"; a thread whose
+ * next step leaves a with block (which the runtime reports on the with's line) says it leaves it, not "next: with
+ * counter_lock:", which reads as taking the lock. */
+static void test_blocked_and_leaving_threads_say_so(void **state)
+{
+    (void)state;
+    static char *lines[] = {"def worker(w):", "    with counter_lock:", "        filled.acquire()"};
+    Fixture f;
+    fx_init(&f);
+    fx_thread(&f, "main", -1, TS_FINISHED);
+    int w1 = fx_thread(&f, "worker 1", -1, TS_READY), w2 = fx_thread(&f, "worker 2", -1, TS_BLOCKED),
+        w3 = fx_thread(&f, "worker 3", -1, TS_BLOCKED);
+    f.snap.threads[w1].line = 2;
+    f.snap.threads[w1].leaving_with = true;
+    f.snap.threads[w2].line = 3;
+    f.snap.threads[w3].line = 2;
+    f.prog.lines = lines;
+    f.prog.nlines = 3;
+    Theme th;
+    theme_init(&th, THEME_LIGHT);
+    SceneLayout sl;
+    scene_layout_init(&sl);
+    SceneInput in = {&f.snap, &f.prog, f.prog.layout, 0, 0, 1200, 800, 1.0f, &th};
+    in.next_lines = true;
+    scene_layout_build(&sl, &in);
+    assert_string_equal(scene_layout_find(&sl, SL_THREAD, w1)->next, "next: leave with counter_lock");
+    assert_non_null(label_line(scene_layout_find(&sl, SL_THREAD, w1), "next: leave with counter_lock"));
+    const SlNode *n2 = scene_layout_find(&sl, SL_THREAD, w2);
+    assert_string_equal(n2->next, "waits in: filled.acquire()");
+    assert_non_null(label_line(n2, "waits in: filled.acquire()"));
+    assert_null(label_line(n2, "next:"));
+    assert_string_equal(scene_layout_find(&sl, SL_THREAD, w3)->next, "waits in: with counter_lock:");
+    scene_layout_finish(&sl);
+    f.prog.lines = NULL; /* static: not the fixture's to free */
+    fx_finish(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ring_places_philosophers_round_the_table),
         cmocka_unit_test(test_next_statement_under_the_state),
+        cmocka_unit_test(test_blocked_and_leaving_threads_say_so),
         cmocka_unit_test(test_discs_never_overlap_in_a_low_ring),
         cmocka_unit_test(test_held_chopstick_moves_to_holder_in_its_colour),
         cmocka_unit_test(test_deadlock_cycle_is_red),

@@ -535,6 +535,55 @@ static void test_presenter_says_each_step(void **state)
         json_decref(states[i]);
 }
 
+/* The locked race on a 4:3 projector at 2x, stepped until worker 1 has written N inside its with block and worker 2
+ * waits to enter it: worker 1's next step leaves the block (the runtime reports it on the with's line), and its label
+ * says so rather than "next: with counter_lock:", which reads as taking the lock; worker 2 is stuck in the with, not
+ * about to run it: "waits in:". One step more, the release is told and both labels move on. */
+static void test_presenter_says_waits_and_leaves(void **state)
+{
+    (void)state;
+    static char script[4096];
+    snprintf(script, sizeof script, "wait 200\n");
+    append_steps(script, sizeof script, "step 0\nwait-until idle 5000", 4); /* main starts both workers */
+    append_steps(script, sizeof script, "step 1\nwait-until idle 5000", 3); /* worker 1: for, if, with */
+    append_steps(script, sizeof script, "step 2\nwait-until idle 5000", 3); /* worker 2: for, if, with: blocked */
+    append_steps(script, sizeof script, "step 1\nwait-until idle 5000", 2); /* worker 1: M = N, N = M + 1 */
+    char tail[2048];
+    snprintf(tail, sizeof tail,
+             "wait 100\ndump-state %s\nstep 1\nwait-until idle 5000\nwait 100\ndump-state %s\nquit\n",
+             wh_path("leave.json"), wh_path("left.json"));
+    strncat(script, tail, sizeof script - strlen(script) - 1);
+    wh_write_script(wh_path("leave.uis"), script);
+    char opts[1024];
+    snprintf(opts, sizeof opts,
+             "race-counter --set use_lock=yes --sched serial --size 1024x768 --zoom 2 --ui-script %s",
+             wh_path("leave.uis"));
+    assert_int_equal(wh_run(opts), 0);
+
+    json_t *at = wh_state("leave.json");
+    assert_true(json_is_true(json_object_get(json_object_get(at, "layout"), "presenter")));
+    assert_string_equal(str_at(at, "caption_shown"), "Step 12: worker 1 writes N = 1");
+    json_t *w1 = thread_at(at, 1), *w2 = thread_at(at, 2);
+    assert_string_equal(str_at(w1, "state"), "ready");
+    assert_string_equal(str_at(w1, "statement"), "leave with counter_lock");
+    assert_string_equal(str_at(w1, "next"), "next: leave with counter_lock");
+    assert_true(label_says(at, "worker 1", "next: leave with counter_lock"));
+    assert_string_equal(str_at(w2, "state"), "blocked");
+    assert_string_equal(str_at(w2, "statement"), "with counter_lock:");
+    assert_string_equal(str_at(w2, "next"), "waits in: with counter_lock:");
+    assert_true(label_says(at, "worker 2", "waits in: with counter_lock:"));
+    assert_int_equal(scene_lines(at, "next: with counter_lock:", false), 0);
+    assert_string_equal(str_at(thread_at(at, 0), "next"), ""); /* main has finished */
+
+    json_t *left = wh_state("left.json"); /* the release, told; worker 2 got the lock */
+    assert_string_equal(str_at(left, "caption_shown"),
+                        "Step 13: worker 1 releases counter_lock; worker 2 acquires counter_lock");
+    assert_true(label_says(left, "worker 1", "next: for k in range(iterations):"));
+    assert_true(label_says(left, "worker 2", "next: M = N"));
+    json_decref(at);
+    json_decref(left);
+}
+
 /* A step in free mode (the n key) switches to serial mode, and a note says so. On a projector (1024x768 at 2x) the
  * note is too long for the status bar beside the status: it is cut after a whole word and keeps its start, which
  * says what happened (cut in the middle it read "one st...Free button)"). */
@@ -788,6 +837,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_saved_schedule_finds_its_scenario),
         cmocka_unit_test(test_race_locals_stepped),
         cmocka_unit_test(test_presenter_says_each_step),
+        cmocka_unit_test(test_presenter_says_waits_and_leaves),
         cmocka_unit_test(test_timeline_axis_of_a_stepped_run),
         cmocka_unit_test(test_status_and_play_button_after_the_end),
         cmocka_unit_test(test_unchecked_expectation_after_a_deadlock),

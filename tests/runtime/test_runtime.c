@@ -1270,6 +1270,59 @@ static uint64_t fingerprint_of(const char *src, const int *schedule, int n)
     return fp;
 }
 
+/* Worker w's line and whether its next step leaves the with block, once the first n picks of schedule are taken. */
+static void worker_after(const int *schedule, int n, int *line, bool *leaving)
+{
+    static const char *const src = "lock L\n"
+                                   "shared x = 0\n"
+                                   "def w():\n"
+                                   "    with L:\n"
+                                   "        x = 1\n"
+                                   "    x = 2\n"
+                                   "main:\n"
+                                   "    start w()\n";
+    RtConfig cfg = serial_cfg(1);
+    cfg.schedule = schedule;
+    cfg.schedule_len = n;
+    cfg.after_schedule = RT_PICK_MANUAL;
+    Run r;
+    run_begin(&r, src, &cfg, NULL);
+    for (int spin = 0; spin < 2000 && !(r.snap.step == (uint64_t)n && r.snap.idle && r.snap.nthreads == 2); spin++) {
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+        rt_snapshot(r.rt, &r.snap);
+    }
+    assert_int_equal(r.snap.step, n);
+    assert_int_equal(r.snap.nthreads, 2);
+    assert_int_equal(r.snap.threads[1].state, TS_READY);
+    *line = r.snap.threads[1].line;
+    *leaving = r.snap.threads[1].leaving_with;
+    run_end(&r);
+    run_free(&r);
+}
+
+/* The step that leaves a with block is reported on the with's line, as is the step that enters it: the snapshot
+ * tells them apart (leaving_with), so that the window does not announce a release as "with L:". */
+static void test_snapshot_tells_a_with_exit(void **state)
+{
+    (void)state;
+    static const int schedule[] = {0, 1, 1, 1};
+    int line;
+    bool leaving;
+    worker_after(schedule, 1, &line, &leaving); /* started: it enters the with next */
+    assert_int_equal(line, 4);
+    assert_false(leaving);
+    worker_after(schedule, 2, &line, &leaving); /* inside: x = 1 next */
+    assert_int_equal(line, 5);
+    assert_false(leaving);
+    worker_after(schedule, 3, &line, &leaving); /* at the with's exit: the release next, on line 4 again */
+    assert_int_equal(line, 4);
+    assert_true(leaving);
+    worker_after(schedule, 4, &line, &leaving); /* left: x = 2 next */
+    assert_int_equal(line, 6);
+    assert_false(leaving);
+}
+
 /* Independent steps in either order reach the same state, hence the same fingerprint; other states differ. */
 static void test_fingerprint(void **state)
 {
@@ -1462,6 +1515,7 @@ int main(void)
         cmocka_unit_test(test_livelock),
         cmocka_unit_test(test_replay_then_manual),
         cmocka_unit_test(test_fingerprint),
+        cmocka_unit_test(test_snapshot_tells_a_with_exit),
         cmocka_unit_test(test_fingerprint_forgets_finished_waits),
         cmocka_unit_test(test_no_memory_for_a_thread),
     };
