@@ -205,6 +205,8 @@ static json_t *build_report(const Report *r)
     json_object_set_new(o, "threads", build_threads(s));
     json_object_set_new(o, "livelock", json_boolean(s->livelock));
     json_object_set_new(o, "rounds_without_progress", json_u64(s->rounds_without_progress));
+    json_object_set_new(o, "livelock_first_ms",
+                        s->livelock_first_ns ? json_real((double)s->livelock_first_ns / 1e6) : json_null());
     json_object_set_new(o, "run_error", json_str_or_null(r->run_error));
     if (s->mode == RT_SERIAL)
         json_object_set_new(o, "schedule", build_schedule(s));

@@ -94,6 +94,10 @@ void rounds_observe(Rt *rt)
         w->joint++;
     else
         return;
+    if (w->joint == SNAP_LIVELOCK_ROUNDS && !w->first_ns) {
+        uint64_t now = rt_now(rt);
+        w->first_ns = now ? now : 1;
+    }
     mark_rounds(rt, n);
 }
 

@@ -289,6 +289,7 @@ typedef struct RtRounds {
     uint64_t progress; /* rt->progress_step when last looked */
     uint64_t joint;    /* joint rounds since the last progress (Snapshot.rounds_without_progress) */
     bool anyone;       /* some live thread was not waiting in an untimed block when last looked */
+    uint64_t first_ns; /* the run time (rt_now) at which joint first reached SNAP_LIVELOCK_ROUNDS; 0: not yet */
 } RtRounds;
 
 /* Where a free or paced run's event log ends (evlog_end, evlog.c): the moment its outcome was decided. The events

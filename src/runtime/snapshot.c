@@ -256,6 +256,7 @@ void rt_snapshot(Rt *rt, Snapshot *s)
     s->steps_without_progress = s->step - (rt->progress_step < s->step ? rt->progress_step : s->step);
     s->livelock = rt->stopping || rt->outcome != RT_RUNNING ? rt->livelock_at_end : rounds_stalled(rt);
     s->rounds_without_progress = rt->rounds.joint;
+    s->livelock_first_ns = rt->rounds.first_ns;
     s->spin_from = rt->spin.from;
     s->spin_first = rt->spin.first;
     copy_threads(s, rt);

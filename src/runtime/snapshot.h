@@ -176,6 +176,8 @@ typedef struct Snapshot {
     uint64_t steps_without_progress;
     uint64_t rounds_without_progress;
     bool livelock;
+    uint64_t livelock_first_ns; /* the run time at which the livelock verdict first held (0: never), though progress
+                                   may have set the count back since */
     /* RT_LIVELOCK: from step spin_from on, every step of the seeded scheduler led to a state already seen in this run
      * (a loop of states: the lasso's loop), with no progress; spin_first is the step at which the state it was in
      * when the verdict fell was first reached. */

@@ -279,6 +279,16 @@ static void test_livelock_warning(void **state)
     assert_string_equal(json_string_value(json_object_get(r.json, "outcome")), "limit");
     assert_true(json_is_true(json_object_get(r.json, "livelock")));
     assert_int_equal(json_integer_value(json_object_get(r.json, "rounds_without_progress")), 10);
+    json_t *first = json_object_get(r.json, "livelock_first_ms"); /* when the verdict first held: bench/lessons */
+    assert_true(json_is_number(first));
+    assert_true(json_number_value(first) > 0);
+    assert_true(json_number_value(first) <= json_number_value(json_object_get(r.json, "time_ms")));
+    cli_result_finish(&r);
+    const char *ordered[] = {"run", "livelock", "--set", "strategy=ordered", "--sched", "serial", "--json", NULL};
+    cli_run(exe, ordered, 30, &r);
+    assert_non_null(r.json);
+    assert_string_equal(json_string_value(json_object_get(r.json, "outcome")), "completed");
+    assert_true(json_is_null(json_object_get(r.json, "livelock_first_ms")));
     cli_result_finish(&r);
     const char *text[] = {"run", "livelock", "--schedule", schedule, "--steps", "170", NULL};
     cli_run(exe, text, 30, &r);
