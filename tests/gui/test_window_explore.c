@@ -133,14 +133,16 @@ static void test_cancel_in_the_middle(void **state)
     json_t *rx = explore_of(running);
     assert_true(flag_of(rx, "running"));
     assert_true(wh_int(json_object_get(rx, "progress"), "states") >= 500);
-    assert_true(wh_int(rx, "os_threads") > wh_int(explore_of(before), "os_threads")); /* the exploring thread */
+    /* the exploring thread, gone once the check is over (compared with the cancelled state, not the one before: the
+       free run's threads that mode serial replaced may still be leaving when that is dumped, on a loaded machine) */
+    assert_true(wh_int(rx, "os_threads") > wh_int(explore_of(cancelled), "os_threads"));
     assert_true(wh_int(running, "frames_drawn") > wh_int(before, "frames_drawn")); /* drawn while it searches */
     json_t *cx = explore_of(cancelled), *r = result_at(cancelled, 0);
     assert_false(flag_of(cx, "running"));
     assert_true(flag_of(r, "cancelled"));
     assert_false(flag_of(r, "complete"));
     assert_non_null(strstr(str_of(r, "headline"), "not a proof"));
-    assert_int_equal(wh_int(cx, "os_threads"), wh_int(explore_of(before), "os_threads")); /* none left behind */
+    assert_true(wh_int(cx, "os_threads") <= wh_int(explore_of(before), "os_threads")); /* none left behind */
     /* responsive: the steps were taken and frames drawn */
     assert_int_equal(wh_int(after, "step"), wh_int(cancelled, "step") + 3);
     assert_true(wh_int(after, "frames_drawn") > wh_int(cancelled, "frames_drawn"));
