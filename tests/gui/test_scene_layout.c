@@ -1201,6 +1201,24 @@ static const char *label_line(const SlNode *n, const char *prefix)
     return NULL;
 }
 
+/* The next-statement tests' scene: the program's source lines (static: not the fixture's to free) and a 1200x800
+ * scene in the light theme; next_scene_finish undoes it with the fixture. */
+static SceneInput next_scene(Fixture *f, char **lines, int nlines, Theme *th, SceneLayout *sl)
+{
+    f->prog.lines = lines;
+    f->prog.nlines = nlines;
+    theme_init(th, THEME_LIGHT);
+    scene_layout_init(sl);
+    return (SceneInput){&f->snap, &f->prog, f->prog.layout, 0, 0, 1200, 800, 1.0f, th};
+}
+
+static void next_scene_finish(Fixture *f, SceneLayout *sl)
+{
+    scene_layout_finish(sl);
+    f->prog.lines = NULL;
+    fx_finish(f);
+}
+
 /* With next_lines (the presenter layout of a stepped run), each live thread's label says the statement it takes
  * next under its state, as its source line says it without indentation; a finished thread says none; a statement
  * too long for its room is cut at its end with an ellipsis. Without next_lines the labels are as before. */
@@ -1215,13 +1233,9 @@ static void test_next_statement_under_the_state(void **state)
     int w1 = fx_thread(&f, "worker 1", -1, TS_READY), w2 = fx_thread(&f, "worker 2", -1, TS_READY);
     f.snap.threads[w1].line = 2;
     f.snap.threads[w2].line = 3;
-    f.prog.lines = lines;
-    f.prog.nlines = 3;
     Theme th;
-    theme_init(&th, THEME_LIGHT);
     SceneLayout sl;
-    scene_layout_init(&sl);
-    SceneInput in = {&f.snap, &f.prog, f.prog.layout, 0, 0, 1200, 800, 1.0f, &th};
+    SceneInput in = next_scene(&f, lines, 3, &th, &sl);
     scene_layout_build(&sl, &in);
     for (int id = 0; id < 3; id++)
         assert_null(label_line(scene_layout_find(&sl, SL_THREAD, id), "next:"));
@@ -1242,9 +1256,7 @@ static void test_next_statement_under_the_state(void **state)
     assert_non_null(cut);
     assert_true(strlen(cut) < strlen(n2->next) && strcmp(cut + strlen(cut) - 3, "\xe2\x80\xa6") == 0);
     assert_true(strncmp(cut, n2->next, strlen(cut) - 3) == 0);
-    scene_layout_finish(&sl);
-    f.prog.lines = NULL; /* static: not the fixture's to free */
-    fx_finish(&f);
+    next_scene_finish(&f, &sl);
 }
 
 /* A blocked thread is stuck inside its statement, not about to run it: its label says "waits in:"; a thread whose
@@ -1263,13 +1275,9 @@ static void test_blocked_and_leaving_threads_say_so(void **state)
     f.snap.threads[w1].leaving_with = true;
     f.snap.threads[w2].line = 3;
     f.snap.threads[w3].line = 2;
-    f.prog.lines = lines;
-    f.prog.nlines = 3;
     Theme th;
-    theme_init(&th, THEME_LIGHT);
     SceneLayout sl;
-    scene_layout_init(&sl);
-    SceneInput in = {&f.snap, &f.prog, f.prog.layout, 0, 0, 1200, 800, 1.0f, &th};
+    SceneInput in = next_scene(&f, lines, 3, &th, &sl);
     in.next_lines = true;
     scene_layout_build(&sl, &in);
     assert_string_equal(scene_layout_find(&sl, SL_THREAD, w1)->next, "next: leave with counter_lock");
@@ -1279,9 +1287,7 @@ static void test_blocked_and_leaving_threads_say_so(void **state)
     assert_non_null(label_line(n2, "waits in: filled.acquire()"));
     assert_null(label_line(n2, "next:"));
     assert_string_equal(scene_layout_find(&sl, SL_THREAD, w3)->next, "waits in: with counter_lock:");
-    scene_layout_finish(&sl);
-    f.prog.lines = NULL; /* static: not the fixture's to free */
-    fx_finish(&f);
+    next_scene_finish(&f, &sl);
 }
 
 int main(void)
