@@ -161,7 +161,7 @@ char *stats_row_name(const SnapThread *t, bool short_names, char *buf, size_t si
 char *stats_row_steps(const SnapThread *t, char *buf, size_t size)
 {
     char num[NUMTEXT_MAX];
-    snprintf(buf, size, "%s steps", numtext_count(t->steps, num, sizeof num));
+    snprintf(buf, size, "%s %s", numtext_count(t->steps, num, sizeof num), t->steps == 1 ? "step" : "steps");
     return buf;
 }
 

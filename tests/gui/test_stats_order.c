@@ -260,6 +260,17 @@ static void test_row_blocked_in_the_windows_words(void **state)
     }
 }
 
+/* A row counts steps in words: "1 step", not "1 steps" (the smokers' first smoker after its first step). */
+static void test_row_steps_in_words(void **state)
+{
+    (void)state;
+    char buf[64];
+    SnapThread one = {.steps = 1}, none = {.steps = 0}, many = {.steps = 400002};
+    assert_string_equal(stats_row_steps(&one, buf, sizeof buf), "1 step");
+    assert_string_equal(stats_row_steps(&none, buf, sizeof buf), "0 steps");
+    assert_string_equal(stats_row_steps(&many, buf, sizeof buf), "400,002 steps");
+}
+
 /* An expectation not yet evaluated is "pending" while the run goes on, and "not checked" (the report's words) once a
  * deadlock or an error has ended it: after the cigarette smokers' stall the panel said "pending: expect smoked == 3 *
  * rounds_each" under a run that was over. */
@@ -298,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_rows_show_steps_in_one_column),
         cmocka_unit_test(test_unchecked_expectation_after_the_end),
         cmocka_unit_test(test_row_blocked_in_the_windows_words),
+        cmocka_unit_test(test_row_steps_in_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
