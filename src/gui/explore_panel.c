@@ -19,6 +19,7 @@
 enum { XP_MAX_BUTTONS = 256, XP_BAR_H = 10, XP_MAP_MAX_DOTS = 3000, XP_MAP_MIN_H = 110, XP_MAP_TREE_MAX = 1600,
        XP_PATH_MAX = 4096, XP_HINT_AFTER_S = 10 /* a check running this long says how to stop it and go on */ };
 enum { XP_MAP_TITLE, XP_MAP_CAPTION, XP_MAP_TEXTS }; /* the map's texts, in map_texts */
+static const double XP_RATE_AFTER_S = 0.05; /* a check younger than this shows no rate (it would read 0 states/s) */
 enum { XP_HEAD_TITLE, XP_HEAD_CANCEL, XP_HEAD_HIDE, XP_HEAD_BOXES }; /* the running head's parts, in head_boxes */
 
 typedef struct XButton {
@@ -168,14 +169,16 @@ static int wrap(const Pass *s, FontStyle st, const char *text, int x, int y, int
 void explore_panel_progress_text(const XPanelInput *in, char *buf, size_t size)
 {
     const ExplorationProgress *g = &in->progress;
-    char a[NUMTEXT_MAX], b[NUMTEXT_MAX];
-    if (in->kind == EXPLORE_CHECK_ALL)
-        snprintf(buf, size, "%s states, %s states/s, %.1f s", numtext_count(g->states, a, sizeof a),
-                 numtext_count(g->seconds > 0.05 ? (uint64_t)((double)g->states / g->seconds) : 0, b, sizeof b),
-                 g->seconds);
+    char a[NUMTEXT_MAX], b[NUMTEXT_MAX], t[NUMTEXT_MAX];
+    numtext_duration(g->seconds > 0 ? (uint64_t)(g->seconds * 1e9) : 0, t, sizeof t);
+    if (in->kind == EXPLORE_CHECK_ALL && g->seconds > XP_RATE_AFTER_S)
+        snprintf(buf, size, "%s states, %s states/s, %s", numtext_count(g->states, a, sizeof a),
+                 numtext_count((uint64_t)((double)g->states / g->seconds), b, sizeof b), t);
+    else if (in->kind == EXPLORE_CHECK_ALL) /* too soon for a rate: not "0 states/s" */
+        snprintf(buf, size, "%s states, %s", numtext_count(g->states, a, sizeof a), t);
     else
-        snprintf(buf, size, "%s of %s runs, %.1f s", numtext_count(g->done, a, sizeof a),
-                 numtext_count(g->total, b, sizeof b), g->seconds);
+        snprintf(buf, size, "%s of %s runs, %s", numtext_count(g->done, a, sizeof a),
+                 numtext_count(g->total, b, sizeof b), t);
 }
 
 /* ", 9 failed checks" onto sb when n > 0. */

@@ -75,7 +75,8 @@ bool explore_panel_dot(const ExplorePanel *p, int state, int *x, int *y);
 /* What a check of every interleaving that has run XP_HINT_AFTER_S (10 s) or more says under its progress: how to stop
  * it and what the answer then offers; NULL before, and for other explorations. */
 const char *explore_panel_running_hint(const XPanelInput *in);
-/* The progress in words: "1,234 states, 45,000 states/s, 1.2 s" or "57 of 200 runs, 1.2 s" (buf of size). */
+/* The progress in words: "1,234 states, 45,000 states/s, 1.2 s" (no rate in its first 50 ms: "900 states, 12 ms") or
+ * "57 of 200 runs, 1.2 s", times as numtext_duration says them (buf of size). */
 void explore_panel_progress_text(const XPanelInput *in, char *buf, size_t size);
 /* While a check of every interleaving runs, the failures it has found so far: "Found so far: 2 deadlocks, 9 failed
  * checks" (true), or "No failure found so far" (false), in buf of size; a search that goes on long after its first
