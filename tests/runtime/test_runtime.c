@@ -1245,26 +1245,32 @@ static uint64_t fingerprint_after(const int *schedule, int n)
     return fingerprint_of(src, schedule, n);
 }
 
-static uint64_t fingerprint_of(const char *src, const int *schedule, int n)
+/* A serial run of src that takes the first n picks of schedule, then waits for a pick: begun in r, and seen (r->snap)
+ * once it has taken them and is idle with at least `threads` threads (at most 2 s). */
+static void run_picks(Run *r, const char *src, const int *schedule, int n, int threads)
 {
     RtConfig cfg = serial_cfg(1);
     cfg.schedule = schedule;
     cfg.schedule_len = n;
     cfg.after_schedule = RT_PICK_MANUAL;
-    Run r;
-    run_begin(&r, src, &cfg, NULL);
-    uint64_t fp = 0;
-    bool ok = false;
-    for (int spin = 0; spin < 2000 && !ok; spin++) {
-        rt_snapshot(r.rt, &r.snap);
-        if (r.snap.step == (uint64_t)n && r.snap.idle)
-            ok = rt_fingerprint(r.rt, &fp);
-        if (!ok) {
-            struct timespec ts = {0, 1000000};
-            nanosleep(&ts, NULL);
-        }
+    run_begin(r, src, &cfg, NULL);
+    for (int spin = 0; spin < 2000; spin++) {
+        rt_snapshot(r->rt, &r->snap);
+        if (r->snap.step == (uint64_t)n && r->snap.idle && r->snap.nthreads >= threads)
+            return;
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
     }
-    assert_true(ok);
+}
+
+static uint64_t fingerprint_of(const char *src, const int *schedule, int n)
+{
+    Run r;
+    run_picks(&r, src, schedule, n, 1);
+    uint64_t fp = 0;
+    assert_int_equal(r.snap.step, n);
+    assert_true(r.snap.idle);
+    assert_true(rt_fingerprint(r.rt, &fp));
     run_end(&r);
     run_free(&r);
     return fp;
@@ -1281,17 +1287,8 @@ static void worker_after(const int *schedule, int n, int *line, bool *leaving)
                                    "    x = 2\n"
                                    "main:\n"
                                    "    start w()\n";
-    RtConfig cfg = serial_cfg(1);
-    cfg.schedule = schedule;
-    cfg.schedule_len = n;
-    cfg.after_schedule = RT_PICK_MANUAL;
     Run r;
-    run_begin(&r, src, &cfg, NULL);
-    for (int spin = 0; spin < 2000 && !(r.snap.step == (uint64_t)n && r.snap.idle && r.snap.nthreads == 2); spin++) {
-        struct timespec ts = {0, 1000000};
-        nanosleep(&ts, NULL);
-        rt_snapshot(r.rt, &r.snap);
-    }
+    run_picks(&r, src, schedule, n, 2);
     assert_int_equal(r.snap.step, n);
     assert_int_equal(r.snap.nthreads, 2);
     assert_int_equal(r.snap.threads[1].state, TS_READY);
