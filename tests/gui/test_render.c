@@ -1345,7 +1345,8 @@ static void test_smokers_objects_named_before_and_during_the_run(void **state)
             fx_init(&f);
             fx_thread(&f, "main", -1, TS_READY);
             fx_objects(&f, OBJ_SEMAPHORE, "ingredient", 3);
-            f.snap.objects[fx_objects(&f, OBJ_SEMAPHORE, "agent_ready", 1)].value = 1;
+            int agent_ready = fx_objects(&f, OBJ_SEMAPHORE, "agent_ready", 1); /* (it may move the array) */
+            f.snap.objects[agent_ready].value = 1;
             fx_objects(&f, OBJ_SEMAPHORE, "smoker_go", 3);
             fx_objects(&f, OBJ_LOCK, "table", 1);
             const char *vars[] = {"on_table[0]", "on_table[1]", "on_table[2]", "smoked"};
