@@ -224,8 +224,12 @@ void narration_init(Narration *n)
 /* Follow the steps of a serial run: an EV_CHOICE begins one, the events after it with its number belong to it. */
 static void track_step(NarrStep *st, const Event *ev)
 {
-    if (ev->kind == EV_CHOICE) {
-        *st = (NarrStep){.known = true, .step = ev->step, .thread = (int)ev->a};
+    if (ev->kind == EV_CHOICE) { /* (the events array is left as it was: nevents says how much of it counts) */
+        st->known = true;
+        st->step = ev->step;
+        st->thread = (int)ev->a;
+        st->line = 0;
+        st->nevents = 0;
         return;
     }
     if (!st->known || ev->step != st->step)
