@@ -226,7 +226,7 @@ static void test_check_says_what_it_found_so_far(void **state)
     assert_string_equal(str_of(p, "found"), "Found so far: 1 deadlock");
     /* a young check shows no rate rather than "0 states/s", and its time in the window's words, not "0.0 s" */
     assert_null(strstr(str_of(p, "text"), " 0 states/s"));
-    assert_null(strstr(str_of(p, "text"), "0.0 s"));
+    assert_null(strstr(str_of(p, "text"), ", 0.0 s")); /* (a slow machine may say "10.0 s") */
     assert_non_null(strstr(str_of(p, "text"), " states, "));
     json_decref(st);
     snprintf(script, sizeof script,
