@@ -533,22 +533,6 @@ void evlog_drain(Rt *rt)
     evlog_deliver(rt);
 }
 
-/* The reader's side jumps to the producer's: what a reader that had read everything would hold. */
-static void evbuf_discard(EvBuf *b)
-{
-    atomic_store_explicit(&b->tail, atomic_load_explicit(&b->head, memory_order_relaxed), memory_order_relaxed);
-    b->read_ticks = b->base_ticks;
-    b->read_step = b->base_step;
-}
-
-void evlog_discard(Rt *rt)
-{
-    int n = atomic_load(&rt->nthreads);
-    for (int i = 0; i < n; i++)
-        evbuf_discard(&rt->threads[i]->evbuf);
-    evbuf_discard(&rt->ctl_buf);
-}
-
 size_t rt_events_read(Rt *rt, uint64_t *cursor, Event *out, size_t max, uint64_t *skipped)
 {
     pthread_mutex_lock(&rt->log_lock);

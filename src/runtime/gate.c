@@ -96,7 +96,7 @@ static bool wait_for_grant(RtThread *t)
     rt->running--;
     rt->ready++;
     rt->serial++;
-    pthread_cond_signal(&rt->ctl_cv);
+    rt_signal(rt, &rt->ctl_cv);
     t->parked = true;
     while (!t->granted && !rt->stopping && rt->mode == RT_SERIAL)
         thread_wait(t, 0);
@@ -304,7 +304,7 @@ void gate_time_out(RtThread *t, bool by_itself)
     else
         ev_emit_rt(rt, EV_WAKE, t->id, obj, 1, 0);
     if (!by_itself)
-        pthread_cond_signal(&t->cv);
+        rt_signal(rt, &t->cv);
 }
 
 void gate_wake(RtThread *waker, RtThread *t)
@@ -324,13 +324,13 @@ void gate_wake(RtThread *waker, RtThread *t)
     if (waker != t && waker->nwake_later < RT_WAKE_BATCH)
         waker->wake_later[waker->nwake_later++] = t;
     else
-        pthread_cond_signal(&t->cv);
+        rt_signal(rt, &t->cv);
 }
 
 void gate_flush_wakes(RtThread *waker)
 {
     for (int i = 0; i < waker->nwake_later; i++)
-        pthread_cond_signal(&waker->wake_later[i]->cv);
+        rt_signal(waker->rt, &waker->wake_later[i]->cv);
     waker->nwake_later = 0;
 }
 
@@ -775,6 +775,19 @@ static int activity_index(Rt *rt, const char *word)
     return rt->nactivity_words++;
 }
 
+/* Under world: the memo of the activity statement with this word and label, found or made. The statement's strings
+ * belong to the program, so the same pointers mean the same text for the whole run. */
+static const RtActivityMemo *activity_memo(Rt *rt, const char *word, const char *state_label)
+{
+    uint64_t h = ((uint64_t)(uintptr_t)state_label ^ (uint64_t)(uintptr_t)word) * 0x9E3779B97F4A7C15ull;
+    RtActivityMemo *m = &rt->activity_memo[h >> 32 & (RT_ACTIVITY_MEMO - 1)];
+    if (m->word == word && m->label == state_label)
+        return m;
+    *m = (RtActivityMemo){word, state_label, activity_index(rt, word), (int)rt_intern(rt, state_label),
+                          strcmp(word, "sleep") == 0};
+    return m;
+}
+
 ExecStatus rt_activity(RtThread *t, const char *word, const char *state_label, int64_t ms)
 {
     ExecStatus st = gate_action(t);
@@ -782,12 +795,12 @@ ExecStatus rt_activity(RtThread *t, const char *word, const char *state_label, i
         return st;
     Rt *rt = t->rt;
     world_lock(rt);
-    int k = activity_index(rt, word);
-    if (k >= 0)
-        t->activity_counts[k]++;
-    if (strcmp(word, "sleep") != 0)
+    const RtActivityMemo *memo = activity_memo(rt, word, state_label);
+    if (memo->index >= 0)
+        t->activity_counts[memo->index]++;
+    if (!memo->sleep)
         rt->progress_step = rt_total_steps(rt);
-    int label = (int)rt_intern(rt, state_label);
+    int label = memo->label_id;
     t->label_shadow = label;
     atomic_store_explicit(&t->label_id, label, memory_order_relaxed);
     rt->serial++;

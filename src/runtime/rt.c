@@ -399,7 +399,7 @@ static void grant(Rt *rt, RtThread *t, const int *ready, int nready, int alt)
     rt->schedule[rt->nschedule++] = t->id; /* rt_choose adds the alternative if the step makes a choice */
     ev_emit_rt(rt, EV_CHOICE, -1, -1, t->id, (int64_t)mask);
     if (t->granted)
-        pthread_cond_signal(&t->cv);
+        rt_signal(rt, &t->cv);
 }
 
 static const char *wait_text(Rt *rt, RtThread *t, char *buf, size_t n)
@@ -681,7 +681,6 @@ static void coop_at_rest(Rt *rt)
         finish_run(rt);
     if (rt->outcome == RT_RUNNING && rt->has_invariants)
         check_invariants_locked(rt, rt->step);
-    evlog_discard(rt);
     world_unlock(rt);
 }
 

@@ -33,6 +33,7 @@ enum {
     RT_MAX_THREADS = 256,
     RT_MAX_QUEUE_ITEMS = 1 << 20, /* items one queue may hold (16 MiB); one more put() is an OverflowError */
     RT_MAX_ACTIVITIES = 8,    /* distinct activity words counted per thread */
+    RT_ACTIVITY_MEMO = 8,     /* activity statements whose word and label rt_activity remembers (a power of two) */
     RT_LOCKSET_MAX = 8,       /* locks remembered per variable for the lockset analysis */
     RT_MAX_PENDING = 64,      /* rt_step requests queued ahead of the controller */
     RT_WAKE_BATCH = 8,        /* wake-ups a thread defers until it lets go of world (see gate_wake) */
@@ -314,6 +315,16 @@ typedef struct RtCheckState {
     uint64_t step;
 } RtCheckState;
 
+/* What rt_activity found for an activity statement's word and state label, by the program's own strings (which live
+ * as long as the run): its word's index in activity_words, the label's interned id, and whether the word is "sleep".
+ * Finding them anew took a hash and string compares every step of a model checker's run. In the Rt, so a restorable
+ * run's saved states hold it with the tables it points into. */
+typedef struct RtActivityMemo {
+    const char *word, *label;
+    int index, label_id;
+    bool sleep;
+} RtActivityMemo;
+
 struct Rt {
     Arena *arena;            /* a restorable cooperative run: everything below lives in it (RtConfig.restorable) */
     const Program *prog;
@@ -391,6 +402,7 @@ struct Rt {
 
     char *activity_words[RT_MAX_ACTIVITIES];
     int nactivity_words;
+    RtActivityMemo activity_memo[RT_ACTIVITY_MEMO]; /* (under world) */
 
     /* interned strings (labels, errors, say lines), see evlog.c */
     char **strings;
@@ -427,6 +439,15 @@ static inline void world_unlock(Rt *rt)
 {
     if (!rt->cfg.coop)
         pthread_mutex_unlock(&rt->world);
+}
+
+/* Wake whoever waits on cv (a thread's or the controller's) with `world`. A cooperative run has nobody to wake: its
+ * threads are fibers resumed by the model checker, it has no controller thread, and nothing waits without the mutex
+ * it skips. */
+static inline void rt_signal(const Rt *rt, pthread_cond_t *cv)
+{
+    if (!rt->cfg.coop)
+        pthread_cond_signal(cv);
 }
 
 /* gate.c */
@@ -545,7 +566,6 @@ void ev_emit_end(Rt *rt, RtThread *by, uint64_t at, EventKind kind, int about, i
 size_t evlog_collect(Rt *rt);
 void evlog_deliver(Rt *rt);
 void evlog_drain(Rt *rt);
-void evlog_discard(Rt *rt); /* cooperative runs, under world: forget every buffered event */
 int64_t rt_intern(Rt *rt, const char *s);      /* under world: string id (>= 1; 0 when the table is full) */
 int64_t rt_intern_say(Rt *rt, const char *s);  /* under world: like rt_intern, never 0 */
 

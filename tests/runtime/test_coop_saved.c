@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -222,6 +223,75 @@ static void test_hashes_do_not_outlive_their_state(void **state)
     loader_unload(&l);
 }
 
+/* Twelve activity statements run twice (a function called twice): more statements than rt_activity's memo has
+ * entries, so memo entries are replaced and found again. Labels after each step of main, the ones that differ from
+ * the last: NULL-terminated in out (room for `room`), returns how many. */
+static const char *const ACTIVITY_WORDS[] = {"walk", "read", "cook", "draw", "paint", "fish",
+                                             "jump", "talk", "play", "rest", "look", "wait"};
+enum { NWORDS = 12 };
+
+static int labels_to_the_end(Rt *rt, char (*out)[16], int room)
+{
+    Snapshot snap;
+    snapshot_init(&snap);
+    int n = 0;
+    while (rt_outcome(rt) == RT_RUNNING && (rt_coop_ready(rt) & 1)) {
+        assert_true(rt_coop_step(rt, 0, NULL));
+        rt_snapshot(rt, &snap);
+        const char *label = snap.threads[0].label;
+        if (label && (n == 0 || strcmp(out[n - 1], label) != 0)) {
+            assert_true(n < room);
+            snprintf(out[n++], sizeof out[0], "%s", label);
+        }
+    }
+    snapshot_finish(&snap);
+    return n;
+}
+
+/* rt_activity finds a statement's word and label in a memo keyed by the statement's strings: every label is still its
+ * own statement's, the counts per word are right (the first eight words are counted), and a restore brings the memo
+ * back with the tables it points into. */
+static void test_activity_labels_follow_steps_and_restores(void **state)
+{
+    (void)state;
+    char src[1024] = "def f():\n";
+    for (int i = 0; i < NWORDS; i++)
+        snprintf(src + strlen(src), sizeof src - strlen(src), "    %s 1 ms\n", ACTIVITY_WORDS[i]);
+    snprintf(src + strlen(src), sizeof src - strlen(src), "main:\n    f()\n    f()\n");
+    Loaded l = loader_source(src);
+    bool restorable = arena_supported();
+    Rt *rt = coop_run(&l, restorable);
+    for (int i = 0; i < 4; i++) /* into the first call, past its first three activities */
+        assert_true(rt_coop_step(rt, 0, NULL));
+    RtSaved *saved = restorable ? rt_coop_save(rt, NULL) : NULL;
+    char first[3 * NWORDS][16], again[3 * NWORDS][16];
+    int n = labels_to_the_end(rt, first, 3 * NWORDS);
+    assert_int_equal(n, 2 * NWORDS - 3);
+    for (int i = 0; i < n; i++) {
+        char want[16];
+        snprintf(want, sizeof want, "%sing", ACTIVITY_WORDS[(i + 3) % NWORDS]);
+        assert_string_equal(first[i], want);
+    }
+    Snapshot snap;
+    snapshot_init(&snap);
+    rt_snapshot(rt, &snap);
+    assert_int_equal(snap.nactivity_labels, 8);
+    for (int i = 0; i < 8; i++) {
+        assert_string_equal(snap.activity_labels[i], ACTIVITY_WORDS[i]);
+        assert_int_equal(snap.threads[0].activity_counts[i], 2);
+    }
+    snapshot_finish(&snap);
+    if (saved) {
+        rt_coop_restore(rt, saved);
+        assert_int_equal(labels_to_the_end(rt, again, 3 * NWORDS), n);
+        for (int i = 0; i < n; i++)
+            assert_string_equal(again[i], first[i]);
+        rt_saved_destroy(saved);
+    }
+    rt_destroy(rt);
+    loader_unload(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -229,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_a_nearby_state_costs_a_fraction),
         cmocka_unit_test(test_cached_fingerprints_follow_restores),
         cmocka_unit_test(test_hashes_do_not_outlive_their_state),
+        cmocka_unit_test(test_activity_labels_follow_steps_and_restores),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
