@@ -119,8 +119,10 @@ static void wait_while_paused(RtThread *t)
     rt->running--;
     rt->ready++;
     rt->serial++;
+    t->parked = true; /* its interpreter holds still: a snapshot of the paused run shows its locals */
     while (rt->paused && !rt_threads_halt(rt) && rt->mode != RT_SERIAL)
         thread_wait(t, 0);
+    t->parked = false;
     rt->ready--;
     rt->running++;
     t->state = TS_RUNNING;

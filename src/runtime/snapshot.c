@@ -51,13 +51,22 @@ static const char *label_text(Rt *rt, int id)
     return id >= 1 && id <= rt->nstrings ? rt->strings[id - 1] : NULL;
 }
 
+/* Whether t's interpreter state holds still for a snapshot to read, and the run is one whose threads all hold still
+ * for the user to read: serial mode, or a paused run (free or paced), with t parked - waiting under world for a
+ * grant, a wake or a resume. A thread blocked in a free run that goes on is parked too, but beside threads whose
+ * statements fly by it would be the one thread with its locals shown. */
+static bool still(const Rt *rt, const RtThread *t)
+{
+    return (rt->mode == RT_SERIAL || rt->paused) && t->interp && t->parked;
+}
+
 /* A parked thread's locals (serial mode: a thread waiting for its grant or for a wake, under world, so its
  * interpreter state holds still; a ready or blocked thread that is not waiting there, just after a switch from free
  * mode, may still be running its last step), each with the shared variable it was read from and whether another
  * thread has written that since. */
 static void copy_locals(Snapshot *s, Rt *rt, SnapThread *st, RtThread *t)
 {
-    if (rt->mode != RT_SERIAL || !t->interp || !t->parked || (t->state != TS_READY && t->state != TS_BLOCKED))
+    if (!still(rt, t) || (t->state != TS_READY && t->state != TS_BLOCKED))
         return;
     InterpLocal loc[SNAP_MAX_LOCALS];
     int n = interp_locals(t->interp, loc, SNAP_MAX_LOCALS);
@@ -97,8 +106,7 @@ static void copy_thread(Snapshot *s, Rt *rt, SnapThread *st, RtThread *t)
     st->error = own(s, t->error);
     st->error_line = t->error_line;
     copy_locals(s, rt, st, t);
-    st->leaving_with = rt->mode == RT_SERIAL && t->interp && t->parked && t->state == TS_READY &&
-                       interp_leaving_with(t->interp);
+    st->leaving_with = still(rt, t) && t->state == TS_READY && interp_leaving_with(t->interp);
 }
 
 static void copy_threads(Snapshot *s, Rt *rt)

@@ -38,7 +38,7 @@ typedef enum ThreadState {
 enum { SNAP_MAX_LOCALS = 6 };
 enum { SNAP_LIVELOCK_ROUNDS = 10 }; /* joint rounds without progress that make a livelock (Snapshot.livelock) */
 
-/* A thread's local variable (serial mode, thread parked): `M = 0`, and when its value was read from a shared variable
+/* A thread's local variable (serial mode or a paused run, thread parked): `M = 0`, and when its value was read from a shared variable
  * that another thread has written since, that it is stale. */
 typedef struct SnapLocal {
     const char *name;
@@ -56,7 +56,7 @@ typedef struct SnapThread {
     ThreadState state;
     const char *label; /* activity state label ("thinking"), or NULL */
     int line;         /* current (or last) source line, 0 before the first step */
-    bool leaving_with; /* serial mode, parked ready: its next step leaves the `with` block of `line` (releases the
+    bool leaving_with; /* serial mode or a paused run, parked ready: its next step leaves the `with` block of `line` (releases the
                           with's lock), which the runtime reports on the with's line */
     int waits_obj;    /* object id blocked on, or -1 */
     Method waits_method; /* what it waits for on that object (M_ACQUIRE, M_GET, M_WAIT, M_JOIN ...) */

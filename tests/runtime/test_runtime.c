@@ -1320,6 +1320,63 @@ static void test_snapshot_tells_a_with_exit(void **state)
     assert_false(leaving);
 }
 
+/* A worker's local M, by name, in a snapshot (-1 when the snapshot shows it none). */
+static int64_t local_m(const SnapThread *t)
+{
+    for (int i = 0; i < t->nlocals; i++)
+        if (strcmp(t->locals[i].name, "M") == 0)
+            return t->locals[i].value;
+    return -1;
+}
+
+/* A paused free run shows each worker's locals, as serial mode does (the lecture pauses the racing counter and points
+ * at the stale M about to be written back); while it runs, no thread's are shown. */
+static void test_paused_free_run_shows_locals(void **state)
+{
+    (void)state;
+    static const char *const src = "shared N = 0\n"
+                                   "def worker():\n"
+                                   "    while True:\n"
+                                   "        M = N\n"
+                                   "        N = M + 1\n"
+                                   "main:\n"
+                                   "    start worker()\n"
+                                   "    start worker()\n";
+    RtConfig cfg = free_max_cfg();
+    Run r;
+    run_begin(&r, src, &cfg, NULL);
+    bool shown = false;
+    for (int tries = 0; tries < 2000 && !shown; tries++) { /* both workers past their first read */
+        wall_sleep_ms(1);
+        rt_snapshot(r.rt, &r.snap);
+        shown = r.snap.nthreads == 3 && r.snap.threads[1].steps > 4 && r.snap.threads[2].steps > 4;
+    }
+    assert_true(shown);
+    rt_snapshot(r.rt, &r.snap);
+    for (int i = 1; i <= 2; i++)
+        assert_int_equal(r.snap.threads[i].nlocals, 0); /* running: nothing shown */
+    rt_set_paused(r.rt, true);
+    shown = false;
+    for (int tries = 0; tries < 2000 && !shown; tries++) { /* each reaches its gate and parks there */
+        wall_sleep_ms(1);
+        rt_snapshot(r.rt, &r.snap);
+        shown = local_m(&r.snap.threads[1]) >= 0 && local_m(&r.snap.threads[2]) >= 0;
+    }
+    assert_true(shown);
+    for (int i = 1; i <= 2; i++) {
+        assert_int_equal(r.snap.threads[i].state, TS_READY);
+        const SnapLocal *m = &r.snap.threads[i].locals[0];
+        assert_string_equal(m->name, "M");
+        assert_string_equal(m->from, "N"); /* a copy of N (which a lost update may since have set lower) */
+    }
+    rt_set_paused(r.rt, false);
+    rt_snapshot(r.rt, &r.snap);
+    for (int i = 1; i <= 2; i++)
+        assert_int_equal(r.snap.threads[i].nlocals, 0);
+    run_end(&r);
+    run_free(&r);
+}
+
 /* Independent steps in either order reach the same state, hence the same fingerprint; other states differ. */
 static void test_fingerprint(void **state)
 {
@@ -1513,6 +1570,7 @@ int main(void)
         cmocka_unit_test(test_replay_then_manual),
         cmocka_unit_test(test_fingerprint),
         cmocka_unit_test(test_snapshot_tells_a_with_exit),
+        cmocka_unit_test(test_paused_free_run_shows_locals),
         cmocka_unit_test(test_fingerprint_forgets_finished_waits),
         cmocka_unit_test(test_no_memory_for_a_thread),
     };
