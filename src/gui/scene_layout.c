@@ -1376,6 +1376,22 @@ static void locals_line(SlNode *n, const SnapThread *t)
     }
 }
 
+/* Length of the UTF-8 prefix of s of at most n bytes that ends on a character boundary. */
+static size_t utf8_cut(const char *s, size_t n)
+{
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+/* Whether a statement cut to its first k bytes ends at a word: before a space, a dot or an index, or after an opening
+ * parenthesis, a comma or an equals sign ("next: chopstick[first].acquire(…", "next: chopstick[first]…",
+ * "next: for i in…"). */
+static bool at_word_end(const char *text, size_t k)
+{
+    return k > 0 && text[k] && (strchr(" .[", text[k]) != NULL || strchr("(,=", text[k - 1]) != NULL);
+}
+
 /* "next: N = M + 1": the statement a live thread takes next ("next: leave with counter_lock" at a with's exit; a
  * blocked one: "waits in: filled.acquire()", narration_next), with an ellipsis at its end where it is longer than a
  * label holds. None in an activity ("eating"): its state line says it. */
@@ -1389,10 +1405,13 @@ static void next_line(SlNode *n, const SceneInput *in, const SnapThread *t)
     if (!said[0])
         return;
     int w = snprintf(n->next, sizeof n->next, "%s", said);
-    if (w >= (int)sizeof n->next) { /* cut at a whole character, before room for the ellipsis */
-        size_t keep = sizeof n->next - 4;
-        while (keep > 0 && ((unsigned char)n->next[keep] & 0xC0) == 0x80)
-            keep--;
+    if (w >= (int)sizeof n->next) { /* cut before room for the ellipsis: at a word, else at a whole character */
+        size_t keep = utf8_cut(said, sizeof n->next - 4), word = keep;
+        const char *space = strchr(said, ' ');
+        size_t floor = space ? (size_t)(space - said) + 1 : keep;
+        while (word > floor && !(at_word_end(said, word) && said[word - 1] != ' '))
+            word--;
+        keep = word > floor ? word : keep;
         memcpy(n->next + keep, "\xe2\x80\xa6", 4);
     }
 }
@@ -1611,14 +1630,6 @@ bool scene_layout_as_large(const SceneLayout *sl, const SlNode *before, int nbef
     return true;
 }
 
-/* Length of the UTF-8 prefix of s of at most n bytes that ends on a character boundary. */
-static size_t utf8_cut(const char *s, size_t n)
-{
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    return n;
-}
-
 /* text fitted to maxw: itself, or a prefix with an ellipsis, keeping a trailing number or index ("philosopher 3",
  * "data[11]") after it. False when fewer than LABEL_MIN_CHARS letters would be left. */
 static bool fit_line(const SceneInput *in, SlTextStyle st, const char *text, float maxw, char *out, size_t size)
@@ -1640,21 +1651,33 @@ static bool fit_line(const SceneInput *in, SlTextStyle st, const char *text, flo
     return false;
 }
 
-/* text fitted to maxw, cut at its end with an ellipsis (a statement: "next: chopstick[fir…"). False when fewer than
- * LABEL_MIN_CHARS letters would be left. */
+/* "text[0..k)…" in out, without the spaces the cut leaves at its end; whether it fits maxw. */
+static bool fits_cut(const SceneInput *in, SlTextStyle st, const char *text, size_t k, float maxw, char *out,
+                     size_t size)
+{
+    while (k > 0 && text[k - 1] == ' ')
+        k--;
+    snprintf(out, size, "%.*s\xe2\x80\xa6", (int)k, text);
+    return text_w(in, st, out) <= maxw + 0.5f;
+}
+
+/* text fitted to maxw, cut at its end with an ellipsis (a statement): after its last word that fits, keeping at least
+ * one word after its first space ("next: chopstick[first].acquire(…"), else at the last character that fits
+ * ("next: chopstick[fir…"). False when fewer than LABEL_MIN_CHARS letters would be left. */
 static bool fit_end(const SceneInput *in, SlTextStyle st, const char *text, float maxw, char *out, size_t size)
 {
     snprintf(out, size, "%s", text);
     if (text_w(in, st, out) <= maxw + 0.5f)
         return true;
-    for (size_t keep = utf8_cut(text, strlen(out) - 1); keep >= LABEL_MIN_CHARS; keep = utf8_cut(text, keep - 1)) {
-        size_t k = keep;
-        while (k > 0 && text[k - 1] == ' ')
-            k--;
-        snprintf(out, size, "%.*s\xe2\x80\xa6", (int)k, text);
-        if (text_w(in, st, out) <= maxw + 0.5f)
+    size_t len = strlen(out);
+    const char *space = strchr(text, ' ');
+    size_t floor = space ? (size_t)(space - text) + 1 : len;
+    for (size_t k = len - 1; k > floor; k--)
+        if (at_word_end(text, k) && text[k - 1] != ' ' && fits_cut(in, st, text, k, maxw, out, size))
             return true;
-    }
+    for (size_t keep = utf8_cut(text, len - 1); keep >= LABEL_MIN_CHARS; keep = utf8_cut(text, keep - 1))
+        if (fits_cut(in, st, text, keep, maxw, out, size))
+            return true;
     return false;
 }
 

@@ -1248,7 +1248,7 @@ static void test_next_statement_under_the_state(void **state)
     assert_string_equal(n1->lines[2].text, "next: N = M + 1");
     assert_null(label_line(scene_layout_find(&sl, SL_THREAD, 0), "next:"));
     const SlNode *n2 = scene_layout_find(&sl, SL_THREAD, w2);
-    assert_string_equal(n2->next, "next: chopstick[first].acquire(timeout=some_\xe2\x80\xa6");
+    assert_string_equal(n2->next, "next: chopstick[first].acquire(timeout=\xe2\x80\xa6"); /* at a word */
     in.w = 300; /* less room: cut at its end with an ellipsis */
     scene_layout_build(&sl, &in);
     n2 = scene_layout_find(&sl, SL_THREAD, w2);
@@ -1256,6 +1256,23 @@ static void test_next_statement_under_the_state(void **state)
     assert_non_null(cut);
     assert_true(strlen(cut) < strlen(n2->next) && strcmp(cut + strlen(cut) - 3, "\xe2\x80\xa6") == 0);
     assert_true(strncmp(cut, n2->next, strlen(cut) - 3) == 0);
+    /* with room for a word or two, the cut comes after the last word that fits, not inside one */
+    static const char *const words[] = {"next: chopstick\xe2\x80\xa6", "next: chopstick[first]\xe2\x80\xa6",
+                                        "next: chopstick[first].acquire(\xe2\x80\xa6"};
+    bool seen[3] = {false, false, false};
+    for (int w = 360; w <= 760; w += 20) {
+        in.w = w;
+        scene_layout_build(&sl, &in);
+        cut = label_line(scene_layout_find(&sl, SL_THREAD, w2), "next:");
+        assert_non_null(cut);
+        bool known = strcmp(cut, n2->next) == 0;
+        for (int i = 0; i < 3; i++)
+            if (strcmp(cut, words[i]) == 0)
+                known = seen[i] = true;
+        if (!known) /* a cut inside the first word: only when even that word does not fit */
+            assert_true(strlen(cut) < strlen(words[0]));
+    }
+    assert_true(seen[0] && seen[1]);
     next_scene_finish(&f, &sl);
 }
 
