@@ -186,81 +186,119 @@ int mcg_path(const McGraph *g, int idx, McPath *p)
     return p->len;
 }
 
-/* A binary min-heap of (steps from the start, state) for shortest_paths. */
-typedef struct Heap {
-    uint64_t *items; /* steps << 32 | state */
+/* Shortest distances from the start, in steps, by buckets (Dial's algorithm: edges weigh 1 to MCG_MAX_STEPS steps,
+ * so a state's distance is final once every bucket before its own is done; bucket d lives at d % (max + 1)); dist
+ * holds INT32_MAX for a state no edge reaches. */
+typedef struct Bucket {
+    int *items;
     size_t n, cap;
-} Heap;
+} Bucket;
 
-static void heap_push(Heap *h, uint64_t item)
+static void bucket_push(Bucket *b, int v)
 {
-    xgrow((void **)&h->items, &h->cap, h->n + 1, sizeof(uint64_t));
-    size_t i = h->n++;
-    while (i > 0 && h->items[(i - 1) / 2] > item) {
-        h->items[i] = h->items[(i - 1) / 2];
-        i = (i - 1) / 2;
-    }
-    h->items[i] = item;
+    xgrow((void **)&b->items, &b->cap, b->n + 1, sizeof(int));
+    b->items[b->n++] = v;
 }
 
-static uint64_t heap_pop(Heap *h)
+static void distances(const McGraph *g, const uint32_t *first, int *dist)
 {
-    uint64_t top = h->items[0], last = h->items[--h->n];
-    size_t i = 0;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= h->n)
-            break;
-        if (c + 1 < h->n && h->items[c + 1] < h->items[c])
-            c++;
-        if (h->items[c] >= last)
-            break;
-        h->items[i] = h->items[c];
-        i = c;
+    int wmax = 1;
+    for (uint32_t k = 0; k < g->nedges; k++)
+        wmax = g->edges[k].steps > wmax ? g->edges[k].steps : wmax;
+    size_t nb = (size_t)wmax + 1, pending = 1;
+    Bucket *b = xcalloc(nb, sizeof *b);
+    for (int i = 0; i < g->nstates; i++)
+        dist[i] = INT32_MAX;
+    dist[0] = 0;
+    bucket_push(&b[0], 0);
+    for (int d = 0; pending > 0; d++) {
+        Bucket *cur = &b[(size_t)d % nb];
+        for (size_t i = 0; i < cur->n; i++) { /* (an entry whose state got nearer since is stale) */
+            int u = cur->items[i];
+            if (dist[u] != d)
+                continue;
+            for (uint32_t k = first[u]; k != (uint32_t)MCG_NO_EDGES; k = edge_next(g, k)) {
+                const McEdge *e = &g->edges[k];
+                int nd = d + e->steps;
+                if (nd < dist[e->to]) {
+                    dist[e->to] = nd;
+                    bucket_push(&b[(size_t)nd % nb], e->to);
+                    pending++;
+                }
+            }
+        }
+        pending -= cur->n;
+        cur->n = 0;
     }
-    if (h->n > 0)
-        h->items[i] = last;
-    return top;
+    for (size_t i = 0; i < nb; i++)
+        free(b[i].items);
+    free(b);
 }
 
-/* Every state's shortest schedule, in steps (a merged edge counts its steps): Dijkstra over the recorded edges. */
-static void shortest_paths(McGraph *g)
+/* Every state's depth becomes its shortest distance from the start (dist). */
+static void set_depths(McGraph *g, const int *dist, SsResult *out)
 {
-    bool *done = xcalloc((size_t)g->nstates + 1, sizeof(bool));
-    for (int i = 1; i < g->nstates; i++)
-        g->states[i].depth = INT32_MAX;
-    g->states[0].depth = 0;
-    Heap h = {0};
-    heap_push(&h, 0);
-    while (h.n > 0) {
-        uint64_t item = heap_pop(&h);
-        int u = (int)(item & 0xffffffffu);
-        if (done[u])
+    for (int i = 0; i < g->nstates; i++) {
+        g->states[i].depth = dist[i];
+        if (dist[i] > out->max_depth_seen)
+            out->max_depth_seen = dist[i];
+    }
+}
+
+/* Every state's parent, via and vsteps become the last edge of a shortest schedule to it (a merged chain of local
+ * steps counts its steps): the edge that Dijkstra's algorithm over the recorded edges would keep, taking states in
+ * order of (distance, index) and each state's edges in order, and keeping the first edge that reaches a state at its
+ * distance. That is, among the edges u -> v with dist[u] + steps = dist[v], the one from the nearest u, then the
+ * lowest u, then u's first; computed as that rule, in one pass over the edges, rather than with a heap: the same
+ * answer for every graph (every edge takes at least one step), in a fraction of the time. */
+static void shortest_parents(McGraph *g, const int *dist)
+{
+    int n = g->nstates;
+    int *from = xmalloc(sizeof(int) * ((size_t)n + 1)); /* the distance of the parent kept so far */
+    for (int i = 0; i < n; i++)
+        from[i] = INT32_MAX;
+    for (int u = 0; u < n; u++) {
+        if (dist[u] == INT32_MAX)
             continue;
-        done[u] = true;
         for (uint32_t k = g->states[u].first; k != (uint32_t)MCG_NO_EDGES; k = edge_next(g, k)) {
             const McEdge *e = &g->edges[k];
-            int d = g->states[u].depth + e->steps;
-            if (done[e->to] || d >= g->states[e->to].depth)
+            int v = e->to;
+            if (dist[u] + e->steps != dist[v] || dist[u] >= from[v])
                 continue;
-            g->states[e->to].depth = d;
-            g->states[e->to].parent = u;
-            g->states[e->to].via = e->via;
-            g->states[e->to].vsteps = e->steps;
-            heap_push(&h, (uint64_t)d << 32 | (uint64_t)e->to);
+            from[v] = dist[u];
+            g->states[v].parent = u;
+            g->states[v].via = e->via;
+            g->states[v].vsteps = e->steps;
         }
     }
-    free(h.items);
-    free(done);
+    free(from);
 }
 
-static void fill_ends(McGraph *g, SsResult *out)
+/* The shortest paths, once: the parents only when a schedule is asked for (an end's, the map's, a lasso's). */
+typedef struct Shortest {
+    uint32_t *first; /* McState.first apart from the records (read for states in no order: a cache miss each) */
+    int *dist;
+    bool parents; /* shortest_parents has run */
+} Shortest;
+
+static void need_parents(McGraph *g, Shortest *sp)
 {
-    shortest_paths(g);
+    if (sp->parents)
+        return;
+    if (!sp->dist) { /* (dropped for the livelock pass's memory: the depths hold them) */
+        sp->dist = xmalloc(sizeof(int) * ((size_t)g->nstates + 1));
+        for (int i = 0; i < g->nstates; i++)
+            sp->dist[i] = g->states[i].depth;
+    }
+    shortest_parents(g, sp->dist);
+    sp->parents = true;
+}
+
+static void fill_ends(McGraph *g, SsResult *out, Shortest *sp)
+{
+    if (g->nends > 0)
+        need_parents(g, sp);
     McPath path = {0};
-    for (int i = 0; i < g->nstates; i++)
-        if (g->states[i].depth > out->max_depth_seen)
-            out->max_depth_seen = g->states[i].depth;
     for (int i = 0; i < g->nends; i++) {
         SsEnd *e = &out->ends[g->ends[i].end];
         e->len = mcg_path(g, g->ends[i].state, &path);
@@ -272,25 +310,55 @@ static void fill_ends(McGraph *g, SsResult *out)
 }
 
 /* Strongly connected components of the edges without progress between running states (iterative Tarjan). */
+typedef struct McLoop {
+    int comp;
+    uint64_t steppers;
+} McLoop;
+
 typedef struct Scc {
-    int *comp;  /* per state: its component, or MCG_NONE */
+    int *comp;       /* per state: its component, or MCG_NONE */
     int ncomp;
+    McLoop *loops;   /* the components with an edge inside, in order, and the threads that step on those edges */
+    size_t nloops, cap_loops;
+    uint64_t *ends;  /* a bit per state: an end (McState.is_end apart from the records: asked of every edge's target,
+                        whose record would be a cache miss) */
 } Scc;
 
-/* An edge without progress between running states (its source has edges: it is running). */
-static bool quiet_edge(const McGraph *g, const McEdge *e)
+static uint64_t *end_bits(const McGraph *g)
 {
-    return !e->progress && !g->states[e->to].is_end;
+    uint64_t *bits = xcalloc((size_t)g->nstates / 64 + 1, sizeof(uint64_t));
+    for (int i = 0; i < g->nends; i++)
+        bits[g->ends[i].state / 64] |= 1ull << (g->ends[i].state % 64);
+    return bits;
 }
 
-static Scc scc_build(const McGraph *g)
+/* An edge without progress between running states (its source has edges: it is running). */
+static bool quiet_edge(const Scc *s, const McEdge *e)
+{
+    return !e->progress && !(s->ends[e->to / 64] >> (e->to % 64) & 1);
+}
+
+/* The threads that step on an edge inside the component just finished, members[0 .. n) (their edges are still in
+ * the cache: Tarjan has just looked at them). */
+static uint64_t comp_steppers(const McGraph *g, const uint32_t *first, const Scc *s, const int *members, int n)
+{
+    uint64_t steppers = 0;
+    for (int i = 0; i < n; i++)
+        for (uint32_t j = first[members[i]]; j != (uint32_t)MCG_NO_EDGES; j = edge_next(g, j)) {
+            const McEdge *x = &g->edges[j];
+            if (quiet_edge(s, x) && (n == 1 ? x->to == members[0] : s->comp[x->to] == s->ncomp))
+                steppers |= 1ull << rt_pick_thread(mcg_pick(g, x->via));
+        }
+    return steppers;
+}
+
+static Scc scc_build(const McGraph *g, const uint32_t *first)
 {
     int n = g->nstates;
-    Scc s = {xmalloc(sizeof(int) * ((size_t)n + 1)), 0};
+    Scc s = {.comp = xmalloc(sizeof(int) * ((size_t)n + 1)), .ends = end_bits(g)};
     int *index = xmalloc(sizeof(int) * ((size_t)n + 1)), *low = xmalloc(sizeof(int) * ((size_t)n + 1));
     int *stack = xmalloc(sizeof(int) * ((size_t)n + 1)), *call = xmalloc(sizeof(int) * ((size_t)n + 1));
     uint32_t *next_edge = xmalloc(sizeof(uint32_t) * ((size_t)n + 1));
-    bool *on = xcalloc((size_t)n + 1, sizeof(bool));
     for (int i = 0; i < n; i++) {
         index[i] = -1;
         s.comp[i] = MCG_NONE;
@@ -302,35 +370,37 @@ static Scc scc_build(const McGraph *g)
         int cp = 0;
         call[cp++] = root;
         index[root] = low[root] = counter++;
-        next_edge[root] = g->states[root].first;
+        next_edge[root] = first[root];
         stack[sp++] = root;
-        on[root] = true;
         while (cp > 0) {
             int v = call[cp - 1];
             if (next_edge[v] != (uint32_t)MCG_NO_EDGES) {
                 const McEdge *e = &g->edges[next_edge[v]];
                 next_edge[v] = edge_next(g, next_edge[v]);
-                if (!quiet_edge(g, e))
+                if (!quiet_edge(&s, e))
                     continue;
                 int w = e->to;
                 if (index[w] < 0) {
                     index[w] = low[w] = counter++;
-                    next_edge[w] = g->states[w].first;
+                    next_edge[w] = first[w];
                     stack[sp++] = w;
-                    on[w] = true;
                     call[cp++] = w;
-                } else if (on[w] && index[w] < low[v]) {
+                } else if (s.comp[w] == MCG_NONE && index[w] < low[v]) { /* (no component yet: on the stack) */
                     low[v] = index[w];
                 }
                 continue;
             }
             if (low[v] == index[v]) {
-                int w;
+                int w, top = sp;
                 do {
                     w = stack[--sp];
-                    on[w] = false;
                     s.comp[w] = s.ncomp;
                 } while (w != v);
+                uint64_t steppers = comp_steppers(g, first, &s, stack + sp, top - sp);
+                if (steppers) {
+                    xgrow((void **)&s.loops, &s.cap_loops, s.nloops + 1, sizeof(McLoop));
+                    s.loops[s.nloops++] = (McLoop){s.ncomp, steppers};
+                }
                 s.ncomp++;
             }
             cp--;
@@ -343,7 +413,6 @@ static Scc scc_build(const McGraph *g)
     free(stack);
     free(call);
     free(next_edge);
-    free(on);
     return s;
 }
 
@@ -365,7 +434,7 @@ static int lasso_walk(McGraph *g, SsResult *out, const Scc *s, int k, int from, 
         int u = queue[qh++];
         for (uint32_t j = g->states[u].first; j != (uint32_t)MCG_NO_EDGES && goal == MCG_NONE; j = edge_next(g, j)) {
             const McEdge *e = &g->edges[j];
-            if (!quiet_edge(g, e) || s->comp[e->to] != k)
+            if (!quiet_edge(s, e) || s->comp[e->to] != k)
                 continue;
             if (t >= 0 && rt_pick_thread(mcg_pick(g, e->via)) == t) {
                 goal = u;
@@ -402,58 +471,65 @@ static int lasso_walk(McGraph *g, SsResult *out, const Scc *s, int k, int from, 
     return reached;
 }
 
-static void find_livelock(McGraph *g, SsResult *out)
+/* A loop without progress in which every thread that can run all along steps: the one whose first state is nearest
+ * the start (the first component among equals) is the livelock, its lasso the path there and once round it. */
+static void find_livelock(McGraph *g, SsResult *out, Shortest *sp)
 {
-    Scc s = scc_build(g);
-    int k = s.ncomp;
-    uint64_t *steppers = xcalloc((size_t)k + 1, sizeof(uint64_t)), *always = xmalloc(sizeof(uint64_t) * ((size_t)k + 1));
-    int *entry = xmalloc(sizeof(int) * ((size_t)k + 1));
-    for (int i = 0; i < k; i++) {
+    Scc s = scc_build(g, sp->first);
+    size_t k = s.nloops;
+    g->quiet_loop = g->quiet_loop || k > 0;
+    uint64_t *always = xmalloc(sizeof(uint64_t) * (k + 1));
+    int *entry = xmalloc(sizeof(int) * (k + 1)), *loop_of = NULL;
+    for (size_t i = 0; i < k; i++) {
         always[i] = ~0ull;
         entry[i] = MCG_NONE;
     }
-    for (int u = 0; u < g->nstates; u++)
-        for (uint32_t j = g->states[u].first; j != (uint32_t)MCG_NO_EDGES; j = edge_next(g, j)) {
-            const McEdge *x = &g->edges[j];
-            if (quiet_edge(g, x) && s.comp[u] == s.comp[x->to])
-                steppers[s.comp[u]] |= 1ull << rt_pick_thread(mcg_pick(g, x->via));
+    if (k > 0) { /* (none in most searches: every loop makes progress) */
+        loop_of = xmalloc(sizeof(int) * ((size_t)s.ncomp + 1));
+        for (int c = 0; c < s.ncomp; c++)
+            loop_of[c] = -1;
+        for (size_t i = 0; i < k; i++)
+            loop_of[s.loops[i].comp] = (int)i;
+        for (int i = 0; i < g->nstates; i++) {
+            int li = loop_of[s.comp[i]];
+            if (li < 0)
+                continue;
+            always[li] &= g->states[i].enabled;
+            if (entry[li] == MCG_NONE || g->states[i].depth < g->states[entry[li]].depth)
+                entry[li] = i;
         }
-    for (int i = 0; i < g->nstates; i++) {
-        int ci = s.comp[i];
-        always[ci] &= g->states[i].enabled;
-        if (entry[ci] == MCG_NONE || g->states[i].depth < g->states[entry[ci]].depth)
-            entry[ci] = i;
     }
     int best = MCG_NONE;
-    for (int i = 0; i < k; i++)
-        g->quiet_loop = g->quiet_loop || steppers[i];
-    for (int i = 0; i < k; i++)
-        if (steppers[i] && !(always[i] & ~steppers[i]) &&
+    for (size_t i = 0; i < k; i++)
+        if (!(always[i] & ~s.loops[i].steppers) &&
             (best == MCG_NONE || g->states[entry[i]].depth < g->states[entry[best]].depth))
-            best = i;
+            best = (int)i;
     if (best != MCG_NONE) {
         SsResult *r = out;
         McPath path = {0};
-        int v = entry[best];
+        int v = entry[best], c = s.loops[best].comp;
+        need_parents(g, sp);
         int len = mcg_path(g, v, &path);
         r->lasso = xmalloc(sizeof(int) * ((size_t)len + 1));
         memcpy(r->lasso, path.picks, sizeof(int) * (size_t)len);
         r->lasso_len = r->cycle_at = len;
         int at = v;
-        for (uint64_t rest = steppers[best]; rest; rest &= rest - 1)
-            at = lasso_walk(g, out, &s, best, at, __builtin_ctzll(rest), MCG_NONE);
+        for (uint64_t rest = s.loops[best].steppers; rest; rest &= rest - 1)
+            at = lasso_walk(g, out, &s, c, at, __builtin_ctzll(rest), MCG_NONE);
         if (at != v || r->lasso_len == r->cycle_at)
-            lasso_walk(g, out, &s, best, at, -1, v);
+            lasso_walk(g, out, &s, c, at, -1, v);
         r->livelock = true;
         mcg_path_finish(&path);
     }
-    free(steppers);
+    free(loop_of);
     free(always);
     free(entry);
+    free(s.loops);
     free(s.comp);
+    free(s.ends);
 }
 
-/* The graph for a map (SsConfig.keep_graph), once shortest_paths has set every state's depth, parent and via. */
+/* The graph for a map (SsConfig.keep_graph), once every state has its shortest depth, parent and via. */
 static SsGraph *export_graph(const McGraph *g)
 {
     SsGraph *out = xcalloc(1, sizeof *out);
@@ -497,11 +573,22 @@ void mcg_conclude(McGraph *g, SsResult *out, bool keep_graph)
     while (g->npending > 0)
         mcg_close(g, g->pending_from[g->npending - 1]);
     fpindex_finish(&g->seen); /* the search is over: its memory is what the passes below need */
-    fill_ends(g, out);
+    Shortest sp = {xmalloc(sizeof(uint32_t) * ((size_t)g->nstates + 1)), xmalloc(sizeof(int) * ((size_t)g->nstates + 1)),
+                   false};
+    for (int i = 0; i < g->nstates; i++)
+        sp.first[i] = g->states[i].first;
+    distances(g, sp.first, sp.dist);
+    set_depths(g, sp.dist, out);
+    fill_ends(g, out, &sp);
     if (keep_graph) {
+        need_parents(g, &sp);
         out->graph = export_graph(g);
         for (int i = 0; i < g->nends; i++)
             out->graph->outcome[g->ends[i].state] = out->ends[g->ends[i].end].outcome;
     }
-    find_livelock(g, out);
+    free(sp.dist);
+    sp.dist = NULL;
+    find_livelock(g, out, &sp);
+    free(sp.first);
+    free(sp.dist);
 }

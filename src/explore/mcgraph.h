@@ -1,7 +1,8 @@
 /* mcgraph: what the model checker (mc.h) has found — every state (its fingerprint, who can run there, how it ends,
  * and the step from the parent that first reached it) with the visited set over their fingerprints, and every edge
- * explored — and the passes over it once the search is over: each state's shortest schedule (Dijkstra over the edges,
- * weighing a merged chain by its steps, so witnesses are shortest whatever order found them), the livelock lasso (a
+ * explored — and the passes over it once the search is over: each state's shortest schedule (the one Dijkstra's
+ * algorithm over the edges keeps, weighing a merged chain by its steps, so witnesses are shortest whatever order found
+ * them; computed by buckets and one pass over the edges), the livelock lasso (a
  * strongly connected set of steps without progress in which every thread that can run keeps running) and the graph
  * a map draws (SsGraph).
  *
@@ -24,9 +25,9 @@ enum { MCG_NONE = -1, MCG_NO_EDGES = -1 /* as uint32_t */, MCG_MAX_STEPS = (1 <<
 typedef struct McState {
     uint64_t fp;
     uint64_t enabled;        /* runnable threads */
-    int32_t parent;          /* the state whose step reached this one first (after mcg_conclude: along a shortest
-                                schedule); MCG_NONE for the start */
-    int32_t depth;           /* steps from the start along parents */
+    int32_t parent;          /* the state whose step reached this one first (after mcg_conclude, when it computed
+                                schedules: along a shortest one); MCG_NONE for the start */
+    int32_t depth;           /* steps from the start along parents (after mcg_conclude: the shortest distance) */
     uint32_t first;          /* its edges: edges[first ..] up to the one marked last (MCG_NO_EDGES: none) */
     uint16_t via;            /* the packed pick of the step from the parent */
     uint16_t vsteps : 13;    /* how many steps of via (a merged chain of local steps: more than 1) */
@@ -122,9 +123,10 @@ int mcg_hops(const McGraph *g, int idx, McPath *p);
 /* The path to state idx along the parents: its hops and the schedule they make (p->picks); its length in steps. */
 int mcg_path(const McGraph *g, int idx, McPath *p);
 
-/* Once the search is over: every end its shortest schedule and out->max_depth_seen (every state's depth, parent and
- * via become its shortest path's), out->graph when keep_graph, and the livelock lasso if there is one. Closes every
- * state still open and drops the visited set. */
+/* Once the search is over: every end its shortest schedule and out->max_depth_seen (every state's depth becomes its
+ * shortest distance; its parent and via those of a shortest path when an end, the map or a lasso asks for schedules),
+ * out->graph when keep_graph, and the livelock lasso if there is one. Closes every state still open and drops the
+ * visited set. */
 void mcg_conclude(McGraph *g, SsResult *out, bool keep_graph);
 
 #endif
