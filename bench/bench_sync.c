@@ -192,6 +192,15 @@ uint64_t interp_position(const void *state)
     return 0;
 }
 
+int interp_blocks(const void *state, const Arena *a, ArenaRegion *out, int max)
+{
+    (void)state;
+    (void)a;
+    (void)out;
+    (void)max;
+    return 0;
+}
+
 int interp_locals(const void *state, InterpLocal *out, int max)
 {
     (void)state;

@@ -1655,6 +1655,26 @@ bool interp_holds_threads(const void *state)
     return ((const Interp *)state)->holds_threads;
 }
 
+/* Block p as a region, if it is a's. */
+static int block_region(const Arena *a, const void *p, ArenaRegion *out)
+{
+    if (!p || !arena_owns(a, p))
+        return 0;
+    *out = (ArenaRegion){p, arena_block_bytes(p)};
+    return 1;
+}
+
+int interp_blocks(const void *state, const Arena *a, ArenaRegion *out, int max)
+{
+    const Interp *in = state;
+    if (max < 3)
+        return -1;
+    int n = block_region(a, in, out);
+    n += block_region(a, in->stack, out + n);
+    n += block_region(a, in->ostack, out + n);
+    return n;
+}
+
 uint64_t interp_position(const void *state)
 {
     const Interp *in = state;

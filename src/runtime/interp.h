@@ -11,6 +11,7 @@
 #include "lang/ast.h"
 #include "runtime/compile.h"
 #include "runtime/exec.h"
+#include "util/arena.h"
 #include "util/strbuf.h"
 
 #include <stdbool.h>
@@ -45,6 +46,10 @@ uint64_t interp_fingerprint(const void *state);
 uint64_t interp_fingerprint_renamed(const void *state, const int *rename, int nrename);
 /* Whether the thread has ever held a thread handle (started a thread): only then do its values name threads. */
 bool interp_holds_threads(const void *state);
+/* The blocks of arena a that a thread's interpreter keeps for its whole life (its record and its two stacks, never
+ * reallocated) into out, for arena_save_whole: only that thread's own code writes them. Their number, or -1 when
+ * there are more than max. */
+int interp_blocks(const void *state, const Arena *a, ArenaRegion *out, int max);
 /* A hash of where a parked thread is (the statement of each active call), without its values. */
 uint64_t interp_position(const void *state);
 

@@ -754,6 +754,29 @@ typedef struct RtBases {
     size_t bytes;
 } RtBases;
 
+enum { RT_OWNED_MAX = 4 * RT_MAX_THREADS };
+
+/* What only a thread's own fiber writes: its stack and its interpreter's record and stacks (the scheduler hands a
+ * woken thread what it waited for in its thread record). A restore after a step puts back only the base's bytes that
+ * the threads that ran own, with what nobody owns (arena_restore_sparing). */
+static int coop_owned(Rt *rt, ArenaOwnedRegion *owned)
+{
+    int n = 0, nthreads = atomic_load(&rt->nthreads);
+    for (int i = 0; i < nthreads && n + 4 <= RT_OWNED_MAX; i++) {
+        const RtThread *t = rt->threads[i];
+        if (!t->fiber)
+            continue;
+        size_t bytes;
+        const char *stack = fiber_stack(t->fiber, &bytes);
+        owned[n++] = (ArenaOwnedRegion){stack, bytes, stack};
+        ArenaRegion blocks[3];
+        int k = t->interp ? interp_blocks(t->interp, rt->arena, blocks, 3) : 0;
+        for (int j = 0; j < k; j++)
+            owned[n++] = (ArenaOwnedRegion){blocks[j].at, blocks[j].len, stack};
+    }
+    return n;
+}
+
 /* The base for the run's current state: the one of its layout, saved now if there is none and room for one (else
  * the last one saved). */
 static const ArenaImage *coop_base(Rt *rt, const ArenaRegion *regions, int nregions)
@@ -771,7 +794,8 @@ static const ArenaImage *coop_base(Rt *rt, const ArenaRegion *regions, int nregi
     if (b->n == RT_BASES)
         return b->image[b->n - 1];
     b->layout[b->n] = layout;
-    b->image[b->n] = arena_save(rt->arena, regions, nregions, NULL, NULL);
+    ArenaOwnedRegion owned[RT_OWNED_MAX];
+    b->image[b->n] = arena_save_whole(rt->arena, regions, nregions, owned, coop_owned(rt, owned));
     b->bytes += arena_image_bytes(b->image[b->n]);
     return b->image[b->n++];
 }
@@ -807,7 +831,7 @@ RtSaved *rt_coop_save(Rt *rt, RtSaved *reuse)
 
 void rt_coop_restore(Rt *rt, const RtSaved *saved)
 {
-    arena_restore_changed(rt->arena, image_of(saved)); /* the run writes its arena only inside arena_enter */
+    arena_restore_sparing(rt->arena, image_of(saved)); /* the run writes its arena only inside arena_enter */
 }
 
 void rt_saved_destroy(RtSaved *saved)

@@ -8,8 +8,10 @@
  * copies those chunks that differ from the base image's copy, if it has a base (all of them if not); a restore copies
  * the base back, then the chunks. While nothing has written the arena since a save or a restore against a base, the
  * arena knows it holds that base with that image's chunks over it, and arena_restore_changed puts back only those
- * chunks and the new image's. Images are blocks of a slab per arena (util/slab.h): no C heap bookkeeping, and huge
- * pages for the many a breadth-first search keeps. */
+ * chunks and the new image's. After writes, a base saved whole with owners (arena_save_whole: the regions only one
+ * fiber writes) lets arena_restore_sparing copy back only what nobody or a fiber that ran since owns. Images are
+ * blocks of a slab per arena (util/slab.h): no C heap bookkeeping, and huge pages for the many a breadth-first search
+ * keeps. */
 #include "util/arena.h"
 
 #include "util/sanitize.h"
@@ -78,7 +80,22 @@ struct Arena {
     struct ArenaRun *known_runs;
     size_t nknown, cap_known;
     bool touched;                        /* written since the last save or restore (as far as the arena can tell) */
+    const struct ArenaImage *known_image; /* the image whose state it holds, while known_base is set */
+    uint64_t ran[ARENA_SLOT_WORDS];      /* stack slots whose fibers have run since then (arena_stack_ran) */
+    struct ArenaOwned *owned;            /* a whole save's scratch: the regions owned by stack slots, in chunks */
+    size_t nowned, cap_owned;
+    struct ArenaRun *split;              /* ... its runs split where an owned region starts or ends, */
+    uint16_t *owners;                    /* ... and the owner of each */
+    size_t nsplit, cap_split, cap_owners;
 };
+
+enum { ARENA_COMMON = 0xFFFF }; /* a run of a whole image no stack slot owns */
+
+/* Chunks [lo, hi) that only the fiber on stack slot `slot` writes. */
+typedef struct ArenaOwned {
+    uint32_t lo, hi;
+    uint16_t slot;
+} ArenaOwned;
 
 /* A range of bytes that matter to a saved state. */
 typedef struct ArenaSpan {
@@ -175,6 +192,9 @@ void arena_destroy(Arena *a)
     free(a->ranges);
     free(a->runs);
     free(a->known_runs);
+    free(a->owned);
+    free(a->split);
+    free(a->owners);
     slab_destroy(a->images); /* its memory goes with the last image */
     free(a);
 }
@@ -329,9 +349,26 @@ char *arena_stack_alloc(Arena *a)
     return NULL;
 }
 
+static size_t slot_of(const Arena *a, const char *stack)
+{
+    return (size_t)(stack - a->page - a->stacks) / a->slot_bytes;
+}
+
+uint64_t *arena_stack_ran(Arena *a, const char *stack, uint64_t *bit)
+{
+    size_t i = slot_of(a, stack);
+    *bit = 1ull << (i % 64);
+    return &a->ran[i / 64];
+}
+
+size_t arena_block_bytes(const void *p)
+{
+    return ((size_t)1 << class_of(p)) - ARENA_HEADER_BYTES;
+}
+
 void arena_stack_free(Arena *a, char *stack)
 {
-    size_t i = (size_t)(stack - a->page - a->stacks) / a->slot_bytes;
+    size_t i = slot_of(a, stack);
     a->touched = true;
     book(a)->stack_used[i / 64] &= ~(1ull << (i % 64));
 }
@@ -352,7 +389,10 @@ struct ArenaImage {
     uint32_t nruns, nbytes;
     uint32_t cap;             /* bytes allocated after the header */
     uint32_t span;            /* the bytes a whole image of this state holds */
-    _Alignas(8) char data[];  /* nruns ArenaRun, then nbytes */
+    uint64_t layout;          /* arena_layout at the save: a base of another layout owns other blocks */
+    uint32_t nsplit;          /* a whole image with owners (arena_save_whole): its runs split where an owned region
+                                 starts or ends, and each one's owner, after its bytes (0: none) */
+    _Alignas(8) char data[];  /* nruns ArenaRun, then nbytes, then nsplit ArenaRun and nsplit uint16_t */
 };
 
 static ArenaRun *image_runs(const ArenaImage *img)
@@ -363,6 +403,18 @@ static ArenaRun *image_runs(const ArenaImage *img)
 static const char *image_bytes(const ArenaImage *img)
 {
     return img->data + sizeof(ArenaRun) * img->nruns;
+}
+
+/* An owned image's runs split at its owned regions' ends (their bytes are image_bytes, in the same order), */
+static const ArenaRun *image_split(const ArenaImage *img)
+{
+    return (const ArenaRun *)(const void *)(image_bytes(img) + img->nbytes);
+}
+
+/* ... and the stack slot that owns each (ARENA_COMMON: none). */
+static const uint16_t *image_owners(const ArenaImage *img)
+{
+    return (const uint16_t *)(const void *)(image_split(img) + img->nsplit);
 }
 
 /* Chunk numbers: the heap's chunks from 0, then the stacks'. */
@@ -577,6 +629,8 @@ static size_t image_runs_build(Arena *a, const ArenaImage *base)
 static void known_set(Arena *a, const ArenaImage *img)
 {
     a->touched = false;
+    memset(a->ran, 0, sizeof a->ran);
+    a->known_image = img;
     a->known_base = img->base ? img->base : img;
     a->nknown = 0;
     if (!img->base)
@@ -586,7 +640,58 @@ static void known_set(Arena *a, const ArenaImage *img)
     a->nknown = img->nruns;
 }
 
-ArenaImage *arena_save(Arena *a, const ArenaRegion *regions, int nregions, ArenaImage *reuse, const ArenaImage *base)
+/* The owned regions as chunk intervals (whole chunks only), sorted, into a->owned. */
+static void owned_chunks(Arena *a, const ArenaOwnedRegion *owned, int nowned)
+{
+    a->nowned = 0;
+    scratch_grow((void **)&a->owned, &a->cap_owned, (size_t)nowned + 1, sizeof(ArenaOwned));
+    for (int i = 0; i < nowned; i++) {
+        const char *at = owned[i].at;
+        bool in_stacks = at >= a->stacks && at < a->stacks + a->slot_bytes * (size_t)a->nslots;
+        if (!arena_owns(a, at) && !in_stacks)
+            continue;
+        size_t off = (uintptr_t)at % ARENA_CHUNK;
+        uint32_t first = chunk_of(a, at);
+        uint32_t lo = first + (off ? 1 : 0), hi = first + (uint32_t)((off + owned[i].len) / ARENA_CHUNK);
+        if (lo >= hi)
+            continue;
+        size_t j = a->nowned++;
+        for (; j > 0 && a->owned[j - 1].lo > lo; j--)
+            a->owned[j] = a->owned[j - 1];
+        a->owned[j] = (ArenaOwned){lo, hi, (uint16_t)slot_of(a, owned[i].stack)};
+    }
+}
+
+/* a->runs split where an owned interval starts or ends, into a->split, and each one's owner into a->owners (where
+ * owned intervals overlap, the first one's). The bytes of the pieces are those of the runs, in the same order. */
+static void runs_own(Arena *a)
+{
+    a->nsplit = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < a->nruns; i++) {
+        uint32_t c = a->runs[i].chunk, end = c + a->runs[i].n;
+        while (c < end) {
+            while (k < a->nowned && a->owned[k].hi <= c)
+                k++;
+            uint32_t to = end;
+            uint16_t owner = ARENA_COMMON;
+            if (k < a->nowned && a->owned[k].lo <= c) {
+                owner = a->owned[k].slot;
+                to = a->owned[k].hi < end ? a->owned[k].hi : end;
+            } else if (k < a->nowned && a->owned[k].lo < end) {
+                to = a->owned[k].lo;
+            }
+            scratch_grow((void **)&a->split, &a->cap_split, a->nsplit + 1, sizeof(ArenaRun));
+            scratch_grow((void **)&a->owners, &a->cap_owners, a->nsplit + 1, sizeof(uint16_t));
+            a->split[a->nsplit] = (ArenaRun){c, to - c};
+            a->owners[a->nsplit++] = owner;
+            c = to;
+        }
+    }
+}
+
+static ArenaImage *save(Arena *a, const ArenaRegion *regions, int nregions, ArenaImage *reuse, const ArenaImage *base,
+                        const ArenaOwnedRegion *owned, int nowned)
 {
     if (base && base->base)
         arena_fail("a saved model checker state made against one that is not whole");
@@ -594,7 +699,13 @@ ArenaImage *arena_save(Arena *a, const ArenaRegion *regions, int nregions, Arena
     heap_ranges(a);
     stack_ranges(a, regions, nregions);
     size_t span = image_runs_build(a, base);
-    size_t need = sizeof(ArenaRun) * a->nruns + a->nbytes;
+    bool owns = !base && nowned > 0;
+    if (owns) {
+        owned_chunks(a, owned, nowned);
+        runs_own(a);
+    }
+    size_t nsplit = owns ? a->nsplit : 0;
+    size_t need = sizeof(ArenaRun) * a->nruns + a->nbytes + (sizeof(ArenaRun) + sizeof(uint16_t)) * nsplit;
     if (need > UINT32_MAX / 2 || span > UINT32_MAX)
         arena_fail("a saved model checker state too large");
     ArenaImage *img = reuse;
@@ -606,6 +717,8 @@ ArenaImage *arena_save(Arena *a, const ArenaRegion *regions, int nregions, Arena
         img->cap = (uint32_t)(bytes - sizeof *img);
     }
     img->base = base;
+    img->nsplit = (uint32_t)nsplit;
+    img->layout = arena_layout(a);
     img->nruns = (uint32_t)a->nruns;
     img->nbytes = (uint32_t)a->nbytes;
     img->span = (uint32_t)span;
@@ -615,11 +728,28 @@ ArenaImage *arena_save(Arena *a, const ArenaRegion *regions, int nregions, Arena
         copy_chunks(to, chunk_at(a, a->runs[i].chunk), a->runs[i].n);
         to += (size_t)a->runs[i].n * ARENA_CHUNK;
     }
-    if (current == a) /* a writer may be running */
+    if (nsplit) { /* (to: after the bytes, image_split) */
+        memcpy(to, a->split, sizeof(ArenaRun) * nsplit);
+        memcpy(to + sizeof(ArenaRun) * nsplit, a->owners, sizeof(uint16_t) * nsplit);
+    }
+    if (current == a) { /* a writer may be running */
         a->known_base = NULL;
-    else
+        a->known_image = NULL;
+    } else {
         known_set(a, img);
+    }
     return img;
+}
+
+ArenaImage *arena_save(Arena *a, const ArenaRegion *regions, int nregions, ArenaImage *reuse, const ArenaImage *base)
+{
+    return save(a, regions, nregions, reuse, base, NULL, 0);
+}
+
+ArenaImage *arena_save_whole(Arena *a, const ArenaRegion *regions, int nregions, const ArenaOwnedRegion *owned,
+                             int nowned)
+{
+    return save(a, regions, nregions, NULL, NULL, owned, nowned);
 }
 
 static void restore_runs(Arena *a, const ArenaImage *img)
@@ -651,6 +781,53 @@ void arena_restore_changed(Arena *a, const ArenaImage *img)
         walk_put_back(a, &w, a->known_runs[i].chunk, a->known_runs[i].chunk + a->known_runs[i].n);
     restore_runs(a, img); /* then img's over them */
     known_set(a, img);
+}
+
+void arena_restore_sparing(Arena *a, const ArenaImage *img)
+{
+    const ArenaImage *b = img->base;
+    if (!a->touched || current == a || !b || !b->nsplit || img != a->known_image || b != a->known_base ||
+        img->layout != b->layout) {
+        arena_restore_changed(a, img);
+        return;
+    }
+    const ArenaRun *runs = image_split(b);
+    const char *from = image_bytes(b);
+    const uint16_t *owners = image_owners(b);
+    for (uint32_t i = 0; i < b->nsplit; i++) { /* the base, but where no fiber that ran owns it */
+        uint16_t o = owners[i];
+        if (o == ARENA_COMMON || (a->ran[o / 64] >> (o % 64) & 1))
+            copy_chunks(chunk_at(a, runs[i].chunk), from, runs[i].n);
+        from += (size_t)runs[i].n * ARENA_CHUNK;
+    }
+    restore_runs(a, img); /* then img's chunks over it, as arena_restore does */
+    known_set(a, img);
+#if LS_ARENA_CHECK
+    if (!arena_restore_verify(a, img))
+        arena_fail("a restore that spared what a step did not write found it written (arena_restore_sparing)");
+#endif
+}
+
+/* Whether img's runs hold what the arena holds, skipping the chunks that `over`'s runs hold (NULL: none). */
+static bool runs_match(const Arena *a, const ArenaImage *img, const ArenaImage *over)
+{
+    const ArenaRun *runs = image_runs(img);
+    const char *from = image_bytes(img);
+    BaseWalk w = walk_of(over);
+    for (uint32_t i = 0; i < img->nruns; i++) {
+        for (uint32_t c = runs[i].chunk; c < runs[i].chunk + runs[i].n; c++, from += ARENA_CHUNK) {
+            walk_to(&w, c);
+            bool covered = w.i < w.n && w.runs[w.i].chunk <= c;
+            if (!covered && memcmp(chunk_at(a, c), from, ARENA_CHUNK) != 0)
+                return false;
+        }
+    }
+    return true;
+}
+
+bool arena_restore_verify(const Arena *a, const ArenaImage *img)
+{
+    return runs_match(a, img, NULL) && (!img->base || runs_match(a, img->base, img));
 }
 
 void arena_image_destroy(ArenaImage *img)

@@ -81,6 +81,32 @@ void arena_restore(Arena *a, const ArenaImage *img);
  * The caller promises that nothing else writes the arena's memory in between (a plain pointer write would not be
  * undone); otherwise it restores as arena_restore does. */
 void arena_restore_changed(Arena *a, const ArenaImage *img);
+/* A whole image (arena_save with no base) whose owned regions are written only by the fiber on their stack (one
+ * from arena_stack_alloc: util/fiber.c says when it runs, arena_stack_ran). Images saved against it can be restored
+ * with arena_restore_sparing. */
+typedef struct ArenaOwnedRegion {
+    const void *at;
+    size_t len;
+    const char *stack;
+} ArenaOwnedRegion;
+ArenaImage *arena_save_whole(Arena *a, const ArenaRegion *regions, int nregions, const ArenaOwnedRegion *owned,
+                             int nowned);
+/* As arena_restore_changed, and after writes too: when the arena holds img's state but for what was written since
+ * (a model checker's step from it), and img's base was saved whole with owners and the same layout (arena_layout:
+ * the same blocks, so the same owners), the base goes back only where no fiber that has not run since owns it (a step
+ * writes the thread that ran and the threads it woke, the objects and the runtime's records, not the stacks and
+ * interpreters of the others), then img's chunks. Otherwise as arena_restore_changed. The caller promises what
+ * arena_save_whole was told: an owned region is written only while its fiber runs, and is never freed. Builds with debug information
+ * (LS_ARENA_CHECK) check afterwards that the arena holds what arena_restore would have left (arena_restore_verify),
+ * and exit if not. */
+void arena_restore_sparing(Arena *a, const ArenaImage *img);
+/* Whether the arena holds what arena_restore(img) leaves, on every chunk that img and its base hold. */
+bool arena_restore_verify(const Arena *a, const ArenaImage *img);
+/* Where the arena learns that the fiber on this stack (from arena_stack_alloc) ran, and may have written its stack and
+ * what it owns: the caller sets *bit in the word returned whenever it runs the fiber (util/fiber.c). */
+uint64_t *arena_stack_ran(Arena *a, const char *stack, uint64_t *bit);
+/* The payload bytes of block p (arena_alloc's), at least what was asked for. */
+size_t arena_block_bytes(const void *p);
 void arena_image_destroy(ArenaImage *img);
 /* The memory an image takes (its block of the arena's slab, util/slab.h, where images are allocated). */
 size_t arena_image_bytes(const ArenaImage *img);

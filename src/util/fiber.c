@@ -59,6 +59,7 @@ struct Fiber {
     FiberFn fn;
     void *arg;
     Arena *arena;       /* where the stack came from (a restorable cooperative run), or NULL: mapped here */
+    uint64_t *ran, ran_bit; /* where that arena learns that the fiber ran (arena_stack_ran) */
     char *map;          /* guard page + stack */
     size_t map_bytes;
     char *stack;
@@ -275,6 +276,7 @@ Fiber *fiber_create(FiberFn fn, void *arg, size_t stack_bytes)
             fiber_check(false, "lockstep: a fiber stack in the model checker's arena");
         f->stack_bytes = ARENA_STACK_BYTES;
         f->map = f->stack - page;
+        f->ran = arena_stack_ran(f->arena, f->stack, &f->ran_bit);
     } else {
         f->map = stack_map(f->map_bytes, page);
         f->stack = f->map + page;
@@ -304,6 +306,8 @@ void fiber_destroy(Fiber *f)
 
 void fiber_resume(Fiber *f)
 {
+    if (f->ran) /* it may write its stack and what it owns (arena_restore_sparing) */
+        *f->ran |= f->ran_bit;
     enter_fiber(f);
 #if LS_OWN_SWITCH
     ls_fiber_switch(&f->host_sp, f->sp);
@@ -322,6 +326,12 @@ void fiber_yield(Fiber *f)
     fiber_check(swapcontext(&f->ctx, &f->host) == 0, "lockstep: swapcontext");
 #endif
     arrived_in_fiber(f);
+}
+
+const char *fiber_stack(const Fiber *f, size_t *bytes)
+{
+    *bytes = f->stack_bytes;
+    return f->stack;
 }
 
 bool fiber_done(const Fiber *f)

@@ -23,6 +23,8 @@ void fiber_resume(Fiber *f);
 /* From inside f: back to the host that resumed it. */
 void fiber_yield(Fiber *f);
 bool fiber_done(const Fiber *f);
+/* The fiber's whole stack: its lowest byte, and its length in *bytes. */
+const char *fiber_stack(const Fiber *f, size_t *bytes);
 /* The part of a suspended fiber's stack in use (from its saved stack pointer to the top; the whole stack where the
  * switch is ucontext's): *lo and the length, 0 for a done fiber. What an arena image must save (util/arena.h). A
  * fiber created between arena_enter and arena_leave takes its stack from that arena. */

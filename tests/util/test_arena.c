@@ -10,9 +10,12 @@
 #include "util/xalloc.h"
 
 #include <setjmp.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -199,6 +202,129 @@ static void test_a_fiber_resumes_from_the_save(void **state)
         assert_int_equal(c->seen[i], first[i]);
     arena_image_destroy(img);
     arena_destroy(a); /* the fiber, its stack and the counter go with the arena */
+}
+
+/* A counting fiber on a stack of arena a. */
+static Counter *counter_in(Arena *a)
+{
+    Arena *outer = arena_enter(a);
+    Counter *c = xcalloc(1, sizeof *c);
+    c->heap_total = xcalloc(1, sizeof *c->heap_total);
+    c->self = fiber_create(count, c, 0);
+    arena_leave(outer);
+    return c;
+}
+
+static ArenaRegion live_of(const Counter *c)
+{
+    ArenaRegion r;
+    r.len = fiber_stack_live(c->self, &r.at);
+    return r;
+}
+
+/* Two counting fibers that own their stacks, records and totals, and a block nobody owns: a base saved whole with
+ * those owners after three counts each, and an image against it after four. */
+typedef struct Owners {
+    Counter *c[2];
+    int64_t *shared;
+    ArenaImage *base, *img;
+} Owners;
+
+static void owners_saved(Arena *a, Owners *o)
+{
+    o->c[0] = counter_in(a);
+    o->c[1] = counter_in(a);
+    Arena *outer = arena_enter(a);
+    o->shared = xcalloc(4, sizeof(int64_t));
+    arena_leave(outer);
+    ArenaOwnedRegion owned[6];
+    for (int i = 0; i < 2; i++) {
+        Counter *c = o->c[i];
+        size_t bytes;
+        const char *stack = fiber_stack(c->self, &bytes);
+        owned[3 * i] = (ArenaOwnedRegion){stack, bytes, stack};
+        owned[3 * i + 1] = (ArenaOwnedRegion){c, arena_block_bytes(c), stack};
+        owned[3 * i + 2] = (ArenaOwnedRegion){c->heap_total, arena_block_bytes(c->heap_total), stack};
+        for (int k = 0; k < 3; k++)
+            fiber_resume(c->self);
+    }
+    ArenaRegion r[2] = {live_of(o->c[0]), live_of(o->c[1])};
+    o->base = arena_save_whole(a, r, 2, owned, 6);
+    fiber_resume(o->c[0]->self);
+    fiber_resume(o->c[1]->self);
+    r[0] = live_of(o->c[0]);
+    r[1] = live_of(o->c[1]);
+    o->img = arena_save(a, r, 2, NULL, o->base); /* the arena knows it holds img's state */
+}
+
+/* A step: the first fiber counts, and the block nobody owns is written. */
+static void owners_step(Arena *a, Owners *o)
+{
+    fiber_resume(o->c[0]->self);
+    Arena *outer = arena_enter(a);
+    o->shared[0] = 99;
+    arena_leave(outer);
+}
+
+/* After a step in which only the first fiber ran, arena_restore_sparing puts back exactly the saved state (the base
+ * copied back where nobody or the first fiber owns it, then the image's chunks), and the fiber counts on from there
+ * as it did the first time. */
+static void test_restore_sparing_is_exact(void **state)
+{
+    (void)state;
+    Arena *a = arena_or_skip();
+    Owners o;
+    owners_saved(a, &o);
+    owners_step(a, &o);
+    int64_t fifth = o.c[0]->seen[4];
+    for (int round = 0; round < 3; round++) {
+        arena_restore_sparing(a, o.img);
+        assert_true(arena_restore_verify(a, o.img));
+        for (int i = 0; i < 2; i++) {
+            assert_int_equal(o.c[i]->nseen, 4);
+            assert_int_equal(*o.c[i]->heap_total, 40);
+        }
+        assert_int_equal(o.shared[0], 0);
+        owners_step(a, &o);
+        assert_int_equal(o.c[0]->seen[4], fifth);
+    }
+    arena_image_destroy(o.img);
+    arena_image_destroy(o.base);
+    arena_destroy(a);
+}
+
+/* A write to what a fiber that did not run owns breaks arena_restore_sparing's promise: the restore leaves it, and
+ * arena_restore_verify says so; builds with LS_ARENA_CHECK catch it in the restore and exit. */
+static void test_restore_sparing_check_sees_a_broken_promise(void **state)
+{
+    (void)state;
+    Arena *a = arena_or_skip();
+    Owners o;
+    owners_saved(a, &o);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        owners_step(a, &o);
+        Arena *outer = arena_enter(a);
+        o.c[1]->seen[0] = -1; /* the second fiber's, and it did not run */
+        arena_leave(outer);
+        arena_restore_sparing(a, o.img);
+        _exit(o.c[1]->seen[0] == -1 && !arena_restore_verify(a, o.img) ? 7 : 0);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+#if LS_ARENA_CHECK
+    assert_int_equal(WEXITSTATUS(status), XALLOC_EXIT_STATUS);
+#else
+    assert_int_equal(WEXITSTATUS(status), 7);
+#endif
+    arena_restore(a, o.img); /* a whole restore puts it right */
+    assert_true(arena_restore_verify(a, o.img));
+    arena_image_destroy(o.img);
+    arena_image_destroy(o.base);
+    arena_destroy(a);
 }
 
 static void test_stack_slots_come_back(void **state)
@@ -505,6 +631,8 @@ int main(void)
         cmocka_unit_test(test_restore_changed_puts_back_what_differs),
         cmocka_unit_test(test_restore_changed_is_exact),
         cmocka_unit_test(test_image_memory),
+        cmocka_unit_test(test_restore_sparing_is_exact),
+        cmocka_unit_test(test_restore_sparing_check_sees_a_broken_promise),
         cmocka_unit_test(test_allocation_order_does_not_change_the_layout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
