@@ -777,6 +777,20 @@ static int coop_owned(Rt *rt, ArenaOwnedRegion *owned)
     return n;
 }
 
+/* A signature of coop_owned's answer, for every saved state (arena_image_set_owners): the owners of a base are those
+ * of a state saved against it only when the signatures agree. */
+static uint64_t coop_owners(Rt *rt)
+{
+    ArenaOwnedRegion owned[RT_OWNED_MAX];
+    int n = coop_owned(rt, owned);
+    uint64_t h = 0x0E1D;
+    for (int i = 0; i < n; i++) {
+        h = (h ^ (uint64_t)(uintptr_t)owned[i].at) * 0x100000001B3ull;
+        h = (h ^ (uint64_t)(uintptr_t)owned[i].stack) * 0x100000001B3ull;
+    }
+    return h | 1;
+}
+
 /* The base for the run's current state: the one of its layout, saved now if there is none and room for one (else
  * the last one saved). */
 static const ArenaImage *coop_base(Rt *rt, const ArenaRegion *regions, int nregions)
@@ -796,6 +810,7 @@ static const ArenaImage *coop_base(Rt *rt, const ArenaRegion *regions, int nregi
     b->layout[b->n] = layout;
     ArenaOwnedRegion owned[RT_OWNED_MAX];
     b->image[b->n] = arena_save_whole(rt->arena, regions, nregions, owned, coop_owned(rt, owned));
+    arena_image_set_owners(b->image[b->n], coop_owners(rt));
     b->bytes += arena_image_bytes(b->image[b->n]);
     return b->image[b->n++];
 }
@@ -826,7 +841,9 @@ RtSaved *rt_coop_save(Rt *rt, RtSaved *reuse)
             nregions++;
     }
     const ArenaImage *base = coop_base(rt, regions, nregions);
-    return (RtSaved *)(uintptr_t)arena_save(rt->arena, regions, nregions, image_of(reuse), base);
+    ArenaImage *img = arena_save(rt->arena, regions, nregions, image_of(reuse), base);
+    arena_image_set_owners(img, coop_owners(rt));
+    return (RtSaved *)(uintptr_t)img;
 }
 
 void rt_coop_restore(Rt *rt, const RtSaved *saved)

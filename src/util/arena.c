@@ -389,7 +389,7 @@ struct ArenaImage {
     uint32_t nruns, nbytes;
     uint32_t cap;             /* bytes allocated after the header */
     uint32_t span;            /* the bytes a whole image of this state holds */
-    uint64_t layout;          /* arena_layout at the save: a base of another layout owns other blocks */
+    uint64_t owners;          /* the owners' signature the caller gave (arena_image_set_owners; 0: none) */
     uint32_t nsplit;          /* a whole image with owners (arena_save_whole): its runs split where an owned region
                                  starts or ends, and each one's owner, after its bytes (0: none) */
     _Alignas(8) char data[];  /* nruns ArenaRun, then nbytes, then nsplit ArenaRun and nsplit uint16_t */
@@ -718,7 +718,7 @@ static ArenaImage *save(Arena *a, const ArenaRegion *regions, int nregions, Aren
     }
     img->base = base;
     img->nsplit = (uint32_t)nsplit;
-    img->layout = arena_layout(a);
+    img->owners = 0;
     img->nruns = (uint32_t)a->nruns;
     img->nbytes = (uint32_t)a->nbytes;
     img->span = (uint32_t)span;
@@ -787,7 +787,7 @@ void arena_restore_sparing(Arena *a, const ArenaImage *img)
 {
     const ArenaImage *b = img->base;
     if (!a->touched || current == a || !b || !b->nsplit || img != a->known_image || b != a->known_base ||
-        img->layout != b->layout) {
+        !b->owners || img->owners != b->owners) {
         arena_restore_changed(a, img);
         return;
     }
@@ -828,6 +828,11 @@ static bool runs_match(const Arena *a, const ArenaImage *img, const ArenaImage *
 bool arena_restore_verify(const Arena *a, const ArenaImage *img)
 {
     return runs_match(a, img, NULL) && (!img->base || runs_match(a, img->base, img));
+}
+
+void arena_image_set_owners(ArenaImage *img, uint64_t owners)
+{
+    img->owners = owners;
 }
 
 void arena_image_destroy(ArenaImage *img)

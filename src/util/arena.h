@@ -92,14 +92,18 @@ typedef struct ArenaOwnedRegion {
 ArenaImage *arena_save_whole(Arena *a, const ArenaRegion *regions, int nregions, const ArenaOwnedRegion *owned,
                              int nowned);
 /* As arena_restore_changed, and after writes too: when the arena holds img's state but for what was written since
- * (a model checker's step from it), and img's base was saved whole with owners and the same layout (arena_layout:
- * the same blocks, so the same owners), the base goes back only where no fiber that has not run since owns it (a step
+ * (a model checker's step from it), and img's base was saved whole with owners and both have the same owners'
+ * signature (arena_image_set_owners), the base goes back only where no fiber that has not run since owns it (a step
  * writes the thread that ran and the threads it woke, the objects and the runtime's records, not the stacks and
  * interpreters of the others), then img's chunks. Otherwise as arena_restore_changed. The caller promises what
  * arena_save_whole was told: an owned region is written only while its fiber runs, and is never freed. Builds with debug information
  * (LS_ARENA_CHECK) check afterwards that the arena holds what arena_restore would have left (arena_restore_verify),
  * and exit if not. */
 void arena_restore_sparing(Arena *a, const ArenaImage *img);
+/* A signature of which blocks which stack slots owned when img was saved (nonzero), that the caller computes alike for
+ * every image: arena_restore_sparing trusts a base's owners for an image only where both have the same. (Two states
+ * with the same heap layout may hold a thread's blocks at different addresses: freed blocks are reused.) */
+void arena_image_set_owners(ArenaImage *img, uint64_t owners);
 /* Whether the arena holds what arena_restore(img) leaves, on every chunk that img and its base hold. */
 bool arena_restore_verify(const Arena *a, const ArenaImage *img);
 /* Where the arena learns that the fiber on this stack (from arena_stack_alloc) ran, and may have written its stack and

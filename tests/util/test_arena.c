@@ -255,6 +255,8 @@ static void owners_saved(Arena *a, Owners *o)
     r[0] = live_of(o->c[0]);
     r[1] = live_of(o->c[1]);
     o->img = arena_save(a, r, 2, NULL, o->base); /* the arena knows it holds img's state */
+    arena_image_set_owners(o->base, 7); /* the same owners */
+    arena_image_set_owners(o->img, 7);
 }
 
 /* A step: the first fiber counts, and the block nobody owns is written. */
@@ -322,6 +324,27 @@ static void test_restore_sparing_check_sees_a_broken_promise(void **state)
 #endif
     arena_restore(a, o.img); /* a whole restore puts it right */
     assert_true(arena_restore_verify(a, o.img));
+    arena_image_destroy(o.img);
+    arena_image_destroy(o.base);
+    arena_destroy(a);
+}
+
+/* A state whose owners differ from its base's (another thread's blocks where the base's owner's were: freed blocks
+ * are reused) is restored whole: what an idle fiber owns in the base is put back too. */
+static void test_restore_sparing_needs_the_same_owners(void **state)
+{
+    (void)state;
+    Arena *a = arena_or_skip();
+    Owners o;
+    owners_saved(a, &o);
+    arena_image_set_owners(o.img, 8);
+    owners_step(a, &o);
+    Arena *outer = arena_enter(a);
+    o.c[1]->seen[0] = -1; /* in this state, written by a step that did not run the base's owner */
+    arena_leave(outer);
+    arena_restore_sparing(a, o.img);
+    assert_true(arena_restore_verify(a, o.img));
+    assert_int_not_equal(o.c[1]->seen[0], -1);
     arena_image_destroy(o.img);
     arena_image_destroy(o.base);
     arena_destroy(a);
@@ -633,6 +656,7 @@ int main(void)
         cmocka_unit_test(test_image_memory),
         cmocka_unit_test(test_restore_sparing_is_exact),
         cmocka_unit_test(test_restore_sparing_check_sees_a_broken_promise),
+        cmocka_unit_test(test_restore_sparing_needs_the_same_owners),
         cmocka_unit_test(test_allocation_order_does_not_change_the_layout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
