@@ -79,6 +79,7 @@ struct Arena {
     const struct ArenaImage *known_base; /* NULL: not known */
     struct ArenaRun *known_runs;
     size_t nknown, cap_known;
+    bool verify;                         /* check every sparing restore (LOCKSTEP_ARENA_CHECK; the test suite sets it) */
     bool touched;                        /* written since the last save or restore (as far as the arena can tell) */
     const struct ArenaImage *known_image; /* the image whose state it holds, while known_base is set */
     uint64_t ran[ARENA_SLOT_WORDS];      /* stack slots whose fibers have run since then (arena_stack_ran) */
@@ -167,6 +168,8 @@ Arena *arena_create(void)
     if (!a)
         return NULL;
     a->page = (size_t)sysconf(_SC_PAGESIZE);
+    const char *check = getenv("LOCKSTEP_ARENA_CHECK");
+    a->verify = check && *check && strcmp(check, "0") != 0;
     a->slot_bytes = ARENA_STACK_BYTES + a->page;
     size_t room = memroom_address_bytes(); /* a quarter of it: the search's graph and saved states need the rest */
     room = room == SIZE_MAX ? room : room / 4;
@@ -802,10 +805,8 @@ void arena_restore_sparing(Arena *a, const ArenaImage *img)
     }
     restore_runs(a, img); /* then img's chunks over it, as arena_restore does */
     known_set(a, img);
-#if LS_ARENA_CHECK
-    if (!arena_restore_verify(a, img))
+    if (a->verify && !arena_restore_verify(a, img))
         arena_fail("a restore that spared what a step did not write found it written (arena_restore_sparing)");
-#endif
 }
 
 /* Whether img's runs hold what the arena holds, skipping the chunks that `over`'s runs hold (NULL: none). */

@@ -96,9 +96,10 @@ ArenaImage *arena_save_whole(Arena *a, const ArenaRegion *regions, int nregions,
  * signature (arena_image_set_owners), the base goes back only where no fiber that has not run since owns it (a step
  * writes the thread that ran and the threads it woke, the objects and the runtime's records, not the stacks and
  * interpreters of the others), then img's chunks. Otherwise as arena_restore_changed. The caller promises what
- * arena_save_whole was told: an owned region is written only while its fiber runs, and is never freed. Builds with debug information
- * (LS_ARENA_CHECK) check afterwards that the arena holds what arena_restore would have left (arena_restore_verify),
- * and exit if not. */
+ * arena_save_whole was told: an owned region is written only while its fiber runs, and is never freed. With LOCKSTEP_ARENA_CHECK set in
+ * the environment when the arena was created (the test suite sets it), it checks afterwards that the arena holds what
+ * arena_restore would have left (arena_restore_verify), and exits if not: a check that costs more than the search
+ * (2.5x the CPU of an unreduced search), which the window's and the command's users do not pay. */
 void arena_restore_sparing(Arena *a, const ArenaImage *img);
 /* A signature of which blocks which stack slots owned when img was saved (nonzero), that the caller computes alike for
  * every image: arena_restore_sparing trusts a base's owners for an image only where both have the same. (Two states
