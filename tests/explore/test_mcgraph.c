@@ -98,6 +98,17 @@ static void random_graph(McGraph *g, RefGraph *r, int n, int unreached, int max_
     }
 }
 
+/* The graph, its reference and the answer, given back. */
+static void finish(McGraph *g, RefGraph *r, SsResult *out)
+{
+    ss_result_finish(out);
+    mcg_finish(g);
+    free(r->edges);
+    free(r->first);
+    free(r->count);
+    free(r);
+}
+
 static void check_against_dijkstra(int n, int unreached, int max_steps, uint64_t seed)
 {
     McGraph g;
@@ -116,12 +127,7 @@ static void check_against_dijkstra(int n, int unreached, int max_steps, uint64_t
         assert_int_equal(g.states[i].vsteps, r->steps[i]);
     }
     assert_int_equal(out.max_depth_seen, deepest);
-    ss_result_finish(&out);
-    mcg_finish(&g);
-    free(r->edges);
-    free(r->first);
-    free(r->count);
-    free(r);
+    finish(&g, r, &out);
 }
 
 static void test_single_steps_keep_dijkstras_schedules(void **state)
@@ -164,12 +170,7 @@ static void test_depths_without_schedules(void **state)
         deepest = r->depth[i] > deepest ? r->depth[i] : deepest;
     }
     assert_int_equal(out.max_depth_seen, deepest);
-    ss_result_finish(&out);
-    mcg_finish(&g);
-    free(r->edges);
-    free(r->first);
-    free(r->count);
-    free(r);
+    finish(&g, r, &out);
 }
 
 int main(void)
