@@ -603,7 +603,7 @@ static ExecStatus eval_choose(Interp *in, const Expr *e, Value *locals, Value *o
 /* random(n): a number from 0 to n - 1, chosen as choose() chooses. */
 static ExecStatus eval_random(Interp *in, const Expr *e, Value *locals, Value *out)
 {
-    int64_t n;
+    int64_t n = 0; /* (set by eval_int when it succeeds; -O3 cannot tell) */
     ExecStatus st = eval_int(in, e->args.items[0], locals, &n, "the argument of random()");
     if (st != EXEC_OK)
         return st;
@@ -937,7 +937,7 @@ static ExecStatus duration_bound(Interp *in, const Stmt *s, const Expr *e, Value
 
 static ExecStatus exec_activity(Interp *in, const Stmt *s, Value *locals)
 {
-    int64_t lo, hi;
+    int64_t lo = 0, hi = 0; /* (set by duration_bound when it succeeds; -O3 cannot tell) */
     ExecStatus st = duration_bound(in, s, s->lo, locals, &lo);
     if (st != EXEC_OK)
         return st;
