@@ -13,6 +13,7 @@
 #include "util/xalloc.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -1384,12 +1385,17 @@ static size_t utf8_cut(const char *s, size_t n)
     return n;
 }
 
-/* Whether a statement cut to its first k bytes ends at a word: before a space, a dot or an index, or after an opening
- * parenthesis, a comma or an equals sign ("next: chopstick[first].acquire(…", "next: chopstick[first]…",
- * "next: for i in…"). */
-static bool at_word_end(const char *text, size_t k)
+/* The longest cut of a statement to at most its first k bytes that ends at a word (before a space, a dot or an
+ * index, or after an opening parenthesis, a comma or an equals sign: "next: chopstick[first].acquire(…",
+ * "next: chopstick[first]…", "next: for i in…") and keeps a word after its first space; 0 when there is none. */
+static size_t word_cut(const char *text, size_t k)
 {
-    return k > 0 && text[k] && (strchr(" .[", text[k]) != NULL || strchr("(,=", text[k - 1]) != NULL);
+    const char *space = strchr(text, ' ');
+    size_t floor = space ? (size_t)(space - text) + 1 : SIZE_MAX;
+    for (; k > floor; k--)
+        if (text[k] && text[k - 1] != ' ' && (strchr(" .[", text[k]) != NULL || strchr("(,=", text[k - 1]) != NULL))
+            return k;
+    return 0;
 }
 
 /* "next: N = M + 1": the statement a live thread takes next ("next: leave with counter_lock" at a with's exit; a
@@ -1406,12 +1412,8 @@ static void next_line(SlNode *n, const SceneInput *in, const SnapThread *t)
         return;
     int w = snprintf(n->next, sizeof n->next, "%s", said);
     if (w >= (int)sizeof n->next) { /* cut before room for the ellipsis: at a word, else at a whole character */
-        size_t keep = utf8_cut(said, sizeof n->next - 4), word = keep;
-        const char *space = strchr(said, ' ');
-        size_t floor = space ? (size_t)(space - said) + 1 : keep;
-        while (word > floor && !(at_word_end(said, word) && said[word - 1] != ' '))
-            word--;
-        keep = word > floor ? word : keep;
+        size_t keep = utf8_cut(said, sizeof n->next - 4), word = word_cut(said, keep);
+        keep = word ? word : keep;
         memcpy(n->next + keep, "\xe2\x80\xa6", 4);
     }
 }
@@ -1670,10 +1672,8 @@ static bool fit_end(const SceneInput *in, SlTextStyle st, const char *text, floa
     if (text_w(in, st, out) <= maxw + 0.5f)
         return true;
     size_t len = strlen(out);
-    const char *space = strchr(text, ' ');
-    size_t floor = space ? (size_t)(space - text) + 1 : len;
-    for (size_t k = len - 1; k > floor; k--)
-        if (at_word_end(text, k) && text[k - 1] != ' ' && fits_cut(in, st, text, k, maxw, out, size))
+    for (size_t k = word_cut(text, len - 1); k; k = word_cut(text, k - 1))
+        if (fits_cut(in, st, text, k, maxw, out, size))
             return true;
     for (size_t keep = utf8_cut(text, len - 1); keep >= LABEL_MIN_CHARS; keep = utf8_cut(text, keep - 1))
         if (fits_cut(in, st, text, keep, maxw, out, size))
