@@ -153,6 +153,17 @@ static json_t *rect_json(UiRect r)
 }
 
 /* Every rectangle the last frame laid out: panels, toolbar widgets, the texts it placed, the scene's nodes. */
+/* A crowded ring's short name in its disc, as a label that lies inside its node (as scene_view draws it). */
+static json_t *inner_json(const App *a, const SlNode *nd, int node)
+{
+    FontStyle st = nd->inner.style == SL_TEXT_BOLD ? FONT_BOLD : FONT_SMALL;
+    int w = font_width(a->win.font, st, nd->inner.text), h = font_height(a->win.font, st);
+    UiRect box = {(int)(nd->x - (float)w / 2), (int)(nd->y - (float)h / 2), w, h};
+    json_t *line = json_pack("{s:s, s:i, s:i}", "text", nd->inner.text, "width", w, "height", h);
+    return json_pack("{s:i, s:o, s:b, s:o}", "node", node, "box", rect_json(box), "inside", true, "lines",
+                     json_pack("[o]", line));
+}
+
 static json_t *dump_layout(const App *a)
 {
     const UiLayout *l = &a->win.layout;
@@ -186,6 +197,8 @@ static json_t *dump_layout(const App *a)
         UiRect r = {(int)(nd->x - w / 2), (int)(nd->y - h / 2), (int)(w + 0.5f), (int)(h + 0.5f)};
         json_array_append_new(nodes, rect_json(r));
         json_array_append_new(shapes, json_string(shape_names[nd->shape]));
+        if (nd->inner.text[0]) /* a crowded ring's short name, centred in its disc */
+            json_array_append_new(labels, inner_json(a, nd, i));
         if (nd->nlines == 0)
             continue;
         /* the label's box, and each line's text with the width the font gives it (at most the box's) */
@@ -199,7 +212,7 @@ static json_t *dump_layout(const App *a)
                                                    font_height(a->win.font, st)));
         }
         json_array_append_new(labels, json_pack("{s:i, s:o, s:b, s:o}", "node", i, "box", rect_json(lb), "inside",
-                                                nd->kind == SL_VAR || nd->label_inside, "lines", lines));
+                                                nd->kind == SL_VAR, "lines", lines));
     }
     /* chosen_by: "size" while the window's size chooses the layout, "user" once F5 or --layout has */
     return json_pack("{s:f, s:i, s:b, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "zoom", (double)l->zoom,

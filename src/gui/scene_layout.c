@@ -1032,6 +1032,7 @@ static bool layout_ring(SceneLayout *sl, const SceneInput *in, Area a, bool clea
         place_thread(sl, in, id, cx + rad * cosf(ring_angle(k, n)), cy + rad * sinf(ring_angle(k, n)), r);
         sl->nodes[sl->nnodes - 1].label_above = sinf(ring_angle(k, n)) < -0.2f;
         sl->nodes[sl->nnodes - 1].label_inside = crowded;
+        sl->nodes[sl->nnodes - 1].label_left = crowded && cosf(ring_angle(k, n)) < -0.2f;
     }
     if (decl >= 0)
         place_ring_objects(sl, in, decl, n, cx, cy, rad, r);
@@ -1827,7 +1828,10 @@ static bool try_side(LabelCtx *c, int self, SlNode *n, const SceneInput *in, con
 {
     float h = lines_h(in, lines, nl), gap = 4 * in->scale;
     float top = fminf(fmaxf(side_top(in, n, lines, nl, row), c->area.y), c->area.y + c->area.h - h);
-    float x0 = left_side ? n->x - n->w / 2 - gap : n->x + n->w / 2 + gap;
+    float half = n->w / 2, thick;
+    if (n->kind == SL_THREAD) /* clear of the red ring a deadlock draws round it (the labels stay where they are) */
+        scene_layout_halo(n, in->scale, &half, &thick);
+    float x0 = left_side ? n->x - half - gap : n->x + half + gap;
     float lo = c->area.x, hi = c->area.x + c->area.w, w;
     if (h > c->area.h)
         return false;
@@ -1873,6 +1877,10 @@ static bool try_places(LabelCtx *c, int self, SlNode *n, const SceneInput *in, c
     float below = n->y + n->h / 2 + gap, above = n->y - n->h / 2 - gap;
     for (SideRow row = SIDE_CENTRED; n->label_side && row < (nl > 1 ? SIDE_ROWS : SIDE_HANG_BELOW); row++)
         if (try_side(c, self, n, in, lines, nl, false, row) || try_side(c, self, n, in, lines, nl, true, row))
+            return true;
+    for (SideRow row = SIDE_CENTRED; n->label_inside && row < SIDE_ROWS; row++) /* a crowded ring's state lines: */
+        if (try_side(c, self, n, in, lines, nl, n->label_left, row) || /* beside the disc, away from the table first */
+            try_side(c, self, n, in, lines, nl, !n->label_left, row))
             return true;
     if (!try_label(c, self, n, in, lines, nl, n->label_above ? above : below, n->label_above))
         return try_label(c, self, n, in, lines, nl, n->label_above ? below : above, !n->label_above) ||
@@ -2026,30 +2034,41 @@ static void first_letter(const char *s, char *out, size_t size)
     snprintf(out, size, "%.*s", (int)n, s);
 }
 
+/* A crowded ring's short name in its disc (n->inner): bold, or small when the disc is too small for bold, or only
+ * the first letter, or none. */
+static void name_inside(SlNode *n, const SceneInput *in)
+{
+    char initial[8];
+    first_letter(n->label, initial, sizeof initial);
+    LabelLine one = {n->label, NULL, SL_TEXT_BOLD, false, false, 0};
+    label_inside(n, in, &one, 1, n->w * 0.8f, n->h * 0.8f);
+    one.style = SL_TEXT_SMALL;
+    if (n->nlines == 0)
+        label_inside(n, in, &one, 1, n->w * 0.8f, n->h * 0.8f);
+    one.text = initial;
+    if (n->nlines == 0)
+        label_inside(n, in, &one, 1, n->w * 0.8f, n->h * 0.8f);
+    n->inner = n->nlines ? n->lines[0] : (SlLine){0};
+    n->nlines = 0;
+    n->lw = n->lh = 0;
+}
+
 static void label_thread(LabelCtx *c, int self, SlNode *n, const SceneInput *in)
 {
-    if (n->label_inside) { /* bold, or small when the disc is too small for bold, or only the first letter */
-        char initial[8];
-        first_letter(n->label, initial, sizeof initial);
-        LabelLine one = {n->label, NULL, SL_TEXT_BOLD, false, false, 0};
-        label_inside(n, in, &one, 1, n->w * 0.8f, n->h * 0.8f);
-        one.style = SL_TEXT_SMALL;
-        if (n->nlines == 0)
-            label_inside(n, in, &one, 1, n->w * 0.8f, n->h * 0.8f);
-        one.text = initial;
-        if (n->nlines == 0)
-            label_inside(n, in, &one, 1, n->w * 0.8f, n->h * 0.8f);
-        return;
-    }
     LabelLine lines[SL_LINES_MAX] = {{n->label, NULL, SL_TEXT_BOLD, false, false, 0}};
     int nl = 1;
+    if (n->label_inside) { /* the name in the disc, the other lines beside it */
+        name_inside(n, in);
+        nl = 0;
+    }
     if (n->sub[0] && !c->names_only)
         lines[nl++] = (LabelLine){n->sub, NULL, SL_TEXT_SMALL, n->alarm, !n->alarm, 3, false};
     if (n->next[0] && !c->names_only)
         lines[nl++] = (LabelLine){n->next, NULL, SL_TEXT_SMALL, false, false, 2, true};
     if (n->locals[0] && !c->names_only)
         lines[nl++] = (LabelLine){n->locals, n->locals_short, SL_TEXT_BOLD, n->stale, false, 1, false};
-    label_beside(c, self, n, in, lines, nl);
+    if (nl > 0)
+        label_beside(c, self, n, in, lines, nl);
 }
 
 static void label_object(LabelCtx *c, int self, SlNode *n, const SceneInput *in)
@@ -2119,6 +2138,10 @@ static void add_state_lines(SceneLayout *sl, LabelCtx *c, const SceneInput *in)
         for (int i = 0; i < sl->nnodes && i < MAX_OBSTACLES; i++) {
             SlNode *n = &sl->nodes[i];
             int ob = c->label_ob[i];
+            if (pass == 1 && n->kind == SL_THREAD && n->label_inside) { /* no name beside it to keep: its lines */
+                label_thread(c, i, n, in);
+                continue;
+            }
             if (ob < 0 || n->kind != (pass == 0 ? SL_OBJECT : SL_THREAD) || n->spare)
                 continue;
             SlNode before = *n;
@@ -2191,10 +2214,11 @@ static int names_score(const SceneLayout *sl, const SceneInput *in)
     int score = 0;
     for (int i = 0; i < sl->nnodes; i++) {
         const SlNode *n = &sl->nodes[i];
-        if (n->kind == SL_VAR || n->shape == SL_SHAPE_STICK || n->spare || n->nlines == 0)
-            continue; /* (an unused object's words have a place of their own, the same in every placement) */
         /* a crowded ring's number in its disc is the short name it is meant to show */
-        int got = strcmp(n->lines[0].text, n->label) == 0 ? SCORE_WHOLE : SCORE_CUT;
+        const SlLine *name = n->label_inside ? &n->inner : n->nlines > 0 ? &n->lines[0] : NULL;
+        if (n->kind == SL_VAR || n->shape == SL_SHAPE_STICK || n->spare || !name || !name->text[0])
+            continue; /* (an unused object's words have a place of their own, the same in every placement) */
+        int got = strcmp(name->text, n->label) == 0 ? SCORE_WHOLE : SCORE_CUT;
         if (n->kind == SL_THREAD && !n->label_inside && n->w < DOT_SHARE * line_h(in, SL_TEXT_BOLD))
             got = SCORE_CUT;
         score += n->kind == SL_THREAD ? got : got - SCORE_OBJECT_LESS;

@@ -73,7 +73,8 @@ typedef struct SlNode {
     bool held;       /* an object somebody holds */
     bool dim;        /* a finished thread */
     bool label_above; /* ring threads in the upper half: labels outside the table */
-    bool label_inside; /* crowded ring: a short label inside the disc, no state line */
+    bool label_inside; /* crowded ring: its short name inside the disc (inner), its other lines beside it */
+    bool label_left;  /* ... on the ring's left half: those lines to the left of the disc first (away from the table) */
     bool label_side;  /* a short scene: the label to the right of the node (else left, below, above) */
     bool spare;       /* an object the parameter values leave unused: small at the scene's edge, its words beside it */
     int badge;       /* RLock recursion count > 1, or 0 */
@@ -87,11 +88,13 @@ typedef struct SlNode {
     ThreadState state;        /* SL_THREAD: drawn as a badge of its own shape (running, blocked, finished ...) */
     bool compact;             /* SL_VAR: a low box with one line, "name = value" */
     bool more;                /* SL_VAR: not a variable but the "+K more" box closing a strip too small for all */
-    /* The label as drawn: its box (lw == 0: no label; inside the node for a variable or a crowded ring's disc,
-     * else beside it where no other shape or label is) and its lines. */
+    /* The label as drawn: its box (lw == 0: no label; inside the node for a variable, else beside it where no other
+     * shape or label is) and its lines. */
     float lx, ly, lw, lh;
     SlLine lines[SL_LINES_MAX];
     int nlines;
+    SlLine inner; /* label_inside: the short name drawn centred in the disc ("" when even its first letter does not
+                     fit), so that the label's box is free for the state and next lines beside the disc */
 } SlNode;
 
 typedef enum SlArrowKind { SL_HOLDS, SL_WAITS } SlArrowKind;

@@ -165,7 +165,7 @@ static float line_centre(const SlNode *n, float w)
     float mid = n->lx + n->lw / 2;
     if (n->spare) /* an unused object's words read as a note beside it: from the left */
         return n->lx + w / 2;
-    if (n->x < n->lx || n->x > n->lx + n->lw || n->label_inside)
+    if (n->x < n->lx || n->x > n->lx + n->lw)
         return mid;
     return fminf(fmaxf(n->x, n->lx + w / 2), n->lx + n->lw - w / 2);
 }
@@ -237,9 +237,13 @@ static void draw_thread(SDL_Renderer *r, Font *f, const Theme *th, const SlNode 
     draw_disc(r, n->x, n->y, rad, n->fill);
     draw_ring(r, n->x, n->y, rad, 2.5f * scale, n->dim ? th->panel_edge : th->obj_edge);
     draw_state_badge(r, th, n, scale);
-    if (!n->label_inside)
-        draw_backing(r, th, n, 0, 0, scale);
-    draw_lines(f, th, n, n->label_inside ? theme_text_on(n->fill) : n->text, 0, 0);
+    if (n->inner.text[0]) { /* a crowded ring's short name, in the disc */
+        FontStyle st = n->inner.style == SL_TEXT_BOLD ? FONT_BOLD : FONT_SMALL;
+        font_draw(f, st, n->inner.text, (int)n->x, (int)(n->y - (float)font_height(f, st) / 2),
+                  theme_text_on(n->fill), FONT_CENTER);
+    }
+    draw_backing(r, th, n, 0, 0, scale);
+    draw_lines(f, th, n, n->text, 0, 0);
 }
 
 static void draw_tokens(SDL_Renderer *r, Font *f, const Theme *th, const SlNode *n, const SnapObject *o, float scale)

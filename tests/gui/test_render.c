@@ -1060,13 +1060,13 @@ static void check_object_states(const SceneLayout *sl, const char *where, const 
             (a->nlines < 2 || strcmp(a->lines[1].text, a->sub) != 0))
             fail_msg("%s: object '%s' shows %d line(s) ('%s'), not its state '%s'", where, a->label, a->nlines,
                      a->nlines > 0 ? a->lines[0].text : "", a->sub);
-        if (a->nlines == 0 || a->kind == SL_VAR || a->label_inside)
+        if (a->nlines == 0 || a->kind == SL_VAR)
             continue;
         for (int j = 0; j < sl->nnodes; j++) {
             const SlNode *b = &sl->nodes[j];
             if (j != i && boxes_meet(a->lx, a->ly, a->lw, a->lh, b->x - b->w / 2, b->y - b->h / 2, b->w, b->h))
                 fail_msg("%s: the label '%s' lies on node '%s'", where, a->lines[0].text, b->label);
-            if (j != i && b->nlines > 0 && b->kind != SL_VAR && !b->label_inside &&
+            if (j != i && b->nlines > 0 && b->kind != SL_VAR &&
                 boxes_meet(a->lx, a->ly, a->lw, a->lh, b->lx, b->ly, b->lw, b->lh))
                 fail_msg("%s: the labels '%s' and '%s' overlap", where, a->lines[0].text, b->lines[0].text);
         }
@@ -1271,7 +1271,7 @@ static void test_smokers_keep_apart_and_readable(void **state)
             for (int j = i + 1; a->kind == SL_THREAD && j < sl->nnodes; j++)
                 if (sl->nodes[j].kind == SL_THREAD && scene_layout_threads_meet(a, &sl->nodes[j], sl->scale, 0))
                     fail_msg("%s: threads '%s' and '%s' touch", where, a->label, sl->nodes[j].label);
-            for (int c = 0; c < sl->nchips && a->nlines > 0 && !a->label_inside; c++) {
+            for (int c = 0; c < sl->nchips && a->nlines > 0; c++) {
                 const SlChip *ch = &sl->chips[c];
                 if (boxes_meet(a->lx, a->ly, a->lw, a->lh, ch->x - ch->r, ch->y - ch->r, 2 * ch->r, 2 * ch->r))
                     fail_msg("%s: the disc of thread %d waiting at an object lies on the label '%s'", where,
