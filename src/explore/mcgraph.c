@@ -21,13 +21,13 @@ void mcg_init(McGraph *g)
 
 void mcg_finish(McGraph *g)
 {
-    free(g->states);
-    free(g->edges);
+    xfree_table(g->states, sizeof *g->states * g->cap_states);
+    xfree_table(g->edges, sizeof *g->edges * g->cap_edges);
     free(g->pending);
     free(g->pending_from);
     free(g->ends);
     free(g->big);
-    free(g->on_path);
+    xfree_table(g->on_path, sizeof *g->on_path * g->cap_on_path);
     fpindex_finish(&g->seen);
     fpindex_finish(&g->big_picks);
     memset(g, 0, sizeof *g);
@@ -97,13 +97,9 @@ int mcg_find(const McGraph *g, uint64_t fp)
 
 int mcg_add(McGraph *g, uint64_t fp, uint64_t enabled, int parent, int pick, int vsteps)
 {
-    xgrow((void **)&g->states, &g->cap_states, (size_t)g->nstates + 1, sizeof(McState));
+    xgrow_table((void **)&g->states, &g->cap_states, (size_t)g->nstates + 1, sizeof(McState));
     int idx = g->nstates++;
-    if ((size_t)idx / 64 >= g->cap_on_path) {
-        size_t had = g->cap_on_path;
-        xgrow((void **)&g->on_path, &g->cap_on_path, (size_t)idx / 64 + 1, sizeof(uint64_t));
-        memset(g->on_path + had, 0, sizeof(uint64_t) * (g->cap_on_path - had));
-    }
+    xgrow_table((void **)&g->on_path, &g->cap_on_path, (size_t)idx / 64 + 1, sizeof(uint64_t));
     g->states[idx] = (McState){.fp = fp, .enabled = enabled, .parent = parent, .first = (uint32_t)MCG_NO_EDGES,
                                .via = pick == MCG_NONE ? 0 : pack(g, pick),
                                .vsteps = (uint16_t)((unsigned)vsteps & MCG_MAX_STEPS),
@@ -136,7 +132,7 @@ void mcg_close(McGraph *g, int state)
     size_t n = g->npending - top;
     if (n == 0)
         return;
-    xgrow((void **)&g->edges, &g->cap_edges, (size_t)g->nedges + n, sizeof(McEdge));
+    xgrow_table((void **)&g->edges, &g->cap_edges, (size_t)g->nedges + n, sizeof(McEdge));
     memcpy(g->edges + g->nedges, g->pending + top, sizeof(McEdge) * n);
     g->states[state].first = g->nedges;
     g->nedges += (uint32_t)n;

@@ -50,7 +50,7 @@ typedef struct McEndRef {
 } McEndRef;
 
 typedef struct McGraph {
-    McState *states;         /* state 0 is the start */
+    McState *states;         /* state 0 is the start (states, edges and on_path are tables: util/xalloc.h) */
     size_t cap_states;
     int nstates;
     FpIndex seen;            /* fingerprint -> state index (dropped by mcg_conclude: the search is over) */

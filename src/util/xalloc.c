@@ -153,3 +153,29 @@ void xgrow(void **items, size_t *cap, size_t need, size_t elem)
     *items = xrealloc(*items, n * elem);
     *cap = n;
 }
+
+/* A table of old_size bytes grown to new_size: from 2 MiB up, its pages move to the start of the new mapping
+ * (mremap onto huge-page boundaries: no copy, and the pages stay huge), so the old and the new table are never in
+ * memory at once (a record of 10 M states grows by 256 MiB at a time); smaller ones are copied. */
+static void *table_regrow(void *old, size_t old_size, size_t new_size)
+{
+    void *p = xalloc_table(new_size);
+    if (old && old_size >= XALLOC_HUGE_PAGE && new_size >= XALLOC_HUGE_PAGE &&
+        mremap(old, table_span(old_size), table_span(old_size), MREMAP_MAYMOVE | MREMAP_FIXED, p) != MAP_FAILED)
+        return p;
+    if (old)
+        memcpy(p, old, old_size);
+    xfree_table(old, old_size);
+    return p;
+}
+
+void xgrow_table(void **items, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return;
+    size_t n = *cap ? *cap * 2 : 8;
+    while (n < need)
+        n *= 2;
+    *items = table_regrow(*items, *cap * elem, n * elem);
+    *cap = n;
+}
