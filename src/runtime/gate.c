@@ -290,6 +290,7 @@ void gate_time_out(RtThread *t, bool by_itself)
 {
     Rt *rt = t->rt;
     int obj = t->waits_obj;
+    rt_thread_written(t);
     intq_remove(&rt->objects[obj].waiters, t->id);
     t->timed = false;
     t->timed_out = true;
@@ -313,6 +314,7 @@ void gate_wake(RtThread *waker, RtThread *t)
 {
     Rt *rt = t->rt;
     int obj = t->waits_obj;
+    rt_thread_written(t);
     t->woken = true;
     t->state = TS_RUNNING;
     t->waits_obj = -1;
@@ -363,6 +365,7 @@ static char *thread_name(Rt *rt, int func, const int64_t *args, int nargs)
     for (int i = 0; i < shown; i++)
         strbuf_printf(&sb, "%s%lld", i ? "," : " ", (long long)args[i]);
     if (nargs == 0 && func >= 0 && func < 64) {
+        rt_fixed_written(rt);
         int k = ++rt->unnamed_count[func];
         if (k > 1)
             strbuf_printf(&sb, " %d", k);
@@ -773,6 +776,7 @@ static int activity_index(Rt *rt, const char *word)
             return i;
     if (rt->nactivity_words == RT_MAX_ACTIVITIES)
         return -1;
+    rt_fixed_written(rt);
     rt->activity_words[rt->nactivity_words] = xstrdup(word);
     return rt->nactivity_words++;
 }
@@ -781,10 +785,12 @@ static int activity_index(Rt *rt, const char *word)
  * belong to the program, so the same pointers mean the same text for the whole run. */
 static const RtActivityMemo *activity_memo(Rt *rt, const char *word, const char *state_label)
 {
-    uint64_t h = ((uint64_t)(uintptr_t)state_label ^ (uint64_t)(uintptr_t)word) * 0x9E3779B97F4A7C15ull;
-    RtActivityMemo *m = &rt->activity_memo[h >> 32 & (RT_ACTIVITY_MEMO - 1)];
+    uint64_t h = ((uint64_t)(uintptr_t)word * 0x9E3779B97F4A7C15ull ^ (uint64_t)(uintptr_t)state_label) *
+                 0xBF58476D1CE4E5B9ull; /* mixed twice: the two pointers' xor put eat and reach in one slot */
+    RtActivityMemo *m = &rt->activity_memo[(h ^ h >> 31) >> 32 & (RT_ACTIVITY_MEMO - 1)];
     if (m->word == word && m->label == state_label)
         return m;
+    rt_fixed_written(rt);
     *m = (RtActivityMemo){word, state_label, activity_index(rt, word), (int)rt_intern(rt, state_label),
                           strcmp(word, "sleep") == 0};
     return m;

@@ -64,12 +64,15 @@ static bool slots_moved(Rt *rt)
 /* A joint round ends (or the count starts again): every thread's rounds so far are the mark to pass. */
 static void mark_rounds(Rt *rt, int n)
 {
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
+        rt_thread_written(rt->threads[i]);
         rt->threads[i]->watch_rounds = atomic_load_explicit(&rt->threads[i]->rounds, memory_order_relaxed);
+    }
 }
 
 void rounds_observe(Rt *rt)
 {
+    rt_fixed_written(rt);
     RtRounds *w = &rt->rounds;
     int n = atomic_load(&rt->nthreads);
     bool progress = w->progress != rt->progress_step;

@@ -14,6 +14,7 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,6 +223,8 @@ Rt *rt_create(const Program *prog, const int64_t *param_values, const RtConfig *
     Arena *outer = arena_enter(arena);
     Rt *rt = xcalloc(1, sizeof(Rt));
     rt->arena = arena;
+    if (arena)
+        rt->fixed_ran = arena_stack_ran(arena, NULL, &rt->fixed_bit);
     rt->prog = prog;
     /* a copy: the caller may change its values for the next run while this one still reads them */
     int64_t *params = xcalloc((size_t)(prog->nparams > 0 ? prog->nparams : 1), sizeof *params);
@@ -375,6 +378,7 @@ static void grant(Rt *rt, RtThread *t, const int *ready, int nready, int alt)
     for (int i = 0; i < nready; i++)
         if (ready[i] < 64)
             mask |= 1ull << ready[i];
+    rt_thread_written(t);
     if (t->state == TS_BLOCKED) {
         gate_time_out(t, false); /* the step of a timed waiter: it gives up waiting */
     } else {
@@ -569,6 +573,7 @@ static void spin_check(Rt *rt)
     RtSpin *s = &rt->spin;
     if (rt->pick != RT_PICK_RANDOM || rt->step == 0 || s->count >= SPIN_MAX_STATES)
         return;
+    rt_fixed_written(rt);
     bool fresh;
     uint64_t first = spin_insert(s, rt_fingerprint_locked(rt), rt->step, &fresh);
     if (fresh || s->progress != rt->progress_step) {
@@ -754,21 +759,26 @@ typedef struct RtBases {
     size_t bytes;
 } RtBases;
 
-enum { RT_OWNED_MAX = 4 * RT_MAX_THREADS };
+enum { RT_OWNED_PER_THREAD = 6, RT_OWNED_MAX = RT_OWNED_PER_THREAD * RT_MAX_THREADS + 1 };
 
-/* What only a thread's own fiber writes: its stack and its interpreter's record and stacks (the scheduler hands a
- * woken thread what it waited for in its thread record). A restore after a step puts back only the base's bytes that
- * the threads that ran own, with what nobody owns (arena_restore_sparing). */
+/* What only a thread's own fiber writes, or whoever writes it says so (rt_thread_written): its stack, its fiber's and
+ * its thread's records, its interpreter's record and stacks; and the Rt's fixed part, which the steps do not write
+ * unless they say so (rt_fixed_written), owned with no stack. A restore after a step puts back only the base's bytes
+ * that the threads that ran (or were written) own, with what nobody owns (arena_restore_sparing). */
 static int coop_owned(Rt *rt, ArenaOwnedRegion *owned)
 {
     int n = 0, nthreads = atomic_load(&rt->nthreads);
-    for (int i = 0; i < nthreads && n + 4 <= RT_OWNED_MAX; i++) {
+    owned[n++] = (ArenaOwnedRegion){rt, offsetof(Rt, bases), NULL};
+    for (int i = 0; i < nthreads && n + RT_OWNED_PER_THREAD <= RT_OWNED_MAX; i++) {
         const RtThread *t = rt->threads[i];
         if (!t->fiber)
             continue;
         size_t bytes;
         const char *stack = fiber_stack(t->fiber, &bytes);
         owned[n++] = (ArenaOwnedRegion){stack, bytes, stack};
+        owned[n++] = (ArenaOwnedRegion){t, sizeof *t, stack};
+        const void *fiber = fiber_record(t->fiber, &bytes);
+        owned[n++] = (ArenaOwnedRegion){fiber, bytes, stack};
         ArenaRegion blocks[3];
         int k = t->interp ? interp_blocks(t->interp, rt->arena, blocks, 3) : 0;
         for (int j = 0; j < k; j++)
@@ -959,6 +969,7 @@ RtOutcome rt_wait(Rt *rt, double timeout_s)
 void rt_stop(Rt *rt)
 {
     world_lock(rt);
+    rt_fixed_written(rt);
     if (rt->stopping) {
         world_unlock(rt);
         return;

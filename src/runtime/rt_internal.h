@@ -95,6 +95,9 @@ typedef struct EvBuf {
     uint64_t read_ticks, read_step; /* of the last EVREC_BASE read */
 } EvBuf;
 
+/* A thread's record. In a restorable cooperative run it belongs to the thread's fiber, like its stack (rt.c,
+ * coop_owned): a restore leaves it alone unless the fiber ran, so whatever else writes it (a waker, the scheduler, the
+ * fingerprint's cache) says so first with rt_thread_written. */
 struct RtThread {
     Rt *rt;
     int id;
@@ -325,13 +328,16 @@ typedef struct RtActivityMemo {
     bool sleep;
 } RtActivityMemo;
 
+/* A restorable run's Rt is in two parts. The fixed part, first, is set up as the run is made and started, or written
+ * by the controller and the user's commands, which a model checker's run has none of: a restore leaves it alone
+ * (rt.c, coop_owned), so what else writes it while the run steps (a new thread's name, an activity's memo, the
+ * livelock watch, a stop) says so first with rt_fixed_written. The steps' part follows, from `bases` on. */
 struct Rt {
     Arena *arena;            /* a restorable cooperative run: everything below lives in it (RtConfig.restorable) */
+    uint64_t *fixed_ran, fixed_bit; /* where the arena learns that the fixed part was written (rt_fixed_written) */
     const Program *prog;
     const int64_t *params;
     InterpCode *code;        /* compiled once, shared by every thread (interp.h); outside the arena */
-    struct RtBases *bases;   /* a restorable run's base states (rt_coop_save); outside the arena: no restore
-                                changes them */
     RtConfig cfg;
 
     pthread_mutex_t world;
@@ -339,10 +345,8 @@ struct Rt {
     pthread_cond_t done_cv;  /* wakes rt_wait callers */
     pthread_t controller;
     bool has_controller;
-    bool started, stopping, stopped;
+    bool started;
 
-    _Atomic unsigned gate_flags;
-    RtMode mode;
     bool paused;
     double speed;           /* <= 0: max */
     RtPick pick;
@@ -352,9 +356,6 @@ struct Rt {
     uint64_t next_auto_ns;  /* serial auto-picks: not before this time */
     Rng sched_rng;
     int schedule_pos;
-    int *schedule;          /* serial: thread run at each step */
-    int nschedule, capschedule;
-    uint64_t step;          /* serial: steps granted */
     uint64_t start_ns;      /* the wall clock at start */
     uint64_t start_ticks;   /* clock_ticks() at start: event times are ticks until the drainer converts them */
     /* The run's clock (rt_now) leaves paused time out, so that a timeline, a blocked time or an activity does not
@@ -363,18 +364,11 @@ struct Rt {
     _Atomic uint64_t clock_offset; /* start_ns plus every finished pause */
     _Atomic uint64_t frozen_now;   /* while paused: the run's time at the pause, plus 1; 0 when running */
     uint64_t pause_wall;           /* world: the wall clock when the current pause began */
-    uint64_t ended_ns;             /* world: the run's time when it ended (rt_clock_end) */
-    bool clock_ended;              /* world: the run has ended (its outcome decided, or it was stopped): rt_run_time
-                                      stands still at ended_ns */
     /* Every pause, as wall-clock ns since start, so that the drainer can take paused time out of event times
      * (guarded by log_lock). */
     struct RtPause *pauses;
     size_t npauses, cap_pauses;
-    uint64_t serial;        /* snapshot change counter */
 
-    _Atomic int nthreads;
-    int running, ready, live;
-    int live_daemons;       /* of the live threads, the daemons: the run ends when live == live_daemons */
     int unnamed_count[64];  /* per function: instances started without arguments (for names) */
 
     RtObject *objects;
@@ -383,31 +377,16 @@ struct Rt {
     RtSlot *slots;
     int nslots;
     int *slot_base, *slot_len;  /* per SharedDecl */
-    int64_t next_item_id;
 
     _Atomic int64_t *inside;    /* per labelled block (Program.sections): threads inside it now */
-    uint64_t progress_step;     /* total steps at the last progress (see Snapshot.livelock) */
-    int step_alternatives;      /* serial: the alternatives of the choice the last granted step made (0: none) */
     RtSpin spin;
     uint64_t spin_step;         /* the step the controller last looked after (livelock watch, spin_check) */
     RtRounds rounds;            /* the livelock watch (Snapshot.livelock) */
-    bool livelock_at_end;       /* the livelock verdict when the run ended (its outcome decided, or stopped), before
-                                   its threads stopped and left */
-    RtOutcome outcome;
-    SnapDeadlock deadlock;      /* the verdict, owned here (edges allocated) */
-    RtCheckState *checks;
     bool has_invariants;
-    bool had_error;
-    char *fatal;                /* a run-level error (bad schedule ...) */
 
     char *activity_words[RT_MAX_ACTIVITIES];
     int nactivity_words;
     RtActivityMemo activity_memo[RT_ACTIVITY_MEMO]; /* (under world) */
-
-    /* interned strings (labels, errors, say lines), see evlog.c */
-    char **strings;
-    int nstrings, capstrings;
-    int *string_table;
 
     /* event log */
     pthread_mutex_t log_lock;   /* guards the merged log; taken by the drainer and by readers */
@@ -417,8 +396,43 @@ struct Rt {
     size_t scratch_cap;
     Event *batch;               /* drainer: the last collected batch, merged, until delivered */
     size_t batch_cap, batch_len;
-    EvBuf ctl_buf;              /* events recorded by the runtime itself (thread -1) */
     pthread_mutex_t ctl_buf_lock;
+
+    /* the steps' part */
+    struct RtBases *bases;   /* a restorable run's base states (rt_coop_save); outside the arena: no restore
+                                changes them */
+    bool stopping, stopped;
+    _Atomic unsigned gate_flags;
+    RtMode mode;
+    int *schedule;          /* serial: thread run at each step */
+    int nschedule, capschedule;
+    uint64_t step;          /* serial: steps granted */
+    uint64_t ended_ns;             /* world: the run's time when it ended (rt_clock_end) */
+    bool clock_ended;              /* world: the run has ended (its outcome decided, or it was stopped): rt_run_time
+                                      stands still at ended_ns */
+    uint64_t serial;        /* snapshot change counter */
+
+    _Atomic int nthreads;
+    int running, ready, live;
+    int live_daemons;       /* of the live threads, the daemons: the run ends when live == live_daemons */
+    int64_t next_item_id;
+
+    uint64_t progress_step;     /* total steps at the last progress (see Snapshot.livelock) */
+    int step_alternatives;      /* serial: the alternatives of the choice the last granted step made (0: none) */
+    bool livelock_at_end;       /* the livelock verdict when the run ended (its outcome decided, or stopped), before
+                                   its threads stopped and left */
+    RtOutcome outcome;
+    SnapDeadlock deadlock;      /* the verdict, owned here (edges allocated) */
+    RtCheckState *checks;
+    bool had_error;
+    char *fatal;                /* a run-level error (bad schedule ...) */
+
+    /* interned strings (labels, errors, say lines), see evlog.c */
+    char **strings;
+    int nstrings, capstrings;
+    int *string_table;
+
+    EvBuf ctl_buf;              /* events recorded by the runtime itself (thread -1) */
     LogEnd log_end;
 
     /* last: a restorable run's saved states hold only the first nthreads (arena_set_live) */
@@ -448,6 +462,20 @@ static inline void rt_signal(const Rt *rt, pthread_cond_t *cv)
 {
     if (!rt->cfg.coop)
         pthread_cond_signal(cv);
+}
+
+/* t's record is written by someone other than t (see struct RtThread): a restore must put it back as if t had run. */
+static inline void rt_thread_written(RtThread *t)
+{
+    if (t->fiber)
+        fiber_written(t->fiber);
+}
+
+/* The fixed part of rt (see struct Rt) is written while the run steps: a restore must put it back. */
+static inline void rt_fixed_written(Rt *rt)
+{
+    if (rt->fixed_ran)
+        *rt->fixed_ran |= rt->fixed_bit;
 }
 
 /* gate.c */

@@ -350,6 +350,7 @@ FP_INLINE uint64_t fp_interp(RtThread *t, const FpIds *ids, bool *cached)
     if (ids->mode != FP_IDS_AS_THEY_ARE && interp_holds_threads(t->interp))
         return interp_fingerprint_renamed(t->interp, ids->mode == FP_IDS_RENAMED ? ids->rename : NULL, ids->n);
     if (!t->interp_fp_ok) {
+        rt_thread_written(t);
         t->interp_fp = interp_fingerprint(t->interp);
         t->interp_fp_ok = true;
         *cached = true;

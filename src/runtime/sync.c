@@ -126,9 +126,13 @@ void sync_finish_object(RtObject *o)
     xfree(o->vc);
 }
 
+/* Thread id's record, which the caller may write: it says so (rt_thread_written; waiters are handed locks, items and
+ * wake-ups). */
 static RtThread *thread_of(Rt *rt, int id)
 {
-    return rt->threads[id];
+    RtThread *t = rt->threads[id];
+    rt_thread_written(t);
+    return t;
 }
 
 /* The first waiter of o blocked in method m (M_NONE: any), removed from the queue; NULL if none. */

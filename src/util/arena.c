@@ -9,7 +9,8 @@
  * the base back, then the chunks. While nothing has written the arena since a save or a restore against a base, the
  * arena knows it holds that base with that image's chunks over it, and arena_restore_changed puts back only those
  * chunks and the new image's. After writes, a base saved whole with owners (arena_save_whole: the regions only one
- * fiber writes) lets arena_restore_sparing copy back only what nobody or a fiber that ran since owns. Images are
+ * fiber writes, or the caller where it says so) lets arena_restore_sparing copy back only what nobody or a fiber that
+ * ran (or the caller, if it wrote) since owns, the pieces sorted by owner. Images are
  * blocks of a slab per arena (util/slab.h): no C heap bookkeeping, and huge pages for the many a breadth-first search
  * keeps. */
 #include "util/arena.h"
@@ -82,7 +83,8 @@ struct Arena {
     bool verify;                         /* check every sparing restore (LOCKSTEP_ARENA_CHECK; the test suite sets it) */
     bool touched;                        /* written since the last save or restore (as far as the arena can tell) */
     const struct ArenaImage *known_image; /* the image whose state it holds, while known_base is set */
-    uint64_t ran[ARENA_SLOT_WORDS];      /* stack slots whose fibers have run since then (arena_stack_ran) */
+    uint64_t ran[ARENA_SLOT_WORDS + 1];  /* stack slots whose fibers have run since then (arena_stack_ran), then
+                                            ARENA_CALLER_SLOT */
     struct ArenaOwned *owned;            /* a whole save's scratch: the regions owned by stack slots, in chunks */
     size_t nowned, cap_owned;
     struct ArenaRun *split;              /* ... its runs split where an owned region starts or ends, */
@@ -90,7 +92,10 @@ struct Arena {
     size_t nsplit, cap_split, cap_owners;
 };
 
-enum { ARENA_COMMON = 0xFFFF }; /* a run of a whole image no stack slot owns */
+enum {
+    ARENA_COMMON = 0xFFFF,               /* a run of a whole image no stack slot owns */
+    ARENA_CALLER_SLOT = ARENA_STACK_SLOTS, /* the owner of regions owned with no stack: the caller, outside fibers */
+};
 
 /* Chunks [lo, hi) that only the fiber on stack slot `slot` writes. */
 typedef struct ArenaOwned {
@@ -354,6 +359,8 @@ char *arena_stack_alloc(Arena *a)
 
 static size_t slot_of(const Arena *a, const char *stack)
 {
+    if (!stack)
+        return ARENA_CALLER_SLOT;
     return (size_t)(stack - a->page - a->stacks) / a->slot_bytes;
 }
 
@@ -394,9 +401,17 @@ struct ArenaImage {
     uint32_t span;            /* the bytes a whole image of this state holds */
     uint64_t owners;          /* the owners' signature the caller gave (arena_image_set_owners; 0: none) */
     uint32_t nsplit;          /* a whole image with owners (arena_save_whole): its runs split where an owned region
-                                 starts or ends, and each one's owner, after its bytes (0: none) */
-    _Alignas(8) char data[];  /* nruns ArenaRun, then nbytes, then nsplit ArenaRun and nsplit uint16_t */
+                                 starts or ends, after its bytes (0: none) */
+    _Alignas(8) char data[];  /* nruns ArenaRun, then nbytes, then nsplit ArenaPiece */
 };
+
+/* A piece of an owned image's runs: chunks [chunk, chunk + n), whose bytes lie `off` chunks into image_bytes, and
+ * the stack slot that owns them (ARENA_COMMON: none). Sorted by owner, so that a sparing restore, which copies the
+ * pieces of some owners and skips the others', branches the same way many times in a row. */
+typedef struct ArenaPiece {
+    uint32_t chunk, n, off;
+    uint16_t owner;
+} ArenaPiece;
 
 static ArenaRun *image_runs(const ArenaImage *img)
 {
@@ -408,16 +423,10 @@ static const char *image_bytes(const ArenaImage *img)
     return img->data + sizeof(ArenaRun) * img->nruns;
 }
 
-/* An owned image's runs split at its owned regions' ends (their bytes are image_bytes, in the same order), */
-static const ArenaRun *image_split(const ArenaImage *img)
+/* An owned image's runs split at its owned regions' ends. */
+static ArenaPiece *image_pieces(const ArenaImage *img)
 {
-    return (const ArenaRun *)(const void *)(image_bytes(img) + img->nbytes);
-}
-
-/* ... and the stack slot that owns each (ARENA_COMMON: none). */
-static const uint16_t *image_owners(const ArenaImage *img)
-{
-    return (const uint16_t *)(const void *)(image_split(img) + img->nsplit);
+    return (ArenaPiece *)(void *)(uintptr_t)(image_bytes(img) + img->nbytes);
 }
 
 /* Chunk numbers: the heap's chunks from 0, then the stacks'. */
@@ -693,6 +702,26 @@ static void runs_own(Arena *a)
     }
 }
 
+static int piece_order(const void *x, const void *y)
+{
+    const ArenaPiece *p = x, *q = y;
+    if (p->owner != q->owner)
+        return p->owner < q->owner ? -1 : 1;
+    return p->chunk < q->chunk ? -1 : p->chunk > q->chunk;
+}
+
+/* a->split and a->owners as img's pieces, by owner. */
+static void pieces_write(const Arena *a, ArenaImage *img)
+{
+    ArenaPiece *pieces = image_pieces(img);
+    uint32_t off = 0;
+    for (size_t i = 0; i < a->nsplit; i++) {
+        pieces[i] = (ArenaPiece){a->split[i].chunk, a->split[i].n, off, a->owners[i]};
+        off += a->split[i].n;
+    }
+    qsort(pieces, a->nsplit, sizeof *pieces, piece_order);
+}
+
 static ArenaImage *save(Arena *a, const ArenaRegion *regions, int nregions, ArenaImage *reuse, const ArenaImage *base,
                         const ArenaOwnedRegion *owned, int nowned)
 {
@@ -708,7 +737,7 @@ static ArenaImage *save(Arena *a, const ArenaRegion *regions, int nregions, Aren
         runs_own(a);
     }
     size_t nsplit = owns ? a->nsplit : 0;
-    size_t need = sizeof(ArenaRun) * a->nruns + a->nbytes + (sizeof(ArenaRun) + sizeof(uint16_t)) * nsplit;
+    size_t need = sizeof(ArenaRun) * a->nruns + a->nbytes + sizeof(ArenaPiece) * nsplit;
     if (need > UINT32_MAX / 2 || span > UINT32_MAX)
         arena_fail("a saved model checker state too large");
     ArenaImage *img = reuse;
@@ -731,10 +760,8 @@ static ArenaImage *save(Arena *a, const ArenaRegion *regions, int nregions, Aren
         copy_chunks(to, chunk_at(a, a->runs[i].chunk), a->runs[i].n);
         to += (size_t)a->runs[i].n * ARENA_CHUNK;
     }
-    if (nsplit) { /* (to: after the bytes, image_split) */
-        memcpy(to, a->split, sizeof(ArenaRun) * nsplit);
-        memcpy(to + sizeof(ArenaRun) * nsplit, a->owners, sizeof(uint16_t) * nsplit);
-    }
+    if (nsplit)
+        pieces_write(a, img);
     if (current == a) { /* a writer may be running */
         a->known_base = NULL;
         a->known_image = NULL;
@@ -794,14 +821,12 @@ void arena_restore_sparing(Arena *a, const ArenaImage *img)
         arena_restore_changed(a, img);
         return;
     }
-    const ArenaRun *runs = image_split(b);
+    const ArenaPiece *pieces = image_pieces(b);
     const char *from = image_bytes(b);
-    const uint16_t *owners = image_owners(b);
     for (uint32_t i = 0; i < b->nsplit; i++) { /* the base, but where no fiber that ran owns it */
-        uint16_t o = owners[i];
+        uint16_t o = pieces[i].owner;
         if (o == ARENA_COMMON || (a->ran[o / 64] >> (o % 64) & 1))
-            copy_chunks(chunk_at(a, runs[i].chunk), from, runs[i].n);
-        from += (size_t)runs[i].n * ARENA_CHUNK;
+            copy_chunks(chunk_at(a, pieces[i].chunk), from + (size_t)pieces[i].off * ARENA_CHUNK, pieces[i].n);
     }
     restore_runs(a, img); /* then img's chunks over it, as arena_restore does */
     known_set(a, img);

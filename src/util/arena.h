@@ -82,8 +82,9 @@ void arena_restore(Arena *a, const ArenaImage *img);
  * undone); otherwise it restores as arena_restore does. */
 void arena_restore_changed(Arena *a, const ArenaImage *img);
 /* A whole image (arena_save with no base) whose owned regions are written only by the fiber on their stack (one
- * from arena_stack_alloc: util/fiber.c says when it runs, arena_stack_ran). Images saved against it can be restored
- * with arena_restore_sparing. */
+ * from arena_stack_alloc: util/fiber.c says when it runs, arena_stack_ran), or with no stack (NULL), by the caller
+ * only where it says so (arena_stack_ran with no stack). Images saved against it can be restored with
+ * arena_restore_sparing. */
 typedef struct ArenaOwnedRegion {
     const void *at;
     size_t len;
@@ -94,8 +95,8 @@ ArenaImage *arena_save_whole(Arena *a, const ArenaRegion *regions, int nregions,
 /* As arena_restore_changed, and after writes too: when the arena holds img's state but for what was written since
  * (a model checker's step from it), and img's base was saved whole with owners and both have the same owners'
  * signature (arena_image_set_owners), the base goes back only where no fiber that has not run since owns it (a step
- * writes the thread that ran and the threads it woke, the objects and the runtime's records, not the stacks and
- * interpreters of the others), then img's chunks. Otherwise as arena_restore_changed. The caller promises what
+ * writes what the thread that ran and the threads it woke own, and the objects, not the stacks, records and
+ * interpreters of the others), and the caller's own regions only if it said it wrote them, then img's chunks. Otherwise as arena_restore_changed. The caller promises what
  * arena_save_whole was told: an owned region is written only while its fiber runs, and is never freed. With LOCKSTEP_ARENA_CHECK set in
  * the environment when the arena was created (the test suite sets it), it checks afterwards that the arena holds what
  * arena_restore would have left (arena_restore_verify), and exits if not: a check that costs more than the search
@@ -108,7 +109,8 @@ void arena_image_set_owners(ArenaImage *img, uint64_t owners);
 /* Whether the arena holds what arena_restore(img) leaves, on every chunk that img and its base hold. */
 bool arena_restore_verify(const Arena *a, const ArenaImage *img);
 /* Where the arena learns that the fiber on this stack (from arena_stack_alloc) ran, and may have written its stack and
- * what it owns: the caller sets *bit in the word returned whenever it runs the fiber (util/fiber.c). */
+ * what it owns: the caller sets *bit in the word returned whenever it runs the fiber (util/fiber.c). With no stack
+ * (NULL): where it learns that the regions owned with no stack were written. */
 uint64_t *arena_stack_ran(Arena *a, const char *stack, uint64_t *bit);
 /* The payload bytes of block p (arena_alloc's), at least what was asked for. */
 size_t arena_block_bytes(const void *p);

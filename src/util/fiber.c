@@ -304,10 +304,15 @@ void fiber_destroy(Fiber *f)
     xfree(f);
 }
 
-void fiber_resume(Fiber *f)
+void fiber_written(Fiber *f)
 {
     if (f->ran) /* it may write its stack and what it owns (arena_restore_sparing) */
         *f->ran |= f->ran_bit;
+}
+
+void fiber_resume(Fiber *f)
+{
+    fiber_written(f);
     enter_fiber(f);
 #if LS_OWN_SWITCH
     ls_fiber_switch(&f->host_sp, f->sp);
@@ -332,6 +337,12 @@ const char *fiber_stack(const Fiber *f, size_t *bytes)
 {
     *bytes = f->stack_bytes;
     return f->stack;
+}
+
+const void *fiber_record(const Fiber *f, size_t *bytes)
+{
+    *bytes = sizeof *f;
+    return f;
 }
 
 bool fiber_done(const Fiber *f)

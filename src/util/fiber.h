@@ -29,5 +29,11 @@ const char *fiber_stack(const Fiber *f, size_t *bytes);
  * switch is ucontext's): *lo and the length, 0 for a done fiber. What an arena image must save (util/arena.h). A
  * fiber created between arena_enter and arena_leave takes its stack from that arena. */
 size_t fiber_stack_live(const Fiber *f, const void **lo);
+/* The fiber's own record, which only resuming and yielding it write: with its stack, what a model checker's restore
+ * may leave alone while the fiber has not run (util/arena.h, arena_save_whole's owned regions). */
+const void *fiber_record(const Fiber *f, size_t *bytes);
+/* Something other than f wrote what f owns (its scenario thread's record, woken or handed a lock): a restore must put
+ * it back as if f had run (arena_restore_sparing). A no-op for a fiber whose stack is not an arena's. */
+void fiber_written(Fiber *f);
 
 #endif

@@ -222,11 +222,11 @@ static ArenaRegion live_of(const Counter *c)
     return r;
 }
 
-/* Two counting fibers that own their stacks, records and totals, and a block nobody owns: a base saved whole with
- * those owners after three counts each, and an image against it after four. */
+/* Two counting fibers that own their stacks, records and totals, a block nobody owns and one the caller owns (no
+ * stack): a base saved whole with those owners after three counts each, and an image against it after four. */
 typedef struct Owners {
     Counter *c[2];
-    int64_t *shared;
+    int64_t *shared, *fixed;
     ArenaImage *base, *img;
 } Owners;
 
@@ -236,8 +236,10 @@ static void owners_saved(Arena *a, Owners *o)
     o->c[1] = counter_in(a);
     Arena *outer = arena_enter(a);
     o->shared = xcalloc(4, sizeof(int64_t));
+    o->fixed = xcalloc(4, sizeof(int64_t));
     arena_leave(outer);
-    ArenaOwnedRegion owned[6];
+    ArenaOwnedRegion owned[7];
+    owned[6] = (ArenaOwnedRegion){o->fixed, arena_block_bytes(o->fixed), NULL};
     for (int i = 0; i < 2; i++) {
         Counter *c = o->c[i];
         size_t bytes;
@@ -249,7 +251,7 @@ static void owners_saved(Arena *a, Owners *o)
             fiber_resume(c->self);
     }
     ArenaRegion r[2] = {live_of(o->c[0]), live_of(o->c[1])};
-    o->base = arena_save_whole(a, r, 2, owned, 6);
+    o->base = arena_save_whole(a, r, 2, owned, 7);
     fiber_resume(o->c[0]->self);
     fiber_resume(o->c[1]->self);
     r[0] = live_of(o->c[0]);
@@ -336,6 +338,66 @@ static void test_restore_sparing_check_sees_a_broken_promise(void **state)
     assert_int_equal(broken_promise_status("1"), XALLOC_EXIT_STATUS);
     assert_int_equal(broken_promise_status("0"), 7);
     assert_int_equal(broken_promise_status(""), 7);
+}
+
+/* A fiber that did not run, whose record another wrote and said so (fiber_written: a waker's hand-off), is put
+ * back as if it had run. */
+static void test_restore_sparing_puts_back_what_was_said_written(void **state)
+{
+    (void)state;
+    Arena *a = arena_or_skip();
+    Owners o;
+    owners_saved(a, &o);
+    owners_step(a, &o);
+    Arena *outer = arena_enter(a);
+    o.c[1]->seen[0] = -1;
+    arena_leave(outer);
+    fiber_written(o.c[1]->self);
+    arena_restore_sparing(a, o.img); /* (the test suite's LOCKSTEP_ARENA_CHECK: a restore that left it would exit) */
+    assert_true(arena_restore_verify(a, o.img));
+    assert_int_not_equal(o.c[1]->seen[0], -1);
+    arena_image_destroy(o.img);
+    arena_image_destroy(o.base);
+    arena_destroy(a);
+}
+
+/* What the caller owns (no stack) is left alone by a sparing restore, written or not, until the caller says it wrote
+ * it (arena_stack_ran with no stack); then it is put back. */
+static void test_restore_sparing_puts_back_the_callers_own_when_told(void **state)
+{
+    (void)state;
+    Arena *a = arena_or_skip();
+    arena_destroy(a);
+    char *check = getenv("LOCKSTEP_ARENA_CHECK") ? xstrdup(getenv("LOCKSTEP_ARENA_CHECK")) : NULL;
+    setenv("LOCKSTEP_ARENA_CHECK", "0", 1); /* the unsaid write below breaks the promise on purpose */
+    a = arena_create();
+    if (check)
+        setenv("LOCKSTEP_ARENA_CHECK", check, 1);
+    else
+        unsetenv("LOCKSTEP_ARENA_CHECK");
+    xfree(check);
+    Owners o;
+    owners_saved(a, &o);
+    owners_step(a, &o);
+    Arena *outer = arena_enter(a);
+    o.fixed[0] = 5;
+    arena_leave(outer);
+    arena_restore_sparing(a, o.img);
+    assert_int_equal(o.fixed[0], 5); /* not said: left alone */
+    assert_false(arena_restore_verify(a, o.img));
+    arena_restore(a, o.img);
+    owners_step(a, &o);
+    outer = arena_enter(a);
+    o.fixed[0] = 5;
+    arena_leave(outer);
+    uint64_t bit, *word = arena_stack_ran(a, NULL, &bit);
+    *word |= bit;
+    arena_restore_sparing(a, o.img);
+    assert_int_equal(o.fixed[0], 0);
+    assert_true(arena_restore_verify(a, o.img));
+    arena_image_destroy(o.img);
+    arena_image_destroy(o.base);
+    arena_destroy(a);
 }
 
 /* A state whose owners differ from its base's (another thread's blocks where the base's owner's were: freed blocks
@@ -666,6 +728,8 @@ int main(void)
         cmocka_unit_test(test_restore_sparing_is_exact),
         cmocka_unit_test(test_restore_sparing_check_sees_a_broken_promise),
         cmocka_unit_test(test_restore_sparing_needs_the_same_owners),
+        cmocka_unit_test(test_restore_sparing_puts_back_what_was_said_written),
+        cmocka_unit_test(test_restore_sparing_puts_back_the_callers_own_when_told),
         cmocka_unit_test(test_allocation_order_does_not_change_the_layout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
