@@ -1597,18 +1597,41 @@ void interp_thread(Interp *in, int func, const int64_t *args, int nargs)
 
 enum { HANDLE_UNNAMED = -2 }; /* interp_hash: thread handles hashed as they are */
 
-/* A value; a thread handle renamed (rename NULL: one constant for every handle) unless nrename is HANDLE_UNNAMED. */
-static uint64_t value_hash(uint64_t h, const Value *v, const int *rename, int nrename)
+/* The values of a state fingerprint, hashed one mix each: their kinds, two bits apiece, are gathered beside the
+ * chain and mixed in once for every VH_KINDS values (and once at the end), so the chain, each link of which waits for
+ * the one before, is half as long as with a mix for the kind and one for the value (the thread's interpreter is
+ * hashed after each of its steps). */
+enum { VH_KIND_BITS = 2, VH_KINDS = 64 / VH_KIND_BITS };
+_Static_assert(VAL_LIST < 1 << VH_KIND_BITS, "a value's kind fits in VH_KIND_BITS");
+
+typedef struct ValHash {
+    uint64_t h, kinds;
+    int nkinds;
+    const int *rename; /* thread handles renamed (NULL: one constant for every handle) ... */
+    int nrename;       /* ... unless this is HANDLE_UNNAMED */
+} ValHash;
+
+static void vh_flush(ValHash *vh)
+{
+    vh->h = interp_fp_mix(vh->h, vh->kinds);
+    vh->kinds = 0;
+    vh->nkinds = 0;
+}
+
+static void vh_value(ValHash *vh, const Value *v)
 {
     uint64_t x = (uint64_t)v->v;
-    if (v->kind == VAL_THREAD && nrename != HANDLE_UNNAMED)
-        x = !rename ? UINT64_MAX : v->v >= 0 && v->v < nrename ? (uint64_t)rename[v->v] : x;
-    return mix(mix(h, (uint64_t)v->kind), x);
+    if (v->kind == VAL_THREAD && vh->nrename != HANDLE_UNNAMED)
+        x = !vh->rename ? UINT64_MAX : v->v >= 0 && v->v < vh->nrename ? (uint64_t)vh->rename[v->v] : x;
+    vh->h = interp_fp_mix(vh->h, x);
+    vh->kinds = vh->kinds << VH_KIND_BITS | (uint64_t)v->kind;
+    if (++vh->nkinds == VH_KINDS)
+        vh_flush(vh);
 }
 
 /* The frames of the active calls, parameters the function never names left out (their values change nothing the
  * thread does: a customer(c) that never reads c is the same thread whichever c it got). */
-static uint64_t frames_hash(const Interp *in, uint64_t h, const int *rename, int nrename)
+static void frames_hash(const Interp *in, ValHash *vh)
 {
     size_t at = 0;
     for (int i = 0; i < in->depth; i++) {
@@ -1618,26 +1641,26 @@ static uint64_t frames_hash(const Interp *in, uint64_t h, const int *rename, int
             break; /* (not laid out call after call: hash every slot below) */
         for (size_t k = 0; k < size; k++)
             if (k >= 64 || !(f->unread_params >> k & 1))
-                h = value_hash(h, &in->stack[at + k], rename, nrename);
+                vh_value(vh, &in->stack[at + k]);
         at += size;
     }
     for (; at < in->sp; at++)
-        h = value_hash(h, &in->stack[at], rename, nrename);
-    return h;
+        vh_value(vh, &in->stack[at]);
 }
 
 static uint64_t interp_hash(const Interp *in, const int *rename, int nrename)
 {
-    uint64_t h = mix(0x5EED, in->pending);
+    ValHash vh = {mix(0x5EED, in->pending), 0, 0, rename, nrename};
     for (int i = 0; i < in->depth; i++)
-        h = mix(h, in->calls[i].where);
-    h = frames_hash(in, h, rename, nrename);
+        vh.h = interp_fp_mix(vh.h, in->calls[i].where);
+    frames_hash(in, &vh);
     for (size_t i = 0; i < in->nlists; i++) {
-        h = mix(h, (uint64_t)in->lists[i].len);
+        vh.h = interp_fp_mix(vh.h, (uint64_t)in->lists[i].len);
         for (int k = 0; k < in->lists[i].len; k++)
-            h = value_hash(h, &in->lists[i].items[k], rename, nrename);
+            vh_value(&vh, &in->lists[i].items[k]);
     }
-    return h;
+    vh_flush(&vh);
+    return vh.h;
 }
 
 uint64_t interp_fingerprint(const void *state)

@@ -41,6 +41,21 @@ void interp_thread(Interp *in, int func, const int64_t *args, int nargs);
  * current statement); `state` is what the interpreter registered with rt_thread_set_interp. Only valid while that
  * thread is parked (at the gate or blocked). */
 uint64_t interp_fingerprint(const void *state);
+/* One link of a state fingerprint's chain (here and in rt_fingerprint): word v into hash h, xxHash64's round (v times
+ * a prime, added, rotated, times another prime): four instructions, a bijection of h for each v and of v for each h.
+ * A whole fingerprint ends with interp_fp_final's avalanche. */
+static inline uint64_t interp_fp_mix(uint64_t h, uint64_t v)
+{
+    h += v * 0xC2B2AE3D27D4EB4Full;
+    h = h << 31 | h >> 33;
+    return h * 0x9E3779B185EBCA87ull;
+}
+static inline uint64_t interp_fp_final(uint64_t h)
+{
+    h = (h ^ h >> 33) * 0xC2B2AE3D27D4EB4Full;
+    h = (h ^ h >> 29) * 0x165667B19E3779F9ull;
+    return h ^ h >> 32;
+}
 /* The same hash with every thread handle among its values renamed: handle h hashed as rename[h] (h below nrename), or
  * with rename NULL as one constant, whichever thread it names (for symmetry reduction, runtime/snapshot.c). */
 uint64_t interp_fingerprint_renamed(const void *state, const int *rename, int nrename);

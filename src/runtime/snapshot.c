@@ -286,8 +286,7 @@ void rt_snapshot(Rt *rt, Snapshot *s)
 
 static uint64_t fp_mix(uint64_t h, uint64_t v)
 {
-    h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
-    return h * 0x94D049BB133111EBull;
+    return interp_fp_mix(h, v);
 }
 
 /* The fingerprint's parts are inlined into each caller, so that rt_fingerprint's, with ids as they are (a constant),
@@ -316,11 +315,20 @@ FP_INLINE uint64_t fp_id(const FpIds *ids, int id, uint64_t left_out)
     return id < ids->n ? (uint64_t)ids->rename[id] : (uint64_t)id;
 }
 
+/* Two 32-bit fields in one word, one-to-one, so that they take one mix: each mix is a link of a chain that waits for
+ * the one before. */
+FP_INLINE uint64_t fp_pair(uint64_t lo, uint64_t hi)
+{
+    return (uint64_t)(uint32_t)lo | (uint64_t)(uint32_t)hi << 32;
+}
+
+/* A queue's thread ids, two to a mix (its count is mixed before). */
 FP_INLINE uint64_t fp_queue(uint64_t h, const IntQueue *q, const FpIds *ids)
 {
-    h = fp_mix(h, (uint64_t)q->count);
-    for (int i = 0; i < q->count; i++)
-        h = fp_mix(h, fp_id(ids, q->items[i], 0));
+    for (int i = 0; i < q->count; i += 2) {
+        uint64_t second = i + 1 < q->count ? fp_id(ids, q->items[i + 1], 0) : 0;
+        h = fp_mix(h, fp_pair(fp_id(ids, q->items[i], 0), second));
+    }
     return h;
 }
 
@@ -332,10 +340,9 @@ enum { FP_OBJECT_SEED = 0x0B7EC7, FP_THREAD_SEED = 0x7EAD };
 /* Item ids differ between interleavings that reach the same state: only the values count. */
 FP_INLINE uint64_t fp_object(const RtObject *o, const FpIds *ids)
 {
-    uint64_t h = FP_OBJECT_SEED;
-    h = fp_mix(fp_mix(fp_mix(h, fp_id(ids, lock_owner(o), 0)), (uint64_t)obj_count(o)), (uint64_t)o->value);
-    h = fp_queue(fp_queue(h, &o->waiters, ids), &o->readers, ids);
-    h = fp_mix(h, (uint64_t)o->icount);
+    uint64_t h = fp_mix(FP_OBJECT_SEED, fp_pair(fp_id(ids, lock_owner(o), 0), (uint64_t)obj_count(o)));
+    h = fp_mix(fp_mix(h, (uint64_t)o->value), fp_pair((uint64_t)o->waiters.count, (uint64_t)o->readers.count));
+    h = fp_mix(fp_queue(fp_queue(h, &o->waiters, ids), &o->readers, ids), (uint64_t)o->icount);
     for (int i = 0; i < o->icount; i++)
         h = fp_mix(h, (uint64_t)o->items[(o->ihead + i) % o->icap].value);
     return h;
@@ -363,16 +370,18 @@ enum { FP_OWNS = 0x0A, FP_WAITS_IN = 0x0B, FP_READS_IN = 0x0C, FP_WAITS_THREAD =
 /* What a thread waits for, and the value a waker will hand it (a queue item, a recursion count), decide its future
  * only while it is blocked: once it runs again they are stale, and hashing them would split one state into several
  * (a thread that had to wait for a lock and one that did not, now at the same place, are the same state). */
+_Static_assert(TS_ERROR < 1 << 8, "a thread's state takes the low byte of fp_thread's first word");
+
 FP_INLINE uint64_t fp_thread(RtThread *t, const FpIds *ids, bool *cached)
 {
-    uint64_t h = fp_mix(FP_THREAD_SEED, (uint64_t)t->state);
-    if (t->state == TS_BLOCKED) {
-        h = fp_mix(fp_mix(h, (uint64_t)t->waits_obj), fp_id(ids, t->waits_thread, FP_WAITS_THREAD));
-        h = fp_mix(fp_mix(h, (uint64_t)t->waits_method), (uint64_t)t->wake_value);
-        /* a pending timeout is one more way out; a wait that gave up (a condition's, now re-taking its lock) has
-         * another value to give */
-        h = fp_mix(fp_mix(h, (uint64_t)t->timed), (uint64_t)t->timed_out);
-    }
+    if (t->state != TS_BLOCKED)
+        return fp_mix(fp_mix(FP_THREAD_SEED, (uint64_t)t->state), fp_interp(t, ids, cached));
+    /* a pending timeout is one more way out; a wait that gave up (a condition's, now re-taking its lock) has another
+     * value to give */
+    uint64_t how = (uint64_t)t->state | (uint64_t)t->timed << 8 | (uint64_t)t->timed_out << 9;
+    uint64_t h = fp_mix(FP_THREAD_SEED, fp_pair(how, (uint64_t)t->waits_method));
+    h = fp_mix(h, fp_pair((uint64_t)t->waits_obj, fp_id(ids, t->waits_thread, FP_WAITS_THREAD)));
+    h = fp_mix(h, (uint64_t)t->wake_value);
     return fp_mix(h, fp_interp(t, ids, cached));
 }
 
@@ -396,7 +405,7 @@ FP_INLINE uint64_t fp_run(Rt *rt, const FpIds *ids, const int *order, const uint
 uint64_t rt_fingerprint_locked(Rt *rt)
 {
     bool cached = false;
-    uint64_t h = fp_run(rt, &FP_IDS_PLAIN, NULL, NULL, atomic_load(&rt->nthreads), &cached);
+    uint64_t h = interp_fp_final(fp_run(rt, &FP_IDS_PLAIN, NULL, NULL, atomic_load(&rt->nthreads), &cached));
     if (cached) /* a write to a restorable run's memory that no arena_enter covers */
         arena_touch(rt->arena);
     return h;
@@ -474,7 +483,7 @@ static uint64_t fingerprint_sym_locked(Rt *rt, int *rename_out)
         rename[keys[i].id] = i;
     }
     const FpIds renamed = {FP_IDS_RENAMED, rename, n};
-    uint64_t h = fp_run(rt, &renamed, order, funcs, n, &cached);
+    uint64_t h = interp_fp_final(fp_run(rt, &renamed, order, funcs, n, &cached));
     if (cached)
         arena_touch(rt->arena);
     if (rename_out)
