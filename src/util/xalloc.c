@@ -143,13 +143,20 @@ char *xasprintf(const char *fmt, ...)
     return p;
 }
 
+/* The capacity a growing array of cap elements takes to hold need: doubled (from 8) until it does. */
+static size_t grown_cap(size_t cap, size_t need)
+{
+    size_t n = cap ? cap * 2 : 8;
+    while (n < need)
+        n *= 2;
+    return n;
+}
+
 void xgrow(void **items, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
         return;
-    size_t n = *cap ? *cap * 2 : 8;
-    while (n < need)
-        n *= 2;
+    size_t n = grown_cap(*cap, need);
     *items = xrealloc(*items, n * elem);
     *cap = n;
 }
@@ -173,9 +180,7 @@ void xgrow_table(void **items, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
         return;
-    size_t n = *cap ? *cap * 2 : 8;
-    while (n < need)
-        n *= 2;
+    size_t n = grown_cap(*cap, need);
     *items = table_regrow(*items, *cap * elem, n * elem);
     *cap = n;
 }
