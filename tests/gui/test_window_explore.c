@@ -517,11 +517,15 @@ static void test_map_summary(void **state)
     assert_int_equal(wh_int(m, "entry"), 0);
     assert_int_equal(wh_int(m, "dots"), 0);
     assert_int_equal(json_array_size(json_object_get(m, "states")), 0);
+    /* a cut check's answer offers smaller values (lines and a button) where the presenter's panel at 1024x768 has the
+     * map's room: there the map must fit when drawn, and be drawn when the check completed (CI's ThreadSanitizer run,
+     * two tests at a time, cut it once and left the map out) */
+    bool complete = flag_of(r, "complete");
     json_decref(st);
     summary_texts_fit("summary.json", true);
     summary_texts_fit("summary-720.json", false);
     summary_texts_fit("summary-768-zoom.json", false);
-    summary_texts_fit("summary-768-zoom-presenter.json", true);
+    summary_texts_fit("summary-768-zoom-presenter.json", complete);
 }
 
 static bool box_apart(Box a, Box b)
