@@ -26,13 +26,14 @@ enum {
     MC_MEMORY_FLOOR_MB = 256, /* the least memory budget the system's word can set (SsConfig.max_bytes) */
     MC_MEMORY_SHARE = 60,     /* ... the percentage of what the system still gives that it takes */
     MC_MEMORY_POLL = 256,     /* the budget is looked at on every this many polls (a few loads and sums) */
-    MC_DFS_DENSE_MB = 64,     /* depth first, every frame that will be come back to keeps a saved state up to this much;
-                                 beyond, only a frame this many steps above the nearest saved one below does */
-    MC_DFS_CHECKPOINT = 4,    /* (coming back to a frame then replays at most a few steps; once the budget is spent,
-                                 every other such state is dropped and this doubles, up to MC_DFS_SPACING_MAX; 8
-                                 replayed 3.4 steps a restore on the unreduced philosophers at n=5, 2.7 for each
-                                 transition, and cost 10% more CPU than 4 for 10% less memory; 3 was no faster, 2
-                                 slower) */
+    MC_DFS_CHECKPOINT = 4,    /* depth first, a frame that will be come back to keeps a saved state only this many
+                                 steps above the nearest saved one below (coming back to a frame then replays at most
+                                 a few steps; once the budget is spent, every other such state is dropped and this
+                                 doubles, up to MC_DFS_SPACING_MAX). Saving every such frame up to 64 MB first cost as
+                                 much CPU on the unreduced philosophers at n=5 (a save and its new pages for the
+                                 replays it spares) and 14% more on the race counter 3 x 4, for 56 MiB more peak
+                                 memory; 8 replayed 3.4 steps a restore, 2.7 for each transition, and cost 10% more
+                                 CPU than 4 for 10% less memory; 3 was no faster, 2 slower */
     MC_DFS_SPACING_MAX = 1024,
     MC_DFS_STACK_FACTOR = 100, /* depth first, a path may be this many times SsConfig.max_depth long: a depth-first
                                   path is not a shortest one (witnesses are made shortest afterwards) */
@@ -637,8 +638,7 @@ static bool dfs_edge(Mc *m)
         f->remaining &= set;
     }
     if (!f->saved && will_return(m, f) &&
-        (m->saved_bytes < (size_t)MC_DFS_DENSE_MB << 20 || f->saved_at == MC_NONE ||
-         f->plen - m->stack[f->saved_at].plen >= m->dfs_spacing)) {
+        (f->saved_at == MC_NONE || f->plen - m->stack[f->saved_at].plen >= m->dfs_spacing)) {
         f->saved = dfs_save(m);
         if (f->saved)
             f->saved_at = m->depth - 1;

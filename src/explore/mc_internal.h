@@ -115,7 +115,7 @@ typedef struct Mc {
                              MC_AUTO_FRAMES deep, or a state proves max_depth steps or more from the start */
     bool too_deep;        /* ... and one did */
     bool sym_loop;        /* symmetry: the graph has a loop without progress, so the search without it must answer */
-    int dfs_spacing;      /* depth first, beyond MC_DFS_DENSE_MB of saved states: the steps between saved frames */
+    int dfs_spacing;      /* depth first: the steps between saved frames (MC_DFS_CHECKPOINT, doubled by dfs_thin) */
 } Mc;
 
 /* One step taken from the current state: what it led to, for either search. */
