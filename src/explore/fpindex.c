@@ -103,6 +103,12 @@ int fpindex_find(const FpIndex *x, uint64_t fp)
     }
 }
 
+void fpindex_prefetch(const FpIndex *x, uint64_t fp)
+{
+    if (x->nbuckets)
+        __builtin_prefetch(&x->buckets[fpindex_hash(fp) & (x->nbuckets - 1)]);
+}
+
 void fpindex_add(FpIndex *x, uint64_t fp, int idx)
 {
     if ((x->count + 1) * 4 > x->nbuckets * FPINDEX_WAYS * 3)

@@ -30,6 +30,9 @@ size_t fpindex_bytes(const FpIndex *x);
 void fpindex_clear(FpIndex *x);
 /* The index stored for fp, or FPINDEX_NONE. */
 int fpindex_find(const FpIndex *x, uint64_t fp);
+
+/* Start loading the cache line that fpindex_find(x, fp) reads first, to overlap its miss with other work. */
+void fpindex_prefetch(const FpIndex *x, uint64_t fp);
 /* Remember fp as state idx (fp must not be there yet). */
 void fpindex_add(FpIndex *x, uint64_t fp, int idx);
 

@@ -155,12 +155,14 @@ static bool too_many_threads(Mc *m)
 /* The state the run is in. A thread error ends the run there: it is a failure the moment it happens. */
 static bool observe(Mc *m, bool failed, McObs *o)
 {
-    o->outcome = failed ? RT_ERROR : rt_outcome(m->rt);
-    o->enabled = o->outcome == RT_RUNNING ? rt_coop_ready(m->rt) : 0;
     if (!mc_fingerprint(m, &o->fp)) {
         *m->err = xstrdup("a cooperative run was not at rest after a step");
         return false;
     }
+    if (m->cfg->bitstate_log2 == 0) /* the visited set's lookup is a cache miss: its load goes on meanwhile */
+        fpindex_prefetch(&m->g.seen, o->fp);
+    o->outcome = failed ? RT_ERROR : rt_outcome(m->rt);
+    o->enabled = o->outcome == RT_RUNNING ? rt_coop_ready(m->rt) : 0;
     if (o->outcome == RT_RUNNING && o->enabled == 0) {
         if (too_many_threads(m)) {
             *m->err = xasprintf("--all handles at most %d threads", MC_MAX_THREADS);
