@@ -69,7 +69,6 @@ struct Arena {
     size_t page, slot_bytes;                /* a slot: guard page + ARENA_STACK_BYTES */
     int region_log2, nslots;                /* its ArenaSize */
     size_t heap_reserve;                    /* the heap's addresses: heap_reserve_of(region_log2) */
-    size_t heap_chunks;                     /* ... in chunks (ARENA_CHUNK): the stacks' chunks are numbered after */
     uint64_t guarded[ARENA_SLOT_WORDS]; /* slots whose guard page is set (the mapping's, never restored) */
     struct ArenaSpan *ranges;           /* a save's scratch: the live ranges, */
     struct ArenaRun *runs;              /* the chunks it keeps */
@@ -141,6 +140,13 @@ static ArenaBook *book(const Arena *a)
 
 #define BOOK_BYTES ((sizeof(ArenaBook) + 15) / 16 * 16)
 
+/* The book is owned by no stack (a whole image's runs over it are ARENA_CALLER_SLOT's pieces): only allocating and
+ * freeing write it, and they say so here, so that a restore after steps that did neither leaves it be. */
+static void book_written(Arena *a)
+{
+    a->ran[ARENA_CALLER_SLOT / 64] |= 1ull << (ARENA_CALLER_SLOT % 64);
+}
+
 /* Where the blocks of class c are cut from. */
 static char *region(const Arena *a, int c)
 {
@@ -154,14 +160,14 @@ static bool arena_reserve(Arena *a, ArenaSize z)
     a->region_log2 = z.region_log2;
     a->nslots = z.slots;
     a->heap_reserve = heap_reserve_of(z.region_log2);
-    a->heap_chunks = a->heap_reserve / ARENA_CHUNK;
-    a->heap = mmap(NULL, a->heap_reserve, PROT_READ | PROT_WRITE, flags, -1, 0);
+    size_t stack_bytes = a->slot_bytes * (size_t)z.slots;
+    a->heap = mmap(NULL, a->heap_reserve + stack_bytes, PROT_READ | PROT_WRITE, flags, -1, 0);
     if (a->heap == MAP_FAILED)
         return false;
-    a->stacks = mmap(NULL, a->slot_bytes * (size_t)z.slots, PROT_READ | PROT_WRITE, flags | MAP_STACK, -1, 0);
-    if (a->stacks != MAP_FAILED)
+    a->stacks = a->heap + a->heap_reserve; /* one span: a chunk's address is one multiplication away (chunk_at) */
+    if (mmap(a->stacks, stack_bytes, PROT_READ | PROT_WRITE, flags | MAP_STACK | MAP_FIXED, -1, 0) != MAP_FAILED)
         return true;
-    munmap(a->heap, a->heap_reserve);
+    munmap(a->heap, a->heap_reserve + stack_bytes);
     return false;
 }
 
@@ -195,8 +201,7 @@ void arena_destroy(Arena *a)
         return;
     if (current == a)
         current = NULL;
-    munmap(a->heap, a->heap_reserve);
-    munmap(a->stacks, a->slot_bytes * (size_t)a->nslots);
+    munmap(a->heap, a->heap_reserve + a->slot_bytes * (size_t)a->nslots);
     free(a->ranges);
     free(a->runs);
     free(a->known_runs);
@@ -251,6 +256,7 @@ void *arena_alloc(Arena *a, size_t size)
     if (c >= ARENA_CLASSES)
         arena_fail("an allocation too large for the model checker's arena");
     a->touched = true;
+    book_written(a);
     ArenaBook *b = book(a);
     char *block = b->free_list[c];
     if (block) {
@@ -291,6 +297,7 @@ void arena_free(Arena *a, void *p)
     if (!p)
         return;
     a->touched = true;
+    book_written(a);
     int c = class_of(p);
     block_of(p)->live = sizeof(void *); /* only the link to the next free block */
     *(void **)p = book(a)->free_list[c];
@@ -340,6 +347,7 @@ uint64_t arena_layout(const Arena *a)
 char *arena_stack_alloc(Arena *a)
 {
     a->touched = true;
+    book_written(a);
     ArenaBook *b = book(a);
     for (int i = 0; i < a->nslots; i++) {
         uint64_t bit = 1ull << (i % 64);
@@ -380,6 +388,7 @@ void arena_stack_free(Arena *a, char *stack)
 {
     size_t i = slot_of(a, stack);
     a->touched = true;
+    book_written(a);
     book(a)->stack_used[i / 64] &= ~(1ull << (i % 64));
 }
 
@@ -402,7 +411,8 @@ struct ArenaImage {
     uint64_t owners;          /* the owners' signature the caller gave (arena_image_set_owners; 0: none) */
     uint32_t nsplit;          /* a whole image with owners (arena_save_whole): its runs split where an owned region
                                  starts or ends, after its bytes (0: none) */
-    _Alignas(8) char data[];  /* nruns ArenaRun, then nbytes, then nsplit ArenaPiece */
+    uint32_t ngroups;         /* ... and the pieces' groups by owner, after them */
+    _Alignas(8) char data[];  /* nruns ArenaRun, then nbytes, then nsplit ArenaPiece, then ngroups ArenaGroup */
 };
 
 /* A piece of an owned image's runs: chunks [chunk, chunk + n), whose bytes lie `off` chunks into image_bytes, and
@@ -412,6 +422,12 @@ typedef struct ArenaPiece {
     uint32_t chunk, n, off;
     uint16_t owner;
 } ArenaPiece;
+
+/* The pieces [first, end) of one owner: a sparing restore skips an owner that did not run in one test. */
+typedef struct ArenaGroup {
+    uint32_t first, end;
+    uint16_t owner;
+} ArenaGroup;
 
 static ArenaRun *image_runs(const ArenaImage *img)
 {
@@ -429,19 +445,20 @@ static ArenaPiece *image_pieces(const ArenaImage *img)
     return (ArenaPiece *)(void *)(uintptr_t)(image_bytes(img) + img->nbytes);
 }
 
-/* Chunk numbers: the heap's chunks from 0, then the stacks'. */
+static ArenaGroup *image_groups(const ArenaImage *img)
+{
+    return (ArenaGroup *)(void *)(image_pieces(img) + img->nsplit);
+}
+
+/* Chunk numbers: over the heap's addresses from its start, then the stacks' (which follow it in one mapping). */
 static uint32_t chunk_of(const Arena *a, const char *p)
 {
-    if (p >= a->heap && p < a->heap + a->heap_reserve)
-        return (uint32_t)((size_t)(p - a->heap) / ARENA_CHUNK);
-    return (uint32_t)(a->heap_chunks + (size_t)(p - a->stacks) / ARENA_CHUNK);
+    return (uint32_t)((size_t)(p - a->heap) / ARENA_CHUNK);
 }
 
 static char *chunk_at(const Arena *a, uint32_t chunk)
 {
-    if (chunk < a->heap_chunks)
-        return a->heap + (size_t)chunk * ARENA_CHUNK;
-    return a->stacks + (size_t)(chunk - a->heap_chunks) * ARENA_CHUNK;
+    return a->heap + (size_t)chunk * ARENA_CHUNK;
 }
 
 /* Copy n chunks. Most runs are one or two chunks long: those copies are inlined (a call to memcpy for 16 bytes cost
@@ -655,8 +672,9 @@ static void known_set(Arena *a, const ArenaImage *img)
 /* The owned regions as chunk intervals (whole chunks only), sorted, into a->owned. */
 static void owned_chunks(Arena *a, const ArenaOwnedRegion *owned, int nowned)
 {
-    a->nowned = 0;
-    scratch_grow((void **)&a->owned, &a->cap_owned, (size_t)nowned + 1, sizeof(ArenaOwned));
+    scratch_grow((void **)&a->owned, &a->cap_owned, (size_t)nowned + 2, sizeof(ArenaOwned));
+    a->owned[0] = (ArenaOwned){0, (uint32_t)(BOOK_BYTES / ARENA_CHUNK), ARENA_CALLER_SLOT}; /* (book_written) */
+    a->nowned = 1;
     for (int i = 0; i < nowned; i++) {
         const char *at = owned[i].at;
         bool in_stacks = at >= a->stacks && at < a->stacks + a->slot_bytes * (size_t)a->nslots;
@@ -720,6 +738,13 @@ static void pieces_write(const Arena *a, ArenaImage *img)
         off += a->split[i].n;
     }
     qsort(pieces, a->nsplit, sizeof *pieces, piece_order);
+    ArenaGroup *groups = image_groups(img);
+    img->ngroups = 0;
+    for (uint32_t i = 0; i < a->nsplit; i++) {
+        if (i == 0 || pieces[i].owner != pieces[i - 1].owner)
+            groups[img->ngroups++] = (ArenaGroup){i, i, pieces[i].owner};
+        groups[img->ngroups - 1].end = i + 1;
+    }
 }
 
 static ArenaImage *save(Arena *a, const ArenaRegion *regions, int nregions, ArenaImage *reuse, const ArenaImage *base,
@@ -737,7 +762,7 @@ static ArenaImage *save(Arena *a, const ArenaRegion *regions, int nregions, Aren
         runs_own(a);
     }
     size_t nsplit = owns ? a->nsplit : 0;
-    size_t need = sizeof(ArenaRun) * a->nruns + a->nbytes + sizeof(ArenaPiece) * nsplit;
+    size_t need = sizeof(ArenaRun) * a->nruns + a->nbytes + (sizeof(ArenaPiece) + sizeof(ArenaGroup)) * nsplit;
     if (need > UINT32_MAX / 2 || span > UINT32_MAX)
         arena_fail("a saved model checker state too large");
     ArenaImage *img = reuse;
@@ -750,6 +775,7 @@ static ArenaImage *save(Arena *a, const ArenaRegion *regions, int nregions, Aren
     }
     img->base = base;
     img->nsplit = (uint32_t)nsplit;
+    img->ngroups = 0;
     img->owners = 0;
     img->nruns = (uint32_t)a->nruns;
     img->nbytes = (uint32_t)a->nbytes;
@@ -823,9 +849,12 @@ void arena_restore_sparing(Arena *a, const ArenaImage *img)
     }
     const ArenaPiece *pieces = image_pieces(b);
     const char *from = image_bytes(b);
-    for (uint32_t i = 0; i < b->nsplit; i++) { /* the base, but where no fiber that ran owns it */
-        uint16_t o = pieces[i].owner;
-        if (o == ARENA_COMMON || (a->ran[o / 64] >> (o % 64) & 1))
+    const ArenaGroup *groups = image_groups(b);
+    for (uint32_t k = 0; k < b->ngroups; k++) { /* the base, but where no fiber that ran owns it */
+        uint16_t o = groups[k].owner;
+        if (o != ARENA_COMMON && !(a->ran[o / 64] >> (o % 64) & 1))
+            continue;
+        for (uint32_t i = groups[k].first; i < groups[k].end; i++)
             copy_chunks(chunk_at(a, pieces[i].chunk), from + (size_t)pieces[i].off * ARENA_CHUNK, pieces[i].n);
     }
     restore_runs(a, img); /* then img's chunks over it, as arena_restore does */
