@@ -796,6 +796,27 @@ static const RtActivityMemo *activity_memo(Rt *rt, const char *word, const char 
     return m;
 }
 
+static void remember_block(Rt *rt, const Block *b)
+{
+    for (int i = 0; i < b->count; i++) {
+        const Stmt *s = b->items[i];
+        if (s->kind == ST_ACTIVITY)
+            activity_memo(rt, s->label, s->state);
+        remember_block(rt, &s->body);
+        remember_block(rt, &s->orelse);
+    }
+}
+
+/* A memo made while a model checker's run steps would be written into its Rt's fixed part, which the next restore puts
+ * back as the base state holds it (without the memo): made again on nearly every step that does an activity, it cost
+ * string compares and a copy of the fixed part each time. Made here, before the first state is saved, it stays. */
+void gate_remember_activities(Rt *rt)
+{
+    for (int f = 0; f < rt->prog->nfuncs; f++)
+        remember_block(rt, &rt->prog->funcs[f].body);
+    remember_block(rt, &rt->prog->main.body);
+}
+
 ExecStatus rt_activity(RtThread *t, const char *word, const char *state_label, int64_t ms)
 {
     ExecStatus st = gate_action(t);

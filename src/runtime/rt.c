@@ -927,6 +927,7 @@ static void start(Rt *rt)
     rt->start_ns = clock_now_ns();
     rt->start_ticks = clock_ticks();
     rt_clock_start(rt);
+    gate_remember_activities(rt);
     char *err = NULL;
     RtThread *main_thread = gate_create_thread(rt, NULL, -1, NULL, 0, NULL, &err);
     if ((err = gate_launch(main_thread)) != NULL) {

@@ -521,6 +521,9 @@ RtThread *gate_create_thread(Rt *rt, RtThread *creator, int func, const int64_t 
                              char **err);
 /* Start t's OS thread (or fiber); NULL, or why the system refused it (t is then an error that never ran). */
 char *gate_launch(RtThread *t);
+/* Under world, before the run starts: the memo of every activity statement of the program, numbered in the order
+ * they are written, so that a step never writes it (see RtActivityMemo). */
+void gate_remember_activities(Rt *rt);
 void gate_lower_priority(const Rt *rt); /* the calling thread, as RtConfig.thread_nice says */
 /* Cooperative runs: resume every thread that may run until each is parked, blocked or finished (without world). */
 void gate_coop_settle(Rt *rt);
