@@ -10,9 +10,10 @@
  * arena knows it holds that base with that image's chunks over it, and arena_restore_changed puts back only those
  * chunks and the new image's. After writes, a base saved whole with owners (arena_save_whole: the regions only one
  * fiber writes, or the caller where it says so) lets arena_restore_sparing copy back only what nobody or a fiber that
- * ran (or the caller, if it wrote) since owns, the pieces sorted by owner. Images are
- * blocks of a slab per arena (util/slab.h): no C heap bookkeeping, and huge pages for the many a breadth-first search
- * keeps. */
+ * ran (or the caller, if it wrote) since owns, the pieces grouped by owner; the allocator's book is the caller's
+ * too, and allocating or freeing says it was written. The heap and the stacks are one mapping, so a chunk's number is
+ * its offset from the heap's start in 16-byte units, wherever it lies. Images are blocks of a slab per arena
+ * (util/slab.h): no C heap bookkeeping, and huge pages for the many a breadth-first search keeps. */
 #include "util/arena.h"
 
 #include "util/sanitize.h"

@@ -96,7 +96,8 @@ ArenaImage *arena_save_whole(Arena *a, const ArenaRegion *regions, int nregions,
  * (a model checker's step from it), and img's base was saved whole with owners and both have the same owners'
  * signature (arena_image_set_owners), the base goes back only where no fiber that has not run since owns it (a step
  * writes what the thread that ran and the threads it woke own, and the objects, not the stacks, records and
- * interpreters of the others), and the caller's own regions only if it said it wrote them, then img's chunks. Otherwise as arena_restore_changed. The caller promises what
+ * interpreters of the others), and the caller's own regions (and the allocator's book) only if it said it wrote them
+ * (or allocated or freed), then img's chunks. Otherwise as arena_restore_changed. The caller promises what
  * arena_save_whole was told: an owned region is written only while its fiber runs, and is never freed. With LOCKSTEP_ARENA_CHECK set in
  * the environment when the arena was created (the test suite sets it), it checks afterwards that the arena holds what
  * arena_restore would have left (arena_restore_verify), and exits if not: a check that costs more than the search
