@@ -159,12 +159,17 @@ static void drive_stop(Drive *d)
     pthread_cond_destroy(&d->probe.cv);
 }
 
+/* Take one step; false if the runtime refused it while the run goes on. The controller looks at a state (its
+ * invariants) after the snapshot observe() took may already show it, so the run can end on a failed invariant
+ * between that snapshot and this request: the step is then not taken, as when the controller ends the run with the
+ * request pending, and walk() sees the run ended before it (o.steps below the target). */
 static bool drive_step(Drive *d, int pick)
 {
     char *why = NULL;
     if (!rt_step_pick(d->rt, pick, &why)) {
         free(why);
-        return false;
+        if (rt_wait(d->rt, 0) == RT_RUNNING)
+            return false;
     }
     d->target++;
     wait_target(d);
