@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { ERR_MAX = 256 };
 
 /* The state of one rt_call while world is held. */
 typedef struct Call {
@@ -31,7 +30,8 @@ typedef struct Call {
     bool release_recorded; /* the fast path already recorded EV_RELEASE before falling back */
     int64_t timeout_ms;    /* the call's timeout=..., -1: none */
     uint64_t deadline;     /* its run time deadline, fixed at the first wait (0: not yet) */
-    char err[ERR_MAX]; /* non-empty: the call failed with this message */
+    char *err;             /* the call failed with this message (NULL: no message); made only when it fails, so
+                              that a parked thread's stack, which a model checker's saved state copies, stays small */
 } Call;
 
 /* ---------------------------------------------------------------- small containers */
@@ -158,7 +158,8 @@ static bool has_waiter(RtObject *o, Rt *rt, Method m)
 
 static void fail(Call *c, const char *fmt, const char *name)
 {
-    snprintf(c->err, sizeof c->err, fmt, name);
+    xfree(c->err);
+    c->err = xasprintf(fmt, name);
 }
 
 /* Block the caller on o in method m (after queueing it where it belongs). */
@@ -449,7 +450,7 @@ static ExecStatus sem_release(Call *c)
     RtObject *o = c->o;
     int64_t n = c->nargs ? c->args[0] : 1;
     if (n < 1) {
-        snprintf(c->err, sizeof c->err, "ValueError: %s.release(%" PRId64 "): n must be one or more", o->name, n);
+        c->err = xasprintf("ValueError: %s.release(%" PRId64 "): n must be one or more", o->name, n);
         return EXEC_FAIL;
     }
     if (o->kind == OBJ_BOUNDED_SEMAPHORE && n > o->capacity - o->value) {
@@ -480,9 +481,8 @@ static bool holds_condition_lock(Call *c, const char *what)
     RtObject *l = lock_target(c);
     if (lock_owner(l) == c->t->id)
         return true;
-    char fmt[ERR_MAX];
-    snprintf(fmt, sizeof fmt, "RuntimeError: cannot %s on un-acquired lock (%%s)", what);
-    fail(c, fmt, l->name);
+    xfree(c->err);
+    c->err = xasprintf("RuntimeError: cannot %s on un-acquired lock (%s)", what, l->name);
     return false;
 }
 
@@ -703,8 +703,8 @@ static ExecStatus queue_put(Call *c, bool blocking)
         return st;
     }
     if (o->icount >= RT_MAX_QUEUE_ITEMS) { /* only with no getter waiting: a waiting getter means an empty queue */
-        snprintf(c->err, sizeof c->err, "OverflowError: %s already holds %d items, the most a queue may hold (give it "
-                 "a maxsize so that put() waits, or take items out)", o->name, RT_MAX_QUEUE_ITEMS);
+        c->err = xasprintf("OverflowError: %s already holds %d items, the most a queue may hold (give it a maxsize "
+                           "so that put() waits, or take items out)", o->name, RT_MAX_QUEUE_ITEMS);
         return EXEC_FAIL;
     }
     queue_accept(c, ++c->rt->next_item_id, value, t->id);
@@ -955,6 +955,36 @@ ExecStatus rt_call(RtThread *t, int obj, Method m, const int64_t *args, int narg
     return rt_call_timed(t, obj, m, args, nargs, -1, result);
 }
 
+/* The call under world, once the fast path has not done it. Not inlined: its frame (the Call) is then not on the
+ * stack of a thread parked at the gate before a call, which is where most parked threads are, and a model checker's
+ * saved state copies every parked thread's stack. */
+static __attribute__((noinline)) ExecStatus call_slow(RtThread *t, int obj, Method m, const int64_t *args, int nargs,
+                                                     int64_t timeout_ms, int64_t *result, bool recorded)
+{
+    Rt *rt = t->rt;
+    Call c = {.t = t, .rt = rt, .o = &rt->objects[obj], .args = args, .nargs = nargs, .release_recorded = recorded,
+              .timeout_ms = timeout_ms};
+    world_lock(rt);
+    t->timed_out = false;
+    ExecStatus st = rt_threads_halt(rt) ? EXEC_STOP : dispatch_hb(&c, m);
+    t->wake_value = 0; /* lives for one call: a stale one would tell apart states that have the same future */
+    t->timed_out = false;
+    rt->serial++;
+    world_unlock(rt);
+    gate_flush_wakes(t);
+    if (result)
+        *result = c.result;
+    if (st == EXEC_FAIL) {
+        SrcPos pos = {atomic_load(&t->line), 0};
+        if (!c.err)
+            c.err = xasprintf("TypeError: %s has no method %s()", ast_obj_kind_name(c.o->kind),
+                              snapshot_method_name(m));
+        st = rt_fail(t, pos, "%s", c.err);
+    }
+    xfree(c.err);
+    return st;
+}
+
 ExecStatus rt_call_timed(RtThread *t, int obj, Method m, const int64_t *args, int nargs, int64_t timeout_ms,
                          int64_t *result)
 {
@@ -963,37 +993,9 @@ ExecStatus rt_call_timed(RtThread *t, int obj, Method m, const int64_t *args, in
     ExecStatus st = gate_action(t);
     if (st != EXEC_OK)
         return st;
-    Rt *rt = t->rt;
     bool recorded = false;
     t->actions++;
-    if (timeout_ms < 0 && fast_call(t, &rt->objects[obj], m, args, nargs, result, &recorded))
+    if (timeout_ms < 0 && fast_call(t, &t->rt->objects[obj], m, args, nargs, result, &recorded))
         return EXEC_OK;
-    Call c; /* not zero-initialised: the error buffer is large and rarely used */
-    c.t = t;
-    c.rt = rt;
-    c.o = &rt->objects[obj];
-    c.args = args;
-    c.nargs = nargs;
-    c.result = 0;
-    c.release_recorded = recorded;
-    c.timeout_ms = timeout_ms;
-    c.deadline = 0;
-    c.err[0] = '\0';
-    world_lock(rt);
-    t->timed_out = false;
-    st = rt_threads_halt(rt) ? EXEC_STOP : dispatch_hb(&c, m);
-    t->wake_value = 0; /* lives for one call: a stale one would tell apart states that have the same future */
-    t->timed_out = false;
-    rt->serial++;
-    world_unlock(rt);
-    gate_flush_wakes(t);
-    if (result)
-        *result = c.result;
-    if (st != EXEC_FAIL)
-        return st;
-    SrcPos pos = {atomic_load(&t->line), 0};
-    if (!c.err[0])
-        snprintf(c.err, sizeof c.err, "TypeError: %s has no method %s()", ast_obj_kind_name(c.o->kind),
-                 snapshot_method_name(m));
-    return rt_fail(t, pos, "%s", c.err);
+    return call_slow(t, obj, m, args, nargs, timeout_ms, result, recorded);
 }
