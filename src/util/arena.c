@@ -670,7 +670,22 @@ static void known_set(Arena *a, const ArenaImage *img)
     a->nknown = img->nruns;
 }
 
-/* The owned regions as chunk intervals (whole chunks only), sorted, into a->owned. */
+/* Whether at is where a block's payload starts (arena_alloc's answer). */
+static bool is_payload(const Arena *a, const char *at)
+{
+    if (!arena_owns(a, at))
+        return false;
+    size_t off = (size_t)(at - a->heap), idx = off >> a->region_log2;
+    if (idx == 0) /* the book's region */
+        return false;
+    size_t in = off & (((size_t)1 << a->region_log2) - 1), block = (size_t)1 << (idx + ARENA_MIN_CLASS - 1);
+    return in >= ARENA_HEADER_BYTES && (in - ARENA_HEADER_BYTES) % block == 0;
+}
+
+/* The owned regions as chunk intervals (whole chunks only), sorted, into a->owned. A fiber's region that starts at a
+ * block's payload owns the block's header too: only its owner sets its live prefix (arena_set_live), and a restore
+ * then skips the header with the block where the owner did not run, rather than copying it back as one more
+ * one-chunk piece of what nobody owns. */
 static void owned_chunks(Arena *a, const ArenaOwnedRegion *owned, int nowned)
 {
     scratch_grow((void **)&a->owned, &a->cap_owned, (size_t)nowned + 2, sizeof(ArenaOwned));
@@ -678,12 +693,17 @@ static void owned_chunks(Arena *a, const ArenaOwnedRegion *owned, int nowned)
     a->nowned = 1;
     for (int i = 0; i < nowned; i++) {
         const char *at = owned[i].at;
+        size_t len = owned[i].len;
         bool in_stacks = at >= a->stacks && at < a->stacks + a->slot_bytes * (size_t)a->nslots;
         if (!arena_owns(a, at) && !in_stacks)
             continue;
+        if (owned[i].stack && is_payload(a, at)) {
+            at -= ARENA_HEADER_BYTES;
+            len += ARENA_HEADER_BYTES;
+        }
         size_t off = (uintptr_t)at % ARENA_CHUNK;
         uint32_t first = chunk_of(a, at);
-        uint32_t lo = first + (off ? 1 : 0), hi = first + (uint32_t)((off + owned[i].len) / ARENA_CHUNK);
+        uint32_t lo = first + (off ? 1 : 0), hi = first + (uint32_t)((off + len) / ARENA_CHUNK);
         if (lo >= hi)
             continue;
         size_t j = a->nowned++;
