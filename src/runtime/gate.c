@@ -83,6 +83,7 @@ static void thread_wait(RtThread *t, uint64_t deadline_ns)
 {
     thread_wait_once(t, deadline_ns);
     t->interp_fp_ok = false;
+    t->fp_ok = false;
 }
 
 /* ---------------------------------------------------------------- the gate */
@@ -291,6 +292,7 @@ void gate_time_out(RtThread *t, bool by_itself)
     Rt *rt = t->rt;
     int obj = t->waits_obj;
     rt_thread_written(t);
+    rt_object_changed(rt, obj);
     intq_remove(&rt->objects[obj].waiters, t->id);
     t->timed = false;
     t->timed_out = true;
@@ -931,6 +933,7 @@ void rt_thread_set_interp(RtThread *t, void *state)
     world_lock(t->rt);
     t->interp = state;
     t->interp_fp_ok = false;
+    t->fp_ok = false;
     world_unlock(t->rt);
 }
 

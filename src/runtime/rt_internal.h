@@ -27,6 +27,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum {
@@ -158,12 +159,16 @@ struct RtThread {
     uint64_t ts_count;      /* frequent events in evbuf slots before this one may reuse ts_cache; 0 forces a fresh
                                timestamp */
     EvBuf evbuf;
+    _Alignas(16) uint64_t interp_fp; /* interp_fingerprint(interp), while interp_fp_ok: computed while the thread
+                               was parked, it stays true until the thread runs again (thread_wait returns), since
+                               nothing but the thread itself writes its interpreter's state; a fingerprint after one
+                               step then hashes one thread's interpreter instead of every thread's (under world) */
+    uint64_t fp;            /* a cooperative run's fingerprint of the thread (snapshot.c), while fp_ok: cleared, as
+                               interp_fp_ok, when it runs again and whenever another writes its record
+                               (rt_thread_written). In interp_fp's 16 bytes: a saved state that differs in one mostly
+                               differs in both */
     void *interp;           /* the interpreter's state (rt_thread_set_interp), for rt_fingerprint */
-    uint64_t interp_fp;     /* interp_fingerprint(interp), while interp_fp_ok: computed while the thread was parked, it
-                               stays true until the thread runs again (thread_wait returns), since nothing but the
-                               thread itself writes its interpreter's state; a fingerprint after one step then hashes
-                               one thread's interpreter instead of every thread's (under world) */
-    bool interp_fp_ok;
+    bool interp_fp_ok, fp_ok;
 
     /* while-loop rounds, for the livelock watch (rounds.c): written by the thread itself (rt_round), read under
        world */
@@ -176,9 +181,12 @@ struct RtThread {
 };
 
 typedef struct RtObject {
-    ObjKind kind;
+    _Alignas(16) ObjKind kind;
     int id, decl, index;
-    char *name;
+    uint64_t fp;        /* a cooperative run's fingerprint of it (snapshot.c), while fp_ok: a call on it (or on the
+                           Condition it is the lock of) or a wait on it that times out clears fp_ok
+                           (rt_object_changed), so that a fingerprint after a step hashes only the objects it used.
+                           In the 16 bytes of the lock word: a saved state that differs in one differs in both */
     _Atomic unsigned lockword; /* Lock, RLock, a Condition's private lock, RWLock writer: owner + 1 (0: free), plus
                                   LOCK_QUEUED while threads wait for it; see lock_owner and sync.c */
     int count;          /* recursion (RLock, private condition lock); RWLock readers; Queue unfinished tasks */
@@ -191,7 +199,12 @@ typedef struct RtObject {
     Item *items;        /* Queue: ring of items */
     int ihead, icount, icap;
     uint32_t *vc;       /* vector clock of what was released into it (happens_before.c), NULL until then */
+    char *name;
+    bool fp_ok;
 } RtObject;
+
+_Static_assert(offsetof(RtObject, fp) % 16 == 0 && offsetof(RtObject, lockword) == offsetof(RtObject, fp) + 8,
+               "an object's fingerprint shares its 16 bytes with its lock word");
 
 /* The lock word: a free-running thread takes and gives back an uncontended Lock with one compare-and-swap each and no
  * `world` (sync.c's fast path). Everything else changes the word under `world`; a thread that queues for a held lock
@@ -335,6 +348,7 @@ typedef struct RtActivityMemo {
 struct Rt {
     Arena *arena;            /* a restorable cooperative run: everything below lives in it (RtConfig.restorable) */
     uint64_t *fixed_ran, fixed_bit; /* where the arena learns that the fixed part was written (rt_fixed_written) */
+    bool fp_check;                  /* check the objects' cached fingerprints (LOCKSTEP_ARENA_CHECK) */
     const Program *prog;
     const int64_t *params;
     InterpCode *code;        /* compiled once, shared by every thread (interp.h); outside the arena */
@@ -467,8 +481,22 @@ static inline void rt_signal(const Rt *rt, pthread_cond_t *cv)
 /* t's record is written by someone other than t (see struct RtThread): a restore must put it back as if t had run. */
 static inline void rt_thread_written(RtThread *t)
 {
-    if (t->fiber)
+    if (t->fiber) {
         fiber_written(t->fiber);
+        t->fp_ok = false;
+    }
+}
+
+/* A call on object obj, or a wait on it that ends, may change it (and a Condition's lock): its cached fingerprint goes
+ * (RtObject.fp). Only a cooperative run caches it: its fingerprints are taken while no thread runs. */
+static inline void rt_object_changed(Rt *rt, int obj)
+{
+    if (!rt->cfg.coop)
+        return;
+    RtObject *o = &rt->objects[obj];
+    o->fp_ok = false;
+    if (o->lock_obj >= 0)
+        rt->objects[o->lock_obj].fp_ok = false;
 }
 
 /* The fixed part of rt (see struct Rt) is written while the run steps: a restore must put it back. */

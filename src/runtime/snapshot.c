@@ -7,8 +7,10 @@
 #include "util/arena.h"
 #include "util/xalloc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void snapshot_init(Snapshot *s)
 {
@@ -332,9 +334,9 @@ FP_INLINE uint64_t fp_queue(uint64_t h, const IntQueue *q, const FpIds *ids)
     return h;
 }
 
-/* Each object and each thread is hashed on its own, from a seed, and only the results are chained: the hashes of
- * different objects then do not wait for each other (a chain of multiplications is as slow as it is long), and the
- * fingerprint takes a fraction of the time one chain through every field took. */
+/* Each object and each thread is hashed on its own, from a seed, and only the results are combined, weighted by
+ * place and summed: the hashes of different objects then do not wait for each other (a chain of multiplications is
+ * as slow as it is long), and the fingerprint takes a fraction of the time one chain through every field took. */
 enum { FP_OBJECT_SEED = 0x0B7EC7, FP_THREAD_SEED = 0x7EAD };
 
 /* Item ids differ between interleavings that reach the same state: only the values count. */
@@ -385,26 +387,98 @@ FP_INLINE uint64_t fp_thread(RtThread *t, const FpIds *ids, bool *cached)
     return fp_mix(h, fp_interp(t, ids, cached));
 }
 
-/* The run's fingerprint with thread ids seen through ids, the threads chained in `order` (NULL: by id) and, when
- * funcs is given, each thread's sort key mixed in before it. */
+/* The weights of the parts of a sum of hashes: the powers of an odd number from an odd start, one multiplication
+ * each (a sum with weights in a line would let differences cancel out that are no hash's fault). */
+static const uint64_t FP_WEIGHT_STEP = 0x2545F4914F6CDD1Dull, FP_OBJECTS_WEIGHT = 0x9E3779B97F4A7C15ull,
+                      FP_THREADS_WEIGHT = 0xD6E8FEB86659FD93ull, FP_FUNCS_WEIGHT = 0xA0761D6478BD642Full;
+
+/* The objects' hashes, each weighted by its place, summed: the products do not wait for each other as a chain of
+ * mixes did (each link of a chain waits for the one before). A cooperative run's, with ids as they are, are cached
+ * in the objects (RtObject.fp): a step changes one or two of them. */
+FP_INLINE uint64_t fp_objects(Rt *rt, const FpIds *ids, bool *cached)
+{
+    bool cache = ids->mode == FP_IDS_AS_THEY_ARE && rt->cfg.coop;
+    uint64_t sum = 0, w = FP_OBJECTS_WEIGHT;
+    for (int i = 0; i < rt->nobjects; i++, w *= FP_WEIGHT_STEP) {
+        RtObject *o = &rt->objects[i];
+        uint64_t v;
+        if (!cache) {
+            v = fp_object(o, ids);
+        } else {
+            if (!o->fp_ok) {
+                o->fp = fp_object(o, ids);
+                o->fp_ok = true;
+                *cached = true;
+            }
+            v = o->fp;
+        }
+        sum += v * w;
+    }
+    return sum;
+}
+
+/* LOCKSTEP_ARENA_CHECK (the test suite): every cached object and thread hash must be its hash now; one that is not
+ * missed a change (rt_object_changed, rt_thread_written), and the search would merge states that differ. */
+static void fp_cache_check(Rt *rt, bool *cached)
+{
+    const char *stale = NULL;
+    for (int i = 0; i < rt->nobjects && !stale; i++) {
+        const RtObject *o = &rt->objects[i];
+        if (o->fp_ok && o->fp != fp_object(o, &FP_IDS_PLAIN))
+            stale = o->name;
+    }
+    int n = atomic_load(&rt->nthreads);
+    for (int i = 0; i < n && !stale; i++) {
+        RtThread *t = rt->threads[i];
+        if (t->fp_ok) {
+            uint64_t fp = t->fp;
+            if (fp_thread(t, &FP_IDS_PLAIN, cached) != fp)
+                stale = t->name;
+            t->fp_ok = true; /* (fp_thread may have cached its interpreter's hash, clearing it) */
+        }
+    }
+    if (stale) {
+        fprintf(stderr, "lockstep: %s changed without saying so (a stale fingerprint); exiting\n", stale);
+        _exit(XALLOC_EXIT_STATUS);
+    }
+}
+
+/* The run's fingerprint with thread ids seen through ids: the shared variables chained, then the objects' sum, then
+ * the threads' hashes weighted by their place in `order` (NULL: by id) and summed, with, when funcs is given, each
+ * thread's sort key weighted by its place too. */
 FP_INLINE uint64_t fp_run(Rt *rt, const FpIds *ids, const int *order, const uint64_t *funcs, int n, bool *cached)
 {
     uint64_t h = fp_mix(0xF1A9, (uint64_t)rt->nslots);
     for (int i = 0; i < rt->nslots; i++)
         h = fp_mix(h, (uint64_t)slot_value(&rt->slots[i]));
-    for (int i = 0; i < rt->nobjects; i++)
-        h = fp_mix(h, fp_object(&rt->objects[i], ids));
-    for (int i = 0; i < n; i++) {
+    h = fp_mix(h, fp_objects(rt, ids, cached));
+    bool cache = ids->mode == FP_IDS_AS_THEY_ARE && rt->cfg.coop && !order && !funcs;
+    uint64_t sum = 0, w = FP_THREADS_WEIGHT, wf = FP_FUNCS_WEIGHT;
+    for (int i = 0; i < n; i++, w *= FP_WEIGHT_STEP, wf *= FP_WEIGHT_STEP) {
         if (funcs)
-            h = fp_mix(h, funcs[i]);
-        h = fp_mix(h, fp_thread(rt->threads[order ? order[i] : i], ids, cached));
+            sum += funcs[i] * wf;
+        RtThread *t = rt->threads[order ? order[i] : i];
+        if (!cache) {
+            sum += fp_thread(t, ids, cached) * w;
+            continue;
+        }
+        if (!t->fp_ok) {
+            uint64_t v = fp_thread(t, ids, cached);
+            rt_thread_written(t); /* (which clears fp_ok) */
+            t->fp = v;
+            t->fp_ok = true;
+            *cached = true;
+        }
+        sum += t->fp * w;
     }
-    return h;
+    return fp_mix(fp_mix(h, (uint64_t)n), sum);
 }
 
 uint64_t rt_fingerprint_locked(Rt *rt)
 {
     bool cached = false;
+    if (rt->fp_check)
+        fp_cache_check(rt, &cached);
     uint64_t h = interp_fp_final(fp_run(rt, &FP_IDS_PLAIN, NULL, NULL, atomic_load(&rt->nthreads), &cached));
     if (cached) /* a write to a restorable run's memory that no arena_enter covers */
         arena_touch(rt->arena);

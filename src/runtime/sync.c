@@ -995,6 +995,7 @@ ExecStatus rt_call_timed(RtThread *t, int obj, Method m, const int64_t *args, in
         return st;
     bool recorded = false;
     t->actions++;
+    rt_object_changed(t->rt, obj);
     if (timeout_ms < 0 && fast_call(t, &t->rt->objects[obj], m, args, nargs, result, &recorded))
         return EXEC_OK;
     return call_slow(t, obj, m, args, nargs, timeout_ms, result, recorded);
