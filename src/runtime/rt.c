@@ -217,14 +217,6 @@ static void copy_config(Rt *rt, const RtConfig *cfg)
     rng_init(&rt->sched_rng, cfg->seed);
 }
 
-/* LOCKSTEP_ARENA_CHECK set (the test suite sets it): a cooperative run checks what it caches (RtObject.fp), as the
- * arena checks its restores. */
-static bool checking(void)
-{
-    const char *check = getenv("LOCKSTEP_ARENA_CHECK");
-    return check && *check && strcmp(check, "0") != 0;
-}
-
 Rt *rt_create(const Program *prog, const int64_t *param_values, const RtConfig *cfg, char **err)
 {
     Arena *arena = cfg->coop && cfg->restorable ? arena_create() : NULL;
@@ -233,7 +225,7 @@ Rt *rt_create(const Program *prog, const int64_t *param_values, const RtConfig *
     rt->arena = arena;
     if (arena)
         rt->fixed_ran = arena_stack_ran(arena, NULL, &rt->fixed_bit);
-    rt->fp_check = cfg->coop && checking();
+    rt->fp_check = cfg->coop && arena_checks_asked(); /* (whether or not it is restorable) */
     rt->prog = prog;
     /* a copy: the caller may change its values for the next run while this one still reads them */
     int64_t *params = xcalloc((size_t)(prog->nparams > 0 ? prog->nparams : 1), sizeof *params);

@@ -348,7 +348,7 @@ typedef struct RtActivityMemo {
 struct Rt {
     Arena *arena;            /* a restorable cooperative run: everything below lives in it (RtConfig.restorable) */
     uint64_t *fixed_ran, fixed_bit; /* where the arena learns that the fixed part was written (rt_fixed_written) */
-    bool fp_check;                  /* check the objects' cached fingerprints (LOCKSTEP_ARENA_CHECK) */
+    bool fp_check;                  /* check the cached fingerprints of objects and threads (arena_checks_asked) */
     const Program *prog;
     const int64_t *params;
     InterpCode *code;        /* compiled once, shared by every thread (interp.h); outside the arena */

@@ -119,6 +119,12 @@ typedef struct ArenaBlock {
 
 static _Thread_local Arena *current;
 
+bool arena_checks_asked(void)
+{
+    const char *check = getenv("LOCKSTEP_ARENA_CHECK");
+    return check && *check && strcmp(check, "0") != 0;
+}
+
 bool arena_supported(void)
 {
 #if defined(__x86_64__) && !LS_ASAN && !LS_TSAN
@@ -180,8 +186,7 @@ Arena *arena_create(void)
     if (!a)
         return NULL;
     a->page = (size_t)sysconf(_SC_PAGESIZE);
-    const char *check = getenv("LOCKSTEP_ARENA_CHECK");
-    a->verify = check && *check && strcmp(check, "0") != 0;
+    a->verify = arena_checks_asked();
     a->slot_bytes = ARENA_STACK_BYTES + a->page;
     size_t room = memroom_address_bytes(); /* a quarter of it: the search's graph and saved states need the rest */
     room = room == SIZE_MAX ? room : room / 4;

@@ -36,6 +36,9 @@ typedef struct ArenaRegion {
 
 /* Whether this build can save and restore arenas (false under sanitizers and without our own fiber switch). */
 bool arena_supported(void);
+/* Whether LOCKSTEP_ARENA_CHECK (set, not "0") asks for the checks that cost more than the search: the arena's of its
+ * restores, and its users' of what they cache in it. The test suite sets it. */
+bool arena_checks_asked(void);
 
 /* An empty arena; NULL when !arena_supported(), or when a limit on the address space (ulimit -v) leaves no room for
  * one in a quarter of what it leaves free (a smaller arena is reserved where the largest does not fit): the caller
