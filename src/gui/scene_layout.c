@@ -1884,8 +1884,8 @@ static bool try_places(LabelCtx *c, int self, SlNode *n, const SceneInput *in, c
             return true;
     if (!try_label(c, self, n, in, lines, nl, n->label_above ? above : below, n->label_above))
         return try_label(c, self, n, in, lines, nl, n->label_above ? below : above, !n->label_above) ||
-               (c->clear > 0 && nl > 1 && !n->label_side && /* kept clear: beside the node rather than a line less */
-                (try_side(c, self, n, in, lines, nl, false, SIDE_CENTRED) ||
+               ((c->clear > 0 || nl == 1) && !n->label_side && /* beside the node rather than a line less, */
+                (try_side /* and a name alone beside it rather than none (the barber's under its chips at x2) */(c, self, n, in, lines, nl, false, SIDE_CENTRED) ||
                  try_side(c, self, n, in, lines, nl, true, SIDE_CENTRED)));
     if (!label_cut(n, lines, nl) || c->choosing) /* (the round that chooses the placement as it was) */
         return true;
