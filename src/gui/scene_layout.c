@@ -1882,10 +1882,14 @@ static bool try_places(LabelCtx *c, int self, SlNode *n, const SceneInput *in, c
         if (try_side(c, self, n, in, lines, nl, n->label_left, row) || /* beside the disc, away from the table first */
             try_side(c, self, n, in, lines, nl, !n->label_left, row))
             return true;
+    /* Neither below nor above: beside it, where kept clear, rather than a line less; and a name alone beside it
+     * rather than none (the barber under its waiting chips at 1920x1080 x2), once the names' round has chosen the
+     * placement as it did. */
+    bool beside = nl > 1 ? c->clear > 0 : !c->choosing;
     if (!try_label(c, self, n, in, lines, nl, n->label_above ? above : below, n->label_above))
         return try_label(c, self, n, in, lines, nl, n->label_above ? below : above, !n->label_above) ||
-               ((c->clear > 0 || nl == 1) && !n->label_side && /* beside the node rather than a line less, */
-                (try_side /* and a name alone beside it rather than none (the barber's under its chips at x2) */(c, self, n, in, lines, nl, false, SIDE_CENTRED) ||
+               (beside && !n->label_side &&
+                (try_side(c, self, n, in, lines, nl, false, SIDE_CENTRED) ||
                  try_side(c, self, n, in, lines, nl, true, SIDE_CENTRED)));
     if (!label_cut(n, lines, nl) || c->choosing) /* (the round that chooses the placement as it was) */
         return true;
