@@ -749,14 +749,14 @@ static void test_every_scenario_stepped(void **state)
             snprintf(script + len, sizeof script - (size_t)len, "quit\n");
             wh_write_script(wh_path("stepped.uis"), script);
             char cmd[1024];
-            snprintf(cmd, sizeof cmd, "%s --size %dx%d --zoom 2 --theme %s --ui-script %s", names[k], sizes_[s].w,
-                     sizes_[s].h, sizes_[s].theme, wh_path("stepped.uis"));
+            snprintf(cmd, sizeof cmd, "%.63s --size %dx%d --zoom 2 --theme %s --ui-script %.500s", names[k],
+                     sizes_[s].w, sizes_[s].h, sizes_[s].theme, wh_path("stepped.uis"));
             assert_int_equal(wh_run_on_screen(cmd, 3840, 2160), 0);
             for (int i = STEP_EVERY; i <= STEP_RUN; i += STEP_EVERY) {
                 char name[64], where[256];
                 snprintf(name, sizeof name, "stepped-%d.json", i);
                 json_t *st = wh_state(name);
-                snprintf(where, sizeof where, "%s at %dx%d, zoom 2, %s theme, step %lld", names[k], sizes_[s].w,
+                snprintf(where, sizeof where, "%.63s at %dx%d, zoom 2, %s theme, step %lld", names[k], sizes_[s].w,
                          sizes_[s].h, sizes_[s].theme, (long long)wh_int(st, "step"));
                 check_scene(json_object_get(st, "layout"), where);
                 json_decref(st);
