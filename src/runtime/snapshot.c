@@ -464,7 +464,8 @@ FP_INLINE uint64_t fp_run(Rt *rt, const FpIds *ids, const int *order, const uint
         }
         if (!t->fp_ok) {
             uint64_t v = fp_thread(t, ids, cached);
-            rt_thread_written(t); /* (which clears fp_ok) */
+            rt_thread_written(t); /* the hash goes into t's record, its fiber's: a restore must put it back (this
+                                     clears fp_ok, set again below) */
             t->fp = v;
             t->fp_ok = true;
             *cached = true;

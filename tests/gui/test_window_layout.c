@@ -566,11 +566,11 @@ static void test_layout_option(void **state)
 
 /* Every shipped scenario, at the sizes of the lecture halls (a 4:3 projector, a 720p one, full HD, 4K), at zoom 1, 2
  * and 3, in both themes: one window per size, zoom and theme opens each scenario in turn (as the o key does), steps
- * it serially HALL_STEPS steps and dumps its layout (played at full speed and paused, it stopped where the machine's
- * pace left it: a slow sanitizer build met a layout a fast one never did; a step takes a frame, so 21,000 steps took
- * seven minutes, and the test below goes further at two sizes). The light windows keep the normal
- * layout (--layout normal), the dark ones take the one their size chooses (the presenter layout at 1024x768 from
- * zoom 2), so that both layouts are checked where a lecture meets them. */
+ * it serially HALL_STEPS steps and dumps its layout. Played at full speed and paused, it stopped where the machine's
+ * pace left it, and a slow sanitizer build met a layout a fast one never did; a step takes a frame, so the steps are
+ * few (40 took seven minutes) and the test below goes further at two sizes. The light windows keep the normal layout
+ * (--layout normal), the dark ones take the one their size chooses (the presenter layout at 1024x768 from zoom 2), so
+ * that both layouts are checked where a lecture meets them. */
 static const Size hall_sizes[] = {{1024, 768}, {1280, 720}, {1920, 1080}, {3840, 2160}};
 static const int hall_zooms[] = {1, 2, 3};
 static const char *const themes[] = {"light", "dark"};
