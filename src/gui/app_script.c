@@ -82,6 +82,8 @@ static bool script_start(App *a, const UiAction *act, uint64_t now)
     case UA_STEP:
         if (act->n < 0)
             app_step_forward(a);
+        else if (a->run.rt && act->n >= session_snapshot(a->run.session)->nthreads) /* not a step of nothing */
+            script_fail(a, act, "no such thread in the run (step N steps the thread whose id is N)");
         else
             app_step(a, (int)act->n);
         return true;

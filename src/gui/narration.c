@@ -318,6 +318,9 @@ void narration_next(const Program *p, const SnapThread *t, char *buf, size_t siz
     if (t->state == TS_FINISHED || t->state == TS_ERROR || t->state == TS_ACTIVE || t->line <= 0)
         return;
     narration_thread_statement(p, t, stmt, sizeof stmt);
+    size_t len = strlen(stmt);
+    if (len > 0 && stmt[len - 1] == ':') /* a block's opener: "waits in: with room:" read as two labels */
+        stmt[--len] = '\0';
     if (stmt[0])
         snprintf(buf, size, "%s %s", t->state == TS_BLOCKED ? "waits in:" : "next:", stmt);
 }

@@ -44,8 +44,8 @@ void narration_statement(const Program *p, int line, char *buf, size_t size);
 void narration_thread_statement(const Program *p, const SnapThread *t, char *buf, size_t size);
 /* What a live thread does next, in the words of the scene's line under its state: "next: N = M + 1", "next: leave
  * with counter_lock"; a blocked thread is not about to run its statement but stuck inside it: "waits in:
- * filled.acquire()". "" for a thread that has ended, one in an activity (its state names it) or one that has not
- * begun. */
+ * filled.acquire()"; a block's opening line without its colon ("waits in: with room", not "waits in: with room:").
+ * "" for a thread that has ended, one in an activity (its state names it) or one that has not begun. */
 void narration_next(const Program *p, const SnapThread *t, char *buf, size_t size);
 
 typedef struct NarrLine {

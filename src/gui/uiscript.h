@@ -10,7 +10,8 @@
  *     click X Y                click at window pixel (X, Y)
  *     wheel N                  turn the mouse wheel N notches at the mouse (up: positive, down: negative)
  *     set NAME=VALUE           change a parameter (as the parameters panel does: the run restarts)
- *     step [N]                 step thread N (or the scheduler's choice) in serial mode
+ *     step [N]                 step thread N (or the scheduler's choice) in serial mode; fails when the run has no
+ *                              thread N (a thread that cannot move is the window's note, as for a click)
  *     back                     step back one step
  *     mode free|paced|serial   switch mode
  *     speed X|max              set the speed

@@ -416,7 +416,7 @@ static void test_next_says_what_a_thread_does(void **state)
     assert_string_equal(buf, "next: N = M + 1");
     t.line = 2; /* entering the with: its statement */
     narration_next(&f.prog, &t, buf, sizeof buf);
-    assert_string_equal(buf, "next: with counter_lock:");
+    assert_string_equal(buf, "next: with counter_lock");
     t.leaving_with = true; /* leaving it: the release */
     narration_next(&f.prog, &t, buf, sizeof buf);
     assert_string_equal(buf, "next: leave with counter_lock");
@@ -429,7 +429,7 @@ static void test_next_says_what_a_thread_does(void **state)
     assert_string_equal(buf, "filled.acquire()");
     t.line = 2; /* blocked entering the with */
     narration_next(&f.prog, &t, buf, sizeof buf);
-    assert_string_equal(buf, "waits in: with counter_lock:");
+    assert_string_equal(buf, "waits in: with counter_lock");
     ThreadState none[] = {TS_FINISHED, TS_ERROR, TS_ACTIVE};
     for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
         t = (SnapThread){.state = none[i], .line = 3};

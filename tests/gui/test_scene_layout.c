@@ -1352,7 +1352,7 @@ static void test_blocked_and_leaving_threads_say_so(void **state)
     assert_string_equal(n2->next, "waits in: filled.acquire()");
     assert_non_null(label_line(n2, "waits in: filled.acquire()"));
     assert_null(label_line(n2, "next:"));
-    assert_string_equal(scene_layout_find(&sl, SL_THREAD, w3)->next, "waits in: with counter_lock:");
+    assert_string_equal(scene_layout_find(&sl, SL_THREAD, w3)->next, "waits in: with counter_lock");
     next_scene_finish(&f, &sl);
 }
 

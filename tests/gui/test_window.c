@@ -303,6 +303,13 @@ static void test_bad_input_gets_one_line(void **state)
     assert_non_null(fgets(line, sizeof line, f));
     fclose(f);
     assert_non_null(strstr(line, "bad.uis:2: unknown action 'jump'"));
+    wh_write_script(wh_path("nothread.uis"), "step 0\nstep 30\nquit\n"); /* no thread 30: not a step of nothing */
+    snprintf(opts, sizeof opts, "race-counter --ui-script %s", wh_path("nothread.uis"));
+    assert_int_equal(wh_run(opts), 1);
+    f = fopen(wh_path("stderr.txt"), "r");
+    assert_non_null(fgets(line, sizeof line, f));
+    fclose(f);
+    assert_non_null(strstr(line, "nothread.uis:2: no such thread in the run"));
     snprintf(opts, sizeof opts, "--schedule-file %s", wh_path("missing.schedule"));
     assert_int_equal(wh_run(opts), 1);
     f = fopen(wh_path("stderr.txt"), "r");
@@ -510,8 +517,8 @@ static void test_presenter_says_each_step(void **state)
     assert_string_equal(str_at(at_if, "last_step"), "Step 6: worker 1 runs \"if use_lock:\" (nothing shared changes)");
     assert_string_equal(str_at(at_if, "caption_shown"), str_at(at_if, "last_step"));
     assert_true(label_says(at_if, "worker 1", "next: M = N"));
-    assert_true(label_says(at_if, "worker 2", "next: for k in range(iterations):"));
-    assert_false(label_says(at_if, "main", "next: for w in range(1, workers + 1):")); /* finished: none */
+    assert_true(label_says(at_if, "worker 2", "next: for k in range(iterations)"));
+    assert_false(label_says(at_if, "main", "next: for w in range(1, workers + 1)")); /* finished: none */
 
     json_t *read = wh_state("say-read.json"); /* both have read N = 0: both write M + 1 next */
     assert_string_equal(str_at(read, "caption_shown"), "Step 10: worker 2 reads N = 0 into M");
@@ -522,7 +529,7 @@ static void test_presenter_says_each_step(void **state)
 
     json_t *wrote = wh_state("say-write.json");
     assert_string_equal(str_at(wrote, "caption_shown"), "Step 11: worker 1 writes N = 1");
-    assert_true(label_says(wrote, "worker 1", "next: for k in range(iterations):"));
+    assert_true(label_says(wrote, "worker 1", "next: for k in range(iterations)"));
     assert_true(label_says(wrote, "worker 2", "next: N = M + 1"));
 
     json_t *all = wh_state("say-all.json"); /* all panels: the code panel and the narration say it */
@@ -537,7 +544,7 @@ static void test_presenter_says_each_step(void **state)
 
 /* The locked race on a 4:3 projector at 2x, stepped until worker 1 has written N inside its with block and worker 2
  * waits to enter it: worker 1's next step leaves the block (the runtime reports it on the with's line), and its label
- * says so rather than "next: with counter_lock:", which reads as taking the lock; worker 2 is stuck in the with, not
+ * says so rather than "next: with counter_lock", which reads as taking the lock; worker 2 is stuck in the with, not
  * about to run it: "waits in:". One step more, the release is told and both labels move on. */
 static void test_presenter_says_waits_and_leaves(void **state)
 {
@@ -570,15 +577,15 @@ static void test_presenter_says_waits_and_leaves(void **state)
     assert_true(label_says(at, "worker 1", "next: leave with counter_lock"));
     assert_string_equal(str_at(w2, "state"), "blocked");
     assert_string_equal(str_at(w2, "statement"), "with counter_lock:");
-    assert_string_equal(str_at(w2, "next"), "waits in: with counter_lock:");
-    assert_true(label_says(at, "worker 2", "waits in: with counter_lock:"));
-    assert_int_equal(scene_lines(at, "next: with counter_lock:", false), 0);
+    assert_string_equal(str_at(w2, "next"), "waits in: with counter_lock");
+    assert_true(label_says(at, "worker 2", "waits in: with counter_lock"));
+    assert_int_equal(scene_lines(at, "next: with counter_lock", false), 0);
     assert_string_equal(str_at(thread_at(at, 0), "next"), ""); /* main has finished */
 
     json_t *left = wh_state("left.json"); /* the release, told; worker 2 got the lock */
     assert_string_equal(str_at(left, "caption_shown"),
                         "Step 13: worker 1 releases counter_lock; worker 2 acquires counter_lock");
-    assert_true(label_says(left, "worker 1", "next: for k in range(iterations):"));
+    assert_true(label_says(left, "worker 1", "next: for k in range(iterations)"));
     assert_true(label_says(left, "worker 2", "next: M = N"));
     json_decref(at);
     json_decref(left);
