@@ -288,40 +288,41 @@ static void test_lost_updates_in_the_banner(void **state)
     json_decref(s);
 }
 
+/* The window run with opts must fail (exit 1); the first line it wrote to stderr, in line. */
+static void first_complaint(const char *opts, char *line, size_t size)
+{
+    assert_int_equal(wh_run(opts), 1);
+    FILE *f = fopen(wh_path("stderr.txt"), "r");
+    assert_non_null(f);
+    line[0] = '\0';
+    assert_non_null(fgets(line, (int)size, f));
+    fclose(f);
+}
+
 static void test_bad_input_gets_one_line(void **state)
 {
     (void)state;
     assert_int_equal(wh_run("--zoom 99"), 1); /* a bad window option is a usage error, like any other */
     assert_int_equal(wh_run("--zoom nan"), 1);
     assert_int_equal(wh_run("no-such-scenario --screenshot /dev/null"), 1);
+    char opts[600], line[512];
     wh_write_script(wh_path("bad.uis"), "wait 10\njump 3\n");
-    char opts[600];
     snprintf(opts, sizeof opts, "--ui-script %s", wh_path("bad.uis"));
-    assert_int_equal(wh_run(opts), 1);
-    FILE *f = fopen(wh_path("stderr.txt"), "r");
-    char line[512] = "";
-    assert_non_null(fgets(line, sizeof line, f));
-    fclose(f);
+    first_complaint(opts, line, sizeof line);
     assert_non_null(strstr(line, "bad.uis:2: unknown action 'jump'"));
     wh_write_script(wh_path("nothread.uis"), "step 0\nstep 30\nquit\n"); /* no thread 30: not a step of nothing */
     snprintf(opts, sizeof opts, "race-counter --ui-script %s", wh_path("nothread.uis"));
-    assert_int_equal(wh_run(opts), 1);
-    f = fopen(wh_path("stderr.txt"), "r");
-    assert_non_null(fgets(line, sizeof line, f));
-    fclose(f);
+    first_complaint(opts, line, sizeof line);
     assert_non_null(strstr(line, "nothread.uis:2: no such thread in the run"));
     snprintf(opts, sizeof opts, "--schedule-file %s", wh_path("missing.schedule"));
-    assert_int_equal(wh_run(opts), 1);
-    f = fopen(wh_path("stderr.txt"), "r");
-    assert_non_null(fgets(line, sizeof line, f));
-    fclose(f);
+    first_complaint(opts, line, sizeof line);
     assert_non_null(strstr(line, "missing.schedule"));
     char cmd[1024];
     snprintf(cmd, sizeof cmd, "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER %s > %s 2>&1", wh_exe(),
              wh_path("nodisplay.txt"));
     int rc = system(cmd);
     assert_int_equal(WEXITSTATUS(rc), 1);
-    f = fopen(wh_path("nodisplay.txt"), "r");
+    FILE *f = fopen(wh_path("nodisplay.txt"), "r");
     assert_non_null(fgets(line, sizeof line, f));
     fclose(f);
     assert_non_null(strstr(line, "lockstep: no display available"));
