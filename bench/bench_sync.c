@@ -256,7 +256,7 @@ static void fake_thread(RtThread *t, int func, const int64_t *args)
         if (rt_start_thread(t, 0, &i, 1, false, NULL, &handles[i]) != EXEC_OK)
             return;
     for (int i = 0; i < c->workers; i++)
-        if (rt_join_thread(t, handles[i]) != EXEC_OK)
+        if (rt_join_thread(t, handles[i], -1) != EXEC_OK)
             return;
 }
 

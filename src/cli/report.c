@@ -306,6 +306,8 @@ static void print_threads(const Report *r, FILE *out)
         if (t->timed && t->waits_obj >= 0) {
             char obj[32];
             fprintf(out, "  waits for %s (may time out)", describe_object(s, t->waits_obj, obj));
+        } else if (t->timed && t->waits_thread >= 0 && t->waits_thread < s->nthreads) {
+            fprintf(out, "  waits for %s to finish (may time out)", s->threads[t->waits_thread].name);
         }
         fputc('\n', out);
     }

@@ -83,15 +83,21 @@ static bool narrate_object(const NarrCtx *c, const Event *ev, const char *who, c
     case EV_BLOCK: {
         SnapWait w = {ev->thread, ev->obj, (Method)ev->a, -1};
         const SnapObject *o = object_of(c, ev->obj);
-        if (ev->obj < 0) { /* a join: whom it waits for is in the snapshot */
+        if (ev->obj < 0) { /* a join: whom it waits for, and whether it may give up, is in the snapshot */
+            bool timed = false;
             for (int i = 0; c->snap && i < c->snap->nthreads; i++)
-                if (c->snap->threads[i].id == ev->thread)
+                if (c->snap->threads[i].id == ev->thread) {
                     w.held_by = c->snap->threads[i].waits_thread;
-            if (w.held_by < 0) {
+                    timed = c->snap->threads[i].timed;
+                }
+            if (w.held_by < 0)
                 snprintf(buf, size, "%s waits for a thread to finish", who);
-                return true;
+            else
+                narration_wait_text(c, &w, buf, size);
+            if (timed) {
+                size_t n = strlen(buf);
+                snprintf(buf + n, size - n, " (may time out)");
             }
-            narration_wait_text(c, &w, buf, size);
             return true;
         }
         w.held_by = o && o->kind != OBJ_SEMAPHORE && o->kind != OBJ_QUEUE ? o->owner : -1;
@@ -102,11 +108,16 @@ static bool narrate_object(const NarrCtx *c, const Event *ev, const char *who, c
         }
         return true;
     }
-    case EV_WAKE:
+    case EV_WAKE: {
         if (ev->a != 1) /* only a wait that gave up is told */
             return false;
-        snprintf(buf, size, "%s gives up waiting for %s (timed out)", who, obj);
+        char tmp[32];
+        if (ev->obj < 0) /* a join: b is the thread it waited for */
+            snprintf(buf, size, "%s gives up waiting for %s to finish (timed out)", who, thread_name(c, (int)ev->b, tmp));
+        else
+            snprintf(buf, size, "%s gives up waiting for %s (timed out)", who, obj);
         return true;
+    }
     case EV_SEM:
         snprintf(buf, size, ev->b < 0 ? "%s takes a token from %s (%s left)" : "%s gives a token back to %s (%s now)",
                  who, obj, numtext_int(ev->a, a, sizeof a));

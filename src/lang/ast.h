@@ -114,6 +114,7 @@ typedef enum Method {
     M_TASK_DONE, M_JOIN, M_QSIZE, M_EMPTY, M_FULL,
     /* thread handle: M_JOIN (shared with Queue.join) ; local list: */
     M_LIST_APPEND,  /* lst.append(x) on a local list (the checker picks this over M_APPEND for locals) */
+    M_IS_ALIVE,     /* t.is_alive() on a thread handle: 1 until it has ended */
 } Method;
 
 typedef enum TimeUnit { UNIT_MS, UNIT_S } TimeUnit;
@@ -166,6 +167,7 @@ typedef struct SayPart {
     char *text; /* literal text, or NULL for an expression */
     Expr *expr;
     bool thread_name; /* neither: the name of the thread saying it (Python's current_thread().name) */
+    bool as_bool;     /* expr is a Python bool (a comparison, t.is_alive()): said True or False, not 1 or 0 */
 } SayPart;
 
 struct Stmt {

@@ -366,7 +366,10 @@ static const MethodSpec queue_methods[] = {
     {"put", M_PUT, 1, 1},   {"get", M_GET, 0, 0},     {"append", M_APPEND, 1, 1}, {"popleft", M_POPLEFT, 0, 0},
     {"task_done", M_TASK_DONE, 0, 0}, {"join", M_JOIN, 0, 0}, {"qsize", M_QSIZE, 0, 0}, {"empty", M_EMPTY, 0, 0},
     {"full", M_FULL, 0, 0}, {NULL, M_NONE, 0, 0}};
-static const MethodSpec local_methods[] = {{"join", M_JOIN, 0, 0}, {"append", M_LIST_APPEND, 1, 1}, {NULL, M_NONE, 0, 0}};
+static const MethodSpec local_methods[] = {{"join", M_JOIN, 0, 0},
+                                           {"append", M_LIST_APPEND, 1, 1},
+                                           {"is_alive", M_IS_ALIVE, 0, 0},
+                                           {NULL, M_NONE, 0, 0}};
 
 static const MethodSpec *methods_of(ObjKind k)
 {
@@ -456,7 +459,7 @@ static void check_timeout(Checker *C, Expr *e, ObjKind k)
     check_expr(C, e->timeout, USE_VALUE);
     if (!can_time_out(k, e->method)) {
         diags_add(C->diags, e->pos, "%s.%s() takes no timeout (acquire(), Condition and Event wait(), Queue get() and "
-                  "put() do)", ast_obj_kind_name(k), e->name);
+                  "put(), a thread's join() do)", ast_obj_kind_name(k), e->name);
         return;
     }
     if (e->method == M_ACQUIRE && e->args.count == 1 && e->args.items[0]->kind == EX_INT &&
@@ -479,11 +482,14 @@ static bool check_method(Checker *C, Expr *e, Use use)
     if (k == -2)
         return rs;
     if (k == -1) {
-        if (e->timeout)
-            diags_add(C->diags, e->pos, "%s() on a local value takes no timeout", e->name);
         if (!bind_method(C, e, local_methods, "a local variable"))
             return rs;
-        return rs || e->method == M_JOIN;
+        if (e->timeout && e->method != M_JOIN)
+            diags_add(C->diags, e->pos, "%s() takes no timeout (a thread's join() does: t.join(timeout=2 s))",
+                      e->name);
+        else if (e->timeout)
+            check_expr(C, e->timeout, USE_VALUE);
+        return rs || e->method == M_JOIN || e->method == M_IS_ALIVE;
     }
     if (!bind_method(C, e, methods_of((ObjKind)k), ast_obj_kind_name((ObjKind)k)))
         return true;

@@ -201,7 +201,7 @@ static bool parse_timeout(Parser *P, Expr *call, SrcPos pos)
 {
     char buf[64];
     if (!call) {
-        error_at(P, pos, "only an object's acquire(), wait(), get() and put() take timeout=...");
+        error_at(P, pos, "only an object's acquire(), wait(), get() and put() and a thread's join() take timeout=...");
         return false;
     }
     if (call->timeout) {

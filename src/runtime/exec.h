@@ -81,7 +81,12 @@ ExecStatus rt_call_timed(RtThread *t, int obj, Method m, const int64_t *args, in
  * daemon threads still alive then are simply stopped. */
 ExecStatus rt_start_thread(RtThread *t, int func, const int64_t *args, int nargs, bool daemon, const char *label,
                            int64_t *handle);
-ExecStatus rt_join_thread(RtThread *t, int64_t handle);
+/* rt_join_thread waits until thread `handle` has finished, or gives up after timeout_ms (-1: never; 0: at once),
+ * as Python's t.join(timeout) does: it says nothing about which happened, t.is_alive() does (rt_thread_alive). */
+ExecStatus rt_join_thread(RtThread *t, int64_t handle, int64_t timeout_ms);
+/* *alive: 1 while thread `handle` has not finished (nor ended on an error), as Python's t.is_alive(); a visible
+ * action, since the answer changes with the other thread's last step. */
+ExecStatus rt_thread_alive(RtThread *t, int64_t handle, int64_t *alive);
 
 /* A labelled activity of a duration in milliseconds: sleeps in free/paced mode (scaled by speed; skipped at max),
  * a single step in serial mode. The state label shows until the thread's next step. */

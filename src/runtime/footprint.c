@@ -130,9 +130,11 @@ static void walk_expr(FpBuilder *b, const Expr *e, bool write, const uint64_t *g
         walk_expr(b, e->b, false, NULL);
         return;
     case EX_METHOD:
-        if (e->method == M_JOIN && !(e->a->kind == EX_NAME && e->a->ref.kind == REF_OBJECT) &&
+        if ((e->method == M_JOIN || e->method == M_IS_ALIVE) &&
+            !(e->a->kind == EX_NAME && e->a->ref.kind == REF_OBJECT) &&
             !(e->a->kind == EX_INDEX && e->a->a->kind == EX_NAME && e->a->a->ref.kind == REF_OBJECT))
-            add(b, IT_RES, true, b->f->nobjects + b->f->nslots + RES_JOIN, NULL, NULL); /* a thread's join */
+            add(b, IT_RES, true, b->f->nobjects + b->f->nslots + RES_JOIN, NULL, NULL); /* a thread's join or
+                                                                                         is_alive(): its end */
         walk_expr(b, e->a, true, guard);
         walk_list(b, &e->args, false);
         walk_expr(b, e->timeout, false, NULL);

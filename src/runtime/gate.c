@@ -266,14 +266,14 @@ ExecStatus gate_block(RtThread *t, int obj, Method m, int waits_thread)
     return t->woken ? EXEC_OK : EXEC_STOP;
 }
 
-ExecStatus gate_block_timed(RtThread *t, int obj, Method m, uint64_t deadline_ns)
+ExecStatus gate_block_timed(RtThread *t, int obj, Method m, int waits_thread, uint64_t deadline_ns)
 {
     Rt *rt = t->rt;
     t->timed = true;
     t->timed_out = false;
     uint64_t now = rt_now(rt);
     int64_t left_ms = (int64_t)((deadline_ns > now ? deadline_ns - now : 0) / 1000000);
-    block_begin(t, obj, m, -1, left_ms > 0 ? left_ms : 1); /* the event's b: > 0 tells a timed wait */
+    block_begin(t, obj, m, waits_thread, left_ms > 0 ? left_ms : 1); /* the event's b: > 0 tells a timed wait */
     t->parked = true;
     while (!t->woken && !rt_threads_halt(rt)) { /* a wait does not time out after the run's end */
         bool clock = rt->mode != RT_SERIAL && !t->fiber; /* serial: the scheduler times it out */
@@ -290,24 +290,27 @@ ExecStatus gate_block_timed(RtThread *t, int obj, Method m, uint64_t deadline_ns
 void gate_time_out(RtThread *t, bool by_itself)
 {
     Rt *rt = t->rt;
-    int obj = t->waits_obj;
+    int obj = t->waits_obj, joined = t->waits_thread;
     rt_thread_written(t);
-    rt_object_changed(rt, obj);
-    intq_remove(&rt->objects[obj].waiters, t->id);
+    if (obj >= 0) { /* a join (obj -1) waits in no object's queue */
+        rt_object_changed(rt, obj);
+        intq_remove(&rt->objects[obj].waiters, t->id);
+    }
     t->timed = false;
     t->timed_out = true;
     t->woken = true;
     t->state = TS_RUNNING;
     t->waits_obj = -1;
     t->waits_method = M_NONE;
+    t->waits_thread = -1;
     t->actions++;
     t->blocked_ns += gate_blocked_for(rt, t);
     rt->running++;
     rt->serial++;
-    if (by_itself)
-        ev_emit(t, EV_WAKE, t->id, obj, 1, 0); /* a = 1: it gave up */
+    if (by_itself) /* a = 1: it gave up; b: the thread a join waited for (obj -1) */
+        ev_emit(t, EV_WAKE, t->id, obj, 1, joined);
     else
-        ev_emit_rt(rt, EV_WAKE, t->id, obj, 1, 0);
+        ev_emit_rt(rt, EV_WAKE, t->id, obj, 1, joined);
     if (!by_itself)
         rt_signal(rt, &t->cv);
 }
@@ -565,31 +568,66 @@ ExecStatus rt_start_thread(RtThread *t, int func, const int64_t *args, int nargs
     return EXEC_OK;
 }
 
-ExecStatus rt_join_thread(RtThread *t, int64_t handle)
+static bool thread_ended(const RtThread *t)
+{
+    return t->state == TS_FINISHED || t->state == TS_ERROR;
+}
+
+/* Under world: the thread `handle` names, or NULL. */
+static RtThread *handle_target(Rt *rt, int64_t handle)
+{
+    return handle >= 0 && handle < atomic_load(&rt->nthreads) ? rt->threads[handle] : NULL;
+}
+
+/* Ends t on a bad handle, as Python's RuntimeError would (called under world, which it lets go). */
+static ExecStatus bad_handle(RtThread *t, const char *why)
+{
+    world_unlock(t->rt);
+    SrcPos pos = {atomic_load(&t->line), 0};
+    return rt_fail(t, pos, "RuntimeError: %s", why);
+}
+
+ExecStatus rt_join_thread(RtThread *t, int64_t handle, int64_t timeout_ms)
 {
     ExecStatus st = gate_action(t);
     if (st != EXEC_OK)
         return st;
     Rt *rt = t->rt;
     world_lock(rt);
-    int n = atomic_load(&rt->nthreads);
-    if (handle < 0 || handle >= n || handle == t->id) {
-        world_unlock(rt);
-        SrcPos pos = {atomic_load(&t->line), 0};
-        return rt_fail(t, pos, handle == t->id ? "RuntimeError: cannot join current thread"
-                                               : "RuntimeError: join of an unknown thread");
-    }
-    RtThread *target = rt->threads[handle];
+    RtThread *target = handle_target(rt, handle);
+    if (!target || target == t)
+        return bad_handle(t, target ? "cannot join current thread" : "join of an unknown thread");
     t->actions++;
+    t->timed_out = false;
     ev_emit(t, EV_REQUEST, t->id, -1, M_JOIN, handle);
-    if (target->state != TS_FINISHED && target->state != TS_ERROR)
+    if (!thread_ended(target) && timeout_ms < 0)
         st = gate_block(t, -1, M_JOIN, (int)handle);
-    if (st == EXEC_OK) {
+    else if (!thread_ended(target) && timeout_ms > 0)
+        st = gate_block_timed(t, -1, M_JOIN, (int)handle, rt_timeout_deadline(rt, timeout_ms));
+    if (st == EXEC_OK && thread_ended(target)) { /* joined (a join that gave up has nothing to join) */
         hb_join(t, target);
         ev_emit(t, EV_JOIN, t->id, -1, handle, 0);
     }
     world_unlock(rt);
     return st;
+}
+
+ExecStatus rt_thread_alive(RtThread *t, int64_t handle, int64_t *alive)
+{
+    ExecStatus st = gate_action(t);
+    if (st != EXEC_OK)
+        return st;
+    Rt *rt = t->rt;
+    world_lock(rt);
+    RtThread *target = handle_target(rt, handle);
+    if (!target)
+        return bad_handle(t, "is_alive() of an unknown thread");
+    t->actions++;
+    *alive = !thread_ended(target);
+    if (!*alive)
+        hb_join(t, target); /* what it did before it ended is now known to have happened */
+    world_unlock(rt);
+    return EXEC_OK;
 }
 
 /* Under world: t's body has returned (normally, on an error, or because the run is stopping or has ended). A thread

@@ -728,7 +728,9 @@ static bool names_local(const Expr *target)
     return base->kind == EX_NAME && base->ref.kind == REF_LOCAL;
 }
 
-/* t.join() and lst.append(x) on local values. */
+static ExecStatus timeout_of(Interp *in, const Expr *e, Value *locals, int64_t *ms);
+
+/* t.join(), t.join(timeout=T), t.is_alive() and lst.append(x) on local values. */
 static ExecStatus local_method(Interp *in, const Expr *e, Value *locals, Value *out)
 {
     Value target, x;
@@ -736,12 +738,23 @@ static ExecStatus local_method(Interp *in, const Expr *e, Value *locals, Value *
     if (st != EXEC_OK)
         return st;
     *out = int_value(0, taint_none());
-    bool join = e->method == M_JOIN;
-    if (join ? target.kind != VAL_THREAD : target.kind != VAL_LIST)
+    bool on_thread = e->method == M_JOIN || e->method == M_IS_ALIVE;
+    if (on_thread ? target.kind != VAL_THREAD : target.kind != VAL_LIST)
         return fail(in, e->pos, "AttributeError: '%s' object has no attribute '%s'", kind_name(target.kind),
                     e->name);
-    if (join)
-        return rt_join_thread(in->t, target.v);
+    if (e->method == M_IS_ALIVE) {
+        int64_t alive = 0;
+        st = rt_thread_alive(in->t, target.v, &alive);
+        in->pending = mix(in->pending, (uint64_t)alive);
+        *out = int_value(alive, taint_none());
+        return st;
+    }
+    if (e->method == M_JOIN) {
+        int64_t timeout_ms = -1;
+        if (e->timeout && (st = timeout_of(in, e, locals, &timeout_ms)) != EXEC_OK)
+            return st;
+        return rt_join_thread(in->t, target.v, timeout_ms);
+    }
     if (e->args.count != 1)
         return fail(in, e->pos, "TypeError: append() takes exactly one argument (%d given)", e->args.count);
     st = eval(in, e->args.items[0], locals, &x);
@@ -970,7 +983,10 @@ static ExecStatus exec_say(Interp *in, const Stmt *s, Value *locals)
         } else if (s->parts[i].thread_name) {
             strbuf_append(sb, rt_thread_name(in->t));
         } else if ((st = eval(in, s->parts[i].expr, locals, &v)) == EXEC_OK) {
-            print_value(in, sb, &v, 0);
+            if (s->parts[i].as_bool && v.kind == VAL_INT)
+                strbuf_append(sb, v.v ? "True" : "False");
+            else
+                print_value(in, sb, &v, 0);
         }
     }
     if (st == EXEC_OK)

@@ -513,10 +513,12 @@ void gate_update_flags(Rt *rt); /* under world */
 void gate_wake_all(Rt *rt);     /* under world: signal every thread and the controller */
 /* Block t (under world, t running) on object obj or a join (obj -1) until woken or stopped. */
 ExecStatus gate_block(RtThread *t, int obj, Method m, int waits_thread);
-/* gate_block on obj for a wait that may give up: in free and paced runs at the run time deadline_ns, in a serial run
+/* gate_block on obj (or, obj -1, on thread waits_thread's end: a join) for a wait that may give up: in free and paced runs at the run time deadline_ns, in a serial run
  * when the scheduler picks t while it waits (gate_time_out). Afterwards t->timed_out tells whether it gave up, in
  * which case t is no longer among obj's waiters. */
-ExecStatus gate_block_timed(RtThread *t, int obj, Method m, uint64_t deadline_ns);
+ExecStatus gate_block_timed(RtThread *t, int obj, Method m, int waits_thread, uint64_t deadline_ns);
+/* The run time a timeout of ms from now ends at (sync.c): scaled by the speed like an activity, real at speed max. */
+uint64_t rt_timeout_deadline(Rt *rt, int64_t ms);
 /* End t's timed wait now (under world, t blocked with t->timed): t leaves its object's waiters and goes on, as if
  * woken, with t->timed_out set. A visible action of t's (it changes the object's waiters). by_itself: called on t's
  * own thread (its deadline passed), else by the serial scheduler, which records the event and signals t. */

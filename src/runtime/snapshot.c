@@ -617,7 +617,7 @@ const char *snapshot_method_name(Method m)
         [M_WRITE] = "write",         [M_PUT] = "put",               [M_GET] = "get",
         [M_APPEND] = "append",       [M_POPLEFT] = "popleft",       [M_TASK_DONE] = "task_done",
         [M_JOIN] = "join",           [M_QSIZE] = "qsize",           [M_EMPTY] = "empty",
-        [M_FULL] = "full",           [M_LIST_APPEND] = "append",
+        [M_FULL] = "full",           [M_LIST_APPEND] = "append",    [M_IS_ALIVE] = "is_alive",
     };
-    return m <= M_LIST_APPEND && names[m] ? names[m] : "unknown";
+    return m <= M_IS_ALIVE && names[m] ? names[m] : "unknown";
 }

@@ -170,7 +170,7 @@ static ExecStatus wait_on(Call *c, RtObject *o, Method m)
 
 /* The run time a timeout of ms ends at: scaled by the speed like an activity, but real at speed max (where
  * activities take no time, a timeout still means "give up if nobody comes for that long"). */
-static uint64_t timeout_deadline(Rt *rt, int64_t ms)
+uint64_t rt_timeout_deadline(Rt *rt, int64_t ms)
 {
     double ns = (double)ms * 1e6;
     if (rt->speed > 0)
@@ -191,8 +191,8 @@ static ExecStatus wait_timed(Call *c, RtObject *o, Method m)
         return EXEC_OK;
     }
     if (!c->deadline)
-        c->deadline = timeout_deadline(c->rt, c->timeout_ms);
-    return gate_block_timed(t, o->id, m, c->deadline);
+        c->deadline = rt_timeout_deadline(c->rt, c->timeout_ms);
+    return gate_block_timed(t, o->id, m, -1, c->deadline);
 }
 
 /* ---------------------------------------------------------------- locks (Lock, RLock, a Condition's lock) */

@@ -335,6 +335,73 @@ static void test_other_objects_time_out(void **state)
     loader_unload(&l);
 }
 
+/* t.join(timeout=...) gives up waiting when the time runs out, and says nothing of which happened: t.is_alive() does,
+ * as in Python's daemon-thread lesson. In serial runs the timeout is a step the scheduler may pick (some seeds give
+ * up, some see the thread end first; every recorded run replays), in free runs it really waits (20 ms against a
+ * 500 ms nap: alive; 5 s against a 10 ms nap: ended, without waiting the 5 s); exploration reaches both answers in
+ * both engines, and a plain join after it always sees the thread ended. A timed join is never part of a deadlock. */
+static void test_join_times_out(void **state)
+{
+    (void)state;
+    static const char fmt[] = "shared seen = 7\n"
+                              "shared after = 7\n"
+                              "def napper():\n"
+                              "    sleep %s\n"
+                              "main:\n"
+                              "    t = start napper()\n"
+                              "    t.join(timeout=%s)\n"
+                              "    seen = t.is_alive()\n"
+                              "    t.join()\n"
+                              "    after = t.is_alive()\n";
+    char src[512];
+    snprintf(src, sizeof src, fmt, "5 s", "3 s");
+    Loaded l = loader_source(src);
+    int alive = 0, ended = 0;
+    for (uint64_t seed = 1; seed <= 40; seed++) {
+        Ran a, b;
+        run(&l, RT_SERIAL, seed, NULL, 0, &a);
+        assert_int_equal(a.outcome, RT_COMPLETED);
+        assert_int_equal(value(&a.snap, "after"), 0);
+        alive += value(&a.snap, "seen") == 1;
+        ended += value(&a.snap, "seen") == 0;
+        run(&l, RT_SERIAL, 999, a.snap.schedule, a.snap.nschedule, &b);
+        assert_int_equal(value(&b.snap, "seen"), value(&a.snap, "seen"));
+        snapshot_finish(&a.snap);
+        snapshot_finish(&b.snap);
+    }
+    print_message("    %d of 40 seeds gave up the join, %d saw the thread end\n", alive, ended);
+    assert_true(alive > 0 && ended > 0 && alive + ended == 40);
+    ExploreResult r;
+    explore_all(&l, &r);
+    assert_true(has_value(&r, "seen", 0));
+    assert_true(has_value(&r, "seen", 1));
+    assert_true(has_value(&r, "after", 0));
+    assert_false(has_value(&r, "after", 1));
+    assert_false(r.failure[RT_DEADLOCK].found);
+    explore_result_finish(&r);
+    SsResult mc, replay;
+    assert_int_equal(explore_states(&l, SS_ENGINE_MC, SS_REDUCE_NONE, &mc),
+                     explore_states(&l, SS_ENGINE_REPLAY, SS_REDUCE_NONE, &replay));
+    ss_result_finish(&mc);
+    ss_result_finish(&replay);
+    loader_unload(&l);
+
+    static const char *const free_runs[][3] = {{"500 ms", "20 ms", "1"}, {"10 ms", "5 s", "0"}, {"10 ms", "0 ms", "1"}};
+    for (size_t k = 0; k < sizeof free_runs / sizeof free_runs[0]; k++) {
+        snprintf(src, sizeof src, fmt, free_runs[k][0], free_runs[k][1]);
+        l = loader_source(src);
+        Ran a;
+        run(&l, RT_FREE, 1, NULL, 0, &a);
+        assert_int_equal(a.outcome, RT_COMPLETED);
+        assert_int_equal(value(&a.snap, "seen"), atoi(free_runs[k][2]));
+        assert_int_equal(value(&a.snap, "after"), 0);
+        if (k == 1) /* it went on as soon as the thread ended, not after the 5 s */
+            assert_true(a.snap.threads[0].blocked_ns < 4000000000ull);
+        snapshot_finish(&a.snap);
+        loader_unload(&l);
+    }
+}
+
 /* Free mode on real threads: both take their first lock, linger, and time out on the second (held by the other)
  * for real; the run always completes, never a deadlock, whatever the timing (each thread backs off at most twice,
  * then gives up). */
@@ -385,6 +452,7 @@ int main(void)
         cmocka_unit_test(test_engines_agree),
         cmocka_unit_test(test_semaphore_times_out),
         cmocka_unit_test(test_other_objects_time_out),
+        cmocka_unit_test(test_join_times_out),
         cmocka_unit_test(test_backoff_free_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

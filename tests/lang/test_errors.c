@@ -122,15 +122,18 @@ static const ErrorCase cases[] = {
     {"lock m\nmain:\n    m.acquire(timeout=5 ms, False)\n",
      "t.lsc:3:29: error: positional argument after timeout=...\n"},
     {"main:\n    x = max(1, timeout=2 s)\n",
-     "t.lsc:2:16: error: only an object's acquire(), wait(), get() and put() take timeout=...\n"},
+     "t.lsc:2:16: error: only an object's acquire(), wait(), get() and put() and a thread's join() take "
+     "timeout=...\n"},
+    {"main:\n    t = start f()\n    x = t.is_alive(timeout=1 s)\ndef f():\n    pass\n",
+     "t.lsc:3:11: error: is_alive() takes no timeout (a thread's join() does: t.join(timeout=2 s))\n"},
     {"lock m\nmain:\n    m.acquire(False, timeout=5 ms)\n",
      "t.lsc:3:7: error: a non-blocking acquire cannot have a timeout (drop False or timeout=...)\n"},
     {"lock m\nmain:\n    m.release(timeout=5 ms)\n",
      "t.lsc:3:7: error: Lock.release() takes no timeout (acquire(), Condition and Event wait(), Queue get() and "
-     "put() do)\n"},
+     "put(), a thread's join() do)\n"},
     {"barrier b(2)\nmain:\n    b.wait(timeout=5 ms)\n",
      "t.lsc:3:7: error: Barrier.wait() takes no timeout (acquire(), Condition and Event wait(), Queue get() and "
-     "put() do)\n"},
+     "put(), a thread's join() do)\n"},
     {"main:\n    x = 1\n    x = m.acquire(timeout=y ms)\n", "t.lsc:3:9: error: unknown name 'm'\n"},
     {"main:\n    for i in range():\n        pass\n", "t.lsc:2:14: error: range() takes 1 to 3 arguments, got 0\n"},
     {"main:\n    start main\n", "t.lsc:2:11: error: cannot start main: it already runs as thread 0\n"},

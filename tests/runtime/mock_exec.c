@@ -145,6 +145,7 @@ static const char *method_name(Method m)
         [M_READ] = "read", [M_WRITE] = "write", [M_PUT] = "put", [M_GET] = "get", [M_APPEND] = "append",
         [M_POPLEFT] = "popleft", [M_TASK_DONE] = "task_done", [M_JOIN] = "join", [M_QSIZE] = "qsize",
         [M_EMPTY] = "empty", [M_FULL] = "full", [M_LIST_APPEND] = "list_append",
+        [M_IS_ALIVE] = "is_alive",
     };
     return names[m];
 }
@@ -309,9 +310,19 @@ ExecStatus rt_start_thread(RtThread *t, int func, const int64_t *args, int nargs
     return EXEC_OK;
 }
 
-ExecStatus rt_join_thread(RtThread *t, int64_t handle)
+ExecStatus rt_join_thread(RtThread *t, int64_t handle, int64_t timeout_ms)
 {
-    logf_(t->rt, "join %" PRId64, handle);
+    if (timeout_ms >= 0)
+        logf_(t->rt, "join %" PRId64 " timeout %" PRId64, handle, timeout_ms);
+    else
+        logf_(t->rt, "join %" PRId64, handle);
+    return EXEC_OK;
+}
+
+ExecStatus rt_thread_alive(RtThread *t, int64_t handle, int64_t *alive)
+{
+    logf_(t->rt, "is_alive %" PRId64, handle);
+    *alive = 1;
     return EXEC_OK;
 }
 

@@ -126,6 +126,26 @@ void pyast_rename(PyNode *n, const char *from, const char *to)
         pyast_rename(n->orelse.items[i], from, to);
 }
 
+bool pyast_mentions(const PyNode *n, const char *name)
+{
+    if (!n)
+        return false;
+    if ((n->kind == PN_NAME || n->kind == PN_DEF) && strcmp(n->name, name) == 0)
+        return true;
+    if (pyast_mentions(n->a, name) || pyast_mentions(n->b, name) || pyast_mentions(n->c, name))
+        return true;
+    for (int i = 0; i < n->kids.count; i++)
+        if (pyast_mentions(n->kids.items[i], name))
+            return true;
+    for (int i = 0; i < n->body.count; i++)
+        if (pyast_mentions(n->body.items[i], name))
+            return true;
+    for (int i = 0; i < n->orelse.count; i++)
+        if (pyast_mentions(n->orelse.items[i], name))
+            return true;
+    return false;
+}
+
 /* Replace the name `from` with a copy of the constant `value` in n's subtree. */
 void pyast_substitute(PyNode *n, const char *from, const PyNode *value)
 {

@@ -93,6 +93,7 @@ void pyast_push(PyList *l, PyNode *n);
 /* Rewriting a tree (classes and objects passed as arguments, pyclass.c). */
 PyNode *pyast_clone(const PyNode *n); /* a deep copy; NULL for NULL */
 void pyast_rename(PyNode *n, const char *from, const char *to); /* every name `from` in the subtree becomes `to` */
+bool pyast_mentions(const PyNode *n, const char *name);         /* is `name` a name anywhere in the subtree? */
 void pyast_substitute(PyNode *n, const char *from, const PyNode *value); /* ... becomes a copy of value */
 
 #endif

@@ -120,7 +120,7 @@ bool pyctx_float_literal(const PyNode *e, double *out)
 
 /* ------------------------------------------------------------------ imports and qualified names */
 
-static const char *const known_modules[] = {"threading", "time", "random", "queue", "collections"};
+static const char *const known_modules[] = {"threading", "time", "random", "queue", "collections", "logging"};
 
 static bool known_module(const char *m)
 {
@@ -150,14 +150,12 @@ static void refuse_module(Lower *L, SrcPos pos, const char *m)
     if (strncmp(m, "multiprocessing", 15) == 0 || strncmp(m, "concurrent", 10) == 0)
         pyctx_err(L, pos, "import of '%s' is not supported: lockstep runs the threads of one program (use threading)",
                   m);
-    else if (strcmp(m, "logging") == 0)
-        pyctx_err(L, pos, "import of 'logging' is not supported: use print(...) for a narration line");
     else if (strcmp(m, "asyncio") == 0)
         pyctx_err(L, pos, "import of 'asyncio' is not supported: lockstep runs threads (use threading)");
     else
         pyctx_err(L, pos,
-                  "import of '%s' is not supported: lockstep knows threading, time, random, queue and "
-                  "collections.deque",
+                  "import of '%s' is not supported: lockstep knows threading, time, random, queue, "
+                  "collections.deque and logging",
                   m);
 }
 

@@ -84,6 +84,7 @@ typedef struct Lower {
     char **attrs;      /* every instance attribute as its flat name, "manager.a" */
     int nattrs;
     PyList made;       /* nodes made by rewriting (copied methods, attribute assignments), freed at the end */
+    int log_level;     /* the least level a logging call is said at (logging.basicConfig(level=...); WARNING) */
 } Lower;
 
 /* One function (or main) being lowered. */

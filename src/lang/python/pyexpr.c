@@ -327,7 +327,7 @@ static Expr *lower_builtin(Fn *F, PyNode *e, Builtin bi)
 static const char *method_name(const char *m)
 {
     static const char *const map[][2] = {
-        {"notifyAll", "notify_all"}, {"isSet", "is_set"}, {"is_alive", NULL}, {"isAlive", NULL},
+        {"notifyAll", "notify_all"}, {"isSet", "is_set"}, {"isAlive", "is_alive"},
     };
     for (size_t k = 0; k < sizeof map / sizeof map[0]; k++)
         if (strcmp(m, map[k][0]) == 0)
@@ -335,12 +335,12 @@ static const char *method_name(const char *m)
     return m;
 }
 
-/* Is argument i of method m its timeout? timeout=..., or positionally: wait(T), acquire(blocking, T). */
+/* Is argument i of method m its timeout? timeout=..., or positionally: wait(T), join(T), acquire(blocking, T). */
 static bool is_timeout_arg(const char *m, const PyNode *a, int i)
 {
     if (a->kw)
         return strcmp(a->kw, "timeout") == 0;
-    return (i == 0 && strcmp(m, "wait") == 0) || (i == 1 && strcmp(m, "acquire") == 0);
+    return (i == 0 && (strcmp(m, "wait") == 0 || strcmp(m, "join") == 0)) || (i == 1 && strcmp(m, "acquire") == 0);
 }
 
 /* A wait's timeout in seconds becomes timeout=MS ms; None (and acquire's -1) mean no timeout, as in Python. */
@@ -363,8 +363,6 @@ static Expr *lower_method(Fn *F, PyNode *e)
 {
     PyNode *target = e->a->a;
     const char *m = method_name(e->a->name);
-    if (!m)
-        return pyctx_refuse(F, e->a, "%s() is not supported: join() the thread to wait for it", e->a->name);
     if (strcmp(m, "wait_for") == 0)
         return pyctx_refuse(F, e->a, "Condition.wait_for(predicate) is not supported: write while not COND: c.wait()");
     if (strcmp(m, "put_nowait") == 0 || strcmp(m, "get_nowait") == 0 || strcmp(m, "appendleft") == 0 ||
@@ -393,10 +391,9 @@ static Expr *lower_method(Fn *F, PyNode *e)
             return pyctx_refuse(F, a, "unknown keyword argument '%s' (only blocking=... and timeout=... are accepted)",
                                 a->kw);
         }
-        if (a->kind == PN_FLOAT || (i == 0 && strcmp(m, "join") == 0)) {
+        if (a->kind == PN_FLOAT) {
             ast_expr_free(x);
-            return pyctx_refuse(F, a,
-                                "a timeout is not supported: lockstep's waits and joins block until they succeed");
+            return pyctx_refuse(F, a, "floats are not supported as arguments of %s() (a timeout is timeout=...)", m);
         }
         Expr *v = pyexpr_lower(F, a);
         if (!v) {

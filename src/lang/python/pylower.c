@@ -15,6 +15,7 @@
 #include "lang/python/pyctx.h"
 #include "lang/python/pydecl.h"
 #include "lang/python/pyexpr.h"
+#include "lang/python/pysay.h"
 #include "lang/python/pystmt.h"
 #include "util/xalloc.h"
 
@@ -50,6 +51,43 @@ static void sort_module(Lower *L, PyList *stmts, bool top)
         } else if (!(n->kind == PN_EXPR && n->a->kind == PN_STR)) {
             pyctx_add_main(L, n);
         }
+    }
+}
+
+/* Does any of main's statements or any function use the name? */
+static bool name_used(const Lower *L, const char *name)
+{
+    if (pyctx_def_index(L, name) >= 0 || pyctx_alias(L, name))
+        return true;
+    for (int i = 0; i < L->nmains; i++)
+        if (pyast_mentions(L->mains[i], name))
+            return true;
+    for (int i = 0; i < L->ndefs; i++)
+        if (pyast_mentions(L->defs[i], name))
+            return true;
+    return false;
+}
+
+/* `d = threading.Thread(target=d)` in main: from there on `d` is the thread, as Python rebinds the name, while the
+ * function keeps its own. A scenario cannot give a function's name to a value, so main's name becomes `d_thread`
+ * from that statement on (the thread's name= is what the window and the report show). */
+static void rename_shadowing_threads(Lower *L)
+{
+    for (int i = 0; i < L->nmains; i++) {
+        PyNode *s = L->mains[i];
+        if (s->kind != PN_ASSIGN || s->kids.count != 1 || s->kids.items[0]->kind != PN_NAME ||
+            pyctx_def_index(L, s->kids.items[0]->name) < 0 || !pyctx_call_of(L, s->a, "threading.Thread"))
+            continue;
+        char *from = xstrdup(s->kids.items[0]->name), *to = xasprintf("%s_thread", from);
+        for (int k = 2; name_used(L, to); k++) {
+            free(to);
+            to = xasprintf("%s_thread%d", from, k);
+        }
+        pyast_rename(s->kids.items[0], from, to);
+        for (int j = i + 1; j < L->nmains; j++)
+            pyast_rename(L->mains[j], from, to);
+        free(from);
+        free(to);
     }
 }
 
@@ -204,6 +242,8 @@ void pylower_module(Program *prog, const PyList *module, const PyTokens *toks, c
     (void)len;
     Lower L = {.prog = prog, .diags = diags, .src = src, .toks = toks};
     sort_module(&L, (PyList *)module, true);
+    rename_shadowing_threads(&L);
+    L.log_level = pysay_log_config(&L);
     pyclass_expand(&L);
     pyclass_bind_params(&L);
     for (int i = 0; i < L.nmains; i++)

@@ -26,13 +26,13 @@ static void add_text(Stmt *s, const char *text, size_t n)
         return;
     }
     s->parts = xrealloc(s->parts, (size_t)(s->nparts + 1) * sizeof(SayPart));
-    s->parts[s->nparts++] = (SayPart){xstrndup(text, n), NULL, false};
+    s->parts[s->nparts++] = (SayPart){xstrndup(text, n), NULL, false, false};
 }
 
 static void add_part(Stmt *s, Expr *e, bool thread_name)
 {
     s->parts = xrealloc(s->parts, (size_t)(s->nparts + 1) * sizeof(SayPart));
-    s->parts[s->nparts++] = (SayPart){NULL, e, thread_name};
+    s->parts[s->nparts++] = (SayPart){NULL, e, thread_name, false};
 }
 
 /* threading.current_thread().name / .getName() / current_thread().name */
@@ -47,6 +47,21 @@ static bool is_thread_name(const Lower *L, const PyNode *e)
 }
 
 static bool say_value(Fn *F, Stmt *s, PyNode *e);
+
+/* Is e a Python bool: True/False, a comparison, `not x`, or a method that answers one (t.is_alive(), e.is_set(),
+ * lock.locked(), q.empty(), q.full())? print() says those True or False. */
+static bool is_bool(const PyNode *e)
+{
+    static const char *const answers[] = {"is_alive", "isAlive", "is_set", "isSet", "locked", "empty", "full"};
+    if ((e->kind == PN_INT && e->is_bool) || e->kind == PN_COMPARE || (e->kind == PN_UNARY && strcmp(e->op, "not") == 0))
+        return true;
+    if (e->kind != PN_CALL || e->a->kind != PN_ATTR)
+        return false;
+    for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++)
+        if (strcmp(e->a->name, answers[i]) == 0)
+            return true;
+    return false;
+}
 
 /* An f-string body: text with {expr[:format]} parts. */
 static bool say_fstring(Fn *F, Stmt *s, PyNode *e)
@@ -142,6 +157,10 @@ static bool say_percent(Fn *F, Stmt *s, PyNode *fmt, PyNode *vals)
         if (!say_value(F, s, v))
             return false;
     }
+    if (k < nvals) { /* Python: TypeError: not all arguments converted during string formatting */
+        pyctx_err(F->L, fmt->pos, "more values than %% formats in this string (%d for %d)", nvals, k);
+        return false;
+    }
     add_text(s, t + from, i - from);
     return true;
 }
@@ -222,6 +241,14 @@ static bool say_value(Fn *F, Stmt *s, PyNode *e)
         return say_value(F, s, e->a) && say_value(F, s, e->b);
     if (e->kind == PN_CALL && pyctx_is_name(e->a, "str") && e->kids.count == 1)
         return say_value(F, s, e->kids.items[0]);
+    if (is_bool(e)) {
+        Expr *x = pyexpr_lower(F, e);
+        if (!x)
+            return false;
+        add_part(s, x, false);
+        s->parts[s->nparts - 1].as_bool = true;
+        return true;
+    }
     if (e->kind == PN_CALL && e->a->kind == PN_ATTR && e->a->a->kind == PN_STR && strcmp(e->a->name, "format") == 0)
         return say_format(F, s, e);
     if (e->kind == PN_TUPLE) { /* Python 2: print ("a", x) */
@@ -271,6 +298,109 @@ Stmt *pysay_print(Fn *F, PyNode *at, PyList *args)
             ast_stmt_free(s);
             return NULL;
         }
+    }
+    if (s->nparts == 0)
+        add_text(s, " ", 1);
+    return s;
+}
+
+/* ------------------------------------------------------------------ logging */
+
+typedef struct LogName {
+    const char *name;
+    int level;
+} LogName;
+
+static const LogName log_calls[] = {
+    {"logging.debug", 10},   {"logging.info", 20},      {"logging.warning", 30}, {"logging.warn", 30},
+    {"logging.error", 40},   {"logging.exception", 40}, {"logging.critical", 50}, {"logging.fatal", 50},
+};
+
+static const LogName log_levels[] = {
+    {"DEBUG", 10}, {"INFO", 20}, {"WARNING", 30}, {"WARN", 30}, {"ERROR", 40}, {"CRITICAL", 50}, {"FATAL", 50},
+    {"NOTSET", 0},
+};
+
+enum { LOG_DEFAULT_LEVEL = 30 }; /* Python's root logger says WARNING and above until configured */
+
+int pysay_log_level(const char *qual)
+{
+    for (size_t i = 0; qual && i < sizeof log_calls / sizeof log_calls[0]; i++)
+        if (strcmp(qual, log_calls[i].name) == 0)
+            return log_calls[i].level;
+    return 0;
+}
+
+/* A level as basicConfig takes it: logging.DEBUG, "DEBUG" or 10; -1 when it is none of those. */
+static int level_value(const Lower *L, const PyNode *v)
+{
+    char buf[96];
+    const char *q = pyctx_qual(L, v, buf);
+    const char *name = q && strncmp(q, "logging.", 8) == 0 ? q + 8 : v->kind == PN_STR ? v->text : NULL;
+    if (v->kind == PN_INT && !v->is_bool && v->ival >= 0 && v->ival <= 50)
+        return (int)v->ival;
+    for (size_t i = 0; name && i < sizeof log_levels / sizeof log_levels[0]; i++)
+        if (strcmp(name, log_levels[i].name) == 0)
+            return log_levels[i].level;
+    return -1;
+}
+
+int pysay_log_config(Lower *L)
+{
+    int level = LOG_DEFAULT_LEVEL;
+    for (int i = 0; i < L->nmains; i++) {
+        const PyNode *s = L->mains[i], *c = s->kind == PN_EXPR ? s->a : NULL;
+        char buf[96];
+        const char *q = c && c->kind == PN_CALL ? pyctx_qual(L, c->a, buf) : NULL;
+        if (!q || strcmp(q, "logging.basicConfig") != 0)
+            continue;
+        for (int k = 0; k < c->kids.count; k++) {
+            const PyNode *a = c->kids.items[k];
+            if (!a->kw || strcmp(a->kw, "level") != 0)
+                continue;
+            level = level_value(L, a);
+            if (level < 0) {
+                pyctx_err(L, a->pos, "logging.basicConfig(level=...) takes logging.DEBUG, INFO, WARNING, ERROR or "
+                                     "CRITICAL here");
+                return LOG_DEFAULT_LEVEL;
+            }
+        }
+    }
+    return level;
+}
+
+Stmt *pysay_log(Fn *F, PyNode *at, const char *qual, PyList *args)
+{
+    PyNode *msg = NULL;
+    PyList rest = {NULL, 0};
+    for (int i = 0; i < args->count && !msg; i++)
+        if (!args->items[i]->kw) { /* exc_info=, stack_info=, extra= say nothing here */
+            msg = args->items[i];
+            rest = (PyList){args->items + i + 1, args->count - i - 1};
+        }
+    if (!msg) {
+        pyctx_err(F->L, at->pos, "%s(...) needs a message", qual);
+        return NULL;
+    }
+    if (pysay_log_level(qual) < F->L->log_level)
+        return NULL; /* below the configured level: Python says nothing */
+    int nvals = 0;
+    for (int i = 0; i < rest.count; i++)
+        nvals += !rest.items[i]->kw;
+    Stmt *s = ast_stmt_new(ST_SAY, at->pos);
+    bool ok;
+    if (nvals == 0) {
+        ok = say_value(F, s, msg);
+    } else if (msg->kind != PN_STR || msg->fstring) {
+        pyctx_err(F->L, msg->pos, "%s: values after the message need a %%-format string before them", qual);
+        ok = false;
+    } else {
+        PyNode vals = {.kind = PN_TUPLE, .pos = msg->pos, .kids = {rest.items, nvals}};
+        ok = say_percent(F, s, msg, &vals);
+    }
+    if (!ok) {
+        ast_stmt_free(s);
+        return NULL;
     }
     if (s->nparts == 0)
         add_text(s, " ", 1);

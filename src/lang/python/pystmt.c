@@ -493,6 +493,12 @@ static void lower_call_stmt(Fn *F, PyNode *s, Block *out)
     }
     if (q && strcmp(q, "random.seed") == 0)
         return; /* lockstep's runs are seeded by --seed, so a serial run is reproducible without it */
+    if (q && strcmp(q, "logging.basicConfig") == 0)
+        return; /* its level was read before lowering (pysay_log_config); its format: the narration names the thread */
+    if (q && pysay_log_level(q) > 0) {
+        pyctx_push_stmt(out, pysay_log(F, s, q, &c->kids));
+        return;
+    }
     if (c->kind == PN_CALL && c->a->kind == PN_ATTR && strcmp(c->a->name, "start") == 0 && c->kids.count == 0) {
         PyNode *t = c->a->a;
         if (t->kind == PN_CALL && pyctx_call_of(F->L, t, "threading.Thread")) { /* Thread(...).start() */
