@@ -573,30 +573,33 @@ static bool thread_ended(const RtThread *t)
     return t->state == TS_FINISHED || t->state == TS_ERROR;
 }
 
-/* Under world: the thread `handle` names, or NULL. */
-static RtThread *handle_target(Rt *rt, int64_t handle)
+/* The start of t's visible action on thread `handle` (`what`: "join", "is_alive()"): its step, then world, which is
+ * held on return with the thread it names; NULL, with world let go and *st what t's body returns, when the step is
+ * refused or the handle is bad (Python's RuntimeError; a thread may ask whether it is alive, not join itself). */
+static RtThread *handle_action(RtThread *t, int64_t handle, const char *what, ExecStatus *st)
 {
-    return handle >= 0 && handle < atomic_load(&rt->nthreads) ? rt->threads[handle] : NULL;
-}
-
-/* Ends t on a bad handle, as Python's RuntimeError would (called under world, which it lets go). */
-static ExecStatus bad_handle(RtThread *t, const char *why)
-{
-    world_unlock(t->rt);
+    if ((*st = gate_action(t)) != EXEC_OK)
+        return NULL;
+    Rt *rt = t->rt;
+    world_lock(rt);
+    RtThread *target = handle >= 0 && handle < atomic_load(&rt->nthreads) ? rt->threads[handle] : NULL;
+    bool self = target == t && strcmp(what, "join") == 0;
+    if (target && !self)
+        return target;
+    world_unlock(rt);
     SrcPos pos = {atomic_load(&t->line), 0};
-    return rt_fail(t, pos, "RuntimeError: %s", why);
+    *st = self ? rt_fail(t, pos, "RuntimeError: cannot join current thread")
+               : rt_fail(t, pos, "RuntimeError: %s of an unknown thread", what);
+    return NULL;
 }
 
 ExecStatus rt_join_thread(RtThread *t, int64_t handle, int64_t timeout_ms)
 {
-    ExecStatus st = gate_action(t);
-    if (st != EXEC_OK)
+    ExecStatus st;
+    RtThread *target = handle_action(t, handle, "join", &st);
+    if (!target)
         return st;
     Rt *rt = t->rt;
-    world_lock(rt);
-    RtThread *target = handle_target(rt, handle);
-    if (!target || target == t)
-        return bad_handle(t, target ? "cannot join current thread" : "join of an unknown thread");
     t->actions++;
     t->timed_out = false;
     ev_emit(t, EV_REQUEST, t->id, -1, M_JOIN, handle);
@@ -614,19 +617,15 @@ ExecStatus rt_join_thread(RtThread *t, int64_t handle, int64_t timeout_ms)
 
 ExecStatus rt_thread_alive(RtThread *t, int64_t handle, int64_t *alive)
 {
-    ExecStatus st = gate_action(t);
-    if (st != EXEC_OK)
-        return st;
-    Rt *rt = t->rt;
-    world_lock(rt);
-    RtThread *target = handle_target(rt, handle);
+    ExecStatus st;
+    RtThread *target = handle_action(t, handle, "is_alive()", &st);
     if (!target)
-        return bad_handle(t, "is_alive() of an unknown thread");
+        return st;
     t->actions++;
     *alive = !thread_ended(target);
     if (!*alive)
         hb_join(t, target); /* what it did before it ended is now known to have happened */
-    world_unlock(rt);
+    world_unlock(t->rt);
     return EXEC_OK;
 }
 

@@ -270,6 +270,19 @@ static void test_event_condition_barrier(void **state)
 
 static bool have_python3(void) { return system("python3 -c pass >/dev/null 2>&1") == 0; }
 
+/* What the shell command cmd (freed) prints, at most 4 KB; it must succeed. */
+static char *command_output(char *cmd)
+{
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    char *out = xcalloc(1, 4096);
+    size_t n = fread(out, 1, 4095, f);
+    out[n] = '\0';
+    assert_int_equal(pclose(f), 0);
+    free(cmd);
+    return out;
+}
+
 /* Run the program under CPython; the module's integer globals at the end, as "name value" lines. */
 static char *cpython_globals(const char *name)
 {
@@ -281,15 +294,8 @@ static char *cpython_globals(const char *name)
                           "if type(v).__module__ == '__main__' and not isinstance(v, type) "
                           "for a, x in vars(v).items() if type(x) is int and not a.startswith('_')]\" '%s'",
                           path);
-    FILE *f = popen(cmd, "r");
-    assert_non_null(f);
-    char *out = xcalloc(1, 4096);
-    size_t n = fread(out, 1, 4095, f);
-    out[n] = '\0';
-    assert_int_equal(pclose(f), 0);
-    free(cmd);
     free(path);
-    return out;
+    return command_output(cmd);
 }
 
 static void test_differential(void **state)
@@ -367,15 +373,8 @@ static char *cpython_lines(const char *name)
     char *path = program_path(name);
     char *cmd = xasprintf("python3 '%s' 2>&1 >/dev/null | tr -s ' '; python3 '%s' 2>/dev/null | sed 's/^/MainThread /'",
                           path, path);
-    FILE *f = popen(cmd, "r");
-    assert_non_null(f);
-    char *out = xcalloc(1, 4096);
-    size_t n = fread(out, 1, 4095, f);
-    out[n] = '\0';
-    assert_int_equal(pclose(f), 0);
-    free(cmd);
     free(path);
-    return out;
+    return command_output(cmd);
 }
 
 /* The lecture's daemon example with logging (programs/daemon_logging.py): logging.debug/info lines are narration
