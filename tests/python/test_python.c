@@ -388,7 +388,8 @@ static void test_logging_daemon(void **state)
     Program *p = load("daemon_logging");
     char *said = free_run_lines(p);
     assert_non_null(strstr(said, "daemon begins\n"));
-    assert_non_null(strstr(said, "non-daemon begins\nnon-daemon ends\n"));
+    const char *begins = strstr(said, "non-daemon begins\n"), *ends = strstr(said, "non-daemon ends\n");
+    assert_true(begins && ends && begins < ends); /* the daemon's line may come between them: real threads */
     assert_non_null(strstr(said, "main slow.is_alive() True\n"));
     assert_null(strstr(said, "ends after"));
     if (have_python3()) {
