@@ -83,26 +83,18 @@ static bool narrate_object(const NarrCtx *c, const Event *ev, const char *who, c
     case EV_BLOCK: {
         SnapWait w = {ev->thread, ev->obj, (Method)ev->a, -1};
         const SnapObject *o = object_of(c, ev->obj);
-        if (ev->obj < 0) { /* a join: whom it waits for, and whether it may give up, is in the snapshot */
-            bool timed = false;
+        if (ev->obj < 0) { /* a join: whom it waits for is in the snapshot */
             for (int i = 0; c->snap && i < c->snap->nthreads; i++)
-                if (c->snap->threads[i].id == ev->thread) {
+                if (c->snap->threads[i].id == ev->thread)
                     w.held_by = c->snap->threads[i].waits_thread;
-                    timed = c->snap->threads[i].timed;
-                }
-            if (w.held_by < 0)
-                snprintf(buf, size, "%s waits for a thread to finish", who);
-            else
-                narration_wait_text(c, &w, buf, size);
-            if (timed) {
-                size_t n = strlen(buf);
-                snprintf(buf + n, size - n, " (may time out)");
-            }
-            return true;
+        } else {
+            w.held_by = o && o->kind != OBJ_SEMAPHORE && o->kind != OBJ_QUEUE ? o->owner : -1;
         }
-        w.held_by = o && o->kind != OBJ_SEMAPHORE && o->kind != OBJ_QUEUE ? o->owner : -1;
-        narration_wait_text(c, &w, buf, size);
-        if (ev->obj >= 0 && ev->b > 0) { /* a timed wait: b is its timeout in ms */
+        if (ev->obj < 0 && w.held_by < 0)
+            snprintf(buf, size, "%s waits for a thread to finish", who);
+        else
+            narration_wait_text(c, &w, buf, size);
+        if (ev->b > 0) { /* a timed wait: b is its timeout in ms */
             size_t n = strlen(buf);
             snprintf(buf + n, size - n, " (may time out)");
         }

@@ -112,9 +112,10 @@ typedef enum Method {
     M_APPEND,       /* append(x): deque-style non-blocking put (error on a full bounded queue) */
     M_POPLEFT,      /* popleft(): non-blocking get, runtime error on an empty queue */
     M_TASK_DONE, M_JOIN, M_QSIZE, M_EMPTY, M_FULL,
-    /* thread handle: M_JOIN (shared with Queue.join) ; local list: */
+    /* local list: */
     M_LIST_APPEND,  /* lst.append(x) on a local list (the checker picks this over M_APPEND for locals) */
-    M_IS_ALIVE,     /* t.is_alive() on a thread handle: 1 until it has ended */
+    /* thread handle: M_JOIN (shared with Queue.join, with a timeout as well), and: */
+    M_IS_ALIVE,     /* t.is_alive(): 1 until it has ended */
 } Method;
 
 typedef enum TimeUnit { UNIT_MS, UNIT_S } TimeUnit;

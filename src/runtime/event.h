@@ -9,8 +9,8 @@
  *                  or only looks at it (locked, qsize, empty, full, is_set): a = Method, b = value or blocking
  *   EV_ACQUIRE     thread now holds obj: a = recursion count / readers after, b = 1 if a write (RWLock)
  *   EV_RELEASE     thread let go of obj: a = recursion count / readers after
- *   EV_BLOCK       thread blocks on obj: a = Method it waits in, b = the time left in ms (at least 1) of a timed
- *                  wait (-1: none), or the joined thread for a join (obj -1)
+ *   EV_BLOCK       thread blocks on obj (-1: a join, of the thread's waits_thread): a = Method it waits in, b = the
+ *                  time left in ms (at least 1) of a timed wait, a join's too (-1: none)
  *   EV_WAKE        thread can go on after a block on obj: a = 1 when its wait timed out (it gave up)
  *   EV_SEM         semaphore obj changed value: a = new value, b = +1 release / -1 acquire
  *   EV_PUT         item put on queue obj: a = item id, b = value

@@ -258,7 +258,7 @@ ExecStatus gate_block(RtThread *t, int obj, Method m, int waits_thread)
 {
     Rt *rt = t->rt;
     t->timed = false;
-    block_begin(t, obj, m, waits_thread, waits_thread);
+    block_begin(t, obj, m, waits_thread, -1); /* the event's b: -1, no timeout (a join's thread: t->waits_thread) */
     t->parked = true;
     while (!t->woken && !rt->stopping)
         thread_wait(t, 0);
@@ -601,7 +601,7 @@ ExecStatus rt_join_thread(RtThread *t, int64_t handle, int64_t timeout_ms)
         return st;
     Rt *rt = t->rt;
     t->actions++;
-    t->timed_out = false;
+    t->timed_out = false; /* as a call's (rt_call): a join that gave up before must not mark this one */
     ev_emit(t, EV_REQUEST, t->id, -1, M_JOIN, handle);
     if (!thread_ended(target) && timeout_ms < 0)
         st = gate_block(t, -1, M_JOIN, (int)handle);

@@ -728,7 +728,21 @@ static bool names_local(const Expr *target)
     return base->kind == EX_NAME && base->ref.kind == REF_LOCAL;
 }
 
-static ExecStatus timeout_of(Interp *in, const Expr *e, Value *locals, int64_t *ms);
+/* The milliseconds of a call's `timeout=DURATION` (0 or more). */
+static ExecStatus timeout_of(Interp *in, const Expr *e, Value *locals, int64_t *ms)
+{
+    int64_t v = 0;
+    ExecStatus st = eval_int(in, e->timeout, locals, &v, "a timeout");
+    if (st != EXEC_OK)
+        return st;
+    if (v < 0)
+        return fail(in, e->timeout->pos, "ValueError: timeout value must be 0 or more, got %" PRId64 " %s", v,
+                    e->timeout_unit == UNIT_S ? "s" : "ms");
+    if (e->timeout_unit == UNIT_S && __builtin_mul_overflow(v, (int64_t)1000, &v))
+        v = INT64_MAX; /* as for activities: longer than any run */
+    *ms = v;
+    return EXEC_OK;
+}
 
 /* t.join(), t.join(timeout=T), t.is_alive() and lst.append(x) on local values. */
 static ExecStatus local_method(Interp *in, const Expr *e, Value *locals, Value *out)
@@ -759,22 +773,6 @@ static ExecStatus local_method(Interp *in, const Expr *e, Value *locals, Value *
         return fail(in, e->pos, "TypeError: append() takes exactly one argument (%d given)", e->args.count);
     st = eval(in, e->args.items[0], locals, &x);
     return st != EXEC_OK ? st : list_push(in, e->pos, target.v, &x);
-}
-
-/* The milliseconds of a call's `timeout=DURATION` (0 or more). */
-static ExecStatus timeout_of(Interp *in, const Expr *e, Value *locals, int64_t *ms)
-{
-    int64_t v = 0;
-    ExecStatus st = eval_int(in, e->timeout, locals, &v, "a timeout");
-    if (st != EXEC_OK)
-        return st;
-    if (v < 0)
-        return fail(in, e->timeout->pos, "ValueError: timeout value must be 0 or more, got %" PRId64 " %s", v,
-                    e->timeout_unit == UNIT_S ? "s" : "ms");
-    if (e->timeout_unit == UNIT_S && __builtin_mul_overflow(v, (int64_t)1000, &v))
-        v = INT64_MAX; /* as for activities: longer than any run */
-    *ms = v;
-    return EXEC_OK;
 }
 
 static ExecStatus eval_method(Interp *in, const Expr *e, Value *locals, Value *out)

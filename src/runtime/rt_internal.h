@@ -513,9 +513,9 @@ void gate_update_flags(Rt *rt); /* under world */
 void gate_wake_all(Rt *rt);     /* under world: signal every thread and the controller */
 /* Block t (under world, t running) on object obj or a join (obj -1) until woken or stopped. */
 ExecStatus gate_block(RtThread *t, int obj, Method m, int waits_thread);
-/* gate_block on obj (or, obj -1, on thread waits_thread's end: a join) for a wait that may give up: in free and paced runs at the run time deadline_ns, in a serial run
- * when the scheduler picks t while it waits (gate_time_out). Afterwards t->timed_out tells whether it gave up, in
- * which case t is no longer among obj's waiters. */
+/* gate_block on obj (or, obj -1, on thread waits_thread's end: a join) for a wait that may give up: in free and
+ * paced runs at the run time deadline_ns, in a serial run when the scheduler picks t while it waits (gate_time_out).
+ * Afterwards t->timed_out tells whether it gave up, in which case t is no longer among obj's waiters. */
 ExecStatus gate_block_timed(RtThread *t, int obj, Method m, int waits_thread, uint64_t deadline_ns);
 /* The run time a timeout of ms from now ends at (sync.c): scaled by the speed like an activity, real at speed max. */
 uint64_t rt_timeout_deadline(Rt *rt, int64_t ms);

@@ -94,6 +94,8 @@ static void test_shared_variables_and_races(void **state)
     expect_text(&c, ev(EV_BLOCK, 0, -1, M_JOIN, 0), "main waits for a thread to finish");
     f.snap.threads[0].waits_thread = 2;
     expect_text(&c, ev(EV_BLOCK, 0, -1, M_JOIN, 0), "main waits for worker 1 to finish");
+    expect_text(&c, ev(EV_BLOCK, 0, -1, M_JOIN, 3000), "main waits for worker 1 to finish (may time out)");
+    expect_text(&c, ev(EV_WAKE, 0, -1, 1, 2), "main gives up waiting for worker 1 to finish (timed out)");
     fx_finish(&f);
 }
 
